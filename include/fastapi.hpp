@@ -1,0 +1,44 @@
+// fastapi.hpp (modular umbrella): FastAPI's way of building web services, for C++20.
+// The #include list below IS the assembly line, in dependency order: a module includes only modules above
+// it. single_include_build.py concatenates them, in this order, into the single header ../fastapi.hpp.
+#pragma once
+
+// core: the ground every station stands on
+#include "fastapi/core/version.hpp"
+#include "fastapi/core/config.hpp"
+#include "fastapi/core/fixed_string.hpp"
+#include "fastapi/core/meta.hpp"
+#include "fastapi/core/arena.hpp"
+#include "fastapi/core/errors.hpp"
+#include "fastapi/core/log.hpp"
+#include "fastapi/core/task.hpp"
+#include "fastapi/core/loop.hpp"
+
+// http: socket -> bytes -> Request, Response -> bytes -> socket
+#include "fastapi/http/method.hpp"
+#include "fastapi/http/status.hpp"
+#include "fastapi/http/headers.hpp"
+#include "fastapi/http/request.hpp"
+#include "fastapi/http/url.hpp"
+#include "fastapi/http/parser.hpp"
+#include "fastapi/http/response.hpp"
+#include "fastapi/http/writer.hpp"
+#include "fastapi/http/connection.hpp"
+#include "fastapi/http/server.hpp"
+
+// json: values, and plain structs in and out
+#include "fastapi/json/value.hpp"
+#include "fastapi/json/reflect.hpp"
+#include "fastapi/json/rules.hpp"
+
+// routing: (method, path) -> route
+#include "fastapi/routing/path_template.hpp"
+#include "fastapi/routing/radix_tree.hpp"
+#include "fastapi/routing/router.hpp"
+
+// app: handlers, routes, the App
+#include "fastapi/app/endpoint.hpp"
+#include "fastapi/app/app.hpp"
+
+// testing: the test client users write their tests with
+#include "fastapi/testing/test_client.hpp"

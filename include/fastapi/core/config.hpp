@@ -1,0 +1,81 @@
+// core/config.hpp: every FASTAPI_ macro and the runtime fa::Config. Feeds every station; knows nothing.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <thread>
+
+// Clang 14 with libstdc++: Asio 1.22 does not detect C++20 coroutines on its own.
+#if defined(__clang__) && !defined(ASIO_HAS_CO_AWAIT)
+#define ASIO_HAS_CO_AWAIT 1
+#endif
+#if defined(__clang__) && !defined(ASIO_HAS_STD_COROUTINE)
+#define ASIO_HAS_STD_COROUTINE 1
+#endif
+
+/// Largest request body accepted by default, in bytes (413 above it). Per app: Config::max_body_size.
+#ifndef FASTAPI_MAX_BODY_SIZE
+#define FASTAPI_MAX_BODY_SIZE (1u << 20)
+#endif
+/// Largest request line (method, target, version), in bytes (414 above it).
+#ifndef FASTAPI_MAX_REQUEST_LINE
+#define FASTAPI_MAX_REQUEST_LINE 8192u
+#endif
+/// Largest header block (request line included), in bytes (431 above it).
+#ifndef FASTAPI_MAX_HEADER_BYTES
+#define FASTAPI_MAX_HEADER_BYTES 16384u
+#endif
+/// Most header fields in one request (431 above it).
+#ifndef FASTAPI_MAX_HEADERS
+#define FASTAPI_MAX_HEADERS 100u
+#endif
+/// Most `{name}` parameters one route template may capture.
+#ifndef FASTAPI_MAX_PATH_PARAMS
+#define FASTAPI_MAX_PATH_PARAMS 16u
+#endif
+/// Default port of app.run() when neither --port nor PORT says otherwise.
+#ifndef FASTAPI_DEFAULT_PORT
+#define FASTAPI_DEFAULT_PORT 8000
+#endif
+
+namespace fastapi {
+
+/// Runtime settings of a server. Every field has a production-safe default;
+/// `fa::App app{{.title = "..."}}; app.run({.port = 9000, .workers = 2});`
+struct Config {
+  std::string host = "127.0.0.1";             ///< address to bind
+  std::uint16_t port = FASTAPI_DEFAULT_PORT;  ///< 0 picks a free port
+  unsigned workers = 0;                       ///< event-loop threads; 0 = hardware concurrency
+  unsigned blocking_threads = 8;              ///< pool for to_thread() and .blocking routes
+  std::size_t blocking_queue = 1024;          ///< queued blocking jobs beyond the pool; more -> 503
+  std::size_t max_body_size = FASTAPI_MAX_BODY_SIZE;        ///< 413 above it
+  std::size_t max_request_line = FASTAPI_MAX_REQUEST_LINE;  ///< 414 above it
+  std::size_t max_header_bytes = FASTAPI_MAX_HEADER_BYTES;  ///< 431 above it
+  std::size_t max_headers = FASTAPI_MAX_HEADERS;            ///< 431 above it
+  std::size_t max_connections = 10000;  ///< accepting pauses at this many open connections
+  std::chrono::milliseconds header_timeout{10000};      ///< whole head must arrive within it (408)
+  std::chrono::milliseconds body_timeout{30000};        ///< whole body must arrive within it (408)
+  std::chrono::milliseconds keep_alive_timeout{5000};   ///< idle keep-alive connection is closed after it
+  std::chrono::milliseconds write_timeout{30000};       ///< a client that reads no response is dropped
+  std::chrono::milliseconds graceful_timeout{30000};    ///< SIGTERM: in-flight requests get this long
+#ifdef NDEBUG
+  std::chrono::milliseconds stall_warning{0};  ///< log when a handler holds the loop longer; 0 = off
+#else
+  std::chrono::milliseconds stall_warning{100};
+#endif
+  std::string server_header = "fastapi.hpp";  ///< `Server:` value; empty = no header
+  bool handle_signals = true;                  ///< SIGINT/SIGTERM drain and stop run()
+  bool redirect_slashes = true;                ///< /items/ <-> /items answered with 307
+  bool access_log = false;                     ///< one line per request on stderr
+
+  /// The number of worker threads run() will start.
+  unsigned worker_count() const {
+    if (workers) return workers;
+    unsigned n = std::thread::hardware_concurrency();
+    return n ? n : 1;
+  }
+};
+
+}  // namespace fastapi

@@ -1,0 +1,35 @@
+// core/errors.hpp: the exceptions a handler throws to answer with an error. Fed by handlers and every
+// station; turned into responses by the app (app/app.hpp). Knows nothing of sockets or JSON.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+/// Throw to answer with `status` and `{"detail": detail}` (FastAPI's HTTPException).
+/// `throw fa::HTTPException{404, "Item not found", {{"X-Error", "There goes my error"}}};`
+/// An empty detail becomes the status phrase ("Not Found"), as in FastAPI.
+class HTTPException : public std::exception {
+ public:
+  HTTPException(int status_code, std::string detail = {},
+                std::vector<std::pair<std::string, std::string>> headers = {})
+      : status_code(status_code), detail(std::move(detail)), headers(std::move(headers)) {}
+  const char* what() const noexcept override { return detail.c_str(); }
+
+  int status_code;
+  std::string detail;  ///< plain text, sent as a JSON string (or raw JSON when detail_is_json)
+  std::vector<std::pair<std::string, std::string>> headers;  ///< added to the error response
+  bool detail_is_json = false;  ///< detail already holds JSON text (an object or a list)
+};
+
+/// A mistake in how the app is put together (a route registered twice, a bad template, ...),
+/// thrown at registration, before the first request, with a sentence saying what to change.
+class ConfigurationError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
+}  // namespace fastapi

@@ -1,0 +1,49 @@
+// core/meta.hpp: small type utilities shared by the stations: callable signatures, type names in errors.
+// Knows nothing else.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <tuple>
+#include <type_traits>
+
+namespace fastapi::detail {
+
+/// The return type and parameter types of a function, function pointer, or callable object
+/// (a lambda or a class with one non-template call operator).
+template <class F>
+struct callable_traits : callable_traits<decltype(&std::remove_cvref_t<F>::operator())> {};
+
+template <class R, class... A>
+struct callable_traits<R(A...)> {
+  using result = R;
+  using args = std::tuple<A...>;
+  static constexpr std::size_t arity = sizeof...(A);
+};
+template <class R, class... A>
+struct callable_traits<R(A...) noexcept> : callable_traits<R(A...)> {};
+template <class R, class... A>
+struct callable_traits<R (*)(A...)> : callable_traits<R(A...)> {};
+template <class R, class... A>
+struct callable_traits<R (*)(A...) noexcept> : callable_traits<R(A...)> {};
+template <class R, class... A>
+struct callable_traits<R (&)(A...)> : callable_traits<R(A...)> {};
+template <class C, class R, class... A>
+struct callable_traits<R (C::*)(A...)> : callable_traits<R(A...)> {};
+template <class C, class R, class... A>
+struct callable_traits<R (C::*)(A...) const> : callable_traits<R(A...)> {};
+template <class C, class R, class... A>
+struct callable_traits<R (C::*)(A...) noexcept> : callable_traits<R(A...)> {};
+template <class C, class R, class... A>
+struct callable_traits<R (C::*)(A...) const noexcept> : callable_traits<R(A...)> {};
+
+/// True when F's signature can be read (a generic lambda's cannot: its parameters must be spelled out).
+template <class F, class = void>
+inline constexpr bool has_callable_traits = false;
+template <class F>
+inline constexpr bool has_callable_traits<F, std::void_t<typename callable_traits<F>::result>> = true;
+
+template <class T>
+inline constexpr bool dependent_false = false;
+
+}  // namespace fastapi::detail

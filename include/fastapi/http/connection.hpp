@@ -1,0 +1,562 @@
+// http/connection.hpp: one TCP connection's life: read -> parse -> body -> Service -> write, again and again
+// (keep-alive, pipelining), with the limits, timeouts and backpressure of Config. Fed by the server's
+// acceptor; feeds the Service (the app's middleware chain). Knows nothing of routes or JSON.
+//
+// Memory: a connection waiting for its next request holds no read or write buffer: both come from the
+// worker's pools when bytes arrive and go back when the connection is idle again.
+// Timeouts: no timer per connection. The worker's tick (every 250 ms) sweeps its connections and cancels
+// those whose deadline passed: a request head or body that is too slow gets 408, an idle keep-alive is closed.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <asio.hpp>
+
+#include "fastapi/core/arena.hpp"
+#include "fastapi/core/config.hpp"
+#include "fastapi/core/log.hpp"
+#include "fastapi/core/task.hpp"
+#include "fastapi/http/parser.hpp"
+#include "fastapi/http/request.hpp"
+#include "fastapi/http/response.hpp"
+#include "fastapi/http/writer.hpp"
+
+namespace fastapi {
+
+/// What a connection hands each request to: the app (its middleware chain, router and endpoints).
+class Service {
+ public:
+  virtual ~Service() = default;
+  /// Answers one request. Exceptions escaping it become a bare 500 (the app maps its own first).
+  virtual Task<Response> handle(Request& req) = 0;
+  /// The largest body accepted for this request (route-specific limits; 413 above it).
+  virtual std::size_t body_limit(const Request& req) const = 0;
+};
+
+namespace detail {
+
+using Clock = std::chrono::steady_clock;
+
+/// Fixed-size read buffers recycled per worker.
+class BufferPool {
+ public:
+  explicit BufferPool(std::size_t buffer_size, std::size_t max_cached = 1024)
+      : size_(buffer_size), max_cached_(max_cached) {}
+  ~BufferPool() {
+    for (char* b : free_) delete[] b;
+  }
+  BufferPool(const BufferPool&) = delete;
+  BufferPool& operator=(const BufferPool&) = delete;
+  char* acquire() {
+    if (free_.empty()) return new char[size_];
+    char* b = free_.back();
+    free_.pop_back();
+    return b;
+  }
+  void release(char* b) {
+    if (free_.size() < max_cached_) {
+      free_.push_back(b);
+    } else {
+      delete[] b;
+    }
+  }
+  std::size_t buffer_size() const { return size_; }
+
+ private:
+  std::size_t size_;
+  std::size_t max_cached_;
+  std::vector<char*> free_;
+};
+
+class Connection;
+
+/// What one worker thread shares with its connections. Touched only by that worker's thread.
+struct Hub {
+  Hub(asio::io_context& io_context, const Config& cfg, Service& svc, std::atomic<std::size_t>& open)
+      : io(io_context), config(cfg), service(svc), open_connections(open),
+        buffers(std::max<std::size_t>(cfg.max_header_bytes, 4096) + 1) {}
+
+  asio::io_context& io;
+  const Config& config;
+  Service& service;
+  std::atomic<std::size_t>& open_connections;  ///< across all workers (max_connections)
+  BufferPool buffers;
+  std::vector<std::string> out_buffers;  ///< recycled write buffers (capacity kept)
+  DateCache date;
+  Clock::time_point now = Clock::now();  ///< coarse: refreshed by the tick
+  bool draining = false;                 ///< shutdown: finish in-flight requests, accept no new ones
+  Connection* first = nullptr;           ///< intrusive list of this worker's connections
+  std::size_t count = 0;
+
+  std::string take_out_buffer() {
+    if (out_buffers.empty()) return {};
+    std::string s = std::move(out_buffers.back());
+    out_buffers.pop_back();
+    return s;
+  }
+  void give_out_buffer(std::string&& s) {
+    if (s.capacity() > 65536 || out_buffers.size() >= 1024) return;  // let an oversized one go
+    s.clear();
+    out_buffers.push_back(std::move(s));
+  }
+};
+
+/// One HTTP/1.x connection. Created by the acceptor; frees itself when its run() coroutine ends.
+class Connection {
+ public:
+  enum class Phase { idle, head, body, handler, write, closing };
+
+  Connection(Hub& hub, asio::ip::tcp::socket socket);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  /// Starts serving on the current thread (the hub's worker); deletes itself at the end.
+  static void start(Hub& hub, asio::ip::tcp::socket socket);
+  /// Called by the worker's tick: cancels the pending read/write when its deadline has passed,
+  /// and wakes idle connections when the server drains.
+  void sweep();
+  /// Closes the socket now (the drain's grace period is over).
+  void abort();
+
+  Phase phase() const { return phase_; }
+  Connection* next = nullptr;
+  Connection* prev = nullptr;
+
+ private:
+  Task<void> run();
+  Task<void> serve();
+  Task<bool> wait_for_request();
+  Task<bool> read_more();
+  Task<bool> read_body(std::size_t head_size);
+  Task<bool> dispatch_and_write();
+  Task<bool> write_stream(Response& res);
+  Task<bool> flush();
+  Task<void> send_error(int status, std::string_view reason);
+  Task<void> linger_close();
+  Task<bool> wait(asio::socket_base::wait_type type);
+
+  void acquire_buffer();
+  void release_idle_memory();
+  void set_deadline(std::chrono::milliseconds timeout) { deadline_ = hub_.now + timeout; }
+  std::string_view buffered() const { return {buf_ + start_, end_ - start_}; }
+
+  Hub& hub_;
+  asio::ip::tcp::socket socket_;
+  Phase phase_ = Phase::idle;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool timed_out_ = false;
+  bool close_after_ = false;
+  bool first_request_ = true;
+
+  char* buf_ = nullptr;  ///< from hub_.buffers while a request is in progress
+  std::size_t cap_ = 0;
+  std::size_t start_ = 0;  ///< first byte of the current request in buf_
+  std::size_t end_ = 0;    ///< end of the bytes received
+  std::string out_;        ///< responses waiting to be written (gathered)
+  std::string big_body_;   ///< a large response body, written from here instead of copied into out_
+  std::string body_;       ///< request body when it does not fit buf_ or is chunked
+
+  RequestParser parser_;
+  ChunkedDecoder chunked_;
+  Request req_;
+  Arena arena_;
+  std::string client_host_;
+};
+
+inline Connection::Connection(Hub& hub, asio::ip::tcp::socket socket)
+    : hub_(hub),
+      socket_(std::move(socket)),
+      parser_(HeadLimits{hub.config.max_request_line, hub.config.max_header_bytes, hub.config.max_headers}),
+      chunked_(hub.config.max_body_size),
+      arena_(512) {
+  asio::error_code ec;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  socket_.non_blocking(true, ec);
+  auto peer = socket_.remote_endpoint(ec);
+  if (!ec) {
+    client_host_ = peer.address().to_string();
+    req_.client_port = peer.port();
+  }
+  req_.arena = &arena_;
+  // Link into the worker's list for the sweeper.
+  next = hub_.first;
+  if (next) next->prev = this;
+  hub_.first = this;
+  ++hub_.count;
+}
+
+inline Connection::~Connection() {
+  if (buf_) hub_.buffers.release(buf_);
+  if (prev) prev->next = next; else hub_.first = next;
+  if (next) next->prev = prev;
+  --hub_.count;
+  hub_.open_connections.fetch_sub(1, std::memory_order_relaxed);
+}
+
+inline void Connection::start(Hub& hub, asio::ip::tcp::socket socket) {
+  auto* c = new Connection(hub, std::move(socket));
+  spawn(c->run());
+}
+
+inline Task<void> Connection::run() {
+  try {
+    co_await serve();
+  } catch (const std::exception& e) {
+    log(LogLevel::error, std::string("connection error: ") + e.what());
+  }
+  asio::error_code ec;
+  socket_.shutdown(asio::socket_base::shutdown_both, ec);
+  socket_.close(ec);
+  // The frame of run() must not touch `this` after the delete; spawn() owns the frame and ends it.
+  delete this;
+}
+
+inline void Connection::sweep() {
+  bool expired = hub_.now >= deadline_;
+  bool drain_idle = hub_.draining && phase_ == Phase::idle;
+  if (!expired && !drain_idle) return;
+  if (expired) timed_out_ = true;
+  deadline_ = Clock::time_point::max();
+  asio::error_code ec;
+  socket_.cancel(ec);  // the pending wait completes with operation_aborted
+}
+
+inline void Connection::abort() {
+  timed_out_ = true;
+  asio::error_code ec;
+  socket_.cancel(ec);
+  socket_.shutdown(asio::socket_base::shutdown_both, ec);
+}
+
+inline void Connection::acquire_buffer() {
+  if (!buf_) {
+    buf_ = hub_.buffers.acquire();
+    cap_ = hub_.buffers.buffer_size();
+  }
+}
+
+inline void Connection::release_idle_memory() {
+  if (buf_) {
+    hub_.buffers.release(buf_);
+    buf_ = nullptr;
+    cap_ = 0;
+  }
+  start_ = end_ = 0;
+  if (out_.capacity()) hub_.give_out_buffer(std::move(out_));
+  out_ = std::string();
+  if (body_.capacity() > 4096) body_ = std::string();
+}
+
+/// Waits until the socket is readable/writable, or the sweeper cancels the wait. False on cancel/error.
+inline Task<bool> Connection::wait(asio::socket_base::wait_type type) {
+  auto [ec] = co_await async_call<asio::error_code>(
+      [&](auto handler) { socket_.async_wait(type, std::move(handler)); });
+  co_return !ec && !timed_out_;
+}
+
+/// Idle: nothing buffered. Waits for the first bytes of the next request without holding a buffer.
+inline Task<bool> Connection::wait_for_request() {
+  phase_ = Phase::idle;
+  release_idle_memory();
+  set_deadline(first_request_ ? hub_.config.header_timeout : hub_.config.keep_alive_timeout);
+  for (;;) {
+    if (hub_.draining) co_return false;
+    if (!co_await wait(asio::socket_base::wait_read)) co_return false;
+    acquire_buffer();
+    asio::error_code ec;
+    std::size_t n = socket_.read_some(asio::buffer(buf_, cap_), ec);
+    if (!ec) {
+      end_ = n;
+      co_return true;
+    }
+    if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;  // EOF, reset
+  }
+}
+
+/// Reads more bytes of the current request into buf_[end_, cap_). Flushes pending output first so a
+/// pipelining client never waits for answers it already earned. False on EOF, error or timeout.
+inline Task<bool> Connection::read_more() {
+  if (!out_.empty() && !co_await flush()) co_return false;
+  for (;;) {
+    asio::error_code ec;
+    std::size_t n = socket_.read_some(asio::buffer(buf_ + end_, cap_ - end_), ec);
+    if (!ec) {
+      end_ += n;
+      co_return true;
+    }
+    if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
+    if (!co_await wait(asio::socket_base::wait_read)) co_return false;
+  }
+}
+
+/// Writes out_ (and big_body_) completely: non-blocking first, waiting for writability when the socket
+/// buffer is full. A client that reads nothing holds us at most write_timeout. False on error/timeout.
+inline Task<bool> Connection::flush() {
+  Phase before = phase_;
+  phase_ = Phase::write;
+  std::size_t done = 0;
+  std::size_t total = out_.size() + big_body_.size();
+  bool armed = false;
+  while (done < total) {
+    std::size_t head_done = std::min(done, out_.size());
+    std::size_t body_done = done - head_done;
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(out_.data() + head_done, out_.size() - head_done),
+                                           asio::buffer(big_body_.data() + body_done, big_body_.size() - body_done)};
+    asio::error_code ec;
+    std::size_t n = socket_.write_some(bufs, ec);
+    if (!ec) {
+      done += n;
+      continue;
+    }
+    if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
+    if (!armed) {
+      set_deadline(hub_.config.write_timeout);
+      armed = true;
+    }
+    if (!co_await wait(asio::socket_base::wait_write)) co_return false;
+  }
+  out_.clear();
+  big_body_.clear();
+  if (armed) deadline_ = Clock::time_point::max();
+  phase_ = before;
+  co_return true;
+}
+
+inline Task<void> Connection::serve() {
+  for (;;) {
+    if (start_ == end_ && !co_await wait_for_request()) co_return;
+    first_request_ = false;
+    phase_ = Phase::head;
+    set_deadline(hub_.config.header_timeout);
+    parser_.reset();
+    req_.reset();
+    arena_.reset();
+
+    // The head: parse what we have, read more until it is complete or rejected.
+    for (;;) {
+      auto r = parser_.parse_head(buffered(), req_);
+      if (r == RequestParser::Result::complete) break;
+      if (r == RequestParser::Result::error) {
+        co_await send_error(parser_.error().status, parser_.error().reason);
+        co_return;
+      }
+      if (end_ == cap_) {
+        if (start_ == 0) {  // cannot happen while cap_ > max_header_bytes, but never loop on it
+          co_await send_error(431, "Request Header Fields Too Large");
+          co_return;
+        }
+        std::memmove(buf_, buf_ + start_, end_ - start_);  // the parser keeps offsets, not pointers
+        end_ -= start_;
+        start_ = 0;
+      }
+      if (!co_await read_more()) {
+        if (timed_out_) co_await send_error(408, "Request Timeout");
+        co_return;
+      }
+    }
+    req_.client_host = client_host_;
+
+    if (!co_await read_body(parser_.head_size())) co_return;
+    if (!co_await dispatch_and_write()) co_return;
+    if (close_after_) {
+      if (!co_await flush()) co_return;
+      co_await linger_close();
+      co_return;
+    }
+  }
+}
+
+/// Reads the body of req_ (Content-Length or chunked) and sets req_.body. Answers 413/400/408 itself.
+inline Task<bool> Connection::read_body(std::size_t head_size) {
+  std::size_t body_begin = start_ + head_size;
+  bool has_body = req_.chunked || (req_.content_length && *req_.content_length > 0);
+  if (!has_body) {
+    start_ = body_begin;
+    co_return true;
+  }
+  phase_ = Phase::body;
+  set_deadline(hub_.config.body_timeout);
+  std::size_t limit = hub_.service.body_limit(req_);
+  if (req_.content_length && *req_.content_length > limit) {
+    co_await send_error(413, "Request Entity Too Large");
+    co_return false;
+  }
+  if (req_.expect_continue && end_ == body_begin) {
+    out_.append("HTTP/1.1 100 Continue\r\n\r\n");
+    if (!co_await flush()) co_return false;
+  }
+  auto fail = [&](bool) -> Task<bool> {
+    if (timed_out_) co_await send_error(408, "Request Timeout");
+    co_return false;
+  };
+
+  if (!req_.chunked) {
+    std::size_t n = *req_.content_length;
+    if (body_begin + n <= cap_) {  // fits after the head: read in place, zero copy
+      while (end_ - body_begin < n)
+        if (!co_await read_more()) co_return co_await fail(false);
+      req_.body = std::string_view(buf_ + body_begin, n);
+      start_ = body_begin + n;
+      co_return true;
+    }
+    // Larger than the buffer: an owned body of exactly n bytes.
+    body_.clear();
+    body_.reserve(n);
+    std::size_t have = std::min(end_ - body_begin, n);
+    body_.append(buf_ + body_begin, have);
+    end_ = body_begin;  // the head stays in place (req_ views point into it)
+    while (body_.size() < n) {
+      std::size_t old = body_.size();
+      body_.resize(n);
+      asio::error_code ec;
+      std::size_t got = socket_.read_some(asio::buffer(body_.data() + old, n - old), ec);
+      body_.resize(old + (ec ? 0 : got));
+      if (ec) {
+        if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
+        if (!co_await wait(asio::socket_base::wait_read)) co_return co_await fail(false);
+      }
+    }
+    req_.body = body_;
+    start_ = end_;
+    co_return true;
+  }
+
+  // Chunked: decode from the buffer region after the head, compacting that region as it is consumed.
+  chunked_ = ChunkedDecoder(limit, hub_.config.max_header_bytes);
+  body_.clear();
+  std::size_t pos = body_begin;
+  for (;;) {
+    std::size_t consumed = 0;
+    auto r = chunked_.feed(std::string_view(buf_ + pos, end_ - pos), body_, consumed);
+    pos += consumed;
+    if (r == ChunkedDecoder::Result::complete) break;
+    if (r == ChunkedDecoder::Result::error) {
+      co_await send_error(chunked_.error().status, chunked_.error().reason);
+      co_return false;
+    }
+    if (end_ == cap_ || pos == end_) {  // make room: keep only the unconsumed bytes after the head
+      std::memmove(buf_ + body_begin, buf_ + pos, end_ - pos);
+      end_ = body_begin + (end_ - pos);
+      pos = body_begin;
+    }
+    if (end_ == cap_) {  // a single chunk-size line or trailer larger than the buffer
+      co_await send_error(400, "Chunk framing too large");
+      co_return false;
+    }
+    if (!co_await read_more()) co_return co_await fail(false);
+  }
+  req_.body = body_;
+  start_ = pos;
+  co_return true;
+}
+
+inline Task<bool> Connection::dispatch_and_write() {
+  phase_ = Phase::handler;
+  deadline_ = Clock::time_point::max();
+  Response res;
+  try {
+    res = co_await hub_.service.handle(req_);
+  } catch (const std::exception& e) {
+    log(LogLevel::error, std::string("unhandled exception: ") + e.what());
+    res = RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+  }
+  if (auto c = res.headers.get("connection"); c && iequals(*c, "close")) close_after_ = true;
+  close_after_ = close_after_ || !req_.keep_alive || hub_.draining;
+  WriteOptions wo{.version_minor = req_.version_minor,
+                  .keep_alive = !close_after_,
+                  .head_only = req_.method == Method::head,
+                  .date_line = hub_.date.line(),
+                  .server = hub_.config.server_header};
+  if (out_.capacity() == 0) out_ = hub_.take_out_buffer();
+  if (res.stream && !wo.head_only) {
+    if (req_.version_minor == 0) close_after_ = true;  // HTTP/1.0 has no chunks: the close ends the body
+    co_return co_await write_stream(res);
+  }
+  // HEAD of a streamed body: its length is unknown, so no Content-Length (RFC 9110 section 9.3.2).
+  write_head(out_, res, wo, res.stream ? BodyFraming::none : BodyFraming::length);
+  if (!wo.head_only && !status_forbids_body(res.status)) {
+    if (res.body.size() <= 16384) {
+      out_.append(res.body);
+    } else {
+      big_body_ = std::move(res.body);
+    }
+  }
+  // Pipelining: when more request bytes are already here, answer them before writing.
+  bool more = end_ > start_ && !close_after_ && big_body_.empty() && out_.size() < 65536;
+  if (!more && !co_await flush()) co_return false;
+  co_return true;
+}
+
+inline Task<bool> Connection::write_stream(Response& res) {
+  bool chunked = req_.version_minor == 1;
+  write_head(out_, res, WriteOptions{.version_minor = req_.version_minor,
+                                     .keep_alive = !close_after_,
+                                     .date_line = hub_.date.line(),
+                                     .server = hub_.config.server_header},
+             chunked ? BodyFraming::chunked : BodyFraming::none);
+  if (!co_await flush()) co_return false;
+  std::string chunk;
+  for (;;) {
+    chunk.clear();
+    bool more = co_await res.stream(chunk);
+    if (!more) break;
+    if (chunk.empty()) continue;
+    if (chunked) {
+      write_chunk(out_, chunk);
+    } else {
+      out_.append(chunk);
+    }
+    if (!co_await flush()) co_return false;
+  }
+  if (chunked) write_chunk(out_, {});
+  co_return co_await flush();
+}
+
+/// Answers a framing error or timeout with `{"detail": reason}` and closes. The reasons are our own
+/// fixed ASCII sentences, so they need no JSON escaping.
+inline Task<void> Connection::send_error(int status, std::string_view reason) {
+  close_after_ = true;
+  timed_out_ = false;
+  Response res = RawJSONResponse(std::string(R"({"detail":")").append(reason).append("\"}"), status);
+  if (out_.capacity() == 0) out_ = hub_.take_out_buffer();
+  write_head(out_, res,
+             WriteOptions{.version_minor = 1, .keep_alive = false, .date_line = hub_.date.line(),
+                          .server = hub_.config.server_header},
+             BodyFraming::length);
+  out_.append(res.body);
+  if (co_await flush()) co_await linger_close();
+}
+
+/// Half-closes and drains what the client still sends (briefly), so our last response is not destroyed
+/// by a TCP reset when unread request bytes remain (RFC 9112 section 9.6).
+inline Task<void> Connection::linger_close() {
+  phase_ = Phase::closing;
+  asio::error_code ec;
+  socket_.shutdown(asio::socket_base::shutdown_send, ec);
+  deadline_ = hub_.now + std::chrono::seconds(2);
+  acquire_buffer();
+  std::size_t drained = 0;
+  while (drained < (1u << 20)) {
+    std::size_t n = socket_.read_some(asio::buffer(buf_, cap_), ec);
+    if (!ec) {
+      drained += n;
+      continue;
+    }
+    if (ec != asio::error::would_block && ec != asio::error::try_again) break;
+    if (!co_await wait(asio::socket_base::wait_read)) break;
+  }
+}
+
+}  // namespace detail
+}  // namespace fastapi

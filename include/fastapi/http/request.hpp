@@ -1,0 +1,125 @@
+// http/request.hpp: what a handler sees of one request. Filled by the parser (head), the connection
+// (body, client) and the router (path params); read by middleware, binding and handlers.
+// Every string_view points into the connection's read buffer or its arena: valid until the response is sent.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fastapi/core/arena.hpp"
+#include "fastapi/core/config.hpp"
+#include "fastapi/http/headers.hpp"
+#include "fastapi/http/method.hpp"
+
+namespace fastapi {
+
+/// One decoded query parameter. `?tag=a&tag=b` gives two, in order.
+struct QueryParam {
+  std::string_view key;
+  std::string_view value;
+};
+
+/// The decoded query string, in order, repeats kept. `req.query.get("q")`.
+class QueryParams {
+ public:
+  std::optional<std::string_view> get(std::string_view key) const {
+    for (const auto& p : params_)
+      if (p.key == key) return p.value;
+    return std::nullopt;
+  }
+  std::vector<std::string_view> get_all(std::string_view key) const {
+    std::vector<std::string_view> out;
+    for (const auto& p : params_)
+      if (p.key == key) out.push_back(p.value);
+    return out;
+  }
+  bool contains(std::string_view key) const { return get(key).has_value(); }
+  void add(std::string_view key, std::string_view value) { params_.push_back({key, value}); }
+  void clear() { params_.clear(); }
+  std::size_t size() const { return params_.size(); }
+  bool empty() const { return params_.empty(); }
+  auto begin() const { return params_.begin(); }
+  auto end() const { return params_.end(); }
+
+ private:
+  std::vector<QueryParam> params_;
+};
+
+/// One `{name}` captured by the router: the template's name and the (percent-decoded) path segment.
+struct PathParam {
+  std::string_view name;
+  std::string_view value;
+};
+
+/// The path parameters of the matched route; fixed capacity, so matching allocates nothing.
+class PathParams {
+ public:
+  std::optional<std::string_view> get(std::string_view name) const {
+    for (std::size_t i = 0; i < size_; ++i)
+      if (params_[i].name == name) return params_[i].value;
+    return std::nullopt;
+  }
+  /// Appends; returns false when FASTAPI_MAX_PATH_PARAMS are already held.
+  bool push(std::string_view name, std::string_view value) {
+    if (size_ == params_.size()) return false;
+    params_[size_++] = {name, value};
+    return true;
+  }
+  void pop() { if (size_) --size_; }
+  void clear() { size_ = 0; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const PathParam* begin() const { return params_.data(); }
+  const PathParam* end() const { return params_.data() + size_; }
+
+ private:
+  std::array<PathParam, FASTAPI_MAX_PATH_PARAMS> params_{};
+  std::size_t size_ = 0;
+};
+
+/// An HTTP request as the handler sees it. Field names follow Starlette's Request.
+struct Request {
+  Method method = Method::get;
+  std::string_view method_name;   ///< the method token as sent ("GET", "PROPFIND", ...)
+  std::string_view target;        ///< the raw request-target ("/items/a%20b?q=1")
+  std::string_view raw_path;      ///< path part of the target, not decoded
+  std::string_view path;          ///< percent-decoded path ("/items/a b")
+  std::string_view query_string;  ///< raw query, without '?'
+  int version_minor = 1;          ///< 1 for HTTP/1.1, 0 for HTTP/1.0
+  HeaderViews headers;            ///< in order, duplicates kept
+  QueryParams query;              ///< decoded query parameters
+  PathParams path_params;         ///< filled by the router
+  std::string_view body;          ///< the whole body (de-chunked), empty when none
+  std::string_view client_host;   ///< peer address ("127.0.0.1")
+  std::uint16_t client_port = 0;  ///< peer port
+
+  // Framing, as the parser understood it.
+  std::optional<std::size_t> content_length;  ///< Content-Length, when sent
+  bool chunked = false;                       ///< Transfer-Encoding: chunked
+  bool keep_alive = true;                     ///< false: close after the response
+  bool expect_continue = false;               ///< Expect: 100-continue
+
+  /// Decoded strings (path, query, chunked body) live here until the response is sent.
+  detail::Arena* arena = nullptr;
+
+  /// Forget everything of the previous request (keeps capacity: no allocation next time).
+  void reset() {
+    method = Method::get;
+    method_name = target = raw_path = path = query_string = body = {};
+    version_minor = 1;
+    headers.clear();
+    query.clear();
+    path_params.clear();
+    content_length.reset();
+    chunked = false;
+    keep_alive = true;
+    expect_continue = false;
+  }
+};
+
+}  // namespace fastapi

@@ -1,0 +1,293 @@
+// http/server.hpp: worker threads, each with its own io_context and SO_REUSEPORT acceptor (shared nothing),
+// the tick that sweeps timeouts and refreshes the Date header, signals and the graceful drain.
+// Fed by app.run(); feeds connections. Knows nothing of routes or JSON.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include <sys/socket.h>
+
+#include <asio.hpp>
+
+#include "fastapi/core/config.hpp"
+#include "fastapi/core/log.hpp"
+#include "fastapi/core/loop.hpp"
+#include "fastapi/http/connection.hpp"
+
+namespace fastapi {
+
+/// The HTTP server under an App: `Server s{service, config, logger}; s.listen(); s.run();` (app.run() does
+/// this). stop() may be called from any thread, or by SIGINT/SIGTERM when config.handle_signals is set.
+class Server {
+ public:
+  Server(Service& service, Config config, Logger& logger);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Binds every worker's acceptor; returns the bound port (a free one when config.port is 0).
+  /// Throws std::system_error with the address in the message when it cannot bind.
+  std::uint16_t listen();
+  /// Serves until stop() and the drain have finished. Calls listen() first if it was not called.
+  void run();
+  /// Starts the graceful drain: stop accepting, finish in-flight requests (within graceful_timeout),
+  /// close idle connections. Thread-safe, idempotent.
+  void stop();
+  /// The bound port (after listen()).
+  std::uint16_t port() const { return port_; }
+  /// True between listen() and the start of the drain.
+  bool accepting() const { return listening_.load() && !stopping_.load(); }
+  /// Open connections across all workers.
+  std::size_t open_connections() const { return open_.load(); }
+  const Config& config() const { return config_; }
+
+ private:
+  struct Worker;
+  Task<void> accept_loop(Worker& w);
+  Task<void> tick(Worker& w);
+  void begin_drain(Worker& w);
+
+  Service& service_;
+  Config config_;
+  Logger& logger_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<ThreadPool> pool_;
+  std::atomic<std::size_t> open_{0};
+  std::atomic<bool> listening_{false};
+  std::atomic<bool> stopping_{false};
+  std::uint16_t port_ = 0;
+  bool shared_acceptor_ = false;  ///< SO_REUSEPORT missing: worker 0 accepts for all
+  std::atomic<unsigned> next_worker_{0};
+  std::mutex stop_mutex_;
+  std::condition_variable stop_cv_;
+  std::unique_ptr<asio::io_context> signal_io_;
+};
+
+struct Server::Worker {
+  Worker(Service& service, const Config& config, std::atomic<std::size_t>& open)
+      : io(1), hub(io, config, service, open), acceptor(io), ticker(io) {}
+  asio::io_context io;
+  detail::Hub hub;
+  asio::ip::tcp::acceptor acceptor;
+  asio::steady_timer ticker;
+  std::chrono::steady_clock::time_point drain_deadline = std::chrono::steady_clock::time_point::max();
+  std::thread thread;
+};
+
+inline Server::Server(Service& service, Config config, Logger& logger)
+    : service_(service), config_(std::move(config)), logger_(logger) {
+  unsigned n = config_.worker_count();
+  for (unsigned i = 0; i < n; ++i) workers_.push_back(std::make_unique<Worker>(service_, config_, open_));
+}
+
+inline Server::~Server() {
+  stop();
+  for (auto& w : workers_)
+    if (w->thread.joinable()) w->thread.join();
+}
+
+namespace detail {
+inline asio::ip::address resolve_host(const std::string& host) {
+  asio::error_code ec;
+  auto addr = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+  if (!ec) return addr;
+  asio::io_context io;
+  asio::ip::tcp::resolver resolver(io);
+  auto results = resolver.resolve(host, "", ec);
+  if (ec || results.empty())
+    throw std::system_error(ec, "fastapi: cannot resolve host '" + host + "'");
+  return results.begin()->endpoint().address();
+}
+
+inline bool set_reuse_port(asio::ip::tcp::acceptor& a) {
+#ifdef SO_REUSEPORT
+  int one = 1;
+  return ::setsockopt(a.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) == 0;
+#else
+  (void)a;
+  return false;
+#endif
+}
+}  // namespace detail
+
+inline std::uint16_t Server::listen() {
+  if (listening_) return port_;
+  asio::ip::tcp::endpoint ep(detail::resolve_host(config_.host), config_.port);
+  auto open_one = [&](Worker& w, bool reuse_port) {
+    w.acceptor.open(ep.protocol());
+    w.acceptor.set_option(asio::socket_base::reuse_address(true));
+    if (reuse_port && !detail::set_reuse_port(w.acceptor)) return false;
+    asio::error_code ec;
+    w.acceptor.bind(ep, ec);
+    if (ec) {
+      asio::error_code ignored;
+      w.acceptor.close(ignored);
+      if (!reuse_port)
+        throw std::system_error(ec, "fastapi: cannot listen on " + config_.host + ":" + std::to_string(ep.port()));
+      return false;
+    }
+    w.acceptor.listen(4096);
+    w.acceptor.non_blocking(true);
+    return true;
+  };
+  bool multi = workers_.size() > 1;
+  if (!open_one(*workers_[0], multi)) {
+    if (!multi) throw std::runtime_error("fastapi: cannot listen");
+    open_one(*workers_[0], false);  // no SO_REUSEPORT here: throws in words if the bind fails
+    multi = false;
+  }
+  ep.port(workers_[0]->acceptor.local_endpoint().port());
+  port_ = ep.port();
+  for (std::size_t i = 1; multi && i < workers_.size(); ++i) {
+    if (!open_one(*workers_[i], true)) {
+      for (std::size_t j = 1; j < i; ++j) workers_[j]->acceptor.close();
+      multi = false;
+    }
+  }
+  shared_acceptor_ = !multi && workers_.size() > 1;
+  listening_ = true;
+  return port_;
+}
+
+inline Task<void> Server::accept_loop(Worker& w) {
+  using namespace std::chrono_literals;
+  bool warned = false;
+  for (;;) {
+    if (w.hub.draining) co_return;
+    if (open_.load(std::memory_order_relaxed) >= config_.max_connections) {
+      co_await sleep(20ms);  // at the limit: pause accepting (the kernel backlog holds the rest)
+      continue;
+    }
+    Worker& target = shared_acceptor_ ? *workers_[next_worker_++ % workers_.size()] : w;
+    auto [ec, socket] = co_await detail::async_call<asio::error_code, asio::ip::tcp::socket>(
+        [&](auto handler) { w.acceptor.async_accept(target.io, std::move(handler)); });
+    if (ec == asio::error::operation_aborted || !w.acceptor.is_open()) co_return;
+    if (ec) {
+      if (!warned) {
+        logger_.write(LogLevel::error, "accept failed: " + ec.message() + " (pausing accepts for 100 ms)");
+        warned = true;
+      }
+      co_await sleep(100ms);  // EMFILE and friends: back off instead of spinning
+      continue;
+    }
+    warned = false;
+    open_.fetch_add(1, std::memory_order_relaxed);
+    if (&target == &w) {
+      detail::Connection::start(w.hub, std::move(socket));
+    } else {
+      asio::post(target.io, [&target, s = std::move(socket)]() mutable {
+        detail::Connection::start(target.hub, std::move(s));
+      });
+    }
+  }
+}
+
+inline Task<void> Server::tick(Worker& w) {
+  using namespace std::chrono;
+  constexpr auto period = milliseconds(250);
+  auto expected = steady_clock::now() + period;
+  unsigned reports_seen = 0;
+  for (;;) {
+    w.ticker.expires_at(expected);
+    co_await detail::async_call<asio::error_code>([&](auto h) { w.ticker.async_wait(std::move(h)); });
+    auto now = steady_clock::now();
+    auto late = duration_cast<milliseconds>(now - expected);
+    auto threshold = config_.stall_warning;
+    bool already_reported = detail::this_loop().stall_reports != reports_seen;  // by a StallWatch
+    reports_seen = detail::this_loop().stall_reports;
+    if (threshold.count() > 0 && late > threshold && !already_reported) {
+      std::string_view route = detail::this_loop().route;
+      logger_.write(LogLevel::warning,
+                    "event loop blocked for " + std::to_string(late.count()) + " ms" +
+                        (route.empty() ? std::string() : " (last handler: " + std::string(route) + ")") +
+                        ": use co_await fa::to_thread(...) or a .blocking = true route for blocking work");
+    }
+    expected = now + period;
+    w.hub.now = now;
+    w.hub.date.update(std::time(nullptr));
+    if (w.hub.draining && now >= w.drain_deadline) {
+      for (auto* c = w.hub.first; c; c = c->next) c->abort();
+    }
+    for (auto* c = w.hub.first; c;) {
+      auto* next = c->next;  // sweep() only cancels; the connection unlinks itself later
+      c->sweep();
+      c = next;
+    }
+    if (w.hub.draining && w.hub.count == 0) co_return;
+  }
+}
+
+inline void Server::begin_drain(Worker& w) {
+  if (w.hub.draining) return;
+  w.hub.draining = true;
+  w.drain_deadline = std::chrono::steady_clock::now() + config_.graceful_timeout;
+  asio::error_code ec;
+  w.acceptor.close(ec);
+  for (auto* c = w.hub.first; c;) {
+    auto* next = c->next;
+    c->sweep();  // wakes idle keep-alive connections, which then close
+    c = next;
+  }
+}
+
+inline void Server::run() {
+  listen();
+  pool_ = std::make_unique<ThreadPool>(config_.blocking_threads, config_.blocking_queue);
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    Worker& w = *workers_[i];
+    w.thread = std::thread([this, &w] {
+      detail::LoopScope loop(detail::LoopContext{&w.io, pool_.get(), {}, config_.stall_warning});
+      detail::thread_logger() = &logger_;
+      if (w.acceptor.is_open()) detail::spawn(accept_loop(w));
+      detail::spawn(tick(w));
+      if (stopping_) begin_drain(w);
+      w.io.run();
+      detail::thread_logger() = nullptr;
+    });
+  }
+  if (config_.handle_signals) {
+    signal_io_ = std::make_unique<asio::io_context>(1);
+    asio::signal_set signals(*signal_io_, SIGINT, SIGTERM);
+    signals.async_wait([this](const asio::error_code& ec, int sig) {
+      if (ec) return;
+      logger_.write(LogLevel::info, std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                                        ": shutting down (in-flight requests may finish)");
+      stop();
+    });
+    std::thread watcher([this] {
+      std::unique_lock lock(stop_mutex_);
+      stop_cv_.wait(lock, [this] { return stopping_.load(); });
+      signal_io_->stop();
+    });
+    signal_io_->run();
+    watcher.join();
+  }
+  for (auto& w : workers_) w->thread.join();
+  pool_.reset();
+  listening_ = false;
+}
+
+inline void Server::stop() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    if (stopping_.exchange(true)) return;
+  }
+  stop_cv_.notify_all();
+  for (auto& w : workers_) {
+    Worker* wp = w.get();
+    asio::post(wp->io, [this, wp] { begin_drain(*wp); });
+  }
+}
+
+}  // namespace fastapi

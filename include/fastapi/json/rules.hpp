@@ -1,0 +1,589 @@
+// json/rules.hpp: validation rules on struct members (Rule, Field, Default, Email) and their Pydantic v2 error words. Fed by json/reflect; feeds json/read, json/write, params and openapi. Knows nothing of JSON text or HTTP.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <charconv>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <regex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "fastapi/json/reflect.hpp"
+
+namespace fastapi {
+
+/// Text stored inside a Rule (so a Rule stays usable as a template argument): built from a
+/// string literal, at most Capacity characters. `fa::Rule{.alias = "passWord"}`
+template <std::size_t Capacity>
+struct RuleText {
+  char text[Capacity + 1]{};
+  std::size_t length = 0;
+
+  constexpr RuleText() noexcept = default;
+  template <std::size_t N>
+  constexpr RuleText(const char (&s)[N]) noexcept;  // implicit: `.alias = "passWord"`
+  constexpr std::string_view view() const noexcept { return {text, length}; }
+  constexpr operator std::string_view() const noexcept { return view(); }
+  constexpr bool empty() const noexcept { return length == 0; }
+  constexpr bool operator==(const RuleText&) const noexcept = default;
+};
+
+template <std::size_t Capacity>
+template <std::size_t N>
+constexpr RuleText<Capacity>::RuleText(const char (&s)[N]) noexcept : length(N - 1) {
+  static_assert(N - 1 <= Capacity,
+                "fastapi: this Rule text is too long (alias: 64 characters, title: 128, description "
+                "and pattern: 256); shorten it");
+  for (std::size_t i = 0; i + 1 < N; ++i) text[i] = s[i];
+}
+
+/// Constraints on one value, Pydantic's Field(...) arguments as a literal type usable as a
+/// template argument. Designated initializers must follow the declaration order below:
+/// alias, title, description, gt, ge, lt, le, multiple_of, min_length, max_length, pattern, strict.
+/// `fa::Field<std::string, fa::Rule{.alias = "passWord", .min_length = 8}> password;`
+/// (clang++ 14 needs the explicit `fa::Rule{...}`, not bare braces.)
+/// Broken at run time -> 422 with Pydantic's type: greater_than, greater_than_equal, less_than,
+/// less_than_equal, multiple_of, string_too_short, string_too_long, too_short, too_long,
+/// string_pattern_mismatch.
+struct Rule {
+  RuleText<64> alias{};         ///< the member's name on the wire (JSON key, query name)
+  RuleText<128> title{};        ///< OpenAPI title
+  RuleText<256> description{};  ///< OpenAPI description
+  double gt = -std::numeric_limits<double>::infinity();  ///< value > gt
+  double ge = -std::numeric_limits<double>::infinity();  ///< value >= ge
+  double lt = std::numeric_limits<double>::infinity();   ///< value < lt
+  double le = std::numeric_limits<double>::infinity();   ///< value <= le
+  double multiple_of = 0;                                 ///< value % multiple_of == 0; 0 = unset
+  std::size_t min_length = 0;                             ///< characters of a string, items of a container
+  std::size_t max_length = SIZE_MAX;
+  RuleText<256> pattern{};  ///< ECMAScript regex searched in strings (Pydantic: re.search, not fullmatch)
+  bool strict = false;      ///< no coercion: "5" is not an int, 1 is not a bool
+
+  constexpr bool has_gt() const noexcept { return gt != -std::numeric_limits<double>::infinity(); }
+  constexpr bool has_ge() const noexcept { return ge != -std::numeric_limits<double>::infinity(); }
+  constexpr bool has_lt() const noexcept { return lt != std::numeric_limits<double>::infinity(); }
+  constexpr bool has_le() const noexcept { return le != std::numeric_limits<double>::infinity(); }
+  constexpr bool has_number_rule() const noexcept {
+    return has_gt() || has_ge() || has_lt() || has_le() || multiple_of != 0;
+  }
+  constexpr bool has_length_rule() const noexcept { return min_length != 0 || max_length != SIZE_MAX; }
+  constexpr bool operator==(const Rule&) const noexcept = default;
+};
+
+/// An e-mail address, validated as FastAPI's EmailStr (email-validator without the DNS check).
+/// Accepted grammar: exactly `local@domain` after trimming surrounding whitespace, where
+///  - local: a dot-atom of RFC 5322 atext (letters, digits and !#$%&'*+-/=?^_`{|}~, plus any
+///    non-ASCII UTF-8), no leading, trailing or doubled dot, at most 64 characters; no quoted
+///    local part;
+///  - domain: ASCII labels of letters, digits and hyphens, not starting or ending with a hyphen,
+///    at least one dot, labels at most 63 and the whole at most 253 characters, the last label
+///    ending with a letter, not a special-use name (arpa, invalid, local, localhost, onion,
+///    test); no IP literal and no internationalized domain;
+///  - the address at most 254 characters.
+/// Broken -> 422 {"type":"value_error","msg":"value is not a valid email address: An email
+/// address must have an @-sign.","ctx":{"reason":"An email address must have an @-sign."}}.
+/// `struct UserCreate { fa::Email email; };`
+struct Email {
+  std::string value;
+
+  Email() = default;
+  template <class U>
+    requires(std::is_constructible_v<std::string, U &&> && !std::is_same_v<std::remove_cvref_t<U>, Email>)
+  explicit(!std::is_convertible_v<U&&, std::string>) Email(U&& u) : value(std::forward<U>(u)) {}
+  operator const std::string&() const& noexcept { return value; }
+  operator std::string_view() const noexcept { return value; }
+  const std::string& operator*() const noexcept { return value; }
+  const std::string* operator->() const noexcept { return &value; }
+  bool operator==(const Email&) const = default;
+  friend bool operator==(const Email& e, std::string_view s) noexcept { return e.value == s; }
+};
+
+namespace detail {
+template <class T, Rule R>
+consteval bool check_rule();
+}
+
+/// A member of type T with a Rule: `fa::Field<int, fa::Rule{.ge = 1}> quantity;`. Behaves like
+/// T: built implicitly from anything T is (`Field<std::string, R> s = "abc";`), converts to
+/// `const T&`, `*f` and `f->` reach the value, compares with T; `.value` is the T itself.
+/// A Rule that cannot apply to T (`pattern` on an int, `ge` above `le`) is refused at compile
+/// time. HasDefault = true is spelled `fa::Default<T, Rule>`.
+template <class T, Rule R = Rule{}, bool HasDefault = false>
+struct Field {
+  static_assert(detail::check_rule<T, R>());
+  static constexpr Rule rule = R;
+  static constexpr bool has_default = HasDefault;
+  using value_type = T;
+
+  T value{};
+
+  Field() = default;
+  template <class U>
+    requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::remove_cvref_t<U>, Field>)
+  constexpr explicit(!std::is_convertible_v<U&&, T>) Field(U&& u) : value(std::forward<U>(u)) {}
+  constexpr operator const T&() const& noexcept { return value; }
+  constexpr operator T&() & noexcept { return value; }
+  constexpr const T& operator*() const noexcept { return value; }
+  constexpr T& operator*() noexcept { return value; }
+  constexpr const T* operator->() const noexcept { return &value; }
+  constexpr T* operator->() noexcept { return &value; }
+  // One non-template comparison: Field == T, T == Field (rewritten), Field == Field (through
+  // the conversion to const T&), and Field == anything that converts to T ("abc").
+  friend constexpr bool operator==(const Field& f, const T& v) { return f.value == v; }
+};
+
+/// A member that may be absent from the input: it keeps its default member initializer.
+/// The library cannot see a default member initializer (reflection only sees types), so the
+/// type says it, as `quantity: int = 1` does in FastAPI:
+///   struct Item {
+///     std::string name;                               // required: absent -> 422 "missing"
+///     std::optional<std::string> description;         // optional: absent -> std::nullopt
+///     fa::Default<int, fa::Rule{.ge = 1}> quantity = 1;  // optional: absent -> 1
+///   };
+/// The reader value-initializes the struct (`T{}`), then assigns the members it finds.
+template <class T, Rule R = Rule{}>
+using Default = Field<T, R, true>;
+
+namespace detail {
+template <class T>
+inline constexpr bool is_optional = false;
+template <class T>
+inline constexpr bool is_optional<std::optional<T>> = true;
+template <class T>
+struct unwrap_optional {
+  using type = T;
+};
+template <class T>
+struct unwrap_optional<std::optional<T>> {
+  using type = T;
+};
+template <class T>
+struct field_traits {
+  static constexpr bool is_field = false;
+  static constexpr Rule rule{};
+  static constexpr bool has_default = false;
+  using value_type = T;
+};
+template <class T, Rule R, bool D>
+struct field_traits<Field<T, R, D>> {
+  static constexpr bool is_field = true;
+  static constexpr Rule rule = R;
+  static constexpr bool has_default = D;
+  using value_type = T;
+};
+}  // namespace detail
+
+/// True for fa::Field<...> and fa::Default<...>.
+template <class T>
+inline constexpr bool is_field = detail::field_traits<std::remove_cv_t<T>>::is_field;
+/// The Rule of a Field, Rule{} for any other type.
+template <class T>
+inline constexpr Rule field_rule = detail::field_traits<std::remove_cv_t<T>>::rule;
+/// The T of Field<T, R>; T itself for any other type.
+template <class T>
+using field_value_t = typename detail::field_traits<std::remove_cv_t<T>>::value_type;
+/// True unless the member may be absent: std::optional<U>, Field<std::optional<U>, R>, Default<T, R>.
+template <class T>
+inline constexpr bool is_required = !detail::field_traits<std::remove_cv_t<T>>::has_default &&
+                                    !detail::is_optional<field_value_t<T>>;
+
+// ---- compile-time check of a Rule against its type ------------------------------------------
+
+namespace detail {
+template <class T>
+inline constexpr bool is_string_like = std::is_same_v<T, std::string> ||
+                                       std::is_same_v<T, std::string_view> || std::is_same_v<T, Email>;
+template <class T>
+inline constexpr bool is_number = std::is_arithmetic_v<T> && !std::is_same_v<T, bool>;
+template <class T>
+inline constexpr bool is_sized_range = !is_string_like<T> && requires(const T& t) {
+  t.size();
+  t.begin();
+  t.end();
+};
+
+template <class T, Rule R>
+consteval bool check_rule() {
+  using V = typename unwrap_optional<T>::type;
+  static_assert(!R.has_number_rule() || is_number<V>,
+                "fastapi: Rule gt/ge/lt/le/multiple_of apply only to numbers (int, double, ...), and "
+                "this Field does not hold a number");
+  static_assert(!R.has_length_rule() || is_string_like<V> || is_sized_range<V>,
+                "fastapi: Rule min_length/max_length apply only to strings and containers "
+                "(std::string, std::vector, std::map, ...), and this Field holds neither");
+  static_assert(R.pattern.empty() || is_string_like<V>,
+                "fastapi: Rule pattern applies only to strings, and this Field does not hold one");
+  static_assert(!(R.ge > R.le || R.gt >= R.lt || R.ge >= R.lt || R.gt >= R.le),
+                "fastapi: this Rule leaves no value (its lower bound ge/gt is above its upper bound "
+                "le/lt); no input could pass");
+  static_assert(R.min_length <= R.max_length,
+                "fastapi: this Rule has min_length greater than max_length; no input could pass");
+  static_assert(R.multiple_of >= 0, "fastapi: Rule multiple_of must be positive");
+  return true;
+}
+}  // namespace detail
+
+// ---- run-time checks: Pydantic v2 error types and messages ---------------------------------
+
+/// One entry of a Pydantic error's "ctx": `"ge": 1`, `"pattern": "^[a-z]+$"`.
+struct RuleContext {
+  std::string_view key;
+  std::string text;     ///< the value when is_text
+  double number = 0;    ///< the value otherwise; print it with format_number
+  bool is_text = false;
+};
+
+/// A broken rule, in Pydantic v2's words: `type` and `msg` of the error, and its ctx entries
+/// in Pydantic's order (too_short: field_type, min_length, actual_length).
+struct RuleViolation {
+  std::string_view type;  ///< "greater_than_equal", "string_too_short", ...
+  std::string msg;        ///< "Input should be greater than or equal to 1"
+  std::array<RuleContext, 3> ctx{};
+  std::size_t ctx_size = 0;
+
+  std::span<const RuleContext> context() const noexcept { return {ctx.data(), ctx_size}; }
+};
+
+/// What a length rule counts: Pydantic's field_type word in too_short/too_long.
+enum class LengthOf { string, list, dictionary, set };
+
+/// A number as Pydantic prints a bound (Rust's Display): 5, 5.5, 0.1, 100000000000000000000.
+inline std::string format_number(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[400];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  (void)ec;  // 400 characters hold any double in fixed notation
+  return std::string(buf, end);
+}
+
+/// Number of characters (Unicode code points) of UTF-8 text, as Python's len(str).
+inline std::size_t utf8_length(std::string_view s) noexcept {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+namespace detail {
+inline RuleViolation number_violation(std::string_view type, std::string_view words, std::string_view key,
+                                      double bound) {
+  RuleViolation v{type, std::string(words) + format_number(bound)};
+  v.ctx[0] = {key, {}, bound, false};
+  v.ctx_size = 1;
+  return v;
+}
+inline std::string_view length_field_type(LengthOf kind) noexcept {
+  switch (kind) {
+    case LengthOf::dictionary: return "Dictionary";
+    case LengthOf::set: return "Set";
+    default: return "List";
+  }
+}
+}  // namespace detail
+
+/// Checks a number against gt/ge/lt/le/multiple_of in Pydantic's order (multiple_of, le, lt,
+/// ge, gt); the first broken one is returned. NaN breaks every bound.
+/// `check_number(0, Rule{.ge = 1})->msg == "Input should be greater than or equal to 1"`
+template <class N>
+  requires std::is_arithmetic_v<N>
+std::optional<RuleViolation> check_number(N value, const Rule& r) {
+  const long double v = static_cast<long double>(value);  // exact for int64 and double
+  if (r.multiple_of != 0) {
+    bool ok;
+    if (std::is_integral_v<N> && r.multiple_of == std::floor(r.multiple_of) && r.multiple_of < 9.2e18) {
+      ok = static_cast<long long>(value) % static_cast<long long>(r.multiple_of) == 0;
+    } else {  // pydantic-core's float test: remainder within |value| / 1e9 of 0 or of multiple_of
+      const double d = static_cast<double>(value), rem = std::fmod(d, r.multiple_of);
+      const double threshold = std::fabs(d) / 1e9;
+      ok = !(std::fabs(rem) > threshold && std::fabs(rem - r.multiple_of) > threshold);
+    }
+    if (!ok) return detail::number_violation("multiple_of", "Input should be a multiple of ", "multiple_of", r.multiple_of);
+  }
+  if (r.has_le() && !(v <= r.le))
+    return detail::number_violation("less_than_equal", "Input should be less than or equal to ", "le", r.le);
+  if (r.has_lt() && !(v < r.lt))
+    return detail::number_violation("less_than", "Input should be less than ", "lt", r.lt);
+  if (r.has_ge() && !(v >= r.ge))
+    return detail::number_violation("greater_than_equal", "Input should be greater than or equal to ", "ge", r.ge);
+  if (r.has_gt() && !(v > r.gt))
+    return detail::number_violation("greater_than", "Input should be greater than ", "gt", r.gt);
+  return std::nullopt;
+}
+
+/// Checks a length against min_length/max_length. Strings count characters (code points):
+/// "String should have at least 3 characters"; containers count items:
+/// "List should have at least 1 item after validation, not 0".
+inline std::optional<RuleViolation> check_length(std::size_t n, const Rule& r, LengthOf kind) {
+  const bool too_short = n < r.min_length, too_long = n > r.max_length;
+  if (!too_short && !too_long) return std::nullopt;
+  const std::size_t bound = too_short ? r.min_length : r.max_length;
+  const std::string_view key = too_short ? "min_length" : "max_length";
+  const std::string count = std::to_string(bound);
+  RuleViolation v;
+  if (kind == LengthOf::string) {
+    v.type = too_short ? "string_too_short" : "string_too_long";
+    v.msg = std::string(too_short ? "String should have at least " : "String should have at most ") + count +
+            (bound == 1 ? " character" : " characters");
+    v.ctx[0] = {key, {}, static_cast<double>(bound), false};
+    v.ctx_size = 1;
+  } else {
+    const std::string_view word = detail::length_field_type(kind);
+    v.type = too_short ? "too_short" : "too_long";
+    v.msg = std::string(word) + (too_short ? " should have at least " : " should have at most ") + count +
+            (bound == 1 ? " item" : " items") + " after validation, not " + std::to_string(n);
+    v.ctx[0] = {"field_type", std::string(word), 0, true};
+    v.ctx[1] = {key, {}, static_cast<double>(bound), false};
+    v.ctx[2] = {"actual_length", {}, static_cast<double>(n), false};
+    v.ctx_size = 3;
+  }
+  return v;
+}
+
+namespace detail {
+/// How many patterns were compiled in this process (tests check that each is compiled once).
+inline std::atomic<std::size_t>& pattern_compilations() noexcept {
+  static std::atomic<std::size_t> count{0};
+  return count;
+}
+/// R.pattern compiled once, on first use, thread-safely (a function-local static per Rule).
+/// An invalid pattern throws std::regex_error there.
+template <Rule R>
+const std::regex& pattern_regex() {
+  static const std::regex compiled = [] {
+    pattern_compilations().fetch_add(1, std::memory_order_relaxed);
+    return std::regex(R.pattern.text, R.pattern.length, std::regex::ECMAScript);
+  }();
+  return compiled;
+}
+inline RuleViolation pattern_violation(std::string_view pattern) {
+  RuleViolation v{"string_pattern_mismatch", "String should match pattern '" + std::string(pattern) + "'"};
+  v.ctx[0] = {"pattern", std::string(pattern), 0, true};
+  v.ctx_size = 1;
+  return v;
+}
+}  // namespace detail
+
+/// Searches s for the compiled pattern (Pydantic: a match anywhere, anchor with ^...$ for the
+/// whole string). std::regex is slow (microseconds per check, more for long inputs): keep
+/// patterns short and prefer min_length/max_length where they suffice.
+/// -> "String should match pattern '^[a-z]+$'"
+inline std::optional<RuleViolation> check_pattern(std::string_view s, const std::regex& compiled,
+                                                  std::string_view pattern) {
+  if (std::regex_search(s.begin(), s.end(), compiled)) return std::nullopt;
+  return detail::pattern_violation(pattern);
+}
+/// As above with the regex of R.pattern, compiled once per Rule.
+template <Rule R>
+std::optional<RuleViolation> check_pattern(std::string_view s) {
+  if constexpr (R.pattern.empty()) {
+    return std::nullopt;
+  } else {
+    return check_pattern(s, detail::pattern_regex<R>(), R.pattern.view());
+  }
+}
+/// As above for a Rule known only at run time: compiles the regex at every call (slow).
+inline std::optional<RuleViolation> check_pattern(std::string_view s, const Rule& r) {
+  if (r.pattern.empty()) return std::nullopt;
+  return check_pattern(s, std::regex(r.pattern.text, r.pattern.length, std::regex::ECMAScript), r.pattern.view());
+}
+
+namespace detail {
+inline std::optional<std::string> check_email(std::string_view address);
+}
+
+/// The Pydantic error of an invalid address: type value_error, ctx {"reason": ...}.
+inline std::optional<RuleViolation> validate_email(std::string_view address) {
+  std::optional<std::string> reason = detail::check_email(address);
+  if (!reason) return std::nullopt;
+  RuleViolation v{"value_error", "value is not a valid email address: " + *reason};
+  v.ctx[0] = {"reason", std::move(*reason), 0, true};
+  v.ctx_size = 1;
+  return v;
+}
+
+/// Every rule R puts on a value of type V (the value of a Field<V, R>), in Pydantic's order:
+/// e-mail syntax, then length, then pattern, or the number rules. An empty optional passes.
+template <Rule R, class V>
+std::optional<RuleViolation> check_value(const V& value) {
+  if constexpr (detail::is_optional<V>) {
+    if (!value) return std::nullopt;
+    return check_value<R>(*value);
+  } else if constexpr (detail::is_string_like<V>) {
+    const std::string_view s = value;
+    if constexpr (std::is_same_v<V, Email>) {
+      if (auto v = validate_email(s)) return v;
+    }
+    if constexpr (R.has_length_rule()) {
+      if (auto v = check_length(utf8_length(s), R, LengthOf::string)) return v;
+    }
+    return check_pattern<R>(s);
+  } else if constexpr (detail::is_number<V> && R.has_number_rule()) {
+    return check_number(value, R);
+  } else if constexpr (detail::is_sized_range<V> && R.has_length_rule()) {
+    constexpr LengthOf kind = requires { typename V::mapped_type; } ? LengthOf::dictionary
+                              : requires { typename V::key_type; } ? LengthOf::set
+                                                                   : LengthOf::list;
+    return check_length(value.size(), R, kind);
+  } else {
+    return std::nullopt;
+  }
+}
+
+/// The rules of one struct member: a Field's Rule on its value, Email's syntax, or nothing.
+template <class M>
+std::optional<RuleViolation> check_member(const M& member) {
+  if constexpr (is_field<M>) {
+    return check_value<field_rule<M>>(member.value);
+  } else {
+    return check_value<Rule{}>(member);
+  }
+}
+
+// ---- e-mail syntax, in email-validator's words -----------------------------------------------
+
+namespace detail {
+
+/// How email-validator shows a rejected character: 'x' for printable ASCII, "\" for a
+/// backslash, SPACE, or U+XXXX for control characters.
+inline std::string email_char_display(unsigned char c) {
+  if (c == ' ') return "SPACE";
+  if (c == '\\') return "\"\\\"";
+  if (c < 0x20 || c == 0x7F) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    return std::string("U+00") + hex[c >> 4] + hex[c & 15];
+  }
+  return std::string("'") + static_cast<char>(c) + "'";
+}
+
+/// "a, b, c" of the sorted distinct displays, as email-validator lists bad characters.
+inline std::string email_bad_chars(std::string_view s, bool (*allowed)(unsigned char)) {
+  std::vector<std::string> bad;
+  for (unsigned char c : s) {
+    if (allowed(c)) continue;
+    std::string d = email_char_display(c);
+    bool seen = false;
+    for (const auto& b : bad) seen = seen || b == d;
+    if (!seen) bad.push_back(std::move(d));
+  }
+  for (std::size_t i = 1; i < bad.size(); ++i)  // insertion sort: a handful of entries
+    for (std::size_t j = i; j > 0 && bad[j] < bad[j - 1]; --j) std::swap(bad[j], bad[j - 1]);
+  std::string out;
+  for (const auto& b : bad) out += (out.empty() ? "" : ", ") + b;
+  return out;
+}
+
+inline bool is_email_atext(unsigned char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80) return true;
+  return std::string_view("!#$%&'*+-/=?^_`{|}~.").find(static_cast<char>(c)) != std::string_view::npos;
+}
+inline bool is_email_hostname_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+inline std::string too_many_reason(std::size_t length, std::size_t limit) {
+  const std::size_t diff = length - limit;
+  return "(" + std::to_string(diff) + " character" + (diff > 1 ? "s" : "") + " too many)";
+}
+
+inline std::optional<std::string> check_email_domain(std::string_view domain) {
+  if (domain.empty()) return "There must be something after the @-sign.";
+  if (domain.front() == '[' && domain.back() == ']') {
+    const std::string_view literal = domain.substr(1, domain.size() - 2);
+    if (!literal.empty() && literal.find_first_not_of("0123456789.") == std::string_view::npos)
+      return "A bracketed IPv4 address after the @-sign is not allowed here.";
+    if (literal.substr(0, 5) == "IPv6:") return "A bracketed IPv6 address after the @-sign is not allowed here.";
+    if (literal.find(':') == std::string_view::npos)
+      return "The part after the @-sign in brackets is not an IPv4 address and has no address literal tag.";
+    return "The part after the @-sign contains an invalid address literal tag in brackets.";
+  }
+  for (unsigned char c : domain)
+    if (c >= 0x80) return "The part after the @-sign contains invalid characters (internationalized domain names are not supported).";
+  if (std::string bad = email_bad_chars(domain, is_email_hostname_char); !bad.empty())
+    return "The part after the @-sign contains invalid characters: " + bad + ".";
+  if (domain.back() == '.') return "An email address cannot end with a period.";
+  if (domain.front() == '.') return "An email address cannot have a period immediately after the @-sign.";
+  if (domain.find("..") != std::string_view::npos) return "An email address cannot have two periods in a row.";
+  if (domain.back() == '-') return "An email address cannot end with a hyphen.";
+  if (domain.front() == '-') return "An email address cannot have a hyphen immediately after the @-sign.";
+  if (domain.find(".-") != std::string_view::npos || domain.find("-.") != std::string_view::npos)
+    return "An email address cannot have a period and a hyphen next to each other.";
+  std::string lower(domain);
+  for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  std::size_t start = 0;
+  while (start <= lower.size()) {  // RFC 5890: "ab--" starts only Punycode labels ("xn--")
+    const std::size_t dot = std::min(lower.find('.', start), lower.size());
+    const std::string_view label = std::string_view(lower).substr(start, dot - start);
+    if (label.size() >= 4 && label.substr(2, 2) == "--" && label.substr(0, 2) != "xn")
+      return "An email address cannot have two letters followed by two dashes immediately after the @-sign or "
+             "after a period, except Punycode.";
+    start = dot + 1;
+  }
+  if (domain.size() > 253) return "The email address is too long after the @-sign " + too_many_reason(domain.size(), 253) + ".";
+  start = 0;
+  while (start <= domain.size()) {
+    const std::size_t dot = std::min(domain.find('.', start), domain.size());
+    if (dot - start > 63)
+      return "After the @-sign, periods cannot be separated by so many characters " + too_many_reason(dot - start, 63) + ".";
+    start = dot + 1;
+  }
+  if (domain.find('.') == std::string_view::npos) return "The part after the @-sign is not valid. It should have a period.";
+  const char last = lower.back();
+  if (!(last >= 'a' && last <= 'z')) return "The part after the @-sign is not valid. It is not within a valid top-level domain.";
+  for (std::string_view special : {"arpa", "invalid", "local", "localhost", "onion", "test"}) {
+    const std::string_view d = lower;
+    if (d == special || (d.size() > special.size() && d.ends_with(special) && d[d.size() - special.size() - 1] == '.'))
+      return "The part after the @-sign is a special-use or reserved name that cannot be used with email.";
+  }
+  return std::nullopt;
+}
+
+/// Why an address is not valid, in email-validator's words (Pydantic's ctx "reason"), or
+/// nothing. Surrounding whitespace is ignored, as Pydantic strips it.
+inline std::optional<std::string> check_email(std::string_view address) {
+  constexpr std::string_view space = " \t\n\r\f\v";
+  const std::size_t first = address.find_first_not_of(space);
+  address = first == std::string_view::npos ? std::string_view{} : address.substr(first, address.find_last_not_of(space) - first + 1);
+  if (address.size() > 2048) return "Length must not exceed 2048 characters";  // Pydantic's own limit
+  // Split at the first @ outside double quotes (a quoted local part may contain @).
+  std::size_t at = std::string_view::npos;
+  bool quoted = false, escaped = false;
+  for (std::size_t i = 0; i < address.size() && at == std::string_view::npos; ++i) {
+    const char c = address[i];
+    if (quoted) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') quoted = false;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == '@') {
+      at = i;
+    }
+  }
+  if (at == std::string_view::npos) return "An email address must have an @-sign.";
+  const std::string_view local = address.substr(0, at), domain = address.substr(at + 1);
+  if (local.empty()) return "There must be something before the @-sign.";
+  if (local.size() >= 2 && local.front() == '"' && local.back() == '"')
+    return "Quoting the part before the @-sign is not allowed here.";
+  if (const std::size_t n = utf8_length(local); n > 64)
+    return "The email address is too long before the @-sign " + too_many_reason(n, 64) + ".";
+  if (std::string bad = email_bad_chars(local, is_email_atext); !bad.empty())
+    return "The email address contains invalid characters before the @-sign: " + bad + ".";
+  if (local.back() == '.') return "An email address cannot have a period immediately before the @-sign.";
+  if (local.front() == '.') return "An email address cannot start with a period.";
+  if (local.find("..") != std::string_view::npos) return "An email address cannot have two periods in a row.";
+  if (auto reason = check_email_domain(domain)) return reason;
+  if (address.size() > 254) return "The email address is too long " + too_many_reason(address.size(), 254) + ".";
+  return std::nullopt;
+}
+
+}  // namespace detail
+}  // namespace fastapi

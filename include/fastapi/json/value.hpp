@@ -1,0 +1,893 @@
+// json/value.hpp: fa::Json, the dynamic JSON value: build, read, compare, write (Starlette's bytes), parse (simdjson).
+// Fed by handlers, the test client and error responses; feeds json/read, json/write and the response writer. Knows nothing of HTTP, routes or structs.
+#pragma once
+
+#include <bit>
+#include <charconv>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <limits>
+#include <map>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <simdjson.h>
+
+namespace fastapi {
+
+/// A Json accessor met another kind: `Json(5).as_string()` throws "JSON type error: expected string, got integer".
+/// Inside a handler it is a bug like any other: the client sees 500 {"detail":"Internal Server Error"}.
+class JsonTypeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Json::parse met malformed JSON; what() carries simdjson's words:
+/// "invalid JSON: The JSON document has an improper structure: ...".
+class JsonParseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Json;
+namespace detail {
+struct JsonInit;
+class JsonSink;
+}  // namespace detail
+
+/// A JSON value: null, bool, integer, double, string, array, or object with keys in insertion order.
+///
+///   fa::Json j{{"item_id", 5}, {"q", nullptr}, {"tags", {"a", "b"}}};
+///   j["price"] = 1.0;                      // {"item_id":5,"q":null,"tags":["a","b"],"price":1.0}
+///   j["tags"][0] == "a";                   // true
+///   fa::Json::parse(R"({"a":[1,2]})")["a"].size() == 2;
+///
+/// Brace lists follow nlohmann/json's rule: a list whose every element is a two-element list
+/// starting with a string is an object, anything else is an array. So `Json{{"a", 1}}` is
+/// {"a":1} and `Json{"a", 1}` is ["a",1]; force the kind with Json::array({...}) or
+/// Json::object({...}). A braced single value is a one-element array (`Json{5}` is [5]): write
+/// `Json(5)` for a scalar; but a braced single Json is that Json (`Json{other}` copies, as
+/// clang does by itself and g++ would not): Json::array({other}) wraps it. `{}` inside a list
+/// is null. A repeated key keeps its first position and takes the last value (a Python dict).
+///
+/// Integers are kept exactly: std::int64_t, plus an unsigned kind used only above INT64_MAX.
+/// Equality is Python's: objects compare without regard to key order, numbers by value
+/// (`Json(1) == Json(1.0)`), bool is never equal to a number, NaN never equal to itself.
+/// Accessors of the wrong kind throw JsonTypeError; missing keys and indexes throw std::out_of_range.
+class Json {
+ public:
+  enum class Kind : std::uint8_t { null, boolean, integer, unsigned_integer, floating, string, array, object };
+  using Array = std::vector<Json>;
+  using Member = std::pair<std::string, Json>;
+  using Object = std::vector<Member>;  ///< insertion-ordered; keys are unique unless you break it via as_object()
+  static constexpr std::size_t max_depth = 512;  ///< parse() refuses more nested arrays/objects than this
+
+  // ---- construction ----------------------------------------------------------------------
+  Json() noexcept = default;                                     ///< null
+  Json(std::nullptr_t) noexcept {}                               ///< null
+  template <std::same_as<bool> B> Json(B b) noexcept : value_(static_cast<bool>(b)) {}  ///< no pointer->bool
+  template <std::integral I> requires(!std::same_as<I, bool>) Json(I i) noexcept;      ///< any integer type
+  template <std::floating_point F> Json(F f) noexcept : value_(static_cast<double>(f)) {}
+  Json(const char* s) { if (s) value_ = std::string(s); }  ///< a string, never a bool (a null pointer: null)
+  Json(std::string s) noexcept : value_(std::move(s)) {}
+  Json(std::string_view s) : value_(std::string(s)) {}
+  Json(Array a) noexcept : value_(std::move(a)) {}
+  Json(Object o) noexcept : value_(std::move(o)) {}  ///< taken as is (duplicate keys are not checked)
+  template <class T> requires std::is_constructible_v<Json, const T&> Json(const std::optional<T>& o);
+  template <class T> requires(!std::same_as<T, Json> && std::is_constructible_v<Json, const T&>)
+  Json(const std::vector<T>& v);
+  template <class T, class C, class A> requires std::is_constructible_v<Json, const T&>
+  Json(const std::map<std::string, T, C, A>& m);  ///< object in the map's (sorted) order
+  Json(std::initializer_list<detail::JsonInit> list);  ///< object or array by the rule above
+  static Json array(std::initializer_list<detail::JsonInit> list = {});   ///< always an array
+  static Json object(std::initializer_list<detail::JsonInit> list = {});  ///< pairs only, else JsonTypeError
+
+  // ---- inspection ------------------------------------------------------------------------
+  Kind kind() const noexcept { return static_cast<Kind>(value_.index()); }
+  static std::string_view kind_name(Kind k) noexcept;  ///< JSON Schema words: "integer", "number", "object"...
+  bool is_null() const noexcept { return kind() == Kind::null; }
+  bool is_bool() const noexcept { return kind() == Kind::boolean; }
+  bool is_number() const noexcept { return is_integer() || is_double(); }
+  bool is_integer() const noexcept { return kind() == Kind::integer || kind() == Kind::unsigned_integer; }
+  bool is_double() const noexcept { return kind() == Kind::floating; }
+  bool is_string() const noexcept { return kind() == Kind::string; }
+  bool is_array() const noexcept { return kind() == Kind::array; }
+  bool is_object() const noexcept { return kind() == Kind::object; }
+
+  // ---- scalar access (JsonTypeError on another kind) --------------------------------------
+  bool as_bool() const;
+  std::int64_t as_int() const;    ///< integers only; an unsigned above INT64_MAX throws
+  std::uint64_t as_uint() const;  ///< non-negative integers only
+  double as_double() const;       ///< any number; integers convert
+  const std::string& as_string() const;
+  std::string& as_string();
+  const Array& as_array() const;
+  Array& as_array();
+  const Object& as_object() const;
+  Object& as_object();
+
+  // ---- containers ------------------------------------------------------------------------
+  Json& operator[](std::string_view key);  ///< object; a missing key is appended as null; null becomes {}
+  const Json& operator[](std::string_view key) const;  ///< as at(key)
+  Json& operator[](std::size_t index);                  ///< array; bounds checked as at(index)
+  const Json& operator[](std::size_t index) const;
+  Json& at(std::string_view key);  ///< std::out_of_range naming the key when missing
+  const Json& at(std::string_view key) const;
+  Json& at(std::size_t index);
+  const Json& at(std::size_t index) const;
+  const Json* find(std::string_view key) const noexcept;  ///< nullptr when missing or not an object
+  Json* find(std::string_view key) noexcept;
+  bool contains(std::string_view key) const noexcept { return find(key) != nullptr; }
+  std::size_t size() const;  ///< elements or members; null is 0; other kinds throw
+  bool empty() const { return size() == 0; }
+  void push_back(Json value);             ///< array; null becomes []
+  std::size_t erase(std::string_view key);  ///< object member removed (0 or 1); null -> 0
+  Json* begin();  ///< range-for over an array's elements (null: none)
+  Json* end();
+  const Json* begin() const;
+  const Json* end() const;
+  std::span<Member> items();  ///< `for (auto& [key, value] : j.items())` over an object (null: none)
+  std::span<const Member> items() const;
+
+  friend bool operator==(const Json& a, const Json& b) noexcept { return equal(a, b); }
+
+  // ---- writing and reading ---------------------------------------------------------------
+  std::string dump() const { return dump(-1); }  ///< compact, as Starlette's JSONResponse: {"a":1,"b":[1,2]}
+  std::string dump(int indent) const;  ///< Python's json.dumps(indent=n); negative -> compact
+  void dump_to(std::string& out) const { dump_to(out, -1); }  ///< appends compact JSON to out
+  void dump_to(std::string& out, int indent) const;
+  static Json parse(std::string_view text);  ///< JsonParseError on malformed JSON
+
+ private:
+  std::variant<std::nullptr_t, bool, std::int64_t, std::uint64_t, double, std::string, Array, Object> value_;
+
+  [[noreturn]] void type_error(std::string_view expected) const;
+  const Object* object_if() const noexcept { return std::get_if<Object>(&value_); }
+  void write(detail::JsonSink& out, int indent, int level) const;
+  std::size_t estimated_size() const noexcept;
+  static bool equal(const Json& a, const Json& b) noexcept;
+  static bool numbers_equal(const Json& a, const Json& b) noexcept;
+};
+
+namespace detail {
+
+/// One element of a brace list. `value` is mutable so the list's elements are moved into the
+/// Json being built (initializer_list elements are const), instead of deep-copied per level.
+struct JsonInit {
+  mutable Json value;
+  bool is_json = false;  // made from a Json: `Json{other}` copies other on every compiler
+  JsonInit() noexcept = default;
+  template <class T> requires std::is_constructible_v<Json, T&&>
+  JsonInit(T&& v) : value(std::forward<T>(v)), is_json(std::same_as<std::remove_cvref_t<T>, Json>) {}
+  JsonInit(std::initializer_list<JsonInit> list) : value(list) {}
+};
+
+/// Appends s as a JSON string literal, quotes included, as Python's json.dumps(ensure_ascii=False):
+/// `"` and `\` escaped, \b \f \n \r \t, other bytes below 0x20 as \u00XX (lowercase hex), `/`,
+/// DEL and valid UTF-8 raw. Invalid UTF-8 never reaches the wire: each maximal invalid
+/// subsequence (Unicode 15 §3.9, as Python's errors="replace" and browsers do: a stray
+/// continuation byte, C0/C1/F5-FF, an overlong, a surrogate, a code point above U+10FFFF, a
+/// sequence cut short) becomes one U+FFFD. `"\xE2\x82"` -> one U+FFFD, `"\xC0\xAF"` -> two.
+inline void write_json_string(std::string& out, std::string_view s);
+
+/// Appends an integer in decimal (std::to_chars).
+inline void write_json_number(std::string& out, std::int64_t v);
+inline void write_json_number(std::string& out, std::uint64_t v);
+/// Any other integer type (int, unsigned, short...): routed to the 64-bit writers.
+template <std::integral I> requires(!std::same_as<I, bool>) void write_json_number(std::string& out, I v) {
+  if constexpr (std::is_signed_v<I>) write_json_number(out, static_cast<std::int64_t>(v));
+  else write_json_number(out, static_cast<std::uint64_t>(v));
+}
+
+/// Appends a double exactly as Python's repr() (what json.dumps writes): the shortest digits that
+/// read back to the same double, fixed notation for exponents -4..15 with ".0" on integral values
+/// (1.0 -> "1.0", 1e15 -> "1000000000000000.0"), scientific otherwise (1e16 -> "1e+16",
+/// 1e-5 -> "1e-05"). NaN and infinities, which Python's allow_nan=False refuses, become null.
+inline void write_json_number(std::string& out, double v);
+
+}  // namespace detail
+
+// ---- construction ------------------------------------------------------------------------------
+
+template <std::integral I> requires(!std::same_as<I, bool>) Json::Json(I i) noexcept {
+  if constexpr (std::is_signed_v<I>) {
+    value_ = static_cast<std::int64_t>(i);
+  } else if (static_cast<std::uint64_t>(i) > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    value_ = static_cast<std::uint64_t>(i);  // the unsigned kind holds only what int64 cannot
+  } else {
+    value_ = static_cast<std::int64_t>(i);
+  }
+}
+
+template <class T> requires std::is_constructible_v<Json, const T&> Json::Json(const std::optional<T>& o) {
+  if (o) *this = Json(*o);
+}
+
+template <class T> requires(!std::same_as<T, Json> && std::is_constructible_v<Json, const T&>)
+Json::Json(const std::vector<T>& v) {
+  Array a;
+  a.reserve(v.size());
+  for (const auto& x : v) a.emplace_back(x);
+  value_ = std::move(a);
+}
+
+template <class T, class C, class A> requires std::is_constructible_v<Json, const T&>
+Json::Json(const std::map<std::string, T, C, A>& m) {
+  Object o;
+  o.reserve(m.size());
+  for (const auto& [k, x] : m) o.emplace_back(k, Json(x));
+  value_ = std::move(o);
+}
+
+namespace detail {
+
+/// Python dict semantics for a repeated key: first position, last value. Linear in the member
+/// count (a hash index past 16 members), so a hostile body cannot make it quadratic.
+inline void remove_duplicate_keys(Json::Object& members) {
+  const std::size_t n = members.size();
+  if (n < 2) return;
+  if (n <= 16) {
+    bool repeated = false;
+    for (std::size_t i = 1; i < n && !repeated; ++i)
+      for (std::size_t j = 0; j < i && !repeated; ++j) repeated = members[i].first == members[j].first;
+    if (!repeated) return;
+  }
+  std::unordered_map<std::string_view, std::size_t> first;
+  first.reserve(n);
+  std::vector<bool> drop(n, false);
+  bool any = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto [it, inserted] = first.try_emplace(members[i].first, i);
+    if (!inserted) {
+      members[it->second].second = std::move(members[i].second);
+      drop[i] = any = true;
+    }
+  }
+  if (!any) return;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (!drop[i]) {
+      if (kept != i) members[kept] = std::move(members[i]);
+      ++kept;
+    }
+  members.erase(members.begin() + static_cast<std::ptrdiff_t>(kept), members.end());
+}
+
+inline bool is_key_value_pair(const Json& j) {
+  return j.is_array() && j.as_array().size() == 2 && j.as_array()[0].is_string();
+}
+
+inline Json::Object members_from(std::initializer_list<JsonInit> list) {
+  Json::Object members;
+  members.reserve(list.size());
+  for (const JsonInit& e : list) {
+    Json::Array& pair = e.value.as_array();
+    members.emplace_back(std::move(pair[0].as_string()), std::move(pair[1]));
+  }
+  remove_duplicate_keys(members);
+  return members;
+}
+
+}  // namespace detail
+
+inline Json::Json(std::initializer_list<detail::JsonInit> list) {
+  if (list.size() == 1 && list.begin()->is_json) {
+    value_ = std::move(list.begin()->value.value_);
+    return;
+  }
+  bool object = list.size() > 0;
+  for (const detail::JsonInit& e : list) object = object && detail::is_key_value_pair(e.value);
+  value_ = object ? Json(detail::members_from(list)).value_ : array(list).value_;
+}
+
+inline Json Json::array(std::initializer_list<detail::JsonInit> list) {
+  Array a;
+  a.reserve(list.size());
+  for (const detail::JsonInit& e : list) a.push_back(std::move(e.value));
+  return Json(std::move(a));
+}
+
+inline Json Json::object(std::initializer_list<detail::JsonInit> list) {
+  for (const detail::JsonInit& e : list)
+    if (!detail::is_key_value_pair(e.value))
+      throw JsonTypeError("JSON type error: Json::object() takes {\"key\", value} pairs, got " + e.value.dump());
+  return Json(detail::members_from(list));
+}
+
+// ---- access ------------------------------------------------------------------------------------
+
+inline std::string_view Json::kind_name(Kind k) noexcept {
+  switch (k) {
+    case Kind::null: return "null";
+    case Kind::boolean: return "boolean";
+    case Kind::integer:
+    case Kind::unsigned_integer: return "integer";
+    case Kind::floating: return "number";
+    case Kind::string: return "string";
+    case Kind::array: return "array";
+    case Kind::object: return "object";
+  }
+  return "unknown";
+}
+
+inline void Json::type_error(std::string_view expected) const {
+  throw JsonTypeError("JSON type error: expected " + std::string(expected) + ", got " + std::string(kind_name(kind())));
+}
+
+inline bool Json::as_bool() const {
+  if (const bool* b = std::get_if<bool>(&value_)) return *b;
+  type_error("boolean");
+}
+
+inline std::int64_t Json::as_int() const {
+  if (const std::int64_t* i = std::get_if<std::int64_t>(&value_)) return *i;
+  type_error(kind() == Kind::unsigned_integer ? "integer within int64 range" : "integer");
+}
+
+inline std::uint64_t Json::as_uint() const {
+  if (const std::uint64_t* u = std::get_if<std::uint64_t>(&value_)) return *u;
+  if (const std::int64_t* i = std::get_if<std::int64_t>(&value_); i && *i >= 0) return static_cast<std::uint64_t>(*i);
+  type_error(kind() == Kind::integer ? "non-negative integer" : "integer");
+}
+
+inline double Json::as_double() const {
+  switch (kind()) {
+    case Kind::floating: return std::get<double>(value_);
+    case Kind::integer: return static_cast<double>(std::get<std::int64_t>(value_));
+    case Kind::unsigned_integer: return static_cast<double>(std::get<std::uint64_t>(value_));
+    default: type_error("number");
+  }
+}
+
+inline const std::string& Json::as_string() const {
+  if (const std::string* s = std::get_if<std::string>(&value_)) return *s;
+  type_error("string");
+}
+inline std::string& Json::as_string() { return const_cast<std::string&>(std::as_const(*this).as_string()); }
+inline const Json::Array& Json::as_array() const {
+  if (const Array* a = std::get_if<Array>(&value_)) return *a;
+  type_error("array");
+}
+inline Json::Array& Json::as_array() { return const_cast<Json::Array&>(std::as_const(*this).as_array()); }
+inline const Json::Object& Json::as_object() const {
+  if (const Object* o = object_if()) return *o;
+  type_error("object");
+}
+inline Json::Object& Json::as_object() { return const_cast<Json::Object&>(std::as_const(*this).as_object()); }
+
+inline const Json* Json::find(std::string_view key) const noexcept {
+  if (const Object* o = object_if())
+    for (const Member& m : *o)
+      if (m.first == key) return &m.second;
+  return nullptr;
+}
+inline Json* Json::find(std::string_view key) noexcept {
+  return const_cast<Json*>(static_cast<const Json&>(*this).find(key));
+}
+
+inline const Json& Json::at(std::string_view key) const {
+  const Object& o = as_object();
+  for (const Member& m : o)
+    if (m.first == key) return m.second;
+  throw std::out_of_range("JSON object has no key \"" + std::string(key) + "\"");
+}
+inline Json& Json::at(std::string_view key) { return const_cast<Json&>(static_cast<const Json&>(*this).at(key)); }
+
+inline const Json& Json::at(std::size_t index) const {
+  const Array& a = as_array();
+  if (index >= a.size())
+    throw std::out_of_range("JSON array index " + std::to_string(index) + " out of range (size " +
+                            std::to_string(a.size()) + ")");
+  return a[index];
+}
+inline Json& Json::at(std::size_t index) { return const_cast<Json&>(static_cast<const Json&>(*this).at(index)); }
+
+inline Json& Json::operator[](std::string_view key) {
+  if (is_null()) value_ = Object();
+  Object& o = as_object();
+  for (Member& m : o)
+    if (m.first == key) return m.second;
+  return o.emplace_back(std::string(key), Json()).second;
+}
+inline const Json& Json::operator[](std::string_view key) const { return at(key); }
+inline Json& Json::operator[](std::size_t index) { return at(index); }
+inline const Json& Json::operator[](std::size_t index) const { return at(index); }
+
+inline std::size_t Json::size() const {
+  switch (kind()) {
+    case Kind::null: return 0;
+    case Kind::array: return std::get<Array>(value_).size();
+    case Kind::object: return std::get<Object>(value_).size();
+    default: type_error("array or object");
+  }
+}
+
+inline void Json::push_back(Json value) {
+  if (is_null()) value_ = Array();
+  as_array().push_back(std::move(value));
+}
+
+inline std::size_t Json::erase(std::string_view key) {
+  if (is_null()) return 0;
+  Object& o = as_object();
+  for (auto it = o.begin(); it != o.end(); ++it)
+    if (it->first == key) {
+      o.erase(it);
+      return 1;
+    }
+  return 0;
+}
+
+inline Json* Json::begin() { return is_null() ? nullptr : as_array().data(); }
+inline Json* Json::end() { return is_null() ? nullptr : as_array().data() + as_array().size(); }
+inline const Json* Json::begin() const { return is_null() ? nullptr : as_array().data(); }
+inline const Json* Json::end() const { return is_null() ? nullptr : as_array().data() + as_array().size(); }
+inline std::span<Json::Member> Json::items() {
+  return is_null() ? std::span<Member>() : std::span<Member>(as_object());
+}
+inline std::span<const Json::Member> Json::items() const {
+  return is_null() ? std::span<const Member>() : std::span<const Member>(as_object());
+}
+
+// ---- equality ----------------------------------------------------------------------------------
+
+inline bool Json::numbers_equal(const Json& a, const Json& b) noexcept {
+  // Mixed kinds only: int64 vs uint64 never meet (uint64 holds only values above INT64_MAX).
+  const Json& f = a.is_double() ? a : b;
+  const Json& n = a.is_double() ? b : a;
+  if (!f.is_double() || n.is_double()) return false;
+  const double d = std::get<double>(f.value_);
+  if (std::trunc(d) != d) return false;  // also false for NaN and infinities
+  if (n.kind() == Kind::integer)
+    return d >= -0x1p63 && d < 0x1p63 && static_cast<std::int64_t>(d) == std::get<std::int64_t>(n.value_);
+  return d >= 0x1p63 && d < 0x1p64 && static_cast<std::uint64_t>(d) == std::get<std::uint64_t>(n.value_);
+}
+
+inline bool Json::equal(const Json& a, const Json& b) noexcept {
+  if (a.kind() != b.kind()) return a.is_number() && b.is_number() && numbers_equal(a, b);
+  switch (a.kind()) {
+    case Kind::null: return true;
+    case Kind::boolean: return std::get<bool>(a.value_) == std::get<bool>(b.value_);
+    case Kind::integer: return std::get<std::int64_t>(a.value_) == std::get<std::int64_t>(b.value_);
+    case Kind::unsigned_integer: return std::get<std::uint64_t>(a.value_) == std::get<std::uint64_t>(b.value_);
+    case Kind::floating: return std::get<double>(a.value_) == std::get<double>(b.value_);
+    case Kind::string: return std::get<std::string>(a.value_) == std::get<std::string>(b.value_);
+    case Kind::array: return std::get<Array>(a.value_) == std::get<Array>(b.value_);
+    case Kind::object: {
+      const Object& x = std::get<Object>(a.value_);
+      const Object& y = std::get<Object>(b.value_);
+      if (x.size() != y.size()) return false;
+      for (std::size_t i = 0; i < x.size(); ++i) {  // same order is the common case: O(n) then
+        const Json* other = y[i].first == x[i].first ? &y[i].second : b.find(x[i].first);
+        if (other == nullptr || !(x[i].second == *other)) return false;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+// ---- writing -----------------------------------------------------------------------------------
+
+namespace detail {
+
+/// How the string writer treats each byte: 0 copied as is, 1 escaped, 2 starts UTF-8 (validated).
+struct JsonByteClasses {
+  std::uint8_t of[256];
+};
+consteval JsonByteClasses make_json_byte_classes() {
+  JsonByteClasses t{};
+  for (int c = 0; c < 256; ++c) t.of[c] = c < 0x20 || c == '"' || c == '\\' ? 1 : c >= 0x80 ? 2 : 0;
+  return t;
+}
+inline constexpr JsonByteClasses json_byte_classes = make_json_byte_classes();
+
+/// High bit set in each of the 8 bytes of w that is below 0x20, '"', '\\' or (unless KnownValid)
+/// non-ASCII. SWAR: a borrow can only mark bytes above a marked one, so the lowest mark is exact.
+template <bool KnownValid>
+inline std::uint64_t json_word_care_mask(std::uint64_t w) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+  const std::uint64_t below_space = (w - ones * 0x20) & ~w;
+  const std::uint64_t is_quote = (quote - ones) & ~quote;
+  const std::uint64_t is_backslash = (backslash - ones) & ~backslash;
+  return (below_space | is_quote | is_backslash | (KnownValid ? 0 : w)) & highs;
+}
+
+/// At a byte >= 0x80: the length of the valid UTF-8 sequence starting there (2..4), or minus the
+/// length of its maximal invalid subpart (Unicode 15 Table 3-7 gives each lead byte's ranges).
+inline int utf8_sequence(const unsigned char* p, std::size_t avail) noexcept {
+  const unsigned c = p[0];
+  int need = 0;
+  unsigned lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) need = 1;
+  else if (c == 0xE0) need = 2, lo = 0xA0;                     // no overlongs
+  else if (c == 0xED) need = 2, hi = 0x9F;                     // no surrogates U+D800-DFFF
+  else if (c >= 0xE1 && c <= 0xEF) need = 2;
+  else if (c == 0xF0) need = 3, lo = 0x90;                     // no overlongs
+  else if (c >= 0xF1 && c <= 0xF3) need = 3;
+  else if (c == 0xF4) need = 3, hi = 0x8F;                     // nothing above U+10FFFF
+  else return -1;                                              // 80-C1, F5-FF
+  for (int k = 1; k <= need; ++k) {
+    if (static_cast<std::size_t>(k) >= avail || p[k] < lo || p[k] > hi) return -k;
+    lo = 0x80, hi = 0xBF;
+  }
+  return need + 1;
+}
+
+/// Gathers a JSON text in a stack buffer and appends it to a std::string in blocks: the text is
+/// made of many tiny pieces, and std::string::push_back is an out-of-line call per byte. Whoever
+/// makes a sink calls flush() at the end (a destructor must not throw bad_alloc).
+class JsonSink {
+ public:
+  explicit JsonSink(std::string& out) noexcept : out_(out) {}
+  JsonSink(const JsonSink&) = delete;
+  JsonSink& operator=(const JsonSink&) = delete;
+  void put(char c) { if (len_ == capacity) flush(); buf_[len_++] = c; }
+  void put(const char* p, std::size_t n);
+  void string(std::string_view s);  ///< as write_json_string
+  void number(std::int64_t v);
+  void number(std::uint64_t v);
+  void number(double v);  ///< as write_json_number(double)
+  void flush() { out_.append(buf_, len_); len_ = 0; }
+
+ private:
+  static constexpr std::size_t capacity = 512;
+  template <bool KnownValid> void string_body(const char* data, std::size_t n);
+  std::string& out_;
+  std::size_t len_ = 0;
+  char buf_[capacity];
+};
+
+inline void JsonSink::put(const char* p, std::size_t n) {
+  if (n > capacity - len_) {
+    flush();
+    if (n > capacity / 2) {
+      out_.append(p, n);
+      return;
+    }
+  }
+  if (n != 0) std::memcpy(buf_ + len_, p, n);
+  len_ += n;
+}
+
+inline void JsonSink::number(std::int64_t v) {
+  char buf[24];
+  put(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+}
+
+inline void JsonSink::number(std::uint64_t v) {
+  char buf[24];
+  put(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+}
+
+inline void JsonSink::string(std::string_view s) {
+  put('"');
+  // Long strings: simdjson's SIMD validator first, then a loop that only looks for escapes.
+  // Short ones (keys, most values) skip the extra call and validate as they go.
+  if (s.size() >= 64 && simdjson::validate_utf8(s.data(), s.size()))
+    string_body<true>(s.data(), s.size());
+  else
+    string_body<false>(s.data(), s.size());
+  put('"');
+}
+
+/// The escaping loop; KnownValid: s is valid UTF-8 already, so bytes >= 0x80 are plain.
+template <bool KnownValid>
+inline void JsonSink::string_body(const char* const data, const std::size_t n) {
+  constexpr char hex[] = "0123456789abcdef";
+  const auto plain = [data](std::size_t at) {
+    const std::uint8_t cls = json_byte_classes.of[static_cast<unsigned char>(data[at])];
+    return cls == 0 || (KnownValid && cls == 2);
+  };
+  std::size_t i = 0, run = 0;  // [run, i) is copied raw at the next flush
+  while (i < n) {
+    for (;;) {  // advance i to the next byte that needs care, 8 bytes at a time while it can
+      if (n - i < 8) {
+        while (i < n && plain(i)) ++i;
+        break;
+      }
+      std::uint64_t w;
+      std::memcpy(&w, data + i, 8);
+      if (const std::uint64_t mask = json_word_care_mask<KnownValid>(w)) {
+        if constexpr (std::endian::native == std::endian::little)
+          i += static_cast<std::size_t>(std::countr_zero(mask)) / 8;  // the first byte that needs care
+        else
+          while (plain(i)) ++i;
+        break;
+      }
+      i += 8;
+    }
+    if (i >= n) break;
+    const auto c = static_cast<unsigned char>(data[i]);
+    if (!KnownValid && c >= 0x80) {
+      const int len = utf8_sequence(reinterpret_cast<const unsigned char*>(data + i), n - i);
+      if (len > 0) {  // valid: stays in the raw run
+        i += static_cast<std::size_t>(len);
+        continue;
+      }
+      put(data + run, i - run);
+      put("\xEF\xBF\xBD", 3);  // U+FFFD REPLACEMENT CHARACTER
+      i += static_cast<std::size_t>(-len);
+      run = i;
+      continue;
+    }
+    put(data + run, i - run);
+    char e[6] = {'\\', 0, 0, 0, 0, 0};
+    std::size_t elen = 2;
+    switch (c) {  // RFC 8259 §7
+      case '"': e[1] = '"'; break;
+      case '\\': e[1] = '\\'; break;
+      case '\b': e[1] = 'b'; break;
+      case '\f': e[1] = 'f'; break;
+      case '\n': e[1] = 'n'; break;
+      case '\r': e[1] = 'r'; break;
+      case '\t': e[1] = 't'; break;
+      default: e[1] = 'u', e[2] = '0', e[3] = '0', e[4] = hex[c >> 4], e[5] = hex[c & 15], elen = 6;
+    }
+    put(e, elen);
+    run = ++i;
+  }
+  put(data + run, n - run);
+}
+
+inline void JsonSink::number(double v) {
+  if (!std::isfinite(v)) {
+    put("null", 4);
+    return;
+  }
+  char buf[32];  // shortest round-trip, scientific: [-]d[.ddd]e(+|-)xx[x]
+  char* const end = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific).ptr;
+  char* const e = static_cast<char*>(std::memchr(buf, 'e', static_cast<std::size_t>(end - buf)));
+  int exp = 0;
+  std::from_chars(e + 1 + (e[1] == '+'), end, exp);
+  if (exp < -4 || exp >= 16) {  // Python's repr switches to scientific outside [1e-4, 1e16)
+    put(buf, static_cast<std::size_t>(end - buf));
+    return;
+  }
+  const char* p = buf;
+  if (*p == '-') put(*p++);
+  char digits[20];
+  std::size_t nd = 0;
+  for (; p != e; ++p)
+    if (*p != '.') digits[nd++] = *p;
+  if (exp < 0) {
+    put("0.0000", static_cast<std::size_t>(1 - exp));  // "0." and -exp-1 zeros
+    put(digits, nd);
+    return;
+  }
+  const auto int_digits = static_cast<std::size_t>(exp) + 1;
+  if (nd <= int_digits) {
+    put(digits, nd);
+    put("0000000000000000", int_digits - nd);
+    put(".0", 2);
+  } else {
+    put(digits, int_digits);
+    put('.');
+    put(digits + int_digits, nd - int_digits);
+  }
+}
+
+template <class T> void sink_one(std::string& out, T value) {
+  JsonSink sink(out);
+  if constexpr (std::is_same_v<T, std::string_view>) sink.string(value);
+  else sink.number(value);
+  sink.flush();
+}
+inline void write_json_string(std::string& out, std::string_view s) { sink_one(out, s); }
+inline void write_json_number(std::string& out, std::int64_t v) { sink_one(out, v); }
+inline void write_json_number(std::string& out, std::uint64_t v) { sink_one(out, v); }
+inline void write_json_number(std::string& out, double v) { sink_one(out, v); }
+
+inline void write_newline_indent(JsonSink& out, int indent, int level) {
+  if (indent < 0) return;
+  out.put('\n');
+  for (int i = 0; i < indent * level; ++i) out.put(' ');
+}
+
+}  // namespace detail
+
+inline void Json::write(detail::JsonSink& out, int indent, int level) const {
+  switch (kind()) {
+    case Kind::null: out.put("null", 4); break;
+    case Kind::boolean: std::get<bool>(value_) ? out.put("true", 4) : out.put("false", 5); break;
+    case Kind::integer: out.number(std::get<std::int64_t>(value_)); break;
+    case Kind::unsigned_integer: out.number(std::get<std::uint64_t>(value_)); break;
+    case Kind::floating: out.number(std::get<double>(value_)); break;
+    case Kind::string: out.string(std::get<std::string>(value_)); break;
+    case Kind::array: {
+      const Array& a = std::get<Array>(value_);
+      out.put('[');
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        if (i != 0) out.put(',');
+        detail::write_newline_indent(out, indent, level + 1);
+        a[i].write(out, indent, level + 1);
+      }
+      if (!a.empty()) detail::write_newline_indent(out, indent, level);
+      out.put(']');
+      break;
+    }
+    case Kind::object: {
+      const Object& o = std::get<Object>(value_);
+      out.put('{');
+      for (std::size_t i = 0; i < o.size(); ++i) {
+        if (i != 0) out.put(',');
+        detail::write_newline_indent(out, indent, level + 1);
+        out.string(o[i].first);
+        out.put(':');
+        if (indent >= 0) out.put(' ');
+        o[i].second.write(out, indent, level + 1);
+      }
+      if (!o.empty()) detail::write_newline_indent(out, indent, level);
+      out.put('}');
+      break;
+    }
+  }
+}
+
+/// Bytes of the compact form when nothing needs escaping (numbers counted generously): one
+/// allocation for dump() in the common case, without scanning a byte.
+inline std::size_t Json::estimated_size() const noexcept {
+  switch (kind()) {
+    case Kind::null:
+    case Kind::boolean: return 5;
+    case Kind::integer:
+    case Kind::unsigned_integer:
+    case Kind::floating: return 24;
+    case Kind::string: return std::get<std::string>(value_).size() + 2;
+    case Kind::array:
+    case Kind::object: break;
+  }
+  std::size_t n = 2;
+  if (const Array* a = std::get_if<Array>(&value_))
+    for (const Json& x : *a) n += x.estimated_size() + 1;
+  if (const Object* o = object_if())
+    for (const Member& m : *o) n += m.first.size() + 4 + m.second.estimated_size();
+  return n;
+}
+
+inline void Json::dump_to(std::string& out, int indent) const {
+  detail::JsonSink sink(out);
+  write(sink, indent < 0 ? -1 : indent, 0);
+  sink.flush();
+}
+
+inline std::string Json::dump(int indent) const {
+  std::string out;
+  out.reserve(estimated_size());
+  dump_to(out, indent);
+  return out;
+}
+
+// ---- reading -----------------------------------------------------------------------------------
+
+namespace detail {
+
+/// This thread's simdjson parser, allocated for Json::max_depth levels; it keeps the capacity of
+/// the largest document it has parsed.
+inline simdjson::dom::parser& thread_json_parser() {
+  thread_local simdjson::dom::parser parser;
+  // simdjson lets an empty container sit one level deeper than a value; json_from_element then
+  // applies the exact limit, so that arrays and objects count alike whatever they hold.
+  if (parser.max_depth() != Json::max_depth + 2) {
+    if (parser.allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, Json::max_depth + 2) != simdjson::SUCCESS)
+      throw JsonParseError("invalid JSON: out of memory for the parser");
+  }
+  return parser;
+}
+
+/// Digits-only integer token outside [INT64_MIN, UINT64_MAX]?
+inline bool integer_out_of_range(std::string_view token) {
+  const bool negative = !token.empty() && token[0] == '-';
+  const std::string_view digits = token.substr(negative ? 1 : 0);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) return false;
+  const char* const end = token.data() + token.size();
+  if (negative) {
+    std::int64_t v;
+    return std::from_chars(token.data(), end, v).ec == std::errc::result_out_of_range;
+  }
+  std::uint64_t v;
+  return std::from_chars(token.data(), end, v).ec == std::errc::result_out_of_range;
+}
+
+/// simdjson 3.0 refuses integers beyond 64 bits; Python reads them. Slow path, taken only after
+/// a number error: a copy of text with ".0" after each such integer, so they read as doubles.
+inline std::optional<std::string> widen_big_integers(std::string_view text) {
+  std::string out;
+  std::size_t i = 0, copied = 0;
+  const std::size_t n = text.size();
+  while (i < n) {
+    const char c = text[i];
+    if (c == '"') {  // skip a string, escapes included
+      for (++i; i < n && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+      ++i;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      std::size_t j = i + 1;
+      while (j < n && ((text[j] >= '0' && text[j] <= '9') || text[j] == '.' || text[j] == 'e' || text[j] == 'E' ||
+                       text[j] == '+' || text[j] == '-'))
+        ++j;
+      if (integer_out_of_range(text.substr(i, j - i))) {
+        out.append(text.substr(copied, j - copied));
+        out.append(".0", 2);
+        copied = j;
+      }
+      i = j;
+    } else {
+      ++i;
+    }
+  }
+  if (copied == 0) return std::nullopt;
+  out.append(text.substr(copied));
+  return out;
+}
+
+/// e as a Json; depth counts the arrays and objects around e.
+inline Json json_from_element(simdjson::dom::element e, std::size_t depth) {
+  using Type = simdjson::dom::element_type;
+  const Type type = e.type();
+  if ((type == Type::ARRAY || type == Type::OBJECT) && depth >= Json::max_depth)
+    throw JsonParseError(std::string("invalid JSON: ") + simdjson::error_message(simdjson::DEPTH_ERROR));
+  switch (type) {
+    case Type::ARRAY: {
+      const simdjson::dom::array arr = e.get_array().value_unsafe();
+      Json::Array a;
+      a.reserve(arr.size());
+      for (simdjson::dom::element x : arr) a.push_back(json_from_element(x, depth + 1));
+      return Json(std::move(a));
+    }
+    case Type::OBJECT: {
+      const simdjson::dom::object obj = e.get_object().value_unsafe();
+      Json::Object o;
+      o.reserve(obj.size());
+      for (simdjson::dom::key_value_pair kv : obj)
+        o.emplace_back(std::string(kv.key), json_from_element(kv.value, depth + 1));
+      remove_duplicate_keys(o);
+      return Json(std::move(o));
+    }
+    case Type::INT64: return Json(e.get_int64().value_unsafe());
+    case Type::UINT64: return Json(e.get_uint64().value_unsafe());
+    case Type::DOUBLE: return Json(e.get_double().value_unsafe());
+    case Type::STRING: return Json(e.get_string().value_unsafe());
+    case Type::BOOL: return Json(e.get_bool().value_unsafe());
+    case Type::NULL_VALUE: return Json();
+  }
+  return Json();
+}
+
+}  // namespace detail
+
+/// Parses one JSON document (RFC 8259; whitespace around it allowed, nothing else).
+///   Json::parse(R"({"a":[1,2.5,"x"]})")["a"][1] == 2.5
+/// Integers in int64 range are integers, up to UINT64_MAX unsigned integers, beyond that
+/// doubles (as close as a double gets); other numbers doubles. A number a double cannot hold
+/// (1e400) is refused, where Python would read inf. A repeated key keeps its first position and
+/// its last value (Python's json.loads). Throws JsonParseError, with simdjson's words, on
+/// malformed JSON, trailing bytes, invalid UTF-8 (strings included), unpaired \u surrogates, or
+/// nesting deeper than max_depth; the app answers such a body with 422 "json_invalid".
+inline Json Json::parse(std::string_view text) {
+  simdjson::dom::parser& parser = detail::thread_json_parser();
+  simdjson::dom::element root;
+  // realloc_if_needed: simdjson copies into its own padded, reused buffer (it reads past the end).
+  simdjson::error_code err = parser.parse(text.data(), text.size(), true).get(root);
+  if (err == simdjson::NUMBER_ERROR) {
+    if (const std::optional<std::string> widened = detail::widen_big_integers(text))
+      err = parser.parse(widened->data(), widened->size(), true).get(root);
+  }
+  if (err != simdjson::SUCCESS) throw JsonParseError(std::string("invalid JSON: ") + simdjson::error_message(err));
+  return detail::json_from_element(root, 0);
+}
+
+}  // namespace fastapi

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# scripts/setup.sh: installs, with apt-get, the Debian 12 packages fastapi.hpp needs that are missing.
+# Usage: bash scripts/setup.sh [build|test|bench]   (default: build)
+set -euo pipefail
+what="${1:-build}"
+pkgs=(g++ cmake ninja-build ccache python3 libasio-dev libsimdjson-dev)
+case "$what" in
+  build) ;;
+  test) pkgs+=(clang libclang-rt-14-dev doctest-dev curl) ;;
+  bench) pkgs+=(clang doctest-dev curl wrk nginx-light libhttp-parser-dev valgrind hyperfine iproute2) ;;
+  *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
+esac
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+echo "setup: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# scripts/test.sh: quick-start command 2, the whole test suite (CI runs exactly this through .ci/run).
+# Installs what is missing, then: the single header is fresh; the amalgamator's own tests; every test
+# built modular and single-header with g++ and clang++ (-Wall -Wextra -Werror); each module compiled
+# alone; compile-fail checks; a CMake consumer both ways; the fuzzers for a bounded time; the tests run,
+# the last of them under AddressSanitizer + UndefinedBehaviorSanitizer. Ends with doctest's summary line.
+# Environment: FASTAPI_FUZZ_SECONDS (default 30 per target), FASTAPI_JOBS (default: nproc).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$SECONDS
+step() { printf '\n== %s (%ds)\n' "$*" $((SECONDS - start)); }
+
+step "setup"
+bash scripts/setup.sh test
+jobs="${FASTAPI_JOBS:-$(nproc)}"
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+
+step "the committed fastapi.hpp matches include/"
+python3 single_include_build.py --check
+
+step "amalgamator tests"
+python3 tests/tools/test_single_include_build.py 2>&1 | tail -n 3
+
+configure() {  # tree compiler build-type extra-args...
+  local tree=$1 cxx=$2 type=$3
+  shift 3
+  cmake -S . -B "build/$tree" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE="$type" \
+    "${launcher[@]}" "$@" >/dev/null
+}
+
+step "build with g++ (tests modular + single header, examples, each module alone)"
+configure gcc g++ Debug
+cmake --build "build/gcc" -j "$jobs"
+
+step "build with clang++ (tests modular + single header, examples)"
+configure clang clang++ RelWithDebInfo -DFASTAPI_SELF_CONTAINED_CHECK=OFF
+cmake --build "build/clang" -j "$jobs"
+
+step "build with clang++ -fsanitize=address,undefined"
+configure asan clang++ Debug -DFASTAPI_SANITIZE=ON -DFASTAPI_SELF_CONTAINED_CHECK=OFF
+cmake --build "build/asan" -j "$jobs" --target fastapi_tests_modular
+
+step "compile-fail checks"
+bash tests/compile_fail/run.sh
+
+step "CMake consumer: add_subdirectory and find_package"
+bash tests/cmake/run.sh
+
+step "fuzzers"
+bash tests/fuzz/run.sh "${FASTAPI_FUZZ_SECONDS:-30}"
+
+for run in gcc/fastapi_tests_modular gcc/fastapi_tests_single clang/fastapi_tests_modular \
+           clang/fastapi_tests_single; do
+  step "tests: $run"
+  "build/$run"
+done
+step "tests: asan/fastapi_tests_modular (the last step: its summary closes the output)"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/fastapi_tests_modular

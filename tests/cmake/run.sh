@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# tests/cmake/run.sh: configures, builds and runs tests/cmake/consumer with add_subdirectory and, after
+# `cmake --install` into a scratch prefix, with find_package(fastapi CONFIG).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root="$PWD"
+out="$root/build/cmake-consumer"
+rm -rf "$out"
+mkdir -p "$out"
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+# 1. add_subdirectory
+cmake -S tests/cmake/consumer -B "$out/subdir" -G Ninja "${launcher[@]}" -DFASTAPI_MODE=add_subdirectory \
+  -DFASTAPI_SOURCE="$root" >/dev/null
+cmake --build "$out/subdir" >/dev/null
+"$out/subdir/consumer"
+# 2. install, then find_package
+cmake -S . -B "$out/lib" -G Ninja -DFASTAPI_BUILD_TESTS=OFF -DFASTAPI_BUILD_EXAMPLES=OFF >/dev/null
+cmake --install "$out/lib" --prefix "$out/prefix" >/dev/null
+test -f "$out/prefix/include/fastapi.hpp"
+cmake -S tests/cmake/consumer -B "$out/pkg" -G Ninja "${launcher[@]}" -DFASTAPI_MODE=find_package \
+  -DCMAKE_PREFIX_PATH="$out/prefix" >/dev/null
+cmake --build "$out/pkg" >/dev/null
+"$out/pkg/consumer"
+echo "cmake consumer: add_subdirectory and find_package both build and run"

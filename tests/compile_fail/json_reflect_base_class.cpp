@@ -1,0 +1,15 @@
+// expect: has a base class
+// tests/compile_fail/json_reflect_base_class.cpp: must not compile; the static_assert above is the sentence the user reads.
+#include <string>
+
+#include "fastapi/json/reflect.hpp"
+
+struct Base {
+  int a;
+};
+struct Derived : Base {
+  int b;
+};
+constexpr auto n = fastapi::field_count<Derived>;
+
+int main() {}

@@ -1,0 +1,70 @@
+// tests/fuzz/fuzz_url.cpp: libFuzzer target for http/url.hpp. percent_decode and decode_component
+// must agree, parse_query must hand out readable views, and encoding then decoding must give the
+// input back. Build and run with tests/fuzz/run.sh.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "fastapi/http/url.hpp"
+
+namespace fa = fastapi;
+
+namespace {
+
+void require(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "fuzz_url invariant broken: %s\n", what);
+    std::abort();
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
+  std::string_view in(reinterpret_cast<const char*>(bytes), size);
+  fa::detail::Arena arena(16);  // small blocks: exercise block growth
+
+  for (bool plus : {false, true}) {
+    std::string decoded = "prefix";
+    bool ok = fa::percent_decode(in, decoded, plus);
+    auto component = fa::decode_component(in, arena, plus);
+    require(ok == component.has_value(), "percent_decode and decode_component disagree on validity");
+    if (ok) {
+      require(decoded.substr(6) == *component, "percent_decode and decode_component disagree");
+      require(component->size() <= in.size(), "decoding grew the input");
+      bool untouched = in.find('%') == std::string_view::npos && (!plus || in.find('+') == std::string_view::npos);
+      if (untouched) require(component->data() == in.data(), "copied although nothing needed decoding");
+    } else {
+      require(decoded == "prefix", "failed decode changed the output");
+    }
+  }
+
+  fa::QueryParams q;
+  bool query_ok = fa::parse_query(in, q, arena);
+  std::size_t total = 0;
+  for (const auto& p : q) total += p.key.size() + p.value.size();
+  require(total <= in.size(), "query params larger than their input");
+  if (query_ok && in.find('%') == std::string_view::npos) {
+    std::size_t pairs = 0;
+    for (std::size_t i = 0; i <= in.size();) {
+      std::size_t amp = in.find('&', i);
+      if (amp == std::string_view::npos) amp = in.size();
+      if (amp > i) ++pairs;
+      i = amp + 1;
+    }
+    require(pairs == q.size(), "pair count");
+  }
+
+  for (bool for_query : {false, true}) {
+    std::string encoded = fa::percent_encode(in, for_query);
+    for (char c : encoded)
+      require(fa::detail::is_unreserved(c) || c == '%' || (c == '/' && !for_query), "encoded byte not allowed");
+    std::string back;
+    require(fa::percent_decode(encoded, back, false), "encoded text does not decode");
+    require(back == in, "encode/decode round trip");
+  }
+  return 0;
+}

@@ -1,0 +1,27 @@
+// tests/odr/second_tu.cpp: a second translation unit that includes the whole header and uses it.
+// Linking it with the rest of the suite proves that every function in the header is inline or a template
+// (a non-inline definition would be a duplicate symbol at link time).
+#include "fastapi.hpp"
+
+#include <doctest/doctest.h>
+
+namespace fa = fastapi;
+
+namespace odr_second_tu {
+std::string render_not_found() {
+  fa::Json j{{"detail", "Not Found"}};
+  return j.dump();
+}
+}  // namespace odr_second_tu
+
+TEST_SUITE("odr") {
+  TEST_CASE("the header links into a second translation unit and works there") {
+    CHECK(odr_second_tu::render_not_found() == R"({"detail":"Not Found"})");
+    fa::App app;
+    app.get("/odr", [] { return std::string("second tu"); });
+    fa::testing::TestClient client{app};
+    auto r = client.get("/odr");
+    CHECK(r.status == 200);
+    CHECK(r.text == "second tu");
+  }
+}

@@ -1,0 +1,9 @@
+// tests/support/alloc_counter.hpp: how many heap allocations this thread has made, for "allocates nothing" tests.
+// alloc_counter.cpp replaces the global operator new/delete (every form) with counting versions that forward to
+// malloc/free: link it once into the test binary, and no other test file may replace operator new.
+#pragma once
+
+/// Allocations made by the calling thread since it started (every operator new form counts one).
+/// Read it before and after the code under test: `auto before = fastapi_test_alloc_count(); ...;
+/// CHECK(fastapi_test_alloc_count() == before);`
+long fastapi_test_alloc_count();
