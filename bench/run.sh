@@ -33,6 +33,7 @@ fi
 peers=(ours nginx)
 
 bench_build_server
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 raw=$BENCH_DIR/run-raw.tsv
 : >"$raw"
 
@@ -92,6 +93,7 @@ for round in $(seq "$rounds"); do
 done
 
 bench_cleanup
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- report ----
 date_s=$(date +%F)
@@ -111,6 +113,7 @@ inc=$(bench_include_dir 2>/dev/null)
   echo "| wrk | $(wrk -v 2>&1 | head -1 | awk '{print $1" "$2}') |"
   echo "| nginx | $(nginx -v 2>&1 | sed 's/^nginx version: //') |"
   echo "| fastapi.hpp | $(sed -n 's/.*FASTAPI_VERSION_STRING "\(.*\)".*/\1/p' include/fastapi/core/version.hpp | head -1) $(git rev-parse --short HEAD 2>/dev/null || echo "(no commit)")$([ -n "$(git status --porcelain 2>/dev/null | head -1)" ] && echo ", work tree with changes") |"
+  echo "| load average | $load_before before, $load_after after (2 cores: above ~2.5 means other work shared the machine) |"
   echo "| rounds | $rounds x ${duration} s per run, warm-up 2 s per peer, peers interleaved inside each round |"
   echo
   echo "## Commands"

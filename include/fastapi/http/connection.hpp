@@ -12,8 +12,10 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <coroutine>
 #include <cstddef>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <memory>
 #include <string>
@@ -80,6 +82,26 @@ class BufferPool {
 
 class Connection;
 
+/// The root coroutine of a connection. Like spawn() it starts at once and frees itself at the end, but it
+/// keeps its handle, so a server whose grace period is over can destroy a connection stuck in a handler
+/// (its whole chain of frames, the handler's included) instead of waiting for the handler to finish.
+struct ConnectionRoot {
+  struct promise_type {
+    ConnectionRoot get_return_object() noexcept {
+      return {std::coroutine_handle<promise_type>::from_promise(*this)};
+    }
+    std::suspend_always initial_suspend() const noexcept { return {}; }
+    std::suspend_never final_suspend() const noexcept { return {}; }
+    void return_void() const noexcept {}
+    void unhandled_exception() const noexcept { std::terminate(); }  // Connection::run() catches everything
+    static void* operator new(std::size_t n) { return frame_allocate(n); }
+    static void operator delete(void* p, std::size_t n) noexcept { frame_deallocate(p, n); }
+  };
+  std::coroutine_handle<promise_type> handle;
+};
+
+inline ConnectionRoot connection_root(Task<void> task) { co_await std::move(task); }
+
 /// What one worker thread shares with its connections. Touched only by that worker's thread.
 struct Hub {
   Hub(asio::io_context& io_context, const Config& cfg, Service& svc, std::atomic<std::size_t>& open)
@@ -126,8 +148,11 @@ class Connection {
   /// Called by the worker's tick: cancels the pending read/write when its deadline has passed,
   /// and wakes idle connections when the server drains.
   void sweep();
-  /// Closes the socket now (the drain's grace period is over).
+  /// Shuts the socket down now (the drain's grace period is over): a connection waiting on I/O ends.
   void abort();
+  /// Frees a connection that is still suspended (in a handler) after its worker's loop stopped: destroys
+  /// its coroutine frames and closes the socket. Only when the loop that ran it no longer runs.
+  void destroy_suspended();
 
   Phase phase() const { return phase_; }
   Connection* next = nullptr;
@@ -148,10 +173,13 @@ class Connection {
 
   void acquire_buffer();
   void release_idle_memory();
-  void set_deadline(std::chrono::milliseconds timeout) { deadline_ = hub_.now + timeout; }
+  /// From the precise clock (one vDSO read): the tick's coarse `now` could make a timeout fire up to a
+  /// tick early; this way a client always gets at least its timeout, and at most a tick more.
+  void set_deadline(std::chrono::milliseconds timeout) { deadline_ = Clock::now() + timeout; }
   std::string_view buffered() const { return {buf_ + start_, end_ - start_}; }
 
   Hub& hub_;
+  std::coroutine_handle<> root_;  ///< the ConnectionRoot frame, alive as long as *this
   asio::ip::tcp::socket socket_;
   Phase phase_ = Phase::idle;
   Clock::time_point deadline_ = Clock::time_point::max();
@@ -206,7 +234,8 @@ inline Connection::~Connection() {
 
 inline void Connection::start(Hub& hub, asio::ip::tcp::socket socket) {
   auto* c = new Connection(hub, std::move(socket));
-  spawn(c->run());
+  c->root_ = connection_root(c->run()).handle;
+  c->root_.resume();  // may have deleted c already: do not touch it after this
 }
 
 inline Task<void> Connection::run() {
@@ -214,11 +243,13 @@ inline Task<void> Connection::run() {
     co_await serve();
   } catch (const std::exception& e) {
     log(LogLevel::error, std::string("connection error: ") + e.what());
+  } catch (...) {
+    log(LogLevel::error, "connection error: unknown exception type");
   }
   asio::error_code ec;
   socket_.shutdown(asio::socket_base::shutdown_both, ec);
   socket_.close(ec);
-  // The frame of run() must not touch `this` after the delete; spawn() owns the frame and ends it.
+  // The frame of run() must not touch `this` after the delete; the root frame ends right after it.
   delete this;
 }
 
@@ -237,6 +268,16 @@ inline void Connection::abort() {
   asio::error_code ec;
   socket_.cancel(ec);
   socket_.shutdown(asio::socket_base::shutdown_both, ec);
+}
+
+inline void Connection::destroy_suspended() {
+  std::coroutine_handle<> root = root_;
+  root_ = {};
+  // Destroying the root destroys run(), serve(), the handler... in turn: their locals only point into
+  // *this, which is still alive here. Operations they had pending (a timer, a socket wait) are cancelled
+  // into the stopped io_context's queue and freed with it, never invoked.
+  if (root) root.destroy();
+  delete this;
 }
 
 inline void Connection::acquire_buffer() {
@@ -304,6 +345,7 @@ inline Task<bool> Connection::read_more() {
 /// buffer is full. A client that reads nothing holds us at most write_timeout. False on error/timeout.
 inline Task<bool> Connection::flush() {
   Phase before = phase_;
+  Clock::time_point outer_deadline = deadline_;  // the head or body deadline keeps running meanwhile
   phase_ = Phase::write;
   std::size_t done = 0;
   std::size_t total = out_.size() + big_body_.size();
@@ -328,7 +370,7 @@ inline Task<bool> Connection::flush() {
   }
   out_.clear();
   big_body_.clear();
-  if (armed) deadline_ = Clock::time_point::max();
+  if (armed) deadline_ = outer_deadline;
   phase_ = before;
   co_return true;
 }
@@ -469,6 +511,9 @@ inline Task<bool> Connection::dispatch_and_write() {
     res = co_await hub_.service.handle(req_);
   } catch (const std::exception& e) {
     log(LogLevel::error, std::string("unhandled exception: ") + e.what());
+    res = RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+  } catch (...) {
+    log(LogLevel::error, "unhandled exception of unknown type");
     res = RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
   }
   if (auto c = res.headers.get("connection"); c && iequals(*c, "close")) close_after_ = true;

@@ -287,23 +287,34 @@ struct FramingFields {
   void add(std::string_view name, std::string_view value);
 };
 
+/// `name` equals `lower` (lowercase letters and '-') ignoring case; `name` holds tchars only, for
+/// which `| 0x20` lowers letters and changes nothing that could then match a letter or '-'.
+inline bool token_is(std::string_view name, std::string_view lower) {
+  if (name.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < name.size(); ++i)
+    if ((name[i] | 0x20) != lower[i]) return false;
+  return true;
+}
+
 inline void FramingFields::add(std::string_view name, std::string_view value) {
   switch (name.size()) {
     case 4:
-      if (iequals(name, "host")) {
+      if (token_is(name, "host")) {
         ++hosts;
-        for (char c : value) host_bad |= !has_class(c, char_host);
+        std::uint8_t all = char_host;
+        for (char c : value) all &= http_chars.bits[static_cast<unsigned char>(c)];
+        host_bad |= all == 0;
       }
       break;
     case 6:
-      if (iequals(name, "expect"))
+      if (token_is(name, "expect"))
         for_each_list_element(value, [&](std::string_view e) {
           (iequals(e, "100-continue") ? expect_continue : expect_other) = true;
           return true;
         });
       break;
     case 10:
-      if (iequals(name, "connection"))
+      if (token_is(name, "connection"))
         for_each_list_element(value, [&](std::string_view e) {
           if (iequals(e, "close")) conn_close = true;
           else if (iequals(e, "keep-alive")) conn_keep_alive = true;
@@ -311,11 +322,11 @@ inline void FramingFields::add(std::string_view name, std::string_view value) {
         });
       break;
     case 14:
-      if (iequals(name, "content-length") && !merge_content_length(value, content_length))
+      if (token_is(name, "content-length") && !merge_content_length(value, content_length))
         content_length_bad = true;
       break;
     case 17:
-      if (iequals(name, "transfer-encoding")) {
+      if (token_is(name, "transfer-encoding")) {
         bool any = false;
         transfer_encoding = true;
         for_each_list_element(value, [&](std::string_view e) {

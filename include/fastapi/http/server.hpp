@@ -82,6 +82,7 @@ struct Server::Worker {
   asio::ip::tcp::acceptor acceptor;
   asio::steady_timer ticker;
   std::chrono::steady_clock::time_point drain_deadline = std::chrono::steady_clock::time_point::max();
+  bool aborted = false;  ///< the grace period is over and every connection was shut down
   std::thread thread;
 };
 
@@ -217,7 +218,15 @@ inline Task<void> Server::tick(Worker& w) {
     w.hub.now = now;
     w.hub.date.update(std::time(nullptr));
     if (w.hub.draining && now >= w.drain_deadline) {
-      for (auto* c = w.hub.first; c; c = c->next) c->abort();
+      if (!w.aborted) {  // the grace period is over: connections waiting on I/O end now
+        w.aborted = true;
+        for (auto* c = w.hub.first; c; c = c->next) c->abort();
+      } else if (w.hub.count > 0) {
+        // A tick later, those left are stuck in handlers (a long sleep, a slow upstream): stop the loop;
+        // run() frees them once the threads are joined (Connection::destroy_suspended).
+        w.io.stop();
+        co_return;
+      }
     }
     for (auto* c = w.hub.first; c;) {
       auto* next = c->next;  // sweep() only cancels; the connection unlinks itself later
@@ -274,7 +283,16 @@ inline void Server::run() {
     watcher.join();
   }
   for (auto& w : workers_) w->thread.join();
-  pool_.reset();
+  pool_.reset();  // blocking jobs finish first: they may still point into a frame freed below
+  std::size_t abandoned = 0;
+  for (auto& w : workers_)
+    while (w->hub.first) {
+      w->hub.first->destroy_suspended();
+      ++abandoned;
+    }
+  if (abandoned)
+    logger_.write(LogLevel::warning, std::to_string(abandoned) +
+                                         " request(s) still running after graceful_timeout were cut off");
   listening_ = false;
 }
 

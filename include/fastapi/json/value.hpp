@@ -541,7 +541,10 @@ class JsonSink {
   void number(std::int64_t v);
   void number(std::uint64_t v);
   void number(double v);  ///< as write_json_number(double)
-  void flush() { out_.append(buf_, len_); len_ = 0; }
+  void flush() {
+    if (len_ != 0) out_.append(buf_, len_);
+    len_ = 0;
+  }
 
  private:
   static constexpr std::size_t capacity = 512;

@@ -1,0 +1,83 @@
+// tests/examples/test_examples.cpp: every example is built by CMake and driven here as a user would run
+// it: started with --port 0 (or PORT), asked over a real socket, stopped with SIGTERM, exit code checked.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+
+#include <asio.hpp>
+
+#include "support/process.hpp"
+
+using namespace std::chrono_literals;
+
+namespace examples_test {
+inline std::string example(const char* name) { return std::string(FASTAPI_EXAMPLES_DIR) + "/" + name; }
+
+/// One GET over a fresh connection; returns the whole raw response (the server closes after it).
+inline std::string http_get(int port, const std::string& target) {
+  asio::io_context io;
+  asio::ip::tcp::socket s(io);
+  s.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  std::string req = "GET " + target + " HTTP/1.1\r\nHost: example\r\nConnection: close\r\n\r\n";
+  asio::write(s, asio::buffer(req));
+  std::string out;
+  asio::error_code ec;
+  char buf[4096];
+  for (;;) {
+    std::size_t n = s.read_some(asio::buffer(buf), ec);
+    if (ec) break;
+    out.append(buf, n);
+  }
+  return out;
+}
+}  // namespace examples_test
+
+using namespace examples_test;
+
+TEST_SUITE("examples") {
+  TEST_CASE("01_hello serves {\"message\":\"Hello World\"} on --port 0 and exits 0 on SIGTERM") {
+    test_support::Process app(example("01_hello"), {"--port", "0"});
+    auto line = app.wait_for_line("Listening on http://127.0.0.1:", 10s);
+    REQUIRE(line);
+    int port = test_support::port_of(*line);
+    CHECK(port > 0);
+    std::string reply = http_get(port, "/");
+    CHECK(reply.starts_with("HTTP/1.1 200 OK\r\n"));
+    CHECK(reply.find("Content-Type: application/json\r\n") != std::string::npos);
+    CHECK(reply.ends_with("\r\n\r\n{\"message\":\"Hello World\"}"));
+    app.signal(SIGTERM);
+    CHECK(app.wait(10s) == 0);
+  }
+
+  TEST_CASE("01_hello takes its port from PORT, and --workers 2") {
+    test_support::Process probe(example("01_hello"), {"--port", "0"});
+    auto first = probe.wait_for_line("Listening on", 10s);
+    REQUIRE(first);
+    int port = test_support::port_of(*first);
+    probe.signal(SIGTERM);
+    REQUIRE(probe.wait(10s) == 0);  // the port is free again: reuse it through PORT
+
+    test_support::Process app(example("01_hello"), {"--workers", "2"}, {"PORT=" + std::to_string(port)});
+    auto line = app.wait_for_line("Listening on", 10s);
+    REQUIRE(line);
+    CHECK(test_support::port_of(*line) == port);
+    for (int i = 0; i < 8; ++i) CHECK(http_get(port, "/").find("Hello World") != std::string::npos);
+    app.signal(SIGINT);
+    CHECK(app.wait(10s) == 0);
+  }
+
+  TEST_CASE("01_hello refuses a bad argument with exit code 2, and a busy port with exit code 1") {
+    test_support::Process bad(example("01_hello"), {"--port", "abc"});
+    CHECK(bad.wait(10s) == 2);
+
+    test_support::Process first(example("01_hello"), {"--port", "0", "--workers", "1"});
+    auto line = first.wait_for_line("Listening on", 10s);
+    REQUIRE(line);
+    test_support::Process second(example("01_hello"), {"--port", std::to_string(test_support::port_of(*line)),
+                                                        "--workers", "1"});
+    CHECK(second.wait(10s) == 1);
+    first.signal(SIGTERM);
+    CHECK(first.wait(10s) == 0);
+  }
+}
