@@ -451,6 +451,39 @@ inline void frame_deallocate(void* p, std::size_t n) noexcept {
   ::operator delete(p);
 }
 
+/// Symmetric transfer is a tail call only when the compiler optimizes (g++ -O0 makes it a nested call),
+/// so a long run of awaits that complete at once would grow the stack in a debug build. Every transfer
+/// counts; after max_transfer_depth in a row the next coroutine is posted to the loop instead, which
+/// unwinds the stack. The loop resets the count whenever it resumes a coroutine from its own stack.
+inline constexpr unsigned max_transfer_depth = 256;
+inline unsigned& transfer_depth() {
+  thread_local unsigned depth = 0;
+  return depth;
+}
+/// How this thread's loop takes a coroutine to resume later (set by the loop; empty elsewhere).
+struct Resumer {
+  void* context = nullptr;
+  void (*post)(void* context, std::coroutine_handle<> h) = nullptr;
+};
+inline Resumer& thread_resumer() {
+  thread_local Resumer resumer;
+  return resumer;
+}
+inline std::coroutine_handle<> transfer_to(std::coroutine_handle<> next) {
+  unsigned& depth = transfer_depth();
+  if (++depth < max_transfer_depth) return next;
+  Resumer& r = thread_resumer();
+  if (!r.post) return next;  // no loop on this thread: nothing to bounce through
+  depth = 0;
+  r.post(r.context, next);
+  return std::noop_coroutine();
+}
+/// Resumes `h` from the loop's own stack (a completion handler, a posted job).
+inline void resume_from_loop(std::coroutine_handle<> h) {
+  transfer_depth() = 0;
+  h.resume();
+}
+
 /// What every promise of ours shares: the awaiting coroutine, the exception, the recycled frame.
 struct PromiseBase {
   struct FinalAwaiter {
@@ -458,7 +491,7 @@ struct PromiseBase {
     template <class P>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) noexcept {
       std::coroutine_handle<> next = h.promise().continuation;
-      return next ? next : std::noop_coroutine();  // symmetric transfer: no stack growth
+      return next ? transfer_to(next) : std::noop_coroutine();  // symmetric transfer
     }
     void await_resume() const noexcept {}
   };
@@ -513,7 +546,7 @@ class [[nodiscard]] Task {
     bool await_ready() const noexcept { return false; }
     std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
       handle.promise().continuation = awaiting;
-      return handle;
+      return detail::transfer_to(handle);
     }
     T await_resume() { return handle.promise().result(); }
   };
@@ -592,7 +625,7 @@ class CompletionAwaiter {
     std::coroutine_handle<> coroutine;
     void operator()(Args... args) {
       self->result_.emplace(std::move(args)...);
-      coroutine.resume();
+      resume_from_loop(coroutine);
     }
   };
 
@@ -686,6 +719,28 @@ inline LoopContext& this_loop() {
   return context;
 }
 
+/// Makes `io` this thread's loop for the scope: fa::sleep/to_thread find it, and long synchronous chains
+/// of coroutine transfers bounce through it (see detail::transfer_to).
+class LoopScope {
+ public:
+  explicit LoopScope(LoopContext context) : saved_(this_loop()), saved_resumer_(thread_resumer()) {
+    this_loop() = context;
+    thread_resumer() = Resumer{context.io, [](void* io, std::coroutine_handle<> h) {
+                                 asio::post(*static_cast<asio::io_context*>(io), [h] { resume_from_loop(h); });
+                               }};
+  }
+  ~LoopScope() {
+    this_loop() = saved_;
+    thread_resumer() = saved_resumer_;
+  }
+  LoopScope(const LoopScope&) = delete;
+  LoopScope& operator=(const LoopScope&) = delete;
+
+ private:
+  LoopContext saved_;
+  Resumer saved_resumer_;
+};
+
 /// Times a stretch of code that runs on the loop (a plain handler) and logs one warning naming `what`
 /// when it held the loop longer than Config::stall_warning. Costs nothing when the warning is off.
 class StallWatch {
@@ -744,9 +799,10 @@ class ToThread {
     return true;
   }
   bool await_suspend(std::coroutine_handle<> h) {
-    ran_ = loop_.pool->try_submit([this, h] {
+    // The work guard keeps the loop running while the job is away on the pool.
+    ran_ = loop_.pool->try_submit([this, h, work = asio::make_work_guard(*loop_.io)] {
       run();
-      asio::post(*loop_.io, [h] { h.resume(); });
+      asio::post(*loop_.io, [h] { resume_from_loop(h); });
     });
     return ran_;  // false: resume now; the pool refused the job
   }
@@ -1268,9 +1324,9 @@ inline std::ptrdiff_t percent_decode_into(std::string_view in, char* dst, bool p
 
 /// True when `in` holds a `%` (or a `+` when plus_as_space): decoding would change it.
 inline bool needs_decoding(std::string_view in, bool plus_as_space) {
-  if (in.empty()) return false;
-  if (std::memchr(in.data(), '%', in.size())) return true;
-  return plus_as_space && std::memchr(in.data(), '+', in.size());
+  for (char c : in)
+    if (c == '%' || (c == '+' && plus_as_space)) return true;
+  return false;
 }
 
 }  // namespace detail
@@ -1298,19 +1354,34 @@ inline std::optional<std::string_view> decode_component(std::string_view in, det
 }
 
 inline bool parse_query(std::string_view raw, QueryParams& out, detail::Arena& arena) {
-  while (!raw.empty()) {
-    std::size_t amp = raw.find('&');
-    std::string_view pair = raw.substr(0, amp);
-    raw = amp == std::string_view::npos ? std::string_view{} : raw.substr(amp + 1);
-    if (pair.empty()) continue;
-    std::size_t eq = pair.find('=');
-    std::string_view key = pair.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    auto k = decode_component(key, arena, true);
-    if (!k) return false;
-    auto v = decode_component(value, arena, true);
-    if (!v) return false;
-    out.add(*k, *v);
+  // One pass: find each pair's end and first '=', and whether either side needs decoding.
+  auto decoded = [&](std::string_view part, bool encoded) -> std::optional<std::string_view> {
+    if (!encoded) return part;
+    char* dst = arena.allocate(part.size());
+    std::ptrdiff_t len = detail::percent_decode_into(part, dst, true);
+    if (len < 0) return std::nullopt;
+    return std::string_view(dst, static_cast<std::size_t>(len));
+  };
+  const std::size_t n = raw.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const std::size_t start = i;
+    std::size_t eq = std::string_view::npos;
+    bool key_encoded = false, value_encoded = false;
+    for (; i < n && raw[i] != '&'; ++i) {
+      char c = raw[i];
+      if (c == '=' && eq == std::string_view::npos) eq = i;
+      else if (c == '%' || c == '+') (eq == std::string_view::npos ? key_encoded : value_encoded) = true;
+    }
+    const std::size_t stop = i++;
+    if (stop == start) continue;  // empty pair ("&&")
+    std::size_t key_end = eq == std::string_view::npos ? stop : eq;
+    auto key = decoded(raw.substr(start, key_end - start), key_encoded);
+    if (!key) return false;
+    auto value = eq == std::string_view::npos ? std::optional<std::string_view>(std::string_view{})
+                                              : decoded(raw.substr(eq + 1, stop - eq - 1), value_encoded);
+    if (!value) return false;
+    out.add(*key, *value);
   }
   return true;
 }
@@ -1339,6 +1410,7 @@ inline std::string percent_encode(std::string_view in, bool for_query) {
 // Fed by the connection's read buffer; feeds the middleware chain. Knows nothing of sockets, routes or JSON.
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -1396,16 +1468,15 @@ class RequestParser {
  private:
   Result fail(int status, std::string_view reason);
   Result check_limits(const char* s, std::size_t end);
-  Result check_request_line(const char* s, std::size_t begin, std::size_t end);
-  Result finish(std::string_view data, Request& req);
-  Result split_target(Request& req);
+  ParseError check_request_line(const char* s, std::size_t begin, std::size_t end);  // status 0: fine
+  Result parse_lines(std::string_view data, Request& req, ParseError& why);
+  ParseError split_target(Request& req);  // status 0: fine
 
   HeadLimits limits_;
   ParseError error_;
   std::size_t scan_ = 0;        // bytes already searched for LF
   std::size_t line_start_ = 0;  // offset of the line being received
   std::size_t head_start_ = 0;  // offset of the request line (after skipped empty lines)
-  std::size_t fields_start_ = 0;
   std::size_t head_size_ = 0;
   std::size_t field_lines_ = 0;
   std::size_t method_end_ = 0, target_begin_ = 0, target_end_ = 0;
@@ -1521,20 +1592,55 @@ bool for_each_list_element(std::string_view v, F&& f) {
   }
 }
 
-/// First byte in [p, end) that may not appear in a field value. Eight bytes at a time while
-/// none is a CTL or DEL (the common case), then byte by byte.
-inline const char* scan_field_value(const char* p, const char* end) {
-  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+// SWAR (8 bytes per step) helpers. Each returns the high bit of every flagged byte; only the lowest
+// flag is exact (a borrow may flag bytes above it), which is the one used.
+inline constexpr std::uint64_t swar_ones = 0x0101010101010101ull;
+inline constexpr std::uint64_t swar_highs = 0x8080808080808080ull;
+constexpr std::uint64_t swar_less(std::uint64_t x, std::uint8_t n) { return (x - swar_ones * n) & ~x & swar_highs; }
+constexpr std::uint64_t swar_equal(std::uint64_t x, std::uint8_t c) { return swar_less(x ^ (swar_ones * c), 1); }
+/// Flags bytes outside 0x21..0x7E (CTL, SP, DEL, non-ASCII).
+constexpr std::uint64_t swar_not_visible(std::uint64_t x) { return swar_less(x, 0x21) | swar_equal(x, 0x7F) | (x & swar_highs); }
+
+/// Advances 8 bytes at a time while `flags(word)` is zero. Returns the first flagged byte, or the
+/// place where fewer than 8 bytes remain (or where the word with a flag starts, on big-endian).
+template <class Flags>
+const char* swar_skip(const char* p, const char* end, Flags flags) {
   while (end - p >= 8) {
     std::uint64_t x;
     std::memcpy(&x, p, 8);
-    std::uint64_t below_space = (x - ones * 0x20) & ~x & highs;
-    std::uint64_t y = x ^ (ones * 0x7F);
-    std::uint64_t del = (y - ones) & ~y & highs;
-    if (below_space | del) break;
+    if (std::uint64_t m = flags(x)) {
+      if constexpr (std::endian::native == std::endian::little) p += std::countr_zero(m) / 8;
+      return p;
+    }
     p += 8;
   }
+  return p;
+}
+
+/// First byte in [p, end) that may not appear in a field value (VCHAR, SP, HTAB, obs-text).
+inline const char* scan_field_value(const char* p, const char* end) {
+  auto ctl_or_del = [](std::uint64_t x) { return swar_less(x, 0x20) | swar_equal(x, 0x7F); };
+  while (true) {
+    p = swar_skip(p, end, ctl_or_del);
+    if (p < end && *p == '\t') {
+      ++p;
+      continue;
+    }
+    break;
+  }
   while (p < end && has_class(*p, char_value)) ++p;
+  return p;
+}
+
+/// First byte in [p, end) that ends a header name: ':' or any byte outside 0x21..0x7E. Sets
+/// `valid` to whether every byte before it is a tchar.
+inline const char* scan_field_name(const char* p, const char* end, bool& valid) {
+  const char* begin = p;
+  p = swar_skip(p, end, [](std::uint64_t x) { return swar_equal(x, ':') | swar_not_visible(x); });
+  std::uint8_t all = char_tchar;
+  for (const char* q = begin; q < p; ++q) all &= http_chars.bits[static_cast<unsigned char>(*q)];
+  while (p < end && is_tchar(*p)) ++p;
+  valid = all != 0;
   return p;
 }
 
@@ -1576,26 +1682,39 @@ struct FramingFields {
   bool conn_close = false, conn_keep_alive = false;
   bool expect_continue = false, expect_other = false;
 
+  /// Bit n set: some framing field name has n letters (host, expect, connection, ...).
+  static constexpr std::uint32_t name_sizes = 1u << 4 | 1u << 6 | 1u << 10 | 1u << 14 | 1u << 17;
   void add(std::string_view name, std::string_view value);
 };
+
+/// `name` equals `lower` (lowercase letters and '-') ignoring case; `name` holds tchars only, for
+/// which `| 0x20` lowers letters and changes nothing that could then match a letter or '-'.
+inline bool token_is(std::string_view name, std::string_view lower) {
+  if (name.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < name.size(); ++i)
+    if ((name[i] | 0x20) != lower[i]) return false;
+  return true;
+}
 
 inline void FramingFields::add(std::string_view name, std::string_view value) {
   switch (name.size()) {
     case 4:
-      if (iequals(name, "host")) {
+      if (token_is(name, "host")) {
         ++hosts;
-        for (char c : value) host_bad |= !has_class(c, char_host);
+        std::uint8_t all = char_host;
+        for (char c : value) all &= http_chars.bits[static_cast<unsigned char>(c)];
+        host_bad |= all == 0;
       }
       break;
     case 6:
-      if (iequals(name, "expect"))
+      if (token_is(name, "expect"))
         for_each_list_element(value, [&](std::string_view e) {
           (iequals(e, "100-continue") ? expect_continue : expect_other) = true;
           return true;
         });
       break;
     case 10:
-      if (iequals(name, "connection"))
+      if (token_is(name, "connection"))
         for_each_list_element(value, [&](std::string_view e) {
           if (iequals(e, "close")) conn_close = true;
           else if (iequals(e, "keep-alive")) conn_keep_alive = true;
@@ -1603,11 +1722,11 @@ inline void FramingFields::add(std::string_view name, std::string_view value) {
         });
       break;
     case 14:
-      if (iequals(name, "content-length") && !merge_content_length(value, content_length))
+      if (token_is(name, "content-length") && !merge_content_length(value, content_length))
         content_length_bad = true;
       break;
     case 17:
-      if (iequals(name, "transfer-encoding")) {
+      if (token_is(name, "transfer-encoding")) {
         bool any = false;
         transfer_encoding = true;
         for_each_list_element(value, [&](std::string_view e) {
@@ -1643,11 +1762,21 @@ inline RequestParser::Result RequestParser::fail(int status, std::string_view re
 inline RequestParser::Result RequestParser::parse_head(std::string_view data, Request& req) {
   if (failed_) return Result::error;
   if (done_) return Result::complete;
+  if (scan_ == 0 && !data.empty()) {
+    // Fast path: the whole head usually comes in the first read; parse it in one pass. Anything
+    // else (a partial head, an error) is decided by the byte-ordered scan below, whose answer does
+    // not depend on how the bytes were split between calls.
+    ParseError ignored;
+    if (parse_lines(data, req, ignored) == Result::complete) {
+      done_ = true;
+      return Result::complete;
+    }
+    req.reset();
+  }
   const char* s = data.data();
   const std::size_t size = data.size();
-  // Find line ends only; lines are validated once (the request line as soon as it is whole, the
-  // fields when the head is), so feeding one byte at a time stays linear. Errors are checked in
-  // byte order, so the answer does not depend on how the bytes were split between calls.
+  // Find line ends only; the request line is checked as soon as it is whole, the fields when the
+  // head is, so feeding one byte at a time stays linear.
   while (scan_ < size) {
     const void* hit = std::memchr(s + scan_, '\n', size - scan_);
     std::size_t lf = hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - s) : size;
@@ -1666,12 +1795,13 @@ inline RequestParser::Result RequestParser::parse_head(std::string_view data, Re
         line_start_ = head_start_ = scan_;
         continue;
       }
-      if (Result r = check_request_line(s, line_start_, lf - 1); r == Result::error) return r;
+      if (ParseError e = check_request_line(s, line_start_, lf - 1); e.status) return fail(e.status, e.reason);
       in_request_line_ = false;
-      fields_start_ = scan_;
     } else if (len == 0) {
-      head_size_ = scan_;
-      return finish(data, req);
+      ParseError why;
+      if (parse_lines(data.substr(0, scan_), req, why) != Result::complete) return fail(why.status, why.reason);
+      done_ = true;
+      return Result::complete;
     } else if (++field_lines_ > limits_.max_headers) {
       return fail(431, "Too many header fields.");
     }
@@ -1697,29 +1827,121 @@ inline RequestParser::Result RequestParser::check_limits(const char* s, std::siz
   return Result::incomplete;
 }
 
-inline RequestParser::Result RequestParser::check_request_line(const char* s, std::size_t begin,
-                                                               std::size_t end) {
+inline ParseError RequestParser::check_request_line(const char* s, std::size_t begin, std::size_t end) {
   std::size_t i = begin;
   while (i < end && detail::is_tchar(s[i])) ++i;
-  if (i == begin || i == end || s[i] != ' ') return fail(400, "Invalid request line: bad method.");
+  if (i == begin || i == end || s[i] != ' ') return {400, "Invalid request line: bad method."};
   method_end_ = i++;
   target_begin_ = i;
-  while (i < end && detail::has_class(s[i], detail::char_target)) ++i;
-  if (i == target_begin_ || i == end || s[i] != ' ') return fail(400, "Invalid request line: bad request target.");
+  const char* t = detail::swar_skip(s + i, s + end, [](std::uint64_t x) {
+    return detail::swar_not_visible(x) | detail::swar_equal(x, '#');
+  });
+  i = static_cast<std::size_t>(t - s);
+  while (i < end && detail::has_class(s[i], detail::char_target) && s[i] != '#') ++i;
+  if (i < end && s[i] == '#') return {400, "The request target must not hold a fragment."};
+  if (i == target_begin_ || i == end || s[i] != ' ') return {400, "Invalid request line: bad request target."};
   target_end_ = i++;
-  if (std::memchr(s + target_begin_, '#', target_end_ - target_begin_))
-    return fail(400, "The request target must not hold a fragment.");
   // RFC 9112 section 2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive.
   std::string_view v(s + i, end - i);
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
   if (v.size() != 8 || v.substr(0, 5) != "HTTP/" || !digit(v[5]) || v[6] != '.' || !digit(v[7]))
-    return fail(400, "Invalid request line: bad HTTP version.");
-  if (v[5] != '1' || (v[7] != '0' && v[7] != '1')) return fail(505, "HTTP Version Not Supported.");
+    return {400, "Invalid request line: bad HTTP version."};
+  if (v[5] != '1' || (v[7] != '0' && v[7] != '1')) return {505, "HTTP Version Not Supported."};
   version_minor_ = v[7] - '0';
-  return Result::incomplete;
+  return {0, {}};
 }
 
-inline RequestParser::Result RequestParser::split_target(Request& req) {
+// One pass over the head, filling `req`. In the fast path `data` is whatever arrived and
+// `incomplete` means "not decided here"; after the scan found the end of the head, `data` is exactly
+// the head, limits and line ends are known good, and an error here is the answer.
+inline RequestParser::Result RequestParser::parse_lines(std::string_view data, Request& req, ParseError& why) {
+  const char* const s = data.data();
+  const char* const end = s + data.size();
+  const char* p = s;
+  auto refuse = [&](int status, std::string_view reason) {
+    why = {status, reason};
+    return Result::error;
+  };
+  for (int empty = 0; p < end && *p == '\r'; p += 2)  // RFC 9112 section 2.2
+    if (end - p < 2 || p[1] != '\n' || ++empty > 4) return Result::incomplete;
+  const std::size_t head_start = static_cast<std::size_t>(p - s);
+  std::size_t room = std::min(static_cast<std::size_t>(end - p), limits_.max_request_line + 2);
+  const char* lf = static_cast<const char*>(std::memchr(p, '\n', room));
+  if (!lf || lf == p || lf[-1] != '\r') return Result::incomplete;
+  if (ParseError e = check_request_line(s, head_start, static_cast<std::size_t>(lf - 1 - s)); e.status)
+    return refuse(e.status, e.reason);
+  p = lf + 1;
+
+  req.reset();
+  detail::FramingFields f;
+  std::size_t fields = 0;
+  while (true) {
+    if (end - p < 2) return Result::incomplete;
+    if (*p == '\r') {
+      if (p[1] != '\n') return refuse(400, "Line ends must be CRLF.");
+      p += 2;
+      break;
+    }
+    if (++fields > limits_.max_headers) return Result::incomplete;
+    const char* name = p;
+    bool name_ok = true;
+    p = detail::scan_field_name(p, end, name_ok);
+    if (p == end) return Result::incomplete;
+    if (!name_ok) return refuse(400, "Invalid header field name.");
+    if (*p != ':') {
+      if (p == name && detail::is_ows(*p)) return refuse(400, "Obsolete line folding is not accepted.");
+      if (detail::is_ows(*p)) return refuse(400, "No whitespace is allowed between a header name and its colon.");
+      return refuse(400, "Invalid header field name.");
+    }
+    if (p == name) return refuse(400, "Empty header field name.");
+    std::string_view field_name(name, static_cast<std::size_t>(p - name));
+    ++p;
+    while (p < end && detail::is_ows(*p)) ++p;
+    const char* value = p;
+    p = detail::scan_field_value(p, end);
+    if (end - p < 2) return Result::incomplete;
+    if (p[0] != '\r' || p[1] != '\n') return refuse(400, "Invalid character in a header field value.");
+    const char* value_end = p;
+    while (value_end > value && detail::is_ows(value_end[-1])) --value_end;
+    p += 2;
+    if (static_cast<std::size_t>(p - s) - head_start > limits_.max_header_bytes) return Result::incomplete;
+    std::string_view field_value(value, static_cast<std::size_t>(value_end - value));
+    req.headers.add(field_name, field_value);
+    if (field_name.size() < 32 && (detail::FramingFields::name_sizes >> field_name.size() & 1))
+      f.add(field_name, field_value);
+  }
+  std::size_t head_size = static_cast<std::size_t>(p - s);
+  if (head_size - head_start > limits_.max_header_bytes) return Result::incomplete;
+  if (!req.arena) return refuse(500, "The request has no arena for decoded strings.");
+
+  req.method_name = std::string_view(s + head_start, method_end_ - head_start);
+  req.method = method_from_name(req.method_name);
+  req.target = std::string_view(s + target_begin_, target_end_ - target_begin_);
+  req.version_minor = version_minor_;
+  if (ParseError e = split_target(req); e.status) return refuse(e.status, e.reason);
+  // RFC 9112 section 3.2: exactly one Host on HTTP/1.1, never more than one.
+  if (f.hosts > 1 || (f.hosts == 0 && version_minor_ == 1) || f.host_bad)
+    return refuse(400, "Exactly one valid Host header is required.");
+  if (f.content_length_bad) return refuse(400, "Invalid or conflicting Content-Length.");
+  if (f.transfer_encoding) {
+    // RFC 9112 sections 6.1 and 6.3: never guess the framing.
+    if (version_minor_ == 0) return refuse(400, "Transfer-Encoding is not allowed in HTTP/1.0.");
+    if (f.content_length) return refuse(400, "Both Transfer-Encoding and Content-Length were sent.");
+    if (f.te_malformed || f.te_chunked != 1 || !f.te_last_chunked)
+      return refuse(400, "Transfer-Encoding must end with chunked, once.");
+    if (f.te_unknown) return refuse(501, "Not Implemented: only the chunked transfer coding is supported.");
+    req.chunked = true;
+  }
+  req.content_length = f.content_length;
+  req.keep_alive = version_minor_ == 1 ? !f.conn_close : (f.conn_keep_alive && !f.conn_close);
+  // RFC 9110 section 10.1.1: 100-continue in HTTP/1.0 is ignored; other expectations -> 417.
+  if (f.expect_other) return refuse(417, "Expectation Failed.");
+  req.expect_continue = f.expect_continue && version_minor_ == 1;
+  head_size_ = head_size;
+  return Result::complete;
+}
+
+inline ParseError RequestParser::split_target(Request& req) {
   std::string_view t = req.target;
   auto split_query = [&](std::string_view path_and_query) {
     std::size_t q = path_and_query.find('?');
@@ -1732,93 +1954,35 @@ inline RequestParser::Result RequestParser::split_target(Request& req) {
     if (colon == std::string_view::npos || colon == 0 || colon + 1 == t.size() ||
         t.find_first_of("/?@") != std::string_view::npos ||
         t.find_first_not_of("0123456789", colon + 1) != std::string_view::npos)
-      return fail(400, "CONNECT needs an authority-form target (host:port).");
+      return {400, "CONNECT needs an authority-form target (host:port)."};
     req.raw_path = req.path = t;
-    return Result::complete;
+    return {0, {}};
   }
   if (t[0] == '/') {
     split_query(t);  // origin-form (RFC 9112 section 3.2.1)
   } else if (t == "*") {
-    if (req.method != Method::options) return fail(400, "The target * is only allowed with OPTIONS.");
+    if (req.method != Method::options) return {400, "The target * is only allowed with OPTIONS."};
     req.raw_path = t;  // asterisk-form (section 3.2.4)
   } else {
     // absolute-form (section 3.2.2): scheme "://" authority [path-abempty] ["?" query].
     std::size_t scheme = iequals(t.substr(0, 7), "http://") ? 7 : iequals(t.substr(0, 8), "https://") ? 8 : 0;
-    if (!scheme) return fail(400, "Invalid request target.");
+    if (!scheme) return {400, "Invalid request target."};
     std::string_view rest = t.substr(scheme);
     std::size_t auth_end = rest.find_first_of("/?");
     std::string_view authority = rest.substr(0, auth_end);
     // RFC 9110 section 4.2.4: userinfo in an http(s) URI is to be treated as an error.
     if (authority.empty() || authority.find('@') != std::string_view::npos)
-      return fail(400, "Invalid authority in the request target.");
+      return {400, "Invalid authority in the request target."};
     rest = auth_end == std::string_view::npos ? std::string_view{} : rest.substr(auth_end);
     split_query(rest);
     if (req.raw_path.empty()) req.raw_path = "/";
   }
   auto path = decode_component(req.raw_path, *req.arena, false);
-  if (!path) return fail(400, "Invalid percent-encoding in the path.");
+  if (!path) return {400, "Invalid percent-encoding in the path."};
   req.path = *path;
   if (!parse_query(req.query_string, req.query, *req.arena))
-    return fail(400, "Invalid percent-encoding in the query string.");
-  return Result::complete;
-}
-
-inline RequestParser::Result RequestParser::finish(std::string_view data, Request& req) {
-  if (!req.arena) return fail(500, "The request has no arena for decoded strings.");
-  req.reset();
-  const char* s = data.data();
-  req.method_name = std::string_view(s + head_start_, method_end_ - head_start_);
-  req.method = method_from_name(req.method_name);
-  req.target = std::string_view(s + target_begin_, target_end_ - target_begin_);
-  req.version_minor = version_minor_;
-  if (split_target(req) == Result::error) return Result::error;
-
-  detail::FramingFields f;
-  const char* p = s + fields_start_;
-  const char* const end = s + head_size_ - 2;  // the final CRLF
-  while (p < end) {
-    const char* name = p;
-    while (detail::is_tchar(*p)) ++p;
-    if (*p != ':') {
-      if (p == name && detail::is_ows(*p)) return fail(400, "Obsolete line folding is not accepted.");
-      if (detail::is_ows(*p)) return fail(400, "No whitespace is allowed between a header name and its colon.");
-      return fail(400, "Invalid header field name.");
-    }
-    if (p == name) return fail(400, "Empty header field name.");
-    std::string_view field_name(name, static_cast<std::size_t>(p - name));
-    ++p;
-    while (detail::is_ows(*p)) ++p;
-    const char* value = p;
-    p = detail::scan_field_value(p, end + 2);
-    if (p[0] != '\r' || p[1] != '\n') return fail(400, "Invalid character in a header field value.");
-    const char* value_end = p;
-    while (value_end > value && detail::is_ows(value_end[-1])) --value_end;
-    p += 2;
-    std::string_view field_value(value, static_cast<std::size_t>(value_end - value));
-    req.headers.add(field_name, field_value);
-    f.add(field_name, field_value);
-  }
-
-  // RFC 9112 section 3.2: exactly one Host on HTTP/1.1, never more than one.
-  if (f.hosts > 1 || (f.hosts == 0 && version_minor_ == 1) || f.host_bad)
-    return fail(400, "Exactly one valid Host header is required.");
-  if (f.content_length_bad) return fail(400, "Invalid or conflicting Content-Length.");
-  if (f.transfer_encoding) {
-    // RFC 9112 sections 6.1 and 6.3: never guess the framing.
-    if (version_minor_ == 0) return fail(400, "Transfer-Encoding is not allowed in HTTP/1.0.");
-    if (f.content_length) return fail(400, "Both Transfer-Encoding and Content-Length were sent.");
-    if (f.te_malformed || f.te_chunked != 1 || !f.te_last_chunked)
-      return fail(400, "Transfer-Encoding must end with chunked, once.");
-    if (f.te_unknown) return fail(501, "Not Implemented: only the chunked transfer coding is supported.");
-    req.chunked = true;
-  }
-  req.content_length = f.content_length;
-  req.keep_alive = version_minor_ == 1 ? !f.conn_close : (f.conn_keep_alive && !f.conn_close);
-  // RFC 9110 section 10.1.1: 100-continue in HTTP/1.0 is ignored; other expectations -> 417.
-  if (f.expect_other) return fail(417, "Expectation Failed.");
-  req.expect_continue = f.expect_continue && version_minor_ == 1;
-  done_ = true;
-  return Result::complete;
+    return {400, "Invalid percent-encoding in the query string."};
+  return {0, {}};
 }
 
 // ---- ChunkedDecoder ------------------------------------------------------------------------------
@@ -2175,8 +2339,8 @@ struct WriteOptions {
   int version_minor = 1;       ///< of the request
   bool keep_alive = true;      ///< false: `Connection: close` is sent (HTTP/1.1)
   bool head_only = false;      ///< HEAD: headers (with the GET Content-Length), no body
-  std::string_view date_line;  ///< DateCache::line()
-  std::string_view server;     ///< `Server:` value, "" for none
+  std::string_view date_line{};  ///< DateCache::line()
+  std::string_view server{};     ///< `Server:` value, "" for none
 };
 
 inline void append_number(std::string& out, std::size_t v) {
@@ -2185,10 +2349,33 @@ inline void append_number(std::string& out, std::size_t v) {
   out.append(buf, r.ptr);
 }
 
-/// Appends the status line and headers of `res` to `out`. With `chunked`, Transfer-Encoding replaces
-/// Content-Length (streamed bodies). User headers named Content-Length/Transfer-Encoding/Connection/Date
-/// are dropped: framing is the writer's job, never the handler's (that is how desync bugs are born).
-inline void write_head(std::string& out, const Response& res, const WriteOptions& o, bool chunked) {
+/// How the end of a response body is marked (RFC 9112 section 6.3).
+enum class BodyFraming : unsigned char {
+  length,   ///< `Content-Length: <res.body.size()>` (omitted for 1xx/204/304)
+  chunked,  ///< `Transfer-Encoding: chunked`: a streamed body on HTTP/1.1
+  none,     ///< neither: a streamed body on HTTP/1.0 (ends at close), or a HEAD answer to a stream
+};
+
+/// True when a handler's header may be sent as is: a token name and a value without CR, LF or NUL
+/// (RFC 9110 section 5.5). Anything else would let a value split the response in two.
+inline bool safe_header_field(std::string_view name, std::string_view value) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    bool tchar = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                 std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    if (!tchar) return false;
+  }
+  for (char c : value)
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  return true;
+}
+
+/// Appends the status line and headers of `res` to `out`, framed as `framing` says. User headers named
+/// Content-Length/Transfer-Encoding/Connection/Date are dropped: framing is the writer's job, never the
+/// handler's (that is how desync bugs are born); so is a header whose name is not a token or whose value
+/// holds CR, LF or NUL (response splitting).
+/// `write_head(out, PlainTextResponse("hi"), {.date_line = dates.line()}, BodyFraming::length);`
+inline void write_head(std::string& out, const Response& res, const WriteOptions& o, BodyFraming framing) {
   std::string_view phrase = status_phrase(res.status);
   out.append(o.version_minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ");
   append_number(out, static_cast<std::size_t>(res.status));
@@ -2198,9 +2385,9 @@ inline void write_head(std::string& out, const Response& res, const WriteOptions
   out.append(o.date_line);
   if (!o.server.empty()) out.append("Server: ").append(o.server).append("\r\n");
   if (!status_forbids_body(res.status)) {
-    if (chunked) {
+    if (framing == BodyFraming::chunked) {
       out.append("Transfer-Encoding: chunked\r\n");
-    } else {
+    } else if (framing == BodyFraming::length) {
       out.append("Content-Length: ");
       append_number(out, res.body.size());
       out.append("\r\n");
@@ -2213,6 +2400,7 @@ inline void write_head(std::string& out, const Response& res, const WriteOptions
         iequals(f.name, "connection") || iequals(f.name, "date"))
       continue;
     if (iequals(f.name, "content-type") && !media.empty()) continue;
+    if (!safe_header_field(f.name, f.value)) continue;
     out.append(f.name).append(": ").append(f.value).append("\r\n");
   }
   if (!o.keep_alive) {
@@ -2249,8 +2437,10 @@ inline void write_chunk(std::string& out, std::string_view data) {
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <coroutine>
 #include <cstddef>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <memory>
 #include <string>
@@ -2308,6 +2498,26 @@ class BufferPool {
 
 class Connection;
 
+/// The root coroutine of a connection. Like spawn() it starts at once and frees itself at the end, but it
+/// keeps its handle, so a server whose grace period is over can destroy a connection stuck in a handler
+/// (its whole chain of frames, the handler's included) instead of waiting for the handler to finish.
+struct ConnectionRoot {
+  struct promise_type {
+    ConnectionRoot get_return_object() noexcept {
+      return {std::coroutine_handle<promise_type>::from_promise(*this)};
+    }
+    std::suspend_always initial_suspend() const noexcept { return {}; }
+    std::suspend_never final_suspend() const noexcept { return {}; }
+    void return_void() const noexcept {}
+    void unhandled_exception() const noexcept { std::terminate(); }  // Connection::run() catches everything
+    static void* operator new(std::size_t n) { return frame_allocate(n); }
+    static void operator delete(void* p, std::size_t n) noexcept { frame_deallocate(p, n); }
+  };
+  std::coroutine_handle<promise_type> handle;
+};
+
+inline ConnectionRoot connection_root(Task<void> task) { co_await std::move(task); }
+
 /// What one worker thread shares with its connections. Touched only by that worker's thread.
 struct Hub {
   Hub(asio::io_context& io_context, const Config& cfg, Service& svc, std::atomic<std::size_t>& open)
@@ -2354,8 +2564,11 @@ class Connection {
   /// Called by the worker's tick: cancels the pending read/write when its deadline has passed,
   /// and wakes idle connections when the server drains.
   void sweep();
-  /// Closes the socket now (the drain's grace period is over).
+  /// Shuts the socket down now (the drain's grace period is over): a connection waiting on I/O ends.
   void abort();
+  /// Frees a connection that is still suspended (in a handler) after its worker's loop stopped: destroys
+  /// its coroutine frames and closes the socket. Only when the loop that ran it no longer runs.
+  void destroy_suspended();
 
   Phase phase() const { return phase_; }
   Connection* next = nullptr;
@@ -2376,10 +2589,13 @@ class Connection {
 
   void acquire_buffer();
   void release_idle_memory();
-  void set_deadline(std::chrono::milliseconds timeout) { deadline_ = hub_.now + timeout; }
+  /// From the precise clock (one vDSO read): the tick's coarse `now` could make a timeout fire up to a
+  /// tick early; this way a client always gets at least its timeout, and at most a tick more.
+  void set_deadline(std::chrono::milliseconds timeout) { deadline_ = Clock::now() + timeout; }
   std::string_view buffered() const { return {buf_ + start_, end_ - start_}; }
 
   Hub& hub_;
+  std::coroutine_handle<> root_;  ///< the ConnectionRoot frame, alive as long as *this
   asio::ip::tcp::socket socket_;
   Phase phase_ = Phase::idle;
   Clock::time_point deadline_ = Clock::time_point::max();
@@ -2434,7 +2650,8 @@ inline Connection::~Connection() {
 
 inline void Connection::start(Hub& hub, asio::ip::tcp::socket socket) {
   auto* c = new Connection(hub, std::move(socket));
-  spawn(c->run());
+  c->root_ = connection_root(c->run()).handle;
+  c->root_.resume();  // may have deleted c already: do not touch it after this
 }
 
 inline Task<void> Connection::run() {
@@ -2442,11 +2659,13 @@ inline Task<void> Connection::run() {
     co_await serve();
   } catch (const std::exception& e) {
     log(LogLevel::error, std::string("connection error: ") + e.what());
+  } catch (...) {
+    log(LogLevel::error, "connection error: unknown exception type");
   }
   asio::error_code ec;
   socket_.shutdown(asio::socket_base::shutdown_both, ec);
   socket_.close(ec);
-  // The frame of run() must not touch `this` after the delete; spawn() owns the frame and ends it.
+  // The frame of run() must not touch `this` after the delete; the root frame ends right after it.
   delete this;
 }
 
@@ -2465,6 +2684,16 @@ inline void Connection::abort() {
   asio::error_code ec;
   socket_.cancel(ec);
   socket_.shutdown(asio::socket_base::shutdown_both, ec);
+}
+
+inline void Connection::destroy_suspended() {
+  std::coroutine_handle<> root = root_;
+  root_ = {};
+  // Destroying the root destroys run(), serve(), the handler... in turn: their locals only point into
+  // *this, which is still alive here. Operations they had pending (a timer, a socket wait) are cancelled
+  // into the stopped io_context's queue and freed with it, never invoked.
+  if (root) root.destroy();
+  delete this;
 }
 
 inline void Connection::acquire_buffer() {
@@ -2532,6 +2761,7 @@ inline Task<bool> Connection::read_more() {
 /// buffer is full. A client that reads nothing holds us at most write_timeout. False on error/timeout.
 inline Task<bool> Connection::flush() {
   Phase before = phase_;
+  Clock::time_point outer_deadline = deadline_;  // the head or body deadline keeps running meanwhile
   phase_ = Phase::write;
   std::size_t done = 0;
   std::size_t total = out_.size() + big_body_.size();
@@ -2556,7 +2786,7 @@ inline Task<bool> Connection::flush() {
   }
   out_.clear();
   big_body_.clear();
-  if (armed) deadline_ = Clock::time_point::max();
+  if (armed) deadline_ = outer_deadline;
   phase_ = before;
   co_return true;
 }
@@ -2698,6 +2928,9 @@ inline Task<bool> Connection::dispatch_and_write() {
   } catch (const std::exception& e) {
     log(LogLevel::error, std::string("unhandled exception: ") + e.what());
     res = RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+  } catch (...) {
+    log(LogLevel::error, "unhandled exception of unknown type");
+    res = RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
   }
   if (auto c = res.headers.get("connection"); c && iequals(*c, "close")) close_after_ = true;
   close_after_ = close_after_ || !req_.keep_alive || hub_.draining;
@@ -2708,10 +2941,11 @@ inline Task<bool> Connection::dispatch_and_write() {
                   .server = hub_.config.server_header};
   if (out_.capacity() == 0) out_ = hub_.take_out_buffer();
   if (res.stream && !wo.head_only) {
-    if (req_.version_minor == 0) wo.keep_alive = false, close_after_ = true;  // 1.0: end = close
+    if (req_.version_minor == 0) close_after_ = true;  // HTTP/1.0 has no chunks: the close ends the body
     co_return co_await write_stream(res);
   }
-  write_head(out_, res, wo, false);
+  // HEAD of a streamed body: its length is unknown, so no Content-Length (RFC 9110 section 9.3.2).
+  write_head(out_, res, wo, res.stream ? BodyFraming::none : BodyFraming::length);
   if (!wo.head_only && !status_forbids_body(res.status)) {
     if (res.body.size() <= 16384) {
       out_.append(res.body);
@@ -2731,7 +2965,7 @@ inline Task<bool> Connection::write_stream(Response& res) {
                                      .keep_alive = !close_after_,
                                      .date_line = hub_.date.line(),
                                      .server = hub_.config.server_header},
-             chunked);
+             chunked ? BodyFraming::chunked : BodyFraming::none);
   if (!co_await flush()) co_return false;
   std::string chunk;
   for (;;) {
@@ -2760,7 +2994,7 @@ inline Task<void> Connection::send_error(int status, std::string_view reason) {
   write_head(out_, res,
              WriteOptions{.version_minor = 1, .keep_alive = false, .date_line = hub_.date.line(),
                           .server = hub_.config.server_header},
-             false);
+             BodyFraming::length);
   out_.append(res.body);
   if (co_await flush()) co_await linger_close();
 }
@@ -2867,6 +3101,7 @@ struct Server::Worker {
   asio::ip::tcp::acceptor acceptor;
   asio::steady_timer ticker;
   std::chrono::steady_clock::time_point drain_deadline = std::chrono::steady_clock::time_point::max();
+  bool aborted = false;  ///< the grace period is over and every connection was shut down
   std::thread thread;
 };
 
@@ -3002,7 +3237,15 @@ inline Task<void> Server::tick(Worker& w) {
     w.hub.now = now;
     w.hub.date.update(std::time(nullptr));
     if (w.hub.draining && now >= w.drain_deadline) {
-      for (auto* c = w.hub.first; c; c = c->next) c->abort();
+      if (!w.aborted) {  // the grace period is over: connections waiting on I/O end now
+        w.aborted = true;
+        for (auto* c = w.hub.first; c; c = c->next) c->abort();
+      } else if (w.hub.count > 0) {
+        // A tick later, those left are stuck in handlers (a long sleep, a slow upstream): stop the loop;
+        // run() frees them once the threads are joined (Connection::destroy_suspended).
+        w.io.stop();
+        co_return;
+      }
     }
     for (auto* c = w.hub.first; c;) {
       auto* next = c->next;  // sweep() only cancels; the connection unlinks itself later
@@ -3032,13 +3275,12 @@ inline void Server::run() {
   for (std::size_t i = 0; i < workers_.size(); ++i) {
     Worker& w = *workers_[i];
     w.thread = std::thread([this, &w] {
-      detail::this_loop() = detail::LoopContext{&w.io, pool_.get(), {}, config_.stall_warning};
+      detail::LoopScope loop(detail::LoopContext{&w.io, pool_.get(), {}, config_.stall_warning});
       detail::thread_logger() = &logger_;
       if (w.acceptor.is_open()) detail::spawn(accept_loop(w));
       detail::spawn(tick(w));
       if (stopping_) begin_drain(w);
       w.io.run();
-      detail::this_loop() = {};
       detail::thread_logger() = nullptr;
     });
   }
@@ -3060,7 +3302,16 @@ inline void Server::run() {
     watcher.join();
   }
   for (auto& w : workers_) w->thread.join();
-  pool_.reset();
+  pool_.reset();  // blocking jobs finish first: they may still point into a frame freed below
+  std::size_t abandoned = 0;
+  for (auto& w : workers_)
+    while (w->hub.first) {
+      w->hub.first->destroy_suspended();
+      ++abandoned;
+    }
+  if (abandoned)
+    logger_.write(LogLevel::warning, std::to_string(abandoned) +
+                                         " request(s) still running after graceful_timeout were cut off");
   listening_ = false;
 }
 
@@ -3082,6 +3333,7 @@ inline void Server::stop() {
 // json/value.hpp: fa::Json, the dynamic JSON value: build, read, compare, write (Starlette's bytes), parse (simdjson).
 // Fed by handlers, the test client and error responses; feeds json/read, json/write and the response writer. Knows nothing of HTTP, routes or structs.
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <concepts>
@@ -3123,6 +3375,7 @@ class JsonParseError : public std::runtime_error {
 class Json;
 namespace detail {
 struct JsonInit;
+class JsonSink;
 }  // namespace detail
 
 /// A JSON value: null, bool, integer, double, string, array, or object with keys in insertion order.
@@ -3137,9 +3390,8 @@ struct JsonInit;
 /// {"a":1} and `Json{"a", 1}` is ["a",1]; force the kind with Json::array({...}) or
 /// Json::object({...}). A braced single value is a one-element array (`Json{5}` is [5]): write
 /// `Json(5)` for a scalar; but a braced single Json is that Json (`Json{other}` copies, as
-/// clang does by itself and g++ would not), use Json::array({other}) to wrap it. `{}` inside a
-/// list is null. A repeated key keeps
-/// its first position and takes the last value, as a Python dict literal does.
+/// clang does by itself and g++ would not): Json::array({other}) wraps it. `{}` inside a list
+/// is null. A repeated key keeps its first position and takes the last value (a Python dict).
 ///
 /// Integers are kept exactly: std::int64_t, plus an unsigned kind used only above INT64_MAX.
 /// Equality is Python's: objects compare without regard to key order, numbers by value
@@ -3223,10 +3475,10 @@ class Json {
   friend bool operator==(const Json& a, const Json& b) noexcept { return equal(a, b); }
 
   // ---- writing and reading ---------------------------------------------------------------
-  std::string dump() const;            ///< compact, as Starlette's JSONResponse: {"a":1,"b":[1,2]}
+  std::string dump() const { return dump(-1); }  ///< compact, as Starlette's JSONResponse: {"a":1,"b":[1,2]}
   std::string dump(int indent) const;  ///< Python's json.dumps(indent=n); negative -> compact
-  void dump_to(std::string& out) const { write(out, -1, 0); }  ///< appends compact JSON to out
-  void dump_to(std::string& out, int indent) const { write(out, indent, 0); }
+  void dump_to(std::string& out) const { dump_to(out, -1); }  ///< appends compact JSON to out
+  void dump_to(std::string& out, int indent) const;
   static Json parse(std::string_view text);  ///< JsonParseError on malformed JSON
 
  private:
@@ -3234,7 +3486,7 @@ class Json {
 
   [[noreturn]] void type_error(std::string_view expected) const;
   const Object* object_if() const noexcept { return std::get_if<Object>(&value_); }
-  void write(std::string& out, int indent, int level) const;
+  void write(detail::JsonSink& out, int indent, int level) const;
   std::size_t estimated_size() const noexcept;
   static bool equal(const Json& a, const Json& b) noexcept;
   static bool numbers_equal(const Json& a, const Json& b) noexcept;
@@ -3262,14 +3514,8 @@ struct JsonInit {
 inline void write_json_string(std::string& out, std::string_view s);
 
 /// Appends an integer in decimal (std::to_chars).
-inline void write_json_number(std::string& out, std::int64_t v) {
-  char buf[24];
-  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
-}
-inline void write_json_number(std::string& out, std::uint64_t v) {
-  char buf[24];
-  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
-}
+inline void write_json_number(std::string& out, std::int64_t v);
+inline void write_json_number(std::string& out, std::uint64_t v);
 /// Any other integer type (int, unsigned, short...): routed to the 64-bit writers.
 template <std::integral I> requires(!std::same_as<I, bool>) void write_json_number(std::string& out, I v) {
   if constexpr (std::is_signed_v<I>) write_json_number(out, static_cast<std::int64_t>(v));
@@ -3284,9 +3530,7 @@ inline void write_json_number(std::string& out, double v);
 
 }  // namespace detail
 
-// ============================================================================================
-// Construction
-// ============================================================================================
+// ---- construction ------------------------------------------------------------------------------
 
 template <std::integral I> requires(!std::same_as<I, bool>) Json::Json(I i) noexcept {
   if constexpr (std::is_signed_v<I>) {
@@ -3376,13 +3620,7 @@ inline Json::Json(std::initializer_list<detail::JsonInit> list) {
   }
   bool object = list.size() > 0;
   for (const detail::JsonInit& e : list) object = object && detail::is_key_value_pair(e.value);
-  if (object) {
-    value_ = detail::members_from(list);
-  } else {
-    value_ = Array();
-    std::get<Array>(value_).reserve(list.size());
-    for (const detail::JsonInit& e : list) std::get<Array>(value_).push_back(std::move(e.value));
-  }
+  value_ = object ? Json(detail::members_from(list)).value_ : array(list).value_;
 }
 
 inline Json Json::array(std::initializer_list<detail::JsonInit> list) {
@@ -3399,9 +3637,7 @@ inline Json Json::object(std::initializer_list<detail::JsonInit> list) {
   return Json(detail::members_from(list));
 }
 
-// ============================================================================================
-// Access
-// ============================================================================================
+// ---- access ------------------------------------------------------------------------------------
 
 inline std::string_view Json::kind_name(Kind k) noexcept {
   switch (k) {
@@ -3418,11 +3654,7 @@ inline std::string_view Json::kind_name(Kind k) noexcept {
 }
 
 inline void Json::type_error(std::string_view expected) const {
-  std::string msg = "JSON type error: expected ";
-  msg += expected;
-  msg += ", got ";
-  msg += kind_name(kind());
-  throw JsonTypeError(msg);
+  throw JsonTypeError("JSON type error: expected " + std::string(expected) + ", got " + std::string(kind_name(kind())));
 }
 
 inline bool Json::as_bool() const {
@@ -3454,26 +3686,17 @@ inline const std::string& Json::as_string() const {
   if (const std::string* s = std::get_if<std::string>(&value_)) return *s;
   type_error("string");
 }
-inline std::string& Json::as_string() {
-  if (std::string* s = std::get_if<std::string>(&value_)) return *s;
-  type_error("string");
-}
+inline std::string& Json::as_string() { return const_cast<std::string&>(std::as_const(*this).as_string()); }
 inline const Json::Array& Json::as_array() const {
   if (const Array* a = std::get_if<Array>(&value_)) return *a;
   type_error("array");
 }
-inline Json::Array& Json::as_array() {
-  if (Array* a = std::get_if<Array>(&value_)) return *a;
-  type_error("array");
-}
+inline Json::Array& Json::as_array() { return const_cast<Json::Array&>(std::as_const(*this).as_array()); }
 inline const Json::Object& Json::as_object() const {
   if (const Object* o = object_if()) return *o;
   type_error("object");
 }
-inline Json::Object& Json::as_object() {
-  if (Object* o = std::get_if<Object>(&value_)) return *o;
-  type_error("object");
-}
+inline Json::Object& Json::as_object() { return const_cast<Json::Object&>(std::as_const(*this).as_object()); }
 
 inline const Json* Json::find(std::string_view key) const noexcept {
   if (const Object* o = object_if())
@@ -3542,14 +3765,14 @@ inline Json* Json::begin() { return is_null() ? nullptr : as_array().data(); }
 inline Json* Json::end() { return is_null() ? nullptr : as_array().data() + as_array().size(); }
 inline const Json* Json::begin() const { return is_null() ? nullptr : as_array().data(); }
 inline const Json* Json::end() const { return is_null() ? nullptr : as_array().data() + as_array().size(); }
-inline std::span<Json::Member> Json::items() { return is_null() ? std::span<Member>() : std::span<Member>(as_object()); }
+inline std::span<Json::Member> Json::items() {
+  return is_null() ? std::span<Member>() : std::span<Member>(as_object());
+}
 inline std::span<const Json::Member> Json::items() const {
   return is_null() ? std::span<const Member>() : std::span<const Member>(as_object());
 }
 
-// ============================================================================================
-// Equality
-// ============================================================================================
+// ---- equality ----------------------------------------------------------------------------------
 
 inline bool Json::numbers_equal(const Json& a, const Json& b) noexcept {
   // Mixed kinds only: int64 vs uint64 never meet (uint64 holds only values above INT64_MAX).
@@ -3587,20 +3810,31 @@ inline bool Json::equal(const Json& a, const Json& b) noexcept {
   return false;
 }
 
-// ============================================================================================
-// Writing
-// ============================================================================================
+// ---- writing -----------------------------------------------------------------------------------
 
 namespace detail {
 
-/// True when one of the 8 bytes of w is below 0x20, '"', '\\' or non-ASCII (SWAR, any byte order).
-inline bool json_word_needs_care(std::uint64_t w) noexcept {
+/// How the string writer treats each byte: 0 copied as is, 1 escaped, 2 starts UTF-8 (validated).
+struct JsonByteClasses {
+  std::uint8_t of[256];
+};
+consteval JsonByteClasses make_json_byte_classes() {
+  JsonByteClasses t{};
+  for (int c = 0; c < 256; ++c) t.of[c] = c < 0x20 || c == '"' || c == '\\' ? 1 : c >= 0x80 ? 2 : 0;
+  return t;
+}
+inline constexpr JsonByteClasses json_byte_classes = make_json_byte_classes();
+
+/// High bit set in each of the 8 bytes of w that is below 0x20, '"', '\\' or (unless KnownValid)
+/// non-ASCII. SWAR: a borrow can only mark bytes above a marked one, so the lowest mark is exact.
+template <bool KnownValid>
+inline std::uint64_t json_word_care_mask(std::uint64_t w) noexcept {
   constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
   const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
   const std::uint64_t below_space = (w - ones * 0x20) & ~w;
   const std::uint64_t is_quote = (quote - ones) & ~quote;
   const std::uint64_t is_backslash = (backslash - ones) & ~backslash;
-  return ((below_space | is_quote | is_backslash | w) & highs) != 0;
+  return (below_space | is_quote | is_backslash | (KnownValid ? 0 : w)) & highs;
 }
 
 /// At a byte >= 0x80: the length of the valid UTF-8 sequence starting there (2..4), or minus the
@@ -3624,59 +3858,128 @@ inline int utf8_sequence(const unsigned char* p, std::size_t avail) noexcept {
   return need + 1;
 }
 
-inline void write_json_string(std::string& out, std::string_view s) {
+/// Gathers a JSON text in a stack buffer and appends it to a std::string in blocks: the text is
+/// made of many tiny pieces, and std::string::push_back is an out-of-line call per byte. Whoever
+/// makes a sink calls flush() at the end (a destructor must not throw bad_alloc).
+class JsonSink {
+ public:
+  explicit JsonSink(std::string& out) noexcept : out_(out) {}
+  JsonSink(const JsonSink&) = delete;
+  JsonSink& operator=(const JsonSink&) = delete;
+  void put(char c) { if (len_ == capacity) flush(); buf_[len_++] = c; }
+  void put(const char* p, std::size_t n);
+  void string(std::string_view s);  ///< as write_json_string
+  void number(std::int64_t v);
+  void number(std::uint64_t v);
+  void number(double v);  ///< as write_json_number(double)
+  void flush() {
+    if (len_ != 0) out_.append(buf_, len_);
+    len_ = 0;
+  }
+
+ private:
+  static constexpr std::size_t capacity = 512;
+  template <bool KnownValid> void string_body(const char* data, std::size_t n);
+  std::string& out_;
+  std::size_t len_ = 0;
+  char buf_[capacity];
+};
+
+inline void JsonSink::put(const char* p, std::size_t n) {
+  if (n > capacity - len_) {
+    flush();
+    if (n > capacity / 2) {
+      out_.append(p, n);
+      return;
+    }
+  }
+  if (n != 0) std::memcpy(buf_ + len_, p, n);
+  len_ += n;
+}
+
+inline void JsonSink::number(std::int64_t v) {
+  char buf[24];
+  put(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+}
+
+inline void JsonSink::number(std::uint64_t v) {
+  char buf[24];
+  put(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+}
+
+inline void JsonSink::string(std::string_view s) {
+  put('"');
+  // Long strings: simdjson's SIMD validator first, then a loop that only looks for escapes.
+  // Short ones (keys, most values) skip the extra call and validate as they go.
+  if (s.size() >= 64 && simdjson::validate_utf8(s.data(), s.size()))
+    string_body<true>(s.data(), s.size());
+  else
+    string_body<false>(s.data(), s.size());
+  put('"');
+}
+
+/// The escaping loop; KnownValid: s is valid UTF-8 already, so bytes >= 0x80 are plain.
+template <bool KnownValid>
+inline void JsonSink::string_body(const char* const data, const std::size_t n) {
   constexpr char hex[] = "0123456789abcdef";
-  const char* const data = s.data();
-  const std::size_t n = s.size();
+  const auto plain = [data](std::size_t at) {
+    const std::uint8_t cls = json_byte_classes.of[static_cast<unsigned char>(data[at])];
+    return cls == 0 || (KnownValid && cls == 2);
+  };
   std::size_t i = 0, run = 0;  // [run, i) is copied raw at the next flush
-  out.push_back('"');
   while (i < n) {
-    for (std::uint64_t w; n - i >= 8; i += 8) {  // fast path: 8 plain bytes at a time
+    for (;;) {  // advance i to the next byte that needs care, 8 bytes at a time while it can
+      if (n - i < 8) {
+        while (i < n && plain(i)) ++i;
+        break;
+      }
+      std::uint64_t w;
       std::memcpy(&w, data + i, 8);
-      if (json_word_needs_care(w)) break;
+      if (const std::uint64_t mask = json_word_care_mask<KnownValid>(w)) {
+        if constexpr (std::endian::native == std::endian::little)
+          i += static_cast<std::size_t>(std::countr_zero(mask)) / 8;  // the first byte that needs care
+        else
+          while (plain(i)) ++i;
+        break;
+      }
+      i += 8;
     }
     if (i >= n) break;
     const auto c = static_cast<unsigned char>(data[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-      ++i;
-      continue;
-    }
-    if (c >= 0x80) {
+    if (!KnownValid && c >= 0x80) {
       const int len = utf8_sequence(reinterpret_cast<const unsigned char*>(data + i), n - i);
       if (len > 0) {  // valid: stays in the raw run
         i += static_cast<std::size_t>(len);
         continue;
       }
-      out.append(data + run, i - run);
-      out.append("\xEF\xBF\xBD", 3);  // U+FFFD REPLACEMENT CHARACTER
+      put(data + run, i - run);
+      put("\xEF\xBF\xBD", 3);  // U+FFFD REPLACEMENT CHARACTER
       i += static_cast<std::size_t>(-len);
       run = i;
       continue;
     }
-    out.append(data + run, i - run);
-    out.push_back('\\');
+    put(data + run, i - run);
+    char e[6] = {'\\', 0, 0, 0, 0, 0};
+    std::size_t elen = 2;
     switch (c) {  // RFC 8259 §7
-      case '"': out.push_back('"'); break;
-      case '\\': out.push_back('\\'); break;
-      case '\b': out.push_back('b'); break;
-      case '\f': out.push_back('f'); break;
-      case '\n': out.push_back('n'); break;
-      case '\r': out.push_back('r'); break;
-      case '\t': out.push_back('t'); break;
-      default: {
-        const char u[5] = {'u', '0', '0', hex[c >> 4], hex[c & 15]};
-        out.append(u, 5);
-      }
+      case '"': e[1] = '"'; break;
+      case '\\': e[1] = '\\'; break;
+      case '\b': e[1] = 'b'; break;
+      case '\f': e[1] = 'f'; break;
+      case '\n': e[1] = 'n'; break;
+      case '\r': e[1] = 'r'; break;
+      case '\t': e[1] = 't'; break;
+      default: e[1] = 'u', e[2] = '0', e[3] = '0', e[4] = hex[c >> 4], e[5] = hex[c & 15], elen = 6;
     }
+    put(e, elen);
     run = ++i;
   }
-  out.append(data + run, n - run);
-  out.push_back('"');
+  put(data + run, n - run);
 }
 
-inline void write_json_number(std::string& out, double v) {
+inline void JsonSink::number(double v) {
   if (!std::isfinite(v)) {
-    out.append("null", 4);
+    put("null", 4);
     return;
   }
   char buf[32];  // shortest round-trip, scientific: [-]d[.ddd]e(+|-)xx[x]
@@ -3685,74 +3988,84 @@ inline void write_json_number(std::string& out, double v) {
   int exp = 0;
   std::from_chars(e + 1 + (e[1] == '+'), end, exp);
   if (exp < -4 || exp >= 16) {  // Python's repr switches to scientific outside [1e-4, 1e16)
-    out.append(buf, end);
+    put(buf, static_cast<std::size_t>(end - buf));
     return;
   }
   const char* p = buf;
-  if (*p == '-') out.push_back(*p++);
+  if (*p == '-') put(*p++);
   char digits[20];
   std::size_t nd = 0;
   for (; p != e; ++p)
     if (*p != '.') digits[nd++] = *p;
   if (exp < 0) {
-    out.append("0.", 2);
-    out.append(static_cast<std::size_t>(-exp - 1), '0');
-    out.append(digits, nd);
+    put("0.0000", static_cast<std::size_t>(1 - exp));  // "0." and -exp-1 zeros
+    put(digits, nd);
     return;
   }
   const auto int_digits = static_cast<std::size_t>(exp) + 1;
   if (nd <= int_digits) {
-    out.append(digits, nd);
-    out.append(int_digits - nd, '0');
-    out.append(".0", 2);
+    put(digits, nd);
+    put("0000000000000000", int_digits - nd);
+    put(".0", 2);
   } else {
-    out.append(digits, int_digits);
-    out.push_back('.');
-    out.append(digits + int_digits, nd - int_digits);
+    put(digits, int_digits);
+    put('.');
+    put(digits + int_digits, nd - int_digits);
   }
 }
 
-inline void write_newline_indent(std::string& out, int indent, int level) {
+template <class T> void sink_one(std::string& out, T value) {
+  JsonSink sink(out);
+  if constexpr (std::is_same_v<T, std::string_view>) sink.string(value);
+  else sink.number(value);
+  sink.flush();
+}
+inline void write_json_string(std::string& out, std::string_view s) { sink_one(out, s); }
+inline void write_json_number(std::string& out, std::int64_t v) { sink_one(out, v); }
+inline void write_json_number(std::string& out, std::uint64_t v) { sink_one(out, v); }
+inline void write_json_number(std::string& out, double v) { sink_one(out, v); }
+
+inline void write_newline_indent(JsonSink& out, int indent, int level) {
   if (indent < 0) return;
-  out.push_back('\n');
-  out.append(static_cast<std::size_t>(indent) * static_cast<std::size_t>(level), ' ');
+  out.put('\n');
+  for (int i = 0; i < indent * level; ++i) out.put(' ');
 }
 
 }  // namespace detail
 
-inline void Json::write(std::string& out, int indent, int level) const {
+inline void Json::write(detail::JsonSink& out, int indent, int level) const {
   switch (kind()) {
-    case Kind::null: out.append("null", 4); break;
-    case Kind::boolean: std::get<bool>(value_) ? out.append("true", 4) : out.append("false", 5); break;
-    case Kind::integer: detail::write_json_number(out, std::get<std::int64_t>(value_)); break;
-    case Kind::unsigned_integer: detail::write_json_number(out, std::get<std::uint64_t>(value_)); break;
-    case Kind::floating: detail::write_json_number(out, std::get<double>(value_)); break;
-    case Kind::string: detail::write_json_string(out, std::get<std::string>(value_)); break;
+    case Kind::null: out.put("null", 4); break;
+    case Kind::boolean: std::get<bool>(value_) ? out.put("true", 4) : out.put("false", 5); break;
+    case Kind::integer: out.number(std::get<std::int64_t>(value_)); break;
+    case Kind::unsigned_integer: out.number(std::get<std::uint64_t>(value_)); break;
+    case Kind::floating: out.number(std::get<double>(value_)); break;
+    case Kind::string: out.string(std::get<std::string>(value_)); break;
     case Kind::array: {
       const Array& a = std::get<Array>(value_);
-      out.push_back('[');
+      out.put('[');
       for (std::size_t i = 0; i < a.size(); ++i) {
-        if (i != 0) out.push_back(',');
+        if (i != 0) out.put(',');
         detail::write_newline_indent(out, indent, level + 1);
         a[i].write(out, indent, level + 1);
       }
       if (!a.empty()) detail::write_newline_indent(out, indent, level);
-      out.push_back(']');
+      out.put(']');
       break;
     }
     case Kind::object: {
       const Object& o = std::get<Object>(value_);
-      out.push_back('{');
+      out.put('{');
       for (std::size_t i = 0; i < o.size(); ++i) {
-        if (i != 0) out.push_back(',');
+        if (i != 0) out.put(',');
         detail::write_newline_indent(out, indent, level + 1);
-        detail::write_json_string(out, o[i].first);
-        out.push_back(':');
-        if (indent >= 0) out.push_back(' ');
+        out.string(o[i].first);
+        out.put(':');
+        if (indent >= 0) out.put(' ');
         o[i].second.write(out, indent, level + 1);
       }
       if (!o.empty()) detail::write_newline_indent(out, indent, level);
-      out.push_back('}');
+      out.put('}');
       break;
     }
   }
@@ -3768,37 +4081,31 @@ inline std::size_t Json::estimated_size() const noexcept {
     case Kind::unsigned_integer:
     case Kind::floating: return 24;
     case Kind::string: return std::get<std::string>(value_).size() + 2;
-    case Kind::array: {
-      std::size_t n = 2;
-      for (const Json& x : std::get<Array>(value_)) n += x.estimated_size() + 1;
-      return n;
-    }
-    case Kind::object: {
-      std::size_t n = 2;
-      for (const Member& m : std::get<Object>(value_)) n += m.first.size() + 4 + m.second.estimated_size();
-      return n;
-    }
+    case Kind::array:
+    case Kind::object: break;
   }
-  return 0;
+  std::size_t n = 2;
+  if (const Array* a = std::get_if<Array>(&value_))
+    for (const Json& x : *a) n += x.estimated_size() + 1;
+  if (const Object* o = object_if())
+    for (const Member& m : *o) n += m.first.size() + 4 + m.second.estimated_size();
+  return n;
 }
 
-inline std::string Json::dump() const {
-  std::string out;
-  out.reserve(estimated_size());
-  write(out, -1, 0);
-  return out;
+inline void Json::dump_to(std::string& out, int indent) const {
+  detail::JsonSink sink(out);
+  write(sink, indent < 0 ? -1 : indent, 0);
+  sink.flush();
 }
 
 inline std::string Json::dump(int indent) const {
   std::string out;
   out.reserve(estimated_size());
-  write(out, indent < 0 ? -1 : indent, 0);
+  dump_to(out, indent);
   return out;
 }
 
-// ============================================================================================
-// Reading
-// ============================================================================================
+// ---- reading -----------------------------------------------------------------------------------
 
 namespace detail {
 
@@ -3879,7 +4186,8 @@ inline Json json_from_element(simdjson::dom::element e, std::size_t depth) {
       const simdjson::dom::object obj = e.get_object().value_unsafe();
       Json::Object o;
       o.reserve(obj.size());
-      for (simdjson::dom::key_value_pair kv : obj) o.emplace_back(std::string(kv.key), json_from_element(kv.value, depth + 1));
+      for (simdjson::dom::key_value_pair kv : obj)
+        o.emplace_back(std::string(kv.key), json_from_element(kv.value, depth + 1));
       remove_duplicate_keys(o);
       return Json(std::move(o));
     }
@@ -3932,10 +4240,9 @@ inline Json Json::parse(std::string_view text) {
 namespace fastapi {
 
 // How it works, in three steps (each checked on g++ 12 and clang++ 14):
-//  1. Count: T{ {p}, {p}, ... } is tried with more and more probes p, each a braced list holding
-//     one object convertible to anything. A braced probe initialises exactly one member, so nested
-//     aggregates, std::array and C arrays count as one member each (a bare probe would be
-//     brace-elided into them).
+//  1. Count: T{p, p, ...} is tried with fewer and fewer probes p, objects convertible to anything;
+//     the largest count that compiles is the number of members. Then each position is checked
+//     to hold one whole member: a C array takes several probes by brace elision, and is refused.
 //  2. Bind: a table of structured bindings, one line per member count (1..max_fields), turns an
 //     object into a pack of member references.
 //  3. Name: the address of member I of a never-defined `extern` object is a constant; passed as a
@@ -3968,11 +4275,6 @@ struct ProbeClass {
     requires std::is_class_v<U>
   operator U() const noexcept;
 };
-/// Binds a non-const lvalue reference: only used to explain why counting stopped.
-struct ProbeLvalue {
-  template <class U>
-  operator U&() const noexcept;
-};
 /// Converts only to the base classes of T: `T{ProbeBase<T>{}}` compiles iff T has a base.
 template <class T>
 struct ProbeBase {
@@ -3981,26 +4283,58 @@ struct ProbeBase {
   operator U() const noexcept;
 };
 
-/// What counting found: `count` members, and whether it stopped at a member no probe fits.
+/// What counting found: `count` members, or `stuck`: no member count fits (a non-const
+/// reference member), or member number `count` is a C array or a type no probe fits.
 struct FieldCount {
   std::size_t count;
-  bool stuck;  ///< a member exists at position `count` but cannot be probed
+  bool stuck;
 };
 
-template <class T, class... Probes>
-consteval FieldCount count_fields_from() {
-  if constexpr (sizeof...(Probes) > max_fields) {
-    return {sizeof...(Probes), false};
-  } else if constexpr (requires { T{{Probes{}}..., {ProbeAny{}}}; }) {
-    return count_fields_from<T, Probes..., ProbeAny>();
-  } else if constexpr (requires { T{{Probes{}}..., {ProbeNoPointer{}}}; }) {
-    return count_fields_from<T, Probes..., ProbeNoPointer>();
-  } else if constexpr (requires { T{{Probes{}}..., {ProbeClass{}}}; }) {
-    return count_fields_from<T, Probes..., ProbeClass>();
+template <std::size_t>
+using Plain = ProbeAny;
+
+/// T{p, p, ..., p} with N bare probes: true for every N from the last member without a default
+/// up to the number of "slots" (a C array of K elements takes K slots by brace elision).
+template <class T, std::size_t... I>
+consteval bool accepts_probes(std::index_sequence<I...>) {
+  return requires { T{Plain<I>{}...}; };
+}
+
+/// Is slot number sizeof...(Before) one whole member? Put a braced initializer there, bare
+/// probes elsewhere: a C array swallows the braces and leaves too many bare probes.
+template <class T, std::size_t... Before, std::size_t... After>
+consteval bool is_single_member(std::index_sequence<Before...>, std::index_sequence<After...>) {
+  return requires { T{Plain<Before>{}..., {ProbeAny{}}, Plain<After>{}...}; } ||
+         requires { T{Plain<Before>{}..., {ProbeNoPointer{}}, Plain<After>{}...}; } ||
+         requires { T{Plain<Before>{}..., {ProbeClass{}}, Plain<After>{}...}; } ||
+         requires { T{Plain<Before>{}..., {}, Plain<After>{}...}; };
+}
+
+/// The largest N (up to max_fields + 1) for which T accepts N bare probes, or -1 if none does.
+/// Searched upwards: the counts that compile form one run [first, slots], where `first` is 0
+/// unless some member has no default.
+template <class T, std::size_t N = 0, bool Found = false>
+consteval std::ptrdiff_t count_slots() {
+  if constexpr (N > max_fields + 1) {
+    return Found ? static_cast<std::ptrdiff_t>(N - 1) : -1;
+  } else if constexpr (accepts_probes<T>(std::make_index_sequence<N>{})) {
+    return count_slots<T, N + 1, true>();
+  } else if constexpr (Found) {
+    return static_cast<std::ptrdiff_t>(N - 1);
   } else {
-    constexpr bool more = requires { T{{Probes{}}..., ProbeAny{}}; } ||
-                          requires { T{{Probes{}}..., ProbeLvalue{}}; };
-    return {sizeof...(Probes), more};
+    return count_slots<T, N + 1, false>();
+  }
+}
+
+/// The first slot that is not one whole member, or N if all are.
+template <class T, std::size_t N, std::size_t I = 0>
+consteval std::size_t first_odd_slot() {
+  if constexpr (I == N) {
+    return N;
+  } else if constexpr (!is_single_member<T>(std::make_index_sequence<I>{}, std::make_index_sequence<N - I - 1>{})) {
+    return I;
+  } else {
+    return first_odd_slot<T, N, I + 1>();
   }
 }
 
@@ -4013,7 +4347,16 @@ consteval FieldCount count_fields() {
                 has_base_class<T>) {
     return {0, false};
   } else {
-    return count_fields_from<T>();
+    constexpr std::ptrdiff_t slots = count_slots<T>();
+    if constexpr (slots < 0) {
+      return {0, true};
+    } else if constexpr (slots > static_cast<std::ptrdiff_t>(max_fields)) {
+      return {static_cast<std::size_t>(slots), false};
+    } else {
+      constexpr std::size_t n = static_cast<std::size_t>(slots);
+      constexpr std::size_t odd = first_odd_slot<T, n>();
+      return {odd, odd != n};
+    }
   }
 }
 
@@ -4191,6 +4534,13 @@ namespace detail {
 /// Why a type can or cannot be reflected.
 enum class ReflectStatus { ok, not_class, is_union, not_aggregate, has_base, stuck, too_many, has_reference };
 
+struct HasReferenceMember {
+  template <class... Declared, class... M>
+  constexpr auto operator()(Types<Declared...>, const M&...) const noexcept {
+    return std::bool_constant<(std::is_reference_v<Declared> || ... || false)>{};
+  }
+};
+
 template <class T>
 consteval ReflectStatus reflect_status() {
   if constexpr (!std::is_class_v<T>) {
@@ -4206,10 +4556,9 @@ consteval ReflectStatus reflect_status() {
     } else if constexpr (c.count > max_fields) {
       return ReflectStatus::too_many;
     } else {
-      constexpr bool refs = visit_members<c.count>(fake<T>(), []<class... D>(Types<D...>, const auto&...) {
-        return (std::is_reference_v<D> || ... || false);
-      });
-      return refs ? ReflectStatus::has_reference : ReflectStatus::ok;
+      // Unevaluated: reading a reference member of the fake object is not a constant expression.
+      using Refs = decltype(visit_members<c.count>(fake<T>(), HasReferenceMember{}));
+      return Refs::value ? ReflectStatus::has_reference : ReflectStatus::ok;
     }
   }
 }
@@ -4237,10 +4586,10 @@ consteval std::size_t checked_field_count() {
                   "members into T, or make the base a data member of T");
   } else if constexpr (status == ReflectStatus::stuck) {
     static_assert(dependent_false<T>,
-                  "fastapi: T has a data member that aggregate initialization cannot probe (a non-const "
-                  "lvalue reference, an empty struct, a class whose constructors are all explicit, or a class "
-                  "that converts from another class type); "
-                  "use a value type such as std::string, std::optional, std::vector or a nested struct");
+                  "fastapi: T has a data member that aggregate initialization cannot probe: a C array "
+                  "(use std::array<T, N>), a non-const lvalue reference, or a class type without a default "
+                  "constructor that converts from another class type; use a value type such as "
+                  "std::string, std::optional, std::vector, std::array or a nested struct");
   } else if constexpr (status == ReflectStatus::too_many) {
     static_assert(dependent_false<T>,
                   "fastapi: T has more than 64 data members; group some of them into nested structs");
@@ -4256,7 +4605,7 @@ consteval std::size_t checked_field_count() {
 
 template <class T, std::size_t... I>
 consteval std::array<std::string_view, sizeof...(I)> make_field_names(std::index_sequence<I...>) {
-  constexpr std::size_t n = sizeof...(I);
+  [[maybe_unused]] constexpr std::size_t n = sizeof...(I);
   return {std::string_view{name_storage<T, I, n>.text, sizeof(name_storage<T, I, n>.text) - 1}...};
 }
 
@@ -4274,8 +4623,8 @@ constexpr void call_with_field(F& f, M& member, std::integral_constant<std::size
 /// True when T is a plain aggregate whose data members can be listed: a struct with public data
 /// members only, no base class, no user-declared constructor, no reference member, at most 64
 /// members. Members may be scalars, enums, pointers, strings, containers, std::optional,
-/// std::array, C arrays, nested structs, fa::Field. Not supported: bit-fields, members of empty
-/// struct type, members whose constructors are all explicit.
+/// std::variant, smart pointers, std::array, nested structs, fa::Field, classes without a
+/// default constructor. Not supported: C arrays (use std::array), bit-fields, reference members.
 /// `static_assert(fa::reflectable<UserCreate>);`
 template <class T>
 concept reflectable = detail::reflect_status<std::remove_cv_t<T>>() == detail::ReflectStatus::ok;
@@ -4464,10 +4813,9 @@ struct Field {
   constexpr T& operator*() noexcept { return value; }
   constexpr const T* operator->() const noexcept { return &value; }
   constexpr T* operator->() noexcept { return &value; }
-  constexpr bool operator==(const Field&) const = default;
-  template <class U>
-    requires(!std::is_same_v<std::remove_cvref_t<U>, Field> && requires(const T& t, const U& u) { t == u; })
-  friend constexpr bool operator==(const Field& f, const U& u) { return f.value == u; }
+  // One non-template comparison: Field == T, T == Field (rewritten), Field == Field (through
+  // the conversion to const T&), and Field == anything that converts to T ("abc").
+  friend constexpr bool operator==(const Field& f, const T& v) { return f.value == v; }
 };
 
 /// A member that may be absent from the input: it keeps its default member initializer.
@@ -4914,6 +5262,115 @@ inline std::optional<std::string> check_email(std::string_view address) {
 }
 
 }  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/json/errors.hpp ====
+// json/errors.hpp: validation errors in Pydantic v2's shape, collected (never just the first) and rendered
+// as FastAPI's 422 body. Fed by json/read.hpp (bodies) and params/ (path, query, header, cookie, form);
+// rendered by the app. Knows nothing of sockets or routes.
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace fastapi {
+
+/// One validation error, as Pydantic v2 reports it and FastAPI sends it (without Pydantic's "url").
+/// `{"type":"missing","loc":["query","q"],"msg":"Field required","input":null}`
+struct ValidationErrorItem {
+  std::string type;  ///< "missing", "int_parsing", "string_too_short", ...
+  Json loc;          ///< array of strings and integers: ["body", "items", 2, "price"]
+  std::string msg;   ///< Pydantic v2's exact words: "Field required"
+  Json input;        ///< the offending input (for a missing body field: the object that lacks it)
+  Json ctx;          ///< null when the error has none: {"min_length": 3}
+
+  /// The error as FastAPI writes it: keys in the order type, loc, msg, input, ctx (ctx only when set).
+  Json to_json() const;
+};
+
+/// Thrown (or collected into) when a request does not validate; the app answers
+/// 422 `{"detail": [errors...]}`. Handlers never run when it is raised by binding.
+class RequestValidationError : public std::exception {
+ public:
+  RequestValidationError() = default;
+  explicit RequestValidationError(std::vector<ValidationErrorItem> errors) : errors_(std::move(errors)) {}
+  const char* what() const noexcept override { return "request validation failed"; }
+
+  const std::vector<ValidationErrorItem>& errors() const { return errors_; }
+  bool empty() const { return errors_.empty(); }
+  void add(ValidationErrorItem item) { errors_.push_back(std::move(item)); }
+  /// Appends every error of `other` (sources are collected in FastAPI's order: path, query, header,
+  /// cookie, body).
+  void merge(RequestValidationError&& other);
+  /// `{"detail":[...]}`, the body of the 422 response.
+  Json body() const;
+
+ private:
+  std::vector<ValidationErrorItem> errors_;
+};
+
+namespace detail {
+
+/// One step of a location while reading: an object key or a list index.
+using LocStep = std::variant<std::string_view, std::size_t>;
+
+/// The current location while reading nested input: pushed and popped as the reader descends, turned
+/// into a Json array only when an error is recorded (so valid input costs no allocation for it).
+class LocPath {
+ public:
+  void push(std::string_view key) { steps_.emplace_back(key); }
+  void push(std::size_t index) { steps_.emplace_back(index); }
+  void pop() { steps_.pop_back(); }
+  std::size_t depth() const { return steps_.size(); }
+  /// ["body", "items", 2, "price"]
+  Json to_json() const;
+
+ private:
+  std::vector<LocStep> steps_;
+};
+
+}  // namespace detail
+
+inline Json ValidationErrorItem::to_json() const {
+  Json j = Json::object({});
+  j["type"] = type;
+  j["loc"] = loc;
+  j["msg"] = msg;
+  j["input"] = input;
+  if (!ctx.is_null()) j["ctx"] = ctx;
+  return j;
+}
+
+inline void RequestValidationError::merge(RequestValidationError&& other) {
+  for (auto& e : other.errors_) errors_.push_back(std::move(e));
+  other.errors_.clear();
+}
+
+inline Json RequestValidationError::body() const {
+  Json list = Json::array({});
+  for (const auto& e : errors_) list.push_back(e.to_json());
+  Json j = Json::object({});
+  j["detail"] = std::move(list);
+  return j;
+}
+
+inline Json detail::LocPath::to_json() const {
+  Json loc = Json::array({});
+  for (const auto& step : steps_) {
+    if (const auto* key = std::get_if<std::string_view>(&step)) {
+      loc.push_back(std::string(*key));
+    } else {
+      loc.push_back(static_cast<std::uint64_t>(std::get<std::size_t>(step)));
+    }
+  }
+  return loc;
+}
+
 }  // namespace fastapi
 
 // ==== fastapi/routing/path_template.hpp ====
@@ -5776,6 +6233,8 @@ inline Task<Response> App::handle(Request& req) {
         co_return co_await ep.call(req);
       } catch (const HTTPException& e) {
         co_return error_response(e);
+      } catch (const RequestValidationError& e) {
+        co_return RawJSONResponse(e.body().dump(), 422);
       } catch (const std::exception& e) {
         logger_.write(LogLevel::error, "exception in " + ep.description() + ": " + e.what());
       } catch (...) {
@@ -5849,6 +6308,7 @@ inline int App::run(Config config) {
     std::lock_guard lock(run_mutex_);
     server_ = nullptr;
     port_ = 0;
+    stop_requested_ = false;  // the app may be run again
   }
   int code = 0;
   for (auto& hook : shutdown_) {

@@ -44,7 +44,10 @@ out_md=bench/results/$date_s-$machine-compile.md
   echo
   echo '```'
   echo "hyperfine --runs 3 \\"
-  for c in "$hello_o2" "$floor_o2" "$hello_o0" "$floor_o0"; do echo "  '$c' \\"; done
+  echo "  '$hello_o2' \\"
+  echo "  '$floor_o2' \\"
+  echo "  '$hello_o0' \\"
+  echo "  '$floor_o0'"
   echo '```'
   echo "($work/floor.cpp is \`#include <asio.hpp>\`, \`#include <simdjson.h>\`, an empty main.)"
   echo
@@ -67,7 +70,7 @@ PY
   echo "| 01_hello, not stripped | $size_unstripped |"
   echo "| floor (asio + simdjson, empty main), stripped | $size_floor |"
 } >"$out_md" 2>"$work/bench-lines.txt"
-cat "$work/bench-lines.txt"
+grep '^BENCH' "$work/bench-lines.txt" || true
 echo "BENCH size hello_stripped_bytes=$size_stripped hello_bytes=$size_unstripped floor_stripped_bytes=$size_floor"
 echo
 cat "$out_md"

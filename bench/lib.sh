@@ -1,4 +1,4 @@
-# bench/lib.sh: helpers sourced by bench/run.sh and bench/memory.sh (not run on its own).
+# bench/lib.sh: helpers sourced by the bench/*.sh scripts (not run on its own).
 # Builds the bench app, starts our server and nginx on free loopback ports, each pinned to core 0,
 # remembers every pid it started and stops each by its own pid on EXIT. Reads /proc for CPU and RSS.
 # Callers: `set -euo pipefail`, cd to the repo root, then `source bench/lib.sh`.
@@ -21,14 +21,21 @@ bench_cleanup() {
   BENCH_PIDS=()
 }
 trap bench_cleanup EXIT
+trap 'exit 130' INT TERM  # so Ctrl-C and kill still run the EXIT trap
 
 # Stops one process we started (and forgets it).
 bench_stop() {
-  local pid=$1 i keep=()
+  local pid=$1 i
   kill -TERM "$pid" 2>/dev/null || true
   for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  bench_forget "$pid"
+}
+
+# Forgets a pid we started that has exited on its own (already waited for).
+bench_forget() {
+  local pid=$1 i keep=()
   for i in "${BENCH_PIDS[@]}"; do [ "$i" = "$pid" ] || keep+=("$i"); done
   BENCH_PIDS=("${keep[@]}")
 }
@@ -55,9 +62,17 @@ bench_include_dir() {
     echo "."
   else
     mkdir -p "$BENCH_DIR/single"
-    python3 single_include_build.py --output "$BENCH_DIR/single/fastapi.hpp" >/dev/null
-    echo "bench: fastapi.hpp is stale; building against a fresh amalgamation in $BENCH_DIR/single/" >&2
-    echo "$BENCH_DIR/single"
+    if python3 single_include_build.py --output "$BENCH_DIR/single/fastapi.hpp.new" >/dev/null 2>&1; then
+      mv "$BENCH_DIR/single/fastapi.hpp.new" "$BENCH_DIR/single/fastapi.hpp"
+      echo "bench: fastapi.hpp is stale; building against a fresh amalgamation in $BENCH_DIR/single/" >&2
+      echo "$BENCH_DIR/single"
+    elif [ -f "$BENCH_DIR/single/fastapi.hpp" ]; then
+      echo "bench: include/ does not amalgamate now; using the last good one in $BENCH_DIR/single/" >&2
+      echo "$BENCH_DIR/single"
+    else
+      echo "bench: include/ does not amalgamate now; using the committed fastapi.hpp" >&2
+      echo "."
+    fi
   fi
 }
 
@@ -107,7 +122,7 @@ bench_start_nginx() {
   prefix="$(pwd)/$BENCH_DIR/nginx"
   mkdir -p "$prefix/logs" "$prefix/tmp"
   if [ "$(id -u)" -eq 0 ]; then user_line="user $(id -un) $(id -gn);"; fi
-  sed -e "s|@PREFIX@|$prefix|g" -e "s|@PORT@|$port|g" -e "s|@USER_LINE@|$user_line|" \
+  sed -e "s|@PREFIX@|$prefix|g" -e "s|@PORT@|$port|g" -e "s|@USER_LINE@|$user_line|" -e "s|@NOFILE@|$(ulimit -n)|" \
     bench/servers/nginx.conf >"$prefix/nginx.conf"
   taskset -c 0 nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log" >"$BENCH_DIR/nginx.log" 2>&1 &
   NGINX_PID=$!

@@ -17,20 +17,24 @@ while [ $# -gt 0 ]; do
 done
 
 bash scripts/setup.sh bench
-if ! command -v perf >/dev/null; then
+need=()
+command -v perf >/dev/null || need+=(linux-perf)
+command -v strace >/dev/null || need+=(strace)
+if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get install -y -qq --no-install-recommends linux-perf >/dev/null
+  $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 source bench/lib.sh
 bench_build_server
 
 date_s=$(date +%F)
 machine=$(bench_machine)
-out_md=bench/results/$date_s-$machine-profile.md
-report() {  # perf.data -> top symbols, this repo's paths shortened
-  perf report -i "$1" -g none --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -"$2" |
-    sed -e 's/std::basic_string_view<char, std::char_traits<char> >/string_view/g' | cut -c1-150
+out_md=bench/results/$date_s-$machine-profile-${endpoint#/}.md
+report() {  # perf.data, how many lines, a grep -v pattern -> top symbols
+  perf report -i "$1" -g none --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' |
+    grep -v -e "$3" | head -"$2" | sed -e 's/std::basic_string_view<char, std::char_traits<char> >/string_view/g' |
+    cut -c1-150 | sed -e 's/[ -]*$//' || true
 }
 {
   echo "# Profile under load: $endpoint, c64 ($date_s, $machine)"
@@ -49,7 +53,19 @@ for peer in ours nginx; do
   sleep 1
   timeout $((secs + 30)) perf record -q -e cpu-clock -g -o "$BENCH_DIR/perf-$peer.data" -p "$targets" -- sleep "$secs" 2>/dev/null || true
   wait "$wpid" || true
+  bench_forget "$wpid"
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$BENCH_DIR/profile-wrk-$peer.txt")
+  # System calls per request: strace -c on every thread of the server during a 3 s wrk run.
+  tids=$(ls "/proc/$targets/task" | paste -sd, -)
+  strace -c -q -f -p "$tids" -o "$BENCH_DIR/strace-$peer.txt" &
+  spid_strace=$!
+  BENCH_PIDS+=("$spid_strace")
+  sleep 1
+  timeout 60 taskset -c 1 wrk -t1 -c64 -d3s "http://127.0.0.1:$port$endpoint" >"$BENCH_DIR/strace-wrk-$peer.txt"
+  kill -INT "$spid_strace" 2>/dev/null || true
+  wait "$spid_strace" 2>/dev/null || true
+  bench_forget "$spid_strace"
+  sreq=$(awk '/requests in/ {print $1}' "$BENCH_DIR/strace-wrk-$peer.txt")
   bench_stop "$spid"
   kernel=$(perf report -i "$BENCH_DIR/perf-$peer.data" -g none --no-children --sort dso --stdio 2>/dev/null |
     awk '/kernel/ { gsub("%", "", $1); s += $1 } END { printf "%.1f", s }')
@@ -57,8 +73,23 @@ for peer in ours nginx; do
   {
     echo "## $peer: $rps req/s during the profile, ${kernel}% of samples in the kernel"
     echo
+    echo "All samples, top 20:"
+    echo
     echo '```'
-    report "$BENCH_DIR/perf-$peer.data" 25
+    report "$BENCH_DIR/perf-$peer.data" 20 '^$'
+    echo '```'
+    echo
+    echo "System calls per request (\`strace -c\` over a 3 s run of $sreq requests; strace slows the server, the counts stand):"
+    echo
+    echo '```'
+    awk -v n="$sreq" '$1 ~ /^[0-9.]+$/ && NF >= 5 { printf "%-16s %6.2f per request\n", $NF, $4 / n }' \
+      "$BENCH_DIR/strace-$peer.txt" | head -12 || true
+    echo '```'
+    echo
+    echo "User space only (share of all samples), top 20:"
+    echo
+    echo '```'
+    report "$BENCH_DIR/perf-$peer.data" 20 'kernel.kallsyms'
     echo '```'
     echo
   } >>"$out_md"

@@ -187,6 +187,24 @@ if errs:
 PY
 } >"$out_md"
 
+# A missed target gets its profile in the same file: where our server's CPU goes on that endpoint.
+if [ "$quick" -eq 0 ] && [ "${BENCH_NO_PROFILE:-0}" != 1 ]; then
+  missed=()
+  grep -q '^- /plaintext.*\*\*missed' "$out_md" && missed+=(/plaintext)
+  grep -q '^- /json.*\*\*missed' "$out_md" && missed+=(/json)
+  for endpoint in "${missed[@]}"; do
+    bash bench/profile.sh "$endpoint" | grep '^BENCH' || true
+    {
+      echo
+      echo "## What limits $endpoint (from \`bash bench/profile.sh $endpoint\`)"
+      echo
+      echo "Each server pinned to core 0, wrk -t1 -c64 on core 1; perf samples (cpu-clock) and strace counts."
+      echo
+      sed -n -e '/^## /,$p' "bench/results/$date_s-$machine-profile-${endpoint#/}.md" | sed -e 's/^## /### /'
+    } >>"$out_md"
+  done
+fi
+
 cat "$out_md"
 echo
 echo "bench: results written to $out_md"

@@ -30,6 +30,10 @@
 #include "fastapi/json/value.hpp"
 #include "fastapi/json/reflect.hpp"
 #include "fastapi/json/rules.hpp"
+#include "fastapi/json/errors.hpp"
+#include "fastapi/json/read.hpp"
+#include "fastapi/json/write.hpp"
+#include "fastapi/json/schema.hpp"
 
 // routing: (method, path) -> route
 #include "fastapi/routing/path_template.hpp"

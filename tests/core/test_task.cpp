@@ -50,9 +50,9 @@ fa::Task<void> sequential(int n, long& total) {
 
 }  // namespace task_test
 
-using namespace task_test;
-
 TEST_SUITE("core/task") {
+  using namespace task_test;
+
   TEST_CASE("a task is lazy: its body runs only when awaited") {
     bool ran = false;
     auto make = [&]() -> fa::Task<void> {

@@ -33,9 +33,9 @@ inline std::string http_get(int port, const std::string& target) {
 }
 }  // namespace examples_test
 
-using namespace examples_test;
-
 TEST_SUITE("examples") {
+  using namespace examples_test;
+
   TEST_CASE("01_hello serves {\"message\":\"Hello World\"} on --port 0 and exits 0 on SIGTERM") {
     test_support::Process app(example("01_hello"), {"--port", "0"});
     auto line = app.wait_for_line("Listening on http://127.0.0.1:", 10s);

@@ -70,6 +70,14 @@ void check_request(const fa::Request& req, std::string_view buffer, std::size_t 
   require(inside(req.query_string, buffer), "query view");
   require(req.raw_path == "/" || inside(req.raw_path, buffer), "raw_path view");
   touch(req.path);  // decoded paths live in the arena
+  // A byte-by-byte oracle for what the word-at-a-time scanners accepted.
+  for (char c : req.method_name) require(fa::detail::is_tchar(c), "method byte");
+  for (char c : req.target) require(c > 0x20 && c < 0x7F && c != '#', "target byte");
+  for (const auto& f : req.headers) {
+    for (char c : f.name) require(fa::detail::is_tchar(c), "header name byte");
+    for (char c : f.value) require(c == '\t' || (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F), "header value byte");
+    if (!f.value.empty()) require(!fa::detail::is_ows(f.value.front()) && !fa::detail::is_ows(f.value.back()), "value not trimmed");
+  }
   for (const auto& f : req.headers) {
     require(inside(f.name, buffer) && !f.name.empty(), "header name view");
     require(inside(f.value, buffer), "header value view");

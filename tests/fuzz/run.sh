@@ -16,7 +16,7 @@ for src in tests/fuzz/fuzz_*.cpp; do
   corpus_name="${name#fuzz_}"      # parser
   echo "== $name: building"
   clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -Iinclude "$src" -o "$out/$name"
+    -Iinclude "$src" -o "$out/$name" -lsimdjson
   work="$out/corpus_$corpus_name"
   rm -rf "$work" "$out/artifacts_$corpus_name"
   mkdir -p "$work" "$out/artifacts_$corpus_name"

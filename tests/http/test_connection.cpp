@@ -7,13 +7,17 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "fastapi/app/app.hpp"
 #include "fastapi/core/errors.hpp"
@@ -23,11 +27,13 @@
 #include "support/raw_socket.hpp"
 
 namespace fa = fastapi;
+
+// A named namespace, not an anonymous one: the test target is a unity build.
+namespace connection_test {
+
 using fastapi::test_support::RawResponse;
 using fastapi::test_support::RawSocket;
 using namespace std::chrono_literals;
-
-namespace {
 
 /// Small limits and timeouts: the limits are easy to cross, the timeouts quick to wait out.
 fa::Config fast_config() {
@@ -70,6 +76,7 @@ void add_routes(fa::App& app, Counters& counters) {
     ++counters.big;
     return std::string(std::size_t(1) << 20, 'x');
   });
+  app.get("/huge", []() { return std::string(std::size_t(8) << 20, 'h'); });
   app.get("/stream", []() {
     auto n = std::make_shared<int>(0);
     return fa::StreamingResponse([n](std::string& chunk) -> fa::Task<bool> {
@@ -136,7 +143,6 @@ struct Fixture {
   std::uint16_t port = 0;
 };
 
-}  // namespace
 
 TEST_SUITE("http/connection") {
 
@@ -246,6 +252,47 @@ TEST_CASE("a pipelined batch with a POST body in the middle is answered in order
     CHECK(r->body == e);
   }
   CHECK(f.counters.posts == 2);
+}
+
+TEST_CASE("a pipelined batch larger than the read buffer, chunked bodies included, is answered in order") {
+  Fixture f;
+  RawSocket s(f.port);
+  std::string batch;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 150; ++i) {
+    if (i % 10 == 5) {
+      batch += "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nc" + std::to_string(i % 10) +
+               "-\r\n" + "2\r\n" + std::to_string(i + 100).substr(1, 2) + "\r\n0\r\n\r\n";
+      expected.push_back("c5-" + std::to_string(i + 100).substr(1, 2));
+    } else {
+      std::string target = "/echo?i=" + std::to_string(i) + "&pad=" + std::string(static_cast<std::size_t>(i % 37), 'p');
+      batch += get(target);
+      expected.push_back(target);
+    }
+  }
+  REQUIRE(batch.size() > 3 * 4097);  // heads straddle the end of the read buffer
+  REQUIRE(s.send(batch));
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    auto r = s.read_response();
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(r->body == expected[i]);
+  }
+  CHECK(s.buffered().empty());
+}
+
+TEST_CASE("a client that half-closes after its pipelined requests still gets every response") {
+  Fixture f;
+  RawSocket s(f.port);
+  REQUIRE(s.send(get("/echo?hc=1") + get("/echo?hc=2")));
+  s.shutdown_write();
+  auto r1 = s.read_response();
+  auto r2 = s.read_response();
+  REQUIRE(r1);
+  REQUIRE(r2);
+  CHECK(r1->body == "/echo?hc=1");
+  CHECK(r2->body == "/echo?hc=2");
+  CHECK(s.is_closed_by_peer(1000ms));
 }
 
 // ---- Expect: 100-continue ---------------------------------------------------------------------------
@@ -393,6 +440,20 @@ TEST_CASE("HEAD is answered like GET with its Content-Length and no body, and th
   CHECK(s.buffered().empty());
 }
 
+TEST_CASE("HEAD of a streamed response sends neither Content-Length nor a body, and the next request is parsed") {
+  Fixture f;
+  RawSocket s(f.port);
+  REQUIRE(s.send("HEAD /stream HTTP/1.1\r\nHost: t\r\n\r\n" + get("/echo?after=head")));
+  auto r = s.read_response(/*head_request=*/true);
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK_FALSE(r->header("content-length"));
+  CHECK_FALSE(r->header("transfer-encoding"));
+  auto r2 = s.read_response();
+  REQUIRE(r2);
+  CHECK(r2->body == "/echo?after=head");
+}
+
 TEST_CASE("a 204 response has no Content-Length and no body, and the connection stays in sync") {
   Fixture f;
   RawSocket s(f.port);
@@ -529,6 +590,23 @@ TEST_CASE("a body larger than the read buffer (and within the limit) arrives who
   auto r2 = s.read_response();
   REQUIRE(r2);
   CHECK(r2->body == "/echo?after=big");
+
+  std::string chunked = "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (std::size_t at = 0; at < body.size(); at += 5000) {
+    std::string piece = body.substr(at, 5000);
+    char size[16];
+    std::snprintf(size, sizeof(size), "%zx", piece.size());
+    chunked += std::string(size) + "\r\n" + piece + "\r\n";
+  }
+  chunked += "0\r\n\r\n";
+  REQUIRE(s.send(chunked + get("/echo?after=chunked")));
+  auto r3 = s.read_response();
+  REQUIRE(r3);
+  CHECK(r3->status == 200);
+  CHECK(r3->body == body);
+  auto r4 = s.read_response();
+  REQUIRE(r4);
+  CHECK(r4->body == "/echo?after=chunked");
 }
 
 // ---- smuggling ------------------------------------------------------------------------------------
@@ -653,6 +731,28 @@ TEST_CASE("a client that pipelines big responses and never reads stalls the serv
   CHECK(s.is_closed_by_peer(100ms));
 }
 
+TEST_CASE("a client that reads a big response slowly but steadily is not dropped by write_timeout") {
+  fa::Config c = fast_config();
+  c.write_timeout = 200ms;
+  Fixture f(c);  // /huge answers 8 MiB, more than the socket buffers hold
+  RawSocket s(f.port, 5000ms, /*rcvbuf=*/256 * 1024);
+  REQUIRE(s.send(get("/huge")));
+  auto start = std::chrono::steady_clock::now();
+  std::string got;
+  while (got.size() < (std::size_t(8) << 20) + 100 && std::chrono::steady_clock::now() - start < 5s) {
+    std::this_thread::sleep_for(40ms);  // about 6 MB/s: the server blocks, but never for 200 ms
+    char chunk[256 * 1024];
+    ssize_t n = ::recv(s.fd(), chunk, sizeof(chunk), 0);
+    if (n == 0) break;
+    if (n > 0) got.append(chunk, static_cast<std::size_t>(n));
+  }
+  CHECK(std::chrono::steady_clock::now() - start > 600ms);  // far longer than write_timeout in all
+  auto head_end = got.find("\r\n\r\n");
+  REQUIRE(head_end != std::string::npos);
+  CHECK(got.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(got.size() - head_end - 4 == (std::size_t(8) << 20));
+}
+
 // ---- errors ---------------------------------------------------------------------------------------
 
 TEST_CASE("a handler that throws gets 500 {\"detail\":\"Internal Server Error\"} and the connection stays usable") {
@@ -715,3 +815,5 @@ TEST_CASE("a client that closes mid-request does not disturb the server") {
 }
 
 }  // TEST_SUITE
+
+}  // namespace connection_test

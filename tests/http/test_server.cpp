@@ -24,10 +24,12 @@
 #include "support/raw_socket.hpp"
 
 namespace fa = fastapi;
+
+// A named namespace, not an anonymous one: the test target is a unity build.
+namespace server_test {
+
 using fastapi::test_support::RawSocket;
 using namespace std::chrono_literals;
-
-namespace {
 
 fa::Config server_config() {
   fa::Config c = fa::testing::TestClient::default_config();
@@ -90,7 +92,6 @@ void add_routes(fa::App& app, ShutdownProbe& probe) {
   app.on_shutdown([&probe] { probe.hook_ran = true; });
 }
 
-}  // namespace
 
 TEST_SUITE("http/server") {
 
@@ -261,3 +262,5 @@ TEST_CASE("a port already in use makes the app fail to start, with the address i
 }
 
 }  // TEST_SUITE
+
+}  // namespace server_test

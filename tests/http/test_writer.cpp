@@ -10,13 +10,15 @@
 #include "fastapi/http/writer.hpp"
 
 namespace fa = fastapi;
+
+// A named namespace, not an anonymous one: the test target is a unity build.
+namespace writer_test {
+
 using fastapi::detail::BodyFraming;
 using fastapi::detail::DateCache;
 using fastapi::detail::WriteOptions;
 using fastapi::detail::write_chunk;
 using fastapi::detail::write_head;
-
-namespace {
 
 constexpr std::string_view date = "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n";
 
@@ -27,7 +29,6 @@ std::string head_of(const fa::Response& res, WriteOptions o = {}, BodyFraming fr
   return out;
 }
 
-}  // namespace
 
 TEST_SUITE("http/writer") {
 
@@ -157,3 +158,5 @@ TEST_CASE("the Date line is the IMF-fixdate of the given time, in GMT") {
 }
 
 }  // TEST_SUITE
+
+}  // namespace writer_test

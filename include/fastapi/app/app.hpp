@@ -25,6 +25,7 @@
 #include "fastapi/http/connection.hpp"
 #include "fastapi/http/server.hpp"
 #include "fastapi/http/status.hpp"
+#include "fastapi/json/errors.hpp"
 #include "fastapi/json/value.hpp"
 #include "fastapi/routing/router.hpp"
 
@@ -113,10 +114,12 @@ App& App::add_route(std::span<const Method> methods, std::string_view path, F&& 
     description += method_name(m);
   }
   description.append(" ").append(path);
+  auto endpoint = detail::make_endpoint(std::forward<F>(handler), description, std::move(options));
+  detail::check_path_params(PathTemplate::parse(path), *endpoint);  // {name} <-> fa::Path<"name", T>
   Router::RouteId id = router_.add(methods, path);
   if (id != endpoints_.size())
     throw ConfigurationError("fastapi: internal route numbering mismatch for " + description);
-  endpoints_.push_back(detail::make_endpoint(std::forward<F>(handler), std::move(description), std::move(options)));
+  endpoints_.push_back(std::move(endpoint));
   return *this;
 }
 
@@ -164,6 +167,8 @@ inline Task<Response> App::handle(Request& req) {
         co_return co_await ep.call(req);
       } catch (const HTTPException& e) {
         co_return error_response(e);
+      } catch (const RequestValidationError& e) {
+        co_return RawJSONResponse(e.body().dump(), 422);
       } catch (const std::exception& e) {
         logger_.write(LogLevel::error, "exception in " + ep.description() + ": " + e.what());
       } catch (...) {

@@ -1,11 +1,12 @@
-// app/endpoint.hpp: a user's handler -> `Task<Response>(Request&)`: gather its arguments, call it (inline, or on
-// the thread pool for .blocking routes), turn what it returns into a Response. Fed by the router's match;
-// feeds the writer. The binding of Path/Query/Header/Body/Depends parameters plugs in at bind_argument().
+// app/endpoint.hpp: a user's handler -> `Task<Response>(Request&)`: bind its arguments (params/binding.hpp's plan;
+// any error -> RequestValidationError, the handler does not run), call it (inline, or on the thread pool for
+// .blocking routes), turn what it returns into a Response. Fed by the router's match; feeds the writer.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -20,6 +21,8 @@
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/json/value.hpp"
+#include "fastapi/params/binding.hpp"
+#include "fastapi/routing/path_template.hpp"
 
 namespace fastapi {
 
@@ -53,6 +56,10 @@ class Endpoint {
   /// "GET /items/{item_id}": for logs and stall warnings.
   const std::string& description() const { return description_; }
   const RouteOptions& options() const { return options_; }
+  /// The names of the handler's fa::Path parameters, checked against the route's `{names}` at registration.
+  virtual std::span<const std::string_view> path_param_names() const { return {}; }
+  /// True when the handler takes fa::Request& (it may read req.path_params itself).
+  virtual bool takes_request() const { return false; }
 
  protected:
   std::string description_;
@@ -79,27 +86,18 @@ Response to_response(T&& value, int status) {
   }
 }
 
-/// What the handler's parameter of type P receives. Request& and Response& here; the binding
-/// station (params/) adds Path, Query, Header, Cookie, Form, Body and Depends.
-template <class P>
-decltype(auto) bind_argument(Request& req, Response& sub) {
-  using V = std::remove_cvref_t<P>;
-  if constexpr (std::is_same_v<V, Request>) {
-    return (req);
-  } else if constexpr (std::is_same_v<V, Response> && std::is_lvalue_reference_v<P> &&
-                       !std::is_const_v<std::remove_reference_t<P>>) {
-    return (sub);
-  } else {
-    static_assert(dependent_false<P>,
-                  "fastapi: a handler parameter must be fa::Request& or fa::Response& (more kinds come with "
-                  "the binding station: Path/Query/Header/Cookie/Form/Body/Depends)");
-  }
-}
-
 /// Merges what the handler set on its `Response&` parameter into the returned response.
 inline void merge_sub_response(Response& res, Response& sub) {
   if (sub.status != 0) res.status = sub.status;
   for (const auto& f : sub.headers) res.headers.add(f.name, f.value);
+}
+
+/// The argument for a handler parameter declared `P` from its slot: an lvalue for `P&`, moved otherwise.
+template <class P, class Slot>
+decltype(auto) pass_argument(Slot& slot) {
+  auto& value = Binder<std::remove_cvref_t<P>>::get(slot);
+  if constexpr (std::is_lvalue_reference_v<P>) return (value);
+  else return std::move(value);
 }
 
 template <class F>
@@ -107,62 +105,97 @@ class HandlerEndpoint final : public Endpoint {
  public:
   using Traits = callable_traits<F>;
   using Result = typename Traits::result;
+  using Plan = typename plan_of<typename Traits::args>::type;
+  static_assert(Plan::checked);
 
   HandlerEndpoint(F handler, std::string description, RouteOptions options)
       : Endpoint(std::move(description), std::move(options)), handler_(std::move(handler)) {}
 
-  Task<Response> call(Request& req) override {
-    int status = options_.status_code ? options_.status_code : 200;
-    Response sub{.status = 0};
-    this_loop().route = description_;
-    if constexpr (is_task_v<Result>) {
-      using Value = typename Result::value_type;
-      if constexpr (std::is_void_v<Value>) {
-        co_await invoke(req, sub);
-        Response res = RawJSONResponse("null", status);
-        merge_sub_response(res, sub);
-        co_return res;
-      } else {
-        Response res = to_response(co_await invoke(req, sub), status);
-        merge_sub_response(res, sub);
-        co_return res;
-      }
-    } else if constexpr (std::is_void_v<Result>) {
-      if (options_.blocking) {
-        co_await to_thread([&] { invoke(req, sub); });
-      } else {
-        StallWatch watch(description_);
-        invoke(req, sub);
-      }
-      Response res = RawJSONResponse("null", status);
-      merge_sub_response(res, sub);
-      co_return res;
-    } else {
-      if (options_.blocking) {
-        Response res = to_response(co_await to_thread([&] { return invoke(req, sub); }), status);
-        merge_sub_response(res, sub);
-        co_return res;
-      }
-      Response res = [&] {
-        StallWatch watch(description_);
-        return to_response(invoke(req, sub), status);
-      }();
-      merge_sub_response(res, sub);
-      co_return res;
-    }
-  }
+  Task<Response> call(Request& req) override;
+  std::span<const std::string_view> path_param_names() const override { return Plan::path_names; }
+  bool takes_request() const override { return Plan::takes_request; }
 
  private:
-  Result invoke(Request& req, Response& sub) {
-    return invoke_with(req, sub, std::make_index_sequence<Traits::arity>{});
-  }
+  using Slots = typename Plan::Slots;
+  Result invoke(Slots& slots) { return invoke_with(slots, std::make_index_sequence<Traits::arity>{}); }
   template <std::size_t... I>
-  Result invoke_with(Request& req, Response& sub, std::index_sequence<I...>) {
-    return handler_(bind_argument<std::tuple_element_t<I, typename Traits::args>>(req, sub)...);
+  Result invoke_with([[maybe_unused]] Slots& slots, std::index_sequence<I...>) {
+    return handler_(pass_argument<std::tuple_element_t<I, typename Traits::args>>(std::get<I>(slots))...);
   }
 
   F handler_;
 };
+
+template <class F>
+Task<Response> HandlerEndpoint<F>::call(Request& req) {
+  int status = options_.status_code ? options_.status_code : 200;
+  Response sub{.status = 0};
+  this_loop().route = description_;
+  Slots slots{};
+  if constexpr (Plan::size > 0) {
+    BindContext ctx{req, sub};
+    Plan::bind(ctx, slots);
+    if (ctx.failed()) throw ctx.take_errors();  // the app answers 422 {"detail":[...]}
+  }
+  if constexpr (is_task_v<Result>) {
+    using Value = typename Result::value_type;
+    if constexpr (std::is_void_v<Value>) {
+      co_await invoke(slots);
+      Response res = RawJSONResponse("null", status);
+      merge_sub_response(res, sub);
+      co_return res;
+    } else {
+      Response res = to_response(co_await invoke(slots), status);
+      merge_sub_response(res, sub);
+      co_return res;
+    }
+  } else if constexpr (std::is_void_v<Result>) {
+    if (options_.blocking) {
+      co_await to_thread([&] { invoke(slots); });
+    } else {
+      StallWatch watch(description_);
+      invoke(slots);
+    }
+    Response res = RawJSONResponse("null", status);
+    merge_sub_response(res, sub);
+    co_return res;
+  } else {
+    if (options_.blocking) {
+      Response res = to_response(co_await to_thread([&] { return invoke(slots); }), status);
+      merge_sub_response(res, sub);
+      co_return res;
+    }
+    Response res = [&] {
+      StallWatch watch(description_);
+      return to_response(invoke(slots), status);
+    }();
+    merge_sub_response(res, sub);
+    co_return res;
+  }
+}
+
+/// Registration check: every `{name}` of the route has a fa::Path<"name", T> (unless the handler takes
+/// fa::Request&, which may read req.path_params itself) and every Path a `{name}`.
+/// Throws ConfigurationError with a sentence, e.g. `fastapi: route GET /items/{item_id}: the path has
+/// {item_id} but the handler has no fa::Path<"item_id", T> parameter`.
+inline void check_path_params(const PathTemplate& tmpl, const Endpoint& endpoint) {
+  std::vector<std::string_view> in_path = tmpl.param_names();
+  std::span<const std::string_view> in_handler = endpoint.path_param_names();
+  for (std::string_view name : in_path) {
+    bool found = endpoint.takes_request();
+    for (std::string_view h : in_handler) found = found || h == name;
+    if (!found)
+      throw ConfigurationError("fastapi: route " + endpoint.description() + ": the path has {" + std::string(name) +
+                               "} but the handler has no fa::Path<\"" + std::string(name) + "\", T> parameter");
+  }
+  for (std::string_view name : in_handler) {
+    bool found = false;
+    for (std::string_view p : in_path) found = found || p == name;
+    if (!found)
+      throw ConfigurationError("fastapi: route " + endpoint.description() + ": the handler takes fa::Path<\"" +
+                               std::string(name) + "\", T> but the path has no {" + std::string(name) + "}");
+  }
+}
 
 /// Wraps `handler` (lambda, function pointer or callable object) as an Endpoint.
 template <class F>

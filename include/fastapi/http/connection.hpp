@@ -119,6 +119,7 @@ struct Hub {
   bool draining = false;                 ///< shutdown: finish in-flight requests, accept no new ones
   Connection* first = nullptr;           ///< intrusive list of this worker's connections
   std::size_t count = 0;
+  asio::steady_timer* ticker = nullptr;  ///< the worker's tick, woken when a drain has no connection left
 
   std::string take_out_buffer() {
     if (out_buffers.empty()) return {};
@@ -230,6 +231,7 @@ inline Connection::~Connection() {
   if (next) next->prev = prev;
   --hub_.count;
   hub_.open_connections.fetch_sub(1, std::memory_order_relaxed);
+  if (hub_.draining && hub_.count == 0 && hub_.ticker) hub_.ticker->cancel();  // the drain is over: now
 }
 
 inline void Connection::start(Hub& hub, asio::ip::tcp::socket socket) {
@@ -342,7 +344,8 @@ inline Task<bool> Connection::read_more() {
 }
 
 /// Writes out_ (and big_body_) completely: non-blocking first, waiting for writability when the socket
-/// buffer is full. A client that reads nothing holds us at most write_timeout. False on error/timeout.
+/// buffer is full. A client that reads nothing for write_timeout is dropped; one that reads slowly but
+/// steadily is not (the deadline restarts whenever the socket took bytes). False on error/timeout.
 inline Task<bool> Connection::flush() {
   Phase before = phase_;
   Clock::time_point outer_deadline = deadline_;  // the head or body deadline keeps running meanwhile
@@ -350,6 +353,7 @@ inline Task<bool> Connection::flush() {
   std::size_t done = 0;
   std::size_t total = out_.size() + big_body_.size();
   bool armed = false;
+  std::size_t done_when_armed = 0;
   while (done < total) {
     std::size_t head_done = std::min(done, out_.size());
     std::size_t body_done = done - head_done;
@@ -362,9 +366,10 @@ inline Task<bool> Connection::flush() {
       continue;
     }
     if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
-    if (!armed) {
+    if (!armed || done != done_when_armed) {
       set_deadline(hub_.config.write_timeout);
       armed = true;
+      done_when_armed = done;
     }
     if (!co_await wait(asio::socket_base::wait_write)) co_return false;
   }

@@ -52,7 +52,11 @@ struct HeadLimits {
 ///   coding is not `chunked`, `chunked` twice, Transfer-Encoding on HTTP/1.0 -> 400 (section 6);
 ///   other codings (gzip, ...) before `chunked` -> 501; codings with parameters -> 400.
 /// - CONNECT must carry authority-form (`host:port`), `*` only with OPTIONS; a fragment -> 400.
-/// `req.arena` must point to the connection's arena (decoded path and query live there).
+/// A head that arrives whole is parsed in one pass, eight bytes at a time where it can; a head that
+/// arrives in pieces is scanned for line ends once and parsed when whole, and the answer (status
+/// included) is the same however the bytes were split.
+/// `req.arena` must point to the connection's arena (decoded path and query live there); without it
+/// the request is refused with 500.
 class RequestParser {
  public:
   enum class Result { incomplete, complete, error };
@@ -398,7 +402,7 @@ inline RequestParser::Result RequestParser::parse_head(std::string_view data, Re
       if (ParseError e = check_request_line(s, line_start_, lf - 1); e.status) return fail(e.status, e.reason);
       in_request_line_ = false;
     } else if (len == 0) {
-      ParseError why;
+      ParseError why{400, "Malformed request head."};
       if (parse_lines(data.substr(0, scan_), req, why) != Result::complete) return fail(why.status, why.reason);
       done_ = true;
       return Result::complete;

@@ -76,7 +76,9 @@ class Server {
 
 struct Server::Worker {
   Worker(Service& service, const Config& config, std::atomic<std::size_t>& open)
-      : io(1), hub(io, config, service, open), acceptor(io), ticker(io) {}
+      : io(1), hub(io, config, service, open), acceptor(io), ticker(io) {
+    hub.ticker = &ticker;
+  }
   asio::io_context io;
   detail::Hub hub;
   asio::ip::tcp::acceptor acceptor;
@@ -248,6 +250,7 @@ inline void Server::begin_drain(Worker& w) {
     c->sweep();  // wakes idle keep-alive connections, which then close
     c = next;
   }
+  if (w.hub.count == 0) w.ticker.cancel();  // nothing to wait for: the tick ends the loop now
 }
 
 inline void Server::run() {

@@ -65,8 +65,8 @@ struct WriteOptions {
   int version_minor = 1;       ///< of the request
   bool keep_alive = true;      ///< false: `Connection: close` is sent (HTTP/1.1)
   bool head_only = false;      ///< HEAD: headers (with the GET Content-Length), no body
-  std::string_view date_line;  ///< DateCache::line()
-  std::string_view server;     ///< `Server:` value, "" for none
+  std::string_view date_line{};  ///< DateCache::line()
+  std::string_view server{};     ///< `Server:` value, "" for none
 };
 
 inline void append_number(std::string& out, std::size_t v) {

@@ -201,14 +201,11 @@ inline void write_json_number(std::string& out, double v);
 
 // ---- construction ------------------------------------------------------------------------------
 
-template <std::integral I> requires(!std::same_as<I, bool>) Json::Json(I i) noexcept {
-  if constexpr (std::is_signed_v<I>) {
-    value_ = static_cast<std::int64_t>(i);
-  } else if (static_cast<std::uint64_t>(i) > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-    value_ = static_cast<std::uint64_t>(i);  // the unsigned kind holds only what int64 cannot
-  } else {
-    value_ = static_cast<std::int64_t>(i);
-  }
+template <std::integral I> requires(!std::same_as<I, bool>)
+Json::Json(I i) noexcept : value_(std::in_place_type<std::int64_t>, static_cast<std::int64_t>(i)) {
+  if constexpr (!std::is_signed_v<I>)  // the unsigned kind holds only what int64 cannot
+    if (static_cast<std::uint64_t>(i) > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      value_.template emplace<std::uint64_t>(static_cast<std::uint64_t>(i));
 }
 
 template <class T> requires std::is_constructible_v<Json, const T&> Json::Json(const std::optional<T>& o) {

@@ -1,0 +1,255 @@
+// bench/json_bench.cpp: decode+validate and serialize a ~1 KiB order: fa::read_json / fa::write_json vs a hand-written
+// simdjson On-Demand loop and vs nlohmann-json3 (Debian package, bench only). Prints ns/op and ratios.
+// Targets (issue 4): ours >= 0.8x the On-Demand loop's speed, >= 5x nlohmann's decode, >= 4x nlohmann's serialize.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <simdjson.h>
+
+#include "fastapi/json/read.hpp"
+#include "fastapi/json/write.hpp"
+
+namespace fa = fastapi;
+
+namespace bench {
+
+enum class Status { pending, paid, shipped };
+struct Customer {
+  fa::Field<std::string, fa::Rule{.min_length = 1, .max_length = 100}> name;
+  std::string email;
+  std::optional<std::string> phone;
+};
+struct Item {
+  fa::Field<std::string, fa::Rule{.min_length = 1}> sku;
+  std::string name;
+  fa::Field<double, fa::Rule{.gt = 0}> price;
+  fa::Default<int, fa::Rule{.ge = 1, .le = 1000}> quantity = 1;
+  std::vector<std::string> tags;
+};
+struct Order {
+  std::int64_t id;
+  Status status;
+  Customer customer;
+  fa::Field<std::vector<Item>, fa::Rule{.min_length = 1}> items;
+  std::optional<std::string> note;
+};
+
+std::string payload() {
+  std::string s = R"({"id":1234567,"status":"paid","customer":{"name":"Ada Lovelace","email":"ada@example.org",)"
+                  R"("phone":"+44 20 7946 0958"},"items":[)";
+  for (int i = 0; i < 7; ++i) {
+    if (i) s += ',';
+    s += R"({"sku":"SKU-)" + std::to_string(1000 + i) + R"(","name":"Widget number )" + std::to_string(i) +
+         R"(","price":)" + std::to_string(9.5 + i) + R"(,"quantity":)" + std::to_string(i + 1) +
+         R"(,"tags":["blue","large","gift"]})";
+  }
+  s += R"(],"note":"Leave the parcel at the door, please."})";
+  return s;
+}
+
+template <class T>
+inline void keep(const T& v) {
+  asm volatile("" : : "g"(&v) : "memory");
+}
+
+// ---- hand-written simdjson On-Demand: the same fields, the same checks, the same struct --------
+Status status_of(std::string_view s, bool& ok) {
+  if (s == "pending") return Status::pending;
+  if (s == "paid") return Status::paid;
+  if (s == "shipped") return Status::shipped;
+  ok = false;
+  return Status::pending;
+}
+
+bool ondemand_read(simdjson::ondemand::parser& parser, const simdjson::padded_string& json, Order& o) {
+  using namespace simdjson;
+  ondemand::document doc;
+  if (parser.iterate(json).get(doc)) return false;
+  ondemand::object root;
+  if (doc.get_object().get(root)) return false;
+  bool ok = true;
+  for (auto field : root) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return false;
+    ondemand::value v = field.value();
+    if (key == "id") {
+      if (v.get_int64().get(o.id)) ok = false;
+    } else if (key == "status") {
+      std::string_view s;
+      if (v.get_string().get(s)) ok = false;
+      else o.status = status_of(s, ok);
+    } else if (key == "customer") {
+      ondemand::object c;
+      if (v.get_object().get(c)) return false;
+      for (auto cf : c) {
+        std::string_view ck, cv;
+        if (cf.unescaped_key().get(ck)) return false;
+        if (ck == "name") { if (cf.value().get_string().get(cv)) ok = false; else o.customer.name.value = cv; }
+        else if (ck == "email") { if (cf.value().get_string().get(cv)) ok = false; else o.customer.email = cv; }
+        else if (ck == "phone") { if (cf.value().get_string().get(cv)) ok = false; else o.customer.phone = std::string(cv); }
+      }
+      ok = ok && !o.customer.name->empty() && o.customer.name->size() <= 100;
+    } else if (key == "items") {
+      ondemand::array a;
+      if (v.get_array().get(a)) return false;
+      o.items->clear();
+      for (auto x : a) {
+        Item& it = o.items->emplace_back();
+        ondemand::object io;
+        if (x.get_object().get(io)) return false;
+        for (auto f : io) {
+          std::string_view k, sv;
+          if (f.unescaped_key().get(k)) return false;
+          ondemand::value fv = f.value();
+          if (k == "sku") { if (fv.get_string().get(sv)) ok = false; else it.sku.value = sv; }
+          else if (k == "name") { if (fv.get_string().get(sv)) ok = false; else it.name = sv; }
+          else if (k == "price") { if (fv.get_double().get(it.price.value)) ok = false; }
+          else if (k == "quantity") { int64_t q; if (fv.get_int64().get(q)) ok = false; else it.quantity.value = int(q); }
+          else if (k == "tags") {
+            ondemand::array ta;
+            if (fv.get_array().get(ta)) return false;
+            for (auto t : ta) { if (t.get_string().get(sv)) ok = false; else it.tags.emplace_back(sv); }
+          }
+        }
+        ok = ok && !it.sku->empty() && it.price > 0 && it.quantity >= 1 && it.quantity <= 1000;
+      }
+      ok = ok && !o.items->empty();
+    } else if (key == "note") {
+      std::string_view s;
+      if (v.get_string().get(s)) ok = false;
+      else o.note = std::string(s);
+    }
+  }
+  return ok;
+}
+
+// ---- nlohmann: parse, then get<> the same fields with the same checks --------------------------
+bool nlohmann_read(const std::string& text, Order& o) {
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) return false;
+  try {
+    o.id = j.at("id").get<std::int64_t>();
+    bool ok = true;
+    o.status = status_of(j.at("status").get_ref<const std::string&>(), ok);
+    const auto& c = j.at("customer");
+    o.customer.name.value = c.at("name").get<std::string>();
+    o.customer.email = c.at("email").get<std::string>();
+    if (auto p = c.find("phone"); p != c.end() && !p->is_null()) o.customer.phone = p->get<std::string>();
+    o.items->clear();
+    for (const auto& x : j.at("items")) {
+      Item& it = o.items->emplace_back();
+      it.sku.value = x.at("sku").get<std::string>();
+      it.name = x.at("name").get<std::string>();
+      it.price.value = x.at("price").get<double>();
+      if (auto q = x.find("quantity"); q != x.end()) it.quantity.value = q->get<int>();
+      it.tags = x.at("tags").get<std::vector<std::string>>();
+      ok = ok && !it.sku->empty() && it.price > 0 && it.quantity >= 1 && it.quantity <= 1000;
+    }
+    if (auto n = j.find("note"); n != j.end() && !n->is_null()) o.note = n->get<std::string>();
+    return ok && !o.items->empty() && !o.customer.name->empty();
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+
+std::string nlohmann_write(const Order& o) {
+  nlohmann::json j;
+  j["id"] = o.id;
+  j["status"] = std::string(fa::enum_name(o.status));
+  j["customer"] = {{"name", *o.customer.name}, {"email", o.customer.email},
+                   {"phone", o.customer.phone ? nlohmann::json(*o.customer.phone) : nlohmann::json(nullptr)}};
+  nlohmann::json items = nlohmann::json::array();
+  for (const Item& it : *o.items)
+    items.push_back({{"sku", *it.sku}, {"name", it.name}, {"price", *it.price}, {"quantity", *it.quantity}, {"tags", it.tags}});
+  j["items"] = std::move(items);
+  j["note"] = o.note ? nlohmann::json(*o.note) : nlohmann::json(nullptr);
+  return j.dump();
+}
+
+/// Best of `rounds` batches of `iters` calls, in ns per call.
+template <class F>
+double measure(int iters, F&& f) {
+  double best = 1e30;
+  for (int round = 0; round < 7; ++round) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < iters; ++i) f();
+    const auto t1 = std::chrono::steady_clock::now();
+    best = std::min(best, std::chrono::duration<double, std::nano>(t1 - t0).count() / iters);
+  }
+  return best;
+}
+
+}  // namespace bench
+
+int main(int argc, char** argv) {
+  using namespace bench;
+  const int iters = argc > 1 ? std::atoi(argv[1]) : 20000;
+  const std::string text = payload();
+  const simdjson::padded_string padded(text);
+  simdjson::ondemand::parser od;
+
+  // All three must agree before anything is timed.
+  Order a{}, b{}, c{};
+  fa::RequestValidationError errors;
+  fa::detail::LocPath loc;
+  const bool ok_ours = fa::read_json<Order>(text, errors, loc).has_value();
+  const bool ok_od = ondemand_read(od, padded, b);
+  const bool ok_nl = nlohmann_read(text, c);
+  a = fa::read_json<Order>(text);
+  if (!ok_ours || !ok_od || !ok_nl || fa::to_json_string(a) != fa::to_json_string(b) ||
+      fa::to_json_string(a) != fa::to_json_string(c)) {
+    std::fprintf(stderr, "json_bench: the three readers disagree\n");
+    return 1;
+  }
+
+  const double ours = measure(iters, [&] {
+    fa::RequestValidationError e;
+    fa::detail::LocPath l;
+    auto o = fa::read_json<Order>(text, e, l);
+    keep(o);
+  });
+  const double ondemand = measure(iters, [&] {
+    Order o{};
+    keep(ondemand_read(od, padded, o));
+    keep(o);
+  });
+  const double ondemand_copy = measure(iters, [&] {  // with the copy into a padded buffer ours must make
+    const simdjson::padded_string p(text);
+    Order o{};
+    keep(ondemand_read(od, p, o));
+    keep(o);
+  });
+  const double nl = measure(iters, [&] {
+    Order o{};
+    keep(nlohmann_read(text, o));
+    keep(o);
+  });
+  std::string out;
+  const double ours_write = measure(iters, [&] {
+    out.clear();
+    fa::write_json(out, a);
+    keep(out);
+  });
+  const double ours_write_fresh = measure(iters, [&] {
+    std::string s = fa::to_json_string(a);
+    keep(s);
+  });
+  const double nl_write = measure(iters, [&] {
+    std::string s = nlohmann_write(a);
+    keep(s);
+  });
+
+  std::printf("payload: %zu bytes, %zu items\n", text.size(), a.items->size());
+  std::printf("BENCH json decode ours_ns=%.0f ondemand_ns=%.0f ondemand_with_copy_ns=%.0f nlohmann_ns=%.0f "
+              "speed_vs_ondemand=%.2f speed_vs_ondemand_with_copy=%.2f speed_vs_nlohmann=%.2f\n",
+              ours, ondemand, ondemand_copy, nl, ondemand / ours, ondemand_copy / ours, nl / ours);
+  std::printf("BENCH json encode ours_ns=%.0f ours_fresh_string_ns=%.0f nlohmann_ns=%.0f speed_vs_nlohmann=%.2f "
+              "fresh_speed_vs_nlohmann=%.2f\n",
+              ours_write, ours_write_fresh, nl_write, nl_write / ours_write, nl_write / ours_write_fresh);
+  return 0;
+}

@@ -1,0 +1,244 @@
+// json/write.hpp: plain structs (and vectors, maps, optionals, enums, fa::Json) -> JSON bytes, and the response-model wall.
+// Fed by handlers' return values (through app/endpoint); feeds the response writer. Knows nothing of sockets or routes.
+#pragma once
+
+#include <array>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "fastapi/http/response.hpp"
+#include "fastapi/json/errors.hpp"
+#include "fastapi/json/read.hpp"
+#include "fastapi/json/reflect.hpp"
+#include "fastapi/json/rules.hpp"
+#include "fastapi/json/value.hpp"
+
+namespace fastapi {
+
+/// How write_json writes: `{.exclude_none = true}` leaves out members that hold no value
+/// (FastAPI's response_model_exclude_none), at every level.
+struct WriteOptions {
+  bool exclude_none = false;
+};
+
+/// Appends value as compact JSON to out, straight from the struct (no fa::Json in between): members
+/// under their wire names (a Field's alias), enums by name, std::optional empty -> null, floats in
+/// Python's repr (shortest round-trip), strings escaped as json.dumps(ensure_ascii=False).
+/// `std::string body; fa::write_json(body, UserOut{1, "a@b.io"});  // {"id":1,"email":"a@b.io"}`
+template <class T>
+void write_json(std::string& out, const T& value, const WriteOptions& options = {});
+/// The JSON text of value: `fa::to_json_string(std::vector<int>{1, 2}) == "[1,2]"`.
+template <class T>
+std::string to_json_string(const T& value, const WriteOptions& options = {});
+/// value as a fa::Json (to inspect or change it before sending).
+template <class T>
+Json to_json(const T& value, const WriteOptions& options = {});
+
+/// A handler's return value that does not fit its response model: FastAPI's ResponseValidationError.
+/// The app answers 500 {"detail":"Internal Server Error"} and logs what(), which lists every error
+/// (locations start at "response"); the client never sees a half-valid body.
+class ResponseValidationError : public std::exception {
+ public:
+  explicit ResponseValidationError(RequestValidationError errors);
+  const char* what() const noexcept override { return what_.c_str(); }
+  const RequestValidationError& errors() const noexcept { return errors_; }
+
+ private:
+  RequestValidationError errors_;
+  std::string what_;
+};
+
+/// A response model, type-erased so RouteOptions can hold one: `{.response_model = fa::response_model<UserOut>}`.
+/// write() validates the handler's value (as fa::Json) through from_json<Model> and writes Model's
+/// members only, so a password the handler returned by mistake never leaves (FastAPI's filter).
+struct ResponseModelInfo {
+  std::string_view name{};                                   ///< "UserOut"
+  void (*write)(const Json& value, std::string& out, const WriteOptions& options) = nullptr;
+  Json (*schema)() = nullptr;                                ///< set by json/schema.hpp, for OpenAPI
+  explicit operator bool() const noexcept { return write != nullptr; }
+};
+
+namespace detail {
+
+template <class T> inline constexpr bool is_std_array = false;
+template <class U, std::size_t N> inline constexpr bool is_std_array<std::array<U, N>> = true;
+
+/// The unqualified name of T: "UserOut" (FastAPI's schema title and $defs key).
+template <class T>
+consteval std::string_view pretty_type() {
+  return __PRETTY_FUNCTION__;
+}
+template <class T>
+consteval std::string_view raw_type_name() {
+  std::string_view s = pretty_type<T>();  // g++: "[with T = ns::UserOut; ...]", clang++: "[T = ns::UserOut]"
+  s = s.substr(s.find("T = ") + 4);
+  s = s.substr(0, s.find_first_of(";]"));
+  if (const std::size_t lt = s.find('<'); lt != std::string_view::npos) s = s.substr(0, lt);
+  if (const std::size_t colon = s.rfind(':'); colon != std::string_view::npos) s = s.substr(colon + 1);
+  return s;
+}
+template <class T>
+inline constexpr auto type_name_storage = [] {
+  constexpr std::string_view raw = raw_type_name<T>();
+  NameStorage<raw.size()> out{};
+  for (std::size_t i = 0; i < raw.size(); ++i) out.text[i] = raw[i];
+  return out;
+}();
+
+/// Is this member "none" for exclude_none? An empty optional (inside a Field too) or a null Json.
+template <class M>
+bool is_none(const M& m) {
+  if constexpr (is_field<M>) return is_none(m.value);
+  else if constexpr (is_optional<M>) return !m.has_value();
+  else if constexpr (std::is_same_v<M, Json>) return m.is_null();
+  else return false;
+}
+
+template <class T>
+void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi::WriteOptions& options) {
+  if constexpr (is_field<T>) {
+    write_value(out, raw, value.value, options);
+  } else if constexpr (std::is_same_v<T, Email>) {
+    out.string(value.value);
+  } else if constexpr (is_optional<T>) {
+    if (value) write_value(out, raw, *value, options);
+    else out.put("null", 4);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    value ? out.put("true", 4) : out.put("false", 5);
+  } else if constexpr (std::is_integral_v<T>) {
+    if constexpr (std::is_signed_v<T>) out.number(static_cast<std::int64_t>(value));
+    else out.number(static_cast<std::uint64_t>(value));
+  } else if constexpr (std::is_same_v<T, float>) {
+    char buf[32];  // the float's own shortest digits (0.1f -> 0.1), then Python's repr of that double
+    const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+    double d = static_cast<double>(value);
+    std::from_chars(buf, end, d);
+    out.number(d);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    out.number(static_cast<double>(value));
+  } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+    out.string(std::string_view(value));
+  } else if constexpr (std::is_enum_v<T>) {
+    const std::string_view name = enum_name(value);
+    if (!name.empty()) out.string(name);
+    else write_value(out, raw, static_cast<std::underlying_type_t<T>>(value), options);
+  } else if constexpr (std::is_same_v<T, Json>) {
+    out.flush();  // raw is the sink's own string: flushed first, so the bytes stay in order
+    value.dump_to(raw);
+  } else if constexpr (is_string_map<T>) {
+    out.put('{');
+    bool first = true;
+    for (const auto& [k, v] : value) {
+      if (options.exclude_none && is_none(v)) continue;
+      if (!first) out.put(',');
+      first = false;
+      out.string(k);
+      out.put(':');
+      write_value(out, raw, v, options);
+    }
+    out.put('}');
+  } else if constexpr (is_vector<T> || is_std_array<T>) {
+    out.put('[');
+    bool first = true;
+    for (const auto& x : value) {
+      if (!first) out.put(',');
+      first = false;
+      write_value(out, raw, x, options);
+    }
+    out.put(']');
+  } else if constexpr (reflectable<T>) {
+    out.put('{');
+    bool first = true;
+    for_each_field(value, [&](const auto& member, auto index) {
+      if (options.exclude_none && is_none(member)) return;
+      if (!first) out.put(',');
+      first = false;
+      out.string(wire_names<T>[decltype(index)::value]);
+      out.put(':');
+      write_value(out, raw, member, options);
+    });
+    out.put('}');
+  } else {
+    static_assert(dependent_false<T>,
+                  "fastapi: write_json cannot write this type; use bool, an integer, float/double, a string, an "
+                  "enum, std::optional, std::vector, std::array, std::map<std::string, T>, "
+                  "std::unordered_map<std::string, T>, a plain struct, fa::Json, fa::Email or fa::Field<T, Rule>");
+  }
+}
+
+/// The response-model wall for Model: Json in, Model's members out (or ResponseValidationError).
+template <class Model>
+void write_through_model(const Json& value, std::string& out, const fastapi::WriteOptions& options) {
+  RequestValidationError errors;
+  LocPath loc;
+  loc.push(std::string_view("response"));
+  std::optional<Model> model = from_json<Model>(value, errors, loc);
+  if (!model) throw ResponseValidationError(std::move(errors));
+  write_json(out, *model, options);
+}
+
+/// The Response for a reflected struct a handler returned: application/json, written straight from it.
+template <class T>
+Response model_response(const T& value, int status, const fastapi::WriteOptions& options = {}) {
+  Response res = RawJSONResponse(std::string(), status);
+  write_json(res.body, value, options);
+  return res;
+}
+
+/// The Response for a handler's value when its route declares a response model: only the model's
+/// members are written; a value that does not fit -> ResponseValidationError (500, reason logged).
+template <class T>
+Response response_through_model(const ResponseModelInfo& model, const T& value, int status,
+                                const fastapi::WriteOptions& options = {}) {
+  Response res = RawJSONResponse(std::string(), status);
+  if constexpr (std::is_same_v<std::remove_cvref_t<T>, Json>) model.write(value, res.body, options);
+  else model.write(to_json(value), res.body, options);
+  return res;
+}
+
+}  // namespace detail
+
+/// The unqualified name of a struct, as FastAPI titles its schema: `fa::type_name<shop::Order>() == "Order"`.
+template <class T>
+constexpr std::string_view type_name() noexcept {
+  return {detail::type_name_storage<T>.text, sizeof(detail::type_name_storage<T>.text) - 1};
+}
+
+/// The wall for Model without its schema (json/schema.hpp's fa::response_model<Model> adds it).
+template <class Model>
+inline constexpr ResponseModelInfo response_model_wall{type_name<Model>(), &detail::write_through_model<Model>, nullptr};
+
+template <class T>
+void write_json(std::string& out, const T& value, const fastapi::WriteOptions& options) {
+  detail::JsonSink sink(out);
+  detail::write_value(sink, out, value, options);
+  sink.flush();
+}
+
+template <class T>
+std::string to_json_string(const T& value, const fastapi::WriteOptions& options) {
+  std::string out;
+  write_json(out, value, options);
+  return out;
+}
+
+template <class T>
+Json to_json(const T& value, const fastapi::WriteOptions& options) {
+  if constexpr (std::is_same_v<T, Json>) return value;
+  else return Json::parse(to_json_string(value, options));
+}
+
+inline ResponseValidationError::ResponseValidationError(RequestValidationError errors)
+    : errors_(std::move(errors)), what_("response validation failed: " + errors_.body()["detail"].dump()) {}
+
+}  // namespace fastapi

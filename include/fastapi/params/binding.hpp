@@ -1,0 +1,537 @@
+// params/binding.hpp: a handler's parameter types -> a compile-time plan (where each value comes from), and per request: fetch, convert, validate, every error collected into one RequestValidationError. Fed by app/endpoint (the handler's signature, the Request); feeds the handler's arguments. Knows nothing of routes, sockets or responses beyond Response&.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "fastapi/core/arena.hpp"
+#include "fastapi/core/meta.hpp"
+#include "fastapi/http/headers.hpp"
+#include "fastapi/http/request.hpp"
+#include "fastapi/http/response.hpp"
+#include "fastapi/http/url.hpp"
+#include "fastapi/json/errors.hpp"
+#include "fastapi/json/read.hpp"
+#include "fastapi/json/reflect.hpp"
+#include "fastapi/json/rules.hpp"
+#include "fastapi/json/value.hpp"
+#include "fastapi/params/convert.hpp"
+#include "fastapi/params/markers.hpp"
+
+// How binding works, in two phases (DESIGN.md, "Dependency injection in two phases"):
+//  1. Compile time: BindPlan<Params...> gives each handler parameter its Binder<P> (where the value comes from),
+//     refuses a parameter that cannot be bound with a static_assert naming its position, and orders the
+//     parameters as FastAPI reports errors: dependencies, path, query, header, cookie, then bodies.
+//  2. Per request: every Binder fills its slot or records errors in the BindContext; if any error was
+//     recorded the handler does not run and the app answers 422 {"detail":[...]} with all of them.
+//
+// The per-parameter API, for di/ (fa::Depends binds its function's own parameters the same way, recursively,
+// and its errors join the same BindContext):
+//
+//     detail::BindContext ctx{req, sub_response};
+//     auto slot = detail::bind_one<fa::Query<"q", int>>(ctx);     // std::optional<Query<...>>, empty on error
+//     if (ctx.failed()) throw ctx.take_errors();                     // RequestValidationError -> 422
+//     detail::Binder<fa::Query<"q", int>>::get(slot);                // the argument
+//
+// A new kind of parameter (Depends, State, BackgroundTasks) is a partial specialization of Binder<V> with:
+//     static constexpr bool bindable = true;   static constexpr Source source = ...;
+//     using Slot = ...;                        static void bind(BindContext&, Slot&);
+//     static V& get(Slot&);                    static constexpr std::size_t body_count = ...;  (bodies inside)
+
+namespace fastapi {
+namespace detail {
+
+/// One request's binding: the request, the sub-response for Response& parameters, the errors so far,
+/// and the body read once however many parameters ask for it.
+class BindContext {
+ public:
+  BindContext(Request& req, Response& sub) : request(req), response(sub) {}
+
+  Request& request;
+  Response& response;
+  RequestValidationError errors;       ///< path, query, header, cookie (and dependencies') errors, in order
+  RequestValidationError body_errors;  ///< body and form errors: reported after all the others, as FastAPI
+  bool embed_bodies = false;           ///< two or more bodies: each is read from the body under its name
+
+  bool failed() const { return !errors.empty() || !body_errors.empty(); }
+  /// Every error in FastAPI's order; a malformed JSON body alone (FastAPI answers it before anything else).
+  RequestValidationError take_errors();
+
+  /// The decoded fields of an application/x-www-form-urlencoded body (none for another content type).
+  const QueryParams& form();
+  /// The JSON body parsed once (for embedded bodies); nullptr when absent, not JSON, or malformed
+  /// (json_invalid is then recorded once).
+  const Json* json_body();
+  /// True once json_body() found the body malformed.
+  bool json_body_invalid() const { return json_state_ == BodyState::invalid; }
+
+ private:
+  std::optional<QueryParams> form_;
+  std::optional<Arena> own_arena_;  // when the request has no arena (a Request built by hand)
+  Json json_;
+  enum class BodyState : unsigned char { unread, absent, invalid, parsed } json_state_ = BodyState::unread;
+};
+
+/// The media type of the request, lower-cased words compared: "application/json; charset=utf-8" -> json.
+enum class BodyKind : unsigned char { json, form, other };
+inline BodyKind body_kind(const Request& req) {
+  auto ct = req.headers.get("content-type");
+  if (!ct) return BodyKind::json;  // FastAPI reads a body without Content-Type as JSON
+  std::string_view t = trim(ct->substr(0, ct->find(';')));
+  if (iequals(t, "application/x-www-form-urlencoded")) return BodyKind::form;
+  if (t.size() >= 12 && iequals(t.substr(0, 12), "application/")) {
+    std::string_view sub = t.substr(12);
+    if (iequals(sub, "json") || (sub.size() >= 5 && iequals(sub.substr(sub.size() - 5), "+json"))) return BodyKind::json;
+  }
+  return BodyKind::other;
+}
+
+// ---- errors -------------------------------------------------------------------------------------
+
+/// ["query", "q"] / ["query", "tag", 2] / ["body"]
+inline Json param_loc(Source source, std::string_view name, std::size_t index = static_cast<std::size_t>(-1)) {
+  Json loc = Json::array({source_name(source)});
+  if (!name.empty()) loc.push_back(name);
+  if (index != static_cast<std::size_t>(-1)) loc.push_back(static_cast<std::uint64_t>(index));
+  return loc;
+}
+
+/// {"type":"missing","loc":loc,"msg":"Field required","input":null}
+inline void add_missing(RequestValidationError& errors, Json loc) {
+  errors.add({"missing", std::move(loc), "Field required", nullptr, nullptr});
+}
+
+inline void add_conversion_error(RequestValidationError& errors, ConversionError& e, Json loc, std::string_view input) {
+  errors.add({std::string(e.type), std::move(loc), std::move(e.msg), Json(input), std::move(e.ctx)});
+}
+
+inline void add_rule_violation(RequestValidationError& errors, const RuleViolation& v, Json loc, Json input) {
+  Json ctx = Json::object({});
+  for (const RuleContext& c : v.context()) ctx[c.key] = c.is_text ? Json(c.text) : ctx_number(c.number);
+  errors.add({std::string(v.type), std::move(loc), v.msg, std::move(input), std::move(ctx)});
+}
+
+// ---- fetching text ------------------------------------------------------------------------------
+
+/// `name=value` of the Cookie header(s), Starlette's cookie_parser: pairs split on ';', trimmed, surrounding
+/// double quotes dropped, the last one wins.
+inline std::optional<std::string_view> find_cookie(const HeaderViews& headers, std::string_view name) {
+  std::optional<std::string_view> found;
+  for (const auto& field : headers) {
+    if (!iequals(field.name, "cookie")) continue;
+    std::string_view rest = field.value;
+    while (!rest.empty()) {
+      std::size_t semi = rest.find(';');
+      std::string_view pair = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+      std::size_t eq = pair.find('=');
+      std::string_view key = trim(eq == std::string_view::npos ? std::string_view{} : pair.substr(0, eq));
+      std::string_view value = trim(eq == std::string_view::npos ? pair : pair.substr(eq + 1));
+      if (key != name) continue;
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+      found = value;
+    }
+  }
+  return found;
+}
+
+/// The text of one parameter, or nullopt when absent. Query and form: the last value (Starlette's
+/// multidict); headers: the first; an empty form value counts as absent (FastAPI).
+inline std::optional<std::string_view> find_text(BindContext& ctx, Source source, std::string_view name) {
+  const Request& req = ctx.request;
+  switch (source) {
+    case Source::path: return req.path_params.get(name);
+    case Source::header: return req.headers.get(name);
+    case Source::cookie: return find_cookie(req.headers, name);
+    case Source::query:
+    case Source::form: {
+      const QueryParams& params = source == Source::query ? req.query : ctx.form();
+      std::optional<std::string_view> last;
+      for (const auto& p : params)
+        if (p.key == name) last = p.value;
+      if (source == Source::form && last && last->empty()) return std::nullopt;
+      return last;
+    }
+    default: return std::nullopt;
+  }
+}
+
+/// Every text of a repeated parameter (`?tag=a&tag=b`, repeated headers, repeated form fields), in order.
+inline std::vector<std::string_view> find_all_text(BindContext& ctx, Source source, std::string_view name) {
+  std::vector<std::string_view> out;
+  if (source == Source::header) return ctx.request.headers.get_all(name);
+  if (source == Source::query || source == Source::form) {
+    const QueryParams& params = source == Source::query ? ctx.request.query : ctx.form();
+    for (const auto& p : params)
+      if (p.key == name) out.push_back(p.value);
+  }
+  return out;
+}
+
+// ---- the binders --------------------------------------------------------------------------------
+
+/// Converts one text to V and checks Rule R; records errors at `loc` and returns false when it fails.
+template <class V, Rule R>
+bool convert_checked(std::string_view text, V& out, RequestValidationError& errors, Source source,
+                     std::string_view name, std::size_t index = static_cast<std::size_t>(-1)) {
+  ConversionError e;
+  std::optional<V> v = from_string<V>(text, e);
+  if (!v) {
+    add_conversion_error(errors, e, param_loc(source, name, index), text);
+    return false;
+  }
+  if (auto broken = check_value<R>(*v)) {
+    add_rule_violation(errors, *broken, param_loc(source, name, index), Json(text));
+    return false;
+  }
+  out = std::move(*v);
+  return true;
+}
+
+/// The name a text parameter has on the wire: Rule.alias, else the name (headers: `_` -> `-`).
+template <class P>
+struct WireName {
+  static constexpr std::string_view source_name = P::rule.alias.empty() ? P::param_name : P::rule.alias.view();
+  static constexpr std::size_t size = source_name.size();
+  static constexpr std::array<char, size + 1> storage = [] {
+    std::array<char, size + 1> s{};
+    for (std::size_t i = 0; i < size; ++i) {
+      char c = source_name[i];
+      s[i] = (P::param_source == Source::header && P::rule.alias.empty() && c == '_') ? '-' : c;
+    }
+    return s;
+  }();
+  static constexpr std::string_view value{storage.data(), size};
+};
+
+/// Path, Query, Header, Cookie, Form: text -> T with its Rule and default.
+template <class P>
+struct TextBinder {
+  static constexpr bool bindable = true;
+  static constexpr Source source = P::param_source;
+  static constexpr std::size_t body_count = 0;
+  using Slot = std::optional<P>;
+  using T = typename P::value_type;
+  using Item = typename unwrap_optional<T>::type;  // U of std::optional<U>
+  static_assert(source != Source::cookie || !is_vector<Item>,
+                "fastapi: a cookie has one value; fa::Cookie<\"name\", std::vector<...>> cannot be bound");
+  static_assert(source != Source::path || (!is_vector<Item> && !is_optional<T>),
+                "fastapi: a path parameter is always present and single; use fa::Path<\"name\", T> with a plain T");
+
+  static void bind(BindContext& ctx, Slot& slot);
+  static P& get(Slot& slot) { return *slot; }
+};
+
+template <class P>
+void TextBinder<P>::bind(BindContext& ctx, Slot& slot) {
+  constexpr std::string_view name = WireName<P>::value;
+  RequestValidationError& errors = source == Source::form ? ctx.body_errors : ctx.errors;
+  if constexpr (is_vector<Item>) {
+    using U = typename Item::value_type;
+    static_assert(text_convertible<U>, "fastapi: the items of a std::vector parameter must be bool, integers, "
+                                       "double, std::string, std::string_view, fa::Email or enums");
+    std::vector<std::string_view> texts = find_all_text(ctx, source, name);
+    if (texts.empty()) {
+      if constexpr (P::has_default) slot.emplace(P::default_value());
+      else if constexpr (is_optional<T>) slot.emplace();
+      else add_missing(errors, param_loc(source, name));
+      return;
+    }
+    Item items;
+    items.reserve(texts.size());
+    bool ok = true;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      U u{};
+      if (convert_checked<U, Rule{}>(texts[i], u, errors, source, name, i)) items.push_back(std::move(u));
+      else ok = false;
+    }
+    if (!ok) return;
+    if (auto broken = check_value<P::rule>(items)) {
+      Json input = Json::array({});
+      for (auto t : texts) input.push_back(t);
+      add_rule_violation(errors, *broken, param_loc(source, name), std::move(input));
+      return;
+    }
+    slot.emplace(T(std::move(items)));
+  } else {
+    static_assert(text_convertible<T>,
+                  "fastapi: a Path/Query/Header/Cookie/Form value must be bool, an integer, float/double, "
+                  "std::string, std::string_view, fa::Email, an enum, or std::optional / std::vector of these");
+    std::optional<std::string_view> text = find_text(ctx, source, name);
+    if (!text) {
+      if constexpr (P::has_default) slot.emplace(P::default_value());
+      else if constexpr (is_optional<T>) slot.emplace();
+      else add_missing(errors, param_loc(source, name));
+      return;
+    }
+    Item value{};
+    if (convert_checked<Item, P::rule>(*text, value, errors, source, name)) slot.emplace(T(std::move(value)));
+  }
+}
+
+template <class T>
+inline constexpr bool is_body_struct = reflectable<T> && std::is_class_v<T>;
+
+/// The JSON body read into T, or its member `name` when embedded (`{"name": ...}`); errors under ["body", ...].
+template <class T>
+std::optional<T> read_body(BindContext& ctx, std::string_view name, bool embed) {
+  using U = typename unwrap_optional<T>::type;
+  RequestValidationError& errors = ctx.body_errors;
+  if (embed || ctx.embed_bodies) {
+    const Json* body = ctx.json_body();
+    if (ctx.json_body_invalid()) return std::nullopt;  // json_invalid was recorded once
+    const Json* member = body && body->is_object() ? body->find(name) : nullptr;
+    if (!member || member->is_null()) {  // FastAPI: absent, null, or a body that is not an object
+      if constexpr (is_optional<T>) return T{};
+      add_missing(errors, param_loc(Source::body, name));
+      return std::nullopt;
+    }
+    LocPath loc;
+    loc.push("body");
+    loc.push(name);
+    return from_json<T>(*member, errors, loc);
+  }
+  std::string_view text = ctx.request.body;
+  if (trim(text).empty() || trim(text) == "null") {  // FastAPI: no body, or JSON null, is an absent body
+    if constexpr (is_optional<T>) return T{};
+    add_missing(errors, param_loc(Source::body, {}));
+    return std::nullopt;
+  }
+  if (body_kind(ctx.request) != BodyKind::json) {
+    // FastAPI validates the raw bytes: a scalar is read from the text; a model or a list cannot be.
+    if constexpr (text_convertible<U>) {
+      U value{};
+      if (!convert_checked<U, Rule{}>(text, value, errors, Source::body, {})) return std::nullopt;
+      return T(std::move(value));
+    } else if constexpr (is_body_struct<U>) {
+      errors.add({"model_attributes_type", param_loc(Source::body, {}),
+                  "Input should be a valid dictionary or object to extract fields from", Json(text), nullptr});
+      return std::nullopt;
+    } else if constexpr (is_vector<U>) {
+      errors.add({"list_type", param_loc(Source::body, {}), "Input should be a valid list", Json(text), nullptr});
+      return std::nullopt;
+    }
+  }
+  LocPath loc;
+  loc.push("body");
+  return read_json<T>(text, errors, loc);
+}
+
+/// fa::Body<T> / fa::Body<T, "name">.
+template <class B>
+struct BodyBinder {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::body;
+  static constexpr std::size_t body_count = 1;
+  static constexpr bool named = B::embed;
+  using Slot = std::optional<B>;
+  static void bind(BindContext& ctx, Slot& slot) {
+    if (auto v = read_body<typename B::value_type>(ctx, B::param_name, B::embed)) slot.emplace(std::move(*v));
+  }
+  static B& get(Slot& slot) { return *slot; }
+};
+
+/// A parameter whose kind nobody claims: a reflected struct (or std::optional of one) is the JSON body;
+/// anything else cannot be bound (HandlerParameter says so with its position).
+template <class V>
+struct Binder {
+  using U = typename unwrap_optional<V>::type;
+  static constexpr bool bindable = is_body_struct<U>;
+  static constexpr Source source = bindable ? Source::body : Source::none;
+  static constexpr std::size_t body_count = bindable ? 1 : 0;
+  static constexpr bool named = false;
+  using Slot = std::optional<V>;
+  static void bind(BindContext& ctx, Slot& slot) {
+    if constexpr (bindable) {
+      if (auto v = read_body<V>(ctx, {}, false)) slot.emplace(std::move(*v));
+    } else {
+      (void)ctx, (void)slot;
+    }
+  }
+  static V& get(Slot& slot) { return *slot; }
+};
+
+template <FixedString N, class T, auto... O>
+struct Binder<Path<N, T, O...>> : TextBinder<Path<N, T, O...>> {};
+template <FixedString N, class T, auto... O>
+struct Binder<Query<N, T, O...>> : TextBinder<Query<N, T, O...>> {};
+template <FixedString N, class T, auto... O>
+struct Binder<Header<N, T, O...>> : TextBinder<Header<N, T, O...>> {};
+template <FixedString N, class T, auto... O>
+struct Binder<Cookie<N, T, O...>> : TextBinder<Cookie<N, T, O...>> {};
+template <FixedString N, class T, auto... O>
+struct Binder<Form<N, T, O...>> : TextBinder<Form<N, T, O...>> {};
+template <class T, FixedString N>
+struct Binder<Body<T, N>> : BodyBinder<Body<T, N>> {};
+
+/// fa::Request& and fa::Response& (the sub-response whose status and headers join the handler's response).
+template <class V>
+struct FrameworkBinder {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::framework;
+  static constexpr std::size_t body_count = 0;
+  static constexpr bool named = false;
+  using Slot = V*;
+  static void bind(BindContext& ctx, Slot& slot) {
+    if constexpr (std::is_same_v<V, Request>) slot = &ctx.request;
+    else slot = &ctx.response;
+  }
+  static V& get(Slot& slot) { return *slot; }
+};
+template <>
+struct Binder<Request> : FrameworkBinder<Request> {};
+template <>
+struct Binder<Response> : FrameworkBinder<Response> {};
+
+/// Binds one parameter of declared type P: its slot, filled, or empty with errors recorded in ctx.
+template <class P>
+typename Binder<std::remove_cvref_t<P>>::Slot bind_one(BindContext& ctx) {
+  typename Binder<std::remove_cvref_t<P>>::Slot slot{};
+  Binder<std::remove_cvref_t<P>>::bind(ctx, slot);
+  return slot;
+}
+
+// ---- the plan -----------------------------------------------------------------------------------
+
+/// Checks the handler's parameter number Position (from 1); its name shows in the compiler's
+/// "in instantiation of HandlerParameter<2, int*>" line, beside the sentence.
+template <std::size_t Position, class P>
+struct HandlerParameter {
+  using V = std::remove_cvref_t<P>;
+  static_assert(Binder<V>::bindable,
+                "fastapi: this handler parameter cannot be bound (its position and type are in "
+                "HandlerParameter<position, type> above); a parameter must be fa::Path/Query/Header/Cookie/"
+                "Form<\"name\", T>, fa::Body<T>, a reflected struct (the JSON body), fa::Request& or fa::Response&");
+  static_assert(Binder<V>::source != Source::framework ||
+                    (std::is_lvalue_reference_v<P> && !std::is_const_v<std::remove_reference_t<P>>),
+                "fastapi: take the request and the response by reference: fa::Request& / fa::Response& (this "
+                "handler parameter, see HandlerParameter<position, type> above, is a copy)");
+  static constexpr bool ok = true;
+};
+
+template <class... Params>
+struct BindPlan {
+  static constexpr std::size_t size = sizeof...(Params);
+  using Slots = std::tuple<typename Binder<std::remove_cvref_t<Params>>::Slot...>;
+  static constexpr std::array<Source, size> sources{Binder<std::remove_cvref_t<Params>>::source...};
+  static constexpr std::size_t body_count = (std::size_t{0} + ... + Binder<std::remove_cvref_t<Params>>::body_count);
+  static constexpr std::size_t named_bodies = (std::size_t{0} + ... + [] {
+    using B = Binder<std::remove_cvref_t<Params>>;
+    if constexpr (requires { B::named; }) return B::source == Source::body && B::named ? 1u : 0u;
+    else return 0u;
+  }());
+  static constexpr bool has_form = ((Binder<std::remove_cvref_t<Params>>::source == Source::form) || ...);
+  static constexpr bool embed_bodies = body_count >= 2;
+  static constexpr bool takes_request = (std::is_same_v<std::remove_cvref_t<Params>, Request> || ...);
+
+  static_assert(!embed_bodies || named_bodies == body_count,
+                "fastapi: with two or more bodies, each is embedded under its name as in FastAPI: declare them "
+                "fa::Body<T, \"name\">, so the body is {\"name\": ..., \"other\": ...}");
+  static_assert(!(has_form && body_count > 0),
+                "fastapi: a handler reads its body either as JSON (fa::Body, a struct) or as form fields "
+                "(fa::Form), not both");
+
+  /// The binding order: FastAPI's order of sources, parameter order within one source.
+  static constexpr std::array<std::size_t, size> order = [] {
+    std::array<std::size_t, size> o{};
+    std::size_t k = 0;
+    for (int s = 0; s <= static_cast<int>(Source::none); ++s)
+      for (std::size_t i = 0; i < size; ++i)
+        if (static_cast<int>(sources[i]) == s) o[k++] = i;
+    return o;
+  }();
+
+  /// The names of the Path parameters (for the registration check against the route's {names}).
+  static constexpr std::size_t path_count = (std::size_t{0} + ... + (Binder<std::remove_cvref_t<Params>>::source == Source::path));
+  static constexpr std::array<std::string_view, path_count> path_names = [] {
+    std::array<std::string_view, path_count> names{};
+    std::size_t k = 0;
+    auto add = [&]<class P>(P*) {
+      if constexpr (Binder<P>::source == Source::path) names[k++] = P::param_name;
+    };
+    (add(static_cast<std::remove_cvref_t<Params>*>(nullptr)), ...);
+    (void)add;
+    return names;
+  }();
+
+  /// Fills every slot (in `order`) or records errors in ctx.
+  static void bind(BindContext& ctx, Slots& slots) {
+    ctx.embed_bodies = ctx.embed_bodies || embed_bodies;
+    bind_in_order(ctx, slots, std::make_index_sequence<size>{});
+  }
+
+  /// Static checks with each parameter's position; instantiated by the endpoint.
+  static constexpr bool checked = [] {
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+      return (HandlerParameter<I + 1, Params>::ok && ... && true);
+    }(std::make_index_sequence<size>{});
+  }();
+
+ private:
+  template <std::size_t... K>
+  static void bind_in_order(BindContext& ctx, Slots& slots, std::index_sequence<K...>) {
+    (bind_slot<order[K]>(ctx, slots), ...);
+  }
+  template <std::size_t I>
+  static void bind_slot(BindContext& ctx, Slots& slots) {
+    using P = std::remove_cvref_t<std::tuple_element_t<I, std::tuple<Params...>>>;
+    Binder<P>::bind(ctx, std::get<I>(slots));
+  }
+};
+
+/// BindPlan of a std::tuple of parameter types (callable_traits' args).
+template <class Args>
+struct plan_of;
+template <class... Params>
+struct plan_of<std::tuple<Params...>> {
+  using type = BindPlan<Params...>;
+};
+
+// ---- BindContext bodies ---------------------------------------------------------------------------
+
+inline RequestValidationError BindContext::take_errors() {
+  for (const auto& e : body_errors.errors())
+    if (e.type == "json_invalid") return RequestValidationError({e});
+  RequestValidationError out = std::move(errors);
+  out.merge(std::move(body_errors));
+  return out;
+}
+
+inline const QueryParams& BindContext::form() {
+  if (!form_) {
+    form_.emplace();
+    if (!request.body.empty() && body_kind(request) == BodyKind::form) {
+      Arena* arena = request.arena;
+      if (!arena) arena = &own_arena_.emplace();
+      parse_query(request.body, *form_, *arena);  // a bad %-escape ends the fields read so far
+    }
+  }
+  return *form_;
+}
+
+inline const Json* BindContext::json_body() {
+  if (json_state_ == BodyState::unread) {
+    json_state_ = BodyState::absent;
+    if (!trim(request.body).empty() && body_kind(request) == BodyKind::json) {
+      LocPath loc;
+      loc.push("body");
+      if (auto parsed = read_json<Json>(request.body, body_errors, loc)) {
+        json_ = std::move(*parsed);
+        json_state_ = BodyState::parsed;
+      } else {
+        json_state_ = BodyState::invalid;
+      }
+    }
+  }
+  return json_state_ == BodyState::parsed ? &json_ : nullptr;
+}
+
+}  // namespace detail
+}  // namespace fastapi

@@ -1,0 +1,234 @@
+// params/markers.hpp: the parameter types that say where a handler's value comes from (Path, Query, Header, Cookie, Form, Body) with their Rule and default. Fed by json/rules (Rule); feeds params/binding and openapi. Knows nothing of requests or conversion.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "fastapi/core/fixed_string.hpp"
+#include "fastapi/json/rules.hpp"
+
+namespace fastapi {
+
+/// A default value that cannot be a bare template argument: a floating-point number or a string.
+/// Integers, bools and enumerators are given as they are:
+///   fa::Query<"limit", int, 10>                          // limit: int = 10
+///   fa::Query<"ratio", double, fa::Literal{0.5}>         // ratio: float = 0.5
+///   fa::Query<"sort", std::string, fa::Literal{"name"}>  // sort: str = "name"
+template <class V>
+struct Literal {
+  V value;
+};
+template <std::size_t N>
+Literal(const char (&)[N]) -> Literal<FixedString<N>>;
+template <class V>
+Literal(V) -> Literal<V>;
+
+namespace detail {
+
+/// Where a parameter's value comes from. The order is FastAPI's order of errors in a 422 (and of
+/// binding): dependencies first, then path, query, header, cookie, the body (JSON or form) last;
+/// framework objects (Request&, Response&) fail nothing and come after.
+enum class Source : unsigned char { depends, path, query, header, cookie, form, body, framework, none };
+
+/// The first element of a 422 `loc` for a source: "path", "query", "header", "cookie", "body".
+constexpr std::string_view source_name(Source s) {
+  switch (s) {
+    case Source::path: return "path";
+    case Source::query: return "query";
+    case Source::header: return "header";
+    case Source::cookie: return "cookie";
+    case Source::form:
+    case Source::body: return "body";
+    default: return "";
+  }
+}
+
+template <class T>
+inline constexpr bool is_literal = false;
+template <class V>
+inline constexpr bool is_literal<Literal<V>> = true;
+
+/// The option itself when it is a Rule, Rule{} otherwise (so a fold over mixed options compiles).
+template <class O>
+constexpr Rule as_rule(const O& o) {
+  if constexpr (std::is_same_v<std::remove_cv_t<O>, Rule>) return o;
+  else return Rule{};
+}
+
+/// What the options after T say: one Rule (or none) and one default value (or none), in any order.
+template <class T, auto... Options>
+struct ParamOptions {
+  static constexpr std::size_t rule_count = (std::size_t{0} + ... + std::is_same_v<std::remove_cv_t<decltype(Options)>, Rule>);
+  static constexpr std::size_t default_count = sizeof...(Options) - rule_count;
+  static_assert(rule_count <= 1, "fastapi: a parameter takes at most one fa::Rule{...}");
+  static_assert(default_count <= 1,
+                "fastapi: a parameter takes at most one default value: fa::Query<\"limit\", int, 10> or "
+                "fa::Query<\"limit\", int, fa::Rule{.le = 100}, 10>");
+
+  static constexpr Rule rule = [] {
+    Rule r{};
+    ((std::is_same_v<std::remove_cv_t<decltype(Options)>, Rule> ? void(r = as_rule(Options)) : void()), ...);
+    return r;
+  }();
+  static constexpr bool has_default = default_count == 1;
+};
+
+/// The default option converted to T (only called when there is one).
+template <class T, auto Option>
+T make_default() {
+  using O = std::remove_cv_t<decltype(Option)>;
+  if constexpr (is_literal<O>) {
+    if constexpr (requires { Option.value.view(); }) {
+      static_assert(std::is_constructible_v<T, std::string_view>,
+                    "fastapi: a string default fa::Literal{\"...\"} needs a string parameter type");
+      return T(Option.value.view());
+    } else {
+      static_assert(std::is_constructible_v<T, decltype(Option.value)>,
+                    "fastapi: this parameter's default cannot be converted to its type");
+      return T(Option.value);
+    }
+  } else {
+    static_assert(std::is_constructible_v<T, O>, "fastapi: this parameter's default cannot be converted to its type");
+    return T(Option);
+  }
+}
+
+/// The default among Options, converted to T.
+template <class T, auto... Options>
+T default_of() {
+  std::optional<T> out;
+  auto take = [&]<auto O>() {
+    if constexpr (!std::is_same_v<std::remove_cv_t<decltype(O)>, Rule>) out.emplace(make_default<T, O>());
+  };
+  (take.template operator()<Options>(), ...);
+  return std::move(*out);
+}
+
+/// A header's name on the wire: `_` becomes `-` (FastAPI's convert_underscores): "x_token" -> "x-token".
+template <FixedString Name>
+constexpr FixedString<Name.size() + 1> header_wire_name() {
+  FixedString<Name.size() + 1> out = Name;
+  for (std::size_t i = 0; i < Name.size(); ++i)
+    if (out.data[i] == '_') out.data[i] = '-';
+  return out;
+}
+
+/// The value a marker holds, and how it behaves like it: `*p`, `p->`, a `const T&` conversion, `.value`.
+/// When T is std::optional<U>, the marker behaves like the optional: `if (q) use(*q);`.
+template <class T>
+struct ParamValue {
+  using value_type = T;
+  T value{};
+
+  ParamValue() = default;
+  template <class U>
+    requires(std::is_constructible_v<T, U &&> && !std::is_base_of_v<ParamValue, std::remove_cvref_t<U>>)
+  ParamValue(U&& u) : value(std::forward<U>(u)) {}  // implicit: a test may pass `fa::Query<"q", int>{3}` or 3
+
+  operator const T&() const& noexcept { return value; }
+  decltype(auto) operator*() const& noexcept {
+    if constexpr (is_optional<T>) return *value;
+    else return (value);
+  }
+  decltype(auto) operator*() & noexcept {
+    if constexpr (is_optional<T>) return *value;
+    else return (value);
+  }
+  auto operator->() const noexcept {
+    if constexpr (is_optional<T>) return &*value;
+    else return &value;
+  }
+  auto operator->() noexcept {
+    if constexpr (is_optional<T>) return &*value;
+    else return &value;
+  }
+  explicit operator bool() const noexcept
+    requires is_optional<T>
+  { return value.has_value(); }
+  bool has_value() const noexcept
+    requires is_optional<T>
+  { return value.has_value(); }
+  auto begin() const
+    requires requires(const T& t) { t.begin(); }
+  { return value.begin(); }
+  auto end() const
+    requires requires(const T& t) { t.end(); }
+  { return value.end(); }
+  friend bool operator==(const ParamValue& p, const T& v) { return p.value == v; }
+};
+
+}  // namespace detail
+
+// Every marker: `fa::Kind<"name", T, options...>` where options are at most one fa::Rule{...} and at most one
+// default (an integer, bool or enumerator as is; a double or a string as fa::Literal{...}), in any order.
+// Without a default, T = std::optional<U> may be absent (empty); any other T is required: absent ->
+// 422 {"type":"missing","loc":[<source>,"name"],"msg":"Field required","input":null}.
+// T: bool, any integer, float/double, std::string, std::string_view (valid during the request), an enum
+// (by enumerator name), fa::Email, std::optional<U>, std::vector<U> (Query/Header/Form: repeated keys).
+
+#define FASTAPI_DETAIL_MARKER(Kind, source_value)                                                        \
+  template <FixedString Name, class T, auto... Options>                                                  \
+  struct Kind : detail::ParamValue<T> {                                                                  \
+    static_assert(detail::check_rule<T, detail::ParamOptions<T, Options...>::rule>());                   \
+    static constexpr detail::Source param_source = source_value;                                         \
+    static constexpr std::string_view param_name = Name.view();                                          \
+    static constexpr Rule rule = detail::ParamOptions<T, Options...>::rule;                              \
+    static constexpr bool has_default = detail::ParamOptions<T, Options...>::has_default;                \
+    static T default_value() { return detail::default_of<T, Options...>(); }                             \
+    using detail::ParamValue<T>::ParamValue;                                                             \
+  };
+
+/// Path parameter `{Name}` of the route, converted to T.
+/// `app.get("/items/{item_id}", [](fa::Path<"item_id", int> item_id) { return fa::Json{{"item_id", *item_id}}; });`
+/// "abc" -> 422 {"type":"int_parsing","loc":["path","item_id"],"msg":"Input should be a valid integer, unable
+/// to parse string as an integer","input":"abc"}. A Path with no `{Name}` in the route (or the reverse) is a
+/// fa::ConfigurationError at registration.
+FASTAPI_DETAIL_MARKER(Path, detail::Source::path)
+/// Query parameter `?Name=...`; the last one wins, or every one for a std::vector (`?tag=a&tag=b`).
+/// `fa::Query<"limit", int, fa::Rule{.ge = 1, .le = 100}, 10> limit` (FastAPI: `limit: int = Query(10, ge=1, le=100)`).
+/// `?limit=500` -> 422 {"type":"less_than_equal","loc":["query","limit"],"msg":"Input should be less than or
+/// equal to 100","input":"500","ctx":{"le":100}}.
+FASTAPI_DETAIL_MARKER(Query, detail::Source::query)
+/// Request header Name, case-insensitive, `_` matching `-` (`"x_token"` reads `X-Token`); the first one, or
+/// every one for a std::vector. `fa::Header<"user_agent", std::optional<std::string>> ua`. Errors use the
+/// wire name: loc ["header","x-token"].
+FASTAPI_DETAIL_MARKER(Header, detail::Source::header)
+/// Cookie Name from the Cookie header. `fa::Cookie<"session", std::string> session`; absent -> 422 missing
+/// at ["cookie","session"].
+FASTAPI_DETAIL_MARKER(Cookie, detail::Source::cookie)
+/// Field Name of an application/x-www-form-urlencoded body (FastAPI's Form). An empty value counts as absent.
+/// `fa::Form<"username", std::string> username`; absent -> 422 missing at ["body","username"].
+FASTAPI_DETAIL_MARKER(Form, detail::Source::form)
+
+#undef FASTAPI_DETAIL_MARKER
+
+/// The JSON body read into T (a reflected struct, or any type json/read.hpp reads). A parameter that is a
+/// reflected struct is a body without saying so; `fa::Body<T>` says it for any T (`fa::Body<int>`,
+/// `fa::Body<std::vector<Item>>`). With a name, `fa::Body<Item, "item">`, the value is embedded:
+/// the body is `{"item": {...}}` (FastAPI's `Body(embed=True)`); with two or more bodies every one must
+/// be named and all are embedded. An absent body -> 422 {"type":"missing","loc":["body"],...}; a
+/// std::optional<U> body may be absent.
+template <class T, FixedString Name = "">
+struct Body : detail::ParamValue<T> {
+  static constexpr detail::Source param_source = detail::Source::body;
+  static constexpr std::string_view param_name = Name.view();
+  static constexpr bool embed = Name.size() != 0;
+  using detail::ParamValue<T>::ParamValue;
+};
+
+namespace detail {
+/// True for Path/Query/Header/Cookie/Form (values that arrive as text).
+template <class P>
+concept text_param = requires {
+  { P::param_source } -> std::convertible_to<Source>;
+  P::param_name;
+  P::rule;
+  P::has_default;
+} && (P::param_source != Source::body);
+}  // namespace detail
+
+}  // namespace fastapi

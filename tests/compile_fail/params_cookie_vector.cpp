@@ -1,0 +1,20 @@
+// expect: a cookie has one value
+// tests/compile_fail/params_cookie_vector.cpp: must not compile; the static_assert above is the sentence the user reads.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fastapi/app/app.hpp"
+
+namespace fa = fastapi;
+struct Item {
+  std::string name;
+};
+struct User {
+  std::string username;
+};
+
+int main() {
+  fa::App app;
+  app.get("/", [](fa::Cookie<"c", std::vector<std::string>> c) { return c->front(); });
+}

@@ -1,0 +1,20 @@
+// expect: take the request and the response by reference
+// tests/compile_fail/params_request_by_value.cpp: must not compile; the static_assert above is the sentence the user reads.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fastapi/app/app.hpp"
+
+namespace fa = fastapi;
+struct Item {
+  std::string name;
+};
+struct User {
+  std::string username;
+};
+
+int main() {
+  fa::App app;
+  app.get("/", [](fa::Request req) { return std::string(req.path); });
+}

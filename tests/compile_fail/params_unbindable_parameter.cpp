@@ -1,0 +1,20 @@
+// expect: this handler parameter cannot be bound
+// tests/compile_fail/params_unbindable_parameter.cpp: must not compile; the static_assert above is the sentence the user reads.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fastapi/app/app.hpp"
+
+namespace fa = fastapi;
+struct Item {
+  std::string name;
+};
+struct User {
+  std::string username;
+};
+
+int main() {
+  fa::App app;
+  app.get("/", [](fa::Query<"q", int>, int* p) { return std::to_string(*p); });
+}
