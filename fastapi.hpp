@@ -1452,7 +1452,11 @@ struct HeadLimits {
 ///   coding is not `chunked`, `chunked` twice, Transfer-Encoding on HTTP/1.0 -> 400 (section 6);
 ///   other codings (gzip, ...) before `chunked` -> 501; codings with parameters -> 400.
 /// - CONNECT must carry authority-form (`host:port`), `*` only with OPTIONS; a fragment -> 400.
-/// `req.arena` must point to the connection's arena (decoded path and query live there).
+/// A head that arrives whole is parsed in one pass, eight bytes at a time where it can; a head that
+/// arrives in pieces is scanned for line ends once and parsed when whole, and the answer (status
+/// included) is the same however the bytes were split.
+/// `req.arena` must point to the connection's arena (decoded path and query live there); without it
+/// the request is refused with 500.
 class RequestParser {
  public:
   enum class Result { incomplete, complete, error };
@@ -1798,7 +1802,7 @@ inline RequestParser::Result RequestParser::parse_head(std::string_view data, Re
       if (ParseError e = check_request_line(s, line_start_, lf - 1); e.status) return fail(e.status, e.reason);
       in_request_line_ = false;
     } else if (len == 0) {
-      ParseError why;
+      ParseError why{400, "Malformed request head."};
       if (parse_lines(data.substr(0, scan_), req, why) != Result::complete) return fail(why.status, why.reason);
       done_ = true;
       return Result::complete;
@@ -2535,6 +2539,7 @@ struct Hub {
   bool draining = false;                 ///< shutdown: finish in-flight requests, accept no new ones
   Connection* first = nullptr;           ///< intrusive list of this worker's connections
   std::size_t count = 0;
+  asio::steady_timer* ticker = nullptr;  ///< the worker's tick, woken when a drain has no connection left
 
   std::string take_out_buffer() {
     if (out_buffers.empty()) return {};
@@ -2646,6 +2651,7 @@ inline Connection::~Connection() {
   if (next) next->prev = prev;
   --hub_.count;
   hub_.open_connections.fetch_sub(1, std::memory_order_relaxed);
+  if (hub_.draining && hub_.count == 0 && hub_.ticker) hub_.ticker->cancel();  // the drain is over: now
 }
 
 inline void Connection::start(Hub& hub, asio::ip::tcp::socket socket) {
@@ -2758,7 +2764,8 @@ inline Task<bool> Connection::read_more() {
 }
 
 /// Writes out_ (and big_body_) completely: non-blocking first, waiting for writability when the socket
-/// buffer is full. A client that reads nothing holds us at most write_timeout. False on error/timeout.
+/// buffer is full. A client that reads nothing for write_timeout is dropped; one that reads slowly but
+/// steadily is not (the deadline restarts whenever the socket took bytes). False on error/timeout.
 inline Task<bool> Connection::flush() {
   Phase before = phase_;
   Clock::time_point outer_deadline = deadline_;  // the head or body deadline keeps running meanwhile
@@ -2766,6 +2773,7 @@ inline Task<bool> Connection::flush() {
   std::size_t done = 0;
   std::size_t total = out_.size() + big_body_.size();
   bool armed = false;
+  std::size_t done_when_armed = 0;
   while (done < total) {
     std::size_t head_done = std::min(done, out_.size());
     std::size_t body_done = done - head_done;
@@ -2778,9 +2786,10 @@ inline Task<bool> Connection::flush() {
       continue;
     }
     if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
-    if (!armed) {
+    if (!armed || done != done_when_armed) {
       set_deadline(hub_.config.write_timeout);
       armed = true;
+      done_when_armed = done;
     }
     if (!co_await wait(asio::socket_base::wait_write)) co_return false;
   }
@@ -3091,11 +3100,14 @@ class Server {
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;
   std::unique_ptr<asio::io_context> signal_io_;
+  std::unique_ptr<asio::signal_set> signals_;  ///< set up by listen() when config.handle_signals
 };
 
 struct Server::Worker {
   Worker(Service& service, const Config& config, std::atomic<std::size_t>& open)
-      : io(1), hub(io, config, service, open), acceptor(io), ticker(io) {}
+      : io(1), hub(io, config, service, open), acceptor(io), ticker(io) {
+    hub.ticker = &ticker;
+  }
   asio::io_context io;
   detail::Hub hub;
   asio::ip::tcp::acceptor acceptor;
@@ -3143,6 +3155,18 @@ inline bool set_reuse_port(asio::ip::tcp::acceptor& a) {
 
 inline std::uint16_t Server::listen() {
   if (listening_) return port_;
+  if (config_.handle_signals && !signals_) {
+    // Catch SIGINT/SIGTERM from now on, before anyone is told where we listen: a supervisor that
+    // signals right after "Listening on" must get a drain, not the default kill. Handled in run().
+    signal_io_ = std::make_unique<asio::io_context>(1);
+    signals_ = std::make_unique<asio::signal_set>(*signal_io_, SIGINT, SIGTERM);
+    signals_->async_wait([this](const asio::error_code& ec, int sig) {
+      if (ec) return;
+      logger_.write(LogLevel::info, std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                                        ": shutting down (in-flight requests may finish)");
+      stop();
+    });
+  }
   asio::ip::tcp::endpoint ep(detail::resolve_host(config_.host), config_.port);
   auto open_one = [&](Worker& w, bool reuse_port) {
     w.acceptor.open(ep.protocol());
@@ -3267,6 +3291,7 @@ inline void Server::begin_drain(Worker& w) {
     c->sweep();  // wakes idle keep-alive connections, which then close
     c = next;
   }
+  if (w.hub.count == 0) w.ticker.cancel();  // nothing to wait for: the tick ends the loop now
 }
 
 inline void Server::run() {
@@ -3284,15 +3309,7 @@ inline void Server::run() {
       detail::thread_logger() = nullptr;
     });
   }
-  if (config_.handle_signals) {
-    signal_io_ = std::make_unique<asio::io_context>(1);
-    asio::signal_set signals(*signal_io_, SIGINT, SIGTERM);
-    signals.async_wait([this](const asio::error_code& ec, int sig) {
-      if (ec) return;
-      logger_.write(LogLevel::info, std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
-                                        ": shutting down (in-flight requests may finish)");
-      stop();
-    });
+  if (signals_) {
     std::thread watcher([this] {
       std::unique_lock lock(stop_mutex_);
       stop_cv_.wait(lock, [this] { return stopping_.load(); });
@@ -3300,6 +3317,7 @@ inline void Server::run() {
     });
     signal_io_->run();
     watcher.join();
+    signals_.reset();
   }
   for (auto& w : workers_) w->thread.join();
   pool_.reset();  // blocking jobs finish first: they may still point into a frame freed below
@@ -3532,14 +3550,11 @@ inline void write_json_number(std::string& out, double v);
 
 // ---- construction ------------------------------------------------------------------------------
 
-template <std::integral I> requires(!std::same_as<I, bool>) Json::Json(I i) noexcept {
-  if constexpr (std::is_signed_v<I>) {
-    value_ = static_cast<std::int64_t>(i);
-  } else if (static_cast<std::uint64_t>(i) > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-    value_ = static_cast<std::uint64_t>(i);  // the unsigned kind holds only what int64 cannot
-  } else {
-    value_ = static_cast<std::int64_t>(i);
-  }
+template <std::integral I> requires(!std::same_as<I, bool>)
+Json::Json(I i) noexcept : value_(std::in_place_type<std::int64_t>, static_cast<std::int64_t>(i)) {
+  if constexpr (!std::is_signed_v<I>)  // the unsigned kind holds only what int64 cannot
+    if (static_cast<std::uint64_t>(i) > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      value_.template emplace<std::uint64_t>(static_cast<std::uint64_t>(i));
 }
 
 template <class T> requires std::is_constructible_v<Json, const T&> Json::Json(const std::optional<T>& o) {
@@ -5373,6 +5388,1357 @@ inline Json detail::LocPath::to_json() const {
 
 }  // namespace fastapi
 
+// ==== fastapi/json/read.hpp ====
+// json/read.hpp: JSON text (simdjson DOM) or a fa::Json -> a plain struct, every error collected in Pydantic v2's words.
+// Fed by the request body (binding) and by json/write's response-model wall; feeds handlers. Knows nothing of HTTP or routes.
+
+#include <array>
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <simdjson.h>
+
+namespace fastapi {
+
+/// Deepest nesting of arrays and objects read_json accepts; deeper -> 422 json_invalid, never a stack overflow.
+inline constexpr std::size_t json_max_depth = 64;
+
+/// Reads JSON text into T, collecting EVERY error into `errors` with locations under `loc` (push "body" first).
+///   struct Item { std::string name; fa::Field<double, fa::Rule{.gt = 0}> price; fa::Default<int> quantity = 1; };
+///   auto item = fa::read_json<Item>(req.body, errors, loc);   // nullopt when any error was recorded
+/// Malformed JSON -> {"type":"json_invalid","loc":["body",<byte offset>],"msg":"JSON decode error","input":{},
+/// "ctx":{"error":"Expecting ',' delimiter"}} (Python's json words and offsets); a wrong value -> Pydantic's
+/// int_parsing, string_type, missing, ... (docs/models.md lists them, and the lax conversions).
+template <class T>
+std::optional<T> read_json(std::string_view text, RequestValidationError& errors, detail::LocPath& loc);
+/// Same, from an already-parsed fa::Json (embedded bodies, form data, the response-model wall).
+template <class T>
+std::optional<T> from_json(const Json& value, RequestValidationError& errors, detail::LocPath& loc);
+/// Convenience: throws RequestValidationError (loc starting at "body"); the app answers it with 422.
+template <class T>
+T read_json(std::string_view text);
+
+// ---- enums by name -------------------------------------------------------------------------------
+
+/// Enumerator names are found by reflection over values [enum_min, enum_max] (clamped to the
+/// underlying type): enumerators outside that range are not seen. Specialize for a wider range:
+/// `template <> inline constexpr long long fastapi::enum_max<Big> = 1000;`
+template <class E>
+inline constexpr long long enum_min = std::is_signed_v<std::underlying_type_t<E>> ? -128 : 0;
+template <class E>
+inline constexpr long long enum_max = 255;
+
+namespace detail {
+
+template <auto V>
+consteval std::string_view enum_pretty() {
+  return __PRETTY_FUNCTION__;  // g++: "[with auto V = Color::red; ...]", clang++: "[V = Color::red]"
+}
+/// The enumerator's name, or "" when V is no enumerator ("(Color)3").
+template <auto V>
+consteval std::string_view enum_value_name() {
+  std::string_view s = enum_pretty<V>();
+  const std::size_t at = s.find("V = ");
+  if (at == std::string_view::npos) return {};
+  s = s.substr(at + 4);
+  s = s.substr(0, s.find_first_of(";]"));
+  if (s.empty() || s[0] == '(' || s[0] == '-' || (s[0] >= '0' && s[0] <= '9')) return {};
+  const std::size_t colon = s.rfind(':');
+  return colon == std::string_view::npos ? s : s.substr(colon + 1);
+}
+
+template <class E>
+consteval long long enum_lo() {
+  using U = std::underlying_type_t<E>;
+  return std::max<long long>(enum_min<E>, static_cast<long long>(std::numeric_limits<U>::min()));
+}
+template <class E>
+consteval long long enum_hi() {
+  using U = std::underlying_type_t<E>;
+  if constexpr (std::is_unsigned_v<U> && sizeof(U) >= sizeof(long long)) return enum_max<E>;
+  else return std::min<long long>(enum_max<E>, static_cast<long long>(std::numeric_limits<U>::max()));
+}
+
+/// Enumerators found while scanning: at most Count, names packed in `chars`.
+template <class E, std::size_t Count, std::size_t Chars>
+struct EnumTable {
+  std::array<E, Count> values{};
+  std::array<std::size_t, Count + 1> offset{};
+  std::array<char, Chars + 1> chars{};
+  std::size_t count = 0;
+  std::size_t used = 0;
+};
+
+template <class E, long long Lo, std::size_t... I>
+consteval auto scan_enum(std::index_sequence<I...>) {
+  EnumTable<E, sizeof...(I), sizeof...(I) * 64> t{};
+  const auto add = [&](E value, std::string_view name) {
+    if (name.empty() || t.used + name.size() > t.chars.size() - 1) return;
+    t.values[t.count] = value;
+    t.offset[t.count] = t.used;
+    for (char c : name) t.chars[t.used++] = c;
+    t.offset[++t.count] = t.used;
+  };
+  // A braced list, not a fold: clang++ limits fold expressions to 256 operands.
+  const std::string_view names[] = {enum_value_name<static_cast<E>(Lo + static_cast<long long>(I))>()...};
+  for (std::size_t i = 0; i < sizeof...(I); ++i) add(static_cast<E>(Lo + static_cast<long long>(i)), names[i]);
+  return t;
+}
+
+/// The scan, compacted to what it found (the scan's own table is large and never reaches the binary).
+template <class E>
+inline constexpr auto enum_table = [] {
+  constexpr auto big =
+      scan_enum<E, enum_lo<E>()>(std::make_index_sequence<static_cast<std::size_t>(enum_hi<E>() - enum_lo<E>() + 1)>{});
+  EnumTable<E, big.count, big.used> t{};
+  for (std::size_t i = 0; i < big.count; ++i) t.values[i] = big.values[i];
+  for (std::size_t i = 0; i <= big.count; ++i) t.offset[i] = big.offset[i];
+  for (std::size_t i = 0; i < big.used; ++i) t.chars[i] = big.chars[i];
+  t.count = big.count;
+  t.used = big.used;
+  return t;
+}();
+
+}  // namespace detail
+
+/// Number of named enumerators of E seen by reflection.
+template <class E>
+constexpr std::size_t enum_count() noexcept { return detail::enum_table<E>.count; }
+/// Name of enumerator number i (in value order).
+template <class E>
+constexpr std::string_view enum_name_at(std::size_t i) noexcept {
+  const auto& t = detail::enum_table<E>;
+  return {t.chars.data() + t.offset[i], t.offset[i + 1] - t.offset[i]};
+}
+template <class E>
+constexpr E enum_value_at(std::size_t i) noexcept { return detail::enum_table<E>.values[i]; }
+/// The name of v, "" when v is no named enumerator. `fa::enum_name(Color::red) == "red"`
+template <class E>
+  requires std::is_enum_v<E>
+constexpr std::string_view enum_name(E v) noexcept {
+  for (std::size_t i = 0; i < enum_count<E>(); ++i)
+    if (enum_value_at<E>(i) == v) return enum_name_at<E>(i);
+  return {};
+}
+/// Pydantic's list of expected values: "'a'", "'a' or 'b'", "'a', 'b' or 'c'".
+template <class E>
+std::string enum_expected() {
+  std::string out;
+  const std::size_t n = enum_count<E>();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i != 0) out += i + 1 == n ? " or " : ", ";
+    out += '\'';
+    out += enum_name_at<E>(i);
+    out += '\'';
+  }
+  return out;
+}
+
+/// Does T forbid keys it does not name (Pydantic's extra="forbid")? Spelled as a member:
+/// `struct Login { std::string user; static constexpr bool forbid_extra = true; };`
+template <class T>
+inline constexpr bool forbids_extra = [] {
+  if constexpr (requires { { T::forbid_extra } -> std::convertible_to<bool>; }) return static_cast<bool>(T::forbid_extra);
+  else return false;
+}();
+
+namespace detail {
+/// The name of member I on the wire: its Rule's alias, or its C++ name.
+template <class T, std::size_t... I>
+consteval std::array<std::string_view, sizeof...(I)> make_wire_names(std::index_sequence<I...>) {
+  return {[] {
+    using M = std::remove_cvref_t<decltype(field_at<I>(std::declval<T&>()))>;
+    if constexpr (!field_rule<M>.alias.empty()) return field_rule<M>.alias.view();
+    else return field_names<T>[I];
+  }()...};
+}
+
+}  // namespace detail
+
+/// The JSON key of each member of T, in declaration order (a Field's alias when it has one).
+template <class T>
+inline constexpr auto wire_names = detail::make_wire_names<T>(std::make_index_sequence<field_count<T>>{});
+
+namespace detail {
+/// Index of the member named `key` on the wire, or field_count<T>.
+template <class T>
+std::size_t wire_index(std::string_view key) noexcept {
+  constexpr std::size_t n = field_count<T>;
+  for (std::size_t i = 0; i < n; ++i)
+    if (wire_names<T>[i].size() == key.size() && std::memcmp(wire_names<T>[i].data(), key.data(), key.size()) == 0)
+      return i;
+  return n;
+}
+
+}  // namespace detail
+
+namespace detail {
+
+// ---- where the error is in malformed JSON: Python's json module, position and words ------------
+
+struct JsonSyntaxError {
+  std::size_t pos;
+  std::string_view msg;
+};
+
+/// The first error Python's json.loads would report in `s` (offsets in bytes), plus what simdjson
+/// refuses and Python accepts: nesting beyond json_max_depth, invalid UTF-8, NaN/Infinity, numbers
+/// out of double range, unpaired \u surrogates. Iterative: hostile nesting cannot overflow the stack.
+/// Only called once simdjson has refused the text.
+inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s) {
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  std::vector<char> stack;  // '{' or '['
+  const auto ws = [&] {
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+  };
+  const auto hex4 = [&](std::size_t at) -> long {
+    if (at + 4 > n) return -1;
+    long v = 0;
+    for (std::size_t k = at; k < at + 4; ++k) {
+      const char c = s[k];
+      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (d < 0) return -1;
+      v = v * 16 + d;
+    }
+    return v;
+  };
+  // A string whose opening quote is at `begin`; i ends after the closing quote.
+  const auto string = [&](std::size_t begin) -> std::optional<JsonSyntaxError> {
+    i = begin + 1;
+    for (;;) {
+      if (i >= n) return JsonSyntaxError{begin, "Unterminated string starting at"};
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c == '"') { ++i; return std::nullopt; }
+      if (c < 0x20) return JsonSyntaxError{i, "Invalid control character at"};
+      if (c >= 0x80) {
+        const int len = utf8_sequence(reinterpret_cast<const unsigned char*>(s.data() + i), n - i);
+        if (len < 0) return JsonSyntaxError{i, "Invalid UTF-8 in string"};
+        i += static_cast<std::size_t>(len);
+        continue;
+      }
+      if (c != '\\') { ++i; continue; }
+      if (i + 1 >= n) return JsonSyntaxError{begin, "Unterminated string starting at"};
+      const char e = s[i + 1];
+      if (e != 'u') {
+        if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) return JsonSyntaxError{i, "Invalid \\escape"};
+        i += 2;
+        continue;
+      }
+      if (i + 6 >= n) return JsonSyntaxError{i + 1, "Invalid \\uXXXX escape"};
+      const long u = hex4(i + 2);
+      if (u < 0) return JsonSyntaxError{i + 1, "Invalid \\uXXXX escape"};
+      if (u >= 0xDC00 && u <= 0xDFFF) return JsonSyntaxError{i, "Unpaired surrogate in \\u escape"};
+      if (u >= 0xD800 && u <= 0xDBFF) {
+        const long low = (i + 7 < n && s[i + 6] == '\\' && s[i + 7] == 'u') ? hex4(i + 8) : -1;
+        if (low < 0xDC00 || low > 0xDFFF) return JsonSyntaxError{i, "Unpaired surrogate in \\u escape"};
+        i += 12;
+        continue;
+      }
+      i += 6;
+    }
+  };
+  // One value starting at i (whitespace skipped); containers push onto `stack` and return.
+  const auto value = [&]() -> std::optional<JsonSyntaxError> {
+    if (i >= n) return JsonSyntaxError{i, "Expecting value"};
+    const char c = s[i];
+    if (c == '"') return string(i);
+    if (c == '{' || c == '[') {
+      const std::size_t at = i;
+      ++i;
+      ws();
+      const bool empty = i < n && s[i] == (c == '{' ? '}' : ']');
+      if (stack.size() + 1 > json_max_depth + (empty ? 1 : 0))
+        return JsonSyntaxError{at, "Nesting deeper than 64 arrays and objects"};
+      stack.push_back(c);
+      i = at + 1;
+      return std::nullopt;
+    }
+    for (std::string_view word : {"null", "true", "false"})
+      if (s.substr(i, word.size()) == word) { i += word.size(); return std::nullopt; }
+    if (s.substr(i, 3) == "NaN" || s.substr(i, 8) == "Infinity" || s.substr(i, 9) == "-Infinity")
+      return JsonSyntaxError{i, "NaN and Infinity are not JSON"};
+    const std::size_t start = i;
+    if (s[i] == '-' && ++i >= n) return JsonSyntaxError{start, "Expecting value"};
+    if (s[i] >= '1' && s[i] <= '9') {
+      while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+    } else if (s[i] == '0') {
+      ++i;
+    } else {
+      return JsonSyntaxError{start, "Expecting value"};
+    }
+    if (i + 1 < n && s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9') {
+      i += 2;
+      while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+    }
+    if (i + 1 < n && (s[i] == 'e' || s[i] == 'E')) {
+      const std::size_t e = i++;
+      if (i + 1 < n && (s[i] == '-' || s[i] == '+')) ++i;
+      while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+      if (!(s[i - 1] >= '0' && s[i - 1] <= '9')) i = e;
+    }
+    // Integers beyond a double's range too: simdjson reads big integers as doubles at best.
+    const std::string token(s.substr(start, i - start));
+    if (std::isinf(std::strtod(token.c_str(), nullptr))) return JsonSyntaxError{start, "Number out of range"};
+    return std::nullopt;
+  };
+  ws();
+  if (auto e = value()) return e;
+  for (;;) {
+    if (stack.empty()) break;
+    // Just after a container opened, or after a member/element: Python's _parse_object / _parse_array.
+    const char open = stack.back();
+    const char close = open == '{' ? '}' : ']';
+    const bool just_opened = s[i - 1] == open;
+    ws();
+    if (just_opened && i < n && s[i] == close) {
+      ++i;
+      stack.pop_back();
+      continue;
+    }
+    if (!just_opened) {
+      if (i < n && s[i] == close) {
+        ++i;
+        stack.pop_back();
+        continue;
+      }
+      if (i >= n || s[i] != ',') return JsonSyntaxError{i, "Expecting ',' delimiter"};
+      ++i;
+      ws();
+    }
+    if (open == '{') {
+      if (i >= n || s[i] != '"') return JsonSyntaxError{i, "Expecting property name enclosed in double quotes"};
+      if (auto e = string(i)) return e;
+      ws();
+      if (i >= n || s[i] != ':') return JsonSyntaxError{i, "Expecting ':' delimiter"};
+      ++i;
+      ws();
+    }
+    if (auto e = value()) return e;
+  }
+  ws();
+  if (i != n) return JsonSyntaxError{i, "Extra data"};
+  return std::nullopt;
+}
+
+// ---- two sources, one reader: a simdjson DOM element or a fa::Json ------------------------------
+
+/// A simdjson DOM element seen through the reader's eyes.
+struct DomNode {
+  simdjson::dom::element e;
+  Json::Kind kind() const noexcept {
+    using T = simdjson::dom::element_type;
+    switch (e.type()) {
+      case T::ARRAY: return Json::Kind::array;
+      case T::OBJECT: return Json::Kind::object;
+      case T::INT64: return Json::Kind::integer;
+      case T::UINT64: return Json::Kind::unsigned_integer;
+      case T::DOUBLE: return Json::Kind::floating;
+      case T::STRING: return Json::Kind::string;
+      case T::BOOL: return Json::Kind::boolean;
+      case T::NULL_VALUE: break;
+    }
+    return Json::Kind::null;
+  }
+  bool boolean() const noexcept { return e.get_bool().value_unsafe(); }
+  std::int64_t i64() const noexcept { return e.get_int64().value_unsafe(); }
+  std::uint64_t u64() const noexcept { return e.get_uint64().value_unsafe(); }
+  double f64() const noexcept { return e.get_double().value_unsafe(); }
+  std::string_view str() const noexcept { return e.get_string().value_unsafe(); }
+  template <class F> void each_element(F&& f) const {
+    std::size_t i = 0;
+    const simdjson::dom::array array = e.get_array().value_unsafe();  // a local: value_unsafe() of a temporary dangles
+    for (simdjson::dom::element x : array) f(i++, DomNode{x});
+  }
+  template <class F> void each_member(F&& f) const {
+    const simdjson::dom::object object = e.get_object().value_unsafe();
+    for (simdjson::dom::key_value_pair kv : object) f(kv.key, DomNode{kv.value});
+  }
+  std::size_t size() const noexcept {
+    return e.is_array() ? e.get_array().value_unsafe().size() : e.get_object().value_unsafe().size();
+  }
+  Json to_json() const { return json_from_element(e, 0); }
+};
+
+/// A fa::Json seen through the reader's eyes.
+struct JsonNode {
+  const Json* j;
+  Json::Kind kind() const noexcept { return j->kind(); }
+  bool boolean() const { return j->as_bool(); }
+  std::int64_t i64() const { return j->as_int(); }
+  std::uint64_t u64() const { return j->as_uint(); }
+  double f64() const { return j->as_double(); }
+  std::string_view str() const { return j->as_string(); }
+  template <class F> void each_element(F&& f) const {
+    std::size_t i = 0;
+    for (const Json& x : *j) f(i++, JsonNode{&x});
+  }
+  template <class F> void each_member(F&& f) const {
+    for (const auto& [k, v] : j->items()) f(std::string_view(k), JsonNode{&v});
+  }
+  std::size_t size() const { return j->size(); }
+  Json to_json() const { return *j; }
+};
+
+struct ReadContext {
+  RequestValidationError& errors;
+  LocPath& loc;
+  std::size_t depth = 0;  ///< arrays and objects entered (guards recursive types read from a deep fa::Json)
+};
+
+inline void add_error(ReadContext& cx, std::string_view type, std::string msg, Json input, Json ctx = nullptr) {
+  cx.errors.add({std::string(type), cx.loc.to_json(), std::move(msg), std::move(input), std::move(ctx)});
+}
+
+/// A ctx number as Pydantic shows it: 1 for an integral bound, 0.25 otherwise.
+inline Json ctx_number(double v) {
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.0e15) return Json(static_cast<std::int64_t>(v));
+  return Json(v);
+}
+
+template <class N>
+void add_violation(ReadContext& cx, const RuleViolation& v, const N& node) {
+  Json ctx = Json::object({});
+  for (const RuleContext& c : v.context()) ctx[c.key] = c.is_text ? Json(c.text) : ctx_number(c.number);
+  add_error(cx, v.type, v.msg, node.to_json(), std::move(ctx));
+}
+
+/// Out of range for the C++ type: Pydantic's words for `conint(ge=min, le=max)`.
+template <class I, class N>
+void add_range_error(ReadContext& cx, bool too_big, const N& node) {
+  if (too_big) {
+    const Json bound(std::numeric_limits<I>::max());
+    add_error(cx, "less_than_equal", "Input should be less than or equal to " + bound.dump(), node.to_json(),
+              Json{{"le", bound}});
+  } else {
+    const Json bound(std::numeric_limits<I>::min());
+    add_error(cx, "greater_than_equal", "Input should be greater than or equal to " + bound.dump(), node.to_json(),
+              Json{{"ge", bound}});
+  }
+}
+
+inline std::string_view strip_python_whitespace(std::string_view s) noexcept {
+  constexpr std::string_view space = " \t\n\r\f\v";
+  const std::size_t b = s.find_first_not_of(space);
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(space) - b + 1);
+}
+
+/// Python's int(str) as Pydantic applies it: whitespace stripped, a sign, digits with single `_`
+/// between them, a trailing ".0..." allowed. Returns the sign and the digits (underscores removed).
+inline bool python_int_digits(std::string_view s, bool& negative, std::string& digits) {
+  s = strip_python_whitespace(s);
+  negative = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) negative = s[0] == '-', s.remove_prefix(1);
+  if (const std::size_t dot = s.find('.'); dot != std::string_view::npos) {
+    const std::string_view frac = s.substr(dot + 1);
+    if (frac.empty() || frac.find_first_not_of('0') != std::string_view::npos) return false;
+    s = s.substr(0, dot);
+  }
+  digits.clear();
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c >= '0' && c <= '9') digits += c;
+    else if (c != '_' || i == 0 || i + 1 == s.size() || s[i + 1] == '_') return false;
+  }
+  return !digits.empty();
+}
+
+/// Python's float(str): whitespace stripped, `_` between digits, inf/nan/infinity in any case.
+inline std::optional<double> python_float(std::string_view s) {
+  s = strip_python_whitespace(s);
+  std::string buf;
+  buf.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '_') {
+      const bool ok = i > 0 && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i - 1])) &&
+                      std::isdigit(static_cast<unsigned char>(s[i + 1]));
+      if (!ok) return std::nullopt;
+      continue;
+    }
+    buf += c;
+  }
+  std::string_view b = buf;
+  if (!b.empty() && b[0] == '+') b.remove_prefix(1);
+  if (b.empty() || b[0] == '+' || (b[0] == '-' && b.size() > 1 && b[1] == '+')) return std::nullopt;
+  double d;
+  const auto [end, ec] = std::from_chars(b.data(), b.data() + b.size(), d);
+  if (end != b.data() + b.size()) return std::nullopt;
+  if (ec == std::errc::result_out_of_range) {  // Python: 1e400 -> inf, 1e-400 -> 0.0
+    return std::abs(d) > 1 ? std::copysign(std::numeric_limits<double>::infinity(), b[0] == '-' ? -1.0 : 1.0)
+                           : std::copysign(0.0, b[0] == '-' ? -1.0 : 1.0);
+  }
+  return ec == std::errc{} ? std::optional<double>(d) : std::nullopt;
+}
+
+inline bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const char c = (a[i] >= 'A' && a[i] <= 'Z') ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+    if (c != b[i]) return false;
+  }
+  return true;
+}
+
+template <class T> inline constexpr bool is_vector = false;
+template <class U, class A> inline constexpr bool is_vector<std::vector<U, A>> = true;
+template <class T> inline constexpr bool is_string_map = false;
+template <class U, class C, class A> inline constexpr bool is_string_map<std::map<std::string, U, C, A>> = true;
+template <class U, class H, class E, class A>
+inline constexpr bool is_string_map<std::unordered_map<std::string, U, H, E, A>> = true;
+
+/// Keys as Python's dict keeps them: first position, last value. Linear (a hash past 16 entries).
+template <class N>
+void keep_last_values(std::vector<std::pair<std::string_view, N>>& members) {
+  const std::size_t n = members.size();
+  if (n < 2) return;
+  std::unordered_map<std::string_view, std::size_t> first;
+  std::vector<bool> drop(n, false);
+  bool any = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t at = n;
+    if (n <= 16) {
+      for (std::size_t j = 0; j < i && at == n; ++j)
+        if (!drop[j] && members[j].first == members[i].first) at = j;
+    } else if (auto [it, inserted] = first.try_emplace(members[i].first, i); !inserted) {
+      at = it->second;
+    }
+    if (at != n) members[at].second = members[i].second, drop[i] = any = true;
+  }
+  if (!any) return;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (!drop[i]) members[kept++] = members[i];
+  members.resize(kept);
+}
+
+template <class T, bool Strict, class N>
+bool read_value(const N& node, T& out, ReadContext& cx);
+
+template <class I, bool Strict, class N>
+bool read_integer(const N& node, I& out, ReadContext& cx) {
+  using K = Json::Kind;
+  constexpr auto lo = std::numeric_limits<I>::min();
+  constexpr auto hi = std::numeric_limits<I>::max();
+  const auto from_signed = [&](std::int64_t v) {
+    if (std::cmp_less(v, lo) || std::cmp_greater(v, hi)) return add_range_error<I>(cx, v > 0, node), false;
+    return out = static_cast<I>(v), true;
+  };
+  const auto from_unsigned = [&](std::uint64_t v) {
+    if (std::cmp_greater(v, hi)) return add_range_error<I>(cx, true, node), false;
+    return out = static_cast<I>(v), true;
+  };
+  const auto type_error = [&] { return add_error(cx, "int_type", "Input should be a valid integer", node.to_json()), false; };
+  switch (node.kind()) {
+    case K::integer: return from_signed(node.i64());
+    case K::unsigned_integer: return from_unsigned(node.u64());
+    case K::floating: {
+      if (Strict) return type_error();
+      const double d = node.f64();
+      if (!std::isfinite(d)) return add_error(cx, "finite_number", "Input should be a finite number", node.to_json()), false;
+      if (d != std::floor(d))
+        return add_error(cx, "int_from_float", "Input should be a valid integer, got a number with a fractional part",
+                         node.to_json()), false;
+      if (d >= 0x1p63 || d < -0x1p63) {
+        if (d >= 0 && d < 0x1p64) return from_unsigned(static_cast<std::uint64_t>(d));
+        return add_range_error<I>(cx, d > 0, node), false;
+      }
+      return from_signed(static_cast<std::int64_t>(d));
+    }
+    case K::boolean: return Strict ? type_error() : from_signed(node.boolean() ? 1 : 0);
+    case K::string: {
+      if (Strict) return type_error();
+      bool negative;
+      std::string digits;
+      const auto parsing = [&] {
+        return add_error(cx, "int_parsing", "Input should be a valid integer, unable to parse string as an integer",
+                         node.to_json()), false;
+      };
+      if (!python_int_digits(node.str(), negative, digits)) return parsing();
+      std::uint64_t magnitude;
+      const auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude);
+      if (ec == std::errc::result_out_of_range) return add_range_error<I>(cx, !negative, node), false;
+      if (!negative) return from_unsigned(magnitude);
+      if (magnitude > (std::uint64_t{1} << 63)) return add_range_error<I>(cx, false, node), false;
+      return from_signed(magnitude == (std::uint64_t{1} << 63) ? std::numeric_limits<std::int64_t>::min()
+                                                              : -static_cast<std::int64_t>(magnitude));
+    }
+    default: return type_error();
+  }
+}
+
+template <class F, bool Strict, class N>
+bool read_floating(const N& node, F& out, ReadContext& cx) {
+  using K = Json::Kind;
+  double d = 0;
+  switch (node.kind()) {
+    case K::integer: d = static_cast<double>(node.i64()); break;
+    case K::unsigned_integer: d = static_cast<double>(node.u64()); break;
+    case K::floating: d = node.f64(); break;
+    case K::boolean:
+      if (Strict) return add_error(cx, "float_type", "Input should be a valid number", node.to_json()), false;
+      d = node.boolean() ? 1.0 : 0.0;
+      break;
+    case K::string: {
+      if (Strict) return add_error(cx, "float_type", "Input should be a valid number", node.to_json()), false;
+      const std::optional<double> v = python_float(node.str());
+      if (!v)
+        return add_error(cx, "float_parsing", "Input should be a valid number, unable to parse string as a number",
+                         node.to_json()), false;
+      d = *v;
+      break;
+    }
+    default: return add_error(cx, "float_type", "Input should be a valid number", node.to_json()), false;
+  }
+  if constexpr (sizeof(F) < sizeof(double)) {
+    if (std::isfinite(d) && std::fabs(d) > static_cast<double>(std::numeric_limits<F>::max())) {
+      const double bound = static_cast<double>(std::numeric_limits<F>::max());
+      Json b(bound);
+      if (d > 0) add_error(cx, "less_than_equal", "Input should be less than or equal to " + format_number(bound), node.to_json(), Json{{"le", b}});
+      else add_error(cx, "greater_than_equal", "Input should be greater than or equal to " + format_number(-bound), node.to_json(), Json{{"ge", Json(-bound)}});
+      return false;
+    }
+  }
+  out = static_cast<F>(d);
+  return true;
+}
+
+template <bool Strict, class N>
+bool read_bool(const N& node, bool& out, ReadContext& cx) {
+  using K = Json::Kind;
+  const auto type_error = [&] { return add_error(cx, "bool_type", "Input should be a valid boolean", node.to_json()), false; };
+  const auto parsing = [&] {
+    return add_error(cx, "bool_parsing", "Input should be a valid boolean, unable to interpret input", node.to_json()), false;
+  };
+  switch (node.kind()) {
+    case K::boolean: return out = node.boolean(), true;
+    case K::integer:
+    case K::unsigned_integer: {
+      if (Strict) return type_error();
+      if (node.kind() == K::integer && (node.i64() == 0 || node.i64() == 1)) return out = node.i64() == 1, true;
+      return parsing();
+    }
+    case K::floating: {
+      if (Strict) return type_error();
+      const double d = node.f64();
+      if (d == 0.0 || d == 1.0) return out = d == 1.0, true;
+      return d == std::floor(d) ? parsing() : type_error();
+    }
+    case K::string: {
+      if (Strict) return type_error();
+      const std::string_view s = node.str();
+      for (std::string_view t : {"1", "on", "t", "true", "y", "yes"})
+        if (ascii_iequal(s, t)) return out = true, true;
+      for (std::string_view f : {"0", "off", "f", "false", "n", "no"})
+        if (ascii_iequal(s, f)) return out = false, true;
+      return parsing();
+    }
+    default: return type_error();
+  }
+}
+
+template <class E, class N>
+bool read_enum(const N& node, E& out, ReadContext& cx) {
+  if (node.kind() == Json::Kind::string) {
+    const std::string_view s = node.str();
+    for (std::size_t i = 0; i < enum_count<E>(); ++i)
+      if (enum_name_at<E>(i) == s) return out = enum_value_at<E>(i), true;
+  }
+  std::string expected = enum_expected<E>();
+  std::string msg = "Input should be " + expected;
+  add_error(cx, "enum", std::move(msg), node.to_json(), Json{{"expected", std::move(expected)}});
+  return false;
+}
+
+/// Entering an array or object: false (and one error) past the depth a fa::Json may carry in.
+inline bool enter(ReadContext& cx, const Json& input) {
+  if (++cx.depth <= json_max_depth + 1) return true;
+  add_error(cx, "recursion_loop", "Recursion error - cyclic reference detected", input);
+  return false;
+}
+template <class N>
+bool enter(ReadContext& cx, const N& node) {
+  if (cx.depth + 1 <= json_max_depth + 1) return ++cx.depth, true;
+  return enter(cx, node.to_json());
+}
+
+template <class T, class N>
+bool read_struct(const N& node, T& out, ReadContext& cx) {
+  constexpr std::size_t count = field_count<T>;
+  if (node.kind() != Json::Kind::object) {
+    add_error(cx, "model_attributes_type", "Input should be a valid dictionary or object to extract fields from",
+              node.to_json());
+    return false;
+  }
+  if (!enter(cx, node)) return false;
+  std::array<N, count> found{};
+  std::array<bool, count> present{};
+  bool extra = false;
+  node.each_member([&](std::string_view key, const N& value) {
+    const std::size_t i = wire_index<T>(key);
+    if (i < count) found[i] = value, present[i] = true;  // a repeated key: the last value wins (Python's dict)
+    else extra = true;
+  });
+  bool ok = true;
+  for_each_field(out, [&](auto& member, auto index) {
+    constexpr std::size_t I = decltype(index)::value;
+    using M = std::remove_cvref_t<decltype(member)>;
+    cx.loc.push(wire_names<T>[I]);
+    if (present[I]) {
+      ok = read_value<M, false>(found[I], member, cx) && ok;
+    } else if constexpr (is_required<M>) {
+      add_error(cx, "missing", "Field required", node.to_json());
+      ok = false;
+    }
+    cx.loc.pop();
+  });
+  if constexpr (forbids_extra<T>) {
+    if (extra) {
+      std::vector<std::pair<std::string_view, N>> extras;
+      node.each_member([&](std::string_view key, const N& value) {
+        if (wire_index<T>(key) >= count) extras.emplace_back(key, value);
+      });
+      keep_last_values(extras);
+      for (const auto& [key, value] : extras) {
+        cx.loc.push(key);
+        add_error(cx, "extra_forbidden", "Extra inputs are not permitted", value.to_json());
+        cx.loc.pop();
+      }
+      ok = false;
+    }
+  }
+  --cx.depth;
+  return ok;
+}
+
+template <class T, bool Strict, class N>
+bool read_value(const N& node, T& out, ReadContext& cx) {
+  using K = Json::Kind;
+  if constexpr (is_field<T>) {
+    constexpr Rule R = field_rule<T>;
+    using V = field_value_t<T>;
+    if (!read_value<V, Strict || R.strict>(node, out.value, cx)) return false;
+    std::optional<RuleViolation> v;
+    if constexpr (std::is_same_v<typename unwrap_optional<V>::type, Email>) {
+      if constexpr (is_optional<V>) { if (out.value) v = check_value<R>(out.value->value); }
+      else v = check_value<R>(out.value.value);
+    } else {
+      v = check_value<R>(out.value);
+    }
+    if (v) return add_violation(cx, *v, node), false;
+    return true;
+  } else if constexpr (is_optional<T>) {
+    if (node.kind() == K::null) return out.reset(), true;
+    if (!out) out.emplace();
+    return read_value<typename T::value_type, Strict>(node, *out, cx);
+  } else if constexpr (std::is_same_v<T, Json>) {
+    out = node.to_json();
+    return true;
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return read_bool<Strict>(node, out, cx);
+  } else if constexpr (std::is_integral_v<T>) {
+    return read_integer<T, Strict>(node, out, cx);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return read_floating<T, Strict>(node, out, cx);
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Email>) {
+    if (node.kind() != K::string) return add_error(cx, "string_type", "Input should be a valid string", node.to_json()), false;
+    if constexpr (std::is_same_v<T, Email>) {
+      out.value = node.str();
+      if (auto v = validate_email(out.value)) return add_violation(cx, *v, node), false;
+    } else {
+      out = node.str();
+    }
+    return true;
+  } else if constexpr (std::is_enum_v<T>) {
+    return read_enum(node, out, cx);
+  } else if constexpr (is_vector<T>) {
+    if (node.kind() != K::array) return add_error(cx, "list_type", "Input should be a valid list", node.to_json()), false;
+    if (!enter(cx, node)) return false;
+    out.clear();
+    out.resize(node.size());
+    bool ok = true;
+    node.each_element([&](std::size_t i, const N& x) {
+      cx.loc.push(i);
+      ok = read_value<typename T::value_type, Strict>(x, out[i], cx) && ok;
+      cx.loc.pop();
+    });
+    --cx.depth;
+    return ok;
+  } else if constexpr (is_string_map<T>) {
+    if (node.kind() != K::object)
+      return add_error(cx, "dict_type", "Input should be a valid dictionary", node.to_json()), false;
+    if (!enter(cx, node)) return false;
+    std::vector<std::pair<std::string_view, N>> members;
+    members.reserve(node.size());
+    node.each_member([&](std::string_view k, const N& v) { members.emplace_back(k, v); });
+    keep_last_values(members);
+    out.clear();
+    bool ok = true;
+    for (const auto& [k, v] : members) {
+      cx.loc.push(k);
+      ok = read_value<typename T::mapped_type, Strict>(v, out[std::string(k)], cx) && ok;
+      cx.loc.pop();
+    }
+    --cx.depth;
+    return ok;
+  } else if constexpr (std::is_class_v<T> && std::is_aggregate_v<T>) {
+    static_assert(std::is_default_constructible_v<T>,
+                  "fastapi: a struct read from JSON must be default-constructible: the reader value-initializes "
+                  "it, then assigns the members it finds");
+    return read_struct(node, out, cx);
+  } else {
+    static_assert(dependent_false<T>,
+                  "fastapi: read_json cannot read this type; use bool, an integer, float/double, std::string, an "
+                  "enum, std::optional, std::vector, std::map<std::string, T>, std::unordered_map<std::string, T>, "
+                  "a nested struct, fa::Json, fa::Email or fa::Field<T, Rule>");
+    return false;
+  }
+}
+
+/// This thread's simdjson parser for bodies: json_max_depth levels (simdjson lets an empty
+/// innermost container sit one level deeper, hence + 1).
+inline simdjson::dom::parser& body_parser() {
+  thread_local simdjson::dom::parser parser;
+  if (parser.max_depth() != json_max_depth + 1) {
+    if (parser.allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, json_max_depth + 1) != simdjson::SUCCESS)
+      throw std::bad_alloc();
+  }
+  return parser;
+}
+
+inline void add_json_invalid(RequestValidationError& errors, LocPath& loc, std::size_t pos, std::string_view why) {
+  Json l = loc.to_json();
+  l.push_back(static_cast<std::uint64_t>(pos));
+  errors.add({"json_invalid", std::move(l), "JSON decode error", Json::object({}), Json{{"error", std::string(why)}}});
+}
+}  // namespace detail
+
+template <class T>
+std::optional<T> read_json(std::string_view text, RequestValidationError& errors, detail::LocPath& loc) {
+  static_assert(std::is_default_constructible_v<T>,
+                "fastapi: a struct read from JSON must be default-constructible: the reader value-initializes "
+                "it, then assigns the members it finds");
+  simdjson::dom::parser& parser = detail::body_parser();
+  simdjson::dom::element root;
+  simdjson::error_code err = parser.parse(text.data(), text.size(), true).get(root);
+  std::optional<std::string> widened;
+  if (err == simdjson::NUMBER_ERROR) {  // integers beyond 64 bits: as doubles
+    widened = detail::widen_big_integers(text);
+    if (widened) err = parser.parse(widened->data(), widened->size(), true).get(root);
+  }
+  if (err != simdjson::SUCCESS) {
+    const auto at = detail::locate_json_error(text);
+    detail::add_json_invalid(errors, loc, at ? at->pos : 0, at ? at->msg : simdjson::error_message(err));
+    return std::nullopt;
+  }
+  T out{};
+  detail::ReadContext cx{errors, loc};
+  if (!detail::read_value<T, false>(detail::DomNode{root}, out, cx)) return std::nullopt;
+  return out;
+}
+
+template <class T>
+std::optional<T> from_json(const Json& value, RequestValidationError& errors, detail::LocPath& loc) {
+  static_assert(std::is_default_constructible_v<T>,
+                "fastapi: a struct read from JSON must be default-constructible: the reader value-initializes "
+                "it, then assigns the members it finds");
+  T out{};
+  detail::ReadContext cx{errors, loc};
+  if (!detail::read_value<T, false>(detail::JsonNode{&value}, out, cx)) return std::nullopt;
+  return out;
+}
+
+template <class T>
+T read_json(std::string_view text) {
+  RequestValidationError errors;
+  detail::LocPath loc;
+  loc.push(std::string_view("body"));
+  std::optional<T> out = read_json<T>(text, errors, loc);
+  if (!out) throw errors;
+  return std::move(*out);
+}
+
+}  // namespace fastapi
+
+// ==== fastapi/json/write.hpp ====
+// json/write.hpp: plain structs (and vectors, maps, optionals, enums, fa::Json) -> JSON bytes, and the response-model wall.
+// Fed by handlers' return values (through app/endpoint); feeds the response writer. Knows nothing of sockets or routes.
+
+#include <array>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+/// How write_json writes: `{.exclude_none = true}` leaves out members that hold no value
+/// (FastAPI's response_model_exclude_none), at every level.
+struct WriteOptions {
+  bool exclude_none = false;
+};
+
+/// Appends value as compact JSON to out, straight from the struct (no fa::Json in between): members
+/// under their wire names (a Field's alias), enums by name, std::optional empty -> null, floats in
+/// Python's repr (shortest round-trip), strings escaped as json.dumps(ensure_ascii=False).
+/// `std::string body; fa::write_json(body, UserOut{1, "a@b.io"});  // {"id":1,"email":"a@b.io"}`
+template <class T>
+void write_json(std::string& out, const T& value, const WriteOptions& options = {});
+/// The JSON text of value: `fa::to_json_string(std::vector<int>{1, 2}) == "[1,2]"`.
+template <class T>
+std::string to_json_string(const T& value, const WriteOptions& options = {});
+/// value as a fa::Json (to inspect or change it before sending).
+template <class T>
+Json to_json(const T& value, const WriteOptions& options = {});
+
+/// A handler's return value that does not fit its response model: FastAPI's ResponseValidationError.
+/// The app answers 500 {"detail":"Internal Server Error"} and logs what(), which lists every error
+/// (locations start at "response"); the client never sees a half-valid body.
+class ResponseValidationError : public std::exception {
+ public:
+  explicit ResponseValidationError(RequestValidationError errors);
+  const char* what() const noexcept override { return what_.c_str(); }
+  const RequestValidationError& errors() const noexcept { return errors_; }
+
+ private:
+  RequestValidationError errors_;
+  std::string what_;
+};
+
+/// A response model, type-erased so RouteOptions can hold one: `{.response_model = fa::response_model<UserOut>}`.
+/// write() validates the handler's value (as fa::Json) through from_json<Model> and writes Model's
+/// members only, so a password the handler returned by mistake never leaves (FastAPI's filter).
+struct ResponseModelInfo {
+  std::string_view name{};                                   ///< "UserOut"
+  void (*write)(const Json& value, std::string& out, const WriteOptions& options) = nullptr;
+  Json (*schema)() = nullptr;                                ///< set by json/schema.hpp, for OpenAPI
+  explicit operator bool() const noexcept { return write != nullptr; }
+};
+
+namespace detail {
+
+template <class T> inline constexpr bool is_std_array = false;
+template <class U, std::size_t N> inline constexpr bool is_std_array<std::array<U, N>> = true;
+
+/// The unqualified name of T: "UserOut" (FastAPI's schema title and $defs key).
+template <class T>
+consteval std::string_view pretty_type() {
+  return __PRETTY_FUNCTION__;
+}
+template <class T>
+consteval std::string_view raw_type_name() {
+  std::string_view s = pretty_type<T>();  // g++: "[with T = ns::UserOut; ...]", clang++: "[T = ns::UserOut]"
+  s = s.substr(s.find("T = ") + 4);
+  s = s.substr(0, s.find_first_of(";]"));
+  if (const std::size_t lt = s.find('<'); lt != std::string_view::npos) s = s.substr(0, lt);
+  if (const std::size_t colon = s.rfind(':'); colon != std::string_view::npos) s = s.substr(colon + 1);
+  return s;
+}
+template <class T>
+inline constexpr auto type_name_storage = [] {
+  constexpr std::string_view raw = raw_type_name<T>();
+  NameStorage<raw.size()> out{};
+  for (std::size_t i = 0; i < raw.size(); ++i) out.text[i] = raw[i];
+  return out;
+}();
+
+/// Is this member "none" for exclude_none? An empty optional (inside a Field too) or a null Json.
+template <class M>
+bool is_none(const M& m) {
+  if constexpr (is_field<M>) return is_none(m.value);
+  else if constexpr (is_optional<M>) return !m.has_value();
+  else if constexpr (std::is_same_v<M, Json>) return m.is_null();
+  else return false;
+}
+
+template <class T>
+void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi::WriteOptions& options) {
+  if constexpr (is_field<T>) {
+    write_value(out, raw, value.value, options);
+  } else if constexpr (std::is_same_v<T, Email>) {
+    out.string(value.value);
+  } else if constexpr (is_optional<T>) {
+    if (value) write_value(out, raw, *value, options);
+    else out.put("null", 4);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    value ? out.put("true", 4) : out.put("false", 5);
+  } else if constexpr (std::is_integral_v<T>) {
+    if constexpr (std::is_signed_v<T>) out.number(static_cast<std::int64_t>(value));
+    else out.number(static_cast<std::uint64_t>(value));
+  } else if constexpr (std::is_same_v<T, float>) {
+    char buf[32];  // the float's own shortest digits (0.1f -> 0.1), then Python's repr of that double
+    const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+    double d = static_cast<double>(value);
+    std::from_chars(buf, end, d);
+    out.number(d);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    out.number(static_cast<double>(value));
+  } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+    out.string(std::string_view(value));
+  } else if constexpr (std::is_enum_v<T>) {
+    const std::string_view name = enum_name(value);
+    if (!name.empty()) out.string(name);
+    else write_value(out, raw, static_cast<std::underlying_type_t<T>>(value), options);
+  } else if constexpr (std::is_same_v<T, Json>) {
+    out.flush();  // raw is the sink's own string: flushed first, so the bytes stay in order
+    value.dump_to(raw);
+  } else if constexpr (is_string_map<T>) {
+    out.put('{');
+    bool first = true;
+    for (const auto& [k, v] : value) {
+      if (options.exclude_none && is_none(v)) continue;
+      if (!first) out.put(',');
+      first = false;
+      out.string(k);
+      out.put(':');
+      write_value(out, raw, v, options);
+    }
+    out.put('}');
+  } else if constexpr (is_vector<T> || is_std_array<T>) {
+    out.put('[');
+    bool first = true;
+    for (const auto& x : value) {
+      if (!first) out.put(',');
+      first = false;
+      write_value(out, raw, x, options);
+    }
+    out.put(']');
+  } else if constexpr (reflectable<T>) {
+    out.put('{');
+    bool first = true;
+    for_each_field(value, [&](const auto& member, auto index) {
+      if (options.exclude_none && is_none(member)) return;
+      if (!first) out.put(',');
+      first = false;
+      out.string(wire_names<T>[decltype(index)::value]);
+      out.put(':');
+      write_value(out, raw, member, options);
+    });
+    out.put('}');
+  } else {
+    static_assert(dependent_false<T>,
+                  "fastapi: write_json cannot write this type; use bool, an integer, float/double, a string, an "
+                  "enum, std::optional, std::vector, std::array, std::map<std::string, T>, "
+                  "std::unordered_map<std::string, T>, a plain struct, fa::Json, fa::Email or fa::Field<T, Rule>");
+  }
+}
+
+/// The response-model wall for Model: Json in, Model's members out (or ResponseValidationError).
+template <class Model>
+void write_through_model(const Json& value, std::string& out, const fastapi::WriteOptions& options) {
+  RequestValidationError errors;
+  LocPath loc;
+  loc.push(std::string_view("response"));
+  std::optional<Model> model = from_json<Model>(value, errors, loc);
+  if (!model) throw ResponseValidationError(std::move(errors));
+  write_json(out, *model, options);
+}
+
+/// The Response for a reflected struct a handler returned: application/json, written straight from it.
+template <class T>
+Response model_response(const T& value, int status, const fastapi::WriteOptions& options = {}) {
+  Response res = RawJSONResponse(std::string(), status);
+  write_json(res.body, value, options);
+  return res;
+}
+
+/// The Response for a handler's value when its route declares a response model: only the model's
+/// members are written; a value that does not fit -> ResponseValidationError (500, reason logged).
+template <class T>
+Response response_through_model(const ResponseModelInfo& model, const T& value, int status,
+                                const fastapi::WriteOptions& options = {}) {
+  Response res = RawJSONResponse(std::string(), status);
+  if constexpr (std::is_same_v<std::remove_cvref_t<T>, Json>) model.write(value, res.body, options);
+  else model.write(to_json(value), res.body, options);
+  return res;
+}
+
+}  // namespace detail
+
+/// The unqualified name of a struct, as FastAPI titles its schema: `fa::type_name<shop::Order>() == "Order"`.
+template <class T>
+constexpr std::string_view type_name() noexcept {
+  return {detail::type_name_storage<T>.text, sizeof(detail::type_name_storage<T>.text) - 1};
+}
+
+/// The wall for Model without its schema (json/schema.hpp's fa::response_model<Model> adds it).
+template <class Model>
+inline constexpr ResponseModelInfo response_model_wall{type_name<Model>(), &detail::write_through_model<Model>, nullptr};
+
+template <class T>
+void write_json(std::string& out, const T& value, const fastapi::WriteOptions& options) {
+  detail::JsonSink sink(out);
+  detail::write_value(sink, out, value, options);
+  sink.flush();
+}
+
+template <class T>
+std::string to_json_string(const T& value, const fastapi::WriteOptions& options) {
+  std::string out;
+  write_json(out, value, options);
+  return out;
+}
+
+template <class T>
+Json to_json(const T& value, const fastapi::WriteOptions& options) {
+  if constexpr (std::is_same_v<T, Json>) return value;
+  else return Json::parse(to_json_string(value, options));
+}
+
+inline ResponseValidationError::ResponseValidationError(RequestValidationError errors)
+    : errors_(std::move(errors)), what_("response validation failed: " + errors_.body()["detail"].dump()) {}
+
+}  // namespace fastapi
+
+// ==== fastapi/json/schema.hpp ====
+// json/schema.hpp: a plain struct -> its JSON Schema (draft 2020-12, as Pydantic v2 / FastAPI write it for OpenAPI 3.1).
+// Fed by json/reflect, json/rules and json/write (names, the response-model wall); feeds openapi/. Knows nothing of HTTP or routes.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <vector>
+
+namespace fastapi {
+
+/// The JSON Schema of T as Pydantic v2's model_json_schema() writes it: nested structs and enums
+/// under "$defs" and referenced as {"$ref":"#/$defs/Name"}; title = the struct's unqualified name;
+/// each property titled from its name ("user_name" -> "User Name") unless its Rule has a title;
+/// "required" lists the members that are neither optional nor Default; Rules become minLength,
+/// maxLength, pattern, minimum, exclusiveMinimum, maximum, exclusiveMaximum, multipleOf, minItems,
+/// maxItems; fa::Email is {"format":"email","type":"string"}; keys sorted as Pydantic sorts them.
+///   struct Item { std::string name; fa::Field<double, fa::Rule{.gt = 0}> price; };
+///   fa::json_schema<Item>().dump() ==
+///   R"({"properties":{"name":{"title":"Name","type":"string"},"price":{"exclusiveMinimum":0,"title":"Price",)"
+///   R"("type":"number"}},"required":["name","price"],"title":"Item","type":"object"})"
+/// `ref_prefix` is where $refs point: "#/$defs/" here, "#/components/schemas/" for OpenAPI (then
+/// the definitions are returned in `defs` instead of under "$defs").
+template <class T>
+Json json_schema();
+template <class T>
+Json json_schema(std::string_view ref_prefix, Json& defs);
+
+/// Python's `name.title().replace("_", " ")`, Pydantic's default title: "user_name" -> "User Name",
+/// "userName" -> "Username".
+inline std::string title_case(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  bool prev_letter = false;
+  for (char c : name) {
+    const bool upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z';
+    if (upper || lower) {
+      if (prev_letter && upper) c = static_cast<char>(c - 'A' + 'a');
+      if (!prev_letter && lower) c = static_cast<char>(c - 'a' + 'A');
+    }
+    prev_letter = upper || lower;
+    out += c == '_' ? ' ' : c;
+  }
+  return out;
+}
+
+/// The response model of a route, schema included: `app.get("/me", h, {.response_model = fa::response_model<UserOut>});`
+template <class Model>
+inline constexpr ResponseModelInfo response_model{type_name<Model>(), &detail::write_through_model<Model>,
+                                                  [] { return json_schema<Model>(); }};
+
+namespace detail {
+
+struct SchemaContext {
+  std::string_view ref_prefix;
+  Json& defs;
+};
+
+/// Keys sorted as Pydantic sorts a schema: every object, except the members of "properties" (kept
+/// in declaration order, their schemas sorted) and "default" values (left as they are).
+inline void sort_schema(Json& j, bool keep_order = false) {
+  if (j.is_array()) {
+    for (Json& x : j) sort_schema(x);
+    return;
+  }
+  if (!j.is_object()) return;
+  auto& members = j.as_object();
+  if (!keep_order)
+    std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [k, v] : members) {
+    if (k == "default" && !keep_order) continue;
+    sort_schema(v, !keep_order && k == "properties");
+  }
+}
+
+inline Json bound_number(double v) { return ctx_number(v); }
+
+/// Rule keywords of R for a value of type V.
+template <Rule R, class V>
+void add_rule_keywords(Json& s) {
+  if constexpr (R.has_number_rule()) {
+    if constexpr (R.has_gt()) s["exclusiveMinimum"] = bound_number(R.gt);
+    if constexpr (R.has_ge()) s["minimum"] = bound_number(R.ge);
+    if constexpr (R.has_lt()) s["exclusiveMaximum"] = bound_number(R.lt);
+    if constexpr (R.has_le()) s["maximum"] = bound_number(R.le);
+    if constexpr (R.multiple_of != 0) s["multipleOf"] = bound_number(R.multiple_of);
+  }
+  if constexpr (R.has_length_rule()) {
+    constexpr bool text = is_string_like<V>;
+    constexpr bool dict = is_string_map<V>;
+    if constexpr (R.min_length != 0)
+      s[text ? "minLength" : dict ? "minProperties" : "minItems"] = static_cast<std::uint64_t>(R.min_length);
+    if constexpr (R.max_length != SIZE_MAX)
+      s[text ? "maxLength" : dict ? "maxProperties" : "maxItems"] = static_cast<std::uint64_t>(R.max_length);
+  }
+  if constexpr (!R.pattern.empty()) s["pattern"] = std::string(R.pattern.view());
+}
+
+template <class T>
+Json define_struct(SchemaContext& cx);
+
+/// The schema of a value of type T (no title: the member adds it).
+template <class T>
+Json schema_of(SchemaContext& cx) {
+  if constexpr (is_field<T>) {
+    Json s = schema_of<field_value_t<T>>(cx);
+    Json* target = &s;
+    if (s.contains("anyOf")) target = &s["anyOf"][0];  // Optional: the rule is on the non-null branch
+    add_rule_keywords<field_rule<T>, typename unwrap_optional<field_value_t<T>>::type>(*target);
+    return s;
+  } else if constexpr (is_optional<T>) {
+    return Json{{"anyOf", Json::array({schema_of<typename T::value_type>(cx), Json{{"type", "null"}}})}};
+  } else if constexpr (std::is_same_v<T, Email>) {
+    return Json{{"format", "email"}, {"type", "string"}};
+  } else if constexpr (std::is_same_v<T, Json>) {
+    return Json::object({});
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return Json{{"type", "boolean"}};
+  } else if constexpr (std::is_integral_v<T>) {
+    Json s{{"type", "integer"}};
+    // Python's int has no bounds; a C++ type narrower than a signed 32-bit one (or unsigned) shows its own.
+    if constexpr (std::is_unsigned_v<T> || sizeof(T) < sizeof(int)) {
+      s["minimum"] = std::numeric_limits<T>::min();
+      if constexpr (sizeof(T) < sizeof(std::uint64_t)) s["maximum"] = std::numeric_limits<T>::max();
+    }
+    return s;
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return Json{{"type", "number"}};
+  } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+    return Json{{"type", "string"}};
+  } else if constexpr (std::is_enum_v<T>) {
+    const std::string name(type_name<T>());
+    if (!cx.defs.contains(name)) {
+      Json values = Json::array({});
+      for (std::size_t i = 0; i < enum_count<T>(); ++i) values.push_back(enum_name_at<T>(i));
+      cx.defs[name] = Json{{"enum", std::move(values)}, {"title", name}, {"type", "string"}};
+    }
+    return Json{{"$ref", std::string(cx.ref_prefix) + name}};
+  } else if constexpr (is_string_map<T>) {
+    return Json{{"additionalProperties", schema_of<typename T::mapped_type>(cx)}, {"type", "object"}};
+  } else if constexpr (is_vector<T> || is_std_array<T>) {
+    return Json{{"items", schema_of<typename T::value_type>(cx)}, {"type", "array"}};
+  } else if constexpr (reflectable<T>) {
+    const std::string name(type_name<T>());
+    if (!cx.defs.contains(name)) {
+      cx.defs[name] = Json::object({});  // placeholder: a recursive struct refers to itself
+      Json s = define_struct<T>(cx);
+      cx.defs[name] = std::move(s);
+    }
+    return Json{{"$ref", std::string(cx.ref_prefix) + name}};
+  } else {
+    static_assert(dependent_false<T>, "fastapi: json_schema cannot describe this type (see read_json's list)");
+    return {};
+  }
+}
+
+/// Pydantic leaves the title off a member whose schema is (or is a nullable) reference.
+template <class V>
+inline constexpr bool titled = !std::is_enum_v<typename unwrap_optional<V>::type> &&
+                               !reflectable<typename unwrap_optional<V>::type>;
+
+template <class T>
+Json define_struct(SchemaContext& cx) {
+  Json properties = Json::object({});
+  Json required = Json::array({});
+  const T defaults{};
+  for_each_field(defaults, [&](const auto& member, auto index) {
+    using M = std::remove_cvref_t<decltype(member)>;
+    using V = field_value_t<M>;
+    constexpr std::size_t I = decltype(index)::value;
+    constexpr Rule R = field_rule<M>;
+    Json s = schema_of<M>(cx);
+    if constexpr (!is_required<M>) s["default"] = to_json(member);
+    if constexpr (!R.description.empty()) s["description"] = std::string(R.description.view());
+    if constexpr (!R.title.empty()) s["title"] = std::string(R.title.view());
+    else if constexpr (titled<V>) s["title"] = title_case(field_names<T>[I]);
+    properties[wire_names<T>[I]] = std::move(s);
+    if constexpr (is_required<M>) required.push_back(wire_names<T>[I]);
+  });
+  Json out = Json::object({});
+  if constexpr (forbids_extra<T>) out["additionalProperties"] = false;
+  out["properties"] = std::move(properties);
+  if (!required.empty()) out["required"] = std::move(required);
+  out["title"] = std::string(type_name<T>());
+  out["type"] = "object";
+  return out;
+}
+
+}  // namespace detail
+
+template <class T>
+Json json_schema(std::string_view ref_prefix, Json& defs) {
+  if (!defs.is_object()) defs = Json::object({});
+  detail::SchemaContext cx{ref_prefix, defs};
+  Json s;
+  if constexpr (reflectable<T> && !std::is_same_v<T, Json>) {
+    s = detail::define_struct<T>(cx);
+  } else {
+    s = detail::schema_of<T>(cx);
+  }
+  detail::sort_schema(s);
+  detail::sort_schema(defs);
+  return s;
+}
+
+template <class T>
+Json json_schema() {
+  Json defs = Json::object({});
+  Json s = json_schema<T>("#/$defs/", defs);
+  if (defs.empty()) return s;
+  Json out = Json::object({});
+  out["$defs"] = std::move(defs);
+  for (auto& [k, v] : s.items()) out[k] = std::move(v);
+  return out;
+}
+
+}  // namespace fastapi
+
 // ==== fastapi/routing/path_template.hpp ====
 // routing/path_template.hpp: "/items/{id}" -> parts (static text, {name}, {name:path}). Fed by route
 // registration; feeds radix_tree.hpp and the app's check of Path<"name"> parameters. Knows nothing of requests.
@@ -5906,14 +7272,997 @@ inline Router::Match Router::match(Method method, std::string_view path, PathPar
 
 }  // namespace fastapi
 
+// ==== fastapi/params/markers.hpp ====
+// params/markers.hpp: the parameter types that say where a handler's value comes from (Path, Query, Header, Cookie, Form, Body) with their Rule and default. Fed by json/rules (Rule); feeds params/binding and openapi. Knows nothing of requests or conversion.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace fastapi {
+
+/// A default value that cannot be a bare template argument: a floating-point number or a string.
+/// Integers, bools and enumerators are given as they are:
+///   fa::Query<"limit", int, 10>                          // limit: int = 10
+///   fa::Query<"ratio", double, fa::Literal{0.5}>         // ratio: float = 0.5
+///   fa::Query<"sort", std::string, fa::Literal{"name"}>  // sort: str = "name"
+template <class V>
+struct Literal {
+  V value;
+};
+template <std::size_t N>
+Literal(const char (&)[N]) -> Literal<FixedString<N>>;
+template <class V>
+Literal(V) -> Literal<V>;
+
+namespace detail {
+
+/// Where a parameter's value comes from. The order is FastAPI's order of errors in a 422 (and of
+/// binding): dependencies first, then path, query, header, cookie, the body (JSON or form) last;
+/// framework objects (Request&, Response&) fail nothing and come after.
+enum class Source : unsigned char { depends, path, query, header, cookie, form, body, framework, none };
+
+/// The first element of a 422 `loc` for a source: "path", "query", "header", "cookie", "body".
+constexpr std::string_view source_name(Source s) {
+  switch (s) {
+    case Source::path: return "path";
+    case Source::query: return "query";
+    case Source::header: return "header";
+    case Source::cookie: return "cookie";
+    case Source::form:
+    case Source::body: return "body";
+    default: return "";
+  }
+}
+
+template <class T>
+inline constexpr bool is_literal = false;
+template <class V>
+inline constexpr bool is_literal<Literal<V>> = true;
+
+/// The option itself when it is a Rule, Rule{} otherwise (so a fold over mixed options compiles).
+template <class O>
+constexpr Rule as_rule(const O& o) {
+  if constexpr (std::is_same_v<std::remove_cv_t<O>, Rule>) return o;
+  else return Rule{};
+}
+
+/// What the options after T say: one Rule (or none) and one default value (or none), in any order.
+template <class T, auto... Options>
+struct ParamOptions {
+  static constexpr std::size_t rule_count = (std::size_t{0} + ... + std::is_same_v<std::remove_cv_t<decltype(Options)>, Rule>);
+  static constexpr std::size_t default_count = sizeof...(Options) - rule_count;
+  static_assert(rule_count <= 1, "fastapi: a parameter takes at most one fa::Rule{...}");
+  static_assert(default_count <= 1,
+                "fastapi: a parameter takes at most one default value: fa::Query<\"limit\", int, 10> or "
+                "fa::Query<\"limit\", int, fa::Rule{.le = 100}, 10>");
+
+  static constexpr Rule rule = [] {
+    Rule r{};
+    ((std::is_same_v<std::remove_cv_t<decltype(Options)>, Rule> ? void(r = as_rule(Options)) : void()), ...);
+    return r;
+  }();
+  static constexpr bool has_default = default_count == 1;
+};
+
+/// The default option converted to T (only called when there is one).
+template <class T, auto Option>
+T make_default() {
+  using O = std::remove_cv_t<decltype(Option)>;
+  if constexpr (is_literal<O>) {
+    if constexpr (requires { Option.value.view(); }) {
+      if constexpr (std::is_constructible_v<T, std::string_view>) {
+        return T(Option.value.view());
+      } else {
+        static_assert(dependent_false<T>, "fastapi: a string default fa::Literal{\"...\"} needs a string parameter type");
+        return T{};
+      }
+    } else if constexpr (std::is_constructible_v<T, decltype(Option.value)>) {
+      return T(Option.value);
+    } else {
+      static_assert(dependent_false<T>, "fastapi: this parameter's default cannot be converted to its type");
+      return T{};
+    }
+  } else if constexpr (std::is_constructible_v<T, O>) {
+    return T(Option);
+  } else {
+    static_assert(dependent_false<T>, "fastapi: this parameter's default cannot be converted to its type");
+    return T{};
+  }
+}
+
+/// The default among Options, converted to T.
+template <class T, auto... Options>
+T default_of() {
+  std::optional<T> out;
+  auto take = [&]<auto O>() {
+    if constexpr (!std::is_same_v<std::remove_cv_t<decltype(O)>, Rule>) out.emplace(make_default<T, O>());
+  };
+  (take.template operator()<Options>(), ...);
+  return std::move(*out);
+}
+
+/// A header's name on the wire: `_` becomes `-` (FastAPI's convert_underscores): "x_token" -> "x-token".
+template <FixedString Name>
+constexpr FixedString<Name.size() + 1> header_wire_name() {
+  FixedString<Name.size() + 1> out = Name;
+  for (std::size_t i = 0; i < Name.size(); ++i)
+    if (out.data[i] == '_') out.data[i] = '-';
+  return out;
+}
+
+/// The value a marker holds, and how it behaves like it: `*p`, `p->`, a `const T&` conversion, `.value`.
+/// When T is std::optional<U>, the marker behaves like the optional: `if (q) use(*q);`.
+template <class T>
+struct ParamValue {
+  using value_type = T;
+  T value{};
+
+  ParamValue() = default;
+  template <class U>
+    requires(std::is_constructible_v<T, U &&> && !std::is_base_of_v<ParamValue, std::remove_cvref_t<U>>)
+  ParamValue(U&& u) : value(std::forward<U>(u)) {}  // implicit: a test may pass `fa::Query<"q", int>{3}` or 3
+
+  operator const T&() const& noexcept { return value; }
+  decltype(auto) operator*() const& noexcept {
+    if constexpr (is_optional<T>) return *value;
+    else return (value);
+  }
+  decltype(auto) operator*() & noexcept {
+    if constexpr (is_optional<T>) return *value;
+    else return (value);
+  }
+  auto operator->() const noexcept {
+    if constexpr (is_optional<T>) return &*value;
+    else return &value;
+  }
+  auto operator->() noexcept {
+    if constexpr (is_optional<T>) return &*value;
+    else return &value;
+  }
+  explicit operator bool() const noexcept
+    requires is_optional<T>
+  { return value.has_value(); }
+  bool has_value() const noexcept
+    requires is_optional<T>
+  { return value.has_value(); }
+  auto begin() const
+    requires requires(const T& t) { t.begin(); }
+  { return value.begin(); }
+  auto end() const
+    requires requires(const T& t) { t.end(); }
+  { return value.end(); }
+  friend bool operator==(const ParamValue& p, const T& v) { return p.value == v; }
+};
+
+}  // namespace detail
+
+// Every marker: `fa::Kind<"name", T, options...>` where options are at most one fa::Rule{...} and at most one
+// default (an integer, bool or enumerator as is; a double or a string as fa::Literal{...}), in any order.
+// Without a default, T = std::optional<U> may be absent (empty); any other T is required: absent ->
+// 422 {"type":"missing","loc":[<source>,"name"],"msg":"Field required","input":null}.
+// T: bool, any integer, float/double, std::string, std::string_view (valid during the request), an enum
+// (by enumerator name), fa::Email, std::optional<U>, std::vector<U> (Query/Header/Form: repeated keys).
+
+#define FASTAPI_DETAIL_MARKER(Kind, source_value)                                                        \
+  template <FixedString Name, class T, auto... Options>                                                  \
+  struct Kind : detail::ParamValue<T> {                                                                  \
+    static_assert(detail::check_rule<T, detail::ParamOptions<T, Options...>::rule>());                   \
+    static constexpr detail::Source param_source = source_value;                                         \
+    static constexpr std::string_view param_name = Name.view();                                          \
+    static constexpr Rule rule = detail::ParamOptions<T, Options...>::rule;                              \
+    static constexpr bool has_default = detail::ParamOptions<T, Options...>::has_default;                \
+    static T default_value() { return detail::default_of<T, Options...>(); }                             \
+    using detail::ParamValue<T>::ParamValue;                                                             \
+  };
+
+/// Path parameter `{Name}` of the route, converted to T.
+/// `app.get("/items/{item_id}", [](fa::Path<"item_id", int> item_id) { return fa::Json{{"item_id", *item_id}}; });`
+/// "abc" -> 422 {"type":"int_parsing","loc":["path","item_id"],"msg":"Input should be a valid integer, unable
+/// to parse string as an integer","input":"abc"}. A Path with no `{Name}` in the route (or the reverse) is a
+/// fa::ConfigurationError at registration.
+FASTAPI_DETAIL_MARKER(Path, detail::Source::path)
+/// Query parameter `?Name=...`; the last one wins, or every one for a std::vector (`?tag=a&tag=b`).
+/// `fa::Query<"limit", int, fa::Rule{.ge = 1, .le = 100}, 10> limit` (FastAPI: `limit: int = Query(10, ge=1, le=100)`).
+/// `?limit=500` -> 422 {"type":"less_than_equal","loc":["query","limit"],"msg":"Input should be less than or
+/// equal to 100","input":"500","ctx":{"le":100}}.
+FASTAPI_DETAIL_MARKER(Query, detail::Source::query)
+/// Request header Name, case-insensitive, `_` matching `-` (`"x_token"` reads `X-Token`); the first one, or
+/// every one for a std::vector. `fa::Header<"user_agent", std::optional<std::string>> ua`. Errors use the
+/// wire name: loc ["header","x-token"].
+FASTAPI_DETAIL_MARKER(Header, detail::Source::header)
+/// Cookie Name from the Cookie header. `fa::Cookie<"session", std::string> session`; absent -> 422 missing
+/// at ["cookie","session"].
+FASTAPI_DETAIL_MARKER(Cookie, detail::Source::cookie)
+/// Field Name of an application/x-www-form-urlencoded body (FastAPI's Form). An empty value counts as absent.
+/// `fa::Form<"username", std::string> username`; absent -> 422 missing at ["body","username"].
+FASTAPI_DETAIL_MARKER(Form, detail::Source::form)
+
+#undef FASTAPI_DETAIL_MARKER
+
+/// The JSON body read into T (a reflected struct, or any type json/read.hpp reads). A parameter that is a
+/// reflected struct is a body without saying so; `fa::Body<T>` says it for any T (`fa::Body<int>`,
+/// `fa::Body<std::vector<Item>>`). With a name, `fa::Body<Item, "item">`, the value is embedded:
+/// the body is `{"item": {...}}` (FastAPI's `Body(embed=True)`); with two or more bodies every one must
+/// be named and all are embedded. An absent body -> 422 {"type":"missing","loc":["body"],...}; a
+/// std::optional<U> body may be absent.
+template <class T, FixedString Name = "">
+struct Body : detail::ParamValue<T> {
+  static constexpr detail::Source param_source = detail::Source::body;
+  static constexpr std::string_view param_name = Name.view();
+  static constexpr bool embed = Name.size() != 0;
+  using detail::ParamValue<T>::ParamValue;
+};
+
+namespace detail {
+/// True for Path/Query/Header/Cookie/Form (values that arrive as text).
+template <class P>
+concept text_param = requires {
+  { P::param_source } -> std::convertible_to<Source>;
+  P::param_name;
+  P::rule;
+  P::has_default;
+} && (P::param_source != Source::body);
+}  // namespace detail
+
+}  // namespace fastapi
+
+// ==== fastapi/params/convert.hpp ====
+// params/convert.hpp: one text from the path, the query, a header, a cookie or a form field -> a typed value, in Pydantic v2's lax (Python-mode) words. Fed by params/binding; uses json/read.hpp's enum names. Knows nothing of requests or where the text came from.
+
+#include <array>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <vector>
+
+namespace fastapi {
+
+/// Why a text did not convert: Pydantic v2's error type and message, and its ctx (null when none).
+/// `{"int_parsing", "Input should be a valid integer, unable to parse string as an integer", null}`
+struct ConversionError {
+  std::string_view type;
+  std::string msg;
+  Json ctx;
+};
+
+namespace detail {
+template <class T>
+inline constexpr bool is_char_type = std::is_same_v<T, char> || std::is_same_v<T, wchar_t> ||
+                                     std::is_same_v<T, char8_t> || std::is_same_v<T, char16_t> ||
+                                     std::is_same_v<T, char32_t>;
+template <class T>
+inline constexpr bool is_scalar_text_type =
+    std::is_same_v<T, bool> || (std::is_integral_v<T> && !is_char_type<T>) || std::is_floating_point_v<T> ||
+    std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view> || std::is_same_v<T, Email> ||
+    std::is_enum_v<T>;
+}  // namespace detail
+
+/// True for the types a text converts to: bool, integers (not char), float/double, std::string,
+/// std::string_view, fa::Email, enums, and std::optional of these.
+template <class T>
+inline constexpr bool text_convertible =
+    detail::is_scalar_text_type<T> ||
+    (detail::is_optional<T> && detail::is_scalar_text_type<typename detail::unwrap_optional<T>::type>);
+
+/// Converts `text` to T as Pydantic v2 does for a str input in lax mode; nullopt and `error` set when it
+/// cannot. `from_string<int>(" 42 ", e) == 42`, `from_string<bool>("yes", e) == true`.
+///  - bool: `1 t true y yes on` / `0 f false n no off`, any case -> else bool_parsing "Input should be a
+///    valid boolean, unable to interpret input";
+///  - integers: surrounding whitespace, a sign, `_` between digits, a `.` followed by zeros (`"5.00"`) ->
+///    else int_parsing "Input should be a valid integer, unable to parse string as an integer"; outside the
+///    C++ type's range -> greater_than_equal / less_than_equal with the type's bound, as `Field(ge=, le=)`;
+///  - float/double: decimal or exponent notation, `inf`, `nan` -> else float_parsing "Input should be a
+///    valid number, unable to parse string as a number";
+///  - enums: the enumerator's name (json/read.hpp's enum reflection) -> else enum "Input should be 'a', 'b' or 'c'",
+///    ctx {"expected": "'a', 'b' or 'c'"};
+///  - std::string, std::string_view (a view of `text`), fa::Email (checked later by its rules): as is;
+///  - std::optional<U>: as U (absence is the caller's business).
+template <class T>
+std::optional<T> from_string(std::string_view text, ConversionError& error);
+
+// ---- implementation --------------------------------------------------------------------------
+
+namespace detail {
+
+constexpr bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+/// `s` without surrounding ASCII whitespace (Python's str.strip for the texts that reach a number).
+constexpr std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+inline ConversionError int_parsing_error() {
+  return {"int_parsing", "Input should be a valid integer, unable to parse string as an integer", nullptr};
+}
+
+/// A bound error as Pydantic's `Field(ge=...)`/`Field(le=...)` words it, for the limits of a C++ type.
+template <class Bound>
+ConversionError bound_error(bool above, Bound bound) {
+  Json ctx = Json::object({});
+  ctx[above ? "le" : "ge"] = Json(bound);
+  return {above ? "less_than_equal" : "greater_than_equal",
+          std::string(above ? "Input should be less than or equal to " : "Input should be greater than or equal to ") +
+              std::to_string(bound),
+          std::move(ctx)};
+}
+
+/// Pydantic's integer text: [sign] digits with single `_` between digits, then optionally `.` and zeros.
+/// Gives the magnitude (saturated above UINT64_MAX, flagged) and the sign.
+inline bool parse_integer_text(std::string_view s, bool& negative, std::uint64_t& magnitude, bool& overflow) {
+  s = trim(s);
+  if (std::size_t dot = s.find('.'); dot != std::string_view::npos) {
+    std::string_view decimals = s.substr(dot + 1);
+    if (decimals.empty() || decimals.find_first_not_of('0') != std::string_view::npos) return false;
+    s = s.substr(0, dot);
+  }
+  negative = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  if (s.empty() || s.front() == '_' || s.back() == '_') return false;
+  magnitude = 0;
+  overflow = false;
+  char previous = '0';
+  for (char c : s) {
+    if (c == '_') {
+      if (previous == '_') return false;
+    } else if (c >= '0' && c <= '9') {
+      auto digit = static_cast<std::uint64_t>(c - '0');
+      if (magnitude > (UINT64_MAX - digit) / 10) overflow = true;
+      else magnitude = magnitude * 10 + digit;
+    } else {
+      return false;
+    }
+    previous = c;
+  }
+  return true;
+}
+
+template <class I>
+std::optional<I> integer_from_string(std::string_view text, ConversionError& error) {
+  bool negative = false, overflow = false;
+  std::uint64_t magnitude = 0;
+  if (!parse_integer_text(text, negative, magnitude, overflow)) {
+    error = int_parsing_error();
+    return std::nullopt;
+  }
+  using Limits = std::numeric_limits<I>;
+  if (negative && magnitude != 0) {
+    if constexpr (std::is_unsigned_v<I>) {
+      error = bound_error(false, 0);
+      return std::nullopt;
+    } else {
+      const auto limit = static_cast<std::uint64_t>(-(Limits::min() + 1)) + 1u;  // |min| without overflow
+      if (overflow || magnitude > limit) {
+        error = bound_error(false, static_cast<std::int64_t>(Limits::min()));
+        return std::nullopt;
+      }
+      return static_cast<I>(-static_cast<std::int64_t>(magnitude - 1) - 1);
+    }
+  }
+  if (overflow || magnitude > static_cast<std::uint64_t>(Limits::max())) {
+    error = bound_error(true, Limits::max());
+    return std::nullopt;
+  }
+  return static_cast<I>(magnitude);
+}
+
+template <class F>
+std::optional<F> float_from_string(std::string_view text, ConversionError& error) {
+  std::string_view s = trim(text);
+  if (s.size() > 1 && s[0] == '+' && s[1] != '-' && s[1] != '+') s.remove_prefix(1);
+  double v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::general);
+  if (s.empty() || end != s.data() + s.size() || (ec != std::errc() && ec != std::errc::result_out_of_range) ||
+      s.find('(') != std::string_view::npos) {  // from_chars takes "nan(123)"; Python does not
+    error = {"float_parsing", "Input should be a valid number, unable to parse string as a number", nullptr};
+    return std::nullopt;
+  }
+  if (ec == std::errc::result_out_of_range) {  // Python: float("1e400") == inf, float("1e-400") == 0.0
+    bool negative = s[0] == '-';
+    std::size_t e = s.find_first_of("eE");
+    bool tiny = e != std::string_view::npos && e + 1 < s.size() && s[e + 1] == '-';
+    v = tiny ? (negative ? -0.0 : 0.0)
+             : (negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity());
+  }
+  return static_cast<F>(v);
+}
+
+inline std::optional<bool> bool_from_string(std::string_view s, ConversionError& error) {
+  for (std::string_view t : {"1", "t", "true", "y", "yes", "on"})
+    if (iequals(s, t)) return true;
+  for (std::string_view f : {"0", "f", "false", "n", "no", "off"})
+    if (iequals(s, f)) return false;
+  error = {"bool_parsing", "Input should be a valid boolean, unable to interpret input", nullptr};
+  return std::nullopt;
+}
+
+}  // namespace detail
+
+template <class T>
+std::optional<T> from_string(std::string_view text, ConversionError& error) {
+  if constexpr (detail::is_optional<T>) {
+    using U = typename detail::unwrap_optional<T>::type;
+    auto v = from_string<U>(text, error);
+    if (!v) return std::nullopt;
+    return T(std::move(*v));
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return detail::bool_from_string(text, error);
+  } else if constexpr (std::is_integral_v<T>) {
+    static_assert(!detail::is_char_type<T>,
+                  "fastapi: a char parameter is ambiguous; use std::string (a text) or int (a number)");
+    return detail::integer_from_string<T>(text, error);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return detail::float_from_string<T>(text, error);
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
+    return T(text);
+  } else if constexpr (std::is_same_v<T, Email>) {
+    return Email(std::string(text));
+  } else if constexpr (std::is_enum_v<T>) {
+    for (std::size_t i = 0; i < enum_count<T>(); ++i)
+      if (enum_name_at<T>(i) == text) return enum_value_at<T>(i);
+    std::string expected = enum_expected<T>();
+    Json ctx = Json::object({});
+    ctx["expected"] = expected;
+    error = {"enum", "Input should be " + expected, std::move(ctx)};
+    return std::nullopt;
+  } else {
+    static_assert(detail::dependent_false<T>,
+                  "fastapi: a path, query, header, cookie or form value converts to bool, an integer, "
+                  "float/double, std::string, std::string_view, fa::Email, an enum, or std::optional / "
+                  "std::vector of these");
+  }
+}
+
+}  // namespace fastapi
+
+// ==== fastapi/params/binding.hpp ====
+// params/binding.hpp: a handler's parameter types -> a compile-time plan (where each value comes from), and per request: fetch, convert, validate, every error collected into one RequestValidationError. Fed by app/endpoint (the handler's signature, the Request); feeds the handler's arguments. Knows nothing of routes, sockets or responses beyond Response&.
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+// How binding works, in two phases (DESIGN.md, "Dependency injection in two phases"):
+//  1. Compile time: BindPlan<Params...> gives each handler parameter its Binder<P> (where the value comes from),
+//     refuses a parameter that cannot be bound with a static_assert naming its position, and orders the
+//     parameters as FastAPI reports errors: dependencies, path, query, header, cookie, then bodies.
+//  2. Per request: every Binder fills its slot or records errors in the BindContext; if any error was
+//     recorded the handler does not run and the app answers 422 {"detail":[...]} with all of them.
+//
+// The per-parameter API, for di/ (fa::Depends binds its function's own parameters the same way, recursively,
+// and its errors join the same BindContext):
+//
+//     detail::BindContext ctx{req, sub_response};
+//     auto slot = detail::bind_one<fa::Query<"q", int>>(ctx);     // std::optional<Query<...>>, empty on error
+//     if (ctx.failed()) throw ctx.take_errors();                     // RequestValidationError -> 422
+//     detail::Binder<fa::Query<"q", int>>::get(slot);                // the argument
+//
+// A new kind of parameter (Depends, State, BackgroundTasks) is a partial specialization of Binder<V> with:
+//     static constexpr bool bindable = true;   static constexpr Source source = ...;
+//     using Slot = ...;                        static void bind(BindContext&, Slot&);
+//     static V& get(Slot&);                    static constexpr std::size_t body_count = ...;  (bodies inside)
+
+namespace fastapi {
+namespace detail {
+
+/// One request's binding: the request, the sub-response for Response& parameters, the errors so far,
+/// and the body read once however many parameters ask for it.
+class BindContext {
+ public:
+  BindContext(Request& req, Response& sub) : request(req), response(sub) {}
+
+  Request& request;
+  Response& response;
+  RequestValidationError errors;       ///< path, query, header, cookie (and dependencies') errors, in order
+  RequestValidationError body_errors;  ///< body and form errors: reported after all the others, as FastAPI
+  bool embed_bodies = false;           ///< two or more bodies: each is read from the body under its name
+
+  bool failed() const { return !errors.empty() || !body_errors.empty(); }
+  /// Every error in FastAPI's order; a malformed JSON body alone (FastAPI answers it before anything else).
+  RequestValidationError take_errors();
+
+  /// The decoded fields of an application/x-www-form-urlencoded body (none for another content type).
+  const QueryParams& form();
+  /// The JSON body parsed once (for embedded bodies); nullptr when absent, not JSON, or malformed
+  /// (json_invalid is then recorded once).
+  const Json* json_body();
+  /// True once json_body() found the body malformed.
+  bool json_body_invalid() const { return json_state_ == BodyState::invalid; }
+
+ private:
+  std::optional<QueryParams> form_;
+  std::optional<Arena> own_arena_;  // when the request has no arena (a Request built by hand)
+  Json json_;
+  enum class BodyState : unsigned char { unread, absent, invalid, parsed } json_state_ = BodyState::unread;
+};
+
+/// The media type of the request, lower-cased words compared: "application/json; charset=utf-8" -> json.
+enum class BodyKind : unsigned char { json, form, other };
+inline BodyKind body_kind(const Request& req) {
+  auto ct = req.headers.get("content-type");
+  if (!ct) return BodyKind::json;  // FastAPI reads a body without Content-Type as JSON
+  std::string_view t = trim(ct->substr(0, ct->find(';')));
+  if (iequals(t, "application/x-www-form-urlencoded")) return BodyKind::form;
+  if (t.size() >= 12 && iequals(t.substr(0, 12), "application/")) {
+    std::string_view sub = t.substr(12);
+    if (iequals(sub, "json") || (sub.size() >= 5 && iequals(sub.substr(sub.size() - 5), "+json"))) return BodyKind::json;
+  }
+  return BodyKind::other;
+}
+
+// ---- errors -------------------------------------------------------------------------------------
+
+/// ["query", "q"] / ["query", "tag", 2] / ["body"]
+inline Json param_loc(Source source, std::string_view name, std::size_t index = static_cast<std::size_t>(-1)) {
+  Json loc = Json::array({source_name(source)});
+  if (!name.empty()) loc.push_back(name);
+  if (index != static_cast<std::size_t>(-1)) loc.push_back(static_cast<std::uint64_t>(index));
+  return loc;
+}
+
+/// {"type":"missing","loc":loc,"msg":"Field required","input":null}
+inline void add_missing(RequestValidationError& errors, Json loc) {
+  errors.add({"missing", std::move(loc), "Field required", nullptr, nullptr});
+}
+
+inline void add_conversion_error(RequestValidationError& errors, ConversionError& e, Json loc, std::string_view input) {
+  errors.add({std::string(e.type), std::move(loc), std::move(e.msg), Json(input), std::move(e.ctx)});
+}
+
+inline void add_rule_violation(RequestValidationError& errors, const RuleViolation& v, Json loc, Json input) {
+  Json ctx = Json::object({});
+  for (const RuleContext& c : v.context()) ctx[c.key] = c.is_text ? Json(c.text) : ctx_number(c.number);
+  errors.add({std::string(v.type), std::move(loc), v.msg, std::move(input), std::move(ctx)});
+}
+
+// ---- fetching text ------------------------------------------------------------------------------
+
+/// `name=value` of the Cookie header(s), Starlette's cookie_parser: pairs split on ';', trimmed, surrounding
+/// double quotes dropped, the last one wins.
+inline std::optional<std::string_view> find_cookie(const HeaderViews& headers, std::string_view name) {
+  std::optional<std::string_view> found;
+  for (const auto& field : headers) {
+    if (!iequals(field.name, "cookie")) continue;
+    std::string_view rest = field.value;
+    while (!rest.empty()) {
+      std::size_t semi = rest.find(';');
+      std::string_view pair = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+      std::size_t eq = pair.find('=');
+      std::string_view key = trim(eq == std::string_view::npos ? std::string_view{} : pair.substr(0, eq));
+      std::string_view value = trim(eq == std::string_view::npos ? pair : pair.substr(eq + 1));
+      if (key != name) continue;
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+      found = value;
+    }
+  }
+  return found;
+}
+
+/// The text of one parameter, or nullopt when absent. Query and form: the last value (Starlette's
+/// multidict); headers: the first; an empty form value counts as absent (FastAPI).
+inline std::optional<std::string_view> find_text(BindContext& ctx, Source source, std::string_view name) {
+  const Request& req = ctx.request;
+  switch (source) {
+    case Source::path: return req.path_params.get(name);
+    case Source::header: return req.headers.get(name);
+    case Source::cookie: return find_cookie(req.headers, name);
+    case Source::query:
+    case Source::form: {
+      const QueryParams& params = source == Source::query ? req.query : ctx.form();
+      std::optional<std::string_view> last;
+      for (const auto& p : params)
+        if (p.key == name) last = p.value;
+      if (source == Source::form && last && last->empty()) return std::nullopt;
+      return last;
+    }
+    default: return std::nullopt;
+  }
+}
+
+/// Every text of a repeated parameter (`?tag=a&tag=b`, repeated headers, repeated form fields), in order.
+inline std::vector<std::string_view> find_all_text(BindContext& ctx, Source source, std::string_view name) {
+  std::vector<std::string_view> out;
+  if (source == Source::header) return ctx.request.headers.get_all(name);
+  if (source == Source::query || source == Source::form) {
+    const QueryParams& params = source == Source::query ? ctx.request.query : ctx.form();
+    for (const auto& p : params)
+      if (p.key == name) out.push_back(p.value);
+  }
+  return out;
+}
+
+// ---- the binders --------------------------------------------------------------------------------
+
+/// Converts one text to V and checks Rule R; records errors at `loc` and returns false when it fails.
+template <class V, Rule R>
+bool convert_checked(std::string_view text, V& out, RequestValidationError& errors, Source source,
+                     std::string_view name, std::size_t index = static_cast<std::size_t>(-1)) {
+  ConversionError e;
+  std::optional<V> v = from_string<V>(text, e);
+  if (!v) {
+    add_conversion_error(errors, e, param_loc(source, name, index), text);
+    return false;
+  }
+  if (auto broken = check_value<R>(*v)) {
+    add_rule_violation(errors, *broken, param_loc(source, name, index), Json(text));
+    return false;
+  }
+  out = std::move(*v);
+  return true;
+}
+
+/// The name a text parameter has on the wire: Rule.alias, else the name (headers: `_` -> `-`).
+template <class P>
+struct WireName {
+  static constexpr std::string_view source_name = P::rule.alias.empty() ? P::param_name : P::rule.alias.view();
+  static constexpr std::size_t size = source_name.size();
+  static constexpr std::array<char, size + 1> storage = [] {
+    std::array<char, size + 1> s{};
+    for (std::size_t i = 0; i < size; ++i) {
+      char c = source_name[i];
+      s[i] = (P::param_source == Source::header && P::rule.alias.empty() && c == '_') ? '-' : c;
+    }
+    return s;
+  }();
+  static constexpr std::string_view value{storage.data(), size};
+};
+
+/// Path, Query, Header, Cookie, Form: text -> T with its Rule and default.
+template <class P>
+struct TextBinder {
+  static constexpr bool bindable = true;
+  static constexpr Source source = P::param_source;
+  static constexpr std::size_t body_count = 0;
+  using Slot = std::optional<P>;
+  using T = typename P::value_type;
+  using Item = typename unwrap_optional<T>::type;  // U of std::optional<U>
+  static_assert(source != Source::cookie || !is_vector<Item>,
+                "fastapi: a cookie has one value; fa::Cookie<\"name\", std::vector<...>> cannot be bound");
+  static_assert(source != Source::path || (!is_vector<Item> && !is_optional<T>),
+                "fastapi: a path parameter is always present and single; use fa::Path<\"name\", T> with a plain T");
+
+  static void bind(BindContext& ctx, Slot& slot);
+  static P& get(Slot& slot) { return *slot; }
+};
+
+template <class P>
+void TextBinder<P>::bind(BindContext& ctx, Slot& slot) {
+  constexpr std::string_view name = WireName<P>::value;
+  RequestValidationError& errors = source == Source::form ? ctx.body_errors : ctx.errors;
+  if constexpr (is_vector<Item>) {
+    using U = typename Item::value_type;
+    static_assert(text_convertible<U>, "fastapi: the items of a std::vector parameter must be bool, integers, "
+                                       "double, std::string, std::string_view, fa::Email or enums");
+    std::vector<std::string_view> texts = find_all_text(ctx, source, name);
+    if (texts.empty()) {
+      if constexpr (P::has_default) slot.emplace(P::default_value());
+      else if constexpr (is_optional<T>) slot.emplace();
+      else add_missing(errors, param_loc(source, name));
+      return;
+    }
+    Item items;
+    items.reserve(texts.size());
+    bool ok = true;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      U u{};
+      if (convert_checked<U, Rule{}>(texts[i], u, errors, source, name, i)) items.push_back(std::move(u));
+      else ok = false;
+    }
+    if (!ok) return;
+    if (auto broken = check_value<P::rule>(items)) {
+      Json input = Json::array({});
+      for (auto t : texts) input.push_back(t);
+      add_rule_violation(errors, *broken, param_loc(source, name), std::move(input));
+      return;
+    }
+    slot.emplace(T(std::move(items)));
+  } else {
+    static_assert(!is_char_type<Item>, "fastapi: a char parameter is ambiguous; use std::string (a text) or int (a number)");
+    static_assert(is_char_type<Item> || text_convertible<T>,
+                  "fastapi: a Path/Query/Header/Cookie/Form value must be bool, an integer, float/double, "
+                  "std::string, std::string_view, fa::Email, an enum, or std::optional / std::vector of these");
+    std::optional<std::string_view> text = find_text(ctx, source, name);
+    if (!text) {
+      if constexpr (P::has_default) slot.emplace(P::default_value());
+      else if constexpr (is_optional<T>) slot.emplace();
+      else add_missing(errors, param_loc(source, name));
+      return;
+    }
+    Item value{};
+    if (convert_checked<Item, P::rule>(*text, value, errors, source, name)) slot.emplace(T(std::move(value)));
+  }
+}
+
+template <class T>
+inline constexpr bool is_body_struct = reflectable<T> && std::is_class_v<T>;
+
+/// The JSON body read into T, or its member `name` when embedded (`{"name": ...}`); errors under ["body", ...].
+template <class T>
+std::optional<T> read_body(BindContext& ctx, std::string_view name, bool embed) {
+  using U = typename unwrap_optional<T>::type;
+  RequestValidationError& errors = ctx.body_errors;
+  if (embed || ctx.embed_bodies) {
+    const Json* body = ctx.json_body();
+    if (ctx.json_body_invalid()) return std::nullopt;  // json_invalid was recorded once
+    const Json* member = body && body->is_object() ? body->find(name) : nullptr;
+    if (!member || member->is_null()) {  // FastAPI: absent, null, or a body that is not an object
+      if constexpr (is_optional<T>) return T{};
+      add_missing(errors, param_loc(Source::body, name));
+      return std::nullopt;
+    }
+    LocPath loc;
+    loc.push("body");
+    loc.push(name);
+    return from_json<T>(*member, errors, loc);
+  }
+  std::string_view text = ctx.request.body;
+  if (trim(text).empty() || trim(text) == "null") {  // FastAPI: no body, or JSON null, is an absent body
+    if constexpr (is_optional<T>) return T{};
+    add_missing(errors, param_loc(Source::body, {}));
+    return std::nullopt;
+  }
+  if (body_kind(ctx.request) != BodyKind::json) {
+    // FastAPI validates the raw bytes: a scalar is read from the text; a model or a list cannot be.
+    if constexpr (text_convertible<U>) {
+      U value{};
+      if (!convert_checked<U, Rule{}>(text, value, errors, Source::body, {})) return std::nullopt;
+      return T(std::move(value));
+    } else if constexpr (is_body_struct<U>) {
+      errors.add({"model_attributes_type", param_loc(Source::body, {}),
+                  "Input should be a valid dictionary or object to extract fields from", Json(text), nullptr});
+      return std::nullopt;
+    } else if constexpr (is_vector<U>) {
+      errors.add({"list_type", param_loc(Source::body, {}), "Input should be a valid list", Json(text), nullptr});
+      return std::nullopt;
+    }
+  }
+  LocPath loc;
+  loc.push("body");
+  return read_json<T>(text, errors, loc);
+}
+
+/// fa::Body<T> / fa::Body<T, "name">.
+template <class B>
+struct BodyBinder {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::body;
+  static constexpr std::size_t body_count = 1;
+  static constexpr bool named = B::embed;
+  using Slot = std::optional<B>;
+  static void bind(BindContext& ctx, Slot& slot) {
+    if (auto v = read_body<typename B::value_type>(ctx, B::param_name, B::embed)) slot.emplace(std::move(*v));
+  }
+  static B& get(Slot& slot) { return *slot; }
+};
+
+/// A parameter whose kind nobody claims: a reflected struct (or std::optional of one) is the JSON body;
+/// anything else cannot be bound (HandlerParameter says so with its position).
+template <class V>
+struct Binder {
+  using U = typename unwrap_optional<V>::type;
+  static constexpr bool bindable = is_body_struct<U>;
+  static constexpr Source source = bindable ? Source::body : Source::none;
+  static constexpr std::size_t body_count = bindable ? 1 : 0;
+  static constexpr bool named = false;
+  using Slot = std::optional<V>;
+  static void bind(BindContext& ctx, Slot& slot) {
+    if constexpr (bindable) {
+      if (auto v = read_body<V>(ctx, {}, false)) slot.emplace(std::move(*v));
+    } else {
+      (void)ctx, (void)slot;
+    }
+  }
+  static V& get(Slot& slot) { return *slot; }
+};
+
+template <FixedString N, class T, auto... O>
+struct Binder<Path<N, T, O...>> : TextBinder<Path<N, T, O...>> {};
+template <FixedString N, class T, auto... O>
+struct Binder<Query<N, T, O...>> : TextBinder<Query<N, T, O...>> {};
+template <FixedString N, class T, auto... O>
+struct Binder<Header<N, T, O...>> : TextBinder<Header<N, T, O...>> {};
+template <FixedString N, class T, auto... O>
+struct Binder<Cookie<N, T, O...>> : TextBinder<Cookie<N, T, O...>> {};
+template <FixedString N, class T, auto... O>
+struct Binder<Form<N, T, O...>> : TextBinder<Form<N, T, O...>> {};
+template <class T, FixedString N>
+struct Binder<Body<T, N>> : BodyBinder<Body<T, N>> {};
+
+/// fa::Request& and fa::Response& (the sub-response whose status and headers join the handler's response).
+template <class V>
+struct FrameworkBinder {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::framework;
+  static constexpr std::size_t body_count = 0;
+  static constexpr bool named = false;
+  using Slot = V*;
+  static void bind(BindContext& ctx, Slot& slot) {
+    if constexpr (std::is_same_v<V, Request>) slot = &ctx.request;
+    else slot = &ctx.response;
+  }
+  static V& get(Slot& slot) { return *slot; }
+};
+template <>
+struct Binder<Request> : FrameworkBinder<Request> {};
+template <>
+struct Binder<Response> : FrameworkBinder<Response> {};
+
+/// Binds one parameter of declared type P: its slot, filled, or empty with errors recorded in ctx.
+template <class P>
+typename Binder<std::remove_cvref_t<P>>::Slot bind_one(BindContext& ctx) {
+  typename Binder<std::remove_cvref_t<P>>::Slot slot{};
+  Binder<std::remove_cvref_t<P>>::bind(ctx, slot);
+  return slot;
+}
+
+// ---- the plan -----------------------------------------------------------------------------------
+
+/// Checks the handler's parameter number Position (from 1); its name shows in the compiler's
+/// "in instantiation of HandlerParameter<2, int*>" line, beside the sentence.
+template <std::size_t Position, class P>
+struct HandlerParameter {
+  using V = std::remove_cvref_t<P>;
+  static_assert(Binder<V>::bindable,
+                "fastapi: this handler parameter cannot be bound (its position and type are in "
+                "HandlerParameter<position, type> above); a parameter must be fa::Path/Query/Header/Cookie/"
+                "Form<\"name\", T>, fa::Body<T>, a reflected struct (the JSON body), fa::Request& or fa::Response&");
+  static_assert(Binder<V>::source != Source::framework ||
+                    (std::is_lvalue_reference_v<P> && !std::is_const_v<std::remove_reference_t<P>>),
+                "fastapi: take the request and the response by reference: fa::Request& / fa::Response& (this "
+                "handler parameter, see HandlerParameter<position, type> above, is a copy)");
+  static constexpr bool ok = true;
+};
+
+template <class... Params>
+struct BindPlan {
+  static constexpr std::size_t size = sizeof...(Params);
+  using Slots = std::tuple<typename Binder<std::remove_cvref_t<Params>>::Slot...>;
+  static constexpr std::array<Source, size> sources{Binder<std::remove_cvref_t<Params>>::source...};
+  static constexpr std::size_t body_count = (std::size_t{0} + ... + Binder<std::remove_cvref_t<Params>>::body_count);
+  static constexpr std::size_t named_bodies = (std::size_t{0} + ... + [] {
+    using B = Binder<std::remove_cvref_t<Params>>;
+    if constexpr (requires { B::named; }) return B::source == Source::body && B::named ? 1u : 0u;
+    else return 0u;
+  }());
+  static constexpr bool has_form = ((Binder<std::remove_cvref_t<Params>>::source == Source::form) || ...);
+  static constexpr bool embed_bodies = body_count >= 2;
+  static constexpr bool takes_request = (std::is_same_v<std::remove_cvref_t<Params>, Request> || ...);
+
+  static_assert(!embed_bodies || named_bodies == body_count,
+                "fastapi: with two or more bodies, each is embedded under its name as in FastAPI: declare them "
+                "fa::Body<T, \"name\">, so the body is {\"name\": ..., \"other\": ...}");
+  static_assert(!(has_form && body_count > 0),
+                "fastapi: a handler reads its body either as JSON (fa::Body, a struct) or as form fields "
+                "(fa::Form), not both");
+
+  /// The binding order: FastAPI's order of sources, parameter order within one source.
+  static constexpr std::array<std::size_t, size> order = [] {
+    std::array<std::size_t, size> o{};
+    std::size_t k = 0;
+    for (int s = 0; s <= static_cast<int>(Source::none); ++s)
+      for (std::size_t i = 0; i < size; ++i)
+        if (static_cast<int>(sources[i]) == s) o[k++] = i;
+    return o;
+  }();
+
+  /// The names of the Path parameters (for the registration check against the route's {names}).
+  static constexpr std::size_t path_count = (std::size_t{0} + ... + (Binder<std::remove_cvref_t<Params>>::source == Source::path));
+  static constexpr std::array<std::string_view, path_count> path_names = [] {
+    std::array<std::string_view, path_count> names{};
+    std::size_t k = 0;
+    auto add = [&]<class P>(P*) {
+      if constexpr (Binder<P>::source == Source::path) names[k++] = P::param_name;
+    };
+    (add(static_cast<std::remove_cvref_t<Params>*>(nullptr)), ...);
+    (void)add;
+    return names;
+  }();
+
+  /// Fills every slot (in `order`) or records errors in ctx.
+  static void bind(BindContext& ctx, Slots& slots) {
+    ctx.embed_bodies = ctx.embed_bodies || embed_bodies;
+    bind_in_order(ctx, slots, std::make_index_sequence<size>{});
+  }
+
+  /// Static checks with each parameter's position; instantiated by the endpoint.
+  static constexpr bool checked = [] {
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+      return (HandlerParameter<I + 1, Params>::ok && ... && true);
+    }(std::make_index_sequence<size>{});
+  }();
+
+ private:
+  template <std::size_t... K>
+  static void bind_in_order(BindContext& ctx, Slots& slots, std::index_sequence<K...>) {
+    (bind_slot<order[K]>(ctx, slots), ...);
+  }
+  template <std::size_t I>
+  static void bind_slot(BindContext& ctx, Slots& slots) {
+    using P = std::remove_cvref_t<std::tuple_element_t<I, std::tuple<Params...>>>;
+    Binder<P>::bind(ctx, std::get<I>(slots));
+  }
+};
+
+/// BindPlan of a std::tuple of parameter types (callable_traits' args).
+template <class Args>
+struct plan_of;
+template <class... Params>
+struct plan_of<std::tuple<Params...>> {
+  using type = BindPlan<Params...>;
+};
+
+// ---- BindContext bodies ---------------------------------------------------------------------------
+
+inline RequestValidationError BindContext::take_errors() {
+  for (const auto& e : body_errors.errors())
+    if (e.type == "json_invalid") return RequestValidationError({e});
+  RequestValidationError out = std::move(errors);
+  out.merge(std::move(body_errors));
+  return out;
+}
+
+inline const QueryParams& BindContext::form() {
+  if (!form_) {
+    form_.emplace();
+    if (!request.body.empty() && body_kind(request) == BodyKind::form) {
+      Arena* arena = request.arena;
+      if (!arena) arena = &own_arena_.emplace();
+      parse_query(request.body, *form_, *arena);  // a bad %-escape ends the fields read so far
+    }
+  }
+  return *form_;
+}
+
+inline const Json* BindContext::json_body() {
+  if (json_state_ == BodyState::unread) {
+    json_state_ = BodyState::absent;
+    if (!trim(request.body).empty() && body_kind(request) == BodyKind::json) {
+      LocPath loc;
+      loc.push("body");
+      if (auto parsed = read_json<Json>(request.body, body_errors, loc)) {
+        json_ = std::move(*parsed);
+        json_state_ = BodyState::parsed;
+      } else {
+        json_state_ = BodyState::invalid;
+      }
+    }
+  }
+  return json_state_ == BodyState::parsed ? &json_ : nullptr;
+}
+
+}  // namespace detail
+}  // namespace fastapi
+
 // ==== fastapi/app/endpoint.hpp ====
-// app/endpoint.hpp: a user's handler -> `Task<Response>(Request&)`: gather its arguments, call it (inline, or on
-// the thread pool for .blocking routes), turn what it returns into a Response. Fed by the router's match;
-// feeds the writer. The binding of Path/Query/Header/Body/Depends parameters plugs in at bind_argument().
+// app/endpoint.hpp: a user's handler -> `Task<Response>(Request&)`: bind its arguments (params/binding.hpp's plan;
+// any error -> RequestValidationError, the handler does not run), call it (inline, or on the thread pool for
+// .blocking routes), turn what it returns into a Response. Fed by the router's match; feeds the writer.
 
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -5953,6 +8302,10 @@ class Endpoint {
   /// "GET /items/{item_id}": for logs and stall warnings.
   const std::string& description() const { return description_; }
   const RouteOptions& options() const { return options_; }
+  /// The names of the handler's fa::Path parameters, checked against the route's `{names}` at registration.
+  virtual std::span<const std::string_view> path_param_names() const { return {}; }
+  /// True when the handler takes fa::Request& (it may read req.path_params itself).
+  virtual bool takes_request() const { return false; }
 
  protected:
   std::string description_;
@@ -5979,27 +8332,18 @@ Response to_response(T&& value, int status) {
   }
 }
 
-/// What the handler's parameter of type P receives. Request& and Response& here; the binding
-/// station (params/) adds Path, Query, Header, Cookie, Form, Body and Depends.
-template <class P>
-decltype(auto) bind_argument(Request& req, Response& sub) {
-  using V = std::remove_cvref_t<P>;
-  if constexpr (std::is_same_v<V, Request>) {
-    return (req);
-  } else if constexpr (std::is_same_v<V, Response> && std::is_lvalue_reference_v<P> &&
-                       !std::is_const_v<std::remove_reference_t<P>>) {
-    return (sub);
-  } else {
-    static_assert(dependent_false<P>,
-                  "fastapi: a handler parameter must be fa::Request& or fa::Response& (more kinds come with "
-                  "the binding station: Path/Query/Header/Cookie/Form/Body/Depends)");
-  }
-}
-
 /// Merges what the handler set on its `Response&` parameter into the returned response.
 inline void merge_sub_response(Response& res, Response& sub) {
   if (sub.status != 0) res.status = sub.status;
   for (const auto& f : sub.headers) res.headers.add(f.name, f.value);
+}
+
+/// The argument for a handler parameter declared `P` from its slot: an lvalue for `P&`, moved otherwise.
+template <class P, class Slot>
+decltype(auto) pass_argument(Slot& slot) {
+  auto& value = Binder<std::remove_cvref_t<P>>::get(slot);
+  if constexpr (std::is_lvalue_reference_v<P>) return (value);
+  else return std::move(value);
 }
 
 template <class F>
@@ -6007,62 +8351,97 @@ class HandlerEndpoint final : public Endpoint {
  public:
   using Traits = callable_traits<F>;
   using Result = typename Traits::result;
+  using Plan = typename plan_of<typename Traits::args>::type;
+  static_assert(Plan::checked);
 
   HandlerEndpoint(F handler, std::string description, RouteOptions options)
       : Endpoint(std::move(description), std::move(options)), handler_(std::move(handler)) {}
 
-  Task<Response> call(Request& req) override {
-    int status = options_.status_code ? options_.status_code : 200;
-    Response sub{.status = 0};
-    this_loop().route = description_;
-    if constexpr (is_task_v<Result>) {
-      using Value = typename Result::value_type;
-      if constexpr (std::is_void_v<Value>) {
-        co_await invoke(req, sub);
-        Response res = RawJSONResponse("null", status);
-        merge_sub_response(res, sub);
-        co_return res;
-      } else {
-        Response res = to_response(co_await invoke(req, sub), status);
-        merge_sub_response(res, sub);
-        co_return res;
-      }
-    } else if constexpr (std::is_void_v<Result>) {
-      if (options_.blocking) {
-        co_await to_thread([&] { invoke(req, sub); });
-      } else {
-        StallWatch watch(description_);
-        invoke(req, sub);
-      }
-      Response res = RawJSONResponse("null", status);
-      merge_sub_response(res, sub);
-      co_return res;
-    } else {
-      if (options_.blocking) {
-        Response res = to_response(co_await to_thread([&] { return invoke(req, sub); }), status);
-        merge_sub_response(res, sub);
-        co_return res;
-      }
-      Response res = [&] {
-        StallWatch watch(description_);
-        return to_response(invoke(req, sub), status);
-      }();
-      merge_sub_response(res, sub);
-      co_return res;
-    }
-  }
+  Task<Response> call(Request& req) override;
+  std::span<const std::string_view> path_param_names() const override { return Plan::path_names; }
+  bool takes_request() const override { return Plan::takes_request; }
 
  private:
-  Result invoke(Request& req, Response& sub) {
-    return invoke_with(req, sub, std::make_index_sequence<Traits::arity>{});
-  }
+  using Slots = typename Plan::Slots;
+  Result invoke(Slots& slots) { return invoke_with(slots, std::make_index_sequence<Traits::arity>{}); }
   template <std::size_t... I>
-  Result invoke_with(Request& req, Response& sub, std::index_sequence<I...>) {
-    return handler_(bind_argument<std::tuple_element_t<I, typename Traits::args>>(req, sub)...);
+  Result invoke_with([[maybe_unused]] Slots& slots, std::index_sequence<I...>) {
+    return handler_(pass_argument<std::tuple_element_t<I, typename Traits::args>>(std::get<I>(slots))...);
   }
 
   F handler_;
 };
+
+template <class F>
+Task<Response> HandlerEndpoint<F>::call(Request& req) {
+  int status = options_.status_code ? options_.status_code : 200;
+  Response sub{.status = 0};
+  this_loop().route = description_;
+  Slots slots{};
+  if constexpr (Plan::size > 0) {
+    BindContext ctx{req, sub};
+    Plan::bind(ctx, slots);
+    if (ctx.failed()) throw ctx.take_errors();  // the app answers 422 {"detail":[...]}
+  }
+  if constexpr (is_task_v<Result>) {
+    using Value = typename Result::value_type;
+    if constexpr (std::is_void_v<Value>) {
+      co_await invoke(slots);
+      Response res = RawJSONResponse("null", status);
+      merge_sub_response(res, sub);
+      co_return res;
+    } else {
+      Response res = to_response(co_await invoke(slots), status);
+      merge_sub_response(res, sub);
+      co_return res;
+    }
+  } else if constexpr (std::is_void_v<Result>) {
+    if (options_.blocking) {
+      co_await to_thread([&] { invoke(slots); });
+    } else {
+      StallWatch watch(description_);
+      invoke(slots);
+    }
+    Response res = RawJSONResponse("null", status);
+    merge_sub_response(res, sub);
+    co_return res;
+  } else {
+    if (options_.blocking) {
+      Response res = to_response(co_await to_thread([&] { return invoke(slots); }), status);
+      merge_sub_response(res, sub);
+      co_return res;
+    }
+    Response res = [&] {
+      StallWatch watch(description_);
+      return to_response(invoke(slots), status);
+    }();
+    merge_sub_response(res, sub);
+    co_return res;
+  }
+}
+
+/// Registration check: every `{name}` of the route has a fa::Path<"name", T> (unless the handler takes
+/// fa::Request&, which may read req.path_params itself) and every Path a `{name}`.
+/// Throws ConfigurationError with a sentence, e.g. `fastapi: route GET /items/{item_id}: the path has
+/// {item_id} but the handler has no fa::Path<"item_id", T> parameter`.
+inline void check_path_params(const PathTemplate& tmpl, const Endpoint& endpoint) {
+  std::vector<std::string_view> in_path = tmpl.param_names();
+  std::span<const std::string_view> in_handler = endpoint.path_param_names();
+  for (std::string_view name : in_path) {
+    bool found = endpoint.takes_request();
+    for (std::string_view h : in_handler) found = found || h == name;
+    if (!found)
+      throw ConfigurationError("fastapi: route " + endpoint.description() + ": the path has {" + std::string(name) +
+                               "} but the handler has no fa::Path<\"" + std::string(name) + "\", T> parameter");
+  }
+  for (std::string_view name : in_handler) {
+    bool found = false;
+    for (std::string_view p : in_path) found = found || p == name;
+    if (!found)
+      throw ConfigurationError("fastapi: route " + endpoint.description() + ": the handler takes fa::Path<\"" +
+                               std::string(name) + "\", T> but the path has no {" + std::string(name) + "}");
+  }
+}
 
 /// Wraps `handler` (lambda, function pointer or callable object) as an Endpoint.
 template <class F>
@@ -6182,10 +8561,12 @@ App& App::add_route(std::span<const Method> methods, std::string_view path, F&& 
     description += method_name(m);
   }
   description.append(" ").append(path);
+  auto endpoint = detail::make_endpoint(std::forward<F>(handler), description, std::move(options));
+  detail::check_path_params(PathTemplate::parse(path), *endpoint);  // {name} <-> fa::Path<"name", T>
   Router::RouteId id = router_.add(methods, path);
   if (id != endpoints_.size())
     throw ConfigurationError("fastapi: internal route numbering mismatch for " + description);
-  endpoints_.push_back(detail::make_endpoint(std::forward<F>(handler), std::move(description), std::move(options)));
+  endpoints_.push_back(std::move(endpoint));
   return *this;
 }
 

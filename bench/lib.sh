@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib.sh: helpers sourced by the bench/*.sh scripts (not run on its own).
 # Builds the bench app, starts our server and nginx on free loopback ports, each pinned to core 0,
 # remembers every pid it started and stops each by its own pid on EXIT. Reads /proc for CPU and RSS.

@@ -55,9 +55,8 @@ for peer in ours nginx; do
   wait "$wpid" || true
   bench_forget "$wpid"
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$BENCH_DIR/profile-wrk-$peer.txt")
-  # System calls per request: strace -c on every thread of the server during a 3 s wrk run.
-  tids=$(ls "/proc/$targets/task" | paste -sd, -)
-  strace -c -q -f -p "$tids" -o "$BENCH_DIR/strace-$peer.txt" &
+  # System calls per request: strace -c on the server (-f: every thread) during a 3 s wrk run.
+  strace -c -q -f -p "$targets" -o "$BENCH_DIR/strace-$peer.txt" 2>"$BENCH_DIR/strace-$peer.log" &
   spid_strace=$!
   BENCH_PIDS+=("$spid_strace")
   sleep 1

@@ -5,6 +5,9 @@
 #            /plaintext c64, /json c64, /plaintext c256, /plaintext c1024, /plaintext c64 pipelined 16 deep
 #            -> bench/results/<date>-<machine>.md (printed too)   (~6 minutes)
 #   --quick: 1 round, 3 s runs, c64 only -> build/bench/quick-<date>-<machine>.md (~1 minute)
+#   --report: no new wrk runs: rewrite the results file from the last run's raw values (build/bench/)
+# A full run then profiles our server and nginx (bench/profile.sh) and appends where the CPU goes
+# (BENCH_NO_PROFILE=1 skips that).
 # Servers are pinned to core 0 (ours with --workers 1, nginx with 1 worker), wrk -t1 to core 1.
 # One machine-readable line per wrk run on stdout:
 #   BENCH run peer=ours endpoint=/plaintext conns=64 pipeline=1 round=1 rps=... p99_ms=... requests=... cpu_s_per_100k=...
@@ -12,10 +15,12 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 quick=0
+report_only=0
 case "${1:-}" in
   --quick) quick=1 ;;
+  --report) report_only=1 ;;
   "") ;;
-  *) echo "usage: bash bench/run.sh [--quick]" >&2; exit 2 ;;
+  *) echo "usage: bash bench/run.sh [--quick | --report]" >&2; exit 2 ;;
 esac
 
 bash scripts/setup.sh bench
@@ -32,9 +37,15 @@ else
 fi
 peers=(ours nginx)
 
+raw=$BENCH_DIR/run-raw.tsv
+meta=$BENCH_DIR/run-meta.sh
+if [ "$report_only" -eq 1 ]; then
+  [ -s "$raw" ] && [ -s "$meta" ] || { echo "bench: no previous run in $BENCH_DIR" >&2; exit 1; }
+  # shellcheck source=/dev/null
+  source "$meta"
+else
 bench_build_server
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-raw=$BENCH_DIR/run-raw.tsv
 : >"$raw"
 
 ours_port=$(bench_free_port)
@@ -94,6 +105,9 @@ done
 
 bench_cleanup
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+printf 'quick=%q\nrounds=%q\nduration=%q\nload_before=%q\nload_after=%q\n' \
+  "$quick" "$rounds" "$duration" "$load_before" "$load_after" >"$meta"
+fi
 
 # ---- report ----
 date_s=$(date +%F)
@@ -113,7 +127,7 @@ inc=$(bench_include_dir 2>/dev/null)
   echo "| wrk | $(wrk -v 2>&1 | head -1 | awk '{print $1" "$2}') |"
   echo "| nginx | $(nginx -v 2>&1 | sed 's/^nginx version: //') |"
   echo "| fastapi.hpp | $(sed -n 's/.*FASTAPI_VERSION_STRING "\(.*\)".*/\1/p' include/fastapi/core/version.hpp | head -1) $(git rev-parse --short HEAD 2>/dev/null || echo "(no commit)")$([ -n "$(git status --porcelain 2>/dev/null | head -1)" ] && echo ", work tree with changes") |"
-  echo "| load average | $load_before before, $load_after after (2 cores: above ~2.5 means other work shared the machine) |"
+  echo "| load average | $load_before before, $load_after after (before a run, above ~1 means other work was using the cores) |"
   echo "| rounds | $rounds x ${duration} s per run, warm-up 2 s per peer, peers interleaved inside each round |"
   echo
   echo "## Commands"
@@ -129,8 +143,9 @@ inc=$(bench_include_dir 2>/dev/null)
   echo "CPU per request: utime+stime of the server process (nginx: master + worker) from /proc/PID/stat"
   echo "before and after each run, divided by the responses wrk counted; CPU-seconds per 100k requests."
   echo
-  python3 - "$raw" <<'PY'
+  python3 - "$raw" "${load_before%% *}" "$(nproc)" <<'PY'
 import sys, statistics, collections
+load_before, ncpu_machine = float(sys.argv[2]), int(sys.argv[3])
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 data = collections.OrderedDict()
 errs = []
@@ -171,6 +186,15 @@ if "json-c64" in s and "plaintext-c64" in s:
 if "pipelined-c64" in s:
     _, orps, nrps, _, _, ocpu, ncpu = s["pipelined-c64"]
     print(f"- pipelined /plaintext (16 deep) req/s: {orps / nrps:.2f}x nginx (informative: shows a server faster than one wrk thread can drive unpipelined)")
+for key, label in (("plaintext-c64", "/plaintext c64"), ("json-c64", "/json c64"), ("pipelined-c64", "/plaintext c64 pipelined")):
+    if key in s:
+        ocpu, ncpu = s[key][5], s[key][6]
+        print(f"- server CPU per request, {label}: ours {ocpu / ncpu:.2f}x nginx's (informative; lower is better, and it does not depend on wrk)")
+if load_before > 1.0:
+    print()
+    print(f"**Noisy run**: the load average was {load_before:.2f} on {ncpu_machine} cores when it started (other work shared the")
+    print("machine), so req/s and p99 moved by up to 2x between rounds (see the raw values). Verdicts on req/s")
+    print("within that noise are not verdicts; the CPU-per-request ratios are the steadier measure. Re-run on a quiet machine.")
 print()
 print("## Raw values (every round)")
 print()
@@ -187,22 +211,24 @@ if errs:
 PY
 } >"$out_md"
 
-# A missed target gets its profile in the same file: where our server's CPU goes on that endpoint.
+# Where the CPU goes (and so what limits a missed target): a profile of each endpoint, appended.
 if [ "$quick" -eq 0 ] && [ "${BENCH_NO_PROFILE:-0}" != 1 ]; then
-  missed=()
-  grep -q '^- /plaintext.*\*\*missed' "$out_md" && missed+=(/plaintext)
-  grep -q '^- /json.*\*\*missed' "$out_md" && missed+=(/json)
-  for endpoint in "${missed[@]}"; do
+  for endpoint in /plaintext /json; do
     bash bench/profile.sh "$endpoint" | grep '^BENCH' || true
     {
       echo
-      echo "## What limits $endpoint (from \`bash bench/profile.sh $endpoint\`)"
+      echo "## Where the CPU goes on $endpoint (from \`bash bench/profile.sh $endpoint\`)"
       echo
       echo "Each server pinned to core 0, wrk -t1 -c64 on core 1; perf samples (cpu-clock) and strace counts."
       echo
       sed -n -e '/^## /,$p' "bench/results/$date_s-$machine-profile-${endpoint#/}.md" | sed -e 's/^## /### /'
     } >>"$out_md"
   done
+  {
+    echo
+    echo "Deterministic user-space instructions per request of our server, by function:"
+    echo "\`bash bench/server_instructions.sh\` -> bench/results/$date_s-$machine-instructions.md."
+  } >>"$out_md"
 fi
 
 cat "$out_md"

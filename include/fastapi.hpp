@@ -40,6 +40,11 @@
 #include "fastapi/routing/radix_tree.hpp"
 #include "fastapi/routing/router.hpp"
 
+// params: where each handler argument comes from (path, query, header, cookie, body, form), converted and checked
+#include "fastapi/params/markers.hpp"
+#include "fastapi/params/convert.hpp"
+#include "fastapi/params/binding.hpp"
+
 // app: handlers, routes, the App
 #include "fastapi/app/endpoint.hpp"
 #include "fastapi/app/app.hpp"

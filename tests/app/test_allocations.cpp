@@ -12,6 +12,9 @@
 #include "fastapi/testing/test_client.hpp"
 #include "support/alloc_counter.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_allocations_file {
+
 namespace fa = fastapi;
 
 TEST_SUITE("app/allocations") {
@@ -55,3 +58,5 @@ TEST_SUITE("app/allocations") {
     CHECK(per_thousand <= 1000);
   }
 }
+
+}  // namespace test_allocations_file

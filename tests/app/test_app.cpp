@@ -13,6 +13,9 @@
 #include "fastapi/app/app.hpp"
 #include "fastapi/testing/test_client.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_app_file {
+
 namespace fa = fastapi;
 using namespace std::chrono_literals;
 
@@ -293,3 +296,5 @@ TEST_SUITE("app/app") {
                       "fastapi: unknown argument '--verbose' (known: --host HOST, --port PORT, --workers N)");
   }
 }
+
+}  // namespace test_app_file

@@ -1,4 +1,4 @@
-// expect: default cannot be converted to its type
+// expect: needs a string parameter type
 // tests/compile_fail/params_default_wrong_type.cpp: must not compile; the static_assert above is the sentence the user reads.
 #include <optional>
 #include <string>

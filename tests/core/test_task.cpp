@@ -11,6 +11,9 @@
 #include "fastapi/core/task.hpp"
 #include "support/alloc_counter.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_task_file {
+
 namespace fa = fastapi;
 using namespace std::chrono_literals;
 
@@ -199,3 +202,5 @@ TEST_SUITE("core/task") {
     CHECK(after - before <= 1);  // the outer frame at most; the 1000 inner frames come from the pool
   }
 }
+
+}  // namespace test_task_file

@@ -9,6 +9,9 @@
 
 #include "support/process.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_examples_file {
+
 using namespace std::chrono_literals;
 
 namespace examples_test {
@@ -81,3 +84,5 @@ TEST_SUITE("examples") {
     CHECK(first.wait(10s) == 0);
   }
 }
+
+}  // namespace test_examples_file

@@ -10,6 +10,9 @@
 
 #include "fastapi/http/parser.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_parser_file {
+
 namespace fa = fastapi;
 using namespace std::string_view_literals;
 using R = fa::RequestParser::Result;
@@ -880,3 +883,5 @@ TEST_CASE("the body limit counts across chunks and is restored by reset") {
 }
 
 }  // TEST_SUITE
+
+}  // namespace test_parser_file

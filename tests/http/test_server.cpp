@@ -23,6 +23,9 @@
 #include "fastapi/testing/test_client.hpp"
 #include "support/raw_socket.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_server_file {
+
 namespace fa = fastapi;
 
 // A named namespace, not an anonymous one: the test target is a unity build.
@@ -264,3 +267,5 @@ TEST_CASE("a port already in use makes the app fail to start, with the address i
 }  // TEST_SUITE
 
 }  // namespace server_test
+
+}  // namespace test_server_file

@@ -8,6 +8,9 @@
 
 #include "fastapi/http/url.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_url_file {
+
 namespace fa = fastapi;
 using namespace std::string_view_literals;
 
@@ -173,3 +176,5 @@ TEST_CASE("percent_encode then percent_decode gives back every byte") {
 }
 
 }  // TEST_SUITE
+
+}  // namespace test_url_file

@@ -9,6 +9,9 @@
 #include "fastapi/http/response.hpp"
 #include "fastapi/http/writer.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_writer_file {
+
 namespace fa = fastapi;
 
 // A named namespace, not an anonymous one: the test target is a unity build.
@@ -160,3 +163,5 @@ TEST_CASE("the Date line is the IMF-fixdate of the given time, in GMT") {
 }  // TEST_SUITE
 
 }  // namespace writer_test
+
+}  // namespace test_writer_file

@@ -14,6 +14,9 @@
 #include "fastapi/json/write.hpp"
 #include "fastapi/testing/test_client.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_models_api_file {
+
 namespace fa = fastapi;
 
 namespace models_api_test {
@@ -129,3 +132,5 @@ TEST_CASE("the response model is a wall: the password never leaves; a value that
 }
 
 }  // TEST_SUITE
+
+}  // namespace test_models_api_file

@@ -13,6 +13,9 @@
 
 #include "fastapi/json/read.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_read_file {
+
 namespace fa = fastapi;
 
 namespace read_test {
@@ -402,3 +405,5 @@ TEST_CASE("the throwing read_json raises RequestValidationError with loc under b
 }
 
 }  // TEST_SUITE
+
+}  // namespace test_read_file

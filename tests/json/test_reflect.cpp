@@ -12,6 +12,9 @@
 
 #include "fastapi/json/reflect.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_reflect_file {
+
 namespace fa = fastapi;
 
 namespace reflect_test {
@@ -255,3 +258,5 @@ TEST_SUITE("json/reflect") {
     CHECK(name.size() == 1);
   }
 }
+
+}  // namespace test_reflect_file

@@ -10,6 +10,9 @@
 
 #include "fastapi/json/rules.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_rules_file {
+
 namespace fa = fastapi;
 
 namespace rules_test {
@@ -331,3 +334,5 @@ TEST_SUITE("json/rules") {
     CHECK(fa::validate_email(*e) == std::nullopt);
   }
 }
+
+}  // namespace test_rules_file

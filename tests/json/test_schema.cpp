@@ -10,6 +10,9 @@
 
 #include "fastapi/json/schema.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_schema_file {
+
 namespace fa = fastapi;
 
 namespace schema_test {
@@ -103,3 +106,5 @@ TEST_CASE("response_model carries the wall and the schema") {
 }
 
 }  // TEST_SUITE
+
+}  // namespace test_schema_file

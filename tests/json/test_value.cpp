@@ -14,6 +14,9 @@
 
 #include "fastapi/json/value.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_value_file {
+
 namespace fa = fastapi;
 using fa::Json;
 using Kind = fa::Json::Kind;
@@ -664,3 +667,5 @@ TEST_CASE("every finite double survives dump and parse bit for bit") {
 }
 
 }  // TEST_SUITE
+
+}  // namespace test_value_file

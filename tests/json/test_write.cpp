@@ -10,6 +10,9 @@
 
 #include "fastapi/json/write.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_write_file {
+
 namespace fa = fastapi;
 
 namespace write_test {
@@ -120,3 +123,5 @@ TEST_CASE("model_response writes a returned struct as application/json") {
 }
 
 }  // TEST_SUITE
+
+}  // namespace test_write_file

@@ -5,6 +5,9 @@
 
 #include <doctest/doctest.h>
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace second_tu_file {
+
 namespace fa = fastapi;
 
 namespace odr_second_tu {
@@ -25,3 +28,5 @@ TEST_SUITE("odr") {
     CHECK(r.text == "second tu");
   }
 }
+
+}  // namespace second_tu_file

@@ -2,6 +2,8 @@
 // body and form fields (params/binding.hpp), through the TestClient over a real socket; every 422 body literal.
 #include <doctest/doctest.h>
 
+#include <asio.hpp>
+
 #include <atomic>
 #include <cstdint>
 #include <optional>
@@ -12,10 +14,13 @@
 #include "fastapi/params/binding.hpp"
 #include "fastapi/params/markers.hpp"
 #include "fastapi/testing/test_client.hpp"
+#include "support/alloc_counter.hpp"
+
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace params_binding_file {
 
 namespace fa = fastapi;
 
-namespace binding_test {
 enum class ModelName { alexnet, resnet, lenet };
 
 struct Item {
@@ -30,11 +35,6 @@ struct User {
 fa::Json item_json(const Item& item) {
   return fa::Json{{"name", item.name}, {"price", *item.price}, {"description", item.description}};
 }
-}  // namespace binding_test
-
-using binding_test::Item;
-using binding_test::ModelName;
-using binding_test::User;
 
 TEST_SUITE("params/binding") {
   TEST_CASE("a path int and an optional query string are bound and converted") {
@@ -211,7 +211,7 @@ TEST_SUITE("params/binding") {
 
   TEST_CASE("a struct parameter is the JSON body; its errors are under body") {
     fa::App app;
-    app.post("/items", [](Item item) { return binding_test::item_json(item); });
+    app.post("/items", [](Item item) { return item_json(item); });
     fa::testing::TestClient client{app};
     CHECK(client.post("/items", {.json = fa::Json{{"name", "Foo"}, {"price", 3.5}}}).text ==
           R"({"name":"Foo","price":3.5,"description":null})");
@@ -319,4 +319,51 @@ TEST_SUITE("params/binding") {
     CHECK(client.get("/items/3").text == "1");  // the refused routes were not registered
     CHECK(client.get("/items").status == 404);
   }
+
+  TEST_CASE("binding a path int and an optional query string allocates nothing more than a bare route") {
+    constexpr int warmup = 500;
+    constexpr int measured = 5000;
+    // Allocations per `measured` requests on the worker thread, counted inside the handler.
+    auto count = [&](const std::string& route, auto handler_factory) {
+      std::atomic<long> at_start{-1}, at_end{-1};
+      std::atomic<int> served{0};
+      fa::App app;
+      auto tick = [&] {
+        int n = ++served;
+        if (n == warmup) at_start = fastapi_test_alloc_count();
+        if (n == warmup + measured) at_end = fastapi_test_alloc_count();
+      };
+      app.get(route, handler_factory(tick));
+      fa::testing::TestClient client{app};
+      asio::io_context io;
+      asio::ip::tcp::socket sock(io);
+      sock.connect({asio::ip::make_address("127.0.0.1"), client.port()});
+      const std::string request = "GET /items/42?q=foo HTTP/1.1\r\nHost: bench\r\n\r\n";
+      std::string buf;
+      char chunk[4096];
+      for (int i = 0; i < warmup + measured; ++i) {
+        asio::write(sock, asio::buffer(request));
+        buf.clear();
+        while (buf.size() < 2 || buf.compare(buf.size() - 2, 2, "ok") != 0) {
+          std::size_t n = sock.read_some(asio::buffer(chunk));
+          buf.append(chunk, n);
+        }
+      }
+      REQUIRE(at_start >= 0);
+      return at_end - at_start;
+    };
+    long bare = count("/items/{item_id}", [](auto& tick) {
+      return [&tick](fa::Request&) { tick(); return fa::PlainTextResponse("ok"); };
+    });
+    long bound = count("/items/{item_id}", [](auto& tick) {
+      return [&tick](fa::Path<"item_id", int> id, fa::Query<"q", std::optional<std::string>> q) {
+        tick();
+        return fa::PlainTextResponse(*id == 42 && q && *q == "foo" ? "ok" : "no");
+      };
+    });
+    MESSAGE("allocations over ", measured, " requests: bare ", bare, ", bound ", bound);
+    CHECK(bound <= bare);
+  }
 }
+
+}  // namespace params_binding_file

@@ -11,9 +11,11 @@
 #include "fastapi/params/convert.hpp"
 #include "fastapi/params/markers.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace params_convert_file {
+
 namespace fa = fastapi;
 
-namespace convert_test {
 enum class Model { alexnet, resnet, lenet };
 
 template <class T>
@@ -28,11 +30,6 @@ fa::ConversionError fail(std::string_view text) {
   REQUIRE_FALSE(v.has_value());
   return e;
 }
-}  // namespace convert_test
-
-using convert_test::fail;
-using convert_test::Model;
-using convert_test::ok;
 
 TEST_SUITE("params/convert") {
   TEST_CASE("bool accepts FastAPI's words in any case and refuses the rest with bool_parsing") {
@@ -175,3 +172,5 @@ TEST_SUITE("params/markers") {
     CHECK(*body == 3);
   }
 }
+
+}  // namespace params_convert_file

@@ -8,6 +8,9 @@
 
 #include "fastapi/routing/path_template.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_path_template_file {
+
 using fastapi::PathTemplate;
 using Kind = fastapi::PathTemplate::Kind;
 
@@ -183,3 +186,5 @@ TEST_CASE("more than FASTAPI_MAX_PATH_PARAMS params are refused") {
 }
 
 }  // TEST_SUITE
+
+}  // namespace test_path_template_file

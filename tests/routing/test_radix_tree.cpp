@@ -9,6 +9,9 @@
 #include "fastapi/routing/path_template.hpp"
 #include "fastapi/routing/radix_tree.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_radix_tree_file {
+
 using fastapi::PathTemplate;
 using fastapi::detail::RadixTree;
 
@@ -216,3 +219,5 @@ TEST_CASE("a thousand generated shapes are each found with their own leaf") {
 }
 
 }  // TEST_SUITE
+
+}  // namespace test_radix_tree_file

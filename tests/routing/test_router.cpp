@@ -12,6 +12,9 @@
 #include "../support/alloc_counter.hpp"
 #include "fastapi/routing/router.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_router_file {
+
 using fastapi::Method;
 using fastapi::PathParams;
 using fastapi::Router;
@@ -456,3 +459,5 @@ TEST_CASE("match allocates nothing: found, 404, 405 and both redirects") {
 }
 
 }  // TEST_SUITE
+
+}  // namespace test_router_file

@@ -6,6 +6,9 @@
 #include "fastapi/app/app.hpp"
 #include "fastapi/testing/test_client.hpp"
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_test_client_file {
+
 namespace fa = fastapi;
 
 namespace test_client_test {
@@ -92,3 +95,5 @@ TEST_SUITE("testing/test_client") {
     CHECK(app.port() == 0);
   }
 }
+
+}  // namespace test_test_client_file

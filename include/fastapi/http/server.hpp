@@ -72,6 +72,7 @@ class Server {
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;
   std::unique_ptr<asio::io_context> signal_io_;
+  std::unique_ptr<asio::signal_set> signals_;  ///< set up by listen() when config.handle_signals
 };
 
 struct Server::Worker {
@@ -126,6 +127,18 @@ inline bool set_reuse_port(asio::ip::tcp::acceptor& a) {
 
 inline std::uint16_t Server::listen() {
   if (listening_) return port_;
+  if (config_.handle_signals && !signals_) {
+    // Catch SIGINT/SIGTERM from now on, before anyone is told where we listen: a supervisor that
+    // signals right after "Listening on" must get a drain, not the default kill. Handled in run().
+    signal_io_ = std::make_unique<asio::io_context>(1);
+    signals_ = std::make_unique<asio::signal_set>(*signal_io_, SIGINT, SIGTERM);
+    signals_->async_wait([this](const asio::error_code& ec, int sig) {
+      if (ec) return;
+      logger_.write(LogLevel::info, std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                                        ": shutting down (in-flight requests may finish)");
+      stop();
+    });
+  }
   asio::ip::tcp::endpoint ep(detail::resolve_host(config_.host), config_.port);
   auto open_one = [&](Worker& w, bool reuse_port) {
     w.acceptor.open(ep.protocol());
@@ -268,15 +281,7 @@ inline void Server::run() {
       detail::thread_logger() = nullptr;
     });
   }
-  if (config_.handle_signals) {
-    signal_io_ = std::make_unique<asio::io_context>(1);
-    asio::signal_set signals(*signal_io_, SIGINT, SIGTERM);
-    signals.async_wait([this](const asio::error_code& ec, int sig) {
-      if (ec) return;
-      logger_.write(LogLevel::info, std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
-                                        ": shutting down (in-flight requests may finish)");
-      stop();
-    });
+  if (signals_) {
     std::thread watcher([this] {
       std::unique_lock lock(stop_mutex_);
       stop_cv_.wait(lock, [this] { return stopping_.load(); });
@@ -284,6 +289,7 @@ inline void Server::run() {
     });
     signal_io_->run();
     watcher.join();
+    signals_.reset();
   }
   for (auto& w : workers_) w->thread.join();
   pool_.reset();  // blocking jobs finish first: they may still point into a frame freed below

@@ -261,7 +261,8 @@ void TextBinder<P>::bind(BindContext& ctx, Slot& slot) {
     }
     slot.emplace(T(std::move(items)));
   } else {
-    static_assert(text_convertible<T>,
+    static_assert(!is_char_type<Item>, "fastapi: a char parameter is ambiguous; use std::string (a text) or int (a number)");
+    static_assert(is_char_type<Item> || text_convertible<T>,
                   "fastapi: a Path/Query/Header/Cookie/Form value must be bool, an integer, float/double, "
                   "std::string, std::string_view, fa::Email, an enum, or std::optional / std::vector of these");
     std::optional<std::string_view> text = find_text(ctx, source, name);

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "fastapi/core/fixed_string.hpp"
+#include "fastapi/core/meta.hpp"
 #include "fastapi/json/rules.hpp"
 
 namespace fastapi {
@@ -83,17 +84,23 @@ T make_default() {
   using O = std::remove_cv_t<decltype(Option)>;
   if constexpr (is_literal<O>) {
     if constexpr (requires { Option.value.view(); }) {
-      static_assert(std::is_constructible_v<T, std::string_view>,
-                    "fastapi: a string default fa::Literal{\"...\"} needs a string parameter type");
-      return T(Option.value.view());
-    } else {
-      static_assert(std::is_constructible_v<T, decltype(Option.value)>,
-                    "fastapi: this parameter's default cannot be converted to its type");
+      if constexpr (std::is_constructible_v<T, std::string_view>) {
+        return T(Option.value.view());
+      } else {
+        static_assert(dependent_false<T>, "fastapi: a string default fa::Literal{\"...\"} needs a string parameter type");
+        return T{};
+      }
+    } else if constexpr (std::is_constructible_v<T, decltype(Option.value)>) {
       return T(Option.value);
+    } else {
+      static_assert(dependent_false<T>, "fastapi: this parameter's default cannot be converted to its type");
+      return T{};
     }
-  } else {
-    static_assert(std::is_constructible_v<T, O>, "fastapi: this parameter's default cannot be converted to its type");
+  } else if constexpr (std::is_constructible_v<T, O>) {
     return T(Option);
+  } else {
+    static_assert(dependent_false<T>, "fastapi: this parameter's default cannot be converted to its type");
+    return T{};
   }
 }
 
