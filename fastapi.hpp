@@ -89,6 +89,7 @@ struct Config {
 #endif
   std::string server_header = "fastapi.hpp";  ///< `Server:` value; empty = no header
   bool handle_signals = true;                  ///< SIGINT/SIGTERM drain and stop run()
+  bool reuse_port = true;                      ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
   bool redirect_slashes = true;                ///< /items/ <-> /items answered with 307
   bool access_log = false;                     ///< one line per request on stderr
 
@@ -3185,7 +3186,7 @@ inline std::uint16_t Server::listen() {
     w.acceptor.non_blocking(true);
     return true;
   };
-  bool multi = workers_.size() > 1;
+  bool multi = workers_.size() > 1 && config_.reuse_port;
   if (!open_one(*workers_[0], multi)) {
     if (!multi) throw std::runtime_error("fastapi: cannot listen");
     open_one(*workers_[0], false);  // no SO_REUSEPORT here: throws in words if the bind fails
@@ -7446,6 +7447,11 @@ struct ParamValue {
 // 422 {"type":"missing","loc":[<source>,"name"],"msg":"Field required","input":null}.
 // T: bool, any integer, float/double, std::string, std::string_view (valid during the request), an enum
 // (by enumerator name), fa::Email, std::optional<U>, std::vector<U> (Query/Header/Form: repeated keys).
+// Defaults, as FastAPI's `limit: int = Query(10, ge=1, le=100)` (docs/parameters.md):
+//   fa::Query<"limit", int, fa::Rule{.ge = 1, .le = 100}, 10> limit   // `limit` absent -> 10; `?limit=0` -> 422
+//   fa::Query<"sort", std::string, fa::Literal{"name"}> sort           // strings and doubles: fa::Literal{...}
+//   fa::Header<"x_debug", bool, false> debug
+// A C++ default argument (`fa::Query<"q", int> q = 3`) is invisible to the framework: use the option.
 
 #define FASTAPI_DETAIL_MARKER(Kind, source_value)                                                        \
   template <FixedString Name, class T, auto... Options>                                                  \

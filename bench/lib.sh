@@ -80,9 +80,11 @@ bench_include_dir() {
 BENCH_CXX=${CXX:-g++}
 BENCH_CXXFLAGS="-std=c++20 -O2 -DNDEBUG"
 
-# Builds build/bench/fastapi_bench (our server) when its source or the header changed.
+# Builds build/bench/fastapi_bench (our server) when its source or the header changed
+# (BENCH_NO_BUILD=1 with a built binary: keep it, so run.sh's profiles measure the binary it measured).
 bench_build_server() {
   local inc out=$BENCH_DIR/fastapi_bench
+  if [ "${BENCH_NO_BUILD:-0}" = 1 ] && [ -x "$out" ]; then return 0; fi
   inc=$(bench_include_dir)
   if [ ! -x "$out" ] || [ bench/servers/fastapi_bench.cpp -nt "$out" ] || [ "$inc/fastapi.hpp" -nt "$out" ]; then
     echo "bench: building $out ($BENCH_CXX $BENCH_CXXFLAGS -I$inc)" >&2

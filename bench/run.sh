@@ -214,7 +214,7 @@ PY
 # Where the CPU goes (and so what limits a missed target): a profile of each endpoint, appended.
 if [ "$quick" -eq 0 ] && [ "${BENCH_NO_PROFILE:-0}" != 1 ]; then
   for endpoint in /plaintext /json; do
-    bash bench/profile.sh "$endpoint" | grep '^BENCH' || true
+    BENCH_NO_BUILD=1 bash bench/profile.sh "$endpoint" | grep '^BENCH' || true
     {
       echo
       echo "## Where the CPU goes on $endpoint (from \`bash bench/profile.sh $endpoint\`)"

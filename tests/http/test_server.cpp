@@ -249,6 +249,33 @@ TEST_CASE("two workers each listen with SO_REUSEPORT and serve many connections"
   CHECK(threads.size() == 2);  // both workers took connections
 }
 
+TEST_CASE("without SO_REUSEPORT one acceptor hands connections to both workers in turn") {
+  ShutdownProbe probe;
+  fa::App app;
+  add_routes(app, probe);
+  std::mutex mutex;
+  std::set<std::thread::id> threads;
+  app.get("/who", [&]() {
+    std::lock_guard lock(mutex);
+    threads.insert(std::this_thread::get_id());
+    return std::string("me");
+  });
+  fa::Config c = server_config();
+  c.workers = 2;
+  c.reuse_port = false;  // the fallback used where SO_REUSEPORT is missing
+  fa::testing::TestClient client(app, c);
+  CHECK(listening_sockets(client.port()) == 1);
+  int ok = 0;
+  for (int i = 0; i < 8; ++i) {
+    RawSocket s(client.port());
+    REQUIRE(s.send(get("/who")));
+    auto r = s.read_response();
+    if (r && r->status == 200 && r->body == "me") ++ok;
+  }
+  CHECK(ok == 8);
+  CHECK(threads.size() == 2);  // round robin: both workers served
+}
+
 TEST_CASE("a port already in use makes the app fail to start, with the address in words") {
   ShutdownProbe probe;
   fa::App first;

@@ -67,6 +67,7 @@ struct Config {
 #endif
   std::string server_header = "fastapi.hpp";  ///< `Server:` value; empty = no header
   bool handle_signals = true;                  ///< SIGINT/SIGTERM drain and stop run()
+  bool reuse_port = true;                      ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
   bool redirect_slashes = true;                ///< /items/ <-> /items answered with 307
   bool access_log = false;                     ///< one line per request on stderr
 

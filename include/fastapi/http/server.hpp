@@ -157,7 +157,7 @@ inline std::uint16_t Server::listen() {
     w.acceptor.non_blocking(true);
     return true;
   };
-  bool multi = workers_.size() > 1;
+  bool multi = workers_.size() > 1 && config_.reuse_port;
   if (!open_one(*workers_[0], multi)) {
     if (!multi) throw std::runtime_error("fastapi: cannot listen");
     open_one(*workers_[0], false);  // no SO_REUSEPORT here: throws in words if the bind fails

@@ -176,6 +176,11 @@ struct ParamValue {
 // 422 {"type":"missing","loc":[<source>,"name"],"msg":"Field required","input":null}.
 // T: bool, any integer, float/double, std::string, std::string_view (valid during the request), an enum
 // (by enumerator name), fa::Email, std::optional<U>, std::vector<U> (Query/Header/Form: repeated keys).
+// Defaults, as FastAPI's `limit: int = Query(10, ge=1, le=100)` (docs/parameters.md):
+//   fa::Query<"limit", int, fa::Rule{.ge = 1, .le = 100}, 10> limit   // `limit` absent -> 10; `?limit=0` -> 422
+//   fa::Query<"sort", std::string, fa::Literal{"name"}> sort           // strings and doubles: fa::Literal{...}
+//   fa::Header<"x_debug", bool, false> debug
+// A C++ default argument (`fa::Query<"q", int> q = 3`) is invisible to the framework: use the option.
 
 #define FASTAPI_DETAIL_MARKER(Kind, source_value)                                                        \
   template <FixedString Name, class T, auto... Options>                                                  \
