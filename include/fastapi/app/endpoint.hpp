@@ -20,7 +20,9 @@
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
+#include "fastapi/json/schema.hpp"
 #include "fastapi/json/value.hpp"
+#include "fastapi/json/write.hpp"
 #include "fastapi/params/binding.hpp"
 #include "fastapi/routing/path_template.hpp"
 
@@ -38,6 +40,9 @@ struct RouteOptions {
   bool include_in_schema = true;   ///< listed in OpenAPI
   bool blocking = false;           ///< run a plain (non-coroutine) handler on the thread pool (FastAPI's `def`)
   std::size_t max_body_size = 0;   ///< 413 above it; 0 = the app's Config::max_body_size
+  ResponseModelInfo response_model{};  ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
+                                       ///< only its fields reach the client, a value that does not fit is a 500
+  bool response_model_exclude_none = false;  ///< FastAPI's response_model_exclude_none
 };
 
 /// `application/json` response holding `value`.
@@ -67,22 +72,34 @@ class Endpoint {
 };
 
 /// Converts what a handler returned into a Response: Response as is; std::string/const char* ->
-/// text/plain; Json -> application/json; void -> `null` (as FastAPI). `status` when not a Response.
+/// text/plain; Json, a reflected struct or a vector of them -> application/json (through the route's
+/// response model when it declares one); void -> `null` (as FastAPI). `status` when not a Response.
+template <class V>
+inline constexpr bool is_model_value = reflectable<V> || is_vector<V>;
+
 template <class T>
-Response to_response(T&& value, int status) {
+Response to_response(T&& value, int status, const RouteOptions& options) {
   using V = std::remove_cvref_t<T>;
   if constexpr (std::is_same_v<V, Response>) {
     return std::forward<T>(value);
-  } else if constexpr (std::is_same_v<V, std::string>) {
-    return PlainTextResponse(std::forward<T>(value), status);
-  } else if constexpr (std::is_convertible_v<V, std::string_view>) {
-    return PlainTextResponse(std::string(std::string_view(value)), status);
-  } else if constexpr (std::is_same_v<V, Json>) {
-    return RawJSONResponse(value.dump(), status);
   } else {
-    static_assert(dependent_false<V>,
-                  "fastapi: a handler must return fa::Response, std::string (text/plain), fa::Json, void, "
-                  "or fa::Task<...> of one of these");
+    fastapi::WriteOptions write_options{.exclude_none = options.response_model_exclude_none};
+    if constexpr (std::is_same_v<V, Json> || is_model_value<V>) {
+      if (options.response_model) return response_through_model(options.response_model, value, status, write_options);
+    }
+    if constexpr (std::is_same_v<V, std::string>) {
+      return PlainTextResponse(std::forward<T>(value), status);
+    } else if constexpr (std::is_convertible_v<V, std::string_view>) {
+      return PlainTextResponse(std::string(std::string_view(value)), status);
+    } else if constexpr (std::is_same_v<V, Json>) {
+      return RawJSONResponse(value.dump(), status);
+    } else if constexpr (is_model_value<V>) {
+      return model_response(value, status, write_options);
+    } else {
+      static_assert(dependent_false<V>,
+                    "fastapi: a handler must return fa::Response, std::string (text/plain), fa::Json, a plain "
+                    "struct (or a std::vector of them), void, or fa::Task<...> of one of these");
+    }
   }
 }
 
@@ -145,7 +162,7 @@ Task<Response> HandlerEndpoint<F>::call(Request& req) {
       merge_sub_response(res, sub);
       co_return res;
     } else {
-      Response res = to_response(co_await invoke(slots), status);
+      Response res = to_response(co_await invoke(slots), status, options_);
       merge_sub_response(res, sub);
       co_return res;
     }
@@ -161,13 +178,13 @@ Task<Response> HandlerEndpoint<F>::call(Request& req) {
     co_return res;
   } else {
     if (options_.blocking) {
-      Response res = to_response(co_await to_thread([&] { return invoke(slots); }), status);
+      Response res = to_response(co_await to_thread([&] { return invoke(slots); }), status, options_);
       merge_sub_response(res, sub);
       co_return res;
     }
     Response res = [&] {
       StallWatch watch(description_);
-      return to_response(invoke(slots), status);
+      return to_response(invoke(slots), status, options_);
     }();
     merge_sub_response(res, sub);
     co_return res;
