@@ -7,7 +7,7 @@ pkgs=(g++ cmake ninja-build ccache python3 libasio-dev libsimdjson-dev)
 case "$what" in
   build) ;;
   test) pkgs+=(clang libclang-rt-14-dev doctest-dev curl) ;;
-  bench) pkgs+=(clang doctest-dev curl wrk nginx-light libhttp-parser-dev nlohmann-json3-dev valgrind hyperfine iproute2) ;;
+  bench) pkgs+=(clang doctest-dev curl wrk nginx-light libhttp-parser-dev nlohmann-json3-dev valgrind hyperfine iproute2 linux-perf strace) ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac
 missing=()

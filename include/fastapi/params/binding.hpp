@@ -48,6 +48,8 @@
 namespace fastapi {
 namespace detail {
 
+class RequestScope;  // di/scope.hpp: the per-request dependency cache, exit stack and background tasks
+
 /// One request's binding: the request, the sub-response for Response& parameters, the errors so far,
 /// and the body read once however many parameters ask for it.
 class BindContext {
@@ -59,6 +61,7 @@ class BindContext {
   RequestValidationError errors;       ///< path, query, header, cookie (and dependencies') errors, in order
   RequestValidationError body_errors;  ///< body and form errors: reported after all the others, as FastAPI
   bool embed_bodies = false;           ///< two or more bodies: each is read from the body under its name
+  RequestScope* scope = nullptr;       ///< set when the plan has dependencies (di/): Depends, BackgroundTasks&
 
   bool failed() const { return !errors.empty() || !body_errors.empty(); }
   /// Every error in FastAPI's order; a malformed JSON body alone (FastAPI answers it before anything else).

@@ -1,0 +1,182 @@
+// di/scope.hpp: one request's dependency state: the cache (each dependency at most once), the values, the exit stack of Yield frames (unwound in reverse), the background tasks, and the app's registry (for-effect dependencies, test overrides). Fed by di/depends.hpp (setup) and app/endpoint (teardown); run after the response is sent through Response::after_send. Knows nothing of sockets or routes.
+#pragma once
+
+#include <coroutine>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "fastapi/core/log.hpp"
+#include "fastapi/core/task.hpp"
+#include "fastapi/di/background.hpp"
+#include "fastapi/di/yield.hpp"
+#include "fastapi/params/binding.hpp"
+
+namespace fastapi {
+
+/// When a Yield dependency's teardown (the code after `co_yield`) runs (FastAPI's `Depends(scope=...)`):
+/// - `fa::scope::request` (the default): after the whole response has been sent, a streamed body included;
+/// - `fa::scope::function`: right after the handler returns, before the response goes out.
+/// `fa::Depends<get_db, fa::scope::function> db`
+enum class DependencyScope : unsigned char { request, function };
+namespace scope {
+inline constexpr DependencyScope request = DependencyScope::request;
+inline constexpr DependencyScope function = DependencyScope::function;
+}  // namespace scope
+
+namespace detail {
+
+/// A dependency called in place of another (App::dependency_overrides): its value, or nullptr when its
+/// own parameters failed (the errors are in ctx).
+class Provider {
+ public:
+  virtual ~Provider() = default;
+  virtual Task<void*> provide(BindContext& ctx, DependencyScope scope) = 0;
+};
+
+}  // namespace detail
+
+/// A dependency run for its effect only (authentication, a rate limit), on a route or on the whole app:
+/// `app.get("/items", h, {.dependencies = {fa::dependency<verify_token>()}});`
+/// `app.dependencies({fa::dependency<verify_key>()});`  Its HTTPException is the response; its parameters'
+/// errors join the route's 422.
+struct Dependency {
+  Task<void> (*run)(detail::BindContext&) = nullptr;
+  std::string_view name{};
+};
+
+namespace detail {
+
+/// What the app knows about dependencies (App owns it; every endpoint points at it).
+struct DependencyRegistry {
+  std::vector<Dependency> dependencies;  ///< app-wide, for effect, run before the route's own
+  std::vector<std::pair<const void*, std::shared_ptr<Provider>>> overrides;  ///< keyed like the cache
+  const Provider* override_for(const void* key) const {
+    for (const auto& [k, p] : overrides)
+      if (k == key) return p.get();
+    return nullptr;
+  }
+};
+
+/// One request's dependencies. Lives from the first dependency to the end of the response's after_send.
+class RequestScope {
+ public:
+  explicit RequestScope(const DependencyRegistry* registry) : registry_(registry) {}
+  RequestScope(const RequestScope&) = delete;
+  RequestScope& operator=(const RequestScope&) = delete;
+  ~RequestScope();
+
+  const DependencyRegistry* registry() const { return registry_; }
+  /// The cached value of a dependency (keyed by its function), or nullptr.
+  void* cached(const void* key) const;
+  void remember(const void* key, void* value) { cache_.emplace_back(key, value); }
+  /// Keeps a dependency's value alive until the request is over.
+  template <class T, class... A>
+  T* store(A&&... args);
+  /// The value of a dependency that returns nothing.
+  void* no_value() { return this; }
+  /// A Yield frame suspended at co_yield: torn down later, in reverse order.
+  void push_exit(std::coroutine_handle<> frame, YieldPromiseBase* promise, std::string_view name, DependencyScope scope);
+  BackgroundTasks& background() { return background_; }
+  /// True when something must run after the response is sent (a teardown, a background task).
+  bool pending() const { return !exits_.empty() || !background_.empty(); }
+  /// Tears down the Yield dependencies of `which` scope (request: every one left), newest first, with
+  /// `error` rethrown at their co_yield.
+  Task<void> teardown(DependencyScope which);
+  /// The request scope's teardown, then the background tasks: what Response::after_send runs.
+  static Task<void> after_send(std::shared_ptr<RequestScope> self);
+
+  std::exception_ptr error;  ///< what the handler (or a dependency, or validation) threw, if anything
+
+ private:
+  struct Exit {
+    std::coroutine_handle<> frame;
+    YieldPromiseBase* promise;
+    std::string_view name;
+    DependencyScope scope;
+  };
+  struct Holder {
+    virtual ~Holder() = default;
+  };
+  template <class T>
+  struct Box final : Holder {
+    template <class... A>
+    explicit Box(A&&... args) : value(std::forward<A>(args)...) {}
+    T value;
+  };
+
+  Task<void> finish(Exit exit);
+
+  const DependencyRegistry* registry_;
+  std::vector<std::pair<const void*, void*>> cache_;
+  std::vector<std::unique_ptr<Holder>> values_;
+  std::vector<Exit> exits_;
+  BackgroundTasks background_;
+};
+
+inline RequestScope::~RequestScope() {
+  // Frames never torn down (the connection died with the request in flight) are freed without teardown.
+  while (!exits_.empty()) {
+    exits_.back().frame.destroy();
+    exits_.pop_back();
+  }
+  while (!values_.empty()) values_.pop_back();  // newest first: a value may refer to an older one
+}
+
+inline void* RequestScope::cached(const void* key) const {
+  for (const auto& [k, v] : cache_)
+    if (k == key) return v;
+  return nullptr;
+}
+
+template <class T, class... A>
+T* RequestScope::store(A&&... args) {
+  auto box = std::make_unique<Box<T>>(std::forward<A>(args)...);
+  T* out = &box->value;
+  values_.push_back(std::move(box));
+  return out;
+}
+
+inline void RequestScope::push_exit(std::coroutine_handle<> frame, YieldPromiseBase* promise, std::string_view name,
+                                    DependencyScope scope) {
+  exits_.push_back(Exit{frame, promise, name, scope});
+}
+
+inline Task<void> RequestScope::teardown(DependencyScope which) {
+  for (std::size_t i = exits_.size(); i-- > 0;) {
+    if (which == DependencyScope::function && exits_[i].scope != DependencyScope::function) continue;
+    Exit exit = exits_[i];
+    exits_.erase(exits_.begin() + static_cast<std::ptrdiff_t>(i));
+    co_await finish(exit);
+  }
+}
+
+inline Task<void> RequestScope::finish(Exit exit) {
+  exit.promise->thrown_in = error;
+  co_await ResumeYield{exit.frame, exit.promise};
+  std::string name(exit.name);
+  if (!exit.frame.done()) {
+    log(LogLevel::error, "teardown of dependency " + name + " failed: it yielded more than once");
+  } else if (exit.promise->exception && !(error && exit.promise->exception == error)) {
+    // Rethrowing the request's own exception is how a dependency says "I saw it": not a teardown failure.
+    try {
+      std::rethrow_exception(exit.promise->exception);
+    } catch (const std::exception& e) {
+      log(LogLevel::error, "teardown of dependency " + name + " failed: " + e.what());
+    } catch (...) {
+      log(LogLevel::error, "teardown of dependency " + name + " failed: unknown exception type");
+    }
+  }
+  exit.frame.destroy();
+}
+
+inline Task<void> RequestScope::after_send(std::shared_ptr<RequestScope> self) {
+  co_await self->teardown(DependencyScope::request);
+  co_await self->background_.run();
+}
+
+}  // namespace detail
+}  // namespace fastapi
