@@ -2188,6 +2188,9 @@ struct Response {
   enum class Media : std::uint8_t { none, text, json, html, custom };
   Media media = Media::none;  ///< the common types without an allocation; custom uses media_custom
   std::string media_custom{};
+  /// Awaited by the connection once this response has been written (or the write failed: the client is
+  /// gone); never throws. Set by the endpoint for dependency teardown and background tasks (di/).
+  std::function<Task<void>()> after_send{};
 };
 
 /// `text/plain; charset=utf-8` response.
@@ -2952,7 +2955,9 @@ inline Task<bool> Connection::dispatch_and_write() {
   if (out_.capacity() == 0) out_ = hub_.take_out_buffer();
   if (res.stream && !wo.head_only) {
     if (req_.version_minor == 0) close_after_ = true;  // HTTP/1.0 has no chunks: the close ends the body
-    co_return co_await write_stream(res);
+    bool ok = co_await write_stream(res);
+    if (res.after_send) co_await res.after_send();
+    co_return ok;
   }
   // HEAD of a streamed body: its length is unknown, so no Content-Length (RFC 9110 section 9.3.2).
   write_head(out_, res, wo, res.stream ? BodyFraming::none : BodyFraming::length);
@@ -2964,9 +2969,10 @@ inline Task<bool> Connection::dispatch_and_write() {
     }
   }
   // Pipelining: when more request bytes are already here, answer them before writing.
-  bool more = end_ > start_ && !close_after_ && big_body_.empty() && out_.size() < 65536;
-  if (!more && !co_await flush()) co_return false;
-  co_return true;
+  bool more = end_ > start_ && !close_after_ && big_body_.empty() && out_.size() < 65536 && !res.after_send;
+  bool ok = more || co_await flush();
+  if (res.after_send) co_await res.after_send();  // teardown and background tasks: the client has its answer
+  co_return ok;
 }
 
 inline Task<bool> Connection::write_stream(Response& res) {
@@ -7771,6 +7777,8 @@ std::optional<T> from_string(std::string_view text, ConversionError& error) {
 namespace fastapi {
 namespace detail {
 
+class RequestScope;  // di/scope.hpp: the per-request dependency cache, exit stack and background tasks
+
 /// One request's binding: the request, the sub-response for Response& parameters, the errors so far,
 /// and the body read once however many parameters ask for it.
 class BindContext {
@@ -7782,6 +7790,7 @@ class BindContext {
   RequestValidationError errors;       ///< path, query, header, cookie (and dependencies') errors, in order
   RequestValidationError body_errors;  ///< body and form errors: reported after all the others, as FastAPI
   bool embed_bodies = false;           ///< two or more bodies: each is read from the body under its name
+  RequestScope* scope = nullptr;       ///< set when the plan has dependencies (di/): Depends, BackgroundTasks&
 
   bool failed() const { return !errors.empty() || !body_errors.empty(); }
   /// Every error in FastAPI's order; a malformed JSON body alone (FastAPI answers it before anything else).
@@ -8260,6 +8269,1138 @@ inline const Json* BindContext::json_body() {
 }  // namespace detail
 }  // namespace fastapi
 
+// ==== fastapi/di/yield.hpp ====
+// di/yield.hpp: fa::Yield<T>, the coroutine of a yield-style dependency: setup before `co_yield value`, the value injected, teardown after. Fed by user dependencies; driven by di/scope.hpp (setup, then teardown in reverse order). Knows nothing of requests or binding.
+
+#include <coroutine>
+#include <exception>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace fastapi {
+
+template <class T>
+class Yield;
+
+namespace detail {
+
+/// What every Yield promise shares: the exception to rethrow at `co_yield` during teardown.
+struct YieldPromiseBase : PromiseBase {
+  /// Suspends at `co_yield` and hands control back to whoever resumed the frame (setup or teardown).
+  struct YieldAwaiter {
+    YieldPromiseBase& promise;
+    bool await_ready() const noexcept { return false; }
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<>) noexcept {
+      std::coroutine_handle<> next = promise.continuation;
+      return next ? transfer_to(next) : std::noop_coroutine();
+    }
+    /// Resumed for teardown: the handler's (or a later dependency's) exception, if any, is thrown here,
+    /// so `try { co_yield db; } catch (...) { db.rollback(); throw; }` rolls back.
+    void await_resume() const {
+      if (promise.thrown_in) std::rethrow_exception(promise.thrown_in);
+    }
+  };
+
+  void return_void() const noexcept {}
+
+  std::exception_ptr thrown_in;  ///< set before teardown when the request failed
+  int yields = 0;                ///< a Yield must co_yield exactly once
+};
+
+template <class T>
+struct YieldPromise : YieldPromiseBase {
+  Yield<T> get_return_object() noexcept;
+
+  /// `co_yield db;`: the handler sees the dependency's own object (and teardown sees what it did to it).
+  YieldAwaiter yield_value(T& v) noexcept { return point_at(v); }
+  /// `co_yield Db{...};` or another type: kept in the promise (not relying on the temporary's lifetime
+  /// across the suspension, which g++ 12 gets wrong).
+  template <class U>
+    requires(!std::is_lvalue_reference_v<U> || !std::is_same_v<std::remove_cvref_t<U>, T>)
+  YieldAwaiter yield_value(U&& u) {
+    own.emplace(std::forward<U>(u));
+    return point_at(*own);
+  }
+
+  T* value = nullptr;     ///< the yielded object: in the frame, valid until teardown
+  std::optional<T> own{};  ///< when the yielded expression was not an lvalue T
+
+ private:
+  YieldAwaiter point_at(T& v) noexcept {
+    value = &v;
+    ++yields;
+    return YieldAwaiter{*this};
+  }
+};
+
+/// Resumes a suspended Yield frame and waits until it suspends again (at co_yield) or finishes.
+struct ResumeYield {
+  std::coroutine_handle<> frame;
+  YieldPromiseBase* promise;
+  bool await_ready() const noexcept { return false; }
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
+    promise->continuation = awaiting;
+    return transfer_to(frame);
+  }
+  void await_resume() const noexcept {}
+};
+
+}  // namespace detail
+
+/// A yield-style dependency (FastAPI's `def get_db(): db = ...; try: yield db; finally: db.close()`):
+///
+///     fa::Yield<Db> get_db(fa::State<Pool> pool) {
+///       Db db = co_await pool->acquire();    // setup: runs before the handler
+///       try {
+///         co_yield db;                       // the handler runs here; `fa::Depends<get_db> db` is this db
+///       } catch (...) {
+///         db.rollback();                     // the handler (or a later dependency) threw: rethrown here
+///         throw;
+///       }
+///       db.release();                        // teardown: after the response is sent (fa::scope::request)
+///     }
+///
+/// Teardown runs in reverse order of setup, always (success, error, validation failure, client gone).
+/// The client's response is decided before teardown: an exception thrown during teardown is logged with
+/// the dependency's name, never sent. A Yield that finishes without co_yield is a 500 (logged).
+template <class T>
+class [[nodiscard]] Yield {
+ public:
+  using promise_type = detail::YieldPromise<T>;
+  using value_type = T;
+
+  Yield() noexcept = default;
+  explicit Yield(std::coroutine_handle<promise_type> h) noexcept : handle_(h) {}
+  Yield(Yield&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+  Yield& operator=(Yield&& other) noexcept;
+  Yield(const Yield&) = delete;
+  Yield& operator=(const Yield&) = delete;
+  ~Yield() {
+    if (handle_) handle_.destroy();
+  }
+
+  /// The frame (the framework drives it); release() gives up ownership.
+  std::coroutine_handle<promise_type> handle() const noexcept { return handle_; }
+  std::coroutine_handle<promise_type> release() noexcept { return std::exchange(handle_, {}); }
+
+ private:
+  std::coroutine_handle<promise_type> handle_;
+};
+
+template <class T>
+Yield<T>& Yield<T>::operator=(Yield&& other) noexcept {
+  if (this != &other) {
+    if (handle_) handle_.destroy();
+    handle_ = std::exchange(other.handle_, {});
+  }
+  return *this;
+}
+
+template <class T>
+Yield<T> detail::YieldPromise<T>::get_return_object() noexcept {
+  return Yield<T>{std::coroutine_handle<YieldPromise>::from_promise(*this)};
+}
+
+/// True for fa::Yield<U> (any U).
+template <class T>
+inline constexpr bool is_yield_v = false;
+template <class U>
+inline constexpr bool is_yield_v<Yield<U>> = true;
+
+}  // namespace fastapi
+
+// ==== fastapi/di/background.hpp ====
+// di/background.hpp: fa::BackgroundTasks, work a handler queues to run after its response has been sent (and after the teardown of the request's yield dependencies, FastAPI's order). Fed by handlers (`fa::BackgroundTasks& tasks`); run by di/scope.hpp. Knows nothing of sockets or routes.
+
+#include <exception>
+#include <functional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+namespace detail {
+template <class G, class... A>
+struct BackgroundCall;
+}  // namespace detail
+
+/// Functions to call after the response is out, in the order they were added; a plain function or a
+/// coroutine returning fa::Task<void>, with arguments copied now:
+///
+///     app.post("/send", [](fa::Query<"to", std::string> to, fa::BackgroundTasks& tasks) {
+///       tasks.add(send_email, std::string(*to), "welcome");   // runs after the client has its 200
+///       return "queued";
+///     });
+///
+/// An exception thrown by a task is logged ("background task failed: ...") and the next task still runs;
+/// the client never sees it (its response was sent first).
+class BackgroundTasks {
+ public:
+  template <class F, class... Args>
+  void add(F&& fn, Args&&... args);
+  std::size_t size() const noexcept { return tasks_.size(); }
+  bool empty() const noexcept { return tasks_.empty(); }
+  /// Runs every task in order, then forgets them (called by the framework after the response is sent).
+  Task<void> run();
+
+ private:
+  std::vector<std::function<Task<void>()>> tasks_;
+};
+
+template <class F, class... Args>
+void BackgroundTasks::add(F&& fn, Args&&... args) {
+  using G = std::decay_t<F>;
+  static_assert(std::is_invocable_v<G&, std::decay_t<Args>&...>,
+                "fastapi: BackgroundTasks::add(fn, args...) needs fn callable with those arguments");
+  tasks_.push_back([fn = G(std::forward<F>(fn)), ... args = std::decay_t<Args>(std::forward<Args>(args))]() {
+    return detail::BackgroundCall<G, std::decay_t<Args>...>::run(fn, args...);
+  });
+}
+
+namespace detail {
+/// One task's call; its own coroutine frame holds copies of fn and the arguments. (A class template, not a
+/// function template: g++'s -Wsubobject-linkage refuses a coroutine function template's frame holding a
+/// local lambda's type.)
+template <class G, class... A>
+struct BackgroundCall {
+  static Task<void> run(G fn, A... args);
+};
+template <class G, class... A>
+Task<void> BackgroundCall<G, A...>::run(G fn, A... args) {
+  using R = std::invoke_result_t<G&, A&...>;
+  if constexpr (is_task_v<R>) {
+    co_await std::invoke(fn, args...);
+  } else {
+    std::invoke(fn, args...);
+  }
+}
+}  // namespace detail
+
+inline Task<void> BackgroundTasks::run() {
+  std::vector<std::function<Task<void>()>> tasks = std::move(tasks_);
+  tasks_.clear();
+  for (auto& task : tasks) {
+    std::exception_ptr failed;
+    try {
+      co_await task();
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    if (!failed) continue;
+    try {
+      std::rethrow_exception(failed);
+    } catch (const std::exception& e) {
+      log(LogLevel::error, std::string("background task failed: ") + e.what());
+    } catch (...) {
+      log(LogLevel::error, "background task failed: unknown exception type");
+    }
+  }
+}
+
+}  // namespace fastapi
+
+// ==== fastapi/di/scope.hpp ====
+// di/scope.hpp: one request's dependency state: the cache (each dependency at most once), the values, the exit stack of Yield frames (unwound in reverse), the background tasks, and the app's registry (for-effect dependencies, test overrides). Fed by di/depends.hpp (setup) and app/endpoint (teardown); run after the response is sent through Response::after_send. Knows nothing of sockets or routes.
+
+#include <coroutine>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+/// When a Yield dependency's teardown (the code after `co_yield`) runs (FastAPI's `Depends(scope=...)`):
+/// - `fa::scope::request` (the default): after the whole response has been sent, a streamed body included;
+/// - `fa::scope::function`: right after the handler returns, before the response goes out.
+/// `fa::Depends<get_db, fa::scope::function> db`
+enum class DependencyScope : unsigned char { request, function };
+namespace scope {
+inline constexpr DependencyScope request = DependencyScope::request;
+inline constexpr DependencyScope function = DependencyScope::function;
+}  // namespace scope
+
+namespace detail {
+
+/// A dependency called in place of another (App::dependency_overrides): its value, or nullptr when its
+/// own parameters failed (the errors are in ctx).
+class Provider {
+ public:
+  virtual ~Provider() = default;
+  virtual Task<void*> provide(BindContext& ctx, DependencyScope scope) = 0;
+};
+
+}  // namespace detail
+
+/// A dependency run for its effect only (authentication, a rate limit), on a route or on the whole app:
+/// `app.get("/items", h, {.dependencies = {fa::dependency<verify_token>()}});`
+/// `app.dependencies({fa::dependency<verify_key>()});`  Its HTTPException is the response; its parameters'
+/// errors join the route's 422.
+struct Dependency {
+  Task<void> (*run)(detail::BindContext&) = nullptr;
+  std::string_view name{};
+};
+
+namespace detail {
+
+/// What the app knows about dependencies (App owns it; every endpoint points at it).
+struct DependencyRegistry {
+  std::vector<Dependency> dependencies;  ///< app-wide, for effect, run before the route's own
+  std::vector<std::pair<const void*, std::shared_ptr<Provider>>> overrides;  ///< keyed like the cache
+  const Provider* override_for(const void* key) const {
+    for (const auto& [k, p] : overrides)
+      if (k == key) return p.get();
+    return nullptr;
+  }
+};
+
+/// One request's dependencies. Lives from the first dependency to the end of the response's after_send.
+class RequestScope {
+ public:
+  explicit RequestScope(const DependencyRegistry* registry) : registry_(registry) {}
+  RequestScope(const RequestScope&) = delete;
+  RequestScope& operator=(const RequestScope&) = delete;
+  ~RequestScope();
+
+  const DependencyRegistry* registry() const { return registry_; }
+  /// The cached value of a dependency (keyed by its function), or nullptr.
+  void* cached(const void* key) const;
+  void remember(const void* key, void* value) { cache_.emplace_back(key, value); }
+  /// Keeps a dependency's value alive until the request is over.
+  template <class T, class... A>
+  T* store(A&&... args);
+  /// The value of a dependency that returns nothing.
+  void* no_value() { return this; }
+  /// A Yield frame suspended at co_yield: torn down later, in reverse order.
+  void push_exit(std::coroutine_handle<> frame, YieldPromiseBase* promise, std::string_view name, DependencyScope scope);
+  BackgroundTasks& background() { return background_; }
+  /// True when something must run after the response is sent (a teardown, a background task).
+  bool pending() const { return !exits_.empty() || !background_.empty(); }
+  /// Tears down the Yield dependencies of `which` scope (request: every one left), newest first, with
+  /// `error` rethrown at their co_yield.
+  Task<void> teardown(DependencyScope which);
+  /// The request scope's teardown, then the background tasks: what Response::after_send runs.
+  static Task<void> after_send(std::shared_ptr<RequestScope> self);
+
+  std::exception_ptr error;  ///< what the handler (or a dependency, or validation) threw, if anything
+
+ private:
+  struct Exit {
+    std::coroutine_handle<> frame;
+    YieldPromiseBase* promise;
+    std::string_view name;
+    DependencyScope scope;
+  };
+  struct Holder {
+    virtual ~Holder() = default;
+  };
+  template <class T>
+  struct Box final : Holder {
+    template <class... A>
+    explicit Box(A&&... args) : value(std::forward<A>(args)...) {}
+    T value;
+  };
+
+  Task<void> finish(Exit exit);
+
+  const DependencyRegistry* registry_;
+  std::vector<std::pair<const void*, void*>> cache_;
+  std::vector<std::unique_ptr<Holder>> values_;
+  std::vector<Exit> exits_;
+  BackgroundTasks background_;
+};
+
+inline RequestScope::~RequestScope() {
+  // Frames never torn down (the connection died with the request in flight) are freed without teardown.
+  while (!exits_.empty()) {
+    exits_.back().frame.destroy();
+    exits_.pop_back();
+  }
+  while (!values_.empty()) values_.pop_back();  // newest first: a value may refer to an older one
+}
+
+inline void* RequestScope::cached(const void* key) const {
+  for (const auto& [k, v] : cache_)
+    if (k == key) return v;
+  return nullptr;
+}
+
+template <class T, class... A>
+T* RequestScope::store(A&&... args) {
+  auto box = std::make_unique<Box<T>>(std::forward<A>(args)...);
+  T* out = &box->value;
+  values_.push_back(std::move(box));
+  return out;
+}
+
+inline void RequestScope::push_exit(std::coroutine_handle<> frame, YieldPromiseBase* promise, std::string_view name,
+                                    DependencyScope scope) {
+  exits_.push_back(Exit{frame, promise, name, scope});
+}
+
+inline Task<void> RequestScope::teardown(DependencyScope which) {
+  for (std::size_t i = exits_.size(); i-- > 0;) {
+    if (which == DependencyScope::function && exits_[i].scope != DependencyScope::function) continue;
+    Exit exit = exits_[i];
+    exits_.erase(exits_.begin() + static_cast<std::ptrdiff_t>(i));
+    co_await finish(exit);
+  }
+}
+
+inline Task<void> RequestScope::finish(Exit exit) {
+  exit.promise->thrown_in = error;
+  co_await ResumeYield{exit.frame, exit.promise};
+  std::string name(exit.name);
+  if (!exit.frame.done()) {
+    log(LogLevel::error, "teardown of dependency " + name + " failed: it yielded more than once");
+  } else if (exit.promise->exception && !(error && exit.promise->exception == error)) {
+    // Rethrowing the request's own exception is how a dependency says "I saw it": not a teardown failure.
+    try {
+      std::rethrow_exception(exit.promise->exception);
+    } catch (const std::exception& e) {
+      log(LogLevel::error, "teardown of dependency " + name + " failed: " + e.what());
+    } catch (...) {
+      log(LogLevel::error, "teardown of dependency " + name + " failed: unknown exception type");
+    }
+  }
+  exit.frame.destroy();
+}
+
+inline Task<void> RequestScope::after_send(std::shared_ptr<RequestScope> self) {
+  co_await self->teardown(DependencyScope::request);
+  co_await self->background_.run();
+}
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/di/depends.hpp ====
+// di/depends.hpp: fa::Depends<fn>: call fn (a plain function, a fa::Task coroutine or a fa::Yield), its own parameters bound like a handler's, recursively, at most once per request; and the awaitable binding of a plan that holds dependencies. Fed by params/binding (the Binder protocol); feeds app/endpoint. Knows nothing of routes or sockets.
+
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace fastapi {
+
+/// `fa::Depends<get_db, fa::no_cache>`: call the dependency again for each use in the same request.
+struct NoCache {};
+inline constexpr NoCache no_cache{};
+
+namespace detail {
+
+/// The value of a dependency that returns nothing (`void`, `fa::Task<void>`): there is nothing to read.
+struct NoValue {};
+
+/// T of T, fa::Task<T> and fa::Yield<T>.
+template <class R>
+struct unwrap_result {
+  using type = R;
+};
+template <class U>
+struct unwrap_result<Task<U>> {
+  using type = U;
+};
+template <class U>
+struct unwrap_result<Yield<U>> {
+  using type = U;
+};
+
+/// What a dependency function gives: `*dep` is value_type (a reference result is not copied: it points at
+/// its referent; a void one is NoValue).
+template <class F>
+struct dependency_traits {
+  using result = typename callable_traits<F>::result;
+  using raw = typename unwrap_result<result>::type;
+  using value_type = std::conditional_t<std::is_void_v<raw>, NoValue, std::remove_reference_t<raw>>;
+};
+
+/// One key per dependency function: the per-request cache and the overrides are keyed by it.
+template <auto Fn>
+inline constexpr char dependency_key_tag = 0;
+template <auto Fn>
+constexpr const void* dependency_key() {
+  return &dependency_key_tag<Fn>;
+}
+
+/// The dependency's name for logs ("get_db"), read from the compiler's spelling of the template argument.
+template <auto Fn>
+std::string_view dependency_name() {
+  std::string_view s = __PRETTY_FUNCTION__;
+  std::size_t at = s.find("Fn = ");
+  if (at == std::string_view::npos) return s;
+  s.remove_prefix(at + 5);
+  s = s.substr(0, s.find_first_of(";]"));
+  while (!s.empty() && (s.front() == '&' || s.front() == '(')) s.remove_prefix(1);
+  return s;
+}
+
+/// What the options of Depends say: fa::no_cache, and a fa::scope (request when absent), in any order.
+template <auto... Options>
+struct DependsConfig {
+  template <class O>
+  static constexpr bool known = std::is_same_v<O, NoCache> || std::is_same_v<O, DependencyScope>;
+  static_assert((known<std::remove_cv_t<decltype(Options)>> && ...),
+                "fastapi: the options of fa::Depends<fn, ...> are fa::no_cache and fa::scope::request / "
+                "fa::scope::function");
+  static constexpr bool use_cache = !(std::is_same_v<std::remove_cv_t<decltype(Options)>, NoCache> || ...);
+  static constexpr DependencyScope scope = [] {
+    DependencyScope s = DependencyScope::request;
+    auto take = [&](auto o) {
+      if constexpr (std::is_same_v<decltype(o), DependencyScope>) s = o;
+    };
+    (take(Options), ...);
+    (void)take;
+    return s;
+  }();
+};
+
+}  // namespace detail
+
+/// A dependency: `fn` is called (its own parameters bound like a handler's: Path, Query, Header, Body,
+/// other Depends...) and `*dep` / `dep->` / `const T&` is what it returned, co_returned or co_yielded.
+///
+///     fa::Task<User> current_user(fa::Header<"authorization", std::string> auth, fa::Depends<get_db> db);
+///     app.get("/me", [](fa::Depends<current_user> user) { return user->name; });
+///
+/// It runs at most once per request however many parameters ask for it (`fa::no_cache` opts out), before
+/// the handler's own parameters are read. Its parameters' errors join the request's 422; an HTTPException
+/// it throws is the response; a Yield's teardown runs after the response is sent (docs/dependencies.md).
+template <auto Fn, auto... Options>
+class Depends {
+ public:
+  using value_type = typename detail::dependency_traits<decltype(Fn)>::value_type;
+  static constexpr bool use_cache = detail::DependsConfig<Options...>::use_cache;
+  static constexpr DependencyScope scope = detail::DependsConfig<Options...>::scope;
+
+  Depends() = default;
+  /// A value given by hand (calling a handler directly in a unit test).
+  explicit Depends(value_type& value) noexcept : value_(&value) {}
+
+  value_type& operator*() const noexcept { return *value_; }
+  value_type* operator->() const noexcept { return value_; }
+  operator value_type&() const noexcept { return *value_; }
+  value_type& value() const noexcept { return *value_; }
+
+ private:
+  template <class>
+  friend struct detail::Binder;
+  value_type* value_ = nullptr;
+};
+
+namespace detail {
+
+template <class B>
+concept async_binder = requires { B::is_async; } && B::is_async;
+template <class B>
+concept scoped_binder = requires { B::needs_scope; } && B::needs_scope;
+
+template <class B>
+constexpr auto nested_path_names() {
+  if constexpr (requires { B::path_names; }) return B::path_names;
+  else return std::array<std::string_view, 0>{};
+}
+
+/// The awaitable side of a BindPlan: dependencies awaited in order, everything else bound as BindPlan::bind
+/// does; and the plan's facts that include what its dependencies take (path names, scope).
+template <class Plan>
+struct PlanBinding;
+template <class... Params>
+struct PlanBinding<BindPlan<Params...>> {
+  using Plan = BindPlan<Params...>;
+  using Slots = typename Plan::Slots;
+  static constexpr std::size_t size = Plan::size;
+  static constexpr bool is_async = (async_binder<Binder<std::remove_cvref_t<Params>>> || ...);
+  static constexpr bool needs_scope = is_async || (scoped_binder<Binder<std::remove_cvref_t<Params>>> || ...);
+
+  /// The Path names of the plan and of its dependencies (for the registration check against `{names}`).
+  static constexpr std::size_t path_count =
+      Plan::path_count + (std::size_t{0} + ... + nested_path_names<Binder<std::remove_cvref_t<Params>>>().size());
+  static constexpr std::array<std::string_view, path_count> path_names = [] {
+    std::array<std::string_view, path_count> out{};
+    std::size_t k = 0;
+    for (std::string_view n : Plan::path_names) out[k++] = n;
+    auto add = [&](const auto& names) {
+      for (std::string_view n : names) out[k++] = n;
+    };
+    (add(nested_path_names<Binder<std::remove_cvref_t<Params>>>()), ...);
+    (void)add;
+    return out;
+  }();
+
+  /// Fills every slot (in Plan::order), awaiting dependencies; errors are recorded in ctx.
+  static Task<void> bind(BindContext& ctx, Slots& slots);
+
+ private:
+  using SyncFn = void (*)(BindContext&, Slots&);
+  using AsyncFn = Task<void> (*)(BindContext&, Slots&);
+  template <std::size_t I>
+  using Param = std::remove_cvref_t<std::tuple_element_t<I, std::tuple<Params...>>>;
+  template <std::size_t I>
+  static void bind_sync(BindContext& ctx, Slots& slots) {
+    Binder<Param<I>>::bind(ctx, std::get<I>(slots));
+  }
+  template <std::size_t I>
+  static Task<void> bind_async(BindContext& ctx, Slots& slots) {
+    return Binder<Param<I>>::bind_async(ctx, std::get<I>(slots));
+  }
+  static constexpr std::array<SyncFn, size> sync_fns = []<std::size_t... I>(std::index_sequence<I...>) {
+    return std::array<SyncFn, size>{(async_binder<Binder<Param<I>>> ? SyncFn{} : &bind_sync<I>)...};
+  }(std::make_index_sequence<size>{});
+  static constexpr std::array<AsyncFn, size> async_fns = []<std::size_t... I>(std::index_sequence<I...>) {
+    return std::array<AsyncFn, size>{[] {
+      if constexpr (async_binder<Binder<Param<I>>>) return &bind_async<I>;
+      else return AsyncFn{};
+    }()...};
+  }(std::make_index_sequence<size>{});
+};
+
+template <class... Params>
+Task<void> PlanBinding<BindPlan<Params...>>::bind(BindContext& ctx, Slots& slots) {
+  ctx.embed_bodies = ctx.embed_bodies || Plan::embed_bodies;
+  for (std::size_t i : Plan::order) {
+    if (async_fns[i]) co_await async_fns[i](ctx, slots);
+    else sync_fns[i](ctx, slots);
+  }
+}
+
+inline std::size_t error_count(const BindContext& ctx) {
+  return ctx.errors.errors().size() + ctx.body_errors.errors().size();
+}
+
+/// The argument for a dependency parameter declared `P` from its slot: an lvalue for `P&`, moved otherwise.
+template <class P, class Slot>
+decltype(auto) dependency_argument(Slot& slot) {
+  auto& value = Binder<std::remove_cvref_t<P>>::get(slot);
+  if constexpr (std::is_lvalue_reference_v<P>) return (value);
+  else return std::move(value);
+}
+
+template <class F, class Slots, std::size_t... I>
+decltype(auto) invoke_dependency(F& fn, [[maybe_unused]] Slots& slots, std::index_sequence<I...>) {
+  using Args = typename callable_traits<F>::args;
+  return fn(dependency_argument<std::tuple_element_t<I, Args>>(std::get<I>(slots))...);
+}
+
+/// Binds fn's parameters, calls it and keeps its value in the request's scope: a pointer to the value, or
+/// nullptr when its parameters failed (it does not run; the errors are in ctx). Yield: set up, pushed on
+/// the exit stack. Exceptions (an HTTPException...) propagate. (A class, not a function template: g++'s
+/// -Wsubobject-linkage refuses a coroutine function template's frame holding a local lambda's type.)
+template <class F>
+struct DependencyCall {
+  static_assert(has_callable_traits<F>,
+                "fastapi: a dependency's parameter types must be spelled out (not a generic lambda)");
+  using Traits = callable_traits<F>;
+  using Result = typename Traits::result;
+  using Plan = typename plan_of<typename Traits::args>::type;
+  using Value = typename dependency_traits<F>::value_type;
+  static_assert(Plan::checked);
+
+  static Task<void*> run(BindContext& ctx, F& fn, std::string_view name, DependencyScope when);
+
+ private:
+  static Result invoke(F& fn, typename Plan::Slots& slots) {
+    return invoke_dependency(fn, slots, std::make_index_sequence<Traits::arity>{});
+  }
+};
+
+template <class F>
+Task<void*> DependencyCall<F>::run(BindContext& ctx, F& fn, std::string_view name, DependencyScope when) {
+  RequestScope& scope = *ctx.scope;
+  typename Plan::Slots slots{};
+  if constexpr (Plan::size > 0) {
+    std::size_t before = error_count(ctx);
+    co_await PlanBinding<Plan>::bind(ctx, slots);
+    if (error_count(ctx) != before) co_return nullptr;
+  }
+  if constexpr (is_yield_v<Result>) {
+    Result y = invoke(fn, slots);
+    auto h = y.handle();
+    co_await ResumeYield{h, &h.promise()};  // setup: runs to co_yield
+    if (h.done()) {
+      h.promise().rethrow_if_failed();
+      throw std::logic_error("fastapi: the yield dependency " + std::string(name) + " finished without co_yield");
+    }
+    scope.push_exit(y.release(), &h.promise(), name, when);
+    co_return static_cast<void*>(h.promise().value);
+  } else if constexpr (is_task_v<Result>) {
+    if constexpr (std::is_void_v<typename Result::value_type>) {
+      co_await invoke(fn, slots);
+      co_return scope.no_value();
+    } else {
+      co_return static_cast<void*>(scope.store<Value>(co_await invoke(fn, slots)));
+    }
+  } else if constexpr (std::is_void_v<Result>) {
+    invoke(fn, slots);
+    co_return scope.no_value();
+  } else if constexpr (std::is_lvalue_reference_v<Result>) {
+    auto& ref = invoke(fn, slots);
+    co_return const_cast<void*>(static_cast<const void*>(&ref));
+  } else {
+    co_return static_cast<void*>(scope.store<Value>(invoke(fn, slots)));
+  }
+}
+
+/// Runs fa::Depends<Fn, Options...>: from the cache, an override, or Fn itself.
+template <auto Fn, auto... Options>
+struct Binder<Depends<Fn, Options...>> {
+  using D = Depends<Fn, Options...>;
+  using F = decltype(Fn);
+  using Plan = typename plan_of<typename callable_traits<F>::args>::type;
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::depends;
+  static constexpr std::size_t body_count = Plan::body_count;
+  static constexpr bool is_async = true;
+  static constexpr bool needs_scope = true;
+  static constexpr auto path_names = PlanBinding<Plan>::path_names;
+  using Slot = D;
+
+  static Task<void> bind_async(BindContext& ctx, Slot& slot);
+  static void bind(BindContext&, Slot&) {
+    throw std::logic_error("fastapi: a plan with fa::Depends is bound with detail::PlanBinding<Plan>::bind");
+  }
+  static D& get(Slot& slot) { return slot; }
+};
+
+template <auto Fn, auto... Options>
+Task<void> Binder<Depends<Fn, Options...>>::bind_async(BindContext& ctx, Slot& slot) {
+  if (!ctx.scope) throw std::logic_error("fastapi: fa::Depends bound without a request scope");
+  RequestScope& scope = *ctx.scope;
+  constexpr const void* key = dependency_key<Fn>();
+  if constexpr (D::use_cache) {
+    if (void* v = scope.cached(key)) {
+      slot.value_ = static_cast<typename D::value_type*>(v);
+      co_return;
+    }
+  }
+  void* v = nullptr;
+  const DependencyRegistry* registry = scope.registry();
+  if (Provider* p = registry && !registry->overrides.empty() ? const_cast<Provider*>(registry->override_for(key)) : nullptr) {
+    v = co_await p->provide(ctx, D::scope);
+  } else {
+    F fn = Fn;
+    v = co_await DependencyCall<F>::run(ctx, fn, dependency_name<Fn>(), D::scope);
+  }
+  if (!v) co_return;
+  if constexpr (D::use_cache) scope.remember(key, v);
+  slot.value_ = static_cast<typename D::value_type*>(v);
+}
+
+/// fa::BackgroundTasks&: the request's list, run after the response is sent and the teardowns are done.
+template <>
+struct Binder<BackgroundTasks> {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::framework;
+  static constexpr std::size_t body_count = 0;
+  static constexpr bool needs_scope = true;
+  using Slot = BackgroundTasks*;
+  static void bind(BindContext& ctx, Slot& slot) {
+    if (!ctx.scope) throw std::logic_error("fastapi: fa::BackgroundTasks& bound without a request scope");
+    slot = &ctx.scope->background();
+  }
+  static BackgroundTasks& get(Slot& slot) { return *slot; }
+};
+
+/// Runs a dependency for its effect (fa::dependency<Fn>()).
+template <auto Fn, auto... Options>
+Task<void> run_for_effect(BindContext& ctx) {
+  Depends<Fn, Options...> slot;
+  co_await Binder<Depends<Fn, Options...>>::bind_async(ctx, slot);
+}
+
+/// Calls `fake` in place of the dependency Fn (App::dependency_overrides).
+template <auto Fn, class G>
+class OverrideProvider final : public Provider {
+ public:
+  explicit OverrideProvider(G fake) : fake_(std::move(fake)) {}
+  Task<void*> provide(BindContext& ctx, DependencyScope scope) override {
+    return DependencyCall<G>::run(ctx, fake_, dependency_name<Fn>(), scope);
+  }
+
+ private:
+  G fake_;
+};
+
+}  // namespace detail
+
+/// A dependency run for its effect only, for RouteOptions::dependencies and App::dependencies:
+/// `{.dependencies = {fa::dependency<verify_token>(), fa::dependency<verify_key>()}}`.
+template <auto Fn, auto... Options>
+Dependency dependency() {
+  return Dependency{&detail::run_for_effect<Fn, Options...>, detail::dependency_name<Fn>()};
+}
+
+namespace detail {
+/// The override for Fn: `fake` must give the same value type (it is read through Depends<Fn>).
+template <auto Fn, class G>
+std::shared_ptr<Provider> make_override(G&& fake) {
+  using H = std::decay_t<G>;
+  static_assert(has_callable_traits<H>, "fastapi: an override's parameter types must be spelled out");
+  static_assert(std::is_same_v<typename dependency_traits<H>::value_type, typename dependency_traits<decltype(Fn)>::value_type>,
+                "fastapi: a dependency override must give the same type as the dependency it replaces "
+                "(T, fa::Task<T> or fa::Yield<T> for the same T)");
+  return std::make_shared<OverrideProvider<Fn, H>>(std::forward<G>(fake));
+}
+}  // namespace detail
+
+}  // namespace fastapi
+
+// ==== fastapi/security/utils.hpp ====
+// security/utils.hpp: what every security helper shares: the constant-time compare for secrets, Base64, the `Authorization: <scheme> <credentials>` split, the 401 they answer, and the metadata OpenAPI will list (securitySchemes). Fed by params/binding (the Binder protocol); feeds security/http, api_key, oauth2. Knows nothing of routes or sockets.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace fastapi {
+
+/// Options of every security helper: `fa::HTTPBearer<fa::SecurityOptions{.auto_error = false}> creds`.
+/// auto_error (the default): missing credentials -> 401 and the handler does not run; false: the value is a
+/// std::optional, empty when missing (for routes that also serve anonymous users).
+struct SecurityOptions {
+  bool auto_error = true;
+};
+
+/// Compares two secrets in time that depends only on their lengths, not on where they differ (Python's
+/// secrets.compare_digest): `if (!fa::compare_digest(creds->password, expected)) throw ...`.
+inline bool compare_digest(std::string_view a, std::string_view b) noexcept {
+  std::size_t n = a.size() > b.size() ? a.size() : b.size();
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+    unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+    diff = static_cast<unsigned char>(diff | (x ^ y));
+  }
+  return diff == 0;
+}
+
+/// The metadata an OpenAPI `securitySchemes` entry needs (kept on every helper as `security_scheme`).
+struct SecuritySchemeInfo {
+  std::string_view type;         ///< "http", "apiKey", "oauth2"
+  std::string_view scheme{};     ///< http: "bearer", "basic"
+  std::string_view in{};         ///< apiKey: "header", "query", "cookie"
+  std::string_view name{};       ///< apiKey: the header, query or cookie name
+  std::string_view token_url{};  ///< oauth2 password flow: where the token is obtained
+  std::string_view scheme_name;  ///< the component's name: "HTTPBearer", "APIKeyHeader", ...
+};
+
+namespace detail {
+
+/// "Bearer abc" -> {"Bearer", "abc"} (FastAPI's get_authorization_scheme_param: split at the first space).
+inline std::pair<std::string_view, std::string_view> split_authorization(std::string_view value) {
+  value = trim(value);
+  std::size_t space = value.find(' ');
+  if (space == std::string_view::npos) return {value, {}};
+  return {value.substr(0, space), trim(value.substr(space + 1))};
+}
+
+/// RFC 4648 Base64 (with padding, no line breaks); nullopt when malformed.
+inline std::optional<std::string> base64_decode(std::string_view in) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  if (in.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(in.size() / 4 * 3);
+  for (std::size_t i = 0; i < in.size(); i += 4) {
+    int v[4];
+    int pad = 0;
+    for (int k = 0; k < 4; ++k) {
+      char c = in[i + static_cast<std::size_t>(k)];
+      if (c == '=' && i + 4 == in.size() && k >= 2) {
+        v[k] = 0;
+        ++pad;
+      } else if (pad > 0 || (v[k] = value(c)) < 0) {
+        return std::nullopt;
+      }
+    }
+    unsigned bits = (static_cast<unsigned>(v[0]) << 18) | (static_cast<unsigned>(v[1]) << 12) |
+                    (static_cast<unsigned>(v[2]) << 6) | static_cast<unsigned>(v[3]);
+    out.push_back(static_cast<char>((bits >> 16) & 0xff));
+    if (pad < 2) out.push_back(static_cast<char>((bits >> 8) & 0xff));
+    if (pad < 1) out.push_back(static_cast<char>(bits & 0xff));
+  }
+  return out;
+}
+
+/// 401 {"detail": detail} with `WWW-Authenticate: <challenge>` (RFC 9110 section 11.6.1).
+[[noreturn]] inline void throw_unauthorized(std::string_view challenge, std::string_view detail = "Not authenticated") {
+  throw HTTPException{401, std::string(detail), {{"WWW-Authenticate", std::string(challenge)}}};
+}
+
+/// The Binder of a security helper S: S::extract(ctx) gives its value or nullopt (missing: 401 when
+/// auto_error, empty otherwise). Bound with the dependencies, before every other parameter.
+template <class S>
+struct SecurityBinder {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::depends;
+  static constexpr std::size_t body_count = 0;
+  using Slot = std::optional<S>;
+  static void bind(BindContext& ctx, Slot& slot) {
+    auto value = S::extract(ctx);
+    if (value) slot.emplace(std::move(*value));
+    else if constexpr (S::options.auto_error) S::fail();
+    else slot.emplace();
+  }
+  static S& get(Slot& slot) { return *slot; }
+};
+
+/// The value a helper holds: T, or std::optional<T> when auto_error is off.
+template <class T, SecurityOptions O>
+using security_value_t = std::conditional_t<O.auto_error, T, std::optional<T>>;
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/security/http.hpp ====
+// security/http.hpp: HTTP authentication schemes as handler/dependency parameters: fa::HTTPBearer (Authorization: Bearer <token>) and fa::HTTPBasic (Authorization: Basic base64(user:password)). Fed by security/utils; feeds handlers and dependencies such as current_user. Knows nothing of users or tokens' meaning.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fastapi {
+
+/// `Authorization: <scheme> <credentials>`, as FastAPI's HTTPAuthorizationCredentials.
+struct HTTPAuthorizationCredentials {
+  std::string scheme;       ///< "Bearer" as sent
+  std::string credentials;  ///< the token
+};
+
+/// The user name and password of `Authorization: Basic ...`, as FastAPI's HTTPBasicCredentials.
+struct HTTPBasicCredentials {
+  std::string username;
+  std::string password;
+};
+
+/// A bearer token from `Authorization: Bearer <token>` (RFC 6750):
+///
+///     fa::Task<User> current_user(fa::HTTPBearer<> auth) { co_return co_await users.by_token(auth->credentials); }
+///
+/// Missing, malformed, or another scheme -> 401 {"detail":"Not authenticated"} with `WWW-Authenticate: Bearer`
+/// (FastAPI >= 0.117's answer; older FastAPI said 403). With `fa::SecurityOptions{.auto_error = false}`
+/// the value is a std::optional, empty instead.
+template <SecurityOptions Options = SecurityOptions{}>
+struct HTTPBearer : detail::ParamValue<detail::security_value_t<HTTPAuthorizationCredentials, Options>> {
+  using detail::ParamValue<detail::security_value_t<HTTPAuthorizationCredentials, Options>>::ParamValue;
+  static constexpr SecurityOptions options = Options;
+  static constexpr SecuritySchemeInfo security_scheme{.type = "http", .scheme = "bearer", .scheme_name = "HTTPBearer"};
+
+  static std::optional<HTTPAuthorizationCredentials> extract(detail::BindContext& ctx) {
+    auto header = ctx.request.headers.get("authorization");
+    if (!header) return std::nullopt;
+    auto [scheme, token] = detail::split_authorization(*header);
+    if (!iequals(scheme, "bearer") || token.empty()) return std::nullopt;
+    return HTTPAuthorizationCredentials{std::string(scheme), std::string(token)};
+  }
+  [[noreturn]] static void fail() { detail::throw_unauthorized("Bearer"); }
+};
+
+/// A user name and password from `Authorization: Basic base64(user:password)` (RFC 7617):
+///
+///     std::string current_username(fa::HTTPBasic<> creds) {
+///       bool user_ok = fa::compare_digest(creds->username, "stanleyjobson");  // both compared: no early exit
+///       bool password_ok = fa::compare_digest(creds->password, "swordfish");
+///       if (!(user_ok && password_ok)) throw fa::HTTPException{401, "Incorrect username or password", {{"WWW-Authenticate", "Basic"}}};
+///       return creds->username;
+///     }
+///
+/// Missing or another scheme -> 401 {"detail":"Not authenticated"}; not Base64 or no ':' -> 401
+/// {"detail":"Invalid authentication credentials"}; both with `WWW-Authenticate: Basic` (so a browser asks).
+template <SecurityOptions Options = SecurityOptions{}>
+struct HTTPBasic : detail::ParamValue<detail::security_value_t<HTTPBasicCredentials, Options>> {
+  using detail::ParamValue<detail::security_value_t<HTTPBasicCredentials, Options>>::ParamValue;
+  static constexpr SecurityOptions options = Options;
+  static constexpr SecuritySchemeInfo security_scheme{.type = "http", .scheme = "basic", .scheme_name = "HTTPBasic"};
+
+  static std::optional<HTTPBasicCredentials> extract(detail::BindContext& ctx) {
+    auto header = ctx.request.headers.get("authorization");
+    if (!header) return std::nullopt;
+    auto [scheme, param] = detail::split_authorization(*header);
+    if (!iequals(scheme, "basic")) return std::nullopt;
+    std::optional<std::string> decoded = detail::base64_decode(param);
+    std::size_t colon = decoded ? decoded->find(':') : std::string::npos;
+    if (colon == std::string::npos) {
+      // Present but unreadable: always an error, as FastAPI (auto_error only covers a missing header).
+      detail::throw_unauthorized("Basic", "Invalid authentication credentials");
+    }
+    return HTTPBasicCredentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
+  }
+  [[noreturn]] static void fail() { detail::throw_unauthorized("Basic"); }
+};
+
+namespace detail {
+template <SecurityOptions O>
+struct Binder<HTTPBearer<O>> : SecurityBinder<HTTPBearer<O>> {};
+template <SecurityOptions O>
+struct Binder<HTTPBasic<O>> : SecurityBinder<HTTPBasic<O>> {};
+}  // namespace detail
+
+}  // namespace fastapi
+
+// ==== fastapi/security/api_key.hpp ====
+// security/api_key.hpp: API keys as handler/dependency parameters: fa::APIKeyHeader<"X-API-Key">, fa::APIKeyQuery<"api_key">, fa::APIKeyCookie<"session">. Fed by security/utils; feeds handlers and dependencies. Knows nothing of which keys are valid (compare them with fa::compare_digest).
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fastapi {
+
+// An API key read from a header (exact name, any case), the query string, or a cookie; the value is the key
+// as a std::string (std::optional with `fa::SecurityOptions{.auto_error = false}`):
+//
+//     void verify_key(fa::APIKeyHeader<"X-API-Key"> key) {
+//       if (!fa::compare_digest(*key, expected_key)) throw fa::HTTPException{403, "Invalid API key"};
+//     }
+//     app.get("/items", list_items, {.dependencies = {fa::dependency<verify_key>()}});
+//
+// Missing (or empty) -> 401 {"detail":"Not authenticated"} with `WWW-Authenticate: APIKey` (FastAPI >= 0.117;
+// older FastAPI said 403).
+
+#define FASTAPI_DETAIL_API_KEY(Kind, where, source_value)                                                   \
+  template <FixedString Name, SecurityOptions Options = SecurityOptions{}>                                   \
+  struct Kind : detail::ParamValue<detail::security_value_t<std::string, Options>> {                         \
+    using detail::ParamValue<detail::security_value_t<std::string, Options>>::ParamValue;                    \
+    static constexpr SecurityOptions options = Options;                                                      \
+    static constexpr SecuritySchemeInfo security_scheme{                                                     \
+        .type = "apiKey", .in = where, .name = Name.view(), .scheme_name = #Kind};                           \
+    static std::optional<std::string> extract(detail::BindContext& ctx) {                                    \
+      auto text = detail::find_text(ctx, source_value, Name.view());                                         \
+      if (!text || text->empty()) return std::nullopt;                                                       \
+      return std::string(*text);                                                                             \
+    }                                                                                                        \
+    [[noreturn]] static void fail() { detail::throw_unauthorized("APIKey"); }                                \
+  };                                                                                                         \
+  namespace detail {                                                                                         \
+  template <FixedString Name, SecurityOptions O>                                                             \
+  struct Binder<Kind<Name, O>> : SecurityBinder<Kind<Name, O>> {};                                           \
+  }
+
+/// `fa::APIKeyHeader<"X-API-Key"> key`: the header, any case.
+FASTAPI_DETAIL_API_KEY(APIKeyHeader, "header", detail::Source::header)
+/// `fa::APIKeyQuery<"api_key"> key`: `?api_key=...` (the last one).
+FASTAPI_DETAIL_API_KEY(APIKeyQuery, "query", detail::Source::query)
+/// `fa::APIKeyCookie<"session"> key`: the cookie.
+FASTAPI_DETAIL_API_KEY(APIKeyCookie, "cookie", detail::Source::cookie)
+
+#undef FASTAPI_DETAIL_API_KEY
+
+}  // namespace fastapi
+
+// ==== fastapi/security/oauth2.hpp ====
+// security/oauth2.hpp: OAuth2's password flow: fa::OAuth2PasswordBearer<"token"> (the bearer token of a request, with the token URL for OpenAPI) and fa::OAuth2PasswordRequestForm (the form a client posts to get one). Fed by security/utils and params/binding (form fields); feeds handlers and dependencies. Knows nothing of how tokens are made or checked.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fastapi {
+
+/// The token of `Authorization: Bearer <token>`, for OAuth2's password flow; TokenUrl is where a client gets
+/// one (listed in OpenAPI). FastAPI's `oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token")`:
+///
+///     fa::Task<User> current_user(fa::OAuth2PasswordBearer<"token"> token) { ... *token ... }
+///
+/// Missing or another scheme -> 401 {"detail":"Not authenticated"} with `WWW-Authenticate: Bearer`.
+template <FixedString TokenUrl, SecurityOptions Options = SecurityOptions{}>
+struct OAuth2PasswordBearer : detail::ParamValue<detail::security_value_t<std::string, Options>> {
+  using detail::ParamValue<detail::security_value_t<std::string, Options>>::ParamValue;
+  static constexpr SecurityOptions options = Options;
+  static constexpr SecuritySchemeInfo security_scheme{
+      .type = "oauth2", .token_url = TokenUrl.view(), .scheme_name = "OAuth2PasswordBearer"};
+
+  static std::optional<std::string> extract(detail::BindContext& ctx) {
+    auto header = ctx.request.headers.get("authorization");
+    if (!header) return std::nullopt;
+    auto [scheme, token] = detail::split_authorization(*header);
+    if (!iequals(scheme, "bearer") || token.empty()) return std::nullopt;
+    return std::string(token);
+  }
+  [[noreturn]] static void fail() { detail::throw_unauthorized("Bearer"); }
+};
+
+/// The form of OAuth2's password grant (application/x-www-form-urlencoded), as FastAPI's
+/// OAuth2PasswordRequestForm: `app.post("/token", [](fa::OAuth2PasswordRequestForm form) { ... form.username ... })`.
+/// username and password are required: missing -> 422 {"type":"missing","loc":["body","username"],...};
+/// grant_type, when sent, must be "password" (422 string_pattern_mismatch); scope is split on spaces.
+struct OAuth2PasswordRequestForm {
+  std::optional<std::string> grant_type;
+  std::string username;
+  std::string password;
+  std::vector<std::string> scopes;
+  std::optional<std::string> client_id;
+  std::optional<std::string> client_secret;
+};
+
+namespace detail {
+
+template <FixedString TokenUrl, SecurityOptions O>
+struct Binder<OAuth2PasswordBearer<TokenUrl, O>> : SecurityBinder<OAuth2PasswordBearer<TokenUrl, O>> {};
+
+template <>
+struct Binder<OAuth2PasswordRequestForm> {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::form;
+  static constexpr std::size_t body_count = 0;
+  using Slot = std::optional<OAuth2PasswordRequestForm>;
+  static void bind(BindContext& ctx, Slot& slot) {
+    OAuth2PasswordRequestForm form;
+    RequestValidationError& errors = ctx.body_errors;
+    bool ok = true;
+    auto text = [&](std::string_view name) { return find_text(ctx, Source::form, name); };
+    if (auto g = text("grant_type")) {
+      if (*g != "password") {
+        Json c = Json::object({});
+        c["pattern"] = "^password$";
+        errors.add({"string_pattern_mismatch", param_loc(Source::form, "grant_type"),
+                    "String should match pattern '^password$'", Json(*g), std::move(c)});
+        ok = false;
+      }
+      form.grant_type = std::string(*g);
+    }
+    if (auto u = text("username")) form.username = std::string(*u);
+    else add_missing(errors, param_loc(Source::form, "username")), ok = false;
+    if (auto p = text("password")) form.password = std::string(*p);
+    else add_missing(errors, param_loc(Source::form, "password")), ok = false;
+    if (auto s = text("scope")) {
+      std::string_view rest = *s;
+      while (!rest.empty()) {
+        std::size_t sp = rest.find(' ');
+        std::string_view one = rest.substr(0, sp);
+        if (!one.empty()) form.scopes.emplace_back(one);
+        rest = sp == std::string_view::npos ? std::string_view{} : rest.substr(sp + 1);
+      }
+    }
+    if (auto id = text("client_id")) form.client_id = std::string(*id);
+    if (auto secret = text("client_secret")) form.client_secret = std::string(*secret);
+    if (ok) slot.emplace(std::move(form));
+  }
+  static OAuth2PasswordRequestForm& get(Slot& slot) { return *slot; }
+};
+
+}  // namespace detail
+}  // namespace fastapi
+
 // ==== fastapi/app/endpoint.hpp ====
 // app/endpoint.hpp: a user's handler -> `Task<Response>(Request&)`: bind its arguments (params/binding.hpp's plan;
 // any error -> RequestValidationError, the handler does not run), call it (inline, or on the thread pool for
@@ -8267,6 +9408,7 @@ inline const Json* BindContext::json_body() {
 
 #include <chrono>
 #include <cstddef>
+#include <exception>
 #include <memory>
 #include <span>
 #include <string>
@@ -8293,6 +9435,8 @@ struct RouteOptions {
   ResponseModelInfo response_model{};  ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
                                        ///< only its fields reach the client, a value that does not fit is a 500
   bool response_model_exclude_none = false;  ///< FastAPI's response_model_exclude_none
+  std::vector<Dependency> dependencies{};    ///< run for their effect before the handler's own parameters:
+                                             ///< `{.dependencies = {fa::dependency<verify_token>()}}`
 };
 
 /// `application/json` response holding `value`.
@@ -8315,11 +9459,59 @@ class Endpoint {
   virtual std::span<const std::string_view> path_param_names() const { return {}; }
   /// True when the handler takes fa::Request& (it may read req.path_params itself).
   virtual bool takes_request() const { return false; }
+  /// The app's dependency registry (app-wide dependencies, overrides); set by the app at registration.
+  void set_registry(const DependencyRegistry* registry) { registry_ = registry; }
 
  protected:
+  /// True when this request needs a RequestScope: dependencies on the route or the app.
+  bool has_route_dependencies() const {
+    return !options_.dependencies.empty() || (registry_ && !registry_->dependencies.empty());
+  }
+  /// The app's, then the route's dependencies, for their effect.
+  Task<void> run_route_dependencies(BindContext& ctx) const;
+
   std::string description_;
   RouteOptions options_;
+  const DependencyRegistry* registry_ = nullptr;
 };
+
+inline Task<void> Endpoint::run_route_dependencies(BindContext& ctx) const {
+  if (registry_)
+    for (const Dependency& d : registry_->dependencies) co_await d.run(ctx);
+  for (const Dependency& d : options_.dependencies) co_await d.run(ctx);
+}
+
+/// FastAPI's error responses: HTTPException -> {"detail": ...} with its status and headers.
+inline Response http_exception_response(const HTTPException& e) {
+  std::string body = "{\"detail\":";
+  if (e.detail_is_json) {
+    body += e.detail;
+  } else {
+    write_json_string(body, e.detail.empty() ? status_phrase(e.status_code) : std::string_view(e.detail));
+  }
+  body += '}';
+  Response res = RawJSONResponse(std::move(body), e.status_code);
+  if (status_forbids_body(e.status_code)) res.body.clear();
+  for (const auto& [name, value] : e.headers) res.headers.add(name, value);
+  return res;
+}
+
+/// The response for an exception escaping a route (HTTPException, RequestValidationError -> 422, anything
+/// else -> 500 with the message only in the log), as App::handle answers it.
+inline Response exception_response(std::exception_ptr error, const std::string& where) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const HTTPException& e) {
+    return http_exception_response(e);
+  } catch (const RequestValidationError& e) {
+    return RawJSONResponse(e.body().dump(), 422);
+  } catch (const std::exception& e) {
+    log(LogLevel::error, "exception in " + where + ": " + e.what());
+  } catch (...) {
+    log(LogLevel::error, "exception in " + where + ": unknown exception type");
+  }
+  return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+}
 
 /// Converts what a handler returned into a Response: Response as is; std::string/const char* ->
 /// text/plain; Json, a reflected struct or a vector of them -> application/json (through the route's
@@ -8373,17 +9565,25 @@ class HandlerEndpoint final : public Endpoint {
   using Traits = callable_traits<F>;
   using Result = typename Traits::result;
   using Plan = typename plan_of<typename Traits::args>::type;
+  using Binding = PlanBinding<Plan>;
   static_assert(Plan::checked);
 
   HandlerEndpoint(F handler, std::string description, RouteOptions options)
       : Endpoint(std::move(description), std::move(options)), handler_(std::move(handler)) {}
 
-  Task<Response> call(Request& req) override;
-  std::span<const std::string_view> path_param_names() const override { return Plan::path_names; }
+  Task<Response> call(Request& req) override {
+    if (Binding::needs_scope || has_route_dependencies()) return call_scoped(req);
+    return call_with(req, nullptr);
+  }
+  std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
   bool takes_request() const override { return Plan::takes_request; }
 
  private:
   using Slots = typename Plan::Slots;
+  /// Binds (awaiting dependencies when `scope` is given), calls the handler, converts its result.
+  Task<Response> call_with(Request& req, RequestScope* scope);
+  /// call_with inside a RequestScope: function-scope teardown now, the rest after the response is sent.
+  Task<Response> call_scoped(Request& req);
   Result invoke(Slots& slots) { return invoke_with(slots, std::make_index_sequence<Traits::arity>{}); }
   template <std::size_t... I>
   Result invoke_with([[maybe_unused]] Slots& slots, std::index_sequence<I...>) {
@@ -8394,15 +9594,37 @@ class HandlerEndpoint final : public Endpoint {
 };
 
 template <class F>
-Task<Response> HandlerEndpoint<F>::call(Request& req) {
+Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
+  auto scope = std::make_shared<RequestScope>(registry_);
+  Response res;
+  try {
+    res = co_await call_with(req, scope.get());
+  } catch (...) {
+    scope->error = std::current_exception();
+  }
+  co_await scope->teardown(DependencyScope::function);
+  if (scope->error) res = exception_response(scope->error, description_);
+  // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
+  if (scope->pending() || res.stream) res.after_send = [scope] { return RequestScope::after_send(scope); };
+  co_return res;
+}
+
+template <class F>
+Task<Response> HandlerEndpoint<F>::call_with(Request& req, [[maybe_unused]] RequestScope* scope) {
   int status = options_.status_code ? options_.status_code : 200;
   Response sub{.status = 0};
   this_loop().route = description_;
   Slots slots{};
-  if constexpr (Plan::size > 0) {
+  if (scope) {
+    BindContext ctx{req, sub};
+    ctx.scope = scope;
+    co_await run_route_dependencies(ctx);
+    if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
+    if (ctx.failed()) throw ctx.take_errors();  // the app answers 422 {"detail":[...]}
+  } else if constexpr (Plan::size > 0 && !Binding::needs_scope) {
     BindContext ctx{req, sub};
     Plan::bind(ctx, slots);
-    if (ctx.failed()) throw ctx.take_errors();  // the app answers 422 {"detail":[...]}
+    if (ctx.failed()) throw ctx.take_errors();
   }
   if constexpr (is_task_v<Result>) {
     using Value = typename Result::value_type;
@@ -8540,6 +9762,17 @@ class App : public Service {
   /// Blocks until the app is listening (or run() failed); the port, or 0 on failure.
   std::uint16_t wait_until_listening() const;
 
+  /// Dependencies run for their effect on every route, before the route's own:
+  /// `app.dependencies({fa::dependency<verify_key>()});` (FastAPI's `FastAPI(dependencies=[...])`).
+  App& dependencies(std::vector<Dependency> deps);
+  /// Calls `fake` wherever `fa::Depends<Fn>` is asked for (tests): `app.dependency_overrides<get_db>(fake_db);`
+  /// `fake` gives the same type (T, fa::Task<T> or fa::Yield<T>); its own parameters are bound as usual.
+  /// Set it while no request is in flight.
+  template <auto Fn, class G>
+  App& dependency_overrides(G&& fake);
+  /// Forgets every override.
+  void clear_dependency_overrides() { dependencies_.overrides.clear(); }
+
   Logger& logger() { return logger_; }
   const AppOptions& info() const { return options_; }
 
@@ -8554,6 +9787,7 @@ class App : public Service {
 
   AppOptions options_;
   Router router_;
+  detail::DependencyRegistry dependencies_;
   std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;
   std::vector<std::function<void()>> startup_;
   std::vector<std::function<void()>> shutdown_;
@@ -8583,11 +9817,30 @@ App& App::add_route(std::span<const Method> methods, std::string_view path, F&& 
   }
   description.append(" ").append(path);
   auto endpoint = detail::make_endpoint(std::forward<F>(handler), description, std::move(options));
+  endpoint->set_registry(&dependencies_);
   detail::check_path_params(PathTemplate::parse(path), *endpoint);  // {name} <-> fa::Path<"name", T>
   Router::RouteId id = router_.add(methods, path);
   if (id != endpoints_.size())
     throw ConfigurationError("fastapi: internal route numbering mismatch for " + description);
   endpoints_.push_back(std::move(endpoint));
+  return *this;
+}
+
+inline App& App::dependencies(std::vector<Dependency> deps) {
+  for (Dependency& d : deps) dependencies_.dependencies.push_back(d);
+  return *this;
+}
+
+template <auto Fn, class G>
+App& App::dependency_overrides(G&& fake) {
+  const void* key = detail::dependency_key<Fn>();
+  auto provider = detail::make_override<Fn>(std::forward<G>(fake));
+  for (auto& [k, p] : dependencies_.overrides)
+    if (k == key) {
+      p = std::move(provider);
+      return *this;
+    }
+  dependencies_.overrides.emplace_back(key, std::move(provider));
   return *this;
 }
 
@@ -8612,19 +9865,7 @@ App& App::api_route(std::string_view path, std::initializer_list<Method> methods
                    std::move(options));
 }
 
-inline Response App::error_response(const HTTPException& e) const {
-  std::string body = "{\"detail\":";
-  if (e.detail_is_json) {
-    body += e.detail;
-  } else {
-    detail::write_json_string(body, e.detail.empty() ? status_phrase(e.status_code) : std::string_view(e.detail));
-  }
-  body += '}';
-  Response res = RawJSONResponse(std::move(body), e.status_code);
-  if (status_forbids_body(e.status_code)) res.body.clear();
-  for (const auto& [name, value] : e.headers) res.headers.add(name, value);
-  return res;
-}
+inline Response App::error_response(const HTTPException& e) const { return detail::http_exception_response(e); }
 
 inline Task<Response> App::handle(Request& req) {
   Router::Match m = router_.match(req.method, req.path, req.path_params, redirect_slashes_);

@@ -45,6 +45,18 @@
 #include "fastapi/params/convert.hpp"
 #include "fastapi/params/binding.hpp"
 
+// di: dependencies (Depends, Yield teardown, background tasks), solved per request
+#include "fastapi/di/yield.hpp"
+#include "fastapi/di/background.hpp"
+#include "fastapi/di/scope.hpp"
+#include "fastapi/di/depends.hpp"
+
+// security: authentication schemes, as parameters any handler or dependency may take
+#include "fastapi/security/utils.hpp"
+#include "fastapi/security/http.hpp"
+#include "fastapi/security/api_key.hpp"
+#include "fastapi/security/oauth2.hpp"
+
 // app: handlers, routes, the App
 #include "fastapi/app/endpoint.hpp"
 #include "fastapi/app/app.hpp"

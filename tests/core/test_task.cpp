@@ -161,8 +161,8 @@ TEST_SUITE("core/task") {
   }
 
   TEST_CASE("to_thread answers 503 when the pool's bounded queue is full") {
+    std::atomic<bool> release{false};  // declared first: the pool's threads use it until the pool is gone
     fa::ThreadPool pool(1, 1);
-    std::atomic<bool> release{false};
     // Occupy the only thread, then fill the one queue slot.
     REQUIRE(pool.try_submit([&] { while (!release) std::this_thread::sleep_for(1ms); }));
     std::this_thread::sleep_for(20ms);  // let the thread pick it up

@@ -72,6 +72,17 @@ class App : public Service {
   /// Blocks until the app is listening (or run() failed); the port, or 0 on failure.
   std::uint16_t wait_until_listening() const;
 
+  /// Dependencies run for their effect on every route, before the route's own:
+  /// `app.dependencies({fa::dependency<verify_key>()});` (FastAPI's `FastAPI(dependencies=[...])`).
+  App& dependencies(std::vector<Dependency> deps);
+  /// Calls `fake` wherever `fa::Depends<Fn>` is asked for (tests): `app.dependency_overrides<get_db>(fake_db);`
+  /// `fake` gives the same type (T, fa::Task<T> or fa::Yield<T>); its own parameters are bound as usual.
+  /// Set it while no request is in flight.
+  template <auto Fn, class G>
+  App& dependency_overrides(G&& fake);
+  /// Forgets every override.
+  void clear_dependency_overrides() { dependencies_.overrides.clear(); }
+
   Logger& logger() { return logger_; }
   const AppOptions& info() const { return options_; }
 
@@ -86,6 +97,7 @@ class App : public Service {
 
   AppOptions options_;
   Router router_;
+  detail::DependencyRegistry dependencies_;
   std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;
   std::vector<std::function<void()>> startup_;
   std::vector<std::function<void()>> shutdown_;
@@ -115,11 +127,30 @@ App& App::add_route(std::span<const Method> methods, std::string_view path, F&& 
   }
   description.append(" ").append(path);
   auto endpoint = detail::make_endpoint(std::forward<F>(handler), description, std::move(options));
+  endpoint->set_registry(&dependencies_);
   detail::check_path_params(PathTemplate::parse(path), *endpoint);  // {name} <-> fa::Path<"name", T>
   Router::RouteId id = router_.add(methods, path);
   if (id != endpoints_.size())
     throw ConfigurationError("fastapi: internal route numbering mismatch for " + description);
   endpoints_.push_back(std::move(endpoint));
+  return *this;
+}
+
+inline App& App::dependencies(std::vector<Dependency> deps) {
+  for (Dependency& d : deps) dependencies_.dependencies.push_back(d);
+  return *this;
+}
+
+template <auto Fn, class G>
+App& App::dependency_overrides(G&& fake) {
+  const void* key = detail::dependency_key<Fn>();
+  auto provider = detail::make_override<Fn>(std::forward<G>(fake));
+  for (auto& [k, p] : dependencies_.overrides)
+    if (k == key) {
+      p = std::move(provider);
+      return *this;
+    }
+  dependencies_.overrides.emplace_back(key, std::move(provider));
   return *this;
 }
 
@@ -144,19 +175,7 @@ App& App::api_route(std::string_view path, std::initializer_list<Method> methods
                    std::move(options));
 }
 
-inline Response App::error_response(const HTTPException& e) const {
-  std::string body = "{\"detail\":";
-  if (e.detail_is_json) {
-    body += e.detail;
-  } else {
-    detail::write_json_string(body, e.detail.empty() ? status_phrase(e.status_code) : std::string_view(e.detail));
-  }
-  body += '}';
-  Response res = RawJSONResponse(std::move(body), e.status_code);
-  if (status_forbids_body(e.status_code)) res.body.clear();
-  for (const auto& [name, value] : e.headers) res.headers.add(name, value);
-  return res;
-}
+inline Response App::error_response(const HTTPException& e) const { return detail::http_exception_response(e); }
 
 inline Task<Response> App::handle(Request& req) {
   Router::Match m = router_.match(req.method, req.path, req.path_params, redirect_slashes_);

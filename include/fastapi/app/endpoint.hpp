@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <exception>
 #include <memory>
 #include <span>
 #include <string>
@@ -18,8 +19,12 @@
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/meta.hpp"
 #include "fastapi/core/task.hpp"
+#include "fastapi/di/depends.hpp"
+#include "fastapi/di/scope.hpp"
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
+#include "fastapi/http/status.hpp"
+#include "fastapi/json/errors.hpp"
 #include "fastapi/json/schema.hpp"
 #include "fastapi/json/value.hpp"
 #include "fastapi/json/write.hpp"
@@ -43,6 +48,8 @@ struct RouteOptions {
   ResponseModelInfo response_model{};  ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
                                        ///< only its fields reach the client, a value that does not fit is a 500
   bool response_model_exclude_none = false;  ///< FastAPI's response_model_exclude_none
+  std::vector<Dependency> dependencies{};    ///< run for their effect before the handler's own parameters:
+                                             ///< `{.dependencies = {fa::dependency<verify_token>()}}`
 };
 
 /// `application/json` response holding `value`.
@@ -65,11 +72,59 @@ class Endpoint {
   virtual std::span<const std::string_view> path_param_names() const { return {}; }
   /// True when the handler takes fa::Request& (it may read req.path_params itself).
   virtual bool takes_request() const { return false; }
+  /// The app's dependency registry (app-wide dependencies, overrides); set by the app at registration.
+  void set_registry(const DependencyRegistry* registry) { registry_ = registry; }
 
  protected:
+  /// True when this request needs a RequestScope: dependencies on the route or the app.
+  bool has_route_dependencies() const {
+    return !options_.dependencies.empty() || (registry_ && !registry_->dependencies.empty());
+  }
+  /// The app's, then the route's dependencies, for their effect.
+  Task<void> run_route_dependencies(BindContext& ctx) const;
+
   std::string description_;
   RouteOptions options_;
+  const DependencyRegistry* registry_ = nullptr;
 };
+
+inline Task<void> Endpoint::run_route_dependencies(BindContext& ctx) const {
+  if (registry_)
+    for (const Dependency& d : registry_->dependencies) co_await d.run(ctx);
+  for (const Dependency& d : options_.dependencies) co_await d.run(ctx);
+}
+
+/// FastAPI's error responses: HTTPException -> {"detail": ...} with its status and headers.
+inline Response http_exception_response(const HTTPException& e) {
+  std::string body = "{\"detail\":";
+  if (e.detail_is_json) {
+    body += e.detail;
+  } else {
+    write_json_string(body, e.detail.empty() ? status_phrase(e.status_code) : std::string_view(e.detail));
+  }
+  body += '}';
+  Response res = RawJSONResponse(std::move(body), e.status_code);
+  if (status_forbids_body(e.status_code)) res.body.clear();
+  for (const auto& [name, value] : e.headers) res.headers.add(name, value);
+  return res;
+}
+
+/// The response for an exception escaping a route (HTTPException, RequestValidationError -> 422, anything
+/// else -> 500 with the message only in the log), as App::handle answers it.
+inline Response exception_response(std::exception_ptr error, const std::string& where) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const HTTPException& e) {
+    return http_exception_response(e);
+  } catch (const RequestValidationError& e) {
+    return RawJSONResponse(e.body().dump(), 422);
+  } catch (const std::exception& e) {
+    log(LogLevel::error, "exception in " + where + ": " + e.what());
+  } catch (...) {
+    log(LogLevel::error, "exception in " + where + ": unknown exception type");
+  }
+  return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+}
 
 /// Converts what a handler returned into a Response: Response as is; std::string/const char* ->
 /// text/plain; Json, a reflected struct or a vector of them -> application/json (through the route's
@@ -123,17 +178,25 @@ class HandlerEndpoint final : public Endpoint {
   using Traits = callable_traits<F>;
   using Result = typename Traits::result;
   using Plan = typename plan_of<typename Traits::args>::type;
+  using Binding = PlanBinding<Plan>;
   static_assert(Plan::checked);
 
   HandlerEndpoint(F handler, std::string description, RouteOptions options)
       : Endpoint(std::move(description), std::move(options)), handler_(std::move(handler)) {}
 
-  Task<Response> call(Request& req) override;
-  std::span<const std::string_view> path_param_names() const override { return Plan::path_names; }
+  Task<Response> call(Request& req) override {
+    if (Binding::needs_scope || has_route_dependencies()) return call_scoped(req);
+    return call_with(req, nullptr);
+  }
+  std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
   bool takes_request() const override { return Plan::takes_request; }
 
  private:
   using Slots = typename Plan::Slots;
+  /// Binds (awaiting dependencies when `scope` is given), calls the handler, converts its result.
+  Task<Response> call_with(Request& req, RequestScope* scope);
+  /// call_with inside a RequestScope: function-scope teardown now, the rest after the response is sent.
+  Task<Response> call_scoped(Request& req);
   Result invoke(Slots& slots) { return invoke_with(slots, std::make_index_sequence<Traits::arity>{}); }
   template <std::size_t... I>
   Result invoke_with([[maybe_unused]] Slots& slots, std::index_sequence<I...>) {
@@ -144,15 +207,37 @@ class HandlerEndpoint final : public Endpoint {
 };
 
 template <class F>
-Task<Response> HandlerEndpoint<F>::call(Request& req) {
+Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
+  auto scope = std::make_shared<RequestScope>(registry_);
+  Response res;
+  try {
+    res = co_await call_with(req, scope.get());
+  } catch (...) {
+    scope->error = std::current_exception();
+  }
+  co_await scope->teardown(DependencyScope::function);
+  if (scope->error) res = exception_response(scope->error, description_);
+  // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
+  if (scope->pending() || res.stream) res.after_send = [scope] { return RequestScope::after_send(scope); };
+  co_return res;
+}
+
+template <class F>
+Task<Response> HandlerEndpoint<F>::call_with(Request& req, [[maybe_unused]] RequestScope* scope) {
   int status = options_.status_code ? options_.status_code : 200;
   Response sub{.status = 0};
   this_loop().route = description_;
   Slots slots{};
-  if constexpr (Plan::size > 0) {
+  if (scope) {
+    BindContext ctx{req, sub};
+    ctx.scope = scope;
+    co_await run_route_dependencies(ctx);
+    if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
+    if (ctx.failed()) throw ctx.take_errors();  // the app answers 422 {"detail":[...]}
+  } else if constexpr (Plan::size > 0 && !Binding::needs_scope) {
     BindContext ctx{req, sub};
     Plan::bind(ctx, slots);
-    if (ctx.failed()) throw ctx.take_errors();  // the app answers 422 {"detail":[...]}
+    if (ctx.failed()) throw ctx.take_errors();
   }
   if constexpr (is_task_v<Result>) {
     using Value = typename Result::value_type;

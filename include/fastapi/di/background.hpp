@@ -13,6 +13,11 @@
 
 namespace fastapi {
 
+namespace detail {
+template <class G, class... A>
+struct BackgroundCall;
+}  // namespace detail
+
 /// Functions to call after the response is out, in the order they were added; a plain function or a
 /// coroutine returning fa::Task<void>, with arguments copied now:
 ///
@@ -33,9 +38,6 @@ class BackgroundTasks {
   Task<void> run();
 
  private:
-  template <class G, class... A>
-  static Task<void> run_one(G fn, A... args);
-
   std::vector<std::function<Task<void>()>> tasks_;
 };
 
@@ -45,12 +47,20 @@ void BackgroundTasks::add(F&& fn, Args&&... args) {
   static_assert(std::is_invocable_v<G&, std::decay_t<Args>&...>,
                 "fastapi: BackgroundTasks::add(fn, args...) needs fn callable with those arguments");
   tasks_.push_back([fn = G(std::forward<F>(fn)), ... args = std::decay_t<Args>(std::forward<Args>(args))]() {
-    return run_one(fn, args...);
+    return detail::BackgroundCall<G, std::decay_t<Args>...>::run(fn, args...);
   });
 }
 
+namespace detail {
+/// One task's call; its own coroutine frame holds copies of fn and the arguments. (A class template, not a
+/// function template: g++'s -Wsubobject-linkage refuses a coroutine function template's frame holding a
+/// local lambda's type.)
 template <class G, class... A>
-Task<void> BackgroundTasks::run_one(G fn, A... args) {
+struct BackgroundCall {
+  static Task<void> run(G fn, A... args);
+};
+template <class G, class... A>
+Task<void> BackgroundCall<G, A...>::run(G fn, A... args) {
   using R = std::invoke_result_t<G&, A&...>;
   if constexpr (is_task_v<R>) {
     co_await std::invoke(fn, args...);
@@ -58,6 +68,7 @@ Task<void> BackgroundTasks::run_one(G fn, A... args) {
     std::invoke(fn, args...);
   }
 }
+}  // namespace detail
 
 inline Task<void> BackgroundTasks::run() {
   std::vector<std::function<Task<void>()>> tasks = std::move(tasks_);

@@ -43,17 +43,19 @@ template <class T>
 struct YieldPromise : YieldPromiseBase {
   Yield<T> get_return_object() noexcept;
 
+  /// `co_yield db;`: the handler sees the dependency's own object (and teardown sees what it did to it).
   YieldAwaiter yield_value(T& v) noexcept { return point_at(v); }
-  YieldAwaiter yield_value(T&& v) noexcept { return point_at(v); }  // the temporary lives until resumption
+  /// `co_yield Db{...};` or another type: kept in the promise (not relying on the temporary's lifetime
+  /// across the suspension, which g++ 12 gets wrong).
   template <class U>
-    requires(!std::is_same_v<std::remove_cvref_t<U>, T> && std::is_constructible_v<T, U &&>)
+    requires(!std::is_lvalue_reference_v<U> || !std::is_same_v<std::remove_cvref_t<U>, T>)
   YieldAwaiter yield_value(U&& u) {
     own.emplace(std::forward<U>(u));
     return point_at(*own);
   }
 
   T* value = nullptr;     ///< the yielded object: in the frame, valid until teardown
-  std::optional<T> own{};  ///< when the yielded expression had another type
+  std::optional<T> own{};  ///< when the yielded expression was not an lvalue T
 
  private:
   YieldAwaiter point_at(T& v) noexcept {

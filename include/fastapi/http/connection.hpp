@@ -531,7 +531,9 @@ inline Task<bool> Connection::dispatch_and_write() {
   if (out_.capacity() == 0) out_ = hub_.take_out_buffer();
   if (res.stream && !wo.head_only) {
     if (req_.version_minor == 0) close_after_ = true;  // HTTP/1.0 has no chunks: the close ends the body
-    co_return co_await write_stream(res);
+    bool ok = co_await write_stream(res);
+    if (res.after_send) co_await res.after_send();
+    co_return ok;
   }
   // HEAD of a streamed body: its length is unknown, so no Content-Length (RFC 9110 section 9.3.2).
   write_head(out_, res, wo, res.stream ? BodyFraming::none : BodyFraming::length);
@@ -543,9 +545,10 @@ inline Task<bool> Connection::dispatch_and_write() {
     }
   }
   // Pipelining: when more request bytes are already here, answer them before writing.
-  bool more = end_ > start_ && !close_after_ && big_body_.empty() && out_.size() < 65536;
-  if (!more && !co_await flush()) co_return false;
-  co_return true;
+  bool more = end_ > start_ && !close_after_ && big_body_.empty() && out_.size() < 65536 && !res.after_send;
+  bool ok = more || co_await flush();
+  if (res.after_send) co_await res.after_send();  // teardown and background tasks: the client has its answer
+  co_return ok;
 }
 
 inline Task<bool> Connection::write_stream(Response& res) {

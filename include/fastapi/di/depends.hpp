@@ -1,0 +1,383 @@
+// di/depends.hpp: fa::Depends<fn>: call fn (a plain function, a fa::Task coroutine or a fa::Yield), its own parameters bound like a handler's, recursively, at most once per request; and the awaitable binding of a plan that holds dependencies. Fed by params/binding (the Binder protocol); feeds app/endpoint. Knows nothing of routes or sockets.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "fastapi/core/meta.hpp"
+#include "fastapi/core/task.hpp"
+#include "fastapi/di/background.hpp"
+#include "fastapi/di/scope.hpp"
+#include "fastapi/di/yield.hpp"
+#include "fastapi/params/binding.hpp"
+
+namespace fastapi {
+
+/// `fa::Depends<get_db, fa::no_cache>`: call the dependency again for each use in the same request.
+struct NoCache {};
+inline constexpr NoCache no_cache{};
+
+namespace detail {
+
+/// The value of a dependency that returns nothing (`void`, `fa::Task<void>`): there is nothing to read.
+struct NoValue {};
+
+/// T of T, fa::Task<T> and fa::Yield<T>.
+template <class R>
+struct unwrap_result {
+  using type = R;
+};
+template <class U>
+struct unwrap_result<Task<U>> {
+  using type = U;
+};
+template <class U>
+struct unwrap_result<Yield<U>> {
+  using type = U;
+};
+
+/// What a dependency function gives: `*dep` is value_type (a reference result is not copied: it points at
+/// its referent; a void one is NoValue).
+template <class F>
+struct dependency_traits {
+  using result = typename callable_traits<F>::result;
+  using raw = typename unwrap_result<result>::type;
+  using value_type = std::conditional_t<std::is_void_v<raw>, NoValue, std::remove_reference_t<raw>>;
+};
+
+/// One key per dependency function: the per-request cache and the overrides are keyed by it.
+template <auto Fn>
+inline constexpr char dependency_key_tag = 0;
+template <auto Fn>
+constexpr const void* dependency_key() {
+  return &dependency_key_tag<Fn>;
+}
+
+/// The dependency's name for logs ("get_db"), read from the compiler's spelling of the template argument.
+template <auto Fn>
+std::string_view dependency_name() {
+  std::string_view s = __PRETTY_FUNCTION__;
+  std::size_t at = s.find("Fn = ");
+  if (at == std::string_view::npos) return s;
+  s.remove_prefix(at + 5);
+  s = s.substr(0, s.find_first_of(";]"));
+  while (!s.empty() && (s.front() == '&' || s.front() == '(')) s.remove_prefix(1);
+  return s;
+}
+
+/// What the options of Depends say: fa::no_cache, and a fa::scope (request when absent), in any order.
+template <auto... Options>
+struct DependsConfig {
+  template <class O>
+  static constexpr bool known = std::is_same_v<O, NoCache> || std::is_same_v<O, DependencyScope>;
+  static_assert((known<std::remove_cv_t<decltype(Options)>> && ...),
+                "fastapi: the options of fa::Depends<fn, ...> are fa::no_cache and fa::scope::request / "
+                "fa::scope::function");
+  static constexpr bool use_cache = !(std::is_same_v<std::remove_cv_t<decltype(Options)>, NoCache> || ...);
+  static constexpr DependencyScope scope = [] {
+    DependencyScope s = DependencyScope::request;
+    auto take = [&](auto o) {
+      if constexpr (std::is_same_v<decltype(o), DependencyScope>) s = o;
+    };
+    (take(Options), ...);
+    (void)take;
+    return s;
+  }();
+};
+
+}  // namespace detail
+
+/// A dependency: `fn` is called (its own parameters bound like a handler's: Path, Query, Header, Body,
+/// other Depends...) and `*dep` / `dep->` / `const T&` is what it returned, co_returned or co_yielded.
+///
+///     fa::Task<User> current_user(fa::Header<"authorization", std::string> auth, fa::Depends<get_db> db);
+///     app.get("/me", [](fa::Depends<current_user> user) { return user->name; });
+///
+/// It runs at most once per request however many parameters ask for it (`fa::no_cache` opts out), before
+/// the handler's own parameters are read. Its parameters' errors join the request's 422; an HTTPException
+/// it throws is the response; a Yield's teardown runs after the response is sent (docs/dependencies.md).
+template <auto Fn, auto... Options>
+class Depends {
+ public:
+  using value_type = typename detail::dependency_traits<decltype(Fn)>::value_type;
+  static constexpr bool use_cache = detail::DependsConfig<Options...>::use_cache;
+  static constexpr DependencyScope scope = detail::DependsConfig<Options...>::scope;
+
+  Depends() = default;
+  /// A value given by hand (calling a handler directly in a unit test).
+  explicit Depends(value_type& value) noexcept : value_(&value) {}
+
+  value_type& operator*() const noexcept { return *value_; }
+  value_type* operator->() const noexcept { return value_; }
+  operator value_type&() const noexcept { return *value_; }
+  value_type& value() const noexcept { return *value_; }
+
+ private:
+  template <class>
+  friend struct detail::Binder;
+  value_type* value_ = nullptr;
+};
+
+namespace detail {
+
+template <class B>
+concept async_binder = requires { B::is_async; } && B::is_async;
+template <class B>
+concept scoped_binder = requires { B::needs_scope; } && B::needs_scope;
+
+template <class B>
+constexpr auto nested_path_names() {
+  if constexpr (requires { B::path_names; }) return B::path_names;
+  else return std::array<std::string_view, 0>{};
+}
+
+/// The awaitable side of a BindPlan: dependencies awaited in order, everything else bound as BindPlan::bind
+/// does; and the plan's facts that include what its dependencies take (path names, scope).
+template <class Plan>
+struct PlanBinding;
+template <class... Params>
+struct PlanBinding<BindPlan<Params...>> {
+  using Plan = BindPlan<Params...>;
+  using Slots = typename Plan::Slots;
+  static constexpr std::size_t size = Plan::size;
+  static constexpr bool is_async = (async_binder<Binder<std::remove_cvref_t<Params>>> || ...);
+  static constexpr bool needs_scope = is_async || (scoped_binder<Binder<std::remove_cvref_t<Params>>> || ...);
+
+  /// The Path names of the plan and of its dependencies (for the registration check against `{names}`).
+  static constexpr std::size_t path_count =
+      Plan::path_count + (std::size_t{0} + ... + nested_path_names<Binder<std::remove_cvref_t<Params>>>().size());
+  static constexpr std::array<std::string_view, path_count> path_names = [] {
+    std::array<std::string_view, path_count> out{};
+    std::size_t k = 0;
+    for (std::string_view n : Plan::path_names) out[k++] = n;
+    auto add = [&](const auto& names) {
+      for (std::string_view n : names) out[k++] = n;
+    };
+    (add(nested_path_names<Binder<std::remove_cvref_t<Params>>>()), ...);
+    (void)add;
+    return out;
+  }();
+
+  /// Fills every slot (in Plan::order), awaiting dependencies; errors are recorded in ctx.
+  static Task<void> bind(BindContext& ctx, Slots& slots);
+
+ private:
+  using SyncFn = void (*)(BindContext&, Slots&);
+  using AsyncFn = Task<void> (*)(BindContext&, Slots&);
+  template <std::size_t I>
+  using Param = std::remove_cvref_t<std::tuple_element_t<I, std::tuple<Params...>>>;
+  template <std::size_t I>
+  static void bind_sync(BindContext& ctx, Slots& slots) {
+    Binder<Param<I>>::bind(ctx, std::get<I>(slots));
+  }
+  template <std::size_t I>
+  static Task<void> bind_async(BindContext& ctx, Slots& slots) {
+    return Binder<Param<I>>::bind_async(ctx, std::get<I>(slots));
+  }
+  static constexpr std::array<SyncFn, size> sync_fns = []<std::size_t... I>(std::index_sequence<I...>) {
+    return std::array<SyncFn, size>{(async_binder<Binder<Param<I>>> ? SyncFn{} : &bind_sync<I>)...};
+  }(std::make_index_sequence<size>{});
+  static constexpr std::array<AsyncFn, size> async_fns = []<std::size_t... I>(std::index_sequence<I...>) {
+    return std::array<AsyncFn, size>{[] {
+      if constexpr (async_binder<Binder<Param<I>>>) return &bind_async<I>;
+      else return AsyncFn{};
+    }()...};
+  }(std::make_index_sequence<size>{});
+};
+
+template <class... Params>
+Task<void> PlanBinding<BindPlan<Params...>>::bind(BindContext& ctx, Slots& slots) {
+  ctx.embed_bodies = ctx.embed_bodies || Plan::embed_bodies;
+  for (std::size_t i : Plan::order) {
+    if (async_fns[i]) co_await async_fns[i](ctx, slots);
+    else sync_fns[i](ctx, slots);
+  }
+}
+
+inline std::size_t error_count(const BindContext& ctx) {
+  return ctx.errors.errors().size() + ctx.body_errors.errors().size();
+}
+
+/// The argument for a dependency parameter declared `P` from its slot: an lvalue for `P&`, moved otherwise.
+template <class P, class Slot>
+decltype(auto) dependency_argument(Slot& slot) {
+  auto& value = Binder<std::remove_cvref_t<P>>::get(slot);
+  if constexpr (std::is_lvalue_reference_v<P>) return (value);
+  else return std::move(value);
+}
+
+template <class F, class Slots, std::size_t... I>
+decltype(auto) invoke_dependency(F& fn, [[maybe_unused]] Slots& slots, std::index_sequence<I...>) {
+  using Args = typename callable_traits<F>::args;
+  return fn(dependency_argument<std::tuple_element_t<I, Args>>(std::get<I>(slots))...);
+}
+
+/// Binds fn's parameters, calls it and keeps its value in the request's scope: a pointer to the value, or
+/// nullptr when its parameters failed (it does not run; the errors are in ctx). Yield: set up, pushed on
+/// the exit stack. Exceptions (an HTTPException...) propagate. (A class, not a function template: g++'s
+/// -Wsubobject-linkage refuses a coroutine function template's frame holding a local lambda's type.)
+template <class F>
+struct DependencyCall {
+  static_assert(has_callable_traits<F>,
+                "fastapi: a dependency's parameter types must be spelled out (not a generic lambda)");
+  using Traits = callable_traits<F>;
+  using Result = typename Traits::result;
+  using Plan = typename plan_of<typename Traits::args>::type;
+  using Value = typename dependency_traits<F>::value_type;
+  static_assert(Plan::checked);
+
+  static Task<void*> run(BindContext& ctx, F& fn, std::string_view name, DependencyScope when);
+
+ private:
+  static Result invoke(F& fn, typename Plan::Slots& slots) {
+    return invoke_dependency(fn, slots, std::make_index_sequence<Traits::arity>{});
+  }
+};
+
+template <class F>
+Task<void*> DependencyCall<F>::run(BindContext& ctx, F& fn, std::string_view name, DependencyScope when) {
+  RequestScope& scope = *ctx.scope;
+  typename Plan::Slots slots{};
+  if constexpr (Plan::size > 0) {
+    std::size_t before = error_count(ctx);
+    co_await PlanBinding<Plan>::bind(ctx, slots);
+    if (error_count(ctx) != before) co_return nullptr;
+  }
+  if constexpr (is_yield_v<Result>) {
+    Result y = invoke(fn, slots);
+    auto h = y.handle();
+    co_await ResumeYield{h, &h.promise()};  // setup: runs to co_yield
+    if (h.done()) {
+      h.promise().rethrow_if_failed();
+      throw std::logic_error("fastapi: the yield dependency " + std::string(name) + " finished without co_yield");
+    }
+    scope.push_exit(y.release(), &h.promise(), name, when);
+    co_return static_cast<void*>(h.promise().value);
+  } else if constexpr (is_task_v<Result>) {
+    if constexpr (std::is_void_v<typename Result::value_type>) {
+      co_await invoke(fn, slots);
+      co_return scope.no_value();
+    } else {
+      co_return static_cast<void*>(scope.store<Value>(co_await invoke(fn, slots)));
+    }
+  } else if constexpr (std::is_void_v<Result>) {
+    invoke(fn, slots);
+    co_return scope.no_value();
+  } else if constexpr (std::is_lvalue_reference_v<Result>) {
+    auto& ref = invoke(fn, slots);
+    co_return const_cast<void*>(static_cast<const void*>(&ref));
+  } else {
+    co_return static_cast<void*>(scope.store<Value>(invoke(fn, slots)));
+  }
+}
+
+/// Runs fa::Depends<Fn, Options...>: from the cache, an override, or Fn itself.
+template <auto Fn, auto... Options>
+struct Binder<Depends<Fn, Options...>> {
+  using D = Depends<Fn, Options...>;
+  using F = decltype(Fn);
+  using Plan = typename plan_of<typename callable_traits<F>::args>::type;
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::depends;
+  static constexpr std::size_t body_count = Plan::body_count;
+  static constexpr bool is_async = true;
+  static constexpr bool needs_scope = true;
+  static constexpr auto path_names = PlanBinding<Plan>::path_names;
+  using Slot = D;
+
+  static Task<void> bind_async(BindContext& ctx, Slot& slot);
+  static void bind(BindContext&, Slot&) {
+    throw std::logic_error("fastapi: a plan with fa::Depends is bound with detail::PlanBinding<Plan>::bind");
+  }
+  static D& get(Slot& slot) { return slot; }
+};
+
+template <auto Fn, auto... Options>
+Task<void> Binder<Depends<Fn, Options...>>::bind_async(BindContext& ctx, Slot& slot) {
+  if (!ctx.scope) throw std::logic_error("fastapi: fa::Depends bound without a request scope");
+  RequestScope& scope = *ctx.scope;
+  constexpr const void* key = dependency_key<Fn>();
+  if constexpr (D::use_cache) {
+    if (void* v = scope.cached(key)) {
+      slot.value_ = static_cast<typename D::value_type*>(v);
+      co_return;
+    }
+  }
+  void* v = nullptr;
+  const DependencyRegistry* registry = scope.registry();
+  if (Provider* p = registry && !registry->overrides.empty() ? const_cast<Provider*>(registry->override_for(key)) : nullptr) {
+    v = co_await p->provide(ctx, D::scope);
+  } else {
+    F fn = Fn;
+    v = co_await DependencyCall<F>::run(ctx, fn, dependency_name<Fn>(), D::scope);
+  }
+  if (!v) co_return;
+  if constexpr (D::use_cache) scope.remember(key, v);
+  slot.value_ = static_cast<typename D::value_type*>(v);
+}
+
+/// fa::BackgroundTasks&: the request's list, run after the response is sent and the teardowns are done.
+template <>
+struct Binder<BackgroundTasks> {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::framework;
+  static constexpr std::size_t body_count = 0;
+  static constexpr bool needs_scope = true;
+  using Slot = BackgroundTasks*;
+  static void bind(BindContext& ctx, Slot& slot) {
+    if (!ctx.scope) throw std::logic_error("fastapi: fa::BackgroundTasks& bound without a request scope");
+    slot = &ctx.scope->background();
+  }
+  static BackgroundTasks& get(Slot& slot) { return *slot; }
+};
+
+/// Runs a dependency for its effect (fa::dependency<Fn>()).
+template <auto Fn, auto... Options>
+Task<void> run_for_effect(BindContext& ctx) {
+  Depends<Fn, Options...> slot;
+  co_await Binder<Depends<Fn, Options...>>::bind_async(ctx, slot);
+}
+
+/// Calls `fake` in place of the dependency Fn (App::dependency_overrides).
+template <auto Fn, class G>
+class OverrideProvider final : public Provider {
+ public:
+  explicit OverrideProvider(G fake) : fake_(std::move(fake)) {}
+  Task<void*> provide(BindContext& ctx, DependencyScope scope) override {
+    return DependencyCall<G>::run(ctx, fake_, dependency_name<Fn>(), scope);
+  }
+
+ private:
+  G fake_;
+};
+
+}  // namespace detail
+
+/// A dependency run for its effect only, for RouteOptions::dependencies and App::dependencies:
+/// `{.dependencies = {fa::dependency<verify_token>(), fa::dependency<verify_key>()}}`.
+template <auto Fn, auto... Options>
+Dependency dependency() {
+  return Dependency{&detail::run_for_effect<Fn, Options...>, detail::dependency_name<Fn>()};
+}
+
+namespace detail {
+/// The override for Fn: `fake` must give the same value type (it is read through Depends<Fn>).
+template <auto Fn, class G>
+std::shared_ptr<Provider> make_override(G&& fake) {
+  using H = std::decay_t<G>;
+  static_assert(has_callable_traits<H>, "fastapi: an override's parameter types must be spelled out");
+  static_assert(std::is_same_v<typename dependency_traits<H>::value_type, typename dependency_traits<decltype(Fn)>::value_type>,
+                "fastapi: a dependency override must give the same type as the dependency it replaces "
+                "(T, fa::Task<T> or fa::Yield<T> for the same T)");
+  return std::make_shared<OverrideProvider<Fn, H>>(std::forward<G>(fake));
+}
+}  // namespace detail
+
+}  // namespace fastapi

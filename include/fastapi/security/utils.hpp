@@ -1,0 +1,118 @@
+// security/utils.hpp: what every security helper shares: the constant-time compare for secrets, Base64, the `Authorization: <scheme> <credentials>` split, the 401 they answer, and the metadata OpenAPI will list (securitySchemes). Fed by params/binding (the Binder protocol); feeds security/http, api_key, oauth2. Knows nothing of routes or sockets.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "fastapi/core/errors.hpp"
+#include "fastapi/http/headers.hpp"
+#include "fastapi/params/binding.hpp"
+#include "fastapi/params/markers.hpp"
+
+namespace fastapi {
+
+/// Options of every security helper: `fa::HTTPBearer<fa::SecurityOptions{.auto_error = false}> creds`.
+/// auto_error (the default): missing credentials -> 401 and the handler does not run; false: the value is a
+/// std::optional, empty when missing (for routes that also serve anonymous users).
+struct SecurityOptions {
+  bool auto_error = true;
+};
+
+/// Compares two secrets in time that depends only on their lengths, not on where they differ (Python's
+/// secrets.compare_digest): `if (!fa::compare_digest(creds->password, expected)) throw ...`.
+inline bool compare_digest(std::string_view a, std::string_view b) noexcept {
+  std::size_t n = a.size() > b.size() ? a.size() : b.size();
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+    unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+    diff = static_cast<unsigned char>(diff | (x ^ y));
+  }
+  return diff == 0;
+}
+
+/// The metadata an OpenAPI `securitySchemes` entry needs (kept on every helper as `security_scheme`).
+struct SecuritySchemeInfo {
+  std::string_view type;         ///< "http", "apiKey", "oauth2"
+  std::string_view scheme{};     ///< http: "bearer", "basic"
+  std::string_view in{};         ///< apiKey: "header", "query", "cookie"
+  std::string_view name{};       ///< apiKey: the header, query or cookie name
+  std::string_view token_url{};  ///< oauth2 password flow: where the token is obtained
+  std::string_view scheme_name;  ///< the component's name: "HTTPBearer", "APIKeyHeader", ...
+};
+
+namespace detail {
+
+/// "Bearer abc" -> {"Bearer", "abc"} (FastAPI's get_authorization_scheme_param: split at the first space).
+inline std::pair<std::string_view, std::string_view> split_authorization(std::string_view value) {
+  value = trim(value);
+  std::size_t space = value.find(' ');
+  if (space == std::string_view::npos) return {value, {}};
+  return {value.substr(0, space), trim(value.substr(space + 1))};
+}
+
+/// RFC 4648 Base64 (with padding, no line breaks); nullopt when malformed.
+inline std::optional<std::string> base64_decode(std::string_view in) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  if (in.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(in.size() / 4 * 3);
+  for (std::size_t i = 0; i < in.size(); i += 4) {
+    int v[4];
+    int pad = 0;
+    for (int k = 0; k < 4; ++k) {
+      char c = in[i + static_cast<std::size_t>(k)];
+      if (c == '=' && i + 4 == in.size() && k >= 2) {
+        v[k] = 0;
+        ++pad;
+      } else if (pad > 0 || (v[k] = value(c)) < 0) {
+        return std::nullopt;
+      }
+    }
+    unsigned bits = (static_cast<unsigned>(v[0]) << 18) | (static_cast<unsigned>(v[1]) << 12) |
+                    (static_cast<unsigned>(v[2]) << 6) | static_cast<unsigned>(v[3]);
+    out.push_back(static_cast<char>((bits >> 16) & 0xff));
+    if (pad < 2) out.push_back(static_cast<char>((bits >> 8) & 0xff));
+    if (pad < 1) out.push_back(static_cast<char>(bits & 0xff));
+  }
+  return out;
+}
+
+/// 401 {"detail": detail} with `WWW-Authenticate: <challenge>` (RFC 9110 section 11.6.1).
+[[noreturn]] inline void throw_unauthorized(std::string_view challenge, std::string_view detail = "Not authenticated") {
+  throw HTTPException{401, std::string(detail), {{"WWW-Authenticate", std::string(challenge)}}};
+}
+
+/// The Binder of a security helper S: S::extract(ctx) gives its value or nullopt (missing: 401 when
+/// auto_error, empty otherwise). Bound with the dependencies, before every other parameter.
+template <class S>
+struct SecurityBinder {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::depends;
+  static constexpr std::size_t body_count = 0;
+  using Slot = std::optional<S>;
+  static void bind(BindContext& ctx, Slot& slot) {
+    auto value = S::extract(ctx);
+    if (value) slot.emplace(std::move(*value));
+    else if constexpr (S::options.auto_error) S::fail();
+    else slot.emplace();
+  }
+  static S& get(Slot& slot) { return *slot; }
+};
+
+/// The value a helper holds: T, or std::optional<T> when auto_error is off.
+template <class T, SecurityOptions O>
+using security_value_t = std::conditional_t<O.auto_error, T, std::optional<T>>;
+
+}  // namespace detail
+}  // namespace fastapi

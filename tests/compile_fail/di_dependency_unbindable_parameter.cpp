@@ -1,0 +1,14 @@
+// expect: this handler parameter cannot be bound
+// tests/compile_fail/di_dependency_unbindable_parameter.cpp: must not compile; a dependency's parameters are
+// checked like a handler's (its position and type in HandlerParameter<position, type>).
+#include <string>
+
+#include "fastapi/app/app.hpp"
+
+namespace fa = fastapi;
+std::string current_user(fa::Header<"authorization", std::string> auth, int* where) { return *auth + (where ? "" : "?"); }
+
+int main() {
+  fa::App app;
+  app.get("/me", [](fa::Depends<current_user> user) { return *user; });
+}
