@@ -5,6 +5,9 @@
 #include <doctest/doctest.h>
 
 #include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include <atomic>
 #include <chrono>
@@ -177,6 +180,35 @@ TEST_CASE("graceful shutdown: the in-flight request finishes with Connection: cl
   CHECK(std::chrono::steady_clock::now() - start < 1000ms);
   CHECK(probe.hook_ran);
   CHECK(probe.slow_finished == 1);
+}
+
+TEST_CASE("SIGTERM drains like stop(): the slow request in flight gets its whole response, new connections "
+          "are refused, run() returns 0") {
+  ShutdownProbe probe;
+  fa::App app;
+  add_routes(app, probe);
+  fa::Config c = server_config();
+  c.handle_signals = true;  // the server installs its SIGTERM handler before it says where it listens
+  std::atomic<int> exit_code{-1};
+  std::thread runner([&] { exit_code = app.run(c); });
+  std::uint16_t port = app.wait_until_listening();
+  REQUIRE(port != 0);
+
+  RawSocket busy(port);
+  REQUIRE(busy.send(get("/slow")));
+  for (int i = 0; i < 100 && probe.slow_started == 0; ++i) std::this_thread::sleep_for(5ms);
+  REQUIRE(probe.slow_started == 1);
+  ::kill(::getpid(), SIGTERM);  // to ourselves: the server's signal set catches it
+
+  auto r = busy.read_response();
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->body == "slow done");
+  CHECK(r->header("connection") == "close");
+  CHECK_FALSE(RawSocket::can_connect(port));
+  runner.join();
+  CHECK(exit_code == 0);
+  CHECK(probe.hook_ran);
 }
 
 TEST_CASE("the grace period cuts off a handler that outlives graceful_timeout, and run() returns early") {
