@@ -8141,7 +8141,8 @@ struct HandlerParameter {
   static_assert(Binder<V>::bindable,
                 "fastapi: this handler parameter cannot be bound (its position and type are in "
                 "HandlerParameter<position, type> above); a parameter must be fa::Path/Query/Header/Cookie/"
-                "Form<\"name\", T>, fa::Body<T>, a reflected struct (the JSON body), fa::Request& or fa::Response&");
+                "Form<\"name\", T>, fa::Body<T>, a reflected struct (the JSON body), fa::Depends<fn>, a security "
+                "scheme (fa::HTTPBearer<>...), fa::Request&, fa::Response& or fa::BackgroundTasks&");
   static_assert(Binder<V>::source != Source::framework ||
                     (std::is_lvalue_reference_v<P> && !std::is_const_v<std::remove_reference_t<P>>),
                 "fastapi: take the request and the response by reference: fa::Request& / fa::Response& (this "

@@ -52,13 +52,15 @@ struct Store {
 
 std::string fake_hash(std::string_view password) { return "fakehash:" + std::string(password); }
 
+struct SeededStore : Store {
+  SeededStore() {
+    users[1] = StoredUser{UserOut{1, "admin@example.com", "admin", true}, fake_hash("adminpass")};
+    next_id = 2;
+  }
+};
+
 Store& get_store() {
-  static Store store = [] {
-    Store s;
-    s.users[1] = StoredUser{UserOut{1, "admin@example.com", "admin", true}, fake_hash("adminpass")};
-    s.next_id = 2;
-    return s;
-  }();
+  static SeededStore store;
   return store;
 }
 

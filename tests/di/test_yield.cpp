@@ -147,6 +147,19 @@ fa::Yield<int> broken_teardown() {
 
 fa::Yield<int> never_yields() { co_return; }
 
+int close_on_pool() { return 1; }
+
+/// Setup and teardown that wait on the loop (a timer) and on the thread pool.
+fa::Yield<int> async_resource() {
+  co_await fa::sleep(std::chrono::milliseconds(5));
+  events().add("async-open");
+  int n = 3;
+  co_yield n;
+  int closed = co_await fa::to_thread(close_on_pool);
+  co_await fa::sleep(std::chrono::milliseconds(5));
+  events().add("async-close-" + std::to_string(closed));
+}
+
 void refuse(fa::Depends<get_db>) { throw fa::HTTPException{403, "Not allowed"}; }
 
 TEST_SUITE("di/yield") {
@@ -241,6 +254,21 @@ TEST_SUITE("di/yield") {
     CHECK(events().joined() == "db-open,db-close");
     CHECK(logs.contains("teardown of dependency"));
     CHECK(logs.contains("broken_teardown failed: lost the connection to the database"));
+  }
+
+  TEST_CASE("setup and teardown may await the loop and the thread pool") {
+    events().clear();
+    fa::App app;
+    app.get("/", [](fa::Depends<async_resource> n, fa::Depends<get_db>) -> fa::Task<std::string> {
+      co_await fa::sleep(std::chrono::milliseconds(1));
+      events().add("handler");
+      co_return std::to_string(*n);
+    });
+    app.get("/ping", [] { return "pong"; });
+    fa::testing::TestClient client{app};
+    CHECK(client.get("/").text == "3");
+    CHECK(client.get("/ping").text == "pong");
+    CHECK(events().joined() == "async-open,db-open,handler,db-close,async-close-1");
   }
 
   TEST_CASE("a Yield that never yields is a 500, logged") {
