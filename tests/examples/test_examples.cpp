@@ -3,7 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <asio.hpp>
 
@@ -67,6 +71,48 @@ TEST_SUITE("examples") {
     CHECK(test_support::port_of(*line) == port);
     for (int i = 0; i < 8; ++i) CHECK(http_get(port, "/").find("Hello World") != std::string::npos);
     app.signal(SIGINT);
+    CHECK(app.wait(10s) == 0);
+  }
+
+  TEST_CASE("out of file descriptors (EMFILE) the server pauses accepting without spinning, then serves again") {
+    // prlimit execs the app with at most 40 descriptors: the same pid, a tiny fd budget.
+    test_support::Process app("/usr/bin/prlimit", {"--nofile=40", example("01_hello"), "--port", "0", "--workers", "1"});
+    auto line = app.wait_for_line("Listening on", 10s);
+    REQUIRE(line);
+    int port = test_support::port_of(*line);
+    asio::io_context io;
+    std::vector<asio::ip::tcp::socket> held;
+    for (int i = 0; i < 60; ++i) {  // more than it can accept: the rest wait in the kernel's backlog
+      held.emplace_back(io);
+      held.back().connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+    }
+    std::this_thread::sleep_for(300ms);
+    auto cpu_ticks = [&] {
+      std::ifstream f("/proc/" + std::to_string(app.pid()) + "/stat");
+      std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+      std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+      std::string field;
+      long utime = 0, stime = 0;
+      for (int i = 3; rest >> field; ++i) {  // fields 14 and 15 of proc(5)
+        if (i == 14) utime = std::stol(field);
+        if (i == 15) { stime = std::stol(field); break; }
+      }
+      return utime + stime;
+    };
+    long before = cpu_ticks();
+    std::this_thread::sleep_for(1s);
+    CHECK(cpu_ticks() - before < 20);  // under 0.2 s of CPU in 1 s at EMFILE: backing off, not spinning
+    held.clear();                      // the clients leave: descriptors come back
+    std::string reply;
+    for (int i = 0; i < 50 && reply.find("Hello World") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(100ms);
+      try {
+        reply = http_get(port, "/");
+      } catch (const std::exception&) {
+      }
+    }
+    CHECK(reply.find("Hello World") != std::string::npos);
+    app.signal(SIGTERM);
     CHECK(app.wait(10s) == 0);
   }
 
