@@ -112,8 +112,9 @@ TEST_SUITE("core/task") {
     fa::detail::spawn(sleeper(order, 3, 40ms));
     io.run();
     auto took = std::chrono::steady_clock::now() - start;
-    CHECK(order == std::vector<int>{2, 3, 1});  // they overlapped: woken in deadline order
-    CHECK(took < 115ms);                        // overlapped: about 60 ms, not 20+40+60 = 120
+    CHECK(order == std::vector<int>{2, 3, 1});  // they overlapped: woken in deadline order, not spawn order
+    CHECK(took >= 60ms);                        // the longest sleep was honoured
+    CHECK(took < 1000ms);                       // and nothing blocked (a loose bound: the machine may be busy)
   }
 
   TEST_CASE("async_call resumes with the completion arguments of an Asio operation") {
