@@ -131,6 +131,7 @@ struct FixedString {
 
 #include <cstddef>
 #include <functional>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 
@@ -172,6 +173,16 @@ inline constexpr bool has_callable_traits<F, std::void_t<typename callable_trait
 
 template <class T>
 inline constexpr bool dependent_false = false;
+
+/// T as the compiler spells it ("Pool", "app::Settings"), for error messages.
+template <class T>
+std::string_view spelled_type_name() {
+  std::string_view s = __PRETTY_FUNCTION__;  // g++: "... [with T = Pool; ...]", clang++: "... [T = Pool]"
+  std::size_t at = s.find("T = ");
+  if (at == std::string_view::npos) return s;
+  s.remove_prefix(at + 4);
+  return s.substr(0, s.find_first_of(";]"));
+}
 
 }  // namespace fastapi::detail
 
@@ -1221,8 +1232,9 @@ struct Request {
   QueryParams query;              ///< decoded query parameters
   PathParams path_params;         ///< filled by the router
   std::string_view body;          ///< the whole body (de-chunked), empty when none
-  std::string_view client_host;   ///< peer address ("127.0.0.1")
+  std::string_view client_host;   ///< peer address ("127.0.0.1"; the client's, behind a trusted proxy)
   std::uint16_t client_port = 0;  ///< peer port
+  std::string_view scheme = "http";  ///< "http", or what a trusted proxy says ("https")
 
   // Framing, as the parser understood it.
   std::optional<std::size_t> content_length;  ///< Content-Length, when sent
@@ -1237,6 +1249,7 @@ struct Request {
   void reset() {
     method = Method::get;
     method_name = target = raw_path = path = query_string = body = {};
+    scheme = "http";
     version_minor = 1;
     headers.clear();
     query.clear();
@@ -7778,6 +7791,7 @@ namespace fastapi {
 namespace detail {
 
 class RequestScope;  // di/scope.hpp: the per-request dependency cache, exit stack and background tasks
+class StateStore;    // di/state.hpp: the app's fa::State<T> objects
 
 /// One request's binding: the request, the sub-response for Response& parameters, the errors so far,
 /// and the body read once however many parameters ask for it.
@@ -7791,6 +7805,7 @@ class BindContext {
   RequestValidationError body_errors;  ///< body and form errors: reported after all the others, as FastAPI
   bool embed_bodies = false;           ///< two or more bodies: each is read from the body under its name
   RequestScope* scope = nullptr;       ///< set when the plan has dependencies (di/): Depends, BackgroundTasks&
+  const StateStore* states = nullptr;  ///< the app's fa::State<T> objects (di/state.hpp)
 
   bool failed() const { return !errors.empty() || !body_errors.empty(); }
   /// Every error in FastAPI's order; a malformed JSON body alone (FastAPI answers it before anything else).
@@ -8142,7 +8157,7 @@ struct HandlerParameter {
                 "fastapi: this handler parameter cannot be bound (its position and type are in "
                 "HandlerParameter<position, type> above); a parameter must be fa::Path/Query/Header/Cookie/"
                 "Form<\"name\", T>, fa::Body<T>, a reflected struct (the JSON body), fa::Depends<fn>, a security "
-                "scheme (fa::HTTPBearer<>...), fa::Request&, fa::Response& or fa::BackgroundTasks&");
+                "scheme (fa::HTTPBearer<>...), fa::State<T>, fa::Request&, fa::Response& or fa::BackgroundTasks&");
   static_assert(Binder<V>::source != Source::framework ||
                     (std::is_lvalue_reference_v<P> && !std::is_const_v<std::remove_reference_t<P>>),
                 "fastapi: take the request and the response by reference: fa::Request& / fa::Response& (this "
@@ -8335,6 +8350,17 @@ struct YieldPromise : YieldPromiseBase {
   }
 };
 
+/// fa::Yield<void>, for setup and teardown around nothing handed over (an app's lifespan): `co_yield {};`
+template <>
+struct YieldPromise<void> : YieldPromiseBase {
+  struct Nothing {};
+  Yield<void> get_return_object() noexcept;
+  YieldAwaiter yield_value(Nothing) noexcept {
+    ++yields;
+    return YieldAwaiter{*this};
+  }
+};
+
 /// Resumes a suspended Yield frame and waits until it suspends again (at co_yield) or finishes.
 struct ResumeYield {
   std::coroutine_handle<> frame;
@@ -8401,6 +8427,10 @@ Yield<T>& Yield<T>::operator=(Yield&& other) noexcept {
 template <class T>
 Yield<T> detail::YieldPromise<T>::get_return_object() noexcept {
   return Yield<T>{std::coroutine_handle<YieldPromise>::from_promise(*this)};
+}
+
+inline Yield<void> detail::YieldPromise<void>::get_return_object() noexcept {
+  return Yield<void>{std::coroutine_handle<YieldPromise>::from_promise(*this)};
 }
 
 /// True for fa::Yield<U> (any U).
@@ -9057,6 +9087,123 @@ std::shared_ptr<Provider> make_override(G&& fake) {
 
 }  // namespace fastapi
 
+// ==== fastapi/di/state.hpp ====
+// di/state.hpp: fa::State<T>, an app-wide object (a connection pool, a client, settings) set once at startup
+// with `app.state<T>(...)` and handed to every handler and dependency that asks for it. Fed by App (the
+// store) and binding (the parameter); knows nothing of sockets or routes.
+
+#include <memory>
+#include <string>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+namespace detail {
+
+template <class T>
+inline constexpr char state_key_tag = 0;
+
+/// The app's state objects, one per type. Written at startup (before the first request, in the lifespan or
+/// on_startup); only read while the app serves, so every worker reads it without a lock.
+class StateStore {
+ public:
+  StateStore() = default;
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
+  ~StateStore() { clear(); }
+
+  /// Makes a T from `args` (replacing the one held, if any); the new object.
+  template <class T, class... A>
+  T& emplace(A&&... args) {
+    auto box = std::make_unique<Box<T>>(std::forward<A>(args)...);
+    T& value = box->value;
+    for (Item& item : items_)
+      if (item.key == &state_key_tag<T>) {
+        item.box = std::move(box);
+        item.value = &value;
+        return value;
+      }
+    items_.push_back(Item{&state_key_tag<T>, &value, std::move(box)});
+    return value;
+  }
+  /// The T held, or nullptr.
+  template <class T>
+  T* find() const noexcept {
+    for (const Item& item : items_)
+      if (item.key == &state_key_tag<T>) return static_cast<T*>(item.value);
+    return nullptr;
+  }
+  /// Destroys every object, newest first (a later object may use an earlier one).
+  void clear() noexcept {
+    while (!items_.empty()) items_.pop_back();
+  }
+
+ private:
+  struct Holder {
+    virtual ~Holder() = default;
+  };
+  template <class T>
+  struct Box final : Holder {
+    template <class... A>
+    explicit Box(A&&... args) : value(std::forward<A>(args)...) {}
+    T value;
+  };
+  struct Item {
+    const void* key;
+    void* value;
+    std::unique_ptr<Holder> box;
+  };
+  std::vector<Item> items_;
+};
+
+/// "fastapi: fa::State<Pool> was asked for but the app holds no Pool: call app.state<Pool>(...) at startup".
+template <class T>
+[[noreturn]] void missing_state() {
+  throw ConfigurationError(std::string("fastapi: fa::State<") + std::string(spelled_type_name<T>()) +
+                           "> was asked for but the app holds none: call app.state<T>(...) at startup (in the "
+                           "lifespan or an on_startup hook)");
+}
+
+}  // namespace detail
+
+/// An app-wide object as a handler or dependency parameter: `fa::State<Pool> pool` then `pool->acquire()`.
+/// It is the same object for every request on every worker thread: a T used by concurrent requests must be
+/// safe to share between threads (a pool with its own mutex, an atomic counter, a read-only settings struct).
+template <class T>
+class State {
+ public:
+  State() = default;
+  explicit State(T& value) : value_(&value) {}
+  T& operator*() const noexcept { return *value_; }
+  T* operator->() const noexcept { return value_; }
+  T& get() const noexcept { return *value_; }
+
+ private:
+  T* value_ = nullptr;
+};
+
+namespace detail {
+
+/// fa::State<T>: found in the app's store (BindContext::states); absent -> ConfigurationError (a 500, logged).
+template <class T>
+struct Binder<State<T>> {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::depends;
+  static constexpr std::size_t body_count = 0;
+  using Slot = State<T>;
+  static void bind(BindContext& ctx, Slot& slot) {
+    T* value = ctx.states ? ctx.states->template find<T>() : nullptr;
+    if (!value) missing_state<T>();
+    slot = State<T>(*value);
+  }
+  static State<T>& get(Slot& slot) { return slot; }
+};
+
+}  // namespace detail
+}  // namespace fastapi
+
 // ==== fastapi/security/utils.hpp ====
 // security/utils.hpp: what every security helper shares: the constant-time compare for secrets, Base64, the `Authorization: <scheme> <credentials>` split, the 401 they answer, and the metadata OpenAPI will list (securitySchemes). Fed by params/binding (the Binder protocol); feeds security/http, api_key, oauth2. Knows nothing of routes or sockets.
 
@@ -9402,6 +9549,275 @@ struct Binder<OAuth2PasswordRequestForm> {
 }  // namespace detail
 }  // namespace fastapi
 
+// ==== fastapi/middleware/chain.hpp ====
+// middleware/chain.hpp: fa::Next and the middleware chain. A middleware is `fa::Task<fa::Response>(fa::Request&,
+// fa::Next)` (a coroutine, a plain callable returning fa::Response, or a class with that call operator);
+// `co_await next(req)` runs the rest of the chain. Fed by App::handle; feeds the router and endpoints.
+// Knows nothing of routes or JSON.
+
+#include <cstddef>
+#include <memory>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+namespace detail {
+class MiddlewareChain;
+}  // namespace detail
+
+/// The rest of the chain as one middleware sees it: `fa::Response res = co_await next(req);`
+/// Calling it more than once runs the rest of the chain again; not calling it answers without the route.
+class Next {
+ public:
+  Task<Response> operator()(Request& req) const;
+
+ private:
+  friend class detail::MiddlewareChain;
+  Next(const detail::MiddlewareChain* chain, std::size_t index) : chain_(chain), index_(index) {}
+  const detail::MiddlewareChain* chain_;
+  std::size_t index_;
+};
+
+namespace detail {
+
+/// One middleware, type-erased.
+class MiddlewareLayer {
+ public:
+  virtual ~MiddlewareLayer() = default;
+  virtual Task<Response> call(Request& req, Next next) = 0;
+};
+
+template <class M>
+class MiddlewareOf final : public MiddlewareLayer {
+ public:
+  using Result = std::invoke_result_t<M&, Request&, Next>;
+  explicit MiddlewareOf(M m) : m_(std::move(m)) {}
+  Task<Response> call(Request& req, Next next) override {
+    if constexpr (std::is_same_v<Result, Task<Response>>) {
+      return m_(req, next);
+    } else {
+      return answer(m_, req, next);
+    }
+  }
+
+ private:
+  static Task<Response> answer(M& m, Request& req, Next next) { co_return m(req, next); }
+  M m_;
+};
+
+/// The user's middleware, outermost first, around an inner handler (the app's router and exception
+/// handlers). Built before the app serves; read-only while it does, so every worker shares it.
+class MiddlewareChain {
+ public:
+  using Inner = Task<Response> (*)(void* self, Request& req);
+
+  MiddlewareChain(Inner inner, void* self) : inner_(inner), self_(self) {}
+
+  /// Adds `m` outside every middleware added before (Starlette's order: the last added runs first).
+  template <class M>
+  void add(M&& m) {
+    using D = std::decay_t<M>;
+    static_assert(std::is_invocable_v<D&, Request&, Next>,
+                  "fastapi: a middleware is called as m(fa::Request& req, fa::Next next) and returns "
+                  "fa::Task<fa::Response> (co_await next(req) inside) or fa::Response");
+    using R = std::invoke_result_t<D&, Request&, Next>;
+    static_assert(std::is_same_v<R, Task<Response>> || std::is_same_v<R, Response>,
+                  "fastapi: a middleware returns fa::Task<fa::Response> or fa::Response");
+    layers_.insert(layers_.begin(), std::make_unique<MiddlewareOf<D>>(std::forward<M>(m)));
+  }
+  bool empty() const noexcept { return layers_.empty(); }
+  std::size_t size() const noexcept { return layers_.size(); }
+  /// Runs the whole chain, outermost first.
+  Task<Response> run(Request& req) const { return call_at(0, req); }
+
+ private:
+  friend class fastapi::Next;
+  Task<Response> call_at(std::size_t index, Request& req) const {
+    if (index >= layers_.size()) return inner_(self_, req);
+    return layers_[index]->call(req, Next(this, index + 1));
+  }
+
+  std::vector<std::unique_ptr<MiddlewareLayer>> layers_;  // [0] is the outermost
+  Inner inner_;
+  void* self_;
+};
+
+}  // namespace detail
+
+inline Task<Response> Next::operator()(Request& req) const { return chain_->call_at(index_, req); }
+
+}  // namespace fastapi
+
+// ==== fastapi/middleware/errors.hpp ====
+// middleware/errors.hpp: exceptions -> responses. The exception handlers of an app (FastAPI's
+// `@app.exception_handler(E)`): the defaults for HTTPException and RequestValidationError, the user's for any
+// type, the most derived type first; and the last resort, 500 {"detail":"Internal Server Error"}, logged.
+// Fed by App::handle and endpoints (what escaped a route); feeds the connection. Knows nothing of routes.
+
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+/// FastAPI's answer to an HTTPException: `{"detail": ...}` with its status and headers. Public, so a
+/// custom handler can fall back to it, as FastAPI's `fastapi.exception_handlers.http_exception_handler`.
+inline Response http_exception_response(const HTTPException& e) {
+  std::string body = "{\"detail\":";
+  if (e.detail_is_json) {
+    body += e.detail;
+  } else {
+    detail::write_json_string(body, e.detail.empty() ? status_phrase(e.status_code) : std::string_view(e.detail));
+  }
+  body += '}';
+  Response res = RawJSONResponse(std::move(body), e.status_code);
+  if (status_forbids_body(e.status_code)) res.body.clear();
+  for (const auto& [name, value] : e.headers) res.headers.add(name, value);
+  return res;
+}
+
+/// FastAPI's answer to a RequestValidationError: 422 `{"detail": [...]}`.
+inline Response request_validation_error_response(const RequestValidationError& e) {
+  return RawJSONResponse(e.body().dump(), 422);
+}
+
+/// The last resort for an exception nothing handled: logged with `where` (the route) and its message;
+/// the client gets 500 `{"detail":"Internal Server Error"}` and nothing of the message.
+inline Response internal_error_response(std::exception_ptr error, std::string_view where) {
+  std::string place = where.empty() ? std::string("a request") : std::string(where);
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    log(LogLevel::error, "exception in " + place + ": " + e.what());
+  } catch (...) {
+    log(LogLevel::error, "exception in " + place + ": unknown exception type");
+  }
+  return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+}
+
+namespace detail {
+
+/// The exception handlers of one app: `handle(req, error)` answers with the handler of the most derived
+/// registered type that `error` is (a handler for `std::exception` catches what nothing more precise does),
+/// or rethrows `error` when no handler fits. Filled before the app serves; read-only while it does.
+class ExceptionHandlers {
+ public:
+  ExceptionHandlers() {
+    add<HTTPException>([](Request&, const HTTPException& e) { return http_exception_response(e); }, true);
+    add<RequestValidationError>(
+        [](Request&, const RequestValidationError& e) { return request_validation_error_response(e); }, true);
+  }
+
+  /// Registers (or replaces) the handler for exceptions of type E (and types derived from it):
+  /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>.
+  template <class E, class F>
+  void add(F&& handler, bool builtin = false);
+
+  /// The response of the best handler for `error`; rethrows `error` when none fits.
+  Task<Response> handle(Request& req, std::exception_ptr error) const;
+
+  /// True when the user replaced the HTTPException handler (then the router's own 404/405 go through it).
+  bool custom_http_exception() const noexcept { return custom_http_; }
+
+ private:
+  struct Entry {
+    virtual ~Entry() = default;
+    /// Throws a null `E*`: `catch (X*)` catches it exactly when E is X or derives from it.
+    virtual void throw_pointer() const = 0;
+    /// The handler's response task when `error` is an E, else nothing.
+    virtual std::optional<Task<Response>> try_handle(Request& req, const std::exception_ptr& error) const = 0;
+    virtual const std::type_info& type() const = 0;
+    /// True when this entry's type is a public base of `other`'s (or the same): other's null pointer is
+    /// caught as a pointer to ours.
+    virtual bool catches_pointer(const Entry& other) const = 0;
+  };
+  template <class E, class F>
+  struct EntryOf;
+
+  std::vector<std::unique_ptr<Entry>> entries_;  // a derived type before its bases
+  bool custom_http_ = false;
+};
+
+template <class E, class F>
+struct ExceptionHandlers::EntryOf final : Entry {
+  using R = std::invoke_result_t<const F&, Request&, const E&>;
+  explicit EntryOf(F f) : f_(std::move(f)) {}
+  void throw_pointer() const override { throw static_cast<E*>(nullptr); }
+  const std::type_info& type() const override { return typeid(E); }
+  bool catches_pointer(const Entry& other) const override {
+    try {
+      other.throw_pointer();
+    } catch (const E*) {
+      return true;
+    } catch (...) {
+    }
+    return false;
+  }
+  std::optional<Task<Response>> try_handle(Request& req, const std::exception_ptr& error) const override {
+    const E* caught = nullptr;
+    try {
+      std::rethrow_exception(error);
+    } catch (const E& e) {
+      caught = &e;  // the object lives as long as `error` does
+    } catch (...) {
+      return std::nullopt;
+    }
+    return call(f_, req, error, *caught);
+  }
+  /// `keep` holds the exception object alive while the handler runs.
+  static Task<Response> call(const F& f, Request& req, std::exception_ptr keep, const E& e) {
+    if constexpr (std::is_same_v<R, Task<Response>>) {
+      co_return co_await f(req, e);
+    } else {
+      co_return f(req, e);
+    }
+    (void)keep;
+  }
+  F f_;
+};
+
+template <class E, class F>
+void ExceptionHandlers::add(F&& handler, bool builtin) {
+  using H = std::decay_t<F>;
+  static_assert(std::is_class_v<E> && !std::is_const_v<E>,
+                "fastapi: exception_handler<E>: E is the exception class to catch (std::exception, fa::HTTPException, "
+                "your own), without const or reference");
+  static_assert(std::is_invocable_v<const H&, Request&, const E&>,
+                "fastapi: an exception handler is called as handler(fa::Request& req, const E& error)");
+  using R = std::invoke_result_t<const H&, Request&, const E&>;
+  static_assert(std::is_same_v<R, Response> || std::is_same_v<R, Task<Response>>,
+                "fastapi: an exception handler returns fa::Response or fa::Task<fa::Response>");
+  auto entry = std::make_unique<EntryOf<E, H>>(std::forward<F>(handler));
+  if (!builtin && std::is_same_v<E, HTTPException>) custom_http_ = true;
+  for (auto& e : entries_)
+    if (e->type() == typeid(E)) {
+      e = std::move(entry);
+      return;
+    }
+  // Before the first registered type that E derives from, so that a derived type is tried first.
+  auto at = entries_.begin();
+  while (at != entries_.end() && !(*at)->catches_pointer(*entry)) ++at;
+  entries_.insert(at, std::move(entry));
+}
+
+inline Task<Response> ExceptionHandlers::handle(Request& req, std::exception_ptr error) const {
+  for (const auto& entry : entries_) {
+    if (std::optional<Task<Response>> answer = entry->try_handle(req, error)) co_return co_await std::move(*answer);
+  }
+  std::rethrow_exception(error);
+}
+
+}  // namespace detail
+}  // namespace fastapi
+
 // ==== fastapi/app/endpoint.hpp ====
 // app/endpoint.hpp: a user's handler -> `Task<Response>(Request&)`: bind its arguments (params/binding.hpp's plan;
 // any error -> RequestValidationError, the handler does not run), call it (inline, or on the thread pool for
@@ -9410,6 +9826,7 @@ struct Binder<OAuth2PasswordRequestForm> {
 #include <chrono>
 #include <cstddef>
 #include <exception>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -9420,6 +9837,13 @@ struct Binder<OAuth2PasswordRequestForm> {
 #include <vector>
 
 namespace fastapi {
+
+/// One more response a route documents (FastAPI's `responses={404: {"description": "Item not found"}}`):
+/// `{.responses = {{404, {.description = "Item not found"}}}}`; shown in OpenAPI, not enforced.
+struct ResponseDoc {
+  std::string description{};
+  ResponseModelInfo model{};  ///< the body's model, `fa::response_model<Message>` (none: no body schema)
+};
 
 /// Per-route options, one aggregate with designated initializers:
 /// `app.post("/items", create_item, {.status_code = 201, .tags = {"items"}});`
@@ -9438,12 +9862,20 @@ struct RouteOptions {
   bool response_model_exclude_none = false;  ///< FastAPI's response_model_exclude_none
   std::vector<Dependency> dependencies{};    ///< run for their effect before the handler's own parameters:
                                              ///< `{.dependencies = {fa::dependency<verify_token>()}}`
+  std::map<int, ResponseDoc> responses{};    ///< more responses for the OpenAPI document
 };
 
 /// `application/json` response holding `value`.
 inline Response JSONResponse(const Json& value, int status = 200) { return RawJSONResponse(value.dump(), status); }
 
 namespace detail {
+
+/// What every endpoint of one app shares: app-wide dependencies and overrides, exception handlers, state.
+struct AppContext {
+  DependencyRegistry dependencies;
+  ExceptionHandlers exception_handlers;
+  StateStore states;
+};
 
 /// A route's handler with its arguments gathered and its result converted.
 class Endpoint {
@@ -9460,58 +9892,52 @@ class Endpoint {
   virtual std::span<const std::string_view> path_param_names() const { return {}; }
   /// True when the handler takes fa::Request& (it may read req.path_params itself).
   virtual bool takes_request() const { return false; }
-  /// The app's dependency registry (app-wide dependencies, overrides); set by the app at registration.
-  void set_registry(const DependencyRegistry* registry) { registry_ = registry; }
+  /// The app this endpoint serves (its dependencies, exception handlers, state); set at registration.
+  void set_app(const AppContext* app) { app_ = app; }
+  /// The route as registered: its methods and path template ("/items/{item_id}").
+  void set_route(std::span<const Method> methods, std::string_view path) {
+    methods_.assign(methods.begin(), methods.end());
+    path_.assign(path);
+  }
+  const std::vector<Method>& methods() const { return methods_; }
+  const std::string& path() const { return path_; }
 
  protected:
   /// True when this request needs a RequestScope: dependencies on the route or the app.
   bool has_route_dependencies() const {
-    return !options_.dependencies.empty() || (registry_ && !registry_->dependencies.empty());
+    return !options_.dependencies.empty() || (app_ && !app_->dependencies.dependencies.empty());
   }
   /// The app's, then the route's dependencies, for their effect.
   Task<void> run_route_dependencies(BindContext& ctx) const;
+  const DependencyRegistry* registry() const { return app_ ? &app_->dependencies : nullptr; }
+  /// The response for what escaped the handler: the app's exception handlers, else a logged 500.
+  Task<Response> exception_response(Request& req, std::exception_ptr error) const;
 
   std::string description_;
   RouteOptions options_;
-  const DependencyRegistry* registry_ = nullptr;
+  const AppContext* app_ = nullptr;
+  std::vector<Method> methods_;
+  std::string path_;
 };
 
 inline Task<void> Endpoint::run_route_dependencies(BindContext& ctx) const {
-  if (registry_)
-    for (const Dependency& d : registry_->dependencies) co_await d.run(ctx);
+  if (app_)
+    for (const Dependency& d : app_->dependencies.dependencies) co_await d.run(ctx);
   for (const Dependency& d : options_.dependencies) co_await d.run(ctx);
 }
 
-/// FastAPI's error responses: HTTPException -> {"detail": ...} with its status and headers.
-inline Response http_exception_response(const HTTPException& e) {
-  std::string body = "{\"detail\":";
-  if (e.detail_is_json) {
-    body += e.detail;
+inline Task<Response> Endpoint::exception_response(Request& req, std::exception_ptr error) const {
+  std::exception_ptr unhandled;
+  if (app_) {
+    try {
+      co_return co_await app_->exception_handlers.handle(req, error);
+    } catch (...) {
+      unhandled = std::current_exception();  // no handler fits, or the handler itself threw
+    }
   } else {
-    write_json_string(body, e.detail.empty() ? status_phrase(e.status_code) : std::string_view(e.detail));
+    unhandled = error;
   }
-  body += '}';
-  Response res = RawJSONResponse(std::move(body), e.status_code);
-  if (status_forbids_body(e.status_code)) res.body.clear();
-  for (const auto& [name, value] : e.headers) res.headers.add(name, value);
-  return res;
-}
-
-/// The response for an exception escaping a route (HTTPException, RequestValidationError -> 422, anything
-/// else -> 500 with the message only in the log), as App::handle answers it.
-inline Response exception_response(std::exception_ptr error, const std::string& where) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const HTTPException& e) {
-    return http_exception_response(e);
-  } catch (const RequestValidationError& e) {
-    return RawJSONResponse(e.body().dump(), 422);
-  } catch (const std::exception& e) {
-    log(LogLevel::error, "exception in " + where + ": " + e.what());
-  } catch (...) {
-    log(LogLevel::error, "exception in " + where + ": unknown exception type");
-  }
-  return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+  co_return internal_error_response(unhandled, description_);
 }
 
 /// Converts what a handler returned into a Response: Response as is; std::string/const char* ->
@@ -9596,7 +10022,7 @@ class HandlerEndpoint final : public Endpoint {
 
 template <class F>
 Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
-  auto scope = std::make_shared<RequestScope>(registry_);
+  auto scope = std::make_shared<RequestScope>(registry());
   Response res;
   try {
     res = co_await call_with(req, scope.get());
@@ -9604,7 +10030,9 @@ Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
     scope->error = std::current_exception();
   }
   co_await scope->teardown(DependencyScope::function);
-  if (scope->error) res = exception_response(scope->error, description_);
+  // The exception handlers answer here, inside the scope, so that the request-scope teardown still runs
+  // after the response is sent.
+  if (scope->error) res = co_await exception_response(req, scope->error);
   // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
   if (scope->pending() || res.stream) res.after_send = [scope] { return RequestScope::after_send(scope); };
   co_return res;
@@ -9619,11 +10047,13 @@ Task<Response> HandlerEndpoint<F>::call_with(Request& req, [[maybe_unused]] Requ
   if (scope) {
     BindContext ctx{req, sub};
     ctx.scope = scope;
+    ctx.states = app_ ? &app_->states : nullptr;
     co_await run_route_dependencies(ctx);
     if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
     if (ctx.failed()) throw ctx.take_errors();  // the app answers 422 {"detail":[...]}
   } else if constexpr (Plan::size > 0 && !Binding::needs_scope) {
     BindContext ctx{req, sub};
+    ctx.states = app_ ? &app_->states : nullptr;
     Plan::bind(ctx, slots);
     if (ctx.failed()) throw ctx.take_errors();
   }
@@ -9700,10 +10130,208 @@ std::unique_ptr<Endpoint> make_endpoint(F&& handler, std::string description, Ro
 }  // namespace detail
 }  // namespace fastapi
 
+// ==== fastapi/app/router.hpp ====
+// app/router.hpp: fa::APIRouter, a group of routes with a shared prefix, tags, dependencies and responses,
+// defined in its own file and included into the app (or into another router) with include_router, composed
+// as FastAPI composes them. Also the verbs (get, post, ...) that App and APIRouter share.
+// Fed by user code at startup; feeds App (which turns each route into an endpoint). Knows nothing of sockets.
+
+#include <initializer_list>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+/// What a router, or one inclusion of it, adds to each of its routes (FastAPI's APIRouter(...) and
+/// include_router(...) arguments): `fa::APIRouter items{{.prefix = "/items", .tags = {"items"}}};`
+struct RouterOptions {
+  std::string prefix{};                   ///< "/items": starts with '/', does not end with '/'
+  std::vector<std::string> tags{};        ///< before the route's own tags
+  std::vector<Dependency> dependencies{};  ///< run before the route's own dependencies
+  std::map<int, ResponseDoc> responses{};  ///< the route's own entry wins for the same status
+  bool deprecated = false;                ///< marks every route deprecated
+  bool include_in_schema = true;          ///< false hides every route from OpenAPI
+};
+
+namespace detail {
+
+/// The verbs every route collection has; `Derived::add_route(methods, path, handler, options)` does the work.
+template <class Derived>
+class RouteVerbs {
+ public:
+  template <class F> Derived& get(std::string_view path, F&& handler, RouteOptions options = {}) {
+    return add<Method::get>(path, std::forward<F>(handler), std::move(options));
+  }
+  template <class F> Derived& post(std::string_view path, F&& handler, RouteOptions options = {}) {
+    return add<Method::post>(path, std::forward<F>(handler), std::move(options));
+  }
+  template <class F> Derived& put(std::string_view path, F&& handler, RouteOptions options = {}) {
+    return add<Method::put>(path, std::forward<F>(handler), std::move(options));
+  }
+  template <class F> Derived& patch(std::string_view path, F&& handler, RouteOptions options = {}) {
+    return add<Method::patch>(path, std::forward<F>(handler), std::move(options));
+  }
+  template <class F> Derived& delete_(std::string_view path, F&& handler, RouteOptions options = {}) {
+    return add<Method::del>(path, std::forward<F>(handler), std::move(options));
+  }
+  template <class F> Derived& options(std::string_view path, F&& handler, RouteOptions options = {}) {
+    return add<Method::options>(path, std::forward<F>(handler), std::move(options));
+  }
+  template <class F> Derived& head(std::string_view path, F&& handler, RouteOptions options = {}) {
+    return add<Method::head>(path, std::forward<F>(handler), std::move(options));
+  }
+  /// One handler for several methods: `app.api_route("/x", {fa::Method::get, fa::Method::post}, h);`
+  template <class F>
+  Derived& api_route(std::string_view path, std::initializer_list<Method> methods, F&& handler,
+                     RouteOptions options = {}) {
+    auto& self = static_cast<Derived&>(*this);
+    self.add_route(std::span<const Method>(methods.begin(), methods.size()), path, std::forward<F>(handler),
+                   std::move(options));
+    return self;
+  }
+
+ private:
+  template <Method M, class F>
+  Derived& add(std::string_view path, F&& handler, RouteOptions options) {
+    static constexpr Method methods[] = {M};
+    auto& self = static_cast<Derived&>(*this);
+    self.add_route(std::span<const Method>(methods), path, std::forward<F>(handler), std::move(options));
+    return self;
+  }
+};
+
+/// Makes the endpoint of one route, once per inclusion (a router may be included twice, under two prefixes).
+class EndpointFactory {
+ public:
+  virtual ~EndpointFactory() = default;
+  virtual std::unique_ptr<Endpoint> make(std::string description, RouteOptions options) const = 0;
+};
+
+template <class H>
+class EndpointFactoryOf final : public EndpointFactory {
+ public:
+  explicit EndpointFactoryOf(H handler) : handler_(std::move(handler)) {}
+  std::unique_ptr<Endpoint> make(std::string description, RouteOptions options) const override {
+    return make_endpoint(H(handler_), std::move(description), std::move(options));
+  }
+
+ private:
+  H handler_;
+};
+
+/// "GET,HEAD /items/{item_id}": how logs and errors name a route.
+inline std::string route_description(std::span<const Method> methods, std::string_view path) {
+  std::string description;
+  for (Method m : methods) {
+    if (!description.empty()) description += ",";
+    description += method_name(m);
+  }
+  description.append(" ").append(path);
+  return description;
+}
+
+/// FastAPI's checks on a prefix: "" or "/x" (not "x", not "/x/").
+inline void check_prefix(std::string_view prefix) {
+  if (prefix.empty()) return;
+  if (prefix.front() != '/' || prefix.back() == '/')
+    throw ConfigurationError("fastapi: a router prefix must start with '/' and must not end with '/' (got '" +
+                             std::string(prefix) + "')");
+}
+
+/// `outer` applied to a route's options: prefix before the path, tags and dependencies before the route's,
+/// the route's responses over the outer ones, deprecated and include_in_schema combined.
+inline void apply_router_options(const RouterOptions& outer, std::string& path, RouteOptions& options) {
+  path.insert(0, outer.prefix);
+  options.tags.insert(options.tags.begin(), outer.tags.begin(), outer.tags.end());
+  options.dependencies.insert(options.dependencies.begin(), outer.dependencies.begin(), outer.dependencies.end());
+  for (const auto& [status, doc] : outer.responses) options.responses.emplace(status, doc);  // keeps the route's
+  options.deprecated = options.deprecated || outer.deprecated;
+  options.include_in_schema = options.include_in_schema && outer.include_in_schema;
+}
+
+}  // namespace detail
+
+/// Routes defined apart from the app (FastAPI's APIRouter), in a file of their own:
+///
+///     fa::APIRouter items_router() {
+///       fa::APIRouter r{{.prefix = "/items", .tags = {"items"}, .dependencies = {fa::dependency<verify_token>()}}};
+///       r.get("/", list_items);
+///       r.get("/{item_id}", read_item, {.responses = {{404, {.description = "Not found"}}}});
+///       return r;
+///     }
+///     app.include_router(items_router());                      // GET /items/, GET /items/{item_id}
+///     app.include_router(items_router(), {.prefix = "/v2"});   // and again under /v2/items/...
+///
+/// Options compose as in FastAPI: path = inclusion prefix + router prefix + route path; tags and dependencies
+/// in that order too (outermost first). Routes are copied when included: routes added to a router after it
+/// was included are not seen by the app. A handler is copied once per inclusion, so it must be copyable.
+class APIRouter : public detail::RouteVerbs<APIRouter> {
+ public:
+  struct Route {
+    std::vector<Method> methods;
+    std::string path;  ///< with this router's prefix (and any inclusion prefix) applied
+    RouteOptions options;
+    std::shared_ptr<const detail::EndpointFactory> factory;
+  };
+
+  explicit APIRouter(RouterOptions options = {}) : options_(std::move(options)) { detail::check_prefix(options_.prefix); }
+
+  /// Adds `other`'s routes (as they are now) under `include`'s prefix, tags, dependencies and responses.
+  APIRouter& include_router(const APIRouter& other, RouterOptions include = {});
+
+  const std::vector<Route>& routes() const noexcept { return routes_; }
+  const RouterOptions& router_options() const noexcept { return options_; }
+
+  /// The verbs' work (see detail::RouteVerbs).
+  template <class F>
+  void add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options);
+
+ private:
+  void add(Route route);
+
+  RouterOptions options_;
+  std::vector<Route> routes_;
+};
+
+template <class F>
+void APIRouter::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
+  using H = std::decay_t<F>;
+  static_assert(std::is_copy_constructible_v<H>,
+                "fastapi: a route of an APIRouter is copied into the app at each include_router: its handler must "
+                "be copyable (capture a std::shared_ptr rather than a std::unique_ptr)");
+  static_assert(detail::has_callable_traits<H>,
+                "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
+                "cannot say where its values come from)");
+  add(Route{std::vector<Method>(methods.begin(), methods.end()), std::string(path), std::move(options),
+            std::make_shared<detail::EndpointFactoryOf<H>>(std::forward<F>(handler))});
+}
+
+inline void APIRouter::add(Route route) {
+  detail::apply_router_options(options_, route.path, route.options);
+  routes_.push_back(std::move(route));
+}
+
+inline APIRouter& APIRouter::include_router(const APIRouter& other, RouterOptions include) {
+  detail::check_prefix(include.prefix);
+  std::vector<Route> copies = other.routes_;  // `other` may be this router
+  for (Route& route : copies) {
+    detail::apply_router_options(include, route.path, route.options);
+    add(std::move(route));
+  }
+  return *this;
+}
+
+}  // namespace fastapi
+
 // ==== fastapi/app/app.hpp ====
-// app/app.hpp: fa::App, what a user writes against: routes by verb, lifecycle hooks, run()/stop().
-// It is the Service under every connection: request -> router -> endpoint -> response, with FastAPI's
-// 404/405/307 answers and HTTPException / unhandled-exception mapping. Fed by connections; feeds endpoints.
+// app/app.hpp: fa::App, what a user writes against: routes by verb, routers, middleware, exception handlers,
+// lifespan and state, run()/stop(). It is the Service under every connection: request -> middleware ->
+// router -> endpoint -> response, with FastAPI's 404/405/307 answers. Fed by connections; feeds endpoints.
 
 #include <atomic>
 #include <charconv>
@@ -9730,26 +10358,85 @@ struct AppOptions {
 };
 
 /// The application: `fa::App app{{.title = "Items"}}; app.get("/", [] { return "hi"; }); app.run();`
-class App : public Service {
+///
+/// What a request goes through (App::handle), outermost first:
+///   1. server errors: whatever escapes below goes to the exception handlers once more, else 500, logged;
+///   2. the user's middleware, the last added outermost (add_middleware);
+///   3. the exception handlers (HTTPException, RequestValidationError, exception_handler<E>);
+///   4. the router and the route's endpoint.
+class App : public Service, public detail::RouteVerbs<App> {
  public:
-  explicit App(AppOptions options = {}) : options_(std::move(options)) {}
+  explicit App(AppOptions options = {})
+      : options_(std::move(options)), middleware_(&App::dispatch_trampoline, this) {}
   App(const App&) = delete;
   App& operator=(const App&) = delete;
+  ~App() override;
 
-  template <class F> App& get(std::string_view path, F&& handler, RouteOptions options = {});
-  template <class F> App& post(std::string_view path, F&& handler, RouteOptions options = {});
-  template <class F> App& put(std::string_view path, F&& handler, RouteOptions options = {});
-  template <class F> App& patch(std::string_view path, F&& handler, RouteOptions options = {});
-  template <class F> App& delete_(std::string_view path, F&& handler, RouteOptions options = {});
-  template <class F> App& options(std::string_view path, F&& handler, RouteOptions options = {});
-  template <class F> App& head(std::string_view path, F&& handler, RouteOptions options = {});
-  /// One handler for several methods: `app.api_route("/x", {fa::Method::get, fa::Method::post}, h);`
+  // get/post/put/patch/delete_/options/head/api_route come from detail::RouteVerbs.
+
+  /// The verbs' work: registers `handler` for `methods` on `path` (ConfigurationError when they do not fit).
   template <class F>
-  App& api_route(std::string_view path, std::initializer_list<Method> methods, F&& handler, RouteOptions options = {});
+  void add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options);
+  /// Adds a router's routes under `include`'s prefix, tags, dependencies and responses (FastAPI's
+  /// app.include_router(router, prefix=..., tags=..., dependencies=...)).
+  App& include_router(const APIRouter& router, RouterOptions include = {});
 
-  /// Runs before the first connection is accepted; an exception stops run() with exit code 1 and the reason.
+  /// Adds a middleware around everything added before (Starlette's order: the last added runs first):
+  ///     app.add_middleware([](fa::Request& req, fa::Next next) -> fa::Task<fa::Response> {
+  ///       fa::Response res = co_await next(req);
+  ///       res.headers.set("x-served-by", "fastapi.hpp");
+  ///       co_return res;
+  ///     });
+  /// A middleware may also answer without calling next. Add middleware before run().
+  template <class M>
+  App& add_middleware(M&& middleware) {
+    middleware_.add(std::forward<M>(middleware));
+    return *this;
+  }
+  /// Answers exceptions of type E (or derived from it) escaping a route, a dependency or a middleware:
+  ///     app.exception_handler<UnicornError>([](fa::Request& req, const UnicornError& e) {
+  ///       return fa::JSONResponse(fa::Json{{"message", "Oops! " + e.name + " did something."}}, 418);
+  ///     });
+  /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>. The handler of the
+  /// most derived registered type wins; HTTPException's and RequestValidationError's defaults may be
+  /// replaced (fa::http_exception_response / fa::request_validation_error_response are the defaults, to
+  /// fall back on). Register before run().
+  template <class E, class F>
+  App& exception_handler(F&& handler) {
+    context_.exception_handlers.add<E>(std::forward<F>(handler));
+    return *this;
+  }
+
+  /// Setup before the first connection is accepted and teardown after the drain, in one coroutine:
+  ///     app.lifespan([](fa::App& app) -> fa::Yield<void> {
+  ///       auto& pool = app.state<Pool>("db://...");   // startup
+  ///       co_yield {};                                 // the app serves
+  ///       pool.close();                                // shutdown
+  ///     });
+  /// `fn` takes fa::App& (or nothing). Several lifespans start in order and end in reverse order. A startup
+  /// failure (an exception before co_yield) stops run() with exit code 1 and the reason, before listening.
+  template <class F>
+  App& lifespan(F&& fn);
+
+  /// Creates the app-wide T from `args` (replacing the one held), for every `fa::State<T>` parameter:
+  /// `app.state<Settings>(Settings{.debug = true});`. Call it at startup (in the lifespan or before run()):
+  /// the store is read without a lock while the app serves. Every worker thread shares the object.
+  template <class T, class... A>
+  T& state(A&&... args) {
+    return context_.states.emplace<T>(std::forward<A>(args)...);
+  }
+  /// The T set by state<T>(...); ConfigurationError when there is none.
+  template <class T>
+  T& get_state() const {
+    T* value = context_.states.find<T>();
+    if (!value) detail::missing_state<T>();
+    return *value;
+  }
+
+  /// Runs before the first connection is accepted (and before the lifespans); an exception stops run()
+  /// with exit code 1 and the reason.
   void on_startup(std::function<void()> hook) { startup_.push_back(std::move(hook)); }
-  /// Runs after the drain, before run() returns.
+  /// Runs after the drain and the lifespans' shutdown, before run() returns.
   void on_shutdown(std::function<void()> hook) { shutdown_.push_back(std::move(hook)); }
 
   /// Serves until SIGINT/SIGTERM or stop(); prints `Listening on http://host:port`. Returns the exit code.
@@ -9762,6 +10449,8 @@ class App : public Service {
   std::uint16_t port() const { return port_.load(); }
   /// Blocks until the app is listening (or run() failed); the port, or 0 on failure.
   std::uint16_t wait_until_listening() const;
+  /// True while the app accepts new work: startup done, listening, not draining (a readiness probe's answer).
+  bool ready() const;
 
   /// Dependencies run for their effect on every route, before the route's own:
   /// `app.dependencies({fa::dependency<verify_key>()});` (FastAPI's `FastAPI(dependencies=[...])`).
@@ -9772,26 +10461,38 @@ class App : public Service {
   template <auto Fn, class G>
   App& dependency_overrides(G&& fake);
   /// Forgets every override.
-  void clear_dependency_overrides() { dependencies_.overrides.clear(); }
+  void clear_dependency_overrides() { context_.dependencies.overrides.clear(); }
 
   Logger& logger() { return logger_; }
   const AppOptions& info() const { return options_; }
+  /// Every route's endpoint, in registration order (for the OpenAPI document).
+  const std::vector<std::unique_ptr<detail::Endpoint>>& routes() const { return endpoints_; }
 
   // Service: called by connections.
   Task<Response> handle(Request& req) override;
   std::size_t body_limit(const Request& req) const override;
 
  private:
-  template <class F>
-  App& add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options);
-  Response error_response(const HTTPException& e) const;
+  /// The innermost stage: router -> endpoint, exceptions -> the exception handlers (rethrown if none fits).
+  Task<Response> dispatch(Request& req);
+  static Task<Response> dispatch_trampoline(void* self, Request& req) { return static_cast<App*>(self)->dispatch(req); }
+  /// The router's own answer (404, 405) through a user's HTTPException handler when there is one.
+  Task<Response> router_error(Request& req, HTTPException error);
+  void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint);
+  /// Enters the lifespans in order (exits the entered ones and rethrows on failure).
+  void enter_lifespans();
+  /// Exits the entered lifespans in reverse order; false when one failed (logged).
+  bool exit_lifespans();
 
   AppOptions options_;
   Router router_;
-  detail::DependencyRegistry dependencies_;
+  detail::AppContext context_;
+  detail::MiddlewareChain middleware_;
   std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;
   std::vector<std::function<void()>> startup_;
   std::vector<std::function<void()>> shutdown_;
+  std::vector<std::function<Yield<void>(App&)>> lifespans_;
+  std::vector<Yield<void>> entered_;  ///< lifespans suspended at co_yield while the app serves
   Logger logger_;
   std::size_t default_body_limit_ = FASTAPI_MAX_BODY_SIZE;
   bool redirect_slashes_ = true;
@@ -9809,26 +10510,57 @@ Config parse_args(int argc, char** argv, Config base = {});
 
 // ---- implementation ----
 
+inline App::~App() {
+  // Lifespans still suspended (run() never reached their shutdown) are freed without it.
+  entered_.clear();
+}
+
 template <class F>
-App& App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
-  std::string description;
-  for (Method m : methods) {
-    if (!description.empty()) description += ",";
-    description += method_name(m);
-  }
-  description.append(" ").append(path);
-  auto endpoint = detail::make_endpoint(std::forward<F>(handler), description, std::move(options));
-  endpoint->set_registry(&dependencies_);
+void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
+  std::string description = detail::route_description(methods, path);
+  add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)));
+}
+
+inline void App::add_endpoint(std::span<const Method> methods, std::string path,
+                              std::unique_ptr<detail::Endpoint> endpoint) {
+  if (path.empty())
+    throw ConfigurationError("fastapi: route " + endpoint->description() +
+                             ": the path is empty (a router's prefix and a route's path cannot both be empty)");
+  endpoint->set_app(&context_);
+  endpoint->set_route(methods, path);
   detail::check_path_params(PathTemplate::parse(path), *endpoint);  // {name} <-> fa::Path<"name", T>
   Router::RouteId id = router_.add(methods, path);
   if (id != endpoints_.size())
-    throw ConfigurationError("fastapi: internal route numbering mismatch for " + description);
+    throw ConfigurationError("fastapi: internal route numbering mismatch for " + endpoint->description());
   endpoints_.push_back(std::move(endpoint));
+}
+
+inline App& App::include_router(const APIRouter& router, RouterOptions include) {
+  detail::check_prefix(include.prefix);
+  for (APIRouter::Route route : router.routes()) {
+    detail::apply_router_options(include, route.path, route.options);
+    std::string description = detail::route_description(route.methods, route.path);
+    add_endpoint(route.methods, route.path, route.factory->make(std::move(description), std::move(route.options)));
+  }
+  return *this;
+}
+
+template <class F>
+App& App::lifespan(F&& fn) {
+  using G = std::decay_t<F>;
+  if constexpr (std::is_invocable_r_v<Yield<void>, G&, App&>) {
+    lifespans_.emplace_back([fn = G(std::forward<F>(fn))](App& app) mutable { return fn(app); });
+  } else {
+    static_assert(std::is_invocable_r_v<Yield<void>, G&>,
+                  "fastapi: a lifespan is a coroutine returning fa::Yield<void> that takes fa::App& (or nothing): "
+                  "[](fa::App& app) -> fa::Yield<void> { /* startup */ co_yield {}; /* shutdown */ }");
+    lifespans_.emplace_back([fn = G(std::forward<F>(fn))](App&) mutable { return fn(); });
+  }
   return *this;
 }
 
 inline App& App::dependencies(std::vector<Dependency> deps) {
-  for (Dependency& d : deps) dependencies_.dependencies.push_back(d);
+  for (Dependency& d : deps) context_.dependencies.dependencies.push_back(d);
   return *this;
 }
 
@@ -9836,60 +10568,48 @@ template <auto Fn, class G>
 App& App::dependency_overrides(G&& fake) {
   const void* key = detail::dependency_key<Fn>();
   auto provider = detail::make_override<Fn>(std::forward<G>(fake));
-  for (auto& [k, p] : dependencies_.overrides)
+  for (auto& [k, p] : context_.dependencies.overrides)
     if (k == key) {
       p = std::move(provider);
       return *this;
     }
-  dependencies_.overrides.emplace_back(key, std::move(provider));
+  context_.dependencies.overrides.emplace_back(key, std::move(provider));
   return *this;
 }
 
-#define FASTAPI_DETAIL_VERB(fn, method)                                                  \
-  template <class F>                                                                     \
-  App& App::fn(std::string_view path, F&& handler, RouteOptions options) {               \
-    static constexpr Method ms[] = {method};                                             \
-    return add_route(ms, path, std::forward<F>(handler), std::move(options));            \
+inline Task<Response> App::handle(Request& req) {
+  detail::this_loop().route = {};
+  std::exception_ptr error;
+  try {
+    if (middleware_.empty()) co_return co_await dispatch(req);
+    co_return co_await middleware_.run(req);
+  } catch (...) {
+    error = std::current_exception();  // from a middleware, or no exception handler fitted
   }
-FASTAPI_DETAIL_VERB(get, Method::get)
-FASTAPI_DETAIL_VERB(post, Method::post)
-FASTAPI_DETAIL_VERB(put, Method::put)
-FASTAPI_DETAIL_VERB(patch, Method::patch)
-FASTAPI_DETAIL_VERB(delete_, Method::del)
-FASTAPI_DETAIL_VERB(options, Method::options)
-FASTAPI_DETAIL_VERB(head, Method::head)
-#undef FASTAPI_DETAIL_VERB
-
-template <class F>
-App& App::api_route(std::string_view path, std::initializer_list<Method> methods, F&& handler, RouteOptions options) {
-  return add_route(std::span<const Method>(methods.begin(), methods.size()), path, std::forward<F>(handler),
-                   std::move(options));
+  try {
+    co_return co_await context_.exception_handlers.handle(req, error);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  co_return internal_error_response(error, detail::this_loop().route);
 }
 
-inline Response App::error_response(const HTTPException& e) const { return detail::http_exception_response(e); }
-
-inline Task<Response> App::handle(Request& req) {
+inline Task<Response> App::dispatch(Request& req) {
   Router::Match m = router_.match(req.method, req.path, req.path_params, redirect_slashes_);
   switch (m.kind) {
     case Router::Match::Kind::found: {
-      detail::Endpoint& ep = *endpoints_[m.route];
+      std::exception_ptr error;
       try {
-        co_return co_await ep.call(req);
-      } catch (const HTTPException& e) {
-        co_return error_response(e);
-      } catch (const RequestValidationError& e) {
-        co_return RawJSONResponse(e.body().dump(), 422);
-      } catch (const std::exception& e) {
-        logger_.write(LogLevel::error, "exception in " + ep.description() + ": " + e.what());
+        co_return co_await endpoints_[m.route]->call(req);
       } catch (...) {
-        logger_.write(LogLevel::error, "exception in " + ep.description() + ": unknown exception type");
+        error = std::current_exception();
       }
-      co_return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+      co_return co_await context_.exception_handlers.handle(req, std::move(error));
     }
     case Router::Match::Kind::method_not_allowed: {
-      Response res = RawJSONResponse(R"({"detail":"Method Not Allowed"})", 405);
-      res.headers.add("allow", std::string(m.allow));
-      co_return res;
+      HTTPException error(405, "Method Not Allowed");
+      error.headers.emplace_back("allow", std::string(m.allow));
+      co_return co_await router_error(req, std::move(error));
     }
     case Router::Match::Kind::redirect_slash: {
       // Starlette answers with an absolute URL built from the Host header.
@@ -9905,7 +10625,13 @@ inline Task<Response> App::handle(Request& req) {
     }
     case Router::Match::Kind::not_found: break;
   }
-  co_return RawJSONResponse(R"({"detail":"Not Found"})", 404);
+  co_return co_await router_error(req, HTTPException(404, "Not Found"));
+}
+
+inline Task<Response> App::router_error(Request& req, HTTPException error) {
+  if (context_.exception_handlers.custom_http_exception())
+    co_return co_await context_.exception_handlers.handle(req, std::make_exception_ptr(std::move(error)));
+  co_return http_exception_response(error);
 }
 
 inline std::size_t App::body_limit(const Request& req) const {
@@ -9918,13 +10644,110 @@ inline std::size_t App::body_limit(const Request& req) const {
   return default_body_limit_;
 }
 
+namespace detail {
+
+inline Task<void> run_and_flag(Task<void> task, std::exception_ptr& error, bool& done) {
+  try {
+    co_await std::move(task);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  done = true;
+}
+
+/// Runs `task` to its end on this thread, on a loop of its own (a lifespan's startup or shutdown: the
+/// workers are not running yet, or any more); its exception is rethrown.
+inline void run_to_completion(Task<void> task) {
+  asio::io_context io;
+  LoopContext context;
+  context.io = &io;
+  LoopScope scope(context);
+  std::exception_ptr error;
+  bool done = false;
+  spawn(run_and_flag(std::move(task), error, done));
+  io.run();
+  if (error) std::rethrow_exception(error);
+  if (!done)
+    throw ConfigurationError("fastapi: a lifespan waited for something that cannot come before the app serves");
+}
+
+/// Runs a lifespan up to its co_yield (startup).
+inline Task<void> enter_lifespan(Yield<void>& lifespan) {
+  auto h = lifespan.handle();
+  co_await ResumeYield{h, &h.promise()};
+  if (!h.done()) co_return;
+  if (h.promise().exception) std::rethrow_exception(h.promise().exception);
+  throw ConfigurationError("fastapi: a lifespan ended without `co_yield {};` (write it where the app serves)");
+}
+
+/// Runs a lifespan from its co_yield to its end (shutdown).
+inline Task<void> exit_lifespan(Yield<void>& lifespan) {
+  auto h = lifespan.handle();
+  co_await ResumeYield{h, &h.promise()};
+  if (!h.done()) throw ConfigurationError("fastapi: a lifespan yielded more than once");
+  if (h.promise().exception) std::rethrow_exception(h.promise().exception);
+}
+
+}  // namespace detail
+
+inline void App::enter_lifespans() {
+  for (auto& make : lifespans_) {
+    Yield<void> lifespan = make(*this);
+    try {
+      detail::run_to_completion(detail::enter_lifespan(lifespan));
+    } catch (...) {
+      exit_lifespans();  // the ones already entered, newest first
+      throw;
+    }
+    entered_.push_back(std::move(lifespan));
+  }
+}
+
+inline bool App::exit_lifespans() {
+  bool ok = true;
+  while (!entered_.empty()) {
+    Yield<void> lifespan = std::move(entered_.back());
+    entered_.pop_back();
+    try {
+      detail::run_to_completion(detail::exit_lifespan(lifespan));
+    } catch (const std::exception& e) {
+      logger_.write(LogLevel::error, std::string("lifespan shutdown failed: ") + e.what());
+      ok = false;
+    } catch (...) {
+      logger_.write(LogLevel::error, "lifespan shutdown failed: unknown exception type");
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 inline int App::run(Config config) {
   default_body_limit_ = config.max_body_size;
   redirect_slashes_ = config.redirect_slashes;
   detail::thread_logger() = &logger_;
-  std::unique_ptr<Server> server;
+  auto failed = [&](std::string_view what, std::string_view reason) {
+    logger_.write(LogLevel::error, std::string(what) + std::string(reason));
+    {
+      std::lock_guard lock(run_mutex_);
+      server_ = nullptr;
+      port_ = 0;
+      run_failed_ = true;
+    }
+    run_cv_.notify_all();
+    detail::thread_logger() = nullptr;
+    return 1;
+  };
+  // Startup: hooks, then lifespans; nothing is listening yet.
   try {
     for (auto& hook : startup_) hook();
+    enter_lifespans();
+  } catch (const std::exception& e) {
+    return failed("startup failed: ", e.what());
+  } catch (...) {
+    return failed("startup failed: ", "unknown exception type");
+  }
+  std::unique_ptr<Server> server;
+  try {
     server = std::make_unique<Server>(*this, config, logger_);
     std::uint16_t port = server->listen();
     {
@@ -9938,15 +10761,9 @@ inline int App::run(Config config) {
     if (stop_requested_) server->stop();
     server->run();
   } catch (const std::exception& e) {
-    logger_.write(LogLevel::error, std::string("startup failed: ") + e.what());
-    {
-      std::lock_guard lock(run_mutex_);
-      server_ = nullptr;
-      run_failed_ = true;
-    }
-    run_cv_.notify_all();
-    detail::thread_logger() = nullptr;
-    return 1;
+    server.reset();
+    exit_lifespans();
+    return failed("startup failed: ", e.what());
   }
   {
     std::lock_guard lock(run_mutex_);
@@ -9954,7 +10771,9 @@ inline int App::run(Config config) {
     port_ = 0;
     stop_requested_ = false;  // the app may be run again
   }
-  int code = 0;
+  server.reset();
+  // Shutdown: lifespans (newest first), then hooks.
+  int code = exit_lifespans() ? 0 : 1;
   for (auto& hook : shutdown_) {
     try {
       hook();
@@ -9982,6 +10801,11 @@ inline void App::stop() {
   std::lock_guard lock(run_mutex_);
   stop_requested_ = true;
   if (server_) server_->stop();
+}
+
+inline bool App::ready() const {
+  std::lock_guard lock(run_mutex_);
+  return server_ && server_->accepting() && !stop_requested_;
 }
 
 inline std::uint16_t App::wait_until_listening() const {

@@ -50,6 +50,7 @@
 #include "fastapi/di/background.hpp"
 #include "fastapi/di/scope.hpp"
 #include "fastapi/di/depends.hpp"
+#include "fastapi/di/state.hpp"
 
 // security: authentication schemes, as parameters any handler or dependency may take
 #include "fastapi/security/utils.hpp"
@@ -57,8 +58,13 @@
 #include "fastapi/security/api_key.hpp"
 #include "fastapi/security/oauth2.hpp"
 
-// app: handlers, routes, the App
+// middleware: what wraps every route (the chain, exceptions -> responses)
+#include "fastapi/middleware/chain.hpp"
+#include "fastapi/middleware/errors.hpp"
+
+// app: handlers, routers, the App
 #include "fastapi/app/endpoint.hpp"
+#include "fastapi/app/router.hpp"
 #include "fastapi/app/app.hpp"
 
 // testing: the test client users write their tests with

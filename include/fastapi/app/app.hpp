@@ -1,6 +1,6 @@
-// app/app.hpp: fa::App, what a user writes against: routes by verb, lifecycle hooks, run()/stop().
-// It is the Service under every connection: request -> router -> endpoint -> response, with FastAPI's
-// 404/405/307 answers and HTTPException / unhandled-exception mapping. Fed by connections; feeds endpoints.
+// app/app.hpp: fa::App, what a user writes against: routes by verb, routers, middleware, exception handlers,
+// lifespan and state, run()/stop(). It is the Service under every connection: request -> middleware ->
+// router -> endpoint -> response, with FastAPI's 404/405/307 answers. Fed by connections; feeds endpoints.
 #pragma once
 
 #include <atomic>
@@ -19,6 +19,10 @@
 #include <vector>
 
 #include "fastapi/app/endpoint.hpp"
+#include "fastapi/app/router.hpp"
+#include "fastapi/di/yield.hpp"
+#include "fastapi/middleware/chain.hpp"
+#include "fastapi/middleware/errors.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"
@@ -39,26 +43,85 @@ struct AppOptions {
 };
 
 /// The application: `fa::App app{{.title = "Items"}}; app.get("/", [] { return "hi"; }); app.run();`
-class App : public Service {
+///
+/// What a request goes through (App::handle), outermost first:
+///   1. server errors: whatever escapes below goes to the exception handlers once more, else 500, logged;
+///   2. the user's middleware, the last added outermost (add_middleware);
+///   3. the exception handlers (HTTPException, RequestValidationError, exception_handler<E>);
+///   4. the router and the route's endpoint.
+class App : public Service, public detail::RouteVerbs<App> {
  public:
-  explicit App(AppOptions options = {}) : options_(std::move(options)) {}
+  explicit App(AppOptions options = {})
+      : options_(std::move(options)), middleware_(&App::dispatch_trampoline, this) {}
   App(const App&) = delete;
   App& operator=(const App&) = delete;
+  ~App() override;
 
-  template <class F> App& get(std::string_view path, F&& handler, RouteOptions options = {});
-  template <class F> App& post(std::string_view path, F&& handler, RouteOptions options = {});
-  template <class F> App& put(std::string_view path, F&& handler, RouteOptions options = {});
-  template <class F> App& patch(std::string_view path, F&& handler, RouteOptions options = {});
-  template <class F> App& delete_(std::string_view path, F&& handler, RouteOptions options = {});
-  template <class F> App& options(std::string_view path, F&& handler, RouteOptions options = {});
-  template <class F> App& head(std::string_view path, F&& handler, RouteOptions options = {});
-  /// One handler for several methods: `app.api_route("/x", {fa::Method::get, fa::Method::post}, h);`
+  // get/post/put/patch/delete_/options/head/api_route come from detail::RouteVerbs.
+
+  /// The verbs' work: registers `handler` for `methods` on `path` (ConfigurationError when they do not fit).
   template <class F>
-  App& api_route(std::string_view path, std::initializer_list<Method> methods, F&& handler, RouteOptions options = {});
+  void add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options);
+  /// Adds a router's routes under `include`'s prefix, tags, dependencies and responses (FastAPI's
+  /// app.include_router(router, prefix=..., tags=..., dependencies=...)).
+  App& include_router(const APIRouter& router, RouterOptions include = {});
 
-  /// Runs before the first connection is accepted; an exception stops run() with exit code 1 and the reason.
+  /// Adds a middleware around everything added before (Starlette's order: the last added runs first):
+  ///     app.add_middleware([](fa::Request& req, fa::Next next) -> fa::Task<fa::Response> {
+  ///       fa::Response res = co_await next(req);
+  ///       res.headers.set("x-served-by", "fastapi.hpp");
+  ///       co_return res;
+  ///     });
+  /// A middleware may also answer without calling next. Add middleware before run().
+  template <class M>
+  App& add_middleware(M&& middleware) {
+    middleware_.add(std::forward<M>(middleware));
+    return *this;
+  }
+  /// Answers exceptions of type E (or derived from it) escaping a route, a dependency or a middleware:
+  ///     app.exception_handler<UnicornError>([](fa::Request& req, const UnicornError& e) {
+  ///       return fa::JSONResponse(fa::Json{{"message", "Oops! " + e.name + " did something."}}, 418);
+  ///     });
+  /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>. The handler of the
+  /// most derived registered type wins; HTTPException's and RequestValidationError's defaults may be
+  /// replaced (fa::http_exception_response / fa::request_validation_error_response are the defaults, to
+  /// fall back on). Register before run().
+  template <class E, class F>
+  App& exception_handler(F&& handler) {
+    context_.exception_handlers.add<E>(std::forward<F>(handler));
+    return *this;
+  }
+
+  /// Setup before the first connection is accepted and teardown after the drain, in one coroutine:
+  ///     app.lifespan([](fa::App& app) -> fa::Yield<void> {
+  ///       auto& pool = app.state<Pool>("db://...");   // startup
+  ///       co_yield {};                                 // the app serves
+  ///       pool.close();                                // shutdown
+  ///     });
+  /// `fn` takes fa::App& (or nothing). Several lifespans start in order and end in reverse order. A startup
+  /// failure (an exception before co_yield) stops run() with exit code 1 and the reason, before listening.
+  template <class F>
+  App& lifespan(F&& fn);
+
+  /// Creates the app-wide T from `args` (replacing the one held), for every `fa::State<T>` parameter:
+  /// `app.state<Settings>(Settings{.debug = true});`. Call it at startup (in the lifespan or before run()):
+  /// the store is read without a lock while the app serves. Every worker thread shares the object.
+  template <class T, class... A>
+  T& state(A&&... args) {
+    return context_.states.emplace<T>(std::forward<A>(args)...);
+  }
+  /// The T set by state<T>(...); ConfigurationError when there is none.
+  template <class T>
+  T& get_state() const {
+    T* value = context_.states.find<T>();
+    if (!value) detail::missing_state<T>();
+    return *value;
+  }
+
+  /// Runs before the first connection is accepted (and before the lifespans); an exception stops run()
+  /// with exit code 1 and the reason.
   void on_startup(std::function<void()> hook) { startup_.push_back(std::move(hook)); }
-  /// Runs after the drain, before run() returns.
+  /// Runs after the drain and the lifespans' shutdown, before run() returns.
   void on_shutdown(std::function<void()> hook) { shutdown_.push_back(std::move(hook)); }
 
   /// Serves until SIGINT/SIGTERM or stop(); prints `Listening on http://host:port`. Returns the exit code.
@@ -71,6 +134,8 @@ class App : public Service {
   std::uint16_t port() const { return port_.load(); }
   /// Blocks until the app is listening (or run() failed); the port, or 0 on failure.
   std::uint16_t wait_until_listening() const;
+  /// True while the app accepts new work: startup done, listening, not draining (a readiness probe's answer).
+  bool ready() const;
 
   /// Dependencies run for their effect on every route, before the route's own:
   /// `app.dependencies({fa::dependency<verify_key>()});` (FastAPI's `FastAPI(dependencies=[...])`).
@@ -81,26 +146,38 @@ class App : public Service {
   template <auto Fn, class G>
   App& dependency_overrides(G&& fake);
   /// Forgets every override.
-  void clear_dependency_overrides() { dependencies_.overrides.clear(); }
+  void clear_dependency_overrides() { context_.dependencies.overrides.clear(); }
 
   Logger& logger() { return logger_; }
   const AppOptions& info() const { return options_; }
+  /// Every route's endpoint, in registration order (for the OpenAPI document).
+  const std::vector<std::unique_ptr<detail::Endpoint>>& routes() const { return endpoints_; }
 
   // Service: called by connections.
   Task<Response> handle(Request& req) override;
   std::size_t body_limit(const Request& req) const override;
 
  private:
-  template <class F>
-  App& add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options);
-  Response error_response(const HTTPException& e) const;
+  /// The innermost stage: router -> endpoint, exceptions -> the exception handlers (rethrown if none fits).
+  Task<Response> dispatch(Request& req);
+  static Task<Response> dispatch_trampoline(void* self, Request& req) { return static_cast<App*>(self)->dispatch(req); }
+  /// The router's own answer (404, 405) through a user's HTTPException handler when there is one.
+  Task<Response> router_error(Request& req, HTTPException error);
+  void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint);
+  /// Enters the lifespans in order (exits the entered ones and rethrows on failure).
+  void enter_lifespans();
+  /// Exits the entered lifespans in reverse order; false when one failed (logged).
+  bool exit_lifespans();
 
   AppOptions options_;
   Router router_;
-  detail::DependencyRegistry dependencies_;
+  detail::AppContext context_;
+  detail::MiddlewareChain middleware_;
   std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;
   std::vector<std::function<void()>> startup_;
   std::vector<std::function<void()>> shutdown_;
+  std::vector<std::function<Yield<void>(App&)>> lifespans_;
+  std::vector<Yield<void>> entered_;  ///< lifespans suspended at co_yield while the app serves
   Logger logger_;
   std::size_t default_body_limit_ = FASTAPI_MAX_BODY_SIZE;
   bool redirect_slashes_ = true;
@@ -118,26 +195,57 @@ Config parse_args(int argc, char** argv, Config base = {});
 
 // ---- implementation ----
 
+inline App::~App() {
+  // Lifespans still suspended (run() never reached their shutdown) are freed without it.
+  entered_.clear();
+}
+
 template <class F>
-App& App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
-  std::string description;
-  for (Method m : methods) {
-    if (!description.empty()) description += ",";
-    description += method_name(m);
-  }
-  description.append(" ").append(path);
-  auto endpoint = detail::make_endpoint(std::forward<F>(handler), description, std::move(options));
-  endpoint->set_registry(&dependencies_);
+void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
+  std::string description = detail::route_description(methods, path);
+  add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)));
+}
+
+inline void App::add_endpoint(std::span<const Method> methods, std::string path,
+                              std::unique_ptr<detail::Endpoint> endpoint) {
+  if (path.empty())
+    throw ConfigurationError("fastapi: route " + endpoint->description() +
+                             ": the path is empty (a router's prefix and a route's path cannot both be empty)");
+  endpoint->set_app(&context_);
+  endpoint->set_route(methods, path);
   detail::check_path_params(PathTemplate::parse(path), *endpoint);  // {name} <-> fa::Path<"name", T>
   Router::RouteId id = router_.add(methods, path);
   if (id != endpoints_.size())
-    throw ConfigurationError("fastapi: internal route numbering mismatch for " + description);
+    throw ConfigurationError("fastapi: internal route numbering mismatch for " + endpoint->description());
   endpoints_.push_back(std::move(endpoint));
+}
+
+inline App& App::include_router(const APIRouter& router, RouterOptions include) {
+  detail::check_prefix(include.prefix);
+  for (APIRouter::Route route : router.routes()) {
+    detail::apply_router_options(include, route.path, route.options);
+    std::string description = detail::route_description(route.methods, route.path);
+    add_endpoint(route.methods, route.path, route.factory->make(std::move(description), std::move(route.options)));
+  }
+  return *this;
+}
+
+template <class F>
+App& App::lifespan(F&& fn) {
+  using G = std::decay_t<F>;
+  if constexpr (std::is_invocable_r_v<Yield<void>, G&, App&>) {
+    lifespans_.emplace_back([fn = G(std::forward<F>(fn))](App& app) mutable { return fn(app); });
+  } else {
+    static_assert(std::is_invocable_r_v<Yield<void>, G&>,
+                  "fastapi: a lifespan is a coroutine returning fa::Yield<void> that takes fa::App& (or nothing): "
+                  "[](fa::App& app) -> fa::Yield<void> { /* startup */ co_yield {}; /* shutdown */ }");
+    lifespans_.emplace_back([fn = G(std::forward<F>(fn))](App&) mutable { return fn(); });
+  }
   return *this;
 }
 
 inline App& App::dependencies(std::vector<Dependency> deps) {
-  for (Dependency& d : deps) dependencies_.dependencies.push_back(d);
+  for (Dependency& d : deps) context_.dependencies.dependencies.push_back(d);
   return *this;
 }
 
@@ -145,60 +253,48 @@ template <auto Fn, class G>
 App& App::dependency_overrides(G&& fake) {
   const void* key = detail::dependency_key<Fn>();
   auto provider = detail::make_override<Fn>(std::forward<G>(fake));
-  for (auto& [k, p] : dependencies_.overrides)
+  for (auto& [k, p] : context_.dependencies.overrides)
     if (k == key) {
       p = std::move(provider);
       return *this;
     }
-  dependencies_.overrides.emplace_back(key, std::move(provider));
+  context_.dependencies.overrides.emplace_back(key, std::move(provider));
   return *this;
 }
 
-#define FASTAPI_DETAIL_VERB(fn, method)                                                  \
-  template <class F>                                                                     \
-  App& App::fn(std::string_view path, F&& handler, RouteOptions options) {               \
-    static constexpr Method ms[] = {method};                                             \
-    return add_route(ms, path, std::forward<F>(handler), std::move(options));            \
+inline Task<Response> App::handle(Request& req) {
+  detail::this_loop().route = {};
+  std::exception_ptr error;
+  try {
+    if (middleware_.empty()) co_return co_await dispatch(req);
+    co_return co_await middleware_.run(req);
+  } catch (...) {
+    error = std::current_exception();  // from a middleware, or no exception handler fitted
   }
-FASTAPI_DETAIL_VERB(get, Method::get)
-FASTAPI_DETAIL_VERB(post, Method::post)
-FASTAPI_DETAIL_VERB(put, Method::put)
-FASTAPI_DETAIL_VERB(patch, Method::patch)
-FASTAPI_DETAIL_VERB(delete_, Method::del)
-FASTAPI_DETAIL_VERB(options, Method::options)
-FASTAPI_DETAIL_VERB(head, Method::head)
-#undef FASTAPI_DETAIL_VERB
-
-template <class F>
-App& App::api_route(std::string_view path, std::initializer_list<Method> methods, F&& handler, RouteOptions options) {
-  return add_route(std::span<const Method>(methods.begin(), methods.size()), path, std::forward<F>(handler),
-                   std::move(options));
+  try {
+    co_return co_await context_.exception_handlers.handle(req, error);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  co_return internal_error_response(error, detail::this_loop().route);
 }
 
-inline Response App::error_response(const HTTPException& e) const { return detail::http_exception_response(e); }
-
-inline Task<Response> App::handle(Request& req) {
+inline Task<Response> App::dispatch(Request& req) {
   Router::Match m = router_.match(req.method, req.path, req.path_params, redirect_slashes_);
   switch (m.kind) {
     case Router::Match::Kind::found: {
-      detail::Endpoint& ep = *endpoints_[m.route];
+      std::exception_ptr error;
       try {
-        co_return co_await ep.call(req);
-      } catch (const HTTPException& e) {
-        co_return error_response(e);
-      } catch (const RequestValidationError& e) {
-        co_return RawJSONResponse(e.body().dump(), 422);
-      } catch (const std::exception& e) {
-        logger_.write(LogLevel::error, "exception in " + ep.description() + ": " + e.what());
+        co_return co_await endpoints_[m.route]->call(req);
       } catch (...) {
-        logger_.write(LogLevel::error, "exception in " + ep.description() + ": unknown exception type");
+        error = std::current_exception();
       }
-      co_return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+      co_return co_await context_.exception_handlers.handle(req, std::move(error));
     }
     case Router::Match::Kind::method_not_allowed: {
-      Response res = RawJSONResponse(R"({"detail":"Method Not Allowed"})", 405);
-      res.headers.add("allow", std::string(m.allow));
-      co_return res;
+      HTTPException error(405, "Method Not Allowed");
+      error.headers.emplace_back("allow", std::string(m.allow));
+      co_return co_await router_error(req, std::move(error));
     }
     case Router::Match::Kind::redirect_slash: {
       // Starlette answers with an absolute URL built from the Host header.
@@ -214,7 +310,13 @@ inline Task<Response> App::handle(Request& req) {
     }
     case Router::Match::Kind::not_found: break;
   }
-  co_return RawJSONResponse(R"({"detail":"Not Found"})", 404);
+  co_return co_await router_error(req, HTTPException(404, "Not Found"));
+}
+
+inline Task<Response> App::router_error(Request& req, HTTPException error) {
+  if (context_.exception_handlers.custom_http_exception())
+    co_return co_await context_.exception_handlers.handle(req, std::make_exception_ptr(std::move(error)));
+  co_return http_exception_response(error);
 }
 
 inline std::size_t App::body_limit(const Request& req) const {
@@ -227,13 +329,110 @@ inline std::size_t App::body_limit(const Request& req) const {
   return default_body_limit_;
 }
 
+namespace detail {
+
+inline Task<void> run_and_flag(Task<void> task, std::exception_ptr& error, bool& done) {
+  try {
+    co_await std::move(task);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  done = true;
+}
+
+/// Runs `task` to its end on this thread, on a loop of its own (a lifespan's startup or shutdown: the
+/// workers are not running yet, or any more); its exception is rethrown.
+inline void run_to_completion(Task<void> task) {
+  asio::io_context io;
+  LoopContext context;
+  context.io = &io;
+  LoopScope scope(context);
+  std::exception_ptr error;
+  bool done = false;
+  spawn(run_and_flag(std::move(task), error, done));
+  io.run();
+  if (error) std::rethrow_exception(error);
+  if (!done)
+    throw ConfigurationError("fastapi: a lifespan waited for something that cannot come before the app serves");
+}
+
+/// Runs a lifespan up to its co_yield (startup).
+inline Task<void> enter_lifespan(Yield<void>& lifespan) {
+  auto h = lifespan.handle();
+  co_await ResumeYield{h, &h.promise()};
+  if (!h.done()) co_return;
+  if (h.promise().exception) std::rethrow_exception(h.promise().exception);
+  throw ConfigurationError("fastapi: a lifespan ended without `co_yield {};` (write it where the app serves)");
+}
+
+/// Runs a lifespan from its co_yield to its end (shutdown).
+inline Task<void> exit_lifespan(Yield<void>& lifespan) {
+  auto h = lifespan.handle();
+  co_await ResumeYield{h, &h.promise()};
+  if (!h.done()) throw ConfigurationError("fastapi: a lifespan yielded more than once");
+  if (h.promise().exception) std::rethrow_exception(h.promise().exception);
+}
+
+}  // namespace detail
+
+inline void App::enter_lifespans() {
+  for (auto& make : lifespans_) {
+    Yield<void> lifespan = make(*this);
+    try {
+      detail::run_to_completion(detail::enter_lifespan(lifespan));
+    } catch (...) {
+      exit_lifespans();  // the ones already entered, newest first
+      throw;
+    }
+    entered_.push_back(std::move(lifespan));
+  }
+}
+
+inline bool App::exit_lifespans() {
+  bool ok = true;
+  while (!entered_.empty()) {
+    Yield<void> lifespan = std::move(entered_.back());
+    entered_.pop_back();
+    try {
+      detail::run_to_completion(detail::exit_lifespan(lifespan));
+    } catch (const std::exception& e) {
+      logger_.write(LogLevel::error, std::string("lifespan shutdown failed: ") + e.what());
+      ok = false;
+    } catch (...) {
+      logger_.write(LogLevel::error, "lifespan shutdown failed: unknown exception type");
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 inline int App::run(Config config) {
   default_body_limit_ = config.max_body_size;
   redirect_slashes_ = config.redirect_slashes;
   detail::thread_logger() = &logger_;
-  std::unique_ptr<Server> server;
+  auto failed = [&](std::string_view what, std::string_view reason) {
+    logger_.write(LogLevel::error, std::string(what) + std::string(reason));
+    {
+      std::lock_guard lock(run_mutex_);
+      server_ = nullptr;
+      port_ = 0;
+      run_failed_ = true;
+    }
+    run_cv_.notify_all();
+    detail::thread_logger() = nullptr;
+    return 1;
+  };
+  // Startup: hooks, then lifespans; nothing is listening yet.
   try {
     for (auto& hook : startup_) hook();
+    enter_lifespans();
+  } catch (const std::exception& e) {
+    return failed("startup failed: ", e.what());
+  } catch (...) {
+    return failed("startup failed: ", "unknown exception type");
+  }
+  std::unique_ptr<Server> server;
+  try {
     server = std::make_unique<Server>(*this, config, logger_);
     std::uint16_t port = server->listen();
     {
@@ -247,15 +446,9 @@ inline int App::run(Config config) {
     if (stop_requested_) server->stop();
     server->run();
   } catch (const std::exception& e) {
-    logger_.write(LogLevel::error, std::string("startup failed: ") + e.what());
-    {
-      std::lock_guard lock(run_mutex_);
-      server_ = nullptr;
-      run_failed_ = true;
-    }
-    run_cv_.notify_all();
-    detail::thread_logger() = nullptr;
-    return 1;
+    server.reset();
+    exit_lifespans();
+    return failed("startup failed: ", e.what());
   }
   {
     std::lock_guard lock(run_mutex_);
@@ -263,7 +456,9 @@ inline int App::run(Config config) {
     port_ = 0;
     stop_requested_ = false;  // the app may be run again
   }
-  int code = 0;
+  server.reset();
+  // Shutdown: lifespans (newest first), then hooks.
+  int code = exit_lifespans() ? 0 : 1;
   for (auto& hook : shutdown_) {
     try {
       hook();
@@ -291,6 +486,11 @@ inline void App::stop() {
   std::lock_guard lock(run_mutex_);
   stop_requested_ = true;
   if (server_) server_->stop();
+}
+
+inline bool App::ready() const {
+  std::lock_guard lock(run_mutex_);
+  return server_ && server_->accepting() && !stop_requested_;
 }
 
 inline std::uint16_t App::wait_until_listening() const {

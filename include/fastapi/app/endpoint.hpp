@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <exception>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -21,6 +22,7 @@
 #include "fastapi/core/task.hpp"
 #include "fastapi/di/depends.hpp"
 #include "fastapi/di/scope.hpp"
+#include "fastapi/di/state.hpp"
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/http/status.hpp"
@@ -28,10 +30,18 @@
 #include "fastapi/json/schema.hpp"
 #include "fastapi/json/value.hpp"
 #include "fastapi/json/write.hpp"
+#include "fastapi/middleware/errors.hpp"
 #include "fastapi/params/binding.hpp"
 #include "fastapi/routing/path_template.hpp"
 
 namespace fastapi {
+
+/// One more response a route documents (FastAPI's `responses={404: {"description": "Item not found"}}`):
+/// `{.responses = {{404, {.description = "Item not found"}}}}`; shown in OpenAPI, not enforced.
+struct ResponseDoc {
+  std::string description{};
+  ResponseModelInfo model{};  ///< the body's model, `fa::response_model<Message>` (none: no body schema)
+};
 
 /// Per-route options, one aggregate with designated initializers:
 /// `app.post("/items", create_item, {.status_code = 201, .tags = {"items"}});`
@@ -50,12 +60,20 @@ struct RouteOptions {
   bool response_model_exclude_none = false;  ///< FastAPI's response_model_exclude_none
   std::vector<Dependency> dependencies{};    ///< run for their effect before the handler's own parameters:
                                              ///< `{.dependencies = {fa::dependency<verify_token>()}}`
+  std::map<int, ResponseDoc> responses{};    ///< more responses for the OpenAPI document
 };
 
 /// `application/json` response holding `value`.
 inline Response JSONResponse(const Json& value, int status = 200) { return RawJSONResponse(value.dump(), status); }
 
 namespace detail {
+
+/// What every endpoint of one app shares: app-wide dependencies and overrides, exception handlers, state.
+struct AppContext {
+  DependencyRegistry dependencies;
+  ExceptionHandlers exception_handlers;
+  StateStore states;
+};
 
 /// A route's handler with its arguments gathered and its result converted.
 class Endpoint {
@@ -72,58 +90,52 @@ class Endpoint {
   virtual std::span<const std::string_view> path_param_names() const { return {}; }
   /// True when the handler takes fa::Request& (it may read req.path_params itself).
   virtual bool takes_request() const { return false; }
-  /// The app's dependency registry (app-wide dependencies, overrides); set by the app at registration.
-  void set_registry(const DependencyRegistry* registry) { registry_ = registry; }
+  /// The app this endpoint serves (its dependencies, exception handlers, state); set at registration.
+  void set_app(const AppContext* app) { app_ = app; }
+  /// The route as registered: its methods and path template ("/items/{item_id}").
+  void set_route(std::span<const Method> methods, std::string_view path) {
+    methods_.assign(methods.begin(), methods.end());
+    path_.assign(path);
+  }
+  const std::vector<Method>& methods() const { return methods_; }
+  const std::string& path() const { return path_; }
 
  protected:
   /// True when this request needs a RequestScope: dependencies on the route or the app.
   bool has_route_dependencies() const {
-    return !options_.dependencies.empty() || (registry_ && !registry_->dependencies.empty());
+    return !options_.dependencies.empty() || (app_ && !app_->dependencies.dependencies.empty());
   }
   /// The app's, then the route's dependencies, for their effect.
   Task<void> run_route_dependencies(BindContext& ctx) const;
+  const DependencyRegistry* registry() const { return app_ ? &app_->dependencies : nullptr; }
+  /// The response for what escaped the handler: the app's exception handlers, else a logged 500.
+  Task<Response> exception_response(Request& req, std::exception_ptr error) const;
 
   std::string description_;
   RouteOptions options_;
-  const DependencyRegistry* registry_ = nullptr;
+  const AppContext* app_ = nullptr;
+  std::vector<Method> methods_;
+  std::string path_;
 };
 
 inline Task<void> Endpoint::run_route_dependencies(BindContext& ctx) const {
-  if (registry_)
-    for (const Dependency& d : registry_->dependencies) co_await d.run(ctx);
+  if (app_)
+    for (const Dependency& d : app_->dependencies.dependencies) co_await d.run(ctx);
   for (const Dependency& d : options_.dependencies) co_await d.run(ctx);
 }
 
-/// FastAPI's error responses: HTTPException -> {"detail": ...} with its status and headers.
-inline Response http_exception_response(const HTTPException& e) {
-  std::string body = "{\"detail\":";
-  if (e.detail_is_json) {
-    body += e.detail;
+inline Task<Response> Endpoint::exception_response(Request& req, std::exception_ptr error) const {
+  std::exception_ptr unhandled;
+  if (app_) {
+    try {
+      co_return co_await app_->exception_handlers.handle(req, error);
+    } catch (...) {
+      unhandled = std::current_exception();  // no handler fits, or the handler itself threw
+    }
   } else {
-    write_json_string(body, e.detail.empty() ? status_phrase(e.status_code) : std::string_view(e.detail));
+    unhandled = error;
   }
-  body += '}';
-  Response res = RawJSONResponse(std::move(body), e.status_code);
-  if (status_forbids_body(e.status_code)) res.body.clear();
-  for (const auto& [name, value] : e.headers) res.headers.add(name, value);
-  return res;
-}
-
-/// The response for an exception escaping a route (HTTPException, RequestValidationError -> 422, anything
-/// else -> 500 with the message only in the log), as App::handle answers it.
-inline Response exception_response(std::exception_ptr error, const std::string& where) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const HTTPException& e) {
-    return http_exception_response(e);
-  } catch (const RequestValidationError& e) {
-    return RawJSONResponse(e.body().dump(), 422);
-  } catch (const std::exception& e) {
-    log(LogLevel::error, "exception in " + where + ": " + e.what());
-  } catch (...) {
-    log(LogLevel::error, "exception in " + where + ": unknown exception type");
-  }
-  return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+  co_return internal_error_response(unhandled, description_);
 }
 
 /// Converts what a handler returned into a Response: Response as is; std::string/const char* ->
@@ -208,7 +220,7 @@ class HandlerEndpoint final : public Endpoint {
 
 template <class F>
 Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
-  auto scope = std::make_shared<RequestScope>(registry_);
+  auto scope = std::make_shared<RequestScope>(registry());
   Response res;
   try {
     res = co_await call_with(req, scope.get());
@@ -216,7 +228,9 @@ Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
     scope->error = std::current_exception();
   }
   co_await scope->teardown(DependencyScope::function);
-  if (scope->error) res = exception_response(scope->error, description_);
+  // The exception handlers answer here, inside the scope, so that the request-scope teardown still runs
+  // after the response is sent.
+  if (scope->error) res = co_await exception_response(req, scope->error);
   // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
   if (scope->pending() || res.stream) res.after_send = [scope] { return RequestScope::after_send(scope); };
   co_return res;
@@ -231,11 +245,13 @@ Task<Response> HandlerEndpoint<F>::call_with(Request& req, [[maybe_unused]] Requ
   if (scope) {
     BindContext ctx{req, sub};
     ctx.scope = scope;
+    ctx.states = app_ ? &app_->states : nullptr;
     co_await run_route_dependencies(ctx);
     if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
     if (ctx.failed()) throw ctx.take_errors();  // the app answers 422 {"detail":[...]}
   } else if constexpr (Plan::size > 0 && !Binding::needs_scope) {
     BindContext ctx{req, sub};
+    ctx.states = app_ ? &app_->states : nullptr;
     Plan::bind(ctx, slots);
     if (ctx.failed()) throw ctx.take_errors();
   }

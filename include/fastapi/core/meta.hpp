@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 
@@ -45,5 +46,15 @@ inline constexpr bool has_callable_traits<F, std::void_t<typename callable_trait
 
 template <class T>
 inline constexpr bool dependent_false = false;
+
+/// T as the compiler spells it ("Pool", "app::Settings"), for error messages.
+template <class T>
+std::string_view spelled_type_name() {
+  std::string_view s = __PRETTY_FUNCTION__;  // g++: "... [with T = Pool; ...]", clang++: "... [T = Pool]"
+  std::size_t at = s.find("T = ");
+  if (at == std::string_view::npos) return s;
+  s.remove_prefix(at + 4);
+  return s.substr(0, s.find_first_of(";]"));
+}
 
 }  // namespace fastapi::detail

@@ -65,6 +65,17 @@ struct YieldPromise : YieldPromiseBase {
   }
 };
 
+/// fa::Yield<void>, for setup and teardown around nothing handed over (an app's lifespan): `co_yield {};`
+template <>
+struct YieldPromise<void> : YieldPromiseBase {
+  struct Nothing {};
+  Yield<void> get_return_object() noexcept;
+  YieldAwaiter yield_value(Nothing) noexcept {
+    ++yields;
+    return YieldAwaiter{*this};
+  }
+};
+
 /// Resumes a suspended Yield frame and waits until it suspends again (at co_yield) or finishes.
 struct ResumeYield {
   std::coroutine_handle<> frame;
@@ -131,6 +142,10 @@ Yield<T>& Yield<T>::operator=(Yield&& other) noexcept {
 template <class T>
 Yield<T> detail::YieldPromise<T>::get_return_object() noexcept {
   return Yield<T>{std::coroutine_handle<YieldPromise>::from_promise(*this)};
+}
+
+inline Yield<void> detail::YieldPromise<void>::get_return_object() noexcept {
+  return Yield<void>{std::coroutine_handle<YieldPromise>::from_promise(*this)};
 }
 
 /// True for fa::Yield<U> (any U).

@@ -95,8 +95,9 @@ struct Request {
   QueryParams query;              ///< decoded query parameters
   PathParams path_params;         ///< filled by the router
   std::string_view body;          ///< the whole body (de-chunked), empty when none
-  std::string_view client_host;   ///< peer address ("127.0.0.1")
+  std::string_view client_host;   ///< peer address ("127.0.0.1"; the client's, behind a trusted proxy)
   std::uint16_t client_port = 0;  ///< peer port
+  std::string_view scheme = "http";  ///< "http", or what a trusted proxy says ("https")
 
   // Framing, as the parser understood it.
   std::optional<std::size_t> content_length;  ///< Content-Length, when sent
@@ -111,6 +112,7 @@ struct Request {
   void reset() {
     method = Method::get;
     method_name = target = raw_path = path = query_string = body = {};
+    scheme = "http";
     version_minor = 1;
     headers.clear();
     query.clear();

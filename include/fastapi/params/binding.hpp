@@ -49,6 +49,7 @@ namespace fastapi {
 namespace detail {
 
 class RequestScope;  // di/scope.hpp: the per-request dependency cache, exit stack and background tasks
+class StateStore;    // di/state.hpp: the app's fa::State<T> objects
 
 /// One request's binding: the request, the sub-response for Response& parameters, the errors so far,
 /// and the body read once however many parameters ask for it.
@@ -62,6 +63,7 @@ class BindContext {
   RequestValidationError body_errors;  ///< body and form errors: reported after all the others, as FastAPI
   bool embed_bodies = false;           ///< two or more bodies: each is read from the body under its name
   RequestScope* scope = nullptr;       ///< set when the plan has dependencies (di/): Depends, BackgroundTasks&
+  const StateStore* states = nullptr;  ///< the app's fa::State<T> objects (di/state.hpp)
 
   bool failed() const { return !errors.empty() || !body_errors.empty(); }
   /// Every error in FastAPI's order; a malformed JSON body alone (FastAPI answers it before anything else).
@@ -413,7 +415,7 @@ struct HandlerParameter {
                 "fastapi: this handler parameter cannot be bound (its position and type are in "
                 "HandlerParameter<position, type> above); a parameter must be fa::Path/Query/Header/Cookie/"
                 "Form<\"name\", T>, fa::Body<T>, a reflected struct (the JSON body), fa::Depends<fn>, a security "
-                "scheme (fa::HTTPBearer<>...), fa::Request&, fa::Response& or fa::BackgroundTasks&");
+                "scheme (fa::HTTPBearer<>...), fa::State<T>, fa::Request&, fa::Response& or fa::BackgroundTasks&");
   static_assert(Binder<V>::source != Source::framework ||
                     (std::is_lvalue_reference_v<P> && !std::is_const_v<std::remove_reference_t<P>>),
                 "fastapi: take the request and the response by reference: fa::Request& / fa::Response& (this "

@@ -1,0 +1,177 @@
+// middleware/errors.hpp: exceptions -> responses. The exception handlers of an app (FastAPI's
+// `@app.exception_handler(E)`): the defaults for HTTPException and RequestValidationError, the user's for any
+// type, the most derived type first; and the last resort, 500 {"detail":"Internal Server Error"}, logged.
+// Fed by App::handle and endpoints (what escaped a route); feeds the connection. Knows nothing of routes.
+#pragma once
+
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+#include "fastapi/core/errors.hpp"
+#include "fastapi/core/log.hpp"
+#include "fastapi/core/meta.hpp"
+#include "fastapi/core/task.hpp"
+#include "fastapi/http/request.hpp"
+#include "fastapi/http/response.hpp"
+#include "fastapi/http/status.hpp"
+#include "fastapi/json/errors.hpp"
+#include "fastapi/json/write.hpp"
+
+namespace fastapi {
+
+/// FastAPI's answer to an HTTPException: `{"detail": ...}` with its status and headers. Public, so a
+/// custom handler can fall back to it, as FastAPI's `fastapi.exception_handlers.http_exception_handler`.
+inline Response http_exception_response(const HTTPException& e) {
+  std::string body = "{\"detail\":";
+  if (e.detail_is_json) {
+    body += e.detail;
+  } else {
+    detail::write_json_string(body, e.detail.empty() ? status_phrase(e.status_code) : std::string_view(e.detail));
+  }
+  body += '}';
+  Response res = RawJSONResponse(std::move(body), e.status_code);
+  if (status_forbids_body(e.status_code)) res.body.clear();
+  for (const auto& [name, value] : e.headers) res.headers.add(name, value);
+  return res;
+}
+
+/// FastAPI's answer to a RequestValidationError: 422 `{"detail": [...]}`.
+inline Response request_validation_error_response(const RequestValidationError& e) {
+  return RawJSONResponse(e.body().dump(), 422);
+}
+
+/// The last resort for an exception nothing handled: logged with `where` (the route) and its message;
+/// the client gets 500 `{"detail":"Internal Server Error"}` and nothing of the message.
+inline Response internal_error_response(std::exception_ptr error, std::string_view where) {
+  std::string place = where.empty() ? std::string("a request") : std::string(where);
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    log(LogLevel::error, "exception in " + place + ": " + e.what());
+  } catch (...) {
+    log(LogLevel::error, "exception in " + place + ": unknown exception type");
+  }
+  return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+}
+
+namespace detail {
+
+/// The exception handlers of one app: `handle(req, error)` answers with the handler of the most derived
+/// registered type that `error` is (a handler for `std::exception` catches what nothing more precise does),
+/// or rethrows `error` when no handler fits. Filled before the app serves; read-only while it does.
+class ExceptionHandlers {
+ public:
+  ExceptionHandlers() {
+    add<HTTPException>([](Request&, const HTTPException& e) { return http_exception_response(e); }, true);
+    add<RequestValidationError>(
+        [](Request&, const RequestValidationError& e) { return request_validation_error_response(e); }, true);
+  }
+
+  /// Registers (or replaces) the handler for exceptions of type E (and types derived from it):
+  /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>.
+  template <class E, class F>
+  void add(F&& handler, bool builtin = false);
+
+  /// The response of the best handler for `error`; rethrows `error` when none fits.
+  Task<Response> handle(Request& req, std::exception_ptr error) const;
+
+  /// True when the user replaced the HTTPException handler (then the router's own 404/405 go through it).
+  bool custom_http_exception() const noexcept { return custom_http_; }
+
+ private:
+  struct Entry {
+    virtual ~Entry() = default;
+    /// Throws a null `E*`: `catch (X*)` catches it exactly when E is X or derives from it.
+    virtual void throw_pointer() const = 0;
+    /// The handler's response task when `error` is an E, else nothing.
+    virtual std::optional<Task<Response>> try_handle(Request& req, const std::exception_ptr& error) const = 0;
+    virtual const std::type_info& type() const = 0;
+    /// True when this entry's type is a public base of `other`'s (or the same): other's null pointer is
+    /// caught as a pointer to ours.
+    virtual bool catches_pointer(const Entry& other) const = 0;
+  };
+  template <class E, class F>
+  struct EntryOf;
+
+  std::vector<std::unique_ptr<Entry>> entries_;  // a derived type before its bases
+  bool custom_http_ = false;
+};
+
+template <class E, class F>
+struct ExceptionHandlers::EntryOf final : Entry {
+  using R = std::invoke_result_t<const F&, Request&, const E&>;
+  explicit EntryOf(F f) : f_(std::move(f)) {}
+  void throw_pointer() const override { throw static_cast<E*>(nullptr); }
+  const std::type_info& type() const override { return typeid(E); }
+  bool catches_pointer(const Entry& other) const override {
+    try {
+      other.throw_pointer();
+    } catch (const E*) {
+      return true;
+    } catch (...) {
+    }
+    return false;
+  }
+  std::optional<Task<Response>> try_handle(Request& req, const std::exception_ptr& error) const override {
+    const E* caught = nullptr;
+    try {
+      std::rethrow_exception(error);
+    } catch (const E& e) {
+      caught = &e;  // the object lives as long as `error` does
+    } catch (...) {
+      return std::nullopt;
+    }
+    return call(f_, req, error, *caught);
+  }
+  /// `keep` holds the exception object alive while the handler runs.
+  static Task<Response> call(const F& f, Request& req, std::exception_ptr keep, const E& e) {
+    if constexpr (std::is_same_v<R, Task<Response>>) {
+      co_return co_await f(req, e);
+    } else {
+      co_return f(req, e);
+    }
+    (void)keep;
+  }
+  F f_;
+};
+
+template <class E, class F>
+void ExceptionHandlers::add(F&& handler, bool builtin) {
+  using H = std::decay_t<F>;
+  static_assert(std::is_class_v<E> && !std::is_const_v<E>,
+                "fastapi: exception_handler<E>: E is the exception class to catch (std::exception, fa::HTTPException, "
+                "your own), without const or reference");
+  static_assert(std::is_invocable_v<const H&, Request&, const E&>,
+                "fastapi: an exception handler is called as handler(fa::Request& req, const E& error)");
+  using R = std::invoke_result_t<const H&, Request&, const E&>;
+  static_assert(std::is_same_v<R, Response> || std::is_same_v<R, Task<Response>>,
+                "fastapi: an exception handler returns fa::Response or fa::Task<fa::Response>");
+  auto entry = std::make_unique<EntryOf<E, H>>(std::forward<F>(handler));
+  if (!builtin && std::is_same_v<E, HTTPException>) custom_http_ = true;
+  for (auto& e : entries_)
+    if (e->type() == typeid(E)) {
+      e = std::move(entry);
+      return;
+    }
+  // Before the first registered type that E derives from, so that a derived type is tried first.
+  auto at = entries_.begin();
+  while (at != entries_.end() && !(*at)->catches_pointer(*entry)) ++at;
+  entries_.insert(at, std::move(entry));
+}
+
+inline Task<Response> ExceptionHandlers::handle(Request& req, std::exception_ptr error) const {
+  for (const auto& entry : entries_) {
+    if (std::optional<Task<Response>> answer = entry->try_handle(req, error)) co_return co_await std::move(*answer);
+  }
+  std::rethrow_exception(error);
+}
+
+}  // namespace detail
+}  // namespace fastapi
