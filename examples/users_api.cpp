@@ -42,7 +42,7 @@ struct StoredUser {
   std::string password_hash;
 };
 
-// ---- the store and its connection pool (app-wide; fa::State<T> will hang them off the app) ----
+// ---- the store and its connection pool: app-wide, opened in the lifespan, reached through fa::State<T> ----
 
 struct Store {
   std::mutex mutex;
@@ -51,18 +51,6 @@ struct Store {
 };
 
 std::string fake_hash(std::string_view password) { return "fakehash:" + std::string(password); }
-
-struct SeededStore : Store {
-  SeededStore() {
-    users[1] = StoredUser{UserOut{1, "admin@example.com", "admin", true}, fake_hash("adminpass")};
-    next_id = 2;
-  }
-};
-
-Store& get_store() {
-  static SeededStore store;
-  return store;
-}
 
 /// A fixed number of connections; a request that finds none gets 503.
 struct Pool {
@@ -81,11 +69,6 @@ struct Pool {
     rollbacks += rolled_back ? 1 : 0;
   }
 };
-
-Pool& get_pool() {
-  static Pool pool;
-  return pool;
-}
 
 /// One request's unit of work: reads see the store, writes are staged until commit().
 class Db {
@@ -109,19 +92,18 @@ class Db {
 
 /// A connection from the pool for the request; the handler commits, anything else is rolled back, and the
 /// connection always goes back (after the response is sent), even when the handler throws.
-fa::Yield<Db> get_db() {
-  Pool& pool = get_pool();
-  pool.acquire();
-  Db db{get_store()};
+fa::Yield<Db> get_db(fa::State<Pool> pool, fa::State<Store> store) {
+  pool->acquire();
+  Db db{*store};
   try {
     co_yield db;
   } catch (...) {
     db.rollback();  // the handler (or a later dependency) failed: nothing it staged is kept
-    pool.release(true);
+    pool->release(true);
     throw;
   }
   db.rollback();  // whatever the handler did not commit
-  pool.release(false);
+  pool->release(false);
 }
 
 fa::Task<UserOut> current_user(fa::OAuth2PasswordBearer<"token"> token, fa::Depends<get_db> db) {
@@ -140,6 +122,18 @@ UserOut admin_user(fa::Depends<current_user> user) {
 
 int main(int argc, char** argv) {
   fa::App app{{.title = "Users API", .version = "1.0"}};
+
+  // Startup: open the store and the pool once; they live as long as the app (fa::State<Store>, fa::State<Pool>).
+  app.lifespan([](fa::App& app) -> fa::Yield<void> {
+    Store& store = app.state<Store>();
+    store.users[1] = StoredUser{UserOut{1, "admin@example.com", "admin", true}, fake_hash("adminpass")};
+    store.next_id = 2;
+    app.state<Pool>();
+    co_yield {};
+    // Shutdown: every connection should be back by now (the drain is over).
+    Pool& pool = app.get_state<Pool>();
+    if (pool.in_use != 0) app.logger().write(fa::LogLevel::warning, "connections still in use at shutdown");
+  });
 
   app.post("/token", [](fa::OAuth2PasswordRequestForm form, fa::Depends<get_db> db) {
     auto user = db->find_by_username(form.username);
@@ -180,10 +174,9 @@ int main(int argc, char** argv) {
     return fa::Response{.status = 204};
   });
 
-  app.get("/health", [] {
-    Pool& pool = get_pool();
-    std::lock_guard lock(pool.mutex);
-    return fa::Json{{"status", "ok"}, {"pool_size", pool.size}, {"pool_in_use", pool.in_use}, {"rollbacks", pool.rollbacks}};
+  app.get("/health", [](fa::State<Pool> pool) {
+    std::lock_guard lock(pool->mutex);
+    return fa::Json{{"status", "ok"}, {"pool_size", pool->size}, {"pool_in_use", pool->in_use}, {"rollbacks", pool->rollbacks}};
   });
 
   return app.run(argc, argv);
