@@ -4,8 +4,13 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
+
+#include <unistd.h>
 
 #include <asio.hpp>
 
@@ -98,6 +103,51 @@ TEST_SUITE("examples") {
     CHECK(status_of(exchange(port, "POST", "/admin/?token=jessica", "X-Token: wrong\r\n")) == 400);
     app.signal(SIGTERM);
     CHECK(app.wait(10s) == 0);
+  }
+
+  TEST_CASE("11_errors: HTTPException headers, a handler for the app's exception, validation errors reshaped") {
+    test_support::Process app(example("11_errors"), {"--port", "0"});
+    auto line = app.wait_for_line("Listening on http://127.0.0.1:", 10s);
+    REQUIRE(line);
+    int port = test_support::port_of(*line);
+    CHECK(body_of(exchange(port, "GET", "/items/foo")) == R"({"item":"The Foo Wrestlers"})");
+    auto missing = exchange(port, "GET", "/items/bar");
+    CHECK(status_of(missing) == 404);
+    CHECK(missing.find("\r\nX-Error: There goes my error\r\n") != std::string::npos);
+    CHECK(body_of(missing) == R"({"detail":"Item not found"})");
+    auto unicorn = exchange(port, "GET", "/unicorns/yolo");
+    CHECK(status_of(unicorn) == 418);
+    CHECK(body_of(unicorn) == R"({"message":"Oops! yolo did something. There goes a rainbow..."})");
+    auto invalid = exchange(port, "GET", "/numbers/seven");
+    CHECK(status_of(invalid) == 400);
+    CHECK(body_of(invalid) == R"({"error":"validation","fields":["path.n"]})");
+    CHECK(body_of(exchange(port, "GET", "/numbers/7")) == R"({"n":7})");
+    app.signal(SIGTERM);
+    CHECK(app.wait(10s) == 0);
+  }
+
+  TEST_CASE("12_background_tasks: the response first, then the dependency's task, then the handler's") {
+    std::string log = "/tmp/fastapi_bg_" + std::to_string(::getpid()) + ".txt";
+    std::remove(log.c_str());
+    test_support::Process app(example("12_background_tasks"), {"--port", "0", "--log", log});
+    auto line = app.wait_for_line("Listening on http://127.0.0.1:", 10s);
+    REQUIRE(line);
+    int port = test_support::port_of(*line);
+    auto reply = exchange(port, "POST", "/send-notification/rick@example.com?q=portal");
+    CHECK(status_of(reply) == 200);
+    CHECK(body_of(reply) == R"({"message":"Notification sent in the background"})");
+    auto read_log = [&] {
+      std::ifstream in(log);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      return ss.str();
+    };
+    const std::string expected = "found query: portal\nnotification for rick@example.com: some notification\n";
+    for (int i = 0; i < 200 && read_log() != expected; ++i) std::this_thread::sleep_for(10ms);
+    CHECK(read_log() == expected);
+    app.signal(SIGTERM);
+    CHECK(app.wait(10s) == 0);
+    std::remove(log.c_str());
   }
 }
 
