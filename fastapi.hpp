@@ -62,6 +62,9 @@ inline constexpr const char* version = FASTAPI_VERSION_STRING;
 #define FASTAPI_DEFAULT_PORT 8000
 #endif
 
+// Opt-in features (define them for the whole program, every translation unit, not per file):
+// FASTAPI_ENABLE_GZIP     fa::GZipMiddleware (middleware/gzip.hpp); link zlib (-lz, CMake ZLIB::ZLIB).
+
 namespace fastapi {
 
 /// Runtime settings of a server. Every field has a production-safe default;
@@ -91,7 +94,8 @@ struct Config {
   bool handle_signals = true;                  ///< SIGINT/SIGTERM drain and stop run()
   bool reuse_port = true;                      ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
   bool redirect_slashes = true;                ///< /items/ <-> /items answered with 307
-  bool access_log = false;                     ///< one line per request on stderr
+  bool access_log = false;  ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
+                            ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
 
   /// The number of worker threads run() will start.
   unsigned worker_count() const {
@@ -2638,6 +2642,7 @@ class Connection {
   Request req_;
   Arena arena_;
   std::string client_host_;
+  std::uint16_t client_port_ = 0;
 };
 
 inline Connection::Connection(Hub& hub, asio::ip::tcp::socket socket)
@@ -2652,7 +2657,7 @@ inline Connection::Connection(Hub& hub, asio::ip::tcp::socket socket)
   auto peer = socket_.remote_endpoint(ec);
   if (!ec) {
     client_host_ = peer.address().to_string();
-    req_.client_port = peer.port();
+    client_port_ = peer.port();
   }
   req_.arena = &arena_;
   // Link into the worker's list for the sweeper.
@@ -2849,7 +2854,8 @@ inline Task<void> Connection::serve() {
         co_return;
       }
     }
-    req_.client_host = client_host_;
+    req_.client_host = client_host_;  // afresh: a middleware (ProxyHeaders) may have changed them
+    req_.client_port = client_port_;
 
     if (!co_await read_body(parser_.head_size())) co_return;
     if (!co_await dispatch_and_write()) co_return;
@@ -9818,6 +9824,1134 @@ inline Task<Response> ExceptionHandlers::handle(Request& req, std::exception_ptr
 }  // namespace detail
 }  // namespace fastapi
 
+// ==== fastapi/middleware/proxy_headers.hpp ====
+// middleware/proxy_headers.hpp: fa::ProxyHeadersMiddleware, uvicorn's ProxyHeadersMiddleware: behind a trusted
+// reverse proxy, X-Forwarded-Proto becomes req.scheme and X-Forwarded-For req.client_host. Fed by the middleware
+// chain (added last, so it runs first); feeds the rest of the chain (HTTPSRedirect, logging, handlers).
+// Knows nothing of routes or JSON.
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <asio/ip/address.hpp>
+
+namespace fastapi {
+
+/// ProxyHeadersMiddleware's options (uvicorn's `forwarded_allow_ips`).
+struct ProxyHeadersOptions {
+  /// The proxies whose X-Forwarded-* headers are believed: addresses ("127.0.0.1", "::1"), networks
+  /// ("10.0.0.0/8", "fd00::/8"), "*" for any peer; an entry may hold several, comma-separated (as uvicorn's
+  /// FORWARDED_ALLOW_IPS). An entry that does not start with an address is compared as text.
+  std::vector<std::string> trusted_hosts{"127.0.0.1"};
+};
+
+/// Honours X-Forwarded-Proto and X-Forwarded-For from trusted proxies only (uvicorn's ProxyHeadersMiddleware):
+///     app.add_middleware(fa::ProxyHeadersMiddleware{{.trusted_hosts = {"10.0.0.0/8"}}});
+/// Add it last (outermost), so every other middleware and the handlers see the client, not the proxy.
+/// When the direct peer (req.client_host) is trusted:
+/// - `X-Forwarded-Proto: https` (or `http`), surrounding spaces ignored, becomes req.scheme; other values
+///   are ignored;
+/// - `X-Forwarded-For: client, proxy1, proxy2` becomes req.client_host (req.client_port = 0): the rightmost
+///   entry that is not a trusted proxy (every proxy appends the address it got the request from), the
+///   leftmost when all are trusted or "*" is trusted; an empty entry changes nothing.
+/// A header sent several times counts with its last value (uvicorn's). From an untrusted peer both headers
+/// are ignored: anybody can send them. Throws ConfigurationError for a malformed network ("10.0.0.0/33").
+class ProxyHeadersMiddleware {
+ public:
+  explicit ProxyHeadersMiddleware(ProxyHeadersOptions options = {});
+  Task<Response> operator()(Request& req, Next next) const;
+
+  /// True when `host` (an address as text) is one of the trusted proxies.
+  bool is_trusted(std::string_view host) const;
+  /// Applies the forwarded headers to `req` when its peer is trusted (the middleware's whole work).
+  void apply(Request& req) const;
+
+ private:
+  struct Network {
+    std::array<unsigned char, 16> bytes{};
+    std::size_t size = 0;    // 4 or 16
+    std::size_t prefix = 0;  // leading bits that must match
+  };
+  void add_entry(std::string_view entry);
+  static std::optional<Network> parse_address(std::string_view text);
+  /// The client among the X-Forwarded-For entries, or "" for none (see the class comment).
+  std::string_view forwarded_client(std::string_view x_forwarded_for) const;
+
+  std::vector<std::string> literals_;  // entries compared as text (including every address as written)
+  std::vector<Network> networks_;      // entries that are addresses or networks, compared by bits
+  bool always_trust_ = false;
+};
+
+// ---- implementation ----
+
+namespace detail {
+
+/// The last value of header `name` (a dict of the headers keeps the last one, as uvicorn reads them).
+inline std::optional<std::string_view> last_header(const HeaderViews& headers, std::string_view name) {
+  std::optional<std::string_view> found;
+  for (const auto& f : headers)
+    if (iequals(f.name, name)) found = f.value;
+  return found;
+}
+
+}  // namespace detail
+
+inline ProxyHeadersMiddleware::ProxyHeadersMiddleware(ProxyHeadersOptions o) {
+  for (const auto& item : o.trusted_hosts) {
+    std::string_view rest = item;
+    for (;;) {
+      std::size_t comma = rest.find(',');
+      add_entry(detail::trim_ows(rest.substr(0, comma)));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+}
+
+inline void ProxyHeadersMiddleware::add_entry(std::string_view entry) {
+  if (entry == "*") always_trust_ = true;
+  std::size_t slash = entry.find('/');
+  std::optional<Network> network = parse_address(entry.substr(0, slash));
+  if (slash == std::string_view::npos || !network) {  // an address, or a name compared as text ("unix:/run/s")
+    literals_.emplace_back(entry);
+    if (network) networks_.push_back(*network);
+    return;
+  }
+  std::string_view bits = entry.substr(slash + 1);
+  std::size_t prefix = 0;
+  bool ok = !bits.empty() && bits.size() <= 3;
+  for (char c : bits) {
+    ok = ok && c >= '0' && c <= '9';
+    prefix = prefix * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (!ok || prefix > network->size * 8)
+    throw ConfigurationError("fastapi: ProxyHeadersMiddleware: trusted host \"" + std::string(entry) +
+                             "\" is not an address/prefix network like \"10.0.0.0/8\" or \"fd00::/8\"");
+  network->prefix = prefix;
+  networks_.push_back(*network);
+}
+
+inline std::optional<ProxyHeadersMiddleware::Network> ProxyHeadersMiddleware::parse_address(std::string_view text) {
+  asio::error_code ec;
+  asio::ip::address address = asio::ip::make_address(std::string(text), ec);
+  if (ec) return std::nullopt;
+  Network n;
+  if (address.is_v4()) {
+    auto b = address.to_v4().to_bytes();
+    std::copy(b.begin(), b.end(), n.bytes.begin());
+    n.size = 4;
+  } else {
+    auto b = address.to_v6().to_bytes();
+    std::copy(b.begin(), b.end(), n.bytes.begin());
+    n.size = 16;
+  }
+  n.prefix = n.size * 8;
+  return n;
+}
+
+inline bool ProxyHeadersMiddleware::is_trusted(std::string_view host) const {
+  for (const auto& literal : literals_)
+    if (literal == host) return true;
+  if (networks_.empty()) return false;
+  std::optional<Network> address = parse_address(host);
+  if (!address) return false;
+  for (const auto& net : networks_) {
+    if (net.size != address->size) continue;
+    std::size_t full = net.prefix / 8, rest = net.prefix % 8;
+    bool match = std::equal(net.bytes.begin(), net.bytes.begin() + static_cast<std::ptrdiff_t>(full),
+                            address->bytes.begin());
+    if (match && rest) {
+      auto mask = static_cast<unsigned char>(0xFF << (8 - rest));
+      match = (net.bytes[full] & mask) == (address->bytes[full] & mask);
+    }
+    if (match) return true;
+  }
+  return false;
+}
+
+inline std::string_view ProxyHeadersMiddleware::forwarded_client(std::string_view x_forwarded_for) const {
+  // Each proxy appends the address it received the request from: walk from the right, past our own proxies.
+  std::string_view rest = x_forwarded_for;
+  std::string_view first = detail::trim_ows(rest.substr(0, rest.find(',')));
+  if (always_trust_) return first;
+  while (!rest.empty()) {
+    std::size_t comma = rest.rfind(',');
+    std::string_view host = detail::trim_ows(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+    if (!is_trusted(host)) return host;
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(0, comma);
+  }
+  return first;  // every entry is a trusted proxy: the client was one of them too
+}
+
+inline void ProxyHeadersMiddleware::apply(Request& req) const {
+  if (!always_trust_ && !is_trusted(req.client_host)) return;
+  if (std::optional<std::string_view> proto = detail::last_header(req.headers, "x-forwarded-proto")) {
+    std::string_view value = detail::trim_ows(*proto);
+    if (value == "https") {
+      req.scheme = "https";
+    } else if (value == "http") {
+      req.scheme = "http";
+    }
+  }
+  if (std::optional<std::string_view> xff = detail::last_header(req.headers, "x-forwarded-for")) {
+    std::string_view client = forwarded_client(*xff);
+    if (!client.empty()) {
+      req.client_host = client;  // a view into the request's own header bytes: valid as long as the request
+      req.client_port = 0;       // the client's port is lost behind the proxy
+    }
+  }
+}
+
+inline Task<Response> ProxyHeadersMiddleware::operator()(Request& req, Next next) const {
+  apply(req);
+  return next(req);
+}
+
+}  // namespace fastapi
+
+// ==== fastapi/middleware/https_redirect.hpp ====
+// middleware/https_redirect.hpp: fa::HTTPSRedirectMiddleware, Starlette's HTTPSRedirectMiddleware: a request
+// that came over plain http is answered 307 to the same URL on https://. Also the URL rebuilding that
+// Starlette's redirects share (scheme://host + path + ?query, quoted as RedirectResponse quotes a Location).
+// Fed by the middleware chain (after ProxyHeadersMiddleware, which sets req.scheme behind a proxy); feeds the
+// rest of the chain. Knows nothing of routes or JSON.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace fastapi {
+
+/// Redirects every plain-http request to https (Starlette's HTTPSRedirectMiddleware):
+///     app.add_middleware(fa::HTTPSRedirectMiddleware{});
+/// `GET http://example.com/items?q=1` -> 307, `Location: https://example.com/items?q=1`. An explicit port is
+/// kept, except 80 and 443, which are dropped (the host is then lower-cased, as Starlette does). Behind a
+/// TLS-terminating proxy, add fa::ProxyHeadersMiddleware after this one (outside it) so that
+/// `X-Forwarded-Proto: https` from the proxy counts. A request without a Host header (HTTP/1.0 only) has no
+/// URL to redirect to: 400 "Missing Host header".
+class HTTPSRedirectMiddleware {
+ public:
+  Task<Response> operator()(Request& req, Next next) const;
+  /// The 307 answer for a plain-http request (the middleware's whole work).
+  static Response redirect_response(const Request& req);
+
+ private:
+  static Task<Response> respond(Response res) { co_return std::move(res); }
+};
+
+// ---- implementation ----
+
+namespace detail {
+
+/// Appends `s` percent-encoded as Python's `urllib.parse.quote(s, safe=":/%#?=@[]!$&'()*+,;")`, which is
+/// what Starlette's RedirectResponse does to its URL: letters, digits, `_.-~` and that safe set stay.
+inline void append_quoted_url(std::string& out, std::string_view s) {
+  constexpr std::string_view safe = "_.-~:/%#?=@[]!$&'()*+,;";
+  constexpr char hex[] = "0123456789ABCDEF";
+  for (char c : s) {
+    bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (alnum || safe.find(c) != std::string_view::npos) {
+      out.push_back(c);
+    } else {
+      auto b = static_cast<unsigned char>(c);
+      out.push_back('%');
+      out.push_back(hex[b >> 4]);
+      out.push_back(hex[b & 0xF]);
+    }
+  }
+}
+
+/// Starlette's `URL(scope=...)` of `req` with its scheme and netloc replaced, quoted for a Location header:
+/// `scheme://netloc` + the decoded path + `?query` when there is one.
+inline std::string redirect_url(const Request& req, std::string_view scheme, std::string_view netloc) {
+  std::string out;
+  out.reserve(scheme.size() + 3 + netloc.size() + req.path.size() + req.query_string.size() + 8);
+  append_quoted_url(out, scheme);
+  out.append("://");
+  append_quoted_url(out, netloc);
+  append_quoted_url(out, req.path);
+  if (!req.query_string.empty()) {
+    out.push_back('?');
+    append_quoted_url(out, req.query_string);
+  }
+  return out;
+}
+
+/// The port of a Host header value as Python's urlsplit reads it (`host:port`, `[v6]:port`); nullopt when
+/// there is none or it is not a number in 0..65535.
+inline std::optional<unsigned> host_port(std::string_view host, std::string_view& hostname) {
+  std::string_view port;
+  if (host.starts_with('[')) {
+    std::size_t close = host.find(']');
+    hostname = host.substr(0, close == std::string_view::npos ? host.size() : close + 1);
+    if (close != std::string_view::npos) {
+      std::string_view after = host.substr(close + 1);
+      if (std::size_t colon = after.find(':'); colon != std::string_view::npos) port = after.substr(colon + 1);
+    }
+  } else {
+    std::size_t colon = host.find(':');
+    hostname = host.substr(0, colon);
+    if (colon != std::string_view::npos) port = host.substr(colon + 1);
+  }
+  if (port.empty()) return std::nullopt;
+  unsigned value = 0;
+  for (char c : port) {  // digits only; leading zeros are fine ("080" is 80)
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+    if (value > 65535) return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace detail
+
+inline Task<Response> HTTPSRedirectMiddleware::operator()(Request& req, Next next) const {
+  if (req.scheme != "http") return next(req);
+  return respond(redirect_response(req));
+}
+
+inline Response HTTPSRedirectMiddleware::redirect_response(const Request& req) {
+  std::optional<std::string_view> host = req.headers.get("host");
+  if (!host) return PlainTextResponse("Missing Host header", 400);
+  std::string netloc(*host);
+  std::string_view hostname;
+  if (std::optional<unsigned> port = detail::host_port(*host, hostname); port && (*port == 80 || *port == 443)) {
+    netloc.assign(hostname);  // the default ports are dropped, and then the host is lower-cased (urlsplit's hostname)
+    for (char& c : netloc) c = ascii_lower(c);
+  }
+  return RedirectResponse(detail::redirect_url(req, "https", netloc), 307);
+}
+
+}  // namespace fastapi
+
+// ==== fastapi/middleware/trusted_host.hpp ====
+// middleware/trusted_host.hpp: fa::TrustedHostMiddleware, Starlette's TrustedHostMiddleware: a request whose
+// Host header names none of the allowed hosts is answered 400 "Invalid host header" (or redirected to the
+// www. host that is allowed). Fed by the middleware chain (app.add_middleware); feeds the rest of the chain.
+// Knows nothing of routes or JSON.
+
+#include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+/// TrustedHostMiddleware's options (Starlette's names and defaults).
+struct TrustedHostOptions {
+  std::vector<std::string> allowed_hosts{"*"};  ///< "example.com", "*.example.com" (subdomains), or "*" (any)
+  bool www_redirect = true;  ///< "example.com" allowed only as "www.example.com": redirect there instead of 400
+};
+
+/// Guards against Host header attacks (Starlette's TrustedHostMiddleware):
+///     app.add_middleware(fa::TrustedHostMiddleware{{.allowed_hosts = {"example.com", "*.example.com"}}});
+/// The Host header without its port must equal a listed host, or end with `.example.com` for a
+/// `*.example.com` pattern (which does not match `example.com` itself); `*` lets everything in. Otherwise the
+/// client gets 400 "Invalid host header" (text/plain), or, when only `www.<host>` is listed and www_redirect
+/// is on, 307 to the same URL on `www.<host>`. Matching is exact, case included, as Starlette's.
+/// Throws ConfigurationError for a wildcard anywhere but at the start ("*.example.com" is the only form).
+class TrustedHostMiddleware {
+ public:
+  explicit TrustedHostMiddleware(TrustedHostOptions options = {});
+  Task<Response> operator()(Request& req, Next next) const;
+
+  /// The Host header's host without the port ("example.com:8000" -> "example.com", as Starlette splits it).
+  static std::string_view host_of(const Request& req);
+
+ private:
+  static Task<Response> respond(Response res) { co_return std::move(res); }
+  Response refuse(const Request& req, bool found_www_redirect) const;
+
+  std::vector<std::string> allowed_hosts_;
+  bool allow_any_ = false;
+  bool www_redirect_ = true;
+};
+
+// ---- implementation ----
+
+inline TrustedHostMiddleware::TrustedHostMiddleware(TrustedHostOptions o)
+    : allowed_hosts_(std::move(o.allowed_hosts)), www_redirect_(o.www_redirect) {
+  for (const auto& pattern : allowed_hosts_) {
+    bool star_inside = pattern.size() > 1 && pattern.find('*', 1) != std::string::npos;
+    bool bad_prefix = pattern.starts_with('*') && pattern != "*" && !pattern.starts_with("*.");
+    if (star_inside || bad_prefix)
+      throw ConfigurationError("fastapi: TrustedHostMiddleware: allowed host \"" + pattern +
+                               "\": domain wildcard patterns must be like '*.example.com'.");
+  }
+  allow_any_ = std::find(allowed_hosts_.begin(), allowed_hosts_.end(), "*") != allowed_hosts_.end();
+}
+
+inline std::string_view TrustedHostMiddleware::host_of(const Request& req) {
+  std::string_view host = req.headers.get("host").value_or("");
+  return host.substr(0, host.find(':'));
+}
+
+inline Task<Response> TrustedHostMiddleware::operator()(Request& req, Next next) const {
+  if (allow_any_) return next(req);
+  std::string_view host = host_of(req);
+  bool found_www_redirect = false;
+  for (const auto& pattern : allowed_hosts_) {
+    std::string_view p = pattern;
+    if (host == p || (p.starts_with('*') && host.ends_with(p.substr(1)))) return next(req);
+    if (p.size() == host.size() + 4 && p.starts_with("www.") && p.substr(4) == host) found_www_redirect = true;
+  }
+  return respond(refuse(req, found_www_redirect));
+}
+
+inline Response TrustedHostMiddleware::refuse(const Request& req, bool found_www_redirect) const {
+  if (!found_www_redirect || !www_redirect_) return PlainTextResponse("Invalid host header", 400);
+  // The same URL on www.<Host header> (the port, if any, kept), 307 as Starlette's RedirectResponse.
+  std::string netloc = "www.";
+  netloc.append(req.headers.get("host").value_or(""));
+  return RedirectResponse(detail::redirect_url(req, req.scheme, netloc), 307);
+}
+
+}  // namespace fastapi
+
+// ==== fastapi/middleware/cors.hpp ====
+// middleware/cors.hpp: fa::CORSMiddleware, Starlette's CORSMiddleware: answers CORS preflight requests itself
+// and adds the Access-Control-* headers to the responses of cross-origin requests. Fed by the middleware chain
+// (app.add_middleware); feeds the rest of the chain. Knows nothing of routes or JSON.
+
+#include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+/// CORSMiddleware's options: Starlette's names and defaults, in the order of FastAPI's tutorial
+/// (`allow_origins, allow_credentials, allow_methods, allow_headers`), so that snippet reads the same:
+///     app.add_middleware(fa::CORSMiddleware{{.allow_origins = {"https://a.com"}, .allow_credentials = true,
+///                                            .allow_methods = {"*"}, .allow_headers = {"*"}}});
+struct CORSOptions {
+  std::vector<std::string> allow_origins{};         ///< exact origins ("https://a.com"), or {"*"} for any
+  std::optional<std::string> allow_origin_regex{};  ///< an origin it matches as a whole is allowed (ECMAScript)
+  bool allow_credentials = false;                   ///< Access-Control-Allow-Credentials: true
+  std::vector<std::string> allow_methods{"GET"};    ///< methods a preflight may ask for, or {"*"} for all
+  std::vector<std::string> allow_headers{};         ///< request headers a preflight may ask for, or {"*"}
+  std::vector<std::string> expose_headers{};        ///< response headers the page may read
+  int max_age = 600;                                ///< seconds a browser may cache a preflight answer
+};
+
+/// Cross-Origin Resource Sharing, with Starlette's semantics:
+///     app.add_middleware(fa::CORSMiddleware{{.allow_origins = {"https://a.com"}}});
+/// - no Origin header: the request passes untouched;
+/// - a preflight (OPTIONS with Origin and Access-Control-Request-Method) is answered here, never routed:
+///   200 "OK" with the Access-Control-Allow-* headers, or 400 "Disallowed CORS origin, method, headers"
+///   (naming what failed) with the same headers;
+/// - any other request with an Origin goes on; its response gets Access-Control-Allow-Origin (`*`, or the
+///   origin echoed with `Vary: Origin` when origins are listed, or when `*` meets a request with cookies),
+///   plus Access-Control-Allow-Credentials / -Expose-Headers when configured. A disallowed origin gets no
+///   Access-Control-Allow-Origin: the browser then hides the response from the page.
+/// Throws ConfigurationError when allow_origin_regex is not a valid regular expression.
+class CORSMiddleware {
+ public:
+  explicit CORSMiddleware(CORSOptions options = {});
+  Task<Response> operator()(Request& req, Next next) const;
+
+  /// True when `origin` may read responses: `*`, a full match of allow_origin_regex, or listed exactly.
+  bool is_allowed_origin(std::string_view origin) const;
+  /// The answer to a preflight request (status 200 or 400, with the Access-Control-Allow-* headers).
+  Response preflight_response(const Request& req) const;
+  /// Adds the CORS headers to the response of a simple (non-preflight) request from `origin`.
+  void add_simple_headers(Response& res, std::string_view origin, bool has_cookie) const;
+
+  /// The methods allowed when allow_methods holds "*" (Starlette's ALL_METHODS).
+  static constexpr std::string_view all_methods[] = {"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"};
+  /// Request headers always allowed in a preflight (the CORS-safelisted ones, as Starlette lists them).
+  static constexpr std::string_view safelisted_headers[] = {"Accept", "Accept-Language", "Content-Language",
+                                                            "Content-Type"};
+
+ private:
+  Task<Response> simple_response(Request& req, Next next, std::string_view origin) const;
+  static Task<Response> respond(Response res) { co_return std::move(res); }
+  /// The requested header names (comma-separated) that are not all allowed -> true.
+  bool headers_disallowed(std::string_view requested) const;
+
+  std::vector<std::string> allow_origins_;
+  std::optional<std::regex> allow_origin_regex_;
+  std::vector<std::string> allow_methods_;
+  std::vector<std::string> allow_headers_lower_;  // sorted, safelisted included, lower-case
+  bool allow_all_origins_ = false;
+  bool allow_all_headers_ = false;
+  bool preflight_explicit_allow_origin_ = false;  // the preflight echoes the origin instead of `*`
+  Headers simple_headers_;     // set on every response to a request with an Origin
+  Headers preflight_headers_;  // every preflight answer starts with these
+};
+
+// ---- implementation ----
+
+namespace detail {
+
+/// The bytes Python's str.strip() removes from an ASCII / latin-1 header value (Starlette strips this way).
+inline constexpr std::string_view python_whitespace = " \t\n\r\v\f\x1c\x1d\x1e\x1f\x85\xa0";
+
+inline std::string_view python_strip(std::string_view s) {
+  std::size_t begin = s.find_first_not_of(python_whitespace);
+  if (begin == std::string_view::npos) return {};
+  return s.substr(begin, s.find_last_not_of(python_whitespace) - begin + 1);
+}
+
+inline std::string join_comma(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) out.append(i ? ", " : "").append(items[i]);
+  return out;
+}
+
+}  // namespace detail
+
+inline CORSMiddleware::CORSMiddleware(CORSOptions o) : allow_origins_(std::move(o.allow_origins)) {
+  auto has_star = [](const std::vector<std::string>& v) { return std::find(v.begin(), v.end(), "*") != v.end(); };
+  if (has_star(o.allow_methods)) {
+    allow_methods_.assign(std::begin(all_methods), std::end(all_methods));
+  } else {
+    allow_methods_ = std::move(o.allow_methods);
+  }
+  if (o.allow_origin_regex) {
+    try {
+      allow_origin_regex_.emplace(*o.allow_origin_regex, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      throw ConfigurationError("fastapi: CORSMiddleware: allow_origin_regex \"" + *o.allow_origin_regex +
+                               "\" is not a valid ECMAScript regular expression (" + e.what() + ")");
+    }
+  }
+  allow_all_origins_ = has_star(allow_origins_);
+  allow_all_headers_ = has_star(o.allow_headers);
+  preflight_explicit_allow_origin_ = !allow_all_origins_ || o.allow_credentials;
+
+  if (allow_all_origins_) simple_headers_.add("access-control-allow-origin", "*");
+  if (o.allow_credentials) simple_headers_.add("access-control-allow-credentials", "true");
+  if (!o.expose_headers.empty()) simple_headers_.add("access-control-expose-headers", detail::join_comma(o.expose_headers));
+
+  if (preflight_explicit_allow_origin_) {
+    preflight_headers_.add("vary", "Origin");  // the origin itself is echoed per request, when allowed
+  } else {
+    preflight_headers_.add("access-control-allow-origin", "*");
+  }
+  preflight_headers_.add("access-control-allow-methods", detail::join_comma(allow_methods_));
+  preflight_headers_.add("access-control-max-age", std::to_string(o.max_age));
+  // Starlette: sorted(SAFELISTED_HEADERS | set(allow_headers)), as written; compared lower-cased.
+  std::vector<std::string> allowed(std::begin(safelisted_headers), std::end(safelisted_headers));
+  allowed.insert(allowed.end(), o.allow_headers.begin(), o.allow_headers.end());
+  std::sort(allowed.begin(), allowed.end());
+  allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+  if (!allow_all_headers_) preflight_headers_.add("access-control-allow-headers", detail::join_comma(allowed));
+  if (o.allow_credentials) preflight_headers_.add("access-control-allow-credentials", "true");
+  for (auto& h : allowed) {
+    for (char& c : h) c = ascii_lower(c);
+    allow_headers_lower_.push_back(std::move(h));
+  }
+  std::sort(allow_headers_lower_.begin(), allow_headers_lower_.end());
+}
+
+inline Task<Response> CORSMiddleware::operator()(Request& req, Next next) const {
+  std::optional<std::string_view> origin = req.headers.get("origin");
+  if (!origin) return next(req);  // not a CORS request: no coroutine frame of ours
+  if (req.method_name == "OPTIONS" && req.headers.contains("access-control-request-method"))
+    return respond(preflight_response(req));
+  return simple_response(req, next, *origin);
+}
+
+inline bool CORSMiddleware::is_allowed_origin(std::string_view origin) const {
+  if (allow_all_origins_) return true;
+  if (allow_origin_regex_ && std::regex_match(origin.begin(), origin.end(), *allow_origin_regex_)) return true;
+  return std::find(allow_origins_.begin(), allow_origins_.end(), origin) != allow_origins_.end();
+}
+
+inline bool CORSMiddleware::headers_disallowed(std::string_view requested) const {
+  std::string name;
+  for (;;) {
+    std::size_t comma = requested.find(',');
+    name.assign(detail::python_strip(requested.substr(0, comma)));
+    for (char& c : name) c = ascii_lower(c);
+    if (!std::binary_search(allow_headers_lower_.begin(), allow_headers_lower_.end(), name)) return true;
+    if (comma == std::string_view::npos) return false;
+    requested.remove_prefix(comma + 1);
+  }
+}
+
+inline Response CORSMiddleware::preflight_response(const Request& req) const {
+  std::string_view origin = req.headers.get("origin").value_or("");
+  std::string_view method = req.headers.get("access-control-request-method").value_or("");
+  std::optional<std::string_view> requested_headers = req.headers.get("access-control-request-headers");
+
+  Response res = PlainTextResponse("OK");
+  res.headers = preflight_headers_;
+  std::string failures;
+  auto fail = [&](std::string_view what) { failures.append(failures.empty() ? "" : ", ").append(what); };
+  if (is_allowed_origin(origin)) {
+    if (preflight_explicit_allow_origin_) res.headers.add("access-control-allow-origin", std::string(origin));
+  } else {
+    fail("origin");
+  }
+  if (std::find(allow_methods_.begin(), allow_methods_.end(), method) == allow_methods_.end()) fail("method");
+  if (requested_headers) {
+    // With "*", every requested header is allowed and has to be mirrored back.
+    if (allow_all_headers_) {
+      res.headers.add("access-control-allow-headers", std::string(*requested_headers));
+    } else if (headers_disallowed(*requested_headers)) {
+      fail("headers");
+    }
+  }
+  if (!failures.empty()) {
+    // Starlette's choice: the browser enforces CORS anyway, a 400 just says more than a bare 200.
+    res.status = 400;
+    res.body = "Disallowed CORS " + failures;
+  }
+  return res;
+}
+
+inline void CORSMiddleware::add_simple_headers(Response& res, std::string_view origin, bool has_cookie) const {
+  for (const auto& f : simple_headers_) res.headers.set(f.name, f.value);
+  // `*` cannot be used with credentials (cookies): the browser wants the origin itself. Listed origins are
+  // echoed too. Either way the answer depends on Origin, so caches must key on it.
+  if ((allow_all_origins_ && has_cookie) || (!allow_all_origins_ && is_allowed_origin(origin))) {
+    res.headers.set("access-control-allow-origin", origin);
+    std::optional<std::string_view> vary = res.headers.get("vary");
+    res.headers.set("vary", vary ? std::string(*vary) + ", Origin" : std::string("Origin"));
+  }
+}
+
+inline Task<Response> CORSMiddleware::simple_response(Request& req, Next next, std::string_view origin) const {
+  bool has_cookie = req.headers.contains("cookie");
+  Response res = co_await next(req);
+  add_simple_headers(res, origin, has_cookie);
+  co_return res;
+}
+
+}  // namespace fastapi
+
+// ==== fastapi/middleware/gzip.hpp ====
+// middleware/gzip.hpp: fa::GZipMiddleware, Starlette's GZipMiddleware: response bodies compressed with zlib
+// (gzip wrapper) for clients that accept gzip. Fed by the middleware chain (a Response on its way out);
+// feeds the writer. Knows nothing of routes or JSON. Compiled only with FASTAPI_ENABLE_GZIP (link -lz).
+
+#include <cstddef>
+
+namespace fastapi {
+
+/// Options of fa::GZipMiddleware, with Starlette's names and defaults.
+struct GZipOptions {
+  std::size_t minimum_size = 500;  ///< bodies shorter than this many bytes are sent as they are
+  int compresslevel = 9;           ///< zlib's level: 1 fastest .. 9 smallest (0 stores); else ConfigurationError
+};
+
+}  // namespace fastapi
+
+#ifdef FASTAPI_ENABLE_GZIP
+
+#include <climits>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <zlib.h>
+
+namespace fastapi {
+
+/// Compresses response bodies for clients that accept gzip (Starlette 0.26's GZipMiddleware):
+///     app.add_middleware(fa::GZipMiddleware{{.minimum_size = 1000, .compresslevel = 6}});
+/// A response is compressed when all of these hold, else it passes untouched:
+///   - the request's Accept-Encoding contains "gzip" (a substring test, as Starlette: `gzip;q=0` counts
+///     too, `GZIP` does not);
+///   - it has no Content-Encoding of its own and its status allows a body (not 1xx, 204, 304);
+///   - its body is at least `minimum_size` bytes, or it is streamed (a stream's size is unknown up front:
+///     Starlette compresses every multi-part body too), except `text/event-stream`, left alone as newer
+///     Starlette does (events are small, and some proxies hold compressed event streams back).
+/// It gets `Content-Encoding: gzip` and `Accept-Encoding` in its Vary (appended to an existing Vary).
+/// A streamed body is compressed chunk by chunk, each flushed (Z_SYNC_FLUSH), so every chunk the handler
+/// produces reaches the client at once, decodable. A HEAD answer is compressed like the GET it mirrors
+/// (same Content-Length and Content-Encoding; the connection drops the body). Compression runs on the
+/// loop thread: for bodies of megabytes, prefer a lower compresslevel.
+/// When zlib fails (out of memory) the response goes out uncompressed; in the middle of a stream, whose
+/// headers already said gzip, the connection is closed instead, so the client sees a truncated body.
+/// Order: add it before (inside) middleware that should see the compressed body, such as the access log.
+class GZipMiddleware {
+ public:
+  explicit GZipMiddleware(GZipOptions options = {});
+  Task<Response> operator()(Request& req, Next next) const;
+  const GZipOptions& options() const { return options_; }
+
+ private:
+  GZipOptions options_;
+};
+
+namespace detail {
+
+/// One zlib deflate stream with the gzip wrapper (windowBits 15 + 16 = 31), freed with the object.
+class Deflater {
+ public:
+  explicit Deflater(int level);
+  ~Deflater() {
+    if (ok_) deflateEnd(&z_);
+  }
+  Deflater(const Deflater&) = delete;
+  Deflater& operator=(const Deflater&) = delete;
+  /// False when zlib could not set the stream up (out of memory, or a bad level).
+  bool ok() const { return ok_; }
+  /// Compresses `in`, appending what zlib gives to `out`; `flush` is Z_NO_FLUSH, Z_SYNC_FLUSH or Z_FINISH.
+  /// False on a zlib error (the stream is then unusable).
+  bool write(std::string_view in, int flush, std::string& out);
+
+ private:
+  z_stream z_{};
+  bool ok_ = false;
+};
+
+inline Deflater::Deflater(int level) {
+  ok_ = deflateInit2(&z_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+}
+
+inline bool Deflater::write(std::string_view in, int flush, std::string& out) {
+  if (!ok_) return false;
+  std::size_t left = in.size();
+  const char* next = in.data();
+  for (;;) {
+    // avail_in is 32 bits: a larger input goes in slices, only the last one flushed.
+    uInt take = left > UINT_MAX ? UINT_MAX : static_cast<uInt>(left);
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(next));
+    z_.avail_in = take;
+    next += take;
+    left -= take;
+    int mode = left ? Z_NO_FLUSH : flush;
+    for (;;) {
+      std::size_t used = out.size();
+      std::size_t room = deflateBound(&z_, z_.avail_in) + 64;
+      if (room > UINT_MAX) room = UINT_MAX;
+      out.resize(used + room);
+      z_.next_out = reinterpret_cast<Bytef*>(out.data() + used);
+      z_.avail_out = static_cast<uInt>(room);
+      int rc = deflate(&z_, mode);
+      out.resize(used + room - z_.avail_out);
+      if (rc == Z_STREAM_END) break;
+      if (rc != Z_OK && rc != Z_BUF_ERROR) return false;
+      // Done with this slice when zlib left output room: all input taken and, for a flush, all written.
+      // Z_FINISH is done only at Z_STREAM_END; without progress (Z_BUF_ERROR with room left) it never is.
+      if (z_.avail_out != 0) {
+        if (mode != Z_FINISH) break;
+        if (rc == Z_BUF_ERROR) return false;
+      }
+    }
+    if (left == 0) return true;
+  }
+}
+
+/// `in` compressed as one gzip member into `out`; false (and `out` unspecified) on a zlib error.
+inline bool gzip_compress(std::string_view in, int level, std::string& out) {
+  Deflater deflater(level);
+  out.clear();
+  return deflater.write(in, Z_FINISH, out);
+}
+
+/// Adds `token` to the response's Vary (one field, the existing values kept first), unless it is
+/// already listed or Vary is `*` (RFC 9110 section 12.5.5).
+inline void add_vary(Headers& headers, std::string_view token) {
+  std::vector<std::string_view> values = headers.get_all("vary");
+  std::string joined;
+  for (std::string_view value : values) {
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      std::size_t comma = rest.find(',');
+      std::string_view item = rest.substr(0, comma);
+      while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+      while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+      if (item == "*" || iequals(item, token)) return;
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    if (!joined.empty()) joined.append(", ");
+    joined.append(value);
+  }
+  if (!joined.empty()) joined.append(", ");
+  joined.append(token);
+  headers.set("Vary", joined);
+}
+
+/// The Content-Type a response will be sent with: its media type, else a raw Content-Type header.
+inline std::string_view sent_content_type(const Response& res) {
+  std::string_view media = res.media_type();
+  if (!media.empty()) return media;
+  return res.headers.get("content-type").value_or(std::string_view());
+}
+
+/// The handler's stream and the deflate stream fed by it, shared by the copies of the wrapping BodyStream.
+struct GZipStream {
+  explicit GZipStream(BodyStream source, int level) : inner(std::move(source)), deflater(level) {}
+  BodyStream inner;
+  Deflater deflater;
+  std::string raw;
+  bool finished = false;
+};
+
+/// The next compressed chunk: the inner stream's next chunk, deflated and flushed; at its end, the gzip
+/// trailer; then false.
+inline Task<bool> gzip_stream_next(std::shared_ptr<GZipStream> s, std::string& chunk) {
+  if (s->finished) co_return false;
+  s->raw.clear();
+  bool more = co_await s->inner(s->raw);
+  if (more && s->raw.empty()) co_return true;  // nothing to compress yet; the connection asks again
+  bool ok = s->deflater.write(s->raw, more ? Z_SYNC_FLUSH : Z_FINISH, chunk);
+  // The head already said gzip: a corrupt or cut body must not look complete, so the connection closes.
+  if (!ok) throw std::runtime_error("gzip: zlib failed in the middle of a streamed body");
+  if (!more) s->finished = true;
+  co_return true;
+}
+
+}  // namespace detail
+
+inline GZipMiddleware::GZipMiddleware(GZipOptions options) : options_(options) {
+  if (options_.compresslevel < 0 || options_.compresslevel > 9)
+    throw ConfigurationError("fastapi: GZipMiddleware compresslevel must be 0..9, got " +
+                             std::to_string(options_.compresslevel));
+}
+
+inline Task<Response> GZipMiddleware::operator()(Request& req, Next next) const {
+  std::optional<std::string_view> accept = req.headers.get("accept-encoding");
+  if (!accept || accept->find("gzip") == std::string_view::npos) co_return co_await next(req);
+  Response res = co_await next(req);
+  if (status_forbids_body(res.status) || res.headers.contains("content-encoding")) co_return res;
+  if (res.stream) {
+    if (detail::sent_content_type(res).starts_with("text/event-stream")) co_return res;
+    auto state = std::make_shared<detail::GZipStream>(std::move(res.stream), options_.compresslevel);
+    if (!state->deflater.ok()) {
+      res.stream = std::move(state->inner);
+      co_return res;
+    }
+    res.stream = [state](std::string& chunk) { return detail::gzip_stream_next(state, chunk); };
+  } else {
+    if (res.body.size() < options_.minimum_size) co_return res;
+    std::string packed;
+    if (!detail::gzip_compress(res.body, options_.compresslevel, packed)) co_return res;
+    res.body = std::move(packed);  // the writer sends the new Content-Length
+  }
+  res.headers.set("Content-Encoding", "gzip");
+  detail::add_vary(res.headers, "Accept-Encoding");
+  co_return res;
+}
+
+}  // namespace fastapi
+
+#else  // FASTAPI_ENABLE_GZIP
+
+namespace fastapi {
+
+/// Without FASTAPI_ENABLE_GZIP there is no compression: using this says how to turn it on.
+class GZipMiddleware {
+ public:
+  template <class Options = GZipOptions>
+  explicit GZipMiddleware(Options = {}) {
+    static_assert(sizeof(Options) == 0,
+                  "fastapi: fa::GZipMiddleware needs zlib: define FASTAPI_ENABLE_GZIP (-DFASTAPI_ENABLE_GZIP, or "
+                  "#define it before including fastapi.hpp) and link zlib (-lz)");
+  }
+  Task<Response> operator()(Request& req, Next next) const { return next(req); }  // never built: see above
+};
+
+}  // namespace fastapi
+
+#endif  // FASTAPI_ENABLE_GZIP
+
+// ==== fastapi/middleware/logging.hpp ====
+// middleware/logging.hpp: fa::AccessLogMiddleware, one line per request (uvicorn's layout, or JSON lines):
+// client, method, path, status, bytes, duration. Fed by the middleware chain (a request in, its response
+// out); feeds the app's logger or a sink of the user's. Knows nothing of routes.
+
+#include <charconv>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <ctime>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace fastapi {
+
+/// The layout of an access-log line.
+enum class AccessLog {
+  off,     ///< no line (the middleware passes requests through)
+  common,  ///< uvicorn's: `127.0.0.1:52814 - "GET /items/1?q=x HTTP/1.1" 200 1234 0.512ms`
+  json,    ///< one object: {"time":"2024-05-01T12:00:00.123Z","client":"127.0.0.1:52814","method":"GET",
+           ///< "path":"/items/1","query":"q=x","status":200,"bytes":1234,"duration_ms":0.512}
+};
+
+/// Options of fa::AccessLogMiddleware.
+struct AccessLogOptions {
+  AccessLog format = AccessLog::common;
+  /// Where each line goes, without a newline; called from every worker thread, so it must be thread-safe.
+  /// Empty: the app's logger at info level (`INFO:     ` + the line, as uvicorn prints it).
+  std::function<void(std::string_view line)> sink{};
+};
+
+/// Logs one line per request: `app.add_middleware(fa::AccessLogMiddleware{{.format = fa::AccessLog::json}});`
+///   - common: `<client> - "<METHOD> <raw path>[?<query>] HTTP/1.<v>" <status> <bytes> <ms>ms`, uvicorn's
+///     line with bytes and duration; `"`, `\` and bytes outside printable ASCII in the target become `\xHH`,
+///     so a request cannot forge log lines. A client without an address is `-`.
+///   - json: the fields of the line as one JSON object: time (RFC 3339, UTC, when the request came in),
+///     client ("host:port" or null), method, path (raw, as sent), query (raw), status, bytes, duration_ms.
+/// The client is read when the response comes back, so the one a trusted proxy names is logged even when
+/// fa::ProxyHeadersMiddleware runs inside this middleware.
+/// bytes counts the body bytes sent: 0 for HEAD and for 1xx/204/304; for a streamed body, the sum of its
+/// chunks. So a streamed response is logged when its stream ends (or is abandoned: client gone, HEAD),
+/// with the duration up to then: the line then tells what the client got and how long it took, which a
+/// line written before the first chunk could not (it would say "-" and the time to the headers only).
+/// An exception that escapes the rest of the chain is logged as status 500 with bytes `-` (null in JSON),
+/// then rethrown: the app answers it, outside this middleware.
+/// Order: added last (outermost), it logs what the client gets: the compressed size under
+/// fa::GZipMiddleware, and the answers of every middleware added before it. With the default sink, no
+/// line is built when the logger drops info.
+class AccessLogMiddleware {
+ public:
+  explicit AccessLogMiddleware(AccessLogOptions options = {}) : options_(std::move(options)) {}
+  Task<Response> operator()(Request& req, Next next) const;
+  const AccessLogOptions& options() const { return options_; }
+
+ private:
+  AccessLogOptions options_;
+};
+
+namespace detail {
+
+/// What a line says of its request; views, or owned copies for a stream that outlives the request.
+struct AccessFields {
+  std::chrono::system_clock::time_point time{};
+  std::string_view client_host{};
+  std::uint16_t client_port = 0;
+  std::string_view method{};
+  std::string_view path{};
+  std::string_view query{};
+  int version_minor = 1;
+};
+
+/// Appends `text` with `"`, `\` and bytes outside printable ASCII as `\xHH` (Apache's escaping).
+inline void append_log_escaped(std::string& out, std::string_view text) {
+  constexpr std::string_view hex = "0123456789abcdef";
+  for (char c : text) {
+    auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b >= 0x7f || c == '"' || c == '\\') {
+      out.append("\\x");
+      out.push_back(hex[b >> 4]);
+      out.push_back(hex[b & 15]);
+    } else {
+      out.push_back(c);
+    }
+  }
+}
+
+/// `t` as RFC 3339 in UTC with milliseconds: "2024-05-01T12:00:00.123Z".
+inline void append_rfc3339(std::string& out, std::chrono::system_clock::time_point t) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  long long seconds = ms / 1000, millis = ms % 1000;
+  if (millis < 0) {
+    millis += 1000;
+    seconds -= 1;
+  }
+  std::time_t tt = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::size_t n = std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  out.append(buf, n);
+  out.push_back('.');
+  out.push_back(static_cast<char>('0' + millis / 100));
+  out.push_back(static_cast<char>('0' + millis / 10 % 10));
+  out.push_back(static_cast<char>('0' + millis % 10));
+  out.push_back('Z');
+}
+
+inline void append_client(std::string& out, const AccessFields& f) {
+  out.append(f.client_host);
+  out.push_back(':');
+  char buf[8];
+  out.append(buf, std::to_chars(buf, buf + sizeof(buf), f.client_port).ptr);
+}
+
+/// The line for one request (without a newline).
+inline std::string access_line(AccessLog format, const AccessFields& f, int status, std::optional<std::size_t> bytes,
+                               std::chrono::steady_clock::duration took) {
+  std::string out;
+  out.reserve(128 + f.path.size() + f.query.size());
+  char num[32];
+  auto append_num = [&](auto v) { out.append(num, std::to_chars(num, num + sizeof(num), v).ptr); };
+  double ms = std::chrono::duration<double, std::milli>(took).count();
+  auto append_ms = [&] { out.append(num, std::to_chars(num, num + sizeof(num), ms, std::chars_format::fixed, 3).ptr); };
+  if (format == AccessLog::json) {
+    out.append("{\"time\":\"");
+    append_rfc3339(out, f.time);
+    out.append("\",\"client\":");
+    if (f.client_host.empty()) {
+      out.append("null");
+    } else {
+      out.push_back('"');
+      append_client(out, f);  // an address and a number: nothing to escape
+      out.push_back('"');
+    }
+    out.append(",\"method\":");
+    write_json_string(out, f.method);
+    out.append(",\"path\":");
+    write_json_string(out, f.path);
+    out.append(",\"query\":");
+    write_json_string(out, f.query);
+    out.append(",\"status\":");
+    append_num(status);
+    out.append(",\"bytes\":");
+    if (bytes) {
+      append_num(*bytes);
+    } else {
+      out.append("null");
+    }
+    out.append(",\"duration_ms\":");
+    append_ms();
+    out.push_back('}');
+    return out;
+  }
+  if (f.client_host.empty()) {
+    out.push_back('-');
+  } else {
+    append_client(out, f);
+  }
+  out.append(" - \"");
+  append_log_escaped(out, f.method);
+  out.push_back(' ');
+  append_log_escaped(out, f.path);
+  if (!f.query.empty()) {
+    out.push_back('?');
+    append_log_escaped(out, f.query);
+  }
+  out.append(f.version_minor == 0 ? " HTTP/1.0\" " : " HTTP/1.1\" ");
+  append_num(status);
+  out.push_back(' ');
+  if (bytes) {
+    append_num(*bytes);
+  } else {
+    out.push_back('-');
+  }
+  out.push_back(' ');
+  append_ms();
+  out.append("ms");
+  return out;
+}
+
+inline void write_access_line(const AccessLogOptions& o, const std::string& line) {
+  if (o.sink) {
+    o.sink(line);
+  } else {
+    log(LogLevel::info, line);
+  }
+}
+
+/// A streamed response's line: written when the stream ends, or when the response is dropped before
+/// (HEAD, client gone, an exception in the stream), with the bytes counted until then.
+struct AccessLogStream {
+  AccessLogStream(BodyStream source, const AccessLogOptions& o, const AccessFields& f, int code,
+                  std::chrono::steady_clock::time_point began)
+      : inner(std::move(source)), options(o), client_host(f.client_host), method(f.method), path(f.path),
+        query(f.query), fields(f), status(code), start(began) {
+    fields.client_host = client_host;  // the request's views die with it: point at our copies
+    fields.method = method;
+    fields.path = path;
+    fields.query = query;
+  }
+  ~AccessLogStream() {
+    try {
+      finish();
+    } catch (...) {  // a destructor must not throw: a failing sink loses this one line
+    }
+  }
+  AccessLogStream(const AccessLogStream&) = delete;
+  AccessLogStream& operator=(const AccessLogStream&) = delete;
+  void finish() {
+    if (logged) return;
+    logged = true;
+    write_access_line(options, access_line(options.format, fields, status, bytes,
+                                           std::chrono::steady_clock::now() - start));
+  }
+
+  BodyStream inner;
+  AccessLogOptions options;
+  std::string client_host, method, path, query;
+  AccessFields fields;
+  int status;
+  std::chrono::steady_clock::time_point start;
+  std::size_t bytes = 0;
+  bool logged = false;
+};
+
+inline Task<bool> access_log_stream_next(std::shared_ptr<AccessLogStream> s, std::string& chunk) {
+  std::size_t before = chunk.size();
+  bool more = co_await s->inner(chunk);
+  if (more) {
+    s->bytes += chunk.size() - before;
+    co_return true;
+  }
+  s->finish();
+  co_return false;
+}
+
+}  // namespace detail
+
+inline Task<Response> AccessLogMiddleware::operator()(Request& req, Next next) const {
+  if (options_.format == AccessLog::off || (!options_.sink && !detail::current_logger().enabled(LogLevel::info)))
+    co_return co_await next(req);
+  auto start = std::chrono::steady_clock::now();
+  detail::AccessFields fields{.time = std::chrono::system_clock::now(),
+                              .method = req.method_name,
+                              .path = req.raw_path,
+                              .query = req.query_string,
+                              .version_minor = req.version_minor};
+  Response res;
+  std::exception_ptr error;
+  try {
+    res = co_await next(req);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  // The client as the request holds it now: an inner ProxyHeadersMiddleware has put the forwarded one there.
+  fields.client_host = req.client_host;
+  fields.client_port = req.client_port;
+  if (error) {
+    detail::write_access_line(
+        options_, detail::access_line(options_.format, fields, 500, std::nullopt, std::chrono::steady_clock::now() - start));
+    std::rethrow_exception(error);
+  }
+  bool bodyless = req.method == Method::head || status_forbids_body(res.status);
+  if (res.stream && !bodyless) {
+    auto state = std::make_shared<detail::AccessLogStream>(std::move(res.stream), options_, fields, res.status, start);
+    res.stream = [state](std::string& chunk) { return detail::access_log_stream_next(state, chunk); };
+    co_return res;
+  }
+  std::size_t bytes = bodyless ? 0 : res.body.size();
+  detail::write_access_line(
+      options_, detail::access_line(options_.format, fields, res.status, bytes, std::chrono::steady_clock::now() - start));
+  co_return res;
+}
+
+}  // namespace fastapi
+
 // ==== fastapi/app/endpoint.hpp ====
 // app/endpoint.hpp: a user's handler -> `Task<Response>(Request&)`: bind its arguments (params/binding.hpp's plan;
 // any error -> RequestValidationError, the handler does not run), call it (inline, or on the thread pool for
@@ -10496,6 +11630,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   Logger logger_;
   std::size_t default_body_limit_ = FASTAPI_MAX_BODY_SIZE;
   bool redirect_slashes_ = true;
+  bool access_log_added_ = false;  ///< Config::access_log's middleware, added by the first run() that asks
   mutable std::mutex run_mutex_;
   mutable std::condition_variable run_cv_;
   Server* server_ = nullptr;
@@ -10504,7 +11639,8 @@ class App : public Service, public detail::RouteVerbs<App> {
   std::atomic<bool> stop_requested_{false};
 };
 
-/// Reads `--host H`, `--port N` (also `--port=N` forms), `--workers N` and the PORT variable into `base`.
+/// Reads `--host H`, `--port N` (also `--port=N` forms), `--workers N`, `--access-log` / `--no-access-log` and
+/// the PORT variable into `base`.
 /// Unknown arguments or bad numbers throw std::invalid_argument with a sentence.
 Config parse_args(int argc, char** argv, Config base = {});
 
@@ -10613,7 +11749,7 @@ inline Task<Response> App::dispatch(Request& req) {
     }
     case Router::Match::Kind::redirect_slash: {
       // Starlette answers with an absolute URL built from the Host header.
-      std::string location = "http://";
+      std::string location = std::string(req.scheme) + "://";
       location.append(req.headers.get("host").value_or("localhost"));
       if (m.add_slash) {
         location.append(req.raw_path).push_back('/');
@@ -10724,6 +11860,10 @@ inline bool App::exit_lifespans() {
 inline int App::run(Config config) {
   default_body_limit_ = config.max_body_size;
   redirect_slashes_ = config.redirect_slashes;
+  if (config.access_log && !access_log_added_) {  // the outermost middleware; once, even if run() again
+    middleware_.add(AccessLogMiddleware{});
+    access_log_added_ = true;
+  }
   detail::thread_logger() = &logger_;
   auto failed = [&](std::string_view what, std::string_view reason) {
     logger_.write(LogLevel::error, std::string(what) + std::string(reason));
@@ -10842,9 +11982,11 @@ inline Config parse_args(int argc, char** argv, Config base) {
       base.port = static_cast<std::uint16_t>(number("--port", value, 65535));
     } else if (key == "--workers") {
       base.workers = static_cast<unsigned>(number("--workers", value, 1024));
+    } else if (arg == "--access-log" || arg == "--no-access-log") {
+      base.access_log = arg == "--access-log";
     } else {
       throw std::invalid_argument("fastapi: unknown argument '" + std::string(arg) +
-                                  "' (known: --host HOST, --port PORT, --workers N)");
+                                  "' (known: --host HOST, --port PORT, --workers N, --access-log)");
     }
   }
   return base;

@@ -61,6 +61,12 @@
 // middleware: what wraps every route (the chain, exceptions -> responses)
 #include "fastapi/middleware/chain.hpp"
 #include "fastapi/middleware/errors.hpp"
+#include "fastapi/middleware/proxy_headers.hpp"
+#include "fastapi/middleware/https_redirect.hpp"
+#include "fastapi/middleware/trusted_host.hpp"
+#include "fastapi/middleware/cors.hpp"
+#include "fastapi/middleware/gzip.hpp"
+#include "fastapi/middleware/logging.hpp"
 
 // app: handlers, routers, the App
 #include "fastapi/app/endpoint.hpp"

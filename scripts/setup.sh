@@ -3,11 +3,11 @@
 # Usage: bash scripts/setup.sh [build|test|bench]   (default: build)
 set -euo pipefail
 what="${1:-build}"
-pkgs=(g++ cmake ninja-build ccache python3 libasio-dev libsimdjson-dev)
+pkgs=(g++ cmake ninja-build ccache python3 libasio-dev libsimdjson-dev zlib1g-dev)
 case "$what" in
   build) ;;
   test) pkgs+=(clang libclang-rt-14-dev doctest-dev curl) ;;
-  bench) pkgs+=(clang doctest-dev curl wrk nginx-light libhttp-parser-dev nlohmann-json3-dev valgrind hyperfine iproute2 linux-perf strace) ;;
+  bench) pkgs+=(clang doctest-dev curl wrk nginx-light libhttp-parser-dev nlohmann-json3-dev valgrind hyperfine iproute2 linux-perf strace python3-fastapi python3-uvicorn python3-uvloop python3-httptools python3-email-validator libcpp-httplib-dev dpkg-dev) ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac
 missing=()

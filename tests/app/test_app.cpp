@@ -329,7 +329,25 @@ TEST_SUITE("app/app") {
     ::unsetenv("PORT");
     const char* unknown[] = {"app", "--verbose"};
     CHECK_THROWS_WITH(fa::parse_args(2, const_cast<char**>(unknown)),
-                      "fastapi: unknown argument '--verbose' (known: --host HOST, --port PORT, --workers N)");
+                      "fastapi: unknown argument '--verbose' (known: --host HOST, --port PORT, --workers N, "
+                      "--access-log)");
+    const char* logged[] = {"app", "--access-log"};
+    CHECK(fa::parse_args(2, const_cast<char**>(logged)).access_log);
+    const char* unlogged[] = {"app", "--access-log", "--no-access-log"};
+    CHECK_FALSE(fa::parse_args(3, const_cast<char**>(unlogged)).access_log);
+  }
+
+  TEST_CASE("Config::access_log adds uvicorn's access line for every request, through the app's logger") {
+    fa::App app;
+    app_test::LogCapture log(app);
+    app.get("/items/{id}", [](fa::Path<"id", int> id) { return std::to_string(*id); });
+    fa::Config config = fa::testing::TestClient::default_config();
+    config.access_log = true;
+    fa::testing::TestClient client{app, config};
+    CHECK(client.get("/items/5?q=x").status == 200);
+    CHECK(client.get("/nope").status == 404);
+    CHECK(log.contains("\"GET /items/5?q=x HTTP/1.1\" 200 1 "));
+    CHECK(log.contains("\"GET /nope HTTP/1.1\" 404 22 "));
   }
 }
 

@@ -23,6 +23,7 @@
 #include "fastapi/di/yield.hpp"
 #include "fastapi/middleware/chain.hpp"
 #include "fastapi/middleware/errors.hpp"
+#include "fastapi/middleware/logging.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"
@@ -181,6 +182,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   Logger logger_;
   std::size_t default_body_limit_ = FASTAPI_MAX_BODY_SIZE;
   bool redirect_slashes_ = true;
+  bool access_log_added_ = false;  ///< Config::access_log's middleware, added by the first run() that asks
   mutable std::mutex run_mutex_;
   mutable std::condition_variable run_cv_;
   Server* server_ = nullptr;
@@ -189,7 +191,8 @@ class App : public Service, public detail::RouteVerbs<App> {
   std::atomic<bool> stop_requested_{false};
 };
 
-/// Reads `--host H`, `--port N` (also `--port=N` forms), `--workers N` and the PORT variable into `base`.
+/// Reads `--host H`, `--port N` (also `--port=N` forms), `--workers N`, `--access-log` / `--no-access-log` and
+/// the PORT variable into `base`.
 /// Unknown arguments or bad numbers throw std::invalid_argument with a sentence.
 Config parse_args(int argc, char** argv, Config base = {});
 
@@ -298,7 +301,7 @@ inline Task<Response> App::dispatch(Request& req) {
     }
     case Router::Match::Kind::redirect_slash: {
       // Starlette answers with an absolute URL built from the Host header.
-      std::string location = "http://";
+      std::string location = std::string(req.scheme) + "://";
       location.append(req.headers.get("host").value_or("localhost"));
       if (m.add_slash) {
         location.append(req.raw_path).push_back('/');
@@ -409,6 +412,10 @@ inline bool App::exit_lifespans() {
 inline int App::run(Config config) {
   default_body_limit_ = config.max_body_size;
   redirect_slashes_ = config.redirect_slashes;
+  if (config.access_log && !access_log_added_) {  // the outermost middleware; once, even if run() again
+    middleware_.add(AccessLogMiddleware{});
+    access_log_added_ = true;
+  }
   detail::thread_logger() = &logger_;
   auto failed = [&](std::string_view what, std::string_view reason) {
     logger_.write(LogLevel::error, std::string(what) + std::string(reason));
@@ -527,9 +534,11 @@ inline Config parse_args(int argc, char** argv, Config base) {
       base.port = static_cast<std::uint16_t>(number("--port", value, 65535));
     } else if (key == "--workers") {
       base.workers = static_cast<unsigned>(number("--workers", value, 1024));
+    } else if (arg == "--access-log" || arg == "--no-access-log") {
+      base.access_log = arg == "--access-log";
     } else {
       throw std::invalid_argument("fastapi: unknown argument '" + std::string(arg) +
-                                  "' (known: --host HOST, --port PORT, --workers N)");
+                                  "' (known: --host HOST, --port PORT, --workers N, --access-log)");
     }
   }
   return base;

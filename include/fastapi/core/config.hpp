@@ -40,6 +40,9 @@
 #define FASTAPI_DEFAULT_PORT 8000
 #endif
 
+// Opt-in features (define them for the whole program, every translation unit, not per file):
+// FASTAPI_ENABLE_GZIP     fa::GZipMiddleware (middleware/gzip.hpp); link zlib (-lz, CMake ZLIB::ZLIB).
+
 namespace fastapi {
 
 /// Runtime settings of a server. Every field has a production-safe default;
@@ -69,7 +72,8 @@ struct Config {
   bool handle_signals = true;                  ///< SIGINT/SIGTERM drain and stop run()
   bool reuse_port = true;                      ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
   bool redirect_slashes = true;                ///< /items/ <-> /items answered with 307
-  bool access_log = false;                     ///< one line per request on stderr
+  bool access_log = false;  ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
+                            ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
 
   /// The number of worker threads run() will start.
   unsigned worker_count() const {

@@ -201,6 +201,7 @@ class Connection {
   Request req_;
   Arena arena_;
   std::string client_host_;
+  std::uint16_t client_port_ = 0;
 };
 
 inline Connection::Connection(Hub& hub, asio::ip::tcp::socket socket)
@@ -215,7 +216,7 @@ inline Connection::Connection(Hub& hub, asio::ip::tcp::socket socket)
   auto peer = socket_.remote_endpoint(ec);
   if (!ec) {
     client_host_ = peer.address().to_string();
-    req_.client_port = peer.port();
+    client_port_ = peer.port();
   }
   req_.arena = &arena_;
   // Link into the worker's list for the sweeper.
@@ -412,7 +413,8 @@ inline Task<void> Connection::serve() {
         co_return;
       }
     }
-    req_.client_host = client_host_;
+    req_.client_host = client_host_;  // afresh: a middleware (ProxyHeaders) may have changed them
+    req_.client_port = client_port_;
 
     if (!co_await read_body(parser_.head_size())) co_return;
     if (!co_await dispatch_and_write()) co_return;

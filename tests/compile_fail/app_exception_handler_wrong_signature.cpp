@@ -1,0 +1,13 @@
+// expect: an exception handler is called as handler(fa::Request& req, const E& error)
+// tests/compile_fail/app_exception_handler_wrong_signature.cpp: must not compile; the handler takes the
+// request and the exception.
+#include <stdexcept>
+
+#include "fastapi/app/app.hpp"
+
+namespace fa = fastapi;
+
+int main() {
+  fa::App app;
+  app.exception_handler<std::runtime_error>([](const std::runtime_error&) { return fa::Response{}; });
+}
