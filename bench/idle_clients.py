@@ -4,6 +4,7 @@ reads its whole response, then holds them all open, idle, until stdin closes or 
 
 Usage: python3 bench/idle_clients.py PORT [--count 10000] [--path /plaintext] [--hold 120]
 Prints `READY <open> <failed>` once every connection has its response (bench/memory.sh waits for it).
+The connections stay open until stdin closes, --hold seconds pass, or the process is terminated.
 Loopback only: the address is fixed to 127.0.0.1. At most --inflight connections are being set up at once,
 so the listen backlog never overflows.
 """
@@ -82,13 +83,18 @@ def main() -> int:
 
     print(f"READY {len(done)} {failed + (a.count - started) + pending}", flush=True)
     # Hold until stdin closes (the caller is done measuring) or --hold seconds pass.
+    # (stdin may be /dev/null or a file, which epoll refuses: then only the time, or a signal, ends the hold.)
     hold = selectors.DefaultSelector()
-    hold.register(sys.stdin, selectors.EVENT_READ)
     end = time.monotonic() + a.hold
-    while time.monotonic() < end:
-        if hold.select(timeout=max(0.0, end - time.monotonic())):
-            if not sys.stdin.buffer.read1(4096):
-                break
+    try:
+        hold.register(sys.stdin, selectors.EVENT_READ)
+    except (OSError, ValueError):
+        time.sleep(a.hold)
+    else:
+        while time.monotonic() < end:
+            if hold.select(timeout=max(0.0, end - time.monotonic())):
+                if not sys.stdin.buffer.read1(4096):
+                    break
     for s in done:
         s.close()
     return 0

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # bench/profile.sh: where our server's CPU goes under load, beside nginx's: perf (cpu-clock sampling,
-# which works in VMs without hardware counters) of each server while wrk drives /plaintext (or $1).
-# Usage: bash bench/profile.sh [/plaintext|/json] [--seconds N]      (~30 s)
-# Writes bench/results/<date>-<machine>-profile.md (printed too): user vs kernel share, top symbols.
+# which works in VMs without hardware counters) of each server while wrk drives /plaintext (or $1:
+# /json, /items/1?q=foo, or /users, which is sent as POST with bench/post_users.lua's valid body).
+# Usage: bash bench/profile.sh [/plaintext|/json|/items/1?q=foo|/users] [--seconds N]      (~30 s)
+# Writes bench/results/<date>-<machine>-profile-<first path segment>.md (printed too): user vs kernel
+# share, top symbols, system calls per request.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -12,9 +14,12 @@ while [ $# -gt 0 ]; do
   case "$1" in
     /*) endpoint=$1; shift ;;
     --seconds) secs=$2; shift 2 ;;
-    *) echo "usage: bash bench/profile.sh [/plaintext|/json] [--seconds N]" >&2; exit 2 ;;
+    *) echo "usage: bash bench/profile.sh [/plaintext|/json|/items/1?q=foo|/users] [--seconds N]" >&2; exit 2 ;;
   esac
 done
+slug=${endpoint#/}; slug=${slug%%/*}; slug=${slug%%\?*}
+wrk_script=()
+[ "$endpoint" = /users ] && wrk_script=(-s bench/post_users.lua)
 
 bash scripts/setup.sh bench
 need=()
@@ -30,7 +35,7 @@ bench_build_server
 
 date_s=$(date +%F)
 machine=$(bench_machine)
-out_md=bench/results/$date_s-$machine-profile-${endpoint#/}.md
+out_md=bench/results/$date_s-$machine-profile-$slug.md
 report() {  # perf.data, how many lines, a grep -v pattern -> top symbols
   perf report -i "$1" -g none --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' |
     grep -v -e "$3" | head -"$2" | sed -e 's/std::basic_string_view<char, std::char_traits<char> >/string_view/g' |
@@ -47,7 +52,7 @@ for peer in ours nginx; do
   port=$(bench_free_port)
   if [ "$peer" = ours ]; then bench_start_ours "$port"; spid=$OURS_PID; targets=$spid; else
     bench_start_nginx "$port"; spid=$NGINX_PID; targets=$(pgrep -P "$spid" | head -1); fi
-  timeout $((secs + 30)) taskset -c 1 wrk -t1 -c64 -d$((secs + 2))s "http://127.0.0.1:$port$endpoint" >"$BENCH_DIR/profile-wrk-$peer.txt" &
+  timeout $((secs + 30)) taskset -c 1 wrk -t1 -c64 -d$((secs + 2))s "${wrk_script[@]}" "http://127.0.0.1:$port$endpoint" >"$BENCH_DIR/profile-wrk-$peer.txt" &
   wpid=$!
   BENCH_PIDS+=("$wpid")
   sleep 1
@@ -60,7 +65,7 @@ for peer in ours nginx; do
   spid_strace=$!
   BENCH_PIDS+=("$spid_strace")
   sleep 1
-  timeout 60 taskset -c 1 wrk -t1 -c64 -d3s "http://127.0.0.1:$port$endpoint" >"$BENCH_DIR/strace-wrk-$peer.txt"
+  timeout 60 taskset -c 1 wrk -t1 -c64 -d3s "${wrk_script[@]}" "http://127.0.0.1:$port$endpoint" >"$BENCH_DIR/strace-wrk-$peer.txt"
   kill -INT "$spid_strace" 2>/dev/null || true
   wait "$spid_strace" 2>/dev/null || true
   bench_forget "$spid_strace"

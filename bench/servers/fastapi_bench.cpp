@@ -1,19 +1,51 @@
-// bench/servers/fastapi_bench.cpp: the app bench/run.sh and bench/memory.sh measure against nginx.
-//   GET /plaintext  ->  text/plain "Hello, World!"          (TechEmpower test 6)
-//   GET /json       ->  {"message":"Hello, World!"}          (TechEmpower test 1)
+// bench/servers/fastapi_bench.cpp: the app bench/run.sh and bench/memory.sh measure beside nginx, FastAPI and
+// cpp-httplib; each peer (bench/servers/) answers the same four endpoints with the same rules:
+//   GET  /plaintext         ->  text/plain "Hello, World!"                     (TechEmpower test 6)
+//   GET  /json              ->  {"message":"Hello, World!"}                     (TechEmpower test 1)
+//   GET  /items/{item_id}?q ->  {"item_id":1,"q":"foo"}   item_id an int, q optional (<= 50 chars, else null)
+//   POST /users             ->  201 {"id":N,"email":"...","username":"..."}    the password never leaves;
+//                               body: email (an e-mail), username 3..50 chars, password >= 8 chars; else 422
+// Written as a user writes them: fa::Path / fa::Query parameters, a model struct with fa::Field / fa::Rule,
+// and the return type as the response model (the wall: UserOut has no password member).
 // Build (bench/run.sh does it): g++ -std=c++20 -O2 -DNDEBUG -I. bench/servers/fastapi_bench.cpp -lsimdjson -pthread
 // Run:   ./fastapi_bench --port 8080 --workers 1        (--host, PORT= as for every fa::App)
 #include "fastapi.hpp"
 
+#include <atomic>
+#include <optional>
+#include <string>
+
 namespace fa = fastapi;
+
+struct UserCreate {
+  fa::Email email;
+  fa::Field<std::string, fa::Rule{.min_length = 3, .max_length = 50}> username;
+  fa::Field<std::string, fa::Rule{.min_length = 8}> password;
+};
+
+struct UserOut {  // what leaves: no password
+  int id;
+  std::string email;
+  std::string username;
+};
 
 int main(int argc, char** argv) {
   fa::App app;
+  std::atomic<int> next_id{1};  // no store: an id per request, as every peer does
+
   app.get("/plaintext", [] { return fa::PlainTextResponse("Hello, World!"); });
+
   app.get("/json", [] { return fa::Json{{"message", "Hello, World!"}}; });
-  // Later issues add endpoints here, each measured by bench/run.sh beside its nginx/peer twin:
-  //   GET  /items/{item_id}?q=...   path + query binding
-  //   POST /items                   validated JSON body (a struct with Rules)
+
+  app.get("/items/{item_id}", [](fa::Path<"item_id", int> item_id,
+                                 fa::Query<"q", std::optional<std::string>, fa::Rule{.max_length = 50}> q) {
+    return fa::Json{{"item_id", *item_id}, {"q", q ? fa::Json(*q) : nullptr}};
+  });
+
+  app.post("/users", [&next_id](UserCreate user) {
+    return UserOut{next_id.fetch_add(1, std::memory_order_relaxed), user.email, *user.username};
+  }, {.status_code = 201});
+
   // As nginx's defaults, so bench/memory.sh's 10,000 idle keep-alive connections stay open while measured.
   fa::Config config;
   config.keep_alive_timeout = std::chrono::seconds(75);
