@@ -116,10 +116,11 @@ bench_wait_port() {
 # Starts our server pinned to core 0 on port $1 (with $2 workers, default 1: two workers get both cores);
 # sets OURS_PID.
 bench_start_ours() {
-  local port=$1 workers=${2:-1} cores=0
+  local port=$1 workers=${2:-1} extra=${3:-} cores=0
   [ "$workers" -eq 1 ] || cores=0-$((workers - 1))
-  taskset -c "$cores" "$BENCH_DIR/fastapi_bench" --host 127.0.0.1 --port "$port" --workers "$workers" \
-    >"$BENCH_DIR/ours-w$workers.log" 2>&1 &
+  # shellcheck disable=SC2086
+  taskset -c "$cores" "$BENCH_DIR/fastapi_bench" --host 127.0.0.1 --port "$port" --workers "$workers" $extra \
+    >"$BENCH_DIR/ours-w$workers$extra.log" 2>&1 &
   OURS_PID=$!
   BENCH_PIDS+=("$OURS_PID")
   bench_wait_port "$port"
@@ -246,12 +247,13 @@ bench_start_httplib() {
 }
 
 # Starts peer $1 on port $2 and sets PEER_PID. Peers: ours (1 worker, core 0), ours-w2 (2 workers, cores
-# 0-1), nginx, fastapi-h11, fastapi-uvloop, httplib.
+# 0-1), ours-mw (1 worker, plus one empty user middleware), nginx, fastapi-h11, fastapi-uvloop, httplib.
 bench_start_peer() {
   local peer=$1 port=$2
   case "$peer" in
     ours) bench_start_ours "$port" 1; PEER_PID=$OURS_PID ;;
     ours-w2) bench_start_ours "$port" 2; PEER_PID=$OURS_PID ;;
+    ours-mw) bench_start_ours "$port" 1 --empty-middleware; PEER_PID=$OURS_PID ;;
     nginx) bench_start_nginx "$port"; PEER_PID=$NGINX_PID ;;
     fastapi-h11) bench_start_fastapi "$port" h11; PEER_PID=$FASTAPI_PID ;;
     fastapi-uvloop) bench_start_fastapi "$port" uvloop; PEER_PID=$FASTAPI_PID ;;

@@ -22,7 +22,8 @@ import re
 import statistics
 import sys
 
-PEER_ORDER = ["ours", "nginx", "fastapi-uvloop", "fastapi-h11", "httplib", "ours-w2"]
+PEER_ORDER = ["ours", "nginx", "fastapi-uvloop", "fastapi-h11", "httplib", "ours-w2", "ours-mw"]
+SEPARATE = ("ours-w2", "ours-mw")  # reported in their own sections, not beside the one-core peers
 PEER_LABEL = {
     "ours": "fastapi.hpp",
     "nginx": "nginx",
@@ -30,6 +31,7 @@ PEER_LABEL = {
     "fastapi-h11": "FastAPI asyncio+h11",
     "httplib": "cpp-httplib",
     "ours-w2": "fastapi.hpp, 2 workers",
+    "ours-mw": "fastapi.hpp + empty middleware",
 }
 PEER_COLOR = {
     "ours": "#d9480f",
@@ -38,6 +40,7 @@ PEER_COLOR = {
     "fastapi-h11": "#74c0fc",
     "httplib": "#868e96",
     "ours-w2": "#ffa94d",
+    "ours-mw": "#e8590c",
 }
 CHART_RUNS = ["plaintext-c64", "json-c64", "items-c64", "users-c64", "plaintext-c1024", "pipelined-c64", "plaintext-c8"]
 
@@ -186,6 +189,10 @@ class Targets:
                  m("plaintext-c64", "nginx", "cpu_s_per_100k"), False,
                  lambda: "the server does more work per request than nginx: see the profile at the end of this file",
                  "/plaintext")
+        self.add("`/plaintext` c64 with one empty middleware req/s >= 0.95x without (issue 6)", m("plaintext-c64", "ours-mw"),
+                 None if m("plaintext-c64", "ours") is None else 0.95 * m("plaintext-c64", "ours"), True,
+                 lambda: "the chain costs a coroutine frame and a virtual call per layer: see `bash bench/profile.sh`",
+                 "/plaintext", factor=0.95)
         self.add("pipelined `/plaintext` (16 deep) req/s >= 1.0x nginx pipelined", m("pipelined-c64", "ours"),
                  m("pipelined-c64", "nginx"), True, self.cpu_reason("pipelined-c64"), "/plaintext")
         self.add("`/json` c64 req/s >= 0.95x nginx's `/plaintext`", m("json-c64", "ours"),
@@ -279,7 +286,7 @@ def other_targets(results_dir, machine):
 
 def svg_chart(runs, title):
     groups = [runs[n] for n in CHART_RUNS if n in runs]
-    peers = [p for p in PEER_ORDER if p != "ours-w2" and any(p in g.by_peer for g in groups)]
+    peers = [p for p in PEER_ORDER if p not in SEPARATE and any(p in g.by_peer for g in groups)]
     values = [g.med(p, "rps") for g in groups for p in peers if g.med(p, "rps")]
     if not values:
         return '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="40"><text x="10" y="25">no data</text></svg>\n'
@@ -413,7 +420,7 @@ def results_md(runs, meta, versions, commands, targets, others, svg_name):
              "(or it is new and received bytes).")
     L.append("")
 
-    peers = [p for p in PEER_ORDER if p != "ours-w2" and any(p in r.by_peer for r in runs.values())]
+    peers = [p for p in PEER_ORDER if p not in SEPARATE and any(p in r.by_peer for r in runs.values())]
     L.append(f"## Requests per second (median of {rounds} round{'s' if rounds > 1 else ''})")
     L.append("")
     hdr = ["run"] + [PEER_LABEL[p] for p in peers]
@@ -457,7 +464,7 @@ def results_md(runs, meta, versions, commands, targets, others, svg_name):
         L.append("")
         rows = []
         for p in fair.peers():
-            if p == "ours-w2":
+            if p in SEPARATE:
                 continue
             cells = []
             for r in fair.by_peer[p]:
@@ -480,6 +487,18 @@ def results_md(runs, meta, versions, commands, targets, others, svg_name):
         rows = [[r.label, n0(r.med("ours-w2", "rps")), n0(r.med("ours", "rps")), ratio(r.med("ours-w2", "rps"), r.med("ours", "rps")),
                  f2(r.med("ours-w2", "p99_ms")), f2(r.med("ours-w2", "cpu_s_per_100k"), ".3f")] for r in w2]
         L.append(table(["run", "2 workers req/s", "1 worker req/s", "2 / 1", "2 workers p99 ms", "2 workers CPU s/100k"], rows))
+        L.append("")
+
+    mw = runs.get("plaintext-c64")
+    if mw and "ours-mw" in mw.by_peer:
+        L.append("## The middleware stack's cost (issue 6)")
+        L.append("")
+        L.append("The same server with one user middleware that only awaits `next(req)` (the full default stack around "
+                 "it: server errors, the middleware, exception handlers), beside the bare one, `/plaintext` c64.")
+        L.append("")
+        L.append(table(["", "req/s", "CPU s/100k", "p99 ms"],
+                       [[PEER_LABEL[p], n0(mw.med(p, "rps")), f2(mw.med(p, "cpu_s_per_100k"), ".3f"),
+                         f2(mw.med(p, "p99_ms"))] for p in ("ours", "ours-mw")]))
         L.append("")
 
     L.append("## Targets")

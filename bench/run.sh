@@ -44,7 +44,7 @@ duration=${BENCH_DURATION:-$duration}
 all="ours nginx fastapi-h11 fastapi-uvloop httplib"
 # name, endpoint key, connections, pipeline depth, peers (in the order they run inside a round)
 configs=(
-  "plaintext-c64 plaintext 64 1 $all ours-w2"
+  "plaintext-c64 plaintext 64 1 $all ours-w2 ours-mw"
   "json-c64 json 64 1 $all ours-w2"
   "items-c64 items 64 1 $all ours-w2"
   "users-c64 users 64 1 $all ours-w2"
@@ -57,7 +57,8 @@ if [ "$quick" -eq 1 ]; then
   keep=()
   for cfg in "${configs[@]}"; do
     case "$cfg" in plaintext-c256*) continue ;; esac
-    keep+=("${cfg/ ours-w2/}")
+    cfg="${cfg/ ours-w2/}"
+    keep+=("$cfg")
   done
   configs=("${keep[@]}")
 fi
@@ -65,7 +66,7 @@ declare -A path=([plaintext]=/plaintext [json]=/json [items]="/items/1?q=foo" [u
 declare -A method=([plaintext]=GET [json]=GET [items]=GET [users]=POST)
 
 # The peers this run needs (BENCH_PEERS restricts them), in order of first use.
-wanted=" ${BENCH_PEERS:-$all ours-w2} "
+wanted=" ${BENCH_PEERS:-$all ours-w2 ours-mw} "
 peers=()
 for cfg in "${configs[@]}"; do
   read -r _ _ _ _ list <<<"$cfg"
