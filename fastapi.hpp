@@ -8572,6 +8572,8 @@ class Provider {
   virtual Task<void*> provide(BindContext& ctx, DependencyScope scope) = 0;
 };
 
+struct OperationDoc;  // openapi/operation.hpp
+
 }  // namespace detail
 
 /// A dependency run for its effect only (authentication, a rate limit), on a route or on the whole app:
@@ -8581,6 +8583,7 @@ class Provider {
 struct Dependency {
   Task<void> (*run)(detail::BindContext&) = nullptr;
   std::string_view name{};
+  void (*describe)(detail::OperationDoc&) = nullptr;  ///< its parameters, for OpenAPI (openapi/operation.hpp)
 };
 
 namespace detail {
@@ -9073,9 +9076,16 @@ class OverrideProvider final : public Provider {
 
 /// A dependency run for its effect only, for RouteOptions::dependencies and App::dependencies:
 /// `{.dependencies = {fa::dependency<verify_token>(), fa::dependency<verify_key>()}}`.
+namespace detail {
+/// Describes Fn's parameters in an OpenAPI operation; defined in openapi/operation.hpp.
+template <auto Fn, auto... Options>
+void describe_dependency(OperationDoc& doc);
+}  // namespace detail
+
 template <auto Fn, auto... Options>
 Dependency dependency() {
-  return Dependency{&detail::run_for_effect<Fn, Options...>, detail::dependency_name<Fn>()};
+  return Dependency{&detail::run_for_effect<Fn, Options...>, detail::dependency_name<Fn>(),
+                    &detail::describe_dependency<Fn, Options...>};
 }
 
 namespace detail {
@@ -9554,6 +9564,287 @@ struct Binder<OAuth2PasswordRequestForm> {
 
 }  // namespace detail
 }  // namespace fastapi
+
+// ==== fastapi/openapi/operation.hpp ====
+// openapi/operation.hpp: a handler's types -> what OpenAPI says of its operation: the parameters (where, name,
+// required, schema with Rules and default), the request body (a JSON model or form fields), the security
+// requirements, whether validation can fail (-> 422), the schema of the success response. Computed where the
+// handler type is known (app/endpoint's HandlerEndpoint<F>::describe). Fed by params (markers, plans), di
+// (Depends), security (schemes) and json/schema; feeds app/endpoint and openapi/spec. Knows nothing of paths,
+// methods, operationIds or the document's layout.
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace fastapi::detail {
+
+/// Where the fragments of an operation point their $refs: the document's components.
+inline constexpr std::string_view components_ref = "#/components/schemas/";
+
+/// One value of the request body: a JSON body (a struct parameter, `fa::Body<T>`, `fa::Body<T, "name">`)
+/// or one form field (`fa::Form<"name", T>`, the fields of fa::OAuth2PasswordRequestForm).
+struct BodyFieldDoc {
+  std::string name;  ///< "" for an unnamed JSON body
+  Json schema;       ///< its JSON Schema ($refs into components)
+  bool required = true;
+  bool embed = false;  ///< `fa::Body<T, "name">`: always read from under its name
+};
+
+/// What one handler (with its dependencies, flattened as FastAPI flattens them) says about its operation.
+/// Plain data, filled by describe_operation<Plan, Result>() and read by openapi/spec.hpp.
+struct OperationDoc {
+  Json parameters = Json::array({});  ///< Parameter objects: path, query, header, cookie; each (in, name) once
+  std::vector<BodyFieldDoc> body;     ///< JSON bodies, or form fields when `form`
+  bool form = false;                  ///< the body is application/x-www-form-urlencoded
+  Json security = Json::array({});    ///< Security Requirement objects: [{"OAuth2PasswordBearer": []}]
+  Json security_schemes = Json::object({});  ///< scheme name -> Security Scheme object
+  Json schemas = Json::object({});    ///< the components.schemas the fragments refer to
+  Json response_schema = Json::object({});   ///< the success response's schema ({}: anything)
+  std::string response_media_type = "application/json";
+  bool response_is_model = false;     ///< the schema comes from a model (a struct or a vector): FastAPI titles it
+  /// Described after the handler's own parameters and before its fa::Depends, as FastAPI flattens the app's and
+  /// the route's `dependencies` (openapi/spec.hpp fills it from Dependency::describe when there is one).
+  std::vector<void (*)(OperationDoc&)> leading_dependencies;
+  std::vector<const void*> described;  ///< dependencies already described (FastAPI's skip_repeats)
+
+  /// FastAPI's rule for a 422 response: the operation has a parameter or a body.
+  bool can_fail_validation() const { return !parameters.empty() || !body.empty(); }
+  /// Adds a Parameter object; the same (in, name) twice keeps the first place, and a required one wins.
+  void add_parameter(Json parameter);
+  /// Adds a security requirement (each scheme once) and its scheme's definition.
+  void add_security(const SecuritySchemeInfo& scheme);
+  /// True the first time `key` (a dependency) is seen.
+  bool first_visit(const void* key);
+};
+
+/// The Security Scheme object of a helper's metadata, as FastAPI writes it:
+/// HTTPBearer -> {"type":"http","scheme":"bearer"}; APIKeyHeader<"X-API-Key"> -> {"type":"apiKey","in":"header",
+/// "name":"X-API-Key"}; OAuth2PasswordBearer<"token"> -> {"type":"oauth2","flows":{"password":{"scopes":{},
+/// "tokenUrl":"token"}}}.
+inline Json security_scheme_json(const SecuritySchemeInfo& s) {
+  Json j{{"type", s.type}};
+  if (s.type == "http") {
+    j["scheme"] = s.scheme;
+  } else if (s.type == "apiKey") {
+    j["in"] = s.in;
+    j["name"] = s.name;
+  } else if (s.type == "oauth2") {
+    Json password{{"scopes", Json::object({})}, {"tokenUrl", s.token_url}};
+    j["flows"] = Json{{"password", std::move(password)}};
+  }
+  return j;
+}
+
+inline void OperationDoc::add_parameter(Json parameter) {
+  for (Json& p : parameters) {
+    if (p["in"] == parameter["in"] && p["name"] == parameter["name"]) {
+      if (parameter["required"].as_bool() || !p["required"].as_bool()) p = std::move(parameter);
+      return;
+    }
+  }
+  parameters.push_back(std::move(parameter));
+}
+
+inline void OperationDoc::add_security(const SecuritySchemeInfo& scheme) {
+  const std::string name(scheme.scheme_name);
+  for (const Json& requirement : security)
+    if (requirement.contains(name)) return;
+  security.push_back(Json{{name, Json::array({})}});
+  security_schemes[name] = security_scheme_json(scheme);
+}
+
+inline bool OperationDoc::first_visit(const void* key) {
+  if (std::find(described.begin(), described.end(), key) != described.end()) return false;
+  described.push_back(key);
+  return true;
+}
+
+/// "path" < "query" < "header" < "cookie": FastAPI lists the parameters in this order.
+inline int parameter_rank(const Json& parameter) {
+  const std::string& in = parameter["in"].as_string();
+  return in == "path" ? 0 : in == "query" ? 1 : in == "header" ? 2 : 3;
+}
+
+// ---- schemas --------------------------------------------------------------------------------------
+
+/// The schema of a value of type T with Rule R: the rule on the non-null branch of an optional.
+template <class T, Rule R>
+Json value_schema(OperationDoc& doc) {
+  SchemaContext cx{components_ref, doc.schemas};
+  Json s = schema_of<T>(cx);
+  Json* target = s.contains("anyOf") ? &s["anyOf"][0] : &s;
+  add_rule_keywords<R, typename unwrap_optional<T>::type>(*target);
+  if constexpr (!R.description.empty()) s["description"] = std::string(R.description.view());
+  return s;
+}
+
+/// The schema of a Path/Query/Header/Cookie/Form parameter P: type, Rule, default, title (Rule.title, else
+/// the wire name title-cased, as Pydantic titles a field from its alias: "x-token" -> "X-Token").
+template <class P>
+Json text_param_schema(OperationDoc& doc) {
+  using T = typename P::value_type;
+  Json s = value_schema<T, P::rule>(doc);
+  if constexpr (P::has_default) s["default"] = to_json(P::default_value());
+  if constexpr (!P::rule.title.empty()) s["title"] = std::string(P::rule.title.view());
+  else if constexpr (titled<T>) s["title"] = title_case(WireName<P>::value);
+  sort_schema(s);
+  return s;
+}
+
+/// A JSON body of type T under `name` ("" when not embedded).
+template <class T>
+BodyFieldDoc body_field(OperationDoc& doc, std::string_view name, bool embed) {
+  Json s = value_schema<T, Rule{}>(doc);
+  if (!name.empty() && titled<T>) s["title"] = title_case(name);
+  sort_schema(s);
+  return BodyFieldDoc{std::string(name), std::move(s), !is_optional<T>, embed};
+}
+
+/// The fields of fa::OAuth2PasswordRequestForm, as FastAPI declares them.
+inline void describe_password_form(OperationDoc& doc) {
+  auto text = [](std::string_view title) { return Json{{"title", title}, {"type", "string"}}; };
+  auto optional = [](std::string_view title, Json inner) {
+    return Json{{"anyOf", Json::array({std::move(inner), Json{{"type", "null"}}})}, {"title", title}};
+  };
+  doc.form = true;
+  doc.body.push_back({"grant_type", optional("Grant Type", Json{{"pattern", "^password$"}, {"type", "string"}}), false});
+  doc.body.push_back({"username", text("Username"), true});
+  doc.body.push_back({"password", text("Password"), true});
+  Json scope = text("Scope");
+  scope["default"] = "";
+  doc.body.push_back({"scope", std::move(scope), false});
+  doc.body.push_back({"client_id", optional("Client Id", Json{{"type", "string"}}), false});
+  doc.body.push_back({"client_secret", optional("Client Secret", Json{{"type", "string"}}), false});
+}
+
+// ---- the plan, flattened --------------------------------------------------------------------------
+
+template <class Plan>
+struct PlanDescription;
+
+/// Describes the dependency Fn (its own parameters, recursively) once per operation; the Depends<Fn> of a
+/// handler and the route's `dependencies` (fa::dependency<Fn>()) both come here.
+template <auto Fn, auto... Options>
+void describe_dependency(OperationDoc& doc) {
+  if (!doc.first_visit(dependency_key<Fn>())) return;
+  using Plan = typename plan_of<typename callable_traits<decltype(Fn)>::args>::type;
+  PlanDescription<Plan>::describe(doc, false);
+}
+
+template <class V>
+inline constexpr bool is_depends = false;
+template <auto Fn, auto... Options>
+inline constexpr bool is_depends<Depends<Fn, Options...>> = true;
+template <class V>
+inline constexpr bool is_body_marker = false;
+template <class T, FixedString N>
+inline constexpr bool is_body_marker<Body<T, N>> = true;
+template <class V>
+concept security_param = requires { V::security_scheme; };
+
+template <class V>
+struct DependsDescription;
+template <auto Fn, auto... Options>
+struct DependsDescription<Depends<Fn, Options...>> {
+  static void describe(OperationDoc& doc) { describe_dependency<Fn, Options...>(doc); }
+};
+
+/// A parameter's own contribution: a Parameter object, a body value or form fields (dependencies and security
+/// come in the second pass).
+template <class V>
+void describe_own(OperationDoc& doc) {
+  if constexpr (text_param<V>) {
+    if constexpr (V::param_source == Source::form) {
+      doc.form = true;
+      using T = typename V::value_type;
+      doc.body.push_back({std::string(WireName<V>::value), text_param_schema<V>(doc),
+                          !V::has_default && !is_optional<T>});
+    } else {
+      using T = typename V::value_type;
+      Json p = Json::object({});
+      p["name"] = WireName<V>::value;
+      p["in"] = source_name(V::param_source);
+      if constexpr (!V::rule.description.empty()) p["description"] = std::string(V::rule.description.view());
+      p["required"] = V::param_source == Source::path || (!V::has_default && !is_optional<T>);
+      p["schema"] = text_param_schema<V>(doc);
+      doc.add_parameter(std::move(p));
+    }
+  } else if constexpr (is_body_marker<V>) {
+    doc.body.push_back(body_field<typename V::value_type>(doc, V::param_name, V::embed));
+  } else if constexpr (std::is_same_v<V, OAuth2PasswordRequestForm>) {
+    describe_password_form(doc);
+  } else if constexpr (!is_depends<V> && !security_param<V> && Binder<V>::source == Source::body) {
+    doc.body.push_back(body_field<V>(doc, {}, false));  // a reflected struct (or an optional one)
+  }
+}
+
+/// A parameter's dependencies: fa::Depends<fn> (flattened) and security schemes.
+template <class V>
+void describe_nested(OperationDoc& doc) {
+  if constexpr (is_depends<V>) {
+    DependsDescription<V>::describe(doc);
+  } else if constexpr (security_param<V>) {
+    doc.add_security(V::security_scheme);
+  }
+}
+
+template <class... Params>
+struct PlanDescription<BindPlan<Params...>> {
+  /// FastAPI's flattening: the plan's own parameters first, then (at the top) the app's and the route's
+  /// dependencies, then the dependencies in the handler's parameters, depth first.
+  static void describe(OperationDoc& doc, bool top) {
+    (describe_own<std::remove_cvref_t<Params>>(doc), ...);
+    if (top)
+      for (auto* leading : doc.leading_dependencies) leading(doc);
+    (describe_nested<std::remove_cvref_t<Params>>(doc), ...);
+  }
+};
+
+// ---- the response ---------------------------------------------------------------------------------
+
+template <class R>
+struct unwrap_task {
+  using type = R;
+};
+template <class U>
+struct unwrap_task<Task<U>> {
+  using type = U;
+};
+
+/// The success response of a handler returning Result (or Task<Result>): a struct or a vector of them ->
+/// its schema; std::string -> text/plain; fa::Json, fa::Response, void -> {} (anything), as FastAPI.
+template <class Result>
+void describe_response(OperationDoc& doc) {
+  using V = std::remove_cvref_t<typename unwrap_task<Result>::type>;
+  if constexpr (std::is_void_v<V> || std::is_same_v<V, Json> || std::is_same_v<V, Response>) {
+    doc.response_schema = Json::object({});
+  } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
+    doc.response_media_type = "text/plain";
+    doc.response_schema = Json{{"type", "string"}};
+  } else if constexpr (reflectable<V> || is_vector<V>) {
+    SchemaContext cx{components_ref, doc.schemas};
+    doc.response_schema = schema_of<V>(cx);
+    sort_schema(doc.response_schema);
+    doc.response_is_model = true;
+  }
+}
+
+/// Everything a handler with binding plan Plan and return type Result says about its operation.
+template <class Plan, class Result>
+void describe_operation(OperationDoc& doc) {
+  PlanDescription<Plan>::describe(doc, true);
+  Json::Array& ps = doc.parameters.as_array();
+  std::stable_sort(ps.begin(), ps.end(), [](const Json& a, const Json& b) { return parameter_rank(a) < parameter_rank(b); });
+  describe_response<Result>(doc);
+  sort_schema(doc.schemas);
+}
+
+}  // namespace fastapi::detail
 
 // ==== fastapi/middleware/chain.hpp ====
 // middleware/chain.hpp: fa::Next and the middleware chain. A middleware is `fa::Task<fa::Response>(fa::Request&,
@@ -11026,6 +11317,8 @@ class Endpoint {
   virtual std::span<const std::string_view> path_param_names() const { return {}; }
   /// True when the handler takes fa::Request& (it may read req.path_params itself).
   virtual bool takes_request() const { return false; }
+  /// What the handler's types say of its operation (parameters, body, security, response), for OpenAPI.
+  virtual void describe(OperationDoc&) const {}
   /// The app this endpoint serves (its dependencies, exception handlers, state); set at registration.
   void set_app(const AppContext* app) { app_ = app; }
   /// The route as registered: its methods and path template ("/items/{item_id}").
@@ -11138,6 +11431,7 @@ class HandlerEndpoint final : public Endpoint {
   }
   std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
   bool takes_request() const override { return Plan::takes_request; }
+  void describe(OperationDoc& doc) const override { describe_operation<Plan, Result>(doc); }
 
  private:
   using Slots = typename Plan::Slots;
@@ -11462,6 +11756,598 @@ inline APIRouter& APIRouter::include_router(const APIRouter& other, RouterOption
 
 }  // namespace fastapi
 
+// ==== fastapi/openapi/spec.hpp ====
+// openapi/spec.hpp: the routes of an app -> its OpenAPI 3.1.0 document, as FastAPI builds it: info, paths with
+// one operation per route and method (operationId, summary, tags, parameters, requestBody, responses with the
+// 422 of validation, security), components.schemas (each model once, referenced by $ref) and securitySchemes.
+// Fed by app/endpoint (each Endpoint describes its own operation: openapi/operation.hpp) and app/router (the
+// routes' options); feeds openapi/docs and App (GET /openapi.json). Knows nothing of sockets or HTML.
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fastapi {
+
+/// One entry of the document's top-level "tags" (FastAPI's openapi_tags), in the order given:
+/// `fa::App app{{.openapi_tags = {{.name = "users", .description = "Operations with users."}}}};`
+struct OpenAPITag {
+  std::string name;
+  std::string description{};
+};
+
+/// What get_openapi builds a document from (FastAPI's `get_openapi(title=..., version=..., routes=...)`).
+struct OpenAPISource {
+  std::string_view title = "FastAPI";
+  std::string_view version = "0.1.0";
+  std::string_view description{};
+  std::span<const std::unique_ptr<detail::Endpoint>> routes{};  ///< `app.routes()`
+  std::span<const Dependency> dependencies{};  ///< the app's own (App::dependencies): in every operation
+  std::span<const OpenAPITag> tags{};
+  ResponseModelInfo validation_error_model{};  ///< the body of a custom 422 handler: replaces HTTPValidationError
+};
+
+/// The OpenAPI 3.1.0 document of `source.routes` (those with include_in_schema), FastAPI's shape:
+///   fa::Json doc = fa::get_openapi({.title = "Items", .version = "1.0", .routes = app.routes()});
+///   doc["paths"]["/items/{item_id}"]["get"]["operationId"] == "read_item_items__item_id__get"
+/// The app serves it at AppOptions::openapi_url (built once when it starts); call this for a file or a test.
+/// A route without RouteOptions::name gets one from its method and path (detail::default_route_name).
+inline Json get_openapi(const OpenAPISource& source);
+
+namespace detail {
+
+/// The name of a route without RouteOptions::name (a C++ handler has no name to read): a verb for the method
+/// (GET read, POST create, PUT update, PATCH patch, DELETE delete, others their own lower-case name) and the
+/// path's segments, braces dropped: GET / -> "read_root", GET /users/{user_id} -> "read_users_user_id",
+/// POST /token -> "create_token".
+inline std::string default_route_name(Method method, std::string_view path);
+/// FastAPI's generate_unique_id: name + path, every non-word character -> '_', + '_' + method in lower case:
+/// ("read_item", "/items/{item_id}", GET) -> "read_item_items__item_id__get".
+inline std::string operation_id(std::string_view name, std::string_view path, Method method);
+/// The path as OpenAPI writes it: a `{name:path}` parameter is `{name}` (FastAPI's path_format).
+inline std::string path_format(std::string_view path);
+/// A model's schema (json_schema<T>() with its "$defs") moved into `schemas`: the definitions under
+/// components, their $refs rewritten; a struct is defined there and {"$ref": ...} returned.
+inline Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas);
+
+/// FastAPI's ValidationError (plus the optional `input` and `ctx` our errors carry) and HTTPValidationError.
+inline Json validation_error_schema() {
+  Json loc{{"items", Json{{"anyOf", Json::array({Json{{"type", "string"}}, Json{{"type", "integer"}}})}}},
+           {"title", "Location"},
+           {"type", "array"}};
+  Json properties = Json::object({});
+  properties["loc"] = std::move(loc);
+  properties["msg"] = Json{{"title", "Message"}, {"type", "string"}};
+  properties["type"] = Json{{"title", "Error Type"}, {"type", "string"}};
+  properties["input"] = Json{{"title", "Input"}};
+  properties["ctx"] = Json{{"title", "Context"}, {"type", "object"}};
+  return Json{{"properties", std::move(properties)},
+              {"required", Json::array({"loc", "msg", "type"})},
+              {"title", "ValidationError"},
+              {"type", "object"}};
+}
+inline Json http_validation_error_schema() {
+  Json detail{{"items", Json{{"$ref", std::string(components_ref) + "ValidationError"}}},
+              {"title", "Detail"},
+              {"type", "array"}};
+  return Json{{"properties", Json{{"detail", std::move(detail)}}}, {"title", "HTTPValidationError"}, {"type", "object"}};
+}
+
+/// Appends `d.describe` to the operation's leading dependencies when the Dependency type carries one
+/// (di/scope.hpp: `void (*describe)(detail::OperationDoc&)`, set by fa::dependency<Fn>()).
+template <class D>
+void add_leading_dependency(OperationDoc& doc, const D& d) {
+  if constexpr (requires(const D& x) { x.describe; }) {
+    if (d.describe) doc.leading_dependencies.push_back(d.describe);
+  } else {
+    (void)doc, (void)d;
+  }
+}
+
+/// The requestBody of an operation: one JSON body as it is; embedded bodies or form fields in a
+/// `Body_<operationId>` model (FastAPI's name), defined in `schemas`.
+inline Json request_body(const OperationDoc& doc, std::string_view op_id, Json& schemas) {
+  Json out = Json::object({});
+  const bool single = !doc.form && doc.body.size() == 1 && !doc.body[0].embed;
+  Json schema;
+  bool required = false;
+  if (single) {
+    schema = doc.body[0].schema;
+    required = doc.body[0].required;
+  } else {
+    const std::string name = "Body_" + std::string(op_id);
+    Json properties = Json::object({});
+    Json names = Json::array({});
+    for (const BodyFieldDoc& f : doc.body) {
+      properties[f.name] = f.schema;
+      if (f.required) names.push_back(f.name);
+    }
+    required = !names.empty();
+    Json model = Json::object({});
+    model["properties"] = std::move(properties);
+    if (required) model["required"] = std::move(names);
+    model["title"] = name;
+    model["type"] = "object";
+    sort_schema(model);
+    schemas[name] = std::move(model);
+    schema = Json{{"$ref", std::string(components_ref) + name}};
+  }
+  Json media = Json::object({});
+  media[doc.form ? "application/x-www-form-urlencoded" : "application/json"] = Json{{"schema", std::move(schema)}};
+  out["content"] = std::move(media);
+  if (required) out["required"] = true;
+  return out;
+}
+
+/// The same scheme name for two different definitions (APIKeyHeader<"A"> and APIKeyHeader<"B">): the second
+/// is listed as "APIKeyHeader_2"; the name the operation must use is returned.
+inline std::string merge_security_scheme(Json& schemes, const std::string& name, const Json& definition) {
+  std::string final_name = name;
+  for (int k = 2; schemes.contains(final_name) && schemes[final_name] != definition; ++k)
+    final_name = name + "_" + std::to_string(k);
+  if (!schemes.contains(final_name)) schemes[final_name] = definition;
+  return final_name;
+}
+
+/// One operation of `e` for `method`, described by `doc`.
+inline Json build_operation(const Endpoint& e, Method method, const OperationDoc& doc, const OpenAPISource& source,
+                            Json& schemas, Json& schemes, const Json& validation_ref, bool& uses_default_validation) {
+  const RouteOptions& o = e.options();
+  const std::string name = o.name.empty() ? default_route_name(method, e.path()) : o.name;
+  const std::string op_id = operation_id(name, path_format(e.path()), method);
+  Json op = Json::object({});
+  if (!o.tags.empty()) op["tags"] = Json(o.tags);
+  op["summary"] = o.summary.empty() ? title_case(name) : o.summary;
+  if (!o.description.empty()) op["description"] = o.description;
+  op["operationId"] = op_id;
+  if (!doc.parameters.empty()) op["parameters"] = doc.parameters;
+  if (!doc.body.empty()) op["requestBody"] = request_body(doc, op_id, schemas);
+
+  Json responses = Json::object({});
+  const int status = o.status_code ? o.status_code : 200;
+  Json success{{"description", "Successful Response"}};
+  if (!status_forbids_body(status)) {
+    Json schema = doc.response_schema;
+    std::string_view media = doc.response_media_type;
+    bool titled_model = doc.response_is_model;
+    if (o.response_model && o.response_model.schema) {
+      schema = adopt_model_schema(o.response_model, schemas);
+      media = "application/json";
+      titled_model = true;
+    }
+    if (titled_model && !schema.contains("$ref")) {
+      schema["title"] = title_case("Response_" + op_id);
+      sort_schema(schema);
+    }
+    Json content = Json::object({});
+    content[media] = Json{{"schema", std::move(schema)}};
+    success["content"] = std::move(content);
+  }
+  responses[std::to_string(status)] = std::move(success);
+  for (const auto& [code, extra] : o.responses) {
+    Json& r = responses[std::to_string(code)];
+    if (!r.is_object()) r = Json::object({});
+    std::string description = extra.description;
+    if (description.empty() && r.contains("description")) description = r["description"].as_string();
+    if (description.empty()) description = std::string(status_phrase(code));
+    if (description.empty()) description = "Additional Response";
+    r["description"] = description;
+    if (extra.model && extra.model.schema) {
+      Json content = Json::object({});
+      content["application/json"] = Json{{"schema", adopt_model_schema(extra.model, schemas)}};
+      r["content"] = std::move(content);
+    }
+  }
+  if (doc.can_fail_validation() && !responses.contains("422")) {
+    Json content = Json::object({});
+    content["application/json"] = Json{{"schema", validation_ref}};
+    responses["422"] = Json{{"description", "Validation Error"}, {"content", std::move(content)}};
+    uses_default_validation = uses_default_validation || !(source.validation_error_model && source.validation_error_model.schema);
+  }
+  op["responses"] = std::move(responses);
+  if (o.deprecated) op["deprecated"] = true;
+  if (!doc.security.empty()) {
+    Json security = Json::array({});
+    for (const Json& requirement : doc.security) {
+      const std::string& scheme = requirement.items()[0].first;
+      std::string final_name = merge_security_scheme(schemes, scheme, doc.security_schemes[scheme]);
+      security.push_back(Json{{final_name, Json::array({})}});
+    }
+    op["security"] = std::move(security);
+  }
+  return op;
+}
+
+}  // namespace detail
+
+inline Json get_openapi(const OpenAPISource& source) {
+  Json info = Json::object({});
+  info["title"] = source.title;
+  info["version"] = source.version;
+  if (!source.description.empty()) info["description"] = source.description;
+  Json paths = Json::object({});
+  Json schemas = Json::object({});
+  Json schemes = Json::object({});
+  bool uses_default_validation = false;
+  const bool custom_validation = source.validation_error_model && source.validation_error_model.schema;
+  Json validation_ref = custom_validation ? detail::adopt_model_schema(source.validation_error_model, schemas)
+                                          : Json{{"$ref", std::string(detail::components_ref) + "HTTPValidationError"}};
+  std::vector<std::string> operation_ids;
+  for (const auto& endpoint : source.routes) {
+    const detail::Endpoint& e = *endpoint;
+    if (!e.options().include_in_schema) continue;
+    detail::OperationDoc doc;
+    for (const Dependency& d : source.dependencies) detail::add_leading_dependency(doc, d);
+    for (const Dependency& d : e.options().dependencies) detail::add_leading_dependency(doc, d);
+    e.describe(doc);
+    for (auto& [name, schema] : doc.schemas.items())
+      if (!schemas.contains(name)) schemas[name] = schema;
+    Json& path_item = paths[detail::path_format(e.path())];
+    if (!path_item.is_object()) path_item = Json::object({});
+    for (Method m : e.methods()) {
+      Json op = detail::build_operation(e, m, doc, source, schemas, schemes, validation_ref, uses_default_validation);
+      const std::string& id = op["operationId"].as_string();
+      for (const std::string& seen : operation_ids)
+        if (seen == id) log(LogLevel::warning, "openapi: duplicate operationId " + id + " (route " + e.description() + "): give the route a RouteOptions::name");
+      operation_ids.push_back(id);
+      std::string method(method_name(m));
+      for (char& c : method) c = static_cast<char>(c - 'A' + 'a');
+      path_item[method] = std::move(op);
+    }
+  }
+  if (uses_default_validation) {
+    schemas["HTTPValidationError"] = detail::http_validation_error_schema();
+    schemas["ValidationError"] = detail::validation_error_schema();
+  }
+  Json components = Json::object({});
+  if (!schemas.empty()) {
+    auto& members = schemas.as_object();
+    std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    components["schemas"] = std::move(schemas);
+  }
+  if (!schemes.empty()) components["securitySchemes"] = std::move(schemes);
+  Json out = Json::object({});
+  out["openapi"] = "3.1.0";
+  out["info"] = std::move(info);
+  out["paths"] = std::move(paths);
+  if (!components.empty()) out["components"] = std::move(components);
+  if (!source.tags.empty()) {
+    Json tags = Json::array({});
+    for (const OpenAPITag& t : source.tags) {
+      Json tag{{"name", t.name}};
+      if (!t.description.empty()) tag["description"] = t.description;
+      tags.push_back(std::move(tag));
+    }
+    out["tags"] = std::move(tags);
+  }
+  return out;
+}
+
+namespace detail {
+
+inline bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;  // Python's \w matches non-ASCII letters too
+}
+
+inline std::string default_route_name(Method method, std::string_view path) {
+  std::string name;
+  switch (method) {
+    case Method::get: name = "read"; break;
+    case Method::post: name = "create"; break;
+    case Method::put: name = "update"; break;
+    default:
+      name = method_name(method);
+      for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  bool any = false;
+  std::string formatted = path_format(path);
+  std::string_view rest = formatted;
+  while (!rest.empty()) {
+    const std::size_t slash = rest.find('/');
+    std::string_view segment = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+    std::string word;
+    for (char c : segment)
+      if (c != '{' && c != '}') word += is_word_char(c) ? c : '_';
+    if (word.empty()) continue;
+    name += '_';
+    name += word;
+    any = true;
+  }
+  if (!any) name += "_root";
+  return name;
+}
+
+inline std::string operation_id(std::string_view name, std::string_view path, Method method) {
+  std::string id;
+  id.reserve(name.size() + path.size() + 8);
+  for (char c : name) id += is_word_char(c) ? c : '_';
+  for (char c : path) id += is_word_char(c) ? c : '_';
+  id += '_';
+  for (char c : method_name(method)) id += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return id;
+}
+
+inline std::string path_format(std::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  bool in_param = false, skipping = false;
+  for (char c : path) {
+    if (c == '{') in_param = true;
+    if (c == '}') in_param = skipping = false;
+    if (in_param && c == ':') skipping = true;
+    if (!skipping) out += c;
+  }
+  return out;
+}
+
+/// Points every {"$ref": "#/$defs/X"} of `j` at "#/components/schemas/X".
+inline void rewrite_refs(Json& j) {
+  if (j.is_array()) {
+    for (Json& x : j) rewrite_refs(x);
+  } else if (j.is_object()) {
+    for (auto& [key, value] : j.items()) {
+      if (key == "$ref" && value.is_string() && value.as_string().starts_with("#/$defs/"))
+        value = std::string(components_ref) + value.as_string().substr(8);
+      else
+        rewrite_refs(value);
+    }
+  }
+}
+
+inline Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas) {
+  Json s = model.schema();
+  if (Json* defs = s.find("$defs")) {
+    for (auto& [name, def] : defs->items()) {
+      rewrite_refs(def);
+      if (!schemas.contains(name)) schemas[name] = std::move(def);
+    }
+    s.erase("$defs");
+  }
+  rewrite_refs(s);
+  const Json* title = s.find("title");
+  const Json* type = s.find("type");
+  if (title && title->is_string() && title->as_string() == model.name && type && *type == Json("object")) {
+    const std::string name(model.name);
+    if (!schemas.contains(name)) schemas[name] = std::move(s);
+    return Json{{"$ref", std::string(components_ref) + name}};
+  }
+  return s;
+}
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/openapi/docs.hpp ====
+// openapi/docs.hpp: the interactive docs pages (Swagger UI at /docs, ReDoc at /redoc, the OAuth2 redirect page
+// at /docs/oauth2-redirect) with configurable asset URLs, and the app's OpenAPI routes: registered once, the
+// document built once when the app starts and served from that cached body. Fed by openapi/spec (the document)
+// and App's options; feeds App::run. Knows nothing of how a document is built or of sockets.
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace fastapi {
+
+/// Where the docs pages load their scripts, styles and icons from. The defaults are the public CDN URLs that
+/// FastAPI uses (Swagger UI 5, which reads OpenAPI 3.1; ReDoc 2). For an offline deployment serve the files of
+/// npm's swagger-ui-dist and redoc yourself and point these at them (docs/openapi.md):
+///   fa::App app{{.docs_assets = {.swagger_js_url = "/static/swagger-ui-bundle.js",
+///                                .swagger_css_url = "/static/swagger-ui.css",
+///                                .redoc_js_url = "/static/redoc.standalone.js", .redoc_google_fonts = false}}};
+struct DocsAssets {
+  std::string swagger_js_url = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js";
+  std::string swagger_css_url = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css";
+  std::string swagger_favicon_url = "https://fastapi.tiangolo.com/img/favicon.png";
+  std::string redoc_js_url = "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js";
+  std::string redoc_favicon_url = "https://fastapi.tiangolo.com/img/favicon.png";
+  bool redoc_google_fonts = true;  ///< ReDoc's page links Montserrat and Roboto from Google Fonts
+};
+
+/// The Swagger UI page for the document at `openapi_url` (FastAPI's get_swagger_ui_html), to serve from a route
+/// of your own: `app.get("/api-docs", [] { return fa::get_swagger_ui_html("/openapi.json", "Items - Swagger UI"); });`
+/// With `oauth2_redirect_url`, Swagger UI's "Authorize" completes OAuth2 flows through that page.
+inline Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets = {},
+                                    std::string_view oauth2_redirect_url = {});
+/// The ReDoc page for the document at `openapi_url` (FastAPI's get_redoc_html).
+inline Response get_redoc_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets = {});
+/// The page an OAuth2 authorization server redirects to from Swagger UI: it hands the code or token back to the
+/// docs window that opened it, and closes (FastAPI's get_swagger_ui_oauth2_redirect_html).
+inline Response get_swagger_ui_oauth2_redirect_html();
+
+namespace detail {
+
+/// `s` for an HTML attribute or text: & < > " ' escaped.
+inline std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#x27;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+/// `s` as a JavaScript string literal safe inside <script>: JSON, with '<' as \u003c (no "</script>").
+inline std::string js_string(std::string_view s) {
+  std::string json;
+  write_json_string(json, s);
+  std::string out;
+  out.reserve(json.size());
+  for (char c : json) out += c == '<' ? std::string("\\u003c") : std::string(1, c);
+  return out;
+}
+
+/// What an App keeps for its OpenAPI routes (one per App): the schema of a custom 422 body, whether the
+/// routes are registered, and the document's bytes, written when the app starts and only read while it serves.
+struct OpenAPIState {
+  ResponseModelInfo validation_error_model{};
+  bool routes_added = false;
+  std::string document;
+};
+
+/// True when `app` already has a GET route at `path` (the user's own page wins over the built-in one).
+template <class A>
+bool has_get_route(const A& app, std::string_view path) {
+  for (const auto& e : app.routes())
+    if (e->path() == path)
+      for (Method m : e->methods())
+        if (m == Method::get) return true;
+  return false;
+}
+
+/// At the start of App::run: registers (once) GET openapi_url, docs_url, swagger_ui_oauth2_redirect_url and
+/// redoc_url (an empty URL turns its page off; an empty openapi_url turns everything off), hidden from the
+/// document, then builds the document from the routes and keeps its bytes in `state`.
+template <class A>
+void serve_openapi(A& app, OpenAPIState& state, std::span<const Dependency> app_dependencies) {
+  const auto& o = app.info();
+  if (o.openapi_url.empty()) return;
+  if (!state.routes_added) {
+    state.routes_added = true;
+    const RouteOptions hidden{.include_in_schema = false};
+    if (!has_get_route(app, o.openapi_url))
+      app.get(o.openapi_url, [s = &state] { return RawJSONResponse(s->document); }, hidden);
+    if (!o.docs_url.empty()) {
+      const std::string redirect = o.swagger_ui_oauth2_redirect_url;
+      if (!has_get_route(app, o.docs_url))
+        app.get(o.docs_url, [page = get_swagger_ui_html(o.openapi_url, o.title + " - Swagger UI", o.docs_assets, redirect)] {
+          return page;
+        }, hidden);
+      if (!redirect.empty() && !has_get_route(app, redirect))
+        app.get(redirect, [page = get_swagger_ui_oauth2_redirect_html()] { return page; }, hidden);
+    }
+    if (!o.redoc_url.empty() && !has_get_route(app, o.redoc_url))
+      app.get(o.redoc_url, [page = get_redoc_html(o.openapi_url, o.title + " - ReDoc", o.docs_assets)] { return page; },
+              hidden);
+  }
+  state.document = get_openapi({.title = o.title,
+                                .version = o.version,
+                                .description = o.description,
+                                .routes = app.routes(),
+                                .dependencies = app_dependencies,
+                                .tags = o.openapi_tags,
+                                .validation_error_model = state.validation_error_model})
+                       .dump();
+  log(LogLevel::debug, "openapi: built the document served at " + o.openapi_url + " (" +
+                           std::to_string(state.document.size()) + " bytes)");
+}
+
+}  // namespace detail
+
+inline Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets,
+                                    std::string_view oauth2_redirect_url) {
+  std::string html;
+  html.reserve(1024);
+  html += "<!DOCTYPE html>\n<html>\n<head>\n";
+  html += "<link type=\"text/css\" rel=\"stylesheet\" href=\"" + detail::html_escape(assets.swagger_css_url) + "\">\n";
+  html += "<link rel=\"shortcut icon\" href=\"" + detail::html_escape(assets.swagger_favicon_url) + "\">\n";
+  html += "<title>" + detail::html_escape(title) + "</title>\n";
+  html += "</head>\n<body>\n<div id=\"swagger-ui\">\n</div>\n";
+  html += "<script src=\"" + detail::html_escape(assets.swagger_js_url) + "\"></script>\n";
+  html += "<!-- `SwaggerUIBundle` is now available on the page -->\n<script>\n";
+  html += "const ui = SwaggerUIBundle({\n";
+  html += "  url: " + detail::js_string(openapi_url) + ",\n";
+  html += "  dom_id: \"#swagger-ui\",\n";
+  html += "  layout: \"BaseLayout\",\n";
+  html += "  deepLinking: true,\n";
+  html += "  showExtensions: true,\n";
+  html += "  showCommonExtensions: true,\n";
+  if (!oauth2_redirect_url.empty())
+    html += "  oauth2RedirectUrl: window.location.origin + " + detail::js_string(oauth2_redirect_url) + ",\n";
+  html += "  presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],\n";
+  html += "});\n</script>\n</body>\n</html>\n";
+  return HTMLResponse(std::move(html));
+}
+
+inline Response get_redoc_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets) {
+  std::string html;
+  html.reserve(1024);
+  html += "<!DOCTYPE html>\n<html>\n<head>\n";
+  html += "<title>" + detail::html_escape(title) + "</title>\n";
+  html += "<!-- needed for adaptive design -->\n<meta charset=\"utf-8\"/>\n";
+  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  if (assets.redoc_google_fonts)
+    html += "<link href=\"https://fonts.googleapis.com/css?family=Montserrat:300,400,700|Roboto:300,400,700\" "
+            "rel=\"stylesheet\">\n";
+  html += "<link rel=\"shortcut icon\" href=\"" + detail::html_escape(assets.redoc_favicon_url) + "\">\n";
+  html += "<!-- ReDoc does not change the outer page's styles -->\n<style>\n  body { margin: 0; padding: 0; }\n</style>\n";
+  html += "</head>\n<body>\n";
+  html += "<noscript>ReDoc needs JavaScript to show the documentation: please enable it.</noscript>\n";
+  html += "<redoc spec-url=\"" + detail::html_escape(openapi_url) + "\"></redoc>\n";
+  html += "<script src=\"" + detail::html_escape(assets.redoc_js_url) + "\"></script>\n";
+  html += "</body>\n</html>\n";
+  return HTMLResponse(std::move(html));
+}
+
+inline Response get_swagger_ui_oauth2_redirect_html() {
+  // Swagger UI opens this page in a popup and leaves `swaggerUIRedirectOauth2` (state, redirectUrl, auth,
+  // callback, errCb) on its own window: read the authorization server's answer from the fragment (implicit
+  // flow) or the query (code flow), check the state, hand the result back, close.
+  return HTMLResponse(R"html(<!DOCTYPE html>
+<html lang="en-US">
+<head>
+<title>Swagger UI: OAuth2 Redirect</title>
+</head>
+<body>
+<script>
+'use strict';
+(function () {
+  var oauth2 = window.opener && window.opener.swaggerUIRedirectOauth2;
+  if (!oauth2) {
+    document.body.textContent = 'This page completes a sign-in started from the API docs (Swagger UI).';
+    return;
+  }
+  var fromFragment = /code|token|error/.test(window.location.hash);
+  var raw = fromFragment ? window.location.hash.substring(1) : window.location.search.substring(1);
+  var answer = {};
+  new URLSearchParams(raw.replace('?', '&')).forEach(function (value, key) { answer[key] = value; });
+  var stateMatches = answer.state === oauth2.state;
+  var flow = oauth2.auth.schema.get('flow');
+  var codeFlow = flow === 'accessCode' || flow === 'authorizationCode' || flow === 'authorization_code';
+  if (codeFlow && !oauth2.auth.code) {
+    if (!stateMatches) {
+      oauth2.errCb({authId: oauth2.auth.name, source: 'auth', level: 'warning',
+                    message: 'Authorization may be unsafe: the state the server returned is not the one sent.'});
+    }
+    if (answer.code) {
+      delete oauth2.state;
+      oauth2.auth.code = answer.code;
+      oauth2.callback({auth: oauth2.auth, redirectUrl: oauth2.redirectUrl});
+    } else {
+      var message = '[Authorization failed]: no authorization code received from the server.';
+      if (answer.error) {
+        message = '[' + answer.error + ']: ' +
+                  (answer.error_description ? answer.error_description + '. ' : 'no authorization code received from the server. ') +
+                  (answer.error_uri ? 'More info: ' + answer.error_uri : '');
+      }
+      oauth2.errCb({authId: oauth2.auth.name, source: 'auth', level: 'error', message: message});
+    }
+  } else {
+    oauth2.callback({auth: oauth2.auth, token: answer, isValid: stateMatches, redirectUrl: oauth2.redirectUrl});
+  }
+  window.close();
+})();
+</script>
+</body>
+</html>
+)html");
+}
+
+}  // namespace fastapi
+
 // ==== fastapi/app/app.hpp ====
 // app/app.hpp: fa::App, what a user writes against: routes by verb, routers, middleware, exception handlers,
 // lifespan and state, run()/stop(). It is the Service under every connection: request -> middleware ->
@@ -11489,6 +12375,13 @@ struct AppOptions {
   std::string title = "FastAPI";
   std::string version = "0.1.0";
   std::string description{};
+  // OpenAPI and the docs pages (docs/openapi.md): an empty URL turns its page off; an empty openapi_url all of them.
+  std::string openapi_url = "/openapi.json";                        ///< the OpenAPI 3.1 document
+  std::string docs_url = "/docs";                                   ///< Swagger UI
+  std::string redoc_url = "/redoc";                                 ///< ReDoc
+  std::string swagger_ui_oauth2_redirect_url = "/docs/oauth2-redirect";  ///< Swagger UI's OAuth2 redirect page
+  DocsAssets docs_assets{};                  ///< where the pages load Swagger UI and ReDoc (default: the CDN)
+  std::vector<OpenAPITag> openapi_tags{};    ///< the document's "tags": order and descriptions
 };
 
 /// The application: `fa::App app{{.title = "Items"}}; app.get("/", [] { return "hi"; }); app.run();`
@@ -11539,6 +12432,16 @@ class App : public Service, public detail::RouteVerbs<App> {
   App& exception_handler(F&& handler) {
     context_.exception_handlers.add<E>(std::forward<F>(handler));
     return *this;
+  }
+  /// As above, and declares the body the handler answers with: for fa::RequestValidationError, `model`'s schema
+  /// replaces HTTPValidationError in every 422 of the OpenAPI document:
+  /// `app.exception_handler<fa::RequestValidationError>(problem_handler, fa::response_model<Problem>);`
+  template <class E, class F>
+  App& exception_handler(F&& handler, ResponseModelInfo model) {
+    static_assert(std::is_same_v<E, RequestValidationError>,
+                  "fastapi: only the fa::RequestValidationError handler declares a body schema (it documents the 422s)");
+    openapi_.validation_error_model = model;
+    return exception_handler<E>(std::forward<F>(handler));
   }
 
   /// Setup before the first connection is accepted and teardown after the drain, in one coroutine:
@@ -11617,6 +12520,8 @@ class App : public Service, public detail::RouteVerbs<App> {
   void enter_lifespans();
   /// Exits the entered lifespans in reverse order; false when one failed (logged).
   bool exit_lifespans();
+  /// Registers the OpenAPI routes (once) and builds the document (openapi/docs.hpp); at the start of run().
+  void serve_openapi() { detail::serve_openapi(*this, openapi_, context_.dependencies.dependencies); }
 
   AppOptions options_;
   Router router_;
@@ -11637,6 +12542,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   bool run_failed_ = false;
   std::atomic<std::uint16_t> port_{0};
   std::atomic<bool> stop_requested_{false};
+  detail::OpenAPIState openapi_;
 };
 
 /// Reads `--host H`, `--port N` (also `--port=N` forms), `--workers N`, `--access-log` / `--no-access-log` and
@@ -11879,6 +12785,7 @@ inline int App::run(Config config) {
   };
   // Startup: hooks, then lifespans; nothing is listening yet.
   try {
+    serve_openapi();
     for (auto& hook : startup_) hook();
     enter_lifespans();
   } catch (const std::exception& e) {

@@ -58,6 +58,9 @@
 #include "fastapi/security/api_key.hpp"
 #include "fastapi/security/oauth2.hpp"
 
+// openapi (1/2): what a handler's types say of its operation, described where the handler type is known
+#include "fastapi/openapi/operation.hpp"
+
 // middleware: what wraps every route (the chain, exceptions -> responses)
 #include "fastapi/middleware/chain.hpp"
 #include "fastapi/middleware/errors.hpp"
@@ -71,6 +74,11 @@
 // app: handlers, routers, the App
 #include "fastapi/app/endpoint.hpp"
 #include "fastapi/app/router.hpp"
+
+// openapi (2/2): the document from the routes, and the docs pages the App serves
+#include "fastapi/openapi/spec.hpp"
+#include "fastapi/openapi/docs.hpp"
+
 #include "fastapi/app/app.hpp"
 
 // testing: the test client users write their tests with

@@ -6,18 +6,29 @@ what="${1:-build}"
 pkgs=(g++ cmake ninja-build ccache python3 libasio-dev libsimdjson-dev zlib1g-dev)
 case "$what" in
   build) ;;
-  test) pkgs+=(clang libclang-rt-14-dev doctest-dev curl) ;;
+  test) pkgs+=(clang libclang-rt-14-dev doctest-dev curl chromium python3-fastapi python3-multipart python3-httpx)
+        command -v node >/dev/null || pkgs+=(nodejs npm) ;;
   bench) pkgs+=(clang doctest-dev curl wrk nginx-light libhttp-parser-dev nlohmann-json3-dev valgrind hyperfine iproute2 linux-perf strace python3-fastapi python3-uvicorn python3-uvloop python3-httptools python3-email-validator libcpp-httplib-dev dpkg-dev) ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac
+npm_checks() {  # the OpenAPI checks' npm packages (tests/openapi/package-lock.json), when node is there
+  [ "$what" = test ] && command -v npm >/dev/null || return 0
+  local dir=tests/openapi
+  cd "$(dirname "${BASH_SOURCE[0]}")/.."
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    echo "setup: npm ci in $dir"
+    (cd "$dir" && npm ci --silent >/dev/null && touch node_modules) || echo "setup: npm ci failed; the OpenAPI checks will skip"
+  fi
+}
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+if [ ${#missing[@]} -eq 0 ]; then npm_checks; exit 0; fi
 echo "setup: installing ${missing[*]}"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+npm_checks

@@ -2,7 +2,8 @@
 # scripts/test.sh: quick-start command 2, the whole test suite (CI runs exactly this through .ci/run).
 # Installs what is missing, then: the single header is fresh; the amalgamator's own tests; every test
 # built modular and single-header with g++ and clang++ (-Wall -Wextra -Werror); each module compiled
-# alone; compile-fail checks; a CMake consumer both ways; the fuzzers for a bounded time; the tests run,
+# alone; compile-fail checks; a CMake consumer both ways; the fuzzers for a bounded time; Starlette's CORS
+# table; the OpenAPI checks (npm validator, FastAPI twin, headless Chromium); the tests run,
 # the last of them under AddressSanitizer + UndefinedBehaviorSanitizer. Ends with doctest's summary line.
 # Environment: FASTAPI_FUZZ_SECONDS (default 20 per target), FASTAPI_JOBS (default: nproc).
 set -euo pipefail
@@ -54,6 +55,12 @@ bash tests/cmake/run.sh
 
 step "fuzzers"
 bash tests/fuzz/run.sh "${FASTAPI_FUZZ_SECONDS:-20}"
+
+step "CORS: our case table is Starlette's behaviour"
+python3 tests/middleware/cors_vs_starlette.py
+
+step "OpenAPI: the documents validate, match FastAPI's twin, and /docs and /redoc work in Chromium"
+bash scripts/openapi_checks.sh build/gcc
 
 for run in gcc/fastapi_tests_modular gcc/fastapi_tests_single clang/fastapi_tests_modular \
            clang/fastapi_tests_single; do

@@ -24,6 +24,8 @@
 #include "fastapi/middleware/chain.hpp"
 #include "fastapi/middleware/errors.hpp"
 #include "fastapi/middleware/logging.hpp"
+#include "fastapi/openapi/docs.hpp"
+#include "fastapi/openapi/spec.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"
@@ -41,6 +43,13 @@ struct AppOptions {
   std::string title = "FastAPI";
   std::string version = "0.1.0";
   std::string description{};
+  // OpenAPI and the docs pages (docs/openapi.md): an empty URL turns its page off; an empty openapi_url all of them.
+  std::string openapi_url = "/openapi.json";                        ///< the OpenAPI 3.1 document
+  std::string docs_url = "/docs";                                   ///< Swagger UI
+  std::string redoc_url = "/redoc";                                 ///< ReDoc
+  std::string swagger_ui_oauth2_redirect_url = "/docs/oauth2-redirect";  ///< Swagger UI's OAuth2 redirect page
+  DocsAssets docs_assets{};                  ///< where the pages load Swagger UI and ReDoc (default: the CDN)
+  std::vector<OpenAPITag> openapi_tags{};    ///< the document's "tags": order and descriptions
 };
 
 /// The application: `fa::App app{{.title = "Items"}}; app.get("/", [] { return "hi"; }); app.run();`
@@ -91,6 +100,16 @@ class App : public Service, public detail::RouteVerbs<App> {
   App& exception_handler(F&& handler) {
     context_.exception_handlers.add<E>(std::forward<F>(handler));
     return *this;
+  }
+  /// As above, and declares the body the handler answers with: for fa::RequestValidationError, `model`'s schema
+  /// replaces HTTPValidationError in every 422 of the OpenAPI document:
+  /// `app.exception_handler<fa::RequestValidationError>(problem_handler, fa::response_model<Problem>);`
+  template <class E, class F>
+  App& exception_handler(F&& handler, ResponseModelInfo model) {
+    static_assert(std::is_same_v<E, RequestValidationError>,
+                  "fastapi: only the fa::RequestValidationError handler declares a body schema (it documents the 422s)");
+    openapi_.validation_error_model = model;
+    return exception_handler<E>(std::forward<F>(handler));
   }
 
   /// Setup before the first connection is accepted and teardown after the drain, in one coroutine:
@@ -169,6 +188,8 @@ class App : public Service, public detail::RouteVerbs<App> {
   void enter_lifespans();
   /// Exits the entered lifespans in reverse order; false when one failed (logged).
   bool exit_lifespans();
+  /// Registers the OpenAPI routes (once) and builds the document (openapi/docs.hpp); at the start of run().
+  void serve_openapi() { detail::serve_openapi(*this, openapi_, context_.dependencies.dependencies); }
 
   AppOptions options_;
   Router router_;
@@ -189,6 +210,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   bool run_failed_ = false;
   std::atomic<std::uint16_t> port_{0};
   std::atomic<bool> stop_requested_{false};
+  detail::OpenAPIState openapi_;
 };
 
 /// Reads `--host H`, `--port N` (also `--port=N` forms), `--workers N`, `--access-log` / `--no-access-log` and
@@ -431,6 +453,7 @@ inline int App::run(Config config) {
   };
   // Startup: hooks, then lifespans; nothing is listening yet.
   try {
+    serve_openapi();
     for (auto& hook : startup_) hook();
     enter_lifespans();
   } catch (const std::exception& e) {

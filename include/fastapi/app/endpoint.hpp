@@ -31,6 +31,7 @@
 #include "fastapi/json/value.hpp"
 #include "fastapi/json/write.hpp"
 #include "fastapi/middleware/errors.hpp"
+#include "fastapi/openapi/operation.hpp"
 #include "fastapi/params/binding.hpp"
 #include "fastapi/routing/path_template.hpp"
 
@@ -90,6 +91,8 @@ class Endpoint {
   virtual std::span<const std::string_view> path_param_names() const { return {}; }
   /// True when the handler takes fa::Request& (it may read req.path_params itself).
   virtual bool takes_request() const { return false; }
+  /// What the handler's types say of its operation (parameters, body, security, response), for OpenAPI.
+  virtual void describe(OperationDoc&) const {}
   /// The app this endpoint serves (its dependencies, exception handlers, state); set at registration.
   void set_app(const AppContext* app) { app_ = app; }
   /// The route as registered: its methods and path template ("/items/{item_id}").
@@ -202,6 +205,7 @@ class HandlerEndpoint final : public Endpoint {
   }
   std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
   bool takes_request() const override { return Plan::takes_request; }
+  void describe(OperationDoc& doc) const override { describe_operation<Plan, Result>(doc); }
 
  private:
   using Slots = typename Plan::Slots;

@@ -362,9 +362,16 @@ class OverrideProvider final : public Provider {
 
 /// A dependency run for its effect only, for RouteOptions::dependencies and App::dependencies:
 /// `{.dependencies = {fa::dependency<verify_token>(), fa::dependency<verify_key>()}}`.
+namespace detail {
+/// Describes Fn's parameters in an OpenAPI operation; defined in openapi/operation.hpp.
+template <auto Fn, auto... Options>
+void describe_dependency(OperationDoc& doc);
+}  // namespace detail
+
 template <auto Fn, auto... Options>
 Dependency dependency() {
-  return Dependency{&detail::run_for_effect<Fn, Options...>, detail::dependency_name<Fn>()};
+  return Dependency{&detail::run_for_effect<Fn, Options...>, detail::dependency_name<Fn>(),
+                    &detail::describe_dependency<Fn, Options...>};
 }
 
 namespace detail {

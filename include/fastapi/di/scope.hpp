@@ -37,6 +37,8 @@ class Provider {
   virtual Task<void*> provide(BindContext& ctx, DependencyScope scope) = 0;
 };
 
+struct OperationDoc;  // openapi/operation.hpp
+
 }  // namespace detail
 
 /// A dependency run for its effect only (authentication, a rate limit), on a route or on the whole app:
@@ -46,6 +48,7 @@ class Provider {
 struct Dependency {
   Task<void> (*run)(detail::BindContext&) = nullptr;
   std::string_view name{};
+  void (*describe)(detail::OperationDoc&) = nullptr;  ///< its parameters, for OpenAPI (openapi/operation.hpp)
 };
 
 namespace detail {
