@@ -878,8 +878,8 @@ inline bool ThreadPool::try_submit(std::function<void()> job) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return false;
-    std::size_t waiting_beyond_idle = jobs_.size() >= idle_ ? jobs_.size() - idle_ : 0;
-    if (waiting_beyond_idle >= queue_limit_) return false;
+    // After this job, at most queue_limit_ jobs may wait beyond the idle threads.
+    if (jobs_.size() + 1 > idle_ + queue_limit_) return false;
     jobs_.push_back(std::move(job));
   }
   wake_.notify_one();
@@ -1509,6 +1509,63 @@ class RequestParser {
   bool failed_ = false;
 };
 
+/// How a response's body is delimited (RFC 9112 section 6.3).
+enum class BodyFraming { none, content_length, chunked, until_close };
+
+/// The head of one response: views into the bytes given to ResponseParser::parse_head.
+struct ResponseHead {
+  int status = 0;                  ///< 100..599
+  int version_minor = 1;           ///< 1 for HTTP/1.1, 0 for HTTP/1.0
+  std::string_view reason;         ///< the reason phrase, possibly empty (a client ignores it)
+  HeaderViews headers;             ///< in order, duplicates kept
+  BodyFraming framing = BodyFraming::none;
+  std::size_t content_length = 0;  ///< with BodyFraming::content_length
+  bool keep_alive = true;          ///< the connection may carry another request after this response
+
+  void reset() { *this = ResponseHead{}; }
+};
+
+/// Incremental parser of one response head (status line and header fields) for the HTTP client, with
+/// the request parser's field-line code, so both directions obey one set of rules (no obs-fold, no
+/// whitespace before the colon, CRLF only, the same limits), and framing decided as RFC 9112 section 6.3
+/// says, never guessed:
+/// - no body for a response to HEAD, for 1xx, 204 and 304, whatever the fields say;
+/// - Transfer-Encoding: exactly `chunked` -> chunked; with Content-Length too, another coding, or on
+///   HTTP/1.0 -> error (a sign of response smuggling; we decode no other coding);
+/// - Content-Length (identical repeats allowed) -> that many bytes; malformed or conflicting -> error;
+/// - neither -> the body ends when the server closes (and the connection is not reused).
+/// ```
+/// ResponseParser p;  ResponseHead head;
+/// if (p.parse_head(buffer, head, /*head_request=*/false) == ResponseParser::Result::complete)
+///   body starts at p.head_size(), framed by head.framing;
+/// ```
+/// Errors have status 502 (the upstream's answer is unusable) and a reason for the client's message.
+class ResponseParser {
+ public:
+  enum class Result { incomplete, complete, error };
+  explicit ResponseParser(HeadLimits limits = {}) : limits_(limits) {}
+  /// `data`: every byte received so far for this response, from its first byte (the buffer may move).
+  /// `head_request`: the request was HEAD, so the response has no body.
+  Result parse_head(std::string_view data, ResponseHead& head, bool head_request = false);
+  /// Bytes of the head, final CRLFCRLF included; the body follows.
+  std::size_t head_size() const { return head_size_; }
+  const ParseError& error() const { return error_; }
+  /// Forget the previous response (the next one on the connection, or after a 1xx interim response).
+  void reset() { *this = ResponseParser(limits_); }
+
+ private:
+  Result fail(std::string_view reason);
+  Result parse_whole(std::string_view head_bytes, ResponseHead& head, bool head_request);
+
+  HeadLimits limits_;
+  ParseError error_;
+  std::size_t scan_ = 0;        // bytes already searched for LF
+  std::size_t line_start_ = 0;  // offset of the line being received
+  std::size_t head_size_ = 0;
+  bool done_ = false;
+  bool failed_ = false;
+};
+
 /// Decoder of a `Transfer-Encoding: chunked` body (RFC 9112 section 7.1), fed incrementally.
 /// ```
 /// ChunkedDecoder dec{max_body};  std::size_t used;
@@ -1707,7 +1764,63 @@ struct FramingFields {
   /// Bit n set: some framing field name has n letters (host, expect, connection, ...).
   static constexpr std::uint32_t name_sizes = 1u << 4 | 1u << 6 | 1u << 10 | 1u << 14 | 1u << 17;
   void add(std::string_view name, std::string_view value);
+  /// add(), for the names that can be framing fields only (a cheap length test first).
+  void add_if_framing(std::string_view name, std::string_view value) {
+    if (name.size() < 32 && (name_sizes >> name.size() & 1)) add(name, value);
+  }
 };
+
+/// How parse_field_lines ended.
+enum class FieldLines { done, incomplete, too_many, too_large, error };
+
+/// The field lines of a head (RFC 9112 section 5), from `pos` up to and including the empty line that ends
+/// them; `on_field(name, value)` for each, in order. Shared by requests and responses: one set of rules.
+/// `head` is the first byte of the head (for max_header_bytes). On `done`, `pos` is the first byte after
+/// the head; `incomplete` means more bytes are needed; too_many / too_large report the limits (the request
+/// parser leaves them to its byte-ordered scan); `error` fills `why` (status 400).
+template <class OnField>
+FieldLines parse_field_lines(const char*& pos, const char* end, const char* head, const HeadLimits& limits,
+                             ParseError& why, OnField&& on_field) {
+  const char* p = pos;
+  const std::size_t max_headers = limits.max_headers, max_bytes = limits.max_header_bytes;
+  auto refuse = [&](std::string_view reason) {
+    why = {400, reason};
+    return FieldLines::error;
+  };
+  std::size_t fields = 0;
+  while (true) {
+    if (end - p < 2) return FieldLines::incomplete;
+    if (*p == '\r') {
+      if (p[1] != '\n') return refuse("Line ends must be CRLF.");
+      pos = p + 2;
+      return FieldLines::done;
+    }
+    if (++fields > max_headers) return FieldLines::too_many;
+    const char* name = p;
+    bool name_ok = true;
+    p = scan_field_name(p, end, name_ok);
+    if (p == end) return FieldLines::incomplete;
+    if (!name_ok) return refuse("Invalid header field name.");
+    if (*p != ':') {
+      if (p == name && is_ows(*p)) return refuse("Obsolete line folding is not accepted.");
+      if (is_ows(*p)) return refuse("No whitespace is allowed between a header name and its colon.");
+      return refuse("Invalid header field name.");
+    }
+    if (p == name) return refuse("Empty header field name.");
+    std::string_view field_name(name, static_cast<std::size_t>(p - name));
+    ++p;
+    while (p < end && is_ows(*p)) ++p;
+    const char* value = p;
+    p = scan_field_value(p, end);
+    if (end - p < 2) return FieldLines::incomplete;
+    if (p[0] != '\r' || p[1] != '\n') return refuse("Invalid character in a header field value.");
+    const char* value_end = p;
+    while (value_end > value && is_ows(value_end[-1])) --value_end;
+    p += 2;
+    if (static_cast<std::size_t>(p - head) > max_bytes) return FieldLines::too_large;
+    on_field(field_name, std::string_view(value, static_cast<std::size_t>(value_end - value)));
+  }
+}
 
 /// `name` equals `lower` (lowercase letters and '-') ignoring case; `name` holds tchars only, for
 /// which `| 0x20` lowers letters and changes nothing that could then match a letter or '-'.
@@ -1896,42 +2009,13 @@ inline RequestParser::Result RequestParser::parse_lines(std::string_view data, R
 
   req.reset();
   detail::FramingFields f;
-  std::size_t fields = 0;
-  while (true) {
-    if (end - p < 2) return Result::incomplete;
-    if (*p == '\r') {
-      if (p[1] != '\n') return refuse(400, "Line ends must be CRLF.");
-      p += 2;
-      break;
-    }
-    if (++fields > limits_.max_headers) return Result::incomplete;
-    const char* name = p;
-    bool name_ok = true;
-    p = detail::scan_field_name(p, end, name_ok);
-    if (p == end) return Result::incomplete;
-    if (!name_ok) return refuse(400, "Invalid header field name.");
-    if (*p != ':') {
-      if (p == name && detail::is_ows(*p)) return refuse(400, "Obsolete line folding is not accepted.");
-      if (detail::is_ows(*p)) return refuse(400, "No whitespace is allowed between a header name and its colon.");
-      return refuse(400, "Invalid header field name.");
-    }
-    if (p == name) return refuse(400, "Empty header field name.");
-    std::string_view field_name(name, static_cast<std::size_t>(p - name));
-    ++p;
-    while (p < end && detail::is_ows(*p)) ++p;
-    const char* value = p;
-    p = detail::scan_field_value(p, end);
-    if (end - p < 2) return Result::incomplete;
-    if (p[0] != '\r' || p[1] != '\n') return refuse(400, "Invalid character in a header field value.");
-    const char* value_end = p;
-    while (value_end > value && detail::is_ows(value_end[-1])) --value_end;
-    p += 2;
-    if (static_cast<std::size_t>(p - s) - head_start > limits_.max_header_bytes) return Result::incomplete;
-    std::string_view field_value(value, static_cast<std::size_t>(value_end - value));
-    req.headers.add(field_name, field_value);
-    if (field_name.size() < 32 && (detail::FramingFields::name_sizes >> field_name.size() & 1))
-      f.add(field_name, field_value);
-  }
+  if (detail::FieldLines r = detail::parse_field_lines(p, end, s + head_start, limits_, why,
+                                                       [&](std::string_view name, std::string_view value) {
+                                                         req.headers.add(name, value);
+                                                         f.add_if_framing(name, value);
+                                                       });
+      r != detail::FieldLines::done)
+    return r == detail::FieldLines::error ? Result::error : Result::incomplete;
   std::size_t head_size = static_cast<std::size_t>(p - s);
   if (head_size - head_start > limits_.max_header_bytes) return Result::incomplete;
   if (!req.arena) return refuse(500, "The request has no arena for decoded strings.");
@@ -2005,6 +2089,98 @@ inline ParseError RequestParser::split_target(Request& req) {
   if (!parse_query(req.query_string, req.query, *req.arena))
     return {400, "Invalid percent-encoding in the query string."};
   return {0, {}};
+}
+
+// ---- ResponseParser ------------------------------------------------------------------------------
+
+inline ResponseParser::Result ResponseParser::fail(std::string_view reason) {
+  error_ = {502, reason};
+  failed_ = true;
+  return Result::error;
+}
+
+inline ResponseParser::Result ResponseParser::parse_head(std::string_view data, ResponseHead& head, bool head_request) {
+  if (failed_) return Result::error;
+  if (done_) return Result::complete;
+  const char* s = data.data();
+  while (scan_ < data.size()) {
+    const void* hit = std::memchr(s + scan_, '\n', data.size() - scan_);
+    std::size_t lf = hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - s) : data.size();
+    // The limits fire on the shortest prefix certain to exceed them, whole lines or not.
+    if (line_start_ == 0 && lf > limits_.max_request_line + 1) return fail("The status line is too long.");
+    if (lf > limits_.max_header_bytes + 1) return fail("The response head is too large.");
+    if (!hit) {
+      scan_ = data.size();
+      break;
+    }
+    scan_ = lf + 1;
+    if (lf == line_start_ || s[lf - 1] != '\r') return fail("Line ends must be CRLF.");
+    if (lf - 1 == line_start_) {  // the empty line: the head is whole
+      if (line_start_ == 0) return fail("Empty status line.");
+      head_size_ = scan_;
+      if (parse_whole(data.substr(0, scan_), head, head_request) == Result::error) return Result::error;
+      done_ = true;
+      return Result::complete;
+    }
+    line_start_ = scan_;
+  }
+  return Result::incomplete;
+}
+
+// status-line = HTTP-version SP status-code SP [ reason-phrase ]   (RFC 9112 section 4)
+inline ResponseParser::Result ResponseParser::parse_whole(std::string_view bytes, ResponseHead& head, bool head_request) {
+  head.reset();
+  const char* s = bytes.data();
+  const char* end = s + bytes.size();
+  const char* line_end = static_cast<const char*>(std::memchr(s, '\n', bytes.size())) - 1;  // at its CR
+  std::string_view line(s, static_cast<std::size_t>(line_end - s));
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (line.size() < 12 || line.substr(0, 5) != "HTTP/" || !digit(line[5]) || line[6] != '.' || !digit(line[7]) ||
+      line[8] != ' ' || !digit(line[9]) || !digit(line[10]) || !digit(line[11]) ||
+      (line.size() > 12 && line[12] != ' '))
+    return fail("Malformed status line.");
+  if (line[5] != '1') return fail("Unsupported HTTP version (only HTTP/1.x).");
+  head.version_minor = line[7] == '0' ? 0 : 1;  // a higher 1.x minor is read as 1.1 (RFC 9110 section 6.2)
+  head.status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+  if (head.status < 100 || head.status > 599) return fail("Status code out of range.");
+  if (line.size() > 12) {
+    head.reason = line.substr(13);
+    for (char c : head.reason)
+      if (!detail::has_class(c, detail::char_value)) return fail("Invalid character in the reason phrase.");
+  }
+  const char* p = line_end + 2;
+  detail::FramingFields f;
+  ParseError why;
+  detail::FieldLines r = detail::parse_field_lines(p, end, s, limits_, why, [&](std::string_view n, std::string_view v) {
+    head.headers.add(n, v);
+    f.add_if_framing(n, v);
+  });
+  if (r == detail::FieldLines::too_many) return fail("Too many header fields in the response.");
+  if (r == detail::FieldLines::too_large) return fail("The response head is too large.");
+  if (r != detail::FieldLines::done) return fail(r == detail::FieldLines::error ? why.reason : "Malformed response head.");
+  head.keep_alive = head.version_minor == 1 ? !f.conn_close : (f.conn_keep_alive && !f.conn_close);
+  // RFC 9112 section 6.3, in its order.
+  if (head_request || head.status < 200 || head.status == 204 || head.status == 304) {
+    head.framing = BodyFraming::none;
+    return Result::complete;
+  }
+  if (f.transfer_encoding) {
+    if (head.version_minor == 0) return fail("Transfer-Encoding in an HTTP/1.0 response.");
+    if (f.content_length) return fail("Both Transfer-Encoding and Content-Length in the response.");
+    if (f.te_malformed || f.te_unknown || f.te_chunked != 1)
+      return fail("Unsupported Transfer-Encoding in the response (only chunked is decoded).");
+    head.framing = BodyFraming::chunked;
+    return Result::complete;
+  }
+  if (f.content_length_bad) return fail("Invalid or conflicting Content-Length in the response.");
+  if (f.content_length) {
+    head.framing = BodyFraming::content_length;
+    head.content_length = *f.content_length;
+    return Result::complete;
+  }
+  head.framing = BodyFraming::until_close;
+  head.keep_alive = false;
+  return Result::complete;
 }
 
 // ---- ChunkedDecoder ------------------------------------------------------------------------------
@@ -12897,6 +13073,1170 @@ inline Config parse_args(int argc, char** argv, Config base) {
     }
   }
   return base;
+}
+
+}  // namespace fastapi
+
+// ==== fastapi/client/options.hpp ====
+// client/options.hpp: what fa::HttpClient is told: ClientOptions (the client's settings, fixed at construction)
+// and CallOptions (what one call adds: query, headers, body, timeout), written with designated initializers:
+// `co_await client.get(url, {.params = {{"q", q}}, .timeout = 2s})`. Fed by users; feeds client/client.hpp.
+// Knows nothing of sockets.
+//
+// Why CallOptions refers to its strings instead of owning them: g++ 11 and 12 miscompile an aggregate
+// temporary that has members with destructors when it is written inside a co_await expression (a member is
+// built at one address and destroyed at another: a crash), and `co_await client.get(url, {...})` is the line
+// everyone writes. So CallOptions is trivially destructible (string views, pair views, a pointer to the JSON
+// value); the client copies what it refers to as soon as the call is made, before the first suspension, so
+// anything alive for the call's full expression (temporaries included) is safe.
+
+#include <array>
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+/// Owned name/value pairs, in order, repeats kept (ClientOptions::headers, a list built in a loop).
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+/// Name/value pairs a call refers to: up to 12 written in braces, `{{"q", q}, {"page", std::to_string(n)}}`,
+/// or a whole fa::KeyValues (any length) by reference. Values must outlive the call's expression (anything
+/// written in the call does). Not std::initializer_list: g++ 11-12 cannot compile one inside co_await.
+class KeyValueView {
+ public:
+  using Pair = std::pair<std::string_view, std::string_view>;
+  KeyValueView() = default;
+  /// Every pair of `list` (which must outlive the call's expression). A template, so braces never pick it.
+  template <class V>
+    requires std::same_as<V, KeyValues>
+  KeyValueView(const V& list) : list_(&list) {}
+  KeyValueView(Pair a) : size_(1) { inline_[0] = a; }
+  KeyValueView(Pair a, Pair b) : KeyValueView(a) { inline_[size_++] = b; }
+  KeyValueView(Pair a, Pair b, Pair c) : KeyValueView(a, b) { inline_[size_++] = c; }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d) : KeyValueView(a, b, c) { inline_[size_++] = d; }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e) : KeyValueView(a, b, c, d) { inline_[size_++] = e; }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f) : KeyValueView(a, b, c, d, e) { inline_[size_++] = f; }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g) : KeyValueView(a, b, c, d, e, f) { inline_[size_++] = g; }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h) : KeyValueView(a, b, c, d, e, f, g) { inline_[size_++] = h; }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i) : KeyValueView(a, b, c, d, e, f, g, h) { inline_[size_++] = i; }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i, Pair j) : KeyValueView(a, b, c, d, e, f, g, h, i) { inline_[size_++] = j; }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i, Pair j, Pair k) : KeyValueView(a, b, c, d, e, f, g, h, i, j) { inline_[size_++] = k; }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i, Pair j, Pair k, Pair l) : KeyValueView(a, b, c, d, e, f, g, h, i, j, k) { inline_[size_++] = l; }
+
+  std::size_t size() const { return list_ ? list_->size() : size_; }
+  bool empty() const { return size() == 0; }
+  /// Calls f(name, value) for each pair, in order.
+  template <class F>
+  void for_each(F&& f) const {
+    if (list_) {
+      for (const auto& [name, value] : *list_) f(std::string_view(name), std::string_view(value));
+    } else {
+      for (std::size_t i = 0; i < size_; ++i) f(inline_[i].first, inline_[i].second);
+    }
+  }
+  /// An owned copy.
+  KeyValues to_owned() const {
+    KeyValues out;
+    out.reserve(size());
+    for_each([&](std::string_view n, std::string_view v) { out.emplace_back(n, v); });
+    return out;
+  }
+
+ private:
+  std::array<Pair, 12> inline_{};
+  std::size_t size_ = 0;
+  const KeyValues* list_ = nullptr;
+};
+
+/// A JSON body a call refers to: a fa::Json or any struct fa::write_json can write (a model).
+/// `{.json = fa::Json{{"sku", sku}}}` or `{.json = order}`; written when the call is made.
+class JsonBody {
+ public:
+  JsonBody() = default;
+  template <class T>
+    requires(!std::same_as<std::remove_cvref_t<T>, JsonBody>)
+  JsonBody(const T& value) : value_(&value), write_([](const void* v, std::string& out) {
+    write_json(out, *static_cast<const T*>(v));
+  }) {}
+  explicit operator bool() const { return value_ != nullptr; }
+  /// The JSON text.
+  std::string text() const {
+    std::string out;
+    if (value_) write_(value_, out);
+    return out;
+  }
+
+ private:
+  const void* value_ = nullptr;
+  void (*write_)(const void*, std::string&) = nullptr;
+};
+
+/// The client's settings, fixed at construction. Every field has a safe default:
+/// `fa::HttpClient client{{.base_url = "http://pricing:8000", .timeout = 2s}};`
+struct ClientOptions {
+  std::string base_url{};  ///< prefix of URLs that start with '/': client.get("/quotes/1")
+  KeyValues headers{};     ///< sent with every request (a call's header of the same name replaces it)
+  std::chrono::milliseconds timeout{30000};          ///< total per call: pool wait, connect, send, read, redirects
+  std::chrono::milliseconds connect_timeout{5000};   ///< DNS + TCP connect of a new connection
+  std::chrono::milliseconds read_timeout{30000};     ///< longest silence while response bytes are due
+  std::size_t max_connections_per_host = 100;        ///< open at once per host; more calls wait their turn
+  std::size_t max_idle_per_host = 100;               ///< keep-alive connections kept for reuse
+  std::chrono::milliseconds keepalive_expiry{5000};  ///< idle longer than this: closed, not reused
+  std::size_t max_response_size = std::size_t(16) << 20;  ///< body bytes; more -> ClientError too_large
+  std::size_t max_header_bytes = 65536;                   ///< response head; more -> ClientError protocol
+  std::size_t max_headers = 256;                          ///< response header fields
+  bool follow_redirects = false;  ///< as httpx: a 3xx is returned unless this (or the call) says follow
+  int max_redirects = 20;         ///< hops followed before ClientError too_many_redirects
+  std::string user_agent = std::string("fastapi.hpp/") + FASTAPI_VERSION_STRING;  ///< unless a header sets it
+};
+
+/// What one call sends besides method and URL, by reference (see the file comment; copied when the call
+/// is made): `client.post(url, {.headers = {{"x-request-id", id}}, .json = order, .timeout = 2s})`.
+struct CallOptions {
+  KeyValueView params{};   ///< query parameters, percent-encoded, after the URL's own
+  KeyValueView headers{};  ///< request headers (Host may be replaced; Content-Length and Transfer-Encoding are ours)
+  JsonBody json{};         ///< JSON body (Content-Type: application/json)
+  std::optional<std::string_view> content{};  ///< raw body bytes
+  KeyValueView data{};     ///< form body (application/x-www-form-urlencoded)
+  std::optional<std::chrono::milliseconds> timeout{};  ///< total timeout of this call, instead of the client's
+  std::optional<bool> follow_redirects{};              ///< instead of the client's
+};
+static_assert(std::is_trivially_destructible_v<CallOptions>,
+              "fastapi: CallOptions must stay trivially destructible (g++ 12 and aggregates inside co_await)");
+
+namespace detail {
+
+/// A call's options, owned: made from CallOptions when the call is made.
+struct CallData {
+  KeyValues params;
+  KeyValues headers;
+  std::optional<std::string> body;
+  std::string content_type;
+  std::optional<std::chrono::milliseconds> timeout;
+  std::optional<bool> follow_redirects;
+
+  explicit CallData(const CallOptions& o)
+      : params(o.params.to_owned()), headers(o.headers.to_owned()), timeout(o.timeout),
+        follow_redirects(o.follow_redirects) {
+    if (o.json) {
+      body = o.json.text();
+      content_type = "application/json";
+    } else if (o.content) {
+      body = std::string(*o.content);
+    } else if (!o.data.empty()) {
+      body.emplace();
+      o.data.for_each([&](std::string_view n, std::string_view v) {
+        if (!body->empty()) body->push_back('&');
+        body->append(percent_encode(n, true)).append("=").append(percent_encode(v, true));
+      });
+      content_type = "application/x-www-form-urlencoded";
+    }
+  }
+};
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/client/pool.hpp ====
+// client/pool.hpp: the HTTP client's keep-alive connections, per host, with a bound per host and a queue of
+// waiters when it is reached. Fed by the client (which leases a connection for each request and hands it
+// back); feeds nothing. Knows nothing of HTTP messages, only of descriptors, hosts and deadlines.
+//
+// Idle connections are kept as bare socket descriptors, not as asio sockets: a socket belongs to one
+// io_context, a descriptor to none. A request adopts the descriptor into the io_context of the loop it runs
+// on (socket.assign) and gives it back (socket.release) when the response is read. So one pool serves
+// every worker, the bound per host holds across workers, and no pooled socket outlives the loop it was
+// opened on (the lifespan's startup loop, a stopped app's workers).
+
+#include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <asio.hpp>
+
+namespace fastapi::detail {
+
+/// A connection a request may use: a pooled descriptor (`fd >= 0`) or the right to open a new one.
+struct Lease {
+  int fd = -1;          ///< -1: open a new connection (the slot is already counted)
+  bool ipv6 = false;    ///< the descriptor's protocol, for socket.assign
+  bool reused = false;  ///< it carried a request before (a stale one may fail: the client retries once)
+};
+
+/// Connections per host key ("http://host:port"), shared by every thread (one mutex; held only for a few
+/// vector operations, never across an await).
+class ConnectionPool {
+ public:
+  using Clock = std::chrono::steady_clock;
+  ConnectionPool(std::size_t max_per_host, std::size_t max_idle_per_host, Clock::duration idle_expiry)
+      : max_per_host_(max_per_host ? max_per_host : 1), max_idle_(max_idle_per_host), expiry_(idle_expiry) {}
+  ~ConnectionPool() { close_idle(); }
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
+
+  /// A lease for `key`, waiting on `io` (the caller's loop) until `deadline` when the host is at its
+  /// bound. nullopt when the deadline passed first.
+  Task<std::optional<Lease>> acquire(std::string key, asio::io_context& io, Clock::time_point deadline);
+  /// A connection whose response was read whole and that may carry another request: to a waiter, or idle.
+  void give_back(const std::string& key, int fd, bool ipv6);
+  /// A lease that ends without a reusable connection (error, timeout, Connection: close): its slot is freed.
+  void forget(const std::string& key);
+  /// Closes every idle connection (the client's close()).
+  void close_idle();
+  /// Connections counted against the bound of `key` (idle + in use + being opened), and the idle ones.
+  std::pair<std::size_t, std::size_t> counts(const std::string& key) const;
+
+ private:
+  struct Idle {
+    int fd;
+    bool ipv6;
+    Clock::time_point since;
+  };
+  /// A request waiting for a slot. Granted under the mutex; woken on its own loop (its timer cancelled).
+  struct Waiter {
+    asio::io_context* io = nullptr;
+    asio::steady_timer* timer = nullptr;  ///< touched only on the waiter's loop thread
+    bool granted = false;
+    Lease lease;
+  };
+  struct Host {
+    std::vector<Idle> idle;  ///< most recently used last
+    std::size_t open = 0;
+    std::deque<std::shared_ptr<Waiter>> waiters;
+  };
+  /// Leaves the queue, or gives back a grant nobody took (a frame destroyed while it waited).
+  struct WaitGuard {
+    ConnectionPool& pool;
+    const std::string& key;
+    std::shared_ptr<Waiter> waiter;
+    bool taken = false;
+    ~WaitGuard();
+  };
+
+  /// An idle connection that is still good (the server did not close it), or nullopt. Under the mutex.
+  std::optional<Lease> take_idle(Host& host);
+  /// Hands a connection (fd >= 0) or a free slot (fd < 0) to the first waiter; false when none. Under the mutex.
+  bool grant(Host& host, Lease lease);
+
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Host> hosts_;
+  std::size_t max_per_host_;
+  std::size_t max_idle_;
+  Clock::duration expiry_;
+};
+
+inline std::optional<Lease> ConnectionPool::take_idle(Host& host) {
+  auto now = Clock::now();
+  while (!host.idle.empty()) {
+    Idle c = host.idle.back();
+    host.idle.pop_back();
+    // A connection the server has closed (EOF pending) or written to unasked is no use: MSG_PEEK tells.
+    char byte;
+    ssize_t n = ::recv(c.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    bool alive = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    if (alive && now - c.since <= expiry_) return Lease{c.fd, c.ipv6, true};
+    ::close(c.fd);
+    --host.open;
+  }
+  return std::nullopt;
+}
+
+inline bool ConnectionPool::grant(Host& host, Lease lease) {
+  if (host.waiters.empty()) return false;
+  std::shared_ptr<Waiter> w = std::move(host.waiters.front());
+  host.waiters.pop_front();
+  w->granted = true;
+  w->lease = lease;
+  asio::post(*w->io, [w] {
+    if (w->timer) w->timer->cancel();
+  });
+  return true;
+}
+
+inline Task<std::optional<Lease>> ConnectionPool::acquire(std::string key, asio::io_context& io,
+                                                          Clock::time_point deadline) {
+  auto waiter = std::make_shared<Waiter>();
+  asio::steady_timer timer(io, deadline);
+  {
+    std::lock_guard lock(mutex_);
+    Host& host = hosts_[key];
+    if (std::optional<Lease> idle = take_idle(host)) co_return idle;
+    if (host.open < max_per_host_) {
+      ++host.open;
+      co_return Lease{};
+    }
+    waiter->io = &io;
+    waiter->timer = &timer;  // a grant posts its cancel to this loop: it runs after we suspend below
+    host.waiters.push_back(waiter);
+  }
+  WaitGuard guard{*this, key, waiter};
+  co_await async_call<asio::error_code>([&](auto handler) { timer.async_wait(std::move(handler)); });
+  waiter->timer = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    if (waiter->granted) guard.taken = true;
+  }
+  if (!guard.taken) co_return std::nullopt;  // the deadline passed first; the guard leaves the queue
+  co_return waiter->lease;
+}
+
+inline ConnectionPool::WaitGuard::~WaitGuard() {
+  if (taken) return;
+  waiter->timer = nullptr;
+  std::lock_guard lock(pool.mutex_);
+  Host& host = pool.hosts_[key];
+  if (!waiter->granted) {
+    std::erase(host.waiters, waiter);
+    return;
+  }
+  // Granted, but the request is gone: pass the grant on.
+  Lease lease = waiter->lease;
+  if (pool.grant(host, lease)) return;
+  if (lease.fd >= 0) {
+    host.idle.push_back(Idle{lease.fd, lease.ipv6, Clock::now()});
+  } else {
+    --host.open;
+  }
+}
+
+inline void ConnectionPool::give_back(const std::string& key, int fd, bool ipv6) {
+  std::lock_guard lock(mutex_);
+  Host& host = hosts_[key];
+  if (grant(host, Lease{fd, ipv6, true})) return;
+  if (host.idle.size() >= max_idle_) {
+    ::close(fd);
+    --host.open;
+    return;
+  }
+  host.idle.push_back(Idle{fd, ipv6, Clock::now()});
+}
+
+inline void ConnectionPool::forget(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  Host& host = hosts_[key];
+  if (grant(host, Lease{})) return;  // the slot goes to a waiter, who opens a new connection
+  --host.open;
+}
+
+inline void ConnectionPool::close_idle() {
+  std::lock_guard lock(mutex_);
+  for (auto& [key, host] : hosts_) {
+    for (const Idle& c : host.idle) ::close(c.fd);
+    host.open -= host.idle.size();
+    host.idle.clear();
+  }
+}
+
+inline std::pair<std::size_t, std::size_t> ConnectionPool::counts(const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  auto it = hosts_.find(key);
+  if (it == hosts_.end()) return {0, 0};
+  return {it->second.open, it->second.idle.size()};
+}
+
+}  // namespace fastapi::detail
+
+// ==== fastapi/client/response.hpp ====
+// client/response.hpp: what an outbound call gives back: fa::ClientResponse (status, headers, body, JSON into a
+// model) and fa::ClientError, the one exception type of every failure (refused, timed out, malformed,
+// too large, bad body). Fed by the client (client/client.hpp); read by handlers. Knows nothing of sockets.
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+/// What went wrong with an outbound request; ClientError::kind.
+enum class ClientErrorKind {
+  invalid_url,         ///< not an absolute http:// URL (or a relative one without base_url)
+  unsupported_scheme,  ///< https:// (no TLS in this build) or another scheme
+  invalid_request,     ///< a header name or value that cannot be sent (CR/LF injection, not a token)
+  no_loop,             ///< awaited outside an event loop (a handler, a dependency and a lifespan have one)
+  resolve,             ///< DNS found no address for the host
+  connect,             ///< every address refused or was unreachable
+  connect_timeout,     ///< no connection within ClientOptions::connect_timeout
+  read_timeout,        ///< the server sent nothing for ClientOptions::read_timeout
+  timeout,             ///< the whole request (redirects included) took longer than its total timeout
+  pool_timeout,        ///< max_connections_per_host were busy until the total timeout
+  closed,              ///< the server closed the connection before the response was whole
+  protocol,            ///< the response is not valid HTTP/1.1 (ResponseParser, ChunkedDecoder)
+  too_large,           ///< the body exceeds ClientOptions::max_response_size
+  too_many_redirects,  ///< follow_redirects met more than max_redirects
+  status,              ///< raise_for_status() on a 4xx/5xx
+  decode,              ///< json() on a body that is not JSON, or json<T>() on one that does not validate
+};
+
+/// Words for a kind: "read timeout", "connection refused or unreachable", ...
+inline constexpr std::string_view client_error_kind_name(ClientErrorKind kind) {
+  switch (kind) {
+    case ClientErrorKind::invalid_url: return "invalid URL";
+    case ClientErrorKind::unsupported_scheme: return "unsupported scheme";
+    case ClientErrorKind::invalid_request: return "invalid request";
+    case ClientErrorKind::no_loop: return "no event loop";
+    case ClientErrorKind::resolve: return "name resolution failed";
+    case ClientErrorKind::connect: return "connection failed";
+    case ClientErrorKind::connect_timeout: return "connect timeout";
+    case ClientErrorKind::read_timeout: return "read timeout";
+    case ClientErrorKind::timeout: return "timeout";
+    case ClientErrorKind::pool_timeout: return "pool timeout";
+    case ClientErrorKind::closed: return "connection closed";
+    case ClientErrorKind::protocol: return "malformed response";
+    case ClientErrorKind::too_large: return "response too large";
+    case ClientErrorKind::too_many_redirects: return "too many redirects";
+    case ClientErrorKind::status: return "error status";
+    case ClientErrorKind::decode: return "undecodable body";
+  }
+  return "client error";
+}
+
+/// Every failure of fa::HttpClient, never a crash or a hang. what() is one sentence naming the request:
+/// "GET http://127.0.0.1:9000/slow: read timeout: no response byte for 100 ms".
+/// ```
+/// try { auto r = co_await client.get(url); ... }
+/// catch (const fa::ClientError& e) { if (e.is_timeout()) throw fa::HTTPException(504, "Upstream timed out"); throw; }
+/// ```
+/// Escaping a handler it is a 500 like any exception (the message only in the log); map it to 502/504 with
+/// `app.exception_handler<fa::ClientError>(...)` when the upstream's failure should show.
+class ClientError : public std::runtime_error {
+ public:
+  using Kind = ClientErrorKind;
+  ClientError(Kind kind, std::string method, std::string url, std::string detail, int status = 0)
+      : std::runtime_error(method + " " + url + ": " + std::string(client_error_kind_name(kind)) +
+                           (detail.empty() ? "" : ": " + detail)),
+        kind(kind), method(std::move(method)), url(std::move(url)), status(status) {}
+
+  /// connect_timeout, read_timeout, timeout or pool_timeout.
+  bool is_timeout() const {
+    return kind == Kind::connect_timeout || kind == Kind::read_timeout || kind == Kind::timeout ||
+           kind == Kind::pool_timeout;
+  }
+
+  Kind kind;
+  std::string method;  ///< "GET"
+  std::string url;     ///< the URL of the failed exchange (after redirects)
+  int status = 0;      ///< the response status, when there was one (Kind::status, Kind::decode)
+};
+
+/// json<T>() on an upstream body that does not validate as T: every error, in Pydantic v2's shape, with
+/// locations under "body" (["body", "price"]). A ClientError of Kind::decode, so a `catch (ClientError&)`
+/// covers it; not a RequestValidationError, so escaping a handler it is a 500, never a 422: our client's
+/// request was fine, the upstream's answer was not.
+class UpstreamValidationError : public ClientError {
+ public:
+  UpstreamValidationError(std::string method, std::string url, int status, std::string_view type_name,
+                          std::vector<ValidationErrorItem> errors)
+      : ClientError(Kind::decode, std::move(method), std::move(url), describe(type_name, errors), status),
+        errors_(std::move(errors)) {}
+  const std::vector<ValidationErrorItem>& errors() const { return errors_; }
+
+ private:
+  static std::string describe(std::string_view type_name, const std::vector<ValidationErrorItem>& errors);
+  std::vector<ValidationErrorItem> errors_;
+};
+
+/// A response as fa::HttpClient received it (httpx.Response's names). The body is whole (de-chunked).
+/// `auto r = co_await client.get(url); if (r.status == 200) co_return r.json<Quote>();`
+struct ClientResponse {
+  int status = 0;
+  std::string reason{};   ///< the reason phrase as sent ("OK"); ignore it, status says it all
+  Headers headers{};      ///< as received, in order, duplicates kept
+  std::string content{};  ///< the body bytes
+  std::string method{};   ///< of the request that got this response (after redirects: GET after a 303)
+  std::string url{};      ///< the URL that answered (after redirects)
+  int redirects = 0;      ///< redirects followed to get here
+
+  /// The body as text (no charset conversion: the bytes as sent).
+  const std::string& text() const { return content; }
+  /// The body parsed as JSON; ClientError{Kind::decode} when it is not JSON.
+  Json json() const;
+  /// The body read into T with the models' validator (fa::Field rules included);
+  /// UpstreamValidationError with every error when it does not fit, ClientError{decode} when not JSON.
+  template <class T>
+  T json() const;
+  /// A header's first value, or "" when absent.
+  std::string header(std::string_view name) const { return std::string(headers.get(name).value_or("")); }
+  bool is_success() const { return status >= 200 && status < 300; }
+  bool is_redirect() const {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+  /// Throws ClientError{Kind::status} on a 4xx or 5xx (httpx's raise_for_status); else returns *this.
+  const ClientResponse& raise_for_status() const;
+};
+
+// ---- implementation ----
+
+inline std::string UpstreamValidationError::describe(std::string_view type_name,
+                                                     const std::vector<ValidationErrorItem>& errors) {
+  std::string out = "the body does not validate as " + std::string(type_name) + " (" +
+                    std::to_string(errors.size()) + (errors.size() == 1 ? " error" : " errors") + ")";
+  for (std::size_t i = 0; i < errors.size() && i < 3; ++i)
+    out += (i ? "; " : ": ") + errors[i].loc.dump() + " " + errors[i].msg;
+  if (errors.size() > 3) out += "; ...";
+  return out;
+}
+
+inline Json ClientResponse::json() const {
+  try {
+    return Json::parse(content);
+  } catch (const JsonParseError& e) {
+    throw ClientError(ClientError::Kind::decode, method, url, e.what(), status);
+  }
+}
+
+template <class T>
+T ClientResponse::json() const {
+  RequestValidationError errors;
+  detail::LocPath loc;
+  loc.push(std::string_view("body"));
+  std::optional<T> value = read_json<T>(content, errors, loc);
+  if (!value) {
+    std::vector<ValidationErrorItem> items = errors.errors();
+    throw UpstreamValidationError(method, url, status, detail::spelled_type_name<T>(), std::move(items));
+  }
+  return std::move(*value);
+}
+
+inline const ClientResponse& ClientResponse::raise_for_status() const {
+  if (status >= 400)
+    throw ClientError(ClientError::Kind::status, method, url,
+                      std::to_string(status) + (reason.empty() ? "" : " " + reason), status);
+  return *this;
+}
+
+}  // namespace fastapi
+
+// ==== fastapi/client/client.hpp ====
+// client/client.hpp: fa::HttpClient, the async outbound HTTP/1.1 client for handlers (httpx.AsyncClient's
+// shape): `co_await client.get(url, {...})` suspends the handler, never the loop. Pooled keep-alive
+// connections (client/pool.hpp), async DNS, connect/read/total timeouts, opt-in bounded redirects, chunked
+// and Content-Length bodies with a size limit, responses read by the server's own parser (http/parser.hpp).
+// Fed by handlers, dependencies and lifespans; feeds client/response.hpp. Knows nothing of routes or the App.
+
+#include <algorithm>
+#include <chrono>
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <asio.hpp>
+
+namespace fastapi {
+
+namespace detail {
+
+/// An absolute http:// URL split for a request.
+struct ClientUrl {
+  std::string scheme;       ///< "http"
+  std::string host;         ///< without IPv6 brackets ("::1")
+  std::uint16_t port = 80;
+  std::string host_header;  ///< "host", "host:8080", "[::1]:8080"
+  std::string target;       ///< origin-form: "/path?query", never empty, safely encoded
+  /// The pool's key: "http://host:port", the port always spelled.
+  std::string key() const {
+    return scheme + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  }
+  std::string text() const { return scheme + "://" + host_header + target; }
+};
+
+/// Splits `url`; on failure the kind (invalid_url or unsupported_scheme) and a sentence.
+inline std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url, ClientUrl& out);
+/// `location` (absolute, scheme-relative, absolute path, query or relative path) against `base`, as text.
+inline std::string resolve_location(const ClientUrl& base, std::string_view location);
+
+/// A failed exchange, before it becomes a ClientError: what, in words, and whether a fresh connection may
+/// try again (a reused keep-alive connection the server had closed: nothing of the response arrived).
+struct Failure {
+  ClientErrorKind kind;
+  std::string detail;
+  bool retry = false;
+  bool eof = false;  ///< the server closed the connection (the end of a close-delimited body)
+};
+
+/// Awaits an Asio operation raced against `timer` set to `deadline`. When the deadline comes first,
+/// `cancel()` runs (the operation then ends with operation_aborted) and the first result is true.
+/// Resumes once both handlers have run, so neither outlives the awaiting frame.
+/// `auto [late, r] = co_await race<asio::error_code>(timer, t, [&](auto h) { s.async_connect(ep, std::move(h)); },
+///                                                   [&] { s.cancel(); });`
+template <class Start, class Cancel, class... Args>
+class RaceAwaiter {
+ public:
+  RaceAwaiter(asio::steady_timer& timer, std::chrono::steady_clock::time_point deadline, Start start, Cancel cancel)
+      : timer_(timer), deadline_(deadline), start_(std::move(start)), cancel_(std::move(cancel)) {}
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h) {
+    handle_ = h;
+    timer_.expires_at(deadline_);
+    timer_.async_wait([this](const asio::error_code& ec) {
+      if (!ec && !finished_) {
+        timed_out_ = true;
+        cancel_();
+      }
+      done();
+    });
+    start_([this](Args... args) {
+      result_.emplace(std::move(args)...);
+      finished_ = true;
+      timer_.cancel();
+      done();
+    });
+  }
+  std::pair<bool, std::tuple<Args...>> await_resume() { return {timed_out_, std::move(*result_)}; }
+
+ private:
+  void done() {
+    if (--pending_ == 0) resume_from_loop(handle_);
+  }
+  asio::steady_timer& timer_;
+  std::chrono::steady_clock::time_point deadline_;
+  Start start_;
+  Cancel cancel_;
+  std::coroutine_handle<> handle_;
+  std::optional<std::tuple<Args...>> result_;
+  int pending_ = 2;
+  bool finished_ = false;
+  bool timed_out_ = false;
+};
+
+template <class... Args, class Start, class Cancel>
+RaceAwaiter<std::decay_t<Start>, std::decay_t<Cancel>, Args...> race(asio::steady_timer& timer,
+                                                                     std::chrono::steady_clock::time_point deadline,
+                                                                     Start&& start, Cancel&& cancel) {
+  return {timer, deadline, std::forward<Start>(start), std::forward<Cancel>(cancel)};
+}
+
+/// Frees the pool slot of a lease unless the connection was given back (every early return, every throw).
+struct LeaseGuard {
+  ConnectionPool& pool;
+  const std::string& key;
+  bool given_back = false;
+  ~LeaseGuard() {
+    if (!given_back) pool.forget(key);
+  }
+};
+
+}  // namespace detail
+
+/// An async HTTP/1.1 client, made to be opened once and shared by every handler and worker:
+/// ```
+/// app.lifespan([](fa::App& app) -> fa::Yield<void> {
+///   app.state<fa::HttpClient>(fa::ClientOptions{.base_url = "http://127.0.0.1:9000", .timeout = 2s});
+///   co_yield {};
+/// });
+/// app.get("/price", [](fa::State<fa::HttpClient> client) -> fa::Task<fa::Json> {
+///   fa::ClientResponse r = co_await client->get("/quote", {.params = {{"sku", "A1"}}});
+///   co_return r.json();
+/// });
+/// ```
+/// Thread-safety: every method may be called from any worker at once; the only shared state is the
+/// connection pool, behind one mutex never held across an await. A call must be awaited on an event loop
+/// (a handler, a dependency, a lifespan: else ClientError no_loop) and the client must outlive its calls
+/// (held by the app's state, it does: the app drains requests before its state goes).
+/// Failures: fa::ClientError (its `kind` says which), never a crash, never a hang; a connection that
+/// timed out or failed is closed, never pooled. Plain http:// only: https:// is ClientError
+/// unsupported_scheme (no TLS in this version).
+class HttpClient {
+ public:
+  explicit HttpClient(ClientOptions options = {});
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  Task<ClientResponse> get(std::string url, const CallOptions& o = {}) { return request("GET", std::move(url), o); }
+  Task<ClientResponse> post(std::string url, const CallOptions& o = {}) { return request("POST", std::move(url), o); }
+  Task<ClientResponse> put(std::string url, const CallOptions& o = {}) { return request("PUT", std::move(url), o); }
+  Task<ClientResponse> patch(std::string url, const CallOptions& o = {}) { return request("PATCH", std::move(url), o); }
+  Task<ClientResponse> delete_(std::string url, const CallOptions& o = {}) { return request("DELETE", std::move(url), o); }
+  Task<ClientResponse> head(std::string url, const CallOptions& o = {}) { return request("HEAD", std::move(url), o); }
+  Task<ClientResponse> options(std::string url, const CallOptions& o = {}) { return request("OPTIONS", std::move(url), o); }
+  /// Any method (a token: "PROPFIND"). The response of any status is returned; failures throw ClientError.
+  /// What `o` refers to is copied now: the returned task owns everything it needs.
+  Task<ClientResponse> request(std::string method, std::string url, const CallOptions& o = {}) {
+    return send(std::move(method), std::move(url), detail::CallData(o));
+  }
+
+  const ClientOptions& settings() const { return options_; }
+  /// Connections to `origin` ("http://host:port") counted against its bound, and those idle in the pool.
+  std::pair<std::size_t, std::size_t> connections(std::string_view origin) const;
+  /// Closes the idle connections (calls in flight keep theirs; later calls open new ones).
+  void close() { pool_.close_idle(); }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Call {  // one hop's fixed parts
+    std::string method;
+    detail::ClientUrl url;
+    std::string wire;  // the request, serialized
+    Clock::time_point deadline;
+    std::chrono::milliseconds total;
+  };
+  Task<ClientResponse> send(std::string method, std::string url, detail::CallData o);
+  Task<ClientResponse> exchange(asio::io_context& io, const Call& call);
+  Task<std::optional<detail::Failure>> exchange_once(asio::io_context& io, const Call& call, detail::Lease lease,
+                                                     ClientResponse& out);
+  Task<std::optional<detail::Failure>> connect(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
+                                               const Call& call, bool& ipv6);
+  /// Appends what arrives to `buf`; a failure on EOF, error or deadline (`what` names the awaited part).
+  Task<std::optional<detail::Failure>> read_more(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
+                                                 const Call& call, std::string& buf, std::string_view what);
+  std::string serialize(const std::string& method, const detail::ClientUrl& url, const KeyValues& headers,
+                        const std::string& body, bool has_body) const;
+
+  ClientOptions options_;
+  detail::ConnectionPool pool_;
+};
+
+// ---- implementation ----
+
+namespace detail {
+
+inline bool is_idempotent(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" || method == "DELETE" ||
+         method == "TRACE";
+}
+
+inline std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url, ClientUrl& out) {
+  using R = std::pair<ClientErrorKind, std::string>;
+  std::size_t sep = url.find("://");
+  if (sep == std::string_view::npos || sep == 0)
+    return R{ClientErrorKind::invalid_url, "not an absolute URL (http://host[:port]/path), and no base_url to join"};
+  std::string_view scheme = url.substr(0, sep);
+  if (iequals(scheme, "https"))
+    return R{ClientErrorKind::unsupported_scheme,
+             "https:// needs TLS, which this build of fa::HttpClient does not have (plain http:// only; TLS is "
+             "planned behind FASTAPI_ENABLE_OPENSSL): call the service over http:// or through a TLS-terminating proxy"};
+  if (!iequals(scheme, "http")) return R{ClientErrorKind::unsupported_scheme, "only http:// URLs are supported"};
+  std::string_view rest = url.substr(sep + 3);
+  rest = rest.substr(0, rest.find('#'));
+  std::size_t auth_end = rest.find_first_of("/?");
+  std::string_view authority = rest.substr(0, auth_end);
+  std::string_view path = auth_end == std::string_view::npos ? std::string_view{} : rest.substr(auth_end);
+  if (authority.find('@') != std::string_view::npos)
+    return R{ClientErrorKind::invalid_url, "credentials in the URL are not supported: send an Authorization header"};
+  std::string_view host = authority, port;
+  if (authority.starts_with('[')) {
+    std::size_t close = authority.find(']');
+    if (close == std::string_view::npos) return R{ClientErrorKind::invalid_url, "unclosed '[' in the host"};
+    host = authority.substr(1, close - 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty() && after[0] != ':') return R{ClientErrorKind::invalid_url, "bad text after the IPv6 host"};
+    if (!after.empty()) port = after.substr(1);
+  } else if (std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  if (host.empty()) return R{ClientErrorKind::invalid_url, "no host"};
+  for (char c : host)
+    if (!has_class(c, char_host) || c == '%') return R{ClientErrorKind::invalid_url, "invalid character in the host"};
+  out.scheme = "http";
+  out.host = std::string(host);
+  out.port = 80;
+  if (!port.empty()) {
+    unsigned long p = 0;
+    for (char c : port) {
+      if (c < '0' || c > '9' || (p = p * 10 + static_cast<unsigned>(c - '0')) > 65535)
+        return R{ClientErrorKind::invalid_url, "invalid port"};
+    }
+    if (p == 0) return R{ClientErrorKind::invalid_url, "invalid port"};
+    out.port = static_cast<std::uint16_t>(p);
+  }
+  out.host_header = authority.starts_with('[') ? "[" + out.host + "]" : out.host;
+  if (out.port != 80) out.host_header += ":" + std::to_string(out.port);
+  // Bytes a request-target may not carry are percent-encoded; '%' is kept (the URL may be encoded already).
+  constexpr char hex[] = "0123456789ABCDEF";
+  out.target.clear();
+  if (path.empty() || path[0] == '?') out.target = "/";
+  for (char c : path) {
+    auto b = static_cast<unsigned char>(c);
+    if (b <= 0x20 || b >= 0x7F || std::string_view("\"<>\\^`{|}").find(c) != std::string_view::npos) {
+      out.target.push_back('%');
+      out.target.push_back(hex[b >> 4]);
+      out.target.push_back(hex[b & 0xF]);
+    } else {
+      out.target.push_back(c);
+    }
+  }
+  return std::nullopt;
+}
+
+inline std::string resolve_location(const ClientUrl& base, std::string_view location) {
+  std::string origin = base.scheme + "://" + base.host_header;
+  std::size_t sep = location.find("://");
+  if (sep != std::string_view::npos && location.find_first_of("/?#") > sep) return std::string(location);
+  if (location.starts_with("//")) return base.scheme + ":" + std::string(location);
+  if (location.starts_with('/')) return origin + std::string(location);
+  std::string_view path = std::string_view(base.target).substr(0, base.target.find('?'));
+  if (location.empty() || location.starts_with('#')) return origin + base.target;
+  if (location.starts_with('?')) return origin + std::string(path) + std::string(location);
+  return origin + std::string(path.substr(0, path.rfind('/') + 1)) + std::string(location);
+}
+
+}  // namespace detail
+
+inline HttpClient::HttpClient(ClientOptions options)
+    : options_(std::move(options)),
+      pool_(options_.max_connections_per_host, options_.max_idle_per_host, options_.keepalive_expiry) {}
+
+inline std::pair<std::size_t, std::size_t> HttpClient::connections(std::string_view origin) const {
+  detail::ClientUrl url;
+  if (detail::parse_client_url(origin, url)) return {0, 0};
+  return pool_.counts(url.key());
+}
+
+inline std::string HttpClient::serialize(const std::string& method, const detail::ClientUrl& url,
+                                         const KeyValues& headers, const std::string& body, bool has_body) const {
+  std::string wire;
+  wire.reserve(256 + body.size());
+  wire.append(method).append(" ").append(url.target).append(" HTTP/1.1\r\n");
+  bool host = false, agent = false, accept = false;
+  for (const auto& [name, value] : headers) {
+    if (iequals(name, "content-length") || iequals(name, "transfer-encoding")) continue;  // we frame the body
+    host |= iequals(name, "host");
+    agent |= iequals(name, "user-agent");
+    accept |= iequals(name, "accept");
+  }
+  if (!host) wire.append("Host: ").append(url.host_header).append("\r\n");
+  for (const auto& [name, value] : headers) {
+    if (iequals(name, "content-length") || iequals(name, "transfer-encoding")) continue;
+    wire.append(name).append(": ").append(value).append("\r\n");
+  }
+  if (!agent && !options_.user_agent.empty()) wire.append("User-Agent: ").append(options_.user_agent).append("\r\n");
+  if (!accept) wire.append("Accept: */*\r\n");
+  if (has_body) wire.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
+  wire.append("\r\n").append(body);
+  return wire;
+}
+
+inline Task<ClientResponse> HttpClient::send(std::string method, std::string url, detail::CallData o) {
+  asio::io_context* io = detail::this_loop().io;
+  if (!io)
+    throw ClientError(ClientErrorKind::no_loop, method, url,
+                      "await fa::HttpClient calls in a handler, a dependency or a lifespan");
+  if (!detail::is_token(method)) throw ClientError(ClientErrorKind::invalid_request, method, url, "the method is not a token");
+  if (url.starts_with('/') && !options_.base_url.empty()) {
+    std::string_view base = options_.base_url;
+    while (base.ends_with('/')) base.remove_suffix(1);
+    url = std::string(base) + url;
+  }
+  Call call;
+  call.method = method;
+  call.total = o.timeout.value_or(options_.timeout);
+  call.deadline = Clock::now() + call.total;
+  if (auto bad = detail::parse_client_url(url, call.url)) throw ClientError(bad->first, method, url, bad->second);
+  if (!o.params.empty()) {
+    call.url.target += call.url.target.find('?') == std::string::npos ? '?' : '&';
+    for (std::size_t i = 0; i < o.params.size(); ++i)
+      call.url.target.append(i ? "&" : "").append(percent_encode(o.params[i].first, true)).append("=").append(
+          percent_encode(o.params[i].second, true));
+  }
+  // Headers: the client's, each replaced by the call's of the same name; then the body's type.
+  KeyValues headers;
+  for (const auto& h : options_.headers) {
+    bool replaced = std::any_of(o.headers.begin(), o.headers.end(), [&](const auto& c) { return iequals(c.first, h.first); });
+    if (!replaced) headers.push_back(h);
+  }
+  headers.insert(headers.end(), o.headers.begin(), o.headers.end());
+  bool has_body = o.body.has_value() || method == "POST" || method == "PUT" || method == "PATCH";
+  std::string body = o.body ? std::move(*o.body) : std::string();
+  bool typed = std::any_of(headers.begin(), headers.end(), [](const auto& h) { return iequals(h.first, "content-type"); });
+  if (!o.content_type.empty() && !typed) headers.emplace_back("Content-Type", o.content_type);
+  for (const auto& [name, value] : headers) {
+    bool ok = detail::is_token(name);
+    for (char c : value) ok = ok && detail::has_class(c, detail::char_value);
+    if (!ok)
+      throw ClientError(ClientErrorKind::invalid_request, method, call.url.text(),
+                        "header '" + name + "' has a name that is not a token or a value with CR, LF or another control byte");
+  }
+  bool follow = o.follow_redirects.value_or(options_.follow_redirects);
+  for (int hop = 0;; ++hop) {
+    call.wire = serialize(call.method, call.url, headers, body, has_body);
+    ClientResponse r = co_await exchange(*io, call);
+    r.redirects = hop;
+    auto location = r.headers.get("location");
+    if (!follow || !r.is_redirect() || !location) co_return r;
+    if (hop >= options_.max_redirects)
+      throw ClientError(ClientErrorKind::too_many_redirects, call.method, call.url.text(),
+                        "more than " + std::to_string(options_.max_redirects) + " redirects (max_redirects)");
+    std::string next_text = detail::resolve_location(call.url, *location);
+    detail::ClientUrl next;
+    if (auto bad = detail::parse_client_url(next_text, next))
+      throw ClientError(bad->first, call.method, next_text, "redirect from " + call.url.text() + ": " + bad->second);
+    // RFC 9110 section 15.4: 303 turns into GET; 301/302 after POST too, as every browser and httpx do.
+    if ((r.status == 303 && call.method != "HEAD") || ((r.status == 301 || r.status == 302) && call.method == "POST")) {
+      call.method = "GET";
+      body.clear();
+      has_body = false;
+      std::erase_if(headers, [](const auto& h) { return iequals(h.first, "content-type"); });
+    }
+    if (next.key() != call.url.key())  // another origin: credentials stay behind
+      std::erase_if(headers, [](const auto& h) { return iequals(h.first, "authorization") || iequals(h.first, "cookie"); });
+    call.url = std::move(next);
+  }
+}
+
+inline Task<ClientResponse> HttpClient::exchange(asio::io_context& io, const Call& call) {
+  const std::string key = call.url.key();
+  for (int attempt = 0;; ++attempt) {
+    std::optional<detail::Lease> lease = co_await pool_.acquire(key, io, call.deadline);
+    if (!lease)
+      throw ClientError(ClientErrorKind::pool_timeout, call.method, call.url.text(),
+                        "all " + std::to_string(options_.max_connections_per_host) + " connections to " +
+                            call.url.host_header + " stayed busy for the whole timeout of " +
+                            std::to_string(call.total.count()) + " ms (max_connections_per_host)");
+    ClientResponse out;
+    std::optional<detail::Failure> failure = co_await exchange_once(io, call, *lease, out);
+    if (!failure) co_return out;
+    if (failure->retry && attempt == 0 && Clock::now() < call.deadline) continue;  // a stale keep-alive connection
+    throw ClientError(failure->kind, call.method, call.url.text(), std::move(failure->detail));
+  }
+}
+
+inline Task<std::optional<detail::Failure>> HttpClient::connect(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
+                                                                const Call& call, bool& ipv6) {
+  using detail::Failure;
+  using tcp = asio::ip::tcp;
+  auto connect_deadline = std::min(call.deadline, Clock::now() + options_.connect_timeout);
+  bool total_first = call.deadline <= connect_deadline;
+  auto late = [&](std::string_view what) {
+    return total_first ? Failure{ClientErrorKind::timeout, std::string(what) + " did not finish within the total timeout of " +
+                                                               std::to_string(call.total.count()) + " ms"}
+                       : Failure{ClientErrorKind::connect_timeout, std::string(what) + " took longer than connect_timeout (" +
+                                                                       std::to_string(options_.connect_timeout.count()) + " ms)"};
+  };
+  std::vector<tcp::endpoint> endpoints;
+  asio::error_code ec;
+  asio::ip::address literal = asio::ip::make_address(call.url.host, ec);
+  if (!ec) {
+    endpoints.emplace_back(literal, call.url.port);
+  } else {
+    tcp::resolver resolver(socket.get_executor());
+    auto [timed_out, result] = co_await detail::race<asio::error_code, tcp::resolver::results_type>(
+        timer, connect_deadline,
+        [&](auto handler) { resolver.async_resolve(call.url.host, std::to_string(call.url.port), std::move(handler)); },
+        [&] { resolver.cancel(); });
+    if (timed_out) co_return late("resolving " + call.url.host);
+    auto& [resolve_ec, results] = result;
+    if (resolve_ec || results.empty())
+      co_return Failure{ClientErrorKind::resolve, call.url.host + ": " + (resolve_ec ? resolve_ec.message() : "no address")};
+    for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+  }
+  std::string errors;
+  for (const tcp::endpoint& endpoint : endpoints) {
+    socket.close(ec);
+    socket.open(endpoint.protocol(), ec);
+    if (!ec) {
+      auto [timed_out, result] = co_await detail::race<asio::error_code>(
+          timer, connect_deadline, [&](auto handler) { socket.async_connect(endpoint, std::move(handler)); },
+          [&] {
+            asio::error_code ignored;
+            socket.cancel(ignored);
+          });
+      if (timed_out) co_return late("connecting to " + call.url.host_header);
+      ec = std::get<0>(result);
+    }
+    if (!ec) {
+      socket.set_option(tcp::no_delay(true), ec);
+      ipv6 = endpoint.protocol() == tcp::v6();
+      co_return std::nullopt;
+    }
+    std::string address = endpoint.address().to_string();
+    errors += (errors.empty() ? "" : "; ") + (endpoint.address().is_v6() ? "[" + address + "]" : address) + ":" +
+              std::to_string(endpoint.port()) + ": " + ec.message();
+  }
+  co_return Failure{ClientErrorKind::connect, errors};
+}
+
+inline Task<std::optional<detail::Failure>> HttpClient::read_more(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
+                                                                  const Call& call, std::string& buf, std::string_view what) {
+  auto read_deadline = std::min(call.deadline, Clock::now() + options_.read_timeout);
+  std::size_t old = buf.size();
+  // Read into the room the string already has (a reserved Content-Length body), 16 to 64 KiB at a time.
+  std::size_t room = std::clamp<std::size_t>(buf.capacity() - old, 16384, 65536);
+  buf.resize(old + room);
+  auto [timed_out, result] = co_await detail::race<asio::error_code, std::size_t>(
+      timer, read_deadline,
+      [&](auto handler) { socket.async_read_some(asio::buffer(buf.data() + old, room), std::move(handler)); },
+      [&] {
+        asio::error_code ignored;
+        socket.cancel(ignored);
+      });
+  auto [ec, n] = result;
+  buf.resize(old + (ec ? 0 : n));
+  if (timed_out) {
+    if (read_deadline < call.deadline)
+      co_return detail::Failure{ClientErrorKind::read_timeout, "nothing of " + std::string(what) + " arrived for " +
+                                                                   std::to_string(options_.read_timeout.count()) +
+                                                                   " ms (read_timeout)"};
+    co_return detail::Failure{ClientErrorKind::timeout, std::string(what) + " did not arrive within the total timeout of " +
+                                                            std::to_string(call.total.count()) + " ms"};
+  }
+  if (ec == asio::error::eof)
+    co_return detail::Failure{ClientErrorKind::closed,
+                              "the server closed the connection before " + std::string(what) + " was whole", false, true};
+  if (ec) co_return detail::Failure{ClientErrorKind::closed, "reading " + std::string(what) + ": " + ec.message()};
+  co_return std::nullopt;
+}
+
+inline Task<std::optional<detail::Failure>> HttpClient::exchange_once(asio::io_context& io, const Call& call,
+                                                                      detail::Lease lease, ClientResponse& out) {
+  using detail::Failure;
+  const std::string key = call.url.key();
+  detail::LeaseGuard guard{pool_, key};  // before the socket: the socket closes, then the slot frees
+  asio::ip::tcp::socket socket(io);
+  asio::steady_timer timer(io);
+  bool ipv6 = lease.ipv6;
+  asio::error_code ec;
+  if (lease.fd >= 0) {
+    socket.assign(ipv6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), lease.fd, ec);
+    if (ec) {
+      ::close(lease.fd);
+      co_return Failure{ClientErrorKind::connect, "adopting a pooled connection: " + ec.message(), true};
+    }
+  } else if (std::optional<Failure> f = co_await connect(socket, timer, call, ipv6)) {
+    co_return f;
+  }
+  // A reused connection the server closed meanwhile fails before any response byte: the caller tries once
+  // more on a new one (for a method that may be repeated, or when the request could not even be sent).
+  const bool may_retry = lease.reused;
+  const bool idempotent = detail::is_idempotent(call.method);
+  {
+    auto [timed_out, result] = co_await detail::race<asio::error_code, std::size_t>(
+        timer, call.deadline, [&](auto handler) { asio::async_write(socket, asio::buffer(call.wire), std::move(handler)); },
+        [&] {
+          asio::error_code ignored;
+          socket.cancel(ignored);
+        });
+    if (timed_out)
+      co_return Failure{ClientErrorKind::timeout, "the request could not be sent within the total timeout of " +
+                                                      std::to_string(call.total.count()) + " ms"};
+    if (auto write_ec = std::get<0>(result))
+      co_return Failure{ClientErrorKind::closed, "sending the request: " + write_ec.message(), may_retry};
+  }
+  // The head, skipping interim 1xx responses.
+  ResponseParser parser(HeadLimits{options_.max_header_bytes, options_.max_header_bytes, options_.max_headers});
+  ResponseHead head;
+  std::string buf;
+  const bool head_request = call.method == "HEAD";
+  for (;;) {
+    ResponseParser::Result r = parser.parse_head(buf, head, head_request);
+    if (r == ResponseParser::Result::error)
+      co_return Failure{ClientErrorKind::protocol, std::string(parser.error().reason)};
+    if (r == ResponseParser::Result::complete) {
+      if (head.status == 101) co_return Failure{ClientErrorKind::protocol, "101 Switching Protocols is not supported"};
+      if (head.status >= 200) break;
+      buf.erase(0, parser.head_size());
+      parser.reset();
+      continue;
+    }
+    bool nothing_yet = buf.empty();
+    if (std::optional<Failure> f = co_await read_more(socket, timer, call, buf, "the response head")) {
+      f->retry = may_retry && nothing_yet && idempotent && f->kind == ClientErrorKind::closed;
+      if (nothing_yet && f->kind == ClientErrorKind::closed) f->detail = "the server closed the connection without answering";
+      co_return f;
+    }
+  }
+  out.status = head.status;
+  out.reason = std::string(head.reason);
+  out.headers.reserve(head.headers.size());
+  for (const auto& field : head.headers) out.headers.add(std::string(field.name), std::string(field.value));
+  out.method = call.method;
+  out.url = call.url.text();
+  std::string rest = buf.substr(parser.head_size());  // body bytes that came with the head
+  buf = std::string();
+  const std::size_t max = options_.max_response_size;
+  bool clean_end = true;  // nothing arrived beyond the response: the connection may carry another request
+  switch (head.framing) {
+    case BodyFraming::none:
+      clean_end = rest.empty();
+      break;
+    case BodyFraming::content_length: {
+      const std::size_t length = head.content_length;
+      if (length > max)
+        co_return Failure{ClientErrorKind::too_large, "Content-Length " + std::to_string(length) +
+                                                          " exceeds max_response_size (" + std::to_string(max) + ")"};
+      out.content = std::move(rest);
+      if (out.content.capacity() < length) out.content.reserve(length);
+      while (out.content.size() < length)
+        if (std::optional<Failure> f = co_await read_more(socket, timer, call, out.content, "the body")) {
+          if (f->kind == ClientErrorKind::closed)
+            f->detail = "the server closed the connection after " + std::to_string(out.content.size()) + " of " +
+                        std::to_string(length) + " body bytes";
+          co_return f;
+        }
+      clean_end = out.content.size() == length;
+      out.content.resize(length);
+      break;
+    }
+    case BodyFraming::chunked: {
+      ChunkedDecoder decoder(max);
+      for (;;) {
+        std::size_t used = 0;
+        ChunkedDecoder::Result r = decoder.feed(rest, out.content, used);
+        if (r == ChunkedDecoder::Result::error) {
+          if (decoder.error().status == 413)
+            co_return Failure{ClientErrorKind::too_large, "the chunked body exceeds max_response_size (" + std::to_string(max) + ")"};
+          co_return Failure{ClientErrorKind::protocol, "chunked body: " + std::string(decoder.error().reason)};
+        }
+        if (r == ChunkedDecoder::Result::complete) {
+          clean_end = used == rest.size();
+          break;
+        }
+        rest.clear();
+        if (std::optional<Failure> f = co_await read_more(socket, timer, call, rest, "the chunked body")) co_return f;
+      }
+      break;
+    }
+    case BodyFraming::until_close: {
+      out.content = std::move(rest);
+      for (;;) {
+        if (out.content.size() > max)
+          co_return Failure{ClientErrorKind::too_large, "the body exceeds max_response_size (" + std::to_string(max) + ")"};
+        std::optional<Failure> f = co_await read_more(socket, timer, call, out.content, "the body");
+        if (!f) continue;
+        if (!f->eof) co_return f;
+        break;  // the server's close ends a close-delimited body
+      }
+      if (out.content.size() > max)
+        co_return Failure{ClientErrorKind::too_large, "the body exceeds max_response_size (" + std::to_string(max) + ")"};
+      clean_end = false;
+      break;
+    }
+  }
+  if (head.keep_alive && clean_end) {
+    int fd = socket.release(ec);
+    if (!ec) {
+      guard.given_back = true;
+      pool_.give_back(key, fd, ipv6);
+    }
+  }
+  co_return std::nullopt;
 }
 
 }  // namespace fastapi

@@ -81,5 +81,11 @@
 
 #include "fastapi/app/app.hpp"
 
+// client: calling other HTTP services from handlers without blocking the loop (fa::HttpClient)
+#include "fastapi/client/options.hpp"
+#include "fastapi/client/pool.hpp"
+#include "fastapi/client/response.hpp"
+#include "fastapi/client/client.hpp"
+
 // testing: the test client users write their tests with
 #include "fastapi/testing/test_client.hpp"

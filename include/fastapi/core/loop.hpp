@@ -211,8 +211,8 @@ inline bool ThreadPool::try_submit(std::function<void()> job) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return false;
-    std::size_t waiting_beyond_idle = jobs_.size() >= idle_ ? jobs_.size() - idle_ : 0;
-    if (waiting_beyond_idle >= queue_limit_) return false;
+    // After this job, at most queue_limit_ jobs may wait beyond the idle threads.
+    if (jobs_.size() + 1 > idle_ + queue_limit_) return false;
     jobs_.push_back(std::move(job));
   }
   wake_.notify_one();
