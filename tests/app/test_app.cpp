@@ -13,6 +13,7 @@
 
 #include "fastapi/app/app.hpp"
 #include "fastapi/testing/test_client.hpp"
+#include "support/log_capture.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
 namespace test_app_file {
@@ -21,23 +22,6 @@ namespace fa = fastapi;
 using namespace std::chrono_literals;
 
 namespace app_test {
-/// Collects the app's log lines.
-struct LogCapture {
-  std::mutex mutex;
-  std::vector<std::string> lines;
-  explicit LogCapture(fa::App& app) {
-    app.logger().set_sink([this](fa::LogLevel, std::string_view line) {
-      std::lock_guard lock(mutex);
-      lines.emplace_back(line);
-    });
-  }
-  bool contains(std::string_view text) {
-    std::lock_guard lock(mutex);
-    for (const auto& l : lines)
-      if (l.find(text) != std::string::npos) return true;
-    return false;
-  }
-};
 fa::Json hello() { return fa::Json{{"message", "Hello World"}}; }
 struct UserIn {
   std::string username;
@@ -221,7 +205,7 @@ TEST_SUITE("app/app") {
 
   TEST_CASE("an unexpected exception is a 500 with the message only in the log, and the server lives on") {
     fa::App app;
-    app_test::LogCapture logs(app);
+    test_support::LogCapture logs(app);
     app.get("/boom", []() -> std::string { throw std::runtime_error("database is on fire"); });
     app.get("/ok", [] { return "fine"; });
     fa::testing::TestClient client{app};
@@ -259,7 +243,7 @@ TEST_SUITE("app/app") {
 
   TEST_CASE("a plain handler that holds the loop is named in a warning") {
     fa::App app;
-    app_test::LogCapture logs(app);
+    test_support::LogCapture logs(app);
     app.get("/slow", [] {
       std::this_thread::sleep_for(150ms);
       return "done";
@@ -306,7 +290,7 @@ TEST_SUITE("app/app") {
     CHECK(events == std::vector<std::string>{"startup", "request", "shutdown"});
 
     fa::App broken;
-    app_test::LogCapture logs(broken);
+    test_support::LogCapture logs(broken);
     broken.on_startup([] { throw std::runtime_error("no database"); });
     auto config = fa::testing::TestClient::default_config();
     CHECK(broken.run(config) == 1);
@@ -339,7 +323,7 @@ TEST_SUITE("app/app") {
 
   TEST_CASE("Config::access_log adds uvicorn's access line for every request, through the app's logger") {
     fa::App app;
-    app_test::LogCapture log(app);
+    test_support::LogCapture log(app);
     app.get("/items/{id}", [](fa::Path<"id", int> id) { return std::to_string(*id); });
     fa::Config config = fa::testing::TestClient::default_config();
     config.access_log = true;

@@ -14,6 +14,7 @@
 #include "fastapi/app/app.hpp"
 #include "fastapi/di/state.hpp"
 #include "fastapi/testing/test_client.hpp"
+#include "support/log_capture.hpp"
 
 namespace test_lifespan_file {
 
@@ -45,23 +46,6 @@ struct Settings {
 };
 
 std::string pool_url(fa::State<Pool> pool) { return pool->url; }
-
-struct Lines {
-  std::mutex mutex;
-  std::vector<std::string> lines;
-  explicit Lines(fa::App& app) {
-    app.logger().set_sink([this](fa::LogLevel, std::string_view line) {
-      std::lock_guard lock(mutex);
-      lines.emplace_back(line);
-    });
-  }
-  bool contains(std::string_view text) {
-    std::lock_guard lock(mutex);
-    for (const auto& l : lines)
-      if (l.find(text) != std::string::npos) return true;
-    return false;
-  }
-};
 
 fa::Config quiet_config() {
   fa::Config c = fa::testing::TestClient::default_config();
@@ -156,7 +140,7 @@ TEST_SUITE("app/lifespan") {
 
   TEST_CASE("a State nobody set is a logged 500 naming the type; get_state says the same") {
     fa::App app;
-    Lines lines(app);
+    test_support::LogCapture lines(app);
     app.get("/", [](fa::State<Settings> s) { return s->greeting; });
     fa::testing::TestClient client{app};
     auto r = client.get("/");
@@ -169,7 +153,7 @@ TEST_SUITE("app/lifespan") {
   TEST_CASE("a startup failure exits 1 with the reason before listening; entered lifespans are unwound") {
     Events events;
     fa::App app;
-    Lines lines(app);
+    test_support::LogCapture lines(app);
     app.lifespan([&events]() -> fa::Yield<void> {
       events.add("first startup");
       co_yield {};
@@ -194,7 +178,7 @@ TEST_SUITE("app/lifespan") {
 
   TEST_CASE("a lifespan that never reaches co_yield is a startup failure that says so") {
     fa::App app;
-    Lines lines(app);
+    test_support::LogCapture lines(app);
     app.lifespan([]() -> fa::Yield<void> { co_return; });
     CHECK(app.run(quiet_config()) == 1);
     CHECK(lines.contains("a lifespan ended without `co_yield {};`"));
@@ -202,7 +186,7 @@ TEST_SUITE("app/lifespan") {
 
   TEST_CASE("a failing lifespan shutdown is logged and makes run() return 1") {
     fa::App app;
-    Lines lines(app);
+    test_support::LogCapture lines(app);
     app.lifespan([]() -> fa::Yield<void> {
       co_yield {};
       throw std::runtime_error("could not flush");

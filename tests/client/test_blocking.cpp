@@ -18,6 +18,7 @@
 
 #include "fastapi/app/app.hpp"
 #include "fastapi/testing/test_client.hpp"
+#include "support/log_capture.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
 namespace test_blocking_file {
@@ -26,22 +27,6 @@ namespace fa = fastapi;
 using namespace std::chrono_literals;
 
 namespace blocking_test {
-
-/// Collects the app's log lines.
-struct LogCapture {
-  std::mutex mutex;
-  std::vector<std::string> lines;
-  explicit LogCapture(fa::App& app) {
-    app.logger().set_sink([this](fa::LogLevel, std::string_view line) {
-      std::lock_guard lock(mutex);
-      lines.emplace_back(line);
-    });
-  }
-  bool contains(std::string_view text) {
-    std::lock_guard lock(mutex);
-    return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(text) != std::string::npos; });
-  }
-};
 
 /// A raw HTTP/1.1 exchange on its own connection: send now, read the whole answer later.
 struct Pending {
@@ -157,7 +142,7 @@ TEST_SUITE("client/blocking") {
 
   TEST_CASE("a .blocking route leaves the loop free: with one worker, other requests are served meanwhile, no warning") {
     fa::App app;
-    LogCapture logs(app);
+    test_support::LogCapture logs(app);
     app.get("/slow", [] {
       std::this_thread::sleep_for(600ms);
       return "slow";
@@ -178,7 +163,7 @@ TEST_SUITE("client/blocking") {
 
   TEST_CASE("a coroutine handler that blocks between awaits is named by the loop-stall warning") {
     fa::App app;
-    LogCapture logs(app);
+    test_support::LogCapture logs(app);
     app.get("/co-block", []() -> fa::Task<std::string> {
       co_await fa::sleep(1ms);
       std::this_thread::sleep_for(450ms);  // the classic mistake: a blocking call inside an async handler

@@ -18,6 +18,7 @@
 #include "fastapi/di/yield.hpp"
 #include "fastapi/testing/test_client.hpp"
 #include "support/raw_socket.hpp"
+#include "support/log_capture.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
 namespace di_yield_file {
@@ -66,23 +67,6 @@ Events& events() {
   static Events e;
   return e;
 }
-
-struct LogCapture {
-  std::mutex mutex;
-  std::vector<std::string> lines;
-  explicit LogCapture(fa::App& app) {
-    app.logger().set_sink([this](fa::LogLevel, std::string_view line) {
-      std::lock_guard lock(mutex);
-      lines.emplace_back(line);
-    });
-  }
-  bool contains(std::string_view text) {
-    std::lock_guard lock(mutex);
-    for (const auto& l : lines)
-      if (l.find(text) != std::string::npos) return true;
-    return false;
-  }
-};
 
 /// The name of the exception rethrown at co_yield, for the events.
 std::string describe(std::exception_ptr e) {
@@ -193,7 +177,7 @@ TEST_SUITE("di/yield") {
   TEST_CASE("a handler's exception is rethrown at co_yield (rollback) and the client gets its error response") {
     events().clear();
     fa::App app;
-    LogCapture logs(app);
+    test_support::LogCapture logs(app);
     app.get("/missing", [](fa::Depends<get_db>) -> std::string { throw fa::HTTPException{404, "Item not found"}; });
     app.get("/boom", [](fa::Depends<get_db>) -> fa::Task<std::string> {
       throw std::runtime_error("disk full");
@@ -243,7 +227,7 @@ TEST_SUITE("di/yield") {
   TEST_CASE("a failing teardown is logged with the dependency's name and the other teardowns still run") {
     events().clear();
     fa::App app;
-    LogCapture logs(app);
+    test_support::LogCapture logs(app);
     app.get("/", [](fa::Depends<get_db>, fa::Depends<broken_teardown>) { return "ok"; });
     app.get("/ping", [] { return "pong"; });
     fa::testing::TestClient client{app};
@@ -273,7 +257,7 @@ TEST_SUITE("di/yield") {
 
   TEST_CASE("a Yield that never yields is a 500, logged") {
     fa::App app;
-    LogCapture logs(app);
+    test_support::LogCapture logs(app);
     app.get("/", [](fa::Depends<never_yields>) { return "never"; });
     fa::testing::TestClient client{app};
     auto r = client.get("/");

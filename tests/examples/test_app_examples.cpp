@@ -12,39 +12,19 @@
 
 #include <unistd.h>
 
-#include <asio.hpp>
-
+#include "support/exchange.hpp"
 #include "support/process.hpp"
 
 namespace test_app_examples_file {
 
 using namespace std::chrono_literals;
-
-std::string example(const char* name) { return std::string(FASTAPI_EXAMPLES_DIR) + "/" + name; }
-
-/// Sends one raw request over a fresh connection and reads until the server closes.
-std::string exchange(int port, const std::string& method, const std::string& target, const std::string& headers = "") {
-  asio::io_context io;
-  asio::ip::tcp::socket s(io);
-  s.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-  std::string req = method + " " + target + " HTTP/1.1\r\nHost: example\r\nConnection: close\r\n" + headers +
-                    "Content-Length: 0\r\n\r\n";
-  asio::write(s, asio::buffer(req));
-  std::string out;
-  asio::error_code ec;
-  char buf[4096];
-  for (;;) {
-    std::size_t n = s.read_some(asio::buffer(buf), ec);
-    if (ec) break;
-    out.append(buf, n);
-  }
-  return out;
+using test_support::body_of;
+using test_support::example;
+using test_support::status_of;
+/// One request (Connection: close); the raw response.
+inline std::string exchange(int port, const std::string& method, const std::string& target, const std::string& headers = "") {
+  return test_support::http_request(port, method, target, headers);
 }
-std::string body_of(const std::string& reply) {
-  auto at = reply.find("\r\n\r\n");
-  return at == std::string::npos ? std::string() : reply.substr(at + 4);
-}
-int status_of(const std::string& reply) { return reply.size() > 12 ? std::stoi(reply.substr(9, 3)) : 0; }
 
 TEST_SUITE("examples") {
   TEST_CASE("14_health: live and ready once startup is done; a request in flight at SIGTERM sees not ready") {

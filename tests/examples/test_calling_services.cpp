@@ -9,8 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include <asio.hpp>
-
+#include "support/exchange.hpp"
 #include "support/process.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
@@ -19,26 +18,8 @@ namespace test_calling_services_file {
 using namespace std::chrono_literals;
 
 namespace calling_test {
-inline std::string example(const char* name) { return std::string(FASTAPI_EXAMPLES_DIR) + "/" + name; }
-
-/// One GET over a fresh connection (Connection: close); the whole raw response, "" on failure.
-inline std::string http_get(int port, const std::string& target) {
-  asio::io_context io;
-  asio::ip::tcp::socket s(io);
-  asio::error_code ec;
-  s.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)}, ec);
-  if (ec) return {};
-  std::string req = "GET " + target + " HTTP/1.1\r\nHost: example\r\nConnection: close\r\n\r\n";
-  asio::write(s, asio::buffer(req), ec);
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    std::size_t n = s.read_some(asio::buffer(buf), ec);
-    if (ec) break;
-    out.append(buf, n);
-  }
-  return out;
-}
+using test_support::example;
+using test_support::http_get;
 
 /// `count` GETs of `target` at once; how long until the last answered, and how many were 200.
 inline std::pair<std::chrono::milliseconds, int> at_once(int port, const std::string& target, int count) {

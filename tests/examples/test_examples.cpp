@@ -11,6 +11,7 @@
 
 #include <asio.hpp>
 
+#include "support/exchange.hpp"
 #include "support/process.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
@@ -19,25 +20,9 @@ namespace test_examples_file {
 using namespace std::chrono_literals;
 
 namespace examples_test {
-inline std::string example(const char* name) { return std::string(FASTAPI_EXAMPLES_DIR) + "/" + name; }
+using test_support::example;
+using test_support::http_get;
 
-/// One GET over a fresh connection; returns the whole raw response (the server closes after it).
-inline std::string http_get(int port, const std::string& target) {
-  asio::io_context io;
-  asio::ip::tcp::socket s(io);
-  s.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-  std::string req = "GET " + target + " HTTP/1.1\r\nHost: example\r\nConnection: close\r\n\r\n";
-  asio::write(s, asio::buffer(req));
-  std::string out;
-  asio::error_code ec;
-  char buf[4096];
-  for (;;) {
-    std::size_t n = s.read_some(asio::buffer(buf), ec);
-    if (ec) break;
-    out.append(buf, n);
-  }
-  return out;
-}
 }  // namespace examples_test
 
 TEST_SUITE("examples") {

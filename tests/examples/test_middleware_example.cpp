@@ -8,11 +8,11 @@
 #include <string>
 #include <string_view>
 
-#include <asio.hpp>
 #ifdef FASTAPI_ENABLE_GZIP
 #include <zlib.h>
 #endif
 
+#include "support/exchange.hpp"
 #include "support/process.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
@@ -21,30 +21,11 @@ namespace test_middleware_example_file {
 using namespace std::chrono_literals;
 
 namespace middleware_example_test {
-
-inline std::string example(const char* name) { return std::string(FASTAPI_EXAMPLES_DIR) + "/" + name; }
-
-/// One request over a fresh connection; the whole raw response (the server closes after it).
+using test_support::body_of;
+using test_support::example;
+/// GET `target` with extra header lines; the raw response.
 inline std::string exchange(int port, const std::string& target, const std::string& headers = "") {
-  asio::io_context io;
-  asio::ip::tcp::socket s(io);
-  s.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-  std::string req = "GET " + target + " HTTP/1.1\r\nHost: example\r\nConnection: close\r\n" + headers + "\r\n";
-  asio::write(s, asio::buffer(req));
-  std::string out;
-  asio::error_code ec;
-  char buf[4096];
-  for (;;) {
-    std::size_t n = s.read_some(asio::buffer(buf), ec);
-    if (ec) break;
-    out.append(buf, n);
-  }
-  return out;
-}
-
-inline std::string body_of(const std::string& reply) {
-  auto at = reply.find("\r\n\r\n");
-  return at == std::string::npos ? std::string() : reply.substr(at + 4);
+  return test_support::http_get(port, target, headers);
 }
 
 /// A header's value (name case-insensitive), or "" when absent.

@@ -6,8 +6,7 @@
 #include <chrono>
 #include <string>
 
-#include <asio.hpp>
-
+#include "support/exchange.hpp"
 #include "support/process.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
@@ -23,26 +22,8 @@ struct Reply {
 /// One request over a fresh connection (Connection: close); the status and the body.
 Reply http(int port, const std::string& method, const std::string& target, const std::string& body = {},
            const std::string& extra_headers = {}, const std::string& content_type = "application/json") {
-  asio::io_context io;
-  asio::ip::tcp::socket s(io);
-  s.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-  std::string req = method + " " + target + " HTTP/1.1\r\nHost: example\r\nConnection: close\r\n" + extra_headers;
-  if (!body.empty()) req += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-  req += "\r\n" + body;
-  asio::write(s, asio::buffer(req));
-  std::string out;
-  asio::error_code ec;
-  char buf[4096];
-  for (;;) {
-    std::size_t n = s.read_some(asio::buffer(buf), ec);
-    if (ec) break;
-    out.append(buf, n);
-  }
-  Reply r;
-  if (out.size() > 12) r.status = std::stoi(out.substr(9, 3));
-  auto end = out.find("\r\n\r\n");
-  if (end != std::string::npos) r.body = out.substr(end + 4);
-  return r;
+  std::string out = test_support::http_request(port, method, target, extra_headers, body, content_type);
+  return Reply{test_support::status_of(out), test_support::body_of(out)};
 }
 
 TEST_SUITE("examples") {

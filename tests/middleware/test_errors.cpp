@@ -11,6 +11,7 @@
 #include "fastapi/app/app.hpp"
 #include "fastapi/middleware/errors.hpp"
 #include "fastapi/testing/test_client.hpp"
+#include "support/log_capture.hpp"
 
 namespace test_errors_file {
 
@@ -44,23 +45,6 @@ fa::Yield<Db> get_db() {
   }
   db_events.push_back("commit");
 }
-
-struct Lines {
-  std::mutex mutex;
-  std::vector<std::string> lines;
-  explicit Lines(fa::App& app) {
-    app.logger().set_sink([this](fa::LogLevel, std::string_view line) {
-      std::lock_guard lock(mutex);
-      lines.emplace_back(line);
-    });
-  }
-  bool contains(std::string_view text) {
-    std::lock_guard lock(mutex);
-    for (const auto& l : lines)
-      if (l.find(text) != std::string::npos) return true;
-    return false;
-  }
-};
 
 TEST_SUITE("middleware/errors") {
   TEST_CASE("a handler for a user exception type answers it (FastAPI's UnicornException example)") {
@@ -196,7 +180,7 @@ TEST_SUITE("middleware/errors") {
   TEST_CASE("what nothing handles is a 500 with nothing of the message, logged with the route; a throwing "
             "handler too") {
     fa::App app;
-    Lines log(app);
+    test_support::LogCapture log(app);
     app.exception_handler<BaseError>([](fa::Request&, const BaseError&) -> fa::Response {
       throw std::runtime_error("the handler itself broke");
     });

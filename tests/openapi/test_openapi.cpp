@@ -16,6 +16,7 @@
 #include "fastapi/openapi/spec.hpp"
 #include "fastapi/testing/test_client.hpp"
 #include "openapi/feature_app.hpp"
+#include "support/log_capture.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
 namespace test_openapi_file {
@@ -28,25 +29,6 @@ using fa::Json;
 template <class D>
 inline constexpr bool describes_dependencies = requires(D d) { d.describe; };
 inline constexpr bool route_dependencies_described = describes_dependencies<fa::Dependency>;
-
-/// Collects the app's log lines.
-struct LogCapture {
-  std::mutex mutex;
-  std::vector<std::string> lines;
-  explicit LogCapture(fa::App& app) {
-    app.logger().set_level(fa::LogLevel::debug);
-    app.logger().set_sink([this](fa::LogLevel, std::string_view line) {
-      std::lock_guard lock(mutex);
-      lines.emplace_back(line);
-    });
-  }
-  int count(std::string_view text) {
-    std::lock_guard lock(mutex);
-    int n = 0;
-    for (const auto& l : lines) n += l.find(text) != std::string::npos;
-    return n;
-  }
-};
 
 Json validation_error_422() {
   return Json::parse(R"({"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}})");
@@ -280,7 +262,8 @@ TEST_SUITE("openapi/spec") {
 
   TEST_CASE("two operations with the same operationId are logged, as FastAPI warns") {
     fa::App app;
-    LogCapture log(app);
+    app.logger().set_level(fa::LogLevel::debug);
+    test_support::LogCapture log(app);
     app.get("/x", [] { return "1"; }, {.name = "same"});
     app.get("/x/", [] { return "2"; }, {.name = "same"});  // same_x_get and same_x__get: different
     app.post("/x", [] { return "3"; }, {.name = "same"});  // same_x_post: different
@@ -352,7 +335,8 @@ TEST_SUITE("openapi/docs") {
 
   TEST_CASE("the document is built once when the app starts and served from that body; a second run registers nothing twice") {
     FeatureApp f;
-    LogCapture log(f.app);
+    f.app.logger().set_level(fa::LogLevel::debug);
+    test_support::LogCapture log(f.app);
     std::string first;
     {
       fa::testing::TestClient client{f.app};
