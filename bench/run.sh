@@ -48,6 +48,7 @@ configs=(
   "json-c64 json 64 1 $all ours-w2"
   "items-c64 items 64 1 $all ours-w2"
   "users-c64 users 64 1 $all ours-w2"
+  "deps-c64 deps 64 1 ours"
   "plaintext-c256 plaintext 256 1 $all"
   "plaintext-c1024 plaintext 1024 1 $all"
   "pipelined-c64 plaintext 64 16 $all ours-w2"
@@ -62,8 +63,8 @@ if [ "$quick" -eq 1 ]; then
   done
   configs=("${keep[@]}")
 fi
-declare -A path=([plaintext]=/plaintext [json]=/json [items]="/items/1?q=foo" [users]=/users)
-declare -A method=([plaintext]=GET [json]=GET [items]=GET [users]=POST)
+declare -A path=([plaintext]=/plaintext [json]=/json [items]="/items/1?q=foo" [users]=/users [deps]=/deps)
+declare -A method=([plaintext]=GET [json]=GET [items]=GET [users]=POST [deps]=GET)
 
 # The peers this run needs (BENCH_PEERS restricts them), in order of first use.
 wanted=" ${BENCH_PEERS:-$all ours-w2 ours-mw} "

@@ -5,6 +5,8 @@
 //   GET  /items/{item_id}?q ->  {"item_id":1,"q":"foo"}   item_id an int, q optional (<= 50 chars, else null)
 //   POST /users             ->  201 {"id":N,"email":"...","username":"..."}    the password never leaves;
 //                               body: email (an e-mail), username 3..50 chars, password >= 8 chars; else 422
+//   GET  /deps              ->  {"user_id":42,"tenant":"tenant-42"}   three chained fa::Depends, one of them a
+//                               fa::Yield with teardown after the response (ours only: issue 5's binding cost)
 // Written as a user writes them: fa::Path / fa::Query parameters, a model struct with fa::Field / fa::Rule,
 // and the return type as the response model (the wall: UserOut has no password member).
 // Build (bench/run.sh does it): g++ -std=c++20 -O2 -DNDEBUG -I. bench/servers/fastapi_bench.cpp -lsimdjson -pthread
@@ -31,6 +33,22 @@ struct UserOut {  // what leaves: no password
   std::string username;
 };
 
+// Three chained dependencies, the first a yield dependency (its teardown runs after the response is sent).
+struct Session {
+  int user_id = 42;
+};
+fa::Yield<Session> get_session() {
+  Session session;
+  co_yield session;
+  session.user_id = 0;  // teardown
+}
+int get_user(fa::Depends<get_session> session) { return session->user_id; }
+std::string get_tenant(fa::Depends<get_user> user) { return "tenant-" + std::to_string(*user); }
+struct Whoami {
+  int user_id;
+  std::string tenant;
+};
+
 int main(int argc, char** argv) {
   fa::App app;
   std::atomic<int> next_id{1};  // no store: an id per request, as every peer does
@@ -47,6 +65,8 @@ int main(int argc, char** argv) {
   app.post("/users", [&next_id](UserCreate user) {
     return UserOut{next_id.fetch_add(1, std::memory_order_relaxed), user.email, *user.username};
   }, {.status_code = 201});
+
+  app.get("/deps", [](fa::Depends<get_user> user, fa::Depends<get_tenant> tenant) { return Whoami{*user, *tenant}; });
 
   // --empty-middleware: the full default stack plus one user middleware that only passes the request on
   // (issue 6: that must cost <= 5% of the bare /plaintext figure; run.sh's peer "ours-mw").
