@@ -5590,18 +5590,17 @@ inline Json detail::LocPath::to_json() const {
 
 }  // namespace fastapi
 
-// ==== fastapi/json/read.hpp ====
-// json/read.hpp: JSON text (simdjson DOM) or a fa::Json -> a plain struct, every error collected in Pydantic v2's words.
-// Fed by the request body (binding) and by json/write's response-model wall; feeds handlers. Knows nothing of HTTP or routes.
+// ==== fastapi/json/read_scalars.hpp ====
+// json/read_scalars.hpp: what both JSON readers share: enums by name, wire names, the error context, and the scalar conversions (Pydantic v2's lax table) over any node type. Fed by json/reflect, json/rules, json/errors and json/value; feeds json/read_fast and json/read. Knows nothing of JSON text, simdjson or HTTP.
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -5613,27 +5612,10 @@ inline Json detail::LocPath::to_json() const {
 #include <utility>
 #include <vector>
 
-#include <simdjson.h>
-
 namespace fastapi {
 
 /// Deepest nesting of arrays and objects read_json accepts; deeper -> 422 json_invalid, never a stack overflow.
 inline constexpr std::size_t json_max_depth = 64;
-
-/// Reads JSON text into T, collecting EVERY error into `errors` with locations under `loc` (push "body" first).
-///   struct Item { std::string name; fa::Field<double, fa::Rule{.gt = 0}> price; fa::Default<int> quantity = 1; };
-///   auto item = fa::read_json<Item>(req.body, errors, loc);   // nullopt when any error was recorded
-/// Malformed JSON -> {"type":"json_invalid","loc":["body",<byte offset>],"msg":"JSON decode error","input":{},
-/// "ctx":{"error":"Expecting ',' delimiter"}} (Python's json words and offsets); a wrong value -> Pydantic's
-/// int_parsing, string_type, missing, ... (docs/models.md lists them, and the lax conversions).
-template <class T>
-std::optional<T> read_json(std::string_view text, RequestValidationError& errors, detail::LocPath& loc);
-/// Same, from an already-parsed fa::Json (embedded bodies, form data, the response-model wall).
-template <class T>
-std::optional<T> from_json(const Json& value, RequestValidationError& errors, detail::LocPath& loc);
-/// Convenience: throws RequestValidationError (loc starting at "body"); the app answers it with 422.
-template <class T>
-T read_json(std::string_view text);
 
 // ---- enums by name -------------------------------------------------------------------------------
 
@@ -5787,7 +5769,725 @@ std::size_t wire_index(std::string_view key) noexcept {
   return n;
 }
 
+struct ReadContext {
+  RequestValidationError& errors;
+  LocPath& loc;
+  std::size_t depth = 0;  ///< arrays and objects entered (guards recursive types read from a deep fa::Json)
+};
+
+inline void add_error(ReadContext& cx, std::string_view type, std::string msg, Json input, Json ctx = nullptr) {
+  cx.errors.add({std::string(type), cx.loc.to_json(), std::move(msg), std::move(input), std::move(ctx)});
+}
+
+/// A ctx number as Pydantic shows it: 1 for an integral bound, 0.25 otherwise.
+inline Json ctx_number(double v) {
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.0e15) return Json(static_cast<std::int64_t>(v));
+  return Json(v);
+}
+
+template <class N>
+void add_violation(ReadContext& cx, const RuleViolation& v, const N& node) {
+  Json ctx = Json::object({});
+  for (const RuleContext& c : v.context()) ctx[c.key] = c.is_text ? Json(c.text) : ctx_number(c.number);
+  add_error(cx, v.type, v.msg, node.to_json(), std::move(ctx));
+}
+
+/// Out of range for the C++ type: Pydantic's words for `conint(ge=min, le=max)`.
+template <class I, class N>
+void add_range_error(ReadContext& cx, bool too_big, const N& node) {
+  if (too_big) {
+    const Json bound(std::numeric_limits<I>::max());
+    add_error(cx, "less_than_equal", "Input should be less than or equal to " + bound.dump(), node.to_json(),
+              Json{{"le", bound}});
+  } else {
+    const Json bound(std::numeric_limits<I>::min());
+    add_error(cx, "greater_than_equal", "Input should be greater than or equal to " + bound.dump(), node.to_json(),
+              Json{{"ge", bound}});
+  }
+}
+
+inline std::string_view strip_python_whitespace(std::string_view s) noexcept {
+  constexpr std::string_view space = " \t\n\r\f\v";
+  const std::size_t b = s.find_first_not_of(space);
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(space) - b + 1);
+}
+
+/// Python's int(str) as Pydantic applies it: whitespace stripped, a sign, digits with single `_`
+/// between them, a trailing ".0..." allowed. Returns the sign and the digits (underscores removed).
+inline bool python_int_digits(std::string_view s, bool& negative, std::string& digits) {
+  s = strip_python_whitespace(s);
+  negative = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) negative = s[0] == '-', s.remove_prefix(1);
+  if (const std::size_t dot = s.find('.'); dot != std::string_view::npos) {
+    const std::string_view frac = s.substr(dot + 1);
+    if (frac.empty() || frac.find_first_not_of('0') != std::string_view::npos) return false;
+    s = s.substr(0, dot);
+  }
+  digits.clear();
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c >= '0' && c <= '9') digits += c;
+    else if (c != '_' || i == 0 || i + 1 == s.size() || s[i + 1] == '_') return false;
+  }
+  return !digits.empty();
+}
+
+/// Python's float(str): whitespace stripped, `_` between digits, inf/nan/infinity in any case.
+inline std::optional<double> python_float(std::string_view s) {
+  s = strip_python_whitespace(s);
+  std::string buf;
+  buf.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '_') {
+      const bool ok = i > 0 && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i - 1])) &&
+                      std::isdigit(static_cast<unsigned char>(s[i + 1]));
+      if (!ok) return std::nullopt;
+      continue;
+    }
+    buf += c;
+  }
+  std::string_view b = buf;
+  if (!b.empty() && b[0] == '+') b.remove_prefix(1);
+  if (b.empty() || b[0] == '+' || (b[0] == '-' && b.size() > 1 && b[1] == '+')) return std::nullopt;
+  double d;
+  const auto [end, ec] = std::from_chars(b.data(), b.data() + b.size(), d);
+  if (end != b.data() + b.size()) return std::nullopt;
+  if (ec == std::errc::result_out_of_range) {  // Python: 1e400 -> inf, 1e-400 -> 0.0
+    return std::abs(d) > 1 ? std::copysign(std::numeric_limits<double>::infinity(), b[0] == '-' ? -1.0 : 1.0)
+                           : std::copysign(0.0, b[0] == '-' ? -1.0 : 1.0);
+  }
+  return ec == std::errc{} ? std::optional<double>(d) : std::nullopt;
+}
+
+inline bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const char c = (a[i] >= 'A' && a[i] <= 'Z') ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+    if (c != b[i]) return false;
+  }
+  return true;
+}
+
+template <class T> inline constexpr bool is_vector = false;
+template <class U, class A> inline constexpr bool is_vector<std::vector<U, A>> = true;
+template <class T> inline constexpr bool is_string_map = false;
+template <class U, class C, class A> inline constexpr bool is_string_map<std::map<std::string, U, C, A>> = true;
+template <class U, class H, class E, class A>
+inline constexpr bool is_string_map<std::unordered_map<std::string, U, H, E, A>> = true;
+
+template <class I, bool Strict, class N>
+bool read_integer(const N& node, I& out, ReadContext& cx) {
+  using K = Json::Kind;
+  constexpr auto lo = std::numeric_limits<I>::min();
+  constexpr auto hi = std::numeric_limits<I>::max();
+  const auto from_signed = [&](std::int64_t v) {
+    if (std::cmp_less(v, lo) || std::cmp_greater(v, hi)) return add_range_error<I>(cx, v > 0, node), false;
+    return out = static_cast<I>(v), true;
+  };
+  const auto from_unsigned = [&](std::uint64_t v) {
+    if (std::cmp_greater(v, hi)) return add_range_error<I>(cx, true, node), false;
+    return out = static_cast<I>(v), true;
+  };
+  const auto type_error = [&] { return add_error(cx, "int_type", "Input should be a valid integer", node.to_json()), false; };
+  switch (node.kind()) {
+    case K::integer: return from_signed(node.i64());
+    case K::unsigned_integer: return from_unsigned(node.u64());
+    case K::floating: {
+      if (Strict) return type_error();
+      const double d = node.f64();
+      if (!std::isfinite(d)) return add_error(cx, "finite_number", "Input should be a finite number", node.to_json()), false;
+      if (d != std::floor(d))
+        return add_error(cx, "int_from_float", "Input should be a valid integer, got a number with a fractional part",
+                         node.to_json()), false;
+      if (d >= 0x1p63 || d < -0x1p63) {
+        if (d >= 0 && d < 0x1p64) return from_unsigned(static_cast<std::uint64_t>(d));
+        return add_range_error<I>(cx, d > 0, node), false;
+      }
+      return from_signed(static_cast<std::int64_t>(d));
+    }
+    case K::boolean: return Strict ? type_error() : from_signed(node.boolean() ? 1 : 0);
+    case K::string: {
+      if (Strict) return type_error();
+      bool negative;
+      std::string digits;
+      const auto parsing = [&] {
+        return add_error(cx, "int_parsing", "Input should be a valid integer, unable to parse string as an integer",
+                         node.to_json()), false;
+      };
+      if (!python_int_digits(node.str(), negative, digits)) return parsing();
+      std::uint64_t magnitude;
+      const auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude);
+      if (ec == std::errc::result_out_of_range) return add_range_error<I>(cx, !negative, node), false;
+      if (!negative) return from_unsigned(magnitude);
+      if (magnitude > (std::uint64_t{1} << 63)) return add_range_error<I>(cx, false, node), false;
+      return from_signed(magnitude == (std::uint64_t{1} << 63) ? std::numeric_limits<std::int64_t>::min()
+                                                              : -static_cast<std::int64_t>(magnitude));
+    }
+    default: return type_error();
+  }
+}
+
+template <class F, bool Strict, class N>
+bool read_floating(const N& node, F& out, ReadContext& cx) {
+  using K = Json::Kind;
+  double d = 0;
+  switch (node.kind()) {
+    case K::integer: d = static_cast<double>(node.i64()); break;
+    case K::unsigned_integer: d = static_cast<double>(node.u64()); break;
+    case K::floating: d = node.f64(); break;
+    case K::boolean:
+      if (Strict) return add_error(cx, "float_type", "Input should be a valid number", node.to_json()), false;
+      d = node.boolean() ? 1.0 : 0.0;
+      break;
+    case K::string: {
+      if (Strict) return add_error(cx, "float_type", "Input should be a valid number", node.to_json()), false;
+      const std::optional<double> v = python_float(node.str());
+      if (!v)
+        return add_error(cx, "float_parsing", "Input should be a valid number, unable to parse string as a number",
+                         node.to_json()), false;
+      d = *v;
+      break;
+    }
+    default: return add_error(cx, "float_type", "Input should be a valid number", node.to_json()), false;
+  }
+  if constexpr (sizeof(F) < sizeof(double)) {
+    if (std::isfinite(d) && std::fabs(d) > static_cast<double>(std::numeric_limits<F>::max())) {
+      const double bound = static_cast<double>(std::numeric_limits<F>::max());
+      Json b(bound);
+      if (d > 0) add_error(cx, "less_than_equal", "Input should be less than or equal to " + format_number(bound), node.to_json(), Json{{"le", b}});
+      else add_error(cx, "greater_than_equal", "Input should be greater than or equal to " + format_number(-bound), node.to_json(), Json{{"ge", Json(-bound)}});
+      return false;
+    }
+  }
+  out = static_cast<F>(d);
+  return true;
+}
+
+template <bool Strict, class N>
+bool read_bool(const N& node, bool& out, ReadContext& cx) {
+  using K = Json::Kind;
+  const auto type_error = [&] { return add_error(cx, "bool_type", "Input should be a valid boolean", node.to_json()), false; };
+  const auto parsing = [&] {
+    return add_error(cx, "bool_parsing", "Input should be a valid boolean, unable to interpret input", node.to_json()), false;
+  };
+  switch (node.kind()) {
+    case K::boolean: return out = node.boolean(), true;
+    case K::integer:
+    case K::unsigned_integer: {
+      if (Strict) return type_error();
+      if (node.kind() == K::integer && (node.i64() == 0 || node.i64() == 1)) return out = node.i64() == 1, true;
+      return parsing();
+    }
+    case K::floating: {
+      if (Strict) return type_error();
+      const double d = node.f64();
+      if (d == 0.0 || d == 1.0) return out = d == 1.0, true;
+      return d == std::floor(d) ? parsing() : type_error();
+    }
+    case K::string: {
+      if (Strict) return type_error();
+      const std::string_view s = node.str();
+      for (std::string_view t : {"1", "on", "t", "true", "y", "yes"})
+        if (ascii_iequal(s, t)) return out = true, true;
+      for (std::string_view f : {"0", "off", "f", "false", "n", "no"})
+        if (ascii_iequal(s, f)) return out = false, true;
+      return parsing();
+    }
+    default: return type_error();
+  }
+}
+
+template <class E, class N>
+bool read_enum(const N& node, E& out, ReadContext& cx) {
+  if (node.kind() == Json::Kind::string) {
+    const std::string_view s = node.str();
+    for (std::size_t i = 0; i < enum_count<E>(); ++i)
+      if (enum_name_at<E>(i) == s) return out = enum_value_at<E>(i), true;
+  }
+  std::string expected = enum_expected<E>();
+  std::string msg = "Input should be " + expected;
+  add_error(cx, "enum", std::move(msg), node.to_json(), Json{{"expected", std::move(expected)}});
+  return false;
+}
+
+/// The Rules of a Field<V, R> on the value just read, in Pydantic's order (an Email's own syntax was
+/// checked when it was read, so R's length and pattern rules see its text).
+template <class T>
+std::optional<RuleViolation> field_violation(const T& out) {
+  constexpr Rule R = field_rule<T>;
+  using V = field_value_t<T>;
+  if constexpr (std::is_same_v<typename unwrap_optional<V>::type, Email>) {
+    if constexpr (is_optional<V>) {
+      if (!out.value) return std::nullopt;
+      return check_value<R>(out.value->value);
+    } else {
+      return check_value<R>(out.value.value);
+    }
+  } else {
+    return check_value<R>(out.value);
+  }
+}
+
 }  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/json/read_fast.hpp ====
+// json/read_fast.hpp: read_json's fast path: JSON text read with simdjson On-Demand straight into the struct, types, ranges and Rules checked on the way, no tree; it gives up at the first thing that is off, and json/read then runs the DOM reader that collects every error. Fed by json/read_scalars; feeds json/read. Knows nothing of error shapes, HTTP or routes.
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include <simdjson.h>
+
+namespace fastapi {
+namespace detail {
+
+// How it stays equal to the DOM reader (json/read.hpp):
+//  - it accepts only what the DOM reader accepts with no error, and then yields the same value: any
+//    doubt (a type error, a Rule, a missing or repeated key, a forbidden extra key, malformed JSON,
+//    a number simdjson cannot hold, nesting past fast_max_depth, trailing bytes) returns false, and
+//    read_json starts over with the DOM reader, which reports every error in Pydantic's words;
+//  - scalars go through the very functions the DOM reader uses (read_integer, read_floating,
+//    read_bool: the lax table) and Fields through field_violation, so conversions cannot drift;
+//  - everything is consumed: values under unknown keys are walked and checked (fast_skip), since
+//    On-Demand would otherwise skip them unvalidated, and nothing may follow the root value;
+//  - a repeated key (Python keeps the last value) and a map key seen twice leave to the DOM reader.
+// Roots that are scalars (read_json<int>) take the DOM path directly.
+
+/// Deepest nesting the fast path walks; valid documents nested deeper take the DOM path.
+inline constexpr std::size_t fast_max_depth = json_max_depth - 4;
+
+/// A scalar read by On-Demand, as the shared scalar readers see a node. Errors they record about it
+/// are thrown away (the DOM path records them again, with the real input), hence the empty to_json.
+struct FastScalar {
+  Json::Kind k = Json::Kind::null;
+  bool b = false;
+  std::int64_t i = 0;
+  std::uint64_t u = 0;
+  double d = 0;
+  std::string_view s;
+
+  Json::Kind kind() const noexcept { return k; }
+  bool boolean() const noexcept { return b; }
+  std::int64_t i64() const noexcept { return i; }
+  std::uint64_t u64() const noexcept { return u; }
+  double f64() const noexcept { return d; }
+  std::string_view str() const noexcept { return s; }
+  Json to_json() const { return Json(); }
+};
+
+/// The walk's state: depth, and a scratch error list for the scalar readers (discarded).
+struct FastContext {
+  RequestValidationError scratch_errors;
+  LocPath scratch_loc;
+  ReadContext cx{scratch_errors, scratch_loc};
+  std::size_t depth = 0;
+};
+
+/// This thread's On-Demand parser and the padded copy of the body it reads (simdjson reads up to
+/// SIMDJSON_PADDING bytes past the end; a string_view from the connection's buffer promises none).
+/// Both keep the capacity of the largest body seen: no allocation per request once warm.
+struct FastParser {
+  simdjson::ondemand::parser parser;
+  std::unique_ptr<char[]> buffer;
+  std::size_t capacity = 0;
+};
+inline FastParser& fast_parser() {
+  thread_local FastParser p;
+  return p;
+}
+
+inline bool fast_ok(simdjson::error_code e) noexcept { return e == simdjson::SUCCESS; }
+
+/// Byte equality, inline: keys are short, and a call to memcmp costs more than the comparison.
+inline bool same_text(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+/// The length of a string's text as written (from just after its opening quote), or npos when it
+/// holds an escape. Stage 1 has checked that the string is closed, its UTF-8 and its control characters:
+/// text without a backslash needs nothing more, and is its own unescaped value.
+inline std::size_t plain_string_length(const char* p) noexcept {
+  for (std::size_t n = 0;; ++n) {
+    if (p[n] == '"') return n;
+    if (p[n] == '\\') return std::string_view::npos;
+  }
+}
+
+/// A member's key: read in place when it has no escape, else unescaped by simdjson.
+inline bool fast_key(simdjson::ondemand::field& f, std::string_view& key) {
+  const char* p = f.key().raw();
+  if (const std::size_t n = plain_string_length(p); n != std::string_view::npos) return key = {p, n}, true;
+  return fast_ok(f.unescaped_key().get(key));
+}
+
+/// A string value: in place in the (padded copy of the) input when it has no escape, else unescaped.
+inline bool fast_string(simdjson::ondemand::value& v, std::string_view& s) {
+  const std::string_view token = v.raw_json_token();
+  if (!token.empty() && token[0] == '"') {
+    const std::size_t n = plain_string_length(token.data() + 1);
+    simdjson::ondemand::raw_json_string raw;
+    if (n != std::string_view::npos) return s = {token.data() + 1, n}, fast_ok(v.get_raw_json_string().get(raw));
+  }
+  return fast_ok(v.get_string().get(s));
+}
+
+/// Reads one scalar (number, string, bool, null); false for arrays, objects and malformed atoms.
+inline bool fast_scalar(simdjson::ondemand::value& v, FastScalar& n) {
+  using simdjson::ondemand::json_type;
+  json_type t;
+  if (!fast_ok(v.type().get(t))) return false;
+  switch (t) {
+    case json_type::number: {
+      simdjson::ondemand::number num;
+      if (!fast_ok(v.get_number().get(num))) return false;  // integers past 64 bits too: DOM widens them
+      switch (num.get_number_type()) {
+        case simdjson::ondemand::number_type::signed_integer: n.k = Json::Kind::integer, n.i = num.get_int64(); return true;
+        case simdjson::ondemand::number_type::unsigned_integer: n.k = Json::Kind::unsigned_integer, n.u = num.get_uint64(); return true;
+        case simdjson::ondemand::number_type::floating_point_number: n.k = Json::Kind::floating, n.d = num.get_double(); return true;
+      }
+      return false;
+    }
+    case json_type::string: n.k = Json::Kind::string; return fast_string(v, n.s);
+    case json_type::boolean: n.k = Json::Kind::boolean; return fast_ok(v.get_bool().get(n.b));
+    case json_type::null: {
+      bool is_null = false;
+      n.k = Json::Kind::null;
+      return fast_ok(v.is_null().get(is_null)) && is_null;
+    }
+    default: return false;
+  }
+}
+
+/// Walks and validates a value nobody reads (an unknown key's): On-Demand alone would skip it unchecked.
+inline bool fast_skip(simdjson::ondemand::value& v, FastContext& fx) {
+  using simdjson::ondemand::json_type;
+  json_type t;
+  if (!fast_ok(v.type().get(t))) return false;
+  if (t == json_type::array) {
+    simdjson::ondemand::array array;
+    if (!fast_ok(v.get_array().get(array)) || ++fx.depth > fast_max_depth) return false;
+    for (auto element : array) {
+      if (element.error() || !fast_skip(element.value_unsafe(), fx)) return false;
+    }
+    --fx.depth;
+    return true;
+  }
+  if (t == json_type::object) {
+    simdjson::ondemand::object object;
+    if (!fast_ok(v.get_object().get(object)) || ++fx.depth > fast_max_depth) return false;
+    for (auto member : object) {
+      std::string_view key;  // an escaped key is unescaped: that checks its escapes, as the DOM parser does
+      if (member.error() || !fast_key(member.value_unsafe(), key) || !fast_skip(member.value_unsafe().value(), fx))
+        return false;
+    }
+    --fx.depth;
+    return true;
+  }
+  FastScalar n;
+  return fast_scalar(v, n);
+}
+
+/// A fa::Json built from On-Demand, equal to json_from_element's (duplicate keys: first position, last value).
+inline bool fast_json(simdjson::ondemand::value& v, Json& out, FastContext& fx) {
+  using simdjson::ondemand::json_type;
+  json_type t;
+  if (!fast_ok(v.type().get(t))) return false;
+  if (t == json_type::array) {
+    simdjson::ondemand::array array;
+    if (!fast_ok(v.get_array().get(array)) || ++fx.depth > fast_max_depth) return false;
+    Json::Array a;
+    for (auto element : array) {
+      Json item;
+      if (element.error() || !fast_json(element.value_unsafe(), item, fx)) return false;
+      a.push_back(std::move(item));
+    }
+    --fx.depth;
+    out = Json(std::move(a));
+    return true;
+  }
+  if (t == json_type::object) {
+    simdjson::ondemand::object object;
+    if (!fast_ok(v.get_object().get(object)) || ++fx.depth > fast_max_depth) return false;
+    Json::Object o;
+    for (auto member : object) {
+      if (member.error()) return false;
+      simdjson::ondemand::field& f = member.value_unsafe();
+      std::string_view key;
+      Json item;
+      if (!fast_key(f, key)) return false;
+      std::string k(key);  // before the value: reading it may reuse the parser's string buffer
+      if (!fast_json(f.value(), item, fx)) return false;
+      o.emplace_back(std::move(k), std::move(item));
+    }
+    remove_duplicate_keys(o);
+    --fx.depth;
+    out = Json(std::move(o));
+    return true;
+  }
+  FastScalar n;
+  if (!fast_scalar(v, n)) return false;
+  switch (n.k) {
+    case Json::Kind::integer: out = Json(n.i); break;
+    case Json::Kind::unsigned_integer: out = Json(n.u); break;
+    case Json::Kind::floating: out = Json(n.d); break;
+    case Json::Kind::string: out = Json(n.s); break;
+    case Json::Kind::boolean: out = Json(n.b); break;
+    default: out = Json(); break;
+  }
+  return true;
+}
+
+/// Are the wire names of T all different? (Then a key found where the last one ended is the one
+/// wire_index would find.)
+template <class T>
+consteval bool unique_wire_names() {
+  for (std::size_t i = 0; i < field_count<T>; ++i)
+    for (std::size_t j = i + 1; j < field_count<T>; ++j)
+      if (wire_names<T>[i] == wire_names<T>[j]) return false;
+  return true;
+}
+
+/// wire_index<T>, trying first the member after the last one found (keys usually come in order).
+template <class T>
+std::size_t fast_wire_index(std::string_view key, std::size_t hint) noexcept {
+  if constexpr (unique_wire_names<T>()) {
+    if (hint < field_count<T> && same_text(wire_names<T>[hint], key)) return hint;
+  }
+  for (std::size_t i = 0; i < field_count<T>; ++i)
+    if (same_text(wire_names<T>[i], key)) return i;  // the first, as wire_index
+  return field_count<T>;
+}
+
+template <class T, std::size_t I>
+using member_type_t = std::remove_cvref_t<decltype(field_at<I>(std::declval<T&>()))>;
+
+/// Bit I set when member I must be present.
+template <class T, std::size_t... I>
+consteval std::uint64_t required_mask(std::index_sequence<I...>) {
+  return ((is_required<member_type_t<T, I>> ? std::uint64_t{1} << I : std::uint64_t{0}) | ... | std::uint64_t{0});
+}
+
+template <class T, bool Strict>
+bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx);
+
+/// Reads member number i (known at run time) of out.
+template <class T, std::size_t... I>
+bool fast_member(std::size_t i, T& out, simdjson::ondemand::value& v, FastContext& fx, std::index_sequence<I...>) {
+  bool ok = false;
+  (void)((i == I ? (ok = fast_value<member_type_t<T, I>, false>(v, field_at<I>(out), fx), true) : false) || ...);
+  return ok;
+}
+
+template <class T>
+bool fast_struct(simdjson::ondemand::value& v, T& out, FastContext& fx) {
+  constexpr std::size_t count = field_count<T>;
+  static_assert(count <= 64, "fastapi: the fast reader keeps one bit per member");
+  simdjson::ondemand::object object;
+  if (!fast_ok(v.get_object().get(object)) || ++fx.depth > fast_max_depth) return false;
+  std::uint64_t seen = 0;
+  std::size_t next = 0;
+  for (auto member : object) {
+    if (member.error()) return false;
+    simdjson::ondemand::field& f = member.value_unsafe();  // a reference: copying a field stalls store forwarding
+    std::string_view key;
+    if (!fast_key(f, key)) return false;
+    const std::size_t i = fast_wire_index<T>(key, next);
+    if (i >= count) {
+      if constexpr (forbids_extra<T>) return false;
+      if (!fast_skip(f.value(), fx)) return false;
+      continue;
+    }
+    const std::uint64_t bit = std::uint64_t{1} << i;
+    if (seen & bit) return false;  // a repeated key: the DOM reader keeps the last value
+    seen |= bit;
+    next = i + 1;
+    if (!fast_member(i, out, f.value(), fx, std::make_index_sequence<count>{})) return false;
+  }
+  --fx.depth;
+  constexpr std::uint64_t required = required_mask<T>(std::make_index_sequence<count>{});
+  return (seen & required) == required;
+}
+
+/// Reads v into out exactly as read_value<T, Strict> would on a DOM node, or returns false.
+template <class T, bool Strict>
+bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
+  if constexpr (is_field<T>) {
+    if (!fast_value<field_value_t<T>, Strict || field_rule<T>.strict>(v, out.value, fx)) return false;
+    return !field_violation(out);
+  } else if constexpr (is_optional<T>) {
+    bool is_null = false;
+    if (!fast_ok(v.is_null().get(is_null))) return false;
+    if (is_null) return out.reset(), true;
+    if (!out) out.emplace();
+    return fast_value<typename T::value_type, Strict>(v, *out, fx);
+  } else if constexpr (std::is_same_v<T, Json>) {
+    return fast_json(v, out, fx);
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Email>) {
+    std::string_view s;
+    if (!fast_string(v, s)) return false;
+    if constexpr (std::is_same_v<T, Email>) {
+      out.value = s;
+      return !validate_email(out.value);
+    } else {
+      out = s;
+      return true;
+    }
+  } else if constexpr (std::is_enum_v<T>) {
+    std::string_view s;
+    if (!fast_string(v, s)) return false;
+    for (std::size_t i = 0; i < enum_count<T>(); ++i)
+      if (same_text(enum_name_at<T>(i), s)) return out = enum_value_at<T>(i), true;
+    return false;
+  } else if constexpr (std::is_same_v<T, bool> || std::is_integral_v<T> || std::is_floating_point_v<T>) {
+    FastScalar n;
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      // The common case first: get_int64 takes exactly the tokens the DOM tape holds as INT64.
+      if (fast_ok(v.get_int64().get(n.i))) return n.k = Json::Kind::integer, read_integer<T, Strict>(n, out, fx.cx);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      // get_double reads an integer token as static_cast<double> of it would (both round to nearest),
+      // except "-0", an integer 0 for the DOM reader: a negative zero leaves to the DOM reader.
+      if (fast_ok(v.get_double().get(n.d))) {
+        if (n.d == 0 && std::signbit(n.d)) return false;
+        return n.k = Json::Kind::floating, read_floating<T, Strict>(n, out, fx.cx);
+      }
+    }
+    if (!fast_scalar(v, n)) return false;
+    if constexpr (std::is_same_v<T, bool>) return read_bool<Strict>(n, out, fx.cx);
+    else if constexpr (std::is_integral_v<T>) return read_integer<T, Strict>(n, out, fx.cx);
+    else return read_floating<T, Strict>(n, out, fx.cx);
+  } else if constexpr (is_vector<T>) {
+    simdjson::ondemand::array array;
+    if (!fast_ok(v.get_array().get(array)) || ++fx.depth > fast_max_depth) return false;
+    out.clear();
+    // Counted first (one pass over the tokens) to spare the regrowth: for a list of structs the pass costs a
+    // few more instructions than the regrowth (callgrind), but measures faster (no moves, no reallocation).
+    std::size_t size = 0;
+    if (!fast_ok(array.count_elements().get(size))) return false;
+    out.reserve(size);
+    for (auto element : array) {
+      if (element.error()) return false;
+      if (!fast_value<typename T::value_type, Strict>(element.value_unsafe(), out.emplace_back(), fx)) return false;
+    }
+    --fx.depth;
+    return true;
+  } else if constexpr (is_string_map<T>) {
+    simdjson::ondemand::object object;
+    if (!fast_ok(v.get_object().get(object)) || ++fx.depth > fast_max_depth) return false;
+    out.clear();
+    for (auto member : object) {
+      if (member.error()) return false;
+      simdjson::ondemand::field& f = member.value_unsafe();
+      std::string_view key;
+      if (!fast_key(f, key)) return false;
+      auto [it, inserted] = out.try_emplace(std::string(key));
+      if (!inserted) return false;  // a repeated key: the DOM reader keeps the last value
+      if (!fast_value<typename T::mapped_type, Strict>(f.value(), it->second, fx)) return false;
+    }
+    --fx.depth;
+    return true;
+  } else if constexpr (std::is_class_v<T> && std::is_aggregate_v<T>) {
+    return fast_struct(v, out, fx);
+  } else {
+    return false;  // the DOM reader says why the type cannot be read
+  }
+}
+
+/// Roots the fast path reads: a struct, list, map or fa::Json (or an optional of one); scalar
+/// roots take the DOM path.
+template <class T>
+inline constexpr bool fast_root = [] {
+  using U = typename unwrap_optional<T>::type;
+  return !is_field<U> && (std::is_same_v<U, Json> || is_vector<U> || is_string_map<U> ||
+                          (std::is_class_v<U> && std::is_aggregate_v<U>));
+}();
+
+/// The fast path: true when `text` is valid JSON that reads into `out` with no error at all; false
+/// (out then holds a partial value, to be thrown away) when the DOM reader must decide.
+template <class T>
+bool read_json_fast(std::string_view text, T& out) {
+  if (text.empty()) return false;
+  FastParser& p = fast_parser();
+  const std::size_t need = text.size() + simdjson::SIMDJSON_PADDING;
+  if (p.capacity < need) {
+    const std::size_t capacity = std::max<std::size_t>({need, 2 * p.capacity, 4096});
+    p.buffer.reset(new char[capacity]);
+    p.capacity = capacity;
+  }
+  std::memcpy(p.buffer.get(), text.data(), text.size());
+  std::memset(p.buffer.get() + text.size(), 0, simdjson::SIMDJSON_PADDING);
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::value root;
+  if (!fast_ok(p.parser.iterate(p.buffer.get(), text.size(), p.capacity).get(doc))) return false;
+  if (!fast_ok(doc.get_value().get(root))) return false;  // a scalar root, or malformed
+  FastContext fx;
+  if constexpr (is_optional<T>) {  // the root is an object or an array here, never null (On-Demand: no is_null at the root)
+    if (!fast_value<typename T::value_type, false>(root, out.emplace(), fx)) return false;
+  } else {
+    if (!fast_value<T, false>(root, out, fx)) return false;
+  }
+  const char* rest = nullptr;
+  return !fast_ok(doc.current_location().get(rest));  // OUT_OF_BOUNDS: nothing follows the root value
+}
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/json/read.hpp ====
+// json/read.hpp: JSON text or a fa::Json -> a plain struct, every error collected in Pydantic v2's words. Text is read by the
+// On-Demand fast path (json/read_fast) and, when anything is off, again by the simdjson DOM walk below, which collects the errors.
+// Fed by the request body (binding) and by json/write's response-model wall; feeds handlers. Knows nothing of HTTP or routes.
+
+#include <array>
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <simdjson.h>
+
+namespace fastapi {
+
+/// Reads JSON text into T, collecting EVERY error into `errors` with locations under `loc` (push "body" first).
+///   struct Item { std::string name; fa::Field<double, fa::Rule{.gt = 0}> price; fa::Default<int> quantity = 1; };
+///   auto item = fa::read_json<Item>(req.body, errors, loc);   // nullopt when any error was recorded
+/// Malformed JSON -> {"type":"json_invalid","loc":["body",<byte offset>],"msg":"JSON decode error","input":{},
+/// "ctx":{"error":"Expecting ',' delimiter"}} (Python's json words and offsets); a wrong value -> Pydantic's
+/// int_parsing, string_type, missing, ... (docs/models.md lists them, and the lax conversions).
+/// Valid input is read by simdjson On-Demand straight into T; at the first error the text is read again by
+/// the DOM reader (detail::read_json_dom), which collects every error: the result is the same either way.
+template <class T>
+std::optional<T> read_json(std::string_view text, RequestValidationError& errors, detail::LocPath& loc);
+/// Same, from an already-parsed fa::Json (embedded bodies, form data, the response-model wall).
+template <class T>
+std::optional<T> from_json(const Json& value, RequestValidationError& errors, detail::LocPath& loc);
+/// Convenience: throws RequestValidationError (loc starting at "body"); the app answers it with 422.
+template <class T>
+T read_json(std::string_view text);
 
 namespace detail {
 
@@ -5997,114 +6697,6 @@ struct JsonNode {
   Json to_json() const { return *j; }
 };
 
-struct ReadContext {
-  RequestValidationError& errors;
-  LocPath& loc;
-  std::size_t depth = 0;  ///< arrays and objects entered (guards recursive types read from a deep fa::Json)
-};
-
-inline void add_error(ReadContext& cx, std::string_view type, std::string msg, Json input, Json ctx = nullptr) {
-  cx.errors.add({std::string(type), cx.loc.to_json(), std::move(msg), std::move(input), std::move(ctx)});
-}
-
-/// A ctx number as Pydantic shows it: 1 for an integral bound, 0.25 otherwise.
-inline Json ctx_number(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.0e15) return Json(static_cast<std::int64_t>(v));
-  return Json(v);
-}
-
-template <class N>
-void add_violation(ReadContext& cx, const RuleViolation& v, const N& node) {
-  Json ctx = Json::object({});
-  for (const RuleContext& c : v.context()) ctx[c.key] = c.is_text ? Json(c.text) : ctx_number(c.number);
-  add_error(cx, v.type, v.msg, node.to_json(), std::move(ctx));
-}
-
-/// Out of range for the C++ type: Pydantic's words for `conint(ge=min, le=max)`.
-template <class I, class N>
-void add_range_error(ReadContext& cx, bool too_big, const N& node) {
-  if (too_big) {
-    const Json bound(std::numeric_limits<I>::max());
-    add_error(cx, "less_than_equal", "Input should be less than or equal to " + bound.dump(), node.to_json(),
-              Json{{"le", bound}});
-  } else {
-    const Json bound(std::numeric_limits<I>::min());
-    add_error(cx, "greater_than_equal", "Input should be greater than or equal to " + bound.dump(), node.to_json(),
-              Json{{"ge", bound}});
-  }
-}
-
-inline std::string_view strip_python_whitespace(std::string_view s) noexcept {
-  constexpr std::string_view space = " \t\n\r\f\v";
-  const std::size_t b = s.find_first_not_of(space);
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(space) - b + 1);
-}
-
-/// Python's int(str) as Pydantic applies it: whitespace stripped, a sign, digits with single `_`
-/// between them, a trailing ".0..." allowed. Returns the sign and the digits (underscores removed).
-inline bool python_int_digits(std::string_view s, bool& negative, std::string& digits) {
-  s = strip_python_whitespace(s);
-  negative = false;
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) negative = s[0] == '-', s.remove_prefix(1);
-  if (const std::size_t dot = s.find('.'); dot != std::string_view::npos) {
-    const std::string_view frac = s.substr(dot + 1);
-    if (frac.empty() || frac.find_first_not_of('0') != std::string_view::npos) return false;
-    s = s.substr(0, dot);
-  }
-  digits.clear();
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c >= '0' && c <= '9') digits += c;
-    else if (c != '_' || i == 0 || i + 1 == s.size() || s[i + 1] == '_') return false;
-  }
-  return !digits.empty();
-}
-
-/// Python's float(str): whitespace stripped, `_` between digits, inf/nan/infinity in any case.
-inline std::optional<double> python_float(std::string_view s) {
-  s = strip_python_whitespace(s);
-  std::string buf;
-  buf.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '_') {
-      const bool ok = i > 0 && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i - 1])) &&
-                      std::isdigit(static_cast<unsigned char>(s[i + 1]));
-      if (!ok) return std::nullopt;
-      continue;
-    }
-    buf += c;
-  }
-  std::string_view b = buf;
-  if (!b.empty() && b[0] == '+') b.remove_prefix(1);
-  if (b.empty() || b[0] == '+' || (b[0] == '-' && b.size() > 1 && b[1] == '+')) return std::nullopt;
-  double d;
-  const auto [end, ec] = std::from_chars(b.data(), b.data() + b.size(), d);
-  if (end != b.data() + b.size()) return std::nullopt;
-  if (ec == std::errc::result_out_of_range) {  // Python: 1e400 -> inf, 1e-400 -> 0.0
-    return std::abs(d) > 1 ? std::copysign(std::numeric_limits<double>::infinity(), b[0] == '-' ? -1.0 : 1.0)
-                           : std::copysign(0.0, b[0] == '-' ? -1.0 : 1.0);
-  }
-  return ec == std::errc{} ? std::optional<double>(d) : std::nullopt;
-}
-
-inline bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const char c = (a[i] >= 'A' && a[i] <= 'Z') ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
-    if (c != b[i]) return false;
-  }
-  return true;
-}
-
-template <class T> inline constexpr bool is_vector = false;
-template <class U, class A> inline constexpr bool is_vector<std::vector<U, A>> = true;
-template <class T> inline constexpr bool is_string_map = false;
-template <class U, class C, class A> inline constexpr bool is_string_map<std::map<std::string, U, C, A>> = true;
-template <class U, class H, class E, class A>
-inline constexpr bool is_string_map<std::unordered_map<std::string, U, H, E, A>> = true;
-
 /// Keys as Python's dict keeps them: first position, last value. Linear (a hash past 16 entries).
 template <class N>
 void keep_last_values(std::vector<std::pair<std::string_view, N>>& members) {
@@ -6132,141 +6724,6 @@ void keep_last_values(std::vector<std::pair<std::string_view, N>>& members) {
 
 template <class T, bool Strict, class N>
 bool read_value(const N& node, T& out, ReadContext& cx);
-
-template <class I, bool Strict, class N>
-bool read_integer(const N& node, I& out, ReadContext& cx) {
-  using K = Json::Kind;
-  constexpr auto lo = std::numeric_limits<I>::min();
-  constexpr auto hi = std::numeric_limits<I>::max();
-  const auto from_signed = [&](std::int64_t v) {
-    if (std::cmp_less(v, lo) || std::cmp_greater(v, hi)) return add_range_error<I>(cx, v > 0, node), false;
-    return out = static_cast<I>(v), true;
-  };
-  const auto from_unsigned = [&](std::uint64_t v) {
-    if (std::cmp_greater(v, hi)) return add_range_error<I>(cx, true, node), false;
-    return out = static_cast<I>(v), true;
-  };
-  const auto type_error = [&] { return add_error(cx, "int_type", "Input should be a valid integer", node.to_json()), false; };
-  switch (node.kind()) {
-    case K::integer: return from_signed(node.i64());
-    case K::unsigned_integer: return from_unsigned(node.u64());
-    case K::floating: {
-      if (Strict) return type_error();
-      const double d = node.f64();
-      if (!std::isfinite(d)) return add_error(cx, "finite_number", "Input should be a finite number", node.to_json()), false;
-      if (d != std::floor(d))
-        return add_error(cx, "int_from_float", "Input should be a valid integer, got a number with a fractional part",
-                         node.to_json()), false;
-      if (d >= 0x1p63 || d < -0x1p63) {
-        if (d >= 0 && d < 0x1p64) return from_unsigned(static_cast<std::uint64_t>(d));
-        return add_range_error<I>(cx, d > 0, node), false;
-      }
-      return from_signed(static_cast<std::int64_t>(d));
-    }
-    case K::boolean: return Strict ? type_error() : from_signed(node.boolean() ? 1 : 0);
-    case K::string: {
-      if (Strict) return type_error();
-      bool negative;
-      std::string digits;
-      const auto parsing = [&] {
-        return add_error(cx, "int_parsing", "Input should be a valid integer, unable to parse string as an integer",
-                         node.to_json()), false;
-      };
-      if (!python_int_digits(node.str(), negative, digits)) return parsing();
-      std::uint64_t magnitude;
-      const auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude);
-      if (ec == std::errc::result_out_of_range) return add_range_error<I>(cx, !negative, node), false;
-      if (!negative) return from_unsigned(magnitude);
-      if (magnitude > (std::uint64_t{1} << 63)) return add_range_error<I>(cx, false, node), false;
-      return from_signed(magnitude == (std::uint64_t{1} << 63) ? std::numeric_limits<std::int64_t>::min()
-                                                              : -static_cast<std::int64_t>(magnitude));
-    }
-    default: return type_error();
-  }
-}
-
-template <class F, bool Strict, class N>
-bool read_floating(const N& node, F& out, ReadContext& cx) {
-  using K = Json::Kind;
-  double d = 0;
-  switch (node.kind()) {
-    case K::integer: d = static_cast<double>(node.i64()); break;
-    case K::unsigned_integer: d = static_cast<double>(node.u64()); break;
-    case K::floating: d = node.f64(); break;
-    case K::boolean:
-      if (Strict) return add_error(cx, "float_type", "Input should be a valid number", node.to_json()), false;
-      d = node.boolean() ? 1.0 : 0.0;
-      break;
-    case K::string: {
-      if (Strict) return add_error(cx, "float_type", "Input should be a valid number", node.to_json()), false;
-      const std::optional<double> v = python_float(node.str());
-      if (!v)
-        return add_error(cx, "float_parsing", "Input should be a valid number, unable to parse string as a number",
-                         node.to_json()), false;
-      d = *v;
-      break;
-    }
-    default: return add_error(cx, "float_type", "Input should be a valid number", node.to_json()), false;
-  }
-  if constexpr (sizeof(F) < sizeof(double)) {
-    if (std::isfinite(d) && std::fabs(d) > static_cast<double>(std::numeric_limits<F>::max())) {
-      const double bound = static_cast<double>(std::numeric_limits<F>::max());
-      Json b(bound);
-      if (d > 0) add_error(cx, "less_than_equal", "Input should be less than or equal to " + format_number(bound), node.to_json(), Json{{"le", b}});
-      else add_error(cx, "greater_than_equal", "Input should be greater than or equal to " + format_number(-bound), node.to_json(), Json{{"ge", Json(-bound)}});
-      return false;
-    }
-  }
-  out = static_cast<F>(d);
-  return true;
-}
-
-template <bool Strict, class N>
-bool read_bool(const N& node, bool& out, ReadContext& cx) {
-  using K = Json::Kind;
-  const auto type_error = [&] { return add_error(cx, "bool_type", "Input should be a valid boolean", node.to_json()), false; };
-  const auto parsing = [&] {
-    return add_error(cx, "bool_parsing", "Input should be a valid boolean, unable to interpret input", node.to_json()), false;
-  };
-  switch (node.kind()) {
-    case K::boolean: return out = node.boolean(), true;
-    case K::integer:
-    case K::unsigned_integer: {
-      if (Strict) return type_error();
-      if (node.kind() == K::integer && (node.i64() == 0 || node.i64() == 1)) return out = node.i64() == 1, true;
-      return parsing();
-    }
-    case K::floating: {
-      if (Strict) return type_error();
-      const double d = node.f64();
-      if (d == 0.0 || d == 1.0) return out = d == 1.0, true;
-      return d == std::floor(d) ? parsing() : type_error();
-    }
-    case K::string: {
-      if (Strict) return type_error();
-      const std::string_view s = node.str();
-      for (std::string_view t : {"1", "on", "t", "true", "y", "yes"})
-        if (ascii_iequal(s, t)) return out = true, true;
-      for (std::string_view f : {"0", "off", "f", "false", "n", "no"})
-        if (ascii_iequal(s, f)) return out = false, true;
-      return parsing();
-    }
-    default: return type_error();
-  }
-}
-
-template <class E, class N>
-bool read_enum(const N& node, E& out, ReadContext& cx) {
-  if (node.kind() == Json::Kind::string) {
-    const std::string_view s = node.str();
-    for (std::size_t i = 0; i < enum_count<E>(); ++i)
-      if (enum_name_at<E>(i) == s) return out = enum_value_at<E>(i), true;
-  }
-  std::string expected = enum_expected<E>();
-  std::string msg = "Input should be " + expected;
-  add_error(cx, "enum", std::move(msg), node.to_json(), Json{{"expected", std::move(expected)}});
-  return false;
-}
 
 /// Entering an array or object: false (and one error) past the depth a fa::Json may carry in.
 inline bool enter(ReadContext& cx, const Json& input) {
@@ -6336,14 +6793,7 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
     constexpr Rule R = field_rule<T>;
     using V = field_value_t<T>;
     if (!read_value<V, Strict || R.strict>(node, out.value, cx)) return false;
-    std::optional<RuleViolation> v;
-    if constexpr (std::is_same_v<typename unwrap_optional<V>::type, Email>) {
-      if constexpr (is_optional<V>) { if (out.value) v = check_value<R>(out.value->value); }
-      else v = check_value<R>(out.value.value);
-    } else {
-      v = check_value<R>(out.value);
-    }
-    if (v) return add_violation(cx, *v, node), false;
+    if (std::optional<RuleViolation> v = field_violation(out)) return add_violation(cx, *v, node), false;
     return true;
   } else if constexpr (is_optional<T>) {
     if (node.kind() == K::null) return out.reset(), true;
@@ -6431,11 +6881,11 @@ inline void add_json_invalid(RequestValidationError& errors, LocPath& loc, std::
 }
 }  // namespace detail
 
+namespace detail {
+/// read_json without its fast path: simdjson DOM, then a walk of the tree that records every error.
+/// read_json falls back to it; the differential tests and the fuzzer compare the two.
 template <class T>
-std::optional<T> read_json(std::string_view text, RequestValidationError& errors, detail::LocPath& loc) {
-  static_assert(std::is_default_constructible_v<T>,
-                "fastapi: a struct read from JSON must be default-constructible: the reader value-initializes "
-                "it, then assigns the members it finds");
+std::optional<T> read_json_dom(std::string_view text, RequestValidationError& errors, LocPath& loc) {
   simdjson::dom::parser& parser = detail::body_parser();
   simdjson::dom::element root;
   simdjson::error_code err = parser.parse(text.data(), text.size(), true).get(root);
@@ -6450,9 +6900,22 @@ std::optional<T> read_json(std::string_view text, RequestValidationError& errors
     return std::nullopt;
   }
   T out{};
-  detail::ReadContext cx{errors, loc};
-  if (!detail::read_value<T, false>(detail::DomNode{root}, out, cx)) return std::nullopt;
+  ReadContext cx{errors, loc};
+  if (!read_value<T, false>(DomNode{root}, out, cx)) return std::nullopt;
   return out;
+}
+}  // namespace detail
+
+template <class T>
+std::optional<T> read_json(std::string_view text, RequestValidationError& errors, detail::LocPath& loc) {
+  static_assert(std::is_default_constructible_v<T>,
+                "fastapi: a struct read from JSON must be default-constructible: the reader value-initializes "
+                "it, then assigns the members it finds");
+  if constexpr (detail::fast_root<T>) {
+    T out{};
+    if (detail::read_json_fast<T>(text, out)) return out;
+  }
+  return detail::read_json_dom<T>(text, errors, loc);
 }
 
 template <class T>

@@ -31,6 +31,8 @@
 #include "fastapi/json/reflect.hpp"
 #include "fastapi/json/rules.hpp"
 #include "fastapi/json/errors.hpp"
+#include "fastapi/json/read_scalars.hpp"
+#include "fastapi/json/read_fast.hpp"
 #include "fastapi/json/read.hpp"
 #include "fastapi/json/write.hpp"
 #include "fastapi/json/schema.hpp"
