@@ -89,7 +89,7 @@ struct OpenAPIState {
 /// about a quarter of the hello example's OpenAPI code, in every build of every app).
 struct ServeDocs {
   const std::string* document = nullptr;  // the state's: rebuilt at each run(), read while serving
-  std::shared_ptr<const Response> page;
+  std::shared_ptr<const Response> page{};
   Response operator()() const { return document ? RawJSONResponse(*document) : *page; }
 };
 
