@@ -10,27 +10,50 @@ cd "$(dirname "$0")/../.."
 out=build/fuzz
 mkdir -p "$out"
 
-status=0
-for src in tests/fuzz/fuzz_*.cpp; do
-  name="$(basename "$src" .cpp)"   # fuzz_parser
-  corpus_name="${name#fuzz_}"      # parser
-  echo "== $name: building"
+# The targets are built, then run, side by side (FASTAPI_JOBS at a time, default nproc); each writes its
+# own log, and the summary is printed in a fixed order.
+jobs="${FASTAPI_JOBS:-$(nproc)}"
+build_one() {  # name
   clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -Iinclude "$src" -o "$out/$name" -lsimdjson
-  work="$out/corpus_$corpus_name"
-  rm -rf "$work" "$out/artifacts_$corpus_name"
-  mkdir -p "$work" "$out/artifacts_$corpus_name"
+    -Iinclude "tests/fuzz/$1.cpp" -o "build/fuzz/$1" -lsimdjson >"build/fuzz/$1.build.log" 2>&1
+}
+run_one() {  # name seconds
+  local name=$1 corpus_name=${1#fuzz_} work
+  work="build/fuzz/corpus_$corpus_name"
+  rm -rf "$work" "build/fuzz/artifacts_$corpus_name"
+  mkdir -p "$work" "build/fuzz/artifacts_$corpus_name"
   if [ -d "tests/fuzz/corpus/$corpus_name" ]; then
     cp -R "tests/fuzz/corpus/$corpus_name/." "$work/"
   fi
-  echo "== $name: running for ${seconds}s"
-  if ! "$out/$name" -max_total_time="$seconds" -print_final_stats=1 \
-      -artifact_prefix="$out/artifacts_$corpus_name/" "$work" 2>"$out/$name.log"; then
-    echo "!! $name crashed; see $out/$name.log and $out/artifacts_$corpus_name/"
-    tail -n 40 "$out/$name.log"
+  "build/fuzz/$name" -max_total_time="$2" -print_final_stats=1 \
+    -artifact_prefix="build/fuzz/artifacts_$corpus_name/" "$work" 2>"build/fuzz/$name.log"
+  echo $? >"build/fuzz/$name.status"
+}
+export -f build_one run_one
+
+names=()
+for src in tests/fuzz/fuzz_*.cpp; do names+=("$(basename "$src" .cpp)"); done   # fuzz_parser ...
+echo "== building ${names[*]}"
+status=0
+printf '%s\n' "${names[@]}" | xargs -P "$jobs" -I{} bash -c 'build_one {} || echo {} >>build/fuzz/build-failed'
+if [ -f build/fuzz/build-failed ]; then
+  for name in $(cat build/fuzz/build-failed); do
+    echo "!! $name did not build:"; tail -n 40 "build/fuzz/$name.build.log"
+  done
+  rm -f build/fuzz/build-failed
+  exit 1
+fi
+echo "== running each for ${seconds}s"
+printf '%s\n' "${names[@]}" | xargs -P "$jobs" -I{} bash -c "run_one {} $seconds"
+for name in "${names[@]}"; do
+  corpus_name="${name#fuzz_}"
+  if [ "$(cat "build/fuzz/$name.status" 2>/dev/null)" != 0 ]; then
+    echo "!! $name crashed; see build/fuzz/$name.log and build/fuzz/artifacts_$corpus_name/"
+    tail -n 40 "build/fuzz/$name.log"
     status=1
   else
-    grep -E 'stat::number_of_executed_units|cov:' "$out/$name.log" | tail -n 2 || true
+    echo "== $name: $(grep -E 'stat::number_of_executed_units' "build/fuzz/$name.log" | tail -n 1)"
+    grep -E 'cov:' "build/fuzz/$name.log" | tail -n 1 || true
   fi
 done
 exit "$status"
