@@ -5270,8 +5270,10 @@ inline RuleViolation pattern_violation(std::string_view pattern) {
 /// whole string). std::regex is slow (microseconds per check, more for long inputs): keep
 /// patterns short and prefer min_length/max_length where they suffice.
 /// -> "String should match pattern '^[a-z]+$'"
-inline std::optional<RuleViolation> check_pattern(std::string_view s, const std::regex& compiled,
-                                                  std::string_view pattern) {
+/// (These two overloads are templates, Regex being std::regex, so that std::regex's compiler and matcher are
+/// instantiated only in programs that check a pattern: about a second of compile time per translation unit.)
+template <class Regex>
+std::optional<RuleViolation> check_pattern(std::string_view s, const Regex& compiled, std::string_view pattern) {
   if (std::regex_search(s.begin(), s.end(), compiled)) return std::nullopt;
   return detail::pattern_violation(pattern);
 }
@@ -5285,9 +5287,10 @@ std::optional<RuleViolation> check_pattern(std::string_view s) {
   }
 }
 /// As above for a Rule known only at run time: compiles the regex at every call (slow).
-inline std::optional<RuleViolation> check_pattern(std::string_view s, const Rule& r) {
+template <class Regex = std::regex>
+std::optional<RuleViolation> check_pattern(std::string_view s, const Rule& r) {
   if (r.pattern.empty()) return std::nullopt;
-  return check_pattern(s, std::regex(r.pattern.text, r.pattern.length, std::regex::ECMAScript), r.pattern.view());
+  return check_pattern(s, Regex(r.pattern.text, r.pattern.length, Regex::ECMAScript), r.pattern.view());
 }
 
 namespace detail {
@@ -11191,9 +11194,13 @@ struct CORSOptions {
 ///   plus Access-Control-Allow-Credentials / -Expose-Headers when configured. A disallowed origin gets no
 ///   Access-Control-Allow-Origin: the browser then hides the response from the page.
 /// Throws ConfigurationError when allow_origin_regex is not a valid regular expression.
-class CORSMiddleware {
+/// Use it as `fa::CORSMiddleware` (BasicCORSMiddleware<std::regex>): it is a class template only so that
+/// std::regex's compiler and matcher are instantiated in the programs that use CORS, not in every
+/// translation unit that includes fastapi.hpp (about a second of compile time each).
+template <class Regex = std::regex>
+class BasicCORSMiddleware {
  public:
-  explicit CORSMiddleware(CORSOptions options = {});
+  explicit BasicCORSMiddleware(CORSOptions options = {});
   Task<Response> operator()(Request& req, Next next) const;
 
   /// True when `origin` may read responses: `*`, a full match of allow_origin_regex, or listed exactly.
@@ -11216,7 +11223,7 @@ class CORSMiddleware {
   bool headers_disallowed(std::string_view requested) const;
 
   std::vector<std::string> allow_origins_;
-  std::optional<std::regex> allow_origin_regex_;
+  std::optional<Regex> allow_origin_regex_;
   std::vector<std::string> allow_methods_;
   std::vector<std::string> allow_headers_lower_;  // sorted, safelisted included, lower-case
   bool allow_all_origins_ = false;
@@ -11225,6 +11232,7 @@ class CORSMiddleware {
   Headers simple_headers_;     // set on every response to a request with an Origin
   Headers preflight_headers_;  // every preflight answer starts with these
 };
+using CORSMiddleware = BasicCORSMiddleware<>;
 
 // ---- implementation ----
 
@@ -11247,7 +11255,8 @@ inline std::string join_comma(const std::vector<std::string>& items) {
 
 }  // namespace detail
 
-inline CORSMiddleware::CORSMiddleware(CORSOptions o) : allow_origins_(std::move(o.allow_origins)) {
+template <class Regex>
+BasicCORSMiddleware<Regex>::BasicCORSMiddleware(CORSOptions o) : allow_origins_(std::move(o.allow_origins)) {
   auto has_star = [](const std::vector<std::string>& v) { return std::find(v.begin(), v.end(), "*") != v.end(); };
   if (has_star(o.allow_methods)) {
     allow_methods_.assign(std::begin(all_methods), std::end(all_methods));
@@ -11256,7 +11265,7 @@ inline CORSMiddleware::CORSMiddleware(CORSOptions o) : allow_origins_(std::move(
   }
   if (o.allow_origin_regex) {
     try {
-      allow_origin_regex_.emplace(*o.allow_origin_regex, std::regex::ECMAScript);
+      allow_origin_regex_.emplace(*o.allow_origin_regex, Regex::ECMAScript);
     } catch (const std::regex_error& e) {
       throw ConfigurationError("fastapi: CORSMiddleware: allow_origin_regex \"" + *o.allow_origin_regex +
                                "\" is not a valid ECMAScript regular expression (" + e.what() + ")");
@@ -11291,7 +11300,8 @@ inline CORSMiddleware::CORSMiddleware(CORSOptions o) : allow_origins_(std::move(
   std::sort(allow_headers_lower_.begin(), allow_headers_lower_.end());
 }
 
-inline Task<Response> CORSMiddleware::operator()(Request& req, Next next) const {
+template <class Regex>
+Task<Response> BasicCORSMiddleware<Regex>::operator()(Request& req, Next next) const {
   std::optional<std::string_view> origin = req.headers.get("origin");
   if (!origin) return next(req);  // not a CORS request: no coroutine frame of ours
   if (req.method_name == "OPTIONS" && req.headers.contains("access-control-request-method"))
@@ -11299,13 +11309,15 @@ inline Task<Response> CORSMiddleware::operator()(Request& req, Next next) const 
   return simple_response(req, next, *origin);
 }
 
-inline bool CORSMiddleware::is_allowed_origin(std::string_view origin) const {
+template <class Regex>
+bool BasicCORSMiddleware<Regex>::is_allowed_origin(std::string_view origin) const {
   if (allow_all_origins_) return true;
   if (allow_origin_regex_ && std::regex_match(origin.begin(), origin.end(), *allow_origin_regex_)) return true;
   return std::find(allow_origins_.begin(), allow_origins_.end(), origin) != allow_origins_.end();
 }
 
-inline bool CORSMiddleware::headers_disallowed(std::string_view requested) const {
+template <class Regex>
+bool BasicCORSMiddleware<Regex>::headers_disallowed(std::string_view requested) const {
   std::string name;
   for (;;) {
     std::size_t comma = requested.find(',');
@@ -11317,7 +11329,8 @@ inline bool CORSMiddleware::headers_disallowed(std::string_view requested) const
   }
 }
 
-inline Response CORSMiddleware::preflight_response(const Request& req) const {
+template <class Regex>
+Response BasicCORSMiddleware<Regex>::preflight_response(const Request& req) const {
   std::string_view origin = req.headers.get("origin").value_or("");
   std::string_view method = req.headers.get("access-control-request-method").value_or("");
   std::optional<std::string_view> requested_headers = req.headers.get("access-control-request-headers");
@@ -11348,7 +11361,8 @@ inline Response CORSMiddleware::preflight_response(const Request& req) const {
   return res;
 }
 
-inline void CORSMiddleware::add_simple_headers(Response& res, std::string_view origin, bool has_cookie) const {
+template <class Regex>
+void BasicCORSMiddleware<Regex>::add_simple_headers(Response& res, std::string_view origin, bool has_cookie) const {
   for (const auto& f : simple_headers_) res.headers.set(f.name, f.value);
   // `*` cannot be used with credentials (cookies): the browser wants the origin itself. Listed origins are
   // echoed too. Either way the answer depends on Origin, so caches must key on it.
@@ -11359,7 +11373,8 @@ inline void CORSMiddleware::add_simple_headers(Response& res, std::string_view o
   }
 }
 
-inline Task<Response> CORSMiddleware::simple_response(Request& req, Next next, std::string_view origin) const {
+template <class Regex>
+Task<Response> BasicCORSMiddleware<Regex>::simple_response(Request& req, Next next, std::string_view origin) const {
   bool has_cookie = req.headers.contains("cookie");
   Response res = co_await next(req);
   add_simple_headers(res, origin, has_cookie);

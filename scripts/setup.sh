@@ -17,7 +17,9 @@ npm_checks() {  # the OpenAPI checks' npm packages (tests/openapi/package-lock.j
   cd "$(dirname "${BASH_SOURCE[0]}")/.."
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
     echo "setup: npm ci in $dir"
-    (cd "$dir" && npm ci --silent >/dev/null && touch node_modules) || echo "setup: npm ci failed; the OpenAPI checks will skip"
+    # Once more after a pause: a registry hiccup should not turn the OpenAPI checks into skips.
+    (cd "$dir" && { npm ci --silent >/dev/null || { sleep 5 && npm ci --silent >/dev/null; }; } && touch node_modules) ||
+      echo "setup: npm ci failed twice; the OpenAPI checks will skip"
   fi
 }
 missing=()

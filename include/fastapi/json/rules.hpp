@@ -377,8 +377,10 @@ inline RuleViolation pattern_violation(std::string_view pattern) {
 /// whole string). std::regex is slow (microseconds per check, more for long inputs): keep
 /// patterns short and prefer min_length/max_length where they suffice.
 /// -> "String should match pattern '^[a-z]+$'"
-inline std::optional<RuleViolation> check_pattern(std::string_view s, const std::regex& compiled,
-                                                  std::string_view pattern) {
+/// (These two overloads are templates, Regex being std::regex, so that std::regex's compiler and matcher are
+/// instantiated only in programs that check a pattern: about a second of compile time per translation unit.)
+template <class Regex>
+std::optional<RuleViolation> check_pattern(std::string_view s, const Regex& compiled, std::string_view pattern) {
   if (std::regex_search(s.begin(), s.end(), compiled)) return std::nullopt;
   return detail::pattern_violation(pattern);
 }
@@ -392,9 +394,10 @@ std::optional<RuleViolation> check_pattern(std::string_view s) {
   }
 }
 /// As above for a Rule known only at run time: compiles the regex at every call (slow).
-inline std::optional<RuleViolation> check_pattern(std::string_view s, const Rule& r) {
+template <class Regex = std::regex>
+std::optional<RuleViolation> check_pattern(std::string_view s, const Rule& r) {
   if (r.pattern.empty()) return std::nullopt;
-  return check_pattern(s, std::regex(r.pattern.text, r.pattern.length, std::regex::ECMAScript), r.pattern.view());
+  return check_pattern(s, Regex(r.pattern.text, r.pattern.length, Regex::ECMAScript), r.pattern.view());
 }
 
 namespace detail {
