@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/server_instructions.sh: user-space instructions per request of our server, deterministic
-# (valgrind --tool=callgrind), for /plaintext and /json, with the functions that cost the most.
-# Usage: bash bench/server_instructions.sh [--requests N]      (~1 minute)
+# (valgrind --tool=callgrind), for /plaintext, /json, /items/1?q=foo and /deps (issue 5's binding cost, free
+# of the machine's noise), with the functions that cost the most.
+# Usage: bash bench/server_instructions.sh [--requests N]      (~1 minute; BENCH_ENDPOINTS="/json /deps" for a few)
 # The server runs under callgrind with instrumentation off; after a warm-up, `callgrind_control -i on`
 # starts counting, one keep-alive connection sends N requests one after the other (a python3 client
 # on 127.0.0.1), and the total is divided by N. Kernel time is not seen: see bench/profile.sh for that.
@@ -63,9 +64,10 @@ out_md=bench/results/$date_s-$machine-instructions.md
   echo
 } >"$out_md"
 declare -A irs
-for endpoint in /plaintext /json; do
+for endpoint in ${BENCH_ENDPOINTS:-/plaintext /json /items/1?q=foo /deps}; do   # BENCH_ENDPOINTS: a few, for a look
   port=$(bench_free_port)
-  out=$BENCH_DIR/callgrind-server-${endpoint#/}.out
+  slug=${endpoint#/}
+  out=$BENCH_DIR/callgrind-server-${slug//[^a-z0-9]/_}.out
   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out" \
     "$BENCH_DIR/fastapi_bench" --host 127.0.0.1 --port "$port" --workers 1 >"$BENCH_DIR/callgrind-server.log" 2>&1 &
   vpid=$!
@@ -95,6 +97,16 @@ for endpoint in /plaintext /json; do
     echo
   } >>"$out_md"
 done
+{
+  echo "## Binding and dependencies against /json (issue 5)"
+  echo
+  awk -v j="${irs[/json]:-0}" -v i="${irs[/items/1?q=foo]:-0}" -v d="${irs[/deps]:-0}" 'BEGIN {
+    if (j > 0 && i > 0) printf "- GET /items/1?q=foo (a Path int, an optional Query string, a struct out): %.2fx the instructions of /json\n", i / j
+    if (j > 0 && d > 0) printf "- GET /deps (three chained Depends, one a Yield torn down after the send): %.2fx the instructions of /json\n", d / j }'
+  echo
+  echo "User space only: bench/run.sh's CPU per request adds the kernel's share (about three quarters of it on"
+  echo "loopback), which is the same for every endpoint, so these ratios are upper bounds of the req/s cost."
+} >>"$out_md"
 cat "$out_md"
 echo
 echo "bench: results written to $out_md"

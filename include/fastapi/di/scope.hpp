@@ -67,7 +67,11 @@ struct DependencyRegistry {
 /// One request's dependencies. Lives from the first dependency to the end of the response's after_send.
 class RequestScope {
  public:
-  explicit RequestScope(const DependencyRegistry* registry) : registry_(registry) {}
+  explicit RequestScope(const DependencyRegistry* registry) : registry_(registry) {
+    // A route's few dependencies fit without regrowing (1 -> 2 -> 4 would be three allocations each).
+    cache_.reserve(4);
+    values_.reserve(4);
+  }
   RequestScope(const RequestScope&) = delete;
   RequestScope& operator=(const RequestScope&) = delete;
   ~RequestScope();
