@@ -9267,6 +9267,8 @@ class RequestScope {
   BackgroundTasks& background() { return background_; }
   /// True when something must run after the response is sent (a teardown, a background task).
   bool pending() const { return !exits_.empty() || !background_.empty(); }
+  /// True when a Yield dependency of `which` scope (request: any) waits for its teardown.
+  bool has_exits(DependencyScope which) const;
   /// Tears down the Yield dependencies of `which` scope (request: every one left), newest first, with
   /// `error` rethrown at their co_yield.
   Task<void> teardown(DependencyScope which);
@@ -9292,7 +9294,7 @@ class RequestScope {
     T value;
   };
 
-  Task<void> finish(Exit exit);
+  void finish(const Exit& exit);
 
   const DependencyRegistry* registry_;
   std::vector<std::pair<const void*, void*>> cache_;
@@ -9329,37 +9331,44 @@ inline void RequestScope::push_exit(std::coroutine_handle<> frame, YieldPromiseB
   exits_.push_back(Exit{frame, promise, name, scope});
 }
 
+inline bool RequestScope::has_exits(DependencyScope which) const {
+  if (which != DependencyScope::function) return !exits_.empty();
+  for (const Exit& exit : exits_)
+    if (exit.scope == DependencyScope::function) return true;
+  return false;
+}
+
 inline Task<void> RequestScope::teardown(DependencyScope which) {
   for (std::size_t i = exits_.size(); i-- > 0;) {
     if (which == DependencyScope::function && exits_[i].scope != DependencyScope::function) continue;
     Exit exit = exits_[i];
     exits_.erase(exits_.begin() + static_cast<std::ptrdiff_t>(i));
-    co_await finish(exit);
+    exit.promise->thrown_in = error;
+    co_await ResumeYield{exit.frame, exit.promise};  // the code after co_yield runs here
+    finish(exit);
   }
 }
 
-inline Task<void> RequestScope::finish(Exit exit) {
-  exit.promise->thrown_in = error;
-  co_await ResumeYield{exit.frame, exit.promise};
-  std::string name(exit.name);
+/// After a Yield's teardown ran: logs how it failed, if it did, and frees its frame.
+inline void RequestScope::finish(const Exit& exit) {
   if (!exit.frame.done()) {
-    log(LogLevel::error, "teardown of dependency " + name + " failed: it yielded more than once");
+    log(LogLevel::error, "teardown of dependency " + std::string(exit.name) + " failed: it yielded more than once");
   } else if (exit.promise->exception && !(error && exit.promise->exception == error)) {
     // Rethrowing the request's own exception is how a dependency says "I saw it": not a teardown failure.
     try {
       std::rethrow_exception(exit.promise->exception);
     } catch (const std::exception& e) {
-      log(LogLevel::error, "teardown of dependency " + name + " failed: " + e.what());
+      log(LogLevel::error, "teardown of dependency " + std::string(exit.name) + " failed: " + e.what());
     } catch (...) {
-      log(LogLevel::error, "teardown of dependency " + name + " failed: unknown exception type");
+      log(LogLevel::error, "teardown of dependency " + std::string(exit.name) + " failed: unknown exception type");
     }
   }
   exit.frame.destroy();
 }
 
 inline Task<void> RequestScope::after_send(std::shared_ptr<RequestScope> self) {
-  co_await self->teardown(DependencyScope::request);
-  co_await self->background_.run();
+  if (!self->exits_.empty()) co_await self->teardown(DependencyScope::request);
+  if (!self->background_.empty()) co_await self->background_.run();
 }
 
 }  // namespace detail
@@ -9536,6 +9545,7 @@ struct PlanBinding<BindPlan<Params...>> {
  private:
   using SyncFn = void (*)(BindContext&, Slots&);
   using AsyncFn = Task<void> (*)(BindContext&, Slots&);
+  using ReadyFn = bool (*)(BindContext&, Slots&);  // an async binder's answer without a coroutine, when it has one
   template <std::size_t I>
   using Param = std::remove_cvref_t<std::tuple_element_t<I, std::tuple<Params...>>>;
   template <std::size_t I>
@@ -9546,6 +9556,10 @@ struct PlanBinding<BindPlan<Params...>> {
   static Task<void> bind_async(BindContext& ctx, Slots& slots) {
     return Binder<Param<I>>::bind_async(ctx, std::get<I>(slots));
   }
+  template <std::size_t I>
+  static bool bind_ready(BindContext& ctx, Slots& slots) {
+    return Binder<Param<I>>::bind_ready(ctx, std::get<I>(slots));
+  }
   static constexpr std::array<SyncFn, size> sync_fns = []<std::size_t... I>(std::index_sequence<I...>) {
     return std::array<SyncFn, size>{(async_binder<Binder<Param<I>>> ? SyncFn{} : &bind_sync<I>)...};
   }(std::make_index_sequence<size>{});
@@ -9555,14 +9569,21 @@ struct PlanBinding<BindPlan<Params...>> {
       else return AsyncFn{};
     }()...};
   }(std::make_index_sequence<size>{});
+  static constexpr std::array<ReadyFn, size> ready_fns = []<std::size_t... I>(std::index_sequence<I...>) {
+    return std::array<ReadyFn, size>{[] {
+      if constexpr (requires(BindContext& c, typename Binder<Param<I>>::Slot& s) { Binder<Param<I>>::bind_ready(c, s); })
+        return &bind_ready<I>;
+      else return ReadyFn{};
+    }()...};
+  }(std::make_index_sequence<size>{});
 };
 
 template <class... Params>
 Task<void> PlanBinding<BindPlan<Params...>>::bind(BindContext& ctx, Slots& slots) {
   ctx.embed_bodies = ctx.embed_bodies || Plan::embed_bodies;
   for (std::size_t i : Plan::order) {
-    if (async_fns[i]) co_await async_fns[i](ctx, slots);
-    else sync_fns[i](ctx, slots);
+    if (!async_fns[i]) sync_fns[i](ctx, slots);
+    else if (!ready_fns[i] || !ready_fns[i](ctx, slots)) co_await async_fns[i](ctx, slots);
   }
 }
 
@@ -9658,6 +9679,17 @@ struct Binder<Depends<Fn, Options...>> {
   using Slot = D;
 
   static Task<void> bind_async(BindContext& ctx, Slot& slot);
+  /// A value already in the request's cache: bound without starting a coroutine (true), else false.
+  static bool bind_ready(BindContext& ctx, Slot& slot) {
+    if constexpr (D::use_cache) {
+      if (ctx.scope)
+        if (void* v = ctx.scope->cached(dependency_key<Fn>())) {
+          slot.value_ = static_cast<typename D::value_type*>(v);
+          return true;
+        }
+    }
+    return false;
+  }
   static void bind(BindContext&, Slot&) {
     throw std::logic_error("fastapi: a plan with fa::Depends is bound with detail::PlanBinding<Plan>::bind");
   }
@@ -12120,7 +12152,7 @@ Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
   } catch (...) {
     scope->error = std::current_exception();
   }
-  co_await scope->teardown(DependencyScope::function);
+  if (scope->has_exits(DependencyScope::function)) co_await scope->teardown(DependencyScope::function);
   // The exception handlers answer here, inside the scope, so that the request-scope teardown still runs
   // after the response is sent.
   if (scope->error) res = co_await exception_response(req, scope->error);
@@ -12139,7 +12171,7 @@ Task<Response> HandlerEndpoint<F>::call_with(Request& req, [[maybe_unused]] Requ
     BindContext ctx{req, sub};
     ctx.scope = scope;
     ctx.states = app_ ? &app_->states : nullptr;
-    co_await run_route_dependencies(ctx);
+    if (has_route_dependencies()) co_await run_route_dependencies(ctx);  // no coroutine frame when there are none
     if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
     if (ctx.failed()) throw ctx.take_errors();  // the app answers 422 {"detail":[...]}
   } else if constexpr (Plan::size > 0 && !Binding::needs_scope) {

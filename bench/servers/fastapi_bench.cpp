@@ -44,6 +44,10 @@ fa::Yield<Session> get_session() {
 }
 int get_user(fa::Depends<get_session> session) { return session->user_id; }
 std::string get_tenant(fa::Depends<get_user> user) { return "tenant-" + std::to_string(*user); }
+struct Item {  // GET /items/{item_id}: a small struct out, as issue 5's binding target says
+  int item_id;
+  std::optional<std::string> q;  // null when absent, as FastAPI writes it
+};
 struct Whoami {
   int user_id;
   std::string tenant;
@@ -59,7 +63,7 @@ int main(int argc, char** argv) {
 
   app.get("/items/{item_id}", [](fa::Path<"item_id", int> item_id,
                                  fa::Query<"q", std::optional<std::string>, fa::Rule{.max_length = 50}> q) {
-    return fa::Json{{"item_id", *item_id}, {"q", q ? fa::Json(*q) : nullptr}};
+    return Item{*item_id, std::move(q.value)};
   });
 
   app.post("/users", [&next_id](UserCreate user) {

@@ -231,7 +231,7 @@ Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
   } catch (...) {
     scope->error = std::current_exception();
   }
-  co_await scope->teardown(DependencyScope::function);
+  if (scope->has_exits(DependencyScope::function)) co_await scope->teardown(DependencyScope::function);
   // The exception handlers answer here, inside the scope, so that the request-scope teardown still runs
   // after the response is sent.
   if (scope->error) res = co_await exception_response(req, scope->error);
@@ -250,7 +250,7 @@ Task<Response> HandlerEndpoint<F>::call_with(Request& req, [[maybe_unused]] Requ
     BindContext ctx{req, sub};
     ctx.scope = scope;
     ctx.states = app_ ? &app_->states : nullptr;
-    co_await run_route_dependencies(ctx);
+    if (has_route_dependencies()) co_await run_route_dependencies(ctx);  // no coroutine frame when there are none
     if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
     if (ctx.failed()) throw ctx.take_errors();  // the app answers 422 {"detail":[...]}
   } else if constexpr (Plan::size > 0 && !Binding::needs_scope) {

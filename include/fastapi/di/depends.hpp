@@ -176,6 +176,7 @@ struct PlanBinding<BindPlan<Params...>> {
  private:
   using SyncFn = void (*)(BindContext&, Slots&);
   using AsyncFn = Task<void> (*)(BindContext&, Slots&);
+  using ReadyFn = bool (*)(BindContext&, Slots&);  // an async binder's answer without a coroutine, when it has one
   template <std::size_t I>
   using Param = std::remove_cvref_t<std::tuple_element_t<I, std::tuple<Params...>>>;
   template <std::size_t I>
@@ -186,6 +187,10 @@ struct PlanBinding<BindPlan<Params...>> {
   static Task<void> bind_async(BindContext& ctx, Slots& slots) {
     return Binder<Param<I>>::bind_async(ctx, std::get<I>(slots));
   }
+  template <std::size_t I>
+  static bool bind_ready(BindContext& ctx, Slots& slots) {
+    return Binder<Param<I>>::bind_ready(ctx, std::get<I>(slots));
+  }
   static constexpr std::array<SyncFn, size> sync_fns = []<std::size_t... I>(std::index_sequence<I...>) {
     return std::array<SyncFn, size>{(async_binder<Binder<Param<I>>> ? SyncFn{} : &bind_sync<I>)...};
   }(std::make_index_sequence<size>{});
@@ -195,14 +200,21 @@ struct PlanBinding<BindPlan<Params...>> {
       else return AsyncFn{};
     }()...};
   }(std::make_index_sequence<size>{});
+  static constexpr std::array<ReadyFn, size> ready_fns = []<std::size_t... I>(std::index_sequence<I...>) {
+    return std::array<ReadyFn, size>{[] {
+      if constexpr (requires(BindContext& c, typename Binder<Param<I>>::Slot& s) { Binder<Param<I>>::bind_ready(c, s); })
+        return &bind_ready<I>;
+      else return ReadyFn{};
+    }()...};
+  }(std::make_index_sequence<size>{});
 };
 
 template <class... Params>
 Task<void> PlanBinding<BindPlan<Params...>>::bind(BindContext& ctx, Slots& slots) {
   ctx.embed_bodies = ctx.embed_bodies || Plan::embed_bodies;
   for (std::size_t i : Plan::order) {
-    if (async_fns[i]) co_await async_fns[i](ctx, slots);
-    else sync_fns[i](ctx, slots);
+    if (!async_fns[i]) sync_fns[i](ctx, slots);
+    else if (!ready_fns[i] || !ready_fns[i](ctx, slots)) co_await async_fns[i](ctx, slots);
   }
 }
 
@@ -298,6 +310,17 @@ struct Binder<Depends<Fn, Options...>> {
   using Slot = D;
 
   static Task<void> bind_async(BindContext& ctx, Slot& slot);
+  /// A value already in the request's cache: bound without starting a coroutine (true), else false.
+  static bool bind_ready(BindContext& ctx, Slot& slot) {
+    if constexpr (D::use_cache) {
+      if (ctx.scope)
+        if (void* v = ctx.scope->cached(dependency_key<Fn>())) {
+          slot.value_ = static_cast<typename D::value_type*>(v);
+          return true;
+        }
+    }
+    return false;
+  }
   static void bind(BindContext&, Slot&) {
     throw std::logic_error("fastapi: a plan with fa::Depends is bound with detail::PlanBinding<Plan>::bind");
   }

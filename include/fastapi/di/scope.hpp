@@ -90,6 +90,8 @@ class RequestScope {
   BackgroundTasks& background() { return background_; }
   /// True when something must run after the response is sent (a teardown, a background task).
   bool pending() const { return !exits_.empty() || !background_.empty(); }
+  /// True when a Yield dependency of `which` scope (request: any) waits for its teardown.
+  bool has_exits(DependencyScope which) const;
   /// Tears down the Yield dependencies of `which` scope (request: every one left), newest first, with
   /// `error` rethrown at their co_yield.
   Task<void> teardown(DependencyScope which);
@@ -115,7 +117,7 @@ class RequestScope {
     T value;
   };
 
-  Task<void> finish(Exit exit);
+  void finish(const Exit& exit);
 
   const DependencyRegistry* registry_;
   std::vector<std::pair<const void*, void*>> cache_;
@@ -152,37 +154,44 @@ inline void RequestScope::push_exit(std::coroutine_handle<> frame, YieldPromiseB
   exits_.push_back(Exit{frame, promise, name, scope});
 }
 
+inline bool RequestScope::has_exits(DependencyScope which) const {
+  if (which != DependencyScope::function) return !exits_.empty();
+  for (const Exit& exit : exits_)
+    if (exit.scope == DependencyScope::function) return true;
+  return false;
+}
+
 inline Task<void> RequestScope::teardown(DependencyScope which) {
   for (std::size_t i = exits_.size(); i-- > 0;) {
     if (which == DependencyScope::function && exits_[i].scope != DependencyScope::function) continue;
     Exit exit = exits_[i];
     exits_.erase(exits_.begin() + static_cast<std::ptrdiff_t>(i));
-    co_await finish(exit);
+    exit.promise->thrown_in = error;
+    co_await ResumeYield{exit.frame, exit.promise};  // the code after co_yield runs here
+    finish(exit);
   }
 }
 
-inline Task<void> RequestScope::finish(Exit exit) {
-  exit.promise->thrown_in = error;
-  co_await ResumeYield{exit.frame, exit.promise};
-  std::string name(exit.name);
+/// After a Yield's teardown ran: logs how it failed, if it did, and frees its frame.
+inline void RequestScope::finish(const Exit& exit) {
   if (!exit.frame.done()) {
-    log(LogLevel::error, "teardown of dependency " + name + " failed: it yielded more than once");
+    log(LogLevel::error, "teardown of dependency " + std::string(exit.name) + " failed: it yielded more than once");
   } else if (exit.promise->exception && !(error && exit.promise->exception == error)) {
     // Rethrowing the request's own exception is how a dependency says "I saw it": not a teardown failure.
     try {
       std::rethrow_exception(exit.promise->exception);
     } catch (const std::exception& e) {
-      log(LogLevel::error, "teardown of dependency " + name + " failed: " + e.what());
+      log(LogLevel::error, "teardown of dependency " + std::string(exit.name) + " failed: " + e.what());
     } catch (...) {
-      log(LogLevel::error, "teardown of dependency " + name + " failed: unknown exception type");
+      log(LogLevel::error, "teardown of dependency " + std::string(exit.name) + " failed: unknown exception type");
     }
   }
   exit.frame.destroy();
 }
 
 inline Task<void> RequestScope::after_send(std::shared_ptr<RequestScope> self) {
-  co_await self->teardown(DependencyScope::request);
-  co_await self->background_.run();
+  if (!self->exits_.empty()) co_await self->teardown(DependencyScope::request);
+  if (!self->background_.empty()) co_await self->background_.run();
 }
 
 }  // namespace detail
