@@ -332,12 +332,7 @@ Task<void> Binder<Depends<Fn, Options...>>::bind_async(BindContext& ctx, Slot& s
   if (!ctx.scope) throw std::logic_error("fastapi: fa::Depends bound without a request scope");
   RequestScope& scope = *ctx.scope;
   constexpr const void* key = dependency_key<Fn>();
-  if constexpr (D::use_cache) {
-    if (void* v = scope.cached(key)) {
-      slot.value_ = static_cast<typename D::value_type*>(v);
-      co_return;
-    }
-  }
+  if (bind_ready(ctx, slot)) co_return;
   void* v = nullptr;
   const DependencyRegistry* registry = scope.registry();
   if (Provider* p = registry && !registry->overrides.empty() ? const_cast<Provider*>(registry->override_for(key)) : nullptr) {
