@@ -37,6 +37,34 @@ inline constexpr const char* version = FASTAPI_VERSION_STRING;
 #define ASIO_HAS_STD_COROUTINE 1
 #endif
 
+// Where the library's non-template functions are compiled (docs/compile_time.md). Header-only by default:
+// every translation unit that includes fastapi.hpp compiles those it uses. With FASTAPI_SEPARATE_COMPILATION
+// defined for every translation unit of the program, only the one that also defines FASTAPI_IMPLEMENTATION
+// compiles them (the server, the parser, the app, OpenAPI, the client...), and the others see declarations:
+//
+//   // fastapi_impl.cpp: the whole file                   CMake: link fastapi::impl instead of fastapi::fastapi
+//   #define FASTAPI_IMPLEMENTATION
+//   #include "fastapi.hpp"
+//
+// Templates are compiled where they are used, in both modes. FASTAPI_DETAIL_INLINE marks the functions
+// concerned; FASTAPI_DETAIL_DEFINE_FUNCTIONS is 1 where their bodies are compiled.
+#if defined(FASTAPI_SEPARATE_COMPILATION)
+#define FASTAPI_DETAIL_INLINE
+#if defined(FASTAPI_IMPLEMENTATION)
+#define FASTAPI_DETAIL_DEFINE_FUNCTIONS 1
+#if defined(__GNUC__) && !defined(__clang__)
+// g++ 12 warns that the frame of a coroutine defined in a header, outside an inline function, holds a local
+// lambda's type (which has no linkage). The frame is private to this one translation unit: harmless.
+#pragma GCC diagnostic ignored "-Wsubobject-linkage"
+#endif
+#else
+#define FASTAPI_DETAIL_DEFINE_FUNCTIONS 0
+#endif
+#else
+#define FASTAPI_DETAIL_INLINE inline
+#define FASTAPI_DETAIL_DEFINE_FUNCTIONS 1
+#endif
+
 /// Largest request body accepted by default, in bytes (413 above it). Per app: Config::max_body_size.
 #ifndef FASTAPI_MAX_BODY_SIZE
 #define FASTAPI_MAX_BODY_SIZE (1u << 20)
@@ -1284,24 +1312,24 @@ namespace fastapi {
 /// (query strings and form bodies, not paths). `percent_decode("a%20b", s, false)` appends "a b".
 /// Returns false on an invalid escape (`%` not followed by two hex digits), leaving `out` as it was:
 /// the client gets a 400.
-inline bool percent_decode(std::string_view in, std::string& out, bool plus_as_space);
+FASTAPI_DETAIL_INLINE bool percent_decode(std::string_view in, std::string& out, bool plus_as_space);
 
 /// `in` itself when it needs no decoding (zero allocation), else a decoded copy in `arena`.
 /// `decode_component("a%2Fb", arena, false)` -> "a/b". nullopt on an invalid escape (400).
-inline std::optional<std::string_view> decode_component(std::string_view in, detail::Arena& arena,
-                                                        bool plus_as_space);
+FASTAPI_DETAIL_INLINE std::optional<std::string_view> decode_component(std::string_view in, detail::Arena& arena,
+                                                                       bool plus_as_space);
 
 /// Splits a query string (or an application/x-www-form-urlencoded body) into `out`, in order,
 /// repeats kept: `"a=1&b&a=x+y"` -> {a:"1"}, {b:""}, {a:"x y"}. Pairs split on the first `=`;
 /// empty pairs (`&&`) are skipped; `+` is a space. Decoded strings live in `arena`.
 /// Returns false on an invalid escape (400); `out` may then hold the pairs decoded so far.
-inline bool parse_query(std::string_view raw, QueryParams& out, detail::Arena& arena);
+FASTAPI_DETAIL_INLINE bool parse_query(std::string_view raw, QueryParams& out, detail::Arena& arena);
 
 /// Percent-encodes `in`: RFC 3986 unreserved bytes (ALPHA DIGIT - . _ ~) are kept, every other
 /// byte becomes %XX with uppercase hex. With `for_query` (a query key or value) `/` is encoded too;
 /// without it (a path) `/` is kept so a whole path can be passed. A space is always "%20".
 /// `percent_encode("a b/c", true)` -> "a%20b%2Fc".
-inline std::string percent_encode(std::string_view in, bool for_query);
+FASTAPI_DETAIL_INLINE std::string percent_encode(std::string_view in, bool for_query);
 
 namespace detail {
 
@@ -1349,7 +1377,8 @@ inline bool needs_decoding(std::string_view in, bool plus_as_space) {
 
 }  // namespace detail
 
-inline bool percent_decode(std::string_view in, std::string& out, bool plus_as_space) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool percent_decode(std::string_view in, std::string& out, bool plus_as_space) {
   std::size_t old = out.size();
   out.resize(old + in.size());
   std::ptrdiff_t len = detail::percent_decode_into(in, out.data() + old, plus_as_space);
@@ -1361,8 +1390,8 @@ inline bool percent_decode(std::string_view in, std::string& out, bool plus_as_s
   return true;
 }
 
-inline std::optional<std::string_view> decode_component(std::string_view in, detail::Arena& arena,
-                                                        bool plus_as_space) {
+FASTAPI_DETAIL_INLINE std::optional<std::string_view> decode_component(std::string_view in, detail::Arena& arena,
+                                                                       bool plus_as_space) {
   if (!detail::needs_decoding(in, plus_as_space)) return in;
   // Decoding never lengthens: in.size() bytes are enough (the unused tail is arena slack).
   char* dst = arena.allocate(in.size());
@@ -1371,7 +1400,7 @@ inline std::optional<std::string_view> decode_component(std::string_view in, det
   return std::string_view(dst, static_cast<std::size_t>(len));
 }
 
-inline bool parse_query(std::string_view raw, QueryParams& out, detail::Arena& arena) {
+FASTAPI_DETAIL_INLINE bool parse_query(std::string_view raw, QueryParams& out, detail::Arena& arena) {
   // One pass: find each pair's end and first '=', and whether either side needs decoding.
   auto decoded = [&](std::string_view part, bool encoded) -> std::optional<std::string_view> {
     if (!encoded) return part;
@@ -1404,7 +1433,7 @@ inline bool parse_query(std::string_view raw, QueryParams& out, detail::Arena& a
   return true;
 }
 
-inline std::string percent_encode(std::string_view in, bool for_query) {
+FASTAPI_DETAIL_INLINE std::string percent_encode(std::string_view in, bool for_query) {
   constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(in.size());
@@ -1420,6 +1449,7 @@ inline std::string percent_encode(std::string_view in, bool for_query) {
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -1831,7 +1861,8 @@ inline bool token_is(std::string_view name, std::string_view lower) {
   return true;
 }
 
-inline void FramingFields::add(std::string_view name, std::string_view value) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void FramingFields::add(std::string_view name, std::string_view value) {
   switch (name.size()) {
     case 4:
       if (token_is(name, "host")) {
@@ -1878,23 +1909,25 @@ inline void FramingFields::add(std::string_view name, std::string_view value) {
     default: break;
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
 // ---- RequestParser -------------------------------------------------------------------------------
 
-inline void RequestParser::reset() {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void RequestParser::reset() {
   HeadLimits limits = limits_;
   *this = RequestParser(limits);
 }
 
-inline RequestParser::Result RequestParser::fail(int status, std::string_view reason) {
+FASTAPI_DETAIL_INLINE RequestParser::Result RequestParser::fail(int status, std::string_view reason) {
   error_ = {status, reason};
   failed_ = true;
   return Result::error;
 }
 
-inline RequestParser::Result RequestParser::parse_head(std::string_view data, Request& req) {
+FASTAPI_DETAIL_INLINE RequestParser::Result RequestParser::parse_head(std::string_view data, Request& req) {
   if (failed_) return Result::error;
   if (done_) return Result::complete;
   if (scan_ == 0 && !data.empty()) {
@@ -1947,7 +1980,7 @@ inline RequestParser::Result RequestParser::parse_head(std::string_view data, Re
 
 // The size limits, for the first `end` bytes, none of them a LF past line_start_: each limit fires
 // at the shortest prefix that is certain to exceed it; the earlier one wins.
-inline RequestParser::Result RequestParser::check_limits(const char* s, std::size_t end) {
+FASTAPI_DETAIL_INLINE RequestParser::Result RequestParser::check_limits(const char* s, std::size_t end) {
   constexpr std::size_t never = std::numeric_limits<std::size_t>::max();
   auto add = [](std::size_t a, std::size_t b) { return b > never - a ? never : a + b; };
   std::size_t at_431 = add(head_start_, limits_.max_header_bytes);  // that many bytes, no end of head
@@ -1962,7 +1995,7 @@ inline RequestParser::Result RequestParser::check_limits(const char* s, std::siz
   return Result::incomplete;
 }
 
-inline ParseError RequestParser::check_request_line(const char* s, std::size_t begin, std::size_t end) {
+FASTAPI_DETAIL_INLINE ParseError RequestParser::check_request_line(const char* s, std::size_t begin, std::size_t end) {
   std::size_t i = begin;
   while (i < end && detail::is_tchar(s[i])) ++i;
   if (i == begin || i == end || s[i] != ' ') return {400, "Invalid request line: bad method."};
@@ -1989,7 +2022,7 @@ inline ParseError RequestParser::check_request_line(const char* s, std::size_t b
 // One pass over the head, filling `req`. In the fast path `data` is whatever arrived and
 // `incomplete` means "not decided here"; after the scan found the end of the head, `data` is exactly
 // the head, limits and line ends are known good, and an error here is the answer.
-inline RequestParser::Result RequestParser::parse_lines(std::string_view data, Request& req, ParseError& why) {
+FASTAPI_DETAIL_INLINE RequestParser::Result RequestParser::parse_lines(std::string_view data, Request& req, ParseError& why) {
   const char* const s = data.data();
   const char* const end = s + data.size();
   const char* p = s;
@@ -2047,7 +2080,7 @@ inline RequestParser::Result RequestParser::parse_lines(std::string_view data, R
   return Result::complete;
 }
 
-inline ParseError RequestParser::split_target(Request& req) {
+FASTAPI_DETAIL_INLINE ParseError RequestParser::split_target(Request& req) {
   std::string_view t = req.target;
   auto split_query = [&](std::string_view path_and_query) {
     std::size_t q = path_and_query.find('?');
@@ -2090,16 +2123,18 @@ inline ParseError RequestParser::split_target(Request& req) {
     return {400, "Invalid percent-encoding in the query string."};
   return {0, {}};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- ResponseParser ------------------------------------------------------------------------------
 
-inline ResponseParser::Result ResponseParser::fail(std::string_view reason) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::fail(std::string_view reason) {
   error_ = {502, reason};
   failed_ = true;
   return Result::error;
 }
 
-inline ResponseParser::Result ResponseParser::parse_head(std::string_view data, ResponseHead& head, bool head_request) {
+FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_head(std::string_view data, ResponseHead& head, bool head_request) {
   if (failed_) return Result::error;
   if (done_) return Result::complete;
   const char* s = data.data();
@@ -2128,7 +2163,7 @@ inline ResponseParser::Result ResponseParser::parse_head(std::string_view data, 
 }
 
 // status-line = HTTP-version SP status-code SP [ reason-phrase ]   (RFC 9112 section 4)
-inline ResponseParser::Result ResponseParser::parse_whole(std::string_view bytes, ResponseHead& head, bool head_request) {
+FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_whole(std::string_view bytes, ResponseHead& head, bool head_request) {
   head.reset();
   const char* s = bytes.data();
   const char* end = s + bytes.size();
@@ -2182,18 +2217,20 @@ inline ResponseParser::Result ResponseParser::parse_whole(std::string_view bytes
   head.keep_alive = false;
   return Result::complete;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- ChunkedDecoder ------------------------------------------------------------------------------
 
-inline void ChunkedDecoder::reset() { *this = ChunkedDecoder(max_body_, max_trailer_); }
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void ChunkedDecoder::reset() { *this = ChunkedDecoder(max_body_, max_trailer_); }
 
-inline ChunkedDecoder::Result ChunkedDecoder::fail(int status, std::string_view reason) {
+FASTAPI_DETAIL_INLINE ChunkedDecoder::Result ChunkedDecoder::fail(int status, std::string_view reason) {
   error_ = {status, reason};
   state_ = State::failed;
   return Result::error;
 }
 
-inline ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view in, std::string& out, std::size_t& consumed) {
+FASTAPI_DETAIL_INLINE ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view in, std::string& out, std::size_t& consumed) {
   consumed = 0;
   if (state_ == State::done) return Result::complete;
   if (state_ == State::failed) return Result::error;
@@ -2220,7 +2257,7 @@ inline ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view in, std::str
 
 // chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
 // chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )   (RFC 9112 section 7.1.1)
-inline bool ChunkedDecoder::step(char c) {
+FASTAPI_DETAIL_INLINE bool ChunkedDecoder::step(char c) {
   auto bad = [&](std::string_view reason) { return fail(400, reason), false; };
   auto ext_byte = [&](State next) {
     if (++ext_bytes_ > max_extension_bytes) return bad("Chunk extensions too long.");
@@ -2331,6 +2368,7 @@ inline bool ChunkedDecoder::step(char c) {
     default: return false;
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -2421,7 +2459,8 @@ inline Response StreamingResponse(BodyStream next, std::string_view media_type =
   return r;
 }
 
-inline std::string_view Response::media_type() const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string_view Response::media_type() const {
   switch (media) {
     case Media::none: return {};
     case Media::text: return "text/plain; charset=utf-8";
@@ -2432,7 +2471,7 @@ inline std::string_view Response::media_type() const {
   return {};
 }
 
-inline Response& Response::set_media_type(std::string_view type) {
+FASTAPI_DETAIL_INLINE Response& Response::set_media_type(std::string_view type) {
   if (type == "text/plain") {
     media = Media::text;
   } else if (type == "application/json") {
@@ -2450,7 +2489,7 @@ inline Response& Response::set_media_type(std::string_view type) {
   return *this;
 }
 
-inline Response& Response::set_cookie(std::string_view name, std::string_view value, const CookieOptions& o) {
+FASTAPI_DETAIL_INLINE Response& Response::set_cookie(std::string_view name, std::string_view value, const CookieOptions& o) {
   std::string v;
   v.reserve(name.size() + value.size() + 64);
   v.append(name).append("=").append(value);
@@ -2465,7 +2504,7 @@ inline Response& Response::set_cookie(std::string_view name, std::string_view va
   return *this;
 }
 
-inline Response& Response::delete_cookie(std::string_view name, std::string_view path, std::string_view domain) {
+FASTAPI_DETAIL_INLINE Response& Response::delete_cookie(std::string_view name, std::string_view path, std::string_view domain) {
   CookieOptions o;
   o.max_age = 0;
   o.expires = "Thu, 01 Jan 1970 00:00:00 GMT";
@@ -2473,6 +2512,7 @@ inline Response& Response::delete_cookie(std::string_view name, std::string_view
   o.domain = std::string(domain);
   return set_cookie(name, "\"\"", o);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -2504,7 +2544,8 @@ class DateCache {
   char line_[37]{};
 };
 
-inline void DateCache::update(std::time_t now) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void DateCache::update(std::time_t now) {
   if (now == last_) return;
   last_ = now;
   std::tm tm{};
@@ -2534,6 +2575,7 @@ inline void DateCache::update(std::time_t now) {
   two(p + 29, tm.tm_sec);
   std::memcpy(p + 31, " GMT\r\n", 6);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// How the connection wants this response framed.
 struct WriteOptions {
@@ -2821,7 +2863,8 @@ class Connection {
   std::uint16_t client_port_ = 0;
 };
 
-inline Connection::Connection(Hub& hub, asio::ip::tcp::socket socket)
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Connection::Connection(Hub& hub, asio::ip::tcp::socket socket)
     : hub_(hub),
       socket_(std::move(socket)),
       parser_(HeadLimits{hub.config.max_request_line, hub.config.max_header_bytes, hub.config.max_headers}),
@@ -2843,7 +2886,7 @@ inline Connection::Connection(Hub& hub, asio::ip::tcp::socket socket)
   ++hub_.count;
 }
 
-inline Connection::~Connection() {
+FASTAPI_DETAIL_INLINE Connection::~Connection() {
   if (buf_) hub_.buffers.release(buf_);
   if (prev) prev->next = next; else hub_.first = next;
   if (next) next->prev = prev;
@@ -2852,13 +2895,13 @@ inline Connection::~Connection() {
   if (hub_.draining && hub_.count == 0 && hub_.ticker) hub_.ticker->cancel();  // the drain is over: now
 }
 
-inline void Connection::start(Hub& hub, asio::ip::tcp::socket socket) {
+FASTAPI_DETAIL_INLINE void Connection::start(Hub& hub, asio::ip::tcp::socket socket) {
   auto* c = new Connection(hub, std::move(socket));
   c->root_ = connection_root(c->run()).handle;
   c->root_.resume();  // may have deleted c already: do not touch it after this
 }
 
-inline Task<void> Connection::run() {
+FASTAPI_DETAIL_INLINE Task<void> Connection::run() {
   try {
     co_await serve();
   } catch (const std::exception& e) {
@@ -2873,7 +2916,7 @@ inline Task<void> Connection::run() {
   delete this;
 }
 
-inline void Connection::sweep() {
+FASTAPI_DETAIL_INLINE void Connection::sweep() {
   bool expired = hub_.now >= deadline_;
   bool drain_idle = hub_.draining && phase_ == Phase::idle;
   if (!expired && !drain_idle) return;
@@ -2883,14 +2926,14 @@ inline void Connection::sweep() {
   socket_.cancel(ec);  // the pending wait completes with operation_aborted
 }
 
-inline void Connection::abort() {
+FASTAPI_DETAIL_INLINE void Connection::abort() {
   timed_out_ = true;
   asio::error_code ec;
   socket_.cancel(ec);
   socket_.shutdown(asio::socket_base::shutdown_both, ec);
 }
 
-inline void Connection::destroy_suspended() {
+FASTAPI_DETAIL_INLINE void Connection::destroy_suspended() {
   std::coroutine_handle<> root = root_;
   root_ = {};
   // Destroying the root destroys run(), serve(), the handler... in turn: their locals only point into
@@ -2900,14 +2943,14 @@ inline void Connection::destroy_suspended() {
   delete this;
 }
 
-inline void Connection::acquire_buffer() {
+FASTAPI_DETAIL_INLINE void Connection::acquire_buffer() {
   if (!buf_) {
     buf_ = hub_.buffers.acquire();
     cap_ = hub_.buffers.buffer_size();
   }
 }
 
-inline void Connection::release_idle_memory() {
+FASTAPI_DETAIL_INLINE void Connection::release_idle_memory() {
   if (buf_) {
     hub_.buffers.release(buf_);
     buf_ = nullptr;
@@ -2920,14 +2963,14 @@ inline void Connection::release_idle_memory() {
 }
 
 /// Waits until the socket is readable/writable, or the sweeper cancels the wait. False on cancel/error.
-inline Task<bool> Connection::wait(asio::socket_base::wait_type type) {
+FASTAPI_DETAIL_INLINE Task<bool> Connection::wait(asio::socket_base::wait_type type) {
   auto [ec] = co_await async_call<asio::error_code>(
       [&](auto handler) { socket_.async_wait(type, std::move(handler)); });
   co_return !ec && !timed_out_;
 }
 
 /// Idle: nothing buffered. Waits for the first bytes of the next request without holding a buffer.
-inline Task<bool> Connection::wait_for_request() {
+FASTAPI_DETAIL_INLINE Task<bool> Connection::wait_for_request() {
   phase_ = Phase::idle;
   release_idle_memory();
   set_deadline(first_request_ ? hub_.config.header_timeout : hub_.config.keep_alive_timeout);
@@ -2947,7 +2990,7 @@ inline Task<bool> Connection::wait_for_request() {
 
 /// Reads more bytes of the current request into buf_[end_, cap_). Flushes pending output first so a
 /// pipelining client never waits for answers it already earned. False on EOF, error or timeout.
-inline Task<bool> Connection::read_more() {
+FASTAPI_DETAIL_INLINE Task<bool> Connection::read_more() {
   if (!out_.empty() && !co_await flush()) co_return false;
   for (;;) {
     asio::error_code ec;
@@ -2964,7 +3007,7 @@ inline Task<bool> Connection::read_more() {
 /// Writes out_ (and big_body_) completely: non-blocking first, waiting for writability when the socket
 /// buffer is full. A client that reads nothing for write_timeout is dropped; one that reads slowly but
 /// steadily is not (the deadline restarts whenever the socket took bytes). False on error/timeout.
-inline Task<bool> Connection::flush() {
+FASTAPI_DETAIL_INLINE Task<bool> Connection::flush() {
   Phase before = phase_;
   Clock::time_point outer_deadline = deadline_;  // the head or body deadline keeps running meanwhile
   phase_ = Phase::write;
@@ -2998,7 +3041,7 @@ inline Task<bool> Connection::flush() {
   co_return true;
 }
 
-inline Task<void> Connection::serve() {
+FASTAPI_DETAIL_INLINE Task<void> Connection::serve() {
   for (;;) {
     if (start_ == end_ && !co_await wait_for_request()) co_return;
     first_request_ = false;
@@ -3044,7 +3087,7 @@ inline Task<void> Connection::serve() {
 }
 
 /// Reads the body of req_ (Content-Length or chunked) and sets req_.body. Answers 413/400/408 itself.
-inline Task<bool> Connection::read_body(std::size_t head_size) {
+FASTAPI_DETAIL_INLINE Task<bool> Connection::read_body(std::size_t head_size) {
   std::size_t body_begin = start_ + head_size;
   bool has_body = req_.chunked || (req_.content_length && *req_.content_length > 0);
   if (!has_body) {
@@ -3127,7 +3170,7 @@ inline Task<bool> Connection::read_body(std::size_t head_size) {
   co_return true;
 }
 
-inline Task<bool> Connection::dispatch_and_write() {
+FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
   phase_ = Phase::handler;
   deadline_ = Clock::time_point::max();
   Response res;
@@ -3170,7 +3213,7 @@ inline Task<bool> Connection::dispatch_and_write() {
   co_return ok;
 }
 
-inline Task<bool> Connection::write_stream(Response& res) {
+FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
   bool chunked = req_.version_minor == 1;
   write_head(out_, res, WriteOptions{.version_minor = req_.version_minor,
                                      .keep_alive = !close_after_,
@@ -3197,7 +3240,7 @@ inline Task<bool> Connection::write_stream(Response& res) {
 
 /// Answers a framing error or timeout with `{"detail": reason}` and closes. The reasons are our own
 /// fixed ASCII sentences, so they need no JSON escaping.
-inline Task<void> Connection::send_error(int status, std::string_view reason) {
+FASTAPI_DETAIL_INLINE Task<void> Connection::send_error(int status, std::string_view reason) {
   close_after_ = true;
   timed_out_ = false;
   Response res = RawJSONResponse(std::string(R"({"detail":")").append(reason).append("\"}"), status);
@@ -3212,7 +3255,7 @@ inline Task<void> Connection::send_error(int status, std::string_view reason) {
 
 /// Half-closes and drains what the client still sends (briefly), so our last response is not destroyed
 /// by a TCP reset when unread request bytes remain (RFC 9112 section 9.6).
-inline Task<void> Connection::linger_close() {
+FASTAPI_DETAIL_INLINE Task<void> Connection::linger_close() {
   phase_ = Phase::closing;
   asio::error_code ec;
   socket_.shutdown(asio::socket_base::shutdown_send, ec);
@@ -3229,6 +3272,7 @@ inline Task<void> Connection::linger_close() {
     if (!co_await wait(asio::socket_base::wait_read)) break;
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi
@@ -3319,17 +3363,19 @@ struct Server::Worker {
   std::thread thread;
 };
 
-inline Server::Server(Service& service, Config config, Logger& logger)
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Server::Server(Service& service, Config config, Logger& logger)
     : service_(service), config_(std::move(config)), logger_(logger) {
   unsigned n = config_.worker_count();
   for (unsigned i = 0; i < n; ++i) workers_.push_back(std::make_unique<Worker>(service_, config_, open_));
 }
 
-inline Server::~Server() {
+FASTAPI_DETAIL_INLINE Server::~Server() {
   stop();
   for (auto& w : workers_)
     if (w->thread.joinable()) w->thread.join();
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
 inline asio::ip::address resolve_host(const std::string& host) {
@@ -3355,7 +3401,8 @@ inline bool set_reuse_port(asio::ip::tcp::acceptor& a) {
 }
 }  // namespace detail
 
-inline std::uint16_t Server::listen() {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
   if (listening_) return port_;
   if (config_.handle_signals && !signals_) {
     // Catch SIGINT/SIGTERM from now on, before anyone is told where we listen: a supervisor that
@@ -3406,7 +3453,7 @@ inline std::uint16_t Server::listen() {
   return port_;
 }
 
-inline Task<void> Server::accept_loop(Worker& w) {
+FASTAPI_DETAIL_INLINE Task<void> Server::accept_loop(Worker& w) {
   using namespace std::chrono_literals;
   bool warned = false;
   for (;;) {
@@ -3439,7 +3486,7 @@ inline Task<void> Server::accept_loop(Worker& w) {
   }
 }
 
-inline Task<void> Server::tick(Worker& w) {
+FASTAPI_DETAIL_INLINE Task<void> Server::tick(Worker& w) {
   using namespace std::chrono;
   constexpr auto period = milliseconds(250);
   auto expected = steady_clock::now() + period;
@@ -3482,7 +3529,7 @@ inline Task<void> Server::tick(Worker& w) {
   }
 }
 
-inline void Server::begin_drain(Worker& w) {
+FASTAPI_DETAIL_INLINE void Server::begin_drain(Worker& w) {
   if (w.hub.draining) return;
   w.hub.draining = true;
   w.drain_deadline = std::chrono::steady_clock::now() + config_.graceful_timeout;
@@ -3496,7 +3543,7 @@ inline void Server::begin_drain(Worker& w) {
   if (w.hub.count == 0) w.ticker.cancel();  // nothing to wait for: the tick ends the loop now
 }
 
-inline void Server::run() {
+FASTAPI_DETAIL_INLINE void Server::run() {
   listen();
   pool_ = std::make_unique<ThreadPool>(config_.blocking_threads, config_.blocking_queue);
   for (std::size_t i = 0; i < workers_.size(); ++i) {
@@ -3535,7 +3582,7 @@ inline void Server::run() {
   listening_ = false;
 }
 
-inline void Server::stop() {
+FASTAPI_DETAIL_INLINE void Server::stop() {
   {
     std::lock_guard lock(stop_mutex_);
     if (stopping_.exchange(true)) return;
@@ -3546,6 +3593,7 @@ inline void Server::stop() {
     asio::post(wp->io, [this, wp] { begin_drain(*wp); });
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -3731,11 +3779,11 @@ struct JsonInit {
 /// subsequence (Unicode 15 §3.9, as Python's errors="replace" and browsers do: a stray
 /// continuation byte, C0/C1/F5-FF, an overlong, a surrogate, a code point above U+10FFFF, a
 /// sequence cut short) becomes one U+FFFD. `"\xE2\x82"` -> one U+FFFD, `"\xC0\xAF"` -> two.
-inline void write_json_string(std::string& out, std::string_view s);
+FASTAPI_DETAIL_INLINE void write_json_string(std::string& out, std::string_view s);
 
 /// Appends an integer in decimal (std::to_chars).
-inline void write_json_number(std::string& out, std::int64_t v);
-inline void write_json_number(std::string& out, std::uint64_t v);
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::int64_t v);
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::uint64_t v);
 /// Any other integer type (int, unsigned, short...): routed to the 64-bit writers.
 template <std::integral I> requires(!std::same_as<I, bool>) void write_json_number(std::string& out, I v) {
   if constexpr (std::is_signed_v<I>) write_json_number(out, static_cast<std::int64_t>(v));
@@ -3746,7 +3794,7 @@ template <std::integral I> requires(!std::same_as<I, bool>) void write_json_numb
 /// read back to the same double, fixed notation for exponents -4..15 with ".0" on integral values
 /// (1.0 -> "1.0", 1e15 -> "1000000000000000.0"), scientific otherwise (1e16 -> "1e+16",
 /// 1e-5 -> "1e-05"). NaN and infinities, which Python's allow_nan=False refuses, become null.
-inline void write_json_number(std::string& out, double v);
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, double v);
 
 }  // namespace detail
 
@@ -3830,7 +3878,8 @@ inline Json::Object members_from(std::initializer_list<JsonInit> list) {
 
 }  // namespace detail
 
-inline Json::Json(std::initializer_list<detail::JsonInit> list) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json::Json(std::initializer_list<detail::JsonInit> list) {
   if (list.size() == 1 && list.begin()->is_json) {
     value_ = std::move(list.begin()->value.value_);
     return;
@@ -3840,23 +3889,25 @@ inline Json::Json(std::initializer_list<detail::JsonInit> list) {
   value_ = object ? Json(detail::members_from(list)).value_ : array(list).value_;
 }
 
-inline Json Json::array(std::initializer_list<detail::JsonInit> list) {
+FASTAPI_DETAIL_INLINE Json Json::array(std::initializer_list<detail::JsonInit> list) {
   Array a;
   a.reserve(list.size());
   for (const detail::JsonInit& e : list) a.push_back(std::move(e.value));
   return Json(std::move(a));
 }
 
-inline Json Json::object(std::initializer_list<detail::JsonInit> list) {
+FASTAPI_DETAIL_INLINE Json Json::object(std::initializer_list<detail::JsonInit> list) {
   for (const detail::JsonInit& e : list)
     if (!detail::is_key_value_pair(e.value))
       throw JsonTypeError("JSON type error: Json::object() takes {\"key\", value} pairs, got " + e.value.dump());
   return Json(detail::members_from(list));
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- access ------------------------------------------------------------------------------------
 
-inline std::string_view Json::kind_name(Kind k) noexcept {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string_view Json::kind_name(Kind k) noexcept {
   switch (k) {
     case Kind::null: return "null";
     case Kind::boolean: return "boolean";
@@ -3870,27 +3921,27 @@ inline std::string_view Json::kind_name(Kind k) noexcept {
   return "unknown";
 }
 
-inline void Json::type_error(std::string_view expected) const {
+FASTAPI_DETAIL_INLINE void Json::type_error(std::string_view expected) const {
   throw JsonTypeError("JSON type error: expected " + std::string(expected) + ", got " + std::string(kind_name(kind())));
 }
 
-inline bool Json::as_bool() const {
+FASTAPI_DETAIL_INLINE bool Json::as_bool() const {
   if (const bool* b = std::get_if<bool>(&value_)) return *b;
   type_error("boolean");
 }
 
-inline std::int64_t Json::as_int() const {
+FASTAPI_DETAIL_INLINE std::int64_t Json::as_int() const {
   if (const std::int64_t* i = std::get_if<std::int64_t>(&value_)) return *i;
   type_error(kind() == Kind::unsigned_integer ? "integer within int64 range" : "integer");
 }
 
-inline std::uint64_t Json::as_uint() const {
+FASTAPI_DETAIL_INLINE std::uint64_t Json::as_uint() const {
   if (const std::uint64_t* u = std::get_if<std::uint64_t>(&value_)) return *u;
   if (const std::int64_t* i = std::get_if<std::int64_t>(&value_); i && *i >= 0) return static_cast<std::uint64_t>(*i);
   type_error(kind() == Kind::integer ? "non-negative integer" : "integer");
 }
 
-inline double Json::as_double() const {
+FASTAPI_DETAIL_INLINE double Json::as_double() const {
   switch (kind()) {
     case Kind::floating: return std::get<double>(value_);
     case Kind::integer: return static_cast<double>(std::get<std::int64_t>(value_));
@@ -3899,61 +3950,61 @@ inline double Json::as_double() const {
   }
 }
 
-inline const std::string& Json::as_string() const {
+FASTAPI_DETAIL_INLINE const std::string& Json::as_string() const {
   if (const std::string* s = std::get_if<std::string>(&value_)) return *s;
   type_error("string");
 }
-inline std::string& Json::as_string() { return const_cast<std::string&>(std::as_const(*this).as_string()); }
-inline const Json::Array& Json::as_array() const {
+FASTAPI_DETAIL_INLINE std::string& Json::as_string() { return const_cast<std::string&>(std::as_const(*this).as_string()); }
+FASTAPI_DETAIL_INLINE const Json::Array& Json::as_array() const {
   if (const Array* a = std::get_if<Array>(&value_)) return *a;
   type_error("array");
 }
-inline Json::Array& Json::as_array() { return const_cast<Json::Array&>(std::as_const(*this).as_array()); }
-inline const Json::Object& Json::as_object() const {
+FASTAPI_DETAIL_INLINE Json::Array& Json::as_array() { return const_cast<Json::Array&>(std::as_const(*this).as_array()); }
+FASTAPI_DETAIL_INLINE const Json::Object& Json::as_object() const {
   if (const Object* o = object_if()) return *o;
   type_error("object");
 }
-inline Json::Object& Json::as_object() { return const_cast<Json::Object&>(std::as_const(*this).as_object()); }
+FASTAPI_DETAIL_INLINE Json::Object& Json::as_object() { return const_cast<Json::Object&>(std::as_const(*this).as_object()); }
 
-inline const Json* Json::find(std::string_view key) const noexcept {
+FASTAPI_DETAIL_INLINE const Json* Json::find(std::string_view key) const noexcept {
   if (const Object* o = object_if())
     for (const Member& m : *o)
       if (m.first == key) return &m.second;
   return nullptr;
 }
-inline Json* Json::find(std::string_view key) noexcept {
+FASTAPI_DETAIL_INLINE Json* Json::find(std::string_view key) noexcept {
   return const_cast<Json*>(static_cast<const Json&>(*this).find(key));
 }
 
-inline const Json& Json::at(std::string_view key) const {
+FASTAPI_DETAIL_INLINE const Json& Json::at(std::string_view key) const {
   const Object& o = as_object();
   for (const Member& m : o)
     if (m.first == key) return m.second;
   throw std::out_of_range("JSON object has no key \"" + std::string(key) + "\"");
 }
-inline Json& Json::at(std::string_view key) { return const_cast<Json&>(static_cast<const Json&>(*this).at(key)); }
+FASTAPI_DETAIL_INLINE Json& Json::at(std::string_view key) { return const_cast<Json&>(static_cast<const Json&>(*this).at(key)); }
 
-inline const Json& Json::at(std::size_t index) const {
+FASTAPI_DETAIL_INLINE const Json& Json::at(std::size_t index) const {
   const Array& a = as_array();
   if (index >= a.size())
     throw std::out_of_range("JSON array index " + std::to_string(index) + " out of range (size " +
                             std::to_string(a.size()) + ")");
   return a[index];
 }
-inline Json& Json::at(std::size_t index) { return const_cast<Json&>(static_cast<const Json&>(*this).at(index)); }
+FASTAPI_DETAIL_INLINE Json& Json::at(std::size_t index) { return const_cast<Json&>(static_cast<const Json&>(*this).at(index)); }
 
-inline Json& Json::operator[](std::string_view key) {
+FASTAPI_DETAIL_INLINE Json& Json::operator[](std::string_view key) {
   if (is_null()) value_ = Object();
   Object& o = as_object();
   for (Member& m : o)
     if (m.first == key) return m.second;
   return o.emplace_back(std::string(key), Json()).second;
 }
-inline const Json& Json::operator[](std::string_view key) const { return at(key); }
-inline Json& Json::operator[](std::size_t index) { return at(index); }
-inline const Json& Json::operator[](std::size_t index) const { return at(index); }
+FASTAPI_DETAIL_INLINE const Json& Json::operator[](std::string_view key) const { return at(key); }
+FASTAPI_DETAIL_INLINE Json& Json::operator[](std::size_t index) { return at(index); }
+FASTAPI_DETAIL_INLINE const Json& Json::operator[](std::size_t index) const { return at(index); }
 
-inline std::size_t Json::size() const {
+FASTAPI_DETAIL_INLINE std::size_t Json::size() const {
   switch (kind()) {
     case Kind::null: return 0;
     case Kind::array: return std::get<Array>(value_).size();
@@ -3962,12 +4013,12 @@ inline std::size_t Json::size() const {
   }
 }
 
-inline void Json::push_back(Json value) {
+FASTAPI_DETAIL_INLINE void Json::push_back(Json value) {
   if (is_null()) value_ = Array();
   as_array().push_back(std::move(value));
 }
 
-inline std::size_t Json::erase(std::string_view key) {
+FASTAPI_DETAIL_INLINE std::size_t Json::erase(std::string_view key) {
   if (is_null()) return 0;
   Object& o = as_object();
   for (auto it = o.begin(); it != o.end(); ++it)
@@ -3978,20 +4029,22 @@ inline std::size_t Json::erase(std::string_view key) {
   return 0;
 }
 
-inline Json* Json::begin() { return is_null() ? nullptr : as_array().data(); }
-inline Json* Json::end() { return is_null() ? nullptr : as_array().data() + as_array().size(); }
-inline const Json* Json::begin() const { return is_null() ? nullptr : as_array().data(); }
-inline const Json* Json::end() const { return is_null() ? nullptr : as_array().data() + as_array().size(); }
-inline std::span<Json::Member> Json::items() {
+FASTAPI_DETAIL_INLINE Json* Json::begin() { return is_null() ? nullptr : as_array().data(); }
+FASTAPI_DETAIL_INLINE Json* Json::end() { return is_null() ? nullptr : as_array().data() + as_array().size(); }
+FASTAPI_DETAIL_INLINE const Json* Json::begin() const { return is_null() ? nullptr : as_array().data(); }
+FASTAPI_DETAIL_INLINE const Json* Json::end() const { return is_null() ? nullptr : as_array().data() + as_array().size(); }
+FASTAPI_DETAIL_INLINE std::span<Json::Member> Json::items() {
   return is_null() ? std::span<Member>() : std::span<Member>(as_object());
 }
-inline std::span<const Json::Member> Json::items() const {
+FASTAPI_DETAIL_INLINE std::span<const Json::Member> Json::items() const {
   return is_null() ? std::span<const Member>() : std::span<const Member>(as_object());
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- equality ----------------------------------------------------------------------------------
 
-inline bool Json::numbers_equal(const Json& a, const Json& b) noexcept {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool Json::numbers_equal(const Json& a, const Json& b) noexcept {
   // Mixed kinds only: int64 vs uint64 never meet (uint64 holds only values above INT64_MAX).
   const Json& f = a.is_double() ? a : b;
   const Json& n = a.is_double() ? b : a;
@@ -4003,7 +4056,7 @@ inline bool Json::numbers_equal(const Json& a, const Json& b) noexcept {
   return d >= 0x1p63 && d < 0x1p64 && static_cast<std::uint64_t>(d) == std::get<std::uint64_t>(n.value_);
 }
 
-inline bool Json::equal(const Json& a, const Json& b) noexcept {
+FASTAPI_DETAIL_INLINE bool Json::equal(const Json& a, const Json& b) noexcept {
   if (a.kind() != b.kind()) return a.is_number() && b.is_number() && numbers_equal(a, b);
   switch (a.kind()) {
     case Kind::null: return true;
@@ -4026,6 +4079,7 @@ inline bool Json::equal(const Json& a, const Json& b) noexcept {
   }
   return false;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- writing -----------------------------------------------------------------------------------
 
@@ -4102,7 +4156,8 @@ class JsonSink {
   char buf_[capacity];
 };
 
-inline void JsonSink::put(const char* p, std::size_t n) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void JsonSink::put(const char* p, std::size_t n) {
   if (n > capacity - len_) {
     flush();
     if (n > capacity / 2) {
@@ -4114,17 +4169,17 @@ inline void JsonSink::put(const char* p, std::size_t n) {
   len_ += n;
 }
 
-inline void JsonSink::number(std::int64_t v) {
+FASTAPI_DETAIL_INLINE void JsonSink::number(std::int64_t v) {
   char buf[24];
   put(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
 }
 
-inline void JsonSink::number(std::uint64_t v) {
+FASTAPI_DETAIL_INLINE void JsonSink::number(std::uint64_t v) {
   char buf[24];
   put(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
 }
 
-inline void JsonSink::string(std::string_view s) {
+FASTAPI_DETAIL_INLINE void JsonSink::string(std::string_view s) {
   put('"');
   // Long strings: simdjson's SIMD validator first, then a loop that only looks for escapes.
   // Short ones (keys, most values) skip the extra call and validate as they go.
@@ -4134,6 +4189,7 @@ inline void JsonSink::string(std::string_view s) {
     string_body<false>(s.data(), s.size());
   put('"');
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// The escaping loop; KnownValid: s is valid UTF-8 already, so bytes >= 0x80 are plain.
 template <bool KnownValid>
@@ -4194,7 +4250,8 @@ inline void JsonSink::string_body(const char* const data, const std::size_t n) {
   put(data + run, n - run);
 }
 
-inline void JsonSink::number(double v) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void JsonSink::number(double v) {
   if (!std::isfinite(v)) {
     put("null", 4);
     return;
@@ -4230,6 +4287,7 @@ inline void JsonSink::number(double v) {
     put(digits + int_digits, nd - int_digits);
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <class T> void sink_one(std::string& out, T value) {
   JsonSink sink(out);
@@ -4237,10 +4295,12 @@ template <class T> void sink_one(std::string& out, T value) {
   else sink.number(value);
   sink.flush();
 }
-inline void write_json_string(std::string& out, std::string_view s) { sink_one(out, s); }
-inline void write_json_number(std::string& out, std::int64_t v) { sink_one(out, v); }
-inline void write_json_number(std::string& out, std::uint64_t v) { sink_one(out, v); }
-inline void write_json_number(std::string& out, double v) { sink_one(out, v); }
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void write_json_string(std::string& out, std::string_view s) { sink_one(out, s); }
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::int64_t v) { sink_one(out, v); }
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::uint64_t v) { sink_one(out, v); }
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, double v) { sink_one(out, v); }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 inline void write_newline_indent(JsonSink& out, int indent, int level) {
   if (indent < 0) return;
@@ -4250,7 +4310,8 @@ inline void write_newline_indent(JsonSink& out, int indent, int level) {
 
 }  // namespace detail
 
-inline void Json::write(detail::JsonSink& out, int indent, int level) const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void Json::write(detail::JsonSink& out, int indent, int level) const {
   switch (kind()) {
     case Kind::null: out.put("null", 4); break;
     case Kind::boolean: std::get<bool>(value_) ? out.put("true", 4) : out.put("false", 5); break;
@@ -4290,7 +4351,7 @@ inline void Json::write(detail::JsonSink& out, int indent, int level) const {
 
 /// Bytes of the compact form when nothing needs escaping (numbers counted generously): one
 /// allocation for dump() in the common case, without scanning a byte.
-inline std::size_t Json::estimated_size() const noexcept {
+FASTAPI_DETAIL_INLINE std::size_t Json::estimated_size() const noexcept {
   switch (kind()) {
     case Kind::null:
     case Kind::boolean: return 5;
@@ -4309,18 +4370,19 @@ inline std::size_t Json::estimated_size() const noexcept {
   return n;
 }
 
-inline void Json::dump_to(std::string& out, int indent) const {
+FASTAPI_DETAIL_INLINE void Json::dump_to(std::string& out, int indent) const {
   detail::JsonSink sink(out);
   write(sink, indent < 0 ? -1 : indent, 0);
   sink.flush();
 }
 
-inline std::string Json::dump(int indent) const {
+FASTAPI_DETAIL_INLINE std::string Json::dump(int indent) const {
   std::string out;
   out.reserve(estimated_size());
   dump_to(out, indent);
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- reading -----------------------------------------------------------------------------------
 
@@ -4420,6 +4482,7 @@ inline Json json_from_element(simdjson::dom::element e, std::size_t depth) {
 
 }  // namespace detail
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// Parses one JSON document (RFC 8259; whitespace around it allowed, nothing else).
 ///   Json::parse(R"({"a":[1,2.5,"x"]})")["a"][1] == 2.5
 /// Integers in int64 range are integers, up to UINT64_MAX unsigned integers, beyond that
@@ -4428,7 +4491,7 @@ inline Json json_from_element(simdjson::dom::element e, std::size_t depth) {
 /// its last value (Python's json.loads). Throws JsonParseError, with simdjson's words, on
 /// malformed JSON, trailing bytes, invalid UTF-8 (strings included), unpaired \u surrogates, or
 /// nesting deeper than max_depth; the app answers such a body with 422 "json_invalid".
-inline Json Json::parse(std::string_view text) {
+FASTAPI_DETAIL_INLINE Json Json::parse(std::string_view text) {
   simdjson::dom::parser& parser = detail::thread_json_parser();
   simdjson::dom::element root;
   // realloc_if_needed: simdjson copies into its own padded, reused buffer (it reads past the end).
@@ -4440,6 +4503,7 @@ inline Json Json::parse(std::string_view text) {
   if (err != simdjson::SUCCESS) throw JsonParseError(std::string("invalid JSON: ") + simdjson::error_message(err));
   return detail::json_from_element(root, 0);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -5294,7 +5358,7 @@ std::optional<RuleViolation> check_pattern(std::string_view s, const Rule& r) {
 }
 
 namespace detail {
-inline std::optional<std::string> check_email(std::string_view address);
+FASTAPI_DETAIL_INLINE std::optional<std::string> check_email(std::string_view address);
 }
 
 /// The Pydantic error of an invalid address: type value_error, ctx {"reason": ...}.
@@ -5442,9 +5506,10 @@ inline std::optional<std::string> check_email_domain(std::string_view domain) {
   return std::nullopt;
 }
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// Why an address is not valid, in email-validator's words (Pydantic's ctx "reason"), or
 /// nothing. Surrounding whitespace is ignored, as Pydantic strips it.
-inline std::optional<std::string> check_email(std::string_view address) {
+FASTAPI_DETAIL_INLINE std::optional<std::string> check_email(std::string_view address) {
   constexpr std::string_view space = " \t\n\r\f\v";
   const std::size_t first = address.find_first_not_of(space);
   address = first == std::string_view::npos ? std::string_view{} : address.substr(first, address.find_last_not_of(space) - first + 1);
@@ -5480,6 +5545,7 @@ inline std::optional<std::string> check_email(std::string_view address) {
   if (address.size() > 254) return "The email address is too long " + too_many_reason(address.size(), 254) + ".";
   return std::nullopt;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi
@@ -5556,7 +5622,8 @@ class LocPath {
 
 }  // namespace detail
 
-inline Json ValidationErrorItem::to_json() const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json ValidationErrorItem::to_json() const {
   Json j = Json::object({});
   j["type"] = type;
   j["loc"] = loc;
@@ -5566,12 +5633,12 @@ inline Json ValidationErrorItem::to_json() const {
   return j;
 }
 
-inline void RequestValidationError::merge(RequestValidationError&& other) {
+FASTAPI_DETAIL_INLINE void RequestValidationError::merge(RequestValidationError&& other) {
   for (auto& e : other.errors_) errors_.push_back(std::move(e));
   other.errors_.clear();
 }
 
-inline Json RequestValidationError::body() const {
+FASTAPI_DETAIL_INLINE Json RequestValidationError::body() const {
   Json list = Json::array({});
   for (const auto& e : errors_) list.push_back(e.to_json());
   Json j = Json::object({});
@@ -5579,7 +5646,7 @@ inline Json RequestValidationError::body() const {
   return j;
 }
 
-inline Json detail::LocPath::to_json() const {
+FASTAPI_DETAIL_INLINE Json detail::LocPath::to_json() const {
   Json loc = Json::array({});
   for (const auto& step : steps_) {
     if (const auto* key = std::get_if<std::string_view>(&step)) {
@@ -5590,6 +5657,7 @@ inline Json detail::LocPath::to_json() const {
   }
   return loc;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -7177,8 +7245,10 @@ Json to_json(const T& value, const fastapi::WriteOptions& options) {
   else return Json::parse(to_json_string(value, options));
 }
 
-inline ResponseValidationError::ResponseValidationError(RequestValidationError errors)
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE ResponseValidationError::ResponseValidationError(RequestValidationError errors)
     : errors_(std::move(errors)), what_("response validation failed: " + errors_.body()["detail"].dump()) {}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -7478,7 +7548,8 @@ constexpr bool is_identifier(std::string_view s) {
 
 }  // namespace detail
 
-inline PathTemplate PathTemplate::parse(std::string_view source) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE PathTemplate PathTemplate::parse(std::string_view source) {
   auto fail = [source](const std::string& why) { detail::throw_bad_template(source, why); };
   if (source.empty() || source[0] != '/') fail("it must start with '/'");
   if (source.size() > 0xFFFFFFFFu) fail("it is too long");
@@ -7545,7 +7616,7 @@ inline PathTemplate PathTemplate::parse(std::string_view source) {
   return t;
 }
 
-inline std::vector<std::string_view> PathTemplate::param_names() const {
+FASTAPI_DETAIL_INLINE std::vector<std::string_view> PathTemplate::param_names() const {
   std::vector<std::string_view> out;
   out.reserve(param_count_);
   for (std::size_t i = 0; i < parts_.size(); ++i)
@@ -7553,7 +7624,7 @@ inline std::vector<std::string_view> PathTemplate::param_names() const {
   return out;
 }
 
-inline bool PathTemplate::same_shape(const PathTemplate& other) const {
+FASTAPI_DETAIL_INLINE bool PathTemplate::same_shape(const PathTemplate& other) const {
   if (parts_.size() != other.parts_.size()) return false;
   for (std::size_t i = 0; i < parts_.size(); ++i) {
     Part a = part(i), b = other.part(i);
@@ -7562,6 +7633,7 @@ inline bool PathTemplate::same_shape(const PathTemplate& other) const {
   }
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -7623,12 +7695,13 @@ class RadixTree {
   std::size_t leaf_count_ = 0;
 };
 
-inline std::uint32_t RadixTree::new_node() {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::uint32_t RadixTree::new_node() {
   nodes_.emplace_back();
   return static_cast<std::uint32_t>(nodes_.size() - 1);
 }
 
-inline std::uint32_t RadixTree::insert_text(std::uint32_t at, std::string_view text) {
+FASTAPI_DETAIL_INLINE std::uint32_t RadixTree::insert_text(std::uint32_t at, std::string_view text) {
   while (!text.empty()) {
     std::size_t k = nodes_[at].first_bytes.find(text[0]);
     if (k == std::string::npos) {
@@ -7661,7 +7734,7 @@ inline std::uint32_t RadixTree::insert_text(std::uint32_t at, std::string_view t
   return at;
 }
 
-inline RadixTree::LeafId RadixTree::insert(const PathTemplate& t) {
+FASTAPI_DETAIL_INLINE RadixTree::LeafId RadixTree::insert(const PathTemplate& t) {
   std::uint32_t at = 0;
   for (std::size_t i = 0; i < t.part_count(); ++i) {
     PathTemplate::Part part = t.part(i);
@@ -7681,6 +7754,7 @@ inline RadixTree::LeafId RadixTree::insert(const PathTemplate& t) {
   if (nodes_[at].leaf == none) nodes_[at].leaf = static_cast<LeafId>(leaf_count_++);
   return nodes_[at].leaf;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// One match in progress. `Slash` reads the path as if it ended with one more '/'.
 template <bool Slash, class Visit>
@@ -7842,7 +7916,8 @@ class Router {
   std::array<std::uint16_t, (1u << route_methods) + 1> allow_offsets_{};
 };
 
-inline Router::RouteId Router::Leaf::route_for(Method m) const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Router::RouteId Router::Leaf::route_for(Method m) const {
   auto i = static_cast<std::size_t>(m);
   if (i >= route_methods) return no_route;
   if (by_method[i] != no_route) return by_method[i];
@@ -7852,7 +7927,7 @@ inline Router::RouteId Router::Leaf::route_for(Method m) const {
 
 // Every possible Allow value, concatenated: 512 masks, about 15 KB, once per router. Matching can then
 // answer a 405 for the union of several routes' methods (`/users/me` GET + `/users/{id}` DELETE) by a view.
-inline void Router::build_allow_table() {
+FASTAPI_DETAIL_INLINE void Router::build_allow_table() {
   for (std::size_t mask = 0; mask < (1u << route_methods); ++mask) {
     allow_offsets_[mask] = static_cast<std::uint16_t>(allow_text_.size());
     bool first = true;
@@ -7866,7 +7941,7 @@ inline void Router::build_allow_table() {
   allow_offsets_[1u << route_methods] = static_cast<std::uint16_t>(allow_text_.size());
 }
 
-inline Router::RouteId Router::add(std::span<const Method> methods, std::string_view path_template) {
+FASTAPI_DETAIL_INLINE Router::RouteId Router::add(std::span<const Method> methods, std::string_view path_template) {
   PathTemplate tmpl = PathTemplate::parse(path_template);
   std::string where(tmpl.source());
   if (methods.empty()) throw std::logic_error("route " + where + " is registered for no method");
@@ -7906,8 +7981,8 @@ inline Router::RouteId Router::add(std::span<const Method> methods, std::string_
   return id;
 }
 
-inline Router::Match Router::match(Method method, std::string_view path, PathParams& params,
-                                   bool redirect_slashes) const {
+FASTAPI_DETAIL_INLINE Router::Match Router::match(Method method, std::string_view path, PathParams& params,
+                                                  bool redirect_slashes) const {
   params.clear();
   std::uint16_t seen = 0;  // methods of every route whose path matched
   RouteId found = no_route;
@@ -7937,6 +8012,7 @@ inline Router::Match Router::match(Method method, std::string_view path, PathPar
   }
   return {Match::Kind::not_found, 0, {}, false};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -8893,7 +8969,8 @@ struct plan_of<std::tuple<Params...>> {
 
 // ---- BindContext bodies ---------------------------------------------------------------------------
 
-inline RequestValidationError BindContext::take_errors() {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE RequestValidationError BindContext::take_errors() {
   for (const auto& e : body_errors.errors())
     if (e.type == "json_invalid") return RequestValidationError({e});
   RequestValidationError out = std::move(errors);
@@ -8901,7 +8978,7 @@ inline RequestValidationError BindContext::take_errors() {
   return out;
 }
 
-inline const QueryParams& BindContext::form() {
+FASTAPI_DETAIL_INLINE const QueryParams& BindContext::form() {
   if (!form_) {
     form_.emplace();
     if (!request.body.empty() && body_kind(request) == BodyKind::form) {
@@ -8913,7 +8990,7 @@ inline const QueryParams& BindContext::form() {
   return *form_;
 }
 
-inline const Json* BindContext::json_body() {
+FASTAPI_DETAIL_INLINE const Json* BindContext::json_body() {
   if (json_state_ == BodyState::unread) {
     json_state_ = BodyState::absent;
     if (!trim(request.body).empty() && body_kind(request) == BodyKind::json) {
@@ -8929,6 +9006,7 @@ inline const Json* BindContext::json_body() {
   }
   return json_state_ == BodyState::parsed ? &json_ : nullptr;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi
@@ -9158,7 +9236,8 @@ Task<void> BackgroundCall<G, A...>::run(G fn, A... args) {
 }
 }  // namespace detail
 
-inline Task<void> BackgroundTasks::run() {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<void> BackgroundTasks::run() {
   std::vector<std::function<Task<void>()>> tasks = std::move(tasks_);
   tasks_.clear();
   for (auto& task : tasks) {
@@ -9178,6 +9257,7 @@ inline Task<void> BackgroundTasks::run() {
     }
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -9303,7 +9383,8 @@ class RequestScope {
   BackgroundTasks background_;
 };
 
-inline RequestScope::~RequestScope() {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE RequestScope::~RequestScope() {
   // Frames never torn down (the connection died with the request in flight) are freed without teardown.
   while (!exits_.empty()) {
     exits_.back().frame.destroy();
@@ -9312,11 +9393,12 @@ inline RequestScope::~RequestScope() {
   while (!values_.empty()) values_.pop_back();  // newest first: a value may refer to an older one
 }
 
-inline void* RequestScope::cached(const void* key) const {
+FASTAPI_DETAIL_INLINE void* RequestScope::cached(const void* key) const {
   for (const auto& [k, v] : cache_)
     if (k == key) return v;
   return nullptr;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <class T, class... A>
 T* RequestScope::store(A&&... args) {
@@ -9326,19 +9408,20 @@ T* RequestScope::store(A&&... args) {
   return out;
 }
 
-inline void RequestScope::push_exit(std::coroutine_handle<> frame, YieldPromiseBase* promise, std::string_view name,
-                                    DependencyScope scope) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void RequestScope::push_exit(std::coroutine_handle<> frame, YieldPromiseBase* promise, std::string_view name,
+                                                   DependencyScope scope) {
   exits_.push_back(Exit{frame, promise, name, scope});
 }
 
-inline bool RequestScope::has_exits(DependencyScope which) const {
+FASTAPI_DETAIL_INLINE bool RequestScope::has_exits(DependencyScope which) const {
   if (which != DependencyScope::function) return !exits_.empty();
   for (const Exit& exit : exits_)
     if (exit.scope == DependencyScope::function) return true;
   return false;
 }
 
-inline Task<void> RequestScope::teardown(DependencyScope which) {
+FASTAPI_DETAIL_INLINE Task<void> RequestScope::teardown(DependencyScope which) {
   for (std::size_t i = exits_.size(); i-- > 0;) {
     if (which == DependencyScope::function && exits_[i].scope != DependencyScope::function) continue;
     Exit exit = exits_[i];
@@ -9350,7 +9433,7 @@ inline Task<void> RequestScope::teardown(DependencyScope which) {
 }
 
 /// After a Yield's teardown ran: logs how it failed, if it did, and frees its frame.
-inline void RequestScope::finish(const Exit& exit) {
+FASTAPI_DETAIL_INLINE void RequestScope::finish(const Exit& exit) {
   if (!exit.frame.done()) {
     log(LogLevel::error, "teardown of dependency " + std::string(exit.name) + " failed: it yielded more than once");
   } else if (exit.promise->exception && !(error && exit.promise->exception == error)) {
@@ -9366,10 +9449,11 @@ inline void RequestScope::finish(const Exit& exit) {
   exit.frame.destroy();
 }
 
-inline Task<void> RequestScope::after_send(std::shared_ptr<RequestScope> self) {
+FASTAPI_DETAIL_INLINE Task<void> RequestScope::after_send(std::shared_ptr<RequestScope> self) {
   if (!self->exits_.empty()) co_await self->teardown(DependencyScope::request);
   if (!self->background_.empty()) co_await self->background_.run();
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi
@@ -10318,7 +10402,8 @@ inline Json security_scheme_json(const SecuritySchemeInfo& s) {
   return j;
 }
 
-inline void OperationDoc::add_parameter(Json parameter) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void OperationDoc::add_parameter(Json parameter) {
   for (Json& p : parameters) {
     if (p["in"] == parameter["in"] && p["name"] == parameter["name"]) {
       if (parameter["required"].as_bool() || !p["required"].as_bool()) p = std::move(parameter);
@@ -10328,7 +10413,7 @@ inline void OperationDoc::add_parameter(Json parameter) {
   parameters.push_back(std::move(parameter));
 }
 
-inline void OperationDoc::add_security(const SecuritySchemeInfo& scheme) {
+FASTAPI_DETAIL_INLINE void OperationDoc::add_security(const SecuritySchemeInfo& scheme) {
   const std::string name(scheme.scheme_name);
   for (const Json& requirement : security)
     if (requirement.contains(name)) return;
@@ -10336,11 +10421,12 @@ inline void OperationDoc::add_security(const SecuritySchemeInfo& scheme) {
   security_schemes[name] = security_scheme_json(scheme);
 }
 
-inline bool OperationDoc::first_visit(const void* key) {
+FASTAPI_DETAIL_INLINE bool OperationDoc::first_visit(const void* key) {
   if (std::find(described.begin(), described.end(), key) != described.end()) return false;
   described.push_back(key);
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// "path" < "query" < "header" < "cookie": FastAPI lists the parameters in this order.
 inline int parameter_rank(const Json& parameter) {
@@ -10621,7 +10707,9 @@ class MiddlewareChain {
 
 }  // namespace detail
 
-inline Task<Response> Next::operator()(Request& req) const { return chain_->call_at(index_, req); }
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<Response> Next::operator()(Request& req) const { return chain_->call_at(index_, req); }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -10783,12 +10871,14 @@ void ExceptionHandlers::add(F&& handler, bool builtin) {
   entries_.insert(at, std::move(entry));
 }
 
-inline Task<Response> ExceptionHandlers::handle(Request& req, std::exception_ptr error) const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::handle(Request& req, std::exception_ptr error) const {
   for (const auto& entry : entries_) {
     if (std::optional<Task<Response>> answer = entry->try_handle(req, error)) co_return co_await std::move(*answer);
   }
   std::rethrow_exception(error);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi
@@ -10871,7 +10961,8 @@ inline std::optional<std::string_view> last_header(const HeaderViews& headers, s
 
 }  // namespace detail
 
-inline ProxyHeadersMiddleware::ProxyHeadersMiddleware(ProxyHeadersOptions o) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE ProxyHeadersMiddleware::ProxyHeadersMiddleware(ProxyHeadersOptions o) {
   for (const auto& item : o.trusted_hosts) {
     std::string_view rest = item;
     for (;;) {
@@ -10883,7 +10974,7 @@ inline ProxyHeadersMiddleware::ProxyHeadersMiddleware(ProxyHeadersOptions o) {
   }
 }
 
-inline void ProxyHeadersMiddleware::add_entry(std::string_view entry) {
+FASTAPI_DETAIL_INLINE void ProxyHeadersMiddleware::add_entry(std::string_view entry) {
   if (entry == "*") always_trust_ = true;
   std::size_t slash = entry.find('/');
   std::optional<Network> network = parse_address(entry.substr(0, slash));
@@ -10906,7 +10997,7 @@ inline void ProxyHeadersMiddleware::add_entry(std::string_view entry) {
   networks_.push_back(*network);
 }
 
-inline std::optional<ProxyHeadersMiddleware::Network> ProxyHeadersMiddleware::parse_address(std::string_view text) {
+FASTAPI_DETAIL_INLINE std::optional<ProxyHeadersMiddleware::Network> ProxyHeadersMiddleware::parse_address(std::string_view text) {
   asio::error_code ec;
   asio::ip::address address = asio::ip::make_address(std::string(text), ec);
   if (ec) return std::nullopt;
@@ -10924,7 +11015,7 @@ inline std::optional<ProxyHeadersMiddleware::Network> ProxyHeadersMiddleware::pa
   return n;
 }
 
-inline bool ProxyHeadersMiddleware::is_trusted(std::string_view host) const {
+FASTAPI_DETAIL_INLINE bool ProxyHeadersMiddleware::is_trusted(std::string_view host) const {
   for (const auto& literal : literals_)
     if (literal == host) return true;
   if (networks_.empty()) return false;
@@ -10944,7 +11035,7 @@ inline bool ProxyHeadersMiddleware::is_trusted(std::string_view host) const {
   return false;
 }
 
-inline std::string_view ProxyHeadersMiddleware::forwarded_client(std::string_view x_forwarded_for) const {
+FASTAPI_DETAIL_INLINE std::string_view ProxyHeadersMiddleware::forwarded_client(std::string_view x_forwarded_for) const {
   // Each proxy appends the address it received the request from: walk from the right, past our own proxies.
   std::string_view rest = x_forwarded_for;
   std::string_view first = detail::trim_ows(rest.substr(0, rest.find(',')));
@@ -10959,7 +11050,7 @@ inline std::string_view ProxyHeadersMiddleware::forwarded_client(std::string_vie
   return first;  // every entry is a trusted proxy: the client was one of them too
 }
 
-inline void ProxyHeadersMiddleware::apply(Request& req) const {
+FASTAPI_DETAIL_INLINE void ProxyHeadersMiddleware::apply(Request& req) const {
   if (!always_trust_ && !is_trusted(req.client_host)) return;
   if (std::optional<std::string_view> proto = detail::last_header(req.headers, "x-forwarded-proto")) {
     std::string_view value = detail::trim_ows(*proto);
@@ -10978,10 +11069,11 @@ inline void ProxyHeadersMiddleware::apply(Request& req) const {
   }
 }
 
-inline Task<Response> ProxyHeadersMiddleware::operator()(Request& req, Next next) const {
+FASTAPI_DETAIL_INLINE Task<Response> ProxyHeadersMiddleware::operator()(Request& req, Next next) const {
   apply(req);
   return next(req);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -11083,12 +11175,13 @@ inline std::optional<unsigned> host_port(std::string_view host, std::string_view
 
 }  // namespace detail
 
-inline Task<Response> HTTPSRedirectMiddleware::operator()(Request& req, Next next) const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<Response> HTTPSRedirectMiddleware::operator()(Request& req, Next next) const {
   if (req.scheme != "http") return next(req);
   return respond(redirect_response(req));
 }
 
-inline Response HTTPSRedirectMiddleware::redirect_response(const Request& req) {
+FASTAPI_DETAIL_INLINE Response HTTPSRedirectMiddleware::redirect_response(const Request& req) {
   std::optional<std::string_view> host = req.headers.get("host");
   if (!host) return PlainTextResponse("Missing Host header", 400);
   std::string netloc(*host);
@@ -11099,6 +11192,7 @@ inline Response HTTPSRedirectMiddleware::redirect_response(const Request& req) {
   }
   return RedirectResponse(detail::redirect_url(req, "https", netloc), 307);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -11150,7 +11244,8 @@ class TrustedHostMiddleware {
 
 // ---- implementation ----
 
-inline TrustedHostMiddleware::TrustedHostMiddleware(TrustedHostOptions o)
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE TrustedHostMiddleware::TrustedHostMiddleware(TrustedHostOptions o)
     : allowed_hosts_(std::move(o.allowed_hosts)), www_redirect_(o.www_redirect) {
   for (const auto& pattern : allowed_hosts_) {
     bool star_inside = pattern.size() > 1 && pattern.find('*', 1) != std::string::npos;
@@ -11162,12 +11257,12 @@ inline TrustedHostMiddleware::TrustedHostMiddleware(TrustedHostOptions o)
   allow_any_ = std::find(allowed_hosts_.begin(), allowed_hosts_.end(), "*") != allowed_hosts_.end();
 }
 
-inline std::string_view TrustedHostMiddleware::host_of(const Request& req) {
+FASTAPI_DETAIL_INLINE std::string_view TrustedHostMiddleware::host_of(const Request& req) {
   std::string_view host = req.headers.get("host").value_or("");
   return host.substr(0, host.find(':'));
 }
 
-inline Task<Response> TrustedHostMiddleware::operator()(Request& req, Next next) const {
+FASTAPI_DETAIL_INLINE Task<Response> TrustedHostMiddleware::operator()(Request& req, Next next) const {
   if (allow_any_) return next(req);
   std::string_view host = host_of(req);
   bool found_www_redirect = false;
@@ -11179,13 +11274,14 @@ inline Task<Response> TrustedHostMiddleware::operator()(Request& req, Next next)
   return respond(refuse(req, found_www_redirect));
 }
 
-inline Response TrustedHostMiddleware::refuse(const Request& req, bool found_www_redirect) const {
+FASTAPI_DETAIL_INLINE Response TrustedHostMiddleware::refuse(const Request& req, bool found_www_redirect) const {
   if (!found_www_redirect || !www_redirect_) return PlainTextResponse("Invalid host header", 400);
   // The same URL on www.<Host header> (the port, if any, kept), 307 as Starlette's RedirectResponse.
   std::string netloc = "www.";
   netloc.append(req.headers.get("host").value_or(""));
   return RedirectResponse(detail::redirect_url(req, req.scheme, netloc), 307);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -11500,11 +11596,12 @@ class Deflater {
   bool ok_ = false;
 };
 
-inline Deflater::Deflater(int level) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Deflater::Deflater(int level) {
   ok_ = deflateInit2(&z_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
 }
 
-inline bool Deflater::write(std::string_view in, int flush, std::string& out) {
+FASTAPI_DETAIL_INLINE bool Deflater::write(std::string_view in, int flush, std::string& out) {
   if (!ok_) return false;
   std::size_t left = in.size();
   const char* next = in.data();
@@ -11537,6 +11634,7 @@ inline bool Deflater::write(std::string_view in, int flush, std::string& out) {
     if (left == 0) return true;
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// `in` compressed as one gzip member into `out`; false (and `out` unspecified) on a zlib error.
 inline bool gzip_compress(std::string_view in, int level, std::string& out) {
@@ -11600,13 +11698,14 @@ inline Task<bool> gzip_stream_next(std::shared_ptr<GZipStream> s, std::string& c
 
 }  // namespace detail
 
-inline GZipMiddleware::GZipMiddleware(GZipOptions options) : options_(options) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE GZipMiddleware::GZipMiddleware(GZipOptions options) : options_(options) {
   if (options_.compresslevel < 0 || options_.compresslevel > 9)
     throw ConfigurationError("fastapi: GZipMiddleware compresslevel must be 0..9, got " +
                              std::to_string(options_.compresslevel));
 }
 
-inline Task<Response> GZipMiddleware::operator()(Request& req, Next next) const {
+FASTAPI_DETAIL_INLINE Task<Response> GZipMiddleware::operator()(Request& req, Next next) const {
   std::optional<std::string_view> accept = req.headers.get("accept-encoding");
   if (!accept || accept->find("gzip") == std::string_view::npos) co_return co_await next(req);
   Response res = co_await next(req);
@@ -11629,6 +11728,7 @@ inline Task<Response> GZipMiddleware::operator()(Request& req, Next next) const 
   detail::add_vary(res.headers, "Accept-Encoding");
   co_return res;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -11895,7 +11995,8 @@ inline Task<bool> access_log_stream_next(std::shared_ptr<AccessLogStream> s, std
 
 }  // namespace detail
 
-inline Task<Response> AccessLogMiddleware::operator()(Request& req, Next next) const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<Response> AccessLogMiddleware::operator()(Request& req, Next next) const {
   if (options_.format == AccessLog::off || (!options_.sink && !detail::current_logger().enabled(LogLevel::info)))
     co_return co_await next(req);
   auto start = std::chrono::steady_clock::now();
@@ -11930,6 +12031,7 @@ inline Task<Response> AccessLogMiddleware::operator()(Request& req, Next next) c
       options_, detail::access_line(options_.format, fields, res.status, bytes, std::chrono::steady_clock::now() - start));
   co_return res;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -12037,13 +12139,14 @@ class Endpoint {
   std::string path_;
 };
 
-inline Task<void> Endpoint::run_route_dependencies(BindContext& ctx) const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<void> Endpoint::run_route_dependencies(BindContext& ctx) const {
   if (app_)
     for (const Dependency& d : app_->dependencies.dependencies) co_await d.run(ctx);
   for (const Dependency& d : options_.dependencies) co_await d.run(ctx);
 }
 
-inline Task<Response> Endpoint::exception_response(Request& req, std::exception_ptr error) const {
+FASTAPI_DETAIL_INLINE Task<Response> Endpoint::exception_response(Request& req, std::exception_ptr error) const {
   std::exception_ptr unhandled;
   if (app_) {
     try {
@@ -12056,6 +12159,7 @@ inline Task<Response> Endpoint::exception_response(Request& req, std::exception_
   }
   co_return internal_error_response(unhandled, description_);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Converts what a handler returned into a Response: Response as is; std::string/const char* ->
 /// text/plain; Json, a reflected struct or a vector of them -> application/json (through the route's
@@ -12429,12 +12533,13 @@ void APIRouter::add_route(std::span<const Method> methods, std::string_view path
             std::make_shared<detail::EndpointFactoryOf<H>>(std::forward<F>(handler))});
 }
 
-inline void APIRouter::add(Route route) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void APIRouter::add(Route route) {
   detail::apply_router_options(options_, route.path, route.options);
   routes_.push_back(std::move(route));
 }
 
-inline APIRouter& APIRouter::include_router(const APIRouter& other, RouterOptions include) {
+FASTAPI_DETAIL_INLINE APIRouter& APIRouter::include_router(const APIRouter& other, RouterOptions include) {
   detail::check_prefix(include.prefix);
   std::vector<Route> copies = other.routes_;  // `other` may be this router
   for (Route& route : copies) {
@@ -12443,6 +12548,7 @@ inline APIRouter& APIRouter::include_router(const APIRouter& other, RouterOption
   }
   return *this;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -12485,7 +12591,7 @@ struct OpenAPISource {
 ///   doc["paths"]["/items/{item_id}"]["get"]["operationId"] == "read_item_items__item_id__get"
 /// The app serves it at AppOptions::openapi_url (built once when it starts); call this for a file or a test.
 /// A route without RouteOptions::name gets one from its method and path (detail::default_route_name).
-inline Json get_openapi(const OpenAPISource& source);
+FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source);
 
 namespace detail {
 
@@ -12493,15 +12599,15 @@ namespace detail {
 /// (GET read, POST create, PUT update, PATCH patch, DELETE delete, others their own lower-case name) and the
 /// path's segments, braces dropped: GET / -> "read_root", GET /users/{user_id} -> "read_users_user_id",
 /// POST /token -> "create_token".
-inline std::string default_route_name(Method method, std::string_view path);
+FASTAPI_DETAIL_INLINE std::string default_route_name(Method method, std::string_view path);
 /// FastAPI's generate_unique_id: name + path, every non-word character -> '_', + '_' + method in lower case:
 /// ("read_item", "/items/{item_id}", GET) -> "read_item_items__item_id__get".
-inline std::string operation_id(std::string_view name, std::string_view path, Method method);
+FASTAPI_DETAIL_INLINE std::string operation_id(std::string_view name, std::string_view path, Method method);
 /// The path as OpenAPI writes it: a `{name:path}` parameter is `{name}` (FastAPI's path_format).
-inline std::string path_format(std::string_view path);
+FASTAPI_DETAIL_INLINE std::string path_format(std::string_view path);
 /// A model's schema (json_schema<T>() with its "$defs") moved into `schemas`: the definitions under
 /// components, their $refs rewritten; a struct is defined there and {"$ref": ...} returned.
-inline Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas);
+FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas);
 
 /// FastAPI's ValidationError (plus the optional `input` and `ctx` our errors carry) and HTTPValidationError.
 inline Json validation_error_schema() {
@@ -12653,7 +12759,8 @@ inline Json build_operation(const Endpoint& e, Method method, const OperationDoc
 
 }  // namespace detail
 
-inline Json get_openapi(const OpenAPISource& source) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source) {
   Json info = Json::object({});
   info["title"] = source.title;
   info["version"] = source.version;
@@ -12715,6 +12822,7 @@ inline Json get_openapi(const OpenAPISource& source) {
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
 
@@ -12723,7 +12831,8 @@ inline bool is_word_char(char c) {
          static_cast<unsigned char>(c) >= 0x80;  // Python's \w matches non-ASCII letters too
 }
 
-inline std::string default_route_name(Method method, std::string_view path) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string default_route_name(Method method, std::string_view path) {
   std::string name;
   switch (method) {
     case Method::get: name = "read"; break;
@@ -12752,7 +12861,7 @@ inline std::string default_route_name(Method method, std::string_view path) {
   return name;
 }
 
-inline std::string operation_id(std::string_view name, std::string_view path, Method method) {
+FASTAPI_DETAIL_INLINE std::string operation_id(std::string_view name, std::string_view path, Method method) {
   std::string id;
   id.reserve(name.size() + path.size() + 8);
   for (char c : name) id += is_word_char(c) ? c : '_';
@@ -12762,7 +12871,7 @@ inline std::string operation_id(std::string_view name, std::string_view path, Me
   return id;
 }
 
-inline std::string path_format(std::string_view path) {
+FASTAPI_DETAIL_INLINE std::string path_format(std::string_view path) {
   std::string out;
   out.reserve(path.size());
   bool in_param = false, skipping = false;
@@ -12774,6 +12883,7 @@ inline std::string path_format(std::string_view path) {
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Points every {"$ref": "#/$defs/X"} of `j` at "#/components/schemas/X".
 inline void rewrite_refs(Json& j) {
@@ -12789,7 +12899,8 @@ inline void rewrite_refs(Json& j) {
   }
 }
 
-inline Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas) {
   Json s = model.schema();
   if (Json* defs = s.find("$defs")) {
     for (auto& [name, def] : defs->items()) {
@@ -12808,6 +12919,7 @@ inline Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas) {
   }
   return s;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi
@@ -13250,10 +13362,12 @@ Config parse_args(int argc, char** argv, Config base = {});
 
 // ---- implementation ----
 
-inline App::~App() {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE App::~App() {
   // Lifespans still suspended (run() never reached their shutdown) are freed without it.
   entered_.clear();
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <class F>
 void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
@@ -13261,8 +13375,9 @@ void App::add_route(std::span<const Method> methods, std::string_view path, F&& 
   add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)));
 }
 
-inline void App::add_endpoint(std::span<const Method> methods, std::string path,
-                              std::unique_ptr<detail::Endpoint> endpoint) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void App::add_endpoint(std::span<const Method> methods, std::string path,
+                                             std::unique_ptr<detail::Endpoint> endpoint) {
   if (path.empty())
     throw ConfigurationError("fastapi: route " + endpoint->description() +
                              ": the path is empty (a router's prefix and a route's path cannot both be empty)");
@@ -13275,7 +13390,7 @@ inline void App::add_endpoint(std::span<const Method> methods, std::string path,
   endpoints_.push_back(std::move(endpoint));
 }
 
-inline App& App::include_router(const APIRouter& router, RouterOptions include) {
+FASTAPI_DETAIL_INLINE App& App::include_router(const APIRouter& router, RouterOptions include) {
   detail::check_prefix(include.prefix);
   for (APIRouter::Route route : router.routes()) {
     detail::apply_router_options(include, route.path, route.options);
@@ -13284,6 +13399,7 @@ inline App& App::include_router(const APIRouter& router, RouterOptions include) 
   }
   return *this;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <class F>
 App& App::lifespan(F&& fn) {
@@ -13299,10 +13415,12 @@ App& App::lifespan(F&& fn) {
   return *this;
 }
 
-inline App& App::dependencies(std::vector<Dependency> deps) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE App& App::dependencies(std::vector<Dependency> deps) {
   for (Dependency& d : deps) context_.dependencies.dependencies.push_back(d);
   return *this;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <auto Fn, class G>
 App& App::dependency_overrides(G&& fake) {
@@ -13317,7 +13435,8 @@ App& App::dependency_overrides(G&& fake) {
   return *this;
 }
 
-inline Task<Response> App::handle(Request& req) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<Response> App::handle(Request& req) {
   detail::this_loop().route = {};
   std::exception_ptr error;
   try {
@@ -13334,7 +13453,7 @@ inline Task<Response> App::handle(Request& req) {
   co_return internal_error_response(error, detail::this_loop().route);
 }
 
-inline Task<Response> App::dispatch(Request& req) {
+FASTAPI_DETAIL_INLINE Task<Response> App::dispatch(Request& req) {
   Router::Match m = router_.match(req.method, req.path, req.path_params, redirect_slashes_);
   switch (m.kind) {
     case Router::Match::Kind::found: {
@@ -13368,13 +13487,13 @@ inline Task<Response> App::dispatch(Request& req) {
   co_return co_await router_error(req, HTTPException(404, "Not Found"));
 }
 
-inline Task<Response> App::router_error(Request& req, HTTPException error) {
+FASTAPI_DETAIL_INLINE Task<Response> App::router_error(Request& req, HTTPException error) {
   if (context_.exception_handlers.custom_http_exception())
     co_return co_await context_.exception_handlers.handle(req, std::make_exception_ptr(std::move(error)));
   co_return http_exception_response(error);
 }
 
-inline std::size_t App::body_limit(const Request& req) const {
+FASTAPI_DETAIL_INLINE std::size_t App::body_limit(const Request& req) const {
   PathParams scratch;
   Router::Match m = router_.match(req.method, req.path, scratch, false);
   if (m.kind == Router::Match::Kind::found) {
@@ -13383,6 +13502,7 @@ inline std::size_t App::body_limit(const Request& req) const {
   }
   return default_body_limit_;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
 
@@ -13430,7 +13550,8 @@ inline Task<void> exit_lifespan(Yield<void>& lifespan) {
 
 }  // namespace detail
 
-inline void App::enter_lifespans() {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void App::enter_lifespans() {
   for (auto& make : lifespans_) {
     Yield<void> lifespan = make(*this);
     try {
@@ -13443,7 +13564,7 @@ inline void App::enter_lifespans() {
   }
 }
 
-inline bool App::exit_lifespans() {
+FASTAPI_DETAIL_INLINE bool App::exit_lifespans() {
   bool ok = true;
   while (!entered_.empty()) {
     Yield<void> lifespan = std::move(entered_.back());
@@ -13461,7 +13582,7 @@ inline bool App::exit_lifespans() {
   return ok;
 }
 
-inline int App::run(Config config) {
+FASTAPI_DETAIL_INLINE int App::run(Config config) {
   default_body_limit_ = config.max_body_size;
   redirect_slashes_ = config.redirect_slashes;
   if (config.access_log && !access_log_added_) {  // the outermost middleware; once, even if run() again
@@ -13532,7 +13653,7 @@ inline int App::run(Config config) {
   return code;
 }
 
-inline int App::run(int argc, char** argv, Config config) {
+FASTAPI_DETAIL_INLINE int App::run(int argc, char** argv, Config config) {
   try {
     config = parse_args(argc, argv, std::move(config));
   } catch (const std::invalid_argument& e) {
@@ -13542,22 +13663,23 @@ inline int App::run(int argc, char** argv, Config config) {
   return run(std::move(config));
 }
 
-inline void App::stop() {
+FASTAPI_DETAIL_INLINE void App::stop() {
   std::lock_guard lock(run_mutex_);
   stop_requested_ = true;
   if (server_) server_->stop();
 }
 
-inline bool App::ready() const {
+FASTAPI_DETAIL_INLINE bool App::ready() const {
   std::lock_guard lock(run_mutex_);
   return server_ && server_->accepting() && !stop_requested_;
 }
 
-inline std::uint16_t App::wait_until_listening() const {
+FASTAPI_DETAIL_INLINE std::uint16_t App::wait_until_listening() const {
   std::unique_lock lock(run_mutex_);
   run_cv_.wait(lock, [this] { return port_.load() != 0 || run_failed_; });
   return port_.load();
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 inline Config parse_args(int argc, char** argv, Config base) {
   auto number = [](std::string_view name, std::string_view text, unsigned long max) {
@@ -13865,7 +13987,8 @@ class ConnectionPool {
   Clock::duration expiry_;
 };
 
-inline std::optional<Lease> ConnectionPool::take_idle(Host& host) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<Lease> ConnectionPool::take_idle(Host& host) {
   auto now = Clock::now();
   while (!host.idle.empty()) {
     Idle c = host.idle.back();
@@ -13881,7 +14004,7 @@ inline std::optional<Lease> ConnectionPool::take_idle(Host& host) {
   return std::nullopt;
 }
 
-inline bool ConnectionPool::grant(Host& host, Lease lease) {
+FASTAPI_DETAIL_INLINE bool ConnectionPool::grant(Host& host, Lease lease) {
   if (host.waiters.empty()) return false;
   std::shared_ptr<Waiter> w = std::move(host.waiters.front());
   host.waiters.pop_front();
@@ -13893,8 +14016,8 @@ inline bool ConnectionPool::grant(Host& host, Lease lease) {
   return true;
 }
 
-inline Task<std::optional<Lease>> ConnectionPool::acquire(std::string key, asio::io_context& io,
-                                                          Clock::time_point deadline) {
+FASTAPI_DETAIL_INLINE Task<std::optional<Lease>> ConnectionPool::acquire(std::string key, asio::io_context& io,
+                                                                         Clock::time_point deadline) {
   auto waiter = std::make_shared<Waiter>();
   asio::steady_timer timer(io, deadline);
   {
@@ -13920,7 +14043,7 @@ inline Task<std::optional<Lease>> ConnectionPool::acquire(std::string key, asio:
   co_return waiter->lease;
 }
 
-inline ConnectionPool::WaitGuard::~WaitGuard() {
+FASTAPI_DETAIL_INLINE ConnectionPool::WaitGuard::~WaitGuard() {
   if (taken) return;
   waiter->timer = nullptr;
   std::lock_guard lock(pool.mutex_);
@@ -13939,7 +14062,7 @@ inline ConnectionPool::WaitGuard::~WaitGuard() {
   }
 }
 
-inline void ConnectionPool::give_back(const std::string& key, int fd, bool ipv6) {
+FASTAPI_DETAIL_INLINE void ConnectionPool::give_back(const std::string& key, int fd, bool ipv6) {
   std::lock_guard lock(mutex_);
   Host& host = hosts_[key];
   if (grant(host, Lease{fd, ipv6, true})) return;
@@ -13951,14 +14074,14 @@ inline void ConnectionPool::give_back(const std::string& key, int fd, bool ipv6)
   host.idle.push_back(Idle{fd, ipv6, Clock::now()});
 }
 
-inline void ConnectionPool::forget(const std::string& key) {
+FASTAPI_DETAIL_INLINE void ConnectionPool::forget(const std::string& key) {
   std::lock_guard lock(mutex_);
   Host& host = hosts_[key];
   if (grant(host, Lease{})) return;  // the slot goes to a waiter, who opens a new connection
   --host.open;
 }
 
-inline void ConnectionPool::close_idle() {
+FASTAPI_DETAIL_INLINE void ConnectionPool::close_idle() {
   std::lock_guard lock(mutex_);
   for (auto& [key, host] : hosts_) {
     for (const Idle& c : host.idle) ::close(c.fd);
@@ -13967,12 +14090,13 @@ inline void ConnectionPool::close_idle() {
   }
 }
 
-inline std::pair<std::size_t, std::size_t> ConnectionPool::counts(const std::string& key) const {
+FASTAPI_DETAIL_INLINE std::pair<std::size_t, std::size_t> ConnectionPool::counts(const std::string& key) const {
   std::lock_guard lock(mutex_);
   auto it = hosts_.find(key);
   if (it == hosts_.end()) return {0, 0};
   return {it->second.open, it->second.idle.size()};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
 
@@ -14109,8 +14233,9 @@ struct ClientResponse {
 
 // ---- implementation ----
 
-inline std::string UpstreamValidationError::describe(std::string_view type_name,
-                                                     const std::vector<ValidationErrorItem>& errors) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string UpstreamValidationError::describe(std::string_view type_name,
+                                                                    const std::vector<ValidationErrorItem>& errors) {
   std::string out = "the body does not validate as " + std::string(type_name) + " (" +
                     std::to_string(errors.size()) + (errors.size() == 1 ? " error" : " errors") + ")";
   for (std::size_t i = 0; i < errors.size() && i < 3; ++i)
@@ -14119,13 +14244,14 @@ inline std::string UpstreamValidationError::describe(std::string_view type_name,
   return out;
 }
 
-inline Json ClientResponse::json() const {
+FASTAPI_DETAIL_INLINE Json ClientResponse::json() const {
   try {
     return Json::parse(content);
   } catch (const JsonParseError& e) {
     throw ClientError(ClientError::Kind::decode, method, url, e.what(), status);
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <class T>
 T ClientResponse::json() const {
@@ -14140,12 +14266,14 @@ T ClientResponse::json() const {
   return std::move(*value);
 }
 
-inline const ClientResponse& ClientResponse::raise_for_status() const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE const ClientResponse& ClientResponse::raise_for_status() const {
   if (status >= 400)
     throw ClientError(ClientError::Kind::status, method, url,
                       std::to_string(status) + (reason.empty() ? "" : " " + reason), status);
   return *this;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -14190,9 +14318,9 @@ struct ClientUrl {
 };
 
 /// Splits `url`; on failure the kind (invalid_url or unsupported_scheme) and a sentence.
-inline std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url, ClientUrl& out);
+FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url, ClientUrl& out);
 /// `location` (absolute, scheme-relative, absolute path, query or relative path) against `base`, as text.
-inline std::string resolve_location(const ClientUrl& base, std::string_view location);
+FASTAPI_DETAIL_INLINE std::string resolve_location(const ClientUrl& base, std::string_view location);
 
 /// A failed exchange, before it becomes a ClientError: what, in words, and whether a fresh connection may
 /// try again (a reused keep-alive connection the server had closed: nothing of the response arrived).
@@ -14344,7 +14472,8 @@ inline bool is_idempotent(std::string_view method) {
          method == "TRACE";
 }
 
-inline std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url, ClientUrl& out) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url, ClientUrl& out) {
   using R = std::pair<ClientErrorKind, std::string>;
   std::size_t sep = url.find("://");
   if (sep == std::string_view::npos || sep == 0)
@@ -14408,7 +14537,7 @@ inline std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(s
   return std::nullopt;
 }
 
-inline std::string resolve_location(const ClientUrl& base, std::string_view location) {
+FASTAPI_DETAIL_INLINE std::string resolve_location(const ClientUrl& base, std::string_view location) {
   std::string origin = base.scheme + "://" + base.host_header;
   std::size_t sep = location.find("://");
   if (sep != std::string_view::npos && location.find_first_of("/?#") > sep) return std::string(location);
@@ -14419,21 +14548,23 @@ inline std::string resolve_location(const ClientUrl& base, std::string_view loca
   if (location.starts_with('?')) return origin + std::string(path) + std::string(location);
   return origin + std::string(path.substr(0, path.rfind('/') + 1)) + std::string(location);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
-inline HttpClient::HttpClient(ClientOptions options)
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE HttpClient::HttpClient(ClientOptions options)
     : options_(std::move(options)),
       pool_(options_.max_connections_per_host, options_.max_idle_per_host, options_.keepalive_expiry) {}
 
-inline std::pair<std::size_t, std::size_t> HttpClient::connections(std::string_view origin) const {
+FASTAPI_DETAIL_INLINE std::pair<std::size_t, std::size_t> HttpClient::connections(std::string_view origin) const {
   detail::ClientUrl url;
   if (detail::parse_client_url(origin, url)) return {0, 0};
   return pool_.counts(url.key());
 }
 
-inline std::string HttpClient::serialize(const std::string& method, const detail::ClientUrl& url,
-                                         const KeyValues& headers, const std::string& body, bool has_body) const {
+FASTAPI_DETAIL_INLINE std::string HttpClient::serialize(const std::string& method, const detail::ClientUrl& url,
+                                                        const KeyValues& headers, const std::string& body, bool has_body) const {
   std::string wire;
   wire.reserve(256 + body.size());
   wire.append(method).append(" ").append(url.target).append(" HTTP/1.1\r\n");
@@ -14456,7 +14587,7 @@ inline std::string HttpClient::serialize(const std::string& method, const detail
   return wire;
 }
 
-inline Task<ClientResponse> HttpClient::send(std::string method, std::string url, detail::CallData o) {
+FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::send(std::string method, std::string url, detail::CallData o) {
   asio::io_context* io = detail::this_loop().io;
   if (!io)
     throw ClientError(ClientErrorKind::no_loop, method, url,
@@ -14523,7 +14654,7 @@ inline Task<ClientResponse> HttpClient::send(std::string method, std::string url
   }
 }
 
-inline Task<ClientResponse> HttpClient::exchange(asio::io_context& io, const Call& call) {
+FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::exchange(asio::io_context& io, const Call& call) {
   const std::string key = call.url.key();
   for (int attempt = 0;; ++attempt) {
     std::optional<detail::Lease> lease = co_await pool_.acquire(key, io, call.deadline);
@@ -14540,8 +14671,8 @@ inline Task<ClientResponse> HttpClient::exchange(asio::io_context& io, const Cal
   }
 }
 
-inline Task<std::optional<detail::Failure>> HttpClient::connect(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
-                                                                const Call& call, bool& ipv6) {
+FASTAPI_DETAIL_INLINE Task<std::optional<detail::Failure>> HttpClient::connect(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
+                                                                               const Call& call, bool& ipv6) {
   using detail::Failure;
   using tcp = asio::ip::tcp;
   auto connect_deadline = std::min(call.deadline, Clock::now() + options_.connect_timeout);
@@ -14595,8 +14726,8 @@ inline Task<std::optional<detail::Failure>> HttpClient::connect(asio::ip::tcp::s
   co_return Failure{ClientErrorKind::connect, errors};
 }
 
-inline Task<std::optional<detail::Failure>> HttpClient::read_more(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
-                                                                  const Call& call, std::string& buf, std::string_view what) {
+FASTAPI_DETAIL_INLINE Task<std::optional<detail::Failure>> HttpClient::read_more(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
+                                                                                 const Call& call, std::string& buf, std::string_view what) {
   auto read_deadline = std::min(call.deadline, Clock::now() + options_.read_timeout);
   std::size_t old = buf.size();
   // Read into the room the string already has (a reserved Content-Length body), 16 to 64 KiB at a time.
@@ -14626,8 +14757,8 @@ inline Task<std::optional<detail::Failure>> HttpClient::read_more(asio::ip::tcp:
   co_return std::nullopt;
 }
 
-inline Task<std::optional<detail::Failure>> HttpClient::exchange_once(asio::io_context& io, const Call& call,
-                                                                      detail::Lease lease, ClientResponse& out) {
+FASTAPI_DETAIL_INLINE Task<std::optional<detail::Failure>> HttpClient::exchange_once(asio::io_context& io, const Call& call,
+                                                                                     detail::Lease lease, ClientResponse& out) {
   using detail::Failure;
   const std::string key = call.url.key();
   detail::LeaseGuard guard{pool_, key};  // before the socket: the socket closes, then the slot frees
@@ -14760,6 +14891,7 @@ inline Task<std::optional<detail::Failure>> HttpClient::exchange_once(asio::io_c
   }
   co_return std::nullopt;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -14856,7 +14988,8 @@ class TestClient {
   std::string leftover_;
 };
 
-inline TestClient::TestClient(App& app, Config config) : app_(app) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE TestClient::TestClient(App& app, Config config) : app_(app) {
   thread_ = std::thread([this, config] { app_.run(config); });
   port_ = app_.wait_until_listening();
   if (port_ == 0) {
@@ -14865,9 +14998,9 @@ inline TestClient::TestClient(App& app, Config config) : app_(app) {
   }
 }
 
-inline TestClient::~TestClient() { close(); }
+FASTAPI_DETAIL_INLINE TestClient::~TestClient() { close(); }
 
-inline void TestClient::close() {
+FASTAPI_DETAIL_INLINE void TestClient::close() {
   asio::error_code ec;
   socket_.close(ec);
   if (thread_.joinable()) {
@@ -14876,7 +15009,7 @@ inline void TestClient::close() {
   }
 }
 
-inline void TestClient::connect() {
+FASTAPI_DETAIL_INLINE void TestClient::connect() {
   asio::error_code ec;
   socket_.close(ec);
   socket_ = asio::ip::tcp::socket(io_);
@@ -14884,6 +15017,7 @@ inline void TestClient::connect() {
   socket_.set_option(asio::ip::tcp::no_delay(true));
   leftover_.clear();
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
 inline void set_socket_timeout(asio::ip::tcp::socket& s, std::chrono::milliseconds t) {
@@ -14895,7 +15029,8 @@ inline void set_socket_timeout(asio::ip::tcp::socket& s, std::chrono::millisecon
 }
 }  // namespace detail
 
-inline TestResponse TestClient::request(std::string_view method, std::string_view path, const RequestOptions& o) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE TestResponse TestClient::request(std::string_view method, std::string_view path, const RequestOptions& o) {
   std::string target(path);
   if (!o.params.empty()) {
     target += target.find('?') == std::string::npos ? '?' : '&';
@@ -14920,8 +15055,8 @@ inline TestResponse TestClient::request(std::string_view method, std::string_vie
   throw std::runtime_error("fastapi::testing::TestClient: more than 20 redirects");
 }
 
-inline TestResponse TestClient::exchange(std::string_view method, std::string_view target, const RequestOptions& o,
-                                         bool retry_on_closed) {
+FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method, std::string_view target, const RequestOptions& o,
+                                                        bool retry_on_closed) {
   if (!socket_.is_open()) connect();
   detail::set_socket_timeout(socket_, o.timeout);
   std::string body;
@@ -15032,6 +15167,7 @@ inline TestResponse TestClient::exchange(std::string_view method, std::string_vi
   if (auto c = r.headers.get("connection"); c && iequals(*c, "close")) socket_.close(ec);
   return r;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::testing
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/cmake/run.sh: configures, builds and runs tests/cmake/consumer with add_subdirectory and, after
-# `cmake --install` into a scratch prefix, with find_package(fastapi CONFIG).
+# `cmake --install` into a scratch prefix, with find_package(fastapi CONFIG); with add_subdirectory also
+# against fastapi::impl (separate compilation).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
@@ -24,5 +25,6 @@ cmake -S tests/cmake/consumer -B "$out/pkg" -G Ninja "${launcher[@]}" -DFASTAPI_
 cmake --build "$out/pkg" >/dev/null
 wait "$subdir_pid" || { echo "cmake consumer: the add_subdirectory build failed"; exit 1; }
 "$out/subdir/consumer"
+"$out/subdir/consumer_separate"
 "$out/pkg/consumer"
-echo "cmake consumer: add_subdirectory and find_package both build and run"
+echo "cmake consumer: add_subdirectory (header-only and fastapi::impl) and find_package build and run"

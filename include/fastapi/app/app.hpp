@@ -20,20 +20,20 @@
 
 #include "fastapi/app/endpoint.hpp"
 #include "fastapi/app/router.hpp"
-#include "fastapi/di/yield.hpp"
-#include "fastapi/middleware/chain.hpp"
-#include "fastapi/middleware/errors.hpp"
-#include "fastapi/middleware/logging.hpp"
-#include "fastapi/openapi/docs.hpp"
-#include "fastapi/openapi/spec.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"
+#include "fastapi/di/yield.hpp"
 #include "fastapi/http/connection.hpp"
 #include "fastapi/http/server.hpp"
 #include "fastapi/http/status.hpp"
 #include "fastapi/json/errors.hpp"
 #include "fastapi/json/value.hpp"
+#include "fastapi/middleware/chain.hpp"
+#include "fastapi/middleware/errors.hpp"
+#include "fastapi/middleware/logging.hpp"
+#include "fastapi/openapi/docs.hpp"
+#include "fastapi/openapi/spec.hpp"
 #include "fastapi/routing/router.hpp"
 
 namespace fastapi {
@@ -220,10 +220,12 @@ Config parse_args(int argc, char** argv, Config base = {});
 
 // ---- implementation ----
 
-inline App::~App() {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE App::~App() {
   // Lifespans still suspended (run() never reached their shutdown) are freed without it.
   entered_.clear();
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <class F>
 void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
@@ -231,8 +233,9 @@ void App::add_route(std::span<const Method> methods, std::string_view path, F&& 
   add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)));
 }
 
-inline void App::add_endpoint(std::span<const Method> methods, std::string path,
-                              std::unique_ptr<detail::Endpoint> endpoint) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void App::add_endpoint(std::span<const Method> methods, std::string path,
+                                             std::unique_ptr<detail::Endpoint> endpoint) {
   if (path.empty())
     throw ConfigurationError("fastapi: route " + endpoint->description() +
                              ": the path is empty (a router's prefix and a route's path cannot both be empty)");
@@ -245,7 +248,7 @@ inline void App::add_endpoint(std::span<const Method> methods, std::string path,
   endpoints_.push_back(std::move(endpoint));
 }
 
-inline App& App::include_router(const APIRouter& router, RouterOptions include) {
+FASTAPI_DETAIL_INLINE App& App::include_router(const APIRouter& router, RouterOptions include) {
   detail::check_prefix(include.prefix);
   for (APIRouter::Route route : router.routes()) {
     detail::apply_router_options(include, route.path, route.options);
@@ -254,6 +257,7 @@ inline App& App::include_router(const APIRouter& router, RouterOptions include) 
   }
   return *this;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <class F>
 App& App::lifespan(F&& fn) {
@@ -269,10 +273,12 @@ App& App::lifespan(F&& fn) {
   return *this;
 }
 
-inline App& App::dependencies(std::vector<Dependency> deps) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE App& App::dependencies(std::vector<Dependency> deps) {
   for (Dependency& d : deps) context_.dependencies.dependencies.push_back(d);
   return *this;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <auto Fn, class G>
 App& App::dependency_overrides(G&& fake) {
@@ -287,7 +293,8 @@ App& App::dependency_overrides(G&& fake) {
   return *this;
 }
 
-inline Task<Response> App::handle(Request& req) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<Response> App::handle(Request& req) {
   detail::this_loop().route = {};
   std::exception_ptr error;
   try {
@@ -304,7 +311,7 @@ inline Task<Response> App::handle(Request& req) {
   co_return internal_error_response(error, detail::this_loop().route);
 }
 
-inline Task<Response> App::dispatch(Request& req) {
+FASTAPI_DETAIL_INLINE Task<Response> App::dispatch(Request& req) {
   Router::Match m = router_.match(req.method, req.path, req.path_params, redirect_slashes_);
   switch (m.kind) {
     case Router::Match::Kind::found: {
@@ -338,13 +345,13 @@ inline Task<Response> App::dispatch(Request& req) {
   co_return co_await router_error(req, HTTPException(404, "Not Found"));
 }
 
-inline Task<Response> App::router_error(Request& req, HTTPException error) {
+FASTAPI_DETAIL_INLINE Task<Response> App::router_error(Request& req, HTTPException error) {
   if (context_.exception_handlers.custom_http_exception())
     co_return co_await context_.exception_handlers.handle(req, std::make_exception_ptr(std::move(error)));
   co_return http_exception_response(error);
 }
 
-inline std::size_t App::body_limit(const Request& req) const {
+FASTAPI_DETAIL_INLINE std::size_t App::body_limit(const Request& req) const {
   PathParams scratch;
   Router::Match m = router_.match(req.method, req.path, scratch, false);
   if (m.kind == Router::Match::Kind::found) {
@@ -353,6 +360,7 @@ inline std::size_t App::body_limit(const Request& req) const {
   }
   return default_body_limit_;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
 
@@ -400,7 +408,8 @@ inline Task<void> exit_lifespan(Yield<void>& lifespan) {
 
 }  // namespace detail
 
-inline void App::enter_lifespans() {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void App::enter_lifespans() {
   for (auto& make : lifespans_) {
     Yield<void> lifespan = make(*this);
     try {
@@ -413,7 +422,7 @@ inline void App::enter_lifespans() {
   }
 }
 
-inline bool App::exit_lifespans() {
+FASTAPI_DETAIL_INLINE bool App::exit_lifespans() {
   bool ok = true;
   while (!entered_.empty()) {
     Yield<void> lifespan = std::move(entered_.back());
@@ -431,7 +440,7 @@ inline bool App::exit_lifespans() {
   return ok;
 }
 
-inline int App::run(Config config) {
+FASTAPI_DETAIL_INLINE int App::run(Config config) {
   default_body_limit_ = config.max_body_size;
   redirect_slashes_ = config.redirect_slashes;
   if (config.access_log && !access_log_added_) {  // the outermost middleware; once, even if run() again
@@ -502,7 +511,7 @@ inline int App::run(Config config) {
   return code;
 }
 
-inline int App::run(int argc, char** argv, Config config) {
+FASTAPI_DETAIL_INLINE int App::run(int argc, char** argv, Config config) {
   try {
     config = parse_args(argc, argv, std::move(config));
   } catch (const std::invalid_argument& e) {
@@ -512,22 +521,23 @@ inline int App::run(int argc, char** argv, Config config) {
   return run(std::move(config));
 }
 
-inline void App::stop() {
+FASTAPI_DETAIL_INLINE void App::stop() {
   std::lock_guard lock(run_mutex_);
   stop_requested_ = true;
   if (server_) server_->stop();
 }
 
-inline bool App::ready() const {
+FASTAPI_DETAIL_INLINE bool App::ready() const {
   std::lock_guard lock(run_mutex_);
   return server_ && server_->accepting() && !stop_requested_;
 }
 
-inline std::uint16_t App::wait_until_listening() const {
+FASTAPI_DETAIL_INLINE std::uint16_t App::wait_until_listening() const {
   std::unique_lock lock(run_mutex_);
   run_cv_.wait(lock, [this] { return port_.load() != 0 || run_failed_; });
   return port_.load();
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 inline Config parse_args(int argc, char** argv, Config base) {
   auto number = [](std::string_view name, std::string_view text, unsigned long max) {

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/meta.hpp"
@@ -121,13 +122,14 @@ class Endpoint {
   std::string path_;
 };
 
-inline Task<void> Endpoint::run_route_dependencies(BindContext& ctx) const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<void> Endpoint::run_route_dependencies(BindContext& ctx) const {
   if (app_)
     for (const Dependency& d : app_->dependencies.dependencies) co_await d.run(ctx);
   for (const Dependency& d : options_.dependencies) co_await d.run(ctx);
 }
 
-inline Task<Response> Endpoint::exception_response(Request& req, std::exception_ptr error) const {
+FASTAPI_DETAIL_INLINE Task<Response> Endpoint::exception_response(Request& req, std::exception_ptr error) const {
   std::exception_ptr unhandled;
   if (app_) {
     try {
@@ -140,6 +142,7 @@ inline Task<Response> Endpoint::exception_response(Request& req, std::exception_
   }
   co_return internal_error_response(unhandled, description_);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Converts what a handler returned into a Response: Response as is; std::string/const char* ->
 /// text/plain; Json, a reflected struct or a vector of them -> application/json (through the route's

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "fastapi/app/endpoint.hpp"
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/http/method.hpp"
 
@@ -183,12 +184,13 @@ void APIRouter::add_route(std::span<const Method> methods, std::string_view path
             std::make_shared<detail::EndpointFactoryOf<H>>(std::forward<F>(handler))});
 }
 
-inline void APIRouter::add(Route route) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void APIRouter::add(Route route) {
   detail::apply_router_options(options_, route.path, route.options);
   routes_.push_back(std::move(route));
 }
 
-inline APIRouter& APIRouter::include_router(const APIRouter& other, RouterOptions include) {
+FASTAPI_DETAIL_INLINE APIRouter& APIRouter::include_router(const APIRouter& other, RouterOptions include) {
   detail::check_prefix(include.prefix);
   std::vector<Route> copies = other.routes_;  // `other` may be this router
   for (Route& route : copies) {
@@ -197,5 +199,6 @@ inline APIRouter& APIRouter::include_router(const APIRouter& other, RouterOption
   }
   return *this;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

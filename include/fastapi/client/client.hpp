@@ -23,6 +23,7 @@
 #include "fastapi/client/options.hpp"
 #include "fastapi/client/pool.hpp"
 #include "fastapi/client/response.hpp"
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/headers.hpp"
@@ -48,9 +49,9 @@ struct ClientUrl {
 };
 
 /// Splits `url`; on failure the kind (invalid_url or unsupported_scheme) and a sentence.
-inline std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url, ClientUrl& out);
+FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url, ClientUrl& out);
 /// `location` (absolute, scheme-relative, absolute path, query or relative path) against `base`, as text.
-inline std::string resolve_location(const ClientUrl& base, std::string_view location);
+FASTAPI_DETAIL_INLINE std::string resolve_location(const ClientUrl& base, std::string_view location);
 
 /// A failed exchange, before it becomes a ClientError: what, in words, and whether a fresh connection may
 /// try again (a reused keep-alive connection the server had closed: nothing of the response arrived).
@@ -202,7 +203,8 @@ inline bool is_idempotent(std::string_view method) {
          method == "TRACE";
 }
 
-inline std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url, ClientUrl& out) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url, ClientUrl& out) {
   using R = std::pair<ClientErrorKind, std::string>;
   std::size_t sep = url.find("://");
   if (sep == std::string_view::npos || sep == 0)
@@ -266,7 +268,7 @@ inline std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(s
   return std::nullopt;
 }
 
-inline std::string resolve_location(const ClientUrl& base, std::string_view location) {
+FASTAPI_DETAIL_INLINE std::string resolve_location(const ClientUrl& base, std::string_view location) {
   std::string origin = base.scheme + "://" + base.host_header;
   std::size_t sep = location.find("://");
   if (sep != std::string_view::npos && location.find_first_of("/?#") > sep) return std::string(location);
@@ -277,21 +279,23 @@ inline std::string resolve_location(const ClientUrl& base, std::string_view loca
   if (location.starts_with('?')) return origin + std::string(path) + std::string(location);
   return origin + std::string(path.substr(0, path.rfind('/') + 1)) + std::string(location);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
-inline HttpClient::HttpClient(ClientOptions options)
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE HttpClient::HttpClient(ClientOptions options)
     : options_(std::move(options)),
       pool_(options_.max_connections_per_host, options_.max_idle_per_host, options_.keepalive_expiry) {}
 
-inline std::pair<std::size_t, std::size_t> HttpClient::connections(std::string_view origin) const {
+FASTAPI_DETAIL_INLINE std::pair<std::size_t, std::size_t> HttpClient::connections(std::string_view origin) const {
   detail::ClientUrl url;
   if (detail::parse_client_url(origin, url)) return {0, 0};
   return pool_.counts(url.key());
 }
 
-inline std::string HttpClient::serialize(const std::string& method, const detail::ClientUrl& url,
-                                         const KeyValues& headers, const std::string& body, bool has_body) const {
+FASTAPI_DETAIL_INLINE std::string HttpClient::serialize(const std::string& method, const detail::ClientUrl& url,
+                                                        const KeyValues& headers, const std::string& body, bool has_body) const {
   std::string wire;
   wire.reserve(256 + body.size());
   wire.append(method).append(" ").append(url.target).append(" HTTP/1.1\r\n");
@@ -314,7 +318,7 @@ inline std::string HttpClient::serialize(const std::string& method, const detail
   return wire;
 }
 
-inline Task<ClientResponse> HttpClient::send(std::string method, std::string url, detail::CallData o) {
+FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::send(std::string method, std::string url, detail::CallData o) {
   asio::io_context* io = detail::this_loop().io;
   if (!io)
     throw ClientError(ClientErrorKind::no_loop, method, url,
@@ -381,7 +385,7 @@ inline Task<ClientResponse> HttpClient::send(std::string method, std::string url
   }
 }
 
-inline Task<ClientResponse> HttpClient::exchange(asio::io_context& io, const Call& call) {
+FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::exchange(asio::io_context& io, const Call& call) {
   const std::string key = call.url.key();
   for (int attempt = 0;; ++attempt) {
     std::optional<detail::Lease> lease = co_await pool_.acquire(key, io, call.deadline);
@@ -398,8 +402,8 @@ inline Task<ClientResponse> HttpClient::exchange(asio::io_context& io, const Cal
   }
 }
 
-inline Task<std::optional<detail::Failure>> HttpClient::connect(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
-                                                                const Call& call, bool& ipv6) {
+FASTAPI_DETAIL_INLINE Task<std::optional<detail::Failure>> HttpClient::connect(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
+                                                                               const Call& call, bool& ipv6) {
   using detail::Failure;
   using tcp = asio::ip::tcp;
   auto connect_deadline = std::min(call.deadline, Clock::now() + options_.connect_timeout);
@@ -453,8 +457,8 @@ inline Task<std::optional<detail::Failure>> HttpClient::connect(asio::ip::tcp::s
   co_return Failure{ClientErrorKind::connect, errors};
 }
 
-inline Task<std::optional<detail::Failure>> HttpClient::read_more(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
-                                                                  const Call& call, std::string& buf, std::string_view what) {
+FASTAPI_DETAIL_INLINE Task<std::optional<detail::Failure>> HttpClient::read_more(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
+                                                                                 const Call& call, std::string& buf, std::string_view what) {
   auto read_deadline = std::min(call.deadline, Clock::now() + options_.read_timeout);
   std::size_t old = buf.size();
   // Read into the room the string already has (a reserved Content-Length body), 16 to 64 KiB at a time.
@@ -484,8 +488,8 @@ inline Task<std::optional<detail::Failure>> HttpClient::read_more(asio::ip::tcp:
   co_return std::nullopt;
 }
 
-inline Task<std::optional<detail::Failure>> HttpClient::exchange_once(asio::io_context& io, const Call& call,
-                                                                      detail::Lease lease, ClientResponse& out) {
+FASTAPI_DETAIL_INLINE Task<std::optional<detail::Failure>> HttpClient::exchange_once(asio::io_context& io, const Call& call,
+                                                                                     detail::Lease lease, ClientResponse& out) {
   using detail::Failure;
   const std::string key = call.url.key();
   detail::LeaseGuard guard{pool_, key};  // before the socket: the socket closes, then the slot frees
@@ -618,5 +622,6 @@ inline Task<std::optional<detail::Failure>> HttpClient::exchange_once(asio::io_c
   }
   co_return std::nullopt;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

@@ -26,6 +26,7 @@
 
 #include <asio.hpp>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/task.hpp"
 
 namespace fastapi::detail {
@@ -99,7 +100,8 @@ class ConnectionPool {
   Clock::duration expiry_;
 };
 
-inline std::optional<Lease> ConnectionPool::take_idle(Host& host) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<Lease> ConnectionPool::take_idle(Host& host) {
   auto now = Clock::now();
   while (!host.idle.empty()) {
     Idle c = host.idle.back();
@@ -115,7 +117,7 @@ inline std::optional<Lease> ConnectionPool::take_idle(Host& host) {
   return std::nullopt;
 }
 
-inline bool ConnectionPool::grant(Host& host, Lease lease) {
+FASTAPI_DETAIL_INLINE bool ConnectionPool::grant(Host& host, Lease lease) {
   if (host.waiters.empty()) return false;
   std::shared_ptr<Waiter> w = std::move(host.waiters.front());
   host.waiters.pop_front();
@@ -127,8 +129,8 @@ inline bool ConnectionPool::grant(Host& host, Lease lease) {
   return true;
 }
 
-inline Task<std::optional<Lease>> ConnectionPool::acquire(std::string key, asio::io_context& io,
-                                                          Clock::time_point deadline) {
+FASTAPI_DETAIL_INLINE Task<std::optional<Lease>> ConnectionPool::acquire(std::string key, asio::io_context& io,
+                                                                         Clock::time_point deadline) {
   auto waiter = std::make_shared<Waiter>();
   asio::steady_timer timer(io, deadline);
   {
@@ -154,7 +156,7 @@ inline Task<std::optional<Lease>> ConnectionPool::acquire(std::string key, asio:
   co_return waiter->lease;
 }
 
-inline ConnectionPool::WaitGuard::~WaitGuard() {
+FASTAPI_DETAIL_INLINE ConnectionPool::WaitGuard::~WaitGuard() {
   if (taken) return;
   waiter->timer = nullptr;
   std::lock_guard lock(pool.mutex_);
@@ -173,7 +175,7 @@ inline ConnectionPool::WaitGuard::~WaitGuard() {
   }
 }
 
-inline void ConnectionPool::give_back(const std::string& key, int fd, bool ipv6) {
+FASTAPI_DETAIL_INLINE void ConnectionPool::give_back(const std::string& key, int fd, bool ipv6) {
   std::lock_guard lock(mutex_);
   Host& host = hosts_[key];
   if (grant(host, Lease{fd, ipv6, true})) return;
@@ -185,14 +187,14 @@ inline void ConnectionPool::give_back(const std::string& key, int fd, bool ipv6)
   host.idle.push_back(Idle{fd, ipv6, Clock::now()});
 }
 
-inline void ConnectionPool::forget(const std::string& key) {
+FASTAPI_DETAIL_INLINE void ConnectionPool::forget(const std::string& key) {
   std::lock_guard lock(mutex_);
   Host& host = hosts_[key];
   if (grant(host, Lease{})) return;  // the slot goes to a waiter, who opens a new connection
   --host.open;
 }
 
-inline void ConnectionPool::close_idle() {
+FASTAPI_DETAIL_INLINE void ConnectionPool::close_idle() {
   std::lock_guard lock(mutex_);
   for (auto& [key, host] : hosts_) {
     for (const Idle& c : host.idle) ::close(c.fd);
@@ -201,11 +203,12 @@ inline void ConnectionPool::close_idle() {
   }
 }
 
-inline std::pair<std::size_t, std::size_t> ConnectionPool::counts(const std::string& key) const {
+FASTAPI_DETAIL_INLINE std::pair<std::size_t, std::size_t> ConnectionPool::counts(const std::string& key) const {
   std::lock_guard lock(mutex_);
   auto it = hosts_.find(key);
   if (it == hosts_.end()) return {0, 0};
   return {it->second.open, it->second.idle.size()};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/meta.hpp"
 #include "fastapi/http/headers.hpp"
 #include "fastapi/json/errors.hpp"
@@ -137,8 +138,9 @@ struct ClientResponse {
 
 // ---- implementation ----
 
-inline std::string UpstreamValidationError::describe(std::string_view type_name,
-                                                     const std::vector<ValidationErrorItem>& errors) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string UpstreamValidationError::describe(std::string_view type_name,
+                                                                    const std::vector<ValidationErrorItem>& errors) {
   std::string out = "the body does not validate as " + std::string(type_name) + " (" +
                     std::to_string(errors.size()) + (errors.size() == 1 ? " error" : " errors") + ")";
   for (std::size_t i = 0; i < errors.size() && i < 3; ++i)
@@ -147,13 +149,14 @@ inline std::string UpstreamValidationError::describe(std::string_view type_name,
   return out;
 }
 
-inline Json ClientResponse::json() const {
+FASTAPI_DETAIL_INLINE Json ClientResponse::json() const {
   try {
     return Json::parse(content);
   } catch (const JsonParseError& e) {
     throw ClientError(ClientError::Kind::decode, method, url, e.what(), status);
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <class T>
 T ClientResponse::json() const {
@@ -168,11 +171,13 @@ T ClientResponse::json() const {
   return std::move(*value);
 }
 
-inline const ClientResponse& ClientResponse::raise_for_status() const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE const ClientResponse& ClientResponse::raise_for_status() const {
   if (status >= 400)
     throw ClientError(ClientError::Kind::status, method, url,
                       std::to_string(status) + (reason.empty() ? "" : " " + reason), status);
   return *this;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

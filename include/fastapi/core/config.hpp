@@ -15,6 +15,34 @@
 #define ASIO_HAS_STD_COROUTINE 1
 #endif
 
+// Where the library's non-template functions are compiled (docs/compile_time.md). Header-only by default:
+// every translation unit that includes fastapi.hpp compiles those it uses. With FASTAPI_SEPARATE_COMPILATION
+// defined for every translation unit of the program, only the one that also defines FASTAPI_IMPLEMENTATION
+// compiles them (the server, the parser, the app, OpenAPI, the client...), and the others see declarations:
+//
+//   // fastapi_impl.cpp: the whole file                   CMake: link fastapi::impl instead of fastapi::fastapi
+//   #define FASTAPI_IMPLEMENTATION
+//   #include "fastapi.hpp"
+//
+// Templates are compiled where they are used, in both modes. FASTAPI_DETAIL_INLINE marks the functions
+// concerned; FASTAPI_DETAIL_DEFINE_FUNCTIONS is 1 where their bodies are compiled.
+#if defined(FASTAPI_SEPARATE_COMPILATION)
+#define FASTAPI_DETAIL_INLINE
+#if defined(FASTAPI_IMPLEMENTATION)
+#define FASTAPI_DETAIL_DEFINE_FUNCTIONS 1
+#if defined(__GNUC__) && !defined(__clang__)
+// g++ 12 warns that the frame of a coroutine defined in a header, outside an inline function, holds a local
+// lambda's type (which has no linkage). The frame is private to this one translation unit: harmless.
+#pragma GCC diagnostic ignored "-Wsubobject-linkage"
+#endif
+#else
+#define FASTAPI_DETAIL_DEFINE_FUNCTIONS 0
+#endif
+#else
+#define FASTAPI_DETAIL_INLINE inline
+#define FASTAPI_DETAIL_DEFINE_FUNCTIONS 1
+#endif
+
 /// Largest request body accepted by default, in bytes (413 above it). Per app: Config::max_body_size.
 #ifndef FASTAPI_MAX_BODY_SIZE
 #define FASTAPI_MAX_BODY_SIZE (1u << 20)

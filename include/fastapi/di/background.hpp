@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/log.hpp"
 #include "fastapi/core/task.hpp"
 
@@ -70,7 +71,8 @@ Task<void> BackgroundCall<G, A...>::run(G fn, A... args) {
 }
 }  // namespace detail
 
-inline Task<void> BackgroundTasks::run() {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<void> BackgroundTasks::run() {
   std::vector<std::function<Task<void>()>> tasks = std::move(tasks_);
   tasks_.clear();
   for (auto& task : tasks) {
@@ -90,5 +92,6 @@ inline Task<void> BackgroundTasks::run() {
     }
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

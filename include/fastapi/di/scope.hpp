@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/log.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/di/background.hpp"
@@ -126,7 +127,8 @@ class RequestScope {
   BackgroundTasks background_;
 };
 
-inline RequestScope::~RequestScope() {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE RequestScope::~RequestScope() {
   // Frames never torn down (the connection died with the request in flight) are freed without teardown.
   while (!exits_.empty()) {
     exits_.back().frame.destroy();
@@ -135,11 +137,12 @@ inline RequestScope::~RequestScope() {
   while (!values_.empty()) values_.pop_back();  // newest first: a value may refer to an older one
 }
 
-inline void* RequestScope::cached(const void* key) const {
+FASTAPI_DETAIL_INLINE void* RequestScope::cached(const void* key) const {
   for (const auto& [k, v] : cache_)
     if (k == key) return v;
   return nullptr;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <class T, class... A>
 T* RequestScope::store(A&&... args) {
@@ -149,19 +152,20 @@ T* RequestScope::store(A&&... args) {
   return out;
 }
 
-inline void RequestScope::push_exit(std::coroutine_handle<> frame, YieldPromiseBase* promise, std::string_view name,
-                                    DependencyScope scope) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void RequestScope::push_exit(std::coroutine_handle<> frame, YieldPromiseBase* promise, std::string_view name,
+                                                   DependencyScope scope) {
   exits_.push_back(Exit{frame, promise, name, scope});
 }
 
-inline bool RequestScope::has_exits(DependencyScope which) const {
+FASTAPI_DETAIL_INLINE bool RequestScope::has_exits(DependencyScope which) const {
   if (which != DependencyScope::function) return !exits_.empty();
   for (const Exit& exit : exits_)
     if (exit.scope == DependencyScope::function) return true;
   return false;
 }
 
-inline Task<void> RequestScope::teardown(DependencyScope which) {
+FASTAPI_DETAIL_INLINE Task<void> RequestScope::teardown(DependencyScope which) {
   for (std::size_t i = exits_.size(); i-- > 0;) {
     if (which == DependencyScope::function && exits_[i].scope != DependencyScope::function) continue;
     Exit exit = exits_[i];
@@ -173,7 +177,7 @@ inline Task<void> RequestScope::teardown(DependencyScope which) {
 }
 
 /// After a Yield's teardown ran: logs how it failed, if it did, and frees its frame.
-inline void RequestScope::finish(const Exit& exit) {
+FASTAPI_DETAIL_INLINE void RequestScope::finish(const Exit& exit) {
   if (!exit.frame.done()) {
     log(LogLevel::error, "teardown of dependency " + std::string(exit.name) + " failed: it yielded more than once");
   } else if (exit.promise->exception && !(error && exit.promise->exception == error)) {
@@ -189,10 +193,11 @@ inline void RequestScope::finish(const Exit& exit) {
   exit.frame.destroy();
 }
 
-inline Task<void> RequestScope::after_send(std::shared_ptr<RequestScope> self) {
+FASTAPI_DETAIL_INLINE Task<void> RequestScope::after_send(std::shared_ptr<RequestScope> self) {
   if (!self->exits_.empty()) co_await self->teardown(DependencyScope::request);
   if (!self->background_.empty()) co_await self->background_.run();
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi

@@ -204,7 +204,8 @@ class Connection {
   std::uint16_t client_port_ = 0;
 };
 
-inline Connection::Connection(Hub& hub, asio::ip::tcp::socket socket)
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Connection::Connection(Hub& hub, asio::ip::tcp::socket socket)
     : hub_(hub),
       socket_(std::move(socket)),
       parser_(HeadLimits{hub.config.max_request_line, hub.config.max_header_bytes, hub.config.max_headers}),
@@ -226,7 +227,7 @@ inline Connection::Connection(Hub& hub, asio::ip::tcp::socket socket)
   ++hub_.count;
 }
 
-inline Connection::~Connection() {
+FASTAPI_DETAIL_INLINE Connection::~Connection() {
   if (buf_) hub_.buffers.release(buf_);
   if (prev) prev->next = next; else hub_.first = next;
   if (next) next->prev = prev;
@@ -235,13 +236,13 @@ inline Connection::~Connection() {
   if (hub_.draining && hub_.count == 0 && hub_.ticker) hub_.ticker->cancel();  // the drain is over: now
 }
 
-inline void Connection::start(Hub& hub, asio::ip::tcp::socket socket) {
+FASTAPI_DETAIL_INLINE void Connection::start(Hub& hub, asio::ip::tcp::socket socket) {
   auto* c = new Connection(hub, std::move(socket));
   c->root_ = connection_root(c->run()).handle;
   c->root_.resume();  // may have deleted c already: do not touch it after this
 }
 
-inline Task<void> Connection::run() {
+FASTAPI_DETAIL_INLINE Task<void> Connection::run() {
   try {
     co_await serve();
   } catch (const std::exception& e) {
@@ -256,7 +257,7 @@ inline Task<void> Connection::run() {
   delete this;
 }
 
-inline void Connection::sweep() {
+FASTAPI_DETAIL_INLINE void Connection::sweep() {
   bool expired = hub_.now >= deadline_;
   bool drain_idle = hub_.draining && phase_ == Phase::idle;
   if (!expired && !drain_idle) return;
@@ -266,14 +267,14 @@ inline void Connection::sweep() {
   socket_.cancel(ec);  // the pending wait completes with operation_aborted
 }
 
-inline void Connection::abort() {
+FASTAPI_DETAIL_INLINE void Connection::abort() {
   timed_out_ = true;
   asio::error_code ec;
   socket_.cancel(ec);
   socket_.shutdown(asio::socket_base::shutdown_both, ec);
 }
 
-inline void Connection::destroy_suspended() {
+FASTAPI_DETAIL_INLINE void Connection::destroy_suspended() {
   std::coroutine_handle<> root = root_;
   root_ = {};
   // Destroying the root destroys run(), serve(), the handler... in turn: their locals only point into
@@ -283,14 +284,14 @@ inline void Connection::destroy_suspended() {
   delete this;
 }
 
-inline void Connection::acquire_buffer() {
+FASTAPI_DETAIL_INLINE void Connection::acquire_buffer() {
   if (!buf_) {
     buf_ = hub_.buffers.acquire();
     cap_ = hub_.buffers.buffer_size();
   }
 }
 
-inline void Connection::release_idle_memory() {
+FASTAPI_DETAIL_INLINE void Connection::release_idle_memory() {
   if (buf_) {
     hub_.buffers.release(buf_);
     buf_ = nullptr;
@@ -303,14 +304,14 @@ inline void Connection::release_idle_memory() {
 }
 
 /// Waits until the socket is readable/writable, or the sweeper cancels the wait. False on cancel/error.
-inline Task<bool> Connection::wait(asio::socket_base::wait_type type) {
+FASTAPI_DETAIL_INLINE Task<bool> Connection::wait(asio::socket_base::wait_type type) {
   auto [ec] = co_await async_call<asio::error_code>(
       [&](auto handler) { socket_.async_wait(type, std::move(handler)); });
   co_return !ec && !timed_out_;
 }
 
 /// Idle: nothing buffered. Waits for the first bytes of the next request without holding a buffer.
-inline Task<bool> Connection::wait_for_request() {
+FASTAPI_DETAIL_INLINE Task<bool> Connection::wait_for_request() {
   phase_ = Phase::idle;
   release_idle_memory();
   set_deadline(first_request_ ? hub_.config.header_timeout : hub_.config.keep_alive_timeout);
@@ -330,7 +331,7 @@ inline Task<bool> Connection::wait_for_request() {
 
 /// Reads more bytes of the current request into buf_[end_, cap_). Flushes pending output first so a
 /// pipelining client never waits for answers it already earned. False on EOF, error or timeout.
-inline Task<bool> Connection::read_more() {
+FASTAPI_DETAIL_INLINE Task<bool> Connection::read_more() {
   if (!out_.empty() && !co_await flush()) co_return false;
   for (;;) {
     asio::error_code ec;
@@ -347,7 +348,7 @@ inline Task<bool> Connection::read_more() {
 /// Writes out_ (and big_body_) completely: non-blocking first, waiting for writability when the socket
 /// buffer is full. A client that reads nothing for write_timeout is dropped; one that reads slowly but
 /// steadily is not (the deadline restarts whenever the socket took bytes). False on error/timeout.
-inline Task<bool> Connection::flush() {
+FASTAPI_DETAIL_INLINE Task<bool> Connection::flush() {
   Phase before = phase_;
   Clock::time_point outer_deadline = deadline_;  // the head or body deadline keeps running meanwhile
   phase_ = Phase::write;
@@ -381,7 +382,7 @@ inline Task<bool> Connection::flush() {
   co_return true;
 }
 
-inline Task<void> Connection::serve() {
+FASTAPI_DETAIL_INLINE Task<void> Connection::serve() {
   for (;;) {
     if (start_ == end_ && !co_await wait_for_request()) co_return;
     first_request_ = false;
@@ -427,7 +428,7 @@ inline Task<void> Connection::serve() {
 }
 
 /// Reads the body of req_ (Content-Length or chunked) and sets req_.body. Answers 413/400/408 itself.
-inline Task<bool> Connection::read_body(std::size_t head_size) {
+FASTAPI_DETAIL_INLINE Task<bool> Connection::read_body(std::size_t head_size) {
   std::size_t body_begin = start_ + head_size;
   bool has_body = req_.chunked || (req_.content_length && *req_.content_length > 0);
   if (!has_body) {
@@ -510,7 +511,7 @@ inline Task<bool> Connection::read_body(std::size_t head_size) {
   co_return true;
 }
 
-inline Task<bool> Connection::dispatch_and_write() {
+FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
   phase_ = Phase::handler;
   deadline_ = Clock::time_point::max();
   Response res;
@@ -553,7 +554,7 @@ inline Task<bool> Connection::dispatch_and_write() {
   co_return ok;
 }
 
-inline Task<bool> Connection::write_stream(Response& res) {
+FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
   bool chunked = req_.version_minor == 1;
   write_head(out_, res, WriteOptions{.version_minor = req_.version_minor,
                                      .keep_alive = !close_after_,
@@ -580,7 +581,7 @@ inline Task<bool> Connection::write_stream(Response& res) {
 
 /// Answers a framing error or timeout with `{"detail": reason}` and closes. The reasons are our own
 /// fixed ASCII sentences, so they need no JSON escaping.
-inline Task<void> Connection::send_error(int status, std::string_view reason) {
+FASTAPI_DETAIL_INLINE Task<void> Connection::send_error(int status, std::string_view reason) {
   close_after_ = true;
   timed_out_ = false;
   Response res = RawJSONResponse(std::string(R"({"detail":")").append(reason).append("\"}"), status);
@@ -595,7 +596,7 @@ inline Task<void> Connection::send_error(int status, std::string_view reason) {
 
 /// Half-closes and drains what the client still sends (briefly), so our last response is not destroyed
 /// by a TCP reset when unread request bytes remain (RFC 9112 section 9.6).
-inline Task<void> Connection::linger_close() {
+FASTAPI_DETAIL_INLINE Task<void> Connection::linger_close() {
   phase_ = Phase::closing;
   asio::error_code ec;
   socket_.shutdown(asio::socket_base::shutdown_send, ec);
@@ -612,6 +613,7 @@ inline Task<void> Connection::linger_close() {
     if (!co_await wait(asio::socket_base::wait_read)) break;
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi

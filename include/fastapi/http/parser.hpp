@@ -413,7 +413,8 @@ inline bool token_is(std::string_view name, std::string_view lower) {
   return true;
 }
 
-inline void FramingFields::add(std::string_view name, std::string_view value) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void FramingFields::add(std::string_view name, std::string_view value) {
   switch (name.size()) {
     case 4:
       if (token_is(name, "host")) {
@@ -460,23 +461,25 @@ inline void FramingFields::add(std::string_view name, std::string_view value) {
     default: break;
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
 // ---- RequestParser -------------------------------------------------------------------------------
 
-inline void RequestParser::reset() {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void RequestParser::reset() {
   HeadLimits limits = limits_;
   *this = RequestParser(limits);
 }
 
-inline RequestParser::Result RequestParser::fail(int status, std::string_view reason) {
+FASTAPI_DETAIL_INLINE RequestParser::Result RequestParser::fail(int status, std::string_view reason) {
   error_ = {status, reason};
   failed_ = true;
   return Result::error;
 }
 
-inline RequestParser::Result RequestParser::parse_head(std::string_view data, Request& req) {
+FASTAPI_DETAIL_INLINE RequestParser::Result RequestParser::parse_head(std::string_view data, Request& req) {
   if (failed_) return Result::error;
   if (done_) return Result::complete;
   if (scan_ == 0 && !data.empty()) {
@@ -529,7 +532,7 @@ inline RequestParser::Result RequestParser::parse_head(std::string_view data, Re
 
 // The size limits, for the first `end` bytes, none of them a LF past line_start_: each limit fires
 // at the shortest prefix that is certain to exceed it; the earlier one wins.
-inline RequestParser::Result RequestParser::check_limits(const char* s, std::size_t end) {
+FASTAPI_DETAIL_INLINE RequestParser::Result RequestParser::check_limits(const char* s, std::size_t end) {
   constexpr std::size_t never = std::numeric_limits<std::size_t>::max();
   auto add = [](std::size_t a, std::size_t b) { return b > never - a ? never : a + b; };
   std::size_t at_431 = add(head_start_, limits_.max_header_bytes);  // that many bytes, no end of head
@@ -544,7 +547,7 @@ inline RequestParser::Result RequestParser::check_limits(const char* s, std::siz
   return Result::incomplete;
 }
 
-inline ParseError RequestParser::check_request_line(const char* s, std::size_t begin, std::size_t end) {
+FASTAPI_DETAIL_INLINE ParseError RequestParser::check_request_line(const char* s, std::size_t begin, std::size_t end) {
   std::size_t i = begin;
   while (i < end && detail::is_tchar(s[i])) ++i;
   if (i == begin || i == end || s[i] != ' ') return {400, "Invalid request line: bad method."};
@@ -571,7 +574,7 @@ inline ParseError RequestParser::check_request_line(const char* s, std::size_t b
 // One pass over the head, filling `req`. In the fast path `data` is whatever arrived and
 // `incomplete` means "not decided here"; after the scan found the end of the head, `data` is exactly
 // the head, limits and line ends are known good, and an error here is the answer.
-inline RequestParser::Result RequestParser::parse_lines(std::string_view data, Request& req, ParseError& why) {
+FASTAPI_DETAIL_INLINE RequestParser::Result RequestParser::parse_lines(std::string_view data, Request& req, ParseError& why) {
   const char* const s = data.data();
   const char* const end = s + data.size();
   const char* p = s;
@@ -629,7 +632,7 @@ inline RequestParser::Result RequestParser::parse_lines(std::string_view data, R
   return Result::complete;
 }
 
-inline ParseError RequestParser::split_target(Request& req) {
+FASTAPI_DETAIL_INLINE ParseError RequestParser::split_target(Request& req) {
   std::string_view t = req.target;
   auto split_query = [&](std::string_view path_and_query) {
     std::size_t q = path_and_query.find('?');
@@ -672,16 +675,18 @@ inline ParseError RequestParser::split_target(Request& req) {
     return {400, "Invalid percent-encoding in the query string."};
   return {0, {}};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- ResponseParser ------------------------------------------------------------------------------
 
-inline ResponseParser::Result ResponseParser::fail(std::string_view reason) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::fail(std::string_view reason) {
   error_ = {502, reason};
   failed_ = true;
   return Result::error;
 }
 
-inline ResponseParser::Result ResponseParser::parse_head(std::string_view data, ResponseHead& head, bool head_request) {
+FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_head(std::string_view data, ResponseHead& head, bool head_request) {
   if (failed_) return Result::error;
   if (done_) return Result::complete;
   const char* s = data.data();
@@ -710,7 +715,7 @@ inline ResponseParser::Result ResponseParser::parse_head(std::string_view data, 
 }
 
 // status-line = HTTP-version SP status-code SP [ reason-phrase ]   (RFC 9112 section 4)
-inline ResponseParser::Result ResponseParser::parse_whole(std::string_view bytes, ResponseHead& head, bool head_request) {
+FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_whole(std::string_view bytes, ResponseHead& head, bool head_request) {
   head.reset();
   const char* s = bytes.data();
   const char* end = s + bytes.size();
@@ -764,18 +769,20 @@ inline ResponseParser::Result ResponseParser::parse_whole(std::string_view bytes
   head.keep_alive = false;
   return Result::complete;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- ChunkedDecoder ------------------------------------------------------------------------------
 
-inline void ChunkedDecoder::reset() { *this = ChunkedDecoder(max_body_, max_trailer_); }
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void ChunkedDecoder::reset() { *this = ChunkedDecoder(max_body_, max_trailer_); }
 
-inline ChunkedDecoder::Result ChunkedDecoder::fail(int status, std::string_view reason) {
+FASTAPI_DETAIL_INLINE ChunkedDecoder::Result ChunkedDecoder::fail(int status, std::string_view reason) {
   error_ = {status, reason};
   state_ = State::failed;
   return Result::error;
 }
 
-inline ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view in, std::string& out, std::size_t& consumed) {
+FASTAPI_DETAIL_INLINE ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view in, std::string& out, std::size_t& consumed) {
   consumed = 0;
   if (state_ == State::done) return Result::complete;
   if (state_ == State::failed) return Result::error;
@@ -802,7 +809,7 @@ inline ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view in, std::str
 
 // chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
 // chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )   (RFC 9112 section 7.1.1)
-inline bool ChunkedDecoder::step(char c) {
+FASTAPI_DETAIL_INLINE bool ChunkedDecoder::step(char c) {
   auto bad = [&](std::string_view reason) { return fail(400, reason), false; };
   auto ext_byte = [&](State next) {
     if (++ext_bytes_ > max_extension_bytes) return bad("Chunk extensions too long.");
@@ -913,5 +920,6 @@ inline bool ChunkedDecoder::step(char c) {
     default: return false;
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <utility>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/headers.hpp"
 
@@ -88,7 +89,8 @@ inline Response StreamingResponse(BodyStream next, std::string_view media_type =
   return r;
 }
 
-inline std::string_view Response::media_type() const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string_view Response::media_type() const {
   switch (media) {
     case Media::none: return {};
     case Media::text: return "text/plain; charset=utf-8";
@@ -99,7 +101,7 @@ inline std::string_view Response::media_type() const {
   return {};
 }
 
-inline Response& Response::set_media_type(std::string_view type) {
+FASTAPI_DETAIL_INLINE Response& Response::set_media_type(std::string_view type) {
   if (type == "text/plain") {
     media = Media::text;
   } else if (type == "application/json") {
@@ -117,7 +119,7 @@ inline Response& Response::set_media_type(std::string_view type) {
   return *this;
 }
 
-inline Response& Response::set_cookie(std::string_view name, std::string_view value, const CookieOptions& o) {
+FASTAPI_DETAIL_INLINE Response& Response::set_cookie(std::string_view name, std::string_view value, const CookieOptions& o) {
   std::string v;
   v.reserve(name.size() + value.size() + 64);
   v.append(name).append("=").append(value);
@@ -132,7 +134,7 @@ inline Response& Response::set_cookie(std::string_view name, std::string_view va
   return *this;
 }
 
-inline Response& Response::delete_cookie(std::string_view name, std::string_view path, std::string_view domain) {
+FASTAPI_DETAIL_INLINE Response& Response::delete_cookie(std::string_view name, std::string_view path, std::string_view domain) {
   CookieOptions o;
   o.max_age = 0;
   o.expires = "Thu, 01 Jan 1970 00:00:00 GMT";
@@ -140,5 +142,6 @@ inline Response& Response::delete_cookie(std::string_view name, std::string_view
   o.domain = std::string(domain);
   return set_cookie(name, "\"\"", o);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

@@ -89,17 +89,19 @@ struct Server::Worker {
   std::thread thread;
 };
 
-inline Server::Server(Service& service, Config config, Logger& logger)
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Server::Server(Service& service, Config config, Logger& logger)
     : service_(service), config_(std::move(config)), logger_(logger) {
   unsigned n = config_.worker_count();
   for (unsigned i = 0; i < n; ++i) workers_.push_back(std::make_unique<Worker>(service_, config_, open_));
 }
 
-inline Server::~Server() {
+FASTAPI_DETAIL_INLINE Server::~Server() {
   stop();
   for (auto& w : workers_)
     if (w->thread.joinable()) w->thread.join();
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
 inline asio::ip::address resolve_host(const std::string& host) {
@@ -125,7 +127,8 @@ inline bool set_reuse_port(asio::ip::tcp::acceptor& a) {
 }
 }  // namespace detail
 
-inline std::uint16_t Server::listen() {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
   if (listening_) return port_;
   if (config_.handle_signals && !signals_) {
     // Catch SIGINT/SIGTERM from now on, before anyone is told where we listen: a supervisor that
@@ -176,7 +179,7 @@ inline std::uint16_t Server::listen() {
   return port_;
 }
 
-inline Task<void> Server::accept_loop(Worker& w) {
+FASTAPI_DETAIL_INLINE Task<void> Server::accept_loop(Worker& w) {
   using namespace std::chrono_literals;
   bool warned = false;
   for (;;) {
@@ -209,7 +212,7 @@ inline Task<void> Server::accept_loop(Worker& w) {
   }
 }
 
-inline Task<void> Server::tick(Worker& w) {
+FASTAPI_DETAIL_INLINE Task<void> Server::tick(Worker& w) {
   using namespace std::chrono;
   constexpr auto period = milliseconds(250);
   auto expected = steady_clock::now() + period;
@@ -252,7 +255,7 @@ inline Task<void> Server::tick(Worker& w) {
   }
 }
 
-inline void Server::begin_drain(Worker& w) {
+FASTAPI_DETAIL_INLINE void Server::begin_drain(Worker& w) {
   if (w.hub.draining) return;
   w.hub.draining = true;
   w.drain_deadline = std::chrono::steady_clock::now() + config_.graceful_timeout;
@@ -266,7 +269,7 @@ inline void Server::begin_drain(Worker& w) {
   if (w.hub.count == 0) w.ticker.cancel();  // nothing to wait for: the tick ends the loop now
 }
 
-inline void Server::run() {
+FASTAPI_DETAIL_INLINE void Server::run() {
   listen();
   pool_ = std::make_unique<ThreadPool>(config_.blocking_threads, config_.blocking_queue);
   for (std::size_t i = 0; i < workers_.size(); ++i) {
@@ -305,7 +308,7 @@ inline void Server::run() {
   listening_ = false;
 }
 
-inline void Server::stop() {
+FASTAPI_DETAIL_INLINE void Server::stop() {
   {
     std::lock_guard lock(stop_mutex_);
     if (stopping_.exchange(true)) return;
@@ -316,5 +319,6 @@ inline void Server::stop() {
     asio::post(wp->io, [this, wp] { begin_drain(*wp); });
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "fastapi/core/arena.hpp"
+#include "fastapi/core/config.hpp"
 #include "fastapi/http/request.hpp"
 
 namespace fastapi {
@@ -18,24 +19,24 @@ namespace fastapi {
 /// (query strings and form bodies, not paths). `percent_decode("a%20b", s, false)` appends "a b".
 /// Returns false on an invalid escape (`%` not followed by two hex digits), leaving `out` as it was:
 /// the client gets a 400.
-inline bool percent_decode(std::string_view in, std::string& out, bool plus_as_space);
+FASTAPI_DETAIL_INLINE bool percent_decode(std::string_view in, std::string& out, bool plus_as_space);
 
 /// `in` itself when it needs no decoding (zero allocation), else a decoded copy in `arena`.
 /// `decode_component("a%2Fb", arena, false)` -> "a/b". nullopt on an invalid escape (400).
-inline std::optional<std::string_view> decode_component(std::string_view in, detail::Arena& arena,
-                                                        bool plus_as_space);
+FASTAPI_DETAIL_INLINE std::optional<std::string_view> decode_component(std::string_view in, detail::Arena& arena,
+                                                                       bool plus_as_space);
 
 /// Splits a query string (or an application/x-www-form-urlencoded body) into `out`, in order,
 /// repeats kept: `"a=1&b&a=x+y"` -> {a:"1"}, {b:""}, {a:"x y"}. Pairs split on the first `=`;
 /// empty pairs (`&&`) are skipped; `+` is a space. Decoded strings live in `arena`.
 /// Returns false on an invalid escape (400); `out` may then hold the pairs decoded so far.
-inline bool parse_query(std::string_view raw, QueryParams& out, detail::Arena& arena);
+FASTAPI_DETAIL_INLINE bool parse_query(std::string_view raw, QueryParams& out, detail::Arena& arena);
 
 /// Percent-encodes `in`: RFC 3986 unreserved bytes (ALPHA DIGIT - . _ ~) are kept, every other
 /// byte becomes %XX with uppercase hex. With `for_query` (a query key or value) `/` is encoded too;
 /// without it (a path) `/` is kept so a whole path can be passed. A space is always "%20".
 /// `percent_encode("a b/c", true)` -> "a%20b%2Fc".
-inline std::string percent_encode(std::string_view in, bool for_query);
+FASTAPI_DETAIL_INLINE std::string percent_encode(std::string_view in, bool for_query);
 
 namespace detail {
 
@@ -83,7 +84,8 @@ inline bool needs_decoding(std::string_view in, bool plus_as_space) {
 
 }  // namespace detail
 
-inline bool percent_decode(std::string_view in, std::string& out, bool plus_as_space) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool percent_decode(std::string_view in, std::string& out, bool plus_as_space) {
   std::size_t old = out.size();
   out.resize(old + in.size());
   std::ptrdiff_t len = detail::percent_decode_into(in, out.data() + old, plus_as_space);
@@ -95,8 +97,8 @@ inline bool percent_decode(std::string_view in, std::string& out, bool plus_as_s
   return true;
 }
 
-inline std::optional<std::string_view> decode_component(std::string_view in, detail::Arena& arena,
-                                                        bool plus_as_space) {
+FASTAPI_DETAIL_INLINE std::optional<std::string_view> decode_component(std::string_view in, detail::Arena& arena,
+                                                                       bool plus_as_space) {
   if (!detail::needs_decoding(in, plus_as_space)) return in;
   // Decoding never lengthens: in.size() bytes are enough (the unused tail is arena slack).
   char* dst = arena.allocate(in.size());
@@ -105,7 +107,7 @@ inline std::optional<std::string_view> decode_component(std::string_view in, det
   return std::string_view(dst, static_cast<std::size_t>(len));
 }
 
-inline bool parse_query(std::string_view raw, QueryParams& out, detail::Arena& arena) {
+FASTAPI_DETAIL_INLINE bool parse_query(std::string_view raw, QueryParams& out, detail::Arena& arena) {
   // One pass: find each pair's end and first '=', and whether either side needs decoding.
   auto decoded = [&](std::string_view part, bool encoded) -> std::optional<std::string_view> {
     if (!encoded) return part;
@@ -138,7 +140,7 @@ inline bool parse_query(std::string_view raw, QueryParams& out, detail::Arena& a
   return true;
 }
 
-inline std::string percent_encode(std::string_view in, bool for_query) {
+FASTAPI_DETAIL_INLINE std::string percent_encode(std::string_view in, bool for_query) {
   constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(in.size());
@@ -154,5 +156,6 @@ inline std::string percent_encode(std::string_view in, bool for_query) {
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

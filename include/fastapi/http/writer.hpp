@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/http/status.hpp"
 
@@ -29,7 +30,8 @@ class DateCache {
   char line_[37]{};
 };
 
-inline void DateCache::update(std::time_t now) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void DateCache::update(std::time_t now) {
   if (now == last_) return;
   last_ = now;
   std::tm tm{};
@@ -59,6 +61,7 @@ inline void DateCache::update(std::time_t now) {
   two(p + 29, tm.tm_sec);
   std::memcpy(p + 31, " GMT\r\n", 6);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// How the connection wants this response framed.
 struct WriteOptions {

@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/json/value.hpp"
 
 namespace fastapi {
@@ -72,7 +73,8 @@ class LocPath {
 
 }  // namespace detail
 
-inline Json ValidationErrorItem::to_json() const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json ValidationErrorItem::to_json() const {
   Json j = Json::object({});
   j["type"] = type;
   j["loc"] = loc;
@@ -82,12 +84,12 @@ inline Json ValidationErrorItem::to_json() const {
   return j;
 }
 
-inline void RequestValidationError::merge(RequestValidationError&& other) {
+FASTAPI_DETAIL_INLINE void RequestValidationError::merge(RequestValidationError&& other) {
   for (auto& e : other.errors_) errors_.push_back(std::move(e));
   other.errors_.clear();
 }
 
-inline Json RequestValidationError::body() const {
+FASTAPI_DETAIL_INLINE Json RequestValidationError::body() const {
   Json list = Json::array({});
   for (const auto& e : errors_) list.push_back(e.to_json());
   Json j = Json::object({});
@@ -95,7 +97,7 @@ inline Json RequestValidationError::body() const {
   return j;
 }
 
-inline Json detail::LocPath::to_json() const {
+FASTAPI_DETAIL_INLINE Json detail::LocPath::to_json() const {
   Json loc = Json::array({});
   for (const auto& step : steps_) {
     if (const auto* key = std::get_if<std::string_view>(&step)) {
@@ -106,5 +108,6 @@ inline Json detail::LocPath::to_json() const {
   }
   return loc;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

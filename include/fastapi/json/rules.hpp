@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/json/reflect.hpp"
 
 namespace fastapi {
@@ -401,7 +402,7 @@ std::optional<RuleViolation> check_pattern(std::string_view s, const Rule& r) {
 }
 
 namespace detail {
-inline std::optional<std::string> check_email(std::string_view address);
+FASTAPI_DETAIL_INLINE std::optional<std::string> check_email(std::string_view address);
 }
 
 /// The Pydantic error of an invalid address: type value_error, ctx {"reason": ...}.
@@ -549,9 +550,10 @@ inline std::optional<std::string> check_email_domain(std::string_view domain) {
   return std::nullopt;
 }
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// Why an address is not valid, in email-validator's words (Pydantic's ctx "reason"), or
 /// nothing. Surrounding whitespace is ignored, as Pydantic strips it.
-inline std::optional<std::string> check_email(std::string_view address) {
+FASTAPI_DETAIL_INLINE std::optional<std::string> check_email(std::string_view address) {
   constexpr std::string_view space = " \t\n\r\f\v";
   const std::size_t first = address.find_first_not_of(space);
   address = first == std::string_view::npos ? std::string_view{} : address.substr(first, address.find_last_not_of(space) - first + 1);
@@ -587,6 +589,7 @@ inline std::optional<std::string> check_email(std::string_view address) {
   if (address.size() > 254) return "The email address is too long " + too_many_reason(address.size(), 254) + ".";
   return std::nullopt;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi

@@ -2,6 +2,8 @@
 // Fed by handlers, the test client and error responses; feeds json/read, json/write and the response writer. Knows nothing of HTTP, routes or structs.
 #pragma once
 
+#include "fastapi/core/config.hpp"
+
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -180,11 +182,11 @@ struct JsonInit {
 /// subsequence (Unicode 15 §3.9, as Python's errors="replace" and browsers do: a stray
 /// continuation byte, C0/C1/F5-FF, an overlong, a surrogate, a code point above U+10FFFF, a
 /// sequence cut short) becomes one U+FFFD. `"\xE2\x82"` -> one U+FFFD, `"\xC0\xAF"` -> two.
-inline void write_json_string(std::string& out, std::string_view s);
+FASTAPI_DETAIL_INLINE void write_json_string(std::string& out, std::string_view s);
 
 /// Appends an integer in decimal (std::to_chars).
-inline void write_json_number(std::string& out, std::int64_t v);
-inline void write_json_number(std::string& out, std::uint64_t v);
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::int64_t v);
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::uint64_t v);
 /// Any other integer type (int, unsigned, short...): routed to the 64-bit writers.
 template <std::integral I> requires(!std::same_as<I, bool>) void write_json_number(std::string& out, I v) {
   if constexpr (std::is_signed_v<I>) write_json_number(out, static_cast<std::int64_t>(v));
@@ -195,7 +197,7 @@ template <std::integral I> requires(!std::same_as<I, bool>) void write_json_numb
 /// read back to the same double, fixed notation for exponents -4..15 with ".0" on integral values
 /// (1.0 -> "1.0", 1e15 -> "1000000000000000.0"), scientific otherwise (1e16 -> "1e+16",
 /// 1e-5 -> "1e-05"). NaN and infinities, which Python's allow_nan=False refuses, become null.
-inline void write_json_number(std::string& out, double v);
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, double v);
 
 }  // namespace detail
 
@@ -279,7 +281,8 @@ inline Json::Object members_from(std::initializer_list<JsonInit> list) {
 
 }  // namespace detail
 
-inline Json::Json(std::initializer_list<detail::JsonInit> list) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json::Json(std::initializer_list<detail::JsonInit> list) {
   if (list.size() == 1 && list.begin()->is_json) {
     value_ = std::move(list.begin()->value.value_);
     return;
@@ -289,23 +292,25 @@ inline Json::Json(std::initializer_list<detail::JsonInit> list) {
   value_ = object ? Json(detail::members_from(list)).value_ : array(list).value_;
 }
 
-inline Json Json::array(std::initializer_list<detail::JsonInit> list) {
+FASTAPI_DETAIL_INLINE Json Json::array(std::initializer_list<detail::JsonInit> list) {
   Array a;
   a.reserve(list.size());
   for (const detail::JsonInit& e : list) a.push_back(std::move(e.value));
   return Json(std::move(a));
 }
 
-inline Json Json::object(std::initializer_list<detail::JsonInit> list) {
+FASTAPI_DETAIL_INLINE Json Json::object(std::initializer_list<detail::JsonInit> list) {
   for (const detail::JsonInit& e : list)
     if (!detail::is_key_value_pair(e.value))
       throw JsonTypeError("JSON type error: Json::object() takes {\"key\", value} pairs, got " + e.value.dump());
   return Json(detail::members_from(list));
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- access ------------------------------------------------------------------------------------
 
-inline std::string_view Json::kind_name(Kind k) noexcept {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string_view Json::kind_name(Kind k) noexcept {
   switch (k) {
     case Kind::null: return "null";
     case Kind::boolean: return "boolean";
@@ -319,27 +324,27 @@ inline std::string_view Json::kind_name(Kind k) noexcept {
   return "unknown";
 }
 
-inline void Json::type_error(std::string_view expected) const {
+FASTAPI_DETAIL_INLINE void Json::type_error(std::string_view expected) const {
   throw JsonTypeError("JSON type error: expected " + std::string(expected) + ", got " + std::string(kind_name(kind())));
 }
 
-inline bool Json::as_bool() const {
+FASTAPI_DETAIL_INLINE bool Json::as_bool() const {
   if (const bool* b = std::get_if<bool>(&value_)) return *b;
   type_error("boolean");
 }
 
-inline std::int64_t Json::as_int() const {
+FASTAPI_DETAIL_INLINE std::int64_t Json::as_int() const {
   if (const std::int64_t* i = std::get_if<std::int64_t>(&value_)) return *i;
   type_error(kind() == Kind::unsigned_integer ? "integer within int64 range" : "integer");
 }
 
-inline std::uint64_t Json::as_uint() const {
+FASTAPI_DETAIL_INLINE std::uint64_t Json::as_uint() const {
   if (const std::uint64_t* u = std::get_if<std::uint64_t>(&value_)) return *u;
   if (const std::int64_t* i = std::get_if<std::int64_t>(&value_); i && *i >= 0) return static_cast<std::uint64_t>(*i);
   type_error(kind() == Kind::integer ? "non-negative integer" : "integer");
 }
 
-inline double Json::as_double() const {
+FASTAPI_DETAIL_INLINE double Json::as_double() const {
   switch (kind()) {
     case Kind::floating: return std::get<double>(value_);
     case Kind::integer: return static_cast<double>(std::get<std::int64_t>(value_));
@@ -348,61 +353,61 @@ inline double Json::as_double() const {
   }
 }
 
-inline const std::string& Json::as_string() const {
+FASTAPI_DETAIL_INLINE const std::string& Json::as_string() const {
   if (const std::string* s = std::get_if<std::string>(&value_)) return *s;
   type_error("string");
 }
-inline std::string& Json::as_string() { return const_cast<std::string&>(std::as_const(*this).as_string()); }
-inline const Json::Array& Json::as_array() const {
+FASTAPI_DETAIL_INLINE std::string& Json::as_string() { return const_cast<std::string&>(std::as_const(*this).as_string()); }
+FASTAPI_DETAIL_INLINE const Json::Array& Json::as_array() const {
   if (const Array* a = std::get_if<Array>(&value_)) return *a;
   type_error("array");
 }
-inline Json::Array& Json::as_array() { return const_cast<Json::Array&>(std::as_const(*this).as_array()); }
-inline const Json::Object& Json::as_object() const {
+FASTAPI_DETAIL_INLINE Json::Array& Json::as_array() { return const_cast<Json::Array&>(std::as_const(*this).as_array()); }
+FASTAPI_DETAIL_INLINE const Json::Object& Json::as_object() const {
   if (const Object* o = object_if()) return *o;
   type_error("object");
 }
-inline Json::Object& Json::as_object() { return const_cast<Json::Object&>(std::as_const(*this).as_object()); }
+FASTAPI_DETAIL_INLINE Json::Object& Json::as_object() { return const_cast<Json::Object&>(std::as_const(*this).as_object()); }
 
-inline const Json* Json::find(std::string_view key) const noexcept {
+FASTAPI_DETAIL_INLINE const Json* Json::find(std::string_view key) const noexcept {
   if (const Object* o = object_if())
     for (const Member& m : *o)
       if (m.first == key) return &m.second;
   return nullptr;
 }
-inline Json* Json::find(std::string_view key) noexcept {
+FASTAPI_DETAIL_INLINE Json* Json::find(std::string_view key) noexcept {
   return const_cast<Json*>(static_cast<const Json&>(*this).find(key));
 }
 
-inline const Json& Json::at(std::string_view key) const {
+FASTAPI_DETAIL_INLINE const Json& Json::at(std::string_view key) const {
   const Object& o = as_object();
   for (const Member& m : o)
     if (m.first == key) return m.second;
   throw std::out_of_range("JSON object has no key \"" + std::string(key) + "\"");
 }
-inline Json& Json::at(std::string_view key) { return const_cast<Json&>(static_cast<const Json&>(*this).at(key)); }
+FASTAPI_DETAIL_INLINE Json& Json::at(std::string_view key) { return const_cast<Json&>(static_cast<const Json&>(*this).at(key)); }
 
-inline const Json& Json::at(std::size_t index) const {
+FASTAPI_DETAIL_INLINE const Json& Json::at(std::size_t index) const {
   const Array& a = as_array();
   if (index >= a.size())
     throw std::out_of_range("JSON array index " + std::to_string(index) + " out of range (size " +
                             std::to_string(a.size()) + ")");
   return a[index];
 }
-inline Json& Json::at(std::size_t index) { return const_cast<Json&>(static_cast<const Json&>(*this).at(index)); }
+FASTAPI_DETAIL_INLINE Json& Json::at(std::size_t index) { return const_cast<Json&>(static_cast<const Json&>(*this).at(index)); }
 
-inline Json& Json::operator[](std::string_view key) {
+FASTAPI_DETAIL_INLINE Json& Json::operator[](std::string_view key) {
   if (is_null()) value_ = Object();
   Object& o = as_object();
   for (Member& m : o)
     if (m.first == key) return m.second;
   return o.emplace_back(std::string(key), Json()).second;
 }
-inline const Json& Json::operator[](std::string_view key) const { return at(key); }
-inline Json& Json::operator[](std::size_t index) { return at(index); }
-inline const Json& Json::operator[](std::size_t index) const { return at(index); }
+FASTAPI_DETAIL_INLINE const Json& Json::operator[](std::string_view key) const { return at(key); }
+FASTAPI_DETAIL_INLINE Json& Json::operator[](std::size_t index) { return at(index); }
+FASTAPI_DETAIL_INLINE const Json& Json::operator[](std::size_t index) const { return at(index); }
 
-inline std::size_t Json::size() const {
+FASTAPI_DETAIL_INLINE std::size_t Json::size() const {
   switch (kind()) {
     case Kind::null: return 0;
     case Kind::array: return std::get<Array>(value_).size();
@@ -411,12 +416,12 @@ inline std::size_t Json::size() const {
   }
 }
 
-inline void Json::push_back(Json value) {
+FASTAPI_DETAIL_INLINE void Json::push_back(Json value) {
   if (is_null()) value_ = Array();
   as_array().push_back(std::move(value));
 }
 
-inline std::size_t Json::erase(std::string_view key) {
+FASTAPI_DETAIL_INLINE std::size_t Json::erase(std::string_view key) {
   if (is_null()) return 0;
   Object& o = as_object();
   for (auto it = o.begin(); it != o.end(); ++it)
@@ -427,20 +432,22 @@ inline std::size_t Json::erase(std::string_view key) {
   return 0;
 }
 
-inline Json* Json::begin() { return is_null() ? nullptr : as_array().data(); }
-inline Json* Json::end() { return is_null() ? nullptr : as_array().data() + as_array().size(); }
-inline const Json* Json::begin() const { return is_null() ? nullptr : as_array().data(); }
-inline const Json* Json::end() const { return is_null() ? nullptr : as_array().data() + as_array().size(); }
-inline std::span<Json::Member> Json::items() {
+FASTAPI_DETAIL_INLINE Json* Json::begin() { return is_null() ? nullptr : as_array().data(); }
+FASTAPI_DETAIL_INLINE Json* Json::end() { return is_null() ? nullptr : as_array().data() + as_array().size(); }
+FASTAPI_DETAIL_INLINE const Json* Json::begin() const { return is_null() ? nullptr : as_array().data(); }
+FASTAPI_DETAIL_INLINE const Json* Json::end() const { return is_null() ? nullptr : as_array().data() + as_array().size(); }
+FASTAPI_DETAIL_INLINE std::span<Json::Member> Json::items() {
   return is_null() ? std::span<Member>() : std::span<Member>(as_object());
 }
-inline std::span<const Json::Member> Json::items() const {
+FASTAPI_DETAIL_INLINE std::span<const Json::Member> Json::items() const {
   return is_null() ? std::span<const Member>() : std::span<const Member>(as_object());
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- equality ----------------------------------------------------------------------------------
 
-inline bool Json::numbers_equal(const Json& a, const Json& b) noexcept {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool Json::numbers_equal(const Json& a, const Json& b) noexcept {
   // Mixed kinds only: int64 vs uint64 never meet (uint64 holds only values above INT64_MAX).
   const Json& f = a.is_double() ? a : b;
   const Json& n = a.is_double() ? b : a;
@@ -452,7 +459,7 @@ inline bool Json::numbers_equal(const Json& a, const Json& b) noexcept {
   return d >= 0x1p63 && d < 0x1p64 && static_cast<std::uint64_t>(d) == std::get<std::uint64_t>(n.value_);
 }
 
-inline bool Json::equal(const Json& a, const Json& b) noexcept {
+FASTAPI_DETAIL_INLINE bool Json::equal(const Json& a, const Json& b) noexcept {
   if (a.kind() != b.kind()) return a.is_number() && b.is_number() && numbers_equal(a, b);
   switch (a.kind()) {
     case Kind::null: return true;
@@ -475,6 +482,7 @@ inline bool Json::equal(const Json& a, const Json& b) noexcept {
   }
   return false;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- writing -----------------------------------------------------------------------------------
 
@@ -551,7 +559,8 @@ class JsonSink {
   char buf_[capacity];
 };
 
-inline void JsonSink::put(const char* p, std::size_t n) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void JsonSink::put(const char* p, std::size_t n) {
   if (n > capacity - len_) {
     flush();
     if (n > capacity / 2) {
@@ -563,17 +572,17 @@ inline void JsonSink::put(const char* p, std::size_t n) {
   len_ += n;
 }
 
-inline void JsonSink::number(std::int64_t v) {
+FASTAPI_DETAIL_INLINE void JsonSink::number(std::int64_t v) {
   char buf[24];
   put(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
 }
 
-inline void JsonSink::number(std::uint64_t v) {
+FASTAPI_DETAIL_INLINE void JsonSink::number(std::uint64_t v) {
   char buf[24];
   put(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
 }
 
-inline void JsonSink::string(std::string_view s) {
+FASTAPI_DETAIL_INLINE void JsonSink::string(std::string_view s) {
   put('"');
   // Long strings: simdjson's SIMD validator first, then a loop that only looks for escapes.
   // Short ones (keys, most values) skip the extra call and validate as they go.
@@ -583,6 +592,7 @@ inline void JsonSink::string(std::string_view s) {
     string_body<false>(s.data(), s.size());
   put('"');
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// The escaping loop; KnownValid: s is valid UTF-8 already, so bytes >= 0x80 are plain.
 template <bool KnownValid>
@@ -643,7 +653,8 @@ inline void JsonSink::string_body(const char* const data, const std::size_t n) {
   put(data + run, n - run);
 }
 
-inline void JsonSink::number(double v) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void JsonSink::number(double v) {
   if (!std::isfinite(v)) {
     put("null", 4);
     return;
@@ -679,6 +690,7 @@ inline void JsonSink::number(double v) {
     put(digits + int_digits, nd - int_digits);
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <class T> void sink_one(std::string& out, T value) {
   JsonSink sink(out);
@@ -686,10 +698,12 @@ template <class T> void sink_one(std::string& out, T value) {
   else sink.number(value);
   sink.flush();
 }
-inline void write_json_string(std::string& out, std::string_view s) { sink_one(out, s); }
-inline void write_json_number(std::string& out, std::int64_t v) { sink_one(out, v); }
-inline void write_json_number(std::string& out, std::uint64_t v) { sink_one(out, v); }
-inline void write_json_number(std::string& out, double v) { sink_one(out, v); }
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void write_json_string(std::string& out, std::string_view s) { sink_one(out, s); }
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::int64_t v) { sink_one(out, v); }
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::uint64_t v) { sink_one(out, v); }
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, double v) { sink_one(out, v); }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 inline void write_newline_indent(JsonSink& out, int indent, int level) {
   if (indent < 0) return;
@@ -699,7 +713,8 @@ inline void write_newline_indent(JsonSink& out, int indent, int level) {
 
 }  // namespace detail
 
-inline void Json::write(detail::JsonSink& out, int indent, int level) const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void Json::write(detail::JsonSink& out, int indent, int level) const {
   switch (kind()) {
     case Kind::null: out.put("null", 4); break;
     case Kind::boolean: std::get<bool>(value_) ? out.put("true", 4) : out.put("false", 5); break;
@@ -739,7 +754,7 @@ inline void Json::write(detail::JsonSink& out, int indent, int level) const {
 
 /// Bytes of the compact form when nothing needs escaping (numbers counted generously): one
 /// allocation for dump() in the common case, without scanning a byte.
-inline std::size_t Json::estimated_size() const noexcept {
+FASTAPI_DETAIL_INLINE std::size_t Json::estimated_size() const noexcept {
   switch (kind()) {
     case Kind::null:
     case Kind::boolean: return 5;
@@ -758,18 +773,19 @@ inline std::size_t Json::estimated_size() const noexcept {
   return n;
 }
 
-inline void Json::dump_to(std::string& out, int indent) const {
+FASTAPI_DETAIL_INLINE void Json::dump_to(std::string& out, int indent) const {
   detail::JsonSink sink(out);
   write(sink, indent < 0 ? -1 : indent, 0);
   sink.flush();
 }
 
-inline std::string Json::dump(int indent) const {
+FASTAPI_DETAIL_INLINE std::string Json::dump(int indent) const {
   std::string out;
   out.reserve(estimated_size());
   dump_to(out, indent);
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- reading -----------------------------------------------------------------------------------
 
@@ -869,6 +885,7 @@ inline Json json_from_element(simdjson::dom::element e, std::size_t depth) {
 
 }  // namespace detail
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// Parses one JSON document (RFC 8259; whitespace around it allowed, nothing else).
 ///   Json::parse(R"({"a":[1,2.5,"x"]})")["a"][1] == 2.5
 /// Integers in int64 range are integers, up to UINT64_MAX unsigned integers, beyond that
@@ -877,7 +894,7 @@ inline Json json_from_element(simdjson::dom::element e, std::size_t depth) {
 /// its last value (Python's json.loads). Throws JsonParseError, with simdjson's words, on
 /// malformed JSON, trailing bytes, invalid UTF-8 (strings included), unpaired \u surrogates, or
 /// nesting deeper than max_depth; the app answers such a body with 422 "json_invalid".
-inline Json Json::parse(std::string_view text) {
+FASTAPI_DETAIL_INLINE Json Json::parse(std::string_view text) {
   simdjson::dom::parser& parser = detail::thread_json_parser();
   simdjson::dom::element root;
   // realloc_if_needed: simdjson copies into its own padded, reused buffer (it reads past the end).
@@ -889,5 +906,6 @@ inline Json Json::parse(std::string_view text) {
   if (err != simdjson::SUCCESS) throw JsonParseError(std::string("invalid JSON: ") + simdjson::error_message(err));
   return detail::json_from_element(root, 0);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

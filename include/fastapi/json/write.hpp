@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/json/errors.hpp"
 #include "fastapi/json/read.hpp"
@@ -238,7 +239,9 @@ Json to_json(const T& value, const fastapi::WriteOptions& options) {
   else return Json::parse(to_json_string(value, options));
 }
 
-inline ResponseValidationError::ResponseValidationError(RequestValidationError errors)
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE ResponseValidationError::ResponseValidationError(RequestValidationError errors)
     : errors_(std::move(errors)), what_("response validation failed: " + errors_.body()["detail"].dump()) {}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

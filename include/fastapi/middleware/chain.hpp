@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
@@ -99,6 +100,8 @@ class MiddlewareChain {
 
 }  // namespace detail
 
-inline Task<Response> Next::operator()(Request& req) const { return chain_->call_at(index_, req); }
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<Response> Next::operator()(Request& req) const { return chain_->call_at(index_, req); }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

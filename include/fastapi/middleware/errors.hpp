@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"
 #include "fastapi/core/meta.hpp"
@@ -166,12 +167,14 @@ void ExceptionHandlers::add(F&& handler, bool builtin) {
   entries_.insert(at, std::move(entry));
 }
 
-inline Task<Response> ExceptionHandlers::handle(Request& req, std::exception_ptr error) const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::handle(Request& req, std::exception_ptr error) const {
   for (const auto& entry : entries_) {
     if (std::optional<Task<Response>> answer = entry->try_handle(req, error)) co_return co_await std::move(*answer);
   }
   std::rethrow_exception(error);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi

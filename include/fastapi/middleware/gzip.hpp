@@ -5,6 +5,7 @@
 
 #include <cstddef>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
@@ -88,11 +89,12 @@ class Deflater {
   bool ok_ = false;
 };
 
-inline Deflater::Deflater(int level) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Deflater::Deflater(int level) {
   ok_ = deflateInit2(&z_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
 }
 
-inline bool Deflater::write(std::string_view in, int flush, std::string& out) {
+FASTAPI_DETAIL_INLINE bool Deflater::write(std::string_view in, int flush, std::string& out) {
   if (!ok_) return false;
   std::size_t left = in.size();
   const char* next = in.data();
@@ -125,6 +127,7 @@ inline bool Deflater::write(std::string_view in, int flush, std::string& out) {
     if (left == 0) return true;
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// `in` compressed as one gzip member into `out`; false (and `out` unspecified) on a zlib error.
 inline bool gzip_compress(std::string_view in, int level, std::string& out) {
@@ -188,13 +191,14 @@ inline Task<bool> gzip_stream_next(std::shared_ptr<GZipStream> s, std::string& c
 
 }  // namespace detail
 
-inline GZipMiddleware::GZipMiddleware(GZipOptions options) : options_(options) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE GZipMiddleware::GZipMiddleware(GZipOptions options) : options_(options) {
   if (options_.compresslevel < 0 || options_.compresslevel > 9)
     throw ConfigurationError("fastapi: GZipMiddleware compresslevel must be 0..9, got " +
                              std::to_string(options_.compresslevel));
 }
 
-inline Task<Response> GZipMiddleware::operator()(Request& req, Next next) const {
+FASTAPI_DETAIL_INLINE Task<Response> GZipMiddleware::operator()(Request& req, Next next) const {
   std::optional<std::string_view> accept = req.headers.get("accept-encoding");
   if (!accept || accept->find("gzip") == std::string_view::npos) co_return co_await next(req);
   Response res = co_await next(req);
@@ -217,6 +221,7 @@ inline Task<Response> GZipMiddleware::operator()(Request& req, Next next) const 
   detail::add_vary(res.headers, "Accept-Encoding");
   co_return res;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 

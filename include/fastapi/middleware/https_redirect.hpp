@@ -11,6 +11,7 @@
 #include <string_view>
 #include <utility>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/headers.hpp"
 #include "fastapi/http/request.hpp"
@@ -102,12 +103,13 @@ inline std::optional<unsigned> host_port(std::string_view host, std::string_view
 
 }  // namespace detail
 
-inline Task<Response> HTTPSRedirectMiddleware::operator()(Request& req, Next next) const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<Response> HTTPSRedirectMiddleware::operator()(Request& req, Next next) const {
   if (req.scheme != "http") return next(req);
   return respond(redirect_response(req));
 }
 
-inline Response HTTPSRedirectMiddleware::redirect_response(const Request& req) {
+FASTAPI_DETAIL_INLINE Response HTTPSRedirectMiddleware::redirect_response(const Request& req) {
   std::optional<std::string_view> host = req.headers.get("host");
   if (!host) return PlainTextResponse("Missing Host header", 400);
   std::string netloc(*host);
@@ -118,5 +120,6 @@ inline Response HTTPSRedirectMiddleware::redirect_response(const Request& req) {
   }
   return RedirectResponse(detail::redirect_url(req, "https", netloc), 307);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

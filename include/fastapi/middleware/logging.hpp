@@ -16,6 +16,7 @@
 #include <string_view>
 #include <utility>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/log.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/method.hpp"
@@ -250,7 +251,8 @@ inline Task<bool> access_log_stream_next(std::shared_ptr<AccessLogStream> s, std
 
 }  // namespace detail
 
-inline Task<Response> AccessLogMiddleware::operator()(Request& req, Next next) const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<Response> AccessLogMiddleware::operator()(Request& req, Next next) const {
   if (options_.format == AccessLog::off || (!options_.sink && !detail::current_logger().enabled(LogLevel::info)))
     co_return co_await next(req);
   auto start = std::chrono::steady_clock::now();
@@ -285,5 +287,6 @@ inline Task<Response> AccessLogMiddleware::operator()(Request& req, Next next) c
       options_, detail::access_line(options_.format, fields, res.status, bytes, std::chrono::steady_clock::now() - start));
   co_return res;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

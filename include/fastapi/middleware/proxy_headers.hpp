@@ -15,6 +15,7 @@
 
 #include <asio/ip/address.hpp>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/headers.hpp"
@@ -84,7 +85,8 @@ inline std::optional<std::string_view> last_header(const HeaderViews& headers, s
 
 }  // namespace detail
 
-inline ProxyHeadersMiddleware::ProxyHeadersMiddleware(ProxyHeadersOptions o) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE ProxyHeadersMiddleware::ProxyHeadersMiddleware(ProxyHeadersOptions o) {
   for (const auto& item : o.trusted_hosts) {
     std::string_view rest = item;
     for (;;) {
@@ -96,7 +98,7 @@ inline ProxyHeadersMiddleware::ProxyHeadersMiddleware(ProxyHeadersOptions o) {
   }
 }
 
-inline void ProxyHeadersMiddleware::add_entry(std::string_view entry) {
+FASTAPI_DETAIL_INLINE void ProxyHeadersMiddleware::add_entry(std::string_view entry) {
   if (entry == "*") always_trust_ = true;
   std::size_t slash = entry.find('/');
   std::optional<Network> network = parse_address(entry.substr(0, slash));
@@ -119,7 +121,7 @@ inline void ProxyHeadersMiddleware::add_entry(std::string_view entry) {
   networks_.push_back(*network);
 }
 
-inline std::optional<ProxyHeadersMiddleware::Network> ProxyHeadersMiddleware::parse_address(std::string_view text) {
+FASTAPI_DETAIL_INLINE std::optional<ProxyHeadersMiddleware::Network> ProxyHeadersMiddleware::parse_address(std::string_view text) {
   asio::error_code ec;
   asio::ip::address address = asio::ip::make_address(std::string(text), ec);
   if (ec) return std::nullopt;
@@ -137,7 +139,7 @@ inline std::optional<ProxyHeadersMiddleware::Network> ProxyHeadersMiddleware::pa
   return n;
 }
 
-inline bool ProxyHeadersMiddleware::is_trusted(std::string_view host) const {
+FASTAPI_DETAIL_INLINE bool ProxyHeadersMiddleware::is_trusted(std::string_view host) const {
   for (const auto& literal : literals_)
     if (literal == host) return true;
   if (networks_.empty()) return false;
@@ -157,7 +159,7 @@ inline bool ProxyHeadersMiddleware::is_trusted(std::string_view host) const {
   return false;
 }
 
-inline std::string_view ProxyHeadersMiddleware::forwarded_client(std::string_view x_forwarded_for) const {
+FASTAPI_DETAIL_INLINE std::string_view ProxyHeadersMiddleware::forwarded_client(std::string_view x_forwarded_for) const {
   // Each proxy appends the address it received the request from: walk from the right, past our own proxies.
   std::string_view rest = x_forwarded_for;
   std::string_view first = detail::trim_ows(rest.substr(0, rest.find(',')));
@@ -172,7 +174,7 @@ inline std::string_view ProxyHeadersMiddleware::forwarded_client(std::string_vie
   return first;  // every entry is a trusted proxy: the client was one of them too
 }
 
-inline void ProxyHeadersMiddleware::apply(Request& req) const {
+FASTAPI_DETAIL_INLINE void ProxyHeadersMiddleware::apply(Request& req) const {
   if (!always_trust_ && !is_trusted(req.client_host)) return;
   if (std::optional<std::string_view> proto = detail::last_header(req.headers, "x-forwarded-proto")) {
     std::string_view value = detail::trim_ows(*proto);
@@ -191,9 +193,10 @@ inline void ProxyHeadersMiddleware::apply(Request& req) const {
   }
 }
 
-inline Task<Response> ProxyHeadersMiddleware::operator()(Request& req, Next next) const {
+FASTAPI_DETAIL_INLINE Task<Response> ProxyHeadersMiddleware::operator()(Request& req, Next next) const {
   apply(req);
   return next(req);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/request.hpp"
@@ -53,7 +54,8 @@ class TrustedHostMiddleware {
 
 // ---- implementation ----
 
-inline TrustedHostMiddleware::TrustedHostMiddleware(TrustedHostOptions o)
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE TrustedHostMiddleware::TrustedHostMiddleware(TrustedHostOptions o)
     : allowed_hosts_(std::move(o.allowed_hosts)), www_redirect_(o.www_redirect) {
   for (const auto& pattern : allowed_hosts_) {
     bool star_inside = pattern.size() > 1 && pattern.find('*', 1) != std::string::npos;
@@ -65,12 +67,12 @@ inline TrustedHostMiddleware::TrustedHostMiddleware(TrustedHostOptions o)
   allow_any_ = std::find(allowed_hosts_.begin(), allowed_hosts_.end(), "*") != allowed_hosts_.end();
 }
 
-inline std::string_view TrustedHostMiddleware::host_of(const Request& req) {
+FASTAPI_DETAIL_INLINE std::string_view TrustedHostMiddleware::host_of(const Request& req) {
   std::string_view host = req.headers.get("host").value_or("");
   return host.substr(0, host.find(':'));
 }
 
-inline Task<Response> TrustedHostMiddleware::operator()(Request& req, Next next) const {
+FASTAPI_DETAIL_INLINE Task<Response> TrustedHostMiddleware::operator()(Request& req, Next next) const {
   if (allow_any_) return next(req);
   std::string_view host = host_of(req);
   bool found_www_redirect = false;
@@ -82,12 +84,13 @@ inline Task<Response> TrustedHostMiddleware::operator()(Request& req, Next next)
   return respond(refuse(req, found_www_redirect));
 }
 
-inline Response TrustedHostMiddleware::refuse(const Request& req, bool found_www_redirect) const {
+FASTAPI_DETAIL_INLINE Response TrustedHostMiddleware::refuse(const Request& req, bool found_www_redirect) const {
   if (!found_www_redirect || !www_redirect_) return PlainTextResponse("Invalid host header", 400);
   // The same URL on www.<Host header> (the port, if any, kept), 307 as Starlette's RedirectResponse.
   std::string netloc = "www.";
   netloc.append(req.headers.get("host").value_or(""));
   return RedirectResponse(detail::redirect_url(req, req.scheme, netloc), 307);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/meta.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/di/depends.hpp"
@@ -88,7 +89,8 @@ inline Json security_scheme_json(const SecuritySchemeInfo& s) {
   return j;
 }
 
-inline void OperationDoc::add_parameter(Json parameter) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void OperationDoc::add_parameter(Json parameter) {
   for (Json& p : parameters) {
     if (p["in"] == parameter["in"] && p["name"] == parameter["name"]) {
       if (parameter["required"].as_bool() || !p["required"].as_bool()) p = std::move(parameter);
@@ -98,7 +100,7 @@ inline void OperationDoc::add_parameter(Json parameter) {
   parameters.push_back(std::move(parameter));
 }
 
-inline void OperationDoc::add_security(const SecuritySchemeInfo& scheme) {
+FASTAPI_DETAIL_INLINE void OperationDoc::add_security(const SecuritySchemeInfo& scheme) {
   const std::string name(scheme.scheme_name);
   for (const Json& requirement : security)
     if (requirement.contains(name)) return;
@@ -106,11 +108,12 @@ inline void OperationDoc::add_security(const SecuritySchemeInfo& scheme) {
   security_schemes[name] = security_scheme_json(scheme);
 }
 
-inline bool OperationDoc::first_visit(const void* key) {
+FASTAPI_DETAIL_INLINE bool OperationDoc::first_visit(const void* key) {
   if (std::find(described.begin(), described.end(), key) != described.end()) return false;
   described.push_back(key);
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// "path" < "query" < "header" < "cookie": FastAPI lists the parameters in this order.
 inline int parameter_rank(const Json& parameter) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "fastapi/app/endpoint.hpp"
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/log.hpp"
 #include "fastapi/di/scope.hpp"
 #include "fastapi/http/method.hpp"
@@ -47,7 +48,7 @@ struct OpenAPISource {
 ///   doc["paths"]["/items/{item_id}"]["get"]["operationId"] == "read_item_items__item_id__get"
 /// The app serves it at AppOptions::openapi_url (built once when it starts); call this for a file or a test.
 /// A route without RouteOptions::name gets one from its method and path (detail::default_route_name).
-inline Json get_openapi(const OpenAPISource& source);
+FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source);
 
 namespace detail {
 
@@ -55,15 +56,15 @@ namespace detail {
 /// (GET read, POST create, PUT update, PATCH patch, DELETE delete, others their own lower-case name) and the
 /// path's segments, braces dropped: GET / -> "read_root", GET /users/{user_id} -> "read_users_user_id",
 /// POST /token -> "create_token".
-inline std::string default_route_name(Method method, std::string_view path);
+FASTAPI_DETAIL_INLINE std::string default_route_name(Method method, std::string_view path);
 /// FastAPI's generate_unique_id: name + path, every non-word character -> '_', + '_' + method in lower case:
 /// ("read_item", "/items/{item_id}", GET) -> "read_item_items__item_id__get".
-inline std::string operation_id(std::string_view name, std::string_view path, Method method);
+FASTAPI_DETAIL_INLINE std::string operation_id(std::string_view name, std::string_view path, Method method);
 /// The path as OpenAPI writes it: a `{name:path}` parameter is `{name}` (FastAPI's path_format).
-inline std::string path_format(std::string_view path);
+FASTAPI_DETAIL_INLINE std::string path_format(std::string_view path);
 /// A model's schema (json_schema<T>() with its "$defs") moved into `schemas`: the definitions under
 /// components, their $refs rewritten; a struct is defined there and {"$ref": ...} returned.
-inline Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas);
+FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas);
 
 /// FastAPI's ValidationError (plus the optional `input` and `ctx` our errors carry) and HTTPValidationError.
 inline Json validation_error_schema() {
@@ -215,7 +216,8 @@ inline Json build_operation(const Endpoint& e, Method method, const OperationDoc
 
 }  // namespace detail
 
-inline Json get_openapi(const OpenAPISource& source) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source) {
   Json info = Json::object({});
   info["title"] = source.title;
   info["version"] = source.version;
@@ -277,6 +279,7 @@ inline Json get_openapi(const OpenAPISource& source) {
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
 
@@ -285,7 +288,8 @@ inline bool is_word_char(char c) {
          static_cast<unsigned char>(c) >= 0x80;  // Python's \w matches non-ASCII letters too
 }
 
-inline std::string default_route_name(Method method, std::string_view path) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string default_route_name(Method method, std::string_view path) {
   std::string name;
   switch (method) {
     case Method::get: name = "read"; break;
@@ -314,7 +318,7 @@ inline std::string default_route_name(Method method, std::string_view path) {
   return name;
 }
 
-inline std::string operation_id(std::string_view name, std::string_view path, Method method) {
+FASTAPI_DETAIL_INLINE std::string operation_id(std::string_view name, std::string_view path, Method method) {
   std::string id;
   id.reserve(name.size() + path.size() + 8);
   for (char c : name) id += is_word_char(c) ? c : '_';
@@ -324,7 +328,7 @@ inline std::string operation_id(std::string_view name, std::string_view path, Me
   return id;
 }
 
-inline std::string path_format(std::string_view path) {
+FASTAPI_DETAIL_INLINE std::string path_format(std::string_view path) {
   std::string out;
   out.reserve(path.size());
   bool in_param = false, skipping = false;
@@ -336,6 +340,7 @@ inline std::string path_format(std::string_view path) {
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Points every {"$ref": "#/$defs/X"} of `j` at "#/components/schemas/X".
 inline void rewrite_refs(Json& j) {
@@ -351,7 +356,8 @@ inline void rewrite_refs(Json& j) {
   }
 }
 
-inline Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas) {
   Json s = model.schema();
   if (Json* defs = s.find("$defs")) {
     for (auto& [name, def] : defs->items()) {
@@ -370,6 +376,7 @@ inline Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas) {
   }
   return s;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fastapi/core/arena.hpp"
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/meta.hpp"
 #include "fastapi/http/headers.hpp"
 #include "fastapi/http/request.hpp"
@@ -503,7 +504,8 @@ struct plan_of<std::tuple<Params...>> {
 
 // ---- BindContext bodies ---------------------------------------------------------------------------
 
-inline RequestValidationError BindContext::take_errors() {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE RequestValidationError BindContext::take_errors() {
   for (const auto& e : body_errors.errors())
     if (e.type == "json_invalid") return RequestValidationError({e});
   RequestValidationError out = std::move(errors);
@@ -511,7 +513,7 @@ inline RequestValidationError BindContext::take_errors() {
   return out;
 }
 
-inline const QueryParams& BindContext::form() {
+FASTAPI_DETAIL_INLINE const QueryParams& BindContext::form() {
   if (!form_) {
     form_.emplace();
     if (!request.body.empty() && body_kind(request) == BodyKind::form) {
@@ -523,7 +525,7 @@ inline const QueryParams& BindContext::form() {
   return *form_;
 }
 
-inline const Json* BindContext::json_body() {
+FASTAPI_DETAIL_INLINE const Json* BindContext::json_body() {
   if (json_state_ == BodyState::unread) {
     json_state_ = BodyState::absent;
     if (!trim(request.body).empty() && body_kind(request) == BodyKind::json) {
@@ -539,6 +541,7 @@ inline const Json* BindContext::json_body() {
   }
   return json_state_ == BodyState::parsed ? &json_ : nullptr;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi

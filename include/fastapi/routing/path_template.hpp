@@ -71,7 +71,8 @@ constexpr bool is_identifier(std::string_view s) {
 
 }  // namespace detail
 
-inline PathTemplate PathTemplate::parse(std::string_view source) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE PathTemplate PathTemplate::parse(std::string_view source) {
   auto fail = [source](const std::string& why) { detail::throw_bad_template(source, why); };
   if (source.empty() || source[0] != '/') fail("it must start with '/'");
   if (source.size() > 0xFFFFFFFFu) fail("it is too long");
@@ -138,7 +139,7 @@ inline PathTemplate PathTemplate::parse(std::string_view source) {
   return t;
 }
 
-inline std::vector<std::string_view> PathTemplate::param_names() const {
+FASTAPI_DETAIL_INLINE std::vector<std::string_view> PathTemplate::param_names() const {
   std::vector<std::string_view> out;
   out.reserve(param_count_);
   for (std::size_t i = 0; i < parts_.size(); ++i)
@@ -146,7 +147,7 @@ inline std::vector<std::string_view> PathTemplate::param_names() const {
   return out;
 }
 
-inline bool PathTemplate::same_shape(const PathTemplate& other) const {
+FASTAPI_DETAIL_INLINE bool PathTemplate::same_shape(const PathTemplate& other) const {
   if (parts_.size() != other.parts_.size()) return false;
   for (std::size_t i = 0; i < parts_.size(); ++i) {
     Part a = part(i), b = other.part(i);
@@ -155,5 +156,6 @@ inline bool PathTemplate::same_shape(const PathTemplate& other) const {
   }
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

@@ -59,12 +59,13 @@ class RadixTree {
   std::size_t leaf_count_ = 0;
 };
 
-inline std::uint32_t RadixTree::new_node() {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::uint32_t RadixTree::new_node() {
   nodes_.emplace_back();
   return static_cast<std::uint32_t>(nodes_.size() - 1);
 }
 
-inline std::uint32_t RadixTree::insert_text(std::uint32_t at, std::string_view text) {
+FASTAPI_DETAIL_INLINE std::uint32_t RadixTree::insert_text(std::uint32_t at, std::string_view text) {
   while (!text.empty()) {
     std::size_t k = nodes_[at].first_bytes.find(text[0]);
     if (k == std::string::npos) {
@@ -97,7 +98,7 @@ inline std::uint32_t RadixTree::insert_text(std::uint32_t at, std::string_view t
   return at;
 }
 
-inline RadixTree::LeafId RadixTree::insert(const PathTemplate& t) {
+FASTAPI_DETAIL_INLINE RadixTree::LeafId RadixTree::insert(const PathTemplate& t) {
   std::uint32_t at = 0;
   for (std::size_t i = 0; i < t.part_count(); ++i) {
     PathTemplate::Part part = t.part(i);
@@ -117,6 +118,7 @@ inline RadixTree::LeafId RadixTree::insert(const PathTemplate& t) {
   if (nodes_[at].leaf == none) nodes_[at].leaf = static_cast<LeafId>(leaf_count_++);
   return nodes_[at].leaf;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// One match in progress. `Slash` reads the path as if it ended with one more '/'.
 template <bool Slash, class Visit>

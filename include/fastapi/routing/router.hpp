@@ -81,7 +81,8 @@ class Router {
   std::array<std::uint16_t, (1u << route_methods) + 1> allow_offsets_{};
 };
 
-inline Router::RouteId Router::Leaf::route_for(Method m) const {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Router::RouteId Router::Leaf::route_for(Method m) const {
   auto i = static_cast<std::size_t>(m);
   if (i >= route_methods) return no_route;
   if (by_method[i] != no_route) return by_method[i];
@@ -91,7 +92,7 @@ inline Router::RouteId Router::Leaf::route_for(Method m) const {
 
 // Every possible Allow value, concatenated: 512 masks, about 15 KB, once per router. Matching can then
 // answer a 405 for the union of several routes' methods (`/users/me` GET + `/users/{id}` DELETE) by a view.
-inline void Router::build_allow_table() {
+FASTAPI_DETAIL_INLINE void Router::build_allow_table() {
   for (std::size_t mask = 0; mask < (1u << route_methods); ++mask) {
     allow_offsets_[mask] = static_cast<std::uint16_t>(allow_text_.size());
     bool first = true;
@@ -105,7 +106,7 @@ inline void Router::build_allow_table() {
   allow_offsets_[1u << route_methods] = static_cast<std::uint16_t>(allow_text_.size());
 }
 
-inline Router::RouteId Router::add(std::span<const Method> methods, std::string_view path_template) {
+FASTAPI_DETAIL_INLINE Router::RouteId Router::add(std::span<const Method> methods, std::string_view path_template) {
   PathTemplate tmpl = PathTemplate::parse(path_template);
   std::string where(tmpl.source());
   if (methods.empty()) throw std::logic_error("route " + where + " is registered for no method");
@@ -145,8 +146,8 @@ inline Router::RouteId Router::add(std::span<const Method> methods, std::string_
   return id;
 }
 
-inline Router::Match Router::match(Method method, std::string_view path, PathParams& params,
-                                   bool redirect_slashes) const {
+FASTAPI_DETAIL_INLINE Router::Match Router::match(Method method, std::string_view path, PathParams& params,
+                                                  bool redirect_slashes) const {
   params.clear();
   std::uint16_t seen = 0;  // methods of every route whose path matched
   RouteId found = no_route;
@@ -176,5 +177,6 @@ inline Router::Match Router::match(Method method, std::string_view path, PathPar
   }
   return {Match::Kind::not_found, 0, {}, false};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

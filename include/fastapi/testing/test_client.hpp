@@ -18,6 +18,7 @@
 #include <asio.hpp>
 
 #include "fastapi/app/app.hpp"
+#include "fastapi/core/config.hpp"
 #include "fastapi/http/headers.hpp"
 #include "fastapi/http/parser.hpp"
 #include "fastapi/http/url.hpp"
@@ -97,7 +98,8 @@ class TestClient {
   std::string leftover_;
 };
 
-inline TestClient::TestClient(App& app, Config config) : app_(app) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE TestClient::TestClient(App& app, Config config) : app_(app) {
   thread_ = std::thread([this, config] { app_.run(config); });
   port_ = app_.wait_until_listening();
   if (port_ == 0) {
@@ -106,9 +108,9 @@ inline TestClient::TestClient(App& app, Config config) : app_(app) {
   }
 }
 
-inline TestClient::~TestClient() { close(); }
+FASTAPI_DETAIL_INLINE TestClient::~TestClient() { close(); }
 
-inline void TestClient::close() {
+FASTAPI_DETAIL_INLINE void TestClient::close() {
   asio::error_code ec;
   socket_.close(ec);
   if (thread_.joinable()) {
@@ -117,7 +119,7 @@ inline void TestClient::close() {
   }
 }
 
-inline void TestClient::connect() {
+FASTAPI_DETAIL_INLINE void TestClient::connect() {
   asio::error_code ec;
   socket_.close(ec);
   socket_ = asio::ip::tcp::socket(io_);
@@ -125,6 +127,7 @@ inline void TestClient::connect() {
   socket_.set_option(asio::ip::tcp::no_delay(true));
   leftover_.clear();
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
 inline void set_socket_timeout(asio::ip::tcp::socket& s, std::chrono::milliseconds t) {
@@ -136,7 +139,8 @@ inline void set_socket_timeout(asio::ip::tcp::socket& s, std::chrono::millisecon
 }
 }  // namespace detail
 
-inline TestResponse TestClient::request(std::string_view method, std::string_view path, const RequestOptions& o) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE TestResponse TestClient::request(std::string_view method, std::string_view path, const RequestOptions& o) {
   std::string target(path);
   if (!o.params.empty()) {
     target += target.find('?') == std::string::npos ? '?' : '&';
@@ -161,8 +165,8 @@ inline TestResponse TestClient::request(std::string_view method, std::string_vie
   throw std::runtime_error("fastapi::testing::TestClient: more than 20 redirects");
 }
 
-inline TestResponse TestClient::exchange(std::string_view method, std::string_view target, const RequestOptions& o,
-                                         bool retry_on_closed) {
+FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method, std::string_view target, const RequestOptions& o,
+                                                        bool retry_on_closed) {
   if (!socket_.is_open()) connect();
   detail::set_socket_timeout(socket_, o.timeout);
   std::string body;
@@ -273,5 +277,6 @@ inline TestResponse TestClient::exchange(std::string_view method, std::string_vi
   if (auto c = r.headers.get("connection"); c && iequals(*c, "close")) socket_.close(ec);
   return r;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::testing
