@@ -138,7 +138,7 @@ for o in O2 O0; do
   t1=$(date +%s.%N)
   sep_impl_s+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')")
 done
-$cxx -std=c++20 -O0 -DFASTAPI_SEPARATE_COMPILATION -x c++-header "$inc/fastapi.hpp" -o "$work/sep/fastapi.hpp.gch"
+$cxx -std=c++20 -O0 -DFASTAPI_SEPARATE_COMPILATION -pthread -x c++-header "$inc/fastapi.hpp" -o "$work/sep/fastapi.hpp.gch"  # -pthread: as the rows that use it
 scmd() { echo "$cxx -std=c++20 -$1 -DFASTAPI_SEPARATE_COMPILATION $3-I$inc $2 $work/sep/impl-$1.o -o $work/sep/$4 -lsimdjson -pthread"; }
 sep_hello_o2=$(scmd O2 examples/01_hello.cpp "" hello-O2)
 sep_hello_o0=$(scmd O0 examples/01_hello.cpp "" hello-O0)
@@ -254,7 +254,7 @@ PY
   echo
   echo '```'
   echo "$cxx -std=c++20 -O2 -DFASTAPI_SEPARATE_COMPILATION -I$inc -c $work/sep/impl.cpp -o $work/sep/impl-O2.o   # once"
-  echo "$cxx -std=c++20 -O0 -DFASTAPI_SEPARATE_COMPILATION -x c++-header $inc/fastapi.hpp -o $work/sep/fastapi.hpp.gch   # once, for the .gch rows"
+  echo "$cxx -std=c++20 -O0 -DFASTAPI_SEPARATE_COMPILATION -pthread -x c++-header $inc/fastapi.hpp -o $work/sep/fastapi.hpp.gch   # once, for the .gch rows"
   for c in "$sep_hello_o2" "$sep_hello_o0" "$sep_users_o2" "$sep_users_o0" "$sep_gch_hello" "$sep_gch_users"; do echo "$c"; done
   echo '```'
   echo
