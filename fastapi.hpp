@@ -814,7 +814,9 @@ class StallWatch {
 
 /// Suspends the calling coroutine for `duration` without blocking the loop.
 /// `co_await fa::sleep(std::chrono::milliseconds(400));` Must run on a worker (a handler, a dependency).
-inline Task<void> sleep(std::chrono::steady_clock::duration duration) {
+FASTAPI_DETAIL_INLINE Task<void> sleep(std::chrono::steady_clock::duration duration);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<void> sleep(std::chrono::steady_clock::duration duration) {
   asio::io_context* io = detail::this_loop().io;
   if (!io) {
     std::this_thread::sleep_for(duration);  // not on a loop: nothing else to serve
@@ -823,6 +825,7 @@ inline Task<void> sleep(std::chrono::steady_clock::duration duration) {
   asio::steady_timer timer(*io, duration);
   co_await detail::async_call<asio::error_code>([&](auto handler) { timer.async_wait(std::move(handler)); });
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
 
@@ -3350,10 +3353,7 @@ class Server {
 };
 
 struct Server::Worker {
-  Worker(Service& service, const Config& config, std::atomic<std::size_t>& open)
-      : io(1), hub(io, config, service, open), acceptor(io), ticker(io) {
-    hub.ticker = &ticker;
-  }
+  Worker(Service& service, const Config& config, std::atomic<std::size_t>& open);
   asio::io_context io;
   detail::Hub hub;
   asio::ip::tcp::acceptor acceptor;
@@ -3364,6 +3364,13 @@ struct Server::Worker {
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+// Out of the class: it instantiates Asio's socket and timer constructors, which a translation unit that
+// only sees declarations (FASTAPI_SEPARATE_COMPILATION) should not pay for.
+FASTAPI_DETAIL_INLINE Server::Worker::Worker(Service& service, const Config& config, std::atomic<std::size_t>& open)
+    : io(1), hub(io, config, service, open), acceptor(io), ticker(io) {
+  hub.ticker = &ticker;
+}
+
 FASTAPI_DETAIL_INLINE Server::Server(Service& service, Config config, Logger& logger)
     : service_(service), config_(std::move(config)), logger_(logger) {
   unsigned n = config_.worker_count();
@@ -3377,8 +3384,9 @@ FASTAPI_DETAIL_INLINE Server::~Server() {
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS  // used by Server::listen only
 namespace detail {
-inline asio::ip::address resolve_host(const std::string& host) {
+FASTAPI_DETAIL_INLINE asio::ip::address resolve_host(const std::string& host) {
   asio::error_code ec;
   auto addr = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
   if (!ec) return addr;
@@ -3390,7 +3398,7 @@ inline asio::ip::address resolve_host(const std::string& host) {
   return results.begin()->endpoint().address();
 }
 
-inline bool set_reuse_port(asio::ip::tcp::acceptor& a) {
+FASTAPI_DETAIL_INLINE bool set_reuse_port(asio::ip::tcp::acceptor& a) {
 #ifdef SO_REUSEPORT
   int one = 1;
   return ::setsockopt(a.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) == 0;
@@ -3400,6 +3408,7 @@ inline bool set_reuse_port(asio::ip::tcp::acceptor& a) {
 #endif
 }
 }  // namespace detail
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
@@ -13331,7 +13340,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// Exits the entered lifespans in reverse order; false when one failed (logged).
   bool exit_lifespans();
   /// Registers the OpenAPI routes (once) and builds the document (openapi/docs.hpp); at the start of run().
-  void serve_openapi() { detail::serve_openapi(*this, openapi_, context_.dependencies.dependencies); }
+  void serve_openapi();
 
   AppOptions options_;
   Router router_;
@@ -13551,6 +13560,12 @@ inline Task<void> exit_lifespan(Yield<void>& lifespan) {
 }  // namespace detail
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+// Out of the class: its body instantiates the docs routes' endpoints, which a translation unit that only
+// sees declarations (FASTAPI_SEPARATE_COMPILATION) should not pay for.
+FASTAPI_DETAIL_INLINE void App::serve_openapi() {
+  detail::serve_openapi(*this, openapi_, context_.dependencies.dependencies);
+}
+
 FASTAPI_DETAIL_INLINE void App::enter_lifespans() {
   for (auto& make : lifespans_) {
     Yield<void> lifespan = make(*this);
@@ -14984,12 +14999,12 @@ class TestClient {
   std::thread thread_;
   std::uint16_t port_ = 0;
   asio::io_context io_;
-  asio::ip::tcp::socket socket_{io_};
+  asio::ip::tcp::socket socket_;  // made in the constructor: an initializer here would instantiate Asio in every TU
   std::string leftover_;
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE TestClient::TestClient(App& app, Config config) : app_(app) {
+FASTAPI_DETAIL_INLINE TestClient::TestClient(App& app, Config config) : app_(app), socket_(io_) {
   thread_ = std::thread([this, config] { app_.run(config); });
   port_ = app_.wait_until_listening();
   if (port_ == 0) {

@@ -189,7 +189,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// Exits the entered lifespans in reverse order; false when one failed (logged).
   bool exit_lifespans();
   /// Registers the OpenAPI routes (once) and builds the document (openapi/docs.hpp); at the start of run().
-  void serve_openapi() { detail::serve_openapi(*this, openapi_, context_.dependencies.dependencies); }
+  void serve_openapi();
 
   AppOptions options_;
   Router router_;
@@ -409,6 +409,12 @@ inline Task<void> exit_lifespan(Yield<void>& lifespan) {
 }  // namespace detail
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+// Out of the class: its body instantiates the docs routes' endpoints, which a translation unit that only
+// sees declarations (FASTAPI_SEPARATE_COMPILATION) should not pay for.
+FASTAPI_DETAIL_INLINE void App::serve_openapi() {
+  detail::serve_openapi(*this, openapi_, context_.dependencies.dependencies);
+}
+
 FASTAPI_DETAIL_INLINE void App::enter_lifespans() {
   for (auto& make : lifespans_) {
     Yield<void> lifespan = make(*this);

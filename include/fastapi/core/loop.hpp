@@ -119,7 +119,9 @@ class StallWatch {
 
 /// Suspends the calling coroutine for `duration` without blocking the loop.
 /// `co_await fa::sleep(std::chrono::milliseconds(400));` Must run on a worker (a handler, a dependency).
-inline Task<void> sleep(std::chrono::steady_clock::duration duration) {
+FASTAPI_DETAIL_INLINE Task<void> sleep(std::chrono::steady_clock::duration duration);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<void> sleep(std::chrono::steady_clock::duration duration) {
   asio::io_context* io = detail::this_loop().io;
   if (!io) {
     std::this_thread::sleep_for(duration);  // not on a loop: nothing else to serve
@@ -128,6 +130,7 @@ inline Task<void> sleep(std::chrono::steady_clock::duration duration) {
   asio::steady_timer timer(*io, duration);
   co_await detail::async_call<asio::error_code>([&](auto handler) { timer.async_wait(std::move(handler)); });
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
 

@@ -76,10 +76,7 @@ class Server {
 };
 
 struct Server::Worker {
-  Worker(Service& service, const Config& config, std::atomic<std::size_t>& open)
-      : io(1), hub(io, config, service, open), acceptor(io), ticker(io) {
-    hub.ticker = &ticker;
-  }
+  Worker(Service& service, const Config& config, std::atomic<std::size_t>& open);
   asio::io_context io;
   detail::Hub hub;
   asio::ip::tcp::acceptor acceptor;
@@ -90,6 +87,13 @@ struct Server::Worker {
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+// Out of the class: it instantiates Asio's socket and timer constructors, which a translation unit that
+// only sees declarations (FASTAPI_SEPARATE_COMPILATION) should not pay for.
+FASTAPI_DETAIL_INLINE Server::Worker::Worker(Service& service, const Config& config, std::atomic<std::size_t>& open)
+    : io(1), hub(io, config, service, open), acceptor(io), ticker(io) {
+  hub.ticker = &ticker;
+}
+
 FASTAPI_DETAIL_INLINE Server::Server(Service& service, Config config, Logger& logger)
     : service_(service), config_(std::move(config)), logger_(logger) {
   unsigned n = config_.worker_count();
@@ -103,8 +107,9 @@ FASTAPI_DETAIL_INLINE Server::~Server() {
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS  // used by Server::listen only
 namespace detail {
-inline asio::ip::address resolve_host(const std::string& host) {
+FASTAPI_DETAIL_INLINE asio::ip::address resolve_host(const std::string& host) {
   asio::error_code ec;
   auto addr = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
   if (!ec) return addr;
@@ -116,7 +121,7 @@ inline asio::ip::address resolve_host(const std::string& host) {
   return results.begin()->endpoint().address();
 }
 
-inline bool set_reuse_port(asio::ip::tcp::acceptor& a) {
+FASTAPI_DETAIL_INLINE bool set_reuse_port(asio::ip::tcp::acceptor& a) {
 #ifdef SO_REUSEPORT
   int one = 1;
   return ::setsockopt(a.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) == 0;
@@ -126,6 +131,7 @@ inline bool set_reuse_port(asio::ip::tcp::acceptor& a) {
 #endif
 }
 }  // namespace detail
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {

@@ -94,12 +94,12 @@ class TestClient {
   std::thread thread_;
   std::uint16_t port_ = 0;
   asio::io_context io_;
-  asio::ip::tcp::socket socket_{io_};
+  asio::ip::tcp::socket socket_;  // made in the constructor: an initializer here would instantiate Asio in every TU
   std::string leftover_;
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE TestClient::TestClient(App& app, Config config) : app_(app) {
+FASTAPI_DETAIL_INLINE TestClient::TestClient(App& app, Config config) : app_(app), socket_(io_) {
   thread_ = std::thread([this, config] { app_.run(config); });
   port_ = app_.wait_until_listening();
   if (port_ == 0) {
