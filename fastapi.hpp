@@ -9276,6 +9276,7 @@ FASTAPI_DETAIL_INLINE Task<void> BackgroundTasks::run() {
 #include <coroutine>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -9443,23 +9444,25 @@ FASTAPI_DETAIL_INLINE Task<void> RequestScope::teardown(DependencyScope which) {
 
 /// After a Yield's teardown ran: logs how it failed, if it did, and frees its frame.
 FASTAPI_DETAIL_INLINE void RequestScope::finish(const Exit& exit) {
+  std::optional<std::string> why;  // set when the teardown failed (a what() may be empty)
   if (!exit.frame.done()) {
-    log(LogLevel::error, "teardown of dependency " + std::string(exit.name) + " failed: it yielded more than once");
+    why = "it yielded more than once";
   } else if (exit.promise->exception && !(error && exit.promise->exception == error)) {
     // Rethrowing the request's own exception is how a dependency says "I saw it": not a teardown failure.
     try {
       std::rethrow_exception(exit.promise->exception);
     } catch (const std::exception& e) {
-      log(LogLevel::error, "teardown of dependency " + std::string(exit.name) + " failed: " + e.what());
+      why = e.what();
     } catch (...) {
-      log(LogLevel::error, "teardown of dependency " + std::string(exit.name) + " failed: unknown exception type");
+      why = "unknown exception type";
     }
   }
+  if (why) log(LogLevel::error, "teardown of dependency " + std::string(exit.name) + " failed: " + *why);
   exit.frame.destroy();
 }
 
 FASTAPI_DETAIL_INLINE Task<void> RequestScope::after_send(std::shared_ptr<RequestScope> self) {
-  if (!self->exits_.empty()) co_await self->teardown(DependencyScope::request);
+  if (self->has_exits(DependencyScope::request)) co_await self->teardown(DependencyScope::request);
   if (!self->background_.empty()) co_await self->background_.run();
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
