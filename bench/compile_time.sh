@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/compile_time.sh: what the single header costs at build time, the size it adds, where the time goes,
 # and how much a precompiled header gives back.
-# Usage: bash bench/compile_time.sh      (~10 minutes on a quiet 2-core machine; BENCH_RUNS=N: hyperfine runs, 3)
+# Usage: bash bench/compile_time.sh      (~11 minutes on a quiet 2-core machine; BENCH_RUNS=N: hyperfine runs, 3)
 #   1. hyperfine --runs 3 of compiling and linking, at -O2 and -O0: examples/01_hello.cpp against fastapi.hpp;
 #      the floor (a file that only includes <asio.hpp> and <simdjson.h>: what any Asio + simdjson program
 #      pays); cpp-httplib's hello (bench/servers/httplib_hello.cpp, its single header); and, at -O2,
@@ -31,6 +31,16 @@ printf '#include <asio.hpp>\n#include <simdjson.h>\nint main() { return 0; }\n' 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 cmd() { echo "$cxx -std=c++20 -$1 -I$inc $2 -o $work/$3 -lsimdjson -pthread"; }
+# Runs a command (its words as arguments; its output to stderr) and prints the seconds it took, with $1
+# decimals. A failing command fails the caller's $(...), so set -e stops the script.
+seconds() {
+  local digits=$1 t0 t1
+  shift
+  t0=$(date +%s.%N)
+  "$@" >&2 || return
+  t1=$(date +%s.%N)
+  awk -v a="$t0" -v b="$t1" -v fmt="%.${digits}f" 'BEGIN { printf fmt, b - a }'
+}
 hello_o2=$(cmd O2 examples/01_hello.cpp hello-O2)
 hello_o0=$(cmd O0 examples/01_hello.cpp hello-O0)
 floor_o2=$(cmd O2 "$work/floor.cpp" floor-O2)
@@ -70,10 +80,8 @@ hdr=$inc/fastapi.hpp
 gcc_pch="g++ -std=c++20 -O0 -x c++-header $hdr -o $work/pch-gcc/fastapi.hpp.gch"
 clang_pch="clang++ -std=c++20 -O0 -x c++-header $hdr -o $work/pch-clang/fastapi.hpp.pch -fpch-instantiate-templates -fpch-codegen"
 clang_pch_obj="clang++ -std=c++20 -O0 -c $work/pch-clang/fastapi.hpp.pch -o $work/pch-clang/fastapi_pch.o"
-t0=$(date +%s.%N); $gcc_pch; t1=$(date +%s.%N)
-$clang_pch; $clang_pch_obj; t2=$(date +%s.%N)
-gcc_pch_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-clang_pch_s=$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f", b - a }')
+gcc_pch_s=$(seconds 1 $gcc_pch)
+clang_pch_s=$(seconds 1 bash -c "$clang_pch && $clang_pch_obj")
 # The .gch is used only when its directory is searched before the header's: -I$work/pch-gcc first.
 # -Winvalid-pch -Werror=invalid-pch: a PCH that cannot be used fails the build instead of being ignored.
 for app in 01_hello users_api; do
@@ -97,8 +105,7 @@ if $pch_trace_cmd >"$work/trace/users_api-pch.log" 2>&1; then
 fi
 # With -fpch-codegen the PCH's inline functions live in fastapi_pch.o: the link proves nothing is missing.
 link_cmd="clang++ $work/pch-clang/users_api.o $work/pch-clang/fastapi_pch.o -o $work/pch-clang/users_api -lsimdjson -pthread"
-t0=$(date +%s.%N); $link_cmd; t1=$(date +%s.%N)
-link_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+link_s=$(seconds 2 $link_cmd)
 
 # CMake: a project that uses fastapi.hpp as its README says (add_subdirectory + fastapi::fastapi), plus
 # target_precompile_headers; Debug build; the rebuild after touching the app's .cpp, compile + link.
@@ -133,10 +140,8 @@ mkdir -p "$work/sep"
 printf '#define FASTAPI_IMPLEMENTATION\n#include "fastapi.hpp"\n' >"$work/sep/impl.cpp"
 sep_impl_s=()
 for o in O2 O0; do
-  t0=$(date +%s.%N)
-  $cxx -std=c++20 -$o -DFASTAPI_SEPARATE_COMPILATION -I"$inc" -c "$work/sep/impl.cpp" -o "$work/sep/impl-$o.o"
-  t1=$(date +%s.%N)
-  sep_impl_s+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')")
+  s=$(seconds 1 $cxx -std=c++20 -$o -DFASTAPI_SEPARATE_COMPILATION -I"$inc" -c "$work/sep/impl.cpp" -o "$work/sep/impl-$o.o")
+  sep_impl_s+=("$s")
 done
 $cxx -std=c++20 -O0 -DFASTAPI_SEPARATE_COMPILATION -pthread -x c++-header "$inc/fastapi.hpp" -o "$work/sep/fastapi.hpp.gch"  # -pthread: as the rows that use it
 scmd() { echo "$cxx -std=c++20 -$1 -DFASTAPI_SEPARATE_COMPILATION $3-I$inc $2 $work/sep/impl-$1.o -o $work/sep/$4 -lsimdjson -pthread"; }
