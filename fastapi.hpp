@@ -77,9 +77,10 @@ inline constexpr const char* version = FASTAPI_VERSION_STRING;
 #ifndef FASTAPI_MAX_HEADER_BYTES
 #define FASTAPI_MAX_HEADER_BYTES 16384u
 #endif
-/// Most header fields in one request (431 above it).
+/// Most header field lines in one request, every line counted (Host included; 431 above it). As generous
+/// as Node's maxHeadersCount (2000); nginx and h11 count bytes only: FASTAPI_MAX_HEADER_BYTES is the main guard.
 #ifndef FASTAPI_MAX_HEADERS
-#define FASTAPI_MAX_HEADERS 100u
+#define FASTAPI_MAX_HEADERS 2000u
 #endif
 /// Most `{name}` parameters one route template may capture.
 #ifndef FASTAPI_MAX_PATH_PARAMS
@@ -106,7 +107,7 @@ struct Config {
   std::size_t max_body_size = FASTAPI_MAX_BODY_SIZE;        ///< 413 above it
   std::size_t max_request_line = FASTAPI_MAX_REQUEST_LINE;  ///< 414 above it
   std::size_t max_header_bytes = FASTAPI_MAX_HEADER_BYTES;  ///< 431 above it
-  std::size_t max_headers = FASTAPI_MAX_HEADERS;            ///< 431 above it
+  std::size_t max_headers = FASTAPI_MAX_HEADERS;            ///< field lines, Host included; 431 above it
   std::size_t max_connections = 10000;  ///< accepting pauses at this many open connections
   std::chrono::milliseconds header_timeout{10000};      ///< whole head must arrive within it (408)
   std::chrono::milliseconds body_timeout{30000};        ///< whole body must arrive within it (408)
@@ -1483,7 +1484,7 @@ struct ParseError {
 struct HeadLimits {
   std::size_t max_request_line = FASTAPI_MAX_REQUEST_LINE;  ///< bytes without CRLF; 414 above it
   std::size_t max_header_bytes = FASTAPI_MAX_HEADER_BYTES;  ///< request line + fields + CRLFs; 431 above it
-  std::size_t max_headers = FASTAPI_MAX_HEADERS;            ///< field lines; 431 above it
+  std::size_t max_headers = FASTAPI_MAX_HEADERS;            ///< field lines, every one (Host too); 431 above it
 };
 
 /// Incremental parser of one request head (request line and header fields), RFC 9112 to the letter.
@@ -1494,13 +1495,14 @@ struct HeadLimits {
 /// Every rejection is Result::error with error() saying the status (400, 414, 417, 431, 501, 505);
 /// the connection answers it and closes. Choices worth knowing:
 /// - Bare LF is refused (400): a LF not preceded by CR, or a CR not followed by LF, anywhere in the
-///   head. RFC 9112 section 2.2 lets a recipient accept a bare LF as a line terminator; we do not,
+///   head, as soon as the byte after the CR is here (no waiting for the header timeout). RFC 9112 section 2.2 lets a recipient accept a bare LF as a line terminator; we do not,
 ///   because two hops that split lines differently are the root of request smuggling.
 /// - Up to 4 empty lines before the request line are skipped (RFC 9112 section 2.2); more -> 400.
 /// - obs-fold (a field line starting with SP/HTAB) -> 400 (RFC 9112 section 5.2); whitespace between
 ///   field name and colon -> 400 (section 5.1).
 /// - Content-Length + Transfer-Encoding, differing Content-Lengths, Transfer-Encoding whose last
-///   coding is not `chunked`, `chunked` twice, Transfer-Encoding on HTTP/1.0 -> 400 (section 6);
+///   coding is not `chunked`, `chunked` twice, an empty list element (`, chunked`, `chunked, `),
+///   Transfer-Encoding on HTTP/1.0 -> 400 (section 6);
 ///   other codings (gzip, ...) before `chunked` -> 501; codings with parameters -> 400.
 /// - CONNECT must carry authority-form (`host:port`), `*` only with OPTIONS; a fragment -> 400.
 /// A head that arrives whole is parsed in one pass, eight bytes at a time where it can; a head that
@@ -1604,7 +1606,7 @@ class ResponseParser {
 /// ChunkedDecoder dec{max_body};  std::size_t used;
 /// auto r = dec.feed(bytes, body, used);   // keep bytes.substr(used) for the next request
 /// ```
-/// Chunk extensions are checked and skipped (at most 4 KiB per chunk line), trailer fields are
+/// Chunk extensions are checked and skipped (at most 4 KiB per chunk line, 16 KiB per body), trailer fields are
 /// checked like header fields and dropped. Malformed framing -> 400, a decoded body over `max_body`
 /// -> 413 (from the chunk size, before its data arrives), trailers over `max_trailer_bytes` -> 431.
 class ChunkedDecoder {
@@ -1619,6 +1621,9 @@ class ChunkedDecoder {
 
   /// Longest run of chunk extensions on one chunk-size line.
   static constexpr std::size_t max_extension_bytes = 4096;
+  /// Most chunk-extension bytes in one whole body (Node's limit since CVE-2024-22019): many small chunks,
+  /// each with its 4 KiB of extensions, cannot make a peer read without end what nobody uses.
+  static constexpr std::size_t max_extension_total = 16384;
   /// Most hex digits of a chunk size (only leading zeros can make it long without overflowing).
   static constexpr std::size_t max_size_digits = 32;
 
@@ -1637,6 +1642,7 @@ class ChunkedDecoder {
   std::size_t chunk_ = 0;   // size being read, then bytes of data still expected
   std::size_t digits_ = 0;
   std::size_t ext_bytes_ = 0;
+  std::size_t ext_total_ = 0;
   std::size_t trailer_bytes_ = 0;
   State state_ = State::size;
   ParseError error_;
@@ -1704,6 +1710,16 @@ bool for_each_list_element(std::string_view v, F&& f) {
   }
 }
 
+/// True when a comma list holds an empty element: `", a"`, `"a, "`, `"a,,b"`, `""`, `" "`.
+inline bool has_empty_list_element(std::string_view v) {
+  while (true) {
+    std::size_t comma = v.find(',');
+    if (trim_ows(v.substr(0, comma)).empty()) return true;
+    if (comma == std::string_view::npos) return false;
+    v.remove_prefix(comma + 1);
+  }
+}
+
 // SWAR (8 bytes per step) helpers. Each returns the high bit of every flagged byte; only the lowest
 // flag is exact (a borrow may flag bytes above it), which is the one used.
 inline constexpr std::uint64_t swar_ones = 0x0101010101010101ull;
@@ -1754,6 +1770,23 @@ inline const char* scan_field_name(const char* p, const char* end, bool& valid) 
   while (p < end && is_tchar(*p)) ++p;
   valid = all != 0;
   return p;
+}
+
+/// The first CR in s[from, lf) that is known not to start a CRLF: followed by a byte other than LF.
+/// `lf` is the next LF (or `size` when none came yet); a CR just before `lf`, or in the last byte
+/// received, is not decided yet. Returns `size` when there is none. `from` may be one byte back (a CR
+/// that was the last byte of the previous call is decided now).
+inline std::size_t find_bare_cr(const char* s, std::size_t from, std::size_t lf, std::size_t size) {
+  if (from > 0 && s[from - 1] == '\r') --from;
+  std::size_t stop = lf < size ? (lf > 0 ? lf - 1 : 0) : size - 1;  // the CR that may end the line is fine
+  while (from < stop) {
+    const void* hit = std::memchr(s + from, '\r', stop - from);
+    if (!hit) break;
+    std::size_t cr = static_cast<std::size_t>(static_cast<const char*>(hit) - s);
+    if (s[cr + 1] != '\n') return cr;
+    from = cr + 1;  // cannot happen before `stop` (no LF there), but stay linear anyway
+  }
+  return size;
 }
 
 /// Content-Length value: digits, or a comma list of identical digit strings (RFC 9110 section 8.6).
@@ -1898,6 +1931,9 @@ FASTAPI_DETAIL_INLINE void FramingFields::add(std::string_view name, std::string
       if (token_is(name, "transfer-encoding")) {
         bool any = false;
         transfer_encoding = true;
+        // An empty list element (`, chunked`, `chunked, `) is refused, as nginx and h11 do: RFC 9110
+        // section 5.6.1 lets a recipient skip it, but a framing field read two ways is how smuggling starts.
+        if (has_empty_list_element(value)) te_malformed = true;
         for_each_list_element(value, [&](std::string_view e) {
           any = true;
           if (!is_token(e)) te_malformed = true;
@@ -1951,6 +1987,12 @@ FASTAPI_DETAIL_INLINE RequestParser::Result RequestParser::parse_head(std::strin
   while (scan_ < size) {
     const void* hit = std::memchr(s + scan_, '\n', size - scan_);
     std::size_t lf = hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - s) : size;
+    // A bare CR (not followed by LF) is refused as soon as the byte after it is here, not when the
+    // header timeout passes: `GET / HTTP/1.1\rHost: x\r\r` holds no LF at all (RFC 9112 section 2.2).
+    if (std::size_t cr = detail::find_bare_cr(s, scan_, lf, size); cr != size) {
+      if (Result r = check_limits(s, cr + 1); r == Result::error) return r;  // a limit crossed before it wins
+      return fail(400, "Line ends must be CRLF.");
+    }
     if (Result r = check_limits(s, lf); r == Result::error) return r;
     if (!hit) {
       scan_ = size;
@@ -2145,6 +2187,7 @@ FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_head(std::str
     const void* hit = std::memchr(s + scan_, '\n', data.size() - scan_);
     std::size_t lf = hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - s) : data.size();
     // The limits fire on the shortest prefix certain to exceed them, whole lines or not.
+    if (detail::find_bare_cr(s, scan_, lf, data.size()) != data.size()) return fail("Line ends must be CRLF.");
     if (line_start_ == 0 && lf > limits_.max_request_line + 1) return fail("The status line is too long.");
     if (lf > limits_.max_header_bytes + 1) return fail("The response head is too large.");
     if (!hit) {
@@ -2263,7 +2306,7 @@ FASTAPI_DETAIL_INLINE ChunkedDecoder::Result ChunkedDecoder::feed(std::string_vi
 FASTAPI_DETAIL_INLINE bool ChunkedDecoder::step(char c) {
   auto bad = [&](std::string_view reason) { return fail(400, reason), false; };
   auto ext_byte = [&](State next) {
-    if (++ext_bytes_ > max_extension_bytes) return bad("Chunk extensions too long.");
+    if (++ext_bytes_ > max_extension_bytes || ++ext_total_ > max_extension_total) return bad("Chunk extensions too long.");
     state_ = next;
     return true;
   };
@@ -14485,6 +14528,10 @@ class HttpClient {
 
 namespace detail {
 
+/// Most interim 1xx responses (100 Continue, 103 Early Hints) skipped before the final one; more is a
+/// protocol error. RFC 9110 section 15.2 sets no bound; Go's transport stops at 5, we allow a few more.
+inline constexpr int max_interim_responses = 10;
+
 inline bool is_idempotent(std::string_view method) {
   return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" || method == "DELETE" ||
          method == "TRACE";
@@ -14746,7 +14793,14 @@ FASTAPI_DETAIL_INLINE Task<std::optional<detail::Failure>> HttpClient::connect(a
 
 FASTAPI_DETAIL_INLINE Task<std::optional<detail::Failure>> HttpClient::read_more(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
                                                                                  const Call& call, std::string& buf, std::string_view what) {
-  auto read_deadline = std::min(call.deadline, Clock::now() + options_.read_timeout);
+  // The total deadline is checked before every read, not only raced against it: an upstream that keeps the
+  // socket readable (a flood of 1xx heads, endless chunk extensions, a body trickled byte by byte) completes
+  // every read before the timer could fire, so a race alone never ends such a call.
+  const Clock::time_point now = Clock::now();
+  if (now >= call.deadline)
+    co_return detail::Failure{ClientErrorKind::timeout, std::string(what) + " did not arrive within the total timeout of " +
+                                                            std::to_string(call.total.count()) + " ms"};
+  auto read_deadline = std::min(call.deadline, now + options_.read_timeout);
   std::size_t old = buf.size();
   // Read into the room the string already has (a reserved Content-Length body), 16 to 64 KiB at a time.
   std::size_t room = std::clamp<std::size_t>(buf.capacity() - old, 16384, 65536);
@@ -14810,11 +14864,12 @@ FASTAPI_DETAIL_INLINE Task<std::optional<detail::Failure>> HttpClient::exchange_
     if (auto write_ec = std::get<0>(result))
       co_return Failure{ClientErrorKind::closed, "sending the request: " + write_ec.message(), may_retry};
   }
-  // The head, skipping interim 1xx responses.
+  // The head, skipping interim 1xx responses (at most max_interim_responses of them).
   ResponseParser parser(HeadLimits{options_.max_header_bytes, options_.max_header_bytes, options_.max_headers});
   ResponseHead head;
   std::string buf;
   const bool head_request = call.method == "HEAD";
+  int interim = 0;
   for (;;) {
     ResponseParser::Result r = parser.parse_head(buf, head, head_request);
     if (r == ResponseParser::Result::error)
@@ -14822,6 +14877,9 @@ FASTAPI_DETAIL_INLINE Task<std::optional<detail::Failure>> HttpClient::exchange_
     if (r == ResponseParser::Result::complete) {
       if (head.status == 101) co_return Failure{ClientErrorKind::protocol, "101 Switching Protocols is not supported"};
       if (head.status >= 200) break;
+      if (++interim > detail::max_interim_responses)
+        co_return Failure{ClientErrorKind::protocol, "more than " + std::to_string(detail::max_interim_responses) +
+                                                         " interim 1xx responses before the final one"};
       buf.erase(0, parser.head_size());
       parser.reset();
       continue;

@@ -198,6 +198,10 @@ class HttpClient {
 
 namespace detail {
 
+/// Most interim 1xx responses (100 Continue, 103 Early Hints) skipped before the final one; more is a
+/// protocol error. RFC 9110 section 15.2 sets no bound; Go's transport stops at 5, we allow a few more.
+inline constexpr int max_interim_responses = 10;
+
 inline bool is_idempotent(std::string_view method) {
   return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" || method == "DELETE" ||
          method == "TRACE";
@@ -459,7 +463,14 @@ FASTAPI_DETAIL_INLINE Task<std::optional<detail::Failure>> HttpClient::connect(a
 
 FASTAPI_DETAIL_INLINE Task<std::optional<detail::Failure>> HttpClient::read_more(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
                                                                                  const Call& call, std::string& buf, std::string_view what) {
-  auto read_deadline = std::min(call.deadline, Clock::now() + options_.read_timeout);
+  // The total deadline is checked before every read, not only raced against it: an upstream that keeps the
+  // socket readable (a flood of 1xx heads, endless chunk extensions, a body trickled byte by byte) completes
+  // every read before the timer could fire, so a race alone never ends such a call.
+  const Clock::time_point now = Clock::now();
+  if (now >= call.deadline)
+    co_return detail::Failure{ClientErrorKind::timeout, std::string(what) + " did not arrive within the total timeout of " +
+                                                            std::to_string(call.total.count()) + " ms"};
+  auto read_deadline = std::min(call.deadline, now + options_.read_timeout);
   std::size_t old = buf.size();
   // Read into the room the string already has (a reserved Content-Length body), 16 to 64 KiB at a time.
   std::size_t room = std::clamp<std::size_t>(buf.capacity() - old, 16384, 65536);
@@ -523,11 +534,12 @@ FASTAPI_DETAIL_INLINE Task<std::optional<detail::Failure>> HttpClient::exchange_
     if (auto write_ec = std::get<0>(result))
       co_return Failure{ClientErrorKind::closed, "sending the request: " + write_ec.message(), may_retry};
   }
-  // The head, skipping interim 1xx responses.
+  // The head, skipping interim 1xx responses (at most max_interim_responses of them).
   ResponseParser parser(HeadLimits{options_.max_header_bytes, options_.max_header_bytes, options_.max_headers});
   ResponseHead head;
   std::string buf;
   const bool head_request = call.method == "HEAD";
+  int interim = 0;
   for (;;) {
     ResponseParser::Result r = parser.parse_head(buf, head, head_request);
     if (r == ResponseParser::Result::error)
@@ -535,6 +547,9 @@ FASTAPI_DETAIL_INLINE Task<std::optional<detail::Failure>> HttpClient::exchange_
     if (r == ResponseParser::Result::complete) {
       if (head.status == 101) co_return Failure{ClientErrorKind::protocol, "101 Switching Protocols is not supported"};
       if (head.status >= 200) break;
+      if (++interim > detail::max_interim_responses)
+        co_return Failure{ClientErrorKind::protocol, "more than " + std::to_string(detail::max_interim_responses) +
+                                                         " interim 1xx responses before the final one"};
       buf.erase(0, parser.head_size());
       parser.reset();
       continue;

@@ -32,7 +32,7 @@ struct ParseError {
 struct HeadLimits {
   std::size_t max_request_line = FASTAPI_MAX_REQUEST_LINE;  ///< bytes without CRLF; 414 above it
   std::size_t max_header_bytes = FASTAPI_MAX_HEADER_BYTES;  ///< request line + fields + CRLFs; 431 above it
-  std::size_t max_headers = FASTAPI_MAX_HEADERS;            ///< field lines; 431 above it
+  std::size_t max_headers = FASTAPI_MAX_HEADERS;            ///< field lines, every one (Host too); 431 above it
 };
 
 /// Incremental parser of one request head (request line and header fields), RFC 9112 to the letter.
@@ -43,13 +43,14 @@ struct HeadLimits {
 /// Every rejection is Result::error with error() saying the status (400, 414, 417, 431, 501, 505);
 /// the connection answers it and closes. Choices worth knowing:
 /// - Bare LF is refused (400): a LF not preceded by CR, or a CR not followed by LF, anywhere in the
-///   head. RFC 9112 section 2.2 lets a recipient accept a bare LF as a line terminator; we do not,
+///   head, as soon as the byte after the CR is here (no waiting for the header timeout). RFC 9112 section 2.2 lets a recipient accept a bare LF as a line terminator; we do not,
 ///   because two hops that split lines differently are the root of request smuggling.
 /// - Up to 4 empty lines before the request line are skipped (RFC 9112 section 2.2); more -> 400.
 /// - obs-fold (a field line starting with SP/HTAB) -> 400 (RFC 9112 section 5.2); whitespace between
 ///   field name and colon -> 400 (section 5.1).
 /// - Content-Length + Transfer-Encoding, differing Content-Lengths, Transfer-Encoding whose last
-///   coding is not `chunked`, `chunked` twice, Transfer-Encoding on HTTP/1.0 -> 400 (section 6);
+///   coding is not `chunked`, `chunked` twice, an empty list element (`, chunked`, `chunked, `),
+///   Transfer-Encoding on HTTP/1.0 -> 400 (section 6);
 ///   other codings (gzip, ...) before `chunked` -> 501; codings with parameters -> 400.
 /// - CONNECT must carry authority-form (`host:port`), `*` only with OPTIONS; a fragment -> 400.
 /// A head that arrives whole is parsed in one pass, eight bytes at a time where it can; a head that
@@ -153,7 +154,7 @@ class ResponseParser {
 /// ChunkedDecoder dec{max_body};  std::size_t used;
 /// auto r = dec.feed(bytes, body, used);   // keep bytes.substr(used) for the next request
 /// ```
-/// Chunk extensions are checked and skipped (at most 4 KiB per chunk line), trailer fields are
+/// Chunk extensions are checked and skipped (at most 4 KiB per chunk line, 16 KiB per body), trailer fields are
 /// checked like header fields and dropped. Malformed framing -> 400, a decoded body over `max_body`
 /// -> 413 (from the chunk size, before its data arrives), trailers over `max_trailer_bytes` -> 431.
 class ChunkedDecoder {
@@ -168,6 +169,9 @@ class ChunkedDecoder {
 
   /// Longest run of chunk extensions on one chunk-size line.
   static constexpr std::size_t max_extension_bytes = 4096;
+  /// Most chunk-extension bytes in one whole body (Node's limit since CVE-2024-22019): many small chunks,
+  /// each with its 4 KiB of extensions, cannot make a peer read without end what nobody uses.
+  static constexpr std::size_t max_extension_total = 16384;
   /// Most hex digits of a chunk size (only leading zeros can make it long without overflowing).
   static constexpr std::size_t max_size_digits = 32;
 
@@ -186,6 +190,7 @@ class ChunkedDecoder {
   std::size_t chunk_ = 0;   // size being read, then bytes of data still expected
   std::size_t digits_ = 0;
   std::size_t ext_bytes_ = 0;
+  std::size_t ext_total_ = 0;
   std::size_t trailer_bytes_ = 0;
   State state_ = State::size;
   ParseError error_;
@@ -253,6 +258,16 @@ bool for_each_list_element(std::string_view v, F&& f) {
   }
 }
 
+/// True when a comma list holds an empty element: `", a"`, `"a, "`, `"a,,b"`, `""`, `" "`.
+inline bool has_empty_list_element(std::string_view v) {
+  while (true) {
+    std::size_t comma = v.find(',');
+    if (trim_ows(v.substr(0, comma)).empty()) return true;
+    if (comma == std::string_view::npos) return false;
+    v.remove_prefix(comma + 1);
+  }
+}
+
 // SWAR (8 bytes per step) helpers. Each returns the high bit of every flagged byte; only the lowest
 // flag is exact (a borrow may flag bytes above it), which is the one used.
 inline constexpr std::uint64_t swar_ones = 0x0101010101010101ull;
@@ -303,6 +318,23 @@ inline const char* scan_field_name(const char* p, const char* end, bool& valid) 
   while (p < end && is_tchar(*p)) ++p;
   valid = all != 0;
   return p;
+}
+
+/// The first CR in s[from, lf) that is known not to start a CRLF: followed by a byte other than LF.
+/// `lf` is the next LF (or `size` when none came yet); a CR just before `lf`, or in the last byte
+/// received, is not decided yet. Returns `size` when there is none. `from` may be one byte back (a CR
+/// that was the last byte of the previous call is decided now).
+inline std::size_t find_bare_cr(const char* s, std::size_t from, std::size_t lf, std::size_t size) {
+  if (from > 0 && s[from - 1] == '\r') --from;
+  std::size_t stop = lf < size ? (lf > 0 ? lf - 1 : 0) : size - 1;  // the CR that may end the line is fine
+  while (from < stop) {
+    const void* hit = std::memchr(s + from, '\r', stop - from);
+    if (!hit) break;
+    std::size_t cr = static_cast<std::size_t>(static_cast<const char*>(hit) - s);
+    if (s[cr + 1] != '\n') return cr;
+    from = cr + 1;  // cannot happen before `stop` (no LF there), but stay linear anyway
+  }
+  return size;
 }
 
 /// Content-Length value: digits, or a comma list of identical digit strings (RFC 9110 section 8.6).
@@ -447,6 +479,9 @@ FASTAPI_DETAIL_INLINE void FramingFields::add(std::string_view name, std::string
       if (token_is(name, "transfer-encoding")) {
         bool any = false;
         transfer_encoding = true;
+        // An empty list element (`, chunked`, `chunked, `) is refused, as nginx and h11 do: RFC 9110
+        // section 5.6.1 lets a recipient skip it, but a framing field read two ways is how smuggling starts.
+        if (has_empty_list_element(value)) te_malformed = true;
         for_each_list_element(value, [&](std::string_view e) {
           any = true;
           if (!is_token(e)) te_malformed = true;
@@ -500,6 +535,12 @@ FASTAPI_DETAIL_INLINE RequestParser::Result RequestParser::parse_head(std::strin
   while (scan_ < size) {
     const void* hit = std::memchr(s + scan_, '\n', size - scan_);
     std::size_t lf = hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - s) : size;
+    // A bare CR (not followed by LF) is refused as soon as the byte after it is here, not when the
+    // header timeout passes: `GET / HTTP/1.1\rHost: x\r\r` holds no LF at all (RFC 9112 section 2.2).
+    if (std::size_t cr = detail::find_bare_cr(s, scan_, lf, size); cr != size) {
+      if (Result r = check_limits(s, cr + 1); r == Result::error) return r;  // a limit crossed before it wins
+      return fail(400, "Line ends must be CRLF.");
+    }
     if (Result r = check_limits(s, lf); r == Result::error) return r;
     if (!hit) {
       scan_ = size;
@@ -694,6 +735,7 @@ FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_head(std::str
     const void* hit = std::memchr(s + scan_, '\n', data.size() - scan_);
     std::size_t lf = hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - s) : data.size();
     // The limits fire on the shortest prefix certain to exceed them, whole lines or not.
+    if (detail::find_bare_cr(s, scan_, lf, data.size()) != data.size()) return fail("Line ends must be CRLF.");
     if (line_start_ == 0 && lf > limits_.max_request_line + 1) return fail("The status line is too long.");
     if (lf > limits_.max_header_bytes + 1) return fail("The response head is too large.");
     if (!hit) {
@@ -812,7 +854,7 @@ FASTAPI_DETAIL_INLINE ChunkedDecoder::Result ChunkedDecoder::feed(std::string_vi
 FASTAPI_DETAIL_INLINE bool ChunkedDecoder::step(char c) {
   auto bad = [&](std::string_view reason) { return fail(400, reason), false; };
   auto ext_byte = [&](State next) {
-    if (++ext_bytes_ > max_extension_bytes) return bad("Chunk extensions too long.");
+    if (++ext_bytes_ > max_extension_bytes || ++ext_total_ > max_extension_total) return bad("Chunk extensions too long.");
     state_ = next;
     return true;
   };
