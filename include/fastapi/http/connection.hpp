@@ -414,6 +414,13 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::serve() {
         co_return;
       }
     }
+    if (req_.method == Method::connect) {
+      // CONNECT asks for a tunnel (RFC 9110 section 9.3.6), which an app cannot give: answered here, before
+      // any middleware, and closed (bytes meant for the tunnel may follow). nginx answers 400 too; uvicorn
+      // hands it to the app, whose router answers 404 for the authority-form target.
+      co_await send_error(400, "CONNECT is not supported: this server is not a proxy.");
+      co_return;
+    }
     req_.client_host = client_host_;  // afresh: a middleware (ProxyHeaders) may have changed them
     req_.client_port = client_port_;
 

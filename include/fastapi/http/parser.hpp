@@ -367,6 +367,7 @@ struct FramingFields {
   bool content_length_bad = false;
   bool transfer_encoding = false;
   bool te_malformed = false;     // empty field or a coding that is not a bare token
+  bool te_empty = false;         // an empty list element (", chunked", "chunked, ")
   bool te_unknown = false;       // a coding other than chunked
   int te_chunked = 0;            // how often chunked appeared
   bool te_last_chunked = false;  // is the latest coding chunked
@@ -481,7 +482,7 @@ FASTAPI_DETAIL_INLINE void FramingFields::add(std::string_view name, std::string
         transfer_encoding = true;
         // An empty list element (`, chunked`, `chunked, `) is refused, as nginx and h11 do: RFC 9110
         // section 5.6.1 lets a recipient skip it, but a framing field read two ways is how smuggling starts.
-        if (has_empty_list_element(value)) te_malformed = true;
+        if (has_empty_list_element(value)) te_empty = true;
         for_each_list_element(value, [&](std::string_view e) {
           any = true;
           if (!is_token(e)) te_malformed = true;
@@ -659,6 +660,7 @@ FASTAPI_DETAIL_INLINE RequestParser::Result RequestParser::parse_lines(std::stri
     // RFC 9112 sections 6.1 and 6.3: never guess the framing.
     if (version_minor_ == 0) return refuse(400, "Transfer-Encoding is not allowed in HTTP/1.0.");
     if (f.content_length) return refuse(400, "Both Transfer-Encoding and Content-Length were sent.");
+    if (f.te_empty) return refuse(400, "Transfer-Encoding has an empty list element.");
     if (f.te_malformed || f.te_chunked != 1 || !f.te_last_chunked)
       return refuse(400, "Transfer-Encoding must end with chunked, once.");
     if (f.te_unknown) return refuse(501, "Not Implemented: only the chunked transfer coding is supported.");
@@ -796,6 +798,7 @@ FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_whole(std::st
   if (f.transfer_encoding) {
     if (head.version_minor == 0) return fail("Transfer-Encoding in an HTTP/1.0 response.");
     if (f.content_length) return fail("Both Transfer-Encoding and Content-Length in the response.");
+    if (f.te_empty) return fail("Transfer-Encoding has an empty list element in the response.");
     if (f.te_malformed || f.te_unknown || f.te_chunked != 1)
       return fail("Unsupported Transfer-Encoding in the response (only chunked is decoded).");
     head.framing = BodyFraming::chunked;
