@@ -2885,6 +2885,12 @@ class Connection {
   /// From the precise clock (one vDSO read): the tick's coarse `now` could make a timeout fire up to a
   /// tick early; this way a client always gets at least its timeout, and at most a tick more.
   void set_deadline(std::chrono::milliseconds timeout) { deadline_ = Clock::now() + timeout; }
+  /// The deadline has passed (precise clock): marks the connection timed out, as the sweeper would.
+  bool past_deadline() {
+    if (Clock::now() < deadline_) return false;
+    timed_out_ = true;
+    return true;
+  }
   std::string_view buffered() const { return {buf_ + start_, end_ - start_}; }
 
   Hub& hub_;
@@ -3042,6 +3048,9 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::wait_for_request() {
 FASTAPI_DETAIL_INLINE Task<bool> Connection::read_more() {
   if (!out_.empty() && !co_await flush()) co_return false;
   for (;;) {
+    // A client that keeps the socket readable never lets this wait, so the sweeper never gets to cancel
+    // it: the head or body deadline is checked here too (a body flooded faster than it is decoded).
+    if (past_deadline()) co_return false;
     asio::error_code ec;
     std::size_t n = socket_.read_some(asio::buffer(buf_ + end_, cap_ - end_), ec);
     if (!ec) {
@@ -3182,6 +3191,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::read_body(std::size_t head_size) {
     body_.append(buf_ + body_begin, have);
     end_ = body_begin;  // the head stays in place (req_ views point into it)
     while (body_.size() < n) {
+      if (past_deadline()) co_return co_await fail(false);
       std::size_t old = body_.size();
       body_.resize(n);
       asio::error_code ec;

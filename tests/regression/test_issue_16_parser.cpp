@@ -18,11 +18,16 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
+
+#include <poll.h>
+#include <sys/socket.h>
 
 #include "fastapi/app/app.hpp"
 #include "fastapi/http/parser.hpp"
@@ -112,6 +117,8 @@ struct Server {
     });
     app.get("/", [](fa::Request& req) { return std::to_string(req.headers.size()); });
     app.post("/", [](fa::Request& req) { return std::string(req.body); });
+    app.post("/huge", [](fa::Request& req) { return std::to_string(req.body.size()); },
+             {.max_body_size = std::size_t(1) << 34});
     fa::Config c = fa::testing::TestClient::default_config();
     c.header_timeout = 2000ms;
     c.body_timeout = 2000ms;
@@ -344,6 +351,41 @@ TEST_CASE("over a socket: TRACE and unknown methods get 405 with Allow from the 
   auto r = sock.read_response();
   REQUIRE(r);
   CHECK(r->status == 200);
+}
+
+TEST_CASE("over a socket: a chunked body flooded faster than it is decoded still gets 408 at body_timeout") {
+  // One-byte chunks cost the server more to decode than the client to send, so the socket never runs dry and
+  // the connection never waits: only a deadline checked on every read ends it (the sweeper cannot).
+  Server s;
+  RawSocket sock(s.port, 10000ms);
+  REQUIRE(sock.send("POST /huge HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"));
+  std::string flood;
+  while (flood.size() < 65536) flood += "1\r\nx\r\n";
+  std::atomic<bool> stop{false};
+  auto start = std::chrono::steady_clock::now();
+  std::thread flooder([&] {
+    int fd = sock.fd();
+    auto end = std::chrono::steady_clock::now() + 10s;
+    std::string_view rest;
+    while (!stop && std::chrono::steady_clock::now() < end) {
+      if (rest.empty()) rest = flood;
+      pollfd p{fd, POLLOUT, 0};
+      if (::poll(&p, 1, 20) <= 0) continue;
+      if (p.revents & (POLLERR | POLLHUP)) break;
+      ssize_t n = ::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+      if (n <= 0) break;
+      rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+  });
+  auto r = sock.read_response();
+  auto took = std::chrono::steady_clock::now() - start;
+  stop = true;
+  flooder.join();
+  REQUIRE(r);
+  CHECK(r->status == 408);
+  CHECK(took < 6000ms);  // body_timeout is 2 s here
+  check_serves(s);
 }
 
 }  // TEST_SUITE
