@@ -6,6 +6,7 @@
 // worker's pools when bytes arrive and go back when the connection is idle again.
 // Timeouts: no timer per connection. The worker's tick (every 250 ms) sweeps its connections and cancels
 // those whose deadline passed: a request head or body that is too slow gets 408, an idle keep-alive is closed.
+// Every read checks the deadline too, for a client that keeps the socket readable (nothing to cancel then).
 #pragma once
 
 #include <algorithm>
