@@ -14,7 +14,9 @@
 //   CONNECT / (origin-form)                   405                    405                      400 (RFC 9112 3.2.3), closed
 //   GET example.com:443 (authority-form)      400                    404                      400, closed
 //   GET * (asterisk-form)                     400                    404                      400, closed
+//   OPTIONS * (no route for it)               400                    404                      404 (the router), kept open
 //   TRACE /, PROPFIND / (no such route)       405 / 200              405                      405 + Allow, kept open
+//   3000 five-byte fields (21 KB)             400 (by bytes)         200                      431, closed
 #include <doctest/doctest.h>
 
 #include <atomic>
