@@ -1,6 +1,6 @@
 // tests/regression/test_issue_16_client.cpp: issue 16, section 4. fa::HttpClient's total timeout holds against
 // a hostile upstream that keeps the socket readable: a flood of `100 Continue` heads, endless chunk extensions,
-// a chunked body of one-byte chunks, endless trailers. Each upstream is a plain POSIX
+// a chunked body of one-byte chunks, endless trailers; and a bare CR in a response head. Each upstream is a plain POSIX
 // socket on 127.0.0.1:0 that writes as fast as the client reads; every call must end within a bounded multiple
 // of its 300 ms timeout (bounds generous for a busy 2-core machine), with the timeout error or, where a count
 // or size bound comes first, the protocol error that names it.
@@ -106,7 +106,8 @@ class FloodingUpstream {
         auto end = Clock::now() + 10s;
         bool ok = write_all(c, prefix_, end);
         std::string chunk = flood_();
-        while (ok && !stop_ && Clock::now() < end) ok = write_all(c, chunk, end);
+        if (chunk.empty()) wait_for_close(c, end);  // no flood: hold the connection open
+        while (ok && !chunk.empty() && !stop_ && Clock::now() < end) ok = write_all(c, chunk, end);
       }
       ::close(c);
     }
@@ -122,6 +123,13 @@ class FloodingUpstream {
       in.append(buf, static_cast<std::size_t>(n));
     }
     return true;
+  }
+  void wait_for_close(int c, Clock::time_point end) {
+    char buf[4096];
+    while (!stop_ && Clock::now() < end) {
+      pollfd p{c, POLLIN, 0};
+      if (::poll(&p, 1, 20) > 0 && ::recv(c, buf, sizeof buf, 0) <= 0) return;
+    }
   }
   /// False when the client is gone (closed, reset) or the flood's time is up.
   bool write_all(int c, std::string_view bytes, Clock::time_point end) {
@@ -178,6 +186,19 @@ TEST_CASE("up to ten interim responses (100 Continue, 103 Early Hints) are skipp
   Outcome o = run(client.get(up.url()));
   CHECK_FALSE(o.error);
   CHECK(o.status == 200);
+}
+
+TEST_CASE("a bare CR in the response head is a protocol error at once, not a wait for the timeout") {
+  for (std::string_view head : {"HTTP/1.1 200 OK\rContent-Length: 0\r\r", "HTTP/1.1 200 OK\r\nContent-Length: 0\rX: 1\r\r",
+                                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\rok"}) {
+    CAPTURE(head);
+    FloodingUpstream up(std::string(head), [] { return std::string(); });
+    fa::HttpClient client{{.timeout = 2s}};
+    Outcome o = run(client.get(up.url()));
+    REQUIRE(o.error);
+    CHECK(o.error->kind == Kind::protocol);
+    CHECK(o.took < 1500ms);
+  }
 }
 
 TEST_CASE("a chunked body of endless one-byte chunks ends with the total timeout, not at max_response_size") {
