@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "fastapi/app/app.hpp"
@@ -260,6 +261,40 @@ TEST_SUITE("regression/issue_16/head") {
     REQUIRE(r);
     CHECK(r->status == 500);
     CHECK(log.count("invalid response from GET /any%0d%0aX: header 'x-m'") == 1);
+  }
+
+  TEST_CASE("the log line names the refused route even when another request ran while its handler awaited") {
+    fa::App app;
+    test_support::LogCapture log(app);
+    auto other_done = std::make_shared<std::atomic<bool>>(false);
+    auto slow_started = std::make_shared<std::atomic<bool>>(false);
+    app.get("/slow-bad", [other_done, slow_started]() -> fa::Task<fa::Response> {
+      *slow_started = true;
+      for (int i = 0; i < 1000 && !*other_done; ++i) co_await fa::sleep(std::chrono::milliseconds(5));
+      fa::Response r{.body = "late"};
+      r.headers.add("x-late", "a\r\nb");
+      co_return r;
+    });
+    app.get("/other", [other_done] {
+      *other_done = true;
+      return std::string("other");
+    });
+    fa::testing::TestClient client{app};  // one worker: both handlers share one loop
+    RawSocket slow(client.port());
+    REQUIRE(slow.send("GET /slow-bad HTTP/1.1\r\nHost: t\r\n\r\n"));
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (!*slow_started && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    REQUIRE(*slow_started);
+    RawSocket other(client.port());
+    REQUIRE(other.send("GET /other HTTP/1.1\r\nHost: t\r\n\r\n"));
+    auto o = other.read_response();
+    REQUIRE(o);
+    CHECK(o->body == "other");
+    auto r = slow.read_response();
+    REQUIRE(r);
+    CHECK(r->status == 500);
+    for (const auto& l : log.lines()) CAPTURE(l);
+    CHECK(log.count("invalid response from GET /slow-bad: header 'x-late'") == 1);
   }
 
   TEST_CASE("the teardown of a Yield dependency still runs when its response is refused") {
