@@ -19,7 +19,7 @@ namespace fastapi {
 /// Attributes of a Set-Cookie header (Starlette's set_cookie parameters and defaults). `expires`, `path` and
 /// `domain` are sent as given, so set_cookie refuses them when they hold a ';' or a control byte.
 struct CookieOptions {
-  std::optional<long> max_age;  ///< seconds; Max-Age
+  std::optional<long> max_age{};  ///< seconds; Max-Age
   std::string expires{};        ///< an HTTP-date, sent as is
   std::string path = "/";
   std::string domain{};
