@@ -1104,6 +1104,35 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+namespace detail {
+
+/// True for a token (RFC 9110 section 5.6.2), what a header name must be: `!#$%&'*+-.^_`|~`, digits, letters.
+constexpr bool is_token_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+constexpr bool is_header_name(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!is_token_char(c)) return false;
+  return true;
+}
+
+/// True for a byte a header field value may not carry (RFC 9110 section 5.5): the controls 0x00-0x1F other
+/// than HTAB, and DEL. CR and LF among them are what would split a response in two.
+constexpr bool is_control_byte(char c) {
+  auto b = static_cast<unsigned char>(c);
+  return (b < 0x20 && b != '\t') || b == 0x7F;
+}
+/// The index of the first byte of `s` that a field value may not carry, or npos.
+constexpr std::size_t find_control_byte(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (is_control_byte(s[i])) return i;
+  return std::string_view::npos;
+}
+
+}  // namespace detail
+
 /// One header field: name and value as on the wire (value trimmed of surrounding whitespace).
 template <class Str>
 struct BasicHeaderField {
@@ -2428,21 +2457,23 @@ FASTAPI_DETAIL_INLINE bool ChunkedDecoder::step(char c) {
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 
 namespace fastapi {
 
-/// Attributes of a Set-Cookie header (Starlette's set_cookie parameters and defaults).
+/// Attributes of a Set-Cookie header (Starlette's set_cookie parameters and defaults). `expires`, `path` and
+/// `domain` are sent as given, so set_cookie refuses them when they hold a ';' or a control byte.
 struct CookieOptions {
-  std::optional<long> max_age;  ///< seconds; Max-Age
+  std::optional<long> max_age{};  ///< seconds; Max-Age
   std::string expires{};        ///< an HTTP-date, sent as is
   std::string path = "/";
   std::string domain{};
   bool secure = false;
   bool httponly = false;
-  std::string samesite = "lax";  ///< "lax", "strict", "none", or "" for none sent
+  std::string samesite = "lax";  ///< "lax", "strict", "none" (any case), or "" for none sent
 };
 
 /// Produces a streamed body one chunk at a time: fill `chunk`, co_return true; co_return false at the end.
@@ -2459,10 +2490,17 @@ struct Response {
   /// The Content-Type sent ("" = none).
   std::string_view media_type() const;
   /// Sets the Content-Type ("application/xml"); `charset=utf-8` is added to text/* types, as Starlette does.
+  /// Like every header, a type with a control byte (CR, LF, ...) is refused when the response is written:
+  /// the client gets 500 and the log names the route and the header.
   Response& set_media_type(std::string_view type);
-  /// Adds a Set-Cookie header (RFC 6265 section 4.1). Names and values are sent as given.
+  /// Adds a Set-Cookie header (RFC 6265 section 4.1), as Starlette's set_cookie writes it with Python's
+  /// http.cookies: a value that is not all token characters is sent double-quoted with `"` and `\` escaped
+  /// and every other byte outside them as a `\ooo` octal escape (so `dark; Domain=x` stays one value).
+  /// Throws std::invalid_argument (a 500 for the client, logged) when the name is not a token or is an
+  /// attribute name ("path", "expires", ...), when expires/path/domain hold ';' or a control byte, or when
+  /// samesite is not lax/strict/none.
   Response& set_cookie(std::string_view name, std::string_view value, const CookieOptions& options = {});
-  /// Expires a cookie now (Max-Age=0) on the same path and domain.
+  /// Expires a cookie now (Max-Age=0) on the same path and domain (checked as set_cookie checks them).
   Response& delete_cookie(std::string_view name, std::string_view path = "/", std::string_view domain = {});
 
   enum class Media : std::uint8_t { none, text, json, html, custom };
@@ -2494,10 +2532,67 @@ inline Response RawJSONResponse(std::string json_text, int status = 200) {
   return r;
 }
 
-/// Redirect (307 by default, like Starlette) to `url`; the Location is sent as given.
+namespace detail {
+
+/// Appends `s` percent-encoded as Python's `urllib.parse.quote(s, safe=":/%#?=@[]!$&'()*+,;")`, which is
+/// what Starlette's RedirectResponse does to its URL: letters, digits, `_.-~` and that safe set stay. Every
+/// control byte, space and non-ASCII byte is encoded, so the result is always a valid header value; '%' is
+/// kept, so quoting twice changes nothing.
+inline void append_quoted_url(std::string& out, std::string_view s) {
+  constexpr std::string_view safe = "_.-~:/%#?=@[]!$&'()*+,;";
+  constexpr char hex[] = "0123456789ABCDEF";
+  for (char c : s) {
+    bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (alnum || safe.find(c) != std::string_view::npos) {
+      out.push_back(c);
+    } else {
+      auto b = static_cast<unsigned char>(c);
+      out.push_back('%');
+      out.push_back(hex[b >> 4]);
+      out.push_back(hex[b & 0xF]);
+    }
+  }
+}
+
+/// Appends a cookie value as Python's `http.cookies._quote` writes it: as is when every byte is a token
+/// character or ':' (and it is not empty); otherwise in double quotes, `"` and `\` backslash-escaped, the bytes
+/// outside letters, digits and `!#$%&'*+-.^_`|~: ()/<=>?@[]{}` as `\ooo` octal (`;` -> `\073`, 0x01 -> `\001`).
+inline void append_cookie_value(std::string& out, std::string_view value) {
+  auto legal = [](char c) { return is_token_char(c) || c == ':'; };
+  bool plain = !value.empty();
+  for (char c : value) plain = plain && legal(c);
+  if (plain) {
+    out.append(value);
+    return;
+  }
+  out.push_back('"');
+  for (char c : value) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (legal(c) || std::string_view(" ()/<=>?@[]{}").find(c) != std::string_view::npos) {
+      out.push_back(c);
+    } else {
+      auto b = static_cast<unsigned char>(c);
+      out.push_back('\\');
+      out.push_back(static_cast<char>('0' + (b >> 6)));
+      out.push_back(static_cast<char>('0' + ((b >> 3) & 7)));
+      out.push_back(static_cast<char>('0' + (b & 7)));
+    }
+  }
+  out.push_back('"');
+}
+
+}  // namespace detail
+
+/// Redirect (307 by default, like Starlette) to `url`, percent-encoded as Starlette's RedirectResponse
+/// encodes it (`quote(url, safe=":/%#?=@[]!$&'()*+,;")`): CR, LF, spaces and non-ASCII bytes become %XX.
 inline Response RedirectResponse(std::string_view url, int status = 307) {
   Response r{.status = status};
-  r.headers.add("location", std::string(url));
+  std::string location;
+  location.reserve(url.size() + 8);
+  detail::append_quoted_url(location, url);
+  r.headers.add("location", std::move(location));
   return r;
 }
 
@@ -2539,9 +2634,29 @@ FASTAPI_DETAIL_INLINE Response& Response::set_media_type(std::string_view type) 
 }
 
 FASTAPI_DETAIL_INLINE Response& Response::set_cookie(std::string_view name, std::string_view value, const CookieOptions& o) {
+  auto refuse = [&](std::string_view why) {
+    // The name goes into the message only when it is printable: it may be what is wrong.
+    std::string shown = detail::is_header_name(name) ? "\"" + std::string(name) + "\"" : std::string("(a cookie)");
+    throw std::invalid_argument("fastapi: set_cookie " + shown + ": " + std::string(why));
+  };
+  if (!detail::is_header_name(name)) refuse("the name is not a token (RFC 6265 section 4.1.1: letters, digits, !#$%&'*+-.^_`|~)");
+  // Python's http.cookies refuses the attribute names as cookie names (CookieError), so Starlette does too.
+  for (std::string_view reserved : {"expires", "path", "comment", "domain", "max-age", "secure", "httponly",
+                                    "version", "samesite", "partitioned"})
+    if (iequals(name, reserved)) refuse("the name is an attribute name");
+  auto check_attribute = [&](std::string_view what, std::string_view v) {
+    if (v.find(';') != std::string_view::npos || detail::find_control_byte(v) != std::string_view::npos)
+      refuse(std::string(what) + " holds ';' or a control byte");
+  };
+  check_attribute("expires", o.expires);
+  check_attribute("path", o.path);
+  check_attribute("domain", o.domain);
+  if (!o.samesite.empty() && !iequals(o.samesite, "lax") && !iequals(o.samesite, "strict") && !iequals(o.samesite, "none"))
+    refuse("samesite must be either 'strict', 'lax' or 'none'");
   std::string v;
   v.reserve(name.size() + value.size() + 64);
-  v.append(name).append("=").append(value);
+  v.append(name).append("=");
+  detail::append_cookie_value(v, value);
   if (!o.domain.empty()) v.append("; Domain=").append(o.domain);
   if (!o.expires.empty()) v.append("; expires=").append(o.expires);
   if (o.httponly) v.append("; HttpOnly");
@@ -2559,7 +2674,7 @@ FASTAPI_DETAIL_INLINE Response& Response::delete_cookie(std::string_view name, s
   o.expires = "Thu, 01 Jan 1970 00:00:00 GMT";
   o.path = std::string(path);
   o.domain = std::string(domain);
-  return set_cookie(name, "\"\"", o);
+  return set_cookie(name, "", o);  // written `name=""`, as Starlette's delete_cookie
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -2568,7 +2683,7 @@ FASTAPI_DETAIL_INLINE Response& Response::delete_cookie(std::string_view name, s
 // ==== fastapi/http/writer.hpp ====
 // http/writer.hpp: Response -> bytes on the wire (status line, headers, body or chunk framing).
 // Fed by the connection with a finished Response; feeds the socket through the connection's gathered write.
-// Knows nothing of routes or JSON.
+// Knows nothing of routes or JSON (a route description, when it has one, is handed to it for a log line).
 
 #include <charconv>
 #include <cstddef>
@@ -2648,34 +2763,91 @@ enum class BodyFraming : unsigned char {
   none,     ///< neither: a streamed body on HTTP/1.0 (ends at close), or a HEAD answer to a stream
 };
 
-/// True when a handler's header may be sent as is: a token name and a value without CR, LF or NUL
-/// (RFC 9110 section 5.5). Anything else would let a value split the response in two.
-inline bool safe_header_field(std::string_view name, std::string_view value) {
-  if (name.empty()) return false;
+/// True when a header field may be written: a token name, a value without control bytes (HTAB allowed).
+inline bool valid_header_field(std::string_view name, std::string_view value) {
+  return is_header_name(name) && find_control_byte(value) == std::string_view::npos;
+}
+
+/// `name` as it may appear in a log line: printable ASCII as is, any other byte as \xNN (a name that is
+/// not a token may hold a CR or LF, which would forge log lines too).
+inline std::string printable(std::string_view name) {
+  constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
   for (char c : name) {
-    bool tchar = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                 std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-    if (!tchar) return false;
+    auto b = static_cast<unsigned char>(c);
+    if (b >= 0x20 && b < 0x7F) {
+      out.push_back(c);
+    } else {
+      out.append("\\x").push_back(hex[b >> 4]);
+      out.push_back(hex[b & 0xF]);
+    }
   }
-  for (char c : value)
-    if (c == '\r' || c == '\n' || c == '\0') return false;
+  return out;
+}
+
+/// Why the head of `res` cannot be written, in words that name the header or the status; "" when it can.
+/// This is the one check every byte a handler, a dependency, a middleware or an exception handler puts into
+/// a head passes: the status must be a final one (200-599: RFC 9110 section 15 defines no code outside
+/// 100-599, and 1xx are interim answers the server sends itself, as `100 Continue`), the Content-Type and
+/// every header a token name with a value free of control bytes (RFC 9110 section 5.5; HTAB allowed).
+/// The bytes of a bad value are not repeated: they may be secrets, or a forged log line.
+inline std::string head_error(const Response& res) {
+  auto bad_value = [](std::string_view name, std::string_view value) {
+    std::size_t at = find_control_byte(value);
+    constexpr char hex[] = "0123456789ABCDEF";
+    auto b = static_cast<unsigned char>(value[at]);
+    return std::string("header '") + printable(name) + "': its value holds the control byte 0x" + hex[b >> 4] +
+           hex[b & 0xF] + " at offset " + std::to_string(at) +
+           " (CR, LF, NUL and the other controls would split or corrupt the response)";
+  };
+  if (res.status < 200 || res.status > 599)
+    return "status " + std::to_string(res.status) +
+           (res.status >= 100 && res.status < 200
+                ? " is an interim (1xx) status, which the server sends by itself, never as the answer"
+                : " is not a final HTTP status (200-599)");
+  std::string_view media = res.media_type();
+  if (find_control_byte(media) != std::string_view::npos) return bad_value("content-type", media);
+  for (const auto& f : res.headers) {
+    if (!is_header_name(f.name))
+      return "header '" + printable(f.name) + "': the name is not a token (RFC 9110 section 5.6.2: letters, digits, " +
+             "!#$%&'*+-.^_`|~)";
+    if (find_control_byte(f.value) != std::string_view::npos) return bad_value(f.name, f.value);
+  }
+  return {};
+}
+
+/// What the connection does with every finished response before writing it: when head_error() finds a
+/// fault, logs one line naming the route ("GET /items/{id}"; the method and raw path of `req` when no route
+/// ran, as for a middleware's own answer) and the header, and replaces `res` by FastAPI's 500
+/// `{"detail":"Internal Server Error"}` (its after_send kept: teardown still runs). h11 and Starlette refuse
+/// such a response loudly too; a silent drop would hide the bug. True when it replaced.
+inline bool refuse_invalid_head(Response& res, std::string_view route, const Request& req) {
+  std::string why = head_error(res);
+  if (why.empty()) return false;
+  std::string where = route.empty() ? printable(req.method_name) + " " + printable(req.raw_path) : std::string(route);
+  fastapi::log(LogLevel::error, "invalid response from " + where + ": " + why + "; answered 500 instead");
+  auto after_send = std::move(res.after_send);
+  res = RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+  res.after_send = std::move(after_send);
   return true;
 }
 
 /// Appends the status line and headers of `res` to `out`, framed as `framing` says. User headers named
 /// Content-Length/Transfer-Encoding/Connection/Date are dropped: framing is the writer's job, never the
-/// handler's (that is how desync bugs are born); so is a header whose name is not a token or whose value
-/// holds CR, LF or NUL (response splitting).
+/// handler's (that is how desync bugs are born).
+/// The connection has passed `res` through refuse_invalid_head() first; as a last guard, a field that
+/// head_error() would refuse is not written here either, so no caller can split a response.
 /// `write_head(out, PlainTextResponse("hi"), {.date_line = dates.line()}, BodyFraming::length);`
 inline void write_head(std::string& out, const Response& res, const WriteOptions& o, BodyFraming framing) {
   std::string_view phrase = status_phrase(res.status);
   out.append(o.version_minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ");
-  append_number(out, static_cast<std::size_t>(res.status));
+  append_number(out, static_cast<std::size_t>(res.status >= 100 && res.status <= 999 ? res.status : 500));
   out.push_back(' ');
   out.append(phrase);
   out.append("\r\n");
   out.append(o.date_line);
-  if (!o.server.empty()) out.append("Server: ").append(o.server).append("\r\n");
+  if (!o.server.empty() && find_control_byte(o.server) == std::string_view::npos)
+    out.append("Server: ").append(o.server).append("\r\n");
   if (!status_forbids_body(res.status)) {
     if (framing == BodyFraming::chunked) {
       out.append("Transfer-Encoding: chunked\r\n");
@@ -2686,13 +2858,14 @@ inline void write_head(std::string& out, const Response& res, const WriteOptions
     }
   }
   std::string_view media = res.media_type();
-  if (!media.empty()) out.append("Content-Type: ").append(media).append("\r\n");
+  if (!media.empty() && find_control_byte(media) == std::string_view::npos)
+    out.append("Content-Type: ").append(media).append("\r\n");
   for (const auto& f : res.headers) {
     if (iequals(f.name, "content-length") || iequals(f.name, "transfer-encoding") ||
         iequals(f.name, "connection") || iequals(f.name, "date"))
       continue;
     if (iequals(f.name, "content-type") && !media.empty()) continue;
-    if (!safe_header_field(f.name, f.value)) continue;
+    if (!valid_header_field(f.name, f.value)) continue;
     out.append(f.name).append(": ").append(f.value).append("\r\n");
   }
   if (!o.keep_alive) {
@@ -3250,6 +3423,9 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
     log(LogLevel::error, "unhandled exception of unknown type");
     res = RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
   }
+  // Whatever the handler, a middleware or an exception handler put into the head is checked here, once:
+  // a control byte in a header, a bad name or a non-final status is a logged 500, never a split response.
+  refuse_invalid_head(res, this_loop().route, req_);
   if (auto c = res.headers.get("connection"); c && iequals(*c, "close")) close_after_ = true;
   close_after_ = close_after_ || !req_.keep_alive || hub_.draining;
   WriteOptions wo{.version_minor = req_.version_minor,
@@ -11189,26 +11365,9 @@ class HTTPSRedirectMiddleware {
 
 namespace detail {
 
-/// Appends `s` percent-encoded as Python's `urllib.parse.quote(s, safe=":/%#?=@[]!$&'()*+,;")`, which is
-/// what Starlette's RedirectResponse does to its URL: letters, digits, `_.-~` and that safe set stay.
-inline void append_quoted_url(std::string& out, std::string_view s) {
-  constexpr std::string_view safe = "_.-~:/%#?=@[]!$&'()*+,;";
-  constexpr char hex[] = "0123456789ABCDEF";
-  for (char c : s) {
-    bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (alnum || safe.find(c) != std::string_view::npos) {
-      out.push_back(c);
-    } else {
-      auto b = static_cast<unsigned char>(c);
-      out.push_back('%');
-      out.push_back(hex[b >> 4]);
-      out.push_back(hex[b & 0xF]);
-    }
-  }
-}
-
-/// Starlette's `URL(scope=...)` of `req` with its scheme and netloc replaced, quoted for a Location header:
-/// `scheme://netloc` + the decoded path + `?query` when there is one.
+/// Starlette's `URL(scope=...)` of `req` with its scheme and netloc replaced, quoted for a Location header
+/// (append_quoted_url is RedirectResponse's quoting, http/response.hpp): `scheme://netloc` + the decoded path
+/// + `?query` when there is one.
 inline std::string redirect_url(const Request& req, std::string_view scheme, std::string_view netloc) {
   std::string out;
   out.reserve(scheme.size() + 3 + netloc.size() + req.path.size() + req.query_string.size() + 8);
@@ -13534,11 +13693,17 @@ FASTAPI_DETAIL_INLINE Task<Response> App::dispatch(Request& req) {
   switch (m.kind) {
     case Router::Match::Kind::found: {
       std::exception_ptr error;
+      // The route named in log lines (a refused response head, an unhandled exception) is this one again
+      // once the handler is done: while it awaited, other requests on this loop may have set theirs.
+      const std::string& route = endpoints_[m.route]->description();
       try {
-        co_return co_await endpoints_[m.route]->call(req);
+        Response res = co_await endpoints_[m.route]->call(req);
+        detail::this_loop().route = route;
+        co_return res;
       } catch (...) {
         error = std::current_exception();
       }
+      detail::this_loop().route = route;
       co_return co_await context_.exception_handlers.handle(req, std::move(error));
     }
     case Router::Match::Kind::method_not_allowed: {
@@ -14561,6 +14726,10 @@ inline bool is_idempotent(std::string_view method) {
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url, ClientUrl& out) {
   using R = std::pair<ClientErrorKind, std::string>;
+  // httpx refuses these too ("Invalid non-printable ASCII character in URL"): a CR or LF would otherwise
+  // have to be guessed into %0D%0A, and the caller's URL is more likely an injection than a path.
+  if (find_control_byte(url) != std::string_view::npos)
+    return R{ClientErrorKind::invalid_url, "the URL holds a control byte (CR, LF, NUL, ...): percent-encode it"};
   std::size_t sep = url.find("://");
   if (sep == std::string_view::npos || sep == 0)
     return R{ClientErrorKind::invalid_url, "not an absolute URL (http://host[:port]/path), and no base_url to join"};
@@ -14651,6 +14820,11 @@ FASTAPI_DETAIL_INLINE std::pair<std::size_t, std::size_t> HttpClient::connection
 
 FASTAPI_DETAIL_INLINE std::string HttpClient::serialize(const std::string& method, const detail::ClientUrl& url,
                                                         const KeyValues& headers, const std::string& body, bool has_body) const {
+  // The call's headers, method and URL were checked by send(); the configured User-Agent is checked here,
+  // where it is written: no byte of the head may be a control byte (a CR/LF would inject headers).
+  if (!options_.user_agent.empty() && detail::find_control_byte(options_.user_agent) != std::string_view::npos)
+    throw ClientError(ClientErrorKind::invalid_request, method, url.text(),
+                      "ClientOptions::user_agent holds CR, LF or another control byte");
   std::string wire;
   wire.reserve(256 + body.size());
   wire.append(method).append(" ").append(url.target).append(" HTTP/1.1\r\n");

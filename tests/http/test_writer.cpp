@@ -1,6 +1,7 @@
 // tests/http/test_writer.cpp: http/writer.hpp byte for byte: status line and phrases, Content-Length,
 // HEAD, 1xx/204/304 without framing, the framing headers a handler may not set, unsafe header fields,
-// chunk framing, Connection on 1.0/1.1, and the Date line for a fixed time.
+// chunk framing, Connection on 1.0/1.1, the Date line for a fixed time, and head_error(): the one check a
+// response passes before its head is written (status range, token names, control bytes in any value).
 #include <doctest/doctest.h>
 
 #include <ctime>
@@ -19,6 +20,7 @@ namespace writer_test {
 
 using fastapi::detail::BodyFraming;
 using fastapi::detail::DateCache;
+using fastapi::detail::head_error;
 using fastapi::detail::WriteOptions;
 using fastapi::detail::write_chunk;
 using fastapi::detail::write_head;
@@ -92,10 +94,13 @@ TEST_CASE("a handler's Content-Length, Transfer-Encoding, Connection and Date he
         "\r\n");
 }
 
-TEST_CASE("a header with CR or LF in its value, or a name that is not a token, is dropped (no response splitting)") {
+TEST_CASE("write_head never writes a field head_error refuses: control bytes, non-token names (its last guard)") {
   fa::Response res;
   res.headers.add("X-Evil", "a\r\nSet-Cookie: stolen=1");
   res.headers.add("X-Evil2", "a\nb");
+  res.headers.add("X-Evil3", "a\x01b");
+  res.headers.add("X-Evil4", "a\x7f");
+  res.headers.add("X-Evil5", std::string("a\0b", 3));
   res.headers.add("Bad Name", "v");
   res.headers.add("", "v");
   res.headers.add("X-Good", "tab\tand spaces ok");
@@ -105,6 +110,60 @@ TEST_CASE("a header with CR or LF in its value, or a name that is not a token, i
   CHECK(out.find("Bad Name") == std::string::npos);
   CHECK(out.find("\r\n: v") == std::string::npos);
   CHECK(out.find("X-Good: tab\tand spaces ok\r\n") != std::string::npos);
+  fa::Response typed;
+  typed.set_media_type("text/html\r\nX-Injected: 1");
+  CHECK(head_of(typed).find("X-Injected") == std::string::npos);
+}
+
+TEST_CASE("head_error accepts a final status with token names and values free of control bytes (HTAB and UTF-8 kept)") {
+  fa::Response res = fa::PlainTextResponse("x");
+  res.headers.add("X-Tab", "a\tb");
+  res.headers.add("X-Utf8", "caf\xC3\xA9");
+  res.headers.add("!#$%&'*+-.^_`|~09azAZ", "v");
+  res.headers.add("X-Empty", "");
+  CHECK(head_error(res) == "");
+  for (int status : {200, 204, 299, 304, 404, 599}) CHECK(head_error(fa::Response{.status = status}) == "");
+}
+
+TEST_CASE("head_error names the header and the byte for every control byte but HTAB, and for DEL") {
+  for (int b = 0; b < 0x80; ++b) {
+    if (b >= 0x20 && b < 0x7F) continue;
+    CAPTURE(b);
+    fa::Response res;
+    res.headers.add("X-A", std::string("ab") + static_cast<char>(b));
+    std::string why = head_error(res);
+    if (b == '\t') {
+      CHECK(why == "");
+    } else {
+      CHECK(why.starts_with("header 'X-A': its value holds the control byte 0x"));
+      CHECK(why.find(" at offset 2 ") != std::string::npos);
+    }
+  }
+  fa::Response media;
+  media.set_media_type("text/html\r\nSet-Cookie: a=1");
+  CHECK(head_error(media).starts_with("header 'content-type': its value holds the control byte 0x0D at offset 9"));
+  CHECK(head_error(media).find("Set-Cookie") == std::string::npos);  // the value is never repeated
+}
+
+TEST_CASE("head_error refuses a name that is not a token, showing its bytes escaped") {
+  fa::Response res;
+  res.headers.add("x\r\ny", "1");
+  CHECK(head_error(res).starts_with("header 'x\\x0D\\x0Ay': the name is not a token"));
+  for (std::string name : {"", "a b", "a:b", "a/b", "caf\xC3\xA9"}) {
+    fa::Response r;
+    r.headers.add(name, "1");
+    CHECK(head_error(r).find("the name is not a token") != std::string::npos);
+  }
+}
+
+TEST_CASE("head_error refuses a status outside 200-599, 1xx with its own sentence") {
+  for (int status : {-5, 0, 99, 600, 1000}) {
+    CAPTURE(status);
+    CHECK(head_error(fa::Response{.status = status}) ==
+          "status " + std::to_string(status) + " is not a final HTTP status (200-599)");
+  }
+  for (int status : {100, 101, 199})
+    CHECK(head_error(fa::Response{.status = status}).find("is an interim (1xx) status") != std::string::npos);
 }
 
 TEST_CASE("Content-Type from the media type wins over a handler's content-type header") {

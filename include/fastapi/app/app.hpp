@@ -316,11 +316,17 @@ FASTAPI_DETAIL_INLINE Task<Response> App::dispatch(Request& req) {
   switch (m.kind) {
     case Router::Match::Kind::found: {
       std::exception_ptr error;
+      // The route named in log lines (a refused response head, an unhandled exception) is this one again
+      // once the handler is done: while it awaited, other requests on this loop may have set theirs.
+      const std::string& route = endpoints_[m.route]->description();
       try {
-        co_return co_await endpoints_[m.route]->call(req);
+        Response res = co_await endpoints_[m.route]->call(req);
+        detail::this_loop().route = route;
+        co_return res;
       } catch (...) {
         error = std::current_exception();
       }
+      detail::this_loop().route = route;
       co_return co_await context_.exception_handlers.handle(req, std::move(error));
     }
     case Router::Match::Kind::method_not_allowed: {

@@ -210,6 +210,10 @@ inline bool is_idempotent(std::string_view method) {
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url, ClientUrl& out) {
   using R = std::pair<ClientErrorKind, std::string>;
+  // httpx refuses these too ("Invalid non-printable ASCII character in URL"): a CR or LF would otherwise
+  // have to be guessed into %0D%0A, and the caller's URL is more likely an injection than a path.
+  if (find_control_byte(url) != std::string_view::npos)
+    return R{ClientErrorKind::invalid_url, "the URL holds a control byte (CR, LF, NUL, ...): percent-encode it"};
   std::size_t sep = url.find("://");
   if (sep == std::string_view::npos || sep == 0)
     return R{ClientErrorKind::invalid_url, "not an absolute URL (http://host[:port]/path), and no base_url to join"};
@@ -300,6 +304,11 @@ FASTAPI_DETAIL_INLINE std::pair<std::size_t, std::size_t> HttpClient::connection
 
 FASTAPI_DETAIL_INLINE std::string HttpClient::serialize(const std::string& method, const detail::ClientUrl& url,
                                                         const KeyValues& headers, const std::string& body, bool has_body) const {
+  // The call's headers, method and URL were checked by send(); the configured User-Agent is checked here,
+  // where it is written: no byte of the head may be a control byte (a CR/LF would inject headers).
+  if (!options_.user_agent.empty() && detail::find_control_byte(options_.user_agent) != std::string_view::npos)
+    throw ClientError(ClientErrorKind::invalid_request, method, url.text(),
+                      "ClientOptions::user_agent holds CR, LF or another control byte");
   std::string wire;
   wire.reserve(256 + body.size());
   wire.append(method).append(" ").append(url.target).append(" HTTP/1.1\r\n");

@@ -28,6 +28,7 @@
 #include "fastapi/core/arena.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/log.hpp"
+#include "fastapi/core/loop.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/parser.hpp"
 #include "fastapi/http/request.hpp"
@@ -542,6 +543,9 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
     log(LogLevel::error, "unhandled exception of unknown type");
     res = RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
   }
+  // Whatever the handler, a middleware or an exception handler put into the head is checked here, once:
+  // a control byte in a header, a bad name or a non-final status is a logged 500, never a split response.
+  refuse_invalid_head(res, this_loop().route, req_);
   if (auto c = res.headers.get("connection"); c && iequals(*c, "close")) close_after_ = true;
   close_after_ = close_after_ || !req_.keep_alive || hub_.draining;
   WriteOptions wo{.version_minor = req_.version_minor,

@@ -22,6 +22,35 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+namespace detail {
+
+/// True for a token (RFC 9110 section 5.6.2), what a header name must be: `!#$%&'*+-.^_`|~`, digits, letters.
+constexpr bool is_token_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+constexpr bool is_header_name(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!is_token_char(c)) return false;
+  return true;
+}
+
+/// True for a byte a header field value may not carry (RFC 9110 section 5.5): the controls 0x00-0x1F other
+/// than HTAB, and DEL. CR and LF among them are what would split a response in two.
+constexpr bool is_control_byte(char c) {
+  auto b = static_cast<unsigned char>(c);
+  return (b < 0x20 && b != '\t') || b == 0x7F;
+}
+/// The index of the first byte of `s` that a field value may not carry, or npos.
+constexpr std::size_t find_control_byte(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (is_control_byte(s[i])) return i;
+  return std::string_view::npos;
+}
+
+}  // namespace detail
+
 /// One header field: name and value as on the wire (value trimmed of surrounding whitespace).
 template <class Str>
 struct BasicHeaderField {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,15 +16,16 @@
 
 namespace fastapi {
 
-/// Attributes of a Set-Cookie header (Starlette's set_cookie parameters and defaults).
+/// Attributes of a Set-Cookie header (Starlette's set_cookie parameters and defaults). `expires`, `path` and
+/// `domain` are sent as given, so set_cookie refuses them when they hold a ';' or a control byte.
 struct CookieOptions {
-  std::optional<long> max_age;  ///< seconds; Max-Age
+  std::optional<long> max_age{};  ///< seconds; Max-Age
   std::string expires{};        ///< an HTTP-date, sent as is
   std::string path = "/";
   std::string domain{};
   bool secure = false;
   bool httponly = false;
-  std::string samesite = "lax";  ///< "lax", "strict", "none", or "" for none sent
+  std::string samesite = "lax";  ///< "lax", "strict", "none" (any case), or "" for none sent
 };
 
 /// Produces a streamed body one chunk at a time: fill `chunk`, co_return true; co_return false at the end.
@@ -40,10 +42,17 @@ struct Response {
   /// The Content-Type sent ("" = none).
   std::string_view media_type() const;
   /// Sets the Content-Type ("application/xml"); `charset=utf-8` is added to text/* types, as Starlette does.
+  /// Like every header, a type with a control byte (CR, LF, ...) is refused when the response is written:
+  /// the client gets 500 and the log names the route and the header.
   Response& set_media_type(std::string_view type);
-  /// Adds a Set-Cookie header (RFC 6265 section 4.1). Names and values are sent as given.
+  /// Adds a Set-Cookie header (RFC 6265 section 4.1), as Starlette's set_cookie writes it with Python's
+  /// http.cookies: a value that is not all token characters is sent double-quoted with `"` and `\` escaped
+  /// and every other byte outside them as a `\ooo` octal escape (so `dark; Domain=x` stays one value).
+  /// Throws std::invalid_argument (a 500 for the client, logged) when the name is not a token or is an
+  /// attribute name ("path", "expires", ...), when expires/path/domain hold ';' or a control byte, or when
+  /// samesite is not lax/strict/none.
   Response& set_cookie(std::string_view name, std::string_view value, const CookieOptions& options = {});
-  /// Expires a cookie now (Max-Age=0) on the same path and domain.
+  /// Expires a cookie now (Max-Age=0) on the same path and domain (checked as set_cookie checks them).
   Response& delete_cookie(std::string_view name, std::string_view path = "/", std::string_view domain = {});
 
   enum class Media : std::uint8_t { none, text, json, html, custom };
@@ -75,10 +84,67 @@ inline Response RawJSONResponse(std::string json_text, int status = 200) {
   return r;
 }
 
-/// Redirect (307 by default, like Starlette) to `url`; the Location is sent as given.
+namespace detail {
+
+/// Appends `s` percent-encoded as Python's `urllib.parse.quote(s, safe=":/%#?=@[]!$&'()*+,;")`, which is
+/// what Starlette's RedirectResponse does to its URL: letters, digits, `_.-~` and that safe set stay. Every
+/// control byte, space and non-ASCII byte is encoded, so the result is always a valid header value; '%' is
+/// kept, so quoting twice changes nothing.
+inline void append_quoted_url(std::string& out, std::string_view s) {
+  constexpr std::string_view safe = "_.-~:/%#?=@[]!$&'()*+,;";
+  constexpr char hex[] = "0123456789ABCDEF";
+  for (char c : s) {
+    bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (alnum || safe.find(c) != std::string_view::npos) {
+      out.push_back(c);
+    } else {
+      auto b = static_cast<unsigned char>(c);
+      out.push_back('%');
+      out.push_back(hex[b >> 4]);
+      out.push_back(hex[b & 0xF]);
+    }
+  }
+}
+
+/// Appends a cookie value as Python's `http.cookies._quote` writes it: as is when every byte is a token
+/// character or ':' (and it is not empty); otherwise in double quotes, `"` and `\` backslash-escaped, the bytes
+/// outside letters, digits and `!#$%&'*+-.^_`|~: ()/<=>?@[]{}` as `\ooo` octal (`;` -> `\073`, 0x01 -> `\001`).
+inline void append_cookie_value(std::string& out, std::string_view value) {
+  auto legal = [](char c) { return is_token_char(c) || c == ':'; };
+  bool plain = !value.empty();
+  for (char c : value) plain = plain && legal(c);
+  if (plain) {
+    out.append(value);
+    return;
+  }
+  out.push_back('"');
+  for (char c : value) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (legal(c) || std::string_view(" ()/<=>?@[]{}").find(c) != std::string_view::npos) {
+      out.push_back(c);
+    } else {
+      auto b = static_cast<unsigned char>(c);
+      out.push_back('\\');
+      out.push_back(static_cast<char>('0' + (b >> 6)));
+      out.push_back(static_cast<char>('0' + ((b >> 3) & 7)));
+      out.push_back(static_cast<char>('0' + (b & 7)));
+    }
+  }
+  out.push_back('"');
+}
+
+}  // namespace detail
+
+/// Redirect (307 by default, like Starlette) to `url`, percent-encoded as Starlette's RedirectResponse
+/// encodes it (`quote(url, safe=":/%#?=@[]!$&'()*+,;")`): CR, LF, spaces and non-ASCII bytes become %XX.
 inline Response RedirectResponse(std::string_view url, int status = 307) {
   Response r{.status = status};
-  r.headers.add("location", std::string(url));
+  std::string location;
+  location.reserve(url.size() + 8);
+  detail::append_quoted_url(location, url);
+  r.headers.add("location", std::move(location));
   return r;
 }
 
@@ -120,9 +186,29 @@ FASTAPI_DETAIL_INLINE Response& Response::set_media_type(std::string_view type) 
 }
 
 FASTAPI_DETAIL_INLINE Response& Response::set_cookie(std::string_view name, std::string_view value, const CookieOptions& o) {
+  auto refuse = [&](std::string_view why) {
+    // The name goes into the message only when it is printable: it may be what is wrong.
+    std::string shown = detail::is_header_name(name) ? "\"" + std::string(name) + "\"" : std::string("(a cookie)");
+    throw std::invalid_argument("fastapi: set_cookie " + shown + ": " + std::string(why));
+  };
+  if (!detail::is_header_name(name)) refuse("the name is not a token (RFC 6265 section 4.1.1: letters, digits, !#$%&'*+-.^_`|~)");
+  // Python's http.cookies refuses the attribute names as cookie names (CookieError), so Starlette does too.
+  for (std::string_view reserved : {"expires", "path", "comment", "domain", "max-age", "secure", "httponly",
+                                    "version", "samesite", "partitioned"})
+    if (iequals(name, reserved)) refuse("the name is an attribute name");
+  auto check_attribute = [&](std::string_view what, std::string_view v) {
+    if (v.find(';') != std::string_view::npos || detail::find_control_byte(v) != std::string_view::npos)
+      refuse(std::string(what) + " holds ';' or a control byte");
+  };
+  check_attribute("expires", o.expires);
+  check_attribute("path", o.path);
+  check_attribute("domain", o.domain);
+  if (!o.samesite.empty() && !iequals(o.samesite, "lax") && !iequals(o.samesite, "strict") && !iequals(o.samesite, "none"))
+    refuse("samesite must be either 'strict', 'lax' or 'none'");
   std::string v;
   v.reserve(name.size() + value.size() + 64);
-  v.append(name).append("=").append(value);
+  v.append(name).append("=");
+  detail::append_cookie_value(v, value);
   if (!o.domain.empty()) v.append("; Domain=").append(o.domain);
   if (!o.expires.empty()) v.append("; expires=").append(o.expires);
   if (o.httponly) v.append("; HttpOnly");
@@ -140,7 +226,7 @@ FASTAPI_DETAIL_INLINE Response& Response::delete_cookie(std::string_view name, s
   o.expires = "Thu, 01 Jan 1970 00:00:00 GMT";
   o.path = std::string(path);
   o.domain = std::string(domain);
-  return set_cookie(name, "\"\"", o);
+  return set_cookie(name, "", o);  // written `name=""`, as Starlette's delete_cookie
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 

@@ -1,6 +1,6 @@
 // http/writer.hpp: Response -> bytes on the wire (status line, headers, body or chunk framing).
 // Fed by the connection with a finished Response; feeds the socket through the connection's gathered write.
-// Knows nothing of routes or JSON.
+// Knows nothing of routes or JSON (a route description, when it has one, is handed to it for a log line).
 #pragma once
 
 #include <charconv>
@@ -11,6 +11,8 @@
 #include <string_view>
 
 #include "fastapi/core/config.hpp"
+#include "fastapi/core/log.hpp"
+#include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/http/status.hpp"
 
@@ -85,34 +87,91 @@ enum class BodyFraming : unsigned char {
   none,     ///< neither: a streamed body on HTTP/1.0 (ends at close), or a HEAD answer to a stream
 };
 
-/// True when a handler's header may be sent as is: a token name and a value without CR, LF or NUL
-/// (RFC 9110 section 5.5). Anything else would let a value split the response in two.
-inline bool safe_header_field(std::string_view name, std::string_view value) {
-  if (name.empty()) return false;
+/// True when a header field may be written: a token name, a value without control bytes (HTAB allowed).
+inline bool valid_header_field(std::string_view name, std::string_view value) {
+  return is_header_name(name) && find_control_byte(value) == std::string_view::npos;
+}
+
+/// `name` as it may appear in a log line: printable ASCII as is, any other byte as \xNN (a name that is
+/// not a token may hold a CR or LF, which would forge log lines too).
+inline std::string printable(std::string_view name) {
+  constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
   for (char c : name) {
-    bool tchar = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                 std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-    if (!tchar) return false;
+    auto b = static_cast<unsigned char>(c);
+    if (b >= 0x20 && b < 0x7F) {
+      out.push_back(c);
+    } else {
+      out.append("\\x").push_back(hex[b >> 4]);
+      out.push_back(hex[b & 0xF]);
+    }
   }
-  for (char c : value)
-    if (c == '\r' || c == '\n' || c == '\0') return false;
+  return out;
+}
+
+/// Why the head of `res` cannot be written, in words that name the header or the status; "" when it can.
+/// This is the one check every byte a handler, a dependency, a middleware or an exception handler puts into
+/// a head passes: the status must be a final one (200-599: RFC 9110 section 15 defines no code outside
+/// 100-599, and 1xx are interim answers the server sends itself, as `100 Continue`), the Content-Type and
+/// every header a token name with a value free of control bytes (RFC 9110 section 5.5; HTAB allowed).
+/// The bytes of a bad value are not repeated: they may be secrets, or a forged log line.
+inline std::string head_error(const Response& res) {
+  auto bad_value = [](std::string_view name, std::string_view value) {
+    std::size_t at = find_control_byte(value);
+    constexpr char hex[] = "0123456789ABCDEF";
+    auto b = static_cast<unsigned char>(value[at]);
+    return std::string("header '") + printable(name) + "': its value holds the control byte 0x" + hex[b >> 4] +
+           hex[b & 0xF] + " at offset " + std::to_string(at) +
+           " (CR, LF, NUL and the other controls would split or corrupt the response)";
+  };
+  if (res.status < 200 || res.status > 599)
+    return "status " + std::to_string(res.status) +
+           (res.status >= 100 && res.status < 200
+                ? " is an interim (1xx) status, which the server sends by itself, never as the answer"
+                : " is not a final HTTP status (200-599)");
+  std::string_view media = res.media_type();
+  if (find_control_byte(media) != std::string_view::npos) return bad_value("content-type", media);
+  for (const auto& f : res.headers) {
+    if (!is_header_name(f.name))
+      return "header '" + printable(f.name) + "': the name is not a token (RFC 9110 section 5.6.2: letters, digits, " +
+             "!#$%&'*+-.^_`|~)";
+    if (find_control_byte(f.value) != std::string_view::npos) return bad_value(f.name, f.value);
+  }
+  return {};
+}
+
+/// What the connection does with every finished response before writing it: when head_error() finds a
+/// fault, logs one line naming the route ("GET /items/{id}"; the method and raw path of `req` when no route
+/// ran, as for a middleware's own answer) and the header, and replaces `res` by FastAPI's 500
+/// `{"detail":"Internal Server Error"}` (its after_send kept: teardown still runs). h11 and Starlette refuse
+/// such a response loudly too; a silent drop would hide the bug. True when it replaced.
+inline bool refuse_invalid_head(Response& res, std::string_view route, const Request& req) {
+  std::string why = head_error(res);
+  if (why.empty()) return false;
+  std::string where = route.empty() ? printable(req.method_name) + " " + printable(req.raw_path) : std::string(route);
+  fastapi::log(LogLevel::error, "invalid response from " + where + ": " + why + "; answered 500 instead");
+  auto after_send = std::move(res.after_send);
+  res = RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+  res.after_send = std::move(after_send);
   return true;
 }
 
 /// Appends the status line and headers of `res` to `out`, framed as `framing` says. User headers named
 /// Content-Length/Transfer-Encoding/Connection/Date are dropped: framing is the writer's job, never the
-/// handler's (that is how desync bugs are born); so is a header whose name is not a token or whose value
-/// holds CR, LF or NUL (response splitting).
+/// handler's (that is how desync bugs are born).
+/// The connection has passed `res` through refuse_invalid_head() first; as a last guard, a field that
+/// head_error() would refuse is not written here either, so no caller can split a response.
 /// `write_head(out, PlainTextResponse("hi"), {.date_line = dates.line()}, BodyFraming::length);`
 inline void write_head(std::string& out, const Response& res, const WriteOptions& o, BodyFraming framing) {
   std::string_view phrase = status_phrase(res.status);
   out.append(o.version_minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ");
-  append_number(out, static_cast<std::size_t>(res.status));
+  append_number(out, static_cast<std::size_t>(res.status >= 100 && res.status <= 999 ? res.status : 500));
   out.push_back(' ');
   out.append(phrase);
   out.append("\r\n");
   out.append(o.date_line);
-  if (!o.server.empty()) out.append("Server: ").append(o.server).append("\r\n");
+  if (!o.server.empty() && find_control_byte(o.server) == std::string_view::npos)
+    out.append("Server: ").append(o.server).append("\r\n");
   if (!status_forbids_body(res.status)) {
     if (framing == BodyFraming::chunked) {
       out.append("Transfer-Encoding: chunked\r\n");
@@ -123,13 +182,14 @@ inline void write_head(std::string& out, const Response& res, const WriteOptions
     }
   }
   std::string_view media = res.media_type();
-  if (!media.empty()) out.append("Content-Type: ").append(media).append("\r\n");
+  if (!media.empty() && find_control_byte(media) == std::string_view::npos)
+    out.append("Content-Type: ").append(media).append("\r\n");
   for (const auto& f : res.headers) {
     if (iequals(f.name, "content-length") || iequals(f.name, "transfer-encoding") ||
         iequals(f.name, "connection") || iequals(f.name, "date"))
       continue;
     if (iequals(f.name, "content-type") && !media.empty()) continue;
-    if (!safe_header_field(f.name, f.value)) continue;
+    if (!valid_header_field(f.name, f.value)) continue;
     out.append(f.name).append(": ").append(f.value).append("\r\n");
   }
   if (!o.keep_alive) {

@@ -41,26 +41,9 @@ class HTTPSRedirectMiddleware {
 
 namespace detail {
 
-/// Appends `s` percent-encoded as Python's `urllib.parse.quote(s, safe=":/%#?=@[]!$&'()*+,;")`, which is
-/// what Starlette's RedirectResponse does to its URL: letters, digits, `_.-~` and that safe set stay.
-inline void append_quoted_url(std::string& out, std::string_view s) {
-  constexpr std::string_view safe = "_.-~:/%#?=@[]!$&'()*+,;";
-  constexpr char hex[] = "0123456789ABCDEF";
-  for (char c : s) {
-    bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (alnum || safe.find(c) != std::string_view::npos) {
-      out.push_back(c);
-    } else {
-      auto b = static_cast<unsigned char>(c);
-      out.push_back('%');
-      out.push_back(hex[b >> 4]);
-      out.push_back(hex[b & 0xF]);
-    }
-  }
-}
-
-/// Starlette's `URL(scope=...)` of `req` with its scheme and netloc replaced, quoted for a Location header:
-/// `scheme://netloc` + the decoded path + `?query` when there is one.
+/// Starlette's `URL(scope=...)` of `req` with its scheme and netloc replaced, quoted for a Location header
+/// (append_quoted_url is RedirectResponse's quoting, http/response.hpp): `scheme://netloc` + the decoded path
+/// + `?query` when there is one.
 inline std::string redirect_url(const Request& req, std::string_view scheme, std::string_view netloc) {
   std::string out;
   out.reserve(scheme.size() + 3 + netloc.size() + req.path.size() + req.query_string.size() + 8);
