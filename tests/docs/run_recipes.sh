@@ -8,6 +8,8 @@
 # A block is preceded by a marker line that says what to do with it:
 #   <!-- recipe-test: run build/app -->                       run the block, then test build/app
 #   <!-- recipe-test: run build/app; pch-used fastapi.hpp.gch --> and check that g++ used that .gch (-H)
+#   <!-- recipe-test: run build/app; impl-check build/fastapi_impl.o -->  and check that a file built with
+#        another simdjson configuration than that object fails to link, with the sentence
 #   <!-- recipe-test: skip (why) -->                         not meant to run here (apt-get, the repo's scripts)
 # A sh/bash block without a marker is an error: every recipe says what it is.
 #
@@ -79,8 +81,11 @@ if errors:
 PY
 
 # ---- the app every recipe builds: a model in, a model out, 422 for a bad one --------------------------
+# (An optional field, as most models have: its schema's default goes through fa::Json::parse at startup,
+# where simdjson parsers of two layouts crashed the separate-compilation recipe.)
 cat >"$work/app.cpp" <<'CPP'
 #include "fastapi.hpp"
+#include <optional>
 #include <string>
 namespace fa = fastapi;
 
@@ -88,6 +93,7 @@ struct Item {
   std::string name;
   double price = 0;
   fa::Field<int, fa::Rule{.ge = 1}> quantity;
+  std::optional<std::string> note;
 };
 struct Total {
   std::string name;
@@ -174,6 +180,19 @@ run_block() {
   fi
   if [ "$status" != 0 ]; then
     echo "FAIL $where: $binary exited with status $status after SIGTERM:"; tail -n 20 "$d/run.log"; return 1
+  fi
+  if [[ "$marker" == *"impl-check "* ]]; then
+    # The object the recipe built, linked with a file that gives simdjson another configuration.
+    local obj
+    obj="$(sed -n 's/.*impl-check \([^ ;]*\).*/\1/p' <<<"$marker")"
+    printf '#include "fastapi.hpp"\nint main() { return 0; }\n' >"$d/other.cpp"
+    if (cd "$d" && g++ -std=c++20 -O0 -DFASTAPI_SEPARATE_COMPILATION -DSIMDJSON_DEVELOPMENT_CHECKS=1 \
+          other.cpp "$obj" -o other -lsimdjson -pthread) >"$d/other.log" 2>&1; then
+      echo "FAIL $where: a file with SIMDJSON_DEVELOPMENT_CHECKS=1 linked with $obj"; return 1
+    fi
+    if ! grep -q "configuration_of_fastapi_impl_differs::simdjson_threads_on_development_checks_on" "$d/other.log"; then
+      echo "FAIL $where: the configuration mismatch did not fail with its sentence:"; tail -n 5 "$d/other.log"; return 1
+    fi
   fi
   echo "ok   $where: $(head -n 1 "$d/recipe.sh" | cut -c1-70)... built, used ${pch:-no .gch}, served a model"
 }
