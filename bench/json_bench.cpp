@@ -11,10 +11,10 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include <simdjson.h>
-
-#include "fastapi/json/read.hpp"
+#include "fastapi/json/read.hpp"  // first: it pins simdjson's configuration
 #include "fastapi/json/write.hpp"
+
+#include <simdjson.h>
 
 namespace fa = fastapi;
 

@@ -43,6 +43,45 @@
 #define FASTAPI_DETAIL_DEFINE_FUNCTIONS 1
 #endif
 
+// simdjson's configuration, pinned for every translation unit. simdjson chooses the layout of its parsers
+// from the compiler's flags: `-pthread` (_REENTRANT) adds a member to dom::parser
+// (SIMDJSON_THREADS_ENABLED), and a build without -O adds one to ondemand::parser
+// (SIMDJSON_DEVELOPMENT_CHECKS). Their functions are inline, so two translation units built with different
+// flags (fastapi_impl.cpp without -pthread, app.cpp with it) link into one program whose parsers have two
+// layouts: every app with a model crashed at startup. Pinned here, before <simdjson.h>, every combination of
+// flags gives one layout. To change either, define it for the whole program.
+#if !defined(SIMDJSON_H)
+#if !defined(SIMDJSON_THREADS_ENABLED)
+#define SIMDJSON_THREADS_ENABLED 1
+#endif
+#if !defined(SIMDJSON_DEVELOPMENT_CHECKS)
+#define SIMDJSON_DEVELOPMENT_CHECKS 0
+#endif
+#elif !defined(SIMDJSON_THREADS_ENABLED) || (defined(SIMDJSON_DEVELOPMENT_CHECKS) && SIMDJSON_DEVELOPMENT_CHECKS)
+#error "fastapi: <simdjson.h> was included before fastapi.hpp, with another configuration than fastapi.hpp pins (SIMDJSON_THREADS_ENABLED on, SIMDJSON_DEVELOPMENT_CHECKS 0): include fastapi.hpp first, or define both macros so for the whole program"
+#endif
+#if defined(SIMDJSON_DEVELOPMENT_CHECKS) && SIMDJSON_DEVELOPMENT_CHECKS
+#define FASTAPI_DETAIL_SIMDJSON_CONFIGURATION simdjson_threads_on_development_checks_on
+#else
+#define FASTAPI_DETAIL_SIMDJSON_CONFIGURATION simdjson_threads_on_development_checks_off
+#endif
+// With separate compilation, a translation unit whose simdjson configuration differs from fastapi_impl.cpp's
+// (a SIMDJSON_ macro given to one of them only) fails to link, naming the configuration it was built with:
+//   undefined reference to `fastapi::detail::configuration_of_fastapi_impl_differs::simdjson_threads_on_...'
+#if defined(FASTAPI_SEPARATE_COMPILATION)
+namespace fastapi::detail::configuration_of_fastapi_impl_differs {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+extern const int FASTAPI_DETAIL_SIMDJSON_CONFIGURATION;
+const int FASTAPI_DETAIL_SIMDJSON_CONFIGURATION = 1;
+#else
+extern const int FASTAPI_DETAIL_SIMDJSON_CONFIGURATION;
+// One reference per translation unit, kept by the compiler even though nothing reads it.
+[[maybe_unused]] __attribute__((used)) static const int* const simdjson_configuration_check =
+    &FASTAPI_DETAIL_SIMDJSON_CONFIGURATION;
+#endif
+}  // namespace fastapi::detail::configuration_of_fastapi_impl_differs
+#endif
+
 /// Largest request body accepted by default, in bytes (413 above it). Per app: Config::max_body_size.
 #ifndef FASTAPI_MAX_BODY_SIZE
 #define FASTAPI_MAX_BODY_SIZE (1u << 20)

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastapi/core/config.hpp"  // first: it pins simdjson's configuration
 #include <simdjson.h>
 
 #include "fastapi/json/errors.hpp"

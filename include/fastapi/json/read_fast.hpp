@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "fastapi/core/config.hpp"  // first: it pins simdjson's configuration
 #include <simdjson.h>
 
 #include "fastapi/json/errors.hpp"

@@ -1,9 +1,15 @@
 // testing/test_client.hpp: fa::testing::TestClient, Starlette's TestClient for C++: runs the app on
-// 127.0.0.1:<free port> in a background thread and talks to it over a real socket with plain blocking calls.
-// Fed by user tests; feeds the whole assembly line. Knows nothing of the app's internals.
+// 127.0.0.1:<free port> in a background thread and talks to it over a real socket with plain blocking calls,
+// as httpx does for Starlette: default headers the caller can override, a cookie jar, and gzip/deflate bodies
+// decoded. Fed by user tests; feeds the whole assembly line. Knows nothing of the app's internals.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -14,6 +20,10 @@
 
 #include <sys/socket.h>
 #include <sys/time.h>
+
+#ifdef FASTAPI_ENABLE_GZIP
+#include <zlib.h>
+#endif
 
 #include <asio.hpp>
 
@@ -31,11 +41,11 @@ using KeyValues = std::vector<std::pair<std::string, std::string>>;
 /// What one request sends. `client.get("/items", {.params = {{"q", "x"}}, .headers = {{"x-token", "t"}}})`
 struct RequestOptions {
   KeyValues params{};                ///< query parameters, percent-encoded for you
-  KeyValues headers{};                ///< extra request headers
+  KeyValues headers{};                ///< request headers; they replace the defaults (Host, User-Agent...) of the same name
   std::optional<Json> json{};        ///< JSON body (sets Content-Type: application/json)
   std::optional<std::string> content{};  ///< raw body
   KeyValues data{};                  ///< form body (application/x-www-form-urlencoded)
-  KeyValues cookies{};               ///< sent as one Cookie header
+  KeyValues cookies{};               ///< for this request only: replace the jar's cookies of the same name
   bool follow_redirects = true;      ///< as Starlette's TestClient (up to 20 hops)
   std::chrono::milliseconds timeout{10000};  ///< for the whole exchange
 };
@@ -44,11 +54,208 @@ struct RequestOptions {
 struct TestResponse {
   int status = 0;
   Headers headers{};
+  /// The body, with its Content-Encoding (gzip, deflate) undone as httpx does; the header itself stays.
   std::string text{};
+  /// The body as it came over the wire, before Content-Encoding was undone.
+  std::string raw{};
   /// The body parsed as JSON (throws fa::JsonParseError when it is not JSON).
   Json json() const { return Json::parse(text); }
   /// A header's first value, or "" when absent.
   std::string header(std::string_view name) const { return std::string(headers.get(name).value_or("")); }
+};
+
+/// One cookie the jar holds, as RFC 6265 stores it.
+struct Cookie {
+  std::string name;
+  std::string value;
+  std::string domain = "testserver";  ///< lower case, no leading dot
+  std::string path = "/";
+  bool host_only = true;   ///< no Domain attribute: sent to this host only, not to its subdomains
+  bool secure = false;     ///< sent over https only (so never by this client)
+  bool http_only = false;
+  std::optional<std::chrono::system_clock::time_point> expires{};  ///< none: until the client goes
+};
+
+/// The client's cookie jar (httpx's `client.cookies`): every Set-Cookie of every response is stored, and
+/// later requests send what matches their host and path in one Cookie header, longest path first.
+class CookieJar {
+ public:
+  /// The value of the first live cookie named `name`, whatever its domain and path.
+  std::optional<std::string> get(std::string_view name) const {
+    for (const Cookie& c : cookies_)
+      if (c.name == name && live(c)) return c.value;
+    return std::nullopt;
+  }
+  /// Sets a cookie by hand, as `client.cookies.set(name, value)` (sent to testserver, every path).
+  void set(std::string name, std::string value, std::string domain = "testserver", std::string path = "/") {
+    Cookie c;
+    c.name = std::move(name);
+    c.value = std::move(value);
+    c.domain = std::move(domain);
+    c.path = std::move(path);
+    put(std::move(c));
+  }
+  /// Removes every cookie named `name`.
+  void erase(std::string_view name) {
+    std::erase_if(cookies_, [&](const Cookie& c) { return c.name == name; });
+  }
+  void clear() { cookies_.clear(); }
+  /// The live cookies, in the order they were first set.
+  std::vector<Cookie> all() const {
+    std::vector<Cookie> out;
+    for (const Cookie& c : cookies_)
+      if (live(c)) out.push_back(c);
+    return out;
+  }
+  std::size_t size() const { return all().size(); }
+  bool empty() const { return size() == 0; }
+
+  /// Stores one Set-Cookie value received for `host` and `request_path` (RFC 6265 section 5.2-5.3): a
+  /// cookie for another domain, or without `=`, is ignored; Max-Age <= 0 or a past Expires deletes it.
+  void store(std::string_view set_cookie, std::string_view host, std::string_view request_path) {
+    std::string_view pair = set_cookie.substr(0, set_cookie.find(';'));
+    auto eq = pair.find('=');
+    if (eq == std::string_view::npos) return;
+    Cookie c;
+    c.name = std::string(trim(pair.substr(0, eq)));
+    c.value = std::string(trim(pair.substr(eq + 1)));
+    if (c.name.empty()) return;
+    c.domain = lower(host);
+    c.path = default_path(request_path);
+    std::optional<std::chrono::system_clock::time_point> max_age_expiry;
+    std::string_view rest = set_cookie.size() > pair.size() ? set_cookie.substr(pair.size() + 1) : "";
+    while (!rest.empty()) {
+      std::string_view attr = rest.substr(0, rest.find(';'));
+      rest = attr.size() < rest.size() ? rest.substr(attr.size() + 1) : "";
+      auto aeq = attr.find('=');
+      std::string key = lower(trim(attr.substr(0, aeq)));
+      std::string_view value = aeq == std::string_view::npos ? "" : trim(attr.substr(aeq + 1));
+      if (key == "domain" && !value.empty()) {
+        std::string d = lower(value.front() == '.' ? value.substr(1) : value);
+        std::string h = lower(host);
+        if (h != d && !(h.size() > d.size() && h.ends_with("." + d))) return;  // another site's cookie
+        c.domain = d;
+        c.host_only = false;
+      } else if (key == "path") {
+        c.path = !value.empty() && value.front() == '/' ? std::string(value) : default_path(request_path);
+      } else if (key == "secure") {
+        c.secure = true;
+      } else if (key == "httponly") {
+        c.http_only = true;
+      } else if (key == "max-age" && !value.empty()) {
+        long long seconds = 0;
+        bool negative = value.front() == '-';
+        std::string_view digits = negative ? value.substr(1) : value;
+        if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+          continue;
+        for (char ch : digits.substr(0, 12)) seconds = seconds * 10 + (ch - '0');
+        max_age_expiry = negative || seconds == 0 ? std::chrono::system_clock::time_point::min()
+                                                  : std::chrono::system_clock::now() + std::chrono::seconds(seconds);
+      } else if (key == "expires") {
+        if (auto t = parse_http_date(value)) c.expires = t;
+      }
+    }
+    if (max_age_expiry) c.expires = max_age_expiry;  // Max-Age wins over Expires
+    put(std::move(c));
+  }
+
+  /// The Cookie header for a request to `host` and `path` ("" when nothing matches); `overrides` (the
+  /// request's own cookies) replace the jar's cookies of the same name for this request only.
+  std::string header_for(std::string_view host, std::string_view path, bool https, const KeyValues& overrides) const {
+    std::vector<const Cookie*> match;
+    std::string h = lower(host);
+    for (const Cookie& c : cookies_) {
+      if (!live(c) || (c.secure && !https)) continue;
+      bool domain_ok = c.host_only ? h == c.domain : (h == c.domain || h.ends_with("." + c.domain));
+      if (!domain_ok || !path_match(path, c.path)) continue;
+      if (std::any_of(overrides.begin(), overrides.end(), [&](const auto& o) { return o.first == c.name; })) continue;
+      match.push_back(&c);
+    }
+    std::stable_sort(match.begin(), match.end(),
+                     [](const Cookie* a, const Cookie* b) { return a->path.size() > b->path.size(); });
+    std::string out;
+    for (const Cookie* c : match) out.append(out.empty() ? "" : "; ").append(c->name).append("=").append(c->value);
+    for (const auto& [k, v] : overrides) out.append(out.empty() ? "" : "; ").append(k).append("=").append(v);
+    return out;
+  }
+
+  /// An HTTP-date (`Sun, 06 Nov 1994 08:49:37 GMT`, also with dashes: `06-Nov-94`), RFC 6265's
+  /// lenient reading: a day, a month name, a year and hh:mm:ss in any order.
+  static std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view s) {
+    int day = -1, month = -1, year = -1, hh = -1, mm = -1, ss = -1;
+    static constexpr std::string_view months[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                  "jul", "aug", "sep", "oct", "nov", "dec"};
+    std::size_t i = 0;
+    while (i < s.size()) {
+      while (i < s.size() && (s[i] == ' ' || s[i] == ',' || s[i] == '-' || s[i] == '\t')) ++i;
+      std::size_t j = i;
+      while (j < s.size() && s[j] != ' ' && s[j] != ',' && s[j] != '-' && s[j] != '\t') ++j;
+      std::string_view tok = s.substr(i, j - i);
+      i = j;
+      if (tok.empty()) continue;
+      if (tok.find(':') != std::string_view::npos) {
+        if (std::sscanf(std::string(tok).c_str(), "%d:%d:%d", &hh, &mm, &ss) != 3) return std::nullopt;
+      } else if (tok.front() >= '0' && tok.front() <= '9') {
+        int n = std::atoi(std::string(tok).c_str());
+        if (day < 0 && tok.size() <= 2) day = n;
+        else if (year < 0) year = tok.size() <= 2 ? (n < 70 ? 2000 + n : 1900 + n) : n;
+      } else if (tok.size() >= 3) {
+        std::string m = lower(tok.substr(0, 3));
+        for (int k = 0; k < 12; ++k)
+          if (months[k] == m) month = k;
+      }
+    }
+    if (day < 1 || day > 31 || month < 0 || year < 1601 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
+      return std::nullopt;
+    std::tm tm{};
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month;
+    tm.tm_mday = day;
+    tm.tm_hour = hh;
+    tm.tm_min = mm;
+    tm.tm_sec = ss;
+    return std::chrono::system_clock::from_time_t(::timegm(&tm));
+  }
+
+ private:
+  static bool live(const Cookie& c) { return !c.expires || *c.expires > std::chrono::system_clock::now(); }
+  static std::string_view trim(std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    return v;
+  }
+  static std::string lower(std::string_view v) {
+    std::string out(v);
+    for (char& ch : out)
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    return out;
+  }
+  /// RFC 6265 5.1.4: the request path up to its last '/', or "/".
+  static std::string default_path(std::string_view request_path) {
+    auto slash = request_path.rfind('/');
+    if (request_path.empty() || request_path.front() != '/' || slash == 0 || slash == std::string_view::npos) return "/";
+    return std::string(request_path.substr(0, slash));
+  }
+  static bool path_match(std::string_view request_path, std::string_view cookie_path) {
+    if (request_path == cookie_path) return true;
+    return request_path.starts_with(cookie_path) &&
+           (cookie_path.ends_with('/') || request_path[cookie_path.size()] == '/');
+  }
+  /// Replaces the cookie of the same name, domain and path, or adds it; an expired one only deletes.
+  void put(Cookie c) {
+    auto same = std::find_if(cookies_.begin(), cookies_.end(), [&](const Cookie& o) {
+      return o.name == c.name && o.domain == c.domain && o.path == c.path;
+    });
+    if (!live(c)) {
+      if (same != cookies_.end()) cookies_.erase(same);
+    } else if (same != cookies_.end()) {
+      *same = std::move(c);
+    } else {
+      cookies_.push_back(std::move(c));
+    }
+  }
+
+  std::vector<Cookie> cookies_;
 };
 
 /// Runs `app` for the lifetime of the client. `fa::testing::TestClient client{app};`
@@ -75,6 +282,9 @@ class TestClient {
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   /// Stops the app now (graceful drain) and waits for run() to return; the destructor does it too.
   void close();
+
+  /// The cookie jar: Set-Cookie of every response lands here and goes back on later requests.
+  CookieJar cookies;
 
   static Config default_config() {
     Config c;
@@ -130,6 +340,55 @@ FASTAPI_DETAIL_INLINE void TestClient::connect() {
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
+/// Undoes a Content-Encoding as httpx does: the codings in reverse order, gzip and deflate (zlib-wrapped or
+/// raw) with zlib, identity and unknown ones left as they are. A body that does not decode throws.
+inline std::string decode_content([[maybe_unused]] std::string_view content_encoding, std::string body) {
+#ifdef FASTAPI_ENABLE_GZIP
+  std::vector<std::string> codings;
+  for (std::string_view rest = content_encoding; !rest.empty();) {
+    std::string_view c = rest.substr(0, rest.find(','));
+    rest = c.size() < rest.size() ? rest.substr(c.size() + 1) : "";
+    while (!c.empty() && c.front() == ' ') c.remove_prefix(1);
+    while (!c.empty() && c.back() == ' ') c.remove_suffix(1);
+    codings.emplace_back(c);
+  }
+  auto inflate_with = [](std::string_view in, int window_bits, std::string& out) {
+    z_stream z{};
+    if (inflateInit2(&z, window_bits) != Z_OK) return false;
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z.avail_in = static_cast<uInt>(in.size());
+    char buf[16384];
+    int rc = Z_OK;
+    out.clear();
+    while (rc == Z_OK) {
+      z.next_out = reinterpret_cast<Bytef*>(buf);
+      z.avail_out = sizeof(buf);
+      rc = inflate(&z, Z_NO_FLUSH);
+      out.append(buf, sizeof(buf) - z.avail_out);
+      if (rc == Z_BUF_ERROR && z.avail_in == 0) break;  // input ended before the stream did
+    }
+    inflateEnd(&z);
+    return rc == Z_STREAM_END;
+  };
+  for (auto it = codings.rbegin(); it != codings.rend(); ++it) {
+    std::string out;
+    if (iequals(*it, "gzip") || iequals(*it, "x-gzip")) {
+      if (!inflate_with(body, 15 + 16, out))
+        throw std::runtime_error("fastapi::testing::TestClient: the body is not valid gzip (Content-Encoding: " +
+                                 std::string(content_encoding) + ")");
+    } else if (iequals(*it, "deflate")) {
+      if (!inflate_with(body, 15, out) && !inflate_with(body, -15, out))
+        throw std::runtime_error("fastapi::testing::TestClient: the body is not valid deflate (Content-Encoding: " +
+                                 std::string(content_encoding) + ")");
+    } else {
+      continue;
+    }
+    body = std::move(out);
+  }
+#endif
+  return body;
+}
+
 inline void set_socket_timeout(asio::ip::tcp::socket& s, std::chrono::milliseconds t) {
   timeval tv{};
   tv.tv_sec = static_cast<time_t>(t.count() / 1000);
@@ -183,24 +442,32 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method,
     }
     content_type = "application/x-www-form-urlencoded";
   }
-  std::string req;
-  req.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: testserver\r\n");
-  bool has_user_agent = false;
-  for (const auto& [k, v] : o.headers) {
-    req.append(k).append(": ").append(v).append("\r\n");
-    if (iequals(k, "user-agent")) has_user_agent = true;
-    if (iequals(k, "content-type")) content_type.clear();
-  }
-  if (!has_user_agent) req.append("User-Agent: testclient\r\n");
-  if (!content_type.empty()) req.append("Content-Type: ").append(content_type).append("\r\n");
-  if (!o.cookies.empty()) {
-    req.append("Cookie: ");
-    for (std::size_t i = 0; i < o.cookies.size(); ++i)
-      req.append(i ? "; " : "").append(o.cookies[i].first).append("=").append(o.cookies[i].second);
-    req.append("\r\n");
-  }
+  // The headers httpx would send; a header the caller sets replaces the default of that name, whatever
+  // its case, in the default's place (so `host` gives one Host, not two).
+  std::string_view path = target.substr(0, target.find('?'));
+  KeyValues defaults{{"Host", "testserver"}, {"User-Agent", "testclient"}};
+#ifdef FASTAPI_ENABLE_GZIP
+  defaults.emplace_back("Accept-Encoding", "gzip, deflate");  // and undone below, as httpx does
+#endif
+  if (!content_type.empty()) defaults.emplace_back("Content-Type", content_type);
+  if (std::string cookie = cookies.header_for("testserver", path, false, o.cookies); !cookie.empty())
+    defaults.emplace_back("Cookie", std::move(cookie));
   if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH")
-    req.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
+    defaults.emplace_back("Content-Length", std::to_string(body.size()));
+  std::string req;
+  req.append(method).append(" ").append(target).append(" HTTP/1.1\r\n");
+  std::vector<bool> used(o.headers.size(), false);
+  for (const auto& [dk, dv] : defaults) {
+    bool overridden = false;
+    for (std::size_t i = 0; i < o.headers.size(); ++i) {
+      if (!iequals(o.headers[i].first, dk)) continue;
+      req.append(o.headers[i].first).append(": ").append(o.headers[i].second).append("\r\n");
+      used[i] = overridden = true;
+    }
+    if (!overridden) req.append(dk).append(": ").append(dv).append("\r\n");
+  }
+  for (std::size_t i = 0; i < o.headers.size(); ++i)
+    if (!used[i]) req.append(o.headers[i].first).append(": ").append(o.headers[i].second).append("\r\n");
   req.append("\r\n").append(body);
 
   asio::error_code ec;
@@ -275,6 +542,9 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method,
     socket_.close(ec);
   }
   if (auto c = r.headers.get("connection"); c && iequals(*c, "close")) socket_.close(ec);
+  for (std::string_view set_cookie : r.headers.get_all("set-cookie")) cookies.store(set_cookie, "testserver", path);
+  r.raw = r.text;
+  if (auto ce = r.headers.get("content-encoding"); ce && !r.raw.empty()) r.text = detail::decode_content(*ce, r.raw);
   return r;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
