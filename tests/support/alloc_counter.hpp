@@ -1,6 +1,8 @@
 // tests/support/alloc_counter.hpp: how many heap allocations this thread has made, for "allocates nothing" tests.
 // alloc_counter.cpp replaces the global operator new/delete (every form) with counting versions that forward to
-// malloc/free: link it once into the test binary, and no other test file may replace operator new.
+// malloc/free: linked once, into the test binary built without sanitizers only (CMake defines
+// FASTAPI_TEST_ALLOC_COUNTER there; a replaced operator new would switch off part of ASan), and no other test
+// file may replace operator new.
 #pragma once
 
 /// Allocations made by the calling thread since it started (every operator new form counts one).
