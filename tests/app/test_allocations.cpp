@@ -4,7 +4,8 @@
 // The count comes from tests/support/alloc_counter.cpp, a replacement of the global operator new that CMake
 // links only into the binary built without sanitizers (under ASan it would switch off part of ASan's checks:
 // new/delete mismatches, the allocation stacks of its reports). Where it is not linked
-// (FASTAPI_TEST_ALLOC_COUNTER undefined) the test is skipped, visibly: doctest's summary counts it.
+// (FASTAPI_TEST_ALLOC_COUNTER undefined) the test is skipped, visibly: doctest's summary counts it (as are the
+// other tests that count: core/test_task, routing/test_router, params/test_binding).
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -15,22 +16,12 @@
 
 #include "fastapi/app/app.hpp"
 #include "fastapi/testing/test_client.hpp"
-#ifdef FASTAPI_TEST_ALLOC_COUNTER
 #include "support/alloc_counter.hpp"
-#endif
 
 // Everything below is this file's own (the tests are compiled as a unity build).
 namespace test_allocations_file {
 
 namespace fa = fastapi;
-
-#ifdef FASTAPI_TEST_ALLOC_COUNTER
-constexpr bool alloc_counter_linked = true;
-inline long worker_alloc_count() { return fastapi_test_alloc_count(); }
-#else
-constexpr bool alloc_counter_linked = false;
-inline long worker_alloc_count() { return 0; }
-#endif
 
 TEST_SUITE("app/allocations") {
   // The goal, and the bound: 0 allocations per request on the worker in steady state. Measured (g++ -O0,
@@ -44,7 +35,7 @@ TEST_SUITE("app/allocations") {
   // allocations. stall_warning is off: on a busy machine the loop-stall warning would allocate its log line on
   // the worker, which is not a request's cost.
   TEST_CASE("10,000 keep-alive plaintext requests allocate nothing on the worker (the goal: 0 per request)" *
-            doctest::skip(!alloc_counter_linked)) {
+            doctest::skip(!fastapi_test_alloc_counted)) {
     constexpr int warmup = 2000;
     constexpr int measured = 10000;
     std::atomic<long> at_start{-1};
@@ -54,8 +45,8 @@ TEST_SUITE("app/allocations") {
     app.get("/plaintext", [&] {
       int n = ++served;
       // The counter is per thread: read on the worker, it sees exactly the server's allocations.
-      if (n == warmup) at_start = worker_alloc_count();
-      if (n == warmup + measured) at_end = worker_alloc_count();
+      if (n == warmup) at_start = fastapi_test_alloc_count();
+      if (n == warmup + measured) at_end = fastapi_test_alloc_count();
       return fa::PlainTextResponse("Hello, World!");
     });
     fa::Config config = fa::testing::TestClient::default_config();
