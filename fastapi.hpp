@@ -3763,7 +3763,19 @@ FASTAPI_DETAIL_INLINE Task<void> Server::accept_loop(Worker& w) {
       continue;
     }
     warned = false;
-    open_.fetch_add(1, std::memory_order_relaxed);
+    // Reserve the connection's place below max_connections. With several workers each may have been
+    // waiting in accept while the count was below the limit, so the check above is not enough: one that
+    // accepts past the limit holds its connection unserved until a place frees (the kernel had completed
+    // the handshake anyway, as it does for the backlog).
+    for (std::size_t n = open_.load(std::memory_order_relaxed);;) {
+      if (n < config_.max_connections) {
+        if (open_.compare_exchange_weak(n, n + 1, std::memory_order_relaxed)) break;
+        continue;
+      }
+      if (w.hub.draining) co_return;  // the unserved connection closes with `socket`
+      co_await sleep(20ms);
+      n = open_.load(std::memory_order_relaxed);
+    }
     if (&target == &w) {
       detail::Connection::start(w.hub, std::move(socket));
     } else {

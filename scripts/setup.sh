@@ -19,7 +19,7 @@ npm_checks() {  # the OpenAPI checks' npm packages (tests/openapi/package-lock.j
     echo "setup: npm ci in $dir"
     # Once more after a pause: a registry hiccup should not turn the OpenAPI checks into skips.
     (cd "$dir" && { npm ci --silent >/dev/null || { sleep 5 && npm ci --silent >/dev/null; }; } && touch node_modules) ||
-      echo "setup: npm ci failed twice; the OpenAPI checks will skip"
+      echo "setup: npm ci failed twice; the OpenAPI validator and browser checks will be skipped (a failure with CI=true)"
   fi
 }
 missing=()

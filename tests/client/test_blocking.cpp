@@ -19,6 +19,7 @@
 #include "fastapi/app/app.hpp"
 #include "fastapi/testing/test_client.hpp"
 #include "support/log_capture.hpp"
+#include "support/time_scale.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
 namespace test_blocking_file {
@@ -27,6 +28,16 @@ namespace fa = fastapi;
 using namespace std::chrono_literals;
 
 namespace blocking_test {
+
+using fastapi::test_support::scaled;
+
+/// Waits, bounded (2 s, scaled), until done() is true; returns done().
+template <class Done>
+bool eventually(Done done) {
+  auto deadline = std::chrono::steady_clock::now() + scaled(2000ms);
+  while (!done() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(2ms);
+  return done();
+}
 
 /// A raw HTTP/1.1 exchange on its own connection: send now, read the whole answer later.
 struct Pending {
@@ -73,9 +84,9 @@ TEST_SUITE("client/blocking") {
     }, {.blocking = true});
     fa::testing::TestClient client{app, small_pool(1, 1)};  // one thread, one queued job
     Pending first(client.port(), "/work");
-    std::this_thread::sleep_for(100ms);  // running on the only thread
+    REQUIRE(eventually([&] { return ran == 1; }));  // running on the only thread
     Pending second(client.port(), "/work");
-    std::this_thread::sleep_for(100ms);  // waiting in the queue
+    std::this_thread::sleep_for(scaled(100ms));  // reaches the queue (nothing to observe: it does not run yet)
     Pending third(client.port(), "/work");
     std::string refused = third.answer();  // answered at once: the queue is full
     CHECK(refused.starts_with("HTTP/1.1 503 Service Unavailable\r\n"));
@@ -90,7 +101,9 @@ TEST_SUITE("client/blocking") {
   TEST_CASE("co_await fa::to_thread in a coroutine handler: 503 when the bounded queue is full, catchable") {
     fa::App app;
     std::atomic<bool> release{false};
+    std::atomic<int> holding{0};
     auto wait = [&] {
+      ++holding;
       for (int i = 0; i < 400 && !release; ++i) std::this_thread::sleep_for(5ms);
       return 1;
     };
@@ -108,9 +121,9 @@ TEST_SUITE("client/blocking") {
     });
     fa::testing::TestClient client{app, small_pool(1, 1)};  // one thread, one queued job
     Pending running(client.port(), "/hold");
-    std::this_thread::sleep_for(100ms);
+    REQUIRE(eventually([&] { return holding == 1; }));  // running on the only thread
     Pending queued(client.port(), "/hold");
-    std::this_thread::sleep_for(100ms);
+    std::this_thread::sleep_for(scaled(100ms));  // reaches the queue (nothing to observe: it does not run yet)
     fa::testing::TestResponse r = client.get("/hold");
     CHECK(r.status == 503);  // uncaught: the app's HTTPException answer
     CHECK(r.text == R"({"detail":"Service Unavailable"})");
@@ -129,7 +142,8 @@ TEST_SUITE("client/blocking") {
       int before = peak.load();
       while (now > before && !peak.compare_exchange_weak(before, now)) {
       }
-      std::this_thread::sleep_for(150ms);
+      eventually([&] { return peak >= 2; });  // both threads busy at once, however slowly the jobs arrive
+      std::this_thread::sleep_for(50ms);       // held a little: a third thread, if there were one, would show
       --active;
       return "job";
     }, {.blocking = true});
@@ -143,8 +157,10 @@ TEST_SUITE("client/blocking") {
   TEST_CASE("a .blocking route leaves the loop free: with one worker, other requests are served meanwhile, no warning") {
     fa::App app;
     test_support::LogCapture logs(app);
-    app.get("/slow", [] {
-      std::this_thread::sleep_for(600ms);
+    std::atomic<bool> slow_started{false};
+    app.get("/slow", [&] {
+      slow_started = true;
+      std::this_thread::sleep_for(scaled(600ms));
       return "slow";
     }, {.blocking = true});
     app.get("/fast", [] { return "fast"; });
@@ -152,10 +168,10 @@ TEST_SUITE("client/blocking") {
     config.stall_warning = 50ms;
     fa::testing::TestClient client{app, config};
     Pending slow(client.port(), "/slow");
-    std::this_thread::sleep_for(50ms);
+    REQUIRE(eventually([&] { return slow_started.load(); }));
     auto start = std::chrono::steady_clock::now();
     CHECK(client.get("/fast").text == "fast");
-    CHECK(std::chrono::steady_clock::now() - start < 400ms);  // not queued behind the 600 ms job
+    CHECK(std::chrono::steady_clock::now() - start < scaled(400ms));  // not queued behind the 600 ms job
     CHECK(slow.answer().ends_with("slow"));
     CHECK_FALSE(logs.contains("held the event loop"));
     CHECK_FALSE(logs.contains("event loop blocked"));
@@ -173,8 +189,8 @@ TEST_SUITE("client/blocking") {
     config.stall_warning = 50ms;
     fa::testing::TestClient client{app, config};
     CHECK(client.get("/co-block").text == "done");
-    std::this_thread::sleep_for(300ms);  // the worker's next tick notices how late it is
-    CHECK(logs.contains("event loop blocked for"));
+    // The worker's next tick (250 ms) notices how late it is.
+    CHECK(eventually([&] { return logs.contains("event loop blocked for"); }));
     CHECK(logs.contains("(last handler: GET /co-block)"));
     CHECK(logs.contains("use co_await fa::to_thread(...) or a .blocking = true route"));
   }

@@ -28,6 +28,7 @@
 #include "fastapi/app/app.hpp"
 #include "fastapi/client/client.hpp"
 #include "fastapi/testing/test_client.hpp"
+#include "support/time_scale.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
 namespace test_client_file {
@@ -364,7 +365,7 @@ TEST_SUITE("client/client") {
     out = concurrently(client, urls, {2000ms, 150ms});
     CHECK(out[0] == "slow");
     CHECK(out[1] == "error: pool timeout");  // never got the connection within its 150 ms
-    CHECK(since(start) < 1500ms);
+    CHECK(since(start) < fastapi::test_support::scaled(1500ms));
     CHECK(up.connections() == 1);
     // A call that times out while it holds the connection closes it: the waiter then opens a new one.
     out = concurrently(client, urls, {150ms, 2000ms});
@@ -408,7 +409,7 @@ TEST_SUITE("client/client") {
     CHECK(e.is_timeout());
     CHECK(std::string(e.what()).find("connect_timeout (200 ms)") != std::string::npos);
     CHECK(since(start) >= 190ms);
-    CHECK(since(start) < 2000ms);
+    CHECK(since(start) < fastapi::test_support::scaled(2000ms));
     CHECK(client.connections(full.url("")).first == 0);
     for (int s : fillers) ::close(s);
   }
@@ -424,7 +425,7 @@ TEST_SUITE("client/client") {
     CHECK(e.kind == Kind::read_timeout);
     CHECK(std::string(e.what()).find("nothing of the response head arrived for 150 ms (read_timeout)") != std::string::npos);
     CHECK(since(start) >= 140ms);
-    CHECK(since(start) < 2000ms);
+    CHECK(since(start) < fastapi::test_support::scaled(2000ms));
     CHECK(client.connections(silent.url("")) == std::pair<std::size_t, std::size_t>{0, 0});
   }
 
@@ -450,7 +451,7 @@ TEST_SUITE("client/client") {
     CHECK(std::string(e.what()) == "GET " + up.url("/slow?ms=1000") +
                                        ": timeout: the response head did not arrive within the total timeout of 200 ms");
     CHECK(since(start) >= 190ms);
-    CHECK(since(start) < 900ms);
+    CHECK(since(start) < fastapi::test_support::scaled(900ms));
     CHECK(client.connections(up.origin()) == std::pair<std::size_t, std::size_t>{0, 0});
     CHECK(run(client.get(up.url("/hello"))).text() == "hello");
     CHECK(up.connections() == 2);  // the timed-out connection was not reused

@@ -1,4 +1,5 @@
-// expect: HandlerParameter<2,
+// expect: this handler parameter cannot be bound
+// expect-context: HandlerParameter<2, double>
 // tests/compile_fail/params_unbindable_parameter_position.cpp: must not compile; the static_assert above is the sentence the user reads.
 #include <optional>
 #include <string>

@@ -25,6 +25,7 @@
 #include "fastapi/core/loop.hpp"
 #include "fastapi/testing/test_client.hpp"
 #include "support/raw_socket.hpp"
+#include "support/time_scale.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
 namespace test_server_file {
@@ -35,10 +36,14 @@ namespace fa = fastapi;
 namespace server_test {
 
 using fastapi::test_support::RawSocket;
+using fastapi::test_support::scaled;
 using namespace std::chrono_literals;
 
-fa::Config server_config() {
+/// The drain, SIGTERM and max_connections tests run with one worker and with two (run() defaults to one per
+/// core): `unsigned workers = 1; SUBCASE("one worker") {} SUBCASE("two workers") { workers = 2; }`.
+fa::Config server_config(unsigned workers = 1) {
   fa::Config c = fa::testing::TestClient::default_config();
+  c.workers = workers;
   c.header_timeout = 2000ms;
   c.keep_alive_timeout = 5000ms;
   c.graceful_timeout = 3000ms;
@@ -80,6 +85,12 @@ struct ShutdownProbe {
   std::atomic<int> slow_finished{0};
 };
 
+/// Waits (bounded, scaled) until a slow route's handler has started.
+void wait_until_started(const ShutdownProbe& probe) {
+  auto deadline = std::chrono::steady_clock::now() + scaled(2000ms);
+  while (probe.slow_started == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(2ms);
+}
+
 void add_routes(fa::App& app, ShutdownProbe& probe) {
   app.logger().set_level(fa::LogLevel::off);
   app.get("/fast", []() { return std::string("fast"); });
@@ -102,10 +113,14 @@ void add_routes(fa::App& app, ShutdownProbe& probe) {
 TEST_SUITE("http/server") {
 
 TEST_CASE("with max_connections = 4 a fifth connection waits, without a busy loop, until one closes") {
+  unsigned workers = 1;
+  SUBCASE("one worker") { workers = 1; }
+  SUBCASE("two workers") { workers = 2; }
+  CAPTURE(workers);
   ShutdownProbe probe;
   fa::App app;
   add_routes(app, probe);
-  fa::Config c = server_config();
+  fa::Config c = server_config(workers);
   c.max_connections = 4;
   fa::testing::TestClient client(app, c);
 
@@ -122,7 +137,7 @@ TEST_CASE("with max_connections = 4 a fifth connection waits, without a busy loo
   auto cpu_before = cpu_time();
   CHECK_FALSE(fifth.has_data_within(1000ms));
   auto cpu_used = cpu_time() - cpu_before;
-  CHECK(cpu_used < 100ms);  // waiting at the limit costs (almost) nothing
+  CHECK(cpu_used < scaled(100ms));  // waiting at the limit costs (almost) nothing
 
   held[0].reset();  // one closes: the fifth is accepted and served
   auto start = std::chrono::steady_clock::now();
@@ -130,7 +145,7 @@ TEST_CASE("with max_connections = 4 a fifth connection waits, without a busy loo
   REQUIRE(r);
   CHECK(r->status == 200);
   CHECK(r->body == "fast");
-  CHECK(std::chrono::steady_clock::now() - start < 1000ms);
+  CHECK(std::chrono::steady_clock::now() - start < scaled(1000ms));
 }
 
 TEST_CASE("an idle server burns no CPU") {
@@ -143,15 +158,19 @@ TEST_CASE("an idle server burns no CPU") {
   REQUIRE(idle.read_response());
   auto cpu_before = cpu_time();
   std::this_thread::sleep_for(1000ms);
-  CHECK(cpu_time() - cpu_before < 50ms);
+  CHECK(cpu_time() - cpu_before < scaled(50ms));
 }
 
 TEST_CASE("graceful shutdown: the in-flight request finishes with Connection: close, idle ones close, "
           "new ones are refused, hooks run and run() returns") {
+  unsigned workers = 1;
+  SUBCASE("one worker") { workers = 1; }
+  SUBCASE("two workers") { workers = 2; }
+  CAPTURE(workers);
   ShutdownProbe probe;
   fa::App app;
   add_routes(app, probe);
-  fa::testing::TestClient client(app, server_config());
+  fa::testing::TestClient client(app, server_config(workers));
   std::uint16_t port = client.port();
 
   RawSocket idle(port);
@@ -159,11 +178,11 @@ TEST_CASE("graceful shutdown: the in-flight request finishes with Connection: cl
   REQUIRE(idle.read_response());
   RawSocket busy(port);
   REQUIRE(busy.send(get("/slow")));
-  for (int i = 0; i < 100 && probe.slow_started == 0; ++i) std::this_thread::sleep_for(5ms);
+  wait_until_started(probe);
   REQUIRE(probe.slow_started == 1);
 
   app.stop();
-  CHECK(idle.is_closed_by_peer(500ms));  // idle keep-alive: closed at once, without a response
+  CHECK(idle.is_closed_by_peer(scaled(500ms)));  // idle keep-alive: closed at once, without a response
   CHECK(idle.buffered().empty());
   CHECK_FALSE(RawSocket::can_connect(port));  // the acceptor is closed
 
@@ -172,22 +191,26 @@ TEST_CASE("graceful shutdown: the in-flight request finishes with Connection: cl
   CHECK(r->status == 200);
   CHECK(r->body == "slow done");
   CHECK(r->header("connection") == "close");
-  CHECK(busy.is_closed_by_peer(500ms));
+  CHECK(busy.is_closed_by_peer(scaled(500ms)));
   busy.close();
 
   auto start = std::chrono::steady_clock::now();
   client.close();  // joins the thread running app.run()
-  CHECK(std::chrono::steady_clock::now() - start < 1000ms);
+  CHECK(std::chrono::steady_clock::now() - start < scaled(1000ms));
   CHECK(probe.hook_ran);
   CHECK(probe.slow_finished == 1);
 }
 
 TEST_CASE("SIGTERM drains like stop(): the slow request in flight gets its whole response, new connections "
           "are refused, run() returns 0") {
+  unsigned workers = 1;
+  SUBCASE("one worker") { workers = 1; }
+  SUBCASE("two workers") { workers = 2; }
+  CAPTURE(workers);
   ShutdownProbe probe;
   fa::App app;
   add_routes(app, probe);
-  fa::Config c = server_config();
+  fa::Config c = server_config(workers);
   c.handle_signals = true;  // the server installs its SIGTERM handler before it says where it listens
   std::atomic<int> exit_code{-1};
   std::thread runner([&] { exit_code = app.run(c); });
@@ -196,7 +219,7 @@ TEST_CASE("SIGTERM drains like stop(): the slow request in flight gets its whole
 
   RawSocket busy(port);
   REQUIRE(busy.send(get("/slow")));
-  for (int i = 0; i < 100 && probe.slow_started == 0; ++i) std::this_thread::sleep_for(5ms);
+  wait_until_started(probe);
   REQUIRE(probe.slow_started == 1);
   ::kill(::getpid(), SIGTERM);  // to ourselves: the server's signal set catches it
 
@@ -212,16 +235,20 @@ TEST_CASE("SIGTERM drains like stop(): the slow request in flight gets its whole
 }
 
 TEST_CASE("the grace period cuts off a handler that outlives graceful_timeout, and run() returns early") {
+  unsigned workers = 1;
+  SUBCASE("one worker") { workers = 1; }
+  SUBCASE("two workers") { workers = 2; }
+  CAPTURE(workers);
   ShutdownProbe probe;
   fa::App app;
   add_routes(app, probe);
-  fa::Config c = server_config();
+  fa::Config c = server_config(workers);
   c.graceful_timeout = 300ms;
   fa::testing::TestClient client(app, c);
 
   RawSocket busy(client.port());
   REQUIRE(busy.send(get("/forever")));
-  for (int i = 0; i < 100 && probe.slow_started == 0; ++i) std::this_thread::sleep_for(5ms);
+  wait_until_started(probe);
   REQUIRE(probe.slow_started == 1);
 
   auto start = std::chrono::steady_clock::now();
@@ -229,10 +256,10 @@ TEST_CASE("the grace period cuts off a handler that outlives graceful_timeout, a
   client.close();
   auto took = std::chrono::steady_clock::now() - start;
   CHECK(took >= 300ms);
-  CHECK(took < 1500ms);
+  CHECK(took < scaled(1500ms));
   CHECK(probe.hook_ran);
   CHECK(probe.slow_finished == 0);
-  CHECK(busy.is_closed_by_peer(500ms));
+  CHECK(busy.is_closed_by_peer(scaled(500ms)));
   CHECK(busy.buffered().find("too late") == std::string::npos);
 }
 
@@ -243,7 +270,7 @@ TEST_CASE("stop() before any request returns run() promptly") {
   fa::testing::TestClient client(app, server_config());
   auto start = std::chrono::steady_clock::now();
   client.close();
-  CHECK(std::chrono::steady_clock::now() - start < 600ms);
+  CHECK(std::chrono::steady_clock::now() - start < scaled(600ms));
   CHECK(probe.hook_ran);
 }
 

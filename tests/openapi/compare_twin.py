@@ -14,8 +14,11 @@ import sys
 # Intended differences (docs/openapi.md): what each normalization forgives.
 INTENDED = [
     "openapi: we write 3.1.0 (as current FastAPI does), FastAPI 0.92 writes 3.0.2",
-    "optional values: we write Pydantic v2's anyOf [T, {type: null}], FastAPI 0.92 (Pydantic v1) writes T",
-    "a model member that defaults to None: we write default: null (Pydantic v2), Pydantic v1 leaves it out",
+    "optional values: we write Pydantic v2's anyOf [T, {type: null}], FastAPI 0.92 (Pydantic v1) writes T; "
+    "forgiven only where the value is optional (a member not in its model's required list, a parameter or a "
+    "body with required false), and only against a Pydantic v1 twin (an OpenAPI 3.0 document)",
+    "a model member that defaults to None: we write default: null (Pydantic v2), Pydantic v1 leaves it out; "
+    "forgiven under the same two conditions",
     "enums: Pydantic v1 adds description 'An enumeration.'",
     "ValidationError: we also list the optional input and ctx members our 422 bodies carry",
     "OAuth2PasswordRequestForm's grant_type: pattern ^password$ (current FastAPI), 0.92 wrote 'password'",
@@ -23,19 +26,28 @@ INTENDED = [
 ]
 
 
-def normalize(schema):
-    """A schema with the intended differences taken out (see INTENDED)."""
+# Set by main(): the twin is FastAPI on Pydantic v1 (it writes OpenAPI 3.0.x). A twin on Pydantic v2 (OpenAPI
+# 3.1) writes anyOf [T, null] and default: null itself, and then they are compared as they are.
+PYDANTIC_V1_TWIN = True
+
+
+def normalize(schema, optional=False):
+    """A schema with the intended differences taken out (see INTENDED). `optional`: the schema is that of a
+    value that may be absent (a member outside its model's required list, a parameter or body not required):
+    only there does Pydantic v1 write T for our anyOf [T, null] and leave out our default: null. Anywhere else
+    they stay, and show as differences (a required value we wrongly made nullable, say)."""
     if isinstance(schema, list):
         return [normalize(x) for x in schema]
     if not isinstance(schema, dict):
         return schema
     s = dict(schema)
     any_of = s.get("anyOf")
-    if isinstance(any_of, list) and len(any_of) == 2 and {"type": "null"} in any_of:
+    if (PYDANTIC_V1_TWIN and optional and isinstance(any_of, list) and len(any_of) == 2
+            and {"type": "null"} in any_of):
         inner = [b for b in any_of if b != {"type": "null"}][0]
         del s["anyOf"]
         s = {**inner, **s}
-    if "default" in s and s["default"] is None:
+    if PYDANTIC_V1_TWIN and optional and "default" in s and s["default"] is None:
         del s["default"]
     if s.get("description") == "An enumeration.":
         del s["description"]
@@ -43,7 +55,27 @@ def normalize(schema):
         s["properties"] = {k: v for k, v in s["properties"].items() if k not in ("input", "ctx")}
     if s.get("title") == "Grant Type" and s.get("pattern") in ("password", "^password$"):
         s["pattern"] = "^password$"
-    return {k: normalize(v) for k, v in s.items()}
+    required = s.get("required") if isinstance(s.get("required"), list) else []
+    out = {}
+    for k, v in s.items():
+        if k == "properties" and isinstance(v, dict):
+            out[k] = {name: normalize(member, name not in required) for name, member in v.items()}
+        else:
+            out[k] = normalize(v)
+    return out
+
+
+def normalize_body(body):
+    """A requestBody: its media types' schemas are optional when the body is not required."""
+    if not isinstance(body, dict):
+        return body
+    optional = not body.get("required", False)
+    out = dict(body)
+    if isinstance(body.get("content"), dict):
+        out["content"] = {media: {k: (normalize(v, optional) if k == "schema" else normalize(v))
+                                  for k, v in entry.items()} if isinstance(entry, dict) else entry
+                          for media, entry in body["content"].items()}
+    return out
 
 
 class Report:
@@ -77,9 +109,10 @@ def operation_view(op):
         "deprecated": op.get("deprecated", False),
         "security": op.get("security", []),
         "parameters": [{"in": p["in"], "name": p["name"], "required": p.get("required", False),
-                        "description": p.get("description"), "schema": normalize(p.get("schema"))}
+                        "description": p.get("description"),
+                        "schema": normalize(p.get("schema"), not p.get("required", False))}
                        for p in op.get("parameters", [])],
-        "requestBody": normalize(op.get("requestBody")),
+        "requestBody": normalize_body(op.get("requestBody")),
         "responses": {code: normalize(r) for code, r in op.get("responses", {}).items()},
     }
     return view
@@ -93,6 +126,8 @@ def main(argv):
         ours = json.load(f)
     with open(argv[2]) as f:
         twin = json.load(f)
+    global PYDANTIC_V1_TWIN
+    PYDANTIC_V1_TWIN = str(twin.get("openapi", "")).startswith("3.0")
     report = Report()
     report.diff("info", ours.get("info"), twin.get("info"))
     report.diff("tags", ours.get("tags"), twin.get("tags"))
