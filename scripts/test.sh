@@ -83,8 +83,8 @@ python3 tests/middleware/cors_vs_starlette.py
 step "OpenAPI: the documents validate, match FastAPI's twin, and /docs and /redoc work in Chromium"
 bash scripts/openapi_checks.sh build/gcc
 
-# ==== docs recipes (issue 16 §6): the lead adds here the lines that run the test script of every command
-# block of docs/compile_time.md and the README (another helper's work). Keep it before the test binaries. ====
+step "the documented build recipes (README.md, docs/compile_time.md), run as written; their programs serve a model"
+bash tests/docs/run_recipes.sh
 
 for run in gcc/fastapi_tests_single; do
   step "tests: $run"
