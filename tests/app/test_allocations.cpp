@@ -24,19 +24,15 @@ namespace test_allocations_file {
 namespace fa = fastapi;
 
 TEST_SUITE("app/allocations") {
-  // The goal, and the bound: 0 allocations per request on the worker in steady state. Measured (g++ -O0,
-  // 2 busy cores): 0 over 10,000 requests once the warm-up is past 1,024 requests; the warm-up is 2,000 because
-  // of what the measurement found in http/connection.hpp: Connection::release_idle_memory hands the write buffer
-  // out_ to the worker's pool and leaves an empty std::string, whose capacity is never 0 with libstdc++ (15, the
-  // small-string buffer), so the `out_.capacity() == 0` test before writing never takes a pooled buffer back.
-  // Each request then grows a fresh out_ (4 allocations: 15 -> 30 -> 60 -> 120 -> 240 bytes) and the pool fills
-  // with unused buffers until it holds 1,024; from then on give_out_buffer refuses, out_ keeps its own storage,
-  // and requests allocate nothing. With a 1,000-request warm-up the window saw the last 25 of those: 100
-  // allocations. stall_warning is off: on a busy machine the loop-stall warning would allocate its log line on
-  // the worker, which is not a request's cost.
+  // The goal, and the bound: 0 allocations per request on the worker in steady state, after a short warm-up
+  // (the worker's pools fill on the first requests). This test found that Connection::release_idle_memory's
+  // write buffer never came back from the pool (libstdc++'s empty string has capacity 15, not 0, so the
+  // `capacity() == 0` test never took a pooled buffer: 4 allocations per request until 1,024 unused buffers
+  // had piled up); http/connection.hpp's holds_no_buffer() is the fix. stall_warning is off: on a busy machine
+  // the loop-stall warning would allocate its log line on the worker, which is not a request's cost.
   TEST_CASE("10,000 keep-alive plaintext requests allocate nothing on the worker (the goal: 0 per request)" *
             doctest::skip(!fastapi_test_alloc_counted)) {
-    constexpr int warmup = 2000;
+    constexpr int warmup = 100;
     constexpr int measured = 10000;
     std::atomic<long> at_start{-1};
     std::atomic<long> at_end{-1};

@@ -51,6 +51,10 @@ namespace detail {
 
 using Clock = std::chrono::steady_clock;
 
+/// True when `s` owns no heap buffer: its capacity is a default-constructed string's (15 in libstdc++'s
+/// small-string form, not 0), so a pooled write buffer is taken only when there is none to reuse.
+inline bool holds_no_buffer(const std::string& s) noexcept { return s.capacity() <= std::string().capacity(); }
+
 /// Fixed-size read buffers recycled per worker.
 class BufferPool {
  public:
@@ -306,7 +310,7 @@ FASTAPI_DETAIL_INLINE void Connection::release_idle_memory() {
     cap_ = 0;
   }
   start_ = end_ = 0;
-  if (out_.capacity()) hub_.give_out_buffer(std::move(out_));
+  if (!holds_no_buffer(out_)) hub_.give_out_buffer(std::move(out_));
   out_ = std::string();
   if (body_.capacity() > 4096) body_ = std::string();
 }
@@ -553,7 +557,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
                   .head_only = req_.method == Method::head,
                   .date_line = hub_.date.line(),
                   .server = hub_.config.server_header};
-  if (out_.capacity() == 0) out_ = hub_.take_out_buffer();
+  if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
   if (res.stream && !wo.head_only) {
     if (req_.version_minor == 0) close_after_ = true;  // HTTP/1.0 has no chunks: the close ends the body
     bool ok = co_await write_stream(res);
@@ -607,7 +611,7 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::send_error(int status, std::string_
   close_after_ = true;
   timed_out_ = false;
   Response res = RawJSONResponse(std::string(R"({"detail":")").append(reason).append("\"}"), status);
-  if (out_.capacity() == 0) out_ = hub_.take_out_buffer();
+  if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
   write_head(out_, res,
              WriteOptions{.version_minor = 1, .keep_alive = false, .date_line = hub_.date.line(),
                           .server = hub_.config.server_header},
