@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <pthread.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -12,6 +13,7 @@
 #include <regex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "fastapi/core/regex.hpp"
@@ -202,6 +204,30 @@ TEST_SUITE("core/regex") {
     CAPTURE(small);
     CAPTURE(large);
     CHECK(large < small * 12);  // 4x expected; quadratic would be 16x, backtracking astronomically more
+  }
+
+  TEST_CASE("the cached DFA starts over when full, and threads sharing one pattern get the same answers") {
+    // a[ab]{9}$ needs 2^10 sets of states: more than the cache holds (512), so it starts over mid-input.
+    const Regex tenth_from_end = Regex::compile("a[ab]{9}$");
+    std::mt19937 rng(7);
+    for (int round = 0; round < 20; ++round) {
+      std::string in;
+      for (int k = 0; k < 3000; ++k) in += rng() % 2 ? 'a' : 'b';
+      CHECK(tenth_from_end.matches(in) == (in[in.size() - 10] == 'a'));
+    }
+    const Regex user = Regex::compile("^[a-z0-9_]{3,50}$");
+    std::vector<std::thread> threads;
+    std::atomic<int> wrong{0};
+    for (int t = 0; t < 4; ++t)
+      threads.emplace_back([&, t] {
+        for (int k = 0; k < 3000; ++k) {
+          const std::string in(static_cast<std::size_t>((k + t) % 60), k % 7 == 0 ? 'A' : 'x');
+          const bool expected = in.size() >= 3 && in.size() <= 50 && k % 7 != 0;
+          if (user.matches(in) != expected) wrong.fetch_add(1);
+        }
+      });
+    for (auto& th : threads) th.join();
+    CHECK(wrong.load() == 0);
   }
 
   TEST_CASE("unsupported and malformed patterns are refused, each with a sentence naming the pattern and the reason") {

@@ -10,9 +10,13 @@
 // time (json/rules.hpp), a CORS pattern when the middleware is built.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -641,12 +645,24 @@ class Regex {
     std::uint64_t ascii[2] = {0, 0};
     std::uint32_t begin = 0, end = 0;  // its ranges above ASCII in ranges_
   };
+  struct Scratch;
+  struct Dfa;
   bool in_class(const Class& c, std::uint32_t cp) const;
+  bool consumes(const RegexInst& in, std::uint32_t cp) const {
+    return (in.op == RegexOp::chr && in.x == cp) || (in.op == RegexOp::cls && in_class(classes_[in.x], cp));
+  }
+  /// Adds pc and all it reaches without reading a character to the set; true when that reaches match.
+  /// `at` says which assertions hold there (bit 0: start of text, 1: end, 2: word before, 3: word after).
+  bool closure(Scratch& s, bool into_b, std::uint32_t pc, unsigned at) const;
+  bool simulate(std::string_view input) const;  // the NFA, one set of states per character
+  bool run_dfa(Dfa& dfa, std::string_view input) const;
 
   std::vector<RegexInst> program_;
   std::vector<Class> classes_;
   std::vector<std::uint32_t> ranges_;  // lo, hi pairs
   bool anchored_ = false;              // starts with \A: threads start at offset 0 only
+  bool word_asserts_ = false;          // has \b or \B: the DFA cache does not apply
+  std::shared_ptr<Dfa> dfa_;           // shared by copies; used by one thread at a time (try_lock)
 };
 
 /// The ConfigurationError text for a refused pattern: `fastapi: <who> "<pattern>" is not supported: <why> (at
@@ -664,6 +680,10 @@ FASTAPI_DETAIL_INLINE Regex Regex::compile(std::string_view pattern, bool full) 
     throw ConfigurationError(regex_refusal("pattern", pattern, {parser.error, parser.offset, r.size()}));
   r.anchored_ = !r.program_.empty() && r.program_[0].op == RegexOp::assert_ &&
                 r.program_[0].kind == RegexAssert::begin_text;
+  for (const RegexInst& in : r.program_)
+    r.word_asserts_ = r.word_asserts_ || (in.op == RegexOp::assert_ && (in.kind == RegexAssert::word_boundary ||
+                                                                        in.kind == RegexAssert::not_word_boundary));
+  if (!r.word_asserts_) r.dfa_ = std::make_shared<Dfa>();
   return r;
 }
 
@@ -728,89 +748,194 @@ struct SparseSet {
     dense[n++] = pc;
   }
 };
-struct Scratch {
-  SparseSet a, b;
-  std::vector<std::uint32_t> stack;
-};
 inline bool is_word(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 }  // namespace regex_vm
 
-FASTAPI_DETAIL_INLINE bool Regex::matches(std::string_view input) const {
-  if (program_.empty()) return false;
-  // One scratch per thread, grown to the largest program seen: no allocation per match in steady state.
-  thread_local regex_vm::Scratch scratch;
-  regex_vm::SparseSet* cur = &scratch.a;
-  regex_vm::SparseSet* next = &scratch.b;
-  const std::size_t cap = program_.size();
-  cur->reset(cap);
-  next->reset(cap);
-  if (scratch.stack.size() < cap) scratch.stack.resize(cap);
-  std::uint32_t* const stack = scratch.stack.data();
-  const RegexInst* const prog = program_.data();
-  const std::size_t size = input.size();
-  bool matched = false;
+struct Regex::Scratch {
+  regex_vm::SparseSet a, b;
+  std::vector<std::uint32_t> stack;
+  /// One per thread, grown to the largest program seen: no allocation per match in steady state.
+  static Scratch& get(std::size_t cap) {
+    thread_local Scratch s;
+    s.a.reset(cap);
+    s.b.reset(cap);
+    if (s.stack.size() < cap) s.stack.resize(cap);
+    return s;
+  }
+};
 
-  // Adds pc and everything it reaches without reading a character (at offset pos) to `set`. Each pc enters
-  // the set once, so the explicit stack never holds more than the program size.
-  auto closure = [&](regex_vm::SparseSet& set, std::uint32_t pc0, std::size_t pos) {
-    std::size_t top = 0;
-    if (set.contains(pc0)) return;
-    set.add(pc0);
-    stack[top++] = pc0;
-    while (top > 0) {
-      const std::uint32_t pc = stack[--top];
-      const RegexInst& in = prog[pc];
-      std::uint32_t to[2];
-      int count = 0;
-      switch (in.op) {
-        case RegexOp::jmp: to[count++] = in.x; break;
-        case RegexOp::split: to[count++] = in.y, to[count++] = in.x; break;
-        case RegexOp::match: matched = true; break;
-        case RegexOp::assert_: {
-          bool ok = false;
-          switch (in.kind) {
-            case RegexAssert::begin_text: ok = pos == 0; break;
-            case RegexAssert::end_text: ok = pos == size; break;
-            default: {
-              const bool before = pos > 0 && regex_vm::is_word(static_cast<unsigned char>(input[pos - 1]));
-              const bool after = pos < size && regex_vm::is_word(static_cast<unsigned char>(input[pos]));
-              ok = (before != after) == (in.kind == RegexAssert::word_boundary);
-            }
-          }
-          if (ok) to[count++] = pc + 1;
-          break;
-        }
-        default: break;  // chr, cls: wait for the next character in the set
-      }
-      for (int k = 0; k < count; ++k) {
-        if (set.contains(to[k])) continue;
-        set.add(to[k]);
-        stack[top++] = to[k];
-      }
-    }
+/// The lazy DFA: each state is a set of NFA states met while matching, with its transitions on ASCII characters
+/// filled in as they are taken. Bounded: past max_states it starts over.
+struct Regex::Dfa {
+  static constexpr std::size_t max_states = 512;
+  struct State {
+    std::vector<std::uint32_t> pcs;  // sorted
+    bool match = false;              // a match has been reached (the search is over)
+    int match_at_end = -1;           // -1 not yet known, else whether the end of the text completes a match
   };
+  std::mutex mutex;
+  std::vector<State> states;
+  std::vector<std::int32_t> next;  // [state * 128 + c]: -1 unknown
+  std::map<std::vector<std::uint32_t>, std::uint32_t> index;
+  std::int32_t start = -1;  // the state at offset 0 of a non-empty text
 
-  closure(*cur, 0, 0);
-  std::size_t pos = 0;
-  while (!matched && pos < size) {
-    if (cur->n == 0 && anchored_) return false;
-    std::size_t len = 1;
-    const std::uint32_t cp = regex_decode(input, pos, len);
-    next->n = 0;
-    const std::size_t after = pos + len;
-    for (std::uint32_t k = 0; k < cur->n && !matched; ++k) {
-      const std::uint32_t pc = cur->dense[k];
-      const RegexInst& in = prog[pc];
-      if ((in.op == RegexOp::chr && in.x == cp) || (in.op == RegexOp::cls && in_class(classes_[in.x], cp)))
-        closure(*next, pc + 1, after);
+  void clear() {
+    states.clear();
+    next.clear();
+    index.clear();
+    start = -1;
+  }
+  /// The state of the set `set` (sorted here), added when new.
+  std::uint32_t intern(std::vector<std::uint32_t>& pcs, bool match) {
+    std::sort(pcs.begin(), pcs.end());
+    auto it = index.find(pcs);
+    if (it != index.end()) return it->second;
+    const auto id = static_cast<std::uint32_t>(states.size());
+    index.emplace(pcs, id);
+    states.push_back({pcs, match, -1});
+    next.resize(next.size() + 128, -1);
+    return id;
+  }
+};
+
+FASTAPI_DETAIL_INLINE bool Regex::closure(Scratch& s, bool into_b, std::uint32_t pc0, unsigned at) const {
+  regex_vm::SparseSet& set = into_b ? s.b : s.a;
+  if (set.contains(pc0)) return false;
+  bool matched = false;
+  std::uint32_t* const stack = s.stack.data();
+  std::size_t top = 0;
+  set.add(pc0);
+  stack[top++] = pc0;
+  while (top > 0) {  // each pc enters the set once: the explicit stack never outgrows the program
+    const std::uint32_t pc = stack[--top];
+    const RegexInst& in = program_[pc];
+    std::uint32_t to[2];
+    int count = 0;
+    switch (in.op) {
+      case RegexOp::jmp: to[count++] = in.x; break;
+      case RegexOp::split: to[count++] = in.y, to[count++] = in.x; break;
+      case RegexOp::match: matched = true; break;
+      case RegexOp::assert_: {
+        bool ok;
+        switch (in.kind) {
+          case RegexAssert::begin_text: ok = at & 1; break;
+          case RegexAssert::end_text: ok = at & 2; break;
+          case RegexAssert::word_boundary: ok = ((at >> 2) & 1) != ((at >> 3) & 1); break;
+          default: ok = ((at >> 2) & 1) == ((at >> 3) & 1); break;
+        }
+        if (ok) to[count++] = pc + 1;
+        break;
+      }
+      default: break;  // chr, cls: wait for the next character
     }
-    pos = after;
-    if (!anchored_ && !matched) closure(*next, 0, pos);  // a match may also start here (search)
-    std::swap(cur, next);
+    for (int k = 0; k < count; ++k) {
+      if (set.contains(to[k])) continue;
+      set.add(to[k]);
+      stack[top++] = to[k];
+    }
   }
   return matched;
+}
+
+FASTAPI_DETAIL_INLINE bool Regex::matches(std::string_view input) const {
+  if (program_.empty()) return false;
+  if (dfa_ && !input.empty() && dfa_->mutex.try_lock()) {  // busy on another thread: simulate the NFA instead
+    std::lock_guard<std::mutex> hold(dfa_->mutex, std::adopt_lock);
+    return run_dfa(*dfa_, input);
+  }
+  return simulate(input);
+}
+
+FASTAPI_DETAIL_INLINE bool Regex::simulate(std::string_view input) const {
+  Scratch& s = Scratch::get(program_.size());
+  const std::size_t size = input.size();
+  auto at = [&](std::size_t pos) {
+    return unsigned{pos == 0} | unsigned{pos == size} << 1 |
+           unsigned{pos > 0 && regex_vm::is_word(static_cast<unsigned char>(input[pos - 1]))} << 2 |
+           unsigned{pos < size && regex_vm::is_word(static_cast<unsigned char>(input[pos]))} << 3;
+  };
+  bool cur_b = false;  // the current set is s.a; the next one s.b
+  if (closure(s, cur_b, 0, at(0))) return true;
+  for (std::size_t pos = 0; pos < size;) {
+    regex_vm::SparseSet& cur = cur_b ? s.b : s.a;
+    if (cur.n == 0 && anchored_) return false;
+    std::size_t len = 1;
+    const std::uint32_t cp = regex_decode(input, pos, len);
+    pos += len;
+    const unsigned flags = at(pos);
+    (cur_b ? s.a : s.b).n = 0;
+    for (std::uint32_t k = 0; k < cur.n; ++k)
+      if (consumes(program_[cur.dense[k]], cp) && closure(s, !cur_b, cur.dense[k] + 1, flags)) return true;
+    if (!anchored_ && closure(s, !cur_b, 0, flags)) return true;  // a match may also start here (search)
+    cur_b = !cur_b;
+  }
+  return false;
+}
+
+FASTAPI_DETAIL_INLINE bool Regex::run_dfa(Dfa& dfa, std::string_view input) const {
+  // No \b or \B here: the assertions depend only on "start of text" (offset 0) and "end of text" (checked once
+  // the text is read), so a set of states and a character give one next set, whatever came before.
+  Scratch& s = Scratch::get(program_.size());
+  std::vector<std::uint32_t> pcs;
+  auto intern_a = [&](bool match) {
+    pcs.assign(s.a.dense.begin(), s.a.dense.begin() + s.a.n);
+    return dfa.intern(pcs, match);
+  };
+  if (dfa.states.size() > Dfa::max_states) dfa.clear();
+  if (dfa.start < 0) {
+    s.a.n = 0;
+    const bool m = closure(s, false, 0, 1);
+    dfa.start = static_cast<std::int32_t>(intern_a(m));
+  }
+  std::uint32_t state = static_cast<std::uint32_t>(dfa.start);
+  if (dfa.states[state].match) return true;
+  const std::size_t size = input.size();
+  for (std::size_t pos = 0; pos < size;) {
+    const unsigned char c = static_cast<unsigned char>(input[pos]);
+    if (c < 128) {
+      const std::int32_t known = dfa.next[state * 128 + c];
+      if (known >= 0) {
+        state = static_cast<std::uint32_t>(known);
+        ++pos;
+        if (dfa.states[state].match) return true;
+        if (anchored_ && dfa.states[state].pcs.empty()) return false;
+        continue;
+      }
+    }
+    std::size_t len = 1;
+    const std::uint32_t cp = regex_decode(input, pos, len);
+    pos += len;
+    // The step, as in simulate(), from the state's set into s.a (not at the start; the end is checked below).
+    s.a.n = 0;
+    s.b.n = 0;
+    bool m = false;
+    for (std::uint32_t pc : dfa.states[state].pcs)
+      if (consumes(program_[pc], cp)) m = closure(s, false, pc + 1, 0) || m;
+    if (!anchored_) m = closure(s, false, 0, 0) || m;
+    if (dfa.states.size() > Dfa::max_states) {  // full: start over, keeping only where we are
+      pcs.assign(s.a.dense.begin(), s.a.dense.begin() + s.a.n);
+      dfa.clear();
+      state = dfa.intern(pcs, m);
+    } else {
+      const std::uint32_t to = intern_a(m);
+      if (cp < 128) dfa.next[state * 128 + cp] = static_cast<std::int32_t>(to);
+      state = to;
+    }
+    if (m) return true;
+    if (anchored_ && dfa.states[state].pcs.empty()) return false;
+  }
+  // The end of the text: the end assertions now hold.
+  Dfa::State& last = dfa.states[state];
+  if (last.match_at_end < 0) {
+    s.a.n = 0;
+    bool m = false;
+    for (std::uint32_t pc : last.pcs)
+      if (program_[pc].op == RegexOp::assert_) m = closure(s, false, pc, 2) || m;
+    last.match_at_end = m;
+  }
+  return last.match_at_end == 1;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
