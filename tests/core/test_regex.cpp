@@ -111,6 +111,7 @@ TEST_SUITE("core/regex") {
         const bool expected_whole = std::regex_match(in, reference);
         if (search.matches(in) != expected_search) CHECK(search.matches(in) == expected_search);
         if (whole.matches(in) != expected_whole) CHECK(whole.matches(in) == expected_whole);
+        if (search.matches_uncached(in) != expected_search) CHECK(search.matches_uncached(in) == expected_search);
         checks += 2;
       }
     }

@@ -625,6 +625,8 @@ class Regex {
   static Regex compile(std::string_view pattern, bool full = false);
   /// True when the input matches (anywhere, or as a whole for a full pattern). Linear time, constant stack.
   bool matches(std::string_view input) const;
+  /// The same answer without the DFA cache: the NFA simulated alone (tests and the fuzzer compare the two).
+  bool matches_uncached(std::string_view input) const { return !program_.empty() && simulate(input); }
   std::size_t program_size() const { return program_.size(); }
 
   // The emitter interface RegexParser builds with.
