@@ -1094,9 +1094,11 @@ struct Regex::Scratch {
 };
 
 /// The lazy DFA: each state is a set of NFA states met while matching, with its transitions on ASCII characters
-/// filled in as they are taken. Bounded: past max_states it starts over.
+/// filled in as they are taken. Bounded: past max_states, or max_stored program counters in all (about 1 MiB
+/// with the index), it starts over.
 struct Regex::Dfa {
   static constexpr std::size_t max_states = 512;
+  static constexpr std::size_t max_stored = std::size_t{1} << 17;
   struct State {
     std::vector<std::uint32_t> pcs;  // sorted
     bool match = false;              // a match has been reached (the search is over)
@@ -1107,12 +1109,15 @@ struct Regex::Dfa {
   std::vector<std::int32_t> next;  // [state * 128 + c]: -1 unknown
   std::map<std::vector<std::uint32_t>, std::uint32_t> index;
   std::int32_t start = -1;  // the state at offset 0 of a non-empty text
+  std::size_t stored = 0;   // program counters held by states
 
+  bool full() const { return states.size() > max_states || stored > max_stored; }
   void clear() {
     states.clear();
     next.clear();
     index.clear();
     start = -1;
+    stored = 0;
   }
   /// The state of the set `set` (sorted here), added when new.
   std::uint32_t intern(std::vector<std::uint32_t>& pcs, bool match) {
@@ -1121,6 +1126,7 @@ struct Regex::Dfa {
     if (it != index.end()) return it->second;
     const auto id = static_cast<std::uint32_t>(states.size());
     index.emplace(pcs, id);
+    stored += pcs.size();
     states.push_back({pcs, match, -1});
     next.resize(next.size() + 128, -1);
     return id;
@@ -1210,7 +1216,7 @@ FASTAPI_DETAIL_INLINE bool Regex::run_dfa(Dfa& dfa, std::string_view input) cons
     pcs.assign(s.a.dense.begin(), s.a.dense.begin() + s.a.n);
     return dfa.intern(pcs, match);
   };
-  if (dfa.states.size() > Dfa::max_states) dfa.clear();
+  if (dfa.full()) dfa.clear();
   if (dfa.start < 0) {
     s.a.n = 0;
     const bool m = closure(s, false, 0, 1);
@@ -1241,7 +1247,7 @@ FASTAPI_DETAIL_INLINE bool Regex::run_dfa(Dfa& dfa, std::string_view input) cons
     for (std::uint32_t pc : dfa.states[state].pcs)
       if (consumes(program_[pc], cp)) m = closure(s, false, pc + 1, 0) || m;
     if (!anchored_) m = closure(s, false, 0, 0) || m;
-    if (dfa.states.size() > Dfa::max_states) {  // full: start over, keeping only where we are
+    if (dfa.full()) {  // full: start over, keeping only where we are
       pcs.assign(s.a.dense.begin(), s.a.dense.begin() + s.a.n);
       dfa.clear();
       state = dfa.intern(pcs, m);
