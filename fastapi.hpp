@@ -326,10 +326,10 @@ class ConfigurationError : public std::logic_error {
 
 }  // namespace fastapi
 
-// ==== fastapi/core/regex.hpp ====
-// core/regex.hpp: the pattern matcher of Rule.pattern and CORS allow_origin_regex, in time linear in the input and
-// constant stack (a Thompson NFA simulated over code points, no backtracking: Pydantic v2 uses Rust's regex crate
-// for the same reason). Fed by json/rules and middleware/cors; feeds nothing. Knows nothing of HTTP or JSON.
+// ==== fastapi/core/regex_syntax.hpp ====
+// core/regex_syntax.hpp: a pattern's syntax -> a Thompson program (instructions), or the sentence saying why it is
+// refused. constexpr, so a Rule's pattern is checked at compile time. Feeds core/regex.hpp (the matcher) and
+// json/rules (the compile-time check). Knows nothing of matching, HTTP or JSON.
 //
 // Syntax (docs/models.md has the table): literals and escapes, `.`, classes `[a-z]` `[^...]`, `\d \w \s \D \W \S`,
 // anchors `^ $ \A \z \b \B`, groups `( )` `(?: )` `(?P<name> )`, alternation `|`, `? * + {m} {m,} {m,n}` and their
@@ -338,17 +338,11 @@ class ConfigurationError : public std::logic_error {
 // programs above regex_max_program instructions. The parser is constexpr: a Rule's pattern is checked at compile
 // time (json/rules.hpp), a CORS pattern when the middleware is built.
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <map>
-#include <memory>
-#include <mutex>
-#include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 namespace fastapi {
 namespace detail {
@@ -940,6 +934,29 @@ constexpr RegexCheck check_regex(std::string_view pattern, bool full = false) {
   parser.parse(full);
   return {parser.error, parser.offset, counter.n};
 }
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/core/regex.hpp ====
+// core/regex.hpp: the pattern matcher of Rule.pattern and CORS allow_origin_regex, in time linear in the input and
+// constant stack: the Thompson program of core/regex_syntax.hpp simulated over code points, no backtracking
+// (Pydantic v2 uses Rust's regex crate for the same reason), with a lazy DFA caching the sets of states it meets.
+// Fed by json/rules and middleware/cors; feeds nothing. Knows nothing of HTTP or JSON.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+namespace detail {
 
 /// A compiled pattern. `Regex::compile("^[a-z]+$")` (a match anywhere, as Python's re.search and Pydantic's
 /// pattern) or `Regex::compile(p, true)` (the whole input, as re.fullmatch). Invalid or unsupported patterns
