@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
-#include <regex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "fastapi/core/config.hpp"
+#include "fastapi/core/regex.hpp"
 #include "fastapi/json/reflect.hpp"
 
 namespace fastapi {
@@ -67,7 +67,7 @@ struct Rule {
   double multiple_of = 0;                                 ///< value % multiple_of == 0; 0 = unset
   std::size_t min_length = 0;                             ///< characters of a string, items of a container
   std::size_t max_length = SIZE_MAX;
-  RuleText<256> pattern{};  ///< ECMAScript regex searched in strings (Pydantic: re.search, not fullmatch)
+  RuleText<256> pattern{};  ///< regex searched in strings (Pydantic: re.search, not fullmatch); core/regex.hpp syntax
   bool strict = false;      ///< no coercion: "5" is not an int, 1 is not a bool
 
   constexpr bool has_gt() const noexcept { return gt != -std::numeric_limits<double>::infinity(); }
@@ -213,6 +213,39 @@ inline constexpr bool is_sized_range = !is_string_like<T> && requires(const T& t
   t.end();
 };
 
+/// A Rule's pattern is checked here, at compile time, by the same parser that builds it at run time: each
+/// refused construct has its sentence (docs/models.md lists the syntax).
+template <Rule R>
+consteval void check_rule_pattern() {
+  constexpr RegexError e = check_regex(R.pattern.view()).error;
+  using E = RegexError;
+  static_assert(e != E::backreference,
+                "fastapi: this Rule pattern has a backreference (\\1, \\k<name>, (?P=name)): not supported, matching "
+                "one needs backtracking, which can take exponential time; fastapi matches patterns in linear time, "
+                "as Pydantic v2 (Rust's regex crate) does");
+  static_assert(e != E::lookaround,
+                "fastapi: this Rule pattern has a lookahead or lookbehind ((?=, (?!, (?<=, (?<!): not supported, "
+                "fastapi matches patterns in linear time, as Pydantic v2 (Rust's regex crate) does; check the "
+                "condition in the handler instead");
+  static_assert(e != E::atomic && e != E::possessive,
+                "fastapi: this Rule pattern has an atomic group (?>...) or a possessive quantifier (*+, ++, ?+): not "
+                "supported; the plain forms never backtrack here");
+  static_assert(e != E::inline_flags,
+                "fastapi: this Rule pattern has inline flags such as (?i) or (?s): not supported; spell the cases "
+                "out ([Aa]) or use [\\s\\S] for any character");
+  static_assert(e != E::unicode_class && e != E::posix_class && e != E::class_operation,
+                "fastapi: this Rule pattern has a Unicode class (\\p{L}), a POSIX class ([[:alpha:]]) or a class "
+                "operation (&&): not supported; list the ranges ([a-zA-Z])");
+  static_assert(e != E::too_large && e != E::repeat_too_large && e != E::too_deep,
+                "fastapi: this Rule pattern is too large: a repetition count above 1000, groups nested more than 64 "
+                "deep, or more than 20000 instructions once compiled; use min_length/max_length for lengths");
+  static_assert(e == E::none || e == E::backreference || e == E::lookaround || e == E::atomic ||
+                    e == E::possessive || e == E::inline_flags || e == E::unicode_class || e == E::posix_class ||
+                    e == E::class_operation || e == E::too_large || e == E::repeat_too_large || e == E::too_deep,
+                "fastapi: this Rule pattern is not a valid regular expression (unbalanced ( ) or [ ], a quantifier "
+                "with nothing to repeat, a reversed range z-a or {5,2}, an unknown escape, or a trailing backslash)");
+}
+
 template <class T, Rule R>
 consteval bool check_rule() {
   using V = typename unwrap_optional<T>::type;
@@ -230,6 +263,7 @@ consteval bool check_rule() {
   static_assert(R.min_length <= R.max_length,
                 "fastapi: this Rule has min_length greater than max_length; no input could pass");
   static_assert(R.multiple_of >= 0, "fastapi: Rule multiple_of must be positive");
+  if constexpr (!R.pattern.empty()) check_rule_pattern<R>();
   return true;
 }
 }  // namespace detail
@@ -356,13 +390,13 @@ inline std::atomic<std::size_t>& pattern_compilations() noexcept {
   static std::atomic<std::size_t> count{0};
   return count;
 }
-/// R.pattern compiled once, on first use, thread-safely (a function-local static per Rule).
-/// An invalid pattern throws std::regex_error there.
+/// R.pattern compiled once, on first use, thread-safely (a function-local static per Rule). The pattern was
+/// checked at compile time (check_rule_pattern), so compiling it here cannot fail.
 template <Rule R>
-const std::regex& pattern_regex() {
-  static const std::regex compiled = [] {
+const Regex& pattern_regex() {
+  static const Regex compiled = [] {
     pattern_compilations().fetch_add(1, std::memory_order_relaxed);
-    return std::regex(R.pattern.text, R.pattern.length, std::regex::ECMAScript);
+    return Regex::compile(R.pattern.view());
   }();
   return compiled;
 }
@@ -374,15 +408,12 @@ inline RuleViolation pattern_violation(std::string_view pattern) {
 }
 }  // namespace detail
 
-/// Searches s for the compiled pattern (Pydantic: a match anywhere, anchor with ^...$ for the
-/// whole string). std::regex is slow (microseconds per check, more for long inputs): keep
-/// patterns short and prefer min_length/max_length where they suffice.
+/// Searches s for the compiled pattern (Pydantic: a match anywhere, anchor with ^...$ for the whole string),
+/// in time linear in s and constant stack, whatever the pattern (core/regex.hpp: no backtracking).
 /// -> "String should match pattern '^[a-z]+$'"
-/// (These two overloads are templates, Regex being std::regex, so that std::regex's compiler and matcher are
-/// instantiated only in programs that check a pattern: about a second of compile time per translation unit.)
-template <class Regex>
-std::optional<RuleViolation> check_pattern(std::string_view s, const Regex& compiled, std::string_view pattern) {
-  if (std::regex_search(s.begin(), s.end(), compiled)) return std::nullopt;
+inline std::optional<RuleViolation> check_pattern(std::string_view s, const detail::Regex& compiled,
+                                                  std::string_view pattern) {
+  if (compiled.matches(s)) return std::nullopt;
   return detail::pattern_violation(pattern);
 }
 /// As above with the regex of R.pattern, compiled once per Rule.
@@ -394,11 +425,11 @@ std::optional<RuleViolation> check_pattern(std::string_view s) {
     return check_pattern(s, detail::pattern_regex<R>(), R.pattern.view());
   }
 }
-/// As above for a Rule known only at run time: compiles the regex at every call (slow).
-template <class Regex = std::regex>
-std::optional<RuleViolation> check_pattern(std::string_view s, const Rule& r) {
+/// As above for a Rule known only at run time: compiles the pattern at every call (slower). A pattern the
+/// matcher refuses throws ConfigurationError with a sentence.
+inline std::optional<RuleViolation> check_pattern(std::string_view s, const Rule& r) {
   if (r.pattern.empty()) return std::nullopt;
-  return check_pattern(s, Regex(r.pattern.text, r.pattern.length, Regex::ECMAScript), r.pattern.view());
+  return check_pattern(s, detail::Regex::compile(r.pattern.view()), r.pattern.view());
 }
 
 namespace detail {

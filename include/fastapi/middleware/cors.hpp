@@ -6,13 +6,13 @@
 #include <algorithm>
 #include <cstddef>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "fastapi/core/errors.hpp"
+#include "fastapi/core/regex.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/headers.hpp"
 #include "fastapi/http/request.hpp"
@@ -27,7 +27,7 @@ namespace fastapi {
 ///                                            .allow_methods = {"*"}, .allow_headers = {"*"}}});
 struct CORSOptions {
   std::vector<std::string> allow_origins{};         ///< exact origins ("https://a.com"), or {"*"} for any
-  std::optional<std::string> allow_origin_regex{};  ///< an origin it matches as a whole is allowed (ECMAScript)
+  std::optional<std::string> allow_origin_regex{};  ///< an origin it matches as a whole is allowed (core/regex.hpp syntax)
   bool allow_credentials = false;                   ///< Access-Control-Allow-Credentials: true
   std::vector<std::string> allow_methods{"GET"};    ///< methods a preflight may ask for, or {"*"} for all
   std::vector<std::string> allow_headers{};         ///< request headers a preflight may ask for, or {"*"}
@@ -45,11 +45,11 @@ struct CORSOptions {
 ///   origin echoed with `Vary: Origin` when origins are listed, or when `*` meets a request with cookies),
 ///   plus Access-Control-Allow-Credentials / -Expose-Headers when configured. A disallowed origin gets no
 ///   Access-Control-Allow-Origin: the browser then hides the response from the page.
-/// Throws ConfigurationError when allow_origin_regex is not a valid regular expression.
-/// Use it as `fa::CORSMiddleware` (BasicCORSMiddleware<std::regex>): it is a class template only so that
-/// std::regex's compiler and matcher are instantiated in the programs that use CORS, not in every
-/// translation unit that includes fastapi.hpp (about a second of compile time each).
-template <class Regex = std::regex>
+/// allow_origin_regex is matched in time linear in the origin, never backtracking (core/regex.hpp). A pattern it
+/// refuses (a backreference, lookaround, bad syntax) throws ConfigurationError with a sentence.
+/// Use it as `fa::CORSMiddleware` (BasicCORSMiddleware<detail::Regex>): it is a class template only so that
+/// its code is compiled in the programs that use CORS, not in every translation unit that includes fastapi.hpp.
+template <class Regex = detail::Regex>
 class BasicCORSMiddleware {
  public:
   explicit BasicCORSMiddleware(CORSOptions options = {});
@@ -116,12 +116,10 @@ BasicCORSMiddleware<Regex>::BasicCORSMiddleware(CORSOptions o) : allow_origins_(
     allow_methods_ = std::move(o.allow_methods);
   }
   if (o.allow_origin_regex) {
-    try {
-      allow_origin_regex_.emplace(*o.allow_origin_regex, Regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      throw ConfigurationError("fastapi: CORSMiddleware: allow_origin_regex \"" + *o.allow_origin_regex +
-                               "\" is not a valid ECMAScript regular expression (" + e.what() + ")");
-    }
+    // Starlette matches the whole origin (re.fullmatch).
+    if (detail::RegexCheck check = detail::check_regex(*o.allow_origin_regex, true); check.error != detail::RegexError::none)
+      throw ConfigurationError(detail::regex_refusal("CORSMiddleware: allow_origin_regex", *o.allow_origin_regex, check));
+    allow_origin_regex_.emplace(Regex::compile(*o.allow_origin_regex, true));
   }
   allow_all_origins_ = has_star(allow_origins_);
   allow_all_headers_ = has_star(o.allow_headers);
@@ -164,7 +162,7 @@ Task<Response> BasicCORSMiddleware<Regex>::operator()(Request& req, Next next) c
 template <class Regex>
 bool BasicCORSMiddleware<Regex>::is_allowed_origin(std::string_view origin) const {
   if (allow_all_origins_) return true;
-  if (allow_origin_regex_ && std::regex_match(origin.begin(), origin.end(), *allow_origin_regex_)) return true;
+  if (allow_origin_regex_ && allow_origin_regex_->matches(origin)) return true;
   return std::find(allow_origins_.begin(), allow_origins_.end(), origin) != allow_origins_.end();
 }
 

@@ -1,0 +1,11 @@
+// expect: this Rule pattern has a backreference
+// tests/compile_fail/json_rules_pattern_backreference.cpp: must not compile; a backreference needs backtracking, which fastapi's linear-time matcher refuses (as Rust's regex crate does).
+#include <string>
+
+#include "fastapi/json/rules.hpp"
+
+struct Pair {
+  fastapi::Field<std::string, fastapi::Rule{.pattern = "^(a+)-\\1$"}> twice;
+};
+
+int main() { return Pair{}.twice->size() == 0 ? 0 : 1; }
