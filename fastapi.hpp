@@ -8941,6 +8941,7 @@ FASTAPI_DETAIL_INLINE bool PathTemplate::same_shape(const PathTemplate& other) c
 // routing/radix_tree.hpp: path -> the template shapes it matches, in precedence order, with captured values.
 // Fed by path_template.hpp (insert) and router.hpp (match); feeds router.hpp. Knows nothing of methods or handlers.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -8956,7 +8957,9 @@ namespace fastapi::detail {
 /// A compressed prefix tree over template shapes. Each distinct shape (`/items/{}` whatever the names) ends
 /// at one leaf, numbered 0, 1, 2, ... in insertion order. Matching walks static children first (at most one
 /// per first byte), then the `{param}` child, then the `{name:path}` catch-all, backtracking when a branch
-/// fails deeper; it allocates nothing and captures views into the path.
+/// fails deeper but never walking the same failed branch twice (linear in the path); it captures views into
+/// the path and allocates nothing unless a segment holds a parameter followed by static text (`{name}.txt`).
+/// Each leaf is offered once per way of reaching it that has not already failed.
 ///
 ///     RadixTree tree;
 ///     auto leaf = tree.insert(PathTemplate::parse("/users/{id}"));
@@ -9065,6 +9068,18 @@ struct RadixTree::Walker {
   std::size_t n = path.size() + (Slash ? 1 : 0);
   std::array<std::string_view, FASTAPI_MAX_PATH_PARAMS> values{};
   std::size_t count = 0;
+  // What is known to fail below each parameter node, once a segment has been split. Trying every split of a
+  // segment that holds several parameters (`/{a}-{b}-{c}.txt`) was L^k steps in the segment's length L
+  // (an 8 KiB path of dashes held a loop thread for minutes). A failure depends only on the node and the
+  // position: the number of values captured at a node is fixed by its depth, and visit() answers per leaf;
+  // and a node is always entered in the same segment (parameters hold no '/', static text is fixed). So each
+  // (parameter node, end of its value) is walked at most once: linear in the path per node. Allocated only
+  // when a segment is split, so ordinary matches allocate nothing.
+  struct Tried {
+    std::size_t splits_from = static_cast<std::size_t>(-1);  // every value ending in (splits_from, end) failed
+    bool whole = false;                                       // the value ending at the segment's end failed
+  };
+  std::vector<Tried> tried{};
 
   char at(std::size_t i) const {
     if constexpr (Slash) return i < path.size() ? path[i] : '/';
@@ -9106,13 +9121,19 @@ struct RadixTree::Walker {
         if (end == std::string_view::npos) end = path.size();
         ++count;
         if (nodes[node.param].continues_in_segment) {
-          for (std::size_t e = end - 1; e > pos; --e) {
+          if (tried.empty()) tried.resize(nodes.size());
+          Tried& t = tried[node.param];  // no resize below: the reference stays valid through the recursion
+          for (std::size_t e = std::min(end - 1, t.splits_from); e > pos; --e) {
             values[count - 1] = slice(pos, e);
             if (walk(node.param, e)) return true;
           }
+          t.splits_from = std::min(t.splits_from, pos);
         }
-        values[count - 1] = slice(pos, end);
-        if (walk(node.param, end)) return true;
+        if (tried.empty() || !tried[node.param].whole) {
+          values[count - 1] = slice(pos, end);
+          if (walk(node.param, end)) return true;
+          if (!tried.empty()) tried[node.param].whole = true;
+        }
         --count;
       }
     }
