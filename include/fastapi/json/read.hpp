@@ -15,7 +15,6 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -256,12 +255,14 @@ struct JsonNode {
   Json to_json() const { return *j; }
 };
 
-/// Keys as Python's dict keeps them: first position, last value. Linear (a hash past 16 entries).
+/// Keys as Python's dict keeps them: first position, last value. O(n log n) (sorted past 16 entries, never
+/// hashed: see first_of_each_key).
 template <class N>
 void keep_last_values(std::vector<std::pair<std::string_view, N>>& members) {
   const std::size_t n = members.size();
   if (n < 2) return;
-  std::unordered_map<std::string_view, std::size_t> first;
+  std::vector<std::uint32_t> first;
+  if (n > 16) first = first_of_each_key(n, [&](std::size_t i) { return members[i].first; });
   std::vector<bool> drop(n, false);
   bool any = false;
   for (std::size_t i = 0; i < n; ++i) {
@@ -269,8 +270,8 @@ void keep_last_values(std::vector<std::pair<std::string_view, N>>& members) {
     if (n <= 16) {
       for (std::size_t j = 0; j < i && at == n; ++j)
         if (!drop[j] && members[j].first == members[i].first) at = j;
-    } else if (auto [it, inserted] = first.try_emplace(members[i].first, i); !inserted) {
-      at = it->second;
+    } else if (first[i] != i) {
+      at = first[i];
     }
     if (at != n) members[at].second = members[i].second, drop[i] = any = true;
   }

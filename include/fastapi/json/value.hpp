@@ -4,6 +4,7 @@
 
 #include "fastapi/core/config.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -20,7 +21,6 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -232,8 +232,21 @@ Json::Json(const std::map<std::string, T, C, A>& m) {
 
 namespace detail {
 
-/// Python dict semantics for a repeated key: first position, last value. Linear in the member
-/// count (a hash index past 16 members), so a hostile body cannot make it quadratic.
+/// For each of `n` keys (key(i) -> std::string_view), the index of the first key equal to it (i itself for
+/// the first one). By sorting, not hashing: O(n log n) comparisons whatever the keys, where a hash with
+/// libstdc++'s fixed seed lets a crafted body of colliding keys make a 1 MiB object quadratic.
+template <class Key>
+std::vector<std::uint32_t> first_of_each_key(std::size_t n, Key key) {
+  std::vector<std::uint32_t> order(n), first(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) { return key(x) < key(y); });
+  for (std::size_t k = 0; k < n; ++k)
+    first[order[k]] = (k > 0 && key(order[k]) == key(order[k - 1])) ? first[order[k - 1]] : order[k];
+  return first;
+}
+
+/// Python dict semantics for a repeated key: first position, last value. O(n log n) in the member count
+/// (sorted past 16 members), so a hostile body cannot make it quadratic.
 inline void remove_duplicate_keys(Json::Object& members) {
   const std::size_t n = members.size();
   if (n < 2) return;
@@ -243,14 +256,12 @@ inline void remove_duplicate_keys(Json::Object& members) {
       for (std::size_t j = 0; j < i && !repeated; ++j) repeated = members[i].first == members[j].first;
     if (!repeated) return;
   }
-  std::unordered_map<std::string_view, std::size_t> first;
-  first.reserve(n);
+  auto first = first_of_each_key(n, [&](std::size_t i) { return std::string_view(members[i].first); });
   std::vector<bool> drop(n, false);
   bool any = false;
   for (std::size_t i = 0; i < n; ++i) {
-    auto [it, inserted] = first.try_emplace(members[i].first, i);
-    if (!inserted) {
-      members[it->second].second = std::move(members[i].second);
+    if (first[i] != i) {
+      members[first[i]].second = std::move(members[i].second);
       drop[i] = any = true;
     }
   }
