@@ -96,6 +96,9 @@ class Endpoint {
   virtual void describe(OperationDoc&) const {}
   /// The app this endpoint serves (its dependencies, exception handlers, state); set at registration.
   void set_app(const AppContext* app) { app_ = app; }
+  /// False for the app's own pages (/docs, /redoc, /openapi.json, the OAuth2 redirect): FastAPI does not run
+  /// `app.dependencies(...)` for them.
+  void set_app_dependencies_apply(bool apply) { app_dependencies_apply_ = apply; }
   /// The route as registered: its methods and path template ("/items/{item_id}").
   void set_route(std::span<const Method> methods, std::string_view path) {
     methods_.assign(methods.begin(), methods.end());
@@ -107,7 +110,8 @@ class Endpoint {
  protected:
   /// True when this request needs a RequestScope: dependencies on the route or the app.
   bool has_route_dependencies() const {
-    return !options_.dependencies.empty() || (app_ && !app_->dependencies.dependencies.empty());
+    return !options_.dependencies.empty() ||
+           (app_ && app_dependencies_apply_ && !app_->dependencies.dependencies.empty());
   }
   /// The app's, then the route's dependencies, for their effect.
   Task<void> run_route_dependencies(BindContext& ctx) const;
@@ -120,11 +124,12 @@ class Endpoint {
   const AppContext* app_ = nullptr;
   std::vector<Method> methods_;
   std::string path_;
+  bool app_dependencies_apply_ = true;
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Task<void> Endpoint::run_route_dependencies(BindContext& ctx) const {
-  if (app_)
+  if (app_ && app_dependencies_apply_)
     for (const Dependency& d : app_->dependencies.dependencies) co_await d.run(ctx);
   for (const Dependency& d : options_.dependencies) co_await d.run(ctx);
 }
@@ -247,6 +252,7 @@ template <class F>
 Task<Response> HandlerEndpoint<F>::call_with(Request& req, [[maybe_unused]] RequestScope* scope) {
   int status = options_.status_code ? options_.status_code : 200;
   Response sub{.status = 0};
+  HandlerRunning running;  // the loop-stall warning blames a long resume only while a handler runs
   this_loop().route = description_;
   Slots slots{};
   if (scope) {
