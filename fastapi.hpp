@@ -8970,6 +8970,17 @@ struct vector_item_of<std::vector<T, A>> {
   using type = T;
 };
 
+/// False (after json/reflect.hpp's static_assert has said why, in words) when Check: U cannot be reflected.
+template <class U, bool Check>
+consteval bool reflectable_or_why() {
+  if constexpr (Check) {
+    (void)checked_field_count<U>();
+    return false;
+  } else {
+    return true;
+  }
+}
+
 template <std::size_t Position, class P>
 struct HandlerParameter {
   using V = std::remove_cvref_t<P>;
@@ -8986,13 +8997,10 @@ struct HandlerParameter {
                 "from and its name: use fa::Path<\"name\", int> or fa::Query<\"name\", int> (or fa::Header, "
                 "fa::Cookie, fa::Form, fa::Body<int>); its position and type are in HandlerParameter<position, type> "
                 "above");
-  static_assert(!unreflectable_struct,
+  static_assert(reflectable_or_why<U, unreflectable_struct>(),
                 "fastapi: this handler parameter is a struct that cannot be read as the JSON body (its position and "
-                "type are in HandlerParameter<position, type> above); the next error says why it cannot be reflected");
-  static constexpr std::size_t reflect_check = [] {
-    if constexpr (unreflectable_struct) return checked_field_count<U>();  // the precise reason, in words
-    else return std::size_t{0};
-  }();
+                "type are in HandlerParameter<position, type> above); the error beside this one says why it cannot "
+                "be reflected");
   static_assert(Binder<V>::bindable || plain_value || unreflectable_struct,
                 "fastapi: this handler parameter cannot be bound (its position and type are in "
                 "HandlerParameter<position, type> above); a parameter must be fa::Path/Query/Header/Cookie/"
@@ -12159,6 +12167,7 @@ FASTAPI_DETAIL_INLINE Task<Response> AccessLogMiddleware::operator()(Request& re
 // any error -> RequestValidationError, the handler does not run), call it (inline, or on the thread pool for
 // .blocking routes), turn what it returns into a Response. Fed by the router's match; feeds the writer.
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <exception>
@@ -12464,6 +12473,67 @@ inline void check_path_params(const PathTemplate& tmpl, const Endpoint& endpoint
   }
 }
 
+/// The number of `{name}`s in a route literal.
+template <FixedString Route>
+consteval std::size_t route_param_count() {
+  std::size_t n = 0;
+  for (char c : Route.view()) n += c == '{';
+  return n;
+}
+
+/// The `{name}`s of a route literal, in order, without a `:path`/`:str` convertor.
+template <FixedString Route>
+consteval std::array<std::string_view, route_param_count<Route>()> route_param_names() {
+  std::array<std::string_view, route_param_count<Route>()> names{};
+  std::string_view s = Route.view();
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '{') continue;
+    std::size_t end = s.find_first_of(":}", i + 1);
+    if (end == std::string_view::npos) end = s.size();
+    names[k++] = s.substr(i + 1, end - i - 1);
+  }
+  return names;
+}
+
+consteval bool contains_name(std::span<const std::string_view> names, std::string_view name) {
+  for (std::string_view n : names)
+    if (n == name) return true;
+  return false;
+}
+
+/// Every {name} of the route has its fa::Path (a handler that takes fa::Request& may read req.path_params itself).
+template <FixedString Route, class H>
+consteval bool every_route_name_has_a_path_parameter() {
+  using E = HandlerEndpoint<H>;
+  if (E::Plan::takes_request) return true;
+  constexpr auto in_path = route_param_names<Route>();
+  for (std::string_view name : in_path)
+    if (!contains_name(E::Binding::path_names, name)) return false;
+  return true;
+}
+template <FixedString Route, class H>
+consteval bool every_path_parameter_is_in_the_route() {
+  constexpr auto in_path = route_param_names<Route>();
+  for (std::string_view name : HandlerEndpoint<H>::Binding::path_names)
+    if (!contains_name(in_path, name)) return false;
+  return true;
+}
+
+/// Compile-time twin of check_path_params for a route given as a literal (`app.get<"/items/{item_id}">(h)`).
+/// The route literal and the handler type show in the compiler's "in instantiation of RouteLiteral<...>" line.
+template <FixedString Route, class H>
+struct RouteLiteral {
+  static_assert(every_route_name_has_a_path_parameter<Route, H>(),
+                "fastapi: the route has a {name} for which the handler has no fa::Path<\"name\", T> parameter (the "
+                "route and the handler are in RouteLiteral<route, handler> above): add the parameter, or rename it to "
+                "match");
+  static_assert(every_path_parameter_is_in_the_route<Route, H>(),
+                "fastapi: the handler takes a fa::Path<\"name\", T> whose {name} is not in the route (the route and "
+                "the handler are in RouteLiteral<route, handler> above): add {name} to the route, or use fa::Query");
+  static constexpr bool ok = true;
+};
+
 /// Wraps `handler` (lambda, function pointer or callable object) as an Endpoint.
 template <class F>
 std::unique_ptr<Endpoint> make_endpoint(F&& handler, std::string description, RouteOptions options) {
@@ -12532,6 +12602,30 @@ class RouteVerbs {
   template <class F> Derived& head(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::head>(path, std::forward<F>(handler), std::move(options));
   }
+  // The same verbs with the route as a template argument, checked against the handler's fa::Path names at
+  // compile time (a mismatch is a static_assert in words, not a registration error at run time):
+  //     app.get<"/items/{item_id}">([](fa::Path<"item_id", int> item_id) { ... });
+  template <FixedString Path, class F> Derived& get(F&& handler, RouteOptions options = {}) {
+    return checked<Method::get, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& post(F&& handler, RouteOptions options = {}) {
+    return checked<Method::post, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& put(F&& handler, RouteOptions options = {}) {
+    return checked<Method::put, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& patch(F&& handler, RouteOptions options = {}) {
+    return checked<Method::patch, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& delete_(F&& handler, RouteOptions options = {}) {
+    return checked<Method::del, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& options(F&& handler, RouteOptions options = {}) {
+    return checked<Method::options, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& head(F&& handler, RouteOptions options = {}) {
+    return checked<Method::head, Path>(std::forward<F>(handler), std::move(options));
+  }
   /// One handler for several methods: `app.api_route("/x", {fa::Method::get, fa::Method::post}, h);`
   template <class F>
   Derived& api_route(std::string_view path, std::initializer_list<Method> methods, F&& handler,
@@ -12549,6 +12643,14 @@ class RouteVerbs {
     auto& self = static_cast<Derived&>(*this);
     self.add_route(std::span<const Method>(methods), path, std::forward<F>(handler), std::move(options));
     return self;
+  }
+  template <Method M, FixedString Path, class F>
+  Derived& checked(F&& handler, RouteOptions options) {
+    static_assert(has_callable_traits<std::decay_t<F>>,
+                  "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
+                  "cannot say where its values come from)");
+    static_assert(RouteLiteral<Path, std::decay_t<F>>::ok);
+    return add<M>(Path.view(), std::forward<F>(handler), std::move(options));
   }
 };
 

@@ -134,6 +134,24 @@ TEST_SUITE("regression/issue_16/startup") {
     CHECK_THROWS_AS(fa::testing::TestClient{app}, std::runtime_error);  // the test client cannot start it either
   }
 
+  TEST_CASE("a route given as a template argument is checked at compile time and served like any other") {
+    fa::App app;
+    app.get<"/items/{item_id}">([](fa::Path<"item_id", int> item_id) { return fa::Json{{"item_id", *item_id}}; });
+    app.post<"/files/{rest:path}">([](fa::Path<"rest", std::string> rest) { return *rest; }, {.status_code = 201});
+    app.put<"/raw/{anything}">([](fa::Request& req) { return std::string(req.path_params.get("anything").value_or("")); });
+    fa::APIRouter router{{.prefix = "/r"}};
+    router.delete_<"/{id}">([](fa::Path<"id", int> id) { return std::to_string(*id); });
+    app.include_router(router);
+    CHECK(app.configuration_errors().empty());
+    fa::testing::TestClient client{app};
+    CHECK(client.get("/items/7").text == R"({"item_id":7})");
+    auto r = client.post("/files/a/b.txt");
+    CHECK(r.status == 201);
+    CHECK(r.text == "a/b.txt");
+    CHECK(client.put("/raw/x").text == "x");
+    CHECK(client.request("DELETE", "/r/3").text == "3");
+  }
+
   TEST_CASE("a Task handler that falls off its end without co_return answers 500 and the log names the route") {
     fa::App app;
     test_support::LogCapture logs(app);

@@ -3,6 +3,7 @@
 // .blocking routes), turn what it returns into a Response. Fed by the router's match; feeds the writer.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <exception>
@@ -18,6 +19,7 @@
 
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
+#include "fastapi/core/fixed_string.hpp"
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/meta.hpp"
 #include "fastapi/core/task.hpp"
@@ -327,6 +329,67 @@ inline void check_path_params(const PathTemplate& tmpl, const Endpoint& endpoint
                                std::string(name) + "\", T> but the path has no {" + std::string(name) + "}");
   }
 }
+
+/// The number of `{name}`s in a route literal.
+template <FixedString Route>
+consteval std::size_t route_param_count() {
+  std::size_t n = 0;
+  for (char c : Route.view()) n += c == '{';
+  return n;
+}
+
+/// The `{name}`s of a route literal, in order, without a `:path`/`:str` convertor.
+template <FixedString Route>
+consteval std::array<std::string_view, route_param_count<Route>()> route_param_names() {
+  std::array<std::string_view, route_param_count<Route>()> names{};
+  std::string_view s = Route.view();
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '{') continue;
+    std::size_t end = s.find_first_of(":}", i + 1);
+    if (end == std::string_view::npos) end = s.size();
+    names[k++] = s.substr(i + 1, end - i - 1);
+  }
+  return names;
+}
+
+consteval bool contains_name(std::span<const std::string_view> names, std::string_view name) {
+  for (std::string_view n : names)
+    if (n == name) return true;
+  return false;
+}
+
+/// Every {name} of the route has its fa::Path (a handler that takes fa::Request& may read req.path_params itself).
+template <FixedString Route, class H>
+consteval bool every_route_name_has_a_path_parameter() {
+  using E = HandlerEndpoint<H>;
+  if (E::Plan::takes_request) return true;
+  constexpr auto in_path = route_param_names<Route>();
+  for (std::string_view name : in_path)
+    if (!contains_name(E::Binding::path_names, name)) return false;
+  return true;
+}
+template <FixedString Route, class H>
+consteval bool every_path_parameter_is_in_the_route() {
+  constexpr auto in_path = route_param_names<Route>();
+  for (std::string_view name : HandlerEndpoint<H>::Binding::path_names)
+    if (!contains_name(in_path, name)) return false;
+  return true;
+}
+
+/// Compile-time twin of check_path_params for a route given as a literal (`app.get<"/items/{item_id}">(h)`).
+/// The route literal and the handler type show in the compiler's "in instantiation of RouteLiteral<...>" line.
+template <FixedString Route, class H>
+struct RouteLiteral {
+  static_assert(every_route_name_has_a_path_parameter<Route, H>(),
+                "fastapi: the route has a {name} for which the handler has no fa::Path<\"name\", T> parameter (the "
+                "route and the handler are in RouteLiteral<route, handler> above): add the parameter, or rename it to "
+                "match");
+  static_assert(every_path_parameter_is_in_the_route<Route, H>(),
+                "fastapi: the handler takes a fa::Path<\"name\", T> whose {name} is not in the route (the route and "
+                "the handler are in RouteLiteral<route, handler> above): add {name} to the route, or use fa::Query");
+  static constexpr bool ok = true;
+};
 
 /// Wraps `handler` (lambda, function pointer or callable object) as an Endpoint.
 template <class F>

@@ -16,6 +16,7 @@
 #include "fastapi/app/endpoint.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
+#include "fastapi/core/fixed_string.hpp"
 #include "fastapi/http/method.hpp"
 
 namespace fastapi {
@@ -58,6 +59,30 @@ class RouteVerbs {
   template <class F> Derived& head(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::head>(path, std::forward<F>(handler), std::move(options));
   }
+  // The same verbs with the route as a template argument, checked against the handler's fa::Path names at
+  // compile time (a mismatch is a static_assert in words, not a registration error at run time):
+  //     app.get<"/items/{item_id}">([](fa::Path<"item_id", int> item_id) { ... });
+  template <FixedString Path, class F> Derived& get(F&& handler, RouteOptions options = {}) {
+    return checked<Method::get, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& post(F&& handler, RouteOptions options = {}) {
+    return checked<Method::post, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& put(F&& handler, RouteOptions options = {}) {
+    return checked<Method::put, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& patch(F&& handler, RouteOptions options = {}) {
+    return checked<Method::patch, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& delete_(F&& handler, RouteOptions options = {}) {
+    return checked<Method::del, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& options(F&& handler, RouteOptions options = {}) {
+    return checked<Method::options, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& head(F&& handler, RouteOptions options = {}) {
+    return checked<Method::head, Path>(std::forward<F>(handler), std::move(options));
+  }
   /// One handler for several methods: `app.api_route("/x", {fa::Method::get, fa::Method::post}, h);`
   template <class F>
   Derived& api_route(std::string_view path, std::initializer_list<Method> methods, F&& handler,
@@ -75,6 +100,14 @@ class RouteVerbs {
     auto& self = static_cast<Derived&>(*this);
     self.add_route(std::span<const Method>(methods), path, std::forward<F>(handler), std::move(options));
     return self;
+  }
+  template <Method M, FixedString Path, class F>
+  Derived& checked(F&& handler, RouteOptions options) {
+    static_assert(has_callable_traits<std::decay_t<F>>,
+                  "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
+                  "cannot say where its values come from)");
+    static_assert(RouteLiteral<Path, std::decay_t<F>>::ok);
+    return add<M>(Path.view(), std::forward<F>(handler), std::move(options));
   }
 };
 

@@ -418,6 +418,17 @@ struct vector_item_of<std::vector<T, A>> {
   using type = T;
 };
 
+/// False (after json/reflect.hpp's static_assert has said why, in words) when Check: U cannot be reflected.
+template <class U, bool Check>
+consteval bool reflectable_or_why() {
+  if constexpr (Check) {
+    (void)checked_field_count<U>();
+    return false;
+  } else {
+    return true;
+  }
+}
+
 template <std::size_t Position, class P>
 struct HandlerParameter {
   using V = std::remove_cvref_t<P>;
@@ -434,13 +445,10 @@ struct HandlerParameter {
                 "from and its name: use fa::Path<\"name\", int> or fa::Query<\"name\", int> (or fa::Header, "
                 "fa::Cookie, fa::Form, fa::Body<int>); its position and type are in HandlerParameter<position, type> "
                 "above");
-  static_assert(!unreflectable_struct,
+  static_assert(reflectable_or_why<U, unreflectable_struct>(),
                 "fastapi: this handler parameter is a struct that cannot be read as the JSON body (its position and "
-                "type are in HandlerParameter<position, type> above); the next error says why it cannot be reflected");
-  static constexpr std::size_t reflect_check = [] {
-    if constexpr (unreflectable_struct) return checked_field_count<U>();  // the precise reason, in words
-    else return std::size_t{0};
-  }();
+                "type are in HandlerParameter<position, type> above); the error beside this one says why it cannot "
+                "be reflected");
   static_assert(Binder<V>::bindable || plain_value || unreflectable_struct,
                 "fastapi: this handler parameter cannot be bound (its position and type are in "
                 "HandlerParameter<position, type> above); a parameter must be fa::Path/Query/Header/Cookie/"
