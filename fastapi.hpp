@@ -13902,7 +13902,11 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     return 1;
   };
   // Registration mistakes first (the docs routes join the routes here): every one printed, nothing runs.
-  serve_openapi();
+  try {
+    serve_openapi();
+  } catch (const std::exception& e) {
+    return failed("startup failed: ", e.what());
+  }
   if (!configuration_errors_.empty()) {
     for (const std::string& error : configuration_errors_) logger_.write(LogLevel::error, error);
     return failed("", "");

@@ -13,7 +13,9 @@
 #include <doctest/doctest.h>
 
 #include "fastapi.hpp"
+#include "support/exchange.hpp"
 #include "support/log_capture.hpp"
+#include "support/process.hpp"
 
 namespace fa = fastapi;
 using namespace std::chrono_literals;
@@ -74,6 +76,19 @@ TEST_SUITE("regression/issue_16/startup") {
     CHECK(logs.contains(expected));
     CHECK(second.port() == 0);
     CHECK(one.stop() == 0);
+  }
+
+  TEST_CASE("a second copy of an example started on the first one's port exits 1; the first serves every request") {
+    test_support::Process first(test_support::example("01_hello"), {"--port", "0", "--workers", "2"});
+    auto line = first.wait_for_line("Listening on http://127.0.0.1:", 10s);
+    REQUIRE(line);
+    int port = test_support::port_of(*line);
+    test_support::Process second(test_support::example("01_hello"), {"--port", std::to_string(port), "--workers", "2"});
+    CHECK(second.wait(10s) == 1);  // before: it listened on the same port and never exited
+    CHECK_FALSE(second.wait_for_line("Listening on", 1s));
+    for (int i = 0; i < 8; ++i) CHECK(test_support::http_get(port, "/").find("Hello World") != std::string::npos);
+    first.signal(SIGTERM);
+    CHECK(first.wait(10s) == 0);
   }
 
   TEST_CASE("our own workers still share their port through SO_REUSEPORT, and a restart after a stop binds again") {
