@@ -1422,11 +1422,13 @@ inline void log(LogLevel level, std::string_view message) { detail::current_logg
 // allocate nothing for their coroutines. Fed by nothing; used by every async station. Knows nothing of HTTP.
 
 #include <array>
+#include <chrono>
 #include <coroutine>
 #include <cstddef>
 #include <exception>
 #include <new>
 #include <optional>
+#include <stdexcept>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -1528,10 +1530,56 @@ inline std::coroutine_handle<> transfer_to(std::coroutine_handle<> next) {
   r.post(r.context, next);
   return std::noop_coroutine();
 }
-/// Resumes `h` from the loop's own stack (a completion handler, a posted job).
+/// How long each resume from the loop held the thread, for the loop-stall warning (Config::stall_warning).
+/// The loop sets `report` and `threshold`; handlers count themselves in `busy`/`started` (detail::HandlerRunning),
+/// so a resume is blamed only when a handler ran in it: an idle loop that the machine was slow to schedule
+/// (a busy CPU delays its timers) is not a stall.
+struct ResumeWatch {
+  std::chrono::steady_clock::duration threshold{};
+  void (*report)(std::chrono::steady_clock::duration held) = nullptr;  ///< null: the warning is off
+  unsigned busy = 0;      ///< handlers in progress on this loop (started, not yet finished)
+  unsigned started = 0;   ///< handlers started on this loop so far
+  unsigned reports = 0;   ///< warnings already logged (a plain handler's StallWatch logs its own)
+  bool timing = false;    ///< inside a timed resume (a nested one is part of it)
+};
+inline ResumeWatch& resume_watch() {
+  thread_local ResumeWatch watch;
+  return watch;
+}
+
+/// Counts a handler as running on this thread's loop for its lifetime (a local of the endpoint's coroutine).
+class HandlerRunning {
+ public:
+  HandlerRunning() : watch_(&resume_watch()) {
+    ++watch_->busy;
+    ++watch_->started;
+  }
+  ~HandlerRunning() {
+    if (watch_ == &resume_watch()) --watch_->busy;  // a frame freed by another thread after its loop ended: no count
+  }
+  HandlerRunning(const HandlerRunning&) = delete;
+  HandlerRunning& operator=(const HandlerRunning&) = delete;
+
+ private:
+  ResumeWatch* watch_;
+};
+
+/// Resumes `h` from the loop's own stack (a completion handler, a posted job), timing it when the loop asks.
 inline void resume_from_loop(std::coroutine_handle<> h) {
   transfer_depth() = 0;
+  ResumeWatch& w = resume_watch();
+  if (!w.report || w.timing) return h.resume();
+  w.timing = true;
+  const bool was_busy = w.busy > 0;
+  const unsigned started = w.started, reports = w.reports;
+  const auto start = std::chrono::steady_clock::now();
   h.resume();
+  const auto held = std::chrono::steady_clock::now() - start;
+  w.timing = false;
+  if (held > w.threshold && (was_busy || w.started != started) && w.reports == reports) {
+    ++w.reports;
+    w.report(held);
+  }
 }
 
 /// What every promise of ours shares: the awaiting coroutine, the exception, the recycled frame.
@@ -1621,8 +1669,14 @@ struct TaskPromise : PromiseBase {
   }
   T result() {
     rethrow_if_failed();
+    // Flowing off the end of a coroutine whose promise has no return_void is undefined behaviour that no
+    // compiler warns about (-Wall -Wextra say nothing); what they do is reach final_suspend with no value.
+    // Refuse to make one up: the endpoint answers 500 and the log names the route.
+    if (!value) throw std::logic_error(missing_co_return_message);
     return std::move(*value);
   }
+  static constexpr const char* missing_co_return_message =
+      "fastapi: a coroutine returning fa::Task<T> ended without `co_return value;` (it fell off its end)";
   std::optional<T> value;
 };
 
@@ -1762,26 +1816,42 @@ struct LoopContext {
   ThreadPool* pool = nullptr;
   std::string_view route;                   ///< the route whose handler ran last (stall warnings)
   std::chrono::milliseconds stall_warning{0};  ///< Config::stall_warning of this loop's server
-  unsigned stall_reports = 0;               ///< warnings already logged by StallWatch (the tick skips those)
 };
 inline LoopContext& this_loop() {
   thread_local LoopContext context;
   return context;
 }
 
-/// Makes `io` this thread's loop for the scope: fa::sleep/to_thread find it, and long synchronous chains
-/// of coroutine transfers bounce through it (see detail::transfer_to).
+/// The loop-stall warning for a resume that held the loop while a handler ran in it (detail::ResumeWatch).
+inline void report_stall(std::chrono::steady_clock::duration held) {
+  std::string_view route = this_loop().route;
+  log(LogLevel::warning, "handler of " + (route.empty() ? std::string("a route") : std::string(route)) +
+                             " held the event loop for " +
+                             std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(held).count()) +
+                             " ms: use co_await fa::to_thread(...) or a .blocking = true route for blocking work");
+}
+
+/// Makes `io` this thread's loop for the scope: fa::sleep/to_thread find it, long synchronous chains
+/// of coroutine transfers bounce through it (see detail::transfer_to), and with a stall_warning every
+/// resume of a handler is timed (see detail::ResumeWatch).
 class LoopScope {
  public:
-  explicit LoopScope(LoopContext context) : saved_(this_loop()), saved_resumer_(thread_resumer()) {
+  explicit LoopScope(LoopContext context)
+      : saved_(this_loop()), saved_resumer_(thread_resumer()), saved_watch_(resume_watch()) {
     this_loop() = context;
     thread_resumer() = Resumer{context.io, [](void* io, std::coroutine_handle<> h) {
                                  asio::post(*static_cast<asio::io_context*>(io), [h] { resume_from_loop(h); });
                                }};
+    resume_watch() = ResumeWatch{};
+    if (context.stall_warning.count() > 0) {
+      resume_watch().threshold = context.stall_warning;
+      resume_watch().report = &report_stall;
+    }
   }
   ~LoopScope() {
     this_loop() = saved_;
     thread_resumer() = saved_resumer_;
+    resume_watch() = saved_watch_;
   }
   LoopScope(const LoopScope&) = delete;
   LoopScope& operator=(const LoopScope&) = delete;
@@ -1789,6 +1859,7 @@ class LoopScope {
  private:
   LoopContext saved_;
   Resumer saved_resumer_;
+  ResumeWatch saved_watch_;
 };
 
 /// Times a stretch of code that runs on the loop (a plain handler) and logs one warning naming `what`
@@ -1803,7 +1874,7 @@ class StallWatch {
     if (loop.stall_warning.count() <= 0 || start_ == std::chrono::steady_clock::time_point{}) return;
     auto held = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_);
     if (held <= loop.stall_warning) return;
-    ++loop.stall_reports;
+    ++resume_watch().reports;  // the resume around this handler does not log it again
     log(LogLevel::warning, "handler of " + std::string(what_) + " held the event loop for " +
                                std::to_string(held.count()) +
                                " ms: mark the route .blocking = true or use co_await fa::to_thread(...)");
@@ -4563,7 +4634,9 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   /// Binds every worker's acceptor; returns the bound port (a free one when config.port is 0).
-  /// Throws std::system_error with the address in the message when it cannot bind.
+  /// Throws std::system_error worded as uvicorn's when it cannot bind: `[Errno 98] error while attempting
+  /// to bind on 127.0.0.1:8000: Address already in use`. A port held by any other socket (another
+  /// fastapi.hpp process included) is refused: SO_REUSEPORT is shared among this server's workers only.
   std::uint16_t listen();
   /// Serves until stop() and the drain have finished. Calls listen() first if it was not called.
   void run();
@@ -4647,6 +4720,31 @@ FASTAPI_DETAIL_INLINE asio::ip::address resolve_host(const std::string& host) {
   return results.begin()->endpoint().address();
 }
 
+/// uvicorn's words for a failed bind: "[Errno 98] error while attempting to bind on 127.0.0.1:8000" (the
+/// exception's what() adds ": Address already in use").
+FASTAPI_DETAIL_INLINE std::system_error bind_error(const asio::error_code& ec, const std::string& host,
+                                                   std::uint16_t port) {
+  std::string where = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return std::system_error(ec, "[Errno " + std::to_string(ec.value()) + "] error while attempting to bind on " +
+                                   where + ":" + std::to_string(port));
+}
+
+/// Binds a throwaway socket to `ep` WITHOUT SO_REUSEPORT: on Linux that fails with EADDRINUSE while any
+/// socket listens on the port, whoever holds it, whereas our SO_REUSEPORT workers would silently join the
+/// listeners of another process of the same user (and the kernel would split the requests between two
+/// apps). SO_REUSEADDR is set so that connections of a previous run in TIME_WAIT do not count. The probe
+/// is closed before the workers bind; a second server starting in that same microsecond is not caught.
+FASTAPI_DETAIL_INLINE asio::error_code probe_bind(asio::io_context& io, const asio::ip::tcp::endpoint& ep) {
+  asio::ip::tcp::acceptor probe(io);
+  asio::error_code ec;
+  probe.open(ep.protocol(), ec);
+  if (!ec) probe.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) probe.bind(ep, ec);
+  asio::error_code ignored;
+  probe.close(ignored);
+  return ec;
+}
+
 FASTAPI_DETAIL_INLINE bool set_reuse_port(asio::ip::tcp::acceptor& a) {
 #ifdef SO_REUSEPORT
   int one = 1;
@@ -4675,6 +4773,8 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
     });
   }
   asio::ip::tcp::endpoint ep(detail::resolve_host(config_.host), config_.port);
+  if (ep.port() != 0)  // port 0: the kernel picks a free port for worker 0, the others join it below
+    if (asio::error_code ec = detail::probe_bind(workers_[0]->io, ep)) throw detail::bind_error(ec, config_.host, ep.port());
   auto open_one = [&](Worker& w, bool reuse_port) {
     w.acceptor.open(ep.protocol());
     w.acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -4684,8 +4784,7 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
     if (ec) {
       asio::error_code ignored;
       w.acceptor.close(ignored);
-      if (!reuse_port)
-        throw std::system_error(ec, "fastapi: cannot listen on " + config_.host + ":" + std::to_string(ep.port()));
+      if (!reuse_port) throw detail::bind_error(ec, config_.host, ep.port());
       return false;
     }
     w.acceptor.listen(4096);
@@ -4759,23 +4858,13 @@ FASTAPI_DETAIL_INLINE Task<void> Server::accept_loop(Worker& w) {
 FASTAPI_DETAIL_INLINE Task<void> Server::tick(Worker& w) {
   using namespace std::chrono;
   constexpr auto period = milliseconds(250);
+  // A late tick is no stall warning: on a busy machine an idle loop is simply scheduled late. The loop-stall
+  // warning times the resumes that ran a handler instead (detail::ResumeWatch, core/task.hpp).
   auto expected = steady_clock::now() + period;
-  unsigned reports_seen = 0;
   for (;;) {
     w.ticker.expires_at(expected);
     co_await detail::async_call<asio::error_code>([&](auto h) { w.ticker.async_wait(std::move(h)); });
     auto now = steady_clock::now();
-    auto late = duration_cast<milliseconds>(now - expected);
-    auto threshold = config_.stall_warning;
-    bool already_reported = detail::this_loop().stall_reports != reports_seen;  // by a StallWatch
-    reports_seen = detail::this_loop().stall_reports;
-    if (threshold.count() > 0 && late > threshold && !already_reported) {
-      std::string_view route = detail::this_loop().route;
-      logger_.write(LogLevel::warning,
-                    "event loop blocked for " + std::to_string(late.count()) + " ms" +
-                        (route.empty() ? std::string() : " (last handler: " + std::string(route) + ")") +
-                        ": use co_await fa::to_thread(...) or a .blocking = true route for blocking work");
-    }
     expected = now + period;
     w.hub.now = now;
     w.hub.date.update(std::time(nullptr));
@@ -9472,7 +9561,8 @@ constexpr FixedString<Name.size() + 1> header_wire_name() {
 }
 
 /// The value a marker holds, and how it behaves like it: `*p`, `p->`, a `const T&` conversion, `.value`.
-/// When T is std::optional<U>, the marker behaves like the optional: `if (q) use(*q);`.
+/// When T is std::optional<U>, `*q` is that std::optional itself (never an unchecked U: an absent parameter
+/// must be looked at): `q->value_or("none")`, `if (q) use(q->value());`, `if (q) use(**q);`.
 template <class T>
 struct ParamValue {
   using value_type = T;
@@ -9484,22 +9574,10 @@ struct ParamValue {
   ParamValue(U&& u) : value(std::forward<U>(u)) {}  // implicit: a test may pass `fa::Query<"q", int>{3}` or 3
 
   operator const T&() const& noexcept { return value; }
-  decltype(auto) operator*() const& noexcept {
-    if constexpr (is_optional<T>) return *value;
-    else return (value);
-  }
-  decltype(auto) operator*() & noexcept {
-    if constexpr (is_optional<T>) return *value;
-    else return (value);
-  }
-  auto operator->() const noexcept {
-    if constexpr (is_optional<T>) return &*value;
-    else return &value;
-  }
-  auto operator->() noexcept {
-    if constexpr (is_optional<T>) return &*value;
-    else return &value;
-  }
+  const T& operator*() const& noexcept { return value; }
+  T& operator*() & noexcept { return value; }
+  const T* operator->() const noexcept { return &value; }
+  T* operator->() noexcept { return &value; }
   explicit operator bool() const noexcept
     requires is_optional<T>
   { return value.has_value(); }
@@ -10207,10 +10285,47 @@ typename Binder<std::remove_cvref_t<P>>::Slot bind_one(BindContext& ctx) {
 
 /// Checks the handler's parameter number Position (from 1); its name shows in the compiler's
 /// "in instantiation of HandlerParameter<2, int*>" line, beside the sentence.
+template <class T>
+struct vector_item_of {
+  using type = T;
+};
+template <class T, class A>
+struct vector_item_of<std::vector<T, A>> {
+  using type = T;
+};
+
+/// False (after json/reflect.hpp's static_assert has said why, in words) when Check: U cannot be reflected.
+template <class U, bool Check>
+consteval bool reflectable_or_why() {
+  if constexpr (Check) {
+    (void)checked_field_count<U>();
+    return false;
+  } else {
+    return true;
+  }
+}
+
 template <std::size_t Position, class P>
 struct HandlerParameter {
   using V = std::remove_cvref_t<P>;
-  static_assert(Binder<V>::bindable,
+  using U = typename unwrap_optional<V>::type;
+  using Item = typename vector_item_of<U>::type;
+  /// A plain value (`int item_id`, `std::string q`, a vector or optional of one): C++ cannot see its name.
+  static constexpr bool plain_value = !Binder<V>::bindable && text_convertible<Item>;
+  /// A struct that is not a reflectable aggregate (private members, a constructor, a base, ...).
+  static constexpr bool unreflectable_struct = !Binder<V>::bindable && !plain_value && std::is_class_v<U> &&
+                                               !is_vector<U>;
+  static_assert(!plain_value,
+                "fastapi: this handler parameter is a plain value (int, double, bool, std::string, an enum, or a "
+                "std::optional/std::vector of one) and C++ cannot see a parameter's name, so say where it comes "
+                "from and its name: use fa::Path<\"name\", int> or fa::Query<\"name\", int> (or fa::Header, "
+                "fa::Cookie, fa::Form, fa::Body<int>); its position and type are in HandlerParameter<position, type> "
+                "above");
+  static_assert(reflectable_or_why<U, unreflectable_struct>(),
+                "fastapi: this handler parameter is a struct that cannot be read as the JSON body (its position and "
+                "type are in HandlerParameter<position, type> above); the error beside this one says why it cannot "
+                "be reflected");
+  static_assert(Binder<V>::bindable || plain_value || unreflectable_struct,
                 "fastapi: this handler parameter cannot be bound (its position and type are in "
                 "HandlerParameter<position, type> above); a parameter must be fa::Path/Query/Header/Cookie/"
                 "Form<\"name\", T>, fa::Body<T>, a reflected struct (the JSON body), fa::Depends<fn>, a security "
@@ -13356,6 +13471,7 @@ FASTAPI_DETAIL_INLINE Task<Response> AccessLogMiddleware::operator()(Request& re
 // any error -> RequestValidationError, the handler does not run), call it (inline, or on the thread pool for
 // .blocking routes), turn what it returns into a Response. Fed by the router's match; feeds the writer.
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <exception>
@@ -13429,6 +13545,9 @@ class Endpoint {
   virtual void describe(OperationDoc&) const {}
   /// The app this endpoint serves (its dependencies, exception handlers, state); set at registration.
   void set_app(const AppContext* app) { app_ = app; }
+  /// False for the app's own pages (/docs, /redoc, /openapi.json, the OAuth2 redirect): FastAPI does not run
+  /// `app.dependencies(...)` for them.
+  void set_app_dependencies_apply(bool apply) { app_dependencies_apply_ = apply; }
   /// The route as registered: its methods and path template ("/items/{item_id}").
   void set_route(std::span<const Method> methods, std::string_view path) {
     methods_.assign(methods.begin(), methods.end());
@@ -13440,7 +13559,8 @@ class Endpoint {
  protected:
   /// True when this request needs a RequestScope: dependencies on the route or the app.
   bool has_route_dependencies() const {
-    return !options_.dependencies.empty() || (app_ && !app_->dependencies.dependencies.empty());
+    return !options_.dependencies.empty() ||
+           (app_ && app_dependencies_apply_ && !app_->dependencies.dependencies.empty());
   }
   /// The app's, then the route's dependencies, for their effect.
   Task<void> run_route_dependencies(BindContext& ctx) const;
@@ -13453,11 +13573,12 @@ class Endpoint {
   const AppContext* app_ = nullptr;
   std::vector<Method> methods_;
   std::string path_;
+  bool app_dependencies_apply_ = true;
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Task<void> Endpoint::run_route_dependencies(BindContext& ctx) const {
-  if (app_)
+  if (app_ && app_dependencies_apply_)
     for (const Dependency& d : app_->dependencies.dependencies) co_await d.run(ctx);
   for (const Dependency& d : options_.dependencies) co_await d.run(ctx);
 }
@@ -13580,6 +13701,7 @@ template <class F>
 Task<Response> HandlerEndpoint<F>::call_with(Request& req, [[maybe_unused]] RequestScope* scope) {
   int status = options_.status_code ? options_.status_code : 200;
   Response sub{.status = 0};
+  HandlerRunning running;  // the loop-stall warning blames a long resume only while a handler runs
   this_loop().route = description_;
   Slots slots{};
   if (scope) {
@@ -13655,6 +13777,67 @@ inline void check_path_params(const PathTemplate& tmpl, const Endpoint& endpoint
   }
 }
 
+/// The number of `{name}`s in a route literal.
+template <FixedString Route>
+consteval std::size_t route_param_count() {
+  std::size_t n = 0;
+  for (char c : Route.view()) n += c == '{';
+  return n;
+}
+
+/// The `{name}`s of a route literal, in order, without a `:path`/`:str` convertor.
+template <FixedString Route>
+consteval std::array<std::string_view, route_param_count<Route>()> route_param_names() {
+  std::array<std::string_view, route_param_count<Route>()> names{};
+  std::string_view s = Route.view();
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '{') continue;
+    std::size_t end = s.find_first_of(":}", i + 1);
+    if (end == std::string_view::npos) end = s.size();
+    names[k++] = s.substr(i + 1, end - i - 1);
+  }
+  return names;
+}
+
+consteval bool contains_name(std::span<const std::string_view> names, std::string_view name) {
+  for (std::string_view n : names)
+    if (n == name) return true;
+  return false;
+}
+
+/// Every {name} of the route has its fa::Path (a handler that takes fa::Request& may read req.path_params itself).
+template <FixedString Route, class H>
+consteval bool every_route_name_has_a_path_parameter() {
+  using E = HandlerEndpoint<H>;
+  if (E::Plan::takes_request) return true;
+  constexpr auto in_path = route_param_names<Route>();
+  for (std::string_view name : in_path)
+    if (!contains_name(E::Binding::path_names, name)) return false;
+  return true;
+}
+template <FixedString Route, class H>
+consteval bool every_path_parameter_is_in_the_route() {
+  constexpr auto in_path = route_param_names<Route>();
+  for (std::string_view name : HandlerEndpoint<H>::Binding::path_names)
+    if (!contains_name(in_path, name)) return false;
+  return true;
+}
+
+/// Compile-time twin of check_path_params for a route given as a literal (`app.get<"/items/{item_id}">(h)`).
+/// The route literal and the handler type show in the compiler's "in instantiation of RouteLiteral<...>" line.
+template <FixedString Route, class H>
+struct RouteLiteral {
+  static_assert(every_route_name_has_a_path_parameter<Route, H>(),
+                "fastapi: the route has a {name} for which the handler has no fa::Path<\"name\", T> parameter (the "
+                "route and the handler are in RouteLiteral<route, handler> above): add the parameter, or rename it to "
+                "match");
+  static_assert(every_path_parameter_is_in_the_route<Route, H>(),
+                "fastapi: the handler takes a fa::Path<\"name\", T> whose {name} is not in the route (the route and "
+                "the handler are in RouteLiteral<route, handler> above): add {name} to the route, or use fa::Query");
+  static constexpr bool ok = true;
+};
+
 /// Wraps `handler` (lambda, function pointer or callable object) as an Endpoint.
 template <class F>
 std::unique_ptr<Endpoint> make_endpoint(F&& handler, std::string description, RouteOptions options) {
@@ -13723,6 +13906,30 @@ class RouteVerbs {
   template <class F> Derived& head(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::head>(path, std::forward<F>(handler), std::move(options));
   }
+  // The same verbs with the route as a template argument, checked against the handler's fa::Path names at
+  // compile time (a mismatch is a static_assert in words, not a registration error at run time):
+  //     app.get<"/items/{item_id}">([](fa::Path<"item_id", int> item_id) { ... });
+  template <FixedString Path, class F> Derived& get(F&& handler, RouteOptions options = {}) {
+    return checked<Method::get, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& post(F&& handler, RouteOptions options = {}) {
+    return checked<Method::post, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& put(F&& handler, RouteOptions options = {}) {
+    return checked<Method::put, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& patch(F&& handler, RouteOptions options = {}) {
+    return checked<Method::patch, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& delete_(F&& handler, RouteOptions options = {}) {
+    return checked<Method::del, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& options(F&& handler, RouteOptions options = {}) {
+    return checked<Method::options, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& head(F&& handler, RouteOptions options = {}) {
+    return checked<Method::head, Path>(std::forward<F>(handler), std::move(options));
+  }
   /// One handler for several methods: `app.api_route("/x", {fa::Method::get, fa::Method::post}, h);`
   template <class F>
   Derived& api_route(std::string_view path, std::initializer_list<Method> methods, F&& handler,
@@ -13740,6 +13947,14 @@ class RouteVerbs {
     auto& self = static_cast<Derived&>(*this);
     self.add_route(std::span<const Method>(methods), path, std::forward<F>(handler), std::move(options));
     return self;
+  }
+  template <Method M, FixedString Path, class F>
+  Derived& checked(F&& handler, RouteOptions options) {
+    static_assert(has_callable_traits<std::decay_t<F>>,
+                  "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
+                  "cannot say where its values come from)");
+    static_assert(RouteLiteral<Path, std::decay_t<F>>::ok);
+    return add<M>(Path.view(), std::forward<F>(handler), std::move(options));
   }
 };
 
@@ -13773,12 +13988,10 @@ inline std::string route_description(std::span<const Method> methods, std::strin
   return description;
 }
 
-/// FastAPI's checks on a prefix: "" or "/x" (not "x", not "/x/").
-inline void check_prefix(std::string_view prefix) {
-  if (prefix.empty()) return;
-  if (prefix.front() != '/' || prefix.back() == '/')
-    throw ConfigurationError("fastapi: a router prefix must start with '/' and must not end with '/' (got '" +
-                             std::string(prefix) + "')");
+/// FastAPI's checks on a prefix: "" or "/x" (not "x", not "/x/"); the sentence saying what is wrong, or "".
+inline std::string prefix_error(std::string_view prefix) {
+  if (prefix.empty() || (prefix.front() == '/' && prefix.back() != '/')) return {};
+  return "fastapi: a router prefix must start with '/' and must not end with '/' (got '" + std::string(prefix) + "')";
 }
 
 /// `outer` applied to a route's options: prefix before the path, tags and dependencies before the route's,
@@ -13817,13 +14030,22 @@ class APIRouter : public detail::RouteVerbs<APIRouter> {
     std::shared_ptr<const detail::EndpointFactory> factory;
   };
 
-  explicit APIRouter(RouterOptions options = {}) : options_(std::move(options)) { detail::check_prefix(options_.prefix); }
+  /// A bad prefix is recorded (configuration_errors()), not thrown: the app that includes the router reports it.
+  explicit APIRouter(RouterOptions options = {}) : options_(std::move(options)) {
+    if (std::string bad = detail::prefix_error(options_.prefix); !bad.empty()) {
+      errors_.push_back(std::move(bad));
+      options_.prefix.clear();
+    }
+  }
 
   /// Adds `other`'s routes (as they are now) under `include`'s prefix, tags, dependencies and responses.
   APIRouter& include_router(const APIRouter& other, RouterOptions include = {});
 
   const std::vector<Route>& routes() const noexcept { return routes_; }
   const RouterOptions& router_options() const noexcept { return options_; }
+  /// Mistakes recorded by this router and the routers included into it (each starts with "fastapi:");
+  /// App::include_router adds them to the app's, and app.run() reports them.
+  const std::vector<std::string>& configuration_errors() const noexcept { return errors_; }
 
   /// The verbs' work (see detail::RouteVerbs).
   template <class F>
@@ -13834,6 +14056,7 @@ class APIRouter : public detail::RouteVerbs<APIRouter> {
 
   RouterOptions options_;
   std::vector<Route> routes_;
+  std::vector<std::string> errors_;
 };
 
 template <class F>
@@ -13856,7 +14079,12 @@ FASTAPI_DETAIL_INLINE void APIRouter::add(Route route) {
 }
 
 FASTAPI_DETAIL_INLINE APIRouter& APIRouter::include_router(const APIRouter& other, RouterOptions include) {
-  detail::check_prefix(include.prefix);
+  std::vector<std::string> errors = other.errors_;  // `other` may be this router
+  errors_.insert(errors_.end(), errors.begin(), errors.end());
+  if (std::string bad = detail::prefix_error(include.prefix); !bad.empty()) {
+    errors_.push_back(std::move(bad));
+    return *this;
+  }
   std::vector<Route> copies = other.routes_;  // `other` may be this router
   for (Route& route : copies) {
     detail::apply_router_options(include, route.path, route.options);
@@ -14492,6 +14720,8 @@ inline Response get_swagger_ui_oauth2_redirect_html() {
 #include <span>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <stdexcept>
 #include <vector>
 
 namespace fastapi {
@@ -14527,11 +14757,14 @@ class App : public Service, public detail::RouteVerbs<App> {
 
   // get/post/put/patch/delete_/options/head/api_route come from detail::RouteVerbs.
 
-  /// The verbs' work: registers `handler` for `methods` on `path` (ConfigurationError when they do not fit).
+  /// The verbs' work: registers `handler` for `methods` on `path`. A mistake (a route registered twice, a
+  /// `{name}` without its fa::Path, a bad template, ...) is recorded, not thrown: run() prints every one and
+  /// returns 1 before listening, so `app.get(...); return app.run();` ends with exit code 1 and the sentence.
   template <class F>
   void add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options);
   /// Adds a router's routes under `include`'s prefix, tags, dependencies and responses (FastAPI's
-  /// app.include_router(router, prefix=..., tags=..., dependencies=...)).
+  /// app.include_router(router, prefix=..., tags=..., dependencies=...)). The router's own recorded
+  /// mistakes (a bad prefix) and those of its routes join the app's (configuration_errors()).
   App& include_router(const APIRouter& router, RouterOptions include = {});
 
   /// Adds a middleware around everything added before (Starlette's order: the last added runs first):
@@ -14602,7 +14835,10 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// Runs after the drain and the lifespans' shutdown, before run() returns.
   void on_shutdown(std::function<void()> hook) { shutdown_.push_back(std::move(hook)); }
 
-  /// Serves until SIGINT/SIGTERM or stop(); prints `Listening on http://host:port`. Returns the exit code.
+  /// Serves until SIGINT/SIGTERM or stop(); prints `Listening on http://host:port`. Returns the exit code:
+  /// 1 without listening when registration recorded a mistake (each printed as `ERROR:    fastapi: ...`),
+  /// when startup failed, or when the address is taken (`ERROR:    [Errno 98] error while attempting to bind
+  /// on 127.0.0.1:8000: address already in use`, as uvicorn says; another process never shares our port).
   int run(Config config = {});
   /// run() with --host/--port/--workers from the command line (and PORT from the environment).
   int run(int argc, char** argv, Config config = {});
@@ -14626,6 +14862,11 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// Forgets every override.
   void clear_dependency_overrides() { context_.dependencies.overrides.clear(); }
 
+  /// The registration mistakes recorded so far, each a sentence starting with `fastapi:` (empty: none).
+  const std::vector<std::string>& configuration_errors() const { return configuration_errors_; }
+  /// Throws the first recorded mistake as fa::ConfigurationError (for a main or a test that wants it at once).
+  void check_configuration() const;
+
   Logger& logger() { return logger_; }
   const AppOptions& info() const { return options_; }
   /// Every route's endpoint, in registration order (for the OpenAPI document).
@@ -14642,6 +14883,9 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// The router's own answer (404, 405) through a user's HTTPException handler when there is one.
   Task<Response> router_error(Request& req, HTTPException error);
   void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint);
+  /// Keeps a registration mistake for run(): `what` as it is when it starts with "fastapi:", else worded
+  /// "fastapi: route <description>: <what>".
+  void record_configuration_error(std::string_view description, std::string_view what);
   /// Enters the lifespans in order (exits the entered ones and rethrows on failure).
   void enter_lifespans();
   /// Exits the entered lifespans in reverse order; false when one failed (logged).
@@ -14669,6 +14913,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   std::atomic<std::uint16_t> port_{0};
   std::atomic<bool> stop_requested_{false};
   detail::OpenAPIState openapi_;
+  std::vector<std::string> configuration_errors_;
 };
 
 /// Reads `--host H`, `--port N` (also `--port=N` forms), `--workers N`, `--access-log` / `--no-access-log` and
@@ -14688,7 +14933,11 @@ FASTAPI_DETAIL_INLINE App::~App() {
 template <class F>
 void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
   std::string description = detail::route_description(methods, path);
-  add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)));
+  try {
+    add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)));
+  } catch (const std::logic_error& e) {  // ConfigurationError, the router's duplicates, a bad template
+    record_configuration_error(description, e.what());
+  }
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -14707,13 +14956,37 @@ FASTAPI_DETAIL_INLINE void App::add_endpoint(std::span<const Method> methods, st
 }
 
 FASTAPI_DETAIL_INLINE App& App::include_router(const APIRouter& router, RouterOptions include) {
-  detail::check_prefix(include.prefix);
+  for (const std::string& error : router.configuration_errors()) configuration_errors_.push_back(error);
+  if (std::string bad = detail::prefix_error(include.prefix); !bad.empty()) {
+    configuration_errors_.push_back(std::move(bad));
+    return *this;
+  }
   for (APIRouter::Route route : router.routes()) {
     detail::apply_router_options(include, route.path, route.options);
     std::string description = detail::route_description(route.methods, route.path);
-    add_endpoint(route.methods, route.path, route.factory->make(std::move(description), std::move(route.options)));
+    try {
+      add_endpoint(route.methods, route.path, route.factory->make(description, std::move(route.options)));
+    } catch (const std::logic_error& e) {
+      record_configuration_error(description, e.what());
+    }
   }
   return *this;
+}
+
+FASTAPI_DETAIL_INLINE void App::record_configuration_error(std::string_view description, std::string_view what) {
+  std::string message;
+  if (what.starts_with("fastapi:")) {
+    message = what;
+  } else if (what.starts_with("route ")) {  // the router's own sentence names the route already
+    message = "fastapi: " + std::string(what);
+  } else {
+    message = "fastapi: route " + std::string(description) + ": " + std::string(what);
+  }
+  configuration_errors_.push_back(std::move(message));
+}
+
+FASTAPI_DETAIL_INLINE void App::check_configuration() const {
+  if (!configuration_errors_.empty()) throw ConfigurationError(configuration_errors_.front());
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -14876,7 +15149,15 @@ inline Task<void> exit_lifespan(Yield<void>& lifespan) {
 // Out of the class: its body instantiates the docs routes' endpoints, which a translation unit that only
 // sees declarations (FASTAPI_SEPARATE_COMPILATION) should not pay for.
 FASTAPI_DETAIL_INLINE void App::serve_openapi() {
-  detail::serve_openapi(*this, openapi_, context_.dependencies.dependencies);
+  std::size_t before = endpoints_.size();
+  try {
+    detail::serve_openapi(*this, openapi_, context_.dependencies.dependencies);
+  } catch (const std::logic_error& e) {
+    record_configuration_error("GET " + options_.openapi_url, e.what());
+  }
+  // FastAPI exempts its own pages from the app's dependencies (they are not the app's routes): a
+  // dependency that checks an API key would otherwise lock the docs out.
+  for (std::size_t i = before; i < endpoints_.size(); ++i) endpoints_[i]->set_app_dependencies_apply(false);
 }
 
 FASTAPI_DETAIL_INLINE void App::enter_lifespans() {
@@ -14919,7 +15200,7 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   }
   detail::thread_logger() = &logger_;
   auto failed = [&](std::string_view what, std::string_view reason) {
-    logger_.write(LogLevel::error, std::string(what) + std::string(reason));
+    if (!what.empty() || !reason.empty()) logger_.write(LogLevel::error, std::string(what) + std::string(reason));
     {
       std::lock_guard lock(run_mutex_);
       server_ = nullptr;
@@ -14930,9 +15211,18 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     detail::thread_logger() = nullptr;
     return 1;
   };
-  // Startup: hooks, then lifespans; nothing is listening yet.
+  // Registration mistakes first (the docs routes join the routes here): every one printed, nothing runs.
   try {
     serve_openapi();
+  } catch (const std::exception& e) {
+    return failed("startup failed: ", e.what());
+  }
+  if (!configuration_errors_.empty()) {
+    for (const std::string& error : configuration_errors_) logger_.write(LogLevel::error, error);
+    return failed("", "");
+  }
+  // Startup: hooks, then lifespans; nothing is listening yet.
+  try {
     for (auto& hook : startup_) hook();
     enter_lifespans();
   } catch (const std::exception& e) {
@@ -14954,6 +15244,10 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     std::cout << "Listening on http://" << host << ":" << port << std::endl;
     if (stop_requested_) server->stop();
     server->run();
+  } catch (const std::system_error& e) {  // the address: "[Errno 98] error while attempting to bind on ..."
+    server.reset();
+    exit_lifespans();
+    return failed("", e.what());
   } catch (const std::exception& e) {
     server.reset();
     exit_lifespans();

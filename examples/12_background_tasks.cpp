@@ -31,8 +31,8 @@ fa::Task<void> write_notification(std::string path, std::string email, std::stri
 
 std::optional<std::string> get_query(fa::Query<"q", std::optional<std::string>> q, fa::BackgroundTasks& tasks,
                                      fa::State<LogFile> log) {
-  if (!q) return std::nullopt;
-  tasks.add(write_log, log->path, "found query: " + *q);
+  if (!q) return std::nullopt;  // *q is the std::optional itself: q->value() once it is known to be there
+  tasks.add(write_log, log->path, "found query: " + q->value());
   return *q;
 }
 

@@ -102,7 +102,7 @@ inline User current_user(fa::OAuth2PasswordBearer<"token"> token) {
 }
 
 inline fa::Yield<std::string> get_session(fa::Cookie<"session_id", std::optional<std::string>> session_id) {
-  co_yield session_id ? *session_id : std::string("anonymous");
+  co_yield session_id->value_or("anonymous");
 }
 
 inline Problem problem_of(const fa::RequestValidationError& e) {
@@ -164,7 +164,7 @@ inline void add_routes(fa::App& app, bool problem_details = false) {
              fa::Query<"size", double, fa::Rule{.gt = 0, .lt = 10.5}, fa::Literal{1.5}> size) {
             std::vector<ItemOut> out;
             for (int i = paging->skip; i < paging->skip + 2 && i < paging->limit; ++i)
-              out.push_back(ItemOut{"item" + std::to_string(i), *size, tag ? *tag : std::vector<std::string>{}});
+              out.push_back(ItemOut{"item" + std::to_string(i), *size, tag->value_or(std::vector<std::string>{})});
             (void)item_query;
             return out;
           },

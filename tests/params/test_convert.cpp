@@ -160,8 +160,11 @@ TEST_SUITE("params/markers") {
     CHECK_FALSE(none.has_value());
     fa::Query<"o", std::optional<std::string>> some{std::string("x")};
     REQUIRE(some);
-    CHECK(*some == "x");
-    CHECK(some->size() == 1);
+    CHECK(*some == "x");  // the std::optional itself, compared with its value
+    CHECK(some->value().size() == 1);
+    static_assert(std::is_same_v<decltype(*some), std::optional<std::string>&>,
+                  "*q of an optional parameter is the std::optional, never an unchecked dereference");
+    CHECK((*none).value_or("absent") == "absent");
     fa::Query<"tag", std::vector<std::string>> tags{std::vector<std::string>{"a", "b"}};
     std::string joined;
     for (const auto& t : tags) joined += t;

@@ -62,7 +62,7 @@ TEST_SUITE("security") {
     fa::App app;
     app.get("/me", [](fa::HTTPBearer<> auth) { return auth->scheme + ":" + auth->credentials; });
     app.get("/maybe", [](fa::HTTPBearer<fa::SecurityOptions{.auto_error = false}> auth) {
-      return auth ? auth->credentials : std::string("anonymous");
+      return auth ? auth->value().credentials : std::string("anonymous");
     });
     fa::testing::TestClient client{app};
     auto r = client.get("/me", {.headers = {{"Authorization", "Bearer abc.def"}}});
@@ -106,7 +106,7 @@ TEST_SUITE("security") {
     app.get("/q", [](fa::APIKeyQuery<"api_key"> key) { return *key; });
     app.get("/c", [](fa::APIKeyCookie<"session"> key) { return *key; });
     app.get("/opt", [](fa::APIKeyHeader<"X-API-Key", fa::SecurityOptions{.auto_error = false}> key) {
-      return key ? *key : std::string("none");
+      return key->value_or("none");
     });
     fa::testing::TestClient client{app};
     CHECK(client.get("/h", {.headers = {{"x-api-key", "k1"}}}).text == "k1");

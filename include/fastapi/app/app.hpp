@@ -16,6 +16,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <stdexcept>
 #include <vector>
 
 #include "fastapi/app/endpoint.hpp"
@@ -69,11 +71,14 @@ class App : public Service, public detail::RouteVerbs<App> {
 
   // get/post/put/patch/delete_/options/head/api_route come from detail::RouteVerbs.
 
-  /// The verbs' work: registers `handler` for `methods` on `path` (ConfigurationError when they do not fit).
+  /// The verbs' work: registers `handler` for `methods` on `path`. A mistake (a route registered twice, a
+  /// `{name}` without its fa::Path, a bad template, ...) is recorded, not thrown: run() prints every one and
+  /// returns 1 before listening, so `app.get(...); return app.run();` ends with exit code 1 and the sentence.
   template <class F>
   void add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options);
   /// Adds a router's routes under `include`'s prefix, tags, dependencies and responses (FastAPI's
-  /// app.include_router(router, prefix=..., tags=..., dependencies=...)).
+  /// app.include_router(router, prefix=..., tags=..., dependencies=...)). The router's own recorded
+  /// mistakes (a bad prefix) and those of its routes join the app's (configuration_errors()).
   App& include_router(const APIRouter& router, RouterOptions include = {});
 
   /// Adds a middleware around everything added before (Starlette's order: the last added runs first):
@@ -144,7 +149,10 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// Runs after the drain and the lifespans' shutdown, before run() returns.
   void on_shutdown(std::function<void()> hook) { shutdown_.push_back(std::move(hook)); }
 
-  /// Serves until SIGINT/SIGTERM or stop(); prints `Listening on http://host:port`. Returns the exit code.
+  /// Serves until SIGINT/SIGTERM or stop(); prints `Listening on http://host:port`. Returns the exit code:
+  /// 1 without listening when registration recorded a mistake (each printed as `ERROR:    fastapi: ...`),
+  /// when startup failed, or when the address is taken (`ERROR:    [Errno 98] error while attempting to bind
+  /// on 127.0.0.1:8000: address already in use`, as uvicorn says; another process never shares our port).
   int run(Config config = {});
   /// run() with --host/--port/--workers from the command line (and PORT from the environment).
   int run(int argc, char** argv, Config config = {});
@@ -168,6 +176,11 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// Forgets every override.
   void clear_dependency_overrides() { context_.dependencies.overrides.clear(); }
 
+  /// The registration mistakes recorded so far, each a sentence starting with `fastapi:` (empty: none).
+  const std::vector<std::string>& configuration_errors() const { return configuration_errors_; }
+  /// Throws the first recorded mistake as fa::ConfigurationError (for a main or a test that wants it at once).
+  void check_configuration() const;
+
   Logger& logger() { return logger_; }
   const AppOptions& info() const { return options_; }
   /// Every route's endpoint, in registration order (for the OpenAPI document).
@@ -184,6 +197,9 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// The router's own answer (404, 405) through a user's HTTPException handler when there is one.
   Task<Response> router_error(Request& req, HTTPException error);
   void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint);
+  /// Keeps a registration mistake for run(): `what` as it is when it starts with "fastapi:", else worded
+  /// "fastapi: route <description>: <what>".
+  void record_configuration_error(std::string_view description, std::string_view what);
   /// Enters the lifespans in order (exits the entered ones and rethrows on failure).
   void enter_lifespans();
   /// Exits the entered lifespans in reverse order; false when one failed (logged).
@@ -211,6 +227,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   std::atomic<std::uint16_t> port_{0};
   std::atomic<bool> stop_requested_{false};
   detail::OpenAPIState openapi_;
+  std::vector<std::string> configuration_errors_;
 };
 
 /// Reads `--host H`, `--port N` (also `--port=N` forms), `--workers N`, `--access-log` / `--no-access-log` and
@@ -230,7 +247,11 @@ FASTAPI_DETAIL_INLINE App::~App() {
 template <class F>
 void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
   std::string description = detail::route_description(methods, path);
-  add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)));
+  try {
+    add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)));
+  } catch (const std::logic_error& e) {  // ConfigurationError, the router's duplicates, a bad template
+    record_configuration_error(description, e.what());
+  }
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -249,13 +270,37 @@ FASTAPI_DETAIL_INLINE void App::add_endpoint(std::span<const Method> methods, st
 }
 
 FASTAPI_DETAIL_INLINE App& App::include_router(const APIRouter& router, RouterOptions include) {
-  detail::check_prefix(include.prefix);
+  for (const std::string& error : router.configuration_errors()) configuration_errors_.push_back(error);
+  if (std::string bad = detail::prefix_error(include.prefix); !bad.empty()) {
+    configuration_errors_.push_back(std::move(bad));
+    return *this;
+  }
   for (APIRouter::Route route : router.routes()) {
     detail::apply_router_options(include, route.path, route.options);
     std::string description = detail::route_description(route.methods, route.path);
-    add_endpoint(route.methods, route.path, route.factory->make(std::move(description), std::move(route.options)));
+    try {
+      add_endpoint(route.methods, route.path, route.factory->make(description, std::move(route.options)));
+    } catch (const std::logic_error& e) {
+      record_configuration_error(description, e.what());
+    }
   }
   return *this;
+}
+
+FASTAPI_DETAIL_INLINE void App::record_configuration_error(std::string_view description, std::string_view what) {
+  std::string message;
+  if (what.starts_with("fastapi:")) {
+    message = what;
+  } else if (what.starts_with("route ")) {  // the router's own sentence names the route already
+    message = "fastapi: " + std::string(what);
+  } else {
+    message = "fastapi: route " + std::string(description) + ": " + std::string(what);
+  }
+  configuration_errors_.push_back(std::move(message));
+}
+
+FASTAPI_DETAIL_INLINE void App::check_configuration() const {
+  if (!configuration_errors_.empty()) throw ConfigurationError(configuration_errors_.front());
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -418,7 +463,15 @@ inline Task<void> exit_lifespan(Yield<void>& lifespan) {
 // Out of the class: its body instantiates the docs routes' endpoints, which a translation unit that only
 // sees declarations (FASTAPI_SEPARATE_COMPILATION) should not pay for.
 FASTAPI_DETAIL_INLINE void App::serve_openapi() {
-  detail::serve_openapi(*this, openapi_, context_.dependencies.dependencies);
+  std::size_t before = endpoints_.size();
+  try {
+    detail::serve_openapi(*this, openapi_, context_.dependencies.dependencies);
+  } catch (const std::logic_error& e) {
+    record_configuration_error("GET " + options_.openapi_url, e.what());
+  }
+  // FastAPI exempts its own pages from the app's dependencies (they are not the app's routes): a
+  // dependency that checks an API key would otherwise lock the docs out.
+  for (std::size_t i = before; i < endpoints_.size(); ++i) endpoints_[i]->set_app_dependencies_apply(false);
 }
 
 FASTAPI_DETAIL_INLINE void App::enter_lifespans() {
@@ -461,7 +514,7 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   }
   detail::thread_logger() = &logger_;
   auto failed = [&](std::string_view what, std::string_view reason) {
-    logger_.write(LogLevel::error, std::string(what) + std::string(reason));
+    if (!what.empty() || !reason.empty()) logger_.write(LogLevel::error, std::string(what) + std::string(reason));
     {
       std::lock_guard lock(run_mutex_);
       server_ = nullptr;
@@ -472,9 +525,18 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     detail::thread_logger() = nullptr;
     return 1;
   };
-  // Startup: hooks, then lifespans; nothing is listening yet.
+  // Registration mistakes first (the docs routes join the routes here): every one printed, nothing runs.
   try {
     serve_openapi();
+  } catch (const std::exception& e) {
+    return failed("startup failed: ", e.what());
+  }
+  if (!configuration_errors_.empty()) {
+    for (const std::string& error : configuration_errors_) logger_.write(LogLevel::error, error);
+    return failed("", "");
+  }
+  // Startup: hooks, then lifespans; nothing is listening yet.
+  try {
     for (auto& hook : startup_) hook();
     enter_lifespans();
   } catch (const std::exception& e) {
@@ -496,6 +558,10 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     std::cout << "Listening on http://" << host << ":" << port << std::endl;
     if (stop_requested_) server->stop();
     server->run();
+  } catch (const std::system_error& e) {  // the address: "[Errno 98] error while attempting to bind on ..."
+    server.reset();
+    exit_lifespans();
+    return failed("", e.what());
   } catch (const std::exception& e) {
     server.reset();
     exit_lifespans();

@@ -3,6 +3,7 @@
 // .blocking routes), turn what it returns into a Response. Fed by the router's match; feeds the writer.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <exception>
@@ -18,6 +19,7 @@
 
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
+#include "fastapi/core/fixed_string.hpp"
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/meta.hpp"
 #include "fastapi/core/task.hpp"
@@ -96,6 +98,9 @@ class Endpoint {
   virtual void describe(OperationDoc&) const {}
   /// The app this endpoint serves (its dependencies, exception handlers, state); set at registration.
   void set_app(const AppContext* app) { app_ = app; }
+  /// False for the app's own pages (/docs, /redoc, /openapi.json, the OAuth2 redirect): FastAPI does not run
+  /// `app.dependencies(...)` for them.
+  void set_app_dependencies_apply(bool apply) { app_dependencies_apply_ = apply; }
   /// The route as registered: its methods and path template ("/items/{item_id}").
   void set_route(std::span<const Method> methods, std::string_view path) {
     methods_.assign(methods.begin(), methods.end());
@@ -107,7 +112,8 @@ class Endpoint {
  protected:
   /// True when this request needs a RequestScope: dependencies on the route or the app.
   bool has_route_dependencies() const {
-    return !options_.dependencies.empty() || (app_ && !app_->dependencies.dependencies.empty());
+    return !options_.dependencies.empty() ||
+           (app_ && app_dependencies_apply_ && !app_->dependencies.dependencies.empty());
   }
   /// The app's, then the route's dependencies, for their effect.
   Task<void> run_route_dependencies(BindContext& ctx) const;
@@ -120,11 +126,12 @@ class Endpoint {
   const AppContext* app_ = nullptr;
   std::vector<Method> methods_;
   std::string path_;
+  bool app_dependencies_apply_ = true;
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Task<void> Endpoint::run_route_dependencies(BindContext& ctx) const {
-  if (app_)
+  if (app_ && app_dependencies_apply_)
     for (const Dependency& d : app_->dependencies.dependencies) co_await d.run(ctx);
   for (const Dependency& d : options_.dependencies) co_await d.run(ctx);
 }
@@ -247,6 +254,7 @@ template <class F>
 Task<Response> HandlerEndpoint<F>::call_with(Request& req, [[maybe_unused]] RequestScope* scope) {
   int status = options_.status_code ? options_.status_code : 200;
   Response sub{.status = 0};
+  HandlerRunning running;  // the loop-stall warning blames a long resume only while a handler runs
   this_loop().route = description_;
   Slots slots{};
   if (scope) {
@@ -321,6 +329,67 @@ inline void check_path_params(const PathTemplate& tmpl, const Endpoint& endpoint
                                std::string(name) + "\", T> but the path has no {" + std::string(name) + "}");
   }
 }
+
+/// The number of `{name}`s in a route literal.
+template <FixedString Route>
+consteval std::size_t route_param_count() {
+  std::size_t n = 0;
+  for (char c : Route.view()) n += c == '{';
+  return n;
+}
+
+/// The `{name}`s of a route literal, in order, without a `:path`/`:str` convertor.
+template <FixedString Route>
+consteval std::array<std::string_view, route_param_count<Route>()> route_param_names() {
+  std::array<std::string_view, route_param_count<Route>()> names{};
+  std::string_view s = Route.view();
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '{') continue;
+    std::size_t end = s.find_first_of(":}", i + 1);
+    if (end == std::string_view::npos) end = s.size();
+    names[k++] = s.substr(i + 1, end - i - 1);
+  }
+  return names;
+}
+
+consteval bool contains_name(std::span<const std::string_view> names, std::string_view name) {
+  for (std::string_view n : names)
+    if (n == name) return true;
+  return false;
+}
+
+/// Every {name} of the route has its fa::Path (a handler that takes fa::Request& may read req.path_params itself).
+template <FixedString Route, class H>
+consteval bool every_route_name_has_a_path_parameter() {
+  using E = HandlerEndpoint<H>;
+  if (E::Plan::takes_request) return true;
+  constexpr auto in_path = route_param_names<Route>();
+  for (std::string_view name : in_path)
+    if (!contains_name(E::Binding::path_names, name)) return false;
+  return true;
+}
+template <FixedString Route, class H>
+consteval bool every_path_parameter_is_in_the_route() {
+  constexpr auto in_path = route_param_names<Route>();
+  for (std::string_view name : HandlerEndpoint<H>::Binding::path_names)
+    if (!contains_name(in_path, name)) return false;
+  return true;
+}
+
+/// Compile-time twin of check_path_params for a route given as a literal (`app.get<"/items/{item_id}">(h)`).
+/// The route literal and the handler type show in the compiler's "in instantiation of RouteLiteral<...>" line.
+template <FixedString Route, class H>
+struct RouteLiteral {
+  static_assert(every_route_name_has_a_path_parameter<Route, H>(),
+                "fastapi: the route has a {name} for which the handler has no fa::Path<\"name\", T> parameter (the "
+                "route and the handler are in RouteLiteral<route, handler> above): add the parameter, or rename it to "
+                "match");
+  static_assert(every_path_parameter_is_in_the_route<Route, H>(),
+                "fastapi: the handler takes a fa::Path<\"name\", T> whose {name} is not in the route (the route and "
+                "the handler are in RouteLiteral<route, handler> above): add {name} to the route, or use fa::Query");
+  static constexpr bool ok = true;
+};
 
 /// Wraps `handler` (lambda, function pointer or callable object) as an Endpoint.
 template <class F>

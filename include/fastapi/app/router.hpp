@@ -16,6 +16,7 @@
 #include "fastapi/app/endpoint.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
+#include "fastapi/core/fixed_string.hpp"
 #include "fastapi/http/method.hpp"
 
 namespace fastapi {
@@ -58,6 +59,30 @@ class RouteVerbs {
   template <class F> Derived& head(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::head>(path, std::forward<F>(handler), std::move(options));
   }
+  // The same verbs with the route as a template argument, checked against the handler's fa::Path names at
+  // compile time (a mismatch is a static_assert in words, not a registration error at run time):
+  //     app.get<"/items/{item_id}">([](fa::Path<"item_id", int> item_id) { ... });
+  template <FixedString Path, class F> Derived& get(F&& handler, RouteOptions options = {}) {
+    return checked<Method::get, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& post(F&& handler, RouteOptions options = {}) {
+    return checked<Method::post, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& put(F&& handler, RouteOptions options = {}) {
+    return checked<Method::put, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& patch(F&& handler, RouteOptions options = {}) {
+    return checked<Method::patch, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& delete_(F&& handler, RouteOptions options = {}) {
+    return checked<Method::del, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& options(F&& handler, RouteOptions options = {}) {
+    return checked<Method::options, Path>(std::forward<F>(handler), std::move(options));
+  }
+  template <FixedString Path, class F> Derived& head(F&& handler, RouteOptions options = {}) {
+    return checked<Method::head, Path>(std::forward<F>(handler), std::move(options));
+  }
   /// One handler for several methods: `app.api_route("/x", {fa::Method::get, fa::Method::post}, h);`
   template <class F>
   Derived& api_route(std::string_view path, std::initializer_list<Method> methods, F&& handler,
@@ -75,6 +100,14 @@ class RouteVerbs {
     auto& self = static_cast<Derived&>(*this);
     self.add_route(std::span<const Method>(methods), path, std::forward<F>(handler), std::move(options));
     return self;
+  }
+  template <Method M, FixedString Path, class F>
+  Derived& checked(F&& handler, RouteOptions options) {
+    static_assert(has_callable_traits<std::decay_t<F>>,
+                  "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
+                  "cannot say where its values come from)");
+    static_assert(RouteLiteral<Path, std::decay_t<F>>::ok);
+    return add<M>(Path.view(), std::forward<F>(handler), std::move(options));
   }
 };
 
@@ -108,12 +141,10 @@ inline std::string route_description(std::span<const Method> methods, std::strin
   return description;
 }
 
-/// FastAPI's checks on a prefix: "" or "/x" (not "x", not "/x/").
-inline void check_prefix(std::string_view prefix) {
-  if (prefix.empty()) return;
-  if (prefix.front() != '/' || prefix.back() == '/')
-    throw ConfigurationError("fastapi: a router prefix must start with '/' and must not end with '/' (got '" +
-                             std::string(prefix) + "')");
+/// FastAPI's checks on a prefix: "" or "/x" (not "x", not "/x/"); the sentence saying what is wrong, or "".
+inline std::string prefix_error(std::string_view prefix) {
+  if (prefix.empty() || (prefix.front() == '/' && prefix.back() != '/')) return {};
+  return "fastapi: a router prefix must start with '/' and must not end with '/' (got '" + std::string(prefix) + "')";
 }
 
 /// `outer` applied to a route's options: prefix before the path, tags and dependencies before the route's,
@@ -152,13 +183,22 @@ class APIRouter : public detail::RouteVerbs<APIRouter> {
     std::shared_ptr<const detail::EndpointFactory> factory;
   };
 
-  explicit APIRouter(RouterOptions options = {}) : options_(std::move(options)) { detail::check_prefix(options_.prefix); }
+  /// A bad prefix is recorded (configuration_errors()), not thrown: the app that includes the router reports it.
+  explicit APIRouter(RouterOptions options = {}) : options_(std::move(options)) {
+    if (std::string bad = detail::prefix_error(options_.prefix); !bad.empty()) {
+      errors_.push_back(std::move(bad));
+      options_.prefix.clear();
+    }
+  }
 
   /// Adds `other`'s routes (as they are now) under `include`'s prefix, tags, dependencies and responses.
   APIRouter& include_router(const APIRouter& other, RouterOptions include = {});
 
   const std::vector<Route>& routes() const noexcept { return routes_; }
   const RouterOptions& router_options() const noexcept { return options_; }
+  /// Mistakes recorded by this router and the routers included into it (each starts with "fastapi:");
+  /// App::include_router adds them to the app's, and app.run() reports them.
+  const std::vector<std::string>& configuration_errors() const noexcept { return errors_; }
 
   /// The verbs' work (see detail::RouteVerbs).
   template <class F>
@@ -169,6 +209,7 @@ class APIRouter : public detail::RouteVerbs<APIRouter> {
 
   RouterOptions options_;
   std::vector<Route> routes_;
+  std::vector<std::string> errors_;
 };
 
 template <class F>
@@ -191,7 +232,12 @@ FASTAPI_DETAIL_INLINE void APIRouter::add(Route route) {
 }
 
 FASTAPI_DETAIL_INLINE APIRouter& APIRouter::include_router(const APIRouter& other, RouterOptions include) {
-  detail::check_prefix(include.prefix);
+  std::vector<std::string> errors = other.errors_;  // `other` may be this router
+  errors_.insert(errors_.end(), errors.begin(), errors.end());
+  if (std::string bad = detail::prefix_error(include.prefix); !bad.empty()) {
+    errors_.push_back(std::move(bad));
+    return *this;
+  }
   std::vector<Route> copies = other.routes_;  // `other` may be this router
   for (Route& route : copies) {
     detail::apply_router_options(include, route.path, route.options);

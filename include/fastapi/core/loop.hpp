@@ -61,26 +61,42 @@ struct LoopContext {
   ThreadPool* pool = nullptr;
   std::string_view route;                   ///< the route whose handler ran last (stall warnings)
   std::chrono::milliseconds stall_warning{0};  ///< Config::stall_warning of this loop's server
-  unsigned stall_reports = 0;               ///< warnings already logged by StallWatch (the tick skips those)
 };
 inline LoopContext& this_loop() {
   thread_local LoopContext context;
   return context;
 }
 
-/// Makes `io` this thread's loop for the scope: fa::sleep/to_thread find it, and long synchronous chains
-/// of coroutine transfers bounce through it (see detail::transfer_to).
+/// The loop-stall warning for a resume that held the loop while a handler ran in it (detail::ResumeWatch).
+inline void report_stall(std::chrono::steady_clock::duration held) {
+  std::string_view route = this_loop().route;
+  log(LogLevel::warning, "handler of " + (route.empty() ? std::string("a route") : std::string(route)) +
+                             " held the event loop for " +
+                             std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(held).count()) +
+                             " ms: use co_await fa::to_thread(...) or a .blocking = true route for blocking work");
+}
+
+/// Makes `io` this thread's loop for the scope: fa::sleep/to_thread find it, long synchronous chains
+/// of coroutine transfers bounce through it (see detail::transfer_to), and with a stall_warning every
+/// resume of a handler is timed (see detail::ResumeWatch).
 class LoopScope {
  public:
-  explicit LoopScope(LoopContext context) : saved_(this_loop()), saved_resumer_(thread_resumer()) {
+  explicit LoopScope(LoopContext context)
+      : saved_(this_loop()), saved_resumer_(thread_resumer()), saved_watch_(resume_watch()) {
     this_loop() = context;
     thread_resumer() = Resumer{context.io, [](void* io, std::coroutine_handle<> h) {
                                  asio::post(*static_cast<asio::io_context*>(io), [h] { resume_from_loop(h); });
                                }};
+    resume_watch() = ResumeWatch{};
+    if (context.stall_warning.count() > 0) {
+      resume_watch().threshold = context.stall_warning;
+      resume_watch().report = &report_stall;
+    }
   }
   ~LoopScope() {
     this_loop() = saved_;
     thread_resumer() = saved_resumer_;
+    resume_watch() = saved_watch_;
   }
   LoopScope(const LoopScope&) = delete;
   LoopScope& operator=(const LoopScope&) = delete;
@@ -88,6 +104,7 @@ class LoopScope {
  private:
   LoopContext saved_;
   Resumer saved_resumer_;
+  ResumeWatch saved_watch_;
 };
 
 /// Times a stretch of code that runs on the loop (a plain handler) and logs one warning naming `what`
@@ -102,7 +119,7 @@ class StallWatch {
     if (loop.stall_warning.count() <= 0 || start_ == std::chrono::steady_clock::time_point{}) return;
     auto held = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_);
     if (held <= loop.stall_warning) return;
-    ++loop.stall_reports;
+    ++resume_watch().reports;  // the resume around this handler does not log it again
     log(LogLevel::warning, "handler of " + std::string(what_) + " held the event loop for " +
                                std::to_string(held.count()) +
                                " ms: mark the route .blocking = true or use co_await fa::to_thread(...)");

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <coroutine>
 #include <cstddef>
 #include <exception>
 #include <new>
 #include <optional>
+#include <stdexcept>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -112,10 +114,56 @@ inline std::coroutine_handle<> transfer_to(std::coroutine_handle<> next) {
   r.post(r.context, next);
   return std::noop_coroutine();
 }
-/// Resumes `h` from the loop's own stack (a completion handler, a posted job).
+/// How long each resume from the loop held the thread, for the loop-stall warning (Config::stall_warning).
+/// The loop sets `report` and `threshold`; handlers count themselves in `busy`/`started` (detail::HandlerRunning),
+/// so a resume is blamed only when a handler ran in it: an idle loop that the machine was slow to schedule
+/// (a busy CPU delays its timers) is not a stall.
+struct ResumeWatch {
+  std::chrono::steady_clock::duration threshold{};
+  void (*report)(std::chrono::steady_clock::duration held) = nullptr;  ///< null: the warning is off
+  unsigned busy = 0;      ///< handlers in progress on this loop (started, not yet finished)
+  unsigned started = 0;   ///< handlers started on this loop so far
+  unsigned reports = 0;   ///< warnings already logged (a plain handler's StallWatch logs its own)
+  bool timing = false;    ///< inside a timed resume (a nested one is part of it)
+};
+inline ResumeWatch& resume_watch() {
+  thread_local ResumeWatch watch;
+  return watch;
+}
+
+/// Counts a handler as running on this thread's loop for its lifetime (a local of the endpoint's coroutine).
+class HandlerRunning {
+ public:
+  HandlerRunning() : watch_(&resume_watch()) {
+    ++watch_->busy;
+    ++watch_->started;
+  }
+  ~HandlerRunning() {
+    if (watch_ == &resume_watch()) --watch_->busy;  // a frame freed by another thread after its loop ended: no count
+  }
+  HandlerRunning(const HandlerRunning&) = delete;
+  HandlerRunning& operator=(const HandlerRunning&) = delete;
+
+ private:
+  ResumeWatch* watch_;
+};
+
+/// Resumes `h` from the loop's own stack (a completion handler, a posted job), timing it when the loop asks.
 inline void resume_from_loop(std::coroutine_handle<> h) {
   transfer_depth() = 0;
+  ResumeWatch& w = resume_watch();
+  if (!w.report || w.timing) return h.resume();
+  w.timing = true;
+  const bool was_busy = w.busy > 0;
+  const unsigned started = w.started, reports = w.reports;
+  const auto start = std::chrono::steady_clock::now();
   h.resume();
+  const auto held = std::chrono::steady_clock::now() - start;
+  w.timing = false;
+  if (held > w.threshold && (was_busy || w.started != started) && w.reports == reports) {
+    ++w.reports;
+    w.report(held);
+  }
 }
 
 /// What every promise of ours shares: the awaiting coroutine, the exception, the recycled frame.
@@ -205,8 +253,14 @@ struct TaskPromise : PromiseBase {
   }
   T result() {
     rethrow_if_failed();
+    // Flowing off the end of a coroutine whose promise has no return_void is undefined behaviour that no
+    // compiler warns about (-Wall -Wextra say nothing); what they do is reach final_suspend with no value.
+    // Refuse to make one up: the endpoint answers 500 and the log names the route.
+    if (!value) throw std::logic_error(missing_co_return_message);
     return std::move(*value);
   }
+  static constexpr const char* missing_co_return_message =
+      "fastapi: a coroutine returning fa::Task<T> ended without `co_return value;` (it fell off its end)";
   std::optional<T> value;
 };
 

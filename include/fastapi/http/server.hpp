@@ -37,7 +37,9 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   /// Binds every worker's acceptor; returns the bound port (a free one when config.port is 0).
-  /// Throws std::system_error with the address in the message when it cannot bind.
+  /// Throws std::system_error worded as uvicorn's when it cannot bind: `[Errno 98] error while attempting
+  /// to bind on 127.0.0.1:8000: Address already in use`. A port held by any other socket (another
+  /// fastapi.hpp process included) is refused: SO_REUSEPORT is shared among this server's workers only.
   std::uint16_t listen();
   /// Serves until stop() and the drain have finished. Calls listen() first if it was not called.
   void run();
@@ -121,6 +123,31 @@ FASTAPI_DETAIL_INLINE asio::ip::address resolve_host(const std::string& host) {
   return results.begin()->endpoint().address();
 }
 
+/// uvicorn's words for a failed bind: "[Errno 98] error while attempting to bind on 127.0.0.1:8000" (the
+/// exception's what() adds ": Address already in use").
+FASTAPI_DETAIL_INLINE std::system_error bind_error(const asio::error_code& ec, const std::string& host,
+                                                   std::uint16_t port) {
+  std::string where = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return std::system_error(ec, "[Errno " + std::to_string(ec.value()) + "] error while attempting to bind on " +
+                                   where + ":" + std::to_string(port));
+}
+
+/// Binds a throwaway socket to `ep` WITHOUT SO_REUSEPORT: on Linux that fails with EADDRINUSE while any
+/// socket listens on the port, whoever holds it, whereas our SO_REUSEPORT workers would silently join the
+/// listeners of another process of the same user (and the kernel would split the requests between two
+/// apps). SO_REUSEADDR is set so that connections of a previous run in TIME_WAIT do not count. The probe
+/// is closed before the workers bind; a second server starting in that same microsecond is not caught.
+FASTAPI_DETAIL_INLINE asio::error_code probe_bind(asio::io_context& io, const asio::ip::tcp::endpoint& ep) {
+  asio::ip::tcp::acceptor probe(io);
+  asio::error_code ec;
+  probe.open(ep.protocol(), ec);
+  if (!ec) probe.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) probe.bind(ep, ec);
+  asio::error_code ignored;
+  probe.close(ignored);
+  return ec;
+}
+
 FASTAPI_DETAIL_INLINE bool set_reuse_port(asio::ip::tcp::acceptor& a) {
 #ifdef SO_REUSEPORT
   int one = 1;
@@ -149,6 +176,8 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
     });
   }
   asio::ip::tcp::endpoint ep(detail::resolve_host(config_.host), config_.port);
+  if (ep.port() != 0)  // port 0: the kernel picks a free port for worker 0, the others join it below
+    if (asio::error_code ec = detail::probe_bind(workers_[0]->io, ep)) throw detail::bind_error(ec, config_.host, ep.port());
   auto open_one = [&](Worker& w, bool reuse_port) {
     w.acceptor.open(ep.protocol());
     w.acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -158,8 +187,7 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
     if (ec) {
       asio::error_code ignored;
       w.acceptor.close(ignored);
-      if (!reuse_port)
-        throw std::system_error(ec, "fastapi: cannot listen on " + config_.host + ":" + std::to_string(ep.port()));
+      if (!reuse_port) throw detail::bind_error(ec, config_.host, ep.port());
       return false;
     }
     w.acceptor.listen(4096);
@@ -233,23 +261,13 @@ FASTAPI_DETAIL_INLINE Task<void> Server::accept_loop(Worker& w) {
 FASTAPI_DETAIL_INLINE Task<void> Server::tick(Worker& w) {
   using namespace std::chrono;
   constexpr auto period = milliseconds(250);
+  // A late tick is no stall warning: on a busy machine an idle loop is simply scheduled late. The loop-stall
+  // warning times the resumes that ran a handler instead (detail::ResumeWatch, core/task.hpp).
   auto expected = steady_clock::now() + period;
-  unsigned reports_seen = 0;
   for (;;) {
     w.ticker.expires_at(expected);
     co_await detail::async_call<asio::error_code>([&](auto h) { w.ticker.async_wait(std::move(h)); });
     auto now = steady_clock::now();
-    auto late = duration_cast<milliseconds>(now - expected);
-    auto threshold = config_.stall_warning;
-    bool already_reported = detail::this_loop().stall_reports != reports_seen;  // by a StallWatch
-    reports_seen = detail::this_loop().stall_reports;
-    if (threshold.count() > 0 && late > threshold && !already_reported) {
-      std::string_view route = detail::this_loop().route;
-      logger_.write(LogLevel::warning,
-                    "event loop blocked for " + std::to_string(late.count()) + " ms" +
-                        (route.empty() ? std::string() : " (last handler: " + std::string(route) + ")") +
-                        ": use co_await fa::to_thread(...) or a .blocking = true route for blocking work");
-    }
     expected = now + period;
     w.hub.now = now;
     w.hub.date.update(std::time(nullptr));

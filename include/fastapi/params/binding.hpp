@@ -409,10 +409,47 @@ typename Binder<std::remove_cvref_t<P>>::Slot bind_one(BindContext& ctx) {
 
 /// Checks the handler's parameter number Position (from 1); its name shows in the compiler's
 /// "in instantiation of HandlerParameter<2, int*>" line, beside the sentence.
+template <class T>
+struct vector_item_of {
+  using type = T;
+};
+template <class T, class A>
+struct vector_item_of<std::vector<T, A>> {
+  using type = T;
+};
+
+/// False (after json/reflect.hpp's static_assert has said why, in words) when Check: U cannot be reflected.
+template <class U, bool Check>
+consteval bool reflectable_or_why() {
+  if constexpr (Check) {
+    (void)checked_field_count<U>();
+    return false;
+  } else {
+    return true;
+  }
+}
+
 template <std::size_t Position, class P>
 struct HandlerParameter {
   using V = std::remove_cvref_t<P>;
-  static_assert(Binder<V>::bindable,
+  using U = typename unwrap_optional<V>::type;
+  using Item = typename vector_item_of<U>::type;
+  /// A plain value (`int item_id`, `std::string q`, a vector or optional of one): C++ cannot see its name.
+  static constexpr bool plain_value = !Binder<V>::bindable && text_convertible<Item>;
+  /// A struct that is not a reflectable aggregate (private members, a constructor, a base, ...).
+  static constexpr bool unreflectable_struct = !Binder<V>::bindable && !plain_value && std::is_class_v<U> &&
+                                               !is_vector<U>;
+  static_assert(!plain_value,
+                "fastapi: this handler parameter is a plain value (int, double, bool, std::string, an enum, or a "
+                "std::optional/std::vector of one) and C++ cannot see a parameter's name, so say where it comes "
+                "from and its name: use fa::Path<\"name\", int> or fa::Query<\"name\", int> (or fa::Header, "
+                "fa::Cookie, fa::Form, fa::Body<int>); its position and type are in HandlerParameter<position, type> "
+                "above");
+  static_assert(reflectable_or_why<U, unreflectable_struct>(),
+                "fastapi: this handler parameter is a struct that cannot be read as the JSON body (its position and "
+                "type are in HandlerParameter<position, type> above); the error beside this one says why it cannot "
+                "be reflected");
+  static_assert(Binder<V>::bindable || plain_value || unreflectable_struct,
                 "fastapi: this handler parameter cannot be bound (its position and type are in "
                 "HandlerParameter<position, type> above); a parameter must be fa::Path/Query/Header/Cookie/"
                 "Form<\"name\", T>, fa::Body<T>, a reflected struct (the JSON body), fa::Depends<fn>, a security "

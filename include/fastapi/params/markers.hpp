@@ -125,7 +125,8 @@ constexpr FixedString<Name.size() + 1> header_wire_name() {
 }
 
 /// The value a marker holds, and how it behaves like it: `*p`, `p->`, a `const T&` conversion, `.value`.
-/// When T is std::optional<U>, the marker behaves like the optional: `if (q) use(*q);`.
+/// When T is std::optional<U>, `*q` is that std::optional itself (never an unchecked U: an absent parameter
+/// must be looked at): `q->value_or("none")`, `if (q) use(q->value());`, `if (q) use(**q);`.
 template <class T>
 struct ParamValue {
   using value_type = T;
@@ -137,22 +138,10 @@ struct ParamValue {
   ParamValue(U&& u) : value(std::forward<U>(u)) {}  // implicit: a test may pass `fa::Query<"q", int>{3}` or 3
 
   operator const T&() const& noexcept { return value; }
-  decltype(auto) operator*() const& noexcept {
-    if constexpr (is_optional<T>) return *value;
-    else return (value);
-  }
-  decltype(auto) operator*() & noexcept {
-    if constexpr (is_optional<T>) return *value;
-    else return (value);
-  }
-  auto operator->() const noexcept {
-    if constexpr (is_optional<T>) return &*value;
-    else return &value;
-  }
-  auto operator->() noexcept {
-    if constexpr (is_optional<T>) return &*value;
-    else return &value;
-  }
+  const T& operator*() const& noexcept { return value; }
+  T& operator*() & noexcept { return value; }
+  const T* operator->() const noexcept { return &value; }
+  T* operator->() noexcept { return &value; }
   explicit operator bool() const noexcept
     requires is_optional<T>
   { return value.has_value(); }
