@@ -117,21 +117,22 @@ inline bool fast_string(simdjson::ondemand::value& v, std::string_view& s) {
   return fast_ok(v.get_string().get(s));
 }
 
-/// Can On-Demand read this number token right? Not a float token with more than 19 significant digits
-/// before its exponent (leading zeros and the point not counted): simdjson 3.0.1's get_number() gives 0
-/// for those (its slow path writes its result into a copy), and get_double() misreads "0.<20 or more
-/// digits>" (its overflow check counts from the wrong place). Integer tokens are read exactly, or
-/// refused past 64 bits. The DOM parser reads them all right: such a token leaves to the DOM reader.
-/// `p` points at the token; the parser's padding guarantees a non-number byte after it.
+/// Can On-Demand read this number token right? Not a float token whose mantissa, from its first digit
+/// that is not 0, is longer than 19 characters (digits and the point: simdjson counts it): simdjson 3.0.1's
+/// get_number() gives 0 for those ("3.14159265358979323846", "9.999999999999999999e18": its slow path
+/// writes its result into a copy), and get_double() misreads "0.<20 or more digits>" (its overflow check
+/// counts from the wrong place). Integer tokens are read exactly, or refused past 64 bits. The DOM parser
+/// reads them all right: such a token leaves to the DOM reader. `p` points at the token; the parser's
+/// padding guarantees a byte after it that is no digit.
 inline bool short_mantissa(const char* p) noexcept {
   const char* q = p + (*p == '-' ? 1 : 0);
   while (*q == '0' || *q == '.') ++q;
-  int digits = 0;
-  for (; (*q >= '0' && *q <= '9') || *q == '.'; ++q) digits += *q != '.' ? 1 : 0;
-  if (digits <= 19) return true;
+  const char* const first = q;
+  while ((*q >= '0' && *q <= '9') || *q == '.') ++q;
+  if (q - first <= 19) return true;
   for (++p; *p >= '0' && *p <= '9'; ++p) {
   }
-  return *p != '.' && *p != 'e' && *p != 'E';  // past 19 digits, only an integer token is read right
+  return *p != '.' && *p != 'e' && *p != 'E';  // past 19, only an integer token is read right
 }
 
 /// Reads one scalar (number, string, bool, null); false for arrays, objects and malformed atoms.
