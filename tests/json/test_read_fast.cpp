@@ -142,6 +142,10 @@ constexpr NumberCase number_cases[] = {
     {"7.0000000000000000000000000000001", "ok 7", "ok 7.0"},
     {"1E+2", "ok 100", "ok 100.0"},
     {"-2.5e-3", "int_from_float", "ok -0.0025"},
+    {"0e99999999999999999999", "ok 0", "ok 0.0"},
+    {"1e-99999999999999999999", "ok 0", "ok 0.0"},
+    {"-1e99999999999999999999", "json_invalid", "json_invalid"},  // (*) Python: -inf
+    {"1e0000000000000000000000000001", "ok 10", "ok 10.0"},
 };
 
 /// Two members with the same name on the wire: the first one takes the key, as wire_index decides.
