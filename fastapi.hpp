@@ -4967,6 +4967,7 @@ FASTAPI_DETAIL_INLINE void Server::stop() {
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <limits>
@@ -5787,7 +5788,9 @@ inline bool integer_out_of_range(std::string_view token) {
 
 /// simdjson 3.0 refuses integers beyond 64 bits; Python reads them. Slow path, taken only after
 /// a number error: a copy of text with ".0" after each such integer, so they read as doubles.
-inline std::optional<std::string> widen_big_integers(std::string_view text) {
+/// `widened`, when given, receives the doubles they read as (sorted), for readers that must still
+/// tell them from float tokens (json/read: an integer's range is checked on its text, not its double).
+inline std::optional<std::string> widen_big_integers(std::string_view text, std::vector<double>* widened = nullptr) {
   std::string out;
   std::size_t i = 0, copied = 0;
   const std::size_t n = text.size();
@@ -5803,6 +5806,7 @@ inline std::optional<std::string> widen_big_integers(std::string_view text) {
                        text[j] == '+' || text[j] == '-'))
         ++j;
       if (integer_out_of_range(text.substr(i, j - i))) {
+        if (widened) widened->push_back(std::strtod(std::string(text.substr(i, j - i)).c_str(), nullptr));
         out.append(text.substr(copied, j - copied));
         out.append(".0", 2);
         copied = j;
@@ -5814,6 +5818,7 @@ inline std::optional<std::string> widen_big_integers(std::string_view text) {
   }
   if (copied == 0) return std::nullopt;
   out.append(text.substr(copied));
+  if (widened) std::sort(widened->begin(), widened->end());
   return out;
 }
 
@@ -7076,6 +7081,7 @@ FASTAPI_DETAIL_INLINE Json detail::LocPath::to_json() const {
 #include <limits>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -7244,7 +7250,17 @@ struct ReadContext {
   RequestValidationError& errors;
   LocPath& loc;
   std::size_t depth = 0;  ///< arrays and objects entered (guards recursive types read from a deep fa::Json)
+  /// The doubles that integer tokens beyond 64 bits were widened to (widen_big_integers), sorted: such a
+  /// floating node is an integer out of every C++ integer type's range, not a float. Empty when the text
+  /// had none; a fa::Json (from_json) has lost the difference, and its floats are floats.
+  std::span<const double> wide_integers = {};
 };
+
+/// Is the floating value d an integer token wider than 64 bits, widened? (A float token of the very
+/// same value in the same document is taken for one too: a 422 either way.)
+inline bool is_wide_integer(const ReadContext& cx, double d) noexcept {
+  return std::binary_search(cx.wide_integers.begin(), cx.wide_integers.end(), d);
+}
 
 inline void add_error(ReadContext& cx, std::string_view type, std::string msg, Json input, Json ctx = nullptr) {
   cx.errors.add({std::string(type), cx.loc.to_json(), std::move(msg), std::move(input), std::move(ctx)});
@@ -7372,10 +7388,14 @@ bool read_integer(const N& node, I& out, ReadContext& cx) {
       if (d != std::floor(d))
         return add_error(cx, "int_from_float", "Input should be a valid integer, got a number with a fractional part",
                          node.to_json()), false;
-      if (d >= 0x1p63 || d < -0x1p63) {
-        if (d >= 0 && d < 0x1p64) return from_unsigned(static_cast<std::uint64_t>(d));
-        return add_range_error<I>(cx, d > 0, node), false;
-      }
+      // An integer token past 64 bits (its text is out of range whatever its double rounds to: -2^63-1 is
+      // not INT64_MIN), as the query parameters' integer text is: the C++ type's bound.
+      if (is_wide_integer(cx, d)) return add_range_error<I>(cx, d > 0, node), false;
+      // Pydantic takes a float as an int only strictly inside (-2^63, 2^63): -2^63 itself, 2^63, 1e19, 1e308
+      // are int_parsing_size. (The double -2^63 is what -9223372036854775809 rounds to.)
+      if (d >= 0x1p63 || d <= -0x1p63)
+        return add_error(cx, "int_parsing_size", "Unable to parse input string as an integer, exceeded maximum size",
+                         node.to_json()), false;
       return from_signed(static_cast<std::int64_t>(d));
     }
     case K::boolean: return Strict ? type_error() : from_signed(node.boolean() ? 1 : 0);
@@ -7617,6 +7637,24 @@ inline bool fast_string(simdjson::ondemand::value& v, std::string_view& s) {
   return fast_ok(v.get_string().get(s));
 }
 
+/// Can On-Demand read this number token right? Not a float token whose mantissa, from its first digit
+/// that is not 0, is longer than 19 characters (digits and the point: simdjson counts it): simdjson 3.0.1's
+/// get_number() gives 0 for those ("3.14159265358979323846", "9.999999999999999999e18": its slow path
+/// writes its result into a copy), and get_double() misreads "0.<20 or more digits>" (its overflow check
+/// counts from the wrong place). Integer tokens are read exactly, or refused past 64 bits. The DOM parser
+/// reads them all right: such a token leaves to the DOM reader. `p` points at the token; the parser's
+/// padding guarantees a byte after it that is no digit.
+inline bool short_mantissa(const char* p) noexcept {
+  const char* q = p + (*p == '-' ? 1 : 0);
+  while (*q == '0' || *q == '.') ++q;
+  const char* const first = q;
+  while ((*q >= '0' && *q <= '9') || *q == '.') ++q;
+  if (q - first <= 19) return true;
+  for (++p; *p >= '0' && *p <= '9'; ++p) {
+  }
+  return *p != '.' && *p != 'e' && *p != 'E';  // past 19, only an integer token is read right
+}
+
 /// Reads one scalar (number, string, bool, null); false for arrays, objects and malformed atoms.
 inline bool fast_scalar(simdjson::ondemand::value& v, FastScalar& n) {
   using simdjson::ondemand::json_type;
@@ -7625,6 +7663,7 @@ inline bool fast_scalar(simdjson::ondemand::value& v, FastScalar& n) {
   switch (t) {
     case json_type::number: {
       simdjson::ondemand::number num;
+      if (!short_mantissa(v.raw_json_token().data())) return false;  // the DOM reader reads long numbers right
       if (!fast_ok(v.get_number().get(num))) return false;  // integers past 64 bits too: DOM widens them
       switch (num.get_number_type()) {
         case simdjson::ondemand::number_type::signed_integer: n.k = Json::Kind::integer, n.i = num.get_int64(); return true;
@@ -7831,8 +7870,9 @@ bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
       if (fast_ok(v.get_int64().get(n.i))) return n.k = Json::Kind::integer, read_integer<T, Strict>(n, out, fx.cx);
     } else if constexpr (std::is_floating_point_v<T>) {
       // get_double reads an integer token as static_cast<double> of it would (both round to nearest),
-      // except "-0", an integer 0 for the DOM reader: a negative zero leaves to the DOM reader.
-      if (fast_ok(v.get_double().get(n.d))) {
+      // except "-0", an integer 0 for the DOM reader: a negative zero leaves to the DOM reader; and it
+      // misreads some long mantissas (short_mantissa), which leave to it too.
+      if (short_mantissa(v.raw_json_token().data()) && fast_ok(v.get_double().get(n.d))) {
         if (n.d == 0 && std::signbit(n.d)) return false;
         return n.k = Json::Kind::floating, read_floating<T, Strict>(n, out, fx.cx);
       }
@@ -8362,8 +8402,9 @@ std::optional<T> read_json_dom(std::string_view text, RequestValidationError& er
   simdjson::dom::element root;
   simdjson::error_code err = parser.parse(text.data(), text.size(), true).get(root);
   std::optional<std::string> widened;
-  if (err == simdjson::NUMBER_ERROR) {  // integers beyond 64 bits: as doubles
-    widened = detail::widen_big_integers(text);
+  std::vector<double> wide_integers;
+  if (err == simdjson::NUMBER_ERROR) {  // integers beyond 64 bits: as doubles, remembered as integers
+    widened = detail::widen_big_integers(text, &wide_integers);
     if (widened) err = parser.parse(widened->data(), widened->size(), true).get(root);
   }
   if (err != simdjson::SUCCESS) {
@@ -8372,7 +8413,7 @@ std::optional<T> read_json_dom(std::string_view text, RequestValidationError& er
     return std::nullopt;
   }
   T out{};
-  ReadContext cx{errors, loc};
+  ReadContext cx{errors, loc, 0, wide_integers};
   if (!read_value<T, false>(DomNode{root}, out, cx)) return std::nullopt;
   return out;
 }

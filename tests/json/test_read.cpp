@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <string>
@@ -183,6 +184,36 @@ TEST_CASE("every scalar error type matches Pydantic v2 byte for byte") {
         R"({"detail":[{"type":"dict_type","loc":["body"],"msg":"Input should be a valid dictionary","input":[1]}]})");
   CHECK(body_of<Order>("[1]") ==
         R"({"detail":[{"type":"model_attributes_type","loc":["body"],"msg":"Input should be a valid dictionary or object to extract fields from","input":[1]}]})");
+}
+
+TEST_CASE("integers past 64 bits are out of range on their text; floats outside (-2^63, 2^63) are int_parsing_size") {
+  // -9223372036854775809 reads as the double -2^63, which is INT64_MIN: its text says it is below.
+  CHECK(body_of<long long>("-9223372036854775809") ==
+        R"({"detail":[{"type":"greater_than_equal","loc":["body"],"msg":"Input should be greater than or equal to )"
+        R"(-9223372036854775808","input":-9.223372036854776e+18,"ctx":{"ge":-9223372036854775808}}]})");
+  CHECK(value_of<long long>("-9223372036854775808") == INT64_MIN);
+  CHECK(body_of<unsigned long long>("18446744073709551616") ==
+        R"({"detail":[{"type":"less_than_equal","loc":["body"],"msg":"Input should be less than or equal to )"
+        R"(18446744073709551615","input":1.8446744073709552e+19,"ctx":{"le":18446744073709551615}}]})");
+  CHECK(value_of<unsigned long long>("18446744073709551615") == UINT64_MAX);
+  // Floats: Pydantic 2.13 takes them as ints strictly inside (-2^63, 2^63), whatever the C++ type.
+  const std::string size_error = R"({"detail":[{"type":"int_parsing_size","loc":["body"],"msg":"Unable to parse )"
+                                 R"(input string as an integer, exceeded maximum size","input":1e+19}]})";
+  CHECK(body_of<unsigned long long>("1e19") == size_error);
+  CHECK(body_of<long long>("1e19") == size_error);
+  CHECK(body_of<long long>("10000000000000000000.0000000000000000000000001") == size_error);
+  CHECK(body_of<long long>("-9223372036854775808.0").find("int_parsing_size") != std::string::npos);
+  CHECK(value_of<long long>("9.2233720368547748e18") == 9223372036854774784);
+  CHECK(value_of<long long>("-9.2233720368547748e18") == -9223372036854774784);
+  // From a fa::Json (an embedded body) the integer is only its double, a float: never INT64_MIN either.
+  fa::RequestValidationError errors;
+  fa::detail::LocPath loc;
+  CHECK(!fa::from_json<long long>(fa::Json::parse("-9223372036854775809"), errors, loc));
+  CHECK(errors.body()["detail"][0]["type"] == "int_parsing_size");
+  // A float token of a widened integer's very value, in the same document, is taken for one: a 422 either way.
+  const std::string both = body_of<std::vector<long long>>("[-9223372036854775809, -9223372036854775808.0]");
+  CHECK(both.find(R"("loc":["body",0])") != std::string::npos);
+  CHECK(both.find(R"("loc":["body",1])") != std::string::npos);
 }
 
 TEST_CASE("enums are read by name, and a wrong one lists the names as Pydantic does") {

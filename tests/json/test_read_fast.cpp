@@ -4,7 +4,9 @@
 // the fast path alone accepts an input (detail::read_json_fast), the DOM reader accepts it with the same value.
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <cmath>
+#include <cstdlib>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -85,6 +87,67 @@ struct Numbers {
   std::optional<double> o;
   long long i;
 };
+/// One member of type T: every numeric target type, read from one number token.
+template <class T>
+struct One {
+  T x;
+};
+/// A number token and what Pydantic 2.13 answers for it (json.loads, then validation) into `int` and
+/// `float`: "ok <Python's repr>" or the first error's type. Two answers are ours, marked (*): an integer
+/// beyond the C++ type is out of its range (Python's int has no bound), and a number beyond a double is
+/// json_invalid (Python reads inf; docs/models.md).
+struct NumberCase {
+  std::string_view token, as_long_long, as_double;
+};
+constexpr NumberCase number_cases[] = {
+    {"0", "ok 0", "ok 0.0"},
+    {"-0", "ok 0", "ok 0.0"},
+    {"0.0", "ok 0", "ok 0.0"},
+    {"-0.0", "ok 0", "ok -0.0"},
+    {"9007199254740992", "ok 9007199254740992", "ok 9007199254740992.0"},
+    {"9007199254740993", "ok 9007199254740993", "ok 9007199254740992.0"},
+    {"-9007199254740992", "ok -9007199254740992", "ok -9007199254740992.0"},
+    {"-9007199254740993", "ok -9007199254740993", "ok -9007199254740992.0"},
+    {"9223372036854775807", "ok 9223372036854775807", "ok 9.223372036854776e+18"},
+    {"9223372036854775808", "less_than_equal", "ok 9.223372036854776e+18"},  // (*)
+    {"-9223372036854775808", "ok -9223372036854775808", "ok -9.223372036854776e+18"},
+    {"-9223372036854775809", "greater_than_equal", "ok -9.223372036854776e+18"},  // (*)
+    {"18446744073709551615", "less_than_equal", "ok 1.8446744073709552e+19"},  // (*)
+    {"18446744073709551616", "less_than_equal", "ok 1.8446744073709552e+19"},  // (*)
+    {"123456789012345678901234567890", "less_than_equal", "ok 1.2345678901234568e+29"},  // (*)
+    {"-123456789012345678901234567890", "greater_than_equal", "ok -1.2345678901234568e+29"},  // (*)
+    {"1e308", "int_parsing_size", "ok 1e+308"},
+    {"1.7976931348623157e308", "int_parsing_size", "ok 1.7976931348623157e+308"},
+    {"1.7976931348623159e308", "json_invalid", "json_invalid"},  // (*) Python: inf
+    {"5e-324", "int_from_float", "ok 5e-324"},
+    {"3e-324", "int_from_float", "ok 5e-324"},
+    {"2e-324", "ok 0", "ok 0.0"},
+    {"1e400", "json_invalid", "json_invalid"},  // (*) Python: inf
+    {"-1e400", "json_invalid", "json_invalid"},  // (*) Python: -inf
+    {"0.1e-400", "ok 0", "ok 0.0"},
+    {"-0.1e-400", "ok 0", "ok -0.0"},
+    {"3.14159265358979323846", "int_from_float", "ok 3.141592653589793"},
+    {"1.00000000000000000000", "ok 1", "ok 1.0"},
+    {"12345678901234567890.0", "int_parsing_size", "ok 1.2345678901234567e+19"},
+    {"0.12345678901234567890123", "int_from_float", "ok 0.12345678901234568"},
+    {"1e19", "int_parsing_size", "ok 1e+19"},
+    {"9.999999999999999999e18", "int_parsing_size", "ok 1e+19"},
+    {"9223372036854775807.0", "int_parsing_size", "ok 9.223372036854776e+18"},
+    {"-9223372036854775807.0", "int_parsing_size", "ok -9.223372036854776e+18"},
+    {"9.2233720368547748e18", "ok 9223372036854774784", "ok 9.223372036854775e+18"},
+    {"-9223372036854775808.0", "int_parsing_size", "ok -9.223372036854776e+18"},
+    {"1.2345678901234567890123e+300", "int_parsing_size", "ok 1.2345678901234568e+300"},
+    {"-0.000000000000000000000000000000000000012345678901234567890123e-280", "int_from_float", "ok -1.234566e-318"},
+    {"100000000000000000000000000000000000000000.0e-40", "ok 10", "ok 10.0"},
+    {"7.0000000000000000000000000000001", "ok 7", "ok 7.0"},
+    {"1E+2", "ok 100", "ok 100.0"},
+    {"-2.5e-3", "int_from_float", "ok -0.0025"},
+    {"0e99999999999999999999", "ok 0", "ok 0.0"},
+    {"1e-99999999999999999999", "ok 0", "ok 0.0"},
+    {"-1e99999999999999999999", "json_invalid", "json_invalid"},  // (*) Python: -inf
+    {"1e0000000000000000000000000001", "ok 10", "ok 10.0"},
+};
+
 /// Two members with the same name on the wire: the first one takes the key, as wire_index decides.
 struct Clash {
   std::optional<int> a;
@@ -143,7 +206,11 @@ std::vector<std::string> replacements() {
       "[1,2,3,4]", "[\"a\",\"b\"]", "[{\"name\":\"t\"}]", "{}", "{\"a\":1}", "{\"k\":1,\"j\":2,\"i\":3}",
       "{\"name\":\"z\",\"weight\":-1}", "{\"value\":1,\"children\":[]}", "{\"a\":1,\"a\":2}", "{\"\\u0061\":1}",
       "tru", "nul", "nulll", "01", "1.", ".5", "-", "+1", "NaN", "Infinity", "\"unterminated", "[1,]", "[,1]",
-      "{\"a\"}", "{\"a\":}", "{,}", "[1 2]", "{\"a\":1 \"b\":2}", "}", "]"};
+      "{\"a\"}", "{\"a\":}", "{,}", "[1 2]", "{\"a\":1 \"b\":2}", "}", "]",
+      // long mantissas (simdjson 3.0.1's On-Demand read some as 0 or garbage), 64-bit and double edges
+      "3.14159265358979323846", "1.00000000000000000000", "12345678901234567890.0", "0.12345678901234567890123",
+      "-0.000000000000000000001234567890123456789012", "123456789012345678901234567890", "1e19", "5e-324",
+      "-9223372036854775808.0", "9.2233720368547748e18", "0.1e-400", "-0.0e-999", "1.7976931348623159e308"};
   r.push_back("\"" + std::string(300, 'a') + "\"");
   r.push_back("\"" + std::string(40, 'b') + "\\n\"");
   std::string deep, shallow;
@@ -368,6 +435,85 @@ TEST_CASE("numbers: integer tokens into floats, negative zeros, 64-bit edges, re
   REQUIRE(negative);
   CHECK(std::signbit(negative->d));
   CHECK(std::signbit(*negative->o));
+}
+
+/// The token as member x and inside lists, read into One<T> and std::vector<T> by both readers.
+template <class T>
+void check_number(std::string_view token) {
+  const std::string t(token);
+  check_same<One<T>>(R"({"x":)" + t + "}");
+  check_same<One<std::vector<T>>>(R"({"x":[1,)" + t + "," + t + "]}");
+  check_same<std::vector<T>>("[" + t + "]");
+}
+
+/// Every numeric target type, alone, optional, in a list, under a Rule, and as fa::Json.
+void check_number_everywhere(std::string_view token) {
+  check_number<std::int8_t>(token);
+  check_number<std::uint8_t>(token);
+  check_number<short>(token);
+  check_number<int>(token);
+  check_number<unsigned>(token);
+  check_number<long long>(token);
+  check_number<unsigned long long>(token);
+  check_number<float>(token);
+  check_number<double>(token);
+  check_number<std::optional<double>>(token);
+  check_number<std::optional<long long>>(token);
+  check_number<fa::Field<double, fa::Rule{.ge = -1e300, .le = 1e300}>>(token);
+  check_number<fa::Field<long long, fa::Rule{.le = 100}>>(token);
+  check_number<fa::Field<int, fa::Rule{.strict = true}>>(token);
+  check_number<fa::Field<double, fa::Rule{.strict = true}>>(token);
+  check_same<One<bool>>(R"({"x":)" + std::string(token) + "}");  // (std::vector<bool> is no container of bools)
+  check_number<fa::Json>(token);
+  check_same<std::map<std::string, double>>(R"({"a":)" + std::string(token) + "}");
+}
+
+TEST_CASE("boundary and long numbers: the fast path and the DOM reader agree for every numeric target type") {
+  for (const NumberCase& c : number_cases) check_number_everywhere(c.token);
+}
+
+TEST_CASE("boundary and long numbers: long long and double members get Pydantic's value or error") {
+  for (const NumberCase& c : number_cases) {
+    CAPTURE(c.token);
+    const std::string doc = R"({"x":)" + std::string(c.token) + "}";
+    fa::RequestValidationError errors;
+    fa::detail::LocPath loc;
+    const auto i = fa::read_json<One<long long>>(doc, errors, loc);
+    CHECK((i ? "ok " + std::to_string(i->x) : errors.body()["detail"][0]["type"].as_string()) == c.as_long_long);
+    fa::RequestValidationError derrors;
+    const auto d = fa::read_json<One<double>>(doc, derrors, loc);
+    CHECK((d ? "ok " + fa::Json(d->x).dump() : derrors.body()["detail"][0]["type"].as_string()) == c.as_double);
+  }
+}
+
+TEST_CASE("generated long and exponent-heavy numbers: both readers give the correctly rounded double") {
+  Random rnd{16};
+  for (int n = 0; n < 3000; ++n) {
+    std::string t = rnd.below(2) == 0 ? "-" : "";
+    const std::size_t integer_digits = rnd.below(4) == 0 ? 0 : 1 + rnd.below(25);
+    if (integer_digits == 0) t += "0";
+    for (std::size_t k = 0; k < integer_digits; ++k) t += static_cast<char>((k == 0 ? '1' : '0') + rnd.below(k == 0 ? 9 : 10));
+    if (integer_digits == 0 || rnd.below(2) == 0) {
+      t += '.';
+      for (std::size_t k = 0, zeros = rnd.below(3) == 0 ? rnd.below(25) : 0; k < zeros; ++k) t += '0';
+      for (std::size_t k = 0, digits = 1 + rnd.below(30); k < digits; ++k) t += static_cast<char>('0' + rnd.below(10));
+    }
+    if (rnd.below(2) == 0) t += "e" + std::to_string(static_cast<int>(rnd.below(640)) - 330);
+    CAPTURE(t);
+    const double want = std::strtod(t.c_str(), nullptr);
+    const bool beyond = std::isinf(want);
+    check_same<One<double>>(R"({"x":)" + t + "}");
+    check_same<One<fa::Json>>(R"({"x":)" + t + "}");
+    check_same<One<long long>>(R"({"x":)" + t + "}");
+    fa::RequestValidationError errors;
+    fa::detail::LocPath loc;
+    const auto d = fa::read_json<One<double>>(R"({"x":)" + t + "}", errors, loc);
+    CHECK(d.has_value() == !beyond);
+    const bool is_integer_token = t.find_first_of(".eE") == std::string::npos;
+    if (d && !(is_integer_token && want == 0)) CHECK(std::bit_cast<std::uint64_t>(d->x) == std::bit_cast<std::uint64_t>(want));
+    const auto j = fa::read_json<One<fa::Json>>(R"({"x":)" + t + "}", errors, loc);
+    if (j && j->x.is_double()) CHECK(std::bit_cast<std::uint64_t>(j->x.as_double()) == std::bit_cast<std::uint64_t>(want));
+  }
 }
 
 TEST_CASE("a duplicate key or a repeated map key gives the DOM reader's last value") {

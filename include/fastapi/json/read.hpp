@@ -450,8 +450,9 @@ std::optional<T> read_json_dom(std::string_view text, RequestValidationError& er
   simdjson::dom::element root;
   simdjson::error_code err = parser.parse(text.data(), text.size(), true).get(root);
   std::optional<std::string> widened;
-  if (err == simdjson::NUMBER_ERROR) {  // integers beyond 64 bits: as doubles
-    widened = detail::widen_big_integers(text);
+  std::vector<double> wide_integers;
+  if (err == simdjson::NUMBER_ERROR) {  // integers beyond 64 bits: as doubles, remembered as integers
+    widened = detail::widen_big_integers(text, &wide_integers);
     if (widened) err = parser.parse(widened->data(), widened->size(), true).get(root);
   }
   if (err != simdjson::SUCCESS) {
@@ -460,7 +461,7 @@ std::optional<T> read_json_dom(std::string_view text, RequestValidationError& er
     return std::nullopt;
   }
   T out{};
-  ReadContext cx{errors, loc};
+  ReadContext cx{errors, loc, 0, wide_integers};
   if (!read_value<T, false>(DomNode{root}, out, cx)) return std::nullopt;
   return out;
 }

@@ -118,6 +118,24 @@ inline bool fast_string(simdjson::ondemand::value& v, std::string_view& s) {
   return fast_ok(v.get_string().get(s));
 }
 
+/// Can On-Demand read this number token right? Not a float token whose mantissa, from its first digit
+/// that is not 0, is longer than 19 characters (digits and the point: simdjson counts it): simdjson 3.0.1's
+/// get_number() gives 0 for those ("3.14159265358979323846", "9.999999999999999999e18": its slow path
+/// writes its result into a copy), and get_double() misreads "0.<20 or more digits>" (its overflow check
+/// counts from the wrong place). Integer tokens are read exactly, or refused past 64 bits. The DOM parser
+/// reads them all right: such a token leaves to the DOM reader. `p` points at the token; the parser's
+/// padding guarantees a byte after it that is no digit.
+inline bool short_mantissa(const char* p) noexcept {
+  const char* q = p + (*p == '-' ? 1 : 0);
+  while (*q == '0' || *q == '.') ++q;
+  const char* const first = q;
+  while ((*q >= '0' && *q <= '9') || *q == '.') ++q;
+  if (q - first <= 19) return true;
+  for (++p; *p >= '0' && *p <= '9'; ++p) {
+  }
+  return *p != '.' && *p != 'e' && *p != 'E';  // past 19, only an integer token is read right
+}
+
 /// Reads one scalar (number, string, bool, null); false for arrays, objects and malformed atoms.
 inline bool fast_scalar(simdjson::ondemand::value& v, FastScalar& n) {
   using simdjson::ondemand::json_type;
@@ -126,6 +144,7 @@ inline bool fast_scalar(simdjson::ondemand::value& v, FastScalar& n) {
   switch (t) {
     case json_type::number: {
       simdjson::ondemand::number num;
+      if (!short_mantissa(v.raw_json_token().data())) return false;  // the DOM reader reads long numbers right
       if (!fast_ok(v.get_number().get(num))) return false;  // integers past 64 bits too: DOM widens them
       switch (num.get_number_type()) {
         case simdjson::ondemand::number_type::signed_integer: n.k = Json::Kind::integer, n.i = num.get_int64(); return true;
@@ -332,8 +351,9 @@ bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
       if (fast_ok(v.get_int64().get(n.i))) return n.k = Json::Kind::integer, read_integer<T, Strict>(n, out, fx.cx);
     } else if constexpr (std::is_floating_point_v<T>) {
       // get_double reads an integer token as static_cast<double> of it would (both round to nearest),
-      // except "-0", an integer 0 for the DOM reader: a negative zero leaves to the DOM reader.
-      if (fast_ok(v.get_double().get(n.d))) {
+      // except "-0", an integer 0 for the DOM reader: a negative zero leaves to the DOM reader; and it
+      // misreads some long mantissas (short_mantissa), which leave to it too.
+      if (short_mantissa(v.raw_json_token().data()) && fast_ok(v.get_double().get(n.d))) {
         if (n.d == 0 && std::signbit(n.d)) return false;
         return n.k = Json::Kind::floating, read_floating<T, Strict>(n, out, fx.cx);
       }

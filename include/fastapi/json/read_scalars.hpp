@@ -13,6 +13,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -186,7 +187,17 @@ struct ReadContext {
   RequestValidationError& errors;
   LocPath& loc;
   std::size_t depth = 0;  ///< arrays and objects entered (guards recursive types read from a deep fa::Json)
+  /// The doubles that integer tokens beyond 64 bits were widened to (widen_big_integers), sorted: such a
+  /// floating node is an integer out of every C++ integer type's range, not a float. Empty when the text
+  /// had none; a fa::Json (from_json) has lost the difference, and its floats are floats.
+  std::span<const double> wide_integers = {};
 };
+
+/// Is the floating value d an integer token wider than 64 bits, widened? (A float token of the very
+/// same value in the same document is taken for one too: a 422 either way.)
+inline bool is_wide_integer(const ReadContext& cx, double d) noexcept {
+  return std::binary_search(cx.wide_integers.begin(), cx.wide_integers.end(), d);
+}
 
 inline void add_error(ReadContext& cx, std::string_view type, std::string msg, Json input, Json ctx = nullptr) {
   cx.errors.add({std::string(type), cx.loc.to_json(), std::move(msg), std::move(input), std::move(ctx)});
@@ -314,10 +325,14 @@ bool read_integer(const N& node, I& out, ReadContext& cx) {
       if (d != std::floor(d))
         return add_error(cx, "int_from_float", "Input should be a valid integer, got a number with a fractional part",
                          node.to_json()), false;
-      if (d >= 0x1p63 || d < -0x1p63) {
-        if (d >= 0 && d < 0x1p64) return from_unsigned(static_cast<std::uint64_t>(d));
-        return add_range_error<I>(cx, d > 0, node), false;
-      }
+      // An integer token past 64 bits (its text is out of range whatever its double rounds to: -2^63-1 is
+      // not INT64_MIN), as the query parameters' integer text is: the C++ type's bound.
+      if (is_wide_integer(cx, d)) return add_range_error<I>(cx, d > 0, node), false;
+      // Pydantic takes a float as an int only strictly inside (-2^63, 2^63): -2^63 itself, 2^63, 1e19, 1e308
+      // are int_parsing_size. (The double -2^63 is what -9223372036854775809 rounds to.)
+      if (d >= 0x1p63 || d <= -0x1p63)
+        return add_error(cx, "int_parsing_size", "Unable to parse input string as an integer, exceeded maximum size",
+                         node.to_json()), false;
       return from_signed(static_cast<std::int64_t>(d));
     }
     case K::boolean: return Strict ? type_error() : from_signed(node.boolean() ? 1 : 0);

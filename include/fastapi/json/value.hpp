@@ -11,6 +11,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <limits>
@@ -831,7 +832,9 @@ inline bool integer_out_of_range(std::string_view token) {
 
 /// simdjson 3.0 refuses integers beyond 64 bits; Python reads them. Slow path, taken only after
 /// a number error: a copy of text with ".0" after each such integer, so they read as doubles.
-inline std::optional<std::string> widen_big_integers(std::string_view text) {
+/// `widened`, when given, receives the doubles they read as (sorted), for readers that must still
+/// tell them from float tokens (json/read: an integer's range is checked on its text, not its double).
+inline std::optional<std::string> widen_big_integers(std::string_view text, std::vector<double>* widened = nullptr) {
   std::string out;
   std::size_t i = 0, copied = 0;
   const std::size_t n = text.size();
@@ -847,6 +850,7 @@ inline std::optional<std::string> widen_big_integers(std::string_view text) {
                        text[j] == '+' || text[j] == '-'))
         ++j;
       if (integer_out_of_range(text.substr(i, j - i))) {
+        if (widened) widened->push_back(std::strtod(std::string(text.substr(i, j - i)).c_str(), nullptr));
         out.append(text.substr(copied, j - copied));
         out.append(".0", 2);
         copied = j;
@@ -858,6 +862,7 @@ inline std::optional<std::string> widen_big_integers(std::string_view text) {
   }
   if (copied == 0) return std::nullopt;
   out.append(text.substr(copied));
+  if (widened) std::sort(widened->begin(), widened->end());
   return out;
 }
 
