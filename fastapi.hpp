@@ -12415,6 +12415,7 @@ struct ProxyHeadersOptions {
 /// are ignored: anybody can send them. Throws ConfigurationError for a malformed network ("10.0.0.0/33").
 class ProxyHeadersMiddleware {
  public:
+  using Options = ProxyHeadersOptions;  ///< app.add_middleware<ThisMiddleware>({...}) takes these
   explicit ProxyHeadersMiddleware(ProxyHeadersOptions options = {});
   Task<Response> operator()(Request& req, Next next) const;
 
@@ -12702,6 +12703,7 @@ struct TrustedHostOptions {
 /// Throws ConfigurationError for a wildcard anywhere but at the start ("*.example.com" is the only form).
 class TrustedHostMiddleware {
  public:
+  using Options = TrustedHostOptions;  ///< app.add_middleware<ThisMiddleware>({...}) takes these
   explicit TrustedHostMiddleware(TrustedHostOptions options = {});
   Task<Response> operator()(Request& req, Next next) const;
 
@@ -12806,6 +12808,7 @@ struct CORSOptions {
 template <class Regex = detail::Regex>
 class BasicCORSMiddleware {
  public:
+  using Options = CORSOptions;  ///< app.add_middleware<ThisMiddleware>({...}) takes these
   explicit BasicCORSMiddleware(CORSOptions options = {});
   Task<Response> operator()(Request& req, Next next) const;
 
@@ -13038,6 +13041,7 @@ namespace fastapi {
 /// Order: add it before (inside) middleware that should see the compressed body, such as the access log.
 class GZipMiddleware {
  public:
+  using Options = GZipOptions;  ///< app.add_middleware<ThisMiddleware>({...}) takes these
   explicit GZipMiddleware(GZipOptions options = {});
   Task<Response> operator()(Request& req, Next next) const;
   const GZipOptions& options() const { return options_; }
@@ -13211,9 +13215,10 @@ namespace fastapi {
 /// Without FASTAPI_ENABLE_GZIP there is no compression: using this says how to turn it on.
 class GZipMiddleware {
  public:
-  template <class Options = GZipOptions>
-  explicit GZipMiddleware(Options = {}) {
-    static_assert(sizeof(Options) == 0,
+  using Options = GZipOptions;  ///< app.add_middleware<ThisMiddleware>({...}) takes these
+  template <class O = GZipOptions>
+  explicit GZipMiddleware(O = {}) {
+    static_assert(sizeof(O) == 0,
                   "fastapi: fa::GZipMiddleware needs zlib: define FASTAPI_ENABLE_GZIP (-DFASTAPI_ENABLE_GZIP, or "
                   "#define it before including fastapi.hpp) and link zlib (-lz)");
   }
@@ -13279,6 +13284,7 @@ struct AccessLogOptions {
 /// line is built when the logger drops info.
 class AccessLogMiddleware {
  public:
+  using Options = AccessLogOptions;  ///< app.add_middleware<ThisMiddleware>({...}) takes these
   explicit AccessLogMiddleware(AccessLogOptions options = {}) : options_(std::move(options)) {}
   Task<Response> operator()(Request& req, Next next) const;
   const AccessLogOptions& options() const { return options_; }
@@ -14818,6 +14824,20 @@ class App : public Service, public detail::RouteVerbs<App> {
   template <class M>
   App& add_middleware(M&& middleware) {
     middleware_.add(std::forward<M>(middleware));
+    return *this;
+  }
+  /// Starlette's spelling for the built-in middleware, `app.add_middleware(CORSMiddleware, allow_origins=...)`:
+  ///     app.add_middleware<fa::CORSMiddleware>({.allow_origins = {"https://example.com"}});
+  /// The middleware is built here, so a mistake in its options (a malformed allow_origin_regex, a bad trusted
+  /// host, a compresslevel of 12) is recorded like a route's and reported by run() (exit 1), where
+  /// `add_middleware(fa::CORSMiddleware{...})` throws fa::ConfigurationError from the caller's own expression.
+  template <class M>
+  App& add_middleware(typename M::Options options = {}) {
+    try {
+      middleware_.add(M(std::move(options)));
+    } catch (const ConfigurationError& e) {
+      record_configuration_error({}, e.what());
+    }
     return *this;
   }
   /// Answers exceptions of type E (or derived from it) escaping a route, a dependency or a middleware:

@@ -272,6 +272,32 @@ TEST_SUITE("regression/issue_16/startup") {
     CHECK(client.get("/search", {.params = {{"q", "x"}}, .headers = {{"x-n", "3"}}}).text ==
           R"({"q":"x","or":"x","n":3})");
   }
+  TEST_CASE("a middleware added in Starlette's spelling with bad options is recorded too: run() returns 1") {
+    fa::App app;
+    test_support::LogCapture logs(app);
+    app.get("/", [] { return std::string("ok"); });
+    app.add_middleware<fa::TrustedHostMiddleware>({.allowed_hosts = {"ex*ample.com"}});  // no throw
+    app.add_middleware<fa::CORSMiddleware>({.allow_origin_regex = "https://(a)\\1\\.org"});  // a backreference
+    REQUIRE(app.configuration_errors().size() == 2);
+    CHECK(app.configuration_errors()[0].starts_with("fastapi: TrustedHostMiddleware: allowed host \"ex*ample.com\""));
+    CHECK(app.configuration_errors()[1].starts_with("fastapi: CORSMiddleware: allow_origin_regex"));
+    CHECK(app.run(local(0, 1)) == 1);
+    CHECK(logs.contains("ERROR:    fastapi: TrustedHostMiddleware"));
+    CHECK_FALSE(logs.contains("Listening"));
+  }
+
+  TEST_CASE("a middleware added in Starlette's spelling with good options serves like the object form") {
+    fa::App app;
+    app.get("/", [] { return std::string("ok"); });
+    app.add_middleware<fa::TrustedHostMiddleware>({.allowed_hosts = {"testserver"}});
+    app.add_middleware<fa::CORSMiddleware>({.allow_origins = {"https://app.example"}});
+    REQUIRE(app.configuration_errors().empty());
+    fa::testing::TestClient client{app};
+    auto ok = client.get("/", {.headers = {{"origin", "https://app.example"}}});
+    CHECK(ok.status == 200);
+    CHECK(ok.header("access-control-allow-origin") == "https://app.example");
+    CHECK(client.get("/", {.headers = {{"host", "evil.example"}}}).status == 400);
+  }
 }
 
 }  // namespace regression_issue_16_startup_file

@@ -93,6 +93,20 @@ class App : public Service, public detail::RouteVerbs<App> {
     middleware_.add(std::forward<M>(middleware));
     return *this;
   }
+  /// Starlette's spelling for the built-in middleware, `app.add_middleware(CORSMiddleware, allow_origins=...)`:
+  ///     app.add_middleware<fa::CORSMiddleware>({.allow_origins = {"https://example.com"}});
+  /// The middleware is built here, so a mistake in its options (a malformed allow_origin_regex, a bad trusted
+  /// host, a compresslevel of 12) is recorded like a route's and reported by run() (exit 1), where
+  /// `add_middleware(fa::CORSMiddleware{...})` throws fa::ConfigurationError from the caller's own expression.
+  template <class M>
+  App& add_middleware(typename M::Options options = {}) {
+    try {
+      middleware_.add(M(std::move(options)));
+    } catch (const ConfigurationError& e) {
+      record_configuration_error({}, e.what());
+    }
+    return *this;
+  }
   /// Answers exceptions of type E (or derived from it) escaping a route, a dependency or a middleware:
   ///     app.exception_handler<UnicornError>([](fa::Request& req, const UnicornError& e) {
   ///       return fa::JSONResponse(fa::Json{{"message", "Oops! " + e.name + " did something."}}, 418);

@@ -52,6 +52,7 @@ struct CORSOptions {
 template <class Regex = detail::Regex>
 class BasicCORSMiddleware {
  public:
+  using Options = CORSOptions;  ///< app.add_middleware<ThisMiddleware>({...}) takes these
   explicit BasicCORSMiddleware(CORSOptions options = {});
   Task<Response> operator()(Request& req, Next next) const;
 

@@ -59,6 +59,7 @@ namespace fastapi {
 /// Order: add it before (inside) middleware that should see the compressed body, such as the access log.
 class GZipMiddleware {
  public:
+  using Options = GZipOptions;  ///< app.add_middleware<ThisMiddleware>({...}) takes these
   explicit GZipMiddleware(GZipOptions options = {});
   Task<Response> operator()(Request& req, Next next) const;
   const GZipOptions& options() const { return options_; }
@@ -232,9 +233,10 @@ namespace fastapi {
 /// Without FASTAPI_ENABLE_GZIP there is no compression: using this says how to turn it on.
 class GZipMiddleware {
  public:
-  template <class Options = GZipOptions>
-  explicit GZipMiddleware(Options = {}) {
-    static_assert(sizeof(Options) == 0,
+  using Options = GZipOptions;  ///< app.add_middleware<ThisMiddleware>({...}) takes these
+  template <class O = GZipOptions>
+  explicit GZipMiddleware(O = {}) {
+    static_assert(sizeof(O) == 0,
                   "fastapi: fa::GZipMiddleware needs zlib: define FASTAPI_ENABLE_GZIP (-DFASTAPI_ENABLE_GZIP, or "
                   "#define it before including fastapi.hpp) and link zlib (-lz)");
   }

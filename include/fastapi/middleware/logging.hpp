@@ -63,6 +63,7 @@ struct AccessLogOptions {
 /// line is built when the logger drops info.
 class AccessLogMiddleware {
  public:
+  using Options = AccessLogOptions;  ///< app.add_middleware<ThisMiddleware>({...}) takes these
   explicit AccessLogMiddleware(AccessLogOptions options = {}) : options_(std::move(options)) {}
   Task<Response> operator()(Request& req, Next next) const;
   const AccessLogOptions& options() const { return options_; }

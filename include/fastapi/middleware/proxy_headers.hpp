@@ -47,6 +47,7 @@ struct ProxyHeadersOptions {
 /// are ignored: anybody can send them. Throws ConfigurationError for a malformed network ("10.0.0.0/33").
 class ProxyHeadersMiddleware {
  public:
+  using Options = ProxyHeadersOptions;  ///< app.add_middleware<ThisMiddleware>({...}) takes these
   explicit ProxyHeadersMiddleware(ProxyHeadersOptions options = {});
   Task<Response> operator()(Request& req, Next next) const;
 

@@ -37,6 +37,7 @@ struct TrustedHostOptions {
 /// Throws ConfigurationError for a wildcard anywhere but at the start ("*.example.com" is the only form).
 class TrustedHostMiddleware {
  public:
+  using Options = TrustedHostOptions;  ///< app.add_middleware<ThisMiddleware>({...}) takes these
   explicit TrustedHostMiddleware(TrustedHostOptions options = {});
   Task<Response> operator()(Request& req, Next next) const;
 
