@@ -7408,7 +7408,7 @@ bool read_integer(const N& node, I& out, ReadContext& cx) {
                          node.to_json()), false;
       };
       if (!python_int_digits(node.str(), negative, digits)) return parsing();
-      std::uint64_t magnitude;
+      std::uint64_t magnitude = 0;
       const auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude);
       if (ec == std::errc::result_out_of_range) return add_range_error<I>(cx, !negative, node), false;
       if (!negative) return from_unsigned(magnitude);

@@ -13,7 +13,11 @@
 namespace test_support {
 
 /// The path of an example's binary, built by CMake beside the tests (FASTAPI_EXAMPLES_DIR).
-inline std::string example(std::string_view name) { return std::string(FASTAPI_EXAMPLES_DIR) + "/" + std::string(name); }
+/// (Appended, not string + "/": g++ 12 -O2 reports a false -Warray-bounds on the temporary.)
+inline std::string example(std::string_view name) {
+  std::string path = FASTAPI_EXAMPLES_DIR;
+  return path.append("/").append(name);
+}
 
 /// Sends `method target` with the extra header lines `headers` ("Name: value\r\n" each) and `body` (with its
 /// Content-Type and Content-Length); returns everything the server sent until it closed, or "" when the
