@@ -15278,8 +15278,14 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   } catch (const std::exception& e) {
     return failed("startup failed: ", e.what());
   }
-  if (!configuration_errors_.empty()) {
-    for (const std::string& error : configuration_errors_) logger_.write(LogLevel::error, error);
+  // The Server header goes into every head: a control byte in it would split responses, so it is refused
+  // here, in words, like any other configuration mistake (write_head would only skip it silently).
+  std::vector<std::string> errors = configuration_errors_;  // this run's config may be fixed for the next
+  if (!config.server_header.empty() && !detail::valid_header_field("server", config.server_header))
+    errors.push_back("fastapi: Config::server_header holds a control byte, which would split every response: "
+                     "use printable text, or \"\" for no Server header");
+  if (!errors.empty()) {
+    for (const std::string& error : errors) logger_.write(LogLevel::error, error);
     return failed("", "");
   }
   // Startup: hooks, then lifespans; nothing is listening yet.

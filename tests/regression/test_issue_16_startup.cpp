@@ -16,6 +16,7 @@
 #include "support/exchange.hpp"
 #include "support/log_capture.hpp"
 #include "support/process.hpp"
+#include "support/raw_socket.hpp"
 
 namespace fa = fastapi;
 using namespace std::chrono_literals;
@@ -297,6 +298,27 @@ TEST_SUITE("regression/issue_16/startup") {
     CHECK(ok.status == 200);
     CHECK(ok.header("access-control-allow-origin") == "https://app.example");
     CHECK(client.get("/", {.headers = {{"host", "evil.example"}}}).status == 400);
+  }
+  TEST_CASE("a Server header with a control byte stops run() with exit 1 and a sentence; a fixed one serves") {
+    fa::App app;
+    test_support::LogCapture logs(app);
+    app.get("/", [] { return std::string("ok"); });
+    fa::Config bad = local(0, 1);
+    bad.server_header = "fastapi.hpp\r\nX-Injected: 1";
+    CHECK(app.run(bad) == 1);
+    CHECK(logs.contains("ERROR:    fastapi: Config::server_header holds a control byte"));
+    CHECK_FALSE(logs.contains("Listening"));
+    fa::App fixed;  // (an App whose run() failed reports that to wait_until_listening: a new one serves)
+    fixed.get("/", [] { return std::string("ok"); });
+    fa::Config good = local(0, 1);
+    good.server_header = "inventory/1.0";
+    Running running(fixed, good);
+    REQUIRE(running.port() != 0);
+    fa::test_support::RawSocket sock(running.port());
+    REQUIRE(sock.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    std::string answer = sock.read_until_close();
+    CHECK(answer.starts_with("HTTP/1.1 200 OK\r\n"));
+    CHECK(answer.find("\r\nServer: inventory/1.0\r\n") != std::string::npos);
   }
 }
 
