@@ -314,11 +314,37 @@ TEST_SUITE("app/app") {
     const char* unknown[] = {"app", "--verbose"};
     CHECK_THROWS_WITH(fa::parse_args(2, const_cast<char**>(unknown)),
                       "fastapi: unknown argument '--verbose' (known: --host HOST, --port PORT, --workers N, "
-                      "--access-log)");
+                      "--access-log, --log-level LEVEL, --version, --help; the app's own arguments go after --)");
     const char* logged[] = {"app", "--access-log"};
     CHECK(fa::parse_args(2, const_cast<char**>(logged)).access_log);
     const char* unlogged[] = {"app", "--access-log", "--no-access-log"};
     CHECK_FALSE(fa::parse_args(3, const_cast<char**>(unlogged)).access_log);
+  }
+
+  TEST_CASE("--log-level takes uvicorn's names, and everything after -- is the app's own") {
+    const char* levels[] = {"app", "--log-level", "warning", "--log-level=debug"};
+    CHECK_NOTHROW(fa::parse_args(4, const_cast<char**>(levels)));
+    const char* bad_level[] = {"app", "--log-level", "loud"};
+    CHECK_THROWS_WITH(fa::parse_args(3, const_cast<char**>(bad_level)),
+                      "fastapi: --log-level expects debug, info, warning or error, got 'loud'");
+    CHECK(fa::detail::log_level_from_name("trace") == fa::LogLevel::debug);
+    CHECK(fa::detail::log_level_from_name("critical") == fa::LogLevel::error);
+    const char* mine[] = {"app", "--port", "9002", "--", "--db", "./data.sqlite", "--port", "1"};
+    CHECK(fa::parse_args(8, const_cast<char**>(mine)).port == 9002);  // the app's --port is not ours
+    auto rest = fa::app_args(8, const_cast<char**>(mine));
+    CHECK(rest == std::vector<std::string_view>{"--db", "./data.sqlite", "--port", "1"});
+    CHECK(fa::app_args(3, const_cast<char**>(mine)).empty());
+  }
+
+  TEST_CASE("run(argc, argv) with --log-level error keeps the startup's info lines out of the log") {
+    fa::App app;
+    test_support::LogCapture log(app);
+    app.get("/", [] { return std::string("ok"); });
+    app.get("/", [] { return std::string("again"); });  // a mistake: run() logs it at error level and returns 1
+    const char* argv[] = {"app", "--port", "0", "--log-level", "error"};
+    CHECK(app.run(5, const_cast<char**>(argv), fa::testing::TestClient::default_config()) == 1);
+    CHECK(log.contains("ERROR:    fastapi: route GET / is registered twice"));
+    CHECK(app.logger().level() == fa::LogLevel::error);
   }
 
   TEST_CASE("Config::access_log adds uvicorn's access line for every request, through the app's logger") {

@@ -1,4 +1,4 @@
-// expect: this handler parameter cannot be bound
+// expect: this handler parameter is a plain value
 // expect-context: HandlerParameter<2, double>
 // tests/compile_fail/params_unbindable_parameter_position.cpp: must not compile; the static_assert above is the sentence the user reads.
 #include <optional>

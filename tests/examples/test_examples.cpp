@@ -11,6 +11,7 @@
 
 #include <asio.hpp>
 
+#include "fastapi/core/version.hpp"
 #include "support/exchange.hpp"
 #include "support/process.hpp"
 
@@ -99,6 +100,20 @@ TEST_SUITE("examples") {
     CHECK(reply.find("Hello World") != std::string::npos);
     app.signal(SIGTERM);
     CHECK(app.wait(10s) == 0);
+  }
+
+  TEST_CASE("01_hello --help lists the flags and --version names the release, each with exit code 0") {
+    test_support::Process help(example("01_hello"), {"--help"});
+    auto usage = help.wait_for_line("Usage:", 10s);
+    REQUIRE(usage);
+    CHECK(usage->find("[OPTIONS] [-- APP ARGS...]") != std::string::npos);
+    CHECK(help.wait_for_line("--log-level LEVEL", 10s));
+    CHECK(help.wait(10s) == 0);
+    test_support::Process version(example("01_hello"), {"--version"});
+    auto line = version.wait_for_line("fastapi.hpp ", 10s);
+    REQUIRE(line);
+    CHECK(line->find(FASTAPI_VERSION_STRING) != std::string::npos);
+    CHECK(version.wait(10s) == 0);
   }
 
   TEST_CASE("01_hello refuses a bad argument with exit code 2, and a busy port with exit code 1") {

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"
+#include "fastapi/core/version.hpp"
 #include "fastapi/di/yield.hpp"
 #include "fastapi/http/connection.hpp"
 #include "fastapi/http/server.hpp"
@@ -168,7 +170,10 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// when startup failed, or when the address is taken (`ERROR:    [Errno 98] error while attempting to bind
   /// on 127.0.0.1:8000: address already in use`, as uvicorn says; another process never shares our port).
   int run(Config config = {});
-  /// run() with --host/--port/--workers from the command line (and PORT from the environment).
+  /// run() with the command line's flags (and PORT from the environment), as uvicorn reads them:
+  /// `--host H --port N --workers N --access-log --log-level debug|info|warning|error`; `--help` and
+  /// `--version` print and return 0; a bad flag prints a sentence and returns 2. Everything after `--`
+  /// belongs to the app: `./app --port 9000 -- --db ./data.sqlite` (read it with fa::app_args(argc, argv)).
   int run(int argc, char** argv, Config config = {});
   /// Starts the graceful drain of a running app (thread-safe).
   void stop();
@@ -245,9 +250,27 @@ class App : public Service, public detail::RouteVerbs<App> {
 };
 
 /// Reads `--host H`, `--port N` (also `--port=N` forms), `--workers N`, `--access-log` / `--no-access-log` and
-/// the PORT variable into `base`.
+/// the PORT variable into `base`; `--log-level L` is checked here and applied by App::run(argc, argv). Stops at
+/// `--`: what follows is the app's own (app_args()).
 /// Unknown arguments or bad numbers throw std::invalid_argument with a sentence.
 Config parse_args(int argc, char** argv, Config base = {});
+/// The arguments after `--`, the app's own: `./app --port 9000 -- --db ./data.sqlite` -> {"--db", "./data.sqlite"}.
+std::vector<std::string_view> app_args(int argc, char** argv);
+/// What `--help` prints: the flags App::run(argc, argv) reads, one line each.
+inline constexpr std::string_view command_line_help =
+    "Options:\n"
+    "  --host HOST             bind to this address (default 127.0.0.1)\n"
+    "  --port PORT             bind to this port (default 8000, or the PORT variable; 0 picks a free one)\n"
+    "  --workers N             event-loop threads (default: one per hardware thread)\n"
+    "  --access-log            one line per request (--no-access-log: none, the default)\n"
+    "  --log-level LEVEL       debug, info, warning or error (uvicorn's trace and critical also read)\n"
+    "  --version               print the version of fastapi.hpp and exit\n"
+    "  --help                  print this and exit\n"
+    "  -- ARGS...              everything after -- is the app's own\n";
+namespace detail {
+/// `--log-level`'s value as a level (uvicorn's names; trace reads as debug, critical as error), or nullopt.
+std::optional<LogLevel> log_level_from_name(std::string_view name);
+}  // namespace detail
 
 // ---- implementation ----
 
@@ -610,13 +633,51 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
 }
 
 FASTAPI_DETAIL_INLINE int App::run(int argc, char** argv, Config config) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "--help" || arg == "-h") {
+      std::cout << "Usage: " << (argc > 0 ? argv[0] : "app") << " [OPTIONS] [-- APP ARGS...]\n\n"
+                << command_line_help;
+      return 0;
+    }
+    if (arg == "--version") {
+      std::cout << "fastapi.hpp " << FASTAPI_VERSION_STRING << "\n";
+      return 0;
+    }
+  }
   try {
     config = parse_args(argc, argv, std::move(config));
   } catch (const std::invalid_argument& e) {
     std::cerr << e.what() << "\n";
     return 2;
   }
+  for (int i = 1; i < argc; ++i) {  // the last --log-level wins; parse_args has checked its value
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "--log-level" && i + 1 < argc) {
+      logger_.set_level(*detail::log_level_from_name(argv[++i]));
+    } else if (arg.starts_with("--log-level=")) {
+      logger_.set_level(*detail::log_level_from_name(arg.substr(12)));
+    }
+  }
   return run(std::move(config));
+}
+
+FASTAPI_DETAIL_INLINE std::vector<std::string_view> app_args(int argc, char** argv) {
+  std::vector<std::string_view> out;
+  int i = 1;
+  while (i < argc && std::string_view(argv[i]) != "--") ++i;
+  for (++i; i < argc; ++i) out.emplace_back(argv[i]);
+  return out;
+}
+
+FASTAPI_DETAIL_INLINE std::optional<LogLevel> detail::log_level_from_name(std::string_view name) {
+  if (name == "trace" || name == "debug") return LogLevel::debug;
+  if (name == "info") return LogLevel::info;
+  if (name == "warning") return LogLevel::warning;
+  if (name == "error" || name == "critical") return LogLevel::error;
+  return std::nullopt;
 }
 
 FASTAPI_DETAIL_INLINE void App::stop() {
@@ -650,12 +711,13 @@ inline Config parse_args(int argc, char** argv, Config base) {
     base.port = static_cast<std::uint16_t>(number("PORT", env, 65535));
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
+    if (arg == "--") break;  // the rest is the app's own
     std::string_view value;
     std::string_view key = arg;
     if (auto eq = arg.find('='); eq != std::string_view::npos) {
       key = arg.substr(0, eq);
       value = arg.substr(eq + 1);
-    } else if (arg == "--host" || arg == "--port" || arg == "--workers") {
+    } else if (arg == "--host" || arg == "--port" || arg == "--workers" || arg == "--log-level") {
       if (i + 1 >= argc) throw std::invalid_argument("fastapi: " + std::string(arg) + " needs a value");
       value = argv[++i];
     }
@@ -667,9 +729,14 @@ inline Config parse_args(int argc, char** argv, Config base) {
       base.workers = static_cast<unsigned>(number("--workers", value, 1024));
     } else if (arg == "--access-log" || arg == "--no-access-log") {
       base.access_log = arg == "--access-log";
+    } else if (key == "--log-level") {
+      if (!detail::log_level_from_name(value))
+        throw std::invalid_argument("fastapi: --log-level expects debug, info, warning or error, got '" +
+                                    std::string(value) + "'");
     } else {
       throw std::invalid_argument("fastapi: unknown argument '" + std::string(arg) +
-                                  "' (known: --host HOST, --port PORT, --workers N, --access-log)");
+                                  "' (known: --host HOST, --port PORT, --workers N, --access-log, --log-level LEVEL, "
+                                  "--version, --help; the app's own arguments go after --)");
     }
   }
   return base;
