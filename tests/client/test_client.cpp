@@ -27,6 +27,7 @@
 
 #include "fastapi/app/app.hpp"
 #include "fastapi/client/client.hpp"
+#include "support/run_task.hpp"
 #include "fastapi/testing/test_client.hpp"
 #include "support/time_scale.hpp"
 
@@ -39,27 +40,10 @@ using Kind = fa::ClientErrorKind;
 
 namespace client_test {
 
-/// Runs `task` on an event loop of this thread and returns its value (or rethrows its exception).
-/// At most 10 s: a call that hangs fails the test instead of hanging the suite.
+/// Runs `task` on an event loop of this thread and returns its value (or rethrows its exception), at most 10 s.
 template <class T>
 T run(fa::Task<T> task) {
-  asio::io_context io;
-  fa::detail::LoopScope scope(fa::detail::LoopContext{&io, nullptr, {}, {}});
-  std::optional<T> value;
-  std::exception_ptr error;
-  bool done = false;
-  fa::detail::spawn([](fa::Task<T> t, std::optional<T>& v, std::exception_ptr& e, bool& d) -> fa::Task<void> {
-    try {
-      v.emplace(co_await std::move(t));
-    } catch (...) {
-      e = std::current_exception();
-    }
-    d = true;
-  }(std::move(task), value, error, done));
-  io.run_for(10s);
-  REQUIRE_MESSAGE(done, "the client call did not finish within 10 s");
-  if (error) std::rethrow_exception(error);
-  return std::move(*value);
+  return fa::test_support::run_task(std::move(task));
 }
 
 /// The ClientError a call ends with; fails the test when the call succeeds.

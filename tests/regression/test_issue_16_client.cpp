@@ -26,6 +26,7 @@
 
 #include "fastapi/client/client.hpp"
 #include "fastapi/core/loop.hpp"
+#include "support/run_task.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
 namespace test_issue_16_client_file {
@@ -48,23 +49,14 @@ struct Outcome {
   std::chrono::milliseconds took{};
 };
 inline Outcome run(fa::Task<fa::ClientResponse> task) {
-  asio::io_context io;
-  fa::detail::LoopScope scope(fa::detail::LoopContext{&io, nullptr, {}, {}});
   Outcome out;
-  bool done = false;
   auto start = Clock::now();
-  fa::detail::spawn([](fa::Task<fa::ClientResponse> t, Outcome& o, bool& d, Clock::time_point start) -> fa::Task<void> {
-    try {
-      o.status = (co_await std::move(t)).status;
-    } catch (const fa::ClientError& e) {
-      o.error = e;
-    } catch (...) {
-    }
-    o.took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-    d = true;
-  }(std::move(task), out, done, start));
-  io.run_for(15s);
-  REQUIRE_MESSAGE(done, "the client call did not finish within 15 s");
+  try {
+    out.status = fa::test_support::run_task(std::move(task), std::chrono::seconds(15)).status;
+  } catch (const fa::ClientError& e) {
+    out.error = e;
+  }
+  out.took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   return out;
 }
 

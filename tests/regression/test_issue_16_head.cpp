@@ -22,6 +22,7 @@
 #include "fastapi/testing/test_client.hpp"
 #include "support/log_capture.hpp"
 #include "support/raw_socket.hpp"
+#include "support/run_task.hpp"
 
 namespace test_issue_16_head_file {
 
@@ -426,23 +427,9 @@ TEST_SUITE("regression/issue_16/head") {
 }
 
 TEST_SUITE("regression/issue_16/head/client") {
-  /// Runs `task` on a loop of this thread; returns the ClientError it throws (or fails).
+  /// The ClientError a client call ends with (support/run_task.hpp).
   std::optional<fa::ClientError> client_error(fa::Task<fa::ClientResponse> task) {
-    asio::io_context io;
-    fa::detail::LoopScope scope(fa::detail::LoopContext{&io, nullptr, {}, {}});
-    std::optional<fa::ClientError> error;
-    bool done = false;
-    fa::detail::spawn([](fa::Task<fa::ClientResponse> t, std::optional<fa::ClientError>& e, bool& d) -> fa::Task<void> {
-      try {
-        co_await std::move(t);
-      } catch (const fa::ClientError& x) {
-        e = x;
-      }
-      d = true;
-    }(std::move(task), error, done));
-    io.run_for(10s);
-    REQUIRE(done);
-    return error;
+    return fa::test_support::client_error_of(std::move(task));
   }
 
   TEST_CASE("fa::HttpClient refuses a URL with CR, LF or another control byte before connecting") {

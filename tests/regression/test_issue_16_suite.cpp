@@ -28,6 +28,7 @@
 #include "fastapi/client/client.hpp"
 #include "fastapi/testing/test_client.hpp"
 #include "support/raw_socket.hpp"
+#include "support/run_task.hpp"
 #include "support/time_scale.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
@@ -160,24 +161,9 @@ fa::Yield<int> tracked_resource() {
 
 // ---- the client ----
 
-/// Runs `task` on an event loop of this thread (at most 10 s) and returns the ClientError it ends with.
+/// The ClientError a client call ends with, at most 10 s (support/run_task.hpp).
 std::optional<fa::ClientError> client_failure(fa::Task<fa::ClientResponse> task) {
-  asio::io_context io;
-  fa::detail::LoopScope scope(fa::detail::LoopContext{&io, nullptr, {}, {}});
-  std::optional<fa::ClientError> error;
-  bool done = false;
-  fa::detail::spawn([](fa::Task<fa::ClientResponse> t, std::optional<fa::ClientError>& e, bool& d) -> fa::Task<void> {
-    try {
-      co_await std::move(t);
-    } catch (const fa::ClientError& caught) {
-      e.emplace(caught);
-    } catch (...) {
-    }
-    d = true;
-  }(std::move(task), error, done));
-  io.run_for(10s);
-  REQUIRE_MESSAGE(done, "the client call did not finish within 10 s");
-  return error;
+  return fa::test_support::client_error_of(std::move(task));
 }
 
 /// Every "HTTP/1.x " status line at the start of a line in `raw`.
