@@ -89,7 +89,10 @@
 #include "fastapi/client/options.hpp"
 #include "fastapi/client/pool.hpp"
 #include "fastapi/client/response.hpp"
+#include "fastapi/client/url.hpp"
+#include "fastapi/client/exchange.hpp"
 #include "fastapi/client/client.hpp"
 
 // testing: the test client users write their tests with
 #include "fastapi/testing/test_client.hpp"
+
