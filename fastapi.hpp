@@ -47,7 +47,8 @@ inline constexpr const char* version = FASTAPI_VERSION_STRING;
 //   #include "fastapi.hpp"
 //
 // Templates are compiled where they are used, in both modes. FASTAPI_DETAIL_INLINE marks the functions
-// concerned; FASTAPI_DETAIL_DEFINE_FUNCTIONS is 1 where their bodies are compiled.
+// concerned; FASTAPI_DETAIL_DEFINE_FUNCTIONS is 1 where their bodies are compiled. Both are internal:
+// core/macro_unscope.hpp, the umbrella's last module, undoes them.
 #if defined(FASTAPI_SEPARATE_COMPILATION)
 #define FASTAPI_DETAIL_INLINE
 #if defined(FASTAPI_IMPLEMENTATION)
@@ -103,6 +104,7 @@ extern const int FASTAPI_DETAIL_SIMDJSON_CONFIGURATION;
 #endif
 }  // namespace fastapi::detail::configuration_of_fastapi_impl_differs
 #endif
+#undef FASTAPI_DETAIL_SIMDJSON_CONFIGURATION  // used above only
 
 /// Largest request body accepted by default, in bytes (413 above it). Per app: Config::max_body_size.
 #ifndef FASTAPI_MAX_BODY_SIZE
@@ -17268,5 +17270,25 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method,
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::testing
+
+// ==== fastapi/core/macro_unscope.hpp ====
+// core/macro_unscope.hpp: the end of the header: undoes the internal macros (FASTAPI_DETAIL_*) that
+// core/config.hpp defines for the modules, so that none of them leaks into the code that includes
+// fastapi.hpp (nlohmann/json's macro_scope.hpp / macro_unscope.hpp pair is the model). Listed last in the
+// umbrella, so it runs after every module, in the single header as in include/fastapi.hpp. Fed by nothing;
+// feeds nothing. Knows only the names of the internal macros.
+//
+// User-facing macros stay: the configuration (FASTAPI_MAX_BODY_SIZE, FASTAPI_ENABLE_GZIP,
+// FASTAPI_SEPARATE_COMPILATION, ...: README's macro table) and the version (FASTAPI_VERSION_*).
+// A macro used by one module only is undone at the end of that module (FASTAPI_DETAIL_MARKER in
+// params/markers.hpp). A program that includes single modules and never the umbrella keeps these macros
+// defined: harmless (they are spelled FASTAPI_DETAIL_), and every module still sees them, since each
+// includes core/config.hpp. Once the umbrella has been included, every module has been too (#pragma once),
+// so nothing of fastapi needs them again in that translation unit.
+// tests/core/test_macros.cpp checks that none is defined after fastapi.hpp; tests/tools/test_macros.py,
+// that every #define FASTAPI_DETAIL_ under include/ has its #undef.
+
+#undef FASTAPI_DETAIL_INLINE
+#undef FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 #endif  // FASTAPI_HPP_SINGLE_INCLUDE

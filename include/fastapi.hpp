@@ -96,3 +96,5 @@
 // testing: the test client users write their tests with
 #include "fastapi/testing/test_client.hpp"
 
+// the end: the internal macros (FASTAPI_DETAIL_*) are undone, so none leaks into the code that includes this
+#include "fastapi/core/macro_unscope.hpp"

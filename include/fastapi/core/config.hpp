@@ -25,7 +25,8 @@
 //   #include "fastapi.hpp"
 //
 // Templates are compiled where they are used, in both modes. FASTAPI_DETAIL_INLINE marks the functions
-// concerned; FASTAPI_DETAIL_DEFINE_FUNCTIONS is 1 where their bodies are compiled.
+// concerned; FASTAPI_DETAIL_DEFINE_FUNCTIONS is 1 where their bodies are compiled. Both are internal:
+// core/macro_unscope.hpp, the umbrella's last module, undoes them.
 #if defined(FASTAPI_SEPARATE_COMPILATION)
 #define FASTAPI_DETAIL_INLINE
 #if defined(FASTAPI_IMPLEMENTATION)
@@ -81,6 +82,7 @@ extern const int FASTAPI_DETAIL_SIMDJSON_CONFIGURATION;
 #endif
 }  // namespace fastapi::detail::configuration_of_fastapi_impl_differs
 #endif
+#undef FASTAPI_DETAIL_SIMDJSON_CONFIGURATION  // used above only
 
 /// Largest request body accepted by default, in bytes (413 above it). Per app: Config::max_body_size.
 #ifndef FASTAPI_MAX_BODY_SIZE
