@@ -34,8 +34,9 @@ fi
 step "the committed fastapi.hpp matches include/"
 python3 single_include_build.py --check
 
-step "amalgamator tests, and the header's internal macros are undone"
+step "amalgamator and include-graph tests, and the header's internal macros are undone"
 python3 tests/tools/test_single_include_build.py 2>&1 | tail -n 3
+python3 tests/tools/test_include_graph.py 2>&1 | tail -n 3
 python3 tests/tools/test_macros.py 2>&1 | tail -n 3
 
 # With CI=true the gzip tests may not be compiled out: FASTAPI_ENABLE_GZIP=ON makes CMake fail without zlib.
