@@ -2564,18 +2564,19 @@ FASTAPI_DETAIL_INLINE std::string percent_encode(std::string_view in, bool for_q
 
 }  // namespace fastapi
 
-// ==== fastapi/http/parser.hpp ====
-// http/parser.hpp: bytes -> Request views (incremental, strict RFC 9112), and chunked bodies -> bytes.
-// Fed by the connection's read buffer; feeds the middleware chain. Knows nothing of sockets, routes or JSON.
+// ==== fastapi/http/field_lines.hpp ====
+// http/field_lines.hpp: the rules both directions of HTTP/1.1 share: byte classes (token, field value,
+// target, quoted string, host), header field lines (RFC 9112 section 5), the framing fields (Content-Length,
+// Transfer-Encoding, Connection, Host, Expect), the head's size limits and ParseError.
+// Fed by the request parser, the response parser and the chunked decoder; feeds them names and values read
+// strictly. Knows nothing of sockets, of Request or ResponseHead, of routes or JSON.
 
-#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <optional>
-#include <string>
 #include <string_view>
 
 namespace fastapi {
@@ -2592,167 +2593,6 @@ struct HeadLimits {
   std::size_t max_request_line = FASTAPI_MAX_REQUEST_LINE;  ///< bytes without CRLF; 414 above it
   std::size_t max_header_bytes = FASTAPI_MAX_HEADER_BYTES;  ///< request line + fields + CRLFs; 431 above it
   std::size_t max_headers = FASTAPI_MAX_HEADERS;            ///< field lines, every one (Host too); 431 above it
-};
-
-/// Incremental parser of one request head (request line and header fields), RFC 9112 to the letter.
-/// ```
-/// RequestParser p;  Request req;  req.arena = &arena;
-/// if (p.parse_head(buffer, req) == RequestParser::Result::complete) body starts at p.head_size();
-/// ```
-/// Every rejection is Result::error with error() saying the status (400, 414, 417, 431, 501, 505);
-/// the connection answers it and closes. Choices worth knowing:
-/// - Bare LF is refused (400): a LF not preceded by CR, or a CR not followed by LF, anywhere in the
-///   head, as soon as the byte after the CR is here (no waiting for the header timeout). RFC 9112 section 2.2 lets a recipient accept a bare LF as a line terminator; we do not,
-///   because two hops that split lines differently are the root of request smuggling.
-/// - Up to 4 empty lines before the request line are skipped (RFC 9112 section 2.2); more -> 400.
-/// - obs-fold (a field line starting with SP/HTAB) -> 400 (RFC 9112 section 5.2); whitespace between
-///   field name and colon -> 400 (section 5.1).
-/// - Content-Length + Transfer-Encoding, differing Content-Lengths, Transfer-Encoding whose last
-///   coding is not `chunked`, `chunked` twice, an empty list element (`, chunked`, `chunked, `),
-///   Transfer-Encoding on HTTP/1.0 -> 400 (section 6);
-///   other codings (gzip, ...) before `chunked` -> 501; codings with parameters -> 400.
-/// - CONNECT must carry authority-form (`host:port`), `*` only with OPTIONS; a fragment -> 400.
-/// A head that arrives whole is parsed in one pass, eight bytes at a time where it can; a head that
-/// arrives in pieces is scanned for line ends once and parsed when whole, and the answer (status
-/// included) is the same however the bytes were split.
-/// `req.arena` must point to the connection's arena (decoded path and query live there); without it
-/// the request is refused with 500.
-class RequestParser {
- public:
-  enum class Result { incomplete, complete, error };
-  explicit RequestParser(HeadLimits limits = {}) : limits_(limits) {}
-  /// `data`: every byte received so far for this request, from its first byte (the buffer may move).
-  Result parse_head(std::string_view data, Request& req);
-  /// Bytes of the head, final CRLFCRLF (and skipped leading empty lines) included; the body follows.
-  std::size_t head_size() const { return head_size_; }
-  const ParseError& error() const { return error_; }
-  /// Forget the previous request (call before the next one on the same connection).
-  void reset();
-
- private:
-  Result fail(int status, std::string_view reason);
-  Result check_limits(const char* s, std::size_t end);
-  ParseError check_request_line(const char* s, std::size_t begin, std::size_t end);  // status 0: fine
-  Result parse_lines(std::string_view data, Request& req, ParseError& why);
-  ParseError split_target(Request& req);  // status 0: fine
-
-  HeadLimits limits_;
-  ParseError error_;
-  std::size_t scan_ = 0;        // bytes already searched for LF
-  std::size_t line_start_ = 0;  // offset of the line being received
-  std::size_t head_start_ = 0;  // offset of the request line (after skipped empty lines)
-  std::size_t head_size_ = 0;
-  std::size_t field_lines_ = 0;
-  std::size_t method_end_ = 0, target_begin_ = 0, target_end_ = 0;
-  int version_minor_ = 1;
-  int empty_lines_ = 0;
-  bool in_request_line_ = true;
-  bool done_ = false;
-  bool failed_ = false;
-};
-
-/// How a response's body is delimited (RFC 9112 section 6.3).
-enum class BodyFraming { none, content_length, chunked, until_close };
-
-/// The head of one response: views into the bytes given to ResponseParser::parse_head.
-struct ResponseHead {
-  int status = 0;                  ///< 100..599
-  int version_minor = 1;           ///< 1 for HTTP/1.1, 0 for HTTP/1.0
-  std::string_view reason;         ///< the reason phrase, possibly empty (a client ignores it)
-  HeaderViews headers;             ///< in order, duplicates kept
-  BodyFraming framing = BodyFraming::none;
-  std::size_t content_length = 0;  ///< with BodyFraming::content_length
-  bool keep_alive = true;          ///< the connection may carry another request after this response
-
-  void reset() { *this = ResponseHead{}; }
-};
-
-/// Incremental parser of one response head (status line and header fields) for the HTTP client, with
-/// the request parser's field-line code, so both directions obey one set of rules (no obs-fold, no
-/// whitespace before the colon, CRLF only, the same limits), and framing decided as RFC 9112 section 6.3
-/// says, never guessed:
-/// - no body for a response to HEAD, for 1xx, 204 and 304, whatever the fields say;
-/// - Transfer-Encoding: exactly `chunked` -> chunked; with Content-Length too, another coding, or on
-///   HTTP/1.0 -> error (a sign of response smuggling; we decode no other coding);
-/// - Content-Length (identical repeats allowed) -> that many bytes; malformed or conflicting -> error;
-/// - neither -> the body ends when the server closes (and the connection is not reused).
-/// ```
-/// ResponseParser p;  ResponseHead head;
-/// if (p.parse_head(buffer, head, /*head_request=*/false) == ResponseParser::Result::complete)
-///   body starts at p.head_size(), framed by head.framing;
-/// ```
-/// Errors have status 502 (the upstream's answer is unusable) and a reason for the client's message.
-class ResponseParser {
- public:
-  enum class Result { incomplete, complete, error };
-  explicit ResponseParser(HeadLimits limits = {}) : limits_(limits) {}
-  /// `data`: every byte received so far for this response, from its first byte (the buffer may move).
-  /// `head_request`: the request was HEAD, so the response has no body.
-  Result parse_head(std::string_view data, ResponseHead& head, bool head_request = false);
-  /// Bytes of the head, final CRLFCRLF included; the body follows.
-  std::size_t head_size() const { return head_size_; }
-  const ParseError& error() const { return error_; }
-  /// Forget the previous response (the next one on the connection, or after a 1xx interim response).
-  void reset() { *this = ResponseParser(limits_); }
-
- private:
-  Result fail(std::string_view reason);
-  Result parse_whole(std::string_view head_bytes, ResponseHead& head, bool head_request);
-
-  HeadLimits limits_;
-  ParseError error_;
-  std::size_t scan_ = 0;        // bytes already searched for LF
-  std::size_t line_start_ = 0;  // offset of the line being received
-  std::size_t head_size_ = 0;
-  bool done_ = false;
-  bool failed_ = false;
-};
-
-/// Decoder of a `Transfer-Encoding: chunked` body (RFC 9112 section 7.1), fed incrementally.
-/// ```
-/// ChunkedDecoder dec{max_body};  std::size_t used;
-/// auto r = dec.feed(bytes, body, used);   // keep bytes.substr(used) for the next request
-/// ```
-/// Chunk extensions are checked and skipped (at most 4 KiB per chunk line, 16 KiB per body), trailer fields are
-/// checked like header fields and dropped. Malformed framing -> 400, a decoded body over `max_body`
-/// -> 413 (from the chunk size, before its data arrives), trailers over `max_trailer_bytes` -> 431.
-class ChunkedDecoder {
- public:
-  enum class Result { incomplete, complete, error };
-  explicit ChunkedDecoder(std::size_t max_body, std::size_t max_trailer_bytes = FASTAPI_MAX_HEADER_BYTES)
-      : max_body_(max_body), max_trailer_(max_trailer_bytes) {}
-  /// Consumes from `in` (sets `consumed`: all of it unless complete or error), appends data to `out`.
-  Result feed(std::string_view in, std::string& out, std::size_t& consumed);
-  const ParseError& error() const { return error_; }
-  void reset();
-
-  /// Longest run of chunk extensions on one chunk-size line.
-  static constexpr std::size_t max_extension_bytes = 4096;
-  /// Most chunk-extension bytes in one whole body (Node's limit since CVE-2024-22019): many small chunks,
-  /// each with its 4 KiB of extensions, cannot make a peer read without end what nobody uses.
-  static constexpr std::size_t max_extension_total = 16384;
-  /// Most hex digits of a chunk size (only leading zeros can make it long without overflowing).
-  static constexpr std::size_t max_size_digits = 32;
-
- private:
-  enum class State : std::uint8_t {
-    size, ext_bws, ext_name_start, ext_name, ext_after_name, ext_value_start, ext_token,
-    ext_quoted, ext_escape, ext_after_quoted, size_lf, data, data_cr, data_lf,
-    trailer_start, trailer_name, trailer_value, trailer_lf, final_lf, done, failed
-  };
-  Result fail(int status, std::string_view reason);
-  bool step(char c);  // one byte outside chunk data; false -> failed
-
-  std::size_t max_body_;
-  std::size_t max_trailer_;
-  std::size_t total_ = 0;   // decoded bytes announced so far
-  std::size_t chunk_ = 0;   // size being read, then bytes of data still expected
-  std::size_t digits_ = 0;
-  std::size_t ext_bytes_ = 0;
-  std::size_t ext_total_ = 0;
-  std::size_t trailer_bytes_ = 0;
-  State state_ = State::size;
-  ParseError error_;
 };
 
 namespace detail {
@@ -3060,7 +2900,77 @@ FASTAPI_DETAIL_INLINE void FramingFields::add(std::string_view name, std::string
 
 }  // namespace detail
 
-// ---- RequestParser -------------------------------------------------------------------------------
+}  // namespace fastapi
+
+// ==== fastapi/http/request_parser.hpp ====
+// http/request_parser.hpp: bytes -> Request views (incremental, strict RFC 9112).
+// Fed by the connection's read buffer; feeds the middleware chain. Knows nothing of sockets, routes or JSON.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string_view>
+
+namespace fastapi {
+
+/// Incremental parser of one request head (request line and header fields), RFC 9112 to the letter.
+/// ```
+/// RequestParser p;  Request req;  req.arena = &arena;
+/// if (p.parse_head(buffer, req) == RequestParser::Result::complete) body starts at p.head_size();
+/// ```
+/// Every rejection is Result::error with error() saying the status (400, 414, 417, 431, 501, 505);
+/// the connection answers it and closes. Choices worth knowing:
+/// - Bare LF is refused (400): a LF not preceded by CR, or a CR not followed by LF, anywhere in the
+///   head, as soon as the byte after the CR is here (no waiting for the header timeout). RFC 9112 section 2.2 lets a recipient accept a bare LF as a line terminator; we do not,
+///   because two hops that split lines differently are the root of request smuggling.
+/// - Up to 4 empty lines before the request line are skipped (RFC 9112 section 2.2); more -> 400.
+/// - obs-fold (a field line starting with SP/HTAB) -> 400 (RFC 9112 section 5.2); whitespace between
+///   field name and colon -> 400 (section 5.1).
+/// - Content-Length + Transfer-Encoding, differing Content-Lengths, Transfer-Encoding whose last
+///   coding is not `chunked`, `chunked` twice, an empty list element (`, chunked`, `chunked, `),
+///   Transfer-Encoding on HTTP/1.0 -> 400 (section 6);
+///   other codings (gzip, ...) before `chunked` -> 501; codings with parameters -> 400.
+/// - CONNECT must carry authority-form (`host:port`), `*` only with OPTIONS; a fragment -> 400.
+/// A head that arrives whole is parsed in one pass, eight bytes at a time where it can; a head that
+/// arrives in pieces is scanned for line ends once and parsed when whole, and the answer (status
+/// included) is the same however the bytes were split.
+/// `req.arena` must point to the connection's arena (decoded path and query live there); without it
+/// the request is refused with 500.
+class RequestParser {
+ public:
+  enum class Result { incomplete, complete, error };
+  explicit RequestParser(HeadLimits limits = {}) : limits_(limits) {}
+  /// `data`: every byte received so far for this request, from its first byte (the buffer may move).
+  Result parse_head(std::string_view data, Request& req);
+  /// Bytes of the head, final CRLFCRLF (and skipped leading empty lines) included; the body follows.
+  std::size_t head_size() const { return head_size_; }
+  const ParseError& error() const { return error_; }
+  /// Forget the previous request (call before the next one on the same connection).
+  void reset();
+
+ private:
+  Result fail(int status, std::string_view reason);
+  Result check_limits(const char* s, std::size_t end);
+  ParseError check_request_line(const char* s, std::size_t begin, std::size_t end);  // status 0: fine
+  Result parse_lines(std::string_view data, Request& req, ParseError& why);
+  ParseError split_target(Request& req);  // status 0: fine
+
+  HeadLimits limits_;
+  ParseError error_;
+  std::size_t scan_ = 0;        // bytes already searched for LF
+  std::size_t line_start_ = 0;  // offset of the line being received
+  std::size_t head_start_ = 0;  // offset of the request line (after skipped empty lines)
+  std::size_t head_size_ = 0;
+  std::size_t field_lines_ = 0;
+  std::size_t method_end_ = 0, target_begin_ = 0, target_end_ = 0;
+  int version_minor_ = 1;
+  int empty_lines_ = 0;
+  bool in_request_line_ = true;
+  bool done_ = false;
+  bool failed_ = false;
+};
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE void RequestParser::reset() {
@@ -3279,103 +3189,68 @@ FASTAPI_DETAIL_INLINE ParseError RequestParser::split_target(Request& req) {
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-// ---- ResponseParser ------------------------------------------------------------------------------
+}  // namespace fastapi
 
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::fail(std::string_view reason) {
-  error_ = {502, reason};
-  failed_ = true;
-  return Result::error;
-}
+// ==== fastapi/http/chunked.hpp ====
+// http/chunked.hpp: a `Transfer-Encoding: chunked` body -> its bytes (RFC 9112 section 7.1), fed incrementally.
+// Fed by the connection's read buffer after a request head, and by the client after a response head; feeds
+// Request::body (or the client's response body). Knows nothing of sockets, heads, routes or JSON.
 
-FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_head(std::string_view data, ResponseHead& head, bool head_request) {
-  if (failed_) return Result::error;
-  if (done_) return Result::complete;
-  const char* s = data.data();
-  while (scan_ < data.size()) {
-    const void* hit = std::memchr(s + scan_, '\n', data.size() - scan_);
-    std::size_t lf = hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - s) : data.size();
-    // The limits fire on the shortest prefix certain to exceed them, whole lines or not.
-    if (detail::find_bare_cr(s, scan_, lf, data.size()) != data.size()) return fail("Line ends must be CRLF.");
-    if (line_start_ == 0 && lf > limits_.max_request_line + 1) return fail("The status line is too long.");
-    if (lf > limits_.max_header_bytes + 1) return fail("The response head is too large.");
-    if (!hit) {
-      scan_ = data.size();
-      break;
-    }
-    scan_ = lf + 1;
-    if (lf == line_start_ || s[lf - 1] != '\r') return fail("Line ends must be CRLF.");
-    if (lf - 1 == line_start_) {  // the empty line: the head is whole
-      if (line_start_ == 0) return fail("Empty status line.");
-      head_size_ = scan_;
-      if (parse_whole(data.substr(0, scan_), head, head_request) == Result::error) return Result::error;
-      done_ = true;
-      return Result::complete;
-    }
-    line_start_ = scan_;
-  }
-  return Result::incomplete;
-}
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
 
-// status-line = HTTP-version SP status-code SP [ reason-phrase ]   (RFC 9112 section 4)
-FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_whole(std::string_view bytes, ResponseHead& head, bool head_request) {
-  head.reset();
-  const char* s = bytes.data();
-  const char* end = s + bytes.size();
-  const char* line_end = static_cast<const char*>(std::memchr(s, '\n', bytes.size())) - 1;  // at its CR
-  std::string_view line(s, static_cast<std::size_t>(line_end - s));
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  if (line.size() < 12 || line.substr(0, 5) != "HTTP/" || !digit(line[5]) || line[6] != '.' || !digit(line[7]) ||
-      line[8] != ' ' || !digit(line[9]) || !digit(line[10]) || !digit(line[11]) ||
-      (line.size() > 12 && line[12] != ' '))
-    return fail("Malformed status line.");
-  if (line[5] != '1') return fail("Unsupported HTTP version (only HTTP/1.x).");
-  head.version_minor = line[7] == '0' ? 0 : 1;  // a higher 1.x minor is read as 1.1 (RFC 9110 section 6.2)
-  head.status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
-  if (head.status < 100 || head.status > 599) return fail("Status code out of range.");
-  if (line.size() > 12) {
-    head.reason = line.substr(13);
-    for (char c : head.reason)
-      if (!detail::has_class(c, detail::char_value)) return fail("Invalid character in the reason phrase.");
-  }
-  const char* p = line_end + 2;
-  detail::FramingFields f;
-  ParseError why;
-  detail::FieldLines r = detail::parse_field_lines(p, end, s, limits_, why, [&](std::string_view n, std::string_view v) {
-    head.headers.add(n, v);
-    f.add_if_framing(n, v);
-  });
-  if (r == detail::FieldLines::too_many) return fail("Too many header fields in the response.");
-  if (r == detail::FieldLines::too_large) return fail("The response head is too large.");
-  if (r != detail::FieldLines::done) return fail(r == detail::FieldLines::error ? why.reason : "Malformed response head.");
-  head.keep_alive = head.version_minor == 1 ? !f.conn_close : (f.conn_keep_alive && !f.conn_close);
-  // RFC 9112 section 6.3, in its order.
-  if (head_request || head.status < 200 || head.status == 204 || head.status == 304) {
-    head.framing = BodyFraming::none;
-    return Result::complete;
-  }
-  if (f.transfer_encoding) {
-    if (head.version_minor == 0) return fail("Transfer-Encoding in an HTTP/1.0 response.");
-    if (f.content_length) return fail("Both Transfer-Encoding and Content-Length in the response.");
-    if (f.te_empty) return fail("Transfer-Encoding has an empty list element in the response.");
-    if (f.te_malformed || f.te_unknown || f.te_chunked != 1)
-      return fail("Unsupported Transfer-Encoding in the response (only chunked is decoded).");
-    head.framing = BodyFraming::chunked;
-    return Result::complete;
-  }
-  if (f.content_length_bad) return fail("Invalid or conflicting Content-Length in the response.");
-  if (f.content_length) {
-    head.framing = BodyFraming::content_length;
-    head.content_length = *f.content_length;
-    return Result::complete;
-  }
-  head.framing = BodyFraming::until_close;
-  head.keep_alive = false;
-  return Result::complete;
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+namespace fastapi {
 
-// ---- ChunkedDecoder ------------------------------------------------------------------------------
+/// Decoder of a `Transfer-Encoding: chunked` body (RFC 9112 section 7.1), fed incrementally.
+/// ```
+/// ChunkedDecoder dec{max_body};  std::size_t used;
+/// auto r = dec.feed(bytes, body, used);   // keep bytes.substr(used) for the next request
+/// ```
+/// Chunk extensions are checked and skipped (at most 4 KiB per chunk line, 16 KiB per body), trailer fields are
+/// checked like header fields and dropped. Malformed framing -> 400, a decoded body over `max_body`
+/// -> 413 (from the chunk size, before its data arrives), trailers over `max_trailer_bytes` -> 431.
+class ChunkedDecoder {
+ public:
+  enum class Result { incomplete, complete, error };
+  explicit ChunkedDecoder(std::size_t max_body, std::size_t max_trailer_bytes = FASTAPI_MAX_HEADER_BYTES)
+      : max_body_(max_body), max_trailer_(max_trailer_bytes) {}
+  /// Consumes from `in` (sets `consumed`: all of it unless complete or error), appends data to `out`.
+  Result feed(std::string_view in, std::string& out, std::size_t& consumed);
+  const ParseError& error() const { return error_; }
+  void reset();
+
+  /// Longest run of chunk extensions on one chunk-size line.
+  static constexpr std::size_t max_extension_bytes = 4096;
+  /// Most chunk-extension bytes in one whole body (Node's limit since CVE-2024-22019): many small chunks,
+  /// each with its 4 KiB of extensions, cannot make a peer read without end what nobody uses.
+  static constexpr std::size_t max_extension_total = 16384;
+  /// Most hex digits of a chunk size (only leading zeros can make it long without overflowing).
+  static constexpr std::size_t max_size_digits = 32;
+
+ private:
+  enum class State : std::uint8_t {
+    size, ext_bws, ext_name_start, ext_name, ext_after_name, ext_value_start, ext_token,
+    ext_quoted, ext_escape, ext_after_quoted, size_lf, data, data_cr, data_lf,
+    trailer_start, trailer_name, trailer_value, trailer_lf, final_lf, done, failed
+  };
+  Result fail(int status, std::string_view reason);
+  bool step(char c);  // one byte outside chunk data; false -> failed
+
+  std::size_t max_body_;
+  std::size_t max_trailer_;
+  std::size_t total_ = 0;   // decoded bytes announced so far
+  std::size_t chunk_ = 0;   // size being read, then bytes of data still expected
+  std::size_t digits_ = 0;
+  std::size_t ext_bytes_ = 0;
+  std::size_t ext_total_ = 0;
+  std::size_t trailer_bytes_ = 0;
+  State state_ = State::size;
+  ParseError error_;
+};
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE void ChunkedDecoder::reset() { *this = ChunkedDecoder(max_body_, max_trailer_); }
@@ -3523,6 +3398,170 @@ FASTAPI_DETAIL_INLINE bool ChunkedDecoder::step(char c) {
       return true;
     default: return false;
   }
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi
+
+// ==== fastapi/http/response_parser.hpp ====
+// http/response_parser.hpp: bytes -> ResponseHead views (status line, fields, body framing), for the HTTP
+// client, with the request parser's field-line rules. Fed by the client's read buffer; feeds client/client.hpp,
+// which reads the body as the framing says. Knows nothing of sockets, of the server side, routes or JSON.
+
+#include <cstddef>
+#include <cstring>
+#include <string_view>
+
+namespace fastapi {
+
+/// How a response's body is delimited (RFC 9112 section 6.3).
+enum class BodyFraming { none, content_length, chunked, until_close };
+
+/// The head of one response: views into the bytes given to ResponseParser::parse_head.
+struct ResponseHead {
+  int status = 0;                  ///< 100..599
+  int version_minor = 1;           ///< 1 for HTTP/1.1, 0 for HTTP/1.0
+  std::string_view reason;         ///< the reason phrase, possibly empty (a client ignores it)
+  HeaderViews headers;             ///< in order, duplicates kept
+  BodyFraming framing = BodyFraming::none;
+  std::size_t content_length = 0;  ///< with BodyFraming::content_length
+  bool keep_alive = true;          ///< the connection may carry another request after this response
+
+  void reset() { *this = ResponseHead{}; }
+};
+
+/// Incremental parser of one response head (status line and header fields) for the HTTP client, with
+/// the request parser's field-line code, so both directions obey one set of rules (no obs-fold, no
+/// whitespace before the colon, CRLF only, the same limits), and framing decided as RFC 9112 section 6.3
+/// says, never guessed:
+/// - no body for a response to HEAD, for 1xx, 204 and 304, whatever the fields say;
+/// - Transfer-Encoding: exactly `chunked` -> chunked; with Content-Length too, another coding, or on
+///   HTTP/1.0 -> error (a sign of response smuggling; we decode no other coding);
+/// - Content-Length (identical repeats allowed) -> that many bytes; malformed or conflicting -> error;
+/// - neither -> the body ends when the server closes (and the connection is not reused).
+/// ```
+/// ResponseParser p;  ResponseHead head;
+/// if (p.parse_head(buffer, head, /*head_request=*/false) == ResponseParser::Result::complete)
+///   body starts at p.head_size(), framed by head.framing;
+/// ```
+/// Errors have status 502 (the upstream's answer is unusable) and a reason for the client's message.
+class ResponseParser {
+ public:
+  enum class Result { incomplete, complete, error };
+  explicit ResponseParser(HeadLimits limits = {}) : limits_(limits) {}
+  /// `data`: every byte received so far for this response, from its first byte (the buffer may move).
+  /// `head_request`: the request was HEAD, so the response has no body.
+  Result parse_head(std::string_view data, ResponseHead& head, bool head_request = false);
+  /// Bytes of the head, final CRLFCRLF included; the body follows.
+  std::size_t head_size() const { return head_size_; }
+  const ParseError& error() const { return error_; }
+  /// Forget the previous response (the next one on the connection, or after a 1xx interim response).
+  void reset() { *this = ResponseParser(limits_); }
+
+ private:
+  Result fail(std::string_view reason);
+  Result parse_whole(std::string_view head_bytes, ResponseHead& head, bool head_request);
+
+  HeadLimits limits_;
+  ParseError error_;
+  std::size_t scan_ = 0;        // bytes already searched for LF
+  std::size_t line_start_ = 0;  // offset of the line being received
+  std::size_t head_size_ = 0;
+  bool done_ = false;
+  bool failed_ = false;
+};
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::fail(std::string_view reason) {
+  error_ = {502, reason};
+  failed_ = true;
+  return Result::error;
+}
+
+FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_head(std::string_view data, ResponseHead& head, bool head_request) {
+  if (failed_) return Result::error;
+  if (done_) return Result::complete;
+  const char* s = data.data();
+  while (scan_ < data.size()) {
+    const void* hit = std::memchr(s + scan_, '\n', data.size() - scan_);
+    std::size_t lf = hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - s) : data.size();
+    // The limits fire on the shortest prefix certain to exceed them, whole lines or not.
+    if (detail::find_bare_cr(s, scan_, lf, data.size()) != data.size()) return fail("Line ends must be CRLF.");
+    if (line_start_ == 0 && lf > limits_.max_request_line + 1) return fail("The status line is too long.");
+    if (lf > limits_.max_header_bytes + 1) return fail("The response head is too large.");
+    if (!hit) {
+      scan_ = data.size();
+      break;
+    }
+    scan_ = lf + 1;
+    if (lf == line_start_ || s[lf - 1] != '\r') return fail("Line ends must be CRLF.");
+    if (lf - 1 == line_start_) {  // the empty line: the head is whole
+      if (line_start_ == 0) return fail("Empty status line.");
+      head_size_ = scan_;
+      if (parse_whole(data.substr(0, scan_), head, head_request) == Result::error) return Result::error;
+      done_ = true;
+      return Result::complete;
+    }
+    line_start_ = scan_;
+  }
+  return Result::incomplete;
+}
+
+// status-line = HTTP-version SP status-code SP [ reason-phrase ]   (RFC 9112 section 4)
+FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_whole(std::string_view bytes, ResponseHead& head, bool head_request) {
+  head.reset();
+  const char* s = bytes.data();
+  const char* end = s + bytes.size();
+  const char* line_end = static_cast<const char*>(std::memchr(s, '\n', bytes.size())) - 1;  // at its CR
+  std::string_view line(s, static_cast<std::size_t>(line_end - s));
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (line.size() < 12 || line.substr(0, 5) != "HTTP/" || !digit(line[5]) || line[6] != '.' || !digit(line[7]) ||
+      line[8] != ' ' || !digit(line[9]) || !digit(line[10]) || !digit(line[11]) ||
+      (line.size() > 12 && line[12] != ' '))
+    return fail("Malformed status line.");
+  if (line[5] != '1') return fail("Unsupported HTTP version (only HTTP/1.x).");
+  head.version_minor = line[7] == '0' ? 0 : 1;  // a higher 1.x minor is read as 1.1 (RFC 9110 section 6.2)
+  head.status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+  if (head.status < 100 || head.status > 599) return fail("Status code out of range.");
+  if (line.size() > 12) {
+    head.reason = line.substr(13);
+    for (char c : head.reason)
+      if (!detail::has_class(c, detail::char_value)) return fail("Invalid character in the reason phrase.");
+  }
+  const char* p = line_end + 2;
+  detail::FramingFields f;
+  ParseError why;
+  detail::FieldLines r = detail::parse_field_lines(p, end, s, limits_, why, [&](std::string_view n, std::string_view v) {
+    head.headers.add(n, v);
+    f.add_if_framing(n, v);
+  });
+  if (r == detail::FieldLines::too_many) return fail("Too many header fields in the response.");
+  if (r == detail::FieldLines::too_large) return fail("The response head is too large.");
+  if (r != detail::FieldLines::done) return fail(r == detail::FieldLines::error ? why.reason : "Malformed response head.");
+  head.keep_alive = head.version_minor == 1 ? !f.conn_close : (f.conn_keep_alive && !f.conn_close);
+  // RFC 9112 section 6.3, in its order.
+  if (head_request || head.status < 200 || head.status == 204 || head.status == 304) {
+    head.framing = BodyFraming::none;
+    return Result::complete;
+  }
+  if (f.transfer_encoding) {
+    if (head.version_minor == 0) return fail("Transfer-Encoding in an HTTP/1.0 response.");
+    if (f.content_length) return fail("Both Transfer-Encoding and Content-Length in the response.");
+    if (f.te_empty) return fail("Transfer-Encoding has an empty list element in the response.");
+    if (f.te_malformed || f.te_unknown || f.te_chunked != 1)
+      return fail("Unsupported Transfer-Encoding in the response (only chunked is decoded).");
+    head.framing = BodyFraming::chunked;
+    return Result::complete;
+  }
+  if (f.content_length_bad) return fail("Invalid or conflicting Content-Length in the response.");
+  if (f.content_length) {
+    head.framing = BodyFraming::content_length;
+    head.content_length = *f.content_length;
+    return Result::complete;
+  }
+  head.framing = BodyFraming::until_close;
+  head.keep_alive = false;
+  return Result::complete;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -3966,32 +4005,12 @@ inline void write_chunk(std::string& out, std::string_view data) {
 
 }  // namespace fastapi::detail
 
-// ==== fastapi/http/connection.hpp ====
-// http/connection.hpp: one TCP connection's life: read -> parse -> body -> Service -> write, again and again
-// (keep-alive, pipelining), with the limits, timeouts and backpressure of Config. Fed by the server's
-// acceptor; feeds the Service (the app's middleware chain). Knows nothing of routes or JSON.
-//
-// Memory: a connection waiting for its next request holds no read or write buffer: both come from the
-// worker's pools when bytes arrive and go back when the connection is idle again.
-// Timeouts: no timer per connection. The worker's tick (every 250 ms) sweeps its connections and cancels
-// those whose deadline passed: a request head or body that is too slow gets 408, an idle keep-alive is closed.
-// Every read checks the deadline too, for a client that keeps the socket readable (nothing to cancel then).
+// ==== fastapi/http/service.hpp ====
+// http/service.hpp: fa::Service, the one interface between the server and the app: a connection hands it each
+// request and writes the Response it returns. Fed by connections; feeds the app (its middleware chain, router
+// and endpoints). Knows nothing of sockets, routes or JSON.
 
-#include <algorithm>
-#include <array>
-#include <atomic>
-#include <chrono>
-#include <coroutine>
 #include <cstddef>
-#include <cstring>
-#include <exception>
-#include <limits>
-#include <memory>
-#include <string>
-#include <string_view>
-#include <vector>
-
-#include <asio.hpp>
 
 namespace fastapi {
 
@@ -4005,13 +4024,25 @@ class Service {
   virtual std::size_t body_limit(const Request& req) const = 0;
 };
 
-namespace detail {
+}  // namespace fastapi
+
+// ==== fastapi/http/hub.hpp ====
+// http/hub.hpp: what one worker thread shares with its connections: the Service and Config, the pools of read
+// and write buffers, the Date line, the coarse clock and the list of connections its tick sweeps.
+// Fed by the server (one Hub per worker); feeds connections. Knows nothing of HTTP bytes, routes or JSON.
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <asio.hpp>
+
+namespace fastapi::detail {
 
 using Clock = std::chrono::steady_clock;
-
-/// True when `s` owns no heap buffer: its capacity is a default-constructed string's (15 in libstdc++'s
-/// small-string form, not 0), so a pooled write buffer is taken only when there is none to reuse.
-inline bool holds_no_buffer(const std::string& s) noexcept { return s.capacity() <= std::string().capacity(); }
 
 /// Fixed-size read buffers recycled per worker.
 class BufferPool {
@@ -4046,26 +4077,6 @@ class BufferPool {
 
 class Connection;
 
-/// The root coroutine of a connection. Like spawn() it starts at once and frees itself at the end, but it
-/// keeps its handle, so a server whose grace period is over can destroy a connection stuck in a handler
-/// (its whole chain of frames, the handler's included) instead of waiting for the handler to finish.
-struct ConnectionRoot {
-  struct promise_type {
-    ConnectionRoot get_return_object() noexcept {
-      return {std::coroutine_handle<promise_type>::from_promise(*this)};
-    }
-    std::suspend_always initial_suspend() const noexcept { return {}; }
-    std::suspend_never final_suspend() const noexcept { return {}; }
-    void return_void() const noexcept {}
-    void unhandled_exception() const noexcept { std::terminate(); }  // Connection::run() catches everything
-    static void* operator new(std::size_t n) { return frame_allocate(n); }
-    static void operator delete(void* p, std::size_t n) noexcept { frame_deallocate(p, n); }
-  };
-  std::coroutine_handle<promise_type> handle;
-};
-
-inline ConnectionRoot connection_root(Task<void> task) { co_await std::move(task); }
-
 /// What one worker thread shares with its connections. Touched only by that worker's thread.
 struct Hub {
   Hub(asio::io_context& io_context, const Config& cfg, Service& svc, std::atomic<std::size_t>& open)
@@ -4097,6 +4108,60 @@ struct Hub {
     out_buffers.push_back(std::move(s));
   }
 };
+
+}  // namespace fastapi::detail
+
+// ==== fastapi/http/connection.hpp ====
+// http/connection.hpp: one TCP connection's life: read -> parse -> body -> Service -> write, again and again
+// (keep-alive, pipelining), with the limits, timeouts and backpressure of Config. Fed by the server's
+// acceptor; feeds the Service (the app's middleware chain). Knows nothing of routes or JSON.
+//
+// Memory: a connection waiting for its next request holds no read or write buffer: both come from the
+// worker's pools when bytes arrive and go back when the connection is idle again.
+// Timeouts: no timer per connection. The worker's tick (every 250 ms) sweeps its connections and cancels
+// those whose deadline passed: a request head or body that is too slow gets 408, an idle keep-alive is closed.
+// Every read checks the deadline too, for a client that keeps the socket readable (nothing to cancel then).
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <coroutine>
+#include <cstddef>
+#include <cstring>
+#include <exception>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <asio.hpp>
+
+namespace fastapi::detail {
+
+/// True when `s` owns no heap buffer: its capacity is a default-constructed string's (15 in libstdc++'s
+/// small-string form, not 0), so a pooled write buffer is taken only when there is none to reuse.
+inline bool holds_no_buffer(const std::string& s) noexcept { return s.capacity() <= std::string().capacity(); }
+
+/// The root coroutine of a connection. Like spawn() it starts at once and frees itself at the end, but it
+/// keeps its handle, so a server whose grace period is over can destroy a connection stuck in a handler
+/// (its whole chain of frames, the handler's included) instead of waiting for the handler to finish.
+struct ConnectionRoot {
+  struct promise_type {
+    ConnectionRoot get_return_object() noexcept {
+      return {std::coroutine_handle<promise_type>::from_promise(*this)};
+    }
+    std::suspend_always initial_suspend() const noexcept { return {}; }
+    std::suspend_never final_suspend() const noexcept { return {}; }
+    void return_void() const noexcept {}
+    void unhandled_exception() const noexcept { std::terminate(); }  // Connection::run() catches everything
+    static void* operator new(std::size_t n) { return frame_allocate(n); }
+    static void operator delete(void* p, std::size_t n) noexcept { frame_deallocate(p, n); }
+  };
+  std::coroutine_handle<promise_type> handle;
+};
+
+inline ConnectionRoot connection_root(Task<void> task) { co_await std::move(task); }
 
 /// One HTTP/1.x connection. Created by the acceptor; frees itself when its run() coroutine ends.
 class Connection {
@@ -4599,8 +4664,7 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::linger_close() {
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-}  // namespace detail
-}  // namespace fastapi
+}  // namespace fastapi::detail
 
 // ==== fastapi/http/server.hpp ====
 // http/server.hpp: worker threads, each with its own io_context and SO_REUSEPORT acceptor (shared nothing),

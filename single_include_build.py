@@ -177,7 +177,7 @@ class Include:
 
 @dataclass
 class Module:
-    name: str          # "fastapi/http/parser.hpp"
+    name: str          # "fastapi/http/request_parser.hpp"
     umbrella_line: int
     lines: list[SourceLine] = field(default_factory=list)
 

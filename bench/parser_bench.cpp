@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fastapi/http/parser.hpp"
+#include "fastapi/http/request_parser.hpp"
 
 namespace {
 

@@ -1,6 +1,7 @@
-// tests/fuzz/fuzz_parser.cpp: libFuzzer target for http/parser.hpp. Differential: the head is parsed
-// in one shot and again in pieces (in a buffer that moves between calls); both must agree, every view
-// must point into the buffer, and a chunked body must decode the same whole and byte by byte.
+// tests/fuzz/fuzz_parser.cpp: libFuzzer target for http/request_parser.hpp and http/chunked.hpp.
+// Differential: the head is parsed in one shot and again in pieces (in a buffer that moves between calls);
+// both must agree, every view must point into the buffer, and a chunked body must decode the same whole
+// and byte by byte.
 // Build and run with tests/fuzz/run.sh.
 #include <algorithm>
 #include <cstddef>
@@ -10,7 +11,9 @@
 #include <string>
 #include <string_view>
 
-#include "fastapi/http/parser.hpp"
+#include "fastapi/http/chunked.hpp"
+#include "fastapi/http/field_lines.hpp"
+#include "fastapi/http/request_parser.hpp"
 
 namespace fa = fastapi;
 

@@ -32,7 +32,9 @@
 #include <sys/socket.h>
 
 #include "fastapi/app/app.hpp"
-#include "fastapi/http/parser.hpp"
+#include "fastapi/http/chunked.hpp"
+#include "fastapi/http/request_parser.hpp"
+#include "fastapi/http/response_parser.hpp"
 #include "fastapi/testing/test_client.hpp"
 #include "support/raw_socket.hpp"
 

@@ -21,7 +21,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include <asio.hpp>
 
@@ -30,63 +29,18 @@
 #include "fastapi/core/log.hpp"
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/task.hpp"
-#include "fastapi/http/parser.hpp"
+#include "fastapi/http/chunked.hpp"
+#include "fastapi/http/hub.hpp"
+#include "fastapi/http/request_parser.hpp"
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/http/writer.hpp"
 
-namespace fastapi {
-
-/// What a connection hands each request to: the app (its middleware chain, router and endpoints).
-class Service {
- public:
-  virtual ~Service() = default;
-  /// Answers one request. Exceptions escaping it become a bare 500 (the app maps its own first).
-  virtual Task<Response> handle(Request& req) = 0;
-  /// The largest body accepted for this request (route-specific limits; 413 above it).
-  virtual std::size_t body_limit(const Request& req) const = 0;
-};
-
-namespace detail {
-
-using Clock = std::chrono::steady_clock;
+namespace fastapi::detail {
 
 /// True when `s` owns no heap buffer: its capacity is a default-constructed string's (15 in libstdc++'s
 /// small-string form, not 0), so a pooled write buffer is taken only when there is none to reuse.
 inline bool holds_no_buffer(const std::string& s) noexcept { return s.capacity() <= std::string().capacity(); }
-
-/// Fixed-size read buffers recycled per worker.
-class BufferPool {
- public:
-  explicit BufferPool(std::size_t buffer_size, std::size_t max_cached = 1024)
-      : size_(buffer_size), max_cached_(max_cached) {}
-  ~BufferPool() {
-    for (char* b : free_) delete[] b;
-  }
-  BufferPool(const BufferPool&) = delete;
-  BufferPool& operator=(const BufferPool&) = delete;
-  char* acquire() {
-    if (free_.empty()) return new char[size_];
-    char* b = free_.back();
-    free_.pop_back();
-    return b;
-  }
-  void release(char* b) {
-    if (free_.size() < max_cached_) {
-      free_.push_back(b);
-    } else {
-      delete[] b;
-    }
-  }
-  std::size_t buffer_size() const { return size_; }
-
- private:
-  std::size_t size_;
-  std::size_t max_cached_;
-  std::vector<char*> free_;
-};
-
-class Connection;
 
 /// The root coroutine of a connection. Like spawn() it starts at once and frees itself at the end, but it
 /// keeps its handle, so a server whose grace period is over can destroy a connection stuck in a handler
@@ -107,38 +61,6 @@ struct ConnectionRoot {
 };
 
 inline ConnectionRoot connection_root(Task<void> task) { co_await std::move(task); }
-
-/// What one worker thread shares with its connections. Touched only by that worker's thread.
-struct Hub {
-  Hub(asio::io_context& io_context, const Config& cfg, Service& svc, std::atomic<std::size_t>& open)
-      : io(io_context), config(cfg), service(svc), open_connections(open),
-        buffers(std::max<std::size_t>(cfg.max_header_bytes, 4096) + 1) {}
-
-  asio::io_context& io;
-  const Config& config;
-  Service& service;
-  std::atomic<std::size_t>& open_connections;  ///< across all workers (max_connections)
-  BufferPool buffers;
-  std::vector<std::string> out_buffers;  ///< recycled write buffers (capacity kept)
-  DateCache date;
-  Clock::time_point now = Clock::now();  ///< coarse: refreshed by the tick
-  bool draining = false;                 ///< shutdown: finish in-flight requests, accept no new ones
-  Connection* first = nullptr;           ///< intrusive list of this worker's connections
-  std::size_t count = 0;
-  asio::steady_timer* ticker = nullptr;  ///< the worker's tick, woken when a drain has no connection left
-
-  std::string take_out_buffer() {
-    if (out_buffers.empty()) return {};
-    std::string s = std::move(out_buffers.back());
-    out_buffers.pop_back();
-    return s;
-  }
-  void give_out_buffer(std::string&& s) {
-    if (s.capacity() > 65536 || out_buffers.size() >= 1024) return;  // let an oversized one go
-    s.clear();
-    out_buffers.push_back(std::move(s));
-  }
-};
 
 /// One HTTP/1.x connection. Created by the acceptor; frees itself when its run() coroutine ends.
 class Connection {
@@ -641,5 +563,4 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::linger_close() {
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-}  // namespace detail
-}  // namespace fastapi
+}  // namespace fastapi::detail

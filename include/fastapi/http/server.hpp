@@ -24,6 +24,8 @@
 #include "fastapi/core/log.hpp"
 #include "fastapi/core/loop.hpp"
 #include "fastapi/http/connection.hpp"
+#include "fastapi/http/hub.hpp"
+#include "fastapi/http/service.hpp"
 
 namespace fastapi {
 

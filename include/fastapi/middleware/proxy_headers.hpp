@@ -19,7 +19,7 @@
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/headers.hpp"
-#include "fastapi/http/parser.hpp"
+#include "fastapi/http/field_lines.hpp"
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/middleware/chain.hpp"

@@ -30,7 +30,7 @@
 #include "fastapi/app/app.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/http/headers.hpp"
-#include "fastapi/http/parser.hpp"
+#include "fastapi/http/chunked.hpp"
 #include "fastapi/http/url.hpp"
 #include "fastapi/json/value.hpp"
 
