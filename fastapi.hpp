@@ -16222,7 +16222,7 @@ FASTAPI_DETAIL_INLINE std::string resolve_location(const ClientUrl& base, std::s
 // chunked or up to the close, within max_response_size), each step raced against its deadline; a
 // connection that ends clean goes back to the pool. Fed by the client (client/client.hpp: a leased
 // connection and one hop of a call); feeds a ClientResponse, or a Failure the client words as a ClientError.
-// Responses are read by the server's own parser (http/parser.hpp). Knows nothing of redirects or retries.
+// Responses are read by the server's own parser (http/response_parser.hpp). Knows nothing of redirects or retries.
 
 #include <algorithm>
 #include <chrono>

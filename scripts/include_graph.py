@@ -28,12 +28,12 @@ from single_include_build import (  # noqa: E402  (the amalgamator lives at the 
 
 
 def station_of(name: str) -> str:
-    """ "fastapi/http/parser.hpp" -> "http" """
+    """ "fastapi/http/request_parser.hpp" -> "http" """
     return name.split("/")[1]
 
 
 def short(name: str) -> str:
-    """ "fastapi/http/parser.hpp" -> "http/parser.hpp" """
+    """ "fastapi/http/request_parser.hpp" -> "http/request_parser.hpp" """
     return name[len("fastapi/"):]
 
 

@@ -25,10 +25,8 @@
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/task.hpp"
-#include "fastapi/http/chunked.hpp"
 #include "fastapi/http/field_lines.hpp"
 #include "fastapi/http/headers.hpp"
-#include "fastapi/http/response_parser.hpp"
 #include "fastapi/http/url.hpp"
 
 namespace fastapi {

@@ -3,7 +3,7 @@
 // chunked or up to the close, within max_response_size), each step raced against its deadline; a
 // connection that ends clean goes back to the pool. Fed by the client (client/client.hpp: a leased
 // connection and one hop of a call); feeds a ClientResponse, or a Failure the client words as a ClientError.
-// Responses are read by the server's own parser (http/parser.hpp). Knows nothing of redirects or retries.
+// Responses are read by the server's own parser (http/response_parser.hpp). Knows nothing of redirects or retries.
 #pragma once
 
 #include <algorithm>
@@ -26,7 +26,9 @@
 #include "fastapi/client/url.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/task.hpp"
-#include "fastapi/http/parser.hpp"
+#include "fastapi/http/chunked.hpp"
+#include "fastapi/http/field_lines.hpp"
+#include "fastapi/http/response_parser.hpp"
 
 namespace fastapi::detail {
 

@@ -14,7 +14,7 @@
 #include "fastapi/client/response.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/http/headers.hpp"
-#include "fastapi/http/parser.hpp"
+#include "fastapi/http/field_lines.hpp"
 
 namespace fastapi::detail {
 
