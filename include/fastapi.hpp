@@ -33,6 +33,7 @@
 #include "fastapi/json/value.hpp"
 #include "fastapi/json/parse.hpp"
 #include "fastapi/json/reflect.hpp"
+#include "fastapi/json/email.hpp"
 #include "fastapi/json/rules.hpp"
 #include "fastapi/json/errors.hpp"
 #include "fastapi/json/read_scalars.hpp"
