@@ -5022,19 +5022,301 @@ FASTAPI_DETAIL_INLINE void Server::stop() {
 
 }  // namespace fastapi
 
-// ==== fastapi/json/value.hpp ====
-// json/value.hpp: fa::Json, the dynamic JSON value: build, read, compare, write (Starlette's bytes), parse (simdjson).
-// Fed by handlers, the test client and error responses; feeds json/read, json/write and the response writer. Knows nothing of HTTP, routes or structs.
+// ==== fastapi/json/sink.hpp ====
+// json/sink.hpp: JSON text out, piece by piece: detail::JsonSink, strings escaped as Python's json.dumps(ensure_ascii=False)
+// writes them (invalid UTF-8 replaced), numbers as its repr(). Fed by Json::dump (json/value) and json/write (structs);
+// feeds response bodies, logs and docs pages. Knows nothing of fa::Json, structs, HTTP or reading JSON.
 
-#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include <simdjson.h>
+
+namespace fastapi {
+namespace detail {
+
+/// Appends s as a JSON string literal, quotes included, as Python's json.dumps(ensure_ascii=False):
+/// `"` and `\` escaped, \b \f \n \r \t, other bytes below 0x20 as \u00XX (lowercase hex), `/`,
+/// DEL and valid UTF-8 raw. Invalid UTF-8 never reaches the wire: each maximal invalid
+/// subsequence (Unicode 15 §3.9, as Python's errors="replace" and browsers do: a stray
+/// continuation byte, C0/C1/F5-FF, an overlong, a surrogate, a code point above U+10FFFF, a
+/// sequence cut short) becomes one U+FFFD. `"\xE2\x82"` -> one U+FFFD, `"\xC0\xAF"` -> two.
+FASTAPI_DETAIL_INLINE void write_json_string(std::string& out, std::string_view s);
+
+/// Appends an integer in decimal (std::to_chars).
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::int64_t v);
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::uint64_t v);
+/// Any other integer type (int, unsigned, short...): routed to the 64-bit writers.
+template <std::integral I> requires(!std::same_as<I, bool>) void write_json_number(std::string& out, I v) {
+  if constexpr (std::is_signed_v<I>) write_json_number(out, static_cast<std::int64_t>(v));
+  else write_json_number(out, static_cast<std::uint64_t>(v));
+}
+
+/// Appends a double exactly as Python's repr() (what json.dumps writes): the shortest digits that
+/// read back to the same double, fixed notation for exponents -4..15 with ".0" on integral values
+/// (1.0 -> "1.0", 1e15 -> "1000000000000000.0"), scientific otherwise (1e16 -> "1e+16",
+/// 1e-5 -> "1e-05"). NaN and infinities, which Python's allow_nan=False refuses, become null.
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, double v);
+
+/// How the string writer treats each byte: 0 copied as is, 1 escaped, 2 starts UTF-8 (validated).
+struct JsonByteClasses {
+  std::uint8_t of[256];
+};
+consteval JsonByteClasses make_json_byte_classes() {
+  JsonByteClasses t{};
+  for (int c = 0; c < 256; ++c) t.of[c] = c < 0x20 || c == '"' || c == '\\' ? 1 : c >= 0x80 ? 2 : 0;
+  return t;
+}
+inline constexpr JsonByteClasses json_byte_classes = make_json_byte_classes();
+
+/// High bit set in each of the 8 bytes of w that is below 0x20, '"', '\\' or (unless KnownValid)
+/// non-ASCII. SWAR: a borrow can only mark bytes above a marked one, so the lowest mark is exact.
+template <bool KnownValid>
+inline std::uint64_t json_word_care_mask(std::uint64_t w) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+  const std::uint64_t below_space = (w - ones * 0x20) & ~w;
+  const std::uint64_t is_quote = (quote - ones) & ~quote;
+  const std::uint64_t is_backslash = (backslash - ones) & ~backslash;
+  return (below_space | is_quote | is_backslash | (KnownValid ? 0 : w)) & highs;
+}
+
+/// At a byte >= 0x80: the length of the valid UTF-8 sequence starting there (2..4), or minus the
+/// length of its maximal invalid subpart (Unicode 15 Table 3-7 gives each lead byte's ranges).
+inline int utf8_sequence(const unsigned char* p, std::size_t avail) noexcept {
+  const unsigned c = p[0];
+  int need = 0;
+  unsigned lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) need = 1;
+  else if (c == 0xE0) need = 2, lo = 0xA0;                     // no overlongs
+  else if (c == 0xED) need = 2, hi = 0x9F;                     // no surrogates U+D800-DFFF
+  else if (c >= 0xE1 && c <= 0xEF) need = 2;
+  else if (c == 0xF0) need = 3, lo = 0x90;                     // no overlongs
+  else if (c >= 0xF1 && c <= 0xF3) need = 3;
+  else if (c == 0xF4) need = 3, hi = 0x8F;                     // nothing above U+10FFFF
+  else return -1;                                              // 80-C1, F5-FF
+  for (int k = 1; k <= need; ++k) {
+    if (static_cast<std::size_t>(k) >= avail || p[k] < lo || p[k] > hi) return -k;
+    lo = 0x80, hi = 0xBF;
+  }
+  return need + 1;
+}
+
+/// Gathers a JSON text in a stack buffer and appends it to a std::string in blocks: the text is
+/// made of many tiny pieces, and std::string::push_back is an out-of-line call per byte. Whoever
+/// makes a sink calls flush() at the end (a destructor must not throw bad_alloc).
+class JsonSink {
+ public:
+  explicit JsonSink(std::string& out) noexcept : out_(out) {}
+  JsonSink(const JsonSink&) = delete;
+  JsonSink& operator=(const JsonSink&) = delete;
+  void put(char c) { if (len_ == capacity) flush(); buf_[len_++] = c; }
+  void put(const char* p, std::size_t n);
+  void string(std::string_view s);  ///< as write_json_string
+  void number(std::int64_t v);
+  void number(std::uint64_t v);
+  void number(double v);  ///< as write_json_number(double)
+  void flush() {
+    if (len_ != 0) out_.append(buf_, len_);
+    len_ = 0;
+  }
+
+ private:
+  static constexpr std::size_t capacity = 512;
+  template <bool KnownValid> void string_body(const char* data, std::size_t n);
+  std::string& out_;
+  std::size_t len_ = 0;
+  char buf_[capacity];
+};
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void JsonSink::put(const char* p, std::size_t n) {
+  if (n > capacity - len_) {
+    flush();
+    if (n > capacity / 2) {
+      out_.append(p, n);
+      return;
+    }
+  }
+  if (n != 0) std::memcpy(buf_ + len_, p, n);
+  len_ += n;
+}
+
+FASTAPI_DETAIL_INLINE void JsonSink::number(std::int64_t v) {
+  char buf[24];
+  put(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+}
+
+FASTAPI_DETAIL_INLINE void JsonSink::number(std::uint64_t v) {
+  char buf[24];
+  put(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+}
+
+FASTAPI_DETAIL_INLINE void JsonSink::string(std::string_view s) {
+  put('"');
+  // Long strings: simdjson's SIMD validator first, then a loop that only looks for escapes.
+  // Short ones (keys, most values) skip the extra call and validate as they go.
+  if (s.size() >= 64 && simdjson::validate_utf8(s.data(), s.size()))
+    string_body<true>(s.data(), s.size());
+  else
+    string_body<false>(s.data(), s.size());
+  put('"');
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+/// The escaping loop; KnownValid: s is valid UTF-8 already, so bytes >= 0x80 are plain.
+template <bool KnownValid>
+inline void JsonSink::string_body(const char* const data, const std::size_t n) {
+  constexpr char hex[] = "0123456789abcdef";
+  const auto plain = [data](std::size_t at) {
+    const std::uint8_t cls = json_byte_classes.of[static_cast<unsigned char>(data[at])];
+    return cls == 0 || (KnownValid && cls == 2);
+  };
+  std::size_t i = 0, run = 0;  // [run, i) is copied raw at the next flush
+  while (i < n) {
+    for (;;) {  // advance i to the next byte that needs care, 8 bytes at a time while it can
+      if (n - i < 8) {
+        while (i < n && plain(i)) ++i;
+        break;
+      }
+      std::uint64_t w;
+      std::memcpy(&w, data + i, 8);
+      if (const std::uint64_t mask = json_word_care_mask<KnownValid>(w)) {
+        if constexpr (std::endian::native == std::endian::little)
+          i += static_cast<std::size_t>(std::countr_zero(mask)) / 8;  // the first byte that needs care
+        else
+          while (plain(i)) ++i;
+        break;
+      }
+      i += 8;
+    }
+    if (i >= n) break;
+    const auto c = static_cast<unsigned char>(data[i]);
+    if (!KnownValid && c >= 0x80) {
+      const int len = utf8_sequence(reinterpret_cast<const unsigned char*>(data + i), n - i);
+      if (len > 0) {  // valid: stays in the raw run
+        i += static_cast<std::size_t>(len);
+        continue;
+      }
+      put(data + run, i - run);
+      put("\xEF\xBF\xBD", 3);  // U+FFFD REPLACEMENT CHARACTER
+      i += static_cast<std::size_t>(-len);
+      run = i;
+      continue;
+    }
+    put(data + run, i - run);
+    char e[6] = {'\\', 0, 0, 0, 0, 0};
+    std::size_t elen = 2;
+    switch (c) {  // RFC 8259 §7
+      case '"': e[1] = '"'; break;
+      case '\\': e[1] = '\\'; break;
+      case '\b': e[1] = 'b'; break;
+      case '\f': e[1] = 'f'; break;
+      case '\n': e[1] = 'n'; break;
+      case '\r': e[1] = 'r'; break;
+      case '\t': e[1] = 't'; break;
+      default: e[1] = 'u', e[2] = '0', e[3] = '0', e[4] = hex[c >> 4], e[5] = hex[c & 15], elen = 6;
+    }
+    put(e, elen);
+    run = ++i;
+  }
+  put(data + run, n - run);
+}
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void JsonSink::number(double v) {
+  if (!std::isfinite(v)) {
+    put("null", 4);
+    return;
+  }
+  char buf[32];  // shortest round-trip, scientific: [-]d[.ddd]e(+|-)xx[x]
+  char* const end = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific).ptr;
+  char* const e = static_cast<char*>(std::memchr(buf, 'e', static_cast<std::size_t>(end - buf)));
+  int exp = 0;
+  std::from_chars(e + 1 + (e[1] == '+'), end, exp);
+  if (exp < -4 || exp >= 16) {  // Python's repr switches to scientific outside [1e-4, 1e16)
+    put(buf, static_cast<std::size_t>(end - buf));
+    return;
+  }
+  const char* p = buf;
+  if (*p == '-') put(*p++);
+  char digits[20];
+  std::size_t nd = 0;
+  for (; p != e; ++p)
+    if (*p != '.') digits[nd++] = *p;
+  if (exp < 0) {
+    put("0.0000", static_cast<std::size_t>(1 - exp));  // "0." and -exp-1 zeros
+    put(digits, nd);
+    return;
+  }
+  const auto int_digits = static_cast<std::size_t>(exp) + 1;
+  if (nd <= int_digits) {
+    put(digits, nd);
+    put("0000000000000000", int_digits - nd);
+    put(".0", 2);
+  } else {
+    put(digits, int_digits);
+    put('.');
+    put(digits + int_digits, nd - int_digits);
+  }
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+template <class T> void sink_one(std::string& out, T value) {
+  JsonSink sink(out);
+  if constexpr (std::is_same_v<T, std::string_view>) sink.string(value);
+  else sink.number(value);
+  sink.flush();
+}
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void write_json_string(std::string& out, std::string_view s) { sink_one(out, s); }
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::int64_t v) { sink_one(out, v); }
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::uint64_t v) { sink_one(out, v); }
+FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, double v) { sink_one(out, v); }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+inline void write_newline_indent(JsonSink& out, int indent, int level) {
+  if (indent < 0) return;
+  out.put('\n');
+  for (int i = 0; i < indent * level; ++i) out.put(' ');
+}
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/json/value.hpp ====
+// json/value.hpp: fa::Json, the dynamic JSON value: build, inspect, compare, dump (Starlette's bytes, through json/sink).
+// Json::parse is declared here and defined in json/parse.hpp (simdjson DOM): include it (or fastapi.hpp) to call it.
+// Fed by handlers, the test client and error responses; feeds every other json/ header and the response writer.
+// Knows nothing of HTTP, routes, structs or parsing.
+//
+// How JSON text is read (one simdjson DOM parser per thread, shared; one On-Demand parser for the fast path):
+//  - Json::parse (json/parse.hpp): the DOM parser, then a walk that builds the fa::Json; Python's json.loads rules
+//    (integers past 64 bits widened to doubles, a repeated key keeps its first position and last value).
+//  - read_json<T> (json/read.hpp), a request body into a struct, list, map or fa::Json root: first the On-Demand fast
+//    path (json/read_fast.hpp), straight into T with no tree. It gives up at the first doubt: any error (type, Rule,
+//    missing or forbidden key, malformed JSON), a repeated key, a number it cannot read exactly (integers past
+//    64 bits, mantissas past 19 digits, -0 into a float), nesting past fast_max_depth, trailing bytes. Then
+//  - the DOM reader (json/read.hpp, read_json_dom) reads the same text again with the shared DOM parser and collects
+//    every error in Pydantic's words; scalar roots (read_json<int>) start there. The On-Demand document is dead by
+//    then: the two parsers are different simdjson classes (On-Demand builds no tree), so the fast path keeps its own.
+//  - from_json<T> (json/read.hpp) reads a fa::Json already in memory (form data, embedded bodies, the response-model
+//    wall) with the same walk as the DOM reader, and no parser at all.
+
+
+#include <algorithm>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <limits>
 #include <map>
@@ -5048,8 +5330,6 @@ FASTAPI_DETAIL_INLINE void Server::stop() {
 #include <variant>
 #include <vector>
 
-#include <simdjson.h>
-
 namespace fastapi {
 
 /// A Json accessor met another kind: `Json(5).as_string()` throws "JSON type error: expected string, got integer".
@@ -5059,17 +5339,9 @@ class JsonTypeError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Json::parse met malformed JSON; what() carries simdjson's words:
-/// "invalid JSON: The JSON document has an improper structure: ...".
-class JsonParseError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
 class Json;
 namespace detail {
 struct JsonInit;
-class JsonSink;
 }  // namespace detail
 
 /// A JSON value: null, bool, integer, double, string, array, or object with keys in insertion order.
@@ -5199,28 +5471,6 @@ struct JsonInit {
   JsonInit(std::initializer_list<JsonInit> list) : value(list) {}
 };
 
-/// Appends s as a JSON string literal, quotes included, as Python's json.dumps(ensure_ascii=False):
-/// `"` and `\` escaped, \b \f \n \r \t, other bytes below 0x20 as \u00XX (lowercase hex), `/`,
-/// DEL and valid UTF-8 raw. Invalid UTF-8 never reaches the wire: each maximal invalid
-/// subsequence (Unicode 15 §3.9, as Python's errors="replace" and browsers do: a stray
-/// continuation byte, C0/C1/F5-FF, an overlong, a surrogate, a code point above U+10FFFF, a
-/// sequence cut short) becomes one U+FFFD. `"\xE2\x82"` -> one U+FFFD, `"\xC0\xAF"` -> two.
-FASTAPI_DETAIL_INLINE void write_json_string(std::string& out, std::string_view s);
-
-/// Appends an integer in decimal (std::to_chars).
-FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::int64_t v);
-FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::uint64_t v);
-/// Any other integer type (int, unsigned, short...): routed to the 64-bit writers.
-template <std::integral I> requires(!std::same_as<I, bool>) void write_json_number(std::string& out, I v) {
-  if constexpr (std::is_signed_v<I>) write_json_number(out, static_cast<std::int64_t>(v));
-  else write_json_number(out, static_cast<std::uint64_t>(v));
-}
-
-/// Appends a double exactly as Python's repr() (what json.dumps writes): the shortest digits that
-/// read back to the same double, fixed notation for exponents -4..15 with ".0" on integral values
-/// (1.0 -> "1.0", 1e15 -> "1000000000000000.0"), scientific otherwise (1e16 -> "1e+16",
-/// 1e-5 -> "1e-05"). NaN and infinities, which Python's allow_nan=False refuses, become null.
-FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, double v);
 
 }  // namespace detail
 
@@ -5518,234 +5768,7 @@ FASTAPI_DETAIL_INLINE bool Json::equal(const Json& a, const Json& b) noexcept {
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-// ---- writing -----------------------------------------------------------------------------------
-
-namespace detail {
-
-/// How the string writer treats each byte: 0 copied as is, 1 escaped, 2 starts UTF-8 (validated).
-struct JsonByteClasses {
-  std::uint8_t of[256];
-};
-consteval JsonByteClasses make_json_byte_classes() {
-  JsonByteClasses t{};
-  for (int c = 0; c < 256; ++c) t.of[c] = c < 0x20 || c == '"' || c == '\\' ? 1 : c >= 0x80 ? 2 : 0;
-  return t;
-}
-inline constexpr JsonByteClasses json_byte_classes = make_json_byte_classes();
-
-/// High bit set in each of the 8 bytes of w that is below 0x20, '"', '\\' or (unless KnownValid)
-/// non-ASCII. SWAR: a borrow can only mark bytes above a marked one, so the lowest mark is exact.
-template <bool KnownValid>
-inline std::uint64_t json_word_care_mask(std::uint64_t w) noexcept {
-  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
-  const std::uint64_t below_space = (w - ones * 0x20) & ~w;
-  const std::uint64_t is_quote = (quote - ones) & ~quote;
-  const std::uint64_t is_backslash = (backslash - ones) & ~backslash;
-  return (below_space | is_quote | is_backslash | (KnownValid ? 0 : w)) & highs;
-}
-
-/// At a byte >= 0x80: the length of the valid UTF-8 sequence starting there (2..4), or minus the
-/// length of its maximal invalid subpart (Unicode 15 Table 3-7 gives each lead byte's ranges).
-inline int utf8_sequence(const unsigned char* p, std::size_t avail) noexcept {
-  const unsigned c = p[0];
-  int need = 0;
-  unsigned lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) need = 1;
-  else if (c == 0xE0) need = 2, lo = 0xA0;                     // no overlongs
-  else if (c == 0xED) need = 2, hi = 0x9F;                     // no surrogates U+D800-DFFF
-  else if (c >= 0xE1 && c <= 0xEF) need = 2;
-  else if (c == 0xF0) need = 3, lo = 0x90;                     // no overlongs
-  else if (c >= 0xF1 && c <= 0xF3) need = 3;
-  else if (c == 0xF4) need = 3, hi = 0x8F;                     // nothing above U+10FFFF
-  else return -1;                                              // 80-C1, F5-FF
-  for (int k = 1; k <= need; ++k) {
-    if (static_cast<std::size_t>(k) >= avail || p[k] < lo || p[k] > hi) return -k;
-    lo = 0x80, hi = 0xBF;
-  }
-  return need + 1;
-}
-
-/// Gathers a JSON text in a stack buffer and appends it to a std::string in blocks: the text is
-/// made of many tiny pieces, and std::string::push_back is an out-of-line call per byte. Whoever
-/// makes a sink calls flush() at the end (a destructor must not throw bad_alloc).
-class JsonSink {
- public:
-  explicit JsonSink(std::string& out) noexcept : out_(out) {}
-  JsonSink(const JsonSink&) = delete;
-  JsonSink& operator=(const JsonSink&) = delete;
-  void put(char c) { if (len_ == capacity) flush(); buf_[len_++] = c; }
-  void put(const char* p, std::size_t n);
-  void string(std::string_view s);  ///< as write_json_string
-  void number(std::int64_t v);
-  void number(std::uint64_t v);
-  void number(double v);  ///< as write_json_number(double)
-  void flush() {
-    if (len_ != 0) out_.append(buf_, len_);
-    len_ = 0;
-  }
-
- private:
-  static constexpr std::size_t capacity = 512;
-  template <bool KnownValid> void string_body(const char* data, std::size_t n);
-  std::string& out_;
-  std::size_t len_ = 0;
-  char buf_[capacity];
-};
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE void JsonSink::put(const char* p, std::size_t n) {
-  if (n > capacity - len_) {
-    flush();
-    if (n > capacity / 2) {
-      out_.append(p, n);
-      return;
-    }
-  }
-  if (n != 0) std::memcpy(buf_ + len_, p, n);
-  len_ += n;
-}
-
-FASTAPI_DETAIL_INLINE void JsonSink::number(std::int64_t v) {
-  char buf[24];
-  put(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
-}
-
-FASTAPI_DETAIL_INLINE void JsonSink::number(std::uint64_t v) {
-  char buf[24];
-  put(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
-}
-
-FASTAPI_DETAIL_INLINE void JsonSink::string(std::string_view s) {
-  put('"');
-  // Long strings: simdjson's SIMD validator first, then a loop that only looks for escapes.
-  // Short ones (keys, most values) skip the extra call and validate as they go.
-  if (s.size() >= 64 && simdjson::validate_utf8(s.data(), s.size()))
-    string_body<true>(s.data(), s.size());
-  else
-    string_body<false>(s.data(), s.size());
-  put('"');
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-/// The escaping loop; KnownValid: s is valid UTF-8 already, so bytes >= 0x80 are plain.
-template <bool KnownValid>
-inline void JsonSink::string_body(const char* const data, const std::size_t n) {
-  constexpr char hex[] = "0123456789abcdef";
-  const auto plain = [data](std::size_t at) {
-    const std::uint8_t cls = json_byte_classes.of[static_cast<unsigned char>(data[at])];
-    return cls == 0 || (KnownValid && cls == 2);
-  };
-  std::size_t i = 0, run = 0;  // [run, i) is copied raw at the next flush
-  while (i < n) {
-    for (;;) {  // advance i to the next byte that needs care, 8 bytes at a time while it can
-      if (n - i < 8) {
-        while (i < n && plain(i)) ++i;
-        break;
-      }
-      std::uint64_t w;
-      std::memcpy(&w, data + i, 8);
-      if (const std::uint64_t mask = json_word_care_mask<KnownValid>(w)) {
-        if constexpr (std::endian::native == std::endian::little)
-          i += static_cast<std::size_t>(std::countr_zero(mask)) / 8;  // the first byte that needs care
-        else
-          while (plain(i)) ++i;
-        break;
-      }
-      i += 8;
-    }
-    if (i >= n) break;
-    const auto c = static_cast<unsigned char>(data[i]);
-    if (!KnownValid && c >= 0x80) {
-      const int len = utf8_sequence(reinterpret_cast<const unsigned char*>(data + i), n - i);
-      if (len > 0) {  // valid: stays in the raw run
-        i += static_cast<std::size_t>(len);
-        continue;
-      }
-      put(data + run, i - run);
-      put("\xEF\xBF\xBD", 3);  // U+FFFD REPLACEMENT CHARACTER
-      i += static_cast<std::size_t>(-len);
-      run = i;
-      continue;
-    }
-    put(data + run, i - run);
-    char e[6] = {'\\', 0, 0, 0, 0, 0};
-    std::size_t elen = 2;
-    switch (c) {  // RFC 8259 §7
-      case '"': e[1] = '"'; break;
-      case '\\': e[1] = '\\'; break;
-      case '\b': e[1] = 'b'; break;
-      case '\f': e[1] = 'f'; break;
-      case '\n': e[1] = 'n'; break;
-      case '\r': e[1] = 'r'; break;
-      case '\t': e[1] = 't'; break;
-      default: e[1] = 'u', e[2] = '0', e[3] = '0', e[4] = hex[c >> 4], e[5] = hex[c & 15], elen = 6;
-    }
-    put(e, elen);
-    run = ++i;
-  }
-  put(data + run, n - run);
-}
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE void JsonSink::number(double v) {
-  if (!std::isfinite(v)) {
-    put("null", 4);
-    return;
-  }
-  char buf[32];  // shortest round-trip, scientific: [-]d[.ddd]e(+|-)xx[x]
-  char* const end = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific).ptr;
-  char* const e = static_cast<char*>(std::memchr(buf, 'e', static_cast<std::size_t>(end - buf)));
-  int exp = 0;
-  std::from_chars(e + 1 + (e[1] == '+'), end, exp);
-  if (exp < -4 || exp >= 16) {  // Python's repr switches to scientific outside [1e-4, 1e16)
-    put(buf, static_cast<std::size_t>(end - buf));
-    return;
-  }
-  const char* p = buf;
-  if (*p == '-') put(*p++);
-  char digits[20];
-  std::size_t nd = 0;
-  for (; p != e; ++p)
-    if (*p != '.') digits[nd++] = *p;
-  if (exp < 0) {
-    put("0.0000", static_cast<std::size_t>(1 - exp));  // "0." and -exp-1 zeros
-    put(digits, nd);
-    return;
-  }
-  const auto int_digits = static_cast<std::size_t>(exp) + 1;
-  if (nd <= int_digits) {
-    put(digits, nd);
-    put("0000000000000000", int_digits - nd);
-    put(".0", 2);
-  } else {
-    put(digits, int_digits);
-    put('.');
-    put(digits + int_digits, nd - int_digits);
-  }
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-template <class T> void sink_one(std::string& out, T value) {
-  JsonSink sink(out);
-  if constexpr (std::is_same_v<T, std::string_view>) sink.string(value);
-  else sink.number(value);
-  sink.flush();
-}
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE void write_json_string(std::string& out, std::string_view s) { sink_one(out, s); }
-FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::int64_t v) { sink_one(out, v); }
-FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::uint64_t v) { sink_one(out, v); }
-FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, double v) { sink_one(out, v); }
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-inline void write_newline_indent(JsonSink& out, int indent, int level) {
-  if (indent < 0) return;
-  out.put('\n');
-  for (int i = 0; i < indent * level; ++i) out.put(' ');
-}
-
-}  // namespace detail
+// ---- Json::dump ----------------------------------------------------------------------------------
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE void Json::write(detail::JsonSink& out, int indent, int level) const {
@@ -5821,21 +5844,51 @@ FASTAPI_DETAIL_INLINE std::string Json::dump(int indent) const {
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-// ---- reading -----------------------------------------------------------------------------------
+}  // namespace fastapi
+
+// ==== fastapi/json/parse.hpp ====
+// json/parse.hpp: JSON text in, as a fa::Json: Json::parse over simdjson's DOM, and this thread's DOM parser, which
+// json/read's DOM reader shares. Fed by bodies (the test client, client responses, user code); feeds handlers and
+// json/read. Knows nothing of structs, HTTP or writing JSON.
+
+#include <algorithm>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <simdjson.h>
+
+namespace fastapi {
+
+/// Json::parse met malformed JSON; what() carries simdjson's words:
+/// "invalid JSON: The JSON document has an improper structure: ...".
+class JsonParseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 namespace detail {
 
-/// This thread's simdjson parser, allocated for Json::max_depth levels; it keeps the capacity of
-/// the largest document it has parsed.
-inline simdjson::dom::parser& thread_json_parser() {
+/// This thread's simdjson DOM parser, the one every DOM reader uses: Json::parse here and json/read's DOM
+/// reader (read_json_dom). Sharing is safe: each parses, walks the document into its result and drops it within
+/// one call, and no user code runs during the walk, so no second parse can reuse the parser under a live document.
+/// Allocated for Json::max_depth levels (simdjson lets an empty container sit one level deeper than a value;
+/// json_from_element then applies the exact limit, so that arrays and objects count alike whatever they hold;
+/// json/read applies its own, smaller json_max_depth after the parse). It keeps the capacity of the largest
+/// document it has parsed. nullptr when out of memory (each caller throws its own error).
+inline simdjson::dom::parser* json_dom_parser() noexcept {
   thread_local simdjson::dom::parser parser;
-  // simdjson lets an empty container sit one level deeper than a value; json_from_element then
-  // applies the exact limit, so that arrays and objects count alike whatever they hold.
-  if (parser.max_depth() != Json::max_depth + 2) {
-    if (parser.allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, Json::max_depth + 2) != simdjson::SUCCESS)
-      throw JsonParseError("invalid JSON: out of memory for the parser");
-  }
-  return parser;
+  constexpr std::size_t depth = Json::max_depth + 2;
+  if (parser.max_depth() != depth &&
+      parser.allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, depth) != simdjson::SUCCESS)
+    return nullptr;
+  return &parser;
 }
 
 /// Digits-only integer token outside [INT64_MIN, UINT64_MAX]?
@@ -5933,7 +5986,9 @@ inline Json json_from_element(simdjson::dom::element e, std::size_t depth) {
 /// malformed JSON, trailing bytes, invalid UTF-8 (strings included), unpaired \u surrogates, or
 /// nesting deeper than max_depth; the app answers such a body with 422 "json_invalid".
 FASTAPI_DETAIL_INLINE Json Json::parse(std::string_view text) {
-  simdjson::dom::parser& parser = detail::thread_json_parser();
+  simdjson::dom::parser* const dom = detail::json_dom_parser();
+  if (dom == nullptr) throw JsonParseError("invalid JSON: out of memory for the parser");
+  simdjson::dom::parser& parser = *dom;
   simdjson::dom::element root;
   // realloc_if_needed: simdjson copies into its own padded, reused buffer (it reads past the end).
   simdjson::error_code err = parser.parse(text.data(), text.size(), true).get(root);
@@ -6089,10 +6144,16 @@ template <class... Declared>
 struct Types {};
 
 /// Calls fn(Types<declared member types...>{}, m0, m1, ...) with a reference to each data member
-/// of obj (const if obj is). Written by a generator once, one line per N, so it needs no macro.
+/// of obj (const if obj is). C++20 cannot write a binding of N names for a given N, so the body has
+/// one line per N, written by scripts/gen_reflect_ladder.py (its --check runs in scripts/test.sh);
+/// line n reads, with k = n - 1:
+///   else if constexpr (N == n) { auto& [m0, ..., mk] = obj;
+///                                return fn(Types<decltype(m0), ..., decltype(mk)>{}, m0, ..., mk); }
 template <std::size_t N, class T, class Fn>
 constexpr decltype(auto) visit_members(T& obj, Fn&& fn) {
   static_assert(N <= max_fields, "fastapi: a reflected struct may have at most 64 data members");
+  // clang-format off
+  // BEGIN visit_members ladder: generated by scripts/gen_reflect_ladder.py, do not edit by hand
   if constexpr (N == 0) { (void)obj; return fn(Types<>{}); }
   else if constexpr (N == 1) { auto& [m0] = obj; return fn(Types<decltype(m0)>{}, m0); }
   else if constexpr (N == 2) { auto& [m0, m1] = obj; return fn(Types<decltype(m0), decltype(m1)>{}, m0, m1); }
@@ -6158,6 +6219,8 @@ constexpr decltype(auto) visit_members(T& obj, Fn&& fn) {
   else if constexpr (N == 62) { auto& [m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15, m16, m17, m18, m19, m20, m21, m22, m23, m24, m25, m26, m27, m28, m29, m30, m31, m32, m33, m34, m35, m36, m37, m38, m39, m40, m41, m42, m43, m44, m45, m46, m47, m48, m49, m50, m51, m52, m53, m54, m55, m56, m57, m58, m59, m60, m61] = obj; return fn(Types<decltype(m0), decltype(m1), decltype(m2), decltype(m3), decltype(m4), decltype(m5), decltype(m6), decltype(m7), decltype(m8), decltype(m9), decltype(m10), decltype(m11), decltype(m12), decltype(m13), decltype(m14), decltype(m15), decltype(m16), decltype(m17), decltype(m18), decltype(m19), decltype(m20), decltype(m21), decltype(m22), decltype(m23), decltype(m24), decltype(m25), decltype(m26), decltype(m27), decltype(m28), decltype(m29), decltype(m30), decltype(m31), decltype(m32), decltype(m33), decltype(m34), decltype(m35), decltype(m36), decltype(m37), decltype(m38), decltype(m39), decltype(m40), decltype(m41), decltype(m42), decltype(m43), decltype(m44), decltype(m45), decltype(m46), decltype(m47), decltype(m48), decltype(m49), decltype(m50), decltype(m51), decltype(m52), decltype(m53), decltype(m54), decltype(m55), decltype(m56), decltype(m57), decltype(m58), decltype(m59), decltype(m60), decltype(m61)>{}, m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15, m16, m17, m18, m19, m20, m21, m22, m23, m24, m25, m26, m27, m28, m29, m30, m31, m32, m33, m34, m35, m36, m37, m38, m39, m40, m41, m42, m43, m44, m45, m46, m47, m48, m49, m50, m51, m52, m53, m54, m55, m56, m57, m58, m59, m60, m61); }
   else if constexpr (N == 63) { auto& [m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15, m16, m17, m18, m19, m20, m21, m22, m23, m24, m25, m26, m27, m28, m29, m30, m31, m32, m33, m34, m35, m36, m37, m38, m39, m40, m41, m42, m43, m44, m45, m46, m47, m48, m49, m50, m51, m52, m53, m54, m55, m56, m57, m58, m59, m60, m61, m62] = obj; return fn(Types<decltype(m0), decltype(m1), decltype(m2), decltype(m3), decltype(m4), decltype(m5), decltype(m6), decltype(m7), decltype(m8), decltype(m9), decltype(m10), decltype(m11), decltype(m12), decltype(m13), decltype(m14), decltype(m15), decltype(m16), decltype(m17), decltype(m18), decltype(m19), decltype(m20), decltype(m21), decltype(m22), decltype(m23), decltype(m24), decltype(m25), decltype(m26), decltype(m27), decltype(m28), decltype(m29), decltype(m30), decltype(m31), decltype(m32), decltype(m33), decltype(m34), decltype(m35), decltype(m36), decltype(m37), decltype(m38), decltype(m39), decltype(m40), decltype(m41), decltype(m42), decltype(m43), decltype(m44), decltype(m45), decltype(m46), decltype(m47), decltype(m48), decltype(m49), decltype(m50), decltype(m51), decltype(m52), decltype(m53), decltype(m54), decltype(m55), decltype(m56), decltype(m57), decltype(m58), decltype(m59), decltype(m60), decltype(m61), decltype(m62)>{}, m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15, m16, m17, m18, m19, m20, m21, m22, m23, m24, m25, m26, m27, m28, m29, m30, m31, m32, m33, m34, m35, m36, m37, m38, m39, m40, m41, m42, m43, m44, m45, m46, m47, m48, m49, m50, m51, m52, m53, m54, m55, m56, m57, m58, m59, m60, m61, m62); }
   else if constexpr (N == 64) { auto& [m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15, m16, m17, m18, m19, m20, m21, m22, m23, m24, m25, m26, m27, m28, m29, m30, m31, m32, m33, m34, m35, m36, m37, m38, m39, m40, m41, m42, m43, m44, m45, m46, m47, m48, m49, m50, m51, m52, m53, m54, m55, m56, m57, m58, m59, m60, m61, m62, m63] = obj; return fn(Types<decltype(m0), decltype(m1), decltype(m2), decltype(m3), decltype(m4), decltype(m5), decltype(m6), decltype(m7), decltype(m8), decltype(m9), decltype(m10), decltype(m11), decltype(m12), decltype(m13), decltype(m14), decltype(m15), decltype(m16), decltype(m17), decltype(m18), decltype(m19), decltype(m20), decltype(m21), decltype(m22), decltype(m23), decltype(m24), decltype(m25), decltype(m26), decltype(m27), decltype(m28), decltype(m29), decltype(m30), decltype(m31), decltype(m32), decltype(m33), decltype(m34), decltype(m35), decltype(m36), decltype(m37), decltype(m38), decltype(m39), decltype(m40), decltype(m41), decltype(m42), decltype(m43), decltype(m44), decltype(m45), decltype(m46), decltype(m47), decltype(m48), decltype(m49), decltype(m50), decltype(m51), decltype(m52), decltype(m53), decltype(m54), decltype(m55), decltype(m56), decltype(m57), decltype(m58), decltype(m59), decltype(m60), decltype(m61), decltype(m62), decltype(m63)>{}, m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15, m16, m17, m18, m19, m20, m21, m22, m23, m24, m25, m26, m27, m28, m29, m30, m31, m32, m33, m34, m35, m36, m37, m38, m39, m40, m41, m42, m43, m44, m45, m46, m47, m48, m49, m50, m51, m52, m53, m54, m55, m56, m57, m58, m59, m60, m61, m62, m63); }
+  // END visit_members ladder
+  // clang-format on
 }
 
 /// Picks the I-th of a list of pointers: Skip<Is>... swallows the first I.
@@ -6398,8 +6461,202 @@ constexpr void for_each_field(T& obj, F&& f) {
 
 }  // namespace fastapi
 
+// ==== fastapi/json/email.hpp ====
+// json/email.hpp: fa::Email, an e-mail address member, and its syntax check in email-validator's words (FastAPI's
+// EmailStr without the DNS check). Fed by core/; feeds json/rules (validate_email makes the reason Pydantic's
+// value_error), json/read and openapi. Knows nothing of JSON, Rules or HTTP.
+
+#include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+/// An e-mail address, validated as FastAPI's EmailStr (email-validator without the DNS check).
+/// Accepted grammar: exactly `local@domain` after trimming surrounding whitespace, where
+///  - local: a dot-atom of RFC 5322 atext (letters, digits and !#$%&'*+-/=?^_`{|}~, plus any
+///    non-ASCII UTF-8), no leading, trailing or doubled dot, at most 64 characters; no quoted
+///    local part;
+///  - domain: ASCII labels of letters, digits and hyphens, not starting or ending with a hyphen,
+///    at least one dot, labels at most 63 and the whole at most 253 characters, the last label
+///    ending with a letter, not a special-use name (arpa, invalid, local, localhost, onion,
+///    test); no IP literal and no internationalized domain;
+///  - the address at most 254 characters.
+/// Broken -> 422 {"type":"value_error","msg":"value is not a valid email address: An email
+/// address must have an @-sign.","ctx":{"reason":"An email address must have an @-sign."}}.
+/// `struct UserCreate { fa::Email email; };`
+struct Email {
+  std::string value;
+
+  Email() = default;
+  template <class U>
+    requires(std::is_constructible_v<std::string, U &&> && !std::is_same_v<std::remove_cvref_t<U>, Email>)
+  explicit(!std::is_convertible_v<U&&, std::string>) Email(U&& u) : value(std::forward<U>(u)) {}
+  operator const std::string&() const& noexcept { return value; }
+  operator std::string_view() const noexcept { return value; }
+  const std::string& operator*() const noexcept { return value; }
+  const std::string* operator->() const noexcept { return &value; }
+  bool operator==(const Email&) const = default;
+  friend bool operator==(const Email& e, std::string_view s) noexcept { return e.value == s; }
+};
+
+/// Number of characters (Unicode code points) of UTF-8 text, as Python's len(str).
+inline std::size_t utf8_length(std::string_view s) noexcept {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// ---- e-mail syntax, in email-validator's words -----------------------------------------------
+
+namespace detail {
+
+/// How email-validator shows a rejected character: 'x' for printable ASCII, "\" for a
+/// backslash, SPACE, or U+XXXX for control characters.
+inline std::string email_char_display(unsigned char c) {
+  if (c == ' ') return "SPACE";
+  if (c == '\\') return "\"\\\"";
+  if (c < 0x20 || c == 0x7F) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    return std::string("U+00") + hex[c >> 4] + hex[c & 15];
+  }
+  return std::string("'") + static_cast<char>(c) + "'";
+}
+
+/// "a, b, c" of the sorted distinct displays, as email-validator lists bad characters.
+inline std::string email_bad_chars(std::string_view s, bool (*allowed)(unsigned char)) {
+  std::vector<std::string> bad;
+  for (unsigned char c : s) {
+    if (allowed(c)) continue;
+    std::string d = email_char_display(c);
+    bool seen = false;
+    for (const auto& b : bad) seen = seen || b == d;
+    if (!seen) bad.push_back(std::move(d));
+  }
+  for (std::size_t i = 1; i < bad.size(); ++i)  // insertion sort: a handful of entries
+    for (std::size_t j = i; j > 0 && bad[j] < bad[j - 1]; --j) std::swap(bad[j], bad[j - 1]);
+  std::string out;
+  for (const auto& b : bad) out += (out.empty() ? "" : ", ") + b;
+  return out;
+}
+
+inline bool is_email_atext(unsigned char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80) return true;
+  return std::string_view("!#$%&'*+-/=?^_`{|}~.").find(static_cast<char>(c)) != std::string_view::npos;
+}
+inline bool is_email_hostname_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+inline std::string too_many_reason(std::size_t length, std::size_t limit) {
+  const std::size_t diff = length - limit;
+  return "(" + std::to_string(diff) + " character" + (diff > 1 ? "s" : "") + " too many)";
+}
+
+inline std::optional<std::string> check_email_domain(std::string_view domain) {
+  if (domain.empty()) return "There must be something after the @-sign.";
+  if (domain.front() == '[' && domain.back() == ']') {
+    const std::string_view literal = domain.substr(1, domain.size() - 2);
+    if (!literal.empty() && literal.find_first_not_of("0123456789.") == std::string_view::npos)
+      return "A bracketed IPv4 address after the @-sign is not allowed here.";
+    if (literal.substr(0, 5) == "IPv6:") return "A bracketed IPv6 address after the @-sign is not allowed here.";
+    if (literal.find(':') == std::string_view::npos)
+      return "The part after the @-sign in brackets is not an IPv4 address and has no address literal tag.";
+    return "The part after the @-sign contains an invalid address literal tag in brackets.";
+  }
+  for (unsigned char c : domain)
+    if (c >= 0x80) return "The part after the @-sign contains invalid characters (internationalized domain names are not supported).";
+  if (std::string bad = email_bad_chars(domain, is_email_hostname_char); !bad.empty())
+    return "The part after the @-sign contains invalid characters: " + bad + ".";
+  if (domain.back() == '.') return "An email address cannot end with a period.";
+  if (domain.front() == '.') return "An email address cannot have a period immediately after the @-sign.";
+  if (domain.find("..") != std::string_view::npos) return "An email address cannot have two periods in a row.";
+  if (domain.back() == '-') return "An email address cannot end with a hyphen.";
+  if (domain.front() == '-') return "An email address cannot have a hyphen immediately after the @-sign.";
+  if (domain.find(".-") != std::string_view::npos || domain.find("-.") != std::string_view::npos)
+    return "An email address cannot have a period and a hyphen next to each other.";
+  std::string lower(domain);
+  for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  std::size_t start = 0;
+  while (start <= lower.size()) {  // RFC 5890: "ab--" starts only Punycode labels ("xn--")
+    const std::size_t dot = std::min(lower.find('.', start), lower.size());
+    const std::string_view label = std::string_view(lower).substr(start, dot - start);
+    if (label.size() >= 4 && label.substr(2, 2) == "--" && label.substr(0, 2) != "xn")
+      return "An email address cannot have two letters followed by two dashes immediately after the @-sign or "
+             "after a period, except Punycode.";
+    start = dot + 1;
+  }
+  if (domain.size() > 253) return "The email address is too long after the @-sign " + too_many_reason(domain.size(), 253) + ".";
+  start = 0;
+  while (start <= domain.size()) {
+    const std::size_t dot = std::min(domain.find('.', start), domain.size());
+    if (dot - start > 63)
+      return "After the @-sign, periods cannot be separated by so many characters " + too_many_reason(dot - start, 63) + ".";
+    start = dot + 1;
+  }
+  if (domain.find('.') == std::string_view::npos) return "The part after the @-sign is not valid. It should have a period.";
+  const char last = lower.back();
+  if (!(last >= 'a' && last <= 'z')) return "The part after the @-sign is not valid. It is not within a valid top-level domain.";
+  for (std::string_view special : {"arpa", "invalid", "local", "localhost", "onion", "test"}) {
+    const std::string_view d = lower;
+    if (d == special || (d.size() > special.size() && d.ends_with(special) && d[d.size() - special.size() - 1] == '.'))
+      return "The part after the @-sign is a special-use or reserved name that cannot be used with email.";
+  }
+  return std::nullopt;
+}
+
+/// Why an address is not valid, in email-validator's words (Pydantic's ctx "reason"), or
+/// nothing. Surrounding whitespace is ignored, as Pydantic strips it.
+FASTAPI_DETAIL_INLINE std::optional<std::string> check_email(std::string_view address);
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::string> check_email(std::string_view address) {
+  constexpr std::string_view space = " \t\n\r\f\v";
+  const std::size_t first = address.find_first_not_of(space);
+  address = first == std::string_view::npos ? std::string_view{} : address.substr(first, address.find_last_not_of(space) - first + 1);
+  if (address.size() > 2048) return "Length must not exceed 2048 characters";  // Pydantic's own limit
+  // Split at the first @ outside double quotes (a quoted local part may contain @).
+  std::size_t at = std::string_view::npos;
+  bool quoted = false, escaped = false;
+  for (std::size_t i = 0; i < address.size() && at == std::string_view::npos; ++i) {
+    const char c = address[i];
+    if (quoted) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') quoted = false;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == '@') {
+      at = i;
+    }
+  }
+  if (at == std::string_view::npos) return "An email address must have an @-sign.";
+  const std::string_view local = address.substr(0, at), domain = address.substr(at + 1);
+  if (local.empty()) return "There must be something before the @-sign.";
+  if (local.size() >= 2 && local.front() == '"' && local.back() == '"')
+    return "Quoting the part before the @-sign is not allowed here.";
+  if (const std::size_t n = utf8_length(local); n > 64)
+    return "The email address is too long before the @-sign " + too_many_reason(n, 64) + ".";
+  if (std::string bad = email_bad_chars(local, is_email_atext); !bad.empty())
+    return "The email address contains invalid characters before the @-sign: " + bad + ".";
+  if (local.back() == '.') return "An email address cannot have a period immediately before the @-sign.";
+  if (local.front() == '.') return "An email address cannot start with a period.";
+  if (local.find("..") != std::string_view::npos) return "An email address cannot have two periods in a row.";
+  if (auto reason = check_email_domain(domain)) return reason;
+  if (address.size() > 254) return "The email address is too long " + too_many_reason(address.size(), 254) + ".";
+  return std::nullopt;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace detail
+}  // namespace fastapi
+
 // ==== fastapi/json/rules.hpp ====
-// json/rules.hpp: validation rules on struct members (Rule, Field, Default, Email) and their Pydantic v2 error words. Fed by json/reflect; feeds json/read, json/write, params and openapi. Knows nothing of JSON text or HTTP.
+// json/rules.hpp: validation rules on struct members (Rule, Field, Default; Email's syntax from json/email) and their Pydantic v2 error words. Fed by json/reflect and json/email; feeds json/read, json/write, params and openapi. Knows nothing of JSON text or HTTP.
 
 #include <array>
 #include <atomic>
@@ -6475,34 +6732,6 @@ struct Rule {
   }
   constexpr bool has_length_rule() const noexcept { return min_length != 0 || max_length != SIZE_MAX; }
   constexpr bool operator==(const Rule&) const noexcept = default;
-};
-
-/// An e-mail address, validated as FastAPI's EmailStr (email-validator without the DNS check).
-/// Accepted grammar: exactly `local@domain` after trimming surrounding whitespace, where
-///  - local: a dot-atom of RFC 5322 atext (letters, digits and !#$%&'*+-/=?^_`{|}~, plus any
-///    non-ASCII UTF-8), no leading, trailing or doubled dot, at most 64 characters; no quoted
-///    local part;
-///  - domain: ASCII labels of letters, digits and hyphens, not starting or ending with a hyphen,
-///    at least one dot, labels at most 63 and the whole at most 253 characters, the last label
-///    ending with a letter, not a special-use name (arpa, invalid, local, localhost, onion,
-///    test); no IP literal and no internationalized domain;
-///  - the address at most 254 characters.
-/// Broken -> 422 {"type":"value_error","msg":"value is not a valid email address: An email
-/// address must have an @-sign.","ctx":{"reason":"An email address must have an @-sign."}}.
-/// `struct UserCreate { fa::Email email; };`
-struct Email {
-  std::string value;
-
-  Email() = default;
-  template <class U>
-    requires(std::is_constructible_v<std::string, U &&> && !std::is_same_v<std::remove_cvref_t<U>, Email>)
-  explicit(!std::is_convertible_v<U&&, std::string>) Email(U&& u) : value(std::forward<U>(u)) {}
-  operator const std::string&() const& noexcept { return value; }
-  operator std::string_view() const noexcept { return value; }
-  const std::string& operator*() const noexcept { return value; }
-  const std::string* operator->() const noexcept { return &value; }
-  bool operator==(const Email&) const = default;
-  friend bool operator==(const Email& e, std::string_view s) noexcept { return e.value == s; }
 };
 
 namespace detail {
@@ -6698,13 +6927,6 @@ inline std::string format_number(double v) {
   return std::string(buf, end);
 }
 
-/// Number of characters (Unicode code points) of UTF-8 text, as Python's len(str).
-inline std::size_t utf8_length(std::string_view s) noexcept {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 namespace detail {
 inline RuleViolation number_violation(std::string_view type, std::string_view words, std::string_view key,
                                       double bound) {
@@ -6828,10 +7050,6 @@ inline std::optional<RuleViolation> check_pattern(std::string_view s, const Rule
   return check_pattern(s, detail::Regex::compile(r.pattern.view()), r.pattern.view());
 }
 
-namespace detail {
-FASTAPI_DETAIL_INLINE std::optional<std::string> check_email(std::string_view address);
-}
-
 /// The Pydantic error of an invalid address: type value_error, ctx {"reason": ...}.
 inline std::optional<RuleViolation> validate_email(std::string_view address) {
   std::optional<std::string> reason = detail::check_email(address);
@@ -6880,145 +7098,6 @@ std::optional<RuleViolation> check_member(const M& member) {
   }
 }
 
-// ---- e-mail syntax, in email-validator's words -----------------------------------------------
-
-namespace detail {
-
-/// How email-validator shows a rejected character: 'x' for printable ASCII, "\" for a
-/// backslash, SPACE, or U+XXXX for control characters.
-inline std::string email_char_display(unsigned char c) {
-  if (c == ' ') return "SPACE";
-  if (c == '\\') return "\"\\\"";
-  if (c < 0x20 || c == 0x7F) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    return std::string("U+00") + hex[c >> 4] + hex[c & 15];
-  }
-  return std::string("'") + static_cast<char>(c) + "'";
-}
-
-/// "a, b, c" of the sorted distinct displays, as email-validator lists bad characters.
-inline std::string email_bad_chars(std::string_view s, bool (*allowed)(unsigned char)) {
-  std::vector<std::string> bad;
-  for (unsigned char c : s) {
-    if (allowed(c)) continue;
-    std::string d = email_char_display(c);
-    bool seen = false;
-    for (const auto& b : bad) seen = seen || b == d;
-    if (!seen) bad.push_back(std::move(d));
-  }
-  for (std::size_t i = 1; i < bad.size(); ++i)  // insertion sort: a handful of entries
-    for (std::size_t j = i; j > 0 && bad[j] < bad[j - 1]; --j) std::swap(bad[j], bad[j - 1]);
-  std::string out;
-  for (const auto& b : bad) out += (out.empty() ? "" : ", ") + b;
-  return out;
-}
-
-inline bool is_email_atext(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80) return true;
-  return std::string_view("!#$%&'*+-/=?^_`{|}~.").find(static_cast<char>(c)) != std::string_view::npos;
-}
-inline bool is_email_hostname_char(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
-}
-inline std::string too_many_reason(std::size_t length, std::size_t limit) {
-  const std::size_t diff = length - limit;
-  return "(" + std::to_string(diff) + " character" + (diff > 1 ? "s" : "") + " too many)";
-}
-
-inline std::optional<std::string> check_email_domain(std::string_view domain) {
-  if (domain.empty()) return "There must be something after the @-sign.";
-  if (domain.front() == '[' && domain.back() == ']') {
-    const std::string_view literal = domain.substr(1, domain.size() - 2);
-    if (!literal.empty() && literal.find_first_not_of("0123456789.") == std::string_view::npos)
-      return "A bracketed IPv4 address after the @-sign is not allowed here.";
-    if (literal.substr(0, 5) == "IPv6:") return "A bracketed IPv6 address after the @-sign is not allowed here.";
-    if (literal.find(':') == std::string_view::npos)
-      return "The part after the @-sign in brackets is not an IPv4 address and has no address literal tag.";
-    return "The part after the @-sign contains an invalid address literal tag in brackets.";
-  }
-  for (unsigned char c : domain)
-    if (c >= 0x80) return "The part after the @-sign contains invalid characters (internationalized domain names are not supported).";
-  if (std::string bad = email_bad_chars(domain, is_email_hostname_char); !bad.empty())
-    return "The part after the @-sign contains invalid characters: " + bad + ".";
-  if (domain.back() == '.') return "An email address cannot end with a period.";
-  if (domain.front() == '.') return "An email address cannot have a period immediately after the @-sign.";
-  if (domain.find("..") != std::string_view::npos) return "An email address cannot have two periods in a row.";
-  if (domain.back() == '-') return "An email address cannot end with a hyphen.";
-  if (domain.front() == '-') return "An email address cannot have a hyphen immediately after the @-sign.";
-  if (domain.find(".-") != std::string_view::npos || domain.find("-.") != std::string_view::npos)
-    return "An email address cannot have a period and a hyphen next to each other.";
-  std::string lower(domain);
-  for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  std::size_t start = 0;
-  while (start <= lower.size()) {  // RFC 5890: "ab--" starts only Punycode labels ("xn--")
-    const std::size_t dot = std::min(lower.find('.', start), lower.size());
-    const std::string_view label = std::string_view(lower).substr(start, dot - start);
-    if (label.size() >= 4 && label.substr(2, 2) == "--" && label.substr(0, 2) != "xn")
-      return "An email address cannot have two letters followed by two dashes immediately after the @-sign or "
-             "after a period, except Punycode.";
-    start = dot + 1;
-  }
-  if (domain.size() > 253) return "The email address is too long after the @-sign " + too_many_reason(domain.size(), 253) + ".";
-  start = 0;
-  while (start <= domain.size()) {
-    const std::size_t dot = std::min(domain.find('.', start), domain.size());
-    if (dot - start > 63)
-      return "After the @-sign, periods cannot be separated by so many characters " + too_many_reason(dot - start, 63) + ".";
-    start = dot + 1;
-  }
-  if (domain.find('.') == std::string_view::npos) return "The part after the @-sign is not valid. It should have a period.";
-  const char last = lower.back();
-  if (!(last >= 'a' && last <= 'z')) return "The part after the @-sign is not valid. It is not within a valid top-level domain.";
-  for (std::string_view special : {"arpa", "invalid", "local", "localhost", "onion", "test"}) {
-    const std::string_view d = lower;
-    if (d == special || (d.size() > special.size() && d.ends_with(special) && d[d.size() - special.size() - 1] == '.'))
-      return "The part after the @-sign is a special-use or reserved name that cannot be used with email.";
-  }
-  return std::nullopt;
-}
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-/// Why an address is not valid, in email-validator's words (Pydantic's ctx "reason"), or
-/// nothing. Surrounding whitespace is ignored, as Pydantic strips it.
-FASTAPI_DETAIL_INLINE std::optional<std::string> check_email(std::string_view address) {
-  constexpr std::string_view space = " \t\n\r\f\v";
-  const std::size_t first = address.find_first_not_of(space);
-  address = first == std::string_view::npos ? std::string_view{} : address.substr(first, address.find_last_not_of(space) - first + 1);
-  if (address.size() > 2048) return "Length must not exceed 2048 characters";  // Pydantic's own limit
-  // Split at the first @ outside double quotes (a quoted local part may contain @).
-  std::size_t at = std::string_view::npos;
-  bool quoted = false, escaped = false;
-  for (std::size_t i = 0; i < address.size() && at == std::string_view::npos; ++i) {
-    const char c = address[i];
-    if (quoted) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') quoted = false;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == '@') {
-      at = i;
-    }
-  }
-  if (at == std::string_view::npos) return "An email address must have an @-sign.";
-  const std::string_view local = address.substr(0, at), domain = address.substr(at + 1);
-  if (local.empty()) return "There must be something before the @-sign.";
-  if (local.size() >= 2 && local.front() == '"' && local.back() == '"')
-    return "Quoting the part before the @-sign is not allowed here.";
-  if (const std::size_t n = utf8_length(local); n > 64)
-    return "The email address is too long before the @-sign " + too_many_reason(n, 64) + ".";
-  if (std::string bad = email_bad_chars(local, is_email_atext); !bad.empty())
-    return "The email address contains invalid characters before the @-sign: " + bad + ".";
-  if (local.back() == '.') return "An email address cannot have a period immediately before the @-sign.";
-  if (local.front() == '.') return "An email address cannot start with a period.";
-  if (local.find("..") != std::string_view::npos) return "An email address cannot have two periods in a row.";
-  if (auto reason = check_email_domain(domain)) return reason;
-  if (address.size() > 254) return "The email address is too long " + too_many_reason(address.size(), 254) + ".";
-  return std::nullopt;
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-}  // namespace detail
 }  // namespace fastapi
 
 // ==== fastapi/json/errors.hpp ====
@@ -8037,6 +8116,7 @@ bool read_json_fast(std::string_view text, T& out) {
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -8077,7 +8157,7 @@ struct JsonSyntaxError {
 /// The first error Python's json.loads would report in `s` (offsets in bytes), plus what simdjson
 /// refuses and Python accepts: nesting beyond json_max_depth, invalid UTF-8, NaN/Infinity, numbers
 /// out of double range, unpaired \u surrogates. Iterative: hostile nesting cannot overflow the stack.
-/// Only called once simdjson has refused the text.
+/// Only called once simdjson has refused the text (or it nests past json_max_depth).
 inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s) {
   const std::size_t n = s.size();
   std::size_t i = 0;
@@ -8441,15 +8521,30 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
   }
 }
 
-/// This thread's simdjson parser for bodies: json_max_depth levels (simdjson lets an empty
-/// innermost container sit one level deeper, hence + 1).
-inline simdjson::dom::parser& body_parser() {
-  thread_local simdjson::dom::parser parser;
-  if (parser.max_depth() != json_max_depth + 1) {
-    if (parser.allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, json_max_depth + 1) != simdjson::SUCCESS)
-      throw std::bad_alloc();
+/// The deepest nesting of non-empty arrays and objects in a parsed document (the root counts 1), read off its
+/// tape (simdjson's doc/tape.md: '[' and '{' hold the index just past their closing entry; 'l', 'u', 'd' take two
+/// words). Empty containers do not count, as simdjson counts them: one may sit one level deeper than a value.
+inline std::size_t dom_nesting(const simdjson::dom::document& doc) noexcept {
+  constexpr std::uint64_t payload = 0x00FFFFFFFFFFFFFF;  // simdjson's JSON_VALUE_MASK
+  const std::uint64_t* const tape = doc.tape.get();
+  const auto end = static_cast<std::size_t>(tape[0] & payload);  // the root's closing entry
+  std::size_t depth = 0, deepest = 0;
+  for (std::size_t i = 1; i < end; ++i) {
+    switch (static_cast<char>(tape[i] >> 56)) {
+      case '[':
+      case '{':
+        if (static_cast<std::uint32_t>(tape[i]) == i + 2) ++i;  // empty: skip its closing entry
+        else deepest = std::max(deepest, ++depth);
+        break;
+      case ']':
+      case '}': --depth; break;
+      case 'l':
+      case 'u':
+      case 'd': ++i; break;  // the number's second word
+      default: break;
+    }
   }
-  return parser;
+  return deepest;
 }
 
 inline void add_json_invalid(RequestValidationError& errors, LocPath& loc, std::size_t pos, std::string_view why) {
@@ -8464,7 +8559,9 @@ namespace detail {
 /// read_json falls back to it; the differential tests and the fuzzer compare the two.
 template <class T>
 std::optional<T> read_json_dom(std::string_view text, RequestValidationError& errors, LocPath& loc) {
-  simdjson::dom::parser& parser = detail::body_parser();
+  simdjson::dom::parser* const dom = detail::json_dom_parser();  // the one Json::parse uses too
+  if (dom == nullptr) throw std::bad_alloc();
+  simdjson::dom::parser& parser = *dom;
   simdjson::dom::element root;
   simdjson::error_code err = parser.parse(text.data(), text.size(), true).get(root);
   std::optional<std::string> widened;
@@ -8473,6 +8570,9 @@ std::optional<T> read_json_dom(std::string_view text, RequestValidationError& er
     widened = detail::widen_big_integers(text, &wide_integers);
     if (widened) err = parser.parse(widened->data(), widened->size(), true).get(root);
   }
+  // The shared parser allows Json::max_depth; bodies allow json_max_depth, refused as simdjson refused them
+  // when this reader had a parser of its own allocated for json_max_depth + 1 levels.
+  if (err == simdjson::SUCCESS && dom_nesting(parser.doc) > json_max_depth) err = simdjson::DEPTH_ERROR;
   if (err != simdjson::SUCCESS) {
     const auto at = detail::locate_json_error(text);
     detail::add_json_invalid(errors, loc, at ? at->pos : 0, at ? at->msg : simdjson::error_message(err));

@@ -34,8 +34,11 @@
 #include "fastapi/http/server.hpp"
 
 // json: values, and plain structs in and out
+#include "fastapi/json/sink.hpp"
 #include "fastapi/json/value.hpp"
+#include "fastapi/json/parse.hpp"
 #include "fastapi/json/reflect.hpp"
+#include "fastapi/json/email.hpp"
 #include "fastapi/json/rules.hpp"
 #include "fastapi/json/errors.hpp"
 #include "fastapi/json/read_scalars.hpp"

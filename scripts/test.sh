@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # scripts/test.sh: quick-start command 2, the whole test suite (CI runs exactly this through .ci/run).
-# Installs what is missing, then: the single header is fresh; the amalgamator's own tests; the tests
-# built against the single header with g++ at -O2 -DNDEBUG, the README's build (with the examples, the
-# largest at -O2), and against the modular headers with clang++ in Debug under AddressSanitizer +
+# Installs what is missing, then: the single header is fresh, and so is json/reflect.hpp's generated ladder; the
+# amalgamator's own tests; the tests built against the single header with g++ at -O2 -DNDEBUG, the README's
+# build (with the examples, the largest at -O2), and against the modular headers with clang++ in Debug under AddressSanitizer +
 # UndefinedBehaviorSanitizer (-Wall -Wextra -Werror;
 # with each module compiled alone); compile-fail checks (g++ and clang++, each with a precompiled header); a CMake
 # consumer both ways; the fuzzers for a bounded time; Starlette's CORS table; the OpenAPI checks (npm
@@ -33,6 +33,9 @@ fi
 
 step "the committed fastapi.hpp matches include/"
 python3 single_include_build.py --check
+
+step "reflect.hpp's visit_members ladder matches its generator"
+python3 scripts/gen_reflect_ladder.py --check
 
 step "amalgamator and include-graph tests, and the header's internal macros are undone"
 python3 tests/tools/test_single_include_build.py 2>&1 | tail -n 3

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "fastapi/json/parse.hpp"
+#include "fastapi/json/sink.hpp"
 #include "fastapi/json/value.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).

@@ -14,6 +14,7 @@
 #include "fastapi/core/meta.hpp"
 #include "fastapi/http/headers.hpp"
 #include "fastapi/json/errors.hpp"
+#include "fastapi/json/parse.hpp"
 #include "fastapi/json/read.hpp"
 #include "fastapi/json/value.hpp"
 

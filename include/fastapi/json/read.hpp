@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,7 @@
 #include <simdjson.h>
 
 #include "fastapi/json/errors.hpp"
+#include "fastapi/json/parse.hpp"
 #include "fastapi/json/read_fast.hpp"
 #include "fastapi/json/read_scalars.hpp"
 #include "fastapi/json/reflect.hpp"
@@ -59,7 +61,7 @@ struct JsonSyntaxError {
 /// The first error Python's json.loads would report in `s` (offsets in bytes), plus what simdjson
 /// refuses and Python accepts: nesting beyond json_max_depth, invalid UTF-8, NaN/Infinity, numbers
 /// out of double range, unpaired \u surrogates. Iterative: hostile nesting cannot overflow the stack.
-/// Only called once simdjson has refused the text.
+/// Only called once simdjson has refused the text (or it nests past json_max_depth).
 inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s) {
   const std::size_t n = s.size();
   std::size_t i = 0;
@@ -423,15 +425,30 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
   }
 }
 
-/// This thread's simdjson parser for bodies: json_max_depth levels (simdjson lets an empty
-/// innermost container sit one level deeper, hence + 1).
-inline simdjson::dom::parser& body_parser() {
-  thread_local simdjson::dom::parser parser;
-  if (parser.max_depth() != json_max_depth + 1) {
-    if (parser.allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, json_max_depth + 1) != simdjson::SUCCESS)
-      throw std::bad_alloc();
+/// The deepest nesting of non-empty arrays and objects in a parsed document (the root counts 1), read off its
+/// tape (simdjson's doc/tape.md: '[' and '{' hold the index just past their closing entry; 'l', 'u', 'd' take two
+/// words). Empty containers do not count, as simdjson counts them: one may sit one level deeper than a value.
+inline std::size_t dom_nesting(const simdjson::dom::document& doc) noexcept {
+  constexpr std::uint64_t payload = 0x00FFFFFFFFFFFFFF;  // simdjson's JSON_VALUE_MASK
+  const std::uint64_t* const tape = doc.tape.get();
+  const auto end = static_cast<std::size_t>(tape[0] & payload);  // the root's closing entry
+  std::size_t depth = 0, deepest = 0;
+  for (std::size_t i = 1; i < end; ++i) {
+    switch (static_cast<char>(tape[i] >> 56)) {
+      case '[':
+      case '{':
+        if (static_cast<std::uint32_t>(tape[i]) == i + 2) ++i;  // empty: skip its closing entry
+        else deepest = std::max(deepest, ++depth);
+        break;
+      case ']':
+      case '}': --depth; break;
+      case 'l':
+      case 'u':
+      case 'd': ++i; break;  // the number's second word
+      default: break;
+    }
   }
-  return parser;
+  return deepest;
 }
 
 inline void add_json_invalid(RequestValidationError& errors, LocPath& loc, std::size_t pos, std::string_view why) {
@@ -446,7 +463,9 @@ namespace detail {
 /// read_json falls back to it; the differential tests and the fuzzer compare the two.
 template <class T>
 std::optional<T> read_json_dom(std::string_view text, RequestValidationError& errors, LocPath& loc) {
-  simdjson::dom::parser& parser = detail::body_parser();
+  simdjson::dom::parser* const dom = detail::json_dom_parser();  // the one Json::parse uses too
+  if (dom == nullptr) throw std::bad_alloc();
+  simdjson::dom::parser& parser = *dom;
   simdjson::dom::element root;
   simdjson::error_code err = parser.parse(text.data(), text.size(), true).get(root);
   std::optional<std::string> widened;
@@ -455,6 +474,9 @@ std::optional<T> read_json_dom(std::string_view text, RequestValidationError& er
     widened = detail::widen_big_integers(text, &wide_integers);
     if (widened) err = parser.parse(widened->data(), widened->size(), true).get(root);
   }
+  // The shared parser allows Json::max_depth; bodies allow json_max_depth, refused as simdjson refused them
+  // when this reader had a parser of its own allocated for json_max_depth + 1 levels.
+  if (err == simdjson::SUCCESS && dom_nesting(parser.doc) > json_max_depth) err = simdjson::DEPTH_ERROR;
   if (err != simdjson::SUCCESS) {
     const auto at = detail::locate_json_error(text);
     detail::add_json_invalid(errors, loc, at ? at->pos : 0, at ? at->msg : simdjson::error_message(err));

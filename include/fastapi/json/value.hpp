@@ -1,18 +1,28 @@
-// json/value.hpp: fa::Json, the dynamic JSON value: build, read, compare, write (Starlette's bytes), parse (simdjson).
-// Fed by handlers, the test client and error responses; feeds json/read, json/write and the response writer. Knows nothing of HTTP, routes or structs.
+// json/value.hpp: fa::Json, the dynamic JSON value: build, inspect, compare, dump (Starlette's bytes, through json/sink).
+// Json::parse is declared here and defined in json/parse.hpp (simdjson DOM): include it (or fastapi.hpp) to call it.
+// Fed by handlers, the test client and error responses; feeds every other json/ header and the response writer.
+// Knows nothing of HTTP, routes, structs or parsing.
+//
+// How JSON text is read (one simdjson DOM parser per thread, shared; one On-Demand parser for the fast path):
+//  - Json::parse (json/parse.hpp): the DOM parser, then a walk that builds the fa::Json; Python's json.loads rules
+//    (integers past 64 bits widened to doubles, a repeated key keeps its first position and last value).
+//  - read_json<T> (json/read.hpp), a request body into a struct, list, map or fa::Json root: first the On-Demand fast
+//    path (json/read_fast.hpp), straight into T with no tree. It gives up at the first doubt: any error (type, Rule,
+//    missing or forbidden key, malformed JSON), a repeated key, a number it cannot read exactly (integers past
+//    64 bits, mantissas past 19 digits, -0 into a float), nesting past fast_max_depth, trailing bytes. Then
+//  - the DOM reader (json/read.hpp, read_json_dom) reads the same text again with the shared DOM parser and collects
+//    every error in Pydantic's words; scalar roots (read_json<int>) start there. The On-Demand document is dead by
+//    then: the two parsers are different simdjson classes (On-Demand builds no tree), so the fast path keeps its own.
+//  - from_json<T> (json/read.hpp) reads a fa::Json already in memory (form data, embedded bodies, the response-model
+//    wall) with the same walk as the DOM reader, and no parser at all.
 #pragma once
 
-#include "fastapi/core/config.hpp"
 
 #include <algorithm>
-#include <bit>
-#include <charconv>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <initializer_list>
 #include <limits>
 #include <map>
@@ -26,7 +36,8 @@
 #include <variant>
 #include <vector>
 
-#include <simdjson.h>
+#include "fastapi/core/config.hpp"
+#include "fastapi/json/sink.hpp"
 
 namespace fastapi {
 
@@ -37,17 +48,9 @@ class JsonTypeError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Json::parse met malformed JSON; what() carries simdjson's words:
-/// "invalid JSON: The JSON document has an improper structure: ...".
-class JsonParseError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
 class Json;
 namespace detail {
 struct JsonInit;
-class JsonSink;
 }  // namespace detail
 
 /// A JSON value: null, bool, integer, double, string, array, or object with keys in insertion order.
@@ -177,28 +180,6 @@ struct JsonInit {
   JsonInit(std::initializer_list<JsonInit> list) : value(list) {}
 };
 
-/// Appends s as a JSON string literal, quotes included, as Python's json.dumps(ensure_ascii=False):
-/// `"` and `\` escaped, \b \f \n \r \t, other bytes below 0x20 as \u00XX (lowercase hex), `/`,
-/// DEL and valid UTF-8 raw. Invalid UTF-8 never reaches the wire: each maximal invalid
-/// subsequence (Unicode 15 §3.9, as Python's errors="replace" and browsers do: a stray
-/// continuation byte, C0/C1/F5-FF, an overlong, a surrogate, a code point above U+10FFFF, a
-/// sequence cut short) becomes one U+FFFD. `"\xE2\x82"` -> one U+FFFD, `"\xC0\xAF"` -> two.
-FASTAPI_DETAIL_INLINE void write_json_string(std::string& out, std::string_view s);
-
-/// Appends an integer in decimal (std::to_chars).
-FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::int64_t v);
-FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::uint64_t v);
-/// Any other integer type (int, unsigned, short...): routed to the 64-bit writers.
-template <std::integral I> requires(!std::same_as<I, bool>) void write_json_number(std::string& out, I v) {
-  if constexpr (std::is_signed_v<I>) write_json_number(out, static_cast<std::int64_t>(v));
-  else write_json_number(out, static_cast<std::uint64_t>(v));
-}
-
-/// Appends a double exactly as Python's repr() (what json.dumps writes): the shortest digits that
-/// read back to the same double, fixed notation for exponents -4..15 with ".0" on integral values
-/// (1.0 -> "1.0", 1e15 -> "1000000000000000.0"), scientific otherwise (1e16 -> "1e+16",
-/// 1e-5 -> "1e-05"). NaN and infinities, which Python's allow_nan=False refuses, become null.
-FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, double v);
 
 }  // namespace detail
 
@@ -496,234 +477,7 @@ FASTAPI_DETAIL_INLINE bool Json::equal(const Json& a, const Json& b) noexcept {
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-// ---- writing -----------------------------------------------------------------------------------
-
-namespace detail {
-
-/// How the string writer treats each byte: 0 copied as is, 1 escaped, 2 starts UTF-8 (validated).
-struct JsonByteClasses {
-  std::uint8_t of[256];
-};
-consteval JsonByteClasses make_json_byte_classes() {
-  JsonByteClasses t{};
-  for (int c = 0; c < 256; ++c) t.of[c] = c < 0x20 || c == '"' || c == '\\' ? 1 : c >= 0x80 ? 2 : 0;
-  return t;
-}
-inline constexpr JsonByteClasses json_byte_classes = make_json_byte_classes();
-
-/// High bit set in each of the 8 bytes of w that is below 0x20, '"', '\\' or (unless KnownValid)
-/// non-ASCII. SWAR: a borrow can only mark bytes above a marked one, so the lowest mark is exact.
-template <bool KnownValid>
-inline std::uint64_t json_word_care_mask(std::uint64_t w) noexcept {
-  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
-  const std::uint64_t below_space = (w - ones * 0x20) & ~w;
-  const std::uint64_t is_quote = (quote - ones) & ~quote;
-  const std::uint64_t is_backslash = (backslash - ones) & ~backslash;
-  return (below_space | is_quote | is_backslash | (KnownValid ? 0 : w)) & highs;
-}
-
-/// At a byte >= 0x80: the length of the valid UTF-8 sequence starting there (2..4), or minus the
-/// length of its maximal invalid subpart (Unicode 15 Table 3-7 gives each lead byte's ranges).
-inline int utf8_sequence(const unsigned char* p, std::size_t avail) noexcept {
-  const unsigned c = p[0];
-  int need = 0;
-  unsigned lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) need = 1;
-  else if (c == 0xE0) need = 2, lo = 0xA0;                     // no overlongs
-  else if (c == 0xED) need = 2, hi = 0x9F;                     // no surrogates U+D800-DFFF
-  else if (c >= 0xE1 && c <= 0xEF) need = 2;
-  else if (c == 0xF0) need = 3, lo = 0x90;                     // no overlongs
-  else if (c >= 0xF1 && c <= 0xF3) need = 3;
-  else if (c == 0xF4) need = 3, hi = 0x8F;                     // nothing above U+10FFFF
-  else return -1;                                              // 80-C1, F5-FF
-  for (int k = 1; k <= need; ++k) {
-    if (static_cast<std::size_t>(k) >= avail || p[k] < lo || p[k] > hi) return -k;
-    lo = 0x80, hi = 0xBF;
-  }
-  return need + 1;
-}
-
-/// Gathers a JSON text in a stack buffer and appends it to a std::string in blocks: the text is
-/// made of many tiny pieces, and std::string::push_back is an out-of-line call per byte. Whoever
-/// makes a sink calls flush() at the end (a destructor must not throw bad_alloc).
-class JsonSink {
- public:
-  explicit JsonSink(std::string& out) noexcept : out_(out) {}
-  JsonSink(const JsonSink&) = delete;
-  JsonSink& operator=(const JsonSink&) = delete;
-  void put(char c) { if (len_ == capacity) flush(); buf_[len_++] = c; }
-  void put(const char* p, std::size_t n);
-  void string(std::string_view s);  ///< as write_json_string
-  void number(std::int64_t v);
-  void number(std::uint64_t v);
-  void number(double v);  ///< as write_json_number(double)
-  void flush() {
-    if (len_ != 0) out_.append(buf_, len_);
-    len_ = 0;
-  }
-
- private:
-  static constexpr std::size_t capacity = 512;
-  template <bool KnownValid> void string_body(const char* data, std::size_t n);
-  std::string& out_;
-  std::size_t len_ = 0;
-  char buf_[capacity];
-};
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE void JsonSink::put(const char* p, std::size_t n) {
-  if (n > capacity - len_) {
-    flush();
-    if (n > capacity / 2) {
-      out_.append(p, n);
-      return;
-    }
-  }
-  if (n != 0) std::memcpy(buf_ + len_, p, n);
-  len_ += n;
-}
-
-FASTAPI_DETAIL_INLINE void JsonSink::number(std::int64_t v) {
-  char buf[24];
-  put(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
-}
-
-FASTAPI_DETAIL_INLINE void JsonSink::number(std::uint64_t v) {
-  char buf[24];
-  put(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
-}
-
-FASTAPI_DETAIL_INLINE void JsonSink::string(std::string_view s) {
-  put('"');
-  // Long strings: simdjson's SIMD validator first, then a loop that only looks for escapes.
-  // Short ones (keys, most values) skip the extra call and validate as they go.
-  if (s.size() >= 64 && simdjson::validate_utf8(s.data(), s.size()))
-    string_body<true>(s.data(), s.size());
-  else
-    string_body<false>(s.data(), s.size());
-  put('"');
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-/// The escaping loop; KnownValid: s is valid UTF-8 already, so bytes >= 0x80 are plain.
-template <bool KnownValid>
-inline void JsonSink::string_body(const char* const data, const std::size_t n) {
-  constexpr char hex[] = "0123456789abcdef";
-  const auto plain = [data](std::size_t at) {
-    const std::uint8_t cls = json_byte_classes.of[static_cast<unsigned char>(data[at])];
-    return cls == 0 || (KnownValid && cls == 2);
-  };
-  std::size_t i = 0, run = 0;  // [run, i) is copied raw at the next flush
-  while (i < n) {
-    for (;;) {  // advance i to the next byte that needs care, 8 bytes at a time while it can
-      if (n - i < 8) {
-        while (i < n && plain(i)) ++i;
-        break;
-      }
-      std::uint64_t w;
-      std::memcpy(&w, data + i, 8);
-      if (const std::uint64_t mask = json_word_care_mask<KnownValid>(w)) {
-        if constexpr (std::endian::native == std::endian::little)
-          i += static_cast<std::size_t>(std::countr_zero(mask)) / 8;  // the first byte that needs care
-        else
-          while (plain(i)) ++i;
-        break;
-      }
-      i += 8;
-    }
-    if (i >= n) break;
-    const auto c = static_cast<unsigned char>(data[i]);
-    if (!KnownValid && c >= 0x80) {
-      const int len = utf8_sequence(reinterpret_cast<const unsigned char*>(data + i), n - i);
-      if (len > 0) {  // valid: stays in the raw run
-        i += static_cast<std::size_t>(len);
-        continue;
-      }
-      put(data + run, i - run);
-      put("\xEF\xBF\xBD", 3);  // U+FFFD REPLACEMENT CHARACTER
-      i += static_cast<std::size_t>(-len);
-      run = i;
-      continue;
-    }
-    put(data + run, i - run);
-    char e[6] = {'\\', 0, 0, 0, 0, 0};
-    std::size_t elen = 2;
-    switch (c) {  // RFC 8259 §7
-      case '"': e[1] = '"'; break;
-      case '\\': e[1] = '\\'; break;
-      case '\b': e[1] = 'b'; break;
-      case '\f': e[1] = 'f'; break;
-      case '\n': e[1] = 'n'; break;
-      case '\r': e[1] = 'r'; break;
-      case '\t': e[1] = 't'; break;
-      default: e[1] = 'u', e[2] = '0', e[3] = '0', e[4] = hex[c >> 4], e[5] = hex[c & 15], elen = 6;
-    }
-    put(e, elen);
-    run = ++i;
-  }
-  put(data + run, n - run);
-}
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE void JsonSink::number(double v) {
-  if (!std::isfinite(v)) {
-    put("null", 4);
-    return;
-  }
-  char buf[32];  // shortest round-trip, scientific: [-]d[.ddd]e(+|-)xx[x]
-  char* const end = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific).ptr;
-  char* const e = static_cast<char*>(std::memchr(buf, 'e', static_cast<std::size_t>(end - buf)));
-  int exp = 0;
-  std::from_chars(e + 1 + (e[1] == '+'), end, exp);
-  if (exp < -4 || exp >= 16) {  // Python's repr switches to scientific outside [1e-4, 1e16)
-    put(buf, static_cast<std::size_t>(end - buf));
-    return;
-  }
-  const char* p = buf;
-  if (*p == '-') put(*p++);
-  char digits[20];
-  std::size_t nd = 0;
-  for (; p != e; ++p)
-    if (*p != '.') digits[nd++] = *p;
-  if (exp < 0) {
-    put("0.0000", static_cast<std::size_t>(1 - exp));  // "0." and -exp-1 zeros
-    put(digits, nd);
-    return;
-  }
-  const auto int_digits = static_cast<std::size_t>(exp) + 1;
-  if (nd <= int_digits) {
-    put(digits, nd);
-    put("0000000000000000", int_digits - nd);
-    put(".0", 2);
-  } else {
-    put(digits, int_digits);
-    put('.');
-    put(digits + int_digits, nd - int_digits);
-  }
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-template <class T> void sink_one(std::string& out, T value) {
-  JsonSink sink(out);
-  if constexpr (std::is_same_v<T, std::string_view>) sink.string(value);
-  else sink.number(value);
-  sink.flush();
-}
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE void write_json_string(std::string& out, std::string_view s) { sink_one(out, s); }
-FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::int64_t v) { sink_one(out, v); }
-FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::uint64_t v) { sink_one(out, v); }
-FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, double v) { sink_one(out, v); }
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-inline void write_newline_indent(JsonSink& out, int indent, int level) {
-  if (indent < 0) return;
-  out.put('\n');
-  for (int i = 0; i < indent * level; ++i) out.put(' ');
-}
-
-}  // namespace detail
+// ---- Json::dump ----------------------------------------------------------------------------------
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE void Json::write(detail::JsonSink& out, int indent, int level) const {
@@ -796,131 +550,6 @@ FASTAPI_DETAIL_INLINE std::string Json::dump(int indent) const {
   out.reserve(estimated_size());
   dump_to(out, indent);
   return out;
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-// ---- reading -----------------------------------------------------------------------------------
-
-namespace detail {
-
-/// This thread's simdjson parser, allocated for Json::max_depth levels; it keeps the capacity of
-/// the largest document it has parsed.
-inline simdjson::dom::parser& thread_json_parser() {
-  thread_local simdjson::dom::parser parser;
-  // simdjson lets an empty container sit one level deeper than a value; json_from_element then
-  // applies the exact limit, so that arrays and objects count alike whatever they hold.
-  if (parser.max_depth() != Json::max_depth + 2) {
-    if (parser.allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, Json::max_depth + 2) != simdjson::SUCCESS)
-      throw JsonParseError("invalid JSON: out of memory for the parser");
-  }
-  return parser;
-}
-
-/// Digits-only integer token outside [INT64_MIN, UINT64_MAX]?
-inline bool integer_out_of_range(std::string_view token) {
-  const bool negative = !token.empty() && token[0] == '-';
-  const std::string_view digits = token.substr(negative ? 1 : 0);
-  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) return false;
-  const char* const end = token.data() + token.size();
-  if (negative) {
-    std::int64_t v;
-    return std::from_chars(token.data(), end, v).ec == std::errc::result_out_of_range;
-  }
-  std::uint64_t v;
-  return std::from_chars(token.data(), end, v).ec == std::errc::result_out_of_range;
-}
-
-/// simdjson 3.0 refuses integers beyond 64 bits; Python reads them. Slow path, taken only after
-/// a number error: a copy of text with ".0" after each such integer, so they read as doubles.
-/// `widened`, when given, receives the doubles they read as (sorted), for readers that must still
-/// tell them from float tokens (json/read: an integer's range is checked on its text, not its double).
-inline std::optional<std::string> widen_big_integers(std::string_view text, std::vector<double>* widened = nullptr) {
-  std::string out;
-  std::size_t i = 0, copied = 0;
-  const std::size_t n = text.size();
-  while (i < n) {
-    const char c = text[i];
-    if (c == '"') {  // skip a string, escapes included
-      for (++i; i < n && text[i] != '"'; ++i)
-        if (text[i] == '\\') ++i;
-      ++i;
-    } else if (c == '-' || (c >= '0' && c <= '9')) {
-      std::size_t j = i + 1;
-      while (j < n && ((text[j] >= '0' && text[j] <= '9') || text[j] == '.' || text[j] == 'e' || text[j] == 'E' ||
-                       text[j] == '+' || text[j] == '-'))
-        ++j;
-      if (integer_out_of_range(text.substr(i, j - i))) {
-        if (widened) widened->push_back(std::strtod(std::string(text.substr(i, j - i)).c_str(), nullptr));
-        out.append(text.substr(copied, j - copied));
-        out.append(".0", 2);
-        copied = j;
-      }
-      i = j;
-    } else {
-      ++i;
-    }
-  }
-  if (copied == 0) return std::nullopt;
-  out.append(text.substr(copied));
-  if (widened) std::sort(widened->begin(), widened->end());
-  return out;
-}
-
-/// e as a Json; depth counts the arrays and objects around e.
-inline Json json_from_element(simdjson::dom::element e, std::size_t depth) {
-  using Type = simdjson::dom::element_type;
-  const Type type = e.type();
-  if ((type == Type::ARRAY || type == Type::OBJECT) && depth >= Json::max_depth)
-    throw JsonParseError(std::string("invalid JSON: ") + simdjson::error_message(simdjson::DEPTH_ERROR));
-  switch (type) {
-    case Type::ARRAY: {
-      const simdjson::dom::array arr = e.get_array().value_unsafe();
-      Json::Array a;
-      a.reserve(arr.size());
-      for (simdjson::dom::element x : arr) a.push_back(json_from_element(x, depth + 1));
-      return Json(std::move(a));
-    }
-    case Type::OBJECT: {
-      const simdjson::dom::object obj = e.get_object().value_unsafe();
-      Json::Object o;
-      o.reserve(obj.size());
-      for (simdjson::dom::key_value_pair kv : obj)
-        o.emplace_back(std::string(kv.key), json_from_element(kv.value, depth + 1));
-      remove_duplicate_keys(o);
-      return Json(std::move(o));
-    }
-    case Type::INT64: return Json(e.get_int64().value_unsafe());
-    case Type::UINT64: return Json(e.get_uint64().value_unsafe());
-    case Type::DOUBLE: return Json(e.get_double().value_unsafe());
-    case Type::STRING: return Json(e.get_string().value_unsafe());
-    case Type::BOOL: return Json(e.get_bool().value_unsafe());
-    case Type::NULL_VALUE: return Json();
-  }
-  return Json();
-}
-
-}  // namespace detail
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-/// Parses one JSON document (RFC 8259; whitespace around it allowed, nothing else).
-///   Json::parse(R"({"a":[1,2.5,"x"]})")["a"][1] == 2.5
-/// Integers in int64 range are integers, up to UINT64_MAX unsigned integers, beyond that
-/// doubles (as close as a double gets); other numbers doubles. A number a double cannot hold
-/// (1e400) is refused, where Python would read inf. A repeated key keeps its first position and
-/// its last value (Python's json.loads). Throws JsonParseError, with simdjson's words, on
-/// malformed JSON, trailing bytes, invalid UTF-8 (strings included), unpaired \u surrogates, or
-/// nesting deeper than max_depth; the app answers such a body with 422 "json_invalid".
-FASTAPI_DETAIL_INLINE Json Json::parse(std::string_view text) {
-  simdjson::dom::parser& parser = detail::thread_json_parser();
-  simdjson::dom::element root;
-  // realloc_if_needed: simdjson copies into its own padded, reused buffer (it reads past the end).
-  simdjson::error_code err = parser.parse(text.data(), text.size(), true).get(root);
-  if (err == simdjson::NUMBER_ERROR) {
-    if (const std::optional<std::string> widened = detail::widen_big_integers(text))
-      err = parser.parse(widened->data(), widened->size(), true).get(root);
-  }
-  if (err != simdjson::SUCCESS) throw JsonParseError(std::string("invalid JSON: ") + simdjson::error_message(err));
-  return detail::json_from_element(root, 0);
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 

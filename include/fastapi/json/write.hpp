@@ -19,9 +19,11 @@
 #include "fastapi/core/config.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/json/errors.hpp"
+#include "fastapi/json/parse.hpp"
 #include "fastapi/json/read.hpp"
 #include "fastapi/json/reflect.hpp"
 #include "fastapi/json/rules.hpp"
+#include "fastapi/json/sink.hpp"
 #include "fastapi/json/value.hpp"
 
 namespace fastapi {

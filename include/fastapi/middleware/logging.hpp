@@ -23,7 +23,7 @@
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/http/status.hpp"
-#include "fastapi/json/value.hpp"
+#include "fastapi/json/sink.hpp"
 #include "fastapi/middleware/chain.hpp"
 
 namespace fastapi {

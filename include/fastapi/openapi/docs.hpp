@@ -15,7 +15,7 @@
 #include "fastapi/di/scope.hpp"
 #include "fastapi/http/method.hpp"
 #include "fastapi/http/response.hpp"
-#include "fastapi/json/value.hpp"
+#include "fastapi/json/sink.hpp"
 #include "fastapi/json/write.hpp"
 #include "fastapi/openapi/spec.hpp"
 

@@ -32,6 +32,7 @@
 #include "fastapi/http/headers.hpp"
 #include "fastapi/http/chunked.hpp"
 #include "fastapi/http/url.hpp"
+#include "fastapi/json/parse.hpp"
 #include "fastapi/json/value.hpp"
 
 namespace fastapi::testing {
