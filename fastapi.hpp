@@ -12205,176 +12205,6 @@ FASTAPI_DETAIL_INLINE Task<Response> Next::operator()(Request& req) const { retu
 
 }  // namespace fastapi
 
-// ==== fastapi/middleware/errors.hpp ====
-// middleware/errors.hpp: exceptions -> responses. The exception handlers of an app (FastAPI's
-// `@app.exception_handler(E)`): the defaults for HTTPException and RequestValidationError, the user's for any
-// type, the most derived type first; and the last resort, 500 {"detail":"Internal Server Error"}, logged.
-// Fed by App::handle and endpoints (what escaped a route); feeds the connection. Knows nothing of routes.
-
-#include <exception>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <type_traits>
-#include <typeinfo>
-#include <utility>
-#include <vector>
-
-namespace fastapi {
-
-/// FastAPI's answer to an HTTPException: `{"detail": ...}` with its status and headers. Public, so a
-/// custom handler can fall back to it, as FastAPI's `fastapi.exception_handlers.http_exception_handler`.
-inline Response http_exception_response(const HTTPException& e) {
-  std::string body = "{\"detail\":";
-  if (e.detail_is_json) {
-    body += e.detail;
-  } else {
-    detail::write_json_string(body, e.detail.empty() ? status_phrase(e.status_code) : std::string_view(e.detail));
-  }
-  body += '}';
-  Response res = RawJSONResponse(std::move(body), e.status_code);
-  if (status_forbids_body(e.status_code)) res.body.clear();
-  for (const auto& [name, value] : e.headers) res.headers.add(name, value);
-  return res;
-}
-
-/// FastAPI's answer to a RequestValidationError: 422 `{"detail": [...]}`.
-inline Response request_validation_error_response(const RequestValidationError& e) {
-  return RawJSONResponse(e.body().dump(), 422);
-}
-
-/// The last resort for an exception nothing handled: logged with `where` (the route) and its message;
-/// the client gets 500 `{"detail":"Internal Server Error"}` and nothing of the message.
-inline Response internal_error_response(std::exception_ptr error, std::string_view where) {
-  std::string place = where.empty() ? std::string("a request") : std::string(where);
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    log(LogLevel::error, "exception in " + place + ": " + e.what());
-  } catch (...) {
-    log(LogLevel::error, "exception in " + place + ": unknown exception type");
-  }
-  return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
-}
-
-namespace detail {
-
-/// The exception handlers of one app: `handle(req, error)` answers with the handler of the most derived
-/// registered type that `error` is (a handler for `std::exception` catches what nothing more precise does),
-/// or rethrows `error` when no handler fits. Filled before the app serves; read-only while it does.
-class ExceptionHandlers {
- public:
-  ExceptionHandlers() {
-    add<HTTPException>([](Request&, const HTTPException& e) { return http_exception_response(e); }, true);
-    add<RequestValidationError>(
-        [](Request&, const RequestValidationError& e) { return request_validation_error_response(e); }, true);
-  }
-
-  /// Registers (or replaces) the handler for exceptions of type E (and types derived from it):
-  /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>.
-  template <class E, class F>
-  void add(F&& handler, bool builtin = false);
-
-  /// The response of the best handler for `error`; rethrows `error` when none fits.
-  Task<Response> handle(Request& req, std::exception_ptr error) const;
-
-  /// True when the user replaced the HTTPException handler (then the router's own 404/405 go through it).
-  bool custom_http_exception() const noexcept { return custom_http_; }
-
- private:
-  struct Entry {
-    virtual ~Entry() = default;
-    /// Throws a null `E*`: `catch (X*)` catches it exactly when E is X or derives from it.
-    virtual void throw_pointer() const = 0;
-    /// The handler's response task when `error` is an E, else nothing.
-    virtual std::optional<Task<Response>> try_handle(Request& req, const std::exception_ptr& error) const = 0;
-    virtual const std::type_info& type() const = 0;
-    /// True when this entry's type is a public base of `other`'s (or the same): other's null pointer is
-    /// caught as a pointer to ours.
-    virtual bool catches_pointer(const Entry& other) const = 0;
-  };
-  template <class E, class F>
-  struct EntryOf;
-
-  std::vector<std::unique_ptr<Entry>> entries_;  // a derived type before its bases
-  bool custom_http_ = false;
-};
-
-template <class E, class F>
-struct ExceptionHandlers::EntryOf final : Entry {
-  using R = std::invoke_result_t<const F&, Request&, const E&>;
-  explicit EntryOf(F f) : f_(std::move(f)) {}
-  void throw_pointer() const override { throw static_cast<E*>(nullptr); }
-  const std::type_info& type() const override { return typeid(E); }
-  bool catches_pointer(const Entry& other) const override {
-    try {
-      other.throw_pointer();
-    } catch (const E*) {
-      return true;
-    } catch (...) {
-    }
-    return false;
-  }
-  std::optional<Task<Response>> try_handle(Request& req, const std::exception_ptr& error) const override {
-    const E* caught = nullptr;
-    try {
-      std::rethrow_exception(error);
-    } catch (const E& e) {
-      caught = &e;  // the object lives as long as `error` does
-    } catch (...) {
-      return std::nullopt;
-    }
-    return call(f_, req, error, *caught);
-  }
-  /// `keep` holds the exception object alive while the handler runs.
-  static Task<Response> call(const F& f, Request& req, std::exception_ptr keep, const E& e) {
-    if constexpr (std::is_same_v<R, Task<Response>>) {
-      co_return co_await f(req, e);
-    } else {
-      co_return f(req, e);
-    }
-    (void)keep;
-  }
-  F f_;
-};
-
-template <class E, class F>
-void ExceptionHandlers::add(F&& handler, bool builtin) {
-  using H = std::decay_t<F>;
-  static_assert(std::is_class_v<E> && !std::is_const_v<E>,
-                "fastapi: exception_handler<E>: E is the exception class to catch (std::exception, fa::HTTPException, "
-                "your own), without const or reference");
-  static_assert(std::is_invocable_v<const H&, Request&, const E&>,
-                "fastapi: an exception handler is called as handler(fa::Request& req, const E& error)");
-  using R = std::invoke_result_t<const H&, Request&, const E&>;
-  static_assert(std::is_same_v<R, Response> || std::is_same_v<R, Task<Response>>,
-                "fastapi: an exception handler returns fa::Response or fa::Task<fa::Response>");
-  auto entry = std::make_unique<EntryOf<E, H>>(std::forward<F>(handler));
-  if (!builtin && std::is_same_v<E, HTTPException>) custom_http_ = true;
-  for (auto& e : entries_)
-    if (e->type() == typeid(E)) {
-      e = std::move(entry);
-      return;
-    }
-  // Before the first registered type that E derives from, so that a derived type is tried first.
-  auto at = entries_.begin();
-  while (at != entries_.end() && !(*at)->catches_pointer(*entry)) ++at;
-  entries_.insert(at, std::move(entry));
-}
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::handle(Request& req, std::exception_ptr error) const {
-  for (const auto& entry : entries_) {
-    if (std::optional<Task<Response>> answer = entry->try_handle(req, error)) co_return co_await std::move(*answer);
-  }
-  std::rethrow_exception(error);
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-}  // namespace detail
-}  // namespace fastapi
-
 // ==== fastapi/middleware/proxy_headers.hpp ====
 // middleware/proxy_headers.hpp: fa::ProxyHeadersMiddleware, uvicorn's ProxyHeadersMiddleware: behind a trusted
 // reverse proxy, X-Forwarded-Proto becomes req.scheme and X-Forwarded-For req.client_host. Fed by the middleware
@@ -13513,6 +13343,239 @@ FASTAPI_DETAIL_INLINE Task<Response> AccessLogMiddleware::operator()(Request& re
 
 }  // namespace fastapi
 
+// ==== fastapi/app/exceptions.hpp ====
+// app/exceptions.hpp: exceptions -> responses, and nowhere else. The exception handlers of an app (FastAPI's
+// `@app.exception_handler(E)`): the defaults for HTTPException and RequestValidationError, the user's for any
+// type, the most derived type first; and the last resort, 500 {"detail":"Internal Server Error"}, logged.
+// Two stations of App's stack use it (app/app.hpp, App::handle): the exception layer, just outside the router
+// (ExceptionHandlers::answer), and the server-errors layer, outermost (answer_server_error). Like Starlette's
+// middleware/exceptions.py and errors.py, but not middleware: a user cannot add or reorder them.
+// Fed by what escapes the router, an endpoint or a middleware; feeds the connection. Knows nothing of routes.
+
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+/// FastAPI's answer to an HTTPException: `{"detail": ...}` with its status and headers. Public, so a
+/// custom handler can fall back to it, as FastAPI's `fastapi.exception_handlers.http_exception_handler`.
+inline Response http_exception_response(const HTTPException& e) {
+  std::string body = "{\"detail\":";
+  if (e.detail_is_json) {
+    body += e.detail;
+  } else {
+    detail::write_json_string(body, e.detail.empty() ? status_phrase(e.status_code) : std::string_view(e.detail));
+  }
+  body += '}';
+  Response res = RawJSONResponse(std::move(body), e.status_code);
+  if (status_forbids_body(e.status_code)) res.body.clear();
+  for (const auto& [name, value] : e.headers) res.headers.add(name, value);
+  return res;
+}
+
+/// FastAPI's answer to a RequestValidationError: 422 `{"detail": [...]}`.
+inline Response request_validation_error_response(const RequestValidationError& e) {
+  return RawJSONResponse(e.body().dump(), 422);
+}
+
+/// The last resort for an exception nothing handled: logged with `where` (the route) and its message;
+/// the client gets 500 `{"detail":"Internal Server Error"}` and nothing of the message.
+inline Response internal_error_response(std::exception_ptr error, std::string_view where) {
+  std::string place = where.empty() ? std::string("a request") : std::string(where);
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    log(LogLevel::error, "exception in " + place + ": " + e.what());
+  } catch (...) {
+    log(LogLevel::error, "exception in " + place + ": unknown exception type");
+  }
+  return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+}
+
+namespace detail {
+
+/// What escaped an endpoint that runs inside a RequestScope (a dependency with teardown, a background task):
+/// the error, and the scope's teardown, which must run after the response is sent (FastAPI's order: the
+/// exception is answered, the answer sent, then the `yield` dependencies finish). The endpoint throws it after
+/// its function-scope teardown; ExceptionHandlers::answer answers it and hangs `after_send` on the answer.
+struct ScopedError {
+  std::exception_ptr error;                ///< what the handler, a dependency or validation threw
+  std::function<Task<void>()> after_send;  ///< the request-scope teardown, then the background tasks
+  bool pending = false;                    ///< after_send has work to do (else only a streamed answer needs it)
+};
+
+/// The exception handlers of one app: `handle(req, error)` answers with the handler of the most derived
+/// registered type that `error` is (a handler for `std::exception` catches what nothing more precise does),
+/// or rethrows `error` when no handler fits. Filled before the app serves; read-only while it does.
+class ExceptionHandlers {
+ public:
+  ExceptionHandlers() {
+    add<HTTPException>([](Request&, const HTTPException& e) { return http_exception_response(e); }, true);
+    add<RequestValidationError>(
+        [](Request&, const RequestValidationError& e) { return request_validation_error_response(e); }, true);
+  }
+
+  /// Registers (or replaces) the handler for exceptions of type E (and types derived from it):
+  /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>.
+  template <class E, class F>
+  void add(F&& handler, bool builtin = false);
+
+  /// The response of the best handler for `error`; rethrows `error` when none fits.
+  Task<Response> handle(Request& req, std::exception_ptr error) const;
+
+  /// The exception layer (inside the user's middleware, around the router and the endpoint): the answer of
+  /// the best handler for `error`. A ScopedError (from a route `route` with teardown) is answered here, or
+  /// with a logged 500 when no handler fits, and carries its teardown; any other error no handler fits is
+  /// rethrown, out through the user's middleware to the server-errors layer.
+  Task<Response> answer(Request& req, std::exception_ptr error, std::string_view route) const;
+  /// The router's own refusal (404, 405 + Allow), answered without a throw: through the user's HTTPException
+  /// handler when there is one, else FastAPI's `{"detail": ...}`.
+  Task<Response> answer_http_exception(Request& req, HTTPException error) const;
+  /// The server-errors layer (outermost, around the user's middleware): the handlers once more for what
+  /// escaped everything below, else 500 {"detail":"Internal Server Error"}, logged naming the loop's route.
+  Task<Response> answer_server_error(Request& req, std::exception_ptr error) const;
+
+  /// True when the user replaced the HTTPException handler (then the router's own 404/405 go through it).
+  bool custom_http_exception() const noexcept { return custom_http_; }
+
+ private:
+  struct Entry {
+    virtual ~Entry() = default;
+    /// Throws a null `E*`: `catch (X*)` catches it exactly when E is X or derives from it.
+    virtual void throw_pointer() const = 0;
+    /// The handler's response task when `error` is an E, else nothing.
+    virtual std::optional<Task<Response>> try_handle(Request& req, const std::exception_ptr& error) const = 0;
+    virtual const std::type_info& type() const = 0;
+    /// True when this entry's type is a public base of `other`'s (or the same): other's null pointer is
+    /// caught as a pointer to ours.
+    virtual bool catches_pointer(const Entry& other) const = 0;
+  };
+  template <class E, class F>
+  struct EntryOf;
+
+  std::vector<std::unique_ptr<Entry>> entries_;  // a derived type before its bases
+  bool custom_http_ = false;
+};
+
+template <class E, class F>
+struct ExceptionHandlers::EntryOf final : Entry {
+  using R = std::invoke_result_t<const F&, Request&, const E&>;
+  explicit EntryOf(F f) : f_(std::move(f)) {}
+  void throw_pointer() const override { throw static_cast<E*>(nullptr); }
+  const std::type_info& type() const override { return typeid(E); }
+  bool catches_pointer(const Entry& other) const override {
+    try {
+      other.throw_pointer();
+    } catch (const E*) {
+      return true;
+    } catch (...) {
+    }
+    return false;
+  }
+  std::optional<Task<Response>> try_handle(Request& req, const std::exception_ptr& error) const override {
+    const E* caught = nullptr;
+    try {
+      std::rethrow_exception(error);
+    } catch (const E& e) {
+      caught = &e;  // the object lives as long as `error` does
+    } catch (...) {
+      return std::nullopt;
+    }
+    return call(f_, req, error, *caught);
+  }
+  /// `keep` holds the exception object alive while the handler runs.
+  static Task<Response> call(const F& f, Request& req, std::exception_ptr keep, const E& e) {
+    if constexpr (std::is_same_v<R, Task<Response>>) {
+      co_return co_await f(req, e);
+    } else {
+      co_return f(req, e);
+    }
+    (void)keep;
+  }
+  F f_;
+};
+
+template <class E, class F>
+void ExceptionHandlers::add(F&& handler, bool builtin) {
+  using H = std::decay_t<F>;
+  static_assert(std::is_class_v<E> && !std::is_const_v<E>,
+                "fastapi: exception_handler<E>: E is the exception class to catch (std::exception, fa::HTTPException, "
+                "your own), without const or reference");
+  static_assert(std::is_invocable_v<const H&, Request&, const E&>,
+                "fastapi: an exception handler is called as handler(fa::Request& req, const E& error)");
+  using R = std::invoke_result_t<const H&, Request&, const E&>;
+  static_assert(std::is_same_v<R, Response> || std::is_same_v<R, Task<Response>>,
+                "fastapi: an exception handler returns fa::Response or fa::Task<fa::Response>");
+  auto entry = std::make_unique<EntryOf<E, H>>(std::forward<F>(handler));
+  if (!builtin && std::is_same_v<E, HTTPException>) custom_http_ = true;
+  for (auto& e : entries_)
+    if (e->type() == typeid(E)) {
+      e = std::move(entry);
+      return;
+    }
+  // Before the first registered type that E derives from, so that a derived type is tried first.
+  auto at = entries_.begin();
+  while (at != entries_.end() && !(*at)->catches_pointer(*entry)) ++at;
+  entries_.insert(at, std::move(entry));
+}
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::handle(Request& req, std::exception_ptr error) const {
+  for (const auto& entry : entries_) {
+    if (std::optional<Task<Response>> answer = entry->try_handle(req, error)) co_return co_await std::move(*answer);
+  }
+  std::rethrow_exception(error);
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer(Request& req, std::exception_ptr error,
+                                                             std::string_view route) const {
+  ScopedError* scoped = nullptr;
+  try {
+    std::rethrow_exception(error);
+  } catch (ScopedError& e) {
+    scoped = &e;  // lives as long as `error` does
+  } catch (...) {
+  }
+  if (!scoped) co_return co_await handle(req, std::move(error));  // none fits: rethrown
+  Response res;
+  std::exception_ptr unhandled;
+  try {
+    res = co_await handle(req, scoped->error);
+  } catch (...) {
+    unhandled = std::current_exception();  // no handler fits, or the handler itself threw
+  }
+  if (unhandled) res = internal_error_response(unhandled, route);
+  // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
+  if (scoped->pending || res.stream) res.after_send = std::move(scoped->after_send);
+  co_return res;
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_http_exception(Request& req, HTTPException error) const {
+  if (custom_http_) co_return co_await handle(req, std::make_exception_ptr(std::move(error)));
+  co_return http_exception_response(error);
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_server_error(Request& req, std::exception_ptr error) const {
+  try {
+    co_return co_await handle(req, error);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  co_return internal_error_response(error, this_loop().route);
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace detail
+}  // namespace fastapi
+
 // ==== fastapi/app/endpoint.hpp ====
 // app/endpoint.hpp: a user's handler -> `Task<Response>(Request&)`: bind its arguments (params/binding.hpp's plan;
 // any error -> RequestValidationError, the handler does not run), call it (inline, or on the thread pool for
@@ -13566,10 +13629,9 @@ inline Response JSONResponse(const Json& value, int status = 200) { return RawJS
 
 namespace detail {
 
-/// What every endpoint of one app shares: app-wide dependencies and overrides, exception handlers, state.
+/// What every endpoint of one app shares: app-wide dependencies and overrides, state.
 struct AppContext {
   DependencyRegistry dependencies;
-  ExceptionHandlers exception_handlers;
   StateStore states;
 };
 
@@ -13590,7 +13652,7 @@ class Endpoint {
   virtual bool takes_request() const { return false; }
   /// What the handler's types say of its operation (parameters, body, security, response), for OpenAPI.
   virtual void describe(OperationDoc&) const {}
-  /// The app this endpoint serves (its dependencies, exception handlers, state); set at registration.
+  /// The app this endpoint serves (its dependencies and state); set at registration.
   void set_app(const AppContext* app) { app_ = app; }
   /// False for the app's own pages (/docs, /redoc, /openapi.json, the OAuth2 redirect): FastAPI does not run
   /// `app.dependencies(...)` for them.
@@ -13612,8 +13674,6 @@ class Endpoint {
   /// The app's, then the route's dependencies, for their effect.
   Task<void> run_route_dependencies(BindContext& ctx) const;
   const DependencyRegistry* registry() const { return app_ ? &app_->dependencies : nullptr; }
-  /// The response for what escaped the handler: the app's exception handlers, else a logged 500.
-  Task<Response> exception_response(Request& req, std::exception_ptr error) const;
 
   std::string description_;
   RouteOptions options_;
@@ -13628,20 +13688,6 @@ FASTAPI_DETAIL_INLINE Task<void> Endpoint::run_route_dependencies(BindContext& c
   if (app_ && app_dependencies_apply_)
     for (const Dependency& d : app_->dependencies.dependencies) co_await d.run(ctx);
   for (const Dependency& d : options_.dependencies) co_await d.run(ctx);
-}
-
-FASTAPI_DETAIL_INLINE Task<Response> Endpoint::exception_response(Request& req, std::exception_ptr error) const {
-  std::exception_ptr unhandled;
-  if (app_) {
-    try {
-      co_return co_await app_->exception_handlers.handle(req, error);
-    } catch (...) {
-      unhandled = std::current_exception();  // no handler fits, or the handler itself threw
-    }
-  } else {
-    unhandled = error;
-  }
-  co_return internal_error_response(unhandled, description_);
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -13715,7 +13761,8 @@ class HandlerEndpoint final : public Endpoint {
   using Slots = typename Plan::Slots;
   /// Binds (awaiting dependencies when `scope` is given), calls the handler, converts its result.
   Task<Response> call_with(Request& req, RequestScope* scope);
-  /// call_with inside a RequestScope: function-scope teardown now, the rest after the response is sent.
+  /// call_with inside a RequestScope: function-scope teardown now, the rest after the response is sent (an
+  /// error leaves as a ScopedError carrying that teardown: the exception layer answers it, app/exceptions.hpp).
   Task<Response> call_scoped(Request& req);
   Result invoke(Slots& slots) { return invoke_with(slots, std::make_index_sequence<Traits::arity>{}); }
   template <std::size_t... I>
@@ -13736,9 +13783,8 @@ Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
     scope->error = std::current_exception();
   }
   if (scope->has_exits(DependencyScope::function)) co_await scope->teardown(DependencyScope::function);
-  // The exception handlers answer here, inside the scope, so that the request-scope teardown still runs
-  // after the response is sent.
-  if (scope->error) res = co_await exception_response(req, scope->error);
+  // The exception layer answers the error, and the request-scope teardown still runs after that answer is sent.
+  if (scope->error) throw ScopedError{scope->error, [scope] { return RequestScope::after_send(scope); }, scope->pending()};
   // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
   if (scope->pending() || res.stream) res.after_send = [scope] { return RequestScope::after_send(scope); };
   co_return res;
@@ -14790,15 +14836,12 @@ struct AppOptions {
 
 /// The application: `fa::App app{{.title = "Items"}}; app.get("/", [] { return "hi"; }); app.run();`
 ///
-/// What a request goes through (App::handle), outermost first:
-///   1. server errors: whatever escapes below goes to the exception handlers once more, else 500, logged;
-///   2. the user's middleware, the last added outermost (add_middleware);
-///   3. the exception handlers (HTTPException, RequestValidationError, exception_handler<E>);
-///   4. the router and the route's endpoint.
+/// What a request goes through is assembled in one place, App::handle, outermost first:
+///   server errors -> the user's middleware -> exception handlers -> router -> endpoint.
 class App : public Service, public detail::RouteVerbs<App> {
  public:
   explicit App(AppOptions options = {})
-      : options_(std::move(options)), middleware_(&App::dispatch_trampoline, this) {}
+      : options_(std::move(options)), middleware_(&App::exceptions_trampoline, this) {}
   App(const App&) = delete;
   App& operator=(const App&) = delete;
   ~App() override;
@@ -14851,7 +14894,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// fall back on). Register before run().
   template <class E, class F>
   App& exception_handler(F&& handler) {
-    context_.exception_handlers.add<E>(std::forward<F>(handler));
+    exception_handlers_.add<E>(std::forward<F>(handler));
     return *this;
   }
   /// As above, and declares the body the handler answers with: for fa::RequestValidationError, `model`'s schema
@@ -14938,15 +14981,27 @@ class App : public Service, public detail::RouteVerbs<App> {
   const std::vector<std::unique_ptr<detail::Endpoint>>& routes() const { return endpoints_; }
 
   // Service: called by connections.
+  /// The stack, outermost first (Starlette's build_middleware_stack), each station one function below:
+  ///   1. server errors       here: what escapes below -> the exception handlers once more, else a logged 500
+  ///   2. user middleware     middleware_, the last added outermost (none: not even a call)
+  ///   3. exception handlers  handle_exceptions(): exceptions -> responses (app/exceptions.hpp)
+  ///   4. router              route_request(): the match -> the endpoint, or 404 / 405 + Allow / 307
+  ///   5. endpoint            Endpoint::call: arguments bound, handler called, its value -> Response
   Task<Response> handle(Request& req) override;
   std::size_t body_limit(const Request& req) const override;
 
  private:
-  /// The innermost stage: router -> endpoint, exceptions -> the exception handlers (rethrown if none fits).
-  Task<Response> dispatch(Request& req);
-  static Task<Response> dispatch_trampoline(void* self, Request& req) { return static_cast<App*>(self)->dispatch(req); }
-  /// The router's own answer (404, 405) through a user's HTTPException handler when there is one.
-  Task<Response> router_error(Request& req, HTTPException error);
+  /// 3. The exception layer, around the router and the endpoint (a frame of its own: it catches).
+  Task<Response> handle_exceptions(Request& req);
+  static Task<Response> exceptions_trampoline(void* self, Request& req) {
+    return static_cast<App*>(self)->handle_exceptions(req);
+  }
+  /// 4. The router: the matched endpoint's task (no frame of its own), else router_answer(); `route` is set
+  /// to the matched route's name ("GET /items/{item_id}").
+  Task<Response> route_request(Request& req, const std::string*& route);
+  /// The router's own answers: 404, 405 + Allow (through a user's HTTPException handler when there is one),
+  /// 307 to the path with or without its trailing slash.
+  Task<Response> router_answer(Request& req, Router::Match m);
   void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint);
   /// Keeps a registration mistake for run(): `what` as it is when it starts with "fastapi:", else worded
   /// "fastapi: route <description>: <what>".
@@ -14961,6 +15016,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   AppOptions options_;
   Router router_;
   detail::AppContext context_;
+  detail::ExceptionHandlers exception_handlers_;
   detail::MiddlewareChain middleware_;
   std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;
   std::vector<std::function<void()>> startup_;
@@ -15112,41 +15168,43 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle(Request& req) {
   detail::this_loop().route = {};
   std::exception_ptr error;
   try {
-    if (middleware_.empty()) co_return co_await dispatch(req);
-    co_return co_await middleware_.run(req);
+    if (middleware_.empty()) co_return co_await handle_exceptions(req);
+    co_return co_await middleware_.run(req);  // its innermost `next` is handle_exceptions
   } catch (...) {
     error = std::current_exception();  // from a middleware, or no exception handler fitted
   }
+  co_return co_await exception_handlers_.answer_server_error(req, std::move(error));
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> App::handle_exceptions(Request& req) {
+  const std::string* route = nullptr;
+  std::exception_ptr error;
+  // The route named in log lines (a refused response head, an unhandled exception) is this one again once
+  // the handler is done: while it awaited, other requests on this loop may have set theirs.
   try {
-    co_return co_await context_.exception_handlers.handle(req, error);
+    Response res = co_await route_request(req, route);
+    if (route) detail::this_loop().route = *route;
+    co_return res;
   } catch (...) {
     error = std::current_exception();
   }
-  co_return internal_error_response(error, detail::this_loop().route);
+  if (route) detail::this_loop().route = *route;
+  co_return co_await exception_handlers_.answer(req, std::move(error), route ? std::string_view(*route) : "");
 }
 
-FASTAPI_DETAIL_INLINE Task<Response> App::dispatch(Request& req) {
+FASTAPI_DETAIL_INLINE Task<Response> App::route_request(Request& req, const std::string*& route) {
   Router::Match m = router_.match(req.method, req.path, req.path_params, redirect_slashes_);
+  if (m.kind != Router::Match::Kind::found) return router_answer(req, m);
+  route = &endpoints_[m.route]->description();
+  return endpoints_[m.route]->call(req);
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> App::router_answer(Request& req, Router::Match m) {
   switch (m.kind) {
-    case Router::Match::Kind::found: {
-      std::exception_ptr error;
-      // The route named in log lines (a refused response head, an unhandled exception) is this one again
-      // once the handler is done: while it awaited, other requests on this loop may have set theirs.
-      const std::string& route = endpoints_[m.route]->description();
-      try {
-        Response res = co_await endpoints_[m.route]->call(req);
-        detail::this_loop().route = route;
-        co_return res;
-      } catch (...) {
-        error = std::current_exception();
-      }
-      detail::this_loop().route = route;
-      co_return co_await context_.exception_handlers.handle(req, std::move(error));
-    }
     case Router::Match::Kind::method_not_allowed: {
       HTTPException error(405, "Method Not Allowed");
       error.headers.emplace_back("allow", std::string(m.allow));
-      co_return co_await router_error(req, std::move(error));
+      co_return co_await exception_handlers_.answer_http_exception(req, std::move(error));
     }
     case Router::Match::Kind::redirect_slash: {
       // Starlette answers with an absolute URL built from the Host header.
@@ -15160,15 +15218,10 @@ FASTAPI_DETAIL_INLINE Task<Response> App::dispatch(Request& req) {
       if (!req.query_string.empty()) location.append("?").append(req.query_string);
       co_return RedirectResponse(location, 307);
     }
+    case Router::Match::Kind::found:
     case Router::Match::Kind::not_found: break;
   }
-  co_return co_await router_error(req, HTTPException(404, "Not Found"));
-}
-
-FASTAPI_DETAIL_INLINE Task<Response> App::router_error(Request& req, HTTPException error) {
-  if (context_.exception_handlers.custom_http_exception())
-    co_return co_await context_.exception_handlers.handle(req, std::make_exception_ptr(std::move(error)));
-  co_return http_exception_response(error);
+  co_return co_await exception_handlers_.answer_http_exception(req, HTTPException(404, "Not Found"));
 }
 
 FASTAPI_DETAIL_INLINE std::size_t App::body_limit(const Request& req) const {

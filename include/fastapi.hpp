@@ -65,9 +65,8 @@
 // openapi (1/2): what a handler's types say of its operation, described where the handler type is known
 #include "fastapi/openapi/operation.hpp"
 
-// middleware: what wraps every route (the chain, exceptions -> responses)
+// middleware: what wraps every route (the chain, and the built-in middleware)
 #include "fastapi/middleware/chain.hpp"
-#include "fastapi/middleware/errors.hpp"
 #include "fastapi/middleware/proxy_headers.hpp"
 #include "fastapi/middleware/https_redirect.hpp"
 #include "fastapi/middleware/trusted_host.hpp"
@@ -76,6 +75,7 @@
 #include "fastapi/middleware/logging.hpp"
 
 // app: handlers, routers, the App
+#include "fastapi/app/exceptions.hpp"
 #include "fastapi/app/endpoint.hpp"
 #include "fastapi/app/router.hpp"
 

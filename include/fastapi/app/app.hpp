@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "fastapi/app/endpoint.hpp"
+#include "fastapi/app/exceptions.hpp"
 #include "fastapi/app/router.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
@@ -34,7 +35,6 @@
 #include "fastapi/json/errors.hpp"
 #include "fastapi/json/value.hpp"
 #include "fastapi/middleware/chain.hpp"
-#include "fastapi/middleware/errors.hpp"
 #include "fastapi/middleware/logging.hpp"
 #include "fastapi/openapi/docs.hpp"
 #include "fastapi/openapi/spec.hpp"
@@ -58,15 +58,12 @@ struct AppOptions {
 
 /// The application: `fa::App app{{.title = "Items"}}; app.get("/", [] { return "hi"; }); app.run();`
 ///
-/// What a request goes through (App::handle), outermost first:
-///   1. server errors: whatever escapes below goes to the exception handlers once more, else 500, logged;
-///   2. the user's middleware, the last added outermost (add_middleware);
-///   3. the exception handlers (HTTPException, RequestValidationError, exception_handler<E>);
-///   4. the router and the route's endpoint.
+/// What a request goes through is assembled in one place, App::handle, outermost first:
+///   server errors -> the user's middleware -> exception handlers -> router -> endpoint.
 class App : public Service, public detail::RouteVerbs<App> {
  public:
   explicit App(AppOptions options = {})
-      : options_(std::move(options)), middleware_(&App::dispatch_trampoline, this) {}
+      : options_(std::move(options)), middleware_(&App::exceptions_trampoline, this) {}
   App(const App&) = delete;
   App& operator=(const App&) = delete;
   ~App() override;
@@ -119,7 +116,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// fall back on). Register before run().
   template <class E, class F>
   App& exception_handler(F&& handler) {
-    context_.exception_handlers.add<E>(std::forward<F>(handler));
+    exception_handlers_.add<E>(std::forward<F>(handler));
     return *this;
   }
   /// As above, and declares the body the handler answers with: for fa::RequestValidationError, `model`'s schema
@@ -206,15 +203,27 @@ class App : public Service, public detail::RouteVerbs<App> {
   const std::vector<std::unique_ptr<detail::Endpoint>>& routes() const { return endpoints_; }
 
   // Service: called by connections.
+  /// The stack, outermost first (Starlette's build_middleware_stack), each station one function below:
+  ///   1. server errors       here: what escapes below -> the exception handlers once more, else a logged 500
+  ///   2. user middleware     middleware_, the last added outermost (none: not even a call)
+  ///   3. exception handlers  handle_exceptions(): exceptions -> responses (app/exceptions.hpp)
+  ///   4. router              route_request(): the match -> the endpoint, or 404 / 405 + Allow / 307
+  ///   5. endpoint            Endpoint::call: arguments bound, handler called, its value -> Response
   Task<Response> handle(Request& req) override;
   std::size_t body_limit(const Request& req) const override;
 
  private:
-  /// The innermost stage: router -> endpoint, exceptions -> the exception handlers (rethrown if none fits).
-  Task<Response> dispatch(Request& req);
-  static Task<Response> dispatch_trampoline(void* self, Request& req) { return static_cast<App*>(self)->dispatch(req); }
-  /// The router's own answer (404, 405) through a user's HTTPException handler when there is one.
-  Task<Response> router_error(Request& req, HTTPException error);
+  /// 3. The exception layer, around the router and the endpoint (a frame of its own: it catches).
+  Task<Response> handle_exceptions(Request& req);
+  static Task<Response> exceptions_trampoline(void* self, Request& req) {
+    return static_cast<App*>(self)->handle_exceptions(req);
+  }
+  /// 4. The router: the matched endpoint's task (no frame of its own), else router_answer(); `route` is set
+  /// to the matched route's name ("GET /items/{item_id}").
+  Task<Response> route_request(Request& req, const std::string*& route);
+  /// The router's own answers: 404, 405 + Allow (through a user's HTTPException handler when there is one),
+  /// 307 to the path with or without its trailing slash.
+  Task<Response> router_answer(Request& req, Router::Match m);
   void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint);
   /// Keeps a registration mistake for run(): `what` as it is when it starts with "fastapi:", else worded
   /// "fastapi: route <description>: <what>".
@@ -229,6 +238,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   AppOptions options_;
   Router router_;
   detail::AppContext context_;
+  detail::ExceptionHandlers exception_handlers_;
   detail::MiddlewareChain middleware_;
   std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;
   std::vector<std::function<void()>> startup_;
@@ -380,41 +390,43 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle(Request& req) {
   detail::this_loop().route = {};
   std::exception_ptr error;
   try {
-    if (middleware_.empty()) co_return co_await dispatch(req);
-    co_return co_await middleware_.run(req);
+    if (middleware_.empty()) co_return co_await handle_exceptions(req);
+    co_return co_await middleware_.run(req);  // its innermost `next` is handle_exceptions
   } catch (...) {
     error = std::current_exception();  // from a middleware, or no exception handler fitted
   }
+  co_return co_await exception_handlers_.answer_server_error(req, std::move(error));
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> App::handle_exceptions(Request& req) {
+  const std::string* route = nullptr;
+  std::exception_ptr error;
+  // The route named in log lines (a refused response head, an unhandled exception) is this one again once
+  // the handler is done: while it awaited, other requests on this loop may have set theirs.
   try {
-    co_return co_await context_.exception_handlers.handle(req, error);
+    Response res = co_await route_request(req, route);
+    if (route) detail::this_loop().route = *route;
+    co_return res;
   } catch (...) {
     error = std::current_exception();
   }
-  co_return internal_error_response(error, detail::this_loop().route);
+  if (route) detail::this_loop().route = *route;
+  co_return co_await exception_handlers_.answer(req, std::move(error), route ? std::string_view(*route) : "");
 }
 
-FASTAPI_DETAIL_INLINE Task<Response> App::dispatch(Request& req) {
+FASTAPI_DETAIL_INLINE Task<Response> App::route_request(Request& req, const std::string*& route) {
   Router::Match m = router_.match(req.method, req.path, req.path_params, redirect_slashes_);
+  if (m.kind != Router::Match::Kind::found) return router_answer(req, m);
+  route = &endpoints_[m.route]->description();
+  return endpoints_[m.route]->call(req);
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> App::router_answer(Request& req, Router::Match m) {
   switch (m.kind) {
-    case Router::Match::Kind::found: {
-      std::exception_ptr error;
-      // The route named in log lines (a refused response head, an unhandled exception) is this one again
-      // once the handler is done: while it awaited, other requests on this loop may have set theirs.
-      const std::string& route = endpoints_[m.route]->description();
-      try {
-        Response res = co_await endpoints_[m.route]->call(req);
-        detail::this_loop().route = route;
-        co_return res;
-      } catch (...) {
-        error = std::current_exception();
-      }
-      detail::this_loop().route = route;
-      co_return co_await context_.exception_handlers.handle(req, std::move(error));
-    }
     case Router::Match::Kind::method_not_allowed: {
       HTTPException error(405, "Method Not Allowed");
       error.headers.emplace_back("allow", std::string(m.allow));
-      co_return co_await router_error(req, std::move(error));
+      co_return co_await exception_handlers_.answer_http_exception(req, std::move(error));
     }
     case Router::Match::Kind::redirect_slash: {
       // Starlette answers with an absolute URL built from the Host header.
@@ -428,15 +440,10 @@ FASTAPI_DETAIL_INLINE Task<Response> App::dispatch(Request& req) {
       if (!req.query_string.empty()) location.append("?").append(req.query_string);
       co_return RedirectResponse(location, 307);
     }
+    case Router::Match::Kind::found:
     case Router::Match::Kind::not_found: break;
   }
-  co_return co_await router_error(req, HTTPException(404, "Not Found"));
-}
-
-FASTAPI_DETAIL_INLINE Task<Response> App::router_error(Request& req, HTTPException error) {
-  if (context_.exception_handlers.custom_http_exception())
-    co_return co_await context_.exception_handlers.handle(req, std::make_exception_ptr(std::move(error)));
-  co_return http_exception_response(error);
+  co_return co_await exception_handlers_.answer_http_exception(req, HTTPException(404, "Not Found"));
 }
 
 FASTAPI_DETAIL_INLINE std::size_t App::body_limit(const Request& req) const {

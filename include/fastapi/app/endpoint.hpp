@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastapi/app/exceptions.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/fixed_string.hpp"
@@ -33,7 +34,6 @@
 #include "fastapi/json/schema.hpp"
 #include "fastapi/json/value.hpp"
 #include "fastapi/json/write.hpp"
-#include "fastapi/middleware/errors.hpp"
 #include "fastapi/openapi/operation.hpp"
 #include "fastapi/params/binding.hpp"
 #include "fastapi/routing/path_template.hpp"
@@ -72,10 +72,9 @@ inline Response JSONResponse(const Json& value, int status = 200) { return RawJS
 
 namespace detail {
 
-/// What every endpoint of one app shares: app-wide dependencies and overrides, exception handlers, state.
+/// What every endpoint of one app shares: app-wide dependencies and overrides, state.
 struct AppContext {
   DependencyRegistry dependencies;
-  ExceptionHandlers exception_handlers;
   StateStore states;
 };
 
@@ -96,7 +95,7 @@ class Endpoint {
   virtual bool takes_request() const { return false; }
   /// What the handler's types say of its operation (parameters, body, security, response), for OpenAPI.
   virtual void describe(OperationDoc&) const {}
-  /// The app this endpoint serves (its dependencies, exception handlers, state); set at registration.
+  /// The app this endpoint serves (its dependencies and state); set at registration.
   void set_app(const AppContext* app) { app_ = app; }
   /// False for the app's own pages (/docs, /redoc, /openapi.json, the OAuth2 redirect): FastAPI does not run
   /// `app.dependencies(...)` for them.
@@ -118,8 +117,6 @@ class Endpoint {
   /// The app's, then the route's dependencies, for their effect.
   Task<void> run_route_dependencies(BindContext& ctx) const;
   const DependencyRegistry* registry() const { return app_ ? &app_->dependencies : nullptr; }
-  /// The response for what escaped the handler: the app's exception handlers, else a logged 500.
-  Task<Response> exception_response(Request& req, std::exception_ptr error) const;
 
   std::string description_;
   RouteOptions options_;
@@ -134,20 +131,6 @@ FASTAPI_DETAIL_INLINE Task<void> Endpoint::run_route_dependencies(BindContext& c
   if (app_ && app_dependencies_apply_)
     for (const Dependency& d : app_->dependencies.dependencies) co_await d.run(ctx);
   for (const Dependency& d : options_.dependencies) co_await d.run(ctx);
-}
-
-FASTAPI_DETAIL_INLINE Task<Response> Endpoint::exception_response(Request& req, std::exception_ptr error) const {
-  std::exception_ptr unhandled;
-  if (app_) {
-    try {
-      co_return co_await app_->exception_handlers.handle(req, error);
-    } catch (...) {
-      unhandled = std::current_exception();  // no handler fits, or the handler itself threw
-    }
-  } else {
-    unhandled = error;
-  }
-  co_return internal_error_response(unhandled, description_);
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -221,7 +204,8 @@ class HandlerEndpoint final : public Endpoint {
   using Slots = typename Plan::Slots;
   /// Binds (awaiting dependencies when `scope` is given), calls the handler, converts its result.
   Task<Response> call_with(Request& req, RequestScope* scope);
-  /// call_with inside a RequestScope: function-scope teardown now, the rest after the response is sent.
+  /// call_with inside a RequestScope: function-scope teardown now, the rest after the response is sent (an
+  /// error leaves as a ScopedError carrying that teardown: the exception layer answers it, app/exceptions.hpp).
   Task<Response> call_scoped(Request& req);
   Result invoke(Slots& slots) { return invoke_with(slots, std::make_index_sequence<Traits::arity>{}); }
   template <std::size_t... I>
@@ -242,9 +226,8 @@ Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
     scope->error = std::current_exception();
   }
   if (scope->has_exits(DependencyScope::function)) co_await scope->teardown(DependencyScope::function);
-  // The exception handlers answer here, inside the scope, so that the request-scope teardown still runs
-  // after the response is sent.
-  if (scope->error) res = co_await exception_response(req, scope->error);
+  // The exception layer answers the error, and the request-scope teardown still runs after that answer is sent.
+  if (scope->error) throw ScopedError{scope->error, [scope] { return RequestScope::after_send(scope); }, scope->pending()};
   // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
   if (scope->pending() || res.stream) res.after_send = [scope] { return RequestScope::after_send(scope); };
   co_return res;
