@@ -12102,6 +12102,604 @@ void describe_operation(OperationDoc& doc) {
 
 }  // namespace fastapi::detail
 
+// ==== fastapi/openapi/route.hpp ====
+// openapi/route.hpp: a route as registered, in plain data: its methods, path template, options and the
+// function that describes its handler's operation (taken at registration, where the handler type is known).
+// The per-route options a user writes (RouteOptions, ResponseDoc) live here, below both of their readers.
+// Fed by app/ (App::add_route, include_router fill one RouteDoc per route); feeds openapi/spec (the document)
+// and app/ (the endpoint serves with the options). Knows nothing of endpoints, sockets or how a route is served.
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace fastapi {
+
+/// One more response a route documents (FastAPI's `responses={404: {"description": "Item not found"}}`):
+/// `{.responses = {{404, {.description = "Item not found"}}}}`; shown in OpenAPI, not enforced.
+struct ResponseDoc {
+  std::string description{};
+  ResponseModelInfo model{};  ///< the body's model, `fa::response_model<Message>` (none: no body schema)
+};
+
+/// Per-route options, one aggregate with designated initializers:
+/// `app.post("/items", create_item, {.status_code = 201, .tags = {"items"}});`
+struct RouteOptions {
+  int status_code = 0;             ///< status of a non-Response return value (0 = 200)
+  std::vector<std::string> tags{}; ///< OpenAPI tags
+  std::string summary{};             ///< OpenAPI summary
+  std::string description{};         ///< OpenAPI description
+  std::string name{};                ///< route name (operationId base)
+  bool deprecated = false;         ///< marked deprecated in OpenAPI
+  bool include_in_schema = true;   ///< listed in OpenAPI
+  bool blocking = false;           ///< run a plain (non-coroutine) handler on the thread pool (FastAPI's `def`)
+  std::size_t max_body_size = 0;   ///< 413 above it; 0 = the app's Config::max_body_size
+  ResponseModelInfo response_model{};  ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
+                                       ///< only its fields reach the client, a value that does not fit is a 500
+  bool response_model_exclude_none = false;  ///< FastAPI's response_model_exclude_none
+  std::vector<Dependency> dependencies{};    ///< run for their effect before the handler's own parameters:
+                                             ///< `{.dependencies = {fa::dependency<verify_token>()}}`
+  std::map<int, ResponseDoc> responses{};    ///< more responses for the OpenAPI document
+};
+
+/// One registered route, as the OpenAPI document reads it (`app.routes()`, in registration order).
+struct RouteDoc {
+  using Describe = void (*)(detail::OperationDoc&);
+
+  std::vector<Method> methods;  ///< GET, or several for api_route
+  std::string path;             ///< the template as registered, prefixes applied: "/items/{item_id}"
+  std::string description;      ///< "GET /items/{item_id}": how logs and errors name the route
+  RouteOptions options;
+  /// What the handler's types say of its operation (parameters, body, security, response): the handler's
+  /// detail::describe_operation<Plan, Result>, taken at registration (like Dependency::describe). The
+  /// document calls it when it is built, after the app's and the route's dependencies are known: FastAPI
+  /// describes those between the handler's own parameters and its nested dependencies.
+  Describe describe = nullptr;
+};
+
+}  // namespace fastapi
+
+// ==== fastapi/openapi/spec.hpp ====
+// openapi/spec.hpp: the routes of an app -> its OpenAPI 3.1.0 document, as FastAPI builds it: info, paths with
+// one operation per route and method (operationId, summary, tags, parameters, requestBody, responses with the
+// 422 of validation, security), components.schemas (each model once, referenced by $ref) and securitySchemes.
+// Fed by route records (openapi/route.hpp: methods, path, options, and the describer of each handler's operation,
+// openapi/operation.hpp); feeds App (GET /openapi.json). Knows nothing of endpoints, sockets or HTML.
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fastapi {
+
+/// One entry of the document's top-level "tags" (FastAPI's openapi_tags), in the order given:
+/// `fa::App app{{.openapi_tags = {{.name = "users", .description = "Operations with users."}}}};`
+struct OpenAPITag {
+  std::string name;
+  std::string description{};
+};
+
+/// What get_openapi builds a document from (FastAPI's `get_openapi(title=..., version=..., routes=...)`).
+struct OpenAPISource {
+  std::string_view title = "FastAPI";
+  std::string_view version = "0.1.0";
+  std::string_view description{};
+  std::span<const RouteDoc> routes{};  ///< `app.routes()`
+  std::span<const Dependency> dependencies{};  ///< the app's own (App::dependencies): in every operation
+  std::span<const OpenAPITag> tags{};
+  ResponseModelInfo validation_error_model{};  ///< the body of a custom 422 handler: replaces HTTPValidationError
+};
+
+/// The OpenAPI 3.1.0 document of `source.routes` (those with include_in_schema), FastAPI's shape:
+///   fa::Json doc = fa::get_openapi({.title = "Items", .version = "1.0", .routes = app.routes()});
+///   doc["paths"]["/items/{item_id}"]["get"]["operationId"] == "read_item_items__item_id__get"
+/// The app serves it at AppOptions::openapi_url (built once when it starts); call this for a file or a test.
+/// A route without RouteOptions::name gets one from its method and path (detail::default_route_name).
+FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source);
+
+namespace detail {
+
+/// The name of a route without RouteOptions::name (a C++ handler has no name to read): a verb for the method
+/// (GET read, POST create, PUT update, PATCH patch, DELETE delete, others their own lower-case name) and the
+/// path's segments, braces dropped: GET / -> "read_root", GET /users/{user_id} -> "read_users_user_id",
+/// POST /token -> "create_token".
+FASTAPI_DETAIL_INLINE std::string default_route_name(Method method, std::string_view path);
+/// FastAPI's generate_unique_id: name + path, every non-word character -> '_', + '_' + method in lower case:
+/// ("read_item", "/items/{item_id}", GET) -> "read_item_items__item_id__get".
+FASTAPI_DETAIL_INLINE std::string operation_id(std::string_view name, std::string_view path, Method method);
+/// The path as OpenAPI writes it: a `{name:path}` parameter is `{name}` (FastAPI's path_format).
+FASTAPI_DETAIL_INLINE std::string path_format(std::string_view path);
+/// A model's schema (json_schema<T>() with its "$defs") moved into `schemas`: the definitions under
+/// components, their $refs rewritten; a struct is defined there and {"$ref": ...} returned.
+FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas);
+
+/// FastAPI's ValidationError (plus the optional `input` and `ctx` our errors carry) and HTTPValidationError.
+inline Json validation_error_schema() {
+  Json loc{{"items", Json{{"anyOf", Json::array({Json{{"type", "string"}}, Json{{"type", "integer"}}})}}},
+           {"title", "Location"},
+           {"type", "array"}};
+  Json properties = Json::object({});
+  properties["loc"] = std::move(loc);
+  properties["msg"] = Json{{"title", "Message"}, {"type", "string"}};
+  properties["type"] = Json{{"title", "Error Type"}, {"type", "string"}};
+  properties["input"] = Json{{"title", "Input"}};
+  properties["ctx"] = Json{{"title", "Context"}, {"type", "object"}};
+  return Json{{"properties", std::move(properties)},
+              {"required", Json::array({"loc", "msg", "type"})},
+              {"title", "ValidationError"},
+              {"type", "object"}};
+}
+inline Json http_validation_error_schema() {
+  Json detail{{"items", Json{{"$ref", std::string(components_ref) + "ValidationError"}}},
+              {"title", "Detail"},
+              {"type", "array"}};
+  return Json{{"properties", Json{{"detail", std::move(detail)}}}, {"title", "HTTPValidationError"}, {"type", "object"}};
+}
+
+/// Appends `d.describe` to the operation's leading dependencies when the Dependency type carries one
+/// (di/scope.hpp: `void (*describe)(detail::OperationDoc&)`, set by fa::dependency<Fn>()).
+template <class D>
+void add_leading_dependency(OperationDoc& doc, const D& d) {
+  if constexpr (requires(const D& x) { x.describe; }) {
+    if (d.describe) doc.leading_dependencies.push_back(d.describe);
+  } else {
+    (void)doc, (void)d;
+  }
+}
+
+/// The requestBody of an operation: one JSON body as it is; embedded bodies or form fields in a
+/// `Body_<operationId>` model (FastAPI's name), defined in `schemas`.
+inline Json request_body(const OperationDoc& doc, std::string_view op_id, Json& schemas) {
+  Json out = Json::object({});
+  const bool single = !doc.form && doc.body.size() == 1 && !doc.body[0].embed;
+  Json schema;
+  bool required = false;
+  if (single) {
+    schema = doc.body[0].schema;
+    required = doc.body[0].required;
+  } else {
+    const std::string name = "Body_" + std::string(op_id);
+    Json properties = Json::object({});
+    Json names = Json::array({});
+    for (const BodyFieldDoc& f : doc.body) {
+      properties[f.name] = f.schema;
+      if (f.required) names.push_back(f.name);
+    }
+    required = !names.empty();
+    Json model = Json::object({});
+    model["properties"] = std::move(properties);
+    if (required) model["required"] = std::move(names);
+    model["title"] = name;
+    model["type"] = "object";
+    sort_schema(model);
+    schemas[name] = std::move(model);
+    schema = Json{{"$ref", std::string(components_ref) + name}};
+  }
+  Json media = Json::object({});
+  media[doc.form ? "application/x-www-form-urlencoded" : "application/json"] = Json{{"schema", std::move(schema)}};
+  out["content"] = std::move(media);
+  if (required) out["required"] = true;
+  return out;
+}
+
+/// The same scheme name for two different definitions (APIKeyHeader<"A"> and APIKeyHeader<"B">): the second
+/// is listed as "APIKeyHeader_2"; the name the operation must use is returned.
+inline std::string merge_security_scheme(Json& schemes, const std::string& name, const Json& definition) {
+  std::string final_name = name;
+  for (int k = 2; schemes.contains(final_name) && schemes[final_name] != definition; ++k)
+    final_name = name + "_" + std::to_string(k);
+  if (!schemes.contains(final_name)) schemes[final_name] = definition;
+  return final_name;
+}
+
+/// One operation of route `r` for `method`, described by `doc`.
+inline Json build_operation(const RouteDoc& r, Method method, const OperationDoc& doc, const OpenAPISource& source,
+                            Json& schemas, Json& schemes, const Json& validation_ref, bool& uses_default_validation) {
+  const RouteOptions& o = r.options;
+  const std::string name = o.name.empty() ? default_route_name(method, r.path) : o.name;
+  const std::string op_id = operation_id(name, path_format(r.path), method);
+  Json op = Json::object({});
+  if (!o.tags.empty()) op["tags"] = Json(o.tags);
+  op["summary"] = o.summary.empty() ? title_case(name) : o.summary;
+  if (!o.description.empty()) op["description"] = o.description;
+  op["operationId"] = op_id;
+  if (!doc.parameters.empty()) op["parameters"] = doc.parameters;
+  if (!doc.body.empty()) op["requestBody"] = request_body(doc, op_id, schemas);
+
+  Json responses = Json::object({});
+  const int status = o.status_code ? o.status_code : 200;
+  Json success{{"description", "Successful Response"}};
+  if (!status_forbids_body(status)) {
+    Json schema = doc.response_schema;
+    std::string_view media = doc.response_media_type;
+    bool titled_model = doc.response_is_model;
+    if (o.response_model && o.response_model.schema) {
+      schema = adopt_model_schema(o.response_model, schemas);
+      media = "application/json";
+      titled_model = true;
+    }
+    if (titled_model && !schema.contains("$ref")) {
+      schema["title"] = title_case("Response_" + op_id);
+      sort_schema(schema);
+    }
+    Json content = Json::object({});
+    content[media] = Json{{"schema", std::move(schema)}};
+    success["content"] = std::move(content);
+  }
+  responses[std::to_string(status)] = std::move(success);
+  for (const auto& [code, extra] : o.responses) {
+    Json& r = responses[std::to_string(code)];
+    if (!r.is_object()) r = Json::object({});
+    std::string description = extra.description;
+    if (description.empty() && r.contains("description")) description = r["description"].as_string();
+    if (description.empty()) description = std::string(status_phrase(code));
+    if (description.empty()) description = "Additional Response";
+    r["description"] = description;
+    if (extra.model && extra.model.schema) {
+      Json content = Json::object({});
+      content["application/json"] = Json{{"schema", adopt_model_schema(extra.model, schemas)}};
+      r["content"] = std::move(content);
+    }
+  }
+  if (doc.can_fail_validation() && !responses.contains("422")) {
+    Json content = Json::object({});
+    content["application/json"] = Json{{"schema", validation_ref}};
+    responses["422"] = Json{{"description", "Validation Error"}, {"content", std::move(content)}};
+    uses_default_validation = uses_default_validation || !(source.validation_error_model && source.validation_error_model.schema);
+  }
+  op["responses"] = std::move(responses);
+  if (o.deprecated) op["deprecated"] = true;
+  if (!doc.security.empty()) {
+    Json security = Json::array({});
+    for (const Json& requirement : doc.security) {
+      const std::string& scheme = requirement.items()[0].first;
+      std::string final_name = merge_security_scheme(schemes, scheme, doc.security_schemes[scheme]);
+      security.push_back(Json{{final_name, Json::array({})}});
+    }
+    op["security"] = std::move(security);
+  }
+  return op;
+}
+
+}  // namespace detail
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source) {
+  Json info = Json::object({});
+  info["title"] = source.title;
+  info["version"] = source.version;
+  if (!source.description.empty()) info["description"] = source.description;
+  Json paths = Json::object({});
+  Json schemas = Json::object({});
+  Json schemes = Json::object({});
+  bool uses_default_validation = false;
+  const bool custom_validation = source.validation_error_model && source.validation_error_model.schema;
+  Json validation_ref = custom_validation ? detail::adopt_model_schema(source.validation_error_model, schemas)
+                                          : Json{{"$ref", std::string(detail::components_ref) + "HTTPValidationError"}};
+  std::vector<std::string> operation_ids;
+  for (const RouteDoc& e : source.routes) {
+    if (!e.options.include_in_schema) continue;
+    detail::OperationDoc doc;
+    for (const Dependency& d : source.dependencies) detail::add_leading_dependency(doc, d);
+    for (const Dependency& d : e.options.dependencies) detail::add_leading_dependency(doc, d);
+    if (e.describe) e.describe(doc);
+    for (auto& [name, schema] : doc.schemas.items())
+      if (!schemas.contains(name)) schemas[name] = schema;
+    Json& path_item = paths[detail::path_format(e.path)];
+    if (!path_item.is_object()) path_item = Json::object({});
+    for (Method m : e.methods) {
+      Json op = detail::build_operation(e, m, doc, source, schemas, schemes, validation_ref, uses_default_validation);
+      const std::string& id = op["operationId"].as_string();
+      for (const std::string& seen : operation_ids)
+        if (seen == id) log(LogLevel::warning, "openapi: duplicate operationId " + id + " (route " + e.description + "): give the route a RouteOptions::name");
+      operation_ids.push_back(id);
+      std::string method(method_name(m));
+      for (char& c : method) c = static_cast<char>(c - 'A' + 'a');
+      path_item[method] = std::move(op);
+    }
+  }
+  if (uses_default_validation) {
+    schemas["HTTPValidationError"] = detail::http_validation_error_schema();
+    schemas["ValidationError"] = detail::validation_error_schema();
+  }
+  Json components = Json::object({});
+  if (!schemas.empty()) {
+    auto& members = schemas.as_object();
+    std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    components["schemas"] = std::move(schemas);
+  }
+  if (!schemes.empty()) components["securitySchemes"] = std::move(schemes);
+  Json out = Json::object({});
+  out["openapi"] = "3.1.0";
+  out["info"] = std::move(info);
+  out["paths"] = std::move(paths);
+  if (!components.empty()) out["components"] = std::move(components);
+  if (!source.tags.empty()) {
+    Json tags = Json::array({});
+    for (const OpenAPITag& t : source.tags) {
+      Json tag{{"name", t.name}};
+      if (!t.description.empty()) tag["description"] = t.description;
+      tags.push_back(std::move(tag));
+    }
+    out["tags"] = std::move(tags);
+  }
+  return out;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+namespace detail {
+
+inline bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;  // Python's \w matches non-ASCII letters too
+}
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string default_route_name(Method method, std::string_view path) {
+  std::string name;
+  switch (method) {
+    case Method::get: name = "read"; break;
+    case Method::post: name = "create"; break;
+    case Method::put: name = "update"; break;
+    default:
+      name = method_name(method);
+      for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  bool any = false;
+  std::string formatted = path_format(path);
+  std::string_view rest = formatted;
+  while (!rest.empty()) {
+    const std::size_t slash = rest.find('/');
+    std::string_view segment = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+    std::string word;
+    for (char c : segment)
+      if (c != '{' && c != '}') word += is_word_char(c) ? c : '_';
+    if (word.empty()) continue;
+    name += '_';
+    name += word;
+    any = true;
+  }
+  if (!any) name += "_root";
+  return name;
+}
+
+FASTAPI_DETAIL_INLINE std::string operation_id(std::string_view name, std::string_view path, Method method) {
+  std::string id;
+  id.reserve(name.size() + path.size() + 8);
+  for (char c : name) id += is_word_char(c) ? c : '_';
+  for (char c : path) id += is_word_char(c) ? c : '_';
+  id += '_';
+  for (char c : method_name(method)) id += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return id;
+}
+
+FASTAPI_DETAIL_INLINE std::string path_format(std::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  bool in_param = false, skipping = false;
+  for (char c : path) {
+    if (c == '{') in_param = true;
+    if (c == '}') in_param = skipping = false;
+    if (in_param && c == ':') skipping = true;
+    if (!skipping) out += c;
+  }
+  return out;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+/// Points every {"$ref": "#/$defs/X"} of `j` at "#/components/schemas/X".
+inline void rewrite_refs(Json& j) {
+  if (j.is_array()) {
+    for (Json& x : j) rewrite_refs(x);
+  } else if (j.is_object()) {
+    for (auto& [key, value] : j.items()) {
+      if (key == "$ref" && value.is_string() && value.as_string().starts_with("#/$defs/"))
+        value = std::string(components_ref) + value.as_string().substr(8);
+      else
+        rewrite_refs(value);
+    }
+  }
+}
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas) {
+  Json s = model.schema();
+  if (Json* defs = s.find("$defs")) {
+    for (auto& [name, def] : defs->items()) {
+      rewrite_refs(def);
+      if (!schemas.contains(name)) schemas[name] = std::move(def);
+    }
+    s.erase("$defs");
+  }
+  rewrite_refs(s);
+  const Json* title = s.find("title");
+  const Json* type = s.find("type");
+  if (title && title->is_string() && title->as_string() == model.name && type && *type == Json("object")) {
+    const std::string name(model.name);
+    if (!schemas.contains(name)) schemas[name] = std::move(s);
+    return Json{{"$ref", std::string(components_ref) + name}};
+  }
+  return s;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/openapi/docs.hpp ====
+// openapi/docs.hpp: the interactive docs pages (Swagger UI at /docs, ReDoc at /redoc, the OAuth2 redirect page
+// at /docs/oauth2-redirect) with configurable asset URLs, as HTML responses. Fed by App's options; feeds
+// app/docs_routes.hpp (which registers them as the app's own routes). Knows nothing of how a document is built,
+// of routes or of sockets.
+
+#include <string>
+#include <string_view>
+
+namespace fastapi {
+
+/// Where the docs pages load their scripts, styles and icons from. The defaults are the public CDN URLs that
+/// FastAPI uses (Swagger UI 5, which reads OpenAPI 3.1; ReDoc 2). For an offline deployment serve the files of
+/// npm's swagger-ui-dist and redoc yourself and point these at them (docs/openapi.md):
+///   fa::App app{{.docs_assets = {.swagger_js_url = "/static/swagger-ui-bundle.js",
+///                                .swagger_css_url = "/static/swagger-ui.css",
+///                                .redoc_js_url = "/static/redoc.standalone.js", .redoc_google_fonts = false}}};
+struct DocsAssets {
+  std::string swagger_js_url = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js";
+  std::string swagger_css_url = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css";
+  std::string swagger_favicon_url = "https://fastapi.tiangolo.com/img/favicon.png";
+  std::string redoc_js_url = "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js";
+  std::string redoc_favicon_url = "https://fastapi.tiangolo.com/img/favicon.png";
+  bool redoc_google_fonts = true;  ///< ReDoc's page links Montserrat and Roboto from Google Fonts
+};
+
+/// The Swagger UI page for the document at `openapi_url` (FastAPI's get_swagger_ui_html), to serve from a route
+/// of your own: `app.get("/api-docs", [] { return fa::get_swagger_ui_html("/openapi.json", "Items - Swagger UI"); });`
+/// With `oauth2_redirect_url`, Swagger UI's "Authorize" completes OAuth2 flows through that page.
+inline Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets = {},
+                                    std::string_view oauth2_redirect_url = {});
+/// The ReDoc page for the document at `openapi_url` (FastAPI's get_redoc_html).
+inline Response get_redoc_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets = {});
+/// The page an OAuth2 authorization server redirects to from Swagger UI: it hands the code or token back to the
+/// docs window that opened it, and closes (FastAPI's get_swagger_ui_oauth2_redirect_html).
+inline Response get_swagger_ui_oauth2_redirect_html();
+
+namespace detail {
+
+/// `s` for an HTML attribute or text: & < > " ' escaped.
+inline std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#x27;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+/// `s` as a JavaScript string literal safe inside <script>: JSON, with '<' as \u003c (no "</script>").
+inline std::string js_string(std::string_view s) {
+  std::string json;
+  write_json_string(json, s);
+  std::string out;
+  out.reserve(json.size());
+  for (char c : json) out += c == '<' ? std::string("\\u003c") : std::string(1, c);
+  return out;
+}
+
+}  // namespace detail
+
+inline Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets,
+                                    std::string_view oauth2_redirect_url) {
+  std::string html;
+  html.reserve(1024);
+  html += "<!DOCTYPE html>\n<html>\n<head>\n";
+  html += "<link type=\"text/css\" rel=\"stylesheet\" href=\"" + detail::html_escape(assets.swagger_css_url) + "\">\n";
+  html += "<link rel=\"shortcut icon\" href=\"" + detail::html_escape(assets.swagger_favicon_url) + "\">\n";
+  html += "<title>" + detail::html_escape(title) + "</title>\n";
+  html += "</head>\n<body>\n<div id=\"swagger-ui\">\n</div>\n";
+  html += "<script src=\"" + detail::html_escape(assets.swagger_js_url) + "\"></script>\n";
+  html += "<!-- `SwaggerUIBundle` is now available on the page -->\n<script>\n";
+  html += "const ui = SwaggerUIBundle({\n";
+  html += "  url: " + detail::js_string(openapi_url) + ",\n";
+  html += "  dom_id: \"#swagger-ui\",\n";
+  html += "  layout: \"BaseLayout\",\n";
+  html += "  deepLinking: true,\n";
+  html += "  showExtensions: true,\n";
+  html += "  showCommonExtensions: true,\n";
+  if (!oauth2_redirect_url.empty())
+    html += "  oauth2RedirectUrl: window.location.origin + " + detail::js_string(oauth2_redirect_url) + ",\n";
+  html += "  presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],\n";
+  html += "});\n</script>\n</body>\n</html>\n";
+  return HTMLResponse(std::move(html));
+}
+
+inline Response get_redoc_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets) {
+  std::string html;
+  html.reserve(1024);
+  html += "<!DOCTYPE html>\n<html>\n<head>\n";
+  html += "<title>" + detail::html_escape(title) + "</title>\n";
+  html += "<!-- needed for adaptive design -->\n<meta charset=\"utf-8\"/>\n";
+  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  if (assets.redoc_google_fonts)
+    html += "<link href=\"https://fonts.googleapis.com/css?family=Montserrat:300,400,700|Roboto:300,400,700\" "
+            "rel=\"stylesheet\">\n";
+  html += "<link rel=\"shortcut icon\" href=\"" + detail::html_escape(assets.redoc_favicon_url) + "\">\n";
+  html += "<!-- ReDoc does not change the outer page's styles -->\n<style>\n  body { margin: 0; padding: 0; }\n</style>\n";
+  html += "</head>\n<body>\n";
+  html += "<noscript>ReDoc needs JavaScript to show the documentation: please enable it.</noscript>\n";
+  html += "<redoc spec-url=\"" + detail::html_escape(openapi_url) + "\"></redoc>\n";
+  html += "<script src=\"" + detail::html_escape(assets.redoc_js_url) + "\"></script>\n";
+  html += "</body>\n</html>\n";
+  return HTMLResponse(std::move(html));
+}
+
+inline Response get_swagger_ui_oauth2_redirect_html() {
+  // Swagger UI opens this page in a popup and leaves `swaggerUIRedirectOauth2` (state, redirectUrl, auth,
+  // callback, errCb) on its own window: read the authorization server's answer from the fragment (implicit
+  // flow) or the query (code flow), check the state, hand the result back, close.
+  return HTMLResponse(R"html(<!DOCTYPE html>
+<html lang="en-US">
+<head>
+<title>Swagger UI: OAuth2 Redirect</title>
+</head>
+<body>
+<script>
+'use strict';
+(function () {
+  var oauth2 = window.opener && window.opener.swaggerUIRedirectOauth2;
+  if (!oauth2) {
+    document.body.textContent = 'This page completes a sign-in started from the API docs (Swagger UI).';
+    return;
+  }
+  var fromFragment = /code|token|error/.test(window.location.hash);
+  var raw = fromFragment ? window.location.hash.substring(1) : window.location.search.substring(1);
+  var answer = {};
+  new URLSearchParams(raw.replace('?', '&')).forEach(function (value, key) { answer[key] = value; });
+  var stateMatches = answer.state === oauth2.state;
+  var flow = oauth2.auth.schema.get('flow');
+  var codeFlow = flow === 'accessCode' || flow === 'authorizationCode' || flow === 'authorization_code';
+  if (codeFlow && !oauth2.auth.code) {
+    if (!stateMatches) {
+      oauth2.errCb({authId: oauth2.auth.name, source: 'auth', level: 'warning',
+                    message: 'Authorization may be unsafe: the state the server returned is not the one sent.'});
+    }
+    if (answer.code) {
+      delete oauth2.state;
+      oauth2.auth.code = answer.code;
+      oauth2.callback({auth: oauth2.auth, redirectUrl: oauth2.redirectUrl});
+    } else {
+      var message = '[Authorization failed]: no authorization code received from the server.';
+      if (answer.error) {
+        message = '[' + answer.error + ']: ' +
+                  (answer.error_description ? answer.error_description + '. ' : 'no authorization code received from the server. ') +
+                  (answer.error_uri ? 'More info: ' + answer.error_uri : '');
+      }
+      oauth2.errCb({authId: oauth2.auth.name, source: 'auth', level: 'error', message: message});
+    }
+  } else {
+    oauth2.callback({auth: oauth2.auth, token: answer, isValid: stateMatches, redirectUrl: oauth2.redirectUrl});
+  }
+  window.close();
+})();
+</script>
+</body>
+</html>
+)html");
+}
+
+}  // namespace fastapi
+
 // ==== fastapi/middleware/chain.hpp ====
 // middleware/chain.hpp: fa::Next and the middleware chain. A middleware is `fa::Task<fa::Response>(fa::Request&,
 // fa::Next)` (a coroutine, a plain callable returning fa::Response, or a class with that call operator);
@@ -13582,10 +14180,8 @@ FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_server_error(Requ
 // .blocking routes), turn what it returns into a Response. Fed by the router's match; feeds the writer.
 
 #include <array>
-#include <chrono>
 #include <cstddef>
 #include <exception>
-#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -13596,33 +14192,6 @@ FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_server_error(Requ
 #include <vector>
 
 namespace fastapi {
-
-/// One more response a route documents (FastAPI's `responses={404: {"description": "Item not found"}}`):
-/// `{.responses = {{404, {.description = "Item not found"}}}}`; shown in OpenAPI, not enforced.
-struct ResponseDoc {
-  std::string description{};
-  ResponseModelInfo model{};  ///< the body's model, `fa::response_model<Message>` (none: no body schema)
-};
-
-/// Per-route options, one aggregate with designated initializers:
-/// `app.post("/items", create_item, {.status_code = 201, .tags = {"items"}});`
-struct RouteOptions {
-  int status_code = 0;             ///< status of a non-Response return value (0 = 200)
-  std::vector<std::string> tags{}; ///< OpenAPI tags
-  std::string summary{};             ///< OpenAPI summary
-  std::string description{};         ///< OpenAPI description
-  std::string name{};                ///< route name (operationId base)
-  bool deprecated = false;         ///< marked deprecated in OpenAPI
-  bool include_in_schema = true;   ///< listed in OpenAPI
-  bool blocking = false;           ///< run a plain (non-coroutine) handler on the thread pool (FastAPI's `def`)
-  std::size_t max_body_size = 0;   ///< 413 above it; 0 = the app's Config::max_body_size
-  ResponseModelInfo response_model{};  ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
-                                       ///< only its fields reach the client, a value that does not fit is a 500
-  bool response_model_exclude_none = false;  ///< FastAPI's response_model_exclude_none
-  std::vector<Dependency> dependencies{};    ///< run for their effect before the handler's own parameters:
-                                             ///< `{.dependencies = {fa::dependency<verify_token>()}}`
-  std::map<int, ResponseDoc> responses{};    ///< more responses for the OpenAPI document
-};
 
 /// `application/json` response holding `value`.
 inline Response JSONResponse(const Json& value, int status = 200) { return RawJSONResponse(value.dump(), status); }
@@ -13650,20 +14219,11 @@ class Endpoint {
   virtual std::span<const std::string_view> path_param_names() const { return {}; }
   /// True when the handler takes fa::Request& (it may read req.path_params itself).
   virtual bool takes_request() const { return false; }
-  /// What the handler's types say of its operation (parameters, body, security, response), for OpenAPI.
-  virtual void describe(OperationDoc&) const {}
   /// The app this endpoint serves (its dependencies and state); set at registration.
   void set_app(const AppContext* app) { app_ = app; }
   /// False for the app's own pages (/docs, /redoc, /openapi.json, the OAuth2 redirect): FastAPI does not run
   /// `app.dependencies(...)` for them.
   void set_app_dependencies_apply(bool apply) { app_dependencies_apply_ = apply; }
-  /// The route as registered: its methods and path template ("/items/{item_id}").
-  void set_route(std::span<const Method> methods, std::string_view path) {
-    methods_.assign(methods.begin(), methods.end());
-    path_.assign(path);
-  }
-  const std::vector<Method>& methods() const { return methods_; }
-  const std::string& path() const { return path_; }
 
  protected:
   /// True when this request needs a RequestScope: dependencies on the route or the app.
@@ -13678,8 +14238,6 @@ class Endpoint {
   std::string description_;
   RouteOptions options_;
   const AppContext* app_ = nullptr;
-  std::vector<Method> methods_;
-  std::string path_;
   bool app_dependencies_apply_ = true;
 };
 
@@ -13755,7 +14313,8 @@ class HandlerEndpoint final : public Endpoint {
   }
   std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
   bool takes_request() const override { return Plan::takes_request; }
-  void describe(OperationDoc& doc) const override { describe_operation<Plan, Result>(doc); }
+  /// What the handler's types say of its operation, for the route's RouteDoc (openapi/operation.hpp).
+  static constexpr RouteDoc::Describe describe = &describe_operation<Plan, Result>;
 
  private:
   using Slots = typename Plan::Slots;
@@ -13941,6 +14500,14 @@ std::unique_ptr<Endpoint> make_endpoint(F&& handler, std::string description, Ro
   return std::make_unique<HandlerEndpoint<H>>(std::forward<F>(handler), std::move(description), std::move(options));
 }
 
+/// What `handler`'s types say of its operation, for its route record (nothing for a handler make_endpoint
+/// refuses: its static_assert is then the one message).
+template <class H>
+constexpr RouteDoc::Describe describer_of() {
+  if constexpr (has_callable_traits<H>) return HandlerEndpoint<H>::describe;
+  else return nullptr;
+}
+
 }  // namespace detail
 }  // namespace fastapi
 
@@ -13948,7 +14515,8 @@ std::unique_ptr<Endpoint> make_endpoint(F&& handler, std::string description, Ro
 // app/router.hpp: fa::APIRouter, a group of routes with a shared prefix, tags, dependencies and responses,
 // defined in its own file and included into the app (or into another router) with include_router, composed
 // as FastAPI composes them. Also the verbs (get, post, ...) that App and APIRouter share.
-// Fed by user code at startup; feeds App (which turns each route into an endpoint). Knows nothing of sockets.
+// Fed by user code at startup; feeds App (which turns each route into an endpoint and a RouteDoc). Knows nothing
+// of sockets.
 
 #include <initializer_list>
 #include <memory>
@@ -14056,6 +14624,8 @@ class EndpointFactory {
  public:
   virtual ~EndpointFactory() = default;
   virtual std::unique_ptr<Endpoint> make(std::string description, RouteOptions options) const = 0;
+  /// What the handler's types say of its operation (the route record's RouteDoc::describe).
+  virtual RouteDoc::Describe describe() const = 0;
 };
 
 template <class H>
@@ -14065,6 +14635,7 @@ class EndpointFactoryOf final : public EndpointFactory {
   std::unique_ptr<Endpoint> make(std::string description, RouteOptions options) const override {
     return make_endpoint(H(handler_), std::move(description), std::move(options));
   }
+  RouteDoc::Describe describe() const override { return describer_of<H>(); }
 
  private:
   H handler_;
@@ -14189,383 +14760,11 @@ FASTAPI_DETAIL_INLINE APIRouter& APIRouter::include_router(const APIRouter& othe
 
 }  // namespace fastapi
 
-// ==== fastapi/openapi/spec.hpp ====
-// openapi/spec.hpp: the routes of an app -> its OpenAPI 3.1.0 document, as FastAPI builds it: info, paths with
-// one operation per route and method (operationId, summary, tags, parameters, requestBody, responses with the
-// 422 of validation, security), components.schemas (each model once, referenced by $ref) and securitySchemes.
-// Fed by app/endpoint (each Endpoint describes its own operation: openapi/operation.hpp) and app/router (the
-// routes' options); feeds openapi/docs and App (GET /openapi.json). Knows nothing of sockets or HTML.
-
-#include <cstddef>
-#include <memory>
-#include <span>
-#include <string>
-#include <string_view>
-#include <vector>
-
-namespace fastapi {
-
-/// One entry of the document's top-level "tags" (FastAPI's openapi_tags), in the order given:
-/// `fa::App app{{.openapi_tags = {{.name = "users", .description = "Operations with users."}}}};`
-struct OpenAPITag {
-  std::string name;
-  std::string description{};
-};
-
-/// What get_openapi builds a document from (FastAPI's `get_openapi(title=..., version=..., routes=...)`).
-struct OpenAPISource {
-  std::string_view title = "FastAPI";
-  std::string_view version = "0.1.0";
-  std::string_view description{};
-  std::span<const std::unique_ptr<detail::Endpoint>> routes{};  ///< `app.routes()`
-  std::span<const Dependency> dependencies{};  ///< the app's own (App::dependencies): in every operation
-  std::span<const OpenAPITag> tags{};
-  ResponseModelInfo validation_error_model{};  ///< the body of a custom 422 handler: replaces HTTPValidationError
-};
-
-/// The OpenAPI 3.1.0 document of `source.routes` (those with include_in_schema), FastAPI's shape:
-///   fa::Json doc = fa::get_openapi({.title = "Items", .version = "1.0", .routes = app.routes()});
-///   doc["paths"]["/items/{item_id}"]["get"]["operationId"] == "read_item_items__item_id__get"
-/// The app serves it at AppOptions::openapi_url (built once when it starts); call this for a file or a test.
-/// A route without RouteOptions::name gets one from its method and path (detail::default_route_name).
-FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source);
-
-namespace detail {
-
-/// The name of a route without RouteOptions::name (a C++ handler has no name to read): a verb for the method
-/// (GET read, POST create, PUT update, PATCH patch, DELETE delete, others their own lower-case name) and the
-/// path's segments, braces dropped: GET / -> "read_root", GET /users/{user_id} -> "read_users_user_id",
-/// POST /token -> "create_token".
-FASTAPI_DETAIL_INLINE std::string default_route_name(Method method, std::string_view path);
-/// FastAPI's generate_unique_id: name + path, every non-word character -> '_', + '_' + method in lower case:
-/// ("read_item", "/items/{item_id}", GET) -> "read_item_items__item_id__get".
-FASTAPI_DETAIL_INLINE std::string operation_id(std::string_view name, std::string_view path, Method method);
-/// The path as OpenAPI writes it: a `{name:path}` parameter is `{name}` (FastAPI's path_format).
-FASTAPI_DETAIL_INLINE std::string path_format(std::string_view path);
-/// A model's schema (json_schema<T>() with its "$defs") moved into `schemas`: the definitions under
-/// components, their $refs rewritten; a struct is defined there and {"$ref": ...} returned.
-FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas);
-
-/// FastAPI's ValidationError (plus the optional `input` and `ctx` our errors carry) and HTTPValidationError.
-inline Json validation_error_schema() {
-  Json loc{{"items", Json{{"anyOf", Json::array({Json{{"type", "string"}}, Json{{"type", "integer"}}})}}},
-           {"title", "Location"},
-           {"type", "array"}};
-  Json properties = Json::object({});
-  properties["loc"] = std::move(loc);
-  properties["msg"] = Json{{"title", "Message"}, {"type", "string"}};
-  properties["type"] = Json{{"title", "Error Type"}, {"type", "string"}};
-  properties["input"] = Json{{"title", "Input"}};
-  properties["ctx"] = Json{{"title", "Context"}, {"type", "object"}};
-  return Json{{"properties", std::move(properties)},
-              {"required", Json::array({"loc", "msg", "type"})},
-              {"title", "ValidationError"},
-              {"type", "object"}};
-}
-inline Json http_validation_error_schema() {
-  Json detail{{"items", Json{{"$ref", std::string(components_ref) + "ValidationError"}}},
-              {"title", "Detail"},
-              {"type", "array"}};
-  return Json{{"properties", Json{{"detail", std::move(detail)}}}, {"title", "HTTPValidationError"}, {"type", "object"}};
-}
-
-/// Appends `d.describe` to the operation's leading dependencies when the Dependency type carries one
-/// (di/scope.hpp: `void (*describe)(detail::OperationDoc&)`, set by fa::dependency<Fn>()).
-template <class D>
-void add_leading_dependency(OperationDoc& doc, const D& d) {
-  if constexpr (requires(const D& x) { x.describe; }) {
-    if (d.describe) doc.leading_dependencies.push_back(d.describe);
-  } else {
-    (void)doc, (void)d;
-  }
-}
-
-/// The requestBody of an operation: one JSON body as it is; embedded bodies or form fields in a
-/// `Body_<operationId>` model (FastAPI's name), defined in `schemas`.
-inline Json request_body(const OperationDoc& doc, std::string_view op_id, Json& schemas) {
-  Json out = Json::object({});
-  const bool single = !doc.form && doc.body.size() == 1 && !doc.body[0].embed;
-  Json schema;
-  bool required = false;
-  if (single) {
-    schema = doc.body[0].schema;
-    required = doc.body[0].required;
-  } else {
-    const std::string name = "Body_" + std::string(op_id);
-    Json properties = Json::object({});
-    Json names = Json::array({});
-    for (const BodyFieldDoc& f : doc.body) {
-      properties[f.name] = f.schema;
-      if (f.required) names.push_back(f.name);
-    }
-    required = !names.empty();
-    Json model = Json::object({});
-    model["properties"] = std::move(properties);
-    if (required) model["required"] = std::move(names);
-    model["title"] = name;
-    model["type"] = "object";
-    sort_schema(model);
-    schemas[name] = std::move(model);
-    schema = Json{{"$ref", std::string(components_ref) + name}};
-  }
-  Json media = Json::object({});
-  media[doc.form ? "application/x-www-form-urlencoded" : "application/json"] = Json{{"schema", std::move(schema)}};
-  out["content"] = std::move(media);
-  if (required) out["required"] = true;
-  return out;
-}
-
-/// The same scheme name for two different definitions (APIKeyHeader<"A"> and APIKeyHeader<"B">): the second
-/// is listed as "APIKeyHeader_2"; the name the operation must use is returned.
-inline std::string merge_security_scheme(Json& schemes, const std::string& name, const Json& definition) {
-  std::string final_name = name;
-  for (int k = 2; schemes.contains(final_name) && schemes[final_name] != definition; ++k)
-    final_name = name + "_" + std::to_string(k);
-  if (!schemes.contains(final_name)) schemes[final_name] = definition;
-  return final_name;
-}
-
-/// One operation of `e` for `method`, described by `doc`.
-inline Json build_operation(const Endpoint& e, Method method, const OperationDoc& doc, const OpenAPISource& source,
-                            Json& schemas, Json& schemes, const Json& validation_ref, bool& uses_default_validation) {
-  const RouteOptions& o = e.options();
-  const std::string name = o.name.empty() ? default_route_name(method, e.path()) : o.name;
-  const std::string op_id = operation_id(name, path_format(e.path()), method);
-  Json op = Json::object({});
-  if (!o.tags.empty()) op["tags"] = Json(o.tags);
-  op["summary"] = o.summary.empty() ? title_case(name) : o.summary;
-  if (!o.description.empty()) op["description"] = o.description;
-  op["operationId"] = op_id;
-  if (!doc.parameters.empty()) op["parameters"] = doc.parameters;
-  if (!doc.body.empty()) op["requestBody"] = request_body(doc, op_id, schemas);
-
-  Json responses = Json::object({});
-  const int status = o.status_code ? o.status_code : 200;
-  Json success{{"description", "Successful Response"}};
-  if (!status_forbids_body(status)) {
-    Json schema = doc.response_schema;
-    std::string_view media = doc.response_media_type;
-    bool titled_model = doc.response_is_model;
-    if (o.response_model && o.response_model.schema) {
-      schema = adopt_model_schema(o.response_model, schemas);
-      media = "application/json";
-      titled_model = true;
-    }
-    if (titled_model && !schema.contains("$ref")) {
-      schema["title"] = title_case("Response_" + op_id);
-      sort_schema(schema);
-    }
-    Json content = Json::object({});
-    content[media] = Json{{"schema", std::move(schema)}};
-    success["content"] = std::move(content);
-  }
-  responses[std::to_string(status)] = std::move(success);
-  for (const auto& [code, extra] : o.responses) {
-    Json& r = responses[std::to_string(code)];
-    if (!r.is_object()) r = Json::object({});
-    std::string description = extra.description;
-    if (description.empty() && r.contains("description")) description = r["description"].as_string();
-    if (description.empty()) description = std::string(status_phrase(code));
-    if (description.empty()) description = "Additional Response";
-    r["description"] = description;
-    if (extra.model && extra.model.schema) {
-      Json content = Json::object({});
-      content["application/json"] = Json{{"schema", adopt_model_schema(extra.model, schemas)}};
-      r["content"] = std::move(content);
-    }
-  }
-  if (doc.can_fail_validation() && !responses.contains("422")) {
-    Json content = Json::object({});
-    content["application/json"] = Json{{"schema", validation_ref}};
-    responses["422"] = Json{{"description", "Validation Error"}, {"content", std::move(content)}};
-    uses_default_validation = uses_default_validation || !(source.validation_error_model && source.validation_error_model.schema);
-  }
-  op["responses"] = std::move(responses);
-  if (o.deprecated) op["deprecated"] = true;
-  if (!doc.security.empty()) {
-    Json security = Json::array({});
-    for (const Json& requirement : doc.security) {
-      const std::string& scheme = requirement.items()[0].first;
-      std::string final_name = merge_security_scheme(schemes, scheme, doc.security_schemes[scheme]);
-      security.push_back(Json{{final_name, Json::array({})}});
-    }
-    op["security"] = std::move(security);
-  }
-  return op;
-}
-
-}  // namespace detail
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source) {
-  Json info = Json::object({});
-  info["title"] = source.title;
-  info["version"] = source.version;
-  if (!source.description.empty()) info["description"] = source.description;
-  Json paths = Json::object({});
-  Json schemas = Json::object({});
-  Json schemes = Json::object({});
-  bool uses_default_validation = false;
-  const bool custom_validation = source.validation_error_model && source.validation_error_model.schema;
-  Json validation_ref = custom_validation ? detail::adopt_model_schema(source.validation_error_model, schemas)
-                                          : Json{{"$ref", std::string(detail::components_ref) + "HTTPValidationError"}};
-  std::vector<std::string> operation_ids;
-  for (const auto& endpoint : source.routes) {
-    const detail::Endpoint& e = *endpoint;
-    if (!e.options().include_in_schema) continue;
-    detail::OperationDoc doc;
-    for (const Dependency& d : source.dependencies) detail::add_leading_dependency(doc, d);
-    for (const Dependency& d : e.options().dependencies) detail::add_leading_dependency(doc, d);
-    e.describe(doc);
-    for (auto& [name, schema] : doc.schemas.items())
-      if (!schemas.contains(name)) schemas[name] = schema;
-    Json& path_item = paths[detail::path_format(e.path())];
-    if (!path_item.is_object()) path_item = Json::object({});
-    for (Method m : e.methods()) {
-      Json op = detail::build_operation(e, m, doc, source, schemas, schemes, validation_ref, uses_default_validation);
-      const std::string& id = op["operationId"].as_string();
-      for (const std::string& seen : operation_ids)
-        if (seen == id) log(LogLevel::warning, "openapi: duplicate operationId " + id + " (route " + e.description() + "): give the route a RouteOptions::name");
-      operation_ids.push_back(id);
-      std::string method(method_name(m));
-      for (char& c : method) c = static_cast<char>(c - 'A' + 'a');
-      path_item[method] = std::move(op);
-    }
-  }
-  if (uses_default_validation) {
-    schemas["HTTPValidationError"] = detail::http_validation_error_schema();
-    schemas["ValidationError"] = detail::validation_error_schema();
-  }
-  Json components = Json::object({});
-  if (!schemas.empty()) {
-    auto& members = schemas.as_object();
-    std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    components["schemas"] = std::move(schemas);
-  }
-  if (!schemes.empty()) components["securitySchemes"] = std::move(schemes);
-  Json out = Json::object({});
-  out["openapi"] = "3.1.0";
-  out["info"] = std::move(info);
-  out["paths"] = std::move(paths);
-  if (!components.empty()) out["components"] = std::move(components);
-  if (!source.tags.empty()) {
-    Json tags = Json::array({});
-    for (const OpenAPITag& t : source.tags) {
-      Json tag{{"name", t.name}};
-      if (!t.description.empty()) tag["description"] = t.description;
-      tags.push_back(std::move(tag));
-    }
-    out["tags"] = std::move(tags);
-  }
-  return out;
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-namespace detail {
-
-inline bool is_word_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         static_cast<unsigned char>(c) >= 0x80;  // Python's \w matches non-ASCII letters too
-}
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE std::string default_route_name(Method method, std::string_view path) {
-  std::string name;
-  switch (method) {
-    case Method::get: name = "read"; break;
-    case Method::post: name = "create"; break;
-    case Method::put: name = "update"; break;
-    default:
-      name = method_name(method);
-      for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  }
-  bool any = false;
-  std::string formatted = path_format(path);
-  std::string_view rest = formatted;
-  while (!rest.empty()) {
-    const std::size_t slash = rest.find('/');
-    std::string_view segment = rest.substr(0, slash);
-    rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
-    std::string word;
-    for (char c : segment)
-      if (c != '{' && c != '}') word += is_word_char(c) ? c : '_';
-    if (word.empty()) continue;
-    name += '_';
-    name += word;
-    any = true;
-  }
-  if (!any) name += "_root";
-  return name;
-}
-
-FASTAPI_DETAIL_INLINE std::string operation_id(std::string_view name, std::string_view path, Method method) {
-  std::string id;
-  id.reserve(name.size() + path.size() + 8);
-  for (char c : name) id += is_word_char(c) ? c : '_';
-  for (char c : path) id += is_word_char(c) ? c : '_';
-  id += '_';
-  for (char c : method_name(method)) id += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return id;
-}
-
-FASTAPI_DETAIL_INLINE std::string path_format(std::string_view path) {
-  std::string out;
-  out.reserve(path.size());
-  bool in_param = false, skipping = false;
-  for (char c : path) {
-    if (c == '{') in_param = true;
-    if (c == '}') in_param = skipping = false;
-    if (in_param && c == ':') skipping = true;
-    if (!skipping) out += c;
-  }
-  return out;
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-/// Points every {"$ref": "#/$defs/X"} of `j` at "#/components/schemas/X".
-inline void rewrite_refs(Json& j) {
-  if (j.is_array()) {
-    for (Json& x : j) rewrite_refs(x);
-  } else if (j.is_object()) {
-    for (auto& [key, value] : j.items()) {
-      if (key == "$ref" && value.is_string() && value.as_string().starts_with("#/$defs/"))
-        value = std::string(components_ref) + value.as_string().substr(8);
-      else
-        rewrite_refs(value);
-    }
-  }
-}
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas) {
-  Json s = model.schema();
-  if (Json* defs = s.find("$defs")) {
-    for (auto& [name, def] : defs->items()) {
-      rewrite_refs(def);
-      if (!schemas.contains(name)) schemas[name] = std::move(def);
-    }
-    s.erase("$defs");
-  }
-  rewrite_refs(s);
-  const Json* title = s.find("title");
-  const Json* type = s.find("type");
-  if (title && title->is_string() && title->as_string() == model.name && type && *type == Json("object")) {
-    const std::string name(model.name);
-    if (!schemas.contains(name)) schemas[name] = std::move(s);
-    return Json{{"$ref", std::string(components_ref) + name}};
-  }
-  return s;
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-}  // namespace detail
-}  // namespace fastapi
-
-// ==== fastapi/openapi/docs.hpp ====
-// openapi/docs.hpp: the interactive docs pages (Swagger UI at /docs, ReDoc at /redoc, the OAuth2 redirect page
-// at /docs/oauth2-redirect) with configurable asset URLs, and the app's OpenAPI routes: registered once, the
-// document built once when the app starts and served from that cached body. Fed by openapi/spec (the document)
-// and App's options; feeds App::run. Knows nothing of how a document is built or of sockets.
+// ==== fastapi/app/docs_routes.hpp ====
+// app/docs_routes.hpp: the app's own OpenAPI routes (GET /openapi.json, /docs, /docs/oauth2-redirect, /redoc):
+// registered once, hidden from the document, the document built when the app starts and served from that
+// cached body. Registration is the app's job; what is served comes from openapi/ (spec.hpp: the document,
+// docs.hpp: the pages). Fed by App::run (App::serve_openapi); feeds the app's routes. Knows nothing of sockets.
 
 #include <memory>
 #include <span>
@@ -14573,62 +14772,7 @@ FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Js
 #include <string_view>
 #include <utility>
 
-namespace fastapi {
-
-/// Where the docs pages load their scripts, styles and icons from. The defaults are the public CDN URLs that
-/// FastAPI uses (Swagger UI 5, which reads OpenAPI 3.1; ReDoc 2). For an offline deployment serve the files of
-/// npm's swagger-ui-dist and redoc yourself and point these at them (docs/openapi.md):
-///   fa::App app{{.docs_assets = {.swagger_js_url = "/static/swagger-ui-bundle.js",
-///                                .swagger_css_url = "/static/swagger-ui.css",
-///                                .redoc_js_url = "/static/redoc.standalone.js", .redoc_google_fonts = false}}};
-struct DocsAssets {
-  std::string swagger_js_url = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js";
-  std::string swagger_css_url = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css";
-  std::string swagger_favicon_url = "https://fastapi.tiangolo.com/img/favicon.png";
-  std::string redoc_js_url = "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js";
-  std::string redoc_favicon_url = "https://fastapi.tiangolo.com/img/favicon.png";
-  bool redoc_google_fonts = true;  ///< ReDoc's page links Montserrat and Roboto from Google Fonts
-};
-
-/// The Swagger UI page for the document at `openapi_url` (FastAPI's get_swagger_ui_html), to serve from a route
-/// of your own: `app.get("/api-docs", [] { return fa::get_swagger_ui_html("/openapi.json", "Items - Swagger UI"); });`
-/// With `oauth2_redirect_url`, Swagger UI's "Authorize" completes OAuth2 flows through that page.
-inline Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets = {},
-                                    std::string_view oauth2_redirect_url = {});
-/// The ReDoc page for the document at `openapi_url` (FastAPI's get_redoc_html).
-inline Response get_redoc_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets = {});
-/// The page an OAuth2 authorization server redirects to from Swagger UI: it hands the code or token back to the
-/// docs window that opened it, and closes (FastAPI's get_swagger_ui_oauth2_redirect_html).
-inline Response get_swagger_ui_oauth2_redirect_html();
-
-namespace detail {
-
-/// `s` for an HTML attribute or text: & < > " ' escaped.
-inline std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#x27;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-/// `s` as a JavaScript string literal safe inside <script>: JSON, with '<' as \u003c (no "</script>").
-inline std::string js_string(std::string_view s) {
-  std::string json;
-  write_json_string(json, s);
-  std::string out;
-  out.reserve(json.size());
-  for (char c : json) out += c == '<' ? std::string("\\u003c") : std::string(1, c);
-  return out;
-}
+namespace fastapi::detail {
 
 /// What an App keeps for its OpenAPI routes (one per App): the schema of a custom 422 body, whether the
 /// routes are registered, and the document's bytes, written when the app starts and only read while it serves.
@@ -14650,9 +14794,9 @@ struct ServeDocs {
 /// True when `app` already has a GET route at `path` (the user's own page wins over the built-in one).
 template <class A>
 bool has_get_route(const A& app, std::string_view path) {
-  for (const auto& e : app.routes())
-    if (e->path() == path)
-      for (Method m : e->methods())
+  for (const RouteDoc& r : app.routes())
+    if (r.path == path)
+      for (Method m : r.methods)
         if (m == Method::get) return true;
   return false;
 }
@@ -14692,108 +14836,7 @@ void serve_openapi(A& app, OpenAPIState& state, std::span<const Dependency> app_
                            std::to_string(state.document.size()) + " bytes)");
 }
 
-}  // namespace detail
-
-inline Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets,
-                                    std::string_view oauth2_redirect_url) {
-  std::string html;
-  html.reserve(1024);
-  html += "<!DOCTYPE html>\n<html>\n<head>\n";
-  html += "<link type=\"text/css\" rel=\"stylesheet\" href=\"" + detail::html_escape(assets.swagger_css_url) + "\">\n";
-  html += "<link rel=\"shortcut icon\" href=\"" + detail::html_escape(assets.swagger_favicon_url) + "\">\n";
-  html += "<title>" + detail::html_escape(title) + "</title>\n";
-  html += "</head>\n<body>\n<div id=\"swagger-ui\">\n</div>\n";
-  html += "<script src=\"" + detail::html_escape(assets.swagger_js_url) + "\"></script>\n";
-  html += "<!-- `SwaggerUIBundle` is now available on the page -->\n<script>\n";
-  html += "const ui = SwaggerUIBundle({\n";
-  html += "  url: " + detail::js_string(openapi_url) + ",\n";
-  html += "  dom_id: \"#swagger-ui\",\n";
-  html += "  layout: \"BaseLayout\",\n";
-  html += "  deepLinking: true,\n";
-  html += "  showExtensions: true,\n";
-  html += "  showCommonExtensions: true,\n";
-  if (!oauth2_redirect_url.empty())
-    html += "  oauth2RedirectUrl: window.location.origin + " + detail::js_string(oauth2_redirect_url) + ",\n";
-  html += "  presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],\n";
-  html += "});\n</script>\n</body>\n</html>\n";
-  return HTMLResponse(std::move(html));
-}
-
-inline Response get_redoc_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets) {
-  std::string html;
-  html.reserve(1024);
-  html += "<!DOCTYPE html>\n<html>\n<head>\n";
-  html += "<title>" + detail::html_escape(title) + "</title>\n";
-  html += "<!-- needed for adaptive design -->\n<meta charset=\"utf-8\"/>\n";
-  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  if (assets.redoc_google_fonts)
-    html += "<link href=\"https://fonts.googleapis.com/css?family=Montserrat:300,400,700|Roboto:300,400,700\" "
-            "rel=\"stylesheet\">\n";
-  html += "<link rel=\"shortcut icon\" href=\"" + detail::html_escape(assets.redoc_favicon_url) + "\">\n";
-  html += "<!-- ReDoc does not change the outer page's styles -->\n<style>\n  body { margin: 0; padding: 0; }\n</style>\n";
-  html += "</head>\n<body>\n";
-  html += "<noscript>ReDoc needs JavaScript to show the documentation: please enable it.</noscript>\n";
-  html += "<redoc spec-url=\"" + detail::html_escape(openapi_url) + "\"></redoc>\n";
-  html += "<script src=\"" + detail::html_escape(assets.redoc_js_url) + "\"></script>\n";
-  html += "</body>\n</html>\n";
-  return HTMLResponse(std::move(html));
-}
-
-inline Response get_swagger_ui_oauth2_redirect_html() {
-  // Swagger UI opens this page in a popup and leaves `swaggerUIRedirectOauth2` (state, redirectUrl, auth,
-  // callback, errCb) on its own window: read the authorization server's answer from the fragment (implicit
-  // flow) or the query (code flow), check the state, hand the result back, close.
-  return HTMLResponse(R"html(<!DOCTYPE html>
-<html lang="en-US">
-<head>
-<title>Swagger UI: OAuth2 Redirect</title>
-</head>
-<body>
-<script>
-'use strict';
-(function () {
-  var oauth2 = window.opener && window.opener.swaggerUIRedirectOauth2;
-  if (!oauth2) {
-    document.body.textContent = 'This page completes a sign-in started from the API docs (Swagger UI).';
-    return;
-  }
-  var fromFragment = /code|token|error/.test(window.location.hash);
-  var raw = fromFragment ? window.location.hash.substring(1) : window.location.search.substring(1);
-  var answer = {};
-  new URLSearchParams(raw.replace('?', '&')).forEach(function (value, key) { answer[key] = value; });
-  var stateMatches = answer.state === oauth2.state;
-  var flow = oauth2.auth.schema.get('flow');
-  var codeFlow = flow === 'accessCode' || flow === 'authorizationCode' || flow === 'authorization_code';
-  if (codeFlow && !oauth2.auth.code) {
-    if (!stateMatches) {
-      oauth2.errCb({authId: oauth2.auth.name, source: 'auth', level: 'warning',
-                    message: 'Authorization may be unsafe: the state the server returned is not the one sent.'});
-    }
-    if (answer.code) {
-      delete oauth2.state;
-      oauth2.auth.code = answer.code;
-      oauth2.callback({auth: oauth2.auth, redirectUrl: oauth2.redirectUrl});
-    } else {
-      var message = '[Authorization failed]: no authorization code received from the server.';
-      if (answer.error) {
-        message = '[' + answer.error + ']: ' +
-                  (answer.error_description ? answer.error_description + '. ' : 'no authorization code received from the server. ') +
-                  (answer.error_uri ? 'More info: ' + answer.error_uri : '');
-      }
-      oauth2.errCb({authId: oauth2.auth.name, source: 'auth', level: 'error', message: message});
-    }
-  } else {
-    oauth2.callback({auth: oauth2.auth, token: answer, isValid: stateMatches, redirectUrl: oauth2.redirectUrl});
-  }
-  window.close();
-})();
-</script>
-</body>
-</html>
-)html");
-}
-
-}  // namespace fastapi
+}  // namespace fastapi::detail
 
 // ==== fastapi/app/app.hpp ====
 // app/app.hpp: fa::App, what a user writes against: routes by verb, routers, middleware, exception handlers,
@@ -14977,8 +15020,9 @@ class App : public Service, public detail::RouteVerbs<App> {
 
   Logger& logger() { return logger_; }
   const AppOptions& info() const { return options_; }
-  /// Every route's endpoint, in registration order (for the OpenAPI document).
-  const std::vector<std::unique_ptr<detail::Endpoint>>& routes() const { return endpoints_; }
+  /// Every route as registered, in registration order (for the OpenAPI document:
+  /// `fa::get_openapi({.title = "T", .version = "1", .routes = app.routes()})`).
+  const std::vector<RouteDoc>& routes() const { return routes_; }
 
   // Service: called by connections.
   /// The stack, outermost first (Starlette's build_middleware_stack), each station one function below:
@@ -15002,7 +15046,9 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// The router's own answers: 404, 405 + Allow (through a user's HTTPException handler when there is one),
   /// 307 to the path with or without its trailing slash.
   Task<Response> router_answer(Request& req, Router::Match m);
-  void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint);
+  /// Registration: the route record (for the document) and the endpoint (for serving), under one route id.
+  void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint,
+                    RouteDoc::Describe describe);
   /// Keeps a registration mistake for run(): `what` as it is when it starts with "fastapi:", else worded
   /// "fastapi: route <description>: <what>".
   void record_configuration_error(std::string_view description, std::string_view what);
@@ -15018,7 +15064,8 @@ class App : public Service, public detail::RouteVerbs<App> {
   detail::AppContext context_;
   detail::ExceptionHandlers exception_handlers_;
   detail::MiddlewareChain middleware_;
-  std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;
+  std::vector<RouteDoc> routes_;                               ///< by route id: what the document reads
+  std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;  ///< by route id: what serves
   std::vector<std::function<void()>> startup_;
   std::vector<std::function<void()>> shutdown_;
   std::vector<std::function<Yield<void>(App&)>> lifespans_;
@@ -15073,7 +15120,8 @@ template <class F>
 void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
   std::string description = detail::route_description(methods, path);
   try {
-    add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)));
+    add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)),
+                 detail::describer_of<std::decay_t<F>>());
   } catch (const std::logic_error& e) {  // ConfigurationError, the router's duplicates, a bad template
     record_configuration_error(description, e.what());
   }
@@ -15081,16 +15129,20 @@ void App::add_route(std::span<const Method> methods, std::string_view path, F&& 
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE void App::add_endpoint(std::span<const Method> methods, std::string path,
-                                             std::unique_ptr<detail::Endpoint> endpoint) {
+                                             std::unique_ptr<detail::Endpoint> endpoint, RouteDoc::Describe describe) {
   if (path.empty())
     throw ConfigurationError("fastapi: route " + endpoint->description() +
                              ": the path is empty (a router's prefix and a route's path cannot both be empty)");
   endpoint->set_app(&context_);
-  endpoint->set_route(methods, path);
   detail::check_path_params(PathTemplate::parse(path), *endpoint);  // {name} <-> fa::Path<"name", T>
   Router::RouteId id = router_.add(methods, path);
   if (id != endpoints_.size())
     throw ConfigurationError("fastapi: internal route numbering mismatch for " + endpoint->description());
+  routes_.push_back(RouteDoc{.methods = std::vector<Method>(methods.begin(), methods.end()),
+                             .path = std::move(path),
+                             .description = endpoint->description(),
+                             .options = endpoint->options(),
+                             .describe = describe});
   endpoints_.push_back(std::move(endpoint));
 }
 
@@ -15104,7 +15156,8 @@ FASTAPI_DETAIL_INLINE App& App::include_router(const APIRouter& router, RouterOp
     detail::apply_router_options(include, route.path, route.options);
     std::string description = detail::route_description(route.methods, route.path);
     try {
-      add_endpoint(route.methods, route.path, route.factory->make(description, std::move(route.options)));
+      add_endpoint(route.methods, route.path, route.factory->make(description, std::move(route.options)),
+                   route.factory->describe());
     } catch (const std::logic_error& e) {
       record_configuration_error(description, e.what());
     }

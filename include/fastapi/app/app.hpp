@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "fastapi/app/docs_routes.hpp"
 #include "fastapi/app/endpoint.hpp"
 #include "fastapi/app/exceptions.hpp"
 #include "fastapi/app/router.hpp"
@@ -37,6 +38,7 @@
 #include "fastapi/middleware/chain.hpp"
 #include "fastapi/middleware/logging.hpp"
 #include "fastapi/openapi/docs.hpp"
+#include "fastapi/openapi/route.hpp"
 #include "fastapi/openapi/spec.hpp"
 #include "fastapi/routing/router.hpp"
 
@@ -199,8 +201,9 @@ class App : public Service, public detail::RouteVerbs<App> {
 
   Logger& logger() { return logger_; }
   const AppOptions& info() const { return options_; }
-  /// Every route's endpoint, in registration order (for the OpenAPI document).
-  const std::vector<std::unique_ptr<detail::Endpoint>>& routes() const { return endpoints_; }
+  /// Every route as registered, in registration order (for the OpenAPI document:
+  /// `fa::get_openapi({.title = "T", .version = "1", .routes = app.routes()})`).
+  const std::vector<RouteDoc>& routes() const { return routes_; }
 
   // Service: called by connections.
   /// The stack, outermost first (Starlette's build_middleware_stack), each station one function below:
@@ -224,7 +227,9 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// The router's own answers: 404, 405 + Allow (through a user's HTTPException handler when there is one),
   /// 307 to the path with or without its trailing slash.
   Task<Response> router_answer(Request& req, Router::Match m);
-  void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint);
+  /// Registration: the route record (for the document) and the endpoint (for serving), under one route id.
+  void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint,
+                    RouteDoc::Describe describe);
   /// Keeps a registration mistake for run(): `what` as it is when it starts with "fastapi:", else worded
   /// "fastapi: route <description>: <what>".
   void record_configuration_error(std::string_view description, std::string_view what);
@@ -240,7 +245,8 @@ class App : public Service, public detail::RouteVerbs<App> {
   detail::AppContext context_;
   detail::ExceptionHandlers exception_handlers_;
   detail::MiddlewareChain middleware_;
-  std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;
+  std::vector<RouteDoc> routes_;                               ///< by route id: what the document reads
+  std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;  ///< by route id: what serves
   std::vector<std::function<void()>> startup_;
   std::vector<std::function<void()>> shutdown_;
   std::vector<std::function<Yield<void>(App&)>> lifespans_;
@@ -295,7 +301,8 @@ template <class F>
 void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
   std::string description = detail::route_description(methods, path);
   try {
-    add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)));
+    add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)),
+                 detail::describer_of<std::decay_t<F>>());
   } catch (const std::logic_error& e) {  // ConfigurationError, the router's duplicates, a bad template
     record_configuration_error(description, e.what());
   }
@@ -303,16 +310,20 @@ void App::add_route(std::span<const Method> methods, std::string_view path, F&& 
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE void App::add_endpoint(std::span<const Method> methods, std::string path,
-                                             std::unique_ptr<detail::Endpoint> endpoint) {
+                                             std::unique_ptr<detail::Endpoint> endpoint, RouteDoc::Describe describe) {
   if (path.empty())
     throw ConfigurationError("fastapi: route " + endpoint->description() +
                              ": the path is empty (a router's prefix and a route's path cannot both be empty)");
   endpoint->set_app(&context_);
-  endpoint->set_route(methods, path);
   detail::check_path_params(PathTemplate::parse(path), *endpoint);  // {name} <-> fa::Path<"name", T>
   Router::RouteId id = router_.add(methods, path);
   if (id != endpoints_.size())
     throw ConfigurationError("fastapi: internal route numbering mismatch for " + endpoint->description());
+  routes_.push_back(RouteDoc{.methods = std::vector<Method>(methods.begin(), methods.end()),
+                             .path = std::move(path),
+                             .description = endpoint->description(),
+                             .options = endpoint->options(),
+                             .describe = describe});
   endpoints_.push_back(std::move(endpoint));
 }
 
@@ -326,7 +337,8 @@ FASTAPI_DETAIL_INLINE App& App::include_router(const APIRouter& router, RouterOp
     detail::apply_router_options(include, route.path, route.options);
     std::string description = detail::route_description(route.methods, route.path);
     try {
-      add_endpoint(route.methods, route.path, route.factory->make(description, std::move(route.options)));
+      add_endpoint(route.methods, route.path, route.factory->make(description, std::move(route.options)),
+                   route.factory->describe());
     } catch (const std::logic_error& e) {
       record_configuration_error(description, e.what());
     }

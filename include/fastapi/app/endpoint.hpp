@@ -4,10 +4,8 @@
 #pragma once
 
 #include <array>
-#include <chrono>
 #include <cstddef>
 #include <exception>
-#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -29,43 +27,13 @@
 #include "fastapi/di/state.hpp"
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
-#include "fastapi/http/status.hpp"
-#include "fastapi/json/errors.hpp"
-#include "fastapi/json/schema.hpp"
 #include "fastapi/json/value.hpp"
 #include "fastapi/json/write.hpp"
-#include "fastapi/openapi/operation.hpp"
+#include "fastapi/openapi/route.hpp"
 #include "fastapi/params/binding.hpp"
 #include "fastapi/routing/path_template.hpp"
 
 namespace fastapi {
-
-/// One more response a route documents (FastAPI's `responses={404: {"description": "Item not found"}}`):
-/// `{.responses = {{404, {.description = "Item not found"}}}}`; shown in OpenAPI, not enforced.
-struct ResponseDoc {
-  std::string description{};
-  ResponseModelInfo model{};  ///< the body's model, `fa::response_model<Message>` (none: no body schema)
-};
-
-/// Per-route options, one aggregate with designated initializers:
-/// `app.post("/items", create_item, {.status_code = 201, .tags = {"items"}});`
-struct RouteOptions {
-  int status_code = 0;             ///< status of a non-Response return value (0 = 200)
-  std::vector<std::string> tags{}; ///< OpenAPI tags
-  std::string summary{};             ///< OpenAPI summary
-  std::string description{};         ///< OpenAPI description
-  std::string name{};                ///< route name (operationId base)
-  bool deprecated = false;         ///< marked deprecated in OpenAPI
-  bool include_in_schema = true;   ///< listed in OpenAPI
-  bool blocking = false;           ///< run a plain (non-coroutine) handler on the thread pool (FastAPI's `def`)
-  std::size_t max_body_size = 0;   ///< 413 above it; 0 = the app's Config::max_body_size
-  ResponseModelInfo response_model{};  ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
-                                       ///< only its fields reach the client, a value that does not fit is a 500
-  bool response_model_exclude_none = false;  ///< FastAPI's response_model_exclude_none
-  std::vector<Dependency> dependencies{};    ///< run for their effect before the handler's own parameters:
-                                             ///< `{.dependencies = {fa::dependency<verify_token>()}}`
-  std::map<int, ResponseDoc> responses{};    ///< more responses for the OpenAPI document
-};
 
 /// `application/json` response holding `value`.
 inline Response JSONResponse(const Json& value, int status = 200) { return RawJSONResponse(value.dump(), status); }
@@ -93,20 +61,11 @@ class Endpoint {
   virtual std::span<const std::string_view> path_param_names() const { return {}; }
   /// True when the handler takes fa::Request& (it may read req.path_params itself).
   virtual bool takes_request() const { return false; }
-  /// What the handler's types say of its operation (parameters, body, security, response), for OpenAPI.
-  virtual void describe(OperationDoc&) const {}
   /// The app this endpoint serves (its dependencies and state); set at registration.
   void set_app(const AppContext* app) { app_ = app; }
   /// False for the app's own pages (/docs, /redoc, /openapi.json, the OAuth2 redirect): FastAPI does not run
   /// `app.dependencies(...)` for them.
   void set_app_dependencies_apply(bool apply) { app_dependencies_apply_ = apply; }
-  /// The route as registered: its methods and path template ("/items/{item_id}").
-  void set_route(std::span<const Method> methods, std::string_view path) {
-    methods_.assign(methods.begin(), methods.end());
-    path_.assign(path);
-  }
-  const std::vector<Method>& methods() const { return methods_; }
-  const std::string& path() const { return path_; }
 
  protected:
   /// True when this request needs a RequestScope: dependencies on the route or the app.
@@ -121,8 +80,6 @@ class Endpoint {
   std::string description_;
   RouteOptions options_;
   const AppContext* app_ = nullptr;
-  std::vector<Method> methods_;
-  std::string path_;
   bool app_dependencies_apply_ = true;
 };
 
@@ -198,7 +155,8 @@ class HandlerEndpoint final : public Endpoint {
   }
   std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
   bool takes_request() const override { return Plan::takes_request; }
-  void describe(OperationDoc& doc) const override { describe_operation<Plan, Result>(doc); }
+  /// What the handler's types say of its operation, for the route's RouteDoc (openapi/operation.hpp).
+  static constexpr RouteDoc::Describe describe = &describe_operation<Plan, Result>;
 
  private:
   using Slots = typename Plan::Slots;
@@ -382,6 +340,14 @@ std::unique_ptr<Endpoint> make_endpoint(F&& handler, std::string description, Ro
                 "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
                 "cannot say where its values come from)");
   return std::make_unique<HandlerEndpoint<H>>(std::forward<F>(handler), std::move(description), std::move(options));
+}
+
+/// What `handler`'s types say of its operation, for its route record (nothing for a handler make_endpoint
+/// refuses: its static_assert is then the one message).
+template <class H>
+constexpr RouteDoc::Describe describer_of() {
+  if constexpr (has_callable_traits<H>) return HandlerEndpoint<H>::describe;
+  else return nullptr;
 }
 
 }  // namespace detail
