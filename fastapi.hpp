@@ -12703,7 +12703,8 @@ inline Response get_swagger_ui_oauth2_redirect_html() {
 // ==== fastapi/middleware/chain.hpp ====
 // middleware/chain.hpp: fa::Next and the middleware chain. A middleware is `fa::Task<fa::Response>(fa::Request&,
 // fa::Next)` (a coroutine, a plain callable returning fa::Response, or a class with that call operator);
-// `co_await next(req)` runs the rest of the chain. Fed by App::handle; feeds the router and endpoints.
+// `co_await next(req)` runs the rest of the chain. Fed by App::handle (the server-errors layer); feeds the
+// exception layer (App::handle_exceptions), the router and endpoints.
 // Knows nothing of routes or JSON.
 
 #include <cstddef>
@@ -14177,7 +14178,9 @@ FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_server_error(Requ
 // ==== fastapi/app/endpoint.hpp ====
 // app/endpoint.hpp: a user's handler -> `Task<Response>(Request&)`: bind its arguments (params/binding.hpp's plan;
 // any error -> RequestValidationError, the handler does not run), call it (inline, or on the thread pool for
-// .blocking routes), turn what it returns into a Response. Fed by the router's match; feeds the writer.
+// .blocking routes), turn what it returns into a Response. What escapes goes to the exception layer (a
+// ScopedError when the request scope has teardown to run after the response: app/exceptions.hpp).
+// Fed by the router's match (App::route_request); feeds the writer. Knows nothing of OpenAPI's document.
 
 #include <array>
 #include <cstddef>
@@ -14838,22 +14841,222 @@ void serve_openapi(A& app, OpenAPIState& state, std::span<const Dependency> app_
 
 }  // namespace fastapi::detail
 
-// ==== fastapi/app/app.hpp ====
-// app/app.hpp: fa::App, what a user writes against: routes by verb, routers, middleware, exception handlers,
-// lifespan and state, run()/stop(). It is the Service under every connection: request -> middleware ->
-// router -> endpoint -> response, with FastAPI's 404/405/307 answers. Fed by connections; feeds endpoints.
+// ==== fastapi/app/lifespan.hpp ====
+// app/lifespan.hpp: running a lifespan's halves (fa::Yield<void>: startup up to its co_yield, shutdown after
+// it) to completion on the calling thread, on a loop of their own, before the workers start and after they
+// stop. Fed by App::run (App::enter_lifespans / exit_lifespans); feeds nothing. Knows nothing of requests.
 
-#include <atomic>
+#include <exception>
+
+#include <asio.hpp>
+
+namespace fastapi {
+
+namespace detail {
+
+inline Task<void> run_and_flag(Task<void> task, std::exception_ptr& error, bool& done) {
+  try {
+    co_await std::move(task);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  done = true;
+}
+
+/// Runs `task` to its end on this thread, on a loop of its own (a lifespan's startup or shutdown: the
+/// workers are not running yet, or any more); its exception is rethrown.
+inline void run_to_completion(Task<void> task) {
+  asio::io_context io;
+  LoopContext context;
+  context.io = &io;
+  LoopScope scope(context);
+  std::exception_ptr error;
+  bool done = false;
+  spawn(run_and_flag(std::move(task), error, done));
+  io.run();
+  if (error) std::rethrow_exception(error);
+  if (!done)
+    throw ConfigurationError("fastapi: a lifespan waited for something that cannot come before the app serves");
+}
+
+/// Runs a lifespan up to its co_yield (startup).
+inline Task<void> enter_lifespan(Yield<void>& lifespan) {
+  auto h = lifespan.handle();
+  co_await ResumeYield{h, &h.promise()};
+  if (!h.done()) co_return;
+  if (h.promise().exception) std::rethrow_exception(h.promise().exception);
+  throw ConfigurationError("fastapi: a lifespan ended without `co_yield {};` (write it where the app serves)");
+}
+
+/// Runs a lifespan from its co_yield to its end (shutdown).
+inline Task<void> exit_lifespan(Yield<void>& lifespan) {
+  auto h = lifespan.handle();
+  co_await ResumeYield{h, &h.promise()};
+  if (!h.done()) throw ConfigurationError("fastapi: a lifespan yielded more than once");
+  if (h.promise().exception) std::rethrow_exception(h.promise().exception);
+}
+
+}  // namespace detail
+
+}  // namespace fastapi
+
+// ==== fastapi/app/cli.hpp ====
+// app/cli.hpp: the command line an app reads, as uvicorn reads it: `--host H --port N --workers N
+// --access-log --log-level L`, PORT from the environment, `--help`, `--version`, and everything after `--` the
+// app's own. Fed by main's argc/argv (App::run(argc, argv)); feeds fa::Config and the app's Logger. Knows
+// nothing of requests or routes.
+
 #include <charconv>
-#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace fastapi {
+
+/// Reads `--host H`, `--port N` (also `--port=N` forms), `--workers N`, `--access-log` / `--no-access-log` and
+/// the PORT variable into `base`; `--log-level L` is checked here and applied by App::run(argc, argv). Stops at
+/// `--`: what follows is the app's own (app_args()).
+/// Unknown arguments or bad numbers throw std::invalid_argument with a sentence.
+Config parse_args(int argc, char** argv, Config base = {});
+/// The arguments after `--`, the app's own: `./app --port 9000 -- --db ./data.sqlite` -> {"--db", "./data.sqlite"}.
+std::vector<std::string_view> app_args(int argc, char** argv);
+/// What `--help` prints: the flags App::run(argc, argv) reads, one line each.
+inline constexpr std::string_view command_line_help =
+    "Options:\n"
+    "  --host HOST             bind to this address (default 127.0.0.1)\n"
+    "  --port PORT             bind to this port (default 8000, or the PORT variable; 0 picks a free one)\n"
+    "  --workers N             event-loop threads (default: one per hardware thread)\n"
+    "  --access-log            one line per request (--no-access-log: none, the default)\n"
+    "  --log-level LEVEL       debug, info, warning or error (uvicorn's trace and critical also read)\n"
+    "  --version               print the version of fastapi.hpp and exit\n"
+    "  --help                  print this and exit\n"
+    "  -- ARGS...              everything after -- is the app's own\n";
+namespace detail {
+/// `--log-level`'s value as a level (uvicorn's names; trace reads as debug, critical as error), or nullopt.
+std::optional<LogLevel> log_level_from_name(std::string_view name);
+}  // namespace detail
+namespace detail {
+/// `--help` (usage and command_line_help) or `--version` printed, and the exit code 0; nullopt when neither
+/// comes before `--`.
+std::optional<int> print_help_or_version(int argc, char** argv);
+/// The level of the last `--log-level` before `--` (parse_args has checked its value), or nullopt.
+std::optional<LogLevel> log_level_argument(int argc, char** argv);
+}  // namespace detail
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<int> detail::print_help_or_version(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "--help" || arg == "-h") {
+      std::cout << "Usage: " << (argc > 0 ? argv[0] : "app") << " [OPTIONS] [-- APP ARGS...]\n\n"
+                << command_line_help;
+      return 0;
+    }
+    if (arg == "--version") {
+      std::cout << "fastapi.hpp " << FASTAPI_VERSION_STRING << "\n";
+      return 0;
+    }
+  }
+  return std::nullopt;
+}
+
+FASTAPI_DETAIL_INLINE std::optional<LogLevel> detail::log_level_argument(int argc, char** argv) {
+  std::optional<LogLevel> level;
+  for (int i = 1; i < argc; ++i) {  // the last --log-level wins
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "--log-level" && i + 1 < argc) {
+      level = log_level_from_name(argv[++i]);
+    } else if (arg.starts_with("--log-level=")) {
+      level = log_level_from_name(arg.substr(12));
+    }
+  }
+  return level;
+}
+
+FASTAPI_DETAIL_INLINE std::vector<std::string_view> app_args(int argc, char** argv) {
+  std::vector<std::string_view> out;
+  int i = 1;
+  while (i < argc && std::string_view(argv[i]) != "--") ++i;
+  for (++i; i < argc; ++i) out.emplace_back(argv[i]);
+  return out;
+}
+
+FASTAPI_DETAIL_INLINE std::optional<LogLevel> detail::log_level_from_name(std::string_view name) {
+  if (name == "trace" || name == "debug") return LogLevel::debug;
+  if (name == "info") return LogLevel::info;
+  if (name == "warning") return LogLevel::warning;
+  if (name == "error" || name == "critical") return LogLevel::error;
+  return std::nullopt;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+inline Config parse_args(int argc, char** argv, Config base) {
+  auto number = [](std::string_view name, std::string_view text, unsigned long max) {
+    unsigned long v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || p != text.data() + text.size() || v > max)
+      throw std::invalid_argument("fastapi: " + std::string(name) + " expects a number up to " +
+                                  std::to_string(max) + ", got '" + std::string(text) + "'");
+    return v;
+  };
+  if (const char* env = std::getenv("PORT"); env && *env)
+    base.port = static_cast<std::uint16_t>(number("PORT", env, 65535));
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;  // the rest is the app's own
+    std::string_view value;
+    std::string_view key = arg;
+    if (auto eq = arg.find('='); eq != std::string_view::npos) {
+      key = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    } else if (arg == "--host" || arg == "--port" || arg == "--workers" || arg == "--log-level") {
+      if (i + 1 >= argc) throw std::invalid_argument("fastapi: " + std::string(arg) + " needs a value");
+      value = argv[++i];
+    }
+    if (key == "--host") {
+      base.host = std::string(value);
+    } else if (key == "--port") {
+      base.port = static_cast<std::uint16_t>(number("--port", value, 65535));
+    } else if (key == "--workers") {
+      base.workers = static_cast<unsigned>(number("--workers", value, 1024));
+    } else if (arg == "--access-log" || arg == "--no-access-log") {
+      base.access_log = arg == "--access-log";
+    } else if (key == "--log-level") {
+      if (!detail::log_level_from_name(value))
+        throw std::invalid_argument("fastapi: --log-level expects debug, info, warning or error, got '" +
+                                    std::string(value) + "'");
+    } else {
+      throw std::invalid_argument("fastapi: unknown argument '" + std::string(arg) +
+                                  "' (known: --host HOST, --port PORT, --workers N, --access-log, --log-level LEVEL, "
+                                  "--version, --help; the app's own arguments go after --)");
+    }
+  }
+  return base;
+}
+
+}  // namespace fastapi
+
+// ==== fastapi/app/app.hpp ====
+// app/app.hpp: fa::App, what a user writes against: routes by verb, routers, middleware, exception handlers,
+// lifespan and state, run()/stop(). Registration keeps a RouteDoc (openapi/route.hpp) and an Endpoint per
+// route; serving is the Service under every connection, its stack assembled in App::handle: server errors ->
+// middleware -> exception handlers -> router -> endpoint. Fed by connections; feeds endpoints.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
 #include <functional>
-#include <initializer_list>
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -15084,29 +15287,6 @@ class App : public Service, public detail::RouteVerbs<App> {
   std::vector<std::string> configuration_errors_;
 };
 
-/// Reads `--host H`, `--port N` (also `--port=N` forms), `--workers N`, `--access-log` / `--no-access-log` and
-/// the PORT variable into `base`; `--log-level L` is checked here and applied by App::run(argc, argv). Stops at
-/// `--`: what follows is the app's own (app_args()).
-/// Unknown arguments or bad numbers throw std::invalid_argument with a sentence.
-Config parse_args(int argc, char** argv, Config base = {});
-/// The arguments after `--`, the app's own: `./app --port 9000 -- --db ./data.sqlite` -> {"--db", "./data.sqlite"}.
-std::vector<std::string_view> app_args(int argc, char** argv);
-/// What `--help` prints: the flags App::run(argc, argv) reads, one line each.
-inline constexpr std::string_view command_line_help =
-    "Options:\n"
-    "  --host HOST             bind to this address (default 127.0.0.1)\n"
-    "  --port PORT             bind to this port (default 8000, or the PORT variable; 0 picks a free one)\n"
-    "  --workers N             event-loop threads (default: one per hardware thread)\n"
-    "  --access-log            one line per request (--no-access-log: none, the default)\n"
-    "  --log-level LEVEL       debug, info, warning or error (uvicorn's trace and critical also read)\n"
-    "  --version               print the version of fastapi.hpp and exit\n"
-    "  --help                  print this and exit\n"
-    "  -- ARGS...              everything after -- is the app's own\n";
-namespace detail {
-/// `--log-level`'s value as a level (uvicorn's names; trace reads as debug, critical as error), or nullopt.
-std::optional<LogLevel> log_level_from_name(std::string_view name);
-}  // namespace detail
-
 // ---- implementation ----
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -15288,51 +15468,6 @@ FASTAPI_DETAIL_INLINE std::size_t App::body_limit(const Request& req) const {
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-namespace detail {
-
-inline Task<void> run_and_flag(Task<void> task, std::exception_ptr& error, bool& done) {
-  try {
-    co_await std::move(task);
-  } catch (...) {
-    error = std::current_exception();
-  }
-  done = true;
-}
-
-/// Runs `task` to its end on this thread, on a loop of its own (a lifespan's startup or shutdown: the
-/// workers are not running yet, or any more); its exception is rethrown.
-inline void run_to_completion(Task<void> task) {
-  asio::io_context io;
-  LoopContext context;
-  context.io = &io;
-  LoopScope scope(context);
-  std::exception_ptr error;
-  bool done = false;
-  spawn(run_and_flag(std::move(task), error, done));
-  io.run();
-  if (error) std::rethrow_exception(error);
-  if (!done)
-    throw ConfigurationError("fastapi: a lifespan waited for something that cannot come before the app serves");
-}
-
-/// Runs a lifespan up to its co_yield (startup).
-inline Task<void> enter_lifespan(Yield<void>& lifespan) {
-  auto h = lifespan.handle();
-  co_await ResumeYield{h, &h.promise()};
-  if (!h.done()) co_return;
-  if (h.promise().exception) std::rethrow_exception(h.promise().exception);
-  throw ConfigurationError("fastapi: a lifespan ended without `co_yield {};` (write it where the app serves)");
-}
-
-/// Runs a lifespan from its co_yield to its end (shutdown).
-inline Task<void> exit_lifespan(Yield<void>& lifespan) {
-  auto h = lifespan.handle();
-  co_await ResumeYield{h, &h.promise()};
-  if (!h.done()) throw ConfigurationError("fastapi: a lifespan yielded more than once");
-  if (h.promise().exception) std::rethrow_exception(h.promise().exception);
-}
-
-}  // namespace detail
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 // Out of the class: its body instantiates the docs routes' endpoints, which a translation unit that only
@@ -15471,51 +15606,15 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
 }
 
 FASTAPI_DETAIL_INLINE int App::run(int argc, char** argv, Config config) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--") break;
-    if (arg == "--help" || arg == "-h") {
-      std::cout << "Usage: " << (argc > 0 ? argv[0] : "app") << " [OPTIONS] [-- APP ARGS...]\n\n"
-                << command_line_help;
-      return 0;
-    }
-    if (arg == "--version") {
-      std::cout << "fastapi.hpp " << FASTAPI_VERSION_STRING << "\n";
-      return 0;
-    }
-  }
+  if (std::optional<int> code = detail::print_help_or_version(argc, argv)) return *code;
   try {
     config = parse_args(argc, argv, std::move(config));
   } catch (const std::invalid_argument& e) {
     std::cerr << e.what() << "\n";
     return 2;
   }
-  for (int i = 1; i < argc; ++i) {  // the last --log-level wins; parse_args has checked its value
-    std::string_view arg = argv[i];
-    if (arg == "--") break;
-    if (arg == "--log-level" && i + 1 < argc) {
-      logger_.set_level(*detail::log_level_from_name(argv[++i]));
-    } else if (arg.starts_with("--log-level=")) {
-      logger_.set_level(*detail::log_level_from_name(arg.substr(12)));
-    }
-  }
+  if (std::optional<LogLevel> level = detail::log_level_argument(argc, argv)) logger_.set_level(*level);
   return run(std::move(config));
-}
-
-FASTAPI_DETAIL_INLINE std::vector<std::string_view> app_args(int argc, char** argv) {
-  std::vector<std::string_view> out;
-  int i = 1;
-  while (i < argc && std::string_view(argv[i]) != "--") ++i;
-  for (++i; i < argc; ++i) out.emplace_back(argv[i]);
-  return out;
-}
-
-FASTAPI_DETAIL_INLINE std::optional<LogLevel> detail::log_level_from_name(std::string_view name) {
-  if (name == "trace" || name == "debug") return LogLevel::debug;
-  if (name == "info") return LogLevel::info;
-  if (name == "warning") return LogLevel::warning;
-  if (name == "error" || name == "critical") return LogLevel::error;
-  return std::nullopt;
 }
 
 FASTAPI_DETAIL_INLINE void App::stop() {
@@ -15535,50 +15634,6 @@ FASTAPI_DETAIL_INLINE std::uint16_t App::wait_until_listening() const {
   return port_.load();
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-inline Config parse_args(int argc, char** argv, Config base) {
-  auto number = [](std::string_view name, std::string_view text, unsigned long max) {
-    unsigned long v = 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || p != text.data() + text.size() || v > max)
-      throw std::invalid_argument("fastapi: " + std::string(name) + " expects a number up to " +
-                                  std::to_string(max) + ", got '" + std::string(text) + "'");
-    return v;
-  };
-  if (const char* env = std::getenv("PORT"); env && *env)
-    base.port = static_cast<std::uint16_t>(number("PORT", env, 65535));
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--") break;  // the rest is the app's own
-    std::string_view value;
-    std::string_view key = arg;
-    if (auto eq = arg.find('='); eq != std::string_view::npos) {
-      key = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-    } else if (arg == "--host" || arg == "--port" || arg == "--workers" || arg == "--log-level") {
-      if (i + 1 >= argc) throw std::invalid_argument("fastapi: " + std::string(arg) + " needs a value");
-      value = argv[++i];
-    }
-    if (key == "--host") {
-      base.host = std::string(value);
-    } else if (key == "--port") {
-      base.port = static_cast<std::uint16_t>(number("--port", value, 65535));
-    } else if (key == "--workers") {
-      base.workers = static_cast<unsigned>(number("--workers", value, 1024));
-    } else if (arg == "--access-log" || arg == "--no-access-log") {
-      base.access_log = arg == "--access-log";
-    } else if (key == "--log-level") {
-      if (!detail::log_level_from_name(value))
-        throw std::invalid_argument("fastapi: --log-level expects debug, info, warning or error, got '" +
-                                    std::string(value) + "'");
-    } else {
-      throw std::invalid_argument("fastapi: unknown argument '" + std::string(arg) +
-                                  "' (known: --host HOST, --port PORT, --workers N, --access-log, --log-level LEVEL, "
-                                  "--version, --help; the app's own arguments go after --)");
-    }
-  }
-  return base;
-}
 
 }  // namespace fastapi
 

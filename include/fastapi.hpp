@@ -83,6 +83,8 @@
 #include "fastapi/app/endpoint.hpp"
 #include "fastapi/app/router.hpp"
 #include "fastapi/app/docs_routes.hpp"
+#include "fastapi/app/lifespan.hpp"
+#include "fastapi/app/cli.hpp"
 #include "fastapi/app/app.hpp"
 
 // client: calling other HTTP services from handlers without blocking the loop (fa::HttpClient)

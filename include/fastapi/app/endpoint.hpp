@@ -1,6 +1,8 @@
 // app/endpoint.hpp: a user's handler -> `Task<Response>(Request&)`: bind its arguments (params/binding.hpp's plan;
 // any error -> RequestValidationError, the handler does not run), call it (inline, or on the thread pool for
-// .blocking routes), turn what it returns into a Response. Fed by the router's match; feeds the writer.
+// .blocking routes), turn what it returns into a Response. What escapes goes to the exception layer (a
+// ScopedError when the request scope has teardown to run after the response: app/exceptions.hpp).
+// Fed by the router's match (App::route_request); feeds the writer. Knows nothing of OpenAPI's document.
 #pragma once
 
 #include <array>
