@@ -12268,10 +12268,609 @@ void describe_operation(OperationDoc& doc) {
 
 }  // namespace fastapi::detail
 
+// ==== fastapi/openapi/route.hpp ====
+// openapi/route.hpp: a route as registered, in plain data: its methods, path template, options and the
+// function that describes its handler's operation (taken at registration, where the handler type is known).
+// The per-route options a user writes (RouteOptions, ResponseDoc) live here, below both of their readers.
+// Fed by app/ (App::add_route, include_router fill one RouteDoc per route); feeds openapi/spec (the document)
+// and app/ (the endpoint serves with the options). Knows nothing of endpoints, sockets or how a route is served.
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace fastapi {
+
+/// One more response a route documents (FastAPI's `responses={404: {"description": "Item not found"}}`):
+/// `{.responses = {{404, {.description = "Item not found"}}}}`; shown in OpenAPI, not enforced.
+struct ResponseDoc {
+  std::string description{};
+  ResponseModelInfo model{};  ///< the body's model, `fa::response_model<Message>` (none: no body schema)
+};
+
+/// Per-route options, one aggregate with designated initializers:
+/// `app.post("/items", create_item, {.status_code = 201, .tags = {"items"}});`
+struct RouteOptions {
+  int status_code = 0;             ///< status of a non-Response return value (0 = 200)
+  std::vector<std::string> tags{}; ///< OpenAPI tags
+  std::string summary{};             ///< OpenAPI summary
+  std::string description{};         ///< OpenAPI description
+  std::string name{};                ///< route name (operationId base)
+  bool deprecated = false;         ///< marked deprecated in OpenAPI
+  bool include_in_schema = true;   ///< listed in OpenAPI
+  bool blocking = false;           ///< run a plain (non-coroutine) handler on the thread pool (FastAPI's `def`)
+  std::size_t max_body_size = 0;   ///< 413 above it; 0 = the app's Config::max_body_size
+  ResponseModelInfo response_model{};  ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
+                                       ///< only its fields reach the client, a value that does not fit is a 500
+  bool response_model_exclude_none = false;  ///< FastAPI's response_model_exclude_none
+  std::vector<Dependency> dependencies{};    ///< run for their effect before the handler's own parameters:
+                                             ///< `{.dependencies = {fa::dependency<verify_token>()}}`
+  std::map<int, ResponseDoc> responses{};    ///< more responses for the OpenAPI document
+};
+
+/// One registered route, as the OpenAPI document reads it (`app.routes()`, in registration order).
+struct RouteDoc {
+  using Describe = void (*)(detail::OperationDoc&);
+
+  std::vector<Method> methods;  ///< GET, or several for api_route
+  std::string path;             ///< the template as registered, prefixes applied: "/items/{item_id}"
+  std::string description;      ///< "GET /items/{item_id}": how logs and errors name the route
+  RouteOptions options;
+  /// What the handler's types say of its operation (parameters, body, security, response): the handler's
+  /// detail::describe_operation<Plan, Result>, taken at registration (like Dependency::describe). The
+  /// document calls it when it is built, after the app's and the route's dependencies are known: FastAPI
+  /// describes those between the handler's own parameters and its nested dependencies.
+  Describe describe = nullptr;
+};
+
+}  // namespace fastapi
+
+// ==== fastapi/openapi/spec.hpp ====
+// openapi/spec.hpp: the routes of an app -> its OpenAPI 3.1.0 document, as FastAPI builds it: info, paths with
+// one operation per route and method (operationId, summary, tags, parameters, requestBody, responses with the
+// 422 of validation, security), components.schemas (each model once, referenced by $ref) and securitySchemes.
+// Fed by route records (openapi/route.hpp: methods, path, options, and the describer of each handler's operation,
+// openapi/operation.hpp); feeds App (GET /openapi.json). Knows nothing of endpoints, sockets or HTML.
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fastapi {
+
+/// One entry of the document's top-level "tags" (FastAPI's openapi_tags), in the order given:
+/// `fa::App app{{.openapi_tags = {{.name = "users", .description = "Operations with users."}}}};`
+struct OpenAPITag {
+  std::string name;
+  std::string description{};
+};
+
+/// What get_openapi builds a document from (FastAPI's `get_openapi(title=..., version=..., routes=...)`).
+struct OpenAPISource {
+  std::string_view title = "FastAPI";
+  std::string_view version = "0.1.0";
+  std::string_view description{};
+  std::span<const RouteDoc> routes{};  ///< `app.routes()`
+  std::span<const Dependency> dependencies{};  ///< the app's own (App::dependencies): in every operation
+  std::span<const OpenAPITag> tags{};
+  ResponseModelInfo validation_error_model{};  ///< the body of a custom 422 handler: replaces HTTPValidationError
+};
+
+/// The OpenAPI 3.1.0 document of `source.routes` (those with include_in_schema), FastAPI's shape:
+///   fa::Json doc = fa::get_openapi({.title = "Items", .version = "1.0", .routes = app.routes()});
+///   doc["paths"]["/items/{item_id}"]["get"]["operationId"] == "read_item_items__item_id__get"
+/// The app serves it at AppOptions::openapi_url (built once when it starts); call this for a file or a test.
+/// A route without RouteOptions::name gets one from its method and path (detail::default_route_name).
+FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source);
+
+namespace detail {
+
+/// The name of a route without RouteOptions::name (a C++ handler has no name to read): a verb for the method
+/// (GET read, POST create, PUT update, PATCH patch, DELETE delete, others their own lower-case name) and the
+/// path's segments, braces dropped: GET / -> "read_root", GET /users/{user_id} -> "read_users_user_id",
+/// POST /token -> "create_token".
+FASTAPI_DETAIL_INLINE std::string default_route_name(Method method, std::string_view path);
+/// FastAPI's generate_unique_id: name + path, every non-word character -> '_', + '_' + method in lower case:
+/// ("read_item", "/items/{item_id}", GET) -> "read_item_items__item_id__get".
+FASTAPI_DETAIL_INLINE std::string operation_id(std::string_view name, std::string_view path, Method method);
+/// The path as OpenAPI writes it: a `{name:path}` parameter is `{name}` (FastAPI's path_format).
+FASTAPI_DETAIL_INLINE std::string path_format(std::string_view path);
+/// A model's schema (json_schema<T>() with its "$defs") moved into `schemas`: the definitions under
+/// components, their $refs rewritten; a struct is defined there and {"$ref": ...} returned.
+FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas);
+
+/// FastAPI's ValidationError (plus the optional `input` and `ctx` our errors carry) and HTTPValidationError.
+inline Json validation_error_schema() {
+  Json loc{{"items", Json{{"anyOf", Json::array({Json{{"type", "string"}}, Json{{"type", "integer"}}})}}},
+           {"title", "Location"},
+           {"type", "array"}};
+  Json properties = Json::object({});
+  properties["loc"] = std::move(loc);
+  properties["msg"] = Json{{"title", "Message"}, {"type", "string"}};
+  properties["type"] = Json{{"title", "Error Type"}, {"type", "string"}};
+  properties["input"] = Json{{"title", "Input"}};
+  properties["ctx"] = Json{{"title", "Context"}, {"type", "object"}};
+  return Json{{"properties", std::move(properties)},
+              {"required", Json::array({"loc", "msg", "type"})},
+              {"title", "ValidationError"},
+              {"type", "object"}};
+}
+inline Json http_validation_error_schema() {
+  Json detail{{"items", Json{{"$ref", std::string(components_ref) + "ValidationError"}}},
+              {"title", "Detail"},
+              {"type", "array"}};
+  return Json{{"properties", Json{{"detail", std::move(detail)}}}, {"title", "HTTPValidationError"}, {"type", "object"}};
+}
+
+/// Appends `d.describe` to the operation's leading dependencies when the Dependency type carries one
+/// (di/scope.hpp: `void (*describe)(detail::OperationDoc&)`, set by fa::dependency<Fn>()).
+template <class D>
+void add_leading_dependency(OperationDoc& doc, const D& d) {
+  if constexpr (requires(const D& x) { x.describe; }) {
+    if (d.describe) doc.leading_dependencies.push_back(d.describe);
+  } else {
+    (void)doc, (void)d;
+  }
+}
+
+/// The requestBody of an operation: one JSON body as it is; embedded bodies or form fields in a
+/// `Body_<operationId>` model (FastAPI's name), defined in `schemas`.
+inline Json request_body(const OperationDoc& doc, std::string_view op_id, Json& schemas) {
+  Json out = Json::object({});
+  const bool single = !doc.form && doc.body.size() == 1 && !doc.body[0].embed;
+  Json schema;
+  bool required = false;
+  if (single) {
+    schema = doc.body[0].schema;
+    required = doc.body[0].required;
+  } else {
+    const std::string name = "Body_" + std::string(op_id);
+    Json properties = Json::object({});
+    Json names = Json::array({});
+    for (const BodyFieldDoc& f : doc.body) {
+      properties[f.name] = f.schema;
+      if (f.required) names.push_back(f.name);
+    }
+    required = !names.empty();
+    Json model = Json::object({});
+    model["properties"] = std::move(properties);
+    if (required) model["required"] = std::move(names);
+    model["title"] = name;
+    model["type"] = "object";
+    sort_schema(model);
+    schemas[name] = std::move(model);
+    schema = Json{{"$ref", std::string(components_ref) + name}};
+  }
+  Json media = Json::object({});
+  media[doc.form ? "application/x-www-form-urlencoded" : "application/json"] = Json{{"schema", std::move(schema)}};
+  out["content"] = std::move(media);
+  if (required) out["required"] = true;
+  return out;
+}
+
+/// The same scheme name for two different definitions (APIKeyHeader<"A"> and APIKeyHeader<"B">): the second
+/// is listed as "APIKeyHeader_2"; the name the operation must use is returned.
+inline std::string merge_security_scheme(Json& schemes, const std::string& name, const Json& definition) {
+  std::string final_name = name;
+  for (int k = 2; schemes.contains(final_name) && schemes[final_name] != definition; ++k)
+    final_name = name + "_" + std::to_string(k);
+  if (!schemes.contains(final_name)) schemes[final_name] = definition;
+  return final_name;
+}
+
+/// One operation of route `r` for `method`, described by `doc`.
+inline Json build_operation(const RouteDoc& r, Method method, const OperationDoc& doc, const OpenAPISource& source,
+                            Json& schemas, Json& schemes, const Json& validation_ref, bool& uses_default_validation) {
+  const RouteOptions& o = r.options;
+  const std::string name = o.name.empty() ? default_route_name(method, r.path) : o.name;
+  const std::string op_id = operation_id(name, path_format(r.path), method);
+  Json op = Json::object({});
+  if (!o.tags.empty()) op["tags"] = Json(o.tags);
+  op["summary"] = o.summary.empty() ? title_case(name) : o.summary;
+  if (!o.description.empty()) op["description"] = o.description;
+  op["operationId"] = op_id;
+  if (!doc.parameters.empty()) op["parameters"] = doc.parameters;
+  if (!doc.body.empty()) op["requestBody"] = request_body(doc, op_id, schemas);
+
+  Json responses = Json::object({});
+  const int status = o.status_code ? o.status_code : 200;
+  Json success{{"description", "Successful Response"}};
+  if (!status_forbids_body(status)) {
+    Json schema = doc.response_schema;
+    std::string_view media = doc.response_media_type;
+    bool titled_model = doc.response_is_model;
+    if (o.response_model && o.response_model.schema) {
+      schema = adopt_model_schema(o.response_model, schemas);
+      media = "application/json";
+      titled_model = true;
+    }
+    if (titled_model && !schema.contains("$ref")) {
+      schema["title"] = title_case("Response_" + op_id);
+      sort_schema(schema);
+    }
+    Json content = Json::object({});
+    content[media] = Json{{"schema", std::move(schema)}};
+    success["content"] = std::move(content);
+  }
+  responses[std::to_string(status)] = std::move(success);
+  for (const auto& [code, extra] : o.responses) {
+    Json& r = responses[std::to_string(code)];
+    if (!r.is_object()) r = Json::object({});
+    std::string description = extra.description;
+    if (description.empty() && r.contains("description")) description = r["description"].as_string();
+    if (description.empty()) description = std::string(status_phrase(code));
+    if (description.empty()) description = "Additional Response";
+    r["description"] = description;
+    if (extra.model && extra.model.schema) {
+      Json content = Json::object({});
+      content["application/json"] = Json{{"schema", adopt_model_schema(extra.model, schemas)}};
+      r["content"] = std::move(content);
+    }
+  }
+  if (doc.can_fail_validation() && !responses.contains("422")) {
+    Json content = Json::object({});
+    content["application/json"] = Json{{"schema", validation_ref}};
+    responses["422"] = Json{{"description", "Validation Error"}, {"content", std::move(content)}};
+    uses_default_validation = uses_default_validation || !(source.validation_error_model && source.validation_error_model.schema);
+  }
+  op["responses"] = std::move(responses);
+  if (o.deprecated) op["deprecated"] = true;
+  if (!doc.security.empty()) {
+    Json security = Json::array({});
+    for (const Json& requirement : doc.security) {
+      const std::string& scheme = requirement.items()[0].first;
+      std::string final_name = merge_security_scheme(schemes, scheme, doc.security_schemes[scheme]);
+      security.push_back(Json{{final_name, Json::array({})}});
+    }
+    op["security"] = std::move(security);
+  }
+  return op;
+}
+
+}  // namespace detail
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source) {
+  Json info = Json::object({});
+  info["title"] = source.title;
+  info["version"] = source.version;
+  if (!source.description.empty()) info["description"] = source.description;
+  Json paths = Json::object({});
+  Json schemas = Json::object({});
+  Json schemes = Json::object({});
+  bool uses_default_validation = false;
+  const bool custom_validation = source.validation_error_model && source.validation_error_model.schema;
+  Json validation_ref = custom_validation ? detail::adopt_model_schema(source.validation_error_model, schemas)
+                                          : Json{{"$ref", std::string(detail::components_ref) + "HTTPValidationError"}};
+  std::vector<std::string> operation_ids;
+  for (const RouteDoc& e : source.routes) {
+    if (!e.options.include_in_schema) continue;
+    detail::OperationDoc doc;
+    for (const Dependency& d : source.dependencies) detail::add_leading_dependency(doc, d);
+    for (const Dependency& d : e.options.dependencies) detail::add_leading_dependency(doc, d);
+    if (e.describe) e.describe(doc);
+    for (auto& [name, schema] : doc.schemas.items())
+      if (!schemas.contains(name)) schemas[name] = schema;
+    Json& path_item = paths[detail::path_format(e.path)];
+    if (!path_item.is_object()) path_item = Json::object({});
+    for (Method m : e.methods) {
+      Json op = detail::build_operation(e, m, doc, source, schemas, schemes, validation_ref, uses_default_validation);
+      const std::string& id = op["operationId"].as_string();
+      for (const std::string& seen : operation_ids)
+        if (seen == id) log(LogLevel::warning, "openapi: duplicate operationId " + id + " (route " + e.description + "): give the route a RouteOptions::name");
+      operation_ids.push_back(id);
+      std::string method(method_name(m));
+      for (char& c : method) c = static_cast<char>(c - 'A' + 'a');
+      path_item[method] = std::move(op);
+    }
+  }
+  if (uses_default_validation) {
+    schemas["HTTPValidationError"] = detail::http_validation_error_schema();
+    schemas["ValidationError"] = detail::validation_error_schema();
+  }
+  Json components = Json::object({});
+  if (!schemas.empty()) {
+    auto& members = schemas.as_object();
+    std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    components["schemas"] = std::move(schemas);
+  }
+  if (!schemes.empty()) components["securitySchemes"] = std::move(schemes);
+  Json out = Json::object({});
+  out["openapi"] = "3.1.0";
+  out["info"] = std::move(info);
+  out["paths"] = std::move(paths);
+  if (!components.empty()) out["components"] = std::move(components);
+  if (!source.tags.empty()) {
+    Json tags = Json::array({});
+    for (const OpenAPITag& t : source.tags) {
+      Json tag{{"name", t.name}};
+      if (!t.description.empty()) tag["description"] = t.description;
+      tags.push_back(std::move(tag));
+    }
+    out["tags"] = std::move(tags);
+  }
+  return out;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+namespace detail {
+
+inline bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;  // Python's \w matches non-ASCII letters too
+}
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string default_route_name(Method method, std::string_view path) {
+  std::string name;
+  switch (method) {
+    case Method::get: name = "read"; break;
+    case Method::post: name = "create"; break;
+    case Method::put: name = "update"; break;
+    default:
+      name = method_name(method);
+      for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  bool any = false;
+  std::string formatted = path_format(path);
+  std::string_view rest = formatted;
+  while (!rest.empty()) {
+    const std::size_t slash = rest.find('/');
+    std::string_view segment = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+    std::string word;
+    for (char c : segment)
+      if (c != '{' && c != '}') word += is_word_char(c) ? c : '_';
+    if (word.empty()) continue;
+    name += '_';
+    name += word;
+    any = true;
+  }
+  if (!any) name += "_root";
+  return name;
+}
+
+FASTAPI_DETAIL_INLINE std::string operation_id(std::string_view name, std::string_view path, Method method) {
+  std::string id;
+  id.reserve(name.size() + path.size() + 8);
+  for (char c : name) id += is_word_char(c) ? c : '_';
+  for (char c : path) id += is_word_char(c) ? c : '_';
+  id += '_';
+  for (char c : method_name(method)) id += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return id;
+}
+
+FASTAPI_DETAIL_INLINE std::string path_format(std::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  bool in_param = false, skipping = false;
+  for (char c : path) {
+    if (c == '{') in_param = true;
+    if (c == '}') in_param = skipping = false;
+    if (in_param && c == ':') skipping = true;
+    if (!skipping) out += c;
+  }
+  return out;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+/// Points every {"$ref": "#/$defs/X"} of `j` at "#/components/schemas/X".
+inline void rewrite_refs(Json& j) {
+  if (j.is_array()) {
+    for (Json& x : j) rewrite_refs(x);
+  } else if (j.is_object()) {
+    for (auto& [key, value] : j.items()) {
+      if (key == "$ref" && value.is_string() && value.as_string().starts_with("#/$defs/"))
+        value = std::string(components_ref) + value.as_string().substr(8);
+      else
+        rewrite_refs(value);
+    }
+  }
+}
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas) {
+  Json s = model.schema();
+  if (Json* defs = s.find("$defs")) {
+    for (auto& [name, def] : defs->items()) {
+      rewrite_refs(def);
+      if (!schemas.contains(name)) schemas[name] = std::move(def);
+    }
+    s.erase("$defs");
+  }
+  rewrite_refs(s);
+  const Json* title = s.find("title");
+  const Json* type = s.find("type");
+  if (title && title->is_string() && title->as_string() == model.name && type && *type == Json("object")) {
+    const std::string name(model.name);
+    if (!schemas.contains(name)) schemas[name] = std::move(s);
+    return Json{{"$ref", std::string(components_ref) + name}};
+  }
+  return s;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/openapi/docs.hpp ====
+// openapi/docs.hpp: the interactive docs pages (Swagger UI at /docs, ReDoc at /redoc, the OAuth2 redirect page
+// at /docs/oauth2-redirect) with configurable asset URLs, as HTML responses. Fed by App's options; feeds
+// app/docs_routes.hpp (which registers them as the app's own routes). Knows nothing of how a document is built,
+// of routes or of sockets.
+
+#include <string>
+#include <string_view>
+
+namespace fastapi {
+
+/// Where the docs pages load their scripts, styles and icons from. The defaults are the public CDN URLs that
+/// FastAPI uses (Swagger UI 5, which reads OpenAPI 3.1; ReDoc 2). For an offline deployment serve the files of
+/// npm's swagger-ui-dist and redoc yourself and point these at them (docs/openapi.md):
+///   fa::App app{{.docs_assets = {.swagger_js_url = "/static/swagger-ui-bundle.js",
+///                                .swagger_css_url = "/static/swagger-ui.css",
+///                                .redoc_js_url = "/static/redoc.standalone.js", .redoc_google_fonts = false}}};
+struct DocsAssets {
+  std::string swagger_js_url = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js";
+  std::string swagger_css_url = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css";
+  std::string swagger_favicon_url = "https://fastapi.tiangolo.com/img/favicon.png";
+  std::string redoc_js_url = "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js";
+  std::string redoc_favicon_url = "https://fastapi.tiangolo.com/img/favicon.png";
+  bool redoc_google_fonts = true;  ///< ReDoc's page links Montserrat and Roboto from Google Fonts
+};
+
+/// The Swagger UI page for the document at `openapi_url` (FastAPI's get_swagger_ui_html), to serve from a route
+/// of your own: `app.get("/api-docs", [] { return fa::get_swagger_ui_html("/openapi.json", "Items - Swagger UI"); });`
+/// With `oauth2_redirect_url`, Swagger UI's "Authorize" completes OAuth2 flows through that page.
+inline Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets = {},
+                                    std::string_view oauth2_redirect_url = {});
+/// The ReDoc page for the document at `openapi_url` (FastAPI's get_redoc_html).
+inline Response get_redoc_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets = {});
+/// The page an OAuth2 authorization server redirects to from Swagger UI: it hands the code or token back to the
+/// docs window that opened it, and closes (FastAPI's get_swagger_ui_oauth2_redirect_html).
+inline Response get_swagger_ui_oauth2_redirect_html();
+
+namespace detail {
+
+/// `s` for an HTML attribute or text: & < > " ' escaped.
+inline std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#x27;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+/// `s` as a JavaScript string literal safe inside <script>: JSON, with '<' as \u003c (no "</script>").
+inline std::string js_string(std::string_view s) {
+  std::string json;
+  write_json_string(json, s);
+  std::string out;
+  out.reserve(json.size());
+  for (char c : json) out += c == '<' ? std::string("\\u003c") : std::string(1, c);
+  return out;
+}
+
+}  // namespace detail
+
+inline Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets,
+                                    std::string_view oauth2_redirect_url) {
+  std::string html;
+  html.reserve(1024);
+  html += "<!DOCTYPE html>\n<html>\n<head>\n";
+  html += "<link type=\"text/css\" rel=\"stylesheet\" href=\"" + detail::html_escape(assets.swagger_css_url) + "\">\n";
+  html += "<link rel=\"shortcut icon\" href=\"" + detail::html_escape(assets.swagger_favicon_url) + "\">\n";
+  html += "<title>" + detail::html_escape(title) + "</title>\n";
+  html += "</head>\n<body>\n<div id=\"swagger-ui\">\n</div>\n";
+  html += "<script src=\"" + detail::html_escape(assets.swagger_js_url) + "\"></script>\n";
+  html += "<!-- `SwaggerUIBundle` is now available on the page -->\n<script>\n";
+  html += "const ui = SwaggerUIBundle({\n";
+  html += "  url: " + detail::js_string(openapi_url) + ",\n";
+  html += "  dom_id: \"#swagger-ui\",\n";
+  html += "  layout: \"BaseLayout\",\n";
+  html += "  deepLinking: true,\n";
+  html += "  showExtensions: true,\n";
+  html += "  showCommonExtensions: true,\n";
+  if (!oauth2_redirect_url.empty())
+    html += "  oauth2RedirectUrl: window.location.origin + " + detail::js_string(oauth2_redirect_url) + ",\n";
+  html += "  presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],\n";
+  html += "});\n</script>\n</body>\n</html>\n";
+  return HTMLResponse(std::move(html));
+}
+
+inline Response get_redoc_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets) {
+  std::string html;
+  html.reserve(1024);
+  html += "<!DOCTYPE html>\n<html>\n<head>\n";
+  html += "<title>" + detail::html_escape(title) + "</title>\n";
+  html += "<!-- needed for adaptive design -->\n<meta charset=\"utf-8\"/>\n";
+  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  if (assets.redoc_google_fonts)
+    html += "<link href=\"https://fonts.googleapis.com/css?family=Montserrat:300,400,700|Roboto:300,400,700\" "
+            "rel=\"stylesheet\">\n";
+  html += "<link rel=\"shortcut icon\" href=\"" + detail::html_escape(assets.redoc_favicon_url) + "\">\n";
+  html += "<!-- ReDoc does not change the outer page's styles -->\n<style>\n  body { margin: 0; padding: 0; }\n</style>\n";
+  html += "</head>\n<body>\n";
+  html += "<noscript>ReDoc needs JavaScript to show the documentation: please enable it.</noscript>\n";
+  html += "<redoc spec-url=\"" + detail::html_escape(openapi_url) + "\"></redoc>\n";
+  html += "<script src=\"" + detail::html_escape(assets.redoc_js_url) + "\"></script>\n";
+  html += "</body>\n</html>\n";
+  return HTMLResponse(std::move(html));
+}
+
+inline Response get_swagger_ui_oauth2_redirect_html() {
+  // Swagger UI opens this page in a popup and leaves `swaggerUIRedirectOauth2` (state, redirectUrl, auth,
+  // callback, errCb) on its own window: read the authorization server's answer from the fragment (implicit
+  // flow) or the query (code flow), check the state, hand the result back, close.
+  return HTMLResponse(R"html(<!DOCTYPE html>
+<html lang="en-US">
+<head>
+<title>Swagger UI: OAuth2 Redirect</title>
+</head>
+<body>
+<script>
+'use strict';
+(function () {
+  var oauth2 = window.opener && window.opener.swaggerUIRedirectOauth2;
+  if (!oauth2) {
+    document.body.textContent = 'This page completes a sign-in started from the API docs (Swagger UI).';
+    return;
+  }
+  var fromFragment = /code|token|error/.test(window.location.hash);
+  var raw = fromFragment ? window.location.hash.substring(1) : window.location.search.substring(1);
+  var answer = {};
+  new URLSearchParams(raw.replace('?', '&')).forEach(function (value, key) { answer[key] = value; });
+  var stateMatches = answer.state === oauth2.state;
+  var flow = oauth2.auth.schema.get('flow');
+  var codeFlow = flow === 'accessCode' || flow === 'authorizationCode' || flow === 'authorization_code';
+  if (codeFlow && !oauth2.auth.code) {
+    if (!stateMatches) {
+      oauth2.errCb({authId: oauth2.auth.name, source: 'auth', level: 'warning',
+                    message: 'Authorization may be unsafe: the state the server returned is not the one sent.'});
+    }
+    if (answer.code) {
+      delete oauth2.state;
+      oauth2.auth.code = answer.code;
+      oauth2.callback({auth: oauth2.auth, redirectUrl: oauth2.redirectUrl});
+    } else {
+      var message = '[Authorization failed]: no authorization code received from the server.';
+      if (answer.error) {
+        message = '[' + answer.error + ']: ' +
+                  (answer.error_description ? answer.error_description + '. ' : 'no authorization code received from the server. ') +
+                  (answer.error_uri ? 'More info: ' + answer.error_uri : '');
+      }
+      oauth2.errCb({authId: oauth2.auth.name, source: 'auth', level: 'error', message: message});
+    }
+  } else {
+    oauth2.callback({auth: oauth2.auth, token: answer, isValid: stateMatches, redirectUrl: oauth2.redirectUrl});
+  }
+  window.close();
+})();
+</script>
+</body>
+</html>
+)html");
+}
+
+}  // namespace fastapi
+
 // ==== fastapi/middleware/chain.hpp ====
 // middleware/chain.hpp: fa::Next and the middleware chain. A middleware is `fa::Task<fa::Response>(fa::Request&,
 // fa::Next)` (a coroutine, a plain callable returning fa::Response, or a class with that call operator);
-// `co_await next(req)` runs the rest of the chain. Fed by App::handle; feeds the router and endpoints.
+// `co_await next(req)` runs the rest of the chain. Fed by App::handle (the server-errors layer); feeds the
+// exception layer (App::handle_exceptions), the router and endpoints.
 // Knows nothing of routes or JSON.
 
 #include <cstddef>
@@ -12369,176 +12968,6 @@ class MiddlewareChain {
 FASTAPI_DETAIL_INLINE Task<Response> Next::operator()(Request& req) const { return chain_->call_at(index_, req); }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-}  // namespace fastapi
-
-// ==== fastapi/middleware/errors.hpp ====
-// middleware/errors.hpp: exceptions -> responses. The exception handlers of an app (FastAPI's
-// `@app.exception_handler(E)`): the defaults for HTTPException and RequestValidationError, the user's for any
-// type, the most derived type first; and the last resort, 500 {"detail":"Internal Server Error"}, logged.
-// Fed by App::handle and endpoints (what escaped a route); feeds the connection. Knows nothing of routes.
-
-#include <exception>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <type_traits>
-#include <typeinfo>
-#include <utility>
-#include <vector>
-
-namespace fastapi {
-
-/// FastAPI's answer to an HTTPException: `{"detail": ...}` with its status and headers. Public, so a
-/// custom handler can fall back to it, as FastAPI's `fastapi.exception_handlers.http_exception_handler`.
-inline Response http_exception_response(const HTTPException& e) {
-  std::string body = "{\"detail\":";
-  if (e.detail_is_json) {
-    body += e.detail;
-  } else {
-    detail::write_json_string(body, e.detail.empty() ? status_phrase(e.status_code) : std::string_view(e.detail));
-  }
-  body += '}';
-  Response res = RawJSONResponse(std::move(body), e.status_code);
-  if (status_forbids_body(e.status_code)) res.body.clear();
-  for (const auto& [name, value] : e.headers) res.headers.add(name, value);
-  return res;
-}
-
-/// FastAPI's answer to a RequestValidationError: 422 `{"detail": [...]}`.
-inline Response request_validation_error_response(const RequestValidationError& e) {
-  return RawJSONResponse(e.body().dump(), 422);
-}
-
-/// The last resort for an exception nothing handled: logged with `where` (the route) and its message;
-/// the client gets 500 `{"detail":"Internal Server Error"}` and nothing of the message.
-inline Response internal_error_response(std::exception_ptr error, std::string_view where) {
-  std::string place = where.empty() ? std::string("a request") : std::string(where);
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    log(LogLevel::error, "exception in " + place + ": " + e.what());
-  } catch (...) {
-    log(LogLevel::error, "exception in " + place + ": unknown exception type");
-  }
-  return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
-}
-
-namespace detail {
-
-/// The exception handlers of one app: `handle(req, error)` answers with the handler of the most derived
-/// registered type that `error` is (a handler for `std::exception` catches what nothing more precise does),
-/// or rethrows `error` when no handler fits. Filled before the app serves; read-only while it does.
-class ExceptionHandlers {
- public:
-  ExceptionHandlers() {
-    add<HTTPException>([](Request&, const HTTPException& e) { return http_exception_response(e); }, true);
-    add<RequestValidationError>(
-        [](Request&, const RequestValidationError& e) { return request_validation_error_response(e); }, true);
-  }
-
-  /// Registers (or replaces) the handler for exceptions of type E (and types derived from it):
-  /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>.
-  template <class E, class F>
-  void add(F&& handler, bool builtin = false);
-
-  /// The response of the best handler for `error`; rethrows `error` when none fits.
-  Task<Response> handle(Request& req, std::exception_ptr error) const;
-
-  /// True when the user replaced the HTTPException handler (then the router's own 404/405 go through it).
-  bool custom_http_exception() const noexcept { return custom_http_; }
-
- private:
-  struct Entry {
-    virtual ~Entry() = default;
-    /// Throws a null `E*`: `catch (X*)` catches it exactly when E is X or derives from it.
-    virtual void throw_pointer() const = 0;
-    /// The handler's response task when `error` is an E, else nothing.
-    virtual std::optional<Task<Response>> try_handle(Request& req, const std::exception_ptr& error) const = 0;
-    virtual const std::type_info& type() const = 0;
-    /// True when this entry's type is a public base of `other`'s (or the same): other's null pointer is
-    /// caught as a pointer to ours.
-    virtual bool catches_pointer(const Entry& other) const = 0;
-  };
-  template <class E, class F>
-  struct EntryOf;
-
-  std::vector<std::unique_ptr<Entry>> entries_;  // a derived type before its bases
-  bool custom_http_ = false;
-};
-
-template <class E, class F>
-struct ExceptionHandlers::EntryOf final : Entry {
-  using R = std::invoke_result_t<const F&, Request&, const E&>;
-  explicit EntryOf(F f) : f_(std::move(f)) {}
-  void throw_pointer() const override { throw static_cast<E*>(nullptr); }
-  const std::type_info& type() const override { return typeid(E); }
-  bool catches_pointer(const Entry& other) const override {
-    try {
-      other.throw_pointer();
-    } catch (const E*) {
-      return true;
-    } catch (...) {
-    }
-    return false;
-  }
-  std::optional<Task<Response>> try_handle(Request& req, const std::exception_ptr& error) const override {
-    const E* caught = nullptr;
-    try {
-      std::rethrow_exception(error);
-    } catch (const E& e) {
-      caught = &e;  // the object lives as long as `error` does
-    } catch (...) {
-      return std::nullopt;
-    }
-    return call(f_, req, error, *caught);
-  }
-  /// `keep` holds the exception object alive while the handler runs.
-  static Task<Response> call(const F& f, Request& req, std::exception_ptr keep, const E& e) {
-    if constexpr (std::is_same_v<R, Task<Response>>) {
-      co_return co_await f(req, e);
-    } else {
-      co_return f(req, e);
-    }
-    (void)keep;
-  }
-  F f_;
-};
-
-template <class E, class F>
-void ExceptionHandlers::add(F&& handler, bool builtin) {
-  using H = std::decay_t<F>;
-  static_assert(std::is_class_v<E> && !std::is_const_v<E>,
-                "fastapi: exception_handler<E>: E is the exception class to catch (std::exception, fa::HTTPException, "
-                "your own), without const or reference");
-  static_assert(std::is_invocable_v<const H&, Request&, const E&>,
-                "fastapi: an exception handler is called as handler(fa::Request& req, const E& error)");
-  using R = std::invoke_result_t<const H&, Request&, const E&>;
-  static_assert(std::is_same_v<R, Response> || std::is_same_v<R, Task<Response>>,
-                "fastapi: an exception handler returns fa::Response or fa::Task<fa::Response>");
-  auto entry = std::make_unique<EntryOf<E, H>>(std::forward<F>(handler));
-  if (!builtin && std::is_same_v<E, HTTPException>) custom_http_ = true;
-  for (auto& e : entries_)
-    if (e->type() == typeid(E)) {
-      e = std::move(entry);
-      return;
-    }
-  // Before the first registered type that E derives from, so that a derived type is tried first.
-  auto at = entries_.begin();
-  while (at != entries_.end() && !(*at)->catches_pointer(*entry)) ++at;
-  entries_.insert(at, std::move(entry));
-}
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::handle(Request& req, std::exception_ptr error) const {
-  for (const auto& entry : entries_) {
-    if (std::optional<Task<Response>> answer = entry->try_handle(req, error)) co_return co_await std::move(*answer);
-  }
-  std::rethrow_exception(error);
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-}  // namespace detail
 }  // namespace fastapi
 
 // ==== fastapi/middleware/proxy_headers.hpp ====
@@ -13679,16 +14108,249 @@ FASTAPI_DETAIL_INLINE Task<Response> AccessLogMiddleware::operator()(Request& re
 
 }  // namespace fastapi
 
+// ==== fastapi/app/exceptions.hpp ====
+// app/exceptions.hpp: exceptions -> responses, and nowhere else. The exception handlers of an app (FastAPI's
+// `@app.exception_handler(E)`): the defaults for HTTPException and RequestValidationError, the user's for any
+// type, the most derived type first; and the last resort, 500 {"detail":"Internal Server Error"}, logged.
+// Two stations of App's stack use it (app/app.hpp, App::handle): the exception layer, just outside the router
+// (ExceptionHandlers::answer), and the server-errors layer, outermost (answer_server_error). Like Starlette's
+// middleware/exceptions.py and errors.py, but not middleware: a user cannot add or reorder them.
+// Fed by what escapes the router, an endpoint or a middleware; feeds the connection. Knows nothing of routes.
+
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+/// FastAPI's answer to an HTTPException: `{"detail": ...}` with its status and headers. Public, so a
+/// custom handler can fall back to it, as FastAPI's `fastapi.exception_handlers.http_exception_handler`.
+inline Response http_exception_response(const HTTPException& e) {
+  std::string body = "{\"detail\":";
+  if (e.detail_is_json) {
+    body += e.detail;
+  } else {
+    detail::write_json_string(body, e.detail.empty() ? status_phrase(e.status_code) : std::string_view(e.detail));
+  }
+  body += '}';
+  Response res = RawJSONResponse(std::move(body), e.status_code);
+  if (status_forbids_body(e.status_code)) res.body.clear();
+  for (const auto& [name, value] : e.headers) res.headers.add(name, value);
+  return res;
+}
+
+/// FastAPI's answer to a RequestValidationError: 422 `{"detail": [...]}`.
+inline Response request_validation_error_response(const RequestValidationError& e) {
+  return RawJSONResponse(e.body().dump(), 422);
+}
+
+/// The last resort for an exception nothing handled: logged with `where` (the route) and its message;
+/// the client gets 500 `{"detail":"Internal Server Error"}` and nothing of the message.
+inline Response internal_error_response(std::exception_ptr error, std::string_view where) {
+  std::string place = where.empty() ? std::string("a request") : std::string(where);
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    log(LogLevel::error, "exception in " + place + ": " + e.what());
+  } catch (...) {
+    log(LogLevel::error, "exception in " + place + ": unknown exception type");
+  }
+  return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+}
+
+namespace detail {
+
+/// What escaped an endpoint that runs inside a RequestScope (a dependency with teardown, a background task):
+/// the error, and the scope's teardown, which must run after the response is sent (FastAPI's order: the
+/// exception is answered, the answer sent, then the `yield` dependencies finish). The endpoint throws it after
+/// its function-scope teardown; ExceptionHandlers::answer answers it and hangs `after_send` on the answer.
+struct ScopedError {
+  std::exception_ptr error;                ///< what the handler, a dependency or validation threw
+  std::function<Task<void>()> after_send;  ///< the request-scope teardown, then the background tasks
+  bool pending = false;                    ///< after_send has work to do (else only a streamed answer needs it)
+};
+
+/// The exception handlers of one app: `handle(req, error)` answers with the handler of the most derived
+/// registered type that `error` is (a handler for `std::exception` catches what nothing more precise does),
+/// or rethrows `error` when no handler fits. Filled before the app serves; read-only while it does.
+class ExceptionHandlers {
+ public:
+  ExceptionHandlers() {
+    add<HTTPException>([](Request&, const HTTPException& e) { return http_exception_response(e); }, true);
+    add<RequestValidationError>(
+        [](Request&, const RequestValidationError& e) { return request_validation_error_response(e); }, true);
+  }
+
+  /// Registers (or replaces) the handler for exceptions of type E (and types derived from it):
+  /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>.
+  template <class E, class F>
+  void add(F&& handler, bool builtin = false);
+
+  /// The response of the best handler for `error`; rethrows `error` when none fits.
+  Task<Response> handle(Request& req, std::exception_ptr error) const;
+
+  /// The exception layer (inside the user's middleware, around the router and the endpoint): the answer of
+  /// the best handler for `error`. A ScopedError (from a route `route` with teardown) is answered here, or
+  /// with a logged 500 when no handler fits, and carries its teardown; any other error no handler fits is
+  /// rethrown, out through the user's middleware to the server-errors layer.
+  Task<Response> answer(Request& req, std::exception_ptr error, std::string_view route) const;
+  /// The router's own refusal (404, 405 + Allow), answered without a throw: through the user's HTTPException
+  /// handler when there is one, else FastAPI's `{"detail": ...}`.
+  Task<Response> answer_http_exception(Request& req, HTTPException error) const;
+  /// The server-errors layer (outermost, around the user's middleware): the handlers once more for what
+  /// escaped everything below, else 500 {"detail":"Internal Server Error"}, logged naming the loop's route.
+  Task<Response> answer_server_error(Request& req, std::exception_ptr error) const;
+
+  /// True when the user replaced the HTTPException handler (then the router's own 404/405 go through it).
+  bool custom_http_exception() const noexcept { return custom_http_; }
+
+ private:
+  struct Entry {
+    virtual ~Entry() = default;
+    /// Throws a null `E*`: `catch (X*)` catches it exactly when E is X or derives from it.
+    virtual void throw_pointer() const = 0;
+    /// The handler's response task when `error` is an E, else nothing.
+    virtual std::optional<Task<Response>> try_handle(Request& req, const std::exception_ptr& error) const = 0;
+    virtual const std::type_info& type() const = 0;
+    /// True when this entry's type is a public base of `other`'s (or the same): other's null pointer is
+    /// caught as a pointer to ours.
+    virtual bool catches_pointer(const Entry& other) const = 0;
+  };
+  template <class E, class F>
+  struct EntryOf;
+
+  std::vector<std::unique_ptr<Entry>> entries_;  // a derived type before its bases
+  bool custom_http_ = false;
+};
+
+template <class E, class F>
+struct ExceptionHandlers::EntryOf final : Entry {
+  using R = std::invoke_result_t<const F&, Request&, const E&>;
+  explicit EntryOf(F f) : f_(std::move(f)) {}
+  void throw_pointer() const override { throw static_cast<E*>(nullptr); }
+  const std::type_info& type() const override { return typeid(E); }
+  bool catches_pointer(const Entry& other) const override {
+    try {
+      other.throw_pointer();
+    } catch (const E*) {
+      return true;
+    } catch (...) {
+    }
+    return false;
+  }
+  std::optional<Task<Response>> try_handle(Request& req, const std::exception_ptr& error) const override {
+    const E* caught = nullptr;
+    try {
+      std::rethrow_exception(error);
+    } catch (const E& e) {
+      caught = &e;  // the object lives as long as `error` does
+    } catch (...) {
+      return std::nullopt;
+    }
+    return call(f_, req, error, *caught);
+  }
+  /// `keep` holds the exception object alive while the handler runs.
+  static Task<Response> call(const F& f, Request& req, std::exception_ptr keep, const E& e) {
+    if constexpr (std::is_same_v<R, Task<Response>>) {
+      co_return co_await f(req, e);
+    } else {
+      co_return f(req, e);
+    }
+    (void)keep;
+  }
+  F f_;
+};
+
+template <class E, class F>
+void ExceptionHandlers::add(F&& handler, bool builtin) {
+  using H = std::decay_t<F>;
+  static_assert(std::is_class_v<E> && !std::is_const_v<E>,
+                "fastapi: exception_handler<E>: E is the exception class to catch (std::exception, fa::HTTPException, "
+                "your own), without const or reference");
+  static_assert(std::is_invocable_v<const H&, Request&, const E&>,
+                "fastapi: an exception handler is called as handler(fa::Request& req, const E& error)");
+  using R = std::invoke_result_t<const H&, Request&, const E&>;
+  static_assert(std::is_same_v<R, Response> || std::is_same_v<R, Task<Response>>,
+                "fastapi: an exception handler returns fa::Response or fa::Task<fa::Response>");
+  auto entry = std::make_unique<EntryOf<E, H>>(std::forward<F>(handler));
+  if (!builtin && std::is_same_v<E, HTTPException>) custom_http_ = true;
+  for (auto& e : entries_)
+    if (e->type() == typeid(E)) {
+      e = std::move(entry);
+      return;
+    }
+  // Before the first registered type that E derives from, so that a derived type is tried first.
+  auto at = entries_.begin();
+  while (at != entries_.end() && !(*at)->catches_pointer(*entry)) ++at;
+  entries_.insert(at, std::move(entry));
+}
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::handle(Request& req, std::exception_ptr error) const {
+  for (const auto& entry : entries_) {
+    if (std::optional<Task<Response>> answer = entry->try_handle(req, error)) co_return co_await std::move(*answer);
+  }
+  std::rethrow_exception(error);
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer(Request& req, std::exception_ptr error,
+                                                             std::string_view route) const {
+  ScopedError* scoped = nullptr;
+  try {
+    std::rethrow_exception(error);
+  } catch (ScopedError& e) {
+    scoped = &e;  // lives as long as `error` does
+  } catch (...) {
+  }
+  if (!scoped) co_return co_await handle(req, std::move(error));  // none fits: rethrown
+  Response res;
+  std::exception_ptr unhandled;
+  try {
+    res = co_await handle(req, scoped->error);
+  } catch (...) {
+    unhandled = std::current_exception();  // no handler fits, or the handler itself threw
+  }
+  if (unhandled) res = internal_error_response(unhandled, route);
+  // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
+  if (scoped->pending || res.stream) res.after_send = std::move(scoped->after_send);
+  co_return res;
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_http_exception(Request& req, HTTPException error) const {
+  if (custom_http_) co_return co_await handle(req, std::make_exception_ptr(std::move(error)));
+  co_return http_exception_response(error);
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_server_error(Request& req, std::exception_ptr error) const {
+  try {
+    co_return co_await handle(req, error);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  co_return internal_error_response(error, this_loop().route);
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace detail
+}  // namespace fastapi
+
 // ==== fastapi/app/endpoint.hpp ====
 // app/endpoint.hpp: a user's handler -> `Task<Response>(Request&)`: bind its arguments (params/binding.hpp's plan;
 // any error -> RequestValidationError, the handler does not run), call it (inline, or on the thread pool for
-// .blocking routes), turn what it returns into a Response. Fed by the router's match; feeds the writer.
+// .blocking routes), turn what it returns into a Response. What escapes goes to the exception layer (a
+// ScopedError when the request scope has teardown to run after the response: app/exceptions.hpp).
+// Fed by the router's match (App::route_request); feeds the writer. Knows nothing of OpenAPI's document.
 
 #include <array>
-#include <chrono>
 #include <cstddef>
 #include <exception>
-#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -13700,42 +14362,14 @@ FASTAPI_DETAIL_INLINE Task<Response> AccessLogMiddleware::operator()(Request& re
 
 namespace fastapi {
 
-/// One more response a route documents (FastAPI's `responses={404: {"description": "Item not found"}}`):
-/// `{.responses = {{404, {.description = "Item not found"}}}}`; shown in OpenAPI, not enforced.
-struct ResponseDoc {
-  std::string description{};
-  ResponseModelInfo model{};  ///< the body's model, `fa::response_model<Message>` (none: no body schema)
-};
-
-/// Per-route options, one aggregate with designated initializers:
-/// `app.post("/items", create_item, {.status_code = 201, .tags = {"items"}});`
-struct RouteOptions {
-  int status_code = 0;             ///< status of a non-Response return value (0 = 200)
-  std::vector<std::string> tags{}; ///< OpenAPI tags
-  std::string summary{};             ///< OpenAPI summary
-  std::string description{};         ///< OpenAPI description
-  std::string name{};                ///< route name (operationId base)
-  bool deprecated = false;         ///< marked deprecated in OpenAPI
-  bool include_in_schema = true;   ///< listed in OpenAPI
-  bool blocking = false;           ///< run a plain (non-coroutine) handler on the thread pool (FastAPI's `def`)
-  std::size_t max_body_size = 0;   ///< 413 above it; 0 = the app's Config::max_body_size
-  ResponseModelInfo response_model{};  ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
-                                       ///< only its fields reach the client, a value that does not fit is a 500
-  bool response_model_exclude_none = false;  ///< FastAPI's response_model_exclude_none
-  std::vector<Dependency> dependencies{};    ///< run for their effect before the handler's own parameters:
-                                             ///< `{.dependencies = {fa::dependency<verify_token>()}}`
-  std::map<int, ResponseDoc> responses{};    ///< more responses for the OpenAPI document
-};
-
 /// `application/json` response holding `value`.
 inline Response JSONResponse(const Json& value, int status = 200) { return RawJSONResponse(value.dump(), status); }
 
 namespace detail {
 
-/// What every endpoint of one app shares: app-wide dependencies and overrides, exception handlers, state.
+/// What every endpoint of one app shares: app-wide dependencies and overrides, state.
 struct AppContext {
   DependencyRegistry dependencies;
-  ExceptionHandlers exception_handlers;
   StateStore states;
 };
 
@@ -13754,20 +14388,11 @@ class Endpoint {
   virtual std::span<const std::string_view> path_param_names() const { return {}; }
   /// True when the handler takes fa::Request& (it may read req.path_params itself).
   virtual bool takes_request() const { return false; }
-  /// What the handler's types say of its operation (parameters, body, security, response), for OpenAPI.
-  virtual void describe(OperationDoc&) const {}
-  /// The app this endpoint serves (its dependencies, exception handlers, state); set at registration.
+  /// The app this endpoint serves (its dependencies and state); set at registration.
   void set_app(const AppContext* app) { app_ = app; }
   /// False for the app's own pages (/docs, /redoc, /openapi.json, the OAuth2 redirect): FastAPI does not run
   /// `app.dependencies(...)` for them.
   void set_app_dependencies_apply(bool apply) { app_dependencies_apply_ = apply; }
-  /// The route as registered: its methods and path template ("/items/{item_id}").
-  void set_route(std::span<const Method> methods, std::string_view path) {
-    methods_.assign(methods.begin(), methods.end());
-    path_.assign(path);
-  }
-  const std::vector<Method>& methods() const { return methods_; }
-  const std::string& path() const { return path_; }
 
  protected:
   /// True when this request needs a RequestScope: dependencies on the route or the app.
@@ -13778,14 +14403,10 @@ class Endpoint {
   /// The app's, then the route's dependencies, for their effect.
   Task<void> run_route_dependencies(BindContext& ctx) const;
   const DependencyRegistry* registry() const { return app_ ? &app_->dependencies : nullptr; }
-  /// The response for what escaped the handler: the app's exception handlers, else a logged 500.
-  Task<Response> exception_response(Request& req, std::exception_ptr error) const;
 
   std::string description_;
   RouteOptions options_;
   const AppContext* app_ = nullptr;
-  std::vector<Method> methods_;
-  std::string path_;
   bool app_dependencies_apply_ = true;
 };
 
@@ -13794,20 +14415,6 @@ FASTAPI_DETAIL_INLINE Task<void> Endpoint::run_route_dependencies(BindContext& c
   if (app_ && app_dependencies_apply_)
     for (const Dependency& d : app_->dependencies.dependencies) co_await d.run(ctx);
   for (const Dependency& d : options_.dependencies) co_await d.run(ctx);
-}
-
-FASTAPI_DETAIL_INLINE Task<Response> Endpoint::exception_response(Request& req, std::exception_ptr error) const {
-  std::exception_ptr unhandled;
-  if (app_) {
-    try {
-      co_return co_await app_->exception_handlers.handle(req, error);
-    } catch (...) {
-      unhandled = std::current_exception();  // no handler fits, or the handler itself threw
-    }
-  } else {
-    unhandled = error;
-  }
-  co_return internal_error_response(unhandled, description_);
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -13875,13 +14482,15 @@ class HandlerEndpoint final : public Endpoint {
   }
   std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
   bool takes_request() const override { return Plan::takes_request; }
-  void describe(OperationDoc& doc) const override { describe_operation<Plan, Result>(doc); }
+  /// What the handler's types say of its operation, for the route's RouteDoc (openapi/operation.hpp).
+  static constexpr RouteDoc::Describe describe = &describe_operation<Plan, Result>;
 
  private:
   using Slots = typename Plan::Slots;
   /// Binds (awaiting dependencies when `scope` is given), calls the handler, converts its result.
   Task<Response> call_with(Request& req, RequestScope* scope);
-  /// call_with inside a RequestScope: function-scope teardown now, the rest after the response is sent.
+  /// call_with inside a RequestScope: function-scope teardown now, the rest after the response is sent (an
+  /// error leaves as a ScopedError carrying that teardown: the exception layer answers it, app/exceptions.hpp).
   Task<Response> call_scoped(Request& req);
   Result invoke(Slots& slots) { return invoke_with(slots, std::make_index_sequence<Traits::arity>{}); }
   template <std::size_t... I>
@@ -13902,9 +14511,8 @@ Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
     scope->error = std::current_exception();
   }
   if (scope->has_exits(DependencyScope::function)) co_await scope->teardown(DependencyScope::function);
-  // The exception handlers answer here, inside the scope, so that the request-scope teardown still runs
-  // after the response is sent.
-  if (scope->error) res = co_await exception_response(req, scope->error);
+  // The exception layer answers the error, and the request-scope teardown still runs after that answer is sent.
+  if (scope->error) throw ScopedError{scope->error, [scope] { return RequestScope::after_send(scope); }, scope->pending()};
   // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
   if (scope->pending() || res.stream) res.after_send = [scope] { return RequestScope::after_send(scope); };
   co_return res;
@@ -14061,6 +14669,14 @@ std::unique_ptr<Endpoint> make_endpoint(F&& handler, std::string description, Ro
   return std::make_unique<HandlerEndpoint<H>>(std::forward<F>(handler), std::move(description), std::move(options));
 }
 
+/// What `handler`'s types say of its operation, for its route record (nothing for a handler make_endpoint
+/// refuses: its static_assert is then the one message).
+template <class H>
+constexpr RouteDoc::Describe describer_of() {
+  if constexpr (has_callable_traits<H>) return HandlerEndpoint<H>::describe;
+  else return nullptr;
+}
+
 }  // namespace detail
 }  // namespace fastapi
 
@@ -14068,7 +14684,8 @@ std::unique_ptr<Endpoint> make_endpoint(F&& handler, std::string description, Ro
 // app/router.hpp: fa::APIRouter, a group of routes with a shared prefix, tags, dependencies and responses,
 // defined in its own file and included into the app (or into another router) with include_router, composed
 // as FastAPI composes them. Also the verbs (get, post, ...) that App and APIRouter share.
-// Fed by user code at startup; feeds App (which turns each route into an endpoint). Knows nothing of sockets.
+// Fed by user code at startup; feeds App (which turns each route into an endpoint and a RouteDoc). Knows nothing
+// of sockets.
 
 #include <initializer_list>
 #include <memory>
@@ -14176,6 +14793,8 @@ class EndpointFactory {
  public:
   virtual ~EndpointFactory() = default;
   virtual std::unique_ptr<Endpoint> make(std::string description, RouteOptions options) const = 0;
+  /// What the handler's types say of its operation (the route record's RouteDoc::describe).
+  virtual RouteDoc::Describe describe() const = 0;
 };
 
 template <class H>
@@ -14185,6 +14804,7 @@ class EndpointFactoryOf final : public EndpointFactory {
   std::unique_ptr<Endpoint> make(std::string description, RouteOptions options) const override {
     return make_endpoint(H(handler_), std::move(description), std::move(options));
   }
+  RouteDoc::Describe describe() const override { return describer_of<H>(); }
 
  private:
   H handler_;
@@ -14309,383 +14929,11 @@ FASTAPI_DETAIL_INLINE APIRouter& APIRouter::include_router(const APIRouter& othe
 
 }  // namespace fastapi
 
-// ==== fastapi/openapi/spec.hpp ====
-// openapi/spec.hpp: the routes of an app -> its OpenAPI 3.1.0 document, as FastAPI builds it: info, paths with
-// one operation per route and method (operationId, summary, tags, parameters, requestBody, responses with the
-// 422 of validation, security), components.schemas (each model once, referenced by $ref) and securitySchemes.
-// Fed by app/endpoint (each Endpoint describes its own operation: openapi/operation.hpp) and app/router (the
-// routes' options); feeds openapi/docs and App (GET /openapi.json). Knows nothing of sockets or HTML.
-
-#include <cstddef>
-#include <memory>
-#include <span>
-#include <string>
-#include <string_view>
-#include <vector>
-
-namespace fastapi {
-
-/// One entry of the document's top-level "tags" (FastAPI's openapi_tags), in the order given:
-/// `fa::App app{{.openapi_tags = {{.name = "users", .description = "Operations with users."}}}};`
-struct OpenAPITag {
-  std::string name;
-  std::string description{};
-};
-
-/// What get_openapi builds a document from (FastAPI's `get_openapi(title=..., version=..., routes=...)`).
-struct OpenAPISource {
-  std::string_view title = "FastAPI";
-  std::string_view version = "0.1.0";
-  std::string_view description{};
-  std::span<const std::unique_ptr<detail::Endpoint>> routes{};  ///< `app.routes()`
-  std::span<const Dependency> dependencies{};  ///< the app's own (App::dependencies): in every operation
-  std::span<const OpenAPITag> tags{};
-  ResponseModelInfo validation_error_model{};  ///< the body of a custom 422 handler: replaces HTTPValidationError
-};
-
-/// The OpenAPI 3.1.0 document of `source.routes` (those with include_in_schema), FastAPI's shape:
-///   fa::Json doc = fa::get_openapi({.title = "Items", .version = "1.0", .routes = app.routes()});
-///   doc["paths"]["/items/{item_id}"]["get"]["operationId"] == "read_item_items__item_id__get"
-/// The app serves it at AppOptions::openapi_url (built once when it starts); call this for a file or a test.
-/// A route without RouteOptions::name gets one from its method and path (detail::default_route_name).
-FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source);
-
-namespace detail {
-
-/// The name of a route without RouteOptions::name (a C++ handler has no name to read): a verb for the method
-/// (GET read, POST create, PUT update, PATCH patch, DELETE delete, others their own lower-case name) and the
-/// path's segments, braces dropped: GET / -> "read_root", GET /users/{user_id} -> "read_users_user_id",
-/// POST /token -> "create_token".
-FASTAPI_DETAIL_INLINE std::string default_route_name(Method method, std::string_view path);
-/// FastAPI's generate_unique_id: name + path, every non-word character -> '_', + '_' + method in lower case:
-/// ("read_item", "/items/{item_id}", GET) -> "read_item_items__item_id__get".
-FASTAPI_DETAIL_INLINE std::string operation_id(std::string_view name, std::string_view path, Method method);
-/// The path as OpenAPI writes it: a `{name:path}` parameter is `{name}` (FastAPI's path_format).
-FASTAPI_DETAIL_INLINE std::string path_format(std::string_view path);
-/// A model's schema (json_schema<T>() with its "$defs") moved into `schemas`: the definitions under
-/// components, their $refs rewritten; a struct is defined there and {"$ref": ...} returned.
-FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas);
-
-/// FastAPI's ValidationError (plus the optional `input` and `ctx` our errors carry) and HTTPValidationError.
-inline Json validation_error_schema() {
-  Json loc{{"items", Json{{"anyOf", Json::array({Json{{"type", "string"}}, Json{{"type", "integer"}}})}}},
-           {"title", "Location"},
-           {"type", "array"}};
-  Json properties = Json::object({});
-  properties["loc"] = std::move(loc);
-  properties["msg"] = Json{{"title", "Message"}, {"type", "string"}};
-  properties["type"] = Json{{"title", "Error Type"}, {"type", "string"}};
-  properties["input"] = Json{{"title", "Input"}};
-  properties["ctx"] = Json{{"title", "Context"}, {"type", "object"}};
-  return Json{{"properties", std::move(properties)},
-              {"required", Json::array({"loc", "msg", "type"})},
-              {"title", "ValidationError"},
-              {"type", "object"}};
-}
-inline Json http_validation_error_schema() {
-  Json detail{{"items", Json{{"$ref", std::string(components_ref) + "ValidationError"}}},
-              {"title", "Detail"},
-              {"type", "array"}};
-  return Json{{"properties", Json{{"detail", std::move(detail)}}}, {"title", "HTTPValidationError"}, {"type", "object"}};
-}
-
-/// Appends `d.describe` to the operation's leading dependencies when the Dependency type carries one
-/// (di/scope.hpp: `void (*describe)(detail::OperationDoc&)`, set by fa::dependency<Fn>()).
-template <class D>
-void add_leading_dependency(OperationDoc& doc, const D& d) {
-  if constexpr (requires(const D& x) { x.describe; }) {
-    if (d.describe) doc.leading_dependencies.push_back(d.describe);
-  } else {
-    (void)doc, (void)d;
-  }
-}
-
-/// The requestBody of an operation: one JSON body as it is; embedded bodies or form fields in a
-/// `Body_<operationId>` model (FastAPI's name), defined in `schemas`.
-inline Json request_body(const OperationDoc& doc, std::string_view op_id, Json& schemas) {
-  Json out = Json::object({});
-  const bool single = !doc.form && doc.body.size() == 1 && !doc.body[0].embed;
-  Json schema;
-  bool required = false;
-  if (single) {
-    schema = doc.body[0].schema;
-    required = doc.body[0].required;
-  } else {
-    const std::string name = "Body_" + std::string(op_id);
-    Json properties = Json::object({});
-    Json names = Json::array({});
-    for (const BodyFieldDoc& f : doc.body) {
-      properties[f.name] = f.schema;
-      if (f.required) names.push_back(f.name);
-    }
-    required = !names.empty();
-    Json model = Json::object({});
-    model["properties"] = std::move(properties);
-    if (required) model["required"] = std::move(names);
-    model["title"] = name;
-    model["type"] = "object";
-    sort_schema(model);
-    schemas[name] = std::move(model);
-    schema = Json{{"$ref", std::string(components_ref) + name}};
-  }
-  Json media = Json::object({});
-  media[doc.form ? "application/x-www-form-urlencoded" : "application/json"] = Json{{"schema", std::move(schema)}};
-  out["content"] = std::move(media);
-  if (required) out["required"] = true;
-  return out;
-}
-
-/// The same scheme name for two different definitions (APIKeyHeader<"A"> and APIKeyHeader<"B">): the second
-/// is listed as "APIKeyHeader_2"; the name the operation must use is returned.
-inline std::string merge_security_scheme(Json& schemes, const std::string& name, const Json& definition) {
-  std::string final_name = name;
-  for (int k = 2; schemes.contains(final_name) && schemes[final_name] != definition; ++k)
-    final_name = name + "_" + std::to_string(k);
-  if (!schemes.contains(final_name)) schemes[final_name] = definition;
-  return final_name;
-}
-
-/// One operation of `e` for `method`, described by `doc`.
-inline Json build_operation(const Endpoint& e, Method method, const OperationDoc& doc, const OpenAPISource& source,
-                            Json& schemas, Json& schemes, const Json& validation_ref, bool& uses_default_validation) {
-  const RouteOptions& o = e.options();
-  const std::string name = o.name.empty() ? default_route_name(method, e.path()) : o.name;
-  const std::string op_id = operation_id(name, path_format(e.path()), method);
-  Json op = Json::object({});
-  if (!o.tags.empty()) op["tags"] = Json(o.tags);
-  op["summary"] = o.summary.empty() ? title_case(name) : o.summary;
-  if (!o.description.empty()) op["description"] = o.description;
-  op["operationId"] = op_id;
-  if (!doc.parameters.empty()) op["parameters"] = doc.parameters;
-  if (!doc.body.empty()) op["requestBody"] = request_body(doc, op_id, schemas);
-
-  Json responses = Json::object({});
-  const int status = o.status_code ? o.status_code : 200;
-  Json success{{"description", "Successful Response"}};
-  if (!status_forbids_body(status)) {
-    Json schema = doc.response_schema;
-    std::string_view media = doc.response_media_type;
-    bool titled_model = doc.response_is_model;
-    if (o.response_model && o.response_model.schema) {
-      schema = adopt_model_schema(o.response_model, schemas);
-      media = "application/json";
-      titled_model = true;
-    }
-    if (titled_model && !schema.contains("$ref")) {
-      schema["title"] = title_case("Response_" + op_id);
-      sort_schema(schema);
-    }
-    Json content = Json::object({});
-    content[media] = Json{{"schema", std::move(schema)}};
-    success["content"] = std::move(content);
-  }
-  responses[std::to_string(status)] = std::move(success);
-  for (const auto& [code, extra] : o.responses) {
-    Json& r = responses[std::to_string(code)];
-    if (!r.is_object()) r = Json::object({});
-    std::string description = extra.description;
-    if (description.empty() && r.contains("description")) description = r["description"].as_string();
-    if (description.empty()) description = std::string(status_phrase(code));
-    if (description.empty()) description = "Additional Response";
-    r["description"] = description;
-    if (extra.model && extra.model.schema) {
-      Json content = Json::object({});
-      content["application/json"] = Json{{"schema", adopt_model_schema(extra.model, schemas)}};
-      r["content"] = std::move(content);
-    }
-  }
-  if (doc.can_fail_validation() && !responses.contains("422")) {
-    Json content = Json::object({});
-    content["application/json"] = Json{{"schema", validation_ref}};
-    responses["422"] = Json{{"description", "Validation Error"}, {"content", std::move(content)}};
-    uses_default_validation = uses_default_validation || !(source.validation_error_model && source.validation_error_model.schema);
-  }
-  op["responses"] = std::move(responses);
-  if (o.deprecated) op["deprecated"] = true;
-  if (!doc.security.empty()) {
-    Json security = Json::array({});
-    for (const Json& requirement : doc.security) {
-      const std::string& scheme = requirement.items()[0].first;
-      std::string final_name = merge_security_scheme(schemes, scheme, doc.security_schemes[scheme]);
-      security.push_back(Json{{final_name, Json::array({})}});
-    }
-    op["security"] = std::move(security);
-  }
-  return op;
-}
-
-}  // namespace detail
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source) {
-  Json info = Json::object({});
-  info["title"] = source.title;
-  info["version"] = source.version;
-  if (!source.description.empty()) info["description"] = source.description;
-  Json paths = Json::object({});
-  Json schemas = Json::object({});
-  Json schemes = Json::object({});
-  bool uses_default_validation = false;
-  const bool custom_validation = source.validation_error_model && source.validation_error_model.schema;
-  Json validation_ref = custom_validation ? detail::adopt_model_schema(source.validation_error_model, schemas)
-                                          : Json{{"$ref", std::string(detail::components_ref) + "HTTPValidationError"}};
-  std::vector<std::string> operation_ids;
-  for (const auto& endpoint : source.routes) {
-    const detail::Endpoint& e = *endpoint;
-    if (!e.options().include_in_schema) continue;
-    detail::OperationDoc doc;
-    for (const Dependency& d : source.dependencies) detail::add_leading_dependency(doc, d);
-    for (const Dependency& d : e.options().dependencies) detail::add_leading_dependency(doc, d);
-    e.describe(doc);
-    for (auto& [name, schema] : doc.schemas.items())
-      if (!schemas.contains(name)) schemas[name] = schema;
-    Json& path_item = paths[detail::path_format(e.path())];
-    if (!path_item.is_object()) path_item = Json::object({});
-    for (Method m : e.methods()) {
-      Json op = detail::build_operation(e, m, doc, source, schemas, schemes, validation_ref, uses_default_validation);
-      const std::string& id = op["operationId"].as_string();
-      for (const std::string& seen : operation_ids)
-        if (seen == id) log(LogLevel::warning, "openapi: duplicate operationId " + id + " (route " + e.description() + "): give the route a RouteOptions::name");
-      operation_ids.push_back(id);
-      std::string method(method_name(m));
-      for (char& c : method) c = static_cast<char>(c - 'A' + 'a');
-      path_item[method] = std::move(op);
-    }
-  }
-  if (uses_default_validation) {
-    schemas["HTTPValidationError"] = detail::http_validation_error_schema();
-    schemas["ValidationError"] = detail::validation_error_schema();
-  }
-  Json components = Json::object({});
-  if (!schemas.empty()) {
-    auto& members = schemas.as_object();
-    std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    components["schemas"] = std::move(schemas);
-  }
-  if (!schemes.empty()) components["securitySchemes"] = std::move(schemes);
-  Json out = Json::object({});
-  out["openapi"] = "3.1.0";
-  out["info"] = std::move(info);
-  out["paths"] = std::move(paths);
-  if (!components.empty()) out["components"] = std::move(components);
-  if (!source.tags.empty()) {
-    Json tags = Json::array({});
-    for (const OpenAPITag& t : source.tags) {
-      Json tag{{"name", t.name}};
-      if (!t.description.empty()) tag["description"] = t.description;
-      tags.push_back(std::move(tag));
-    }
-    out["tags"] = std::move(tags);
-  }
-  return out;
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-namespace detail {
-
-inline bool is_word_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         static_cast<unsigned char>(c) >= 0x80;  // Python's \w matches non-ASCII letters too
-}
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE std::string default_route_name(Method method, std::string_view path) {
-  std::string name;
-  switch (method) {
-    case Method::get: name = "read"; break;
-    case Method::post: name = "create"; break;
-    case Method::put: name = "update"; break;
-    default:
-      name = method_name(method);
-      for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  }
-  bool any = false;
-  std::string formatted = path_format(path);
-  std::string_view rest = formatted;
-  while (!rest.empty()) {
-    const std::size_t slash = rest.find('/');
-    std::string_view segment = rest.substr(0, slash);
-    rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
-    std::string word;
-    for (char c : segment)
-      if (c != '{' && c != '}') word += is_word_char(c) ? c : '_';
-    if (word.empty()) continue;
-    name += '_';
-    name += word;
-    any = true;
-  }
-  if (!any) name += "_root";
-  return name;
-}
-
-FASTAPI_DETAIL_INLINE std::string operation_id(std::string_view name, std::string_view path, Method method) {
-  std::string id;
-  id.reserve(name.size() + path.size() + 8);
-  for (char c : name) id += is_word_char(c) ? c : '_';
-  for (char c : path) id += is_word_char(c) ? c : '_';
-  id += '_';
-  for (char c : method_name(method)) id += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return id;
-}
-
-FASTAPI_DETAIL_INLINE std::string path_format(std::string_view path) {
-  std::string out;
-  out.reserve(path.size());
-  bool in_param = false, skipping = false;
-  for (char c : path) {
-    if (c == '{') in_param = true;
-    if (c == '}') in_param = skipping = false;
-    if (in_param && c == ':') skipping = true;
-    if (!skipping) out += c;
-  }
-  return out;
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-/// Points every {"$ref": "#/$defs/X"} of `j` at "#/components/schemas/X".
-inline void rewrite_refs(Json& j) {
-  if (j.is_array()) {
-    for (Json& x : j) rewrite_refs(x);
-  } else if (j.is_object()) {
-    for (auto& [key, value] : j.items()) {
-      if (key == "$ref" && value.is_string() && value.as_string().starts_with("#/$defs/"))
-        value = std::string(components_ref) + value.as_string().substr(8);
-      else
-        rewrite_refs(value);
-    }
-  }
-}
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas) {
-  Json s = model.schema();
-  if (Json* defs = s.find("$defs")) {
-    for (auto& [name, def] : defs->items()) {
-      rewrite_refs(def);
-      if (!schemas.contains(name)) schemas[name] = std::move(def);
-    }
-    s.erase("$defs");
-  }
-  rewrite_refs(s);
-  const Json* title = s.find("title");
-  const Json* type = s.find("type");
-  if (title && title->is_string() && title->as_string() == model.name && type && *type == Json("object")) {
-    const std::string name(model.name);
-    if (!schemas.contains(name)) schemas[name] = std::move(s);
-    return Json{{"$ref", std::string(components_ref) + name}};
-  }
-  return s;
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-}  // namespace detail
-}  // namespace fastapi
-
-// ==== fastapi/openapi/docs.hpp ====
-// openapi/docs.hpp: the interactive docs pages (Swagger UI at /docs, ReDoc at /redoc, the OAuth2 redirect page
-// at /docs/oauth2-redirect) with configurable asset URLs, and the app's OpenAPI routes: registered once, the
-// document built once when the app starts and served from that cached body. Fed by openapi/spec (the document)
-// and App's options; feeds App::run. Knows nothing of how a document is built or of sockets.
+// ==== fastapi/app/docs_routes.hpp ====
+// app/docs_routes.hpp: the app's own OpenAPI routes (GET /openapi.json, /docs, /docs/oauth2-redirect, /redoc):
+// registered once, hidden from the document, the document built when the app starts and served from that
+// cached body. Registration is the app's job; what is served comes from openapi/ (spec.hpp: the document,
+// docs.hpp: the pages). Fed by App::run (App::serve_openapi); feeds the app's routes. Knows nothing of sockets.
 
 #include <memory>
 #include <span>
@@ -14693,62 +14941,7 @@ FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Js
 #include <string_view>
 #include <utility>
 
-namespace fastapi {
-
-/// Where the docs pages load their scripts, styles and icons from. The defaults are the public CDN URLs that
-/// FastAPI uses (Swagger UI 5, which reads OpenAPI 3.1; ReDoc 2). For an offline deployment serve the files of
-/// npm's swagger-ui-dist and redoc yourself and point these at them (docs/openapi.md):
-///   fa::App app{{.docs_assets = {.swagger_js_url = "/static/swagger-ui-bundle.js",
-///                                .swagger_css_url = "/static/swagger-ui.css",
-///                                .redoc_js_url = "/static/redoc.standalone.js", .redoc_google_fonts = false}}};
-struct DocsAssets {
-  std::string swagger_js_url = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js";
-  std::string swagger_css_url = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css";
-  std::string swagger_favicon_url = "https://fastapi.tiangolo.com/img/favicon.png";
-  std::string redoc_js_url = "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js";
-  std::string redoc_favicon_url = "https://fastapi.tiangolo.com/img/favicon.png";
-  bool redoc_google_fonts = true;  ///< ReDoc's page links Montserrat and Roboto from Google Fonts
-};
-
-/// The Swagger UI page for the document at `openapi_url` (FastAPI's get_swagger_ui_html), to serve from a route
-/// of your own: `app.get("/api-docs", [] { return fa::get_swagger_ui_html("/openapi.json", "Items - Swagger UI"); });`
-/// With `oauth2_redirect_url`, Swagger UI's "Authorize" completes OAuth2 flows through that page.
-inline Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets = {},
-                                    std::string_view oauth2_redirect_url = {});
-/// The ReDoc page for the document at `openapi_url` (FastAPI's get_redoc_html).
-inline Response get_redoc_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets = {});
-/// The page an OAuth2 authorization server redirects to from Swagger UI: it hands the code or token back to the
-/// docs window that opened it, and closes (FastAPI's get_swagger_ui_oauth2_redirect_html).
-inline Response get_swagger_ui_oauth2_redirect_html();
-
-namespace detail {
-
-/// `s` for an HTML attribute or text: & < > " ' escaped.
-inline std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#x27;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-/// `s` as a JavaScript string literal safe inside <script>: JSON, with '<' as \u003c (no "</script>").
-inline std::string js_string(std::string_view s) {
-  std::string json;
-  write_json_string(json, s);
-  std::string out;
-  out.reserve(json.size());
-  for (char c : json) out += c == '<' ? std::string("\\u003c") : std::string(1, c);
-  return out;
-}
+namespace fastapi::detail {
 
 /// What an App keeps for its OpenAPI routes (one per App): the schema of a custom 422 body, whether the
 /// routes are registered, and the document's bytes, written when the app starts and only read while it serves.
@@ -14770,9 +14963,9 @@ struct ServeDocs {
 /// True when `app` already has a GET route at `path` (the user's own page wins over the built-in one).
 template <class A>
 bool has_get_route(const A& app, std::string_view path) {
-  for (const auto& e : app.routes())
-    if (e->path() == path)
-      for (Method m : e->methods())
+  for (const RouteDoc& r : app.routes())
+    if (r.path == path)
+      for (Method m : r.methods)
         if (m == Method::get) return true;
   return false;
 }
@@ -14812,125 +15005,224 @@ void serve_openapi(A& app, OpenAPIState& state, std::span<const Dependency> app_
                            std::to_string(state.document.size()) + " bytes)");
 }
 
+}  // namespace fastapi::detail
+
+// ==== fastapi/app/lifespan.hpp ====
+// app/lifespan.hpp: running a lifespan's halves (fa::Yield<void>: startup up to its co_yield, shutdown after
+// it) to completion on the calling thread, on a loop of their own, before the workers start and after they
+// stop. Fed by App::run (App::enter_lifespans / exit_lifespans); feeds nothing. Knows nothing of requests.
+
+#include <exception>
+
+#include <asio.hpp>
+
+namespace fastapi {
+
+namespace detail {
+
+inline Task<void> run_and_flag(Task<void> task, std::exception_ptr& error, bool& done) {
+  try {
+    co_await std::move(task);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  done = true;
+}
+
+/// Runs `task` to its end on this thread, on a loop of its own (a lifespan's startup or shutdown: the
+/// workers are not running yet, or any more); its exception is rethrown.
+inline void run_to_completion(Task<void> task) {
+  asio::io_context io;
+  LoopContext context;
+  context.io = &io;
+  LoopScope scope(context);
+  std::exception_ptr error;
+  bool done = false;
+  spawn(run_and_flag(std::move(task), error, done));
+  io.run();
+  if (error) std::rethrow_exception(error);
+  if (!done)
+    throw ConfigurationError("fastapi: a lifespan waited for something that cannot come before the app serves");
+}
+
+/// Runs a lifespan up to its co_yield (startup).
+inline Task<void> enter_lifespan(Yield<void>& lifespan) {
+  auto h = lifespan.handle();
+  co_await ResumeYield{h, &h.promise()};
+  if (!h.done()) co_return;
+  if (h.promise().exception) std::rethrow_exception(h.promise().exception);
+  throw ConfigurationError("fastapi: a lifespan ended without `co_yield {};` (write it where the app serves)");
+}
+
+/// Runs a lifespan from its co_yield to its end (shutdown).
+inline Task<void> exit_lifespan(Yield<void>& lifespan) {
+  auto h = lifespan.handle();
+  co_await ResumeYield{h, &h.promise()};
+  if (!h.done()) throw ConfigurationError("fastapi: a lifespan yielded more than once");
+  if (h.promise().exception) std::rethrow_exception(h.promise().exception);
+}
+
 }  // namespace detail
 
-inline Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets,
-                                    std::string_view oauth2_redirect_url) {
-  std::string html;
-  html.reserve(1024);
-  html += "<!DOCTYPE html>\n<html>\n<head>\n";
-  html += "<link type=\"text/css\" rel=\"stylesheet\" href=\"" + detail::html_escape(assets.swagger_css_url) + "\">\n";
-  html += "<link rel=\"shortcut icon\" href=\"" + detail::html_escape(assets.swagger_favicon_url) + "\">\n";
-  html += "<title>" + detail::html_escape(title) + "</title>\n";
-  html += "</head>\n<body>\n<div id=\"swagger-ui\">\n</div>\n";
-  html += "<script src=\"" + detail::html_escape(assets.swagger_js_url) + "\"></script>\n";
-  html += "<!-- `SwaggerUIBundle` is now available on the page -->\n<script>\n";
-  html += "const ui = SwaggerUIBundle({\n";
-  html += "  url: " + detail::js_string(openapi_url) + ",\n";
-  html += "  dom_id: \"#swagger-ui\",\n";
-  html += "  layout: \"BaseLayout\",\n";
-  html += "  deepLinking: true,\n";
-  html += "  showExtensions: true,\n";
-  html += "  showCommonExtensions: true,\n";
-  if (!oauth2_redirect_url.empty())
-    html += "  oauth2RedirectUrl: window.location.origin + " + detail::js_string(oauth2_redirect_url) + ",\n";
-  html += "  presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],\n";
-  html += "});\n</script>\n</body>\n</html>\n";
-  return HTMLResponse(std::move(html));
-}
+}  // namespace fastapi
 
-inline Response get_redoc_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets) {
-  std::string html;
-  html.reserve(1024);
-  html += "<!DOCTYPE html>\n<html>\n<head>\n";
-  html += "<title>" + detail::html_escape(title) + "</title>\n";
-  html += "<!-- needed for adaptive design -->\n<meta charset=\"utf-8\"/>\n";
-  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  if (assets.redoc_google_fonts)
-    html += "<link href=\"https://fonts.googleapis.com/css?family=Montserrat:300,400,700|Roboto:300,400,700\" "
-            "rel=\"stylesheet\">\n";
-  html += "<link rel=\"shortcut icon\" href=\"" + detail::html_escape(assets.redoc_favicon_url) + "\">\n";
-  html += "<!-- ReDoc does not change the outer page's styles -->\n<style>\n  body { margin: 0; padding: 0; }\n</style>\n";
-  html += "</head>\n<body>\n";
-  html += "<noscript>ReDoc needs JavaScript to show the documentation: please enable it.</noscript>\n";
-  html += "<redoc spec-url=\"" + detail::html_escape(openapi_url) + "\"></redoc>\n";
-  html += "<script src=\"" + detail::html_escape(assets.redoc_js_url) + "\"></script>\n";
-  html += "</body>\n</html>\n";
-  return HTMLResponse(std::move(html));
-}
+// ==== fastapi/app/cli.hpp ====
+// app/cli.hpp: the command line an app reads, as uvicorn reads it: `--host H --port N --workers N
+// --access-log --log-level L`, PORT from the environment, `--help`, `--version`, and everything after `--` the
+// app's own. Fed by main's argc/argv (App::run(argc, argv)); feeds fa::Config and the app's Logger. Knows
+// nothing of requests or routes.
 
-inline Response get_swagger_ui_oauth2_redirect_html() {
-  // Swagger UI opens this page in a popup and leaves `swaggerUIRedirectOauth2` (state, redirectUrl, auth,
-  // callback, errCb) on its own window: read the authorization server's answer from the fragment (implicit
-  // flow) or the query (code flow), check the state, hand the result back, close.
-  return HTMLResponse(R"html(<!DOCTYPE html>
-<html lang="en-US">
-<head>
-<title>Swagger UI: OAuth2 Redirect</title>
-</head>
-<body>
-<script>
-'use strict';
-(function () {
-  var oauth2 = window.opener && window.opener.swaggerUIRedirectOauth2;
-  if (!oauth2) {
-    document.body.textContent = 'This page completes a sign-in started from the API docs (Swagger UI).';
-    return;
-  }
-  var fromFragment = /code|token|error/.test(window.location.hash);
-  var raw = fromFragment ? window.location.hash.substring(1) : window.location.search.substring(1);
-  var answer = {};
-  new URLSearchParams(raw.replace('?', '&')).forEach(function (value, key) { answer[key] = value; });
-  var stateMatches = answer.state === oauth2.state;
-  var flow = oauth2.auth.schema.get('flow');
-  var codeFlow = flow === 'accessCode' || flow === 'authorizationCode' || flow === 'authorization_code';
-  if (codeFlow && !oauth2.auth.code) {
-    if (!stateMatches) {
-      oauth2.errCb({authId: oauth2.auth.name, source: 'auth', level: 'warning',
-                    message: 'Authorization may be unsafe: the state the server returned is not the one sent.'});
+#include <charconv>
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace fastapi {
+
+/// Reads `--host H`, `--port N` (also `--port=N` forms), `--workers N`, `--access-log` / `--no-access-log` and
+/// the PORT variable into `base`; `--log-level L` is checked here and applied by App::run(argc, argv). Stops at
+/// `--`: what follows is the app's own (app_args()).
+/// Unknown arguments or bad numbers throw std::invalid_argument with a sentence.
+Config parse_args(int argc, char** argv, Config base = {});
+/// The arguments after `--`, the app's own: `./app --port 9000 -- --db ./data.sqlite` -> {"--db", "./data.sqlite"}.
+std::vector<std::string_view> app_args(int argc, char** argv);
+/// What `--help` prints: the flags App::run(argc, argv) reads, one line each.
+inline constexpr std::string_view command_line_help =
+    "Options:\n"
+    "  --host HOST             bind to this address (default 127.0.0.1)\n"
+    "  --port PORT             bind to this port (default 8000, or the PORT variable; 0 picks a free one)\n"
+    "  --workers N             event-loop threads (default: one per hardware thread)\n"
+    "  --access-log            one line per request (--no-access-log: none, the default)\n"
+    "  --log-level LEVEL       debug, info, warning or error (uvicorn's trace and critical also read)\n"
+    "  --version               print the version of fastapi.hpp and exit\n"
+    "  --help                  print this and exit\n"
+    "  -- ARGS...              everything after -- is the app's own\n";
+namespace detail {
+/// `--log-level`'s value as a level (uvicorn's names; trace reads as debug, critical as error), or nullopt.
+std::optional<LogLevel> log_level_from_name(std::string_view name);
+}  // namespace detail
+namespace detail {
+/// `--help` (usage and command_line_help) or `--version` printed, and the exit code 0; nullopt when neither
+/// comes before `--`.
+std::optional<int> print_help_or_version(int argc, char** argv);
+/// The level of the last `--log-level` before `--` (parse_args has checked its value), or nullopt.
+std::optional<LogLevel> log_level_argument(int argc, char** argv);
+}  // namespace detail
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<int> detail::print_help_or_version(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "--help" || arg == "-h") {
+      std::cout << "Usage: " << (argc > 0 ? argv[0] : "app") << " [OPTIONS] [-- APP ARGS...]\n\n"
+                << command_line_help;
+      return 0;
     }
-    if (answer.code) {
-      delete oauth2.state;
-      oauth2.auth.code = answer.code;
-      oauth2.callback({auth: oauth2.auth, redirectUrl: oauth2.redirectUrl});
+    if (arg == "--version") {
+      std::cout << "fastapi.hpp " << FASTAPI_VERSION_STRING << "\n";
+      return 0;
+    }
+  }
+  return std::nullopt;
+}
+
+FASTAPI_DETAIL_INLINE std::optional<LogLevel> detail::log_level_argument(int argc, char** argv) {
+  std::optional<LogLevel> level;
+  for (int i = 1; i < argc; ++i) {  // the last --log-level wins
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "--log-level" && i + 1 < argc) {
+      level = log_level_from_name(argv[++i]);
+    } else if (arg.starts_with("--log-level=")) {
+      level = log_level_from_name(arg.substr(12));
+    }
+  }
+  return level;
+}
+
+FASTAPI_DETAIL_INLINE std::vector<std::string_view> app_args(int argc, char** argv) {
+  std::vector<std::string_view> out;
+  int i = 1;
+  while (i < argc && std::string_view(argv[i]) != "--") ++i;
+  for (++i; i < argc; ++i) out.emplace_back(argv[i]);
+  return out;
+}
+
+FASTAPI_DETAIL_INLINE std::optional<LogLevel> detail::log_level_from_name(std::string_view name) {
+  if (name == "trace" || name == "debug") return LogLevel::debug;
+  if (name == "info") return LogLevel::info;
+  if (name == "warning") return LogLevel::warning;
+  if (name == "error" || name == "critical") return LogLevel::error;
+  return std::nullopt;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+inline Config parse_args(int argc, char** argv, Config base) {
+  auto number = [](std::string_view name, std::string_view text, unsigned long max) {
+    unsigned long v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || p != text.data() + text.size() || v > max)
+      throw std::invalid_argument("fastapi: " + std::string(name) + " expects a number up to " +
+                                  std::to_string(max) + ", got '" + std::string(text) + "'");
+    return v;
+  };
+  if (const char* env = std::getenv("PORT"); env && *env)
+    base.port = static_cast<std::uint16_t>(number("PORT", env, 65535));
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;  // the rest is the app's own
+    std::string_view value;
+    std::string_view key = arg;
+    if (auto eq = arg.find('='); eq != std::string_view::npos) {
+      key = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    } else if (arg == "--host" || arg == "--port" || arg == "--workers" || arg == "--log-level") {
+      if (i + 1 >= argc) throw std::invalid_argument("fastapi: " + std::string(arg) + " needs a value");
+      value = argv[++i];
+    }
+    if (key == "--host") {
+      base.host = std::string(value);
+    } else if (key == "--port") {
+      base.port = static_cast<std::uint16_t>(number("--port", value, 65535));
+    } else if (key == "--workers") {
+      base.workers = static_cast<unsigned>(number("--workers", value, 1024));
+    } else if (arg == "--access-log" || arg == "--no-access-log") {
+      base.access_log = arg == "--access-log";
+    } else if (key == "--log-level") {
+      if (!detail::log_level_from_name(value))
+        throw std::invalid_argument("fastapi: --log-level expects debug, info, warning or error, got '" +
+                                    std::string(value) + "'");
     } else {
-      var message = '[Authorization failed]: no authorization code received from the server.';
-      if (answer.error) {
-        message = '[' + answer.error + ']: ' +
-                  (answer.error_description ? answer.error_description + '. ' : 'no authorization code received from the server. ') +
-                  (answer.error_uri ? 'More info: ' + answer.error_uri : '');
-      }
-      oauth2.errCb({authId: oauth2.auth.name, source: 'auth', level: 'error', message: message});
+      throw std::invalid_argument("fastapi: unknown argument '" + std::string(arg) +
+                                  "' (known: --host HOST, --port PORT, --workers N, --access-log, --log-level LEVEL, "
+                                  "--version, --help; the app's own arguments go after --)");
     }
-  } else {
-    oauth2.callback({auth: oauth2.auth, token: answer, isValid: stateMatches, redirectUrl: oauth2.redirectUrl});
   }
-  window.close();
-})();
-</script>
-</body>
-</html>
-)html");
+  return base;
 }
 
 }  // namespace fastapi
 
 // ==== fastapi/app/app.hpp ====
 // app/app.hpp: fa::App, what a user writes against: routes by verb, routers, middleware, exception handlers,
-// lifespan and state, run()/stop(). It is the Service under every connection: request -> middleware ->
-// router -> endpoint -> response, with FastAPI's 404/405/307 answers. Fed by connections; feeds endpoints.
+// lifespan and state, run()/stop(). Registration keeps a RouteDoc (openapi/route.hpp) and an Endpoint per
+// route; serving is the Service under every connection, its stack assembled in App::handle: server errors ->
+// middleware -> exception handlers -> router -> endpoint. Fed by connections; feeds endpoints.
 
 #include <atomic>
-#include <charconv>
 #include <condition_variable>
 #include <cstdint>
-#include <cstdlib>
 #include <functional>
-#include <initializer_list>
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -14956,15 +15248,12 @@ struct AppOptions {
 
 /// The application: `fa::App app{{.title = "Items"}}; app.get("/", [] { return "hi"; }); app.run();`
 ///
-/// What a request goes through (App::handle), outermost first:
-///   1. server errors: whatever escapes below goes to the exception handlers once more, else 500, logged;
-///   2. the user's middleware, the last added outermost (add_middleware);
-///   3. the exception handlers (HTTPException, RequestValidationError, exception_handler<E>);
-///   4. the router and the route's endpoint.
+/// What a request goes through is assembled in one place, App::handle, outermost first:
+///   server errors -> the user's middleware -> exception handlers -> router -> endpoint.
 class App : public Service, public detail::RouteVerbs<App> {
  public:
   explicit App(AppOptions options = {})
-      : options_(std::move(options)), middleware_(&App::dispatch_trampoline, this) {}
+      : options_(std::move(options)), middleware_(&App::exceptions_trampoline, this) {}
   App(const App&) = delete;
   App& operator=(const App&) = delete;
   ~App() override;
@@ -15017,7 +15306,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// fall back on). Register before run().
   template <class E, class F>
   App& exception_handler(F&& handler) {
-    context_.exception_handlers.add<E>(std::forward<F>(handler));
+    exception_handlers_.add<E>(std::forward<F>(handler));
     return *this;
   }
   /// As above, and declares the body the handler answers with: for fa::RequestValidationError, `model`'s schema
@@ -15100,20 +15389,35 @@ class App : public Service, public detail::RouteVerbs<App> {
 
   Logger& logger() { return logger_; }
   const AppOptions& info() const { return options_; }
-  /// Every route's endpoint, in registration order (for the OpenAPI document).
-  const std::vector<std::unique_ptr<detail::Endpoint>>& routes() const { return endpoints_; }
+  /// Every route as registered, in registration order (for the OpenAPI document:
+  /// `fa::get_openapi({.title = "T", .version = "1", .routes = app.routes()})`).
+  const std::vector<RouteDoc>& routes() const { return routes_; }
 
   // Service: called by connections.
+  /// The stack, outermost first (Starlette's build_middleware_stack), each station one function below:
+  ///   1. server errors       here: what escapes below -> the exception handlers once more, else a logged 500
+  ///   2. user middleware     middleware_, the last added outermost (none: not even a call)
+  ///   3. exception handlers  handle_exceptions(): exceptions -> responses (app/exceptions.hpp)
+  ///   4. router              route_request(): the match -> the endpoint, or 404 / 405 + Allow / 307
+  ///   5. endpoint            Endpoint::call: arguments bound, handler called, its value -> Response
   Task<Response> handle(Request& req) override;
   std::size_t body_limit(const Request& req) const override;
 
  private:
-  /// The innermost stage: router -> endpoint, exceptions -> the exception handlers (rethrown if none fits).
-  Task<Response> dispatch(Request& req);
-  static Task<Response> dispatch_trampoline(void* self, Request& req) { return static_cast<App*>(self)->dispatch(req); }
-  /// The router's own answer (404, 405) through a user's HTTPException handler when there is one.
-  Task<Response> router_error(Request& req, HTTPException error);
-  void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint);
+  /// 3. The exception layer, around the router and the endpoint (a frame of its own: it catches).
+  Task<Response> handle_exceptions(Request& req);
+  static Task<Response> exceptions_trampoline(void* self, Request& req) {
+    return static_cast<App*>(self)->handle_exceptions(req);
+  }
+  /// 4. The router: the matched endpoint's task (no frame of its own), else router_answer(); `route` is set
+  /// to the matched route's name ("GET /items/{item_id}").
+  Task<Response> route_request(Request& req, const std::string*& route);
+  /// The router's own answers: 404, 405 + Allow (through a user's HTTPException handler when there is one),
+  /// 307 to the path with or without its trailing slash.
+  Task<Response> router_answer(Request& req, Router::Match m);
+  /// Registration: the route record (for the document) and the endpoint (for serving), under one route id.
+  void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint,
+                    RouteDoc::Describe describe);
   /// Keeps a registration mistake for run(): `what` as it is when it starts with "fastapi:", else worded
   /// "fastapi: route <description>: <what>".
   void record_configuration_error(std::string_view description, std::string_view what);
@@ -15127,8 +15431,10 @@ class App : public Service, public detail::RouteVerbs<App> {
   AppOptions options_;
   Router router_;
   detail::AppContext context_;
+  detail::ExceptionHandlers exception_handlers_;
   detail::MiddlewareChain middleware_;
-  std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;
+  std::vector<RouteDoc> routes_;                               ///< by route id: what the document reads
+  std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;  ///< by route id: what serves
   std::vector<std::function<void()>> startup_;
   std::vector<std::function<void()>> shutdown_;
   std::vector<std::function<Yield<void>(App&)>> lifespans_;
@@ -15147,29 +15453,6 @@ class App : public Service, public detail::RouteVerbs<App> {
   std::vector<std::string> configuration_errors_;
 };
 
-/// Reads `--host H`, `--port N` (also `--port=N` forms), `--workers N`, `--access-log` / `--no-access-log` and
-/// the PORT variable into `base`; `--log-level L` is checked here and applied by App::run(argc, argv). Stops at
-/// `--`: what follows is the app's own (app_args()).
-/// Unknown arguments or bad numbers throw std::invalid_argument with a sentence.
-Config parse_args(int argc, char** argv, Config base = {});
-/// The arguments after `--`, the app's own: `./app --port 9000 -- --db ./data.sqlite` -> {"--db", "./data.sqlite"}.
-std::vector<std::string_view> app_args(int argc, char** argv);
-/// What `--help` prints: the flags App::run(argc, argv) reads, one line each.
-inline constexpr std::string_view command_line_help =
-    "Options:\n"
-    "  --host HOST             bind to this address (default 127.0.0.1)\n"
-    "  --port PORT             bind to this port (default 8000, or the PORT variable; 0 picks a free one)\n"
-    "  --workers N             event-loop threads (default: one per hardware thread)\n"
-    "  --access-log            one line per request (--no-access-log: none, the default)\n"
-    "  --log-level LEVEL       debug, info, warning or error (uvicorn's trace and critical also read)\n"
-    "  --version               print the version of fastapi.hpp and exit\n"
-    "  --help                  print this and exit\n"
-    "  -- ARGS...              everything after -- is the app's own\n";
-namespace detail {
-/// `--log-level`'s value as a level (uvicorn's names; trace reads as debug, critical as error), or nullopt.
-std::optional<LogLevel> log_level_from_name(std::string_view name);
-}  // namespace detail
-
 // ---- implementation ----
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -15183,7 +15466,8 @@ template <class F>
 void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
   std::string description = detail::route_description(methods, path);
   try {
-    add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)));
+    add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)),
+                 detail::describer_of<std::decay_t<F>>());
   } catch (const std::logic_error& e) {  // ConfigurationError, the router's duplicates, a bad template
     record_configuration_error(description, e.what());
   }
@@ -15191,16 +15475,20 @@ void App::add_route(std::span<const Method> methods, std::string_view path, F&& 
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE void App::add_endpoint(std::span<const Method> methods, std::string path,
-                                             std::unique_ptr<detail::Endpoint> endpoint) {
+                                             std::unique_ptr<detail::Endpoint> endpoint, RouteDoc::Describe describe) {
   if (path.empty())
     throw ConfigurationError("fastapi: route " + endpoint->description() +
                              ": the path is empty (a router's prefix and a route's path cannot both be empty)");
   endpoint->set_app(&context_);
-  endpoint->set_route(methods, path);
   detail::check_path_params(PathTemplate::parse(path), *endpoint);  // {name} <-> fa::Path<"name", T>
   Router::RouteId id = router_.add(methods, path);
   if (id != endpoints_.size())
     throw ConfigurationError("fastapi: internal route numbering mismatch for " + endpoint->description());
+  routes_.push_back(RouteDoc{.methods = std::vector<Method>(methods.begin(), methods.end()),
+                             .path = std::move(path),
+                             .description = endpoint->description(),
+                             .options = endpoint->options(),
+                             .describe = describe});
   endpoints_.push_back(std::move(endpoint));
 }
 
@@ -15214,7 +15502,8 @@ FASTAPI_DETAIL_INLINE App& App::include_router(const APIRouter& router, RouterOp
     detail::apply_router_options(include, route.path, route.options);
     std::string description = detail::route_description(route.methods, route.path);
     try {
-      add_endpoint(route.methods, route.path, route.factory->make(description, std::move(route.options)));
+      add_endpoint(route.methods, route.path, route.factory->make(description, std::move(route.options)),
+                   route.factory->describe());
     } catch (const std::logic_error& e) {
       record_configuration_error(description, e.what());
     }
@@ -15278,41 +15567,43 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle(Request& req) {
   detail::this_loop().route = {};
   std::exception_ptr error;
   try {
-    if (middleware_.empty()) co_return co_await dispatch(req);
-    co_return co_await middleware_.run(req);
+    if (middleware_.empty()) co_return co_await handle_exceptions(req);
+    co_return co_await middleware_.run(req);  // its innermost `next` is handle_exceptions
   } catch (...) {
     error = std::current_exception();  // from a middleware, or no exception handler fitted
   }
+  co_return co_await exception_handlers_.answer_server_error(req, std::move(error));
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> App::handle_exceptions(Request& req) {
+  const std::string* route = nullptr;
+  std::exception_ptr error;
+  // The route named in log lines (a refused response head, an unhandled exception) is this one again once
+  // the handler is done: while it awaited, other requests on this loop may have set theirs.
   try {
-    co_return co_await context_.exception_handlers.handle(req, error);
+    Response res = co_await route_request(req, route);
+    if (route) detail::this_loop().route = *route;
+    co_return res;
   } catch (...) {
     error = std::current_exception();
   }
-  co_return internal_error_response(error, detail::this_loop().route);
+  if (route) detail::this_loop().route = *route;
+  co_return co_await exception_handlers_.answer(req, std::move(error), route ? std::string_view(*route) : "");
 }
 
-FASTAPI_DETAIL_INLINE Task<Response> App::dispatch(Request& req) {
+FASTAPI_DETAIL_INLINE Task<Response> App::route_request(Request& req, const std::string*& route) {
   Router::Match m = router_.match(req.method, req.path, req.path_params, redirect_slashes_);
+  if (m.kind != Router::Match::Kind::found) return router_answer(req, m);
+  route = &endpoints_[m.route]->description();
+  return endpoints_[m.route]->call(req);
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> App::router_answer(Request& req, Router::Match m) {
   switch (m.kind) {
-    case Router::Match::Kind::found: {
-      std::exception_ptr error;
-      // The route named in log lines (a refused response head, an unhandled exception) is this one again
-      // once the handler is done: while it awaited, other requests on this loop may have set theirs.
-      const std::string& route = endpoints_[m.route]->description();
-      try {
-        Response res = co_await endpoints_[m.route]->call(req);
-        detail::this_loop().route = route;
-        co_return res;
-      } catch (...) {
-        error = std::current_exception();
-      }
-      detail::this_loop().route = route;
-      co_return co_await context_.exception_handlers.handle(req, std::move(error));
-    }
     case Router::Match::Kind::method_not_allowed: {
       HTTPException error(405, "Method Not Allowed");
       error.headers.emplace_back("allow", std::string(m.allow));
-      co_return co_await router_error(req, std::move(error));
+      co_return co_await exception_handlers_.answer_http_exception(req, std::move(error));
     }
     case Router::Match::Kind::redirect_slash: {
       // Starlette answers with an absolute URL built from the Host header.
@@ -15326,15 +15617,10 @@ FASTAPI_DETAIL_INLINE Task<Response> App::dispatch(Request& req) {
       if (!req.query_string.empty()) location.append("?").append(req.query_string);
       co_return RedirectResponse(location, 307);
     }
+    case Router::Match::Kind::found:
     case Router::Match::Kind::not_found: break;
   }
-  co_return co_await router_error(req, HTTPException(404, "Not Found"));
-}
-
-FASTAPI_DETAIL_INLINE Task<Response> App::router_error(Request& req, HTTPException error) {
-  if (context_.exception_handlers.custom_http_exception())
-    co_return co_await context_.exception_handlers.handle(req, std::make_exception_ptr(std::move(error)));
-  co_return http_exception_response(error);
+  co_return co_await exception_handlers_.answer_http_exception(req, HTTPException(404, "Not Found"));
 }
 
 FASTAPI_DETAIL_INLINE std::size_t App::body_limit(const Request& req) const {
@@ -15348,51 +15634,6 @@ FASTAPI_DETAIL_INLINE std::size_t App::body_limit(const Request& req) const {
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-namespace detail {
-
-inline Task<void> run_and_flag(Task<void> task, std::exception_ptr& error, bool& done) {
-  try {
-    co_await std::move(task);
-  } catch (...) {
-    error = std::current_exception();
-  }
-  done = true;
-}
-
-/// Runs `task` to its end on this thread, on a loop of its own (a lifespan's startup or shutdown: the
-/// workers are not running yet, or any more); its exception is rethrown.
-inline void run_to_completion(Task<void> task) {
-  asio::io_context io;
-  LoopContext context;
-  context.io = &io;
-  LoopScope scope(context);
-  std::exception_ptr error;
-  bool done = false;
-  spawn(run_and_flag(std::move(task), error, done));
-  io.run();
-  if (error) std::rethrow_exception(error);
-  if (!done)
-    throw ConfigurationError("fastapi: a lifespan waited for something that cannot come before the app serves");
-}
-
-/// Runs a lifespan up to its co_yield (startup).
-inline Task<void> enter_lifespan(Yield<void>& lifespan) {
-  auto h = lifespan.handle();
-  co_await ResumeYield{h, &h.promise()};
-  if (!h.done()) co_return;
-  if (h.promise().exception) std::rethrow_exception(h.promise().exception);
-  throw ConfigurationError("fastapi: a lifespan ended without `co_yield {};` (write it where the app serves)");
-}
-
-/// Runs a lifespan from its co_yield to its end (shutdown).
-inline Task<void> exit_lifespan(Yield<void>& lifespan) {
-  auto h = lifespan.handle();
-  co_await ResumeYield{h, &h.promise()};
-  if (!h.done()) throw ConfigurationError("fastapi: a lifespan yielded more than once");
-  if (h.promise().exception) std::rethrow_exception(h.promise().exception);
-}
-
-}  // namespace detail
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 // Out of the class: its body instantiates the docs routes' endpoints, which a translation unit that only
@@ -15531,51 +15772,15 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
 }
 
 FASTAPI_DETAIL_INLINE int App::run(int argc, char** argv, Config config) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--") break;
-    if (arg == "--help" || arg == "-h") {
-      std::cout << "Usage: " << (argc > 0 ? argv[0] : "app") << " [OPTIONS] [-- APP ARGS...]\n\n"
-                << command_line_help;
-      return 0;
-    }
-    if (arg == "--version") {
-      std::cout << "fastapi.hpp " << FASTAPI_VERSION_STRING << "\n";
-      return 0;
-    }
-  }
+  if (std::optional<int> code = detail::print_help_or_version(argc, argv)) return *code;
   try {
     config = parse_args(argc, argv, std::move(config));
   } catch (const std::invalid_argument& e) {
     std::cerr << e.what() << "\n";
     return 2;
   }
-  for (int i = 1; i < argc; ++i) {  // the last --log-level wins; parse_args has checked its value
-    std::string_view arg = argv[i];
-    if (arg == "--") break;
-    if (arg == "--log-level" && i + 1 < argc) {
-      logger_.set_level(*detail::log_level_from_name(argv[++i]));
-    } else if (arg.starts_with("--log-level=")) {
-      logger_.set_level(*detail::log_level_from_name(arg.substr(12)));
-    }
-  }
+  if (std::optional<LogLevel> level = detail::log_level_argument(argc, argv)) logger_.set_level(*level);
   return run(std::move(config));
-}
-
-FASTAPI_DETAIL_INLINE std::vector<std::string_view> app_args(int argc, char** argv) {
-  std::vector<std::string_view> out;
-  int i = 1;
-  while (i < argc && std::string_view(argv[i]) != "--") ++i;
-  for (++i; i < argc; ++i) out.emplace_back(argv[i]);
-  return out;
-}
-
-FASTAPI_DETAIL_INLINE std::optional<LogLevel> detail::log_level_from_name(std::string_view name) {
-  if (name == "trace" || name == "debug") return LogLevel::debug;
-  if (name == "info") return LogLevel::info;
-  if (name == "warning") return LogLevel::warning;
-  if (name == "error" || name == "critical") return LogLevel::error;
-  return std::nullopt;
 }
 
 FASTAPI_DETAIL_INLINE void App::stop() {
@@ -15595,50 +15800,6 @@ FASTAPI_DETAIL_INLINE std::uint16_t App::wait_until_listening() const {
   return port_.load();
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-inline Config parse_args(int argc, char** argv, Config base) {
-  auto number = [](std::string_view name, std::string_view text, unsigned long max) {
-    unsigned long v = 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || p != text.data() + text.size() || v > max)
-      throw std::invalid_argument("fastapi: " + std::string(name) + " expects a number up to " +
-                                  std::to_string(max) + ", got '" + std::string(text) + "'");
-    return v;
-  };
-  if (const char* env = std::getenv("PORT"); env && *env)
-    base.port = static_cast<std::uint16_t>(number("PORT", env, 65535));
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--") break;  // the rest is the app's own
-    std::string_view value;
-    std::string_view key = arg;
-    if (auto eq = arg.find('='); eq != std::string_view::npos) {
-      key = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-    } else if (arg == "--host" || arg == "--port" || arg == "--workers" || arg == "--log-level") {
-      if (i + 1 >= argc) throw std::invalid_argument("fastapi: " + std::string(arg) + " needs a value");
-      value = argv[++i];
-    }
-    if (key == "--host") {
-      base.host = std::string(value);
-    } else if (key == "--port") {
-      base.port = static_cast<std::uint16_t>(number("--port", value, 65535));
-    } else if (key == "--workers") {
-      base.workers = static_cast<unsigned>(number("--workers", value, 1024));
-    } else if (arg == "--access-log" || arg == "--no-access-log") {
-      base.access_log = arg == "--access-log";
-    } else if (key == "--log-level") {
-      if (!detail::log_level_from_name(value))
-        throw std::invalid_argument("fastapi: --log-level expects debug, info, warning or error, got '" +
-                                    std::string(value) + "'");
-    } else {
-      throw std::invalid_argument("fastapi: unknown argument '" + std::string(arg) +
-                                  "' (known: --host HOST, --port PORT, --workers N, --access-log, --log-level LEVEL, "
-                                  "--version, --help; the app's own arguments go after --)");
-    }
-  }
-  return base;
-}
 
 }  // namespace fastapi
 

@@ -70,12 +70,15 @@
 #include "fastapi/security/api_key.hpp"
 #include "fastapi/security/oauth2.hpp"
 
-// openapi (1/2): what a handler's types say of its operation, described where the handler type is known
+// openapi: what a handler's types say of its operation, the route records, the document built from them,
+// and the docs pages
 #include "fastapi/openapi/operation.hpp"
+#include "fastapi/openapi/route.hpp"
+#include "fastapi/openapi/spec.hpp"
+#include "fastapi/openapi/docs.hpp"
 
-// middleware: what wraps every route (the chain, exceptions -> responses)
+// middleware: what wraps every route (the chain, and the built-in middleware)
 #include "fastapi/middleware/chain.hpp"
-#include "fastapi/middleware/errors.hpp"
 #include "fastapi/middleware/proxy_headers.hpp"
 #include "fastapi/middleware/https_redirect.hpp"
 #include "fastapi/middleware/trusted_host.hpp"
@@ -84,13 +87,12 @@
 #include "fastapi/middleware/logging.hpp"
 
 // app: handlers, routers, the App
+#include "fastapi/app/exceptions.hpp"
 #include "fastapi/app/endpoint.hpp"
 #include "fastapi/app/router.hpp"
-
-// openapi (2/2): the document from the routes, and the docs pages the App serves
-#include "fastapi/openapi/spec.hpp"
-#include "fastapi/openapi/docs.hpp"
-
+#include "fastapi/app/docs_routes.hpp"
+#include "fastapi/app/lifespan.hpp"
+#include "fastapi/app/cli.hpp"
 #include "fastapi/app/app.hpp"
 
 // client: calling other HTTP services from handlers without blocking the loop (fa::HttpClient)

@@ -40,9 +40,9 @@ fa::APIRouter items_router() {
   return r;
 }
 
-const fa::detail::Endpoint* find(const fa::App& app, std::string_view path, fa::Method m) {
-  for (const auto& ep : app.routes())
-    if (ep->path() == path && ep->methods().front() == m) return ep.get();
+const fa::RouteDoc* find(const fa::App& app, std::string_view path, fa::Method m) {
+  for (const fa::RouteDoc& route : app.routes())
+    if (route.path == path && route.methods.front() == m) return &route;
   return nullptr;
 }
 
@@ -60,10 +60,10 @@ TEST_SUITE("app/router") {
 
     const auto* ep = find(app, "/items/{item_id}", fa::Method::get);
     REQUIRE(ep);
-    CHECK(ep->options().tags == std::vector<std::string>{"items", "custom"});
-    CHECK(ep->options().responses.at(404).description == "Not found");
-    CHECK(ep->options().responses.at(418).description == "route teapot");
-    CHECK(ep->description() == "GET /items/{item_id}");
+    CHECK(ep->options.tags == std::vector<std::string>{"items", "custom"});
+    CHECK(ep->options.responses.at(404).description == "Not found");
+    CHECK(ep->options.responses.at(418).description == "route teapot");
+    CHECK(ep->description == "GET /items/{item_id}");
   }
 
   TEST_CASE("dependencies run outermost first: app, inclusion, router, route") {
@@ -100,11 +100,11 @@ TEST_SUITE("app/router") {
 
     const auto* ep = find(app, "/v1/items/{item_id}", fa::Method::get);
     REQUIRE(ep);
-    CHECK(ep->options().tags == std::vector<std::string>{"v1", "items", "custom"});
+    CHECK(ep->options.tags == std::vector<std::string>{"v1", "items", "custom"});
     // The router's own 404 entry beats the inclusion's; the inclusion adds its 500.
-    CHECK(ep->options().responses.at(404).description == "Not found");
-    CHECK(ep->options().responses.at(500).description == "oops");
-    REQUIRE(ep->options().dependencies.size() == 2);  // inclusion's, router's (route has none)
+    CHECK(ep->options.responses.at(404).description == "Not found");
+    CHECK(ep->options.responses.at(500).description == "oops");
+    REQUIRE(ep->options.dependencies.size() == 2);  // inclusion's, router's (route has none)
   }
 
   TEST_CASE("routers include routers, and one router may be included twice under two prefixes") {
@@ -125,12 +125,12 @@ TEST_SUITE("app/router") {
     const auto* v2 = find(app, "/api/v2/items/{item_id}", fa::Method::get);
     REQUIRE(v1);
     REQUIRE(v2);
-    CHECK_FALSE(v1->options().deprecated);
-    CHECK(v2->options().deprecated);
-    CHECK(v1->options().tags == std::vector<std::string>{"all", "items", "custom"});
+    CHECK_FALSE(v1->options.deprecated);
+    CHECK(v2->options.deprecated);
+    CHECK(v1->options.tags == std::vector<std::string>{"all", "items", "custom"});
     const auto* me = find(app, "/api/users/me", fa::Method::get);
     REQUIRE(me);
-    CHECK(me->options().tags == std::vector<std::string>{"all", "users"});
+    CHECK(me->options.tags == std::vector<std::string>{"all", "users"});
   }
 
   TEST_CASE("include_in_schema=false on a router hides all its routes; routes added after inclusion are not seen") {
@@ -141,7 +141,7 @@ TEST_SUITE("app/router") {
     hidden.get("/late", [] { return "late"; });
     const auto* ep = find(app, "/internal/health", fa::Method::get);
     REQUIRE(ep);
-    CHECK_FALSE(ep->options().include_in_schema);
+    CHECK_FALSE(ep->options.include_in_schema);
     fa::testing::TestClient client{app};
     CHECK(client.get("/internal/health").text == "ok");
     CHECK(client.get("/internal/late").status == 404);

@@ -1,19 +1,16 @@
 // app/app.hpp: fa::App, what a user writes against: routes by verb, routers, middleware, exception handlers,
-// lifespan and state, run()/stop(). It is the Service under every connection: request -> middleware ->
-// router -> endpoint -> response, with FastAPI's 404/405/307 answers. Fed by connections; feeds endpoints.
+// lifespan and state, run()/stop(). Registration keeps a RouteDoc (openapi/route.hpp) and an Endpoint per
+// route; serving is the Service under every connection, its stack assembled in App::handle: server errors ->
+// middleware -> exception handlers -> router -> endpoint. Fed by connections; feeds endpoints.
 #pragma once
 
 #include <atomic>
-#include <charconv>
 #include <condition_variable>
 #include <cstdint>
-#include <cstdlib>
 #include <functional>
-#include <initializer_list>
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,22 +18,24 @@
 #include <stdexcept>
 #include <vector>
 
+#include "fastapi/app/cli.hpp"
+#include "fastapi/app/docs_routes.hpp"
 #include "fastapi/app/endpoint.hpp"
+#include "fastapi/app/exceptions.hpp"
+#include "fastapi/app/lifespan.hpp"
 #include "fastapi/app/router.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"
-#include "fastapi/core/version.hpp"
 #include "fastapi/di/yield.hpp"
 #include "fastapi/http/server.hpp"
 #include "fastapi/http/service.hpp"
-#include "fastapi/http/status.hpp"
 #include "fastapi/json/errors.hpp"
 #include "fastapi/json/value.hpp"
 #include "fastapi/middleware/chain.hpp"
-#include "fastapi/middleware/errors.hpp"
 #include "fastapi/middleware/logging.hpp"
 #include "fastapi/openapi/docs.hpp"
+#include "fastapi/openapi/route.hpp"
 #include "fastapi/openapi/spec.hpp"
 #include "fastapi/routing/router.hpp"
 
@@ -58,15 +57,12 @@ struct AppOptions {
 
 /// The application: `fa::App app{{.title = "Items"}}; app.get("/", [] { return "hi"; }); app.run();`
 ///
-/// What a request goes through (App::handle), outermost first:
-///   1. server errors: whatever escapes below goes to the exception handlers once more, else 500, logged;
-///   2. the user's middleware, the last added outermost (add_middleware);
-///   3. the exception handlers (HTTPException, RequestValidationError, exception_handler<E>);
-///   4. the router and the route's endpoint.
+/// What a request goes through is assembled in one place, App::handle, outermost first:
+///   server errors -> the user's middleware -> exception handlers -> router -> endpoint.
 class App : public Service, public detail::RouteVerbs<App> {
  public:
   explicit App(AppOptions options = {})
-      : options_(std::move(options)), middleware_(&App::dispatch_trampoline, this) {}
+      : options_(std::move(options)), middleware_(&App::exceptions_trampoline, this) {}
   App(const App&) = delete;
   App& operator=(const App&) = delete;
   ~App() override;
@@ -119,7 +115,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// fall back on). Register before run().
   template <class E, class F>
   App& exception_handler(F&& handler) {
-    context_.exception_handlers.add<E>(std::forward<F>(handler));
+    exception_handlers_.add<E>(std::forward<F>(handler));
     return *this;
   }
   /// As above, and declares the body the handler answers with: for fa::RequestValidationError, `model`'s schema
@@ -202,20 +198,35 @@ class App : public Service, public detail::RouteVerbs<App> {
 
   Logger& logger() { return logger_; }
   const AppOptions& info() const { return options_; }
-  /// Every route's endpoint, in registration order (for the OpenAPI document).
-  const std::vector<std::unique_ptr<detail::Endpoint>>& routes() const { return endpoints_; }
+  /// Every route as registered, in registration order (for the OpenAPI document:
+  /// `fa::get_openapi({.title = "T", .version = "1", .routes = app.routes()})`).
+  const std::vector<RouteDoc>& routes() const { return routes_; }
 
   // Service: called by connections.
+  /// The stack, outermost first (Starlette's build_middleware_stack), each station one function below:
+  ///   1. server errors       here: what escapes below -> the exception handlers once more, else a logged 500
+  ///   2. user middleware     middleware_, the last added outermost (none: not even a call)
+  ///   3. exception handlers  handle_exceptions(): exceptions -> responses (app/exceptions.hpp)
+  ///   4. router              route_request(): the match -> the endpoint, or 404 / 405 + Allow / 307
+  ///   5. endpoint            Endpoint::call: arguments bound, handler called, its value -> Response
   Task<Response> handle(Request& req) override;
   std::size_t body_limit(const Request& req) const override;
 
  private:
-  /// The innermost stage: router -> endpoint, exceptions -> the exception handlers (rethrown if none fits).
-  Task<Response> dispatch(Request& req);
-  static Task<Response> dispatch_trampoline(void* self, Request& req) { return static_cast<App*>(self)->dispatch(req); }
-  /// The router's own answer (404, 405) through a user's HTTPException handler when there is one.
-  Task<Response> router_error(Request& req, HTTPException error);
-  void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint);
+  /// 3. The exception layer, around the router and the endpoint (a frame of its own: it catches).
+  Task<Response> handle_exceptions(Request& req);
+  static Task<Response> exceptions_trampoline(void* self, Request& req) {
+    return static_cast<App*>(self)->handle_exceptions(req);
+  }
+  /// 4. The router: the matched endpoint's task (no frame of its own), else router_answer(); `route` is set
+  /// to the matched route's name ("GET /items/{item_id}").
+  Task<Response> route_request(Request& req, const std::string*& route);
+  /// The router's own answers: 404, 405 + Allow (through a user's HTTPException handler when there is one),
+  /// 307 to the path with or without its trailing slash.
+  Task<Response> router_answer(Request& req, Router::Match m);
+  /// Registration: the route record (for the document) and the endpoint (for serving), under one route id.
+  void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint,
+                    RouteDoc::Describe describe);
   /// Keeps a registration mistake for run(): `what` as it is when it starts with "fastapi:", else worded
   /// "fastapi: route <description>: <what>".
   void record_configuration_error(std::string_view description, std::string_view what);
@@ -229,8 +240,10 @@ class App : public Service, public detail::RouteVerbs<App> {
   AppOptions options_;
   Router router_;
   detail::AppContext context_;
+  detail::ExceptionHandlers exception_handlers_;
   detail::MiddlewareChain middleware_;
-  std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;
+  std::vector<RouteDoc> routes_;                               ///< by route id: what the document reads
+  std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;  ///< by route id: what serves
   std::vector<std::function<void()>> startup_;
   std::vector<std::function<void()>> shutdown_;
   std::vector<std::function<Yield<void>(App&)>> lifespans_;
@@ -249,29 +262,6 @@ class App : public Service, public detail::RouteVerbs<App> {
   std::vector<std::string> configuration_errors_;
 };
 
-/// Reads `--host H`, `--port N` (also `--port=N` forms), `--workers N`, `--access-log` / `--no-access-log` and
-/// the PORT variable into `base`; `--log-level L` is checked here and applied by App::run(argc, argv). Stops at
-/// `--`: what follows is the app's own (app_args()).
-/// Unknown arguments or bad numbers throw std::invalid_argument with a sentence.
-Config parse_args(int argc, char** argv, Config base = {});
-/// The arguments after `--`, the app's own: `./app --port 9000 -- --db ./data.sqlite` -> {"--db", "./data.sqlite"}.
-std::vector<std::string_view> app_args(int argc, char** argv);
-/// What `--help` prints: the flags App::run(argc, argv) reads, one line each.
-inline constexpr std::string_view command_line_help =
-    "Options:\n"
-    "  --host HOST             bind to this address (default 127.0.0.1)\n"
-    "  --port PORT             bind to this port (default 8000, or the PORT variable; 0 picks a free one)\n"
-    "  --workers N             event-loop threads (default: one per hardware thread)\n"
-    "  --access-log            one line per request (--no-access-log: none, the default)\n"
-    "  --log-level LEVEL       debug, info, warning or error (uvicorn's trace and critical also read)\n"
-    "  --version               print the version of fastapi.hpp and exit\n"
-    "  --help                  print this and exit\n"
-    "  -- ARGS...              everything after -- is the app's own\n";
-namespace detail {
-/// `--log-level`'s value as a level (uvicorn's names; trace reads as debug, critical as error), or nullopt.
-std::optional<LogLevel> log_level_from_name(std::string_view name);
-}  // namespace detail
-
 // ---- implementation ----
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -285,7 +275,8 @@ template <class F>
 void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
   std::string description = detail::route_description(methods, path);
   try {
-    add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)));
+    add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)),
+                 detail::describer_of<std::decay_t<F>>());
   } catch (const std::logic_error& e) {  // ConfigurationError, the router's duplicates, a bad template
     record_configuration_error(description, e.what());
   }
@@ -293,16 +284,20 @@ void App::add_route(std::span<const Method> methods, std::string_view path, F&& 
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE void App::add_endpoint(std::span<const Method> methods, std::string path,
-                                             std::unique_ptr<detail::Endpoint> endpoint) {
+                                             std::unique_ptr<detail::Endpoint> endpoint, RouteDoc::Describe describe) {
   if (path.empty())
     throw ConfigurationError("fastapi: route " + endpoint->description() +
                              ": the path is empty (a router's prefix and a route's path cannot both be empty)");
   endpoint->set_app(&context_);
-  endpoint->set_route(methods, path);
   detail::check_path_params(PathTemplate::parse(path), *endpoint);  // {name} <-> fa::Path<"name", T>
   Router::RouteId id = router_.add(methods, path);
   if (id != endpoints_.size())
     throw ConfigurationError("fastapi: internal route numbering mismatch for " + endpoint->description());
+  routes_.push_back(RouteDoc{.methods = std::vector<Method>(methods.begin(), methods.end()),
+                             .path = std::move(path),
+                             .description = endpoint->description(),
+                             .options = endpoint->options(),
+                             .describe = describe});
   endpoints_.push_back(std::move(endpoint));
 }
 
@@ -316,7 +311,8 @@ FASTAPI_DETAIL_INLINE App& App::include_router(const APIRouter& router, RouterOp
     detail::apply_router_options(include, route.path, route.options);
     std::string description = detail::route_description(route.methods, route.path);
     try {
-      add_endpoint(route.methods, route.path, route.factory->make(description, std::move(route.options)));
+      add_endpoint(route.methods, route.path, route.factory->make(description, std::move(route.options)),
+                   route.factory->describe());
     } catch (const std::logic_error& e) {
       record_configuration_error(description, e.what());
     }
@@ -380,41 +376,43 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle(Request& req) {
   detail::this_loop().route = {};
   std::exception_ptr error;
   try {
-    if (middleware_.empty()) co_return co_await dispatch(req);
-    co_return co_await middleware_.run(req);
+    if (middleware_.empty()) co_return co_await handle_exceptions(req);
+    co_return co_await middleware_.run(req);  // its innermost `next` is handle_exceptions
   } catch (...) {
     error = std::current_exception();  // from a middleware, or no exception handler fitted
   }
+  co_return co_await exception_handlers_.answer_server_error(req, std::move(error));
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> App::handle_exceptions(Request& req) {
+  const std::string* route = nullptr;
+  std::exception_ptr error;
+  // The route named in log lines (a refused response head, an unhandled exception) is this one again once
+  // the handler is done: while it awaited, other requests on this loop may have set theirs.
   try {
-    co_return co_await context_.exception_handlers.handle(req, error);
+    Response res = co_await route_request(req, route);
+    if (route) detail::this_loop().route = *route;
+    co_return res;
   } catch (...) {
     error = std::current_exception();
   }
-  co_return internal_error_response(error, detail::this_loop().route);
+  if (route) detail::this_loop().route = *route;
+  co_return co_await exception_handlers_.answer(req, std::move(error), route ? std::string_view(*route) : "");
 }
 
-FASTAPI_DETAIL_INLINE Task<Response> App::dispatch(Request& req) {
+FASTAPI_DETAIL_INLINE Task<Response> App::route_request(Request& req, const std::string*& route) {
   Router::Match m = router_.match(req.method, req.path, req.path_params, redirect_slashes_);
+  if (m.kind != Router::Match::Kind::found) return router_answer(req, m);
+  route = &endpoints_[m.route]->description();
+  return endpoints_[m.route]->call(req);
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> App::router_answer(Request& req, Router::Match m) {
   switch (m.kind) {
-    case Router::Match::Kind::found: {
-      std::exception_ptr error;
-      // The route named in log lines (a refused response head, an unhandled exception) is this one again
-      // once the handler is done: while it awaited, other requests on this loop may have set theirs.
-      const std::string& route = endpoints_[m.route]->description();
-      try {
-        Response res = co_await endpoints_[m.route]->call(req);
-        detail::this_loop().route = route;
-        co_return res;
-      } catch (...) {
-        error = std::current_exception();
-      }
-      detail::this_loop().route = route;
-      co_return co_await context_.exception_handlers.handle(req, std::move(error));
-    }
     case Router::Match::Kind::method_not_allowed: {
       HTTPException error(405, "Method Not Allowed");
       error.headers.emplace_back("allow", std::string(m.allow));
-      co_return co_await router_error(req, std::move(error));
+      co_return co_await exception_handlers_.answer_http_exception(req, std::move(error));
     }
     case Router::Match::Kind::redirect_slash: {
       // Starlette answers with an absolute URL built from the Host header.
@@ -428,15 +426,10 @@ FASTAPI_DETAIL_INLINE Task<Response> App::dispatch(Request& req) {
       if (!req.query_string.empty()) location.append("?").append(req.query_string);
       co_return RedirectResponse(location, 307);
     }
+    case Router::Match::Kind::found:
     case Router::Match::Kind::not_found: break;
   }
-  co_return co_await router_error(req, HTTPException(404, "Not Found"));
-}
-
-FASTAPI_DETAIL_INLINE Task<Response> App::router_error(Request& req, HTTPException error) {
-  if (context_.exception_handlers.custom_http_exception())
-    co_return co_await context_.exception_handlers.handle(req, std::make_exception_ptr(std::move(error)));
-  co_return http_exception_response(error);
+  co_return co_await exception_handlers_.answer_http_exception(req, HTTPException(404, "Not Found"));
 }
 
 FASTAPI_DETAIL_INLINE std::size_t App::body_limit(const Request& req) const {
@@ -450,51 +443,6 @@ FASTAPI_DETAIL_INLINE std::size_t App::body_limit(const Request& req) const {
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-namespace detail {
-
-inline Task<void> run_and_flag(Task<void> task, std::exception_ptr& error, bool& done) {
-  try {
-    co_await std::move(task);
-  } catch (...) {
-    error = std::current_exception();
-  }
-  done = true;
-}
-
-/// Runs `task` to its end on this thread, on a loop of its own (a lifespan's startup or shutdown: the
-/// workers are not running yet, or any more); its exception is rethrown.
-inline void run_to_completion(Task<void> task) {
-  asio::io_context io;
-  LoopContext context;
-  context.io = &io;
-  LoopScope scope(context);
-  std::exception_ptr error;
-  bool done = false;
-  spawn(run_and_flag(std::move(task), error, done));
-  io.run();
-  if (error) std::rethrow_exception(error);
-  if (!done)
-    throw ConfigurationError("fastapi: a lifespan waited for something that cannot come before the app serves");
-}
-
-/// Runs a lifespan up to its co_yield (startup).
-inline Task<void> enter_lifespan(Yield<void>& lifespan) {
-  auto h = lifespan.handle();
-  co_await ResumeYield{h, &h.promise()};
-  if (!h.done()) co_return;
-  if (h.promise().exception) std::rethrow_exception(h.promise().exception);
-  throw ConfigurationError("fastapi: a lifespan ended without `co_yield {};` (write it where the app serves)");
-}
-
-/// Runs a lifespan from its co_yield to its end (shutdown).
-inline Task<void> exit_lifespan(Yield<void>& lifespan) {
-  auto h = lifespan.handle();
-  co_await ResumeYield{h, &h.promise()};
-  if (!h.done()) throw ConfigurationError("fastapi: a lifespan yielded more than once");
-  if (h.promise().exception) std::rethrow_exception(h.promise().exception);
-}
-
-}  // namespace detail
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 // Out of the class: its body instantiates the docs routes' endpoints, which a translation unit that only
@@ -633,51 +581,15 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
 }
 
 FASTAPI_DETAIL_INLINE int App::run(int argc, char** argv, Config config) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--") break;
-    if (arg == "--help" || arg == "-h") {
-      std::cout << "Usage: " << (argc > 0 ? argv[0] : "app") << " [OPTIONS] [-- APP ARGS...]\n\n"
-                << command_line_help;
-      return 0;
-    }
-    if (arg == "--version") {
-      std::cout << "fastapi.hpp " << FASTAPI_VERSION_STRING << "\n";
-      return 0;
-    }
-  }
+  if (std::optional<int> code = detail::print_help_or_version(argc, argv)) return *code;
   try {
     config = parse_args(argc, argv, std::move(config));
   } catch (const std::invalid_argument& e) {
     std::cerr << e.what() << "\n";
     return 2;
   }
-  for (int i = 1; i < argc; ++i) {  // the last --log-level wins; parse_args has checked its value
-    std::string_view arg = argv[i];
-    if (arg == "--") break;
-    if (arg == "--log-level" && i + 1 < argc) {
-      logger_.set_level(*detail::log_level_from_name(argv[++i]));
-    } else if (arg.starts_with("--log-level=")) {
-      logger_.set_level(*detail::log_level_from_name(arg.substr(12)));
-    }
-  }
+  if (std::optional<LogLevel> level = detail::log_level_argument(argc, argv)) logger_.set_level(*level);
   return run(std::move(config));
-}
-
-FASTAPI_DETAIL_INLINE std::vector<std::string_view> app_args(int argc, char** argv) {
-  std::vector<std::string_view> out;
-  int i = 1;
-  while (i < argc && std::string_view(argv[i]) != "--") ++i;
-  for (++i; i < argc; ++i) out.emplace_back(argv[i]);
-  return out;
-}
-
-FASTAPI_DETAIL_INLINE std::optional<LogLevel> detail::log_level_from_name(std::string_view name) {
-  if (name == "trace" || name == "debug") return LogLevel::debug;
-  if (name == "info") return LogLevel::info;
-  if (name == "warning") return LogLevel::warning;
-  if (name == "error" || name == "critical") return LogLevel::error;
-  return std::nullopt;
 }
 
 FASTAPI_DETAIL_INLINE void App::stop() {
@@ -697,49 +609,5 @@ FASTAPI_DETAIL_INLINE std::uint16_t App::wait_until_listening() const {
   return port_.load();
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-inline Config parse_args(int argc, char** argv, Config base) {
-  auto number = [](std::string_view name, std::string_view text, unsigned long max) {
-    unsigned long v = 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || p != text.data() + text.size() || v > max)
-      throw std::invalid_argument("fastapi: " + std::string(name) + " expects a number up to " +
-                                  std::to_string(max) + ", got '" + std::string(text) + "'");
-    return v;
-  };
-  if (const char* env = std::getenv("PORT"); env && *env)
-    base.port = static_cast<std::uint16_t>(number("PORT", env, 65535));
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--") break;  // the rest is the app's own
-    std::string_view value;
-    std::string_view key = arg;
-    if (auto eq = arg.find('='); eq != std::string_view::npos) {
-      key = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-    } else if (arg == "--host" || arg == "--port" || arg == "--workers" || arg == "--log-level") {
-      if (i + 1 >= argc) throw std::invalid_argument("fastapi: " + std::string(arg) + " needs a value");
-      value = argv[++i];
-    }
-    if (key == "--host") {
-      base.host = std::string(value);
-    } else if (key == "--port") {
-      base.port = static_cast<std::uint16_t>(number("--port", value, 65535));
-    } else if (key == "--workers") {
-      base.workers = static_cast<unsigned>(number("--workers", value, 1024));
-    } else if (arg == "--access-log" || arg == "--no-access-log") {
-      base.access_log = arg == "--access-log";
-    } else if (key == "--log-level") {
-      if (!detail::log_level_from_name(value))
-        throw std::invalid_argument("fastapi: --log-level expects debug, info, warning or error, got '" +
-                                    std::string(value) + "'");
-    } else {
-      throw std::invalid_argument("fastapi: unknown argument '" + std::string(arg) +
-                                  "' (known: --host HOST, --port PORT, --workers N, --access-log, --log-level LEVEL, "
-                                  "--version, --help; the app's own arguments go after --)");
-    }
-  }
-  return base;
-}
 
 }  // namespace fastapi

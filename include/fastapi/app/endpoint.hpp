@@ -1,13 +1,13 @@
 // app/endpoint.hpp: a user's handler -> `Task<Response>(Request&)`: bind its arguments (params/binding.hpp's plan;
 // any error -> RequestValidationError, the handler does not run), call it (inline, or on the thread pool for
-// .blocking routes), turn what it returns into a Response. Fed by the router's match; feeds the writer.
+// .blocking routes), turn what it returns into a Response. What escapes goes to the exception layer (a
+// ScopedError when the request scope has teardown to run after the response: app/exceptions.hpp).
+// Fed by the router's match (App::route_request); feeds the writer. Knows nothing of OpenAPI's document.
 #pragma once
 
 #include <array>
-#include <chrono>
 #include <cstddef>
 #include <exception>
-#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastapi/app/exceptions.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/fixed_string.hpp"
@@ -28,54 +29,22 @@
 #include "fastapi/di/state.hpp"
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
-#include "fastapi/http/status.hpp"
-#include "fastapi/json/errors.hpp"
-#include "fastapi/json/schema.hpp"
 #include "fastapi/json/value.hpp"
 #include "fastapi/json/write.hpp"
-#include "fastapi/middleware/errors.hpp"
-#include "fastapi/openapi/operation.hpp"
+#include "fastapi/openapi/route.hpp"
 #include "fastapi/params/binding.hpp"
 #include "fastapi/routing/path_template.hpp"
 
 namespace fastapi {
-
-/// One more response a route documents (FastAPI's `responses={404: {"description": "Item not found"}}`):
-/// `{.responses = {{404, {.description = "Item not found"}}}}`; shown in OpenAPI, not enforced.
-struct ResponseDoc {
-  std::string description{};
-  ResponseModelInfo model{};  ///< the body's model, `fa::response_model<Message>` (none: no body schema)
-};
-
-/// Per-route options, one aggregate with designated initializers:
-/// `app.post("/items", create_item, {.status_code = 201, .tags = {"items"}});`
-struct RouteOptions {
-  int status_code = 0;             ///< status of a non-Response return value (0 = 200)
-  std::vector<std::string> tags{}; ///< OpenAPI tags
-  std::string summary{};             ///< OpenAPI summary
-  std::string description{};         ///< OpenAPI description
-  std::string name{};                ///< route name (operationId base)
-  bool deprecated = false;         ///< marked deprecated in OpenAPI
-  bool include_in_schema = true;   ///< listed in OpenAPI
-  bool blocking = false;           ///< run a plain (non-coroutine) handler on the thread pool (FastAPI's `def`)
-  std::size_t max_body_size = 0;   ///< 413 above it; 0 = the app's Config::max_body_size
-  ResponseModelInfo response_model{};  ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
-                                       ///< only its fields reach the client, a value that does not fit is a 500
-  bool response_model_exclude_none = false;  ///< FastAPI's response_model_exclude_none
-  std::vector<Dependency> dependencies{};    ///< run for their effect before the handler's own parameters:
-                                             ///< `{.dependencies = {fa::dependency<verify_token>()}}`
-  std::map<int, ResponseDoc> responses{};    ///< more responses for the OpenAPI document
-};
 
 /// `application/json` response holding `value`.
 inline Response JSONResponse(const Json& value, int status = 200) { return RawJSONResponse(value.dump(), status); }
 
 namespace detail {
 
-/// What every endpoint of one app shares: app-wide dependencies and overrides, exception handlers, state.
+/// What every endpoint of one app shares: app-wide dependencies and overrides, state.
 struct AppContext {
   DependencyRegistry dependencies;
-  ExceptionHandlers exception_handlers;
   StateStore states;
 };
 
@@ -94,20 +63,11 @@ class Endpoint {
   virtual std::span<const std::string_view> path_param_names() const { return {}; }
   /// True when the handler takes fa::Request& (it may read req.path_params itself).
   virtual bool takes_request() const { return false; }
-  /// What the handler's types say of its operation (parameters, body, security, response), for OpenAPI.
-  virtual void describe(OperationDoc&) const {}
-  /// The app this endpoint serves (its dependencies, exception handlers, state); set at registration.
+  /// The app this endpoint serves (its dependencies and state); set at registration.
   void set_app(const AppContext* app) { app_ = app; }
   /// False for the app's own pages (/docs, /redoc, /openapi.json, the OAuth2 redirect): FastAPI does not run
   /// `app.dependencies(...)` for them.
   void set_app_dependencies_apply(bool apply) { app_dependencies_apply_ = apply; }
-  /// The route as registered: its methods and path template ("/items/{item_id}").
-  void set_route(std::span<const Method> methods, std::string_view path) {
-    methods_.assign(methods.begin(), methods.end());
-    path_.assign(path);
-  }
-  const std::vector<Method>& methods() const { return methods_; }
-  const std::string& path() const { return path_; }
 
  protected:
   /// True when this request needs a RequestScope: dependencies on the route or the app.
@@ -118,14 +78,10 @@ class Endpoint {
   /// The app's, then the route's dependencies, for their effect.
   Task<void> run_route_dependencies(BindContext& ctx) const;
   const DependencyRegistry* registry() const { return app_ ? &app_->dependencies : nullptr; }
-  /// The response for what escaped the handler: the app's exception handlers, else a logged 500.
-  Task<Response> exception_response(Request& req, std::exception_ptr error) const;
 
   std::string description_;
   RouteOptions options_;
   const AppContext* app_ = nullptr;
-  std::vector<Method> methods_;
-  std::string path_;
   bool app_dependencies_apply_ = true;
 };
 
@@ -134,20 +90,6 @@ FASTAPI_DETAIL_INLINE Task<void> Endpoint::run_route_dependencies(BindContext& c
   if (app_ && app_dependencies_apply_)
     for (const Dependency& d : app_->dependencies.dependencies) co_await d.run(ctx);
   for (const Dependency& d : options_.dependencies) co_await d.run(ctx);
-}
-
-FASTAPI_DETAIL_INLINE Task<Response> Endpoint::exception_response(Request& req, std::exception_ptr error) const {
-  std::exception_ptr unhandled;
-  if (app_) {
-    try {
-      co_return co_await app_->exception_handlers.handle(req, error);
-    } catch (...) {
-      unhandled = std::current_exception();  // no handler fits, or the handler itself threw
-    }
-  } else {
-    unhandled = error;
-  }
-  co_return internal_error_response(unhandled, description_);
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -215,13 +157,15 @@ class HandlerEndpoint final : public Endpoint {
   }
   std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
   bool takes_request() const override { return Plan::takes_request; }
-  void describe(OperationDoc& doc) const override { describe_operation<Plan, Result>(doc); }
+  /// What the handler's types say of its operation, for the route's RouteDoc (openapi/operation.hpp).
+  static constexpr RouteDoc::Describe describe = &describe_operation<Plan, Result>;
 
  private:
   using Slots = typename Plan::Slots;
   /// Binds (awaiting dependencies when `scope` is given), calls the handler, converts its result.
   Task<Response> call_with(Request& req, RequestScope* scope);
-  /// call_with inside a RequestScope: function-scope teardown now, the rest after the response is sent.
+  /// call_with inside a RequestScope: function-scope teardown now, the rest after the response is sent (an
+  /// error leaves as a ScopedError carrying that teardown: the exception layer answers it, app/exceptions.hpp).
   Task<Response> call_scoped(Request& req);
   Result invoke(Slots& slots) { return invoke_with(slots, std::make_index_sequence<Traits::arity>{}); }
   template <std::size_t... I>
@@ -242,9 +186,8 @@ Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
     scope->error = std::current_exception();
   }
   if (scope->has_exits(DependencyScope::function)) co_await scope->teardown(DependencyScope::function);
-  // The exception handlers answer here, inside the scope, so that the request-scope teardown still runs
-  // after the response is sent.
-  if (scope->error) res = co_await exception_response(req, scope->error);
+  // The exception layer answers the error, and the request-scope teardown still runs after that answer is sent.
+  if (scope->error) throw ScopedError{scope->error, [scope] { return RequestScope::after_send(scope); }, scope->pending()};
   // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
   if (scope->pending() || res.stream) res.after_send = [scope] { return RequestScope::after_send(scope); };
   co_return res;
@@ -399,6 +342,14 @@ std::unique_ptr<Endpoint> make_endpoint(F&& handler, std::string description, Ro
                 "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
                 "cannot say where its values come from)");
   return std::make_unique<HandlerEndpoint<H>>(std::forward<F>(handler), std::move(description), std::move(options));
+}
+
+/// What `handler`'s types say of its operation, for its route record (nothing for a handler make_endpoint
+/// refuses: its static_assert is then the one message).
+template <class H>
+constexpr RouteDoc::Describe describer_of() {
+  if constexpr (has_callable_traits<H>) return HandlerEndpoint<H>::describe;
+  else return nullptr;
 }
 
 }  // namespace detail

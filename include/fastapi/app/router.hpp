@@ -1,7 +1,8 @@
 // app/router.hpp: fa::APIRouter, a group of routes with a shared prefix, tags, dependencies and responses,
 // defined in its own file and included into the app (or into another router) with include_router, composed
 // as FastAPI composes them. Also the verbs (get, post, ...) that App and APIRouter share.
-// Fed by user code at startup; feeds App (which turns each route into an endpoint). Knows nothing of sockets.
+// Fed by user code at startup; feeds App (which turns each route into an endpoint and a RouteDoc). Knows nothing
+// of sockets.
 #pragma once
 
 #include <initializer_list>
@@ -116,6 +117,8 @@ class EndpointFactory {
  public:
   virtual ~EndpointFactory() = default;
   virtual std::unique_ptr<Endpoint> make(std::string description, RouteOptions options) const = 0;
+  /// What the handler's types say of its operation (the route record's RouteDoc::describe).
+  virtual RouteDoc::Describe describe() const = 0;
 };
 
 template <class H>
@@ -125,6 +128,7 @@ class EndpointFactoryOf final : public EndpointFactory {
   std::unique_ptr<Endpoint> make(std::string description, RouteOptions options) const override {
     return make_endpoint(H(handler_), std::move(description), std::move(options));
   }
+  RouteDoc::Describe describe() const override { return describer_of<H>(); }
 
  private:
   H handler_;

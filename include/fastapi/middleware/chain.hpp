@@ -1,6 +1,7 @@
 // middleware/chain.hpp: fa::Next and the middleware chain. A middleware is `fa::Task<fa::Response>(fa::Request&,
 // fa::Next)` (a coroutine, a plain callable returning fa::Response, or a class with that call operator);
-// `co_await next(req)` runs the rest of the chain. Fed by App::handle; feeds the router and endpoints.
+// `co_await next(req)` runs the rest of the chain. Fed by App::handle (the server-errors layer); feeds the
+// exception layer (App::handle_exceptions), the router and endpoints.
 // Knows nothing of routes or JSON.
 #pragma once
 

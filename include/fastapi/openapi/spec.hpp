@@ -1,8 +1,8 @@
 // openapi/spec.hpp: the routes of an app -> its OpenAPI 3.1.0 document, as FastAPI builds it: info, paths with
 // one operation per route and method (operationId, summary, tags, parameters, requestBody, responses with the
 // 422 of validation, security), components.schemas (each model once, referenced by $ref) and securitySchemes.
-// Fed by app/endpoint (each Endpoint describes its own operation: openapi/operation.hpp) and app/router (the
-// routes' options); feeds openapi/docs and App (GET /openapi.json). Knows nothing of sockets or HTML.
+// Fed by route records (openapi/route.hpp: methods, path, options, and the describer of each handler's operation,
+// openapi/operation.hpp); feeds App (GET /openapi.json). Knows nothing of endpoints, sockets or HTML.
 #pragma once
 
 #include <cstddef>
@@ -12,7 +12,6 @@
 #include <string_view>
 #include <vector>
 
-#include "fastapi/app/endpoint.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/log.hpp"
 #include "fastapi/di/scope.hpp"
@@ -22,6 +21,7 @@
 #include "fastapi/json/value.hpp"
 #include "fastapi/json/write.hpp"
 #include "fastapi/openapi/operation.hpp"
+#include "fastapi/openapi/route.hpp"
 
 namespace fastapi {
 
@@ -37,7 +37,7 @@ struct OpenAPISource {
   std::string_view title = "FastAPI";
   std::string_view version = "0.1.0";
   std::string_view description{};
-  std::span<const std::unique_ptr<detail::Endpoint>> routes{};  ///< `app.routes()`
+  std::span<const RouteDoc> routes{};  ///< `app.routes()`
   std::span<const Dependency> dependencies{};  ///< the app's own (App::dependencies): in every operation
   std::span<const OpenAPITag> tags{};
   ResponseModelInfo validation_error_model{};  ///< the body of a custom 422 handler: replaces HTTPValidationError
@@ -145,12 +145,12 @@ inline std::string merge_security_scheme(Json& schemes, const std::string& name,
   return final_name;
 }
 
-/// One operation of `e` for `method`, described by `doc`.
-inline Json build_operation(const Endpoint& e, Method method, const OperationDoc& doc, const OpenAPISource& source,
+/// One operation of route `r` for `method`, described by `doc`.
+inline Json build_operation(const RouteDoc& r, Method method, const OperationDoc& doc, const OpenAPISource& source,
                             Json& schemas, Json& schemes, const Json& validation_ref, bool& uses_default_validation) {
-  const RouteOptions& o = e.options();
-  const std::string name = o.name.empty() ? default_route_name(method, e.path()) : o.name;
-  const std::string op_id = operation_id(name, path_format(e.path()), method);
+  const RouteOptions& o = r.options;
+  const std::string name = o.name.empty() ? default_route_name(method, r.path) : o.name;
+  const std::string op_id = operation_id(name, path_format(r.path), method);
   Json op = Json::object({});
   if (!o.tags.empty()) op["tags"] = Json(o.tags);
   op["summary"] = o.summary.empty() ? title_case(name) : o.summary;
@@ -230,22 +230,21 @@ FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source) {
   Json validation_ref = custom_validation ? detail::adopt_model_schema(source.validation_error_model, schemas)
                                           : Json{{"$ref", std::string(detail::components_ref) + "HTTPValidationError"}};
   std::vector<std::string> operation_ids;
-  for (const auto& endpoint : source.routes) {
-    const detail::Endpoint& e = *endpoint;
-    if (!e.options().include_in_schema) continue;
+  for (const RouteDoc& e : source.routes) {
+    if (!e.options.include_in_schema) continue;
     detail::OperationDoc doc;
     for (const Dependency& d : source.dependencies) detail::add_leading_dependency(doc, d);
-    for (const Dependency& d : e.options().dependencies) detail::add_leading_dependency(doc, d);
-    e.describe(doc);
+    for (const Dependency& d : e.options.dependencies) detail::add_leading_dependency(doc, d);
+    if (e.describe) e.describe(doc);
     for (auto& [name, schema] : doc.schemas.items())
       if (!schemas.contains(name)) schemas[name] = schema;
-    Json& path_item = paths[detail::path_format(e.path())];
+    Json& path_item = paths[detail::path_format(e.path)];
     if (!path_item.is_object()) path_item = Json::object({});
-    for (Method m : e.methods()) {
+    for (Method m : e.methods) {
       Json op = detail::build_operation(e, m, doc, source, schemas, schemes, validation_ref, uses_default_validation);
       const std::string& id = op["operationId"].as_string();
       for (const std::string& seen : operation_ids)
-        if (seen == id) log(LogLevel::warning, "openapi: duplicate operationId " + id + " (route " + e.description() + "): give the route a RouteOptions::name");
+        if (seen == id) log(LogLevel::warning, "openapi: duplicate operationId " + id + " (route " + e.description + "): give the route a RouteOptions::name");
       operation_ids.push_back(id);
       std::string method(method_name(m));
       for (char& c : method) c = static_cast<char>(c - 'A' + 'a');

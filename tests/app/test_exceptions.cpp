@@ -1,4 +1,4 @@
-// tests/middleware/test_errors.cpp: app.exception_handler<E> through the TestClient: a handler per type, the
+// tests/app/test_exceptions.cpp: app.exception_handler<E> through the TestClient: a handler per type, the
 // most derived one winning, replacing the HTTPException and validation-error defaults (the router's 404/405
 // included), coroutine handlers, a handler that throws, and the logged 500 for what nothing handles.
 #include <doctest/doctest.h>
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "fastapi/app/app.hpp"
-#include "fastapi/middleware/errors.hpp"
+#include "fastapi/app/exceptions.hpp"
 #include "fastapi/testing/test_client.hpp"
 #include "support/log_capture.hpp"
 

@@ -1,10 +1,14 @@
-// middleware/errors.hpp: exceptions -> responses. The exception handlers of an app (FastAPI's
+// app/exceptions.hpp: exceptions -> responses, and nowhere else. The exception handlers of an app (FastAPI's
 // `@app.exception_handler(E)`): the defaults for HTTPException and RequestValidationError, the user's for any
 // type, the most derived type first; and the last resort, 500 {"detail":"Internal Server Error"}, logged.
-// Fed by App::handle and endpoints (what escaped a route); feeds the connection. Knows nothing of routes.
+// Two stations of App's stack use it (app/app.hpp, App::handle): the exception layer, just outside the router
+// (ExceptionHandlers::answer), and the server-errors layer, outermost (answer_server_error). Like Starlette's
+// middleware/exceptions.py and errors.py, but not middleware: a user cannot add or reorder them.
+// Fed by what escapes the router, an endpoint or a middleware; feeds the connection. Knows nothing of routes.
 #pragma once
 
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +21,7 @@
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"
+#include "fastapi/core/loop.hpp"
 #include "fastapi/core/meta.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/request.hpp"
@@ -64,6 +69,16 @@ inline Response internal_error_response(std::exception_ptr error, std::string_vi
 
 namespace detail {
 
+/// What escaped an endpoint that runs inside a RequestScope (a dependency with teardown, a background task):
+/// the error, and the scope's teardown, which must run after the response is sent (FastAPI's order: the
+/// exception is answered, the answer sent, then the `yield` dependencies finish). The endpoint throws it after
+/// its function-scope teardown; ExceptionHandlers::answer answers it and hangs `after_send` on the answer.
+struct ScopedError {
+  std::exception_ptr error;                ///< what the handler, a dependency or validation threw
+  std::function<Task<void>()> after_send;  ///< the request-scope teardown, then the background tasks
+  bool pending = false;                    ///< after_send has work to do (else only a streamed answer needs it)
+};
+
 /// The exception handlers of one app: `handle(req, error)` answers with the handler of the most derived
 /// registered type that `error` is (a handler for `std::exception` catches what nothing more precise does),
 /// or rethrows `error` when no handler fits. Filled before the app serves; read-only while it does.
@@ -82,6 +97,18 @@ class ExceptionHandlers {
 
   /// The response of the best handler for `error`; rethrows `error` when none fits.
   Task<Response> handle(Request& req, std::exception_ptr error) const;
+
+  /// The exception layer (inside the user's middleware, around the router and the endpoint): the answer of
+  /// the best handler for `error`. A ScopedError (from a route `route` with teardown) is answered here, or
+  /// with a logged 500 when no handler fits, and carries its teardown; any other error no handler fits is
+  /// rethrown, out through the user's middleware to the server-errors layer.
+  Task<Response> answer(Request& req, std::exception_ptr error, std::string_view route) const;
+  /// The router's own refusal (404, 405 + Allow), answered without a throw: through the user's HTTPException
+  /// handler when there is one, else FastAPI's `{"detail": ...}`.
+  Task<Response> answer_http_exception(Request& req, HTTPException error) const;
+  /// The server-errors layer (outermost, around the user's middleware): the handlers once more for what
+  /// escaped everything below, else 500 {"detail":"Internal Server Error"}, logged naming the loop's route.
+  Task<Response> answer_server_error(Request& req, std::exception_ptr error) const;
 
   /// True when the user replaced the HTTPException handler (then the router's own 404/405 go through it).
   bool custom_http_exception() const noexcept { return custom_http_; }
@@ -173,6 +200,43 @@ FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::handle(Request& req, std
     if (std::optional<Task<Response>> answer = entry->try_handle(req, error)) co_return co_await std::move(*answer);
   }
   std::rethrow_exception(error);
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer(Request& req, std::exception_ptr error,
+                                                             std::string_view route) const {
+  ScopedError* scoped = nullptr;
+  try {
+    std::rethrow_exception(error);
+  } catch (ScopedError& e) {
+    scoped = &e;  // lives as long as `error` does
+  } catch (...) {
+  }
+  if (!scoped) co_return co_await handle(req, std::move(error));  // none fits: rethrown
+  Response res;
+  std::exception_ptr unhandled;
+  try {
+    res = co_await handle(req, scoped->error);
+  } catch (...) {
+    unhandled = std::current_exception();  // no handler fits, or the handler itself threw
+  }
+  if (unhandled) res = internal_error_response(unhandled, route);
+  // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
+  if (scoped->pending || res.stream) res.after_send = std::move(scoped->after_send);
+  co_return res;
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_http_exception(Request& req, HTTPException error) const {
+  if (custom_http_) co_return co_await handle(req, std::make_exception_ptr(std::move(error)));
+  co_return http_exception_response(error);
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_server_error(Request& req, std::exception_ptr error) const {
+  try {
+    co_return co_await handle(req, error);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  co_return internal_error_response(error, this_loop().route);
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
