@@ -2362,6 +2362,22 @@ class PathParams {
   std::size_t size_ = 0;
 };
 
+namespace detail {
+/// The router's answer for one request, kept where the request is, so that a request is matched once: the
+/// app notes it when the head arrives (Service::body_limit needs the route's limit) or when the request
+/// reaches it, and dispatches on it. It holds for the router, method and path it was made for; a middleware
+/// that rewrites the method or the path gets a new match. Opaque here: routing/ comes later in the line.
+struct RouteMemo {
+  const void* router = nullptr;  ///< who matched (nullptr: nobody yet)
+  Method method = Method::get;
+  std::string_view path;
+  std::uint8_t kind = 0;
+  bool add_slash = false;
+  std::uint32_t route = 0;
+  std::string_view allow;
+};
+}  // namespace detail
+
 /// An HTTP request as the handler sees it. Field names follow Starlette's Request.
 struct Request {
   Method method = Method::get;
@@ -2373,7 +2389,7 @@ struct Request {
   int version_minor = 1;          ///< 1 for HTTP/1.1, 0 for HTTP/1.0
   HeaderViews headers;            ///< in order, duplicates kept
   QueryParams query;              ///< decoded query parameters
-  PathParams path_params;         ///< filled by the router
+  PathParams path_params;         ///< filled by the router, before the middleware runs (again if one rewrites the path)
   std::string_view body;          ///< the whole body (de-chunked), empty when none
   std::string_view client_host;   ///< peer address ("127.0.0.1"; the client's, behind a trusted proxy)
   std::uint16_t client_port = 0;  ///< peer port
@@ -2387,6 +2403,8 @@ struct Request {
 
   /// Decoded strings (path, query, chunked body) live here until the response is sent.
   detail::Arena* arena = nullptr;
+  /// The router's answer, once per request (app/app.hpp).
+  detail::RouteMemo route_memo;
 
   /// Forget everything of the previous request (keeps capacity: no allocation next time).
   void reset() {
@@ -2397,6 +2415,7 @@ struct Request {
     headers.clear();
     query.clear();
     path_params.clear();
+    route_memo = {};
     content_length.reset();
     chunked = false;
     keep_alive = true;
@@ -4020,8 +4039,10 @@ class Service {
   virtual ~Service() = default;
   /// Answers one request. Exceptions escaping it become a bare 500 (the app maps its own first).
   virtual Task<Response> handle(Request& req) = 0;
-  /// The largest body accepted for this request (route-specific limits; 413 above it).
-  virtual std::size_t body_limit(const Request& req) const = 0;
+  /// The largest body accepted for this request (route-specific limits; 413 above it). Called once the head
+  /// is read, before the body, only for a request with a body; it may note its routing decision in `req`
+  /// (Request::route_memo) for handle().
+  virtual std::size_t body_limit(Request& req) const = 0;
 };
 
 }  // namespace fastapi
@@ -15401,9 +15422,12 @@ class App : public Service, public detail::RouteVerbs<App> {
   ///   4. router              route_request(): the match -> the endpoint, or 404 / 405 + Allow / 307
   ///   5. endpoint            Endpoint::call: arguments bound, handler called, its value -> Response
   Task<Response> handle(Request& req) override;
-  std::size_t body_limit(const Request& req) const override;
+  std::size_t body_limit(Request& req) const override;
 
  private:
+  /// The router's answer for `req`, matched once per request: noted in req.route_memo (and req.path_params
+  /// filled), matched again only when a middleware changed the method or the path.
+  Router::Match route_of(Request& req) const;
   /// 3. The exception layer, around the router and the endpoint (a frame of its own: it catches).
   Task<Response> handle_exceptions(Request& req);
   static Task<Response> exceptions_trampoline(void* self, Request& req) {
@@ -15567,6 +15591,7 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle(Request& req) {
   detail::this_loop().route = {};
   std::exception_ptr error;
   try {
+    route_of(req);  // the middleware sees req.path_params; a request with a body was matched by body_limit()
     if (middleware_.empty()) co_return co_await handle_exceptions(req);
     co_return co_await middleware_.run(req);  // its innermost `next` is handle_exceptions
   } catch (...) {
@@ -15592,7 +15617,7 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle_exceptions(Request& req) {
 }
 
 FASTAPI_DETAIL_INLINE Task<Response> App::route_request(Request& req, const std::string*& route) {
-  Router::Match m = router_.match(req.method, req.path, req.path_params, redirect_slashes_);
+  Router::Match m = route_of(req);
   if (m.kind != Router::Match::Kind::found) return router_answer(req, m);
   route = &endpoints_[m.route]->description();
   return endpoints_[m.route]->call(req);
@@ -15623,9 +15648,17 @@ FASTAPI_DETAIL_INLINE Task<Response> App::router_answer(Request& req, Router::Ma
   co_return co_await exception_handlers_.answer_http_exception(req, HTTPException(404, "Not Found"));
 }
 
-FASTAPI_DETAIL_INLINE std::size_t App::body_limit(const Request& req) const {
-  PathParams scratch;
-  Router::Match m = router_.match(req.method, req.path, scratch, false);
+FASTAPI_DETAIL_INLINE Router::Match App::route_of(Request& req) const {
+  detail::RouteMemo& memo = req.route_memo;
+  if (memo.router == &router_ && memo.method == req.method && memo.path == req.path)
+    return {static_cast<Router::Match::Kind>(memo.kind), memo.route, memo.allow, memo.add_slash};
+  Router::Match m = router_.match(req.method, req.path, req.path_params, redirect_slashes_);
+  memo = {&router_, req.method, req.path, static_cast<std::uint8_t>(m.kind), m.add_slash, m.route, m.allow};
+  return m;
+}
+
+FASTAPI_DETAIL_INLINE std::size_t App::body_limit(Request& req) const {
+  Router::Match m = route_of(req);
   if (m.kind == Router::Match::Kind::found) {
     std::size_t route_limit = endpoints_[m.route]->options().max_body_size;
     if (route_limit) return route_limit;

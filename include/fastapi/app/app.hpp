@@ -210,9 +210,12 @@ class App : public Service, public detail::RouteVerbs<App> {
   ///   4. router              route_request(): the match -> the endpoint, or 404 / 405 + Allow / 307
   ///   5. endpoint            Endpoint::call: arguments bound, handler called, its value -> Response
   Task<Response> handle(Request& req) override;
-  std::size_t body_limit(const Request& req) const override;
+  std::size_t body_limit(Request& req) const override;
 
  private:
+  /// The router's answer for `req`, matched once per request: noted in req.route_memo (and req.path_params
+  /// filled), matched again only when a middleware changed the method or the path.
+  Router::Match route_of(Request& req) const;
   /// 3. The exception layer, around the router and the endpoint (a frame of its own: it catches).
   Task<Response> handle_exceptions(Request& req);
   static Task<Response> exceptions_trampoline(void* self, Request& req) {
@@ -376,6 +379,7 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle(Request& req) {
   detail::this_loop().route = {};
   std::exception_ptr error;
   try {
+    route_of(req);  // the middleware sees req.path_params; a request with a body was matched by body_limit()
     if (middleware_.empty()) co_return co_await handle_exceptions(req);
     co_return co_await middleware_.run(req);  // its innermost `next` is handle_exceptions
   } catch (...) {
@@ -401,7 +405,7 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle_exceptions(Request& req) {
 }
 
 FASTAPI_DETAIL_INLINE Task<Response> App::route_request(Request& req, const std::string*& route) {
-  Router::Match m = router_.match(req.method, req.path, req.path_params, redirect_slashes_);
+  Router::Match m = route_of(req);
   if (m.kind != Router::Match::Kind::found) return router_answer(req, m);
   route = &endpoints_[m.route]->description();
   return endpoints_[m.route]->call(req);
@@ -432,9 +436,17 @@ FASTAPI_DETAIL_INLINE Task<Response> App::router_answer(Request& req, Router::Ma
   co_return co_await exception_handlers_.answer_http_exception(req, HTTPException(404, "Not Found"));
 }
 
-FASTAPI_DETAIL_INLINE std::size_t App::body_limit(const Request& req) const {
-  PathParams scratch;
-  Router::Match m = router_.match(req.method, req.path, scratch, false);
+FASTAPI_DETAIL_INLINE Router::Match App::route_of(Request& req) const {
+  detail::RouteMemo& memo = req.route_memo;
+  if (memo.router == &router_ && memo.method == req.method && memo.path == req.path)
+    return {static_cast<Router::Match::Kind>(memo.kind), memo.route, memo.allow, memo.add_slash};
+  Router::Match m = router_.match(req.method, req.path, req.path_params, redirect_slashes_);
+  memo = {&router_, req.method, req.path, static_cast<std::uint8_t>(m.kind), m.add_slash, m.route, m.allow};
+  return m;
+}
+
+FASTAPI_DETAIL_INLINE std::size_t App::body_limit(Request& req) const {
+  Router::Match m = route_of(req);
   if (m.kind == Router::Match::Kind::found) {
     std::size_t route_limit = endpoints_[m.route]->options().max_body_size;
     if (route_limit) return route_limit;

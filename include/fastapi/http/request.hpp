@@ -82,6 +82,22 @@ class PathParams {
   std::size_t size_ = 0;
 };
 
+namespace detail {
+/// The router's answer for one request, kept where the request is, so that a request is matched once: the
+/// app notes it when the head arrives (Service::body_limit needs the route's limit) or when the request
+/// reaches it, and dispatches on it. It holds for the router, method and path it was made for; a middleware
+/// that rewrites the method or the path gets a new match. Opaque here: routing/ comes later in the line.
+struct RouteMemo {
+  const void* router = nullptr;  ///< who matched (nullptr: nobody yet)
+  Method method = Method::get;
+  std::string_view path;
+  std::uint8_t kind = 0;
+  bool add_slash = false;
+  std::uint32_t route = 0;
+  std::string_view allow;
+};
+}  // namespace detail
+
 /// An HTTP request as the handler sees it. Field names follow Starlette's Request.
 struct Request {
   Method method = Method::get;
@@ -93,7 +109,7 @@ struct Request {
   int version_minor = 1;          ///< 1 for HTTP/1.1, 0 for HTTP/1.0
   HeaderViews headers;            ///< in order, duplicates kept
   QueryParams query;              ///< decoded query parameters
-  PathParams path_params;         ///< filled by the router
+  PathParams path_params;         ///< filled by the router, before the middleware runs (again if one rewrites the path)
   std::string_view body;          ///< the whole body (de-chunked), empty when none
   std::string_view client_host;   ///< peer address ("127.0.0.1"; the client's, behind a trusted proxy)
   std::uint16_t client_port = 0;  ///< peer port
@@ -107,6 +123,8 @@ struct Request {
 
   /// Decoded strings (path, query, chunked body) live here until the response is sent.
   detail::Arena* arena = nullptr;
+  /// The router's answer, once per request (app/app.hpp).
+  detail::RouteMemo route_memo;
 
   /// Forget everything of the previous request (keeps capacity: no allocation next time).
   void reset() {
@@ -117,6 +135,7 @@ struct Request {
     headers.clear();
     query.clear();
     path_params.clear();
+    route_memo = {};
     content_length.reset();
     chunked = false;
     keep_alive = true;

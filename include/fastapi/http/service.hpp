@@ -17,8 +17,10 @@ class Service {
   virtual ~Service() = default;
   /// Answers one request. Exceptions escaping it become a bare 500 (the app maps its own first).
   virtual Task<Response> handle(Request& req) = 0;
-  /// The largest body accepted for this request (route-specific limits; 413 above it).
-  virtual std::size_t body_limit(const Request& req) const = 0;
+  /// The largest body accepted for this request (route-specific limits; 413 above it). Called once the head
+  /// is read, before the body, only for a request with a body; it may note its routing decision in `req`
+  /// (Request::route_memo) for handle().
+  virtual std::size_t body_limit(Request& req) const = 0;
 };
 
 }  // namespace fastapi
