@@ -5393,6 +5393,7 @@ class Json {
   static constexpr std::size_t max_depth = 512;  ///< parse() refuses more nested arrays/objects than this
 
   // ---- construction ----------------------------------------------------------------------
+  // clang-format off
   Json() noexcept = default;                                     ///< null
   Json(std::nullptr_t) noexcept {}                               ///< null
   template <std::same_as<bool> B> Json(B b) noexcept : value_(static_cast<bool>(b)) {}  ///< no pointer->bool
@@ -5408,6 +5409,7 @@ class Json {
   Json(const std::vector<T>& v);
   template <class T, class C, class A> requires std::is_constructible_v<Json, const T&>
   Json(const std::map<std::string, T, C, A>& m);  ///< object in the map's (sorted) order
+  // clang-format on
   Json(std::initializer_list<detail::JsonInit> list);  ///< object or array by the rule above
   static Json array(std::initializer_list<detail::JsonInit> list = {});   ///< always an array
   static Json object(std::initializer_list<detail::JsonInit> list = {});  ///< pairs only, else JsonTypeError
@@ -5487,16 +5489,19 @@ struct JsonInit {
   mutable Json value;
   bool is_json = false;  // made from a Json: `Json{other}` copies other on every compiler
   JsonInit() noexcept = default;
+  // clang-format off
   template <class T> requires std::is_constructible_v<Json, T&&>
   JsonInit(T&& v) : value(std::forward<T>(v)), is_json(std::same_as<std::remove_cvref_t<T>, Json>) {}
   JsonInit(std::initializer_list<JsonInit> list) : value(list) {}
 };
+// clang-format on
 
 
 }  // namespace detail
 
 // ---- construction ------------------------------------------------------------------------------
 
+// clang-format off
 template <std::integral I> requires(!std::same_as<I, bool>)
 Json::Json(I i) noexcept : value_(std::in_place_type<std::int64_t>, static_cast<std::int64_t>(i)) {
   if constexpr (!std::is_signed_v<I>)  // the unsigned kind holds only what int64 cannot
@@ -5523,6 +5528,7 @@ Json::Json(const std::map<std::string, T, C, A>& m) {
   for (const auto& [k, x] : m) o.emplace_back(k, Json(x));
   value_ = std::move(o);
 }
+// clang-format on
 
 namespace detail {
 
@@ -6969,7 +6975,7 @@ inline std::string_view length_field_type(LengthOf kind) noexcept {
 /// ge, gt); the first broken one is returned. NaN breaks every bound.
 /// `check_number(0, Rule{.ge = 1})->msg == "Input should be greater than or equal to 1"`
 template <class N>
-  requires std::is_arithmetic_v<N>
+  requires(std::is_arithmetic_v<N>)
 std::optional<RuleViolation> check_number(N value, const Rule& r) {
   const long double v = static_cast<long double>(value);  // exact for int64 and double
   if (r.multiple_of != 0) {
@@ -6998,7 +7004,9 @@ std::optional<RuleViolation> check_number(N value, const Rule& r) {
 /// "String should have at least 3 characters"; containers count items:
 /// "List should have at least 1 item after validation, not 0".
 inline std::optional<RuleViolation> check_length(std::size_t n, const Rule& r, LengthOf kind) {
+  // clang-format off
   const bool too_short = n < r.min_length, too_long = n > r.max_length;
+  // clang-format on
   if (!too_short && !too_long) return std::nullopt;
   const std::size_t bound = too_short ? r.min_length : r.max_length;
   const std::string_view key = too_short ? "min_length" : "max_length";
@@ -7100,9 +7108,11 @@ std::optional<RuleViolation> check_value(const V& value) {
   } else if constexpr (detail::is_number<V> && R.has_number_rule()) {
     return check_number(value, R);
   } else if constexpr (detail::is_sized_range<V> && R.has_length_rule()) {
+    // clang-format off
     constexpr LengthOf kind = requires { typename V::mapped_type; } ? LengthOf::dictionary
                               : requires { typename V::key_type; } ? LengthOf::set
                                                                    : LengthOf::list;
+    // clang-format on
     return check_length(value.size(), R, kind);
   } else {
     return std::nullopt;
@@ -7378,11 +7388,13 @@ std::string enum_expected() {
 
 /// Does T forbid keys it does not name (Pydantic's extra="forbid")? Spelled as a member:
 /// `struct Login { std::string user; static constexpr bool forbid_extra = true; };`
+// clang-format off
 template <class T>
 inline constexpr bool forbids_extra = [] {
   if constexpr (requires { { T::forbid_extra } -> std::convertible_to<bool>; }) return static_cast<bool>(T::forbid_extra);
   else return false;
 }();
+// clang-format on
 
 namespace detail {
 /// The name of member I on the wire: its Rule's alias, or its C++ name.
@@ -8003,7 +8015,7 @@ bool fast_struct(simdjson::ondemand::value& v, T& out, FastContext& fx) {
 template <class T, bool Strict>
 bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
   if constexpr (is_field<T>) {
-    if (!fast_value<field_value_t<T>, Strict || field_rule<T>.strict>(v, out.value, fx)) return false;
+    if (!fast_value<field_value_t<T>, (Strict || field_rule<T>.strict)>(v, out.value, fx)) return false;
     return !field_violation(out);
   } else if constexpr (is_optional<T>) {
     bool is_null = false;
@@ -8471,7 +8483,7 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
   if constexpr (is_field<T>) {
     constexpr Rule R = field_rule<T>;
     using V = field_value_t<T>;
-    if (!read_value<V, Strict || R.strict>(node, out.value, cx)) return false;
+    if (!read_value<V, (Strict || R.strict)>(node, out.value, cx)) return false;
     if (std::optional<RuleViolation> v = field_violation(out)) return add_violation(cx, *v, node), false;
     return true;
   } else if constexpr (is_optional<T>) {
@@ -9806,6 +9818,7 @@ struct ParamValue {
   T& operator*() & noexcept { return value; }
   const T* operator->() const noexcept { return &value; }
   T* operator->() noexcept { return &value; }
+  // clang-format off
   explicit operator bool() const noexcept
     requires is_optional<T>
   { return value.has_value(); }
@@ -9818,6 +9831,7 @@ struct ParamValue {
   auto end() const
     requires requires(const T& t) { t.end(); }
   { return value.end(); }
+  // clang-format on
   friend bool operator==(const ParamValue& p, const T& v) { return p.value == v; }
 };
 
@@ -9887,6 +9901,7 @@ struct Body : detail::ParamValue<T> {
 
 namespace detail {
 /// True for Path/Query/Header/Cookie/Form (values that arrive as text).
+// clang-format off
 template <class P>
 concept text_param = requires {
   { P::param_source } -> std::convertible_to<Source>;
@@ -9894,6 +9909,7 @@ concept text_param = requires {
   P::rule;
   P::has_default;
 } && (P::param_source != Source::body);
+// clang-format on
 }  // namespace detail
 
 }  // namespace fastapi
@@ -10387,8 +10403,10 @@ void TextBinder<P>::bind(BindContext& ctx, Slot& slot) {
   }
 }
 
+// clang-format off
 template <class T>
 inline constexpr bool is_body_struct = reflectable<T> && std::is_class_v<T>;
+// clang-format on
 
 /// The JSON body read into T, or its member `name` when embedded (`{"name": ...}`); errors under ["body", ...].
 template <class T>
@@ -10618,9 +10636,11 @@ struct BindPlan {
 
   /// Static checks with each parameter's position; instantiated by the endpoint.
   static constexpr bool checked = [] {
+    // clang-format off
     return []<std::size_t... I>(std::index_sequence<I...>) {
       return (HandlerParameter<I + 1, Params>::ok && ... && true);
     }(std::make_index_sequence<size>{});
+    // clang-format on
   }();
 
  private:
@@ -11264,10 +11284,12 @@ class Depends {
 
 namespace detail {
 
+// clang-format off
 template <class B>
 concept async_binder = requires { B::is_async; } && B::is_async;
 template <class B>
 concept scoped_binder = requires { B::needs_scope; } && B::needs_scope;
+// clang-format on
 
 template <class B>
 constexpr auto nested_path_names() {
@@ -11323,6 +11345,7 @@ struct PlanBinding<BindPlan<Params...>> {
   static bool bind_ready(BindContext& ctx, Slots& slots) {
     return Binder<Param<I>>::bind_ready(ctx, std::get<I>(slots));
   }
+  // clang-format off
   static constexpr std::array<SyncFn, size> sync_fns = []<std::size_t... I>(std::index_sequence<I...>) {
     return std::array<SyncFn, size>{(async_binder<Binder<Param<I>>> ? SyncFn{} : &bind_sync<I>)...};
   }(std::make_index_sequence<size>{});
@@ -11339,6 +11362,7 @@ struct PlanBinding<BindPlan<Params...>> {
       else return ReadyFn{};
     }()...};
   }(std::make_index_sequence<size>{});
+  // clang-format on
 };
 
 template <class... Params>
@@ -15874,7 +15898,7 @@ class KeyValueView {
   KeyValueView() = default;
   /// Every pair of `list` (which must outlive the call's expression). A template, so braces never pick it.
   template <class V>
-    requires std::same_as<V, KeyValues>
+    requires(std::same_as<V, KeyValues>)
   KeyValueView(const V& list) : list_(&list) {}
   KeyValueView(Pair a) : size_(1) { inline_[0] = a; }
   KeyValueView(Pair a, Pair b) : KeyValueView(a) { inline_[size_++] = b; }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # scripts/test.sh: quick-start command 2, the whole test suite (CI runs exactly this through .ci/run).
 # Installs what is missing, then: the single header is fresh, and so is json/reflect.hpp's generated ladder; the
-# amalgamator's own tests; the tests built against the single header with g++ at -O2 -DNDEBUG, the README's
-# build (with the examples, the largest at -O2), and against the modular headers with clang++ in Debug under AddressSanitizer +
-# UndefinedBehaviorSanitizer (-Wall -Wextra -Werror;
+# C++ follows .clang-format (scripts/format.sh --check); no header includes a later station
+# (scripts/include_graph.py); the amalgamator's own tests; the tests built against the single header with
+# g++ at -O2 -DNDEBUG, the README's build (with the examples, the largest at -O2), and against the modular
+# headers with clang++ in Debug under AddressSanitizer + UndefinedBehaviorSanitizer (-Wall -Wextra -Werror;
 # with each module compiled alone); compile-fail checks (g++ and clang++, each with a precompiled header); a CMake
 # consumer both ways; the fuzzers for a bounded time; Starlette's CORS table; the OpenAPI checks (npm
 # validator, FastAPI twin, headless Chromium); both test binaries run, the sanitized one last. Ends with
@@ -13,8 +14,8 @@
 # 1 s"; tests/support/time_scale.hpp), e.g. 3 on a busy 2-core machine; the tests wait for events, not sleeps.
 # FASTAPI_COMPILE_FAIL_COMPILERS (default "g++ clang++").
 # CI=true: a check that cannot run fails the run instead of being skipped (the OpenAPI validator, the FastAPI
-# twin, Chromium, Starlette's CORS comparison, and the gzip tests, which need zlib). Without it a missing tool
-# gives a loud SKIPPED line and the run goes on.
+# twin, Chromium, Starlette's CORS comparison, the gzip tests, which need zlib, and the clang-format check).
+# Without it a missing tool gives a loud SKIPPED line and the run goes on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
@@ -36,6 +37,18 @@ python3 single_include_build.py --check
 
 step "reflect.hpp's visit_members ladder matches its generator"
 python3 scripts/gen_reflect_ladder.py --check
+
+step "the C++ follows .clang-format (clang-format 14)"
+if command -v clang-format-14 >/dev/null || command -v clang-format >/dev/null; then
+  bash scripts/format.sh --check
+elif [ "${CI:-}" = true ]; then
+  echo "clang-format not found (CI=true: no check may be skipped; bash scripts/setup.sh test installs it)"; exit 1
+else
+  echo "!! SKIPPED (would fail with CI=true): clang-format not found, the layout is not checked"
+fi
+
+step "no header includes one of a later station (the include graph, by station)"
+python3 scripts/include_graph.py --stations
 
 step "amalgamator and include-graph tests, and the header's internal macros are undone"
 python3 tests/tools/test_single_include_build.py 2>&1 | tail -n 3

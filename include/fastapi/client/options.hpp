@@ -41,7 +41,7 @@ class KeyValueView {
   KeyValueView() = default;
   /// Every pair of `list` (which must outlive the call's expression). A template, so braces never pick it.
   template <class V>
-    requires std::same_as<V, KeyValues>
+    requires(std::same_as<V, KeyValues>)
   KeyValueView(const V& list) : list_(&list) {}
   KeyValueView(Pair a) : size_(1) { inline_[0] = a; }
   KeyValueView(Pair a, Pair b) : KeyValueView(a) { inline_[size_++] = b; }

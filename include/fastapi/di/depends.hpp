@@ -132,10 +132,12 @@ class Depends {
 
 namespace detail {
 
+// clang-format off
 template <class B>
 concept async_binder = requires { B::is_async; } && B::is_async;
 template <class B>
 concept scoped_binder = requires { B::needs_scope; } && B::needs_scope;
+// clang-format on
 
 template <class B>
 constexpr auto nested_path_names() {
@@ -191,6 +193,7 @@ struct PlanBinding<BindPlan<Params...>> {
   static bool bind_ready(BindContext& ctx, Slots& slots) {
     return Binder<Param<I>>::bind_ready(ctx, std::get<I>(slots));
   }
+  // clang-format off
   static constexpr std::array<SyncFn, size> sync_fns = []<std::size_t... I>(std::index_sequence<I...>) {
     return std::array<SyncFn, size>{(async_binder<Binder<Param<I>>> ? SyncFn{} : &bind_sync<I>)...};
   }(std::make_index_sequence<size>{});
@@ -207,6 +210,7 @@ struct PlanBinding<BindPlan<Params...>> {
       else return ReadyFn{};
     }()...};
   }(std::make_index_sequence<size>{});
+  // clang-format on
 };
 
 template <class... Params>

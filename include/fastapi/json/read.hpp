@@ -354,7 +354,7 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
   if constexpr (is_field<T>) {
     constexpr Rule R = field_rule<T>;
     using V = field_value_t<T>;
-    if (!read_value<V, Strict || R.strict>(node, out.value, cx)) return false;
+    if (!read_value<V, (Strict || R.strict)>(node, out.value, cx)) return false;
     if (std::optional<RuleViolation> v = field_violation(out)) return add_violation(cx, *v, node), false;
     return true;
   } else if constexpr (is_optional<T>) {

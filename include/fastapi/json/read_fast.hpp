@@ -318,7 +318,7 @@ bool fast_struct(simdjson::ondemand::value& v, T& out, FastContext& fx) {
 template <class T, bool Strict>
 bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
   if constexpr (is_field<T>) {
-    if (!fast_value<field_value_t<T>, Strict || field_rule<T>.strict>(v, out.value, fx)) return false;
+    if (!fast_value<field_value_t<T>, (Strict || field_rule<T>.strict)>(v, out.value, fx)) return false;
     return !field_violation(out);
   } else if constexpr (is_optional<T>) {
     bool is_null = false;

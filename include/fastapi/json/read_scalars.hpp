@@ -149,11 +149,13 @@ std::string enum_expected() {
 
 /// Does T forbid keys it does not name (Pydantic's extra="forbid")? Spelled as a member:
 /// `struct Login { std::string user; static constexpr bool forbid_extra = true; };`
+// clang-format off
 template <class T>
 inline constexpr bool forbids_extra = [] {
   if constexpr (requires { { T::forbid_extra } -> std::convertible_to<bool>; }) return static_cast<bool>(T::forbid_extra);
   else return false;
 }();
+// clang-format on
 
 namespace detail {
 /// The name of member I on the wire: its Rule's alias, or its C++ name.

@@ -296,7 +296,7 @@ inline std::string_view length_field_type(LengthOf kind) noexcept {
 /// ge, gt); the first broken one is returned. NaN breaks every bound.
 /// `check_number(0, Rule{.ge = 1})->msg == "Input should be greater than or equal to 1"`
 template <class N>
-  requires std::is_arithmetic_v<N>
+  requires(std::is_arithmetic_v<N>)
 std::optional<RuleViolation> check_number(N value, const Rule& r) {
   const long double v = static_cast<long double>(value);  // exact for int64 and double
   if (r.multiple_of != 0) {
@@ -325,7 +325,9 @@ std::optional<RuleViolation> check_number(N value, const Rule& r) {
 /// "String should have at least 3 characters"; containers count items:
 /// "List should have at least 1 item after validation, not 0".
 inline std::optional<RuleViolation> check_length(std::size_t n, const Rule& r, LengthOf kind) {
+  // clang-format off
   const bool too_short = n < r.min_length, too_long = n > r.max_length;
+  // clang-format on
   if (!too_short && !too_long) return std::nullopt;
   const std::size_t bound = too_short ? r.min_length : r.max_length;
   const std::string_view key = too_short ? "min_length" : "max_length";
@@ -427,9 +429,11 @@ std::optional<RuleViolation> check_value(const V& value) {
   } else if constexpr (detail::is_number<V> && R.has_number_rule()) {
     return check_number(value, R);
   } else if constexpr (detail::is_sized_range<V> && R.has_length_rule()) {
+    // clang-format off
     constexpr LengthOf kind = requires { typename V::mapped_type; } ? LengthOf::dictionary
                               : requires { typename V::key_type; } ? LengthOf::set
                                                                    : LengthOf::list;
+    // clang-format on
     return check_length(value.size(), R, kind);
   } else {
     return std::nullopt;

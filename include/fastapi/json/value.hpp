@@ -81,6 +81,7 @@ class Json {
   static constexpr std::size_t max_depth = 512;  ///< parse() refuses more nested arrays/objects than this
 
   // ---- construction ----------------------------------------------------------------------
+  // clang-format off
   Json() noexcept = default;                                     ///< null
   Json(std::nullptr_t) noexcept {}                               ///< null
   template <std::same_as<bool> B> Json(B b) noexcept : value_(static_cast<bool>(b)) {}  ///< no pointer->bool
@@ -96,6 +97,7 @@ class Json {
   Json(const std::vector<T>& v);
   template <class T, class C, class A> requires std::is_constructible_v<Json, const T&>
   Json(const std::map<std::string, T, C, A>& m);  ///< object in the map's (sorted) order
+  // clang-format on
   Json(std::initializer_list<detail::JsonInit> list);  ///< object or array by the rule above
   static Json array(std::initializer_list<detail::JsonInit> list = {});   ///< always an array
   static Json object(std::initializer_list<detail::JsonInit> list = {});  ///< pairs only, else JsonTypeError
@@ -175,16 +177,19 @@ struct JsonInit {
   mutable Json value;
   bool is_json = false;  // made from a Json: `Json{other}` copies other on every compiler
   JsonInit() noexcept = default;
+  // clang-format off
   template <class T> requires std::is_constructible_v<Json, T&&>
   JsonInit(T&& v) : value(std::forward<T>(v)), is_json(std::same_as<std::remove_cvref_t<T>, Json>) {}
   JsonInit(std::initializer_list<JsonInit> list) : value(list) {}
 };
+// clang-format on
 
 
 }  // namespace detail
 
 // ---- construction ------------------------------------------------------------------------------
 
+// clang-format off
 template <std::integral I> requires(!std::same_as<I, bool>)
 Json::Json(I i) noexcept : value_(std::in_place_type<std::int64_t>, static_cast<std::int64_t>(i)) {
   if constexpr (!std::is_signed_v<I>)  // the unsigned kind holds only what int64 cannot
@@ -211,6 +216,7 @@ Json::Json(const std::map<std::string, T, C, A>& m) {
   for (const auto& [k, x] : m) o.emplace_back(k, Json(x));
   value_ = std::move(o);
 }
+// clang-format on
 
 namespace detail {
 

@@ -283,8 +283,10 @@ void TextBinder<P>::bind(BindContext& ctx, Slot& slot) {
   }
 }
 
+// clang-format off
 template <class T>
 inline constexpr bool is_body_struct = reflectable<T> && std::is_class_v<T>;
+// clang-format on
 
 /// The JSON body read into T, or its member `name` when embedded (`{"name": ...}`); errors under ["body", ...].
 template <class T>
@@ -514,9 +516,11 @@ struct BindPlan {
 
   /// Static checks with each parameter's position; instantiated by the endpoint.
   static constexpr bool checked = [] {
+    // clang-format off
     return []<std::size_t... I>(std::index_sequence<I...>) {
       return (HandlerParameter<I + 1, Params>::ok && ... && true);
     }(std::make_index_sequence<size>{});
+    // clang-format on
   }();
 
  private:

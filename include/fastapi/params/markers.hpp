@@ -142,6 +142,7 @@ struct ParamValue {
   T& operator*() & noexcept { return value; }
   const T* operator->() const noexcept { return &value; }
   T* operator->() noexcept { return &value; }
+  // clang-format off
   explicit operator bool() const noexcept
     requires is_optional<T>
   { return value.has_value(); }
@@ -154,6 +155,7 @@ struct ParamValue {
   auto end() const
     requires requires(const T& t) { t.end(); }
   { return value.end(); }
+  // clang-format on
   friend bool operator==(const ParamValue& p, const T& v) { return p.value == v; }
 };
 
@@ -223,6 +225,7 @@ struct Body : detail::ParamValue<T> {
 
 namespace detail {
 /// True for Path/Query/Header/Cookie/Form (values that arrive as text).
+// clang-format off
 template <class P>
 concept text_param = requires {
   { P::param_source } -> std::convertible_to<Source>;
@@ -230,6 +233,7 @@ concept text_param = requires {
   P::rule;
   P::has_default;
 } && (P::param_source != Source::body);
+// clang-format on
 }  // namespace detail
 
 }  // namespace fastapi
