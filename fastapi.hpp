@@ -81,7 +81,8 @@ inline constexpr const char* version = FASTAPI_VERSION_STRING;
 #define SIMDJSON_DEVELOPMENT_CHECKS 0
 #endif
 #elif !defined(SIMDJSON_THREADS_ENABLED) || (defined(SIMDJSON_DEVELOPMENT_CHECKS) && SIMDJSON_DEVELOPMENT_CHECKS)
-#error "fastapi: <simdjson.h> was included before fastapi.hpp, with another configuration than fastapi.hpp pins (SIMDJSON_THREADS_ENABLED on, SIMDJSON_DEVELOPMENT_CHECKS 0): include fastapi.hpp first, or define both macros so for the whole program"
+#error \
+    "fastapi: <simdjson.h> was included before fastapi.hpp, with another configuration than fastapi.hpp pins (SIMDJSON_THREADS_ENABLED on, SIMDJSON_DEVELOPMENT_CHECKS 0): include fastapi.hpp first, or define both macros so for the whole program"
 #endif
 #if defined(SIMDJSON_DEVELOPMENT_CHECKS) && SIMDJSON_DEVELOPMENT_CHECKS
 #define FASTAPI_DETAIL_SIMDJSON_CONFIGURATION simdjson_threads_on_development_checks_on
@@ -140,30 +141,30 @@ namespace fastapi {
 /// Runtime settings of a server. Every field has a production-safe default;
 /// `fa::App app{{.title = "..."}}; app.run({.port = 9000, .workers = 2});`
 struct Config {
-  std::string host = "127.0.0.1";             ///< address to bind
-  std::uint16_t port = FASTAPI_DEFAULT_PORT;  ///< 0 picks a free port
-  unsigned workers = 0;                       ///< event-loop threads; 0 = hardware concurrency
-  unsigned blocking_threads = 8;              ///< pool for to_thread() and .blocking routes
-  std::size_t blocking_queue = 1024;          ///< queued blocking jobs beyond the pool; more -> 503
+  std::string host = "127.0.0.1";                           ///< address to bind
+  std::uint16_t port = FASTAPI_DEFAULT_PORT;                ///< 0 picks a free port
+  unsigned workers = 0;                                     ///< event-loop threads; 0 = hardware concurrency
+  unsigned blocking_threads = 8;                            ///< pool for to_thread() and .blocking routes
+  std::size_t blocking_queue = 1024;                        ///< queued blocking jobs beyond the pool; more -> 503
   std::size_t max_body_size = FASTAPI_MAX_BODY_SIZE;        ///< 413 above it
   std::size_t max_request_line = FASTAPI_MAX_REQUEST_LINE;  ///< 414 above it
   std::size_t max_header_bytes = FASTAPI_MAX_HEADER_BYTES;  ///< 431 above it
   std::size_t max_headers = FASTAPI_MAX_HEADERS;            ///< field lines, Host included; 431 above it
-  std::size_t max_connections = 10000;  ///< accepting pauses at this many open connections
-  std::chrono::milliseconds header_timeout{10000};      ///< whole head must arrive within it (408)
-  std::chrono::milliseconds body_timeout{30000};        ///< whole body must arrive within it (408)
-  std::chrono::milliseconds keep_alive_timeout{5000};   ///< idle keep-alive connection is closed after it
-  std::chrono::milliseconds write_timeout{30000};       ///< a client that reads no response is dropped
-  std::chrono::milliseconds graceful_timeout{30000};    ///< SIGTERM: in-flight requests get this long
+  std::size_t max_connections = 10000;                      ///< accepting pauses at this many open connections
+  std::chrono::milliseconds header_timeout{10000};          ///< whole head must arrive within it (408)
+  std::chrono::milliseconds body_timeout{30000};            ///< whole body must arrive within it (408)
+  std::chrono::milliseconds keep_alive_timeout{5000};       ///< idle keep-alive connection is closed after it
+  std::chrono::milliseconds write_timeout{30000};           ///< a client that reads no response is dropped
+  std::chrono::milliseconds graceful_timeout{30000};        ///< SIGTERM: in-flight requests get this long
 #ifdef NDEBUG
   std::chrono::milliseconds stall_warning{0};  ///< log when a handler holds the loop longer; 0 = off
 #else
   std::chrono::milliseconds stall_warning{100};
 #endif
   std::string server_header = "fastapi.hpp";  ///< `Server:` value; empty = no header
-  bool handle_signals = true;                  ///< SIGINT/SIGTERM drain and stop run()
-  bool reuse_port = true;                      ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
-  bool redirect_slashes = true;                ///< /items/ <-> /items answered with 307
+  bool handle_signals = true;                 ///< SIGINT/SIGTERM drain and stop run()
+  bool reuse_port = true;                     ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
+  bool redirect_slashes = true;               ///< /items/ <-> /items answered with 307
   bool access_log = false;  ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
                             ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
 
@@ -348,15 +349,14 @@ namespace fastapi {
 /// An empty detail becomes the status phrase ("Not Found"), as in FastAPI.
 class HTTPException : public std::exception {
  public:
-  HTTPException(int status_code, std::string detail = {},
-                std::vector<std::pair<std::string, std::string>> headers = {})
+  HTTPException(int status_code, std::string detail = {}, std::vector<std::pair<std::string, std::string>> headers = {})
       : status_code(status_code), detail(std::move(detail)), headers(std::move(headers)) {}
   const char* what() const noexcept override { return detail.c_str(); }
 
   int status_code;
   std::string detail;  ///< plain text, sent as a JSON string (or raw JSON when detail_is_json)
   std::vector<std::pair<std::string, std::string>> headers;  ///< added to the error response
-  bool detail_is_json = false;  ///< detail already holds JSON text (an object or a list)
+  bool detail_is_json = false;                               ///< detail already holds JSON text (an object or a list)
 };
 
 /// A mistake in how the app is put together (a route registered twice, a bad template, ...),
@@ -435,7 +435,8 @@ constexpr std::string_view regex_error_message(RegexError e) noexcept {
     case RegexError::lookaround:
       return "lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported: fastapi matches patterns in "
              "linear time, as Pydantic v2 (Rust's regex crate) does; check the condition in the handler instead";
-    case RegexError::atomic: return "atomic groups (?>...) are not supported; a plain group (?:...) matches the same strings here";
+    case RegexError::atomic:
+      return "atomic groups (?>...) are not supported; a plain group (?:...) matches the same strings here";
     case RegexError::possessive:
       return "possessive quantifiers (*+, ++, ?+, {m,n}+) are not supported; the plain quantifier never backtracks here";
     case RegexError::inline_flags:
@@ -444,7 +445,8 @@ constexpr std::string_view regex_error_message(RegexError e) noexcept {
     case RegexError::conditional: return "conditional groups (?(1)...) are not supported";
     case RegexError::unicode_class:
       return "Unicode classes (\\p{L}, \\P{L}) are not supported; list the ranges ([a-zA-Z\\u00C0-\\u024F])";
-    case RegexError::posix_class: return "POSIX classes such as [[:alpha:]] are not supported; list the ranges ([a-zA-Z])";
+    case RegexError::posix_class:
+      return "POSIX classes such as [[:alpha:]] are not supported; list the ranges ([a-zA-Z])";
     case RegexError::class_operation: return "class set operations (&&) are not supported; list the ranges";
     case RegexError::unbalanced_group: return "its parentheses are not balanced";
     case RegexError::unterminated_class: return "a character class [ is not closed by ]";
@@ -767,7 +769,10 @@ struct RegexParser {
   }
 
   static constexpr int hex(char c) {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
   }
   /// \xHH, \uHHHH, \x{H..}, \u{H..} after the letter (i at the first digit or '{').
   constexpr bool hex_escape(std::size_t digits, std::uint32_t& cp) {
@@ -802,9 +807,12 @@ struct RegexParser {
     const char c = peek();
     is_set = is_assert = false;
     switch (c) {
-      case 'd': case 'D': case 'w': case 'W': case 's': case 'S':
-        ++i, is_set = true, cls = regex_escape_class(c);
-        return true;
+      case 'd':
+      case 'D':
+      case 'w':
+      case 'W':
+      case 's':
+      case 'S': ++i, is_set = true, cls = regex_escape_class(c); return true;
       case 'n': ++i, cp = '\n'; return true;
       case 'r': ++i, cp = '\r'; return true;
       case 't': ++i, cp = '\t'; return true;
@@ -817,12 +825,16 @@ struct RegexParser {
         ++i, cp = 0;
         return true;
       case 'k': return fail(RegexError::backreference);
-      case 'p': case 'P': return fail(RegexError::unicode_class);
+      case 'p':
+      case 'P': return fail(RegexError::unicode_class);
       case 'b':
         ++i;
         if (in_class) return cp = '\b', true;
         return kind = RegexAssert::word_boundary, is_assert = true, true;
-      case 'B': case 'A': case 'z': case 'Z':
+      case 'B':
+      case 'A':
+      case 'z':
+      case 'Z':
         if (in_class) return fail(RegexError::bad_escape);
         ++i, is_assert = true;
         kind = c == 'B' ? RegexAssert::not_word_boundary : c == 'A' ? RegexAssert::begin_text : RegexAssert::end_text;
@@ -851,7 +863,8 @@ struct RegexParser {
       } else if (a == '<' || (a == 'P' && b == '<')) {  // a named group: (?P<name>...) or (?<name>...)
         i += a == 'P' ? 3 : 2;
         std::size_t s = i;
-        while (!at_end() && (peek() == '_' || (peek() >= '0' && peek() <= '9') || ((peek() | 0x20) >= 'a' && (peek() | 0x20) <= 'z')))
+        while (!at_end() && (peek() == '_' || (peek() >= '0' && peek() <= '9') ||
+                             ((peek() | 0x20) >= 'a' && (peek() | 0x20) <= 'z')))
           ++i;
         if (i == s || peek() != '>' || at_end()) return fail(RegexError::unbalanced_group);
         ++i;
@@ -942,7 +955,9 @@ struct RegexParser {
       }
       case '^': ++i; return assertion(RegexAssert::begin_text, repeatable);
       case '$': ++i; return assertion(RegexAssert::end_text, repeatable);
-      case '*': case '+': case '?': return fail(RegexError::nothing_to_repeat);
+      case '*':
+      case '+':
+      case '?': return fail(RegexError::nothing_to_repeat);
       case '\\': {
         std::uint32_t cp = 0;
         RegexClassSet s;
@@ -1054,8 +1069,9 @@ class Regex {
 /// The ConfigurationError text for a refused pattern: `fastapi: <who> "<pattern>" is not supported: <why> (at
 /// offset N)`.
 inline std::string regex_refusal(std::string_view who, std::string_view pattern, const RegexCheck& check) {
-  return "fastapi: " + std::string(who) + " \"" + std::string(pattern) + "\" is not supported: " +
-         std::string(regex_error_message(check.error)) + " (at offset " + std::to_string(check.offset) + ")";
+  return "fastapi: " + std::string(who) + " \"" + std::string(pattern) +
+         "\" is not supported: " + std::string(regex_error_message(check.error)) + " (at offset " +
+         std::to_string(check.offset) + ")";
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -1064,8 +1080,8 @@ FASTAPI_DETAIL_INLINE Regex Regex::compile(std::string_view pattern, bool full) 
   RegexParser<Regex> parser{pattern, r};
   if (!parser.parse(full))
     throw ConfigurationError(regex_refusal("pattern", pattern, {parser.error, parser.offset, r.size()}));
-  r.anchored_ = !r.program_.empty() && r.program_[0].op == RegexOp::assert_ &&
-                r.program_[0].kind == RegexAssert::begin_text;
+  r.anchored_ =
+      !r.program_.empty() && r.program_[0].op == RegexOp::assert_ && r.program_[0].kind == RegexAssert::begin_text;
   for (const RegexInst& in : r.program_)
     r.word_asserts_ = r.word_asserts_ || (in.op == RegexOp::assert_ && (in.kind == RegexAssert::word_boundary ||
                                                                         in.kind == RegexAssert::not_word_boundary));
@@ -1444,8 +1460,8 @@ namespace detail {
 class FramePool {
  public:
   static constexpr std::size_t granularity = 64;
-  static constexpr std::size_t classes = 64;        // frames up to 4 KiB are recycled
-  static constexpr std::size_t max_cached = 1024;   // per class: bounds what an idle thread keeps
+  static constexpr std::size_t classes = 64;       // frames up to 4 KiB are recycled
+  static constexpr std::size_t max_cached = 1024;  // per class: bounds what an idle thread keeps
 
   void* allocate(std::size_t n) {
     std::size_t c = (n + granularity - 1) / granularity;
@@ -1539,10 +1555,10 @@ inline std::coroutine_handle<> transfer_to(std::coroutine_handle<> next) {
 struct ResumeWatch {
   std::chrono::steady_clock::duration threshold{};
   void (*report)(std::chrono::steady_clock::duration held) = nullptr;  ///< null: the warning is off
-  unsigned busy = 0;      ///< handlers in progress on this loop (started, not yet finished)
-  unsigned started = 0;   ///< handlers started on this loop so far
-  unsigned reports = 0;   ///< warnings already logged (a plain handler's StallWatch logs its own)
-  bool timing = false;    ///< inside a timed resume (a nested one is part of it)
+  unsigned busy = 0;     ///< handlers in progress on this loop (started, not yet finished)
+  unsigned started = 0;  ///< handlers started on this loop so far
+  unsigned reports = 0;  ///< warnings already logged (a plain handler's StallWatch logs its own)
+  bool timing = false;   ///< inside a timed resume (a nested one is part of it)
 };
 inline ResumeWatch& resume_watch() {
   thread_local ResumeWatch watch;
@@ -1661,14 +1677,10 @@ namespace detail {
 
 template <class T>
 struct TaskPromise : PromiseBase {
-  Task<T> get_return_object() noexcept {
-    return Task<T>{std::coroutine_handle<TaskPromise>::from_promise(*this)};
-  }
+  Task<T> get_return_object() noexcept { return Task<T>{std::coroutine_handle<TaskPromise>::from_promise(*this)}; }
   template <class U = T>
     requires std::is_convertible_v<U&&, T>
-  void return_value(U&& v) {
-    value.emplace(std::forward<U>(v));
-  }
+  void return_value(U&& v) { value.emplace(std::forward<U>(v)); }
   T result() {
     rethrow_if_failed();
     // Flowing off the end of a coroutine whose promise has no return_void is undefined behaviour that no
@@ -1816,7 +1828,7 @@ namespace detail {
 struct LoopContext {
   asio::io_context* io = nullptr;
   ThreadPool* pool = nullptr;
-  std::string_view route;                   ///< the route whose handler ran last (stall warnings)
+  std::string_view route;                      ///< the route whose handler ran last (stall warnings)
   std::chrono::milliseconds stall_warning{0};  ///< Config::stall_warning of this loop's server
 };
 inline LoopContext& this_loop() {
@@ -2154,7 +2166,9 @@ constexpr std::string_view status_phrase(int status) {
 }
 
 /// True when a response with this status never carries a body (RFC 9110 section 6.4.1).
-constexpr bool status_forbids_body(int status) { return (status >= 100 && status < 200) || status == 204 || status == 304; }
+constexpr bool status_forbids_body(int status) {
+  return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
 
 }  // namespace fastapi
 
@@ -2350,7 +2364,9 @@ class PathParams {
     params_[size_++] = {name, value};
     return true;
   }
-  void pop() { if (size_) --size_; }
+  void pop() {
+    if (size_) --size_;
+  }
   void clear() { size_ = 0; }
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -2473,8 +2489,8 @@ constexpr int hex_value(char c) {
 
 /// True for RFC 3986 section 2.3 unreserved bytes.
 constexpr bool is_unreserved(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~';
 }
 
 /// Decodes `in` into `dst` (at least in.size() bytes); returns the decoded length or -1 on a bad escape.
@@ -2646,7 +2662,9 @@ constexpr HttpCharTable make_http_char_table() {
 
 inline constexpr HttpCharTable http_chars = make_http_char_table();
 
-constexpr bool has_class(char c, std::uint8_t cls) { return (http_chars.bits[static_cast<unsigned char>(c)] & cls) != 0; }
+constexpr bool has_class(char c, std::uint8_t cls) {
+  return (http_chars.bits[static_cast<unsigned char>(c)] & cls) != 0;
+}
 constexpr bool is_tchar(char c) { return has_class(c, char_tchar); }
 constexpr bool is_ows(char c) { return c == ' ' || c == '\t'; }
 
@@ -2693,7 +2711,9 @@ inline constexpr std::uint64_t swar_highs = 0x8080808080808080ull;
 constexpr std::uint64_t swar_less(std::uint64_t x, std::uint8_t n) { return (x - swar_ones * n) & ~x & swar_highs; }
 constexpr std::uint64_t swar_equal(std::uint64_t x, std::uint8_t c) { return swar_less(x ^ (swar_ones * c), 1); }
 /// Flags bytes outside 0x21..0x7E (CTL, SP, DEL, non-ASCII).
-constexpr std::uint64_t swar_not_visible(std::uint64_t x) { return swar_less(x, 0x21) | swar_equal(x, 0x7F) | (x & swar_highs); }
+constexpr std::uint64_t swar_not_visible(std::uint64_t x) {
+  return swar_less(x, 0x21) | swar_equal(x, 0x7F) | (x & swar_highs);
+}
 
 /// Advances 8 bytes at a time while `flags(word)` is zero. Returns the first flagged byte, or the
 /// place where fewer than 8 bytes remain (or where the word with a flag starts, on big-endian).
@@ -2758,10 +2778,10 @@ inline std::size_t find_bare_cr(const char* s, std::size_t from, std::size_t lf,
 /// Content-Length value: digits, or a comma list of identical digit strings (RFC 9110 section 8.6).
 /// Merges with an earlier value in `cl`; false when malformed, too large or different.
 inline bool merge_content_length(std::string_view v, std::optional<std::size_t>& cl) {
-  constexpr std::uint64_t max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) <
-                                        std::numeric_limits<std::size_t>::max()
-                                    ? static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
-                                    : std::numeric_limits<std::size_t>::max();
+  constexpr std::uint64_t max =
+      static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) < std::numeric_limits<std::size_t>::max()
+          ? static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+          : std::numeric_limits<std::size_t>::max();
   while (true) {
     std::size_t comma = v.find(',');
     std::string_view e = trim_ows(v.substr(0, comma));
@@ -2891,8 +2911,7 @@ FASTAPI_DETAIL_INLINE void FramingFields::add(std::string_view name, std::string
         });
       break;
     case 14:
-      if (token_is(name, "content-length") && !merge_content_length(value, content_length))
-        content_length_bad = true;
+      if (token_is(name, "content-length") && !merge_content_length(value, content_length)) content_length_bad = true;
       break;
     case 17:
       if (token_is(name, "transfer-encoding")) {
@@ -3083,9 +3102,8 @@ FASTAPI_DETAIL_INLINE ParseError RequestParser::check_request_line(const char* s
   if (i == begin || i == end || s[i] != ' ') return {400, "Invalid request line: bad method."};
   method_end_ = i++;
   target_begin_ = i;
-  const char* t = detail::swar_skip(s + i, s + end, [](std::uint64_t x) {
-    return detail::swar_not_visible(x) | detail::swar_equal(x, '#');
-  });
+  const char* t = detail::swar_skip(
+      s + i, s + end, [](std::uint64_t x) { return detail::swar_not_visible(x) | detail::swar_equal(x, '#'); });
   i = static_cast<std::size_t>(t - s);
   while (i < end && detail::has_class(s[i], detail::char_target) && s[i] != '#') ++i;
   if (i < end && s[i] == '#') return {400, "The request target must not hold a fragment."};
@@ -3104,7 +3122,8 @@ FASTAPI_DETAIL_INLINE ParseError RequestParser::check_request_line(const char* s
 // One pass over the head, filling `req`. In the fast path `data` is whatever arrived and
 // `incomplete` means "not decided here"; after the scan found the end of the head, `data` is exactly
 // the head, limits and line ends are known good, and an error here is the answer.
-FASTAPI_DETAIL_INLINE RequestParser::Result RequestParser::parse_lines(std::string_view data, Request& req, ParseError& why) {
+FASTAPI_DETAIL_INLINE RequestParser::Result RequestParser::parse_lines(std::string_view data, Request& req,
+                                                                       ParseError& why) {
   const char* const s = data.data();
   const char* const end = s + data.size();
   const char* p = s;
@@ -3252,17 +3271,35 @@ class ChunkedDecoder {
 
  private:
   enum class State : std::uint8_t {
-    size, ext_bws, ext_name_start, ext_name, ext_after_name, ext_value_start, ext_token,
-    ext_quoted, ext_escape, ext_after_quoted, size_lf, data, data_cr, data_lf,
-    trailer_start, trailer_name, trailer_value, trailer_lf, final_lf, done, failed
+    size,
+    ext_bws,
+    ext_name_start,
+    ext_name,
+    ext_after_name,
+    ext_value_start,
+    ext_token,
+    ext_quoted,
+    ext_escape,
+    ext_after_quoted,
+    size_lf,
+    data,
+    data_cr,
+    data_lf,
+    trailer_start,
+    trailer_name,
+    trailer_value,
+    trailer_lf,
+    final_lf,
+    done,
+    failed
   };
   Result fail(int status, std::string_view reason);
   bool step(char c);  // one byte outside chunk data; false -> failed
 
   std::size_t max_body_;
   std::size_t max_trailer_;
-  std::size_t total_ = 0;   // decoded bytes announced so far
-  std::size_t chunk_ = 0;   // size being read, then bytes of data still expected
+  std::size_t total_ = 0;  // decoded bytes announced so far
+  std::size_t chunk_ = 0;  // size being read, then bytes of data still expected
   std::size_t digits_ = 0;
   std::size_t ext_bytes_ = 0;
   std::size_t ext_total_ = 0;
@@ -3280,7 +3317,8 @@ FASTAPI_DETAIL_INLINE ChunkedDecoder::Result ChunkedDecoder::fail(int status, st
   return Result::error;
 }
 
-FASTAPI_DETAIL_INLINE ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view in, std::string& out, std::size_t& consumed) {
+FASTAPI_DETAIL_INLINE ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view in, std::string& out,
+                                                                  std::size_t& consumed) {
   consumed = 0;
   if (state_ == State::done) return Result::complete;
   if (state_ == State::failed) return Result::error;
@@ -3310,11 +3348,15 @@ FASTAPI_DETAIL_INLINE ChunkedDecoder::Result ChunkedDecoder::feed(std::string_vi
 FASTAPI_DETAIL_INLINE bool ChunkedDecoder::step(char c) {
   auto bad = [&](std::string_view reason) { return fail(400, reason), false; };
   auto ext_byte = [&](State next) {
-    if (++ext_bytes_ > max_extension_bytes || ++ext_total_ > max_extension_total) return bad("Chunk extensions too long.");
+    if (++ext_bytes_ > max_extension_bytes || ++ext_total_ > max_extension_total)
+      return bad("Chunk extensions too long.");
     state_ = next;
     return true;
   };
-  auto line_end = [&]() { state_ = State::size_lf; return true; };
+  auto line_end = [&]() {
+    state_ = State::size_lf;
+    return true;
+  };
   switch (state_) {
     case State::size: {
       int h = detail::hex_value(c);
@@ -3438,10 +3480,10 @@ enum class BodyFraming { none, content_length, chunked, until_close };
 
 /// The head of one response: views into the bytes given to ResponseParser::parse_head.
 struct ResponseHead {
-  int status = 0;                  ///< 100..599
-  int version_minor = 1;           ///< 1 for HTTP/1.1, 0 for HTTP/1.0
-  std::string_view reason;         ///< the reason phrase, possibly empty (a client ignores it)
-  HeaderViews headers;             ///< in order, duplicates kept
+  int status = 0;           ///< 100..599
+  int version_minor = 1;    ///< 1 for HTTP/1.1, 0 for HTTP/1.0
+  std::string_view reason;  ///< the reason phrase, possibly empty (a client ignores it)
+  HeaderViews headers;      ///< in order, duplicates kept
   BodyFraming framing = BodyFraming::none;
   std::size_t content_length = 0;  ///< with BodyFraming::content_length
   bool keep_alive = true;          ///< the connection may carry another request after this response
@@ -3497,7 +3539,8 @@ FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::fail(std::string_vi
   return Result::error;
 }
 
-FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_head(std::string_view data, ResponseHead& head, bool head_request) {
+FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_head(std::string_view data, ResponseHead& head,
+                                                                        bool head_request) {
   if (failed_) return Result::error;
   if (done_) return Result::complete;
   const char* s = data.data();
@@ -3527,7 +3570,8 @@ FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_head(std::str
 }
 
 // status-line = HTTP-version SP status-code SP [ reason-phrase ]   (RFC 9112 section 4)
-FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_whole(std::string_view bytes, ResponseHead& head, bool head_request) {
+FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_whole(std::string_view bytes, ResponseHead& head,
+                                                                         bool head_request) {
   head.reset();
   const char* s = bytes.data();
   const char* end = s + bytes.size();
@@ -3550,13 +3594,15 @@ FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_whole(std::st
   const char* p = line_end + 2;
   detail::FramingFields f;
   ParseError why;
-  detail::FieldLines r = detail::parse_field_lines(p, end, s, limits_, why, [&](std::string_view n, std::string_view v) {
-    head.headers.add(n, v);
-    f.add_if_framing(n, v);
-  });
+  detail::FieldLines r =
+      detail::parse_field_lines(p, end, s, limits_, why, [&](std::string_view n, std::string_view v) {
+        head.headers.add(n, v);
+        f.add_if_framing(n, v);
+      });
   if (r == detail::FieldLines::too_many) return fail("Too many header fields in the response.");
   if (r == detail::FieldLines::too_large) return fail("The response head is too large.");
-  if (r != detail::FieldLines::done) return fail(r == detail::FieldLines::error ? why.reason : "Malformed response head.");
+  if (r != detail::FieldLines::done)
+    return fail(r == detail::FieldLines::error ? why.reason : "Malformed response head.");
   head.keep_alive = head.version_minor == 1 ? !f.conn_close : (f.conn_keep_alive && !f.conn_close);
   // RFC 9112 section 6.3, in its order.
   if (head_request || head.status < 200 || head.status == 204 || head.status == 304) {
@@ -3604,7 +3650,7 @@ namespace fastapi {
 /// `domain` are sent as given, so set_cookie refuses them when they hold a ';' or a control byte.
 struct CookieOptions {
   std::optional<long> max_age{};  ///< seconds; Max-Age
-  std::string expires{};        ///< an HTTP-date, sent as is
+  std::string expires{};          ///< an HTTP-date, sent as is
   std::string path = "/";
   std::string domain{};
   bool secure = false;
@@ -3769,16 +3815,18 @@ FASTAPI_DETAIL_INLINE Response& Response::set_media_type(std::string_view type) 
   return *this;
 }
 
-FASTAPI_DETAIL_INLINE Response& Response::set_cookie(std::string_view name, std::string_view value, const CookieOptions& o) {
+FASTAPI_DETAIL_INLINE Response& Response::set_cookie(std::string_view name, std::string_view value,
+                                                     const CookieOptions& o) {
   auto refuse = [&](std::string_view why) {
     // The name goes into the message only when it is printable: it may be what is wrong.
     std::string shown = detail::is_header_name(name) ? "\"" + std::string(name) + "\"" : std::string("(a cookie)");
     throw std::invalid_argument("fastapi: set_cookie " + shown + ": " + std::string(why));
   };
-  if (!detail::is_header_name(name)) refuse("the name is not a token (RFC 6265 section 4.1.1: letters, digits, !#$%&'*+-.^_`|~)");
+  if (!detail::is_header_name(name))
+    refuse("the name is not a token (RFC 6265 section 4.1.1: letters, digits, !#$%&'*+-.^_`|~)");
   // Python's http.cookies refuses the attribute names as cookie names (CookieError), so Starlette does too.
-  for (std::string_view reserved : {"expires", "path", "comment", "domain", "max-age", "secure", "httponly",
-                                    "version", "samesite", "partitioned"})
+  for (std::string_view reserved :
+       {"expires", "path", "comment", "domain", "max-age", "secure", "httponly", "version", "samesite", "partitioned"})
     if (iequals(name, reserved)) refuse("the name is an attribute name");
   auto check_attribute = [&](std::string_view what, std::string_view v) {
     if (v.find(';') != std::string_view::npos || detail::find_control_byte(v) != std::string_view::npos)
@@ -3787,7 +3835,8 @@ FASTAPI_DETAIL_INLINE Response& Response::set_cookie(std::string_view name, std:
   check_attribute("expires", o.expires);
   check_attribute("path", o.path);
   check_attribute("domain", o.domain);
-  if (!o.samesite.empty() && !iequals(o.samesite, "lax") && !iequals(o.samesite, "strict") && !iequals(o.samesite, "none"))
+  if (!o.samesite.empty() && !iequals(o.samesite, "lax") && !iequals(o.samesite, "strict") &&
+      !iequals(o.samesite, "none"))
     refuse("samesite must be either 'strict', 'lax' or 'none'");
   std::string v;
   v.reserve(name.size() + value.size() + 64);
@@ -3804,7 +3853,8 @@ FASTAPI_DETAIL_INLINE Response& Response::set_cookie(std::string_view name, std:
   return *this;
 }
 
-FASTAPI_DETAIL_INLINE Response& Response::delete_cookie(std::string_view name, std::string_view path, std::string_view domain) {
+FASTAPI_DETAIL_INLINE Response& Response::delete_cookie(std::string_view name, std::string_view path,
+                                                        std::string_view domain) {
   CookieOptions o;
   o.max_age = 0;
   o.expires = "Thu, 01 Jan 1970 00:00:00 GMT";
@@ -3879,9 +3929,9 @@ FASTAPI_DETAIL_INLINE void DateCache::update(std::time_t now) {
 
 /// How the connection wants this response framed.
 struct WriteOptions {
-  int version_minor = 1;       ///< of the request
-  bool keep_alive = true;      ///< false: `Connection: close` is sent (HTTP/1.1)
-  bool head_only = false;      ///< HEAD: headers (with the GET Content-Length), no body
+  int version_minor = 1;         ///< of the request
+  bool keep_alive = true;        ///< false: `Connection: close` is sent (HTTP/1.1)
+  bool head_only = false;        ///< HEAD: headers (with the GET Content-Length), no body
   std::string_view date_line{};  ///< DateCache::line()
   std::string_view server{};     ///< `Server:` value, "" for none
 };
@@ -3997,8 +4047,8 @@ inline void write_head(std::string& out, const Response& res, const WriteOptions
   if (!media.empty() && find_control_byte(media) == std::string_view::npos)
     out.append("Content-Type: ").append(media).append("\r\n");
   for (const auto& f : res.headers) {
-    if (iequals(f.name, "content-length") || iequals(f.name, "transfer-encoding") ||
-        iequals(f.name, "connection") || iequals(f.name, "date"))
+    if (iequals(f.name, "content-length") || iequals(f.name, "transfer-encoding") || iequals(f.name, "connection") ||
+        iequals(f.name, "date"))
       continue;
     if (iequals(f.name, "content-type") && !media.empty()) continue;
     if (!valid_header_field(f.name, f.value)) continue;
@@ -4169,9 +4219,7 @@ inline bool holds_no_buffer(const std::string& s) noexcept { return s.capacity()
 /// (its whole chain of frames, the handler's included) instead of waiting for the handler to finish.
 struct ConnectionRoot {
   struct promise_type {
-    ConnectionRoot get_return_object() noexcept {
-      return {std::coroutine_handle<promise_type>::from_promise(*this)};
-    }
+    ConnectionRoot get_return_object() noexcept { return {std::coroutine_handle<promise_type>::from_promise(*this)}; }
     std::suspend_always initial_suspend() const noexcept { return {}; }
     std::suspend_never final_suspend() const noexcept { return {}; }
     void return_void() const noexcept {}
@@ -4262,11 +4310,9 @@ class Connection {
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Connection::Connection(Hub& hub, asio::ip::tcp::socket socket)
-    : hub_(hub),
-      socket_(std::move(socket)),
+    : hub_(hub), socket_(std::move(socket)),
       parser_(HeadLimits{hub.config.max_request_line, hub.config.max_header_bytes, hub.config.max_headers}),
-      chunked_(hub.config.max_body_size),
-      arena_(512) {
+      chunked_(hub.config.max_body_size), arena_(512) {
   asio::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   socket_.non_blocking(true, ec);
@@ -4285,7 +4331,8 @@ FASTAPI_DETAIL_INLINE Connection::Connection(Hub& hub, asio::ip::tcp::socket soc
 
 FASTAPI_DETAIL_INLINE Connection::~Connection() {
   if (buf_) hub_.buffers.release(buf_);
-  if (prev) prev->next = next; else hub_.first = next;
+  if (prev) prev->next = next;
+  else hub_.first = next;
   if (next) next->prev = prev;
   --hub_.count;
   hub_.open_connections.fetch_sub(1, std::memory_order_relaxed);
@@ -4361,8 +4408,8 @@ FASTAPI_DETAIL_INLINE void Connection::release_idle_memory() {
 
 /// Waits until the socket is readable/writable, or the sweeper cancels the wait. False on cancel/error.
 FASTAPI_DETAIL_INLINE Task<bool> Connection::wait(asio::socket_base::wait_type type) {
-  auto [ec] = co_await async_call<asio::error_code>(
-      [&](auto handler) { socket_.async_wait(type, std::move(handler)); });
+  auto [ec] =
+      co_await async_call<asio::error_code>([&](auto handler) { socket_.async_wait(type, std::move(handler)); });
   co_return !ec && !timed_out_;
 }
 
@@ -4626,10 +4673,11 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
 
 FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
   bool chunked = req_.version_minor == 1;
-  write_head(out_, res, WriteOptions{.version_minor = req_.version_minor,
-                                     .keep_alive = !close_after_,
-                                     .date_line = hub_.date.line(),
-                                     .server = hub_.config.server_header},
+  write_head(out_, res,
+             WriteOptions{.version_minor = req_.version_minor,
+                          .keep_alive = !close_after_,
+                          .date_line = hub_.date.line(),
+                          .server = hub_.config.server_header},
              chunked ? BodyFraming::chunked : BodyFraming::none);
   if (!co_await flush()) co_return false;
   std::string chunk;
@@ -4656,10 +4704,11 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::send_error(int status, std::string_
   timed_out_ = false;
   Response res = RawJSONResponse(std::string(R"({"detail":")").append(reason).append("\"}"), status);
   if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
-  write_head(out_, res,
-             WriteOptions{.version_minor = 1, .keep_alive = false, .date_line = hub_.date.line(),
-                          .server = hub_.config.server_header},
-             BodyFraming::length);
+  write_head(
+      out_, res,
+      WriteOptions{
+          .version_minor = 1, .keep_alive = false, .date_line = hub_.date.line(), .server = hub_.config.server_header},
+      BodyFraming::length);
   out_.append(res.body);
   if (co_await flush()) co_await linger_close();
 }
@@ -4802,8 +4851,7 @@ FASTAPI_DETAIL_INLINE asio::ip::address resolve_host(const std::string& host) {
   asio::io_context io;
   asio::ip::tcp::resolver resolver(io);
   auto results = resolver.resolve(host, "", ec);
-  if (ec || results.empty())
-    throw std::system_error(ec, "fastapi: cannot resolve host '" + host + "'");
+  if (ec || results.empty()) throw std::system_error(ec, "fastapi: cannot resolve host '" + host + "'");
   return results.begin()->endpoint().address();
 }
 
@@ -4812,8 +4860,8 @@ FASTAPI_DETAIL_INLINE asio::ip::address resolve_host(const std::string& host) {
 FASTAPI_DETAIL_INLINE std::system_error bind_error(const asio::error_code& ec, const std::string& host,
                                                    std::uint16_t port) {
   std::string where = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  return std::system_error(ec, "[Errno " + std::to_string(ec.value()) + "] error while attempting to bind on " +
-                                   where + ":" + std::to_string(port));
+  return std::system_error(ec, "[Errno " + std::to_string(ec.value()) + "] error while attempting to bind on " + where +
+                                   ":" + std::to_string(port));
 }
 
 /// Binds a throwaway socket to `ep` WITHOUT SO_REUSEPORT: on Linux that fails with EADDRINUSE while any
@@ -4861,7 +4909,8 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
   }
   asio::ip::tcp::endpoint ep(detail::resolve_host(config_.host), config_.port);
   if (ep.port() != 0)  // port 0: the kernel picks a free port for worker 0, the others join it below
-    if (asio::error_code ec = detail::probe_bind(workers_[0]->io, ep)) throw detail::bind_error(ec, config_.host, ep.port());
+    if (asio::error_code ec = detail::probe_bind(workers_[0]->io, ep))
+      throw detail::bind_error(ec, config_.host, ep.port());
   auto open_one = [&](Worker& w, bool reuse_port) {
     w.acceptor.open(ep.protocol());
     w.acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -4935,9 +4984,8 @@ FASTAPI_DETAIL_INLINE Task<void> Server::accept_loop(Worker& w) {
     if (&target == &w) {
       detail::Connection::start(w.hub, std::move(socket));
     } else {
-      asio::post(target.io, [&target, s = std::move(socket)]() mutable {
-        detail::Connection::start(target.hub, std::move(s));
-      });
+      asio::post(target.io,
+                 [&target, s = std::move(socket)]() mutable { detail::Connection::start(target.hub, std::move(s)); });
     }
   }
 }
@@ -5023,8 +5071,8 @@ FASTAPI_DETAIL_INLINE void Server::run() {
       ++abandoned;
     }
   if (abandoned)
-    logger_.write(LogLevel::warning, std::to_string(abandoned) +
-                                         " request(s) still running after graceful_timeout were cut off");
+    logger_.write(LogLevel::warning,
+                  std::to_string(abandoned) + " request(s) still running after graceful_timeout were cut off");
   listening_ = false;
 }
 
@@ -5076,7 +5124,9 @@ FASTAPI_DETAIL_INLINE void write_json_string(std::string& out, std::string_view 
 FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::int64_t v);
 FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::uint64_t v);
 /// Any other integer type (int, unsigned, short...): routed to the 64-bit writers.
-template <std::integral I> requires(!std::same_as<I, bool>) void write_json_number(std::string& out, I v) {
+template <std::integral I>
+  requires(!std::same_as<I, bool>)
+void write_json_number(std::string& out, I v) {
   if constexpr (std::is_signed_v<I>) write_json_number(out, static_cast<std::int64_t>(v));
   else write_json_number(out, static_cast<std::uint64_t>(v));
 }
@@ -5117,13 +5167,13 @@ inline int utf8_sequence(const unsigned char* p, std::size_t avail) noexcept {
   int need = 0;
   unsigned lo = 0x80, hi = 0xBF;
   if (c >= 0xC2 && c <= 0xDF) need = 1;
-  else if (c == 0xE0) need = 2, lo = 0xA0;                     // no overlongs
-  else if (c == 0xED) need = 2, hi = 0x9F;                     // no surrogates U+D800-DFFF
+  else if (c == 0xE0) need = 2, lo = 0xA0;  // no overlongs
+  else if (c == 0xED) need = 2, hi = 0x9F;  // no surrogates U+D800-DFFF
   else if (c >= 0xE1 && c <= 0xEF) need = 2;
-  else if (c == 0xF0) need = 3, lo = 0x90;                     // no overlongs
+  else if (c == 0xF0) need = 3, lo = 0x90;  // no overlongs
   else if (c >= 0xF1 && c <= 0xF3) need = 3;
-  else if (c == 0xF4) need = 3, hi = 0x8F;                     // nothing above U+10FFFF
-  else return -1;                                              // 80-C1, F5-FF
+  else if (c == 0xF4) need = 3, hi = 0x8F;  // nothing above U+10FFFF
+  else return -1;                           // 80-C1, F5-FF
   for (int k = 1; k <= need; ++k) {
     if (static_cast<std::size_t>(k) >= avail || p[k] < lo || p[k] > hi) return -k;
     lo = 0x80, hi = 0xBF;
@@ -5139,7 +5189,10 @@ class JsonSink {
   explicit JsonSink(std::string& out) noexcept : out_(out) {}
   JsonSink(const JsonSink&) = delete;
   JsonSink& operator=(const JsonSink&) = delete;
-  void put(char c) { if (len_ == capacity) flush(); buf_[len_++] = c; }
+  void put(char c) {
+    if (len_ == capacity) flush();
+    buf_[len_++] = c;
+  }
   void put(const char* p, std::size_t n);
   void string(std::string_view s);  ///< as write_json_string
   void number(std::int64_t v);
@@ -5152,7 +5205,8 @@ class JsonSink {
 
  private:
   static constexpr std::size_t capacity = 512;
-  template <bool KnownValid> void string_body(const char* data, std::size_t n);
+  template <bool KnownValid>
+  void string_body(const char* data, std::size_t n);
   std::string& out_;
   std::size_t len_ = 0;
   char buf_[capacity];
@@ -5185,10 +5239,8 @@ FASTAPI_DETAIL_INLINE void JsonSink::string(std::string_view s) {
   put('"');
   // Long strings: simdjson's SIMD validator first, then a loop that only looks for escapes.
   // Short ones (keys, most values) skip the extra call and validate as they go.
-  if (s.size() >= 64 && simdjson::validate_utf8(s.data(), s.size()))
-    string_body<true>(s.data(), s.size());
-  else
-    string_body<false>(s.data(), s.size());
+  if (s.size() >= 64 && simdjson::validate_utf8(s.data(), s.size())) string_body<true>(s.data(), s.size());
+  else string_body<false>(s.data(), s.size());
   put('"');
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -5291,7 +5343,8 @@ FASTAPI_DETAIL_INLINE void JsonSink::number(double v) {
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-template <class T> void sink_one(std::string& out, T value) {
+template <class T>
+void sink_one(std::string& out, T value) {
   JsonSink sink(out);
   if constexpr (std::is_same_v<T, std::string_view>) sink.string(value);
   else sink.number(value);
@@ -5331,7 +5384,6 @@ inline void write_newline_indent(JsonSink& out, int indent, int level) {
 //    then: the two parsers are different simdjson classes (On-Demand builds no tree), so the fast path keeps its own.
 //  - from_json<T> (json/read.hpp) reads a fa::Json already in memory (form data, embedded bodies, the response-model
 //    wall) with the same walk as the DOM reader, and no parser at all.
-
 
 #include <algorithm>
 #include <cmath>
@@ -5410,7 +5462,7 @@ class Json {
   template <class T, class C, class A> requires std::is_constructible_v<Json, const T&>
   Json(const std::map<std::string, T, C, A>& m);  ///< object in the map's (sorted) order
   // clang-format on
-  Json(std::initializer_list<detail::JsonInit> list);  ///< object or array by the rule above
+  Json(std::initializer_list<detail::JsonInit> list);                     ///< object or array by the rule above
   static Json array(std::initializer_list<detail::JsonInit> list = {});   ///< always an array
   static Json object(std::initializer_list<detail::JsonInit> list = {});  ///< pairs only, else JsonTypeError
 
@@ -5439,9 +5491,9 @@ class Json {
   Object& as_object();
 
   // ---- containers ------------------------------------------------------------------------
-  Json& operator[](std::string_view key);  ///< object; a missing key is appended as null; null becomes {}
+  Json& operator[](std::string_view key);              ///< object; a missing key is appended as null; null becomes {}
   const Json& operator[](std::string_view key) const;  ///< as at(key)
-  Json& operator[](std::size_t index);                  ///< array; bounds checked as at(index)
+  Json& operator[](std::size_t index);                 ///< array; bounds checked as at(index)
   const Json& operator[](std::size_t index) const;
   Json& at(std::string_view key);  ///< std::out_of_range naming the key when missing
   const Json& at(std::string_view key) const;
@@ -5452,9 +5504,9 @@ class Json {
   bool contains(std::string_view key) const noexcept { return find(key) != nullptr; }
   std::size_t size() const;  ///< elements or members; null is 0; other kinds throw
   bool empty() const { return size() == 0; }
-  void push_back(Json value);             ///< array; null becomes []
+  void push_back(Json value);               ///< array; null becomes []
   std::size_t erase(std::string_view key);  ///< object member removed (0 or 1); null -> 0
-  Json* begin();  ///< range-for over an array's elements (null: none)
+  Json* begin();                            ///< range-for over an array's elements (null: none)
   Json* end();
   const Json* begin() const;
   const Json* end() const;
@@ -5465,7 +5517,7 @@ class Json {
 
   // ---- writing and reading ---------------------------------------------------------------
   std::string dump() const { return dump(-1); }  ///< compact, as Starlette's JSONResponse: {"a":1,"b":[1,2]}
-  std::string dump(int indent) const;  ///< Python's json.dumps(indent=n); negative -> compact
+  std::string dump(int indent) const;            ///< Python's json.dumps(indent=n); negative -> compact
   void dump_to(std::string& out) const { dump_to(out, -1); }  ///< appends compact JSON to out
   void dump_to(std::string& out, int indent) const;
   static Json parse(std::string_view text);  ///< JsonParseError on malformed JSON
@@ -5495,7 +5547,6 @@ struct JsonInit {
   JsonInit(std::initializer_list<JsonInit> list) : value(list) {}
 };
 // clang-format on
-
 
 }  // namespace detail
 
@@ -5668,17 +5719,23 @@ FASTAPI_DETAIL_INLINE const std::string& Json::as_string() const {
   if (const std::string* s = std::get_if<std::string>(&value_)) return *s;
   type_error("string");
 }
-FASTAPI_DETAIL_INLINE std::string& Json::as_string() { return const_cast<std::string&>(std::as_const(*this).as_string()); }
+FASTAPI_DETAIL_INLINE std::string& Json::as_string() {
+  return const_cast<std::string&>(std::as_const(*this).as_string());
+}
 FASTAPI_DETAIL_INLINE const Json::Array& Json::as_array() const {
   if (const Array* a = std::get_if<Array>(&value_)) return *a;
   type_error("array");
 }
-FASTAPI_DETAIL_INLINE Json::Array& Json::as_array() { return const_cast<Json::Array&>(std::as_const(*this).as_array()); }
+FASTAPI_DETAIL_INLINE Json::Array& Json::as_array() {
+  return const_cast<Json::Array&>(std::as_const(*this).as_array());
+}
 FASTAPI_DETAIL_INLINE const Json::Object& Json::as_object() const {
   if (const Object* o = object_if()) return *o;
   type_error("object");
 }
-FASTAPI_DETAIL_INLINE Json::Object& Json::as_object() { return const_cast<Json::Object&>(std::as_const(*this).as_object()); }
+FASTAPI_DETAIL_INLINE Json::Object& Json::as_object() {
+  return const_cast<Json::Object&>(std::as_const(*this).as_object());
+}
 
 FASTAPI_DETAIL_INLINE const Json* Json::find(std::string_view key) const noexcept {
   if (const Object* o = object_if())
@@ -5696,7 +5753,9 @@ FASTAPI_DETAIL_INLINE const Json& Json::at(std::string_view key) const {
     if (m.first == key) return m.second;
   throw std::out_of_range("JSON object has no key \"" + std::string(key) + "\"");
 }
-FASTAPI_DETAIL_INLINE Json& Json::at(std::string_view key) { return const_cast<Json&>(static_cast<const Json&>(*this).at(key)); }
+FASTAPI_DETAIL_INLINE Json& Json::at(std::string_view key) {
+  return const_cast<Json&>(static_cast<const Json&>(*this).at(key));
+}
 
 FASTAPI_DETAIL_INLINE const Json& Json::at(std::size_t index) const {
   const Array& a = as_array();
@@ -5705,7 +5764,9 @@ FASTAPI_DETAIL_INLINE const Json& Json::at(std::size_t index) const {
                             std::to_string(a.size()) + ")");
   return a[index];
 }
-FASTAPI_DETAIL_INLINE Json& Json::at(std::size_t index) { return const_cast<Json&>(static_cast<const Json&>(*this).at(index)); }
+FASTAPI_DETAIL_INLINE Json& Json::at(std::size_t index) {
+  return const_cast<Json&>(static_cast<const Json&>(*this).at(index));
+}
 
 FASTAPI_DETAIL_INLINE Json& Json::operator[](std::string_view key) {
   if (is_null()) value_ = Object();
@@ -5746,7 +5807,9 @@ FASTAPI_DETAIL_INLINE std::size_t Json::erase(std::string_view key) {
 FASTAPI_DETAIL_INLINE Json* Json::begin() { return is_null() ? nullptr : as_array().data(); }
 FASTAPI_DETAIL_INLINE Json* Json::end() { return is_null() ? nullptr : as_array().data() + as_array().size(); }
 FASTAPI_DETAIL_INLINE const Json* Json::begin() const { return is_null() ? nullptr : as_array().data(); }
-FASTAPI_DETAIL_INLINE const Json* Json::end() const { return is_null() ? nullptr : as_array().data() + as_array().size(); }
+FASTAPI_DETAIL_INLINE const Json* Json::end() const {
+  return is_null() ? nullptr : as_array().data() + as_array().size();
+}
 FASTAPI_DETAIL_INLINE std::span<Json::Member> Json::items() {
   return is_null() ? std::span<Member>() : std::span<Member>(as_object());
 }
@@ -6108,10 +6171,12 @@ consteval bool accepts_probes(std::index_sequence<I...>) {
 /// probes elsewhere: a C array swallows the braces and leaves too many bare probes.
 template <class T, std::size_t... Before, std::size_t... After>
 consteval bool is_single_member(std::index_sequence<Before...>, std::index_sequence<After...>) {
+  // clang-format off
   return requires { T{Plain<Before>{}..., {ProbeAny{}}, Plain<After>{}...}; } ||
          requires { T{Plain<Before>{}..., {ProbeNoPointer{}}, Plain<After>{}...}; } ||
          requires { T{Plain<Before>{}..., {ProbeClass{}}, Plain<After>{}...}; } ||
          requires { T{Plain<Before>{}..., {}, Plain<After>{}...}; };
+  // clang-format on
 }
 
 /// The largest N (up to max_fields + 1) for which T accepts N bare probes, or -1 if none does.
@@ -6143,12 +6208,13 @@ consteval std::size_t first_odd_slot() {
 }
 
 template <class T>
-inline constexpr bool has_base_class = requires { T{ProbeBase<T>{}}; };
+inline constexpr bool has_base_class = requires {
+  T{ProbeBase<T>{}};
+};
 
 template <class T>
 consteval FieldCount count_fields() {
-  if constexpr (!std::is_aggregate_v<T> || std::is_union_v<T> || std::is_array_v<T> ||
-                has_base_class<T>) {
+  if constexpr (!std::is_aggregate_v<T> || std::is_union_v<T> || std::is_array_v<T> || has_base_class<T>) {
     return {0, false};
   } else {
     constexpr std::ptrdiff_t slots = count_slots<T>();
@@ -6260,7 +6326,9 @@ struct NthPointer;
 template <std::size_t... Is>
 struct NthPointer<std::index_sequence<Is...>> {
   template <class U, class... Rest>
-  static constexpr U* get(Skip<Is>..., U* u, Rest*...) noexcept { return u; }
+  static constexpr U* get(Skip<Is>..., U* u, Rest*...) noexcept {
+    return u;
+  }
 };
 
 // ---- step 3: naming members ------------------------------------------------------------------
@@ -6280,7 +6348,9 @@ struct FakeHolder {
 template <class T>
 extern const FakeHolder<T> fake_object;
 template <class T>
-constexpr const T& fake() noexcept { return fake_object<T>.value; }
+constexpr const T& fake() noexcept {
+  return fake_object<T>.value;
+}
 #if defined(__clang__)
 #pragma clang diagnostic pop
 #endif
@@ -6310,8 +6380,8 @@ consteval const char* pretty_member() {
 /// The last identifier of a pretty function signature: the member name.
 consteval std::string_view last_identifier(std::string_view s) {
   auto is_ident = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || static_cast<unsigned char>(c) >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           static_cast<unsigned char>(c) >= 0x80;
   };
   std::size_t end = s.size();
   while (end > 0 && !is_ident(s[end - 1])) --end;
@@ -6438,8 +6508,10 @@ constexpr void call_with_field(F& f, M& member, std::integral_constant<std::size
 /// std::variant, smart pointers, std::array, nested structs, fa::Field, classes without a
 /// default constructor. Not supported: C arrays (use std::array), bit-fields, reference members.
 /// `static_assert(fa::reflectable<UserCreate>);`
+// clang-format off
 template <class T>
 concept reflectable = detail::reflect_status<std::remove_cv_t<T>>() == detail::ReflectStatus::ok;
+// clang-format on
 
 /// Number of data members of T; a static_assert explains when T cannot be reflected.
 /// `static_assert(fa::field_count<UserCreate> == 5);`
@@ -6461,9 +6533,8 @@ inline constexpr std::string_view field_name = field_names<T>[I];
 template <std::size_t I, class T>
 constexpr auto& field_at(T& obj) noexcept {
   static_assert(I < field_count<T>, "fastapi: field_at<I>: I is not less than the number of data members");
-  return *detail::visit_members<field_count<T>>(obj, [](auto, auto&... m) {
-    return detail::NthPointer<std::make_index_sequence<I>>::get(std::addressof(m)...);
-  });
+  return *detail::visit_members<field_count<T>>(
+      obj, [](auto, auto&... m) { return detail::NthPointer<std::make_index_sequence<I>>::get(std::addressof(m)...); });
 }
 
 /// A std::tuple of references to every data member of obj.
@@ -6480,9 +6551,11 @@ template <class T, class F>
 constexpr void for_each_field(T& obj, F&& f) {
   constexpr std::size_t n = field_count<T>;
   detail::visit_members<n>(obj, [&](auto, auto&... m) {
+    // clang-format off
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (detail::call_with_field(f, m, std::integral_constant<std::size_t, I>{}), ...);
     }(std::make_index_sequence<n>{});
+    // clang-format on
   });
 }
 
@@ -6522,7 +6595,7 @@ struct Email {
 
   Email() = default;
   template <class U>
-    requires(std::is_constructible_v<std::string, U &&> && !std::is_same_v<std::remove_cvref_t<U>, Email>)
+    requires(std::is_constructible_v<std::string, U&&> && !std::is_same_v<std::remove_cvref_t<U>, Email>)
   explicit(!std::is_convertible_v<U&&, std::string>) Email(U&& u) : value(std::forward<U>(u)) {}
   operator const std::string&() const& noexcept { return value; }
   operator std::string_view() const noexcept { return value; }
@@ -6596,7 +6669,8 @@ inline std::optional<std::string> check_email_domain(std::string_view domain) {
     return "The part after the @-sign contains an invalid address literal tag in brackets.";
   }
   for (unsigned char c : domain)
-    if (c >= 0x80) return "The part after the @-sign contains invalid characters (internationalized domain names are not supported).";
+    if (c >= 0x80)
+      return "The part after the @-sign contains invalid characters (internationalized domain names are not supported).";
   if (std::string bad = email_bad_chars(domain, is_email_hostname_char); !bad.empty())
     return "The part after the @-sign contains invalid characters: " + bad + ".";
   if (domain.back() == '.') return "An email address cannot end with a period.";
@@ -6617,17 +6691,21 @@ inline std::optional<std::string> check_email_domain(std::string_view domain) {
              "after a period, except Punycode.";
     start = dot + 1;
   }
-  if (domain.size() > 253) return "The email address is too long after the @-sign " + too_many_reason(domain.size(), 253) + ".";
+  if (domain.size() > 253)
+    return "The email address is too long after the @-sign " + too_many_reason(domain.size(), 253) + ".";
   start = 0;
   while (start <= domain.size()) {
     const std::size_t dot = std::min(domain.find('.', start), domain.size());
     if (dot - start > 63)
-      return "After the @-sign, periods cannot be separated by so many characters " + too_many_reason(dot - start, 63) + ".";
+      return "After the @-sign, periods cannot be separated by so many characters " + too_many_reason(dot - start, 63) +
+             ".";
     start = dot + 1;
   }
-  if (domain.find('.') == std::string_view::npos) return "The part after the @-sign is not valid. It should have a period.";
+  if (domain.find('.') == std::string_view::npos)
+    return "The part after the @-sign is not valid. It should have a period.";
   const char last = lower.back();
-  if (!(last >= 'a' && last <= 'z')) return "The part after the @-sign is not valid. It is not within a valid top-level domain.";
+  if (!(last >= 'a' && last <= 'z'))
+    return "The part after the @-sign is not valid. It is not within a valid top-level domain.";
   for (std::string_view special : {"arpa", "invalid", "local", "localhost", "onion", "test"}) {
     const std::string_view d = lower;
     if (d == special || (d.size() > special.size() && d.ends_with(special) && d[d.size() - special.size() - 1] == '.'))
@@ -6644,7 +6722,8 @@ FASTAPI_DETAIL_INLINE std::optional<std::string> check_email(std::string_view ad
 FASTAPI_DETAIL_INLINE std::optional<std::string> check_email(std::string_view address) {
   constexpr std::string_view space = " \t\n\r\f\v";
   const std::size_t first = address.find_first_not_of(space);
-  address = first == std::string_view::npos ? std::string_view{} : address.substr(first, address.find_last_not_of(space) - first + 1);
+  address = first == std::string_view::npos ? std::string_view{}
+                                            : address.substr(first, address.find_last_not_of(space) - first + 1);
   if (address.size() > 2048) return "Length must not exceed 2048 characters";  // Pydantic's own limit
   // Split at the first @ outside double quotes (a quoted local part may contain @).
   std::size_t at = std::string_view::npos;
@@ -6722,9 +6801,8 @@ struct RuleText {
 template <std::size_t Capacity>
 template <std::size_t N>
 constexpr RuleText<Capacity>::RuleText(const char (&s)[N]) noexcept : length(N - 1) {
-  static_assert(N - 1 <= Capacity,
-                "fastapi: this Rule text is too long (alias: 64 characters, title: 128, description "
-                "and pattern: 256); shorten it");
+  static_assert(N - 1 <= Capacity, "fastapi: this Rule text is too long (alias: 64 characters, title: 128, description "
+                                   "and pattern: 256); shorten it");
   for (std::size_t i = 0; i + 1 < N; ++i) text[i] = s[i];
 }
 
@@ -6737,15 +6815,15 @@ constexpr RuleText<Capacity>::RuleText(const char (&s)[N]) noexcept : length(N -
 /// less_than_equal, multiple_of, string_too_short, string_too_long, too_short, too_long,
 /// string_pattern_mismatch.
 struct Rule {
-  RuleText<64> alias{};         ///< the member's name on the wire (JSON key, query name)
-  RuleText<128> title{};        ///< OpenAPI title
-  RuleText<256> description{};  ///< OpenAPI description
+  RuleText<64> alias{};                                  ///< the member's name on the wire (JSON key, query name)
+  RuleText<128> title{};                                 ///< OpenAPI title
+  RuleText<256> description{};                           ///< OpenAPI description
   double gt = -std::numeric_limits<double>::infinity();  ///< value > gt
   double ge = -std::numeric_limits<double>::infinity();  ///< value >= ge
   double lt = std::numeric_limits<double>::infinity();   ///< value < lt
   double le = std::numeric_limits<double>::infinity();   ///< value <= le
-  double multiple_of = 0;                                 ///< value % multiple_of == 0; 0 = unset
-  std::size_t min_length = 0;                             ///< characters of a string, items of a container
+  double multiple_of = 0;                                ///< value % multiple_of == 0; 0 = unset
+  std::size_t min_length = 0;                            ///< characters of a string, items of a container
   std::size_t max_length = SIZE_MAX;
   RuleText<256> pattern{};  ///< regex searched in strings (Pydantic: re.search, not fullmatch); core/regex.hpp syntax
   bool strict = false;      ///< no coercion: "5" is not an int, 1 is not a bool
@@ -6782,7 +6860,7 @@ struct Field {
 
   Field() = default;
   template <class U>
-    requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::remove_cvref_t<U>, Field>)
+    requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::remove_cvref_t<U>, Field>)
   constexpr explicit(!std::is_convertible_v<U&&, T>) Field(U&& u) : value(std::forward<U>(u)) {}
   constexpr operator const T&() const& noexcept { return value; }
   constexpr operator T&() & noexcept { return value; }
@@ -6847,15 +6925,15 @@ template <class T>
 using field_value_t = typename detail::field_traits<std::remove_cv_t<T>>::value_type;
 /// True unless the member may be absent: std::optional<U>, Field<std::optional<U>, R>, Default<T, R>.
 template <class T>
-inline constexpr bool is_required = !detail::field_traits<std::remove_cv_t<T>>::has_default &&
-                                    !detail::is_optional<field_value_t<T>>;
+inline constexpr bool is_required =
+    !detail::field_traits<std::remove_cv_t<T>>::has_default && !detail::is_optional<field_value_t<T>>;
 
 // ---- compile-time check of a Rule against its type ------------------------------------------
 
 namespace detail {
 template <class T>
-inline constexpr bool is_string_like = std::is_same_v<T, std::string> ||
-                                       std::is_same_v<T, std::string_view> || std::is_same_v<T, Email>;
+inline constexpr bool is_string_like =
+    std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view> || std::is_same_v<T, Email>;
 template <class T>
 inline constexpr bool is_number = std::is_arithmetic_v<T> && !std::is_same_v<T, bool>;
 template <class T>
@@ -6891,9 +6969,9 @@ consteval void check_rule_pattern() {
   static_assert(e != E::too_large && e != E::repeat_too_large && e != E::too_deep,
                 "fastapi: this Rule pattern is too large: a repetition count above 1000, groups nested more than 64 "
                 "deep, or more than 20000 instructions once compiled; use min_length/max_length for lengths");
-  static_assert(e == E::none || e == E::backreference || e == E::lookaround || e == E::atomic ||
-                    e == E::possessive || e == E::inline_flags || e == E::unicode_class || e == E::posix_class ||
-                    e == E::class_operation || e == E::too_large || e == E::repeat_too_large || e == E::too_deep,
+  static_assert(e == E::none || e == E::backreference || e == E::lookaround || e == E::atomic || e == E::possessive ||
+                    e == E::inline_flags || e == E::unicode_class || e == E::posix_class || e == E::class_operation ||
+                    e == E::too_large || e == E::repeat_too_large || e == E::too_deep,
                 "fastapi: this Rule pattern is not a valid regular expression (unbalanced ( ) or [ ], a quantifier "
                 "with nothing to repeat, a reversed range z-a or {5,2}, an unknown escape, or a trailing backslash)");
 }
@@ -6925,8 +7003,8 @@ consteval bool check_rule() {
 /// One entry of a Pydantic error's "ctx": `"ge": 1`, `"pattern": "^[a-z]+$"`.
 struct RuleContext {
   std::string_view key;
-  std::string text;     ///< the value when is_text
-  double number = 0;    ///< the value otherwise; print it with format_number
+  std::string text;   ///< the value when is_text
+  double number = 0;  ///< the value otherwise; print it with format_number
   bool is_text = false;
 };
 
@@ -6987,12 +7065,12 @@ std::optional<RuleViolation> check_number(N value, const Rule& r) {
       const double threshold = std::fabs(d) / 1e9;
       ok = !(std::fabs(rem) > threshold && std::fabs(rem - r.multiple_of) > threshold);
     }
-    if (!ok) return detail::number_violation("multiple_of", "Input should be a multiple of ", "multiple_of", r.multiple_of);
+    if (!ok)
+      return detail::number_violation("multiple_of", "Input should be a multiple of ", "multiple_of", r.multiple_of);
   }
   if (r.has_le() && !(v <= r.le))
     return detail::number_violation("less_than_equal", "Input should be less than or equal to ", "le", r.le);
-  if (r.has_lt() && !(v < r.lt))
-    return detail::number_violation("less_than", "Input should be less than ", "lt", r.lt);
+  if (r.has_lt() && !(v < r.lt)) return detail::number_violation("less_than", "Input should be less than ", "lt", r.lt);
   if (r.has_ge() && !(v >= r.ge))
     return detail::number_violation("greater_than_equal", "Input should be greater than or equal to ", "ge", r.ge);
   if (r.has_gt() && !(v > r.gt))
@@ -7355,7 +7433,9 @@ inline constexpr auto enum_table = [] {
 
 /// Number of named enumerators of E seen by reflection.
 template <class E>
-constexpr std::size_t enum_count() noexcept { return detail::enum_table<E>.count; }
+constexpr std::size_t enum_count() noexcept {
+  return detail::enum_table<E>.count;
+}
 /// Name of enumerator number i (in value order).
 template <class E>
 constexpr std::string_view enum_name_at(std::size_t i) noexcept {
@@ -7363,7 +7443,9 @@ constexpr std::string_view enum_name_at(std::size_t i) noexcept {
   return {t.chars.data() + t.offset[i], t.offset[i + 1] - t.offset[i]};
 }
 template <class E>
-constexpr E enum_value_at(std::size_t i) noexcept { return detail::enum_table<E>.values[i]; }
+constexpr E enum_value_at(std::size_t i) noexcept {
+  return detail::enum_table<E>.values[i];
+}
 /// The name of v, "" when v is no named enumerator. `fa::enum_name(Color::red) == "red"`
 template <class E>
   requires std::is_enum_v<E>
@@ -7535,10 +7617,14 @@ inline bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
-template <class T> inline constexpr bool is_vector = false;
-template <class U, class A> inline constexpr bool is_vector<std::vector<U, A>> = true;
-template <class T> inline constexpr bool is_string_map = false;
-template <class U, class C, class A> inline constexpr bool is_string_map<std::map<std::string, U, C, A>> = true;
+template <class T>
+inline constexpr bool is_vector = false;
+template <class U, class A>
+inline constexpr bool is_vector<std::vector<U, A>> = true;
+template <class T>
+inline constexpr bool is_string_map = false;
+template <class U, class C, class A>
+inline constexpr bool is_string_map<std::map<std::string, U, C, A>> = true;
 template <class U, class H, class E, class A>
 inline constexpr bool is_string_map<std::unordered_map<std::string, U, H, E, A>> = true;
 
@@ -7555,17 +7641,21 @@ bool read_integer(const N& node, I& out, ReadContext& cx) {
     if (std::cmp_greater(v, hi)) return add_range_error<I>(cx, true, node), false;
     return out = static_cast<I>(v), true;
   };
-  const auto type_error = [&] { return add_error(cx, "int_type", "Input should be a valid integer", node.to_json()), false; };
+  const auto type_error = [&] {
+    return add_error(cx, "int_type", "Input should be a valid integer", node.to_json()), false;
+  };
   switch (node.kind()) {
     case K::integer: return from_signed(node.i64());
     case K::unsigned_integer: return from_unsigned(node.u64());
     case K::floating: {
       if (Strict) return type_error();
       const double d = node.f64();
-      if (!std::isfinite(d)) return add_error(cx, "finite_number", "Input should be a finite number", node.to_json()), false;
+      if (!std::isfinite(d))
+        return add_error(cx, "finite_number", "Input should be a finite number", node.to_json()), false;
       if (d != std::floor(d))
         return add_error(cx, "int_from_float", "Input should be a valid integer, got a number with a fractional part",
-                         node.to_json()), false;
+                         node.to_json()),
+               false;
       // An integer token past 64 bits (its text is out of range whatever its double rounds to: -2^63-1 is
       // not INT64_MIN), as the query parameters' integer text is: the C++ type's bound.
       if (is_wide_integer(cx, d)) return add_range_error<I>(cx, d > 0, node), false;
@@ -7573,7 +7663,8 @@ bool read_integer(const N& node, I& out, ReadContext& cx) {
       // are int_parsing_size. (The double -2^63 is what -9223372036854775809 rounds to.)
       if (d >= 0x1p63 || d <= -0x1p63)
         return add_error(cx, "int_parsing_size", "Unable to parse input string as an integer, exceeded maximum size",
-                         node.to_json()), false;
+                         node.to_json()),
+               false;
       return from_signed(static_cast<std::int64_t>(d));
     }
     case K::boolean: return Strict ? type_error() : from_signed(node.boolean() ? 1 : 0);
@@ -7583,7 +7674,8 @@ bool read_integer(const N& node, I& out, ReadContext& cx) {
       std::string digits;
       const auto parsing = [&] {
         return add_error(cx, "int_parsing", "Input should be a valid integer, unable to parse string as an integer",
-                         node.to_json()), false;
+                         node.to_json()),
+               false;
       };
       if (!python_int_digits(node.str(), negative, digits)) return parsing();
       std::uint64_t magnitude = 0;
@@ -7592,7 +7684,7 @@ bool read_integer(const N& node, I& out, ReadContext& cx) {
       if (!negative) return from_unsigned(magnitude);
       if (magnitude > (std::uint64_t{1} << 63)) return add_range_error<I>(cx, false, node), false;
       return from_signed(magnitude == (std::uint64_t{1} << 63) ? std::numeric_limits<std::int64_t>::min()
-                                                              : -static_cast<std::int64_t>(magnitude));
+                                                               : -static_cast<std::int64_t>(magnitude));
     }
     default: return type_error();
   }
@@ -7615,7 +7707,8 @@ bool read_floating(const N& node, F& out, ReadContext& cx) {
       const std::optional<double> v = python_float(node.str());
       if (!v)
         return add_error(cx, "float_parsing", "Input should be a valid number, unable to parse string as a number",
-                         node.to_json()), false;
+                         node.to_json()),
+               false;
       d = *v;
       break;
     }
@@ -7625,8 +7718,12 @@ bool read_floating(const N& node, F& out, ReadContext& cx) {
     if (std::isfinite(d) && std::fabs(d) > static_cast<double>(std::numeric_limits<F>::max())) {
       const double bound = static_cast<double>(std::numeric_limits<F>::max());
       Json b(bound);
-      if (d > 0) add_error(cx, "less_than_equal", "Input should be less than or equal to " + format_number(bound), node.to_json(), Json{{"le", b}});
-      else add_error(cx, "greater_than_equal", "Input should be greater than or equal to " + format_number(-bound), node.to_json(), Json{{"ge", Json(-bound)}});
+      if (d > 0)
+        add_error(cx, "less_than_equal", "Input should be less than or equal to " + format_number(bound),
+                  node.to_json(), Json{{"le", b}});
+      else
+        add_error(cx, "greater_than_equal", "Input should be greater than or equal to " + format_number(-bound),
+                  node.to_json(), Json{{"ge", Json(-bound)}});
       return false;
     }
   }
@@ -7637,9 +7734,12 @@ bool read_floating(const N& node, F& out, ReadContext& cx) {
 template <bool Strict, class N>
 bool read_bool(const N& node, bool& out, ReadContext& cx) {
   using K = Json::Kind;
-  const auto type_error = [&] { return add_error(cx, "bool_type", "Input should be a valid boolean", node.to_json()), false; };
+  const auto type_error = [&] {
+    return add_error(cx, "bool_type", "Input should be a valid boolean", node.to_json()), false;
+  };
   const auto parsing = [&] {
-    return add_error(cx, "bool_parsing", "Input should be a valid boolean, unable to interpret input", node.to_json()), false;
+    return add_error(cx, "bool_parsing", "Input should be a valid boolean, unable to interpret input", node.to_json()),
+           false;
   };
   switch (node.kind()) {
     case K::boolean: return out = node.boolean(), true;
@@ -7842,11 +7942,17 @@ inline bool fast_scalar(simdjson::ondemand::value& v, FastScalar& n) {
     case json_type::number: {
       simdjson::ondemand::number num;
       if (!short_mantissa(v.raw_json_token().data())) return false;  // the DOM reader reads long numbers right
-      if (!fast_ok(v.get_number().get(num))) return false;  // integers past 64 bits too: DOM widens them
+      if (!fast_ok(v.get_number().get(num))) return false;           // integers past 64 bits too: DOM widens them
       switch (num.get_number_type()) {
-        case simdjson::ondemand::number_type::signed_integer: n.k = Json::Kind::integer, n.i = num.get_int64(); return true;
-        case simdjson::ondemand::number_type::unsigned_integer: n.k = Json::Kind::unsigned_integer, n.u = num.get_uint64(); return true;
-        case simdjson::ondemand::number_type::floating_point_number: n.k = Json::Kind::floating, n.d = num.get_double(); return true;
+        case simdjson::ondemand::number_type::signed_integer:
+          n.k = Json::Kind::integer, n.i = num.get_int64();
+          return true;
+        case simdjson::ondemand::number_type::unsigned_integer:
+          n.k = Json::Kind::unsigned_integer, n.u = num.get_uint64();
+          return true;
+        case simdjson::ondemand::number_type::floating_point_number:
+          n.k = Json::Kind::floating, n.d = num.get_double();
+          return true;
       }
       return false;
     }
@@ -8124,7 +8230,8 @@ bool read_json_fast(std::string_view text, T& out) {
   if (!fast_ok(p.parser.iterate(p.buffer.get(), text.size(), p.capacity).get(doc))) return false;
   if (!fast_ok(doc.get_value().get(root))) return false;  // a scalar root, or malformed
   FastContext fx;
-  if constexpr (is_optional<T>) {  // the root is an object or an array here, never null (On-Demand: no is_null at the root)
+  if constexpr (is_optional<
+                    T>) {  // the root is an object or an array here, never null (On-Demand: no is_null at the root)
     if (!fast_value<typename T::value_type, false>(root, out.emplace(), fx)) return false;
   } else {
     if (!fast_value<T, false>(root, out, fx)) return false;
@@ -8141,8 +8248,8 @@ bool read_json_fast(std::string_view text, T& out) {
 // On-Demand fast path (json/read_fast) and, when anything is off, again by the simdjson DOM walk below, which collects the errors.
 // Fed by the request body (binding) and by json/write's response-model wall; feeds handlers. Knows nothing of HTTP or routes.
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -8203,7 +8310,10 @@ inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s) {
     long v = 0;
     for (std::size_t k = at; k < at + 4; ++k) {
       const char c = s[k];
-      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      const int d = c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : -1;
       if (d < 0) return -1;
       v = v * 16 + d;
     }
@@ -8215,7 +8325,10 @@ inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s) {
     for (;;) {
       if (i >= n) return JsonSyntaxError{begin, "Unterminated string starting at"};
       const auto c = static_cast<unsigned char>(s[i]);
-      if (c == '"') { ++i; return std::nullopt; }
+      if (c == '"') {
+        ++i;
+        return std::nullopt;
+      }
       if (c < 0x20) return JsonSyntaxError{i, "Invalid control character at"};
       if (c >= 0x80) {
         const int len = utf8_sequence(reinterpret_cast<const unsigned char*>(s.data() + i), n - i);
@@ -8223,11 +8336,15 @@ inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s) {
         i += static_cast<std::size_t>(len);
         continue;
       }
-      if (c != '\\') { ++i; continue; }
+      if (c != '\\') {
+        ++i;
+        continue;
+      }
       if (i + 1 >= n) return JsonSyntaxError{begin, "Unterminated string starting at"};
       const char e = s[i + 1];
       if (e != 'u') {
-        if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) return JsonSyntaxError{i, "Invalid \\escape"};
+        if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos)
+          return JsonSyntaxError{i, "Invalid \\escape"};
         i += 2;
         continue;
       }
@@ -8261,7 +8378,10 @@ inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s) {
       return std::nullopt;
     }
     for (std::string_view word : {"null", "true", "false"})
-      if (s.substr(i, word.size()) == word) { i += word.size(); return std::nullopt; }
+      if (s.substr(i, word.size()) == word) {
+        i += word.size();
+        return std::nullopt;
+      }
     if (s.substr(i, 3) == "NaN" || s.substr(i, 8) == "Infinity" || s.substr(i, 9) == "-Infinity")
       return JsonSyntaxError{i, "NaN and Infinity are not JSON"};
     const std::size_t start = i;
@@ -8351,12 +8471,14 @@ struct DomNode {
   std::uint64_t u64() const noexcept { return e.get_uint64().value_unsafe(); }
   double f64() const noexcept { return e.get_double().value_unsafe(); }
   std::string_view str() const noexcept { return e.get_string().value_unsafe(); }
-  template <class F> void each_element(F&& f) const {
+  template <class F>
+  void each_element(F&& f) const {
     std::size_t i = 0;
     const simdjson::dom::array array = e.get_array().value_unsafe();  // a local: value_unsafe() of a temporary dangles
     for (simdjson::dom::element x : array) f(i++, DomNode{x});
   }
-  template <class F> void each_member(F&& f) const {
+  template <class F>
+  void each_member(F&& f) const {
     const simdjson::dom::object object = e.get_object().value_unsafe();
     for (simdjson::dom::key_value_pair kv : object) f(kv.key, DomNode{kv.value});
   }
@@ -8375,11 +8497,13 @@ struct JsonNode {
   std::uint64_t u64() const { return j->as_uint(); }
   double f64() const { return j->as_double(); }
   std::string_view str() const { return j->as_string(); }
-  template <class F> void each_element(F&& f) const {
+  template <class F>
+  void each_element(F&& f) const {
     std::size_t i = 0;
     for (const Json& x : *j) f(i++, JsonNode{&x});
   }
-  template <class F> void each_member(F&& f) const {
+  template <class F>
+  void each_member(F&& f) const {
     for (const auto& [k, v] : j->items()) f(std::string_view(k), JsonNode{&v});
   }
   std::size_t size() const { return j->size(); }
@@ -8500,7 +8624,8 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
   } else if constexpr (std::is_floating_point_v<T>) {
     return read_floating<T, Strict>(node, out, cx);
   } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Email>) {
-    if (node.kind() != K::string) return add_error(cx, "string_type", "Input should be a valid string", node.to_json()), false;
+    if (node.kind() != K::string)
+      return add_error(cx, "string_type", "Input should be a valid string", node.to_json()), false;
     if constexpr (std::is_same_v<T, Email>) {
       out.value = node.str();
       if (auto v = validate_email(out.value)) return add_violation(cx, *v, node), false;
@@ -8511,7 +8636,8 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
   } else if constexpr (std::is_enum_v<T>) {
     return read_enum(node, out, cx);
   } else if constexpr (is_vector<T>) {
-    if (node.kind() != K::array) return add_error(cx, "list_type", "Input should be a valid list", node.to_json()), false;
+    if (node.kind() != K::array)
+      return add_error(cx, "list_type", "Input should be a valid list", node.to_json()), false;
     if (!enter(cx, node)) return false;
     out.clear();
     out.resize(node.size());
@@ -8710,16 +8836,18 @@ class ResponseValidationError : public std::exception {
 /// write() validates the handler's value (as fa::Json) through from_json<Model> and writes Model's
 /// members only, so a password the handler returned by mistake never leaves (FastAPI's filter).
 struct ResponseModelInfo {
-  std::string_view name{};                                   ///< "UserOut"
+  std::string_view name{};  ///< "UserOut"
   void (*write)(const Json& value, std::string& out, const WriteOptions& options) = nullptr;
-  Json (*schema)() = nullptr;                                ///< set by json/schema.hpp, for OpenAPI
+  Json (*schema)() = nullptr;  ///< set by json/schema.hpp, for OpenAPI
   explicit operator bool() const noexcept { return write != nullptr; }
 };
 
 namespace detail {
 
-template <class T> inline constexpr bool is_std_array = false;
-template <class U, std::size_t N> inline constexpr bool is_std_array<std::array<U, N>> = true;
+template <class T>
+inline constexpr bool is_std_array = false;
+template <class U, std::size_t N>
+inline constexpr bool is_std_array<std::array<U, N>> = true;
 
 /// The unqualified name of T: "UserOut" (FastAPI's schema title and $defs key).
 template <class T>
@@ -8864,7 +8992,8 @@ constexpr std::string_view type_name() noexcept {
 
 /// The wall for Model without its schema (json/schema.hpp's fa::response_model<Model> adds it).
 template <class Model>
-inline constexpr ResponseModelInfo response_model_wall{type_name<Model>(), &detail::write_through_model<Model>, nullptr};
+inline constexpr ResponseModelInfo response_model_wall{type_name<Model>(), &detail::write_through_model<Model>,
+                                                       nullptr};
 
 template <class T>
 void write_json(std::string& out, const T& value, const fastapi::WriteOptions& options) {
@@ -9058,8 +9187,8 @@ Json schema_of(SchemaContext& cx) {
 
 /// Pydantic leaves the title off a member whose schema is (or is a nullable) reference.
 template <class V>
-inline constexpr bool titled = !std::is_enum_v<typename unwrap_optional<V>::type> &&
-                               !reflectable<typename unwrap_optional<V>::type>;
+inline constexpr bool titled =
+    !std::is_enum_v<typename unwrap_optional<V>::type> && !reflectable<typename unwrap_optional<V>::type>;
 
 template <class T>
 Json define_struct(SchemaContext& cx) {
@@ -9153,7 +9282,9 @@ class PathTemplate {
   static PathTemplate parse(std::string_view source);
   std::string_view source() const { return source_; }
   std::size_t part_count() const { return parts_.size(); }
-  Part part(std::size_t i) const { return {parts_[i].kind, std::string_view(source_).substr(parts_[i].offset, parts_[i].size)}; }
+  Part part(std::size_t i) const {
+    return {parts_[i].kind, std::string_view(source_).substr(parts_[i].offset, parts_[i].size)};
+  }
   std::size_t param_count() const { return param_count_; }
   std::vector<std::string_view> param_names() const;  ///< in template order; views into this template
   bool has_catch_all() const { return !parts_.empty() && parts_.back().kind == Kind::path; }
@@ -9314,9 +9445,11 @@ class RadixTree {
   /// Adds the template's shape; returns its leaf (the existing one when the shape is already present).
   LeafId insert(const PathTemplate& t);
   /// Calls `visit(leaf, values)` for each leaf matching `path`, best first, until it returns true. Returns that.
-  template <class Visit> bool match(std::string_view path, Visit&& visit) const;
+  template <class Visit>
+  bool match(std::string_view path, Visit&& visit) const;
   /// As match(), for `path + "/"` without building that string (the trailing-slash redirect check).
-  template <class Visit> bool match_with_slash(std::string_view path, Visit&& visit) const;
+  template <class Visit>
+  bool match_with_slash(std::string_view path, Visit&& visit) const;
   std::size_t leaf_count() const { return leaf_count_; }
   std::size_t node_count() const { return nodes_.size(); }
 
@@ -9330,7 +9463,8 @@ class RadixTree {
     LeafId leaf = none;                  // a shape ends here
     bool continues_in_segment = false;   // some child can start with a byte other than '/'
   };
-  template <bool Slash, class Visit> struct Walker;
+  template <bool Slash, class Visit>
+  struct Walker;
 
   std::uint32_t new_node();
   std::uint32_t insert_text(std::uint32_t at, std::string_view text);
@@ -9418,7 +9552,7 @@ struct RadixTree::Walker {
   // when a segment is split, so ordinary matches allocate nothing.
   struct Tried {
     std::size_t splits_from = static_cast<std::size_t>(-1);  // every value ending in (splits_from, end) failed
-    bool whole = false;                                       // the value ending at the segment's end failed
+    bool whole = false;                                      // the value ending at the segment's end failed
   };
   std::vector<Tried> tried{};
 
@@ -9537,17 +9671,21 @@ class Router {
   struct Match {
     enum class Kind { found, not_found, method_not_allowed, redirect_slash };
     Kind kind = Kind::not_found;
-    RouteId route = 0;           ///< found: the route id
-    std::string_view allow;      ///< method_not_allowed: the Allow value, e.g. "GET, HEAD, POST"
-    bool add_slash = false;      ///< redirect_slash: true when path + "/" matches, false when path minus its last '/'
+    RouteId route = 0;       ///< found: the route id
+    std::string_view allow;  ///< method_not_allowed: the Allow value, e.g. "GET, HEAD, POST"
+    bool add_slash = false;  ///< redirect_slash: true when path + "/" matches, false when path minus its last '/'
     // A redirect is never proposed for "/" or for a path starting with "//" (an open redirect).
   };
 
   /// Registers `path_template` for one method. Throws std::invalid_argument for a bad template and
   /// std::logic_error ("route GET /items/{id} is registered twice") for a duplicate. Returns the route id.
-  RouteId add(Method method, std::string_view path_template) { return add(std::span<const Method>(&method, 1), path_template); }
+  RouteId add(Method method, std::string_view path_template) {
+    return add(std::span<const Method>(&method, 1), path_template);
+  }
   /// Registers one route for several methods (FastAPI's api_route); one id for all of them.
-  RouteId add(std::initializer_list<Method> methods, std::string_view path_template) { return add(std::span<const Method>(methods.begin(), methods.size()), path_template); }
+  RouteId add(std::initializer_list<Method> methods, std::string_view path_template) {
+    return add(std::span<const Method>(methods.begin(), methods.size()), path_template);
+  }
   RouteId add(std::span<const Method> methods, std::string_view path_template);
   /// Looks up `path` (percent-decoded, no query). Fills `params` only when found. Never allocates.
   Match match(Method method, std::string_view path, PathParams& params, bool redirect_slashes = true) const;
@@ -9568,13 +9706,15 @@ class Router {
     RouteId route_for(Method m) const;
   };
 
-  std::string_view allow_for(std::uint16_t mask) const { return std::string_view(allow_text_).substr(allow_offsets_[mask], allow_offsets_[mask + 1u] - allow_offsets_[mask]); }
+  std::string_view allow_for(std::uint16_t mask) const {
+    return std::string_view(allow_text_).substr(allow_offsets_[mask], allow_offsets_[mask + 1u] - allow_offsets_[mask]);
+  }
   void build_allow_table();
 
   detail::RadixTree tree_;
   std::deque<Route> routes_;
-  std::vector<Leaf> leaves_;                                 // indexed by the tree's leaf ids
-  std::string allow_text_;                                   // every Allow value, one per method mask
+  std::vector<Leaf> leaves_;  // indexed by the tree's leaf ids
+  std::string allow_text_;    // every Allow value, one per method mask
   std::array<std::uint16_t, (1u << route_methods) + 1> allow_offsets_{};
 };
 
@@ -9739,7 +9879,8 @@ constexpr Rule as_rule(const O& o) {
 /// What the options after T say: one Rule (or none) and one default value (or none), in any order.
 template <class T, auto... Options>
 struct ParamOptions {
-  static constexpr std::size_t rule_count = (std::size_t{0} + ... + std::is_same_v<std::remove_cv_t<decltype(Options)>, Rule>);
+  static constexpr std::size_t rule_count =
+      (std::size_t{0} + ... + std::is_same_v<std::remove_cv_t<decltype(Options)>, Rule>);
   static constexpr std::size_t default_count = sizeof...(Options) - rule_count;
   static_assert(rule_count <= 1, "fastapi: a parameter takes at most one fa::Rule{...}");
   static_assert(default_count <= 1,
@@ -9763,7 +9904,8 @@ T make_default() {
       if constexpr (std::is_constructible_v<T, std::string_view>) {
         return T(Option.value.view());
       } else {
-        static_assert(dependent_false<T>, "fastapi: a string default fa::Literal{\"...\"} needs a string parameter type");
+        static_assert(dependent_false<T>,
+                      "fastapi: a string default fa::Literal{\"...\"} needs a string parameter type");
         return T{};
       }
     } else if constexpr (std::is_constructible_v<T, decltype(Option.value)>) {
@@ -9810,7 +9952,7 @@ struct ParamValue {
 
   ParamValue() = default;
   template <class U>
-    requires(std::is_constructible_v<T, U &&> && !std::is_base_of_v<ParamValue, std::remove_cvref_t<U>>)
+    requires(std::is_constructible_v<T, U&&> && !std::is_base_of_v<ParamValue, std::remove_cvref_t<U>>)
   ParamValue(U&& u) : value(std::forward<U>(u)) {}  // implicit: a test may pass `fa::Query<"q", int>{3}` or 3
 
   operator const T&() const& noexcept { return value; }
@@ -9849,16 +9991,16 @@ struct ParamValue {
 //   fa::Header<"x_debug", bool, false> debug
 // A C++ default argument (`fa::Query<"q", int> q = 3`) is invisible to the framework: use the option.
 
-#define FASTAPI_DETAIL_MARKER(Kind, source_value)                                                        \
-  template <FixedString Name, class T, auto... Options>                                                  \
-  struct Kind : detail::ParamValue<T> {                                                                  \
-    static_assert(detail::check_rule<T, detail::ParamOptions<T, Options...>::rule>());                   \
-    static constexpr detail::Source param_source = source_value;                                         \
-    static constexpr std::string_view param_name = Name.view();                                          \
-    static constexpr Rule rule = detail::ParamOptions<T, Options...>::rule;                              \
-    static constexpr bool has_default = detail::ParamOptions<T, Options...>::has_default;                \
-    static T default_value() { return detail::default_of<T, Options...>(); }                             \
-    using detail::ParamValue<T>::ParamValue;                                                             \
+#define FASTAPI_DETAIL_MARKER(Kind, source_value)                                         \
+  template <FixedString Name, class T, auto... Options>                                   \
+  struct Kind : detail::ParamValue<T> {                                                   \
+    static_assert(detail::check_rule<T, detail::ParamOptions<T, Options...>::rule>());    \
+    static constexpr detail::Source param_source = source_value;                          \
+    static constexpr std::string_view param_name = Name.view();                           \
+    static constexpr Rule rule = detail::ParamOptions<T, Options...>::rule;               \
+    static constexpr bool has_default = detail::ParamOptions<T, Options...>::has_default; \
+    static T default_value() { return detail::default_of<T, Options...>(); }              \
+    using detail::ParamValue<T>::ParamValue;                                              \
   };
 
 /// Path parameter `{Name}` of the route, converted to T.
@@ -9941,22 +10083,22 @@ struct ConversionError {
 
 namespace detail {
 template <class T>
-inline constexpr bool is_char_type = std::is_same_v<T, char> || std::is_same_v<T, wchar_t> ||
-                                     std::is_same_v<T, char8_t> || std::is_same_v<T, char16_t> ||
-                                     std::is_same_v<T, char32_t>;
+inline constexpr bool is_char_type =
+    std::is_same_v<T, char> || std::is_same_v<T, wchar_t> || std::is_same_v<T, char8_t> ||
+    std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t>;
 template <class T>
 inline constexpr bool is_scalar_text_type =
-    std::is_same_v<T, bool> || (std::is_integral_v<T> && !is_char_type<T>) || std::is_floating_point_v<T> ||
-    std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view> || std::is_same_v<T, Email> ||
-    std::is_enum_v<T>;
+    std::is_same_v<T, bool> ||
+    (std::is_integral_v<T> && !is_char_type<T>) || std::is_floating_point_v<T> || std::is_same_v<T, std::string> ||
+    std::is_same_v<T, std::string_view> || std::is_same_v<T, Email> || std::is_enum_v<T>;
 }  // namespace detail
 
 /// True for the types a text converts to: bool, integers (not char), float/double, std::string,
 /// std::string_view, fa::Email, enums, and std::optional of these.
 template <class T>
-inline constexpr bool text_convertible =
-    detail::is_scalar_text_type<T> ||
-    (detail::is_optional<T> && detail::is_scalar_text_type<typename detail::unwrap_optional<T>::type>);
+inline constexpr bool text_convertible = detail::is_scalar_text_type<T> ||
+                                         (detail::is_optional<T> &&
+                                          detail::is_scalar_text_type<typename detail::unwrap_optional<T>::type>);
 
 /// Converts `text` to T as Pydantic v2 does for a str input in lax mode; nullopt and `error` set when it
 /// cannot. `from_string<int>(" 42 ", e) == 42`, `from_string<bool>("yes", e) == true`.
@@ -10214,7 +10356,8 @@ inline BodyKind body_kind(const Request& req) {
   if (iequals(t, "application/x-www-form-urlencoded")) return BodyKind::form;
   if (t.size() >= 12 && iequals(t.substr(0, 12), "application/")) {
     std::string_view sub = t.substr(12);
-    if (iequals(sub, "json") || (sub.size() >= 5 && iequals(sub.substr(sub.size() - 5), "+json"))) return BodyKind::json;
+    if (iequals(sub, "json") || (sub.size() >= 5 && iequals(sub.substr(sub.size() - 5), "+json")))
+      return BodyKind::json;
   }
   return BodyKind::other;
 }
@@ -10387,7 +10530,8 @@ void TextBinder<P>::bind(BindContext& ctx, Slot& slot) {
     }
     slot.emplace(T(std::move(items)));
   } else {
-    static_assert(!is_char_type<Item>, "fastapi: a char parameter is ambiguous; use std::string (a text) or int (a number)");
+    static_assert(!is_char_type<Item>,
+                  "fastapi: a char parameter is ambiguous; use std::string (a text) or int (a number)");
     static_assert(is_char_type<Item> || text_convertible<T>,
                   "fastapi: a Path/Query/Header/Cookie/Form value must be bool, an integer, float/double, "
                   "std::string, std::string_view, fa::Email, an enum, or std::optional / std::vector of these");
@@ -10559,8 +10703,8 @@ struct HandlerParameter {
   /// A plain value (`int item_id`, `std::string q`, a vector or optional of one): C++ cannot see its name.
   static constexpr bool plain_value = !Binder<V>::bindable && text_convertible<Item>;
   /// A struct that is not a reflectable aggregate (private members, a constructor, a base, ...).
-  static constexpr bool unreflectable_struct = !Binder<V>::bindable && !plain_value && std::is_class_v<U> &&
-                                               !is_vector<U>;
+  static constexpr bool unreflectable_struct =
+      !Binder<V>::bindable && !plain_value && std::is_class_v<U> && !is_vector<U>;
   static_assert(!plain_value,
                 "fastapi: this handler parameter is a plain value (int, double, bool, std::string, an enum, or a "
                 "std::optional/std::vector of one) and C++ cannot see a parameter's name, so say where it comes "
@@ -10616,7 +10760,8 @@ struct BindPlan {
   }();
 
   /// The names of the Path parameters (for the registration check against the route's {names}).
-  static constexpr std::size_t path_count = (std::size_t{0} + ... + (Binder<std::remove_cvref_t<Params>>::source == Source::path));
+  static constexpr std::size_t path_count =
+      (std::size_t{0} + ... + (Binder<std::remove_cvref_t<Params>>::source == Source::path));
   static constexpr std::array<std::string_view, path_count> path_names = [] {
     std::array<std::string_view, path_count> names{};
     std::size_t k = 0;
@@ -10761,7 +10906,7 @@ struct YieldPromise : YieldPromiseBase {
     return point_at(*own);
   }
 
-  T* value = nullptr;     ///< the yielded object: in the frame, valid until teardown
+  T* value = nullptr;      ///< the yielded object: in the frame, valid until teardown
   std::optional<T> own{};  ///< when the yielded expression was not an lvalue T
 
  private:
@@ -11040,7 +11185,8 @@ class RequestScope {
   /// The value of a dependency that returns nothing.
   void* no_value() { return this; }
   /// A Yield frame suspended at co_yield: torn down later, in reverse order.
-  void push_exit(std::coroutine_handle<> frame, YieldPromiseBase* promise, std::string_view name, DependencyScope scope);
+  void push_exit(std::coroutine_handle<> frame, YieldPromiseBase* promise, std::string_view name,
+                 DependencyScope scope);
   BackgroundTasks& background() { return background_; }
   /// True when something must run after the response is sent (a teardown, a background task).
   bool pending() const { return !exits_.empty() || !background_.empty(); }
@@ -11106,8 +11252,8 @@ T* RequestScope::store(A&&... args) {
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE void RequestScope::push_exit(std::coroutine_handle<> frame, YieldPromiseBase* promise, std::string_view name,
-                                                   DependencyScope scope) {
+FASTAPI_DETAIL_INLINE void RequestScope::push_exit(std::coroutine_handle<> frame, YieldPromiseBase* promise,
+                                                   std::string_view name, DependencyScope scope) {
   exits_.push_back(Exit{frame, promise, name, scope});
 }
 
@@ -11491,7 +11637,8 @@ Task<void> Binder<Depends<Fn, Options...>>::bind_async(BindContext& ctx, Slot& s
   if (bind_ready(ctx, slot)) co_return;
   void* v = nullptr;
   const DependencyRegistry* registry = scope.registry();
-  if (Provider* p = registry && !registry->overrides.empty() ? const_cast<Provider*>(registry->override_for(key)) : nullptr) {
+  if (Provider* p =
+          registry && !registry->overrides.empty() ? const_cast<Provider*>(registry->override_for(key)) : nullptr) {
     v = co_await p->provide(ctx, D::scope);
   } else {
     F fn = Fn;
@@ -11559,9 +11706,10 @@ template <auto Fn, class G>
 std::shared_ptr<Provider> make_override(G&& fake) {
   using H = std::decay_t<G>;
   static_assert(has_callable_traits<H>, "fastapi: an override's parameter types must be spelled out");
-  static_assert(std::is_same_v<typename dependency_traits<H>::value_type, typename dependency_traits<decltype(Fn)>::value_type>,
-                "fastapi: a dependency override must give the same type as the dependency it replaces "
-                "(T, fa::Task<T> or fa::Yield<T> for the same T)");
+  static_assert(
+      std::is_same_v<typename dependency_traits<H>::value_type, typename dependency_traits<decltype(Fn)>::value_type>,
+      "fastapi: a dependency override must give the same type as the dependency it replaces "
+      "(T, fa::Task<T> or fa::Yield<T> for the same T)");
   return std::make_shared<OverrideProvider<Fn, H>>(std::forward<G>(fake));
 }
 }  // namespace detail
@@ -11905,23 +12053,23 @@ namespace fastapi {
 // Missing (or empty) -> 401 {"detail":"Not authenticated"} with `WWW-Authenticate: APIKey` (FastAPI >= 0.117;
 // older FastAPI said 403).
 
-#define FASTAPI_DETAIL_API_KEY(Kind, where, source_value)                                                   \
-  template <FixedString Name, SecurityOptions Options = SecurityOptions{}>                                   \
-  struct Kind : detail::ParamValue<detail::security_value_t<std::string, Options>> {                         \
-    using detail::ParamValue<detail::security_value_t<std::string, Options>>::ParamValue;                    \
-    static constexpr SecurityOptions options = Options;                                                      \
-    static constexpr SecuritySchemeInfo security_scheme{                                                     \
-        .type = "apiKey", .in = where, .name = Name.view(), .scheme_name = #Kind};                           \
-    static std::optional<std::string> extract(detail::BindContext& ctx) {                                    \
-      auto text = detail::find_text(ctx, source_value, Name.view());                                         \
-      if (!text || text->empty()) return std::nullopt;                                                       \
-      return std::string(*text);                                                                             \
-    }                                                                                                        \
-    [[noreturn]] static void fail() { detail::throw_unauthorized("APIKey"); }                                \
-  };                                                                                                         \
-  namespace detail {                                                                                         \
-  template <FixedString Name, SecurityOptions O>                                                             \
-  struct Binder<Kind<Name, O>> : SecurityBinder<Kind<Name, O>> {};                                           \
+#define FASTAPI_DETAIL_API_KEY(Kind, where, source_value)                                 \
+  template <FixedString Name, SecurityOptions Options = SecurityOptions{}>                \
+  struct Kind : detail::ParamValue<detail::security_value_t<std::string, Options>> {      \
+    using detail::ParamValue<detail::security_value_t<std::string, Options>>::ParamValue; \
+    static constexpr SecurityOptions options = Options;                                   \
+    static constexpr SecuritySchemeInfo security_scheme{                                  \
+        .type = "apiKey", .in = where, .name = Name.view(), .scheme_name = #Kind};        \
+    static std::optional<std::string> extract(detail::BindContext& ctx) {                 \
+      auto text = detail::find_text(ctx, source_value, Name.view());                      \
+      if (!text || text->empty()) return std::nullopt;                                    \
+      return std::string(*text);                                                          \
+    }                                                                                     \
+    [[noreturn]] static void fail() { detail::throw_unauthorized("APIKey"); }             \
+  };                                                                                      \
+  namespace detail {                                                                      \
+  template <FixedString Name, SecurityOptions O>                                          \
+  struct Binder<Kind<Name, O>> : SecurityBinder<Kind<Name, O>> {};                        \
   }
 
 /// `fa::APIKeyHeader<"X-API-Key"> key`: the header, any case.
@@ -12063,15 +12211,15 @@ struct BodyFieldDoc {
 /// What one handler (with its dependencies, flattened as FastAPI flattens them) says about its operation.
 /// Plain data, filled by describe_operation<Plan, Result>() and read by openapi/spec.hpp.
 struct OperationDoc {
-  Json parameters = Json::array({});  ///< Parameter objects: path, query, header, cookie; each (in, name) once
-  std::vector<BodyFieldDoc> body;     ///< JSON bodies, or form fields when `form`
-  bool form = false;                  ///< the body is application/x-www-form-urlencoded
-  Json security = Json::array({});    ///< Security Requirement objects: [{"OAuth2PasswordBearer": []}]
+  Json parameters = Json::array({});         ///< Parameter objects: path, query, header, cookie; each (in, name) once
+  std::vector<BodyFieldDoc> body;            ///< JSON bodies, or form fields when `form`
+  bool form = false;                         ///< the body is application/x-www-form-urlencoded
+  Json security = Json::array({});           ///< Security Requirement objects: [{"OAuth2PasswordBearer": []}]
   Json security_schemes = Json::object({});  ///< scheme name -> Security Scheme object
-  Json schemas = Json::object({});    ///< the components.schemas the fragments refer to
+  Json schemas = Json::object({});           ///< the components.schemas the fragments refer to
   Json response_schema = Json::object({});   ///< the success response's schema ({}: anything)
   std::string response_media_type = "application/json";
-  bool response_is_model = false;     ///< the schema comes from a model (a struct or a vector): FastAPI titles it
+  bool response_is_model = false;  ///< the schema comes from a model (a struct or a vector): FastAPI titles it
   /// Described after the handler's own parameters and before its fa::Depends, as FastAPI flattens the app's and
   /// the route's `dependencies` (openapi/spec.hpp fills it from Dependency::describe when there is one).
   std::vector<void (*)(OperationDoc&)> leading_dependencies;
@@ -12179,7 +12327,8 @@ inline void describe_password_form(OperationDoc& doc) {
     return Json{{"anyOf", Json::array({std::move(inner), Json{{"type", "null"}}})}, {"title", title}};
   };
   doc.form = true;
-  doc.body.push_back({"grant_type", optional("Grant Type", Json{{"pattern", "^password$"}, {"type", "string"}}), false});
+  doc.body.push_back(
+      {"grant_type", optional("Grant Type", Json{{"pattern", "^password$"}, {"type", "string"}}), false});
   doc.body.push_back({"username", text("Username"), true});
   doc.body.push_back({"password", text("Password"), true});
   Json scope = text("Scope");
@@ -12212,7 +12361,9 @@ inline constexpr bool is_body_marker = false;
 template <class T, FixedString N>
 inline constexpr bool is_body_marker<Body<T, N>> = true;
 template <class V>
-concept security_param = requires { V::security_scheme; };
+concept security_param = requires {
+  V::security_scheme;
+};
 
 template <class V>
 struct DependsDescription;
@@ -12229,8 +12380,8 @@ void describe_own(OperationDoc& doc) {
     if constexpr (V::param_source == Source::form) {
       doc.form = true;
       using T = typename V::value_type;
-      doc.body.push_back({std::string(WireName<V>::value), text_param_schema<V>(doc),
-                          !V::has_default && !is_optional<T>});
+      doc.body.push_back(
+          {std::string(WireName<V>::value), text_param_schema<V>(doc), !V::has_default && !is_optional<T>});
     } else {
       using T = typename V::value_type;
       Json p = Json::object({});
@@ -12306,7 +12457,8 @@ template <class Plan, class Result>
 void describe_operation(OperationDoc& doc) {
   PlanDescription<Plan>::describe(doc, true);
   Json::Array& ps = doc.parameters.as_array();
-  std::stable_sort(ps.begin(), ps.end(), [](const Json& a, const Json& b) { return parameter_rank(a) < parameter_rank(b); });
+  std::stable_sort(ps.begin(), ps.end(),
+                   [](const Json& a, const Json& b) { return parameter_rank(a) < parameter_rank(b); });
   describe_response<Result>(doc);
   sort_schema(doc.schemas);
 }
@@ -12337,15 +12489,15 @@ struct ResponseDoc {
 /// Per-route options, one aggregate with designated initializers:
 /// `app.post("/items", create_item, {.status_code = 201, .tags = {"items"}});`
 struct RouteOptions {
-  int status_code = 0;             ///< status of a non-Response return value (0 = 200)
-  std::vector<std::string> tags{}; ///< OpenAPI tags
-  std::string summary{};             ///< OpenAPI summary
-  std::string description{};         ///< OpenAPI description
-  std::string name{};                ///< route name (operationId base)
-  bool deprecated = false;         ///< marked deprecated in OpenAPI
-  bool include_in_schema = true;   ///< listed in OpenAPI
-  bool blocking = false;           ///< run a plain (non-coroutine) handler on the thread pool (FastAPI's `def`)
-  std::size_t max_body_size = 0;   ///< 413 above it; 0 = the app's Config::max_body_size
+  int status_code = 0;                 ///< status of a non-Response return value (0 = 200)
+  std::vector<std::string> tags{};     ///< OpenAPI tags
+  std::string summary{};               ///< OpenAPI summary
+  std::string description{};           ///< OpenAPI description
+  std::string name{};                  ///< route name (operationId base)
+  bool deprecated = false;             ///< marked deprecated in OpenAPI
+  bool include_in_schema = true;       ///< listed in OpenAPI
+  bool blocking = false;               ///< run a plain (non-coroutine) handler on the thread pool (FastAPI's `def`)
+  std::size_t max_body_size = 0;       ///< 413 above it; 0 = the app's Config::max_body_size
   ResponseModelInfo response_model{};  ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
                                        ///< only its fields reach the client, a value that does not fit is a 500
   bool response_model_exclude_none = false;  ///< FastAPI's response_model_exclude_none
@@ -12399,7 +12551,7 @@ struct OpenAPISource {
   std::string_view title = "FastAPI";
   std::string_view version = "0.1.0";
   std::string_view description{};
-  std::span<const RouteDoc> routes{};  ///< `app.routes()`
+  std::span<const RouteDoc> routes{};          ///< `app.routes()`
   std::span<const Dependency> dependencies{};  ///< the app's own (App::dependencies): in every operation
   std::span<const OpenAPITag> tags{};
   ResponseModelInfo validation_error_model{};  ///< the body of a custom 422 handler: replaces HTTPValidationError
@@ -12448,7 +12600,8 @@ inline Json http_validation_error_schema() {
   Json detail{{"items", Json{{"$ref", std::string(components_ref) + "ValidationError"}}},
               {"title", "Detail"},
               {"type", "array"}};
-  return Json{{"properties", Json{{"detail", std::move(detail)}}}, {"title", "HTTPValidationError"}, {"type", "object"}};
+  return Json{
+      {"properties", Json{{"detail", std::move(detail)}}}, {"title", "HTTPValidationError"}, {"type", "object"}};
 }
 
 /// Appends `d.describe` to the operation's leading dependencies when the Dependency type carries one
@@ -12560,7 +12713,8 @@ inline Json build_operation(const RouteDoc& r, Method method, const OperationDoc
     Json content = Json::object({});
     content["application/json"] = Json{{"schema", validation_ref}};
     responses["422"] = Json{{"description", "Validation Error"}, {"content", std::move(content)}};
-    uses_default_validation = uses_default_validation || !(source.validation_error_model && source.validation_error_model.schema);
+    uses_default_validation =
+        uses_default_validation || !(source.validation_error_model && source.validation_error_model.schema);
   }
   op["responses"] = std::move(responses);
   if (o.deprecated) op["deprecated"] = true;
@@ -12606,7 +12760,9 @@ FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source) {
       Json op = detail::build_operation(e, m, doc, source, schemas, schemes, validation_ref, uses_default_validation);
       const std::string& id = op["operationId"].as_string();
       for (const std::string& seen : operation_ids)
-        if (seen == id) log(LogLevel::warning, "openapi: duplicate operationId " + id + " (route " + e.description + "): give the route a RouteOptions::name");
+        if (seen == id)
+          log(LogLevel::warning, "openapi: duplicate operationId " + id + " (route " + e.description +
+                                     "): give the route a RouteOptions::name");
       operation_ids.push_back(id);
       std::string method(method_name(m));
       for (char& c : method) c = static_cast<char>(c - 'A' + 'a');
@@ -12711,8 +12867,7 @@ inline void rewrite_refs(Json& j) {
     for (auto& [key, value] : j.items()) {
       if (key == "$ref" && value.is_string() && value.as_string().starts_with("#/$defs/"))
         value = std::string(components_ref) + value.as_string().substr(8);
-      else
-        rewrite_refs(value);
+      else rewrite_refs(value);
     }
   }
 }
@@ -12846,7 +13001,8 @@ inline Response get_redoc_html(std::string_view openapi_url, std::string_view ti
     html += "<link href=\"https://fonts.googleapis.com/css?family=Montserrat:300,400,700|Roboto:300,400,700\" "
             "rel=\"stylesheet\">\n";
   html += "<link rel=\"shortcut icon\" href=\"" + detail::html_escape(assets.redoc_favicon_url) + "\">\n";
-  html += "<!-- ReDoc does not change the outer page's styles -->\n<style>\n  body { margin: 0; padding: 0; }\n</style>\n";
+  html +=
+      "<!-- ReDoc does not change the outer page's styles -->\n<style>\n  body { margin: 0; padding: 0; }\n</style>\n";
   html += "</head>\n<body>\n";
   html += "<noscript>ReDoc needs JavaScript to show the documentation: please enable it.</noscript>\n";
   html += "<redoc spec-url=\"" + detail::html_escape(openapi_url) + "\"></redoc>\n";
@@ -13130,7 +13286,8 @@ FASTAPI_DETAIL_INLINE void ProxyHeadersMiddleware::add_entry(std::string_view en
   networks_.push_back(*network);
 }
 
-FASTAPI_DETAIL_INLINE std::optional<ProxyHeadersMiddleware::Network> ProxyHeadersMiddleware::parse_address(std::string_view text) {
+FASTAPI_DETAIL_INLINE std::optional<ProxyHeadersMiddleware::Network> ProxyHeadersMiddleware::parse_address(
+    std::string_view text) {
   asio::error_code ec;
   asio::ip::address address = asio::ip::make_address(std::string(text), ec);
   if (ec) return std::nullopt;
@@ -13157,8 +13314,8 @@ FASTAPI_DETAIL_INLINE bool ProxyHeadersMiddleware::is_trusted(std::string_view h
   for (const auto& net : networks_) {
     if (net.size != address->size) continue;
     std::size_t full = net.prefix / 8, rest = net.prefix % 8;
-    bool match = std::equal(net.bytes.begin(), net.bytes.begin() + static_cast<std::ptrdiff_t>(full),
-                            address->bytes.begin());
+    bool match =
+        std::equal(net.bytes.begin(), net.bytes.begin() + static_cast<std::ptrdiff_t>(full), address->bytes.begin());
     if (match && rest) {
       auto mask = static_cast<unsigned char>(0xFF << (8 - rest));
       match = (net.bytes[full] & mask) == (address->bytes[full] & mask);
@@ -13168,7 +13325,8 @@ FASTAPI_DETAIL_INLINE bool ProxyHeadersMiddleware::is_trusted(std::string_view h
   return false;
 }
 
-FASTAPI_DETAIL_INLINE std::string_view ProxyHeadersMiddleware::forwarded_client(std::string_view x_forwarded_for) const {
+FASTAPI_DETAIL_INLINE std::string_view ProxyHeadersMiddleware::forwarded_client(
+    std::string_view x_forwarded_for) const {
   // Each proxy appends the address it received the request from: walk from the right, past our own proxies.
   std::string_view rest = x_forwarded_for;
   std::string_view first = detail::trim_ows(rest.substr(0, rest.find(',')));
@@ -13422,13 +13580,14 @@ namespace fastapi {
 ///     app.add_middleware(fa::CORSMiddleware{{.allow_origins = {"https://a.com"}, .allow_credentials = true,
 ///                                            .allow_methods = {"*"}, .allow_headers = {"*"}}});
 struct CORSOptions {
-  std::vector<std::string> allow_origins{};         ///< exact origins ("https://a.com"), or {"*"} for any
-  std::optional<std::string> allow_origin_regex{};  ///< an origin it matches as a whole is allowed (core/regex.hpp syntax)
-  bool allow_credentials = false;                   ///< Access-Control-Allow-Credentials: true
-  std::vector<std::string> allow_methods{"GET"};    ///< methods a preflight may ask for, or {"*"} for all
-  std::vector<std::string> allow_headers{};         ///< request headers a preflight may ask for, or {"*"}
-  std::vector<std::string> expose_headers{};        ///< response headers the page may read
-  int max_age = 600;                                ///< seconds a browser may cache a preflight answer
+  std::vector<std::string> allow_origins{};  ///< exact origins ("https://a.com"), or {"*"} for any
+  std::optional<std::string>
+      allow_origin_regex{};        ///< an origin it matches as a whole is allowed (core/regex.hpp syntax)
+  bool allow_credentials = false;  ///< Access-Control-Allow-Credentials: true
+  std::vector<std::string> allow_methods{"GET"};  ///< methods a preflight may ask for, or {"*"} for all
+  std::vector<std::string> allow_headers{};       ///< request headers a preflight may ask for, or {"*"}
+  std::vector<std::string> expose_headers{};      ///< response headers the page may read
+  int max_age = 600;                              ///< seconds a browser may cache a preflight answer
 };
 
 /// Cross-Origin Resource Sharing, with Starlette's semantics:
@@ -13478,8 +13637,8 @@ class BasicCORSMiddleware {
   bool allow_all_origins_ = false;
   bool allow_all_headers_ = false;
   bool preflight_explicit_allow_origin_ = false;  // the preflight echoes the origin instead of `*`
-  Headers simple_headers_;     // set on every response to a request with an Origin
-  Headers preflight_headers_;  // every preflight answer starts with these
+  Headers simple_headers_;                        // set on every response to a request with an Origin
+  Headers preflight_headers_;                     // every preflight answer starts with these
 };
 using CORSMiddleware = BasicCORSMiddleware<>;
 
@@ -13514,8 +13673,10 @@ BasicCORSMiddleware<Regex>::BasicCORSMiddleware(CORSOptions o) : allow_origins_(
   }
   if (o.allow_origin_regex) {
     // Starlette matches the whole origin (re.fullmatch).
-    if (detail::RegexCheck check = detail::check_regex(*o.allow_origin_regex, true); check.error != detail::RegexError::none)
-      throw ConfigurationError(detail::regex_refusal("CORSMiddleware: allow_origin_regex", *o.allow_origin_regex, check));
+    if (detail::RegexCheck check = detail::check_regex(*o.allow_origin_regex, true);
+        check.error != detail::RegexError::none)
+      throw ConfigurationError(
+          detail::regex_refusal("CORSMiddleware: allow_origin_regex", *o.allow_origin_regex, check));
     allow_origin_regex_.emplace(Regex::compile(*o.allow_origin_regex, true));
   }
   allow_all_origins_ = has_star(allow_origins_);
@@ -13524,7 +13685,8 @@ BasicCORSMiddleware<Regex>::BasicCORSMiddleware(CORSOptions o) : allow_origins_(
 
   if (allow_all_origins_) simple_headers_.add("access-control-allow-origin", "*");
   if (o.allow_credentials) simple_headers_.add("access-control-allow-credentials", "true");
-  if (!o.expose_headers.empty()) simple_headers_.add("access-control-expose-headers", detail::join_comma(o.expose_headers));
+  if (!o.expose_headers.empty())
+    simple_headers_.add("access-control-expose-headers", detail::join_comma(o.expose_headers));
 
   if (preflight_explicit_allow_origin_) {
     preflight_headers_.add("vary", "Origin");  // the origin itself is echoed per request, when allowed
@@ -14086,8 +14248,8 @@ struct AccessLogStream {
   void finish() {
     if (logged) return;
     logged = true;
-    write_access_line(options, access_line(options.format, fields, status, bytes,
-                                           std::chrono::steady_clock::now() - start));
+    write_access_line(options,
+                      access_line(options.format, fields, status, bytes, std::chrono::steady_clock::now() - start));
   }
 
   BodyStream inner;
@@ -14134,8 +14296,8 @@ FASTAPI_DETAIL_INLINE Task<Response> AccessLogMiddleware::operator()(Request& re
   fields.client_host = req.client_host;
   fields.client_port = req.client_port;
   if (error) {
-    detail::write_access_line(
-        options_, detail::access_line(options_.format, fields, 500, std::nullopt, std::chrono::steady_clock::now() - start));
+    detail::write_access_line(options_, detail::access_line(options_.format, fields, 500, std::nullopt,
+                                                            std::chrono::steady_clock::now() - start));
     std::rethrow_exception(error);
   }
   bool bodyless = req.method == Method::head || status_forbids_body(res.status);
@@ -14145,8 +14307,8 @@ FASTAPI_DETAIL_INLINE Task<Response> AccessLogMiddleware::operator()(Request& re
     co_return res;
   }
   std::size_t bytes = bodyless ? 0 : res.body.size();
-  detail::write_access_line(
-      options_, detail::access_line(options_.format, fields, res.status, bytes, std::chrono::steady_clock::now() - start));
+  detail::write_access_line(options_, detail::access_line(options_.format, fields, res.status, bytes,
+                                                          std::chrono::steady_clock::now() - start));
   co_return res;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -14346,7 +14508,7 @@ FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::handle(Request& req, std
 }
 
 FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer(Request& req, std::exception_ptr error,
-                                                             std::string_view route) const {
+                                                               std::string_view route) const {
   ScopedError* scoped = nullptr;
   try {
     std::rethrow_exception(error);
@@ -14373,7 +14535,8 @@ FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_http_exception(Re
   co_return http_exception_response(error);
 }
 
-FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_server_error(Request& req, std::exception_ptr error) const {
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_server_error(Request& req,
+                                                                            std::exception_ptr error) const {
   try {
     co_return co_await handle(req, error);
   } catch (...) {
@@ -14557,7 +14720,8 @@ Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
   }
   if (scope->has_exits(DependencyScope::function)) co_await scope->teardown(DependencyScope::function);
   // The exception layer answers the error, and the request-scope teardown still runs after that answer is sent.
-  if (scope->error) throw ScopedError{scope->error, [scope] { return RequestScope::after_send(scope); }, scope->pending()};
+  if (scope->error)
+    throw ScopedError{scope->error, [scope] { return RequestScope::after_send(scope); }, scope->pending()};
   // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
   if (scope->pending() || res.stream) res.after_send = [scope] { return RequestScope::after_send(scope); };
   co_return res;
@@ -14746,12 +14910,12 @@ namespace fastapi {
 /// What a router, or one inclusion of it, adds to each of its routes (FastAPI's APIRouter(...) and
 /// include_router(...) arguments): `fa::APIRouter items{{.prefix = "/items", .tags = {"items"}}};`
 struct RouterOptions {
-  std::string prefix{};                   ///< "/items": starts with '/', does not end with '/'
-  std::vector<std::string> tags{};        ///< before the route's own tags
+  std::string prefix{};                    ///< "/items": starts with '/', does not end with '/'
+  std::vector<std::string> tags{};         ///< before the route's own tags
   std::vector<Dependency> dependencies{};  ///< run before the route's own dependencies
   std::map<int, ResponseDoc> responses{};  ///< the route's own entry wins for the same status
-  bool deprecated = false;                ///< marks every route deprecated
-  bool include_in_schema = true;          ///< false hides every route from OpenAPI
+  bool deprecated = false;                 ///< marks every route deprecated
+  bool include_in_schema = true;           ///< false hides every route from OpenAPI
 };
 
 namespace detail {
@@ -14760,49 +14924,63 @@ namespace detail {
 template <class Derived>
 class RouteVerbs {
  public:
-  template <class F> Derived& get(std::string_view path, F&& handler, RouteOptions options = {}) {
+  template <class F>
+  Derived& get(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::get>(path, std::forward<F>(handler), std::move(options));
   }
-  template <class F> Derived& post(std::string_view path, F&& handler, RouteOptions options = {}) {
+  template <class F>
+  Derived& post(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::post>(path, std::forward<F>(handler), std::move(options));
   }
-  template <class F> Derived& put(std::string_view path, F&& handler, RouteOptions options = {}) {
+  template <class F>
+  Derived& put(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::put>(path, std::forward<F>(handler), std::move(options));
   }
-  template <class F> Derived& patch(std::string_view path, F&& handler, RouteOptions options = {}) {
+  template <class F>
+  Derived& patch(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::patch>(path, std::forward<F>(handler), std::move(options));
   }
-  template <class F> Derived& delete_(std::string_view path, F&& handler, RouteOptions options = {}) {
+  template <class F>
+  Derived& delete_(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::del>(path, std::forward<F>(handler), std::move(options));
   }
-  template <class F> Derived& options(std::string_view path, F&& handler, RouteOptions options = {}) {
+  template <class F>
+  Derived& options(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::options>(path, std::forward<F>(handler), std::move(options));
   }
-  template <class F> Derived& head(std::string_view path, F&& handler, RouteOptions options = {}) {
+  template <class F>
+  Derived& head(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::head>(path, std::forward<F>(handler), std::move(options));
   }
   // The same verbs with the route as a template argument, checked against the handler's fa::Path names at
   // compile time (a mismatch is a static_assert in words, not a registration error at run time):
   //     app.get<"/items/{item_id}">([](fa::Path<"item_id", int> item_id) { ... });
-  template <FixedString Path, class F> Derived& get(F&& handler, RouteOptions options = {}) {
+  template <FixedString Path, class F>
+  Derived& get(F&& handler, RouteOptions options = {}) {
     return checked<Method::get, Path>(std::forward<F>(handler), std::move(options));
   }
-  template <FixedString Path, class F> Derived& post(F&& handler, RouteOptions options = {}) {
+  template <FixedString Path, class F>
+  Derived& post(F&& handler, RouteOptions options = {}) {
     return checked<Method::post, Path>(std::forward<F>(handler), std::move(options));
   }
-  template <FixedString Path, class F> Derived& put(F&& handler, RouteOptions options = {}) {
+  template <FixedString Path, class F>
+  Derived& put(F&& handler, RouteOptions options = {}) {
     return checked<Method::put, Path>(std::forward<F>(handler), std::move(options));
   }
-  template <FixedString Path, class F> Derived& patch(F&& handler, RouteOptions options = {}) {
+  template <FixedString Path, class F>
+  Derived& patch(F&& handler, RouteOptions options = {}) {
     return checked<Method::patch, Path>(std::forward<F>(handler), std::move(options));
   }
-  template <FixedString Path, class F> Derived& delete_(F&& handler, RouteOptions options = {}) {
+  template <FixedString Path, class F>
+  Derived& delete_(F&& handler, RouteOptions options = {}) {
     return checked<Method::del, Path>(std::forward<F>(handler), std::move(options));
   }
-  template <FixedString Path, class F> Derived& options(F&& handler, RouteOptions options = {}) {
+  template <FixedString Path, class F>
+  Derived& options(F&& handler, RouteOptions options = {}) {
     return checked<Method::options, Path>(std::forward<F>(handler), std::move(options));
   }
-  template <FixedString Path, class F> Derived& head(F&& handler, RouteOptions options = {}) {
+  template <FixedString Path, class F>
+  Derived& head(F&& handler, RouteOptions options = {}) {
     return checked<Method::head, Path>(std::forward<F>(handler), std::move(options));
   }
   /// One handler for several methods: `app.api_route("/x", {fa::Method::get, fa::Method::post}, h);`
@@ -15166,8 +15344,7 @@ FASTAPI_DETAIL_INLINE std::optional<int> detail::print_help_or_version(int argc,
     std::string_view arg = argv[i];
     if (arg == "--") break;
     if (arg == "--help" || arg == "-h") {
-      std::cout << "Usage: " << (argc > 0 ? argv[0] : "app") << " [OPTIONS] [-- APP ARGS...]\n\n"
-                << command_line_help;
+      std::cout << "Usage: " << (argc > 0 ? argv[0] : "app") << " [OPTIONS] [-- APP ARGS...]\n\n" << command_line_help;
       return 0;
     }
     if (arg == "--version") {
@@ -15214,8 +15391,8 @@ inline Config parse_args(int argc, char** argv, Config base) {
     unsigned long v = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec != std::errc() || p != text.data() + text.size() || v > max)
-      throw std::invalid_argument("fastapi: " + std::string(name) + " expects a number up to " +
-                                  std::to_string(max) + ", got '" + std::string(text) + "'");
+      throw std::invalid_argument("fastapi: " + std::string(name) + " expects a number up to " + std::to_string(max) +
+                                  ", got '" + std::string(text) + "'");
     return v;
   };
   if (const char* env = std::getenv("PORT"); env && *env)
@@ -15269,10 +15446,10 @@ inline Config parse_args(int argc, char** argv, Config base) {
 #include <memory>
 #include <mutex>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <stdexcept>
 #include <vector>
 
 namespace fastapi {
@@ -15283,12 +15460,12 @@ struct AppOptions {
   std::string version = "0.1.0";
   std::string description{};
   // OpenAPI and the docs pages (docs/openapi.md): an empty URL turns its page off; an empty openapi_url all of them.
-  std::string openapi_url = "/openapi.json";                        ///< the OpenAPI 3.1 document
-  std::string docs_url = "/docs";                                   ///< Swagger UI
-  std::string redoc_url = "/redoc";                                 ///< ReDoc
+  std::string openapi_url = "/openapi.json";                             ///< the OpenAPI 3.1 document
+  std::string docs_url = "/docs";                                        ///< Swagger UI
+  std::string redoc_url = "/redoc";                                      ///< ReDoc
   std::string swagger_ui_oauth2_redirect_url = "/docs/oauth2-redirect";  ///< Swagger UI's OAuth2 redirect page
-  DocsAssets docs_assets{};                  ///< where the pages load Swagger UI and ReDoc (default: the CDN)
-  std::vector<OpenAPITag> openapi_tags{};    ///< the document's "tags": order and descriptions
+  DocsAssets docs_assets{};                ///< where the pages load Swagger UI and ReDoc (default: the CDN)
+  std::vector<OpenAPITag> openapi_tags{};  ///< the document's "tags": order and descriptions
 };
 
 /// The application: `fa::App app{{.title = "Items"}}; app.get("/", [] { return "hi"; }); app.run();`
@@ -15359,8 +15536,9 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// `app.exception_handler<fa::RequestValidationError>(problem_handler, fa::response_model<Problem>);`
   template <class E, class F>
   App& exception_handler(F&& handler, ResponseModelInfo model) {
-    static_assert(std::is_same_v<E, RequestValidationError>,
-                  "fastapi: only the fa::RequestValidationError handler declares a body schema (it documents the 422s)");
+    static_assert(
+        std::is_same_v<E, RequestValidationError>,
+        "fastapi: only the fa::RequestValidationError handler declares a body schema (it documents the 422s)");
     openapi_.validation_error_model = model;
     return exception_handler<E>(std::forward<F>(handler));
   }
@@ -15481,7 +15659,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   detail::AppContext context_;
   detail::ExceptionHandlers exception_handlers_;
   detail::MiddlewareChain middleware_;
-  std::vector<RouteDoc> routes_;                               ///< by route id: what the document reads
+  std::vector<RouteDoc> routes_;                              ///< by route id: what the document reads
   std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;  ///< by route id: what serves
   std::vector<std::function<void()>> startup_;
   std::vector<std::function<void()>> shutdown_;
@@ -15514,7 +15692,8 @@ template <class F>
 void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
   std::string description = detail::route_description(methods, path);
   try {
-    add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)),
+    add_endpoint(methods, std::string(path),
+                 detail::make_endpoint(std::forward<F>(handler), description, std::move(options)),
                  detail::describer_of<std::decay_t<F>>());
   } catch (const std::logic_error& e) {  // ConfigurationError, the router's duplicates, a bad template
     record_configuration_error(description, e.what());
@@ -15690,7 +15869,6 @@ FASTAPI_DETAIL_INLINE std::size_t App::body_limit(Request& req) const {
   return default_body_limit_;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 // Out of the class: its body instantiates the docs routes' endpoints, which a translation unit that only
@@ -15906,12 +16084,28 @@ class KeyValueView {
   KeyValueView(Pair a, Pair b, Pair c, Pair d) : KeyValueView(a, b, c) { inline_[size_++] = d; }
   KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e) : KeyValueView(a, b, c, d) { inline_[size_++] = e; }
   KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f) : KeyValueView(a, b, c, d, e) { inline_[size_++] = f; }
-  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g) : KeyValueView(a, b, c, d, e, f) { inline_[size_++] = g; }
-  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h) : KeyValueView(a, b, c, d, e, f, g) { inline_[size_++] = h; }
-  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i) : KeyValueView(a, b, c, d, e, f, g, h) { inline_[size_++] = i; }
-  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i, Pair j) : KeyValueView(a, b, c, d, e, f, g, h, i) { inline_[size_++] = j; }
-  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i, Pair j, Pair k) : KeyValueView(a, b, c, d, e, f, g, h, i, j) { inline_[size_++] = k; }
-  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i, Pair j, Pair k, Pair l) : KeyValueView(a, b, c, d, e, f, g, h, i, j, k) { inline_[size_++] = l; }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g) : KeyValueView(a, b, c, d, e, f) {
+    inline_[size_++] = g;
+  }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h) : KeyValueView(a, b, c, d, e, f, g) {
+    inline_[size_++] = h;
+  }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i)
+      : KeyValueView(a, b, c, d, e, f, g, h) {
+    inline_[size_++] = i;
+  }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i, Pair j)
+      : KeyValueView(a, b, c, d, e, f, g, h, i) {
+    inline_[size_++] = j;
+  }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i, Pair j, Pair k)
+      : KeyValueView(a, b, c, d, e, f, g, h, i, j) {
+    inline_[size_++] = k;
+  }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i, Pair j, Pair k, Pair l)
+      : KeyValueView(a, b, c, d, e, f, g, h, i, j, k) {
+    inline_[size_++] = l;
+  }
 
   std::size_t size() const { return list_ ? list_->size() : size_; }
   bool empty() const { return size() == 0; }
@@ -15945,9 +16139,8 @@ class JsonBody {
   JsonBody() = default;
   template <class T>
     requires(!std::same_as<std::remove_cvref_t<T>, JsonBody>)
-  JsonBody(const T& value) : value_(&value), write_([](const void* v, std::string& out) {
-    write_json(out, *static_cast<const T*>(v));
-  }) {}
+  JsonBody(const T& value)
+      : value_(&value), write_([](const void* v, std::string& out) { write_json(out, *static_cast<const T*>(v)); }) {}
   explicit operator bool() const { return value_ != nullptr; }
   /// The JSON text.
   std::string text() const {
@@ -15964,14 +16157,14 @@ class JsonBody {
 /// The client's settings, fixed at construction. Every field has a safe default:
 /// `fa::HttpClient client{{.base_url = "http://pricing:8000", .timeout = 2s}};`
 struct ClientOptions {
-  std::string base_url{};  ///< prefix of URLs that start with '/': client.get("/quotes/1")
-  KeyValues headers{};     ///< sent with every request (a call's header of the same name replaces it)
-  std::chrono::milliseconds timeout{30000};          ///< total per call: pool wait, connect, send, read, redirects
-  std::chrono::milliseconds connect_timeout{5000};   ///< DNS + TCP connect of a new connection
-  std::chrono::milliseconds read_timeout{30000};     ///< longest silence while response bytes are due
-  std::size_t max_connections_per_host = 100;        ///< open at once per host; more calls wait their turn
-  std::size_t max_idle_per_host = 100;               ///< keep-alive connections kept for reuse
-  std::chrono::milliseconds keepalive_expiry{5000};  ///< idle longer than this: closed, not reused
+  std::string base_url{};                    ///< prefix of URLs that start with '/': client.get("/quotes/1")
+  KeyValues headers{};                       ///< sent with every request (a call's header of the same name replaces it)
+  std::chrono::milliseconds timeout{30000};  ///< total per call: pool wait, connect, send, read, redirects
+  std::chrono::milliseconds connect_timeout{5000};        ///< DNS + TCP connect of a new connection
+  std::chrono::milliseconds read_timeout{30000};          ///< longest silence while response bytes are due
+  std::size_t max_connections_per_host = 100;             ///< open at once per host; more calls wait their turn
+  std::size_t max_idle_per_host = 100;                    ///< keep-alive connections kept for reuse
+  std::chrono::milliseconds keepalive_expiry{5000};       ///< idle longer than this: closed, not reused
   std::size_t max_response_size = std::size_t(16) << 20;  ///< body bytes; more -> ClientError too_large
   std::size_t max_header_bytes = 65536;                   ///< response head; more -> ClientError protocol
   std::size_t max_headers = 256;                          ///< response header fields
@@ -15986,8 +16179,8 @@ struct CallOptions {
   KeyValueView params{};   ///< query parameters, percent-encoded, after the URL's own
   KeyValueView headers{};  ///< request headers (Host may be replaced; Content-Length and Transfer-Encoding are ours)
   JsonBody json{};         ///< JSON body (Content-Type: application/json)
-  std::optional<std::string_view> content{};  ///< raw body bytes
-  KeyValueView data{};     ///< form body (application/x-www-form-urlencoded)
+  std::optional<std::string_view> content{};           ///< raw body bytes
+  KeyValueView data{};                                 ///< form body (application/x-www-form-urlencoded)
   std::optional<std::chrono::milliseconds> timeout{};  ///< total timeout of this call, instead of the client's
   std::optional<bool> follow_redirects{};              ///< instead of the client's
 };
@@ -16363,9 +16556,7 @@ struct ClientResponse {
   /// A header's first value, or "" when absent.
   std::string header(std::string_view name) const { return std::string(headers.get(name).value_or("")); }
   bool is_success() const { return status >= 200 && status < 300; }
-  bool is_redirect() const {
-    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-  }
+  bool is_redirect() const { return status == 301 || status == 302 || status == 303 || status == 307 || status == 308; }
   /// Throws ClientError{Kind::status} on a 4xx or 5xx (httpx's raise_for_status); else returns *this.
   const ClientResponse& raise_for_status() const;
 };
@@ -16375,8 +16566,8 @@ struct ClientResponse {
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE std::string UpstreamValidationError::describe(std::string_view type_name,
                                                                     const std::vector<ValidationErrorItem>& errors) {
-  std::string out = "the body does not validate as " + std::string(type_name) + " (" +
-                    std::to_string(errors.size()) + (errors.size() == 1 ? " error" : " errors") + ")";
+  std::string out = "the body does not validate as " + std::string(type_name) + " (" + std::to_string(errors.size()) +
+                    (errors.size() == 1 ? " error" : " errors") + ")";
   for (std::size_t i = 0; i < errors.size() && i < 3; ++i)
     out += (i ? "; " : ": ") + errors[i].loc.dump() + " " + errors[i].msg;
   if (errors.size() > 3) out += "; ...";
@@ -16433,25 +16624,28 @@ namespace fastapi::detail {
 
 /// An absolute http:// URL split for a request.
 struct ClientUrl {
-  std::string scheme;       ///< "http"
-  std::string host;         ///< without IPv6 brackets ("::1")
+  std::string scheme;  ///< "http"
+  std::string host;    ///< without IPv6 brackets ("::1")
   std::uint16_t port = 80;
   std::string host_header;  ///< "host", "host:8080", "[::1]:8080"
   std::string target;       ///< origin-form: "/path?query", never empty, safely encoded
   /// The pool's key: "http://host:port", the port always spelled.
   std::string key() const {
-    return scheme + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+    return scheme + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+           std::to_string(port);
   }
   std::string text() const { return scheme + "://" + host_header + target; }
 };
 
 /// Splits `url`; on failure the kind (invalid_url or unsupported_scheme) and a sentence.
-FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url, ClientUrl& out);
+FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url,
+                                                                                              ClientUrl& out);
 /// `location` (absolute, scheme-relative, absolute path, query or relative path) against `base`, as text.
 FASTAPI_DETAIL_INLINE std::string resolve_location(const ClientUrl& base, std::string_view location);
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url, ClientUrl& out) {
+FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url,
+                                                                                              ClientUrl& out) {
   using R = std::pair<ClientErrorKind, std::string>;
   // httpx refuses these too ("Invalid non-printable ASCII character in URL"): a CR or LF would otherwise
   // have to be guessed into %0D%0A, and the caller's URL is more likely an injection than a path.
@@ -16462,9 +16656,10 @@ FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> par
     return R{ClientErrorKind::invalid_url, "not an absolute URL (http://host[:port]/path), and no base_url to join"};
   std::string_view scheme = url.substr(0, sep);
   if (iequals(scheme, "https"))
-    return R{ClientErrorKind::unsupported_scheme,
-             "https:// needs TLS, which this build of fa::HttpClient does not have (plain http:// only; TLS is "
-             "planned behind FASTAPI_ENABLE_OPENSSL): call the service over http:// or through a TLS-terminating proxy"};
+    return R{
+        ClientErrorKind::unsupported_scheme,
+        "https:// needs TLS, which this build of fa::HttpClient does not have (plain http:// only; TLS is "
+        "planned behind FASTAPI_ENABLE_OPENSSL): call the service over http:// or through a TLS-terminating proxy"};
   if (!iequals(scheme, "http")) return R{ClientErrorKind::unsupported_scheme, "only http:// URLs are supported"};
   std::string_view rest = url.substr(sep + 3);
   rest = rest.substr(0, rest.find('#'));
@@ -16671,10 +16866,12 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> open_connection(asio::ip::tcp
   auto connect_deadline = std::min(call.deadline, std::chrono::steady_clock::now() + options.connect_timeout);
   bool total_first = call.deadline <= connect_deadline;
   auto late = [&](std::string_view what) {
-    return total_first ? Failure{ClientErrorKind::timeout, std::string(what) + " did not finish within the total timeout of " +
-                                                               std::to_string(call.total.count()) + " ms"}
-                       : Failure{ClientErrorKind::connect_timeout, std::string(what) + " took longer than connect_timeout (" +
-                                                                       std::to_string(options.connect_timeout.count()) + " ms)"};
+    return total_first
+               ? Failure{ClientErrorKind::timeout, std::string(what) + " did not finish within the total timeout of " +
+                                                       std::to_string(call.total.count()) + " ms"}
+               : Failure{ClientErrorKind::connect_timeout, std::string(what) + " took longer than connect_timeout (" +
+                                                               std::to_string(options.connect_timeout.count()) +
+                                                               " ms)"};
   };
   std::vector<tcp::endpoint> endpoints;
   asio::error_code ec;
@@ -16690,7 +16887,8 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> open_connection(asio::ip::tcp
     if (timed_out) co_return late("resolving " + call.url.host);
     auto& [resolve_ec, results] = result;
     if (resolve_ec || results.empty())
-      co_return Failure{ClientErrorKind::resolve, call.url.host + ": " + (resolve_ec ? resolve_ec.message() : "no address")};
+      co_return Failure{ClientErrorKind::resolve,
+                        call.url.host + ": " + (resolve_ec ? resolve_ec.message() : "no address")};
     for (const auto& entry : results) endpoints.push_back(entry.endpoint());
   }
   std::string errors;
@@ -16728,7 +16926,7 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> read_more(asio::ip::tcp::sock
   const std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now();
   if (now >= call.deadline)
     co_return Failure{ClientErrorKind::timeout, std::string(what) + " did not arrive within the total timeout of " +
-                                                            std::to_string(call.total.count()) + " ms"};
+                                                    std::to_string(call.total.count()) + " ms"};
   auto read_deadline = std::min(call.deadline, now + options.read_timeout);
   std::size_t old = buf.size();
   // Read into the room the string already has (a reserved Content-Length body), 16 to 64 KiB at a time.
@@ -16746,14 +16944,14 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> read_more(asio::ip::tcp::sock
   if (timed_out) {
     if (read_deadline < call.deadline)
       co_return Failure{ClientErrorKind::read_timeout, "nothing of " + std::string(what) + " arrived for " +
-                                                                   std::to_string(options.read_timeout.count()) +
-                                                                   " ms (read_timeout)"};
+                                                           std::to_string(options.read_timeout.count()) +
+                                                           " ms (read_timeout)"};
     co_return Failure{ClientErrorKind::timeout, std::string(what) + " did not arrive within the total timeout of " +
-                                                            std::to_string(call.total.count()) + " ms"};
+                                                    std::to_string(call.total.count()) + " ms"};
   }
   if (ec == asio::error::eof)
     co_return Failure{ClientErrorKind::closed,
-                              "the server closed the connection before " + std::string(what) + " was whole", false, true};
+                      "the server closed the connection before " + std::string(what) + " was whole", false, true};
   if (ec) co_return Failure{ClientErrorKind::closed, "reading " + std::string(what) + ": " + ec.message()};
   co_return std::nullopt;
 }
@@ -16782,7 +16980,8 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
   const bool idempotent = is_idempotent(call.method);
   {
     auto [timed_out, result] = co_await race<asio::error_code, std::size_t>(
-        timer, call.deadline, [&](auto handler) { asio::async_write(socket, asio::buffer(call.wire), std::move(handler)); },
+        timer, call.deadline,
+        [&](auto handler) { asio::async_write(socket, asio::buffer(call.wire), std::move(handler)); },
         [&] {
           asio::error_code ignored;
           socket.cancel(ignored);
@@ -16816,7 +17015,8 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
     bool nothing_yet = buf.empty();
     if (std::optional<Failure> f = co_await read_more(socket, timer, call, options, buf, "the response head")) {
       f->retry = may_retry && nothing_yet && idempotent && f->kind == ClientErrorKind::closed;
-      if (nothing_yet && f->kind == ClientErrorKind::closed) f->detail = "the server closed the connection without answering";
+      if (nothing_yet && f->kind == ClientErrorKind::closed)
+        f->detail = "the server closed the connection without answering";
       co_return f;
     }
   }
@@ -16829,11 +17029,9 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
   std::string rest = buf.substr(parser.head_size());  // body bytes that came with the head
   buf = std::string();
   const std::size_t max = options.max_response_size;
-  bool clean_end = true;  // nothing arrived beyond the response: the connection may carry another request
+  bool clean_end = true;   // nothing arrived beyond the response: the connection may carry another request
   switch (head.framing) {  // fastapi::BodyFraming: detail has one of its own (http/writer.hpp)
-    case fastapi::BodyFraming::none:
-      clean_end = rest.empty();
-      break;
+    case fastapi::BodyFraming::none: clean_end = rest.empty(); break;
     case fastapi::BodyFraming::content_length: {
       const std::size_t length = head.content_length;
       if (length > max)
@@ -16859,7 +17057,8 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
         ChunkedDecoder::Result r = decoder.feed(rest, out.content, used);
         if (r == ChunkedDecoder::Result::error) {
           if (decoder.error().status == 413)
-            co_return Failure{ClientErrorKind::too_large, "the chunked body exceeds max_response_size (" + std::to_string(max) + ")"};
+            co_return Failure{ClientErrorKind::too_large,
+                              "the chunked body exceeds max_response_size (" + std::to_string(max) + ")"};
           co_return Failure{ClientErrorKind::protocol, "chunked body: " + std::string(decoder.error().reason)};
         }
         if (r == ChunkedDecoder::Result::complete) {
@@ -16867,7 +17066,8 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
           break;
         }
         rest.clear();
-        if (std::optional<Failure> f = co_await read_more(socket, timer, call, options, rest, "the chunked body")) co_return f;
+        if (std::optional<Failure> f = co_await read_more(socket, timer, call, options, rest, "the chunked body"))
+          co_return f;
       }
       break;
     }
@@ -16875,14 +17075,16 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
       out.content = std::move(rest);
       for (;;) {
         if (out.content.size() > max)
-          co_return Failure{ClientErrorKind::too_large, "the body exceeds max_response_size (" + std::to_string(max) + ")"};
+          co_return Failure{ClientErrorKind::too_large,
+                            "the body exceeds max_response_size (" + std::to_string(max) + ")"};
         std::optional<Failure> f = co_await read_more(socket, timer, call, options, out.content, "the body");
         if (!f) continue;
         if (!f->eof) co_return f;
         break;  // the server's close ends a close-delimited body
       }
       if (out.content.size() > max)
-        co_return Failure{ClientErrorKind::too_large, "the body exceeds max_response_size (" + std::to_string(max) + ")"};
+        co_return Failure{ClientErrorKind::too_large,
+                          "the body exceeds max_response_size (" + std::to_string(max) + ")"};
       clean_end = false;
       break;
     }
@@ -16949,9 +17151,13 @@ class HttpClient {
   Task<ClientResponse> post(std::string url, const CallOptions& o = {}) { return request("POST", std::move(url), o); }
   Task<ClientResponse> put(std::string url, const CallOptions& o = {}) { return request("PUT", std::move(url), o); }
   Task<ClientResponse> patch(std::string url, const CallOptions& o = {}) { return request("PATCH", std::move(url), o); }
-  Task<ClientResponse> delete_(std::string url, const CallOptions& o = {}) { return request("DELETE", std::move(url), o); }
+  Task<ClientResponse> delete_(std::string url, const CallOptions& o = {}) {
+    return request("DELETE", std::move(url), o);
+  }
   Task<ClientResponse> head(std::string url, const CallOptions& o = {}) { return request("HEAD", std::move(url), o); }
-  Task<ClientResponse> options(std::string url, const CallOptions& o = {}) { return request("OPTIONS", std::move(url), o); }
+  Task<ClientResponse> options(std::string url, const CallOptions& o = {}) {
+    return request("OPTIONS", std::move(url), o);
+  }
   /// Any method (a token: "PROPFIND"). The response of any status is returned; failures throw ClientError.
   /// What `o` refers to is copied now: the returned task owns everything it needs.
   Task<ClientResponse> request(std::string method, std::string url, const CallOptions& o = {}) {
@@ -16992,7 +17198,8 @@ FASTAPI_DETAIL_INLINE std::pair<std::size_t, std::size_t> HttpClient::connection
 }
 
 FASTAPI_DETAIL_INLINE std::string HttpClient::serialize(const std::string& method, const detail::ClientUrl& url,
-                                                        const KeyValues& headers, const std::string& body, bool has_body) const {
+                                                        const KeyValues& headers, const std::string& body,
+                                                        bool has_body) const {
   // The call's headers, method and URL were checked by send(); the configured User-Agent is checked here,
   // where it is written: no byte of the head may be a control byte (a CR/LF would inject headers).
   if (!options_.user_agent.empty() && detail::find_control_byte(options_.user_agent) != std::string_view::npos)
@@ -17025,7 +17232,8 @@ FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::send(std::string method, 
   if (!io)
     throw ClientError(ClientErrorKind::no_loop, method, url,
                       "await fa::HttpClient calls in a handler, a dependency or a lifespan");
-  if (!detail::is_token(method)) throw ClientError(ClientErrorKind::invalid_request, method, url, "the method is not a token");
+  if (!detail::is_token(method))
+    throw ClientError(ClientErrorKind::invalid_request, method, url, "the method is not a token");
   if (url.starts_with('/') && !options_.base_url.empty()) {
     std::string_view base = options_.base_url;
     while (base.ends_with('/')) base.remove_suffix(1);
@@ -17039,26 +17247,31 @@ FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::send(std::string method, 
   if (!o.params.empty()) {
     call.url.target += call.url.target.find('?') == std::string::npos ? '?' : '&';
     for (std::size_t i = 0; i < o.params.size(); ++i)
-      call.url.target.append(i ? "&" : "").append(percent_encode(o.params[i].first, true)).append("=").append(
-          percent_encode(o.params[i].second, true));
+      call.url.target.append(i ? "&" : "")
+          .append(percent_encode(o.params[i].first, true))
+          .append("=")
+          .append(percent_encode(o.params[i].second, true));
   }
   // Headers: the client's, each replaced by the call's of the same name; then the body's type.
   KeyValues headers;
   for (const auto& h : options_.headers) {
-    bool replaced = std::any_of(o.headers.begin(), o.headers.end(), [&](const auto& c) { return iequals(c.first, h.first); });
+    bool replaced =
+        std::any_of(o.headers.begin(), o.headers.end(), [&](const auto& c) { return iequals(c.first, h.first); });
     if (!replaced) headers.push_back(h);
   }
   headers.insert(headers.end(), o.headers.begin(), o.headers.end());
   bool has_body = o.body.has_value() || method == "POST" || method == "PUT" || method == "PATCH";
   std::string body = o.body ? std::move(*o.body) : std::string();
-  bool typed = std::any_of(headers.begin(), headers.end(), [](const auto& h) { return iequals(h.first, "content-type"); });
+  bool typed =
+      std::any_of(headers.begin(), headers.end(), [](const auto& h) { return iequals(h.first, "content-type"); });
   if (!o.content_type.empty() && !typed) headers.emplace_back("Content-Type", o.content_type);
   for (const auto& [name, value] : headers) {
     bool ok = detail::is_token(name);
     for (char c : value) ok = ok && detail::has_class(c, detail::char_value);
     if (!ok)
-      throw ClientError(ClientErrorKind::invalid_request, method, call.url.text(),
-                        "header '" + name + "' has a name that is not a token or a value with CR, LF or another control byte");
+      throw ClientError(
+          ClientErrorKind::invalid_request, method, call.url.text(),
+          "header '" + name + "' has a name that is not a token or a value with CR, LF or another control byte");
   }
   bool follow = o.follow_redirects.value_or(options_.follow_redirects);
   for (int hop = 0;; ++hop) {
@@ -17082,7 +17295,8 @@ FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::send(std::string method, 
       std::erase_if(headers, [](const auto& h) { return iequals(h.first, "content-type"); });
     }
     if (next.key() != call.url.key())  // another origin: credentials stay behind
-      std::erase_if(headers, [](const auto& h) { return iequals(h.first, "authorization") || iequals(h.first, "cookie"); });
+      std::erase_if(headers,
+                    [](const auto& h) { return iequals(h.first, "authorization") || iequals(h.first, "cookie"); });
     call.url = std::move(next);
   }
 }
@@ -17142,13 +17356,13 @@ using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
 /// What one request sends. `client.get("/items", {.params = {{"q", "x"}}, .headers = {{"x-token", "t"}}})`
 struct RequestOptions {
-  KeyValues params{};                ///< query parameters, percent-encoded for you
-  KeyValues headers{};                ///< request headers; they replace the defaults (Host, User-Agent...) of the same name
-  std::optional<Json> json{};        ///< JSON body (sets Content-Type: application/json)
-  std::optional<std::string> content{};  ///< raw body
-  KeyValues data{};                  ///< form body (application/x-www-form-urlencoded)
-  KeyValues cookies{};               ///< for this request only: replace the jar's cookies of the same name
-  bool follow_redirects = true;      ///< as Starlette's TestClient (up to 20 hops)
+  KeyValues params{};          ///< query parameters, percent-encoded for you
+  KeyValues headers{};         ///< request headers; they replace the defaults (Host, User-Agent...) of the same name
+  std::optional<Json> json{};  ///< JSON body (sets Content-Type: application/json)
+  std::optional<std::string> content{};      ///< raw body
+  KeyValues data{};                          ///< form body (application/x-www-form-urlencoded)
+  KeyValues cookies{};                       ///< for this request only: replace the jar's cookies of the same name
+  bool follow_redirects = true;              ///< as Starlette's TestClient (up to 20 hops)
   std::chrono::milliseconds timeout{10000};  ///< for the whole exchange
 };
 
@@ -17172,8 +17386,8 @@ struct Cookie {
   std::string value;
   std::string domain = "testserver";  ///< lower case, no leading dot
   std::string path = "/";
-  bool host_only = true;   ///< no Domain attribute: sent to this host only, not to its subdomains
-  bool secure = false;     ///< sent over https only (so never by this client)
+  bool host_only = true;  ///< no Domain attribute: sent to this host only, not to its subdomains
+  bool secure = false;    ///< sent over https only (so never by this client)
   bool http_only = false;
   std::optional<std::chrono::system_clock::time_point> expires{};  ///< none: until the client goes
 };
@@ -17248,7 +17462,8 @@ class CookieJar {
         long long seconds = 0;
         bool negative = value.front() == '-';
         std::string_view digits = negative ? value.substr(1) : value;
-        if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+        if (digits.empty() ||
+            !std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
           continue;
         for (char ch : digits.substr(0, 12)) seconds = seconds * 10 + (ch - '0');
         max_age_expiry = negative || seconds == 0 ? std::chrono::system_clock::time_point::min()
@@ -17335,7 +17550,8 @@ class CookieJar {
   /// RFC 6265 5.1.4: the request path up to its last '/', or "/".
   static std::string default_path(std::string_view request_path) {
     auto slash = request_path.rfind('/');
-    if (request_path.empty() || request_path.front() != '/' || slash == 0 || slash == std::string_view::npos) return "/";
+    if (request_path.empty() || request_path.front() != '/' || slash == 0 || slash == std::string_view::npos)
+      return "/";
     return std::string(request_path.substr(0, slash));
   }
   static bool path_match(std::string_view request_path, std::string_view cookie_path) {
@@ -17501,7 +17717,8 @@ inline void set_socket_timeout(asio::ip::tcp::socket& s, std::chrono::millisecon
 }  // namespace detail
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE TestResponse TestClient::request(std::string_view method, std::string_view path, const RequestOptions& o) {
+FASTAPI_DETAIL_INLINE TestResponse TestClient::request(std::string_view method, std::string_view path,
+                                                       const RequestOptions& o) {
   std::string target(path);
   if (!o.params.empty()) {
     target += target.find('?') == std::string::npos ? '?' : '&';
@@ -17526,8 +17743,8 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::request(std::string_view method, 
   throw std::runtime_error("fastapi::testing::TestClient: more than 20 redirects");
 }
 
-FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method, std::string_view target, const RequestOptions& o,
-                                                        bool retry_on_closed) {
+FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method, std::string_view target,
+                                                        const RequestOptions& o, bool retry_on_closed) {
   if (!socket_.is_open()) connect();
   detail::set_socket_timeout(socket_, o.timeout);
   std::string body;

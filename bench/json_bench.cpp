@@ -91,9 +91,16 @@ bool ondemand_read(simdjson::ondemand::parser& parser, const simdjson::padded_st
       for (auto cf : c) {
         std::string_view ck, cv;
         if (cf.unescaped_key().get(ck)) return false;
-        if (ck == "name") { if (cf.value().get_string().get(cv)) ok = false; else o.customer.name.value = cv; }
-        else if (ck == "email") { if (cf.value().get_string().get(cv)) ok = false; else o.customer.email = cv; }
-        else if (ck == "phone") { if (cf.value().get_string().get(cv)) ok = false; else o.customer.phone = std::string(cv); }
+        if (ck == "name") {
+          if (cf.value().get_string().get(cv)) ok = false;
+          else o.customer.name.value = cv;
+        } else if (ck == "email") {
+          if (cf.value().get_string().get(cv)) ok = false;
+          else o.customer.email = cv;
+        } else if (ck == "phone") {
+          if (cf.value().get_string().get(cv)) ok = false;
+          else o.customer.phone = std::string(cv);
+        }
       }
       ok = ok && !o.customer.name->empty() && o.customer.name->size() <= 100;
     } else if (key == "items") {
@@ -108,14 +115,25 @@ bool ondemand_read(simdjson::ondemand::parser& parser, const simdjson::padded_st
           std::string_view k, sv;
           if (f.unescaped_key().get(k)) return false;
           ondemand::value fv = f.value();
-          if (k == "sku") { if (fv.get_string().get(sv)) ok = false; else it.sku.value = sv; }
-          else if (k == "name") { if (fv.get_string().get(sv)) ok = false; else it.name = sv; }
-          else if (k == "price") { if (fv.get_double().get(it.price.value)) ok = false; }
-          else if (k == "quantity") { int64_t q; if (fv.get_int64().get(q)) ok = false; else it.quantity.value = int(q); }
-          else if (k == "tags") {
+          if (k == "sku") {
+            if (fv.get_string().get(sv)) ok = false;
+            else it.sku.value = sv;
+          } else if (k == "name") {
+            if (fv.get_string().get(sv)) ok = false;
+            else it.name = sv;
+          } else if (k == "price") {
+            if (fv.get_double().get(it.price.value)) ok = false;
+          } else if (k == "quantity") {
+            int64_t q;
+            if (fv.get_int64().get(q)) ok = false;
+            else it.quantity.value = int(q);
+          } else if (k == "tags") {
             ondemand::array ta;
             if (fv.get_array().get(ta)) return false;
-            for (auto t : ta) { if (t.get_string().get(sv)) ok = false; else it.tags.emplace_back(sv); }
+            for (auto t : ta) {
+              if (t.get_string().get(sv)) ok = false;
+              else it.tags.emplace_back(sv);
+            }
           }
         }
         ok = ok && !it.sku->empty() && it.price > 0 && it.quantity >= 1 && it.quantity <= 1000;
@@ -163,11 +181,13 @@ std::string nlohmann_write(const Order& o) {
   nlohmann::json j;
   j["id"] = o.id;
   j["status"] = std::string(fa::enum_name(o.status));
-  j["customer"] = {{"name", *o.customer.name}, {"email", o.customer.email},
+  j["customer"] = {{"name", *o.customer.name},
+                   {"email", o.customer.email},
                    {"phone", o.customer.phone ? nlohmann::json(*o.customer.phone) : nlohmann::json(nullptr)}};
   nlohmann::json items = nlohmann::json::array();
   for (const Item& it : *o.items)
-    items.push_back({{"sku", *it.sku}, {"name", it.name}, {"price", *it.price}, {"quantity", *it.quantity}, {"tags", it.tags}});
+    items.push_back(
+        {{"sku", *it.sku}, {"name", it.name}, {"price", *it.price}, {"quantity", *it.quantity}, {"tags", it.tags}});
   j["items"] = std::move(items);
   j["note"] = o.note ? nlohmann::json(*o.note) : nlohmann::json(nullptr);
   return j.dump();
@@ -233,60 +253,60 @@ int main(int argc, char** argv) {
   std::string out;
   for (int pass = 0; pass < 3; ++pass) {
     ours = std::min(ours, measure(iters, [&] {
-      fa::RequestValidationError e;
-      fa::detail::LocPath l;
-      auto o = fa::read_json<Order>(text, e, l);
-      keep(o);
-    }));
+                      fa::RequestValidationError e;
+                      fa::detail::LocPath l;
+                      auto o = fa::read_json<Order>(text, e, l);
+                      keep(o);
+                    }));
     dom_only = std::min(dom_only, measure(iters, [&] {
-      fa::RequestValidationError e;
-      fa::detail::LocPath l;
-      auto o = fa::detail::read_json_dom<Order>(text, e, l);
-      keep(o);
-    }));
+                          fa::RequestValidationError e;
+                          fa::detail::LocPath l;
+                          auto o = fa::detail::read_json_dom<Order>(text, e, l);
+                          keep(o);
+                        }));
     ours_invalid = std::min(ours_invalid, measure(iters, [&] {
-      fa::RequestValidationError e;
-      fa::detail::LocPath l;
-      auto o = fa::read_json<Order>(invalid, e, l);
-      keep(o);
-      keep(e);
-    }));
+                              fa::RequestValidationError e;
+                              fa::detail::LocPath l;
+                              auto o = fa::read_json<Order>(invalid, e, l);
+                              keep(o);
+                              keep(e);
+                            }));
     dom_invalid = std::min(dom_invalid, measure(iters, [&] {
-      fa::RequestValidationError e;
-      fa::detail::LocPath l;
-      auto o = fa::detail::read_json_dom<Order>(invalid, e, l);
-      keep(o);
-      keep(e);
-    }));
+                             fa::RequestValidationError e;
+                             fa::detail::LocPath l;
+                             auto o = fa::detail::read_json_dom<Order>(invalid, e, l);
+                             keep(o);
+                             keep(e);
+                           }));
     ondemand = std::min(ondemand, measure(iters, [&] {
-      Order o{};
-      keep(ondemand_read(od, padded, o));
-      keep(o);
-    }));
+                          Order o{};
+                          keep(ondemand_read(od, padded, o));
+                          keep(o);
+                        }));
     ondemand_copy = std::min(ondemand_copy, measure(iters, [&] {  // with the copy into a padded buffer ours must make
-      const simdjson::padded_string p(text);
-      Order o{};
-      keep(ondemand_read(od, p, o));
-      keep(o);
-    }));
+                               const simdjson::padded_string p(text);
+                               Order o{};
+                               keep(ondemand_read(od, p, o));
+                               keep(o);
+                             }));
     nl = std::min(nl, measure(iters, [&] {
-      Order o{};
-      keep(nlohmann_read(text, o));
-      keep(o);
-    }));
+                    Order o{};
+                    keep(nlohmann_read(text, o));
+                    keep(o);
+                  }));
     ours_write = std::min(ours_write, measure(iters, [&] {
-      out.clear();
-      fa::write_json(out, a);
-      keep(out);
-    }));
+                            out.clear();
+                            fa::write_json(out, a);
+                            keep(out);
+                          }));
     ours_write_fresh = std::min(ours_write_fresh, measure(iters, [&] {
-      std::string s = fa::to_json_string(a);
-      keep(s);
-    }));
+                                  std::string s = fa::to_json_string(a);
+                                  keep(s);
+                                }));
     nl_write = std::min(nl_write, measure(iters, [&] {
-      std::string s = nlohmann_write(a);
-      keep(s);
-    }));
+                          std::string s = nlohmann_write(a);
+                          keep(s);
+                        }));
   }
 
   std::printf("payload: %zu bytes, %zu items\n", text.size(), a.items->size());

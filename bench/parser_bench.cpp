@@ -48,7 +48,8 @@ std::vector<Corpus> make_corpus() {
                "Sec-Fetch-Mode: navigate\r\n"
                "\r\n",
                1});
-  std::string body = R"({"name":"Widget","description":"A small widget","price":12.5,"tags":["tools","home"],"in_stock":true})";
+  std::string body =
+      R"({"name":"Widget","description":"A small widget","price":12.5,"tags":["tools","home"],"in_stock":true})";
   c.push_back({"api-post",
                "POST /api/v1/items?dry_run=false HTTP/1.1\r\n"
                "Host: api.example.com\r\n"
@@ -58,16 +59,18 @@ std::vector<Corpus> make_corpus() {
                "Connection: keep-alive\r\n"
                "Content-Type: application/json\r\n"
                "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl\r\n"
-               "Content-Length: " + std::to_string(body.size()) + "\r\n"
-               "\r\n" + body,
+               "Content-Length: " +
+                   std::to_string(body.size()) +
+                   "\r\n"
+                   "\r\n" +
+                   body,
                1});
-  std::string one =
-      "GET /plaintext HTTP/1.1\r\n"
-      "Host: 127.0.0.1:8080\r\n"
-      "User-Agent: wrk/4.1.0\r\n"
-      "Accept: text/plain,text/html;q=0.9\r\n"
-      "Connection: keep-alive\r\n"
-      "\r\n";
+  std::string one = "GET /plaintext HTTP/1.1\r\n"
+                    "Host: 127.0.0.1:8080\r\n"
+                    "User-Agent: wrk/4.1.0\r\n"
+                    "Accept: text/plain,text/html;q=0.9\r\n"
+                    "Connection: keep-alive\r\n"
+                    "\r\n";
   std::string batch;
   for (int i = 0; i < 16; ++i) batch += one;
   c.push_back({"pipelined-16", batch, 16});
@@ -248,9 +251,21 @@ int main(int argc, char** argv) {
     long iters = std::atol(argv[4]);
     for (const auto& c : corpus) {
       if (name != c.name) continue;
-      if (parser == "ours") { Ours o; callgrind_cell(o, c, iters); return 0; }
-      if (parser == "http_parser") { HttpParser h(false); callgrind_cell(h, c, iters); return 0; }
-      if (parser == "http_parser+url") { HttpParser h(true); callgrind_cell(h, c, iters); return 0; }
+      if (parser == "ours") {
+        Ours o;
+        callgrind_cell(o, c, iters);
+        return 0;
+      }
+      if (parser == "http_parser") {
+        HttpParser h(false);
+        callgrind_cell(h, c, iters);
+        return 0;
+      }
+      if (parser == "http_parser+url") {
+        HttpParser h(true);
+        callgrind_cell(h, c, iters);
+        return 0;
+      }
     }
     std::fprintf(stderr, "unknown parser or corpus\n");
     return 2;
@@ -275,10 +290,12 @@ int main(int argc, char** argv) {
     double ours = time_ns_per_request(o, c);
     double hp = time_ns_per_request(h, c);
     double hpu = time_ns_per_request(hu, c);
-    std::printf("| %s | %zu | %.1f | %.1f | %.1f | %.2fx |\n", c.name, c.data.size() / c.requests, ours, hp, hpu, hp / ours);
+    std::printf("| %s | %zu | %.1f | %.1f | %.1f | %.2fx |\n", c.name, c.data.size() / c.requests, ours, hp, hpu,
+                hp / ours);
     char buf[256];
-    std::snprintf(buf, sizeof buf, "BENCH parser corpus=%s ours_ns=%.1f http_parser_ns=%.1f http_parser_url_ns=%.1f ratio=%.2f",
-                  c.name, ours, hp, hpu, hp / ours);
+    std::snprintf(buf, sizeof buf,
+                  "BENCH parser corpus=%s ours_ns=%.1f http_parser_ns=%.1f http_parser_url_ns=%.1f ratio=%.2f", c.name,
+                  ours, hp, hpu, hp / ours);
     lines.emplace_back(buf);
   }
   std::printf("\n");

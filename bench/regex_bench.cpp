@@ -40,7 +40,7 @@ struct Case {
 
 int main() {
   const std::string user_ok = std::string(40, 'a') + "_bob_42";                 // 47 bytes, matches
-  const std::string user_100 = std::string(96, 'x') + "_123";                    // 100 bytes: too long, no match
+  const std::string user_100 = std::string(96, 'x') + "_123";                   // 100 bytes: too long, no match
   const std::string mail_100 = std::string(80, 'j') + ".doe@mail.example.com";  // 100 bytes, matches
   const std::string mail_bad = std::string(100, 'j');                           // 100 bytes, no @
   const char* user = "^[a-z0-9_]{3,50}$";
@@ -72,7 +72,8 @@ int main() {
     const auto r = fastapi::detail::Regex::compile("^[a-z]+$");
     const double t = best_ns([&] { sink = r.matches(s); }, n > 4096 ? 3 : 2000);
     std::printf("| `^[a-z]+$` | %zu bytes of a | %.2f |\n", n, t / static_cast<double>(n));
-    std::fprintf(stderr, "BENCH regex-long pattern=^[a-z]+$ bytes=%zu ns_per_byte=%.2f\n", n, t / static_cast<double>(n));
+    std::fprintf(stderr, "BENCH regex-long pattern=^[a-z]+$ bytes=%zu ns_per_byte=%.2f\n", n,
+                 t / static_cast<double>(n));
   }
   return 0;
 }

@@ -19,9 +19,7 @@ struct LogFile {
   std::string path = "log.txt";
 };
 
-void write_log(std::string path, std::string message) {
-  std::ofstream(path, std::ios::app) << message << "\n";
-}
+void write_log(std::string path, std::string message) { std::ofstream(path, std::ios::app) << message << "\n"; }
 
 /// A background task may be a coroutine: it may await without holding the loop.
 fa::Task<void> write_notification(std::string path, std::string email, std::string message) {

@@ -61,21 +61,21 @@ Quote blocking_quote(std::uint16_t port, const std::string& sku) {
   asio::io_context io;
   asio::ip::tcp::socket socket(io);
   socket.connect({asio::ip::make_address("127.0.0.1"), port});
-  std::string request = "GET /slow?sku=" + fa::percent_encode(sku, true) +
-                        " HTTP/1.1\r\nHost: upstream\r\nConnection: close\r\n\r\n";
+  std::string request =
+      "GET /slow?sku=" + fa::percent_encode(sku, true) + " HTTP/1.1\r\nHost: upstream\r\nConnection: close\r\n\r\n";
   asio::write(socket, asio::buffer(request));
   std::string response;
   asio::error_code ec;
   char buffer[4096];
   for (std::size_t n; (n = socket.read_some(asio::buffer(buffer), ec)) > 0 || !ec;) response.append(buffer, n);
   std::size_t body = response.find("\r\n\r\n");
-  if (!response.starts_with("HTTP/1.1 200") || body == std::string::npos)
-    throw fa::HTTPException(502, "Bad Gateway");
+  if (!response.starts_with("HTTP/1.1 200") || body == std::string::npos) throw fa::HTTPException(502, "Bad Gateway");
   return fa::read_json<Quote>(std::string_view(response).substr(body + 4));
 }
 
 int main(int argc, char** argv) {
-  fa::App app{{.title = "Prices", .description = "Calls a slow upstream with fa::HttpClient (and, to compare, without)"}};
+  fa::App app{
+      {.title = "Prices", .description = "Calls a slow upstream with fa::HttpClient (and, to compare, without)"}};
 
   app.lifespan([](fa::App& app) -> fa::Yield<void> {
     Upstream& upstream = app.state<Upstream>();
@@ -90,13 +90,14 @@ int main(int argc, char** argv) {
   });
 
   // The right way: the handler is suspended while the upstream works; the loop serves others.
-  app.get("/price", [](fa::State<fa::HttpClient> client,
-                       fa::Query<"sku", std::string, fa::Literal{"A1"}> sku) -> fa::Task<PricedQuote> {
-    fa::ClientResponse r = co_await client->get("/slow", {.params = {{"sku", *sku}}});
-    if (r.status != 200) throw fa::HTTPException(502, "Bad Gateway");
-    Quote q = r.json<Quote>();  // a body that does not fit: fa::UpstreamValidationError (a 500, logged)
-    co_return PricedQuote{q.sku, q.price, "async"};
-  });
+  app.get("/price",
+          [](fa::State<fa::HttpClient> client,
+             fa::Query<"sku", std::string, fa::Literal{"A1"}> sku) -> fa::Task<PricedQuote> {
+            fa::ClientResponse r = co_await client->get("/slow", {.params = {{"sku", *sku}}});
+            if (r.status != 200) throw fa::HTTPException(502, "Bad Gateway");
+            Quote q = r.json<Quote>();  // a body that does not fit: fa::UpstreamValidationError (a 500, logged)
+            co_return PricedQuote{q.sku, q.price, "async"};
+          });
 
   // The wrong way: a plain (non-blocking-route) handler runs on the loop and blocks it for 400 ms.
   // In a debug build the loop-stall warning names this route in the log.

@@ -142,23 +142,26 @@ int main(int argc, char** argv) {
     return fa::Json{{"access_token", "token-" + user->user.username}, {"token_type", "bearer"}};
   });
 
-  app.post("/users", [](UserCreate body, fa::Depends<get_db> db) {
-    UserOut out = db->insert(body);
-    db->commit();
-    return out;
-  }, {.status_code = 201});
+  app.post("/users",
+           [](UserCreate body, fa::Depends<get_db> db) {
+             UserOut out = db->insert(body);
+             db->commit();
+             return out;
+           },
+           {.status_code = 201});
 
-  app.post("/users/import", [](fa::Body<std::vector<UserCreate>> users, fa::Depends<admin_user>, fa::Depends<get_db> db) {
-    std::vector<UserOut> out;
-    for (const UserCreate& u : *users) out.push_back(db->insert(u));  // a duplicate throws: all rolled back
-    db->commit();
-    return out;
-  }, {.status_code = 201});
+  app.post("/users/import",
+           [](fa::Body<std::vector<UserCreate>> users, fa::Depends<admin_user>, fa::Depends<get_db> db) {
+             std::vector<UserOut> out;
+             for (const UserCreate& u : *users) out.push_back(db->insert(u));  // a duplicate throws: all rolled back
+             db->commit();
+             return out;
+           },
+           {.status_code = 201});
 
   app.get("/users", [](fa::Query<"offset", int, fa::Rule{.ge = 0}, 0> offset,
-                       fa::Query<"limit", int, fa::Rule{.ge = 1, .le = 100}, 10> limit, fa::Depends<get_db> db) {
-    return db->list(*offset, *limit);
-  });
+                       fa::Query<"limit", int, fa::Rule{.ge = 1, .le = 100}, 10> limit,
+                       fa::Depends<get_db> db) { return db->list(*offset, *limit); });
 
   app.get("/users/me", [](fa::Depends<current_user> me) { return *me; });
 
@@ -168,15 +171,17 @@ int main(int argc, char** argv) {
     return user->user;
   });
 
-  app.delete_("/users/{user_id}", [](fa::Path<"user_id", int> user_id, fa::Depends<admin_user>, fa::Depends<get_db> db) {
-    if (!db->remove(*user_id)) throw fa::HTTPException{404, "User not found"};
-    db->commit();
-    return fa::Response{.status = 204};
-  });
+  app.delete_("/users/{user_id}",
+              [](fa::Path<"user_id", int> user_id, fa::Depends<admin_user>, fa::Depends<get_db> db) {
+                if (!db->remove(*user_id)) throw fa::HTTPException{404, "User not found"};
+                db->commit();
+                return fa::Response{.status = 204};
+              });
 
   app.get("/health", [](fa::State<Pool> pool) {
     std::lock_guard lock(pool->mutex);
-    return fa::Json{{"status", "ok"}, {"pool_size", pool->size}, {"pool_in_use", pool->in_use}, {"rollbacks", pool->rollbacks}};
+    return fa::Json{
+        {"status", "ok"}, {"pool_size", pool->size}, {"pool_in_use", pool->in_use}, {"rollbacks", pool->rollbacks}};
   });
 
   return app.run(argc, argv);

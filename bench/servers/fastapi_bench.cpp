@@ -66,9 +66,11 @@ int main(int argc, char** argv) {
     return Item{*item_id, std::move(q.value)};
   });
 
-  app.post("/users", [&next_id](UserCreate user) {
-    return UserOut{next_id.fetch_add(1, std::memory_order_relaxed), user.email, *user.username};
-  }, {.status_code = 201});
+  app.post("/users",
+           [&next_id](UserCreate user) {
+             return UserOut{next_id.fetch_add(1, std::memory_order_relaxed), user.email, *user.username};
+           },
+           {.status_code = 201});
 
   app.get("/deps", [](fa::Depends<get_user> user, fa::Depends<get_tenant> tenant) { return Whoami{*user, *tenant}; });
 
@@ -77,7 +79,8 @@ int main(int argc, char** argv) {
   std::vector<char*> args;
   for (int i = 0; i < argc; ++i) {
     if (std::string_view(argv[i]) == "--empty-middleware") {
-      app.add_middleware([](fa::Request& req, fa::Next next) -> fa::Task<fa::Response> { co_return co_await next(req); });
+      app.add_middleware(
+          [](fa::Request& req, fa::Next next) -> fa::Task<fa::Response> { co_return co_await next(req); });
     } else {
       args.push_back(argv[i]);
     }

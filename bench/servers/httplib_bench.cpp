@@ -22,9 +22,9 @@
 #include <simdjson.h>
 
 #include <atomic>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
-#include <cctype>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -141,9 +141,8 @@ int main(int argc, char** argv) {
   httplib::Server svr;
   std::atomic<int> next_id{1};
 
-  svr.Get("/plaintext", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("Hello, World!", "text/plain");
-  });
+  svr.Get("/plaintext",
+          [](const httplib::Request&, httplib::Response& res) { res.set_content("Hello, World!", "text/plain"); });
 
   svr.Get("/json", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(R"({"message":"Hello, World!"})", "application/json");

@@ -80,10 +80,12 @@ TEST_SUITE("app/app") {
     app.post("/users", [](app_test::UserIn user) { return user; },
              {.status_code = 201, .response_model = fa::response_model<app_test::UserOut>});
     app.get("/me", [] { return app_test::UserOut{"ann", std::nullopt}; });
-    app.get("/me-lean", [] { return app_test::UserOut{"ann", std::nullopt}; },
-            {.response_model_exclude_none = true});
+    app.get("/me-lean", [] { return app_test::UserOut{"ann", std::nullopt}; }, {.response_model_exclude_none = true});
     app.get("/all", [] { return std::vector<app_test::UserOut>{{"a", "x"}, {"b", std::nullopt}}; });
-    app.get("/broken", [] { return fa::Json{{"bio", "no username"}}; },
+    app.get("/broken",
+            [] {
+              return fa::Json{{"bio", "no username"}};
+            },
             {.response_model = fa::response_model<app_test::UserOut>});
     fa::testing::TestClient client{app};
     auto r = client.post("/users", {.json = fa::Json{{"username", "ann"}, {"password", "s3cret!!"}, {"bio", "hi"}}});
@@ -97,8 +99,9 @@ TEST_SUITE("app/app") {
     CHECK(r.text == R"({"detail":"Internal Server Error"})");
     r = client.post("/users", {.json = fa::Json{{"username", "ann"}}});
     CHECK(r.status == 422);
-    CHECK(r.text ==
-          R"({"detail":[{"type":"missing","loc":["body","password"],"msg":"Field required","input":{"username":"ann"}}]})");
+    CHECK(
+        r.text ==
+        R"({"detail":[{"type":"missing","loc":["body","password"],"msg":"Field required","input":{"username":"ann"}}]})");
   }
 
   TEST_CASE("Request& shows method, path, query, headers, path params and client address") {
@@ -114,8 +117,8 @@ TEST_SUITE("app/app") {
                       {"client", std::string(req.client_host)}};
     });
     fa::testing::TestClient client{app};
-    auto r = client.get("/items/a%20b", {.params = {{"q", "x y"}, {"tag", "1"}, {"tag", "2"}},
-                                         .headers = {{"x-token", "secret"}}});
+    auto r = client.get("/items/a%20b",
+                        {.params = {{"q", "x y"}, {"tag", "1"}, {"tag", "2"}}, .headers = {{"x-token", "secret"}}});
     REQUIRE(r.status == 200);
     auto j = r.json();
     CHECK(j["method"] == "GET");
@@ -225,9 +228,9 @@ TEST_SUITE("app/app") {
       loop_thread = std::this_thread::get_id();
       return "loop";
     });
-    app.get("/blocking", [&] {
-      return std::string(std::this_thread::get_id() == loop_thread.load() ? "on loop" : "off loop");
-    }, {.blocking = true});
+    app.get("/blocking",
+            [&] { return std::string(std::this_thread::get_id() == loop_thread.load() ? "on loop" : "off loop"); },
+            {.blocking = true});
     app.get("/async", []() -> fa::Task<fa::Json> {
       co_await fa::sleep(10ms);
       int v = co_await fa::to_thread([] { return 6 * 7; });
@@ -265,9 +268,8 @@ TEST_SUITE("app/app") {
 
   TEST_CASE("api_route serves several methods with one handler") {
     fa::App app;
-    app.api_route("/multi", {fa::Method::get, fa::Method::put}, [](fa::Request& req) {
-      return std::string(req.method_name);
-    });
+    app.api_route("/multi", {fa::Method::get, fa::Method::put},
+                  [](fa::Request& req) { return std::string(req.method_name); });
     fa::testing::TestClient client{app};
     CHECK(client.get("/multi").text == "GET");
     CHECK(client.put("/multi").text == "PUT");

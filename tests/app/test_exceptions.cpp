@@ -50,8 +50,8 @@ TEST_SUITE("middleware/errors") {
   TEST_CASE("a handler for a user exception type answers it (FastAPI's UnicornException example)") {
     fa::App app;
     app.exception_handler<UnicornException>([](fa::Request& req, const UnicornException& e) {
-      fa::Response res = fa::JSONResponse(
-          fa::Json{{"message", "Oops! " + e.name + " did something. There goes a rainbow..."}}, 418);
+      fa::Response res =
+          fa::JSONResponse(fa::Json{{"message", "Oops! " + e.name + " did something. There goes a rainbow..."}}, 418);
       res.headers.set("x-path", std::string(req.path));
       return res;
     });
@@ -71,11 +71,15 @@ TEST_SUITE("middleware/errors") {
     for (bool base_first : {true, false}) {
       CAPTURE(base_first);
       fa::App app;
-      auto base = [](fa::Request&, const BaseError& e) { return fa::PlainTextResponse(std::string("base: ") + e.what(), 400); };
+      auto base = [](fa::Request&, const BaseError& e) {
+        return fa::PlainTextResponse(std::string("base: ") + e.what(), 400);
+      };
       auto derived = [](fa::Request&, const DerivedError& e) {
         return fa::PlainTextResponse(std::string("derived: ") + e.what(), 409);
       };
-      auto any = [](fa::Request&, const std::exception& e) { return fa::PlainTextResponse(std::string("any: ") + e.what(), 502); };
+      auto any = [](fa::Request&, const std::exception& e) {
+        return fa::PlainTextResponse(std::string("any: ") + e.what(), 502);
+      };
       if (base_first) {
         app.exception_handler<std::exception>(any);
         app.exception_handler<BaseError>(base);
@@ -108,8 +112,10 @@ TEST_SUITE("middleware/errors") {
 
   TEST_CASE("registering the same type twice replaces the handler") {
     fa::App app;
-    app.exception_handler<BaseError>([](fa::Request&, const BaseError&) { return fa::PlainTextResponse("first", 400); });
-    app.exception_handler<BaseError>([](fa::Request&, const BaseError&) { return fa::PlainTextResponse("second", 400); });
+    app.exception_handler<BaseError>(
+        [](fa::Request&, const BaseError&) { return fa::PlainTextResponse("first", 400); });
+    app.exception_handler<BaseError>(
+        [](fa::Request&, const BaseError&) { return fa::PlainTextResponse("second", 400); });
     app.get("/", []() -> std::string { throw BaseError("x"); });
     fa::testing::TestClient client{app};
     CHECK(client.get("/").text == "second");
@@ -118,9 +124,8 @@ TEST_SUITE("middleware/errors") {
   TEST_CASE("replacing the HTTPException handler formats the route's errors and the router's 404 and 405") {
     fa::App app;
     app.exception_handler<fa::HTTPException>([](fa::Request& req, const fa::HTTPException& e) {
-      fa::Response res = fa::PlainTextResponse(std::to_string(e.status_code) + " " + e.detail + " at " +
-                                                   std::string(req.path),
-                                               e.status_code);
+      fa::Response res = fa::PlainTextResponse(
+          std::to_string(e.status_code) + " " + e.detail + " at " + std::string(req.path), e.status_code);
       for (const auto& [k, v] : e.headers) res.headers.add(k, v);
       return res;
     });
@@ -181,9 +186,8 @@ TEST_SUITE("middleware/errors") {
             "handler too") {
     fa::App app;
     test_support::LogCapture log(app);
-    app.exception_handler<BaseError>([](fa::Request&, const BaseError&) -> fa::Response {
-      throw std::runtime_error("the handler itself broke");
-    });
+    app.exception_handler<BaseError>(
+        [](fa::Request&, const BaseError&) -> fa::Response { throw std::runtime_error("the handler itself broke"); });
     app.get("/items/{id}", [](fa::Path<"id", int>) -> std::string { throw std::logic_error("secret detail"); });
     app.get("/odd", []() -> std::string { throw NotAnException{7}; });
     app.get("/broken-handler", []() -> std::string { throw BaseError("b"); });

@@ -94,9 +94,8 @@ TEST_SUITE("app/lifespan") {
     app.state<Pool>("first");
     app.state<Pool>("second");
     app.state<Settings>();
-    app.get("/", [](fa::Depends<pool_url> url, fa::State<Settings> settings) {
-      return settings->greeting + " " + *url;
-    });
+    app.get("/",
+            [](fa::Depends<pool_url> url, fa::State<Settings> settings) { return settings->greeting + " " + *url; });
     fa::testing::TestClient client{app};
     CHECK(client.get("/").text == "hello second");
   }
@@ -237,7 +236,7 @@ TEST_SUITE("app/lifespan") {
       auto r = client.post("/send");
       CHECK(r.text == "queued");
       CHECK(finished == 0);  // the response came first
-    }  // close(): stop and wait for run() to return
+    }                        // close(): stop and wait for run() to return
     CHECK(finished == 1);
   }
 }

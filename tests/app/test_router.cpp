@@ -30,12 +30,20 @@ void verify_token(fa::Header<"x-token", std::string> token) {
 }
 
 fa::APIRouter items_router() {
-  fa::APIRouter r{{.prefix = "/items", .tags = {"items"}, .dependencies = {fa::dependency<router_dep>()},
+  fa::APIRouter r{{.prefix = "/items",
+                   .tags = {"items"},
+                   .dependencies = {fa::dependency<router_dep>()},
                    .responses = {{404, {.description = "Not found"}}, {418, {.description = "router teapot"}}}}};
   r.get("/", [] { return fa::Json{{"items", fa::Json::array({"plumbus", "portal gun"})}}; });
-  r.get("/{item_id}", [](fa::Path<"item_id", std::string> id) { return fa::Json{{"item_id", *id}}; },
+  r.get("/{item_id}",
+        [](fa::Path<"item_id", std::string> id) {
+          return fa::Json{{"item_id", *id}};
+        },
         {.tags = {"custom"}, .responses = {{418, {.description = "route teapot"}}}});
-  r.put("/{item_id}", [](fa::Path<"item_id", std::string> id) { return fa::Json{{"updated", *id}}; },
+  r.put("/{item_id}",
+        [](fa::Path<"item_id", std::string> id) {
+          return fa::Json{{"updated", *id}};
+        },
         {.dependencies = {fa::dependency<route_dep>()}});
   return r;
 }
@@ -84,9 +92,11 @@ TEST_SUITE("app/router") {
 
   TEST_CASE("include_router's prefix, tags and dependencies come before the router's own") {
     fa::App app;
-    app.include_router(items_router(), {.prefix = "/v1", .tags = {"v1"},
-                                        .dependencies = {fa::dependency<verify_token>()},
-                                        .responses = {{404, {.description = "inclusion 404"}}, {500, {.description = "oops"}}}});
+    app.include_router(items_router(),
+                       {.prefix = "/v1",
+                        .tags = {"v1"},
+                        .dependencies = {fa::dependency<verify_token>()},
+                        .responses = {{404, {.description = "inclusion 404"}}, {500, {.description = "oops"}}}});
     fa::testing::TestClient client{app};
     auto denied = client.get("/v1/items/3", {.headers = {{"x-token", "nope"}}});
     CHECK(denied.status == 400);
@@ -158,7 +168,8 @@ TEST_SUITE("app/router") {
 
   TEST_CASE("mistakes are recorded at registration with a sentence, and app.run() reports them") {
     CHECK(fa::APIRouter({.prefix = "items"}).configuration_errors() ==
-          std::vector<std::string>{"fastapi: a router prefix must start with '/' and must not end with '/' (got 'items')"});
+          std::vector<std::string>{
+              "fastapi: a router prefix must start with '/' and must not end with '/' (got 'items')"});
     CHECK(fa::APIRouter({.prefix = "/items/"}).configuration_errors().size() == 1);
     fa::App app;
     fa::APIRouter r;

@@ -77,11 +77,13 @@ TEST_SUITE("client/blocking") {
     fa::App app;
     std::atomic<bool> release{false};
     std::atomic<int> ran{0};
-    app.get("/work", [&] {
-      ++ran;
-      for (int i = 0; i < 400 && !release; ++i) std::this_thread::sleep_for(5ms);
-      return "worked";
-    }, {.blocking = true});
+    app.get("/work",
+            [&] {
+              ++ran;
+              for (int i = 0; i < 400 && !release; ++i) std::this_thread::sleep_for(5ms);
+              return "worked";
+            },
+            {.blocking = true});
     fa::testing::TestClient client{app, small_pool(1, 1)};  // one thread, one queued job
     Pending first(client.port(), "/work");
     REQUIRE(eventually([&] { return ran == 1; }));  // running on the only thread
@@ -94,7 +96,7 @@ TEST_SUITE("client/blocking") {
     release = true;
     CHECK(first.answer().ends_with("worked"));
     CHECK(second.answer().ends_with("worked"));
-    CHECK(ran == 2);  // the refused request never ran
+    CHECK(ran == 2);                              // the refused request never ran
     CHECK(client.get("/work").text == "worked");  // the pool serves again
   }
 
@@ -137,16 +139,18 @@ TEST_SUITE("client/blocking") {
   TEST_CASE("Config::blocking_threads sizes the pool: that many blocking handlers run at once") {
     fa::App app;
     std::atomic<int> active{0}, peak{0};
-    app.get("/job", [&] {
-      int now = ++active;
-      int before = peak.load();
-      while (now > before && !peak.compare_exchange_weak(before, now)) {
-      }
-      eventually([&] { return peak >= 2; });  // both threads busy at once, however slowly the jobs arrive
-      std::this_thread::sleep_for(50ms);       // held a little: a third thread, if there were one, would show
-      --active;
-      return "job";
-    }, {.blocking = true});
+    app.get("/job",
+            [&] {
+              int now = ++active;
+              int before = peak.load();
+              while (now > before && !peak.compare_exchange_weak(before, now)) {
+              }
+              eventually([&] { return peak >= 2; });  // both threads busy at once, however slowly the jobs arrive
+              std::this_thread::sleep_for(50ms);      // held a little: a third thread, if there were one, would show
+              --active;
+              return "job";
+            },
+            {.blocking = true});
     fa::testing::TestClient client{app, small_pool(2, 16)};
     std::vector<std::unique_ptr<Pending>> calls;
     for (int i = 0; i < 5; ++i) calls.push_back(std::make_unique<Pending>(client.port(), "/job"));
@@ -154,15 +158,18 @@ TEST_SUITE("client/blocking") {
     CHECK(peak == 2);  // two threads, never more; the other three waited in the queue (no 503)
   }
 
-  TEST_CASE("a .blocking route leaves the loop free: with one worker, other requests are served meanwhile, no warning") {
+  TEST_CASE(
+      "a .blocking route leaves the loop free: with one worker, other requests are served meanwhile, no warning") {
     fa::App app;
     test_support::LogCapture logs(app);
     std::atomic<bool> slow_started{false};
-    app.get("/slow", [&] {
-      slow_started = true;
-      std::this_thread::sleep_for(scaled(600ms));
-      return "slow";
-    }, {.blocking = true});
+    app.get("/slow",
+            [&] {
+              slow_started = true;
+              std::this_thread::sleep_for(scaled(600ms));
+              return "slow";
+            },
+            {.blocking = true});
     app.get("/fast", [] { return "fast"; });
     fa::Config config = fa::testing::TestClient::default_config();
     config.stall_warning = 50ms;

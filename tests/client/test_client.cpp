@@ -27,8 +27,8 @@
 
 #include "fastapi/app/app.hpp"
 #include "fastapi/client/client.hpp"
-#include "support/run_task.hpp"
 #include "fastapi/testing/test_client.hpp"
+#include "support/run_task.hpp"
 #include "support/time_scale.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
@@ -92,17 +92,17 @@ struct Upstream {
       j["raw"] = std::string(req.query_string);
       return j;
     });
-    app.api_route("/echo",
-                  {fa::Method::get, fa::Method::post, fa::Method::put, fa::Method::patch, fa::Method::del,
-                   fa::Method::options},
-                  [](fa::Request& req) {
-                    return fa::Json{{"method", std::string(req.method_name)},
-                                    {"body", std::string(req.body)},
-                                    {"type", std::string(req.headers.get("content-type").value_or(""))},
-                                    {"token", std::string(req.headers.get("x-token").value_or(""))},
-                                    {"agent", std::string(req.headers.get("user-agent").value_or(""))},
-                                    {"auth", std::string(req.headers.get("authorization").value_or(""))}};
-                  });
+    app.api_route(
+        "/echo",
+        {fa::Method::get, fa::Method::post, fa::Method::put, fa::Method::patch, fa::Method::del, fa::Method::options},
+        [](fa::Request& req) {
+          return fa::Json{{"method", std::string(req.method_name)},
+                          {"body", std::string(req.body)},
+                          {"type", std::string(req.headers.get("content-type").value_or(""))},
+                          {"token", std::string(req.headers.get("x-token").value_or(""))},
+                          {"agent", std::string(req.headers.get("user-agent").value_or(""))},
+                          {"auth", std::string(req.headers.get("authorization").value_or(""))}};
+        });
     app.get("/big", [](fa::Query<"n", int> n) { return std::string(static_cast<std::size_t>(*n), 'b'); });
     app.get("/stream", [this](fa::Request& req) {
       seen(req.client_port);
@@ -198,7 +198,9 @@ class RawUpstream {
   RawUpstream(const RawUpstream&) = delete;
   RawUpstream& operator=(const RawUpstream&) = delete;
 
-  std::string url(std::string_view path = "/") const { return "http://127.0.0.1:" + std::to_string(port) + std::string(path); }
+  std::string url(std::string_view path = "/") const {
+    return "http://127.0.0.1:" + std::to_string(port) + std::string(path);
+  }
   int accepted() const { return accepted_.load(); }
 
   std::uint16_t port = 0;
@@ -245,9 +247,9 @@ inline std::vector<std::string> concurrently(fa::HttpClient& client, std::vector
           slot = std::string("error: ") + std::string(fa::client_error_kind_name(e.kind));
         }
         if (--left == 0) t.cancel();
-      }(c, list[i], limits.empty() ? fa::CallOptions{} : fa::CallOptions{.timeout = limits[i]}, out[i], left, all_done));
-    if (left > 0)
-      co_await fa::detail::async_call<asio::error_code>([&](auto h) { all_done.async_wait(std::move(h)); });
+      }(c, list[i], limits.empty() ? fa::CallOptions{} : fa::CallOptions{.timeout = limits[i]}, out[i], left,
+                                                  all_done));
+    if (left > 0) co_await fa::detail::async_call<asio::error_code>([&](auto h) { all_done.async_wait(std::move(h)); });
     co_return out;
   }(client, std::move(urls), std::move(timeouts)));
 }
@@ -274,7 +276,8 @@ TEST_SUITE("client/client") {
     CHECK(&r.raise_for_status() == &r);
   }
 
-  TEST_CASE("post sends JSON, raw content and form bodies with their types; the client's headers and User-Agent go along") {
+  TEST_CASE(
+      "post sends JSON, raw content and form bodies with their types; the client's headers and User-Agent go along") {
     Upstream up;
     fa::HttpClient client{{.base_url = up.origin() + "/", .headers = {{"X-Token", "client"}}}};
     fa::Json j = run(client.post("/echo", {.json = fa::Json{{"id", 1}, {"tags", fa::Json::array({"a"})}}})).json();
@@ -283,7 +286,9 @@ TEST_SUITE("client/client") {
     CHECK(j["type"] == "application/json");
     CHECK(j["token"] == "client");
     CHECK(j["agent"] == std::string("fastapi.hpp/") + fa::version);
-    j = run(client.post("/echo", {.headers = {{"x-token", "call"}, {"Content-Type", "text/csv"}}, .content = "a,b\n1,2"})).json();
+    j = run(client.post("/echo",
+                        {.headers = {{"x-token", "call"}, {"Content-Type", "text/csv"}}, .content = "a,b\n1,2"}))
+            .json();
     CHECK(j["body"] == "a,b\n1,2");
     CHECK(j["type"] == "text/csv");
     CHECK(j["token"] == "call");  // the call's header replaces the client's of the same name
@@ -368,7 +373,8 @@ TEST_SUITE("client/client") {
     fa::HttpClient client;
     fa::ClientError e = failure(client.get("http://127.0.0.1:" + std::to_string(port) + "/x"));
     CHECK(e.kind == Kind::connect);
-    CHECK(std::string(e.what()).starts_with("GET http://127.0.0.1:" + std::to_string(port) + "/x: connection failed: 127.0.0.1:"));
+    CHECK(std::string(e.what()).starts_with("GET http://127.0.0.1:" + std::to_string(port) +
+                                            "/x: connection failed: 127.0.0.1:"));
     CHECK(std::string(e.what()).find("refused") != std::string::npos);
     CHECK_FALSE(e.is_timeout());
   }
@@ -407,7 +413,8 @@ TEST_SUITE("client/client") {
     auto start = std::chrono::steady_clock::now();
     fa::ClientError e = failure(client.get(silent.url("/")));
     CHECK(e.kind == Kind::read_timeout);
-    CHECK(std::string(e.what()).find("nothing of the response head arrived for 150 ms (read_timeout)") != std::string::npos);
+    CHECK(std::string(e.what()).find("nothing of the response head arrived for 150 ms (read_timeout)") !=
+          std::string::npos);
     CHECK(since(start) >= 140ms);
     CHECK(since(start) < fastapi::test_support::scaled(2000ms));
     CHECK(client.connections(silent.url("")) == std::pair<std::size_t, std::size_t>{0, 0});
@@ -432,8 +439,9 @@ TEST_SUITE("client/client") {
     fa::ClientError e = failure(client.get(up.url("/slow?ms=1000"), {.timeout = 200ms}));
     CHECK(e.kind == Kind::timeout);
     CHECK(e.is_timeout());
-    CHECK(std::string(e.what()) == "GET " + up.url("/slow?ms=1000") +
-                                       ": timeout: the response head did not arrive within the total timeout of 200 ms");
+    CHECK(std::string(e.what()) ==
+          "GET " + up.url("/slow?ms=1000") +
+              ": timeout: the response head did not arrive within the total timeout of 200 ms");
     CHECK(since(start) >= 190ms);
     CHECK(since(start) < fastapi::test_support::scaled(900ms));
     CHECK(client.connections(up.origin()) == std::pair<std::size_t, std::size_t>{0, 0});
@@ -524,9 +532,10 @@ TEST_SUITE("client/client") {
     RawUpstream raw([](int fd, int) {
       for (int i = 0; i < 2; ++i) {  // two responses on one keep-alive connection, the first with an interim 100
         if (read_request(fd).empty()) return;
-        write_all(fd, std::string(i == 0 ? "HTTP/1.1 100 Continue\r\n\r\n" : "") +
-                          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                          "4;name=\"v a\"\r\nWiki\r\n6\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nX-Trailer: t\r\n\r\n");
+        write_all(fd,
+                  std::string(i == 0 ? "HTTP/1.1 100 Continue\r\n\r\n" : "") +
+                      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      "4;name=\"v a\"\r\nWiki\r\n6\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nX-Trailer: t\r\n\r\n");
       }
       wait_for_close(fd, 2s);
     });

@@ -9,5 +9,8 @@ namespace fa = fastapi;
 
 int main() {
   fa::App app;
-  app.get("/", [](fa::BackgroundTasks tasks) { tasks.add([] {}); return "queued"; });
+  app.get("/", [](fa::BackgroundTasks tasks) {
+    tasks.add([] {});
+    return "queued";
+  });
 }

@@ -6,7 +6,9 @@
 #include "fastapi/app/app.hpp"
 
 namespace fa = fastapi;
-std::string current_user(fa::Header<"authorization", std::string> auth, int* where) { return *auth + (where ? "" : "?"); }
+std::string current_user(fa::Header<"authorization", std::string> auth, int* where) {
+  return *auth + (where ? "" : "?");
+}
 
 int main() {
   fa::App app;

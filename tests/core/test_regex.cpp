@@ -35,7 +35,8 @@ struct PatternMaker {
       case 0: return "a";
       case 1: return "b";
       case 2: return ".";
-      case 3: return std::vector<std::string>{"[ab]", "[^a]", "[a-b1]", "\\d", "\\w", "\\D", "[\\d]", "[^\\w]"}[pick(8)];
+      case 3:
+        return std::vector<std::string>{"[ab]", "[^a]", "[a-b1]", "\\d", "\\w", "\\D", "[\\d]", "[^\\w]"}[pick(8)];
       case 4: return "1";
       case 5: return std::vector<std::string>{"\\b", "\\B", "a"}[pick(3)];
       case 6: return "(" + alternation(depth + 1) + ")";
@@ -119,13 +120,34 @@ TEST_SUITE("core/regex") {
   }
 
   TEST_CASE("hand-picked patterns agree with std::regex on hand-picked inputs") {
-    const char* patterns[] = {"^[a-z0-9_]{3,50}$", "^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}$",
-                              "^\\d{3}-\\d{4}$", "^(ab|cd)*$", "x{2,4}y", "\\bfoo\\b", "a.c", "(?:x|)+y",
-                              "^\\s*$", "[^\\s]+", "\\W", "^[\\w.-]+$", "colou?r", "^(?:[01]?\\d|2[0-3]):[0-5]\\d$",
-                              "a{0}b", "^$", "\\.", "[.]", "[a\\-z]", "[-a]", "[a-]", "\\x41\\u0042", "\\t"};
-    const char* inputs[] = {"", "abc", "abc_123", "ab", "a@b.co", "john.doe@mail.example.com", "x@y", "555-1234",
-                            "5551234", "abcd", "cdab", "xxxy", "xy", "foo bar", "afoo", "a\nc", "abc", "y", "xxy",
-                            "   ", "\t", "a-b", "12:59", "24:00", "9:05", "b", "AB", "-", "z", "."};
+    const char* patterns[] = {"^[a-z0-9_]{3,50}$",
+                              "^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}$",
+                              "^\\d{3}-\\d{4}$",
+                              "^(ab|cd)*$",
+                              "x{2,4}y",
+                              "\\bfoo\\b",
+                              "a.c",
+                              "(?:x|)+y",
+                              "^\\s*$",
+                              "[^\\s]+",
+                              "\\W",
+                              "^[\\w.-]+$",
+                              "colou?r",
+                              "^(?:[01]?\\d|2[0-3]):[0-5]\\d$",
+                              "a{0}b",
+                              "^$",
+                              "\\.",
+                              "[.]",
+                              "[a\\-z]",
+                              "[-a]",
+                              "[a-]",
+                              "\\x41\\u0042",
+                              "\\t"};
+    const char* inputs[] = {"",     "abc",      "abc_123", "ab",   "a@b.co", "john.doe@mail.example.com",
+                            "x@y",  "555-1234", "5551234", "abcd", "cdab",   "xxxy",
+                            "xy",   "foo bar",  "afoo",    "a\nc", "abc",    "y",
+                            "xxy",  "   ",      "\t",      "a-b",  "12:59",  "24:00",
+                            "9:05", "b",        "AB",      "-",    "z",      "."};
     for (const char* p : patterns) {
       const Regex ours = Regex::compile(p);
       const std::regex reference(p, std::regex::ECMAScript);
@@ -138,17 +160,17 @@ TEST_SUITE("core/regex") {
   }
 
   TEST_CASE("a dot and a class read one UTF-8 code point; an invalid byte is one character only . and [^...] match") {
-    CHECK(Regex::compile("^.$").matches("é"));            // two bytes, one code point
-    CHECK(Regex::compile("^.$").matches("😀"));           // four bytes
+    CHECK(Regex::compile("^.$").matches("é"));  // two bytes, one code point
+    CHECK(Regex::compile("^.$").matches("😀"));  // four bytes
     CHECK_FALSE(Regex::compile("^..$").matches("é"));
     CHECK(Regex::compile("^[é]$").matches("é"));
     CHECK(Regex::compile("^[à-ü]+$").matches("éèü"));
-    CHECK(Regex::compile("^[^a]$").matches("\xff"));      // an invalid byte
+    CHECK(Regex::compile("^[^a]$").matches("\xff"));  // an invalid byte
     CHECK_FALSE(Regex::compile("^[\\x00-\\x{10FFFF}]$").matches("\xff"));
     CHECK(Regex::compile("^\\w+$").matches("abc_9"));
-    CHECK_FALSE(Regex::compile("^\\w+$").matches("é"));    // \w is ASCII, as in ECMAScript
+    CHECK_FALSE(Regex::compile("^\\w+$").matches("é"));  // \w is ASCII, as in ECMAScript
     CHECK(Regex::compile("^\\W$").matches("é"));
-    CHECK_FALSE(Regex::compile("^.$").matches("\n"));     // as Python and Rust: . is anything but \n
+    CHECK_FALSE(Regex::compile("^.$").matches("\n"));  // as Python and Rust: . is anything but \n
     CHECK(Regex::compile("^[\\s\\S]$").matches("\n"));
   }
 
@@ -174,12 +196,12 @@ TEST_SUITE("core/regex") {
       bool expected;
     };
     const Shape shapes[] = {
-        {"^[a-z]+$", &mib_a, true},          {"^[^0-9]+$", &mib_a, true},        {"^a*$", &mib_a, true},
-        {"^(?:a|b)+$", &mib_a, true},        {"^(a+)+$", &mib_a, true},          {"^(a*)*b$", &mib_a, false},
-        {"^(a|aa)*c$", &mib_a, false},       {"^.*$", &mib_mixed, true},         {"^[\\w\\sé]+$", &mib_mixed, true},
-        {"\\d", &mib_mixed, true},           {"^\\D+$", &mib_mixed, false},      {"^(?:x1_ |é)*$", &mib_mixed, true},
-        {"^a{3,50}$", &mib_a, false},        {"a{20}$", &mib_a, true},         {"^a*?b", &mib_a, false},
-        {"\\bz\\b", &mib_a, false},          {"^.+?\\z", &mib_mixed, true},      {"(ab|a)*c", &mib_a, false},
+        {"^[a-z]+$", &mib_a, true},    {"^[^0-9]+$", &mib_a, true},   {"^a*$", &mib_a, true},
+        {"^(?:a|b)+$", &mib_a, true},  {"^(a+)+$", &mib_a, true},     {"^(a*)*b$", &mib_a, false},
+        {"^(a|aa)*c$", &mib_a, false}, {"^.*$", &mib_mixed, true},    {"^[\\w\\sé]+$", &mib_mixed, true},
+        {"\\d", &mib_mixed, true},     {"^\\D+$", &mib_mixed, false}, {"^(?:x1_ |é)*$", &mib_mixed, true},
+        {"^a{3,50}$", &mib_a, false},  {"a{20}$", &mib_a, true},      {"^a*?b", &mib_a, false},
+        {"\\bz\\b", &mib_a, false},    {"^.+?\\z", &mib_mixed, true}, {"(ab|a)*c", &mib_a, false},
     };
     for (const Shape& s : shapes) {
       CAPTURE(s.pattern);

@@ -115,7 +115,8 @@ TEST_SUITE("core/task") {
     auto took = std::chrono::steady_clock::now() - start;
     CHECK(order == std::vector<int>{2, 3, 1});  // they overlapped: woken in deadline order, not spawn order
     CHECK(took >= 60ms);                        // the longest sleep was honoured
-    CHECK(took < fastapi::test_support::scaled(1000ms));  // and nothing blocked (FASTAPI_TEST_TIME_SCALE on a busy machine)
+    CHECK(took <
+          fastapi::test_support::scaled(1000ms));  // and nothing blocked (FASTAPI_TEST_TIME_SCALE on a busy machine)
   }
 
   TEST_CASE("async_call resumes with the completion arguments of an Asio operation") {
@@ -137,13 +138,15 @@ TEST_SUITE("core/task") {
     std::thread::id loop_thread = std::this_thread::get_id();
     std::thread::id work_thread, resumed_thread;
     int value = 0;
-    run_on_loop([](auto& work, auto& resumed, int& out) -> fa::Task<void> {
-      out = co_await fa::to_thread([&] {
-        work = std::this_thread::get_id();
-        return 7;
-      });
-      resumed = std::this_thread::get_id();
-    }(work_thread, resumed_thread, value), &pool);
+    run_on_loop(
+        [](auto& work, auto& resumed, int& out) -> fa::Task<void> {
+          out = co_await fa::to_thread([&] {
+            work = std::this_thread::get_id();
+            return 7;
+          });
+          resumed = std::this_thread::get_id();
+        }(work_thread, resumed_thread, value),
+        &pool);
     CHECK(value == 7);
     CHECK(work_thread != loop_thread);
     CHECK(resumed_thread == loop_thread);
@@ -152,13 +155,15 @@ TEST_SUITE("core/task") {
   TEST_CASE("to_thread rethrows the job's exception in the awaiting coroutine") {
     fa::ThreadPool pool(1, 4);
     std::string message;
-    run_on_loop([](std::string& out) -> fa::Task<void> {
-      try {
-        co_await fa::to_thread([]() -> int { throw std::logic_error("from the pool"); });
-      } catch (const std::logic_error& e) {
-        out = e.what();
-      }
-    }(message), &pool);
+    run_on_loop(
+        [](std::string& out) -> fa::Task<void> {
+          try {
+            co_await fa::to_thread([]() -> int { throw std::logic_error("from the pool"); });
+          } catch (const std::logic_error& e) {
+            out = e.what();
+          }
+        }(message),
+        &pool);
     CHECK(message == "from the pool");
   }
 
@@ -166,18 +171,22 @@ TEST_SUITE("core/task") {
     std::atomic<bool> release{false};  // declared first: the pool's threads use it until the pool is gone
     fa::ThreadPool pool(1, 1);
     // Occupy the only thread, then fill the one queue slot.
-    REQUIRE(pool.try_submit([&] { while (!release) std::this_thread::sleep_for(1ms); }));
+    REQUIRE(pool.try_submit([&] {
+      while (!release) std::this_thread::sleep_for(1ms);
+    }));
     std::this_thread::sleep_for(20ms);  // let the thread pick it up
     REQUIRE(pool.try_submit([] {}));
     CHECK_FALSE(pool.try_submit([] {}));  // beyond the bound: refused, not queued
     int status = 0;
-    run_on_loop([](int& out) -> fa::Task<void> {
-      try {
-        co_await fa::to_thread([] { return 1; });
-      } catch (const fa::HTTPException& e) {
-        out = e.status_code;
-      }
-    }(status), &pool);
+    run_on_loop(
+        [](int& out) -> fa::Task<void> {
+          try {
+            co_await fa::to_thread([] { return 1; });
+          } catch (const fa::HTTPException& e) {
+            out = e.status_code;
+          }
+        }(status),
+        &pool);
     release = true;
     CHECK(status == 503);
   }

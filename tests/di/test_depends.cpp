@@ -127,7 +127,8 @@ TEST_SUITE("di/depends") {
   TEST_CASE("a dependency's query parameters are bound like a handler's (FastAPI's common_parameters)") {
     fa::App app;
     app.get("/items", [](fa::Depends<common_parameters> commons) {
-      return fa::Json{{"q", commons->q ? fa::Json(*commons->q) : nullptr}, {"skip", commons->skip}, {"limit", commons->limit}};
+      return fa::Json{
+          {"q", commons->q ? fa::Json(*commons->q) : nullptr}, {"skip", commons->skip}, {"limit", commons->limit}};
     });
     fa::testing::TestClient client{app};
     CHECK(client.get("/items").text == R"({"q":null,"skip":0,"limit":100})");
@@ -143,11 +144,12 @@ TEST_SUITE("di/depends") {
     fa::testing::TestClient client{app};
     auto r = client.get("/items/abc", {.params = {{"limit", "500"}, {"skip", "x"}}});
     CHECK(r.status == 422);
-    CHECK(r.text ==
-          R"({"detail":[{"type":"int_parsing","loc":["query","skip"],"msg":"Input should be a valid integer, unable to )"
-          R"(parse string as an integer","input":"x"},{"type":"less_than_equal","loc":["query","limit"],"msg":"Input )"
-          R"(should be less than or equal to 100","input":"500","ctx":{"le":100}},{"type":"int_parsing","loc":["path",)"
-          R"("item_id"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"abc"}]})");
+    CHECK(
+        r.text ==
+        R"({"detail":[{"type":"int_parsing","loc":["query","skip"],"msg":"Input should be a valid integer, unable to )"
+        R"(parse string as an integer","input":"x"},{"type":"less_than_equal","loc":["query","limit"],"msg":"Input )"
+        R"(should be less than or equal to 100","input":"500","ctx":{"le":100}},{"type":"int_parsing","loc":["path",)"
+        R"("item_id"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"abc"}]})");
     CHECK(client.get("/items/3").text == R"({"item_id":3,"limit":100})");
   }
 
@@ -172,7 +174,8 @@ TEST_SUITE("di/depends") {
     CHECK_FALSE(ran);
     r = client.get("/items");
     CHECK(r.status == 422);
-    CHECK(r.text == R"({"detail":[{"type":"missing","loc":["header","x-token"],"msg":"Field required","input":null}]})");
+    CHECK(r.text ==
+          R"({"detail":[{"type":"missing","loc":["header","x-token"],"msg":"Field required","input":null}]})");
     r = client.get("/items", {.headers = {{"X-Token", "fake-super-secret-token"}}});
     CHECK(r.status == 200);
     CHECK(r.text == "fake-super-secret-token");
@@ -199,7 +202,8 @@ TEST_SUITE("di/depends") {
     app.get("/items", [] { return "items"; }, {.dependencies = {fa::dependency<verify_token>()}});
     app.get("/open", [] { return "open"; });
     fa::testing::TestClient client{app};
-    auto r = client.get("/items", {.headers = {{"X-Token", "fake-super-secret-token"}, {"X-Key", "fake-super-secret-key"}}});
+    auto r =
+        client.get("/items", {.headers = {{"X-Token", "fake-super-secret-token"}, {"X-Key", "fake-super-secret-key"}}});
     CHECK(r.status == 200);
     CHECK(r.text == "items");
     CHECK(events().joined() == "key,token");
@@ -259,10 +263,12 @@ TEST_SUITE("di/background") {
     app.post("/send", [](fa::Query<"to", std::string> to, fa::BackgroundTasks& tasks) {
       tasks.add([](std::string who) { events().add("mail:" + who); }, *to);
       tasks.add([]() -> fa::Task<void> { throw std::runtime_error("smtp down"); });
-      tasks.add([](std::string who, int n) -> fa::Task<void> {
-        events().add("log:" + who + ":" + std::to_string(n));
-        co_return;
-      }, std::string(*to), 2);
+      tasks.add(
+          [](std::string who, int n) -> fa::Task<void> {
+            events().add("log:" + who + ":" + std::to_string(n));
+            co_return;
+          },
+          std::string(*to), 2);
       events().add("handler");
       return "queued";
     });

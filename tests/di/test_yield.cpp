@@ -17,8 +17,8 @@
 #include "fastapi/di/depends.hpp"
 #include "fastapi/di/yield.hpp"
 #include "fastapi/testing/test_client.hpp"
-#include "support/raw_socket.hpp"
 #include "support/log_capture.hpp"
+#include "support/raw_socket.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
 namespace di_yield_file {

@@ -22,7 +22,8 @@ using test_support::body_of;
 using test_support::example;
 using test_support::status_of;
 /// One request (Connection: close); the raw response.
-inline std::string exchange(int port, const std::string& method, const std::string& target, const std::string& headers = "") {
+inline std::string exchange(int port, const std::string& method, const std::string& target,
+                            const std::string& headers = "") {
   return test_support::http_request(port, method, target, headers);
 }
 

@@ -62,7 +62,8 @@ TEST_SUITE("examples") {
 
   TEST_CASE("out of file descriptors (EMFILE) the server pauses accepting without spinning, then serves again") {
     // prlimit execs the app with at most 40 descriptors: the same pid, a tiny fd budget.
-    test_support::Process app("/usr/bin/prlimit", {"--nofile=40", example("01_hello"), "--port", "0", "--workers", "1"});
+    test_support::Process app("/usr/bin/prlimit",
+                              {"--nofile=40", example("01_hello"), "--port", "0", "--workers", "1"});
     auto line = app.wait_for_line("Listening on", 10s);
     REQUIRE(line);
     int port = test_support::port_of(*line);
@@ -81,7 +82,10 @@ TEST_SUITE("examples") {
       long utime = 0, stime = 0;
       for (int i = 3; rest >> field; ++i) {  // fields 14 and 15 of proc(5)
         if (i == 14) utime = std::stol(field);
-        if (i == 15) { stime = std::stol(field); break; }
+        if (i == 15) {
+          stime = std::stol(field);
+          break;
+        }
       }
       return utime + stime;
     };
@@ -123,8 +127,8 @@ TEST_SUITE("examples") {
     test_support::Process first(example("01_hello"), {"--port", "0", "--workers", "1"});
     auto line = first.wait_for_line("Listening on", 10s);
     REQUIRE(line);
-    test_support::Process second(example("01_hello"), {"--port", std::to_string(test_support::port_of(*line)),
-                                                        "--workers", "1"});
+    test_support::Process second(example("01_hello"),
+                                 {"--port", std::to_string(test_support::port_of(*line)), "--workers", "1"});
     CHECK(second.wait(10s) == 1);
     first.signal(SIGTERM);
     CHECK(first.wait(10s) == 0);

@@ -39,8 +39,7 @@ inline std::string header_of(const std::string& reply, std::string_view name) {
     auto colon = line.find(':');
     if (colon == name.size()) {
       bool same = true;
-      for (std::size_t i = 0; i < name.size() && same; ++i)
-        same = (line[i] | 0x20) == (name[i] | 0x20);
+      for (std::size_t i = 0; i < name.size() && same; ++i) same = (line[i] | 0x20) == (name[i] | 0x20);
       if (same) {
         std::string_view value = line.substr(colon + 1);
         while (!value.empty() && value.front() == ' ') value.remove_prefix(1);

@@ -45,7 +45,8 @@ TEST_SUITE("examples") {
     CHECK(r.status == 409);
 
     // Read: by id (404), paged with Rules.
-    CHECK(http(port, "GET", "/users/2").body == R"({"id":2,"email":"ann@example.com","username":"ann","is_admin":false})");
+    CHECK(http(port, "GET", "/users/2").body ==
+          R"({"id":2,"email":"ann@example.com","username":"ann","is_admin":false})");
     r = http(port, "GET", "/users/99");
     CHECK(r.status == 404);
     CHECK(r.body == R"({"detail":"User not found"})");

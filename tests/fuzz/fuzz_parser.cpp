@@ -78,8 +78,10 @@ void check_request(const fa::Request& req, std::string_view buffer, std::size_t 
   for (char c : req.target) require(c > 0x20 && c < 0x7F && c != '#', "target byte");
   for (const auto& f : req.headers) {
     for (char c : f.name) require(fa::detail::is_tchar(c), "header name byte");
-    for (char c : f.value) require(c == '\t' || (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F), "header value byte");
-    if (!f.value.empty()) require(!fa::detail::is_ows(f.value.front()) && !fa::detail::is_ows(f.value.back()), "value not trimmed");
+    for (char c : f.value)
+      require(c == '\t' || (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F), "header value byte");
+    if (!f.value.empty())
+      require(!fa::detail::is_ows(f.value.front()) && !fa::detail::is_ows(f.value.back()), "value not trimmed");
   }
   for (const auto& f : req.headers) {
     require(inside(f.name, buffer) && !f.name.empty(), "header name view");
@@ -120,7 +122,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   if (size < 1) return 0;
   // First byte: bit 0 picks small limits, bit 1 also decodes the input as a chunked body.
   fa::HeadLimits limits;
-  if (bytes[0] & 1) limits = {.max_request_line = 40u + bytes[0], .max_header_bytes = 120u + 2u * bytes[0], .max_headers = 1u + bytes[0] % 8};
+  if (bytes[0] & 1)
+    limits = {
+        .max_request_line = 40u + bytes[0], .max_header_bytes = 120u + 2u * bytes[0], .max_headers = 1u + bytes[0] % 8};
   std::string_view data(reinterpret_cast<const char*>(bytes) + 1, size - 1);
   if (bytes[0] & 2) check_chunked(data);  // the whole input as a chunked body too
 

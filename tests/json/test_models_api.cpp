@@ -70,66 +70,71 @@ using namespace models_api_test;
 
 TEST_SUITE("json/models_api") {
 
-TEST_CASE("a good order body is read, and the handler's model is written as JSON") {
-  fa::App app;
-  add_routes(app);
-  fa::testing::TestClient client(app);
-  const auto r = client.post("/orders", {.headers = {{"content-type", "application/json"}},
-                                         .content = R"({"customer":{"name":"Ann","email":"ann@example.org"},)"
-                                                    R"("items":[{"sku":"a","price":2.5,"quantity":2},{"sku":"b","price":1}]})"});
-  CHECK(r.status == 201);
-  CHECK(r.header("content-type") == "application/json");
-  CHECK(r.text == R"({"customer_name":"Ann","total":6.0,"lines":2})");
-}
+  TEST_CASE("a good order body is read, and the handler's model is written as JSON") {
+    fa::App app;
+    add_routes(app);
+    fa::testing::TestClient client(app);
+    const auto r =
+        client.post("/orders", {.headers = {{"content-type", "application/json"}},
+                                .content = R"({"customer":{"name":"Ann","email":"ann@example.org"},)"
+                                           R"("items":[{"sku":"a","price":2.5,"quantity":2},{"sku":"b","price":1}]})"});
+    CHECK(r.status == 201);
+    CHECK(r.header("content-type") == "application/json");
+    CHECK(r.text == R"({"customer_name":"Ann","total":6.0,"lines":2})");
+  }
 
-TEST_CASE("a bad order body is a 422 with every error in FastAPI's shape") {
-  fa::App app;
-  add_routes(app);
-  fa::testing::TestClient client(app);
-  const auto r = client.post("/orders", {.json = fa::Json::parse(
-      R"({"customer":{"name":"A","email":"nope"},"items":[{"sku":"a","price":0},{"price":"x","quantity":0}]})")});
-  CHECK(r.status == 422);
-  CHECK(r.text ==
+  TEST_CASE("a bad order body is a 422 with every error in FastAPI's shape") {
+    fa::App app;
+    add_routes(app);
+    fa::testing::TestClient client(app);
+    const auto r = client.post(
+        "/orders",
+        {.json = fa::Json::parse(
+             R"({"customer":{"name":"A","email":"nope"},"items":[{"sku":"a","price":0},{"price":"x","quantity":0}]})")});
+    CHECK(r.status == 422);
+    CHECK(
+        r.text ==
         R"({"detail":[{"type":"string_too_short","loc":["body","customer","name"],"msg":"String should have at least 2 characters","input":"A","ctx":{"min_length":2}},)"
         R"({"type":"value_error","loc":["body","customer","email"],"msg":"value is not a valid email address: An email address must have an @-sign.","input":"nope","ctx":{"reason":"An email address must have an @-sign."}},)"
         R"({"type":"greater_than","loc":["body","items",0,"price"],"msg":"Input should be greater than 0","input":0,"ctx":{"gt":0}},)"
         R"({"type":"missing","loc":["body","items",1,"sku"],"msg":"Field required","input":{"price":"x","quantity":0}},)"
         R"({"type":"float_parsing","loc":["body","items",1,"price"],"msg":"Input should be a valid number, unable to parse string as a number","input":"x"},)"
         R"({"type":"greater_than_equal","loc":["body","items",1,"quantity"],"msg":"Input should be greater than or equal to 1","input":0,"ctx":{"ge":1}}]})");
-}
+  }
 
-TEST_CASE("malformed, empty-list and hostile bodies are 422, never a crash") {
-  fa::App app;
-  add_routes(app);
-  fa::testing::TestClient client(app);
-  auto r = client.post("/orders", {.content = R"({"customer": )"});
-  CHECK(r.status == 422);
-  CHECK(r.text ==
+  TEST_CASE("malformed, empty-list and hostile bodies are 422, never a crash") {
+    fa::App app;
+    add_routes(app);
+    fa::testing::TestClient client(app);
+    auto r = client.post("/orders", {.content = R"({"customer": )"});
+    CHECK(r.status == 422);
+    CHECK(
+        r.text ==
         R"({"detail":[{"type":"json_invalid","loc":["body",13],"msg":"JSON decode error","input":{},"ctx":{"error":"Expecting value"}}]})");
-  r = client.post("/orders", {.content = R"({"customer":{"name":"Ann","email":"ann@example.org"},"items":[]})"});
-  CHECK(r.status == 422);
-  CHECK(r.json()["detail"][0]["type"] == "too_short");
-  r = client.post("/orders", {.content = std::string(5000, '[')});
-  CHECK(r.status == 422);
-  CHECK(r.json()["detail"][0]["ctx"]["error"] == "Nesting deeper than 64 arrays and objects");
-  r = client.post("/orders", {.content = "{\"customer\":\"\xff\"}"});
-  CHECK(r.status == 422);
-  CHECK(r.json()["detail"][0]["type"] == "json_invalid");
-  r = client.post("/orders", {.content = std::string(500000, 'x')});
-  CHECK(r.status == 422);
-}
+    r = client.post("/orders", {.content = R"({"customer":{"name":"Ann","email":"ann@example.org"},"items":[]})"});
+    CHECK(r.status == 422);
+    CHECK(r.json()["detail"][0]["type"] == "too_short");
+    r = client.post("/orders", {.content = std::string(5000, '[')});
+    CHECK(r.status == 422);
+    CHECK(r.json()["detail"][0]["ctx"]["error"] == "Nesting deeper than 64 arrays and objects");
+    r = client.post("/orders", {.content = "{\"customer\":\"\xff\"}"});
+    CHECK(r.status == 422);
+    CHECK(r.json()["detail"][0]["type"] == "json_invalid");
+    r = client.post("/orders", {.content = std::string(500000, 'x')});
+    CHECK(r.status == 422);
+  }
 
-TEST_CASE("the response model is a wall: the password never leaves; a value that does not fit is a 500") {
-  fa::App app;
-  add_routes(app);
-  fa::testing::TestClient client(app);
-  auto r = client.post("/users", {.json = fa::Json{{"username", "bob"}, {"password", "hunter2"}}});
-  CHECK(r.status == 200);
-  CHECK(r.text == R"({"username":"bob"})");
-  r = client.get("/broken");
-  CHECK(r.status == 500);
-  CHECK(r.text == R"({"detail":"Internal Server Error"})");
-}
+  TEST_CASE("the response model is a wall: the password never leaves; a value that does not fit is a 500") {
+    fa::App app;
+    add_routes(app);
+    fa::testing::TestClient client(app);
+    auto r = client.post("/users", {.json = fa::Json{{"username", "bob"}, {"password", "hunter2"}}});
+    CHECK(r.status == 200);
+    CHECK(r.text == R"({"username":"bob"})");
+    r = client.get("/broken");
+    CHECK(r.status == 500);
+    CHECK(r.text == R"({"detail":"Internal Server Error"})");
+  }
 
 }  // TEST_SUITE
 

@@ -289,11 +289,14 @@ TEST_SUITE("json/rules") {
          "An email address cannot have two letters followed by two dashes immediately after the @-sign or after a "
          "period, except Punycode."},
         {"user@example.123", "The part after the @-sign is not valid. It is not within a valid top-level domain."},
-        {"user@machine.local", "The part after the @-sign is a special-use or reserved name that cannot be used with email."},
-        {"user@foo.test", "The part after the @-sign is a special-use or reserved name that cannot be used with email."},
+        {"user@machine.local",
+         "The part after the @-sign is a special-use or reserved name that cannot be used with email."},
+        {"user@foo.test",
+         "The part after the @-sign is a special-use or reserved name that cannot be used with email."},
         {"user@[192.168.0.1]", "A bracketed IPv4 address after the @-sign is not allowed here."},
         {"user@[IPv6:::1]", "A bracketed IPv6 address after the @-sign is not allowed here."},
-        {"user@b\xC3\xBC" "cher.de",
+        {"user@b\xC3\xBC"
+         "cher.de",
          "The part after the @-sign contains invalid characters (internationalized domain names are not supported)."},
     };
     for (const auto& entry : invalid) {
@@ -313,8 +316,9 @@ TEST_SUITE("json/rules") {
     CHECK(*fa::detail::check_email("a@" + std::string(64, 'b') + ".com") ==
           "After the @-sign, periods cannot be separated by so many characters (1 character too many).");
     std::string domain;
-    for (int i = 0; i < 4; ++i) domain.append(63, 'd').append(".");  // not string + ".": g++ 12's -Warray-bounds false positive at -O2
-    domain += "com";  // 4 * 64 + 3 = 259 characters
+    for (int i = 0; i < 4; ++i)
+      domain.append(63, 'd').append(".");  // not string + ".": g++ 12's -Warray-bounds false positive at -O2
+    domain += "com";                       // 4 * 64 + 3 = 259 characters
     CHECK(*fa::detail::check_email("a@" + domain) ==
           "The email address is too long after the @-sign (6 characters too many).");
     const std::string long_address = std::string(64, 'l') + "@" + std::string(63, 'd') + "." + std::string(63, 'e') +

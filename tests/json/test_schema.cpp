@@ -54,8 +54,9 @@ using namespace schema_test;
 
 TEST_SUITE("json/schema") {
 
-TEST_CASE("an order's schema is byte for byte Pydantic v2's model_json_schema()") {
-  CHECK(fa::json_schema<Order>().dump() ==
+  TEST_CASE("an order's schema is byte for byte Pydantic v2's model_json_schema()") {
+    CHECK(
+        fa::json_schema<Order>().dump() ==
         R"({"$defs":{"Color":{"enum":["red","green","blue"],"title":"Color","type":"string"},)"
         R"("Customer":{"properties":{"user_name":{"maxLength":50,"minLength":3,"pattern":"^[a-z]+$","title":"User Name","type":"string"},)"
         R"("email":{"title":"Email","type":"string"}},"required":["user_name","email"],"title":"Customer","type":"object"},)"
@@ -71,39 +72,40 @@ TEST_CASE("an order's schema is byte for byte Pydantic v2's model_json_schema()"
         R"("maybe":{"anyOf":[{"$ref":"#/$defs/Customer"},{"type":"null"}],"default":null},)"
         R"("userName":{"description":"who","title":"The user","type":"string"}},"required":["id","customer","items","userName"],)"
         R"("title":"Order","type":"object"})");
-}
+  }
 
-TEST_CASE("Email is format email, narrow integers show their bounds, a Default shows its value") {
-  CHECK(fa::json_schema<Signup>().dump() ==
+  TEST_CASE("Email is format email, narrow integers show their bounds, a Default shows its value") {
+    CHECK(
+        fa::json_schema<Signup>().dump() ==
         R"({"properties":{"email":{"format":"email","title":"Email","type":"string"},)"
         R"("age":{"maximum":255,"minimum":0,"title":"Age","type":"integer"},)"
         R"("plan":{"default":"free","title":"Plan","type":"string"}},"required":["email","age"],"title":"Signup","type":"object"})");
-}
+  }
 
-TEST_CASE("OpenAPI's spelling: refs under #/components/schemas/ and the definitions handed back") {
-  fa::Json defs;
-  const fa::Json s = fa::json_schema<Customer>("#/components/schemas/", defs);
-  CHECK(s["title"] == "Customer");
-  CHECK(defs.empty());
-  fa::Json defs2;
-  const fa::Json t = fa::json_schema<std::vector<Customer>>("#/components/schemas/", defs2);
-  CHECK(t.dump() == R"({"items":{"$ref":"#/components/schemas/Customer"},"type":"array"})");
-  CHECK(defs2.contains("Customer"));
-}
+  TEST_CASE("OpenAPI's spelling: refs under #/components/schemas/ and the definitions handed back") {
+    fa::Json defs;
+    const fa::Json s = fa::json_schema<Customer>("#/components/schemas/", defs);
+    CHECK(s["title"] == "Customer");
+    CHECK(defs.empty());
+    fa::Json defs2;
+    const fa::Json t = fa::json_schema<std::vector<Customer>>("#/components/schemas/", defs2);
+    CHECK(t.dump() == R"({"items":{"$ref":"#/components/schemas/Customer"},"type":"array"})");
+    CHECK(defs2.contains("Customer"));
+  }
 
-TEST_CASE("titles are Python's str.title() with underscores as spaces") {
-  CHECK(fa::title_case("user_name") == "User Name");
-  CHECK(fa::title_case("userName") == "Username");
-  CHECK(fa::title_case("id2x") == "Id2X");
-  CHECK(fa::title_case("_private") == " Private");
-}
+  TEST_CASE("titles are Python's str.title() with underscores as spaces") {
+    CHECK(fa::title_case("user_name") == "User Name");
+    CHECK(fa::title_case("userName") == "Username");
+    CHECK(fa::title_case("id2x") == "Id2X");
+    CHECK(fa::title_case("_private") == " Private");
+  }
 
-TEST_CASE("response_model carries the wall and the schema") {
-  CHECK(fa::response_model<Customer>.name == "Customer");
-  CHECK(fa::response_model<Customer>.schema()["title"] == "Customer");
-  CHECK(static_cast<bool>(fa::response_model<Customer>));
-  CHECK(!fa::ResponseModelInfo{});
-}
+  TEST_CASE("response_model carries the wall and the schema") {
+    CHECK(fa::response_model<Customer>.name == "Customer");
+    CHECK(fa::response_model<Customer>.schema()["title"] == "Customer");
+    CHECK(static_cast<bool>(fa::response_model<Customer>));
+    CHECK(!fa::ResponseModelInfo{});
+  }
 
 }  // TEST_SUITE
 

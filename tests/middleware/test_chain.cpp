@@ -107,9 +107,8 @@ TEST_SUITE("middleware/chain") {
   TEST_CASE("a plain callable returning fa::Response is a middleware that answers by itself") {
     fa::App app;
     app.get("/", [] { return "route"; });
-    app.add_middleware([](fa::Request& req, fa::Next) {
-      return fa::PlainTextResponse("maintenance: " + std::string(req.path), 503);
-    });
+    app.add_middleware(
+        [](fa::Request& req, fa::Next) { return fa::PlainTextResponse("maintenance: " + std::string(req.path), 503); });
     fa::testing::TestClient client{app};
     auto r = client.get("/anything");
     CHECK(r.status == 503);

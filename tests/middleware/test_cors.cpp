@@ -81,8 +81,7 @@ std::vector<std::string> values_of(const fa::testing::TestResponse& r, std::stri
 }
 
 bool is_cors_header(std::string_view name) {
-  return fa::iequals(name, "vary") ||
-         (name.size() > 15 && fa::iequals(name.substr(0, 15), "access-control-"));
+  return fa::iequals(name, "vary") || (name.size() > 15 && fa::iequals(name.substr(0, 15), "access-control-"));
 }
 
 TEST_SUITE("middleware/cors") {

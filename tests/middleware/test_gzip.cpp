@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include <asio.hpp>
 #include <zlib.h>
+#include <asio.hpp>
 
 #include "fastapi/app/app.hpp"
 #include "fastapi/core/loop.hpp"
@@ -146,7 +146,7 @@ TEST_SUITE("middleware/gzip") {
     CHECK(r.header("content-type") == "text/plain; charset=utf-8");
     CHECK(r.raw.size() < 1000);
     CHECK(r.header("content-length") == std::to_string(r.raw.size()));  // the compressed length
-    CHECK(r.text == text_of(2000));  // the TestClient undoes it, as httpx does
+    CHECK(r.text == text_of(2000));                                     // the TestClient undoes it, as httpx does
     CHECK(gunzip(r.raw) == text_of(2000));
 
     r = client.get("/size/500", {.headers = accepts_gzip});  // exactly minimum_size: compressed
@@ -172,7 +172,8 @@ TEST_SUITE("middleware/gzip") {
     add_routes(app);
     app.add_middleware(fa::GZipMiddleware{});
     fa::testing::TestClient client{app};
-    auto r = client.get("/size/2000", {.headers = {{"Accept-Encoding", ""}}});  // (the TestClient sends gzip by default)
+    auto r =
+        client.get("/size/2000", {.headers = {{"Accept-Encoding", ""}}});  // (the TestClient sends gzip by default)
     CHECK_FALSE(r.headers.contains("content-encoding"));
     CHECK_FALSE(r.headers.contains("vary"));
     CHECK(r.text == text_of(2000));
@@ -386,15 +387,15 @@ TEST_SUITE("middleware/gzip") {
     std::string inner_saw, outer_saw;
     app.add_middleware([&](fa::Request& req, fa::Next next) -> fa::Task<fa::Response> {  // inside gzip
       fa::Response res = co_await next(req);
-      inner_saw = std::string(res.headers.get("content-encoding").value_or("none")) + " " +
-                  std::to_string(res.body.size());
+      inner_saw =
+          std::string(res.headers.get("content-encoding").value_or("none")) + " " + std::to_string(res.body.size());
       co_return res;
     });
     app.add_middleware(fa::GZipMiddleware{});
     app.add_middleware([&](fa::Request& req, fa::Next next) -> fa::Task<fa::Response> {  // outside gzip
       fa::Response res = co_await next(req);
-      outer_saw = std::string(res.headers.get("content-encoding").value_or("none")) + " " +
-                  std::to_string(res.body.size());
+      outer_saw =
+          std::string(res.headers.get("content-encoding").value_or("none")) + " " + std::to_string(res.body.size());
       co_return res;
     });
     fa::testing::TestClient client{app};

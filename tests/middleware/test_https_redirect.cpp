@@ -22,8 +22,12 @@ using fa::test_support::RawSocket;
 
 /// An app answering "<scheme> <path>" on / and /items, behind HTTPSRedirectMiddleware.
 void make_app(fa::App& app) {
-  app.get("/", [](fa::Request& req) { return fa::PlainTextResponse(std::string(req.scheme) + " " + std::string(req.path)); });
-  app.get("/items", [](fa::Request& req) { return fa::PlainTextResponse(std::string(req.scheme) + " " + std::string(req.path)); });
+  app.get("/", [](fa::Request& req) {
+    return fa::PlainTextResponse(std::string(req.scheme) + " " + std::string(req.path));
+  });
+  app.get("/items", [](fa::Request& req) {
+    return fa::PlainTextResponse(std::string(req.scheme) + " " + std::string(req.path));
+  });
   app.add_middleware(fa::HTTPSRedirectMiddleware{});
 }
 

@@ -112,8 +112,8 @@ TEST_SUITE("middleware/logging") {
     auto lines = log.wait_for(1);
     REQUIRE(lines.size() == 1);
     std::smatch m;
-    REQUIRE(std::regex_match(lines[0], m,
-                             std::regex(R"(127\.0\.0\.1:(\d+) - "GET /items/1\?q=x%20y HTTP/1\.1" 200 13 (\d+\.\d{3})ms)")));
+    REQUIRE(std::regex_match(
+        lines[0], m, std::regex(R"(127\.0\.0\.1:(\d+) - "GET /items/1\?q=x%20y HTTP/1\.1" 200 13 (\d+\.\d{3})ms)")));
     CHECK(std::stoi(m[1].str()) == port_of(seen));
     CHECK(ms_of(m, 2) >= 0.0);
     CHECK(ms_of(m, 2) < 3000.0);
@@ -138,8 +138,9 @@ TEST_SUITE("middleware/logging") {
     std::smatch m;
     REQUIRE(std::regex_match(
         lines[0], m,
-        std::regex(R"re(\{"time":"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.\d{3}Z","client":"127\.0\.0\.1:(\d+)",)re"
-                   R"re("method":"GET","path":"/items/1","query":"q=a%22b","status":200,"bytes":13,"duration_ms":(\d+\.\d{3})\})re")));
+        std::regex(
+            R"re(\{"time":"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.\d{3}Z","client":"127\.0\.0\.1:(\d+)",)re"
+            R"re("method":"GET","path":"/items/1","query":"q=a%22b","status":200,"bytes":13,"duration_ms":(\d+\.\d{3})\})re")));
     CHECK(std::stoi(m[7].str()) == port_of(seen));
     std::tm tm{};
     tm.tm_year = std::stoi(m[1].str()) - 1900;
@@ -293,7 +294,8 @@ TEST_SUITE("middleware/logging") {
     {
       std::lock_guard lock(mutex);
       REQUIRE(got.size() == 1);
-      CHECK(std::regex_match(got[0], std::regex(R"(INFO:     127\.0\.0\.1:\d+ - "GET /items/1 HTTP/1\.1" 200 13 \d+\.\d{3}ms)")));
+      CHECK(std::regex_match(
+          got[0], std::regex(R"(INFO:     127\.0\.0\.1:\d+ - "GET /items/1 HTTP/1\.1" 200 13 \d+\.\d{3}ms)")));
     }
     app.logger().set_level(fa::LogLevel::warning);
     client.get("/items/2");
@@ -353,7 +355,8 @@ TEST_SUITE("middleware/logging") {
     CHECK(reply.ends_with("\r\n\r\na b"));
     auto lines = log.wait_for(1);
     REQUIRE(lines.size() == 1);
-    CHECK(std::regex_match(lines[0], std::regex(R"(127\.0\.0\.1:\d+ - "GET /files/a%20b\?x=%22 HTTP/1\.0" 200 3 \d+\.\d{3}ms)")));
+    CHECK(std::regex_match(lines[0],
+                           std::regex(R"(127\.0\.0\.1:\d+ - "GET /files/a%20b\?x=%22 HTTP/1\.0" 200 3 \d+\.\d{3}ms)")));
   }
 
   TEST_CASE("in the common layout quotes, backslashes and control bytes are escaped; in json, JSON-escaped") {

@@ -37,7 +37,8 @@ std::map<std::string, StaticFile, std::less<>> read_assets(const std::string& di
   std::map<std::string, StaticFile, std::less<>> out;
   for (const auto& f : files) {
     std::ifstream in(dir + "/" + f[1], std::ios::binary);
-    if (!in) throw std::runtime_error("feature_app: cannot read " + dir + "/" + f[1] + " (run npm install in tests/openapi)");
+    if (!in)
+      throw std::runtime_error("feature_app: cannot read " + dir + "/" + f[1] + " (run npm install in tests/openapi)");
     out[f[0]] = StaticFile{std::string(std::istreambuf_iterator<char>(in), {}), f[2]};
   }
   return out;
@@ -60,13 +61,15 @@ int main(int argc, char** argv) {
     openapi_feature_app::add_routes(app, problem_details);
     if (!assets_dir.empty()) {
       auto files = std::make_shared<const std::map<std::string, StaticFile, std::less<>>>(read_assets(assets_dir));
-      app.get("/static/{name}", [files](fa::Path<"name", std::string> name) {
-        auto it = files->find(*name);
-        if (it == files->end()) throw fa::HTTPException{404, "Not Found"};
-        fa::Response res{.body = it->second.body};
-        res.set_media_type(it->second.media_type);
-        return res;
-      }, {.include_in_schema = false});
+      app.get("/static/{name}",
+              [files](fa::Path<"name", std::string> name) {
+                auto it = files->find(*name);
+                if (it == files->end()) throw fa::HTTPException{404, "Not Found"};
+                fa::Response res{.body = it->second.body};
+                res.set_media_type(it->second.media_type);
+                return res;
+              },
+              {.include_in_schema = false});
     }
     return app.run(static_cast<int>(rest.size()), rest.data());
   } catch (const std::exception& e) {

@@ -86,7 +86,8 @@ struct Paging {
   int limit;
 };
 
-inline Paging common_parameters(fa::Query<"skip", int, 0> skip, fa::Query<"limit", int, fa::Rule{.le = 100}, 100> limit) {
+inline Paging common_parameters(fa::Query<"skip", int, 0> skip,
+                                fa::Query<"limit", int, fa::Rule{.le = 100}, 100> limit) {
   return Paging{*skip, *limit};
 }
 
@@ -109,7 +110,8 @@ inline Problem problem_of(const fa::RequestValidationError& e) {
   Problem p{"Your request parameters didn't validate.", 422, {}};
   for (const auto& error : e.errors()) {
     std::string field;
-    for (const fa::Json& part : error.loc) field += (field.empty() ? "" : ".") + (part.is_string() ? part.as_string() : part.dump());
+    for (const fa::Json& part : error.loc)
+      field += (field.empty() ? "" : ".") + (part.is_string() ? part.as_string() : part.dump());
     p.errors.push_back({field, error.msg});
   }
   return p;
@@ -147,20 +149,24 @@ inline void add_routes(fa::App& app, bool problem_details = false) {
 
   app.get("/items/{item_id}",
           [](fa::Path<"item_id", int, fa::Rule{.title = "The ID of the item", .ge = 1}> item_id,
-             fa::Query<"q", std::optional<std::string>, fa::Rule{.max_length = 50}> q, fa::Query<"short", bool, false> brief) {
+             fa::Query<"q", std::optional<std::string>, fa::Rule{.max_length = 50}> q,
+             fa::Query<"short", bool, false> brief) {
             fa::Json out{{"item_id", *item_id}, {"short", *brief}};
             if (q) out["q"] = *q;
             return out;
           },
           {.tags = {"items"}});
 
-  app.get("/models/{model_name}", [](fa::Path<"model_name", ModelName> model_name) {
-    return fa::Json{{"model_name", fa::to_json(*model_name)}};
-  }, {.name = "get_model"});
+  app.get("/models/{model_name}",
+          [](fa::Path<"model_name", ModelName> model_name) {
+            return fa::Json{{"model_name", fa::to_json(*model_name)}};
+          },
+          {.name = "get_model"});
 
   app.get("/items/",
           [](fa::Depends<common_parameters> paging, fa::Query<"tag", std::optional<std::vector<std::string>>> tag,
-             fa::Query<"item_query", std::optional<std::string>, fa::Rule{.alias = "item-query", .pattern = "^[a-z]+$"}> item_query,
+             fa::Query<"item_query", std::optional<std::string>, fa::Rule{.alias = "item-query", .pattern = "^[a-z]+$"}>
+                 item_query,
              fa::Query<"size", double, fa::Rule{.gt = 0, .lt = 10.5}, fa::Literal{1.5}> size) {
             std::vector<ItemOut> out;
             for (int i = paging->skip; i < paging->skip + 2 && i < paging->limit; ++i)
@@ -170,7 +176,10 @@ inline void add_routes(fa::App& app, bool problem_details = false) {
           },
           {.tags = {"items"}, .name = "list_items"});
 
-  app.post("/items/", [](Item item) { return ItemOut{*item.name, *item.price, *item.tags}; },
+  app.post("/items/",
+           [](Item item) {
+             return ItemOut{*item.name, *item.price, *item.tags};
+           },
            {.status_code = 201,
             .tags = {"items"},
             .summary = "Create an item",
@@ -179,23 +188,28 @@ inline void add_routes(fa::App& app, bool problem_details = false) {
   app.put("/items/{item_id}",
           [](fa::Path<"item_id", int> item_id, fa::Body<Item, "item"> item, fa::Body<User, "user"> user,
              fa::Body<int, "importance"> importance) {
-            return fa::Json{{"item_id", *item_id}, {"name", *item->name}, {"user", user->username}, {"importance", *importance}};
+            return fa::Json{
+                {"item_id", *item_id}, {"name", *item->name}, {"user", user->username}, {"importance", *importance}};
           },
           {.tags = {"items"}});
 
   app.delete_("/items/{item_id}", [](fa::Path<"item_id", int> item_id) { (void)item_id; },
               {.status_code = 204, .tags = {"items"}, .deprecated = true});
 
-  app.get("/items/{item_id}/owner", [](fa::Path<"item_id", int> item_id) {
-    if (*item_id != 1) throw fa::HTTPException{404, "Item not found"};
-    return fa::Json{{"username", "alice"}, {"full_name", "Alice Wonderson"}, {"password", "never shown"}};
-  }, {.tags = {"items"}, .response_model = fa::response_model<User>,
-      .responses = {{404, {.description = "Item not found", .model = fa::response_model<Message>}}, {403, {}}}});
+  app.get("/items/{item_id}/owner",
+          [](fa::Path<"item_id", int> item_id) {
+            if (*item_id != 1) throw fa::HTTPException{404, "Item not found"};
+            return fa::Json{{"username", "alice"}, {"full_name", "Alice Wonderson"}, {"password", "never shown"}};
+          },
+          {.tags = {"items"},
+           .response_model = fa::response_model<User>,
+           .responses = {{404, {.description = "Item not found", .model = fa::response_model<Message>}}, {403, {}}}});
 
   app.get("/headers", [](fa::Header<"user_agent", std::optional<std::string>> user_agent,
                          fa::Header<"x_count", int, fa::Rule{.ge = 0}, 0> x_count,
                          fa::Cookie<"ads_id", std::optional<std::string>> ads_id) {
-    return fa::Json{{"user_agent", user_agent ? fa::Json(*user_agent) : fa::Json()}, {"x_count", *x_count},
+    return fa::Json{{"user_agent", user_agent ? fa::Json(*user_agent) : fa::Json()},
+                    {"x_count", *x_count},
                     {"ads_id", ads_id ? fa::Json(*ads_id) : fa::Json()}};
   });
 
@@ -205,17 +219,21 @@ inline void add_routes(fa::App& app, bool problem_details = false) {
     return Message{"Welcome " + *username};
   });
 
-  app.post("/token", [](fa::OAuth2PasswordRequestForm form) {
-    if (form.username != "alice" || form.password != "wonderland")
-      throw fa::HTTPException{400, "Incorrect username or password"};
-    return Token{"token-alice", "bearer"};
-  }, {.name = "login_for_access_token"});
+  app.post("/token",
+           [](fa::OAuth2PasswordRequestForm form) {
+             if (form.username != "alice" || form.password != "wonderland")
+               throw fa::HTTPException{400, "Incorrect username or password"};
+             return Token{"token-alice", "bearer"};
+           },
+           {.name = "login_for_access_token"});
 
   fa::APIRouter users{{.prefix = "/users", .tags = {"users"}, .responses = {{404, {.description = "Not found"}}}}};
   users.get("/me", [](fa::Depends<current_user> user) { return *user; }, {.name = "read_current_user"});
-  users.get("/{username}", [](fa::Path<"username", std::string> username, fa::Depends<get_session> session) {
-    return fa::Json{{"username", *username}, {"full_name", *session}};
-  }, {.response_model = fa::response_model<User>});
+  users.get("/{username}",
+            [](fa::Path<"username", std::string> username, fa::Depends<get_session> session) {
+              return fa::Json{{"username", *username}, {"full_name", *session}};
+            },
+            {.response_model = fa::response_model<User>});
   app.include_router(users);
 
   fa::APIRouter secure{{.prefix = "/secure", .tags = {"security"}, .dependencies = {fa::dependency<verify_token>()}}};

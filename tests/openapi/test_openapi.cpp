@@ -27,15 +27,19 @@ using fa::Json;
 /// True once fa::Dependency carries `describe` (di/scope.hpp): then the route's and the app's `dependencies`
 /// show their parameters in the document, as FastAPI's do.
 template <class D>
-inline constexpr bool describes_dependencies = requires(D d) { d.describe; };
+inline constexpr bool describes_dependencies = requires(D d) {
+  d.describe;
+};
 inline constexpr bool route_dependencies_described = describes_dependencies<fa::Dependency>;
 
 Json validation_error_422() {
-  return Json::parse(R"({"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}})");
+  return Json::parse(
+      R"({"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}})");
 }
 
 Json success(std::string_view schema) {
-  return Json::parse(R"({"description":"Successful Response","content":{"application/json":{"schema":)" + std::string(schema) + "}}}");
+  return Json::parse(R"({"description":"Successful Response","content":{"application/json":{"schema":)" +
+                     std::string(schema) + "}}}");
 }
 
 struct FeatureApp {
@@ -57,13 +61,15 @@ TEST_SUITE("openapi/spec") {
   TEST_CASE("the document lists every included route once per method, in registration order, with info and tags") {
     Json doc = feature_document();
     CHECK(doc["openapi"] == "3.1.0");
-    CHECK(doc["info"] == Json::parse(R"({"title":"Feature App","version":"2.5.0","description":"Every feature of the OpenAPI document."})"));
+    CHECK(doc["info"] ==
+          Json::parse(
+              R"({"title":"Feature App","version":"2.5.0","description":"Every feature of the OpenAPI document."})"));
     std::vector<std::string> paths;
     for (const auto& [path, item] : doc["paths"].items()) paths.push_back(path);
-    CHECK(paths == std::vector<std::string>{"/", "/items/{item_id}", "/models/{model_name}", "/items/", "/items/{item_id}/owner",
-                                            "/headers", "/login", "/token", "/users/me", "/users/{username}", "/secure/bearer",
-                                            "/secure/basic", "/secure/key", "/secure/query-key", "/secure/cookie-key", "/ping",
-                                            "/framework"});
+    CHECK(paths == std::vector<std::string>{"/", "/items/{item_id}", "/models/{model_name}", "/items/",
+                                            "/items/{item_id}/owner", "/headers", "/login", "/token", "/users/me",
+                                            "/users/{username}", "/secure/bearer", "/secure/basic", "/secure/key",
+                                            "/secure/query-key", "/secure/cookie-key", "/ping", "/framework"});
     // include_in_schema = false, and the docs routes themselves, are not listed.
     CHECK_FALSE(doc["paths"].contains("/internal/metrics"));
     CHECK_FALSE(doc["paths"].contains("/docs"));
@@ -80,10 +86,12 @@ TEST_SUITE("openapi/spec") {
     CHECK(op("/", "get")["summary"] == "Read Root");
     CHECK(op("/items/{item_id}", "get")["operationId"] == "read_items_item_id_items__item_id__get");
     CHECK(op("/items/{item_id}", "get")["summary"] == "Read Items Item Id");
-    CHECK(op("/models/{model_name}", "get")["operationId"] == "get_model_models__model_name__get");  // RouteOptions::name
+    CHECK(op("/models/{model_name}", "get")["operationId"] ==
+          "get_model_models__model_name__get");  // RouteOptions::name
     CHECK(op("/models/{model_name}", "get")["summary"] == "Get Model");
     CHECK(op("/items/", "post")["summary"] == "Create an item");  // RouteOptions::summary
-    CHECK(op("/items/", "post")["description"] == "Create an item with all the information: name, description, price, tax and tags.");
+    CHECK(op("/items/", "post")["description"] ==
+          "Create an item with all the information: name, description, price, tax and tags.");
     CHECK(op("/ping", "get")["operationId"] == "read_ping_ping_get");  // one route, two methods: one id each
     CHECK(op("/ping", "post")["operationId"] == "create_ping_ping_post");
     CHECK(op("/items/{item_id}", "delete")["deprecated"] == true);
@@ -110,10 +118,14 @@ TEST_SUITE("openapi/spec") {
       {"name":"x-count","in":"header","required":false,"schema":{"default":0,"minimum":0,"title":"X-Count","type":"integer"}},
       {"name":"ads_id","in":"cookie","required":false,"schema":{"anyOf":[{"type":"string"},{"type":"null"}],"title":"Ads Id"}}])"));
     // An enum is a component, referenced; a yield dependency's cookie joins the route's parameters.
-    CHECK(doc["paths"]["/models/{model_name}"]["get"]["parameters"][0]["schema"] == Json::parse(R"({"$ref":"#/components/schemas/ModelName"})"));
-    CHECK(doc["components"]["schemas"]["ModelName"] == Json::parse(R"({"enum":["alexnet","resnet","lenet"],"title":"ModelName","type":"string"})"));
-    CHECK(doc["paths"]["/users/{username}"]["get"]["parameters"][1] == Json::parse(
-      R"({"name":"session_id","in":"cookie","required":false,"schema":{"anyOf":[{"type":"string"},{"type":"null"}],"title":"Session Id"}})"));
+    CHECK(doc["paths"]["/models/{model_name}"]["get"]["parameters"][0]["schema"] ==
+          Json::parse(R"({"$ref":"#/components/schemas/ModelName"})"));
+    CHECK(doc["components"]["schemas"]["ModelName"] ==
+          Json::parse(R"({"enum":["alexnet","resnet","lenet"],"title":"ModelName","type":"string"})"));
+    CHECK(
+        doc["paths"]["/users/{username}"]["get"]["parameters"][1] ==
+        Json::parse(
+            R"({"name":"session_id","in":"cookie","required":false,"schema":{"anyOf":[{"type":"string"},{"type":"null"}],"title":"Session Id"}})"));
     // Framework parameters (Request&, BackgroundTasks&, State<T>) are not parameters of the operation.
     CHECK_FALSE(doc["paths"]["/framework"]["get"].contains("parameters"));
   }
@@ -121,8 +133,9 @@ TEST_SUITE("openapi/spec") {
   TEST_CASE("request bodies: a model by $ref, embedded bodies and forms in a Body_<operationId> model") {
     Json doc = feature_document();
     const Json& schemas = doc["components"]["schemas"];
-    CHECK(doc["paths"]["/items/"]["post"]["requestBody"] == Json::parse(
-      R"({"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Item"}}},"required":true})"));
+    CHECK(doc["paths"]["/items/"]["post"]["requestBody"] ==
+          Json::parse(
+              R"({"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Item"}}},"required":true})"));
     CHECK(schemas["Item"] == Json::parse(R"({"properties":{
       "name":{"maxLength":50,"minLength":1,"title":"Name","type":"string"},
       "description":{"anyOf":[{"type":"string"},{"type":"null"}],"default":null,"title":"Description"},
@@ -131,45 +144,57 @@ TEST_SUITE("openapi/spec") {
       "tags":{"default":[],"items":{"type":"string"},"title":"Tags","type":"array"},
       "image":{"anyOf":[{"$ref":"#/components/schemas/Image"},{"type":"null"}],"default":null}},
       "required":["name","price"],"title":"Item","type":"object"})"));
-    CHECK(doc["paths"]["/items/{item_id}"]["put"]["requestBody"] == Json::parse(
-      R"({"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Body_update_items_item_id_items__item_id__put"}}},"required":true})"));
+    CHECK(
+        doc["paths"]["/items/{item_id}"]["put"]["requestBody"] ==
+        Json::parse(
+            R"({"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Body_update_items_item_id_items__item_id__put"}}},"required":true})"));
     CHECK(schemas["Body_update_items_item_id_items__item_id__put"] == Json::parse(R"({"properties":{
       "item":{"$ref":"#/components/schemas/Item"},"user":{"$ref":"#/components/schemas/User"},
       "importance":{"title":"Importance","type":"integer"}},
       "required":["item","user","importance"],"title":"Body_update_items_item_id_items__item_id__put","type":"object"})"));
-    CHECK(doc["paths"]["/login"]["post"]["requestBody"] == Json::parse(
-      R"({"content":{"application/x-www-form-urlencoded":{"schema":{"$ref":"#/components/schemas/Body_create_login_login_post"}}},"required":true})"));
+    CHECK(
+        doc["paths"]["/login"]["post"]["requestBody"] ==
+        Json::parse(
+            R"({"content":{"application/x-www-form-urlencoded":{"schema":{"$ref":"#/components/schemas/Body_create_login_login_post"}}},"required":true})"));
     CHECK(schemas["Body_create_login_login_post"] == Json::parse(R"({"properties":{
       "username":{"title":"Username","type":"string"},"password":{"minLength":8,"title":"Password","type":"string"}},
       "required":["username","password"],"title":"Body_create_login_login_post","type":"object"})"));
     CHECK(schemas["Body_login_for_access_token_token_post"]["required"] == Json::array({"username", "password"}));
-    CHECK(schemas["Body_login_for_access_token_token_post"]["properties"]["grant_type"] == Json::parse(
-      R"({"anyOf":[{"pattern":"^password$","type":"string"},{"type":"null"}],"title":"Grant Type"})"));
+    CHECK(schemas["Body_login_for_access_token_token_post"]["properties"]["grant_type"] ==
+          Json::parse(R"({"anyOf":[{"pattern":"^password$","type":"string"},{"type":"null"}],"title":"Grant Type"})"));
     CHECK_FALSE(doc["paths"]["/"]["get"].contains("requestBody"));
   }
 
   TEST_CASE("responses: the declared status with the model (return type or response_model), extra responses, 422") {
     Json doc = feature_document();
     auto responses = [&](const char* path, const char* method) { return doc["paths"][path][method]["responses"]; };
-    CHECK(responses("/", "get") == Json::parse(R"({"200":{"description":"Successful Response","content":{"application/json":{"schema":{}}}}})"));
+    CHECK(responses("/", "get") ==
+          Json::parse(R"({"200":{"description":"Successful Response","content":{"application/json":{"schema":{}}}}})"));
     CHECK(responses("/items/", "post")["201"] == success(R"({"$ref":"#/components/schemas/ItemOut"})"));
     CHECK(responses("/items/", "post")["422"] == validation_error_422());
-    CHECK(responses("/items/", "get")["200"] == success(
-      R"({"items":{"$ref":"#/components/schemas/ItemOut"},"title":"Response List Items Items  Get","type":"array"})"));
+    CHECK(
+        responses("/items/", "get")["200"] ==
+        success(
+            R"({"items":{"$ref":"#/components/schemas/ItemOut"},"title":"Response List Items Items  Get","type":"array"})"));
     // 204: no body; the route can still fail validation (its path parameter).
-    CHECK(responses("/items/{item_id}", "delete") == Json::object({{"204", Json{{"description", "Successful Response"}}},
-                                                                    {"422", validation_error_422()}}));
+    CHECK(responses("/items/{item_id}", "delete") ==
+          Json::object({{"204", Json{{"description", "Successful Response"}}}, {"422", validation_error_422()}}));
     // response_model wins over the return type (fa::Json); extra responses with and without a model.
-    CHECK(responses("/items/{item_id}/owner", "get") == Json::object({
-      {"200", success(R"({"$ref":"#/components/schemas/User"})")},
-      {"403", Json{{"description", "Forbidden"}}},
-      {"404", Json::parse(R"({"description":"Item not found","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Message"}}}})")},
-      {"422", validation_error_422()}}));
+    CHECK(
+        responses("/items/{item_id}/owner", "get") ==
+        Json::object(
+            {{"200", success(R"({"$ref":"#/components/schemas/User"})")},
+             {"403", Json{{"description", "Forbidden"}}},
+             {"404",
+              Json::parse(
+                  R"({"description":"Item not found","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Message"}}}})")},
+             {"422", validation_error_422()}}));
     // The router's responses; no parameter and no body: no 422.
     CHECK(responses("/users/me", "get") == Json::object({{"200", success(R"({"$ref":"#/components/schemas/User"})")},
-                                                        {"404", Json{{"description", "Not found"}}}}));
-    CHECK(responses("/ping", "post")["200"] == Json::parse(
-      R"({"description":"Successful Response","content":{"text/plain":{"schema":{"type":"string"}}}})"));
+                                                         {"404", Json{{"description", "Not found"}}}}));
+    CHECK(
+        responses("/ping", "post")["200"] ==
+        Json::parse(R"({"description":"Successful Response","content":{"text/plain":{"schema":{"type":"string"}}}})"));
   }
 
   TEST_CASE("components: each model once, sorted, with the validation errors; the security schemes used") {
@@ -177,8 +202,9 @@ TEST_SUITE("openapi/spec") {
     std::vector<std::string> names;
     for (const auto& [name, schema] : doc["components"]["schemas"].items()) names.push_back(name);
     CHECK(names == std::vector<std::string>{"Body_create_login_login_post", "Body_login_for_access_token_token_post",
-                                            "Body_update_items_item_id_items__item_id__put", "HTTPValidationError", "Image",
-                                            "Item", "ItemOut", "Message", "ModelName", "Token", "User", "ValidationError"});
+                                            "Body_update_items_item_id_items__item_id__put", "HTTPValidationError",
+                                            "Image", "Item", "ItemOut", "Message", "ModelName", "Token", "User",
+                                            "ValidationError"});
     CHECK(doc["components"]["schemas"]["HTTPValidationError"] == Json::parse(R"({"properties":{"detail":{
       "items":{"$ref":"#/components/schemas/ValidationError"},"title":"Detail","type":"array"}},"title":"HTTPValidationError","type":"object"})"));
     CHECK(doc["components"]["schemas"]["ValidationError"]["required"] == Json::array({"loc", "msg", "type"}));
@@ -197,8 +223,9 @@ TEST_SUITE("openapi/spec") {
     Json doc = feature_document();
     const Json& op = doc["paths"]["/secure/bearer"]["get"];
     if constexpr (route_dependencies_described) {
-      CHECK(op["parameters"] == Json::parse(
-        R"([{"name":"x-token","in":"header","required":true,"schema":{"title":"X-Token","type":"string"}}])"));
+      CHECK(op["parameters"] ==
+            Json::parse(
+                R"([{"name":"x-token","in":"header","required":true,"schema":{"title":"X-Token","type":"string"}}])"));
       CHECK(op["responses"]["422"] == validation_error_422());
     } else {
       MESSAGE("fa::Dependency has no describe member yet (di/scope.hpp): route dependencies are not described");
@@ -211,8 +238,10 @@ TEST_SUITE("openapi/spec") {
     fa::testing::TestClient client{f.app};
     Json doc = client.get("/openapi.json").json();
     const Json& schemas = doc["components"]["schemas"];
-    CHECK(doc["paths"]["/items/"]["post"]["responses"]["422"] == Json::parse(
-      R"({"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Problem"}}}})"));
+    CHECK(
+        doc["paths"]["/items/"]["post"]["responses"]["422"] ==
+        Json::parse(
+            R"({"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Problem"}}}})"));
     CHECK_FALSE(schemas.contains("HTTPValidationError"));
     CHECK_FALSE(schemas.contains("ValidationError"));
     CHECK(schemas["Problem"] == Json::parse(R"({"properties":{"title":{"title":"Title","type":"string"},
@@ -226,7 +255,8 @@ TEST_SUITE("openapi/spec") {
       "errors":[{"field":"path.item_id","message":"Input should be greater than or equal to 1"}]})"));
   }
 
-  TEST_CASE("get_openapi works on any routes: one scheme name for two definitions is split, response_model of a list is titled") {
+  TEST_CASE(
+      "get_openapi works on any routes: one scheme name for two definitions is split, response_model of a list is titled") {
     fa::App app;
     app.get("/a", [](fa::APIKeyHeader<"X-A"> key) { return *key; });
     app.get("/b", [](fa::APIKeyHeader<"X-B"> key) { return *key; });
@@ -237,8 +267,8 @@ TEST_SUITE("openapi/spec") {
     CHECK(doc["paths"]["/a"]["get"]["security"] == Json::parse(R"([{"APIKeyHeader":[]}])"));
     CHECK(doc["paths"]["/b"]["get"]["security"] == Json::parse(R"([{"APIKeyHeader_2":[]}])"));
     CHECK(doc["components"]["securitySchemes"]["APIKeyHeader_2"]["name"] == "X-B");
-    CHECK(doc["paths"]["/c"]["get"]["responses"]["200"] == success(
-      R"({"items":{"$ref":"#/components/schemas/User"},"title":"Response Read C C Get","type":"array"})"));
+    CHECK(doc["paths"]["/c"]["get"]["responses"]["200"] ==
+          success(R"({"items":{"$ref":"#/components/schemas/User"},"title":"Response Read C C Get","type":"array"})"));
     CHECK(doc["components"]["schemas"].contains("User"));
     CHECK(doc["paths"].contains("/d/{rest}"));  // {name:path} is written {name}
     CHECK(doc["paths"]["/d/{rest}"]["get"]["operationId"] == "read_d_rest_d__rest__get");
@@ -283,15 +313,19 @@ TEST_SUITE("openapi/docs") {
     CHECK(docs.status == 200);
     CHECK(docs.header("content-type") == "text/html; charset=utf-8");
     CHECK(docs.text.find("<title>Feature App - Swagger UI</title>") != std::string::npos);
-    CHECK(docs.text.find(R"(src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js")") != std::string::npos);
-    CHECK(docs.text.find(R"(href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css")") != std::string::npos);
+    CHECK(docs.text.find(R"(src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js")") !=
+          std::string::npos);
+    CHECK(docs.text.find(R"(href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css")") !=
+          std::string::npos);
     CHECK(docs.text.find(R"(url: "/openapi.json",)") != std::string::npos);
-    CHECK(docs.text.find(R"(oauth2RedirectUrl: window.location.origin + "/docs/oauth2-redirect",)") != std::string::npos);
+    CHECK(docs.text.find(R"(oauth2RedirectUrl: window.location.origin + "/docs/oauth2-redirect",)") !=
+          std::string::npos);
     auto redoc = client.get("/redoc");
     CHECK(redoc.status == 200);
     CHECK(redoc.header("content-type") == "text/html; charset=utf-8");
     CHECK(redoc.text.find(R"(<redoc spec-url="/openapi.json"></redoc>)") != std::string::npos);
-    CHECK(redoc.text.find(R"(src="https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js")") != std::string::npos);
+    CHECK(redoc.text.find(R"(src="https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js")") !=
+          std::string::npos);
     CHECK(redoc.text.find("fonts.googleapis.com") != std::string::npos);
     auto redirect = client.get("/docs/oauth2-redirect");
     CHECK(redirect.status == 200);
@@ -304,7 +338,8 @@ TEST_SUITE("openapi/docs") {
                  .docs_url = "/api/docs",
                  .redoc_url = "",
                  .swagger_ui_oauth2_redirect_url = "",
-                 .docs_assets = {.swagger_js_url = "/static/sw.js", .swagger_css_url = "/static/sw.css",
+                 .docs_assets = {.swagger_js_url = "/static/sw.js",
+                                 .swagger_css_url = "/static/sw.css",
                                  .swagger_favicon_url = "/static/f.png"}}};
     app.get("/", [] { return "hi"; });
     fa::testing::TestClient client{app};
@@ -333,7 +368,8 @@ TEST_SUITE("openapi/docs") {
     CHECK(app.routes().size() == 1);
   }
 
-  TEST_CASE("the document is built once when the app starts and served from that body; a second run registers nothing twice") {
+  TEST_CASE(
+      "the document is built once when the app starts and served from that body; a second run registers nothing twice") {
     FeatureApp f;
     f.app.logger().set_level(fa::LogLevel::debug);
     test_support::LogCapture log(f.app);

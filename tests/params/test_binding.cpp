@@ -57,10 +57,11 @@ TEST_SUITE("params/binding") {
 
   TEST_CASE("query parameters: required, defaults, Rules, last value wins") {
     fa::App app;
-    app.get("/items", [](fa::Query<"skip", int, 0> skip, fa::Query<"limit", int, fa::Rule{.ge = 1, .le = 100}, 10> limit,
-                         fa::Query<"needy", std::string> needy) {
-      return fa::Json{{"skip", *skip}, {"limit", *limit}, {"needy", *needy}};
-    });
+    app.get("/items",
+            [](fa::Query<"skip", int, 0> skip, fa::Query<"limit", int, fa::Rule{.ge = 1, .le = 100}, 10> limit,
+               fa::Query<"needy", std::string> needy) {
+              return fa::Json{{"skip", *skip}, {"limit", *limit}, {"needy", *needy}};
+            });
     fa::testing::TestClient client{app};
     CHECK(client.get("/items", {.params = {{"needy", "x"}}}).text == R"({"skip":0,"limit":10,"needy":"x"})");
     CHECK(client.get("/items", {.params = {{"needy", "a"}, {"needy", "b"}, {"skip", "5"}}}).text ==
@@ -85,9 +86,10 @@ TEST_SUITE("params/binding") {
 
   TEST_CASE("string Rules: min_length, max_length and pattern give Pydantic's errors with ctx") {
     fa::App app;
-    app.get("/search", [](fa::Query<"q", std::string, fa::Rule{.min_length = 3, .max_length = 5, .pattern = "^[a-z]+$"}> q) {
-      return *q;
-    });
+    app.get("/search",
+            [](fa::Query<"q", std::string, fa::Rule{.min_length = 3, .max_length = 5, .pattern = "^[a-z]+$"}> q) {
+              return *q;
+            });
     fa::testing::TestClient client{app};
     CHECK(client.get("/search", {.params = {{"q", "abcd"}}}).text == "abcd");
     CHECK(client.get("/search", {.params = {{"q", "ab"}}}).text ==
@@ -106,13 +108,17 @@ TEST_SUITE("params/binding") {
     app.get("/types", [](fa::Query<"flag", bool, false> flag, fa::Query<"ratio", double, fa::Literal{0.5}> ratio,
                          fa::Query<"model", ModelName, ModelName::alexnet> model, fa::Query<"n", std::uint8_t, 1> n,
                          fa::Query<"sort", std::string, fa::Literal{"name"}> sort) {
-      return fa::Json{{"flag", *flag}, {"ratio", *ratio}, {"model", std::string(fa::enum_name(*model))},
-                      {"n", *n}, {"sort", *sort}};
+      return fa::Json{{"flag", *flag},
+                      {"ratio", *ratio},
+                      {"model", std::string(fa::enum_name(*model))},
+                      {"n", *n},
+                      {"sort", *sort}};
     });
     fa::testing::TestClient client{app};
     CHECK(client.get("/types").text == R"({"flag":false,"ratio":0.5,"model":"alexnet","n":1,"sort":"name"})");
-    CHECK(client.get("/types", {.params = {{"flag", "Yes"}, {"ratio", "2.25"}, {"model", "lenet"}, {"n", "255"}}}).text ==
-          R"({"flag":true,"ratio":2.25,"model":"lenet","n":255,"sort":"name"})");
+    CHECK(
+        client.get("/types", {.params = {{"flag", "Yes"}, {"ratio", "2.25"}, {"model", "lenet"}, {"n", "255"}}}).text ==
+        R"({"flag":true,"ratio":2.25,"model":"lenet","n":255,"sort":"name"})");
     CHECK(client.get("/types", {.params = {{"flag", "maybe"}, {"ratio", "x"}, {"model", "vgg"}, {"n", "256"}}}).text ==
           R"({"detail":[{"type":"bool_parsing","loc":["query","flag"],"msg":"Input should be a valid boolean, )"
           R"(unable to interpret input","input":"maybe"},{"type":"float_parsing","loc":["query","ratio"],"msg":)"
@@ -164,10 +170,12 @@ TEST_SUITE("params/binding") {
       return fa::Json{{"ua", ua ? fa::Json(*ua) : nullptr}, {"token", *token}, {"nums", *nums}};
     });
     fa::testing::TestClient client{app};
-    CHECK(client.get("/h", {.headers = {{"User-Agent", "t/1"}, {"X-TOKEN", "s"}, {"x-num", "1"}, {"X-Num", "2"}}}).text ==
-          R"({"ua":"t/1","token":"s","nums":[1,2]})");
+    CHECK(
+        client.get("/h", {.headers = {{"User-Agent", "t/1"}, {"X-TOKEN", "s"}, {"x-num", "1"}, {"X-Num", "2"}}}).text ==
+        R"({"ua":"t/1","token":"s","nums":[1,2]})");
     auto r = client.get("/h", {.headers = {{"x_token", "underscored"}}});  // x_token on the wire is not x-token
-    CHECK(r.text == R"({"detail":[{"type":"missing","loc":["header","x-token"],"msg":"Field required","input":null}]})");
+    CHECK(r.text ==
+          R"({"detail":[{"type":"missing","loc":["header","x-token"],"msg":"Field required","input":null}]})");
   }
 
   TEST_CASE("cookies are read from the Cookie header") {
@@ -176,7 +184,8 @@ TEST_SUITE("params/binding") {
       return fa::Json{{"session", *session}, {"visits", *visits}};
     });
     fa::testing::TestClient client{app};
-    CHECK(client.get("/c", {.cookies = {{"session", "abc"}, {"visits", "3"}}}).text == R"({"session":"abc","visits":3})");
+    CHECK(client.get("/c", {.cookies = {{"session", "abc"}, {"visits", "3"}}}).text ==
+          R"({"session":"abc","visits":3})");
     CHECK(client.get("/c", {.headers = {{"cookie", "a=1; session=\"q\" ;visits=4"}}}).text ==
           R"({"session":"q","visits":4})");
     CHECK(client.get("/c", {.cookies = {{"visits", "many"}}}).text ==
@@ -185,7 +194,8 @@ TEST_SUITE("params/binding") {
           R"(parse string as an integer","input":"many"}]})");
   }
 
-  TEST_CASE("errors from every source come in FastAPI's order whatever the parameter order, and the handler never runs") {
+  TEST_CASE(
+      "errors from every source come in FastAPI's order whatever the parameter order, and the handler never runs") {
     fa::App app;
     std::atomic<int> calls{0};
     app.post("/all/{id}", [&calls](Item item, fa::Cookie<"c", int> c, fa::Header<"h", int> h, fa::Query<"q", int> q,
@@ -203,7 +213,9 @@ TEST_SUITE("params/binding") {
                     R"("y"},{"type":"missing","loc":["cookie","c"],"msg":"Field required","input":null},)"
                     R"({"type":"missing","loc":["body"],"msg":"Field required","input":null}]})");
     CHECK(calls == 0);
-    r = client.post("/all/1", {.params = {{"q", "2"}}, .headers = {{"h", "3"}}, .json = fa::Json{{"name", "n"}, {"price", 1}},
+    r = client.post("/all/1", {.params = {{"q", "2"}},
+                               .headers = {{"h", "3"}},
+                               .json = fa::Json{{"name", "n"}, {"price", 1}},
                                .cookies = {{"c", "4"}}});
     CHECK(r.text == R"({"sum":10,"item":"n"})");
     CHECK(calls == 1);
@@ -232,7 +244,8 @@ TEST_SUITE("params/binding") {
     fa::App app;
     app.post("/items", [](Item item, fa::Query<"q", int> q) { return fa::Json{{"q", *q}, {"n", item.name}}; });
     fa::testing::TestClient client{app};
-    auto r = client.post("/items", {.headers = {{"content-type", "application/json"}}, .content = std::string("{\"name\": }")});
+    auto r = client.post("/items",
+                         {.headers = {{"content-type", "application/json"}}, .content = std::string("{\"name\": }")});
     CHECK(r.status == 422);
     auto j = r.json();
     REQUIRE(j["detail"].size() == 1);
@@ -243,14 +256,16 @@ TEST_SUITE("params/binding") {
 
   TEST_CASE("two bodies are embedded under their names; one named body too") {
     fa::App app;
-    app.put("/items/{item_id}", [](fa::Path<"item_id", int> id, fa::Body<Item, "item"> item, fa::Body<User, "user"> user,
-                                   fa::Body<int, "importance"> importance) {
+    app.put("/items/{item_id}", [](fa::Path<"item_id", int> id, fa::Body<Item, "item"> item,
+                                   fa::Body<User, "user"> user, fa::Body<int, "importance"> importance) {
       return fa::Json{{"id", *id}, {"item", item->name}, {"user", user->username}, {"importance", *importance}};
     });
     app.post("/embed", [](fa::Body<Item, "item"> item) { return item->name; });
-    app.post("/opt", [](fa::Body<std::optional<Item>> item) { return item ? item->value().name : std::string("none"); });
+    app.post("/opt",
+             [](fa::Body<std::optional<Item>> item) { return item ? item->value().name : std::string("none"); });
     fa::testing::TestClient client{app};
-    auto body = fa::Json{{"item", {{"name", "Foo"}, {"price", 1}}}, {"user", {{"username", "dave"}}}, {"importance", 5}};
+    auto body =
+        fa::Json{{"item", {{"name", "Foo"}, {"price", 1}}}, {"user", {{"username", "dave"}}}, {"importance", 5}};
     CHECK(client.put("/items/5", {.json = body}).text == R"({"id":5,"item":"Foo","user":"dave","importance":5})");
     CHECK(client.put("/items/5", {.json = fa::Json{{"item", {{"price", 1}}}, {"importance", "x"}}}).text ==
           R"({"detail":[{"type":"missing","loc":["body","item","name"],"msg":"Field required","input":{"price":1}},)"
@@ -270,8 +285,10 @@ TEST_SUITE("params/binding") {
 
   TEST_CASE("form fields read an application/x-www-form-urlencoded body; an empty value is absent") {
     fa::App app;
-    app.post("/login", [](fa::Form<"username", std::string> username, fa::Form<"password", std::string, fa::Rule{.min_length = 3}> password,
-                          fa::Form<"remember", bool, false> remember, fa::Query<"next", std::string, fa::Literal{"/"}> next) {
+    app.post("/login", [](fa::Form<"username", std::string> username,
+                          fa::Form<"password", std::string, fa::Rule{.min_length = 3}> password,
+                          fa::Form<"remember", bool, false> remember,
+                          fa::Query<"next", std::string, fa::Literal{"/"}> next) {
       return fa::Json{{"username", *username}, {"password", *password}, {"remember", *remember}, {"next", *next}};
     });
     fa::testing::TestClient client{app};
@@ -316,7 +333,8 @@ TEST_SUITE("params/binding") {
     CHECK_THROWS_AS(refused.check_configuration(), fa::ConfigurationError);
     fa::App app;
     CHECK_NOTHROW(app.get("/items/{id}", [](fa::Path<"id", int>) { return std::string("1"); }));
-    CHECK_NOTHROW(app.get("/raw/{id}", [](fa::Request& req) { return std::string(req.path_params.get("id").value_or("")); }));
+    CHECK_NOTHROW(
+        app.get("/raw/{id}", [](fa::Request& req) { return std::string(req.path_params.get("id").value_or("")); }));
     fa::testing::TestClient client{app};
     CHECK(client.get("/items/3").text == "1");  // the refused routes were not registered
     CHECK(client.get("/items").status == 404);
@@ -356,7 +374,10 @@ TEST_SUITE("params/binding") {
       return at_end - at_start;
     };
     long bare = count("/items/{item_id}", [](auto& tick) {
-      return [&tick](fa::Request&) { tick(); return fa::PlainTextResponse("ok"); };
+      return [&tick](fa::Request&) {
+        tick();
+        return fa::PlainTextResponse("ok");
+      };
     });
     std::atomic<int> wrong{0};
     long bound = count("/items/{item_id}", [&wrong](auto& tick) {

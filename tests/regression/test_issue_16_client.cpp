@@ -160,72 +160,75 @@ inline bool says(const fa::ClientError& e, std::string_view words) {
 
 TEST_SUITE("regression/issue_16/client") {
 
-TEST_CASE("a flood of 100 Continue heads ends the call with a protocol error naming the interim responses, at once") {
-  FloodingUpstream up("", [] { return repeated("HTTP/1.1 100 Continue\r\n\r\n"); });
-  fa::HttpClient client{{.timeout = timeout}};
-  Outcome o = run(client.get(up.url()));
-  REQUIRE(o.error);
-  CHECK(o.error->kind == Kind::protocol);
-  CHECK(says(*o.error, "more than 10 interim 1xx responses before the final one"));
-  CHECK(o.took < bound);
-}
-
-TEST_CASE("up to ten interim responses (100 Continue, 103 Early Hints) are skipped and the final response is read") {
-  std::string interim;
-  for (int i = 0; i < 5; ++i) interim += "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n";
-  FloodingUpstream up(interim + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", [] { return std::string(); });
-  fa::HttpClient client{{.timeout = 2s}};
-  Outcome o = run(client.get(up.url()));
-  CHECK_FALSE(o.error);
-  CHECK(o.status == 200);
-}
-
-TEST_CASE("a bare CR in the response head is a protocol error at once, not a wait for the timeout") {
-  for (std::string_view head : {"HTTP/1.1 200 OK\rContent-Length: 0\r\r", "HTTP/1.1 200 OK\r\nContent-Length: 0\rX: 1\r\r",
-                                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\rok"}) {
-    CAPTURE(head);
-    FloodingUpstream up(std::string(head), [] { return std::string(); });
-    fa::HttpClient client{{.timeout = 2s}};
+  TEST_CASE("a flood of 100 Continue heads ends the call with a protocol error naming the interim responses, at once") {
+    FloodingUpstream up("", [] { return repeated("HTTP/1.1 100 Continue\r\n\r\n"); });
+    fa::HttpClient client{{.timeout = timeout}};
     Outcome o = run(client.get(up.url()));
     REQUIRE(o.error);
     CHECK(o.error->kind == Kind::protocol);
-    CHECK(o.took < 1500ms);
+    CHECK(says(*o.error, "more than 10 interim 1xx responses before the final one"));
+    CHECK(o.took < bound);
   }
-}
 
-TEST_CASE("a chunked body of endless one-byte chunks ends with the total timeout, not at max_response_size") {
-  FloodingUpstream up("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", [] { return repeated("1\r\nx\r\n"); });
-  // A large max_response_size: the decoded body (a sixth of the flood) must not end the call first.
-  fa::HttpClient client{{.timeout = timeout, .max_response_size = std::size_t(1) << 34}};
-  Outcome o = run(client.get(up.url()));
-  REQUIRE(o.error);
-  CHECK(o.error->kind == Kind::timeout);
-  CHECK(says(*o.error, "the chunked body did not arrive within the total timeout of 300 ms"));
-  CHECK(o.took >= timeout - 20ms);
-  CHECK(o.took < bound);
-}
+  TEST_CASE("up to ten interim responses (100 Continue, 103 Early Hints) are skipped and the final response is read") {
+    std::string interim;
+    for (int i = 0; i < 5; ++i)
+      interim += "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n";
+    FloodingUpstream up(interim + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+                        [] { return std::string(); });
+    fa::HttpClient client{{.timeout = 2s}};
+    Outcome o = run(client.get(up.url()));
+    CHECK_FALSE(o.error);
+    CHECK(o.status == 200);
+  }
 
-TEST_CASE("endless chunk extensions, a few bytes per chunk, end with a protocol error at 16 KiB of extensions") {
-  FloodingUpstream up("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
-                      [] { return repeated("1;name=value;other=\"quoted\"\r\nx\r\n"); });
-  fa::HttpClient client{{.timeout = timeout}};
-  Outcome o = run(client.get(up.url()));
-  REQUIRE(o.error);
-  CHECK(o.error->kind == Kind::protocol);
-  CHECK(says(*o.error, "chunked body: Chunk extensions too long."));
-  CHECK(o.took < bound);
-}
+  TEST_CASE("a bare CR in the response head is a protocol error at once, not a wait for the timeout") {
+    for (std::string_view head :
+         {"HTTP/1.1 200 OK\rContent-Length: 0\r\r", "HTTP/1.1 200 OK\r\nContent-Length: 0\rX: 1\r\r",
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\rok"}) {
+      CAPTURE(head);
+      FloodingUpstream up(std::string(head), [] { return std::string(); });
+      fa::HttpClient client{{.timeout = 2s}};
+      Outcome o = run(client.get(up.url()));
+      REQUIRE(o.error);
+      CHECK(o.error->kind == Kind::protocol);
+      CHECK(o.took < 1500ms);
+    }
+  }
 
-TEST_CASE("endless trailer fields end with a protocol error at the trailer limit") {
-  FloodingUpstream up("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n",
-                      [] { return repeated("X-Trailer: aaaaaaaaaaaaaaaa\r\n"); });
-  fa::HttpClient client{{.timeout = timeout}};
-  Outcome o = run(client.get(up.url()));
-  REQUIRE(o.error);
-  CHECK(o.error->kind == Kind::protocol);
-  CHECK(says(*o.error, "Trailer fields too large."));
-  CHECK(o.took < bound);
-}
+  TEST_CASE("a chunked body of endless one-byte chunks ends with the total timeout, not at max_response_size") {
+    FloodingUpstream up("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", [] { return repeated("1\r\nx\r\n"); });
+    // A large max_response_size: the decoded body (a sixth of the flood) must not end the call first.
+    fa::HttpClient client{{.timeout = timeout, .max_response_size = std::size_t(1) << 34}};
+    Outcome o = run(client.get(up.url()));
+    REQUIRE(o.error);
+    CHECK(o.error->kind == Kind::timeout);
+    CHECK(says(*o.error, "the chunked body did not arrive within the total timeout of 300 ms"));
+    CHECK(o.took >= timeout - 20ms);
+    CHECK(o.took < bound);
+  }
+
+  TEST_CASE("endless chunk extensions, a few bytes per chunk, end with a protocol error at 16 KiB of extensions") {
+    FloodingUpstream up("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+                        [] { return repeated("1;name=value;other=\"quoted\"\r\nx\r\n"); });
+    fa::HttpClient client{{.timeout = timeout}};
+    Outcome o = run(client.get(up.url()));
+    REQUIRE(o.error);
+    CHECK(o.error->kind == Kind::protocol);
+    CHECK(says(*o.error, "chunked body: Chunk extensions too long."));
+    CHECK(o.took < bound);
+  }
+
+  TEST_CASE("endless trailer fields end with a protocol error at the trailer limit") {
+    FloodingUpstream up("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n",
+                        [] { return repeated("X-Trailer: aaaaaaaaaaaaaaaa\r\n"); });
+    fa::HttpClient client{{.timeout = timeout}};
+    Outcome o = run(client.get(up.url()));
+    REQUIRE(o.error);
+    CHECK(o.error->kind == Kind::protocol);
+    CHECK(says(*o.error, "Trailer fields too large."));
+    CHECK(o.took < bound);
+  }
 
 }  // TEST_SUITE
 

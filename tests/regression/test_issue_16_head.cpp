@@ -169,9 +169,8 @@ void check_refused(const Served& s, std::string_view target, std::string_view ro
 
 TEST_SUITE("regression/issue_16/head") {
   TEST_CASE("a media type with CR LF from the query gives one 500, not an injected cookie and a second response") {
-    const char* attack =
-        "text/html%0d%0aSet-Cookie:%20session=attacker%0d%0aContent-Length:%200%0d%0a%0d%0a"
-        "HTTP/1.1%20200%20OK%0d%0aContent-Length:%205%0d%0a%0d%0aowned";
+    const char* attack = "text/html%0d%0aSet-Cookie:%20session=attacker%0d%0aContent-Length:%200%0d%0a%0d%0a"
+                         "HTTP/1.1%20200%20OK%0d%0aContent-Length:%205%0d%0a%0d%0aowned";
     for (std::string_view path : {"/type", "/stream", "/custom"}) {
       Served s;
       std::string target = std::string(path) + "?t=" + attack;
@@ -339,7 +338,8 @@ TEST_SUITE("regression/issue_16/head") {
     RawResponse r = only_answer(s, "/cookie?v=dark;%20Domain=evil.example;%20Max-Age=99999999");
     CHECK(r.status == 200);
     CHECK(r.count("set-cookie") == 1);
-    CHECK(r.header("set-cookie") == R"(pref="dark\073 Domain=evil.example\073 Max-Age=99999999"; Path=/; SameSite=lax)");
+    CHECK(r.header("set-cookie") ==
+          R"(pref="dark\073 Domain=evil.example\073 Max-Age=99999999"; Path=/; SameSite=lax)");
     RawResponse ctl = only_answer(s, "/cookie?v=a%0d%0aSet-Cookie:%20x=1");
     CHECK(ctl.status == 200);
     CHECK(ctl.count("set-cookie") == 1);
@@ -403,7 +403,8 @@ TEST_SUITE("regression/issue_16/head") {
     Served s;
     RawResponse r = only_answer(s, "/delete-cookie?path=/");
     CHECK(r.status == 200);
-    CHECK(r.header("set-cookie") == R"(pref=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=lax)");
+    CHECK(r.header("set-cookie") ==
+          R"(pref=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=lax)");
     Served t;
     CHECK(only_answer(t, "/delete-cookie?path=/;%20Max-Age=9").status == 500);
     CHECK(t.log.count("exception in GET /delete-cookie: fastapi: set_cookie \"pref\": path holds ';'") == 1);
@@ -435,9 +436,9 @@ TEST_SUITE("regression/issue_16/head/client") {
   TEST_CASE("fa::HttpClient refuses a URL with CR, LF or another control byte before connecting") {
     fa::HttpClient client;
     // Port 1 refuses connections: a refusal of kind invalid_url proves nothing was sent.
-    for (const std::string& url : std::vector<std::string>{"http://127.0.0.1:1/a\r\nX-Injected: 1", "http://127.0.0.1:1/a\nb",
-                                                           std::string("http://127.0.0.1:1/a\0b", 22),
-                                                           "http://127.0.0.1:1/?q=\x7f"}) {
+    for (const std::string& url :
+         std::vector<std::string>{"http://127.0.0.1:1/a\r\nX-Injected: 1", "http://127.0.0.1:1/a\nb",
+                                  std::string("http://127.0.0.1:1/a\0b", 22), "http://127.0.0.1:1/?q=\x7f"}) {
       CAPTURE(url);
       auto e = client_error(client.get(url));
       REQUIRE(e);

@@ -24,18 +24,24 @@ TEST_SUITE("regression/issue_16/regex") {
   TEST_CASE("a 1 MiB body string checked against a Rule pattern gets 200 or 422, and the server lives on") {
     fa::App app;
     constexpr std::size_t big = std::size_t{1} << 20;
-    app.post("/signup", [](Signup s) { return fa::Json{{"length", s.username->size() + s.handle->size()}}; },
+    app.post("/signup",
+             [](Signup s) {
+               return fa::Json{{"length", s.username->size() + s.handle->size()}};
+             },
              {.max_body_size = 4 * big});
-    app.post("/code", [](fa::Form<"code", std::string, fa::Rule{.pattern = "^[0-9a-f]+$"}> code) {
-      return fa::Json{{"length", code->size()}};
-    }, {.max_body_size = 4 * big});
+    app.post("/code",
+             [](fa::Form<"code", std::string, fa::Rule{.pattern = "^[0-9a-f]+$"}> code) {
+               return fa::Json{{"length", code->size()}};
+             },
+             {.max_body_size = 4 * big});
     fa::testing::TestClient client{app};
     const std::string letters(big, 'a');
     std::string dotted;
     while (dotted.size() < big) dotted += "ab1.";
     dotted += "z";
 
-    auto ok = client.post("/signup", {.json = fa::Json{{"username", letters}, {"handle", dotted}}, .timeout = std::chrono::seconds(60)});
+    auto ok = client.post(
+        "/signup", {.json = fa::Json{{"username", letters}, {"handle", dotted}}, .timeout = std::chrono::seconds(60)});
     CHECK(ok.status == 200);
     CHECK(ok.text == "{\"length\":" + std::to_string(letters.size() + dotted.size()) + "}");
 
@@ -51,7 +57,8 @@ TEST_SUITE("regression/issue_16/regex") {
 
     auto form = client.post("/code", {.data = {{"code", std::string(big, 'f')}}, .timeout = std::chrono::seconds(60)});
     CHECK(form.status == 200);
-    auto form_bad = client.post("/code", {.data = {{"code", std::string(big, 'f') + "g"}}, .timeout = std::chrono::seconds(60)});
+    auto form_bad =
+        client.post("/code", {.data = {{"code", std::string(big, 'f') + "g"}}, .timeout = std::chrono::seconds(60)});
     CHECK(form_bad.status == 422);
 
     CHECK(client.post("/signup", {.json = fa::Json{{"username", "bob"}, {"handle", "bob.smith"}}}).status == 200);
@@ -73,12 +80,13 @@ TEST_SUITE("regression/issue_16/regex") {
   }
 
   TEST_CASE("an unsupported allow_origin_regex is refused when the app is put together, with a sentence") {
-    CHECK_THROWS_WITH_AS(fa::CORSMiddleware({.allow_origin_regex = "https://(?!evil)[a-z]+\\.org"}),
-                         "fastapi: CORSMiddleware: allow_origin_regex \"https://(?!evil)[a-z]+\\.org\" is not supported: "
-                         "lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported: fastapi matches patterns "
-                         "in linear time, as Pydantic v2 (Rust's regex crate) does; check the condition in the handler "
-                         "instead (at offset 9)",
-                         fa::ConfigurationError);
+    CHECK_THROWS_WITH_AS(
+        fa::CORSMiddleware({.allow_origin_regex = "https://(?!evil)[a-z]+\\.org"}),
+        "fastapi: CORSMiddleware: allow_origin_regex \"https://(?!evil)[a-z]+\\.org\" is not supported: "
+        "lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported: fastapi matches patterns "
+        "in linear time, as Pydantic v2 (Rust's regex crate) does; check the condition in the handler "
+        "instead (at offset 9)",
+        fa::ConfigurationError);
   }
 }
 

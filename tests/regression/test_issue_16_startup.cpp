@@ -72,8 +72,9 @@ TEST_SUITE("regression/issue_16/startup") {
     Running two(second, local(one.port(), 2));
     CHECK(two.port() == 0);  // before: it listened too, and the kernel split the requests between the two apps
     CHECK(two.stop() == 1);
-    std::string expected = "ERROR:    [Errno 98] error while attempting to bind on 127.0.0.1:" +
-                           std::to_string(one.port()) + ": Address already in use";
+    std::string expected =
+        "ERROR:    [Errno 98] error while attempting to bind on 127.0.0.1:" + std::to_string(one.port()) +
+        ": Address already in use";
     CHECK(logs.contains(expected));
     CHECK(second.port() == 0);
     CHECK(one.stop() == 0);
@@ -154,7 +155,8 @@ TEST_SUITE("regression/issue_16/startup") {
     fa::App app;
     app.get<"/items/{item_id}">([](fa::Path<"item_id", int> item_id) { return fa::Json{{"item_id", *item_id}}; });
     app.post<"/files/{rest:path}">([](fa::Path<"rest", std::string> rest) { return *rest; }, {.status_code = 201});
-    app.put<"/raw/{anything}">([](fa::Request& req) { return std::string(req.path_params.get("anything").value_or("")); });
+    app.put<"/raw/{anything}">(
+        [](fa::Request& req) { return std::string(req.path_params.get("anything").value_or("")); });
     fa::APIRouter router{{.prefix = "/r"}};
     router.delete_<"/{id}">([](fa::Path<"id", int> id) { return std::to_string(*id); });
     app.include_router(router);
@@ -277,7 +279,7 @@ TEST_SUITE("regression/issue_16/startup") {
     fa::App app;
     test_support::LogCapture logs(app);
     app.get("/", [] { return std::string("ok"); });
-    app.add_middleware<fa::TrustedHostMiddleware>({.allowed_hosts = {"ex*ample.com"}});  // no throw
+    app.add_middleware<fa::TrustedHostMiddleware>({.allowed_hosts = {"ex*ample.com"}});      // no throw
     app.add_middleware<fa::CORSMiddleware>({.allow_origin_regex = "https://(a)\\1\\.org"});  // a backreference
     REQUIRE(app.configuration_errors().size() == 2);
     CHECK(app.configuration_errors()[0].starts_with("fastapi: TrustedHostMiddleware: allowed host \"ex*ample.com\""));

@@ -215,8 +215,14 @@ TEST_SUITE("regression/issue_16/suite") {
   TEST_CASE("a request pipelined behind Connection: close is not answered: one response, then the close") {
     std::atomic<int> first{0}, second{0};
     fa::App app;
-    app.get("/first", [&] { ++first; return std::string("first"); });
-    app.get("/second", [&] { ++second; return std::string("second"); });
+    app.get("/first", [&] {
+      ++first;
+      return std::string("first");
+    });
+    app.get("/second", [&] {
+      ++second;
+      return std::string("second");
+    });
     fa::testing::TestClient client{app};
     RawSocket s{client.port()};
     REQUIRE(s.send("GET /first HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
@@ -232,8 +238,14 @@ TEST_SUITE("regression/issue_16/suite") {
   TEST_CASE("a request pipelined behind an HTTP/1.0 request without keep-alive is not answered") {
     std::atomic<int> first{0}, second{0};
     fa::App app;
-    app.get("/first", [&] { ++first; return std::string("first"); });
-    app.get("/second", [&] { ++second; return std::string("second"); });
+    app.get("/first", [&] {
+      ++first;
+      return std::string("first");
+    });
+    app.get("/second", [&] {
+      ++second;
+      return std::string("second");
+    });
     fa::testing::TestClient client{app};
     RawSocket s{client.port()};
     REQUIRE(s.send("GET /first HTTP/1.0\r\n\r\nGET /second HTTP/1.0\r\n\r\n"));
@@ -250,8 +262,14 @@ TEST_SUITE("regression/issue_16/suite") {
   TEST_CASE("set_cookie's attributes and delete_cookie reach the wire as Starlette writes them") {
     fa::App app;
     app.get("/set", [](fa::Response& res) {
-      res.set_cookie("session", "abc", {.max_age = 3600, .expires = "Wed, 21 Oct 2037 07:28:00 GMT", .path = "/app",
-                                        .domain = "example.com", .secure = true, .httponly = true, .samesite = "strict"});
+      res.set_cookie("session", "abc",
+                     {.max_age = 3600,
+                      .expires = "Wed, 21 Oct 2037 07:28:00 GMT",
+                      .path = "/app",
+                      .domain = "example.com",
+                      .secure = true,
+                      .httponly = true,
+                      .samesite = "strict"});
       res.set_cookie("plain", "x");  // the defaults: Path=/, SameSite=lax, nothing else
       return std::string("set");
     });
@@ -288,7 +306,8 @@ TEST_SUITE("regression/issue_16/suite") {
     // Starlette: set_cookie(key, max_age=0, expires=0, path, domain, samesite="lax"); the value's quoting aside.
     CHECK(values[0].starts_with("session="));
     auto d = cookie_attributes(values[0]);
-    CHECK(d == std::vector<std::string>{"expires=Thu, 01 Jan 1970 00:00:00 GMT", "Max-Age=0", "Path=/", "SameSite=lax"});
+    CHECK(d ==
+          std::vector<std::string>{"expires=Thu, 01 Jan 1970 00:00:00 GMT", "Max-Age=0", "Path=/", "SameSite=lax"});
     CHECK(values[1].starts_with("scoped="));
     auto ds = cookie_attributes(values[1]);
     CHECK(has(ds, "Domain=example.com"));

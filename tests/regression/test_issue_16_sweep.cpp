@@ -57,7 +57,8 @@ TEST_SUITE("regression/issue_16/sweep") {
     CHECK(captured(tree, "/x-y.txt").empty());
   }
 
-  TEST_CASE("over a real socket, a long request line against such a route gets its 404 and the server answers the next") {
+  TEST_CASE(
+      "over a real socket, a long request line against such a route gets its 404 and the server answers the next") {
     fa::App app;
     app.get("/files/{a}-{b}-{c}.txt", [](fa::Path<"a", std::string> a, fa::Path<"b", std::string> b,
                                          fa::Path<"c", std::string> c) { return *a + "|" + *b + "|" + *c; });
@@ -95,7 +96,9 @@ TEST_SUITE("regression/issue_16/sweep") {
     CHECK(map->at("k29") == 29);
 
     fa::App app;
-    app.post("/count", [](fa::Body<std::map<std::string, int>> body) { return fa::Json{{"n", body->size()}, {"k7", body->at("k7")}}; });
+    app.post("/count", [](fa::Body<std::map<std::string, int>> body) {
+      return fa::Json{{"n", body->size()}, {"k7", body->at("k7")}};
+    });
     fa::testing::TestClient client{app};
     auto r = client.post("/count", {.headers = {{"content-type", "application/json"}}, .content = text});
     CHECK(r.status == 200);

@@ -14,9 +14,11 @@ namespace regression_issue_17_match_file {
 
 fa::App& app_with_routes(fa::App& app) {
   app.get("/items/{item_id}", [](fa::Path<"item_id", int> id) { return "item " + std::to_string(*id); });
-  app.post("/small/{name}", [](fa::Path<"name", std::string> name, fa::Request& req) {
-    return *name + ":" + std::to_string(req.body.size());
-  }, {.max_body_size = 8});
+  app.post("/small/{name}",
+           [](fa::Path<"name", std::string> name, fa::Request& req) {
+             return *name + ":" + std::to_string(req.body.size());
+           },
+           {.max_body_size = 8});
   app.post("/large/{name}", [](fa::Path<"name", std::string> name, fa::Request& req) {
     return *name + ":" + std::to_string(req.body.size());
   });
@@ -63,7 +65,7 @@ TEST_CASE("issue 17: a middleware that rewrites the path or the method is routed
   fa::App app;
   app_with_routes(app);
   app.add_middleware([](fa::Request& req, fa::Next next) -> fa::Task<fa::Response> {
-    if (req.path == "/old/7") req.path = "/items/7";              // a rewrite to another route
+    if (req.path == "/old/7") req.path = "/items/7";  // a rewrite to another route
     if (req.path == "/large/m" && req.method == fa::Method::post) req.method = fa::Method::put;
     co_return co_await next(req);
   });

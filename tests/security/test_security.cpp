@@ -39,7 +39,8 @@ User admin_user(fa::Depends<current_user> user) {
 std::string basic_user(fa::HTTPBasic<> creds) {
   bool user_ok = fa::compare_digest(creds->username, "stanleyjobson");  // both compared: no early exit
   bool password_ok = fa::compare_digest(creds->password, "swordfish");
-  if (!(user_ok && password_ok)) throw fa::HTTPException{401, "Incorrect username or password", {{"WWW-Authenticate", "Basic"}}};
+  if (!(user_ok && password_ok))
+    throw fa::HTTPException{401, "Incorrect username or password", {{"WWW-Authenticate", "Basic"}}};
   return creds->username;
 }
 
@@ -50,7 +51,8 @@ TEST_SUITE("security") {
     CHECK_FALSE(fa::compare_digest("swordfish", "swordfish2"));
     CHECK_FALSE(fa::compare_digest("", "a"));
     CHECK(fa::compare_digest("", ""));
-    CHECK(fa::detail::base64_decode("c3RhbmxleWpvYnNvbjpzd29yZGZpc2g=") == std::optional<std::string>("stanleyjobson:swordfish"));
+    CHECK(fa::detail::base64_decode("c3RhbmxleWpvYnNvbjpzd29yZGZpc2g=") ==
+          std::optional<std::string>("stanleyjobson:swordfish"));
     CHECK(fa::detail::base64_decode("YQ==") == std::optional<std::string>("a"));
     CHECK(fa::detail::base64_decode("YWI=") == std::optional<std::string>("ab"));
     CHECK_FALSE(fa::detail::base64_decode("YQ=").has_value());
@@ -69,7 +71,8 @@ TEST_SUITE("security") {
     CHECK(r.status == 200);
     CHECK(r.text == "Bearer:abc.def");
     for (const char* bad : {"", "Basic abc", "Bearer", "Bearer "}) {
-      r = client.get("/me", {.headers = bad[0] ? fa::testing::KeyValues{{"Authorization", bad}} : fa::testing::KeyValues{}});
+      r = client.get("/me",
+                     {.headers = bad[0] ? fa::testing::KeyValues{{"Authorization", bad}} : fa::testing::KeyValues{}});
       CHECK(r.status == 401);
       CHECK(r.text == R"({"detail":"Not authenticated"})");
       CHECK(r.header("www-authenticate") == "Bearer");
@@ -151,8 +154,9 @@ TEST_SUITE("security") {
       return fa::Json{{"username", form.username}, {"password", form.password}, {"scopes", scopes}};
     });
     fa::testing::TestClient client{app};
-    auto r = client.post("/token", {.data = {{"grant_type", "password"}, {"username", "alice"}, {"password", "pw"},
-                                             {"scope", "me items"}}});
+    auto r = client.post(
+        "/token",
+        {.data = {{"grant_type", "password"}, {"username", "alice"}, {"password", "pw"}, {"scope", "me items"}}});
     CHECK(r.status == 200);
     CHECK(r.text == R"({"username":"alice","password":"pw","scopes":["me","items"]})");
     r = client.post("/token", {.data = {{"username", "alice"}}});

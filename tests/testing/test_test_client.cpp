@@ -27,8 +27,8 @@ inline fa::Json echo(fa::Request& req) {
 TEST_SUITE("testing/test_client") {
   TEST_CASE("params are percent-encoded, json/content/data bodies are sent with their content type") {
     fa::App app;
-    app.api_route("/echo", {fa::Method::get, fa::Method::post, fa::Method::put, fa::Method::patch,
-                            fa::Method::del}, test_client_test::echo);
+    app.api_route("/echo", {fa::Method::get, fa::Method::post, fa::Method::put, fa::Method::patch, fa::Method::del},
+                  test_client_test::echo);
     fa::testing::TestClient client{app};
 
     auto j = client.get("/echo", {.params = {{"q", "a b&c=d"}, {"ü", "é"}}}).json();

@@ -34,13 +34,12 @@ inline fa::APIRouter items_router() {
     if (it == fake_items_db().end()) throw fa::HTTPException(404, "Item not found");
     return Item{it->second, *item_id};
   });
-  router.put(
-      "/{item_id}",
-      [](fa::Path<"item_id", std::string> item_id) {
-        if (*item_id != "plumbus") throw fa::HTTPException(403, "You can only update the item: plumbus");
-        return Item{"The great Plumbus", *item_id};
-      },
-      {.tags = {"custom"}, .responses = {{403, {.description = "Operation forbidden"}}}});
+  router.put("/{item_id}",
+             [](fa::Path<"item_id", std::string> item_id) {
+               if (*item_id != "plumbus") throw fa::HTTPException(403, "You can only update the item: plumbus");
+               return Item{"The great Plumbus", *item_id};
+             },
+             {.tags = {"custom"}, .responses = {{403, {.description = "Operation forbidden"}}}});
   return router;
 }
 

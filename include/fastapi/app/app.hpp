@@ -12,10 +12,10 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <stdexcept>
 #include <vector>
 
 #include "fastapi/app/cli.hpp"
@@ -47,12 +47,12 @@ struct AppOptions {
   std::string version = "0.1.0";
   std::string description{};
   // OpenAPI and the docs pages (docs/openapi.md): an empty URL turns its page off; an empty openapi_url all of them.
-  std::string openapi_url = "/openapi.json";                        ///< the OpenAPI 3.1 document
-  std::string docs_url = "/docs";                                   ///< Swagger UI
-  std::string redoc_url = "/redoc";                                 ///< ReDoc
+  std::string openapi_url = "/openapi.json";                             ///< the OpenAPI 3.1 document
+  std::string docs_url = "/docs";                                        ///< Swagger UI
+  std::string redoc_url = "/redoc";                                      ///< ReDoc
   std::string swagger_ui_oauth2_redirect_url = "/docs/oauth2-redirect";  ///< Swagger UI's OAuth2 redirect page
-  DocsAssets docs_assets{};                  ///< where the pages load Swagger UI and ReDoc (default: the CDN)
-  std::vector<OpenAPITag> openapi_tags{};    ///< the document's "tags": order and descriptions
+  DocsAssets docs_assets{};                ///< where the pages load Swagger UI and ReDoc (default: the CDN)
+  std::vector<OpenAPITag> openapi_tags{};  ///< the document's "tags": order and descriptions
 };
 
 /// The application: `fa::App app{{.title = "Items"}}; app.get("/", [] { return "hi"; }); app.run();`
@@ -123,8 +123,9 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// `app.exception_handler<fa::RequestValidationError>(problem_handler, fa::response_model<Problem>);`
   template <class E, class F>
   App& exception_handler(F&& handler, ResponseModelInfo model) {
-    static_assert(std::is_same_v<E, RequestValidationError>,
-                  "fastapi: only the fa::RequestValidationError handler declares a body schema (it documents the 422s)");
+    static_assert(
+        std::is_same_v<E, RequestValidationError>,
+        "fastapi: only the fa::RequestValidationError handler declares a body schema (it documents the 422s)");
     openapi_.validation_error_model = model;
     return exception_handler<E>(std::forward<F>(handler));
   }
@@ -245,7 +246,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   detail::AppContext context_;
   detail::ExceptionHandlers exception_handlers_;
   detail::MiddlewareChain middleware_;
-  std::vector<RouteDoc> routes_;                               ///< by route id: what the document reads
+  std::vector<RouteDoc> routes_;                              ///< by route id: what the document reads
   std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;  ///< by route id: what serves
   std::vector<std::function<void()>> startup_;
   std::vector<std::function<void()>> shutdown_;
@@ -278,7 +279,8 @@ template <class F>
 void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
   std::string description = detail::route_description(methods, path);
   try {
-    add_endpoint(methods, std::string(path), detail::make_endpoint(std::forward<F>(handler), description, std::move(options)),
+    add_endpoint(methods, std::string(path),
+                 detail::make_endpoint(std::forward<F>(handler), description, std::move(options)),
                  detail::describer_of<std::decay_t<F>>());
   } catch (const std::logic_error& e) {  // ConfigurationError, the router's duplicates, a bad template
     record_configuration_error(description, e.what());
@@ -454,7 +456,6 @@ FASTAPI_DETAIL_INLINE std::size_t App::body_limit(Request& req) const {
   return default_body_limit_;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 // Out of the class: its body instantiates the docs routes' endpoints, which a translation unit that only

@@ -57,8 +57,7 @@ FASTAPI_DETAIL_INLINE std::optional<int> detail::print_help_or_version(int argc,
     std::string_view arg = argv[i];
     if (arg == "--") break;
     if (arg == "--help" || arg == "-h") {
-      std::cout << "Usage: " << (argc > 0 ? argv[0] : "app") << " [OPTIONS] [-- APP ARGS...]\n\n"
-                << command_line_help;
+      std::cout << "Usage: " << (argc > 0 ? argv[0] : "app") << " [OPTIONS] [-- APP ARGS...]\n\n" << command_line_help;
       return 0;
     }
     if (arg == "--version") {
@@ -105,8 +104,8 @@ inline Config parse_args(int argc, char** argv, Config base) {
     unsigned long v = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec != std::errc() || p != text.data() + text.size() || v > max)
-      throw std::invalid_argument("fastapi: " + std::string(name) + " expects a number up to " +
-                                  std::to_string(max) + ", got '" + std::string(text) + "'");
+      throw std::invalid_argument("fastapi: " + std::string(name) + " expects a number up to " + std::to_string(max) +
+                                  ", got '" + std::string(text) + "'");
     return v;
   };
   if (const char* env = std::getenv("PORT"); env && *env)

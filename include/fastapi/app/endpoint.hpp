@@ -187,7 +187,8 @@ Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
   }
   if (scope->has_exits(DependencyScope::function)) co_await scope->teardown(DependencyScope::function);
   // The exception layer answers the error, and the request-scope teardown still runs after that answer is sent.
-  if (scope->error) throw ScopedError{scope->error, [scope] { return RequestScope::after_send(scope); }, scope->pending()};
+  if (scope->error)
+    throw ScopedError{scope->error, [scope] { return RequestScope::after_send(scope); }, scope->pending()};
   // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
   if (scope->pending() || res.stream) res.after_send = [scope] { return RequestScope::after_send(scope); };
   co_return res;

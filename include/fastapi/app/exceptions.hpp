@@ -203,7 +203,7 @@ FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::handle(Request& req, std
 }
 
 FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer(Request& req, std::exception_ptr error,
-                                                             std::string_view route) const {
+                                                               std::string_view route) const {
   ScopedError* scoped = nullptr;
   try {
     std::rethrow_exception(error);
@@ -230,7 +230,8 @@ FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_http_exception(Re
   co_return http_exception_response(error);
 }
 
-FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_server_error(Request& req, std::exception_ptr error) const {
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_server_error(Request& req,
+                                                                            std::exception_ptr error) const {
   try {
     co_return co_await handle(req, error);
   } catch (...) {

@@ -25,12 +25,12 @@ namespace fastapi {
 /// What a router, or one inclusion of it, adds to each of its routes (FastAPI's APIRouter(...) and
 /// include_router(...) arguments): `fa::APIRouter items{{.prefix = "/items", .tags = {"items"}}};`
 struct RouterOptions {
-  std::string prefix{};                   ///< "/items": starts with '/', does not end with '/'
-  std::vector<std::string> tags{};        ///< before the route's own tags
+  std::string prefix{};                    ///< "/items": starts with '/', does not end with '/'
+  std::vector<std::string> tags{};         ///< before the route's own tags
   std::vector<Dependency> dependencies{};  ///< run before the route's own dependencies
   std::map<int, ResponseDoc> responses{};  ///< the route's own entry wins for the same status
-  bool deprecated = false;                ///< marks every route deprecated
-  bool include_in_schema = true;          ///< false hides every route from OpenAPI
+  bool deprecated = false;                 ///< marks every route deprecated
+  bool include_in_schema = true;           ///< false hides every route from OpenAPI
 };
 
 namespace detail {
@@ -39,49 +39,63 @@ namespace detail {
 template <class Derived>
 class RouteVerbs {
  public:
-  template <class F> Derived& get(std::string_view path, F&& handler, RouteOptions options = {}) {
+  template <class F>
+  Derived& get(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::get>(path, std::forward<F>(handler), std::move(options));
   }
-  template <class F> Derived& post(std::string_view path, F&& handler, RouteOptions options = {}) {
+  template <class F>
+  Derived& post(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::post>(path, std::forward<F>(handler), std::move(options));
   }
-  template <class F> Derived& put(std::string_view path, F&& handler, RouteOptions options = {}) {
+  template <class F>
+  Derived& put(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::put>(path, std::forward<F>(handler), std::move(options));
   }
-  template <class F> Derived& patch(std::string_view path, F&& handler, RouteOptions options = {}) {
+  template <class F>
+  Derived& patch(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::patch>(path, std::forward<F>(handler), std::move(options));
   }
-  template <class F> Derived& delete_(std::string_view path, F&& handler, RouteOptions options = {}) {
+  template <class F>
+  Derived& delete_(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::del>(path, std::forward<F>(handler), std::move(options));
   }
-  template <class F> Derived& options(std::string_view path, F&& handler, RouteOptions options = {}) {
+  template <class F>
+  Derived& options(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::options>(path, std::forward<F>(handler), std::move(options));
   }
-  template <class F> Derived& head(std::string_view path, F&& handler, RouteOptions options = {}) {
+  template <class F>
+  Derived& head(std::string_view path, F&& handler, RouteOptions options = {}) {
     return add<Method::head>(path, std::forward<F>(handler), std::move(options));
   }
   // The same verbs with the route as a template argument, checked against the handler's fa::Path names at
   // compile time (a mismatch is a static_assert in words, not a registration error at run time):
   //     app.get<"/items/{item_id}">([](fa::Path<"item_id", int> item_id) { ... });
-  template <FixedString Path, class F> Derived& get(F&& handler, RouteOptions options = {}) {
+  template <FixedString Path, class F>
+  Derived& get(F&& handler, RouteOptions options = {}) {
     return checked<Method::get, Path>(std::forward<F>(handler), std::move(options));
   }
-  template <FixedString Path, class F> Derived& post(F&& handler, RouteOptions options = {}) {
+  template <FixedString Path, class F>
+  Derived& post(F&& handler, RouteOptions options = {}) {
     return checked<Method::post, Path>(std::forward<F>(handler), std::move(options));
   }
-  template <FixedString Path, class F> Derived& put(F&& handler, RouteOptions options = {}) {
+  template <FixedString Path, class F>
+  Derived& put(F&& handler, RouteOptions options = {}) {
     return checked<Method::put, Path>(std::forward<F>(handler), std::move(options));
   }
-  template <FixedString Path, class F> Derived& patch(F&& handler, RouteOptions options = {}) {
+  template <FixedString Path, class F>
+  Derived& patch(F&& handler, RouteOptions options = {}) {
     return checked<Method::patch, Path>(std::forward<F>(handler), std::move(options));
   }
-  template <FixedString Path, class F> Derived& delete_(F&& handler, RouteOptions options = {}) {
+  template <FixedString Path, class F>
+  Derived& delete_(F&& handler, RouteOptions options = {}) {
     return checked<Method::del, Path>(std::forward<F>(handler), std::move(options));
   }
-  template <FixedString Path, class F> Derived& options(F&& handler, RouteOptions options = {}) {
+  template <FixedString Path, class F>
+  Derived& options(F&& handler, RouteOptions options = {}) {
     return checked<Method::options, Path>(std::forward<F>(handler), std::move(options));
   }
-  template <FixedString Path, class F> Derived& head(F&& handler, RouteOptions options = {}) {
+  template <FixedString Path, class F>
+  Derived& head(F&& handler, RouteOptions options = {}) {
     return checked<Method::head, Path>(std::forward<F>(handler), std::move(options));
   }
   /// One handler for several methods: `app.api_route("/x", {fa::Method::get, fa::Method::post}, h);`

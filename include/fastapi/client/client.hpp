@@ -59,9 +59,13 @@ class HttpClient {
   Task<ClientResponse> post(std::string url, const CallOptions& o = {}) { return request("POST", std::move(url), o); }
   Task<ClientResponse> put(std::string url, const CallOptions& o = {}) { return request("PUT", std::move(url), o); }
   Task<ClientResponse> patch(std::string url, const CallOptions& o = {}) { return request("PATCH", std::move(url), o); }
-  Task<ClientResponse> delete_(std::string url, const CallOptions& o = {}) { return request("DELETE", std::move(url), o); }
+  Task<ClientResponse> delete_(std::string url, const CallOptions& o = {}) {
+    return request("DELETE", std::move(url), o);
+  }
   Task<ClientResponse> head(std::string url, const CallOptions& o = {}) { return request("HEAD", std::move(url), o); }
-  Task<ClientResponse> options(std::string url, const CallOptions& o = {}) { return request("OPTIONS", std::move(url), o); }
+  Task<ClientResponse> options(std::string url, const CallOptions& o = {}) {
+    return request("OPTIONS", std::move(url), o);
+  }
   /// Any method (a token: "PROPFIND"). The response of any status is returned; failures throw ClientError.
   /// What `o` refers to is copied now: the returned task owns everything it needs.
   Task<ClientResponse> request(std::string method, std::string url, const CallOptions& o = {}) {
@@ -102,7 +106,8 @@ FASTAPI_DETAIL_INLINE std::pair<std::size_t, std::size_t> HttpClient::connection
 }
 
 FASTAPI_DETAIL_INLINE std::string HttpClient::serialize(const std::string& method, const detail::ClientUrl& url,
-                                                        const KeyValues& headers, const std::string& body, bool has_body) const {
+                                                        const KeyValues& headers, const std::string& body,
+                                                        bool has_body) const {
   // The call's headers, method and URL were checked by send(); the configured User-Agent is checked here,
   // where it is written: no byte of the head may be a control byte (a CR/LF would inject headers).
   if (!options_.user_agent.empty() && detail::find_control_byte(options_.user_agent) != std::string_view::npos)
@@ -135,7 +140,8 @@ FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::send(std::string method, 
   if (!io)
     throw ClientError(ClientErrorKind::no_loop, method, url,
                       "await fa::HttpClient calls in a handler, a dependency or a lifespan");
-  if (!detail::is_token(method)) throw ClientError(ClientErrorKind::invalid_request, method, url, "the method is not a token");
+  if (!detail::is_token(method))
+    throw ClientError(ClientErrorKind::invalid_request, method, url, "the method is not a token");
   if (url.starts_with('/') && !options_.base_url.empty()) {
     std::string_view base = options_.base_url;
     while (base.ends_with('/')) base.remove_suffix(1);
@@ -149,26 +155,31 @@ FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::send(std::string method, 
   if (!o.params.empty()) {
     call.url.target += call.url.target.find('?') == std::string::npos ? '?' : '&';
     for (std::size_t i = 0; i < o.params.size(); ++i)
-      call.url.target.append(i ? "&" : "").append(percent_encode(o.params[i].first, true)).append("=").append(
-          percent_encode(o.params[i].second, true));
+      call.url.target.append(i ? "&" : "")
+          .append(percent_encode(o.params[i].first, true))
+          .append("=")
+          .append(percent_encode(o.params[i].second, true));
   }
   // Headers: the client's, each replaced by the call's of the same name; then the body's type.
   KeyValues headers;
   for (const auto& h : options_.headers) {
-    bool replaced = std::any_of(o.headers.begin(), o.headers.end(), [&](const auto& c) { return iequals(c.first, h.first); });
+    bool replaced =
+        std::any_of(o.headers.begin(), o.headers.end(), [&](const auto& c) { return iequals(c.first, h.first); });
     if (!replaced) headers.push_back(h);
   }
   headers.insert(headers.end(), o.headers.begin(), o.headers.end());
   bool has_body = o.body.has_value() || method == "POST" || method == "PUT" || method == "PATCH";
   std::string body = o.body ? std::move(*o.body) : std::string();
-  bool typed = std::any_of(headers.begin(), headers.end(), [](const auto& h) { return iequals(h.first, "content-type"); });
+  bool typed =
+      std::any_of(headers.begin(), headers.end(), [](const auto& h) { return iequals(h.first, "content-type"); });
   if (!o.content_type.empty() && !typed) headers.emplace_back("Content-Type", o.content_type);
   for (const auto& [name, value] : headers) {
     bool ok = detail::is_token(name);
     for (char c : value) ok = ok && detail::has_class(c, detail::char_value);
     if (!ok)
-      throw ClientError(ClientErrorKind::invalid_request, method, call.url.text(),
-                        "header '" + name + "' has a name that is not a token or a value with CR, LF or another control byte");
+      throw ClientError(
+          ClientErrorKind::invalid_request, method, call.url.text(),
+          "header '" + name + "' has a name that is not a token or a value with CR, LF or another control byte");
   }
   bool follow = o.follow_redirects.value_or(options_.follow_redirects);
   for (int hop = 0;; ++hop) {
@@ -192,7 +203,8 @@ FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::send(std::string method, 
       std::erase_if(headers, [](const auto& h) { return iequals(h.first, "content-type"); });
     }
     if (next.key() != call.url.key())  // another origin: credentials stay behind
-      std::erase_if(headers, [](const auto& h) { return iequals(h.first, "authorization") || iequals(h.first, "cookie"); });
+      std::erase_if(headers,
+                    [](const auto& h) { return iequals(h.first, "authorization") || iequals(h.first, "cookie"); });
     call.url = std::move(next);
   }
 }

@@ -145,10 +145,12 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> open_connection(asio::ip::tcp
   auto connect_deadline = std::min(call.deadline, std::chrono::steady_clock::now() + options.connect_timeout);
   bool total_first = call.deadline <= connect_deadline;
   auto late = [&](std::string_view what) {
-    return total_first ? Failure{ClientErrorKind::timeout, std::string(what) + " did not finish within the total timeout of " +
-                                                               std::to_string(call.total.count()) + " ms"}
-                       : Failure{ClientErrorKind::connect_timeout, std::string(what) + " took longer than connect_timeout (" +
-                                                                       std::to_string(options.connect_timeout.count()) + " ms)"};
+    return total_first
+               ? Failure{ClientErrorKind::timeout, std::string(what) + " did not finish within the total timeout of " +
+                                                       std::to_string(call.total.count()) + " ms"}
+               : Failure{ClientErrorKind::connect_timeout, std::string(what) + " took longer than connect_timeout (" +
+                                                               std::to_string(options.connect_timeout.count()) +
+                                                               " ms)"};
   };
   std::vector<tcp::endpoint> endpoints;
   asio::error_code ec;
@@ -164,7 +166,8 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> open_connection(asio::ip::tcp
     if (timed_out) co_return late("resolving " + call.url.host);
     auto& [resolve_ec, results] = result;
     if (resolve_ec || results.empty())
-      co_return Failure{ClientErrorKind::resolve, call.url.host + ": " + (resolve_ec ? resolve_ec.message() : "no address")};
+      co_return Failure{ClientErrorKind::resolve,
+                        call.url.host + ": " + (resolve_ec ? resolve_ec.message() : "no address")};
     for (const auto& entry : results) endpoints.push_back(entry.endpoint());
   }
   std::string errors;
@@ -202,7 +205,7 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> read_more(asio::ip::tcp::sock
   const std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now();
   if (now >= call.deadline)
     co_return Failure{ClientErrorKind::timeout, std::string(what) + " did not arrive within the total timeout of " +
-                                                            std::to_string(call.total.count()) + " ms"};
+                                                    std::to_string(call.total.count()) + " ms"};
   auto read_deadline = std::min(call.deadline, now + options.read_timeout);
   std::size_t old = buf.size();
   // Read into the room the string already has (a reserved Content-Length body), 16 to 64 KiB at a time.
@@ -220,14 +223,14 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> read_more(asio::ip::tcp::sock
   if (timed_out) {
     if (read_deadline < call.deadline)
       co_return Failure{ClientErrorKind::read_timeout, "nothing of " + std::string(what) + " arrived for " +
-                                                                   std::to_string(options.read_timeout.count()) +
-                                                                   " ms (read_timeout)"};
+                                                           std::to_string(options.read_timeout.count()) +
+                                                           " ms (read_timeout)"};
     co_return Failure{ClientErrorKind::timeout, std::string(what) + " did not arrive within the total timeout of " +
-                                                            std::to_string(call.total.count()) + " ms"};
+                                                    std::to_string(call.total.count()) + " ms"};
   }
   if (ec == asio::error::eof)
     co_return Failure{ClientErrorKind::closed,
-                              "the server closed the connection before " + std::string(what) + " was whole", false, true};
+                      "the server closed the connection before " + std::string(what) + " was whole", false, true};
   if (ec) co_return Failure{ClientErrorKind::closed, "reading " + std::string(what) + ": " + ec.message()};
   co_return std::nullopt;
 }
@@ -256,7 +259,8 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
   const bool idempotent = is_idempotent(call.method);
   {
     auto [timed_out, result] = co_await race<asio::error_code, std::size_t>(
-        timer, call.deadline, [&](auto handler) { asio::async_write(socket, asio::buffer(call.wire), std::move(handler)); },
+        timer, call.deadline,
+        [&](auto handler) { asio::async_write(socket, asio::buffer(call.wire), std::move(handler)); },
         [&] {
           asio::error_code ignored;
           socket.cancel(ignored);
@@ -290,7 +294,8 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
     bool nothing_yet = buf.empty();
     if (std::optional<Failure> f = co_await read_more(socket, timer, call, options, buf, "the response head")) {
       f->retry = may_retry && nothing_yet && idempotent && f->kind == ClientErrorKind::closed;
-      if (nothing_yet && f->kind == ClientErrorKind::closed) f->detail = "the server closed the connection without answering";
+      if (nothing_yet && f->kind == ClientErrorKind::closed)
+        f->detail = "the server closed the connection without answering";
       co_return f;
     }
   }
@@ -303,11 +308,9 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
   std::string rest = buf.substr(parser.head_size());  // body bytes that came with the head
   buf = std::string();
   const std::size_t max = options.max_response_size;
-  bool clean_end = true;  // nothing arrived beyond the response: the connection may carry another request
+  bool clean_end = true;   // nothing arrived beyond the response: the connection may carry another request
   switch (head.framing) {  // fastapi::BodyFraming: detail has one of its own (http/writer.hpp)
-    case fastapi::BodyFraming::none:
-      clean_end = rest.empty();
-      break;
+    case fastapi::BodyFraming::none: clean_end = rest.empty(); break;
     case fastapi::BodyFraming::content_length: {
       const std::size_t length = head.content_length;
       if (length > max)
@@ -333,7 +336,8 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
         ChunkedDecoder::Result r = decoder.feed(rest, out.content, used);
         if (r == ChunkedDecoder::Result::error) {
           if (decoder.error().status == 413)
-            co_return Failure{ClientErrorKind::too_large, "the chunked body exceeds max_response_size (" + std::to_string(max) + ")"};
+            co_return Failure{ClientErrorKind::too_large,
+                              "the chunked body exceeds max_response_size (" + std::to_string(max) + ")"};
           co_return Failure{ClientErrorKind::protocol, "chunked body: " + std::string(decoder.error().reason)};
         }
         if (r == ChunkedDecoder::Result::complete) {
@@ -341,7 +345,8 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
           break;
         }
         rest.clear();
-        if (std::optional<Failure> f = co_await read_more(socket, timer, call, options, rest, "the chunked body")) co_return f;
+        if (std::optional<Failure> f = co_await read_more(socket, timer, call, options, rest, "the chunked body"))
+          co_return f;
       }
       break;
     }
@@ -349,14 +354,16 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
       out.content = std::move(rest);
       for (;;) {
         if (out.content.size() > max)
-          co_return Failure{ClientErrorKind::too_large, "the body exceeds max_response_size (" + std::to_string(max) + ")"};
+          co_return Failure{ClientErrorKind::too_large,
+                            "the body exceeds max_response_size (" + std::to_string(max) + ")"};
         std::optional<Failure> f = co_await read_more(socket, timer, call, options, out.content, "the body");
         if (!f) continue;
         if (!f->eof) co_return f;
         break;  // the server's close ends a close-delimited body
       }
       if (out.content.size() > max)
-        co_return Failure{ClientErrorKind::too_large, "the body exceeds max_response_size (" + std::to_string(max) + ")"};
+        co_return Failure{ClientErrorKind::too_large,
+                          "the body exceeds max_response_size (" + std::to_string(max) + ")"};
       clean_end = false;
       break;
     }

@@ -49,12 +49,28 @@ class KeyValueView {
   KeyValueView(Pair a, Pair b, Pair c, Pair d) : KeyValueView(a, b, c) { inline_[size_++] = d; }
   KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e) : KeyValueView(a, b, c, d) { inline_[size_++] = e; }
   KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f) : KeyValueView(a, b, c, d, e) { inline_[size_++] = f; }
-  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g) : KeyValueView(a, b, c, d, e, f) { inline_[size_++] = g; }
-  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h) : KeyValueView(a, b, c, d, e, f, g) { inline_[size_++] = h; }
-  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i) : KeyValueView(a, b, c, d, e, f, g, h) { inline_[size_++] = i; }
-  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i, Pair j) : KeyValueView(a, b, c, d, e, f, g, h, i) { inline_[size_++] = j; }
-  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i, Pair j, Pair k) : KeyValueView(a, b, c, d, e, f, g, h, i, j) { inline_[size_++] = k; }
-  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i, Pair j, Pair k, Pair l) : KeyValueView(a, b, c, d, e, f, g, h, i, j, k) { inline_[size_++] = l; }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g) : KeyValueView(a, b, c, d, e, f) {
+    inline_[size_++] = g;
+  }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h) : KeyValueView(a, b, c, d, e, f, g) {
+    inline_[size_++] = h;
+  }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i)
+      : KeyValueView(a, b, c, d, e, f, g, h) {
+    inline_[size_++] = i;
+  }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i, Pair j)
+      : KeyValueView(a, b, c, d, e, f, g, h, i) {
+    inline_[size_++] = j;
+  }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i, Pair j, Pair k)
+      : KeyValueView(a, b, c, d, e, f, g, h, i, j) {
+    inline_[size_++] = k;
+  }
+  KeyValueView(Pair a, Pair b, Pair c, Pair d, Pair e, Pair f, Pair g, Pair h, Pair i, Pair j, Pair k, Pair l)
+      : KeyValueView(a, b, c, d, e, f, g, h, i, j, k) {
+    inline_[size_++] = l;
+  }
 
   std::size_t size() const { return list_ ? list_->size() : size_; }
   bool empty() const { return size() == 0; }
@@ -88,9 +104,8 @@ class JsonBody {
   JsonBody() = default;
   template <class T>
     requires(!std::same_as<std::remove_cvref_t<T>, JsonBody>)
-  JsonBody(const T& value) : value_(&value), write_([](const void* v, std::string& out) {
-    write_json(out, *static_cast<const T*>(v));
-  }) {}
+  JsonBody(const T& value)
+      : value_(&value), write_([](const void* v, std::string& out) { write_json(out, *static_cast<const T*>(v)); }) {}
   explicit operator bool() const { return value_ != nullptr; }
   /// The JSON text.
   std::string text() const {
@@ -107,14 +122,14 @@ class JsonBody {
 /// The client's settings, fixed at construction. Every field has a safe default:
 /// `fa::HttpClient client{{.base_url = "http://pricing:8000", .timeout = 2s}};`
 struct ClientOptions {
-  std::string base_url{};  ///< prefix of URLs that start with '/': client.get("/quotes/1")
-  KeyValues headers{};     ///< sent with every request (a call's header of the same name replaces it)
-  std::chrono::milliseconds timeout{30000};          ///< total per call: pool wait, connect, send, read, redirects
-  std::chrono::milliseconds connect_timeout{5000};   ///< DNS + TCP connect of a new connection
-  std::chrono::milliseconds read_timeout{30000};     ///< longest silence while response bytes are due
-  std::size_t max_connections_per_host = 100;        ///< open at once per host; more calls wait their turn
-  std::size_t max_idle_per_host = 100;               ///< keep-alive connections kept for reuse
-  std::chrono::milliseconds keepalive_expiry{5000};  ///< idle longer than this: closed, not reused
+  std::string base_url{};                    ///< prefix of URLs that start with '/': client.get("/quotes/1")
+  KeyValues headers{};                       ///< sent with every request (a call's header of the same name replaces it)
+  std::chrono::milliseconds timeout{30000};  ///< total per call: pool wait, connect, send, read, redirects
+  std::chrono::milliseconds connect_timeout{5000};        ///< DNS + TCP connect of a new connection
+  std::chrono::milliseconds read_timeout{30000};          ///< longest silence while response bytes are due
+  std::size_t max_connections_per_host = 100;             ///< open at once per host; more calls wait their turn
+  std::size_t max_idle_per_host = 100;                    ///< keep-alive connections kept for reuse
+  std::chrono::milliseconds keepalive_expiry{5000};       ///< idle longer than this: closed, not reused
   std::size_t max_response_size = std::size_t(16) << 20;  ///< body bytes; more -> ClientError too_large
   std::size_t max_header_bytes = 65536;                   ///< response head; more -> ClientError protocol
   std::size_t max_headers = 256;                          ///< response header fields
@@ -129,8 +144,8 @@ struct CallOptions {
   KeyValueView params{};   ///< query parameters, percent-encoded, after the URL's own
   KeyValueView headers{};  ///< request headers (Host may be replaced; Content-Length and Transfer-Encoding are ours)
   JsonBody json{};         ///< JSON body (Content-Type: application/json)
-  std::optional<std::string_view> content{};  ///< raw body bytes
-  KeyValueView data{};     ///< form body (application/x-www-form-urlencoded)
+  std::optional<std::string_view> content{};           ///< raw body bytes
+  KeyValueView data{};                                 ///< form body (application/x-www-form-urlencoded)
   std::optional<std::chrono::milliseconds> timeout{};  ///< total timeout of this call, instead of the client's
   std::optional<bool> follow_redirects{};              ///< instead of the client's
 };

@@ -130,9 +130,7 @@ struct ClientResponse {
   /// A header's first value, or "" when absent.
   std::string header(std::string_view name) const { return std::string(headers.get(name).value_or("")); }
   bool is_success() const { return status >= 200 && status < 300; }
-  bool is_redirect() const {
-    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-  }
+  bool is_redirect() const { return status == 301 || status == 302 || status == 303 || status == 307 || status == 308; }
   /// Throws ClientError{Kind::status} on a 4xx or 5xx (httpx's raise_for_status); else returns *this.
   const ClientResponse& raise_for_status() const;
 };
@@ -142,8 +140,8 @@ struct ClientResponse {
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE std::string UpstreamValidationError::describe(std::string_view type_name,
                                                                     const std::vector<ValidationErrorItem>& errors) {
-  std::string out = "the body does not validate as " + std::string(type_name) + " (" +
-                    std::to_string(errors.size()) + (errors.size() == 1 ? " error" : " errors") + ")";
+  std::string out = "the body does not validate as " + std::string(type_name) + " (" + std::to_string(errors.size()) +
+                    (errors.size() == 1 ? " error" : " errors") + ")";
   for (std::size_t i = 0; i < errors.size() && i < 3; ++i)
     out += (i ? "; " : ": ") + errors[i].loc.dump() + " " + errors[i].msg;
   if (errors.size() > 3) out += "; ...";

@@ -13,32 +13,35 @@
 
 #include "fastapi/client/response.hpp"
 #include "fastapi/core/config.hpp"
-#include "fastapi/http/headers.hpp"
 #include "fastapi/http/field_lines.hpp"
+#include "fastapi/http/headers.hpp"
 
 namespace fastapi::detail {
 
 /// An absolute http:// URL split for a request.
 struct ClientUrl {
-  std::string scheme;       ///< "http"
-  std::string host;         ///< without IPv6 brackets ("::1")
+  std::string scheme;  ///< "http"
+  std::string host;    ///< without IPv6 brackets ("::1")
   std::uint16_t port = 80;
   std::string host_header;  ///< "host", "host:8080", "[::1]:8080"
   std::string target;       ///< origin-form: "/path?query", never empty, safely encoded
   /// The pool's key: "http://host:port", the port always spelled.
   std::string key() const {
-    return scheme + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+    return scheme + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+           std::to_string(port);
   }
   std::string text() const { return scheme + "://" + host_header + target; }
 };
 
 /// Splits `url`; on failure the kind (invalid_url or unsupported_scheme) and a sentence.
-FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url, ClientUrl& out);
+FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url,
+                                                                                              ClientUrl& out);
 /// `location` (absolute, scheme-relative, absolute path, query or relative path) against `base`, as text.
 FASTAPI_DETAIL_INLINE std::string resolve_location(const ClientUrl& base, std::string_view location);
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url, ClientUrl& out) {
+FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> parse_client_url(std::string_view url,
+                                                                                              ClientUrl& out) {
   using R = std::pair<ClientErrorKind, std::string>;
   // httpx refuses these too ("Invalid non-printable ASCII character in URL"): a CR or LF would otherwise
   // have to be guessed into %0D%0A, and the caller's URL is more likely an injection than a path.
@@ -49,9 +52,10 @@ FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> par
     return R{ClientErrorKind::invalid_url, "not an absolute URL (http://host[:port]/path), and no base_url to join"};
   std::string_view scheme = url.substr(0, sep);
   if (iequals(scheme, "https"))
-    return R{ClientErrorKind::unsupported_scheme,
-             "https:// needs TLS, which this build of fa::HttpClient does not have (plain http:// only; TLS is "
-             "planned behind FASTAPI_ENABLE_OPENSSL): call the service over http:// or through a TLS-terminating proxy"};
+    return R{
+        ClientErrorKind::unsupported_scheme,
+        "https:// needs TLS, which this build of fa::HttpClient does not have (plain http:// only; TLS is "
+        "planned behind FASTAPI_ENABLE_OPENSSL): call the service over http:// or through a TLS-terminating proxy"};
   if (!iequals(scheme, "http")) return R{ClientErrorKind::unsupported_scheme, "only http:// URLs are supported"};
   std::string_view rest = url.substr(sep + 3);
   rest = rest.substr(0, rest.find('#'));

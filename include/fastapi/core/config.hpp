@@ -59,7 +59,8 @@
 #define SIMDJSON_DEVELOPMENT_CHECKS 0
 #endif
 #elif !defined(SIMDJSON_THREADS_ENABLED) || (defined(SIMDJSON_DEVELOPMENT_CHECKS) && SIMDJSON_DEVELOPMENT_CHECKS)
-#error "fastapi: <simdjson.h> was included before fastapi.hpp, with another configuration than fastapi.hpp pins (SIMDJSON_THREADS_ENABLED on, SIMDJSON_DEVELOPMENT_CHECKS 0): include fastapi.hpp first, or define both macros so for the whole program"
+#error \
+    "fastapi: <simdjson.h> was included before fastapi.hpp, with another configuration than fastapi.hpp pins (SIMDJSON_THREADS_ENABLED on, SIMDJSON_DEVELOPMENT_CHECKS 0): include fastapi.hpp first, or define both macros so for the whole program"
 #endif
 #if defined(SIMDJSON_DEVELOPMENT_CHECKS) && SIMDJSON_DEVELOPMENT_CHECKS
 #define FASTAPI_DETAIL_SIMDJSON_CONFIGURATION simdjson_threads_on_development_checks_on
@@ -118,30 +119,30 @@ namespace fastapi {
 /// Runtime settings of a server. Every field has a production-safe default;
 /// `fa::App app{{.title = "..."}}; app.run({.port = 9000, .workers = 2});`
 struct Config {
-  std::string host = "127.0.0.1";             ///< address to bind
-  std::uint16_t port = FASTAPI_DEFAULT_PORT;  ///< 0 picks a free port
-  unsigned workers = 0;                       ///< event-loop threads; 0 = hardware concurrency
-  unsigned blocking_threads = 8;              ///< pool for to_thread() and .blocking routes
-  std::size_t blocking_queue = 1024;          ///< queued blocking jobs beyond the pool; more -> 503
+  std::string host = "127.0.0.1";                           ///< address to bind
+  std::uint16_t port = FASTAPI_DEFAULT_PORT;                ///< 0 picks a free port
+  unsigned workers = 0;                                     ///< event-loop threads; 0 = hardware concurrency
+  unsigned blocking_threads = 8;                            ///< pool for to_thread() and .blocking routes
+  std::size_t blocking_queue = 1024;                        ///< queued blocking jobs beyond the pool; more -> 503
   std::size_t max_body_size = FASTAPI_MAX_BODY_SIZE;        ///< 413 above it
   std::size_t max_request_line = FASTAPI_MAX_REQUEST_LINE;  ///< 414 above it
   std::size_t max_header_bytes = FASTAPI_MAX_HEADER_BYTES;  ///< 431 above it
   std::size_t max_headers = FASTAPI_MAX_HEADERS;            ///< field lines, Host included; 431 above it
-  std::size_t max_connections = 10000;  ///< accepting pauses at this many open connections
-  std::chrono::milliseconds header_timeout{10000};      ///< whole head must arrive within it (408)
-  std::chrono::milliseconds body_timeout{30000};        ///< whole body must arrive within it (408)
-  std::chrono::milliseconds keep_alive_timeout{5000};   ///< idle keep-alive connection is closed after it
-  std::chrono::milliseconds write_timeout{30000};       ///< a client that reads no response is dropped
-  std::chrono::milliseconds graceful_timeout{30000};    ///< SIGTERM: in-flight requests get this long
+  std::size_t max_connections = 10000;                      ///< accepting pauses at this many open connections
+  std::chrono::milliseconds header_timeout{10000};          ///< whole head must arrive within it (408)
+  std::chrono::milliseconds body_timeout{30000};            ///< whole body must arrive within it (408)
+  std::chrono::milliseconds keep_alive_timeout{5000};       ///< idle keep-alive connection is closed after it
+  std::chrono::milliseconds write_timeout{30000};           ///< a client that reads no response is dropped
+  std::chrono::milliseconds graceful_timeout{30000};        ///< SIGTERM: in-flight requests get this long
 #ifdef NDEBUG
   std::chrono::milliseconds stall_warning{0};  ///< log when a handler holds the loop longer; 0 = off
 #else
   std::chrono::milliseconds stall_warning{100};
 #endif
   std::string server_header = "fastapi.hpp";  ///< `Server:` value; empty = no header
-  bool handle_signals = true;                  ///< SIGINT/SIGTERM drain and stop run()
-  bool reuse_port = true;                      ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
-  bool redirect_slashes = true;                ///< /items/ <-> /items answered with 307
+  bool handle_signals = true;                 ///< SIGINT/SIGTERM drain and stop run()
+  bool reuse_port = true;                     ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
+  bool redirect_slashes = true;               ///< /items/ <-> /items answered with 307
   bool access_log = false;  ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
                             ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
 

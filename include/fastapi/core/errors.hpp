@@ -14,15 +14,14 @@ namespace fastapi {
 /// An empty detail becomes the status phrase ("Not Found"), as in FastAPI.
 class HTTPException : public std::exception {
  public:
-  HTTPException(int status_code, std::string detail = {},
-                std::vector<std::pair<std::string, std::string>> headers = {})
+  HTTPException(int status_code, std::string detail = {}, std::vector<std::pair<std::string, std::string>> headers = {})
       : status_code(status_code), detail(std::move(detail)), headers(std::move(headers)) {}
   const char* what() const noexcept override { return detail.c_str(); }
 
   int status_code;
   std::string detail;  ///< plain text, sent as a JSON string (or raw JSON when detail_is_json)
   std::vector<std::pair<std::string, std::string>> headers;  ///< added to the error response
-  bool detail_is_json = false;  ///< detail already holds JSON text (an object or a list)
+  bool detail_is_json = false;                               ///< detail already holds JSON text (an object or a list)
 };
 
 /// A mistake in how the app is put together (a route registered twice, a bad template, ...),

@@ -59,7 +59,7 @@ namespace detail {
 struct LoopContext {
   asio::io_context* io = nullptr;
   ThreadPool* pool = nullptr;
-  std::string_view route;                   ///< the route whose handler ran last (stall warnings)
+  std::string_view route;                      ///< the route whose handler ran last (stall warnings)
   std::chrono::milliseconds stall_warning{0};  ///< Config::stall_warning of this loop's server
 };
 inline LoopContext& this_loop() {

@@ -76,8 +76,9 @@ class Regex {
 /// The ConfigurationError text for a refused pattern: `fastapi: <who> "<pattern>" is not supported: <why> (at
 /// offset N)`.
 inline std::string regex_refusal(std::string_view who, std::string_view pattern, const RegexCheck& check) {
-  return "fastapi: " + std::string(who) + " \"" + std::string(pattern) + "\" is not supported: " +
-         std::string(regex_error_message(check.error)) + " (at offset " + std::to_string(check.offset) + ")";
+  return "fastapi: " + std::string(who) + " \"" + std::string(pattern) +
+         "\" is not supported: " + std::string(regex_error_message(check.error)) + " (at offset " +
+         std::to_string(check.offset) + ")";
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -86,8 +87,8 @@ FASTAPI_DETAIL_INLINE Regex Regex::compile(std::string_view pattern, bool full) 
   RegexParser<Regex> parser{pattern, r};
   if (!parser.parse(full))
     throw ConfigurationError(regex_refusal("pattern", pattern, {parser.error, parser.offset, r.size()}));
-  r.anchored_ = !r.program_.empty() && r.program_[0].op == RegexOp::assert_ &&
-                r.program_[0].kind == RegexAssert::begin_text;
+  r.anchored_ =
+      !r.program_.empty() && r.program_[0].op == RegexOp::assert_ && r.program_[0].kind == RegexAssert::begin_text;
   for (const RegexInst& in : r.program_)
     r.word_asserts_ = r.word_asserts_ || (in.op == RegexOp::assert_ && (in.kind == RegexAssert::word_boundary ||
                                                                         in.kind == RegexAssert::not_word_boundary));

@@ -65,7 +65,8 @@ constexpr std::string_view regex_error_message(RegexError e) noexcept {
     case RegexError::lookaround:
       return "lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported: fastapi matches patterns in "
              "linear time, as Pydantic v2 (Rust's regex crate) does; check the condition in the handler instead";
-    case RegexError::atomic: return "atomic groups (?>...) are not supported; a plain group (?:...) matches the same strings here";
+    case RegexError::atomic:
+      return "atomic groups (?>...) are not supported; a plain group (?:...) matches the same strings here";
     case RegexError::possessive:
       return "possessive quantifiers (*+, ++, ?+, {m,n}+) are not supported; the plain quantifier never backtracks here";
     case RegexError::inline_flags:
@@ -74,7 +75,8 @@ constexpr std::string_view regex_error_message(RegexError e) noexcept {
     case RegexError::conditional: return "conditional groups (?(1)...) are not supported";
     case RegexError::unicode_class:
       return "Unicode classes (\\p{L}, \\P{L}) are not supported; list the ranges ([a-zA-Z\\u00C0-\\u024F])";
-    case RegexError::posix_class: return "POSIX classes such as [[:alpha:]] are not supported; list the ranges ([a-zA-Z])";
+    case RegexError::posix_class:
+      return "POSIX classes such as [[:alpha:]] are not supported; list the ranges ([a-zA-Z])";
     case RegexError::class_operation: return "class set operations (&&) are not supported; list the ranges";
     case RegexError::unbalanced_group: return "its parentheses are not balanced";
     case RegexError::unterminated_class: return "a character class [ is not closed by ]";
@@ -397,7 +399,10 @@ struct RegexParser {
   }
 
   static constexpr int hex(char c) {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
   }
   /// \xHH, \uHHHH, \x{H..}, \u{H..} after the letter (i at the first digit or '{').
   constexpr bool hex_escape(std::size_t digits, std::uint32_t& cp) {
@@ -432,9 +437,12 @@ struct RegexParser {
     const char c = peek();
     is_set = is_assert = false;
     switch (c) {
-      case 'd': case 'D': case 'w': case 'W': case 's': case 'S':
-        ++i, is_set = true, cls = regex_escape_class(c);
-        return true;
+      case 'd':
+      case 'D':
+      case 'w':
+      case 'W':
+      case 's':
+      case 'S': ++i, is_set = true, cls = regex_escape_class(c); return true;
       case 'n': ++i, cp = '\n'; return true;
       case 'r': ++i, cp = '\r'; return true;
       case 't': ++i, cp = '\t'; return true;
@@ -447,12 +455,16 @@ struct RegexParser {
         ++i, cp = 0;
         return true;
       case 'k': return fail(RegexError::backreference);
-      case 'p': case 'P': return fail(RegexError::unicode_class);
+      case 'p':
+      case 'P': return fail(RegexError::unicode_class);
       case 'b':
         ++i;
         if (in_class) return cp = '\b', true;
         return kind = RegexAssert::word_boundary, is_assert = true, true;
-      case 'B': case 'A': case 'z': case 'Z':
+      case 'B':
+      case 'A':
+      case 'z':
+      case 'Z':
         if (in_class) return fail(RegexError::bad_escape);
         ++i, is_assert = true;
         kind = c == 'B' ? RegexAssert::not_word_boundary : c == 'A' ? RegexAssert::begin_text : RegexAssert::end_text;
@@ -481,7 +493,8 @@ struct RegexParser {
       } else if (a == '<' || (a == 'P' && b == '<')) {  // a named group: (?P<name>...) or (?<name>...)
         i += a == 'P' ? 3 : 2;
         std::size_t s = i;
-        while (!at_end() && (peek() == '_' || (peek() >= '0' && peek() <= '9') || ((peek() | 0x20) >= 'a' && (peek() | 0x20) <= 'z')))
+        while (!at_end() && (peek() == '_' || (peek() >= '0' && peek() <= '9') ||
+                             ((peek() | 0x20) >= 'a' && (peek() | 0x20) <= 'z')))
           ++i;
         if (i == s || peek() != '>' || at_end()) return fail(RegexError::unbalanced_group);
         ++i;
@@ -572,7 +585,9 @@ struct RegexParser {
       }
       case '^': ++i; return assertion(RegexAssert::begin_text, repeatable);
       case '$': ++i; return assertion(RegexAssert::end_text, repeatable);
-      case '*': case '+': case '?': return fail(RegexError::nothing_to_repeat);
+      case '*':
+      case '+':
+      case '?': return fail(RegexError::nothing_to_repeat);
       case '\\': {
         std::uint32_t cp = 0;
         RegexClassSet s;

@@ -26,8 +26,8 @@ namespace detail {
 class FramePool {
  public:
   static constexpr std::size_t granularity = 64;
-  static constexpr std::size_t classes = 64;        // frames up to 4 KiB are recycled
-  static constexpr std::size_t max_cached = 1024;   // per class: bounds what an idle thread keeps
+  static constexpr std::size_t classes = 64;       // frames up to 4 KiB are recycled
+  static constexpr std::size_t max_cached = 1024;  // per class: bounds what an idle thread keeps
 
   void* allocate(std::size_t n) {
     std::size_t c = (n + granularity - 1) / granularity;
@@ -121,10 +121,10 @@ inline std::coroutine_handle<> transfer_to(std::coroutine_handle<> next) {
 struct ResumeWatch {
   std::chrono::steady_clock::duration threshold{};
   void (*report)(std::chrono::steady_clock::duration held) = nullptr;  ///< null: the warning is off
-  unsigned busy = 0;      ///< handlers in progress on this loop (started, not yet finished)
-  unsigned started = 0;   ///< handlers started on this loop so far
-  unsigned reports = 0;   ///< warnings already logged (a plain handler's StallWatch logs its own)
-  bool timing = false;    ///< inside a timed resume (a nested one is part of it)
+  unsigned busy = 0;     ///< handlers in progress on this loop (started, not yet finished)
+  unsigned started = 0;  ///< handlers started on this loop so far
+  unsigned reports = 0;  ///< warnings already logged (a plain handler's StallWatch logs its own)
+  bool timing = false;   ///< inside a timed resume (a nested one is part of it)
 };
 inline ResumeWatch& resume_watch() {
   thread_local ResumeWatch watch;
@@ -243,14 +243,10 @@ namespace detail {
 
 template <class T>
 struct TaskPromise : PromiseBase {
-  Task<T> get_return_object() noexcept {
-    return Task<T>{std::coroutine_handle<TaskPromise>::from_promise(*this)};
-  }
+  Task<T> get_return_object() noexcept { return Task<T>{std::coroutine_handle<TaskPromise>::from_promise(*this)}; }
   template <class U = T>
     requires std::is_convertible_v<U&&, T>
-  void return_value(U&& v) {
-    value.emplace(std::forward<U>(v));
-  }
+  void return_value(U&& v) { value.emplace(std::forward<U>(v)); }
   T result() {
     rethrow_if_failed();
     // Flowing off the end of a coroutine whose promise has no return_void is undefined behaviour that no

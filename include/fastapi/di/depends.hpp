@@ -339,7 +339,8 @@ Task<void> Binder<Depends<Fn, Options...>>::bind_async(BindContext& ctx, Slot& s
   if (bind_ready(ctx, slot)) co_return;
   void* v = nullptr;
   const DependencyRegistry* registry = scope.registry();
-  if (Provider* p = registry && !registry->overrides.empty() ? const_cast<Provider*>(registry->override_for(key)) : nullptr) {
+  if (Provider* p =
+          registry && !registry->overrides.empty() ? const_cast<Provider*>(registry->override_for(key)) : nullptr) {
     v = co_await p->provide(ctx, D::scope);
   } else {
     F fn = Fn;
@@ -407,9 +408,10 @@ template <auto Fn, class G>
 std::shared_ptr<Provider> make_override(G&& fake) {
   using H = std::decay_t<G>;
   static_assert(has_callable_traits<H>, "fastapi: an override's parameter types must be spelled out");
-  static_assert(std::is_same_v<typename dependency_traits<H>::value_type, typename dependency_traits<decltype(Fn)>::value_type>,
-                "fastapi: a dependency override must give the same type as the dependency it replaces "
-                "(T, fa::Task<T> or fa::Yield<T> for the same T)");
+  static_assert(
+      std::is_same_v<typename dependency_traits<H>::value_type, typename dependency_traits<decltype(Fn)>::value_type>,
+      "fastapi: a dependency override must give the same type as the dependency it replaces "
+      "(T, fa::Task<T> or fa::Yield<T> for the same T)");
   return std::make_shared<OverrideProvider<Fn, H>>(std::forward<G>(fake));
 }
 }  // namespace detail

@@ -88,7 +88,8 @@ class RequestScope {
   /// The value of a dependency that returns nothing.
   void* no_value() { return this; }
   /// A Yield frame suspended at co_yield: torn down later, in reverse order.
-  void push_exit(std::coroutine_handle<> frame, YieldPromiseBase* promise, std::string_view name, DependencyScope scope);
+  void push_exit(std::coroutine_handle<> frame, YieldPromiseBase* promise, std::string_view name,
+                 DependencyScope scope);
   BackgroundTasks& background() { return background_; }
   /// True when something must run after the response is sent (a teardown, a background task).
   bool pending() const { return !exits_.empty() || !background_.empty(); }
@@ -154,8 +155,8 @@ T* RequestScope::store(A&&... args) {
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE void RequestScope::push_exit(std::coroutine_handle<> frame, YieldPromiseBase* promise, std::string_view name,
-                                                   DependencyScope scope) {
+FASTAPI_DETAIL_INLINE void RequestScope::push_exit(std::coroutine_handle<> frame, YieldPromiseBase* promise,
+                                                   std::string_view name, DependencyScope scope) {
   exits_.push_back(Exit{frame, promise, name, scope});
 }
 

@@ -54,7 +54,7 @@ struct YieldPromise : YieldPromiseBase {
     return point_at(*own);
   }
 
-  T* value = nullptr;     ///< the yielded object: in the frame, valid until teardown
+  T* value = nullptr;      ///< the yielded object: in the frame, valid until teardown
   std::optional<T> own{};  ///< when the yielded expression was not an lvalue T
 
  private:

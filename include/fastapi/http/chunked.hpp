@@ -44,17 +44,35 @@ class ChunkedDecoder {
 
  private:
   enum class State : std::uint8_t {
-    size, ext_bws, ext_name_start, ext_name, ext_after_name, ext_value_start, ext_token,
-    ext_quoted, ext_escape, ext_after_quoted, size_lf, data, data_cr, data_lf,
-    trailer_start, trailer_name, trailer_value, trailer_lf, final_lf, done, failed
+    size,
+    ext_bws,
+    ext_name_start,
+    ext_name,
+    ext_after_name,
+    ext_value_start,
+    ext_token,
+    ext_quoted,
+    ext_escape,
+    ext_after_quoted,
+    size_lf,
+    data,
+    data_cr,
+    data_lf,
+    trailer_start,
+    trailer_name,
+    trailer_value,
+    trailer_lf,
+    final_lf,
+    done,
+    failed
   };
   Result fail(int status, std::string_view reason);
   bool step(char c);  // one byte outside chunk data; false -> failed
 
   std::size_t max_body_;
   std::size_t max_trailer_;
-  std::size_t total_ = 0;   // decoded bytes announced so far
-  std::size_t chunk_ = 0;   // size being read, then bytes of data still expected
+  std::size_t total_ = 0;  // decoded bytes announced so far
+  std::size_t chunk_ = 0;  // size being read, then bytes of data still expected
   std::size_t digits_ = 0;
   std::size_t ext_bytes_ = 0;
   std::size_t ext_total_ = 0;
@@ -72,7 +90,8 @@ FASTAPI_DETAIL_INLINE ChunkedDecoder::Result ChunkedDecoder::fail(int status, st
   return Result::error;
 }
 
-FASTAPI_DETAIL_INLINE ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view in, std::string& out, std::size_t& consumed) {
+FASTAPI_DETAIL_INLINE ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view in, std::string& out,
+                                                                  std::size_t& consumed) {
   consumed = 0;
   if (state_ == State::done) return Result::complete;
   if (state_ == State::failed) return Result::error;
@@ -102,11 +121,15 @@ FASTAPI_DETAIL_INLINE ChunkedDecoder::Result ChunkedDecoder::feed(std::string_vi
 FASTAPI_DETAIL_INLINE bool ChunkedDecoder::step(char c) {
   auto bad = [&](std::string_view reason) { return fail(400, reason), false; };
   auto ext_byte = [&](State next) {
-    if (++ext_bytes_ > max_extension_bytes || ++ext_total_ > max_extension_total) return bad("Chunk extensions too long.");
+    if (++ext_bytes_ > max_extension_bytes || ++ext_total_ > max_extension_total)
+      return bad("Chunk extensions too long.");
     state_ = next;
     return true;
   };
-  auto line_end = [&]() { state_ = State::size_lf; return true; };
+  auto line_end = [&]() {
+    state_ = State::size_lf;
+    return true;
+  };
   switch (state_) {
     case State::size: {
       int h = detail::hex_value(c);

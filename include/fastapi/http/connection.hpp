@@ -31,8 +31,8 @@
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/chunked.hpp"
 #include "fastapi/http/hub.hpp"
-#include "fastapi/http/request_parser.hpp"
 #include "fastapi/http/request.hpp"
+#include "fastapi/http/request_parser.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/http/writer.hpp"
 
@@ -47,9 +47,7 @@ inline bool holds_no_buffer(const std::string& s) noexcept { return s.capacity()
 /// (its whole chain of frames, the handler's included) instead of waiting for the handler to finish.
 struct ConnectionRoot {
   struct promise_type {
-    ConnectionRoot get_return_object() noexcept {
-      return {std::coroutine_handle<promise_type>::from_promise(*this)};
-    }
+    ConnectionRoot get_return_object() noexcept { return {std::coroutine_handle<promise_type>::from_promise(*this)}; }
     std::suspend_always initial_suspend() const noexcept { return {}; }
     std::suspend_never final_suspend() const noexcept { return {}; }
     void return_void() const noexcept {}
@@ -140,11 +138,9 @@ class Connection {
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Connection::Connection(Hub& hub, asio::ip::tcp::socket socket)
-    : hub_(hub),
-      socket_(std::move(socket)),
+    : hub_(hub), socket_(std::move(socket)),
       parser_(HeadLimits{hub.config.max_request_line, hub.config.max_header_bytes, hub.config.max_headers}),
-      chunked_(hub.config.max_body_size),
-      arena_(512) {
+      chunked_(hub.config.max_body_size), arena_(512) {
   asio::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   socket_.non_blocking(true, ec);
@@ -163,7 +159,8 @@ FASTAPI_DETAIL_INLINE Connection::Connection(Hub& hub, asio::ip::tcp::socket soc
 
 FASTAPI_DETAIL_INLINE Connection::~Connection() {
   if (buf_) hub_.buffers.release(buf_);
-  if (prev) prev->next = next; else hub_.first = next;
+  if (prev) prev->next = next;
+  else hub_.first = next;
   if (next) next->prev = prev;
   --hub_.count;
   hub_.open_connections.fetch_sub(1, std::memory_order_relaxed);
@@ -239,8 +236,8 @@ FASTAPI_DETAIL_INLINE void Connection::release_idle_memory() {
 
 /// Waits until the socket is readable/writable, or the sweeper cancels the wait. False on cancel/error.
 FASTAPI_DETAIL_INLINE Task<bool> Connection::wait(asio::socket_base::wait_type type) {
-  auto [ec] = co_await async_call<asio::error_code>(
-      [&](auto handler) { socket_.async_wait(type, std::move(handler)); });
+  auto [ec] =
+      co_await async_call<asio::error_code>([&](auto handler) { socket_.async_wait(type, std::move(handler)); });
   co_return !ec && !timed_out_;
 }
 
@@ -504,10 +501,11 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
 
 FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
   bool chunked = req_.version_minor == 1;
-  write_head(out_, res, WriteOptions{.version_minor = req_.version_minor,
-                                     .keep_alive = !close_after_,
-                                     .date_line = hub_.date.line(),
-                                     .server = hub_.config.server_header},
+  write_head(out_, res,
+             WriteOptions{.version_minor = req_.version_minor,
+                          .keep_alive = !close_after_,
+                          .date_line = hub_.date.line(),
+                          .server = hub_.config.server_header},
              chunked ? BodyFraming::chunked : BodyFraming::none);
   if (!co_await flush()) co_return false;
   std::string chunk;
@@ -534,10 +532,11 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::send_error(int status, std::string_
   timed_out_ = false;
   Response res = RawJSONResponse(std::string(R"({"detail":")").append(reason).append("\"}"), status);
   if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
-  write_head(out_, res,
-             WriteOptions{.version_minor = 1, .keep_alive = false, .date_line = hub_.date.line(),
-                          .server = hub_.config.server_header},
-             BodyFraming::length);
+  write_head(
+      out_, res,
+      WriteOptions{
+          .version_minor = 1, .keep_alive = false, .date_line = hub_.date.line(), .server = hub_.config.server_header},
+      BodyFraming::length);
   out_.append(res.body);
   if (co_await flush()) co_await linger_close();
 }

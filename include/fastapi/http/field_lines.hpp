@@ -64,7 +64,9 @@ constexpr HttpCharTable make_http_char_table() {
 
 inline constexpr HttpCharTable http_chars = make_http_char_table();
 
-constexpr bool has_class(char c, std::uint8_t cls) { return (http_chars.bits[static_cast<unsigned char>(c)] & cls) != 0; }
+constexpr bool has_class(char c, std::uint8_t cls) {
+  return (http_chars.bits[static_cast<unsigned char>(c)] & cls) != 0;
+}
 constexpr bool is_tchar(char c) { return has_class(c, char_tchar); }
 constexpr bool is_ows(char c) { return c == ' ' || c == '\t'; }
 
@@ -111,7 +113,9 @@ inline constexpr std::uint64_t swar_highs = 0x8080808080808080ull;
 constexpr std::uint64_t swar_less(std::uint64_t x, std::uint8_t n) { return (x - swar_ones * n) & ~x & swar_highs; }
 constexpr std::uint64_t swar_equal(std::uint64_t x, std::uint8_t c) { return swar_less(x ^ (swar_ones * c), 1); }
 /// Flags bytes outside 0x21..0x7E (CTL, SP, DEL, non-ASCII).
-constexpr std::uint64_t swar_not_visible(std::uint64_t x) { return swar_less(x, 0x21) | swar_equal(x, 0x7F) | (x & swar_highs); }
+constexpr std::uint64_t swar_not_visible(std::uint64_t x) {
+  return swar_less(x, 0x21) | swar_equal(x, 0x7F) | (x & swar_highs);
+}
 
 /// Advances 8 bytes at a time while `flags(word)` is zero. Returns the first flagged byte, or the
 /// place where fewer than 8 bytes remain (or where the word with a flag starts, on big-endian).
@@ -176,10 +180,10 @@ inline std::size_t find_bare_cr(const char* s, std::size_t from, std::size_t lf,
 /// Content-Length value: digits, or a comma list of identical digit strings (RFC 9110 section 8.6).
 /// Merges with an earlier value in `cl`; false when malformed, too large or different.
 inline bool merge_content_length(std::string_view v, std::optional<std::size_t>& cl) {
-  constexpr std::uint64_t max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) <
-                                        std::numeric_limits<std::size_t>::max()
-                                    ? static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
-                                    : std::numeric_limits<std::size_t>::max();
+  constexpr std::uint64_t max =
+      static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) < std::numeric_limits<std::size_t>::max()
+          ? static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+          : std::numeric_limits<std::size_t>::max();
   while (true) {
     std::size_t comma = v.find(',');
     std::string_view e = trim_ows(v.substr(0, comma));
@@ -309,8 +313,7 @@ FASTAPI_DETAIL_INLINE void FramingFields::add(std::string_view name, std::string
         });
       break;
     case 14:
-      if (token_is(name, "content-length") && !merge_content_length(value, content_length))
-        content_length_bad = true;
+      if (token_is(name, "content-length") && !merge_content_length(value, content_length)) content_length_bad = true;
       break;
     case 17:
       if (token_is(name, "transfer-encoding")) {

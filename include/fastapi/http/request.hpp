@@ -70,7 +70,9 @@ class PathParams {
     params_[size_++] = {name, value};
     return true;
   }
-  void pop() { if (size_) --size_; }
+  void pop() {
+    if (size_) --size_;
+  }
   void clear() { size_ = 0; }
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }

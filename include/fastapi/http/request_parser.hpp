@@ -168,9 +168,8 @@ FASTAPI_DETAIL_INLINE ParseError RequestParser::check_request_line(const char* s
   if (i == begin || i == end || s[i] != ' ') return {400, "Invalid request line: bad method."};
   method_end_ = i++;
   target_begin_ = i;
-  const char* t = detail::swar_skip(s + i, s + end, [](std::uint64_t x) {
-    return detail::swar_not_visible(x) | detail::swar_equal(x, '#');
-  });
+  const char* t = detail::swar_skip(
+      s + i, s + end, [](std::uint64_t x) { return detail::swar_not_visible(x) | detail::swar_equal(x, '#'); });
   i = static_cast<std::size_t>(t - s);
   while (i < end && detail::has_class(s[i], detail::char_target) && s[i] != '#') ++i;
   if (i < end && s[i] == '#') return {400, "The request target must not hold a fragment."};
@@ -189,7 +188,8 @@ FASTAPI_DETAIL_INLINE ParseError RequestParser::check_request_line(const char* s
 // One pass over the head, filling `req`. In the fast path `data` is whatever arrived and
 // `incomplete` means "not decided here"; after the scan found the end of the head, `data` is exactly
 // the head, limits and line ends are known good, and an error here is the answer.
-FASTAPI_DETAIL_INLINE RequestParser::Result RequestParser::parse_lines(std::string_view data, Request& req, ParseError& why) {
+FASTAPI_DETAIL_INLINE RequestParser::Result RequestParser::parse_lines(std::string_view data, Request& req,
+                                                                       ParseError& why) {
   const char* const s = data.data();
   const char* const end = s + data.size();
   const char* p = s;

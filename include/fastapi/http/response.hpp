@@ -20,7 +20,7 @@ namespace fastapi {
 /// `domain` are sent as given, so set_cookie refuses them when they hold a ';' or a control byte.
 struct CookieOptions {
   std::optional<long> max_age{};  ///< seconds; Max-Age
-  std::string expires{};        ///< an HTTP-date, sent as is
+  std::string expires{};          ///< an HTTP-date, sent as is
   std::string path = "/";
   std::string domain{};
   bool secure = false;
@@ -185,16 +185,18 @@ FASTAPI_DETAIL_INLINE Response& Response::set_media_type(std::string_view type) 
   return *this;
 }
 
-FASTAPI_DETAIL_INLINE Response& Response::set_cookie(std::string_view name, std::string_view value, const CookieOptions& o) {
+FASTAPI_DETAIL_INLINE Response& Response::set_cookie(std::string_view name, std::string_view value,
+                                                     const CookieOptions& o) {
   auto refuse = [&](std::string_view why) {
     // The name goes into the message only when it is printable: it may be what is wrong.
     std::string shown = detail::is_header_name(name) ? "\"" + std::string(name) + "\"" : std::string("(a cookie)");
     throw std::invalid_argument("fastapi: set_cookie " + shown + ": " + std::string(why));
   };
-  if (!detail::is_header_name(name)) refuse("the name is not a token (RFC 6265 section 4.1.1: letters, digits, !#$%&'*+-.^_`|~)");
+  if (!detail::is_header_name(name))
+    refuse("the name is not a token (RFC 6265 section 4.1.1: letters, digits, !#$%&'*+-.^_`|~)");
   // Python's http.cookies refuses the attribute names as cookie names (CookieError), so Starlette does too.
-  for (std::string_view reserved : {"expires", "path", "comment", "domain", "max-age", "secure", "httponly",
-                                    "version", "samesite", "partitioned"})
+  for (std::string_view reserved :
+       {"expires", "path", "comment", "domain", "max-age", "secure", "httponly", "version", "samesite", "partitioned"})
     if (iequals(name, reserved)) refuse("the name is an attribute name");
   auto check_attribute = [&](std::string_view what, std::string_view v) {
     if (v.find(';') != std::string_view::npos || detail::find_control_byte(v) != std::string_view::npos)
@@ -203,7 +205,8 @@ FASTAPI_DETAIL_INLINE Response& Response::set_cookie(std::string_view name, std:
   check_attribute("expires", o.expires);
   check_attribute("path", o.path);
   check_attribute("domain", o.domain);
-  if (!o.samesite.empty() && !iequals(o.samesite, "lax") && !iequals(o.samesite, "strict") && !iequals(o.samesite, "none"))
+  if (!o.samesite.empty() && !iequals(o.samesite, "lax") && !iequals(o.samesite, "strict") &&
+      !iequals(o.samesite, "none"))
     refuse("samesite must be either 'strict', 'lax' or 'none'");
   std::string v;
   v.reserve(name.size() + value.size() + 64);
@@ -220,7 +223,8 @@ FASTAPI_DETAIL_INLINE Response& Response::set_cookie(std::string_view name, std:
   return *this;
 }
 
-FASTAPI_DETAIL_INLINE Response& Response::delete_cookie(std::string_view name, std::string_view path, std::string_view domain) {
+FASTAPI_DETAIL_INLINE Response& Response::delete_cookie(std::string_view name, std::string_view path,
+                                                        std::string_view domain) {
   CookieOptions o;
   o.max_age = 0;
   o.expires = "Thu, 01 Jan 1970 00:00:00 GMT";

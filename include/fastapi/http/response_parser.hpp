@@ -18,10 +18,10 @@ enum class BodyFraming { none, content_length, chunked, until_close };
 
 /// The head of one response: views into the bytes given to ResponseParser::parse_head.
 struct ResponseHead {
-  int status = 0;                  ///< 100..599
-  int version_minor = 1;           ///< 1 for HTTP/1.1, 0 for HTTP/1.0
-  std::string_view reason;         ///< the reason phrase, possibly empty (a client ignores it)
-  HeaderViews headers;             ///< in order, duplicates kept
+  int status = 0;           ///< 100..599
+  int version_minor = 1;    ///< 1 for HTTP/1.1, 0 for HTTP/1.0
+  std::string_view reason;  ///< the reason phrase, possibly empty (a client ignores it)
+  HeaderViews headers;      ///< in order, duplicates kept
   BodyFraming framing = BodyFraming::none;
   std::size_t content_length = 0;  ///< with BodyFraming::content_length
   bool keep_alive = true;          ///< the connection may carry another request after this response
@@ -77,7 +77,8 @@ FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::fail(std::string_vi
   return Result::error;
 }
 
-FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_head(std::string_view data, ResponseHead& head, bool head_request) {
+FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_head(std::string_view data, ResponseHead& head,
+                                                                        bool head_request) {
   if (failed_) return Result::error;
   if (done_) return Result::complete;
   const char* s = data.data();
@@ -107,7 +108,8 @@ FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_head(std::str
 }
 
 // status-line = HTTP-version SP status-code SP [ reason-phrase ]   (RFC 9112 section 4)
-FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_whole(std::string_view bytes, ResponseHead& head, bool head_request) {
+FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_whole(std::string_view bytes, ResponseHead& head,
+                                                                         bool head_request) {
   head.reset();
   const char* s = bytes.data();
   const char* end = s + bytes.size();
@@ -130,13 +132,15 @@ FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_whole(std::st
   const char* p = line_end + 2;
   detail::FramingFields f;
   ParseError why;
-  detail::FieldLines r = detail::parse_field_lines(p, end, s, limits_, why, [&](std::string_view n, std::string_view v) {
-    head.headers.add(n, v);
-    f.add_if_framing(n, v);
-  });
+  detail::FieldLines r =
+      detail::parse_field_lines(p, end, s, limits_, why, [&](std::string_view n, std::string_view v) {
+        head.headers.add(n, v);
+        f.add_if_framing(n, v);
+      });
   if (r == detail::FieldLines::too_many) return fail("Too many header fields in the response.");
   if (r == detail::FieldLines::too_large) return fail("The response head is too large.");
-  if (r != detail::FieldLines::done) return fail(r == detail::FieldLines::error ? why.reason : "Malformed response head.");
+  if (r != detail::FieldLines::done)
+    return fail(r == detail::FieldLines::error ? why.reason : "Malformed response head.");
   head.keep_alive = head.version_minor == 1 ? !f.conn_close : (f.conn_keep_alive && !f.conn_close);
   // RFC 9112 section 6.3, in its order.
   if (head_request || head.status < 200 || head.status == 204 || head.status == 304) {

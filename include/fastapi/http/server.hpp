@@ -120,8 +120,7 @@ FASTAPI_DETAIL_INLINE asio::ip::address resolve_host(const std::string& host) {
   asio::io_context io;
   asio::ip::tcp::resolver resolver(io);
   auto results = resolver.resolve(host, "", ec);
-  if (ec || results.empty())
-    throw std::system_error(ec, "fastapi: cannot resolve host '" + host + "'");
+  if (ec || results.empty()) throw std::system_error(ec, "fastapi: cannot resolve host '" + host + "'");
   return results.begin()->endpoint().address();
 }
 
@@ -130,8 +129,8 @@ FASTAPI_DETAIL_INLINE asio::ip::address resolve_host(const std::string& host) {
 FASTAPI_DETAIL_INLINE std::system_error bind_error(const asio::error_code& ec, const std::string& host,
                                                    std::uint16_t port) {
   std::string where = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  return std::system_error(ec, "[Errno " + std::to_string(ec.value()) + "] error while attempting to bind on " +
-                                   where + ":" + std::to_string(port));
+  return std::system_error(ec, "[Errno " + std::to_string(ec.value()) + "] error while attempting to bind on " + where +
+                                   ":" + std::to_string(port));
 }
 
 /// Binds a throwaway socket to `ep` WITHOUT SO_REUSEPORT: on Linux that fails with EADDRINUSE while any
@@ -179,7 +178,8 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
   }
   asio::ip::tcp::endpoint ep(detail::resolve_host(config_.host), config_.port);
   if (ep.port() != 0)  // port 0: the kernel picks a free port for worker 0, the others join it below
-    if (asio::error_code ec = detail::probe_bind(workers_[0]->io, ep)) throw detail::bind_error(ec, config_.host, ep.port());
+    if (asio::error_code ec = detail::probe_bind(workers_[0]->io, ep))
+      throw detail::bind_error(ec, config_.host, ep.port());
   auto open_one = [&](Worker& w, bool reuse_port) {
     w.acceptor.open(ep.protocol());
     w.acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -253,9 +253,8 @@ FASTAPI_DETAIL_INLINE Task<void> Server::accept_loop(Worker& w) {
     if (&target == &w) {
       detail::Connection::start(w.hub, std::move(socket));
     } else {
-      asio::post(target.io, [&target, s = std::move(socket)]() mutable {
-        detail::Connection::start(target.hub, std::move(s));
-      });
+      asio::post(target.io,
+                 [&target, s = std::move(socket)]() mutable { detail::Connection::start(target.hub, std::move(s)); });
     }
   }
 }
@@ -341,8 +340,8 @@ FASTAPI_DETAIL_INLINE void Server::run() {
       ++abandoned;
     }
   if (abandoned)
-    logger_.write(LogLevel::warning, std::to_string(abandoned) +
-                                         " request(s) still running after graceful_timeout were cut off");
+    logger_.write(LogLevel::warning,
+                  std::to_string(abandoned) + " request(s) still running after graceful_timeout were cut off");
   listening_ = false;
 }
 

@@ -72,6 +72,8 @@ constexpr std::string_view status_phrase(int status) {
 }
 
 /// True when a response with this status never carries a body (RFC 9110 section 6.4.1).
-constexpr bool status_forbids_body(int status) { return (status >= 100 && status < 200) || status == 204 || status == 304; }
+constexpr bool status_forbids_body(int status) {
+  return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
 
 }  // namespace fastapi

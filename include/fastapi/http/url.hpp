@@ -50,8 +50,8 @@ constexpr int hex_value(char c) {
 
 /// True for RFC 3986 section 2.3 unreserved bytes.
 constexpr bool is_unreserved(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~';
 }
 
 /// Decodes `in` into `dst` (at least in.size() bytes); returns the decoded length or -1 on a bad escape.

@@ -67,9 +67,9 @@ FASTAPI_DETAIL_INLINE void DateCache::update(std::time_t now) {
 
 /// How the connection wants this response framed.
 struct WriteOptions {
-  int version_minor = 1;       ///< of the request
-  bool keep_alive = true;      ///< false: `Connection: close` is sent (HTTP/1.1)
-  bool head_only = false;      ///< HEAD: headers (with the GET Content-Length), no body
+  int version_minor = 1;         ///< of the request
+  bool keep_alive = true;        ///< false: `Connection: close` is sent (HTTP/1.1)
+  bool head_only = false;        ///< HEAD: headers (with the GET Content-Length), no body
   std::string_view date_line{};  ///< DateCache::line()
   std::string_view server{};     ///< `Server:` value, "" for none
 };
@@ -185,8 +185,8 @@ inline void write_head(std::string& out, const Response& res, const WriteOptions
   if (!media.empty() && find_control_byte(media) == std::string_view::npos)
     out.append("Content-Type: ").append(media).append("\r\n");
   for (const auto& f : res.headers) {
-    if (iequals(f.name, "content-length") || iequals(f.name, "transfer-encoding") ||
-        iequals(f.name, "connection") || iequals(f.name, "date"))
+    if (iequals(f.name, "content-length") || iequals(f.name, "transfer-encoding") || iequals(f.name, "connection") ||
+        iequals(f.name, "date"))
       continue;
     if (iequals(f.name, "content-type") && !media.empty()) continue;
     if (!valid_header_field(f.name, f.value)) continue;

@@ -34,7 +34,7 @@ struct Email {
 
   Email() = default;
   template <class U>
-    requires(std::is_constructible_v<std::string, U &&> && !std::is_same_v<std::remove_cvref_t<U>, Email>)
+    requires(std::is_constructible_v<std::string, U&&> && !std::is_same_v<std::remove_cvref_t<U>, Email>)
   explicit(!std::is_convertible_v<U&&, std::string>) Email(U&& u) : value(std::forward<U>(u)) {}
   operator const std::string&() const& noexcept { return value; }
   operator std::string_view() const noexcept { return value; }
@@ -108,7 +108,8 @@ inline std::optional<std::string> check_email_domain(std::string_view domain) {
     return "The part after the @-sign contains an invalid address literal tag in brackets.";
   }
   for (unsigned char c : domain)
-    if (c >= 0x80) return "The part after the @-sign contains invalid characters (internationalized domain names are not supported).";
+    if (c >= 0x80)
+      return "The part after the @-sign contains invalid characters (internationalized domain names are not supported).";
   if (std::string bad = email_bad_chars(domain, is_email_hostname_char); !bad.empty())
     return "The part after the @-sign contains invalid characters: " + bad + ".";
   if (domain.back() == '.') return "An email address cannot end with a period.";
@@ -129,17 +130,21 @@ inline std::optional<std::string> check_email_domain(std::string_view domain) {
              "after a period, except Punycode.";
     start = dot + 1;
   }
-  if (domain.size() > 253) return "The email address is too long after the @-sign " + too_many_reason(domain.size(), 253) + ".";
+  if (domain.size() > 253)
+    return "The email address is too long after the @-sign " + too_many_reason(domain.size(), 253) + ".";
   start = 0;
   while (start <= domain.size()) {
     const std::size_t dot = std::min(domain.find('.', start), domain.size());
     if (dot - start > 63)
-      return "After the @-sign, periods cannot be separated by so many characters " + too_many_reason(dot - start, 63) + ".";
+      return "After the @-sign, periods cannot be separated by so many characters " + too_many_reason(dot - start, 63) +
+             ".";
     start = dot + 1;
   }
-  if (domain.find('.') == std::string_view::npos) return "The part after the @-sign is not valid. It should have a period.";
+  if (domain.find('.') == std::string_view::npos)
+    return "The part after the @-sign is not valid. It should have a period.";
   const char last = lower.back();
-  if (!(last >= 'a' && last <= 'z')) return "The part after the @-sign is not valid. It is not within a valid top-level domain.";
+  if (!(last >= 'a' && last <= 'z'))
+    return "The part after the @-sign is not valid. It is not within a valid top-level domain.";
   for (std::string_view special : {"arpa", "invalid", "local", "localhost", "onion", "test"}) {
     const std::string_view d = lower;
     if (d == special || (d.size() > special.size() && d.ends_with(special) && d[d.size() - special.size() - 1] == '.'))
@@ -156,7 +161,8 @@ FASTAPI_DETAIL_INLINE std::optional<std::string> check_email(std::string_view ad
 FASTAPI_DETAIL_INLINE std::optional<std::string> check_email(std::string_view address) {
   constexpr std::string_view space = " \t\n\r\f\v";
   const std::size_t first = address.find_first_not_of(space);
-  address = first == std::string_view::npos ? std::string_view{} : address.substr(first, address.find_last_not_of(space) - first + 1);
+  address = first == std::string_view::npos ? std::string_view{}
+                                            : address.substr(first, address.find_last_not_of(space) - first + 1);
   if (address.size() > 2048) return "Length must not exceed 2048 characters";  // Pydantic's own limit
   // Split at the first @ outside double quotes (a quoted local part may contain @).
   std::size_t at = std::string_view::npos;

@@ -3,8 +3,8 @@
 // Fed by the request body (binding) and by json/write's response-model wall; feeds handlers. Knows nothing of HTTP or routes.
 #pragma once
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -74,7 +74,10 @@ inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s) {
     long v = 0;
     for (std::size_t k = at; k < at + 4; ++k) {
       const char c = s[k];
-      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      const int d = c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : -1;
       if (d < 0) return -1;
       v = v * 16 + d;
     }
@@ -86,7 +89,10 @@ inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s) {
     for (;;) {
       if (i >= n) return JsonSyntaxError{begin, "Unterminated string starting at"};
       const auto c = static_cast<unsigned char>(s[i]);
-      if (c == '"') { ++i; return std::nullopt; }
+      if (c == '"') {
+        ++i;
+        return std::nullopt;
+      }
       if (c < 0x20) return JsonSyntaxError{i, "Invalid control character at"};
       if (c >= 0x80) {
         const int len = utf8_sequence(reinterpret_cast<const unsigned char*>(s.data() + i), n - i);
@@ -94,11 +100,15 @@ inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s) {
         i += static_cast<std::size_t>(len);
         continue;
       }
-      if (c != '\\') { ++i; continue; }
+      if (c != '\\') {
+        ++i;
+        continue;
+      }
       if (i + 1 >= n) return JsonSyntaxError{begin, "Unterminated string starting at"};
       const char e = s[i + 1];
       if (e != 'u') {
-        if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) return JsonSyntaxError{i, "Invalid \\escape"};
+        if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos)
+          return JsonSyntaxError{i, "Invalid \\escape"};
         i += 2;
         continue;
       }
@@ -132,7 +142,10 @@ inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s) {
       return std::nullopt;
     }
     for (std::string_view word : {"null", "true", "false"})
-      if (s.substr(i, word.size()) == word) { i += word.size(); return std::nullopt; }
+      if (s.substr(i, word.size()) == word) {
+        i += word.size();
+        return std::nullopt;
+      }
     if (s.substr(i, 3) == "NaN" || s.substr(i, 8) == "Infinity" || s.substr(i, 9) == "-Infinity")
       return JsonSyntaxError{i, "NaN and Infinity are not JSON"};
     const std::size_t start = i;
@@ -222,12 +235,14 @@ struct DomNode {
   std::uint64_t u64() const noexcept { return e.get_uint64().value_unsafe(); }
   double f64() const noexcept { return e.get_double().value_unsafe(); }
   std::string_view str() const noexcept { return e.get_string().value_unsafe(); }
-  template <class F> void each_element(F&& f) const {
+  template <class F>
+  void each_element(F&& f) const {
     std::size_t i = 0;
     const simdjson::dom::array array = e.get_array().value_unsafe();  // a local: value_unsafe() of a temporary dangles
     for (simdjson::dom::element x : array) f(i++, DomNode{x});
   }
-  template <class F> void each_member(F&& f) const {
+  template <class F>
+  void each_member(F&& f) const {
     const simdjson::dom::object object = e.get_object().value_unsafe();
     for (simdjson::dom::key_value_pair kv : object) f(kv.key, DomNode{kv.value});
   }
@@ -246,11 +261,13 @@ struct JsonNode {
   std::uint64_t u64() const { return j->as_uint(); }
   double f64() const { return j->as_double(); }
   std::string_view str() const { return j->as_string(); }
-  template <class F> void each_element(F&& f) const {
+  template <class F>
+  void each_element(F&& f) const {
     std::size_t i = 0;
     for (const Json& x : *j) f(i++, JsonNode{&x});
   }
-  template <class F> void each_member(F&& f) const {
+  template <class F>
+  void each_member(F&& f) const {
     for (const auto& [k, v] : j->items()) f(std::string_view(k), JsonNode{&v});
   }
   std::size_t size() const { return j->size(); }
@@ -371,7 +388,8 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
   } else if constexpr (std::is_floating_point_v<T>) {
     return read_floating<T, Strict>(node, out, cx);
   } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Email>) {
-    if (node.kind() != K::string) return add_error(cx, "string_type", "Input should be a valid string", node.to_json()), false;
+    if (node.kind() != K::string)
+      return add_error(cx, "string_type", "Input should be a valid string", node.to_json()), false;
     if constexpr (std::is_same_v<T, Email>) {
       out.value = node.str();
       if (auto v = validate_email(out.value)) return add_violation(cx, *v, node), false;
@@ -382,7 +400,8 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
   } else if constexpr (std::is_enum_v<T>) {
     return read_enum(node, out, cx);
   } else if constexpr (is_vector<T>) {
-    if (node.kind() != K::array) return add_error(cx, "list_type", "Input should be a valid list", node.to_json()), false;
+    if (node.kind() != K::array)
+      return add_error(cx, "list_type", "Input should be a valid list", node.to_json()), false;
     if (!enter(cx, node)) return false;
     out.clear();
     out.resize(node.size());

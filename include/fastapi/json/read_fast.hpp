@@ -145,11 +145,17 @@ inline bool fast_scalar(simdjson::ondemand::value& v, FastScalar& n) {
     case json_type::number: {
       simdjson::ondemand::number num;
       if (!short_mantissa(v.raw_json_token().data())) return false;  // the DOM reader reads long numbers right
-      if (!fast_ok(v.get_number().get(num))) return false;  // integers past 64 bits too: DOM widens them
+      if (!fast_ok(v.get_number().get(num))) return false;           // integers past 64 bits too: DOM widens them
       switch (num.get_number_type()) {
-        case simdjson::ondemand::number_type::signed_integer: n.k = Json::Kind::integer, n.i = num.get_int64(); return true;
-        case simdjson::ondemand::number_type::unsigned_integer: n.k = Json::Kind::unsigned_integer, n.u = num.get_uint64(); return true;
-        case simdjson::ondemand::number_type::floating_point_number: n.k = Json::Kind::floating, n.d = num.get_double(); return true;
+        case simdjson::ondemand::number_type::signed_integer:
+          n.k = Json::Kind::integer, n.i = num.get_int64();
+          return true;
+        case simdjson::ondemand::number_type::unsigned_integer:
+          n.k = Json::Kind::unsigned_integer, n.u = num.get_uint64();
+          return true;
+        case simdjson::ondemand::number_type::floating_point_number:
+          n.k = Json::Kind::floating, n.d = num.get_double();
+          return true;
       }
       return false;
     }
@@ -427,7 +433,8 @@ bool read_json_fast(std::string_view text, T& out) {
   if (!fast_ok(p.parser.iterate(p.buffer.get(), text.size(), p.capacity).get(doc))) return false;
   if (!fast_ok(doc.get_value().get(root))) return false;  // a scalar root, or malformed
   FastContext fx;
-  if constexpr (is_optional<T>) {  // the root is an object or an array here, never null (On-Demand: no is_null at the root)
+  if constexpr (is_optional<
+                    T>) {  // the root is an object or an array here, never null (On-Demand: no is_null at the root)
     if (!fast_value<typename T::value_type, false>(root, out.emplace(), fx)) return false;
   } else {
     if (!fast_value<T, false>(root, out, fx)) return false;

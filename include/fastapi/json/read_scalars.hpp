@@ -116,7 +116,9 @@ inline constexpr auto enum_table = [] {
 
 /// Number of named enumerators of E seen by reflection.
 template <class E>
-constexpr std::size_t enum_count() noexcept { return detail::enum_table<E>.count; }
+constexpr std::size_t enum_count() noexcept {
+  return detail::enum_table<E>.count;
+}
 /// Name of enumerator number i (in value order).
 template <class E>
 constexpr std::string_view enum_name_at(std::size_t i) noexcept {
@@ -124,7 +126,9 @@ constexpr std::string_view enum_name_at(std::size_t i) noexcept {
   return {t.chars.data() + t.offset[i], t.offset[i + 1] - t.offset[i]};
 }
 template <class E>
-constexpr E enum_value_at(std::size_t i) noexcept { return detail::enum_table<E>.values[i]; }
+constexpr E enum_value_at(std::size_t i) noexcept {
+  return detail::enum_table<E>.values[i];
+}
 /// The name of v, "" when v is no named enumerator. `fa::enum_name(Color::red) == "red"`
 template <class E>
   requires std::is_enum_v<E>
@@ -296,10 +300,14 @@ inline bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
-template <class T> inline constexpr bool is_vector = false;
-template <class U, class A> inline constexpr bool is_vector<std::vector<U, A>> = true;
-template <class T> inline constexpr bool is_string_map = false;
-template <class U, class C, class A> inline constexpr bool is_string_map<std::map<std::string, U, C, A>> = true;
+template <class T>
+inline constexpr bool is_vector = false;
+template <class U, class A>
+inline constexpr bool is_vector<std::vector<U, A>> = true;
+template <class T>
+inline constexpr bool is_string_map = false;
+template <class U, class C, class A>
+inline constexpr bool is_string_map<std::map<std::string, U, C, A>> = true;
 template <class U, class H, class E, class A>
 inline constexpr bool is_string_map<std::unordered_map<std::string, U, H, E, A>> = true;
 
@@ -316,17 +324,21 @@ bool read_integer(const N& node, I& out, ReadContext& cx) {
     if (std::cmp_greater(v, hi)) return add_range_error<I>(cx, true, node), false;
     return out = static_cast<I>(v), true;
   };
-  const auto type_error = [&] { return add_error(cx, "int_type", "Input should be a valid integer", node.to_json()), false; };
+  const auto type_error = [&] {
+    return add_error(cx, "int_type", "Input should be a valid integer", node.to_json()), false;
+  };
   switch (node.kind()) {
     case K::integer: return from_signed(node.i64());
     case K::unsigned_integer: return from_unsigned(node.u64());
     case K::floating: {
       if (Strict) return type_error();
       const double d = node.f64();
-      if (!std::isfinite(d)) return add_error(cx, "finite_number", "Input should be a finite number", node.to_json()), false;
+      if (!std::isfinite(d))
+        return add_error(cx, "finite_number", "Input should be a finite number", node.to_json()), false;
       if (d != std::floor(d))
         return add_error(cx, "int_from_float", "Input should be a valid integer, got a number with a fractional part",
-                         node.to_json()), false;
+                         node.to_json()),
+               false;
       // An integer token past 64 bits (its text is out of range whatever its double rounds to: -2^63-1 is
       // not INT64_MIN), as the query parameters' integer text is: the C++ type's bound.
       if (is_wide_integer(cx, d)) return add_range_error<I>(cx, d > 0, node), false;
@@ -334,7 +346,8 @@ bool read_integer(const N& node, I& out, ReadContext& cx) {
       // are int_parsing_size. (The double -2^63 is what -9223372036854775809 rounds to.)
       if (d >= 0x1p63 || d <= -0x1p63)
         return add_error(cx, "int_parsing_size", "Unable to parse input string as an integer, exceeded maximum size",
-                         node.to_json()), false;
+                         node.to_json()),
+               false;
       return from_signed(static_cast<std::int64_t>(d));
     }
     case K::boolean: return Strict ? type_error() : from_signed(node.boolean() ? 1 : 0);
@@ -344,7 +357,8 @@ bool read_integer(const N& node, I& out, ReadContext& cx) {
       std::string digits;
       const auto parsing = [&] {
         return add_error(cx, "int_parsing", "Input should be a valid integer, unable to parse string as an integer",
-                         node.to_json()), false;
+                         node.to_json()),
+               false;
       };
       if (!python_int_digits(node.str(), negative, digits)) return parsing();
       std::uint64_t magnitude = 0;
@@ -353,7 +367,7 @@ bool read_integer(const N& node, I& out, ReadContext& cx) {
       if (!negative) return from_unsigned(magnitude);
       if (magnitude > (std::uint64_t{1} << 63)) return add_range_error<I>(cx, false, node), false;
       return from_signed(magnitude == (std::uint64_t{1} << 63) ? std::numeric_limits<std::int64_t>::min()
-                                                              : -static_cast<std::int64_t>(magnitude));
+                                                               : -static_cast<std::int64_t>(magnitude));
     }
     default: return type_error();
   }
@@ -376,7 +390,8 @@ bool read_floating(const N& node, F& out, ReadContext& cx) {
       const std::optional<double> v = python_float(node.str());
       if (!v)
         return add_error(cx, "float_parsing", "Input should be a valid number, unable to parse string as a number",
-                         node.to_json()), false;
+                         node.to_json()),
+               false;
       d = *v;
       break;
     }
@@ -386,8 +401,12 @@ bool read_floating(const N& node, F& out, ReadContext& cx) {
     if (std::isfinite(d) && std::fabs(d) > static_cast<double>(std::numeric_limits<F>::max())) {
       const double bound = static_cast<double>(std::numeric_limits<F>::max());
       Json b(bound);
-      if (d > 0) add_error(cx, "less_than_equal", "Input should be less than or equal to " + format_number(bound), node.to_json(), Json{{"le", b}});
-      else add_error(cx, "greater_than_equal", "Input should be greater than or equal to " + format_number(-bound), node.to_json(), Json{{"ge", Json(-bound)}});
+      if (d > 0)
+        add_error(cx, "less_than_equal", "Input should be less than or equal to " + format_number(bound),
+                  node.to_json(), Json{{"le", b}});
+      else
+        add_error(cx, "greater_than_equal", "Input should be greater than or equal to " + format_number(-bound),
+                  node.to_json(), Json{{"ge", Json(-bound)}});
       return false;
     }
   }
@@ -398,9 +417,12 @@ bool read_floating(const N& node, F& out, ReadContext& cx) {
 template <bool Strict, class N>
 bool read_bool(const N& node, bool& out, ReadContext& cx) {
   using K = Json::Kind;
-  const auto type_error = [&] { return add_error(cx, "bool_type", "Input should be a valid boolean", node.to_json()), false; };
+  const auto type_error = [&] {
+    return add_error(cx, "bool_type", "Input should be a valid boolean", node.to_json()), false;
+  };
   const auto parsing = [&] {
-    return add_error(cx, "bool_parsing", "Input should be a valid boolean, unable to interpret input", node.to_json()), false;
+    return add_error(cx, "bool_parsing", "Input should be a valid boolean, unable to interpret input", node.to_json()),
+           false;
   };
   switch (node.kind()) {
     case K::boolean: return out = node.boolean(), true;

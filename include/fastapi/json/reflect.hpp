@@ -78,10 +78,12 @@ consteval bool accepts_probes(std::index_sequence<I...>) {
 /// probes elsewhere: a C array swallows the braces and leaves too many bare probes.
 template <class T, std::size_t... Before, std::size_t... After>
 consteval bool is_single_member(std::index_sequence<Before...>, std::index_sequence<After...>) {
+  // clang-format off
   return requires { T{Plain<Before>{}..., {ProbeAny{}}, Plain<After>{}...}; } ||
          requires { T{Plain<Before>{}..., {ProbeNoPointer{}}, Plain<After>{}...}; } ||
          requires { T{Plain<Before>{}..., {ProbeClass{}}, Plain<After>{}...}; } ||
          requires { T{Plain<Before>{}..., {}, Plain<After>{}...}; };
+  // clang-format on
 }
 
 /// The largest N (up to max_fields + 1) for which T accepts N bare probes, or -1 if none does.
@@ -113,12 +115,13 @@ consteval std::size_t first_odd_slot() {
 }
 
 template <class T>
-inline constexpr bool has_base_class = requires { T{ProbeBase<T>{}}; };
+inline constexpr bool has_base_class = requires {
+  T{ProbeBase<T>{}};
+};
 
 template <class T>
 consteval FieldCount count_fields() {
-  if constexpr (!std::is_aggregate_v<T> || std::is_union_v<T> || std::is_array_v<T> ||
-                has_base_class<T>) {
+  if constexpr (!std::is_aggregate_v<T> || std::is_union_v<T> || std::is_array_v<T> || has_base_class<T>) {
     return {0, false};
   } else {
     constexpr std::ptrdiff_t slots = count_slots<T>();
@@ -230,7 +233,9 @@ struct NthPointer;
 template <std::size_t... Is>
 struct NthPointer<std::index_sequence<Is...>> {
   template <class U, class... Rest>
-  static constexpr U* get(Skip<Is>..., U* u, Rest*...) noexcept { return u; }
+  static constexpr U* get(Skip<Is>..., U* u, Rest*...) noexcept {
+    return u;
+  }
 };
 
 // ---- step 3: naming members ------------------------------------------------------------------
@@ -250,7 +255,9 @@ struct FakeHolder {
 template <class T>
 extern const FakeHolder<T> fake_object;
 template <class T>
-constexpr const T& fake() noexcept { return fake_object<T>.value; }
+constexpr const T& fake() noexcept {
+  return fake_object<T>.value;
+}
 #if defined(__clang__)
 #pragma clang diagnostic pop
 #endif
@@ -280,8 +287,8 @@ consteval const char* pretty_member() {
 /// The last identifier of a pretty function signature: the member name.
 consteval std::string_view last_identifier(std::string_view s) {
   auto is_ident = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || static_cast<unsigned char>(c) >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           static_cast<unsigned char>(c) >= 0x80;
   };
   std::size_t end = s.size();
   while (end > 0 && !is_ident(s[end - 1])) --end;
@@ -408,8 +415,10 @@ constexpr void call_with_field(F& f, M& member, std::integral_constant<std::size
 /// std::variant, smart pointers, std::array, nested structs, fa::Field, classes without a
 /// default constructor. Not supported: C arrays (use std::array), bit-fields, reference members.
 /// `static_assert(fa::reflectable<UserCreate>);`
+// clang-format off
 template <class T>
 concept reflectable = detail::reflect_status<std::remove_cv_t<T>>() == detail::ReflectStatus::ok;
+// clang-format on
 
 /// Number of data members of T; a static_assert explains when T cannot be reflected.
 /// `static_assert(fa::field_count<UserCreate> == 5);`
@@ -431,9 +440,8 @@ inline constexpr std::string_view field_name = field_names<T>[I];
 template <std::size_t I, class T>
 constexpr auto& field_at(T& obj) noexcept {
   static_assert(I < field_count<T>, "fastapi: field_at<I>: I is not less than the number of data members");
-  return *detail::visit_members<field_count<T>>(obj, [](auto, auto&... m) {
-    return detail::NthPointer<std::make_index_sequence<I>>::get(std::addressof(m)...);
-  });
+  return *detail::visit_members<field_count<T>>(
+      obj, [](auto, auto&... m) { return detail::NthPointer<std::make_index_sequence<I>>::get(std::addressof(m)...); });
 }
 
 /// A std::tuple of references to every data member of obj.
@@ -450,9 +458,11 @@ template <class T, class F>
 constexpr void for_each_field(T& obj, F&& f) {
   constexpr std::size_t n = field_count<T>;
   detail::visit_members<n>(obj, [&](auto, auto&... m) {
+    // clang-format off
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (detail::call_with_field(f, m, std::integral_constant<std::size_t, I>{}), ...);
     }(std::make_index_sequence<n>{});
+    // clang-format on
   });
 }
 

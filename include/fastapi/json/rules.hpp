@@ -43,9 +43,8 @@ struct RuleText {
 template <std::size_t Capacity>
 template <std::size_t N>
 constexpr RuleText<Capacity>::RuleText(const char (&s)[N]) noexcept : length(N - 1) {
-  static_assert(N - 1 <= Capacity,
-                "fastapi: this Rule text is too long (alias: 64 characters, title: 128, description "
-                "and pattern: 256); shorten it");
+  static_assert(N - 1 <= Capacity, "fastapi: this Rule text is too long (alias: 64 characters, title: 128, description "
+                                   "and pattern: 256); shorten it");
   for (std::size_t i = 0; i + 1 < N; ++i) text[i] = s[i];
 }
 
@@ -58,15 +57,15 @@ constexpr RuleText<Capacity>::RuleText(const char (&s)[N]) noexcept : length(N -
 /// less_than_equal, multiple_of, string_too_short, string_too_long, too_short, too_long,
 /// string_pattern_mismatch.
 struct Rule {
-  RuleText<64> alias{};         ///< the member's name on the wire (JSON key, query name)
-  RuleText<128> title{};        ///< OpenAPI title
-  RuleText<256> description{};  ///< OpenAPI description
+  RuleText<64> alias{};                                  ///< the member's name on the wire (JSON key, query name)
+  RuleText<128> title{};                                 ///< OpenAPI title
+  RuleText<256> description{};                           ///< OpenAPI description
   double gt = -std::numeric_limits<double>::infinity();  ///< value > gt
   double ge = -std::numeric_limits<double>::infinity();  ///< value >= ge
   double lt = std::numeric_limits<double>::infinity();   ///< value < lt
   double le = std::numeric_limits<double>::infinity();   ///< value <= le
-  double multiple_of = 0;                                 ///< value % multiple_of == 0; 0 = unset
-  std::size_t min_length = 0;                             ///< characters of a string, items of a container
+  double multiple_of = 0;                                ///< value % multiple_of == 0; 0 = unset
+  std::size_t min_length = 0;                            ///< characters of a string, items of a container
   std::size_t max_length = SIZE_MAX;
   RuleText<256> pattern{};  ///< regex searched in strings (Pydantic: re.search, not fullmatch); core/regex.hpp syntax
   bool strict = false;      ///< no coercion: "5" is not an int, 1 is not a bool
@@ -103,7 +102,7 @@ struct Field {
 
   Field() = default;
   template <class U>
-    requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::remove_cvref_t<U>, Field>)
+    requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::remove_cvref_t<U>, Field>)
   constexpr explicit(!std::is_convertible_v<U&&, T>) Field(U&& u) : value(std::forward<U>(u)) {}
   constexpr operator const T&() const& noexcept { return value; }
   constexpr operator T&() & noexcept { return value; }
@@ -168,15 +167,15 @@ template <class T>
 using field_value_t = typename detail::field_traits<std::remove_cv_t<T>>::value_type;
 /// True unless the member may be absent: std::optional<U>, Field<std::optional<U>, R>, Default<T, R>.
 template <class T>
-inline constexpr bool is_required = !detail::field_traits<std::remove_cv_t<T>>::has_default &&
-                                    !detail::is_optional<field_value_t<T>>;
+inline constexpr bool is_required =
+    !detail::field_traits<std::remove_cv_t<T>>::has_default && !detail::is_optional<field_value_t<T>>;
 
 // ---- compile-time check of a Rule against its type ------------------------------------------
 
 namespace detail {
 template <class T>
-inline constexpr bool is_string_like = std::is_same_v<T, std::string> ||
-                                       std::is_same_v<T, std::string_view> || std::is_same_v<T, Email>;
+inline constexpr bool is_string_like =
+    std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view> || std::is_same_v<T, Email>;
 template <class T>
 inline constexpr bool is_number = std::is_arithmetic_v<T> && !std::is_same_v<T, bool>;
 template <class T>
@@ -212,9 +211,9 @@ consteval void check_rule_pattern() {
   static_assert(e != E::too_large && e != E::repeat_too_large && e != E::too_deep,
                 "fastapi: this Rule pattern is too large: a repetition count above 1000, groups nested more than 64 "
                 "deep, or more than 20000 instructions once compiled; use min_length/max_length for lengths");
-  static_assert(e == E::none || e == E::backreference || e == E::lookaround || e == E::atomic ||
-                    e == E::possessive || e == E::inline_flags || e == E::unicode_class || e == E::posix_class ||
-                    e == E::class_operation || e == E::too_large || e == E::repeat_too_large || e == E::too_deep,
+  static_assert(e == E::none || e == E::backreference || e == E::lookaround || e == E::atomic || e == E::possessive ||
+                    e == E::inline_flags || e == E::unicode_class || e == E::posix_class || e == E::class_operation ||
+                    e == E::too_large || e == E::repeat_too_large || e == E::too_deep,
                 "fastapi: this Rule pattern is not a valid regular expression (unbalanced ( ) or [ ], a quantifier "
                 "with nothing to repeat, a reversed range z-a or {5,2}, an unknown escape, or a trailing backslash)");
 }
@@ -246,8 +245,8 @@ consteval bool check_rule() {
 /// One entry of a Pydantic error's "ctx": `"ge": 1`, `"pattern": "^[a-z]+$"`.
 struct RuleContext {
   std::string_view key;
-  std::string text;     ///< the value when is_text
-  double number = 0;    ///< the value otherwise; print it with format_number
+  std::string text;   ///< the value when is_text
+  double number = 0;  ///< the value otherwise; print it with format_number
   bool is_text = false;
 };
 
@@ -308,12 +307,12 @@ std::optional<RuleViolation> check_number(N value, const Rule& r) {
       const double threshold = std::fabs(d) / 1e9;
       ok = !(std::fabs(rem) > threshold && std::fabs(rem - r.multiple_of) > threshold);
     }
-    if (!ok) return detail::number_violation("multiple_of", "Input should be a multiple of ", "multiple_of", r.multiple_of);
+    if (!ok)
+      return detail::number_violation("multiple_of", "Input should be a multiple of ", "multiple_of", r.multiple_of);
   }
   if (r.has_le() && !(v <= r.le))
     return detail::number_violation("less_than_equal", "Input should be less than or equal to ", "le", r.le);
-  if (r.has_lt() && !(v < r.lt))
-    return detail::number_violation("less_than", "Input should be less than ", "lt", r.lt);
+  if (r.has_lt() && !(v < r.lt)) return detail::number_violation("less_than", "Input should be less than ", "lt", r.lt);
   if (r.has_ge() && !(v >= r.ge))
     return detail::number_violation("greater_than_equal", "Input should be greater than or equal to ", "ge", r.ge);
   if (r.has_gt() && !(v > r.gt))

@@ -169,8 +169,8 @@ Json schema_of(SchemaContext& cx) {
 
 /// Pydantic leaves the title off a member whose schema is (or is a nullable) reference.
 template <class V>
-inline constexpr bool titled = !std::is_enum_v<typename unwrap_optional<V>::type> &&
-                               !reflectable<typename unwrap_optional<V>::type>;
+inline constexpr bool titled =
+    !std::is_enum_v<typename unwrap_optional<V>::type> && !reflectable<typename unwrap_optional<V>::type>;
 
 template <class T>
 Json define_struct(SchemaContext& cx) {

@@ -32,7 +32,9 @@ FASTAPI_DETAIL_INLINE void write_json_string(std::string& out, std::string_view 
 FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::int64_t v);
 FASTAPI_DETAIL_INLINE void write_json_number(std::string& out, std::uint64_t v);
 /// Any other integer type (int, unsigned, short...): routed to the 64-bit writers.
-template <std::integral I> requires(!std::same_as<I, bool>) void write_json_number(std::string& out, I v) {
+template <std::integral I>
+  requires(!std::same_as<I, bool>)
+void write_json_number(std::string& out, I v) {
   if constexpr (std::is_signed_v<I>) write_json_number(out, static_cast<std::int64_t>(v));
   else write_json_number(out, static_cast<std::uint64_t>(v));
 }
@@ -73,13 +75,13 @@ inline int utf8_sequence(const unsigned char* p, std::size_t avail) noexcept {
   int need = 0;
   unsigned lo = 0x80, hi = 0xBF;
   if (c >= 0xC2 && c <= 0xDF) need = 1;
-  else if (c == 0xE0) need = 2, lo = 0xA0;                     // no overlongs
-  else if (c == 0xED) need = 2, hi = 0x9F;                     // no surrogates U+D800-DFFF
+  else if (c == 0xE0) need = 2, lo = 0xA0;  // no overlongs
+  else if (c == 0xED) need = 2, hi = 0x9F;  // no surrogates U+D800-DFFF
   else if (c >= 0xE1 && c <= 0xEF) need = 2;
-  else if (c == 0xF0) need = 3, lo = 0x90;                     // no overlongs
+  else if (c == 0xF0) need = 3, lo = 0x90;  // no overlongs
   else if (c >= 0xF1 && c <= 0xF3) need = 3;
-  else if (c == 0xF4) need = 3, hi = 0x8F;                     // nothing above U+10FFFF
-  else return -1;                                              // 80-C1, F5-FF
+  else if (c == 0xF4) need = 3, hi = 0x8F;  // nothing above U+10FFFF
+  else return -1;                           // 80-C1, F5-FF
   for (int k = 1; k <= need; ++k) {
     if (static_cast<std::size_t>(k) >= avail || p[k] < lo || p[k] > hi) return -k;
     lo = 0x80, hi = 0xBF;
@@ -95,7 +97,10 @@ class JsonSink {
   explicit JsonSink(std::string& out) noexcept : out_(out) {}
   JsonSink(const JsonSink&) = delete;
   JsonSink& operator=(const JsonSink&) = delete;
-  void put(char c) { if (len_ == capacity) flush(); buf_[len_++] = c; }
+  void put(char c) {
+    if (len_ == capacity) flush();
+    buf_[len_++] = c;
+  }
   void put(const char* p, std::size_t n);
   void string(std::string_view s);  ///< as write_json_string
   void number(std::int64_t v);
@@ -108,7 +113,8 @@ class JsonSink {
 
  private:
   static constexpr std::size_t capacity = 512;
-  template <bool KnownValid> void string_body(const char* data, std::size_t n);
+  template <bool KnownValid>
+  void string_body(const char* data, std::size_t n);
   std::string& out_;
   std::size_t len_ = 0;
   char buf_[capacity];
@@ -141,10 +147,8 @@ FASTAPI_DETAIL_INLINE void JsonSink::string(std::string_view s) {
   put('"');
   // Long strings: simdjson's SIMD validator first, then a loop that only looks for escapes.
   // Short ones (keys, most values) skip the extra call and validate as they go.
-  if (s.size() >= 64 && simdjson::validate_utf8(s.data(), s.size()))
-    string_body<true>(s.data(), s.size());
-  else
-    string_body<false>(s.data(), s.size());
+  if (s.size() >= 64 && simdjson::validate_utf8(s.data(), s.size())) string_body<true>(s.data(), s.size());
+  else string_body<false>(s.data(), s.size());
   put('"');
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -247,7 +251,8 @@ FASTAPI_DETAIL_INLINE void JsonSink::number(double v) {
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-template <class T> void sink_one(std::string& out, T value) {
+template <class T>
+void sink_one(std::string& out, T value) {
   JsonSink sink(out);
   if constexpr (std::is_same_v<T, std::string_view>) sink.string(value);
   else sink.number(value);

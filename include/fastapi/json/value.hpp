@@ -17,7 +17,6 @@
 //    wall) with the same walk as the DOM reader, and no parser at all.
 #pragma once
 
-
 #include <algorithm>
 #include <cmath>
 #include <concepts>
@@ -98,7 +97,7 @@ class Json {
   template <class T, class C, class A> requires std::is_constructible_v<Json, const T&>
   Json(const std::map<std::string, T, C, A>& m);  ///< object in the map's (sorted) order
   // clang-format on
-  Json(std::initializer_list<detail::JsonInit> list);  ///< object or array by the rule above
+  Json(std::initializer_list<detail::JsonInit> list);                     ///< object or array by the rule above
   static Json array(std::initializer_list<detail::JsonInit> list = {});   ///< always an array
   static Json object(std::initializer_list<detail::JsonInit> list = {});  ///< pairs only, else JsonTypeError
 
@@ -127,9 +126,9 @@ class Json {
   Object& as_object();
 
   // ---- containers ------------------------------------------------------------------------
-  Json& operator[](std::string_view key);  ///< object; a missing key is appended as null; null becomes {}
+  Json& operator[](std::string_view key);              ///< object; a missing key is appended as null; null becomes {}
   const Json& operator[](std::string_view key) const;  ///< as at(key)
-  Json& operator[](std::size_t index);                  ///< array; bounds checked as at(index)
+  Json& operator[](std::size_t index);                 ///< array; bounds checked as at(index)
   const Json& operator[](std::size_t index) const;
   Json& at(std::string_view key);  ///< std::out_of_range naming the key when missing
   const Json& at(std::string_view key) const;
@@ -140,9 +139,9 @@ class Json {
   bool contains(std::string_view key) const noexcept { return find(key) != nullptr; }
   std::size_t size() const;  ///< elements or members; null is 0; other kinds throw
   bool empty() const { return size() == 0; }
-  void push_back(Json value);             ///< array; null becomes []
+  void push_back(Json value);               ///< array; null becomes []
   std::size_t erase(std::string_view key);  ///< object member removed (0 or 1); null -> 0
-  Json* begin();  ///< range-for over an array's elements (null: none)
+  Json* begin();                            ///< range-for over an array's elements (null: none)
   Json* end();
   const Json* begin() const;
   const Json* end() const;
@@ -153,7 +152,7 @@ class Json {
 
   // ---- writing and reading ---------------------------------------------------------------
   std::string dump() const { return dump(-1); }  ///< compact, as Starlette's JSONResponse: {"a":1,"b":[1,2]}
-  std::string dump(int indent) const;  ///< Python's json.dumps(indent=n); negative -> compact
+  std::string dump(int indent) const;            ///< Python's json.dumps(indent=n); negative -> compact
   void dump_to(std::string& out) const { dump_to(out, -1); }  ///< appends compact JSON to out
   void dump_to(std::string& out, int indent) const;
   static Json parse(std::string_view text);  ///< JsonParseError on malformed JSON
@@ -183,7 +182,6 @@ struct JsonInit {
   JsonInit(std::initializer_list<JsonInit> list) : value(list) {}
 };
 // clang-format on
-
 
 }  // namespace detail
 
@@ -356,17 +354,23 @@ FASTAPI_DETAIL_INLINE const std::string& Json::as_string() const {
   if (const std::string* s = std::get_if<std::string>(&value_)) return *s;
   type_error("string");
 }
-FASTAPI_DETAIL_INLINE std::string& Json::as_string() { return const_cast<std::string&>(std::as_const(*this).as_string()); }
+FASTAPI_DETAIL_INLINE std::string& Json::as_string() {
+  return const_cast<std::string&>(std::as_const(*this).as_string());
+}
 FASTAPI_DETAIL_INLINE const Json::Array& Json::as_array() const {
   if (const Array* a = std::get_if<Array>(&value_)) return *a;
   type_error("array");
 }
-FASTAPI_DETAIL_INLINE Json::Array& Json::as_array() { return const_cast<Json::Array&>(std::as_const(*this).as_array()); }
+FASTAPI_DETAIL_INLINE Json::Array& Json::as_array() {
+  return const_cast<Json::Array&>(std::as_const(*this).as_array());
+}
 FASTAPI_DETAIL_INLINE const Json::Object& Json::as_object() const {
   if (const Object* o = object_if()) return *o;
   type_error("object");
 }
-FASTAPI_DETAIL_INLINE Json::Object& Json::as_object() { return const_cast<Json::Object&>(std::as_const(*this).as_object()); }
+FASTAPI_DETAIL_INLINE Json::Object& Json::as_object() {
+  return const_cast<Json::Object&>(std::as_const(*this).as_object());
+}
 
 FASTAPI_DETAIL_INLINE const Json* Json::find(std::string_view key) const noexcept {
   if (const Object* o = object_if())
@@ -384,7 +388,9 @@ FASTAPI_DETAIL_INLINE const Json& Json::at(std::string_view key) const {
     if (m.first == key) return m.second;
   throw std::out_of_range("JSON object has no key \"" + std::string(key) + "\"");
 }
-FASTAPI_DETAIL_INLINE Json& Json::at(std::string_view key) { return const_cast<Json&>(static_cast<const Json&>(*this).at(key)); }
+FASTAPI_DETAIL_INLINE Json& Json::at(std::string_view key) {
+  return const_cast<Json&>(static_cast<const Json&>(*this).at(key));
+}
 
 FASTAPI_DETAIL_INLINE const Json& Json::at(std::size_t index) const {
   const Array& a = as_array();
@@ -393,7 +399,9 @@ FASTAPI_DETAIL_INLINE const Json& Json::at(std::size_t index) const {
                             std::to_string(a.size()) + ")");
   return a[index];
 }
-FASTAPI_DETAIL_INLINE Json& Json::at(std::size_t index) { return const_cast<Json&>(static_cast<const Json&>(*this).at(index)); }
+FASTAPI_DETAIL_INLINE Json& Json::at(std::size_t index) {
+  return const_cast<Json&>(static_cast<const Json&>(*this).at(index));
+}
 
 FASTAPI_DETAIL_INLINE Json& Json::operator[](std::string_view key) {
   if (is_null()) value_ = Object();
@@ -434,7 +442,9 @@ FASTAPI_DETAIL_INLINE std::size_t Json::erase(std::string_view key) {
 FASTAPI_DETAIL_INLINE Json* Json::begin() { return is_null() ? nullptr : as_array().data(); }
 FASTAPI_DETAIL_INLINE Json* Json::end() { return is_null() ? nullptr : as_array().data() + as_array().size(); }
 FASTAPI_DETAIL_INLINE const Json* Json::begin() const { return is_null() ? nullptr : as_array().data(); }
-FASTAPI_DETAIL_INLINE const Json* Json::end() const { return is_null() ? nullptr : as_array().data() + as_array().size(); }
+FASTAPI_DETAIL_INLINE const Json* Json::end() const {
+  return is_null() ? nullptr : as_array().data() + as_array().size();
+}
 FASTAPI_DETAIL_INLINE std::span<Json::Member> Json::items() {
   return is_null() ? std::span<Member>() : std::span<Member>(as_object());
 }

@@ -65,16 +65,18 @@ class ResponseValidationError : public std::exception {
 /// write() validates the handler's value (as fa::Json) through from_json<Model> and writes Model's
 /// members only, so a password the handler returned by mistake never leaves (FastAPI's filter).
 struct ResponseModelInfo {
-  std::string_view name{};                                   ///< "UserOut"
+  std::string_view name{};  ///< "UserOut"
   void (*write)(const Json& value, std::string& out, const WriteOptions& options) = nullptr;
-  Json (*schema)() = nullptr;                                ///< set by json/schema.hpp, for OpenAPI
+  Json (*schema)() = nullptr;  ///< set by json/schema.hpp, for OpenAPI
   explicit operator bool() const noexcept { return write != nullptr; }
 };
 
 namespace detail {
 
-template <class T> inline constexpr bool is_std_array = false;
-template <class U, std::size_t N> inline constexpr bool is_std_array<std::array<U, N>> = true;
+template <class T>
+inline constexpr bool is_std_array = false;
+template <class U, std::size_t N>
+inline constexpr bool is_std_array<std::array<U, N>> = true;
 
 /// The unqualified name of T: "UserOut" (FastAPI's schema title and $defs key).
 template <class T>
@@ -219,7 +221,8 @@ constexpr std::string_view type_name() noexcept {
 
 /// The wall for Model without its schema (json/schema.hpp's fa::response_model<Model> adds it).
 template <class Model>
-inline constexpr ResponseModelInfo response_model_wall{type_name<Model>(), &detail::write_through_model<Model>, nullptr};
+inline constexpr ResponseModelInfo response_model_wall{type_name<Model>(), &detail::write_through_model<Model>,
+                                                       nullptr};
 
 template <class T>
 void write_json(std::string& out, const T& value, const fastapi::WriteOptions& options) {

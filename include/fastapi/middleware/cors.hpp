@@ -26,13 +26,14 @@ namespace fastapi {
 ///     app.add_middleware(fa::CORSMiddleware{{.allow_origins = {"https://a.com"}, .allow_credentials = true,
 ///                                            .allow_methods = {"*"}, .allow_headers = {"*"}}});
 struct CORSOptions {
-  std::vector<std::string> allow_origins{};         ///< exact origins ("https://a.com"), or {"*"} for any
-  std::optional<std::string> allow_origin_regex{};  ///< an origin it matches as a whole is allowed (core/regex.hpp syntax)
-  bool allow_credentials = false;                   ///< Access-Control-Allow-Credentials: true
-  std::vector<std::string> allow_methods{"GET"};    ///< methods a preflight may ask for, or {"*"} for all
-  std::vector<std::string> allow_headers{};         ///< request headers a preflight may ask for, or {"*"}
-  std::vector<std::string> expose_headers{};        ///< response headers the page may read
-  int max_age = 600;                                ///< seconds a browser may cache a preflight answer
+  std::vector<std::string> allow_origins{};  ///< exact origins ("https://a.com"), or {"*"} for any
+  std::optional<std::string>
+      allow_origin_regex{};        ///< an origin it matches as a whole is allowed (core/regex.hpp syntax)
+  bool allow_credentials = false;  ///< Access-Control-Allow-Credentials: true
+  std::vector<std::string> allow_methods{"GET"};  ///< methods a preflight may ask for, or {"*"} for all
+  std::vector<std::string> allow_headers{};       ///< request headers a preflight may ask for, or {"*"}
+  std::vector<std::string> expose_headers{};      ///< response headers the page may read
+  int max_age = 600;                              ///< seconds a browser may cache a preflight answer
 };
 
 /// Cross-Origin Resource Sharing, with Starlette's semantics:
@@ -82,8 +83,8 @@ class BasicCORSMiddleware {
   bool allow_all_origins_ = false;
   bool allow_all_headers_ = false;
   bool preflight_explicit_allow_origin_ = false;  // the preflight echoes the origin instead of `*`
-  Headers simple_headers_;     // set on every response to a request with an Origin
-  Headers preflight_headers_;  // every preflight answer starts with these
+  Headers simple_headers_;                        // set on every response to a request with an Origin
+  Headers preflight_headers_;                     // every preflight answer starts with these
 };
 using CORSMiddleware = BasicCORSMiddleware<>;
 
@@ -118,8 +119,10 @@ BasicCORSMiddleware<Regex>::BasicCORSMiddleware(CORSOptions o) : allow_origins_(
   }
   if (o.allow_origin_regex) {
     // Starlette matches the whole origin (re.fullmatch).
-    if (detail::RegexCheck check = detail::check_regex(*o.allow_origin_regex, true); check.error != detail::RegexError::none)
-      throw ConfigurationError(detail::regex_refusal("CORSMiddleware: allow_origin_regex", *o.allow_origin_regex, check));
+    if (detail::RegexCheck check = detail::check_regex(*o.allow_origin_regex, true);
+        check.error != detail::RegexError::none)
+      throw ConfigurationError(
+          detail::regex_refusal("CORSMiddleware: allow_origin_regex", *o.allow_origin_regex, check));
     allow_origin_regex_.emplace(Regex::compile(*o.allow_origin_regex, true));
   }
   allow_all_origins_ = has_star(allow_origins_);
@@ -128,7 +131,8 @@ BasicCORSMiddleware<Regex>::BasicCORSMiddleware(CORSOptions o) : allow_origins_(
 
   if (allow_all_origins_) simple_headers_.add("access-control-allow-origin", "*");
   if (o.allow_credentials) simple_headers_.add("access-control-allow-credentials", "true");
-  if (!o.expose_headers.empty()) simple_headers_.add("access-control-expose-headers", detail::join_comma(o.expose_headers));
+  if (!o.expose_headers.empty())
+    simple_headers_.add("access-control-expose-headers", detail::join_comma(o.expose_headers));
 
   if (preflight_explicit_allow_origin_) {
     preflight_headers_.add("vary", "Origin");  // the origin itself is echoed per request, when allowed

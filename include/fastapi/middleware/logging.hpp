@@ -225,8 +225,8 @@ struct AccessLogStream {
   void finish() {
     if (logged) return;
     logged = true;
-    write_access_line(options, access_line(options.format, fields, status, bytes,
-                                           std::chrono::steady_clock::now() - start));
+    write_access_line(options,
+                      access_line(options.format, fields, status, bytes, std::chrono::steady_clock::now() - start));
   }
 
   BodyStream inner;
@@ -273,8 +273,8 @@ FASTAPI_DETAIL_INLINE Task<Response> AccessLogMiddleware::operator()(Request& re
   fields.client_host = req.client_host;
   fields.client_port = req.client_port;
   if (error) {
-    detail::write_access_line(
-        options_, detail::access_line(options_.format, fields, 500, std::nullopt, std::chrono::steady_clock::now() - start));
+    detail::write_access_line(options_, detail::access_line(options_.format, fields, 500, std::nullopt,
+                                                            std::chrono::steady_clock::now() - start));
     std::rethrow_exception(error);
   }
   bool bodyless = req.method == Method::head || status_forbids_body(res.status);
@@ -284,8 +284,8 @@ FASTAPI_DETAIL_INLINE Task<Response> AccessLogMiddleware::operator()(Request& re
     co_return res;
   }
   std::size_t bytes = bodyless ? 0 : res.body.size();
-  detail::write_access_line(
-      options_, detail::access_line(options_.format, fields, res.status, bytes, std::chrono::steady_clock::now() - start));
+  detail::write_access_line(options_, detail::access_line(options_.format, fields, res.status, bytes,
+                                                          std::chrono::steady_clock::now() - start));
   co_return res;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS

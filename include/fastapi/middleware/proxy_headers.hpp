@@ -18,8 +18,8 @@
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/task.hpp"
-#include "fastapi/http/headers.hpp"
 #include "fastapi/http/field_lines.hpp"
+#include "fastapi/http/headers.hpp"
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/middleware/chain.hpp"
@@ -122,7 +122,8 @@ FASTAPI_DETAIL_INLINE void ProxyHeadersMiddleware::add_entry(std::string_view en
   networks_.push_back(*network);
 }
 
-FASTAPI_DETAIL_INLINE std::optional<ProxyHeadersMiddleware::Network> ProxyHeadersMiddleware::parse_address(std::string_view text) {
+FASTAPI_DETAIL_INLINE std::optional<ProxyHeadersMiddleware::Network> ProxyHeadersMiddleware::parse_address(
+    std::string_view text) {
   asio::error_code ec;
   asio::ip::address address = asio::ip::make_address(std::string(text), ec);
   if (ec) return std::nullopt;
@@ -149,8 +150,8 @@ FASTAPI_DETAIL_INLINE bool ProxyHeadersMiddleware::is_trusted(std::string_view h
   for (const auto& net : networks_) {
     if (net.size != address->size) continue;
     std::size_t full = net.prefix / 8, rest = net.prefix % 8;
-    bool match = std::equal(net.bytes.begin(), net.bytes.begin() + static_cast<std::ptrdiff_t>(full),
-                            address->bytes.begin());
+    bool match =
+        std::equal(net.bytes.begin(), net.bytes.begin() + static_cast<std::ptrdiff_t>(full), address->bytes.begin());
     if (match && rest) {
       auto mask = static_cast<unsigned char>(0xFF << (8 - rest));
       match = (net.bytes[full] & mask) == (address->bytes[full] & mask);
@@ -160,7 +161,8 @@ FASTAPI_DETAIL_INLINE bool ProxyHeadersMiddleware::is_trusted(std::string_view h
   return false;
 }
 
-FASTAPI_DETAIL_INLINE std::string_view ProxyHeadersMiddleware::forwarded_client(std::string_view x_forwarded_for) const {
+FASTAPI_DETAIL_INLINE std::string_view ProxyHeadersMiddleware::forwarded_client(
+    std::string_view x_forwarded_for) const {
   // Each proxy appends the address it received the request from: walk from the right, past our own proxies.
   std::string_view rest = x_forwarded_for;
   std::string_view first = detail::trim_ows(rest.substr(0, rest.find(',')));

@@ -106,7 +106,8 @@ inline Response get_redoc_html(std::string_view openapi_url, std::string_view ti
     html += "<link href=\"https://fonts.googleapis.com/css?family=Montserrat:300,400,700|Roboto:300,400,700\" "
             "rel=\"stylesheet\">\n";
   html += "<link rel=\"shortcut icon\" href=\"" + detail::html_escape(assets.redoc_favicon_url) + "\">\n";
-  html += "<!-- ReDoc does not change the outer page's styles -->\n<style>\n  body { margin: 0; padding: 0; }\n</style>\n";
+  html +=
+      "<!-- ReDoc does not change the outer page's styles -->\n<style>\n  body { margin: 0; padding: 0; }\n</style>\n";
   html += "</head>\n<body>\n";
   html += "<noscript>ReDoc needs JavaScript to show the documentation: please enable it.</noscript>\n";
   html += "<redoc spec-url=\"" + detail::html_escape(openapi_url) + "\"></redoc>\n";

@@ -47,15 +47,15 @@ struct BodyFieldDoc {
 /// What one handler (with its dependencies, flattened as FastAPI flattens them) says about its operation.
 /// Plain data, filled by describe_operation<Plan, Result>() and read by openapi/spec.hpp.
 struct OperationDoc {
-  Json parameters = Json::array({});  ///< Parameter objects: path, query, header, cookie; each (in, name) once
-  std::vector<BodyFieldDoc> body;     ///< JSON bodies, or form fields when `form`
-  bool form = false;                  ///< the body is application/x-www-form-urlencoded
-  Json security = Json::array({});    ///< Security Requirement objects: [{"OAuth2PasswordBearer": []}]
+  Json parameters = Json::array({});         ///< Parameter objects: path, query, header, cookie; each (in, name) once
+  std::vector<BodyFieldDoc> body;            ///< JSON bodies, or form fields when `form`
+  bool form = false;                         ///< the body is application/x-www-form-urlencoded
+  Json security = Json::array({});           ///< Security Requirement objects: [{"OAuth2PasswordBearer": []}]
   Json security_schemes = Json::object({});  ///< scheme name -> Security Scheme object
-  Json schemas = Json::object({});    ///< the components.schemas the fragments refer to
+  Json schemas = Json::object({});           ///< the components.schemas the fragments refer to
   Json response_schema = Json::object({});   ///< the success response's schema ({}: anything)
   std::string response_media_type = "application/json";
-  bool response_is_model = false;     ///< the schema comes from a model (a struct or a vector): FastAPI titles it
+  bool response_is_model = false;  ///< the schema comes from a model (a struct or a vector): FastAPI titles it
   /// Described after the handler's own parameters and before its fa::Depends, as FastAPI flattens the app's and
   /// the route's `dependencies` (openapi/spec.hpp fills it from Dependency::describe when there is one).
   std::vector<void (*)(OperationDoc&)> leading_dependencies;
@@ -163,7 +163,8 @@ inline void describe_password_form(OperationDoc& doc) {
     return Json{{"anyOf", Json::array({std::move(inner), Json{{"type", "null"}}})}, {"title", title}};
   };
   doc.form = true;
-  doc.body.push_back({"grant_type", optional("Grant Type", Json{{"pattern", "^password$"}, {"type", "string"}}), false});
+  doc.body.push_back(
+      {"grant_type", optional("Grant Type", Json{{"pattern", "^password$"}, {"type", "string"}}), false});
   doc.body.push_back({"username", text("Username"), true});
   doc.body.push_back({"password", text("Password"), true});
   Json scope = text("Scope");
@@ -196,7 +197,9 @@ inline constexpr bool is_body_marker = false;
 template <class T, FixedString N>
 inline constexpr bool is_body_marker<Body<T, N>> = true;
 template <class V>
-concept security_param = requires { V::security_scheme; };
+concept security_param = requires {
+  V::security_scheme;
+};
 
 template <class V>
 struct DependsDescription;
@@ -213,8 +216,8 @@ void describe_own(OperationDoc& doc) {
     if constexpr (V::param_source == Source::form) {
       doc.form = true;
       using T = typename V::value_type;
-      doc.body.push_back({std::string(WireName<V>::value), text_param_schema<V>(doc),
-                          !V::has_default && !is_optional<T>});
+      doc.body.push_back(
+          {std::string(WireName<V>::value), text_param_schema<V>(doc), !V::has_default && !is_optional<T>});
     } else {
       using T = typename V::value_type;
       Json p = Json::object({});
@@ -290,7 +293,8 @@ template <class Plan, class Result>
 void describe_operation(OperationDoc& doc) {
   PlanDescription<Plan>::describe(doc, true);
   Json::Array& ps = doc.parameters.as_array();
-  std::stable_sort(ps.begin(), ps.end(), [](const Json& a, const Json& b) { return parameter_rank(a) < parameter_rank(b); });
+  std::stable_sort(ps.begin(), ps.end(),
+                   [](const Json& a, const Json& b) { return parameter_rank(a) < parameter_rank(b); });
   describe_response<Result>(doc);
   sort_schema(doc.schemas);
 }

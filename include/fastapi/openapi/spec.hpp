@@ -37,7 +37,7 @@ struct OpenAPISource {
   std::string_view title = "FastAPI";
   std::string_view version = "0.1.0";
   std::string_view description{};
-  std::span<const RouteDoc> routes{};  ///< `app.routes()`
+  std::span<const RouteDoc> routes{};          ///< `app.routes()`
   std::span<const Dependency> dependencies{};  ///< the app's own (App::dependencies): in every operation
   std::span<const OpenAPITag> tags{};
   ResponseModelInfo validation_error_model{};  ///< the body of a custom 422 handler: replaces HTTPValidationError
@@ -86,7 +86,8 @@ inline Json http_validation_error_schema() {
   Json detail{{"items", Json{{"$ref", std::string(components_ref) + "ValidationError"}}},
               {"title", "Detail"},
               {"type", "array"}};
-  return Json{{"properties", Json{{"detail", std::move(detail)}}}, {"title", "HTTPValidationError"}, {"type", "object"}};
+  return Json{
+      {"properties", Json{{"detail", std::move(detail)}}}, {"title", "HTTPValidationError"}, {"type", "object"}};
 }
 
 /// Appends `d.describe` to the operation's leading dependencies when the Dependency type carries one
@@ -198,7 +199,8 @@ inline Json build_operation(const RouteDoc& r, Method method, const OperationDoc
     Json content = Json::object({});
     content["application/json"] = Json{{"schema", validation_ref}};
     responses["422"] = Json{{"description", "Validation Error"}, {"content", std::move(content)}};
-    uses_default_validation = uses_default_validation || !(source.validation_error_model && source.validation_error_model.schema);
+    uses_default_validation =
+        uses_default_validation || !(source.validation_error_model && source.validation_error_model.schema);
   }
   op["responses"] = std::move(responses);
   if (o.deprecated) op["deprecated"] = true;
@@ -244,7 +246,9 @@ FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source) {
       Json op = detail::build_operation(e, m, doc, source, schemas, schemes, validation_ref, uses_default_validation);
       const std::string& id = op["operationId"].as_string();
       for (const std::string& seen : operation_ids)
-        if (seen == id) log(LogLevel::warning, "openapi: duplicate operationId " + id + " (route " + e.description + "): give the route a RouteOptions::name");
+        if (seen == id)
+          log(LogLevel::warning, "openapi: duplicate operationId " + id + " (route " + e.description +
+                                     "): give the route a RouteOptions::name");
       operation_ids.push_back(id);
       std::string method(method_name(m));
       for (char& c : method) c = static_cast<char>(c - 'A' + 'a');
@@ -349,8 +353,7 @@ inline void rewrite_refs(Json& j) {
     for (auto& [key, value] : j.items()) {
       if (key == "$ref" && value.is_string() && value.as_string().starts_with("#/$defs/"))
         value = std::string(components_ref) + value.as_string().substr(8);
-      else
-        rewrite_refs(value);
+      else rewrite_refs(value);
     }
   }
 }

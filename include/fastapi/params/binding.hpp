@@ -94,7 +94,8 @@ inline BodyKind body_kind(const Request& req) {
   if (iequals(t, "application/x-www-form-urlencoded")) return BodyKind::form;
   if (t.size() >= 12 && iequals(t.substr(0, 12), "application/")) {
     std::string_view sub = t.substr(12);
-    if (iequals(sub, "json") || (sub.size() >= 5 && iequals(sub.substr(sub.size() - 5), "+json"))) return BodyKind::json;
+    if (iequals(sub, "json") || (sub.size() >= 5 && iequals(sub.substr(sub.size() - 5), "+json")))
+      return BodyKind::json;
   }
   return BodyKind::other;
 }
@@ -267,7 +268,8 @@ void TextBinder<P>::bind(BindContext& ctx, Slot& slot) {
     }
     slot.emplace(T(std::move(items)));
   } else {
-    static_assert(!is_char_type<Item>, "fastapi: a char parameter is ambiguous; use std::string (a text) or int (a number)");
+    static_assert(!is_char_type<Item>,
+                  "fastapi: a char parameter is ambiguous; use std::string (a text) or int (a number)");
     static_assert(is_char_type<Item> || text_convertible<T>,
                   "fastapi: a Path/Query/Header/Cookie/Form value must be bool, an integer, float/double, "
                   "std::string, std::string_view, fa::Email, an enum, or std::optional / std::vector of these");
@@ -439,8 +441,8 @@ struct HandlerParameter {
   /// A plain value (`int item_id`, `std::string q`, a vector or optional of one): C++ cannot see its name.
   static constexpr bool plain_value = !Binder<V>::bindable && text_convertible<Item>;
   /// A struct that is not a reflectable aggregate (private members, a constructor, a base, ...).
-  static constexpr bool unreflectable_struct = !Binder<V>::bindable && !plain_value && std::is_class_v<U> &&
-                                               !is_vector<U>;
+  static constexpr bool unreflectable_struct =
+      !Binder<V>::bindable && !plain_value && std::is_class_v<U> && !is_vector<U>;
   static_assert(!plain_value,
                 "fastapi: this handler parameter is a plain value (int, double, bool, std::string, an enum, or a "
                 "std::optional/std::vector of one) and C++ cannot see a parameter's name, so say where it comes "
@@ -496,7 +498,8 @@ struct BindPlan {
   }();
 
   /// The names of the Path parameters (for the registration check against the route's {names}).
-  static constexpr std::size_t path_count = (std::size_t{0} + ... + (Binder<std::remove_cvref_t<Params>>::source == Source::path));
+  static constexpr std::size_t path_count =
+      (std::size_t{0} + ... + (Binder<std::remove_cvref_t<Params>>::source == Source::path));
   static constexpr std::array<std::string_view, path_count> path_names = [] {
     std::array<std::string_view, path_count> names{};
     std::size_t k = 0;

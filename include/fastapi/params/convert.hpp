@@ -31,22 +31,22 @@ struct ConversionError {
 
 namespace detail {
 template <class T>
-inline constexpr bool is_char_type = std::is_same_v<T, char> || std::is_same_v<T, wchar_t> ||
-                                     std::is_same_v<T, char8_t> || std::is_same_v<T, char16_t> ||
-                                     std::is_same_v<T, char32_t>;
+inline constexpr bool is_char_type =
+    std::is_same_v<T, char> || std::is_same_v<T, wchar_t> || std::is_same_v<T, char8_t> ||
+    std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t>;
 template <class T>
 inline constexpr bool is_scalar_text_type =
-    std::is_same_v<T, bool> || (std::is_integral_v<T> && !is_char_type<T>) || std::is_floating_point_v<T> ||
-    std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view> || std::is_same_v<T, Email> ||
-    std::is_enum_v<T>;
+    std::is_same_v<T, bool> ||
+    (std::is_integral_v<T> && !is_char_type<T>) || std::is_floating_point_v<T> || std::is_same_v<T, std::string> ||
+    std::is_same_v<T, std::string_view> || std::is_same_v<T, Email> || std::is_enum_v<T>;
 }  // namespace detail
 
 /// True for the types a text converts to: bool, integers (not char), float/double, std::string,
 /// std::string_view, fa::Email, enums, and std::optional of these.
 template <class T>
-inline constexpr bool text_convertible =
-    detail::is_scalar_text_type<T> ||
-    (detail::is_optional<T> && detail::is_scalar_text_type<typename detail::unwrap_optional<T>::type>);
+inline constexpr bool text_convertible = detail::is_scalar_text_type<T> ||
+                                         (detail::is_optional<T> &&
+                                          detail::is_scalar_text_type<typename detail::unwrap_optional<T>::type>);
 
 /// Converts `text` to T as Pydantic v2 does for a str input in lax mode; nullopt and `error` set when it
 /// cannot. `from_string<int>(" 42 ", e) == 42`, `from_string<bool>("yes", e) == true`.

@@ -63,7 +63,8 @@ constexpr Rule as_rule(const O& o) {
 /// What the options after T say: one Rule (or none) and one default value (or none), in any order.
 template <class T, auto... Options>
 struct ParamOptions {
-  static constexpr std::size_t rule_count = (std::size_t{0} + ... + std::is_same_v<std::remove_cv_t<decltype(Options)>, Rule>);
+  static constexpr std::size_t rule_count =
+      (std::size_t{0} + ... + std::is_same_v<std::remove_cv_t<decltype(Options)>, Rule>);
   static constexpr std::size_t default_count = sizeof...(Options) - rule_count;
   static_assert(rule_count <= 1, "fastapi: a parameter takes at most one fa::Rule{...}");
   static_assert(default_count <= 1,
@@ -87,7 +88,8 @@ T make_default() {
       if constexpr (std::is_constructible_v<T, std::string_view>) {
         return T(Option.value.view());
       } else {
-        static_assert(dependent_false<T>, "fastapi: a string default fa::Literal{\"...\"} needs a string parameter type");
+        static_assert(dependent_false<T>,
+                      "fastapi: a string default fa::Literal{\"...\"} needs a string parameter type");
         return T{};
       }
     } else if constexpr (std::is_constructible_v<T, decltype(Option.value)>) {
@@ -134,7 +136,7 @@ struct ParamValue {
 
   ParamValue() = default;
   template <class U>
-    requires(std::is_constructible_v<T, U &&> && !std::is_base_of_v<ParamValue, std::remove_cvref_t<U>>)
+    requires(std::is_constructible_v<T, U&&> && !std::is_base_of_v<ParamValue, std::remove_cvref_t<U>>)
   ParamValue(U&& u) : value(std::forward<U>(u)) {}  // implicit: a test may pass `fa::Query<"q", int>{3}` or 3
 
   operator const T&() const& noexcept { return value; }
@@ -173,16 +175,16 @@ struct ParamValue {
 //   fa::Header<"x_debug", bool, false> debug
 // A C++ default argument (`fa::Query<"q", int> q = 3`) is invisible to the framework: use the option.
 
-#define FASTAPI_DETAIL_MARKER(Kind, source_value)                                                        \
-  template <FixedString Name, class T, auto... Options>                                                  \
-  struct Kind : detail::ParamValue<T> {                                                                  \
-    static_assert(detail::check_rule<T, detail::ParamOptions<T, Options...>::rule>());                   \
-    static constexpr detail::Source param_source = source_value;                                         \
-    static constexpr std::string_view param_name = Name.view();                                          \
-    static constexpr Rule rule = detail::ParamOptions<T, Options...>::rule;                              \
-    static constexpr bool has_default = detail::ParamOptions<T, Options...>::has_default;                \
-    static T default_value() { return detail::default_of<T, Options...>(); }                             \
-    using detail::ParamValue<T>::ParamValue;                                                             \
+#define FASTAPI_DETAIL_MARKER(Kind, source_value)                                         \
+  template <FixedString Name, class T, auto... Options>                                   \
+  struct Kind : detail::ParamValue<T> {                                                   \
+    static_assert(detail::check_rule<T, detail::ParamOptions<T, Options...>::rule>());    \
+    static constexpr detail::Source param_source = source_value;                          \
+    static constexpr std::string_view param_name = Name.view();                           \
+    static constexpr Rule rule = detail::ParamOptions<T, Options...>::rule;               \
+    static constexpr bool has_default = detail::ParamOptions<T, Options...>::has_default; \
+    static T default_value() { return detail::default_of<T, Options...>(); }              \
+    using detail::ParamValue<T>::ParamValue;                                              \
   };
 
 /// Path parameter `{Name}` of the route, converted to T.

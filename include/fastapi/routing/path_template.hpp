@@ -35,7 +35,9 @@ class PathTemplate {
   static PathTemplate parse(std::string_view source);
   std::string_view source() const { return source_; }
   std::size_t part_count() const { return parts_.size(); }
-  Part part(std::size_t i) const { return {parts_[i].kind, std::string_view(source_).substr(parts_[i].offset, parts_[i].size)}; }
+  Part part(std::size_t i) const {
+    return {parts_[i].kind, std::string_view(source_).substr(parts_[i].offset, parts_[i].size)};
+  }
   std::size_t param_count() const { return param_count_; }
   std::vector<std::string_view> param_names() const;  ///< in template order; views into this template
   bool has_catch_all() const { return !parts_.empty() && parts_.back().kind == Kind::path; }

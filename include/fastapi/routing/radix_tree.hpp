@@ -37,9 +37,11 @@ class RadixTree {
   /// Adds the template's shape; returns its leaf (the existing one when the shape is already present).
   LeafId insert(const PathTemplate& t);
   /// Calls `visit(leaf, values)` for each leaf matching `path`, best first, until it returns true. Returns that.
-  template <class Visit> bool match(std::string_view path, Visit&& visit) const;
+  template <class Visit>
+  bool match(std::string_view path, Visit&& visit) const;
   /// As match(), for `path + "/"` without building that string (the trailing-slash redirect check).
-  template <class Visit> bool match_with_slash(std::string_view path, Visit&& visit) const;
+  template <class Visit>
+  bool match_with_slash(std::string_view path, Visit&& visit) const;
   std::size_t leaf_count() const { return leaf_count_; }
   std::size_t node_count() const { return nodes_.size(); }
 
@@ -53,7 +55,8 @@ class RadixTree {
     LeafId leaf = none;                  // a shape ends here
     bool continues_in_segment = false;   // some child can start with a byte other than '/'
   };
-  template <bool Slash, class Visit> struct Walker;
+  template <bool Slash, class Visit>
+  struct Walker;
 
   std::uint32_t new_node();
   std::uint32_t insert_text(std::uint32_t at, std::string_view text);
@@ -141,7 +144,7 @@ struct RadixTree::Walker {
   // when a segment is split, so ordinary matches allocate nothing.
   struct Tried {
     std::size_t splits_from = static_cast<std::size_t>(-1);  // every value ending in (splits_from, end) failed
-    bool whole = false;                                       // the value ending at the segment's end failed
+    bool whole = false;                                      // the value ending at the segment's end failed
   };
   std::vector<Tried> tried{};
 

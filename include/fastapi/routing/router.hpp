@@ -40,17 +40,21 @@ class Router {
   struct Match {
     enum class Kind { found, not_found, method_not_allowed, redirect_slash };
     Kind kind = Kind::not_found;
-    RouteId route = 0;           ///< found: the route id
-    std::string_view allow;      ///< method_not_allowed: the Allow value, e.g. "GET, HEAD, POST"
-    bool add_slash = false;      ///< redirect_slash: true when path + "/" matches, false when path minus its last '/'
+    RouteId route = 0;       ///< found: the route id
+    std::string_view allow;  ///< method_not_allowed: the Allow value, e.g. "GET, HEAD, POST"
+    bool add_slash = false;  ///< redirect_slash: true when path + "/" matches, false when path minus its last '/'
     // A redirect is never proposed for "/" or for a path starting with "//" (an open redirect).
   };
 
   /// Registers `path_template` for one method. Throws std::invalid_argument for a bad template and
   /// std::logic_error ("route GET /items/{id} is registered twice") for a duplicate. Returns the route id.
-  RouteId add(Method method, std::string_view path_template) { return add(std::span<const Method>(&method, 1), path_template); }
+  RouteId add(Method method, std::string_view path_template) {
+    return add(std::span<const Method>(&method, 1), path_template);
+  }
   /// Registers one route for several methods (FastAPI's api_route); one id for all of them.
-  RouteId add(std::initializer_list<Method> methods, std::string_view path_template) { return add(std::span<const Method>(methods.begin(), methods.size()), path_template); }
+  RouteId add(std::initializer_list<Method> methods, std::string_view path_template) {
+    return add(std::span<const Method>(methods.begin(), methods.size()), path_template);
+  }
   RouteId add(std::span<const Method> methods, std::string_view path_template);
   /// Looks up `path` (percent-decoded, no query). Fills `params` only when found. Never allocates.
   Match match(Method method, std::string_view path, PathParams& params, bool redirect_slashes = true) const;
@@ -71,13 +75,15 @@ class Router {
     RouteId route_for(Method m) const;
   };
 
-  std::string_view allow_for(std::uint16_t mask) const { return std::string_view(allow_text_).substr(allow_offsets_[mask], allow_offsets_[mask + 1u] - allow_offsets_[mask]); }
+  std::string_view allow_for(std::uint16_t mask) const {
+    return std::string_view(allow_text_).substr(allow_offsets_[mask], allow_offsets_[mask + 1u] - allow_offsets_[mask]);
+  }
   void build_allow_table();
 
   detail::RadixTree tree_;
   std::deque<Route> routes_;
-  std::vector<Leaf> leaves_;                                 // indexed by the tree's leaf ids
-  std::string allow_text_;                                   // every Allow value, one per method mask
+  std::vector<Leaf> leaves_;  // indexed by the tree's leaf ids
+  std::string allow_text_;    // every Allow value, one per method mask
   std::array<std::uint16_t, (1u << route_methods) + 1> allow_offsets_{};
 };
 

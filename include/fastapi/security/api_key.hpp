@@ -23,23 +23,23 @@ namespace fastapi {
 // Missing (or empty) -> 401 {"detail":"Not authenticated"} with `WWW-Authenticate: APIKey` (FastAPI >= 0.117;
 // older FastAPI said 403).
 
-#define FASTAPI_DETAIL_API_KEY(Kind, where, source_value)                                                   \
-  template <FixedString Name, SecurityOptions Options = SecurityOptions{}>                                   \
-  struct Kind : detail::ParamValue<detail::security_value_t<std::string, Options>> {                         \
-    using detail::ParamValue<detail::security_value_t<std::string, Options>>::ParamValue;                    \
-    static constexpr SecurityOptions options = Options;                                                      \
-    static constexpr SecuritySchemeInfo security_scheme{                                                     \
-        .type = "apiKey", .in = where, .name = Name.view(), .scheme_name = #Kind};                           \
-    static std::optional<std::string> extract(detail::BindContext& ctx) {                                    \
-      auto text = detail::find_text(ctx, source_value, Name.view());                                         \
-      if (!text || text->empty()) return std::nullopt;                                                       \
-      return std::string(*text);                                                                             \
-    }                                                                                                        \
-    [[noreturn]] static void fail() { detail::throw_unauthorized("APIKey"); }                                \
-  };                                                                                                         \
-  namespace detail {                                                                                         \
-  template <FixedString Name, SecurityOptions O>                                                             \
-  struct Binder<Kind<Name, O>> : SecurityBinder<Kind<Name, O>> {};                                           \
+#define FASTAPI_DETAIL_API_KEY(Kind, where, source_value)                                 \
+  template <FixedString Name, SecurityOptions Options = SecurityOptions{}>                \
+  struct Kind : detail::ParamValue<detail::security_value_t<std::string, Options>> {      \
+    using detail::ParamValue<detail::security_value_t<std::string, Options>>::ParamValue; \
+    static constexpr SecurityOptions options = Options;                                   \
+    static constexpr SecuritySchemeInfo security_scheme{                                  \
+        .type = "apiKey", .in = where, .name = Name.view(), .scheme_name = #Kind};        \
+    static std::optional<std::string> extract(detail::BindContext& ctx) {                 \
+      auto text = detail::find_text(ctx, source_value, Name.view());                      \
+      if (!text || text->empty()) return std::nullopt;                                    \
+      return std::string(*text);                                                          \
+    }                                                                                     \
+    [[noreturn]] static void fail() { detail::throw_unauthorized("APIKey"); }             \
+  };                                                                                      \
+  namespace detail {                                                                      \
+  template <FixedString Name, SecurityOptions O>                                          \
+  struct Binder<Kind<Name, O>> : SecurityBinder<Kind<Name, O>> {};                        \
   }
 
 /// `fa::APIKeyHeader<"X-API-Key"> key`: the header, any case.

@@ -29,8 +29,8 @@
 
 #include "fastapi/app/app.hpp"
 #include "fastapi/core/config.hpp"
-#include "fastapi/http/headers.hpp"
 #include "fastapi/http/chunked.hpp"
+#include "fastapi/http/headers.hpp"
 #include "fastapi/http/url.hpp"
 #include "fastapi/json/parse.hpp"
 #include "fastapi/json/value.hpp"
@@ -41,13 +41,13 @@ using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
 /// What one request sends. `client.get("/items", {.params = {{"q", "x"}}, .headers = {{"x-token", "t"}}})`
 struct RequestOptions {
-  KeyValues params{};                ///< query parameters, percent-encoded for you
-  KeyValues headers{};                ///< request headers; they replace the defaults (Host, User-Agent...) of the same name
-  std::optional<Json> json{};        ///< JSON body (sets Content-Type: application/json)
-  std::optional<std::string> content{};  ///< raw body
-  KeyValues data{};                  ///< form body (application/x-www-form-urlencoded)
-  KeyValues cookies{};               ///< for this request only: replace the jar's cookies of the same name
-  bool follow_redirects = true;      ///< as Starlette's TestClient (up to 20 hops)
+  KeyValues params{};          ///< query parameters, percent-encoded for you
+  KeyValues headers{};         ///< request headers; they replace the defaults (Host, User-Agent...) of the same name
+  std::optional<Json> json{};  ///< JSON body (sets Content-Type: application/json)
+  std::optional<std::string> content{};      ///< raw body
+  KeyValues data{};                          ///< form body (application/x-www-form-urlencoded)
+  KeyValues cookies{};                       ///< for this request only: replace the jar's cookies of the same name
+  bool follow_redirects = true;              ///< as Starlette's TestClient (up to 20 hops)
   std::chrono::milliseconds timeout{10000};  ///< for the whole exchange
 };
 
@@ -71,8 +71,8 @@ struct Cookie {
   std::string value;
   std::string domain = "testserver";  ///< lower case, no leading dot
   std::string path = "/";
-  bool host_only = true;   ///< no Domain attribute: sent to this host only, not to its subdomains
-  bool secure = false;     ///< sent over https only (so never by this client)
+  bool host_only = true;  ///< no Domain attribute: sent to this host only, not to its subdomains
+  bool secure = false;    ///< sent over https only (so never by this client)
   bool http_only = false;
   std::optional<std::chrono::system_clock::time_point> expires{};  ///< none: until the client goes
 };
@@ -147,7 +147,8 @@ class CookieJar {
         long long seconds = 0;
         bool negative = value.front() == '-';
         std::string_view digits = negative ? value.substr(1) : value;
-        if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+        if (digits.empty() ||
+            !std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
           continue;
         for (char ch : digits.substr(0, 12)) seconds = seconds * 10 + (ch - '0');
         max_age_expiry = negative || seconds == 0 ? std::chrono::system_clock::time_point::min()
@@ -234,7 +235,8 @@ class CookieJar {
   /// RFC 6265 5.1.4: the request path up to its last '/', or "/".
   static std::string default_path(std::string_view request_path) {
     auto slash = request_path.rfind('/');
-    if (request_path.empty() || request_path.front() != '/' || slash == 0 || slash == std::string_view::npos) return "/";
+    if (request_path.empty() || request_path.front() != '/' || slash == 0 || slash == std::string_view::npos)
+      return "/";
     return std::string(request_path.substr(0, slash));
   }
   static bool path_match(std::string_view request_path, std::string_view cookie_path) {
@@ -400,7 +402,8 @@ inline void set_socket_timeout(asio::ip::tcp::socket& s, std::chrono::millisecon
 }  // namespace detail
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE TestResponse TestClient::request(std::string_view method, std::string_view path, const RequestOptions& o) {
+FASTAPI_DETAIL_INLINE TestResponse TestClient::request(std::string_view method, std::string_view path,
+                                                       const RequestOptions& o) {
   std::string target(path);
   if (!o.params.empty()) {
     target += target.find('?') == std::string::npos ? '?' : '&';
@@ -425,8 +428,8 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::request(std::string_view method, 
   throw std::runtime_error("fastapi::testing::TestClient: more than 20 redirects");
 }
 
-FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method, std::string_view target, const RequestOptions& o,
-                                                        bool retry_on_closed) {
+FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method, std::string_view target,
+                                                        const RequestOptions& o, bool retry_on_closed) {
   if (!socket_.is_open()) connect();
   detail::set_socket_timeout(socket_, o.timeout);
   std::string body;
