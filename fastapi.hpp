@@ -15233,9 +15233,14 @@ void serve_openapi(A& app, OpenAPIState& state, std::span<const Dependency> app_
 // ==== fastapi/app/lifespan.hpp ====
 // app/lifespan.hpp: running a lifespan's halves (fa::Yield<void>: startup up to its co_yield, shutdown after
 // it) to completion on the calling thread, on a loop of their own, before the workers start and after they
-// stop. Fed by App::run (App::enter_lifespans / exit_lifespans); feeds nothing. Knows nothing of requests.
+// stop; detail::Lifespans, the app's list of them. Fed by App::lifespan and App::run; feeds nothing. Knows
+// nothing of requests.
 
 #include <exception>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <asio.hpp>
 
@@ -15284,6 +15289,56 @@ inline Task<void> exit_lifespan(Yield<void>& lifespan) {
   if (!h.done()) throw ConfigurationError("fastapi: a lifespan yielded more than once");
   if (h.promise().exception) std::rethrow_exception(h.promise().exception);
 }
+
+/// The app's lifespans: made and entered in registration order at startup, exited newest first at shutdown.
+class Lifespans {
+ public:
+  /// `make` starts one lifespan (the user's coroutine, bound to its app).
+  void add(std::function<Yield<void>()> make) { makers_.push_back(std::move(make)); }
+  /// Runs each lifespan up to its co_yield, in order; on a failure exits the ones entered and rethrows.
+  void enter(Logger& logger);
+  /// Runs the entered lifespans from their co_yield to their end, newest first; false when one failed (logged).
+  bool exit(Logger& logger);
+  /// Frees lifespans still suspended at co_yield without running their shutdown (run() never reached it).
+  void forget_entered() { entered_.clear(); }
+
+ private:
+  std::vector<std::function<Yield<void>()>> makers_;
+  std::vector<Yield<void>> entered_;  ///< suspended at co_yield while the app serves
+};
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void Lifespans::enter(Logger& logger) {
+  for (auto& make : makers_) {
+    Yield<void> lifespan = make();
+    try {
+      run_to_completion(enter_lifespan(lifespan));
+    } catch (...) {
+      exit(logger);  // the ones already entered, newest first
+      throw;
+    }
+    entered_.push_back(std::move(lifespan));
+  }
+}
+
+FASTAPI_DETAIL_INLINE bool Lifespans::exit(Logger& logger) {
+  bool ok = true;
+  while (!entered_.empty()) {
+    Yield<void> lifespan = std::move(entered_.back());
+    entered_.pop_back();
+    try {
+      run_to_completion(exit_lifespan(lifespan));
+    } catch (const std::exception& e) {
+      logger.write(LogLevel::error, std::string("lifespan shutdown failed: ") + e.what());
+      ok = false;
+    } catch (...) {
+      logger.write(LogLevel::error, "lifespan shutdown failed: unknown exception type");
+      ok = false;
+    }
+  }
+  return ok;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
@@ -15647,10 +15702,6 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// Keeps a registration mistake for run(): `what` as it is when it starts with "fastapi:", else worded
   /// "fastapi: route <description>: <what>".
   void record_configuration_error(std::string_view description, std::string_view what);
-  /// Enters the lifespans in order (exits the entered ones and rethrows on failure).
-  void enter_lifespans();
-  /// Exits the entered lifespans in reverse order; false when one failed (logged).
-  bool exit_lifespans();
   /// Registers the OpenAPI routes (once) and builds the document (openapi/docs.hpp); at the start of run().
   void serve_openapi();
 
@@ -15663,8 +15714,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;  ///< by route id: what serves
   std::vector<std::function<void()>> startup_;
   std::vector<std::function<void()>> shutdown_;
-  std::vector<std::function<Yield<void>(App&)>> lifespans_;
-  std::vector<Yield<void>> entered_;  ///< lifespans suspended at co_yield while the app serves
+  detail::Lifespans lifespans_;
   Logger logger_;
   std::size_t default_body_limit_ = FASTAPI_MAX_BODY_SIZE;
   bool redirect_slashes_ = true;
@@ -15684,7 +15734,7 @@ class App : public Service, public detail::RouteVerbs<App> {
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE App::~App() {
   // Lifespans still suspended (run() never reached their shutdown) are freed without it.
-  entered_.clear();
+  lifespans_.forget_entered();
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -15759,12 +15809,12 @@ template <class F>
 App& App::lifespan(F&& fn) {
   using G = std::decay_t<F>;
   if constexpr (std::is_invocable_r_v<Yield<void>, G&, App&>) {
-    lifespans_.emplace_back([fn = G(std::forward<F>(fn))](App& app) mutable { return fn(app); });
+    lifespans_.add([this, fn = G(std::forward<F>(fn))]() mutable { return fn(*this); });
   } else {
     static_assert(std::is_invocable_r_v<Yield<void>, G&>,
                   "fastapi: a lifespan is a coroutine returning fa::Yield<void> that takes fa::App& (or nothing): "
                   "[](fa::App& app) -> fa::Yield<void> { /* startup */ co_yield {}; /* shutdown */ }");
-    lifespans_.emplace_back([fn = G(std::forward<F>(fn))](App&) mutable { return fn(); });
+    lifespans_.add([fn = G(std::forward<F>(fn))]() mutable { return fn(); });
   }
   return *this;
 }
@@ -15885,37 +15935,6 @@ FASTAPI_DETAIL_INLINE void App::serve_openapi() {
   for (std::size_t i = before; i < endpoints_.size(); ++i) endpoints_[i]->set_app_dependencies_apply(false);
 }
 
-FASTAPI_DETAIL_INLINE void App::enter_lifespans() {
-  for (auto& make : lifespans_) {
-    Yield<void> lifespan = make(*this);
-    try {
-      detail::run_to_completion(detail::enter_lifespan(lifespan));
-    } catch (...) {
-      exit_lifespans();  // the ones already entered, newest first
-      throw;
-    }
-    entered_.push_back(std::move(lifespan));
-  }
-}
-
-FASTAPI_DETAIL_INLINE bool App::exit_lifespans() {
-  bool ok = true;
-  while (!entered_.empty()) {
-    Yield<void> lifespan = std::move(entered_.back());
-    entered_.pop_back();
-    try {
-      detail::run_to_completion(detail::exit_lifespan(lifespan));
-    } catch (const std::exception& e) {
-      logger_.write(LogLevel::error, std::string("lifespan shutdown failed: ") + e.what());
-      ok = false;
-    } catch (...) {
-      logger_.write(LogLevel::error, "lifespan shutdown failed: unknown exception type");
-      ok = false;
-    }
-  }
-  return ok;
-}
-
 FASTAPI_DETAIL_INLINE int App::run(Config config) {
   default_body_limit_ = config.max_body_size;
   redirect_slashes_ = config.redirect_slashes;
@@ -15955,7 +15974,7 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   // Startup: hooks, then lifespans; nothing is listening yet.
   try {
     for (auto& hook : startup_) hook();
-    enter_lifespans();
+    lifespans_.enter(logger_);
   } catch (const std::exception& e) {
     return failed("startup failed: ", e.what());
   } catch (...) {
@@ -15977,11 +15996,11 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     server->run();
   } catch (const std::system_error& e) {  // the address: "[Errno 98] error while attempting to bind on ..."
     server.reset();
-    exit_lifespans();
+    lifespans_.exit(logger_);
     return failed("", e.what());
   } catch (const std::exception& e) {
     server.reset();
-    exit_lifespans();
+    lifespans_.exit(logger_);
     return failed("startup failed: ", e.what());
   }
   {
@@ -15992,7 +16011,7 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   }
   server.reset();
   // Shutdown: lifespans (newest first), then hooks.
-  int code = exit_lifespans() ? 0 : 1;
+  int code = lifespans_.exit(logger_) ? 0 : 1;
   for (auto& hook : shutdown_) {
     try {
       hook();

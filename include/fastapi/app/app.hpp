@@ -234,10 +234,6 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// Keeps a registration mistake for run(): `what` as it is when it starts with "fastapi:", else worded
   /// "fastapi: route <description>: <what>".
   void record_configuration_error(std::string_view description, std::string_view what);
-  /// Enters the lifespans in order (exits the entered ones and rethrows on failure).
-  void enter_lifespans();
-  /// Exits the entered lifespans in reverse order; false when one failed (logged).
-  bool exit_lifespans();
   /// Registers the OpenAPI routes (once) and builds the document (openapi/docs.hpp); at the start of run().
   void serve_openapi();
 
@@ -250,8 +246,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;  ///< by route id: what serves
   std::vector<std::function<void()>> startup_;
   std::vector<std::function<void()>> shutdown_;
-  std::vector<std::function<Yield<void>(App&)>> lifespans_;
-  std::vector<Yield<void>> entered_;  ///< lifespans suspended at co_yield while the app serves
+  detail::Lifespans lifespans_;
   Logger logger_;
   std::size_t default_body_limit_ = FASTAPI_MAX_BODY_SIZE;
   bool redirect_slashes_ = true;
@@ -271,7 +266,7 @@ class App : public Service, public detail::RouteVerbs<App> {
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE App::~App() {
   // Lifespans still suspended (run() never reached their shutdown) are freed without it.
-  entered_.clear();
+  lifespans_.forget_entered();
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -346,12 +341,12 @@ template <class F>
 App& App::lifespan(F&& fn) {
   using G = std::decay_t<F>;
   if constexpr (std::is_invocable_r_v<Yield<void>, G&, App&>) {
-    lifespans_.emplace_back([fn = G(std::forward<F>(fn))](App& app) mutable { return fn(app); });
+    lifespans_.add([this, fn = G(std::forward<F>(fn))]() mutable { return fn(*this); });
   } else {
     static_assert(std::is_invocable_r_v<Yield<void>, G&>,
                   "fastapi: a lifespan is a coroutine returning fa::Yield<void> that takes fa::App& (or nothing): "
                   "[](fa::App& app) -> fa::Yield<void> { /* startup */ co_yield {}; /* shutdown */ }");
-    lifespans_.emplace_back([fn = G(std::forward<F>(fn))](App&) mutable { return fn(); });
+    lifespans_.add([fn = G(std::forward<F>(fn))]() mutable { return fn(); });
   }
   return *this;
 }
@@ -472,37 +467,6 @@ FASTAPI_DETAIL_INLINE void App::serve_openapi() {
   for (std::size_t i = before; i < endpoints_.size(); ++i) endpoints_[i]->set_app_dependencies_apply(false);
 }
 
-FASTAPI_DETAIL_INLINE void App::enter_lifespans() {
-  for (auto& make : lifespans_) {
-    Yield<void> lifespan = make(*this);
-    try {
-      detail::run_to_completion(detail::enter_lifespan(lifespan));
-    } catch (...) {
-      exit_lifespans();  // the ones already entered, newest first
-      throw;
-    }
-    entered_.push_back(std::move(lifespan));
-  }
-}
-
-FASTAPI_DETAIL_INLINE bool App::exit_lifespans() {
-  bool ok = true;
-  while (!entered_.empty()) {
-    Yield<void> lifespan = std::move(entered_.back());
-    entered_.pop_back();
-    try {
-      detail::run_to_completion(detail::exit_lifespan(lifespan));
-    } catch (const std::exception& e) {
-      logger_.write(LogLevel::error, std::string("lifespan shutdown failed: ") + e.what());
-      ok = false;
-    } catch (...) {
-      logger_.write(LogLevel::error, "lifespan shutdown failed: unknown exception type");
-      ok = false;
-    }
-  }
-  return ok;
-}
-
 FASTAPI_DETAIL_INLINE int App::run(Config config) {
   default_body_limit_ = config.max_body_size;
   redirect_slashes_ = config.redirect_slashes;
@@ -542,7 +506,7 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   // Startup: hooks, then lifespans; nothing is listening yet.
   try {
     for (auto& hook : startup_) hook();
-    enter_lifespans();
+    lifespans_.enter(logger_);
   } catch (const std::exception& e) {
     return failed("startup failed: ", e.what());
   } catch (...) {
@@ -564,11 +528,11 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     server->run();
   } catch (const std::system_error& e) {  // the address: "[Errno 98] error while attempting to bind on ..."
     server.reset();
-    exit_lifespans();
+    lifespans_.exit(logger_);
     return failed("", e.what());
   } catch (const std::exception& e) {
     server.reset();
-    exit_lifespans();
+    lifespans_.exit(logger_);
     return failed("startup failed: ", e.what());
   }
   {
@@ -579,7 +543,7 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   }
   server.reset();
   // Shutdown: lifespans (newest first), then hooks.
-  int code = exit_lifespans() ? 0 : 1;
+  int code = lifespans_.exit(logger_) ? 0 : 1;
   for (auto& hook : shutdown_) {
     try {
       hook();

@@ -1,13 +1,19 @@
 // app/lifespan.hpp: running a lifespan's halves (fa::Yield<void>: startup up to its co_yield, shutdown after
 // it) to completion on the calling thread, on a loop of their own, before the workers start and after they
-// stop. Fed by App::run (App::enter_lifespans / exit_lifespans); feeds nothing. Knows nothing of requests.
+// stop; detail::Lifespans, the app's list of them. Fed by App::lifespan and App::run; feeds nothing. Knows
+// nothing of requests.
 #pragma once
 
 #include <exception>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <asio.hpp>
 
 #include "fastapi/core/errors.hpp"
+#include "fastapi/core/log.hpp"
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/di/yield.hpp"
@@ -57,6 +63,56 @@ inline Task<void> exit_lifespan(Yield<void>& lifespan) {
   if (!h.done()) throw ConfigurationError("fastapi: a lifespan yielded more than once");
   if (h.promise().exception) std::rethrow_exception(h.promise().exception);
 }
+
+/// The app's lifespans: made and entered in registration order at startup, exited newest first at shutdown.
+class Lifespans {
+ public:
+  /// `make` starts one lifespan (the user's coroutine, bound to its app).
+  void add(std::function<Yield<void>()> make) { makers_.push_back(std::move(make)); }
+  /// Runs each lifespan up to its co_yield, in order; on a failure exits the ones entered and rethrows.
+  void enter(Logger& logger);
+  /// Runs the entered lifespans from their co_yield to their end, newest first; false when one failed (logged).
+  bool exit(Logger& logger);
+  /// Frees lifespans still suspended at co_yield without running their shutdown (run() never reached it).
+  void forget_entered() { entered_.clear(); }
+
+ private:
+  std::vector<std::function<Yield<void>()>> makers_;
+  std::vector<Yield<void>> entered_;  ///< suspended at co_yield while the app serves
+};
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void Lifespans::enter(Logger& logger) {
+  for (auto& make : makers_) {
+    Yield<void> lifespan = make();
+    try {
+      run_to_completion(enter_lifespan(lifespan));
+    } catch (...) {
+      exit(logger);  // the ones already entered, newest first
+      throw;
+    }
+    entered_.push_back(std::move(lifespan));
+  }
+}
+
+FASTAPI_DETAIL_INLINE bool Lifespans::exit(Logger& logger) {
+  bool ok = true;
+  while (!entered_.empty()) {
+    Yield<void> lifespan = std::move(entered_.back());
+    entered_.pop_back();
+    try {
+      run_to_completion(exit_lifespan(lifespan));
+    } catch (const std::exception& e) {
+      logger.write(LogLevel::error, std::string("lifespan shutdown failed: ") + e.what());
+      ok = false;
+    } catch (...) {
+      logger.write(LogLevel::error, "lifespan shutdown failed: unknown exception type");
+      ok = false;
+    }
+  }
+  return ok;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
