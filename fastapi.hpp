@@ -368,17 +368,11 @@ class ConfigurationError : public std::logic_error {
 
 }  // namespace fastapi
 
-// ==== fastapi/core/regex_syntax.hpp ====
-// core/regex_syntax.hpp: a pattern's syntax -> a Thompson program (instructions), or the sentence saying why it is
-// refused. constexpr, so a Rule's pattern is checked at compile time. Feeds core/regex.hpp (the matcher) and
-// json/rules (the compile-time check). Knows nothing of matching, HTTP or JSON.
-//
-// Syntax (docs/models.md has the table): literals and escapes, `.`, classes `[a-z]` `[^...]`, `\d \w \s \D \W \S`,
-// anchors `^ $ \A \z \b \B`, groups `( )` `(?: )` `(?P<name> )`, alternation `|`, `? * + {m} {m,} {m,n}` and their
-// lazy forms. Only "does it match" is asked, so lazy and greedy forms match the same strings. Refused with a
-// sentence: backreferences, lookaround, atomic groups and possessive quantifiers, inline flags, \p{..}, and
-// programs above regex_max_program instructions. The parser is constexpr: a Rule's pattern is checked at compile
-// time (json/rules.hpp), a CORS pattern when the middleware is built.
+// ==== fastapi/core/regex_program.hpp ====
+// core/regex_program.hpp: what a compiled pattern is made of: the instructions of a Thompson program, the class
+// sets they test, the limits and the errors in words, and reading one UTF-8 code point. Feeds core/regex_syntax.hpp
+// (the parser that emits programs) and core/regex.hpp (the matcher that runs them). Knows nothing of parsing or
+// matching.
 
 #include <array>
 #include <cstddef>
@@ -565,6 +559,31 @@ constexpr std::uint32_t regex_decode(std::string_view s, std::size_t i, std::siz
   len = n;
   return cp;
 }
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/core/regex_syntax.hpp ====
+// core/regex_syntax.hpp: a pattern's syntax -> a Thompson program (instructions), or the sentence saying why it is
+// refused (the program's parts: core/regex_program.hpp). constexpr, so a Rule's pattern is checked at compile
+// time. Feeds core/regex.hpp (the matcher) and json/rules (the compile-time check). Knows nothing of matching,
+// HTTP or JSON.
+//
+// Syntax (docs/models.md has the table): literals and escapes, `.`, classes `[a-z]` `[^...]`, `\d \w \s \D \W \S`,
+// anchors `^ $ \A \z \b \B`, groups `( )` `(?: )` `(?P<name> )`, alternation `|`, `? * + {m} {m,} {m,n}` and their
+// lazy forms. Only "does it match" is asked, so lazy and greedy forms match the same strings. Refused with a
+// sentence: backreferences, lookaround, atomic groups and possessive quantifiers, inline flags, \p{..}, and
+// programs above regex_max_program instructions. The parser is constexpr: a Rule's pattern is checked at compile
+// time (json/rules.hpp), a CORS pattern when the middleware is built.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <utility>
+
+namespace fastapi {
+namespace detail {
 
 /// An emitter that only counts: the compile-time check runs the parser with it.
 struct RegexCounter {

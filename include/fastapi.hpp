@@ -10,6 +10,7 @@
 #include "fastapi/core/meta.hpp"
 #include "fastapi/core/arena.hpp"
 #include "fastapi/core/errors.hpp"
+#include "fastapi/core/regex_program.hpp"
 #include "fastapi/core/regex_syntax.hpp"
 #include "fastapi/core/regex.hpp"
 #include "fastapi/core/log.hpp"
