@@ -26,6 +26,7 @@
 #include "fastapi/http/field_lines.hpp"
 #include "fastapi/http/request_parser.hpp"
 #include "fastapi/http/chunked.hpp"
+#include "fastapi/http/multipart.hpp"
 #include "fastapi/http/response_parser.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/http/writer.hpp"
