@@ -124,6 +124,10 @@ class MultipartParser {
   bool delimiter_byte(char c, MultipartHandler& handler);                     // after a delimiter; false -> failed
   bool header_line(MultipartHandler& handler);                                // line_ complete; false -> failed
   bool emit(std::string_view data, MultipartHandler& handler);                // false -> failed (field size)
+  Result headers_too_large() {
+    return fail(MultipartErrorKind::header_too_large,
+                "A multipart part's headers exceed " + std::to_string(limits_.max_part_header_bytes) + " bytes.");
+  }
 
   MultipartLimits limits_;
   std::string boundary_;
@@ -480,24 +484,30 @@ FASTAPI_DETAIL_INLINE MultipartParser::Result MultipartParser::feed(std::string_
         }
         state_ = State::after_delim;
         break;
-      case State::header:
-      case State::header_lf: {
-        char c = in[i++];
-        if (++header_bytes_ > limits_.max_part_header_bytes)
-          return fail(MultipartErrorKind::header_too_large,
-                      "A multipart part's headers exceed " + std::to_string(limits_.max_part_header_bytes) + " bytes.");
-        if (state_ == State::header_lf) {
-          if (c != '\n') return fail(MultipartErrorKind::malformed, "A multipart header line does not end with CRLF.");
-          if (!header_line(handler)) return Result::error;
-        } else if (c == '\r') {
-          state_ = State::header_lf;
-        } else if (c == '\n') {
-          return fail(MultipartErrorKind::malformed, "A multipart header line does not end with CRLF.");
-        } else {
-          line_ += c;
+      case State::header: {  // a run of header-line bytes up to CR, checked as the byte-wise rules would
+        const char* start = in.data() + i;
+        std::size_t avail = in.size() - i, room = limits_.max_part_header_bytes - header_bytes_;
+        const void* cr = std::memchr(start, '\r', avail);
+        std::size_t run = cr ? static_cast<std::size_t>(static_cast<const char*>(cr) - start) : avail;
+        std::size_t take = cr ? run + 1 : run;
+        if (const void* lf = std::memchr(start, '\n', run)) {
+          std::size_t upto = static_cast<std::size_t>(static_cast<const char*>(lf) - start) + 1;
+          if (upto <= room)
+            return fail(MultipartErrorKind::malformed, "A multipart header line does not end with CRLF.");
         }
+        if (take > room) return headers_too_large();
+        line_.append(start, run);
+        header_bytes_ += take;
+        i += take;
+        if (cr) state_ = State::header_lf;
         break;
       }
+      case State::header_lf:
+        if (++header_bytes_ > limits_.max_part_header_bytes) return headers_too_large();
+        if (in[i++] != '\n')
+          return fail(MultipartErrorKind::malformed, "A multipart header line does not end with CRLF.");
+        if (!header_line(handler)) return Result::error;
+        break;
       default:
         if (!delimiter_byte(in[i++], handler)) return Result::error;
     }
