@@ -3949,9 +3949,12 @@ FASTAPI_DETAIL_INLINE bool MultipartParser::header_line(MultipartHandler& handle
 
 FASTAPI_DETAIL_INLINE MultipartParser::Result MultipartParser::feed(std::string_view in, MultipartHandler& handler) {
   if (state_ == State::failed) return Result::error;
-  if (in.size() > limits_.max_body_bytes - total_)
+  if (std::size_t allowed = limits_.max_body_bytes - total_; in.size() > allowed) {
+    // The bytes within the limit first, so that an error in them wins as it would fed in smaller pieces.
+    if (feed(in.substr(0, allowed), handler) == Result::error) return Result::error;
     return fail(MultipartErrorKind::body_too_large,
                 "The multipart body exceeds the maximum size of " + std::to_string(limits_.max_body_bytes) + " bytes.");
+  }
   total_ += in.size();
   std::size_t i = 0;
   while (i < in.size()) {

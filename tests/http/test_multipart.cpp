@@ -363,6 +363,10 @@ TEST_CASE("multipart: limits") {
   CHECK(body.kind == K::body_too_large);
   CHECK(parse(field_body, 3, {.max_body_bytes = field_body.size() - 1}).kind == K::body_too_large);
   CHECK(parse(field_body, 3, {.max_body_bytes = field_body.size()}).result == MR::complete);
+  // An error within the limit wins over the size, whatever the split.
+  std::string early = "--XyZ\r\nBad Header\r\n\r\n" + big;
+  CHECK(parse(early, 0, {.max_body_bytes = 50}).kind == K::malformed);
+  CHECK(parse(early, 1, {.max_body_bytes = 50}).kind == K::malformed);
   fa::MultipartError e{K::body_too_large, "x"};
   CHECK(e.status() == 413);
 }
