@@ -394,8 +394,10 @@ TEST_CASE("multipart: the boundary search is linear on hostile input") {
   std::string near = "\r\n--" + boundary.substr(0, 69) + "c";
   std::string hostile;
   while (hostile.size() < (4u << 20)) hostile += near;
+  std::string middle = "\r\n--" + boundary.substr(0, 35) + "c" + boundary.substr(36), hostile_middle;
+  while (hostile_middle.size() < (4u << 20)) hostile_middle += middle;  // differing halfway instead
   std::string crs(4u << 20, '\r');
-  for (const std::string* filler : {&hostile, &crs}) {
+  for (const std::string* filler : {&hostile, &hostile_middle, &crs}) {
     const std::string& filled = *filler;
     for (std::size_t step : {std::size_t{0}, std::size_t{4096}, std::size_t{73}}) {
       fa::MultipartParser p(type);
