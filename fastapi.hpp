@@ -3706,10 +3706,9 @@ FASTAPI_DETAIL_INLINE MediaParams parse_media_params(std::string_view v) {
         if (i == v.size()) return out;  // an unterminated quoted-string
         char c = v[i];
         if (c == '"') break;
-        if (c == '\\') {
-          if (++i == v.size()) return out;
-          c = v[i];
-        }
+        // `\"` and `\\` are escapes; any other backslash is kept: browsers send a filename's backslashes
+        // unescaped (Chromium: `filename="a\b.txt"`), and python-multipart keeps them too.
+        if (c == '\\' && i + 1 < v.size() && (v[i + 1] == '"' || v[i + 1] == '\\')) c = v[++i];
         value += c;
       }
       ++i;
