@@ -370,8 +370,9 @@ class ConfigurationError : public std::logic_error {
 
 // ==== fastapi/core/digest.hpp ====
 // core/digest.hpp: SHA-1 (FIPS 180-4) and base64 (RFC 4648 section 4, padded), small and dependency-free.
-// Fed by bytes; feeds websocket/handshake.hpp (Sec-WebSocket-Accept is base64(SHA-1(key + GUID))). Knows
-// nothing of HTTP. SHA-1 is here for that handshake only: it is broken for signatures, never use it for security.
+// Fed by bytes; feeds websocket/handshake.hpp (Sec-WebSocket-Accept is base64(SHA-1(key + GUID))) and
+// security/ (HTTP Basic credentials are base64). Knows nothing of HTTP. SHA-1 is here for that handshake only: it
+// is broken for signatures, never use it for security.
 
 #include <array>
 #include <cstddef>
@@ -499,9 +500,10 @@ std::string base64_encode(const std::array<std::uint8_t, N>& bytes) {
   return base64_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), N));
 }
 
-/// Strict decoding: padded to a multiple of 4, no whitespace, and the unused bits of the last symbol zero
-/// (so each byte string has exactly one encoding). nullopt for anything else.
-inline std::optional<std::string> base64_decode(std::string_view text) {
+/// RFC 4648 Base64 (with padding, no line breaks); nullopt when malformed. The unused bits of the last symbol
+/// are not checked (as Python's b64decode); a caller that wants the one canonical encoding compares
+/// base64_encode(decoded) with the input (the WebSocket key check does).
+inline std::optional<std::string> base64_decode(std::string_view in) {
   auto value = [](char c) -> int {
     if (c >= 'A' && c <= 'Z') return c - 'A';
     if (c >= 'a' && c <= 'z') return c - 'a' + 26;
@@ -510,24 +512,26 @@ inline std::optional<std::string> base64_decode(std::string_view text) {
     if (c == '/') return 63;
     return -1;
   };
-  if (text.size() % 4 != 0) return std::nullopt;
+  if (in.size() % 4 != 0) return std::nullopt;
   std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (std::size_t i = 0; i < text.size(); i += 4) {
-    const bool last = i + 4 == text.size();
+  out.reserve(in.size() / 4 * 3);
+  for (std::size_t i = 0; i < in.size(); i += 4) {
+    int v[4];
     int pad = 0;
-    if (last && text[i + 3] == '=') pad = text[i + 2] == '=' ? 2 : 1;
-    std::uint32_t v = 0;
-    for (std::size_t k = 0; k < 4; ++k) {
-      int d = k < std::size_t(4 - pad) ? value(text[i + k]) : 0;
-      if (d < 0) return std::nullopt;
-      v = v << 6 | static_cast<std::uint32_t>(d);
+    for (int k = 0; k < 4; ++k) {
+      char c = in[i + static_cast<std::size_t>(k)];
+      if (c == '=' && i + 4 == in.size() && k >= 2) {
+        v[k] = 0;
+        ++pad;
+      } else if (pad > 0 || (v[k] = value(c)) < 0) {
+        return std::nullopt;
+      }
     }
-    if (pad == 2 && (v & 0xFFFF) != 0) return std::nullopt;
-    if (pad == 1 && (v & 0xFF) != 0) return std::nullopt;
-    out += static_cast<char>(v >> 16);
-    if (pad < 2) out += static_cast<char>((v >> 8) & 0xFF);
-    if (pad < 1) out += static_cast<char>(v & 0xFF);
+    unsigned bits = (static_cast<unsigned>(v[0]) << 18) | (static_cast<unsigned>(v[1]) << 12) |
+                    (static_cast<unsigned>(v[2]) << 6) | static_cast<unsigned>(v[3]);
+    out.push_back(static_cast<char>((bits >> 16) & 0xff));
+    if (pad < 2) out.push_back(static_cast<char>((bits >> 8) & 0xff));
+    if (pad < 1) out.push_back(static_cast<char>(bits & 0xff));
   }
   return out;
 }
@@ -5962,7 +5966,9 @@ inline std::variant<Handshake, HandshakeRefusal> check_handshake(const Request& 
   if (keys.size() != 1) return detail::refuse(400, "A WebSocket handshake must carry one Sec-WebSocket-Key.");
   const std::string_view key = detail::trim_ows(keys[0]);
   const auto raw = fastapi::detail::base64_decode(key);
-  if (!raw || raw->size() != 16) return detail::refuse(400, "Sec-WebSocket-Key must be the base64 of 16 bytes.");
+  // the one canonical encoding of 16 bytes (the unused bits of the last symbol zero)
+  if (!raw || raw->size() != 16 || fastapi::detail::base64_encode(*raw) != key)
+    return detail::refuse(400, "Sec-WebSocket-Key must be the base64 of 16 bytes.");
   Handshake hs;
   hs.key = std::string(key);
   for (std::string_view p : detail::header_list(req.headers, "sec-websocket-protocol")) {
@@ -12790,40 +12796,6 @@ inline std::pair<std::string_view, std::string_view> split_authorization(std::st
   std::size_t space = value.find(' ');
   if (space == std::string_view::npos) return {value, {}};
   return {value.substr(0, space), trim(value.substr(space + 1))};
-}
-
-/// RFC 4648 Base64 (with padding, no line breaks); nullopt when malformed.
-inline std::optional<std::string> base64_decode(std::string_view in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  if (in.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(in.size() / 4 * 3);
-  for (std::size_t i = 0; i < in.size(); i += 4) {
-    int v[4];
-    int pad = 0;
-    for (int k = 0; k < 4; ++k) {
-      char c = in[i + static_cast<std::size_t>(k)];
-      if (c == '=' && i + 4 == in.size() && k >= 2) {
-        v[k] = 0;
-        ++pad;
-      } else if (pad > 0 || (v[k] = value(c)) < 0) {
-        return std::nullopt;
-      }
-    }
-    unsigned bits = (static_cast<unsigned>(v[0]) << 18) | (static_cast<unsigned>(v[1]) << 12) |
-                    (static_cast<unsigned>(v[2]) << 6) | static_cast<unsigned>(v[3]);
-    out.push_back(static_cast<char>((bits >> 16) & 0xff));
-    if (pad < 2) out.push_back(static_cast<char>((bits >> 8) & 0xff));
-    if (pad < 1) out.push_back(static_cast<char>(bits & 0xff));
-  }
-  return out;
 }
 
 /// 401 {"detail": detail} with `WWW-Authenticate: <challenge>` (RFC 9110 section 11.6.1).

@@ -237,7 +237,9 @@ inline std::variant<Handshake, HandshakeRefusal> check_handshake(const Request& 
   if (keys.size() != 1) return detail::refuse(400, "A WebSocket handshake must carry one Sec-WebSocket-Key.");
   const std::string_view key = detail::trim_ows(keys[0]);
   const auto raw = fastapi::detail::base64_decode(key);
-  if (!raw || raw->size() != 16) return detail::refuse(400, "Sec-WebSocket-Key must be the base64 of 16 bytes.");
+  // the one canonical encoding of 16 bytes (the unused bits of the last symbol zero)
+  if (!raw || raw->size() != 16 || fastapi::detail::base64_encode(*raw) != key)
+    return detail::refuse(400, "Sec-WebSocket-Key must be the base64 of 16 bytes.");
   Handshake hs;
   hs.key = std::string(key);
   for (std::string_view p : detail::header_list(req.headers, "sec-websocket-protocol")) {
