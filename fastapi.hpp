@@ -5655,7 +5655,9 @@ class FrameParser {
         in_message_ = true;
         message_opcode_ = opcode_;
         utf8_.reset();
-        if (fin_) message_.reserve(static_cast<std::size_t>(len));  // the whole message, known to fit the limit
+        // a small whole message is reserved at once; a large one grows as its bytes arrive, so a header alone
+        // (no payload sent) never makes the parser allocate much
+        if (fin_ && len <= 64 * 1024) message_.reserve(static_cast<std::size_t>(len));
       }
     }
     remaining_ = len;
@@ -5700,7 +5702,7 @@ class FrameParser {
     if (!is_valid_close_code(code))
       return error(ev, close_code::protocol_error, "a close code that is not valid"), true;
     const std::string_view reason = std::string_view(control_).substr(2);
-    if (!detail::is_valid_utf8(reason))
+    if (!fastapi::detail::is_valid_utf8(reason))
       return error(ev, close_code::invalid_payload, "a close reason that is not valid UTF-8"), true;
     ev = Event{Event::Kind::close, reason, code};
     return true;
@@ -5727,7 +5729,7 @@ class FrameParser {
   std::uint64_t remaining_ = 0;
   std::string message_;  // the data message being assembled (never past max_message)
   std::string control_;  // the control frame being read (at most 125 bytes)
-  detail::Utf8Validator utf8_;
+  fastapi::detail::Utf8Validator utf8_;
 };
 
 }  // namespace fastapi::ws
