@@ -368,6 +368,256 @@ class ConfigurationError : public std::logic_error {
 
 }  // namespace fastapi
 
+// ==== fastapi/core/digest.hpp ====
+// core/digest.hpp: SHA-1 (FIPS 180-4) and base64 (RFC 4648 section 4, padded), small and dependency-free.
+// Fed by bytes; feeds websocket/handshake.hpp (Sec-WebSocket-Accept is base64(SHA-1(key + GUID))) and
+// security/ (HTTP Basic credentials are base64). Knows nothing of HTTP. SHA-1 is here for that handshake only: it
+// is broken for signatures, never use it for security.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fastapi::detail {
+
+/// SHA-1, fed in pieces: `Sha1 h; h.update("ab"); h.update("c"); auto d = h.finish();`.
+class Sha1 {
+ public:
+  using Digest = std::array<std::uint8_t, 20>;
+
+  void update(std::string_view data) {
+    for (char c : data) {
+      block_[fill_++] = static_cast<std::uint8_t>(c);
+      if (fill_ == 64) {
+        compress();
+        fill_ = 0;
+      }
+    }
+    length_ += data.size();
+  }
+
+  /// The digest; the object is spent afterwards.
+  Digest finish() {
+    const std::uint64_t bits = length_ * 8;
+    block_[fill_++] = 0x80;
+    if (fill_ > 56) {
+      while (fill_ < 64) block_[fill_++] = 0;
+      compress();
+      fill_ = 0;
+    }
+    while (fill_ < 56) block_[fill_++] = 0;
+    for (int i = 7; i >= 0; --i) block_[fill_++] = static_cast<std::uint8_t>(bits >> (i * 8));
+    compress();
+    Digest out{};
+    for (std::size_t i = 0; i < 5; ++i)
+      for (std::size_t b = 0; b < 4; ++b) out[i * 4 + b] = static_cast<std::uint8_t>(h_[i] >> (24 - 8 * b));
+    return out;
+  }
+
+ private:
+  static std::uint32_t rotl(std::uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
+
+  void compress() {
+    std::uint32_t w[80];
+    for (std::size_t i = 0; i < 16; ++i)
+      w[i] = std::uint32_t{block_[i * 4]} << 24 | std::uint32_t{block_[i * 4 + 1]} << 16 |
+             std::uint32_t{block_[i * 4 + 2]} << 8 | std::uint32_t{block_[i * 4 + 3]};
+    for (std::size_t i = 16; i < 80; ++i) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+    std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4];
+    for (std::size_t i = 0; i < 80; ++i) {
+      std::uint32_t f, k;
+      if (i < 20) {
+        f = (b & c) | (~b & d);
+        k = 0x5A827999;
+      } else if (i < 40) {
+        f = b ^ c ^ d;
+        k = 0x6ED9EBA1;
+      } else if (i < 60) {
+        f = (b & c) | (b & d) | (c & d);
+        k = 0x8F1BBCDC;
+      } else {
+        f = b ^ c ^ d;
+        k = 0xCA62C1D6;
+      }
+      std::uint32_t t = rotl(a, 5) + f + e + k + w[i];
+      e = d;
+      d = c;
+      c = rotl(b, 30);
+      b = a;
+      a = t;
+    }
+    h_[0] += a;
+    h_[1] += b;
+    h_[2] += c;
+    h_[3] += d;
+    h_[4] += e;
+  }
+
+  std::array<std::uint32_t, 5> h_{0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
+  std::array<std::uint8_t, 64> block_{};
+  std::size_t fill_ = 0;
+  std::uint64_t length_ = 0;
+};
+
+/// SHA-1 of one string.
+inline Sha1::Digest sha1(std::string_view data) {
+  Sha1 h;
+  h.update(data);
+  return h.finish();
+}
+
+/// Standard base64 with `=` padding (RFC 4648 section 4).
+inline std::string base64_encode(std::string_view data) {
+  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((data.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  auto byte = [&](std::size_t k) { return std::uint32_t{static_cast<std::uint8_t>(data[k])}; };
+  for (; i + 3 <= data.size(); i += 3) {
+    std::uint32_t v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
+    for (int s = 18; s >= 0; s -= 6) out += alphabet[(v >> s) & 63];
+  }
+  if (data.size() - i == 1) {
+    std::uint32_t v = byte(i) << 16;
+    out += alphabet[v >> 18];
+    out += alphabet[(v >> 12) & 63];
+    out += "==";
+  } else if (data.size() - i == 2) {
+    std::uint32_t v = byte(i) << 16 | byte(i + 1) << 8;
+    out += alphabet[v >> 18];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+template <std::size_t N>
+std::string base64_encode(const std::array<std::uint8_t, N>& bytes) {
+  return base64_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), N));
+}
+
+/// RFC 4648 Base64 (with padding, no line breaks); nullopt when malformed. The unused bits of the last symbol
+/// are not checked (as Python's b64decode); a caller that wants the one canonical encoding compares
+/// base64_encode(decoded) with the input (the WebSocket key check does).
+inline std::optional<std::string> base64_decode(std::string_view in) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  if (in.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(in.size() / 4 * 3);
+  for (std::size_t i = 0; i < in.size(); i += 4) {
+    int v[4];
+    int pad = 0;
+    for (int k = 0; k < 4; ++k) {
+      char c = in[i + static_cast<std::size_t>(k)];
+      if (c == '=' && i + 4 == in.size() && k >= 2) {
+        v[k] = 0;
+        ++pad;
+      } else if (pad > 0 || (v[k] = value(c)) < 0) {
+        return std::nullopt;
+      }
+    }
+    unsigned bits = (static_cast<unsigned>(v[0]) << 18) | (static_cast<unsigned>(v[1]) << 12) |
+                    (static_cast<unsigned>(v[2]) << 6) | static_cast<unsigned>(v[3]);
+    out.push_back(static_cast<char>((bits >> 16) & 0xff));
+    if (pad < 2) out.push_back(static_cast<char>((bits >> 8) & 0xff));
+    if (pad < 1) out.push_back(static_cast<char>(bits & 0xff));
+  }
+  return out;
+}
+
+}  // namespace fastapi::detail
+
+// ==== fastapi/core/utf8.hpp ====
+// core/utf8.hpp: an incremental UTF-8 validator (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF).
+// Fed bytes in pieces of any size (a code point may straddle two pieces); feeds websocket/frame_parser.hpp (text
+// messages and close reasons, checked as bytes arrive). Knows nothing of frames or HTTP.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace fastapi::detail {
+
+/// `Utf8Validator v; v.feed(a) && v.feed(b) && v.complete()`: true when a+b is valid UTF-8.
+/// Once feed returns false the validator stays failed.
+class Utf8Validator {
+ public:
+  /// Checks more bytes; false as soon as a byte cannot continue any valid sequence.
+  bool feed(std::string_view data) {
+    if (failed_) return false;
+    const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+    const auto* end = p + data.size();
+    while (p < end) {
+      if (need_ == 0) {
+        // ASCII runs, 8 bytes at a time
+        while (end - p >= 8) {
+          std::uint64_t w;
+          std::memcpy(&w, p, 8);
+          if (w & 0x8080808080808080ull) break;
+          p += 8;
+        }
+        if (p == end) break;
+        unsigned char c = *p++;
+        if (c < 0x80) continue;
+        if (c < 0xC2) return fail();  // stray continuation byte, or the overlong C0/C1
+        if (c < 0xE0) {
+          need_ = 1;
+        } else if (c < 0xF0) {
+          need_ = 2;
+          if (c == 0xE0) lo_ = 0xA0;  // overlong 3-byte form
+          if (c == 0xED) hi_ = 0x9F;  // UTF-16 surrogates U+D800..U+DFFF
+        } else if (c < 0xF5) {
+          need_ = 3;
+          if (c == 0xF0) lo_ = 0x90;  // overlong 4-byte form
+          if (c == 0xF4) hi_ = 0x8F;  // past U+10FFFF
+        } else {
+          return fail();
+        }
+      } else {
+        unsigned char c = *p++;
+        if (c < lo_ || c > hi_) return fail();
+        lo_ = 0x80;
+        hi_ = 0xBF;
+        --need_;
+      }
+    }
+    return true;
+  }
+  /// True when every sequence fed so far is finished (none cut in the middle) and none was invalid.
+  bool complete() const { return !failed_ && need_ == 0; }
+  bool failed() const { return failed_; }
+  void reset() { *this = Utf8Validator{}; }
+
+ private:
+  bool fail() {
+    failed_ = true;
+    return false;
+  }
+  unsigned char lo_ = 0x80, hi_ = 0xBF;  // the range of the next continuation byte
+  std::uint8_t need_ = 0;                // continuation bytes still expected
+  bool failed_ = false;
+};
+
+/// True when `s` is valid UTF-8 as a whole.
+inline bool is_valid_utf8(std::string_view s) {
+  Utf8Validator v;
+  return v.feed(s) && v.complete();
+}
+
+}  // namespace fastapi::detail
+
 // ==== fastapi/core/regex_program.hpp ====
 // core/regex_program.hpp: what a compiled pattern is made of: the instructions of a Thompson program, the class
 // sets they test, the limits and the errors in words, and reading one UTF-8 code point. Feeds core/regex_syntax.hpp
@@ -5653,6 +5903,653 @@ FASTAPI_DETAIL_INLINE void Server::stop() {
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
+
+// ==== fastapi/websocket/frame.hpp ====
+// websocket/frame.hpp: the WebSocket frame vocabulary (RFC 6455 section 5): opcodes, close codes, masking, and
+// the frame writer (server frames unmasked; client frames masked with a given key, for a client or a test).
+// Fed by nothing but bytes; feeds websocket/frame_parser.hpp and, later, the WebSocket endpoint. Knows nothing
+// of sockets, HTTP or the app: the station folder websocket/ comes after http/ (the handshake reads a Request).
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fastapi::ws {
+
+/// The frame opcodes RFC 6455 defines; 3-7 and 11-15 are reserved (a frame with one fails with 1002).
+enum class Opcode : std::uint8_t { continuation = 0, text = 1, binary = 2, close = 8, ping = 9, pong = 10 };
+
+constexpr bool is_control(Opcode op) { return (static_cast<std::uint8_t>(op) & 0x8) != 0; }
+
+/// The close codes this layer sends (RFC 6455 section 7.4.1).
+namespace close_code {
+inline constexpr std::uint16_t normal = 1000;
+inline constexpr std::uint16_t going_away = 1001;
+inline constexpr std::uint16_t protocol_error = 1002;
+inline constexpr std::uint16_t unsupported_data = 1003;
+inline constexpr std::uint16_t no_status = 1005;  ///< never sent: "the close frame had no code"
+inline constexpr std::uint16_t abnormal = 1006;   ///< never sent: "the connection dropped without a close"
+inline constexpr std::uint16_t invalid_payload = 1007;
+inline constexpr std::uint16_t policy_violation = 1008;
+inline constexpr std::uint16_t message_too_big = 1009;
+inline constexpr std::uint16_t mandatory_extension = 1010;
+inline constexpr std::uint16_t internal_error = 1011;
+}  // namespace close_code
+
+/// True for a code a peer may put in a close frame (RFC 6455 section 7.4, the IANA registry): 1000-1003,
+/// 1007-1014, and 3000-4999 (registered and private). 1004 (reserved), 1005, 1006, 1015 (never on the wire),
+/// anything below 1000, the unassigned 1016-2999 and everything from 5000 are not.
+constexpr bool is_valid_close_code(std::uint32_t code) {
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+}
+
+/// The largest payload of a control frame (close, ping, pong), section 5.5.
+inline constexpr std::size_t max_control_payload = 125;
+
+/// XORs `n` bytes at `p` with the 4-byte `key`, starting at key byte `offset % 4`, 8 bytes at a time.
+/// Returns the key offset after them (what to pass for the next piece of the same frame).
+inline std::size_t apply_mask(char* p, std::size_t n, const std::array<std::uint8_t, 4>& key, std::size_t offset) {
+  offset &= 3;
+  std::array<std::uint8_t, 8> rotated{};
+  for (std::size_t i = 0; i < 8; ++i) rotated[i] = key[(offset + i) & 3];
+  std::uint64_t wide;
+  std::memcpy(&wide, rotated.data(), 8);
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    w ^= wide;
+    std::memcpy(p + i, &w, 8);
+  }
+  for (; i < n; ++i) p[i] = static_cast<char>(static_cast<std::uint8_t>(p[i]) ^ rotated[i & 7]);
+  return (offset + n) & 3;
+}
+
+/// Appends one frame to `out`. `mask` set: the frame is masked with it (a client's frame); unset: unmasked (a
+/// server's). The length takes the shortest form (7, 16 or 64 bits), as section 5.2 requires. `rsv` holds the
+/// RSV1-3 bits in its low 3 bits (RSV1 = 4), for an extension; 0 otherwise.
+inline void append_frame(std::string& out, Opcode op, std::string_view payload, bool fin = true,
+                         std::optional<std::array<std::uint8_t, 4>> mask = std::nullopt, std::uint8_t rsv = 0) {
+  const std::uint64_t n = payload.size();
+  out += static_cast<char>((fin ? 0x80 : 0) | ((rsv & 7) << 4) | static_cast<std::uint8_t>(op));
+  const std::uint8_t mask_bit = mask ? 0x80 : 0;
+  if (n <= 125) {
+    out += static_cast<char>(mask_bit | n);
+  } else if (n <= 0xFFFF) {
+    out += static_cast<char>(mask_bit | 126);
+    out += static_cast<char>(n >> 8);
+    out += static_cast<char>(n & 0xFF);
+  } else {
+    out += static_cast<char>(mask_bit | 127);
+    for (int s = 56; s >= 0; s -= 8) out += static_cast<char>((n >> s) & 0xFF);
+  }
+  if (mask) out.append(reinterpret_cast<const char*>(mask->data()), 4);
+  const std::size_t start = out.size();
+  out.append(payload);
+  if (mask) apply_mask(out.data() + start, payload.size(), *mask, 0);
+}
+
+/// One frame as a string (see append_frame).
+inline std::string encode_frame(Opcode op, std::string_view payload, bool fin = true,
+                                std::optional<std::array<std::uint8_t, 4>> mask = std::nullopt) {
+  std::string out;
+  out.reserve(payload.size() + 14);
+  append_frame(out, op, payload, fin, mask);
+  return out;
+}
+
+/// A whole text or binary message, cut into frames of at most `fragment` payload bytes (0 = one frame): the
+/// first frame carries `op`, the rest are continuations, the last has FIN. An empty message is one empty frame.
+/// Every frame is masked with `mask` when it is set.
+inline std::string encode_message(Opcode op, std::string_view payload, std::size_t fragment = 0,
+                                  std::optional<std::array<std::uint8_t, 4>> mask = std::nullopt) {
+  if (fragment == 0 || payload.size() <= fragment) return encode_frame(op, payload, true, mask);
+  std::string out;
+  out.reserve(payload.size() + (payload.size() / fragment + 1) * 14);
+  for (std::size_t at = 0; at < payload.size(); at += fragment) {
+    const std::string_view piece = payload.substr(at, fragment);
+    append_frame(out, at == 0 ? op : Opcode::continuation, piece, at + fragment >= payload.size(), mask);
+  }
+  return out;
+}
+
+/// The payload of a close frame: the code (big-endian) then the reason. The reason is cut to fit the
+/// 125-byte control-frame limit (at a UTF-8 boundary). Code 1005 means "no code": an empty payload.
+inline std::string close_payload(std::uint16_t code, std::string_view reason = {}) {
+  if (code == close_code::no_status) return {};
+  if (reason.size() > max_control_payload - 2) {
+    std::size_t n = max_control_payload - 2;
+    while (n > 0 && (static_cast<std::uint8_t>(reason[n]) & 0xC0) == 0x80) --n;  // not inside a code point
+    reason = reason.substr(0, n);
+  }
+  std::string out;
+  out += static_cast<char>(code >> 8);
+  out += static_cast<char>(code & 0xFF);
+  out.append(reason);
+  return out;
+}
+
+/// A close frame (see close_payload).
+inline std::string encode_close(std::uint16_t code, std::string_view reason = {},
+                                std::optional<std::array<std::uint8_t, 4>> mask = std::nullopt) {
+  return encode_frame(Opcode::close, close_payload(code, reason), true, mask);
+}
+
+}  // namespace fastapi::ws
+
+// ==== fastapi/websocket/frame_parser.hpp ====
+// websocket/frame_parser.hpp: the incremental frame parser (RFC 6455 section 5). Fed the bytes read from the
+// socket after the 101, in pieces of any size (one byte at a time works); gives whole messages (fragments
+// joined), pings, pongs, a close, or an error carrying the close code to send. Feeds, later, the WebSocket
+// endpoint. Knows nothing of sockets or HTTP.
+//
+// Rules, each failing the connection with the code in brackets:
+// - RSV1-3 set (no extension is negotiated: permessage-deflate is not supported yet) [1002]
+// - a reserved opcode (3-7, 11-15) [1002]
+// - an unmasked frame when masking is required (from a client: the server's default) [1002]; a masked one
+//   when it is forbidden (from a server, for a client) [1002]
+// - a length not in its shortest form [1002]: section 5.2 says the minimal number of bytes MUST be used. The
+//   RFC does not tell the receiver what to do; Autobahn has no case for it; we take the MUST at its word.
+// - a 64-bit length with the high bit set [1002]
+// - a control frame longer than 125 bytes, or fragmented (FIN clear) [1002]
+// - a continuation with no message started, or a text/binary frame while one is unfinished [1002]
+// - a message longer than `max_message` bytes [1009]: checked from each frame header before its payload is
+//   read, so a frame claiming 64 MiB under a 16 MiB limit fails at once and nothing is buffered past the limit
+// - text that is not UTF-8 [1007]: checked as bytes arrive (fail fast, as Autobahn 6.4 expects), across
+//   fragments; a message that ends inside a code point fails at its last frame
+// - a close payload of 1 byte, or with a code that is not valid (is_valid_close_code) [1002]; a close reason
+//   that is not UTF-8 [1007]
+// After an error or a close the parser takes no more bytes.
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace fastapi::ws {
+
+struct ParserOptions {
+  std::size_t max_message = 16 * 1024 * 1024;  ///< bytes of one message (uvicorn's default, 16 MiB)
+  bool require_mask = true;                    ///< true: a server reading a client; false: a client reading a server
+};
+
+/// What one call of FrameParser::feed produced.
+struct Event {
+  enum class Kind : std::uint8_t { none, text, binary, ping, pong, close, error };
+  Kind kind = Kind::none;
+  /// text/binary: the whole message; ping/pong: the payload; close: the reason; error: the reason in words.
+  /// Valid until the next feed.
+  std::string_view data{};
+  /// close: the peer's code (1005 when its frame had none); error: the code to close with (1002, 1007, 1009).
+  std::uint16_t code = 0;
+};
+
+class FrameParser {
+ public:
+  explicit FrameParser(ParserOptions options = {}) : options_(options) {}
+
+  struct Result {
+    std::size_t consumed = 0;  ///< bytes of the input taken; feed the rest again
+    Event event{};             ///< Kind::none when the input ran out before an event was complete
+  };
+
+  /// Reads bytes until one event is complete or the input runs out. Loop:
+  /// `while (!in.empty()) { auto r = p.feed(in); in.remove_prefix(r.consumed); if (r.event.kind != none) ... }`
+  Result feed(std::string_view in) {
+    Result r;
+    if (state_ == State::done) return r;
+    if (state_ == State::message_ready) reset_message();
+    while (r.consumed < in.size() || (state_ == State::payload && remaining_ == 0)) {
+      if (state_ == State::header) {
+        // the header is at most 14 bytes: gather it, then decode it once complete
+        while (header_fill_ < header_need_ && r.consumed < in.size()) header_[header_fill_++] = in[r.consumed++];
+        if (header_fill_ < header_need_) break;
+        if (!decode_header(r.event)) return r;
+        if (state_ != State::payload) continue;  // more header bytes needed
+      }
+      // state_ == payload
+      std::string& target = is_control(opcode_) ? control_ : message_;
+      const std::size_t take = static_cast<std::size_t>(
+          std::min<std::uint64_t>(remaining_, static_cast<std::uint64_t>(in.size() - r.consumed)));
+      if (take > 0) {
+        const std::size_t start = target.size();
+        target.append(in.data() + r.consumed, take);
+        if (masked_) mask_offset_ = apply_mask(target.data() + start, take, mask_, mask_offset_);
+        r.consumed += take;
+        remaining_ -= take;
+        if (!is_control(opcode_) && message_opcode_ == Opcode::text &&
+            !utf8_.feed(std::string_view(target.data() + start, take)))
+          return fail(r, close_code::invalid_payload, "a text message is not valid UTF-8");
+      }
+      if (remaining_ > 0) break;
+      if (frame_done(r.event)) return r;
+    }
+    return r;
+  }
+
+  /// True once a close or an error was given: the parser takes no more bytes.
+  bool done() const { return state_ == State::done; }
+
+ private:
+  enum class State : std::uint8_t { header, payload, message_ready, done };
+
+  Result& fail(Result& r, std::uint16_t code, std::string_view why) {
+    state_ = State::done;
+    r.event = Event{Event::Kind::error, why, code};
+    return r;
+  }
+
+  // Decodes header_[0..header_fill_); asks for more bytes (header_need_) until the length and mask are in.
+  // False with `ev` set on a protocol error.
+  bool decode_header(Event& ev) {
+    const auto b0 = static_cast<std::uint8_t>(header_[0]);
+    const auto b1 = static_cast<std::uint8_t>(header_[1]);
+    const unsigned len7 = b1 & 0x7F;
+    const bool masked = (b1 & 0x80) != 0;
+    const std::size_t need = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + (masked ? 4 : 0);
+    if (header_fill_ == 2) {  // first look: the checks the first two bytes allow
+      if (b0 & 0x70) return error(ev, close_code::protocol_error, "a reserved bit (RSV1-3) is set");
+      const unsigned op = b0 & 0x0F;
+      if (!(op <= 2 || (op >= 8 && op <= 10))) return error(ev, close_code::protocol_error, "a reserved opcode");
+      if (masked != options_.require_mask)
+        return error(ev, close_code::protocol_error,
+                     masked ? "a masked frame from a server" : "an unmasked frame from a client");
+      fin_ = (b0 & 0x80) != 0;
+      opcode_ = static_cast<Opcode>(op);
+      if (is_control(opcode_)) {
+        if (!fin_) return error(ev, close_code::protocol_error, "a fragmented control frame");
+        if (len7 > max_control_payload) return error(ev, close_code::protocol_error, "a control frame over 125 bytes");
+      } else if (opcode_ == Opcode::continuation) {
+        if (!in_message_) return error(ev, close_code::protocol_error, "a continuation frame with no message started");
+      } else if (in_message_) {
+        return error(ev, close_code::protocol_error, "a new message before the previous one was finished");
+      }
+      header_need_ = need;
+      if (need > 2) return true;  // state stays header: gather the rest
+    }
+    std::uint64_t len = len7;
+    std::size_t at = 2;
+    if (len7 == 126) {
+      len = std::uint64_t{static_cast<std::uint8_t>(header_[2])} << 8 | static_cast<std::uint8_t>(header_[3]);
+      at = 4;
+      if (len < 126) return error(ev, close_code::protocol_error, "a length not in its shortest form");
+    } else if (len7 == 127) {
+      len = 0;
+      for (std::size_t i = 2; i < 10; ++i) len = len << 8 | static_cast<std::uint8_t>(header_[i]);
+      at = 10;
+      if (len >> 63) return error(ev, close_code::protocol_error, "a 64-bit length with its high bit set");
+      if (len <= 0xFFFF) return error(ev, close_code::protocol_error, "a length not in its shortest form");
+    }
+    masked_ = masked;
+    if (masked)
+      for (std::size_t i = 0; i < 4; ++i) mask_[i] = static_cast<std::uint8_t>(header_[at + i]);
+    mask_offset_ = 0;
+    if (is_control(opcode_)) {
+      control_.clear();
+    } else {
+      if (len > options_.max_message - message_.size())
+        return error(ev, close_code::message_too_big, "a message over the size limit");
+      if (opcode_ != Opcode::continuation) {
+        in_message_ = true;
+        message_opcode_ = opcode_;
+        utf8_.reset();
+        // a small whole message is reserved at once; a large one grows as its bytes arrive, so a header alone
+        // (no payload sent) never makes the parser allocate much
+        if (fin_ && len <= 64 * 1024) message_.reserve(static_cast<std::size_t>(len));
+      }
+    }
+    remaining_ = len;
+    state_ = State::payload;
+    return true;
+  }
+
+  bool error(Event& ev, std::uint16_t code, std::string_view why) {
+    state_ = State::done;
+    ev = Event{Event::Kind::error, why, code};
+    return false;
+  }
+
+  // The payload of the current frame is all in; true when that made an event (or an error).
+  bool frame_done(Event& ev) {
+    state_ = State::header;
+    header_fill_ = 0;
+    header_need_ = 2;
+    switch (opcode_) {
+      case Opcode::ping: ev = Event{Event::Kind::ping, control_, 0}; return true;
+      case Opcode::pong: ev = Event{Event::Kind::pong, control_, 0}; return true;
+      case Opcode::close: return close_event(ev);
+      default: break;
+    }
+    if (!fin_) return false;
+    if (message_opcode_ == Opcode::text && !utf8_.complete())
+      return error(ev, close_code::invalid_payload, "a text message ends inside a UTF-8 sequence"), true;
+    ev = Event{message_opcode_ == Opcode::text ? Event::Kind::text : Event::Kind::binary, message_, 0};
+    state_ = State::message_ready;  // the message stays readable until the next feed
+    return true;
+  }
+
+  bool close_event(Event& ev) {
+    state_ = State::done;
+    if (control_.empty()) {
+      ev = Event{Event::Kind::close, {}, close_code::no_status};
+      return true;
+    }
+    if (control_.size() == 1) return error(ev, close_code::protocol_error, "a close payload of one byte"), true;
+    const auto code = static_cast<std::uint16_t>(static_cast<std::uint8_t>(control_[0]) << 8 |
+                                                 static_cast<std::uint8_t>(control_[1]));
+    if (!is_valid_close_code(code))
+      return error(ev, close_code::protocol_error, "a close code that is not valid"), true;
+    const std::string_view reason = std::string_view(control_).substr(2);
+    if (!fastapi::detail::is_valid_utf8(reason))
+      return error(ev, close_code::invalid_payload, "a close reason that is not valid UTF-8"), true;
+    ev = Event{Event::Kind::close, reason, code};
+    return true;
+  }
+
+  void reset_message() {
+    message_.clear();
+    in_message_ = false;
+    state_ = State::header;
+  }
+
+  ParserOptions options_;
+  State state_ = State::header;
+  std::array<char, 14> header_{};
+  std::size_t header_fill_ = 0;
+  std::size_t header_need_ = 2;
+  bool fin_ = false;
+  bool masked_ = false;
+  bool in_message_ = false;
+  Opcode opcode_ = Opcode::continuation;
+  Opcode message_opcode_ = Opcode::binary;
+  std::array<std::uint8_t, 4> mask_{};
+  std::size_t mask_offset_ = 0;
+  std::uint64_t remaining_ = 0;
+  std::string message_;  // the data message being assembled (never past max_message)
+  std::string control_;  // the control frame being read (at most 125 bytes)
+  fastapi::detail::Utf8Validator utf8_;
+};
+
+}  // namespace fastapi::ws
+
+// ==== fastapi/websocket/handshake.hpp ====
+// websocket/handshake.hpp: the opening handshake (RFC 6455 section 4.2), as pure functions over a Request.
+// Fed by a parsed fa::Request (http/request.hpp); gives the 101 Switching Protocols fa::Response
+// (http/response.hpp) with Sec-WebSocket-Accept, or the 426/400 refusal. Also reads the offered subprotocols and
+// extensions (permessage-deflate's parameters, RFC 7692 section 7.1, into a struct: negotiating it is not
+// supported yet, so accept_response never answers an extension and the frame parser refuses RSV1).
+// Knows nothing of sockets, frames or routes: the app chooses the route, the connection hands the socket over.
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace fastapi::ws {
+
+/// The GUID of section 1.3, appended to the client's key before hashing.
+inline constexpr std::string_view accept_guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+/// Sec-WebSocket-Accept for a Sec-WebSocket-Key: base64(SHA-1(key + GUID)).
+/// `accept_key("dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="` (the RFC's example).
+inline std::string accept_key(std::string_view key) {
+  fastapi::detail::Sha1 h;
+  h.update(key);
+  h.update(accept_guid);
+  return fastapi::detail::base64_encode(h.finish());
+}
+
+namespace detail {
+
+inline std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+/// The elements of a comma-separated header list over every field of `name` (RFC 9110 section 5.6.1):
+/// trimmed, empty elements dropped. Quoted strings are not looked into (the lists read here hold tokens,
+/// except Sec-WebSocket-Extensions, which split_extension_list reads).
+inline std::vector<std::string_view> header_list(const HeaderViews& headers, std::string_view name) {
+  std::vector<std::string_view> out;
+  for (std::string_view value : headers.get_all(name)) {
+    while (!value.empty()) {
+      const std::size_t comma = value.find(',');
+      const std::string_view item = trim_ows(value.substr(0, comma));
+      if (!item.empty()) out.push_back(item);
+      if (comma == std::string_view::npos) break;
+      value.remove_prefix(comma + 1);
+    }
+  }
+  return out;
+}
+
+inline bool list_has_token(const HeaderViews& headers, std::string_view name, std::string_view token) {
+  for (std::string_view item : header_list(headers, name))
+    if (iequals(item, token)) return true;
+  return false;
+}
+
+}  // namespace detail
+
+/// One offered extension: `permessage-deflate; client_max_window_bits` -> name and its parameters (a bare
+/// parameter has an empty value; a quoted value is unquoted).
+struct ExtensionOffer {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> params;
+};
+
+/// permessage-deflate's parameters (RFC 7692 section 7.1), read from one offer.
+struct PerMessageDeflateOffer {
+  bool server_no_context_takeover = false;
+  bool client_no_context_takeover = false;
+  std::optional<int> server_max_window_bits;  ///< 8..15 when given
+  /// Present: the client accepts a limit from the server; its value is the client's own limit (8..15), or
+  /// unset when the parameter came bare.
+  std::optional<std::optional<int>> client_max_window_bits;
+};
+
+/// What a valid handshake request offers.
+struct Handshake {
+  std::string key;                         ///< Sec-WebSocket-Key as sent (24 characters)
+  std::vector<std::string> subprotocols;   ///< Sec-WebSocket-Protocol, in the client's order of preference
+  std::vector<ExtensionOffer> extensions;  ///< Sec-WebSocket-Extensions, in order
+  std::optional<std::string> origin;       ///< Origin, when sent (a browser always sends it)
+};
+
+/// A handshake that failed: the response to send (426 or 400, a sentence in the body).
+struct HandshakeRefusal {
+  Response response;
+};
+
+/// True when the request asks for a WebSocket: `Upgrade: websocket` and `Connection: upgrade` (token lists,
+/// case-insensitive). What the app looks at to choose a WebSocket route; check_handshake does the rest.
+inline bool is_upgrade_request(const Request& req) {
+  return detail::list_has_token(req.headers, "upgrade", "websocket") &&
+         detail::list_has_token(req.headers, "connection", "upgrade");
+}
+
+/// Parses Sec-WebSocket-Extensions: `a; x=1; y, b; z="q"`. nullopt when the header is malformed.
+inline std::optional<std::vector<ExtensionOffer>> parse_extensions(const HeaderViews& headers) {
+  std::vector<ExtensionOffer> out;
+  for (std::string_view v : headers.get_all("sec-websocket-extensions")) {
+    std::size_t i = 0;
+    auto skip_ows = [&] {
+      while (i < v.size() && (v[i] == ' ' || v[i] == '\t')) ++i;
+    };
+    auto token = [&] {
+      std::size_t b = i;
+      while (i < v.size() && fastapi::detail::is_token_char(v[i])) ++i;
+      return v.substr(b, i - b);
+    };
+    skip_ows();
+    if (i == v.size()) continue;  // an empty field
+    for (;;) {
+      skip_ows();
+      ExtensionOffer ext;
+      ext.name = std::string(token());
+      if (ext.name.empty()) return std::nullopt;
+      skip_ows();
+      while (i < v.size() && v[i] == ';') {
+        ++i;
+        skip_ows();
+        std::string name(token());
+        if (name.empty()) return std::nullopt;
+        skip_ows();
+        std::string value;
+        if (i < v.size() && v[i] == '=') {
+          ++i;
+          skip_ows();
+          if (i < v.size() && v[i] == '"') {  // quoted-string; RFC 6455 section 9.1 wants a token inside
+            ++i;
+            for (;;) {
+              if (i == v.size()) return std::nullopt;
+              char c = v[i++];
+              if (c == '"') break;
+              if (c == '\\') {
+                if (i == v.size()) return std::nullopt;
+                c = v[i++];
+              }
+              value += c;
+            }
+          } else {
+            value = std::string(token());
+          }
+          if (value.empty() || !fastapi::detail::is_header_name(value)) return std::nullopt;
+          skip_ows();
+        }
+        ext.params.emplace_back(std::move(name), std::move(value));
+      }
+      out.push_back(std::move(ext));
+      if (i == v.size()) break;
+      if (v[i] != ',') return std::nullopt;
+      ++i;
+    }
+  }
+  return out;
+}
+
+/// Reads permessage-deflate's parameters from an offer named so; nullopt when one is unknown, repeated or
+/// out of range (RFC 7692 section 5: such an offer must be declined).
+inline std::optional<PerMessageDeflateOffer> parse_permessage_deflate(const ExtensionOffer& offer) {
+  if (!iequals(offer.name, "permessage-deflate")) return std::nullopt;
+  PerMessageDeflateOffer pmd;
+  auto bits = [](const std::string& v) -> std::optional<int> {
+    if (v.size() == 1 && v[0] >= '8' && v[0] <= '9') return v[0] - '0';
+    if (v.size() == 2 && v[0] == '1' && v[1] >= '0' && v[1] <= '5') return 10 + (v[1] - '0');
+    return std::nullopt;  // leading zeros, signs and anything out of 8..15 refused (RFC 7692 section 7.1.2)
+  };
+  for (const auto& [name, value] : offer.params) {
+    if (name == "server_no_context_takeover" || name == "client_no_context_takeover") {
+      bool& flag = name[0] == 's' ? pmd.server_no_context_takeover : pmd.client_no_context_takeover;
+      if (flag || !value.empty()) return std::nullopt;
+      flag = true;
+    } else if (name == "server_max_window_bits") {
+      if (pmd.server_max_window_bits) return std::nullopt;
+      pmd.server_max_window_bits = bits(value);
+      if (!pmd.server_max_window_bits) return std::nullopt;
+    } else if (name == "client_max_window_bits") {
+      if (pmd.client_max_window_bits) return std::nullopt;
+      if (value.empty()) {
+        pmd.client_max_window_bits.emplace(std::nullopt);
+      } else {
+        auto b = bits(value);
+        if (!b) return std::nullopt;
+        pmd.client_max_window_bits.emplace(b);
+      }
+    } else {
+      return std::nullopt;
+    }
+  }
+  return pmd;
+}
+
+/// The first of the client's subprotocols that the server `supported` lists, or nullopt (then the 101
+/// carries no Sec-WebSocket-Protocol: the client decides whether to go on).
+inline std::optional<std::string> choose_subprotocol(const Handshake& hs, const std::vector<std::string>& supported) {
+  for (const auto& offered : hs.subprotocols)
+    for (const auto& mine : supported)
+      if (offered == mine) return offered;
+  return std::nullopt;
+}
+
+namespace detail {
+inline HandshakeRefusal refuse(int status, std::string_view why) {
+  HandshakeRefusal r{PlainTextResponse(std::string(why), status)};
+  if (status == 426) {
+    r.response.headers.set("sec-websocket-version", "13");
+    r.response.headers.set("upgrade", "websocket");
+    r.response.headers.set("connection", "Upgrade");
+  }
+  return r;
+}
+}  // namespace detail
+
+/// Checks a request against section 4.2.1. A request that is not an upgrade to websocket, or asks for a version
+/// other than 13, gets 426 Upgrade Required with `Sec-WebSocket-Version: 13` (and `Upgrade: websocket`, RFC 9110
+/// section 15.5.22); a malformed one (not GET, not HTTP/1.1, a missing or bad key, a malformed list) gets 400.
+inline std::variant<Handshake, HandshakeRefusal> check_handshake(const Request& req) {
+  if (!detail::list_has_token(req.headers, "upgrade", "websocket"))
+    return detail::refuse(426, "This endpoint is a WebSocket: the request must carry Upgrade: websocket.");
+  if (!detail::list_has_token(req.headers, "connection", "upgrade"))
+    return detail::refuse(426, "This endpoint is a WebSocket: the request must carry Connection: Upgrade.");
+  if (req.method != Method::get) return detail::refuse(400, "A WebSocket handshake must be a GET request.");
+  if (req.version_minor != 1) return detail::refuse(400, "A WebSocket handshake must be an HTTP/1.1 request.");
+  const auto versions = req.headers.get_all("sec-websocket-version");
+  if (versions.size() != 1 || detail::trim_ows(versions[0]) != "13")
+    return detail::refuse(426, "Only WebSocket version 13 is supported: Sec-WebSocket-Version must be 13.");
+  const auto keys = req.headers.get_all("sec-websocket-key");
+  if (keys.size() != 1) return detail::refuse(400, "A WebSocket handshake must carry one Sec-WebSocket-Key.");
+  const std::string_view key = detail::trim_ows(keys[0]);
+  const auto raw = fastapi::detail::base64_decode(key);
+  // the one canonical encoding of 16 bytes (the unused bits of the last symbol zero)
+  if (!raw || raw->size() != 16 || fastapi::detail::base64_encode(*raw) != key)
+    return detail::refuse(400, "Sec-WebSocket-Key must be the base64 of 16 bytes.");
+  Handshake hs;
+  hs.key = std::string(key);
+  for (std::string_view p : detail::header_list(req.headers, "sec-websocket-protocol")) {
+    if (!fastapi::detail::is_header_name(p))
+      return detail::refuse(400, "Sec-WebSocket-Protocol must be a list of tokens.");
+    hs.subprotocols.emplace_back(p);
+  }
+  auto extensions = parse_extensions(req.headers);
+  if (!extensions) return detail::refuse(400, "Sec-WebSocket-Extensions is malformed.");
+  hs.extensions = std::move(*extensions);
+  if (auto origin = req.headers.get("origin")) hs.origin = std::string(*origin);
+  return hs;
+}
+
+/// The 101 Switching Protocols for a valid handshake. `subprotocol`, when given, must be one the client
+/// offered (std::invalid_argument otherwise: RFC 6455 section 4.1 makes the client fail the connection).
+/// No extension is answered (permessage-deflate is not supported yet).
+inline Response accept_response(const Handshake& hs, std::optional<std::string_view> subprotocol = std::nullopt) {
+  Response r;
+  r.status = 101;
+  r.headers.add("upgrade", "websocket");
+  r.headers.add("connection", "Upgrade");
+  r.headers.add("sec-websocket-accept", accept_key(hs.key));
+  if (subprotocol) {
+    bool offered = false;
+    for (const auto& p : hs.subprotocols) offered = offered || p == *subprotocol;
+    if (!offered)
+      throw std::invalid_argument("the WebSocket subprotocol '" + std::string(*subprotocol) +
+                                  "' was not offered by the client");
+    r.headers.add("sec-websocket-protocol", std::string(*subprotocol));
+  }
+  return r;
+}
+
+}  // namespace fastapi::ws
 
 // ==== fastapi/json/sink.hpp ====
 // json/sink.hpp: JSON text out, piece by piece: detail::JsonSink, strings escaped as Python's json.dumps(ensure_ascii=False)
@@ -12445,40 +13342,6 @@ inline std::pair<std::string_view, std::string_view> split_authorization(std::st
   std::size_t space = value.find(' ');
   if (space == std::string_view::npos) return {value, {}};
   return {value.substr(0, space), trim(value.substr(space + 1))};
-}
-
-/// RFC 4648 Base64 (with padding, no line breaks); nullopt when malformed.
-inline std::optional<std::string> base64_decode(std::string_view in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  if (in.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(in.size() / 4 * 3);
-  for (std::size_t i = 0; i < in.size(); i += 4) {
-    int v[4];
-    int pad = 0;
-    for (int k = 0; k < 4; ++k) {
-      char c = in[i + static_cast<std::size_t>(k)];
-      if (c == '=' && i + 4 == in.size() && k >= 2) {
-        v[k] = 0;
-        ++pad;
-      } else if (pad > 0 || (v[k] = value(c)) < 0) {
-        return std::nullopt;
-      }
-    }
-    unsigned bits = (static_cast<unsigned>(v[0]) << 18) | (static_cast<unsigned>(v[1]) << 12) |
-                    (static_cast<unsigned>(v[2]) << 6) | static_cast<unsigned>(v[3]);
-    out.push_back(static_cast<char>((bits >> 16) & 0xff));
-    if (pad < 2) out.push_back(static_cast<char>((bits >> 8) & 0xff));
-    if (pad < 1) out.push_back(static_cast<char>(bits & 0xff));
-  }
-  return out;
 }
 
 /// 401 {"detail": detail} with `WWW-Authenticate: <challenge>` (RFC 9110 section 11.6.1).

@@ -10,6 +10,8 @@
 #include "fastapi/core/meta.hpp"
 #include "fastapi/core/arena.hpp"
 #include "fastapi/core/errors.hpp"
+#include "fastapi/core/digest.hpp"
+#include "fastapi/core/utf8.hpp"
 #include "fastapi/core/regex_program.hpp"
 #include "fastapi/core/regex_syntax.hpp"
 #include "fastapi/core/regex.hpp"
@@ -34,6 +36,9 @@
 #include "fastapi/http/hub.hpp"
 #include "fastapi/http/connection.hpp"
 #include "fastapi/http/server.hpp"
+#include "fastapi/websocket/frame.hpp"
+#include "fastapi/websocket/frame_parser.hpp"
+#include "fastapi/websocket/handshake.hpp"
 
 // json: values, and plain structs in and out
 #include "fastapi/json/sink.hpp"

@@ -23,7 +23,7 @@ namespace fa = fastapi;
 #endif
 
 fa::Json load_cases() {
-  std::string path = std::string(FASTAPI_SOURCE_DIR) + "/tests/middleware/cors_cases.json";
+  std::string path = FASTAPI_SOURCE_DIR "/tests/middleware/cors_cases.json";
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read " + path);
   std::stringstream text;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <utility>
 
+#include "fastapi/core/digest.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/http/headers.hpp"
 #include "fastapi/params/binding.hpp"
@@ -52,40 +53,6 @@ inline std::pair<std::string_view, std::string_view> split_authorization(std::st
   std::size_t space = value.find(' ');
   if (space == std::string_view::npos) return {value, {}};
   return {value.substr(0, space), trim(value.substr(space + 1))};
-}
-
-/// RFC 4648 Base64 (with padding, no line breaks); nullopt when malformed.
-inline std::optional<std::string> base64_decode(std::string_view in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  if (in.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(in.size() / 4 * 3);
-  for (std::size_t i = 0; i < in.size(); i += 4) {
-    int v[4];
-    int pad = 0;
-    for (int k = 0; k < 4; ++k) {
-      char c = in[i + static_cast<std::size_t>(k)];
-      if (c == '=' && i + 4 == in.size() && k >= 2) {
-        v[k] = 0;
-        ++pad;
-      } else if (pad > 0 || (v[k] = value(c)) < 0) {
-        return std::nullopt;
-      }
-    }
-    unsigned bits = (static_cast<unsigned>(v[0]) << 18) | (static_cast<unsigned>(v[1]) << 12) |
-                    (static_cast<unsigned>(v[2]) << 6) | static_cast<unsigned>(v[3]);
-    out.push_back(static_cast<char>((bits >> 16) & 0xff));
-    if (pad < 2) out.push_back(static_cast<char>((bits >> 8) & 0xff));
-    if (pad < 1) out.push_back(static_cast<char>(bits & 0xff));
-  }
-  return out;
 }
 
 /// 401 {"detail": detail} with `WWW-Authenticate: <challenge>` (RFC 9110 section 11.6.1).
