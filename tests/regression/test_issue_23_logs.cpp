@@ -126,6 +126,8 @@ TEST_SUITE("regression/issue 23 logs") {
       });
       app.post("/items", [](Item item) { return item.name; });
       app.get("/", [] { return "hi"; });
+      app.get("/me", [](fa::HTTPBearer<> auth) { return auth->scheme; });
+      app.post("/token", [](fa::OAuth2PasswordRequestForm form) { return form.username; });
     };
     const std::string long_q(200, 'x');
     auto talk = [&](int port) {
@@ -134,6 +136,11 @@ TEST_SUITE("regression/issue 23 logs") {
       CHECK(test_support::status_of(
                 test_support::http_request(port, "POST", "/items", {}, R"({"name":"pen","price":3})")) == 200);
       CHECK(test_support::status_of(test_support::http_get(port, "/")) == 200);
+      CHECK(test_support::status_of(
+                test_support::http_get(port, "/me", "Authorization: Bearer bearer-secret-token\r\n")) == 200);
+      CHECK(test_support::status_of(test_support::http_request(port, "POST", "/token", {},
+                                                               "grant_type=password&username=ann&password=pw-secret",
+                                                               "application/x-www-form-urlencoded")) == 200);
     };
 
     fa::App debug;
@@ -146,6 +153,10 @@ TEST_SUITE("regression/issue 23 logs") {
     CHECK_FALSE(log.contains("hunter2"));
     CHECK(log.contains(R"(DEBUG:    POST /items HTTP/1.1: body = {"name":"pen","price":3})"));
     CHECK(log.contains("DEBUG:    GET / HTTP/1.1"));
+    CHECK(log.contains("DEBUG:    GET /me HTTP/1.1"));
+    CHECK(log.contains("DEBUG:    POST /token HTTP/1.1"));
+    CHECK_FALSE(log.contains("bearer-secret-token"));
+    CHECK_FALSE(log.contains("pw-secret"));
 
     fa::App info;
     test_support::LogCapture info_log(info);

@@ -225,7 +225,8 @@ void debug_slot(std::string& line, const Slot& slot) {
       line += line.back() == ':' ? " " : ", ";
       line.append(name).append(" = ");
       line += debug_masks(name) ? std::string("***") : debug_value(**slot);
-    } else if constexpr (is_body_struct<typename unwrap_optional<P>::type>) {
+    } else if constexpr (is_body_struct<typename unwrap_optional<P>::type> && Binder<P>::source == Source::body) {
+      // (A form of a security helper, OAuth2PasswordRequestForm, is a struct too: its Binder reads a form.)
       if (!slot) return;
       line += line.back() == ':' ? " body = " : ", body = ";
       line += debug_value(*slot);
