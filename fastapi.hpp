@@ -15750,6 +15750,7 @@ FASTAPI_DETAIL_INLINE Task<Response> AccessLogMiddleware::operator()(Request& re
 // middleware/exceptions.py and errors.py, but not middleware: a user cannot add or reorder them.
 // Fed by what escapes the router, an endpoint or a middleware; feeds the connection. Knows nothing of routes.
 
+#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -15761,7 +15762,33 @@ FASTAPI_DETAIL_INLINE Task<Response> AccessLogMiddleware::operator()(Request& re
 #include <utility>
 #include <vector>
 
+#if __has_include(<cxxabi.h>)
+#include <cxxabi.h>
+#define FASTAPI_DETAIL_HAS_CXXABI 1
+#else
+#define FASTAPI_DETAIL_HAS_CXXABI 0
+#endif
+
 namespace fastapi {
+
+namespace detail {
+/// A type's name as C++ spells it (`std::runtime_error`, `shop::OutOfStock`), demangled where the ABI allows.
+inline std::string type_name(const std::type_info& type) {
+#if FASTAPI_DETAIL_HAS_CXXABI
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
+  if (status == 0 && name) return name.get();
+#endif
+  return type.name();
+}
+/// Inside a `catch (...)`: the caught object's type name, or "unknown exception type" where the ABI hides it.
+inline std::string current_exception_type_name() {
+#if FASTAPI_DETAIL_HAS_CXXABI
+  if (const std::type_info* type = abi::__cxa_current_exception_type()) return type_name(*type);
+#endif
+  return "unknown exception type";
+}
+}  // namespace detail
 
 /// FastAPI's answer to an HTTPException: `{"detail": ...}` with its status and headers. Public, so a
 /// custom handler can fall back to it, as FastAPI's `fastapi.exception_handlers.http_exception_handler`.
@@ -15786,14 +15813,16 @@ inline Response request_validation_error_response(const RequestValidationError& 
 
 /// The last resort for an exception nothing handled: logged with `where` (the route) and its message;
 /// the client gets 500 `{"detail":"Internal Server Error"}` and nothing of the message.
+/// The line names the type as C++ spells it: `exception in GET /boom: std::runtime_error: boom`; a thrown
+/// non-exception (`throw 42;`) by its type alone: `exception in GET /odd: int`.
 inline Response internal_error_response(std::exception_ptr error, std::string_view where) {
   std::string place = where.empty() ? std::string("a request") : std::string(where);
   try {
     std::rethrow_exception(error);
   } catch (const std::exception& e) {
-    log(LogLevel::error, "exception in " + place + ": " + e.what());
+    log(LogLevel::error, "exception in " + place + ": " + detail::type_name(typeid(e)) + ": " + e.what());
   } catch (...) {
-    log(LogLevel::error, "exception in " + place + ": unknown exception type");
+    log(LogLevel::error, "exception in " + place + ": " + detail::current_exception_type_name());
   }
   return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
 }
@@ -16135,6 +16164,73 @@ class HandlerEndpoint final : public Endpoint {
   F handler_;
 };
 
+/// What `--log-level debug` shows of a bound value: numbers and text as they are (text quoted), a model as
+/// its JSON, anything else by its type; cut to ~80 characters.
+template <class T>
+std::string debug_value(const T& value) {
+  std::string out;
+  if constexpr (is_optional<T>) {
+    return value ? debug_value(*value) : std::string("None");
+  } else if constexpr (std::is_same_v<T, bool>) {
+    out = value ? "true" : "false";
+  } else if constexpr (std::is_arithmetic_v<T>) {
+    out = std::to_string(value);
+  } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+    out = "'" + std::string(std::string_view(value)) + "'";
+  } else if constexpr (is_vector<T>) {
+    out = "[";
+    for (std::size_t i = 0; i < value.size() && out.size() < 80; ++i) out += (i ? ", " : "") + debug_value(value[i]);
+    out += "]";
+  } else if constexpr (is_body_struct<T>) {
+    out = to_json_string(value);
+  } else {
+    out = "<" + type_name(typeid(T)) + ">";
+  }
+  if (out.size() > 80) out = out.substr(0, 77) + "...";
+  return out;
+}
+/// A parameter whose value may be a secret (a credential in a header, a cookie, a form field): masked.
+inline bool debug_masks(std::string_view name) {
+  std::string lower;
+  for (char c : name) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (std::string_view word : {"authorization", "cookie", "password", "secret", "token", "key", "credential"})
+    if (lower.find(word) != std::string::npos) return true;
+  return false;
+}
+/// `name = value` of one bound slot; nothing for the slots of dependencies, security helpers (their values are
+/// credentials), state and background tasks.
+template <class Slot>
+void debug_slot(std::string& line, const Slot& slot) {
+  if constexpr (is_optional<Slot>) {
+    using P = typename Slot::value_type;
+    if constexpr (requires {
+                    P::param_name;
+                    P::param_source;
+                    typename P::value_type;
+                  }) {
+      if (!slot) return;
+      std::string_view name = P::param_name.empty() ? std::string_view("body") : P::param_name;
+      line += line.back() == ':' ? " " : ", ";
+      line.append(name).append(" = ");
+      line += debug_masks(name) ? std::string("***") : debug_value(**slot);
+    } else if constexpr (is_body_struct<typename unwrap_optional<P>::type> && Binder<P>::source == Source::body) {
+      // (A form of a security helper, OAuth2PasswordRequestForm, is a struct too: its Binder reads a form.)
+      if (!slot) return;
+      line += line.back() == ':' ? " body = " : ", body = ";
+      line += debug_value(*slot);
+    }
+  }
+}
+/// The debug line of a request that reached a handler: its request line and the parameters bound.
+template <class Slots>
+void log_bound_request(const Request& req, const Slots& slots) {
+  std::string line = std::string(req.method_name) + " " + std::string(req.target) + " HTTP/1." +
+                     std::to_string(req.version_minor) + ":";
+  std::apply([&](const auto&... slot) { (debug_slot(line, slot), ...); }, slots);
+  if (line.back() == ':') line.pop_back();
+  log(LogLevel::debug, line);
+}
+
 template <class F>
 Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
   auto scope = std::make_shared<RequestScope>(registry());
@@ -16166,12 +16262,16 @@ Task<Response> HandlerEndpoint<F>::call_with(Request& req, [[maybe_unused]] Requ
     ctx.states = app_ ? &app_->states : nullptr;
     if (has_route_dependencies()) co_await run_route_dependencies(ctx);  // no coroutine frame when there are none
     if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
+    if (current_logger().enabled(LogLevel::debug)) log_bound_request(req, slots);
     if (ctx.failed()) throw ctx.take_errors();  // the app answers 422 {"detail":[...]}
   } else if constexpr (Plan::size > 0 && !Binding::needs_scope) {
     BindContext ctx{req, sub};
     ctx.states = app_ ? &app_->states : nullptr;
     Plan::bind(ctx, slots);
+    if (current_logger().enabled(LogLevel::debug)) log_bound_request(req, slots);
     if (ctx.failed()) throw ctx.take_errors();
+  } else {
+    if (current_logger().enabled(LogLevel::debug)) log_bound_request(req, slots);
   }
   if constexpr (is_task_v<Result>) {
     using Value = typename Result::value_type;
@@ -16787,6 +16887,12 @@ FASTAPI_DETAIL_INLINE bool Lifespans::exit(Logger& logger) {
 #include <system_error>
 #include <vector>
 
+#ifdef _WIN32
+#include <process.h>
+#else
+#include <unistd.h>
+#endif
+
 namespace fastapi {
 
 /// Reads `--host H`, `--port N` (also `--port=N` forms), `--workers N`, `--access-log` / `--no-access-log` and
@@ -16817,6 +16923,14 @@ namespace detail {
 std::optional<int> print_help_or_version(int argc, char** argv);
 /// The level of the last `--log-level` before `--` (parse_args has checked its value), or nullopt.
 std::optional<LogLevel> log_level_argument(int argc, char** argv);
+/// This process's id, for the `Started server process [PID]` line.
+inline long process_id() {
+#ifdef _WIN32
+  return static_cast<long>(::_getpid());
+#else
+  return static_cast<long>(::getpid());
+#endif
+}
 }  // namespace detail
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -17397,7 +17511,10 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     for (const std::string& error : errors) logger_.write(LogLevel::error, error);
     return failed("", "");
   }
-  // Startup: hooks, then lifespans; nothing is listening yet.
+  // Startup: hooks, then lifespans; nothing is listening yet. The lines say so as uvicorn's do.
+  const std::string pid = std::to_string(detail::process_id());
+  logger_.write(LogLevel::info, "Started server process [" + pid + "]");
+  logger_.write(LogLevel::info, "Waiting for application startup.");
   try {
     for (auto& hook : startup_) hook();
     lifespans_.enter(logger_);
@@ -17417,7 +17534,15 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     }
     run_cv_.notify_all();
     std::string host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
+    logger_.write(LogLevel::info, "Application startup complete.");
+    // The contract line (scripts and tests parse it) stays on stdout; the rest goes through the logger.
     std::cout << "Listening on http://" << host << ":" << port << std::endl;
+    const std::string base = "http://" + host + ":" + std::to_string(port);
+    const unsigned workers = config.worker_count();
+    logger_.write(LogLevel::info, "Serving " + base + " with " + std::to_string(workers) +
+                                      (workers == 1 ? " worker thread" : " worker threads") + " (Ctrl+C stops it)");
+    if (!options_.openapi_url.empty() && !options_.docs_url.empty())
+      logger_.write(LogLevel::info, "Interactive docs at " + base + options_.docs_url);
     if (stop_requested_) server->stop();
     server->run();
   } catch (const std::system_error& e) {  // the address: "[Errno 98] error while attempting to bind on ..."
@@ -17435,8 +17560,10 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     port_ = 0;
     stop_requested_ = false;  // the app may be run again
   }
+  logger_.write(LogLevel::info, "Shutting down");
   server.reset();
   // Shutdown: lifespans (newest first), then hooks.
+  logger_.write(LogLevel::info, "Waiting for application shutdown.");
   int code = lifespans_.exit(logger_) ? 0 : 1;
   for (auto& hook : shutdown_) {
     try {
@@ -17446,7 +17573,8 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
       code = 1;
     }
   }
-  logger_.write(LogLevel::info, "server stopped");
+  logger_.write(LogLevel::info, "Application shutdown complete.");
+  logger_.write(LogLevel::info, "Finished server process [" + pid + "]");
   detail::thread_logger() = nullptr;
   return code;
 }

@@ -237,10 +237,11 @@ bench_httplib_command() {
   echo "$BENCH_CXX $BENCH_CXXFLAGS -DCPPHTTPLIB_USE_POLL${HTTPLIB_CXXFLAGS:+ $HTTPLIB_CXXFLAGS} bench/servers/httplib_bench.cpp -o build/bench/httplib_bench${HTTPLIB_LIBS:+ $HTTPLIB_LIBS} -lsimdjson -pthread"
 }
 
-# Starts the cpp-httplib peer pinned to core 0 on port $1; sets HTTPLIB_PID.
+# Starts the cpp-httplib peer pinned to core 0 on port $1 (more flags after it: --tcp-nodelay); sets HTTPLIB_PID.
 bench_start_httplib() {
   local port=$1
-  taskset -c 0 "$BENCH_DIR/httplib_bench" --host 127.0.0.1 --port "$port" >"$BENCH_DIR/httplib.log" 2>&1 &
+  shift
+  taskset -c 0 "$BENCH_DIR/httplib_bench" --host 127.0.0.1 --port "$port" "$@" >"$BENCH_DIR/httplib.log" 2>&1 &
   HTTPLIB_PID=$!
   BENCH_PIDS+=("$HTTPLIB_PID")
   bench_wait_port "$port"
@@ -258,6 +259,7 @@ bench_start_peer() {
     fastapi-h11) bench_start_fastapi "$port" h11; PEER_PID=$FASTAPI_PID ;;
     fastapi-uvloop) bench_start_fastapi "$port" uvloop; PEER_PID=$FASTAPI_PID ;;
     httplib) bench_start_httplib "$port"; PEER_PID=$HTTPLIB_PID ;;
+    httplib-nodelay) bench_start_httplib "$port" --tcp-nodelay; PEER_PID=$HTTPLIB_PID ;;
     *) echo "bench: unknown peer $peer" >&2; return 2 ;;
   esac
 }

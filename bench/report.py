@@ -22,7 +22,7 @@ import re
 import statistics
 import sys
 
-PEER_ORDER = ["ours", "nginx", "fastapi-uvloop", "fastapi-h11", "httplib", "ours-w2", "ours-mw"]
+PEER_ORDER = ["ours", "nginx", "fastapi-uvloop", "fastapi-h11", "httplib", "httplib-nodelay", "ours-w2", "ours-mw"]
 SEPARATE = ("ours-w2", "ours-mw")  # reported in their own sections, not beside the one-core peers
 PEER_LABEL = {
     "ours": "fastapi.hpp",
@@ -30,6 +30,7 @@ PEER_LABEL = {
     "fastapi-uvloop": "FastAPI uvloop+httptools",
     "fastapi-h11": "FastAPI asyncio+h11",
     "httplib": "cpp-httplib",
+    "httplib-nodelay": "cpp-httplib, TCP_NODELAY",
     "ours-w2": "fastapi.hpp, 2 workers",
     "ours-mw": "fastapi.hpp + empty middleware",
 }
@@ -39,6 +40,7 @@ PEER_COLOR = {
     "fastapi-uvloop": "#1971c2",
     "fastapi-h11": "#74c0fc",
     "httplib": "#868e96",
+    "httplib-nodelay": "#495057",
     "ours-w2": "#ffa94d",
     "ours-mw": "#e8590c",
 }
@@ -556,7 +558,7 @@ def results_md(runs, meta, versions, commands, targets, others, svg_name):
 
 
 def readme_table(runs, meta, md_path, svg_path):
-    peers = [p for p in ("ours", "nginx", "fastapi-uvloop", "fastapi-h11", "httplib")
+    peers = [p for p in ("ours", "nginx", "fastapi-uvloop", "fastapi-h11", "httplib", "httplib-nodelay")
              if any(p in r.by_peer for r in runs.values())]
     rounds = int(meta.get("rounds", "1"))
     L = [f"Requests per second on one core ({meta.get('machine')}, {meta.get('date')}: server pinned to core 0, "
@@ -564,7 +566,8 @@ def readme_table(runs, meta, md_path, svg_path):
          f"made by `bash bench/run.sh`, all numbers with commands and versions in [{os.path.basename(md_path)}]({md_path})):",
          ""]
     labels = {"ours": "fastapi.hpp", "nginx": "nginx (fixed reply)", "fastapi-uvloop": "FastAPI, uvloop",
-              "fastapi-h11": "FastAPI, h11", "httplib": "cpp-httplib"}
+              "fastapi-h11": "FastAPI, h11", "httplib": "cpp-httplib",
+              "httplib-nodelay": "cpp-httplib, TCP_NODELAY"}
     rows = []
     order = [("plaintext-c64", "`GET /plaintext`"), ("json-c64", "`GET /json`"), ("items-c64", "`GET /items/1?q=foo`"),
              ("users-c64", "`POST /users` (validated)"), ("plaintext-c1024", "`GET /plaintext`, 1024 connections"),
@@ -582,11 +585,12 @@ def readme_table(runs, meta, md_path, svg_path):
     L.append("")
     notes = []
     pc, uc = runs.get("plaintext-c64"), runs.get("users-c64")
-    if pc and uc and pc.med("fastapi-uvloop", "rps") and uc.med("fastapi-uvloop", "rps"):
+    if pc and uc and pc.med("ours", "rps") and uc.med("ours", "rps") and pc.med("fastapi-uvloop", "rps") and \
+            uc.med("fastapi-uvloop", "rps"):
         notes.append(f"{pc.med('ours', 'rps') / pc.med('fastapi-uvloop', 'rps'):.1f}x FastAPI (uvloop) on `/plaintext`, "
                      f"{uc.med('ours', 'rps') / uc.med('fastapi-uvloop', 'rps'):.1f}x on the validated POST")
     c8 = runs.get("plaintext-c8")
-    if c8 and c8.med("httplib", "rps"):
+    if c8 and c8.med("ours", "rps") and c8.med("httplib", "rps"):
         notes.append(f"{c8.med('ours', 'rps') / c8.med('httplib', 'rps'):.0f}x cpp-httplib at 8 connections, its best case")
     if notes:
         L.append("fastapi.hpp: " + "; ".join(notes) + ". nginx returns fixed bodies and validates nothing: it is the floor.")

@@ -6,6 +6,7 @@
 #              GET /plaintext, GET /json, GET /items/1?q=foo, POST /users   at c64   (all peers, + ours --workers 2)
 #              GET /plaintext at c256 and c1024 (all peers), pipelined 16 deep at c64 (all peers, + ours -w2)
 #              GET /plaintext at c8 (ours, nginx and cpp-httplib: its best case)
+#              cpp-httplib with TCP_NODELAY (httplib-nodelay) beside its default, on /plaintext at c64 and c8
 #            -> bench/results/<date>-<machine>.md and .svg, bench/results/README-table.md   (~13.5 minutes)
 #   --quick: 1 round of 2 s runs, no c256 and no ours --workers 2 -> build/bench/quick-<date>-<machine>.*
 #            (~1.5 minutes: proves the whole thing runs; its numbers are not results)
@@ -44,7 +45,7 @@ duration=${BENCH_DURATION:-$duration}
 all="ours nginx fastapi-h11 fastapi-uvloop httplib"
 # name, endpoint key, connections, pipeline depth, peers (in the order they run inside a round)
 configs=(
-  "plaintext-c64 plaintext 64 1 $all ours-w2 ours-mw"
+  "plaintext-c64 plaintext 64 1 $all httplib-nodelay ours-w2 ours-mw"
   "json-c64 json 64 1 $all ours-w2"
   "items-c64 items 64 1 $all ours-w2"
   "users-c64 users 64 1 $all ours-w2"
@@ -52,7 +53,7 @@ configs=(
   "plaintext-c256 plaintext 256 1 $all"
   "plaintext-c1024 plaintext 1024 1 $all"
   "pipelined-c64 plaintext 64 16 $all ours-w2"
-  "plaintext-c8 plaintext 8 1 ours nginx httplib"
+  "plaintext-c8 plaintext 8 1 ours nginx httplib httplib-nodelay"
 )
 if [ "$quick" -eq 1 ]; then
   keep=()
@@ -67,7 +68,7 @@ declare -A path=([plaintext]=/plaintext [json]=/json [items]="/items/1?q=foo" [u
 declare -A method=([plaintext]=GET [json]=GET [items]=GET [users]=POST [deps]=GET)
 
 # The peers this run needs (BENCH_PEERS restricts them), in order of first use.
-wanted=" ${BENCH_PEERS:-$all ours-w2 ours-mw} "
+wanted=" ${BENCH_PEERS:-$all httplib-nodelay ours-w2 ours-mw} "
 peers=()
 for cfg in "${configs[@]}"; do
   read -r _ _ _ _ list <<<"$cfg"
@@ -78,7 +79,7 @@ for cfg in "${configs[@]}"; do
 done
 
 bench_build_server
-if [[ " ${peers[*]} " == *" httplib "* ]]; then bench_build_httplib; else bench_httplib_setup; fi
+if [[ " ${peers[*]} " == *" httplib "* || " ${peers[*]} " == *" httplib-nodelay "* ]]; then bench_build_httplib; else bench_httplib_setup; fi
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 declare -A port pid

@@ -198,8 +198,8 @@ TEST_SUITE("middleware/errors") {
       CHECK(r.status == 500);
       CHECK(r.text == R"({"detail":"Internal Server Error"})");
     }
-    CHECK(log.contains("exception in GET /items/{id}: secret detail"));
-    CHECK(log.contains("exception in GET /odd: unknown exception type"));
+    CHECK(log.contains("exception in GET /items/{id}: std::logic_error: secret detail"));
+    CHECK(log.contains("exception in GET /odd: test_errors_file::NotAnException"));
     CHECK(log.contains("the handler itself broke"));
     CHECK(client.get("/items/1").status == 500);  // the connection and the server live on
   }

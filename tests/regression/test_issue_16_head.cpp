@@ -380,13 +380,18 @@ TEST_SUITE("regression/issue_16/head") {
     Served s;
     RawResponse r = only_answer(s, "/cookie-name?n=a%3Db");
     CHECK(r.status == 500);
-    CHECK(s.log.count("exception in GET /cookie-name: fastapi: set_cookie (a cookie): the name is not a token") == 1);
+    CHECK(
+        s.log.count(
+            "exception in GET /cookie-name: std::invalid_argument: fastapi: set_cookie (a cookie): the name is not a token") ==
+        1);
     Served t;
     CHECK(only_answer(t, "/cookie-name?n=path").status == 500);  // an attribute name, refused by Python too
     CHECK(t.log.count("set_cookie \"path\": the name is an attribute name") == 1);
     Served u;
     CHECK(only_answer(u, "/cookie-attr?path=/;%20Domain=evil&domain=&samesite=lax").status == 500);
-    CHECK(u.log.count("exception in GET /cookie-attr: fastapi: set_cookie \"pref\": path holds ';'") == 1);
+    CHECK(u.log.count(
+              "exception in GET /cookie-attr: std::invalid_argument: fastapi: set_cookie \"pref\": path holds ';'") ==
+          1);
     Served v;
     CHECK(only_answer(v, "/cookie-attr?path=/&domain=ex.com%0d%0aX:%201&samesite=lax").status == 500);
     CHECK(v.log.count("set_cookie \"pref\": domain holds ';' or a control byte") == 1);
@@ -407,7 +412,9 @@ TEST_SUITE("regression/issue_16/head") {
           R"(pref=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=lax)");
     Served t;
     CHECK(only_answer(t, "/delete-cookie?path=/;%20Max-Age=9").status == 500);
-    CHECK(t.log.count("exception in GET /delete-cookie: fastapi: set_cookie \"pref\": path holds ';'") == 1);
+    CHECK(t.log.count(
+              "exception in GET /delete-cookie: std::invalid_argument: fastapi: set_cookie \"pref\": path holds ';'") ==
+          1);
   }
 
   TEST_CASE("RedirectResponse percent-encodes its URL as Starlette does: CR LF, spaces and UTF-8 become %XX") {

@@ -503,7 +503,10 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     for (const std::string& error : errors) logger_.write(LogLevel::error, error);
     return failed("", "");
   }
-  // Startup: hooks, then lifespans; nothing is listening yet.
+  // Startup: hooks, then lifespans; nothing is listening yet. The lines say so as uvicorn's do.
+  const std::string pid = std::to_string(detail::process_id());
+  logger_.write(LogLevel::info, "Started server process [" + pid + "]");
+  logger_.write(LogLevel::info, "Waiting for application startup.");
   try {
     for (auto& hook : startup_) hook();
     lifespans_.enter(logger_);
@@ -523,7 +526,15 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     }
     run_cv_.notify_all();
     std::string host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
+    logger_.write(LogLevel::info, "Application startup complete.");
+    // The contract line (scripts and tests parse it) stays on stdout; the rest goes through the logger.
     std::cout << "Listening on http://" << host << ":" << port << std::endl;
+    const std::string base = "http://" + host + ":" + std::to_string(port);
+    const unsigned workers = config.worker_count();
+    logger_.write(LogLevel::info, "Serving " + base + " with " + std::to_string(workers) +
+                                      (workers == 1 ? " worker thread" : " worker threads") + " (Ctrl+C stops it)");
+    if (!options_.openapi_url.empty() && !options_.docs_url.empty())
+      logger_.write(LogLevel::info, "Interactive docs at " + base + options_.docs_url);
     if (stop_requested_) server->stop();
     server->run();
   } catch (const std::system_error& e) {  // the address: "[Errno 98] error while attempting to bind on ..."
@@ -541,8 +552,10 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     port_ = 0;
     stop_requested_ = false;  // the app may be run again
   }
+  logger_.write(LogLevel::info, "Shutting down");
   server.reset();
   // Shutdown: lifespans (newest first), then hooks.
+  logger_.write(LogLevel::info, "Waiting for application shutdown.");
   int code = lifespans_.exit(logger_) ? 0 : 1;
   for (auto& hook : shutdown_) {
     try {
@@ -552,7 +565,8 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
       code = 1;
     }
   }
-  logger_.write(LogLevel::info, "server stopped");
+  logger_.write(LogLevel::info, "Application shutdown complete.");
+  logger_.write(LogLevel::info, "Finished server process [" + pid + "]");
   detail::thread_logger() = nullptr;
   return code;
 }

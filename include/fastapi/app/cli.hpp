@@ -15,6 +15,12 @@
 #include <system_error>
 #include <vector>
 
+#ifdef _WIN32
+#include <process.h>
+#else
+#include <unistd.h>
+#endif
+
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/log.hpp"
 #include "fastapi/core/version.hpp"
@@ -49,6 +55,14 @@ namespace detail {
 std::optional<int> print_help_or_version(int argc, char** argv);
 /// The level of the last `--log-level` before `--` (parse_args has checked its value), or nullopt.
 std::optional<LogLevel> log_level_argument(int argc, char** argv);
+/// This process's id, for the `Started server process [PID]` line.
+inline long process_id() {
+#ifdef _WIN32
+  return static_cast<long>(::_getpid());
+#else
+  return static_cast<long>(::getpid());
+#endif
+}
 }  // namespace detail
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS

@@ -176,6 +176,73 @@ class HandlerEndpoint final : public Endpoint {
   F handler_;
 };
 
+/// What `--log-level debug` shows of a bound value: numbers and text as they are (text quoted), a model as
+/// its JSON, anything else by its type; cut to ~80 characters.
+template <class T>
+std::string debug_value(const T& value) {
+  std::string out;
+  if constexpr (is_optional<T>) {
+    return value ? debug_value(*value) : std::string("None");
+  } else if constexpr (std::is_same_v<T, bool>) {
+    out = value ? "true" : "false";
+  } else if constexpr (std::is_arithmetic_v<T>) {
+    out = std::to_string(value);
+  } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+    out = "'" + std::string(std::string_view(value)) + "'";
+  } else if constexpr (is_vector<T>) {
+    out = "[";
+    for (std::size_t i = 0; i < value.size() && out.size() < 80; ++i) out += (i ? ", " : "") + debug_value(value[i]);
+    out += "]";
+  } else if constexpr (is_body_struct<T>) {
+    out = to_json_string(value);
+  } else {
+    out = "<" + type_name(typeid(T)) + ">";
+  }
+  if (out.size() > 80) out = out.substr(0, 77) + "...";
+  return out;
+}
+/// A parameter whose value may be a secret (a credential in a header, a cookie, a form field): masked.
+inline bool debug_masks(std::string_view name) {
+  std::string lower;
+  for (char c : name) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (std::string_view word : {"authorization", "cookie", "password", "secret", "token", "key", "credential"})
+    if (lower.find(word) != std::string::npos) return true;
+  return false;
+}
+/// `name = value` of one bound slot; nothing for the slots of dependencies, security helpers (their values are
+/// credentials), state and background tasks.
+template <class Slot>
+void debug_slot(std::string& line, const Slot& slot) {
+  if constexpr (is_optional<Slot>) {
+    using P = typename Slot::value_type;
+    if constexpr (requires {
+                    P::param_name;
+                    P::param_source;
+                    typename P::value_type;
+                  }) {
+      if (!slot) return;
+      std::string_view name = P::param_name.empty() ? std::string_view("body") : P::param_name;
+      line += line.back() == ':' ? " " : ", ";
+      line.append(name).append(" = ");
+      line += debug_masks(name) ? std::string("***") : debug_value(**slot);
+    } else if constexpr (is_body_struct<typename unwrap_optional<P>::type> && Binder<P>::source == Source::body) {
+      // (A form of a security helper, OAuth2PasswordRequestForm, is a struct too: its Binder reads a form.)
+      if (!slot) return;
+      line += line.back() == ':' ? " body = " : ", body = ";
+      line += debug_value(*slot);
+    }
+  }
+}
+/// The debug line of a request that reached a handler: its request line and the parameters bound.
+template <class Slots>
+void log_bound_request(const Request& req, const Slots& slots) {
+  std::string line = std::string(req.method_name) + " " + std::string(req.target) + " HTTP/1." +
+                     std::to_string(req.version_minor) + ":";
+  std::apply([&](const auto&... slot) { (debug_slot(line, slot), ...); }, slots);
+  if (line.back() == ':') line.pop_back();
+  log(LogLevel::debug, line);
+}
+
 template <class F>
 Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
   auto scope = std::make_shared<RequestScope>(registry());
@@ -207,12 +274,16 @@ Task<Response> HandlerEndpoint<F>::call_with(Request& req, [[maybe_unused]] Requ
     ctx.states = app_ ? &app_->states : nullptr;
     if (has_route_dependencies()) co_await run_route_dependencies(ctx);  // no coroutine frame when there are none
     if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
+    if (current_logger().enabled(LogLevel::debug)) log_bound_request(req, slots);
     if (ctx.failed()) throw ctx.take_errors();  // the app answers 422 {"detail":[...]}
   } else if constexpr (Plan::size > 0 && !Binding::needs_scope) {
     BindContext ctx{req, sub};
     ctx.states = app_ ? &app_->states : nullptr;
     Plan::bind(ctx, slots);
+    if (current_logger().enabled(LogLevel::debug)) log_bound_request(req, slots);
     if (ctx.failed()) throw ctx.take_errors();
+  } else {
+    if (current_logger().enabled(LogLevel::debug)) log_bound_request(req, slots);
   }
   if constexpr (is_task_v<Result>) {
     using Value = typename Result::value_type;

@@ -7,6 +7,7 @@
 // Fed by what escapes the router, an endpoint or a middleware; feeds the connection. Knows nothing of routes.
 #pragma once
 
+#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -17,6 +18,13 @@
 #include <typeinfo>
 #include <utility>
 #include <vector>
+
+#if __has_include(<cxxabi.h>)
+#include <cxxabi.h>
+#define FASTAPI_DETAIL_HAS_CXXABI 1
+#else
+#define FASTAPI_DETAIL_HAS_CXXABI 0
+#endif
 
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
@@ -31,6 +39,25 @@
 #include "fastapi/json/write.hpp"
 
 namespace fastapi {
+
+namespace detail {
+/// A type's name as C++ spells it (`std::runtime_error`, `shop::OutOfStock`), demangled where the ABI allows.
+inline std::string type_name(const std::type_info& type) {
+#if FASTAPI_DETAIL_HAS_CXXABI
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
+  if (status == 0 && name) return name.get();
+#endif
+  return type.name();
+}
+/// Inside a `catch (...)`: the caught object's type name, or "unknown exception type" where the ABI hides it.
+inline std::string current_exception_type_name() {
+#if FASTAPI_DETAIL_HAS_CXXABI
+  if (const std::type_info* type = abi::__cxa_current_exception_type()) return type_name(*type);
+#endif
+  return "unknown exception type";
+}
+}  // namespace detail
 
 /// FastAPI's answer to an HTTPException: `{"detail": ...}` with its status and headers. Public, so a
 /// custom handler can fall back to it, as FastAPI's `fastapi.exception_handlers.http_exception_handler`.
@@ -55,14 +82,16 @@ inline Response request_validation_error_response(const RequestValidationError& 
 
 /// The last resort for an exception nothing handled: logged with `where` (the route) and its message;
 /// the client gets 500 `{"detail":"Internal Server Error"}` and nothing of the message.
+/// The line names the type as C++ spells it: `exception in GET /boom: std::runtime_error: boom`; a thrown
+/// non-exception (`throw 42;`) by its type alone: `exception in GET /odd: int`.
 inline Response internal_error_response(std::exception_ptr error, std::string_view where) {
   std::string place = where.empty() ? std::string("a request") : std::string(where);
   try {
     std::rethrow_exception(error);
   } catch (const std::exception& e) {
-    log(LogLevel::error, "exception in " + place + ": " + e.what());
+    log(LogLevel::error, "exception in " + place + ": " + detail::type_name(typeid(e)) + ": " + e.what());
   } catch (...) {
-    log(LogLevel::error, "exception in " + place + ": unknown exception type");
+    log(LogLevel::error, "exception in " + place + ": " + detail::current_exception_type_name());
   }
   return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
 }
