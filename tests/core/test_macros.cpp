@@ -21,6 +21,9 @@
 #if defined(FASTAPI_DETAIL_MARKER)
 #error "FASTAPI_DETAIL_MARKER leaks out of fastapi.hpp: #undef it after its use in params/markers.hpp"
 #endif
+#if defined(FASTAPI_DETAIL_HAS_CXXABI)
+#error "FASTAPI_DETAIL_HAS_CXXABI leaks out of fastapi.hpp: #undef it after its use in app/exceptions.hpp"
+#endif
 #if defined(FASTAPI_DETAIL_API_KEY)
 #error "FASTAPI_DETAIL_API_KEY leaks out of fastapi.hpp: #undef it after its use in security/api_key.hpp"
 #endif

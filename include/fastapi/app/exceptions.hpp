@@ -58,6 +58,7 @@ inline std::string current_exception_type_name() {
   return "unknown exception type";
 }
 }  // namespace detail
+#undef FASTAPI_DETAIL_HAS_CXXABI
 
 /// FastAPI's answer to an HTTPException: `{"detail": ...}` with its status and headers. Public, so a
 /// custom handler can fall back to it, as FastAPI's `fastapi.exception_handlers.http_exception_handler`.
