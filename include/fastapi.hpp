@@ -2,6 +2,8 @@
 // The #include list below IS the assembly line, in dependency order: a module includes only modules above
 // it. single_include_build.py concatenates them, in this order, into the single header ../fastapi.hpp.
 #pragma once
+// The #include list below is the amalgamation order: clang-format must never sort it.
+// clang-format off
 
 // core: the ground every station stands on
 #include "fastapi/core/version.hpp"
