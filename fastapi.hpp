@@ -26,6 +26,7 @@ inline constexpr const char* version = FASTAPI_VERSION_STRING;
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <thread>
 
@@ -138,6 +139,21 @@ extern const int FASTAPI_DETAIL_SIMDJSON_CONFIGURATION;
 
 namespace fastapi {
 
+/// Limits of one `multipart/form-data` body (http/multipart.hpp's parser) and where its files are kept
+/// (http/upload.hpp). The counts and the field size are Starlette's defaults. App-wide in Config::multipart,
+/// per route in RouteOptions::multipart: `{.multipart = fa::MultipartLimits{.max_files = 1}}`.
+struct MultipartLimits {
+  std::size_t max_fields = 1000;              ///< parts without a filename (Starlette's max_fields); 400 above
+  std::size_t max_files = 1000;               ///< parts with a filename (Starlette's max_files); 400 above
+  std::size_t max_part_header_bytes = 16384;  ///< one part's header block, CRLFs included; 400 above
+  std::size_t max_part_headers = 64;          ///< header lines of one part; 400 above
+  std::size_t max_field_bytes = 1 << 20;      ///< a non-file part's value (Starlette's max_part_size); 400 above
+  std::size_t max_body_bytes = std::numeric_limits<std::size_t>::max();  ///< every byte fed; 413 above
+  /// An UploadFile is kept in memory up to this many bytes, then in a temporary file (Starlette's
+  /// SpooledTemporaryFile threshold, 1 MiB). Not a limit: the parser does not read it.
+  std::size_t spool_max_size = 1 << 20;
+};
+
 /// Runtime settings of a server. Every field has a production-safe default;
 /// `fa::App app{{.title = "..."}}; app.run({.port = 9000, .workers = 2});`
 struct Config {
@@ -165,6 +181,7 @@ struct Config {
   bool handle_signals = true;                 ///< SIGINT/SIGTERM drain and stop run()
   bool reuse_port = true;                     ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
   bool redirect_slashes = true;               ///< /items/ <-> /items answered with 307
+  MultipartLimits multipart{};                ///< multipart/form-data bodies: parts, files, sizes, spooling
   bool access_log = false;  ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
                             ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
 
@@ -369,14 +386,16 @@ class ConfigurationError : public std::logic_error {
 }  // namespace fastapi
 
 // ==== fastapi/core/digest.hpp ====
-// core/digest.hpp: SHA-1 (FIPS 180-4) and base64 (RFC 4648 section 4, padded), small and dependency-free.
+// core/digest.hpp: SHA-1 and SHA-256 (FIPS 180-4) and base64 (RFC 4648 section 4, padded), small and dependency-free.
 // Fed by bytes; feeds websocket/handshake.hpp (Sec-WebSocket-Accept is base64(SHA-1(key + GUID))) and
 // security/ (HTTP Basic credentials are base64). Knows nothing of HTTP. SHA-1 is here for that handshake only: it
 // is broken for signatures, never use it for security.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -467,6 +486,122 @@ inline Sha1::Digest sha1(std::string_view data) {
   Sha1 h;
   h.update(data);
   return h.finish();
+}
+
+/// SHA-256 (FIPS 180-4), fed in pieces like Sha1: `Sha256 h; h.update(a); h.update(b); hex(h.finish())`. For
+/// content digests (an upload's checksum); the same interface as Sha1.
+class Sha256 {
+ public:
+  using Digest = std::array<std::uint8_t, 32>;
+
+  void update(std::string_view data) {
+    std::size_t i = 0;
+    while (i < data.size()) {
+      if (fill_ == 0 && data.size() - i >= 64) {  // whole blocks straight from the input
+        std::memcpy(block_.data(), data.data() + i, 64);
+        compress();
+        i += 64;
+        continue;
+      }
+      std::size_t take = std::min<std::size_t>(64 - fill_, data.size() - i);
+      std::memcpy(block_.data() + fill_, data.data() + i, take);
+      fill_ += take, i += take;
+      if (fill_ == 64) {
+        compress();
+        fill_ = 0;
+      }
+    }
+    length_ += data.size();
+  }
+
+  /// The digest; the object is spent afterwards.
+  Digest finish() {
+    const std::uint64_t bits = length_ * 8;
+    block_[fill_++] = 0x80;
+    if (fill_ > 56) {
+      while (fill_ < 64) block_[fill_++] = 0;
+      compress();
+      fill_ = 0;
+    }
+    while (fill_ < 56) block_[fill_++] = 0;
+    for (int i = 7; i >= 0; --i) block_[fill_++] = static_cast<std::uint8_t>(bits >> (i * 8));
+    compress();
+    Digest out{};
+    for (std::size_t i = 0; i < 8; ++i)
+      for (std::size_t b = 0; b < 4; ++b) out[i * 4 + b] = static_cast<std::uint8_t>(h_[i] >> (24 - 8 * b));
+    return out;
+  }
+
+ private:
+  static std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+
+  void compress() {
+    static constexpr std::uint32_t k[64] = {
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+    std::uint32_t w[64];
+    for (std::size_t i = 0; i < 16; ++i)
+      w[i] = std::uint32_t{block_[i * 4]} << 24 | std::uint32_t{block_[i * 4 + 1]} << 16 |
+             std::uint32_t{block_[i * 4 + 2]} << 8 | std::uint32_t{block_[i * 4 + 3]};
+    for (std::size_t i = 16; i < 64; ++i) {
+      std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+      std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
+    for (std::size_t i = 0; i < 64; ++i) {
+      std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
+      std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+      h = g;
+      g = f;
+      f = e;
+      e = d + t1;
+      d = c;
+      c = b;
+      b = a;
+      a = t1 + t2;
+    }
+    h_[0] += a;
+    h_[1] += b;
+    h_[2] += c;
+    h_[3] += d;
+    h_[4] += e;
+    h_[5] += f;
+    h_[6] += g;
+    h_[7] += h;
+  }
+
+  std::array<std::uint32_t, 8> h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  std::array<std::uint8_t, 64> block_{};
+  std::size_t fill_ = 0;
+  std::uint64_t length_ = 0;
+};
+
+/// SHA-256 of one string.
+inline Sha256::Digest sha256(std::string_view data) {
+  Sha256 h;
+  h.update(data);
+  return h.finish();
+}
+
+/// Lower-case hex of a digest: `hex(sha256("abc"))` -> "ba7816bf...".
+template <std::size_t N>
+std::string hex(const std::array<std::uint8_t, N>& bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(N * 2);
+  for (std::uint8_t b : bytes) {
+    out += digits[b >> 4];
+    out += digits[b & 15];
+  }
+  return out;
 }
 
 /// Standard base64 with `=` padding (RFC 4648 section 4).
@@ -3780,16 +3915,6 @@ struct MultipartError {
   explicit operator bool() const { return kind != MultipartErrorKind::none; }
 };
 
-/// Limits of one multipart body; the counts and the field size are Starlette's defaults.
-struct MultipartLimits {
-  std::size_t max_fields = 1000;              ///< parts without a filename (Starlette's max_fields)
-  std::size_t max_files = 1000;               ///< parts with a filename (Starlette's max_files)
-  std::size_t max_part_header_bytes = 16384;  ///< one part's header block, CRLFs included
-  std::size_t max_part_headers = 64;          ///< header lines of one part
-  std::size_t max_field_bytes = 1 << 20;      ///< a non-file part's value (Starlette's max_part_size)
-  std::size_t max_body_bytes = std::numeric_limits<std::size_t>::max();  ///< every byte fed
-};
-
 /// One part's headers, parsed. `filename` is set (possibly empty) when the part is a file.
 struct MultipartPart {
   std::string name;
@@ -4274,6 +4399,226 @@ FASTAPI_DETAIL_INLINE MultipartParser::Result MultipartParser::finish() {
   return fail(MultipartErrorKind::truncated, "The multipart body ended before its closing boundary.");
 }
 #endif
+
+}  // namespace fastapi
+
+// ==== fastapi/http/upload.hpp ====
+// http/upload.hpp: fa::UploadFile, one uploaded file (FastAPI's and Starlette's name): its filename, content
+// type, part headers and size, and its bytes spooled in memory up to a threshold, then in an unnamed temporary
+// file. Fed by params/form_data.hpp (a multipart file part's bytes as the parser hands them out); feeds the
+// handler (`co_await file.read()`, `seek`, `save_to`). Knows nothing of multipart framing, routes or JSON:
+// the filename is data, never a path this code opens.
+
+#include <algorithm>
+#include <cerrno>
+#include <cstddef>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+namespace fastapi {
+
+/// One uploaded file, as a handler receives it from `fa::File<"file", fa::UploadFile>`:
+/// ```
+/// app.post("/upload", [](fa::File<"file", fa::UploadFile> file) -> fa::Task<fa::Json> {
+///   std::string head = co_await file->read(16);   // the first 16 bytes
+///   co_await file->seek(0);
+///   co_await file->save_to("/srv/uploads/" + safe_name);  // on the blocking pool, never on the loop
+///   co_return fa::Json{{"filename", file->filename}, {"size", file->size}};
+/// });
+/// ```
+/// The bytes stay in memory up to MultipartLimits::spool_max_size (1 MiB, Starlette's SpooledTemporaryFile
+/// threshold), then move to a temporary file made with mkstemp in $TMPDIR (else /tmp) and unlinked at once: it
+/// has no name on disk while it is used, and closing it (the UploadFile's destructor, when the request ends,
+/// also when the handler throws or the client goes away) gives the space back. Reads from the temporary file
+/// run on the blocking pool. Move-only.
+class UploadFile {
+ public:
+  std::string filename;                                      ///< as the client sent it: data, never a path
+  std::string content_type;                                  ///< the part's Content-Type (text/plain by default)
+  std::vector<std::pair<std::string, std::string>> headers;  ///< the part's header lines, in order
+  std::size_t size = 0;                                      ///< bytes written so far (the whole file once bound)
+
+  UploadFile() = default;
+  explicit UploadFile(std::size_t spool_max_size) : spool_max_(spool_max_size) {}
+  UploadFile(UploadFile&& other) noexcept;
+  UploadFile& operator=(UploadFile&& other) noexcept;
+  UploadFile(const UploadFile&) = delete;
+  UploadFile& operator=(const UploadFile&) = delete;
+  ~UploadFile() { close(); }
+
+  /// Up to `n` bytes from the cursor (all that is left by default), moving the cursor past them.
+  Task<std::string> read(std::size_t n = static_cast<std::size_t>(-1));
+  /// Moves the cursor to byte `offset` (Starlette's `await file.seek(0)`); past the end reads nothing.
+  Task<void> seek(std::size_t offset) {
+    pos_ = offset;
+    co_return;
+  }
+  /// The cursor.
+  std::size_t tell() const { return pos_; }
+  /// Appends bytes at the end (the parser's way in; a handler may use it too). Above the spool threshold the
+  /// bytes go to the temporary file, written in the calling thread: as nginx writes a client body to its
+  /// temporary file from the event loop, a write to the page cache does not wait on the network or a client.
+  /// Throws std::system_error when the temporary file cannot be made or written.
+  void write(std::string_view data);
+  /// Writes the whole file to `path` (created or truncated, mode 0644) on the blocking pool; the cursor does
+  /// not move. `path` is the program's choice: never build it from `filename` unchecked.
+  Task<void> save_to(std::string path);
+  /// True while the bytes are in memory (no temporary file yet).
+  bool in_memory() const { return fd_ < 0; }
+  /// Closes the temporary file (the bytes are gone); the destructor does it.
+  void close();
+
+ private:
+  std::size_t read_at(std::size_t offset, char* out, std::size_t n) const;  // blocking when on disk
+  void spill();                                                             // memory -> temporary file
+
+  std::string memory_;
+  int fd_ = -1;
+  std::size_t pos_ = 0;
+  std::size_t spool_max_ = MultipartLimits{}.spool_max_size;
+};
+
+namespace detail {
+/// Opens an unnamed temporary file in $TMPDIR (else /tmp): mkstemp, then unlink. Throws std::system_error.
+int open_spool_file();
+/// Writes all of `data` to `fd` (at its offset), retrying short writes and EINTR. Throws std::system_error.
+void write_all(int fd, std::string_view data);
+}  // namespace detail
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+namespace detail {
+FASTAPI_DETAIL_INLINE int open_spool_file() {
+  const char* dir = std::getenv("TMPDIR");
+  std::string path = (dir && *dir) ? dir : "/tmp";
+  if (path.back() != '/') path += '/';
+  path += "fastapi-upload-XXXXXX";
+  int fd = ::mkstemp(path.data());
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "fastapi: cannot create a temporary file");
+  ::unlink(path.c_str());  // no name on disk: the space comes back when the descriptor closes, whatever happens
+  ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  return fd;
+}
+
+FASTAPI_DETAIL_INLINE void write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw std::system_error(errno, std::generic_category(), "fastapi: cannot write a temporary file");
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+}  // namespace detail
+
+FASTAPI_DETAIL_INLINE UploadFile::UploadFile(UploadFile&& o) noexcept
+    : filename(std::move(o.filename)), content_type(std::move(o.content_type)), headers(std::move(o.headers)),
+      size(o.size), memory_(std::move(o.memory_)), fd_(std::exchange(o.fd_, -1)), pos_(o.pos_),
+      spool_max_(o.spool_max_) {}
+
+FASTAPI_DETAIL_INLINE UploadFile& UploadFile::operator=(UploadFile&& o) noexcept {
+  if (this != &o) {
+    close();
+    filename = std::move(o.filename);
+    content_type = std::move(o.content_type);
+    headers = std::move(o.headers);
+    size = o.size;
+    memory_ = std::move(o.memory_);
+    fd_ = std::exchange(o.fd_, -1);
+    pos_ = o.pos_;
+    spool_max_ = o.spool_max_;
+  }
+  return *this;
+}
+
+FASTAPI_DETAIL_INLINE void UploadFile::close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  memory_.clear();
+  memory_.shrink_to_fit();
+}
+
+FASTAPI_DETAIL_INLINE void UploadFile::spill() {
+  fd_ = detail::open_spool_file();
+  try {
+    detail::write_all(fd_, memory_);
+  } catch (...) {
+    ::close(fd_);
+    fd_ = -1;
+    throw;
+  }
+  memory_.clear();
+  memory_.shrink_to_fit();
+}
+
+FASTAPI_DETAIL_INLINE void UploadFile::write(std::string_view data) {
+  if (fd_ < 0 && memory_.size() + data.size() > spool_max_) spill();
+  if (fd_ >= 0) detail::write_all(fd_, data);
+  else memory_.append(data);
+  size += data.size();
+}
+
+FASTAPI_DETAIL_INLINE std::size_t UploadFile::read_at(std::size_t offset, char* out, std::size_t n) const {
+  std::size_t done = 0;
+  while (done < n) {
+    ssize_t got = ::pread(fd_, out + done, n - done, static_cast<off_t>(offset + done));
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw std::system_error(errno, std::generic_category(), "fastapi: cannot read a temporary file");
+    }
+    if (got == 0) break;
+    done += static_cast<std::size_t>(got);
+  }
+  return done;
+}
+
+FASTAPI_DETAIL_INLINE Task<std::string> UploadFile::read(std::size_t n) {
+  std::size_t start = pos_ < size ? pos_ : size;
+  std::size_t count = n < size - start ? n : size - start;
+  std::string out;
+  if (fd_ < 0) {
+    out.assign(memory_, start, count);
+  } else if (count > 0) {
+    out.resize(count);
+    std::size_t got = co_await to_thread([&] { return read_at(start, out.data(), count); });
+    out.resize(got);
+  }
+  pos_ = start + out.size();
+  co_return out;
+}
+
+FASTAPI_DETAIL_INLINE Task<void> UploadFile::save_to(std::string path) {
+  co_await to_thread([&] {
+    int out = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out < 0) throw std::system_error(errno, std::generic_category(), "fastapi: cannot open " + path);
+    try {
+      if (fd_ < 0) {
+        detail::write_all(out, memory_);
+      } else {
+        std::string buffer(std::size_t{1} << 16, '\0');
+        for (std::size_t at = 0; at < size;) {
+          std::size_t got = read_at(at, buffer.data(), std::min(buffer.size(), size - at));
+          if (got == 0) break;
+          detail::write_all(out, std::string_view(buffer.data(), got));
+          at += got;
+        }
+      }
+    } catch (...) {
+      ::close(out);
+      throw;
+    }
+    if (::close(out) != 0) throw std::system_error(errno, std::generic_category(), "fastapi: cannot write " + path);
+  });
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 

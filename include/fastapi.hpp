@@ -31,6 +31,7 @@
 #include "fastapi/http/request_parser.hpp"
 #include "fastapi/http/chunked.hpp"
 #include "fastapi/http/multipart.hpp"
+#include "fastapi/http/upload.hpp"
 #include "fastapi/http/response_parser.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/http/writer.hpp"

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <thread>
 
@@ -116,6 +117,21 @@ extern const int FASTAPI_DETAIL_SIMDJSON_CONFIGURATION;
 
 namespace fastapi {
 
+/// Limits of one `multipart/form-data` body (http/multipart.hpp's parser) and where its files are kept
+/// (http/upload.hpp). The counts and the field size are Starlette's defaults. App-wide in Config::multipart,
+/// per route in RouteOptions::multipart: `{.multipart = fa::MultipartLimits{.max_files = 1}}`.
+struct MultipartLimits {
+  std::size_t max_fields = 1000;              ///< parts without a filename (Starlette's max_fields); 400 above
+  std::size_t max_files = 1000;               ///< parts with a filename (Starlette's max_files); 400 above
+  std::size_t max_part_header_bytes = 16384;  ///< one part's header block, CRLFs included; 400 above
+  std::size_t max_part_headers = 64;          ///< header lines of one part; 400 above
+  std::size_t max_field_bytes = 1 << 20;      ///< a non-file part's value (Starlette's max_part_size); 400 above
+  std::size_t max_body_bytes = std::numeric_limits<std::size_t>::max();  ///< every byte fed; 413 above
+  /// An UploadFile is kept in memory up to this many bytes, then in a temporary file (Starlette's
+  /// SpooledTemporaryFile threshold, 1 MiB). Not a limit: the parser does not read it.
+  std::size_t spool_max_size = 1 << 20;
+};
+
 /// Runtime settings of a server. Every field has a production-safe default;
 /// `fa::App app{{.title = "..."}}; app.run({.port = 9000, .workers = 2});`
 struct Config {
@@ -143,6 +159,7 @@ struct Config {
   bool handle_signals = true;                 ///< SIGINT/SIGTERM drain and stop run()
   bool reuse_port = true;                     ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
   bool redirect_slashes = true;               ///< /items/ <-> /items answered with 307
+  MultipartLimits multipart{};                ///< multipart/form-data bodies: parts, files, sizes, spooling
   bool access_log = false;  ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
                             ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
 

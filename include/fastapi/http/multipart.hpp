@@ -48,16 +48,6 @@ struct MultipartError {
   explicit operator bool() const { return kind != MultipartErrorKind::none; }
 };
 
-/// Limits of one multipart body; the counts and the field size are Starlette's defaults.
-struct MultipartLimits {
-  std::size_t max_fields = 1000;              ///< parts without a filename (Starlette's max_fields)
-  std::size_t max_files = 1000;               ///< parts with a filename (Starlette's max_files)
-  std::size_t max_part_header_bytes = 16384;  ///< one part's header block, CRLFs included
-  std::size_t max_part_headers = 64;          ///< header lines of one part
-  std::size_t max_field_bytes = 1 << 20;      ///< a non-file part's value (Starlette's max_part_size)
-  std::size_t max_body_bytes = std::numeric_limits<std::size_t>::max();  ///< every byte fed
-};
-
 /// One part's headers, parsed. `filename` is set (possibly empty) when the part is a file.
 struct MultipartPart {
   std::string name;
