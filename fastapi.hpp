@@ -4425,6 +4425,13 @@ FASTAPI_DETAIL_INLINE MultipartParser::Result MultipartParser::finish() {
 
 namespace fastapi {
 
+class UploadFile;
+namespace detail {
+/// The whole content of an uploaded file (a fa::File<"f", std::string> parameter): from memory, or read from
+/// its temporary file in the calling thread (just written, so from the page cache).
+std::string upload_bytes(const UploadFile& file);
+}  // namespace detail
+
 /// One uploaded file, as a handler receives it from `fa::File<"file", fa::UploadFile>`:
 /// ```
 /// app.post("/upload", [](fa::File<"file", fa::UploadFile> file) -> fa::Task<fa::Json> {
@@ -4477,6 +4484,7 @@ class UploadFile {
   void close();
 
  private:
+  friend std::string detail::upload_bytes(const UploadFile& file);
   std::size_t read_at(std::size_t offset, char* out, std::size_t n) const;  // blocking when on disk
   void spill();                                                             // memory -> temporary file
 
@@ -4516,6 +4524,13 @@ FASTAPI_DETAIL_INLINE void write_all(int fd, std::string_view data) {
     }
     data.remove_prefix(static_cast<std::size_t>(n));
   }
+}
+
+FASTAPI_DETAIL_INLINE std::string upload_bytes(const UploadFile& file) {
+  if (file.fd_ < 0) return file.memory_;
+  std::string out(file.size, '\0');
+  out.resize(file.read_at(0, out.data(), out.size()));
+  return out;
 }
 }  // namespace detail
 
@@ -11847,7 +11862,7 @@ struct Body : detail::ParamValue<T> {
 };
 
 namespace detail {
-/// True for Path/Query/Header/Cookie/Form (values that arrive as text).
+/// True for Path/Query/Header/Cookie/Form (values that arrive as text; fa::File, params/file.hpp, is not).
 // clang-format off
 template <class P>
 concept text_param = requires {
@@ -11855,7 +11870,7 @@ concept text_param = requires {
   P::param_name;
   P::rule;
   P::has_default;
-} && (P::param_source != Source::body);
+} && (P::param_source != Source::body) && !requires { P::file_param; };
 // clang-format on
 }  // namespace detail
 
@@ -12080,6 +12095,112 @@ std::optional<T> from_string(std::string_view text, ConversionError& error) {
 
 }  // namespace fastapi
 
+// ==== fastapi/params/form_data.hpp ====
+// params/form_data.hpp: a `multipart/form-data` request body -> its fields (name, text) and its files (name,
+// fa::UploadFile), read once per request for fa::Form and fa::File parameters. The one loop that feeds the
+// body's bytes to http/multipart.hpp's parser is here (read_multipart). Fed by params/binding.hpp's
+// BindContext (the request, the route's MultipartLimits); feeds the Form and File binders. Knows nothing of
+// routes, sockets or JSON; a filename is data, never a path.
+
+#include <cstddef>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fastapi::detail {
+
+/// The parts of one multipart body, in order: non-file parts as text, file parts as UploadFiles (spooled to
+/// temporary files past MultipartLimits::spool_max_size as their bytes arrive).
+class FormData final : public MultipartHandler {
+ public:
+  explicit FormData(std::size_t spool_max_size) : spool_max_(spool_max_size) {}
+
+  std::deque<std::pair<std::string, std::string>> fields;  ///< a deque: views into the texts stay valid
+  std::vector<std::pair<std::string, UploadFile>> files;
+
+  void on_part_begin(const MultipartPart& part) override;
+  void on_part_data(std::string_view chunk) override {
+    if (in_file_) files.back().second.write(chunk);  // throws std::system_error when the disk fails (-> 500)
+    else fields.back().second.append(chunk);
+  }
+  void on_part_end() override {}
+  void on_body_end() override {}
+
+ private:
+  std::size_t spool_max_;
+  bool in_file_ = false;
+};
+
+/// Reads the request's multipart body into `out`; a body the parser refuses is an HTTPException (400 with
+/// the parser's sentence, 413 over MultipartLimits::max_body_bytes), answered before the handler runs.
+///
+/// The seam for streaming bodies: this is the only place a multipart body's bytes reach the parser. Today
+/// the connection has read the whole body into `req.body` (up to the route's max_body_size), so it is fed in
+/// one piece; once the request carries a body source (docs/architecture.md, "A body that streams"), the
+/// loop below pulls `co_await` chunks from it instead, and nothing else changes: file parts already go to
+/// UploadFile as they arrive, so memory stays bounded by the spool threshold.
+Task<void> read_multipart(Request& req, const MultipartLimits& limits, FormData& out);
+/// The same, without a coroutine: for a form read outside an awaiting binder (today's buffered body only).
+void read_multipart_now(Request& req, const MultipartLimits& limits, FormData& out);
+
+/// True when the request's Content-Type is multipart/form-data (any parameters).
+bool is_multipart(const Request& req);
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void FormData::on_part_begin(const MultipartPart& part) {
+  in_file_ = part.is_file();
+  if (!in_file_) {
+    fields.emplace_back(part.name, std::string());
+    return;
+  }
+  UploadFile file(spool_max_);
+  file.filename = *part.filename;
+  file.content_type = part.content_type;
+  file.headers = part.headers;
+  files.emplace_back(part.name, std::move(file));
+}
+
+namespace multipart_feed {
+/// One chunk into the parser; false once it failed (its error says why).
+inline bool feed(MultipartParser& parser, std::string_view chunk, FormData& out) {
+  return parser.feed(chunk, out) != MultipartParser::Result::error;
+}
+/// The end of the body: throws the parser's error as an HTTPException.
+inline void finish(MultipartParser& parser) {
+  if (parser.finish() == MultipartParser::Result::error)
+    throw HTTPException(parser.error().status(), parser.error().message);
+}
+}  // namespace multipart_feed
+
+FASTAPI_DETAIL_INLINE Task<void> read_multipart(Request& req, const MultipartLimits& limits, FormData& out) {
+  MultipartParser parser(req.headers.get("content-type").value_or(""), limits);
+  // Today: the buffered body, one chunk. With a body source: `while (auto chunk = co_await source.next())`.
+  for (std::string_view chunk : {req.body})
+    if (!multipart_feed::feed(parser, chunk, out)) break;
+  multipart_feed::finish(parser);
+  co_return;
+}
+
+FASTAPI_DETAIL_INLINE void read_multipart_now(Request& req, const MultipartLimits& limits, FormData& out) {
+  MultipartParser parser(req.headers.get("content-type").value_or(""), limits);
+  multipart_feed::feed(parser, req.body, out);
+  multipart_feed::finish(parser);
+}
+
+FASTAPI_DETAIL_INLINE bool is_multipart(const Request& req) {
+  auto ct = req.headers.get("content-type");
+  if (!ct) return false;
+  std::string_view t = ct->substr(0, ct->find(';'));
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+  return iequal(t, "multipart/form-data");
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi::detail
+
 // ==== fastapi/params/binding.hpp ====
 // params/binding.hpp: a handler's parameter types -> a compile-time plan (where each value comes from), and per request: fetch, convert, validate, every error collected into one RequestValidationError. Fed by app/endpoint (the handler's signature, the Request); feeds the handler's arguments. Knows nothing of routes, sockets or responses beyond Response&.
 
@@ -12132,13 +12253,21 @@ class BindContext {
   bool embed_bodies = false;           ///< two or more bodies: each is read from the body under its name
   RequestScope* scope = nullptr;       ///< set when the plan has dependencies (di/): Depends, BackgroundTasks&
   const StateStore* states = nullptr;  ///< the app's fa::State<T> objects (di/state.hpp)
+  const MultipartLimits* multipart_limits = nullptr;  ///< the route's (or the app's); nullptr: the defaults
 
   bool failed() const { return !errors.empty() || !body_errors.empty(); }
   /// Every error in FastAPI's order; a malformed JSON body alone (FastAPI answers it before anything else).
   RequestValidationError take_errors();
 
-  /// The decoded fields of an application/x-www-form-urlencoded body (none for another content type).
+  /// The decoded fields of an application/x-www-form-urlencoded body, or the non-file parts of a
+  /// multipart/form-data one (none for another content type).
   const QueryParams& form();
+  /// Reads a multipart/form-data body (params/form_data.hpp's read_multipart), once; nothing for another
+  /// content type. Awaited before the parameters of a plan with fa::Form or fa::File are bound; a body the
+  /// parser refuses throws an HTTPException (400, or 413 over the size limit).
+  Task<void> load_form();
+  /// The file parts of a multipart body, in order (empty otherwise); binders move the UploadFiles out.
+  std::vector<std::pair<std::string, UploadFile>>& form_files();
   /// The JSON body parsed once (for embedded bodies); nullptr when absent, not JSON, or malformed
   /// (json_invalid is then recorded once).
   const Json* json_body();
@@ -12147,6 +12276,9 @@ class BindContext {
 
  private:
   std::optional<QueryParams> form_;
+  std::optional<FormData> form_data_;  // a multipart body's parts
+  void use_form_data();                // form_ <- views of form_data_'s fields
+  std::vector<std::pair<std::string, UploadFile>> no_files_;
   std::optional<Arena> own_arena_;  // when the request has no arena (a Request built by hand)
   Json json_;
   enum class BodyState : unsigned char { unread, absent, invalid, parsed } json_state_ = BodyState::unread;
@@ -12624,7 +12756,31 @@ FASTAPI_DETAIL_INLINE RequestValidationError BindContext::take_errors() {
   return out;
 }
 
+FASTAPI_DETAIL_INLINE Task<void> BindContext::load_form() {
+  if (form_ || !is_multipart(request)) co_return;
+  const MultipartLimits limits = multipart_limits ? *multipart_limits : MultipartLimits{};
+  form_data_.emplace(limits.spool_max_size);
+  co_await read_multipart(request, limits, *form_data_);
+  use_form_data();
+}
+
+FASTAPI_DETAIL_INLINE void BindContext::use_form_data() {
+  form_.emplace();
+  for (const auto& [name, value] : form_data_->fields) form_->add(name, value);
+}
+
+FASTAPI_DETAIL_INLINE std::vector<std::pair<std::string, UploadFile>>& BindContext::form_files() {
+  if (!form_) (void)form();
+  return form_data_ ? form_data_->files : no_files_;
+}
+
 FASTAPI_DETAIL_INLINE const QueryParams& BindContext::form() {
+  if (!form_ && is_multipart(request)) {  // not loaded by load_form(): read the buffered body now
+    const MultipartLimits limits = multipart_limits ? *multipart_limits : MultipartLimits{};
+    form_data_.emplace(limits.spool_max_size);
+    read_multipart_now(request, limits, *form_data_);
+    use_form_data();
+  }
   if (!form_) {
     form_.emplace();
     if (!request.body.empty() && body_kind(request) == BodyKind::form) {
@@ -12653,6 +12809,122 @@ FASTAPI_DETAIL_INLINE const Json* BindContext::json_body() {
   return json_state_ == BodyState::parsed ? &json_ : nullptr;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/params/file.hpp ====
+// params/file.hpp: fa::File<"name", T>, a file part of a multipart/form-data body (FastAPI's File), and its
+// binder: T is fa::UploadFile, std::string (the bytes), std::vector of either (repeated parts) or
+// std::optional of either. Fed by params/binding.hpp's BindContext (the parts read by params/form_data.hpp);
+// feeds the handler. Knows nothing of routes or sockets; a filename is data, never a path.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+/// A file part `Name` of a multipart/form-data body (FastAPI's `file: UploadFile = File()`):
+/// ```
+/// app.post("/files", [](fa::File<"file", fa::UploadFile> file, fa::Form<"note", std::string> note) {...});
+/// ```
+/// T: fa::UploadFile (the file, spooled; see http/upload.hpp), std::string (its bytes, FastAPI's `bytes`),
+/// std::vector<fa::UploadFile> / std::vector<std::string> (every part of that name, in order),
+/// std::optional<...> of these (absent -> empty). Absent and required -> 422 {"type":"missing",
+/// "loc":["body","file"],"msg":"Field required","input":null}; a text part where an UploadFile is expected ->
+/// 422 value_error, as FastAPI. The only option is a fa::Rule for `alias`, `title` and `description`.
+template <FixedString Name, class T, auto... Options>
+struct File : detail::ParamValue<T> {
+  static_assert(detail::ParamOptions<T, Options...>::default_count == 0,
+                "fastapi: a fa::File has no default value; make it optional: fa::File<\"name\", "
+                "std::optional<fa::UploadFile>>");
+  static constexpr detail::Source param_source = detail::Source::form;
+  static constexpr std::string_view param_name = Name.view();
+  static constexpr Rule rule = detail::ParamOptions<T, Options...>::rule;
+  static constexpr bool has_default = false;
+  static constexpr bool file_param = true;
+  using detail::ParamValue<T>::ParamValue;
+};
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_file_value = std::is_same_v<T, UploadFile> || std::is_same_v<T, std::string>;
+
+/// One part for a File parameter of item type V (UploadFile or std::string): a file part as is; a text part
+/// as its bytes for std::string, a value_error for UploadFile (FastAPI: "Expected UploadFile, received:
+/// <class 'str'>").
+template <class V>
+std::optional<V> file_item(BindContext& ctx, Json loc, UploadFile* file, std::string_view text) {
+  if (file) {
+    if constexpr (std::is_same_v<V, UploadFile>) return std::move(*file);
+    else return upload_bytes(*file);
+  }
+  if constexpr (std::is_same_v<V, std::string>) {
+    return std::string(text);
+  } else {
+    ctx.body_errors.add({"value_error", std::move(loc), "Value error, Expected UploadFile, received: <class 'str'>",
+                         Json(text), Json{{"error", Json::object({})}}});
+    return std::nullopt;
+  }
+}
+
+template <class P>
+struct FileBinder {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::form;
+  static constexpr std::size_t body_count = 0;
+  using Slot = std::optional<P>;
+  using T = typename P::value_type;
+  using Item = typename unwrap_optional<T>::type;
+  static constexpr bool repeated = is_vector<Item>;
+  using V = typename vector_item_of<Item>::type;
+  static_assert(is_file_value<V>, "fastapi: a fa::File<\"name\", T> holds fa::UploadFile or std::string (the bytes), "
+                                  "a std::vector of one (repeated parts) or a std::optional of one");
+
+  static void bind(BindContext& ctx, Slot& slot);
+  static P& get(Slot& slot) { return *slot; }
+};
+
+template <class P>
+void FileBinder<P>::bind(BindContext& ctx, Slot& slot) {
+  constexpr std::string_view name = WireName<P>::value;
+  auto& files = ctx.form_files();
+  std::vector<std::string_view> texts = find_all_text(ctx, Source::form, name);
+  std::erase_if(texts, [](std::string_view t) { return t.empty(); });  // FastAPI: an empty text is absent
+  std::vector<UploadFile*> mine;
+  for (auto& [n, f] : files)
+    if (n == name) mine.push_back(&f);
+  if (mine.empty() && texts.empty()) {
+    if constexpr (is_optional<T>) slot.emplace();
+    else add_missing(ctx.body_errors, param_loc(Source::form, name));
+    return;
+  }
+  if constexpr (repeated) {
+    Item items;
+    bool ok = true;
+    std::size_t i = 0;
+    for (UploadFile* f : mine) items.push_back(std::move(*file_item<V>(ctx, {}, f, {}))), ++i;
+    for (std::string_view t : texts) {
+      if (auto v = file_item<V>(ctx, param_loc(Source::form, name, i++), nullptr, t)) items.push_back(std::move(*v));
+      else ok = false;
+    }
+    if (ok) slot.emplace(T(std::move(items)));
+  } else {
+    // The last part of that name wins, as Starlette's FormData.get; a file before a text of the same name.
+    auto v = mine.empty() ? file_item<V>(ctx, param_loc(Source::form, name), nullptr, texts.back())
+                          : file_item<V>(ctx, {}, mine.back(), {});
+    if (v) slot.emplace(T(std::move(*v)));
+  }
+}
+
+template <FixedString N, class T, auto... O>
+struct Binder<File<N, T, O...>> : FileBinder<File<N, T, O...>> {};
 
 }  // namespace detail
 }  // namespace fastapi
@@ -13319,6 +13591,7 @@ struct PlanBinding<BindPlan<Params...>> {
 template <class... Params>
 Task<void> PlanBinding<BindPlan<Params...>>::bind(BindContext& ctx, Slots& slots) {
   ctx.embed_bodies = ctx.embed_bodies || Plan::embed_bodies;
+  if constexpr (Plan::has_form) co_await ctx.load_form();  // a multipart body's parts (params/form_data.hpp)
   for (std::size_t i : Plan::order) {
     if (!async_fns[i]) sync_fns[i](ctx, slots);
     else if (!ready_fns[i] || !ready_fns[i](ctx, slots)) co_await async_fns[i](ctx, slots);
@@ -14245,6 +14518,7 @@ void describe_operation(OperationDoc& doc) {
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14260,21 +14534,22 @@ struct ResponseDoc {
 /// Per-route options, one aggregate with designated initializers:
 /// `app.post("/items", create_item, {.status_code = 201, .tags = {"items"}});`
 struct RouteOptions {
-  int status_code = 0;                 ///< status of a non-Response return value (0 = 200)
-  std::vector<std::string> tags{};     ///< OpenAPI tags
-  std::string summary{};               ///< OpenAPI summary
-  std::string description{};           ///< OpenAPI description
-  std::string name{};                  ///< route name (operationId base)
-  bool deprecated = false;             ///< marked deprecated in OpenAPI
-  bool include_in_schema = true;       ///< listed in OpenAPI
-  bool blocking = false;               ///< run a plain (non-coroutine) handler on the thread pool (FastAPI's `def`)
-  std::size_t max_body_size = 0;       ///< 413 above it; 0 = the app's Config::max_body_size
-  ResponseModelInfo response_model{};  ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
-                                       ///< only its fields reach the client, a value that does not fit is a 500
-  bool response_model_exclude_none = false;  ///< FastAPI's response_model_exclude_none
-  std::vector<Dependency> dependencies{};    ///< run for their effect before the handler's own parameters:
-                                             ///< `{.dependencies = {fa::dependency<verify_token>()}}`
-  std::map<int, ResponseDoc> responses{};    ///< more responses for the OpenAPI document
+  int status_code = 0;              ///< status of a non-Response return value (0 = 200)
+  std::vector<std::string> tags{};  ///< OpenAPI tags
+  std::string summary{};            ///< OpenAPI summary
+  std::string description{};        ///< OpenAPI description
+  std::string name{};               ///< route name (operationId base)
+  bool deprecated = false;          ///< marked deprecated in OpenAPI
+  bool include_in_schema = true;    ///< listed in OpenAPI
+  bool blocking = false;            ///< run a plain (non-coroutine) handler on the thread pool (FastAPI's `def`)
+  std::size_t max_body_size = 0;    ///< 413 above it; 0 = the app's Config::max_body_size
+  std::optional<MultipartLimits> multipart{};  ///< a multipart body's limits; none = the app's Config::multipart
+  ResponseModelInfo response_model{};          ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
+                                               ///< only its fields reach the client, a value that does not fit is a 500
+  bool response_model_exclude_none = false;    ///< FastAPI's response_model_exclude_none
+  std::vector<Dependency> dependencies{};      ///< run for their effect before the handler's own parameters:
+                                               ///< `{.dependencies = {fa::dependency<verify_token>()}}`
+  std::map<int, ResponseDoc> responses{};      ///< more responses for the OpenAPI document
 };
 
 /// One registered route, as the OpenAPI document reads it (`app.routes()`, in registration order).
@@ -16380,6 +16655,7 @@ namespace detail {
 struct AppContext {
   DependencyRegistry dependencies;
   StateStore states;
+  MultipartLimits multipart{};  ///< Config::multipart, for routes without their own RouteOptions::multipart
 };
 
 /// A route's handler with its arguments gathered and its result converted.
@@ -16412,6 +16688,10 @@ class Endpoint {
   /// The app's, then the route's dependencies, for their effect.
   Task<void> run_route_dependencies(BindContext& ctx) const;
   const DependencyRegistry* registry() const { return app_ ? &app_->dependencies : nullptr; }
+  /// The limits of a multipart body for this route: its own, else the app's.
+  const MultipartLimits* multipart_limits() const {
+    return options_.multipart ? &*options_.multipart : app_ ? &app_->multipart : nullptr;
+  }
 
   std::string description_;
   RouteOptions options_;
@@ -16606,6 +16886,7 @@ Task<Response> HandlerEndpoint<F>::call_with(Request& req, [[maybe_unused]] Requ
     BindContext ctx{req, sub};
     ctx.scope = scope;
     ctx.states = app_ ? &app_->states : nullptr;
+    ctx.multipart_limits = multipart_limits();
     if (has_route_dependencies()) co_await run_route_dependencies(ctx);  // no coroutine frame when there are none
     if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
     if (current_logger().enabled(LogLevel::debug)) log_bound_request(req, slots);
@@ -16613,6 +16894,8 @@ Task<Response> HandlerEndpoint<F>::call_with(Request& req, [[maybe_unused]] Requ
   } else if constexpr (Plan::size > 0 && !Binding::needs_scope) {
     BindContext ctx{req, sub};
     ctx.states = app_ ? &app_->states : nullptr;
+    ctx.multipart_limits = multipart_limits();
+    if constexpr (Plan::has_form) co_await ctx.load_form();  // a multipart body's parts, before any binder
     Plan::bind(ctx, slots);
     if (current_logger().enabled(LogLevel::debug)) log_bound_request(req, slots);
     if (ctx.failed()) throw ctx.take_errors();
@@ -17823,6 +18106,7 @@ FASTAPI_DETAIL_INLINE void App::serve_openapi() {
 
 FASTAPI_DETAIL_INLINE int App::run(Config config) {
   default_body_limit_ = config.max_body_size;
+  context_.multipart = config.multipart;
   redirect_slashes_ = config.redirect_slashes;
   if (config.access_log && !access_log_added_) {  // the outermost middleware; once, even if run() again
     middleware_.add(AccessLogMiddleware{});
@@ -19273,15 +19557,24 @@ namespace fastapi::testing {
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
+/// One file of a multipart request, as httpx's `files={"file": ("a.txt", b"...", "text/plain")}`.
+struct FileField {
+  std::string filename;
+  std::string content;
+  std::string content_type = "application/octet-stream";
+};
+using FileFields = std::vector<std::pair<std::string, FileField>>;
+
 /// What one request sends. `client.get("/items", {.params = {{"q", "x"}}, .headers = {{"x-token", "t"}}})`
 struct RequestOptions {
   KeyValues params{};          ///< query parameters, percent-encoded for you
   KeyValues headers{};         ///< request headers; they replace the defaults (Host, User-Agent...) of the same name
   std::optional<Json> json{};  ///< JSON body (sets Content-Type: application/json)
-  std::optional<std::string> content{};      ///< raw body
-  KeyValues data{};                          ///< form body (application/x-www-form-urlencoded)
-  KeyValues cookies{};                       ///< for this request only: replace the jar's cookies of the same name
-  bool follow_redirects = true;              ///< as Starlette's TestClient (up to 20 hops)
+  std::optional<std::string> content{};  ///< raw body
+  KeyValues data{};                      ///< form body (application/x-www-form-urlencoded; with files, multipart)
+  FileFields files{};            ///< files: a multipart/form-data body with `data` as its text fields first (as httpx)
+  KeyValues cookies{};           ///< for this request only: replace the jar's cookies of the same name
+  bool follow_redirects = true;  ///< as Starlette's TestClient (up to 20 hops)
   std::chrono::milliseconds timeout{10000};  ///< for the whole exchange
 };
 
@@ -19662,6 +19955,39 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::request(std::string_view method, 
   throw std::runtime_error("fastapi::testing::TestClient: more than 20 redirects");
 }
 
+/// A multipart/form-data body as httpx writes it (text fields, then files; `"` in a name written %22); returns
+/// the boundary (random hex, checked absent from the contents).
+inline std::string encode_multipart(const KeyValues& data, const FileFields& files, std::string& body) {
+  auto quoted = [](std::string_view v) {
+    std::string out;
+    for (char c : v) {
+      if (c == '"') out += "%22";
+      else if (c == '\\') out += "\\\\";
+      else out += c;
+    }
+    return out;
+  };
+  std::string boundary;
+  for (;;) {
+    static constexpr char digits[] = "0123456789abcdef";
+    boundary.clear();
+    for (int i = 0; i < 32; ++i) boundary += digits[std::rand() % 16];
+    bool clash = false;
+    for (const auto& [n, v] : data) clash = clash || v.find(boundary) != std::string::npos;
+    for (const auto& [n, f] : files) clash = clash || f.content.find(boundary) != std::string::npos;
+    if (!clash) break;
+  }
+  body.clear();
+  for (const auto& [name, value] : data)
+    body +=
+        "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(name) + "\"\r\n\r\n" + value + "\r\n";
+  for (const auto& [name, f] : files)
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(name) + "\"; filename=\"" +
+            quoted(f.filename) + "\"\r\nContent-Type: " + f.content_type + "\r\n\r\n" + f.content + "\r\n";
+  body += "--" + boundary + "--\r\n";
+  return boundary;
+}
+
 FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method, std::string_view target,
                                                         const RequestOptions& o, bool retry_on_closed) {
   if (!socket_.is_open()) connect();
@@ -19673,6 +19999,8 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method,
     content_type = "application/json";
   } else if (o.content) {
     body = *o.content;
+  } else if (!o.files.empty()) {
+    content_type = "multipart/form-data; boundary=" + encode_multipart(o.data, o.files, body);
   } else if (!o.data.empty()) {
     for (std::size_t i = 0; i < o.data.size(); ++i) {
       if (i) body += '&';

@@ -65,7 +65,9 @@
 // params: where each handler argument comes from (path, query, header, cookie, body, form), converted and checked
 #include "fastapi/params/markers.hpp"
 #include "fastapi/params/convert.hpp"
+#include "fastapi/params/form_data.hpp"
 #include "fastapi/params/binding.hpp"
+#include "fastapi/params/file.hpp"
 
 // di: dependencies (Depends, Yield teardown, background tasks), solved per request
 #include "fastapi/di/yield.hpp"

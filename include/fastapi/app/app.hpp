@@ -469,6 +469,7 @@ FASTAPI_DETAIL_INLINE void App::serve_openapi() {
 
 FASTAPI_DETAIL_INLINE int App::run(Config config) {
   default_body_limit_ = config.max_body_size;
+  context_.multipart = config.multipart;
   redirect_slashes_ = config.redirect_slashes;
   if (config.access_log && !access_log_added_) {  // the outermost middleware; once, even if run() again
     middleware_.add(AccessLogMiddleware{});

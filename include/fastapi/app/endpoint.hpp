@@ -46,6 +46,7 @@ namespace detail {
 struct AppContext {
   DependencyRegistry dependencies;
   StateStore states;
+  MultipartLimits multipart{};  ///< Config::multipart, for routes without their own RouteOptions::multipart
 };
 
 /// A route's handler with its arguments gathered and its result converted.
@@ -78,6 +79,10 @@ class Endpoint {
   /// The app's, then the route's dependencies, for their effect.
   Task<void> run_route_dependencies(BindContext& ctx) const;
   const DependencyRegistry* registry() const { return app_ ? &app_->dependencies : nullptr; }
+  /// The limits of a multipart body for this route: its own, else the app's.
+  const MultipartLimits* multipart_limits() const {
+    return options_.multipart ? &*options_.multipart : app_ ? &app_->multipart : nullptr;
+  }
 
   std::string description_;
   RouteOptions options_;
@@ -272,6 +277,7 @@ Task<Response> HandlerEndpoint<F>::call_with(Request& req, [[maybe_unused]] Requ
     BindContext ctx{req, sub};
     ctx.scope = scope;
     ctx.states = app_ ? &app_->states : nullptr;
+    ctx.multipart_limits = multipart_limits();
     if (has_route_dependencies()) co_await run_route_dependencies(ctx);  // no coroutine frame when there are none
     if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
     if (current_logger().enabled(LogLevel::debug)) log_bound_request(req, slots);
@@ -279,6 +285,8 @@ Task<Response> HandlerEndpoint<F>::call_with(Request& req, [[maybe_unused]] Requ
   } else if constexpr (Plan::size > 0 && !Binding::needs_scope) {
     BindContext ctx{req, sub};
     ctx.states = app_ ? &app_->states : nullptr;
+    ctx.multipart_limits = multipart_limits();
+    if constexpr (Plan::has_form) co_await ctx.load_form();  // a multipart body's parts, before any binder
     Plan::bind(ctx, slots);
     if (current_logger().enabled(LogLevel::debug)) log_bound_request(req, slots);
     if (ctx.failed()) throw ctx.take_errors();

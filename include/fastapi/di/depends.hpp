@@ -216,6 +216,7 @@ struct PlanBinding<BindPlan<Params...>> {
 template <class... Params>
 Task<void> PlanBinding<BindPlan<Params...>>::bind(BindContext& ctx, Slots& slots) {
   ctx.embed_bodies = ctx.embed_bodies || Plan::embed_bodies;
+  if constexpr (Plan::has_form) co_await ctx.load_form();  // a multipart body's parts (params/form_data.hpp)
   for (std::size_t i : Plan::order) {
     if (!async_fns[i]) sync_fns[i](ctx, slots);
     else if (!ready_fns[i] || !ready_fns[i](ctx, slots)) co_await async_fns[i](ctx, slots);

@@ -25,6 +25,13 @@
 
 namespace fastapi {
 
+class UploadFile;
+namespace detail {
+/// The whole content of an uploaded file (a fa::File<"f", std::string> parameter): from memory, or read from
+/// its temporary file in the calling thread (just written, so from the page cache).
+std::string upload_bytes(const UploadFile& file);
+}  // namespace detail
+
 /// One uploaded file, as a handler receives it from `fa::File<"file", fa::UploadFile>`:
 /// ```
 /// app.post("/upload", [](fa::File<"file", fa::UploadFile> file) -> fa::Task<fa::Json> {
@@ -77,6 +84,7 @@ class UploadFile {
   void close();
 
  private:
+  friend std::string detail::upload_bytes(const UploadFile& file);
   std::size_t read_at(std::size_t offset, char* out, std::size_t n) const;  // blocking when on disk
   void spill();                                                             // memory -> temporary file
 
@@ -116,6 +124,13 @@ FASTAPI_DETAIL_INLINE void write_all(int fd, std::string_view data) {
     }
     data.remove_prefix(static_cast<std::size_t>(n));
   }
+}
+
+FASTAPI_DETAIL_INLINE std::string upload_bytes(const UploadFile& file) {
+  if (file.fd_ < 0) return file.memory_;
+  std::string out(file.size, '\0');
+  out.resize(file.read_at(0, out.data(), out.size()));
+  return out;
 }
 }  // namespace detail
 

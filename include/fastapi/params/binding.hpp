@@ -24,6 +24,7 @@
 #include "fastapi/json/rules.hpp"
 #include "fastapi/json/value.hpp"
 #include "fastapi/params/convert.hpp"
+#include "fastapi/params/form_data.hpp"
 #include "fastapi/params/markers.hpp"
 
 // How binding works, in two phases (DESIGN.md, "Dependency injection in two phases"):
@@ -65,13 +66,21 @@ class BindContext {
   bool embed_bodies = false;           ///< two or more bodies: each is read from the body under its name
   RequestScope* scope = nullptr;       ///< set when the plan has dependencies (di/): Depends, BackgroundTasks&
   const StateStore* states = nullptr;  ///< the app's fa::State<T> objects (di/state.hpp)
+  const MultipartLimits* multipart_limits = nullptr;  ///< the route's (or the app's); nullptr: the defaults
 
   bool failed() const { return !errors.empty() || !body_errors.empty(); }
   /// Every error in FastAPI's order; a malformed JSON body alone (FastAPI answers it before anything else).
   RequestValidationError take_errors();
 
-  /// The decoded fields of an application/x-www-form-urlencoded body (none for another content type).
+  /// The decoded fields of an application/x-www-form-urlencoded body, or the non-file parts of a
+  /// multipart/form-data one (none for another content type).
   const QueryParams& form();
+  /// Reads a multipart/form-data body (params/form_data.hpp's read_multipart), once; nothing for another
+  /// content type. Awaited before the parameters of a plan with fa::Form or fa::File are bound; a body the
+  /// parser refuses throws an HTTPException (400, or 413 over the size limit).
+  Task<void> load_form();
+  /// The file parts of a multipart body, in order (empty otherwise); binders move the UploadFiles out.
+  std::vector<std::pair<std::string, UploadFile>>& form_files();
   /// The JSON body parsed once (for embedded bodies); nullptr when absent, not JSON, or malformed
   /// (json_invalid is then recorded once).
   const Json* json_body();
@@ -80,6 +89,9 @@ class BindContext {
 
  private:
   std::optional<QueryParams> form_;
+  std::optional<FormData> form_data_;  // a multipart body's parts
+  void use_form_data();                // form_ <- views of form_data_'s fields
+  std::vector<std::pair<std::string, UploadFile>> no_files_;
   std::optional<Arena> own_arena_;  // when the request has no arena (a Request built by hand)
   Json json_;
   enum class BodyState : unsigned char { unread, absent, invalid, parsed } json_state_ = BodyState::unread;
@@ -557,7 +569,31 @@ FASTAPI_DETAIL_INLINE RequestValidationError BindContext::take_errors() {
   return out;
 }
 
+FASTAPI_DETAIL_INLINE Task<void> BindContext::load_form() {
+  if (form_ || !is_multipart(request)) co_return;
+  const MultipartLimits limits = multipart_limits ? *multipart_limits : MultipartLimits{};
+  form_data_.emplace(limits.spool_max_size);
+  co_await read_multipart(request, limits, *form_data_);
+  use_form_data();
+}
+
+FASTAPI_DETAIL_INLINE void BindContext::use_form_data() {
+  form_.emplace();
+  for (const auto& [name, value] : form_data_->fields) form_->add(name, value);
+}
+
+FASTAPI_DETAIL_INLINE std::vector<std::pair<std::string, UploadFile>>& BindContext::form_files() {
+  if (!form_) (void)form();
+  return form_data_ ? form_data_->files : no_files_;
+}
+
 FASTAPI_DETAIL_INLINE const QueryParams& BindContext::form() {
+  if (!form_ && is_multipart(request)) {  // not loaded by load_form(): read the buffered body now
+    const MultipartLimits limits = multipart_limits ? *multipart_limits : MultipartLimits{};
+    form_data_.emplace(limits.spool_max_size);
+    read_multipart_now(request, limits, *form_data_);
+    use_form_data();
+  }
   if (!form_) {
     form_.emplace();
     if (!request.body.empty() && body_kind(request) == BodyKind::form) {

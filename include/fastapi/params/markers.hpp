@@ -226,7 +226,7 @@ struct Body : detail::ParamValue<T> {
 };
 
 namespace detail {
-/// True for Path/Query/Header/Cookie/Form (values that arrive as text).
+/// True for Path/Query/Header/Cookie/Form (values that arrive as text; fa::File, params/file.hpp, is not).
 // clang-format off
 template <class P>
 concept text_param = requires {
@@ -234,7 +234,7 @@ concept text_param = requires {
   P::param_name;
   P::rule;
   P::has_default;
-} && (P::param_source != Source::body);
+} && (P::param_source != Source::body) && !requires { P::file_param; };
 // clang-format on
 }  // namespace detail
 

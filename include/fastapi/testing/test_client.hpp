@@ -39,15 +39,24 @@ namespace fastapi::testing {
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
+/// One file of a multipart request, as httpx's `files={"file": ("a.txt", b"...", "text/plain")}`.
+struct FileField {
+  std::string filename;
+  std::string content;
+  std::string content_type = "application/octet-stream";
+};
+using FileFields = std::vector<std::pair<std::string, FileField>>;
+
 /// What one request sends. `client.get("/items", {.params = {{"q", "x"}}, .headers = {{"x-token", "t"}}})`
 struct RequestOptions {
   KeyValues params{};          ///< query parameters, percent-encoded for you
   KeyValues headers{};         ///< request headers; they replace the defaults (Host, User-Agent...) of the same name
   std::optional<Json> json{};  ///< JSON body (sets Content-Type: application/json)
-  std::optional<std::string> content{};      ///< raw body
-  KeyValues data{};                          ///< form body (application/x-www-form-urlencoded)
-  KeyValues cookies{};                       ///< for this request only: replace the jar's cookies of the same name
-  bool follow_redirects = true;              ///< as Starlette's TestClient (up to 20 hops)
+  std::optional<std::string> content{};  ///< raw body
+  KeyValues data{};                      ///< form body (application/x-www-form-urlencoded; with files, multipart)
+  FileFields files{};            ///< files: a multipart/form-data body with `data` as its text fields first (as httpx)
+  KeyValues cookies{};           ///< for this request only: replace the jar's cookies of the same name
+  bool follow_redirects = true;  ///< as Starlette's TestClient (up to 20 hops)
   std::chrono::milliseconds timeout{10000};  ///< for the whole exchange
 };
 
@@ -428,6 +437,39 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::request(std::string_view method, 
   throw std::runtime_error("fastapi::testing::TestClient: more than 20 redirects");
 }
 
+/// A multipart/form-data body as httpx writes it (text fields, then files; `"` in a name written %22); returns
+/// the boundary (random hex, checked absent from the contents).
+inline std::string encode_multipart(const KeyValues& data, const FileFields& files, std::string& body) {
+  auto quoted = [](std::string_view v) {
+    std::string out;
+    for (char c : v) {
+      if (c == '"') out += "%22";
+      else if (c == '\\') out += "\\\\";
+      else out += c;
+    }
+    return out;
+  };
+  std::string boundary;
+  for (;;) {
+    static constexpr char digits[] = "0123456789abcdef";
+    boundary.clear();
+    for (int i = 0; i < 32; ++i) boundary += digits[std::rand() % 16];
+    bool clash = false;
+    for (const auto& [n, v] : data) clash = clash || v.find(boundary) != std::string::npos;
+    for (const auto& [n, f] : files) clash = clash || f.content.find(boundary) != std::string::npos;
+    if (!clash) break;
+  }
+  body.clear();
+  for (const auto& [name, value] : data)
+    body +=
+        "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(name) + "\"\r\n\r\n" + value + "\r\n";
+  for (const auto& [name, f] : files)
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(name) + "\"; filename=\"" +
+            quoted(f.filename) + "\"\r\nContent-Type: " + f.content_type + "\r\n\r\n" + f.content + "\r\n";
+  body += "--" + boundary + "--\r\n";
+  return boundary;
+}
+
 FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method, std::string_view target,
                                                         const RequestOptions& o, bool retry_on_closed) {
   if (!socket_.is_open()) connect();
@@ -439,6 +481,8 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method,
     content_type = "application/json";
   } else if (o.content) {
     body = *o.content;
+  } else if (!o.files.empty()) {
+    content_type = "multipart/form-data; boundary=" + encode_multipart(o.data, o.files, body);
   } else if (!o.data.empty()) {
     for (std::size_t i = 0; i < o.data.size(); ++i) {
       if (i) body += '&';
