@@ -14224,7 +14224,7 @@ struct Binder<OAuth2PasswordRequestForm> {
 
 // ==== fastapi/openapi/operation.hpp ====
 // openapi/operation.hpp: a handler's types -> what OpenAPI says of its operation: the parameters (where, name,
-// required, schema with Rules and default), the request body (a JSON model or form fields), the security
+// required, schema with Rules and default), the request body (a JSON model, form fields, files), the security
 // requirements, whether validation can fail (-> 422), the schema of the success response. Computed where the
 // handler type is known (app/endpoint's HandlerEndpoint<F>::describe). Fed by params (markers, plans), di
 // (Depends), security (schemes) and json/schema; feeds app/endpoint and openapi/spec. Knows nothing of paths,
@@ -14258,6 +14258,7 @@ struct OperationDoc {
   Json parameters = Json::array({});         ///< Parameter objects: path, query, header, cookie; each (in, name) once
   std::vector<BodyFieldDoc> body;            ///< JSON bodies, or form fields when `form`
   bool form = false;                         ///< the body is application/x-www-form-urlencoded
+  bool multipart = false;                    ///< ... or multipart/form-data: a fa::File among the form fields
   Json security = Json::array({});           ///< Security Requirement objects: [{"OAuth2PasswordBearer": []}]
   Json security_schemes = Json::object({});  ///< scheme name -> Security Scheme object
   Json schemas = Json::object({});           ///< the components.schemas the fragments refer to
@@ -14364,6 +14365,20 @@ BodyFieldDoc body_field(OperationDoc& doc, std::string_view name, bool embed) {
   return BodyFieldDoc{std::string(name), std::move(s), !is_optional<T>, embed};
 }
 
+/// The schema of a fa::File parameter, as FastAPI 0.92 writes `UploadFile` and `bytes`: a binary string, or an
+/// array of them for a std::vector; an optional one is the same schema, left out of `required`.
+template <class P>
+Json file_param_schema() {
+  using T = typename P::value_type;
+  Json binary{{"format", "binary"}, {"type", "string"}};
+  Json s = is_vector<typename unwrap_optional<T>::type> ? Json{{"items", binary}, {"type", "array"}} : binary;
+  if constexpr (!P::rule.title.empty()) s["title"] = std::string(P::rule.title.view());
+  else s["title"] = title_case(WireName<P>::value);
+  if constexpr (!P::rule.description.empty()) s["description"] = std::string(P::rule.description.view());
+  sort_schema(s);
+  return s;
+}
+
 /// The fields of fa::OAuth2PasswordRequestForm, as FastAPI declares them.
 inline void describe_password_form(OperationDoc& doc) {
   auto text = [](std::string_view title) { return Json{{"title", title}, {"type", "string"}}; };
@@ -14420,7 +14435,10 @@ struct DependsDescription<Depends<Fn, Options...>> {
 /// come in the second pass).
 template <class V>
 void describe_own(OperationDoc& doc) {
-  if constexpr (text_param<V>) {
+  if constexpr (requires { V::file_param; }) {
+    doc.form = doc.multipart = true;
+    doc.body.push_back({std::string(WireName<V>::value), file_param_schema<V>(), !is_optional<typename V::value_type>});
+  } else if constexpr (text_param<V>) {
     if constexpr (V::param_source == Source::form) {
       doc.form = true;
       using T = typename V::value_type;
@@ -14690,7 +14708,9 @@ inline Json request_body(const OperationDoc& doc, std::string_view op_id, Json& 
     schema = Json{{"$ref", std::string(components_ref) + name}};
   }
   Json media = Json::object({});
-  media[doc.form ? "application/x-www-form-urlencoded" : "application/json"] = Json{{"schema", std::move(schema)}};
+  media[doc.multipart ? "multipart/form-data"
+        : doc.form    ? "application/x-www-form-urlencoded"
+                      : "application/json"] = Json{{"schema", std::move(schema)}};
   out["content"] = std::move(media);
   if (required) out["required"] = true;
   return out;

@@ -17,6 +17,7 @@
 #include "fastapi/di/depends.hpp"
 #include "fastapi/di/state.hpp"
 #include "fastapi/json/schema.hpp"
+#include "fastapi/params/file.hpp"
 #include "fastapi/params/markers.hpp"
 #include "fastapi/security/api_key.hpp"
 #include "fastapi/security/http.hpp"
@@ -218,6 +219,14 @@ inline void add_routes(fa::App& app, bool problem_details = false) {
     (void)password;
     return Message{"Welcome " + *username};
   });
+
+  app.post("/upload",
+           [](fa::File<"file", fa::UploadFile> file, fa::File<"attachments", std::vector<fa::UploadFile>> attachments,
+              fa::File<"thumbnail", std::optional<std::string>> thumbnail, fa::Form<"note", std::string> note) {
+             (void)attachments, (void)thumbnail;
+             return Message{file->filename + ": " + *note};
+           },
+           {.name = "upload_file"});
 
   app.post("/token",
            [](fa::OAuth2PasswordRequestForm form) {

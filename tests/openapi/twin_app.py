@@ -15,7 +15,7 @@ from typing import List, Optional
 try:
     import multipart  # noqa: F401  (FastAPI's Form needs it)
     from fastapi import (APIRouter, BackgroundTasks, Body, Cookie, Depends, FastAPI, Header, HTTPException, Path,
-                         Query, Request, Form)
+                         Query, Request, Form, File, UploadFile)
     from fastapi.responses import PlainTextResponse
     from fastapi.security import (APIKeyCookie, APIKeyHeader, APIKeyQuery, HTTPAuthorizationCredentials, HTTPBasic,
                                   HTTPBasicCredentials, HTTPBearer, OAuth2PasswordBearer, OAuth2PasswordRequestForm)
@@ -144,6 +144,12 @@ def read_headers(user_agent: Optional[str] = Header(default=None), x_count: int 
 @app.post("/login")
 def create_login(username: str = Form(), password: str = Form(min_length=8)) -> Message:
     return Message(message="Welcome " + username)
+
+
+@app.post("/upload")
+def upload_file(file: UploadFile, attachments: List[UploadFile], thumbnail: Optional[bytes] = File(default=None),
+                note: str = Form()) -> Message:
+    return Message(message=file.filename + ": " + note)
 
 
 @app.post("/token")

@@ -130,7 +130,9 @@ inline Json request_body(const OperationDoc& doc, std::string_view op_id, Json& 
     schema = Json{{"$ref", std::string(components_ref) + name}};
   }
   Json media = Json::object({});
-  media[doc.form ? "application/x-www-form-urlencoded" : "application/json"] = Json{{"schema", std::move(schema)}};
+  media[doc.multipart ? "multipart/form-data"
+        : doc.form    ? "application/x-www-form-urlencoded"
+                      : "application/json"] = Json{{"schema", std::move(schema)}};
   out["content"] = std::move(media);
   if (required) out["required"] = true;
   return out;

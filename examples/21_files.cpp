@@ -1,0 +1,62 @@
+// examples/21_files.cpp: files in and out (FastAPI's "Request Files" tutorial, and more).
+//   POST /files        multipart: form field `note`, file field `file`
+//                      -> {"filename": ..., "content_type": ..., "size": N, "sha256": "<hex>", "note": ...}
+//   POST /files/many   multipart: repeated `files` fields -> [{"filename": ..., "size": N, "sha256": "<hex>"}, ...]
+// Try it:  curl -F note=hello -F file=@photo.jpg http://127.0.0.1:8000/files
+//          curl -F files=@a.txt -F files=@b.txt http://127.0.0.1:8000/files/many
+// Run: ./21_files [--host 127.0.0.1] [--port 8000 | PORT=8000] [--workers N]   (--port 0 picks a free port)
+#include <string>
+#include <vector>
+
+#include "fastapi.hpp"
+
+namespace fa = fastapi;
+
+// ---- uploads ----------------------------------------------------------------------------------------------
+// Files are read in 64 KiB pieces, so a large upload (kept in a temporary file past 1 MiB) is never one string.
+
+/// The SHA-256 of an uploaded file, read from its start (hex).
+fa::Task<std::string> sha256_of(fa::UploadFile& file) {
+  fa::detail::Sha256 digest;
+  co_await file.seek(0);
+  for (;;) {
+    std::string chunk = co_await file.read(64 * 1024);
+    if (chunk.empty()) break;
+    digest.update(chunk);
+  }
+  co_return fa::detail::hex(digest.finish());
+}
+
+/// Uploads up to 64 MiB per request (the app's default body limit is 1 MiB).
+constexpr std::size_t upload_limit = 64u << 20;
+
+void add_upload_routes(fa::App& app) {
+  app.post("/files",
+           [](fa::File<"file", fa::UploadFile> file, fa::Form<"note", std::string> note) -> fa::Task<fa::Json> {
+             std::string sha256 = co_await sha256_of(*file);
+             co_return fa::Json{{"filename", file->filename},
+                                {"content_type", file->content_type},
+                                {"size", file->size},
+                                {"sha256", sha256},
+                                {"note", *note}};
+           },
+           {.summary = "Upload one file with a note", .max_body_size = upload_limit});
+
+  app.post("/files/many",
+           [](fa::File<"files", std::vector<fa::UploadFile>> files) -> fa::Task<fa::Json> {
+             fa::Json out = fa::Json::array({});
+             for (fa::UploadFile& f : *files) {
+               std::string sha256 = co_await sha256_of(f);
+               out.push_back(fa::Json{{"filename", f.filename}, {"size", f.size}, {"sha256", sha256}});
+             }
+             co_return out;
+           },
+           {.summary = "Upload several files", .max_body_size = upload_limit});
+}
+// ---- end of uploads ---------------------------------------------------------------------------------------
+
+int main(int argc, char** argv) {
+  fa::App app{{.title = "Files"}};
+  add_upload_routes(app);
+  return app.run(argc, argv);
+}
