@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "fastapi/json/parse.hpp"
 #include "fastapi/json/value.hpp"
 #include "support/exchange.hpp"
 #include "support/process.hpp"

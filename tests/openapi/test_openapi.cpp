@@ -67,7 +67,7 @@ TEST_SUITE("openapi/spec") {
     std::vector<std::string> paths;
     for (const auto& [path, item] : doc["paths"].items()) paths.push_back(path);
     CHECK(paths == std::vector<std::string>{"/", "/items/{item_id}", "/models/{model_name}", "/items/",
-                                            "/items/{item_id}/owner", "/headers", "/login", "/token", "/users/me",
+                                            "/items/{item_id}/owner", "/headers", "/login", "/upload", "/token", "/users/me",
                                             "/users/{username}", "/secure/bearer", "/secure/basic", "/secure/key",
                                             "/secure/query-key", "/secure/cookie-key", "/ping", "/framework"});
     // include_in_schema = false, and the docs routes themselves, are not listed.
@@ -159,6 +159,16 @@ TEST_SUITE("openapi/spec") {
     CHECK(schemas["Body_create_login_login_post"] == Json::parse(R"({"properties":{
       "username":{"title":"Username","type":"string"},"password":{"minLength":8,"title":"Password","type":"string"}},
       "required":["username","password"],"title":"Body_create_login_login_post","type":"object"})"));
+    // Files: multipart/form-data, binary strings (an array for a vector; an optional one not required).
+    CHECK(
+        doc["paths"]["/upload"]["post"]["requestBody"] ==
+        Json::parse(
+            R"({"content":{"multipart/form-data":{"schema":{"$ref":"#/components/schemas/Body_upload_file_upload_post"}}},"required":true})"));
+    CHECK(schemas["Body_upload_file_upload_post"] == Json::parse(R"({"properties":{
+      "file":{"format":"binary","title":"File","type":"string"},
+      "attachments":{"items":{"format":"binary","type":"string"},"title":"Attachments","type":"array"},
+      "thumbnail":{"format":"binary","title":"Thumbnail","type":"string"},"note":{"title":"Note","type":"string"}},
+      "required":["file","attachments","note"],"title":"Body_upload_file_upload_post","type":"object"})"));
     CHECK(schemas["Body_login_for_access_token_token_post"]["required"] == Json::array({"username", "password"}));
     CHECK(schemas["Body_login_for_access_token_token_post"]["properties"]["grant_type"] ==
           Json::parse(R"({"anyOf":[{"pattern":"^password$","type":"string"},{"type":"null"}],"title":"Grant Type"})"));
