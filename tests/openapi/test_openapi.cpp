@@ -67,9 +67,10 @@ TEST_SUITE("openapi/spec") {
     std::vector<std::string> paths;
     for (const auto& [path, item] : doc["paths"].items()) paths.push_back(path);
     CHECK(paths == std::vector<std::string>{"/", "/items/{item_id}", "/models/{model_name}", "/items/",
-                                            "/items/{item_id}/owner", "/headers", "/login", "/upload", "/token", "/users/me",
-                                            "/users/{username}", "/secure/bearer", "/secure/basic", "/secure/key",
-                                            "/secure/query-key", "/secure/cookie-key", "/ping", "/framework"});
+                                            "/items/{item_id}/owner", "/headers", "/login", "/upload", "/token",
+                                            "/users/me", "/users/{username}", "/secure/bearer", "/secure/basic",
+                                            "/secure/key", "/secure/query-key", "/secure/cookie-key", "/ping",
+                                            "/framework"});
     // include_in_schema = false, and the docs routes themselves, are not listed.
     CHECK_FALSE(doc["paths"].contains("/internal/metrics"));
     CHECK_FALSE(doc["paths"].contains("/docs"));
