@@ -213,9 +213,9 @@ TEST_SUITE("openapi/spec") {
     std::vector<std::string> names;
     for (const auto& [name, schema] : doc["components"]["schemas"].items()) names.push_back(name);
     CHECK(names == std::vector<std::string>{"Body_create_login_login_post", "Body_login_for_access_token_token_post",
-                                            "Body_update_items_item_id_items__item_id__put", "HTTPValidationError",
-                                            "Image", "Item", "ItemOut", "Message", "ModelName", "Token", "User",
-                                            "ValidationError"});
+                                            "Body_update_items_item_id_items__item_id__put",
+                                            "Body_upload_file_upload_post", "HTTPValidationError", "Image", "Item",
+                                            "ItemOut", "Message", "ModelName", "Token", "User", "ValidationError"});
     CHECK(doc["components"]["schemas"]["HTTPValidationError"] == Json::parse(R"({"properties":{"detail":{
       "items":{"$ref":"#/components/schemas/ValidationError"},"title":"Detail","type":"array"}},"title":"HTTPValidationError","type":"object"})"));
     CHECK(doc["components"]["schemas"]["ValidationError"]["required"] == Json::array({"loc", "msg", "type"}));
