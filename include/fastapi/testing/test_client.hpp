@@ -46,6 +46,10 @@ struct FileField {
   std::string content_type = "application/octet-stream";
 };
 using FileFields = std::vector<std::pair<std::string, FileField>>;
+/// Writes a multipart/form-data body into `body` as httpx does (`data` as text parts, then `files`; `"` in a
+/// name written %22) and returns its boundary (random hex, checked absent from the contents). The client uses it
+/// for `.files`; a test may use it to send the same body over a raw socket.
+std::string encode_multipart(const KeyValues& data, const FileFields& files, std::string& body);
 
 /// What one request sends. `client.get("/items", {.params = {{"q", "x"}}, .headers = {{"x-token", "t"}}})`
 struct RequestOptions {
@@ -437,9 +441,7 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::request(std::string_view method, 
   throw std::runtime_error("fastapi::testing::TestClient: more than 20 redirects");
 }
 
-/// A multipart/form-data body as httpx writes it (text fields, then files; `"` in a name written %22); returns
-/// the boundary (random hex, checked absent from the contents).
-inline std::string encode_multipart(const KeyValues& data, const FileFields& files, std::string& body) {
+FASTAPI_DETAIL_INLINE std::string encode_multipart(const KeyValues& data, const FileFields& files, std::string& body) {
   auto quoted = [](std::string_view v) {
     std::string out;
     for (char c : v) {
