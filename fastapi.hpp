@@ -14552,22 +14552,23 @@ struct ResponseDoc {
 /// Per-route options, one aggregate with designated initializers:
 /// `app.post("/items", create_item, {.status_code = 201, .tags = {"items"}});`
 struct RouteOptions {
-  int status_code = 0;              ///< status of a non-Response return value (0 = 200)
-  std::vector<std::string> tags{};  ///< OpenAPI tags
-  std::string summary{};            ///< OpenAPI summary
-  std::string description{};        ///< OpenAPI description
-  std::string name{};               ///< route name (operationId base)
-  bool deprecated = false;          ///< marked deprecated in OpenAPI
-  bool include_in_schema = true;    ///< listed in OpenAPI
-  bool blocking = false;            ///< run a plain (non-coroutine) handler on the thread pool (FastAPI's `def`)
-  std::size_t max_body_size = 0;    ///< 413 above it; 0 = the app's Config::max_body_size
-  std::optional<MultipartLimits> multipart{};  ///< a multipart body's limits; none = the app's Config::multipart
-  ResponseModelInfo response_model{};          ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
-                                               ///< only its fields reach the client, a value that does not fit is a 500
-  bool response_model_exclude_none = false;    ///< FastAPI's response_model_exclude_none
-  std::vector<Dependency> dependencies{};      ///< run for their effect before the handler's own parameters:
-                                               ///< `{.dependencies = {fa::dependency<verify_token>()}}`
-  std::map<int, ResponseDoc> responses{};      ///< more responses for the OpenAPI document
+  int status_code = 0;                 ///< status of a non-Response return value (0 = 200)
+  std::vector<std::string> tags{};     ///< OpenAPI tags
+  std::string summary{};               ///< OpenAPI summary
+  std::string description{};           ///< OpenAPI description
+  std::string name{};                  ///< route name (operationId base)
+  bool deprecated = false;             ///< marked deprecated in OpenAPI
+  bool include_in_schema = true;       ///< listed in OpenAPI
+  bool blocking = false;               ///< run a plain (non-coroutine) handler on the thread pool (FastAPI's `def`)
+  std::size_t max_body_size = 0;       ///< 413 above it; 0 = the app's Config::max_body_size
+  ResponseModelInfo response_model{};  ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
+                                       ///< only its fields reach the client, a value that does not fit is a 500
+  bool response_model_exclude_none = false;  ///< FastAPI's response_model_exclude_none
+  std::vector<Dependency> dependencies{};    ///< run for their effect before the handler's own parameters:
+                                             ///< `{.dependencies = {fa::dependency<verify_token>()}}`
+  std::map<int, ResponseDoc> responses{};    ///< more responses for the OpenAPI document
+  /// A multipart/form-data body's limits (docs/files.md); none: the app's Config::multipart.
+  std::optional<MultipartLimits> multipart{};
 };
 
 /// One registered route, as the OpenAPI document reads it (`app.routes()`, in registration order).
