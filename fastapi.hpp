@@ -135,6 +135,8 @@ extern const int FASTAPI_DETAIL_SIMDJSON_CONFIGURATION;
 
 // Opt-in features (define them for the whole program, every translation unit, not per file):
 // FASTAPI_ENABLE_GZIP     fa::GZipMiddleware (middleware/gzip.hpp); link zlib (-lz, CMake ZLIB::ZLIB).
+// FASTAPI_ENABLE_TLS      https:// for fa::HttpClient (client/tls.hpp); link OpenSSL (-lssl -lcrypto, CMake
+//                         OpenSSL::SSL).
 
 namespace fastapi {
 
@@ -18230,10 +18232,9 @@ FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> par
     return R{ClientErrorKind::invalid_url, "not an absolute URL (http://host[:port]/path), and no base_url to join"};
   std::string_view scheme = url.substr(0, sep);
   if (iequals(scheme, "https"))
-    return R{
-        ClientErrorKind::unsupported_scheme,
-        "https:// needs TLS, which this build of fa::HttpClient does not have (plain http:// only; TLS is "
-        "planned behind FASTAPI_ENABLE_OPENSSL): call the service over http:// or through a TLS-terminating proxy"};
+    return R{ClientErrorKind::unsupported_scheme,
+             "https:// needs TLS, which this build of fa::HttpClient leaves out: define FASTAPI_ENABLE_TLS for every "
+             "translation unit and link OpenSSL (-lssl -lcrypto; CMake: -DFASTAPI_ENABLE_TLS=ON, OpenSSL::SSL)"};
   if (!iequals(scheme, "http")) return R{ClientErrorKind::unsupported_scheme, "only http:// URLs are supported"};
   std::string_view rest = url.substr(sep + 3);
   rest = rest.substr(0, rest.find('#'));
