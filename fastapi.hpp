@@ -17749,10 +17749,10 @@ struct ClientOptions {
   std::string user_agent = std::string("fastapi.hpp/") + FASTAPI_VERSION_STRING;  ///< unless a header sets it
   // https:// (FASTAPI_ENABLE_TLS). Trust: the system store (OpenSSL's default paths, which SSL_CERT_FILE and
   // SSL_CERT_DIR replace, as for httpx), or ca_file alone. Read on the first https:// call, then shared.
-  bool verify = true;         ///< check the server's certificate chain and name; false: any certificate (tests only)
-  std::string ca_file{};      ///< PEM file of the CA certificates to trust instead of the system store
-  std::string cert_file{};    ///< PEM client certificate (chain), sent when a server asks for one (mutual TLS)
-  std::string key_file{};     ///< PEM private key of cert_file; empty: the key is in cert_file
+  bool verify = true;       ///< check the server's certificate chain and name; false: any certificate (tests only)
+  std::string ca_file{};    ///< PEM file of the CA certificates to trust instead of the system store
+  std::string cert_file{};  ///< PEM client certificate (chain), sent when a server asks for one (mutual TLS)
+  std::string key_file{};   ///< PEM private key of cert_file; empty: the key is in cert_file
   bool redirect_to_http = false;  ///< follow https:// -> http:// redirects (refused by default: ClientError)
   /// Connect every call to this Unix domain socket instead of the URL's host and port (httpx's `uds`);
   /// URLs stay http://host/path (Host header, pool key) or https:// (TLS over the socket).
@@ -17845,9 +17845,9 @@ namespace fastapi::detail {
 
 /// A connection a request may use: a pooled descriptor (`fd >= 0`) or the right to open a new one.
 struct Lease {
-  int fd = -1;             ///< -1: open a new connection (the slot is already counted)
-  int family = AF_INET;    ///< the descriptor's address family (AF_INET, AF_INET6, AF_UNIX), for socket.assign
-  bool reused = false;     ///< it carried a request before (a stale one may fail: the client retries once)
+  int fd = -1;              ///< -1: open a new connection (the slot is already counted)
+  int family = AF_INET;     ///< the descriptor's address family (AF_INET, AF_INET6, AF_UNIX), for socket.assign
+  bool reused = false;      ///< it carried a request before (a stale one may fail: the client retries once)
   ::ssl_st* tls = nullptr;  ///< an https:// connection's session, owned by the lease (SSL_free) with the fd
 };
 
@@ -18694,8 +18694,7 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> open_connection(ClientStream&
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE bool ClientStream::adopt(const Lease& lease, asio::error_code& ec) {
   family_ = lease.family;
-  socket_.assign(asio::generic::stream_protocol(lease.family, lease.family == AF_UNIX ? 0 : IPPROTO_TCP), lease.fd,
-                 ec);
+  socket_.assign(asio::generic::stream_protocol(lease.family, lease.family == AF_UNIX ? 0 : IPPROTO_TCP), lease.fd, ec);
   if (ec) {
     close_pooled(lease.fd, lease.tls);
     return false;
@@ -18800,8 +18799,8 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> open_connection(ClientStream&
     }
     for (const tcp::endpoint& e : found) {
       std::string address = e.address().to_string();
-      endpoints.emplace_back(Endpoint(e), (e.address().is_v6() ? "[" + address + "]" : address) + ":" +
-                                              std::to_string(e.port()));
+      endpoints.emplace_back(Endpoint(e),
+                             (e.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(e.port()));
     }
   }
   std::string errors;
@@ -18965,8 +18964,8 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
   const bool idempotent = is_idempotent(call.method);
   {
     auto [timed_out, result] = co_await race<asio::error_code, std::size_t>(
-        timer, call.deadline,
-        [&](auto handler) { stream.async_write(asio::buffer(call.wire), std::move(handler)); }, [&] { stream.cancel(); });
+        timer, call.deadline, [&](auto handler) { stream.async_write(asio::buffer(call.wire), std::move(handler)); },
+        [&] { stream.cancel(); });
     if (timed_out)
       co_return Failure{ClientErrorKind::timeout, "the request could not be sent within the total timeout of " +
                                                       std::to_string(call.total.count()) + " ms"};
@@ -19317,7 +19316,8 @@ FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::exchange(asio::io_context
                             call.url.host_header + " stayed busy for the whole timeout of " +
                             std::to_string(call.total.count()) + " ms (max_connections_per_host)");
     ClientResponse out;
-    std::optional<detail::Failure> failure = co_await detail::exchange_once(io, call, options_, pool_, *lease, tls_context, out);
+    std::optional<detail::Failure> failure =
+        co_await detail::exchange_once(io, call, options_, pool_, *lease, tls_context, out);
     if (!failure) co_return out;
     if (failure->retry && attempt == 0 && Clock::now() < call.deadline) continue;  // a stale keep-alive connection
     throw ClientError(failure->kind, call.method, call.url.text(), std::move(failure->detail));

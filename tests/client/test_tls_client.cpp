@@ -300,7 +300,7 @@ TEST_CASE("https: nginx as the TLS upstream, many calls over few connections") {
   for (const std::string& body : bodies) CHECK(body == "hello from nginx");
   CHECK(client.connections(origin).first <= 4);
   CHECK(client.connections(origin).first >= 2);
-  fa::HttpClient strict({});
+  fa::HttpClient strict;
   ScopedEnv file("SSL_CERT_FILE", nullptr);
   CHECK(failure(strict, origin + "/hello").kind == Kind::tls);
 }

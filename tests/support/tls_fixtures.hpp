@@ -130,9 +130,10 @@ inline bool wait_until_listening(int port, const std::string& path = {}) {
 class PythonUpstream {
  public:
   struct Options {
-    std::string cert, key;    ///< empty: plain HTTP
-    std::string client_ca;    ///< non-empty: a client certificate signed by it is required
-    std::string uds;          ///< non-empty: listen on this Unix socket instead of TCP
+    std::string cert{};       ///< empty: plain HTTP
+    std::string key{};        ///< cert's private key
+    std::string client_ca{};  ///< non-empty: a client certificate signed by it is required
+    std::string uds{};        ///< non-empty: listen on this Unix socket instead of TCP
     bool tls12_only = false;  ///< cap the server at TLS 1.2
   };
   PythonUpstream(const TempDir& dir, Options o) {
