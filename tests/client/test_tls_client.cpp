@@ -305,6 +305,18 @@ TEST_CASE("https: nginx as the TLS upstream, many calls over few connections") {
   CHECK(failure(strict, origin + "/hello").kind == Kind::tls);
 }
 
+TEST_CASE("https over a Unix domain socket: TLS on ClientOptions::uds, verified against the URL's host") {
+  issue_all();
+  const std::string sock = pki().dir.file("tls.sock");
+  Nginx nginx(pki().dir, pki().cert("localhost"), pki().key("localhost"), sock);
+  fa::HttpClient client({.ca_file = pki().cert("ca"), .uds = sock});
+  for (int i = 0; i < 3; ++i) CHECK(get(client, "https://localhost/hello").text() == "hello from nginx");
+  CHECK(client.connections("https://localhost").first == 1);
+  fa::ClientError e = failure(client, "https://elsewhere.example/hello");
+  CHECK(e.kind == Kind::tls);
+  CHECK(has(e, "hostname mismatch"));
+}
+
 }  // namespace test_tls_client_file
 
 #endif  // FASTAPI_ENABLE_TLS

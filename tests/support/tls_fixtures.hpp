@@ -197,8 +197,8 @@ server.serve_forever()
 };
 
 /// nginx (Debian's, as a subprocess of its own, never a daemon) serving `/hello` ("hello from nginx") and
-/// every file of `dir`'s www/ over TLS on a free port of 127.0.0.1, or over plain HTTP on the Unix socket
-/// `uds`. Stopped by its pid.
+/// every file of `dir`'s www/ on a free port of 127.0.0.1 or on the Unix socket `uds`, over TLS with `cert`
+/// and `key` (plain HTTP when they are empty). Stopped by its pid.
 class Nginx {
  public:
   Nginx(const TempDir& dir, const std::string& cert, const std::string& key, const std::string& uds = {}) {
@@ -206,7 +206,8 @@ class Nginx {
     std::filesystem::create_directories(dir.file("nginx"));
     if (uds.empty()) port = free_port();
     std::string prefix = dir.file("nginx");
-    std::string listen = uds.empty() ? "127.0.0.1:" + std::to_string(port) + " ssl" : "unix:" + uds;
+    std::string listen =
+        (uds.empty() ? "127.0.0.1:" + std::to_string(port) : "unix:" + uds) + (cert.empty() ? "" : " ssl");
     std::string conf = dir.file("nginx/nginx.conf");
     write_file(conf, "daemon off;\nmaster_process off;\nworker_processes 1;\npid " + prefix + "/nginx.pid;\n" +
                          "error_log " + prefix + "/error.log;\nevents { worker_connections 64; }\nhttp {\n" +
@@ -214,8 +215,8 @@ class Nginx {
                          prefix + "/proxy;\n  fastcgi_temp_path " + prefix + "/fastcgi;\n  uwsgi_temp_path " + prefix +
                          "/uwsgi;\n  scgi_temp_path " + prefix + "/scgi;\n  keepalive_requests 1000;\n" +
                          "  server {\n    listen " + listen + ";\n" +
-                         (uds.empty() ? "    ssl_certificate " + cert + ";\n    ssl_certificate_key " + key + ";\n"
-                                      : std::string()) +
+                         (cert.empty() ? std::string()
+                                       : "    ssl_certificate " + cert + ";\n    ssl_certificate_key " + key + ";\n") +
                          "    root " + dir.file("www") + ";\n" +
                          "    location = /hello { default_type text/plain; return 200 \"hello from nginx\"; }\n" +
                          "  }\n}\n");
