@@ -94,7 +94,7 @@ class HttpClient {
   ClientOptions options_;
   detail::ConnectionPool pool_;
 #ifdef FASTAPI_ENABLE_TLS
-  detail::ClientTlsContext tls_;  // after the pool: its sessions are freed before the context they came from
+  detail::ClientTlsContext tls_;  // pooled sessions hold a reference to its SSL_CTX: any order of teardown is safe
 #endif
 };
 
