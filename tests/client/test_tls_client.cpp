@@ -107,7 +107,8 @@ TEST_CASE("https: a valid chain, trusted through ca_file or SSL_CERT_FILE; TLS c
     CHECK(r.text() == "hello over tls");
     CHECK(r.url == origin + "/hello");
   }
-  // One connection carried the three calls: the TLS session went back to the pool and came out again.
+  // One connection carried the three calls: the TLS session went back to the pool and came out again, each
+  // time into another event loop (run_task makes one per call, and destroys it after).
   CHECK(client.connections(origin) == std::pair<std::size_t, std::size_t>{1, 1});
   // The pool is keyed by scheme too: nothing is counted for http:// on the same host and port.
   CHECK(client.connections("http://localhost:" + std::to_string(up.port)) == std::pair<std::size_t, std::size_t>{0, 0});
@@ -116,6 +117,10 @@ TEST_CASE("https: a valid chain, trusted through ca_file or SSL_CERT_FILE; TLS c
   // A body larger than one TLS record and than one read.
   CHECK(get(client, origin + "/big?n=300000").content == std::string(300000, 'b'));
 
+  SUBCASE("a pooled TLS connection the server closed is not reused, or is retried once on a new one") {
+    for (int i = 0; i < 4; ++i) CHECK(get(client, origin + "/then-close").text() == "closing");
+    CHECK(get(client, origin + "/hello").text() == "hello over tls");
+  }
   SUBCASE("SSL_CERT_FILE replaces the system store, as for OpenSSL and httpx") {
     ScopedEnv env("SSL_CERT_FILE", pki().cert("ca").c_str());
     fa::HttpClient from_env;

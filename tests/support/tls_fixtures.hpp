@@ -126,7 +126,7 @@ inline bool wait_until_listening(int port, const std::string& path = {}) {
 
 /// Python's http.server (HTTP/1.1, keep-alive) behind Python's ssl, on a free port, or on a Unix socket
 /// without TLS. Routes: GET /hello ("hello over tls"), /peer (the client certificate's CN, or "none"),
-/// /redirect?to=URL (302 there), /big?n=N (N bytes of 'b').
+/// /redirect?to=URL (302 there), /big?n=N (N bytes of 'b'), /then-close (answers as keep-alive, then closes).
 class PythonUpstream {
  public:
   struct Options {
@@ -156,6 +156,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = (dict(x[0] for x in peer["subject"])["commonName"] if peer else "none").encode()
         elif url.path == "/big":
             body = b"b" * int(query["n"])
+        elif url.path == "/then-close":
+            body = b"closing"
+            self.close_connection = True  # after a keep-alive response: the client pooled a closed connection
         else:
             body = b"hello over " + (b"tls" if cert != "-" else b"http")
         self.send_response(200); self.send_header("Content-Type", "text/plain")
