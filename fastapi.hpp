@@ -136,6 +136,8 @@ extern const int FASTAPI_DETAIL_SIMDJSON_CONFIGURATION;
 
 // Opt-in features (define them for the whole program, every translation unit, not per file):
 // FASTAPI_ENABLE_GZIP     fa::GZipMiddleware (middleware/gzip.hpp); link zlib (-lz, CMake ZLIB::ZLIB).
+// FASTAPI_ENABLE_TLS      https:// for fa::HttpClient (client/tls.hpp); link OpenSSL (-lssl -lcrypto, CMake
+//                         OpenSSL::SSL).
 
 namespace fastapi {
 
@@ -18395,6 +18397,16 @@ struct ClientOptions {
   bool follow_redirects = false;  ///< as httpx: a 3xx is returned unless this (or the call) says follow
   int max_redirects = 20;         ///< hops followed before ClientError too_many_redirects
   std::string user_agent = std::string("fastapi.hpp/") + FASTAPI_VERSION_STRING;  ///< unless a header sets it
+  // https:// (FASTAPI_ENABLE_TLS). Trust: the system store (OpenSSL's default paths, which SSL_CERT_FILE and
+  // SSL_CERT_DIR replace, as for httpx), or ca_file alone. Read on the first https:// call, then shared.
+  bool verify = true;       ///< check the server's certificate chain and name; false: any certificate (tests only)
+  std::string ca_file{};    ///< PEM file of the CA certificates to trust instead of the system store
+  std::string cert_file{};  ///< PEM client certificate (chain), sent when a server asks for one (mutual TLS)
+  std::string key_file{};   ///< PEM private key of cert_file; empty: the key is in cert_file
+  bool redirect_to_http = false;  ///< follow https:// -> http:// redirects (refused by default: ClientError)
+  /// Connect every call to this Unix domain socket instead of the URL's host and port (httpx's `uds`);
+  /// URLs stay http://host/path (Host header, pool key) or https:// (TLS over the socket).
+  std::string uds{};
 };
 
 /// What one call sends besides method and URL, by reference (see the file comment; copied when the call
@@ -18447,13 +18459,15 @@ struct CallData {
 // ==== fastapi/client/pool.hpp ====
 // client/pool.hpp: the HTTP client's keep-alive connections, per host, with a bound per host and a queue of
 // waiters when it is reached. Fed by the client (which leases a connection for each request and hands it
-// back); feeds nothing. Knows nothing of HTTP messages, only of descriptors, hosts and deadlines.
+// back); feeds nothing. Knows nothing of HTTP messages, only of descriptors (and the TLS session riding on
+// one), hosts and deadlines.
 //
 // Idle connections are kept as bare socket descriptors, not as asio sockets: a socket belongs to one
 // io_context, a descriptor to none. A request adopts the descriptor into the io_context of the loop it runs
 // on (socket.assign) and gives it back (socket.release) when the response is read. So one pool serves
 // every worker, the bound per host holds across workers, and no pooled socket outlives the loop it was
-// opened on (the lifespan's startup loop, a stopped app's workers).
+// opened on (the lifespan's startup loop, a stopped app's workers). An https:// connection keeps its OpenSSL
+// session (an SSL*, which belongs to no loop either) beside its descriptor (client/stream.hpp).
 
 #include <cerrno>
 #include <chrono>
@@ -18471,15 +18485,31 @@ struct CallData {
 #include <unistd.h>
 
 #include <asio.hpp>
+#ifdef FASTAPI_ENABLE_TLS
+#include <openssl/ssl.h>
+#endif
+
+struct ssl_st;  // OpenSSL's SSL; only a build with FASTAPI_ENABLE_TLS ever sets one
 
 namespace fastapi::detail {
 
 /// A connection a request may use: a pooled descriptor (`fd >= 0`) or the right to open a new one.
 struct Lease {
-  int fd = -1;          ///< -1: open a new connection (the slot is already counted)
-  bool ipv6 = false;    ///< the descriptor's protocol, for socket.assign
-  bool reused = false;  ///< it carried a request before (a stale one may fail: the client retries once)
+  int fd = -1;              ///< -1: open a new connection (the slot is already counted)
+  int family = AF_INET;     ///< the descriptor's address family (AF_INET, AF_INET6, AF_UNIX), for socket.assign
+  bool reused = false;      ///< it carried a request before (a stale one may fail: the client retries once)
+  ::ssl_st* tls = nullptr;  ///< an https:// connection's session, owned by the lease (SSL_free) with the fd
 };
+
+/// Closes a connection the pool owns: its TLS session (without a close_notify: nobody reads it) and descriptor.
+inline void close_pooled(int fd, ::ssl_st* tls) {
+#ifdef FASTAPI_ENABLE_TLS
+  if (tls) SSL_free(tls);
+#else
+  (void)tls;
+#endif
+  ::close(fd);
+}
 
 /// Connections per host key ("http://host:port"), shared by every thread (one mutex; held only for a few
 /// vector operations, never across an await).
@@ -18496,7 +18526,7 @@ class ConnectionPool {
   /// bound. nullopt when the deadline passed first.
   Task<std::optional<Lease>> acquire(std::string key, asio::io_context& io, Clock::time_point deadline);
   /// A connection whose response was read whole and that may carry another request: to a waiter, or idle.
-  void give_back(const std::string& key, int fd, bool ipv6);
+  void give_back(const std::string& key, Lease connection);
   /// A lease that ends without a reusable connection (error, timeout, Connection: close): its slot is freed.
   void forget(const std::string& key);
   /// Closes every idle connection (the client's close()).
@@ -18506,8 +18536,7 @@ class ConnectionPool {
 
  private:
   struct Idle {
-    int fd;
-    bool ipv6;
+    Lease connection;
     Clock::time_point since;
   };
   /// A request waiting for a slot. Granted under the mutex; woken on its own loop (its timer cancelled).
@@ -18549,12 +18578,16 @@ FASTAPI_DETAIL_INLINE std::optional<Lease> ConnectionPool::take_idle(Host& host)
   while (!host.idle.empty()) {
     Idle c = host.idle.back();
     host.idle.pop_back();
-    // A connection the server has closed (EOF pending) or written to unasked is no use: MSG_PEEK tells.
+    // A connection the server has closed (EOF pending, or a TLS close_notify) or written to unasked is no
+    // use: MSG_PEEK tells.
     char byte;
-    ssize_t n = ::recv(c.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    ssize_t n = ::recv(c.connection.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     bool alive = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-    if (alive && now - c.since <= expiry_) return Lease{c.fd, c.ipv6, true};
-    ::close(c.fd);
+    if (alive && now - c.since <= expiry_) {
+      c.connection.reused = true;
+      return c.connection;
+    }
+    close_pooled(c.connection.fd, c.connection.tls);
     --host.open;
   }
   return std::nullopt;
@@ -18612,22 +18645,23 @@ FASTAPI_DETAIL_INLINE ConnectionPool::WaitGuard::~WaitGuard() {
   Lease lease = waiter->lease;
   if (pool.grant(host, lease)) return;
   if (lease.fd >= 0) {
-    host.idle.push_back(Idle{lease.fd, lease.ipv6, Clock::now()});
+    host.idle.push_back(Idle{lease, Clock::now()});
   } else {
     --host.open;
   }
 }
 
-FASTAPI_DETAIL_INLINE void ConnectionPool::give_back(const std::string& key, int fd, bool ipv6) {
+FASTAPI_DETAIL_INLINE void ConnectionPool::give_back(const std::string& key, Lease connection) {
+  connection.reused = true;
   std::lock_guard lock(mutex_);
   Host& host = hosts_[key];
-  if (grant(host, Lease{fd, ipv6, true})) return;
+  if (grant(host, connection)) return;
   if (host.idle.size() >= max_idle_) {
-    ::close(fd);
+    close_pooled(connection.fd, connection.tls);
     --host.open;
     return;
   }
-  host.idle.push_back(Idle{fd, ipv6, Clock::now()});
+  host.idle.push_back(Idle{connection, Clock::now()});
 }
 
 FASTAPI_DETAIL_INLINE void ConnectionPool::forget(const std::string& key) {
@@ -18640,7 +18674,7 @@ FASTAPI_DETAIL_INLINE void ConnectionPool::forget(const std::string& key) {
 FASTAPI_DETAIL_INLINE void ConnectionPool::close_idle() {
   std::lock_guard lock(mutex_);
   for (auto& [key, host] : hosts_) {
-    for (const Idle& c : host.idle) ::close(c.fd);
+    for (const Idle& c : host.idle) close_pooled(c.connection.fd, c.connection.tls);
     host.open -= host.idle.size();
     host.idle.clear();
   }
@@ -18672,8 +18706,8 @@ namespace fastapi {
 
 /// What went wrong with an outbound request; ClientError::kind.
 enum class ClientErrorKind {
-  invalid_url,         ///< not an absolute http:// URL (or a relative one without base_url)
-  unsupported_scheme,  ///< https:// (no TLS in this build) or another scheme
+  invalid_url,         ///< not an absolute http:// or https:// URL (or a relative one without base_url)
+  unsupported_scheme,  ///< https:// in a build without FASTAPI_ENABLE_TLS, or another scheme
   invalid_request,     ///< a header name or value that cannot be sent (CR/LF injection, not a token)
   no_loop,             ///< awaited outside an event loop (a handler, a dependency and a lifespan have one)
   resolve,             ///< DNS found no address for the host
@@ -18688,6 +18722,8 @@ enum class ClientErrorKind {
   too_many_redirects,  ///< follow_redirects met more than max_redirects
   status,              ///< raise_for_status() on a 4xx/5xx
   decode,              ///< json() on a body that is not JSON, or json<T>() on one that does not validate
+  tls,                 ///< https://: the handshake failed or the server's certificate was refused (the cause in words)
+  insecure_redirect,   ///< follow_redirects met an https:// -> http:// redirect (ClientOptions::redirect_to_http)
 };
 
 /// Words for a kind: "read timeout", "connection refused or unreachable", ...
@@ -18709,6 +18745,8 @@ inline constexpr std::string_view client_error_kind_name(ClientErrorKind kind) {
     case ClientErrorKind::too_many_redirects: return "too many redirects";
     case ClientErrorKind::status: return "error status";
     case ClientErrorKind::decode: return "undecodable body";
+    case ClientErrorKind::tls: return "TLS failure";
+    case ClientErrorKind::insecure_redirect: return "insecure redirect refused";
   }
   return "client error";
 }
@@ -18832,7 +18870,7 @@ FASTAPI_DETAIL_INLINE const ClientResponse& ClientResponse::raise_for_status() c
 }  // namespace fastapi
 
 // ==== fastapi/client/url.hpp ====
-// client/url.hpp: where an outbound call goes: an absolute http:// URL split into the parts a request needs
+// client/url.hpp: where an outbound call goes: an absolute http:// or https:// URL split into the parts a request needs
 // (host and port to connect to, Host header, origin-form target, the pool's key), and a redirect's Location
 // resolved against the URL it came from. Fed by the client's call (its URL, base_url joined) and by the
 // redirects it follows; feeds client/exchange.hpp and client/client.hpp. Knows nothing of sockets.
@@ -18846,14 +18884,16 @@ FASTAPI_DETAIL_INLINE const ClientResponse& ClientResponse::raise_for_status() c
 
 namespace fastapi::detail {
 
-/// An absolute http:// URL split for a request.
+/// An absolute http:// or https:// URL split for a request.
 struct ClientUrl {
-  std::string scheme;  ///< "http"
+  std::string scheme;  ///< "http" or "https" (lower case)
   std::string host;    ///< without IPv6 brackets ("::1")
   std::uint16_t port = 80;
   std::string host_header;  ///< "host", "host:8080", "[::1]:8080"
   std::string target;       ///< origin-form: "/path?query", never empty, safely encoded
-  /// The pool's key: "http://host:port", the port always spelled.
+  bool tls() const { return scheme == "https"; }
+  /// The pool's key: "http://host:port", the port always spelled (scheme, host and port: an https:// and an
+  /// http:// connection to one host:port are never mixed up).
   std::string key() const {
     return scheme + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
            std::to_string(port);
@@ -18879,12 +18919,19 @@ FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> par
   if (sep == std::string_view::npos || sep == 0)
     return R{ClientErrorKind::invalid_url, "not an absolute URL (http://host[:port]/path), and no base_url to join"};
   std::string_view scheme = url.substr(0, sep);
+#ifndef FASTAPI_ENABLE_TLS
   if (iequals(scheme, "https"))
-    return R{
-        ClientErrorKind::unsupported_scheme,
-        "https:// needs TLS, which this build of fa::HttpClient does not have (plain http:// only; TLS is "
-        "planned behind FASTAPI_ENABLE_OPENSSL): call the service over http:// or through a TLS-terminating proxy"};
+    return R{ClientErrorKind::unsupported_scheme,
+             "https:// needs TLS, which this build of fa::HttpClient leaves out: define FASTAPI_ENABLE_TLS for every "
+             "translation unit and link OpenSSL (-lssl -lcrypto; CMake: -DFASTAPI_ENABLE_TLS=ON, OpenSSL::SSL)"};
   if (!iequals(scheme, "http")) return R{ClientErrorKind::unsupported_scheme, "only http:// URLs are supported"};
+  const bool https = false;
+#else
+  const bool https = iequals(scheme, "https");
+  if (!https && !iequals(scheme, "http"))
+    return R{ClientErrorKind::unsupported_scheme, "only http:// and https:// URLs are supported"};
+#endif
+  const std::uint16_t default_port = https ? 443 : 80;
   std::string_view rest = url.substr(sep + 3);
   rest = rest.substr(0, rest.find('#'));
   std::size_t auth_end = rest.find_first_of("/?");
@@ -18907,9 +18954,9 @@ FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> par
   if (host.empty()) return R{ClientErrorKind::invalid_url, "no host"};
   for (char c : host)
     if (!has_class(c, char_host) || c == '%') return R{ClientErrorKind::invalid_url, "invalid character in the host"};
-  out.scheme = "http";
+  out.scheme = https ? "https" : "http";
   out.host = std::string(host);
-  out.port = 80;
+  out.port = default_port;
   if (!port.empty()) {
     unsigned long p = 0;
     for (char c : port) {
@@ -18920,7 +18967,7 @@ FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> par
     out.port = static_cast<std::uint16_t>(p);
   }
   out.host_header = authority.starts_with('[') ? "[" + out.host + "]" : out.host;
-  if (out.port != 80) out.host_header += ":" + std::to_string(out.port);
+  if (out.port != default_port) out.host_header += ":" + std::to_string(out.port);
   // Bytes a request-target may not carry are percent-encoded; '%' is kept (the URL may be encoded already).
   constexpr char hex[] = "0123456789ABCDEF";
   out.target.clear();
@@ -18953,18 +19000,186 @@ FASTAPI_DETAIL_INLINE std::string resolve_location(const ClientUrl& base, std::s
 
 }  // namespace fastapi::detail
 
-// ==== fastapi/client/exchange.hpp ====
-// client/exchange.hpp: one request and its response over one connection: connect (async DNS, each address
-// in turn), send the serialized request, read the head (interim 1xx skipped) and the body (Content-Length,
-// chunked or up to the close, within max_response_size), each step raced against its deadline; a
-// connection that ends clean goes back to the pool. Fed by the client (client/client.hpp: a leased
-// connection and one hop of a call); feeds a ClientResponse, or a Failure the client words as a ClientError.
-// Responses are read by the server's own parser (http/response_parser.hpp). Knows nothing of redirects or retries.
+// ==== fastapi/client/tls.hpp ====
+// client/tls.hpp: what https:// adds to fa::HttpClient (FASTAPI_ENABLE_TLS, OpenSSL): the client's context,
+// made once from its ClientOptions on the first https:// call and shared by every connection (the trust store
+// or ca_file, the client certificate, TLS 1.2 at least, ALPN http/1.1), the session of one connection (SNI and
+// the name its certificate must carry), and the cause of a failed handshake in words. Fed by ClientOptions;
+// feeds client/stream.hpp, which runs the handshake. Knows nothing of HTTP messages or of sockets.
+//
+// Why the system store is OpenSSL's default paths: they are what `openssl`, curl and Python's ssl trust on
+// this machine, and OpenSSL itself lets SSL_CERT_FILE and SSL_CERT_DIR replace them, the variables httpx
+// honours too: one way to point every client of a container at a private CA.
+
+#ifdef FASTAPI_ENABLE_TLS
+
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include <asio.hpp>
+
+namespace fastapi::detail {
+
+/// The client's SSL_CTX, made on the first https:// call (a client that only calls http:// reads no
+/// certificate file) and kept for the client's life: every connection's session shares its parsed trust
+/// store and client certificate. Thread-safe.
+class ClientTlsContext {
+ public:
+  ClientTlsContext() = default;
+  ~ClientTlsContext() {
+    if (ctx_) SSL_CTX_free(ctx_);
+  }
+  ClientTlsContext(const ClientTlsContext&) = delete;
+  ClientTlsContext& operator=(const ClientTlsContext&) = delete;
+
+  /// The context for `options`, or nullptr with `error` saying why (a ca_file that cannot be read, a key
+  /// that does not match cert_file). A failure is not kept: the next call tries again.
+  SSL_CTX* get(const ClientOptions& options, std::string& error);
+
+ private:
+  std::mutex mutex_;
+  SSL_CTX* ctx_ = nullptr;
+};
+
+/// A new session for one connection to `host` (a name or an IP literal): SNI for a name, and, with
+/// `verify`, the name or address the server's certificate must carry. nullptr with `error` when OpenSSL
+/// refuses (out of memory). The caller owns it (SSL_free, or an asio::ssl::stream it is given to).
+FASTAPI_DETAIL_INLINE SSL* new_tls_session(SSL_CTX* ctx, const std::string& host, bool verify, std::string& error);
+
+/// Why a handshake on `ssl` failed with `ec`, in words: the certificate check's own reason when that is what
+/// failed ("certificate has expired", "unable to get local issuer certificate", "hostname mismatch"),
+/// else OpenSSL's ("wrong version number": the server does not speak TLS on that port).
+FASTAPI_DETAIL_INLINE std::string tls_failure_text(SSL* ssl, bool verify, const asio::error_code& ec);
+
+/// The first of OpenSSL's queued errors, its root cause, in words (the queue emptied: the others only
+/// repeat it from the callers' side): "No such file or directory", "key values mismatch".
+FASTAPI_DETAIL_INLINE std::string openssl_errors();
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string openssl_errors() {
+  std::string text;
+  while (unsigned long e = ERR_get_error()) {
+    if (!text.empty()) continue;
+    // A system error (a file that cannot be opened) carries errno as its reason.
+    const char* reason = ERR_SYSTEM_ERROR(e) ? std::strerror(ERR_GET_REASON(e)) : ERR_reason_error_string(e);
+    if (reason) text = reason;
+  }
+  return text.empty() ? std::string("unknown OpenSSL error") : text;
+}
+
+FASTAPI_DETAIL_INLINE SSL_CTX* ClientTlsContext::get(const ClientOptions& options, std::string& error) {
+  std::lock_guard lock(mutex_);
+  if (ctx_) return ctx_;
+  ERR_clear_error();
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  if (!ctx) {
+    error = "cannot create the TLS context: " + openssl_errors();
+    return nullptr;
+  }
+  auto fail = [&](std::string what) {
+    error = std::move(what) + ": " + openssl_errors();
+    SSL_CTX_free(ctx);
+    return nullptr;
+  };
+  // TLS 1.0 and 1.1 are deprecated (RFC 8996): no server worth calling needs them.
+  if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) return fail("cannot require TLS 1.2");
+  static constexpr unsigned char alpn[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+  if (SSL_CTX_set_alpn_protos(ctx, alpn, sizeof(alpn)) != 0) return fail("cannot offer ALPN http/1.1");
+  if (options.verify) {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    if (!options.ca_file.empty()) {
+      if (SSL_CTX_load_verify_locations(ctx, options.ca_file.c_str(), nullptr) != 1)
+        return fail("cannot read the CA certificates of ca_file '" + options.ca_file + "'");
+    } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+      return fail("cannot load the system's trusted certificates (SSL_CERT_FILE, SSL_CERT_DIR)");
+    }
+  } else {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+  }
+  if (!options.cert_file.empty()) {
+    const std::string& key = options.key_file.empty() ? options.cert_file : options.key_file;
+    if (SSL_CTX_use_certificate_chain_file(ctx, options.cert_file.c_str()) != 1)
+      return fail("cannot read the client certificate of cert_file '" + options.cert_file + "'");
+    if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1)
+      return fail("cannot read the private key of " + std::string(options.key_file.empty() ? "cert_file" : "key_file") +
+                  " '" + key + "'");
+    if (SSL_CTX_check_private_key(ctx) != 1) return fail("key_file does not match cert_file");
+  } else if (!options.key_file.empty()) {
+    error = "key_file is set without cert_file";
+    SSL_CTX_free(ctx);
+    return nullptr;
+  }
+  ctx_ = ctx;
+  return ctx_;
+}
+
+FASTAPI_DETAIL_INLINE SSL* new_tls_session(SSL_CTX* ctx, const std::string& host, bool verify, std::string& error) {
+  ERR_clear_error();
+  SSL* ssl = SSL_new(ctx);
+  if (!ssl) {
+    error = "cannot create a TLS session: " + openssl_errors();
+    return nullptr;
+  }
+  asio::error_code not_ip;
+  (void)asio::ip::make_address(host, not_ip);
+  bool ok = true;
+  // SNI carries names only (RFC 6066 section 3: no IP literals).
+  if (not_ip) ok = SSL_set_tlsext_host_name(ssl, host.c_str()) == 1;
+  if (ok && verify) {
+    // The name is checked by OpenSSL during the handshake, against subjectAltName (RFC 6125 rules); a
+    // wildcard matches one whole label only, as browsers do.
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    ok = not_ip ? X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size()) == 1
+                : X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) == 1;
+  }
+  if (!ok) {
+    error = "cannot set the server name '" + host + "' on the TLS session: " + openssl_errors();
+    SSL_free(ssl);
+    return nullptr;
+  }
+  return ssl;
+}
+
+FASTAPI_DETAIL_INLINE std::string tls_failure_text(SSL* ssl, bool verify, const asio::error_code& ec) {
+  long result = verify && ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
+  if (result != X509_V_OK) {
+    std::string text = std::string("the server's certificate was refused: ") + X509_verify_cert_error_string(result);
+    if (result == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY || result == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+        result == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN || result == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT)
+      text += " (an unknown issuer: trust its CA with ClientOptions::ca_file or SSL_CERT_FILE)";
+    return text;
+  }
+  if (ec == asio::error::eof) return "the server closed the connection during the TLS handshake";
+  return "the TLS handshake failed: " + ec.message();
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi::detail
+
+#endif  // FASTAPI_ENABLE_TLS
+
+// ==== fastapi/client/stream.hpp ====
+// client/stream.hpp: the byte stream one exchange runs over, whatever carries it: a TCP connection, a Unix
+// domain socket (ClientOptions::uds), and TLS over either (https://, FASTAPI_ENABLE_TLS). Opens it (async
+// DNS, each address in turn, then the TLS handshake, all within connect_timeout), reads and writes it, and
+// trades it with the pool as a descriptor plus TLS session. client/exchange.hpp is written against
+// ClientStream alone: one exchange, every transport. Fed by client/exchange.hpp; knows nothing of HTTP.
+//
+// Why one socket type for TCP and Unix sockets (asio::generic::stream_protocol): the pool hands back bare
+// descriptors of either family, and a runtime choice keeps the exchange a plain function, compiled once
+// (a template per transport would double it). TLS is a second layer chosen at run time too.
 
 #include <algorithm>
 #include <chrono>
 #include <coroutine>
-#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18973,7 +19188,14 @@ FASTAPI_DETAIL_INLINE std::string resolve_location(const ClientUrl& base, std::s
 #include <utility>
 #include <vector>
 
+#include <sys/socket.h>
+
 #include <asio.hpp>
+#ifdef FASTAPI_ENABLE_TLS
+#include <asio/ssl.hpp>
+#endif
+
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX; only a build with FASTAPI_ENABLE_TLS ever passes one
 
 namespace fastapi::detail {
 
@@ -19048,6 +19270,259 @@ RaceAwaiter<std::decay_t<Start>, std::decay_t<Cancel>, Args...> race(asio::stead
   return {timer, deadline, std::forward<Start>(start), std::forward<Cancel>(cancel)};
 }
 
+/// One connection's byte stream: a socket of any stream family, with TLS over it for https://.
+/// `co_await open_connection(stream, ...)`, then `stream.async_read_some(buf, handler)` whatever it is.
+class ClientStream {
+ public:
+  using Socket = asio::generic::stream_protocol::socket;
+  explicit ClientStream(asio::io_context& io) : socket_(io) {}
+  ClientStream(const ClientStream&) = delete;
+  ClientStream& operator=(const ClientStream&) = delete;
+
+  Socket& socket() { return socket_; }
+  /// The socket's address family once open or adopted (AF_INET, AF_INET6, AF_UNIX).
+  int family() const { return family_; }
+  /// Notes that the socket was connected, in `family`.
+  void opened(int family) { family_ = family; }
+
+  /// Adopts a pooled connection (its descriptor, and its TLS session if any: both owned from here on).
+  /// false (and both closed) when the descriptor cannot be adopted.
+  bool adopt(const Lease& lease, asio::error_code& ec);
+  /// Gives the connection up for the pool (descriptor and TLS session), or nullopt when it cannot be kept
+  /// (TLS bytes beyond the response already read): it is closed with the stream.
+  std::optional<Lease> release();
+
+  template <class Handler>
+  void async_read_some(asio::mutable_buffer buffer, Handler&& handler) {
+#ifdef FASTAPI_ENABLE_TLS
+    if (tls_) return tls_->async_read_some(buffer, std::forward<Handler>(handler));
+#endif
+    socket_.async_read_some(buffer, std::forward<Handler>(handler));
+  }
+  template <class Handler>
+  void async_write(asio::const_buffer buffer, Handler&& handler) {
+#ifdef FASTAPI_ENABLE_TLS
+    if (tls_) return asio::async_write(*tls_, buffer, std::forward<Handler>(handler));
+#endif
+    asio::async_write(socket_, buffer, std::forward<Handler>(handler));
+  }
+  /// Ends the pending operations (they complete with operation_aborted).
+  void cancel() {
+    asio::error_code ignored;
+    socket_.cancel(ignored);
+  }
+  /// Closes what is open, to open another connection.
+  void close();
+
+#ifdef FASTAPI_ENABLE_TLS
+  using Tls = asio::ssl::stream<Socket&>;
+  /// Runs TLS over the open socket with `session` (owned from here on); the handshake comes next.
+  Tls& start_tls(SSL* session) { return tls_.emplace(socket_, session); }
+#endif
+
+ private:
+  Socket socket_;
+  int family_ = AF_INET;
+#ifdef FASTAPI_ENABLE_TLS
+  std::optional<Tls> tls_;  // after socket_: destroyed (SSL_free) before the socket closes
+#endif
+};
+
+/// True for the end of the stream: a TCP FIN, or TLS ended with or without its close_notify (servers often
+/// just close; Python's ssl and curl read that as the end too).
+FASTAPI_DETAIL_INLINE bool is_end_of_stream(const asio::error_code& ec);
+/// True for an error of the TLS layer (a bad record, an alert such as "certificate required").
+FASTAPI_DETAIL_INLINE bool is_tls_error(const asio::error_code& ec);
+
+/// Opens `stream` for the call: to ClientOptions::uds, or to the call's host (a literal address, or each
+/// address DNS gives, in turn), then the TLS handshake for https:// (with `tls_context`, the client's). All
+/// of it within connect_timeout and the call's deadline.
+FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> open_connection(ClientStream& stream, asio::steady_timer& timer,
+                                                                   const ClientCall& call, const ClientOptions& options,
+                                                                   ::ssl_ctx_st* tls_context);
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool ClientStream::adopt(const Lease& lease, asio::error_code& ec) {
+  family_ = lease.family;
+  socket_.assign(asio::generic::stream_protocol(lease.family, lease.family == AF_UNIX ? 0 : IPPROTO_TCP), lease.fd, ec);
+  if (ec) {
+    close_pooled(lease.fd, lease.tls);
+    return false;
+  }
+#ifdef FASTAPI_ENABLE_TLS
+  if (lease.tls) start_tls(lease.tls);
+#endif
+  return true;
+}
+
+FASTAPI_DETAIL_INLINE std::optional<Lease> ClientStream::release() {
+  Lease out;
+  out.family = family_;
+#ifdef FASTAPI_ENABLE_TLS
+  if (tls_) {
+    SSL* ssl = tls_->native_handle();
+    // Bytes the TLS layer holds beyond the response (decrypted, or still encrypted in its buffer) would be
+    // lost with the stream's buffers: such a connection is not reused.
+    if (SSL_pending(ssl) > 0 || BIO_ctrl_pending(SSL_get_rbio(ssl)) > 0) return std::nullopt;
+    // asio::ssl::stream owns its SSL* and has no release(): one more reference keeps the session alive
+    // past the stream. The next stream made from it (adopt) gives it new buffers (SSL_set_bio).
+    SSL_up_ref(ssl);
+    tls_.reset();
+    out.tls = ssl;
+  }
+#endif
+  asio::error_code ec;
+  out.fd = socket_.release(ec);
+  if (ec) {
+#ifdef FASTAPI_ENABLE_TLS
+    if (out.tls) SSL_free(out.tls);
+#endif
+    return std::nullopt;
+  }
+  return out;
+}
+
+FASTAPI_DETAIL_INLINE void ClientStream::close() {
+#ifdef FASTAPI_ENABLE_TLS
+  tls_.reset();
+#endif
+  asio::error_code ignored;
+  socket_.close(ignored);
+}
+
+FASTAPI_DETAIL_INLINE bool is_end_of_stream(const asio::error_code& ec) {
+#ifdef FASTAPI_ENABLE_TLS
+  if (ec == asio::ssl::error::stream_truncated) return true;
+#endif
+  return ec == asio::error::eof;
+}
+
+FASTAPI_DETAIL_INLINE bool is_tls_error(const asio::error_code& ec) {
+#ifdef FASTAPI_ENABLE_TLS
+  return ec.category() == asio::error::get_ssl_category();
+#else
+  (void)ec;
+  return false;
+#endif
+}
+
+FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> open_connection(ClientStream& stream, asio::steady_timer& timer,
+                                                                   const ClientCall& call, const ClientOptions& options,
+                                                                   ::ssl_ctx_st* tls_context) {
+  using tcp = asio::ip::tcp;
+  using Endpoint = asio::generic::stream_protocol::endpoint;
+  ClientStream::Socket& socket = stream.socket();
+  auto connect_deadline = std::min(call.deadline, std::chrono::steady_clock::now() + options.connect_timeout);
+  bool total_first = call.deadline <= connect_deadline;
+  auto late = [&](std::string_view what) {
+    return total_first
+               ? Failure{ClientErrorKind::timeout, std::string(what) + " did not finish within the total timeout of " +
+                                                       std::to_string(call.total.count()) + " ms"}
+               : Failure{ClientErrorKind::connect_timeout, std::string(what) + " took longer than connect_timeout (" +
+                                                               std::to_string(options.connect_timeout.count()) +
+                                                               " ms)"};
+  };
+  // Where to: the Unix socket, or the host's addresses (each with the words an error names it by).
+  std::vector<std::pair<Endpoint, std::string>> endpoints;
+  asio::error_code ec;
+  if (!options.uds.empty()) {
+    endpoints.emplace_back(Endpoint(asio::local::stream_protocol::endpoint(options.uds)), "unix:" + options.uds);
+  } else {
+    std::vector<tcp::endpoint> found;
+    asio::ip::address literal = asio::ip::make_address(call.url.host, ec);
+    if (!ec) {
+      found.emplace_back(literal, call.url.port);
+    } else {
+      tcp::resolver resolver(socket.get_executor());
+      auto [timed_out, result] = co_await race<asio::error_code, tcp::resolver::results_type>(
+          timer, connect_deadline,
+          [&](auto handler) {
+            resolver.async_resolve(call.url.host, std::to_string(call.url.port), std::move(handler));
+          },
+          [&] { resolver.cancel(); });
+      if (timed_out) co_return late("resolving " + call.url.host);
+      auto& [resolve_ec, results] = result;
+      if (resolve_ec || results.empty())
+        co_return Failure{ClientErrorKind::resolve,
+                          call.url.host + ": " + (resolve_ec ? resolve_ec.message() : "no address")};
+      for (const auto& entry : results) found.push_back(entry.endpoint());
+    }
+    for (const tcp::endpoint& e : found) {
+      std::string address = e.address().to_string();
+      endpoints.emplace_back(Endpoint(e),
+                             (e.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(e.port()));
+    }
+  }
+  std::string errors;
+  bool connected = false;
+  for (const auto& [target, name] : endpoints) {
+    const Endpoint& endpoint = target;  // a lambda cannot capture a structured binding (C++20, clang)
+    stream.close();
+    socket.open(endpoint.protocol(), ec);
+    if (!ec) {
+      auto [timed_out, result] = co_await race<asio::error_code>(
+          timer, connect_deadline, [&](auto handler) { socket.async_connect(endpoint, std::move(handler)); },
+          [&] { stream.cancel(); });
+      if (timed_out)
+        co_return late("connecting to " + (options.uds.empty() ? call.url.host_header : "unix:" + options.uds));
+      ec = std::get<0>(result);
+    }
+    if (!ec) {
+      stream.opened(endpoint.protocol().family());
+      if (stream.family() != AF_UNIX) socket.set_option(tcp::no_delay(true), ec);
+      connected = true;
+      break;
+    }
+    errors += (errors.empty() ? "" : "; ") + name + ": " + ec.message();
+  }
+  if (!connected) co_return Failure{ClientErrorKind::connect, errors};
+  if (!call.url.tls()) co_return std::nullopt;
+#ifdef FASTAPI_ENABLE_TLS
+  std::string error;
+  SSL* session = new_tls_session(tls_context, call.url.host, options.verify, error);
+  if (!session) co_return Failure{ClientErrorKind::tls, error};
+  ClientStream::Tls& tls = stream.start_tls(session);
+  auto [timed_out, result] = co_await race<asio::error_code>(
+      timer, connect_deadline,
+      [&](auto handler) { tls.async_handshake(asio::ssl::stream_base::client, std::move(handler)); },
+      [&] { stream.cancel(); });
+  if (timed_out) co_return late("the TLS handshake with " + call.url.host_header);
+  if (asio::error_code handshake_ec = std::get<0>(result))
+    co_return Failure{ClientErrorKind::tls, tls_failure_text(session, options.verify, handshake_ec)};
+  co_return std::nullopt;
+#else
+  (void)tls_context;
+  co_return Failure{ClientErrorKind::unsupported_scheme, "https:// needs FASTAPI_ENABLE_TLS"};
+#endif
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi::detail
+
+// ==== fastapi/client/exchange.hpp ====
+// client/exchange.hpp: one request and its response over one connection (a ClientStream: TCP, a Unix socket,
+// TLS over either; opened by client/stream.hpp unless the pool lends one), send the serialized request, read the head (interim 1xx skipped) and the body (Content-Length,
+// chunked or up to the close, within max_response_size), each step raced against its deadline; a
+// connection that ends clean goes back to the pool. Fed by the client (client/client.hpp: a leased
+// connection and one hop of a call); feeds a ClientResponse, or a Failure the client words as a ClientError.
+// Responses are read by the server's own parser (http/response_parser.hpp). Knows nothing of redirects or retries.
+
+#include <algorithm>
+#include <chrono>
+#include <coroutine>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <asio.hpp>
+
+namespace fastapi::detail {
+
 /// Frees the pool slot of a lease unless the connection was given back (every early return, every throw).
 struct LeaseGuard {
   ConnectionPool& pool;
@@ -19067,81 +19542,20 @@ inline bool is_idempotent(std::string_view method) {
          method == "TRACE";
 }
 
-/// Opens `socket` to the call's host (a literal address, or each address DNS gives, in turn) within
-/// connect_timeout and the call's deadline; `ipv6` says which family it is.
-FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> open_connection(asio::ip::tcp::socket& socket,
-                                                                   asio::steady_timer& timer, const ClientCall& call,
-                                                                   const ClientOptions& options, bool& ipv6);
 /// Appends what arrives to `buf`; a failure on EOF, error or deadline (`what` names the awaited part).
-FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> read_more(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
+FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> read_more(ClientStream& stream, asio::steady_timer& timer,
                                                              const ClientCall& call, const ClientOptions& options,
                                                              std::string& buf, std::string_view what);
 /// Sends `call.wire` over the leased connection (a new one when the lease holds none) and reads the response
 /// into `out`; the connection goes back to `pool` when the response ended clean and may be kept alive.
+/// `tls_context` is the client's (client/tls.hpp) for an https:// call, else nullptr.
 FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_context& io, const ClientCall& call,
                                                                  const ClientOptions& options, ConnectionPool& pool,
-                                                                 Lease lease, ClientResponse& out);
+                                                                 Lease lease, ::ssl_ctx_st* tls_context,
+                                                                 ClientResponse& out);
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> open_connection(asio::ip::tcp::socket& socket,
-                                                                   asio::steady_timer& timer, const ClientCall& call,
-                                                                   const ClientOptions& options, bool& ipv6) {
-  using tcp = asio::ip::tcp;
-  auto connect_deadline = std::min(call.deadline, std::chrono::steady_clock::now() + options.connect_timeout);
-  bool total_first = call.deadline <= connect_deadline;
-  auto late = [&](std::string_view what) {
-    return total_first
-               ? Failure{ClientErrorKind::timeout, std::string(what) + " did not finish within the total timeout of " +
-                                                       std::to_string(call.total.count()) + " ms"}
-               : Failure{ClientErrorKind::connect_timeout, std::string(what) + " took longer than connect_timeout (" +
-                                                               std::to_string(options.connect_timeout.count()) +
-                                                               " ms)"};
-  };
-  std::vector<tcp::endpoint> endpoints;
-  asio::error_code ec;
-  asio::ip::address literal = asio::ip::make_address(call.url.host, ec);
-  if (!ec) {
-    endpoints.emplace_back(literal, call.url.port);
-  } else {
-    tcp::resolver resolver(socket.get_executor());
-    auto [timed_out, result] = co_await race<asio::error_code, tcp::resolver::results_type>(
-        timer, connect_deadline,
-        [&](auto handler) { resolver.async_resolve(call.url.host, std::to_string(call.url.port), std::move(handler)); },
-        [&] { resolver.cancel(); });
-    if (timed_out) co_return late("resolving " + call.url.host);
-    auto& [resolve_ec, results] = result;
-    if (resolve_ec || results.empty())
-      co_return Failure{ClientErrorKind::resolve,
-                        call.url.host + ": " + (resolve_ec ? resolve_ec.message() : "no address")};
-    for (const auto& entry : results) endpoints.push_back(entry.endpoint());
-  }
-  std::string errors;
-  for (const tcp::endpoint& endpoint : endpoints) {
-    socket.close(ec);
-    socket.open(endpoint.protocol(), ec);
-    if (!ec) {
-      auto [timed_out, result] = co_await race<asio::error_code>(
-          timer, connect_deadline, [&](auto handler) { socket.async_connect(endpoint, std::move(handler)); },
-          [&] {
-            asio::error_code ignored;
-            socket.cancel(ignored);
-          });
-      if (timed_out) co_return late("connecting to " + call.url.host_header);
-      ec = std::get<0>(result);
-    }
-    if (!ec) {
-      socket.set_option(tcp::no_delay(true), ec);
-      ipv6 = endpoint.protocol() == tcp::v6();
-      co_return std::nullopt;
-    }
-    std::string address = endpoint.address().to_string();
-    errors += (errors.empty() ? "" : "; ") + (endpoint.address().is_v6() ? "[" + address + "]" : address) + ":" +
-              std::to_string(endpoint.port()) + ": " + ec.message();
-  }
-  co_return Failure{ClientErrorKind::connect, errors};
-}
-
-FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> read_more(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
+FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> read_more(ClientStream& stream, asio::steady_timer& timer,
                                                              const ClientCall& call, const ClientOptions& options,
                                                              std::string& buf, std::string_view what) {
   // The total deadline is checked before every read, not only raced against it: an upstream that keeps the
@@ -19158,11 +19572,8 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> read_more(asio::ip::tcp::sock
   buf.resize(old + room);
   auto [timed_out, result] = co_await race<asio::error_code, std::size_t>(
       timer, read_deadline,
-      [&](auto handler) { socket.async_read_some(asio::buffer(buf.data() + old, room), std::move(handler)); },
-      [&] {
-        asio::error_code ignored;
-        socket.cancel(ignored);
-      });
+      [&](auto handler) { stream.async_read_some(asio::buffer(buf.data() + old, room), std::move(handler)); },
+      [&] { stream.cancel(); });
   auto [ec, n] = result;
   buf.resize(old + (ec ? 0 : n));
   if (timed_out) {
@@ -19173,29 +19584,28 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> read_more(asio::ip::tcp::sock
     co_return Failure{ClientErrorKind::timeout, std::string(what) + " did not arrive within the total timeout of " +
                                                     std::to_string(call.total.count()) + " ms"};
   }
-  if (ec == asio::error::eof)
+  if (is_end_of_stream(ec))
     co_return Failure{ClientErrorKind::closed,
                       "the server closed the connection before " + std::string(what) + " was whole", false, true};
+  // A TLS alert after the handshake: TLS 1.3 servers refuse a missing client certificate here.
+  if (is_tls_error(ec)) co_return Failure{ClientErrorKind::tls, "reading " + std::string(what) + ": " + ec.message()};
   if (ec) co_return Failure{ClientErrorKind::closed, "reading " + std::string(what) + ": " + ec.message()};
   co_return std::nullopt;
 }
 
 FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_context& io, const ClientCall& call,
                                                                  const ClientOptions& options, ConnectionPool& pool,
-                                                                 Lease lease, ClientResponse& out) {
+                                                                 Lease lease, ::ssl_ctx_st* tls_context,
+                                                                 ClientResponse& out) {
   const std::string key = call.url.key();
-  LeaseGuard guard{pool, key};  // before the socket: the socket closes, then the slot frees
-  asio::ip::tcp::socket socket(io);
+  LeaseGuard guard{pool, key};  // before the stream: the stream closes, then the slot frees
+  ClientStream stream(io);
   asio::steady_timer timer(io);
-  bool ipv6 = lease.ipv6;
   asio::error_code ec;
   if (lease.fd >= 0) {
-    socket.assign(ipv6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), lease.fd, ec);
-    if (ec) {
-      ::close(lease.fd);
+    if (!stream.adopt(lease, ec))
       co_return Failure{ClientErrorKind::connect, "adopting a pooled connection: " + ec.message(), true};
-    }
-  } else if (std::optional<Failure> f = co_await open_connection(socket, timer, call, options, ipv6)) {
+  } else if (std::optional<Failure> f = co_await open_connection(stream, timer, call, options, tls_context)) {
     co_return f;
   }
   // A reused connection the server closed meanwhile fails before any response byte: the caller tries once
@@ -19204,17 +19614,23 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
   const bool idempotent = is_idempotent(call.method);
   {
     auto [timed_out, result] = co_await race<asio::error_code, std::size_t>(
-        timer, call.deadline,
-        [&](auto handler) { asio::async_write(socket, asio::buffer(call.wire), std::move(handler)); },
-        [&] {
-          asio::error_code ignored;
-          socket.cancel(ignored);
-        });
+        timer, call.deadline, [&](auto handler) { stream.async_write(asio::buffer(call.wire), std::move(handler)); },
+        [&] { stream.cancel(); });
     if (timed_out)
       co_return Failure{ClientErrorKind::timeout, "the request could not be sent within the total timeout of " +
                                                       std::to_string(call.total.count()) + " ms"};
-    if (auto write_ec = std::get<0>(result))
-      co_return Failure{ClientErrorKind::closed, "sending the request: " + write_ec.message(), may_retry};
+    if (auto write_ec = std::get<0>(result)) {
+      Failure failure{ClientErrorKind::closed, "sending the request: " + write_ec.message(), may_retry};
+      // A TLS 1.3 server refuses a client (no client certificate) after our side of the handshake is done,
+      // with an alert and a close: the request runs into the closed connection, but the alert that says
+      // why may still be there to read.
+      if (call.url.tls() && !lease.reused) {
+        std::string scratch;
+        std::optional<Failure> why = co_await read_more(stream, timer, call, options, scratch, "the response");
+        if (why && why->kind == ClientErrorKind::tls) co_return why;
+      }
+      co_return failure;
+    }
   }
   // The head, skipping interim 1xx responses (at most max_interim_responses of them).
   ResponseParser parser(HeadLimits{options.max_header_bytes, options.max_header_bytes, options.max_headers});
@@ -19237,7 +19653,7 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
       continue;
     }
     bool nothing_yet = buf.empty();
-    if (std::optional<Failure> f = co_await read_more(socket, timer, call, options, buf, "the response head")) {
+    if (std::optional<Failure> f = co_await read_more(stream, timer, call, options, buf, "the response head")) {
       f->retry = may_retry && nothing_yet && idempotent && f->kind == ClientErrorKind::closed;
       if (nothing_yet && f->kind == ClientErrorKind::closed)
         f->detail = "the server closed the connection without answering";
@@ -19264,7 +19680,7 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
       out.content = std::move(rest);
       if (out.content.capacity() < length) out.content.reserve(length);
       while (out.content.size() < length)
-        if (std::optional<Failure> f = co_await read_more(socket, timer, call, options, out.content, "the body")) {
+        if (std::optional<Failure> f = co_await read_more(stream, timer, call, options, out.content, "the body")) {
           if (f->kind == ClientErrorKind::closed)
             f->detail = "the server closed the connection after " + std::to_string(out.content.size()) + " of " +
                         std::to_string(length) + " body bytes";
@@ -19290,7 +19706,7 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
           break;
         }
         rest.clear();
-        if (std::optional<Failure> f = co_await read_more(socket, timer, call, options, rest, "the chunked body"))
+        if (std::optional<Failure> f = co_await read_more(stream, timer, call, options, rest, "the chunked body"))
           co_return f;
       }
       break;
@@ -19301,7 +19717,7 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
         if (out.content.size() > max)
           co_return Failure{ClientErrorKind::too_large,
                             "the body exceeds max_response_size (" + std::to_string(max) + ")"};
-        std::optional<Failure> f = co_await read_more(socket, timer, call, options, out.content, "the body");
+        std::optional<Failure> f = co_await read_more(stream, timer, call, options, out.content, "the body");
         if (!f) continue;
         if (!f->eof) co_return f;
         break;  // the server's close ends a close-delimited body
@@ -19314,10 +19730,9 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
     }
   }
   if (head.keep_alive && clean_end) {
-    int fd = socket.release(ec);
-    if (!ec) {
+    if (std::optional<Lease> connection = stream.release()) {
       guard.given_back = true;
-      pool.give_back(key, fd, ipv6);
+      pool.give_back(key, *connection);
     }
   }
   co_return std::nullopt;
@@ -19363,8 +19778,9 @@ namespace fastapi {
 /// (a handler, a dependency, a lifespan: else ClientError no_loop) and the client must outlive its calls
 /// (held by the app's state, it does: the app drains requests before its state goes).
 /// Failures: fa::ClientError (its `kind` says which), never a crash, never a hang; a connection that
-/// timed out or failed is closed, never pooled. Plain http:// only: https:// is ClientError
-/// unsupported_scheme (no TLS in this version).
+/// timed out or failed is closed, never pooled. https:// with FASTAPI_ENABLE_TLS (client/tls.hpp: the
+/// server's certificate verified against the system store by default), else ClientError unsupported_scheme.
+/// ClientOptions::uds sends every call through a Unix domain socket.
 class HttpClient {
  public:
   explicit HttpClient(ClientOptions options = {});
@@ -19406,6 +19822,9 @@ class HttpClient {
 
   ClientOptions options_;
   detail::ConnectionPool pool_;
+#ifdef FASTAPI_ENABLE_TLS
+  detail::ClientTlsContext tls_;  // pooled sessions hold a reference to its SSL_CTX: any order of teardown is safe
+#endif
 };
 
 // ---- implementation ----
@@ -19518,6 +19937,10 @@ FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::send(std::string method, 
       has_body = false;
       std::erase_if(headers, [](const auto& h) { return iequals(h.first, "content-type"); });
     }
+    if (call.url.tls() && !next.tls() && !options_.redirect_to_http)
+      throw ClientError(ClientErrorKind::insecure_redirect, call.method, call.url.text(),
+                        "the redirect to " + next_text +
+                            " would leave TLS; follow such redirects with ClientOptions::redirect_to_http");
     if (next.key() != call.url.key())  // another origin: credentials stay behind
       std::erase_if(headers,
                     [](const auto& h) { return iequals(h.first, "authorization") || iequals(h.first, "cookie"); });
@@ -19527,6 +19950,14 @@ FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::send(std::string method, 
 
 FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::exchange(asio::io_context& io, const Call& call) {
   const std::string key = call.url.key();
+  ::ssl_ctx_st* tls_context = nullptr;
+#ifdef FASTAPI_ENABLE_TLS
+  if (call.url.tls()) {
+    std::string error;
+    tls_context = tls_.get(options_, error);
+    if (!tls_context) throw ClientError(ClientErrorKind::tls, call.method, call.url.text(), std::move(error));
+  }
+#endif
   for (int attempt = 0;; ++attempt) {
     std::optional<detail::Lease> lease = co_await pool_.acquire(key, io, call.deadline);
     if (!lease)
@@ -19535,7 +19966,8 @@ FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::exchange(asio::io_context
                             call.url.host_header + " stayed busy for the whole timeout of " +
                             std::to_string(call.total.count()) + " ms (max_connections_per_host)");
     ClientResponse out;
-    std::optional<detail::Failure> failure = co_await detail::exchange_once(io, call, options_, pool_, *lease, out);
+    std::optional<detail::Failure> failure =
+        co_await detail::exchange_once(io, call, options_, pool_, *lease, tls_context, out);
     if (!failure) co_return out;
     if (failure->retry && attempt == 0 && Clock::now() < call.deadline) continue;  // a stale keep-alive connection
     throw ClientError(failure->kind, call.method, call.url.text(), std::move(failure->detail));

@@ -112,6 +112,8 @@
 #include "fastapi/client/pool.hpp"
 #include "fastapi/client/response.hpp"
 #include "fastapi/client/url.hpp"
+#include "fastapi/client/tls.hpp"
+#include "fastapi/client/stream.hpp"
 #include "fastapi/client/exchange.hpp"
 #include "fastapi/client/client.hpp"
 

@@ -57,7 +57,7 @@ python3 tests/tools/test_macros.py 2>&1 | tail -n 3
 
 # With CI=true the gzip tests may not be compiled out: FASTAPI_ENABLE_GZIP=ON makes CMake fail without zlib.
 gzip=()
-[ "${CI:-}" = true ] && gzip=(-DFASTAPI_ENABLE_GZIP=ON)
+[ "${CI:-}" = true ] && gzip=(-DFASTAPI_ENABLE_GZIP=ON -DFASTAPI_ENABLE_TLS=ON)  # and TLS: CMake fails without OpenSSL
 configure() {  # tree compiler build-type extra-args...
   local tree=$1 cxx=$2 type=$3
   shift 3
@@ -65,6 +65,9 @@ configure() {  # tree compiler build-type extra-args...
     "${launcher[@]}" "${gzip[@]}" "$@" >/dev/null
   if grep -q '^FASTAPI_ENABLE_GZIP:BOOL=OFF' "build/$tree/CMakeCache.txt"; then
     echo "!! SKIPPED (would fail with CI=true): zlib not found, the gzip tests are compiled out of build/$tree"
+  fi
+  if grep -q '^FASTAPI_ENABLE_TLS:BOOL=OFF' "build/$tree/CMakeCache.txt"; then
+    echo "!! SKIPPED (would fail with CI=true): OpenSSL not found, the TLS tests are compiled out of build/$tree"
   fi
 }
 

@@ -21,6 +21,8 @@
 #include "fastapi/client/options.hpp"
 #include "fastapi/client/pool.hpp"
 #include "fastapi/client/response.hpp"
+#include "fastapi/client/stream.hpp"
+#include "fastapi/client/tls.hpp"
 #include "fastapi/client/url.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/loop.hpp"
@@ -47,8 +49,9 @@ namespace fastapi {
 /// (a handler, a dependency, a lifespan: else ClientError no_loop) and the client must outlive its calls
 /// (held by the app's state, it does: the app drains requests before its state goes).
 /// Failures: fa::ClientError (its `kind` says which), never a crash, never a hang; a connection that
-/// timed out or failed is closed, never pooled. Plain http:// only: https:// is ClientError
-/// unsupported_scheme (no TLS in this version).
+/// timed out or failed is closed, never pooled. https:// with FASTAPI_ENABLE_TLS (client/tls.hpp: the
+/// server's certificate verified against the system store by default), else ClientError unsupported_scheme.
+/// ClientOptions::uds sends every call through a Unix domain socket.
 class HttpClient {
  public:
   explicit HttpClient(ClientOptions options = {});
@@ -90,6 +93,9 @@ class HttpClient {
 
   ClientOptions options_;
   detail::ConnectionPool pool_;
+#ifdef FASTAPI_ENABLE_TLS
+  detail::ClientTlsContext tls_;  // pooled sessions hold a reference to its SSL_CTX: any order of teardown is safe
+#endif
 };
 
 // ---- implementation ----
@@ -202,6 +208,10 @@ FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::send(std::string method, 
       has_body = false;
       std::erase_if(headers, [](const auto& h) { return iequals(h.first, "content-type"); });
     }
+    if (call.url.tls() && !next.tls() && !options_.redirect_to_http)
+      throw ClientError(ClientErrorKind::insecure_redirect, call.method, call.url.text(),
+                        "the redirect to " + next_text +
+                            " would leave TLS; follow such redirects with ClientOptions::redirect_to_http");
     if (next.key() != call.url.key())  // another origin: credentials stay behind
       std::erase_if(headers,
                     [](const auto& h) { return iequals(h.first, "authorization") || iequals(h.first, "cookie"); });
@@ -211,6 +221,14 @@ FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::send(std::string method, 
 
 FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::exchange(asio::io_context& io, const Call& call) {
   const std::string key = call.url.key();
+  ::ssl_ctx_st* tls_context = nullptr;
+#ifdef FASTAPI_ENABLE_TLS
+  if (call.url.tls()) {
+    std::string error;
+    tls_context = tls_.get(options_, error);
+    if (!tls_context) throw ClientError(ClientErrorKind::tls, call.method, call.url.text(), std::move(error));
+  }
+#endif
   for (int attempt = 0;; ++attempt) {
     std::optional<detail::Lease> lease = co_await pool_.acquire(key, io, call.deadline);
     if (!lease)
@@ -219,7 +237,8 @@ FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::exchange(asio::io_context
                             call.url.host_header + " stayed busy for the whole timeout of " +
                             std::to_string(call.total.count()) + " ms (max_connections_per_host)");
     ClientResponse out;
-    std::optional<detail::Failure> failure = co_await detail::exchange_once(io, call, options_, pool_, *lease, out);
+    std::optional<detail::Failure> failure =
+        co_await detail::exchange_once(io, call, options_, pool_, *lease, tls_context, out);
     if (!failure) co_return out;
     if (failure->retry && attempt == 0 && Clock::now() < call.deadline) continue;  // a stale keep-alive connection
     throw ClientError(failure->kind, call.method, call.url.text(), std::move(failure->detail));

@@ -1,5 +1,5 @@
-// client/exchange.hpp: one request and its response over one connection: connect (async DNS, each address
-// in turn), send the serialized request, read the head (interim 1xx skipped) and the body (Content-Length,
+// client/exchange.hpp: one request and its response over one connection (a ClientStream: TCP, a Unix socket,
+// TLS over either; opened by client/stream.hpp unless the pool lends one), send the serialized request, read the head (interim 1xx skipped) and the body (Content-Length,
 // chunked or up to the close, within max_response_size), each step raced against its deadline; a
 // connection that ends clean goes back to the pool. Fed by the client (client/client.hpp: a leased
 // connection and one hop of a call); feeds a ClientResponse, or a Failure the client words as a ClientError.
@@ -23,6 +23,7 @@
 #include "fastapi/client/options.hpp"
 #include "fastapi/client/pool.hpp"
 #include "fastapi/client/response.hpp"
+#include "fastapi/client/stream.hpp"
 #include "fastapi/client/url.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/task.hpp"
@@ -31,77 +32,6 @@
 #include "fastapi/http/response_parser.hpp"
 
 namespace fastapi::detail {
-
-/// One hop of a call, fixed before it is sent: the method, where to, the request's bytes, and the call's
-/// deadline (`total` after it started: the redirects it follows share it).
-struct ClientCall {
-  std::string method;
-  ClientUrl url;
-  std::string wire;  ///< the request, serialized
-  std::chrono::steady_clock::time_point deadline;
-  std::chrono::milliseconds total;
-};
-
-/// A failed exchange, before it becomes a ClientError: what, in words, and whether a fresh connection may
-/// try again (a reused keep-alive connection the server had closed: nothing of the response arrived).
-struct Failure {
-  ClientErrorKind kind;
-  std::string detail;
-  bool retry = false;
-  bool eof = false;  ///< the server closed the connection (the end of a close-delimited body)
-};
-
-/// Awaits an Asio operation raced against `timer` set to `deadline`. When the deadline comes first,
-/// `cancel()` runs (the operation then ends with operation_aborted) and the first result is true.
-/// Resumes once both handlers have run, so neither outlives the awaiting frame.
-/// `auto [late, r] = co_await race<asio::error_code>(timer, t, [&](auto h) { s.async_connect(ep, std::move(h)); },
-///                                                   [&] { s.cancel(); });`
-template <class Start, class Cancel, class... Args>
-class RaceAwaiter {
- public:
-  RaceAwaiter(asio::steady_timer& timer, std::chrono::steady_clock::time_point deadline, Start start, Cancel cancel)
-      : timer_(timer), deadline_(deadline), start_(std::move(start)), cancel_(std::move(cancel)) {}
-  bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> h) {
-    handle_ = h;
-    timer_.expires_at(deadline_);
-    timer_.async_wait([this](const asio::error_code& ec) {
-      if (!ec && !finished_) {
-        timed_out_ = true;
-        cancel_();
-      }
-      done();
-    });
-    start_([this](Args... args) {
-      result_.emplace(std::move(args)...);
-      finished_ = true;
-      timer_.cancel();
-      done();
-    });
-  }
-  std::pair<bool, std::tuple<Args...>> await_resume() { return {timed_out_, std::move(*result_)}; }
-
- private:
-  void done() {
-    if (--pending_ == 0) resume_from_loop(handle_);
-  }
-  asio::steady_timer& timer_;
-  std::chrono::steady_clock::time_point deadline_;
-  Start start_;
-  Cancel cancel_;
-  std::coroutine_handle<> handle_;
-  std::optional<std::tuple<Args...>> result_;
-  int pending_ = 2;
-  bool finished_ = false;
-  bool timed_out_ = false;
-};
-
-template <class... Args, class Start, class Cancel>
-RaceAwaiter<std::decay_t<Start>, std::decay_t<Cancel>, Args...> race(asio::steady_timer& timer,
-                                                                     std::chrono::steady_clock::time_point deadline,
-                                                                     Start&& start, Cancel&& cancel) {
-  return {timer, deadline, std::forward<Start>(start), std::forward<Cancel>(cancel)};
-}
 
 /// Frees the pool slot of a lease unless the connection was given back (every early return, every throw).
 struct LeaseGuard {
@@ -122,81 +52,20 @@ inline bool is_idempotent(std::string_view method) {
          method == "TRACE";
 }
 
-/// Opens `socket` to the call's host (a literal address, or each address DNS gives, in turn) within
-/// connect_timeout and the call's deadline; `ipv6` says which family it is.
-FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> open_connection(asio::ip::tcp::socket& socket,
-                                                                   asio::steady_timer& timer, const ClientCall& call,
-                                                                   const ClientOptions& options, bool& ipv6);
 /// Appends what arrives to `buf`; a failure on EOF, error or deadline (`what` names the awaited part).
-FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> read_more(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
+FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> read_more(ClientStream& stream, asio::steady_timer& timer,
                                                              const ClientCall& call, const ClientOptions& options,
                                                              std::string& buf, std::string_view what);
 /// Sends `call.wire` over the leased connection (a new one when the lease holds none) and reads the response
 /// into `out`; the connection goes back to `pool` when the response ended clean and may be kept alive.
+/// `tls_context` is the client's (client/tls.hpp) for an https:// call, else nullptr.
 FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_context& io, const ClientCall& call,
                                                                  const ClientOptions& options, ConnectionPool& pool,
-                                                                 Lease lease, ClientResponse& out);
+                                                                 Lease lease, ::ssl_ctx_st* tls_context,
+                                                                 ClientResponse& out);
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> open_connection(asio::ip::tcp::socket& socket,
-                                                                   asio::steady_timer& timer, const ClientCall& call,
-                                                                   const ClientOptions& options, bool& ipv6) {
-  using tcp = asio::ip::tcp;
-  auto connect_deadline = std::min(call.deadline, std::chrono::steady_clock::now() + options.connect_timeout);
-  bool total_first = call.deadline <= connect_deadline;
-  auto late = [&](std::string_view what) {
-    return total_first
-               ? Failure{ClientErrorKind::timeout, std::string(what) + " did not finish within the total timeout of " +
-                                                       std::to_string(call.total.count()) + " ms"}
-               : Failure{ClientErrorKind::connect_timeout, std::string(what) + " took longer than connect_timeout (" +
-                                                               std::to_string(options.connect_timeout.count()) +
-                                                               " ms)"};
-  };
-  std::vector<tcp::endpoint> endpoints;
-  asio::error_code ec;
-  asio::ip::address literal = asio::ip::make_address(call.url.host, ec);
-  if (!ec) {
-    endpoints.emplace_back(literal, call.url.port);
-  } else {
-    tcp::resolver resolver(socket.get_executor());
-    auto [timed_out, result] = co_await race<asio::error_code, tcp::resolver::results_type>(
-        timer, connect_deadline,
-        [&](auto handler) { resolver.async_resolve(call.url.host, std::to_string(call.url.port), std::move(handler)); },
-        [&] { resolver.cancel(); });
-    if (timed_out) co_return late("resolving " + call.url.host);
-    auto& [resolve_ec, results] = result;
-    if (resolve_ec || results.empty())
-      co_return Failure{ClientErrorKind::resolve,
-                        call.url.host + ": " + (resolve_ec ? resolve_ec.message() : "no address")};
-    for (const auto& entry : results) endpoints.push_back(entry.endpoint());
-  }
-  std::string errors;
-  for (const tcp::endpoint& endpoint : endpoints) {
-    socket.close(ec);
-    socket.open(endpoint.protocol(), ec);
-    if (!ec) {
-      auto [timed_out, result] = co_await race<asio::error_code>(
-          timer, connect_deadline, [&](auto handler) { socket.async_connect(endpoint, std::move(handler)); },
-          [&] {
-            asio::error_code ignored;
-            socket.cancel(ignored);
-          });
-      if (timed_out) co_return late("connecting to " + call.url.host_header);
-      ec = std::get<0>(result);
-    }
-    if (!ec) {
-      socket.set_option(tcp::no_delay(true), ec);
-      ipv6 = endpoint.protocol() == tcp::v6();
-      co_return std::nullopt;
-    }
-    std::string address = endpoint.address().to_string();
-    errors += (errors.empty() ? "" : "; ") + (endpoint.address().is_v6() ? "[" + address + "]" : address) + ":" +
-              std::to_string(endpoint.port()) + ": " + ec.message();
-  }
-  co_return Failure{ClientErrorKind::connect, errors};
-}
-
-FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> read_more(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
+FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> read_more(ClientStream& stream, asio::steady_timer& timer,
                                                              const ClientCall& call, const ClientOptions& options,
                                                              std::string& buf, std::string_view what) {
   // The total deadline is checked before every read, not only raced against it: an upstream that keeps the
@@ -213,11 +82,8 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> read_more(asio::ip::tcp::sock
   buf.resize(old + room);
   auto [timed_out, result] = co_await race<asio::error_code, std::size_t>(
       timer, read_deadline,
-      [&](auto handler) { socket.async_read_some(asio::buffer(buf.data() + old, room), std::move(handler)); },
-      [&] {
-        asio::error_code ignored;
-        socket.cancel(ignored);
-      });
+      [&](auto handler) { stream.async_read_some(asio::buffer(buf.data() + old, room), std::move(handler)); },
+      [&] { stream.cancel(); });
   auto [ec, n] = result;
   buf.resize(old + (ec ? 0 : n));
   if (timed_out) {
@@ -228,29 +94,28 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> read_more(asio::ip::tcp::sock
     co_return Failure{ClientErrorKind::timeout, std::string(what) + " did not arrive within the total timeout of " +
                                                     std::to_string(call.total.count()) + " ms"};
   }
-  if (ec == asio::error::eof)
+  if (is_end_of_stream(ec))
     co_return Failure{ClientErrorKind::closed,
                       "the server closed the connection before " + std::string(what) + " was whole", false, true};
+  // A TLS alert after the handshake: TLS 1.3 servers refuse a missing client certificate here.
+  if (is_tls_error(ec)) co_return Failure{ClientErrorKind::tls, "reading " + std::string(what) + ": " + ec.message()};
   if (ec) co_return Failure{ClientErrorKind::closed, "reading " + std::string(what) + ": " + ec.message()};
   co_return std::nullopt;
 }
 
 FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_context& io, const ClientCall& call,
                                                                  const ClientOptions& options, ConnectionPool& pool,
-                                                                 Lease lease, ClientResponse& out) {
+                                                                 Lease lease, ::ssl_ctx_st* tls_context,
+                                                                 ClientResponse& out) {
   const std::string key = call.url.key();
-  LeaseGuard guard{pool, key};  // before the socket: the socket closes, then the slot frees
-  asio::ip::tcp::socket socket(io);
+  LeaseGuard guard{pool, key};  // before the stream: the stream closes, then the slot frees
+  ClientStream stream(io);
   asio::steady_timer timer(io);
-  bool ipv6 = lease.ipv6;
   asio::error_code ec;
   if (lease.fd >= 0) {
-    socket.assign(ipv6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), lease.fd, ec);
-    if (ec) {
-      ::close(lease.fd);
+    if (!stream.adopt(lease, ec))
       co_return Failure{ClientErrorKind::connect, "adopting a pooled connection: " + ec.message(), true};
-    }
-  } else if (std::optional<Failure> f = co_await open_connection(socket, timer, call, options, ipv6)) {
+  } else if (std::optional<Failure> f = co_await open_connection(stream, timer, call, options, tls_context)) {
     co_return f;
   }
   // A reused connection the server closed meanwhile fails before any response byte: the caller tries once
@@ -259,17 +124,23 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
   const bool idempotent = is_idempotent(call.method);
   {
     auto [timed_out, result] = co_await race<asio::error_code, std::size_t>(
-        timer, call.deadline,
-        [&](auto handler) { asio::async_write(socket, asio::buffer(call.wire), std::move(handler)); },
-        [&] {
-          asio::error_code ignored;
-          socket.cancel(ignored);
-        });
+        timer, call.deadline, [&](auto handler) { stream.async_write(asio::buffer(call.wire), std::move(handler)); },
+        [&] { stream.cancel(); });
     if (timed_out)
       co_return Failure{ClientErrorKind::timeout, "the request could not be sent within the total timeout of " +
                                                       std::to_string(call.total.count()) + " ms"};
-    if (auto write_ec = std::get<0>(result))
-      co_return Failure{ClientErrorKind::closed, "sending the request: " + write_ec.message(), may_retry};
+    if (auto write_ec = std::get<0>(result)) {
+      Failure failure{ClientErrorKind::closed, "sending the request: " + write_ec.message(), may_retry};
+      // A TLS 1.3 server refuses a client (no client certificate) after our side of the handshake is done,
+      // with an alert and a close: the request runs into the closed connection, but the alert that says
+      // why may still be there to read.
+      if (call.url.tls() && !lease.reused) {
+        std::string scratch;
+        std::optional<Failure> why = co_await read_more(stream, timer, call, options, scratch, "the response");
+        if (why && why->kind == ClientErrorKind::tls) co_return why;
+      }
+      co_return failure;
+    }
   }
   // The head, skipping interim 1xx responses (at most max_interim_responses of them).
   ResponseParser parser(HeadLimits{options.max_header_bytes, options.max_header_bytes, options.max_headers});
@@ -292,7 +163,7 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
       continue;
     }
     bool nothing_yet = buf.empty();
-    if (std::optional<Failure> f = co_await read_more(socket, timer, call, options, buf, "the response head")) {
+    if (std::optional<Failure> f = co_await read_more(stream, timer, call, options, buf, "the response head")) {
       f->retry = may_retry && nothing_yet && idempotent && f->kind == ClientErrorKind::closed;
       if (nothing_yet && f->kind == ClientErrorKind::closed)
         f->detail = "the server closed the connection without answering";
@@ -319,7 +190,7 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
       out.content = std::move(rest);
       if (out.content.capacity() < length) out.content.reserve(length);
       while (out.content.size() < length)
-        if (std::optional<Failure> f = co_await read_more(socket, timer, call, options, out.content, "the body")) {
+        if (std::optional<Failure> f = co_await read_more(stream, timer, call, options, out.content, "the body")) {
           if (f->kind == ClientErrorKind::closed)
             f->detail = "the server closed the connection after " + std::to_string(out.content.size()) + " of " +
                         std::to_string(length) + " body bytes";
@@ -345,7 +216,7 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
           break;
         }
         rest.clear();
-        if (std::optional<Failure> f = co_await read_more(socket, timer, call, options, rest, "the chunked body"))
+        if (std::optional<Failure> f = co_await read_more(stream, timer, call, options, rest, "the chunked body"))
           co_return f;
       }
       break;
@@ -356,7 +227,7 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
         if (out.content.size() > max)
           co_return Failure{ClientErrorKind::too_large,
                             "the body exceeds max_response_size (" + std::to_string(max) + ")"};
-        std::optional<Failure> f = co_await read_more(socket, timer, call, options, out.content, "the body");
+        std::optional<Failure> f = co_await read_more(stream, timer, call, options, out.content, "the body");
         if (!f) continue;
         if (!f->eof) co_return f;
         break;  // the server's close ends a close-delimited body
@@ -369,10 +240,9 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
     }
   }
   if (head.keep_alive && clean_end) {
-    int fd = socket.release(ec);
-    if (!ec) {
+    if (std::optional<Lease> connection = stream.release()) {
       guard.given_back = true;
-      pool.give_back(key, fd, ipv6);
+      pool.give_back(key, *connection);
     }
   }
   co_return std::nullopt;

@@ -136,6 +136,16 @@ struct ClientOptions {
   bool follow_redirects = false;  ///< as httpx: a 3xx is returned unless this (or the call) says follow
   int max_redirects = 20;         ///< hops followed before ClientError too_many_redirects
   std::string user_agent = std::string("fastapi.hpp/") + FASTAPI_VERSION_STRING;  ///< unless a header sets it
+  // https:// (FASTAPI_ENABLE_TLS). Trust: the system store (OpenSSL's default paths, which SSL_CERT_FILE and
+  // SSL_CERT_DIR replace, as for httpx), or ca_file alone. Read on the first https:// call, then shared.
+  bool verify = true;       ///< check the server's certificate chain and name; false: any certificate (tests only)
+  std::string ca_file{};    ///< PEM file of the CA certificates to trust instead of the system store
+  std::string cert_file{};  ///< PEM client certificate (chain), sent when a server asks for one (mutual TLS)
+  std::string key_file{};   ///< PEM private key of cert_file; empty: the key is in cert_file
+  bool redirect_to_http = false;  ///< follow https:// -> http:// redirects (refused by default: ClientError)
+  /// Connect every call to this Unix domain socket instead of the URL's host and port (httpx's `uds`);
+  /// URLs stay http://host/path (Host header, pool key) or https:// (TLS over the socket).
+  std::string uds{};
 };
 
 /// What one call sends besides method and URL, by reference (see the file comment; copied when the call

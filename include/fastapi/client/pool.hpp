@@ -1,12 +1,14 @@
 // client/pool.hpp: the HTTP client's keep-alive connections, per host, with a bound per host and a queue of
 // waiters when it is reached. Fed by the client (which leases a connection for each request and hands it
-// back); feeds nothing. Knows nothing of HTTP messages, only of descriptors, hosts and deadlines.
+// back); feeds nothing. Knows nothing of HTTP messages, only of descriptors (and the TLS session riding on
+// one), hosts and deadlines.
 //
 // Idle connections are kept as bare socket descriptors, not as asio sockets: a socket belongs to one
 // io_context, a descriptor to none. A request adopts the descriptor into the io_context of the loop it runs
 // on (socket.assign) and gives it back (socket.release) when the response is read. So one pool serves
 // every worker, the bound per host holds across workers, and no pooled socket outlives the loop it was
-// opened on (the lifespan's startup loop, a stopped app's workers).
+// opened on (the lifespan's startup loop, a stopped app's workers). An https:// connection keeps its OpenSSL
+// session (an SSL*, which belongs to no loop either) beside its descriptor (client/stream.hpp).
 #pragma once
 
 #include <cerrno>
@@ -25,18 +27,34 @@
 #include <unistd.h>
 
 #include <asio.hpp>
+#ifdef FASTAPI_ENABLE_TLS
+#include <openssl/ssl.h>
+#endif
 
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/task.hpp"
+
+struct ssl_st;  // OpenSSL's SSL; only a build with FASTAPI_ENABLE_TLS ever sets one
 
 namespace fastapi::detail {
 
 /// A connection a request may use: a pooled descriptor (`fd >= 0`) or the right to open a new one.
 struct Lease {
-  int fd = -1;          ///< -1: open a new connection (the slot is already counted)
-  bool ipv6 = false;    ///< the descriptor's protocol, for socket.assign
-  bool reused = false;  ///< it carried a request before (a stale one may fail: the client retries once)
+  int fd = -1;              ///< -1: open a new connection (the slot is already counted)
+  int family = AF_INET;     ///< the descriptor's address family (AF_INET, AF_INET6, AF_UNIX), for socket.assign
+  bool reused = false;      ///< it carried a request before (a stale one may fail: the client retries once)
+  ::ssl_st* tls = nullptr;  ///< an https:// connection's session, owned by the lease (SSL_free) with the fd
 };
+
+/// Closes a connection the pool owns: its TLS session (without a close_notify: nobody reads it) and descriptor.
+inline void close_pooled(int fd, ::ssl_st* tls) {
+#ifdef FASTAPI_ENABLE_TLS
+  if (tls) SSL_free(tls);
+#else
+  (void)tls;
+#endif
+  ::close(fd);
+}
 
 /// Connections per host key ("http://host:port"), shared by every thread (one mutex; held only for a few
 /// vector operations, never across an await).
@@ -53,7 +71,7 @@ class ConnectionPool {
   /// bound. nullopt when the deadline passed first.
   Task<std::optional<Lease>> acquire(std::string key, asio::io_context& io, Clock::time_point deadline);
   /// A connection whose response was read whole and that may carry another request: to a waiter, or idle.
-  void give_back(const std::string& key, int fd, bool ipv6);
+  void give_back(const std::string& key, Lease connection);
   /// A lease that ends without a reusable connection (error, timeout, Connection: close): its slot is freed.
   void forget(const std::string& key);
   /// Closes every idle connection (the client's close()).
@@ -63,8 +81,7 @@ class ConnectionPool {
 
  private:
   struct Idle {
-    int fd;
-    bool ipv6;
+    Lease connection;
     Clock::time_point since;
   };
   /// A request waiting for a slot. Granted under the mutex; woken on its own loop (its timer cancelled).
@@ -106,12 +123,16 @@ FASTAPI_DETAIL_INLINE std::optional<Lease> ConnectionPool::take_idle(Host& host)
   while (!host.idle.empty()) {
     Idle c = host.idle.back();
     host.idle.pop_back();
-    // A connection the server has closed (EOF pending) or written to unasked is no use: MSG_PEEK tells.
+    // A connection the server has closed (EOF pending, or a TLS close_notify) or written to unasked is no
+    // use: MSG_PEEK tells.
     char byte;
-    ssize_t n = ::recv(c.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    ssize_t n = ::recv(c.connection.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     bool alive = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-    if (alive && now - c.since <= expiry_) return Lease{c.fd, c.ipv6, true};
-    ::close(c.fd);
+    if (alive && now - c.since <= expiry_) {
+      c.connection.reused = true;
+      return c.connection;
+    }
+    close_pooled(c.connection.fd, c.connection.tls);
     --host.open;
   }
   return std::nullopt;
@@ -169,22 +190,23 @@ FASTAPI_DETAIL_INLINE ConnectionPool::WaitGuard::~WaitGuard() {
   Lease lease = waiter->lease;
   if (pool.grant(host, lease)) return;
   if (lease.fd >= 0) {
-    host.idle.push_back(Idle{lease.fd, lease.ipv6, Clock::now()});
+    host.idle.push_back(Idle{lease, Clock::now()});
   } else {
     --host.open;
   }
 }
 
-FASTAPI_DETAIL_INLINE void ConnectionPool::give_back(const std::string& key, int fd, bool ipv6) {
+FASTAPI_DETAIL_INLINE void ConnectionPool::give_back(const std::string& key, Lease connection) {
+  connection.reused = true;
   std::lock_guard lock(mutex_);
   Host& host = hosts_[key];
-  if (grant(host, Lease{fd, ipv6, true})) return;
+  if (grant(host, connection)) return;
   if (host.idle.size() >= max_idle_) {
-    ::close(fd);
+    close_pooled(connection.fd, connection.tls);
     --host.open;
     return;
   }
-  host.idle.push_back(Idle{fd, ipv6, Clock::now()});
+  host.idle.push_back(Idle{connection, Clock::now()});
 }
 
 FASTAPI_DETAIL_INLINE void ConnectionPool::forget(const std::string& key) {
@@ -197,7 +219,7 @@ FASTAPI_DETAIL_INLINE void ConnectionPool::forget(const std::string& key) {
 FASTAPI_DETAIL_INLINE void ConnectionPool::close_idle() {
   std::lock_guard lock(mutex_);
   for (auto& [key, host] : hosts_) {
-    for (const Idle& c : host.idle) ::close(c.fd);
+    for (const Idle& c : host.idle) close_pooled(c.connection.fd, c.connection.tls);
     host.open -= host.idle.size();
     host.idle.clear();
   }

@@ -22,8 +22,8 @@ namespace fastapi {
 
 /// What went wrong with an outbound request; ClientError::kind.
 enum class ClientErrorKind {
-  invalid_url,         ///< not an absolute http:// URL (or a relative one without base_url)
-  unsupported_scheme,  ///< https:// (no TLS in this build) or another scheme
+  invalid_url,         ///< not an absolute http:// or https:// URL (or a relative one without base_url)
+  unsupported_scheme,  ///< https:// in a build without FASTAPI_ENABLE_TLS, or another scheme
   invalid_request,     ///< a header name or value that cannot be sent (CR/LF injection, not a token)
   no_loop,             ///< awaited outside an event loop (a handler, a dependency and a lifespan have one)
   resolve,             ///< DNS found no address for the host
@@ -38,6 +38,8 @@ enum class ClientErrorKind {
   too_many_redirects,  ///< follow_redirects met more than max_redirects
   status,              ///< raise_for_status() on a 4xx/5xx
   decode,              ///< json() on a body that is not JSON, or json<T>() on one that does not validate
+  tls,                 ///< https://: the handshake failed or the server's certificate was refused (the cause in words)
+  insecure_redirect,   ///< follow_redirects met an https:// -> http:// redirect (ClientOptions::redirect_to_http)
 };
 
 /// Words for a kind: "read timeout", "connection refused or unreachable", ...
@@ -59,6 +61,8 @@ inline constexpr std::string_view client_error_kind_name(ClientErrorKind kind) {
     case ClientErrorKind::too_many_redirects: return "too many redirects";
     case ClientErrorKind::status: return "error status";
     case ClientErrorKind::decode: return "undecodable body";
+    case ClientErrorKind::tls: return "TLS failure";
+    case ClientErrorKind::insecure_redirect: return "insecure redirect refused";
   }
   return "client error";
 }

@@ -1,4 +1,4 @@
-// client/url.hpp: where an outbound call goes: an absolute http:// URL split into the parts a request needs
+// client/url.hpp: where an outbound call goes: an absolute http:// or https:// URL split into the parts a request needs
 // (host and port to connect to, Host header, origin-form target, the pool's key), and a redirect's Location
 // resolved against the URL it came from. Fed by the client's call (its URL, base_url joined) and by the
 // redirects it follows; feeds client/exchange.hpp and client/client.hpp. Knows nothing of sockets.
@@ -18,14 +18,16 @@
 
 namespace fastapi::detail {
 
-/// An absolute http:// URL split for a request.
+/// An absolute http:// or https:// URL split for a request.
 struct ClientUrl {
-  std::string scheme;  ///< "http"
+  std::string scheme;  ///< "http" or "https" (lower case)
   std::string host;    ///< without IPv6 brackets ("::1")
   std::uint16_t port = 80;
   std::string host_header;  ///< "host", "host:8080", "[::1]:8080"
   std::string target;       ///< origin-form: "/path?query", never empty, safely encoded
-  /// The pool's key: "http://host:port", the port always spelled.
+  bool tls() const { return scheme == "https"; }
+  /// The pool's key: "http://host:port", the port always spelled (scheme, host and port: an https:// and an
+  /// http:// connection to one host:port are never mixed up).
   std::string key() const {
     return scheme + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
            std::to_string(port);
@@ -51,12 +53,19 @@ FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> par
   if (sep == std::string_view::npos || sep == 0)
     return R{ClientErrorKind::invalid_url, "not an absolute URL (http://host[:port]/path), and no base_url to join"};
   std::string_view scheme = url.substr(0, sep);
+#ifndef FASTAPI_ENABLE_TLS
   if (iequals(scheme, "https"))
-    return R{
-        ClientErrorKind::unsupported_scheme,
-        "https:// needs TLS, which this build of fa::HttpClient does not have (plain http:// only; TLS is "
-        "planned behind FASTAPI_ENABLE_OPENSSL): call the service over http:// or through a TLS-terminating proxy"};
+    return R{ClientErrorKind::unsupported_scheme,
+             "https:// needs TLS, which this build of fa::HttpClient leaves out: define FASTAPI_ENABLE_TLS for every "
+             "translation unit and link OpenSSL (-lssl -lcrypto; CMake: -DFASTAPI_ENABLE_TLS=ON, OpenSSL::SSL)"};
   if (!iequals(scheme, "http")) return R{ClientErrorKind::unsupported_scheme, "only http:// URLs are supported"};
+  const bool https = false;
+#else
+  const bool https = iequals(scheme, "https");
+  if (!https && !iequals(scheme, "http"))
+    return R{ClientErrorKind::unsupported_scheme, "only http:// and https:// URLs are supported"};
+#endif
+  const std::uint16_t default_port = https ? 443 : 80;
   std::string_view rest = url.substr(sep + 3);
   rest = rest.substr(0, rest.find('#'));
   std::size_t auth_end = rest.find_first_of("/?");
@@ -79,9 +88,9 @@ FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> par
   if (host.empty()) return R{ClientErrorKind::invalid_url, "no host"};
   for (char c : host)
     if (!has_class(c, char_host) || c == '%') return R{ClientErrorKind::invalid_url, "invalid character in the host"};
-  out.scheme = "http";
+  out.scheme = https ? "https" : "http";
   out.host = std::string(host);
-  out.port = 80;
+  out.port = default_port;
   if (!port.empty()) {
     unsigned long p = 0;
     for (char c : port) {
@@ -92,7 +101,7 @@ FASTAPI_DETAIL_INLINE std::optional<std::pair<ClientErrorKind, std::string>> par
     out.port = static_cast<std::uint16_t>(p);
   }
   out.host_header = authority.starts_with('[') ? "[" + out.host + "]" : out.host;
-  if (out.port != 80) out.host_header += ":" + std::to_string(out.port);
+  if (out.port != default_port) out.host_header += ":" + std::to_string(out.port);
   // Bytes a request-target may not carry are percent-encoded; '%' is kept (the URL may be encoded already).
   constexpr char hex[] = "0123456789ABCDEF";
   out.target.clear();

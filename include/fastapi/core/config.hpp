@@ -114,6 +114,8 @@ extern const int FASTAPI_DETAIL_SIMDJSON_CONFIGURATION;
 
 // Opt-in features (define them for the whole program, every translation unit, not per file):
 // FASTAPI_ENABLE_GZIP     fa::GZipMiddleware (middleware/gzip.hpp); link zlib (-lz, CMake ZLIB::ZLIB).
+// FASTAPI_ENABLE_TLS      https:// for fa::HttpClient (client/tls.hpp); link OpenSSL (-lssl -lcrypto, CMake
+//                         OpenSSL::SSL).
 
 namespace fastapi {
 
