@@ -85,6 +85,17 @@ TEST_SUITE("testing/test_client") {
     CHECK(client.get("/hi").text == "hi");
   }
 
+  TEST_CASE("a body the server refuses before reading it still gets the server's answer (413), not a broken pipe") {
+    // The server answers 413 from Content-Length and closes without reading the body; the client's write
+    // then fails (EPIPE or a reset) while the answer already waits in its socket: httpx returns it too.
+    fa::App app;
+    app.post("/small", [](fa::Request& req) { return std::to_string(req.body.size()); });
+    fa::testing::TestClient client{app};
+    auto r = client.post("/small", {.content = std::string(8u << 20, 'x')});
+    CHECK(r.status == 413);
+    CHECK(client.post("/small", {.content = "abc"}).text == "3");  // a new connection serves the next request
+  }
+
   TEST_CASE("base_url names the live server, and close() stops it") {
     fa::App app;
     app.get("/", [] { return "up"; });
