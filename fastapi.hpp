@@ -4277,6 +4277,383 @@ FASTAPI_DETAIL_INLINE MultipartParser::Result MultipartParser::finish() {
 
 }  // namespace fastapi
 
+// ==== fastapi/http/mime.hpp ====
+// http/mime.hpp: file name -> media type, from a built-in table (no /etc/mime.types read at run time, so a
+// response's type never depends on the machine). Fed by FileResponse and StaticFiles; knows nothing else.
+//
+// The table is Python 3.11's built-in `mimetypes` table (what `mimetypes.MimeTypes().guess_type` answers
+// without system files; tests/http/test_mime.cpp compares every entry with /usr/bin/python3), plus the web
+// types it lacks that browsers need (fonts, webp, source maps, ...) and the compressed formats: Python names
+// `x.tar.gz` `application/x-tar` with a gzip *encoding*, which a server that sends no Content-Encoding must
+// not repeat (the browser would take gzip bytes for a tar); here it is `application/gzip`, as nginx says.
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace fastapi {
+
+namespace detail {
+
+struct MediaTypeEntry {
+  std::string_view extension;  ///< lower case, without the dot
+  std::string_view type;
+};
+
+// Sorted by extension (binary search); generated from Python's table, see the comment at the top.
+inline constexpr std::array<MediaTypeEntry, 185> media_types{{
+    {"3g2", "audio/3gpp2"},
+    {"3gp", "audio/3gpp"},
+    {"3gpp", "audio/3gpp"},
+    {"3gpp2", "audio/3gpp2"},
+    {"7z", "application/x-7z-compressed"},
+    {"a", "application/octet-stream"},
+    {"aac", "audio/aac"},
+    {"adts", "audio/aac"},
+    {"ai", "application/postscript"},
+    {"aif", "audio/x-aiff"},
+    {"aifc", "audio/x-aiff"},
+    {"aiff", "audio/x-aiff"},
+    {"apng", "image/apng"},
+    {"ass", "audio/aac"},
+    {"au", "audio/basic"},
+    {"avi", "video/x-msvideo"},
+    {"avif", "image/avif"},
+    {"bat", "text/plain"},
+    {"bcpio", "application/x-bcpio"},
+    {"bin", "application/octet-stream"},
+    {"bmp", "image/bmp"},
+    {"br", "application/x-brotli"},
+    {"bz2", "application/x-bzip2"},
+    {"c", "text/plain"},
+    {"cdf", "application/x-netcdf"},
+    {"cpio", "application/x-cpio"},
+    {"csh", "application/x-csh"},
+    {"css", "text/css"},
+    {"csv", "text/csv"},
+    {"dll", "application/octet-stream"},
+    {"doc", "application/msword"},
+    {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    {"dot", "application/msword"},
+    {"dvi", "application/x-dvi"},
+    {"eml", "message/rfc822"},
+    {"eps", "application/postscript"},
+    {"epub", "application/epub+zip"},
+    {"etx", "text/x-setext"},
+    {"exe", "application/octet-stream"},
+    {"flac", "audio/flac"},
+    {"gif", "image/gif"},
+    {"gtar", "application/x-gtar"},
+    {"gz", "application/gzip"},
+    {"h", "text/plain"},
+    {"h5", "application/x-hdf5"},
+    {"hdf", "application/x-hdf"},
+    {"heic", "image/heic"},
+    {"heif", "image/heif"},
+    {"htm", "text/html"},
+    {"html", "text/html"},
+    {"ico", "image/vnd.microsoft.icon"},
+    {"ics", "text/calendar"},
+    {"ief", "image/ief"},
+    {"jpe", "image/jpeg"},
+    {"jpeg", "image/jpeg"},
+    {"jpg", "image/jpeg"},
+    {"js", "application/javascript"},
+    {"json", "application/json"},
+    {"jsonld", "application/ld+json"},
+    {"ksh", "text/plain"},
+    {"latex", "application/x-latex"},
+    {"loas", "audio/aac"},
+    {"m1v", "video/mpeg"},
+    {"m3u", "application/vnd.apple.mpegurl"},
+    {"m3u8", "application/vnd.apple.mpegurl"},
+    {"m4a", "audio/mp4"},
+    {"m4v", "video/mp4"},
+    {"man", "application/x-troff-man"},
+    {"map", "application/json"},
+    {"md", "text/markdown"},
+    {"me", "application/x-troff-me"},
+    {"mht", "message/rfc822"},
+    {"mhtml", "message/rfc822"},
+    {"mif", "application/x-mif"},
+    {"mjs", "application/javascript"},
+    {"mov", "video/quicktime"},
+    {"movie", "video/x-sgi-movie"},
+    {"mp2", "audio/mpeg"},
+    {"mp3", "audio/mpeg"},
+    {"mp4", "video/mp4"},
+    {"mpa", "video/mpeg"},
+    {"mpe", "video/mpeg"},
+    {"mpeg", "video/mpeg"},
+    {"mpg", "video/mpeg"},
+    {"ms", "application/x-troff-ms"},
+    {"n3", "text/n3"},
+    {"nc", "application/x-netcdf"},
+    {"nq", "application/n-quads"},
+    {"nt", "application/n-triples"},
+    {"nws", "message/rfc822"},
+    {"o", "application/octet-stream"},
+    {"obj", "application/octet-stream"},
+    {"oda", "application/oda"},
+    {"ods", "application/vnd.oasis.opendocument.spreadsheet"},
+    {"odt", "application/vnd.oasis.opendocument.text"},
+    {"oga", "audio/ogg"},
+    {"ogg", "audio/ogg"},
+    {"ogv", "video/ogg"},
+    {"opus", "audio/opus"},
+    {"otf", "font/otf"},
+    {"p12", "application/x-pkcs12"},
+    {"p7c", "application/pkcs7-mime"},
+    {"pbm", "image/x-portable-bitmap"},
+    {"pdf", "application/pdf"},
+    {"pfx", "application/x-pkcs12"},
+    {"pgm", "image/x-portable-graymap"},
+    {"pl", "text/plain"},
+    {"png", "image/png"},
+    {"pnm", "image/x-portable-anymap"},
+    {"pot", "application/vnd.ms-powerpoint"},
+    {"ppa", "application/vnd.ms-powerpoint"},
+    {"ppm", "image/x-portable-pixmap"},
+    {"pps", "application/vnd.ms-powerpoint"},
+    {"ppt", "application/vnd.ms-powerpoint"},
+    {"pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+    {"ps", "application/postscript"},
+    {"pwz", "application/vnd.ms-powerpoint"},
+    {"py", "text/x-python"},
+    {"pyc", "application/x-python-code"},
+    {"pyo", "application/x-python-code"},
+    {"qt", "video/quicktime"},
+    {"ra", "audio/x-pn-realaudio"},
+    {"ram", "application/x-pn-realaudio"},
+    {"ras", "image/x-cmu-raster"},
+    {"rdf", "application/xml"},
+    {"rgb", "image/x-rgb"},
+    {"roff", "application/x-troff"},
+    {"rtx", "text/richtext"},
+    {"sgm", "text/x-sgml"},
+    {"sgml", "text/x-sgml"},
+    {"sh", "application/x-sh"},
+    {"shar", "application/x-shar"},
+    {"snd", "audio/basic"},
+    {"so", "application/octet-stream"},
+    {"src", "application/x-wais-source"},
+    {"srt", "text/plain"},
+    {"sv4cpio", "application/x-sv4cpio"},
+    {"sv4crc", "application/x-sv4crc"},
+    {"svg", "image/svg+xml"},
+    {"svgz", "application/gzip"},
+    {"swf", "application/x-shockwave-flash"},
+    {"t", "application/x-troff"},
+    {"tar", "application/x-tar"},
+    {"taz", "application/gzip"},
+    {"tbz2", "application/x-bzip2"},
+    {"tcl", "application/x-tcl"},
+    {"tex", "application/x-tex"},
+    {"texi", "application/x-texinfo"},
+    {"texinfo", "application/x-texinfo"},
+    {"tgz", "application/gzip"},
+    {"tif", "image/tiff"},
+    {"tiff", "image/tiff"},
+    {"toml", "application/toml"},
+    {"tr", "application/x-troff"},
+    {"trig", "application/trig"},
+    {"tsv", "text/tab-separated-values"},
+    {"ttf", "font/ttf"},
+    {"txt", "text/plain"},
+    {"txz", "application/x-xz"},
+    {"tz", "application/gzip"},
+    {"ustar", "application/x-ustar"},
+    {"vcf", "text/x-vcard"},
+    {"vtt", "text/vtt"},
+    {"wasm", "application/wasm"},
+    {"wav", "audio/x-wav"},
+    {"webm", "video/webm"},
+    {"webmanifest", "application/manifest+json"},
+    {"webp", "image/webp"},
+    {"wiz", "application/msword"},
+    {"woff", "font/woff"},
+    {"woff2", "font/woff2"},
+    {"wsdl", "application/xml"},
+    {"xbm", "image/x-xbitmap"},
+    {"xlb", "application/vnd.ms-excel"},
+    {"xls", "application/vnd.ms-excel"},
+    {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    {"xml", "text/xml"},
+    {"xpdl", "application/xml"},
+    {"xpm", "image/x-xpixmap"},
+    {"xsl", "application/xml"},
+    {"xwd", "image/x-xwindowdump"},
+    {"xz", "application/x-xz"},
+    {"yaml", "application/yaml"},
+    {"yml", "application/yaml"},
+    {"zip", "application/zip"},
+}};
+
+/// The extension of the file name in `path` as Python's `os.path.splitext` finds it: after the last '.' of
+/// the last path component, never from the component's leading dots (".bashrc" has none). "" when none.
+inline std::string_view file_extension(std::string_view path) {
+  std::size_t slash = path.find_last_of('/');
+  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  std::size_t first = name.find_first_not_of('.');
+  if (first == std::string_view::npos) return {};
+  std::size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot < first) return {};
+  return name.substr(dot + 1);
+}
+
+}  // namespace detail
+
+/// The media type of a file named `path`, from its extension, any case (`"report.PDF"` ->
+/// `"application/pdf"`); "" when the extension is unknown (FileResponse then says `text/plain`, as Starlette).
+inline std::string_view guess_media_type(std::string_view path) {
+  std::string_view ext = detail::file_extension(path);
+  if (ext == "Z") return "application/x-compress";  // the one case-sensitive entry (Python's encodings map)
+  char lower[16];
+  if (ext.empty() || ext.size() > sizeof(lower)) return {};
+  for (std::size_t i = 0; i < ext.size(); ++i) {
+    char c = ext[i];
+    lower[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  std::string_view key(lower, ext.size());
+  const auto& t = detail::media_types;
+  auto it = std::lower_bound(t.begin(), t.end(), key,
+                             [](const detail::MediaTypeEntry& e, std::string_view k) { return e.extension < k; });
+  if (it == t.end() || it->extension != key) return {};
+  return it->type;
+}
+
+}  // namespace fastapi
+
+// ==== fastapi/http/range.hpp ====
+// http/range.hpp: the `Range` request header (RFC 9110 section 14.2) -> the byte ranges of a representation of
+// known size, sorted and merged, or why not. Fed by FileResponse (and so StaticFiles); knows nothing of files.
+//
+// What a server owes a hostile Range: bounded work (one pass over the header, n log n to sort), no overflow
+// (a 40-digit position is just "very large"), and no amplification (overlapping ranges are merged, so
+// `bytes=0-,0-,0-...` is one copy of the file, not a thousand; more than max_ranges disjoint ranges are
+// ignored and the whole file is sent, as Apache's MaxRanges does).
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace fastapi {
+
+/// One satisfiable range, both ends included (`bytes=0-99` is {0, 99}).
+struct ByteRange {
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;
+  std::uint64_t length() const { return last - first + 1; }
+  friend bool operator==(const ByteRange&, const ByteRange&) = default;
+};
+
+/// What a Range header asks of a representation of `size` bytes.
+struct RangeRequest {
+  enum class Kind {
+    whole,          ///< no Range, or one to ignore (too many ranges): 200 with everything
+    ranges,         ///< 206: `ranges` holds one range (Content-Range) or several (multipart/byteranges)
+    malformed,      ///< 400 "Malformed range header." (Starlette's answer; not the `bytes` unit, bad syntax)
+    unsatisfiable,  ///< 416 with `Content-Range: bytes */size`: no range starts inside the representation
+  };
+  Kind kind = Kind::whole;
+  std::vector<ByteRange> ranges{};  ///< sorted, disjoint and not adjacent (merged), each inside [0, size)
+};
+
+namespace detail {
+
+inline bool is_range_space(char c) { return c == ' ' || c == '\t'; }
+
+/// A run of digits as a number; saturates (a position beyond 2^64 is as good as "past the end"). False when
+/// `s` is empty or holds anything but digits.
+inline bool parse_range_number(std::string_view s, std::uint64_t& out) {
+  if (s.empty()) return false;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    auto d = static_cast<std::uint64_t>(c - '0');
+    v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
+  }
+  out = v;
+  return true;
+}
+
+}  // namespace detail
+
+/// Ranges beyond this many (after merging) are not served piecewise: the whole representation is.
+inline constexpr std::size_t max_ranges = 100;
+
+/// Reads `header` (the Range value) for a representation of `size` bytes.
+///     parse_range("bytes=0-99, -100", 10000) -> ranges {0-99}, {9900-9999}
+/// Syntax (RFC 9110 section 14.1.1): `bytes=` (any case), then a comma-separated list (empty elements and
+/// spaces allowed) of `first-last`, `first-` or `-suffix`. A range whose first is past the end is dropped; when
+/// none is left, unsatisfiable. `last` beyond the end is cut to it; first > last is malformed, as RFC 9110 says.
+inline RangeRequest parse_range(std::string_view header, std::uint64_t size) {
+  using Kind = RangeRequest::Kind;
+  RangeRequest out;
+  while (!header.empty() && detail::is_range_space(header.front())) header.remove_prefix(1);
+  while (!header.empty() && detail::is_range_space(header.back())) header.remove_suffix(1);
+  constexpr std::string_view unit = "bytes=";
+  if (header.size() < unit.size()) return {Kind::malformed};
+  for (std::size_t i = 0; i < unit.size(); ++i) {
+    char c = header[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != unit[i]) return {Kind::malformed};
+  }
+  header.remove_prefix(unit.size());
+  bool any = false;
+  while (true) {
+    std::size_t comma = header.find(',');
+    std::string_view spec = header.substr(0, comma);
+    while (!spec.empty() && detail::is_range_space(spec.front())) spec.remove_prefix(1);
+    while (!spec.empty() && detail::is_range_space(spec.back())) spec.remove_suffix(1);
+    if (!spec.empty()) {
+      any = true;
+      std::size_t dash = spec.find('-');
+      if (dash == std::string_view::npos) return {Kind::malformed};
+      std::string_view a = spec.substr(0, dash), b = spec.substr(dash + 1);
+      std::uint64_t first = 0, last = 0;
+      if (a.empty()) {  // a suffix: the last `b` bytes
+        if (!detail::parse_range_number(b, last)) return {Kind::malformed};
+        if (last > 0 && size > 0) out.ranges.push_back({last >= size ? 0 : size - last, size - 1});
+      } else {
+        if (!detail::parse_range_number(a, first)) return {Kind::malformed};
+        if (b.empty()) {
+          last = UINT64_MAX;
+        } else if (!detail::parse_range_number(b, last) || last < first) {
+          return {Kind::malformed};
+        }
+        if (first < size) out.ranges.push_back({first, std::min(last, size - 1)});
+      }
+    }
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  if (!any) return {Kind::malformed};
+  if (out.ranges.empty()) return {Kind::unsatisfiable};
+  std::sort(out.ranges.begin(), out.ranges.end(), [](const ByteRange& x, const ByteRange& y) {
+    return x.first < y.first || (x.first == y.first && x.last < y.last);
+  });
+  std::size_t kept = 0;  // merge overlapping and adjacent ranges in place
+  for (std::size_t i = 1; i < out.ranges.size(); ++i) {
+    ByteRange& back = out.ranges[kept];
+    const ByteRange& r = out.ranges[i];
+    if (r.first <= back.last || r.first - back.last == 1) {
+      back.last = std::max(back.last, r.last);
+    } else {
+      out.ranges[++kept] = r;
+    }
+  }
+  out.ranges.resize(kept + 1);
+  if (out.ranges.size() > max_ranges) return {Kind::whole};
+  out.kind = Kind::ranges;
+  return out;
+}
+
+}  // namespace fastapi
+
 // ==== fastapi/http/response_parser.hpp ====
 // http/response_parser.hpp: bytes -> ResponseHead views (status line, fields, body framing), for the HTTP
 // client, with the request parser's field-line rules. Fed by the client's read buffer; feeds client/client.hpp,

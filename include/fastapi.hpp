@@ -31,6 +31,8 @@
 #include "fastapi/http/request_parser.hpp"
 #include "fastapi/http/chunked.hpp"
 #include "fastapi/http/multipart.hpp"
+#include "fastapi/http/mime.hpp"
+#include "fastapi/http/range.hpp"
 #include "fastapi/http/response_parser.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/http/writer.hpp"
