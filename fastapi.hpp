@@ -4852,12 +4852,19 @@ struct CookieOptions {
 using BodyStream = std::function<Task<bool>(std::string& chunk)>;
 
 /// An HTTP response. `fa::Response{.status = 201, .body = "made"}`; headers via `res.headers.set(...)`.
-/// Content-Length is always computed by the writer; a response with `stream` is sent chunked.
+/// Content-Length is always computed by the writer; a response with `stream` is sent chunked, unless
+/// `stream_size` says how many bytes the stream gives (then Content-Length, as for a file).
 struct Response {
   int status = 200;
   std::string body{};
   Headers headers{};
   BodyStream stream{};  ///< when set, the body is produced by it and `body` is ignored
+  /// The exact length of `stream`'s bytes when known in advance (FileResponse): sent as Content-Length, HEAD
+  /// included; a stream that gives fewer bytes makes the connection close (the framing is broken).
+  std::optional<std::size_t> stream_size{};
+  /// Set by FileResponse: fits the response to its request once the request is known (a 304 for a matching
+  /// If-None-Match, a 206 for a Range, ...). The app calls it after the route, inside the middleware.
+  std::function<void(const Request&, Response&)> prepare{};
 
   /// The Content-Type sent ("" = none).
   std::string_view media_type() const;
@@ -5229,7 +5236,7 @@ inline void write_head(std::string& out, const Response& res, const WriteOptions
       out.append("Transfer-Encoding: chunked\r\n");
     } else if (framing == BodyFraming::length) {
       out.append("Content-Length: ");
-      append_number(out, res.body.size());
+      append_number(out, res.stream && res.stream_size ? *res.stream_size : res.body.size());
       out.append("\r\n");
     }
   }
@@ -5284,6 +5291,533 @@ class Service {
   /// (Request::route_memo) for handle().
   virtual std::size_t body_limit(Request& req) const = 0;
 };
+
+}  // namespace fastapi
+
+// ==== fastapi/http/file_support.hpp ====
+// http/file_support.hpp: the small texts a file response is made of: HTTP dates (written and read in the three
+// forms of RFC 9110 section 5.6.7), Starlette's ETag (an MD5 of the file's mtime and size), entity-tag lists,
+// Content-Disposition with RFC 5987 `filename*`, and multipart boundaries. Fed by http/file_response.hpp.
+// Knows nothing of files or sockets.
+
+#include <array>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <sys/random.h>
+
+namespace fastapi::detail {
+
+/// MD5 (RFC 1321) of `data` as 32 lower-case hex digits. Not for security: Starlette's ETag is one.
+inline std::string md5_hex(std::string_view data) {
+  static constexpr std::uint32_t k[64] = {
+      0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+      0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+      0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+      0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+      0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+      0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+      0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+      0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
+  static constexpr std::uint8_t r[16] = {7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21};
+  std::uint32_t h[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
+  std::string msg(data);
+  std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
+  msg.push_back(static_cast<char>(0x80));
+  while (msg.size() % 64 != 56) msg.push_back('\0');
+  for (int i = 0; i < 8; ++i) msg.push_back(static_cast<char>((bits >> (8 * i)) & 0xFF));
+  for (std::size_t block = 0; block < msg.size(); block += 64) {
+    std::uint32_t w[16];
+    for (int i = 0; i < 16; ++i) {
+      const auto* p = reinterpret_cast<const unsigned char*>(msg.data() + block + 4 * i);
+      w[i] = p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
+    }
+    std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
+    for (int i = 0; i < 64; ++i) {
+      std::uint32_t f;
+      int g;
+      if (i < 16) {
+        f = (b & c) | (~b & d), g = i;
+      } else if (i < 32) {
+        f = (d & b) | (~d & c), g = (5 * i + 1) % 16;
+      } else if (i < 48) {
+        f = b ^ c ^ d, g = (3 * i + 5) % 16;
+      } else {
+        f = c ^ (b | ~d), g = (7 * i) % 16;
+      }
+      std::uint32_t x = a + f + k[i] + w[g];
+      int s = r[(i / 16) * 4 + i % 4];
+      a = d, d = c, c = b;
+      b = b + ((x << s) | (x >> (32 - s)));
+    }
+    h[0] += a, h[1] += b, h[2] += c, h[3] += d;
+  }
+  constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (std::uint32_t v : h)
+    for (int i = 0; i < 4; ++i) {
+      auto byte = static_cast<unsigned>((v >> (8 * i)) & 0xFF);
+      out.push_back(hex[byte >> 4]);
+      out.push_back(hex[byte & 0xF]);
+    }
+  return out;
+}
+
+/// Starlette's ETag: `"` + md5(str(st_mtime) + "-" + str(st_size)) + `"`, where st_mtime is Python's float
+/// (seconds + nanoseconds * 1e-9, as CPython computes it) written as Python's repr writes it.
+inline std::string starlette_etag(std::int64_t sec, long nsec, std::uint64_t size) {
+  double mtime = static_cast<double>(sec) + static_cast<double>(nsec) * 1e-9;
+  char buf[64];
+  auto end = std::to_chars(buf, buf + sizeof(buf), mtime, std::chars_format::fixed).ptr;
+  std::string base(buf, end);
+  if (base.find('.') == std::string::npos) base += ".0";  // repr(1700000000.0)
+  base += "-" + std::to_string(size);
+  return "\"" + md5_hex(base) + "\"";
+}
+
+/// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), as Python's email.utils.formatdate(t, usegmt=True).
+inline std::string format_http_date(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  static constexpr std::string_view days = "SunMonTueWedThuFriSat", months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT", days.data() + 3 * tm.tm_wday, tm.tm_mday,
+                months.data() + 3 * tm.tm_mon, tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+/// Reads an HTTP date in any of RFC 9110's three forms (IMF-fixdate, RFC 850, asctime); nullopt otherwise.
+/// In all three the first number is the day and the other the year; a two-digit year is 19xx from 70 on.
+inline std::optional<std::time_t> parse_http_date(std::string_view s) {
+  static constexpr std::string_view months = "janfebmaraprmayjunjulaugsepoctnovdec";
+  int numbers[2] = {-1, -1}, count = 0, month = -1, hh = -1, mm = -1, ss = -1;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == ' ' || c == ',' || c == '-') {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < s.size() && s[j] != ' ' && s[j] != ',' && s[j] != '-') ++j;
+    std::string_view tok = s.substr(i, j - i);
+    i = j;
+    if (tok.size() == 8 && tok[2] == ':' && tok[5] == ':') {
+      auto two = [&](std::size_t at) {
+        char a = tok[at], b = tok[at + 1];
+        return a >= '0' && a <= '9' && b >= '0' && b <= '9' ? (a - '0') * 10 + (b - '0') : -1;
+      };
+      hh = two(0), mm = two(3), ss = two(6);
+    } else if (tok[0] >= '0' && tok[0] <= '9') {
+      int v = 0;
+      auto [p, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), v);
+      if (ec != std::errc() || p != tok.data() + tok.size() || count == 2 || tok.size() > 4) return std::nullopt;
+      numbers[count++] = v;
+      if (count == 2 && tok.size() == 2) numbers[1] += numbers[1] < 70 ? 2000 : 1900;
+    } else if (tok.size() == 3 && month < 0) {
+      char low[3] = {static_cast<char>(tok[0] | 0x20), static_cast<char>(tok[1] | 0x20),
+                     static_cast<char>(tok[2] | 0x20)};
+      std::size_t at = months.find(std::string_view(low, 3));
+      if (at != std::string_view::npos && at % 3 == 0) month = static_cast<int>(at / 3);  // else a weekday, "GMT"
+    }
+  }
+  if (count != 2 || month < 0 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60) return std::nullopt;
+  if (numbers[0] < 1 || numbers[0] > 31 || numbers[1] < 1970 || numbers[1] > 9999) return std::nullopt;
+  std::tm tm{};
+  tm.tm_mday = numbers[0], tm.tm_mon = month, tm.tm_year = numbers[1] - 1900;
+  tm.tm_hour = hh, tm.tm_min = mm, tm.tm_sec = ss;
+  return timegm(&tm);
+}
+
+/// If-None-Match: `*`, or a comma-separated list of entity-tags compared weakly (`W/` ignored).
+inline bool etag_list_matches(std::string_view list, std::string_view etag) {
+  std::size_t i = 0;
+  while (i <= list.size()) {
+    std::size_t comma = list.find(',', i);
+    if (comma == std::string_view::npos) comma = list.size();
+    std::string_view tag = list.substr(i, comma - i);
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+    i = comma + 1;
+  }
+  return false;
+}
+
+/// Content-Disposition as Starlette writes it: `attachment; filename="a.txt"` when urllib's quote() leaves the
+/// name alone, else `attachment; filename*=utf-8''%E6%97%A5.txt` (RFC 5987; quote's safe set: letters, digits,
+/// `_.-~/`), so a quote, a CR or a non-ASCII byte never reaches the header as itself.
+inline std::string content_disposition(std::string_view type, std::string_view filename) {
+  constexpr char hex[] = "0123456789ABCDEF";
+  std::string quoted;
+  for (char c : filename) {
+    bool safe = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                std::string_view("_.-~/").find(c) != std::string_view::npos;
+    if (safe) {
+      quoted.push_back(c);
+    } else {
+      auto b = static_cast<unsigned char>(c);
+      quoted.push_back('%');
+      quoted.push_back(hex[b >> 4]);
+      quoted.push_back(hex[b & 0xF]);
+    }
+  }
+  if (quoted != filename) return std::string(type) + "; filename*=utf-8''" + quoted;
+  return std::string(type) + "; filename=\"" + std::string(filename) + "\"";
+}
+
+/// 32 random hex digits (getrandom): a multipart boundary no file content can predict.
+inline std::string random_boundary() {
+  unsigned char bytes[16] = {};
+  std::size_t got = 0;
+  while (got < sizeof(bytes)) {
+    ssize_t n = ::getrandom(bytes + got, sizeof(bytes) - got, 0);
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  if (got < sizeof(bytes)) {  // no entropy source: the clock, mixed (still unknown to a file's author)
+    auto t = static_cast<std::uint64_t>(std::clock()) ^ static_cast<std::uint64_t>(std::time(nullptr)) * 0x9E3779B97F4A7C15ull;
+    for (unsigned char& b : bytes) b = static_cast<unsigned char>(b ^ (t = t * 6364136223846793005ull + 1) >> 56);
+  }
+  constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out.push_back(hex[b >> 4]);
+    out.push_back(hex[b & 0xF]);
+  }
+  return out;
+}
+
+}  // namespace fastapi::detail
+
+// ==== fastapi/http/file_response.hpp ====
+// http/file_response.hpp: fa::FileResponse, a file sent as the body: media type from its name, Content-Disposition,
+// ETag and Last-Modified as Starlette writes them, 304 for a matching If-None-Match / If-Modified-Since, 206 for a
+// Range (one range, or several as multipart/byteranges), 416 when none fits, If-Range, HEAD.
+// Fed by handlers (and http/static_files.hpp); feeds the connection a Response whose body is read as it is sent.
+// Knows nothing of routes or JSON.
+//
+// How the bytes are read: the file is opened and fstat'ed when the response is made (on the loop: metadata,
+// microseconds on a local disk; opening first and asking the open file its size leaves no window for the file to
+// vanish between the two). A file of up to 64 KiB whose bytes are in the page cache is read at once
+// (preadv2 with RWF_NOWAIT never blocks), so a small file goes out in one write with its head. Anything else
+// streams in 64 KiB chunks, each read with RWF_NOWAIT first and on the blocking pool (fa::to_thread) only when
+// the page cache does not hold it: the loop never waits for a disk. Content-Length is always sent.
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+namespace fastapi {
+
+/// FileResponse's options, Starlette's names: `fa::FileResponse("report.pdf", {.filename = "Report 2024.pdf"})`.
+struct FileResponseOptions {
+  std::string media_type{};               ///< "" = from the file name (filename, else path); text/plain if unknown
+  std::optional<std::string> filename{};  ///< sends Content-Disposition with this name (RFC 5987 when not ASCII)
+  std::string content_disposition_type = "attachment";  ///< or "inline"
+  int status_code = 200;
+};
+
+/// The file at `path` as the response body, read as it is sent (never whole into memory). A file that does not
+/// exist is HTTPException 404 (`{"detail":"Not Found"}`); a directory or an unreadable file is a 500 whose log
+/// line says why (Starlette raises RuntimeError for both). Conditional and Range requests are answered once the
+/// request is known (Response::prepare): see docs/files.md.
+inline Response FileResponse(std::string_view path, FileResponseOptions options = {});
+
+namespace detail {
+
+/// The open file behind a response: closed when the last response or stream holding it is gone.
+struct OpenFile {
+  int fd = -1;
+  explicit OpenFile(int f) : fd(f) {}
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  ~OpenFile() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+/// What a file response knows of its file, shared by its `prepare` and its stream.
+struct FileState {
+  std::shared_ptr<OpenFile> file;  ///< null when the whole file is already in the body
+  std::uint64_t size = 0;
+  std::time_t mtime = 0;  ///< whole seconds, as Last-Modified says
+  std::string etag;       ///< with its quotes
+  std::string last_modified;
+};
+
+/// One piece of a streamed body: `head` text, then `length` bytes of the file from `offset`.
+struct FileSegment {
+  std::string head;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+
+/// A stream's position in its segments (the stream and its coroutine share it).
+struct FileStream {
+  std::shared_ptr<OpenFile> file;
+  std::vector<FileSegment> segments;
+  std::string tail;  ///< after the last segment (the closing boundary)
+  std::size_t at = 0;
+  std::uint64_t done = 0;  ///< bytes of segments[at] read so far
+  bool head_sent = false;
+  bool tail_sent = false;
+};
+
+inline constexpr std::size_t file_chunk_size = 64 * 1024;
+
+/// Reads up to `n` bytes at `offset`: at once when the page cache has them, else on the blocking pool.
+/// Returns 0 at the end of the file; throws std::system_error on a read error.
+inline Task<std::size_t> read_file_at(std::shared_ptr<OpenFile> file, char* buf, std::size_t n, std::uint64_t offset) {
+#ifdef RWF_NOWAIT
+  iovec io{buf, n};
+  ssize_t got = ::preadv2(file->fd, &io, 1, static_cast<off_t>(offset), RWF_NOWAIT);
+  if (got > 0) co_return static_cast<std::size_t>(got);
+  if (got < 0 && errno != EAGAIN && errno != EOPNOTSUPP && errno != ENOSYS)
+    throw std::system_error(errno, std::generic_category(), "fastapi: reading a file");
+#endif
+  struct Result {
+    ssize_t got;
+    int error;
+  };
+  int fd = file->fd;
+  Result r = co_await to_thread([fd, buf, n, offset] {
+    ssize_t got = ::pread(fd, buf, n, static_cast<off_t>(offset));
+    return Result{got, got < 0 ? errno : 0};
+  });
+  if (r.got < 0) throw std::system_error(r.error, std::generic_category(), "fastapi: reading a file");
+  co_return static_cast<std::size_t>(r.got);
+}
+
+/// The next chunk of a file stream (BodyStream's contract: false at the end).
+inline Task<bool> next_file_chunk(std::shared_ptr<FileStream> s, std::string& chunk) {
+  while (s->at < s->segments.size()) {
+    FileSegment& seg = s->segments[s->at];
+    if (!s->head_sent) {
+      chunk += seg.head;
+      s->head_sent = true;
+    }
+    if (s->done < seg.length) {
+      std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(file_chunk_size, seg.length - s->done));
+      std::size_t old = chunk.size();
+      chunk.resize(old + want);
+      std::size_t got = co_await read_file_at(s->file, chunk.data() + old, want, seg.offset + s->done);
+      chunk.resize(old + got);
+      if (got == 0) throw std::runtime_error("fastapi: a file being sent became shorter than its Content-Length");
+      s->done += got;
+      co_return true;
+    }
+    ++s->at;
+    s->done = 0;
+    s->head_sent = false;
+  }
+  if (!s->tail_sent) {
+    s->tail_sent = true;
+    chunk += s->tail;
+  }
+  co_return !chunk.empty();
+}
+
+/// Makes `res` send `segments` (and `tail`) of the file: from the body when it holds the whole file, else as a
+/// stream of known size.
+inline void send_file_segments(Response& res, const FileState& state, std::string whole, std::vector<FileSegment> segments,
+                               std::string tail) {
+  std::uint64_t total = tail.size();
+  for (const FileSegment& s : segments) total += s.head.size() + s.length;
+  if (!state.file) {  // the whole file is in memory: cut the body from it
+    std::string body;
+    body.reserve(static_cast<std::size_t>(total));
+    for (const FileSegment& s : segments)
+      body.append(s.head).append(whole, static_cast<std::size_t>(s.offset), static_cast<std::size_t>(s.length));
+    body.append(tail);
+    res.body = std::move(body);
+    res.stream = {};
+    res.stream_size.reset();
+    return;
+  }
+  res.body.clear();
+  auto stream = std::make_shared<FileStream>();
+  stream->file = state.file;
+  stream->segments = std::move(segments);
+  stream->tail = std::move(tail);
+  res.stream = [stream](std::string& chunk) { return next_file_chunk(stream, chunk); };
+  res.stream_size = static_cast<std::size_t>(total);
+}
+
+/// Starlette's NotModifiedResponse: 304, no body, only the headers a cache needs.
+inline void answer_not_modified(Response& res) {
+  Headers kept;
+  for (const auto& f : res.headers)
+    for (std::string_view name : {"cache-control", "content-location", "etag", "expires", "vary"})
+      if (iequals(f.name, name)) kept.add(f.name, f.value);
+  res.status = 304;
+  res.headers = std::move(kept);
+  res.media = Response::Media::none;
+  res.body.clear();
+  res.stream = {};
+  res.stream_size.reset();
+}
+
+/// Response::prepare of a file response: conditional requests, then Range (GET only, RFC 9110 section 14.2).
+inline void prepare_file_response(const std::shared_ptr<const FileState>& state, const Request& req, Response& res) {
+  if (res.status != 200 || (req.method != Method::get && req.method != Method::head)) return;
+  const FileState& f = *state;
+  if (auto inm = req.headers.get("if-none-match")) {  // wins over If-Modified-Since (RFC 9110 section 13.1.3)
+    if (etag_list_matches(*inm, f.etag)) answer_not_modified(res);
+    return;
+  }
+  if (auto ims = req.headers.get("if-modified-since")) {
+    if (auto since = parse_http_date(*ims); since && f.mtime <= *since) {
+      answer_not_modified(res);
+      return;
+    }
+  }
+  auto range = req.headers.get("range");
+  if (!range || req.method != Method::get) return;
+  if (auto if_range = req.headers.get("if-range")) {
+    std::string_view v = *if_range;
+    bool is_tag = v.starts_with('"') || v.starts_with("W/");
+    bool holds = is_tag ? v == f.etag : parse_http_date(v) == std::optional<std::time_t>(f.mtime);
+    if (!holds) return;  // the file changed since the client's copy: all of it, 200
+  }
+  RangeRequest r = parse_range(*range, f.size);
+  using Kind = RangeRequest::Kind;
+  if (r.kind == Kind::whole) return;
+  if (r.kind == Kind::malformed || r.kind == Kind::unsatisfiable) {
+    auto after_send = std::move(res.after_send);
+    if (r.kind == Kind::malformed) {
+      res = PlainTextResponse("Malformed range header.", 400);
+    } else {
+      res = Response{.status = 416};
+      res.headers.add("content-range", "bytes */" + std::to_string(f.size));
+    }
+    res.after_send = std::move(after_send);
+    return;
+  }
+  std::string whole = state->file ? std::string() : std::move(res.body);
+  std::string size_text = "/" + std::to_string(f.size);
+  auto content_range = [&](const ByteRange& b) {
+    return "bytes " + std::to_string(b.first) + "-" + std::to_string(b.last) + size_text;
+  };
+  res.status = 206;
+  if (r.ranges.size() == 1) {
+    res.headers.set("content-range", content_range(r.ranges[0]));
+    send_file_segments(res, f, std::move(whole), {{{}, r.ranges[0].first, r.ranges[0].length()}}, {});
+    return;
+  }
+  // multipart/byteranges (RFC 9110 section 14.6): each part its type and Content-Range, then its bytes.
+  std::string boundary = random_boundary();
+  std::string type(res.media_type());
+  std::vector<FileSegment> parts;
+  for (std::size_t i = 0; i < r.ranges.size(); ++i) {
+    std::string head = (i ? "\r\n--" : "--") + boundary + "\r\n";
+    if (!type.empty()) head += "Content-Type: " + type + "\r\n";
+    head += "Content-Range: " + content_range(r.ranges[i]) + "\r\n\r\n";
+    parts.push_back({std::move(head), r.ranges[i].first, r.ranges[i].length()});
+  }
+  res.set_media_type("multipart/byteranges; boundary=" + boundary);
+  send_file_segments(res, f, std::move(whole), std::move(parts), "\r\n--" + boundary + "--\r\n");
+}
+
+/// FileResponse from a file already opened (StaticFiles opens it itself): takes `fd`.
+inline Response file_response_from(int fd, const struct stat& st, std::string_view name, FileResponseOptions& options) {
+  auto file = std::make_shared<OpenFile>(fd);
+  auto state = std::make_shared<FileState>();
+  state->size = static_cast<std::uint64_t>(st.st_size);
+  state->mtime = st.st_mtim.tv_sec;
+  state->etag = starlette_etag(st.st_mtim.tv_sec, st.st_mtim.tv_nsec, state->size);
+  state->last_modified = format_http_date(st.st_mtim.tv_sec);
+
+  Response res{.status = options.status_code};
+  std::string_view type = options.media_type;
+  if (type.empty()) type = guess_media_type(options.filename ? std::string_view(*options.filename) : name);
+  res.set_media_type(type.empty() ? std::string_view("text/plain") : type);
+  if (options.filename)
+    res.headers.add("content-disposition", content_disposition(options.content_disposition_type, *options.filename));
+  res.headers.add("accept-ranges", "bytes");
+  res.headers.add("last-modified", state->last_modified);
+  res.headers.add("etag", state->etag);
+
+  // Small and already in the page cache: read now, sent with the head in one write.
+  std::size_t size = static_cast<std::size_t>(state->size);
+  bool in_memory = size == 0;
+#ifdef RWF_NOWAIT
+  if (size > 0 && size <= file_chunk_size) {
+    res.body.resize(size);
+    iovec io{res.body.data(), size};
+    in_memory = ::preadv2(fd, &io, 1, 0, RWF_NOWAIT) == static_cast<ssize_t>(size);
+    if (!in_memory) res.body.clear();
+  }
+#endif
+  if (!in_memory) {
+    state->file = file;
+    auto stream = std::make_shared<FileStream>();
+    stream->file = file;
+    stream->segments.push_back({{}, 0, state->size});
+    res.stream = [stream](std::string& chunk) { return next_file_chunk(stream, chunk); };
+    res.stream_size = size;
+  }
+  res.prepare = [state = std::shared_ptr<const FileState>(std::move(state))](const Request& req, Response& r) {
+    prepare_file_response(state, req, r);
+  };
+  return res;
+}
+
+/// Opens `path` for reading without blocking on a FIFO or a device, and fstat's the open file: the size and
+/// type are those of what was opened, whatever happens to the name meanwhile. -1 with errno set on failure.
+inline int open_for_response(const char* path, struct stat& st) {
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return -1;
+  if (::fstat(fd, &st) != 0) {
+    int e = errno;
+    ::close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace detail
+
+inline Response FileResponse(std::string_view path, FileResponseOptions options) {
+  std::string p(path);
+  struct stat st {};
+  int fd = detail::open_for_response(p.c_str(), st);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) throw HTTPException(404, "Not Found");
+    throw std::runtime_error("File at path " + p + " cannot be read: " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw std::runtime_error("File at path " + p + " is not a file.");  // Starlette's words
+  }
+  return detail::file_response_from(fd, st, p, options);
+}
 
 }  // namespace fastapi
 
@@ -5840,13 +6374,13 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
                   .server = hub_.config.server_header};
   if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
   if (res.stream && !wo.head_only) {
-    if (req_.version_minor == 0) close_after_ = true;  // HTTP/1.0 has no chunks: the close ends the body
+    if (req_.version_minor == 0 && !res.stream_size) close_after_ = true;  // HTTP/1.0: the close ends the body
     bool ok = co_await write_stream(res);
     if (res.after_send) co_await res.after_send();
     co_return ok;
   }
   // HEAD of a streamed body: its length is unknown, so no Content-Length (RFC 9110 section 9.3.2).
-  write_head(out_, res, wo, res.stream ? BodyFraming::none : BodyFraming::length);
+  write_head(out_, res, wo, res.stream && !res.stream_size ? BodyFraming::none : BodyFraming::length);
   if (!wo.head_only && !status_forbids_body(res.status)) {
     if (res.body.size() <= 16384) {
       out_.append(res.body);
@@ -5862,20 +6396,27 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
 }
 
 FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
-  bool chunked = req_.version_minor == 1;
+  // A stream of known size (a file) is sent with Content-Length; its head goes out with its first bytes.
+  bool sized = res.stream_size.has_value();
+  bool chunked = req_.version_minor == 1 && !sized;
+  std::size_t left = sized ? *res.stream_size : 0;
   write_head(out_, res,
              WriteOptions{.version_minor = req_.version_minor,
                           .keep_alive = !close_after_,
                           .date_line = hub_.date.line(),
                           .server = hub_.config.server_header},
-             chunked ? BodyFraming::chunked : BodyFraming::none);
-  if (!co_await flush()) co_return false;
+             sized ? BodyFraming::length : chunked ? BodyFraming::chunked : BodyFraming::none);
+  if (!sized && !co_await flush()) co_return false;
   std::string chunk;
   for (;;) {
     chunk.clear();
     bool more = co_await res.stream(chunk);
     if (!more) break;
     if (chunk.empty()) continue;
+    if (sized) {
+      if (chunk.size() > left) chunk.resize(left);  // never more than the Content-Length said
+      left -= chunk.size();
+    }
     if (chunked) {
       write_chunk(out_, chunk);
     } else {
@@ -5884,6 +6425,11 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
     if (!co_await flush()) co_return false;
   }
   if (chunked) write_chunk(out_, {});
+  if (sized && left > 0) {  // fewer bytes than announced: only closing tells the client
+    close_after_ = true;
+    co_await flush();
+    co_return false;
+  }
   co_return co_await flush();
 }
 
@@ -17778,6 +18324,7 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle_exceptions(Request& req) {
   // the handler is done: while it awaited, other requests on this loop may have set theirs.
   try {
     Response res = co_await route_request(req, route);
+    if (res.prepare) std::exchange(res.prepare, {})(req, res);  // a FileResponse meets its request (304, 206)
     if (route) detail::this_loop().route = *route;
     co_return res;
   } catch (...) {

@@ -37,6 +37,8 @@
 #include "fastapi/http/response.hpp"
 #include "fastapi/http/writer.hpp"
 #include "fastapi/http/service.hpp"
+#include "fastapi/http/file_support.hpp"
+#include "fastapi/http/file_response.hpp"
 #include "fastapi/http/hub.hpp"
 #include "fastapi/http/connection.hpp"
 #include "fastapi/http/server.hpp"

@@ -392,6 +392,7 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle_exceptions(Request& req) {
   // the handler is done: while it awaited, other requests on this loop may have set theirs.
   try {
     Response res = co_await route_request(req, route);
+    if (res.prepare) std::exchange(res.prepare, {})(req, res);  // a FileResponse meets its request (304, 206)
     if (route) detail::this_loop().route = *route;
     co_return res;
   } catch (...) {
