@@ -2669,7 +2669,8 @@ struct Request {
   std::string_view method_name;   ///< the method token as sent ("GET", "PROPFIND", ...)
   std::string_view target;        ///< the raw request-target ("/items/a%20b?q=1")
   std::string_view raw_path;      ///< path part of the target, not decoded
-  std::string_view path;          ///< percent-decoded path ("/items/a b")
+  std::string_view path;          ///< percent-decoded path ("/items/a b"); under a mount, the rest after its prefix
+  std::string_view root_path;     ///< the mount prefixes this request passed ("/sub"; "" at the top), for URLs
   std::string_view query_string;  ///< raw query, without '?'
   int version_minor = 1;          ///< 1 for HTTP/1.1, 0 for HTTP/1.0
   HeaderViews headers;            ///< in order, duplicates kept
@@ -2694,7 +2695,7 @@ struct Request {
   /// Forget everything of the previous request (keeps capacity: no allocation next time).
   void reset() {
     method = Method::get;
-    method_name = target = raw_path = path = query_string = body = {};
+    method_name = target = raw_path = path = root_path = query_string = body = {};
     scheme = "http";
     version_minor = 1;
     headers.clear();
@@ -5484,7 +5485,8 @@ inline std::string random_boundary() {
     got += static_cast<std::size_t>(n);
   }
   if (got < sizeof(bytes)) {  // no entropy source: the clock, mixed (still unknown to a file's author)
-    auto t = static_cast<std::uint64_t>(std::clock()) ^ static_cast<std::uint64_t>(std::time(nullptr)) * 0x9E3779B97F4A7C15ull;
+    auto t = static_cast<std::uint64_t>(std::clock()) ^
+             static_cast<std::uint64_t>(std::time(nullptr)) * 0x9E3779B97F4A7C15ull;
     for (unsigned char& b : bytes) b = static_cast<unsigned char>(b ^ (t = t * 6364136223846793005ull + 1) >> 56);
   }
   constexpr char hex[] = "0123456789abcdef";
@@ -5645,8 +5647,8 @@ inline Task<bool> next_file_chunk(std::shared_ptr<FileStream> s, std::string& ch
 
 /// Makes `res` send `segments` (and `tail`) of the file: from the body when it holds the whole file, else as a
 /// stream of known size.
-inline void send_file_segments(Response& res, const FileState& state, std::string whole, std::vector<FileSegment> segments,
-                               std::string tail) {
+inline void send_file_segments(Response& res, const FileState& state, std::string whole,
+                               std::vector<FileSegment> segments, std::string tail) {
   std::uint64_t total = tail.size();
   for (const FileSegment& s : segments) total += s.head.size() + s.length;
   if (!state.file) {  // the whole file is in memory: cut the body from it
@@ -6405,7 +6407,9 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
                           .keep_alive = !close_after_,
                           .date_line = hub_.date.line(),
                           .server = hub_.config.server_header},
-             sized ? BodyFraming::length : chunked ? BodyFraming::chunked : BodyFraming::none);
+             sized     ? BodyFraming::length
+             : chunked ? BodyFraming::chunked
+                       : BodyFraming::none);
   if (!sized && !co_await flush()) co_return false;
   std::string chunk;
   for (;;) {
@@ -16975,6 +16979,8 @@ class Endpoint {
   virtual std::span<const std::string_view> path_param_names() const { return {}; }
   /// True when the handler takes fa::Request& (it may read req.path_params itself).
   virtual bool takes_request() const { return false; }
+  /// The largest body this route takes for `req` (0: the app's default); a mount asks the Service it mounts.
+  virtual std::size_t body_limit(Request&) const { return options_.max_body_size; }
   /// The app this endpoint serves (its dependencies and state); set at registration.
   void set_app(const AppContext* app) { app_ = app; }
   /// False for the app's own pages (/docs, /redoc, /openapi.json, the OAuth2 redirect): FastAPI does not run
@@ -17608,6 +17614,7 @@ FASTAPI_DETAIL_INLINE APIRouter& APIRouter::include_router(const APIRouter& othe
 // cached body. Registration is the app's job; what is served comes from openapi/ (spec.hpp: the document,
 // docs.hpp: the pages). Fed by App::run (App::serve_openapi); feeds the app's routes. Knows nothing of sockets.
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -17630,7 +17637,20 @@ struct OpenAPIState {
 struct ServeDocs {
   const std::string* document = nullptr;  // the state's: rebuilt at each run(), read while serving
   std::shared_ptr<const Response> page{};
-  Response operator()() const { return document ? RawJSONResponse(*document) : *page; }
+  /// The page of an app mounted under a prefix (`req.root_path`), its URLs under that prefix, as FastAPI makes it.
+  std::shared_ptr<const std::function<Response(std::string_view root)>> page_under{};
+  Response operator()(Request& req) const {
+    std::string_view root = req.root_path;
+    while (!root.empty() && root.back() == '/') root.remove_suffix(1);
+    if (document && root.empty()) return RawJSONResponse(*document);
+    if (document) {  // FastAPI names a mounted app's root path as its server, so "Try it out" calls under it
+      std::string doc = "{\"servers\":[{\"url\":";
+      write_json_string(doc, root);
+      doc.append("}],").append(*document, 1);
+      return RawJSONResponse(std::move(doc));
+    }
+    return root.empty() || !page_under ? *page : (*page_under)(root);
+  }
 };
 
 /// True when `app` already has a GET route at `path` (the user's own page wins over the built-in one).
@@ -17653,18 +17673,32 @@ void serve_openapi(A& app, OpenAPIState& state, std::span<const Dependency> app_
   if (!state.routes_added) {
     state.routes_added = true;
     const RouteOptions hidden{.include_in_schema = false};
-    const auto page = [](Response r) { return ServeDocs{.page = std::make_shared<const Response>(std::move(r))}; };
+    using Under = std::function<Response(std::string_view)>;
+    const auto page = [](Response r, Under under = {}) {
+      return ServeDocs{.page = std::make_shared<const Response>(std::move(r)),
+                       .page_under = under ? std::make_shared<const Under>(std::move(under)) : nullptr};
+    };
+    const std::string json_url = o.openapi_url, swagger_title = o.title + " - Swagger UI";
+    const std::string redoc_title = o.title + " - ReDoc";
     if (!has_get_route(app, o.openapi_url)) app.get(o.openapi_url, ServeDocs{.document = &state.document}, hidden);
     if (!o.docs_url.empty()) {
       const std::string redirect = o.swagger_ui_oauth2_redirect_url;
+      Under under = [=, assets = o.docs_assets](std::string_view root) {
+        std::string r(root);
+        return get_swagger_ui_html(r + json_url, swagger_title, assets, redirect.empty() ? "" : r + redirect);
+      };
       if (!has_get_route(app, o.docs_url))
-        app.get(o.docs_url,
-                page(get_swagger_ui_html(o.openapi_url, o.title + " - Swagger UI", o.docs_assets, redirect)), hidden);
+        app.get(o.docs_url, page(get_swagger_ui_html(json_url, swagger_title, o.docs_assets, redirect), under), hidden);
       if (!redirect.empty() && !has_get_route(app, redirect))
         app.get(redirect, page(get_swagger_ui_oauth2_redirect_html()), hidden);
     }
     if (!o.redoc_url.empty() && !has_get_route(app, o.redoc_url))
-      app.get(o.redoc_url, page(get_redoc_html(o.openapi_url, o.title + " - ReDoc", o.docs_assets)), hidden);
+      app.get(o.redoc_url,
+              page(get_redoc_html(json_url, redoc_title, o.docs_assets),
+                   [=, assets = o.docs_assets](std::string_view root) {
+                     return get_redoc_html(std::string(root) + json_url, redoc_title, assets);
+                   }),
+              hidden);
   }
   state.document = get_openapi({.title = o.title,
                                 .version = o.version,
@@ -17793,6 +17827,100 @@ FASTAPI_DETAIL_INLINE bool Lifespans::exit(Logger& logger) {
 }  // namespace detail
 
 }  // namespace fastapi
+
+// ==== fastapi/app/mount.hpp ====
+// app/mount.hpp: the endpoint of a mount (Starlette's Mount): every request under a path prefix is handed to
+// another fa::Service (a sub-application, fa::StaticFiles) with the prefix moved from `req.path` to
+// `req.root_path`, and put back when the Service has answered. The mounted Service does not know it is mounted;
+// the app that mounts it does not look inside it. Fed by App::mount (registration) and the router's match
+// (serving); feeds the mounted Service. Knows nothing of what the Service does.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace fastapi::detail {
+
+/// The route of a mount at `prefix`: "/static" (or "/static/") -> "/static/{path:path}", "" or "/" ->
+/// "/{path:path}". A prefix must start with '/' (Starlette asserts the same); ConfigurationError otherwise.
+inline std::string mount_route(std::string_view prefix) {
+  while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
+  if (!prefix.empty() && prefix.front() != '/')
+    throw ConfigurationError("fastapi: mount \"" + std::string(prefix) + "\": a mount prefix starts with '/'");
+  if (prefix.find('{') != std::string_view::npos || prefix.find('}') != std::string_view::npos)
+    throw ConfigurationError("fastapi: mount \"" + std::string(prefix) + "\": a mount prefix has no {parameters}");
+  return std::string(prefix) + "/{path:path}";
+}
+
+/// One mount: its route matched, it hands the request to `service` with the prefix moved to root_path.
+class MountEndpoint final : public Endpoint {
+ public:
+  MountEndpoint(std::string prefix, Service& service, std::shared_ptr<Service> owned)
+      : Endpoint("MOUNT " + (prefix.empty() ? std::string("/") : prefix), RouteOptions{.include_in_schema = false}),
+        prefix_size_(prefix.size()), service_(service), owned_(std::move(owned)) {}
+
+  Task<Response> call(Request& req) override;
+  /// The mounted Service reads the whole path itself.
+  bool takes_request() const override { return true; }
+  std::size_t body_limit(Request& req) const override;
+
+ private:
+  /// What the request looked like before the mount rewrote it.
+  struct Saved {
+    std::string_view path, root_path;
+    PathParams params;
+  };
+  /// `req.path` "/static/css/a.css" -> "/css/a.css", `req.root_path` "" -> "/static" (after any outer prefix).
+  Saved enter(Request& req) const;
+  static void leave(Request& req, const Saved& saved) {
+    req.path = saved.path;
+    req.root_path = saved.root_path;
+    req.path_params = saved.params;
+  }
+
+  std::size_t prefix_size_;
+  Service& service_;
+  std::shared_ptr<Service> owned_;  ///< the Service when the mount owns it (app.mount("/s", fa::StaticFiles{...}))
+};
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE MountEndpoint::Saved MountEndpoint::enter(Request& req) const {
+  Saved saved{req.path, req.root_path, req.path_params};
+  std::string_view prefix = req.path.substr(0, prefix_size_);
+  if (req.root_path.empty()) {
+    req.root_path = prefix;
+  } else if (req.root_path.data() + req.root_path.size() == prefix.data()) {  // an outer mount's: they touch
+    req.root_path = std::string_view(req.root_path.data(), req.root_path.size() + prefix.size());
+  } else {
+    std::string joined = std::string(req.root_path).append(prefix);
+    req.root_path = req.arena ? req.arena->copy(joined) : prefix;
+  }
+  req.path = req.path.substr(prefix_size_);  // the route matched "<prefix>/...": the rest starts with '/'
+  req.path_params.clear();
+  return saved;
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> MountEndpoint::call(Request& req) {
+  const Saved saved = enter(req);
+  struct Leave {  // also when the Service throws (a sub-app's middleware may rethrow)
+    Request& req;
+    const Saved& saved;
+    ~Leave() { leave(req, saved); }
+  } guard{req, saved};
+  co_return co_await service_.handle(req);
+}
+
+FASTAPI_DETAIL_INLINE std::size_t MountEndpoint::body_limit(Request& req) const {
+  const Saved saved = enter(req);
+  std::size_t limit = service_.body_limit(req);
+  leave(req, saved);
+  return limit;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi::detail
 
 // ==== fastapi/app/cli.hpp ====
 // app/cli.hpp: the command line an app reads, as uvicorn reads it: `--host H --port N --workers N
@@ -18010,6 +18138,19 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// app.include_router(router, prefix=..., tags=..., dependencies=...)). The router's own recorded
   /// mistakes (a bad prefix) and those of its routes join the app's (configuration_errors()).
   App& include_router(const APIRouter& router, RouterOptions include = {});
+  /// Hands every request under `prefix`, any method, to another Service (Starlette's Mount), which sees
+  /// `req.path` without the prefix and `req.root_path` with it; `/static` itself redirects to `/static/`.
+  ///     app.mount("/static", fa::StaticFiles{{.directory = "public"}});   // kept by the app
+  ///     app.mount("/v2", v2_app);   // a sub-application (its routes, middleware, docs at /v2/docs); outlives app
+  /// What is mounted is not in this app's OpenAPI document, as in FastAPI.
+  App& mount(std::string_view prefix, Service& service) { return add_mount(prefix, service, nullptr, nullptr); }
+  App& mount(std::string_view prefix, App& sub_app) { return add_mount(prefix, sub_app, nullptr, &sub_app); }
+  template <class S>
+    requires(std::derived_from<S, Service> && !std::is_reference_v<S> && std::move_constructible<S>)
+  App& mount(std::string_view prefix, S&& service) {
+    auto owned = std::make_shared<S>(std::move(service));
+    return add_mount(prefix, *owned, owned, nullptr);
+  }
 
   /// Adds a middleware around everything added before (Starlette's order: the last added runs first):
   ///     app.add_middleware([](fa::Request& req, fa::Next next) -> fa::Task<fa::Response> {
@@ -18168,6 +18309,10 @@ class App : public Service, public detail::RouteVerbs<App> {
   void record_configuration_error(std::string_view description, std::string_view what);
   /// Registers the OpenAPI routes (once) and builds the document (openapi/docs.hpp); at the start of run().
   void serve_openapi();
+  App& add_mount(std::string_view prefix, Service& service, std::shared_ptr<Service> owned, App* sub_app);
+  /// A sub-application's part of its parent's run(): the parent's limits, its docs routes and document, its
+  /// registration mistakes (and those of the apps mounted in it) reported by the parent.
+  void start_mounted(const Config& config, std::vector<std::string>& errors);
 
   AppOptions options_;
   Router router_;
@@ -18191,6 +18336,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   std::atomic<bool> stop_requested_{false};
   detail::OpenAPIState openapi_;
   std::vector<std::string> configuration_errors_;
+  std::vector<App*> mounted_apps_;  ///< sub-applications mounted here, started by this app's run()
 };
 
 // ---- implementation ----
@@ -18250,6 +18396,30 @@ FASTAPI_DETAIL_INLINE App& App::include_router(const APIRouter& router, RouterOp
     }
   }
   return *this;
+}
+
+FASTAPI_DETAIL_INLINE App& App::add_mount(std::string_view prefix, Service& service, std::shared_ptr<Service> owned,
+                                          App* sub_app) {
+  static constexpr Method methods[] = {Method::get,    Method::head,    Method::post,  Method::put,
+                                       Method::del,    Method::patch,   Method::options, Method::trace};
+  try {
+    if (sub_app == this) throw ConfigurationError("fastapi: an app cannot be mounted in itself");
+    std::string route = detail::mount_route(prefix);
+    std::string trimmed = route.substr(0, route.size() - std::string_view("/{path:path}").size());
+    add_endpoint(methods, route, std::make_unique<detail::MountEndpoint>(trimmed, service, std::move(owned)), nullptr);
+    if (sub_app) mounted_apps_.push_back(sub_app);
+  } catch (const std::logic_error& e) {
+    record_configuration_error("MOUNT " + std::string(prefix), e.what());
+  }
+  return *this;
+}
+
+FASTAPI_DETAIL_INLINE void App::start_mounted(const Config& config, std::vector<std::string>& errors) {
+  default_body_limit_ = config.max_body_size;
+  redirect_slashes_ = config.redirect_slashes;
+  serve_openapi();
+  errors.insert(errors.end(), configuration_errors_.begin(), configuration_errors_.end());
+  for (App* sub : mounted_apps_) sub->start_mounted(config, errors);
 }
 
 FASTAPI_DETAIL_INLINE void App::record_configuration_error(std::string_view description, std::string_view what) {
@@ -18378,7 +18548,7 @@ FASTAPI_DETAIL_INLINE Router::Match App::route_of(Request& req) const {
 FASTAPI_DETAIL_INLINE std::size_t App::body_limit(Request& req) const {
   Router::Match m = route_of(req);
   if (m.kind == Router::Match::Kind::found) {
-    std::size_t route_limit = endpoints_[m.route]->options().max_body_size;
+    std::size_t route_limit = endpoints_[m.route]->body_limit(req);
     if (route_limit) return route_limit;
   }
   return default_body_limit_;
@@ -18429,6 +18599,7 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   // The Server header goes into every head: a control byte in it would split responses, so it is refused
   // here, in words, like any other configuration mistake (write_head would only skip it silently).
   std::vector<std::string> errors = configuration_errors_;  // this run's config may be fixed for the next
+  for (App* sub : mounted_apps_) sub->start_mounted(config, errors);
   if (!config.server_header.empty() && !detail::valid_header_field("server", config.server_header))
     errors.push_back("fastapi: Config::server_header holds a control byte, which would split every response: "
                      "use printable text, or \"\" for no Server header");

@@ -105,6 +105,7 @@
 #include "fastapi/app/router.hpp"
 #include "fastapi/app/docs_routes.hpp"
 #include "fastapi/app/lifespan.hpp"
+#include "fastapi/app/mount.hpp"
 #include "fastapi/app/cli.hpp"
 #include "fastapi/app/app.hpp"
 

@@ -4,6 +4,7 @@
 // docs.hpp: the pages). Fed by App::run (App::serve_openapi); feeds the app's routes. Knows nothing of sockets.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -13,6 +14,7 @@
 #include "fastapi/core/log.hpp"
 #include "fastapi/di/scope.hpp"
 #include "fastapi/http/method.hpp"
+#include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/json/write.hpp"
 #include "fastapi/openapi/docs.hpp"
@@ -35,7 +37,20 @@ struct OpenAPIState {
 struct ServeDocs {
   const std::string* document = nullptr;  // the state's: rebuilt at each run(), read while serving
   std::shared_ptr<const Response> page{};
-  Response operator()() const { return document ? RawJSONResponse(*document) : *page; }
+  /// The page of an app mounted under a prefix (`req.root_path`), its URLs under that prefix, as FastAPI makes it.
+  std::shared_ptr<const std::function<Response(std::string_view root)>> page_under{};
+  Response operator()(Request& req) const {
+    std::string_view root = req.root_path;
+    while (!root.empty() && root.back() == '/') root.remove_suffix(1);
+    if (document && root.empty()) return RawJSONResponse(*document);
+    if (document) {  // FastAPI names a mounted app's root path as its server, so "Try it out" calls under it
+      std::string doc = "{\"servers\":[{\"url\":";
+      write_json_string(doc, root);
+      doc.append("}],").append(*document, 1);
+      return RawJSONResponse(std::move(doc));
+    }
+    return root.empty() || !page_under ? *page : (*page_under)(root);
+  }
 };
 
 /// True when `app` already has a GET route at `path` (the user's own page wins over the built-in one).
@@ -58,18 +73,32 @@ void serve_openapi(A& app, OpenAPIState& state, std::span<const Dependency> app_
   if (!state.routes_added) {
     state.routes_added = true;
     const RouteOptions hidden{.include_in_schema = false};
-    const auto page = [](Response r) { return ServeDocs{.page = std::make_shared<const Response>(std::move(r))}; };
+    using Under = std::function<Response(std::string_view)>;
+    const auto page = [](Response r, Under under = {}) {
+      return ServeDocs{.page = std::make_shared<const Response>(std::move(r)),
+                       .page_under = under ? std::make_shared<const Under>(std::move(under)) : nullptr};
+    };
+    const std::string json_url = o.openapi_url, swagger_title = o.title + " - Swagger UI";
+    const std::string redoc_title = o.title + " - ReDoc";
     if (!has_get_route(app, o.openapi_url)) app.get(o.openapi_url, ServeDocs{.document = &state.document}, hidden);
     if (!o.docs_url.empty()) {
       const std::string redirect = o.swagger_ui_oauth2_redirect_url;
+      Under under = [=, assets = o.docs_assets](std::string_view root) {
+        std::string r(root);
+        return get_swagger_ui_html(r + json_url, swagger_title, assets, redirect.empty() ? "" : r + redirect);
+      };
       if (!has_get_route(app, o.docs_url))
-        app.get(o.docs_url,
-                page(get_swagger_ui_html(o.openapi_url, o.title + " - Swagger UI", o.docs_assets, redirect)), hidden);
+        app.get(o.docs_url, page(get_swagger_ui_html(json_url, swagger_title, o.docs_assets, redirect), under), hidden);
       if (!redirect.empty() && !has_get_route(app, redirect))
         app.get(redirect, page(get_swagger_ui_oauth2_redirect_html()), hidden);
     }
     if (!o.redoc_url.empty() && !has_get_route(app, o.redoc_url))
-      app.get(o.redoc_url, page(get_redoc_html(o.openapi_url, o.title + " - ReDoc", o.docs_assets)), hidden);
+      app.get(o.redoc_url,
+              page(get_redoc_html(json_url, redoc_title, o.docs_assets),
+                   [=, assets = o.docs_assets](std::string_view root) {
+                     return get_redoc_html(std::string(root) + json_url, redoc_title, assets);
+                   }),
+              hidden);
   }
   state.document = get_openapi({.title = o.title,
                                 .version = o.version,
