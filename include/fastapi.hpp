@@ -39,6 +39,7 @@
 #include "fastapi/http/service.hpp"
 #include "fastapi/http/file_support.hpp"
 #include "fastapi/http/file_response.hpp"
+#include "fastapi/http/static_files.hpp"
 #include "fastapi/http/hub.hpp"
 #include "fastapi/http/connection.hpp"
 #include "fastapi/http/server.hpp"
