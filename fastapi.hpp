@@ -15453,12 +15453,16 @@ FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Js
 namespace fastapi {
 
 /// Where the docs pages load their scripts, styles and icons from. The defaults are the public CDN URLs that
-/// FastAPI uses (Swagger UI 5, which reads OpenAPI 3.1; ReDoc 2). For an offline deployment serve the files of
-/// npm's swagger-ui-dist and redoc yourself and point these at them (docs/openapi.md):
-///   fa::App app{{.docs_assets = {.swagger_js_url = "/static/swagger-ui-bundle.js",
-///                                .swagger_css_url = "/static/swagger-ui.css",
-///                                .redoc_js_url = "/static/redoc.standalone.js", .redoc_google_fonts = false}}};
+/// FastAPI uses (Swagger UI 5, which reads OpenAPI 3.1; ReDoc 2): without internet the pages stay blank. Offline
+/// (docs/openapi.md), the one option is `directory`, a node_modules where npm installed swagger-ui-dist and redoc:
+///   npm install swagger-ui-dist@5 redoc@2          # in ./docs-assets, say
+///   fa::App app{{.docs_assets = {.directory = "docs-assets/node_modules"}}};
+/// The app then serves them itself (StaticFiles under /docs-assets/) and the pages load nothing from elsewhere.
+/// Or point the URLs below at files you serve yourself.
 struct DocsAssets {
+  /// A node_modules holding swagger-ui-dist and redoc: the app serves the assets from it (and the URLs below are
+  /// ignored; no Google Fonts). "" = the URLs below. A missing file is reported by run() (exit code 1).
+  std::string directory{};
   std::string swagger_js_url = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js";
   std::string swagger_css_url = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css";
   std::string swagger_favicon_url = "https://fastapi.tiangolo.com/img/favicon.png";
@@ -17806,11 +17810,14 @@ FASTAPI_DETAIL_INLINE APIRouter& APIRouter::include_router(const APIRouter& othe
 // docs.hpp: the pages). Fed by App::run (App::serve_openapi); feeds the app's routes. Knows nothing of sockets.
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include <sys/stat.h>
 
 namespace fastapi::detail {
 
@@ -17844,6 +17851,44 @@ struct ServeDocs {
   }
 };
 
+/// Where an app serves its docs assets from when DocsAssets::directory is set.
+inline constexpr std::string_view docs_assets_prefix = "/docs-assets";
+
+/// The asset URLs of an app mounted under `root`: a local URL ("/docs-assets/...") moves under the root too.
+inline DocsAssets rooted_assets(DocsAssets a, std::string_view root) {
+  for (std::string* url : {&a.swagger_js_url, &a.swagger_css_url, &a.swagger_favicon_url, &a.redoc_js_url,
+                           &a.redoc_favicon_url})
+    if (url->starts_with('/') && !url->starts_with("//")) url->insert(0, root);
+  return a;
+}
+
+/// DocsAssets::directory checked (the files the pages load must be there) and turned into the local URLs.
+/// ConfigurationError naming the missing file and the npm command otherwise.
+inline DocsAssets offline_docs_assets(const DocsAssets& given, bool swagger, bool redoc) {
+  const std::string& dir = given.directory;
+  auto need = [&](std::string_view file) {
+    std::string path = dir + "/" + std::string(file);
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+      throw ConfigurationError("fastapi: docs_assets.directory: " + path +
+                               " is missing (docs_assets.directory is a node_modules: run `npm install "
+                               "swagger-ui-dist@5 redoc@2` in the directory above it)");
+  };
+  DocsAssets a = given;
+  const std::string base(docs_assets_prefix);
+  if (swagger) {
+    need("swagger-ui-dist/swagger-ui-bundle.js");
+    need("swagger-ui-dist/swagger-ui.css");
+  }
+  if (redoc) need("redoc/bundles/redoc.standalone.js");
+  a.swagger_js_url = base + "/swagger-ui-dist/swagger-ui-bundle.js";
+  a.swagger_css_url = base + "/swagger-ui-dist/swagger-ui.css";
+  a.swagger_favicon_url = a.redoc_favicon_url = base + "/swagger-ui-dist/favicon-32x32.png";
+  a.redoc_js_url = base + "/redoc/redoc.standalone.js";
+  a.redoc_google_fonts = false;
+  return a;
+}
+
 /// True when `app` already has a GET route at `path` (the user's own page wins over the built-in one).
 template <class A>
 bool has_get_route(const A& app, std::string_view path) {
@@ -17871,23 +17916,31 @@ void serve_openapi(A& app, OpenAPIState& state, std::span<const Dependency> app_
     };
     const std::string json_url = o.openapi_url, swagger_title = o.title + " - Swagger UI";
     const std::string redoc_title = o.title + " - ReDoc";
+    DocsAssets assets = o.docs_assets;
+    if (!assets.directory.empty()) {  // served by the app itself: StaticFiles over the two npm packages
+      assets = offline_docs_assets(assets, !o.docs_url.empty(), !o.redoc_url.empty());
+      const std::string base(docs_assets_prefix), dir = o.docs_assets.directory;
+      app.mount(base + "/swagger-ui-dist", StaticFiles{{.directory = dir + "/swagger-ui-dist", .check_dir = false}});
+      app.mount(base + "/redoc", StaticFiles{{.directory = dir + "/redoc/bundles", .check_dir = false}});
+    }
     if (!has_get_route(app, o.openapi_url)) app.get(o.openapi_url, ServeDocs{.document = &state.document}, hidden);
     if (!o.docs_url.empty()) {
       const std::string redirect = o.swagger_ui_oauth2_redirect_url;
-      Under under = [=, assets = o.docs_assets](std::string_view root) {
+      Under under = [=](std::string_view root) {
         std::string r(root);
-        return get_swagger_ui_html(r + json_url, swagger_title, assets, redirect.empty() ? "" : r + redirect);
+        return get_swagger_ui_html(r + json_url, swagger_title, rooted_assets(assets, root),
+                                   redirect.empty() ? "" : r + redirect);
       };
       if (!has_get_route(app, o.docs_url))
-        app.get(o.docs_url, page(get_swagger_ui_html(json_url, swagger_title, o.docs_assets, redirect), under), hidden);
+        app.get(o.docs_url, page(get_swagger_ui_html(json_url, swagger_title, assets, redirect), under), hidden);
       if (!redirect.empty() && !has_get_route(app, redirect))
         app.get(redirect, page(get_swagger_ui_oauth2_redirect_html()), hidden);
     }
     if (!o.redoc_url.empty() && !has_get_route(app, o.redoc_url))
       app.get(o.redoc_url,
-              page(get_redoc_html(json_url, redoc_title, o.docs_assets),
-                   [=, assets = o.docs_assets](std::string_view root) {
-                     return get_redoc_html(std::string(root) + json_url, redoc_title, assets);
+              page(get_redoc_html(json_url, redoc_title, assets),
+                   [=](std::string_view root) {
+                     return get_redoc_html(std::string(root) + json_url, redoc_title, rooted_assets(assets, root));
                    }),
               hidden);
   }

@@ -3,8 +3,12 @@
 // sees the rest of the path and the prefix as root_path; nesting; body limits; the redirect of the bare prefix.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
+
+#include <unistd.h>
 
 #include "fastapi/app/app.hpp"
 #include "fastapi/testing/test_client.hpp"
@@ -146,6 +150,64 @@ TEST_CASE("a mount prefix must start with '/' and hold no parameter; an app cann
   twice.mount("/x", Echo{"1"});
   twice.mount("/x/", Echo{"2"});
   CHECK(twice.configuration_errors().size() == 1);
+}
+
+TEST_CASE(
+    "offline docs: DocsAssets::directory serves swagger-ui-dist and redoc from a node_modules, under a mount too") {
+  namespace fs = std::filesystem;
+  char tmpl[] = "/tmp/fa_docs_assets_XXXXXX";
+  fs::path modules = fs::path(::mkdtemp(tmpl)) / "node_modules";
+  fs::create_directories(modules / "swagger-ui-dist");
+  fs::create_directories(modules / "redoc" / "bundles");
+  std::ofstream(modules / "swagger-ui-dist" / "swagger-ui-bundle.js") << "window.SwaggerUIBundle = 1;";
+  std::ofstream(modules / "swagger-ui-dist" / "swagger-ui.css") << ".swagger-ui {}";
+  std::ofstream(modules / "swagger-ui-dist" / "favicon-32x32.png") << "PNG";
+  std::ofstream(modules / "redoc" / "bundles" / "redoc.standalone.js") << "var Redoc = 1;";
+
+  fa::App sub{{.title = "Sub", .docs_assets = {.directory = modules.string()}}};
+  sub.get("/x", [] { return "x"; });
+  fa::App app{{.title = "Offline", .docs_assets = {.directory = modules.string()}}};
+  app.get("/items", [] { return "items"; });
+  app.mount("/sub", sub);
+  {
+    fa::testing::TestClient client{app};
+    std::string docs = client.get("/docs").text, redoc = client.get("/redoc").text;
+    for (const std::string& page : {docs, redoc}) {
+      CHECK(page.find("https://") == std::string::npos);  // nothing from a CDN, no Google Fonts
+      CHECK(page.find("//") == std::string::npos);
+    }
+    CHECK(docs.find(R"(<script src="/docs-assets/swagger-ui-dist/swagger-ui-bundle.js"></script>)") !=
+          std::string::npos);
+    CHECK(docs.find(R"(href="/docs-assets/swagger-ui-dist/swagger-ui.css")") != std::string::npos);
+    CHECK(redoc.find(R"(<script src="/docs-assets/redoc/redoc.standalone.js"></script>)") != std::string::npos);
+    auto js = client.get("/docs-assets/swagger-ui-dist/swagger-ui-bundle.js");
+    CHECK(js.status == 200);
+    CHECK(js.text == "window.SwaggerUIBundle = 1;");
+    CHECK(js.header("content-type") == "application/javascript");
+    CHECK(client.get("/docs-assets/swagger-ui-dist/swagger-ui.css").header("content-type") ==
+          "text/css; charset=utf-8");
+    CHECK(client.get("/docs-assets/redoc/redoc.standalone.js").text == "var Redoc = 1;");
+    CHECK(client.get("/docs-assets/swagger-ui-dist/favicon-32x32.png").header("content-type") == "image/png");
+    CHECK(client.get("/docs-assets/redoc/../../swagger-ui-dist/swagger-ui.css").status == 404);
+    CHECK(client.get("/openapi.json").json()["paths"].size() == 1);  // the assets are not operations
+    // A mounted app's page loads the assets under its own root.
+    std::string sub_docs = client.get("/sub/docs").text;
+    CHECK(sub_docs.find(R"(<script src="/sub/docs-assets/swagger-ui-dist/swagger-ui-bundle.js"></script>)") !=
+          std::string::npos);
+    CHECK(client.get("/sub/docs-assets/redoc/redoc.standalone.js").text == "var Redoc = 1;");
+  }
+  // A node_modules without the packages: run() says which file is missing and what to run, exit code 1.
+  fs::remove(modules / "redoc" / "bundles" / "redoc.standalone.js");
+  fa::App broken{{.docs_assets = {.directory = modules.string()}}};
+  fa::Config config;
+  config.port = 0;
+  config.handle_signals = false;
+  CHECK(broken.run(config) == 1);
+  REQUIRE(!broken.configuration_errors().empty());
+  CHECK(broken.configuration_errors().back().find("redoc/bundles/redoc.standalone.js is missing") != std::string::npos);
+  CHECK(broken.configuration_errors().back().find("npm install swagger-ui-dist@5 redoc@2") != std::string::npos);
+  std::error_code ec;
+  fs::remove_all(modules.parent_path(), ec);
 }
 
 }  // namespace test_mount_file
