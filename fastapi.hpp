@@ -16536,6 +16536,7 @@ FASTAPI_DETAIL_INLINE Task<Response> GZipMiddleware::operator()(Request& req, Ne
   if (!accept || accept->find("gzip") == std::string_view::npos) co_return co_await next(req);
   Response res = co_await next(req);
   if (status_forbids_body(res.status) || res.headers.contains("content-encoding")) co_return res;
+  if (res.status == 206) co_return res;  // a range of a file: its Content-Range counts uncompressed bytes
   if (res.stream) {
     if (detail::sent_content_type(res).starts_with("text/event-stream")) co_return res;
     auto state = std::make_shared<detail::GZipStream>(std::move(res.stream), options_.compresslevel);
@@ -16544,6 +16545,7 @@ FASTAPI_DETAIL_INLINE Task<Response> GZipMiddleware::operator()(Request& req, Ne
       co_return res;
     }
     res.stream = [state](std::string& chunk) { return detail::gzip_stream_next(state, chunk); };
+    res.stream_size.reset();  // a file's length is not its compressed length: chunked now
   } else {
     if (res.body.size() < options_.minimum_size) co_return res;
     std::string packed;
@@ -17856,8 +17858,8 @@ inline constexpr std::string_view docs_assets_prefix = "/docs-assets";
 
 /// The asset URLs of an app mounted under `root`: a local URL ("/docs-assets/...") moves under the root too.
 inline DocsAssets rooted_assets(DocsAssets a, std::string_view root) {
-  for (std::string* url : {&a.swagger_js_url, &a.swagger_css_url, &a.swagger_favicon_url, &a.redoc_js_url,
-                           &a.redoc_favicon_url})
+  for (std::string* url :
+       {&a.swagger_js_url, &a.swagger_css_url, &a.swagger_favicon_url, &a.redoc_js_url, &a.redoc_favicon_url})
     if (url->starts_with('/') && !url->starts_with("//")) url->insert(0, root);
   return a;
 }

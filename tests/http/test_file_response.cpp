@@ -15,6 +15,7 @@
 
 #include "fastapi/app/app.hpp"
 #include "fastapi/http/file_response.hpp"
+#include "fastapi/middleware/gzip.hpp"
 #include "fastapi/testing/test_client.hpp"
 #include "support/raw_socket.hpp"
 
@@ -322,6 +323,25 @@ TEST_CASE("a file deleted after the response is made is still sent whole; one cu
   REQUIRE(s.send(raw_get(client.port(), "/cut")));
   CHECK(!s.read_response());  // the body ends early and the connection closes: never a wrong framing
   CHECK(client.get("/ok").text == "ok");
+}
+
+TEST_CASE("behind GZipMiddleware: a whole file is compressed and chunked, a range is left alone") {
+  TempDir dir;
+  std::string bytes(300000, 'a');
+  std::string path = dir.write("a.txt", bytes);
+  fa::App app;
+  app.add_middleware<fa::GZipMiddleware>();
+  app.get("/a", [&] { return fa::FileResponse(path); });
+  fa::testing::TestClient client{app};
+  auto r = client.get("/a", {.headers = {{"accept-encoding", "gzip"}}});
+  CHECK(r.status == 200);
+  CHECK(r.header("content-encoding") == "gzip");
+  CHECK(r.text == bytes);
+  CHECK(r.raw.size() < bytes.size());
+  r = client.get("/a", {.headers = {{"accept-encoding", "gzip"}, {"range", "bytes=10-19"}}});
+  CHECK(r.status == 206);
+  CHECK(r.header("content-encoding").empty());
+  CHECK(r.text == "aaaaaaaaaa");
 }
 
 }  // namespace test_file_response_file
