@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
     else rest.push_back(argv[i]);
   }
   try {
-    fa::AppOptions options = openapi_feature_app::options(false);
+    fa::AppOptions options = openapi_feature_app::options();
     if (!assets_dir.empty()) options.docs_assets = {.directory = assets_dir};  // served by the app (StaticFiles)
     fa::App app{options};
     openapi_feature_app::add_routes(app, problem_details);
