@@ -2806,7 +2806,8 @@ struct Request {
   std::string_view method_name;   ///< the method token as sent ("GET", "PROPFIND", ...)
   std::string_view target;        ///< the raw request-target ("/items/a%20b?q=1")
   std::string_view raw_path;      ///< path part of the target, not decoded
-  std::string_view path;          ///< percent-decoded path ("/items/a b")
+  std::string_view path;          ///< percent-decoded path ("/items/a b"); under a mount, the rest after its prefix
+  std::string_view root_path;     ///< the mount prefixes this request passed ("/sub"; "" at the top), for URLs
   std::string_view query_string;  ///< raw query, without '?'
   int version_minor = 1;          ///< 1 for HTTP/1.1, 0 for HTTP/1.0
   HeaderViews headers;            ///< in order, duplicates kept
@@ -2831,7 +2832,7 @@ struct Request {
   /// Forget everything of the previous request (keeps capacity: no allocation next time).
   void reset() {
     method = Method::get;
-    method_name = target = raw_path = path = query_string = body = {};
+    method_name = target = raw_path = path = root_path = query_string = body = {};
     scheme = "http";
     version_minor = 1;
     headers.clear();
@@ -4639,6 +4640,383 @@ FASTAPI_DETAIL_INLINE Task<void> UploadFile::save_to(std::string path) {
 
 }  // namespace fastapi
 
+// ==== fastapi/http/mime.hpp ====
+// http/mime.hpp: file name -> media type, from a built-in table (no /etc/mime.types read at run time, so a
+// response's type never depends on the machine). Fed by FileResponse and StaticFiles; knows nothing else.
+//
+// The table is Python 3.11's built-in `mimetypes` table (what `mimetypes.MimeTypes().guess_type` answers
+// without system files; tests/http/test_mime.cpp compares every entry with /usr/bin/python3), plus the web
+// types it lacks that browsers need (fonts, webp, source maps, ...) and the compressed formats: Python names
+// `x.tar.gz` `application/x-tar` with a gzip *encoding*, which a server that sends no Content-Encoding must
+// not repeat (the browser would take gzip bytes for a tar); here it is `application/gzip`, as nginx says.
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace fastapi {
+
+namespace detail {
+
+struct MediaTypeEntry {
+  std::string_view extension;  ///< lower case, without the dot
+  std::string_view type;
+};
+
+// Sorted by extension (binary search); generated from Python's table, see the comment at the top.
+inline constexpr std::array<MediaTypeEntry, 185> media_types{{
+    {"3g2", "audio/3gpp2"},
+    {"3gp", "audio/3gpp"},
+    {"3gpp", "audio/3gpp"},
+    {"3gpp2", "audio/3gpp2"},
+    {"7z", "application/x-7z-compressed"},
+    {"a", "application/octet-stream"},
+    {"aac", "audio/aac"},
+    {"adts", "audio/aac"},
+    {"ai", "application/postscript"},
+    {"aif", "audio/x-aiff"},
+    {"aifc", "audio/x-aiff"},
+    {"aiff", "audio/x-aiff"},
+    {"apng", "image/apng"},
+    {"ass", "audio/aac"},
+    {"au", "audio/basic"},
+    {"avi", "video/x-msvideo"},
+    {"avif", "image/avif"},
+    {"bat", "text/plain"},
+    {"bcpio", "application/x-bcpio"},
+    {"bin", "application/octet-stream"},
+    {"bmp", "image/bmp"},
+    {"br", "application/x-brotli"},
+    {"bz2", "application/x-bzip2"},
+    {"c", "text/plain"},
+    {"cdf", "application/x-netcdf"},
+    {"cpio", "application/x-cpio"},
+    {"csh", "application/x-csh"},
+    {"css", "text/css"},
+    {"csv", "text/csv"},
+    {"dll", "application/octet-stream"},
+    {"doc", "application/msword"},
+    {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    {"dot", "application/msword"},
+    {"dvi", "application/x-dvi"},
+    {"eml", "message/rfc822"},
+    {"eps", "application/postscript"},
+    {"epub", "application/epub+zip"},
+    {"etx", "text/x-setext"},
+    {"exe", "application/octet-stream"},
+    {"flac", "audio/flac"},
+    {"gif", "image/gif"},
+    {"gtar", "application/x-gtar"},
+    {"gz", "application/gzip"},
+    {"h", "text/plain"},
+    {"h5", "application/x-hdf5"},
+    {"hdf", "application/x-hdf"},
+    {"heic", "image/heic"},
+    {"heif", "image/heif"},
+    {"htm", "text/html"},
+    {"html", "text/html"},
+    {"ico", "image/vnd.microsoft.icon"},
+    {"ics", "text/calendar"},
+    {"ief", "image/ief"},
+    {"jpe", "image/jpeg"},
+    {"jpeg", "image/jpeg"},
+    {"jpg", "image/jpeg"},
+    {"js", "application/javascript"},
+    {"json", "application/json"},
+    {"jsonld", "application/ld+json"},
+    {"ksh", "text/plain"},
+    {"latex", "application/x-latex"},
+    {"loas", "audio/aac"},
+    {"m1v", "video/mpeg"},
+    {"m3u", "application/vnd.apple.mpegurl"},
+    {"m3u8", "application/vnd.apple.mpegurl"},
+    {"m4a", "audio/mp4"},
+    {"m4v", "video/mp4"},
+    {"man", "application/x-troff-man"},
+    {"map", "application/json"},
+    {"md", "text/markdown"},
+    {"me", "application/x-troff-me"},
+    {"mht", "message/rfc822"},
+    {"mhtml", "message/rfc822"},
+    {"mif", "application/x-mif"},
+    {"mjs", "application/javascript"},
+    {"mov", "video/quicktime"},
+    {"movie", "video/x-sgi-movie"},
+    {"mp2", "audio/mpeg"},
+    {"mp3", "audio/mpeg"},
+    {"mp4", "video/mp4"},
+    {"mpa", "video/mpeg"},
+    {"mpe", "video/mpeg"},
+    {"mpeg", "video/mpeg"},
+    {"mpg", "video/mpeg"},
+    {"ms", "application/x-troff-ms"},
+    {"n3", "text/n3"},
+    {"nc", "application/x-netcdf"},
+    {"nq", "application/n-quads"},
+    {"nt", "application/n-triples"},
+    {"nws", "message/rfc822"},
+    {"o", "application/octet-stream"},
+    {"obj", "application/octet-stream"},
+    {"oda", "application/oda"},
+    {"ods", "application/vnd.oasis.opendocument.spreadsheet"},
+    {"odt", "application/vnd.oasis.opendocument.text"},
+    {"oga", "audio/ogg"},
+    {"ogg", "audio/ogg"},
+    {"ogv", "video/ogg"},
+    {"opus", "audio/opus"},
+    {"otf", "font/otf"},
+    {"p12", "application/x-pkcs12"},
+    {"p7c", "application/pkcs7-mime"},
+    {"pbm", "image/x-portable-bitmap"},
+    {"pdf", "application/pdf"},
+    {"pfx", "application/x-pkcs12"},
+    {"pgm", "image/x-portable-graymap"},
+    {"pl", "text/plain"},
+    {"png", "image/png"},
+    {"pnm", "image/x-portable-anymap"},
+    {"pot", "application/vnd.ms-powerpoint"},
+    {"ppa", "application/vnd.ms-powerpoint"},
+    {"ppm", "image/x-portable-pixmap"},
+    {"pps", "application/vnd.ms-powerpoint"},
+    {"ppt", "application/vnd.ms-powerpoint"},
+    {"pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+    {"ps", "application/postscript"},
+    {"pwz", "application/vnd.ms-powerpoint"},
+    {"py", "text/x-python"},
+    {"pyc", "application/x-python-code"},
+    {"pyo", "application/x-python-code"},
+    {"qt", "video/quicktime"},
+    {"ra", "audio/x-pn-realaudio"},
+    {"ram", "application/x-pn-realaudio"},
+    {"ras", "image/x-cmu-raster"},
+    {"rdf", "application/xml"},
+    {"rgb", "image/x-rgb"},
+    {"roff", "application/x-troff"},
+    {"rtx", "text/richtext"},
+    {"sgm", "text/x-sgml"},
+    {"sgml", "text/x-sgml"},
+    {"sh", "application/x-sh"},
+    {"shar", "application/x-shar"},
+    {"snd", "audio/basic"},
+    {"so", "application/octet-stream"},
+    {"src", "application/x-wais-source"},
+    {"srt", "text/plain"},
+    {"sv4cpio", "application/x-sv4cpio"},
+    {"sv4crc", "application/x-sv4crc"},
+    {"svg", "image/svg+xml"},
+    {"svgz", "application/gzip"},
+    {"swf", "application/x-shockwave-flash"},
+    {"t", "application/x-troff"},
+    {"tar", "application/x-tar"},
+    {"taz", "application/gzip"},
+    {"tbz2", "application/x-bzip2"},
+    {"tcl", "application/x-tcl"},
+    {"tex", "application/x-tex"},
+    {"texi", "application/x-texinfo"},
+    {"texinfo", "application/x-texinfo"},
+    {"tgz", "application/gzip"},
+    {"tif", "image/tiff"},
+    {"tiff", "image/tiff"},
+    {"toml", "application/toml"},
+    {"tr", "application/x-troff"},
+    {"trig", "application/trig"},
+    {"tsv", "text/tab-separated-values"},
+    {"ttf", "font/ttf"},
+    {"txt", "text/plain"},
+    {"txz", "application/x-xz"},
+    {"tz", "application/gzip"},
+    {"ustar", "application/x-ustar"},
+    {"vcf", "text/x-vcard"},
+    {"vtt", "text/vtt"},
+    {"wasm", "application/wasm"},
+    {"wav", "audio/x-wav"},
+    {"webm", "video/webm"},
+    {"webmanifest", "application/manifest+json"},
+    {"webp", "image/webp"},
+    {"wiz", "application/msword"},
+    {"woff", "font/woff"},
+    {"woff2", "font/woff2"},
+    {"wsdl", "application/xml"},
+    {"xbm", "image/x-xbitmap"},
+    {"xlb", "application/vnd.ms-excel"},
+    {"xls", "application/vnd.ms-excel"},
+    {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    {"xml", "text/xml"},
+    {"xpdl", "application/xml"},
+    {"xpm", "image/x-xpixmap"},
+    {"xsl", "application/xml"},
+    {"xwd", "image/x-xwindowdump"},
+    {"xz", "application/x-xz"},
+    {"yaml", "application/yaml"},
+    {"yml", "application/yaml"},
+    {"zip", "application/zip"},
+}};
+
+/// The extension of the file name in `path` as Python's `os.path.splitext` finds it: after the last '.' of
+/// the last path component, never from the component's leading dots (".bashrc" has none). "" when none.
+inline std::string_view file_extension(std::string_view path) {
+  std::size_t slash = path.find_last_of('/');
+  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  std::size_t first = name.find_first_not_of('.');
+  if (first == std::string_view::npos) return {};
+  std::size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot < first) return {};
+  return name.substr(dot + 1);
+}
+
+}  // namespace detail
+
+/// The media type of a file named `path`, from its extension, any case (`"report.PDF"` ->
+/// `"application/pdf"`); "" when the extension is unknown (FileResponse then says `text/plain`, as Starlette).
+inline std::string_view guess_media_type(std::string_view path) {
+  std::string_view ext = detail::file_extension(path);
+  if (ext == "Z") return "application/x-compress";  // the one case-sensitive entry (Python's encodings map)
+  char lower[16];
+  if (ext.empty() || ext.size() > sizeof(lower)) return {};
+  for (std::size_t i = 0; i < ext.size(); ++i) {
+    char c = ext[i];
+    lower[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  std::string_view key(lower, ext.size());
+  const auto& t = detail::media_types;
+  auto it = std::lower_bound(t.begin(), t.end(), key,
+                             [](const detail::MediaTypeEntry& e, std::string_view k) { return e.extension < k; });
+  if (it == t.end() || it->extension != key) return {};
+  return it->type;
+}
+
+}  // namespace fastapi
+
+// ==== fastapi/http/range.hpp ====
+// http/range.hpp: the `Range` request header (RFC 9110 section 14.2) -> the byte ranges of a representation of
+// known size, sorted and merged, or why not. Fed by FileResponse (and so StaticFiles); knows nothing of files.
+//
+// What a server owes a hostile Range: bounded work (one pass over the header, n log n to sort), no overflow
+// (a 40-digit position is just "very large"), and no amplification (overlapping ranges are merged, so
+// `bytes=0-,0-,0-...` is one copy of the file, not a thousand; more than max_ranges disjoint ranges are
+// ignored and the whole file is sent, as Apache's MaxRanges does).
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace fastapi {
+
+/// One satisfiable range, both ends included (`bytes=0-99` is {0, 99}).
+struct ByteRange {
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;
+  std::uint64_t length() const { return last - first + 1; }
+  friend bool operator==(const ByteRange&, const ByteRange&) = default;
+};
+
+/// What a Range header asks of a representation of `size` bytes.
+struct RangeRequest {
+  enum class Kind {
+    whole,          ///< no Range, or one to ignore (too many ranges): 200 with everything
+    ranges,         ///< 206: `ranges` holds one range (Content-Range) or several (multipart/byteranges)
+    malformed,      ///< 400 "Malformed range header." (Starlette's answer; not the `bytes` unit, bad syntax)
+    unsatisfiable,  ///< 416 with `Content-Range: bytes */size`: no range starts inside the representation
+  };
+  Kind kind = Kind::whole;
+  std::vector<ByteRange> ranges{};  ///< sorted, disjoint and not adjacent (merged), each inside [0, size)
+};
+
+namespace detail {
+
+inline bool is_range_space(char c) { return c == ' ' || c == '\t'; }
+
+/// A run of digits as a number; saturates (a position beyond 2^64 is as good as "past the end"). False when
+/// `s` is empty or holds anything but digits.
+inline bool parse_range_number(std::string_view s, std::uint64_t& out) {
+  if (s.empty()) return false;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    auto d = static_cast<std::uint64_t>(c - '0');
+    v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
+  }
+  out = v;
+  return true;
+}
+
+}  // namespace detail
+
+/// Ranges beyond this many (after merging) are not served piecewise: the whole representation is.
+inline constexpr std::size_t max_ranges = 100;
+
+/// Reads `header` (the Range value) for a representation of `size` bytes.
+///     parse_range("bytes=0-99, -100", 10000) -> ranges {0-99}, {9900-9999}
+/// Syntax (RFC 9110 section 14.1.1): `bytes=` (any case), then a comma-separated list (empty elements and
+/// spaces allowed) of `first-last`, `first-` or `-suffix`. A range whose first is past the end is dropped; when
+/// none is left, unsatisfiable. `last` beyond the end is cut to it; first > last is malformed, as RFC 9110 says.
+inline RangeRequest parse_range(std::string_view header, std::uint64_t size) {
+  using Kind = RangeRequest::Kind;
+  RangeRequest out;
+  while (!header.empty() && detail::is_range_space(header.front())) header.remove_prefix(1);
+  while (!header.empty() && detail::is_range_space(header.back())) header.remove_suffix(1);
+  constexpr std::string_view unit = "bytes=";
+  if (header.size() < unit.size()) return {Kind::malformed};
+  for (std::size_t i = 0; i < unit.size(); ++i) {
+    char c = header[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != unit[i]) return {Kind::malformed};
+  }
+  header.remove_prefix(unit.size());
+  bool any = false;
+  while (true) {
+    std::size_t comma = header.find(',');
+    std::string_view spec = header.substr(0, comma);
+    while (!spec.empty() && detail::is_range_space(spec.front())) spec.remove_prefix(1);
+    while (!spec.empty() && detail::is_range_space(spec.back())) spec.remove_suffix(1);
+    if (!spec.empty()) {
+      any = true;
+      std::size_t dash = spec.find('-');
+      if (dash == std::string_view::npos) return {Kind::malformed};
+      std::string_view a = spec.substr(0, dash), b = spec.substr(dash + 1);
+      std::uint64_t first = 0, last = 0;
+      if (a.empty()) {  // a suffix: the last `b` bytes
+        if (!detail::parse_range_number(b, last)) return {Kind::malformed};
+        if (last > 0 && size > 0) out.ranges.push_back({last >= size ? 0 : size - last, size - 1});
+      } else {
+        if (!detail::parse_range_number(a, first)) return {Kind::malformed};
+        if (b.empty()) {
+          last = UINT64_MAX;
+        } else if (!detail::parse_range_number(b, last) || last < first) {
+          return {Kind::malformed};
+        }
+        if (first < size) out.ranges.push_back({first, std::min(last, size - 1)});
+      }
+    }
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  if (!any) return {Kind::malformed};
+  if (out.ranges.empty()) return {Kind::unsatisfiable};
+  std::sort(out.ranges.begin(), out.ranges.end(), [](const ByteRange& x, const ByteRange& y) {
+    return x.first < y.first || (x.first == y.first && x.last < y.last);
+  });
+  std::size_t kept = 0;  // merge overlapping and adjacent ranges in place
+  for (std::size_t i = 1; i < out.ranges.size(); ++i) {
+    ByteRange& back = out.ranges[kept];
+    const ByteRange& r = out.ranges[i];
+    if (r.first <= back.last || r.first - back.last == 1) {
+      back.last = std::max(back.last, r.last);
+    } else {
+      out.ranges[++kept] = r;
+    }
+  }
+  out.ranges.resize(kept + 1);
+  if (out.ranges.size() > max_ranges) return {Kind::whole};
+  out.kind = Kind::ranges;
+  return out;
+}
+
+}  // namespace fastapi
+
 // ==== fastapi/http/response_parser.hpp ====
 // http/response_parser.hpp: bytes -> ResponseHead views (status line, fields, body framing), for the HTTP
 // client, with the request parser's field-line rules. Fed by the client's read buffer; feeds client/client.hpp,
@@ -4837,12 +5215,19 @@ struct CookieOptions {
 using BodyStream = std::function<Task<bool>(std::string& chunk)>;
 
 /// An HTTP response. `fa::Response{.status = 201, .body = "made"}`; headers via `res.headers.set(...)`.
-/// Content-Length is always computed by the writer; a response with `stream` is sent chunked.
+/// Content-Length is always computed by the writer; a response with `stream` is sent chunked, unless
+/// `stream_size` says how many bytes the stream gives (then Content-Length, as for a file).
 struct Response {
   int status = 200;
   std::string body{};
   Headers headers{};
   BodyStream stream{};  ///< when set, the body is produced by it and `body` is ignored
+  /// The exact length of `stream`'s bytes when known in advance (FileResponse): sent as Content-Length, HEAD
+  /// included; a stream that gives fewer bytes makes the connection close (the framing is broken).
+  std::optional<std::size_t> stream_size{};
+  /// Set by FileResponse: fits the response to its request once the request is known (a 304 for a matching
+  /// If-None-Match, a 206 for a Range, ...). The app calls it after the route, inside the middleware.
+  std::function<void(const Request&, Response&)> prepare{};
 
   /// The Content-Type sent ("" = none).
   std::string_view media_type() const;
@@ -5214,7 +5599,7 @@ inline void write_head(std::string& out, const Response& res, const WriteOptions
       out.append("Transfer-Encoding: chunked\r\n");
     } else if (framing == BodyFraming::length) {
       out.append("Content-Length: ");
-      append_number(out, res.body.size());
+      append_number(out, res.stream && res.stream_size ? *res.stream_size : res.body.size());
       out.append("\r\n");
     }
   }
@@ -5269,6 +5654,725 @@ class Service {
   /// (Request::route_memo) for handle().
   virtual std::size_t body_limit(Request& req) const = 0;
 };
+
+}  // namespace fastapi
+
+// ==== fastapi/http/file_support.hpp ====
+// http/file_support.hpp: the small texts a file response is made of: HTTP dates (written and read in the three
+// forms of RFC 9110 section 5.6.7), Starlette's ETag (an MD5 of the file's mtime and size), entity-tag lists,
+// Content-Disposition with RFC 5987 `filename*`, and multipart boundaries. Fed by http/file_response.hpp.
+// Knows nothing of files or sockets.
+
+#include <array>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <sys/random.h>
+
+namespace fastapi::detail {
+
+/// MD5 (RFC 1321) of `data` as 32 lower-case hex digits. Not for security: Starlette's ETag is one.
+inline std::string md5_hex(std::string_view data) {
+  static constexpr std::uint32_t k[64] = {
+      0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+      0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+      0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+      0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+      0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+      0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+      0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+      0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
+  static constexpr std::uint8_t r[16] = {7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21};
+  std::uint32_t h[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
+  std::string msg(data);
+  std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
+  msg.push_back(static_cast<char>(0x80));
+  while (msg.size() % 64 != 56) msg.push_back('\0');
+  for (int i = 0; i < 8; ++i) msg.push_back(static_cast<char>((bits >> (8 * i)) & 0xFF));
+  for (std::size_t block = 0; block < msg.size(); block += 64) {
+    std::uint32_t w[16];
+    for (int i = 0; i < 16; ++i) {
+      const auto* p = reinterpret_cast<const unsigned char*>(msg.data() + block + 4 * i);
+      w[i] = p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
+    }
+    std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
+    for (int i = 0; i < 64; ++i) {
+      std::uint32_t f;
+      int g;
+      if (i < 16) {
+        f = (b & c) | (~b & d), g = i;
+      } else if (i < 32) {
+        f = (d & b) | (~d & c), g = (5 * i + 1) % 16;
+      } else if (i < 48) {
+        f = b ^ c ^ d, g = (3 * i + 5) % 16;
+      } else {
+        f = c ^ (b | ~d), g = (7 * i) % 16;
+      }
+      std::uint32_t x = a + f + k[i] + w[g];
+      int s = r[(i / 16) * 4 + i % 4];
+      a = d, d = c, c = b;
+      b = b + ((x << s) | (x >> (32 - s)));
+    }
+    h[0] += a, h[1] += b, h[2] += c, h[3] += d;
+  }
+  constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (std::uint32_t v : h)
+    for (int i = 0; i < 4; ++i) {
+      auto byte = static_cast<unsigned>((v >> (8 * i)) & 0xFF);
+      out.push_back(hex[byte >> 4]);
+      out.push_back(hex[byte & 0xF]);
+    }
+  return out;
+}
+
+/// Starlette's ETag: `"` + md5(str(st_mtime) + "-" + str(st_size)) + `"`, where st_mtime is Python's float
+/// (seconds + nanoseconds * 1e-9, as CPython computes it) written as Python's repr writes it.
+inline std::string starlette_etag(std::int64_t sec, long nsec, std::uint64_t size) {
+  double mtime = static_cast<double>(sec) + static_cast<double>(nsec) * 1e-9;
+  char buf[64];
+  auto end = std::to_chars(buf, buf + sizeof(buf), mtime, std::chars_format::fixed).ptr;
+  std::string base(buf, end);
+  if (base.find('.') == std::string::npos) base += ".0";  // repr(1700000000.0)
+  base += "-" + std::to_string(size);
+  return "\"" + md5_hex(base) + "\"";
+}
+
+/// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), as Python's email.utils.formatdate(t, usegmt=True).
+inline std::string format_http_date(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  static constexpr std::string_view days = "SunMonTueWedThuFriSat", months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT", days.data() + 3 * tm.tm_wday, tm.tm_mday,
+                months.data() + 3 * tm.tm_mon, tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+/// Reads an HTTP date in any of RFC 9110's three forms (IMF-fixdate, RFC 850, asctime); nullopt otherwise.
+/// In all three the first number is the day and the other the year; a two-digit year is 19xx from 70 on.
+inline std::optional<std::time_t> parse_http_date(std::string_view s) {
+  static constexpr std::string_view months = "janfebmaraprmayjunjulaugsepoctnovdec";
+  int numbers[2] = {-1, -1}, count = 0, month = -1, hh = -1, mm = -1, ss = -1;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == ' ' || c == ',' || c == '-') {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < s.size() && s[j] != ' ' && s[j] != ',' && s[j] != '-') ++j;
+    std::string_view tok = s.substr(i, j - i);
+    i = j;
+    if (tok.size() == 8 && tok[2] == ':' && tok[5] == ':') {
+      auto two = [&](std::size_t at) {
+        char a = tok[at], b = tok[at + 1];
+        return a >= '0' && a <= '9' && b >= '0' && b <= '9' ? (a - '0') * 10 + (b - '0') : -1;
+      };
+      hh = two(0), mm = two(3), ss = two(6);
+    } else if (tok[0] >= '0' && tok[0] <= '9') {
+      int v = 0;
+      auto [p, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), v);
+      if (ec != std::errc() || p != tok.data() + tok.size() || count == 2 || tok.size() > 4) return std::nullopt;
+      numbers[count++] = v;
+      if (count == 2 && tok.size() == 2) numbers[1] += numbers[1] < 70 ? 2000 : 1900;
+    } else if (tok.size() == 3 && month < 0) {
+      char low[3] = {static_cast<char>(tok[0] | 0x20), static_cast<char>(tok[1] | 0x20),
+                     static_cast<char>(tok[2] | 0x20)};
+      std::size_t at = months.find(std::string_view(low, 3));
+      if (at != std::string_view::npos && at % 3 == 0) month = static_cast<int>(at / 3);  // else a weekday, "GMT"
+    }
+  }
+  if (count != 2 || month < 0 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60) return std::nullopt;
+  if (numbers[0] < 1 || numbers[0] > 31 || numbers[1] < 1970 || numbers[1] > 9999) return std::nullopt;
+  std::tm tm{};
+  tm.tm_mday = numbers[0], tm.tm_mon = month, tm.tm_year = numbers[1] - 1900;
+  tm.tm_hour = hh, tm.tm_min = mm, tm.tm_sec = ss;
+  return timegm(&tm);
+}
+
+/// If-None-Match: `*`, or a comma-separated list of entity-tags compared weakly (`W/` ignored).
+inline bool etag_list_matches(std::string_view list, std::string_view etag) {
+  std::size_t i = 0;
+  while (i <= list.size()) {
+    std::size_t comma = list.find(',', i);
+    if (comma == std::string_view::npos) comma = list.size();
+    std::string_view tag = list.substr(i, comma - i);
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+    i = comma + 1;
+  }
+  return false;
+}
+
+/// Content-Disposition as Starlette writes it: `attachment; filename="a.txt"` when urllib's quote() leaves the
+/// name alone, else `attachment; filename*=utf-8''%E6%97%A5.txt` (RFC 5987; quote's safe set: letters, digits,
+/// `_.-~/`), so a quote, a CR or a non-ASCII byte never reaches the header as itself.
+inline std::string content_disposition(std::string_view type, std::string_view filename) {
+  constexpr char hex[] = "0123456789ABCDEF";
+  std::string quoted;
+  for (char c : filename) {
+    bool safe = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                std::string_view("_.-~/").find(c) != std::string_view::npos;
+    if (safe) {
+      quoted.push_back(c);
+    } else {
+      auto b = static_cast<unsigned char>(c);
+      quoted.push_back('%');
+      quoted.push_back(hex[b >> 4]);
+      quoted.push_back(hex[b & 0xF]);
+    }
+  }
+  if (quoted != filename) return std::string(type) + "; filename*=utf-8''" + quoted;
+  return std::string(type) + "; filename=\"" + std::string(filename) + "\"";
+}
+
+/// 32 random hex digits (getrandom): a multipart boundary no file content can predict.
+inline std::string random_boundary() {
+  unsigned char bytes[16] = {};
+  std::size_t got = 0;
+  while (got < sizeof(bytes)) {
+    ssize_t n = ::getrandom(bytes + got, sizeof(bytes) - got, 0);
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  if (got < sizeof(bytes)) {  // no entropy source: the clock, mixed (still unknown to a file's author)
+    auto t = static_cast<std::uint64_t>(std::clock()) ^
+             static_cast<std::uint64_t>(std::time(nullptr)) * 0x9E3779B97F4A7C15ull;
+    for (unsigned char& b : bytes) b = static_cast<unsigned char>(b ^ (t = t * 6364136223846793005ull + 1) >> 56);
+  }
+  constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out.push_back(hex[b >> 4]);
+    out.push_back(hex[b & 0xF]);
+  }
+  return out;
+}
+
+}  // namespace fastapi::detail
+
+// ==== fastapi/http/file_response.hpp ====
+// http/file_response.hpp: fa::FileResponse, a file sent as the body: media type from its name, Content-Disposition,
+// ETag and Last-Modified as Starlette writes them, 304 for a matching If-None-Match / If-Modified-Since, 206 for a
+// Range (one range, or several as multipart/byteranges), 416 when none fits, If-Range, HEAD.
+// Fed by handlers (and http/static_files.hpp); feeds the connection a Response whose body is read as it is sent.
+// Knows nothing of routes or JSON.
+//
+// How the bytes are read: the file is opened and fstat'ed when the response is made (on the loop: metadata,
+// microseconds on a local disk; opening first and asking the open file its size leaves no window for the file to
+// vanish between the two). A file of up to 64 KiB whose bytes are in the page cache is read at once
+// (preadv2 with RWF_NOWAIT never blocks), so a small file goes out in one write with its head. Anything else
+// streams in 64 KiB chunks, each read with RWF_NOWAIT first and on the blocking pool (fa::to_thread) only when
+// the page cache does not hold it: the loop never waits for a disk. Content-Length is always sent.
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+namespace fastapi {
+
+/// FileResponse's options, Starlette's names: `fa::FileResponse("report.pdf", {.filename = "Report 2024.pdf"})`.
+struct FileResponseOptions {
+  std::string media_type{};               ///< "" = from the file name (filename, else path); text/plain if unknown
+  std::optional<std::string> filename{};  ///< sends Content-Disposition with this name (RFC 5987 when not ASCII)
+  std::string content_disposition_type = "attachment";  ///< or "inline"
+  int status_code = 200;
+};
+
+/// The file at `path` as the response body, read as it is sent (never whole into memory). A file that does not
+/// exist is HTTPException 404 (`{"detail":"Not Found"}`); a directory or an unreadable file is a 500 whose log
+/// line says why (Starlette raises RuntimeError for both). Conditional and Range requests are answered once the
+/// request is known (Response::prepare): see docs/files.md.
+inline Response FileResponse(std::string_view path, FileResponseOptions options = {});
+
+namespace detail {
+
+/// The open file behind a response: closed when the last response or stream holding it is gone.
+struct OpenFile {
+  int fd = -1;
+  explicit OpenFile(int f) : fd(f) {}
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  ~OpenFile() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+/// What a file response knows of its file, shared by its `prepare` and its stream.
+struct FileState {
+  std::shared_ptr<OpenFile> file;  ///< null when the whole file is already in the body
+  std::uint64_t size = 0;
+  std::time_t mtime = 0;  ///< whole seconds, as Last-Modified says
+  std::string etag;       ///< with its quotes
+  std::string last_modified;
+};
+
+/// One piece of a streamed body: `head` text, then `length` bytes of the file from `offset`.
+struct FileSegment {
+  std::string head;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+
+/// A stream's position in its segments (the stream and its coroutine share it).
+struct FileStream {
+  std::shared_ptr<OpenFile> file;
+  std::vector<FileSegment> segments;
+  std::string tail;  ///< after the last segment (the closing boundary)
+  std::size_t at = 0;
+  std::uint64_t done = 0;  ///< bytes of segments[at] read so far
+  bool head_sent = false;
+  bool tail_sent = false;
+};
+
+inline constexpr std::size_t file_chunk_size = 64 * 1024;
+
+/// Reads up to `n` bytes at `offset`: at once when the page cache has them, else on the blocking pool.
+/// Returns 0 at the end of the file; throws std::system_error on a read error.
+inline Task<std::size_t> read_file_at(std::shared_ptr<OpenFile> file, char* buf, std::size_t n, std::uint64_t offset) {
+#ifdef RWF_NOWAIT
+  iovec io{buf, n};
+  ssize_t got = ::preadv2(file->fd, &io, 1, static_cast<off_t>(offset), RWF_NOWAIT);
+  if (got > 0) co_return static_cast<std::size_t>(got);
+  if (got < 0 && errno != EAGAIN && errno != EOPNOTSUPP && errno != ENOSYS)
+    throw std::system_error(errno, std::generic_category(), "fastapi: reading a file");
+#endif
+  struct Result {
+    ssize_t got;
+    int error;
+  };
+  int fd = file->fd;
+  Result r = co_await to_thread([fd, buf, n, offset] {
+    ssize_t got = ::pread(fd, buf, n, static_cast<off_t>(offset));
+    return Result{got, got < 0 ? errno : 0};
+  });
+  if (r.got < 0) throw std::system_error(r.error, std::generic_category(), "fastapi: reading a file");
+  co_return static_cast<std::size_t>(r.got);
+}
+
+/// The next chunk of a file stream (BodyStream's contract: false at the end).
+inline Task<bool> next_file_chunk(std::shared_ptr<FileStream> s, std::string& chunk) {
+  while (s->at < s->segments.size()) {
+    FileSegment& seg = s->segments[s->at];
+    if (!s->head_sent) {
+      chunk += seg.head;
+      s->head_sent = true;
+    }
+    if (s->done < seg.length) {
+      std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(file_chunk_size, seg.length - s->done));
+      std::size_t old = chunk.size();
+      chunk.resize(old + want);
+      std::size_t got = co_await read_file_at(s->file, chunk.data() + old, want, seg.offset + s->done);
+      chunk.resize(old + got);
+      if (got == 0) throw std::runtime_error("fastapi: a file being sent became shorter than its Content-Length");
+      s->done += got;
+      co_return true;
+    }
+    ++s->at;
+    s->done = 0;
+    s->head_sent = false;
+  }
+  if (!s->tail_sent) {
+    s->tail_sent = true;
+    chunk += s->tail;
+  }
+  co_return !chunk.empty();
+}
+
+/// Makes `res` send `segments` (and `tail`) of the file: from the body when it holds the whole file, else as a
+/// stream of known size.
+inline void send_file_segments(Response& res, const FileState& state, std::string whole,
+                               std::vector<FileSegment> segments, std::string tail) {
+  std::uint64_t total = tail.size();
+  for (const FileSegment& s : segments) total += s.head.size() + s.length;
+  if (!state.file) {  // the whole file is in memory: cut the body from it
+    std::string body;
+    body.reserve(static_cast<std::size_t>(total));
+    for (const FileSegment& s : segments)
+      body.append(s.head).append(whole, static_cast<std::size_t>(s.offset), static_cast<std::size_t>(s.length));
+    body.append(tail);
+    res.body = std::move(body);
+    res.stream = {};
+    res.stream_size.reset();
+    return;
+  }
+  res.body.clear();
+  auto stream = std::make_shared<FileStream>();
+  stream->file = state.file;
+  stream->segments = std::move(segments);
+  stream->tail = std::move(tail);
+  res.stream = [stream](std::string& chunk) { return next_file_chunk(stream, chunk); };
+  res.stream_size = static_cast<std::size_t>(total);
+}
+
+/// Starlette's NotModifiedResponse: 304, no body, only the headers a cache needs.
+inline void answer_not_modified(Response& res) {
+  Headers kept;
+  for (const auto& f : res.headers)
+    for (std::string_view name : {"cache-control", "content-location", "etag", "expires", "vary"})
+      if (iequals(f.name, name)) kept.add(f.name, f.value);
+  res.status = 304;
+  res.headers = std::move(kept);
+  res.media = Response::Media::none;
+  res.body.clear();
+  res.stream = {};
+  res.stream_size.reset();
+}
+
+/// Response::prepare of a file response: conditional requests, then Range (GET only, RFC 9110 section 14.2).
+inline void prepare_file_response(const std::shared_ptr<const FileState>& state, const Request& req, Response& res) {
+  if (res.status != 200 || (req.method != Method::get && req.method != Method::head)) return;
+  const FileState& f = *state;
+  if (auto inm = req.headers.get("if-none-match")) {  // wins over If-Modified-Since (RFC 9110 section 13.1.3)
+    if (etag_list_matches(*inm, f.etag)) answer_not_modified(res);
+    return;
+  }
+  if (auto ims = req.headers.get("if-modified-since")) {
+    if (auto since = parse_http_date(*ims); since && f.mtime <= *since) {
+      answer_not_modified(res);
+      return;
+    }
+  }
+  auto range = req.headers.get("range");
+  if (!range || req.method != Method::get) return;
+  if (auto if_range = req.headers.get("if-range")) {
+    std::string_view v = *if_range;
+    bool is_tag = v.starts_with('"') || v.starts_with("W/");
+    bool holds = is_tag ? v == f.etag : parse_http_date(v) == std::optional<std::time_t>(f.mtime);
+    if (!holds) return;  // the file changed since the client's copy: all of it, 200
+  }
+  RangeRequest r = parse_range(*range, f.size);
+  using Kind = RangeRequest::Kind;
+  if (r.kind == Kind::whole) return;
+  if (r.kind == Kind::malformed || r.kind == Kind::unsatisfiable) {
+    auto after_send = std::move(res.after_send);
+    if (r.kind == Kind::malformed) {
+      res = PlainTextResponse("Malformed range header.", 400);
+    } else {
+      res = Response{.status = 416};
+      res.headers.add("content-range", "bytes */" + std::to_string(f.size));
+    }
+    res.after_send = std::move(after_send);
+    return;
+  }
+  std::string whole = state->file ? std::string() : std::move(res.body);
+  std::string size_text = "/" + std::to_string(f.size);
+  auto content_range = [&](const ByteRange& b) {
+    return "bytes " + std::to_string(b.first) + "-" + std::to_string(b.last) + size_text;
+  };
+  res.status = 206;
+  if (r.ranges.size() == 1) {
+    res.headers.set("content-range", content_range(r.ranges[0]));
+    send_file_segments(res, f, std::move(whole), {{{}, r.ranges[0].first, r.ranges[0].length()}}, {});
+    return;
+  }
+  // multipart/byteranges (RFC 9110 section 14.6): each part its type and Content-Range, then its bytes.
+  std::string boundary = random_boundary();
+  std::string type(res.media_type());
+  std::vector<FileSegment> parts;
+  for (std::size_t i = 0; i < r.ranges.size(); ++i) {
+    std::string head = (i ? "\r\n--" : "--") + boundary + "\r\n";
+    if (!type.empty()) head += "Content-Type: " + type + "\r\n";
+    head += "Content-Range: " + content_range(r.ranges[i]) + "\r\n\r\n";
+    parts.push_back({std::move(head), r.ranges[i].first, r.ranges[i].length()});
+  }
+  res.set_media_type("multipart/byteranges; boundary=" + boundary);
+  send_file_segments(res, f, std::move(whole), std::move(parts), "\r\n--" + boundary + "--\r\n");
+}
+
+/// FileResponse from a file already opened (StaticFiles opens it itself): takes `fd`.
+inline Response file_response_from(int fd, const struct stat& st, std::string_view name, FileResponseOptions& options) {
+  auto file = std::make_shared<OpenFile>(fd);
+  auto state = std::make_shared<FileState>();
+  state->size = static_cast<std::uint64_t>(st.st_size);
+  state->mtime = st.st_mtim.tv_sec;
+  state->etag = starlette_etag(st.st_mtim.tv_sec, st.st_mtim.tv_nsec, state->size);
+  state->last_modified = format_http_date(st.st_mtim.tv_sec);
+
+  Response res{.status = options.status_code};
+  std::string_view type = options.media_type;
+  if (type.empty()) type = guess_media_type(options.filename ? std::string_view(*options.filename) : name);
+  res.set_media_type(type.empty() ? std::string_view("text/plain") : type);
+  if (options.filename)
+    res.headers.add("content-disposition", content_disposition(options.content_disposition_type, *options.filename));
+  res.headers.add("accept-ranges", "bytes");
+  res.headers.add("last-modified", state->last_modified);
+  res.headers.add("etag", state->etag);
+
+  // Small and already in the page cache: read now, sent with the head in one write.
+  std::size_t size = static_cast<std::size_t>(state->size);
+  bool in_memory = size == 0;
+#ifdef RWF_NOWAIT
+  if (size > 0 && size <= file_chunk_size) {
+    res.body.resize(size);
+    iovec io{res.body.data(), size};
+    in_memory = ::preadv2(fd, &io, 1, 0, RWF_NOWAIT) == static_cast<ssize_t>(size);
+    if (!in_memory) res.body.clear();
+  }
+#endif
+  if (!in_memory) {
+    state->file = file;
+    auto stream = std::make_shared<FileStream>();
+    stream->file = file;
+    stream->segments.push_back({{}, 0, state->size});
+    res.stream = [stream](std::string& chunk) { return next_file_chunk(stream, chunk); };
+    res.stream_size = size;
+  }
+  res.prepare = [state = std::shared_ptr<const FileState>(std::move(state))](const Request& req, Response& r) {
+    prepare_file_response(state, req, r);
+  };
+  return res;
+}
+
+/// Opens `path` for reading without blocking on a FIFO or a device, and fstat's the open file: the size and
+/// type are those of what was opened, whatever happens to the name meanwhile. -1 with errno set on failure.
+inline int open_for_response(const char* path, struct stat& st) {
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return -1;
+  if (::fstat(fd, &st) != 0) {
+    int e = errno;
+    ::close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace detail
+
+inline Response FileResponse(std::string_view path, FileResponseOptions options) {
+  std::string p(path);
+  struct stat st {};
+  int fd = detail::open_for_response(p.c_str(), st);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) throw HTTPException(404, "Not Found");
+    throw std::runtime_error("File at path " + p + " cannot be read: " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw std::runtime_error("File at path " + p + " is not a file.");  // Starlette's words
+  }
+  return detail::file_response_from(fd, st, p, options);
+}
+
+}  // namespace fastapi
+
+// ==== fastapi/http/static_files.hpp ====
+// http/static_files.hpp: fa::StaticFiles, a Service that serves the files of one directory (Starlette's
+// StaticFiles), mounted with `app.mount("/static", fa::StaticFiles{{.directory = "public"}})`. Every answer is a
+// FileResponse (so ETag, 304, Range and HEAD come with it), a redirect, or an error as `{"detail": ...}`.
+// Fed by a mount (app/mount.hpp) with `req.path` the rest after the prefix; knows nothing of routes or apps.
+//
+// Path traversal is refused twice. First by the words: the decoded path is split at '/', and a segment that is
+// "..", or a path holding a backslash or a NUL byte, is a 404 before any file is touched ("%2e%2e" and "%2f" are
+// decoded before this, so they are caught as ".." and '/'). Then by the kernel: the file is opened relative to
+// the directory with openat2(RESOLVE_BENEATH), which fails for any path, symlinks included, that would resolve
+// outside it; an absolute symlink (which it refuses too) is then judged by Starlette's rule, realpath() inside
+// realpath(directory). With `.follow_symlink = true` symlinks may lead
+// anywhere, as in Starlette; ".." still never passes.
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#endif
+
+namespace fastapi {
+
+/// StaticFiles' options, Starlette's names and defaults.
+struct StaticFilesOptions {
+  std::string directory{};      ///< the directory served ("public"), relative to the working directory or absolute
+  bool html = false;            ///< HTML mode: index.html for a directory, 404.html for what is missing
+  bool check_dir = true;        ///< the directory must exist when StaticFiles is made (ConfigurationError if not)
+  bool follow_symlink = false;  ///< symlinks may lead out of the directory
+};
+
+/// Serves the files under one directory: `app.mount("/static", fa::StaticFiles{{.directory = "public"}});`.
+/// GET and HEAD only (405 otherwise); 404 for anything that is not a regular file inside the directory.
+class StaticFiles final : public Service {
+ public:
+  explicit StaticFiles(StaticFilesOptions options);
+  Task<Response> handle(Request& req) override;
+  /// No file request has a body: the mounting app's default applies (0).
+  std::size_t body_limit(Request&) const override { return 0; }
+  const StaticFilesOptions& options() const { return options_; }
+
+  /// The answer for `req`, without the Service's coroutine (StaticFiles never waits before the body).
+  Response respond(const Request& req) const;
+
+ private:
+  /// Opens `relative` ("css/a.css", "" for the directory itself) inside the directory; -1 (errno set) when it is
+  /// missing or would leave the directory.
+  int open_inside(const std::string& relative, struct stat& st) const;
+  Response file(const Request& req, int fd, const struct stat& st, const std::string& name, int status) const;
+
+  StaticFilesOptions options_;
+};
+
+namespace detail {
+
+/// `{"detail": "<phrase>"}` with `status`, as FastAPI's HTTPException handler writes it.
+inline Response static_error(int status, std::string_view phrase) {
+  return RawJSONResponse(std::string(R"({"detail":")").append(phrase).append("\"}"), status);
+}
+
+/// The decoded request path -> the relative path to open, or nullopt when it must be refused: a ".." segment, a
+/// backslash, a NUL. Empty and "." segments are dropped ("/a//./b" -> "a/b"; "/" -> "").
+inline std::optional<std::string> static_relative_path(std::string_view path) {
+  if (path.find('\0') != std::string_view::npos || path.find('\\') != std::string_view::npos) return std::nullopt;
+  std::string out;
+  std::size_t i = 0;
+  while (i <= path.size()) {
+    std::size_t slash = path.find('/', i);
+    if (slash == std::string_view::npos) slash = path.size();
+    std::string_view seg = path.substr(i, slash - i);
+    i = slash + 1;
+    if (seg.empty() || seg == ".") continue;
+    if (seg == "..") return std::nullopt;
+    if (!out.empty()) out.push_back('/');
+    out.append(seg);
+  }
+  return out;
+}
+
+/// openat(2) of `relative` under `dirfd` that cannot leave it (openat2 RESOLVE_BENEATH: "..", absolute symlinks
+/// and symlinks leading out fail with EXDEV), or a plain openat when `anywhere`. Never blocks on a FIFO.
+inline int open_beneath(int dirfd, const char* relative, bool anywhere, const char* directory) {
+  constexpr int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+  if (anywhere) return ::openat(dirfd, relative, flags);
+#if defined(SYS_openat2) && defined(RESOLVE_BENEATH)
+  open_how how{};
+  how.flags = static_cast<std::uint64_t>(flags);
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  long fd = ::syscall(SYS_openat2, dirfd, relative, &how, sizeof(how));
+  if (fd >= 0 || (errno != ENOSYS && errno != EXDEV)) return static_cast<int>(fd);
+#endif
+  // No openat2 (Linux before 5.6), or a symlink it refused: it may be absolute and still point inside, which
+  // Starlette allows. Starlette's rule then: realpath() of both and a prefix check.
+  std::string joined = std::string(directory) + "/" + relative;
+  char* real = ::realpath(joined.c_str(), nullptr);
+  char* root = ::realpath(directory, nullptr);
+  int fd2 = -1;
+  if (real && root) {
+    std::string_view r(real), d(root);
+    bool inside = r == d || (r.starts_with(d) && (d == "/" || r[d.size()] == '/'));
+    if (inside) fd2 = ::open(real, flags);
+    else errno = EXDEV;
+  }
+  std::free(real);
+  std::free(root);
+  return fd2;
+}
+
+}  // namespace detail
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE StaticFiles::StaticFiles(StaticFilesOptions options) : options_(std::move(options)) {
+  if (options_.directory.empty()) options_.directory = ".";
+  struct stat st {};
+  if (options_.check_dir && (::stat(options_.directory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)))
+    throw ConfigurationError("fastapi: StaticFiles: Directory '" + options_.directory + "' does not exist");
+}
+
+FASTAPI_DETAIL_INLINE int StaticFiles::open_inside(const std::string& relative, struct stat& st) const {
+  int dirfd = ::open(options_.directory.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0) return -1;
+  int fd = detail::open_beneath(dirfd, relative.empty() ? "." : relative.c_str(), options_.follow_symlink,
+                                options_.directory.c_str());
+  int saved = errno;
+  ::close(dirfd);
+  if (fd >= 0 && ::fstat(fd, &st) != 0) {
+    saved = errno;
+    ::close(fd);
+    fd = -1;
+  }
+  errno = saved;
+  return fd;
+}
+
+FASTAPI_DETAIL_INLINE Response StaticFiles::file(const Request& req, int fd, const struct stat& st,
+                                                 const std::string& name, int status) const {
+  FileResponseOptions o{.status_code = status};
+  Response res = detail::file_response_from(fd, st, name, o);
+  if (res.prepare) std::exchange(res.prepare, {})(req, res);  // 304, 206, 416 (for a 200 only)
+  return res;
+}
+
+FASTAPI_DETAIL_INLINE Response StaticFiles::respond(const Request& req) const {
+  if (req.method != Method::get && req.method != Method::head) {
+    Response r = detail::static_error(405, "Method Not Allowed");
+    r.headers.add("allow", "GET, HEAD");
+    return r;
+  }
+  std::optional<std::string> relative = detail::static_relative_path(req.path);
+  struct stat st {};
+  int fd = relative ? open_inside(*relative, st) : -1;
+  if (fd >= 0 && S_ISREG(st.st_mode)) return file(req, fd, st, *relative, 200);
+  if (fd >= 0 && S_ISDIR(st.st_mode) && options_.html) {
+    ::close(fd);
+    std::string index = relative->empty() ? "index.html" : *relative + "/index.html";
+    fd = open_inside(index, st);
+    if (fd >= 0 && S_ISREG(st.st_mode)) {
+      if (!req.path.ends_with('/')) {  // a directory's URL ends in '/', so its page's relative links work
+        ::close(fd);
+        std::string url = std::string(req.scheme) + "://" + std::string(req.headers.get("host").value_or("localhost"));
+        url.append(req.raw_path).push_back('/');
+        if (!req.query_string.empty()) url.append("?").append(req.query_string);
+        return RedirectResponse(url, 307);
+      }
+      return file(req, fd, st, index, 200);
+    }
+  }
+  if (fd >= 0) ::close(fd);
+  if (options_.html) {
+    fd = open_inside("404.html", st);
+    if (fd >= 0 && S_ISREG(st.st_mode)) return file(req, fd, st, "404.html", 404);
+    if (fd >= 0) ::close(fd);
+  }
+  return detail::static_error(404, "Not Found");
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> StaticFiles::handle(Request& req) { co_return respond(req); }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -5825,13 +6929,13 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
                   .server = hub_.config.server_header};
   if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
   if (res.stream && !wo.head_only) {
-    if (req_.version_minor == 0) close_after_ = true;  // HTTP/1.0 has no chunks: the close ends the body
+    if (req_.version_minor == 0 && !res.stream_size) close_after_ = true;  // HTTP/1.0: the close ends the body
     bool ok = co_await write_stream(res);
     if (res.after_send) co_await res.after_send();
     co_return ok;
   }
   // HEAD of a streamed body: its length is unknown, so no Content-Length (RFC 9110 section 9.3.2).
-  write_head(out_, res, wo, res.stream ? BodyFraming::none : BodyFraming::length);
+  write_head(out_, res, wo, res.stream && !res.stream_size ? BodyFraming::none : BodyFraming::length);
   if (!wo.head_only && !status_forbids_body(res.status)) {
     if (res.body.size() <= 16384) {
       out_.append(res.body);
@@ -5847,20 +6951,29 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
 }
 
 FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
-  bool chunked = req_.version_minor == 1;
+  // A stream of known size (a file) is sent with Content-Length; its head goes out with its first bytes.
+  bool sized = res.stream_size.has_value();
+  bool chunked = req_.version_minor == 1 && !sized;
+  std::size_t left = sized ? *res.stream_size : 0;
   write_head(out_, res,
              WriteOptions{.version_minor = req_.version_minor,
                           .keep_alive = !close_after_,
                           .date_line = hub_.date.line(),
                           .server = hub_.config.server_header},
-             chunked ? BodyFraming::chunked : BodyFraming::none);
-  if (!co_await flush()) co_return false;
+             sized     ? BodyFraming::length
+             : chunked ? BodyFraming::chunked
+                       : BodyFraming::none);
+  if (!sized && !co_await flush()) co_return false;
   std::string chunk;
   for (;;) {
     chunk.clear();
     bool more = co_await res.stream(chunk);
     if (!more) break;
     if (chunk.empty()) continue;
+    if (sized) {
+      if (chunk.size() > left) chunk.resize(left);  // never more than the Content-Length said
+      left -= chunk.size();
+    }
     if (chunked) {
       write_chunk(out_, chunk);
     } else {
@@ -5869,6 +6982,11 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
     if (!co_await flush()) co_return false;
   }
   if (chunked) write_chunk(out_, {});
+  if (sized && left > 0) {  // fewer bytes than announced: only closing tells the client
+    close_after_ = true;
+    co_await flush();
+    co_return false;
+  }
   co_return co_await flush();
 }
 
@@ -14978,12 +16096,16 @@ FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Js
 namespace fastapi {
 
 /// Where the docs pages load their scripts, styles and icons from. The defaults are the public CDN URLs that
-/// FastAPI uses (Swagger UI 5, which reads OpenAPI 3.1; ReDoc 2). For an offline deployment serve the files of
-/// npm's swagger-ui-dist and redoc yourself and point these at them (docs/openapi.md):
-///   fa::App app{{.docs_assets = {.swagger_js_url = "/static/swagger-ui-bundle.js",
-///                                .swagger_css_url = "/static/swagger-ui.css",
-///                                .redoc_js_url = "/static/redoc.standalone.js", .redoc_google_fonts = false}}};
+/// FastAPI uses (Swagger UI 5, which reads OpenAPI 3.1; ReDoc 2): without internet the pages stay blank. Offline
+/// (docs/openapi.md), the one option is `directory`, a node_modules where npm installed swagger-ui-dist and redoc:
+///   npm install swagger-ui-dist@5 redoc@2          # in ./docs-assets, say
+///   fa::App app{{.docs_assets = {.directory = "docs-assets/node_modules"}}};
+/// The app then serves them itself (StaticFiles under /docs-assets/) and the pages load nothing from elsewhere.
+/// Or point the URLs below at files you serve yourself.
 struct DocsAssets {
+  /// A node_modules holding swagger-ui-dist and redoc: the app serves the assets from it (and the URLs below are
+  /// ignored; no Google Fonts). "" = the URLs below. A missing file is reported by run() (exit code 1).
+  std::string directory{};
   std::string swagger_js_url = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js";
   std::string swagger_css_url = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css";
   std::string swagger_favicon_url = "https://fastapi.tiangolo.com/img/favicon.png";
@@ -16057,6 +17179,7 @@ FASTAPI_DETAIL_INLINE Task<Response> GZipMiddleware::operator()(Request& req, Ne
   if (!accept || accept->find("gzip") == std::string_view::npos) co_return co_await next(req);
   Response res = co_await next(req);
   if (status_forbids_body(res.status) || res.headers.contains("content-encoding")) co_return res;
+  if (res.status == 206) co_return res;  // a range of a file: its Content-Range counts uncompressed bytes
   if (res.stream) {
     if (detail::sent_content_type(res).starts_with("text/event-stream")) co_return res;
     auto state = std::make_shared<detail::GZipStream>(std::move(res.stream), options_.compresslevel);
@@ -16065,6 +17188,7 @@ FASTAPI_DETAIL_INLINE Task<Response> GZipMiddleware::operator()(Request& req, Ne
       co_return res;
     }
     res.stream = [state](std::string& chunk) { return detail::gzip_stream_next(state, chunk); };
+    res.stream_size.reset();  // a file's length is not its compressed length: chunked now
   } else {
     if (res.body.size() < options_.minimum_size) co_return res;
     std::string packed;
@@ -16696,6 +17820,8 @@ class Endpoint {
   virtual std::span<const std::string_view> path_param_names() const { return {}; }
   /// True when the handler takes fa::Request& (it may read req.path_params itself).
   virtual bool takes_request() const { return false; }
+  /// The largest body this route takes for `req` (0: the app's default); a mount asks the Service it mounts.
+  virtual std::size_t body_limit(Request&) const { return options_.max_body_size; }
   /// The app this endpoint serves (its dependencies and state); set at registration.
   void set_app(const AppContext* app) { app_ = app; }
   /// False for the app's own pages (/docs, /redoc, /openapi.json, the OAuth2 redirect): FastAPI does not run
@@ -17336,11 +18462,15 @@ FASTAPI_DETAIL_INLINE APIRouter& APIRouter::include_router(const APIRouter& othe
 // cached body. Registration is the app's job; what is served comes from openapi/ (spec.hpp: the document,
 // docs.hpp: the pages). Fed by App::run (App::serve_openapi); feeds the app's routes. Knows nothing of sockets.
 
+#include <functional>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include <sys/stat.h>
 
 namespace fastapi::detail {
 
@@ -17358,8 +18488,59 @@ struct OpenAPIState {
 struct ServeDocs {
   const std::string* document = nullptr;  // the state's: rebuilt at each run(), read while serving
   std::shared_ptr<const Response> page{};
-  Response operator()() const { return document ? RawJSONResponse(*document) : *page; }
+  /// The page of an app mounted under a prefix (`req.root_path`), its URLs under that prefix, as FastAPI makes it.
+  std::shared_ptr<const std::function<Response(std::string_view root)>> page_under{};
+  Response operator()(Request& req) const {
+    std::string_view root = req.root_path;
+    while (!root.empty() && root.back() == '/') root.remove_suffix(1);
+    if (document && root.empty()) return RawJSONResponse(*document);
+    if (document) {  // FastAPI names a mounted app's root path as its server, so "Try it out" calls under it
+      std::string doc = "{\"servers\":[{\"url\":";
+      write_json_string(doc, root);
+      doc.append("}],").append(*document, 1);
+      return RawJSONResponse(std::move(doc));
+    }
+    return root.empty() || !page_under ? *page : (*page_under)(root);
+  }
 };
+
+/// Where an app serves its docs assets from when DocsAssets::directory is set.
+inline constexpr std::string_view docs_assets_prefix = "/docs-assets";
+
+/// The asset URLs of an app mounted under `root`: a local URL ("/docs-assets/...") moves under the root too.
+inline DocsAssets rooted_assets(DocsAssets a, std::string_view root) {
+  for (std::string* url :
+       {&a.swagger_js_url, &a.swagger_css_url, &a.swagger_favicon_url, &a.redoc_js_url, &a.redoc_favicon_url})
+    if (url->starts_with('/') && !url->starts_with("//")) url->insert(0, root);
+  return a;
+}
+
+/// DocsAssets::directory checked (the files the pages load must be there) and turned into the local URLs.
+/// ConfigurationError naming the missing file and the npm command otherwise.
+inline DocsAssets offline_docs_assets(const DocsAssets& given, bool swagger, bool redoc) {
+  const std::string& dir = given.directory;
+  auto need = [&](std::string_view file) {
+    std::string path = dir + "/" + std::string(file);
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+      throw ConfigurationError("fastapi: docs_assets.directory: " + path +
+                               " is missing (docs_assets.directory is a node_modules: run `npm install "
+                               "swagger-ui-dist@5 redoc@2` in the directory above it)");
+  };
+  DocsAssets a = given;
+  const std::string base(docs_assets_prefix);
+  if (swagger) {
+    need("swagger-ui-dist/swagger-ui-bundle.js");
+    need("swagger-ui-dist/swagger-ui.css");
+  }
+  if (redoc) need("redoc/bundles/redoc.standalone.js");
+  a.swagger_js_url = base + "/swagger-ui-dist/swagger-ui-bundle.js";
+  a.swagger_css_url = base + "/swagger-ui-dist/swagger-ui.css";
+  a.swagger_favicon_url = a.redoc_favicon_url = base + "/swagger-ui-dist/favicon-32x32.png";
+  a.redoc_js_url = base + "/redoc/redoc.standalone.js";
+  a.redoc_google_fonts = false;
+  return a;
+}
 
 /// True when `app` already has a GET route at `path` (the user's own page wins over the built-in one).
 template <class A>
@@ -17381,18 +18562,40 @@ void serve_openapi(A& app, OpenAPIState& state, std::span<const Dependency> app_
   if (!state.routes_added) {
     state.routes_added = true;
     const RouteOptions hidden{.include_in_schema = false};
-    const auto page = [](Response r) { return ServeDocs{.page = std::make_shared<const Response>(std::move(r))}; };
+    using Under = std::function<Response(std::string_view)>;
+    const auto page = [](Response r, Under under = {}) {
+      return ServeDocs{.page = std::make_shared<const Response>(std::move(r)),
+                       .page_under = under ? std::make_shared<const Under>(std::move(under)) : nullptr};
+    };
+    const std::string json_url = o.openapi_url, swagger_title = o.title + " - Swagger UI";
+    const std::string redoc_title = o.title + " - ReDoc";
+    DocsAssets assets = o.docs_assets;
+    if (!assets.directory.empty()) {  // served by the app itself: StaticFiles over the two npm packages
+      assets = offline_docs_assets(assets, !o.docs_url.empty(), !o.redoc_url.empty());
+      const std::string base(docs_assets_prefix), dir = o.docs_assets.directory;
+      app.mount(base + "/swagger-ui-dist", StaticFiles{{.directory = dir + "/swagger-ui-dist", .check_dir = false}});
+      app.mount(base + "/redoc", StaticFiles{{.directory = dir + "/redoc/bundles", .check_dir = false}});
+    }
     if (!has_get_route(app, o.openapi_url)) app.get(o.openapi_url, ServeDocs{.document = &state.document}, hidden);
     if (!o.docs_url.empty()) {
       const std::string redirect = o.swagger_ui_oauth2_redirect_url;
+      Under under = [=](std::string_view root) {
+        std::string r(root);
+        return get_swagger_ui_html(r + json_url, swagger_title, rooted_assets(assets, root),
+                                   redirect.empty() ? "" : r + redirect);
+      };
       if (!has_get_route(app, o.docs_url))
-        app.get(o.docs_url,
-                page(get_swagger_ui_html(o.openapi_url, o.title + " - Swagger UI", o.docs_assets, redirect)), hidden);
+        app.get(o.docs_url, page(get_swagger_ui_html(json_url, swagger_title, assets, redirect), under), hidden);
       if (!redirect.empty() && !has_get_route(app, redirect))
         app.get(redirect, page(get_swagger_ui_oauth2_redirect_html()), hidden);
     }
     if (!o.redoc_url.empty() && !has_get_route(app, o.redoc_url))
-      app.get(o.redoc_url, page(get_redoc_html(o.openapi_url, o.title + " - ReDoc", o.docs_assets)), hidden);
+      app.get(o.redoc_url,
+              page(get_redoc_html(json_url, redoc_title, assets),
+                   [=](std::string_view root) {
+                     return get_redoc_html(std::string(root) + json_url, redoc_title, rooted_assets(assets, root));
+                   }),
+              hidden);
   }
   state.document = get_openapi({.title = o.title,
                                 .version = o.version,
@@ -17521,6 +18724,100 @@ FASTAPI_DETAIL_INLINE bool Lifespans::exit(Logger& logger) {
 }  // namespace detail
 
 }  // namespace fastapi
+
+// ==== fastapi/app/mount.hpp ====
+// app/mount.hpp: the endpoint of a mount (Starlette's Mount): every request under a path prefix is handed to
+// another fa::Service (a sub-application, fa::StaticFiles) with the prefix moved from `req.path` to
+// `req.root_path`, and put back when the Service has answered. The mounted Service does not know it is mounted;
+// the app that mounts it does not look inside it. Fed by App::mount (registration) and the router's match
+// (serving); feeds the mounted Service. Knows nothing of what the Service does.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace fastapi::detail {
+
+/// The route of a mount at `prefix`: "/static" (or "/static/") -> "/static/{path:path}", "" or "/" ->
+/// "/{path:path}". A prefix must start with '/' (Starlette asserts the same); ConfigurationError otherwise.
+inline std::string mount_route(std::string_view prefix) {
+  while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
+  if (!prefix.empty() && prefix.front() != '/')
+    throw ConfigurationError("fastapi: mount \"" + std::string(prefix) + "\": a mount prefix starts with '/'");
+  if (prefix.find('{') != std::string_view::npos || prefix.find('}') != std::string_view::npos)
+    throw ConfigurationError("fastapi: mount \"" + std::string(prefix) + "\": a mount prefix has no {parameters}");
+  return std::string(prefix) + "/{path:path}";
+}
+
+/// One mount: its route matched, it hands the request to `service` with the prefix moved to root_path.
+class MountEndpoint final : public Endpoint {
+ public:
+  MountEndpoint(std::string prefix, Service& service, std::shared_ptr<Service> owned)
+      : Endpoint("MOUNT " + (prefix.empty() ? std::string("/") : prefix), RouteOptions{.include_in_schema = false}),
+        prefix_size_(prefix.size()), service_(service), owned_(std::move(owned)) {}
+
+  Task<Response> call(Request& req) override;
+  /// The mounted Service reads the whole path itself.
+  bool takes_request() const override { return true; }
+  std::size_t body_limit(Request& req) const override;
+
+ private:
+  /// What the request looked like before the mount rewrote it.
+  struct Saved {
+    std::string_view path, root_path;
+    PathParams params;
+  };
+  /// `req.path` "/static/css/a.css" -> "/css/a.css", `req.root_path` "" -> "/static" (after any outer prefix).
+  Saved enter(Request& req) const;
+  static void leave(Request& req, const Saved& saved) {
+    req.path = saved.path;
+    req.root_path = saved.root_path;
+    req.path_params = saved.params;
+  }
+
+  std::size_t prefix_size_;
+  Service& service_;
+  std::shared_ptr<Service> owned_;  ///< the Service when the mount owns it (app.mount("/s", fa::StaticFiles{...}))
+};
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE MountEndpoint::Saved MountEndpoint::enter(Request& req) const {
+  Saved saved{req.path, req.root_path, req.path_params};
+  std::string_view prefix = req.path.substr(0, prefix_size_);
+  if (req.root_path.empty()) {
+    req.root_path = prefix;
+  } else if (req.root_path.data() + req.root_path.size() == prefix.data()) {  // an outer mount's: they touch
+    req.root_path = std::string_view(req.root_path.data(), req.root_path.size() + prefix.size());
+  } else {
+    std::string joined = std::string(req.root_path).append(prefix);
+    req.root_path = req.arena ? req.arena->copy(joined) : prefix;
+  }
+  req.path = req.path.substr(prefix_size_);  // the route matched "<prefix>/...": the rest starts with '/'
+  req.path_params.clear();
+  return saved;
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> MountEndpoint::call(Request& req) {
+  const Saved saved = enter(req);
+  struct Leave {  // also when the Service throws (a sub-app's middleware may rethrow)
+    Request& req;
+    const Saved& saved;
+    ~Leave() { leave(req, saved); }
+  } guard{req, saved};
+  co_return co_await service_.handle(req);
+}
+
+FASTAPI_DETAIL_INLINE std::size_t MountEndpoint::body_limit(Request& req) const {
+  const Saved saved = enter(req);
+  std::size_t limit = service_.body_limit(req);
+  leave(req, saved);
+  return limit;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi::detail
 
 // ==== fastapi/app/cli.hpp ====
 // app/cli.hpp: the command line an app reads, as uvicorn reads it: `--host H --port N --workers N
@@ -17738,6 +19035,19 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// app.include_router(router, prefix=..., tags=..., dependencies=...)). The router's own recorded
   /// mistakes (a bad prefix) and those of its routes join the app's (configuration_errors()).
   App& include_router(const APIRouter& router, RouterOptions include = {});
+  /// Hands every request under `prefix`, any method, to another Service (Starlette's Mount), which sees
+  /// `req.path` without the prefix and `req.root_path` with it; `/static` itself redirects to `/static/`.
+  ///     app.mount("/static", fa::StaticFiles{{.directory = "public"}});   // kept by the app
+  ///     app.mount("/v2", v2_app);   // a sub-application (its routes, middleware, docs at /v2/docs); outlives app
+  /// What is mounted is not in this app's OpenAPI document, as in FastAPI.
+  App& mount(std::string_view prefix, Service& service) { return add_mount(prefix, service, nullptr, nullptr); }
+  App& mount(std::string_view prefix, App& sub_app) { return add_mount(prefix, sub_app, nullptr, &sub_app); }
+  template <class S>
+    requires(std::derived_from<S, Service> && !std::is_reference_v<S> && std::move_constructible<S>)
+  App& mount(std::string_view prefix, S&& service) {
+    auto owned = std::make_shared<S>(std::move(service));
+    return add_mount(prefix, *owned, owned, nullptr);
+  }
 
   /// Adds a middleware around everything added before (Starlette's order: the last added runs first):
   ///     app.add_middleware([](fa::Request& req, fa::Next next) -> fa::Task<fa::Response> {
@@ -17896,6 +19206,10 @@ class App : public Service, public detail::RouteVerbs<App> {
   void record_configuration_error(std::string_view description, std::string_view what);
   /// Registers the OpenAPI routes (once) and builds the document (openapi/docs.hpp); at the start of run().
   void serve_openapi();
+  App& add_mount(std::string_view prefix, Service& service, std::shared_ptr<Service> owned, App* sub_app);
+  /// A sub-application's part of its parent's run(): the parent's limits, its docs routes and document, its
+  /// registration mistakes (and those of the apps mounted in it) reported by the parent.
+  void start_mounted(const Config& config, std::vector<std::string>& errors);
 
   AppOptions options_;
   Router router_;
@@ -17919,6 +19233,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   std::atomic<bool> stop_requested_{false};
   detail::OpenAPIState openapi_;
   std::vector<std::string> configuration_errors_;
+  std::vector<App*> mounted_apps_;  ///< sub-applications mounted here, started by this app's run()
 };
 
 // ---- implementation ----
@@ -17978,6 +19293,30 @@ FASTAPI_DETAIL_INLINE App& App::include_router(const APIRouter& router, RouterOp
     }
   }
   return *this;
+}
+
+FASTAPI_DETAIL_INLINE App& App::add_mount(std::string_view prefix, Service& service, std::shared_ptr<Service> owned,
+                                          App* sub_app) {
+  static constexpr Method methods[] = {Method::get, Method::head,  Method::post,    Method::put,
+                                       Method::del, Method::patch, Method::options, Method::trace};
+  try {
+    if (sub_app == this) throw ConfigurationError("fastapi: an app cannot be mounted in itself");
+    std::string route = detail::mount_route(prefix);
+    std::string trimmed = route.substr(0, route.size() - std::string_view("/{path:path}").size());
+    add_endpoint(methods, route, std::make_unique<detail::MountEndpoint>(trimmed, service, std::move(owned)), nullptr);
+    if (sub_app) mounted_apps_.push_back(sub_app);
+  } catch (const std::logic_error& e) {
+    record_configuration_error("MOUNT " + std::string(prefix), e.what());
+  }
+  return *this;
+}
+
+FASTAPI_DETAIL_INLINE void App::start_mounted(const Config& config, std::vector<std::string>& errors) {
+  default_body_limit_ = config.max_body_size;
+  redirect_slashes_ = config.redirect_slashes;
+  serve_openapi();
+  errors.insert(errors.end(), configuration_errors_.begin(), configuration_errors_.end());
+  for (App* sub : mounted_apps_) sub->start_mounted(config, errors);
 }
 
 FASTAPI_DETAIL_INLINE void App::record_configuration_error(std::string_view description, std::string_view what) {
@@ -18052,6 +19391,7 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle_exceptions(Request& req) {
   // the handler is done: while it awaited, other requests on this loop may have set theirs.
   try {
     Response res = co_await route_request(req, route);
+    if (res.prepare) std::exchange(res.prepare, {})(req, res);  // a FileResponse meets its request (304, 206)
     if (route) detail::this_loop().route = *route;
     co_return res;
   } catch (...) {
@@ -18105,7 +19445,7 @@ FASTAPI_DETAIL_INLINE Router::Match App::route_of(Request& req) const {
 FASTAPI_DETAIL_INLINE std::size_t App::body_limit(Request& req) const {
   Router::Match m = route_of(req);
   if (m.kind == Router::Match::Kind::found) {
-    std::size_t route_limit = endpoints_[m.route]->options().max_body_size;
+    std::size_t route_limit = endpoints_[m.route]->body_limit(req);
     if (route_limit) return route_limit;
   }
   return default_body_limit_;
@@ -18157,6 +19497,7 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   // The Server header goes into every head: a control byte in it would split responses, so it is refused
   // here, in words, like any other configuration mistake (write_head would only skip it silently).
   std::vector<std::string> errors = configuration_errors_;  // this run's config may be fixed for the next
+  for (App* sub : mounted_apps_) sub->start_mounted(config, errors);
   if (!config.server_header.empty() && !detail::valid_header_field("server", config.server_header))
     errors.push_back("fastapi: Config::server_header holds a control byte, which would split every response: "
                      "use printable text, or \"\" for no Server header");

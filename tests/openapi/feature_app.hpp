@@ -120,18 +120,10 @@ inline Problem problem_of(const fa::RequestValidationError& e) {
 
 // ---- the app ----
 
-/// The app's options: `assets` is where /static/... is served from (offline docs), "" for the CDN.
-inline fa::AppOptions options(bool local_assets) {
+/// The app's options (tests/openapi/feature_app.cpp adds DocsAssets::directory for the offline docs).
+inline fa::AppOptions options() {
   fa::AppOptions o{.title = "Feature App", .version = "2.5.0", .description = "Every feature of the OpenAPI document."};
   o.openapi_tags = {{.name = "items", .description = "Operations with items."}, {.name = "users"}};
-  if (local_assets) {
-    o.docs_assets = {.swagger_js_url = "/static/swagger-ui-bundle.js",
-                     .swagger_css_url = "/static/swagger-ui.css",
-                     .swagger_favicon_url = "/static/favicon.png",
-                     .redoc_js_url = "/static/redoc.standalone.js",
-                     .redoc_favicon_url = "/static/favicon.png",
-                     .redoc_google_fonts = false};
-  }
   return o;
 }
 

@@ -43,7 +43,7 @@ Json success(std::string_view schema) {
 }
 
 struct FeatureApp {
-  fa::App app{openapi_feature_app::options(false)};
+  fa::App app{openapi_feature_app::options()};
   explicit FeatureApp(bool problem_details = false) { openapi_feature_app::add_routes(app, problem_details); }
 };
 

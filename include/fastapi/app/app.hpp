@@ -23,6 +23,7 @@
 #include "fastapi/app/endpoint.hpp"
 #include "fastapi/app/exceptions.hpp"
 #include "fastapi/app/lifespan.hpp"
+#include "fastapi/app/mount.hpp"
 #include "fastapi/app/router.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
@@ -78,6 +79,19 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// app.include_router(router, prefix=..., tags=..., dependencies=...)). The router's own recorded
   /// mistakes (a bad prefix) and those of its routes join the app's (configuration_errors()).
   App& include_router(const APIRouter& router, RouterOptions include = {});
+  /// Hands every request under `prefix`, any method, to another Service (Starlette's Mount), which sees
+  /// `req.path` without the prefix and `req.root_path` with it; `/static` itself redirects to `/static/`.
+  ///     app.mount("/static", fa::StaticFiles{{.directory = "public"}});   // kept by the app
+  ///     app.mount("/v2", v2_app);   // a sub-application (its routes, middleware, docs at /v2/docs); outlives app
+  /// What is mounted is not in this app's OpenAPI document, as in FastAPI.
+  App& mount(std::string_view prefix, Service& service) { return add_mount(prefix, service, nullptr, nullptr); }
+  App& mount(std::string_view prefix, App& sub_app) { return add_mount(prefix, sub_app, nullptr, &sub_app); }
+  template <class S>
+    requires(std::derived_from<S, Service> && !std::is_reference_v<S> && std::move_constructible<S>)
+  App& mount(std::string_view prefix, S&& service) {
+    auto owned = std::make_shared<S>(std::move(service));
+    return add_mount(prefix, *owned, owned, nullptr);
+  }
 
   /// Adds a middleware around everything added before (Starlette's order: the last added runs first):
   ///     app.add_middleware([](fa::Request& req, fa::Next next) -> fa::Task<fa::Response> {
@@ -236,6 +250,10 @@ class App : public Service, public detail::RouteVerbs<App> {
   void record_configuration_error(std::string_view description, std::string_view what);
   /// Registers the OpenAPI routes (once) and builds the document (openapi/docs.hpp); at the start of run().
   void serve_openapi();
+  App& add_mount(std::string_view prefix, Service& service, std::shared_ptr<Service> owned, App* sub_app);
+  /// A sub-application's part of its parent's run(): the parent's limits, its docs routes and document, its
+  /// registration mistakes (and those of the apps mounted in it) reported by the parent.
+  void start_mounted(const Config& config, std::vector<std::string>& errors);
 
   AppOptions options_;
   Router router_;
@@ -259,6 +277,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   std::atomic<bool> stop_requested_{false};
   detail::OpenAPIState openapi_;
   std::vector<std::string> configuration_errors_;
+  std::vector<App*> mounted_apps_;  ///< sub-applications mounted here, started by this app's run()
 };
 
 // ---- implementation ----
@@ -318,6 +337,30 @@ FASTAPI_DETAIL_INLINE App& App::include_router(const APIRouter& router, RouterOp
     }
   }
   return *this;
+}
+
+FASTAPI_DETAIL_INLINE App& App::add_mount(std::string_view prefix, Service& service, std::shared_ptr<Service> owned,
+                                          App* sub_app) {
+  static constexpr Method methods[] = {Method::get, Method::head,  Method::post,    Method::put,
+                                       Method::del, Method::patch, Method::options, Method::trace};
+  try {
+    if (sub_app == this) throw ConfigurationError("fastapi: an app cannot be mounted in itself");
+    std::string route = detail::mount_route(prefix);
+    std::string trimmed = route.substr(0, route.size() - std::string_view("/{path:path}").size());
+    add_endpoint(methods, route, std::make_unique<detail::MountEndpoint>(trimmed, service, std::move(owned)), nullptr);
+    if (sub_app) mounted_apps_.push_back(sub_app);
+  } catch (const std::logic_error& e) {
+    record_configuration_error("MOUNT " + std::string(prefix), e.what());
+  }
+  return *this;
+}
+
+FASTAPI_DETAIL_INLINE void App::start_mounted(const Config& config, std::vector<std::string>& errors) {
+  default_body_limit_ = config.max_body_size;
+  redirect_slashes_ = config.redirect_slashes;
+  serve_openapi();
+  errors.insert(errors.end(), configuration_errors_.begin(), configuration_errors_.end());
+  for (App* sub : mounted_apps_) sub->start_mounted(config, errors);
 }
 
 FASTAPI_DETAIL_INLINE void App::record_configuration_error(std::string_view description, std::string_view what) {
@@ -392,6 +435,7 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle_exceptions(Request& req) {
   // the handler is done: while it awaited, other requests on this loop may have set theirs.
   try {
     Response res = co_await route_request(req, route);
+    if (res.prepare) std::exchange(res.prepare, {})(req, res);  // a FileResponse meets its request (304, 206)
     if (route) detail::this_loop().route = *route;
     co_return res;
   } catch (...) {
@@ -445,7 +489,7 @@ FASTAPI_DETAIL_INLINE Router::Match App::route_of(Request& req) const {
 FASTAPI_DETAIL_INLINE std::size_t App::body_limit(Request& req) const {
   Router::Match m = route_of(req);
   if (m.kind == Router::Match::Kind::found) {
-    std::size_t route_limit = endpoints_[m.route]->options().max_body_size;
+    std::size_t route_limit = endpoints_[m.route]->body_limit(req);
     if (route_limit) return route_limit;
   }
   return default_body_limit_;
@@ -497,6 +541,7 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   // The Server header goes into every head: a control byte in it would split responses, so it is refused
   // here, in words, like any other configuration mistake (write_head would only skip it silently).
   std::vector<std::string> errors = configuration_errors_;  // this run's config may be fixed for the next
+  for (App* sub : mounted_apps_) sub->start_mounted(config, errors);
   if (!config.server_header.empty() && !detail::valid_header_field("server", config.server_header))
     errors.push_back("fastapi: Config::server_header holds a control byte, which would split every response: "
                      "use printable text, or \"\" for no Server header");

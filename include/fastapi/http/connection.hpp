@@ -478,13 +478,13 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
                   .server = hub_.config.server_header};
   if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
   if (res.stream && !wo.head_only) {
-    if (req_.version_minor == 0) close_after_ = true;  // HTTP/1.0 has no chunks: the close ends the body
+    if (req_.version_minor == 0 && !res.stream_size) close_after_ = true;  // HTTP/1.0: the close ends the body
     bool ok = co_await write_stream(res);
     if (res.after_send) co_await res.after_send();
     co_return ok;
   }
   // HEAD of a streamed body: its length is unknown, so no Content-Length (RFC 9110 section 9.3.2).
-  write_head(out_, res, wo, res.stream ? BodyFraming::none : BodyFraming::length);
+  write_head(out_, res, wo, res.stream && !res.stream_size ? BodyFraming::none : BodyFraming::length);
   if (!wo.head_only && !status_forbids_body(res.status)) {
     if (res.body.size() <= 16384) {
       out_.append(res.body);
@@ -500,20 +500,29 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
 }
 
 FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
-  bool chunked = req_.version_minor == 1;
+  // A stream of known size (a file) is sent with Content-Length; its head goes out with its first bytes.
+  bool sized = res.stream_size.has_value();
+  bool chunked = req_.version_minor == 1 && !sized;
+  std::size_t left = sized ? *res.stream_size : 0;
   write_head(out_, res,
              WriteOptions{.version_minor = req_.version_minor,
                           .keep_alive = !close_after_,
                           .date_line = hub_.date.line(),
                           .server = hub_.config.server_header},
-             chunked ? BodyFraming::chunked : BodyFraming::none);
-  if (!co_await flush()) co_return false;
+             sized     ? BodyFraming::length
+             : chunked ? BodyFraming::chunked
+                       : BodyFraming::none);
+  if (!sized && !co_await flush()) co_return false;
   std::string chunk;
   for (;;) {
     chunk.clear();
     bool more = co_await res.stream(chunk);
     if (!more) break;
     if (chunk.empty()) continue;
+    if (sized) {
+      if (chunk.size() > left) chunk.resize(left);  // never more than the Content-Length said
+      left -= chunk.size();
+    }
     if (chunked) {
       write_chunk(out_, chunk);
     } else {
@@ -522,6 +531,11 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
     if (!co_await flush()) co_return false;
   }
   if (chunked) write_chunk(out_, {});
+  if (sized && left > 0) {  // fewer bytes than announced: only closing tells the client
+    close_after_ = true;
+    co_await flush();
+    co_return false;
+  }
   co_return co_await flush();
 }
 

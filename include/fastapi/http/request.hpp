@@ -106,7 +106,8 @@ struct Request {
   std::string_view method_name;   ///< the method token as sent ("GET", "PROPFIND", ...)
   std::string_view target;        ///< the raw request-target ("/items/a%20b?q=1")
   std::string_view raw_path;      ///< path part of the target, not decoded
-  std::string_view path;          ///< percent-decoded path ("/items/a b")
+  std::string_view path;          ///< percent-decoded path ("/items/a b"); under a mount, the rest after its prefix
+  std::string_view root_path;     ///< the mount prefixes this request passed ("/sub"; "" at the top), for URLs
   std::string_view query_string;  ///< raw query, without '?'
   int version_minor = 1;          ///< 1 for HTTP/1.1, 0 for HTTP/1.0
   HeaderViews headers;            ///< in order, duplicates kept
@@ -131,7 +132,7 @@ struct Request {
   /// Forget everything of the previous request (keeps capacity: no allocation next time).
   void reset() {
     method = Method::get;
-    method_name = target = raw_path = path = query_string = body = {};
+    method_name = target = raw_path = path = root_path = query_string = body = {};
     scheme = "http";
     version_minor = 1;
     headers.clear();

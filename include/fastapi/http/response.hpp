@@ -13,6 +13,7 @@
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/headers.hpp"
+#include "fastapi/http/request.hpp"
 
 namespace fastapi {
 
@@ -32,12 +33,19 @@ struct CookieOptions {
 using BodyStream = std::function<Task<bool>(std::string& chunk)>;
 
 /// An HTTP response. `fa::Response{.status = 201, .body = "made"}`; headers via `res.headers.set(...)`.
-/// Content-Length is always computed by the writer; a response with `stream` is sent chunked.
+/// Content-Length is always computed by the writer; a response with `stream` is sent chunked, unless
+/// `stream_size` says how many bytes the stream gives (then Content-Length, as for a file).
 struct Response {
   int status = 200;
   std::string body{};
   Headers headers{};
   BodyStream stream{};  ///< when set, the body is produced by it and `body` is ignored
+  /// The exact length of `stream`'s bytes when known in advance (FileResponse): sent as Content-Length, HEAD
+  /// included; a stream that gives fewer bytes makes the connection close (the framing is broken).
+  std::optional<std::size_t> stream_size{};
+  /// Set by FileResponse: fits the response to its request once the request is known (a 304 for a matching
+  /// If-None-Match, a 206 for a Range, ...). The app calls it after the route, inside the middleware.
+  std::function<void(const Request&, Response&)> prepare{};
 
   /// The Content-Type sent ("" = none).
   std::string_view media_type() const;

@@ -177,7 +177,7 @@ inline void write_head(std::string& out, const Response& res, const WriteOptions
       out.append("Transfer-Encoding: chunked\r\n");
     } else if (framing == BodyFraming::length) {
       out.append("Content-Length: ");
-      append_number(out, res.body.size());
+      append_number(out, res.stream && res.stream_size ? *res.stream_size : res.body.size());
       out.append("\r\n");
     }
   }

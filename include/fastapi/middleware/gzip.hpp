@@ -204,6 +204,7 @@ FASTAPI_DETAIL_INLINE Task<Response> GZipMiddleware::operator()(Request& req, Ne
   if (!accept || accept->find("gzip") == std::string_view::npos) co_return co_await next(req);
   Response res = co_await next(req);
   if (status_forbids_body(res.status) || res.headers.contains("content-encoding")) co_return res;
+  if (res.status == 206) co_return res;  // a range of a file: its Content-Range counts uncompressed bytes
   if (res.stream) {
     if (detail::sent_content_type(res).starts_with("text/event-stream")) co_return res;
     auto state = std::make_shared<detail::GZipStream>(std::move(res.stream), options_.compresslevel);
@@ -212,6 +213,7 @@ FASTAPI_DETAIL_INLINE Task<Response> GZipMiddleware::operator()(Request& req, Ne
       co_return res;
     }
     res.stream = [state](std::string& chunk) { return detail::gzip_stream_next(state, chunk); };
+    res.stream_size.reset();  // a file's length is not its compressed length: chunked now
   } else {
     if (res.body.size() < options_.minimum_size) co_return res;
     std::string packed;

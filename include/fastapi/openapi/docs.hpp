@@ -14,12 +14,16 @@
 namespace fastapi {
 
 /// Where the docs pages load their scripts, styles and icons from. The defaults are the public CDN URLs that
-/// FastAPI uses (Swagger UI 5, which reads OpenAPI 3.1; ReDoc 2). For an offline deployment serve the files of
-/// npm's swagger-ui-dist and redoc yourself and point these at them (docs/openapi.md):
-///   fa::App app{{.docs_assets = {.swagger_js_url = "/static/swagger-ui-bundle.js",
-///                                .swagger_css_url = "/static/swagger-ui.css",
-///                                .redoc_js_url = "/static/redoc.standalone.js", .redoc_google_fonts = false}}};
+/// FastAPI uses (Swagger UI 5, which reads OpenAPI 3.1; ReDoc 2): without internet the pages stay blank. Offline
+/// (docs/openapi.md), the one option is `directory`, a node_modules where npm installed swagger-ui-dist and redoc:
+///   npm install swagger-ui-dist@5 redoc@2          # in ./docs-assets, say
+///   fa::App app{{.docs_assets = {.directory = "docs-assets/node_modules"}}};
+/// The app then serves them itself (StaticFiles under /docs-assets/) and the pages load nothing from elsewhere.
+/// Or point the URLs below at files you serve yourself.
 struct DocsAssets {
+  /// A node_modules holding swagger-ui-dist and redoc: the app serves the assets from it (and the URLs below are
+  /// ignored; no Google Fonts). "" = the URLs below. A missing file is reported by run() (exit code 1).
+  std::string directory{};
   std::string swagger_js_url = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js";
   std::string swagger_css_url = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css";
   std::string swagger_favicon_url = "https://fastapi.tiangolo.com/img/favicon.png";
