@@ -5,7 +5,8 @@ Two instances of examples/14_health behind a real nginx, configured by deploy/ng
 paths changed, and one nginx worker), while a bounded keep-alive client sends GETs through nginx (a slow one
 among them, in flight when a drain starts): each instance in turn is drained with SIGTERM (it must exit 0),
 started again on its port, and once it answers /health/ready and nginx sends it traffic again, the next one
-goes. Every request must succeed. The access log ($upstream_addr, $upstream_status) shows which requests
+goes. Every request must succeed. Then again the way the page says for requests nginx may not retry: each
+instance marked `down` and nginx reloaded before its SIGTERM: then no request may even be retried. The access log ($upstream_addr, $upstream_status) shows which requests
 nginx retried on the other instance, printed at the end.
 
 Usage: python3 tests/deploy/rolling_restart.py BIN_DIR      (BIN_DIR holds the 14_health binary: build/gcc)
@@ -118,33 +119,42 @@ class Instance:
 
 
 class Load:
-    """Keep-alive clients on nginx until stopped: GETs with their answers checked, and one slow route."""
+    """Keep-alive clients on nginx until stopped: GETs with their answers checked, and one slow route.
+
+    A reused connection that nginx closes with no answer (a reload's old worker closing its idle keep-alive
+    connections) is retried once on a new connection, as HTTP clients do for a GET (RFC 9112, 9.3.1); those
+    retries are counted per round: nginx is only reloaded in round 2."""
 
     def __init__(self, port):
         self.port, self.stop, self.lock = port, threading.Event(), threading.Lock()
-        self.ok, self.failures = 0, []
+        self.ok, self.failures, self.round, self.client_retries = 0, [], 1, {1: 0, 2: 0}
         self.threads = [threading.Thread(target=self.client, args=(path, body), daemon=True)
                         for path, body in [("/stock/apple", b'"count":3')] * 2 +
                         [("/health/live", b'"alive"'), ("/slow", b'"ready_at_end"')]]
 
     def client(self, path, expected):
-        conn = None
+        conn, reused = None, False
         while not self.stop.is_set():
             try:
                 if conn is None:
-                    conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10 * SCALE)
+                    conn, reused = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10 * SCALE), False
                 conn.request("GET", path)
                 r = conn.getresponse()
                 body = r.read()
+                reused = True
                 if r.status == 200 and expected in body:
                     with self.lock:
                         self.ok += 1
                     continue
                 problem = f"GET {path}: {r.status} {body[:200]!r}"
             except (OSError, http.client.HTTPException) as e:
-                problem = f"GET {path}: {type(e).__name__}: {e}"
                 conn.close()
                 conn = None
+                if reused and isinstance(e, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)):
+                    with self.lock:
+                        self.client_retries[self.round] += 1
+                    continue
+                problem = f"GET {path}: {type(e).__name__}: {e}"
             with self.lock:
                 self.failures.append(f"{time.strftime('%H:%M:%S')} {problem}")
 
@@ -198,6 +208,7 @@ def main():
             t.start()
         wait_for(lambda: load.count() >= 300, "300 requests through nginx before the first drain")
         access_log = os.path.join(tmp, "access.log")
+        # Round 1: SIGTERM alone. nginx retries what the drain refuses or closes (GETs: all succeed).
         for inst in instances:
             before = load.count()
             print(f"draining :{inst.port} (SIGTERM to pid {inst.proc.pid}) after {before} requests")
@@ -208,6 +219,23 @@ def main():
             mark = os.path.getsize(access_log)
             wait_for(lambda: served_since(access_log, mark, inst.port),
                      f"nginx sending :{inst.port} requests again", bound=fail_timeout + 10)
+            print(f"  :{inst.port} back in the upstream; {load.count() - before} requests during its restart")
+        # Round 2: the page's procedure for requests nginx may not retry (POST): out of nginx first
+        # (`down`, reload), then SIGTERM: nothing is refused or closed under nginx, so nothing is retried.
+        load.round = 2
+        round2 = (os.path.getsize(access_log), os.path.getsize(os.path.join(tmp, "error.log")))
+        conf_path = os.path.join(tmp, "nginx.conf")
+        for inst in instances:
+            before = load.count()
+            reload_nginx(proxy, conf_path, mark_down(conf, inst.port))
+            wait_for(lambda: not established_to(inst.port), f"no connection from nginx to :{inst.port}")
+            print(f"out of nginx, draining :{inst.port} (SIGTERM to pid {inst.proc.pid})")
+            inst.drain()
+            inst.start()
+            wait_for(inst.ready, f":{inst.port} answering /health/ready after its restart")
+            mark = os.path.getsize(access_log)
+            reload_nginx(proxy, conf_path, conf)
+            wait_for(lambda: served_since(access_log, mark, inst.port), f"nginx sending :{inst.port} requests again")
             print(f"  :{inst.port} back in the upstream; {load.count() - before} requests during its restart")
         wait_for(lambda: load.count() >= MIN_REQUESTS, f"{MIN_REQUESTS} requests in all")
     finally:
@@ -226,13 +254,65 @@ def main():
             inst.stop()
 
     report(tmp, ports)
+    with open(os.path.join(tmp, "access.log")) as f:
+        f.seek(round2[0])
+        retried = [l for l in f if re.search(r"upstream=\S+, |\" 50\d ", l)]
+    with open(os.path.join(tmp, "error.log")) as f:
+        f.seek(round2[1])
+        errors = [l for l in f if "[error]" in l]
+    if retried or errors:
+        fail(f"taken out of nginx before SIGTERM, yet nginx retried {len(retried)} request(s), logged {len(errors)} "
+             f"error(s) (logs kept in {tmp}):\n  " + "  ".join((retried + errors)[:10]))
+    print(f"client retries of a GET on a keep-alive connection nginx closed: round 1 {load.client_retries[1]}, "
+          f"round 2 (nginx reloaded) {load.client_retries[2]}")
+    if load.client_retries[1]:
+        fail("nginx closed a client connection before answering in round 1, where it is never reloaded")
     if load.failures:
         print(f"error.log of nginx:\n{open(os.path.join(tmp, 'error.log')).read()[-3000:]}")
         fail(f"{len(load.failures)} of {load.count()} requests failed (logs kept in {tmp}):\n  " +
              "\n  ".join(load.failures[:20]))
     shutil.rmtree(tmp)
-    print(f"rolling restart: {load.ok} requests, 0 failed, both instances drained and restarted "
+    print(f"rolling restart: {load.ok} requests, 0 failed, both instances drained and restarted twice, "
+          f"the second time taken out of nginx first and no request retried "
           f"({time.monotonic() - started:.1f} s)")
+
+
+def mark_down(conf, port):
+    """The config with one server marked `down`, as the page's rolling restart does before its SIGTERM."""
+    text, n = re.subn(rf"^(\s*server 127\.0\.0\.1:{port} [^;]*);", r"\1 down;", conf, flags=re.M)
+    if n != 1:
+        fail(f"no server line for :{port} in the derived config")
+    return text
+
+
+def children(pid):
+    """The pids whose parent is pid (nginx's workers), from /proc."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat").read()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry))
+    return found
+
+
+def reload_nginx(proxy, conf_path, text):
+    """Writes the config and sends SIGHUP to nginx's own pid; returns once every old worker has exited."""
+    old = children(proxy.pid)
+    with open(conf_path, "w") as f:
+        f.write(text)
+    proxy.send_signal(signal.SIGHUP)
+    wait_for(lambda: children(proxy.pid) and not (children(proxy.pid) & old), "nginx's old workers to exit")
+
+
+def established_to(port):
+    """Whether a TCP connection to 127.0.0.1:port is open (ESTABLISHED, in /proc/net/tcp)."""
+    needle = f"0100007F:{port:04X} "
+    with open("/proc/net/tcp") as f:
+        return any(line.split()[2] + " " == needle and line.split()[3] == "01" for line in f.readlines()[1:])
 
 
 def wait_for(condition, what, bound=30):
