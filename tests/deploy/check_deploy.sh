@@ -76,7 +76,10 @@ if command -v systemd-analyze >/dev/null; then
   mkdir -p "$tmp/units"
   sed 's#^ExecStart=/usr/local/bin/fastapi-app #ExecStart=/bin/true #' deploy/fastapi-app@.service \
     >"$tmp/units/fastapi-app@.service"
-  grep -q '^ExecStart=/bin/true ' "$tmp/units/fastapi-app@.service" || { echo "FAILED: no ExecStart to adapt"; failed=1; }
+  if ! grep -q '^ExecStart=/bin/true ' "$tmp/units/fastapi-app@.service"; then
+    echo "FAILED: deploy/fastapi-app@.service has no ExecStart=/usr/local/bin/fastapi-app to adapt"
+    failed=1
+  fi
   # It reports a bad setting on stderr but still exits 0: any output fails the check.
   if ! out="$(systemd-analyze verify "$tmp/units/fastapi-app@8001.service" 2>&1)" || [ -n "$out" ]; then
     echo "FAILED: systemd-analyze verify deploy/fastapi-app@.service:"
