@@ -107,6 +107,10 @@ bash scripts/openapi_checks.sh build/gcc
 step "the documented build recipes (README.md, docs/compile_time.md), run as written; their programs serve a model"
 bash tests/docs/run_recipes.sh
 
+step "deployment: deploy/ matches docs/deployment.md and its tools; a rolling restart behind nginx loses no request"
+bash tests/deploy/check_deploy.sh
+python3 tests/deploy/rolling_restart.py build/gcc
+
 for run in gcc/fastapi_tests_single; do
   step "tests: $run"
   "build/$run"
