@@ -7,7 +7,8 @@ pkgs=(g++ cmake ninja-build ccache python3 libasio-dev libsimdjson-dev zlib1g-de
 case "$what" in
   build) ;;
   test) pkgs+=(clang libclang-rt-14-dev clang-format doctest-dev curl chromium python3-fastapi python3-multipart python3-httpx
-              python3-websockets python3-requests inotify-tools openssl libssl-dev nginx-light)
+              python3-websockets python3-requests inotify-tools openssl libssl-dev nginx-light
+              systemd python3-yaml)
         command -v node >/dev/null || pkgs+=(nodejs npm) ;;
   bench) pkgs+=(clang doctest-dev curl wrk nginx-light libhttp-parser-dev nlohmann-json3-dev valgrind hyperfine iproute2 linux-perf strace python3-fastapi python3-uvicorn python3-uvloop python3-httptools python3-email-validator libcpp-httplib-dev dpkg-dev) ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
