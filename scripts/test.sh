@@ -104,6 +104,9 @@ bash scripts/openapi_checks.sh build/gcc
 step "the documented build recipes (README.md, docs/compile_time.md), run as written; their programs serve a model"
 bash tests/docs/run_recipes.sh
 
+step "the edit loop: scripts/dev.sh rebuilds and restarts the app on save, and a broken build keeps the old one serving"
+python3 tests/tools/test_dev_loop.py
+
 for run in gcc/fastapi_tests_single; do
   step "tests: $run"
   "build/$run"
