@@ -202,7 +202,8 @@ class DevLoop(unittest.TestCase):
         tmp.write_text(APP % "C")
         os.replace(tmp, self.app)
         wait_answer(port, "C", REBUILD_S)
-        out.wait_for(r"^INFO:     Rebuilt app\.cpp in [0-9.]+ s; restarting the server$", k, SHORT_S)
+        k, _ = out.wait_for(r"^INFO:     Rebuilt app\.cpp in [0-9.]+ s; restarting the server$", k, SHORT_S)
+        out.wait_for(r"^INFO:     Started server process", k, SHORT_S)
         servers = [int(p) for p in re.findall(r"Started server process \[(\d+)\]", out.text())]
         self.assertEqual(len(servers), 3, out.text())  # A, B, C: the broken build started nothing
         self.stop(out)
