@@ -254,6 +254,9 @@ if [ "$build_only" = 1 ]; then
   exit 1
 fi
 
+# In a checkout of fastapi.hpp, the Debian packages the build needs, as scripts/demo.sh does (quick when present).
+[ -f "$script_dir/setup.sh" ] && { bash "$script_dir/setup.sh" build >&2 || exit 1; }
+
 # ---- the watcher: inotifywait on the directories (editors save by rename), or polling ---------------------
 mode=inotify
 command -v inotifywait >/dev/null || mode=polling
