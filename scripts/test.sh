@@ -111,6 +111,9 @@ step "deployment: deploy/ matches docs/deployment.md and its tools; a rolling re
 bash tests/deploy/check_deploy.sh
 python3 tests/deploy/rolling_restart.py build/gcc
 
+step "the edit loop: scripts/dev.sh rebuilds and restarts the app on save, and a broken build keeps the old one serving"
+python3 tests/tools/test_dev_loop.py
+
 for run in gcc/fastapi_tests_single; do
   step "tests: $run"
   "build/$run"
