@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -290,6 +291,16 @@ bool fast_member(std::size_t i, T& out, simdjson::ondemand::value& v, FastContex
   return ok;
 }
 
+/// Reads element number i (known at run time) of a std::tuple.
+template <bool Strict, class T, std::size_t... I>
+bool fast_tuple_element(std::size_t i, T& out, simdjson::ondemand::value& v, FastContext& fx,
+                        std::index_sequence<I...>) {
+  bool ok = false;
+  (void)((i == I ? (ok = fast_value<std::tuple_element_t<I, T>, Strict>(v, std::get<I>(out), fx), true) : false) ||
+         ...);
+  return ok;
+}
+
 template <class T>
 bool fast_struct(simdjson::ondemand::value& v, T& out, FastContext& fx) {
   constexpr std::size_t count = field_count<T>;
@@ -334,6 +345,14 @@ bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
     return fast_value<typename T::value_type, Strict>(v, *out, fx);
   } else if constexpr (std::is_same_v<T, Json>) {
     return fast_json(v, out, fx);
+  } else if constexpr (is_scalar<T>) {
+    FastScalar n;
+    if (!fast_scalar(v, n)) return false;  // an array or an object: the DOM reader words the error
+    ConversionError e;
+    std::optional<T> r = read_scalar_node<T>(n, e);
+    if (!r) return false;
+    out = std::move(*r);
+    return true;
   } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Email>) {
     std::string_view s;
     if (!fast_string(v, s)) return false;
@@ -380,6 +399,34 @@ bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
     for (auto element : array) {
       if (element.error()) return false;
       if (!fast_value<typename T::value_type, Strict>(element.value_unsafe(), out.emplace_back(), fx)) return false;
+    }
+    --fx.depth;
+    return true;
+  } else if constexpr (is_set<T> || is_fixed_array<T> || is_tuple<T>) {
+    simdjson::ondemand::array array;
+    if (!fast_ok(v.get_array().get(array)) || ++fx.depth > fast_max_depth) return false;
+    if constexpr (is_set<T>) {
+      out.clear();
+    } else {
+      std::size_t size = 0;  // a fixed length that does not match: the DOM reader words too_short / too_long
+      constexpr std::size_t expected = std::tuple_size_v<T>;
+      if (!fast_ok(array.count_elements().get(size)) || size != expected) return false;
+    }
+    std::size_t i = 0;
+    for (auto element : array) {
+      if (element.error()) return false;
+      if constexpr (is_set<T>) {
+        typename T::value_type item{};
+        if (!fast_value<typename T::value_type, Strict>(element.value_unsafe(), item, fx)) return false;
+        out.insert(std::move(item));
+      } else if constexpr (is_fixed_array<T>) {
+        if (!fast_value<typename T::value_type, Strict>(element.value_unsafe(), out[i], fx)) return false;
+      } else {
+        if (!fast_tuple_element<Strict>(i, out, element.value_unsafe(), fx,
+                                        std::make_index_sequence<std::tuple_size_v<T>>{}))
+          return false;
+      }
+      ++i;
     }
     --fx.depth;
     return true;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -115,6 +116,8 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
     write_value(out, raw, value.value, options);
   } else if constexpr (std::is_same_v<T, Email>) {
     out.string(value.value);
+  } else if constexpr (is_scalar<T>) {
+    out.string(scalar_text(value));
   } else if constexpr (is_optional<T>) {
     if (value) write_value(out, raw, *value, options);
     else out.put("null", 4);
@@ -152,7 +155,16 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
       write_value(out, raw, v, options);
     }
     out.put('}');
-  } else if constexpr (is_vector<T> || is_std_array<T>) {
+  } else if constexpr (is_tuple<T>) {
+    out.put('[');
+    std::apply(
+        [&](const auto&... item) {
+          bool first = true;
+          ((first ? void(first = false) : out.put(','), write_value(out, raw, item, options)), ...);
+        },
+        value);
+    out.put(']');
+  } else if constexpr (is_vector<T> || is_std_array<T> || is_set<T>) {
     out.put('[');
     bool first = true;
     for (const auto& x : value) {
@@ -177,7 +189,8 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
     static_assert(dependent_false<T>,
                   "fastapi: write_json cannot write this type; use bool, an integer, float/double, a string, an "
                   "enum, std::optional, std::vector, std::array, std::map<std::string, T>, "
-                  "std::unordered_map<std::string, T>, a plain struct, fa::Json, fa::Email or fa::Field<T, Rule>");
+                  "std::unordered_map<std::string, T>, std::set, std::unordered_set, std::tuple, a plain struct, "
+                  "fa::Json, fa::Email, fa::Field<T, Rule>, or a scalar (a type with a fa::Scalar<T> specialization)");
   }
 }
 
