@@ -8019,6 +8019,37 @@ constexpr void for_each_field(T& obj, F&& f) {
   });
 }
 
+namespace detail {
+/// The unqualified name of T: "UserOut" (FastAPI's schema title and $defs key).
+template <class T>
+consteval std::string_view pretty_type() {
+  return __PRETTY_FUNCTION__;
+}
+template <class T>
+consteval std::string_view raw_type_name() {
+  std::string_view s = pretty_type<T>();  // g++: "[with T = ns::UserOut; ...]", clang++: "[T = ns::UserOut]"
+  s = s.substr(s.find("T = ") + 4);
+  s = s.substr(0, s.find_first_of(";]"));
+  if (const std::size_t lt = s.find('<'); lt != std::string_view::npos) s = s.substr(0, lt);
+  if (const std::size_t colon = s.rfind(':'); colon != std::string_view::npos) s = s.substr(colon + 1);
+  return s;
+}
+template <class T>
+inline constexpr auto type_name_storage = [] {
+  constexpr std::string_view raw = raw_type_name<T>();
+  NameStorage<raw.size()> out{};
+  for (std::size_t i = 0; i < raw.size(); ++i) out.text[i] = raw[i];
+  return out;
+}();
+
+}  // namespace detail
+
+/// The unqualified name of a struct, as FastAPI titles its schema: `fa::type_name<shop::Order>() == "Order"`.
+template <class T>
+constexpr std::string_view type_name() noexcept {
+  return {detail::type_name_storage<T>.text, sizeof(detail::type_name_storage<T>.text) - 1};
+}
+
 }  // namespace fastapi
 
 // ==== fastapi/json/email.hpp ====
@@ -8822,7 +8853,7 @@ struct ScalarInput {
   }
   /// The number as a double (kind must be a number kind).
   double number() const noexcept {
-    return kind == Json::Kind::integer ? static_cast<double>(i)
+    return kind == Json::Kind::integer            ? static_cast<double>(i)
            : kind == Json::Kind::unsigned_integer ? static_cast<double>(u)
                                                   : d;
   }
@@ -8834,6 +8865,7 @@ struct ScalarInput {
 ///     static std::optional<Money> read(const fa::ScalarInput& in, fa::ConversionError& error);
 ///     static void write(const Money& value, std::string& out);   // appends the text, sent as a JSON string
 ///     static fa::Json schema();                                   // {"type":"string","pattern":"..."}
+///     static constexpr std::string_view name = "money";           // optional: its name in a union's error loc
 ///   };
 /// read returns nullopt and sets `error` (Pydantic's words: type, msg, ctx) when the input does not convert;
 /// that error is the 422's item, located where the value was. docs/models.md has a full example.
@@ -8844,7 +8876,9 @@ struct Scalar {
 
 namespace detail {
 template <class T>
-concept has_scalar_traits = !requires { typename Scalar<T>::fastapi_unspecialized; };
+concept has_scalar_traits = !requires {
+  typename Scalar<T>::fastapi_unspecialized;
+};
 
 /// Refuses a Scalar specialization that lacks one of its three functions, with a sentence.
 template <class T>
@@ -8856,12 +8890,14 @@ consteval bool check_scalar() {
       },
       "fastapi: this fa::Scalar<T> specialization needs `static std::optional<T> read(const fa::ScalarInput&, "
       "fa::ConversionError&)`");
-  static_assert(requires(const T& v, std::string& out) { S::write(v, out); },
-                "fastapi: this fa::Scalar<T> specialization needs `static void write(const T&, std::string& out)`");
+  static_assert(
+      requires(const T& v, std::string& out) { S::write(v, out); },
+      "fastapi: this fa::Scalar<T> specialization needs `static void write(const T&, std::string& out)`");
   static_assert(
       requires {
         { S::schema() } -> std::same_as<Json>;
-      }, "fastapi: this fa::Scalar<T> specialization needs `static fa::Json schema()`");
+      },
+      "fastapi: this fa::Scalar<T> specialization needs `static fa::Json schema()`");
   return true;
 }
 }  // namespace detail
@@ -8949,10 +8985,8 @@ inline bool take_digits(std::string_view s, std::size_t at, std::size_t n, unsig
 }
 
 inline unsigned days_in_month(int year, unsigned month) noexcept {
-  return static_cast<unsigned>(
-      static_cast<unsigned>(std::chrono::year_month_day_last{std::chrono::year{year} / std::chrono::month{month} /
-                                                             std::chrono::last}
-                                .day()));
+  return static_cast<unsigned>(static_cast<unsigned>(
+      std::chrono::year_month_day_last{std::chrono::year{year} / std::chrono::month{month} / std::chrono::last}.day()));
 }
 
 /// speedate's Date::parse_bytes_partial: YYYY-MM-DD at the start of s. Returns the error words, or "".
@@ -9141,9 +9175,10 @@ inline std::optional<std::chrono::nanoseconds> read_time_of_day(const ScalarInpu
   constexpr std::string_view prefix = "Input should be in a valid time format";
   if (in.is_number()) {
     const double t = in.number();
-    if (!(t >= 0)) return error = with_error("time_parsing", prefix, "time in seconds should be positive"), std::nullopt;
-    if (t >= 86400) return error = with_error("time_parsing", prefix, "time in seconds should be less than 86400"),
-                    std::nullopt;
+    if (!(t >= 0))
+      return error = with_error("time_parsing", prefix, "time in seconds should be positive"), std::nullopt;
+    if (t >= 86400)
+      return error = with_error("time_parsing", prefix, "time in seconds should be less than 86400"), std::nullopt;
     return nanoseconds{std::llround(t * 1e6) * 1000};
   }
   if (!in.is_string()) return error = {"time_type", "Input should be a valid time", nullptr}, std::nullopt;
@@ -9151,8 +9186,8 @@ inline std::optional<std::chrono::nanoseconds> read_time_of_day(const ScalarInpu
   if (std::string_view e = parse_time_text(in.text, 0, p); !e.empty())
     return error = with_error("time_parsing", prefix, e), std::nullopt;
   const nanoseconds day = hours{24};
-  nanoseconds t = hours{p.hour} + minutes{p.minute} + seconds{p.second} + nanoseconds{p.nanosecond} -
-                  seconds{p.offset_seconds};
+  nanoseconds t =
+      hours{p.hour} + minutes{p.minute} + seconds{p.second} + nanoseconds{p.nanosecond} - seconds{p.offset_seconds};
   t = ((t % day) + day) % day;
   return t;
 }
@@ -9175,6 +9210,7 @@ inline void write_time_of_day(std::chrono::nanoseconds since_midnight, std::stri
 /// datetime. Errors: datetime_type, datetime_parsing, datetime_from_date_parsing (docs/models.md).
 template <class D>
 struct Scalar<std::chrono::sys_time<D>> {
+  static constexpr std::string_view name = "datetime";
   static std::optional<std::chrono::sys_time<D>> read(const ScalarInput& in, ConversionError& error) {
     auto t = detail::read_datetime(in, error);
     if (!t) return std::nullopt;
@@ -9196,6 +9232,7 @@ struct Scalar<std::chrono::sys_time<D>> {
 /// Errors: date_type, date_parsing, date_from_datetime_parsing, date_from_datetime_inexact.
 template <>
 struct Scalar<std::chrono::year_month_day> {
+  static constexpr std::string_view name = "date";
   static std::optional<std::chrono::year_month_day> read(const ScalarInput& in, ConversionError& error) {
     return detail::read_date(in, error);
   }
@@ -9209,6 +9246,7 @@ struct Scalar<std::chrono::year_month_day> {
 /// seconds since midnight. Out: `10:20:30` (`.123456` with microseconds). Errors: time_type, time_parsing.
 template <class D>
 struct Scalar<std::chrono::hh_mm_ss<D>> {
+  static constexpr std::string_view name = "time";
   static std::optional<std::chrono::hh_mm_ss<D>> read(const ScalarInput& in, ConversionError& error) {
     auto t = detail::read_time_of_day(in, error);
     if (!t) return std::nullopt;
@@ -9226,6 +9264,7 @@ struct Scalar<std::chrono::hh_mm_ss<D>> {
 template <class Rep, class Period>
 struct Scalar<std::chrono::duration<Rep, Period>> {
   using D = std::chrono::duration<Rep, Period>;
+  static constexpr std::string_view name = "timedelta";
   static std::optional<D> read(const ScalarInput& in, ConversionError& error) {
     auto d = detail::read_timedelta(in, error);
     if (!d) return std::nullopt;
@@ -9289,7 +9328,8 @@ inline std::optional<std::chrono::nanoseconds> read_timedelta(const ScalarInput&
       if (i >= s.size()) return fail("expected unit for duration");
       const char u = static_cast<char>(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 'a' + 'A' : s[i]);
       double unit = 0;
-      if (!time) unit = u == 'Y' ? 365 * 86400.0 : u == 'M' ? 30 * 86400.0 : u == 'W' ? 7 * 86400.0 : u == 'D' ? 86400.0 : 0;
+      if (!time)
+        unit = u == 'Y' ? 365 * 86400.0 : u == 'M' ? 30 * 86400.0 : u == 'W' ? 7 * 86400.0 : u == 'D' ? 86400.0 : 0;
       else unit = u == 'H' ? 3600.0 : u == 'M' ? 60.0 : u == 'S' ? 1.0 : 0;
       if (unit == 0) return fail("expected unit for duration");
       total += v * unit, any = true, ++i;
@@ -9433,6 +9473,7 @@ class UUID {
 
 template <>
 struct Scalar<UUID> {
+  static constexpr std::string_view name = "uuid";
   static std::optional<UUID> read(const ScalarInput& in, ConversionError& error) {
     if (!in.is_string())
       return error = {"uuid_type", "UUID input should be a string, bytes or UUID object", nullptr}, std::nullopt;
@@ -9447,7 +9488,10 @@ struct Scalar<UUID> {
 
 namespace detail {
 inline int uuid_hex_digit(char c) noexcept {
-  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
 }
 
 /// Why `input` is no UUID, in the uuid crate's words (its InvalidUuid::into_err): the first bad character, the length
@@ -9569,9 +9613,20 @@ class Choice {
   std::size_t index_ = 0;
 };
 
+template <class T>
+inline constexpr bool is_choice = false;
+template <FixedString... Values>
+inline constexpr bool is_choice<Choice<Values...>> = true;
+
 template <FixedString... Values>
 struct Scalar<Choice<Values...>> {
   using L = Choice<Values...>;
+  /// Pydantic's name in a union's error locations: "literal['asc','desc']".
+  static inline const std::string name = [] {
+    std::string n = "literal[";
+    for (std::size_t i = 0; i < L::values.size(); ++i) (n += i ? ",'" : "'") += std::string(L::values[i]) + "'";
+    return n + "]";
+  }();
   static std::optional<L> read(const ScalarInput& in, ConversionError& error) {
     if (in.is_string())
       if (auto v = L::from(in.text)) return v;
@@ -9606,6 +9661,7 @@ struct Bytes {
 
 template <>
 struct Scalar<Bytes> {
+  static constexpr std::string_view name = "bytes";
   static std::optional<Bytes> read(const ScalarInput& in, ConversionError& error) {
     if (!in.is_string()) return error = {"bytes_type", "Input should be a valid bytes", nullptr}, std::nullopt;
     return Bytes(std::string(in.text));
@@ -9630,15 +9686,15 @@ struct Scalar<Bytes> {
 #include <cstring>
 #include <limits>
 #include <map>
-#include <set>
-#include <tuple>
-#include <unordered_set>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -10133,6 +10189,233 @@ bool read_scalar(const N& node, T& out, ReadContext& cx) {
 }  // namespace detail
 }  // namespace fastapi
 
+// ==== fastapi/json/union.hpp ====
+// json/union.hpp: unions, read as Pydantic v2 reads them: std::variant<A, B> in smart mode (the first member that takes
+// the input strictly, else the first that takes it laxly, else every member's errors under its tag), and
+// fa::Discriminator<"type", A, B>, chosen by a tag field (union_tag_not_found / union_tag_invalid, then the chosen
+// member's errors under its tag). Fed by json/read_scalars; feeds json/read (the DOM reader; the fast path leaves
+// unions to it), json/write and json/schema. Knows nothing of JSON text or HTTP.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace fastapi {
+
+/// A discriminated union (Pydantic's `Annotated[Union[Click, Key], Field(discriminator="type")]`): the member is
+/// chosen by the value of its `Tag` field, each member a struct with that field typed `fa::Choice<"its tag">`.
+///   struct Click { fa::Choice<"click"> type; int x; int y; };
+///   struct Key { fa::Choice<"key"> type; std::string key; };
+///   struct Event { fa::Discriminator<"type", Click, Key> kind; };      // a std::variant<Click, Key>: std::visit it
+/// No tag -> 422 union_tag_not_found; an unknown tag -> union_tag_invalid; else the member's own errors, located
+/// under the tag: ["body", "kind", "click", "x"]. JSON Schema: oneOf with discriminator.mapping, as FastAPI writes it.
+template <FixedString Tag, class... Members>
+class Discriminator : public std::variant<Members...> {
+ public:
+  using variant_type = std::variant<Members...>;
+  using std::variant<Members...>::variant;
+  using std::variant<Members...>::operator=;
+  static constexpr std::string_view tag = Tag.view();
+
+  constexpr variant_type& as_variant() noexcept { return *this; }
+  constexpr const variant_type& as_variant() const noexcept { return *this; }
+};
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_variant = false;
+template <class... U>
+inline constexpr bool is_variant<std::variant<U...>> = true;
+template <class T>
+inline constexpr bool is_discriminated = false;
+template <FixedString Tag, class... U>
+inline constexpr bool is_discriminated<Discriminator<Tag, U...>> = true;
+template <class T>
+struct discriminator_traits;
+template <FixedString Tag, class... U>
+struct discriminator_traits<Discriminator<Tag, U...>> {
+  static constexpr auto tag = Tag;
+};
+/// The tag field's name of a Discriminator, as a FixedString (usable as a template argument).
+template <class T>
+inline constexpr auto fixed_tag = discriminator_traits<T>::tag;
+
+/// Either kind of union.
+template <class T>
+inline constexpr bool is_union = is_variant<T> || is_discriminated<T>;
+
+template <class T, std::size_t I>
+using field_type_t = std::remove_cvref_t<decltype(field_at<I>(std::declval<T&>()))>;
+
+/// Index of M's member named `tag` on the wire, or field_count<M>.
+template <class M>
+consteval std::size_t tag_field_index(std::string_view tag) {
+  for (std::size_t i = 0; i < field_count<M>; ++i)
+    if (wire_names<M>[i] == tag) return i;
+  return field_count<M>;
+}
+
+/// The fa::Choice that tags M in a Discriminator on `Tag`, refused in words when M has none.
+template <FixedString Tag, class M>
+consteval bool check_tagged_member() {
+  static_assert(reflectable<M>, "fastapi: every member of fa::Discriminator<\"tag\", ...> must be a plain struct");
+  if constexpr (reflectable<M>) {
+    constexpr std::size_t i = tag_field_index<M>(Tag.view());
+    static_assert(i < field_count<M>,
+                  "fastapi: a member of fa::Discriminator<\"tag\", ...> has no member named as the tag; give it one "
+                  "typed fa::Choice<\"its value\">: struct Click { fa::Choice<\"click\"> type; ... }");
+    if constexpr (i < field_count<M>) {
+      static_assert(is_choice<field_type_t<M, i>>,
+                    "fastapi: the tag member of a fa::Discriminator<\"tag\", ...> member must be typed "
+                    "fa::Choice<\"its value\">: struct Click { fa::Choice<\"click\"> type; ... }");
+    }
+  }
+  return true;
+}
+
+template <FixedString Tag, class M>
+using tag_choice_t = field_type_t<M, tag_field_index<M>(Tag.view())>;
+
+/// Pydantic's name for a union member in error locations: "int", "str", "list[int]", "Click", "datetime", ...
+template <class T>
+std::string make_union_tag();
+template <class T>
+std::string_view union_tag() {
+  static const std::string tag = make_union_tag<T>();
+  return tag;
+}
+
+template <class T>
+std::string make_union_tag() {
+  if constexpr (is_field<T>) return make_union_tag<field_value_t<T>>();
+  else if constexpr (is_optional<T>) return "nullable[" + make_union_tag<typename T::value_type>() + "]";
+  else if constexpr (is_scalar<T>) {
+    if constexpr (requires { std::string_view(Scalar<T>::name); }) return std::string(Scalar<T>::name);
+    else return std::string(type_name<T>());
+  } else if constexpr (std::is_same_v<T, bool>) return "bool";
+  else if constexpr (std::is_integral_v<T>) return "int";
+  else if constexpr (std::is_floating_point_v<T>) return "float";
+  else if constexpr (std::is_convertible_v<const T&, std::string_view> || std::is_same_v<T, Email>) return "str";
+  else if constexpr (std::is_same_v<T, Json>) return "any";
+  else if constexpr (is_vector<T> || is_fixed_array<T>) return "list[" + make_union_tag<typename T::value_type>() + "]";
+  else if constexpr (is_set<T>) return "set[" + make_union_tag<typename T::value_type>() + "]";
+  else if constexpr (is_string_map<T>) return "dict[str," + make_union_tag<typename T::mapped_type>() + "]";
+  else return std::string(type_name<T>());
+}
+
+template <class T, bool Strict, class N>
+bool read_value(const N& node, T& out, ReadContext& cx);
+
+/// Member I read from node with errors kept aside; true (and out set) when it takes the input.
+template <std::size_t I, bool Strict, class V, class N>
+bool try_union_member(const N& node, V& out, const ReadContext& cx) {
+  using M = std::variant_alternative_t<I, V>;
+  RequestValidationError scratch;
+  LocPath loc;
+  ReadContext trial{scratch, loc, cx.depth, cx.wide_integers};
+  M value{};
+  if (!read_value<M, Strict>(node, value, trial)) return false;
+  out.template emplace<I>(std::move(value));
+  return true;
+}
+
+/// Pydantic's smart mode: strict first, then lax, in the members' order; else every member's (lax) errors.
+template <class V, class N, std::size_t... I>
+bool read_smart_union(const N& node, V& out, ReadContext& cx, std::index_sequence<I...>) {
+  if ((try_union_member<I, true>(node, out, cx) || ...)) return true;
+  if ((try_union_member<I, false>(node, out, cx) || ...)) return true;
+  const auto report = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+    using M = std::variant_alternative_t<J, V>;
+    M value{};
+    cx.loc.push(union_tag<M>());
+    read_value<M, false>(node, value, cx);
+    cx.loc.pop();
+  };
+  (report(std::integral_constant<std::size_t, I>{}), ...);
+  return false;
+}
+
+/// "'click', 'key'": every tag value of a Discriminator's members.
+template <FixedString Tag, class... M>
+std::string expected_tags() {
+  std::string out;
+  const auto add = [&](std::string_view v) {
+    if (!out.empty()) out += ", ";
+    out += '\'';
+    out += v;
+    out += '\'';
+  };
+  (
+      [&] {
+        for (std::string_view v : tag_choice_t<Tag, M>::values) add(v);
+      }(),
+      ...);
+  return out;
+}
+
+template <FixedString Tag, class... M, class N, std::size_t... I>
+bool read_discriminated(const N& node, Discriminator<Tag, M...>& out, ReadContext& cx, std::index_sequence<I...>) {
+  static_assert((check_tagged_member<Tag, M>() && ...));
+  const std::string discriminator = "'" + std::string(Tag.view()) + "'";
+  if (node.kind() != Json::Kind::object) {
+    add_error(cx, "model_attributes_type", "Input should be a valid dictionary or object to extract fields from",
+              node.to_json());
+    return false;
+  }
+  std::optional<N> tag_node;
+  node.each_member([&](std::string_view key, const N& value) {
+    if (key == Tag.view()) tag_node = value;  // a repeated key: the last value, as Python's dict
+  });
+  if (!tag_node) {
+    add_error(cx, "union_tag_not_found", "Unable to extract tag using discriminator " + discriminator, node.to_json(),
+              Json{{"discriminator", discriminator}});
+    return false;
+  }
+  const std::string tag = tag_node->kind() == Json::Kind::string ? std::string(tag_node->str())
+                                                                  : tag_node->to_json().dump();
+  bool found = false, ok = false;
+  const auto attempt = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+    using Member = std::variant_alternative_t<J, std::variant<M...>>;
+    if (found || tag_node->kind() != Json::Kind::string) return;
+    for (std::string_view v : tag_choice_t<Tag, Member>::values) {
+      if (v != tag) continue;
+      found = true;
+      Member value{};
+      cx.loc.push(v);  // the value's own storage: the location outlives `tag`
+      ok = read_value<Member, false>(node, value, cx);
+      cx.loc.pop();
+      if (ok) out.template emplace<J>(std::move(value));
+      return;
+    }
+  };
+  (attempt(std::integral_constant<std::size_t, I>{}), ...);
+  if (found) return ok;
+  const std::string expected = expected_tags<Tag, M...>();
+  add_error(cx, "union_tag_invalid",
+            "Input tag '" + tag + "' found using " + discriminator + " does not match any of the expected tags: " +
+                expected,
+            node.to_json(), Json{{"discriminator", discriminator}, {"tag", tag}, {"expected_tags", expected}});
+  return false;
+}
+
+/// Reads either kind of union (json/read's read_value calls it).
+template <class T, class N>
+bool read_union(const N& node, T& out, ReadContext& cx) {
+  if constexpr (is_discriminated<T>) {
+    return read_discriminated(node, out, cx, std::make_index_sequence<std::variant_size_v<typename T::variant_type>>{});
+  } else {
+    return read_smart_union(node, out, cx, std::make_index_sequence<std::variant_size_v<T>>{});
+  }
+}
+
+}  // namespace detail
+}  // namespace fastapi
+
 // ==== fastapi/json/read_fast.hpp ====
 // json/read_fast.hpp: read_json's fast path: JSON text read with simdjson On-Demand straight into the struct, types, ranges and Rules checked on the way, no tree; it gives up at the first thing that is off, and json/read then runs the DOM reader that collects every error. Fed by json/read_scalars; feeds json/read. Knows nothing of error shapes, HTTP or routes.
 
@@ -10473,6 +10756,8 @@ bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
     return fast_value<typename T::value_type, Strict>(v, *out, fx);
   } else if constexpr (std::is_same_v<T, Json>) {
     return fast_json(v, out, fx);
+  } else if constexpr (is_union<T>) {
+    return false;  // unions try their members one by one: the DOM reader's job
   } else if constexpr (is_scalar<T>) {
     FastScalar n;
     if (!fast_scalar(v, n)) return false;  // an array or an object: the DOM reader words the error
@@ -10997,6 +11282,8 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
     return true;
   } else if constexpr (is_scalar<T>) {
     return read_scalar(node, out, cx);
+  } else if constexpr (is_union<T>) {
+    return read_union(node, out, cx);
   } else if constexpr (std::is_same_v<T, bool>) {
     return read_bool<Strict>(node, out, cx);
   } else if constexpr (std::is_integral_v<T>) {
@@ -11075,7 +11362,8 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
         cx.loc.pop();
       };
       (one(std::get<I>(out), I), ...);
-    }(std::make_index_sequence<std::tuple_size_v<T>>{});
+    }
+    (std::make_index_sequence<std::tuple_size_v<T>>{});
     --cx.depth;
     return check_fixed_length(node, std::tuple_size_v<T>, LengthOf::tuple, cx) && ok;
   } else if constexpr (is_string_map<T>) {
@@ -11105,7 +11393,7 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
                   "fastapi: read_json cannot read this type; use bool, an integer, float/double, std::string, an "
                   "enum, std::optional, std::vector, std::map<std::string, T>, std::unordered_map<std::string, T>, "
                   "a nested struct, fa::Json, fa::Email, fa::Field<T, Rule>, std::set, std::unordered_set, std::array, "
-                  "std::tuple, or a scalar (std::chrono::sys_time, year_month_day, hh_mm_ss, duration, fa::UUID, "
+                  "std::tuple, std::variant, fa::Discriminator, or a scalar (std::chrono::sys_time, year_month_day, hh_mm_ss, duration, fa::UUID, "
                   "fa::Choice, fa::Bytes, or a type with a fa::Scalar<T> specialization)");
     return false;
   }
@@ -11227,6 +11515,7 @@ T read_json(std::string_view text) {
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace fastapi {
@@ -11280,28 +11569,6 @@ template <class T>
 inline constexpr bool is_std_array = false;
 template <class U, std::size_t N>
 inline constexpr bool is_std_array<std::array<U, N>> = true;
-
-/// The unqualified name of T: "UserOut" (FastAPI's schema title and $defs key).
-template <class T>
-consteval std::string_view pretty_type() {
-  return __PRETTY_FUNCTION__;
-}
-template <class T>
-consteval std::string_view raw_type_name() {
-  std::string_view s = pretty_type<T>();  // g++: "[with T = ns::UserOut; ...]", clang++: "[T = ns::UserOut]"
-  s = s.substr(s.find("T = ") + 4);
-  s = s.substr(0, s.find_first_of(";]"));
-  if (const std::size_t lt = s.find('<'); lt != std::string_view::npos) s = s.substr(0, lt);
-  if (const std::size_t colon = s.rfind(':'); colon != std::string_view::npos) s = s.substr(colon + 1);
-  return s;
-}
-template <class T>
-inline constexpr auto type_name_storage = [] {
-  constexpr std::string_view raw = raw_type_name<T>();
-  NameStorage<raw.size()> out{};
-  for (std::size_t i = 0; i < raw.size(); ++i) out.text[i] = raw[i];
-  return out;
-}();
 
 /// Is this member "none" for exclude_none? An empty optional (inside a Field too) or a null Json.
 template <class M>
@@ -11357,6 +11624,10 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
       write_value(out, raw, v, options);
     }
     out.put('}');
+  } else if constexpr (is_discriminated<T>) {
+    write_value(out, raw, value.as_variant(), options);
+  } else if constexpr (is_variant<T>) {
+    std::visit([&](const auto& member) { write_value(out, raw, member, options); }, value);
   } else if constexpr (is_tuple<T>) {
     out.put('[');
     std::apply(
@@ -11391,7 +11662,7 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
     static_assert(dependent_false<T>,
                   "fastapi: write_json cannot write this type; use bool, an integer, float/double, a string, an "
                   "enum, std::optional, std::vector, std::array, std::map<std::string, T>, "
-                  "std::unordered_map<std::string, T>, std::set, std::unordered_set, std::tuple, a plain struct, "
+                  "std::unordered_map<std::string, T>, std::set, std::unordered_set, std::tuple, std::variant, fa::Discriminator, a plain struct, "
                   "fa::Json, fa::Email, fa::Field<T, Rule>, or a scalar (a type with a fa::Scalar<T> specialization)");
   }
 }
@@ -11427,12 +11698,6 @@ Response response_through_model(const ResponseModelInfo& model, const T& value, 
 }
 
 }  // namespace detail
-
-/// The unqualified name of a struct, as FastAPI titles its schema: `fa::type_name<shop::Order>() == "Order"`.
-template <class T>
-constexpr std::string_view type_name() noexcept {
-  return {detail::type_name_storage<T>.text, sizeof(detail::type_name_storage<T>.text) - 1};
-}
 
 /// The wall for Model without its schema (json/schema.hpp's fa::response_model<Model> adds it).
 template <class Model>
@@ -11623,12 +11888,32 @@ Json schema_of(SchemaContext& cx) {
   } else if constexpr (is_std_array<T>) {
     constexpr auto n = static_cast<std::uint64_t>(std::tuple_size_v<T>);
     return Json{{"items", schema_of<typename T::value_type>(cx)}, {"maxItems", n}, {"minItems", n}, {"type", "array"}};
+  } else if constexpr (is_discriminated<T>) {
+    Json mapping = Json::object({});
+    Json one_of = Json::array({});
+    [&]<class... M>(std::type_identity<std::variant<M...>>) {
+      const auto add = [&]<class Member>(std::type_identity<Member>) {
+        Json ref = schema_of<Member>(cx);
+        for (std::string_view v : tag_choice_t<fixed_tag<T>, Member>::values) mapping[std::string(v)] = ref["$ref"];
+        one_of.push_back(std::move(ref));
+      };
+      (add(std::type_identity<M>{}), ...);
+    }(std::type_identity<typename T::variant_type>{});
+    return Json{{"discriminator", Json{{"mapping", std::move(mapping)}, {"propertyName", std::string(T::tag)}}},
+                {"oneOf", std::move(one_of)}};
+  } else if constexpr (is_variant<T>) {
+    Json any_of = Json::array({});
+    [&]<class... M>(std::type_identity<std::variant<M...>>) {
+      (any_of.push_back(schema_of<M>(cx)), ...);
+    }(std::type_identity<T>{});
+    return Json{{"anyOf", std::move(any_of)}};
   } else if constexpr (is_tuple<T>) {
     constexpr auto n = static_cast<std::uint64_t>(std::tuple_size_v<T>);
     Json items = Json::array({});
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (items.push_back(schema_of<std::tuple_element_t<I, T>>(cx)), ...);
-    }(std::make_index_sequence<std::tuple_size_v<T>>{});
+    }
+    (std::make_index_sequence<std::tuple_size_v<T>>{});
     return Json{{"maxItems", n}, {"minItems", n}, {"prefixItems", std::move(items)}, {"type", "array"}};
   } else if constexpr (reflectable<T>) {
     const std::string name(type_name<T>());

@@ -55,6 +55,7 @@
 #include "fastapi/json/uuid.hpp"
 #include "fastapi/json/choice.hpp"
 #include "fastapi/json/read_scalars.hpp"
+#include "fastapi/json/union.hpp"
 #include "fastapi/json/read_fast.hpp"
 #include "fastapi/json/read.hpp"
 #include "fastapi/json/write.hpp"

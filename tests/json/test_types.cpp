@@ -12,6 +12,7 @@
 #include <string_view>
 #include <tuple>
 #include <unordered_set>
+#include <variant>
 #include <vector>
 
 #include "fastapi/json/read.hpp"
@@ -265,3 +266,82 @@ TEST_SUITE("json/types") {
 }
 
 }  // namespace test_types_file
+
+namespace test_types_unions {
+
+namespace fa = fastapi;
+
+struct Click {
+  fa::Choice<"click"> type;
+  fa::Field<int, fa::Rule{.ge = 0}> x;
+  fa::Field<int, fa::Rule{.ge = 0}> y;
+};
+struct Key {
+  fa::Choice<"key", "press"> type;
+  fa::Field<std::string, fa::Rule{.min_length = 1, .max_length = 16}> key;
+};
+struct Input {
+  fa::Discriminator<"type", Click, Key> kind;
+  std::variant<int, std::string> id;
+  std::optional<std::variant<bool, double, std::vector<int>>> extra;
+};
+
+template <class T>
+std::string read(std::string_view text) {
+  fa::RequestValidationError errors;
+  fa::detail::LocPath loc;
+  loc.push(std::string_view("body"));
+  std::optional<T> v = fa::read_json<T>(text, errors, loc);
+  if (v) return "OK " + fa::to_json_string(*v);
+  return errors.body()["detail"].dump();
+}
+
+TEST_SUITE("json/types") {
+  TEST_CASE("a discriminated union picks its member by the tag, and locates the member's errors under the tag") {
+    CHECK(read<Input>(R"({"kind":{"type":"click","x":1,"y":2},"id":5})") ==
+          R"(OK {"kind":{"type":"click","x":1,"y":2},"id":5,"extra":null})");
+    CHECK(read<Input>(R"({"kind":{"key":"a","type":"press"},"id":"5"})") ==
+          R"(OK {"kind":{"type":"press","key":"a"},"id":"5","extra":null})");
+    CHECK(
+        read<Input>(R"({"kind":{"type":"click","x":-1},"id":1})") ==
+        R"([{"type":"greater_than_equal","loc":["body","kind","click","x"],"msg":"Input should be greater than or equal to 0","input":-1,"ctx":{"ge":0}},)"
+        R"({"type":"missing","loc":["body","kind","click","y"],"msg":"Field required","input":{"type":"click","x":-1}}])");
+    CHECK(
+        read<Input>(R"({"kind":{"x":1},"id":1})") ==
+        R"([{"type":"union_tag_not_found","loc":["body","kind"],"msg":"Unable to extract tag using discriminator 'type'","input":{"x":1},"ctx":{"discriminator":"'type'"}}])");
+    CHECK(
+        read<Input>(R"({"kind":{"type":"scroll"},"id":1})") ==
+        R"([{"type":"union_tag_invalid","loc":["body","kind"],"msg":"Input tag 'scroll' found using 'type' does not match any of the expected tags: 'click', 'key', 'press'","input":{"type":"scroll"},"ctx":{"discriminator":"'type'","tag":"scroll","expected_tags":"'click', 'key', 'press'"}}])");
+    CHECK(
+        read<Input>(R"({"kind":"click","id":1})") ==
+        R"([{"type":"model_attributes_type","loc":["body","kind"],"msg":"Input should be a valid dictionary or object to extract fields from","input":"click"}])");
+  }
+
+  TEST_CASE("a smart union takes the first exact member, then the first lax one, else every member's errors by name") {
+    CHECK(read<Input>(R"({"kind":{"type":"key","key":"k"},"id":"12"})") ==
+          R"(OK {"kind":{"type":"key","key":"k"},"id":"12","extra":null})");  // a str is exact for str
+    CHECK(read<Input>(R"({"kind":{"type":"key","key":"k"},"id":1,"extra":1})") ==
+          R"(OK {"kind":{"type":"key","key":"k"},"id":1,"extra":1.0})");  // 1 is no strict bool, strictly a float
+    CHECK(read<Input>(R"({"kind":{"type":"key","key":"k"},"id":1,"extra":"yes"})") ==
+          R"(OK {"kind":{"type":"key","key":"k"},"id":1,"extra":true})");  // no exact match: lax bool first
+    CHECK(
+        read<Input>(R"({"kind":{"type":"key","key":"k"},"id":[],"extra":{}})") ==
+        R"([{"type":"int_type","loc":["body","id","int"],"msg":"Input should be a valid integer","input":[]},)"
+        R"({"type":"string_type","loc":["body","id","str"],"msg":"Input should be a valid string","input":[]},)"
+        R"({"type":"bool_type","loc":["body","extra","bool"],"msg":"Input should be a valid boolean","input":{}},)"
+        R"({"type":"float_type","loc":["body","extra","float"],"msg":"Input should be a valid number","input":{}},)"
+        R"({"type":"list_type","loc":["body","extra","list[int]"],"msg":"Input should be a valid list","input":{}}])");
+  }
+
+  TEST_CASE("union schemas: oneOf with FastAPI's discriminator mapping, anyOf for a smart union") {
+    const fa::Json s = fa::json_schema<Input>();
+    CHECK(s["properties"]["kind"].dump() ==
+          R"({"discriminator":{"mapping":{"click":"#/$defs/Click","key":"#/$defs/Key","press":"#/$defs/Key"},)"
+          R"("propertyName":"type"},"oneOf":[{"$ref":"#/$defs/Click"},{"$ref":"#/$defs/Key"}],"title":"Kind"})");
+    CHECK(s["properties"]["id"].dump() == R"({"anyOf":[{"type":"integer"},{"type":"string"}],"title":"Id"})");
+    CHECK(s["$defs"]["Click"]["properties"]["type"].dump() ==
+          R"({"const":"click","enum":["click"],"title":"Type","type":"string"})");
+  }
+}
+
+}  // namespace test_types_unions

@@ -46,9 +46,20 @@ class Choice {
   std::size_t index_ = 0;
 };
 
+template <class T>
+inline constexpr bool is_choice = false;
+template <FixedString... Values>
+inline constexpr bool is_choice<Choice<Values...>> = true;
+
 template <FixedString... Values>
 struct Scalar<Choice<Values...>> {
   using L = Choice<Values...>;
+  /// Pydantic's name in a union's error locations: "literal['asc','desc']".
+  static inline const std::string name = [] {
+    std::string n = "literal[";
+    for (std::size_t i = 0; i < L::values.size(); ++i) (n += i ? ",'" : "'") += std::string(L::values[i]) + "'";
+    return n + "]";
+  }();
   static std::optional<L> read(const ScalarInput& in, ConversionError& error) {
     if (in.is_string())
       if (auto v = L::from(in.text)) return v;
@@ -83,6 +94,7 @@ struct Bytes {
 
 template <>
 struct Scalar<Bytes> {
+  static constexpr std::string_view name = "bytes";
   static std::optional<Bytes> read(const ScalarInput& in, ConversionError& error) {
     if (!in.is_string()) return error = {"bytes_type", "Input should be a valid bytes", nullptr}, std::nullopt;
     return Bytes(std::string(in.text));

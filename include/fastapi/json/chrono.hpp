@@ -262,6 +262,7 @@ inline void write_time_of_day(std::chrono::nanoseconds since_midnight, std::stri
 /// datetime. Errors: datetime_type, datetime_parsing, datetime_from_date_parsing (docs/models.md).
 template <class D>
 struct Scalar<std::chrono::sys_time<D>> {
+  static constexpr std::string_view name = "datetime";
   static std::optional<std::chrono::sys_time<D>> read(const ScalarInput& in, ConversionError& error) {
     auto t = detail::read_datetime(in, error);
     if (!t) return std::nullopt;
@@ -283,6 +284,7 @@ struct Scalar<std::chrono::sys_time<D>> {
 /// Errors: date_type, date_parsing, date_from_datetime_parsing, date_from_datetime_inexact.
 template <>
 struct Scalar<std::chrono::year_month_day> {
+  static constexpr std::string_view name = "date";
   static std::optional<std::chrono::year_month_day> read(const ScalarInput& in, ConversionError& error) {
     return detail::read_date(in, error);
   }
@@ -296,6 +298,7 @@ struct Scalar<std::chrono::year_month_day> {
 /// seconds since midnight. Out: `10:20:30` (`.123456` with microseconds). Errors: time_type, time_parsing.
 template <class D>
 struct Scalar<std::chrono::hh_mm_ss<D>> {
+  static constexpr std::string_view name = "time";
   static std::optional<std::chrono::hh_mm_ss<D>> read(const ScalarInput& in, ConversionError& error) {
     auto t = detail::read_time_of_day(in, error);
     if (!t) return std::nullopt;
@@ -313,6 +316,7 @@ struct Scalar<std::chrono::hh_mm_ss<D>> {
 template <class Rep, class Period>
 struct Scalar<std::chrono::duration<Rep, Period>> {
   using D = std::chrono::duration<Rep, Period>;
+  static constexpr std::string_view name = "timedelta";
   static std::optional<D> read(const ScalarInput& in, ConversionError& error) {
     auto d = detail::read_timedelta(in, error);
     if (!d) return std::nullopt;

@@ -28,6 +28,7 @@
 #include "fastapi/json/read_scalars.hpp"
 #include "fastapi/json/reflect.hpp"
 #include "fastapi/json/rules.hpp"
+#include "fastapi/json/union.hpp"
 #include "fastapi/json/value.hpp"
 
 namespace fastapi {
@@ -383,6 +384,8 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
     return true;
   } else if constexpr (is_scalar<T>) {
     return read_scalar(node, out, cx);
+  } else if constexpr (is_union<T>) {
+    return read_union(node, out, cx);
   } else if constexpr (std::is_same_v<T, bool>) {
     return read_bool<Strict>(node, out, cx);
   } else if constexpr (std::is_integral_v<T>) {
@@ -488,12 +491,13 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
                   "it, then assigns the members it finds");
     return read_struct(node, out, cx);
   } else {
-    static_assert(dependent_false<T>,
-                  "fastapi: read_json cannot read this type; use bool, an integer, float/double, std::string, an "
-                  "enum, std::optional, std::vector, std::map<std::string, T>, std::unordered_map<std::string, T>, "
-                  "a nested struct, fa::Json, fa::Email, fa::Field<T, Rule>, std::set, std::unordered_set, std::array, "
-                  "std::tuple, or a scalar (std::chrono::sys_time, year_month_day, hh_mm_ss, duration, fa::UUID, "
-                  "fa::Choice, fa::Bytes, or a type with a fa::Scalar<T> specialization)");
+    static_assert(
+        dependent_false<T>,
+        "fastapi: read_json cannot read this type; use bool, an integer, float/double, std::string, an "
+        "enum, std::optional, std::vector, std::map<std::string, T>, std::unordered_map<std::string, T>, "
+        "a nested struct, fa::Json, fa::Email, fa::Field<T, Rule>, std::set, std::unordered_set, std::array, "
+        "std::tuple, std::variant, fa::Discriminator, or a scalar (std::chrono::sys_time, year_month_day, hh_mm_ss, duration, fa::UUID, "
+        "fa::Choice, fa::Bytes, or a type with a fa::Scalar<T> specialization)");
     return false;
   }
 }

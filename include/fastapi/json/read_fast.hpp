@@ -21,6 +21,7 @@
 #include "fastapi/json/read_scalars.hpp"
 #include "fastapi/json/reflect.hpp"
 #include "fastapi/json/rules.hpp"
+#include "fastapi/json/union.hpp"
 #include "fastapi/json/value.hpp"
 
 namespace fastapi {
@@ -345,6 +346,8 @@ bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
     return fast_value<typename T::value_type, Strict>(v, *out, fx);
   } else if constexpr (std::is_same_v<T, Json>) {
     return fast_json(v, out, fx);
+  } else if constexpr (is_union<T>) {
+    return false;  // unions try their members one by one: the DOM reader's job
   } else if constexpr (is_scalar<T>) {
     FastScalar n;
     if (!fast_scalar(v, n)) return false;  // an array or an object: the DOM reader words the error

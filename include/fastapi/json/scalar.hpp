@@ -53,6 +53,7 @@ struct ScalarInput {
 ///     static std::optional<Money> read(const fa::ScalarInput& in, fa::ConversionError& error);
 ///     static void write(const Money& value, std::string& out);   // appends the text, sent as a JSON string
 ///     static fa::Json schema();                                   // {"type":"string","pattern":"..."}
+///     static constexpr std::string_view name = "money";           // optional: its name in a union's error loc
 ///   };
 /// read returns nullopt and sets `error` (Pydantic's words: type, msg, ctx) when the input does not convert;
 /// that error is the 422's item, located where the value was. docs/models.md has a full example.

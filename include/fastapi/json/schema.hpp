@@ -161,6 +161,25 @@ Json schema_of(SchemaContext& cx) {
   } else if constexpr (is_std_array<T>) {
     constexpr auto n = static_cast<std::uint64_t>(std::tuple_size_v<T>);
     return Json{{"items", schema_of<typename T::value_type>(cx)}, {"maxItems", n}, {"minItems", n}, {"type", "array"}};
+  } else if constexpr (is_discriminated<T>) {
+    Json mapping = Json::object({});
+    Json one_of = Json::array({});
+    [&]<class... M>(std::type_identity<std::variant<M...>>) {
+      const auto add = [&]<class Member>(std::type_identity<Member>) {
+        Json ref = schema_of<Member>(cx);
+        for (std::string_view v : tag_choice_t<fixed_tag<T>, Member>::values) mapping[std::string(v)] = ref["$ref"];
+        one_of.push_back(std::move(ref));
+      };
+      (add(std::type_identity<M>{}), ...);
+    }(std::type_identity<typename T::variant_type>{});
+    return Json{{"discriminator", Json{{"mapping", std::move(mapping)}, {"propertyName", std::string(T::tag)}}},
+                {"oneOf", std::move(one_of)}};
+  } else if constexpr (is_variant<T>) {
+    Json any_of = Json::array({});
+    [&]<class... M>(std::type_identity<std::variant<M...>>) {
+      (any_of.push_back(schema_of<M>(cx)), ...);
+    }(std::type_identity<T>{});
+    return Json{{"anyOf", std::move(any_of)}};
   } else if constexpr (is_tuple<T>) {
     constexpr auto n = static_cast<std::uint64_t>(std::tuple_size_v<T>);
     Json items = Json::array({});

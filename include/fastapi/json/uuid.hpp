@@ -40,6 +40,7 @@ class UUID {
 
 template <>
 struct Scalar<UUID> {
+  static constexpr std::string_view name = "uuid";
   static std::optional<UUID> read(const ScalarInput& in, ConversionError& error) {
     if (!in.is_string())
       return error = {"uuid_type", "UUID input should be a string, bytes or UUID object", nullptr}, std::nullopt;
