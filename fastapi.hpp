@@ -9096,16 +9096,32 @@ inline ConversionError with_error(std::string_view type, std::string_view prefix
   return {type, std::string(prefix) + ", " + std::string(words), Json{{"error", std::string(words)}}};
 }
 
-inline std::chrono::sys_time<std::chrono::nanoseconds> civil_to_utc(const CivilParts& p) {
+/// Our words for a value Pydantic takes but the C++ type cannot hold (a nanosecond clock past 2262, a duration
+/// past its Rep).
+inline constexpr std::string_view duration_out_of_range = "value out of range for its C++ type";
+inline ConversionError out_of_range_error(std::string_view type, std::string_view prefix) {
+  return with_error(type, prefix, duration_out_of_range);
+}
+
+/// Does a count of microseconds fit in the duration type D?
+template <class D>
+bool fits_in(std::chrono::microseconds us) noexcept {
+  using P = typename D::period;
+  const long double limit = static_cast<long double>(D::max().count()) * P::num / P::den * 1e6L;
+  return std::fabs(static_cast<long double>(us.count())) <= limit;
+}
+
+/// Microseconds, as Python's datetime holds them (finer digits of a text are truncated).
+inline std::chrono::sys_time<std::chrono::microseconds> civil_to_utc(const CivilParts& p) {
   using namespace std::chrono;
   const sys_days day{year{p.year} / month{p.month} / std::chrono::day{p.day}};
-  return day + hours{p.hour} + minutes{p.minute} + seconds{p.second} + nanoseconds{p.nanosecond} -
+  return day + hours{p.hour} + minutes{p.minute} + seconds{p.second} + microseconds{p.nanosecond / 1000} -
          seconds{p.offset_seconds};
 }
 
 /// Pydantic v2's lax datetime: an RFC 3339 text (offset applied), a Unix time (number or numeric text), or a
 /// date alone (midnight). Naive texts are taken as UTC.
-inline std::optional<std::chrono::sys_time<std::chrono::nanoseconds>> read_datetime(const ScalarInput& in,
+inline std::optional<std::chrono::sys_time<std::chrono::microseconds>> read_datetime(const ScalarInput& in,
                                                                                     ConversionError& error) {
   using namespace std::chrono;
   constexpr std::string_view prefix = "Input should be a valid datetime";
@@ -9113,7 +9129,7 @@ inline std::optional<std::chrono::sys_time<std::chrono::nanoseconds>> read_datet
   if (in.is_number()) {
     if (std::string_view e = timestamp_micros(in.number(), micros); !e.empty())
       return error = with_error("datetime_parsing", prefix, e), std::nullopt;
-    return sys_time<nanoseconds>{microseconds{micros}};
+    return sys_time<microseconds>{microseconds{micros}};
   }
   if (!in.is_string()) return error = {"datetime_type", std::string(prefix), nullptr}, std::nullopt;
   CivilParts p;
@@ -9122,7 +9138,7 @@ inline std::optional<std::chrono::sys_time<std::chrono::nanoseconds>> read_datet
     if (std::string_view e = timestamp_micros(*t, micros); !e.empty())
       return error = with_error("datetime_from_date_parsing", "Input should be a valid datetime or date", e),
              std::nullopt;
-    return sys_time<nanoseconds>{microseconds{micros}};
+    return sys_time<microseconds>{microseconds{micros}};
   }
   // Pydantic's lax fallback: a date at midnight, whose own error replaces the datetime's.
   if (std::string_view e = parse_date_text(in.text, p); !e.empty())
@@ -9134,7 +9150,7 @@ inline std::optional<std::chrono::sys_time<std::chrono::nanoseconds>> read_datet
 /// Pydantic v2's lax date: YYYY-MM-DD, or a datetime (text or Unix time) whose time is zero.
 inline std::optional<std::chrono::year_month_day> read_date(const ScalarInput& in, ConversionError& error) {
   using namespace std::chrono;
-  const auto exact = [&](sys_time<nanoseconds> t) -> std::optional<year_month_day> {
+  const auto exact = [&](sys_time<microseconds> t) -> std::optional<year_month_day> {
     const sys_days day = floor<days>(t);
     if (t != day)
       return error = {"date_from_datetime_inexact",
@@ -9148,7 +9164,7 @@ inline std::optional<std::chrono::year_month_day> read_date(const ScalarInput& i
     if (std::string_view e = timestamp_micros(in.number(), micros); !e.empty())
       return error = with_error("date_parsing", "Input should be a valid date in the format YYYY-MM-DD", e),
              std::nullopt;
-    return exact(sys_time<nanoseconds>{microseconds{micros}});
+    return exact(sys_time<microseconds>{microseconds{micros}});
   }
   if (!in.is_string()) return error = {"date_type", "Input should be a valid date", nullptr}, std::nullopt;
   if (parse_date_text(in.text, p).empty()) return year_month_day{year{p.year} / month{p.month} / day{p.day}};
@@ -9161,7 +9177,7 @@ inline std::optional<std::chrono::year_month_day> read_date(const ScalarInput& i
     if (std::string_view te = timestamp_micros(*t, micros); !te.empty())
       return error = with_error("date_from_datetime_parsing", "Input should be a valid date or datetime", te),
              std::nullopt;
-    return exact(sys_time<nanoseconds>{microseconds{micros}});
+    return exact(sys_time<microseconds>{microseconds{micros}});
   } else {
     return error = with_error("date_from_datetime_parsing", "Input should be a valid date or datetime", e),
            std::nullopt;
@@ -9187,17 +9203,17 @@ inline std::optional<std::chrono::nanoseconds> read_time_of_day(const ScalarInpu
     return error = with_error("time_parsing", prefix, e), std::nullopt;
   const nanoseconds day = hours{24};
   nanoseconds t =
-      hours{p.hour} + minutes{p.minute} + seconds{p.second} + nanoseconds{p.nanosecond} - seconds{p.offset_seconds};
+      hours{p.hour} + minutes{p.minute} + seconds{p.second} + microseconds{p.nanosecond / 1000} - seconds{p.offset_seconds};
   t = ((t % day) + day) % day;
   return t;
 }
 
 /// Pydantic v2's timedelta: ISO 8601 ([±]P[nY][nM][nW][nD][T[nH][nM][n[.f]S]], a year 365 days, a month 30),
 /// [±][D day[s], ]HH:MM[:SS[.f]], or a number of seconds (a JSON number, or a decimal text).
-inline std::optional<std::chrono::nanoseconds> read_timedelta(const ScalarInput& in, ConversionError& error);
+inline std::optional<std::chrono::microseconds> read_timedelta(const ScalarInput& in, ConversionError& error);
 /// speedate's Display of a duration, as Pydantic v2 writes a timedelta in JSON: "P1DT2H", "PT1H30M", "-PT1.5S",
 /// "P1Y" (365 days), "PT0S".
-inline void write_iso_duration(std::chrono::nanoseconds d, std::string& out);
+inline void write_iso_duration(bool negative, long long days, std::chrono::microseconds within_day, std::string& out);
 /// "2032-04-23" / "10:20:30" / "10:20:30.123456" into out.
 inline void write_civil_date(std::chrono::year_month_day d, std::string& out);
 inline void write_time_of_day(std::chrono::nanoseconds since_midnight, std::string& out);
@@ -9214,15 +9230,16 @@ struct Scalar<std::chrono::sys_time<D>> {
   static std::optional<std::chrono::sys_time<D>> read(const ScalarInput& in, ConversionError& error) {
     auto t = detail::read_datetime(in, error);
     if (!t) return std::nullopt;
+    if (!detail::fits_in<D>(t->time_since_epoch()))  // a nanosecond clock holds 1678..2262 only
+      return error = detail::out_of_range_error("datetime_parsing", "Input should be a valid datetime"), std::nullopt;
     return std::chrono::floor<D>(*t);
   }
   static void write(const std::chrono::sys_time<D>& value, std::string& out) {
     using namespace std::chrono;
-    const auto t = floor<microseconds>(value);
-    const sys_days day = floor<days>(t);
+    const sys_days day = floor<days>(value);  // whole days first: no overflow converting to microseconds
     detail::write_civil_date(year_month_day{day}, out);
     out += 'T';
-    detail::write_time_of_day(t - day, out);
+    detail::write_time_of_day(duration_cast<nanoseconds>(floor<microseconds>(value - day)), out);
     out += 'Z';
   }
   static Json schema() { return Json{{"format", "date-time"}, {"type", "string"}}; }
@@ -9268,26 +9285,32 @@ struct Scalar<std::chrono::duration<Rep, Period>> {
   static std::optional<D> read(const ScalarInput& in, ConversionError& error) {
     auto d = detail::read_timedelta(in, error);
     if (!d) return std::nullopt;
+    if (!detail::fits_in<D>(*d)) return error = detail::out_of_range_error("time_delta_parsing", "Input should be a valid timedelta"), std::nullopt;
     return std::chrono::duration_cast<D>(*d);
   }
   static void write(const D& value, std::string& out) {
-    detail::write_iso_duration(std::chrono::duration_cast<std::chrono::nanoseconds>(value), out);
+    using namespace std::chrono;
+    const bool negative = value < D::zero();
+    const D magnitude = negative ? (value == D::min() ? D::max() : -value) : value;
+    const auto day = floor<days>(magnitude);  // whole days first: no overflow converting to microseconds
+    detail::write_iso_duration(negative, day.count(), floor<microseconds>(magnitude - day), out);
   }
   static Json schema() { return Json{{"format", "duration"}, {"type", "string"}}; }
 };
 
 namespace detail {
 
-inline std::optional<std::chrono::nanoseconds> read_timedelta(const ScalarInput& in, ConversionError& error) {
+inline std::optional<std::chrono::microseconds> read_timedelta(const ScalarInput& in, ConversionError& error) {
   using namespace std::chrono;
   constexpr std::string_view prefix = "Input should be a valid timedelta";
   const auto fail = [&](std::string_view words) {
     error = with_error("time_delta_parsing", prefix, words);
-    return std::optional<nanoseconds>{};
+    return std::optional<microseconds>{};
   };
-  const auto from_seconds = [&](double s) -> std::optional<nanoseconds> {
+  const auto from_seconds = [&](double s) -> std::optional<microseconds> {
     if (!std::isfinite(s) || std::fabs(s) > 86399999999999.0) return fail("durations may not exceed 999,999,999 days");
-    return nanoseconds{std::llround(s * 1e6) * 1000};  // Python's timedelta holds microseconds
+    if (std::fabs(s) >= 9.2e12) return fail(duration_out_of_range);  // past int64 microseconds (292,000 years)
+    return microseconds{std::llround(s * 1e6)};  // Python's timedelta holds microseconds
   };
   if (in.is_number()) return from_seconds(in.number());
   if (!in.is_string()) return error = {"time_delta_type", std::string(prefix), nullptr}, std::nullopt;
@@ -9402,12 +9425,10 @@ inline void write_time_of_day(std::chrono::nanoseconds since_midnight, std::stri
   }
 }
 
-inline void write_iso_duration(std::chrono::nanoseconds d, std::string& out) {
-  using namespace std::chrono;
-  long long us = floor<microseconds>(d).count();
-  if (us < 0) out += '-', us = -us;
+inline void write_iso_duration(bool negative, long long day, std::chrono::microseconds within_day, std::string& out) {
+  const long long us = within_day.count();
+  if (negative) out += '-';
   out += 'P';
-  const long long day = us / 86400000000LL;
   const long long second = us / 1000000 % 86400;
   const long long micro = us % 1000000;
   if (day / 365 != 0) out += std::to_string(day / 365) + 'Y';
@@ -10376,8 +10397,8 @@ bool read_discriminated(const N& node, Discriminator<Tag, M...>& out, ReadContex
               Json{{"discriminator", discriminator}});
     return false;
   }
-  const std::string tag = tag_node->kind() == Json::Kind::string ? std::string(tag_node->str())
-                                                                  : tag_node->to_json().dump();
+  const std::string tag =
+      tag_node->kind() == Json::Kind::string ? std::string(tag_node->str()) : tag_node->to_json().dump();
   bool found = false, ok = false;
   const auto attempt = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
     using Member = std::variant_alternative_t<J, std::variant<M...>>;
@@ -10396,10 +10417,10 @@ bool read_discriminated(const N& node, Discriminator<Tag, M...>& out, ReadContex
   (attempt(std::integral_constant<std::size_t, I>{}), ...);
   if (found) return ok;
   const std::string expected = expected_tags<Tag, M...>();
-  add_error(cx, "union_tag_invalid",
-            "Input tag '" + tag + "' found using " + discriminator + " does not match any of the expected tags: " +
-                expected,
-            node.to_json(), Json{{"discriminator", discriminator}, {"tag", tag}, {"expected_tags", expected}});
+  add_error(
+      cx, "union_tag_invalid",
+      "Input tag '" + tag + "' found using " + discriminator + " does not match any of the expected tags: " + expected,
+      node.to_json(), Json{{"discriminator", discriminator}, {"tag", tag}, {"expected_tags", expected}});
   return false;
 }
 
@@ -11389,12 +11410,13 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
                   "it, then assigns the members it finds");
     return read_struct(node, out, cx);
   } else {
-    static_assert(dependent_false<T>,
-                  "fastapi: read_json cannot read this type; use bool, an integer, float/double, std::string, an "
-                  "enum, std::optional, std::vector, std::map<std::string, T>, std::unordered_map<std::string, T>, "
-                  "a nested struct, fa::Json, fa::Email, fa::Field<T, Rule>, std::set, std::unordered_set, std::array, "
-                  "std::tuple, std::variant, fa::Discriminator, or a scalar (std::chrono::sys_time, year_month_day, hh_mm_ss, duration, fa::UUID, "
-                  "fa::Choice, fa::Bytes, or a type with a fa::Scalar<T> specialization)");
+    static_assert(
+        dependent_false<T>,
+        "fastapi: read_json cannot read this type; use bool, an integer, float/double, std::string, an "
+        "enum, std::optional, std::vector, std::map<std::string, T>, std::unordered_map<std::string, T>, "
+        "a nested struct, fa::Json, fa::Email, fa::Field<T, Rule>, std::set, std::unordered_set, std::array, "
+        "std::tuple, std::variant, fa::Discriminator, or a scalar (std::chrono::sys_time, year_month_day, hh_mm_ss, duration, fa::UUID, "
+        "fa::Choice, fa::Bytes, or a type with a fa::Scalar<T> specialization)");
     return false;
   }
 }
@@ -11659,11 +11681,12 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
     });
     out.put('}');
   } else {
-    static_assert(dependent_false<T>,
-                  "fastapi: write_json cannot write this type; use bool, an integer, float/double, a string, an "
-                  "enum, std::optional, std::vector, std::array, std::map<std::string, T>, "
-                  "std::unordered_map<std::string, T>, std::set, std::unordered_set, std::tuple, std::variant, fa::Discriminator, a plain struct, "
-                  "fa::Json, fa::Email, fa::Field<T, Rule>, or a scalar (a type with a fa::Scalar<T> specialization)");
+    static_assert(
+        dependent_false<T>,
+        "fastapi: write_json cannot write this type; use bool, an integer, float/double, a string, an "
+        "enum, std::optional, std::vector, std::array, std::map<std::string, T>, "
+        "std::unordered_map<std::string, T>, std::set, std::unordered_set, std::tuple, std::variant, fa::Discriminator, a plain struct, "
+        "fa::Json, fa::Email, fa::Field<T, Rule>, or a scalar (a type with a fa::Scalar<T> specialization)");
   }
 }
 

@@ -345,3 +345,45 @@ TEST_SUITE("json/types") {
 }
 
 }  // namespace test_types_unions
+
+namespace test_types_ranges {
+
+namespace fa = fastapi;
+using namespace std::chrono;
+
+template <class V>
+struct One {
+  V x;
+};
+template <class V>
+std::string one(std::string_view value) {
+  fa::RequestValidationError errors;
+  fa::detail::LocPath loc;
+  loc.push(std::string_view("body"));
+  std::optional<One<V>> v = fa::read_json<One<V>>("{\"x\":" + std::string(value) + "}", errors, loc);
+  if (v) return "OK " + fa::to_json_string(*v);
+  return errors.body()["detail"].dump();
+}
+
+TEST_SUITE("json/types") {
+  TEST_CASE("values Pydantic takes but the C++ type cannot hold are refused, never overflowed") {
+    CHECK(one<sys_time<microseconds>>(R"("9999-12-31T23:59:59.999999Z")") ==
+          R"(OK {"x":"9999-12-31T23:59:59.999999Z"})");
+    CHECK(one<sys_time<microseconds>>(R"("1600-01-01")") == R"(OK {"x":"1600-01-01T00:00:00Z"})");
+    CHECK(one<sys_time<nanoseconds>>(R"("2262-04-11")") == R"(OK {"x":"2262-04-11T00:00:00Z"})");
+    CHECK(
+        one<sys_time<nanoseconds>>(R"("2263-01-01")") ==
+        R"([{"type":"datetime_parsing","loc":["body","x"],"msg":"Input should be a valid datetime, value out of range for its C++ type","input":"2263-01-01","ctx":{"error":"value out of range for its C++ type"}}])");
+    CHECK(one<seconds>(R"("P99999999D")") == R"(OK {"x":"P273972Y219D"})");
+    CHECK(
+        one<nanoseconds>(R"("P999999999D")") ==
+        R"([{"type":"time_delta_parsing","loc":["body","x"],"msg":"Input should be a valid timedelta, value out of range for its C++ type","input":"P999999999D","ctx":{"error":"value out of range for its C++ type"}}])");
+    CHECK(
+        one<seconds>(R"("P1000000000D")") ==
+        R"([{"type":"time_delta_parsing","loc":["body","x"],"msg":"Input should be a valid timedelta, durations may not exceed 999,999,999 days","input":"P1000000000D","ctx":{"error":"durations may not exceed 999,999,999 days"}}])");
+    CHECK(fa::to_json_string(One<seconds>{seconds::min()}) == R"({"x":"-P292471208677Y195DT15H30M7S"})");
+    CHECK(fa::to_json_string(One<sys_seconds>{sys_seconds{}}) == R"({"x":"1970-01-01T00:00:00Z"})");
+  }
+}
+
+}  // namespace test_types_ranges
