@@ -9122,7 +9122,7 @@ inline std::chrono::sys_time<std::chrono::microseconds> civil_to_utc(const Civil
 /// Pydantic v2's lax datetime: an RFC 3339 text (offset applied), a Unix time (number or numeric text), or a
 /// date alone (midnight). Naive texts are taken as UTC.
 inline std::optional<std::chrono::sys_time<std::chrono::microseconds>> read_datetime(const ScalarInput& in,
-                                                                                    ConversionError& error) {
+                                                                                     ConversionError& error) {
   using namespace std::chrono;
   constexpr std::string_view prefix = "Input should be a valid datetime";
   std::int64_t micros = 0;
@@ -9202,8 +9202,8 @@ inline std::optional<std::chrono::nanoseconds> read_time_of_day(const ScalarInpu
   if (std::string_view e = parse_time_text(in.text, 0, p); !e.empty())
     return error = with_error("time_parsing", prefix, e), std::nullopt;
   const nanoseconds day = hours{24};
-  nanoseconds t =
-      hours{p.hour} + minutes{p.minute} + seconds{p.second} + microseconds{p.nanosecond / 1000} - seconds{p.offset_seconds};
+  nanoseconds t = hours{p.hour} + minutes{p.minute} + seconds{p.second} + microseconds{p.nanosecond / 1000} -
+                  seconds{p.offset_seconds};
   t = ((t % day) + day) % day;
   return t;
 }
@@ -9285,7 +9285,9 @@ struct Scalar<std::chrono::duration<Rep, Period>> {
   static std::optional<D> read(const ScalarInput& in, ConversionError& error) {
     auto d = detail::read_timedelta(in, error);
     if (!d) return std::nullopt;
-    if (!detail::fits_in<D>(*d)) return error = detail::out_of_range_error("time_delta_parsing", "Input should be a valid timedelta"), std::nullopt;
+    if (!detail::fits_in<D>(*d))
+      return error = detail::out_of_range_error("time_delta_parsing", "Input should be a valid timedelta"),
+             std::nullopt;
     return std::chrono::duration_cast<D>(*d);
   }
   static void write(const D& value, std::string& out) {
@@ -9310,7 +9312,7 @@ inline std::optional<std::chrono::microseconds> read_timedelta(const ScalarInput
   const auto from_seconds = [&](double s) -> std::optional<microseconds> {
     if (!std::isfinite(s) || std::fabs(s) > 86399999999999.0) return fail("durations may not exceed 999,999,999 days");
     if (std::fabs(s) >= 9.2e12) return fail(duration_out_of_range);  // past int64 microseconds (292,000 years)
-    return microseconds{std::llround(s * 1e6)};  // Python's timedelta holds microseconds
+    return microseconds{std::llround(s * 1e6)};                      // Python's timedelta holds microseconds
   };
   if (in.is_number()) return from_seconds(in.number());
   if (!in.is_string()) return error = {"time_delta_type", std::string(prefix), nullptr}, std::nullopt;
@@ -10452,6 +10454,7 @@ bool read_union(const N& node, T& out, ReadContext& cx) {
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 #include <simdjson.h>
 
@@ -10734,11 +10737,62 @@ bool fast_tuple_element(std::size_t i, T& out, simdjson::ondemand::value& v, Fas
 }
 
 template <class T>
+bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext& fx);
+
+template <class T>
 bool fast_struct(simdjson::ondemand::value& v, T& out, FastContext& fx) {
-  constexpr std::size_t count = field_count<T>;
-  static_assert(count <= 64, "fastapi: the fast reader keeps one bit per member");
   simdjson::ondemand::object object;
   if (!fast_ok(v.get_object().get(object)) || ++fx.depth > fast_max_depth) return false;
+  return fast_struct_members(object, out, fx);
+}
+
+/// A fa::Discriminator: the tag found first (its value's text), then the object read again as that member.
+/// No tag, a repeated or unknown tag, a tag that is not a plain string: the DOM reader words the error.
+template <class T>
+bool fast_discriminated(simdjson::ondemand::value& v, T& out, FastContext& fx) {
+  simdjson::ondemand::object object;
+  if (!fast_ok(v.get_object().get(object)) || ++fx.depth > fast_max_depth) return false;
+  std::string_view tag;
+  bool found = false;
+  for (auto member : object) {
+    if (member.error()) return false;
+    simdjson::ondemand::field& f = member.value_unsafe();
+    std::string_view key;
+    if (!fast_key(f, key)) return false;
+    if (!same_text(key, T::tag)) continue;  // its value is read (and checked) with the member below
+    if (found || !fast_string(f.value(), tag)) return false;
+    found = true;
+  }
+  if (!found) return false;
+  bool reset = false;
+  if (!fast_ok(object.reset().get(reset))) return false;
+  bool ok = false, matched = false;
+  [&]<class... M>(std::type_identity<std::variant<M...>>) {
+    const auto attempt = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+      using Member = std::variant_alternative_t<J, std::variant<M...>>;
+      if (matched) return;
+      for (std::string_view value : tag_choice_t<fixed_tag<T>, Member>::values) {
+        if (!same_text(value, tag)) continue;
+        matched = true;
+        Member m{};
+        ++fx.depth;  // fast_struct_members leaves the object: one level, as fast_struct counts it
+        ok = fast_struct_members(object, m, fx);
+        if (ok) out.template emplace<J>(std::move(m));
+        return;
+      }
+    };
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      (attempt(std::integral_constant<std::size_t, J>{}), ...);
+    }(std::index_sequence_for<M...>{});
+  }(std::type_identity<typename T::variant_type>{});
+  --fx.depth;
+  return ok;
+}
+
+template <class T>
+bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext& fx) {
+  constexpr std::size_t count = field_count<T>;
+  static_assert(count <= 64, "fastapi: the fast reader keeps one bit per member");
   std::uint64_t seen = 0;
   std::size_t next = 0;
   for (auto member : object) {
@@ -10777,8 +10831,10 @@ bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
     return fast_value<typename T::value_type, Strict>(v, *out, fx);
   } else if constexpr (std::is_same_v<T, Json>) {
     return fast_json(v, out, fx);
+  } else if constexpr (is_discriminated<T>) {
+    return fast_discriminated(v, out, fx);
   } else if constexpr (is_union<T>) {
-    return false;  // unions try their members one by one: the DOM reader's job
+    return false;  // a smart union tries its members one by one: the DOM reader's job
   } else if constexpr (is_scalar<T>) {
     FastScalar n;
     if (!fast_scalar(v, n)) return false;  // an array or an object: the DOM reader words the error

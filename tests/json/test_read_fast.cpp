@@ -160,7 +160,16 @@ struct Clash {
   fa::Default<int> c = 5;
 };
 
-/// The scalar types (fa::Scalar) and the fixed-shape containers.
+struct Click {
+  fa::Choice<"click"> type;
+  fa::Field<int, fa::Rule{.ge = 0}> x;
+};
+struct Press {
+  fa::Choice<"key", "press"> type;
+  fa::Field<std::string, fa::Rule{.min_length = 1}> key;
+};
+
+/// The scalar types (fa::Scalar), the fixed-shape containers and a discriminated union (read fast).
 struct Typed {
   fa::UUID id;
   std::chrono::sys_time<std::chrono::microseconds> at;
@@ -175,6 +184,7 @@ struct Typed {
   fa::Bytes raw;
   fa::Field<std::vector<int>, fa::Rule{.min_length = 1, .max_length = 3}> few;
   std::optional<std::chrono::sys_seconds> maybe;
+  fa::Default<fa::Discriminator<"type", Click, Press>> event;
 };
 
 /// What one reader made of a text: the value written back, or the 422 body.
@@ -237,7 +247,9 @@ std::vector<std::string> replacements() {
       "\"2032-04-23T10:20:30Z\"", "\"2032-04-23\"", "\"2032-04-23T10:20:30.123+05:30\"", "\"2032-02-30\"", "\"10:20\"",
       "\"25:00\"", "\"P1DT2H\"", "\"PT1.5S\"", "\"P\"", "\"1 day, 01:00:00\"",
       "\"c4a760a8-dbcf-5254-a0d9-6a4474bd1b62\"", "\"c4a760a8dbcf5254a0d96a4474bd1b62\"", "\"c4a760a8-dbcf\"",
-      "\"click\"", "\"key\"", "\"1700000000\"", "1700000000", "1e11", "[1,\"a\",null]", "[1,2]"};
+      "\"click\"", "\"key\"", "{\"type\":\"click\",\"x\":1}", "{\"type\":\"press\",\"key\":\"k\",\"type\":\"key\"}",
+      "{\"type\":\"click\"}", "{\"type\":\"scroll\"}", "{\"type\":1}", "{\"x\":1}", "\"1700000000\"", "1700000000",
+      "1e11", "[1,\"a\",null]", "[1,2]"};
   r.push_back("\"" + std::string(300, 'a') + "\"");
   r.push_back("\"" + std::string(40, 'b') + "\\n\"");
   std::string deep, shallow;
@@ -358,11 +370,11 @@ const std::string clash_doc = R"({"a":1,"c":2})";
 const std::string typed_doc =
     R"({"id":"c4a760a8-dbcf-5254-a0d9-6a4474bd1b62","at":"2032-04-23T10:20:30.5+02:00","day":"2032-04-23",)"
     R"("t":"09:00:01.25","every":"PT1H30M","tags":["b","a","b"],"ids":[3,1],"pair":[1,2],"row":[1,"x",null],)"
-    R"("kind":"key","raw":"\u00e9\n","few":[1,2],"maybe":1700000000})";
+    R"("kind":"key","raw":"\u00e9\n","few":[1,2],"maybe":1700000000,"event":{"x":3,"type":"click"}})";
 const std::string typed_lax =
     R"({"id":"{C4A760A8-DBCF-5254-A0D9-6A4474BD1B62}","at":1700000000.25,"day":"2032-04-23T00:00:00Z",)"
     R"("t":3600,"every":1.5,"tags":[],"ids":["7"],"pair":["1",2.0],"row":["2","y",3],"kind":"click","raw":"",)"
-    R"("few":[5],"maybe":null})";
+    R"("few":[5],"maybe":null,"event":{"type":"press","key":"\u0041","extra":[1]}})";
 
 TEST_SUITE("json/read_fast") {
 

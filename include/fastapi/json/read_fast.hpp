@@ -13,6 +13,7 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "fastapi/core/config.hpp"  // first: it pins simdjson's configuration
 #include <simdjson.h>
@@ -303,11 +304,61 @@ bool fast_tuple_element(std::size_t i, T& out, simdjson::ondemand::value& v, Fas
 }
 
 template <class T>
+bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext& fx);
+
+template <class T>
 bool fast_struct(simdjson::ondemand::value& v, T& out, FastContext& fx) {
-  constexpr std::size_t count = field_count<T>;
-  static_assert(count <= 64, "fastapi: the fast reader keeps one bit per member");
   simdjson::ondemand::object object;
   if (!fast_ok(v.get_object().get(object)) || ++fx.depth > fast_max_depth) return false;
+  return fast_struct_members(object, out, fx);
+}
+
+/// A fa::Discriminator: the tag found first (its value's text), then the object read again as that member.
+/// No tag, a repeated or unknown tag, a tag that is not a plain string: the DOM reader words the error.
+template <class T>
+bool fast_discriminated(simdjson::ondemand::value& v, T& out, FastContext& fx) {
+  simdjson::ondemand::object object;
+  if (!fast_ok(v.get_object().get(object)) || ++fx.depth > fast_max_depth) return false;
+  std::string_view tag;
+  bool found = false;
+  for (auto member : object) {
+    if (member.error()) return false;
+    simdjson::ondemand::field& f = member.value_unsafe();
+    std::string_view key;
+    if (!fast_key(f, key)) return false;
+    if (!same_text(key, T::tag)) continue;  // its value is read (and checked) with the member below
+    if (found || !fast_string(f.value(), tag)) return false;
+    found = true;
+  }
+  if (!found) return false;
+  bool reset = false;
+  if (!fast_ok(object.reset().get(reset))) return false;
+  bool ok = false, matched = false;
+  [&]<class... M>(std::type_identity<std::variant<M...>>) {
+    const auto attempt = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+      using Member = std::variant_alternative_t<J, std::variant<M...>>;
+      if (matched) return;
+      for (std::string_view value : tag_choice_t<fixed_tag<T>, Member>::values) {
+        if (!same_text(value, tag)) continue;
+        matched = true;
+        Member m{};
+        ++fx.depth;  // fast_struct_members leaves the object: one level, as fast_struct counts it
+        ok = fast_struct_members(object, m, fx);
+        if (ok) out.template emplace<J>(std::move(m));
+        return;
+      }
+    };
+    [&]<std::size_t... J>(std::index_sequence<J...>) { (attempt(std::integral_constant<std::size_t, J>{}), ...); }
+    (std::index_sequence_for<M...>{});
+  }(std::type_identity<typename T::variant_type>{});
+  --fx.depth;
+  return ok;
+}
+
+template <class T>
+bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext& fx) {
+  constexpr std::size_t count = field_count<T>;
+  static_assert(count <= 64, "fastapi: the fast reader keeps one bit per member");
   std::uint64_t seen = 0;
   std::size_t next = 0;
   for (auto member : object) {
@@ -346,8 +397,10 @@ bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
     return fast_value<typename T::value_type, Strict>(v, *out, fx);
   } else if constexpr (std::is_same_v<T, Json>) {
     return fast_json(v, out, fx);
+  } else if constexpr (is_discriminated<T>) {
+    return fast_discriminated(v, out, fx);
   } else if constexpr (is_union<T>) {
-    return false;  // unions try their members one by one: the DOM reader's job
+    return false;  // a smart union tries its members one by one: the DOM reader's job
   } else if constexpr (is_scalar<T>) {
     FastScalar n;
     if (!fast_scalar(v, n)) return false;  // an array or an object: the DOM reader words the error
