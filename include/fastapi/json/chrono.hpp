@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <optional>
+#include <ratio>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "fastapi/json/scalar.hpp"
 #include "fastapi/json/value.hpp"
@@ -159,6 +161,9 @@ inline ConversionError out_of_range_error(std::string_view type, std::string_vie
 template <class D>
 bool fits_in(std::chrono::microseconds us) noexcept {
   using P = typename D::period;
+  using R = typename D::rep;
+  // A 64-bit integer count of microseconds or coarser holds every microsecond count: nothing to check.
+  if constexpr (std::ratio_greater_equal_v<P, std::micro> && std::is_integral_v<R> && sizeof(R) >= 8) return true;
   const long double limit = static_cast<long double>(D::max().count()) * P::num / P::den * 1e6L;
   return std::fabs(static_cast<long double>(us.count())) <= limit;
 }
@@ -473,7 +478,7 @@ inline void write_time_of_day(std::chrono::nanoseconds since_midnight, std::stri
   out += ':';
   append_2(out, static_cast<unsigned>(secs % 60));
   if (const auto frac = us % 1000000; frac != 0) {
-    char buf[8];
+    char buf[32];
     std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(frac));
     out += buf;
   }
@@ -494,7 +499,7 @@ inline void write_iso_duration(bool negative, long long day, std::chrono::micros
     if (second % 60 != 0 || micro != 0) {
       out += std::to_string(second % 60);
       if (micro != 0) {
-        char buf[8];
+        char buf[32];
         std::snprintf(buf, sizeof buf, "%06lld", micro);
         std::string_view f(buf, 6);
         out += '.';
