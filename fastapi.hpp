@@ -13092,7 +13092,8 @@ std::optional<T> from_string(std::string_view text, ConversionError& error) {
   } else {
     static_assert(detail::dependent_false<T>,
                   "fastapi: a path, query, header, cookie or form value converts to bool, an integer, "
-                  "float/double, std::string, std::string_view, fa::Email, an enum, or std::optional / "
+                  "float/double, std::string, std::string_view, fa::Email, an enum, a scalar (datetime, date, time, "
+                  "timedelta, fa::UUID, fa::Choice, fa::Bytes, a fa::Scalar<T> specialization), or std::optional / "
                   "std::vector of these");
   }
 }
