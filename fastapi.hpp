@@ -9499,6 +9499,37 @@ constexpr void for_each_field(T& obj, F&& f) {
   });
 }
 
+namespace detail {
+/// The unqualified name of T: "UserOut" (FastAPI's schema title and $defs key).
+template <class T>
+consteval std::string_view pretty_type() {
+  return __PRETTY_FUNCTION__;
+}
+template <class T>
+consteval std::string_view raw_type_name() {
+  std::string_view s = pretty_type<T>();  // g++: "[with T = ns::UserOut; ...]", clang++: "[T = ns::UserOut]"
+  s = s.substr(s.find("T = ") + 4);
+  s = s.substr(0, s.find_first_of(";]"));
+  if (const std::size_t lt = s.find('<'); lt != std::string_view::npos) s = s.substr(0, lt);
+  if (const std::size_t colon = s.rfind(':'); colon != std::string_view::npos) s = s.substr(colon + 1);
+  return s;
+}
+template <class T>
+inline constexpr auto type_name_storage = [] {
+  constexpr std::string_view raw = raw_type_name<T>();
+  NameStorage<raw.size()> out{};
+  for (std::size_t i = 0; i < raw.size(); ++i) out.text[i] = raw[i];
+  return out;
+}();
+
+}  // namespace detail
+
+/// The unqualified name of a struct, as FastAPI titles its schema: `fa::type_name<shop::Order>() == "Order"`.
+template <class T>
+constexpr std::string_view type_name() noexcept {
+  return {detail::type_name_storage<T>.text, sizeof(detail::type_name_storage<T>.text) - 1};
+}
+
 }  // namespace fastapi
 
 // ==== fastapi/json/email.hpp ====
@@ -9960,7 +9991,7 @@ struct RuleViolation {
 };
 
 /// What a length rule counts: Pydantic's field_type word in too_short/too_long.
-enum class LengthOf { string, list, dictionary, set };
+enum class LengthOf { string, list, dictionary, set, tuple };
 
 /// A number as Pydantic prints a bound (Rust's Display): 5, 5.5, 0.1, 100000000000000000000.
 inline std::string format_number(double v) {
@@ -9984,6 +10015,7 @@ inline std::string_view length_field_type(LengthOf kind) noexcept {
   switch (kind) {
     case LengthOf::dictionary: return "Dictionary";
     case LengthOf::set: return "Set";
+    case LengthOf::tuple: return "Tuple";
     default: return "List";
   }
 }
@@ -10260,6 +10292,894 @@ FASTAPI_DETAIL_INLINE Json detail::LocPath::to_json() const {
 
 }  // namespace fastapi
 
+// ==== fastapi/json/scalar.hpp ====
+// json/scalar.hpp: the extension point for scalar types (a datetime, a UUID, money, an IP address): one traits struct,
+// fa::Scalar<T>, says how T is read from a JSON value or a text, written, and described in JSON Schema. Fed by json/value;
+// feeds the built-in scalars (json/chrono, json/uuid, json/literal), both JSON readers, the writer, the schema and
+// params/convert. Knows nothing of JSON text, simdjson or HTTP.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace fastapi {
+
+/// Why an input did not convert: Pydantic v2's error type, its message and its ctx (null when none).
+/// `{"int_parsing", "Input should be a valid integer, unable to parse string as an integer", nullptr}`
+/// `type` must outlive the error: give a string literal.
+struct ConversionError {
+  std::string_view type;
+  std::string msg;
+  Json ctx;
+};
+
+/// What a scalar's reader is given: one JSON value of a body (any kind: a Scalar says which it takes), or the
+/// text of a path, query, header, cookie or form parameter (then kind is string and from_text is true, Pydantic's
+/// lax "python mode" for strings).
+struct ScalarInput {
+  Json::Kind kind = Json::Kind::null;
+  std::string_view text;  ///< kind == string
+  std::int64_t i = 0;     ///< kind == integer
+  std::uint64_t u = 0;    ///< kind == unsigned_integer
+  double d = 0;           ///< kind == floating
+  bool b = false;         ///< kind == boolean
+  bool from_text = false;
+
+  bool is_string() const noexcept { return kind == Json::Kind::string; }
+  bool is_number() const noexcept {
+    return kind == Json::Kind::integer || kind == Json::Kind::unsigned_integer || kind == Json::Kind::floating;
+  }
+  /// The number as a double (kind must be a number kind).
+  double number() const noexcept {
+    return kind == Json::Kind::integer            ? static_cast<double>(i)
+           : kind == Json::Kind::unsigned_integer ? static_cast<double>(u)
+                                                  : d;
+  }
+};
+
+/// Specialize for a type of your own to make it a scalar everywhere: a struct member read from JSON, a
+/// Path/Query/Header/Cookie/Form parameter, a response field, a JSON Schema in /openapi.json.
+///   template <> struct fa::Scalar<Money> {
+///     static std::optional<Money> read(const fa::ScalarInput& in, fa::ConversionError& error);
+///     static void write(const Money& value, std::string& out);   // appends the text, sent as a JSON string
+///     static fa::Json schema();                                   // {"type":"string","pattern":"..."}
+///     static constexpr std::string_view name = "money";           // optional: its name in a union's error loc
+///   };
+/// read returns nullopt and sets `error` (Pydantic's words: type, msg, ctx) when the input does not convert;
+/// that error is the 422's item, located where the value was. docs/models.md has a full example.
+template <class T>
+struct Scalar {
+  using fastapi_unspecialized = void;  // the primary template: T is no scalar
+};
+
+namespace detail {
+template <class T>
+concept has_scalar_traits = !requires {
+  typename Scalar<T>::fastapi_unspecialized;
+};
+
+/// Refuses a Scalar specialization that lacks one of its three functions, with a sentence.
+template <class T>
+consteval bool check_scalar() {
+  using S = Scalar<T>;
+  static_assert(
+      requires(const ScalarInput& in, ConversionError& e) {
+        { S::read(in, e) } -> std::same_as<std::optional<T>>;
+      },
+      "fastapi: this fa::Scalar<T> specialization needs `static std::optional<T> read(const fa::ScalarInput&, "
+      "fa::ConversionError&)`");
+  static_assert(
+      requires(const T& v, std::string& out) { S::write(v, out); },
+      "fastapi: this fa::Scalar<T> specialization needs `static void write(const T&, std::string& out)`");
+  static_assert(
+      requires {
+        { S::schema() } -> std::same_as<Json>;
+      },
+      "fastapi: this fa::Scalar<T> specialization needs `static fa::Json schema()`");
+  return true;
+}
+}  // namespace detail
+
+/// True when fa::Scalar<T> is specialized (the built-in datetime, date, time, timedelta, UUID, Bytes,
+/// Choice, and your own types).
+template <class T>
+inline constexpr bool is_scalar = detail::has_scalar_traits<std::remove_cv_t<T>>;
+
+namespace detail {
+/// Reads a scalar from any reader node (json/read's DomNode and JsonNode, read_fast's FastScalar): the node's
+/// kind and value are handed over as a ScalarInput; arrays and objects come with their kind only.
+template <class T, class N>
+std::optional<T> read_scalar_node(const N& node, ConversionError& error) {
+  static_assert(check_scalar<T>());
+  ScalarInput in;
+  in.kind = node.kind();
+  switch (in.kind) {
+    case Json::Kind::string: in.text = node.str(); break;
+    case Json::Kind::integer: in.i = node.i64(); break;
+    case Json::Kind::unsigned_integer: in.u = node.u64(); break;
+    case Json::Kind::floating: in.d = node.f64(); break;
+    case Json::Kind::boolean: in.b = node.boolean(); break;
+    default: break;
+  }
+  return Scalar<T>::read(in, error);
+}
+
+/// Reads a scalar from a parameter's text.
+template <class T>
+std::optional<T> read_scalar_text(std::string_view text, ConversionError& error) {
+  static_assert(check_scalar<T>());
+  ScalarInput in;
+  in.kind = Json::Kind::string;
+  in.text = text;
+  in.from_text = true;
+  return Scalar<T>::read(in, error);
+}
+
+/// The scalar's text, as it is written (inside a JSON string).
+template <class T>
+std::string scalar_text(const T& value) {
+  static_assert(check_scalar<T>());
+  std::string out;
+  Scalar<T>::write(value, out);
+  return out;
+}
+}  // namespace detail
+
+}  // namespace fastapi
+
+// ==== fastapi/json/chrono.hpp ====
+// json/chrono.hpp: datetime, date, time and timedelta as fa::Scalar specializations of std::chrono types, read and written
+// as Pydantic v2 does (its parser is speedate: the formats and the error words below are speedate's). Fed by json/scalar;
+// feeds the readers, the writer and the schema through fa::Scalar. Knows nothing of JSON text or HTTP.
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <ratio>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace fastapi {
+namespace detail {
+
+/// A calendar date, a time of day and an offset as the text gave them (not yet checked against a calendar).
+struct CivilParts {
+  int year = 1970;
+  unsigned month = 1, day = 1;
+  unsigned hour = 0, minute = 0, second = 0;
+  std::uint32_t nanosecond = 0;
+  int offset_seconds = 0;  ///< east of UTC; 0 for a naive text and for Z
+};
+
+inline bool take_digits(std::string_view s, std::size_t at, std::size_t n, unsigned& out) noexcept {
+  if (at + n > s.size()) return false;
+  out = 0;
+  for (std::size_t i = at; i < at + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    out = out * 10 + static_cast<unsigned>(s[i] - '0');
+  }
+  return true;
+}
+
+inline unsigned days_in_month(int year, unsigned month) noexcept {
+  return static_cast<unsigned>(static_cast<unsigned>(
+      std::chrono::year_month_day_last{std::chrono::year{year} / std::chrono::month{month} / std::chrono::last}.day()));
+}
+
+/// speedate's Date::parse_bytes_partial: YYYY-MM-DD at the start of s. Returns the error words, or "".
+inline std::string_view parse_date_part(std::string_view s, CivilParts& p) noexcept {
+  unsigned y = 0, m = 0, d = 0;
+  if (s.size() < 10) return "input is too short";
+  if (!take_digits(s, 0, 4, y)) return "invalid character in year";
+  if (s[4] != '-') return "invalid date separator, expected `-`";
+  if (!take_digits(s, 5, 2, m)) return "invalid character in month";
+  if (s[7] != '-') return "invalid date separator, expected `-`";
+  if (!take_digits(s, 8, 2, d)) return "invalid character in day";
+  if (m < 1 || m > 12) return "month value is outside expected range of 1-12";
+  if (d < 1 || d > days_in_month(static_cast<int>(y), m)) return "day value is outside expected range";
+  p.year = static_cast<int>(y), p.month = m, p.day = d;
+  return {};
+}
+
+/// A whole date: YYYY-MM-DD and nothing after it.
+inline std::string_view parse_date_text(std::string_view s, CivilParts& p) noexcept {
+  if (std::string_view e = parse_date_part(s, p); !e.empty()) return e;
+  return s.size() > 10 ? "unexpected extra characters at the end of the input" : std::string_view{};
+}
+
+/// speedate's Time::parse_bytes_offset: HH:MM[:SS[.f]][Z|±HH[:]MM] from `at` to the end of s.
+inline std::string_view parse_time_text(std::string_view s, std::size_t at, CivilParts& p) noexcept {
+  if (s.size() < at + 5) return "input is too short";
+  if (!take_digits(s, at, 2, p.hour)) return "invalid character in hour";
+  if (p.hour > 23) return "hour value is outside expected range of 0-23";
+  if (s[at + 2] != ':') return "invalid time separator, expected `:`";
+  if (!take_digits(s, at + 3, 2, p.minute)) return "invalid character in minute";
+  if (p.minute > 59) return "minute value is outside expected range of 0-59";
+  std::size_t i = at + 5;
+  p.second = 0, p.nanosecond = 0;
+  if (i < s.size() && s[i] == ':') {
+    if (s.size() < i + 3) return "input is too short";
+    if (!take_digits(s, i + 1, 2, p.second)) return "invalid character in second";
+    if (p.second > 59) return "second value is outside expected range of 0-59";
+    i += 3;
+    if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
+      ++i;
+      std::size_t digits = 0;
+      std::uint32_t scale = 100000000;
+      for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++digits) {
+        p.nanosecond += static_cast<std::uint32_t>(s[i] - '0') * scale;  // beyond 9 digits: truncated
+        scale /= 10;
+      }
+      if (digits == 0) return "second fraction part missing";
+    }
+  }
+  p.offset_seconds = 0;
+  if (i < s.size()) {
+    if (s[i] == 'Z' || s[i] == 'z') {
+      ++i;
+    } else if (s[i] == '+' || s[i] == '-') {
+      const int sign = s[i] == '-' ? -1 : 1;
+      unsigned h = 0, m = 0;
+      if (!take_digits(s, i + 1, 2, h)) return "invalid timezone hour";
+      i += 3;
+      if (i < s.size() && s[i] == ':') ++i;
+      if (i < s.size()) {
+        if (!take_digits(s, i, 2, m)) return "invalid timezone minute";
+        i += 2;
+      }
+      if (h >= 24) return "timezone offset must be less than 24 hours";
+      p.offset_seconds = sign * static_cast<int>(h * 3600 + m * 60);
+    } else {
+      return "invalid timezone sign";
+    }
+  }
+  return i < s.size() ? "unexpected extra characters at the end of the input" : std::string_view{};
+}
+
+/// speedate's DateTime::parse_bytes_rfc3339: date, a separator (T, t, _ or space), a time.
+inline std::string_view parse_datetime_text(std::string_view s, CivilParts& p) noexcept {
+  if (std::string_view e = parse_date_part(s, p); !e.empty()) return e;
+  if (s.size() < 11) return "input is too short";
+  if (s[10] != 'T' && s[10] != 't' && s[10] != ' ' && s[10] != '_')
+    return "invalid datetime separator, expected `T`, `t`, `_` or space";
+  return parse_time_text(s, 11, p);
+}
+
+/// A decimal number as speedate reads a Unix time given as text: [sign] digits [. digits].
+inline std::optional<double> timestamp_text(std::string_view s) noexcept {
+  std::size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  std::size_t digits = 0;
+  bool dot = false;
+  for (; i < s.size(); ++i) {
+    if (s[i] >= '0' && s[i] <= '9') ++digits;
+    else if (s[i] == '.' && !dot) dot = true;
+    else return std::nullopt;
+  }
+  if (digits == 0) return std::nullopt;
+  return std::strtod(std::string(s).c_str(), nullptr);
+}
+
+/// A Unix time (seconds, or milliseconds past 2e10 as speedate takes them) -> microseconds since the epoch.
+inline std::string_view timestamp_micros(double t, std::int64_t& micros) noexcept {
+  if (!std::isfinite(t)) return "NaN values not permitted";
+  if (std::fabs(t) > 2e10) t /= 1000;
+  if (t > 253402300799.0) return "dates after 9999 are not supported as unix timestamps";
+  if (t < -11676096000.0) return "dates before 1600 are not supported as unix timestamps";
+  micros = static_cast<std::int64_t>(std::llround(t * 1e6));
+  return {};
+}
+
+inline ConversionError with_error(std::string_view type, std::string_view prefix, std::string_view words) {
+  return {type, std::string(prefix) + ", " + std::string(words), Json{{"error", std::string(words)}}};
+}
+
+/// Our words for a value Pydantic takes but the C++ type cannot hold (a nanosecond clock past 2262, a duration
+/// past its Rep).
+inline constexpr std::string_view duration_out_of_range = "value out of range for its C++ type";
+inline ConversionError out_of_range_error(std::string_view type, std::string_view prefix) {
+  return with_error(type, prefix, duration_out_of_range);
+}
+
+/// Does a count of microseconds fit in the duration type D?
+template <class D>
+bool fits_in(std::chrono::microseconds us) noexcept {
+  using P = typename D::period;
+  using R = typename D::rep;
+  // A 64-bit integer count of microseconds or coarser holds every microsecond count: nothing to check.
+  if constexpr (std::ratio_greater_equal_v<P, std::micro> && std::is_integral_v<R> && sizeof(R) >= 8) return true;
+  const long double limit = static_cast<long double>(D::max().count()) * P::num / P::den * 1e6L;
+  return std::fabs(static_cast<long double>(us.count())) <= limit;
+}
+
+/// Microseconds, as Python's datetime holds them (finer digits of a text are truncated).
+inline std::chrono::sys_time<std::chrono::microseconds> civil_to_utc(const CivilParts& p) {
+  using namespace std::chrono;
+  const sys_days day{year{p.year} / month{p.month} / std::chrono::day{p.day}};
+  return day + hours{p.hour} + minutes{p.minute} + seconds{p.second} + microseconds{p.nanosecond / 1000} -
+         seconds{p.offset_seconds};
+}
+
+/// Pydantic v2's lax datetime: an RFC 3339 text (offset applied), a Unix time (number or numeric text), or a
+/// date alone (midnight). Naive texts are taken as UTC.
+inline std::optional<std::chrono::sys_time<std::chrono::microseconds>> read_datetime(const ScalarInput& in,
+                                                                                     ConversionError& error) {
+  using namespace std::chrono;
+  constexpr std::string_view prefix = "Input should be a valid datetime";
+  std::int64_t micros = 0;
+  if (in.is_number()) {
+    if (std::string_view e = timestamp_micros(in.number(), micros); !e.empty())
+      return error = with_error("datetime_parsing", prefix, e), std::nullopt;
+    return sys_time<microseconds>{microseconds{micros}};
+  }
+  if (!in.is_string()) return error = {"datetime_type", std::string(prefix), nullptr}, std::nullopt;
+  CivilParts p;
+  if (parse_datetime_text(in.text, p).empty()) return civil_to_utc(p);
+  if (std::optional<double> t = timestamp_text(in.text)) {
+    if (std::string_view e = timestamp_micros(*t, micros); !e.empty())
+      return error = with_error("datetime_from_date_parsing", "Input should be a valid datetime or date", e),
+             std::nullopt;
+    return sys_time<microseconds>{microseconds{micros}};
+  }
+  // Pydantic's lax fallback: a date at midnight, whose own error replaces the datetime's.
+  if (std::string_view e = parse_date_text(in.text, p); !e.empty())
+    return error = with_error("datetime_from_date_parsing", "Input should be a valid datetime or date", e),
+           std::nullopt;
+  return civil_to_utc(p);
+}
+
+/// Pydantic v2's lax date: YYYY-MM-DD, or a datetime (text or Unix time) whose time is zero.
+inline std::optional<std::chrono::year_month_day> read_date(const ScalarInput& in, ConversionError& error) {
+  using namespace std::chrono;
+  const auto exact = [&](sys_time<microseconds> t) -> std::optional<year_month_day> {
+    const sys_days day = floor<days>(t);
+    if (t != day)
+      return error = {"date_from_datetime_inexact",
+                      "Datetimes provided to dates should have zero time - e.g. be exact dates", nullptr},
+             std::nullopt;
+    return year_month_day{day};
+  };
+  CivilParts p;
+  if (in.is_number()) {
+    std::int64_t micros = 0;
+    if (std::string_view e = timestamp_micros(in.number(), micros); !e.empty())
+      return error = with_error("date_parsing", "Input should be a valid date in the format YYYY-MM-DD", e),
+             std::nullopt;
+    return exact(sys_time<microseconds>{microseconds{micros}});
+  }
+  if (!in.is_string()) return error = {"date_type", "Input should be a valid date", nullptr}, std::nullopt;
+  if (parse_date_text(in.text, p).empty()) return year_month_day{year{p.year} / month{p.month} / day{p.day}};
+  // Lax: a datetime with a zero time; its parse error is the one shown.
+  if (std::string_view e = parse_datetime_text(in.text, p); e.empty()) {
+    p.offset_seconds = 0;  // the date as written, whatever its offset (Pydantic compares the time alone)
+    return exact(civil_to_utc(p));
+  } else if (std::optional<double> t = timestamp_text(in.text)) {
+    std::int64_t micros = 0;
+    if (std::string_view te = timestamp_micros(*t, micros); !te.empty())
+      return error = with_error("date_from_datetime_parsing", "Input should be a valid date or datetime", te),
+             std::nullopt;
+    return exact(sys_time<microseconds>{microseconds{micros}});
+  } else {
+    return error = with_error("date_from_datetime_parsing", "Input should be a valid date or datetime", e),
+           std::nullopt;
+  }
+}
+
+/// Pydantic v2's lax time: HH:MM[:SS[.ffffff]][offset] (an offset is applied: the time is kept in UTC), or
+/// a number of seconds since midnight.
+inline std::optional<std::chrono::nanoseconds> read_time_of_day(const ScalarInput& in, ConversionError& error) {
+  using namespace std::chrono;
+  constexpr std::string_view prefix = "Input should be in a valid time format";
+  if (in.is_number()) {
+    const double t = in.number();
+    if (!(t >= 0))
+      return error = with_error("time_parsing", prefix, "time in seconds should be positive"), std::nullopt;
+    if (t >= 86400)
+      return error = with_error("time_parsing", prefix, "time in seconds should be less than 86400"), std::nullopt;
+    return nanoseconds{std::llround(t * 1e6) * 1000};
+  }
+  if (!in.is_string()) return error = {"time_type", "Input should be a valid time", nullptr}, std::nullopt;
+  CivilParts p;
+  if (std::string_view e = parse_time_text(in.text, 0, p); !e.empty())
+    return error = with_error("time_parsing", prefix, e), std::nullopt;
+  const nanoseconds day = hours{24};
+  nanoseconds t = hours{p.hour} + minutes{p.minute} + seconds{p.second} + microseconds{p.nanosecond / 1000} -
+                  seconds{p.offset_seconds};
+  t = ((t % day) + day) % day;
+  return t;
+}
+
+/// Pydantic v2's timedelta: ISO 8601 ([±]P[nY][nM][nW][nD][T[nH][nM][n[.f]S]], a year 365 days, a month 30),
+/// [±][D day[s], ]HH:MM[:SS[.f]], or a number of seconds (a JSON number, or a decimal text).
+inline std::optional<std::chrono::microseconds> read_timedelta(const ScalarInput& in, ConversionError& error);
+/// speedate's Display of a duration, as Pydantic v2 writes a timedelta in JSON: "P1DT2H", "PT1H30M", "-PT1.5S",
+/// "P1Y" (365 days), "PT0S".
+inline void write_iso_duration(bool negative, long long days, std::chrono::microseconds within_day, std::string& out);
+/// "2032-04-23" / "10:20:30" / "10:20:30.123456" into out.
+inline void write_civil_date(std::chrono::year_month_day d, std::string& out);
+inline void write_time_of_day(std::chrono::nanoseconds since_midnight, std::string& out);
+
+}  // namespace detail
+
+/// datetime: `std::chrono::sys_time<D>` (std::chrono::sys_seconds, ...), always in UTC. In: RFC 3339 text with an
+/// offset (normalised to UTC), a naive text (taken as UTC: a sys_time cannot be naive), a date (midnight), or a
+/// Unix time. Out: `2032-04-23T10:20:30Z` (`.123456` when there are microseconds), as Pydantic v2 writes an aware UTC
+/// datetime. Errors: datetime_type, datetime_parsing, datetime_from_date_parsing (docs/models.md).
+template <class D>
+struct Scalar<std::chrono::sys_time<D>> {
+  static constexpr std::string_view name = "datetime";
+  static std::optional<std::chrono::sys_time<D>> read(const ScalarInput& in, ConversionError& error) {
+    auto t = detail::read_datetime(in, error);
+    if (!t) return std::nullopt;
+    if (!detail::fits_in<D>(t->time_since_epoch()))  // a nanosecond clock holds 1678..2262 only
+      return error = detail::out_of_range_error("datetime_parsing", "Input should be a valid datetime"), std::nullopt;
+    return std::chrono::floor<D>(*t);
+  }
+  static void write(const std::chrono::sys_time<D>& value, std::string& out) {
+    using namespace std::chrono;
+    const sys_days day = floor<days>(value);  // whole days first: no overflow converting to microseconds
+    detail::write_civil_date(year_month_day{day}, out);
+    out += 'T';
+    detail::write_time_of_day(duration_cast<nanoseconds>(floor<microseconds>(value - day)), out);
+    out += 'Z';
+  }
+  static Json schema() { return Json{{"format", "date-time"}, {"type", "string"}}; }
+};
+
+/// date: `std::chrono::year_month_day`. In: `YYYY-MM-DD`, or a datetime whose time is zero. Out: `2032-04-23`.
+/// Errors: date_type, date_parsing, date_from_datetime_parsing, date_from_datetime_inexact.
+template <>
+struct Scalar<std::chrono::year_month_day> {
+  static constexpr std::string_view name = "date";
+  static std::optional<std::chrono::year_month_day> read(const ScalarInput& in, ConversionError& error) {
+    return detail::read_date(in, error);
+  }
+  static void write(const std::chrono::year_month_day& value, std::string& out) {
+    detail::write_civil_date(value, out);
+  }
+  static Json schema() { return Json{{"format", "date"}, {"type", "string"}}; }
+};
+
+/// time: `std::chrono::hh_mm_ss<D>`. In: `HH:MM[:SS[.ffffff]]` with an optional offset (applied: kept in UTC), or
+/// seconds since midnight. Out: `10:20:30` (`.123456` with microseconds). Errors: time_type, time_parsing.
+template <class D>
+struct Scalar<std::chrono::hh_mm_ss<D>> {
+  static constexpr std::string_view name = "time";
+  static std::optional<std::chrono::hh_mm_ss<D>> read(const ScalarInput& in, ConversionError& error) {
+    auto t = detail::read_time_of_day(in, error);
+    if (!t) return std::nullopt;
+    return std::chrono::hh_mm_ss<D>(std::chrono::floor<D>(*t));
+  }
+  static void write(const std::chrono::hh_mm_ss<D>& value, std::string& out) {
+    detail::write_time_of_day(std::chrono::duration_cast<std::chrono::nanoseconds>(value.to_duration()), out);
+  }
+  static Json schema() { return Json{{"format", "time"}, {"type", "string"}}; }
+};
+
+/// timedelta: `std::chrono::duration<Rep, Period>` (std::chrono::seconds, milliseconds, ...). In: ISO 8601
+/// (`P1DT2H`), `[-][D days, ]HH:MM:SS[.f]`, or a number of seconds. Out: ISO 8601 as Pydantic v2's JSON mode
+/// (`PT1H30M`). A value finer than the duration's unit is truncated. Errors: time_delta_type, time_delta_parsing.
+template <class Rep, class Period>
+struct Scalar<std::chrono::duration<Rep, Period>> {
+  using D = std::chrono::duration<Rep, Period>;
+  static constexpr std::string_view name = "timedelta";
+  static std::optional<D> read(const ScalarInput& in, ConversionError& error) {
+    auto d = detail::read_timedelta(in, error);
+    if (!d) return std::nullopt;
+    if (!detail::fits_in<D>(*d))
+      return error = detail::out_of_range_error("time_delta_parsing", "Input should be a valid timedelta"),
+             std::nullopt;
+    return std::chrono::duration_cast<D>(*d);
+  }
+  static void write(const D& value, std::string& out) {
+    using namespace std::chrono;
+    const bool negative = value < D::zero();
+    const D magnitude = negative ? (value == D::min() ? D::max() : -value) : value;
+    const auto day = floor<days>(magnitude);  // whole days first: no overflow converting to microseconds
+    detail::write_iso_duration(negative, day.count(), floor<microseconds>(magnitude - day), out);
+  }
+  static Json schema() { return Json{{"format", "duration"}, {"type", "string"}}; }
+};
+
+namespace detail {
+
+inline std::optional<std::chrono::microseconds> read_timedelta(const ScalarInput& in, ConversionError& error) {
+  using namespace std::chrono;
+  constexpr std::string_view prefix = "Input should be a valid timedelta";
+  const auto fail = [&](std::string_view words) {
+    error = with_error("time_delta_parsing", prefix, words);
+    return std::optional<microseconds>{};
+  };
+  const auto from_seconds = [&](double s) -> std::optional<microseconds> {
+    if (!std::isfinite(s) || std::fabs(s) > 86399999999999.0) return fail("durations may not exceed 999,999,999 days");
+    if (std::fabs(s) >= 9.2e12) return fail(duration_out_of_range);  // past int64 microseconds (292,000 years)
+    return microseconds{std::llround(s * 1e6)};                      // Python's timedelta holds microseconds
+  };
+  if (in.is_number()) return from_seconds(in.number());
+  if (!in.is_string()) return error = {"time_delta_type", std::string(prefix), nullptr}, std::nullopt;
+  std::string_view s = in.text;
+  if (s.empty()) return fail("input is too short");
+  if (std::optional<double> t = timestamp_text(s)) return from_seconds(*t);
+  bool negative = false;
+  if (s[0] == '+' || s[0] == '-') negative = s[0] == '-', s.remove_prefix(1);
+  // A number with an optional fraction at s[i]; false when there is no digit.
+  std::size_t i = 0;
+  const auto number = [&](double& v, bool fraction) {
+    const std::size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    if (fraction && i < s.size() && (s[i] == '.' || s[i] == ',') && i > start) {
+      ++i;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    }
+    if (i == start) return false;
+    std::string text(s.substr(start, i - start));
+    for (char& c : text)
+      if (c == ',') c = '.';
+    v = std::strtod(text.c_str(), nullptr);
+    return true;
+  };
+  double total = 0;  // seconds
+  if (!s.empty() && (s[0] == 'P' || s[0] == 'p')) {
+    i = 1;
+    if (i >= s.size()) return fail("input is too short");
+    bool time = false, any = false;
+    while (i < s.size()) {
+      if (!time && (s[i] == 'T' || s[i] == 't')) {
+        time = true, ++i;
+        if (i >= s.size()) return fail("input is too short");
+        continue;
+      }
+      double v = 0;
+      if (!number(v, time)) return fail("invalid digit in duration");
+      if (i >= s.size()) return fail("expected unit for duration");
+      const char u = static_cast<char>(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 'a' + 'A' : s[i]);
+      double unit = 0;
+      if (!time)
+        unit = u == 'Y' ? 365 * 86400.0 : u == 'M' ? 30 * 86400.0 : u == 'W' ? 7 * 86400.0 : u == 'D' ? 86400.0 : 0;
+      else unit = u == 'H' ? 3600.0 : u == 'M' ? 60.0 : u == 'S' ? 1.0 : 0;
+      if (unit == 0) return fail("expected unit for duration");
+      total += v * unit, any = true, ++i;
+    }
+    if (!any) return fail("input is too short");
+  } else {
+    // [D day[s][,] ]H[H]:MM[:SS[.f]]
+    double days_value = 0;
+    const bool has_days = s.find('d') != std::string_view::npos;
+    if (has_days) {
+      if (!number(days_value, false)) return fail("invalid digit in duration");
+      while (i < s.size() && s[i] == ' ') ++i;
+      if (s.substr(i, 4) == "days") i += 4;
+      else if (s.substr(i, 3) == "day") i += 3;
+      else if (s.substr(i, 1) == "d") i += 1;
+      else return fail("expected unit for duration");
+      if (i < s.size() && s[i] == ',') ++i;
+      while (i < s.size() && s[i] == ' ') ++i;
+    }
+    total = days_value * 86400;
+    if (i < s.size()) {
+      double h = 0, m = 0, sec = 0;
+      if (!number(h, false)) return fail("invalid digit in duration");
+      if (i >= s.size() || s[i] != ':') return fail("invalid time separator, expected `:`");
+      ++i;
+      if (!number(m, false)) return fail("invalid character in minute");
+      if (i < s.size() && s[i] == ':') {
+        ++i;
+        if (!number(sec, true)) return fail("invalid character in second");
+      }
+      if (i < s.size()) return fail("unexpected extra characters at the end of the input");
+      total += h * 3600 + m * 60 + sec;
+    } else if (!has_days) {
+      return fail("input is too short");
+    }
+  }
+  auto d = from_seconds(total);
+  if (d && negative) *d = -*d;
+  return d;
+}
+
+inline void append_2(std::string& out, unsigned v) {
+  out += static_cast<char>('0' + v / 10 % 10);
+  out += static_cast<char>('0' + v % 10);
+}
+
+inline void write_civil_date(std::chrono::year_month_day d, std::string& out) {
+  char buf[16];
+  const int y = static_cast<int>(d.year());
+  const int n = std::snprintf(buf, sizeof buf, "%04d-", y);
+  out.append(buf, static_cast<std::size_t>(n));
+  append_2(out, static_cast<unsigned>(d.month()));
+  out += '-';
+  append_2(out, static_cast<unsigned>(d.day()));
+}
+
+inline void write_time_of_day(std::chrono::nanoseconds since_midnight, std::string& out) {
+  using namespace std::chrono;
+  const auto us = floor<microseconds>(since_midnight).count();
+  const auto secs = us / 1000000;
+  append_2(out, static_cast<unsigned>(secs / 3600));
+  out += ':';
+  append_2(out, static_cast<unsigned>(secs / 60 % 60));
+  out += ':';
+  append_2(out, static_cast<unsigned>(secs % 60));
+  if (const auto frac = us % 1000000; frac != 0) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(frac));
+    out += buf;
+  }
+}
+
+inline void write_iso_duration(bool negative, long long day, std::chrono::microseconds within_day, std::string& out) {
+  const long long us = within_day.count();
+  if (negative) out += '-';
+  out += 'P';
+  const long long second = us / 1000000 % 86400;
+  const long long micro = us % 1000000;
+  if (day / 365 != 0) out += std::to_string(day / 365) + 'Y';
+  if (day % 365 != 0) out += std::to_string(day % 365) + 'D';
+  if (second != 0 || micro != 0) {
+    out += 'T';
+    if (second / 3600 != 0) out += std::to_string(second / 3600) + 'H';
+    if (second / 60 % 60 != 0) out += std::to_string(second / 60 % 60) + 'M';
+    if (second % 60 != 0 || micro != 0) {
+      out += std::to_string(second % 60);
+      if (micro != 0) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%06lld", micro);
+        std::string_view f(buf, 6);
+        out += '.';
+        out += f.substr(0, f.find_last_not_of('0') + 1);
+      }
+      out += 'S';
+    }
+  }
+  if (day == 0 && second == 0 && micro == 0) out += "T0S";
+}
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/json/uuid.hpp ====
+// json/uuid.hpp: fa::UUID, a 128-bit identifier of any version, read and written as Pydantic v2 does (its parser is the
+// Rust uuid crate: the error words below are that crate's). Fed by json/scalar; feeds the readers, the writer and the
+// schema through fa::Scalar. Knows nothing of JSON text or HTTP.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fastapi {
+
+/// A UUID of any version (Pydantic's `uuid.UUID`). In: hyphenated, 32 hex digits, `{braced}` or `urn:uuid:...`,
+/// any case. Out: lowercase hyphenated. Errors: uuid_type (not a string), uuid_parsing with the uuid crate's words:
+/// `{"type":"uuid_parsing","msg":"Input should be a valid UUID, invalid group count: expected 5, found 1",...}`.
+///   auto id = fa::UUID::parse("c4a760a8-dbcf-5254-a0d9-6a4474bd1b62");   // std::optional<fa::UUID>
+class UUID {
+ public:
+  constexpr UUID() noexcept = default;
+  constexpr explicit UUID(const std::array<std::uint8_t, 16>& bytes) noexcept : bytes_(bytes) {}
+  /// The UUID in `text`, or nullopt (then `why` says why in the uuid crate's words, when given).
+  static std::optional<UUID> parse(std::string_view text, std::string* why = nullptr);
+
+  constexpr const std::array<std::uint8_t, 16>& bytes() const noexcept { return bytes_; }
+  /// The version nibble (4 for a random UUID, 0 for the nil UUID).
+  constexpr int version() const noexcept { return bytes_[6] >> 4; }
+  /// "c4a760a8-dbcf-5254-a0d9-6a4474bd1b62"
+  std::string to_string() const;
+  constexpr bool operator==(const UUID&) const noexcept = default;
+  constexpr auto operator<=>(const UUID&) const noexcept = default;
+
+ private:
+  std::array<std::uint8_t, 16> bytes_{};
+};
+
+template <>
+struct Scalar<UUID> {
+  static constexpr std::string_view name = "uuid";
+  static std::optional<UUID> read(const ScalarInput& in, ConversionError& error) {
+    if (!in.is_string())
+      return error = {"uuid_type", "UUID input should be a string, bytes or UUID object", nullptr}, std::nullopt;
+    std::string why;
+    if (auto id = UUID::parse(in.text, &why)) return id;
+    error = {"uuid_parsing", "Input should be a valid UUID, " + why, Json{{"error", why}}};
+    return std::nullopt;
+  }
+  static void write(const UUID& value, std::string& out) { out += value.to_string(); }
+  static Json schema() { return Json{{"format", "uuid"}, {"type", "string"}}; }
+};
+
+namespace detail {
+inline int uuid_hex_digit(char c) noexcept {
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
+}
+
+/// Why `input` is no UUID, in the uuid crate's words (its InvalidUuid::into_err): the first bad character, the length
+/// of a simple UUID, the group count, or the first group of the wrong length.
+inline std::string uuid_error(std::string_view input) {
+  std::string_view s = input;
+  std::size_t offset = 0;
+  bool simple = true;
+  if (s.size() >= 2 && s.front() == '{' && s.back() == '}') s = s.substr(1, s.size() - 2), offset = 1, simple = false;
+  else if (s.substr(0, 9) == "urn:uuid:") s.remove_prefix(9), offset = 9, simple = false;
+  std::size_t hyphens = 0;
+  std::array<std::size_t, 4> bounds{};
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {  // a multibyte character: shown whole, as Rust's char
+      std::size_t n = (c >= 0xF0) ? 4 : (c >= 0xE0) ? 3 : 2;
+      return "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `" +
+             std::string(s.substr(i, n)) + "` at " + std::to_string(i + offset + 1);
+    }
+    if (c == '-') {
+      if (hyphens < 4) bounds[hyphens] = i;
+      ++hyphens;
+    } else if (uuid_hex_digit(static_cast<char>(c)) < 0) {
+      return "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `" +
+             std::string(1, static_cast<char>(c)) + "` at " + std::to_string(i + offset + 1);
+    }
+  }
+  if (hyphens == 0 && simple)
+    return "invalid length: expected length 32 for simple format, found " + std::to_string(input.size());
+  if (hyphens != 4) return "invalid group count: expected 5, found " + std::to_string(hyphens + 1);
+  constexpr std::size_t starts[5] = {0, 9, 14, 19, 24};
+  constexpr std::size_t lengths[5] = {8, 4, 4, 4, 12};
+  for (std::size_t g = 0; g < 4; ++g)
+    if (bounds[g] != starts[g + 1] - 1)
+      return "invalid group length in group " + std::to_string(g) + ": expected " + std::to_string(lengths[g]) +
+             ", found " + std::to_string(bounds[g] - starts[g]);
+  return "invalid group length in group 4: expected 12, found " + std::to_string(input.size() - starts[4]);
+}
+}  // namespace detail
+
+inline std::optional<UUID> UUID::parse(std::string_view text, std::string* why) {
+  std::string_view s = text;
+  if (s.size() == 38 && s.front() == '{' && s.back() == '}') s = s.substr(1, 36);
+  else if (s.size() == 45 && s.substr(0, 9) == "urn:uuid:") s.remove_prefix(9);
+  std::array<std::uint8_t, 16> b{};
+  bool ok = s.size() == 32 || s.size() == 36;
+  const bool hyphenated = s.size() == 36;
+  for (std::size_t i = 0, k = 0; ok && i < s.size();) {
+    if (hyphenated && (i == 8 || i == 13 || i == 18 || i == 23)) {
+      ok = s[i] == '-';
+      ++i;
+      continue;
+    }
+    const int hi = detail::uuid_hex_digit(s[i]), lo = i + 1 < s.size() ? detail::uuid_hex_digit(s[i + 1]) : -1;
+    ok = hi >= 0 && lo >= 0;
+    if (ok) b[k++] = static_cast<std::uint8_t>(hi * 16 + lo);
+    i += 2;
+  }
+  if (ok) return UUID(b);
+  if (why) *why = detail::uuid_error(text);
+  return std::nullopt;
+}
+
+inline std::string UUID::to_string() const {
+  constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += digits[bytes_[i] >> 4];
+    out += digits[bytes_[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace fastapi
+
+// ==== fastapi/json/choice.hpp ====
+// json/choice.hpp: fa::Choice<"a", "b">, a string that is one of a fixed few (Pydantic's Literal["a", "b"]), and
+// fa::Bytes (Pydantic's bytes), both fa::Scalar specializations. Fed by json/scalar and core/fixed_string; feeds the
+// readers, the writer and the schema through fa::Scalar. Knows nothing of JSON text or HTTP.
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace fastapi {
+
+/// One of the strings Values... (Pydantic's `Literal["click", "key"]`; named Choice since fa::Literal{...} wraps a
+/// parameter's default value); default-constructed, the first.
+///   fa::Choice<"asc", "desc"> order;    if (order == "desc") ...
+/// Anything else -> 422 literal_error "Input should be 'asc' or 'desc'", ctx {"expected": "'asc' or 'desc'"}.
+/// JSON Schema: {"enum": ["asc", "desc"], "type": "string"}.
+template <FixedString... Values>
+class Choice {
+  static_assert(sizeof...(Values) > 0, "fastapi: fa::Choice needs at least one value: fa::Choice<\"a\", \"b\">");
+
+ public:
+  static constexpr std::array<std::string_view, sizeof...(Values)> values{Values.view()...};
+
+  constexpr Choice() noexcept = default;
+  /// The value `text` names, or nullopt when it is none of Values.
+  static constexpr std::optional<Choice> from(std::string_view text) noexcept {
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (values[i] == text) return Choice(i);
+    return std::nullopt;
+  }
+  constexpr std::string_view value() const noexcept { return values[index_]; }
+  constexpr std::size_t index() const noexcept { return index_; }
+  constexpr operator std::string_view() const noexcept { return value(); }
+  constexpr bool operator==(const Choice&) const noexcept = default;
+  constexpr bool operator==(std::string_view text) const noexcept { return value() == text; }
+
+ private:
+  constexpr explicit Choice(std::size_t i) noexcept : index_(i) {}
+  std::size_t index_ = 0;
+};
+
+template <class T>
+inline constexpr bool is_choice = false;
+template <FixedString... Values>
+inline constexpr bool is_choice<Choice<Values...>> = true;
+
+template <FixedString... Values>
+struct Scalar<Choice<Values...>> {
+  using L = Choice<Values...>;
+  /// Pydantic's name in a union's error locations: "literal['asc','desc']".
+  static inline const std::string name = [] {
+    std::string n = "literal[";
+    for (std::size_t i = 0; i < L::values.size(); ++i) (n += i ? ",'" : "'") += std::string(L::values[i]) + "'";
+    return n + "]";
+  }();
+  static std::optional<L> read(const ScalarInput& in, ConversionError& error) {
+    if (in.is_string())
+      if (auto v = L::from(in.text)) return v;
+    std::string expected;  // Pydantic's "'a', 'b' or 'c'"
+    for (std::size_t i = 0; i < L::values.size(); ++i) {
+      if (i != 0) expected += i + 1 == L::values.size() ? " or " : ", ";
+      expected += '\'';
+      expected += L::values[i];
+      expected += '\'';
+    }
+    error = {"literal_error", "Input should be " + expected, Json{{"expected", expected}}};
+    return std::nullopt;
+  }
+  static void write(const L& value, std::string& out) { out += value.value(); }
+  static Json schema() {
+    Json values = Json::array({});
+    for (std::string_view v : L::values) values.push_back(v);
+    if (L::values.size() == 1) return Json{{"const", L::values[0]}, {"enum", std::move(values)}, {"type", "string"}};
+    return Json{{"enum", std::move(values)}, {"type", "string"}};
+  }
+};
+
+/// Bytes (Pydantic's `bytes`): any JSON string or parameter text, kept as its UTF-8 bytes and written back as text
+/// (Pydantic v2's default ser_json_bytes="utf8"). Not a string -> 422 bytes_type "Input should be a valid bytes".
+/// JSON Schema: {"format": "binary", "type": "string"}.
+struct Bytes {
+  Bytes() = default;
+  explicit Bytes(std::string data) : value(std::move(data)) {}
+  std::string value;
+  bool operator==(const Bytes&) const = default;
+};
+
+template <>
+struct Scalar<Bytes> {
+  static constexpr std::string_view name = "bytes";
+  static std::optional<Bytes> read(const ScalarInput& in, ConversionError& error) {
+    if (!in.is_string()) return error = {"bytes_type", "Input should be a valid bytes", nullptr}, std::nullopt;
+    return Bytes(std::string(in.text));
+  }
+  static void write(const Bytes& value, std::string& out) { out += value.value; }
+  static Json schema() { return Json{{"format", "binary"}, {"type", "string"}}; }
+};
+
+}  // namespace fastapi
+
 // ==== fastapi/json/read_scalars.hpp ====
 // json/read_scalars.hpp: what both JSON readers share: enums by name, wire names, the error context, and the scalar conversions (Pydantic v2's lax table) over any node type. Fed by json/reflect, json/rules, json/errors and json/value; feeds json/read_fast and json/read. Knows nothing of JSON text, simdjson or HTTP.
 
@@ -10275,11 +11195,14 @@ FASTAPI_DETAIL_INLINE Json detail::LocPath::to_json() const {
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -10562,6 +11485,20 @@ inline constexpr bool is_vector = false;
 template <class U, class A>
 inline constexpr bool is_vector<std::vector<U, A>> = true;
 template <class T>
+inline constexpr bool is_set = false;
+template <class U, class C, class A>
+inline constexpr bool is_set<std::set<U, C, A>> = true;
+template <class U, class H, class E, class A>
+inline constexpr bool is_set<std::unordered_set<U, H, E, A>> = true;
+template <class T>
+inline constexpr bool is_fixed_array = false;
+template <class U, std::size_t N>
+inline constexpr bool is_fixed_array<std::array<U, N>> = true;
+template <class T>
+inline constexpr bool is_tuple = false;
+template <class... U>
+inline constexpr bool is_tuple<std::tuple<U...>> = true;
+template <class T>
 inline constexpr bool is_string_map = false;
 template <class U, class C, class A>
 inline constexpr bool is_string_map<std::map<std::string, U, C, A>> = true;
@@ -10739,6 +11676,251 @@ std::optional<RuleViolation> field_violation(const T& out) {
   }
 }
 
+/// A fixed length (std::array<T, N>, std::tuple) that the input's length breaks: Pydantic's too_short / too_long.
+template <class N>
+bool check_fixed_length(const N& node, std::size_t expected, LengthOf kind, ReadContext& cx) {
+  const std::size_t n = node.size();
+  if (n == expected) return true;
+  const Rule r{.min_length = kind == LengthOf::tuple ? 0 : expected, .max_length = expected};
+  if (std::optional<RuleViolation> v = check_length(n, r, kind)) return add_violation(cx, *v, node), false;
+  return true;
+}
+
+template <class T, class N>
+bool read_scalar(const N& node, T& out, ReadContext& cx) {
+  ConversionError e;
+  if (std::optional<T> v = read_scalar_node<T>(node, e)) return out = std::move(*v), true;
+  add_error(cx, e.type, std::move(e.msg), node.to_json(), std::move(e.ctx));
+  return false;
+}
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/json/union.hpp ====
+// json/union.hpp: unions, read as Pydantic v2 reads them: std::variant<A, B> in smart mode (the first member that takes
+// the input strictly, else the first that takes it laxly, else every member's errors under its tag), and
+// fa::Discriminator<"type", A, B>, chosen by a tag field (union_tag_not_found / union_tag_invalid, then the chosen
+// member's errors under its tag). Fed by json/read_scalars; feeds json/read (the DOM reader; the fast path leaves
+// unions to it), json/write and json/schema. Knows nothing of JSON text or HTTP.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace fastapi {
+
+/// A discriminated union (Pydantic's `Annotated[Union[Click, Key], Field(discriminator="type")]`): the member is
+/// chosen by the value of its `Tag` field, each member a struct with that field typed `fa::Choice<"its tag">`.
+///   struct Click { fa::Choice<"click"> type; int x; int y; };
+///   struct Key { fa::Choice<"key"> type; std::string key; };
+///   struct Event { fa::Discriminator<"type", Click, Key> kind; };      // a std::variant<Click, Key>: std::visit it
+/// No tag -> 422 union_tag_not_found; an unknown tag -> union_tag_invalid; else the member's own errors, located
+/// under the tag: ["body", "kind", "click", "x"]. JSON Schema: oneOf with discriminator.mapping, as FastAPI writes it.
+template <FixedString Tag, class... Members>
+class Discriminator : public std::variant<Members...> {
+ public:
+  using variant_type = std::variant<Members...>;
+  using std::variant<Members...>::variant;
+  using std::variant<Members...>::operator=;
+  static constexpr std::string_view tag = Tag.view();
+
+  constexpr variant_type& as_variant() noexcept { return *this; }
+  constexpr const variant_type& as_variant() const noexcept { return *this; }
+};
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_variant = false;
+template <class... U>
+inline constexpr bool is_variant<std::variant<U...>> = true;
+template <class T>
+inline constexpr bool is_discriminated = false;
+template <FixedString Tag, class... U>
+inline constexpr bool is_discriminated<Discriminator<Tag, U...>> = true;
+template <class T>
+struct discriminator_traits;
+template <FixedString Tag, class... U>
+struct discriminator_traits<Discriminator<Tag, U...>> {
+  static constexpr auto tag = Tag;
+};
+/// The tag field's name of a Discriminator, as a FixedString (usable as a template argument).
+template <class T>
+inline constexpr auto fixed_tag = discriminator_traits<T>::tag;
+
+/// Either kind of union.
+template <class T>
+inline constexpr bool is_union = is_variant<T> || is_discriminated<T>;
+
+template <class T, std::size_t I>
+using field_type_t = std::remove_cvref_t<decltype(field_at<I>(std::declval<T&>()))>;
+
+/// Index of M's member named `tag` on the wire, or field_count<M>.
+template <class M>
+consteval std::size_t tag_field_index(std::string_view tag) {
+  for (std::size_t i = 0; i < field_count<M>; ++i)
+    if (wire_names<M>[i] == tag) return i;
+  return field_count<M>;
+}
+
+/// The fa::Choice that tags M in a Discriminator on `Tag`, refused in words when M has none.
+template <FixedString Tag, class M>
+consteval bool check_tagged_member() {
+  static_assert(reflectable<M>, "fastapi: every member of fa::Discriminator<\"tag\", ...> must be a plain struct");
+  if constexpr (reflectable<M>) {
+    constexpr std::size_t i = tag_field_index<M>(Tag.view());
+    static_assert(i < field_count<M>,
+                  "fastapi: a member of fa::Discriminator<\"tag\", ...> has no member named as the tag; give it one "
+                  "typed fa::Choice<\"its value\">: struct Click { fa::Choice<\"click\"> type; ... }");
+    if constexpr (i < field_count<M>) {
+      static_assert(is_choice<field_type_t<M, i>>,
+                    "fastapi: the tag member of a fa::Discriminator<\"tag\", ...> member must be typed "
+                    "fa::Choice<\"its value\">: struct Click { fa::Choice<\"click\"> type; ... }");
+    }
+  }
+  return true;
+}
+
+template <FixedString Tag, class M>
+using tag_choice_t = field_type_t<M, tag_field_index<M>(Tag.view())>;
+
+/// Pydantic's name for a union member in error locations: "int", "str", "list[int]", "Click", "datetime", ...
+template <class T>
+std::string make_union_tag();
+template <class T>
+std::string_view union_tag() {
+  static const std::string tag = make_union_tag<T>();
+  return tag;
+}
+
+template <class T>
+std::string make_union_tag() {
+  if constexpr (is_field<T>) return make_union_tag<field_value_t<T>>();
+  else if constexpr (is_optional<T>) return "nullable[" + make_union_tag<typename T::value_type>() + "]";
+  else if constexpr (is_scalar<T>) {
+    if constexpr (requires { std::string_view(Scalar<T>::name); }) return std::string(Scalar<T>::name);
+    else return std::string(type_name<T>());
+  } else if constexpr (std::is_same_v<T, bool>) return "bool";
+  else if constexpr (std::is_integral_v<T>) return "int";
+  else if constexpr (std::is_floating_point_v<T>) return "float";
+  else if constexpr (std::is_convertible_v<const T&, std::string_view> || std::is_same_v<T, Email>) return "str";
+  else if constexpr (std::is_same_v<T, Json>) return "any";
+  else if constexpr (is_vector<T> || is_fixed_array<T>) return "list[" + make_union_tag<typename T::value_type>() + "]";
+  else if constexpr (is_set<T>) return "set[" + make_union_tag<typename T::value_type>() + "]";
+  else if constexpr (is_string_map<T>) return "dict[str," + make_union_tag<typename T::mapped_type>() + "]";
+  else return std::string(type_name<T>());
+}
+
+template <class T, bool Strict, class N>
+bool read_value(const N& node, T& out, ReadContext& cx);
+
+/// Member I read from node with errors kept aside; true (and out set) when it takes the input.
+template <std::size_t I, bool Strict, class V, class N>
+bool try_union_member(const N& node, V& out, const ReadContext& cx) {
+  using M = std::variant_alternative_t<I, V>;
+  RequestValidationError scratch;
+  LocPath loc;
+  ReadContext trial{scratch, loc, cx.depth, cx.wide_integers};
+  M value{};
+  if (!read_value<M, Strict>(node, value, trial)) return false;
+  out.template emplace<I>(std::move(value));
+  return true;
+}
+
+/// Pydantic's smart mode: strict first, then lax, in the members' order; else every member's (lax) errors.
+template <class V, class N, std::size_t... I>
+bool read_smart_union(const N& node, V& out, ReadContext& cx, std::index_sequence<I...>) {
+  if ((try_union_member<I, true>(node, out, cx) || ...)) return true;
+  if ((try_union_member<I, false>(node, out, cx) || ...)) return true;
+  const auto report = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+    using M = std::variant_alternative_t<J, V>;
+    M value{};
+    cx.loc.push(union_tag<M>());
+    read_value<M, false>(node, value, cx);
+    cx.loc.pop();
+  };
+  (report(std::integral_constant<std::size_t, I>{}), ...);
+  return false;
+}
+
+/// "'click', 'key'": every tag value of a Discriminator's members.
+template <FixedString Tag, class... M>
+std::string expected_tags() {
+  std::string out;
+  const auto add = [&](std::string_view v) {
+    if (!out.empty()) out += ", ";
+    out += '\'';
+    out += v;
+    out += '\'';
+  };
+  (
+      [&] {
+        for (std::string_view v : tag_choice_t<Tag, M>::values) add(v);
+      }(),
+      ...);
+  return out;
+}
+
+template <FixedString Tag, class... M, class N, std::size_t... I>
+bool read_discriminated(const N& node, Discriminator<Tag, M...>& out, ReadContext& cx, std::index_sequence<I...>) {
+  static_assert((check_tagged_member<Tag, M>() && ...));
+  const std::string discriminator = "'" + std::string(Tag.view()) + "'";
+  if (node.kind() != Json::Kind::object) {
+    add_error(cx, "model_attributes_type", "Input should be a valid dictionary or object to extract fields from",
+              node.to_json());
+    return false;
+  }
+  std::optional<N> tag_node;
+  node.each_member([&](std::string_view key, const N& value) {
+    if (key == Tag.view()) tag_node = value;  // a repeated key: the last value, as Python's dict
+  });
+  if (!tag_node) {
+    add_error(cx, "union_tag_not_found", "Unable to extract tag using discriminator " + discriminator, node.to_json(),
+              Json{{"discriminator", discriminator}});
+    return false;
+  }
+  const std::string tag =
+      tag_node->kind() == Json::Kind::string ? std::string(tag_node->str()) : tag_node->to_json().dump();
+  bool found = false, ok = false;
+  const auto attempt = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+    using Member = std::variant_alternative_t<J, std::variant<M...>>;
+    if (found || tag_node->kind() != Json::Kind::string) return;
+    for (std::string_view v : tag_choice_t<Tag, Member>::values) {
+      if (v != tag) continue;
+      found = true;
+      Member value{};
+      cx.loc.push(v);  // the value's own storage: the location outlives `tag`
+      ok = read_value<Member, false>(node, value, cx);
+      cx.loc.pop();
+      if (ok) out.template emplace<J>(std::move(value));
+      return;
+    }
+  };
+  (attempt(std::integral_constant<std::size_t, I>{}), ...);
+  if (found) return ok;
+  const std::string expected = expected_tags<Tag, M...>();
+  add_error(
+      cx, "union_tag_invalid",
+      "Input tag '" + tag + "' found using " + discriminator + " does not match any of the expected tags: " + expected,
+      node.to_json(), Json{{"discriminator", discriminator}, {"tag", tag}, {"expected_tags", expected}});
+  return false;
+}
+
+/// Reads either kind of union (json/read's read_value calls it).
+template <class T, class N>
+bool read_union(const N& node, T& out, ReadContext& cx) {
+  if constexpr (is_discriminated<T>) {
+    return read_discriminated(node, out, cx, std::make_index_sequence<std::variant_size_v<typename T::variant_type>>{});
+  } else {
+    return read_smart_union(node, out, cx, std::make_index_sequence<std::variant_size_v<T>>{});
+  }
+}
+
 }  // namespace detail
 }  // namespace fastapi
 
@@ -10754,8 +11936,10 @@ std::optional<RuleViolation> field_violation(const T& out) {
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 #include <simdjson.h>
 
@@ -11027,12 +12211,72 @@ bool fast_member(std::size_t i, T& out, simdjson::ondemand::value& v, FastContex
   return ok;
 }
 
+/// Reads element number i (known at run time) of a std::tuple.
+template <bool Strict, class T, std::size_t... I>
+bool fast_tuple_element(std::size_t i, T& out, simdjson::ondemand::value& v, FastContext& fx,
+                        std::index_sequence<I...>) {
+  bool ok = false;
+  (void)((i == I ? (ok = fast_value<std::tuple_element_t<I, T>, Strict>(v, std::get<I>(out), fx), true) : false) ||
+         ...);
+  return ok;
+}
+
+template <class T>
+bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext& fx);
+
 template <class T>
 bool fast_struct(simdjson::ondemand::value& v, T& out, FastContext& fx) {
-  constexpr std::size_t count = field_count<T>;
-  static_assert(count <= 64, "fastapi: the fast reader keeps one bit per member");
   simdjson::ondemand::object object;
   if (!fast_ok(v.get_object().get(object)) || ++fx.depth > fast_max_depth) return false;
+  return fast_struct_members(object, out, fx);
+}
+
+/// A fa::Discriminator: the tag found first (its value's text), then the object read again as that member.
+/// No tag, a repeated or unknown tag, a tag that is not a plain string: the DOM reader words the error.
+template <class T>
+bool fast_discriminated(simdjson::ondemand::value& v, T& out, FastContext& fx) {
+  simdjson::ondemand::object object;
+  if (!fast_ok(v.get_object().get(object)) || ++fx.depth > fast_max_depth) return false;
+  std::string_view tag;
+  bool found = false;
+  for (auto member : object) {
+    if (member.error()) return false;
+    simdjson::ondemand::field& f = member.value_unsafe();
+    std::string_view key;
+    if (!fast_key(f, key)) return false;
+    if (!same_text(key, T::tag)) continue;  // its value is read (and checked) with the member below
+    if (found || !fast_string(f.value(), tag)) return false;
+    found = true;
+  }
+  if (!found) return false;
+  bool reset = false;
+  if (!fast_ok(object.reset().get(reset))) return false;
+  bool ok = false, matched = false;
+  [&]<class... M>(std::type_identity<std::variant<M...>>) {
+    const auto attempt = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+      using Member = std::variant_alternative_t<J, std::variant<M...>>;
+      if (matched) return;
+      for (std::string_view value : tag_choice_t<fixed_tag<T>, Member>::values) {
+        if (!same_text(value, tag)) continue;
+        matched = true;
+        Member m{};
+        ++fx.depth;  // fast_struct_members leaves the object: one level, as fast_struct counts it
+        ok = fast_struct_members(object, m, fx);
+        if (ok) out.template emplace<J>(std::move(m));
+        return;
+      }
+    };
+    [&]<std::size_t... J>(std::index_sequence<J...>) { (attempt(std::integral_constant<std::size_t, J>{}), ...); }
+    (std::index_sequence_for<M...>{});
+  }(std::type_identity<typename T::variant_type>{});
+  --fx.depth;
+  return ok;
+}
+
+template <class T>
+bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext& fx) {
+  constexpr std::size_t count = field_count<T>;
+  static_assert(count <= 64, "fastapi: the fast reader keeps one bit per member");
   std::uint64_t seen = 0;
   std::size_t next = 0;
   for (auto member : object) {
@@ -11071,6 +12315,18 @@ bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
     return fast_value<typename T::value_type, Strict>(v, *out, fx);
   } else if constexpr (std::is_same_v<T, Json>) {
     return fast_json(v, out, fx);
+  } else if constexpr (is_discriminated<T>) {
+    return fast_discriminated(v, out, fx);
+  } else if constexpr (is_union<T>) {
+    return false;  // a smart union tries its members one by one: the DOM reader's job
+  } else if constexpr (is_scalar<T>) {
+    FastScalar n;
+    if (!fast_scalar(v, n)) return false;  // an array or an object: the DOM reader words the error
+    ConversionError e;
+    std::optional<T> r = read_scalar_node<T>(n, e);
+    if (!r) return false;
+    out = std::move(*r);
+    return true;
   } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Email>) {
     std::string_view s;
     if (!fast_string(v, s)) return false;
@@ -11117,6 +12373,34 @@ bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
     for (auto element : array) {
       if (element.error()) return false;
       if (!fast_value<typename T::value_type, Strict>(element.value_unsafe(), out.emplace_back(), fx)) return false;
+    }
+    --fx.depth;
+    return true;
+  } else if constexpr (is_set<T> || is_fixed_array<T> || is_tuple<T>) {
+    simdjson::ondemand::array array;
+    if (!fast_ok(v.get_array().get(array)) || ++fx.depth > fast_max_depth) return false;
+    if constexpr (is_set<T>) {
+      out.clear();
+    } else {
+      std::size_t size = 0;  // a fixed length that does not match: the DOM reader words too_short / too_long
+      constexpr std::size_t expected = std::tuple_size_v<T>;
+      if (!fast_ok(array.count_elements().get(size)) || size != expected) return false;
+    }
+    std::size_t i = 0;
+    for (auto element : array) {
+      if (element.error()) return false;
+      if constexpr (is_set<T>) {
+        typename T::value_type item{};
+        if (!fast_value<typename T::value_type, Strict>(element.value_unsafe(), item, fx)) return false;
+        out.insert(std::move(item));
+      } else if constexpr (is_fixed_array<T>) {
+        if (!fast_value<typename T::value_type, Strict>(element.value_unsafe(), out[i], fx)) return false;
+      } else {
+        if (!fast_tuple_element<Strict>(i, out, element.value_unsafe(), fx,
+                                        std::make_index_sequence<std::tuple_size_v<T>>{}))
+          return false;
+      }
+      ++i;
     }
     --fx.depth;
     return true;
@@ -11557,6 +12841,10 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
   } else if constexpr (std::is_same_v<T, Json>) {
     out = node.to_json();
     return true;
+  } else if constexpr (is_scalar<T>) {
+    return read_scalar(node, out, cx);
+  } else if constexpr (is_union<T>) {
+    return read_union(node, out, cx);
   } else if constexpr (std::is_same_v<T, bool>) {
     return read_bool<Strict>(node, out, cx);
   } else if constexpr (std::is_integral_v<T>) {
@@ -11589,6 +12877,56 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
     });
     --cx.depth;
     return ok;
+  } else if constexpr (is_set<T>) {
+    if (node.kind() != K::array) return add_error(cx, "set_type", "Input should be a valid set", node.to_json()), false;
+    if (!enter(cx, node)) return false;
+    out.clear();
+    bool ok = true;
+    node.each_element([&](std::size_t i, const N& x) {
+      cx.loc.push(i);
+      typename T::value_type item{};
+      if (read_value<typename T::value_type, Strict>(x, item, cx)) out.insert(std::move(item));
+      else ok = false;
+      cx.loc.pop();
+    });
+    --cx.depth;
+    return ok;
+  } else if constexpr (is_fixed_array<T>) {
+    if (node.kind() != K::array)
+      return add_error(cx, "list_type", "Input should be a valid list", node.to_json()), false;
+    if (!check_fixed_length(node, out.size(), LengthOf::list, cx)) return false;
+    if (!enter(cx, node)) return false;
+    bool ok = true;
+    node.each_element([&](std::size_t i, const N& x) {
+      cx.loc.push(i);
+      ok = read_value<typename T::value_type, Strict>(x, out[i], cx) && ok;
+      cx.loc.pop();
+    });
+    --cx.depth;
+    return ok;
+  } else if constexpr (is_tuple<T>) {
+    if (node.kind() != K::array)
+      return add_error(cx, "tuple_type", "Input should be a valid tuple", node.to_json()), false;
+    if (!enter(cx, node)) return false;
+    std::vector<N> items;
+    node.each_element([&](std::size_t, const N& x) { items.push_back(x); });
+    bool ok = true;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      const auto one = [&](auto& slot, std::size_t i) {
+        cx.loc.push(i);
+        if (i < items.size()) {
+          ok = read_value<std::remove_cvref_t<decltype(slot)>, Strict>(items[i], slot, cx) && ok;
+        } else {
+          add_error(cx, "missing", "Field required", node.to_json());
+          ok = false;
+        }
+        cx.loc.pop();
+      };
+      (one(std::get<I>(out), I), ...);
+    }
+    (std::make_index_sequence<std::tuple_size_v<T>>{});
+    --cx.depth;
+    return check_fixed_length(node, std::tuple_size_v<T>, LengthOf::tuple, cx) && ok;
   } else if constexpr (is_string_map<T>) {
     if (node.kind() != K::object)
       return add_error(cx, "dict_type", "Input should be a valid dictionary", node.to_json()), false;
@@ -11612,10 +12950,13 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
                   "it, then assigns the members it finds");
     return read_struct(node, out, cx);
   } else {
-    static_assert(dependent_false<T>,
-                  "fastapi: read_json cannot read this type; use bool, an integer, float/double, std::string, an "
-                  "enum, std::optional, std::vector, std::map<std::string, T>, std::unordered_map<std::string, T>, "
-                  "a nested struct, fa::Json, fa::Email or fa::Field<T, Rule>");
+    static_assert(
+        dependent_false<T>,
+        "fastapi: read_json cannot read this type; use bool, an integer, float/double, std::string, an "
+        "enum, std::optional, std::vector, std::map<std::string, T>, std::unordered_map<std::string, T>, "
+        "a nested struct, fa::Json, fa::Email, fa::Field<T, Rule>, std::set, std::unordered_set, std::array, "
+        "std::tuple, std::variant, fa::Discriminator, or a scalar (std::chrono::sys_time, year_month_day, hh_mm_ss, duration, fa::UUID, "
+        "fa::Choice, fa::Bytes, or a type with a fa::Scalar<T> specialization)");
     return false;
   }
 }
@@ -11732,9 +13073,11 @@ T read_json(std::string_view text) {
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace fastapi {
@@ -11789,28 +13132,6 @@ inline constexpr bool is_std_array = false;
 template <class U, std::size_t N>
 inline constexpr bool is_std_array<std::array<U, N>> = true;
 
-/// The unqualified name of T: "UserOut" (FastAPI's schema title and $defs key).
-template <class T>
-consteval std::string_view pretty_type() {
-  return __PRETTY_FUNCTION__;
-}
-template <class T>
-consteval std::string_view raw_type_name() {
-  std::string_view s = pretty_type<T>();  // g++: "[with T = ns::UserOut; ...]", clang++: "[T = ns::UserOut]"
-  s = s.substr(s.find("T = ") + 4);
-  s = s.substr(0, s.find_first_of(";]"));
-  if (const std::size_t lt = s.find('<'); lt != std::string_view::npos) s = s.substr(0, lt);
-  if (const std::size_t colon = s.rfind(':'); colon != std::string_view::npos) s = s.substr(colon + 1);
-  return s;
-}
-template <class T>
-inline constexpr auto type_name_storage = [] {
-  constexpr std::string_view raw = raw_type_name<T>();
-  NameStorage<raw.size()> out{};
-  for (std::size_t i = 0; i < raw.size(); ++i) out.text[i] = raw[i];
-  return out;
-}();
-
 /// Is this member "none" for exclude_none? An empty optional (inside a Field too) or a null Json.
 template <class M>
 bool is_none(const M& m) {
@@ -11826,6 +13147,8 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
     write_value(out, raw, value.value, options);
   } else if constexpr (std::is_same_v<T, Email>) {
     out.string(value.value);
+  } else if constexpr (is_scalar<T>) {
+    out.string(scalar_text(value));
   } else if constexpr (is_optional<T>) {
     if (value) write_value(out, raw, *value, options);
     else out.put("null", 4);
@@ -11863,7 +13186,20 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
       write_value(out, raw, v, options);
     }
     out.put('}');
-  } else if constexpr (is_vector<T> || is_std_array<T>) {
+  } else if constexpr (is_discriminated<T>) {
+    write_value(out, raw, value.as_variant(), options);
+  } else if constexpr (is_variant<T>) {
+    std::visit([&](const auto& member) { write_value(out, raw, member, options); }, value);
+  } else if constexpr (is_tuple<T>) {
+    out.put('[');
+    std::apply(
+        [&](const auto&... item) {
+          bool first = true;
+          ((first ? void(first = false) : out.put(','), write_value(out, raw, item, options)), ...);
+        },
+        value);
+    out.put(']');
+  } else if constexpr (is_vector<T> || is_std_array<T> || is_set<T>) {
     out.put('[');
     bool first = true;
     for (const auto& x : value) {
@@ -11885,10 +13221,12 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
     });
     out.put('}');
   } else {
-    static_assert(dependent_false<T>,
-                  "fastapi: write_json cannot write this type; use bool, an integer, float/double, a string, an "
-                  "enum, std::optional, std::vector, std::array, std::map<std::string, T>, "
-                  "std::unordered_map<std::string, T>, a plain struct, fa::Json, fa::Email or fa::Field<T, Rule>");
+    static_assert(
+        dependent_false<T>,
+        "fastapi: write_json cannot write this type; use bool, an integer, float/double, a string, an "
+        "enum, std::optional, std::vector, std::array, std::map<std::string, T>, "
+        "std::unordered_map<std::string, T>, std::set, std::unordered_set, std::tuple, std::variant, fa::Discriminator, a plain struct, "
+        "fa::Json, fa::Email, fa::Field<T, Rule>, or a scalar (a type with a fa::Scalar<T> specialization)");
   }
 }
 
@@ -11923,12 +13261,6 @@ Response response_through_model(const ResponseModelInfo& model, const T& value, 
 }
 
 }  // namespace detail
-
-/// The unqualified name of a struct, as FastAPI titles its schema: `fa::type_name<shop::Order>() == "Order"`.
-template <class T>
-constexpr std::string_view type_name() noexcept {
-  return {detail::type_name_storage<T>.text, sizeof(detail::type_name_storage<T>.text) - 1};
-}
 
 /// The wall for Model without its schema (json/schema.hpp's fa::response_model<Model> adds it).
 template <class Model>
@@ -12083,6 +13415,9 @@ Json schema_of(SchemaContext& cx) {
     return Json{{"anyOf", Json::array({schema_of<typename T::value_type>(cx), Json{{"type", "null"}}})}};
   } else if constexpr (std::is_same_v<T, Email>) {
     return Json{{"format", "email"}, {"type", "string"}};
+  } else if constexpr (is_scalar<T>) {
+    static_assert(check_scalar<T>());
+    return Scalar<T>::schema();
   } else if constexpr (std::is_same_v<T, Json>) {
     return Json::object({});
   } else if constexpr (std::is_same_v<T, bool>) {
@@ -12109,8 +13444,40 @@ Json schema_of(SchemaContext& cx) {
     return Json{{"$ref", std::string(cx.ref_prefix) + name}};
   } else if constexpr (is_string_map<T>) {
     return Json{{"additionalProperties", schema_of<typename T::mapped_type>(cx)}, {"type", "object"}};
-  } else if constexpr (is_vector<T> || is_std_array<T>) {
+  } else if constexpr (is_vector<T>) {
     return Json{{"items", schema_of<typename T::value_type>(cx)}, {"type", "array"}};
+  } else if constexpr (is_set<T>) {
+    return Json{{"items", schema_of<typename T::value_type>(cx)}, {"type", "array"}, {"uniqueItems", true}};
+  } else if constexpr (is_std_array<T>) {
+    constexpr auto n = static_cast<std::uint64_t>(std::tuple_size_v<T>);
+    return Json{{"items", schema_of<typename T::value_type>(cx)}, {"maxItems", n}, {"minItems", n}, {"type", "array"}};
+  } else if constexpr (is_discriminated<T>) {
+    Json mapping = Json::object({});
+    Json one_of = Json::array({});
+    [&]<class... M>(std::type_identity<std::variant<M...>>) {
+      const auto add = [&]<class Member>(std::type_identity<Member>) {
+        Json ref = schema_of<Member>(cx);
+        for (std::string_view v : tag_choice_t<fixed_tag<T>, Member>::values) mapping[std::string(v)] = ref["$ref"];
+        one_of.push_back(std::move(ref));
+      };
+      (add(std::type_identity<M>{}), ...);
+    }(std::type_identity<typename T::variant_type>{});
+    return Json{{"discriminator", Json{{"mapping", std::move(mapping)}, {"propertyName", std::string(T::tag)}}},
+                {"oneOf", std::move(one_of)}};
+  } else if constexpr (is_variant<T>) {
+    Json any_of = Json::array({});
+    [&]<class... M>(std::type_identity<std::variant<M...>>) {
+      (any_of.push_back(schema_of<M>(cx)), ...);
+    }(std::type_identity<T>{});
+    return Json{{"anyOf", std::move(any_of)}};
+  } else if constexpr (is_tuple<T>) {
+    constexpr auto n = static_cast<std::uint64_t>(std::tuple_size_v<T>);
+    Json items = Json::array({});
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (items.push_back(schema_of<std::tuple_element_t<I, T>>(cx)), ...);
+    }
+    (std::make_index_sequence<std::tuple_size_v<T>>{});
+    return Json{{"maxItems", n}, {"minItems", n}, {"prefixItems", std::move(items)}, {"type", "array"}};
   } else if constexpr (reflectable<T>) {
     const std::string name(type_name<T>());
     if (!cx.defs.contains(name)) {
@@ -13013,14 +14380,6 @@ concept text_param = requires {
 
 namespace fastapi {
 
-/// Why a text did not convert: Pydantic v2's error type and message, and its ctx (null when none).
-/// `{"int_parsing", "Input should be a valid integer, unable to parse string as an integer", null}`
-struct ConversionError {
-  std::string_view type;
-  std::string msg;
-  Json ctx;
-};
-
 namespace detail {
 template <class T>
 inline constexpr bool is_char_type =
@@ -13030,11 +14389,12 @@ template <class T>
 inline constexpr bool is_scalar_text_type =
     std::is_same_v<T, bool> ||
     (std::is_integral_v<T> && !is_char_type<T>) || std::is_floating_point_v<T> || std::is_same_v<T, std::string> ||
-    std::is_same_v<T, std::string_view> || std::is_same_v<T, Email> || std::is_enum_v<T>;
+    std::is_same_v<T, std::string_view> || std::is_same_v<T, Email> || std::is_enum_v<T> || is_scalar<T>;
 }  // namespace detail
 
 /// True for the types a text converts to: bool, integers (not char), float/double, std::string,
-/// std::string_view, fa::Email, enums, and std::optional of these.
+/// std::string_view, fa::Email, enums, scalars (fa::Scalar<T>: datetime, date, time, timedelta, fa::UUID,
+/// fa::Choice, fa::Bytes, your own), and std::optional of these.
 template <class T>
 inline constexpr bool text_convertible = detail::is_scalar_text_type<T> ||
                                          (detail::is_optional<T> &&
@@ -13052,6 +14412,8 @@ inline constexpr bool text_convertible = detail::is_scalar_text_type<T> ||
 ///  - enums: the enumerator's name (json/read.hpp's enum reflection) -> else enum "Input should be 'a', 'b' or 'c'",
 ///    ctx {"expected": "'a', 'b' or 'c'"};
 ///  - std::string, std::string_view (a view of `text`), fa::Email (checked later by its rules): as is;
+///  - scalars: fa::Scalar<T>::read, given the text (ScalarInput::from_text): `from_string<fa::UUID>(...)`,
+///    datetime_from_date_parsing, uuid_parsing, literal_error, ... in Pydantic's words;
 ///  - std::optional<U>: as U (absence is the caller's business).
 template <class T>
 std::optional<T> from_string(std::string_view text, ConversionError& error);
@@ -13185,6 +14547,8 @@ std::optional<T> from_string(std::string_view text, ConversionError& error) {
     auto v = from_string<U>(text, error);
     if (!v) return std::nullopt;
     return T(std::move(*v));
+  } else if constexpr (is_scalar<T>) {
+    return detail::read_scalar_text<T>(text, error);
   } else if constexpr (std::is_same_v<T, bool>) {
     return detail::bool_from_string(text, error);
   } else if constexpr (std::is_integral_v<T>) {
@@ -13208,7 +14572,8 @@ std::optional<T> from_string(std::string_view text, ConversionError& error) {
   } else {
     static_assert(detail::dependent_false<T>,
                   "fastapi: a path, query, header, cookie or form value converts to bool, an integer, "
-                  "float/double, std::string, std::string_view, fa::Email, an enum, or std::optional / "
+                  "float/double, std::string, std::string_view, fa::Email, an enum, a scalar (datetime, date, time, "
+                  "timedelta, fa::UUID, fa::Choice, fa::Bytes, a fa::Scalar<T> specialization), or std::optional / "
                   "std::vector of these");
   }
 }

@@ -1,14 +1,20 @@
-// tests/fuzz/fuzz_json_read.cpp: libFuzzer target for json/read.hpp: arbitrary bytes into a nested model.
+// tests/fuzz/fuzz_json_read.cpp: libFuzzer target for json/read.hpp: arbitrary bytes into a nested model (with the
+// scalar types of json/chrono, json/uuid and json/choice, fixed shapes and unions under "typed").
 // Must never crash, leak or hang; on success the value must write back and read again to the same bytes.
 // Differential: read_json (On-Demand fast path, DOM fallback) must give exactly what the DOM reader alone gives
 // (value or 422 body), and whatever the fast path alone accepts the DOM reader must accept with the same value.
+#include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <variant>
 #include <vector>
 
 #include "fastapi/json/read.hpp"
@@ -34,6 +40,29 @@ struct Closed {
   std::optional<std::map<std::string, float>> weights;
   static constexpr bool forbid_extra = true;
 };
+/// The scalar types (fa::Scalar), fixed shapes and unions (std::set, not unordered: the round trip compares bytes).
+struct Click {
+  fa::Choice<"click"> type;
+  fa::Field<int, fa::Rule{.ge = 0}> x;
+};
+struct Press {
+  fa::Choice<"key", "press"> type;
+  fa::Field<std::string, fa::Rule{.min_length = 1, .max_length = 4}> key;
+};
+struct Typed {
+  std::optional<fa::UUID> id;
+  std::optional<std::chrono::sys_time<std::chrono::microseconds>> at;
+  std::optional<std::chrono::year_month_day> day;
+  std::optional<std::chrono::hh_mm_ss<std::chrono::milliseconds>> t;
+  std::optional<std::chrono::milliseconds> every;
+  std::optional<std::set<std::string>> tags;
+  std::optional<std::array<int, 2>> pair;
+  std::optional<std::tuple<int, std::string>> row;
+  std::optional<fa::Choice<"a", "b">> pick;
+  std::optional<fa::Bytes> raw;
+  std::optional<fa::Discriminator<"type", Click, Press>> kind;
+  std::optional<std::variant<int, std::string, std::vector<Click>>> ref;
+};
 struct Node {
   int id;
   Kind kind;
@@ -41,6 +70,7 @@ struct Node {
   std::map<std::string, bool> flags;
   std::optional<fa::Json> any;
   std::optional<Closed> closed;
+  std::optional<Typed> typed;
   std::vector<Node> children;  // recursive: depth follows the input
 };
 }  // namespace fuzz_json

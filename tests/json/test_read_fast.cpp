@@ -4,16 +4,21 @@
 // the fast path alone accepts an input (detail::read_json_fast), the DOM reader accepts it with the same value.
 #include <doctest/doctest.h>
 
+#include <array>
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "fastapi/json/read.hpp"
@@ -155,6 +160,33 @@ struct Clash {
   fa::Default<int> c = 5;
 };
 
+struct Click {
+  fa::Choice<"click"> type;
+  fa::Field<int, fa::Rule{.ge = 0}> x;
+};
+struct Press {
+  fa::Choice<"key", "press"> type;
+  fa::Field<std::string, fa::Rule{.min_length = 1}> key;
+};
+
+/// The scalar types (fa::Scalar), the fixed-shape containers and a discriminated union (read fast).
+struct Typed {
+  fa::UUID id;
+  std::chrono::sys_time<std::chrono::microseconds> at;
+  std::chrono::year_month_day day;
+  std::chrono::hh_mm_ss<std::chrono::milliseconds> t;
+  std::chrono::milliseconds every;
+  std::set<std::string> tags;
+  std::unordered_set<int> ids;
+  std::array<int, 2> pair;
+  std::tuple<int, std::string, std::optional<double>> row;
+  fa::Choice<"click", "key"> kind;
+  fa::Bytes raw;
+  fa::Field<std::vector<int>, fa::Rule{.min_length = 1, .max_length = 3}> few;
+  std::optional<std::chrono::sys_seconds> maybe;
+  fa::Default<fa::Discriminator<"type", Click, Press>> event;
+};
+
 /// What one reader made of a text: the value written back, or the 422 body.
 template <class T>
 std::string outcome(const std::optional<T>& value, const fa::RequestValidationError& errors) {
@@ -210,7 +242,14 @@ std::vector<std::string> replacements() {
       // long mantissas (simdjson 3.0.1's On-Demand read some as 0 or garbage), 64-bit and double edges
       "3.14159265358979323846", "1.00000000000000000000", "12345678901234567890.0", "0.12345678901234567890123",
       "-0.000000000000000000001234567890123456789012", "123456789012345678901234567890", "1e19", "5e-324",
-      "-9223372036854775808.0", "9.2233720368547748e18", "0.1e-400", "-0.0e-999", "1.7976931348623159e308"};
+      "-9223372036854775808.0", "9.2233720368547748e18", "0.1e-400", "-0.0e-999", "1.7976931348623159e308",
+      // texts for the scalar types: valid, lax and broken
+      "\"2032-04-23T10:20:30Z\"", "\"2032-04-23\"", "\"2032-04-23T10:20:30.123+05:30\"", "\"2032-02-30\"", "\"10:20\"",
+      "\"25:00\"", "\"P1DT2H\"", "\"PT1.5S\"", "\"P\"", "\"1 day, 01:00:00\"",
+      "\"c4a760a8-dbcf-5254-a0d9-6a4474bd1b62\"", "\"c4a760a8dbcf5254a0d96a4474bd1b62\"", "\"c4a760a8-dbcf\"",
+      "\"click\"", "\"key\"", "{\"type\":\"click\",\"x\":1}", "{\"type\":\"press\",\"key\":\"k\",\"type\":\"key\"}",
+      "{\"type\":\"click\"}", "{\"type\":\"scroll\"}", "{\"type\":1}", "{\"x\":1}", "\"1700000000\"", "1700000000",
+      "1e11", "[1,\"a\",null]", "[1,2]"};
   r.push_back("\"" + std::string(300, 'a') + "\"");
   r.push_back("\"" + std::string(40, 'b') + "\\n\"");
   std::string deep, shallow;
@@ -328,6 +367,14 @@ const std::string strict_doc = R"({"i":3,"b":false,"d":2,"v":[1,2],"lax":"on"})"
 const std::string closed_doc = R"({"a":1,"b":2})";
 const std::string node_doc = R"({"value":1,"children":[{"value":2,"children":[]},{"value":3,"children":[]}]})";
 const std::string clash_doc = R"({"a":1,"c":2})";
+const std::string typed_doc =
+    R"({"id":"c4a760a8-dbcf-5254-a0d9-6a4474bd1b62","at":"2032-04-23T10:20:30.5+02:00","day":"2032-04-23",)"
+    R"("t":"09:00:01.25","every":"PT1H30M","tags":["b","a","b"],"ids":[3,1],"pair":[1,2],"row":[1,"x",null],)"
+    R"("kind":"key","raw":"\u00e9\n","few":[1,2],"maybe":1700000000,"event":{"x":3,"type":"click"}})";
+const std::string typed_lax =
+    R"({"id":"{C4A760A8-DBCF-5254-A0D9-6A4474BD1B62}","at":1700000000.25,"day":"2032-04-23T00:00:00Z",)"
+    R"("t":3600,"every":1.5,"tags":[],"ids":["7"],"pair":["1",2.0],"row":["2","y",3],"kind":"click","raw":"",)"
+    R"("few":[5],"maybe":null,"event":{"type":"press","key":"\u0041","extra":[1]}})";
 
 TEST_SUITE("json/read_fast") {
 
@@ -340,6 +387,8 @@ TEST_SUITE("json/read_fast") {
     CHECK(check_same<Closed>(closed_doc));
     CHECK(check_same<Node>(node_doc));
     CHECK(check_same<Clash>(clash_doc));
+    CHECK(check_same<Typed>(typed_doc));
+    CHECK(check_same<Typed>(typed_lax));
     CHECK(check_same<std::vector<Tag>>(R"([{"name":"a"},{"name":"b","weight":2}])"));
     CHECK(check_same<std::map<std::string, Tag>>(R"({"x":{"name":"a"},"y":{"name":"b"}})"));
     CHECK(check_same<std::unordered_map<std::string, int>>(R"({"x":1,"y":2,"z":3})"));
@@ -543,6 +592,7 @@ TEST_SUITE("json/read_fast") {
     fast += fuzz_model<std::vector<Tag>>({R"([{"name":"a"},{"name":"b","weight":2}])"}, 7, 300);
     fast += fuzz_model<fa::Json>({everything_doc}, 8, 300);
     fast += fuzz_model<Numbers>({R"({"f":1.5,"d":-2,"o":0.25,"i":7})"}, 9, 400);
+    fast += fuzz_model<Typed>({typed_doc, typed_lax}, 10, 600);
     MESSAGE("mutated inputs read by the fast path: " << fast);
     CHECK(fast > 1000);  // the generator reaches the fast path often, not only the fallback
   }

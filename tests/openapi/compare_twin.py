@@ -23,6 +23,11 @@ INTENDED = [
     "ValidationError: we also list the optional input and ctx members our 422 bodies carry",
     "OAuth2PasswordRequestForm's grant_type: pattern ^password$ (current FastAPI), 0.92 wrote 'password'",
     "responses of a route: compared as a set (RouteOptions::responses is a std::map, sorted by status)",
+    "timedelta: we write Pydantic v2's {type: string, format: duration}, Pydantic v1 {type: number, format: "
+    "time-delta}; only against a Pydantic v1 twin",
+    "tuples: we write Pydantic v2's prefixItems, Pydantic v1 an items list; only against a Pydantic v1 twin",
+    "a single-value Literal: we write Pydantic v2's const beside its enum, Pydantic v1 the enum alone; only against "
+    "a Pydantic v1 twin",
 ]
 
 
@@ -49,6 +54,12 @@ def normalize(schema, optional=False):
         s = {**inner, **s}
     if PYDANTIC_V1_TWIN and optional and "default" in s and s["default"] is None:
         del s["default"]
+    if PYDANTIC_V1_TWIN and s.get("format") == "duration" and s.get("type") == "string":
+        s["format"], s["type"] = "time-delta", "number"
+    if PYDANTIC_V1_TWIN and isinstance(s.get("prefixItems"), list) and "items" not in s:
+        s["items"] = s.pop("prefixItems")
+    if PYDANTIC_V1_TWIN and "const" in s and s.get("enum") == [s["const"]]:
+        del s["const"]
     if s.get("description") == "An enumeration.":
         del s["description"]
     if s.get("title") == "ValidationError" and "properties" in s:

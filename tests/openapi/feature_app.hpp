@@ -7,8 +7,12 @@
 // npm validator, the FastAPI twin comparison and the browser test run) and mirrored by tests/openapi/twin_app.py.
 #pragma once
 
+#include <chrono>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
+#include <variant>
 #include <vector>
 
 #include "fastapi/app/app.hpp"
@@ -78,6 +82,30 @@ struct Problem {
 
 struct Settings {
   std::string app_name = "feature app";
+};
+
+// The scalar types, sets, tuples and unions (json/chrono, json/uuid, json/choice, json/union).
+struct Click {
+  fa::Choice<"click"> type;
+  fa::Field<int, fa::Rule{.ge = 0}> x;
+  fa::Field<int, fa::Rule{.ge = 0}> y;
+};
+struct Key {
+  fa::Choice<"key"> type;
+  fa::Field<std::string, fa::Rule{.min_length = 1, .max_length = 16}> key;
+};
+struct Event {
+  fa::UUID id;
+  std::chrono::sys_time<std::chrono::microseconds> at;
+  std::chrono::year_month_day day;
+  std::chrono::hh_mm_ss<std::chrono::seconds> starts;
+  std::chrono::seconds every;
+  std::set<std::string> tags;
+  std::tuple<int, std::string> pair;
+  fa::Choice<"asc", "desc"> order;
+  fa::Bytes data;
+  fa::Discriminator<"type", Click, Key> kind;
+  std::variant<int, std::string> ref;
 };
 
 // ---- dependencies ----
@@ -250,6 +278,12 @@ inline void add_routes(fa::App& app, bool problem_details = false) {
   app.get("/framework", [](fa::Request& request, fa::BackgroundTasks& tasks, fa::State<Settings> settings) {
     (void)tasks;
     return fa::Json{{"path", request.path}, {"app_name", settings->app_name}};
+  });
+
+  app.post("/events", [](Event event, fa::Query<"since", std::optional<std::chrono::year_month_day>> since,
+                         fa::Header<"x_request_id", std::optional<fa::UUID>> x_request_id) {
+    (void)since, (void)x_request_id;
+    return event;
   });
 
   app.get("/internal/metrics", [] { return fa::Json{{"requests", 0}}; }, {.include_in_schema = false});

@@ -70,7 +70,7 @@ TEST_SUITE("openapi/spec") {
                                             "/items/{item_id}/owner", "/headers", "/login", "/upload", "/token",
                                             "/users/me", "/users/{username}", "/secure/bearer", "/secure/basic",
                                             "/secure/key", "/secure/query-key", "/secure/cookie-key", "/ping",
-                                            "/framework"});
+                                            "/framework", "/events"});
     // include_in_schema = false, and the docs routes themselves, are not listed.
     CHECK_FALSE(doc["paths"].contains("/internal/metrics"));
     CHECK_FALSE(doc["paths"].contains("/docs"));
@@ -99,6 +99,32 @@ TEST_SUITE("openapi/spec") {
     CHECK_FALSE(op("/items/{item_id}", "get").contains("deprecated"));
     CHECK(op("/users/me", "get")["tags"] == Json::array({"users"}));  // from the APIRouter
     CHECK_FALSE(op("/", "get").contains("tags"));
+  }
+
+  TEST_CASE("dates, times, durations, UUIDs, sets, tuples, Choice and unions are described as FastAPI describes them") {
+    Json doc = feature_document();
+    const Json& event = doc["components"]["schemas"]["Event"]["properties"];
+    CHECK(event["id"] == Json::parse(R"({"format":"uuid","title":"Id","type":"string"})"));
+    CHECK(event["at"] == Json::parse(R"({"format":"date-time","title":"At","type":"string"})"));
+    CHECK(event["day"] == Json::parse(R"({"format":"date","title":"Day","type":"string"})"));
+    CHECK(event["starts"] == Json::parse(R"({"format":"time","title":"Starts","type":"string"})"));
+    CHECK(event["every"] == Json::parse(R"({"format":"duration","title":"Every","type":"string"})"));
+    CHECK(event["tags"] ==
+          Json::parse(R"({"items":{"type":"string"},"title":"Tags","type":"array","uniqueItems":true})"));
+    CHECK(event["pair"] == Json::parse(R"({"maxItems":2,"minItems":2,"prefixItems":[{"type":"integer"},)"
+                                       R"({"type":"string"}],"title":"Pair","type":"array"})"));
+    CHECK(event["order"] == Json::parse(R"({"enum":["asc","desc"],"title":"Order","type":"string"})"));
+    CHECK(event["data"] == Json::parse(R"({"format":"binary","title":"Data","type":"string"})"));
+    CHECK(event["kind"] == Json::parse(R"({"discriminator":{"mapping":{"click":"#/components/schemas/Click",)"
+                                       R"("key":"#/components/schemas/Key"},"propertyName":"type"},"oneOf":[)"
+                                       R"({"$ref":"#/components/schemas/Click"},{"$ref":"#/components/schemas/Key"}],)"
+                                       R"("title":"Kind"})"));
+    CHECK(event["ref"] == Json::parse(R"({"anyOf":[{"type":"integer"},{"type":"string"}],"title":"Ref"})"));
+    CHECK(doc["components"]["schemas"]["Click"]["properties"]["type"] ==
+          Json::parse(R"({"const":"click","enum":["click"],"title":"Type","type":"string"})"));
+    CHECK(doc["paths"]["/events"]["post"]["parameters"] == Json::parse(R"([
+      {"name":"since","in":"query","required":false,"schema":{"anyOf":[{"format":"date","type":"string"},{"type":"null"}],"title":"Since"}},
+      {"name":"x-request-id","in":"header","required":false,"schema":{"anyOf":[{"format":"uuid","type":"string"},{"type":"null"}],"title":"X-Request-Id"}}])"));
   }
 
   TEST_CASE("path, query, header and cookie parameters carry required, their Rules, defaults and titles") {
@@ -214,8 +240,9 @@ TEST_SUITE("openapi/spec") {
     for (const auto& [name, schema] : doc["components"]["schemas"].items()) names.push_back(name);
     CHECK(names == std::vector<std::string>{"Body_create_login_login_post", "Body_login_for_access_token_token_post",
                                             "Body_update_items_item_id_items__item_id__put",
-                                            "Body_upload_file_upload_post", "HTTPValidationError", "Image", "Item",
-                                            "ItemOut", "Message", "ModelName", "Token", "User", "ValidationError"});
+                                            "Body_upload_file_upload_post", "Click", "Event", "HTTPValidationError",
+                                            "Image", "Item", "ItemOut", "Key", "Message", "ModelName", "Token", "User",
+                                            "ValidationError"});
     CHECK(doc["components"]["schemas"]["HTTPValidationError"] == Json::parse(R"({"properties":{"detail":{
       "items":{"$ref":"#/components/schemas/ValidationError"},"title":"Detail","type":"array"}},"title":"HTTPValidationError","type":"object"})"));
     CHECK(doc["components"]["schemas"]["ValidationError"]["required"] == Json::array({"loc", "msg", "type"}));

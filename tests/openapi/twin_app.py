@@ -10,7 +10,9 @@ RouteOptions::name (docs/openapi.md), so the operationIds match.
 import json
 import sys
 from enum import Enum
-from typing import List, Optional
+from datetime import date, datetime, time, timedelta
+from typing import List, Literal, Optional, Set, Tuple, Union
+from uuid import UUID
 
 try:
     import multipart  # noqa: F401  (FastAPI's Form needs it)
@@ -63,6 +65,31 @@ class Message(BaseModel):
 class Token(BaseModel):
     access_token: str
     token_type: str
+
+
+class Click(BaseModel):
+    type: Literal["click"]
+    x: int = Field(ge=0)
+    y: int = Field(ge=0)
+
+
+class Key(BaseModel):
+    type: Literal["key"]
+    key: str = Field(min_length=1, max_length=16)
+
+
+class Event(BaseModel):
+    id: UUID
+    at: datetime
+    day: date
+    starts: time
+    every: timedelta
+    tags: Set[str]
+    pair: Tuple[int, str]
+    order: Literal["asc", "desc"]
+    data: bytes
+    kind: Union[Click, Key] = Field(discriminator="type")
+    ref: Union[int, str]
 
 
 def common_parameters(skip: int = 0, limit: int = Query(default=100, le=100)):
@@ -216,6 +243,11 @@ def create_ping():
 @app.get("/framework")
 def read_framework(request: Request, background_tasks: BackgroundTasks):
     return {"path": request.url.path}
+
+
+@app.post("/events")
+def create_events(event: Event, since: Optional[date] = None, x_request_id: Optional[UUID] = Header(default=None)) -> Event:
+    return event
 
 
 @app.get("/internal/metrics", include_in_schema=False)

@@ -28,6 +28,7 @@
 #include "fastapi/json/read_scalars.hpp"
 #include "fastapi/json/reflect.hpp"
 #include "fastapi/json/rules.hpp"
+#include "fastapi/json/union.hpp"
 #include "fastapi/json/value.hpp"
 
 namespace fastapi {
@@ -381,6 +382,10 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
   } else if constexpr (std::is_same_v<T, Json>) {
     out = node.to_json();
     return true;
+  } else if constexpr (is_scalar<T>) {
+    return read_scalar(node, out, cx);
+  } else if constexpr (is_union<T>) {
+    return read_union(node, out, cx);
   } else if constexpr (std::is_same_v<T, bool>) {
     return read_bool<Strict>(node, out, cx);
   } else if constexpr (std::is_integral_v<T>) {
@@ -413,6 +418,56 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
     });
     --cx.depth;
     return ok;
+  } else if constexpr (is_set<T>) {
+    if (node.kind() != K::array) return add_error(cx, "set_type", "Input should be a valid set", node.to_json()), false;
+    if (!enter(cx, node)) return false;
+    out.clear();
+    bool ok = true;
+    node.each_element([&](std::size_t i, const N& x) {
+      cx.loc.push(i);
+      typename T::value_type item{};
+      if (read_value<typename T::value_type, Strict>(x, item, cx)) out.insert(std::move(item));
+      else ok = false;
+      cx.loc.pop();
+    });
+    --cx.depth;
+    return ok;
+  } else if constexpr (is_fixed_array<T>) {
+    if (node.kind() != K::array)
+      return add_error(cx, "list_type", "Input should be a valid list", node.to_json()), false;
+    if (!check_fixed_length(node, out.size(), LengthOf::list, cx)) return false;
+    if (!enter(cx, node)) return false;
+    bool ok = true;
+    node.each_element([&](std::size_t i, const N& x) {
+      cx.loc.push(i);
+      ok = read_value<typename T::value_type, Strict>(x, out[i], cx) && ok;
+      cx.loc.pop();
+    });
+    --cx.depth;
+    return ok;
+  } else if constexpr (is_tuple<T>) {
+    if (node.kind() != K::array)
+      return add_error(cx, "tuple_type", "Input should be a valid tuple", node.to_json()), false;
+    if (!enter(cx, node)) return false;
+    std::vector<N> items;
+    node.each_element([&](std::size_t, const N& x) { items.push_back(x); });
+    bool ok = true;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      const auto one = [&](auto& slot, std::size_t i) {
+        cx.loc.push(i);
+        if (i < items.size()) {
+          ok = read_value<std::remove_cvref_t<decltype(slot)>, Strict>(items[i], slot, cx) && ok;
+        } else {
+          add_error(cx, "missing", "Field required", node.to_json());
+          ok = false;
+        }
+        cx.loc.pop();
+      };
+      (one(std::get<I>(out), I), ...);
+    }
+    (std::make_index_sequence<std::tuple_size_v<T>>{});
+    --cx.depth;
+    return check_fixed_length(node, std::tuple_size_v<T>, LengthOf::tuple, cx) && ok;
   } else if constexpr (is_string_map<T>) {
     if (node.kind() != K::object)
       return add_error(cx, "dict_type", "Input should be a valid dictionary", node.to_json()), false;
@@ -436,10 +491,13 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
                   "it, then assigns the members it finds");
     return read_struct(node, out, cx);
   } else {
-    static_assert(dependent_false<T>,
-                  "fastapi: read_json cannot read this type; use bool, an integer, float/double, std::string, an "
-                  "enum, std::optional, std::vector, std::map<std::string, T>, std::unordered_map<std::string, T>, "
-                  "a nested struct, fa::Json, fa::Email or fa::Field<T, Rule>");
+    static_assert(
+        dependent_false<T>,
+        "fastapi: read_json cannot read this type; use bool, an integer, float/double, std::string, an "
+        "enum, std::optional, std::vector, std::map<std::string, T>, std::unordered_map<std::string, T>, "
+        "a nested struct, fa::Json, fa::Email, fa::Field<T, Rule>, std::set, std::unordered_set, std::array, "
+        "std::tuple, std::variant, fa::Discriminator, or a scalar (std::chrono::sys_time, year_month_day, hh_mm_ss, duration, fa::UUID, "
+        "fa::Choice, fa::Bytes, or a type with a fa::Scalar<T> specialization)");
     return false;
   }
 }

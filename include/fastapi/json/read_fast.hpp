@@ -10,8 +10,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "fastapi/core/config.hpp"  // first: it pins simdjson's configuration
 #include <simdjson.h>
@@ -20,6 +22,7 @@
 #include "fastapi/json/read_scalars.hpp"
 #include "fastapi/json/reflect.hpp"
 #include "fastapi/json/rules.hpp"
+#include "fastapi/json/union.hpp"
 #include "fastapi/json/value.hpp"
 
 namespace fastapi {
@@ -290,12 +293,72 @@ bool fast_member(std::size_t i, T& out, simdjson::ondemand::value& v, FastContex
   return ok;
 }
 
+/// Reads element number i (known at run time) of a std::tuple.
+template <bool Strict, class T, std::size_t... I>
+bool fast_tuple_element(std::size_t i, T& out, simdjson::ondemand::value& v, FastContext& fx,
+                        std::index_sequence<I...>) {
+  bool ok = false;
+  (void)((i == I ? (ok = fast_value<std::tuple_element_t<I, T>, Strict>(v, std::get<I>(out), fx), true) : false) ||
+         ...);
+  return ok;
+}
+
+template <class T>
+bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext& fx);
+
 template <class T>
 bool fast_struct(simdjson::ondemand::value& v, T& out, FastContext& fx) {
-  constexpr std::size_t count = field_count<T>;
-  static_assert(count <= 64, "fastapi: the fast reader keeps one bit per member");
   simdjson::ondemand::object object;
   if (!fast_ok(v.get_object().get(object)) || ++fx.depth > fast_max_depth) return false;
+  return fast_struct_members(object, out, fx);
+}
+
+/// A fa::Discriminator: the tag found first (its value's text), then the object read again as that member.
+/// No tag, a repeated or unknown tag, a tag that is not a plain string: the DOM reader words the error.
+template <class T>
+bool fast_discriminated(simdjson::ondemand::value& v, T& out, FastContext& fx) {
+  simdjson::ondemand::object object;
+  if (!fast_ok(v.get_object().get(object)) || ++fx.depth > fast_max_depth) return false;
+  std::string_view tag;
+  bool found = false;
+  for (auto member : object) {
+    if (member.error()) return false;
+    simdjson::ondemand::field& f = member.value_unsafe();
+    std::string_view key;
+    if (!fast_key(f, key)) return false;
+    if (!same_text(key, T::tag)) continue;  // its value is read (and checked) with the member below
+    if (found || !fast_string(f.value(), tag)) return false;
+    found = true;
+  }
+  if (!found) return false;
+  bool reset = false;
+  if (!fast_ok(object.reset().get(reset))) return false;
+  bool ok = false, matched = false;
+  [&]<class... M>(std::type_identity<std::variant<M...>>) {
+    const auto attempt = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+      using Member = std::variant_alternative_t<J, std::variant<M...>>;
+      if (matched) return;
+      for (std::string_view value : tag_choice_t<fixed_tag<T>, Member>::values) {
+        if (!same_text(value, tag)) continue;
+        matched = true;
+        Member m{};
+        ++fx.depth;  // fast_struct_members leaves the object: one level, as fast_struct counts it
+        ok = fast_struct_members(object, m, fx);
+        if (ok) out.template emplace<J>(std::move(m));
+        return;
+      }
+    };
+    [&]<std::size_t... J>(std::index_sequence<J...>) { (attempt(std::integral_constant<std::size_t, J>{}), ...); }
+    (std::index_sequence_for<M...>{});
+  }(std::type_identity<typename T::variant_type>{});
+  --fx.depth;
+  return ok;
+}
+
+template <class T>
+bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext& fx) {
+  constexpr std::size_t count = field_count<T>;
+  static_assert(count <= 64, "fastapi: the fast reader keeps one bit per member");
   std::uint64_t seen = 0;
   std::size_t next = 0;
   for (auto member : object) {
@@ -334,6 +397,18 @@ bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
     return fast_value<typename T::value_type, Strict>(v, *out, fx);
   } else if constexpr (std::is_same_v<T, Json>) {
     return fast_json(v, out, fx);
+  } else if constexpr (is_discriminated<T>) {
+    return fast_discriminated(v, out, fx);
+  } else if constexpr (is_union<T>) {
+    return false;  // a smart union tries its members one by one: the DOM reader's job
+  } else if constexpr (is_scalar<T>) {
+    FastScalar n;
+    if (!fast_scalar(v, n)) return false;  // an array or an object: the DOM reader words the error
+    ConversionError e;
+    std::optional<T> r = read_scalar_node<T>(n, e);
+    if (!r) return false;
+    out = std::move(*r);
+    return true;
   } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Email>) {
     std::string_view s;
     if (!fast_string(v, s)) return false;
@@ -380,6 +455,34 @@ bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
     for (auto element : array) {
       if (element.error()) return false;
       if (!fast_value<typename T::value_type, Strict>(element.value_unsafe(), out.emplace_back(), fx)) return false;
+    }
+    --fx.depth;
+    return true;
+  } else if constexpr (is_set<T> || is_fixed_array<T> || is_tuple<T>) {
+    simdjson::ondemand::array array;
+    if (!fast_ok(v.get_array().get(array)) || ++fx.depth > fast_max_depth) return false;
+    if constexpr (is_set<T>) {
+      out.clear();
+    } else {
+      std::size_t size = 0;  // a fixed length that does not match: the DOM reader words too_short / too_long
+      constexpr std::size_t expected = std::tuple_size_v<T>;
+      if (!fast_ok(array.count_elements().get(size)) || size != expected) return false;
+    }
+    std::size_t i = 0;
+    for (auto element : array) {
+      if (element.error()) return false;
+      if constexpr (is_set<T>) {
+        typename T::value_type item{};
+        if (!fast_value<typename T::value_type, Strict>(element.value_unsafe(), item, fx)) return false;
+        out.insert(std::move(item));
+      } else if constexpr (is_fixed_array<T>) {
+        if (!fast_value<typename T::value_type, Strict>(element.value_unsafe(), out[i], fx)) return false;
+      } else {
+        if (!fast_tuple_element<Strict>(i, out, element.value_unsafe(), fx,
+                                        std::make_index_sequence<std::tuple_size_v<T>>{}))
+          return false;
+      }
+      ++i;
     }
     --fx.depth;
     return true;

@@ -13,17 +13,24 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
+#include "fastapi/json/choice.hpp"
+#include "fastapi/json/chrono.hpp"
 #include "fastapi/json/errors.hpp"
 #include "fastapi/json/reflect.hpp"
 #include "fastapi/json/rules.hpp"
+#include "fastapi/json/scalar.hpp"
+#include "fastapi/json/uuid.hpp"
 #include "fastapi/json/value.hpp"
 
 namespace fastapi {
@@ -305,6 +312,20 @@ inline constexpr bool is_vector = false;
 template <class U, class A>
 inline constexpr bool is_vector<std::vector<U, A>> = true;
 template <class T>
+inline constexpr bool is_set = false;
+template <class U, class C, class A>
+inline constexpr bool is_set<std::set<U, C, A>> = true;
+template <class U, class H, class E, class A>
+inline constexpr bool is_set<std::unordered_set<U, H, E, A>> = true;
+template <class T>
+inline constexpr bool is_fixed_array = false;
+template <class U, std::size_t N>
+inline constexpr bool is_fixed_array<std::array<U, N>> = true;
+template <class T>
+inline constexpr bool is_tuple = false;
+template <class... U>
+inline constexpr bool is_tuple<std::tuple<U...>> = true;
+template <class T>
 inline constexpr bool is_string_map = false;
 template <class U, class C, class A>
 inline constexpr bool is_string_map<std::map<std::string, U, C, A>> = true;
@@ -480,6 +501,24 @@ std::optional<RuleViolation> field_violation(const T& out) {
   } else {
     return check_value<R>(out.value);
   }
+}
+
+/// A fixed length (std::array<T, N>, std::tuple) that the input's length breaks: Pydantic's too_short / too_long.
+template <class N>
+bool check_fixed_length(const N& node, std::size_t expected, LengthOf kind, ReadContext& cx) {
+  const std::size_t n = node.size();
+  if (n == expected) return true;
+  const Rule r{.min_length = kind == LengthOf::tuple ? 0 : expected, .max_length = expected};
+  if (std::optional<RuleViolation> v = check_length(n, r, kind)) return add_violation(cx, *v, node), false;
+  return true;
+}
+
+template <class T, class N>
+bool read_scalar(const N& node, T& out, ReadContext& cx) {
+  ConversionError e;
+  if (std::optional<T> v = read_scalar_node<T>(node, e)) return out = std::move(*v), true;
+  add_error(cx, e.type, std::move(e.msg), node.to_json(), std::move(e.ctx));
+  return false;
 }
 
 }  // namespace detail

@@ -466,4 +466,35 @@ constexpr void for_each_field(T& obj, F&& f) {
   });
 }
 
+namespace detail {
+/// The unqualified name of T: "UserOut" (FastAPI's schema title and $defs key).
+template <class T>
+consteval std::string_view pretty_type() {
+  return __PRETTY_FUNCTION__;
+}
+template <class T>
+consteval std::string_view raw_type_name() {
+  std::string_view s = pretty_type<T>();  // g++: "[with T = ns::UserOut; ...]", clang++: "[T = ns::UserOut]"
+  s = s.substr(s.find("T = ") + 4);
+  s = s.substr(0, s.find_first_of(";]"));
+  if (const std::size_t lt = s.find('<'); lt != std::string_view::npos) s = s.substr(0, lt);
+  if (const std::size_t colon = s.rfind(':'); colon != std::string_view::npos) s = s.substr(colon + 1);
+  return s;
+}
+template <class T>
+inline constexpr auto type_name_storage = [] {
+  constexpr std::string_view raw = raw_type_name<T>();
+  NameStorage<raw.size()> out{};
+  for (std::size_t i = 0; i < raw.size(); ++i) out.text[i] = raw[i];
+  return out;
+}();
+
+}  // namespace detail
+
+/// The unqualified name of a struct, as FastAPI titles its schema: `fa::type_name<shop::Order>() == "Order"`.
+template <class T>
+constexpr std::string_view type_name() noexcept {
+  return {detail::type_name_storage<T>.text, sizeof(detail::type_name_storage<T>.text) - 1};
+}
+
 }  // namespace fastapi

@@ -262,7 +262,7 @@ struct RuleViolation {
 };
 
 /// What a length rule counts: Pydantic's field_type word in too_short/too_long.
-enum class LengthOf { string, list, dictionary, set };
+enum class LengthOf { string, list, dictionary, set, tuple };
 
 /// A number as Pydantic prints a bound (Rust's Display): 5, 5.5, 0.1, 100000000000000000000.
 inline std::string format_number(double v) {
@@ -286,6 +286,7 @@ inline std::string_view length_field_type(LengthOf kind) noexcept {
   switch (kind) {
     case LengthOf::dictionary: return "Dictionary";
     case LengthOf::set: return "Set";
+    case LengthOf::tuple: return "Tuple";
     default: return "List";
   }
 }

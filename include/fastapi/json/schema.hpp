@@ -125,6 +125,9 @@ Json schema_of(SchemaContext& cx) {
     return Json{{"anyOf", Json::array({schema_of<typename T::value_type>(cx), Json{{"type", "null"}}})}};
   } else if constexpr (std::is_same_v<T, Email>) {
     return Json{{"format", "email"}, {"type", "string"}};
+  } else if constexpr (is_scalar<T>) {
+    static_assert(check_scalar<T>());
+    return Scalar<T>::schema();
   } else if constexpr (std::is_same_v<T, Json>) {
     return Json::object({});
   } else if constexpr (std::is_same_v<T, bool>) {
@@ -151,8 +154,40 @@ Json schema_of(SchemaContext& cx) {
     return Json{{"$ref", std::string(cx.ref_prefix) + name}};
   } else if constexpr (is_string_map<T>) {
     return Json{{"additionalProperties", schema_of<typename T::mapped_type>(cx)}, {"type", "object"}};
-  } else if constexpr (is_vector<T> || is_std_array<T>) {
+  } else if constexpr (is_vector<T>) {
     return Json{{"items", schema_of<typename T::value_type>(cx)}, {"type", "array"}};
+  } else if constexpr (is_set<T>) {
+    return Json{{"items", schema_of<typename T::value_type>(cx)}, {"type", "array"}, {"uniqueItems", true}};
+  } else if constexpr (is_std_array<T>) {
+    constexpr auto n = static_cast<std::uint64_t>(std::tuple_size_v<T>);
+    return Json{{"items", schema_of<typename T::value_type>(cx)}, {"maxItems", n}, {"minItems", n}, {"type", "array"}};
+  } else if constexpr (is_discriminated<T>) {
+    Json mapping = Json::object({});
+    Json one_of = Json::array({});
+    [&]<class... M>(std::type_identity<std::variant<M...>>) {
+      const auto add = [&]<class Member>(std::type_identity<Member>) {
+        Json ref = schema_of<Member>(cx);
+        for (std::string_view v : tag_choice_t<fixed_tag<T>, Member>::values) mapping[std::string(v)] = ref["$ref"];
+        one_of.push_back(std::move(ref));
+      };
+      (add(std::type_identity<M>{}), ...);
+    }(std::type_identity<typename T::variant_type>{});
+    return Json{{"discriminator", Json{{"mapping", std::move(mapping)}, {"propertyName", std::string(T::tag)}}},
+                {"oneOf", std::move(one_of)}};
+  } else if constexpr (is_variant<T>) {
+    Json any_of = Json::array({});
+    [&]<class... M>(std::type_identity<std::variant<M...>>) {
+      (any_of.push_back(schema_of<M>(cx)), ...);
+    }(std::type_identity<T>{});
+    return Json{{"anyOf", std::move(any_of)}};
+  } else if constexpr (is_tuple<T>) {
+    constexpr auto n = static_cast<std::uint64_t>(std::tuple_size_v<T>);
+    Json items = Json::array({});
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (items.push_back(schema_of<std::tuple_element_t<I, T>>(cx)), ...);
+    }
+    (std::make_index_sequence<std::tuple_size_v<T>>{});
+    return Json{{"maxItems", n}, {"minItems", n}, {"prefixItems", std::move(items)}, {"type", "array"}};
   } else if constexpr (reflectable<T>) {
     const std::string name(type_name<T>());
     if (!cx.defs.contains(name)) {

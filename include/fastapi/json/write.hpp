@@ -11,9 +11,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "fastapi/core/config.hpp"
@@ -78,28 +80,6 @@ inline constexpr bool is_std_array = false;
 template <class U, std::size_t N>
 inline constexpr bool is_std_array<std::array<U, N>> = true;
 
-/// The unqualified name of T: "UserOut" (FastAPI's schema title and $defs key).
-template <class T>
-consteval std::string_view pretty_type() {
-  return __PRETTY_FUNCTION__;
-}
-template <class T>
-consteval std::string_view raw_type_name() {
-  std::string_view s = pretty_type<T>();  // g++: "[with T = ns::UserOut; ...]", clang++: "[T = ns::UserOut]"
-  s = s.substr(s.find("T = ") + 4);
-  s = s.substr(0, s.find_first_of(";]"));
-  if (const std::size_t lt = s.find('<'); lt != std::string_view::npos) s = s.substr(0, lt);
-  if (const std::size_t colon = s.rfind(':'); colon != std::string_view::npos) s = s.substr(colon + 1);
-  return s;
-}
-template <class T>
-inline constexpr auto type_name_storage = [] {
-  constexpr std::string_view raw = raw_type_name<T>();
-  NameStorage<raw.size()> out{};
-  for (std::size_t i = 0; i < raw.size(); ++i) out.text[i] = raw[i];
-  return out;
-}();
-
 /// Is this member "none" for exclude_none? An empty optional (inside a Field too) or a null Json.
 template <class M>
 bool is_none(const M& m) {
@@ -115,6 +95,8 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
     write_value(out, raw, value.value, options);
   } else if constexpr (std::is_same_v<T, Email>) {
     out.string(value.value);
+  } else if constexpr (is_scalar<T>) {
+    out.string(scalar_text(value));
   } else if constexpr (is_optional<T>) {
     if (value) write_value(out, raw, *value, options);
     else out.put("null", 4);
@@ -152,7 +134,20 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
       write_value(out, raw, v, options);
     }
     out.put('}');
-  } else if constexpr (is_vector<T> || is_std_array<T>) {
+  } else if constexpr (is_discriminated<T>) {
+    write_value(out, raw, value.as_variant(), options);
+  } else if constexpr (is_variant<T>) {
+    std::visit([&](const auto& member) { write_value(out, raw, member, options); }, value);
+  } else if constexpr (is_tuple<T>) {
+    out.put('[');
+    std::apply(
+        [&](const auto&... item) {
+          bool first = true;
+          ((first ? void(first = false) : out.put(','), write_value(out, raw, item, options)), ...);
+        },
+        value);
+    out.put(']');
+  } else if constexpr (is_vector<T> || is_std_array<T> || is_set<T>) {
     out.put('[');
     bool first = true;
     for (const auto& x : value) {
@@ -174,10 +169,12 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
     });
     out.put('}');
   } else {
-    static_assert(dependent_false<T>,
-                  "fastapi: write_json cannot write this type; use bool, an integer, float/double, a string, an "
-                  "enum, std::optional, std::vector, std::array, std::map<std::string, T>, "
-                  "std::unordered_map<std::string, T>, a plain struct, fa::Json, fa::Email or fa::Field<T, Rule>");
+    static_assert(
+        dependent_false<T>,
+        "fastapi: write_json cannot write this type; use bool, an integer, float/double, a string, an "
+        "enum, std::optional, std::vector, std::array, std::map<std::string, T>, "
+        "std::unordered_map<std::string, T>, std::set, std::unordered_set, std::tuple, std::variant, fa::Discriminator, a plain struct, "
+        "fa::Json, fa::Email, fa::Field<T, Rule>, or a scalar (a type with a fa::Scalar<T> specialization)");
   }
 }
 
@@ -212,12 +209,6 @@ Response response_through_model(const ResponseModelInfo& model, const T& value, 
 }
 
 }  // namespace detail
-
-/// The unqualified name of a struct, as FastAPI titles its schema: `fa::type_name<shop::Order>() == "Order"`.
-template <class T>
-constexpr std::string_view type_name() noexcept {
-  return {detail::type_name_storage<T>.text, sizeof(detail::type_name_storage<T>.text) - 1};
-}
 
 /// The wall for Model without its schema (json/schema.hpp's fa::response_model<Model> adds it).
 template <class Model>

@@ -21,14 +21,6 @@
 
 namespace fastapi {
 
-/// Why a text did not convert: Pydantic v2's error type and message, and its ctx (null when none).
-/// `{"int_parsing", "Input should be a valid integer, unable to parse string as an integer", null}`
-struct ConversionError {
-  std::string_view type;
-  std::string msg;
-  Json ctx;
-};
-
 namespace detail {
 template <class T>
 inline constexpr bool is_char_type =
@@ -38,11 +30,12 @@ template <class T>
 inline constexpr bool is_scalar_text_type =
     std::is_same_v<T, bool> ||
     (std::is_integral_v<T> && !is_char_type<T>) || std::is_floating_point_v<T> || std::is_same_v<T, std::string> ||
-    std::is_same_v<T, std::string_view> || std::is_same_v<T, Email> || std::is_enum_v<T>;
+    std::is_same_v<T, std::string_view> || std::is_same_v<T, Email> || std::is_enum_v<T> || is_scalar<T>;
 }  // namespace detail
 
 /// True for the types a text converts to: bool, integers (not char), float/double, std::string,
-/// std::string_view, fa::Email, enums, and std::optional of these.
+/// std::string_view, fa::Email, enums, scalars (fa::Scalar<T>: datetime, date, time, timedelta, fa::UUID,
+/// fa::Choice, fa::Bytes, your own), and std::optional of these.
 template <class T>
 inline constexpr bool text_convertible = detail::is_scalar_text_type<T> ||
                                          (detail::is_optional<T> &&
@@ -60,6 +53,8 @@ inline constexpr bool text_convertible = detail::is_scalar_text_type<T> ||
 ///  - enums: the enumerator's name (json/read.hpp's enum reflection) -> else enum "Input should be 'a', 'b' or 'c'",
 ///    ctx {"expected": "'a', 'b' or 'c'"};
 ///  - std::string, std::string_view (a view of `text`), fa::Email (checked later by its rules): as is;
+///  - scalars: fa::Scalar<T>::read, given the text (ScalarInput::from_text): `from_string<fa::UUID>(...)`,
+///    datetime_from_date_parsing, uuid_parsing, literal_error, ... in Pydantic's words;
 ///  - std::optional<U>: as U (absence is the caller's business).
 template <class T>
 std::optional<T> from_string(std::string_view text, ConversionError& error);
@@ -193,6 +188,8 @@ std::optional<T> from_string(std::string_view text, ConversionError& error) {
     auto v = from_string<U>(text, error);
     if (!v) return std::nullopt;
     return T(std::move(*v));
+  } else if constexpr (is_scalar<T>) {
+    return detail::read_scalar_text<T>(text, error);
   } else if constexpr (std::is_same_v<T, bool>) {
     return detail::bool_from_string(text, error);
   } else if constexpr (std::is_integral_v<T>) {
@@ -216,7 +213,8 @@ std::optional<T> from_string(std::string_view text, ConversionError& error) {
   } else {
     static_assert(detail::dependent_false<T>,
                   "fastapi: a path, query, header, cookie or form value converts to bool, an integer, "
-                  "float/double, std::string, std::string_view, fa::Email, an enum, or std::optional / "
+                  "float/double, std::string, std::string_view, fa::Email, an enum, a scalar (datetime, date, time, "
+                  "timedelta, fa::UUID, fa::Choice, fa::Bytes, a fa::Scalar<T> specialization), or std::optional / "
                   "std::vector of these");
   }
 }

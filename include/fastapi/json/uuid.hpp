@@ -1,0 +1,137 @@
+// json/uuid.hpp: fa::UUID, a 128-bit identifier of any version, read and written as Pydantic v2 does (its parser is the
+// Rust uuid crate: the error words below are that crate's). Fed by json/scalar; feeds the readers, the writer and the
+// schema through fa::Scalar. Knows nothing of JSON text or HTTP.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "fastapi/json/scalar.hpp"
+#include "fastapi/json/value.hpp"
+
+namespace fastapi {
+
+/// A UUID of any version (Pydantic's `uuid.UUID`). In: hyphenated, 32 hex digits, `{braced}` or `urn:uuid:...`,
+/// any case. Out: lowercase hyphenated. Errors: uuid_type (not a string), uuid_parsing with the uuid crate's words:
+/// `{"type":"uuid_parsing","msg":"Input should be a valid UUID, invalid group count: expected 5, found 1",...}`.
+///   auto id = fa::UUID::parse("c4a760a8-dbcf-5254-a0d9-6a4474bd1b62");   // std::optional<fa::UUID>
+class UUID {
+ public:
+  constexpr UUID() noexcept = default;
+  constexpr explicit UUID(const std::array<std::uint8_t, 16>& bytes) noexcept : bytes_(bytes) {}
+  /// The UUID in `text`, or nullopt (then `why` says why in the uuid crate's words, when given).
+  static std::optional<UUID> parse(std::string_view text, std::string* why = nullptr);
+
+  constexpr const std::array<std::uint8_t, 16>& bytes() const noexcept { return bytes_; }
+  /// The version nibble (4 for a random UUID, 0 for the nil UUID).
+  constexpr int version() const noexcept { return bytes_[6] >> 4; }
+  /// "c4a760a8-dbcf-5254-a0d9-6a4474bd1b62"
+  std::string to_string() const;
+  constexpr bool operator==(const UUID&) const noexcept = default;
+  constexpr auto operator<=>(const UUID&) const noexcept = default;
+
+ private:
+  std::array<std::uint8_t, 16> bytes_{};
+};
+
+template <>
+struct Scalar<UUID> {
+  static constexpr std::string_view name = "uuid";
+  static std::optional<UUID> read(const ScalarInput& in, ConversionError& error) {
+    if (!in.is_string())
+      return error = {"uuid_type", "UUID input should be a string, bytes or UUID object", nullptr}, std::nullopt;
+    std::string why;
+    if (auto id = UUID::parse(in.text, &why)) return id;
+    error = {"uuid_parsing", "Input should be a valid UUID, " + why, Json{{"error", why}}};
+    return std::nullopt;
+  }
+  static void write(const UUID& value, std::string& out) { out += value.to_string(); }
+  static Json schema() { return Json{{"format", "uuid"}, {"type", "string"}}; }
+};
+
+namespace detail {
+inline int uuid_hex_digit(char c) noexcept {
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
+}
+
+/// Why `input` is no UUID, in the uuid crate's words (its InvalidUuid::into_err): the first bad character, the length
+/// of a simple UUID, the group count, or the first group of the wrong length.
+inline std::string uuid_error(std::string_view input) {
+  std::string_view s = input;
+  std::size_t offset = 0;
+  bool simple = true;
+  if (s.size() >= 2 && s.front() == '{' && s.back() == '}') s = s.substr(1, s.size() - 2), offset = 1, simple = false;
+  else if (s.substr(0, 9) == "urn:uuid:") s.remove_prefix(9), offset = 9, simple = false;
+  std::size_t hyphens = 0;
+  std::array<std::size_t, 4> bounds{};
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {  // a multibyte character: shown whole, as Rust's char
+      std::size_t n = (c >= 0xF0) ? 4 : (c >= 0xE0) ? 3 : 2;
+      return "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `" +
+             std::string(s.substr(i, n)) + "` at " + std::to_string(i + offset + 1);
+    }
+    if (c == '-') {
+      if (hyphens < 4) bounds[hyphens] = i;
+      ++hyphens;
+    } else if (uuid_hex_digit(static_cast<char>(c)) < 0) {
+      return "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `" +
+             std::string(1, static_cast<char>(c)) + "` at " + std::to_string(i + offset + 1);
+    }
+  }
+  if (hyphens == 0 && simple)
+    return "invalid length: expected length 32 for simple format, found " + std::to_string(input.size());
+  if (hyphens != 4) return "invalid group count: expected 5, found " + std::to_string(hyphens + 1);
+  constexpr std::size_t starts[5] = {0, 9, 14, 19, 24};
+  constexpr std::size_t lengths[5] = {8, 4, 4, 4, 12};
+  for (std::size_t g = 0; g < 4; ++g)
+    if (bounds[g] != starts[g + 1] - 1)
+      return "invalid group length in group " + std::to_string(g) + ": expected " + std::to_string(lengths[g]) +
+             ", found " + std::to_string(bounds[g] - starts[g]);
+  return "invalid group length in group 4: expected 12, found " + std::to_string(input.size() - starts[4]);
+}
+}  // namespace detail
+
+inline std::optional<UUID> UUID::parse(std::string_view text, std::string* why) {
+  std::string_view s = text;
+  if (s.size() == 38 && s.front() == '{' && s.back() == '}') s = s.substr(1, 36);
+  else if (s.size() == 45 && s.substr(0, 9) == "urn:uuid:") s.remove_prefix(9);
+  std::array<std::uint8_t, 16> b{};
+  bool ok = s.size() == 32 || s.size() == 36;
+  const bool hyphenated = s.size() == 36;
+  for (std::size_t i = 0, k = 0; ok && i < s.size();) {
+    if (hyphenated && (i == 8 || i == 13 || i == 18 || i == 23)) {
+      ok = s[i] == '-';
+      ++i;
+      continue;
+    }
+    const int hi = detail::uuid_hex_digit(s[i]), lo = i + 1 < s.size() ? detail::uuid_hex_digit(s[i + 1]) : -1;
+    ok = hi >= 0 && lo >= 0;
+    if (ok) b[k++] = static_cast<std::uint8_t>(hi * 16 + lo);
+    i += 2;
+  }
+  if (ok) return UUID(b);
+  if (why) *why = detail::uuid_error(text);
+  return std::nullopt;
+}
+
+inline std::string UUID::to_string() const {
+  constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += digits[bytes_[i] >> 4];
+    out += digits[bytes_[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace fastapi

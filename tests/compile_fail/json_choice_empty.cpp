@@ -1,0 +1,9 @@
+// expect: fa::Choice needs at least one value
+// tests/compile_fail/json_choice_empty.cpp: must not compile; a fa::Choice<> with no value could never be valid.
+#include "fastapi/json/choice.hpp"
+
+struct Sort {
+  fastapi::Choice<> order;
+};
+
+int main() { (void)Sort{}; }
