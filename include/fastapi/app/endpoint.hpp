@@ -34,6 +34,7 @@
 #include "fastapi/openapi/route.hpp"
 #include "fastapi/params/binding.hpp"
 #include "fastapi/routing/path_template.hpp"
+#include "fastapi/websocket/session.hpp"
 
 namespace fastapi {
 
@@ -46,6 +47,7 @@ namespace detail {
 struct AppContext {
   DependencyRegistry dependencies;
   StateStore states;
+  ws::SessionOptions websocket;  ///< Config's ws_* settings, set by run()
 };
 
 /// A route's handler with its arguments gathered and its result converted.
