@@ -161,15 +161,15 @@ struct Config {
 #else
   std::chrono::milliseconds stall_warning{100};
 #endif
-  std::size_t ws_max_size = 16 * 1024 * 1024;  ///< largest WebSocket message accepted (uvicorn's); 1009 above it
+  std::size_t ws_max_size = 16 * 1024 * 1024;         ///< largest WebSocket message accepted (uvicorn's); 1009 above it
   std::chrono::milliseconds ws_ping_interval{20000};  ///< a keep-alive ping to each WebSocket this often; 0 = none
   std::chrono::milliseconds ws_ping_timeout{20000};   ///< no pong within it: closed with 1011 (as uvicorn)
-  std::string server_header = "fastapi.hpp";  ///< `Server:` value; empty = no header
-  bool handle_signals = true;                 ///< SIGINT/SIGTERM drain and stop run()
-  bool reuse_port = true;                     ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
-  bool redirect_slashes = true;               ///< /items/ <-> /items answered with 307
-  bool access_log = false;  ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
-                            ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
+  std::string server_header = "fastapi.hpp";          ///< `Server:` value; empty = no header
+  bool handle_signals = true;                         ///< SIGINT/SIGTERM drain and stop run()
+  bool reuse_port = true;        ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
+  bool redirect_slashes = true;  ///< /items/ <-> /items answered with 307
+  bool access_log = false;       ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
+                                 ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
 
   /// The number of worker threads run() will start.
   unsigned worker_count() const {
@@ -544,7 +544,8 @@ inline std::optional<std::string> base64_decode(std::string_view in) {
 // ==== fastapi/core/utf8.hpp ====
 // core/utf8.hpp: an incremental UTF-8 validator (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF).
 // Fed bytes in pieces of any size (a code point may straddle two pieces); feeds websocket/frame_parser.hpp (text
-// messages and close reasons, checked as bytes arrive). Knows nothing of frames or HTTP.
+// messages and close reasons, checked as bytes arrive) and json/sink.hpp (utf8_sequence: the writer's U+FFFD
+// replacement). One lead-byte table (utf8_lead) serves both. Knows nothing of frames, HTTP or JSON.
 
 #include <cstddef>
 #include <cstdint>
@@ -552,6 +553,37 @@ inline std::optional<std::string> base64_decode(std::string_view in) {
 #include <string_view>
 
 namespace fastapi::detail {
+
+/// What a byte >= 0x80 allows as the lead of a UTF-8 sequence (Unicode 15 Table 3-7): how many continuation
+/// bytes follow, and the range of the first of them (the others are 80-BF). need == 0: not a lead byte
+/// (80-C1, F5-FF). The one table for the JSON writer (json/sink.hpp) and the WebSocket validator below.
+struct Utf8Lead {
+  std::uint8_t need;
+  unsigned char lo, hi;
+};
+constexpr Utf8Lead utf8_lead(unsigned char c) noexcept {
+  if (c >= 0xC2 && c <= 0xDF) return {1, 0x80, 0xBF};
+  if (c == 0xE0) return {2, 0xA0, 0xBF};  // no overlongs
+  if (c == 0xED) return {2, 0x80, 0x9F};  // no surrogates U+D800-DFFF
+  if (c >= 0xE1 && c <= 0xEF) return {2, 0x80, 0xBF};
+  if (c == 0xF0) return {3, 0x90, 0xBF};  // no overlongs
+  if (c >= 0xF1 && c <= 0xF3) return {3, 0x80, 0xBF};
+  if (c == 0xF4) return {3, 0x80, 0x8F};  // nothing above U+10FFFF
+  return {0, 0, 0};
+}
+
+/// At a byte >= 0x80: the length of the valid UTF-8 sequence starting there (2..4), or minus the
+/// length of its maximal invalid subpart (what the JSON writer replaces with one U+FFFD).
+inline int utf8_sequence(const unsigned char* p, std::size_t avail) noexcept {
+  const Utf8Lead lead = utf8_lead(p[0]);
+  if (lead.need == 0) return -1;
+  unsigned lo = lead.lo, hi = lead.hi;
+  for (int k = 1; k <= lead.need; ++k) {
+    if (static_cast<std::size_t>(k) >= avail || p[k] < lo || p[k] > hi) return -k;
+    lo = 0x80, hi = 0xBF;
+  }
+  return lead.need + 1;
+}
 
 /// `Utf8Validator v; v.feed(a) && v.feed(b) && v.complete()`: true when a+b is valid UTF-8.
 /// Once feed returns false the validator stays failed.
@@ -574,20 +606,11 @@ class Utf8Validator {
         if (p == end) break;
         unsigned char c = *p++;
         if (c < 0x80) continue;
-        if (c < 0xC2) return fail();  // stray continuation byte, or the overlong C0/C1
-        if (c < 0xE0) {
-          need_ = 1;
-        } else if (c < 0xF0) {
-          need_ = 2;
-          if (c == 0xE0) lo_ = 0xA0;  // overlong 3-byte form
-          if (c == 0xED) hi_ = 0x9F;  // UTF-16 surrogates U+D800..U+DFFF
-        } else if (c < 0xF5) {
-          need_ = 3;
-          if (c == 0xF0) lo_ = 0x90;  // overlong 4-byte form
-          if (c == 0xF4) hi_ = 0x8F;  // past U+10FFFF
-        } else {
-          return fail();
-        }
+        const Utf8Lead lead = utf8_lead(c);
+        if (lead.need == 0) return fail();  // a stray continuation byte, an overlong C0/C1, F5-FF
+        need_ = lead.need;
+        lo_ = lead.lo;
+        hi_ = lead.hi;
       } else {
         unsigned char c = *p++;
         if (c < lo_ || c > hi_) return fail();
@@ -6158,6 +6181,7 @@ inline constexpr std::uint16_t policy_violation = 1008;
 inline constexpr std::uint16_t message_too_big = 1009;
 inline constexpr std::uint16_t mandatory_extension = 1010;
 inline constexpr std::uint16_t internal_error = 1011;
+inline constexpr std::uint16_t try_again_later = 1013;
 }  // namespace close_code
 
 /// True for a code a peer may put in a close frame (RFC 6455 section 7.4, the IANA registry): 1000-1003,
@@ -6805,11 +6829,11 @@ namespace fastapi::ws {
 
 /// The session's limits and timers (from fa::Config's ws_* fields).
 struct SessionOptions {
-  std::size_t max_size = 16 * 1024 * 1024;           ///< Config::ws_max_size: 1009 above it
-  std::chrono::milliseconds ping_interval{20000};    ///< Config::ws_ping_interval; 0 = no keep-alive pings
-  std::chrono::milliseconds ping_timeout{20000};     ///< Config::ws_ping_timeout: no pong -> 1011
-  std::chrono::milliseconds close_timeout{10000};    ///< the peer's answer to our close (websockets' default)
-  std::size_t send_queue_limit = 1024 * 1024;        ///< queued bytes past which a sender waits for the socket
+  std::size_t max_size = 16 * 1024 * 1024;         ///< Config::ws_max_size: 1009 above it
+  std::chrono::milliseconds ping_interval{20000};  ///< Config::ws_ping_interval; 0 = no keep-alive pings
+  std::chrono::milliseconds ping_timeout{20000};   ///< Config::ws_ping_timeout: no pong -> 1011
+  std::chrono::milliseconds close_timeout{10000};  ///< the peer's answer to our close (websockets' default)
+  std::size_t send_queue_limit = 1024 * 1024;      ///< queued bytes past which a sender waits for the socket
 };
 
 namespace detail {
@@ -6823,12 +6847,20 @@ inline void resume_later(std::coroutine_handle<> h) {
   }
 }
 
-/// A one-shot event one coroutine waits for (`co_await signal;`), fired on the same loop.
+/// A one-shot event one coroutine waits for (`co_await signal.wait();`), fired on the same loop. The awaiter
+/// is a pointer to the signal, never a copy of it (g++ 12 copies an awaiter co_awaited as an lvalue).
 class Signal {
  public:
-  bool await_ready() const noexcept { return fired_; }
-  void await_suspend(std::coroutine_handle<> h) noexcept { waiter_ = h; }
-  void await_resume() const noexcept {}
+  Signal() = default;
+  Signal(const Signal&) = delete;
+  Signal& operator=(const Signal&) = delete;
+  struct Awaiter {
+    Signal* signal;
+    bool await_ready() const noexcept { return signal->fired_; }
+    void await_suspend(std::coroutine_handle<> h) noexcept { signal->waiter_ = h; }
+    void await_resume() const noexcept {}
+  };
+  Awaiter wait() noexcept { return Awaiter{this}; }
   void fire() {
     fired_ = true;
     if (auto h = std::exchange(waiter_, {})) resume_later(h);
@@ -6854,9 +6886,9 @@ inline std::array<char, 65536>& read_scratch() {
 struct Incoming {
   enum class Kind : std::uint8_t { text, binary, close };
   Kind kind = Kind::close;
-  std::string data{};       ///< text/binary: the message
-  std::uint16_t code = 0;   ///< close: the code (the peer's; ours for a protocol error; 1006 when it dropped)
-  std::string reason{};     ///< close: the peer's reason
+  std::string data{};      ///< text/binary: the message
+  std::uint16_t code = 0;  ///< close: the code (the peer's; ours for a protocol error; 1006 when it dropped)
+  std::string reason{};    ///< close: the peer's reason
 };
 
 class Session {
@@ -6883,6 +6915,11 @@ class Session {
   /// Queues one message (waiting while the queue is over its limit) and writes it; false when the
   /// connection is closing or closed (nothing sent).
   Task<bool> send(Opcode op, std::string_view payload);
+  /// Queues one message without waiting, for a sender on this loop that must not block (a broadcast): written
+  /// now as far as the socket takes it, the rest by the reader's loop (woken for it) or the next flush. A
+  /// reader so slow that the queue is past its limit is closed with 1013 (try again later): it cannot hold the
+  /// sender up nor grow memory. False when the connection is closing or closed.
+  bool post(Opcode op, std::string_view payload);
   /// Sends our close (once) and waits for the peer's, at most close_timeout. No-op once closed.
   Task<void> close(std::uint16_t code, std::string_view reason = {});
   /// True once the connection is over for sending: we sent a close, or the peer closed or dropped.
@@ -6912,7 +6949,9 @@ class Session {
   void wake_senders() {
     for (auto h : std::exchange(senders_, {})) detail::resume_later(h);
   }
-  Incoming closed_event() const { return Incoming{Incoming::Kind::close, {}, close_code_ ? close_code_ : close_code::abnormal, close_reason_}; }
+  Incoming closed_event() const {
+    return Incoming{Incoming::Kind::close, {}, close_code_ ? close_code_ : close_code::abnormal, close_reason_};
+  }
 
   SessionOptions options_;
   FrameParser parser_;
@@ -6939,7 +6978,7 @@ FASTAPI_DETAIL_INLINE Task<void> Session::run(fastapi::detail::UpgradedStream& s
   pending_ = std::move(leftover);
   next_ping_ = std::chrono::steady_clock::now() + options_.ping_interval;
   attached_.fire();
-  co_await finished_;
+  co_await finished_.wait();
   stream_ = nullptr;
 }
 
@@ -7018,12 +7057,36 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view paylo
   co_return co_await flush();
 }
 
+FASTAPI_DETAIL_INLINE bool Session::post(Opcode op, std::string_view payload) {
+  if (closing() || !stream_) return false;
+  if (out_.size() >= options_.send_queue_limit) {
+    close_sent_ = true;
+    close_code_ = close_code::try_again_later;
+    close_reason_ = "the client reads too slowly";
+    push_now(encode_close(close_code_, close_reason_));
+    stream_->abort();
+    return false;
+  }
+  append_frame(out_, op, payload);
+  if (flushing_) return true;
+  bool closed = false;
+  std::size_t n = stream_->try_write(out_, closed);
+  out_.erase(0, n);
+  if (closed) {
+    out_.clear();
+    lost(close_code::abnormal);
+    return false;
+  }
+  if (!out_.empty()) stream_->wake();  // the reader's loop flushes the rest (receive() flushes before waiting)
+  return true;
+}
+
 FASTAPI_DETAIL_INLINE Task<bool> Session::handle(const Event& ev, Incoming& out) {
   switch (ev.kind) {
     case Event::Kind::text:
     case Event::Kind::binary:
-      out = Incoming{ev.kind == Event::Kind::text ? Incoming::Kind::text : Incoming::Kind::binary,
-                     parser_.take_message(), 0, {}};
+      out = Incoming{
+          ev.kind == Event::Kind::text ? Incoming::Kind::text : Incoming::Kind::binary, parser_.take_message(), 0, {}};
       co_return true;
     case Event::Kind::ping: {
       // Answered at once (RFC 6455 section 5.5.2), ahead of nothing: the queue keeps frames in order.
@@ -7080,7 +7143,10 @@ FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
       auto r = parser_.feed(pending_);
       pending_.erase(0, r.consumed);
       if (pending_.empty() && pending_.capacity() > 4096) pending_ = std::string();
-      if (r.event.kind != Event::Kind::none && co_await handle(r.event, in)) co_return in;
+      if (r.event.kind != Event::Kind::none) {
+        const bool message = co_await handle(r.event, in);
+        if (message) co_return in;
+      }
       if (!pending_.empty()) continue;
     }
     if (!out_.empty() && !flushing_) co_await flush();  // a ping's or a pong's rest the socket did not take
@@ -7094,7 +7160,8 @@ FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
         bytes.remove_prefix(r.consumed);
         if (r.event.kind != Event::Kind::none) {
           pending_.assign(bytes);  // the scratch buffer is not ours past a suspension
-          if (co_await handle(r.event, in)) co_return in;
+          const bool message = co_await handle(r.event, in);
+          if (message) co_return in;
           break;
         }
       }
@@ -7193,27 +7260,6 @@ inline std::uint64_t json_word_care_mask(std::uint64_t w) noexcept {
   const std::uint64_t is_quote = (quote - ones) & ~quote;
   const std::uint64_t is_backslash = (backslash - ones) & ~backslash;
   return (below_space | is_quote | is_backslash | (KnownValid ? 0 : w)) & highs;
-}
-
-/// At a byte >= 0x80: the length of the valid UTF-8 sequence starting there (2..4), or minus the
-/// length of its maximal invalid subpart (Unicode 15 Table 3-7 gives each lead byte's ranges).
-inline int utf8_sequence(const unsigned char* p, std::size_t avail) noexcept {
-  const unsigned c = p[0];
-  int need = 0;
-  unsigned lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) need = 1;
-  else if (c == 0xE0) need = 2, lo = 0xA0;  // no overlongs
-  else if (c == 0xED) need = 2, hi = 0x9F;  // no surrogates U+D800-DFFF
-  else if (c >= 0xE1 && c <= 0xEF) need = 2;
-  else if (c == 0xF0) need = 3, lo = 0x90;  // no overlongs
-  else if (c >= 0xF1 && c <= 0xF3) need = 3;
-  else if (c == 0xF4) need = 3, hi = 0x8F;  // nothing above U+10FFFF
-  else return -1;                           // 80-C1, F5-FF
-  for (int k = 1; k <= need; ++k) {
-    if (static_cast<std::size_t>(k) >= avail || p[k] < lo || p[k] > hi) return -k;
-    lo = 0x80, hi = 0xBF;
-  }
-  return need + 1;
 }
 
 /// Gathers a JSON text in a stack buffer and appends it to a std::string in blocks: the text is
@@ -17121,7 +17167,8 @@ class WebSocket {
   WebSocketState client_state() const { return client_state_; }
   WebSocketState application_state() const { return application_state_; }
 
-  // ---- the endpoint's side ----
+  // ---- the endpoint's and the hub's side ----
+  ws::Session& session() { return session_; }
   detail::HandshakeDecision decision() const { return decision_; }
   /// Fired when the handshake's answer is known (accept, close before it, or the handler's end).
   ws::detail::Signal& decided() { return decided_; }
@@ -17183,7 +17230,7 @@ FASTAPI_DETAIL_INLINE Task<void> WebSocket::accept(WebSocketAccept options) {
   for (auto& [name, value] : options.headers) res.headers.add(std::move(name), std::move(value));
   accept_response_ = std::move(res);
   decide(detail::HandshakeDecision::accepted);
-  co_await session_.attached();  // the connection wrote the 101 and handed the socket over
+  co_await session_.attached().wait();  // the connection wrote the 101 and handed the socket over
   application_state_ = WebSocketState::connected;
   client_state_ = WebSocketState::connected;
 }
@@ -17225,11 +17272,13 @@ FASTAPI_DETAIL_INLINE Task<std::string> WebSocket::receive_bytes() {
 
 FASTAPI_DETAIL_INLINE Task<void> WebSocket::send(ws::Opcode op, std::string_view payload) {
   require_connected("send");
-  if (!co_await session_.send(op, payload)) {
-    if (session_.peer_gone()) client_state_ = WebSocketState::disconnected;
-    throw WebSocketDisconnect(session_.close_code() ? session_.close_code() : ws::close_code::abnormal,
-                              session_.close_reason());
-  }
+  // (Awaited into a variable first: g++ 12 at -O0 compiled `if (!co_await ...) { ...; throw ...; }` here into a
+  // coroutine whose body never ran.)
+  const bool sent = co_await session_.send(op, payload);
+  if (sent) co_return;
+  if (session_.peer_gone()) client_state_ = WebSocketState::disconnected;
+  throw WebSocketDisconnect(session_.close_code() ? session_.close_code() : ws::close_code::abnormal,
+                            session_.close_reason());
 }
 
 FASTAPI_DETAIL_INLINE Task<void> WebSocket::close(std::uint16_t code, std::string_view reason) {
@@ -17379,13 +17428,13 @@ inline WebSocketHandlerRoot websocket_handler_root(Task<void> task, WebSocketRun
 inline Task<Response> answer_handshake(std::shared_ptr<WebSocketRun> run, Task<void> task) {
   run->handler = websocket_handler_root(std::move(task), *run).handle;
   run->handler.resume();
-  co_await run->socket.decided();
+  co_await run->socket.decided().wait();
   if (run->socket.decision() == HandshakeDecision::accepted) {
     Response res = run->socket.take_accept_response();
     res.upgrade = run;
     co_return res;
   }
-  co_await run->done;  // refused or failed: the handler ends before its request does
+  co_await run->done.wait();  // refused or failed: the handler ends before its request does
   if (run->socket.decision() == HandshakeDecision::refused) co_return Response{.status = 403};
   co_return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
 }
@@ -17494,6 +17543,137 @@ std::unique_ptr<Endpoint> make_websocket_endpoint(F&& handler, std::string descr
 }
 
 }  // namespace fastapi::detail
+
+// ==== fastapi/app/websocket_hub.hpp ====
+// app/websocket_hub.hpp: fa::WebSocketHub, rooms of WebSockets and broadcast to them, safe across worker
+// threads: a message for a member is posted to that member's own loop, queued there without waiting (bounded:
+// a member that reads too slowly is closed with 1013, never holding up the sender or the others). Fed by
+// WebSocket handlers (join, broadcast); feeds each member's session (websocket/session.hpp). Knows nothing of
+// sockets or routes.
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <asio.hpp>
+
+namespace fastapi {
+
+/// Rooms of WebSockets, for chats and dashboards. One hub per app (hold it in fa::State or capture it):
+///     fa::WebSocketHub hub;
+///     app.websocket("/ws/chat/{room}", [&hub](fa::WebSocket& ws, fa::Path<"room", std::string> room)
+///                                          -> fa::Task<void> {
+///       co_await ws.accept();
+///       auto membership = hub.join(*room, ws);       // leaves the room when the handler ends
+///       for (;;) hub.broadcast_text(*room, co_await ws.receive_text());
+///     });
+class WebSocketHub {
+ public:
+  struct Member {
+    ws::Session* session;
+    asio::io_context* io;                ///< the member's loop: every touch of its session happens there
+    std::shared_ptr<bool> alive;         ///< read and cleared on that loop only
+  };
+  /// A place in a room, held by the handler: leaving (its destruction) happens on the member's loop.
+  class Membership {
+   public:
+    Membership(WebSocketHub& hub, std::string room, Member member)
+        : hub_(&hub), room_(std::move(room)), alive_(member.alive) {}
+    Membership(Membership&& other) noexcept
+        : hub_(std::exchange(other.hub_, nullptr)), room_(std::move(other.room_)), alive_(std::move(other.alive_)) {}
+    Membership(const Membership&) = delete;
+    Membership& operator=(const Membership&) = delete;
+    Membership& operator=(Membership&&) = delete;
+    ~Membership() { leave(); }
+    void leave();
+
+   private:
+    WebSocketHub* hub_;
+    std::string room_;
+    std::shared_ptr<bool> alive_;
+  };
+
+  /// Joins `room` (call it from the socket's handler, after accept()).
+  [[nodiscard]] Membership join(std::string room, WebSocket& socket);
+  /// Sends `text` to every member of `room`, the caller included, each through its own loop; returns how
+  /// many members it was sent to. Never waits.
+  std::size_t broadcast_text(std::string_view room, std::string text) {
+    return broadcast(room, ws::Opcode::text, std::move(text));
+  }
+  std::size_t broadcast_bytes(std::string_view room, std::string data) {
+    return broadcast(room, ws::Opcode::binary, std::move(data));
+  }
+  /// Members in `room` now.
+  std::size_t size(std::string_view room) const;
+
+ private:
+  std::size_t broadcast(std::string_view room, ws::Opcode op, std::string payload);
+  void remove(const std::string& room, const std::shared_ptr<bool>& alive);
+
+  mutable std::mutex mutex_;
+  std::map<std::string, std::vector<Member>, std::less<>> rooms_;
+};
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE WebSocketHub::Membership WebSocketHub::join(std::string room, WebSocket& socket) {
+  Member m{&socket.session(), detail::this_loop().io, std::make_shared<bool>(true)};
+  {
+    std::lock_guard lock(mutex_);
+    rooms_[room].push_back(m);
+  }
+  return Membership(*this, std::move(room), m);
+}
+
+FASTAPI_DETAIL_INLINE void WebSocketHub::Membership::leave() {
+  if (!hub_) return;
+  *alive_ = false;  // on the member's loop: a message posted before this finds it gone
+  hub_->remove(room_, alive_);
+  hub_ = nullptr;
+}
+
+FASTAPI_DETAIL_INLINE void WebSocketHub::remove(const std::string& room, const std::shared_ptr<bool>& alive) {
+  std::lock_guard lock(mutex_);
+  auto it = rooms_.find(room);
+  if (it == rooms_.end()) return;
+  std::erase_if(it->second, [&](const Member& m) { return m.alive == alive; });
+  if (it->second.empty()) rooms_.erase(it);
+}
+
+FASTAPI_DETAIL_INLINE std::size_t WebSocketHub::size(std::string_view room) const {
+  std::lock_guard lock(mutex_);
+  auto it = rooms_.find(room);
+  return it == rooms_.end() ? 0 : it->second.size();
+}
+
+FASTAPI_DETAIL_INLINE std::size_t WebSocketHub::broadcast(std::string_view room, ws::Opcode op, std::string payload) {
+  std::vector<Member> members;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = rooms_.find(room);
+    if (it == rooms_.end()) return 0;
+    members = it->second;
+  }
+  auto shared = std::make_shared<const std::string>(std::move(payload));  // one copy for every member
+  for (const Member& m : members) {
+    auto deliver = [m, op, shared] {
+      if (*m.alive) (void)m.session->post(op, *shared);
+    };
+    if (m.io) {
+      asio::post(*m.io, std::move(deliver));
+    } else {
+      deliver();
+    }
+  }
+  return members.size();
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi
 
 // ==== fastapi/app/router.hpp ====
 // app/router.hpp: fa::APIRouter, a group of routes with a shared prefix, tags, dependencies and responses,
@@ -17701,7 +17881,7 @@ class APIRouter : public detail::RouteVerbs<APIRouter> {
  public:
   struct Route {
     std::vector<Method> methods;  ///< empty for a WebSocket route
-    std::string path;  ///< with this router's prefix (and any inclusion prefix) applied
+    std::string path;             ///< with this router's prefix (and any inclusion prefix) applied
     RouteOptions options;
     std::shared_ptr<const detail::EndpointFactory> factory;
   };
@@ -17731,7 +17911,9 @@ class APIRouter : public detail::RouteVerbs<APIRouter> {
   APIRouter& websocket(std::string_view path, F&& handler, RouteOptions options = {}) {
     using H = std::decay_t<F>;
     static_assert(std::is_copy_constructible_v<H>, "fastapi: a route of an APIRouter must be copyable");
-    add(Route{{}, std::string(path), std::move(options),
+    add(Route{{},
+              std::string(path),
+              std::move(options),
               std::make_shared<detail::WebSocketEndpointFactoryOf<H>>(std::forward<F>(handler))});
     return *this;
   }
@@ -18354,9 +18536,7 @@ class App : public Service, public detail::RouteVerbs<App> {
                     RouteDoc::Describe describe);
   void add_websocket_endpoint(std::string path, std::unique_ptr<detail::Endpoint> endpoint);
   /// True when `req` goes to the WebSocket routes (a handshake, and the app has some).
-  bool is_websocket_request(const Request& req) const {
-    return !ws_endpoints_.empty() && ws::is_upgrade_request(req);
-  }
+  bool is_websocket_request(const Request& req) const { return !ws_endpoints_.empty() && ws::is_upgrade_request(req); }
   /// Keeps a registration mistake for run(): `what` as it is when it starts with "fastapi:", else worded
   /// "fastapi: route <description>: <what>".
   void record_configuration_error(std::string_view description, std::string_view what);
@@ -18368,8 +18548,8 @@ class App : public Service, public detail::RouteVerbs<App> {
   detail::AppContext context_;
   detail::ExceptionHandlers exception_handlers_;
   detail::MiddlewareChain middleware_;
-  std::vector<RouteDoc> routes_;                              ///< by route id: what the document reads
-  std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;  ///< by route id: what serves
+  std::vector<RouteDoc> routes_;                                 ///< by route id: what the document reads
+  std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;     ///< by route id: what serves
   Router ws_router_;                                             ///< the WebSocket routes (matched for handshakes)
   std::vector<std::unique_ptr<detail::Endpoint>> ws_endpoints_;  ///< by ws_router_'s route id
   std::vector<std::function<void()>> startup_;
@@ -18467,8 +18647,8 @@ FASTAPI_DETAIL_INLINE App& App::include_router(const APIRouter& router, RouterOp
   }
   for (APIRouter::Route route : router.routes()) {
     detail::apply_router_options(include, route.path, route.options);
-    std::string description = route.methods.empty() ? "WEBSOCKET " + route.path
-                                                    : detail::route_description(route.methods, route.path);
+    std::string description =
+        route.methods.empty() ? "WEBSOCKET " + route.path : detail::route_description(route.methods, route.path);
     try {
       if (route.methods.empty()) {  // a WebSocket route
         add_websocket_endpoint(route.path, route.factory->make(description, std::move(route.options)));
@@ -18639,9 +18819,8 @@ FASTAPI_DETAIL_INLINE void App::serve_openapi() {
 
 FASTAPI_DETAIL_INLINE int App::run(Config config) {
   default_body_limit_ = config.max_body_size;
-  context_.websocket = ws::SessionOptions{.max_size = config.ws_max_size,
-                                          .ping_interval = config.ws_ping_interval,
-                                          .ping_timeout = config.ws_ping_timeout};
+  context_.websocket = ws::SessionOptions{
+      .max_size = config.ws_max_size, .ping_interval = config.ws_ping_interval, .ping_timeout = config.ws_ping_timeout};
   redirect_slashes_ = config.redirect_slashes;
   if (config.access_log && !access_log_added_) {  // the outermost middleware; once, even if run() again
     middleware_.add(AccessLogMiddleware{});
@@ -20209,8 +20388,8 @@ FASTAPI_DETAIL_INLINE ws::Incoming WebSocketTestSession::receive() {
         case ws::Event::Kind::text:
         case ws::Event::Kind::binary: {
           bool text = r.event.kind == ws::Event::Kind::text;
-          return ws::Incoming{text ? ws::Incoming::Kind::text : ws::Incoming::Kind::binary, parser_.take_message(), 0,
-                              {}};
+          return ws::Incoming{
+              text ? ws::Incoming::Kind::text : ws::Incoming::Kind::binary, parser_.take_message(), 0, {}};
         }
         case ws::Event::Kind::ping:
           pings.emplace_back(r.event.data);

@@ -102,6 +102,7 @@
 #include "fastapi/app/endpoint.hpp"
 #include "fastapi/app/websocket.hpp"
 #include "fastapi/app/websocket_endpoint.hpp"
+#include "fastapi/app/websocket_hub.hpp"
 #include "fastapi/app/router.hpp"
 #include "fastapi/app/docs_routes.hpp"
 #include "fastapi/app/lifespan.hpp"

@@ -17,6 +17,8 @@ namespace fa = fastapi;
 namespace ws = fastapi::ws;
 using namespace std::chrono_literals;
 
+// Everything below is this file's own (the tests are compiled as a unity build).
+namespace test_websocket_app_file {
 namespace {
 
 struct Chat {
@@ -79,11 +81,16 @@ void add_routes(fa::App& app) {
   });
   app.websocket("/ws/proto", [](fa::WebSocket& w) -> fa::Task<void> {
     bool before = w.application_state() == fa::WebSocketState::connecting;
-    co_await w.accept({.subprotocol = "b", .headers = {{"x-extra", "1"}}});
-    co_await w.send_text(std::string(before ? "connecting" : "?") +
-                         (w.client_state() == fa::WebSocketState::connected ? ",connected" : ",?"));
+    fa::WebSocketAccept options;  // (g++ 12 cannot take designated initializers of strings inside co_await)
+    options.subprotocol = "b";
+    options.headers.emplace_back("x-extra", "1");
+    co_await w.accept(std::move(options));
+    std::string states = before ? "connecting" : "?";
+    states += w.client_state() == fa::WebSocketState::connected ? ",connected" : ",?";
+    co_await w.send_text(states);
     (void)co_await w.receive();
-    co_await w.send_text(w.client_state() == fa::WebSocketState::disconnected ? "gone" : "?");
+    std::string after = w.client_state() == fa::WebSocketState::disconnected ? "gone" : "?";
+    co_await w.send_text(after);
   });
   app.get("/http", [] { return std::string("plain"); });
 }
@@ -319,3 +326,5 @@ TEST_SUITE("websocket/app") {
     CHECK(s.pings.size() >= 1);
   }
 }
+
+}  // namespace test_websocket_app_file

@@ -139,7 +139,8 @@ class WebSocket {
   WebSocketState client_state() const { return client_state_; }
   WebSocketState application_state() const { return application_state_; }
 
-  // ---- the endpoint's side ----
+  // ---- the endpoint's and the hub's side ----
+  ws::Session& session() { return session_; }
   detail::HandshakeDecision decision() const { return decision_; }
   /// Fired when the handshake's answer is known (accept, close before it, or the handler's end).
   ws::detail::Signal& decided() { return decided_; }
@@ -201,7 +202,7 @@ FASTAPI_DETAIL_INLINE Task<void> WebSocket::accept(WebSocketAccept options) {
   for (auto& [name, value] : options.headers) res.headers.add(std::move(name), std::move(value));
   accept_response_ = std::move(res);
   decide(detail::HandshakeDecision::accepted);
-  co_await session_.attached();  // the connection wrote the 101 and handed the socket over
+  co_await session_.attached().wait();  // the connection wrote the 101 and handed the socket over
   application_state_ = WebSocketState::connected;
   client_state_ = WebSocketState::connected;
 }
@@ -243,11 +244,13 @@ FASTAPI_DETAIL_INLINE Task<std::string> WebSocket::receive_bytes() {
 
 FASTAPI_DETAIL_INLINE Task<void> WebSocket::send(ws::Opcode op, std::string_view payload) {
   require_connected("send");
-  if (!co_await session_.send(op, payload)) {
-    if (session_.peer_gone()) client_state_ = WebSocketState::disconnected;
-    throw WebSocketDisconnect(session_.close_code() ? session_.close_code() : ws::close_code::abnormal,
-                              session_.close_reason());
-  }
+  // (Awaited into a variable first: g++ 12 at -O0 compiled `if (!co_await ...) { ...; throw ...; }` here into a
+  // coroutine whose body never ran.)
+  const bool sent = co_await session_.send(op, payload);
+  if (sent) co_return;
+  if (session_.peer_gone()) client_state_ = WebSocketState::disconnected;
+  throw WebSocketDisconnect(session_.close_code() ? session_.close_code() : ws::close_code::abnormal,
+                            session_.close_reason());
 }
 
 FASTAPI_DETAIL_INLINE Task<void> WebSocket::close(std::uint16_t code, std::string_view reason) {

@@ -97,13 +97,13 @@ inline WebSocketHandlerRoot websocket_handler_root(Task<void> task, WebSocketRun
 inline Task<Response> answer_handshake(std::shared_ptr<WebSocketRun> run, Task<void> task) {
   run->handler = websocket_handler_root(std::move(task), *run).handle;
   run->handler.resume();
-  co_await run->socket.decided();
+  co_await run->socket.decided().wait();
   if (run->socket.decision() == HandshakeDecision::accepted) {
     Response res = run->socket.take_accept_response();
     res.upgrade = run;
     co_return res;
   }
-  co_await run->done;  // refused or failed: the handler ends before its request does
+  co_await run->done.wait();  // refused or failed: the handler ends before its request does
   if (run->socket.decision() == HandshakeDecision::refused) co_return Response{.status = 403};
   co_return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
 }

@@ -48,12 +48,20 @@ inline void resume_later(std::coroutine_handle<> h) {
   }
 }
 
-/// A one-shot event one coroutine waits for (`co_await signal;`), fired on the same loop.
+/// A one-shot event one coroutine waits for (`co_await signal.wait();`), fired on the same loop. The awaiter
+/// is a pointer to the signal, never a copy of it (g++ 12 copies an awaiter co_awaited as an lvalue).
 class Signal {
  public:
-  bool await_ready() const noexcept { return fired_; }
-  void await_suspend(std::coroutine_handle<> h) noexcept { waiter_ = h; }
-  void await_resume() const noexcept {}
+  Signal() = default;
+  Signal(const Signal&) = delete;
+  Signal& operator=(const Signal&) = delete;
+  struct Awaiter {
+    Signal* signal;
+    bool await_ready() const noexcept { return signal->fired_; }
+    void await_suspend(std::coroutine_handle<> h) noexcept { signal->waiter_ = h; }
+    void await_resume() const noexcept {}
+  };
+  Awaiter wait() noexcept { return Awaiter{this}; }
   void fire() {
     fired_ = true;
     if (auto h = std::exchange(waiter_, {})) resume_later(h);
@@ -108,6 +116,11 @@ class Session {
   /// Queues one message (waiting while the queue is over its limit) and writes it; false when the
   /// connection is closing or closed (nothing sent).
   Task<bool> send(Opcode op, std::string_view payload);
+  /// Queues one message without waiting, for a sender on this loop that must not block (a broadcast): written
+  /// now as far as the socket takes it, the rest by the reader's loop (woken for it) or the next flush. A
+  /// reader so slow that the queue is past its limit is closed with 1013 (try again later): it cannot hold the
+  /// sender up nor grow memory. False when the connection is closing or closed.
+  bool post(Opcode op, std::string_view payload);
   /// Sends our close (once) and waits for the peer's, at most close_timeout. No-op once closed.
   Task<void> close(std::uint16_t code, std::string_view reason = {});
   /// True once the connection is over for sending: we sent a close, or the peer closed or dropped.
@@ -166,7 +179,7 @@ FASTAPI_DETAIL_INLINE Task<void> Session::run(fastapi::detail::UpgradedStream& s
   pending_ = std::move(leftover);
   next_ping_ = std::chrono::steady_clock::now() + options_.ping_interval;
   attached_.fire();
-  co_await finished_;
+  co_await finished_.wait();
   stream_ = nullptr;
 }
 
@@ -245,6 +258,30 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view paylo
   co_return co_await flush();
 }
 
+FASTAPI_DETAIL_INLINE bool Session::post(Opcode op, std::string_view payload) {
+  if (closing() || !stream_) return false;
+  if (out_.size() >= options_.send_queue_limit) {
+    close_sent_ = true;
+    close_code_ = close_code::try_again_later;
+    close_reason_ = "the client reads too slowly";
+    push_now(encode_close(close_code_, close_reason_));
+    stream_->abort();
+    return false;
+  }
+  append_frame(out_, op, payload);
+  if (flushing_) return true;
+  bool closed = false;
+  std::size_t n = stream_->try_write(out_, closed);
+  out_.erase(0, n);
+  if (closed) {
+    out_.clear();
+    lost(close_code::abnormal);
+    return false;
+  }
+  if (!out_.empty()) stream_->wake();  // the reader's loop flushes the rest (receive() flushes before waiting)
+  return true;
+}
+
 FASTAPI_DETAIL_INLINE Task<bool> Session::handle(const Event& ev, Incoming& out) {
   switch (ev.kind) {
     case Event::Kind::text:
@@ -307,7 +344,10 @@ FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
       auto r = parser_.feed(pending_);
       pending_.erase(0, r.consumed);
       if (pending_.empty() && pending_.capacity() > 4096) pending_ = std::string();
-      if (r.event.kind != Event::Kind::none && co_await handle(r.event, in)) co_return in;
+      if (r.event.kind != Event::Kind::none) {
+        const bool message = co_await handle(r.event, in);
+        if (message) co_return in;
+      }
       if (!pending_.empty()) continue;
     }
     if (!out_.empty() && !flushing_) co_await flush();  // a ping's or a pong's rest the socket did not take
@@ -321,7 +361,8 @@ FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
         bytes.remove_prefix(r.consumed);
         if (r.event.kind != Event::Kind::none) {
           pending_.assign(bytes);  // the scratch buffer is not ours past a suspension
-          if (co_await handle(r.event, in)) co_return in;
+          const bool message = co_await handle(r.event, in);
+          if (message) co_return in;
           break;
         }
       }
