@@ -17159,7 +17159,11 @@ class WebSocket {
   Task<void> send_bytes(std::string_view data) { return send(ws::Opcode::binary, data); }
   /// Sends `value` (fa::Json, a reflected struct, a vector...) as a JSON text message.
   template <class T>
-  Task<void> send_json(const T& value);
+  Task<void> send_json(const T& value) {
+    // serialized here, before any suspension: the task owns its text, never a reference to `value`
+    if constexpr (std::is_same_v<T, Json>) return send_owned(ws::Opcode::text, value.dump());
+    else return send_owned(ws::Opcode::text, to_json_string(value));
+  }
   /// Closes with `code` and `reason` (reason at most 123 bytes) and waits for the client's close. Before
   /// accept() it refuses the handshake: the client gets HTTP 403, as uvicorn answers.
   Task<void> close(std::uint16_t code = 1000, std::string_view reason = {});
@@ -17179,6 +17183,7 @@ class WebSocket {
 
  private:
   Task<void> send(ws::Opcode op, std::string_view payload);
+  Task<void> send_owned(ws::Opcode op, std::string payload) { co_await send(op, payload); }
   void decide(detail::HandshakeDecision d) {
     if (decision_ != detail::HandshakeDecision::pending) return;
     decision_ = d;
@@ -17200,21 +17205,10 @@ template <class T>
 Task<Received<T>> WebSocket::receive_json() {
   WebSocketMessage m = co_await receive();
   if (m.is_disconnect()) throw WebSocketDisconnect(m.code, std::move(m.reason));
-  Received<T> out;
+  RequestValidationError errors;
   detail::LocPath loc;
-  out.value_ = read_json<T>(m.data, out.errors_, loc);
-  co_return out;
-}
-
-template <class T>
-Task<void> WebSocket::send_json(const T& value) {
-  std::string text;
-  if constexpr (std::is_same_v<T, Json>) {
-    text = value.dump();
-  } else {
-    text = to_json_string(value);
-  }
-  co_await send(ws::Opcode::text, text);
+  std::optional<T> value = read_json<T>(m.data, errors, loc);
+  co_return Received<T>{std::move(value), std::move(errors)};
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -17570,14 +17564,17 @@ namespace fastapi {
 ///                                          -> fa::Task<void> {
 ///       co_await ws.accept();
 ///       auto membership = hub.join(*room, ws);       // leaves the room when the handler ends
-///       for (;;) hub.broadcast_text(*room, co_await ws.receive_text());
+///       for (;;) {
+///         std::string text = co_await ws.receive_text();  // fa::WebSocketDisconnect ends the loop
+///         hub.broadcast_text(*room, text);
+///       }
 ///     });
 class WebSocketHub {
  public:
   struct Member {
     ws::Session* session;
-    asio::io_context* io;                ///< the member's loop: every touch of its session happens there
-    std::shared_ptr<bool> alive;         ///< read and cleared on that loop only
+    asio::io_context* io;         ///< the member's loop: every touch of its session happens there
+    std::shared_ptr<bool> alive;  ///< read and cleared on that loop only
   };
   /// A place in a room, held by the handler: leaving (its destruction) happens on the member's loop.
   class Membership {
@@ -18371,7 +18368,11 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// handler takes (Path, Query, Header, Cookie, Depends, State, security schemes), bound from the handshake:
   ///     app.websocket("/ws/{room}", [](fa::WebSocket& ws, fa::Path<"room", std::string> room) -> fa::Task<void> {
   ///       co_await ws.accept();
-  ///       for (;;) co_await ws.send_text(*room + ": " + co_await ws.receive_text());
+  ///       for (;;) {
+  ///         std::string text = co_await ws.receive_text();
+  ///         text.insert(0, *room + ": ");
+  ///         co_await ws.send_text(text);
+  ///       }
   ///     });
   /// Listed in routes() (with no methods), left out of OpenAPI. Only a handshake (Upgrade: websocket) reaches
   /// it: a plain GET gets 404, as in Starlette, and a handshake no WebSocket route matches gets 403.

@@ -34,8 +34,10 @@ int main(int argc, char** argv) {
                        fa::Query<"name", std::string> name) -> fa::Task<void> {
                   co_await ws.accept();
                   auto membership = hub.join(*room, ws);  // leaves the room when the handler ends
-                  for (;;)
-                    hub.broadcast_text(*room, *name + ": " + co_await ws.receive_text());  // ends at the disconnect
+                  for (;;) {
+                    std::string message = co_await ws.receive_text();  // fa::WebSocketDisconnect ends the handler
+                    hub.broadcast_text(*room, *name + ": " + message);
+                  }
                 });
   // ---- end of WebSockets ------------------------------------------------------------------------------------
 

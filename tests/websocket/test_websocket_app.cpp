@@ -54,7 +54,9 @@ void add_routes(fa::App& app) {
   app.websocket("/ws/rooms/{room}",
                 [](fa::WebSocket& w, fa::Path<"room", std::string> room, fa::Query<"n", int> n) -> fa::Task<void> {
                   co_await w.accept();
-                  co_await w.send_text(*room + ":" + std::to_string(*n));
+                  // (g++ 12: no temporary with a destructor inside a co_await expression: it is destroyed twice)
+                  std::string text = *room + ":" + std::to_string(*n);
+                  co_await w.send_text(text);
                   co_await w.close(4000, "bye");
                 });
   app.websocket("/ws/json", [](fa::WebSocket& w) -> fa::Task<void> {
@@ -62,16 +64,19 @@ void add_routes(fa::App& app) {
     for (;;) {
       auto msg = co_await w.receive_json<Chat>();
       if (!msg) {
-        co_await w.send_json(msg.errors().body());
+        fa::Json errors = msg.errors().body();
+        co_await w.send_json(errors);
         continue;
       }
-      co_await w.send_json(Chat{msg->text + "!", msg->n + 1});
+      Chat answer{msg->text + "!", msg->n + 1};
+      co_await w.send_json(answer);
     }
   });
   app.websocket("/ws/token",
                 [](fa::WebSocket& w, fa::Depends<need_token> token, fa::Depends<counted_resource> r) -> fa::Task<void> {
                   co_await w.accept();
-                  co_await w.send_text(*token + std::to_string(*r));
+                  std::string text = *token + std::to_string(*r);
+                  co_await w.send_text(text);
                   (void)co_await w.receive_text();
                 });
   app.websocket("/ws/refuse", [](fa::WebSocket& w) -> fa::Task<void> { co_await w.close(); });
@@ -281,7 +286,8 @@ TEST_SUITE("websocket/app") {
     fa::APIRouter r{{.prefix = "/chat"}};
     r.websocket("/{room}", [](fa::WebSocket& w, fa::Path<"room", std::string> room) -> fa::Task<void> {
       co_await w.accept();
-      co_await w.send_text("room " + *room);
+      std::string text = "room " + *room;
+      co_await w.send_text(text);
     });
     app.include_router(r);
     fa::testing::TestClient client{app, config_with()};

@@ -37,11 +37,14 @@ TEST_SUITE("websocket/interop") {
     app.websocket("/ws/rooms/{room}",
                   [](fa::WebSocket& w, fa::Path<"room", std::string> room, fa::Query<"n", int> n) -> fa::Task<void> {
                     co_await w.accept();
-                    co_await w.send_text(*room + ":" + std::to_string(*n));
+                    std::string text = *room + ":" + std::to_string(*n);  // (g++ 12: no temporaries inside co_await)
+                    co_await w.send_text(text);
                     co_await w.close(4000, "bye");
                   });
     app.websocket("/ws/proto", [](fa::WebSocket& w) -> fa::Task<void> {
-      co_await w.accept({.subprotocol = "b"});
+      fa::WebSocketAccept options;
+      options.subprotocol = "b";
+      co_await w.accept(std::move(options));
       (void)co_await w.receive();
     });
     fa::Config config = fa::testing::TestClient::default_config();

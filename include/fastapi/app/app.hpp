@@ -79,7 +79,11 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// handler takes (Path, Query, Header, Cookie, Depends, State, security schemes), bound from the handshake:
   ///     app.websocket("/ws/{room}", [](fa::WebSocket& ws, fa::Path<"room", std::string> room) -> fa::Task<void> {
   ///       co_await ws.accept();
-  ///       for (;;) co_await ws.send_text(*room + ": " + co_await ws.receive_text());
+  ///       for (;;) {
+  ///         std::string text = co_await ws.receive_text();
+  ///         text.insert(0, *room + ": ");
+  ///         co_await ws.send_text(text);
+  ///       }
   ///     });
   /// Listed in routes() (with no methods), left out of OpenAPI. Only a handshake (Upgrade: websocket) reaches
   /// it: a plain GET gets 404, as in Starlette, and a handshake no WebSocket route matches gets 403.

@@ -131,7 +131,11 @@ class WebSocket {
   Task<void> send_bytes(std::string_view data) { return send(ws::Opcode::binary, data); }
   /// Sends `value` (fa::Json, a reflected struct, a vector...) as a JSON text message.
   template <class T>
-  Task<void> send_json(const T& value);
+  Task<void> send_json(const T& value) {
+    // serialized here, before any suspension: the task owns its text, never a reference to `value`
+    if constexpr (std::is_same_v<T, Json>) return send_owned(ws::Opcode::text, value.dump());
+    else return send_owned(ws::Opcode::text, to_json_string(value));
+  }
   /// Closes with `code` and `reason` (reason at most 123 bytes) and waits for the client's close. Before
   /// accept() it refuses the handshake: the client gets HTTP 403, as uvicorn answers.
   Task<void> close(std::uint16_t code = 1000, std::string_view reason = {});
@@ -151,6 +155,7 @@ class WebSocket {
 
  private:
   Task<void> send(ws::Opcode op, std::string_view payload);
+  Task<void> send_owned(ws::Opcode op, std::string payload) { co_await send(op, payload); }
   void decide(detail::HandshakeDecision d) {
     if (decision_ != detail::HandshakeDecision::pending) return;
     decision_ = d;
@@ -172,21 +177,10 @@ template <class T>
 Task<Received<T>> WebSocket::receive_json() {
   WebSocketMessage m = co_await receive();
   if (m.is_disconnect()) throw WebSocketDisconnect(m.code, std::move(m.reason));
-  Received<T> out;
+  RequestValidationError errors;
   detail::LocPath loc;
-  out.value_ = read_json<T>(m.data, out.errors_, loc);
-  co_return out;
-}
-
-template <class T>
-Task<void> WebSocket::send_json(const T& value) {
-  std::string text;
-  if constexpr (std::is_same_v<T, Json>) {
-    text = value.dump();
-  } else {
-    text = to_json_string(value);
-  }
-  co_await send(ws::Opcode::text, text);
+  std::optional<T> value = read_json<T>(m.data, errors, loc);
+  co_return Received<T>{std::move(value), std::move(errors)};
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS

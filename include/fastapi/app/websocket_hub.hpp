@@ -28,7 +28,10 @@ namespace fastapi {
 ///                                          -> fa::Task<void> {
 ///       co_await ws.accept();
 ///       auto membership = hub.join(*room, ws);       // leaves the room when the handler ends
-///       for (;;) hub.broadcast_text(*room, co_await ws.receive_text());
+///       for (;;) {
+///         std::string text = co_await ws.receive_text();  // fa::WebSocketDisconnect ends the loop
+///         hub.broadcast_text(*room, text);
+///       }
 ///     });
 class WebSocketHub {
  public:
