@@ -319,6 +319,31 @@ TEST_SUITE("websocket/app") {
     CHECK(handler_ended);
   }
 
+  TEST_CASE("a client that reads nothing holds its handler's sends back: memory stays bounded (backpressure)") {
+    fa::App app;
+    std::atomic<int> sent{0};
+    app.websocket("/ws/flood", [&](fa::WebSocket& w) -> fa::Task<void> {
+      co_await w.accept();
+      std::string chunk(64 * 1024, 'z');
+      for (int i = 0; i < 2000; ++i) {  // 125 MiB if nothing held it back
+        co_await w.send_bytes(chunk);
+        sent++;
+      }
+    });
+    fa::testing::TestClient client{app, config_with()};
+    auto s = client.websocket_connect("/ws/flood");
+    // wait until the handler is held (its count stops moving), never reading
+    int last = -1;
+    for (int stable = 0, i = 0; stable < 6 && i < 400; ++i) {
+      std::this_thread::sleep_for(50ms);
+      int now = sent.load();
+      stable = now == last ? stable + 1 : 0;
+      last = now;
+    }
+    CHECK(sent.load() < 400);  // socket buffers plus the 1 MiB queue, far below 2000 messages
+    for (int i = 0; i < 5; ++i) CHECK(s.receive_bytes().size() == 64 * 1024);
+  }
+
   TEST_CASE("server keep-alive pings reach the client (Config::ws_ping_interval)") {
     fa::App app;
     add_routes(app);
