@@ -17932,6 +17932,8 @@ void APIRouter::add_route(std::span<const Method> methods, std::string_view path
   static_assert(detail::has_callable_traits<H>,
                 "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
                 "cannot say where its values come from)");
+  static_assert(!detail::takes_websocket<typename detail::callable_traits<H>::args>,
+                "fastapi: a handler that takes fa::WebSocket& is registered with router.websocket(path, handler)");
   add(Route{std::vector<Method>(methods.begin(), methods.end()), std::string(path), std::move(options),
             std::make_shared<detail::EndpointFactoryOf<H>>(std::forward<F>(handler))});
 }
