@@ -179,13 +179,16 @@ struct Config {
 #else
   std::chrono::milliseconds stall_warning{100};
 #endif
-  std::string server_header = "fastapi.hpp";  ///< `Server:` value; empty = no header
-  bool handle_signals = true;                 ///< SIGINT/SIGTERM drain and stop run()
-  bool reuse_port = true;                     ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
-  bool redirect_slashes = true;               ///< /items/ <-> /items answered with 307
-  MultipartLimits multipart{};                ///< multipart/form-data bodies: parts, files, sizes, spooling
-  bool access_log = false;  ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
-                            ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
+  std::size_t ws_max_size = 16 * 1024 * 1024;         ///< largest WebSocket message accepted (uvicorn's); 1009 above it
+  std::chrono::milliseconds ws_ping_interval{20000};  ///< a keep-alive ping to each WebSocket this often; 0 = none
+  std::chrono::milliseconds ws_ping_timeout{20000};   ///< no pong within it: closed with 1011 (as uvicorn)
+  std::string server_header = "fastapi.hpp";          ///< `Server:` value; empty = no header
+  bool handle_signals = true;                         ///< SIGINT/SIGTERM drain and stop run()
+  bool reuse_port = true;        ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
+  bool redirect_slashes = true;  ///< /items/ <-> /items answered with 307
+  MultipartLimits multipart{};   ///< multipart/form-data bodies: parts, files, sizes, spooling
+  bool access_log = false;       ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
+                                 ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
 
   /// The number of worker threads run() will start.
   unsigned worker_count() const {
@@ -678,7 +681,8 @@ inline std::optional<std::string> base64_decode(std::string_view in) {
 // ==== fastapi/core/utf8.hpp ====
 // core/utf8.hpp: an incremental UTF-8 validator (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF).
 // Fed bytes in pieces of any size (a code point may straddle two pieces); feeds websocket/frame_parser.hpp (text
-// messages and close reasons, checked as bytes arrive). Knows nothing of frames or HTTP.
+// messages and close reasons, checked as bytes arrive) and json/sink.hpp (utf8_sequence: the writer's U+FFFD
+// replacement). One lead-byte table (utf8_lead) serves both. Knows nothing of frames, HTTP or JSON.
 
 #include <cstddef>
 #include <cstdint>
@@ -686,6 +690,37 @@ inline std::optional<std::string> base64_decode(std::string_view in) {
 #include <string_view>
 
 namespace fastapi::detail {
+
+/// What a byte >= 0x80 allows as the lead of a UTF-8 sequence (Unicode 15 Table 3-7): how many continuation
+/// bytes follow, and the range of the first of them (the others are 80-BF). need == 0: not a lead byte
+/// (80-C1, F5-FF). The one table for the JSON writer (json/sink.hpp) and the WebSocket validator below.
+struct Utf8Lead {
+  std::uint8_t need;
+  unsigned char lo, hi;
+};
+constexpr Utf8Lead utf8_lead(unsigned char c) noexcept {
+  if (c >= 0xC2 && c <= 0xDF) return {1, 0x80, 0xBF};
+  if (c == 0xE0) return {2, 0xA0, 0xBF};  // no overlongs
+  if (c == 0xED) return {2, 0x80, 0x9F};  // no surrogates U+D800-DFFF
+  if (c >= 0xE1 && c <= 0xEF) return {2, 0x80, 0xBF};
+  if (c == 0xF0) return {3, 0x90, 0xBF};  // no overlongs
+  if (c >= 0xF1 && c <= 0xF3) return {3, 0x80, 0xBF};
+  if (c == 0xF4) return {3, 0x80, 0x8F};  // nothing above U+10FFFF
+  return {0, 0, 0};
+}
+
+/// At a byte >= 0x80: the length of the valid UTF-8 sequence starting there (2..4), or minus the
+/// length of its maximal invalid subpart (what the JSON writer replaces with one U+FFFD).
+inline int utf8_sequence(const unsigned char* p, std::size_t avail) noexcept {
+  const Utf8Lead lead = utf8_lead(p[0]);
+  if (lead.need == 0) return -1;
+  unsigned lo = lead.lo, hi = lead.hi;
+  for (int k = 1; k <= lead.need; ++k) {
+    if (static_cast<std::size_t>(k) >= avail || p[k] < lo || p[k] > hi) return -k;
+    lo = 0x80, hi = 0xBF;
+  }
+  return lead.need + 1;
+}
 
 /// `Utf8Validator v; v.feed(a) && v.feed(b) && v.complete()`: true when a+b is valid UTF-8.
 /// Once feed returns false the validator stays failed.
@@ -708,20 +743,11 @@ class Utf8Validator {
         if (p == end) break;
         unsigned char c = *p++;
         if (c < 0x80) continue;
-        if (c < 0xC2) return fail();  // stray continuation byte, or the overlong C0/C1
-        if (c < 0xE0) {
-          need_ = 1;
-        } else if (c < 0xF0) {
-          need_ = 2;
-          if (c == 0xE0) lo_ = 0xA0;  // overlong 3-byte form
-          if (c == 0xED) hi_ = 0x9F;  // UTF-16 surrogates U+D800..U+DFFF
-        } else if (c < 0xF5) {
-          need_ = 3;
-          if (c == 0xF0) lo_ = 0x90;  // overlong 4-byte form
-          if (c == 0xF4) hi_ = 0x8F;  // past U+10FFFF
-        } else {
-          return fail();
-        }
+        const Utf8Lead lead = utf8_lead(c);
+        if (lead.need == 0) return fail();  // a stray continuation byte, an overlong C0/C1, F5-FF
+        need_ = lead.need;
+        lo_ = lead.lo;
+        hi_ = lead.hi;
       } else {
         unsigned char c = *p++;
         if (c < lo_ || c > hi_) return fail();
@@ -5185,12 +5211,65 @@ FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_whole(std::st
 
 }  // namespace fastapi
 
+// ==== fastapi/http/upgrade.hpp ====
+// http/upgrade.hpp: what a connection hands over after a 101 Switching Protocols: the byte stream (never the
+// socket type) and the hook that takes it. Fed by nothing (interfaces); implemented by http/connection.hpp (the
+// stream) and by the WebSocket session (the hook, websocket/session.hpp). Knows nothing of frames or routes.
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace fastapi::detail {
+
+/// The connection's socket after the 101, as the protocol above it sees it. One reader and one writer at a
+/// time; reads and writes may be pending together. Non-blocking calls never suspend.
+class UpgradedStream {
+ public:
+  enum class Wait : unsigned char {
+    ready,   ///< bytes can be read (or the peer closed: read_some says which)
+    woken,   ///< wake() was called: the hook has an errand (a ping, the drain); wait again after it
+    closed,  ///< the peer is gone, or the connection was aborted (write timeout, the drain's grace is over)
+  };
+  virtual ~UpgradedStream() = default;
+  /// Waits until bytes can be read, holding no buffer meanwhile (an idle WebSocket is cheap).
+  virtual Task<Wait> wait_readable() = 0;
+  /// Reads what is there now into buf (non-blocking); 0 when nothing is, with `closed` set at EOF or error.
+  virtual std::size_t read_some(char* buf, std::size_t n, bool& closed) = 0;
+  /// Writes what the socket takes now (non-blocking); `closed` set on error.
+  virtual std::size_t try_write(std::string_view data, bool& closed) = 0;
+  /// Writes all of `data`, waiting for the socket when it is full; false when the peer is gone or read
+  /// nothing for Config::write_timeout (then the connection is aborted).
+  virtual Task<bool> write(std::string_view data) = 0;
+  /// Ends a pending wait_readable() with Wait::woken (a pending write() goes on waiting).
+  virtual void wake() = 0;
+  /// Shuts the socket down both ways now: pending waits end with Wait::closed / false.
+  virtual void abort() = 0;
+};
+
+/// What takes an upgraded connection over (Response::upgrade). The connection awaits run() and, meanwhile,
+/// calls on_tick() from its worker's tick (every 250 ms: keep-alive pings, close timeouts) and on_drain()
+/// once when the server shuts down. All three run on the connection's worker thread.
+class Upgrade {
+ public:
+  virtual ~Upgrade() = default;
+  /// Serves the protocol over `stream` until it is done; `leftover` holds the bytes the client sent after
+  /// the request head (its first frames may come in the same packet as the handshake).
+  virtual Task<void> run(UpgradedStream& stream, std::string leftover) = 0;
+  virtual void on_tick(std::chrono::steady_clock::time_point now) = 0;
+  virtual void on_drain() = 0;
+};
+
+}  // namespace fastapi::detail
+
 // ==== fastapi/http/response.hpp ====
 // http/response.hpp: what a handler gives back: status, headers, body (or a stream of chunks), cookies.
 // Filled by handlers, endpoints and middleware; serialized by http/writer.hpp. Knows nothing of sockets or JSON.
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -5251,6 +5330,9 @@ struct Response {
   /// Awaited by the connection once this response has been written (or the write failed: the client is
   /// gone); never throws. Set by the endpoint for dependency teardown and background tasks (di/).
   std::function<Task<void>()> after_send{};
+  /// With status 101 only: the connection writes the head (no Content-Length, no body), then hands its socket
+  /// to this hook (a WebSocket session) instead of reading the next request. Set by the WebSocket endpoint.
+  std::shared_ptr<detail::Upgrade> upgrade{};
 };
 
 /// `text/plain; charset=utf-8` response.
@@ -5546,6 +5628,9 @@ inline std::string head_error(const Response& res) {
            hex[b & 0xF] + " at offset " + std::to_string(at) +
            " (CR, LF, NUL and the other controls would split or corrupt the response)";
   };
+  // A 101 is the one interim status a handler may give: the WebSocket handshake's answer, which carries the
+  // hook that takes the socket over (Response::upgrade); without the hook nothing would speak the new protocol.
+  if (res.status == 101 && res.upgrade) return {};
   if (res.status < 200 || res.status > 599)
     return "status " + std::to_string(res.status) +
            (res.status >= 100 && res.status < 200
@@ -5580,7 +5665,8 @@ inline bool refuse_invalid_head(Response& res, std::string_view route, const Req
 
 /// Appends the status line and headers of `res` to `out`, framed as `framing` says. User headers named
 /// Content-Length/Transfer-Encoding/Connection/Date are dropped: framing is the writer's job, never the
-/// handler's (that is how desync bugs are born).
+/// handler's (that is how desync bugs are born). A 101 keeps its `Connection: Upgrade` (RFC 9110 section 7.8)
+/// and, like every 1xx, gets no Content-Length.
 /// The connection has passed `res` through refuse_invalid_head() first; as a last guard, a field that
 /// head_error() would refuse is not written here either, so no caller can split a response.
 /// `write_head(out, PlainTextResponse("hi"), {.date_line = dates.line()}, BodyFraming::length);`
@@ -5607,14 +5693,16 @@ inline void write_head(std::string& out, const Response& res, const WriteOptions
   if (!media.empty() && find_control_byte(media) == std::string_view::npos)
     out.append("Content-Type: ").append(media).append("\r\n");
   for (const auto& f : res.headers) {
-    if (iequals(f.name, "content-length") || iequals(f.name, "transfer-encoding") || iequals(f.name, "connection") ||
-        iequals(f.name, "date"))
+    if (iequals(f.name, "content-length") || iequals(f.name, "transfer-encoding") || iequals(f.name, "date") ||
+        (iequals(f.name, "connection") && res.status != 101))
       continue;
     if (iequals(f.name, "content-type") && !media.empty()) continue;
     if (!valid_header_field(f.name, f.value)) continue;
     out.append(f.name).append(": ").append(f.value).append("\r\n");
   }
-  if (!o.keep_alive) {
+  if (res.status == 101) {
+    // the handler's Connection: Upgrade was written above; the connection is not kept alive nor closed
+  } else if (!o.keep_alive) {
     out.append("Connection: close\r\n");
   } else if (o.version_minor == 0) {
     out.append("Connection: keep-alive\r\n");
@@ -6480,6 +6568,7 @@ struct Hub {
 #include <cstddef>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -6512,12 +6601,13 @@ struct ConnectionRoot {
 inline ConnectionRoot connection_root(Task<void> task) { co_await std::move(task); }
 
 /// One HTTP/1.x connection. Created by the acceptor; frees itself when its run() coroutine ends.
-class Connection {
+/// After a 101 (Response::upgrade) it is the UpgradedStream the new protocol reads and writes through.
+class Connection : private UpgradedStream {
  public:
-  enum class Phase { idle, head, body, handler, write, closing };
+  enum class Phase { idle, head, body, handler, write, closing, upgraded };
 
   Connection(Hub& hub, asio::ip::tcp::socket socket);
-  ~Connection();
+  ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -6527,7 +6617,7 @@ class Connection {
   /// and wakes idle connections when the server drains.
   void sweep();
   /// Shuts the socket down now (the drain's grace period is over): a connection waiting on I/O ends.
-  void abort();
+  void abort() override;
   /// Frees a connection that is still suspended (in a handler) after its worker's loop stopped: destroys
   /// its coroutine frames and closes the socket. Only when the loop that ran it no longer runs.
   void destroy_suspended();
@@ -6544,6 +6634,8 @@ class Connection {
   Task<bool> read_body(std::size_t head_size);
   Task<bool> dispatch_and_write();
   Task<bool> write_stream(Response& res);
+  Task<bool> hand_over(Response& res);
+  void keep_request_without_buffer();
   Task<bool> flush();
   Task<void> send_error(int status, std::string_view reason);
   Task<void> linger_close();
@@ -6585,6 +6677,22 @@ class Connection {
   Arena arena_;
   std::string client_host_;
   std::uint16_t client_port_ = 0;
+
+  // After a 101: the hook that owns the protocol now, and the handshake request's head, copied out of the
+  // read buffer (which goes back to the pool: an idle WebSocket holds no buffer) so req_ stays valid.
+  std::shared_ptr<Upgrade> upgrade_;
+  std::string head_copy_;
+  bool drain_told_ = false;
+  // UpgradedStream: the socket as the upgraded protocol sees it.
+  Task<Wait> wait_readable() override;
+  std::size_t read_some(char* buf, std::size_t n, bool& closed) override;
+  std::size_t try_write(std::string_view data, bool& closed) override;
+  Task<bool> write(std::string_view data) override;
+  void wake() override {
+    asio::error_code ec;
+    socket_.cancel(ec);
+  }
+  void abort_socket();
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -6640,6 +6748,22 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::run() {
 }
 
 FASTAPI_DETAIL_INLINE void Connection::sweep() {
+  if (phase_ == Phase::upgraded) {
+    // Only a write has a deadline now (a peer that reads nothing); the upgraded protocol keeps its own
+    // keep-alive (pings) through on_tick, and is told once that the server drains.
+    if (hub_.now >= deadline_) {
+      deadline_ = Clock::time_point::max();
+      abort_socket();
+    }
+    if (upgrade_) {
+      if (hub_.draining && !drain_told_) {
+        drain_told_ = true;
+        upgrade_->on_drain();
+      }
+      upgrade_->on_tick(hub_.now);
+    }
+    return;
+  }
   bool expired = hub_.now >= deadline_;
   bool drain_idle = hub_.draining && phase_ == Phase::idle;
   if (!expired && !drain_idle) return;
@@ -6649,7 +6773,9 @@ FASTAPI_DETAIL_INLINE void Connection::sweep() {
   socket_.cancel(ec);  // the pending wait completes with operation_aborted
 }
 
-FASTAPI_DETAIL_INLINE void Connection::abort() {
+FASTAPI_DETAIL_INLINE void Connection::abort() { abort_socket(); }
+
+FASTAPI_DETAIL_INLINE void Connection::abort_socket() {
   timed_out_ = true;
   asio::error_code ec;
   socket_.cancel(ec);
@@ -6920,6 +7046,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
   // Whatever the handler, a middleware or an exception handler put into the head is checked here, once:
   // a control byte in a header, a bad name or a non-final status is a logged 500, never a split response.
   refuse_invalid_head(res, this_loop().route, req_);
+  if (res.status == 101 && res.upgrade) co_return co_await hand_over(res);
   if (auto c = res.headers.get("connection"); c && iequals(*c, "close")) close_after_ = true;
   close_after_ = close_after_ || !req_.keep_alive || hub_.draining;
   WriteOptions wo{.version_minor = req_.version_minor,
@@ -6948,6 +7075,122 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
   bool ok = more || co_await flush();
   if (res.after_send) co_await res.after_send();  // teardown and background tasks: the client has its answer
   co_return ok;
+}
+
+/// The 101: its head is written (no Content-Length, no body), then the socket is handed to res.upgrade, which
+/// gets the bytes already read past the request head. The connection's read deadline and idle sweep stop
+/// applying; the hook returns when its protocol is over, and the connection closes.
+FASTAPI_DETAIL_INLINE Task<bool> Connection::hand_over(Response& res) {
+  if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
+  write_head(out_, res,
+             WriteOptions{.version_minor = req_.version_minor,
+                          .keep_alive = true,
+                          .date_line = hub_.date.line(),
+                          .server = hub_.config.server_header},
+             BodyFraming::none);
+  if (!co_await flush()) {
+    if (res.after_send) co_await res.after_send();
+    co_return false;  // the hook is dropped unrun: its handler is destroyed with it
+  }
+  upgrade_ = std::move(res.upgrade);
+  phase_ = Phase::upgraded;
+  deadline_ = Clock::time_point::max();
+  timed_out_ = false;
+  std::string leftover(buf_ + start_, end_ - start_);
+  keep_request_without_buffer();
+  co_await upgrade_->run(*this, std::move(leftover));
+  if (res.after_send) co_await res.after_send();
+  co_return false;
+}
+
+/// Copies the handshake request out of the read buffer (only what it occupies, typically a few hundred
+/// bytes), points req_'s views at the copy, and gives the buffers back: the handler may read its request for
+/// as long as the WebSocket lives, and an idle WebSocket holds no 16 KiB buffer.
+FASTAPI_DETAIL_INLINE void Connection::keep_request_without_buffer() {
+  head_copy_.assign(buf_, start_);
+  const char* from = buf_;
+  const char* to = head_copy_.data();
+  const std::size_t size = start_;
+  auto rebase = [&](std::string_view v) -> std::string_view {
+    std::less_equal<const char*> le;
+    if (v.data() && le(from, v.data()) && le(v.data() + v.size(), from + size))
+      return {to + (v.data() - from), v.size()};
+    return v;  // in the arena, the body buffer, the router's templates: stays where it is
+  };
+  req_.method_name = rebase(req_.method_name);
+  req_.target = rebase(req_.target);
+  req_.raw_path = rebase(req_.raw_path);
+  req_.path = rebase(req_.path);
+  req_.query_string = rebase(req_.query_string);
+  req_.body = rebase(req_.body);
+  req_.route_memo.path = rebase(req_.route_memo.path);
+  HeaderViews headers;
+  headers.reserve(req_.headers.size());
+  for (const auto& f : req_.headers) headers.add(rebase(f.name), rebase(f.value));
+  req_.headers = std::move(headers);
+  QueryParams query;
+  for (const auto& q : req_.query) query.add(rebase(q.key), rebase(q.value));
+  req_.query = std::move(query);
+  PathParams params = req_.path_params;
+  req_.path_params.clear();
+  for (const auto& p : params) req_.path_params.push(rebase(p.name), rebase(p.value));
+  release_idle_memory();
+}
+
+FASTAPI_DETAIL_INLINE Task<UpgradedStream::Wait> Connection::wait_readable() {
+  auto [ec] = co_await async_call<asio::error_code>(
+      [&](auto handler) { socket_.async_wait(asio::socket_base::wait_read, std::move(handler)); });
+  if (timed_out_) co_return Wait::closed;
+  if (ec == asio::error::operation_aborted) co_return Wait::woken;
+  co_return ec ? Wait::closed : Wait::ready;
+}
+
+FASTAPI_DETAIL_INLINE std::size_t Connection::read_some(char* buf, std::size_t n, bool& closed) {
+  asio::error_code ec;
+  std::size_t got = socket_.read_some(asio::buffer(buf, n), ec);
+  if (!ec) return got;
+  closed = ec != asio::error::would_block && ec != asio::error::try_again;
+  return 0;
+}
+
+FASTAPI_DETAIL_INLINE std::size_t Connection::try_write(std::string_view data, bool& closed) {
+  if (timed_out_) {
+    closed = true;
+    return 0;
+  }
+  asio::error_code ec;
+  std::size_t n = socket_.write_some(asio::buffer(data.data(), data.size()), ec);
+  if (!ec) return n;
+  closed = ec != asio::error::would_block && ec != asio::error::try_again;
+  return 0;
+}
+
+/// As flush(): a peer that takes no byte for write_timeout is dropped (the sweep aborts the socket). A
+/// wake() meant for the reader cancels this wait too: it simply waits again.
+FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) {
+  std::size_t done = 0;
+  bool armed = false;
+  std::size_t done_when_armed = 0;
+  while (done < data.size()) {
+    if (timed_out_) co_return false;
+    asio::error_code ec;
+    std::size_t n = socket_.write_some(asio::buffer(data.data() + done, data.size() - done), ec);
+    if (!ec) {
+      done += n;
+      continue;
+    }
+    if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
+    if (!armed || done != done_when_armed) {
+      set_deadline(hub_.config.write_timeout);
+      armed = true;
+      done_when_armed = done;
+    }
+    auto [wait_ec] = co_await async_call<asio::error_code>(
+        [&](auto handler) { socket_.async_wait(asio::socket_base::wait_write, std::move(handler)); });
+    if (timed_out_ || (wait_ec && wait_ec != asio::error::operation_aborted)) co_return false;
+  }
+  if (armed) deadline_ = Clock::time_point::max();
+  co_return !timed_out_;
 }
 
 FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
@@ -7418,6 +7661,7 @@ inline constexpr std::uint16_t policy_violation = 1008;
 inline constexpr std::uint16_t message_too_big = 1009;
 inline constexpr std::uint16_t mandatory_extension = 1010;
 inline constexpr std::uint16_t internal_error = 1011;
+inline constexpr std::uint16_t try_again_later = 1013;
 }  // namespace close_code
 
 /// True for a code a peer may put in a close frame (RFC 6455 section 7.4, the IANA registry): 1000-1003,
@@ -7611,6 +7855,14 @@ class FrameParser {
       if (frame_done(r.event)) return r;
     }
     return r;
+  }
+
+  /// Moves the text/binary message just given out of the parser (its Event::data is then empty): the caller
+  /// owns it, and the parser holds no buffer for it while it waits for the next one.
+  std::string take_message() {
+    std::string out;
+    if (state_ == State::message_ready) out.swap(message_);
+    return out;
   }
 
   /// True once a close or an error was given: the parser takes no more bytes.
@@ -8031,6 +8283,396 @@ inline Response accept_response(const Handshake& hs, std::optional<std::string_v
 
 }  // namespace fastapi::ws
 
+// ==== fastapi/websocket/session.hpp ====
+// websocket/session.hpp: one WebSocket after the 101, over the connection's UpgradedStream: frames in through
+// the FrameParser (pings answered, fragments joined, hostile input closed with 1002/1007/1009), frames out
+// through a bounded queue (backpressure), keep-alive pings and close timeouts from the worker's tick, the
+// closing handshake, and the drain's 1001. Fed by the connection (run, on_tick, on_drain) and by fa::WebSocket
+// (receive, send, close: app/websocket.hpp). Knows nothing of sockets, routes or JSON.
+//
+// Memory while idle: no read buffer (bytes are read into a per-thread scratch buffer once the socket is
+// readable, and only an unfinished frame is kept), no write buffer (the queue is emptied, a large one freed).
+
+#include <array>
+#include <chrono>
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <asio.hpp>
+
+namespace fastapi::ws {
+
+/// The session's limits and timers (from fa::Config's ws_* fields).
+struct SessionOptions {
+  std::size_t max_size = 16 * 1024 * 1024;         ///< Config::ws_max_size: 1009 above it
+  std::chrono::milliseconds ping_interval{20000};  ///< Config::ws_ping_interval; 0 = no keep-alive pings
+  std::chrono::milliseconds ping_timeout{20000};   ///< Config::ws_ping_timeout: no pong -> 1011
+  std::chrono::milliseconds close_timeout{10000};  ///< the peer's answer to our close (websockets' default)
+  std::size_t send_queue_limit = 1024 * 1024;      ///< queued bytes past which a sender waits for the socket
+};
+
+namespace detail {
+
+/// Resumes `h` from the loop (not from inside the caller's stack); directly when no loop runs here.
+inline void resume_later(std::coroutine_handle<> h) {
+  if (asio::io_context* io = fastapi::detail::this_loop().io) {
+    asio::post(*io, [h] { fastapi::detail::resume_from_loop(h); });
+  } else {
+    h.resume();
+  }
+}
+
+/// A one-shot event one coroutine waits for (`co_await signal.wait();`), fired on the same loop. The awaiter
+/// is a pointer to the signal, never a copy of it (g++ 12 copies an awaiter co_awaited as an lvalue).
+class Signal {
+ public:
+  Signal() = default;
+  Signal(const Signal&) = delete;
+  Signal& operator=(const Signal&) = delete;
+  struct Awaiter {
+    Signal* signal;
+    bool await_ready() const noexcept { return signal->fired_; }
+    void await_suspend(std::coroutine_handle<> h) noexcept { signal->waiter_ = h; }
+    void await_resume() const noexcept {}
+  };
+  Awaiter wait() noexcept { return Awaiter{this}; }
+  void fire() {
+    fired_ = true;
+    if (auto h = std::exchange(waiter_, {})) resume_later(h);
+  }
+  bool fired() const noexcept { return fired_; }
+
+ private:
+  std::coroutine_handle<> waiter_{};
+  bool fired_ = false;
+};
+
+/// Where a readable socket's bytes land before the parser takes them: one buffer per thread, never held by
+/// a session across a suspension.
+inline std::array<char, 65536>& read_scratch() {
+  thread_local std::array<char, 65536> buffer;
+  return buffer;
+}
+
+}  // namespace detail
+
+/// What Session::receive gives: a whole message, or the end (the peer's close, a protocol error we closed
+/// with, or the connection lost: 1006).
+struct Incoming {
+  enum class Kind : std::uint8_t { text, binary, close };
+  Kind kind = Kind::close;
+  std::string data{};      ///< text/binary: the message
+  std::uint16_t code = 0;  ///< close: the code (the peer's; ours for a protocol error; 1006 when it dropped)
+  std::string reason{};    ///< close: the peer's reason
+};
+
+class Session {
+ public:
+  explicit Session(SessionOptions options)
+      : options_(options), parser_(ParserOptions{.max_message = options.max_size, .require_mask = true}) {}
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // ---- the connection's side (detail::Upgrade, forwarded) ----
+  /// Takes the stream, lets accept() return (attached()), and waits until finish() is called.
+  Task<void> run(fastapi::detail::UpgradedStream& stream, std::string leftover);
+  void on_tick(std::chrono::steady_clock::time_point now);
+  /// The server shuts down: close with 1001 (going away); the peer's answer ends receive().
+  void on_drain();
+
+  // ---- the application's side ----
+  /// Fired once run() has the stream (the 101 is written).
+  detail::Signal& attached() { return attached_; }
+  /// The handler is done: run() returns and the connection closes.
+  void finish() { finished_.fire(); }
+  /// The next message, or the close (then every later call gives the same close at once).
+  Task<Incoming> receive();
+  /// Queues one message (waiting while the queue is over its limit) and writes it; false when the
+  /// connection is closing or closed (nothing sent).
+  Task<bool> send(Opcode op, std::string_view payload);
+  /// Queues one message without waiting, for a sender on this loop that must not block (a broadcast): written
+  /// now as far as the socket takes it, the rest by the reader's loop (woken for it) or the next flush. A
+  /// reader so slow that the queue is past its limit is closed with 1013 (try again later): it cannot hold the
+  /// sender up nor grow memory. False when the connection is closing or closed.
+  bool post(Opcode op, std::string_view payload);
+  /// Sends our close (once) and waits for the peer's, at most close_timeout. No-op once closed.
+  Task<void> close(std::uint16_t code, std::string_view reason = {});
+  /// True once the connection is over for sending: we sent a close, or the peer closed or dropped.
+  bool closing() const { return close_sent_ || peer_gone_; }
+  bool peer_gone() const { return peer_gone_; }
+  /// The close code as the application sees it: the peer's, ours (a protocol error, the drain's 1001), 1006.
+  std::uint16_t close_code() const { return close_code_; }
+  const std::string& close_reason() const { return close_reason_; }
+
+ private:
+  struct DrainAwaiter {
+    Session& self;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) { self.senders_.push_back(h); }
+    void await_resume() const noexcept {}
+  };
+  Task<bool> flush();
+  /// A control frame from outside a coroutine (the tick, the drain, an answer): queued, written at once
+  /// when no flush is running; a rest the socket did not take is written by the next flush.
+  void push_now(std::string_view frame);
+  /// What an event from the parser means: a message to give, or nothing (a ping answered, a pong).
+  Task<bool> handle(const Event& ev, Incoming& out);
+  void lost(std::uint16_t code) {
+    peer_gone_ = true;
+    if (!close_code_) close_code_ = code;
+  }
+  void wake_senders() {
+    for (auto h : std::exchange(senders_, {})) detail::resume_later(h);
+  }
+  Incoming closed_event() const {
+    return Incoming{Incoming::Kind::close, {}, close_code_ ? close_code_ : close_code::abnormal, close_reason_};
+  }
+
+  SessionOptions options_;
+  FrameParser parser_;
+  fastapi::detail::UpgradedStream* stream_ = nullptr;
+  detail::Signal attached_;
+  detail::Signal finished_;
+  std::string pending_;  ///< bytes read but not yet parsed (after an event in the middle of a read)
+  std::string out_;      ///< frames queued for the socket
+  std::vector<std::coroutine_handle<>> senders_;  ///< waiting for the queue to drain
+  bool flushing_ = false;
+  bool close_sent_ = false;
+  bool peer_gone_ = false;
+  bool ping_outstanding_ = false;
+  std::uint16_t close_code_ = 0;
+  std::string close_reason_;
+  std::chrono::steady_clock::time_point next_ping_{};
+  std::chrono::steady_clock::time_point ping_sent_at_{};
+  std::chrono::steady_clock::time_point close_deadline_ = std::chrono::steady_clock::time_point::max();
+};
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<void> Session::run(fastapi::detail::UpgradedStream& stream, std::string leftover) {
+  stream_ = &stream;
+  pending_ = std::move(leftover);
+  next_ping_ = std::chrono::steady_clock::now() + options_.ping_interval;
+  attached_.fire();
+  co_await finished_.wait();
+  stream_ = nullptr;
+}
+
+FASTAPI_DETAIL_INLINE void Session::push_now(std::string_view frame) {
+  out_.append(frame);
+  if (flushing_ || !stream_) return;
+  bool closed = false;
+  std::size_t n = stream_->try_write(out_, closed);
+  out_.erase(0, n);
+  if (closed) {
+    out_.clear();
+    lost(close_code::abnormal);
+  }
+}
+
+FASTAPI_DETAIL_INLINE void Session::on_tick(std::chrono::steady_clock::time_point now) {
+  if (!stream_ || peer_gone_) return;
+  if (close_sent_) {
+    if (now >= close_deadline_) stream_->abort();  // the peer never answered our close
+    return;
+  }
+  if (options_.ping_interval.count() <= 0) return;
+  if (ping_outstanding_ && now - ping_sent_at_ >= options_.ping_timeout) {
+    // As websockets (uvicorn's library) does: 1011 "keepalive ping timeout", and the connection dropped.
+    close_code_ = close_code::internal_error;
+    close_reason_ = "keepalive ping timeout";
+    close_sent_ = true;
+    push_now(encode_close(close_code::internal_error, close_reason_));
+    stream_->abort();
+    return;
+  }
+  if (!ping_outstanding_ && now >= next_ping_) {
+    ping_outstanding_ = true;
+    ping_sent_at_ = now;
+    next_ping_ = now + options_.ping_interval;
+    push_now(encode_frame(Opcode::ping, {}));
+  }
+}
+
+FASTAPI_DETAIL_INLINE void Session::on_drain() {
+  if (!stream_ || close_sent_ || peer_gone_) return;
+  close_sent_ = true;
+  close_code_ = close_code::going_away;
+  close_deadline_ = std::chrono::steady_clock::now() + options_.close_timeout;
+  push_now(encode_close(close_code::going_away));
+}
+
+FASTAPI_DETAIL_INLINE Task<bool> Session::flush() {
+  flushing_ = true;
+  bool ok = true;
+  std::string chunk;
+  while (!out_.empty() && stream_) {
+    chunk.swap(out_);  // senders append to out_ while chunk is written
+    ok = co_await stream_->write(chunk);
+    chunk.clear();
+    wake_senders();
+    if (!ok) {
+      out_.clear();
+      lost(close_code::abnormal);
+      break;
+    }
+  }
+  if (out_.capacity() > 4096) out_ = std::string();  // an idle socket keeps no large buffer
+  flushing_ = false;
+  wake_senders();
+  co_return ok;
+}
+
+FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view payload) {
+  // Backpressure: a slow reader makes its senders wait here, so the queue never grows past its limit by
+  // more than one message each.
+  while (flushing_ && out_.size() >= options_.send_queue_limit && !closing()) co_await DrainAwaiter{*this};
+  if (closing() || !stream_) co_return false;
+  append_frame(out_, op, payload);
+  if (flushing_) co_return true;  // the running flush writes it
+  co_return co_await flush();
+}
+
+FASTAPI_DETAIL_INLINE bool Session::post(Opcode op, std::string_view payload) {
+  if (closing() || !stream_) return false;
+  if (out_.size() >= options_.send_queue_limit) {
+    close_sent_ = true;
+    close_code_ = close_code::try_again_later;
+    close_reason_ = "the client reads too slowly";
+    push_now(encode_close(close_code_, close_reason_));
+    stream_->abort();
+    return false;
+  }
+  append_frame(out_, op, payload);
+  if (flushing_) return true;
+  bool closed = false;
+  std::size_t n = stream_->try_write(out_, closed);
+  out_.erase(0, n);
+  if (closed) {
+    out_.clear();
+    lost(close_code::abnormal);
+    return false;
+  }
+  if (!out_.empty()) stream_->wake();  // the reader's loop flushes the rest (receive() flushes before waiting)
+  return true;
+}
+
+FASTAPI_DETAIL_INLINE Task<bool> Session::handle(const Event& ev, Incoming& out) {
+  switch (ev.kind) {
+    case Event::Kind::text:
+    case Event::Kind::binary:
+      out = Incoming{
+          ev.kind == Event::Kind::text ? Incoming::Kind::text : Incoming::Kind::binary, parser_.take_message(), 0, {}};
+      co_return true;
+    case Event::Kind::ping: {
+      // Answered at once (RFC 6455 section 5.5.2), ahead of nothing: the queue keeps frames in order.
+      std::string pong = encode_frame(Opcode::pong, ev.data);
+      if (!closing()) {
+        out_.append(pong);
+        if (!flushing_) co_await flush();
+      }
+      co_return false;
+    }
+    case Event::Kind::pong: ping_outstanding_ = false; co_return false;
+    case Event::Kind::close: {
+      // The closing handshake (section 5.5.1): echo the peer's code, unless we sent our close first.
+      const std::uint16_t code = ev.code;
+      std::string reason(ev.data);
+      if (!close_sent_) {
+        close_sent_ = true;
+        out_.append(encode_close(code == close_code::no_status ? close_code::no_status : code));
+        if (!flushing_) co_await flush();
+        close_code_ = code;
+        close_reason_ = std::move(reason);
+      } else if (close_code_ == close_code::going_away || close_code_ == 0) {
+        close_code_ = code;  // the drain's close answered: report the peer's word (1001 echoed, usually)
+        close_reason_ = std::move(reason);
+      }
+      peer_gone_ = true;
+      out = closed_event();
+      co_return true;
+    }
+    case Event::Kind::error: {
+      // Fail the connection (section 7.1.7): our close with the code, then the TCP connection goes.
+      if (!close_sent_) {
+        close_sent_ = true;
+        out_.append(encode_close(ev.code));
+        if (!flushing_) co_await flush();
+      }
+      close_code_ = ev.code;
+      close_reason_.clear();
+      peer_gone_ = true;
+      if (stream_) stream_->abort();
+      out = closed_event();
+      co_return true;
+    }
+    case Event::Kind::none: break;
+  }
+  co_return false;
+}
+
+FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
+  Incoming in;
+  for (;;) {
+    if (peer_gone_ || !stream_) co_return closed_event();
+    if (!pending_.empty()) {
+      auto r = parser_.feed(pending_);
+      pending_.erase(0, r.consumed);
+      if (pending_.empty() && pending_.capacity() > 4096) pending_ = std::string();
+      if (r.event.kind != Event::Kind::none) {
+        const bool message = co_await handle(r.event, in);
+        if (message) co_return in;
+      }
+      if (!pending_.empty()) continue;
+    }
+    if (!out_.empty() && !flushing_) co_await flush();  // a ping's or a pong's rest the socket did not take
+    bool closed = false;
+    auto& scratch = detail::read_scratch();
+    std::size_t n = stream_->read_some(scratch.data(), scratch.size(), closed);
+    if (n > 0) {
+      std::string_view bytes(scratch.data(), n);
+      while (!bytes.empty()) {
+        auto r = parser_.feed(bytes);
+        bytes.remove_prefix(r.consumed);
+        if (r.event.kind != Event::Kind::none) {
+          pending_.assign(bytes);  // the scratch buffer is not ours past a suspension
+          const bool message = co_await handle(r.event, in);
+          if (message) co_return in;
+          break;
+        }
+      }
+      continue;
+    }
+    if (closed) {
+      lost(close_code::abnormal);
+      continue;
+    }
+    auto w = co_await stream_->wait_readable();
+    if (w == fastapi::detail::UpgradedStream::Wait::closed) lost(close_code::abnormal);
+  }
+}
+
+FASTAPI_DETAIL_INLINE Task<void> Session::close(std::uint16_t code, std::string_view reason) {
+  if (!stream_) co_return;
+  if (!close_sent_ && !peer_gone_) {
+    close_sent_ = true;
+    close_code_ = code;
+    close_reason_ = std::string(reason);
+    close_deadline_ = std::chrono::steady_clock::now() + options_.close_timeout;
+    out_.append(encode_close(code, reason));
+    if (!flushing_) co_await flush();
+  }
+  // The peer's close ends it (data still in flight is dropped); the tick aborts a peer that never answers.
+  while (!peer_gone_ && stream_) (void)co_await receive();
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi::ws
+
 // ==== fastapi/json/sink.hpp ====
 // json/sink.hpp: JSON text out, piece by piece: detail::JsonSink, strings escaped as Python's json.dumps(ensure_ascii=False)
 // writes them (invalid UTF-8 replaced), numbers as its repr(). Fed by Json::dump (json/value) and json/write (structs);
@@ -8098,27 +8740,6 @@ inline std::uint64_t json_word_care_mask(std::uint64_t w) noexcept {
   const std::uint64_t is_quote = (quote - ones) & ~quote;
   const std::uint64_t is_backslash = (backslash - ones) & ~backslash;
   return (below_space | is_quote | is_backslash | (KnownValid ? 0 : w)) & highs;
-}
-
-/// At a byte >= 0x80: the length of the valid UTF-8 sequence starting there (2..4), or minus the
-/// length of its maximal invalid subpart (Unicode 15 Table 3-7 gives each lead byte's ranges).
-inline int utf8_sequence(const unsigned char* p, std::size_t avail) noexcept {
-  const unsigned c = p[0];
-  int need = 0;
-  unsigned lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) need = 1;
-  else if (c == 0xE0) need = 2, lo = 0xA0;  // no overlongs
-  else if (c == 0xED) need = 2, hi = 0x9F;  // no surrogates U+D800-DFFF
-  else if (c >= 0xE1 && c <= 0xEF) need = 2;
-  else if (c == 0xF0) need = 3, lo = 0x90;  // no overlongs
-  else if (c >= 0xF1 && c <= 0xF3) need = 3;
-  else if (c == 0xF4) need = 3, hi = 0x8F;  // nothing above U+10FFFF
-  else return -1;                           // 80-C1, F5-FF
-  for (int k = 1; k <= need; ++k) {
-    if (static_cast<std::size_t>(k) >= avail || p[k] < lo || p[k] > hi) return -k;
-    lo = 0x80, hi = 0xBF;
-  }
-  return need + 1;
 }
 
 /// Gathers a JSON text in a stack buffer and appends it to a std::string in blocks: the text is
@@ -19168,6 +19789,7 @@ struct AppContext {
   DependencyRegistry dependencies;
   StateStore states;
   MultipartLimits multipart{};  ///< Config::multipart, for routes without their own RouteOptions::multipart
+  ws::SessionOptions websocket;  ///< Config's ws_* settings, set by run()
 };
 
 /// A route's handler with its arguments gathered and its result converted.
@@ -19558,6 +20180,640 @@ constexpr RouteDoc::Describe describer_of() {
 }  // namespace detail
 }  // namespace fastapi
 
+// ==== fastapi/app/websocket.hpp ====
+// app/websocket.hpp: fa::WebSocket, what a WebSocket handler talks through, with Starlette's names: accept,
+// receive (text, bytes, JSON validated like a body), send, close, the states, WebSocketDisconnect and
+// WebSocketException. Fed by the WebSocket endpoint (app/websocket_endpoint.hpp); feeds websocket/session.hpp.
+// Knows nothing of sockets: before accept() it only records the handshake's answer, which the endpoint returns
+// as the HTTP response (101, 403 or 500).
+
+#include <coroutine>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+/// Starlette's WebSocketState: CONNECTING until accept(), CONNECTED, DISCONNECTED once closed.
+enum class WebSocketState : std::uint8_t { connecting, connected, disconnected };
+
+/// Thrown by receive_text/receive_bytes/receive_json and by the sends when the peer has gone (Starlette's
+/// WebSocketDisconnect): `code` is the peer's close code (1005 when its close had none, 1006 when the
+/// connection dropped without one). Let it escape the handler: that ends the session quietly.
+class WebSocketDisconnect : public std::exception {
+ public:
+  explicit WebSocketDisconnect(std::uint16_t code = 1000, std::string reason = {})
+      : code(code), reason(std::move(reason)), what_("WebSocket disconnected with code " + std::to_string(code)) {}
+  const char* what() const noexcept override { return what_.c_str(); }
+  std::uint16_t code;
+  std::string reason;
+
+ private:
+  std::string what_;
+};
+
+/// Thrown by a handler or a dependency to close with `code` and `reason` (Starlette's WebSocketException):
+/// before accept() the handshake is refused (HTTP 403, as uvicorn answers a close before accept).
+class WebSocketException : public std::exception {
+ public:
+  explicit WebSocketException(std::uint16_t code, std::string reason = {})
+      : code(code), reason(std::move(reason)), what_("WebSocket closed with code " + std::to_string(code)) {}
+  const char* what() const noexcept override { return what_.c_str(); }
+  std::uint16_t code;
+  std::string reason;
+
+ private:
+  std::string what_;
+};
+
+/// accept()'s options: the subprotocol chosen (one the client offered, see WebSocket::subprotocols()) and
+/// extra headers for the 101.
+struct WebSocketAccept {
+  std::optional<std::string> subprotocol{};
+  std::vector<std::pair<std::string, std::string>> headers{};
+};
+
+/// What receive() gives: a text or binary message, or the disconnect (Starlette's websocket.disconnect).
+struct WebSocketMessage {
+  enum class Type : std::uint8_t { text, binary, disconnect };
+  Type type = Type::disconnect;
+  std::string data{};      ///< text/binary: the message
+  std::uint16_t code = 0;  ///< disconnect: the close code
+  std::string reason{};    ///< disconnect: the close reason
+  bool is_text() const { return type == Type::text; }
+  bool is_binary() const { return type == Type::binary; }
+  bool is_disconnect() const { return type == Type::disconnect; }
+};
+
+/// receive_json<T>()'s answer: the value, or every validation error (a malformed or invalid message is
+/// never a crash: the handler answers it). `if (!msg) co_await ws.send_json(msg.errors().body());`
+template <class T>
+class Received {
+ public:
+  explicit operator bool() const { return value_.has_value(); }
+  T& operator*() { return *value_; }
+  T* operator->() { return &*value_; }
+  T& value() { return *value_; }
+  /// Pydantic's error list, as a 422 would carry it (`{"detail": [...]}` via errors().body()).
+  const RequestValidationError& errors() const { return errors_; }
+  std::optional<T> value_;
+  RequestValidationError errors_;
+};
+
+namespace detail {
+/// The handshake's answer, decided by the handler before or at accept(), awaited by the endpoint.
+enum class HandshakeDecision : std::uint8_t { pending, accepted, refused, failed };
+}  // namespace detail
+
+/// One WebSocket, as its handler sees it: `co_await ws.accept(); auto text = co_await ws.receive_text();`
+class WebSocket {
+ public:
+  WebSocket(Request& req, ws::Handshake handshake, ws::Session& session)
+      : request_(req), handshake_(std::move(handshake)), session_(session) {}
+  WebSocket(const WebSocket&) = delete;
+  WebSocket& operator=(const WebSocket&) = delete;
+
+  /// The handshake request: headers, query, path params, client (valid as long as the handler runs).
+  Request& request() { return request_; }
+  /// The subprotocols the client offered (Sec-WebSocket-Protocol), in its order.
+  const std::vector<std::string>& subprotocols() const { return handshake_.subprotocols; }
+  /// Accepts the handshake: the 101 is written, then this returns. A subprotocol the client did not offer
+  /// is std::invalid_argument; calling it twice is std::logic_error.
+  Task<void> accept(WebSocketAccept options = {});
+  /// The next message, or the disconnect (a message of Type::disconnect; later calls throw std::logic_error).
+  Task<WebSocketMessage> receive();
+  /// The next text message; WebSocketDisconnect when the peer goes; a binary message closes with 1003.
+  Task<std::string> receive_text();
+  /// The next binary message; WebSocketDisconnect when the peer goes; a text message closes with 1003.
+  Task<std::string> receive_bytes();
+  /// The next message (text or binary) read as JSON into T (fa::Json by default), validated like a body.
+  template <class T = Json>
+  Task<Received<T>> receive_json();
+  /// Sends a text message (the text must be UTF-8: the client fails the connection otherwise).
+  /// Waits while the client reads slower than the handler writes. WebSocketDisconnect when it has gone.
+  Task<void> send_text(std::string_view text) { return send(ws::Opcode::text, text); }
+  Task<void> send_bytes(std::string_view data) { return send(ws::Opcode::binary, data); }
+  /// Sends `value` (fa::Json, a reflected struct, a vector...) as a JSON text message.
+  template <class T>
+  Task<void> send_json(const T& value) {
+    // serialized here, before any suspension: the task owns its text, never a reference to `value`
+    if constexpr (std::is_same_v<T, Json>) return send_owned(ws::Opcode::text, value.dump());
+    else return send_owned(ws::Opcode::text, to_json_string(value));
+  }
+  /// Closes with `code` and `reason` (reason at most 123 bytes) and waits for the client's close. Before
+  /// accept() it refuses the handshake: the client gets HTTP 403, as uvicorn answers.
+  Task<void> close(std::uint16_t code = 1000, std::string_view reason = {});
+
+  WebSocketState client_state() const { return client_state_; }
+  WebSocketState application_state() const { return application_state_; }
+
+  // ---- the endpoint's and the hub's side ----
+  ws::Session& session() { return session_; }
+  detail::HandshakeDecision decision() const { return decision_; }
+  /// Fired when the handshake's answer is known (accept, close before it, or the handler's end).
+  ws::detail::Signal& decided() { return decided_; }
+  /// The 101, once accepted (its hook set by the endpoint).
+  Response take_accept_response() { return std::move(accept_response_); }
+  /// The handler's end: an answer for a handshake never answered, the close for an open one.
+  Task<void> finish(std::exception_ptr error, std::string_view route);
+
+ private:
+  Task<void> send(ws::Opcode op, std::string_view payload);
+  Task<void> send_owned(ws::Opcode op, std::string payload) { co_await send(op, payload); }
+  void decide(detail::HandshakeDecision d) {
+    if (decision_ != detail::HandshakeDecision::pending) return;
+    decision_ = d;
+    decided_.fire();
+  }
+  void require_connected(const char* what) const;
+
+  Request& request_;
+  ws::Handshake handshake_;
+  ws::Session& session_;
+  Response accept_response_;
+  ws::detail::Signal decided_;
+  detail::HandshakeDecision decision_ = detail::HandshakeDecision::pending;
+  WebSocketState client_state_ = WebSocketState::connecting;
+  WebSocketState application_state_ = WebSocketState::connecting;
+};
+
+template <class T>
+Task<Received<T>> WebSocket::receive_json() {
+  WebSocketMessage m = co_await receive();
+  if (m.is_disconnect()) throw WebSocketDisconnect(m.code, std::move(m.reason));
+  RequestValidationError errors;
+  detail::LocPath loc;
+  std::optional<T> value = read_json<T>(m.data, errors, loc);
+  co_return Received<T>{std::move(value), std::move(errors)};
+}
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void WebSocket::require_connected(const char* what) const {
+  if (application_state_ == WebSocketState::connecting)
+    throw std::logic_error(std::string("WebSocket is not connected. Need to call \"accept\" first (") + what + ").");
+}
+
+FASTAPI_DETAIL_INLINE Task<void> WebSocket::accept(WebSocketAccept options) {
+  if (application_state_ != WebSocketState::connecting || decision_ != detail::HandshakeDecision::pending)
+    throw std::logic_error("WebSocket.accept() was called twice, or after close()");
+  Response res = ws::accept_response(handshake_, options.subprotocol);  // std::invalid_argument: not offered
+  for (auto& [name, value] : options.headers) res.headers.add(std::move(name), std::move(value));
+  accept_response_ = std::move(res);
+  decide(detail::HandshakeDecision::accepted);
+  co_await session_.attached().wait();  // the connection wrote the 101 and handed the socket over
+  application_state_ = WebSocketState::connected;
+  client_state_ = WebSocketState::connected;
+}
+
+FASTAPI_DETAIL_INLINE Task<WebSocketMessage> WebSocket::receive() {
+  require_connected("receive");
+  if (client_state_ == WebSocketState::disconnected)
+    throw std::logic_error("Cannot call \"receive\" once a disconnect message has been received.");
+  ws::Incoming in = co_await session_.receive();
+  WebSocketMessage m;
+  switch (in.kind) {
+    case ws::Incoming::Kind::text: m.type = WebSocketMessage::Type::text; break;
+    case ws::Incoming::Kind::binary: m.type = WebSocketMessage::Type::binary; break;
+    case ws::Incoming::Kind::close:
+      m.type = WebSocketMessage::Type::disconnect;
+      m.code = in.code;
+      m.reason = std::move(in.reason);
+      client_state_ = WebSocketState::disconnected;
+      application_state_ = WebSocketState::disconnected;
+      co_return m;
+  }
+  m.data = std::move(in.data);
+  co_return m;
+}
+
+FASTAPI_DETAIL_INLINE Task<std::string> WebSocket::receive_text() {
+  WebSocketMessage m = co_await receive();
+  if (m.is_disconnect()) throw WebSocketDisconnect(m.code, std::move(m.reason));
+  if (!m.is_text()) throw WebSocketException(ws::close_code::unsupported_data, "expected a text message");
+  co_return std::move(m.data);
+}
+
+FASTAPI_DETAIL_INLINE Task<std::string> WebSocket::receive_bytes() {
+  WebSocketMessage m = co_await receive();
+  if (m.is_disconnect()) throw WebSocketDisconnect(m.code, std::move(m.reason));
+  if (!m.is_binary()) throw WebSocketException(ws::close_code::unsupported_data, "expected a binary message");
+  co_return std::move(m.data);
+}
+
+FASTAPI_DETAIL_INLINE Task<void> WebSocket::send(ws::Opcode op, std::string_view payload) {
+  require_connected("send");
+  // (Awaited into a variable first: g++ 12 at -O0 compiled `if (!co_await ...) { ...; throw ...; }` here into a
+  // coroutine whose body never ran.)
+  const bool sent = co_await session_.send(op, payload);
+  if (sent) co_return;
+  if (session_.peer_gone()) client_state_ = WebSocketState::disconnected;
+  throw WebSocketDisconnect(session_.close_code() ? session_.close_code() : ws::close_code::abnormal,
+                            session_.close_reason());
+}
+
+FASTAPI_DETAIL_INLINE Task<void> WebSocket::close(std::uint16_t code, std::string_view reason) {
+  if (application_state_ == WebSocketState::connecting) {
+    application_state_ = WebSocketState::disconnected;
+    decide(detail::HandshakeDecision::refused);
+    co_return;
+  }
+  if (application_state_ == WebSocketState::disconnected && session_.closing()) co_return;
+  application_state_ = WebSocketState::disconnected;
+  co_await session_.close(code, reason);
+  client_state_ = WebSocketState::disconnected;
+}
+
+FASTAPI_DETAIL_INLINE Task<void> WebSocket::finish(std::exception_ptr error, std::string_view route) {
+  std::uint16_t code = ws::close_code::normal;
+  std::string reason;
+  if (error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const WebSocketDisconnect&) {
+      // the peer went: nothing to say
+    } catch (const WebSocketException& e) {
+      code = e.code;
+      reason = e.reason;
+    } catch (const RequestValidationError& e) {
+      // FastAPI closes with 1008 when the parameters do not bind (before accept: HTTP 403)
+      code = ws::close_code::policy_violation;
+      log(LogLevel::info, std::string("WebSocket ") + std::string(route) + ": " + e.body().dump() + " (closed 1008)");
+    } catch (const HTTPException& e) {
+      code = ws::close_code::policy_violation;
+      log(LogLevel::info, std::string("WebSocket ") + std::string(route) + ": HTTPException " +
+                              std::to_string(e.status_code) + " (closed 1008)");
+    } catch (const std::exception& e) {
+      code = ws::close_code::internal_error;
+      log(LogLevel::error, "Exception in WebSocket " + std::string(route) + ": " + e.what());
+      if (decision_ == detail::HandshakeDecision::pending) decide(detail::HandshakeDecision::failed);
+    } catch (...) {
+      code = ws::close_code::internal_error;
+      log(LogLevel::error, "Exception in WebSocket " + std::string(route) + ": unknown exception type");
+      if (decision_ == detail::HandshakeDecision::pending) decide(detail::HandshakeDecision::failed);
+    }
+  }
+  if (decision_ == detail::HandshakeDecision::pending) {
+    if (!error) log(LogLevel::error, "WebSocket " + std::string(route) + ": the handler returned without accept()");
+    decide(error ? detail::HandshakeDecision::refused : detail::HandshakeDecision::failed);
+    co_return;
+  }
+  if (decision_ != detail::HandshakeDecision::accepted) co_return;
+  if (application_state_ == WebSocketState::connecting) co_return;  // accepted, but the 101 never went out
+  if (reason.size() > 123) reason.resize(123);
+  if (!session_.closing()) {
+    application_state_ = WebSocketState::disconnected;
+    co_await session_.close(code, reason);
+  }
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi
+
+// ==== fastapi/app/websocket_endpoint.hpp ====
+// app/websocket_endpoint.hpp: a WebSocket route's handler -> an Endpoint. Its call() checks the handshake (426/400
+// from ws::check_handshake), starts the handler (arguments bound by params/ and di/ as for HTTP, fa::WebSocket&
+// given by the endpoint), and answers with what the handler decides before accept(): the 101 carrying the
+// session as its upgrade hook, 403 (a close before accept, a binding or dependency failure: FastAPI's 1008) or
+// 500 (an error, or no answer). The handler runs on after the 101 in the same coroutine; its Yield
+// dependencies are torn down after the socket closes. Fed by App::route_request; feeds the connection's
+// hand-over (http/connection.hpp). Knows nothing of sockets.
+
+#include <chrono>
+#include <coroutine>
+#include <exception>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace fastapi::detail {
+
+/// fa::WebSocket& as a handler parameter: given by the WebSocket endpoint after binding (only there).
+template <>
+struct Binder<WebSocket> {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::framework;
+  static constexpr std::size_t body_count = 0;
+  static constexpr bool named = false;
+  using Slot = WebSocket*;
+  static void bind(BindContext&, Slot&) {}
+  static WebSocket& get(Slot& slot) { return *slot; }
+};
+
+/// True when a handler takes fa::WebSocket& (it belongs on app.websocket, not on an HTTP verb).
+template <class Args>
+inline constexpr bool takes_websocket = false;
+template <class... P>
+inline constexpr bool takes_websocket<std::tuple<P...>> = (std::is_same_v<std::remove_cvref_t<P>, WebSocket> || ...);
+
+/// One WebSocket from its handshake to its end: the session, the handler's fa::WebSocket, and the handler's
+/// coroutine, which it destroys if it is dropped while that is suspended (the 101 could not be written; the
+/// server's grace period ended). The connection holds it as its upgrade hook after the 101.
+class WebSocketRun final : public Upgrade {
+ public:
+  WebSocketRun(Request& req, ws::Handshake hs, ws::SessionOptions options)
+      : session(options), socket(req, std::move(hs), session) {}
+  ~WebSocketRun() override {
+    if (handler && !handler_done) handler.destroy();
+  }
+  Task<void> run(UpgradedStream& stream, std::string leftover) override {
+    return session.run(stream, std::move(leftover));
+  }
+  void on_tick(std::chrono::steady_clock::time_point now) override { session.on_tick(now); }
+  void on_drain() override { session.on_drain(); }
+
+  ws::Session session;
+  WebSocket socket;
+  std::coroutine_handle<> handler{};
+  bool handler_done = false;
+  ws::detail::Signal done;  ///< the handler (and its teardown) finished
+};
+
+/// The handler's own root coroutine: starts at once, frees itself at the end, and keeps its handle so the
+/// WebSocketRun can destroy it while it is suspended.
+struct WebSocketHandlerRoot {
+  struct promise_type {
+    WebSocketHandlerRoot get_return_object() noexcept {
+      return {std::coroutine_handle<promise_type>::from_promise(*this)};
+    }
+    std::suspend_always initial_suspend() const noexcept { return {}; }
+    std::suspend_never final_suspend() const noexcept { return {}; }
+    void return_void() const noexcept {}
+    void unhandled_exception() const noexcept { std::terminate(); }  // the task below catches everything
+    static void* operator new(std::size_t n) { return frame_allocate(n); }
+    static void operator delete(void* p, std::size_t n) noexcept { frame_deallocate(p, n); }
+  };
+  std::coroutine_handle<promise_type> handle;
+};
+
+inline WebSocketHandlerRoot websocket_handler_root(Task<void> task, WebSocketRun& run) {
+  co_await std::move(task);
+  run.handler_done = true;
+  run.done.fire();
+}
+
+/// The route-independent part of call(): starts `task` and answers the handshake as the handler decides.
+inline Task<Response> answer_handshake(std::shared_ptr<WebSocketRun> run, Task<void> task) {
+  run->handler = websocket_handler_root(std::move(task), *run).handle;
+  run->handler.resume();
+  co_await run->socket.decided().wait();
+  if (run->socket.decision() == HandshakeDecision::accepted) {
+    Response res = run->socket.take_accept_response();
+    res.upgrade = run;
+    co_return res;
+  }
+  co_await run->done.wait();  // refused or failed: the handler ends before its request does
+  if (run->socket.decision() == HandshakeDecision::refused) co_return Response{.status = 403};
+  co_return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+}
+
+template <class F>
+class WebSocketEndpoint final : public Endpoint {
+ public:
+  using Traits = callable_traits<F>;
+  using Result = typename Traits::result;
+  using Plan = typename plan_of<typename Traits::args>::type;
+  using Binding = PlanBinding<Plan>;
+  static_assert(Plan::checked);
+  static_assert(std::is_void_v<Result> || std::is_same_v<Result, Task<void>>,
+                "fastapi: a WebSocket handler returns void or fa::Task<void> (it talks through fa::WebSocket&)");
+
+  WebSocketEndpoint(F handler, std::string description, RouteOptions options)
+      : Endpoint(std::move(description), std::move(options)), handler_(std::move(handler)) {}
+
+  Task<Response> call(Request& req) override {
+    auto checked = ws::check_handshake(req);
+    if (auto* refusal = std::get_if<ws::HandshakeRefusal>(&checked)) {
+      Response res = std::move(refusal->response);
+      return [](Response r) -> Task<Response> { co_return r; }(std::move(res));
+    }
+    auto run = std::make_shared<WebSocketRun>(req, std::move(std::get<ws::Handshake>(checked)),
+                                              app_ ? app_->websocket : ws::SessionOptions{});
+    return answer_handshake(run, serve(req, *run));
+  }
+  std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
+  bool takes_request() const override { return Plan::takes_request; }
+
+ private:
+  using Slots = typename Plan::Slots;
+  Task<void> serve(Request& req, WebSocketRun& run);
+  template <std::size_t... I>
+  void invoke_sync(Slots& slots, std::index_sequence<I...>) {
+    handler_(pass_argument<std::tuple_element_t<I, typename Traits::args>>(std::get<I>(slots))...);
+  }
+  template <std::size_t... I>
+  Task<void> invoke_async(Slots& slots, std::index_sequence<I...>) {
+    return handler_(pass_argument<std::tuple_element_t<I, typename Traits::args>>(std::get<I>(slots))...);
+  }
+  template <std::size_t... I>
+  static void give_socket(Slots& slots, WebSocket& ws, std::index_sequence<I...>) {
+    auto one = [&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
+      if constexpr (std::is_same_v<std::remove_cvref_t<std::tuple_element_t<K, typename Traits::args>>, WebSocket>)
+        std::get<K>(slots) = &ws;
+    };
+    (one(std::integral_constant<std::size_t, I>{}), ...);
+  }
+
+  F handler_;
+};
+
+template <class F>
+Task<void> WebSocketEndpoint<F>::serve(Request& req, WebSocketRun& run) {
+  using Seq = std::make_index_sequence<Traits::arity>;
+  std::shared_ptr<RequestScope> scope;
+  std::exception_ptr error;
+  try {
+    Slots slots{};
+    Response sub{.status = 0};
+    if (Binding::needs_scope || has_route_dependencies()) {
+      scope = std::make_shared<RequestScope>(registry());
+      BindContext ctx{req, sub};
+      ctx.scope = scope.get();
+      ctx.states = app_ ? &app_->states : nullptr;
+      if (has_route_dependencies()) co_await run_route_dependencies(ctx);
+      if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
+      if (ctx.failed()) throw ctx.take_errors();
+    } else if constexpr (Plan::size > 0) {
+      BindContext ctx{req, sub};
+      ctx.states = app_ ? &app_->states : nullptr;
+      Plan::bind(ctx, slots);
+      if (ctx.failed()) throw ctx.take_errors();
+    }
+    give_socket(slots, run.socket, Seq{});
+    this_loop().route = description_;
+    if constexpr (std::is_void_v<Result>) {
+      invoke_sync(slots, Seq{});
+    } else {
+      co_await invoke_async(slots, Seq{});
+    }
+  } catch (...) {
+    error = std::current_exception();
+  }
+  co_await run.socket.finish(error, description_);  // the close, once the handler is done
+  if (scope) {
+    scope->error = error;
+    co_await RequestScope::after_send(scope);  // Yield teardown: after the socket closed
+  }
+  run.session.finish();
+}
+
+/// Wraps a WebSocket handler as an Endpoint.
+template <class F>
+std::unique_ptr<Endpoint> make_websocket_endpoint(F&& handler, std::string description, RouteOptions options) {
+  using H = std::decay_t<F>;
+  static_assert(has_callable_traits<H>,
+                "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
+                "cannot say where its values come from)");
+  static_assert(takes_websocket<typename callable_traits<H>::args>,
+                "fastapi: a WebSocket handler takes fa::WebSocket& (and any parameters an HTTP handler takes)");
+  options.include_in_schema = false;  // FastAPI leaves WebSocket routes out of OpenAPI
+  return std::make_unique<WebSocketEndpoint<H>>(std::forward<F>(handler), std::move(description), std::move(options));
+}
+
+}  // namespace fastapi::detail
+
+// ==== fastapi/app/websocket_hub.hpp ====
+// app/websocket_hub.hpp: fa::WebSocketHub, rooms of WebSockets and broadcast to them, safe across worker
+// threads: a message for a member is posted to that member's own loop, queued there without waiting (bounded:
+// a member that reads too slowly is closed with 1013, never holding up the sender or the others). Fed by
+// WebSocket handlers (join, broadcast); feeds each member's session (websocket/session.hpp). Knows nothing of
+// sockets or routes.
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <asio.hpp>
+
+namespace fastapi {
+
+/// Rooms of WebSockets, for chats and dashboards. One hub per app (hold it in fa::State or capture it):
+///     fa::WebSocketHub hub;
+///     app.websocket("/ws/chat/{room}", [&hub](fa::WebSocket& ws, fa::Path<"room", std::string> room)
+///                                          -> fa::Task<void> {
+///       co_await ws.accept();
+///       auto membership = hub.join(*room, ws);       // leaves the room when the handler ends
+///       for (;;) {
+///         std::string text = co_await ws.receive_text();  // fa::WebSocketDisconnect ends the loop
+///         hub.broadcast_text(*room, text);
+///       }
+///     });
+class WebSocketHub {
+ public:
+  struct Member {
+    ws::Session* session;
+    asio::io_context* io;         ///< the member's loop: every touch of its session happens there
+    std::shared_ptr<bool> alive;  ///< read and cleared on that loop only
+  };
+  /// A place in a room, held by the handler: leaving (its destruction) happens on the member's loop.
+  class Membership {
+   public:
+    Membership(WebSocketHub& hub, std::string room, Member member)
+        : hub_(&hub), room_(std::move(room)), alive_(member.alive) {}
+    Membership(Membership&& other) noexcept
+        : hub_(std::exchange(other.hub_, nullptr)), room_(std::move(other.room_)), alive_(std::move(other.alive_)) {}
+    Membership(const Membership&) = delete;
+    Membership& operator=(const Membership&) = delete;
+    Membership& operator=(Membership&&) = delete;
+    ~Membership() { leave(); }
+    void leave();
+
+   private:
+    WebSocketHub* hub_;
+    std::string room_;
+    std::shared_ptr<bool> alive_;
+  };
+
+  /// Joins `room` (call it from the socket's handler, after accept()).
+  [[nodiscard]] Membership join(std::string room, WebSocket& socket);
+  /// Sends `text` to every member of `room`, the caller included, each through its own loop; returns how
+  /// many members it was sent to. Never waits.
+  std::size_t broadcast_text(std::string_view room, std::string text) {
+    return broadcast(room, ws::Opcode::text, std::move(text));
+  }
+  std::size_t broadcast_bytes(std::string_view room, std::string data) {
+    return broadcast(room, ws::Opcode::binary, std::move(data));
+  }
+  /// Members in `room` now.
+  std::size_t size(std::string_view room) const;
+
+ private:
+  std::size_t broadcast(std::string_view room, ws::Opcode op, std::string payload);
+  void remove(const std::string& room, const std::shared_ptr<bool>& alive);
+
+  mutable std::mutex mutex_;
+  std::map<std::string, std::vector<Member>, std::less<>> rooms_;
+};
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE WebSocketHub::Membership WebSocketHub::join(std::string room, WebSocket& socket) {
+  Member m{&socket.session(), detail::this_loop().io, std::make_shared<bool>(true)};
+  {
+    std::lock_guard lock(mutex_);
+    rooms_[room].push_back(m);
+  }
+  return Membership(*this, std::move(room), m);
+}
+
+FASTAPI_DETAIL_INLINE void WebSocketHub::Membership::leave() {
+  if (!hub_) return;
+  *alive_ = false;  // on the member's loop: a message posted before this finds it gone
+  hub_->remove(room_, alive_);
+  hub_ = nullptr;
+}
+
+FASTAPI_DETAIL_INLINE void WebSocketHub::remove(const std::string& room, const std::shared_ptr<bool>& alive) {
+  std::lock_guard lock(mutex_);
+  auto it = rooms_.find(room);
+  if (it == rooms_.end()) return;
+  std::erase_if(it->second, [&](const Member& m) { return m.alive == alive; });
+  if (it->second.empty()) rooms_.erase(it);
+}
+
+FASTAPI_DETAIL_INLINE std::size_t WebSocketHub::size(std::string_view room) const {
+  std::lock_guard lock(mutex_);
+  auto it = rooms_.find(room);
+  return it == rooms_.end() ? 0 : it->second.size();
+}
+
+FASTAPI_DETAIL_INLINE std::size_t WebSocketHub::broadcast(std::string_view room, ws::Opcode op, std::string payload) {
+  std::vector<Member> members;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = rooms_.find(room);
+    if (it == rooms_.end()) return 0;
+    members = it->second;
+  }
+  auto shared = std::make_shared<const std::string>(std::move(payload));  // one copy for every member
+  for (const Member& m : members) {
+    auto deliver = [m, op, shared] {
+      if (*m.alive) (void)m.session->post(op, *shared);
+    };
+    if (m.io) {
+      asio::post(*m.io, std::move(deliver));
+    } else {
+      deliver();
+    }
+  }
+  return members.size();
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi
+
 // ==== fastapi/app/router.hpp ====
 // app/router.hpp: fa::APIRouter, a group of routes with a shared prefix, tags, dependencies and responses,
 // defined in its own file and included into the app (or into another router) with include_router, composed
@@ -19689,6 +20945,20 @@ class EndpointFactory {
   virtual RouteDoc::Describe describe() const = 0;
 };
 
+/// The factory of a WebSocket route.
+template <class H>
+class WebSocketEndpointFactoryOf final : public EndpointFactory {
+ public:
+  explicit WebSocketEndpointFactoryOf(H handler) : handler_(std::move(handler)) {}
+  std::unique_ptr<Endpoint> make(std::string description, RouteOptions options) const override {
+    return make_websocket_endpoint(H(handler_), std::move(description), std::move(options));
+  }
+  RouteDoc::Describe describe() const override { return nullptr; }
+
+ private:
+  H handler_;
+};
+
 template <class H>
 class EndpointFactoryOf final : public EndpointFactory {
  public:
@@ -19749,8 +21019,8 @@ inline void apply_router_options(const RouterOptions& outer, std::string& path, 
 class APIRouter : public detail::RouteVerbs<APIRouter> {
  public:
   struct Route {
-    std::vector<Method> methods;
-    std::string path;  ///< with this router's prefix (and any inclusion prefix) applied
+    std::vector<Method> methods;  ///< empty for a WebSocket route
+    std::string path;             ///< with this router's prefix (and any inclusion prefix) applied
     RouteOptions options;
     std::shared_ptr<const detail::EndpointFactory> factory;
   };
@@ -19775,6 +21045,17 @@ class APIRouter : public detail::RouteVerbs<APIRouter> {
   /// The verbs' work (see detail::RouteVerbs).
   template <class F>
   void add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options);
+  /// A WebSocket route (see App::websocket), included with the router's prefix and dependencies.
+  template <class F>
+  APIRouter& websocket(std::string_view path, F&& handler, RouteOptions options = {}) {
+    using H = std::decay_t<F>;
+    static_assert(std::is_copy_constructible_v<H>, "fastapi: a route of an APIRouter must be copyable");
+    add(Route{{},
+              std::string(path),
+              std::move(options),
+              std::make_shared<detail::WebSocketEndpointFactoryOf<H>>(std::forward<F>(handler))});
+    return *this;
+  }
 
  private:
   void add(Route route);
@@ -19793,6 +21074,8 @@ void APIRouter::add_route(std::span<const Method> methods, std::string_view path
   static_assert(detail::has_callable_traits<H>,
                 "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
                 "cannot say where its values come from)");
+  static_assert(!detail::takes_websocket<typename detail::callable_traits<H>::args>,
+                "fastapi: a handler that takes fa::WebSocket& is registered with router.websocket(path, handler)");
   add(Route{std::vector<Method>(methods.begin(), methods.end()), std::string(path), std::move(options),
             std::make_shared<detail::EndpointFactoryOf<H>>(std::forward<F>(handler))});
 }
@@ -20396,6 +21679,20 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// returns 1 before listening, so `app.get(...); return app.run();` ends with exit code 1 and the sentence.
   template <class F>
   void add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options);
+  /// A WebSocket route (FastAPI's @app.websocket): `handler` takes fa::WebSocket& and any parameters an HTTP
+  /// handler takes (Path, Query, Header, Cookie, Depends, State, security schemes), bound from the handshake:
+  ///     app.websocket("/ws/{room}", [](fa::WebSocket& ws, fa::Path<"room", std::string> room) -> fa::Task<void> {
+  ///       co_await ws.accept();
+  ///       for (;;) {
+  ///         std::string text = co_await ws.receive_text();
+  ///         text.insert(0, *room + ": ");
+  ///         co_await ws.send_text(text);
+  ///       }
+  ///     });
+  /// Listed in routes() (with no methods), left out of OpenAPI. Only a handshake (Upgrade: websocket) reaches
+  /// it: a plain GET gets 404, as in Starlette, and a handshake no WebSocket route matches gets 403.
+  template <class F>
+  App& websocket(std::string_view path, F&& handler, RouteOptions options = {});
   /// Adds a router's routes under `include`'s prefix, tags, dependencies and responses (FastAPI's
   /// app.include_router(router, prefix=..., tags=..., dependencies=...)). The router's own recorded
   /// mistakes (a bad prefix) and those of its routes join the app's (configuration_errors()).
@@ -20566,6 +21863,9 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// Registration: the route record (for the document) and the endpoint (for serving), under one route id.
   void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint,
                     RouteDoc::Describe describe);
+  void add_websocket_endpoint(std::string path, std::unique_ptr<detail::Endpoint> endpoint);
+  /// True when `req` goes to the WebSocket routes (a handshake, and the app has some).
+  bool is_websocket_request(const Request& req) const { return !ws_endpoints_.empty() && ws::is_upgrade_request(req); }
   /// Keeps a registration mistake for run(): `what` as it is when it starts with "fastapi:", else worded
   /// "fastapi: route <description>: <what>".
   void record_configuration_error(std::string_view description, std::string_view what);
@@ -20581,8 +21881,10 @@ class App : public Service, public detail::RouteVerbs<App> {
   detail::AppContext context_;
   detail::ExceptionHandlers exception_handlers_;
   detail::MiddlewareChain middleware_;
-  std::vector<RouteDoc> routes_;                              ///< by route id: what the document reads
-  std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;  ///< by route id: what serves
+  std::vector<RouteDoc> routes_;                                 ///< by route id: what the document reads
+  std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;     ///< by route id: what serves
+  Router ws_router_;                                             ///< the WebSocket routes (matched for handshakes)
+  std::vector<std::unique_ptr<detail::Endpoint>> ws_endpoints_;  ///< by ws_router_'s route id
   std::vector<std::function<void()>> startup_;
   std::vector<std::function<void()>> shutdown_;
   detail::Lifespans lifespans_;
@@ -20611,7 +21913,21 @@ FASTAPI_DETAIL_INLINE App::~App() {
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <class F>
+App& App::websocket(std::string_view path, F&& handler, RouteOptions options) {
+  std::string description = "WEBSOCKET " + std::string(path);
+  try {
+    add_websocket_endpoint(std::string(path),
+                           detail::make_websocket_endpoint(std::forward<F>(handler), description, std::move(options)));
+  } catch (const std::logic_error& e) {
+    record_configuration_error(description, e.what());
+  }
+  return *this;
+}
+
+template <class F>
 void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
+  static_assert(!detail::takes_websocket<typename detail::callable_traits<std::decay_t<F>>::args>,
+                "fastapi: a handler that takes fa::WebSocket& is registered with app.websocket(path, handler)");
   std::string description = detail::route_description(methods, path);
   try {
     add_endpoint(methods, std::string(path),
@@ -20641,6 +21957,22 @@ FASTAPI_DETAIL_INLINE void App::add_endpoint(std::span<const Method> methods, st
   endpoints_.push_back(std::move(endpoint));
 }
 
+FASTAPI_DETAIL_INLINE void App::add_websocket_endpoint(std::string path, std::unique_ptr<detail::Endpoint> endpoint) {
+  if (path.empty()) throw ConfigurationError("fastapi: route " + endpoint->description() + ": the path is empty");
+  endpoint->set_app(&context_);
+  detail::check_path_params(PathTemplate::parse(path), *endpoint);
+  static constexpr Method get[] = {Method::get};
+  Router::RouteId id = ws_router_.add(std::span<const Method>(get), path);
+  if (id != ws_endpoints_.size())
+    throw ConfigurationError("fastapi: internal route numbering mismatch for " + endpoint->description());
+  routes_.push_back(RouteDoc{.methods = {},
+                             .path = std::move(path),
+                             .description = endpoint->description(),
+                             .options = endpoint->options(),
+                             .describe = nullptr});
+  ws_endpoints_.push_back(std::move(endpoint));
+}
+
 FASTAPI_DETAIL_INLINE App& App::include_router(const APIRouter& router, RouterOptions include) {
   for (const std::string& error : router.configuration_errors()) configuration_errors_.push_back(error);
   if (std::string bad = detail::prefix_error(include.prefix); !bad.empty()) {
@@ -20649,8 +21981,13 @@ FASTAPI_DETAIL_INLINE App& App::include_router(const APIRouter& router, RouterOp
   }
   for (APIRouter::Route route : router.routes()) {
     detail::apply_router_options(include, route.path, route.options);
-    std::string description = detail::route_description(route.methods, route.path);
+    std::string description =
+        route.methods.empty() ? "WEBSOCKET " + route.path : detail::route_description(route.methods, route.path);
     try {
+      if (route.methods.empty()) {  // a WebSocket route
+        add_websocket_endpoint(route.path, route.factory->make(description, std::move(route.options)));
+        continue;
+      }
       add_endpoint(route.methods, route.path, route.factory->make(description, std::move(route.options)),
                    route.factory->describe());
     } catch (const std::logic_error& e) {
@@ -20768,6 +22105,12 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle_exceptions(Request& req) {
 
 FASTAPI_DETAIL_INLINE Task<Response> App::route_request(Request& req, const std::string*& route) {
   Router::Match m = route_of(req);
+  if (req.route_memo.router == &ws_router_) {
+    // Starlette: a handshake that no WebSocket route matches is closed before accept (uvicorn: HTTP 403)
+    if (m.kind != Router::Match::Kind::found) return [](Response r) -> Task<Response> { co_return r; }({.status = 403});
+    route = &ws_endpoints_[m.route]->description();
+    return ws_endpoints_[m.route]->call(req);
+  }
   if (m.kind != Router::Match::Kind::found) return router_answer(req, m);
   route = &endpoints_[m.route]->description();
   return endpoints_[m.route]->call(req);
@@ -20800,16 +22143,17 @@ FASTAPI_DETAIL_INLINE Task<Response> App::router_answer(Request& req, Router::Ma
 
 FASTAPI_DETAIL_INLINE Router::Match App::route_of(Request& req) const {
   detail::RouteMemo& memo = req.route_memo;
-  if (memo.router == &router_ && memo.method == req.method && memo.path == req.path)
+  const Router& router = is_websocket_request(req) ? ws_router_ : router_;
+  if (memo.router == &router && memo.method == req.method && memo.path == req.path)
     return {static_cast<Router::Match::Kind>(memo.kind), memo.route, memo.allow, memo.add_slash};
-  Router::Match m = router_.match(req.method, req.path, req.path_params, redirect_slashes_);
-  memo = {&router_, req.method, req.path, static_cast<std::uint8_t>(m.kind), m.add_slash, m.route, m.allow};
+  Router::Match m = router.match(req.method, req.path, req.path_params, &router == &router_ && redirect_slashes_);
+  memo = {&router, req.method, req.path, static_cast<std::uint8_t>(m.kind), m.add_slash, m.route, m.allow};
   return m;
 }
 
 FASTAPI_DETAIL_INLINE std::size_t App::body_limit(Request& req) const {
   Router::Match m = route_of(req);
-  if (m.kind == Router::Match::Kind::found) {
+  if (m.kind == Router::Match::Kind::found && req.route_memo.router == &router_) {
     std::size_t route_limit = endpoints_[m.route]->body_limit(req);
     if (route_limit) return route_limit;
   }
@@ -20835,6 +22179,8 @@ FASTAPI_DETAIL_INLINE void App::serve_openapi() {
 FASTAPI_DETAIL_INLINE int App::run(Config config) {
   default_body_limit_ = config.max_body_size;
   context_.multipart = config.multipart;
+  context_.websocket = ws::SessionOptions{
+      .max_size = config.ws_max_size, .ping_interval = config.ws_ping_interval, .ping_timeout = config.ws_ping_timeout};
   redirect_slashes_ = config.redirect_slashes;
   if (config.access_log && !access_log_added_) {  // the outermost middleware; once, even if run() again
     middleware_.add(AccessLogMiddleware{});
@@ -22683,6 +24029,215 @@ FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::exchange(asio::io_context
 
 }  // namespace fastapi
 
+// ==== fastapi/testing/websocket_session.hpp ====
+// testing/websocket_session.hpp: fa::testing::WebSocketTestSession, what TestClient::websocket_connect gives
+// (Starlette's WebSocketTestSession): a blocking WebSocket client over a real socket, masking its frames as a
+// client must, answering the server's pings. Fed by tests; feeds the app's WebSocket routes. Knows nothing of
+// the app's internals.
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <asio.hpp>
+
+namespace fastapi::testing {
+
+/// websocket_connect's options: subprotocols offered, extra handshake headers, the read timeout.
+struct WebSocketConnectOptions {
+  std::vector<std::string> subprotocols{};
+  std::vector<std::pair<std::string, std::string>> headers{};
+  std::chrono::milliseconds timeout{10000};
+};
+
+/// One WebSocket to the app. A handshake the app refuses throws fa::WebSocketDisconnect (1008 for its 403, as
+/// Starlette's TestClient raises when the app closes before accept); receive_* throw fa::WebSocketDisconnect
+/// when the app closes.
+class WebSocketTestSession {
+ public:
+  WebSocketTestSession(std::uint16_t port, std::string_view path, const WebSocketConnectOptions& options = {});
+  ~WebSocketTestSession() = default;
+  WebSocketTestSession(const WebSocketTestSession&) = delete;
+  WebSocketTestSession& operator=(const WebSocketTestSession&) = delete;
+
+  void send_text(std::string_view text) { send_frame(ws::Opcode::text, text); }
+  void send_bytes(std::string_view data) { send_frame(ws::Opcode::binary, data); }
+  void send_json(const Json& value) { send_text(value.dump()); }
+  /// One frame of any opcode, fin or not (to test fragments and control frames), masked.
+  void send_frame(ws::Opcode op, std::string_view payload, bool fin = true);
+  /// Bytes as they are (hostile input: unmasked frames, bad opcodes...).
+  void send_raw(std::string_view bytes);
+  std::string receive_text();
+  std::string receive_bytes();
+  Json receive_json() { return Json::parse(receive_text()); }
+  /// The next message or the close (Event::Kind::close with the code); pings are answered on the way.
+  ws::Incoming receive();
+  /// Sends a close and reads until the app's close (its code is returned; 1006 when the socket just ended).
+  std::uint16_t close(std::uint16_t code = 1000, std::string_view reason = {});
+  /// The 101's headers (Sec-WebSocket-Protocol, the app's own).
+  const Headers& headers() const { return headers_; }
+  std::string accepted_subprotocol() const { return std::string(headers_.get("sec-websocket-protocol").value_or("")); }
+  /// Pongs received (answers to our pings) and pings received (the server's keep-alive), in order.
+  std::vector<std::string> pongs, pings;
+
+ private:
+  std::array<std::uint8_t, 4> next_mask() {
+    std::uint32_t r = rng_();
+    return {static_cast<std::uint8_t>(r), static_cast<std::uint8_t>(r >> 8), static_cast<std::uint8_t>(r >> 16),
+            static_cast<std::uint8_t>(r >> 24)};
+  }
+  asio::io_context io_;
+  asio::ip::tcp::socket socket_;
+  ws::FrameParser parser_{ws::ParserOptions{.max_message = std::size_t{1} << 30, .require_mask = false}};
+  std::string buffered_;
+  Headers headers_;
+  std::mt19937 rng_{std::random_device{}()};
+  bool closed_ = false;
+  std::uint16_t close_code_ = 0;
+  std::string close_reason_;
+};
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE WebSocketTestSession::WebSocketTestSession(std::uint16_t port, std::string_view path,
+                                                                 const WebSocketConnectOptions& o)
+    : socket_(io_) {
+  socket_.connect({asio::ip::make_address("127.0.0.1"), port});
+  socket_.set_option(asio::ip::tcp::no_delay(true));
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(o.timeout.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((o.timeout.count() % 1000) * 1000);
+  ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  std::string raw_key;
+  for (int i = 0; i < 16; ++i) raw_key.push_back(static_cast<char>(rng_()));
+  const std::string key = fastapi::detail::base64_encode(raw_key);
+  std::string req = "GET " + std::string(path) + " HTTP/1.1\r\nHost: testserver\r\nUpgrade: websocket\r\n" +
+                    "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n";
+  if (!o.subprotocols.empty()) {
+    req += "Sec-WebSocket-Protocol: ";
+    for (std::size_t i = 0; i < o.subprotocols.size(); ++i) req += (i ? ", " : "") + o.subprotocols[i];
+    req += "\r\n";
+  }
+  for (const auto& [name, value] : o.headers) req += name + ": " + value + "\r\n";
+  req += "\r\n";
+  asio::write(socket_, asio::buffer(req));
+  // The head of the answer.
+  std::array<char, 4096> buf;
+  std::size_t end;
+  while ((end = buffered_.find("\r\n\r\n")) == std::string::npos) {
+    asio::error_code ec;
+    std::size_t n = socket_.read_some(asio::buffer(buf), ec);
+    if (ec) throw std::runtime_error("WebSocketTestSession: the server closed during the handshake");
+    buffered_.append(buf.data(), n);
+  }
+  std::string head = buffered_.substr(0, end);
+  buffered_.erase(0, end + 4);
+  int status = std::stoi(head.substr(9, 3));
+  for (std::size_t at = head.find("\r\n"); at != std::string::npos;) {
+    std::size_t next = head.find("\r\n", at + 2);
+    std::string line = head.substr(at + 2, next == std::string::npos ? std::string::npos : next - at - 2);
+    if (auto colon = line.find(':'); colon != std::string::npos) {
+      std::size_t v = line.find_first_not_of(' ', colon + 1);
+      std::string name = line.substr(0, colon);
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      headers_.add(name, v == std::string::npos ? "" : line.substr(v));
+    }
+    at = next;
+  }
+  if (status == 403) throw WebSocketDisconnect(ws::close_code::policy_violation, "HTTP 403");
+  if (status != 101) throw std::runtime_error("WebSocketTestSession: the handshake was answered " + head.substr(9));
+  if (headers_.get("sec-websocket-accept").value_or("") != ws::accept_key(key))
+    throw std::runtime_error("WebSocketTestSession: wrong Sec-WebSocket-Accept");
+}
+
+FASTAPI_DETAIL_INLINE void WebSocketTestSession::send_raw(std::string_view bytes) {
+  asio::error_code ec;
+  asio::write(socket_, asio::buffer(bytes.data(), bytes.size()), ec);
+}
+
+FASTAPI_DETAIL_INLINE void WebSocketTestSession::send_frame(ws::Opcode op, std::string_view payload, bool fin) {
+  send_raw(ws::encode_frame(op, payload, fin, next_mask()));
+}
+
+FASTAPI_DETAIL_INLINE ws::Incoming WebSocketTestSession::receive() {
+  if (closed_) return ws::Incoming{ws::Incoming::Kind::close, {}, close_code_, close_reason_};
+  std::array<char, 65536> buf;
+  for (;;) {
+    while (!buffered_.empty()) {
+      auto r = parser_.feed(buffered_);
+      buffered_.erase(0, r.consumed);
+      switch (r.event.kind) {
+        case ws::Event::Kind::none: break;
+        case ws::Event::Kind::text:
+        case ws::Event::Kind::binary: {
+          bool text = r.event.kind == ws::Event::Kind::text;
+          return ws::Incoming{
+              text ? ws::Incoming::Kind::text : ws::Incoming::Kind::binary, parser_.take_message(), 0, {}};
+        }
+        case ws::Event::Kind::ping:
+          pings.emplace_back(r.event.data);
+          send_frame(ws::Opcode::pong, r.event.data);
+          continue;
+        case ws::Event::Kind::pong: pongs.emplace_back(r.event.data); continue;
+        case ws::Event::Kind::close:
+        case ws::Event::Kind::error:
+          closed_ = true;
+          close_code_ = r.event.code;
+          close_reason_ = std::string(r.event.data);
+          if (r.event.kind == ws::Event::Kind::close) send_raw(ws::encode_close(close_code_, {}, next_mask()));
+          return ws::Incoming{ws::Incoming::Kind::close, {}, close_code_, close_reason_};
+      }
+    }
+    asio::error_code ec;
+    std::size_t n = socket_.read_some(asio::buffer(buf), ec);
+    if (ec) {
+      if (ec == asio::error::would_block || ec == asio::error::try_again)
+        throw std::runtime_error("WebSocketTestSession: timed out waiting for a message");
+      closed_ = true;
+      close_code_ = ws::close_code::abnormal;
+      return ws::Incoming{ws::Incoming::Kind::close, {}, close_code_, {}};
+    }
+    buffered_.append(buf.data(), n);
+  }
+}
+
+FASTAPI_DETAIL_INLINE std::string WebSocketTestSession::receive_text() {
+  ws::Incoming in = receive();
+  if (in.kind == ws::Incoming::Kind::close) throw WebSocketDisconnect(in.code, in.reason);
+  if (in.kind != ws::Incoming::Kind::text) throw std::runtime_error("WebSocketTestSession: expected a text message");
+  return std::move(in.data);
+}
+
+FASTAPI_DETAIL_INLINE std::string WebSocketTestSession::receive_bytes() {
+  ws::Incoming in = receive();
+  if (in.kind == ws::Incoming::Kind::close) throw WebSocketDisconnect(in.code, in.reason);
+  if (in.kind != ws::Incoming::Kind::binary)
+    throw std::runtime_error("WebSocketTestSession: expected a binary message");
+  return std::move(in.data);
+}
+
+FASTAPI_DETAIL_INLINE std::uint16_t WebSocketTestSession::close(std::uint16_t code, std::string_view reason) {
+  if (!closed_) {
+    send_raw(ws::encode_close(code, reason, next_mask()));
+    for (;;) {
+      ws::Incoming in = receive();
+      if (in.kind == ws::Incoming::Kind::close) break;
+    }
+  }
+  return close_code_;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi::testing
+
 // ==== fastapi/testing/test_client.hpp ====
 // testing/test_client.hpp: fa::testing::TestClient, Starlette's TestClient for C++: runs the app on
 // 127.0.0.1:<free port> in a background thread and talks to it over a real socket with plain blocking calls,
@@ -22969,6 +24524,12 @@ class TestClient {
   TestResponse head(std::string_view path, const RequestOptions& o = {}) { return request("HEAD", path, o); }
   /// Any method; keeps one keep-alive connection and reconnects when the server closed it.
   TestResponse request(std::string_view method, std::string_view path, const RequestOptions& o = {});
+  /// A WebSocket to the app (Starlette's client.websocket_connect), on a socket of its own:
+  /// `auto ws = client.websocket_connect("/ws/echo"); ws.send_text("hi"); CHECK(ws.receive_text() == "hi");`
+  /// A handshake the app refuses throws fa::WebSocketDisconnect.
+  WebSocketTestSession websocket_connect(std::string_view path, const WebSocketConnectOptions& options = {}) {
+    return WebSocketTestSession(port_, path, options);
+  }
 
   std::uint16_t port() const { return port_; }
   /// "http://127.0.0.1:<port>"

@@ -35,6 +35,7 @@
 #include "fastapi/http/mime.hpp"
 #include "fastapi/http/range.hpp"
 #include "fastapi/http/response_parser.hpp"
+#include "fastapi/http/upgrade.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/http/writer.hpp"
 #include "fastapi/http/service.hpp"
@@ -47,6 +48,7 @@
 #include "fastapi/websocket/frame.hpp"
 #include "fastapi/websocket/frame_parser.hpp"
 #include "fastapi/websocket/handshake.hpp"
+#include "fastapi/websocket/session.hpp"
 
 // json: values, and plain structs in and out
 #include "fastapi/json/sink.hpp"
@@ -111,6 +113,9 @@
 // app: handlers, routers, the App
 #include "fastapi/app/exceptions.hpp"
 #include "fastapi/app/endpoint.hpp"
+#include "fastapi/app/websocket.hpp"
+#include "fastapi/app/websocket_endpoint.hpp"
+#include "fastapi/app/websocket_hub.hpp"
 #include "fastapi/app/router.hpp"
 #include "fastapi/app/docs_routes.hpp"
 #include "fastapi/app/lifespan.hpp"
@@ -129,6 +134,7 @@
 #include "fastapi/client/client.hpp"
 
 // testing: the test client users write their tests with
+#include "fastapi/testing/websocket_session.hpp"
 #include "fastapi/testing/test_client.hpp"
 
 // the end: the internal macros (FASTAPI_DETAIL_*) are undone, so none leaks into the code that includes this

@@ -107,12 +107,17 @@ std::string readme_form(std::string_view name, const T& value) {
     return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
   } else if constexpr (std::is_integral_v<T>) {
     if (name == "workers" && value == 0) return "hardware threads";
-    if (name == "max_body_size" || name == "max_request_line" || name == "max_header_bytes") {
+    if (name == "max_body_size" || name == "max_request_line" || name == "max_header_bytes" || name == "ws_max_size") {
       auto n = static_cast<unsigned long long>(value);
       if (n % (1u << 20) == 0) return std::to_string(n >> 20) + " MiB";
       if (n % 1024 == 0) return std::to_string(n >> 10) + " KiB";
     }
     return std::to_string(value);
+  } else if constexpr (std::is_same_v<T, fastapi::MultipartLimits>) {
+    // The README says "Starlette's": its max_files, max_fields and the 1 MiB part size and spool threshold.
+    const bool starlettes = value.max_files == 1000 && value.max_fields == 1000 &&
+                            value.max_field_bytes == (1u << 20) && value.spool_max_size == (1u << 20);
+    return starlettes ? "Starlette's" : "not Starlette's";
   } else {
     static_assert(sizeof(T) == 0, "a Config field of a type this test cannot write: add it to readme_form");
   }

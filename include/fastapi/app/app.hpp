@@ -25,6 +25,7 @@
 #include "fastapi/app/lifespan.hpp"
 #include "fastapi/app/mount.hpp"
 #include "fastapi/app/router.hpp"
+#include "fastapi/app/websocket_endpoint.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"
@@ -75,6 +76,20 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// returns 1 before listening, so `app.get(...); return app.run();` ends with exit code 1 and the sentence.
   template <class F>
   void add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options);
+  /// A WebSocket route (FastAPI's @app.websocket): `handler` takes fa::WebSocket& and any parameters an HTTP
+  /// handler takes (Path, Query, Header, Cookie, Depends, State, security schemes), bound from the handshake:
+  ///     app.websocket("/ws/{room}", [](fa::WebSocket& ws, fa::Path<"room", std::string> room) -> fa::Task<void> {
+  ///       co_await ws.accept();
+  ///       for (;;) {
+  ///         std::string text = co_await ws.receive_text();
+  ///         text.insert(0, *room + ": ");
+  ///         co_await ws.send_text(text);
+  ///       }
+  ///     });
+  /// Listed in routes() (with no methods), left out of OpenAPI. Only a handshake (Upgrade: websocket) reaches
+  /// it: a plain GET gets 404, as in Starlette, and a handshake no WebSocket route matches gets 403.
+  template <class F>
+  App& websocket(std::string_view path, F&& handler, RouteOptions options = {});
   /// Adds a router's routes under `include`'s prefix, tags, dependencies and responses (FastAPI's
   /// app.include_router(router, prefix=..., tags=..., dependencies=...)). The router's own recorded
   /// mistakes (a bad prefix) and those of its routes join the app's (configuration_errors()).
@@ -245,6 +260,9 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// Registration: the route record (for the document) and the endpoint (for serving), under one route id.
   void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint,
                     RouteDoc::Describe describe);
+  void add_websocket_endpoint(std::string path, std::unique_ptr<detail::Endpoint> endpoint);
+  /// True when `req` goes to the WebSocket routes (a handshake, and the app has some).
+  bool is_websocket_request(const Request& req) const { return !ws_endpoints_.empty() && ws::is_upgrade_request(req); }
   /// Keeps a registration mistake for run(): `what` as it is when it starts with "fastapi:", else worded
   /// "fastapi: route <description>: <what>".
   void record_configuration_error(std::string_view description, std::string_view what);
@@ -260,8 +278,10 @@ class App : public Service, public detail::RouteVerbs<App> {
   detail::AppContext context_;
   detail::ExceptionHandlers exception_handlers_;
   detail::MiddlewareChain middleware_;
-  std::vector<RouteDoc> routes_;                              ///< by route id: what the document reads
-  std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;  ///< by route id: what serves
+  std::vector<RouteDoc> routes_;                                 ///< by route id: what the document reads
+  std::vector<std::unique_ptr<detail::Endpoint>> endpoints_;     ///< by route id: what serves
+  Router ws_router_;                                             ///< the WebSocket routes (matched for handshakes)
+  std::vector<std::unique_ptr<detail::Endpoint>> ws_endpoints_;  ///< by ws_router_'s route id
   std::vector<std::function<void()>> startup_;
   std::vector<std::function<void()>> shutdown_;
   detail::Lifespans lifespans_;
@@ -290,7 +310,21 @@ FASTAPI_DETAIL_INLINE App::~App() {
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <class F>
+App& App::websocket(std::string_view path, F&& handler, RouteOptions options) {
+  std::string description = "WEBSOCKET " + std::string(path);
+  try {
+    add_websocket_endpoint(std::string(path),
+                           detail::make_websocket_endpoint(std::forward<F>(handler), description, std::move(options)));
+  } catch (const std::logic_error& e) {
+    record_configuration_error(description, e.what());
+  }
+  return *this;
+}
+
+template <class F>
 void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
+  static_assert(!detail::takes_websocket<typename detail::callable_traits<std::decay_t<F>>::args>,
+                "fastapi: a handler that takes fa::WebSocket& is registered with app.websocket(path, handler)");
   std::string description = detail::route_description(methods, path);
   try {
     add_endpoint(methods, std::string(path),
@@ -320,6 +354,22 @@ FASTAPI_DETAIL_INLINE void App::add_endpoint(std::span<const Method> methods, st
   endpoints_.push_back(std::move(endpoint));
 }
 
+FASTAPI_DETAIL_INLINE void App::add_websocket_endpoint(std::string path, std::unique_ptr<detail::Endpoint> endpoint) {
+  if (path.empty()) throw ConfigurationError("fastapi: route " + endpoint->description() + ": the path is empty");
+  endpoint->set_app(&context_);
+  detail::check_path_params(PathTemplate::parse(path), *endpoint);
+  static constexpr Method get[] = {Method::get};
+  Router::RouteId id = ws_router_.add(std::span<const Method>(get), path);
+  if (id != ws_endpoints_.size())
+    throw ConfigurationError("fastapi: internal route numbering mismatch for " + endpoint->description());
+  routes_.push_back(RouteDoc{.methods = {},
+                             .path = std::move(path),
+                             .description = endpoint->description(),
+                             .options = endpoint->options(),
+                             .describe = nullptr});
+  ws_endpoints_.push_back(std::move(endpoint));
+}
+
 FASTAPI_DETAIL_INLINE App& App::include_router(const APIRouter& router, RouterOptions include) {
   for (const std::string& error : router.configuration_errors()) configuration_errors_.push_back(error);
   if (std::string bad = detail::prefix_error(include.prefix); !bad.empty()) {
@@ -328,8 +378,13 @@ FASTAPI_DETAIL_INLINE App& App::include_router(const APIRouter& router, RouterOp
   }
   for (APIRouter::Route route : router.routes()) {
     detail::apply_router_options(include, route.path, route.options);
-    std::string description = detail::route_description(route.methods, route.path);
+    std::string description =
+        route.methods.empty() ? "WEBSOCKET " + route.path : detail::route_description(route.methods, route.path);
     try {
+      if (route.methods.empty()) {  // a WebSocket route
+        add_websocket_endpoint(route.path, route.factory->make(description, std::move(route.options)));
+        continue;
+      }
       add_endpoint(route.methods, route.path, route.factory->make(description, std::move(route.options)),
                    route.factory->describe());
     } catch (const std::logic_error& e) {
@@ -447,6 +502,12 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle_exceptions(Request& req) {
 
 FASTAPI_DETAIL_INLINE Task<Response> App::route_request(Request& req, const std::string*& route) {
   Router::Match m = route_of(req);
+  if (req.route_memo.router == &ws_router_) {
+    // Starlette: a handshake that no WebSocket route matches is closed before accept (uvicorn: HTTP 403)
+    if (m.kind != Router::Match::Kind::found) return [](Response r) -> Task<Response> { co_return r; }({.status = 403});
+    route = &ws_endpoints_[m.route]->description();
+    return ws_endpoints_[m.route]->call(req);
+  }
   if (m.kind != Router::Match::Kind::found) return router_answer(req, m);
   route = &endpoints_[m.route]->description();
   return endpoints_[m.route]->call(req);
@@ -479,16 +540,17 @@ FASTAPI_DETAIL_INLINE Task<Response> App::router_answer(Request& req, Router::Ma
 
 FASTAPI_DETAIL_INLINE Router::Match App::route_of(Request& req) const {
   detail::RouteMemo& memo = req.route_memo;
-  if (memo.router == &router_ && memo.method == req.method && memo.path == req.path)
+  const Router& router = is_websocket_request(req) ? ws_router_ : router_;
+  if (memo.router == &router && memo.method == req.method && memo.path == req.path)
     return {static_cast<Router::Match::Kind>(memo.kind), memo.route, memo.allow, memo.add_slash};
-  Router::Match m = router_.match(req.method, req.path, req.path_params, redirect_slashes_);
-  memo = {&router_, req.method, req.path, static_cast<std::uint8_t>(m.kind), m.add_slash, m.route, m.allow};
+  Router::Match m = router.match(req.method, req.path, req.path_params, &router == &router_ && redirect_slashes_);
+  memo = {&router, req.method, req.path, static_cast<std::uint8_t>(m.kind), m.add_slash, m.route, m.allow};
   return m;
 }
 
 FASTAPI_DETAIL_INLINE std::size_t App::body_limit(Request& req) const {
   Router::Match m = route_of(req);
-  if (m.kind == Router::Match::Kind::found) {
+  if (m.kind == Router::Match::Kind::found && req.route_memo.router == &router_) {
     std::size_t route_limit = endpoints_[m.route]->body_limit(req);
     if (route_limit) return route_limit;
   }
@@ -514,6 +576,8 @@ FASTAPI_DETAIL_INLINE void App::serve_openapi() {
 FASTAPI_DETAIL_INLINE int App::run(Config config) {
   default_body_limit_ = config.max_body_size;
   context_.multipart = config.multipart;
+  context_.websocket = ws::SessionOptions{
+      .max_size = config.ws_max_size, .ping_interval = config.ws_ping_interval, .ping_timeout = config.ws_ping_timeout};
   redirect_slashes_ = config.redirect_slashes;
   if (config.access_log && !access_log_added_) {  // the outermost middleware; once, even if run() again
     middleware_.add(AccessLogMiddleware{});

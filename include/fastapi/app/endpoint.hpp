@@ -34,6 +34,7 @@
 #include "fastapi/openapi/route.hpp"
 #include "fastapi/params/binding.hpp"
 #include "fastapi/routing/path_template.hpp"
+#include "fastapi/websocket/session.hpp"
 
 namespace fastapi {
 
@@ -46,7 +47,8 @@ namespace detail {
 struct AppContext {
   DependencyRegistry dependencies;
   StateStore states;
-  MultipartLimits multipart{};  ///< Config::multipart, for routes without their own RouteOptions::multipart
+  MultipartLimits multipart{};   ///< Config::multipart, for routes without their own RouteOptions::multipart
+  ws::SessionOptions websocket;  ///< Config's ws_* settings, set by run()
 };
 
 /// A route's handler with its arguments gathered and its result converted.

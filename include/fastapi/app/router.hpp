@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "fastapi/app/endpoint.hpp"
+#include "fastapi/app/websocket_endpoint.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/fixed_string.hpp"
@@ -135,6 +136,20 @@ class EndpointFactory {
   virtual RouteDoc::Describe describe() const = 0;
 };
 
+/// The factory of a WebSocket route.
+template <class H>
+class WebSocketEndpointFactoryOf final : public EndpointFactory {
+ public:
+  explicit WebSocketEndpointFactoryOf(H handler) : handler_(std::move(handler)) {}
+  std::unique_ptr<Endpoint> make(std::string description, RouteOptions options) const override {
+    return make_websocket_endpoint(H(handler_), std::move(description), std::move(options));
+  }
+  RouteDoc::Describe describe() const override { return nullptr; }
+
+ private:
+  H handler_;
+};
+
 template <class H>
 class EndpointFactoryOf final : public EndpointFactory {
  public:
@@ -195,8 +210,8 @@ inline void apply_router_options(const RouterOptions& outer, std::string& path, 
 class APIRouter : public detail::RouteVerbs<APIRouter> {
  public:
   struct Route {
-    std::vector<Method> methods;
-    std::string path;  ///< with this router's prefix (and any inclusion prefix) applied
+    std::vector<Method> methods;  ///< empty for a WebSocket route
+    std::string path;             ///< with this router's prefix (and any inclusion prefix) applied
     RouteOptions options;
     std::shared_ptr<const detail::EndpointFactory> factory;
   };
@@ -221,6 +236,17 @@ class APIRouter : public detail::RouteVerbs<APIRouter> {
   /// The verbs' work (see detail::RouteVerbs).
   template <class F>
   void add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options);
+  /// A WebSocket route (see App::websocket), included with the router's prefix and dependencies.
+  template <class F>
+  APIRouter& websocket(std::string_view path, F&& handler, RouteOptions options = {}) {
+    using H = std::decay_t<F>;
+    static_assert(std::is_copy_constructible_v<H>, "fastapi: a route of an APIRouter must be copyable");
+    add(Route{{},
+              std::string(path),
+              std::move(options),
+              std::make_shared<detail::WebSocketEndpointFactoryOf<H>>(std::forward<F>(handler))});
+    return *this;
+  }
 
  private:
   void add(Route route);
@@ -239,6 +265,8 @@ void APIRouter::add_route(std::span<const Method> methods, std::string_view path
   static_assert(detail::has_callable_traits<H>,
                 "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
                 "cannot say where its values come from)");
+  static_assert(!detail::takes_websocket<typename detail::callable_traits<H>::args>,
+                "fastapi: a handler that takes fa::WebSocket& is registered with router.websocket(path, handler)");
   add(Route{std::vector<Method>(methods.begin(), methods.end()), std::string(path), std::move(options),
             std::make_shared<detail::EndpointFactoryOf<H>>(std::forward<F>(handler))});
 }

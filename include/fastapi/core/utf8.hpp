@@ -1,6 +1,7 @@
 // core/utf8.hpp: an incremental UTF-8 validator (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF).
 // Fed bytes in pieces of any size (a code point may straddle two pieces); feeds websocket/frame_parser.hpp (text
-// messages and close reasons, checked as bytes arrive). Knows nothing of frames or HTTP.
+// messages and close reasons, checked as bytes arrive) and json/sink.hpp (utf8_sequence: the writer's U+FFFD
+// replacement). One lead-byte table (utf8_lead) serves both. Knows nothing of frames, HTTP or JSON.
 #pragma once
 
 #include <cstddef>
@@ -9,6 +10,37 @@
 #include <string_view>
 
 namespace fastapi::detail {
+
+/// What a byte >= 0x80 allows as the lead of a UTF-8 sequence (Unicode 15 Table 3-7): how many continuation
+/// bytes follow, and the range of the first of them (the others are 80-BF). need == 0: not a lead byte
+/// (80-C1, F5-FF). The one table for the JSON writer (json/sink.hpp) and the WebSocket validator below.
+struct Utf8Lead {
+  std::uint8_t need;
+  unsigned char lo, hi;
+};
+constexpr Utf8Lead utf8_lead(unsigned char c) noexcept {
+  if (c >= 0xC2 && c <= 0xDF) return {1, 0x80, 0xBF};
+  if (c == 0xE0) return {2, 0xA0, 0xBF};  // no overlongs
+  if (c == 0xED) return {2, 0x80, 0x9F};  // no surrogates U+D800-DFFF
+  if (c >= 0xE1 && c <= 0xEF) return {2, 0x80, 0xBF};
+  if (c == 0xF0) return {3, 0x90, 0xBF};  // no overlongs
+  if (c >= 0xF1 && c <= 0xF3) return {3, 0x80, 0xBF};
+  if (c == 0xF4) return {3, 0x80, 0x8F};  // nothing above U+10FFFF
+  return {0, 0, 0};
+}
+
+/// At a byte >= 0x80: the length of the valid UTF-8 sequence starting there (2..4), or minus the
+/// length of its maximal invalid subpart (what the JSON writer replaces with one U+FFFD).
+inline int utf8_sequence(const unsigned char* p, std::size_t avail) noexcept {
+  const Utf8Lead lead = utf8_lead(p[0]);
+  if (lead.need == 0) return -1;
+  unsigned lo = lead.lo, hi = lead.hi;
+  for (int k = 1; k <= lead.need; ++k) {
+    if (static_cast<std::size_t>(k) >= avail || p[k] < lo || p[k] > hi) return -k;
+    lo = 0x80, hi = 0xBF;
+  }
+  return lead.need + 1;
+}
 
 /// `Utf8Validator v; v.feed(a) && v.feed(b) && v.complete()`: true when a+b is valid UTF-8.
 /// Once feed returns false the validator stays failed.
@@ -31,20 +63,11 @@ class Utf8Validator {
         if (p == end) break;
         unsigned char c = *p++;
         if (c < 0x80) continue;
-        if (c < 0xC2) return fail();  // stray continuation byte, or the overlong C0/C1
-        if (c < 0xE0) {
-          need_ = 1;
-        } else if (c < 0xF0) {
-          need_ = 2;
-          if (c == 0xE0) lo_ = 0xA0;  // overlong 3-byte form
-          if (c == 0xED) hi_ = 0x9F;  // UTF-16 surrogates U+D800..U+DFFF
-        } else if (c < 0xF5) {
-          need_ = 3;
-          if (c == 0xF0) lo_ = 0x90;  // overlong 4-byte form
-          if (c == 0xF4) hi_ = 0x8F;  // past U+10FFFF
-        } else {
-          return fail();
-        }
+        const Utf8Lead lead = utf8_lead(c);
+        if (lead.need == 0) return fail();  // a stray continuation byte, an overlong C0/C1, F5-FF
+        need_ = lead.need;
+        lo_ = lead.lo;
+        hi_ = lead.hi;
       } else {
         unsigned char c = *p++;
         if (c < lo_ || c > hi_) return fail();

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -34,6 +35,7 @@
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/request_parser.hpp"
 #include "fastapi/http/response.hpp"
+#include "fastapi/http/upgrade.hpp"
 #include "fastapi/http/writer.hpp"
 
 namespace fastapi::detail {
@@ -61,12 +63,13 @@ struct ConnectionRoot {
 inline ConnectionRoot connection_root(Task<void> task) { co_await std::move(task); }
 
 /// One HTTP/1.x connection. Created by the acceptor; frees itself when its run() coroutine ends.
-class Connection {
+/// After a 101 (Response::upgrade) it is the UpgradedStream the new protocol reads and writes through.
+class Connection : private UpgradedStream {
  public:
-  enum class Phase { idle, head, body, handler, write, closing };
+  enum class Phase { idle, head, body, handler, write, closing, upgraded };
 
   Connection(Hub& hub, asio::ip::tcp::socket socket);
-  ~Connection();
+  ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -76,7 +79,7 @@ class Connection {
   /// and wakes idle connections when the server drains.
   void sweep();
   /// Shuts the socket down now (the drain's grace period is over): a connection waiting on I/O ends.
-  void abort();
+  void abort() override;
   /// Frees a connection that is still suspended (in a handler) after its worker's loop stopped: destroys
   /// its coroutine frames and closes the socket. Only when the loop that ran it no longer runs.
   void destroy_suspended();
@@ -93,6 +96,8 @@ class Connection {
   Task<bool> read_body(std::size_t head_size);
   Task<bool> dispatch_and_write();
   Task<bool> write_stream(Response& res);
+  Task<bool> hand_over(Response& res);
+  void keep_request_without_buffer();
   Task<bool> flush();
   Task<void> send_error(int status, std::string_view reason);
   Task<void> linger_close();
@@ -134,6 +139,22 @@ class Connection {
   Arena arena_;
   std::string client_host_;
   std::uint16_t client_port_ = 0;
+
+  // After a 101: the hook that owns the protocol now, and the handshake request's head, copied out of the
+  // read buffer (which goes back to the pool: an idle WebSocket holds no buffer) so req_ stays valid.
+  std::shared_ptr<Upgrade> upgrade_;
+  std::string head_copy_;
+  bool drain_told_ = false;
+  // UpgradedStream: the socket as the upgraded protocol sees it.
+  Task<Wait> wait_readable() override;
+  std::size_t read_some(char* buf, std::size_t n, bool& closed) override;
+  std::size_t try_write(std::string_view data, bool& closed) override;
+  Task<bool> write(std::string_view data) override;
+  void wake() override {
+    asio::error_code ec;
+    socket_.cancel(ec);
+  }
+  void abort_socket();
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -189,6 +210,22 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::run() {
 }
 
 FASTAPI_DETAIL_INLINE void Connection::sweep() {
+  if (phase_ == Phase::upgraded) {
+    // Only a write has a deadline now (a peer that reads nothing); the upgraded protocol keeps its own
+    // keep-alive (pings) through on_tick, and is told once that the server drains.
+    if (hub_.now >= deadline_) {
+      deadline_ = Clock::time_point::max();
+      abort_socket();
+    }
+    if (upgrade_) {
+      if (hub_.draining && !drain_told_) {
+        drain_told_ = true;
+        upgrade_->on_drain();
+      }
+      upgrade_->on_tick(hub_.now);
+    }
+    return;
+  }
   bool expired = hub_.now >= deadline_;
   bool drain_idle = hub_.draining && phase_ == Phase::idle;
   if (!expired && !drain_idle) return;
@@ -198,7 +235,9 @@ FASTAPI_DETAIL_INLINE void Connection::sweep() {
   socket_.cancel(ec);  // the pending wait completes with operation_aborted
 }
 
-FASTAPI_DETAIL_INLINE void Connection::abort() {
+FASTAPI_DETAIL_INLINE void Connection::abort() { abort_socket(); }
+
+FASTAPI_DETAIL_INLINE void Connection::abort_socket() {
   timed_out_ = true;
   asio::error_code ec;
   socket_.cancel(ec);
@@ -469,6 +508,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
   // Whatever the handler, a middleware or an exception handler put into the head is checked here, once:
   // a control byte in a header, a bad name or a non-final status is a logged 500, never a split response.
   refuse_invalid_head(res, this_loop().route, req_);
+  if (res.status == 101 && res.upgrade) co_return co_await hand_over(res);
   if (auto c = res.headers.get("connection"); c && iequals(*c, "close")) close_after_ = true;
   close_after_ = close_after_ || !req_.keep_alive || hub_.draining;
   WriteOptions wo{.version_minor = req_.version_minor,
@@ -497,6 +537,122 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
   bool ok = more || co_await flush();
   if (res.after_send) co_await res.after_send();  // teardown and background tasks: the client has its answer
   co_return ok;
+}
+
+/// The 101: its head is written (no Content-Length, no body), then the socket is handed to res.upgrade, which
+/// gets the bytes already read past the request head. The connection's read deadline and idle sweep stop
+/// applying; the hook returns when its protocol is over, and the connection closes.
+FASTAPI_DETAIL_INLINE Task<bool> Connection::hand_over(Response& res) {
+  if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
+  write_head(out_, res,
+             WriteOptions{.version_minor = req_.version_minor,
+                          .keep_alive = true,
+                          .date_line = hub_.date.line(),
+                          .server = hub_.config.server_header},
+             BodyFraming::none);
+  if (!co_await flush()) {
+    if (res.after_send) co_await res.after_send();
+    co_return false;  // the hook is dropped unrun: its handler is destroyed with it
+  }
+  upgrade_ = std::move(res.upgrade);
+  phase_ = Phase::upgraded;
+  deadline_ = Clock::time_point::max();
+  timed_out_ = false;
+  std::string leftover(buf_ + start_, end_ - start_);
+  keep_request_without_buffer();
+  co_await upgrade_->run(*this, std::move(leftover));
+  if (res.after_send) co_await res.after_send();
+  co_return false;
+}
+
+/// Copies the handshake request out of the read buffer (only what it occupies, typically a few hundred
+/// bytes), points req_'s views at the copy, and gives the buffers back: the handler may read its request for
+/// as long as the WebSocket lives, and an idle WebSocket holds no 16 KiB buffer.
+FASTAPI_DETAIL_INLINE void Connection::keep_request_without_buffer() {
+  head_copy_.assign(buf_, start_);
+  const char* from = buf_;
+  const char* to = head_copy_.data();
+  const std::size_t size = start_;
+  auto rebase = [&](std::string_view v) -> std::string_view {
+    std::less_equal<const char*> le;
+    if (v.data() && le(from, v.data()) && le(v.data() + v.size(), from + size))
+      return {to + (v.data() - from), v.size()};
+    return v;  // in the arena, the body buffer, the router's templates: stays where it is
+  };
+  req_.method_name = rebase(req_.method_name);
+  req_.target = rebase(req_.target);
+  req_.raw_path = rebase(req_.raw_path);
+  req_.path = rebase(req_.path);
+  req_.query_string = rebase(req_.query_string);
+  req_.body = rebase(req_.body);
+  req_.route_memo.path = rebase(req_.route_memo.path);
+  HeaderViews headers;
+  headers.reserve(req_.headers.size());
+  for (const auto& f : req_.headers) headers.add(rebase(f.name), rebase(f.value));
+  req_.headers = std::move(headers);
+  QueryParams query;
+  for (const auto& q : req_.query) query.add(rebase(q.key), rebase(q.value));
+  req_.query = std::move(query);
+  PathParams params = req_.path_params;
+  req_.path_params.clear();
+  for (const auto& p : params) req_.path_params.push(rebase(p.name), rebase(p.value));
+  release_idle_memory();
+}
+
+FASTAPI_DETAIL_INLINE Task<UpgradedStream::Wait> Connection::wait_readable() {
+  auto [ec] = co_await async_call<asio::error_code>(
+      [&](auto handler) { socket_.async_wait(asio::socket_base::wait_read, std::move(handler)); });
+  if (timed_out_) co_return Wait::closed;
+  if (ec == asio::error::operation_aborted) co_return Wait::woken;
+  co_return ec ? Wait::closed : Wait::ready;
+}
+
+FASTAPI_DETAIL_INLINE std::size_t Connection::read_some(char* buf, std::size_t n, bool& closed) {
+  asio::error_code ec;
+  std::size_t got = socket_.read_some(asio::buffer(buf, n), ec);
+  if (!ec) return got;
+  closed = ec != asio::error::would_block && ec != asio::error::try_again;
+  return 0;
+}
+
+FASTAPI_DETAIL_INLINE std::size_t Connection::try_write(std::string_view data, bool& closed) {
+  if (timed_out_) {
+    closed = true;
+    return 0;
+  }
+  asio::error_code ec;
+  std::size_t n = socket_.write_some(asio::buffer(data.data(), data.size()), ec);
+  if (!ec) return n;
+  closed = ec != asio::error::would_block && ec != asio::error::try_again;
+  return 0;
+}
+
+/// As flush(): a peer that takes no byte for write_timeout is dropped (the sweep aborts the socket). A
+/// wake() meant for the reader cancels this wait too: it simply waits again.
+FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) {
+  std::size_t done = 0;
+  bool armed = false;
+  std::size_t done_when_armed = 0;
+  while (done < data.size()) {
+    if (timed_out_) co_return false;
+    asio::error_code ec;
+    std::size_t n = socket_.write_some(asio::buffer(data.data() + done, data.size() - done), ec);
+    if (!ec) {
+      done += n;
+      continue;
+    }
+    if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
+    if (!armed || done != done_when_armed) {
+      set_deadline(hub_.config.write_timeout);
+      armed = true;
+      done_when_armed = done;
+    }
+    auto [wait_ec] = co_await async_call<asio::error_code>(
+        [&](auto handler) { socket_.async_wait(asio::socket_base::wait_write, std::move(handler)); });
+    if (timed_out_ || (wait_ec && wait_ec != asio::error::operation_aborted)) co_return false;
+  }
+  if (armed) deadline_ = Clock::time_point::max();
+  co_return !timed_out_;
 }
 
 FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {

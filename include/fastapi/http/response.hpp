@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -14,6 +15,7 @@
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/headers.hpp"
 #include "fastapi/http/request.hpp"
+#include "fastapi/http/upgrade.hpp"
 
 namespace fastapi {
 
@@ -69,6 +71,9 @@ struct Response {
   /// Awaited by the connection once this response has been written (or the write failed: the client is
   /// gone); never throws. Set by the endpoint for dependency teardown and background tasks (di/).
   std::function<Task<void>()> after_send{};
+  /// With status 101 only: the connection writes the head (no Content-Length, no body), then hands its socket
+  /// to this hook (a WebSocket session) instead of reading the next request. Set by the WebSocket endpoint.
+  std::shared_ptr<detail::Upgrade> upgrade{};
 };
 
 /// `text/plain; charset=utf-8` response.

@@ -124,6 +124,9 @@ inline std::string head_error(const Response& res) {
            hex[b & 0xF] + " at offset " + std::to_string(at) +
            " (CR, LF, NUL and the other controls would split or corrupt the response)";
   };
+  // A 101 is the one interim status a handler may give: the WebSocket handshake's answer, which carries the
+  // hook that takes the socket over (Response::upgrade); without the hook nothing would speak the new protocol.
+  if (res.status == 101 && res.upgrade) return {};
   if (res.status < 200 || res.status > 599)
     return "status " + std::to_string(res.status) +
            (res.status >= 100 && res.status < 200
@@ -158,7 +161,8 @@ inline bool refuse_invalid_head(Response& res, std::string_view route, const Req
 
 /// Appends the status line and headers of `res` to `out`, framed as `framing` says. User headers named
 /// Content-Length/Transfer-Encoding/Connection/Date are dropped: framing is the writer's job, never the
-/// handler's (that is how desync bugs are born).
+/// handler's (that is how desync bugs are born). A 101 keeps its `Connection: Upgrade` (RFC 9110 section 7.8)
+/// and, like every 1xx, gets no Content-Length.
 /// The connection has passed `res` through refuse_invalid_head() first; as a last guard, a field that
 /// head_error() would refuse is not written here either, so no caller can split a response.
 /// `write_head(out, PlainTextResponse("hi"), {.date_line = dates.line()}, BodyFraming::length);`
@@ -185,14 +189,16 @@ inline void write_head(std::string& out, const Response& res, const WriteOptions
   if (!media.empty() && find_control_byte(media) == std::string_view::npos)
     out.append("Content-Type: ").append(media).append("\r\n");
   for (const auto& f : res.headers) {
-    if (iequals(f.name, "content-length") || iequals(f.name, "transfer-encoding") || iequals(f.name, "connection") ||
-        iequals(f.name, "date"))
+    if (iequals(f.name, "content-length") || iequals(f.name, "transfer-encoding") || iequals(f.name, "date") ||
+        (iequals(f.name, "connection") && res.status != 101))
       continue;
     if (iequals(f.name, "content-type") && !media.empty()) continue;
     if (!valid_header_field(f.name, f.value)) continue;
     out.append(f.name).append(": ").append(f.value).append("\r\n");
   }
-  if (!o.keep_alive) {
+  if (res.status == 101) {
+    // the handler's Connection: Upgrade was written above; the connection is not kept alive nor closed
+  } else if (!o.keep_alive) {
     out.append("Connection: close\r\n");
   } else if (o.version_minor == 0) {
     out.append("Connection: keep-alive\r\n");

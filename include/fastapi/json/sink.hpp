@@ -14,6 +14,8 @@
 #include <string_view>
 #include <type_traits>
 
+#include "fastapi/core/utf8.hpp"
+
 #include "fastapi/core/config.hpp"  // first: it pins simdjson's configuration
 #include <simdjson.h>
 
@@ -66,27 +68,6 @@ inline std::uint64_t json_word_care_mask(std::uint64_t w) noexcept {
   const std::uint64_t is_quote = (quote - ones) & ~quote;
   const std::uint64_t is_backslash = (backslash - ones) & ~backslash;
   return (below_space | is_quote | is_backslash | (KnownValid ? 0 : w)) & highs;
-}
-
-/// At a byte >= 0x80: the length of the valid UTF-8 sequence starting there (2..4), or minus the
-/// length of its maximal invalid subpart (Unicode 15 Table 3-7 gives each lead byte's ranges).
-inline int utf8_sequence(const unsigned char* p, std::size_t avail) noexcept {
-  const unsigned c = p[0];
-  int need = 0;
-  unsigned lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) need = 1;
-  else if (c == 0xE0) need = 2, lo = 0xA0;  // no overlongs
-  else if (c == 0xED) need = 2, hi = 0x9F;  // no surrogates U+D800-DFFF
-  else if (c >= 0xE1 && c <= 0xEF) need = 2;
-  else if (c == 0xF0) need = 3, lo = 0x90;  // no overlongs
-  else if (c >= 0xF1 && c <= 0xF3) need = 3;
-  else if (c == 0xF4) need = 3, hi = 0x8F;  // nothing above U+10FFFF
-  else return -1;                           // 80-C1, F5-FF
-  for (int k = 1; k <= need; ++k) {
-    if (static_cast<std::size_t>(k) >= avail || p[k] < lo || p[k] > hi) return -k;
-    lo = 0x80, hi = 0xBF;
-  }
-  return need + 1;
 }
 
 /// Gathers a JSON text in a stack buffer and appends it to a std::string in blocks: the text is

@@ -34,6 +34,7 @@
 #include "fastapi/http/url.hpp"
 #include "fastapi/json/parse.hpp"
 #include "fastapi/json/value.hpp"
+#include "fastapi/testing/websocket_session.hpp"
 
 namespace fastapi::testing {
 
@@ -292,6 +293,12 @@ class TestClient {
   TestResponse head(std::string_view path, const RequestOptions& o = {}) { return request("HEAD", path, o); }
   /// Any method; keeps one keep-alive connection and reconnects when the server closed it.
   TestResponse request(std::string_view method, std::string_view path, const RequestOptions& o = {});
+  /// A WebSocket to the app (Starlette's client.websocket_connect), on a socket of its own:
+  /// `auto ws = client.websocket_connect("/ws/echo"); ws.send_text("hi"); CHECK(ws.receive_text() == "hi");`
+  /// A handshake the app refuses throws fa::WebSocketDisconnect.
+  WebSocketTestSession websocket_connect(std::string_view path, const WebSocketConnectOptions& options = {}) {
+    return WebSocketTestSession(port_, path, options);
+  }
 
   std::uint16_t port() const { return port_; }
   /// "http://127.0.0.1:<port>"

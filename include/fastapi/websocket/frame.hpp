@@ -32,6 +32,7 @@ inline constexpr std::uint16_t policy_violation = 1008;
 inline constexpr std::uint16_t message_too_big = 1009;
 inline constexpr std::uint16_t mandatory_extension = 1010;
 inline constexpr std::uint16_t internal_error = 1011;
+inline constexpr std::uint16_t try_again_later = 1013;
 }  // namespace close_code
 
 /// True for a code a peer may put in a close frame (RFC 6455 section 7.4, the IANA registry): 1000-1003,

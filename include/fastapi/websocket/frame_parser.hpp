@@ -93,6 +93,14 @@ class FrameParser {
     return r;
   }
 
+  /// Moves the text/binary message just given out of the parser (its Event::data is then empty): the caller
+  /// owns it, and the parser holds no buffer for it while it waits for the next one.
+  std::string take_message() {
+    std::string out;
+    if (state_ == State::message_ready) out.swap(message_);
+    return out;
+  }
+
   /// True once a close or an error was given: the parser takes no more bytes.
   bool done() const { return state_ == State::done; }
 

@@ -1,0 +1,214 @@
+// app/websocket_endpoint.hpp: a WebSocket route's handler -> an Endpoint. Its call() checks the handshake (426/400
+// from ws::check_handshake), starts the handler (arguments bound by params/ and di/ as for HTTP, fa::WebSocket&
+// given by the endpoint), and answers with what the handler decides before accept(): the 101 carrying the
+// session as its upgrade hook, 403 (a close before accept, a binding or dependency failure: FastAPI's 1008) or
+// 500 (an error, or no answer). The handler runs on after the 101 in the same coroutine; its Yield
+// dependencies are torn down after the socket closes. Fed by App::route_request; feeds the connection's
+// hand-over (http/connection.hpp). Knows nothing of sockets.
+#pragma once
+
+#include <chrono>
+#include <coroutine>
+#include <exception>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "fastapi/app/endpoint.hpp"
+#include "fastapi/app/websocket.hpp"
+#include "fastapi/core/task.hpp"
+#include "fastapi/di/depends.hpp"
+#include "fastapi/di/scope.hpp"
+#include "fastapi/http/upgrade.hpp"
+#include "fastapi/params/binding.hpp"
+#include "fastapi/websocket/handshake.hpp"
+#include "fastapi/websocket/session.hpp"
+
+namespace fastapi::detail {
+
+/// fa::WebSocket& as a handler parameter: given by the WebSocket endpoint after binding (only there).
+template <>
+struct Binder<WebSocket> {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::framework;
+  static constexpr std::size_t body_count = 0;
+  static constexpr bool named = false;
+  using Slot = WebSocket*;
+  static void bind(BindContext&, Slot&) {}
+  static WebSocket& get(Slot& slot) { return *slot; }
+};
+
+/// True when a handler takes fa::WebSocket& (it belongs on app.websocket, not on an HTTP verb).
+template <class Args>
+inline constexpr bool takes_websocket = false;
+template <class... P>
+inline constexpr bool takes_websocket<std::tuple<P...>> = (std::is_same_v<std::remove_cvref_t<P>, WebSocket> || ...);
+
+/// One WebSocket from its handshake to its end: the session, the handler's fa::WebSocket, and the handler's
+/// coroutine, which it destroys if it is dropped while that is suspended (the 101 could not be written; the
+/// server's grace period ended). The connection holds it as its upgrade hook after the 101.
+class WebSocketRun final : public Upgrade {
+ public:
+  WebSocketRun(Request& req, ws::Handshake hs, ws::SessionOptions options)
+      : session(options), socket(req, std::move(hs), session) {}
+  ~WebSocketRun() override {
+    if (handler && !handler_done) handler.destroy();
+  }
+  Task<void> run(UpgradedStream& stream, std::string leftover) override {
+    return session.run(stream, std::move(leftover));
+  }
+  void on_tick(std::chrono::steady_clock::time_point now) override { session.on_tick(now); }
+  void on_drain() override { session.on_drain(); }
+
+  ws::Session session;
+  WebSocket socket;
+  std::coroutine_handle<> handler{};
+  bool handler_done = false;
+  ws::detail::Signal done;  ///< the handler (and its teardown) finished
+};
+
+/// The handler's own root coroutine: starts at once, frees itself at the end, and keeps its handle so the
+/// WebSocketRun can destroy it while it is suspended.
+struct WebSocketHandlerRoot {
+  struct promise_type {
+    WebSocketHandlerRoot get_return_object() noexcept {
+      return {std::coroutine_handle<promise_type>::from_promise(*this)};
+    }
+    std::suspend_always initial_suspend() const noexcept { return {}; }
+    std::suspend_never final_suspend() const noexcept { return {}; }
+    void return_void() const noexcept {}
+    void unhandled_exception() const noexcept { std::terminate(); }  // the task below catches everything
+    static void* operator new(std::size_t n) { return frame_allocate(n); }
+    static void operator delete(void* p, std::size_t n) noexcept { frame_deallocate(p, n); }
+  };
+  std::coroutine_handle<promise_type> handle;
+};
+
+inline WebSocketHandlerRoot websocket_handler_root(Task<void> task, WebSocketRun& run) {
+  co_await std::move(task);
+  run.handler_done = true;
+  run.done.fire();
+}
+
+/// The route-independent part of call(): starts `task` and answers the handshake as the handler decides.
+inline Task<Response> answer_handshake(std::shared_ptr<WebSocketRun> run, Task<void> task) {
+  run->handler = websocket_handler_root(std::move(task), *run).handle;
+  run->handler.resume();
+  co_await run->socket.decided().wait();
+  if (run->socket.decision() == HandshakeDecision::accepted) {
+    Response res = run->socket.take_accept_response();
+    res.upgrade = run;
+    co_return res;
+  }
+  co_await run->done.wait();  // refused or failed: the handler ends before its request does
+  if (run->socket.decision() == HandshakeDecision::refused) co_return Response{.status = 403};
+  co_return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+}
+
+template <class F>
+class WebSocketEndpoint final : public Endpoint {
+ public:
+  using Traits = callable_traits<F>;
+  using Result = typename Traits::result;
+  using Plan = typename plan_of<typename Traits::args>::type;
+  using Binding = PlanBinding<Plan>;
+  static_assert(Plan::checked);
+  static_assert(std::is_void_v<Result> || std::is_same_v<Result, Task<void>>,
+                "fastapi: a WebSocket handler returns void or fa::Task<void> (it talks through fa::WebSocket&)");
+
+  WebSocketEndpoint(F handler, std::string description, RouteOptions options)
+      : Endpoint(std::move(description), std::move(options)), handler_(std::move(handler)) {}
+
+  Task<Response> call(Request& req) override {
+    auto checked = ws::check_handshake(req);
+    if (auto* refusal = std::get_if<ws::HandshakeRefusal>(&checked)) {
+      Response res = std::move(refusal->response);
+      return [](Response r) -> Task<Response> { co_return r; }(std::move(res));
+    }
+    auto run = std::make_shared<WebSocketRun>(req, std::move(std::get<ws::Handshake>(checked)),
+                                              app_ ? app_->websocket : ws::SessionOptions{});
+    return answer_handshake(run, serve(req, *run));
+  }
+  std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
+  bool takes_request() const override { return Plan::takes_request; }
+
+ private:
+  using Slots = typename Plan::Slots;
+  Task<void> serve(Request& req, WebSocketRun& run);
+  template <std::size_t... I>
+  void invoke_sync(Slots& slots, std::index_sequence<I...>) {
+    handler_(pass_argument<std::tuple_element_t<I, typename Traits::args>>(std::get<I>(slots))...);
+  }
+  template <std::size_t... I>
+  Task<void> invoke_async(Slots& slots, std::index_sequence<I...>) {
+    return handler_(pass_argument<std::tuple_element_t<I, typename Traits::args>>(std::get<I>(slots))...);
+  }
+  template <std::size_t... I>
+  static void give_socket(Slots& slots, WebSocket& ws, std::index_sequence<I...>) {
+    auto one = [&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
+      if constexpr (std::is_same_v<std::remove_cvref_t<std::tuple_element_t<K, typename Traits::args>>, WebSocket>)
+        std::get<K>(slots) = &ws;
+    };
+    (one(std::integral_constant<std::size_t, I>{}), ...);
+  }
+
+  F handler_;
+};
+
+template <class F>
+Task<void> WebSocketEndpoint<F>::serve(Request& req, WebSocketRun& run) {
+  using Seq = std::make_index_sequence<Traits::arity>;
+  std::shared_ptr<RequestScope> scope;
+  std::exception_ptr error;
+  try {
+    Slots slots{};
+    Response sub{.status = 0};
+    if (Binding::needs_scope || has_route_dependencies()) {
+      scope = std::make_shared<RequestScope>(registry());
+      BindContext ctx{req, sub};
+      ctx.scope = scope.get();
+      ctx.states = app_ ? &app_->states : nullptr;
+      if (has_route_dependencies()) co_await run_route_dependencies(ctx);
+      if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
+      if (ctx.failed()) throw ctx.take_errors();
+    } else if constexpr (Plan::size > 0) {
+      BindContext ctx{req, sub};
+      ctx.states = app_ ? &app_->states : nullptr;
+      Plan::bind(ctx, slots);
+      if (ctx.failed()) throw ctx.take_errors();
+    }
+    give_socket(slots, run.socket, Seq{});
+    this_loop().route = description_;
+    if constexpr (std::is_void_v<Result>) {
+      invoke_sync(slots, Seq{});
+    } else {
+      co_await invoke_async(slots, Seq{});
+    }
+  } catch (...) {
+    error = std::current_exception();
+  }
+  co_await run.socket.finish(error, description_);  // the close, once the handler is done
+  if (scope) {
+    scope->error = error;
+    co_await RequestScope::after_send(scope);  // Yield teardown: after the socket closed
+  }
+  run.session.finish();
+}
+
+/// Wraps a WebSocket handler as an Endpoint.
+template <class F>
+std::unique_ptr<Endpoint> make_websocket_endpoint(F&& handler, std::string description, RouteOptions options) {
+  using H = std::decay_t<F>;
+  static_assert(has_callable_traits<H>,
+                "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
+                "cannot say where its values come from)");
+  static_assert(takes_websocket<typename callable_traits<H>::args>,
+                "fastapi: a WebSocket handler takes fa::WebSocket& (and any parameters an HTTP handler takes)");
+  options.include_in_schema = false;  // FastAPI leaves WebSocket routes out of OpenAPI
+  return std::make_unique<WebSocketEndpoint<H>>(std::forward<F>(handler), std::move(description), std::move(options));
+}
+
+}  // namespace fastapi::detail

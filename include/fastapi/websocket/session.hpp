@@ -1,0 +1,395 @@
+// websocket/session.hpp: one WebSocket after the 101, over the connection's UpgradedStream: frames in through
+// the FrameParser (pings answered, fragments joined, hostile input closed with 1002/1007/1009), frames out
+// through a bounded queue (backpressure), keep-alive pings and close timeouts from the worker's tick, the
+// closing handshake, and the drain's 1001. Fed by the connection (run, on_tick, on_drain) and by fa::WebSocket
+// (receive, send, close: app/websocket.hpp). Knows nothing of sockets, routes or JSON.
+//
+// Memory while idle: no read buffer (bytes are read into a per-thread scratch buffer once the socket is
+// readable, and only an unfinished frame is kept), no write buffer (the queue is emptied, a large one freed).
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <asio.hpp>
+
+#include "fastapi/core/loop.hpp"
+#include "fastapi/core/task.hpp"
+#include "fastapi/http/upgrade.hpp"
+#include "fastapi/websocket/frame.hpp"
+#include "fastapi/websocket/frame_parser.hpp"
+
+namespace fastapi::ws {
+
+/// The session's limits and timers (from fa::Config's ws_* fields).
+struct SessionOptions {
+  std::size_t max_size = 16 * 1024 * 1024;         ///< Config::ws_max_size: 1009 above it
+  std::chrono::milliseconds ping_interval{20000};  ///< Config::ws_ping_interval; 0 = no keep-alive pings
+  std::chrono::milliseconds ping_timeout{20000};   ///< Config::ws_ping_timeout: no pong -> 1011
+  std::chrono::milliseconds close_timeout{10000};  ///< the peer's answer to our close (websockets' default)
+  std::size_t send_queue_limit = 1024 * 1024;      ///< queued bytes past which a sender waits for the socket
+};
+
+namespace detail {
+
+/// Resumes `h` from the loop (not from inside the caller's stack); directly when no loop runs here.
+inline void resume_later(std::coroutine_handle<> h) {
+  if (asio::io_context* io = fastapi::detail::this_loop().io) {
+    asio::post(*io, [h] { fastapi::detail::resume_from_loop(h); });
+  } else {
+    h.resume();
+  }
+}
+
+/// A one-shot event one coroutine waits for (`co_await signal.wait();`), fired on the same loop. The awaiter
+/// is a pointer to the signal, never a copy of it (g++ 12 copies an awaiter co_awaited as an lvalue).
+class Signal {
+ public:
+  Signal() = default;
+  Signal(const Signal&) = delete;
+  Signal& operator=(const Signal&) = delete;
+  struct Awaiter {
+    Signal* signal;
+    bool await_ready() const noexcept { return signal->fired_; }
+    void await_suspend(std::coroutine_handle<> h) noexcept { signal->waiter_ = h; }
+    void await_resume() const noexcept {}
+  };
+  Awaiter wait() noexcept { return Awaiter{this}; }
+  void fire() {
+    fired_ = true;
+    if (auto h = std::exchange(waiter_, {})) resume_later(h);
+  }
+  bool fired() const noexcept { return fired_; }
+
+ private:
+  std::coroutine_handle<> waiter_{};
+  bool fired_ = false;
+};
+
+/// Where a readable socket's bytes land before the parser takes them: one buffer per thread, never held by
+/// a session across a suspension.
+inline std::array<char, 65536>& read_scratch() {
+  thread_local std::array<char, 65536> buffer;
+  return buffer;
+}
+
+}  // namespace detail
+
+/// What Session::receive gives: a whole message, or the end (the peer's close, a protocol error we closed
+/// with, or the connection lost: 1006).
+struct Incoming {
+  enum class Kind : std::uint8_t { text, binary, close };
+  Kind kind = Kind::close;
+  std::string data{};      ///< text/binary: the message
+  std::uint16_t code = 0;  ///< close: the code (the peer's; ours for a protocol error; 1006 when it dropped)
+  std::string reason{};    ///< close: the peer's reason
+};
+
+class Session {
+ public:
+  explicit Session(SessionOptions options)
+      : options_(options), parser_(ParserOptions{.max_message = options.max_size, .require_mask = true}) {}
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // ---- the connection's side (detail::Upgrade, forwarded) ----
+  /// Takes the stream, lets accept() return (attached()), and waits until finish() is called.
+  Task<void> run(fastapi::detail::UpgradedStream& stream, std::string leftover);
+  void on_tick(std::chrono::steady_clock::time_point now);
+  /// The server shuts down: close with 1001 (going away); the peer's answer ends receive().
+  void on_drain();
+
+  // ---- the application's side ----
+  /// Fired once run() has the stream (the 101 is written).
+  detail::Signal& attached() { return attached_; }
+  /// The handler is done: run() returns and the connection closes.
+  void finish() { finished_.fire(); }
+  /// The next message, or the close (then every later call gives the same close at once).
+  Task<Incoming> receive();
+  /// Queues one message (waiting while the queue is over its limit) and writes it; false when the
+  /// connection is closing or closed (nothing sent).
+  Task<bool> send(Opcode op, std::string_view payload);
+  /// Queues one message without waiting, for a sender on this loop that must not block (a broadcast): written
+  /// now as far as the socket takes it, the rest by the reader's loop (woken for it) or the next flush. A
+  /// reader so slow that the queue is past its limit is closed with 1013 (try again later): it cannot hold the
+  /// sender up nor grow memory. False when the connection is closing or closed.
+  bool post(Opcode op, std::string_view payload);
+  /// Sends our close (once) and waits for the peer's, at most close_timeout. No-op once closed.
+  Task<void> close(std::uint16_t code, std::string_view reason = {});
+  /// True once the connection is over for sending: we sent a close, or the peer closed or dropped.
+  bool closing() const { return close_sent_ || peer_gone_; }
+  bool peer_gone() const { return peer_gone_; }
+  /// The close code as the application sees it: the peer's, ours (a protocol error, the drain's 1001), 1006.
+  std::uint16_t close_code() const { return close_code_; }
+  const std::string& close_reason() const { return close_reason_; }
+
+ private:
+  struct DrainAwaiter {
+    Session& self;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) { self.senders_.push_back(h); }
+    void await_resume() const noexcept {}
+  };
+  Task<bool> flush();
+  /// A control frame from outside a coroutine (the tick, the drain, an answer): queued, written at once
+  /// when no flush is running; a rest the socket did not take is written by the next flush.
+  void push_now(std::string_view frame);
+  /// What an event from the parser means: a message to give, or nothing (a ping answered, a pong).
+  Task<bool> handle(const Event& ev, Incoming& out);
+  void lost(std::uint16_t code) {
+    peer_gone_ = true;
+    if (!close_code_) close_code_ = code;
+  }
+  void wake_senders() {
+    for (auto h : std::exchange(senders_, {})) detail::resume_later(h);
+  }
+  Incoming closed_event() const {
+    return Incoming{Incoming::Kind::close, {}, close_code_ ? close_code_ : close_code::abnormal, close_reason_};
+  }
+
+  SessionOptions options_;
+  FrameParser parser_;
+  fastapi::detail::UpgradedStream* stream_ = nullptr;
+  detail::Signal attached_;
+  detail::Signal finished_;
+  std::string pending_;  ///< bytes read but not yet parsed (after an event in the middle of a read)
+  std::string out_;      ///< frames queued for the socket
+  std::vector<std::coroutine_handle<>> senders_;  ///< waiting for the queue to drain
+  bool flushing_ = false;
+  bool close_sent_ = false;
+  bool peer_gone_ = false;
+  bool ping_outstanding_ = false;
+  std::uint16_t close_code_ = 0;
+  std::string close_reason_;
+  std::chrono::steady_clock::time_point next_ping_{};
+  std::chrono::steady_clock::time_point ping_sent_at_{};
+  std::chrono::steady_clock::time_point close_deadline_ = std::chrono::steady_clock::time_point::max();
+};
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<void> Session::run(fastapi::detail::UpgradedStream& stream, std::string leftover) {
+  stream_ = &stream;
+  pending_ = std::move(leftover);
+  next_ping_ = std::chrono::steady_clock::now() + options_.ping_interval;
+  attached_.fire();
+  co_await finished_.wait();
+  stream_ = nullptr;
+}
+
+FASTAPI_DETAIL_INLINE void Session::push_now(std::string_view frame) {
+  out_.append(frame);
+  if (flushing_ || !stream_) return;
+  bool closed = false;
+  std::size_t n = stream_->try_write(out_, closed);
+  out_.erase(0, n);
+  if (closed) {
+    out_.clear();
+    lost(close_code::abnormal);
+  }
+}
+
+FASTAPI_DETAIL_INLINE void Session::on_tick(std::chrono::steady_clock::time_point now) {
+  if (!stream_ || peer_gone_) return;
+  if (close_sent_) {
+    if (now >= close_deadline_) stream_->abort();  // the peer never answered our close
+    return;
+  }
+  if (options_.ping_interval.count() <= 0) return;
+  if (ping_outstanding_ && now - ping_sent_at_ >= options_.ping_timeout) {
+    // As websockets (uvicorn's library) does: 1011 "keepalive ping timeout", and the connection dropped.
+    close_code_ = close_code::internal_error;
+    close_reason_ = "keepalive ping timeout";
+    close_sent_ = true;
+    push_now(encode_close(close_code::internal_error, close_reason_));
+    stream_->abort();
+    return;
+  }
+  if (!ping_outstanding_ && now >= next_ping_) {
+    ping_outstanding_ = true;
+    ping_sent_at_ = now;
+    next_ping_ = now + options_.ping_interval;
+    push_now(encode_frame(Opcode::ping, {}));
+  }
+}
+
+FASTAPI_DETAIL_INLINE void Session::on_drain() {
+  if (!stream_ || close_sent_ || peer_gone_) return;
+  close_sent_ = true;
+  close_code_ = close_code::going_away;
+  close_deadline_ = std::chrono::steady_clock::now() + options_.close_timeout;
+  push_now(encode_close(close_code::going_away));
+}
+
+FASTAPI_DETAIL_INLINE Task<bool> Session::flush() {
+  flushing_ = true;
+  bool ok = true;
+  std::string chunk;
+  while (!out_.empty() && stream_) {
+    chunk.swap(out_);  // senders append to out_ while chunk is written
+    ok = co_await stream_->write(chunk);
+    chunk.clear();
+    wake_senders();
+    if (!ok) {
+      out_.clear();
+      lost(close_code::abnormal);
+      break;
+    }
+  }
+  if (out_.capacity() > 4096) out_ = std::string();  // an idle socket keeps no large buffer
+  flushing_ = false;
+  wake_senders();
+  co_return ok;
+}
+
+FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view payload) {
+  // Backpressure: a slow reader makes its senders wait here, so the queue never grows past its limit by
+  // more than one message each.
+  while (flushing_ && out_.size() >= options_.send_queue_limit && !closing()) co_await DrainAwaiter{*this};
+  if (closing() || !stream_) co_return false;
+  append_frame(out_, op, payload);
+  if (flushing_) co_return true;  // the running flush writes it
+  co_return co_await flush();
+}
+
+FASTAPI_DETAIL_INLINE bool Session::post(Opcode op, std::string_view payload) {
+  if (closing() || !stream_) return false;
+  if (out_.size() >= options_.send_queue_limit) {
+    close_sent_ = true;
+    close_code_ = close_code::try_again_later;
+    close_reason_ = "the client reads too slowly";
+    push_now(encode_close(close_code_, close_reason_));
+    stream_->abort();
+    return false;
+  }
+  append_frame(out_, op, payload);
+  if (flushing_) return true;
+  bool closed = false;
+  std::size_t n = stream_->try_write(out_, closed);
+  out_.erase(0, n);
+  if (closed) {
+    out_.clear();
+    lost(close_code::abnormal);
+    return false;
+  }
+  if (!out_.empty()) stream_->wake();  // the reader's loop flushes the rest (receive() flushes before waiting)
+  return true;
+}
+
+FASTAPI_DETAIL_INLINE Task<bool> Session::handle(const Event& ev, Incoming& out) {
+  switch (ev.kind) {
+    case Event::Kind::text:
+    case Event::Kind::binary:
+      out = Incoming{
+          ev.kind == Event::Kind::text ? Incoming::Kind::text : Incoming::Kind::binary, parser_.take_message(), 0, {}};
+      co_return true;
+    case Event::Kind::ping: {
+      // Answered at once (RFC 6455 section 5.5.2), ahead of nothing: the queue keeps frames in order.
+      std::string pong = encode_frame(Opcode::pong, ev.data);
+      if (!closing()) {
+        out_.append(pong);
+        if (!flushing_) co_await flush();
+      }
+      co_return false;
+    }
+    case Event::Kind::pong: ping_outstanding_ = false; co_return false;
+    case Event::Kind::close: {
+      // The closing handshake (section 5.5.1): echo the peer's code, unless we sent our close first.
+      const std::uint16_t code = ev.code;
+      std::string reason(ev.data);
+      if (!close_sent_) {
+        close_sent_ = true;
+        out_.append(encode_close(code == close_code::no_status ? close_code::no_status : code));
+        if (!flushing_) co_await flush();
+        close_code_ = code;
+        close_reason_ = std::move(reason);
+      } else if (close_code_ == close_code::going_away || close_code_ == 0) {
+        close_code_ = code;  // the drain's close answered: report the peer's word (1001 echoed, usually)
+        close_reason_ = std::move(reason);
+      }
+      peer_gone_ = true;
+      out = closed_event();
+      co_return true;
+    }
+    case Event::Kind::error: {
+      // Fail the connection (section 7.1.7): our close with the code, then the TCP connection goes.
+      if (!close_sent_) {
+        close_sent_ = true;
+        out_.append(encode_close(ev.code));
+        if (!flushing_) co_await flush();
+      }
+      close_code_ = ev.code;
+      close_reason_.clear();
+      peer_gone_ = true;
+      if (stream_) stream_->abort();
+      out = closed_event();
+      co_return true;
+    }
+    case Event::Kind::none: break;
+  }
+  co_return false;
+}
+
+FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
+  Incoming in;
+  for (;;) {
+    if (peer_gone_ || !stream_) co_return closed_event();
+    if (!pending_.empty()) {
+      auto r = parser_.feed(pending_);
+      pending_.erase(0, r.consumed);
+      if (pending_.empty() && pending_.capacity() > 4096) pending_ = std::string();
+      if (r.event.kind != Event::Kind::none) {
+        const bool message = co_await handle(r.event, in);
+        if (message) co_return in;
+      }
+      if (!pending_.empty()) continue;
+    }
+    if (!out_.empty() && !flushing_) co_await flush();  // a ping's or a pong's rest the socket did not take
+    bool closed = false;
+    auto& scratch = detail::read_scratch();
+    std::size_t n = stream_->read_some(scratch.data(), scratch.size(), closed);
+    if (n > 0) {
+      std::string_view bytes(scratch.data(), n);
+      while (!bytes.empty()) {
+        auto r = parser_.feed(bytes);
+        bytes.remove_prefix(r.consumed);
+        if (r.event.kind != Event::Kind::none) {
+          pending_.assign(bytes);  // the scratch buffer is not ours past a suspension
+          const bool message = co_await handle(r.event, in);
+          if (message) co_return in;
+          break;
+        }
+      }
+      continue;
+    }
+    if (closed) {
+      lost(close_code::abnormal);
+      continue;
+    }
+    auto w = co_await stream_->wait_readable();
+    if (w == fastapi::detail::UpgradedStream::Wait::closed) lost(close_code::abnormal);
+  }
+}
+
+FASTAPI_DETAIL_INLINE Task<void> Session::close(std::uint16_t code, std::string_view reason) {
+  if (!stream_) co_return;
+  if (!close_sent_ && !peer_gone_) {
+    close_sent_ = true;
+    close_code_ = code;
+    close_reason_ = std::string(reason);
+    close_deadline_ = std::chrono::steady_clock::now() + options_.close_timeout;
+    out_.append(encode_close(code, reason));
+    if (!flushing_) co_await flush();
+  }
+  // The peer's close ends it (data still in flight is dropped); the tick aborts a peer that never answers.
+  while (!peer_gone_ && stream_) (void)co_await receive();
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi::ws

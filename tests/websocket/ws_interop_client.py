@@ -1,0 +1,70 @@
+# tests/websocket/ws_interop_client.py: a client no one here wrote (Python's websockets, Debian
+# python3-websockets) against a fastapi.hpp test server; run by tests/websocket/test_websocket_interop.cpp as
+# `python3 ws_interop_client.py PORT`. Prints one "ok <name>" line per check and "done" at the end; any
+# failure prints "fail <name>: <why>" and exits 1.
+import asyncio
+import sys
+
+import websockets
+
+PORT = int(sys.argv[1])
+BASE = f"ws://127.0.0.1:{PORT}"
+
+
+async def main():
+    async with websockets.connect(BASE + "/ws/echo") as ws:
+        await ws.send("héllo")
+        assert await ws.recv() == "héllo"
+        print("ok text", flush=True)
+        await ws.send(b"\x00\x01\xfe\xff")
+        assert await ws.recv() == b"\x00\x01\xfe\xff"
+        print("ok binary", flush=True)
+        await ws.send(["frag", "men", "ted"])  # one message in three frames
+        assert await ws.recv() == "fragmented"
+        await ws.send([b"ab", b"cd"])
+        assert await ws.recv() == b"abcd"
+        print("ok fragmented", flush=True)
+        pong = await ws.ping(b"probe")
+        await asyncio.wait_for(pong, 5)
+        print("ok ping", flush=True)
+        big = "x" * (1 << 20)
+        await ws.send(big)
+        assert await ws.recv() == big
+        print("ok large", flush=True)
+        await ws.close(code=4321, reason="client done")
+        assert ws.close_code == 4321, ws.close_code
+        print("ok client close", flush=True)
+    async with websockets.connect(BASE + "/ws/rooms/blue?n=3") as ws:
+        assert await ws.recv() == "blue:3"
+        try:
+            await ws.recv()
+            raise AssertionError("no close")
+        except websockets.ConnectionClosed as e:  # 4000 is not "OK" to websockets: ConnectionClosedError
+            assert e.rcvd.code == 4000 and e.rcvd.reason == "bye", e
+        print("ok server close", flush=True)
+    async with websockets.connect(BASE + "/ws/proto", subprotocols=["a", "b"]) as ws:
+        assert ws.subprotocol == "b", ws.subprotocol
+        print("ok subprotocol", flush=True)
+    try:
+        async with websockets.connect(BASE + "/ws/rooms/blue?n=x"):
+            raise AssertionError("accepted")
+    except websockets.InvalidStatusCode as e:
+        assert e.status_code == 403, e.status_code
+        print("ok refused 403", flush=True)
+    async with websockets.connect(BASE + "/ws/echo", max_size=None) as ws:
+        # over the server's ws_max_size (the test sets 2 MiB): 1009
+        await ws.send("y" * (3 << 20))
+        try:
+            await ws.recv()
+            raise AssertionError("no close")
+        except websockets.ConnectionClosedError as e:
+            assert e.rcvd is not None and e.rcvd.code == 1009, e
+        print("ok too big 1009", flush=True)
+    print("done", flush=True)
+
+
+try:
+    asyncio.run(main())
+except Exception as e:  # noqa: BLE001 - print what failed, for the C++ test's message
+    print(f"fail: {type(e).__name__}: {e}", flush=True)
+    sys.exit(1)
