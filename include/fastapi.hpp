@@ -75,6 +75,7 @@
 #include "fastapi/di/scope.hpp"
 #include "fastapi/di/depends.hpp"
 #include "fastapi/di/state.hpp"
+#include "fastapi/di/settings.hpp"
 
 // security: authentication schemes, as parameters any handler or dependency may take
 #include "fastapi/security/utils.hpp"
