@@ -2701,6 +2701,105 @@ std::size_t BasicHeaders<Str>::remove(std::string_view name) {
 
 }  // namespace fastapi
 
+// ==== fastapi/http/request_state.hpp ====
+// http/request_state.hpp: fa::RequestStateMap, `req.state`: typed values one request carries from a middleware
+// or a dependency to the handler (a request id, the authenticated user), as Starlette's request.state, keyed by
+// type instead of by attribute name. Held by fa::Request; read by di/request_state.hpp's fa::RequestState<T>.
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+namespace detail {
+template <class T>
+inline constexpr char request_state_tag = 0;
+}  // namespace detail
+
+/// One value per type, for the length of one request. A request that stores nothing costs nothing (no
+/// allocation); each stored value is one allocation. Emptied when the connection starts its next request.
+///   req.state.set<RequestId>(RequestId{std::string(id)});      // in a middleware
+///   const RequestId& id = req.state.get<RequestId>();            // or a parameter fa::RequestState<RequestId>
+class RequestStateMap {
+ public:
+  RequestStateMap() = default;
+  RequestStateMap(const RequestStateMap&) = delete;
+  RequestStateMap& operator=(const RequestStateMap&) = delete;
+  RequestStateMap(RequestStateMap&&) noexcept = default;
+  RequestStateMap& operator=(RequestStateMap&&) noexcept = default;
+  ~RequestStateMap() { clear(); }
+
+  /// Stores a T made from `args`, replacing the T held, if any; the stored value.
+  template <class T, class... A>
+  T& set(A&&... args) {
+    static_assert(!std::is_reference_v<T> && !std::is_const_v<T>, "fastapi: req.state.set<T>: T is a plain type");
+    auto box = std::make_unique<Box<T>>(std::forward<A>(args)...);
+    T& value = box->value;
+    for (Item& item : items_)
+      if (item.key == &detail::request_state_tag<T>) {
+        item.box = std::move(box);
+        item.value = &value;
+        return value;
+      }
+    items_.push_back(Item{&detail::request_state_tag<T>, &value, std::move(box)});
+    return value;
+  }
+  /// The T held, or nullptr.
+  template <class T>
+  T* find() const noexcept {
+    for (const Item& item : items_)
+      if (item.key == &detail::request_state_tag<T>) return static_cast<T*>(item.value);
+    return nullptr;
+  }
+  template <class T>
+  bool contains() const noexcept {
+    return find<T>() != nullptr;
+  }
+  /// The T held; none is a mistake in the app (the middleware that sets it is missing or runs later):
+  /// fa::ConfigurationError naming the type, answered 500 and logged.
+  template <class T>
+  T& get() const {
+    if (T* value = find<T>()) return *value;
+    throw ConfigurationError("fastapi: the request state holds no " + std::string(detail::spelled_type_name<T>()) +
+                             ": a middleware or dependency must call req.state.set<" +
+                             std::string(detail::spelled_type_name<T>()) + ">(...) before it is read");
+  }
+  /// Destroys every value, newest first; keeps the list's capacity.
+  void clear() noexcept {
+    while (!items_.empty()) items_.pop_back();
+  }
+  bool empty() const noexcept { return items_.empty(); }
+
+ private:
+  struct Holder {
+    virtual ~Holder() = default;
+  };
+  template <class T>
+  struct Box final : Holder {
+    template <class... A>
+    explicit Box(A&&... args) : value(make(std::forward<A>(args)...)) {}
+    template <class... A>
+    static T make(A&&... args) {  // an aggregate from braces: `set<RequestId>("abc")`
+      if constexpr (std::is_constructible_v<T, A&&...>) return T(std::forward<A>(args)...);
+      else return T{std::forward<A>(args)...};
+    }
+    T value;
+  };
+  struct Item {
+    const void* key;
+    void* value;
+    std::unique_ptr<Holder> box;
+  };
+  std::vector<Item> items_;
+};
+
+}  // namespace fastapi
+
 // ==== fastapi/http/request.hpp ====
 // http/request.hpp: what a handler sees of one request. Filled by the parser (head), the connection
 // (body, client) and the router (path params); read by middleware, binding and handlers.
@@ -2825,6 +2924,8 @@ struct Request {
   detail::Arena* arena = nullptr;
   /// The router's answer, once per request (app/app.hpp).
   detail::RouteMemo route_memo;
+  /// Typed values set by a middleware or dependency for this request: `req.state.set<RequestId>(...)`.
+  RequestStateMap state;
 
   /// Forget everything of the previous request (keeps capacity: no allocation next time).
   void reset() {
@@ -2836,6 +2937,7 @@ struct Request {
     query.clear();
     path_params.clear();
     route_memo = {};
+    state.clear();
     content_length.reset();
     chunked = false;
     keep_alive = true;
@@ -14460,6 +14562,44 @@ FASTAPI_DETAIL_INLINE std::vector<std::pair<std::string, std::string>> parse_dot
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
+}  // namespace fastapi
+
+// ==== fastapi/di/request_state.hpp ====
+// di/request_state.hpp: fa::RequestState<T>, a parameter that hands a handler or dependency the T a middleware or
+// an earlier dependency stored in `req.state` (http/request_state.hpp) for this request. Fed by binding's
+// BindContext (the request); knows nothing of sockets or routes.
+
+namespace fastapi {
+
+/// A value of this request's state as a parameter: `fa::RequestState<RequestId> id` then `id->value`.
+/// Bound when the handler (or dependency) is called: absent -> fa::ConfigurationError naming T (a 500, and the
+/// app's log line says which type and who must set it). Not in OpenAPI: it does not come from the client.
+template <class T>
+class RequestState {
+ public:
+  RequestState() = default;
+  explicit RequestState(T& value) : value_(&value) {}
+  T& operator*() const noexcept { return *value_; }
+  T* operator->() const noexcept { return value_; }
+  T& get() const noexcept { return *value_; }
+
+ private:
+  T* value_ = nullptr;
+};
+
+namespace detail {
+
+template <class T>
+struct Binder<RequestState<T>> {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::depends;
+  static constexpr std::size_t body_count = 0;
+  using Slot = RequestState<T>;
+  static void bind(BindContext& ctx, Slot& slot) { slot = RequestState<T>(ctx.request.state.template get<T>()); }
+  static RequestState<T>& get(Slot& slot) { return slot; }
+};
+
+}  // namespace detail
 }  // namespace fastapi
 
 // ==== fastapi/security/utils.hpp ====
