@@ -354,6 +354,7 @@ inline std::size_t Arena::capacity() const {
 // core/errors.hpp: the exceptions a handler throws to answer with an error. Fed by handlers and every
 // station; turned into responses by the app (app/app.hpp). Knows nothing of sockets or JSON.
 
+#include <concepts>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -368,6 +369,17 @@ class HTTPException : public std::exception {
  public:
   HTTPException(int status_code, std::string detail = {}, std::vector<std::pair<std::string, std::string>> headers = {})
       : status_code(status_code), detail(std::move(detail)), headers(std::move(headers)) {}
+  /// A detail of any JSON shape, as FastAPI's `detail={"code": ..., "msg": ...}`:
+  /// `throw fa::HTTPException{400, fa::Json{{"code", "E42"}, {"msg", "bad thing"}}};` -> 400
+  /// `{"detail":{"code":"E42","msg":"bad thing"}}`. Takes anything with `dump()` and `is_object()` (fa::Json,
+  /// json/value.hpp: this station comes before it); its text is stored with detail_is_json set.
+  template <class J>
+    requires requires(const J& j) {
+      { j.dump() } -> std::convertible_to<std::string>;
+      { j.is_object() } -> std::convertible_to<bool>;
+    }
+  HTTPException(int status_code, const J& detail, std::vector<std::pair<std::string, std::string>> headers = {})
+      : status_code(status_code), detail(detail.dump()), headers(std::move(headers)), detail_is_json(true) {}
   const char* what() const noexcept override { return detail.c_str(); }
 
   int status_code;
@@ -11766,6 +11778,14 @@ Literal(const char (&)[N]) -> Literal<FixedString<N>>;
 template <class V>
 Literal(V) -> Literal<V>;
 
+/// The default `[]` of a list parameter, as FastAPI's `q: list[str] = Query(default=[])`:
+/// `fa::Query<"tag", std::vector<std::string>, fa::empty_list> tags` -> no `?tag=` gives an empty vector, and
+/// OpenAPI says `"default": []` (without it the parameter is required: absent -> 422 missing).
+struct EmptyList {
+  constexpr bool operator==(const EmptyList&) const = default;
+};
+inline constexpr EmptyList empty_list{};
+
 namespace detail {
 
 /// Where a parameter's value comes from. The order is FastAPI's order of errors in a 422 (and of
@@ -11821,7 +11841,11 @@ struct ParamOptions {
 template <class T, auto Option>
 T make_default() {
   using O = std::remove_cv_t<decltype(Option)>;
-  if constexpr (is_literal<O>) {
+  if constexpr (std::is_same_v<O, EmptyList>) {
+    static_assert(requires(T& t) { t.clear(); t.begin(); } && !std::is_constructible_v<T, std::string_view>,
+                  "fastapi: fa::empty_list is the default of a list parameter (std::vector<U>)");
+    return T{};
+  } else if constexpr (is_literal<O>) {
     if constexpr (requires { Option.value.view(); }) {
       if constexpr (std::is_constructible_v<T, std::string_view>) {
         return T(Option.value.view());
