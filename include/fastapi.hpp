@@ -75,6 +75,7 @@
 #include "fastapi/di/background.hpp"
 #include "fastapi/di/scope.hpp"
 #include "fastapi/di/depends.hpp"
+#include "fastapi/di/class_depends.hpp"
 #include "fastapi/di/state.hpp"
 #include "fastapi/di/settings.hpp"
 #include "fastapi/di/request_state.hpp"
