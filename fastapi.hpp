@@ -14152,7 +14152,7 @@ Config load_config(Config base = {});
 /// The `KEY=value` pairs of a dotenv file's text, as python-dotenv reads them: blank lines and `# comments`
 /// skipped, an optional `export ` before the key, spaces around `=`; 'single quotes' taken literally,
 /// "double quotes" with \n \t \" \\ escapes, both spanning lines; an unquoted value ends at ` #`. A line it
-/// cannot read (no `=`, an unterminated quote) is skipped, like python-dotenv's "could not parse statement".
+/// cannot read (no `=`, an unterminated quote, a quoted key) is skipped, like python-dotenv's "could not parse statement".
 /// No ${VAR} interpolation.
 std::vector<std::pair<std::string, std::string>> parse_dotenv(std::string_view text);
 
@@ -14560,6 +14560,11 @@ FASTAPI_DETAIL_INLINE std::vector<std::pair<std::string, std::string>> parse_dot
     if (text.substr(i, 7) == "export " || text.substr(i, 7) == "export\t") {
       i += 7;
       skip_blanks();
+    }
+    if (i >= n) break;
+    if (text[i] == '\'' || text[i] == '"') {  // a quoted key: python-dotenv reads some; skipped here
+      skip_line();
+      continue;
     }
     std::size_t key_start = i;
     while (i < n && text[i] != '=' && text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r' &&

@@ -231,6 +231,8 @@ TEST_CASE("parse_dotenv: hostile text loses only the lines it cannot read") {
   CHECK(m["C"] == "after");
   CHECK(m["E"] == "ok");
   CHECK(fa::parse_dotenv("").empty());
+  CHECK(fa::parse_dotenv("export ").empty());
+  CHECK(fa::parse_dotenv("'quoted key'=x\nY=1").size() == 1);
   CHECK(fa::parse_dotenv(std::string("X=\0y\n", 5)).size() == 1);
   CHECK(fa::parse_dotenv("\"\"\"\"'''''\n\n\n===").empty());
   std::string deep(100000, '"');
