@@ -25,6 +25,7 @@
 #include "fastapi/http/method.hpp"
 #include "fastapi/http/status.hpp"
 #include "fastapi/http/headers.hpp"
+#include "fastapi/http/request_state.hpp"
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/url.hpp"
 #include "fastapi/http/field_lines.hpp"
@@ -86,7 +87,10 @@
 #include "fastapi/di/background.hpp"
 #include "fastapi/di/scope.hpp"
 #include "fastapi/di/depends.hpp"
+#include "fastapi/di/class_depends.hpp"
 #include "fastapi/di/state.hpp"
+#include "fastapi/di/settings.hpp"
+#include "fastapi/di/request_state.hpp"
 
 // security: authentication schemes, as parameters any handler or dependency may take
 #include "fastapi/security/utils.hpp"

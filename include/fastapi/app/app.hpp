@@ -688,6 +688,9 @@ FASTAPI_DETAIL_INLINE int App::run(int argc, char** argv, Config config) {
   } catch (const std::invalid_argument& e) {
     std::cerr << e.what() << "\n";
     return 2;
+  } catch (const ConfigurationError& e) {  // a FASTAPI_ variable: every error listed, as pydantic-settings
+    std::cerr << e.what() << "\n";
+    return 1;
   }
   if (std::optional<LogLevel> level = detail::log_level_argument(argc, argv)) logger_.set_level(*level);
   return run(std::move(config));

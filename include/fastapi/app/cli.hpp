@@ -24,11 +24,13 @@
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/log.hpp"
 #include "fastapi/core/version.hpp"
+#include "fastapi/di/settings.hpp"
 
 namespace fastapi {
 
 /// Reads `--host H`, `--port N` (also `--port=N` forms), `--workers N`, `--access-log` / `--no-access-log` and
-/// the PORT variable into `base`; `--log-level L` is checked here and applied by App::run(argc, argv). Stops at
+/// the FASTAPI_ variables (fa::load_config; a bad one throws fa::ConfigurationError) and the PORT variable into
+/// `base`; `--log-level L` is checked here and applied by App::run(argc, argv). Stops at
 /// `--`: what follows is the app's own (app_args()).
 /// Unknown arguments or bad numbers throw std::invalid_argument with a sentence.
 Config parse_args(int argc, char** argv, Config base = {});
@@ -122,6 +124,7 @@ inline Config parse_args(int argc, char** argv, Config base) {
                                   ", got '" + std::string(text) + "'");
     return v;
   };
+  base = load_config(std::move(base));  // FASTAPI_HOST, FASTAPI_PORT...: under PORT and the flags
   if (const char* env = std::getenv("PORT"); env && *env)
     base.port = static_cast<std::uint16_t>(number("PORT", env, 65535));
   for (int i = 1; i < argc; ++i) {

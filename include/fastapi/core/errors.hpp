@@ -2,6 +2,7 @@
 // station; turned into responses by the app (app/app.hpp). Knows nothing of sockets or JSON.
 #pragma once
 
+#include <concepts>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -16,6 +17,17 @@ class HTTPException : public std::exception {
  public:
   HTTPException(int status_code, std::string detail = {}, std::vector<std::pair<std::string, std::string>> headers = {})
       : status_code(status_code), detail(std::move(detail)), headers(std::move(headers)) {}
+  /// A detail of any JSON shape, as FastAPI's `detail={"code": ..., "msg": ...}`:
+  /// `throw fa::HTTPException{400, fa::Json{{"code", "E42"}, {"msg", "bad thing"}}};` -> 400
+  /// `{"detail":{"code":"E42","msg":"bad thing"}}`. Takes anything with `dump()` and `is_object()` (fa::Json,
+  /// json/value.hpp: this station comes before it); its text is stored with detail_is_json set.
+  template <class J>
+    requires requires(const J& j) {
+      { j.dump() } -> std::convertible_to<std::string>;
+      { j.is_object() } -> std::convertible_to<bool>;
+    }
+  HTTPException(int status_code, const J& detail, std::vector<std::pair<std::string, std::string>> headers = {})
+      : status_code(status_code), detail(detail.dump()), headers(std::move(headers)), detail_is_json(true) {}
   const char* what() const noexcept override { return detail.c_str(); }
 
   int status_code;

@@ -15,6 +15,7 @@
 #include "fastapi/core/config.hpp"
 #include "fastapi/http/headers.hpp"
 #include "fastapi/http/method.hpp"
+#include "fastapi/http/request_state.hpp"
 
 namespace fastapi {
 
@@ -128,6 +129,8 @@ struct Request {
   detail::Arena* arena = nullptr;
   /// The router's answer, once per request (app/app.hpp).
   detail::RouteMemo route_memo;
+  /// Typed values set by a middleware or dependency for this request: `req.state.set<RequestId>(...)`.
+  RequestStateMap state;
 
   /// Forget everything of the previous request (keeps capacity: no allocation next time).
   void reset() {
@@ -139,6 +142,7 @@ struct Request {
     query.clear();
     path_params.clear();
     route_memo = {};
+    state.clear();
     content_length.reset();
     chunked = false;
     keep_alive = true;

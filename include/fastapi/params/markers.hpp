@@ -28,6 +28,14 @@ Literal(const char (&)[N]) -> Literal<FixedString<N>>;
 template <class V>
 Literal(V) -> Literal<V>;
 
+/// The default `[]` of a list parameter, as FastAPI's `q: list[str] = Query(default=[])`:
+/// `fa::Query<"tag", std::vector<std::string>, fa::empty_list> tags` -> no `?tag=` gives an empty vector, and
+/// OpenAPI says `"default": []` (without it the parameter is required: absent -> 422 missing).
+struct EmptyList {
+  constexpr bool operator==(const EmptyList&) const = default;
+};
+inline constexpr EmptyList empty_list{};
+
 namespace detail {
 
 /// Where a parameter's value comes from. The order is FastAPI's order of errors in a 422 (and of
@@ -83,7 +91,15 @@ struct ParamOptions {
 template <class T, auto Option>
 T make_default() {
   using O = std::remove_cv_t<decltype(Option)>;
-  if constexpr (is_literal<O>) {
+  if constexpr (std::is_same_v<O, EmptyList>) {
+    static_assert(
+        requires(T & t) {
+          t.clear();
+          t.begin();
+        } && !std::is_constructible_v<T, std::string_view>,
+        "fastapi: fa::empty_list is the default of a list parameter (std::vector<U>)");
+    return T{};
+  } else if constexpr (is_literal<O>) {
     if constexpr (requires { Option.value.view(); }) {
       if constexpr (std::is_constructible_v<T, std::string_view>) {
         return T(Option.value.view());

@@ -1,0 +1,13 @@
+// expect: a settings member must own its text: use std::string
+// tests/compile_fail/di_settings_string_view_member.cpp: must not compile; the static_assert above is the sentence the user reads.
+#include <string_view>
+
+#include "fastapi/di/settings.hpp"
+
+namespace fa = fastapi;
+
+struct Settings {
+  std::string_view name;  // would point into a map that load_settings destroys
+};
+
+int main() { return static_cast<int>(fa::load_settings<Settings>().name.size()); }
