@@ -211,7 +211,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   ///   4. router              route_request(): the match -> the endpoint, or 404 / 405 + Allow / 307
   ///   5. endpoint            Endpoint::call: arguments bound, handler called, its value -> Response
   Task<Response> handle(Request& req) override;
-  std::size_t body_limit(Request& req) const override;
+  BodyPolicy body_policy(Request& req) const override;
 
  private:
   /// The router's answer for `req`, matched once per request: noted in req.route_memo (and req.path_params
@@ -376,7 +376,7 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle(Request& req) {
   detail::this_loop().route = {};
   std::exception_ptr error;
   try {
-    route_of(req);  // the middleware sees req.path_params; a request with a body was matched by body_limit()
+    route_of(req);  // the middleware sees req.path_params; a request with a body was matched by body_policy()
     if (middleware_.empty()) co_return co_await handle_exceptions(req);
     co_return co_await middleware_.run(req);  // its innermost `next` is handle_exceptions
   } catch (...) {
@@ -442,13 +442,15 @@ FASTAPI_DETAIL_INLINE Router::Match App::route_of(Request& req) const {
   return m;
 }
 
-FASTAPI_DETAIL_INLINE std::size_t App::body_limit(Request& req) const {
+FASTAPI_DETAIL_INLINE BodyPolicy App::body_policy(Request& req) const {
   Router::Match m = route_of(req);
   if (m.kind == Router::Match::Kind::found) {
-    std::size_t route_limit = endpoints_[m.route]->options().max_body_size;
-    if (route_limit) return route_limit;
+    const detail::Endpoint& e = *endpoints_[m.route];
+    // A streamed route always has its own limit (checked at registration: detail::Endpoint::streams_body).
+    if (e.streams_body()) return {e.options().max_body_size, true};
+    if (std::size_t route_limit = e.options().max_body_size) return {route_limit, false};
   }
-  return default_body_limit_;
+  return {default_body_limit_, false};
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 

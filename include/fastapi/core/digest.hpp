@@ -1,9 +1,10 @@
-// core/digest.hpp: SHA-1 (FIPS 180-4) and base64 (RFC 4648 section 4, padded), small and dependency-free.
+// core/digest.hpp: SHA-1 and SHA-256 (FIPS 180-4), hex, and base64 (RFC 4648 section 4, padded), small and dependency-free.
 // Fed by bytes; feeds websocket/handshake.hpp (Sec-WebSocket-Accept is base64(SHA-1(key + GUID))) and
-// security/ (HTTP Basic credentials are base64). Knows nothing of HTTP. SHA-1 is here for that handshake only: it
+// security/ (HTTP Basic credentials are base64); SHA-256 is for apps (checksums of streamed uploads). Knows nothing of HTTP. SHA-1 is here for that handshake only: it
 // is broken for signatures, never use it for security.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -97,6 +98,124 @@ inline Sha1::Digest sha1(std::string_view data) {
   Sha1 h;
   h.update(data);
   return h.finish();
+}
+
+/// SHA-256 (FIPS 180-4 section 6.2), fed in pieces: `Sha256 h; h.update(chunk); ... auto d = h.finish();`.
+class Sha256 {
+ public:
+  using Digest = std::array<std::uint8_t, 32>;
+
+  void update(std::string_view data) {
+    const auto* p = reinterpret_cast<const std::uint8_t*>(data.data());
+    std::size_t n = data.size();
+    length_ += n;
+    while (n > 0) {
+      if (fill_ == 0 && n >= 64) {  // whole blocks straight from the input
+        compress(p);
+        p += 64;
+        n -= 64;
+        continue;
+      }
+      std::size_t take = std::min<std::size_t>(64 - fill_, n);
+      for (std::size_t i = 0; i < take; ++i) block_[fill_ + i] = p[i];
+      fill_ += take;
+      p += take;
+      n -= take;
+      if (fill_ == 64) {
+        compress(block_.data());
+        fill_ = 0;
+      }
+    }
+  }
+
+  /// The digest; the object is spent afterwards.
+  Digest finish() {
+    const std::uint64_t bits = length_ * 8;
+    block_[fill_++] = 0x80;
+    if (fill_ > 56) {
+      while (fill_ < 64) block_[fill_++] = 0;
+      compress(block_.data());
+      fill_ = 0;
+    }
+    while (fill_ < 56) block_[fill_++] = 0;
+    for (int i = 7; i >= 0; --i) block_[fill_++] = static_cast<std::uint8_t>(bits >> (i * 8));
+    compress(block_.data());
+    Digest out{};
+    for (std::size_t i = 0; i < 8; ++i)
+      for (std::size_t b = 0; b < 4; ++b) out[i * 4 + b] = static_cast<std::uint8_t>(h_[i] >> (24 - 8 * b));
+    return out;
+  }
+
+ private:
+  static std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+
+  void compress(const std::uint8_t* block) {
+    static constexpr std::uint32_t k[64] = {
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+    std::uint32_t w[64];
+    for (std::size_t i = 0; i < 16; ++i)
+      w[i] = std::uint32_t{block[i * 4]} << 24 | std::uint32_t{block[i * 4 + 1]} << 16 |
+             std::uint32_t{block[i * 4 + 2]} << 8 | std::uint32_t{block[i * 4 + 3]};
+    for (std::size_t i = 16; i < 64; ++i) {
+      std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+      std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
+    for (std::size_t i = 0; i < 64; ++i) {
+      std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
+      std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+      h = g;
+      g = f;
+      f = e;
+      e = d + t1;
+      d = c;
+      c = b;
+      b = a;
+      a = t1 + t2;
+    }
+    h_[0] += a;
+    h_[1] += b;
+    h_[2] += c;
+    h_[3] += d;
+    h_[4] += e;
+    h_[5] += f;
+    h_[6] += g;
+    h_[7] += h;
+  }
+
+  std::array<std::uint32_t, 8> h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  std::array<std::uint8_t, 64> block_{};
+  std::size_t fill_ = 0;
+  std::uint64_t length_ = 0;
+};
+
+/// SHA-256 of one string.
+inline Sha256::Digest sha256(std::string_view data) {
+  Sha256 h;
+  h.update(data);
+  return h.finish();
+}
+
+/// Lower-case hex of a digest (Python's hexdigest()).
+template <std::size_t N>
+std::string to_hex(const std::array<std::uint8_t, N>& bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(N * 2);
+  for (std::uint8_t b : bytes) {
+    out += digits[b >> 4];
+    out += digits[b & 15];
+  }
+  return out;
 }
 
 /// Standard base64 with `=` padding (RFC 4648 section 4).
