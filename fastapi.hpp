@@ -674,6 +674,12 @@ inline std::optional<std::string> base64_decode(std::string_view in) {
 
 }  // namespace fastapi::detail
 
+namespace fastapi {
+/// SHA-256 for apps (a checksum of a streamed upload): `fa::Sha256 h; h.update(chunk); fa::to_hex(h.finish())`.
+using detail::Sha256;
+using detail::to_hex;
+}  // namespace fastapi
+
 // ==== fastapi/core/utf8.hpp ====
 // core/utf8.hpp: an incremental UTF-8 validator (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF).
 // Fed bytes in pieces of any size (a code point may straddle two pieces); feeds websocket/frame_parser.hpp (text
@@ -2537,6 +2543,8 @@ namespace fastapi {
 /// The body runs only while a next() is awaited; an exception it throws is rethrown by that next(). Destroying
 /// the generator while it is suspended at a co_yield runs the destructors of its locals (its cleanup).
 /// Arguments are copied into the frame; a lambda's captures are not (make the lambda take parameters).
+/// g++ 12 destroys a temporary in a co_yield expression twice (`co_yield T{...};` crashes; clang is right):
+/// yield a named value, `T value{...}; co_yield std::move(value);`, which every compiler gets right.
 template <class T>
 class [[nodiscard]] AsyncGenerator {
  public:
@@ -2551,8 +2559,13 @@ class [[nodiscard]] AsyncGenerator {
       }
       void await_resume() const noexcept {}
     };
-    YieldAwaiter yield_value(T value) {  // not a template: `co_yield {.data = "x"};` works too
+    // Not templates, so `co_yield {.data = "x"};` works too.
+    YieldAwaiter yield_value(T&& value) {
       current.emplace(std::move(value));
+      return {};
+    }
+    YieldAwaiter yield_value(const T& value) {
+      current.emplace(value);
       return {};
     }
     void return_void() const noexcept {}
@@ -5100,7 +5113,8 @@ namespace fastapi {
 /// One event (sse-starlette's ServerSentEvent). Each field that is set becomes its line(s); `data` and
 /// `comment` may hold several lines (each becomes its own `data:` / `:` line, so a client reads the data back
 /// with its newlines); a CR or LF in `id` or `event` is dropped, so no value can inject a field or end the
-/// event early. `co_yield fa::ServerSentEvent{.data = R"({"i": 1})", .id = "1"};`
+/// event early. `fa::ServerSentEvent e{.data = R"({"i": 1})", .id = "1"}; co_yield std::move(e);` (a named value:
+/// see fa::AsyncGenerator on g++ 12 and temporaries).
 struct ServerSentEvent {
   std::optional<std::string> data{};
   std::optional<std::string> event{};    ///< the client's event type ("message" when absent)
@@ -5119,7 +5133,8 @@ struct EventSourceOptions {
 ///     fa::AsyncGenerator<fa::ServerSentEvent> ticks(int n) {
 ///       for (int i = 1; i <= n; ++i) {
 ///         co_await fa::sleep(std::chrono::seconds(1));
-///         co_yield {.data = std::to_string(i), .id = std::to_string(i)};
+///         fa::ServerSentEvent tick{.data = std::to_string(i), .id = std::to_string(i)};
+///         co_yield std::move(tick);
 ///       }
 ///     }
 ///     app.get("/ticks", [](fa::Query<"n", int> n) { return fa::EventSourceResponse(ticks(*n)); });
@@ -5773,7 +5788,8 @@ class Connection final : private ClientChannel {
     std::string raw;              ///< bytes read for the handler (chunked: framing included)
     std::size_t raw_pos = 0;
     std::size_t raw_end = 0;
-    std::string decoded;  ///< chunked: the data of the bytes decoded last
+    std::string decoded;          ///< chunked: the data of the bytes decoded last
+    unsigned reads_in_a_row = 0;  ///< reads that found bytes without waiting
   };
   StreamedBody streamed_;
   bool peer_gone_ = false;
@@ -6242,6 +6258,12 @@ FASTAPI_DETAIL_INLINE Task<std::size_t> Connection::read_streamed_bytes(char* in
       timed_out_ = false;
       fail_streamed_body(408, "Request Timeout");
     }
+    if (++streamed_.reads_in_a_row > 16) {
+      // A fast client keeps the socket readable, so the handler would read on without ever giving the loop
+      // back: every 16 reads, let the other connections of this worker run.
+      streamed_.reads_in_a_row = 0;
+      co_await async_call<>([&](auto handler) { asio::post(hub_.io, std::move(handler)); });
+    }
     asio::error_code ec;
     std::size_t n = socket_.read_some(asio::buffer(into, most), ec);
     if (!ec) {
@@ -6252,6 +6274,7 @@ FASTAPI_DETAIL_INLINE Task<std::size_t> Connection::read_streamed_bytes(char* in
       peer_gone_ = true;
       fail_streamed_body(0, {});
     }
+    streamed_.reads_in_a_row = 0;
     if (!co_await wait(asio::socket_base::wait_read)) {
       if (timed_out_) {
         timed_out_ = false;

@@ -286,3 +286,9 @@ inline std::optional<std::string> base64_decode(std::string_view in) {
 }
 
 }  // namespace fastapi::detail
+
+namespace fastapi {
+/// SHA-256 for apps (a checksum of a streamed upload): `fa::Sha256 h; h.update(chunk); fa::to_hex(h.finish())`.
+using detail::Sha256;
+using detail::to_hex;
+}  // namespace fastapi

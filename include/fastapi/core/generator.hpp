@@ -24,6 +24,8 @@ namespace fastapi {
 /// The body runs only while a next() is awaited; an exception it throws is rethrown by that next(). Destroying
 /// the generator while it is suspended at a co_yield runs the destructors of its locals (its cleanup).
 /// Arguments are copied into the frame; a lambda's captures are not (make the lambda take parameters).
+/// g++ 12 destroys a temporary in a co_yield expression twice (`co_yield T{...};` crashes; clang is right):
+/// yield a named value, `T value{...}; co_yield std::move(value);`, which every compiler gets right.
 template <class T>
 class [[nodiscard]] AsyncGenerator {
  public:
@@ -38,8 +40,13 @@ class [[nodiscard]] AsyncGenerator {
       }
       void await_resume() const noexcept {}
     };
-    YieldAwaiter yield_value(T value) {  // not a template: `co_yield {.data = "x"};` works too
+    // Not templates, so `co_yield {.data = "x"};` works too.
+    YieldAwaiter yield_value(T&& value) {
       current.emplace(std::move(value));
+      return {};
+    }
+    YieldAwaiter yield_value(const T& value) {
+      current.emplace(value);
       return {};
     }
     void return_void() const noexcept {}

@@ -170,7 +170,8 @@ class Connection final : private ClientChannel {
     std::string raw;              ///< bytes read for the handler (chunked: framing included)
     std::size_t raw_pos = 0;
     std::size_t raw_end = 0;
-    std::string decoded;  ///< chunked: the data of the bytes decoded last
+    std::string decoded;          ///< chunked: the data of the bytes decoded last
+    unsigned reads_in_a_row = 0;  ///< reads that found bytes without waiting
   };
   StreamedBody streamed_;
   bool peer_gone_ = false;
@@ -639,6 +640,12 @@ FASTAPI_DETAIL_INLINE Task<std::size_t> Connection::read_streamed_bytes(char* in
       timed_out_ = false;
       fail_streamed_body(408, "Request Timeout");
     }
+    if (++streamed_.reads_in_a_row > 16) {
+      // A fast client keeps the socket readable, so the handler would read on without ever giving the loop
+      // back: every 16 reads, let the other connections of this worker run.
+      streamed_.reads_in_a_row = 0;
+      co_await async_call<>([&](auto handler) { asio::post(hub_.io, std::move(handler)); });
+    }
     asio::error_code ec;
     std::size_t n = socket_.read_some(asio::buffer(into, most), ec);
     if (!ec) {
@@ -649,6 +656,7 @@ FASTAPI_DETAIL_INLINE Task<std::size_t> Connection::read_streamed_bytes(char* in
       peer_gone_ = true;
       fail_streamed_body(0, {});
     }
+    streamed_.reads_in_a_row = 0;
     if (!co_await wait(asio::socket_base::wait_read)) {
       if (timed_out_) {
         timed_out_ = false;

@@ -30,7 +30,8 @@ namespace fastapi {
 /// One event (sse-starlette's ServerSentEvent). Each field that is set becomes its line(s); `data` and
 /// `comment` may hold several lines (each becomes its own `data:` / `:` line, so a client reads the data back
 /// with its newlines); a CR or LF in `id` or `event` is dropped, so no value can inject a field or end the
-/// event early. `co_yield fa::ServerSentEvent{.data = R"({"i": 1})", .id = "1"};`
+/// event early. `fa::ServerSentEvent e{.data = R"({"i": 1})", .id = "1"}; co_yield std::move(e);` (a named value:
+/// see fa::AsyncGenerator on g++ 12 and temporaries).
 struct ServerSentEvent {
   std::optional<std::string> data{};
   std::optional<std::string> event{};    ///< the client's event type ("message" when absent)
@@ -49,7 +50,8 @@ struct EventSourceOptions {
 ///     fa::AsyncGenerator<fa::ServerSentEvent> ticks(int n) {
 ///       for (int i = 1; i <= n; ++i) {
 ///         co_await fa::sleep(std::chrono::seconds(1));
-///         co_yield {.data = std::to_string(i), .id = std::to_string(i)};
+///         fa::ServerSentEvent tick{.data = std::to_string(i), .id = std::to_string(i)};
+///         co_yield std::move(tick);
 ///       }
 ///     }
 ///     app.get("/ticks", [](fa::Query<"n", int> n) { return fa::EventSourceResponse(ticks(*n)); });
