@@ -90,6 +90,24 @@ TEST_SUITE("examples") {
                      base + "/upload"},
                     "bytes") == answer);
     }
+    SUBCASE("a 32 MiB upload from a pipe (chunked) grows the server's peak RSS by at most 8 MiB") {
+      auto hwm_kib = [&] {
+        std::ifstream status("/proc/" + std::to_string(app.pid()) + "/status");
+        std::string line;
+        while (std::getline(status, line))
+          if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+        return 0L;
+      };
+      CHECK(line_of("/usr/bin/curl", {"-s", "-w", "\\n", base + "/upload", "--data-binary", "x"}, "bytes") != "");
+      long before = hwm_kib();
+      std::string answer = line_of(
+          "/bin/sh", {"-c", "head -c 33554432 /dev/zero | /usr/bin/curl -s -w '\\n' -X POST -T - " + base + "/upload"},
+          "bytes");
+      CHECK(answer.find("\"bytes\":33554432,") != std::string::npos);
+      long growth = hwm_kib() - before;
+      CAPTURE(growth);
+      CHECK(growth <= 8192);
+    }
     app.signal(SIGTERM);
     CHECK(app.wait(10s) == 0);
   }

@@ -640,9 +640,9 @@ FASTAPI_DETAIL_INLINE Task<std::size_t> Connection::read_streamed_bytes(char* in
       timed_out_ = false;
       fail_streamed_body(408, "Request Timeout");
     }
-    if (++streamed_.reads_in_a_row > 16) {
+    if (++streamed_.reads_in_a_row > 8) {
       // A fast client keeps the socket readable, so the handler would read on without ever giving the loop
-      // back: every 16 reads, let the other connections of this worker run.
+      // back: every 8 reads, let the other connections of this worker run.
       streamed_.reads_in_a_row = 0;
       co_await async_call<>([&](auto handler) { asio::post(hub_.io, std::move(handler)); });
     }
