@@ -400,19 +400,35 @@ class ConfigurationError : public std::logic_error {
   using std::logic_error::logic_error;
 };
 
+/// The client went away while its request body was being read (Starlette's ClientDisconnect), thrown by
+/// `co_await stream.next()` (fa::RequestStream). An HTTPException (400) so that one a handler lets escape is
+/// answered quietly, like any other: the connection is gone, so nobody reads that answer, and nothing is logged.
+class ClientDisconnect : public HTTPException {
+ public:
+  ClientDisconnect() : HTTPException(400, "Client disconnected") {}
+};
+
+/// A coroutine's wait was cancelled (asyncio's CancelledError): thrown by `co_await fa::sleep(...)` inside a
+/// streamed response (fa::StreamingResponse, fa::EventSourceResponse) whose client went away, or an event
+/// stream the server stops at shutdown. Let it escape (clean up with RAII or catch, rethrow): the connection
+/// ends the stream.
+class CancelledError : public std::runtime_error {
+ public:
+  CancelledError() : std::runtime_error("fastapi: the stream was cancelled (client gone, or server shutting down)") {}
+};
+
 }  // namespace fastapi
 
 // ==== fastapi/core/digest.hpp ====
-// core/digest.hpp: SHA-1 and SHA-256 (FIPS 180-4) and base64 (RFC 4648 section 4, padded), small and dependency-free.
+// core/digest.hpp: SHA-1 and SHA-256 (FIPS 180-4), hex, and base64 (RFC 4648 section 4, padded), small and dependency-free.
 // Fed by bytes; feeds websocket/handshake.hpp (Sec-WebSocket-Accept is base64(SHA-1(key + GUID))) and
-// security/ (HTTP Basic credentials are base64). Knows nothing of HTTP. SHA-1 is here for that handshake only: it
+// security/ (HTTP Basic credentials are base64); SHA-256 is for apps (checksums of streamed uploads). Knows nothing of HTTP. SHA-1 is here for that handshake only: it
 // is broken for signatures, never use it for security.
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -505,30 +521,32 @@ inline Sha1::Digest sha1(std::string_view data) {
   return h.finish();
 }
 
-/// SHA-256 (FIPS 180-4), fed in pieces like Sha1: `Sha256 h; h.update(a); h.update(b); hex(h.finish())`. For
-/// content digests (an upload's checksum); the same interface as Sha1.
+/// SHA-256 (FIPS 180-4 section 6.2), fed in pieces: `Sha256 h; h.update(chunk); ... auto d = h.finish();`.
 class Sha256 {
  public:
   using Digest = std::array<std::uint8_t, 32>;
 
   void update(std::string_view data) {
-    std::size_t i = 0;
-    while (i < data.size()) {
-      if (fill_ == 0 && data.size() - i >= 64) {  // whole blocks straight from the input
-        std::memcpy(block_.data(), data.data() + i, 64);
-        compress();
-        i += 64;
+    const auto* p = reinterpret_cast<const std::uint8_t*>(data.data());
+    std::size_t n = data.size();
+    length_ += n;
+    while (n > 0) {
+      if (fill_ == 0 && n >= 64) {  // whole blocks straight from the input
+        compress(p);
+        p += 64;
+        n -= 64;
         continue;
       }
-      std::size_t take = std::min<std::size_t>(64 - fill_, data.size() - i);
-      std::memcpy(block_.data() + fill_, data.data() + i, take);
-      fill_ += take, i += take;
+      std::size_t take = std::min<std::size_t>(64 - fill_, n);
+      for (std::size_t i = 0; i < take; ++i) block_[fill_ + i] = p[i];
+      fill_ += take;
+      p += take;
+      n -= take;
       if (fill_ == 64) {
-        compress();
+        compress(block_.data());
         fill_ = 0;
       }
     }
-    length_ += data.size();
   }
 
   /// The digest; the object is spent afterwards.
@@ -537,12 +555,12 @@ class Sha256 {
     block_[fill_++] = 0x80;
     if (fill_ > 56) {
       while (fill_ < 64) block_[fill_++] = 0;
-      compress();
+      compress(block_.data());
       fill_ = 0;
     }
     while (fill_ < 56) block_[fill_++] = 0;
     for (int i = 7; i >= 0; --i) block_[fill_++] = static_cast<std::uint8_t>(bits >> (i * 8));
-    compress();
+    compress(block_.data());
     Digest out{};
     for (std::size_t i = 0; i < 8; ++i)
       for (std::size_t b = 0; b < 4; ++b) out[i * 4 + b] = static_cast<std::uint8_t>(h_[i] >> (24 - 8 * b));
@@ -552,7 +570,7 @@ class Sha256 {
  private:
   static std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
-  void compress() {
+  void compress(const std::uint8_t* block) {
     static constexpr std::uint32_t k[64] = {
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -564,8 +582,8 @@ class Sha256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
     std::uint32_t w[64];
     for (std::size_t i = 0; i < 16; ++i)
-      w[i] = std::uint32_t{block_[i * 4]} << 24 | std::uint32_t{block_[i * 4 + 1]} << 16 |
-             std::uint32_t{block_[i * 4 + 2]} << 8 | std::uint32_t{block_[i * 4 + 3]};
+      w[i] = std::uint32_t{block[i * 4]} << 24 | std::uint32_t{block[i * 4 + 1]} << 16 |
+             std::uint32_t{block[i * 4 + 2]} << 8 | std::uint32_t{block[i * 4 + 3]};
     for (std::size_t i = 16; i < 64; ++i) {
       std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
       std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
@@ -608,9 +626,9 @@ inline Sha256::Digest sha256(std::string_view data) {
   return h.finish();
 }
 
-/// Lower-case hex of a digest: `hex(sha256("abc"))` -> "ba7816bf...".
+/// Lower-case hex of a digest (Python's hexdigest()).
 template <std::size_t N>
-std::string hex(const std::array<std::uint8_t, N>& bytes) {
+std::string to_hex(const std::array<std::uint8_t, N>& bytes) {
   static constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(N * 2);
@@ -689,6 +707,12 @@ inline std::optional<std::string> base64_decode(std::string_view in) {
 }
 
 }  // namespace fastapi::detail
+
+namespace fastapi {
+/// SHA-256 for apps (a checksum of a streamed upload): `fa::Sha256 h; h.update(chunk); fa::to_hex(h.finish())`.
+using detail::Sha256;
+using detail::to_hex;
+}  // namespace fastapi
 
 // ==== fastapi/core/utf8.hpp ====
 // core/utf8.hpp: an incremental UTF-8 validator (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF).
@@ -1895,6 +1919,10 @@ inline void log(LogLevel level, std::string_view message) { detail::current_logg
 #include <type_traits>
 #include <utility>
 
+#include <asio/associated_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/cancellation_type.hpp>
+
 namespace fastapi {
 
 namespace detail {
@@ -2044,7 +2072,36 @@ inline void resume_from_loop(std::coroutine_handle<> h) {
   }
 }
 
-/// What every promise of ours shares: the awaiting coroutine, the exception, the recycled frame.
+/// Cancels what a chain of coroutines is waiting for (a timer, a socket wait). Bound to a Task before it is
+/// awaited (Task::bind_cancellation), it is inherited by every Task and generator that Task awaits, and by the
+/// Asio operations they await through async_call (each bound to its slot). cancel() aborts the operation
+/// pending now and every later one at once: they complete with operation_aborted, and fa::sleep throws
+/// fa::CancelledError, so the chain unwinds (its cleanup runs). The connection cancels a streamed response
+/// this way when its client goes (http/connection.hpp). Touched by one loop thread only.
+class Cancellation {
+ public:
+  Cancellation() = default;
+  Cancellation(const Cancellation&) = delete;
+  Cancellation& operator=(const Cancellation&) = delete;
+  void cancel() {
+    requested_ = true;
+    signal_.emit(asio::cancellation_type::terminal);
+  }
+  bool requested() const { return requested_; }
+  /// Ready for the next chain: not requested, no handler installed.
+  void reset() {
+    requested_ = false;
+    signal_.slot().clear();
+  }
+  asio::cancellation_slot slot() { return signal_.slot(); }
+
+ private:
+  asio::cancellation_signal signal_;
+  bool requested_ = false;
+};
+
+/// What every promise of ours shares: the awaiting coroutine, the exception, the recycled frame, and the
+/// Cancellation inherited from the awaiting coroutine (null: not cancellable).
 struct PromiseBase {
   struct FinalAwaiter {
     bool await_ready() const noexcept { return false; }
@@ -2068,6 +2125,26 @@ struct PromiseBase {
 
   std::coroutine_handle<> continuation;
   std::exception_ptr exception;
+  Cancellation* cancellation = nullptr;
+};
+
+/// The Cancellation of the coroutine awaiting with handle `h` (null for a promise type not ours).
+template <class P>
+Cancellation* cancellation_of(std::coroutine_handle<P> h) noexcept {
+  if constexpr (std::is_base_of_v<PromiseBase, P>) return h.promise().cancellation;
+  else return nullptr;
+}
+
+/// `Cancellation* c = co_await detail::current_cancellation();`: the calling coroutine's own.
+struct current_cancellation {
+  Cancellation* value = nullptr;
+  bool await_ready() const noexcept { return false; }
+  template <class P>
+  bool await_suspend(std::coroutine_handle<P> h) noexcept {
+    value = cancellation_of(h);
+    return false;  // never suspends
+  }
+  Cancellation* await_resume() const noexcept { return value; }
 };
 
 template <class T>
@@ -2100,12 +2177,17 @@ class [[nodiscard]] Task {
   }
 
   bool valid() const noexcept { return static_cast<bool>(handle_); }
+  /// Makes the task cancellable by `c` (before it is awaited); otherwise it inherits its awaiter's.
+  void bind_cancellation(detail::Cancellation* c) noexcept { handle_.promise().cancellation = c; }
 
   struct Awaiter {
     std::coroutine_handle<promise_type> handle;
     bool await_ready() const noexcept { return false; }
-    std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
-      handle.promise().continuation = awaiting;
+    template <class P>
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<P> awaiting) noexcept {
+      auto& promise = handle.promise();
+      promise.continuation = awaiting;
+      if (!promise.cancellation) promise.cancellation = detail::cancellation_of(awaiting);
       return detail::transfer_to(handle);
     }
     T await_resume() { return handle.promise().result(); }
@@ -2185,19 +2267,34 @@ class CompletionAwaiter {
   struct Handler {
     CompletionAwaiter* self;
     std::coroutine_handle<> coroutine;
+    /// Asio asks every handler for its cancellation slot: the awaiting chain's, when it is cancellable.
+    using cancellation_slot_type = asio::cancellation_slot;
+    cancellation_slot_type get_cancellation_slot() const noexcept {
+      return self->cancellation_ ? self->cancellation_->slot() : asio::cancellation_slot();
+    }
     void operator()(Args... args) {
+      // The operation is over: its cancellation handler (which points at the operation) must not outlive it.
+      if (self->cancellation_) self->cancellation_->slot().clear();
       self->result_.emplace(std::move(args)...);
       resume_from_loop(coroutine);
     }
   };
 
   bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> h) { init_(Handler{this, h}); }
+  template <class P>
+  void await_suspend(std::coroutine_handle<P> h) {
+    cancellation_ = cancellation_of(h);
+    Cancellation* c = cancellation_;  // `this` may be resumed (and gone) once init_ has started the operation
+    bool cancelled = c && c->requested();
+    init_(Handler{this, h});
+    if (cancelled) c->cancel();  // cancelled before: abort this operation at once too
+  }
   std::tuple<Args...> await_resume() { return std::move(*result_); }
 
  private:
   Init init_;
   std::optional<std::tuple<Args...>> result_;
+  Cancellation* cancellation_ = nullptr;
 };
 
 template <class... Args, class Init>
@@ -2349,6 +2446,8 @@ class StallWatch {
 
 /// Suspends the calling coroutine for `duration` without blocking the loop.
 /// `co_await fa::sleep(std::chrono::milliseconds(400));` Must run on a worker (a handler, a dependency).
+/// Inside a streamed response that is cancelled (its client went away; an event stream at shutdown) it
+/// throws fa::CancelledError at once.
 FASTAPI_DETAIL_INLINE Task<void> sleep(std::chrono::steady_clock::duration duration);
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Task<void> sleep(std::chrono::steady_clock::duration duration) {
@@ -2358,7 +2457,9 @@ FASTAPI_DETAIL_INLINE Task<void> sleep(std::chrono::steady_clock::duration durat
     co_return;
   }
   asio::steady_timer timer(*io, duration);
-  co_await detail::async_call<asio::error_code>([&](auto handler) { timer.async_wait(std::move(handler)); });
+  auto [ec] =
+      co_await detail::async_call<asio::error_code>([&](auto handler) { timer.async_wait(std::move(handler)); });
+  if (ec == asio::error::operation_aborted) throw CancelledError();  // the stream it runs in was cancelled
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -2472,6 +2573,107 @@ inline void ThreadPool::work() {
     job();
   }
 }
+
+}  // namespace fastapi
+
+// ==== fastapi/core/generator.hpp ====
+// core/generator.hpp: fa::AsyncGenerator<T>, a coroutine that co_yields values and may co_await between them
+// (Python's async generator): what an event stream is written as. Frames are recycled per thread, as Task's;
+// a generator awaited from a cancellable chain (a streamed response) inherits its Cancellation. Fed by nothing;
+// feeds http/event_source.hpp. Knows nothing of HTTP.
+
+#include <coroutine>
+#include <exception>
+#include <optional>
+#include <utility>
+
+namespace fastapi {
+
+/// A lazy asynchronous sequence of T:
+///     fa::AsyncGenerator<int> count(int n) {
+///       for (int i = 1; i <= n; ++i) {
+///         co_await fa::sleep(std::chrono::milliseconds(10));
+///         co_yield i;
+///       }
+///     }
+///     ... while (std::optional<int> i = co_await gen.next()) use(*i);
+/// The body runs only while a next() is awaited; an exception it throws is rethrown by that next(). Destroying
+/// the generator while it is suspended at a co_yield runs the destructors of its locals (its cleanup).
+/// Arguments are copied into the frame; a lambda's captures are not (make the lambda take parameters).
+/// g++ 12 destroys a temporary in a co_yield expression twice (`co_yield T{...};` crashes; clang is right):
+/// yield a named value, `T value{...}; co_yield std::move(value);`, which every compiler gets right.
+template <class T>
+class [[nodiscard]] AsyncGenerator {
+ public:
+  struct promise_type : detail::PromiseBase {
+    AsyncGenerator get_return_object() noexcept {
+      return AsyncGenerator(std::coroutine_handle<promise_type>::from_promise(*this));
+    }
+    struct YieldAwaiter {
+      bool await_ready() const noexcept { return false; }
+      std::coroutine_handle<> await_suspend(std::coroutine_handle<promise_type> h) noexcept {
+        return detail::transfer_to(h.promise().continuation);  // back to the consumer's next()
+      }
+      void await_resume() const noexcept {}
+    };
+    // Not templates, so `co_yield {.data = "x"};` works too.
+    YieldAwaiter yield_value(T&& value) {
+      current.emplace(std::move(value));
+      return {};
+    }
+    YieldAwaiter yield_value(const T& value) {
+      current.emplace(value);
+      return {};
+    }
+    void return_void() const noexcept {}
+    std::optional<T> current;
+  };
+
+  AsyncGenerator() noexcept = default;
+  AsyncGenerator(AsyncGenerator&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+  AsyncGenerator& operator=(AsyncGenerator&& other) noexcept {
+    if (this != &other) {
+      if (handle_) handle_.destroy();
+      handle_ = std::exchange(other.handle_, {});
+    }
+    return *this;
+  }
+  AsyncGenerator(const AsyncGenerator&) = delete;
+  AsyncGenerator& operator=(const AsyncGenerator&) = delete;
+  ~AsyncGenerator() {
+    if (handle_) handle_.destroy();
+  }
+
+  /// True while the generator may still yield (it has not ended, nor thrown).
+  bool valid() const noexcept { return handle_ && !handle_.done(); }
+
+  struct NextAwaiter {
+    std::coroutine_handle<promise_type> handle;
+    bool await_ready() const noexcept { return !handle || handle.done(); }
+    template <class P>
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<P> awaiting) noexcept {
+      promise_type& p = handle.promise();
+      p.continuation = awaiting;
+      p.current.reset();
+      if (!p.cancellation) p.cancellation = detail::cancellation_of(awaiting);
+      return detail::transfer_to(handle);
+    }
+    /// The next value, or nullopt once the body has ended; its exception, once.
+    std::optional<T> await_resume() {
+      if (!handle) return std::nullopt;
+      promise_type& p = handle.promise();
+      if (p.exception) std::rethrow_exception(std::exchange(p.exception, nullptr));
+      if (handle.done()) return std::nullopt;
+      return std::move(p.current);
+    }
+  };
+  /// Runs the body to its next co_yield (or its end): `std::optional<T> v = co_await gen.next();`
+  NextAwaiter next() noexcept { return NextAwaiter{handle_}; }
+
+ private:
+  explicit AsyncGenerator(std::coroutine_handle<promise_type> h) noexcept : handle_(h) {}
+  std::coroutine_handle<promise_type> handle_;
+};
 
 }  // namespace fastapi
 
@@ -2923,7 +3125,7 @@ class PathParams {
 
 namespace detail {
 /// The router's answer for one request, kept where the request is, so that a request is matched once: the
-/// app notes it when the head arrives (Service::body_limit needs the route's limit) or when the request
+/// app notes it when the head arrives (Service::body_policy needs the route's limit) or when the request
 /// reaches it, and dispatches on it. It holds for the router, method and path it was made for; a middleware
 /// that rewrites the method or the path gets a new match. Opaque here: routing/ comes later in the line.
 struct RouteMemo {
@@ -2935,6 +3137,55 @@ struct RouteMemo {
   std::uint32_t route = 0;
   std::string_view allow;
 };
+/// What a request knows of its connection: the body read on demand, and whether the client is still there.
+/// The connection implements it (http/connection.hpp); nothing above http/ sees a socket.
+class ClientChannel {
+ public:
+  /// The next piece of a streamed body as it arrives; empty at its end. The view is valid until the next
+  /// call. Throws HTTPException 413 (over the route's max_body_size), 400 (bad chunked framing), 408 (no byte
+  /// for Config::body_timeout), fa::ClientDisconnect (the client went away).
+  virtual Task<std::string_view> read_body_chunk() = 0;
+  /// True when the client has closed its side (or reset); never waits and consumes no byte.
+  virtual bool peer_closed() = 0;
+
+ protected:
+  ~ClientChannel() = default;
+};
+}  // namespace detail
+
+/// `{.max_body_size = fa::unlimited}`: a streamed route that accepts a body of any size (say so explicitly;
+/// a route taking fa::RequestStream& without max_body_size is a registration error).
+inline constexpr std::size_t unlimited = static_cast<std::size_t>(-1);
+
+/// The request body as it arrives, chunk by chunk (Starlette's `async for chunk in request.stream()`):
+///     app.post("/upload", [](fa::RequestStream& body) -> fa::Task<fa::Json> {
+///       std::uint64_t n = 0;
+///       while (std::optional<std::string_view> chunk = co_await body.next()) n += chunk->size();
+///       co_return fa::Json{{"bytes", n}};
+///     }, {.max_body_size = 1ull << 30});
+/// A handler that takes `fa::RequestStream&` gets the body unbuffered: the connection reads only as next() is
+/// awaited (a client sending faster waits: TCP backpressure), sends `100 Continue` at the first next(), and
+/// checks the route's max_body_size as bytes arrive (which such a route must set: docs/realtime.md). Elsewhere
+/// `req.stream()` gives the body already read, as one chunk. The view is valid until the next next().
+class RequestStream {
+ public:
+  /// The next chunk (never empty), or nullopt once the body has ended. Errors: see ClientChannel.
+  Task<std::optional<std::string_view>> next();
+  /// Bytes given so far.
+  std::uint64_t bytes_read() const { return received_; }
+  /// True once next() has given the whole body.
+  bool finished() const { return done_; }
+
+ private:
+  friend struct Request;
+  detail::ClientChannel* channel_ = nullptr;  ///< set: read from the connection; null: `whole_` is the body
+  std::string_view whole_;
+  std::uint64_t received_ = 0;
+  bool done_ = false;
+};
+
+namespace detail {
+inline Task<std::optional<std::string_view>> ready_chunk(std::optional<std::string_view> chunk) { co_return chunk; }
 }  // namespace detail
 
 /// An HTTP request as the handler sees it. Field names follow Starlette's Request.
@@ -2967,6 +3218,21 @@ struct Request {
   detail::RouteMemo route_memo;
   /// Typed values set by a middleware or dependency for this request: `req.state.set<RequestId>(...)`.
   RequestStateMap state;
+  /// The connection this request came on (null for a Request built by hand).
+  detail::ClientChannel* channel = nullptr;
+  /// The body is not read before the handler: it comes through stream() (the route takes fa::RequestStream&).
+  bool body_streamed = false;
+
+  /// The body as it arrives (a route taking fa::RequestStream&), else the body already read, as one chunk.
+  RequestStream& stream() {
+    if (!body_streamed) body_stream_.whole_ = body;
+    body_stream_.channel_ = body_streamed ? channel : nullptr;
+    return body_stream_;
+  }
+  /// True once the client has gone (closed or reset its connection), as Starlette's is_disconnected(): for a
+  /// long handler to give up early. `if (co_await req.is_disconnected()) co_return fa::Response{};` Never waits.
+  /// A client that half-closed after sending its request counts as gone (uvicorn does the same).
+  Task<bool> is_disconnected() { co_return channel && channel->peer_closed(); }
 
   /// Forget everything of the previous request (keeps capacity: no allocation next time).
   void reset() {
@@ -2983,8 +3249,31 @@ struct Request {
     chunked = false;
     keep_alive = true;
     expect_continue = false;
+    body_streamed = false;
+    body_stream_ = RequestStream{};
   }
+
+ private:
+  RequestStream body_stream_{};
 };
+
+inline Task<std::optional<std::string_view>> RequestStream::next() {
+  if (done_) return detail::ready_chunk(std::nullopt);
+  if (!channel_) {
+    done_ = true;
+    received_ = whole_.size();
+    return detail::ready_chunk(whole_.empty() ? std::nullopt : std::optional<std::string_view>(whole_));
+  }
+  return [](RequestStream& self) -> Task<std::optional<std::string_view>> {
+    std::string_view chunk = co_await self.channel_->read_body_chunk();
+    if (chunk.empty()) {
+      self.done_ = true;
+      co_return std::nullopt;
+    }
+    self.received_ += chunk.size();
+    co_return chunk;
+  }(*this);
+}
 
 }  // namespace fastapi
 
@@ -5441,6 +5730,8 @@ struct Response {
   enum class Media : std::uint8_t { none, text, json, html, custom };
   Media media = Media::none;  ///< the common types without an allocation; custom uses media_custom
   std::string media_custom{};
+  /// The server's drain cancels `stream` at once instead of letting it finish (an endless event stream).
+  bool cancel_on_shutdown = false;
   /// Awaited by the connection once this response has been written (or the write failed: the client is
   /// gone); never throws. Set by the endpoint for dependency teardown and background tasks (di/).
   std::function<Task<void>()> after_send{};
@@ -5617,6 +5908,224 @@ FASTAPI_DETAIL_INLINE Response& Response::delete_cookie(std::string_view name, s
   o.path = std::string(path);
   o.domain = std::string(domain);
   return set_cookie(name, "", o);  // written `name=""`, as Starlette's delete_cookie
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi
+
+// ==== fastapi/http/event_source.hpp ====
+// http/event_source.hpp: Server-Sent Events (the HTML standard's text/event-stream): fa::ServerSentEvent and
+// fa::EventSourceResponse (sse-starlette's names), a streamed Response fed by a coroutine generator of events,
+// with comment pings while the generator is quiet. Fed by handlers; feeds the connection's stream writer. Knows
+// nothing of sockets, routes or JSON.
+
+#include <chrono>
+#include <coroutine>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <asio.hpp>
+
+namespace fastapi {
+
+/// One event (sse-starlette's ServerSentEvent). Each field that is set becomes its line(s); `data` and
+/// `comment` may hold several lines (each becomes its own `data:` / `:` line, so a client reads the data back
+/// with its newlines); a CR or LF in `id` or `event` is dropped, so no value can inject a field or end the
+/// event early. `fa::ServerSentEvent e{.data = R"({"i": 1})", .id = "1"}; co_yield std::move(e);` (a named value:
+/// see fa::AsyncGenerator on g++ 12 and temporaries).
+struct ServerSentEvent {
+  std::optional<std::string> data{};
+  std::optional<std::string> event{};    ///< the client's event type ("message" when absent)
+  std::optional<std::string> id{};       ///< the client's last event ID (sent back as Last-Event-ID on reconnect)
+  std::optional<std::int64_t> retry{};   ///< the client's reconnection time, in milliseconds
+  std::optional<std::string> comment{};  ///< `: comment` lines, which clients ignore
+};
+
+/// Options of fa::EventSourceResponse, with sse-starlette's defaults.
+struct EventSourceOptions {
+  std::chrono::milliseconds ping_interval{15000};  ///< a `: ping` comment after this long without an event
+  int status = 200;
+};
+
+/// A text/event-stream response from a generator of events (sse-starlette's EventSourceResponse):
+///     fa::AsyncGenerator<fa::ServerSentEvent> ticks(int n) {
+///       for (int i = 1; i <= n; ++i) {
+///         co_await fa::sleep(std::chrono::seconds(1));
+///         fa::ServerSentEvent tick{.data = std::to_string(i), .id = std::to_string(i)};
+///         co_yield std::move(tick);
+///       }
+///     }
+///     app.get("/ticks", [](fa::Query<"n", int> n) { return fa::EventSourceResponse(ticks(*n)); });
+/// Each event is sent (and flushed) as soon as it is yielded; nothing buffers it (GZipMiddleware leaves event
+/// streams alone). Headers: `Content-Type: text/event-stream; charset=utf-8`, `Cache-Control: no-cache`,
+/// `X-Accel-Buffering: no` (nginx would buffer otherwise). While the generator yields nothing for
+/// `ping_interval`, a `: ping - <UTC time>` comment keeps proxies from closing the idle connection.
+/// When the client disconnects, or the server shuts down, the generator is cancelled at once: the wait it is
+/// in (fa::sleep...) throws fa::CancelledError, so its cleanup (destructors, catch blocks) runs, then it is
+/// destroyed.
+Response EventSourceResponse(AsyncGenerator<ServerSentEvent> events, EventSourceOptions options = {});
+
+namespace detail {
+
+/// Appends `text` without CR and LF (the value of an `id:` or `event:` line).
+inline void append_single_line(std::string& out, std::string_view text) {
+  for (char c : text)
+    if (c != '\r' && c != '\n' && c != '\0') out.push_back(c);
+}
+
+/// Appends one `prefix line\r\n` per line of `text`: lines end at CRLF, CR or LF (the HTML standard's and
+/// sse-starlette's split), so a CR alone cannot smuggle a line past the framing.
+inline void append_lines(std::string& out, std::string_view prefix, std::string_view text) {
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && text[i] != '\r' && text[i] != '\n') continue;
+    out.append(prefix).append(text.substr(start, i - start)).append("\r\n");
+    if (i < text.size() && text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    start = i + 1;
+  }
+}
+
+/// One event as sent: comment, id, event, data, retry lines (sse-starlette's order), then the blank line.
+inline void encode_event(const ServerSentEvent& e, std::string& out) {
+  if (e.comment) append_lines(out, ": ", *e.comment);
+  if (e.id) {
+    out.append("id: ");
+    append_single_line(out, *e.id);
+    out.append("\r\n");
+  }
+  if (e.event) {
+    out.append("event: ");
+    append_single_line(out, *e.event);
+    out.append("\r\n");
+  }
+  if (e.data) append_lines(out, "data: ", *e.data);
+  if (e.retry) out.append("retry: ").append(std::to_string(*e.retry)).append("\r\n");
+  out.append("\r\n");
+}
+
+/// `: ping - 2026-01-01 12:00:00.000000+00:00` (sse-starlette's ping comment: the UTC time).
+inline void encode_ping(std::string& out) {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  char text[64];
+  std::snprintf(text, sizeof text, ": ping - %04d-%02d-%02d %02d:%02d:%02d.%06lld+00:00\r\n\r\n", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(micros));
+  out.append(text);
+}
+
+/// The generator and its pending step. The step (the generator run to its next co_yield) runs as a coroutine
+/// of its own, so that the stream can send a ping while it waits; it has its own Cancellation, cancelled when
+/// the stream is (client gone, drain) or dropped.
+struct EventPump {
+  explicit EventPump(AsyncGenerator<ServerSentEvent> g, std::chrono::milliseconds ping)
+      : events(std::move(g)), ping_interval(ping) {}
+  AsyncGenerator<ServerSentEvent> events;
+  std::chrono::milliseconds ping_interval;
+  Cancellation step_cancel;
+  Cancellation never_cancelled;  ///< for waits that must not be cut short
+  std::optional<ServerSentEvent> event;
+  std::exception_ptr error;
+  bool running = false;  ///< a step is in progress
+  bool ready = false;    ///< a step ended: `event` (or `error`, or nullopt: the generator's end) is its result
+  bool ended = false;
+  std::unique_ptr<asio::steady_timer> timer;  ///< the ping interval; a step that ends cancels it to wake the stream
+};
+
+/// Owned by the response's stream function: when the response goes (sent, or its client gone), a step still
+/// running is cancelled, so the generator's cleanup runs now rather than at its next event.
+struct EventPumpOwner {
+  std::shared_ptr<EventPump> pump;
+  ~EventPumpOwner() {
+    if (pump && pump->running) pump->step_cancel.cancel();
+  }
+};
+
+inline Task<void> event_step(std::shared_ptr<EventPump> p) {
+  try {
+    p->event = co_await p->events.next();
+  } catch (...) {
+    p->error = std::current_exception();
+  }
+  p->running = false;
+  p->ready = true;
+  if (p->timer) p->timer->cancel();  // wakes the stream if it waits
+}
+
+/// Waits on the pump's timer; cancellable by the awaiting chain unless bound otherwise.
+inline Task<void> wait_timer(asio::steady_timer& timer) {
+  co_await async_call<asio::error_code>([&](auto handler) { timer.async_wait(std::move(handler)); });
+}
+
+inline Task<bool> event_stream_next(std::shared_ptr<EventPump> p, std::string& chunk) {
+  if (p->ended) co_return false;
+  Cancellation* mine = co_await current_cancellation();
+  if (!p->running && !p->ready) {
+    p->running = true;
+    Task<void> step = event_step(p);
+    step.bind_cancellation(&p->step_cancel);
+    spawn(std::move(step));  // runs now, up to its first wait (or its end)
+  }
+  if (!p->ready) {
+    asio::io_context* io = this_loop().io;
+    if (!p->timer && io) p->timer = std::make_unique<asio::steady_timer>(*io);
+    if (p->timer) {
+      p->timer->expires_after(p->ping_interval);
+      co_await wait_timer(*p->timer);  // the step's end, the ping interval, or our cancellation
+    }
+    if (!p->ready && mine && mine->requested()) {
+      // Cancelled (client gone, drain): cancel the step and wait for it to unwind before we are destroyed.
+      p->step_cancel.cancel();
+      while (!p->ready && p->timer) {
+        p->timer->expires_after(std::chrono::hours(1));
+        Task<void> wait = wait_timer(*p->timer);
+        wait.bind_cancellation(&p->never_cancelled);
+        co_await std::move(wait);
+      }
+      p->ended = true;
+      throw CancelledError();
+    }
+    if (!p->ready) {
+      encode_ping(chunk);
+      co_return true;
+    }
+  }
+  p->ready = false;
+  if (p->error) {
+    p->ended = true;
+    std::rethrow_exception(std::exchange(p->error, nullptr));
+  }
+  if (!p->event) {
+    p->ended = true;
+    co_return false;
+  }
+  encode_event(*p->event, chunk);
+  p->event.reset();
+  co_return true;
+}
+
+}  // namespace detail
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Response EventSourceResponse(AsyncGenerator<ServerSentEvent> events, EventSourceOptions options) {
+  auto owner = std::make_shared<detail::EventPumpOwner>();
+  owner->pump = std::make_shared<detail::EventPump>(std::move(events), options.ping_interval);
+  Response r{.status = options.status};
+  r.stream = [owner](std::string& chunk) { return detail::event_stream_next(owner->pump, chunk); };
+  r.set_media_type("text/event-stream");
+  r.headers.set("Cache-Control", "no-cache");
+  r.headers.set("X-Accel-Buffering", "no");
+  r.cancel_on_shutdown = true;
+  return r;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -5845,16 +6354,23 @@ inline void write_chunk(std::string& out, std::string_view data) {
 
 namespace fastapi {
 
+/// How the connection reads one request's body: its limit (413 above it), and whether it is read before
+/// handle() (buffered into Request::body) or by the handler as it asks (Request::stream(), body_streamed).
+struct BodyPolicy {
+  std::size_t limit = 0;
+  bool streamed = false;
+};
+
 /// What a connection hands each request to: the app (its middleware chain, router and endpoints).
 class Service {
  public:
   virtual ~Service() = default;
   /// Answers one request. Exceptions escaping it become a bare 500 (the app maps its own first).
   virtual Task<Response> handle(Request& req) = 0;
-  /// The largest body accepted for this request (route-specific limits; 413 above it). Called once the head
-  /// is read, before the body, only for a request with a body; it may note its routing decision in `req`
-  /// (Request::route_memo) for handle().
-  virtual std::size_t body_limit(Request& req) const = 0;
+  /// How this request's body is read: the largest accepted (route-specific limits; 413 above it) and whether
+  /// it is streamed to the handler. Called once the head is read, before the body, only for a request with a
+  /// body; it may note its routing decision in `req` (Request::route_memo) for handle().
+  virtual BodyPolicy body_policy(Request& req) const = 0;
 };
 
 }  // namespace fastapi
@@ -6434,8 +6950,8 @@ class StaticFiles final : public Service {
  public:
   explicit StaticFiles(StaticFilesOptions options);
   Task<Response> handle(Request& req) override;
-  /// No file request has a body: the mounting app's default applies (0).
-  std::size_t body_limit(Request&) const override { return 0; }
+  /// No file request has a body: the mounting app's default applies (limit 0), never streamed.
+  BodyPolicy body_policy(Request&) const override { return {}; }
   const StaticFilesOptions& options() const { return options_; }
 
   /// The answer for `req`, without the Service's coroutine (StaticFiles never waits before the body).
@@ -6673,10 +7189,16 @@ struct Hub {
 // Timeouts: no timer per connection. The worker's tick (every 250 ms) sweeps its connections and cancels
 // those whose deadline passed: a request head or body that is too slow gets 408, an idle keep-alive is closed.
 // Every read checks the deadline too, for a client that keeps the socket readable (nothing to cancel then).
+// Streamed bodies: for a route that takes fa::RequestStream&, the body is not read before the handler; the
+// handler's `co_await stream.next()` reads it (Connection::read_body_chunk), so a client that sends faster than
+// the handler consumes waits (TCP backpressure). Streamed responses: while one is written, the connection
+// watches the socket for the client's close and cancels the stream's coroutines when it goes (an event stream
+// also when the server drains), so their cleanup runs at once.
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <coroutine>
 #include <cstddef>
@@ -6687,6 +7209,8 @@ struct Hub {
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include <sys/socket.h>
 
 #include <asio.hpp>
 
@@ -6715,8 +7239,9 @@ struct ConnectionRoot {
 inline ConnectionRoot connection_root(Task<void> task) { co_await std::move(task); }
 
 /// One HTTP/1.x connection. Created by the acceptor; frees itself when its run() coroutine ends.
-/// After a 101 (Response::upgrade) it is the UpgradedStream the new protocol reads and writes through.
-class Connection : private UpgradedStream {
+/// After a 101 (Response::upgrade) it is the UpgradedStream the new protocol reads and writes through; while a
+/// handler runs it is the ClientChannel a streamed body and is_disconnected() read through.
+class Connection final : private UpgradedStream, private ClientChannel {
  public:
   enum class Phase { idle, head, body, handler, write, closing, upgraded };
 
@@ -6754,6 +7279,18 @@ class Connection : private UpgradedStream {
   Task<void> send_error(int status, std::string_view reason);
   Task<void> linger_close();
   Task<bool> wait(asio::socket_base::wait_type type);
+
+  // The read side of a streamed request body (fa::RequestStream) and of the client's presence (ClientChannel).
+  Task<std::string_view> read_body_chunk() override;
+  bool peer_closed() override;
+  void start_streamed_body(std::size_t body_begin, std::size_t limit);
+  Task<std::size_t> read_streamed_bytes(char* into, std::size_t most);
+  [[noreturn]] void fail_streamed_body(int status, std::string_view reason);
+  void finish_streamed_body();
+  void end_streamed_request();
+  // A streamed response: its next chunk, cancelled when the client goes (or the server drains an event stream).
+  Task<bool> next_stream_chunk(Response& res, std::string& chunk);
+  void watch_peer();
 
   void acquire_buffer();
   void release_idle_memory();
@@ -6807,6 +7344,31 @@ class Connection : private UpgradedStream {
     socket_.cancel(ec);
   }
   void abort_socket();
+  /// The body of the current request when its route streams it (Request::body_streamed).
+  struct StreamedBody {
+    bool active = false;        ///< this request's body is streamed
+    bool done = false;          ///< every byte given to the handler
+    bool keep_alive = true;     ///< the request's own keep-alive, restored once the whole body is read
+    bool continue_due = false;  ///< `100 Continue` goes out at the first read
+    int error_status = 0;       ///< a failed body fails every later read the same way
+    std::string_view error_reason;
+    std::size_t first_begin = 0;  ///< Content-Length: body bytes that came with the head, in buf_
+    std::size_t first_size = 0;
+    std::uint64_t remaining = 0;  ///< Content-Length: bytes not yet read from the socket
+    std::string raw;              ///< bytes read for the handler (chunked: framing included)
+    std::size_t raw_pos = 0;
+    std::size_t raw_end = 0;
+    std::string decoded;          ///< chunked: the data of the bytes decoded last
+    unsigned reads_in_a_row = 0;  ///< reads that found bytes without waiting
+  };
+  StreamedBody streamed_;
+  bool peer_gone_ = false;
+  // A streamed response being written: cancelled when the peer goes, or (cancel_on_shutdown) when draining.
+  Cancellation stream_cancel_;
+  bool streaming_ = false;
+  bool cancel_on_drain_ = false;
+  unsigned watch_generation_ = 0;
+  std::shared_ptr<Connection*> self_ref_;  ///< the watch's way to find *this, null once it is gone
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -6823,6 +7385,7 @@ FASTAPI_DETAIL_INLINE Connection::Connection(Hub& hub, asio::ip::tcp::socket soc
     client_port_ = peer.port();
   }
   req_.arena = &arena_;
+  req_.channel = this;
   // Link into the worker's list for the sweeper.
   next = hub_.first;
   if (next) next->prev = this;
@@ -6831,6 +7394,7 @@ FASTAPI_DETAIL_INLINE Connection::Connection(Hub& hub, asio::ip::tcp::socket soc
 }
 
 FASTAPI_DETAIL_INLINE Connection::~Connection() {
+  if (self_ref_) *self_ref_ = nullptr;  // a watch that completes later finds nobody
   if (buf_) hub_.buffers.release(buf_);
   if (prev) prev->next = next;
   else hub_.first = next;
@@ -6878,6 +7442,8 @@ FASTAPI_DETAIL_INLINE void Connection::sweep() {
     }
     return;
   }
+  // An event stream ends when the server drains (sse-starlette stops on shutdown too); other streams finish.
+  if (hub_.draining && streaming_ && cancel_on_drain_ && !stream_cancel_.requested()) stream_cancel_.cancel();
   bool expired = hub_.now >= deadline_;
   bool drain_idle = hub_.draining && phase_ == Phase::idle;
   if (!expired && !drain_idle) return;
@@ -7051,6 +7617,7 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::serve() {
 
     if (!co_await read_body(parser_.head_size())) co_return;
     if (!co_await dispatch_and_write()) co_return;
+    if (streamed_.active) end_streamed_request();
     if (close_after_) {
       if (!co_await flush()) co_return;
       co_await linger_close();
@@ -7069,10 +7636,15 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::read_body(std::size_t head_size) {
   }
   phase_ = Phase::body;
   set_deadline(hub_.config.body_timeout);
-  std::size_t limit = hub_.service.body_limit(req_);
+  BodyPolicy policy = hub_.service.body_policy(req_);
+  std::size_t limit = policy.limit;
   if (req_.content_length && *req_.content_length > limit) {
     co_await send_error(413, "Request Entity Too Large");
     co_return false;
+  }
+  if (policy.streamed) {  // the handler reads it (read_body_chunk)
+    start_streamed_body(body_begin, limit);
+    co_return true;
   }
   if (req_.expect_continue && end_ == body_begin) {
     out_.append("HTTP/1.1 100 Continue\r\n\r\n");
@@ -7324,7 +7896,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
   std::string chunk;
   for (;;) {
     chunk.clear();
-    bool more = co_await res.stream(chunk);
+    bool more = co_await next_stream_chunk(res, chunk);
     if (!more) break;
     if (chunk.empty()) continue;
     if (sized) {
@@ -7345,6 +7917,208 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
     co_return false;
   }
   co_return co_await flush();
+}
+
+// ---- streamed request bodies ----------------------------------------------------------------------
+
+/// Sets up the body of req_ to be read by the handler. Until it has read all of it, the request counts as
+/// not keep-alive: a handler that stops early gets its answer sent with `Connection: close`, and the unread
+/// rest is never mistaken for the next request.
+FASTAPI_DETAIL_INLINE void Connection::start_streamed_body(std::size_t body_begin, std::size_t limit) {
+  StreamedBody& b = streamed_;
+  b = StreamedBody{};
+  b.active = true;
+  b.keep_alive = req_.keep_alive;
+  b.continue_due = req_.expect_continue && end_ == body_begin;
+  req_.body_streamed = true;
+  req_.keep_alive = false;
+  phase_ = Phase::handler;
+  deadline_ = Clock::time_point::max();
+  if (!req_.chunked) {
+    // Bytes of the body that came with the head are the first chunk, read in place; what follows them in
+    // buf_ (only when the whole body is there) is the next pipelined request.
+    std::size_t n = *req_.content_length;
+    b.first_begin = body_begin;
+    b.first_size = std::min(end_ - body_begin, n);
+    b.remaining = n - b.first_size;
+    start_ = body_begin + b.first_size;
+    b.raw.resize(static_cast<std::size_t>(std::min<std::uint64_t>(b.remaining, 65536)));
+    return;
+  }
+  // Chunked: every raw byte goes through the decoder, from b.raw. Reads are at most a read buffer's size, so
+  // the bytes after the body (a pipelined request) always fit back into buf_ (end_streamed_request).
+  chunked_ = ChunkedDecoder(limit, hub_.config.max_header_bytes);
+  b.raw.resize(cap_);
+  b.raw_end = end_ - body_begin;
+  std::memcpy(b.raw.data(), buf_ + body_begin, b.raw_end);
+  start_ = end_ = body_begin;  // the head stays in place (req_ views point into it)
+}
+
+/// Remembers the failure (a later read fails the same way) and throws it as the answer's HTTPException.
+FASTAPI_DETAIL_INLINE void Connection::fail_streamed_body(int status, std::string_view reason) {
+  streamed_.error_status = status;
+  streamed_.error_reason = reason;
+  deadline_ = Clock::time_point::max();
+  if (status == 0) throw ClientDisconnect();
+  throw HTTPException(status, std::string(reason));
+}
+
+FASTAPI_DETAIL_INLINE void Connection::finish_streamed_body() {
+  streamed_.done = true;
+  req_.keep_alive = streamed_.keep_alive;
+}
+
+/// Up to `most` bytes from the socket (at least one). The body timeout counts from the last byte received:
+/// a long upload that keeps moving is never cut, one that stalls for body_timeout gets 408.
+FASTAPI_DETAIL_INLINE Task<std::size_t> Connection::read_streamed_bytes(char* into, std::size_t most) {
+  set_deadline(hub_.config.body_timeout);
+  for (;;) {
+    if (past_deadline()) {
+      timed_out_ = false;
+      fail_streamed_body(408, "Request Timeout");
+    }
+    if (++streamed_.reads_in_a_row > 8) {
+      // A fast client keeps the socket readable, so the handler would read on without ever giving the loop
+      // back: every 8 reads, let the other connections of this worker run.
+      streamed_.reads_in_a_row = 0;
+      co_await async_call<>([&](auto handler) { asio::post(hub_.io, std::move(handler)); });
+    }
+    asio::error_code ec;
+    std::size_t n = socket_.read_some(asio::buffer(into, most), ec);
+    if (!ec) {
+      deadline_ = Clock::time_point::max();
+      co_return n;
+    }
+    if (ec != asio::error::would_block && ec != asio::error::try_again) {  // EOF or reset: the client went
+      peer_gone_ = true;
+      fail_streamed_body(0, {});
+    }
+    streamed_.reads_in_a_row = 0;
+    if (!co_await wait(asio::socket_base::wait_read)) {
+      if (timed_out_) {
+        timed_out_ = false;
+        fail_streamed_body(408, "Request Timeout");
+      }
+      peer_gone_ = true;
+      fail_streamed_body(0, {});
+    }
+  }
+}
+
+FASTAPI_DETAIL_INLINE Task<std::string_view> Connection::read_body_chunk() {
+  StreamedBody& b = streamed_;
+  if (!b.active || b.done) co_return std::string_view();
+  if (b.error_status || peer_gone_) fail_streamed_body(b.error_status, b.error_reason);
+  if (b.continue_due) {
+    // RFC 9110 section 10.1.1: the client waits for this before sending the body; sent only now that the
+    // handler reads (a handler that answers without reading never asks for the body).
+    b.continue_due = false;
+    if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
+    out_.append("HTTP/1.1 100 Continue\r\n\r\n");
+    if (!co_await flush()) {
+      peer_gone_ = true;
+      fail_streamed_body(0, {});
+    }
+  }
+  if (!req_.chunked) {
+    if (b.first_size) {
+      std::string_view first(buf_ + b.first_begin, b.first_size);
+      b.first_size = 0;
+      if (b.remaining == 0) finish_streamed_body();
+      co_return first;
+    }
+    if (b.remaining == 0) {
+      finish_streamed_body();
+      co_return std::string_view();
+    }
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(b.remaining, b.raw.size()));
+    std::size_t n = co_await read_streamed_bytes(b.raw.data(), want);
+    b.remaining -= n;
+    if (b.remaining == 0) finish_streamed_body();
+    co_return std::string_view(b.raw.data(), n);
+  }
+  for (;;) {
+    if (b.raw_pos < b.raw_end) {
+      b.decoded.clear();
+      std::size_t consumed = 0;
+      auto r = chunked_.feed(std::string_view(b.raw.data() + b.raw_pos, b.raw_end - b.raw_pos), b.decoded, consumed);
+      b.raw_pos += consumed;
+      if (r == ChunkedDecoder::Result::error) fail_streamed_body(chunked_.error().status, chunked_.error().reason);
+      if (r == ChunkedDecoder::Result::complete) finish_streamed_body();
+      if (!b.decoded.empty()) co_return std::string_view(b.decoded);
+      if (b.done) co_return std::string_view();
+    }
+    b.raw_pos = 0;
+    b.raw_end = co_await read_streamed_bytes(b.raw.data(), b.raw.size());
+  }
+}
+
+/// After the answer to a streamed request: the bytes read past its body (chunked) start the next request.
+/// A body the handler did not read whole was answered with `Connection: close` (start_streamed_body).
+FASTAPI_DETAIL_INLINE void Connection::end_streamed_request() {
+  StreamedBody& b = streamed_;
+  if (b.done && req_.chunked && b.raw_pos < b.raw_end) {
+    std::size_t left = b.raw_end - b.raw_pos;  // <= cap_: the raw reads were at most that
+    acquire_buffer();
+    std::memmove(buf_, b.raw.data() + b.raw_pos, left);
+    start_ = 0;
+    end_ = left;
+  }
+  b = StreamedBody{};  // its buffers go: a streamed request is rare enough to allocate them afresh
+}
+
+/// True when the client has closed (or reset) its side: a peek of one byte that never consumes it, so a
+/// pipelined request waiting behind is still read normally.
+FASTAPI_DETAIL_INLINE bool Connection::peer_closed() {
+  if (peer_gone_) return true;
+  char byte;
+  ssize_t n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) peer_gone_ = true;
+  return peer_gone_;
+}
+
+// ---- streamed responses: noticing that the client left ------------------------------------------------
+
+/// Waits (in the background) for the socket to become readable while a stream is written: an EOF or reset
+/// then cancels the stream. Bytes instead (a pipelined request) end the watch: the close behind them cannot
+/// be seen without reading them, and the next write will fail anyway.
+FASTAPI_DETAIL_INLINE void Connection::watch_peer() {
+  if (!self_ref_) self_ref_ = std::make_shared<Connection*>(this);
+  unsigned generation = ++watch_generation_;
+  socket_.async_wait(asio::socket_base::wait_read, [ref = self_ref_, generation](const asio::error_code& ec) {
+    Connection* self = *ref;
+    if (ec || !self || generation != self->watch_generation_ || !self->streaming_) return;
+    if (self->peer_closed()) self->stream_cancel_.cancel();
+  });
+}
+
+/// The stream's next chunk, awaited under stream_cancel_: false at its end, or once it was cancelled (its
+/// CancelledError, or any error it throws because its waits were aborted, ends it quietly).
+FASTAPI_DETAIL_INLINE Task<bool> Connection::next_stream_chunk(Response& res, std::string& chunk) {
+  if (!streaming_) {
+    streaming_ = true;
+    cancel_on_drain_ = res.cancel_on_shutdown;
+    stream_cancel_.reset();
+    watch_peer();
+  }
+  bool more = false;
+  if (!stream_cancel_.requested() && !(hub_.draining && cancel_on_drain_) && !peer_gone_) {
+    Task<bool> step = res.stream(chunk);
+    step.bind_cancellation(&stream_cancel_);
+    try {
+      more = co_await step;
+    } catch (...) {
+      if (!stream_cancel_.requested()) {
+        streaming_ = false;
+        throw;
+      }
+    }
+  }
+  if (!more) {
+    streaming_ = false;
+    ++watch_generation_;  // a watch still pending ends quietly
+  }
+  co_return more;
 }
 
 /// Answers a framing error or timeout with `{"detail": reason}` and closes. The reasons are our own
@@ -15833,6 +16607,18 @@ struct FrameworkBinder {
 };
 template <>
 struct Binder<Request> : FrameworkBinder<Request> {};
+/// fa::RequestStream&: the body as it arrives. A handler taking it makes its route a streamed one (the body is
+/// not read before the handler: BindPlan::streams_body); a dependency taking it reads what the route gives.
+template <>
+struct Binder<RequestStream> {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::framework;
+  static constexpr std::size_t body_count = 0;
+  static constexpr bool named = false;
+  using Slot = RequestStream*;
+  static void bind(BindContext& ctx, Slot& slot) { slot = &ctx.request.stream(); }
+  static RequestStream& get(Slot& slot) { return *slot; }
+};
 template <>
 struct Binder<Response> : FrameworkBinder<Response> {};
 
@@ -15892,7 +16678,8 @@ struct HandlerParameter {
                 "fastapi: this handler parameter cannot be bound (its position and type are in "
                 "HandlerParameter<position, type> above); a parameter must be fa::Path/Query/Header/Cookie/"
                 "Form<\"name\", T>, fa::Body<T>, a reflected struct (the JSON body), fa::Depends<fn>, a security "
-                "scheme (fa::HTTPBearer<>...), fa::State<T>, fa::Request&, fa::Response& or fa::BackgroundTasks&");
+                "scheme (fa::HTTPBearer<>...), fa::State<T>, fa::Request&, fa::Response&, fa::RequestStream& or "
+                "fa::BackgroundTasks&");
   static_assert(Binder<V>::source != Source::framework ||
                     (std::is_lvalue_reference_v<P> && !std::is_const_v<std::remove_reference_t<P>>),
                 "fastapi: take the request and the response by reference: fa::Request& / fa::Response& (this "
@@ -15914,10 +16701,14 @@ struct BindPlan {
   static constexpr bool has_form = ((Binder<std::remove_cvref_t<Params>>::source == Source::form) || ...);
   static constexpr bool embed_bodies = body_count >= 2;
   static constexpr bool takes_request = (std::is_same_v<std::remove_cvref_t<Params>, Request> || ...);
+  static constexpr bool streams_body = (std::is_same_v<std::remove_cvref_t<Params>, RequestStream> || ...);
 
   static_assert(!embed_bodies || named_bodies == body_count,
                 "fastapi: with two or more bodies, each is embedded under its name as in FastAPI: declare them "
                 "fa::Body<T, \"name\">, so the body is {\"name\": ..., \"other\": ...}");
+  static_assert(!(streams_body && (body_count > 0 || has_form)),
+                "fastapi: a handler that takes fa::RequestStream& reads the body itself, as it arrives: it cannot "
+                "also take a JSON body (fa::Body, a struct) or form fields (fa::Form)");
   static_assert(!(has_form && body_count > 0),
                 "fastapi: a handler reads its body either as JSON (fa::Body, a struct) or as form fields "
                 "(fa::Form), not both");
@@ -20553,9 +21344,13 @@ namespace detail {
 struct AppContext {
   DependencyRegistry dependencies;
   StateStore states;
-  MultipartLimits multipart{};  ///< Config::multipart, for routes without their own RouteOptions::multipart
+  MultipartLimits multipart{};   ///< Config::multipart, for routes without their own RouteOptions::multipart
   ws::SessionOptions websocket;  ///< Config's ws_* settings, set by run()
 };
+
+class Endpoint;
+/// Registration check of a route whose handler takes fa::RequestStream&: its max_body_size is set.
+inline void check_streamed_limit(const Endpoint& endpoint);
 
 /// A route's handler with its arguments gathered and its result converted.
 class Endpoint {
@@ -20572,8 +21367,11 @@ class Endpoint {
   virtual std::span<const std::string_view> path_param_names() const { return {}; }
   /// True when the handler takes fa::Request& (it may read req.path_params itself).
   virtual bool takes_request() const { return false; }
-  /// The largest body this route takes for `req` (0: the app's default); a mount asks the Service it mounts.
-  virtual std::size_t body_limit(Request&) const { return options_.max_body_size; }
+  /// True when the handler takes fa::RequestStream&: its body is read as the handler asks, not before.
+  virtual bool streams_body() const { return false; }
+  /// How this route reads the body of `req`: its limit (0: the app's default) and whether it streams; a mount
+  /// asks the Service it mounts.
+  virtual BodyPolicy body_policy(Request&) const { return {options_.max_body_size, streams_body()}; }
   /// The app this endpoint serves (its dependencies and state); set at registration.
   void set_app(const AppContext* app) { app_ = app; }
   /// False for the app's own pages (/docs, /redoc, /openapi.json, the OAuth2 redirect): FastAPI does not run
@@ -20599,6 +21397,14 @@ class Endpoint {
   const AppContext* app_ = nullptr;
   bool app_dependencies_apply_ = true;
 };
+
+/// The app's 1 MiB default suits a JSON body, not an upload read in pieces; unlimited must be asked for.
+inline void check_streamed_limit(const Endpoint& endpoint) {
+  if (endpoint.options().max_body_size == 0)
+    throw ConfigurationError("fastapi: route " + endpoint.description() +
+                             ": the handler takes fa::RequestStream&, so the route must say how large a body it "
+                             "accepts: {.max_body_size = N} (bytes), or {.max_body_size = fa::unlimited}");
+}
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Task<void> Endpoint::run_route_dependencies(BindContext& ctx) const {
@@ -20664,7 +21470,9 @@ class HandlerEndpoint final : public Endpoint {
   static_assert(Plan::checked);
 
   HandlerEndpoint(F handler, std::string description, RouteOptions options)
-      : Endpoint(std::move(description), std::move(options)), handler_(std::move(handler)) {}
+      : Endpoint(std::move(description), std::move(options)), handler_(std::move(handler)) {
+    if constexpr (Plan::streams_body) check_streamed_limit(*this);
+  }
 
   Task<Response> call(Request& req) override {
     if (Binding::needs_scope || has_route_dependencies()) return call_scoped(req);
@@ -20672,6 +21480,7 @@ class HandlerEndpoint final : public Endpoint {
   }
   std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
   bool takes_request() const override { return Plan::takes_request; }
+  bool streams_body() const override { return Plan::streams_body; }
   /// What the handler's types say of its operation, for the route's RouteDoc (openapi/operation.hpp).
   static constexpr RouteDoc::Describe describe = &describe_operation<Plan, Result>;
 
@@ -22174,7 +22983,7 @@ class MountEndpoint final : public Endpoint {
   Task<Response> call(Request& req) override;
   /// The mounted Service reads the whole path itself.
   bool takes_request() const override { return true; }
-  std::size_t body_limit(Request& req) const override;
+  BodyPolicy body_policy(Request& req) const override;
 
  private:
   /// What the request looked like before the mount rewrote it.
@@ -22222,11 +23031,11 @@ FASTAPI_DETAIL_INLINE Task<Response> MountEndpoint::call(Request& req) {
   co_return co_await service_.handle(req);
 }
 
-FASTAPI_DETAIL_INLINE std::size_t MountEndpoint::body_limit(Request& req) const {
+FASTAPI_DETAIL_INLINE BodyPolicy MountEndpoint::body_policy(Request& req) const {
   const Saved saved = enter(req);
-  std::size_t limit = service_.body_limit(req);
+  BodyPolicy policy = service_.body_policy(req);
   leave(req, saved);
-  return limit;
+  return policy;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -22610,7 +23419,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   ///   4. router              route_request(): the match -> the endpoint, or 404 / 405 + Allow / 307
   ///   5. endpoint            Endpoint::call: arguments bound, handler called, its value -> Response
   Task<Response> handle(Request& req) override;
-  std::size_t body_limit(Request& req) const override;
+  BodyPolicy body_policy(Request& req) const override;
 
  private:
   /// The router's answer for `req`, matched once per request: noted in req.route_memo (and req.path_params
@@ -22844,7 +23653,7 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle(Request& req) {
   detail::this_loop().route = {};
   std::exception_ptr error;
   try {
-    route_of(req);  // the middleware sees req.path_params; a request with a body was matched by body_limit()
+    route_of(req);  // the middleware sees req.path_params; a request with a body was matched by body_policy()
     if (middleware_.empty()) co_return co_await handle_exceptions(req);
     co_return co_await middleware_.run(req);  // its innermost `next` is handle_exceptions
   } catch (...) {
@@ -22918,13 +23727,15 @@ FASTAPI_DETAIL_INLINE Router::Match App::route_of(Request& req) const {
   return m;
 }
 
-FASTAPI_DETAIL_INLINE std::size_t App::body_limit(Request& req) const {
+FASTAPI_DETAIL_INLINE BodyPolicy App::body_policy(Request& req) const {
   Router::Match m = route_of(req);
   if (m.kind == Router::Match::Kind::found && req.route_memo.router == &router_) {
-    std::size_t route_limit = endpoints_[m.route]->body_limit(req);
-    if (route_limit) return route_limit;
+    // A streamed route always has its own limit (checked at registration: detail::Endpoint::streams_body); a
+    // mount answers with the policy of the Service it mounts.
+    BodyPolicy policy = endpoints_[m.route]->body_policy(req);
+    if (policy.streamed || policy.limit) return policy;
   }
-  return default_body_limit_;
+  return {default_body_limit_, false};
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 

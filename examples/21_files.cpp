@@ -26,14 +26,14 @@ namespace fa = fastapi;
 
 /// The SHA-256 of an uploaded file, read from its start (hex).
 fa::Task<std::string> sha256_of(fa::UploadFile& file) {
-  fa::detail::Sha256 digest;
+  fa::Sha256 digest;
   co_await file.seek(0);
   for (;;) {
     std::string chunk = co_await file.read(64 * 1024);
     if (chunk.empty()) break;
     digest.update(chunk);
   }
-  co_return fa::detail::hex(digest.finish());
+  co_return fa::to_hex(digest.finish());
 }
 
 /// Uploads up to 64 MiB per request (the app's default body limit is 1 MiB).

@@ -20,6 +20,7 @@
 #include "fastapi/core/log.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/core/loop.hpp"
+#include "fastapi/core/generator.hpp"
 
 // http: socket -> bytes -> Request, Response -> bytes -> socket
 #include "fastapi/http/method.hpp"
@@ -38,6 +39,7 @@
 #include "fastapi/http/response_parser.hpp"
 #include "fastapi/http/upgrade.hpp"
 #include "fastapi/http/response.hpp"
+#include "fastapi/http/event_source.hpp"
 #include "fastapi/http/writer.hpp"
 #include "fastapi/http/service.hpp"
 #include "fastapi/http/file_support.hpp"

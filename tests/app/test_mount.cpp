@@ -29,7 +29,7 @@ struct Echo final : fa::Service {
                                     " path=" + std::string(req.path) + " root=" + std::string(req.root_path) +
                                     " body=" + std::string(req.body));
   }
-  std::size_t body_limit(fa::Request&) const override { return 8; }
+  fa::BodyPolicy body_policy(fa::Request&) const override { return {.limit = 8}; }
 };
 
 }  // namespace

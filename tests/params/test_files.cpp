@@ -57,7 +57,7 @@ fa::Json describe(fa::UploadFile& f, std::string content) {
   return fa::Json{{"filename", f.filename},
                   {"content_type", f.content_type},
                   {"size", f.size},
-                  {"sha256", fa::detail::hex(fa::detail::sha256(content))},
+                  {"sha256", fa::to_hex(fa::detail::sha256(content))},
                   {"in_memory", f.in_memory()}};
 }
 
@@ -105,7 +105,7 @@ TEST_SUITE("params/files") {
     CHECK(r.json() == fa::Json{{"filename", "a.txt"},
                                {"content_type", "text/plain"},
                                {"size", 8},
-                               {"sha256", fa::detail::hex(fa::detail::sha256("hi there"))},
+                               {"sha256", fa::to_hex(fa::detail::sha256("hi there"))},
                                {"in_memory", true},
                                {"note", "hello"}});
   }
@@ -297,7 +297,7 @@ TEST_SUITE("params/files") {
     CHECK(r.status == 200);
     CHECK(r.json()["size"] == big.size());
     CHECK(r.json()["in_memory"] == false);
-    CHECK(r.json()["sha256"] == fa::detail::hex(fa::detail::sha256(big)));
+    CHECK(r.json()["sha256"] == fa::to_hex(fa::detail::sha256(big)));
     CHECK(tmp.entries() == 0);
     CHECK(tmp.open_descriptors() == 0);
   }

@@ -240,7 +240,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   ///   4. router              route_request(): the match -> the endpoint, or 404 / 405 + Allow / 307
   ///   5. endpoint            Endpoint::call: arguments bound, handler called, its value -> Response
   Task<Response> handle(Request& req) override;
-  std::size_t body_limit(Request& req) const override;
+  BodyPolicy body_policy(Request& req) const override;
 
  private:
   /// The router's answer for `req`, matched once per request: noted in req.route_memo (and req.path_params
@@ -474,7 +474,7 @@ FASTAPI_DETAIL_INLINE Task<Response> App::handle(Request& req) {
   detail::this_loop().route = {};
   std::exception_ptr error;
   try {
-    route_of(req);  // the middleware sees req.path_params; a request with a body was matched by body_limit()
+    route_of(req);  // the middleware sees req.path_params; a request with a body was matched by body_policy()
     if (middleware_.empty()) co_return co_await handle_exceptions(req);
     co_return co_await middleware_.run(req);  // its innermost `next` is handle_exceptions
   } catch (...) {
@@ -548,13 +548,15 @@ FASTAPI_DETAIL_INLINE Router::Match App::route_of(Request& req) const {
   return m;
 }
 
-FASTAPI_DETAIL_INLINE std::size_t App::body_limit(Request& req) const {
+FASTAPI_DETAIL_INLINE BodyPolicy App::body_policy(Request& req) const {
   Router::Match m = route_of(req);
   if (m.kind == Router::Match::Kind::found && req.route_memo.router == &router_) {
-    std::size_t route_limit = endpoints_[m.route]->body_limit(req);
-    if (route_limit) return route_limit;
+    // A streamed route always has its own limit (checked at registration: detail::Endpoint::streams_body); a
+    // mount answers with the policy of the Service it mounts.
+    BodyPolicy policy = endpoints_[m.route]->body_policy(req);
+    if (policy.streamed || policy.limit) return policy;
   }
-  return default_body_limit_;
+  return {default_body_limit_, false};
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 

@@ -29,6 +29,7 @@
 #include "fastapi/di/state.hpp"
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
+#include "fastapi/http/service.hpp"
 #include "fastapi/json/value.hpp"
 #include "fastapi/json/write.hpp"
 #include "fastapi/openapi/route.hpp"
@@ -51,6 +52,10 @@ struct AppContext {
   ws::SessionOptions websocket;  ///< Config's ws_* settings, set by run()
 };
 
+class Endpoint;
+/// Registration check of a route whose handler takes fa::RequestStream&: its max_body_size is set.
+inline void check_streamed_limit(const Endpoint& endpoint);
+
 /// A route's handler with its arguments gathered and its result converted.
 class Endpoint {
  public:
@@ -66,8 +71,11 @@ class Endpoint {
   virtual std::span<const std::string_view> path_param_names() const { return {}; }
   /// True when the handler takes fa::Request& (it may read req.path_params itself).
   virtual bool takes_request() const { return false; }
-  /// The largest body this route takes for `req` (0: the app's default); a mount asks the Service it mounts.
-  virtual std::size_t body_limit(Request&) const { return options_.max_body_size; }
+  /// True when the handler takes fa::RequestStream&: its body is read as the handler asks, not before.
+  virtual bool streams_body() const { return false; }
+  /// How this route reads the body of `req`: its limit (0: the app's default) and whether it streams; a mount
+  /// asks the Service it mounts.
+  virtual BodyPolicy body_policy(Request&) const { return {options_.max_body_size, streams_body()}; }
   /// The app this endpoint serves (its dependencies and state); set at registration.
   void set_app(const AppContext* app) { app_ = app; }
   /// False for the app's own pages (/docs, /redoc, /openapi.json, the OAuth2 redirect): FastAPI does not run
@@ -93,6 +101,14 @@ class Endpoint {
   const AppContext* app_ = nullptr;
   bool app_dependencies_apply_ = true;
 };
+
+/// The app's 1 MiB default suits a JSON body, not an upload read in pieces; unlimited must be asked for.
+inline void check_streamed_limit(const Endpoint& endpoint) {
+  if (endpoint.options().max_body_size == 0)
+    throw ConfigurationError("fastapi: route " + endpoint.description() +
+                             ": the handler takes fa::RequestStream&, so the route must say how large a body it "
+                             "accepts: {.max_body_size = N} (bytes), or {.max_body_size = fa::unlimited}");
+}
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Task<void> Endpoint::run_route_dependencies(BindContext& ctx) const {
@@ -158,7 +174,9 @@ class HandlerEndpoint final : public Endpoint {
   static_assert(Plan::checked);
 
   HandlerEndpoint(F handler, std::string description, RouteOptions options)
-      : Endpoint(std::move(description), std::move(options)), handler_(std::move(handler)) {}
+      : Endpoint(std::move(description), std::move(options)), handler_(std::move(handler)) {
+    if constexpr (Plan::streams_body) check_streamed_limit(*this);
+  }
 
   Task<Response> call(Request& req) override {
     if (Binding::needs_scope || has_route_dependencies()) return call_scoped(req);
@@ -166,6 +184,7 @@ class HandlerEndpoint final : public Endpoint {
   }
   std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
   bool takes_request() const override { return Plan::takes_request; }
+  bool streams_body() const override { return Plan::streams_body; }
   /// What the handler's types say of its operation, for the route's RouteDoc (openapi/operation.hpp).
   static constexpr RouteDoc::Describe describe = &describe_operation<Plan, Result>;
 

@@ -42,7 +42,7 @@ class MountEndpoint final : public Endpoint {
   Task<Response> call(Request& req) override;
   /// The mounted Service reads the whole path itself.
   bool takes_request() const override { return true; }
-  std::size_t body_limit(Request& req) const override;
+  BodyPolicy body_policy(Request& req) const override;
 
  private:
   /// What the request looked like before the mount rewrote it.
@@ -90,11 +90,11 @@ FASTAPI_DETAIL_INLINE Task<Response> MountEndpoint::call(Request& req) {
   co_return co_await service_.handle(req);
 }
 
-FASTAPI_DETAIL_INLINE std::size_t MountEndpoint::body_limit(Request& req) const {
+FASTAPI_DETAIL_INLINE BodyPolicy MountEndpoint::body_policy(Request& req) const {
   const Saved saved = enter(req);
-  std::size_t limit = service_.body_limit(req);
+  BodyPolicy policy = service_.body_policy(req);
   leave(req, saved);
-  return limit;
+  return policy;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 

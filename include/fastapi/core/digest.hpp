@@ -1,6 +1,6 @@
-// core/digest.hpp: SHA-1 and SHA-256 (FIPS 180-4) and base64 (RFC 4648 section 4, padded), small and dependency-free.
+// core/digest.hpp: SHA-1 and SHA-256 (FIPS 180-4), hex, and base64 (RFC 4648 section 4, padded), small and dependency-free.
 // Fed by bytes; feeds websocket/handshake.hpp (Sec-WebSocket-Accept is base64(SHA-1(key + GUID))) and
-// security/ (HTTP Basic credentials are base64). Knows nothing of HTTP. SHA-1 is here for that handshake only: it
+// security/ (HTTP Basic credentials are base64); SHA-256 is for apps (checksums of streamed uploads). Knows nothing of HTTP. SHA-1 is here for that handshake only: it
 // is broken for signatures, never use it for security.
 #pragma once
 
@@ -8,7 +8,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -101,30 +100,32 @@ inline Sha1::Digest sha1(std::string_view data) {
   return h.finish();
 }
 
-/// SHA-256 (FIPS 180-4), fed in pieces like Sha1: `Sha256 h; h.update(a); h.update(b); hex(h.finish())`. For
-/// content digests (an upload's checksum); the same interface as Sha1.
+/// SHA-256 (FIPS 180-4 section 6.2), fed in pieces: `Sha256 h; h.update(chunk); ... auto d = h.finish();`.
 class Sha256 {
  public:
   using Digest = std::array<std::uint8_t, 32>;
 
   void update(std::string_view data) {
-    std::size_t i = 0;
-    while (i < data.size()) {
-      if (fill_ == 0 && data.size() - i >= 64) {  // whole blocks straight from the input
-        std::memcpy(block_.data(), data.data() + i, 64);
-        compress();
-        i += 64;
+    const auto* p = reinterpret_cast<const std::uint8_t*>(data.data());
+    std::size_t n = data.size();
+    length_ += n;
+    while (n > 0) {
+      if (fill_ == 0 && n >= 64) {  // whole blocks straight from the input
+        compress(p);
+        p += 64;
+        n -= 64;
         continue;
       }
-      std::size_t take = std::min<std::size_t>(64 - fill_, data.size() - i);
-      std::memcpy(block_.data() + fill_, data.data() + i, take);
-      fill_ += take, i += take;
+      std::size_t take = std::min<std::size_t>(64 - fill_, n);
+      for (std::size_t i = 0; i < take; ++i) block_[fill_ + i] = p[i];
+      fill_ += take;
+      p += take;
+      n -= take;
       if (fill_ == 64) {
-        compress();
+        compress(block_.data());
         fill_ = 0;
       }
     }
-    length_ += data.size();
   }
 
   /// The digest; the object is spent afterwards.
@@ -133,12 +134,12 @@ class Sha256 {
     block_[fill_++] = 0x80;
     if (fill_ > 56) {
       while (fill_ < 64) block_[fill_++] = 0;
-      compress();
+      compress(block_.data());
       fill_ = 0;
     }
     while (fill_ < 56) block_[fill_++] = 0;
     for (int i = 7; i >= 0; --i) block_[fill_++] = static_cast<std::uint8_t>(bits >> (i * 8));
-    compress();
+    compress(block_.data());
     Digest out{};
     for (std::size_t i = 0; i < 8; ++i)
       for (std::size_t b = 0; b < 4; ++b) out[i * 4 + b] = static_cast<std::uint8_t>(h_[i] >> (24 - 8 * b));
@@ -148,7 +149,7 @@ class Sha256 {
  private:
   static std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
-  void compress() {
+  void compress(const std::uint8_t* block) {
     static constexpr std::uint32_t k[64] = {
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -160,8 +161,8 @@ class Sha256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
     std::uint32_t w[64];
     for (std::size_t i = 0; i < 16; ++i)
-      w[i] = std::uint32_t{block_[i * 4]} << 24 | std::uint32_t{block_[i * 4 + 1]} << 16 |
-             std::uint32_t{block_[i * 4 + 2]} << 8 | std::uint32_t{block_[i * 4 + 3]};
+      w[i] = std::uint32_t{block[i * 4]} << 24 | std::uint32_t{block[i * 4 + 1]} << 16 |
+             std::uint32_t{block[i * 4 + 2]} << 8 | std::uint32_t{block[i * 4 + 3]};
     for (std::size_t i = 16; i < 64; ++i) {
       std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
       std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
@@ -204,9 +205,9 @@ inline Sha256::Digest sha256(std::string_view data) {
   return h.finish();
 }
 
-/// Lower-case hex of a digest: `hex(sha256("abc"))` -> "ba7816bf...".
+/// Lower-case hex of a digest (Python's hexdigest()).
 template <std::size_t N>
-std::string hex(const std::array<std::uint8_t, N>& bytes) {
+std::string to_hex(const std::array<std::uint8_t, N>& bytes) {
   static constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(N * 2);
@@ -285,3 +286,9 @@ inline std::optional<std::string> base64_decode(std::string_view in) {
 }
 
 }  // namespace fastapi::detail
+
+namespace fastapi {
+/// SHA-256 for apps (a checksum of a streamed upload): `fa::Sha256 h; h.update(chunk); fa::to_hex(h.finish())`.
+using detail::Sha256;
+using detail::to_hex;
+}  // namespace fastapi

@@ -43,4 +43,21 @@ class ConfigurationError : public std::logic_error {
   using std::logic_error::logic_error;
 };
 
+/// The client went away while its request body was being read (Starlette's ClientDisconnect), thrown by
+/// `co_await stream.next()` (fa::RequestStream). An HTTPException (400) so that one a handler lets escape is
+/// answered quietly, like any other: the connection is gone, so nobody reads that answer, and nothing is logged.
+class ClientDisconnect : public HTTPException {
+ public:
+  ClientDisconnect() : HTTPException(400, "Client disconnected") {}
+};
+
+/// A coroutine's wait was cancelled (asyncio's CancelledError): thrown by `co_await fa::sleep(...)` inside a
+/// streamed response (fa::StreamingResponse, fa::EventSourceResponse) whose client went away, or an event
+/// stream the server stops at shutdown. Let it escape (clean up with RAII or catch, rethrow): the connection
+/// ends the stream.
+class CancelledError : public std::runtime_error {
+ public:
+  CancelledError() : std::runtime_error("fastapi: the stream was cancelled (client gone, or server shutting down)") {}
+};
+
 }  // namespace fastapi

@@ -136,6 +136,8 @@ class StallWatch {
 
 /// Suspends the calling coroutine for `duration` without blocking the loop.
 /// `co_await fa::sleep(std::chrono::milliseconds(400));` Must run on a worker (a handler, a dependency).
+/// Inside a streamed response that is cancelled (its client went away; an event stream at shutdown) it
+/// throws fa::CancelledError at once.
 FASTAPI_DETAIL_INLINE Task<void> sleep(std::chrono::steady_clock::duration duration);
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Task<void> sleep(std::chrono::steady_clock::duration duration) {
@@ -145,7 +147,9 @@ FASTAPI_DETAIL_INLINE Task<void> sleep(std::chrono::steady_clock::duration durat
     co_return;
   }
   asio::steady_timer timer(*io, duration);
-  co_await detail::async_call<asio::error_code>([&](auto handler) { timer.async_wait(std::move(handler)); });
+  auto [ec] =
+      co_await detail::async_call<asio::error_code>([&](auto handler) { timer.async_wait(std::move(handler)); });
+  if (ec == asio::error::operation_aborted) throw CancelledError();  // the stream it runs in was cancelled
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 

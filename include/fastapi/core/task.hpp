@@ -15,7 +15,12 @@
 #include <type_traits>
 #include <utility>
 
+#include "fastapi/core/config.hpp"  // first: it tells Asio (under clang) that coroutines exist
 #include "fastapi/core/log.hpp"
+
+#include <asio/associated_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/cancellation_type.hpp>
 
 namespace fastapi {
 
@@ -166,7 +171,36 @@ inline void resume_from_loop(std::coroutine_handle<> h) {
   }
 }
 
-/// What every promise of ours shares: the awaiting coroutine, the exception, the recycled frame.
+/// Cancels what a chain of coroutines is waiting for (a timer, a socket wait). Bound to a Task before it is
+/// awaited (Task::bind_cancellation), it is inherited by every Task and generator that Task awaits, and by the
+/// Asio operations they await through async_call (each bound to its slot). cancel() aborts the operation
+/// pending now and every later one at once: they complete with operation_aborted, and fa::sleep throws
+/// fa::CancelledError, so the chain unwinds (its cleanup runs). The connection cancels a streamed response
+/// this way when its client goes (http/connection.hpp). Touched by one loop thread only.
+class Cancellation {
+ public:
+  Cancellation() = default;
+  Cancellation(const Cancellation&) = delete;
+  Cancellation& operator=(const Cancellation&) = delete;
+  void cancel() {
+    requested_ = true;
+    signal_.emit(asio::cancellation_type::terminal);
+  }
+  bool requested() const { return requested_; }
+  /// Ready for the next chain: not requested, no handler installed.
+  void reset() {
+    requested_ = false;
+    signal_.slot().clear();
+  }
+  asio::cancellation_slot slot() { return signal_.slot(); }
+
+ private:
+  asio::cancellation_signal signal_;
+  bool requested_ = false;
+};
+
+/// What every promise of ours shares: the awaiting coroutine, the exception, the recycled frame, and the
+/// Cancellation inherited from the awaiting coroutine (null: not cancellable).
 struct PromiseBase {
   struct FinalAwaiter {
     bool await_ready() const noexcept { return false; }
@@ -190,6 +224,26 @@ struct PromiseBase {
 
   std::coroutine_handle<> continuation;
   std::exception_ptr exception;
+  Cancellation* cancellation = nullptr;
+};
+
+/// The Cancellation of the coroutine awaiting with handle `h` (null for a promise type not ours).
+template <class P>
+Cancellation* cancellation_of(std::coroutine_handle<P> h) noexcept {
+  if constexpr (std::is_base_of_v<PromiseBase, P>) return h.promise().cancellation;
+  else return nullptr;
+}
+
+/// `Cancellation* c = co_await detail::current_cancellation();`: the calling coroutine's own.
+struct current_cancellation {
+  Cancellation* value = nullptr;
+  bool await_ready() const noexcept { return false; }
+  template <class P>
+  bool await_suspend(std::coroutine_handle<P> h) noexcept {
+    value = cancellation_of(h);
+    return false;  // never suspends
+  }
+  Cancellation* await_resume() const noexcept { return value; }
 };
 
 template <class T>
@@ -222,12 +276,17 @@ class [[nodiscard]] Task {
   }
 
   bool valid() const noexcept { return static_cast<bool>(handle_); }
+  /// Makes the task cancellable by `c` (before it is awaited); otherwise it inherits its awaiter's.
+  void bind_cancellation(detail::Cancellation* c) noexcept { handle_.promise().cancellation = c; }
 
   struct Awaiter {
     std::coroutine_handle<promise_type> handle;
     bool await_ready() const noexcept { return false; }
-    std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
-      handle.promise().continuation = awaiting;
+    template <class P>
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<P> awaiting) noexcept {
+      auto& promise = handle.promise();
+      promise.continuation = awaiting;
+      if (!promise.cancellation) promise.cancellation = detail::cancellation_of(awaiting);
       return detail::transfer_to(handle);
     }
     T await_resume() { return handle.promise().result(); }
@@ -307,19 +366,34 @@ class CompletionAwaiter {
   struct Handler {
     CompletionAwaiter* self;
     std::coroutine_handle<> coroutine;
+    /// Asio asks every handler for its cancellation slot: the awaiting chain's, when it is cancellable.
+    using cancellation_slot_type = asio::cancellation_slot;
+    cancellation_slot_type get_cancellation_slot() const noexcept {
+      return self->cancellation_ ? self->cancellation_->slot() : asio::cancellation_slot();
+    }
     void operator()(Args... args) {
+      // The operation is over: its cancellation handler (which points at the operation) must not outlive it.
+      if (self->cancellation_) self->cancellation_->slot().clear();
       self->result_.emplace(std::move(args)...);
       resume_from_loop(coroutine);
     }
   };
 
   bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> h) { init_(Handler{this, h}); }
+  template <class P>
+  void await_suspend(std::coroutine_handle<P> h) {
+    cancellation_ = cancellation_of(h);
+    Cancellation* c = cancellation_;  // `this` may be resumed (and gone) once init_ has started the operation
+    bool cancelled = c && c->requested();
+    init_(Handler{this, h});
+    if (cancelled) c->cancel();  // cancelled before: abort this operation at once too
+  }
   std::tuple<Args...> await_resume() { return std::move(*result_); }
 
  private:
   Init init_;
   std::optional<std::tuple<Args...>> result_;
+  Cancellation* cancellation_ = nullptr;
 };
 
 template <class... Args, class Init>

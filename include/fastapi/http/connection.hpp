@@ -7,11 +7,17 @@
 // Timeouts: no timer per connection. The worker's tick (every 250 ms) sweeps its connections and cancels
 // those whose deadline passed: a request head or body that is too slow gets 408, an idle keep-alive is closed.
 // Every read checks the deadline too, for a client that keeps the socket readable (nothing to cancel then).
+// Streamed bodies: for a route that takes fa::RequestStream&, the body is not read before the handler; the
+// handler's `co_await stream.next()` reads it (Connection::read_body_chunk), so a client that sends faster than
+// the handler consumes waits (TCP backpressure). Streamed responses: while one is written, the connection
+// watches the socket for the client's close and cancels the stream's coroutines when it goes (an event stream
+// also when the server drains), so their cleanup runs at once.
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <coroutine>
 #include <cstddef>
@@ -23,10 +29,13 @@
 #include <string>
 #include <string_view>
 
+#include <sys/socket.h>
+
 #include <asio.hpp>
 
 #include "fastapi/core/arena.hpp"
 #include "fastapi/core/config.hpp"
+#include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/task.hpp"
@@ -63,8 +72,9 @@ struct ConnectionRoot {
 inline ConnectionRoot connection_root(Task<void> task) { co_await std::move(task); }
 
 /// One HTTP/1.x connection. Created by the acceptor; frees itself when its run() coroutine ends.
-/// After a 101 (Response::upgrade) it is the UpgradedStream the new protocol reads and writes through.
-class Connection : private UpgradedStream {
+/// After a 101 (Response::upgrade) it is the UpgradedStream the new protocol reads and writes through; while a
+/// handler runs it is the ClientChannel a streamed body and is_disconnected() read through.
+class Connection final : private UpgradedStream, private ClientChannel {
  public:
   enum class Phase { idle, head, body, handler, write, closing, upgraded };
 
@@ -102,6 +112,18 @@ class Connection : private UpgradedStream {
   Task<void> send_error(int status, std::string_view reason);
   Task<void> linger_close();
   Task<bool> wait(asio::socket_base::wait_type type);
+
+  // The read side of a streamed request body (fa::RequestStream) and of the client's presence (ClientChannel).
+  Task<std::string_view> read_body_chunk() override;
+  bool peer_closed() override;
+  void start_streamed_body(std::size_t body_begin, std::size_t limit);
+  Task<std::size_t> read_streamed_bytes(char* into, std::size_t most);
+  [[noreturn]] void fail_streamed_body(int status, std::string_view reason);
+  void finish_streamed_body();
+  void end_streamed_request();
+  // A streamed response: its next chunk, cancelled when the client goes (or the server drains an event stream).
+  Task<bool> next_stream_chunk(Response& res, std::string& chunk);
+  void watch_peer();
 
   void acquire_buffer();
   void release_idle_memory();
@@ -155,6 +177,31 @@ class Connection : private UpgradedStream {
     socket_.cancel(ec);
   }
   void abort_socket();
+  /// The body of the current request when its route streams it (Request::body_streamed).
+  struct StreamedBody {
+    bool active = false;        ///< this request's body is streamed
+    bool done = false;          ///< every byte given to the handler
+    bool keep_alive = true;     ///< the request's own keep-alive, restored once the whole body is read
+    bool continue_due = false;  ///< `100 Continue` goes out at the first read
+    int error_status = 0;       ///< a failed body fails every later read the same way
+    std::string_view error_reason;
+    std::size_t first_begin = 0;  ///< Content-Length: body bytes that came with the head, in buf_
+    std::size_t first_size = 0;
+    std::uint64_t remaining = 0;  ///< Content-Length: bytes not yet read from the socket
+    std::string raw;              ///< bytes read for the handler (chunked: framing included)
+    std::size_t raw_pos = 0;
+    std::size_t raw_end = 0;
+    std::string decoded;          ///< chunked: the data of the bytes decoded last
+    unsigned reads_in_a_row = 0;  ///< reads that found bytes without waiting
+  };
+  StreamedBody streamed_;
+  bool peer_gone_ = false;
+  // A streamed response being written: cancelled when the peer goes, or (cancel_on_shutdown) when draining.
+  Cancellation stream_cancel_;
+  bool streaming_ = false;
+  bool cancel_on_drain_ = false;
+  unsigned watch_generation_ = 0;
+  std::shared_ptr<Connection*> self_ref_;  ///< the watch's way to find *this, null once it is gone
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -171,6 +218,7 @@ FASTAPI_DETAIL_INLINE Connection::Connection(Hub& hub, asio::ip::tcp::socket soc
     client_port_ = peer.port();
   }
   req_.arena = &arena_;
+  req_.channel = this;
   // Link into the worker's list for the sweeper.
   next = hub_.first;
   if (next) next->prev = this;
@@ -179,6 +227,7 @@ FASTAPI_DETAIL_INLINE Connection::Connection(Hub& hub, asio::ip::tcp::socket soc
 }
 
 FASTAPI_DETAIL_INLINE Connection::~Connection() {
+  if (self_ref_) *self_ref_ = nullptr;  // a watch that completes later finds nobody
   if (buf_) hub_.buffers.release(buf_);
   if (prev) prev->next = next;
   else hub_.first = next;
@@ -226,6 +275,8 @@ FASTAPI_DETAIL_INLINE void Connection::sweep() {
     }
     return;
   }
+  // An event stream ends when the server drains (sse-starlette stops on shutdown too); other streams finish.
+  if (hub_.draining && streaming_ && cancel_on_drain_ && !stream_cancel_.requested()) stream_cancel_.cancel();
   bool expired = hub_.now >= deadline_;
   bool drain_idle = hub_.draining && phase_ == Phase::idle;
   if (!expired && !drain_idle) return;
@@ -399,6 +450,7 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::serve() {
 
     if (!co_await read_body(parser_.head_size())) co_return;
     if (!co_await dispatch_and_write()) co_return;
+    if (streamed_.active) end_streamed_request();
     if (close_after_) {
       if (!co_await flush()) co_return;
       co_await linger_close();
@@ -417,10 +469,15 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::read_body(std::size_t head_size) {
   }
   phase_ = Phase::body;
   set_deadline(hub_.config.body_timeout);
-  std::size_t limit = hub_.service.body_limit(req_);
+  BodyPolicy policy = hub_.service.body_policy(req_);
+  std::size_t limit = policy.limit;
   if (req_.content_length && *req_.content_length > limit) {
     co_await send_error(413, "Request Entity Too Large");
     co_return false;
+  }
+  if (policy.streamed) {  // the handler reads it (read_body_chunk)
+    start_streamed_body(body_begin, limit);
+    co_return true;
   }
   if (req_.expect_continue && end_ == body_begin) {
     out_.append("HTTP/1.1 100 Continue\r\n\r\n");
@@ -672,7 +729,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
   std::string chunk;
   for (;;) {
     chunk.clear();
-    bool more = co_await res.stream(chunk);
+    bool more = co_await next_stream_chunk(res, chunk);
     if (!more) break;
     if (chunk.empty()) continue;
     if (sized) {
@@ -693,6 +750,208 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
     co_return false;
   }
   co_return co_await flush();
+}
+
+// ---- streamed request bodies ----------------------------------------------------------------------
+
+/// Sets up the body of req_ to be read by the handler. Until it has read all of it, the request counts as
+/// not keep-alive: a handler that stops early gets its answer sent with `Connection: close`, and the unread
+/// rest is never mistaken for the next request.
+FASTAPI_DETAIL_INLINE void Connection::start_streamed_body(std::size_t body_begin, std::size_t limit) {
+  StreamedBody& b = streamed_;
+  b = StreamedBody{};
+  b.active = true;
+  b.keep_alive = req_.keep_alive;
+  b.continue_due = req_.expect_continue && end_ == body_begin;
+  req_.body_streamed = true;
+  req_.keep_alive = false;
+  phase_ = Phase::handler;
+  deadline_ = Clock::time_point::max();
+  if (!req_.chunked) {
+    // Bytes of the body that came with the head are the first chunk, read in place; what follows them in
+    // buf_ (only when the whole body is there) is the next pipelined request.
+    std::size_t n = *req_.content_length;
+    b.first_begin = body_begin;
+    b.first_size = std::min(end_ - body_begin, n);
+    b.remaining = n - b.first_size;
+    start_ = body_begin + b.first_size;
+    b.raw.resize(static_cast<std::size_t>(std::min<std::uint64_t>(b.remaining, 65536)));
+    return;
+  }
+  // Chunked: every raw byte goes through the decoder, from b.raw. Reads are at most a read buffer's size, so
+  // the bytes after the body (a pipelined request) always fit back into buf_ (end_streamed_request).
+  chunked_ = ChunkedDecoder(limit, hub_.config.max_header_bytes);
+  b.raw.resize(cap_);
+  b.raw_end = end_ - body_begin;
+  std::memcpy(b.raw.data(), buf_ + body_begin, b.raw_end);
+  start_ = end_ = body_begin;  // the head stays in place (req_ views point into it)
+}
+
+/// Remembers the failure (a later read fails the same way) and throws it as the answer's HTTPException.
+FASTAPI_DETAIL_INLINE void Connection::fail_streamed_body(int status, std::string_view reason) {
+  streamed_.error_status = status;
+  streamed_.error_reason = reason;
+  deadline_ = Clock::time_point::max();
+  if (status == 0) throw ClientDisconnect();
+  throw HTTPException(status, std::string(reason));
+}
+
+FASTAPI_DETAIL_INLINE void Connection::finish_streamed_body() {
+  streamed_.done = true;
+  req_.keep_alive = streamed_.keep_alive;
+}
+
+/// Up to `most` bytes from the socket (at least one). The body timeout counts from the last byte received:
+/// a long upload that keeps moving is never cut, one that stalls for body_timeout gets 408.
+FASTAPI_DETAIL_INLINE Task<std::size_t> Connection::read_streamed_bytes(char* into, std::size_t most) {
+  set_deadline(hub_.config.body_timeout);
+  for (;;) {
+    if (past_deadline()) {
+      timed_out_ = false;
+      fail_streamed_body(408, "Request Timeout");
+    }
+    if (++streamed_.reads_in_a_row > 8) {
+      // A fast client keeps the socket readable, so the handler would read on without ever giving the loop
+      // back: every 8 reads, let the other connections of this worker run.
+      streamed_.reads_in_a_row = 0;
+      co_await async_call<>([&](auto handler) { asio::post(hub_.io, std::move(handler)); });
+    }
+    asio::error_code ec;
+    std::size_t n = socket_.read_some(asio::buffer(into, most), ec);
+    if (!ec) {
+      deadline_ = Clock::time_point::max();
+      co_return n;
+    }
+    if (ec != asio::error::would_block && ec != asio::error::try_again) {  // EOF or reset: the client went
+      peer_gone_ = true;
+      fail_streamed_body(0, {});
+    }
+    streamed_.reads_in_a_row = 0;
+    if (!co_await wait(asio::socket_base::wait_read)) {
+      if (timed_out_) {
+        timed_out_ = false;
+        fail_streamed_body(408, "Request Timeout");
+      }
+      peer_gone_ = true;
+      fail_streamed_body(0, {});
+    }
+  }
+}
+
+FASTAPI_DETAIL_INLINE Task<std::string_view> Connection::read_body_chunk() {
+  StreamedBody& b = streamed_;
+  if (!b.active || b.done) co_return std::string_view();
+  if (b.error_status || peer_gone_) fail_streamed_body(b.error_status, b.error_reason);
+  if (b.continue_due) {
+    // RFC 9110 section 10.1.1: the client waits for this before sending the body; sent only now that the
+    // handler reads (a handler that answers without reading never asks for the body).
+    b.continue_due = false;
+    if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
+    out_.append("HTTP/1.1 100 Continue\r\n\r\n");
+    if (!co_await flush()) {
+      peer_gone_ = true;
+      fail_streamed_body(0, {});
+    }
+  }
+  if (!req_.chunked) {
+    if (b.first_size) {
+      std::string_view first(buf_ + b.first_begin, b.first_size);
+      b.first_size = 0;
+      if (b.remaining == 0) finish_streamed_body();
+      co_return first;
+    }
+    if (b.remaining == 0) {
+      finish_streamed_body();
+      co_return std::string_view();
+    }
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(b.remaining, b.raw.size()));
+    std::size_t n = co_await read_streamed_bytes(b.raw.data(), want);
+    b.remaining -= n;
+    if (b.remaining == 0) finish_streamed_body();
+    co_return std::string_view(b.raw.data(), n);
+  }
+  for (;;) {
+    if (b.raw_pos < b.raw_end) {
+      b.decoded.clear();
+      std::size_t consumed = 0;
+      auto r = chunked_.feed(std::string_view(b.raw.data() + b.raw_pos, b.raw_end - b.raw_pos), b.decoded, consumed);
+      b.raw_pos += consumed;
+      if (r == ChunkedDecoder::Result::error) fail_streamed_body(chunked_.error().status, chunked_.error().reason);
+      if (r == ChunkedDecoder::Result::complete) finish_streamed_body();
+      if (!b.decoded.empty()) co_return std::string_view(b.decoded);
+      if (b.done) co_return std::string_view();
+    }
+    b.raw_pos = 0;
+    b.raw_end = co_await read_streamed_bytes(b.raw.data(), b.raw.size());
+  }
+}
+
+/// After the answer to a streamed request: the bytes read past its body (chunked) start the next request.
+/// A body the handler did not read whole was answered with `Connection: close` (start_streamed_body).
+FASTAPI_DETAIL_INLINE void Connection::end_streamed_request() {
+  StreamedBody& b = streamed_;
+  if (b.done && req_.chunked && b.raw_pos < b.raw_end) {
+    std::size_t left = b.raw_end - b.raw_pos;  // <= cap_: the raw reads were at most that
+    acquire_buffer();
+    std::memmove(buf_, b.raw.data() + b.raw_pos, left);
+    start_ = 0;
+    end_ = left;
+  }
+  b = StreamedBody{};  // its buffers go: a streamed request is rare enough to allocate them afresh
+}
+
+/// True when the client has closed (or reset) its side: a peek of one byte that never consumes it, so a
+/// pipelined request waiting behind is still read normally.
+FASTAPI_DETAIL_INLINE bool Connection::peer_closed() {
+  if (peer_gone_) return true;
+  char byte;
+  ssize_t n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) peer_gone_ = true;
+  return peer_gone_;
+}
+
+// ---- streamed responses: noticing that the client left ------------------------------------------------
+
+/// Waits (in the background) for the socket to become readable while a stream is written: an EOF or reset
+/// then cancels the stream. Bytes instead (a pipelined request) end the watch: the close behind them cannot
+/// be seen without reading them, and the next write will fail anyway.
+FASTAPI_DETAIL_INLINE void Connection::watch_peer() {
+  if (!self_ref_) self_ref_ = std::make_shared<Connection*>(this);
+  unsigned generation = ++watch_generation_;
+  socket_.async_wait(asio::socket_base::wait_read, [ref = self_ref_, generation](const asio::error_code& ec) {
+    Connection* self = *ref;
+    if (ec || !self || generation != self->watch_generation_ || !self->streaming_) return;
+    if (self->peer_closed()) self->stream_cancel_.cancel();
+  });
+}
+
+/// The stream's next chunk, awaited under stream_cancel_: false at its end, or once it was cancelled (its
+/// CancelledError, or any error it throws because its waits were aborted, ends it quietly).
+FASTAPI_DETAIL_INLINE Task<bool> Connection::next_stream_chunk(Response& res, std::string& chunk) {
+  if (!streaming_) {
+    streaming_ = true;
+    cancel_on_drain_ = res.cancel_on_shutdown;
+    stream_cancel_.reset();
+    watch_peer();
+  }
+  bool more = false;
+  if (!stream_cancel_.requested() && !(hub_.draining && cancel_on_drain_) && !peer_gone_) {
+    Task<bool> step = res.stream(chunk);
+    step.bind_cancellation(&stream_cancel_);
+    try {
+      more = co_await step;
+    } catch (...) {
+      if (!stream_cancel_.requested()) {
+        streaming_ = false;
+        throw;
+      }
+    }
+  }
+  if (!more) {
+    streaming_ = false;
+    ++watch_generation_;  // a watch still pending ends quietly
+  }
+  co_return more;
 }
 
 /// Answers a framing error or timeout with `{"detail": reason}` and closes. The reasons are our own

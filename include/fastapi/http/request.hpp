@@ -13,6 +13,7 @@
 
 #include "fastapi/core/arena.hpp"
 #include "fastapi/core/config.hpp"
+#include "fastapi/core/task.hpp"
 #include "fastapi/http/headers.hpp"
 #include "fastapi/http/method.hpp"
 #include "fastapi/http/request_state.hpp"
@@ -87,7 +88,7 @@ class PathParams {
 
 namespace detail {
 /// The router's answer for one request, kept where the request is, so that a request is matched once: the
-/// app notes it when the head arrives (Service::body_limit needs the route's limit) or when the request
+/// app notes it when the head arrives (Service::body_policy needs the route's limit) or when the request
 /// reaches it, and dispatches on it. It holds for the router, method and path it was made for; a middleware
 /// that rewrites the method or the path gets a new match. Opaque here: routing/ comes later in the line.
 struct RouteMemo {
@@ -99,6 +100,55 @@ struct RouteMemo {
   std::uint32_t route = 0;
   std::string_view allow;
 };
+/// What a request knows of its connection: the body read on demand, and whether the client is still there.
+/// The connection implements it (http/connection.hpp); nothing above http/ sees a socket.
+class ClientChannel {
+ public:
+  /// The next piece of a streamed body as it arrives; empty at its end. The view is valid until the next
+  /// call. Throws HTTPException 413 (over the route's max_body_size), 400 (bad chunked framing), 408 (no byte
+  /// for Config::body_timeout), fa::ClientDisconnect (the client went away).
+  virtual Task<std::string_view> read_body_chunk() = 0;
+  /// True when the client has closed its side (or reset); never waits and consumes no byte.
+  virtual bool peer_closed() = 0;
+
+ protected:
+  ~ClientChannel() = default;
+};
+}  // namespace detail
+
+/// `{.max_body_size = fa::unlimited}`: a streamed route that accepts a body of any size (say so explicitly;
+/// a route taking fa::RequestStream& without max_body_size is a registration error).
+inline constexpr std::size_t unlimited = static_cast<std::size_t>(-1);
+
+/// The request body as it arrives, chunk by chunk (Starlette's `async for chunk in request.stream()`):
+///     app.post("/upload", [](fa::RequestStream& body) -> fa::Task<fa::Json> {
+///       std::uint64_t n = 0;
+///       while (std::optional<std::string_view> chunk = co_await body.next()) n += chunk->size();
+///       co_return fa::Json{{"bytes", n}};
+///     }, {.max_body_size = 1ull << 30});
+/// A handler that takes `fa::RequestStream&` gets the body unbuffered: the connection reads only as next() is
+/// awaited (a client sending faster waits: TCP backpressure), sends `100 Continue` at the first next(), and
+/// checks the route's max_body_size as bytes arrive (which such a route must set: docs/realtime.md). Elsewhere
+/// `req.stream()` gives the body already read, as one chunk. The view is valid until the next next().
+class RequestStream {
+ public:
+  /// The next chunk (never empty), or nullopt once the body has ended. Errors: see ClientChannel.
+  Task<std::optional<std::string_view>> next();
+  /// Bytes given so far.
+  std::uint64_t bytes_read() const { return received_; }
+  /// True once next() has given the whole body.
+  bool finished() const { return done_; }
+
+ private:
+  friend struct Request;
+  detail::ClientChannel* channel_ = nullptr;  ///< set: read from the connection; null: `whole_` is the body
+  std::string_view whole_;
+  std::uint64_t received_ = 0;
+  bool done_ = false;
+};
+
+namespace detail {
+inline Task<std::optional<std::string_view>> ready_chunk(std::optional<std::string_view> chunk) { co_return chunk; }
 }  // namespace detail
 
 /// An HTTP request as the handler sees it. Field names follow Starlette's Request.
@@ -131,6 +181,21 @@ struct Request {
   detail::RouteMemo route_memo;
   /// Typed values set by a middleware or dependency for this request: `req.state.set<RequestId>(...)`.
   RequestStateMap state;
+  /// The connection this request came on (null for a Request built by hand).
+  detail::ClientChannel* channel = nullptr;
+  /// The body is not read before the handler: it comes through stream() (the route takes fa::RequestStream&).
+  bool body_streamed = false;
+
+  /// The body as it arrives (a route taking fa::RequestStream&), else the body already read, as one chunk.
+  RequestStream& stream() {
+    if (!body_streamed) body_stream_.whole_ = body;
+    body_stream_.channel_ = body_streamed ? channel : nullptr;
+    return body_stream_;
+  }
+  /// True once the client has gone (closed or reset its connection), as Starlette's is_disconnected(): for a
+  /// long handler to give up early. `if (co_await req.is_disconnected()) co_return fa::Response{};` Never waits.
+  /// A client that half-closed after sending its request counts as gone (uvicorn does the same).
+  Task<bool> is_disconnected() { co_return channel && channel->peer_closed(); }
 
   /// Forget everything of the previous request (keeps capacity: no allocation next time).
   void reset() {
@@ -147,7 +212,30 @@ struct Request {
     chunked = false;
     keep_alive = true;
     expect_continue = false;
+    body_streamed = false;
+    body_stream_ = RequestStream{};
   }
+
+ private:
+  RequestStream body_stream_{};
 };
+
+inline Task<std::optional<std::string_view>> RequestStream::next() {
+  if (done_) return detail::ready_chunk(std::nullopt);
+  if (!channel_) {
+    done_ = true;
+    received_ = whole_.size();
+    return detail::ready_chunk(whole_.empty() ? std::nullopt : std::optional<std::string_view>(whole_));
+  }
+  return [](RequestStream& self) -> Task<std::optional<std::string_view>> {
+    std::string_view chunk = co_await self.channel_->read_body_chunk();
+    if (chunk.empty()) {
+      self.done_ = true;
+      co_return std::nullopt;
+    }
+    self.received_ += chunk.size();
+    co_return chunk;
+  }(*this);
+}
 
 }  // namespace fastapi

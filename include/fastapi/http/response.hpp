@@ -68,6 +68,8 @@ struct Response {
   enum class Media : std::uint8_t { none, text, json, html, custom };
   Media media = Media::none;  ///< the common types without an allocation; custom uses media_custom
   std::string media_custom{};
+  /// The server's drain cancels `stream` at once instead of letting it finish (an endless event stream).
+  bool cancel_on_shutdown = false;
   /// Awaited by the connection once this response has been written (or the write failed: the client is
   /// gone); never throws. Set by the endpoint for dependency teardown and background tasks (di/).
   std::function<Task<void>()> after_send{};

@@ -53,8 +53,8 @@ class StaticFiles final : public Service {
  public:
   explicit StaticFiles(StaticFilesOptions options);
   Task<Response> handle(Request& req) override;
-  /// No file request has a body: the mounting app's default applies (0).
-  std::size_t body_limit(Request&) const override { return 0; }
+  /// No file request has a body: the mounting app's default applies (limit 0), never streamed.
+  BodyPolicy body_policy(Request&) const override { return {}; }
   const StaticFilesOptions& options() const { return options_; }
 
   /// The answer for `req`, without the Service's coroutine (StaticFiles never waits before the body).

@@ -410,6 +410,18 @@ struct FrameworkBinder {
 };
 template <>
 struct Binder<Request> : FrameworkBinder<Request> {};
+/// fa::RequestStream&: the body as it arrives. A handler taking it makes its route a streamed one (the body is
+/// not read before the handler: BindPlan::streams_body); a dependency taking it reads what the route gives.
+template <>
+struct Binder<RequestStream> {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::framework;
+  static constexpr std::size_t body_count = 0;
+  static constexpr bool named = false;
+  using Slot = RequestStream*;
+  static void bind(BindContext& ctx, Slot& slot) { slot = &ctx.request.stream(); }
+  static RequestStream& get(Slot& slot) { return *slot; }
+};
 template <>
 struct Binder<Response> : FrameworkBinder<Response> {};
 
@@ -469,7 +481,8 @@ struct HandlerParameter {
                 "fastapi: this handler parameter cannot be bound (its position and type are in "
                 "HandlerParameter<position, type> above); a parameter must be fa::Path/Query/Header/Cookie/"
                 "Form<\"name\", T>, fa::Body<T>, a reflected struct (the JSON body), fa::Depends<fn>, a security "
-                "scheme (fa::HTTPBearer<>...), fa::State<T>, fa::Request&, fa::Response& or fa::BackgroundTasks&");
+                "scheme (fa::HTTPBearer<>...), fa::State<T>, fa::Request&, fa::Response&, fa::RequestStream& or "
+                "fa::BackgroundTasks&");
   static_assert(Binder<V>::source != Source::framework ||
                     (std::is_lvalue_reference_v<P> && !std::is_const_v<std::remove_reference_t<P>>),
                 "fastapi: take the request and the response by reference: fa::Request& / fa::Response& (this "
@@ -491,10 +504,14 @@ struct BindPlan {
   static constexpr bool has_form = ((Binder<std::remove_cvref_t<Params>>::source == Source::form) || ...);
   static constexpr bool embed_bodies = body_count >= 2;
   static constexpr bool takes_request = (std::is_same_v<std::remove_cvref_t<Params>, Request> || ...);
+  static constexpr bool streams_body = (std::is_same_v<std::remove_cvref_t<Params>, RequestStream> || ...);
 
   static_assert(!embed_bodies || named_bodies == body_count,
                 "fastapi: with two or more bodies, each is embedded under its name as in FastAPI: declare them "
                 "fa::Body<T, \"name\">, so the body is {\"name\": ..., \"other\": ...}");
+  static_assert(!(streams_body && (body_count > 0 || has_form)),
+                "fastapi: a handler that takes fa::RequestStream& reads the body itself, as it arrives: it cannot "
+                "also take a JSON body (fa::Body, a struct) or form fields (fa::Form)");
   static_assert(!(has_form && body_count > 0),
                 "fastapi: a handler reads its body either as JSON (fa::Body, a struct) or as form fields "
                 "(fa::Form), not both");
