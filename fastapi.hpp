@@ -16114,6 +16114,7 @@ std::optional<T> from_string(std::string_view text, ConversionError& error) {
 
 #include <cstddef>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16146,11 +16147,9 @@ class FormData final : public MultipartHandler {
 /// Reads the request's multipart body into `out`; a body the parser refuses is an HTTPException (400 with
 /// the parser's sentence, 413 over MultipartLimits::max_body_bytes), answered before the handler runs.
 ///
-/// The seam for streaming bodies: this is the only place a multipart body's bytes reach the parser. Today
-/// the connection has read the whole body into `req.body` (up to the route's max_body_size), so it is fed in
-/// one piece; once the request carries a body source (docs/architecture.md, "A body that streams"), the
-/// loop below pulls `co_await` chunks from it instead, and nothing else changes: file parts already go to
-/// UploadFile as they arrive, so memory stays bounded by the spool threshold.
+/// This is the only place a multipart body's bytes reach the parser: pulled from `req.stream()` as they
+/// arrive (a route with form parameters streams its body), file parts going to UploadFile at once, so memory
+/// stays bounded by the spool threshold whatever the upload's size.
 Task<void> read_multipart(Request& req, const MultipartLimits& limits, FormData& out);
 /// The same, without a coroutine: for a form read outside an awaiting binder (today's buffered body only).
 void read_multipart_now(Request& req, const MultipartLimits& limits, FormData& out);
@@ -16186,11 +16185,17 @@ inline void finish(MultipartParser& parser) {
 
 FASTAPI_DETAIL_INLINE Task<void> read_multipart(Request& req, const MultipartLimits& limits, FormData& out) {
   MultipartParser parser(req.headers.get("content-type").value_or(""), limits);
-  // Today: the buffered body, one chunk. With a body source: `while (auto chunk = co_await source.next())`.
-  for (std::string_view chunk : {req.body})
-    if (!multipart_feed::feed(parser, chunk, out)) break;
+  // A route with form parameters streams its body (Endpoint::streams_body): each chunk goes to the parser as
+  // it arrives. A parser error stops the reading; the rest is never read and the connection closes after the
+  // answer. A Request built by hand, or read by a dependency of a buffered route, gives its body as one chunk.
+  if (!req.body_streamed) {
+    multipart_feed::feed(parser, req.body, out);
+  } else {
+    RequestStream& stream = req.stream();
+    while (std::optional<std::string_view> chunk = co_await stream.next())
+      if (!multipart_feed::feed(parser, *chunk, out)) break;
+  }
   multipart_feed::finish(parser);
-  co_return;
 }
 
 FASTAPI_DETAIL_INLINE void read_multipart_now(Request& req, const MultipartLimits& limits, FormData& out) {
@@ -16272,9 +16277,10 @@ class BindContext {
   /// The decoded fields of an application/x-www-form-urlencoded body, or the non-file parts of a
   /// multipart/form-data one (none for another content type).
   const QueryParams& form();
-  /// Reads a multipart/form-data body (params/form_data.hpp's read_multipart), once; nothing for another
-  /// content type. Awaited before the parameters of a plan with fa::Form or fa::File are bound; a body the
-  /// parser refuses throws an HTTPException (400, or 413 over the size limit).
+  /// Reads a multipart/form-data body (params/form_data.hpp's read_multipart) as it arrives, once. Awaited
+  /// before the parameters of a plan with fa::Form or fa::File are bound; a body the parser refuses throws an
+  /// HTTPException (400, or 413 over the size limit). Another content type on a streamed route (such a route
+  /// streams: Endpoint::streams_body) is read whole into the request's arena, for the readers of req.body.
   Task<void> load_form();
   /// The file parts of a multipart body, in order (empty otherwise); binders move the UploadFiles out.
   std::vector<std::pair<std::string, UploadFile>>& form_files();
@@ -16784,7 +16790,18 @@ FASTAPI_DETAIL_INLINE RequestValidationError BindContext::take_errors() {
 }
 
 FASTAPI_DETAIL_INLINE Task<void> BindContext::load_form() {
-  if (form_ || !is_multipart(request)) co_return;
+  if (form_) co_return;
+  if (!is_multipart(request)) {
+    if (request.body_streamed && request.body.empty()) {
+      // The connection checks the route's limit as the bytes arrive; next() throws its 413/400/408.
+      std::string whole;
+      RequestStream& stream = request.stream();
+      while (std::optional<std::string_view> chunk = co_await stream.next()) whole.append(*chunk);
+      Arena* arena = request.arena ? request.arena : &own_arena_.emplace();
+      request.body = arena->copy(whole);
+    }
+    co_return;
+  }
   const MultipartLimits limits = multipart_limits ? *multipart_limits : MultipartLimits{};
   form_data_.emplace(limits.spool_max_size);
   co_await read_multipart(request, limits, *form_data_);
@@ -21367,7 +21384,8 @@ class Endpoint {
   virtual std::span<const std::string_view> path_param_names() const { return {}; }
   /// True when the handler takes fa::Request& (it may read req.path_params itself).
   virtual bool takes_request() const { return false; }
-  /// True when the handler takes fa::RequestStream&: its body is read as the handler asks, not before.
+  /// True when the body is read as the handler's arguments ask, not before: fa::RequestStream&, or form
+  /// fields and files (params/form_data.hpp).
   virtual bool streams_body() const { return false; }
   /// How this route reads the body of `req`: its limit (0: the app's default) and whether it streams; a mount
   /// asks the Service it mounts.
@@ -21480,7 +21498,9 @@ class HandlerEndpoint final : public Endpoint {
   }
   std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
   bool takes_request() const override { return Plan::takes_request; }
-  bool streams_body() const override { return Plan::streams_body; }
+  /// A handler with fa::Form or fa::File parameters streams too: a multipart body is parsed as it arrives (file
+  /// parts spooled, never the whole body in memory), any other body read whole by the binder (load_form).
+  bool streams_body() const override { return Plan::streams_body || Plan::has_form; }
   /// What the handler's types say of its operation, for the route's RouteDoc (openapi/operation.hpp).
   static constexpr RouteDoc::Describe describe = &describe_operation<Plan, Result>;
 
@@ -23733,6 +23753,7 @@ FASTAPI_DETAIL_INLINE BodyPolicy App::body_policy(Request& req) const {
     // A streamed route always has its own limit (checked at registration: detail::Endpoint::streams_body); a
     // mount answers with the policy of the Service it mounts.
     BodyPolicy policy = endpoints_[m.route]->body_policy(req);
+    if (policy.streamed && !policy.limit) policy.limit = default_body_limit_;  // a form route without its own
     if (policy.streamed || policy.limit) return policy;
   }
   return {default_body_limit_, false};

@@ -554,6 +554,7 @@ FASTAPI_DETAIL_INLINE BodyPolicy App::body_policy(Request& req) const {
     // A streamed route always has its own limit (checked at registration: detail::Endpoint::streams_body); a
     // mount answers with the policy of the Service it mounts.
     BodyPolicy policy = endpoints_[m.route]->body_policy(req);
+    if (policy.streamed && !policy.limit) policy.limit = default_body_limit_;  // a form route without its own
     if (policy.streamed || policy.limit) return policy;
   }
   return {default_body_limit_, false};

@@ -71,7 +71,8 @@ class Endpoint {
   virtual std::span<const std::string_view> path_param_names() const { return {}; }
   /// True when the handler takes fa::Request& (it may read req.path_params itself).
   virtual bool takes_request() const { return false; }
-  /// True when the handler takes fa::RequestStream&: its body is read as the handler asks, not before.
+  /// True when the body is read as the handler's arguments ask, not before: fa::RequestStream&, or form
+  /// fields and files (params/form_data.hpp).
   virtual bool streams_body() const { return false; }
   /// How this route reads the body of `req`: its limit (0: the app's default) and whether it streams; a mount
   /// asks the Service it mounts.
@@ -184,7 +185,9 @@ class HandlerEndpoint final : public Endpoint {
   }
   std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
   bool takes_request() const override { return Plan::takes_request; }
-  bool streams_body() const override { return Plan::streams_body; }
+  /// A handler with fa::Form or fa::File parameters streams too: a multipart body is parsed as it arrives (file
+  /// parts spooled, never the whole body in memory), any other body read whole by the binder (load_form).
+  bool streams_body() const override { return Plan::streams_body || Plan::has_form; }
   /// What the handler's types say of its operation, for the route's RouteDoc (openapi/operation.hpp).
   static constexpr RouteDoc::Describe describe = &describe_operation<Plan, Result>;
 

@@ -75,9 +75,10 @@ class BindContext {
   /// The decoded fields of an application/x-www-form-urlencoded body, or the non-file parts of a
   /// multipart/form-data one (none for another content type).
   const QueryParams& form();
-  /// Reads a multipart/form-data body (params/form_data.hpp's read_multipart), once; nothing for another
-  /// content type. Awaited before the parameters of a plan with fa::Form or fa::File are bound; a body the
-  /// parser refuses throws an HTTPException (400, or 413 over the size limit).
+  /// Reads a multipart/form-data body (params/form_data.hpp's read_multipart) as it arrives, once. Awaited
+  /// before the parameters of a plan with fa::Form or fa::File are bound; a body the parser refuses throws an
+  /// HTTPException (400, or 413 over the size limit). Another content type on a streamed route (such a route
+  /// streams: Endpoint::streams_body) is read whole into the request's arena, for the readers of req.body.
   Task<void> load_form();
   /// The file parts of a multipart body, in order (empty otherwise); binders move the UploadFiles out.
   std::vector<std::pair<std::string, UploadFile>>& form_files();
@@ -587,7 +588,18 @@ FASTAPI_DETAIL_INLINE RequestValidationError BindContext::take_errors() {
 }
 
 FASTAPI_DETAIL_INLINE Task<void> BindContext::load_form() {
-  if (form_ || !is_multipart(request)) co_return;
+  if (form_) co_return;
+  if (!is_multipart(request)) {
+    if (request.body_streamed && request.body.empty()) {
+      // The connection checks the route's limit as the bytes arrive; next() throws its 413/400/408.
+      std::string whole;
+      RequestStream& stream = request.stream();
+      while (std::optional<std::string_view> chunk = co_await stream.next()) whole.append(*chunk);
+      Arena* arena = request.arena ? request.arena : &own_arena_.emplace();
+      request.body = arena->copy(whole);
+    }
+    co_return;
+  }
   const MultipartLimits limits = multipart_limits ? *multipart_limits : MultipartLimits{};
   form_data_.emplace(limits.spool_max_size);
   co_await read_multipart(request, limits, *form_data_);

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -46,11 +47,9 @@ class FormData final : public MultipartHandler {
 /// Reads the request's multipart body into `out`; a body the parser refuses is an HTTPException (400 with
 /// the parser's sentence, 413 over MultipartLimits::max_body_bytes), answered before the handler runs.
 ///
-/// The seam for streaming bodies: this is the only place a multipart body's bytes reach the parser. Today
-/// the connection has read the whole body into `req.body` (up to the route's max_body_size), so it is fed in
-/// one piece; once the request carries a body source (docs/architecture.md, "A body that streams"), the
-/// loop below pulls `co_await` chunks from it instead, and nothing else changes: file parts already go to
-/// UploadFile as they arrive, so memory stays bounded by the spool threshold.
+/// This is the only place a multipart body's bytes reach the parser: pulled from `req.stream()` as they
+/// arrive (a route with form parameters streams its body), file parts going to UploadFile at once, so memory
+/// stays bounded by the spool threshold whatever the upload's size.
 Task<void> read_multipart(Request& req, const MultipartLimits& limits, FormData& out);
 /// The same, without a coroutine: for a form read outside an awaiting binder (today's buffered body only).
 void read_multipart_now(Request& req, const MultipartLimits& limits, FormData& out);
@@ -86,11 +85,17 @@ inline void finish(MultipartParser& parser) {
 
 FASTAPI_DETAIL_INLINE Task<void> read_multipart(Request& req, const MultipartLimits& limits, FormData& out) {
   MultipartParser parser(req.headers.get("content-type").value_or(""), limits);
-  // Today: the buffered body, one chunk. With a body source: `while (auto chunk = co_await source.next())`.
-  for (std::string_view chunk : {req.body})
-    if (!multipart_feed::feed(parser, chunk, out)) break;
+  // A route with form parameters streams its body (Endpoint::streams_body): each chunk goes to the parser as
+  // it arrives. A parser error stops the reading; the rest is never read and the connection closes after the
+  // answer. A Request built by hand, or read by a dependency of a buffered route, gives its body as one chunk.
+  if (!req.body_streamed) {
+    multipart_feed::feed(parser, req.body, out);
+  } else {
+    RequestStream& stream = req.stream();
+    while (std::optional<std::string_view> chunk = co_await stream.next())
+      if (!multipart_feed::feed(parser, *chunk, out)) break;
+  }
   multipart_feed::finish(parser);
-  co_return;
 }
 
 FASTAPI_DETAIL_INLINE void read_multipart_now(Request& req, const MultipartLimits& limits, FormData& out) {
