@@ -19,7 +19,9 @@ using namespace std::chrono_literals;
 
 // Everything below is this file's own (the tests are compiled as a unity build).
 namespace test_websocket_app_file {
-namespace {
+// Named, not anonymous: a type of an anonymous namespace inside a library coroutine's frame (receive_json<T>)
+// is g++'s -Wsubobject-linkage error when this file is one of a unity batch.
+namespace ws_app {
 
 struct Chat {
   std::string text;
@@ -107,7 +109,8 @@ fa::Config config_with(std::size_t max_size = 16 * 1024 * 1024) {
   return c;
 }
 
-}  // namespace
+}  // namespace ws_app
+using namespace ws_app;
 
 TEST_SUITE("websocket/app") {
   TEST_CASE("text and binary messages are echoed as sent, the closing handshake answers the client's code") {
