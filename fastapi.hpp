@@ -9186,6 +9186,8 @@ inline Response accept_response(const Handshake& hs, std::optional<std::string_v
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -9241,10 +9243,14 @@ class Signal {
 };
 
 /// Where a readable socket's bytes land before the parser takes them: one buffer per thread, never held by
-/// a session across a suspension.
-inline std::array<char, 65536>& read_scratch() {
-  thread_local std::array<char, 65536> buffer;
-  return buffer;
+/// a session across a suspension. On the heap, made at the first read: a 64 KiB array in static TLS would be
+/// carried by every thread of the program (the blocking pool's, the user's), and a thread whose stack is
+/// smaller than the static TLS cannot even be created.
+inline std::span<char> read_scratch() {
+  constexpr std::size_t size = 65536;
+  thread_local std::unique_ptr<char[]> buffer;
+  if (!buffer) buffer.reset(new char[size]);
+  return {buffer.get(), size};
 }
 
 }  // namespace detail
@@ -9519,7 +9525,7 @@ FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
     }
     if (!out_.empty() && !flushing_) co_await flush();  // a ping's or a pong's rest the socket did not take
     bool closed = false;
-    auto& scratch = detail::read_scratch();
+    const std::span<char> scratch = detail::read_scratch();
     std::size_t n = stream_->read_some(scratch.data(), scratch.size(), closed);
     if (n > 0) {
       std::string_view bytes(scratch.data(), n);
@@ -10547,6 +10553,7 @@ FASTAPI_DETAIL_INLINE Json Json::parse(std::string_view text) {
 
 #include <array>
 #include <cstddef>
+#include <cstdlib>
 #include <memory>
 #include <string_view>
 #include <tuple>
@@ -10572,31 +10579,36 @@ namespace detail {
 
 // ---- step 1: counting members ------------------------------------------------------------
 
-/// Converts to anything; never called (only named in unevaluated requires-expressions).
+/// Converts to anything; never called (only named in unevaluated requires-expressions). The probes' conversions
+/// have bodies all the same: clang's `-fpch-instantiate-templates -fpch-codegen` (docs/compile_time.md) emits
+/// every function template a requires-expression instantiated (std::optional's converting constructor from a
+/// probe, say), and those name the conversion: declared only, the program would not link.
 struct ProbeAny {
   template <class U>
-  operator U() const noexcept;  // implicit on purpose
+  operator U() const noexcept {  // implicit on purpose
+    std::abort();
+  }
 };
 /// Converts to anything but pointers: `{ProbeAny}` is ambiguous for std::unique_ptr,
 /// std::shared_ptr and std::string_view (pointer constructor vs move constructor); this is not.
 struct ProbeNoPointer {
   template <class U>
     requires(!std::is_pointer_v<U> && !std::is_null_pointer_v<U>)
-  operator U() const noexcept;
+  operator U() const noexcept { std::abort(); }
 };
 /// Converts only to class types: for members whose class also converts from a scalar
 /// (`struct Id { Id(int); }`: `{ProbeAny}` is ambiguous between Id(int) and the move constructor).
 struct ProbeClass {
   template <class U>
     requires std::is_class_v<U>
-  operator U() const noexcept;
+  operator U() const noexcept { std::abort(); }
 };
 /// Converts only to the base classes of T: `T{ProbeBase<T>{}}` compiles iff T has a base.
 template <class T>
 struct ProbeBase {
   template <class U>
     requires(std::is_base_of_v<U, T> && !std::is_same_v<U, T>)
-  operator U() const noexcept;
+  operator U() const noexcept { std::abort(); }
 };
 
 /// What counting found: `count` members, or `stuck`: no member count fits (a non-const
@@ -10796,8 +10808,10 @@ struct FakeHolder {
 #endif
 template <class T>
 extern const FakeHolder<T> fake_object;
+// consteval, not constexpr: never a function of the program (clang's -fpch-codegen emits every constexpr
+// function it instantiated, and this one names the undefined fake_object).
 template <class T>
-constexpr const T& fake() noexcept {
+consteval const T& fake() noexcept {
   return fake_object<T>.value;
 }
 #if defined(__clang__)

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdlib>
 #include <memory>
 #include <string_view>
 #include <tuple>
@@ -30,31 +31,36 @@ namespace detail {
 
 // ---- step 1: counting members ------------------------------------------------------------
 
-/// Converts to anything; never called (only named in unevaluated requires-expressions).
+/// Converts to anything; never called (only named in unevaluated requires-expressions). The probes' conversions
+/// have bodies all the same: clang's `-fpch-instantiate-templates -fpch-codegen` (docs/compile_time.md) emits
+/// every function template a requires-expression instantiated (std::optional's converting constructor from a
+/// probe, say), and those name the conversion: declared only, the program would not link.
 struct ProbeAny {
   template <class U>
-  operator U() const noexcept;  // implicit on purpose
+  operator U() const noexcept {  // implicit on purpose
+    std::abort();
+  }
 };
 /// Converts to anything but pointers: `{ProbeAny}` is ambiguous for std::unique_ptr,
 /// std::shared_ptr and std::string_view (pointer constructor vs move constructor); this is not.
 struct ProbeNoPointer {
   template <class U>
     requires(!std::is_pointer_v<U> && !std::is_null_pointer_v<U>)
-  operator U() const noexcept;
+  operator U() const noexcept { std::abort(); }
 };
 /// Converts only to class types: for members whose class also converts from a scalar
 /// (`struct Id { Id(int); }`: `{ProbeAny}` is ambiguous between Id(int) and the move constructor).
 struct ProbeClass {
   template <class U>
     requires std::is_class_v<U>
-  operator U() const noexcept;
+  operator U() const noexcept { std::abort(); }
 };
 /// Converts only to the base classes of T: `T{ProbeBase<T>{}}` compiles iff T has a base.
 template <class T>
 struct ProbeBase {
   template <class U>
     requires(std::is_base_of_v<U, T> && !std::is_same_v<U, T>)
-  operator U() const noexcept;
+  operator U() const noexcept { std::abort(); }
 };
 
 /// What counting found: `count` members, or `stuck`: no member count fits (a non-const
@@ -254,8 +260,10 @@ struct FakeHolder {
 #endif
 template <class T>
 extern const FakeHolder<T> fake_object;
+// consteval, not constexpr: never a function of the program (clang's -fpch-codegen emits every constexpr
+// function it instantiated, and this one names the undefined fake_object).
 template <class T>
-constexpr const T& fake() noexcept {
+consteval const T& fake() noexcept {
   return fake_object<T>.value;
 }
 #if defined(__clang__)

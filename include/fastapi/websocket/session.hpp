@@ -13,6 +13,8 @@
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -74,10 +76,14 @@ class Signal {
 };
 
 /// Where a readable socket's bytes land before the parser takes them: one buffer per thread, never held by
-/// a session across a suspension.
-inline std::array<char, 65536>& read_scratch() {
-  thread_local std::array<char, 65536> buffer;
-  return buffer;
+/// a session across a suspension. On the heap, made at the first read: a 64 KiB array in static TLS would be
+/// carried by every thread of the program (the blocking pool's, the user's), and a thread whose stack is
+/// smaller than the static TLS cannot even be created.
+inline std::span<char> read_scratch() {
+  constexpr std::size_t size = 65536;
+  thread_local std::unique_ptr<char[]> buffer;
+  if (!buffer) buffer.reset(new char[size]);
+  return {buffer.get(), size};
 }
 
 }  // namespace detail
@@ -352,7 +358,7 @@ FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
     }
     if (!out_.empty() && !flushing_) co_await flush();  // a ping's or a pong's rest the socket did not take
     bool closed = false;
-    auto& scratch = detail::read_scratch();
+    const std::span<char> scratch = detail::read_scratch();
     std::size_t n = stream_->read_some(scratch.data(), scratch.size(), closed);
     if (n > 0) {
       std::string_view bytes(scratch.data(), n);
