@@ -3,6 +3,7 @@
 // BindContext (the request); knows nothing of sockets or routes.
 #pragma once
 
+#include "fastapi/di/state.hpp"
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/request_state.hpp"
 #include "fastapi/params/binding.hpp"
@@ -13,16 +14,9 @@ namespace fastapi {
 /// Bound when the handler (or dependency) is called: absent -> fa::ConfigurationError naming T (a 500, and the
 /// app's log line says which type and who must set it). Not in OpenAPI: it does not come from the client.
 template <class T>
-class RequestState {
+class RequestState : public detail::BoundRef<T> {
  public:
-  RequestState() = default;
-  explicit RequestState(T& value) : value_(&value) {}
-  T& operator*() const noexcept { return *value_; }
-  T* operator->() const noexcept { return value_; }
-  T& get() const noexcept { return *value_; }
-
- private:
-  T* value_ = nullptr;
+  using detail::BoundRef<T>::BoundRef;
 };
 
 namespace detail {

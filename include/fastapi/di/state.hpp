@@ -80,22 +80,30 @@ template <class T>
                            "lifespan or an on_startup hook)");
 }
 
-}  // namespace detail
-
-/// An app-wide object as a handler or dependency parameter: `fa::State<Pool> pool` then `pool->acquire()`.
-/// It is the same object for every request on every worker thread: a T used by concurrent requests must be
-/// safe to share between threads (a pool with its own mutex, an atomic counter, a read-only settings struct).
+/// What fa::State<T> and fa::RequestState<T> hand the handler: a reference to an object someone else owns,
+/// set when the parameter is bound.
 template <class T>
-class State {
+class BoundRef {
  public:
-  State() = default;
-  explicit State(T& value) : value_(&value) {}
+  BoundRef() = default;
+  explicit BoundRef(T& value) : value_(&value) {}
   T& operator*() const noexcept { return *value_; }
   T* operator->() const noexcept { return value_; }
   T& get() const noexcept { return *value_; }
 
  private:
   T* value_ = nullptr;
+};
+
+}  // namespace detail
+
+/// An app-wide object as a handler or dependency parameter: `fa::State<Pool> pool` then `pool->acquire()`.
+/// It is the same object for every request on every worker thread: a T used by concurrent requests must be
+/// safe to share between threads (a pool with its own mutex, an atomic counter, a read-only settings struct).
+template <class T>
+class State : public detail::BoundRef<T> {
+ public:
+  using detail::BoundRef<T>::BoundRef;
 };
 
 namespace detail {
