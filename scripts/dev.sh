@@ -205,10 +205,7 @@ build_app() {
     pch_flags=(-include-pch "$kdir/pch/fastapi.hpp.pch")
     extra=("$kdir/pch_code.o")
   else
-    # g++ 12 stops with an internal compiler error (mangle.cc, write_encoding) compiling an app against the
-    # .gch of today's separate-compilation header: without the PCH until that is understood (the library is
-    # still compiled once, in fastapi_impl.o).
-    pch_flags=()
+    pch_flags=(-Winvalid-pch -include "$kdir/pch/fastapi.hpp")
   fi
   # -I the header's directory: app.cpp's own #include "fastapi.hpp" must find a file (the PCH's include guard
   # then skips it).

@@ -101,6 +101,14 @@ struct FileStream {
 
 inline constexpr std::size_t file_chunk_size = 64 * 1024;
 
+/// A pread's outcome carried back from the blocking pool. At namespace scope, not local to read_file_at: g++ 12
+/// cannot mangle a type local to a coroutine when the instantiations that name it (std::construct_at, in
+/// to_thread's result) come through a precompiled header (internal compiler error in write_encoding).
+struct PreadResult {
+  ssize_t got;
+  int error;
+};
+
 /// Reads up to `n` bytes at `offset`: at once when the page cache has them, else on the blocking pool.
 /// Returns 0 at the end of the file; throws std::system_error on a read error.
 inline Task<std::size_t> read_file_at(std::shared_ptr<OpenFile> file, char* buf, std::size_t n, std::uint64_t offset) {
@@ -111,14 +119,10 @@ inline Task<std::size_t> read_file_at(std::shared_ptr<OpenFile> file, char* buf,
   if (got < 0 && errno != EAGAIN && errno != EOPNOTSUPP && errno != ENOSYS)
     throw std::system_error(errno, std::generic_category(), "fastapi: reading a file");
 #endif
-  struct Result {
-    ssize_t got;
-    int error;
-  };
   int fd = file->fd;
-  Result r = co_await to_thread([fd, buf, n, offset] {
+  PreadResult r = co_await to_thread([fd, buf, n, offset] {
     ssize_t got = ::pread(fd, buf, n, static_cast<off_t>(offset));
-    return Result{got, got < 0 ? errno : 0};
+    return PreadResult{got, got < 0 ? errno : 0};
   });
   if (r.got < 0) throw std::system_error(r.error, std::generic_category(), "fastapi: reading a file");
   co_return static_cast<std::size_t>(r.got);
