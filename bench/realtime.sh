@@ -158,5 +158,7 @@ for section in "${sections[@]}"; do
 done
 
 out="bench/results/$(date +%F)-$(bench_machine)-realtime.md"
+# A run of some sections only does not replace the file of a whole run.
+[ "${sections[*]}" = "echo idle sse upload" ] || out="bench/results/$(date +%F)-$(bench_machine)-realtime-$(IFS=-; echo "${sections[*]}").md"
 python3 bench/realtime_report.py "$BENCH_DIR/realtime-meta.txt" "$raw" >"$out"
 echo "bench: wrote $out" >&2

@@ -18,6 +18,14 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+// Asio turns on C++20 coroutines by itself for g++; clang++ with libstdc++ must say so (as core/config.hpp does).
+#if defined(__clang__) && !defined(ASIO_HAS_CO_AWAIT)
+#define ASIO_HAS_CO_AWAIT 1
+#endif
+#if defined(__clang__) && !defined(ASIO_HAS_STD_COROUTINE)
+#define ASIO_HAS_STD_COROUTINE 1
+#endif
+
 #include <algorithm>
 #include <asio.hpp>
 #include <chrono>
