@@ -80,7 +80,7 @@ start_peer() {
   BENCH_PIDS+=("$PEER_PID")
   bench_wait_port "$PORT"
 }
-load() { taskset -c 1 "$BENCH_DIR/realtime_load" "$@"; }
+load() { timeout 300 taskset -c 1 "$BENCH_DIR/realtime_load" "$@"; }  # bounded: a stuck server cannot hang the run
 record() {  # section peer round BENCH-line...
   local line=$4
   echo "$line"
