@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # scripts/interop_checks.sh: clients no one here wrote, against the realtime and files examples (issues 18, 19):
 #   1. npm's `ws` (Node's usual WebSocket client) against examples/20_realtime: echo (text, binary, fragmented,
-#      1 MiB, ping, close codes; with and without permessage-deflate offered) and a chat room
-#      (tests/websocket/ws_node_client.mjs);
+#      1 MiB, ping, close codes; with and without permessage-deflate offered; 1007 for text that is not UTF-8) and a
+#      chat room (tests/websocket/ws_node_client.mjs);
 #   2. headless Chromium (puppeteer-core, from tests/openapi/node_modules): the browser's own WebSocket and
 #      EventSource against examples/20_realtime, and a <form enctype="multipart/form-data"> with a file input
 #      submitted to examples/21_files (tests/examples/realtime_browser.mjs).

@@ -1,7 +1,8 @@
 // tests/websocket/ws_node_client.mjs: a WebSocket client no one here wrote (npm's `ws`, the one most Node programs
 // use) against examples/20_realtime (started here with --port 0 --workers 2, stopped by its pid):
 //   /ws/echo: text (UTF-8), binary, a message fragmented by the client, 1 MiB, ping -> pong, the closing handshake
-//   with a code and reason; once with permessage-deflate offered (ws's default) and once without;
+//   with a code and reason; once with permessage-deflate offered (ws's default) and once without; a text message
+//   that is not UTF-8 (1007);
 //   /ws/chat/{room}: two members (maybe on different workers) each get "name: message", the sender included, and a
 //   member of another room gets nothing.
 // Run by scripts/interop_checks.sh:  NODE_PATH=DIR/node_modules node tests/websocket/ws_node_client.mjs --app BIN
@@ -103,6 +104,15 @@ async function until(predicate) {
   return predicate();
 }
 
+/// A text frame that is not UTF-8 (ws sends a Buffer as text unchecked): the server fails the connection with 1007.
+async function invalidText(host) {
+  const ws = await open(`ws://${host}/ws/echo`, { perMessageDeflate: false });
+  const closed = next(ws, "close");
+  ws.send(Buffer.from([0x68, 0x69, 0xff, 0xfe]), { binary: false });
+  const [code] = await closed;
+  check(code === 1007, `a text message that is not UTF-8 closes the connection with 1007 (${code})`);
+}
+
 async function chat(host) {
   const members = {};
   for (const [room, name] of [["blue", "ann"], ["blue", "bob"], ["red", "eve"]]) {
@@ -136,6 +146,7 @@ try {
   const host = await start(args.app);
   await echo(host, true);
   await echo(host, false);
+  await invalidText(host);
   await chat(host);
 } catch (e) {
   check(false, `unexpected error: ${e.stack ?? e}`);
