@@ -108,7 +108,7 @@ struct Reader {
   std::size_t pos = 0;
   awaitable<void> fill(std::size_t n) {  // at least n unconsumed bytes
     while (buf.size() - pos < n) {
-      if (pos > 0 && pos == buf.size()) buf.clear(), pos = 0;
+      if (pos == buf.size() || pos >= 65536) buf.erase(0, pos), pos = 0;  // views taken before are spent by now
       char tmp[65536];
       std::size_t got = co_await socket.async_read_some(asio::buffer(tmp), use_awaitable);
       buf.append(tmp, got);
@@ -310,7 +310,8 @@ struct SseState {
   long long streams_done = 0, errors = 0;
 };
 
-/// Removes chunked framing (RFC 9112 section 7.1) from `in` into `out`; returns false when more bytes are needed.
+/// Removes chunked framing (RFC 9112 section 7.1): feed() appends to `out` what the bytes so far complete, and
+/// `done` is set by the last (zero-size) chunk.
 struct Dechunk {
   std::string raw;
   std::size_t left = 0;  // bytes left in the current chunk
