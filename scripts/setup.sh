@@ -10,7 +10,9 @@ case "$what" in
               python3-websockets python3-requests inotify-tools openssl libssl-dev nginx-light
               systemd python3-yaml)
         command -v node >/dev/null || pkgs+=(nodejs npm) ;;
-  bench) pkgs+=(clang doctest-dev curl wrk nginx-light libhttp-parser-dev nlohmann-json3-dev valgrind hyperfine iproute2 linux-perf strace python3-fastapi python3-uvicorn python3-uvloop python3-httptools python3-email-validator libcpp-httplib-dev dpkg-dev) ;;
+  bench) pkgs+=(clang doctest-dev curl wrk nginx-light libhttp-parser-dev nlohmann-json3-dev valgrind hyperfine iproute2 linux-perf strace python3-fastapi python3-uvicorn python3-uvloop python3-httptools python3-email-validator libcpp-httplib-dev dpkg-dev
+               python3-websockets python3-multipart)  # bench/realtime.sh's uvicorn peer; its Node peer needs node:
+         command -v node >/dev/null || pkgs+=(nodejs npm) ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac
 npm_checks() {  # the OpenAPI checks' npm packages (tests/openapi/package-lock.json), when node is there

@@ -7,14 +7,15 @@
 # headers with clang++ in Debug under AddressSanitizer + UndefinedBehaviorSanitizer (-Wall -Wextra -Werror;
 # with each module compiled alone); compile-fail checks (g++ and clang++, each with a precompiled header); a CMake
 # consumer both ways; the fuzzers for a bounded time; Starlette's CORS table; the OpenAPI checks (npm
-# validator, FastAPI twin, headless Chromium); both test binaries run, the sanitized one last. Ends with
+# validator, FastAPI twin, headless Chromium); the interop checks (npm's ws and Chromium against the realtime and
+# files examples, scripts/interop_checks.sh); both test binaries run, the sanitized one last. Ends with
 # doctest's summary line.
 # Environment: FASTAPI_FUZZ_SECONDS (default 10 per target), FASTAPI_JOBS (default: nproc),
 # FASTAPI_TEST_TIME_SCALE (default 1): multiplies every wall-clock bound the tests check ("answered within
 # 1 s"; tests/support/time_scale.hpp), e.g. 3 on a busy 2-core machine; the tests wait for events, not sleeps.
 # FASTAPI_COMPILE_FAIL_COMPILERS (default "g++ clang++").
 # CI=true: a check that cannot run fails the run instead of being skipped (the OpenAPI validator, the FastAPI
-# twin, Chromium, Starlette's CORS comparison, the gzip tests, which need zlib, and the clang-format check).
+# twin, Chromium, Node's ws, Starlette's CORS comparison, the gzip tests, which need zlib, and the clang-format check).
 # Without it a missing tool gives a loud SKIPPED line and the run goes on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -103,6 +104,9 @@ python3 tests/middleware/cors_vs_starlette.py
 
 step "OpenAPI: the documents validate, match FastAPI's twin, and /docs and /redoc work in Chromium"
 bash scripts/openapi_checks.sh build/gcc
+
+step "interop: Node's ws client and headless Chromium (WebSocket, EventSource, a form upload) against examples 20 and 21"
+bash scripts/interop_checks.sh build/gcc
 
 step "the documented build recipes (README.md, docs/compile_time.md), run as written; their programs serve a model"
 bash tests/docs/run_recipes.sh
