@@ -10,17 +10,20 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "fastapi/core/version.hpp"
+#include "fastapi.hpp"
 #include "support/exchange.hpp"
 #include "support/process.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
 namespace app_cli_file {
 
+namespace fa = fastapi;
 using namespace std::chrono_literals;
 using test_support::example;
 using test_support::http_get;
@@ -104,7 +107,62 @@ struct Server {
   }
 };
 
+struct Database {
+  std::string host;  // required
+  fa::Default<int, fa::Rule{.ge = 1, .le = 65535}> port = 5432;
+};
+struct Settings {
+  fa::Default<std::string> db_path = ":memory:";
+  fa::Default<bool> debug = false;
+  fa::Default<bool> cache = true;
+  fa::Default<std::vector<std::string>> tags;
+  fa::Default<std::uint16_t> port = 1;  // a member named as a server flag: both read --port
+  std::optional<Database> database;
+  std::optional<double> ratio;
+};
+
+/// argv as main gets it, from strings; `count` is the argc that load_settings_or_exit may shrink.
+struct Argv {
+  std::vector<std::string> text;
+  std::vector<char*> pointers;
+  int count = 0;
+  explicit Argv(std::vector<std::string> args) : text(std::move(args)) {
+    text.insert(text.begin(), "app");
+    for (auto& a : text) pointers.push_back(a.data());
+    pointers.push_back(nullptr);
+    count = static_cast<int>(text.size());
+  }
+  std::vector<std::string_view> left() const { return {pointers.begin(), pointers.begin() + count}; }
+};
+
 TEST_SUITE("app/cli") {
+  TEST_CASE("load_settings_or_exit(argc, argv): kebab and snake flags, switches, nested, JSON; argv keeps the rest") {
+    Argv a({"--db-path", "./data.sqlite", "--port", "9000", "--debug", "--no-cache", "--tags", R"(["a","b"])",
+            "--database.host=db1", "--database.port", "6543", "--ratio=0.5", "--workers", "2", "--", "--db-path", "x"});
+    auto s = fa::load_settings_or_exit<Settings>(a.count, a.pointers.data());
+    CHECK(*s.db_path == "./data.sqlite");
+    CHECK(*s.debug);
+    CHECK_FALSE(*s.cache);
+    CHECK(*s.tags == std::vector<std::string>{"a", "b"});
+    CHECK(*s.port == 9000);
+    REQUIRE(s.database);
+    CHECK(s.database->host == "db1");
+    CHECK(*s.database->port == 6543);
+    CHECK(s.ratio == 0.5);
+    // The app's flags are gone; the server's (--port read by both), `--` and what follows stay, null-terminated.
+    CHECK(a.left() == std::vector<std::string_view>{"app", "--port", "9000", "--workers", "2", "--", "--db-path", "x"});
+    CHECK(a.pointers[static_cast<std::size_t>(a.count)] == nullptr);
+    CHECK(fa::parse_args(a.count, a.pointers.data()).port == 9000);
+
+    Argv b({"--db_path=y", "--debug=false", "--cache=yes", "--debug", "--db-path", "z"});  // the last one wins
+    auto t = fa::load_settings_or_exit<Settings>(b.count, b.pointers.data());
+    CHECK(*t.db_path == "z");
+    CHECK(*t.debug);
+    CHECK(*t.cache);
+    CHECK_FALSE(t.database);
+    CHECK(b.left() == std::vector<std::string_view>{"app"});
+  }
+
   TEST_CASE("--help lists the server's flags and the app's own (type, default, variable), exit 0") {
     Outcome out = run_to_exit(example("15_settings"), {"--help"});
     for (const auto& l : out.lines) CAPTURE(l);
