@@ -1,4 +1,4 @@
-// examples/users_api.cpp: the app of DESIGN.md, end to end: validated bodies, a yield dependency over a pooled
+// examples/users_api.cpp: the flagship app, end to end: validated bodies, a yield dependency over a pooled
 // resource (always given back, rolled back on error), OAuth2 bearer tokens, an admin-only route.
 //   POST   /token              form username/password -> {"access_token":"...","token_type":"bearer"}
 //   POST   /users              {"email","username","password","bio"?} -> 201 {"id","email","username","is_admin"}

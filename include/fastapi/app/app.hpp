@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -197,9 +198,10 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// on 127.0.0.1:8000: address already in use`, as uvicorn says; another process never shares our port).
   int run(Config config = {});
   /// run() with the command line's flags (and PORT from the environment), as uvicorn reads them:
-  /// `--host H --port N --workers N --access-log --log-level debug|info|warning|error`; `--help` and
-  /// `--version` print and return 0; a bad flag prints a sentence and returns 2. Everything after `--`
-  /// belongs to the app: `./app --port 9000 -- --db ./data.sqlite` (read it with fa::app_args(argc, argv)).
+  /// `--host H --port N --workers N --access-log --log-level critical|error|warning|info|debug|trace`; `--help`
+  /// and `--version` print and return 0; a bad flag prints a sentence and returns 2. The app's own flags are
+  /// declared by a settings struct, read first: `fa::load_settings_or_exit<Settings>(argc, argv)` (app/cli.hpp),
+  /// or passed after `--`: `./app --port 9000 -- --db ./data.sqlite` (fa::app_args(argc, argv)).
   int run(int argc, char** argv, Config config = {});
   /// Starts the graceful drain of a running app (thread-safe).
   void stop();
@@ -686,17 +688,18 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
 
 FASTAPI_DETAIL_INLINE int App::run(int argc, char** argv, Config config) {
   if (std::optional<int> code = detail::print_help_or_version(argc, argv)) return *code;
+  detail::CommandLine line;
   try {
-    config = parse_args(argc, argv, std::move(config));
-  } catch (const std::invalid_argument& e) {
-    std::cerr << e.what() << "\n";
+    line = detail::parse_command_line(argc, argv, std::move(config));
+  } catch (const std::invalid_argument& e) {  // a usage error: exit status 2, as click's
+    std::fprintf(stderr, "%s\n", e.what());
     return 2;
   } catch (const ConfigurationError& e) {  // a FASTAPI_ variable: every error listed, as pydantic-settings
-    std::cerr << e.what() << "\n";
+    std::fprintf(stderr, "%s\n", e.what());
     return 1;
   }
-  if (std::optional<LogLevel> level = detail::log_level_argument(argc, argv)) logger_.set_level(*level);
-  return run(std::move(config));
+  if (line.log_level) logger_.set_level(*line.log_level);
+  return run(std::move(line.config));
 }
 
 FASTAPI_DETAIL_INLINE void App::stop() {

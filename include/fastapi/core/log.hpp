@@ -12,7 +12,9 @@
 
 namespace fastapi {
 
-enum class LogLevel { debug, info, warning, error, off };
+/// uvicorn's levels (its `trace` is read as debug); `off` logs nothing. Nothing in the library logs at critical:
+/// `--log-level critical` keeps even the errors out, as uvicorn's does.
+enum class LogLevel { debug, info, warning, error, critical, off };
 
 /// Where log lines go. `app.logger().set_sink([](fa::LogLevel, std::string_view line) {...});`
 class Logger {
@@ -42,6 +44,7 @@ inline constexpr std::string_view log_level_name(LogLevel level) {
     case LogLevel::info: return "INFO";
     case LogLevel::warning: return "WARNING";
     case LogLevel::error: return "ERROR";
+    case LogLevel::critical: return "CRITICAL";
     case LogLevel::off: break;
   }
   return "";

@@ -27,7 +27,7 @@
 #include "fastapi/params/form_data.hpp"
 #include "fastapi/params/markers.hpp"
 
-// How binding works, in two phases (DESIGN.md, "Dependency injection in two phases"):
+// How binding works, in two phases (docs/architecture.md, the request path: "handler arguments gathered"):
 //  1. Compile time: BindPlan<Params...> gives each handler parameter its Binder<P> (where the value comes from),
 //     refuses a parameter that cannot be bound with a static_assert naming its position, and orders the
 //     parameters as FastAPI reports errors: dependencies, path, query, header, cookie, then bodies.
