@@ -25,6 +25,7 @@
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/upgrade.hpp"
+#include "fastapi/websocket/deflate.hpp"
 #include "fastapi/websocket/frame.hpp"
 #include "fastapi/websocket/frame_parser.hpp"
 
@@ -37,6 +38,7 @@ struct SessionOptions {
   std::chrono::milliseconds ping_timeout{20000};   ///< Config::ws_ping_timeout: no pong -> 1011
   std::chrono::milliseconds close_timeout{10000};  ///< the peer's answer to our close (websockets' default)
   std::size_t send_queue_limit = 1024 * 1024;      ///< queued bytes past which a sender waits for the socket
+  DeflateSettings deflate{};                       ///< permessage-deflate (Config::ws_per_message_deflate...)
 };
 
 namespace detail {
@@ -132,6 +134,14 @@ class Session {
   /// True once the connection is over for sending: we sent a close, or the peer closed or dropped.
   bool closing() const { return close_sent_ || peer_gone_; }
   bool peer_gone() const { return peer_gone_; }
+  const SessionOptions& options() const { return options_; }
+#ifdef FASTAPI_ENABLE_GZIP
+  /// permessage-deflate was negotiated (before the 101 goes out): messages are compressed both ways.
+  void enable_deflate(const DeflateParams& params) {
+    parser_.enable_deflate(params);
+    deflater_ = std::make_unique<detail::MessageDeflater>(params);
+  }
+#endif
   /// The close code as the application sees it: the peer's, ours (a protocol error, the drain's 1001), 1006.
   std::uint16_t close_code() const { return close_code_; }
   const std::string& close_reason() const { return close_reason_; }
@@ -144,6 +154,8 @@ class Session {
     void await_resume() const noexcept {}
   };
   Task<bool> flush();
+  /// Appends one text/binary message's frame to the queue: compressed (RSV1) when permessage-deflate is on.
+  void append_message(Opcode op, std::string_view payload);
   /// A control frame from outside a coroutine (the tick, the drain, an answer): queued, written at once
   /// when no flush is running; a rest the socket did not take is written by the next flush.
   void push_now(std::string_view frame);
@@ -177,6 +189,9 @@ class Session {
   std::chrono::steady_clock::time_point next_ping_{};
   std::chrono::steady_clock::time_point ping_sent_at_{};
   std::chrono::steady_clock::time_point close_deadline_ = std::chrono::steady_clock::time_point::max();
+#ifdef FASTAPI_ENABLE_GZIP
+  std::unique_ptr<detail::MessageDeflater> deflater_;  ///< set when permessage-deflate is negotiated
+#endif
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -254,12 +269,27 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::flush() {
   co_return ok;
 }
 
+FASTAPI_DETAIL_INLINE void Session::append_message(Opcode op, std::string_view payload) {
+#ifdef FASTAPI_ENABLE_GZIP
+  if (deflater_) {
+    // compressed into a per-thread buffer first (the frame header needs the compressed length)
+    thread_local std::string packed;
+    packed.clear();
+    const bool ok = deflater_->compress(payload, packed);
+    if (ok) append_frame(out_, op, packed, true, std::nullopt, 4);
+    if (packed.capacity() > (1u << 20)) packed = std::string();
+    if (ok) return;
+  }
+#endif
+  append_frame(out_, op, payload);
+}
+
 FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view payload) {
   // Backpressure: a slow reader makes its senders wait here, so the queue never grows past its limit by
   // more than one message each.
   while (flushing_ && out_.size() >= options_.send_queue_limit && !closing()) co_await DrainAwaiter{*this};
   if (closing() || !stream_) co_return false;
-  append_frame(out_, op, payload);
+  append_message(op, payload);
   if (flushing_) co_return true;  // the running flush writes it
   co_return co_await flush();
 }
@@ -274,7 +304,7 @@ FASTAPI_DETAIL_INLINE bool Session::post(Opcode op, std::string_view payload) {
     stream_->abort();
     return false;
   }
-  append_frame(out_, op, payload);
+  append_message(op, payload);
   if (flushing_) return true;
   bool closed = false;
   std::size_t n = stream_->try_write(out_, closed);
