@@ -182,15 +182,15 @@ struct Config {
   std::size_t ws_max_size = 16 * 1024 * 1024;         ///< largest WebSocket message accepted (uvicorn's); 1009 above it
   std::chrono::milliseconds ws_ping_interval{20000};  ///< a keep-alive ping to each WebSocket this often; 0 = none
   std::chrono::milliseconds ws_ping_timeout{20000};   ///< no pong within it: closed with 1011 (as uvicorn)
-  bool ws_per_message_deflate = true;  ///< negotiate permessage-deflate (uvicorn's); needs FASTAPI_ENABLE_GZIP
-  int ws_deflate_max_window_bits = 15;  ///< 9..15: zlib window; ~300 KiB per socket at 15, ~45 KiB at 12
-  std::string server_header = "fastapi.hpp";          ///< `Server:` value; empty = no header
-  bool handle_signals = true;                         ///< SIGINT/SIGTERM drain and stop run()
-  bool reuse_port = true;        ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
-  bool redirect_slashes = true;  ///< /items/ <-> /items answered with 307
-  MultipartLimits multipart{};   ///< multipart/form-data bodies: parts, files, sizes, spooling
-  bool access_log = false;       ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
-                                 ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
+  bool ws_per_message_deflate = true;         ///< negotiate permessage-deflate (uvicorn's); needs FASTAPI_ENABLE_GZIP
+  int ws_deflate_max_window_bits = 15;        ///< 9..15: zlib window; ~300 KiB per socket at 15, ~45 KiB at 12
+  std::string server_header = "fastapi.hpp";  ///< `Server:` value; empty = no header
+  bool handle_signals = true;                 ///< SIGINT/SIGTERM drain and stop run()
+  bool reuse_port = true;                     ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
+  bool redirect_slashes = true;               ///< /items/ <-> /items answered with 307
+  MultipartLimits multipart{};                ///< multipart/form-data bodies: parts, files, sizes, spooling
+  bool access_log = false;  ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
+                            ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
 
   /// The number of worker threads run() will start.
   unsigned worker_count() const {
@@ -8823,7 +8823,7 @@ namespace fastapi::ws {
 
 /// The server's side of the negotiation (fa::Config::ws_per_message_deflate, ws_deflate_max_window_bits).
 struct DeflateSettings {
-  bool enabled = true;      ///< answer a client's permessage-deflate offer (uvicorn's ws_per_message_deflate)
+  bool enabled = true;       ///< answer a client's permessage-deflate offer (uvicorn's ws_per_message_deflate)
   int max_window_bits = 15;  ///< 9..15: the largest LZ77 window for our compressor and, when the client allows
                              ///< it (client_max_window_bits offered), for its compressor too
 };
@@ -8841,7 +8841,9 @@ struct DeflateParams {
 namespace detail {
 
 /// zlib's memLevel for a window: 8 (zlib's default) at 15 bits, one less per bit below.
-constexpr int deflate_mem_level(int window_bits) { return window_bits >= 15 ? 8 : window_bits > 8 ? window_bits - 7 : 1; }
+constexpr int deflate_mem_level(int window_bits) {
+  return window_bits >= 15 ? 8 : window_bits > 8 ? window_bits - 7 : 1;
+}
 
 /// Our compressor: one whole message at a time, flushed at its end with the 4-byte empty block removed
 /// (section 7.2.1).
@@ -9220,8 +9222,8 @@ class FrameParser {
   bool fin_ = false;
   bool masked_ = false;
   bool in_message_ = false;
-  bool frame_rsv1_ = false;  // the frame being decoded has RSV1 (allowed only with permessage-deflate)
-  bool compressed_ = false;  // the message being assembled is compressed (its first frame had RSV1)
+  bool frame_rsv1_ = false;    // the frame being decoded has RSV1 (allowed only with permessage-deflate)
+  bool compressed_ = false;    // the message being assembled is compressed (its first frame had RSV1)
   std::size_t wire_size_ = 0;  // payload bytes of the message so far, as sent
   Opcode opcode_ = Opcode::continuation;
   Opcode message_opcode_ = Opcode::binary;
@@ -9564,6 +9566,7 @@ inline Response accept_response(const Handshake& hs, std::optional<std::string_v
 // Memory while idle: no read buffer (bytes are read into a per-thread scratch buffer once the socket is
 // readable, and only an unfinished frame is kept), no write buffer (the queue is emptied, a large one freed).
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <coroutine>
@@ -9714,6 +9717,26 @@ class Session {
     peer_gone_ = true;
     if (!close_code_) close_code_ = code;
   }
+  /// `n` bytes of out_'s front were written: erases them, keeping partial_front_ (what is left of the frame
+  /// they cut) right. Our frames are unmasked, so each one's size is read from its header.
+  void wrote_front(std::size_t n) {
+    for (std::size_t at = 0; at < n;) {
+      if (partial_front_ == 0) partial_front_ = frame_size_at(at);
+      const std::size_t k = std::min(partial_front_, n - at);
+      partial_front_ -= k;
+      at += k;
+    }
+    out_.erase(0, n);
+  }
+  std::size_t frame_size_at(std::size_t at) const {
+    const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(out_[at + i]); };
+    const unsigned len7 = byte(1) & 0x7F;
+    if (len7 <= 125) return 2 + len7;
+    if (len7 == 126) return 4 + (std::size_t{byte(2)} << 8 | byte(3));
+    std::size_t len = 0;
+    for (std::size_t i = 2; i < 10; ++i) len = len << 8 | byte(i);
+    return 10 + len;
+  }
   void wake_senders() {
     for (auto h : std::exchange(senders_, {})) detail::resume_later(h);
   }
@@ -9728,6 +9751,7 @@ class Session {
   detail::Signal finished_;
   std::string pending_;  ///< bytes read but not yet parsed (after an event in the middle of a read)
   std::string out_;      ///< frames queued for the socket
+  std::size_t partial_front_ = 0;  ///< bytes at out_'s front that end a frame partly written already
   std::vector<std::coroutine_handle<>> senders_;  ///< waiting for the queue to drain
   bool flushing_ = false;
   bool close_sent_ = false;
@@ -9758,7 +9782,7 @@ FASTAPI_DETAIL_INLINE void Session::push_now(std::string_view frame) {
   if (flushing_ || !stream_) return;
   bool closed = false;
   std::size_t n = stream_->try_write(out_, closed);
-  out_.erase(0, n);
+  wrote_front(n);
   if (closed) {
     out_.clear();
     lost(close_code::abnormal);
@@ -9803,6 +9827,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::flush() {
   std::string chunk;
   while (!out_.empty() && stream_) {
     chunk.swap(out_);  // senders append to out_ while chunk is written
+    partial_front_ = 0;  // a half-written frame went with chunk: out_ starts at a frame again
     ok = co_await stream_->write(chunk);
     chunk.clear();
     wake_senders();
@@ -9846,18 +9871,22 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view paylo
 FASTAPI_DETAIL_INLINE bool Session::post(Opcode op, std::string_view payload) {
   if (closing() || !stream_) return false;
   if (out_.size() >= options_.send_queue_limit) {
+    // The frames not begun are dropped (the one half-written is finished) and our close follows at once, so
+    // a client that reads again learns why (1013); one that never reads is cut at the close timeout.
+    out_.resize(partial_front_);
     close_sent_ = true;
     close_code_ = close_code::try_again_later;
     close_reason_ = "the client reads too slowly";
+    close_deadline_ = std::chrono::steady_clock::now() + options_.close_timeout;
     push_now(encode_close(close_code_, close_reason_));
-    stream_->abort();
+    wake_senders();
     return false;
   }
   append_message(op, payload);
   if (flushing_) return true;
   bool closed = false;
   std::size_t n = stream_->try_write(out_, closed);
-  out_.erase(0, n);
+  wrote_front(n);
   if (closed) {
     out_.clear();
     lost(close_code::abnormal);

@@ -8,6 +8,7 @@
 // readable, and only an unfinished frame is kept), no write buffer (the queue is emptied, a large one freed).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <coroutine>
@@ -165,6 +166,26 @@ class Session {
     peer_gone_ = true;
     if (!close_code_) close_code_ = code;
   }
+  /// `n` bytes of out_'s front were written: erases them, keeping partial_front_ (what is left of the frame
+  /// they cut) right. Our frames are unmasked, so each one's size is read from its header.
+  void wrote_front(std::size_t n) {
+    for (std::size_t at = 0; at < n;) {
+      if (partial_front_ == 0) partial_front_ = frame_size_at(at);
+      const std::size_t k = std::min(partial_front_, n - at);
+      partial_front_ -= k;
+      at += k;
+    }
+    out_.erase(0, n);
+  }
+  std::size_t frame_size_at(std::size_t at) const {
+    const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(out_[at + i]); };
+    const unsigned len7 = byte(1) & 0x7F;
+    if (len7 <= 125) return 2 + len7;
+    if (len7 == 126) return 4 + (std::size_t{byte(2)} << 8 | byte(3));
+    std::size_t len = 0;
+    for (std::size_t i = 2; i < 10; ++i) len = len << 8 | byte(i);
+    return 10 + len;
+  }
   void wake_senders() {
     for (auto h : std::exchange(senders_, {})) detail::resume_later(h);
   }
@@ -177,8 +198,9 @@ class Session {
   fastapi::detail::UpgradedStream* stream_ = nullptr;
   detail::Signal attached_;
   detail::Signal finished_;
-  std::string pending_;  ///< bytes read but not yet parsed (after an event in the middle of a read)
-  std::string out_;      ///< frames queued for the socket
+  std::string pending_;            ///< bytes read but not yet parsed (after an event in the middle of a read)
+  std::string out_;                ///< frames queued for the socket
+  std::size_t partial_front_ = 0;  ///< bytes at out_'s front that end a frame partly written already
   std::vector<std::coroutine_handle<>> senders_;  ///< waiting for the queue to drain
   bool flushing_ = false;
   bool close_sent_ = false;
@@ -209,7 +231,7 @@ FASTAPI_DETAIL_INLINE void Session::push_now(std::string_view frame) {
   if (flushing_ || !stream_) return;
   bool closed = false;
   std::size_t n = stream_->try_write(out_, closed);
-  out_.erase(0, n);
+  wrote_front(n);
   if (closed) {
     out_.clear();
     lost(close_code::abnormal);
@@ -253,7 +275,8 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::flush() {
   bool ok = true;
   std::string chunk;
   while (!out_.empty() && stream_) {
-    chunk.swap(out_);  // senders append to out_ while chunk is written
+    chunk.swap(out_);    // senders append to out_ while chunk is written
+    partial_front_ = 0;  // a half-written frame went with chunk: out_ starts at a frame again
     ok = co_await stream_->write(chunk);
     chunk.clear();
     wake_senders();
@@ -297,18 +320,22 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view paylo
 FASTAPI_DETAIL_INLINE bool Session::post(Opcode op, std::string_view payload) {
   if (closing() || !stream_) return false;
   if (out_.size() >= options_.send_queue_limit) {
+    // The frames not begun are dropped (the one half-written is finished) and our close follows at once, so
+    // a client that reads again learns why (1013); one that never reads is cut at the close timeout.
+    out_.resize(partial_front_);
     close_sent_ = true;
     close_code_ = close_code::try_again_later;
     close_reason_ = "the client reads too slowly";
+    close_deadline_ = std::chrono::steady_clock::now() + options_.close_timeout;
     push_now(encode_close(close_code_, close_reason_));
-    stream_->abort();
+    wake_senders();
     return false;
   }
   append_message(op, payload);
   if (flushing_) return true;
   bool closed = false;
   std::size_t n = stream_->try_write(out_, closed);
-  out_.erase(0, n);
+  wrote_front(n);
   if (closed) {
     out_.clear();
     lost(close_code::abnormal);
