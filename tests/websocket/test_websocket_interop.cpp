@@ -2,7 +2,8 @@
 // python3-websockets, run with /usr/bin/python3 as a subprocess): echo of text and binary, fragmented messages,
 // ping/pong, large messages, the closing handshake from either side with codes and reasons, subprotocols, a
 // refused handshake (403), a message over ws_max_size (1009), and permessage-deflate: negotiated by default,
-// with the client's parameters honoured, off when the client does not offer it, a deflate bomb closed with 1009. Skipped when python3-websockets is missing.
+// with the client's parameters honoured, off when the client does not offer it, a deflate bomb closed with 1009.
+// Skipped when python3-websockets is missing.
 #include <doctest/doctest.h>
 
 #include <chrono>
