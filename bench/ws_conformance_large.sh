@@ -15,7 +15,7 @@ nice "${CXX:-clang++}" -std=c++20 -O2 -Iinclude -Itests -DFASTAPI_ENABLE_GZIP \
   tests/main.cpp tests/websocket/test_websocket_conformance.cpp -o "$bin" -lsimdjson -lz -pthread
 start=$(date +%s.%N)
 status=ok
-FASTAPI_WS_CONFORMANCE_LARGE=1 "$bin" -tc='9 limits, large sizes*' || status=failed
+FASTAPI_WS_CONFORMANCE_LARGE=1 "$bin" -tc='*large sizes*' || status=failed
 end=$(date +%s.%N)
 echo "BENCH ws_conformance_large seconds=$(awk "BEGIN { printf \"%.1f\", $end - $start }") status=$status"
 [ "$status" = ok ]

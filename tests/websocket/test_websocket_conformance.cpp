@@ -641,7 +641,10 @@ TEST_SUITE("websocket/conformance") {
         CHECK(join(a.frames) == join(echo("text", t)));
       }
     }
-    Answer a = exchange(client.port(), text(pattern((std::size_t{16} << 20) + 1)), {}, false, 60000ms);
+    // one byte over: the server closes at the frame's header, so only the header and a first piece are sent (the
+    // rest would meet a closed socket)
+    const std::string over = text(pattern((std::size_t{16} << 20) + 1));
+    Answer a = exchange(client.port(), std::string_view(over).substr(0, 65536), {}, false, 60000ms);
     CHECK(join(a.frames) == join(std::vector<std::string>{"close 1009"}));
   }
 }
