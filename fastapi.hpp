@@ -135,7 +135,8 @@ extern const int FASTAPI_DETAIL_SIMDJSON_CONFIGURATION;
 #endif
 
 // Opt-in features (define them for the whole program, every translation unit, not per file):
-// FASTAPI_ENABLE_GZIP     fa::GZipMiddleware (middleware/gzip.hpp); link zlib (-lz, CMake ZLIB::ZLIB).
+// FASTAPI_ENABLE_GZIP     fa::GZipMiddleware (middleware/gzip.hpp) and WebSocket permessage-deflate
+//                         (websocket/deflate.hpp); link zlib (-lz, CMake ZLIB::ZLIB).
 // FASTAPI_ENABLE_TLS      https:// for fa::HttpClient (client/tls.hpp); link OpenSSL (-lssl -lcrypto, CMake
 //                         OpenSSL::SSL).
 
@@ -182,13 +183,15 @@ struct Config {
   std::size_t ws_max_size = 16 * 1024 * 1024;         ///< largest WebSocket message accepted (uvicorn's); 1009 above it
   std::chrono::milliseconds ws_ping_interval{20000};  ///< a keep-alive ping to each WebSocket this often; 0 = none
   std::chrono::milliseconds ws_ping_timeout{20000};   ///< no pong within it: closed with 1011 (as uvicorn)
-  std::string server_header = "fastapi.hpp";          ///< `Server:` value; empty = no header
-  bool handle_signals = true;                         ///< SIGINT/SIGTERM drain and stop run()
-  bool reuse_port = true;        ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
-  bool redirect_slashes = true;  ///< /items/ <-> /items answered with 307
-  MultipartLimits multipart{};   ///< multipart/form-data bodies: parts, files, sizes, spooling
-  bool access_log = false;       ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
-                                 ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
+  bool ws_per_message_deflate = true;         ///< negotiate permessage-deflate (uvicorn's); needs FASTAPI_ENABLE_GZIP
+  int ws_deflate_max_window_bits = 15;        ///< 9..15: zlib window; ~300 KiB per socket at 15, ~50 KiB at 12
+  std::string server_header = "fastapi.hpp";  ///< `Server:` value; empty = no header
+  bool handle_signals = true;                 ///< SIGINT/SIGTERM drain and stop run()
+  bool reuse_port = true;                     ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
+  bool redirect_slashes = true;               ///< /items/ <-> /items answered with 307
+  MultipartLimits multipart{};                ///< multipart/form-data bodies: parts, files, sizes, spooling
+  bool access_log = false;  ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
+                            ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
 
   /// The number of worker threads run() will start.
   unsigned worker_count() const {
@@ -816,6 +819,150 @@ inline bool is_valid_utf8(std::string_view s) {
 }
 
 }  // namespace fastapi::detail
+
+// ==== fastapi/core/zlib.hpp ====
+// core/zlib.hpp: zlib's deflate and inflate streams as two small classes, shared by the gzip middleware
+// (middleware/gzip.hpp: the gzip wrapper) and WebSocket permessage-deflate (websocket/deflate.hpp: raw deflate).
+// Fed bytes; gives bytes. Knows nothing of HTTP or frames. Compiled only with FASTAPI_ENABLE_GZIP (link -lz).
+
+#ifdef FASTAPI_ENABLE_GZIP
+
+#include <algorithm>
+#include <climits>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <zlib.h>
+
+namespace fastapi::detail {
+
+/// One zlib deflate stream, freed with the object. `window_bits` is zlib's: 9..15 raw deflate when negative,
+/// 8..15 with the zlib wrapper, plus 16 for the gzip wrapper (the default, 31). Its memory is zlib's
+/// (1 << (window_bits + 2)) + (1 << (mem_level + 9)) bytes: 256 KiB at 15 and 8.
+class Deflater {
+ public:
+  explicit Deflater(int level, int window_bits = 15 + 16, int mem_level = 8);
+  ~Deflater() {
+    if (ok_) deflateEnd(&z_);
+  }
+  Deflater(const Deflater&) = delete;
+  Deflater& operator=(const Deflater&) = delete;
+  /// False when zlib could not set the stream up (out of memory, or a bad level).
+  bool ok() const { return ok_; }
+  /// Compresses `in`, appending what zlib gives to `out`; `flush` is Z_NO_FLUSH, Z_SYNC_FLUSH or Z_FINISH.
+  /// False on a zlib error (the stream is then unusable).
+  bool write(std::string_view in, int flush, std::string& out);
+
+ private:
+  z_stream z_{};
+  bool ok_ = false;
+};
+
+/// One zlib inflate stream, freed with the object (`window_bits` as for Deflater; negative: raw deflate).
+/// Its memory is the window (1 << window_bits bytes, made at the first byte) and about 7 KiB of state.
+class Inflater {
+ public:
+  explicit Inflater(int window_bits) { ok_ = inflateInit2(&z_, window_bits) == Z_OK; }
+  ~Inflater() {
+    if (ok_) inflateEnd(&z_);
+  }
+  Inflater(const Inflater&) = delete;
+  Inflater& operator=(const Inflater&) = delete;
+  bool ok() const { return ok_; }
+  enum class Result : unsigned char { ok, too_big, error };
+  /// Inflates `in`, appending to `out`, which never grows past `limit` + 1 bytes: more output than `limit`
+  /// is too_big (a deflate bomb stops there, nothing inflated beyond it). error: the data is not deflate.
+  /// A stream that ends (a final block) starts over with the bytes after it.
+  Result write(std::string_view in, std::string& out, std::size_t limit);
+
+ private:
+  z_stream z_{};
+  bool ok_ = false;
+};
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Deflater::Deflater(int level, int window_bits, int mem_level) {
+  ok_ = deflateInit2(&z_, level, Z_DEFLATED, window_bits, mem_level, Z_DEFAULT_STRATEGY) == Z_OK;
+}
+
+FASTAPI_DETAIL_INLINE bool Deflater::write(std::string_view in, int flush, std::string& out) {
+  if (!ok_) return false;
+  std::size_t left = in.size();
+  const char* next = in.data();
+  for (;;) {
+    // avail_in is 32 bits: a larger input goes in slices, only the last one flushed.
+    uInt take = left > UINT_MAX ? UINT_MAX : static_cast<uInt>(left);
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(next));
+    z_.avail_in = take;
+    next += take;
+    left -= take;
+    int mode = left ? Z_NO_FLUSH : flush;
+    for (;;) {
+      std::size_t used = out.size();
+      std::size_t room = deflateBound(&z_, z_.avail_in) + 64;
+      if (room > UINT_MAX) room = UINT_MAX;
+      out.resize(used + room);
+      z_.next_out = reinterpret_cast<Bytef*>(out.data() + used);
+      z_.avail_out = static_cast<uInt>(room);
+      int rc = deflate(&z_, mode);
+      out.resize(used + room - z_.avail_out);
+      if (rc == Z_STREAM_END) break;
+      if (rc != Z_OK && rc != Z_BUF_ERROR) return false;
+      // Done with this slice when zlib left output room: all input taken and, for a flush, all written.
+      // Z_FINISH is done only at Z_STREAM_END; without progress (Z_BUF_ERROR with room left) it never is.
+      if (z_.avail_out != 0) {
+        if (mode != Z_FINISH) break;
+        if (rc == Z_BUF_ERROR) return false;
+      }
+    }
+    if (left == 0) return true;
+  }
+}
+
+FASTAPI_DETAIL_INLINE Inflater::Result Inflater::write(std::string_view in, std::string& out, std::size_t limit) {
+  if (!ok_) return Result::error;
+  std::size_t left = in.size();
+  const char* next = in.data();
+  for (;;) {
+    uInt take = left > UINT_MAX ? UINT_MAX : static_cast<uInt>(left);
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(next));
+    z_.avail_in = take;
+    next += take;
+    left -= take;
+    for (;;) {
+      if (out.size() > limit) return Result::too_big;
+      const std::size_t used = out.size();
+      // Output room: a guess from the input, never past limit + 1 (one byte over says "too big").
+      const std::size_t room =
+          std::min<std::size_t>(std::max<std::size_t>(std::size_t{z_.avail_in} * 4, 4096), limit + 1 - used);
+      const std::size_t capped = std::min<std::size_t>(room, 1u << 20);
+      out.resize(used + capped);
+      z_.next_out = reinterpret_cast<Bytef*>(out.data() + used);
+      z_.avail_out = static_cast<uInt>(capped);
+      int rc = inflate(&z_, Z_SYNC_FLUSH);
+      out.resize(used + capped - z_.avail_out);
+      if (rc == Z_STREAM_END) {
+        if (inflateReset(&z_) != Z_OK) return Result::error;
+        if (z_.avail_in == 0) break;
+        continue;
+      }
+      if (rc == Z_BUF_ERROR) {
+        if (z_.avail_out != 0) break;  // no progress with room left: all taken, nothing pending
+        continue;
+      }
+      if (rc != Z_OK) return Result::error;
+      if (z_.avail_out != 0 && z_.avail_in == 0) break;  // all input taken and all output written
+    }
+    if (out.size() > limit) return Result::too_big;
+    if (left == 0) return Result::ok;
+  }
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi::detail
+
+#endif  // FASTAPI_ENABLE_GZIP
 
 // ==== fastapi/core/regex_program.hpp ====
 // core/regex_program.hpp: what a compiled pattern is made of: the instructions of a Thompson program, the class
@@ -8660,6 +8807,118 @@ inline std::string encode_close(std::uint16_t code, std::string_view reason = {}
 
 }  // namespace fastapi::ws
 
+// ==== fastapi/websocket/deflate.hpp ====
+// websocket/deflate.hpp: permessage-deflate (RFC 7692) after its negotiation: what was agreed (DeflateParams),
+// the server's settings (DeflateSettings, from fa::Config), and the two codecs: a message compressed for
+// sending, and a message's payload inflated as its frames arrive with a bound on the inflated size. Fed by the
+// negotiation (websocket/handshake.hpp) and by bytes; feeds websocket/frame_parser.hpp (inflate) and
+// websocket/session.hpp (deflate). Knows nothing of sockets or HTTP. The codecs exist only with
+// FASTAPI_ENABLE_GZIP (zlib, through core/zlib.hpp); without it nothing is ever negotiated.
+//
+// Memory: zlib's state is made at the first message that needs it, and kept between messages only with
+// context takeover (the default). At 15 window bits a deflater holds about 256 KiB (window 128 KiB, hash
+// 128 KiB at memLevel 8) and an inflater about 40 KiB (window 32 KiB): ~300 KiB for a socket that has both
+// sent and received compressed messages. Fewer window bits shrink both (memLevel follows: window_bits - 7):
+// 12 bits ~ 48 KiB, 9 bits ~ 17 KiB (counted through zlib's allocator). With no context takeover the state is
+// freed after each message.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace fastapi::ws {
+
+/// The server's side of the negotiation (fa::Config::ws_per_message_deflate, ws_deflate_max_window_bits).
+struct DeflateSettings {
+  bool enabled = true;       ///< answer a client's permessage-deflate offer (uvicorn's ws_per_message_deflate)
+  int max_window_bits = 15;  ///< 9..15: the largest LZ77 window for our compressor and, when the client allows
+                             ///< it (client_max_window_bits offered), for its compressor too
+};
+
+/// What one negotiation agreed (RFC 7692 section 7.1): how each side compresses.
+struct DeflateParams {
+  bool server_no_context_takeover = false;  ///< our compressor starts each message afresh
+  bool client_no_context_takeover = false;  ///< the client's does (so our inflater may too)
+  int server_max_window_bits = 15;          ///< our compressor's window
+  int client_max_window_bits = 15;          ///< the client's window (our inflater's)
+};
+
+#ifdef FASTAPI_ENABLE_GZIP
+
+namespace detail {
+
+/// zlib's memLevel for a window: 8 (zlib's default) at 15 bits, one less per bit below.
+constexpr int deflate_mem_level(int window_bits) {
+  return window_bits >= 15 ? 8 : window_bits > 8 ? window_bits - 7 : 1;
+}
+
+/// Our compressor: one whole message at a time, flushed at its end with the 4-byte empty block removed
+/// (section 7.2.1).
+class MessageDeflater {
+ public:
+  explicit MessageDeflater(const DeflateParams& params)
+      : bits_(params.server_max_window_bits < 9 ? 9 : params.server_max_window_bits),
+        reset_each_(params.server_no_context_takeover) {}
+  /// Appends the compressed payload of `message` to `out`; false when zlib failed (out of memory): then the
+  /// message goes out uncompressed, and so does every later one (the stream's context is lost).
+  bool compress(std::string_view message, std::string& out) {
+    if (failed_) return false;
+    if (!z_) z_ = std::make_unique<fastapi::detail::Deflater>(Z_DEFAULT_COMPRESSION, -bits_, deflate_mem_level(bits_));
+    const std::size_t start = out.size();
+    if (!z_->ok() || !z_->write(message, Z_SYNC_FLUSH, out)) {
+      out.resize(start);
+      failed_ = true;
+      z_.reset();
+      return false;
+    }
+    const std::string_view tail = std::string_view(out).substr(start);
+    if (tail.size() >= 4 && tail.substr(tail.size() - 4) == std::string_view("\0\0\xff\xff", 4))
+      out.resize(out.size() - 4);
+    if (reset_each_) z_.reset();  // no context takeover: nothing kept between messages
+    return true;
+  }
+
+ private:
+  std::unique_ptr<fastapi::detail::Deflater> z_;
+  int bits_;
+  bool reset_each_;
+  bool failed_ = false;
+};
+
+/// Our decompressor: a message's payload inflated as it arrives (frame by frame, piece by piece), the
+/// inflated size bounded.
+class MessageInflater {
+ public:
+  explicit MessageInflater(const DeflateParams& params)
+      : bits_(params.client_max_window_bits < 9 ? 9 : params.client_max_window_bits),
+        reset_each_(params.client_no_context_takeover) {}
+  using Result = fastapi::detail::Inflater::Result;
+  /// Inflates `in` (payload bytes, unmasked) onto `out`, never past `limit` + 1 bytes (too_big beyond).
+  Result feed(std::string_view in, std::string& out, std::size_t limit) {
+    if (!z_) z_ = std::make_unique<fastapi::detail::Inflater>(-bits_);
+    return z_->write(in, out, limit);
+  }
+  /// The message's last frame is in: the empty block the sender removed is put back (section 7.2.2).
+  Result finish(std::string& out, std::size_t limit) {
+    Result r = feed(std::string_view("\0\0\xff\xff", 4), out, limit);
+    if (reset_each_) z_.reset();
+    return r;
+  }
+
+ private:
+  std::unique_ptr<fastapi::detail::Inflater> z_;
+  int bits_;
+  bool reset_each_;
+};
+
+}  // namespace detail
+
+#endif  // FASTAPI_ENABLE_GZIP
+
+}  // namespace fastapi::ws
+
 // ==== fastapi/websocket/frame_parser.hpp ====
 // websocket/frame_parser.hpp: the incremental frame parser (RFC 6455 section 5). Fed the bytes read from the
 // socket after the 101, in pieces of any size (one byte at a time works); gives whole messages (fragments
@@ -8667,7 +8926,9 @@ inline std::string encode_close(std::uint16_t code, std::string_view reason = {}
 // endpoint. Knows nothing of sockets or HTTP.
 //
 // Rules, each failing the connection with the code in brackets:
-// - RSV1-3 set (no extension is negotiated: permessage-deflate is not supported yet) [1002]
+// - RSV2 or RSV3 set [1002]; RSV1 set without permessage-deflate negotiated, or on a control frame, or on a
+//   continuation (RFC 7692 section 6: only the first frame of a message says it is compressed) [1002]
+// - a compressed message whose payload is not deflate data [1002, as websockets (uvicorn's library) closes]
 // - a reserved opcode (3-7, 11-15) [1002]
 // - an unmasked frame when masking is required (from a client: the server's default) [1002]; a masked one
 //   when it is forbidden (from a server, for a client) [1002]
@@ -8677,7 +8938,8 @@ inline std::string encode_close(std::uint16_t code, std::string_view reason = {}
 // - a control frame longer than 125 bytes, or fragmented (FIN clear) [1002]
 // - a continuation with no message started, or a text/binary frame while one is unfinished [1002]
 // - a message longer than `max_message` bytes [1009]: checked from each frame header before its payload is
-//   read, so a frame claiming 64 MiB under a 16 MiB limit fails at once and nothing is buffered past the limit
+//   read, so a frame claiming 64 MiB under a 16 MiB limit fails at once and nothing is buffered past the limit;
+//   a compressed message is also checked as it inflates: a deflate bomb stops at `max_message` + 1 bytes
 // - text that is not UTF-8 [1007]: checked as bytes arrive (fail fast, as Autobahn 6.4 expects), across
 //   fragments; a message that ends inside a code point fails at its last frame
 // - a close payload of 1 byte, or with a code that is not valid (is_valid_close_code) [1002]; a close reason
@@ -8688,6 +8950,7 @@ inline std::string encode_close(std::uint16_t code, std::string_view reason = {}
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -8733,6 +8996,12 @@ class FrameParser {
         if (state_ != State::payload) continue;  // more header bytes needed
       }
       // state_ == payload
+      if (compressed_ && !is_control(opcode_)) {
+        if (!inflate_payload(in, r)) return r;
+        if (remaining_ > 0) break;
+        if (frame_done(r.event)) return r;
+        continue;
+      }
       std::string& target = is_control(opcode_) ? control_ : message_;
       const std::size_t take = static_cast<std::size_t>(
           std::min<std::uint64_t>(remaining_, static_cast<std::uint64_t>(in.size() - r.consumed)));
@@ -8763,6 +9032,11 @@ class FrameParser {
   /// True once a close or an error was given: the parser takes no more bytes.
   bool done() const { return state_ == State::done; }
 
+#ifdef FASTAPI_ENABLE_GZIP
+  /// permessage-deflate was negotiated: a data message whose first frame has RSV1 is inflated.
+  void enable_deflate(const DeflateParams& params) { inflater_ = std::make_unique<detail::MessageInflater>(params); }
+#endif
+
  private:
   enum class State : std::uint8_t { header, payload, message_ready, done };
 
@@ -8781,9 +9055,14 @@ class FrameParser {
     const bool masked = (b1 & 0x80) != 0;
     const std::size_t need = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + (masked ? 4 : 0);
     if (header_fill_ == 2) {  // first look: the checks the first two bytes allow
-      if (b0 & 0x70) return error(ev, close_code::protocol_error, "a reserved bit (RSV1-3) is set");
+      if (b0 & 0x30) return error(ev, close_code::protocol_error, "a reserved bit (RSV2 or RSV3) is set");
       const unsigned op = b0 & 0x0F;
       if (!(op <= 2 || (op >= 8 && op <= 10))) return error(ev, close_code::protocol_error, "a reserved opcode");
+      frame_rsv1_ = (b0 & 0x40) != 0;
+      if (frame_rsv1_) {
+        if (!deflate_enabled()) return error(ev, close_code::protocol_error, "RSV1 is set and no extension is in use");
+        if (op != 1 && op != 2) return error(ev, close_code::protocol_error, "RSV1 on a control or continuation frame");
+      }
       if (masked != options_.require_mask)
         return error(ev, close_code::protocol_error,
                      masked ? "a masked frame from a server" : "an unmasked frame from a client");
@@ -8820,15 +9099,19 @@ class FrameParser {
     if (is_control(opcode_)) {
       control_.clear();
     } else {
-      if (len > options_.max_message - message_.size())
+      if (opcode_ != Opcode::continuation) wire_size_ = 0;
+      // the bytes on the wire are bounded too (compressed ones as well: empty deflate blocks inflate to nothing)
+      if (len > options_.max_message - wire_size_)
         return error(ev, close_code::message_too_big, "a message over the size limit");
+      wire_size_ += static_cast<std::size_t>(len);
       if (opcode_ != Opcode::continuation) {
         in_message_ = true;
         message_opcode_ = opcode_;
+        compressed_ = frame_rsv1_;
         utf8_.reset();
         // a small whole message is reserved at once; a large one grows as its bytes arrive, so a header alone
         // (no payload sent) never makes the parser allocate much
-        if (fin_ && len <= 64 * 1024) message_.reserve(static_cast<std::size_t>(len));
+        if (fin_ && len <= 64 * 1024 && !compressed_) message_.reserve(static_cast<std::size_t>(len));
       }
     }
     remaining_ = len;
@@ -8854,6 +9137,7 @@ class FrameParser {
       default: break;
     }
     if (!fin_) return false;
+    if (compressed_ && !inflate_end(ev)) return true;
     if (message_opcode_ == Opcode::text && !utf8_.complete())
       return error(ev, close_code::invalid_payload, "a text message ends inside a UTF-8 sequence"), true;
     ev = Event{message_opcode_ == Opcode::text ? Event::Kind::text : Event::Kind::binary, message_, 0};
@@ -8882,8 +9166,62 @@ class FrameParser {
   void reset_message() {
     message_.clear();
     in_message_ = false;
+    compressed_ = false;
     state_ = State::header;
   }
+
+  bool deflate_enabled() const {
+#ifdef FASTAPI_ENABLE_GZIP
+    return inflater_ != nullptr;
+#else
+    return false;
+#endif
+  }
+
+  // Inflates what `in` holds of the current compressed frame's payload (unmasked in small pieces on the
+  // stack), checking the inflated size and the UTF-8 of text as it grows. False with `r` failed.
+  bool inflate_payload(std::string_view in, Result& r) {
+#ifdef FASTAPI_ENABLE_GZIP
+    std::array<char, 4096> piece;
+    while (remaining_ > 0 && r.consumed < in.size()) {
+      const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(
+          std::min<std::uint64_t>(remaining_, piece.size()), static_cast<std::uint64_t>(in.size() - r.consumed)));
+      std::copy_n(in.data() + r.consumed, take, piece.data());
+      if (masked_) mask_offset_ = apply_mask(piece.data(), take, mask_, mask_offset_);
+      r.consumed += take;
+      remaining_ -= take;
+      const std::size_t start = message_.size();
+      if (!inflated(inflater_->feed(std::string_view(piece.data(), take), message_, options_.max_message), start,
+                    r.event))
+        return false;
+    }
+    return true;
+#else
+    (void)in;
+    return !error(r.event, close_code::protocol_error, "permessage-deflate is not supported");
+#endif
+  }
+
+  // The compressed message's last frame is in: the flush block the sender removed goes back in.
+  bool inflate_end(Event& ev) {
+#ifdef FASTAPI_ENABLE_GZIP
+    const std::size_t start = message_.size();
+    return inflated(inflater_->finish(message_, options_.max_message), start, ev);
+#else
+    return !error(ev, close_code::protocol_error, "permessage-deflate is not supported");
+#endif
+  }
+
+#ifdef FASTAPI_ENABLE_GZIP
+  bool inflated(detail::MessageInflater::Result result, std::size_t start, Event& ev) {
+    using R = detail::MessageInflater::Result;
+    if (result == R::too_big) return error(ev, close_code::message_too_big, "a message over the size limit");
+    if (result == R::error) return error(ev, close_code::protocol_error, "a compressed message is not deflate data");
+    if (message_opcode_ == Opcode::text && !utf8_.feed(std::string_view(message_).substr(start)))
+      return error(ev, close_code::invalid_payload, "a text message is not valid UTF-8");
+    return true;
+  }
+#endif
 
   ParserOptions options_;
   State state_ = State::header;
@@ -8893,6 +9231,9 @@ class FrameParser {
   bool fin_ = false;
   bool masked_ = false;
   bool in_message_ = false;
+  bool frame_rsv1_ = false;    // the frame being decoded has RSV1 (allowed only with permessage-deflate)
+  bool compressed_ = false;    // the message being assembled is compressed (its first frame had RSV1)
+  std::size_t wire_size_ = 0;  // payload bytes of the message so far, as sent
   Opcode opcode_ = Opcode::continuation;
   Opcode message_opcode_ = Opcode::binary;
   std::array<std::uint8_t, 4> mask_{};
@@ -8901,6 +9242,9 @@ class FrameParser {
   std::string message_;  // the data message being assembled (never past max_message)
   std::string control_;  // the control frame being read (at most 125 bytes)
   fastapi::detail::Utf8Validator utf8_;
+#ifdef FASTAPI_ENABLE_GZIP
+  std::unique_ptr<detail::MessageInflater> inflater_;  // set once permessage-deflate is negotiated
+#endif
 };
 
 }  // namespace fastapi::ws
@@ -8909,10 +9253,11 @@ class FrameParser {
 // websocket/handshake.hpp: the opening handshake (RFC 6455 section 4.2), as pure functions over a Request.
 // Fed by a parsed fa::Request (http/request.hpp); gives the 101 Switching Protocols fa::Response
 // (http/response.hpp) with Sec-WebSocket-Accept, or the 426/400 refusal. Also reads the offered subprotocols and
-// extensions (permessage-deflate's parameters, RFC 7692 section 7.1, into a struct: negotiating it is not
-// supported yet, so accept_response never answers an extension and the frame parser refuses RSV1).
+// extensions, and negotiates permessage-deflate (RFC 7692 section 7.1: the first acceptable offer wins, a
+// malformed or unsupported one is declined, never an error).
 // Knows nothing of sockets, frames or routes: the app chooses the route, the connection hands the socket over.
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -9101,6 +9446,48 @@ inline std::optional<PerMessageDeflateOffer> parse_permessage_deflate(const Exte
   return pmd;
 }
 
+/// What permessage-deflate's negotiation agreed, and the Sec-WebSocket-Extensions value that says so.
+struct DeflateAgreement {
+  DeflateParams params;
+  std::string header;
+};
+
+/// Answers the client's permessage-deflate offers (RFC 7692 section 7.1) as `settings` allow: the first offer
+/// that parses and that we can honour is accepted, the others declined. nullopt: none (or compression is off,
+/// or not compiled in). As websockets (uvicorn's library) answers: the client's no_context_takeover flags are
+/// echoed; our window is the client's server_max_window_bits capped by settings.max_window_bits; the client's
+/// window is capped the same way when it allows it (client_max_window_bits offered). An offer of
+/// server_max_window_bits=8 is declined: zlib's raw deflate cannot compress with a 256-byte window.
+inline std::optional<DeflateAgreement> negotiate_permessage_deflate(const Handshake& hs,
+                                                                    const DeflateSettings& settings) {
+#ifdef FASTAPI_ENABLE_GZIP
+  if (!settings.enabled) return std::nullopt;
+  const int cap = settings.max_window_bits < 9 ? 9 : settings.max_window_bits > 15 ? 15 : settings.max_window_bits;
+  for (const ExtensionOffer& offer : hs.extensions) {
+    std::optional<PerMessageDeflateOffer> pmd = parse_permessage_deflate(offer);
+    if (!pmd || (pmd->server_max_window_bits && *pmd->server_max_window_bits < 9)) continue;
+    DeflateAgreement a;
+    a.params.server_no_context_takeover = pmd->server_no_context_takeover;
+    a.params.client_no_context_takeover = pmd->client_no_context_takeover;
+    a.header = "permessage-deflate";
+    if (pmd->server_no_context_takeover) a.header += "; server_no_context_takeover";
+    if (pmd->client_no_context_takeover) a.header += "; client_no_context_takeover";
+    a.params.server_max_window_bits = std::min(pmd->server_max_window_bits.value_or(15), cap);
+    if (pmd->server_max_window_bits || cap < 15)
+      a.header += "; server_max_window_bits=" + std::to_string(a.params.server_max_window_bits);
+    if (pmd->client_max_window_bits) {
+      a.params.client_max_window_bits = std::min(pmd->client_max_window_bits->value_or(15), cap);
+      if (*pmd->client_max_window_bits || cap < 15)
+        a.header += "; client_max_window_bits=" + std::to_string(a.params.client_max_window_bits);
+    }
+    return a;
+  }
+#else
+  (void)hs, (void)settings;
+#endif
+  return std::nullopt;
+}
+
 /// The first of the client's subprotocols that the server `supported` lists, or nullopt (then the 101
 /// carries no Sec-WebSocket-Protocol: the client decides whether to go on).
 inline std::optional<std::string> choose_subprotocol(const Handshake& hs, const std::vector<std::string>& supported) {
@@ -9158,7 +9545,7 @@ inline std::variant<Handshake, HandshakeRefusal> check_handshake(const Request& 
 
 /// The 101 Switching Protocols for a valid handshake. `subprotocol`, when given, must be one the client
 /// offered (std::invalid_argument otherwise: RFC 6455 section 4.1 makes the client fail the connection).
-/// No extension is answered (permessage-deflate is not supported yet).
+/// Extensions are answered by the caller (negotiate_permessage_deflate).
 inline Response accept_response(const Handshake& hs, std::optional<std::string_view> subprotocol = std::nullopt) {
   Response r;
   r.status = 101;
@@ -9188,6 +9575,7 @@ inline Response accept_response(const Handshake& hs, std::optional<std::string_v
 // Memory while idle: no read buffer (bytes are read into a per-thread scratch buffer once the socket is
 // readable, and only an unfinished frame is kept), no write buffer (the queue is emptied, a large one freed).
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <coroutine>
@@ -9211,6 +9599,7 @@ struct SessionOptions {
   std::chrono::milliseconds ping_timeout{20000};   ///< Config::ws_ping_timeout: no pong -> 1011
   std::chrono::milliseconds close_timeout{10000};  ///< the peer's answer to our close (websockets' default)
   std::size_t send_queue_limit = 1024 * 1024;      ///< queued bytes past which a sender waits for the socket
+  DeflateSettings deflate{};                       ///< permessage-deflate (Config::ws_per_message_deflate...)
 };
 
 namespace detail {
@@ -9306,6 +9695,14 @@ class Session {
   /// True once the connection is over for sending: we sent a close, or the peer closed or dropped.
   bool closing() const { return close_sent_ || peer_gone_; }
   bool peer_gone() const { return peer_gone_; }
+  const SessionOptions& options() const { return options_; }
+#ifdef FASTAPI_ENABLE_GZIP
+  /// permessage-deflate was negotiated (before the 101 goes out): messages are compressed both ways.
+  void enable_deflate(const DeflateParams& params) {
+    parser_.enable_deflate(params);
+    deflater_ = std::make_unique<detail::MessageDeflater>(params);
+  }
+#endif
   /// The close code as the application sees it: the peer's, ours (a protocol error, the drain's 1001), 1006.
   std::uint16_t close_code() const { return close_code_; }
   const std::string& close_reason() const { return close_reason_; }
@@ -9318,6 +9715,8 @@ class Session {
     void await_resume() const noexcept {}
   };
   Task<bool> flush();
+  /// Appends one text/binary message's frame to the queue: compressed (RSV1) when permessage-deflate is on.
+  void append_message(Opcode op, std::string_view payload);
   /// A control frame from outside a coroutine (the tick, the drain, an answer): queued, written at once
   /// when no flush is running; a rest the socket did not take is written by the next flush.
   void push_now(std::string_view frame);
@@ -9326,6 +9725,26 @@ class Session {
   void lost(std::uint16_t code) {
     peer_gone_ = true;
     if (!close_code_) close_code_ = code;
+  }
+  /// `n` bytes of out_'s front were written: erases them, keeping partial_front_ (what is left of the frame
+  /// they cut) right. Our frames are unmasked, so each one's size is read from its header.
+  void wrote_front(std::size_t n) {
+    for (std::size_t at = 0; at < n;) {
+      if (partial_front_ == 0) partial_front_ = frame_size_at(at);
+      const std::size_t k = std::min(partial_front_, n - at);
+      partial_front_ -= k;
+      at += k;
+    }
+    out_.erase(0, n);
+  }
+  std::size_t frame_size_at(std::size_t at) const {
+    const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(out_[at + i]); };
+    const unsigned len7 = byte(1) & 0x7F;
+    if (len7 <= 125) return 2 + len7;
+    if (len7 == 126) return 4 + (std::size_t{byte(2)} << 8 | byte(3));
+    std::size_t len = 0;
+    for (std::size_t i = 2; i < 10; ++i) len = len << 8 | byte(i);
+    return 10 + len;
   }
   void wake_senders() {
     for (auto h : std::exchange(senders_, {})) detail::resume_later(h);
@@ -9339,8 +9758,9 @@ class Session {
   fastapi::detail::UpgradedStream* stream_ = nullptr;
   detail::Signal attached_;
   detail::Signal finished_;
-  std::string pending_;  ///< bytes read but not yet parsed (after an event in the middle of a read)
-  std::string out_;      ///< frames queued for the socket
+  std::string pending_;            ///< bytes read but not yet parsed (after an event in the middle of a read)
+  std::string out_;                ///< frames queued for the socket
+  std::size_t partial_front_ = 0;  ///< bytes at out_'s front that end a frame partly written already
   std::vector<std::coroutine_handle<>> senders_;  ///< waiting for the queue to drain
   bool flushing_ = false;
   bool close_sent_ = false;
@@ -9351,6 +9771,9 @@ class Session {
   std::chrono::steady_clock::time_point next_ping_{};
   std::chrono::steady_clock::time_point ping_sent_at_{};
   std::chrono::steady_clock::time_point close_deadline_ = std::chrono::steady_clock::time_point::max();
+#ifdef FASTAPI_ENABLE_GZIP
+  std::unique_ptr<detail::MessageDeflater> deflater_;  ///< set when permessage-deflate is negotiated
+#endif
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -9368,7 +9791,7 @@ FASTAPI_DETAIL_INLINE void Session::push_now(std::string_view frame) {
   if (flushing_ || !stream_) return;
   bool closed = false;
   std::size_t n = stream_->try_write(out_, closed);
-  out_.erase(0, n);
+  wrote_front(n);
   if (closed) {
     out_.clear();
     lost(close_code::abnormal);
@@ -9412,7 +9835,8 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::flush() {
   bool ok = true;
   std::string chunk;
   while (!out_.empty() && stream_) {
-    chunk.swap(out_);  // senders append to out_ while chunk is written
+    chunk.swap(out_);    // senders append to out_ while chunk is written
+    partial_front_ = 0;  // a half-written frame went with chunk: out_ starts at a frame again
     ok = co_await stream_->write(chunk);
     chunk.clear();
     wake_senders();
@@ -9428,12 +9852,27 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::flush() {
   co_return ok;
 }
 
+FASTAPI_DETAIL_INLINE void Session::append_message(Opcode op, std::string_view payload) {
+#ifdef FASTAPI_ENABLE_GZIP
+  if (deflater_) {
+    // compressed into a per-thread buffer first (the frame header needs the compressed length)
+    thread_local std::string packed;
+    packed.clear();
+    const bool ok = deflater_->compress(payload, packed);
+    if (ok) append_frame(out_, op, packed, true, std::nullopt, 4);
+    if (packed.capacity() > (1u << 20)) packed = std::string();
+    if (ok) return;
+  }
+#endif
+  append_frame(out_, op, payload);
+}
+
 FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view payload) {
   // Backpressure: a slow reader makes its senders wait here, so the queue never grows past its limit by
   // more than one message each.
   while (flushing_ && out_.size() >= options_.send_queue_limit && !closing()) co_await DrainAwaiter{*this};
   if (closing() || !stream_) co_return false;
-  append_frame(out_, op, payload);
+  append_message(op, payload);
   if (flushing_) co_return true;  // the running flush writes it
   co_return co_await flush();
 }
@@ -9441,18 +9880,22 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view paylo
 FASTAPI_DETAIL_INLINE bool Session::post(Opcode op, std::string_view payload) {
   if (closing() || !stream_) return false;
   if (out_.size() >= options_.send_queue_limit) {
+    // The frames not begun are dropped (the one half-written is finished) and our close follows at once, so
+    // a client that reads again learns why (1013); one that never reads is cut at the close timeout.
+    out_.resize(partial_front_);
     close_sent_ = true;
     close_code_ = close_code::try_again_later;
     close_reason_ = "the client reads too slowly";
+    close_deadline_ = std::chrono::steady_clock::now() + options_.close_timeout;
     push_now(encode_close(close_code_, close_reason_));
-    stream_->abort();
+    wake_senders();
     return false;
   }
-  append_frame(out_, op, payload);
+  append_message(op, payload);
   if (flushing_) return true;
   bool closed = false;
   std::size_t n = stream_->try_write(out_, closed);
-  out_.erase(0, n);
+  wrote_front(n);
   if (closed) {
     out_.clear();
     lost(close_code::abnormal);
@@ -16271,6 +16714,8 @@ FASTAPI_DETAIL_INLINE bool is_multipart(const Request& req) {
 //     static V& get(Slot&);                    static constexpr std::size_t body_count = ...;  (bodies inside)
 
 namespace fastapi {
+class WebSocket;  // app/websocket.hpp: what a WebSocket route's handler and its dependencies may take
+
 namespace detail {
 
 class RequestScope;  // di/scope.hpp: the per-request dependency cache, exit stack and background tasks
@@ -16290,6 +16735,7 @@ class BindContext {
   RequestScope* scope = nullptr;       ///< set when the plan has dependencies (di/): Depends, BackgroundTasks&
   const StateStore* states = nullptr;  ///< the app's fa::State<T> objects (di/state.hpp)
   const MultipartLimits* multipart_limits = nullptr;  ///< the route's (or the app's); nullptr: the defaults
+  WebSocket* websocket = nullptr;  ///< a WebSocket route's socket (for fa::WebSocket& parameters); nullptr on HTTP
 
   bool failed() const { return !errors.empty() || !body_errors.empty(); }
   /// Every error in FastAPI's order; a malformed JSON body alone (FastAPI answers it before anything else).
@@ -20583,7 +21029,6 @@ struct GZipOptions {
 
 #ifdef FASTAPI_ENABLE_GZIP
 
-#include <climits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -20625,66 +21070,6 @@ class GZipMiddleware {
 };
 
 namespace detail {
-
-/// One zlib deflate stream with the gzip wrapper (windowBits 15 + 16 = 31), freed with the object.
-class Deflater {
- public:
-  explicit Deflater(int level);
-  ~Deflater() {
-    if (ok_) deflateEnd(&z_);
-  }
-  Deflater(const Deflater&) = delete;
-  Deflater& operator=(const Deflater&) = delete;
-  /// False when zlib could not set the stream up (out of memory, or a bad level).
-  bool ok() const { return ok_; }
-  /// Compresses `in`, appending what zlib gives to `out`; `flush` is Z_NO_FLUSH, Z_SYNC_FLUSH or Z_FINISH.
-  /// False on a zlib error (the stream is then unusable).
-  bool write(std::string_view in, int flush, std::string& out);
-
- private:
-  z_stream z_{};
-  bool ok_ = false;
-};
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE Deflater::Deflater(int level) {
-  ok_ = deflateInit2(&z_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
-}
-
-FASTAPI_DETAIL_INLINE bool Deflater::write(std::string_view in, int flush, std::string& out) {
-  if (!ok_) return false;
-  std::size_t left = in.size();
-  const char* next = in.data();
-  for (;;) {
-    // avail_in is 32 bits: a larger input goes in slices, only the last one flushed.
-    uInt take = left > UINT_MAX ? UINT_MAX : static_cast<uInt>(left);
-    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(next));
-    z_.avail_in = take;
-    next += take;
-    left -= take;
-    int mode = left ? Z_NO_FLUSH : flush;
-    for (;;) {
-      std::size_t used = out.size();
-      std::size_t room = deflateBound(&z_, z_.avail_in) + 64;
-      if (room > UINT_MAX) room = UINT_MAX;
-      out.resize(used + room);
-      z_.next_out = reinterpret_cast<Bytef*>(out.data() + used);
-      z_.avail_out = static_cast<uInt>(room);
-      int rc = deflate(&z_, mode);
-      out.resize(used + room - z_.avail_out);
-      if (rc == Z_STREAM_END) break;
-      if (rc != Z_OK && rc != Z_BUF_ERROR) return false;
-      // Done with this slice when zlib left output room: all input taken and, for a flush, all written.
-      // Z_FINISH is done only at Z_STREAM_END; without progress (Z_BUF_ERROR with room left) it never is.
-      if (z_.avail_out != 0) {
-        if (mode != Z_FINISH) break;
-        if (rc == Z_BUF_ERROR) return false;
-      }
-    }
-    if (left == 0) return true;
-  }
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// `in` compressed as one gzip member into `out`; false (and `out` unspecified) on a zlib error.
 inline bool gzip_compress(std::string_view in, int level, std::string& out) {
@@ -21883,6 +22268,14 @@ class Received {
 };
 
 namespace detail {
+/// send_text's (and broadcast_text's) rule: a text message is UTF-8, or std::invalid_argument.
+inline void check_text(std::string_view text) {
+  if (!is_valid_utf8(text))
+    throw std::invalid_argument(
+        "fastapi: WebSocket text must be valid UTF-8 (a text frame that is not makes the client fail the "
+        "connection with 1007): send binary data with send_bytes");
+}
+
 /// The handshake's answer, decided by the handler before or at accept(), awaited by the endpoint.
 enum class HandshakeDecision : std::uint8_t { pending, accepted, refused, failed };
 }  // namespace detail
@@ -21911,9 +22304,13 @@ class WebSocket {
   /// The next message (text or binary) read as JSON into T (fa::Json by default), validated like a body.
   template <class T = Json>
   Task<Received<T>> receive_json();
-  /// Sends a text message (the text must be UTF-8: the client fails the connection otherwise).
+  /// Sends a text message. Text that is not UTF-8 is std::invalid_argument, thrown before anything is sent
+  /// (the socket stays open; binary data goes with send_bytes), as Starlette's encode("utf-8") raises.
   /// Waits while the client reads slower than the handler writes. WebSocketDisconnect when it has gone.
-  Task<void> send_text(std::string_view text) { return send(ws::Opcode::text, text); }
+  Task<void> send_text(std::string_view text) {
+    detail::check_text(text);
+    return send(ws::Opcode::text, text);
+  }
   Task<void> send_bytes(std::string_view data) { return send(ws::Opcode::binary, data); }
   /// Sends `value` (fa::Json, a reflected struct, a vector...) as a JSON text message.
   template <class T>
@@ -21980,6 +22377,14 @@ FASTAPI_DETAIL_INLINE Task<void> WebSocket::accept(WebSocketAccept options) {
     throw std::logic_error("WebSocket.accept() was called twice, or after close()");
   Response res = ws::accept_response(handshake_, options.subprotocol);  // std::invalid_argument: not offered
   for (auto& [name, value] : options.headers) res.headers.add(std::move(name), std::move(value));
+  if (!res.headers.contains("sec-websocket-extensions")) {
+    if (auto pmd = ws::negotiate_permessage_deflate(handshake_, session_.options().deflate)) {
+      res.headers.add("sec-websocket-extensions", std::move(pmd->header));
+#ifdef FASTAPI_ENABLE_GZIP
+      session_.enable_deflate(pmd->params);
+#endif
+    }
+  }
   accept_response_ = std::move(res);
   decide(detail::HandshakeDecision::accepted);
   co_await session_.attached().wait();  // the connection wrote the 101 and handed the socket over
@@ -22104,6 +22509,7 @@ FASTAPI_DETAIL_INLINE Task<void> WebSocket::finish(std::exception_ptr error, std
 #include <coroutine>
 #include <exception>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -22112,7 +22518,9 @@ FASTAPI_DETAIL_INLINE Task<void> WebSocket::finish(std::exception_ptr error, std
 
 namespace fastapi::detail {
 
-/// fa::WebSocket& as a handler parameter: given by the WebSocket endpoint after binding (only there).
+/// fa::WebSocket& as a parameter of a WebSocket handler or of one of its dependencies (FastAPI's dependencies
+/// may take `websocket: WebSocket`): the socket the endpoint put in the BindContext. A dependency that takes
+/// it, used by an HTTP route, is an error there (std::logic_error: a 500, logged).
 template <>
 struct Binder<WebSocket> {
   static constexpr bool bindable = true;
@@ -22120,7 +22528,10 @@ struct Binder<WebSocket> {
   static constexpr std::size_t body_count = 0;
   static constexpr bool named = false;
   using Slot = WebSocket*;
-  static void bind(BindContext&, Slot&) {}
+  static void bind(BindContext& ctx, Slot& slot) {
+    slot = ctx.websocket;
+    if (!slot) throw std::logic_error("fastapi: a dependency takes fa::WebSocket& but the route is not a WebSocket");
+  }
   static WebSocket& get(Slot& slot) { return *slot; }
 };
 
@@ -22229,14 +22640,6 @@ class WebSocketEndpoint final : public Endpoint {
   Task<void> invoke_async(Slots& slots, std::index_sequence<I...>) {
     return handler_(pass_argument<std::tuple_element_t<I, typename Traits::args>>(std::get<I>(slots))...);
   }
-  template <std::size_t... I>
-  static void give_socket(Slots& slots, WebSocket& ws, std::index_sequence<I...>) {
-    auto one = [&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
-      if constexpr (std::is_same_v<std::remove_cvref_t<std::tuple_element_t<K, typename Traits::args>>, WebSocket>)
-        std::get<K>(slots) = &ws;
-    };
-    (one(std::integral_constant<std::size_t, I>{}), ...);
-  }
 
   F handler_;
 };
@@ -22254,16 +22657,17 @@ Task<void> WebSocketEndpoint<F>::serve(Request& req, WebSocketRun& run) {
       BindContext ctx{req, sub};
       ctx.scope = scope.get();
       ctx.states = app_ ? &app_->states : nullptr;
+      ctx.websocket = &run.socket;
       if (has_route_dependencies()) co_await run_route_dependencies(ctx);
       if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
       if (ctx.failed()) throw ctx.take_errors();
     } else if constexpr (Plan::size > 0) {
       BindContext ctx{req, sub};
       ctx.states = app_ ? &app_->states : nullptr;
+      ctx.websocket = &run.socket;
       Plan::bind(ctx, slots);
       if (ctx.failed()) throw ctx.take_errors();
     }
-    give_socket(slots, run.socket, Seq{});
     this_loop().route = description_;
     if constexpr (std::is_void_v<Result>) {
       invoke_sync(slots, Seq{});
@@ -22356,8 +22760,9 @@ class WebSocketHub {
   /// Joins `room` (call it from the socket's handler, after accept()).
   [[nodiscard]] Membership join(std::string room, WebSocket& socket);
   /// Sends `text` to every member of `room`, the caller included, each through its own loop; returns how
-  /// many members it was sent to. Never waits.
+  /// many members it was sent to. Never waits. Text that is not UTF-8 is std::invalid_argument (as send_text).
   std::size_t broadcast_text(std::string_view room, std::string text) {
+    detail::check_text(text);
     return broadcast(room, ws::Opcode::text, std::move(text));
   }
   std::size_t broadcast_bytes(std::string_view room, std::string data) {
@@ -24097,6 +24502,8 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   context_.multipart = config.multipart;
   context_.websocket = ws::SessionOptions{
       .max_size = config.ws_max_size, .ping_interval = config.ws_ping_interval, .ping_timeout = config.ws_ping_timeout};
+  context_.websocket.deflate = {.enabled = config.ws_per_message_deflate,
+                                .max_window_bits = config.ws_deflate_max_window_bits};
   redirect_slashes_ = config.redirect_slashes;
   if (config.access_log && !access_log_added_) {  // the outermost middleware; once, even if run() again
     middleware_.add(AccessLogMiddleware{});

@@ -20,7 +20,7 @@ mkdir -p "$out"
 jobs="${FASTAPI_JOBS:-$(nproc)}"
 build_one() {  # name
   clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -Iinclude "tests/fuzz/$1.cpp" -o "build/fuzz/$1" -lsimdjson >"build/fuzz/$1.build.log" 2>&1
+    -Iinclude "tests/fuzz/$1.cpp" -o "build/fuzz/$1" -lsimdjson -lz >"build/fuzz/$1.build.log" 2>&1
 }
 run_one() {  # name seconds
   local name=$1 corpus_name=${1#fuzz_} work dict=() count

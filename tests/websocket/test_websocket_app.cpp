@@ -5,13 +5,20 @@
 // 1001, and the routes' place in app.routes() and out of OpenAPI.
 #include <doctest/doctest.h>
 
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "fastapi.hpp"
+#include "support/raw_socket.hpp"
 
 namespace fa = fastapi;
 namespace ws = fastapi::ws;
@@ -40,7 +47,39 @@ std::string need_token(fa::Query<"token", std::optional<std::string>> token) {
   return **token;
 }
 
+// Dependencies that take the socket, as FastAPI's may take `websocket: WebSocket`.
+std::string client_name(fa::WebSocket& w) {
+  auto name = w.request().headers.get("x-client");
+  if (!name) throw fa::WebSocketException(1008, "no X-Client header");
+  return std::string(*name);
+}
+fa::Task<fa::WebSocket*> gate(fa::WebSocket& w, fa::Query<"key", std::optional<std::string>> key) {
+  if (!*key || **key != "open") {
+    co_await w.close(1008);  // before accept: the handshake is refused (403)
+    throw fa::WebSocketException(1008, "closed by the dependency");
+  }
+  co_return &w;
+}
+
 void add_routes(fa::App& app) {
+  app.websocket("/ws/dep", [](fa::WebSocket& w, fa::Depends<client_name> name, fa::Depends<gate> g) -> fa::Task<void> {
+    co_await w.accept();
+    std::string text = *name + (*g == &w ? " same socket" : " another socket");
+    co_await w.send_text(text);
+    (void)co_await w.receive();
+  });
+  app.websocket("/ws/badtext", [](fa::WebSocket& w) -> fa::Task<void> {
+    co_await w.accept();
+    std::string answer = "sent";
+    try {
+      co_await w.send_text(std::string_view("ok \xed\xa0\x80", 6));  // a surrogate: not UTF-8
+    } catch (const std::invalid_argument& e) {
+      answer = std::string("refused: ") +
+               (std::string_view(e.what()).find("UTF-8") != std::string_view::npos ? "says UTF-8" : e.what());
+    }
+    co_await w.send_text(answer);
+    (void)co_await w.receive();
+  });
   app.websocket("/ws/echo", [](fa::WebSocket& w) -> fa::Task<void> {
     co_await w.accept();
     for (;;) {
@@ -345,6 +384,106 @@ TEST_SUITE("websocket/app") {
     }
     CHECK(sent.load() < 400);  // socket buffers plus the 1 MiB queue, far below 2000 messages
     for (int i = 0; i < 5; ++i) CHECK(s.receive_bytes().size() == 64 * 1024);
+  }
+
+  TEST_CASE("a dependency may take fa::WebSocket&: it reads the handshake's headers, or refuses with 1008") {
+    fa::App app;
+    add_routes(app);
+    fa::testing::TestClient client{app, config_with()};
+    {
+      auto s = client.websocket_connect("/ws/dep?key=open", {.headers = {{"x-client", "probe"}}});
+      CHECK(s.receive_text() == "probe same socket");
+      s.close();
+    }
+    // the dependency closed the socket before accept: the handshake is refused (403, FastAPI's 1008)
+    CHECK_THROWS_AS(client.websocket_connect("/ws/dep?key=shut", {.headers = {{"x-client", "probe"}}}),
+                    fa::WebSocketDisconnect);
+    // the dependency raised WebSocketException(1008): refused too
+    CHECK_THROWS_AS(client.websocket_connect("/ws/dep?key=open"), fa::WebSocketDisconnect);
+    auto s = client.websocket_connect("/ws/echo");  // the server is fine afterwards
+    s.send_text("still here");
+    CHECK(s.receive_text() == "still here");
+  }
+
+  TEST_CASE("send_text refuses text that is not UTF-8 (std::invalid_argument) and the socket stays open") {
+    fa::App app;
+    add_routes(app);
+    fa::testing::TestClient client{app, config_with()};
+    auto s = client.websocket_connect("/ws/badtext");
+    CHECK(s.receive_text() == "refused: says UTF-8");
+    fa::WebSocketHub hub;
+    CHECK_THROWS_AS(hub.broadcast_text("room", std::string("\xff")), std::invalid_argument);
+  }
+
+  TEST_CASE("WebSocketHub: a member that never reads is closed with 1013; the others go on receiving") {
+    fa::App app;
+    fa::WebSocketHub hub;
+    app.websocket("/ws/member", [&hub](fa::WebSocket& w) -> fa::Task<void> {
+      co_await w.accept();
+      auto membership = hub.join("room", w);
+      co_await w.send_text("joined");
+      for (;;) (void)co_await w.receive_text();  // WebSocketDisconnect ends it (and the membership)
+    });
+    app.websocket("/ws/pump", [&hub](fa::WebSocket& w) -> fa::Task<void> {
+      co_await w.accept();
+      const std::string chunk(64 * 1024, 'b');
+      for (;;) {
+        (void)co_await w.receive_text();
+        std::string reached = std::to_string(hub.broadcast_bytes("room", chunk));
+        co_await w.send_text(reached);
+      }
+    });
+    fa::testing::TestClient client{app, config_with()};
+    // the slow member: a raw socket with a small receive buffer that reads nothing while the hub broadcasts
+    fa::test_support::RawSocket slow(client.port(), 5s, 4096);
+    REQUIRE(slow.send("GET /ws/member HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"));
+    auto fast = client.websocket_connect("/ws/member");
+    CHECK(fast.receive_text() == "joined");
+    for (int i = 0; i < 200 && hub.size("room") < 2; ++i) std::this_thread::sleep_for(10ms);
+    REQUIRE(hub.size("room") == 2);
+    auto pump = client.websocket_connect("/ws/pump");
+    // 64 KiB a round, 16 MiB in all: past the slow member's socket buffers (a few MiB on loopback) and its
+    // 1 MiB queue, so it is closed with 1013 on the way; the reader keeps up, round after round
+    for (int round = 0; round < 256; ++round) {
+      pump.send_text("go");
+      (void)pump.receive_text();
+      REQUIRE(fast.receive_bytes().size() == 64 * 1024);
+    }
+    // the slow client reads at last: the frames it was sent, then the close with 1013 and the reason
+    std::string bytes;
+    for (bool found = false; !found;) {
+      char buf[65536];
+      pollfd p{slow.fd(), POLLIN, 0};
+      REQUIRE(::poll(&p, 1, 5000) > 0);
+      ssize_t n = ::recv(slow.fd(), buf, sizeof buf, 0);
+      REQUIRE(n > 0);
+      bytes.append(buf, static_cast<std::size_t>(n));
+      found = bytes.find("reads too slowly", bytes.size() > 65600 ? bytes.size() - 65600 : 0) != std::string::npos;
+    }
+    const std::size_t head = bytes.find("\r\n\r\n");
+    REQUIRE(head != std::string::npos);
+    ws::FrameParser parser({.max_message = std::size_t{1} << 30, .require_mask = false});
+    std::string_view in = std::string_view(bytes).substr(head + 4);
+    int messages = 0;
+    ws::Event last{};
+    while (!in.empty() && !parser.done()) {
+      auto r = parser.feed(in);
+      in.remove_prefix(r.consumed);
+      if (r.event.kind == ws::Event::Kind::binary) ++messages;
+      if (r.event.kind != ws::Event::Kind::none) last = r.event;
+    }
+    CHECK(messages > 0);
+    CHECK(last.kind == ws::Event::Kind::close);
+    CHECK(last.code == 1013);
+    CHECK(last.data == "the client reads too slowly");
+    // its answer ends its handler, which leaves the room; the others are still served
+    REQUIRE(slow.send(ws::encode_close(1013, {}, std::array<std::uint8_t, 4>{1, 2, 3, 4})));
+    for (int i = 0; i < 500 && hub.size("room") == 2; ++i) std::this_thread::sleep_for(10ms);
+    CHECK(hub.size("room") == 1);
+    pump.send_text("go");
+    CHECK(pump.receive_text() == "1");
+    CHECK(fast.receive_bytes().size() == 64 * 1024);
   }
 
   TEST_CASE("server keep-alive pings reach the client (Config::ws_ping_interval)") {

@@ -1,7 +1,9 @@
 // tests/websocket/test_websocket_interop.cpp: a fastapi.hpp WebSocket server against Python's websockets (Debian
 // python3-websockets, run with /usr/bin/python3 as a subprocess): echo of text and binary, fragmented messages,
 // ping/pong, large messages, the closing handshake from either side with codes and reasons, subprotocols, a
-// refused handshake (403) and a message over ws_max_size (1009). Skipped when python3-websockets is missing.
+// refused handshake (403), a message over ws_max_size (1009), and permessage-deflate: negotiated by default,
+// with the client's parameters honoured, off when the client does not offer it, a deflate bomb closed with 1009.
+// Skipped when python3-websockets is missing.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -55,7 +57,8 @@ TEST_SUITE("websocket/interop") {
         {std::string(FASTAPI_SOURCE_DIR) + "/tests/websocket/ws_interop_client.py", std::to_string(client.port())});
     auto timeout = fastapi::test_support::scaled(20s);
     for (const char* check : {"ok text", "ok binary", "ok fragmented", "ok ping", "ok large", "ok client close",
-                              "ok server close", "ok subprotocol", "ok refused 403", "ok too big 1009", "done"}) {
+                              "ok server close", "ok subprotocol", "ok refused 403", "ok too big 1009", "ok deflate",
+                              "ok deflate parameters", "ok no deflate", "ok deflate bomb 1009", "done"}) {
       auto line = py.wait_for_line("", timeout);  // the next line: "ok ...", "done" or "fail: ..."
       REQUIRE_MESSAGE(line.has_value(), "no answer from the Python client for: " << check);
       CHECK_MESSAGE(*line == check, *line);

@@ -583,6 +583,8 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   context_.multipart = config.multipart;
   context_.websocket = ws::SessionOptions{
       .max_size = config.ws_max_size, .ping_interval = config.ws_ping_interval, .ping_timeout = config.ws_ping_timeout};
+  context_.websocket.deflate = {.enabled = config.ws_per_message_deflate,
+                                .max_window_bits = config.ws_deflate_max_window_bits};
   redirect_slashes_ = config.redirect_slashes;
   if (config.access_log && !access_log_added_) {  // the outermost middleware; once, even if run() again
     middleware_.add(AccessLogMiddleware{});

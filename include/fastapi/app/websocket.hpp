@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "fastapi/core/task.hpp"
+#include "fastapi/core/utf8.hpp"
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/http/upgrade.hpp"
@@ -97,6 +98,14 @@ class Received {
 };
 
 namespace detail {
+/// send_text's (and broadcast_text's) rule: a text message is UTF-8, or std::invalid_argument.
+inline void check_text(std::string_view text) {
+  if (!is_valid_utf8(text))
+    throw std::invalid_argument(
+        "fastapi: WebSocket text must be valid UTF-8 (a text frame that is not makes the client fail the "
+        "connection with 1007): send binary data with send_bytes");
+}
+
 /// The handshake's answer, decided by the handler before or at accept(), awaited by the endpoint.
 enum class HandshakeDecision : std::uint8_t { pending, accepted, refused, failed };
 }  // namespace detail
@@ -125,9 +134,13 @@ class WebSocket {
   /// The next message (text or binary) read as JSON into T (fa::Json by default), validated like a body.
   template <class T = Json>
   Task<Received<T>> receive_json();
-  /// Sends a text message (the text must be UTF-8: the client fails the connection otherwise).
+  /// Sends a text message. Text that is not UTF-8 is std::invalid_argument, thrown before anything is sent
+  /// (the socket stays open; binary data goes with send_bytes), as Starlette's encode("utf-8") raises.
   /// Waits while the client reads slower than the handler writes. WebSocketDisconnect when it has gone.
-  Task<void> send_text(std::string_view text) { return send(ws::Opcode::text, text); }
+  Task<void> send_text(std::string_view text) {
+    detail::check_text(text);
+    return send(ws::Opcode::text, text);
+  }
   Task<void> send_bytes(std::string_view data) { return send(ws::Opcode::binary, data); }
   /// Sends `value` (fa::Json, a reflected struct, a vector...) as a JSON text message.
   template <class T>
@@ -194,6 +207,14 @@ FASTAPI_DETAIL_INLINE Task<void> WebSocket::accept(WebSocketAccept options) {
     throw std::logic_error("WebSocket.accept() was called twice, or after close()");
   Response res = ws::accept_response(handshake_, options.subprotocol);  // std::invalid_argument: not offered
   for (auto& [name, value] : options.headers) res.headers.add(std::move(name), std::move(value));
+  if (!res.headers.contains("sec-websocket-extensions")) {
+    if (auto pmd = ws::negotiate_permessage_deflate(handshake_, session_.options().deflate)) {
+      res.headers.add("sec-websocket-extensions", std::move(pmd->header));
+#ifdef FASTAPI_ENABLE_GZIP
+      session_.enable_deflate(pmd->params);
+#endif
+    }
+  }
   accept_response_ = std::move(res);
   decide(detail::HandshakeDecision::accepted);
   co_await session_.attached().wait();  // the connection wrote the 101 and handed the socket over

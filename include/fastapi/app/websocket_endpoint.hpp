@@ -11,6 +11,7 @@
 #include <coroutine>
 #include <exception>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -29,7 +30,9 @@
 
 namespace fastapi::detail {
 
-/// fa::WebSocket& as a handler parameter: given by the WebSocket endpoint after binding (only there).
+/// fa::WebSocket& as a parameter of a WebSocket handler or of one of its dependencies (FastAPI's dependencies
+/// may take `websocket: WebSocket`): the socket the endpoint put in the BindContext. A dependency that takes
+/// it, used by an HTTP route, is an error there (std::logic_error: a 500, logged).
 template <>
 struct Binder<WebSocket> {
   static constexpr bool bindable = true;
@@ -37,7 +40,10 @@ struct Binder<WebSocket> {
   static constexpr std::size_t body_count = 0;
   static constexpr bool named = false;
   using Slot = WebSocket*;
-  static void bind(BindContext&, Slot&) {}
+  static void bind(BindContext& ctx, Slot& slot) {
+    slot = ctx.websocket;
+    if (!slot) throw std::logic_error("fastapi: a dependency takes fa::WebSocket& but the route is not a WebSocket");
+  }
   static WebSocket& get(Slot& slot) { return *slot; }
 };
 
@@ -146,14 +152,6 @@ class WebSocketEndpoint final : public Endpoint {
   Task<void> invoke_async(Slots& slots, std::index_sequence<I...>) {
     return handler_(pass_argument<std::tuple_element_t<I, typename Traits::args>>(std::get<I>(slots))...);
   }
-  template <std::size_t... I>
-  static void give_socket(Slots& slots, WebSocket& ws, std::index_sequence<I...>) {
-    auto one = [&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
-      if constexpr (std::is_same_v<std::remove_cvref_t<std::tuple_element_t<K, typename Traits::args>>, WebSocket>)
-        std::get<K>(slots) = &ws;
-    };
-    (one(std::integral_constant<std::size_t, I>{}), ...);
-  }
 
   F handler_;
 };
@@ -171,16 +169,17 @@ Task<void> WebSocketEndpoint<F>::serve(Request& req, WebSocketRun& run) {
       BindContext ctx{req, sub};
       ctx.scope = scope.get();
       ctx.states = app_ ? &app_->states : nullptr;
+      ctx.websocket = &run.socket;
       if (has_route_dependencies()) co_await run_route_dependencies(ctx);
       if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
       if (ctx.failed()) throw ctx.take_errors();
     } else if constexpr (Plan::size > 0) {
       BindContext ctx{req, sub};
       ctx.states = app_ ? &app_->states : nullptr;
+      ctx.websocket = &run.socket;
       Plan::bind(ctx, slots);
       if (ctx.failed()) throw ctx.take_errors();
     }
-    give_socket(slots, run.socket, Seq{});
     this_loop().route = description_;
     if constexpr (std::is_void_v<Result>) {
       invoke_sync(slots, Seq{});

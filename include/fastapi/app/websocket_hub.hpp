@@ -62,8 +62,9 @@ class WebSocketHub {
   /// Joins `room` (call it from the socket's handler, after accept()).
   [[nodiscard]] Membership join(std::string room, WebSocket& socket);
   /// Sends `text` to every member of `room`, the caller included, each through its own loop; returns how
-  /// many members it was sent to. Never waits.
+  /// many members it was sent to. Never waits. Text that is not UTF-8 is std::invalid_argument (as send_text).
   std::size_t broadcast_text(std::string_view room, std::string text) {
+    detail::check_text(text);
     return broadcast(room, ws::Opcode::text, std::move(text));
   }
   std::size_t broadcast_bytes(std::string_view room, std::string data) {

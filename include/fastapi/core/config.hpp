@@ -113,7 +113,8 @@ extern const int FASTAPI_DETAIL_SIMDJSON_CONFIGURATION;
 #endif
 
 // Opt-in features (define them for the whole program, every translation unit, not per file):
-// FASTAPI_ENABLE_GZIP     fa::GZipMiddleware (middleware/gzip.hpp); link zlib (-lz, CMake ZLIB::ZLIB).
+// FASTAPI_ENABLE_GZIP     fa::GZipMiddleware (middleware/gzip.hpp) and WebSocket permessage-deflate
+//                         (websocket/deflate.hpp); link zlib (-lz, CMake ZLIB::ZLIB).
 // FASTAPI_ENABLE_TLS      https:// for fa::HttpClient (client/tls.hpp); link OpenSSL (-lssl -lcrypto, CMake
 //                         OpenSSL::SSL).
 
@@ -160,13 +161,15 @@ struct Config {
   std::size_t ws_max_size = 16 * 1024 * 1024;         ///< largest WebSocket message accepted (uvicorn's); 1009 above it
   std::chrono::milliseconds ws_ping_interval{20000};  ///< a keep-alive ping to each WebSocket this often; 0 = none
   std::chrono::milliseconds ws_ping_timeout{20000};   ///< no pong within it: closed with 1011 (as uvicorn)
-  std::string server_header = "fastapi.hpp";          ///< `Server:` value; empty = no header
-  bool handle_signals = true;                         ///< SIGINT/SIGTERM drain and stop run()
-  bool reuse_port = true;        ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
-  bool redirect_slashes = true;  ///< /items/ <-> /items answered with 307
-  MultipartLimits multipart{};   ///< multipart/form-data bodies: parts, files, sizes, spooling
-  bool access_log = false;       ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
-                                 ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
+  bool ws_per_message_deflate = true;         ///< negotiate permessage-deflate (uvicorn's); needs FASTAPI_ENABLE_GZIP
+  int ws_deflate_max_window_bits = 15;        ///< 9..15: zlib window; ~300 KiB per socket at 15, ~50 KiB at 12
+  std::string server_header = "fastapi.hpp";  ///< `Server:` value; empty = no header
+  bool handle_signals = true;                 ///< SIGINT/SIGTERM drain and stop run()
+  bool reuse_port = true;                     ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
+  bool redirect_slashes = true;               ///< /items/ <-> /items answered with 307
+  MultipartLimits multipart{};                ///< multipart/form-data bodies: parts, files, sizes, spooling
+  bool access_log = false;  ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
+                            ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
 
   /// The number of worker threads run() will start.
   unsigned worker_count() const {

@@ -23,7 +23,6 @@ struct GZipOptions {
 
 #ifdef FASTAPI_ENABLE_GZIP
 
-#include <climits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -35,6 +34,7 @@ struct GZipOptions {
 #include <zlib.h>
 
 #include "fastapi/core/errors.hpp"
+#include "fastapi/core/zlib.hpp"
 #include "fastapi/http/headers.hpp"
 #include "fastapi/http/status.hpp"
 
@@ -69,66 +69,6 @@ class GZipMiddleware {
 };
 
 namespace detail {
-
-/// One zlib deflate stream with the gzip wrapper (windowBits 15 + 16 = 31), freed with the object.
-class Deflater {
- public:
-  explicit Deflater(int level);
-  ~Deflater() {
-    if (ok_) deflateEnd(&z_);
-  }
-  Deflater(const Deflater&) = delete;
-  Deflater& operator=(const Deflater&) = delete;
-  /// False when zlib could not set the stream up (out of memory, or a bad level).
-  bool ok() const { return ok_; }
-  /// Compresses `in`, appending what zlib gives to `out`; `flush` is Z_NO_FLUSH, Z_SYNC_FLUSH or Z_FINISH.
-  /// False on a zlib error (the stream is then unusable).
-  bool write(std::string_view in, int flush, std::string& out);
-
- private:
-  z_stream z_{};
-  bool ok_ = false;
-};
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE Deflater::Deflater(int level) {
-  ok_ = deflateInit2(&z_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
-}
-
-FASTAPI_DETAIL_INLINE bool Deflater::write(std::string_view in, int flush, std::string& out) {
-  if (!ok_) return false;
-  std::size_t left = in.size();
-  const char* next = in.data();
-  for (;;) {
-    // avail_in is 32 bits: a larger input goes in slices, only the last one flushed.
-    uInt take = left > UINT_MAX ? UINT_MAX : static_cast<uInt>(left);
-    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(next));
-    z_.avail_in = take;
-    next += take;
-    left -= take;
-    int mode = left ? Z_NO_FLUSH : flush;
-    for (;;) {
-      std::size_t used = out.size();
-      std::size_t room = deflateBound(&z_, z_.avail_in) + 64;
-      if (room > UINT_MAX) room = UINT_MAX;
-      out.resize(used + room);
-      z_.next_out = reinterpret_cast<Bytef*>(out.data() + used);
-      z_.avail_out = static_cast<uInt>(room);
-      int rc = deflate(&z_, mode);
-      out.resize(used + room - z_.avail_out);
-      if (rc == Z_STREAM_END) break;
-      if (rc != Z_OK && rc != Z_BUF_ERROR) return false;
-      // Done with this slice when zlib left output room: all input taken and, for a flush, all written.
-      // Z_FINISH is done only at Z_STREAM_END; without progress (Z_BUF_ERROR with room left) it never is.
-      if (z_.avail_out != 0) {
-        if (mode != Z_FINISH) break;
-        if (rc == Z_BUF_ERROR) return false;
-      }
-    }
-    if (left == 0) return true;
-  }
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// `in` compressed as one gzip member into `out`; false (and `out` unspecified) on a zlib error.
 inline bool gzip_compress(std::string_view in, int level, std::string& out) {

@@ -48,6 +48,8 @@
 //     static V& get(Slot&);                    static constexpr std::size_t body_count = ...;  (bodies inside)
 
 namespace fastapi {
+class WebSocket;  // app/websocket.hpp: what a WebSocket route's handler and its dependencies may take
+
 namespace detail {
 
 class RequestScope;  // di/scope.hpp: the per-request dependency cache, exit stack and background tasks
@@ -67,6 +69,7 @@ class BindContext {
   RequestScope* scope = nullptr;       ///< set when the plan has dependencies (di/): Depends, BackgroundTasks&
   const StateStore* states = nullptr;  ///< the app's fa::State<T> objects (di/state.hpp)
   const MultipartLimits* multipart_limits = nullptr;  ///< the route's (or the app's); nullptr: the defaults
+  WebSocket* websocket = nullptr;  ///< a WebSocket route's socket (for fa::WebSocket& parameters); nullptr on HTTP
 
   bool failed() const { return !errors.empty() || !body_errors.empty(); }
   /// Every error in FastAPI's order; a malformed JSON body alone (FastAPI answers it before anything else).

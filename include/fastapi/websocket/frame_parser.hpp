@@ -4,7 +4,9 @@
 // endpoint. Knows nothing of sockets or HTTP.
 //
 // Rules, each failing the connection with the code in brackets:
-// - RSV1-3 set (no extension is negotiated: permessage-deflate is not supported yet) [1002]
+// - RSV2 or RSV3 set [1002]; RSV1 set without permessage-deflate negotiated, or on a control frame, or on a
+//   continuation (RFC 7692 section 6: only the first frame of a message says it is compressed) [1002]
+// - a compressed message whose payload is not deflate data [1002, as websockets (uvicorn's library) closes]
 // - a reserved opcode (3-7, 11-15) [1002]
 // - an unmasked frame when masking is required (from a client: the server's default) [1002]; a masked one
 //   when it is forbidden (from a server, for a client) [1002]
@@ -14,7 +16,8 @@
 // - a control frame longer than 125 bytes, or fragmented (FIN clear) [1002]
 // - a continuation with no message started, or a text/binary frame while one is unfinished [1002]
 // - a message longer than `max_message` bytes [1009]: checked from each frame header before its payload is
-//   read, so a frame claiming 64 MiB under a 16 MiB limit fails at once and nothing is buffered past the limit
+//   read, so a frame claiming 64 MiB under a 16 MiB limit fails at once and nothing is buffered past the limit;
+//   a compressed message is also checked as it inflates: a deflate bomb stops at `max_message` + 1 bytes
 // - text that is not UTF-8 [1007]: checked as bytes arrive (fail fast, as Autobahn 6.4 expects), across
 //   fragments; a message that ends inside a code point fails at its last frame
 // - a close payload of 1 byte, or with a code that is not valid (is_valid_close_code) [1002]; a close reason
@@ -26,10 +29,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "fastapi/core/utf8.hpp"
+#include "fastapi/websocket/deflate.hpp"
 #include "fastapi/websocket/frame.hpp"
 
 namespace fastapi::ws {
@@ -74,6 +79,12 @@ class FrameParser {
         if (state_ != State::payload) continue;  // more header bytes needed
       }
       // state_ == payload
+      if (compressed_ && !is_control(opcode_)) {
+        if (!inflate_payload(in, r)) return r;
+        if (remaining_ > 0) break;
+        if (frame_done(r.event)) return r;
+        continue;
+      }
       std::string& target = is_control(opcode_) ? control_ : message_;
       const std::size_t take = static_cast<std::size_t>(
           std::min<std::uint64_t>(remaining_, static_cast<std::uint64_t>(in.size() - r.consumed)));
@@ -104,6 +115,11 @@ class FrameParser {
   /// True once a close or an error was given: the parser takes no more bytes.
   bool done() const { return state_ == State::done; }
 
+#ifdef FASTAPI_ENABLE_GZIP
+  /// permessage-deflate was negotiated: a data message whose first frame has RSV1 is inflated.
+  void enable_deflate(const DeflateParams& params) { inflater_ = std::make_unique<detail::MessageInflater>(params); }
+#endif
+
  private:
   enum class State : std::uint8_t { header, payload, message_ready, done };
 
@@ -122,9 +138,14 @@ class FrameParser {
     const bool masked = (b1 & 0x80) != 0;
     const std::size_t need = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + (masked ? 4 : 0);
     if (header_fill_ == 2) {  // first look: the checks the first two bytes allow
-      if (b0 & 0x70) return error(ev, close_code::protocol_error, "a reserved bit (RSV1-3) is set");
+      if (b0 & 0x30) return error(ev, close_code::protocol_error, "a reserved bit (RSV2 or RSV3) is set");
       const unsigned op = b0 & 0x0F;
       if (!(op <= 2 || (op >= 8 && op <= 10))) return error(ev, close_code::protocol_error, "a reserved opcode");
+      frame_rsv1_ = (b0 & 0x40) != 0;
+      if (frame_rsv1_) {
+        if (!deflate_enabled()) return error(ev, close_code::protocol_error, "RSV1 is set and no extension is in use");
+        if (op != 1 && op != 2) return error(ev, close_code::protocol_error, "RSV1 on a control or continuation frame");
+      }
       if (masked != options_.require_mask)
         return error(ev, close_code::protocol_error,
                      masked ? "a masked frame from a server" : "an unmasked frame from a client");
@@ -161,15 +182,19 @@ class FrameParser {
     if (is_control(opcode_)) {
       control_.clear();
     } else {
-      if (len > options_.max_message - message_.size())
+      if (opcode_ != Opcode::continuation) wire_size_ = 0;
+      // the bytes on the wire are bounded too (compressed ones as well: empty deflate blocks inflate to nothing)
+      if (len > options_.max_message - wire_size_)
         return error(ev, close_code::message_too_big, "a message over the size limit");
+      wire_size_ += static_cast<std::size_t>(len);
       if (opcode_ != Opcode::continuation) {
         in_message_ = true;
         message_opcode_ = opcode_;
+        compressed_ = frame_rsv1_;
         utf8_.reset();
         // a small whole message is reserved at once; a large one grows as its bytes arrive, so a header alone
         // (no payload sent) never makes the parser allocate much
-        if (fin_ && len <= 64 * 1024) message_.reserve(static_cast<std::size_t>(len));
+        if (fin_ && len <= 64 * 1024 && !compressed_) message_.reserve(static_cast<std::size_t>(len));
       }
     }
     remaining_ = len;
@@ -195,6 +220,7 @@ class FrameParser {
       default: break;
     }
     if (!fin_) return false;
+    if (compressed_ && !inflate_end(ev)) return true;
     if (message_opcode_ == Opcode::text && !utf8_.complete())
       return error(ev, close_code::invalid_payload, "a text message ends inside a UTF-8 sequence"), true;
     ev = Event{message_opcode_ == Opcode::text ? Event::Kind::text : Event::Kind::binary, message_, 0};
@@ -223,8 +249,62 @@ class FrameParser {
   void reset_message() {
     message_.clear();
     in_message_ = false;
+    compressed_ = false;
     state_ = State::header;
   }
+
+  bool deflate_enabled() const {
+#ifdef FASTAPI_ENABLE_GZIP
+    return inflater_ != nullptr;
+#else
+    return false;
+#endif
+  }
+
+  // Inflates what `in` holds of the current compressed frame's payload (unmasked in small pieces on the
+  // stack), checking the inflated size and the UTF-8 of text as it grows. False with `r` failed.
+  bool inflate_payload(std::string_view in, Result& r) {
+#ifdef FASTAPI_ENABLE_GZIP
+    std::array<char, 4096> piece;
+    while (remaining_ > 0 && r.consumed < in.size()) {
+      const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(
+          std::min<std::uint64_t>(remaining_, piece.size()), static_cast<std::uint64_t>(in.size() - r.consumed)));
+      std::copy_n(in.data() + r.consumed, take, piece.data());
+      if (masked_) mask_offset_ = apply_mask(piece.data(), take, mask_, mask_offset_);
+      r.consumed += take;
+      remaining_ -= take;
+      const std::size_t start = message_.size();
+      if (!inflated(inflater_->feed(std::string_view(piece.data(), take), message_, options_.max_message), start,
+                    r.event))
+        return false;
+    }
+    return true;
+#else
+    (void)in;
+    return !error(r.event, close_code::protocol_error, "permessage-deflate is not supported");
+#endif
+  }
+
+  // The compressed message's last frame is in: the flush block the sender removed goes back in.
+  bool inflate_end(Event& ev) {
+#ifdef FASTAPI_ENABLE_GZIP
+    const std::size_t start = message_.size();
+    return inflated(inflater_->finish(message_, options_.max_message), start, ev);
+#else
+    return !error(ev, close_code::protocol_error, "permessage-deflate is not supported");
+#endif
+  }
+
+#ifdef FASTAPI_ENABLE_GZIP
+  bool inflated(detail::MessageInflater::Result result, std::size_t start, Event& ev) {
+    using R = detail::MessageInflater::Result;
+    if (result == R::too_big) return error(ev, close_code::message_too_big, "a message over the size limit");
+    if (result == R::error) return error(ev, close_code::protocol_error, "a compressed message is not deflate data");
+    if (message_opcode_ == Opcode::text && !utf8_.feed(std::string_view(message_).substr(start)))
+      return error(ev, close_code::invalid_payload, "a text message is not valid UTF-8");
+    return true;
+  }
+#endif
 
   ParserOptions options_;
   State state_ = State::header;
@@ -234,6 +314,9 @@ class FrameParser {
   bool fin_ = false;
   bool masked_ = false;
   bool in_message_ = false;
+  bool frame_rsv1_ = false;    // the frame being decoded has RSV1 (allowed only with permessage-deflate)
+  bool compressed_ = false;    // the message being assembled is compressed (its first frame had RSV1)
+  std::size_t wire_size_ = 0;  // payload bytes of the message so far, as sent
   Opcode opcode_ = Opcode::continuation;
   Opcode message_opcode_ = Opcode::binary;
   std::array<std::uint8_t, 4> mask_{};
@@ -242,6 +325,9 @@ class FrameParser {
   std::string message_;  // the data message being assembled (never past max_message)
   std::string control_;  // the control frame being read (at most 125 bytes)
   fastapi::detail::Utf8Validator utf8_;
+#ifdef FASTAPI_ENABLE_GZIP
+  std::unique_ptr<detail::MessageInflater> inflater_;  // set once permessage-deflate is negotiated
+#endif
 };
 
 }  // namespace fastapi::ws

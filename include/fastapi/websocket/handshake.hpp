@@ -1,11 +1,12 @@
 // websocket/handshake.hpp: the opening handshake (RFC 6455 section 4.2), as pure functions over a Request.
 // Fed by a parsed fa::Request (http/request.hpp); gives the 101 Switching Protocols fa::Response
 // (http/response.hpp) with Sec-WebSocket-Accept, or the 426/400 refusal. Also reads the offered subprotocols and
-// extensions (permessage-deflate's parameters, RFC 7692 section 7.1, into a struct: negotiating it is not
-// supported yet, so accept_response never answers an extension and the frame parser refuses RSV1).
+// extensions, and negotiates permessage-deflate (RFC 7692 section 7.1: the first acceptable offer wins, a
+// malformed or unsupported one is declined, never an error).
 // Knows nothing of sockets, frames or routes: the app chooses the route, the connection hands the socket over.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -19,6 +20,7 @@
 #include "fastapi/http/headers.hpp"
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
+#include "fastapi/websocket/deflate.hpp"
 
 namespace fastapi::ws {
 
@@ -199,6 +201,48 @@ inline std::optional<PerMessageDeflateOffer> parse_permessage_deflate(const Exte
   return pmd;
 }
 
+/// What permessage-deflate's negotiation agreed, and the Sec-WebSocket-Extensions value that says so.
+struct DeflateAgreement {
+  DeflateParams params;
+  std::string header;
+};
+
+/// Answers the client's permessage-deflate offers (RFC 7692 section 7.1) as `settings` allow: the first offer
+/// that parses and that we can honour is accepted, the others declined. nullopt: none (or compression is off,
+/// or not compiled in). As websockets (uvicorn's library) answers: the client's no_context_takeover flags are
+/// echoed; our window is the client's server_max_window_bits capped by settings.max_window_bits; the client's
+/// window is capped the same way when it allows it (client_max_window_bits offered). An offer of
+/// server_max_window_bits=8 is declined: zlib's raw deflate cannot compress with a 256-byte window.
+inline std::optional<DeflateAgreement> negotiate_permessage_deflate(const Handshake& hs,
+                                                                    const DeflateSettings& settings) {
+#ifdef FASTAPI_ENABLE_GZIP
+  if (!settings.enabled) return std::nullopt;
+  const int cap = settings.max_window_bits < 9 ? 9 : settings.max_window_bits > 15 ? 15 : settings.max_window_bits;
+  for (const ExtensionOffer& offer : hs.extensions) {
+    std::optional<PerMessageDeflateOffer> pmd = parse_permessage_deflate(offer);
+    if (!pmd || (pmd->server_max_window_bits && *pmd->server_max_window_bits < 9)) continue;
+    DeflateAgreement a;
+    a.params.server_no_context_takeover = pmd->server_no_context_takeover;
+    a.params.client_no_context_takeover = pmd->client_no_context_takeover;
+    a.header = "permessage-deflate";
+    if (pmd->server_no_context_takeover) a.header += "; server_no_context_takeover";
+    if (pmd->client_no_context_takeover) a.header += "; client_no_context_takeover";
+    a.params.server_max_window_bits = std::min(pmd->server_max_window_bits.value_or(15), cap);
+    if (pmd->server_max_window_bits || cap < 15)
+      a.header += "; server_max_window_bits=" + std::to_string(a.params.server_max_window_bits);
+    if (pmd->client_max_window_bits) {
+      a.params.client_max_window_bits = std::min(pmd->client_max_window_bits->value_or(15), cap);
+      if (*pmd->client_max_window_bits || cap < 15)
+        a.header += "; client_max_window_bits=" + std::to_string(a.params.client_max_window_bits);
+    }
+    return a;
+  }
+#else
+  (void)hs, (void)settings;
+#endif
+  return std::nullopt;
+}
+
 /// The first of the client's subprotocols that the server `supported` lists, or nullopt (then the 101
 /// carries no Sec-WebSocket-Protocol: the client decides whether to go on).
 inline std::optional<std::string> choose_subprotocol(const Handshake& hs, const std::vector<std::string>& supported) {
@@ -256,7 +300,7 @@ inline std::variant<Handshake, HandshakeRefusal> check_handshake(const Request& 
 
 /// The 101 Switching Protocols for a valid handshake. `subprotocol`, when given, must be one the client
 /// offered (std::invalid_argument otherwise: RFC 6455 section 4.1 makes the client fail the connection).
-/// No extension is answered (permessage-deflate is not supported yet).
+/// Extensions are answered by the caller (negotiate_permessage_deflate).
 inline Response accept_response(const Handshake& hs, std::optional<std::string_view> subprotocol = std::nullopt) {
   Response r;
   r.status = 101;

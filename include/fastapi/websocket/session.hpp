@@ -8,6 +8,7 @@
 // readable, and only an unfinished frame is kept), no write buffer (the queue is emptied, a large one freed).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <coroutine>
@@ -25,6 +26,7 @@
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/upgrade.hpp"
+#include "fastapi/websocket/deflate.hpp"
 #include "fastapi/websocket/frame.hpp"
 #include "fastapi/websocket/frame_parser.hpp"
 
@@ -37,6 +39,7 @@ struct SessionOptions {
   std::chrono::milliseconds ping_timeout{20000};   ///< Config::ws_ping_timeout: no pong -> 1011
   std::chrono::milliseconds close_timeout{10000};  ///< the peer's answer to our close (websockets' default)
   std::size_t send_queue_limit = 1024 * 1024;      ///< queued bytes past which a sender waits for the socket
+  DeflateSettings deflate{};                       ///< permessage-deflate (Config::ws_per_message_deflate...)
 };
 
 namespace detail {
@@ -132,6 +135,14 @@ class Session {
   /// True once the connection is over for sending: we sent a close, or the peer closed or dropped.
   bool closing() const { return close_sent_ || peer_gone_; }
   bool peer_gone() const { return peer_gone_; }
+  const SessionOptions& options() const { return options_; }
+#ifdef FASTAPI_ENABLE_GZIP
+  /// permessage-deflate was negotiated (before the 101 goes out): messages are compressed both ways.
+  void enable_deflate(const DeflateParams& params) {
+    parser_.enable_deflate(params);
+    deflater_ = std::make_unique<detail::MessageDeflater>(params);
+  }
+#endif
   /// The close code as the application sees it: the peer's, ours (a protocol error, the drain's 1001), 1006.
   std::uint16_t close_code() const { return close_code_; }
   const std::string& close_reason() const { return close_reason_; }
@@ -144,6 +155,8 @@ class Session {
     void await_resume() const noexcept {}
   };
   Task<bool> flush();
+  /// Appends one text/binary message's frame to the queue: compressed (RSV1) when permessage-deflate is on.
+  void append_message(Opcode op, std::string_view payload);
   /// A control frame from outside a coroutine (the tick, the drain, an answer): queued, written at once
   /// when no flush is running; a rest the socket did not take is written by the next flush.
   void push_now(std::string_view frame);
@@ -152,6 +165,26 @@ class Session {
   void lost(std::uint16_t code) {
     peer_gone_ = true;
     if (!close_code_) close_code_ = code;
+  }
+  /// `n` bytes of out_'s front were written: erases them, keeping partial_front_ (what is left of the frame
+  /// they cut) right. Our frames are unmasked, so each one's size is read from its header.
+  void wrote_front(std::size_t n) {
+    for (std::size_t at = 0; at < n;) {
+      if (partial_front_ == 0) partial_front_ = frame_size_at(at);
+      const std::size_t k = std::min(partial_front_, n - at);
+      partial_front_ -= k;
+      at += k;
+    }
+    out_.erase(0, n);
+  }
+  std::size_t frame_size_at(std::size_t at) const {
+    const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(out_[at + i]); };
+    const unsigned len7 = byte(1) & 0x7F;
+    if (len7 <= 125) return 2 + len7;
+    if (len7 == 126) return 4 + (std::size_t{byte(2)} << 8 | byte(3));
+    std::size_t len = 0;
+    for (std::size_t i = 2; i < 10; ++i) len = len << 8 | byte(i);
+    return 10 + len;
   }
   void wake_senders() {
     for (auto h : std::exchange(senders_, {})) detail::resume_later(h);
@@ -165,8 +198,9 @@ class Session {
   fastapi::detail::UpgradedStream* stream_ = nullptr;
   detail::Signal attached_;
   detail::Signal finished_;
-  std::string pending_;  ///< bytes read but not yet parsed (after an event in the middle of a read)
-  std::string out_;      ///< frames queued for the socket
+  std::string pending_;            ///< bytes read but not yet parsed (after an event in the middle of a read)
+  std::string out_;                ///< frames queued for the socket
+  std::size_t partial_front_ = 0;  ///< bytes at out_'s front that end a frame partly written already
   std::vector<std::coroutine_handle<>> senders_;  ///< waiting for the queue to drain
   bool flushing_ = false;
   bool close_sent_ = false;
@@ -177,6 +211,9 @@ class Session {
   std::chrono::steady_clock::time_point next_ping_{};
   std::chrono::steady_clock::time_point ping_sent_at_{};
   std::chrono::steady_clock::time_point close_deadline_ = std::chrono::steady_clock::time_point::max();
+#ifdef FASTAPI_ENABLE_GZIP
+  std::unique_ptr<detail::MessageDeflater> deflater_;  ///< set when permessage-deflate is negotiated
+#endif
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -194,7 +231,7 @@ FASTAPI_DETAIL_INLINE void Session::push_now(std::string_view frame) {
   if (flushing_ || !stream_) return;
   bool closed = false;
   std::size_t n = stream_->try_write(out_, closed);
-  out_.erase(0, n);
+  wrote_front(n);
   if (closed) {
     out_.clear();
     lost(close_code::abnormal);
@@ -238,7 +275,8 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::flush() {
   bool ok = true;
   std::string chunk;
   while (!out_.empty() && stream_) {
-    chunk.swap(out_);  // senders append to out_ while chunk is written
+    chunk.swap(out_);    // senders append to out_ while chunk is written
+    partial_front_ = 0;  // a half-written frame went with chunk: out_ starts at a frame again
     ok = co_await stream_->write(chunk);
     chunk.clear();
     wake_senders();
@@ -254,12 +292,27 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::flush() {
   co_return ok;
 }
 
+FASTAPI_DETAIL_INLINE void Session::append_message(Opcode op, std::string_view payload) {
+#ifdef FASTAPI_ENABLE_GZIP
+  if (deflater_) {
+    // compressed into a per-thread buffer first (the frame header needs the compressed length)
+    thread_local std::string packed;
+    packed.clear();
+    const bool ok = deflater_->compress(payload, packed);
+    if (ok) append_frame(out_, op, packed, true, std::nullopt, 4);
+    if (packed.capacity() > (1u << 20)) packed = std::string();
+    if (ok) return;
+  }
+#endif
+  append_frame(out_, op, payload);
+}
+
 FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view payload) {
   // Backpressure: a slow reader makes its senders wait here, so the queue never grows past its limit by
   // more than one message each.
   while (flushing_ && out_.size() >= options_.send_queue_limit && !closing()) co_await DrainAwaiter{*this};
   if (closing() || !stream_) co_return false;
-  append_frame(out_, op, payload);
+  append_message(op, payload);
   if (flushing_) co_return true;  // the running flush writes it
   co_return co_await flush();
 }
@@ -267,18 +320,22 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view paylo
 FASTAPI_DETAIL_INLINE bool Session::post(Opcode op, std::string_view payload) {
   if (closing() || !stream_) return false;
   if (out_.size() >= options_.send_queue_limit) {
+    // The frames not begun are dropped (the one half-written is finished) and our close follows at once, so
+    // a client that reads again learns why (1013); one that never reads is cut at the close timeout.
+    out_.resize(partial_front_);
     close_sent_ = true;
     close_code_ = close_code::try_again_later;
     close_reason_ = "the client reads too slowly";
+    close_deadline_ = std::chrono::steady_clock::now() + options_.close_timeout;
     push_now(encode_close(close_code_, close_reason_));
-    stream_->abort();
+    wake_senders();
     return false;
   }
-  append_frame(out_, op, payload);
+  append_message(op, payload);
   if (flushing_) return true;
   bool closed = false;
   std::size_t n = stream_->try_write(out_, closed);
-  out_.erase(0, n);
+  wrote_front(n);
   if (closed) {
     out_.clear();
     lost(close_code::abnormal);
