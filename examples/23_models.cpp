@@ -74,7 +74,7 @@ struct RequestId {
 /// A random (version 4) UUID's text.
 std::string random_uuid() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  const std::uint64_t hi = (rng() & ~0xF000ULL) | 0x4000ULL;                       // version 4
+  const std::uint64_t hi = (rng() & ~0xF000ULL) | 0x4000ULL;                         // version 4
   const std::uint64_t lo = (rng() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
   char text[37];
   std::snprintf(text, sizeof text, "%08llx-%04llx-%04llx-%04llx-%012llx", static_cast<unsigned long long>(hi >> 32),

@@ -78,10 +78,11 @@ TEST_SUITE("app/partial_updates") {
     fa::testing::TestClient client(app);
     auto r = client.patch("/stock", {.json = fa::Json::parse(R"({"sku":"","count":-1,"tags":null})")});
     CHECK(r.status == 422);
-    CHECK(r.text ==
-          R"({"detail":[{"type":"value_error","loc":["body","sku"],"msg":"Value error, sku must not be empty","input":"","ctx":{"error":{}}},)"
-          R"({"type":"greater_than_equal","loc":["body","count"],"msg":"Input should be greater than or equal to 0","input":-1,"ctx":{"ge":0}},)"
-          R"({"type":"list_type","loc":["body","tags"],"msg":"Input should be a valid list","input":null}]})");
+    CHECK(
+        r.text ==
+        R"({"detail":[{"type":"value_error","loc":["body","sku"],"msg":"Value error, sku must not be empty","input":"","ctx":{"error":{}}},)"
+        R"({"type":"greater_than_equal","loc":["body","count"],"msg":"Input should be greater than or equal to 0","input":-1,"ctx":{"ge":0}},)"
+        R"({"type":"list_type","loc":["body","tags"],"msg":"Input should be a valid list","input":null}]})");
     // No body, a body that is not an object, malformed JSON, a form body: FastAPI's answers for a model body.
     r = client.patch("/stock");
     CHECK(r.status == 422);
@@ -97,7 +98,8 @@ TEST_SUITE("app/partial_updates") {
   }
 
   TEST_CASE("fast path and DOM reader agree on a Partial: the same members set, the same values") {
-    for (const char* text : {R"({"count":2})", R"({"tags":["a","b"],"sku":"s"})", R"({})", R"({"sku":"s","sku":"t"})"}) {
+    for (const char* text :
+         {R"({"count":2})", R"({"tags":["a","b"],"sku":"s"})", R"({})", R"({"sku":"s","sku":"t"})"}) {
       fa::RequestValidationError e1, e2;
       fa::detail::LocPath l1, l2;
       auto fast = fa::read_json<fa::Partial<Stock>>(text, e1, l1);
@@ -112,9 +114,15 @@ TEST_SUITE("app/partial_updates") {
   TEST_CASE("response_model_exclude_unset writes only the keys the returned value held (FastAPI's tutorial)") {
     fa::App app;
     // FastAPI: items = {"foo": {"name": "Foo", "price": 50.2}, ...}; response_model=Item, exclude_unset.
-    app.get("/items/foo", [] { return fa::Json{{"name", "Foo"}, {"price", 50.2}}; },
+    app.get("/items/foo",
+            [] {
+              return fa::Json{{"name", "Foo"}, {"price", 50.2}};
+            },
             {.response_model = fa::response_model<Item>, .response_model_exclude_unset = true});
-    app.get("/items/all", [] { return fa::Json{{"name", "Foo"}, {"price", 50.2}}; },
+    app.get("/items/all",
+            [] {
+              return fa::Json{{"name", "Foo"}, {"price", 50.2}};
+            },
             {.response_model = fa::response_model<Item>});
     app.get("/items/list", [] { return fa::Json::parse(R"([{"name":"a"},{"tax":1.0,"tags":["t"]}])"); },
             {.response_model = fa::response_model<std::vector<Item>>, .response_model_exclude_unset = true});
@@ -122,8 +130,7 @@ TEST_SUITE("app/partial_updates") {
     app.post("/echo-all", [](fa::Partial<Item> item) { return item; });
     fa::testing::TestClient client(app);
     CHECK(client.get("/items/foo").text == R"({"name":"Foo","price":50.2})");
-    CHECK(client.get("/items/all").text ==
-          R"({"name":"Foo","description":null,"price":50.2,"tax":10.5,"tags":[]})");
+    CHECK(client.get("/items/all").text == R"({"name":"Foo","description":null,"price":50.2,"tax":10.5,"tags":[]})");
     CHECK(client.get("/items/list").text == R"([{"name":"a"},{"tax":1.0,"tags":["t"]}])");
     CHECK(client.post("/echo", {.json = fa::Json{{"tax", 3}}}).text == R"({"tax":3.0})");
     CHECK(client.post("/echo-all", {.json = fa::Json{{"tax", 3}}}).text ==
@@ -132,9 +139,20 @@ TEST_SUITE("app/partial_updates") {
 
   TEST_CASE("response_model_exclude_defaults leaves out members equal to their default; exclude_none the nulls") {
     fa::App app;
-    app.get("/d", [] { return Item{"Bar", std::nullopt, 62, 10.5, std::vector<std::string>{}}; }, {.response_model_exclude_defaults = true});
-    app.get("/n", [] { return Item{"Bar", std::nullopt, 62, 10.5, std::vector<std::string>{}}; }, {.response_model_exclude_none = true});
-    app.get("/m", [] { return fa::Json{{"name", "Baz"}, {"price", 10.5}, {"tax", 20.2}, {"tags", fa::Json::array({})}}; },
+    app.get("/d",
+            [] {
+              return Item{"Bar", std::nullopt, 62, 10.5, std::vector<std::string>{}};
+            },
+            {.response_model_exclude_defaults = true});
+    app.get("/n",
+            [] {
+              return Item{"Bar", std::nullopt, 62, 10.5, std::vector<std::string>{}};
+            },
+            {.response_model_exclude_none = true});
+    app.get("/m",
+            [] {
+              return fa::Json{{"name", "Baz"}, {"price", 10.5}, {"tax", 20.2}, {"tags", fa::Json::array({})}};
+            },
             {.response_model = fa::response_model<Item>, .response_model_exclude_defaults = true});
     fa::testing::TestClient client(app);
     CHECK(client.get("/d").text == R"({"name":"Bar","price":62.0})");
@@ -151,9 +169,10 @@ TEST_SUITE("app/partial_updates") {
     const fa::Json& body = doc["paths"]["/stock"]["patch"]["requestBody"];
     CHECK(body["content"]["application/json"]["schema"].dump() == R"({"$ref":"#/components/schemas/StockPartial"})");
     CHECK(body["required"] == true);
-    CHECK(doc["components"]["schemas"]["StockPartial"].dump() ==
-          R"({"properties":{"sku":{"title":"Sku","type":"string"},"count":{"minimum":0,"title":"Count","type":"integer"},)"
-          R"("tags":{"items":{"type":"string"},"title":"Tags","type":"array"}},"title":"StockPartial","type":"object"})");
+    CHECK(
+        doc["components"]["schemas"]["StockPartial"].dump() ==
+        R"({"properties":{"sku":{"title":"Sku","type":"string"},"count":{"minimum":0,"title":"Count","type":"integer"},)"
+        R"("tags":{"items":{"type":"string"},"title":"Tags","type":"array"}},"title":"StockPartial","type":"object"})");
   }
 }
 

@@ -83,14 +83,16 @@ TEST_SUITE("examples/models") {
 
   TEST_CASE("23_models: bad events are one 422 with every error in Pydantic v2's types and locations") {
     Running app;
-    std::string r = app.send("POST", "/events",
-                             R"({"id":"x","at":"nope","day":"2032-13-01","every":"P1X","kind":{"type":"scroll"},"tags":"a"})");
+    std::string r =
+        app.send("POST", "/events",
+                 R"({"id":"x","at":"nope","day":"2032-13-01","every":"P1X","kind":{"type":"scroll"},"tags":"a"})");
     CHECK(status_of(r) == 422);
     CHECK(error_types(r) ==
           "uuid_parsing@body.id datetime_from_date_parsing@body.at date_from_datetime_parsing@body.day "
           "time_delta_parsing@body.every union_tag_invalid@body.kind set_type@body.tags");
-    r = app.send("POST", "/events",
-                 R"({"id":1,"at":null,"day":"2032-04-23T10:00:00","every":[],"kind":{"type":"click","x":-1},"tags":[1]})");
+    r = app.send(
+        "POST", "/events",
+        R"({"id":1,"at":null,"day":"2032-04-23T10:00:00","every":[],"kind":{"type":"click","x":-1},"tags":[1]})");
     CHECK(status_of(r) == 422);
     CHECK(error_types(r) ==
           "uuid_type@body.id datetime_type@body.at date_from_datetime_inexact@body.day time_delta_type@body.every "
@@ -108,9 +110,9 @@ TEST_SUITE("examples/models") {
     Running app;
     const std::vector<std::string> bodies{
         std::string(good_event.substr(0, 40)),  // cut off
-        "{\"id\":\"\xff\xfe\"}",                 // bad UTF-8
-        std::string(10000, '['),                 // nesting
-        std::string(good_event) + "x",           // trailing bytes
+        "{\"id\":\"\xff\xfe\"}",                // bad UTF-8
+        std::string(10000, '['),                // nesting
+        std::string(good_event) + "x",          // trailing bytes
         "[]",
         "null",
         R"({"kind":{"type":"click","type":"key","key":"a"}})",  // a repeated tag: the last one counts

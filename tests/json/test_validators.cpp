@@ -56,33 +56,34 @@ struct Query {
   fa::Field<int, fa::Rule{.ge = 1}> limit;
   std::string trace;
   static auto validators() {
-    return fa::Validators{
-        fa::field_validator<&Query::tags, fa::before>([](const fa::Json& raw) -> fa::Json {
-          if (!raw.is_string()) return raw;
-          fa::Json list = fa::Json::array({});
-          std::string item;
-          for (char c : std::string(raw.as_string()) + ",") {
-            if (c != ',') item += c;
-            else if (!item.empty()) list.push_back(item), item.clear();
-          }
-          return list;
-        }),
-        fa::field_validator<&Query::trace, fa::before>([](const fa::Json& raw) { return fa::Json(raw.as_string() + "2"); }),
-        fa::field_validator<&Query::trace, fa::before>([](const fa::Json& raw) { return fa::Json(raw.as_string() + "1"); }),
-        fa::field_validator<&Query::trace>([](std::string& v) { v += "3"; }),
-        fa::field_validator<&Query::trace>([](std::string& v) { v += "4"; }),
-        fa::field_validator<&Query::limit>([](int v) {
-          if (v % 10 != 0) throw fa::ValueError("limit must be a multiple of 10");
-          return v;
-        }),
-        fa::model_validator<fa::before>([](const fa::Json& raw) {
-          fa::Json out = raw;
-          if (raw.is_object() && raw.contains("max") && !raw.contains("limit")) {
-            out["limit"] = raw["max"];
-            out.erase("max");
-          }
-          return out;
-        })};
+    return fa::Validators{fa::field_validator<&Query::tags, fa::before>([](const fa::Json& raw) -> fa::Json {
+                            if (!raw.is_string()) return raw;
+                            fa::Json list = fa::Json::array({});
+                            std::string item;
+                            for (char c : std::string(raw.as_string()) + ",") {
+                              if (c != ',') item += c;
+                              else if (!item.empty()) list.push_back(item), item.clear();
+                            }
+                            return list;
+                          }),
+                          fa::field_validator<&Query::trace, fa::before>(
+                              [](const fa::Json& raw) { return fa::Json(raw.as_string() + "2"); }),
+                          fa::field_validator<&Query::trace, fa::before>(
+                              [](const fa::Json& raw) { return fa::Json(raw.as_string() + "1"); }),
+                          fa::field_validator<&Query::trace>([](std::string& v) { v += "3"; }),
+                          fa::field_validator<&Query::trace>([](std::string& v) { v += "4"; }),
+                          fa::field_validator<&Query::limit>([](int v) {
+                            if (v % 10 != 0) throw fa::ValueError("limit must be a multiple of 10");
+                            return v;
+                          }),
+                          fa::model_validator<fa::before>([](const fa::Json& raw) {
+                            fa::Json out = raw;
+                            if (raw.is_object() && raw.contains("max") && !raw.contains("limit")) {
+                              out["limit"] = raw["max"];
+                              out.erase("max");
+                            }
+                            return out;
+                          })};
   }
 };
 
@@ -173,10 +174,11 @@ TEST_SUITE("json/validators") {
   }
 
   TEST_CASE("errors of several validators and of the types are collected in one 422, in member order") {
-    CHECK(both_readers<UserModel>(R"({"name":"samuel","username":"s colvin","password1":1,"password2":"x"})") ==
-          R"({"detail":[{"type":"value_error","loc":["body","name"],"msg":"Value error, must contain a space","input":"samuel","ctx":{"error":{}}},)"
-          R"({"type":"value_error","loc":["body","username"],"msg":"Value error, must be alphanumeric","input":"s colvin","ctx":{"error":{}}},)"
-          R"({"type":"string_type","loc":["body","password1"],"msg":"Input should be a valid string","input":1}]})");
+    CHECK(
+        both_readers<UserModel>(R"({"name":"samuel","username":"s colvin","password1":1,"password2":"x"})") ==
+        R"({"detail":[{"type":"value_error","loc":["body","name"],"msg":"Value error, must contain a space","input":"samuel","ctx":{"error":{}}},)"
+        R"({"type":"value_error","loc":["body","username"],"msg":"Value error, must be alphanumeric","input":"s colvin","ctx":{"error":{}}},)"
+        R"({"type":"string_type","loc":["body","password1"],"msg":"Input should be a valid string","input":1}]})");
   }
 
   TEST_CASE("a model after-validator runs once every member is valid, and its error is located at the model") {
@@ -204,15 +206,16 @@ TEST_SUITE("json/validators") {
 
   TEST_CASE("before-validators run last-listed first, after-validators in the order listed (Pydantic v2)") {
     // trace "": the second before-validator adds "1", then the first "2"; the after-validators add "3", "4".
-    CHECK(both_readers<Query>(R"({"tags":[],"limit":10,"trace":""})").find(R"("trace":"1234")") !=
-          std::string::npos);
+    CHECK(both_readers<Query>(R"({"tags":[],"limit":10,"trace":""})").find(R"("trace":"1234")") != std::string::npos);
   }
 
   TEST_CASE("an after field-validator runs only once the value converted and passed its Rule") {
-    CHECK(both_readers<Query>(R"({"tags":[],"limit":0,"trace":""})") ==
-          R"({"detail":[{"type":"greater_than_equal","loc":["body","limit"],"msg":"Input should be greater than or equal to 1","input":0,"ctx":{"ge":1}}]})");
-    CHECK(both_readers<Query>(R"({"tags":[],"limit":15,"trace":""})") ==
-          R"({"detail":[{"type":"value_error","loc":["body","limit"],"msg":"Value error, limit must be a multiple of 10","input":15,"ctx":{"error":{}}}]})");
+    CHECK(
+        both_readers<Query>(R"({"tags":[],"limit":0,"trace":""})") ==
+        R"({"detail":[{"type":"greater_than_equal","loc":["body","limit"],"msg":"Input should be greater than or equal to 1","input":0,"ctx":{"ge":1}}]})");
+    CHECK(
+        both_readers<Query>(R"({"tags":[],"limit":15,"trace":""})") ==
+        R"({"detail":[{"type":"value_error","loc":["body","limit"],"msg":"Value error, limit must be a multiple of 10","input":15,"ctx":{"error":{}}}]})");
   }
 
   TEST_CASE("a before model-validator rewrites the raw object before the members are read") {
@@ -222,13 +225,15 @@ TEST_SUITE("json/validators") {
   }
 
   TEST_CASE("validators of nested models, list items, optionals and union members are located where they are") {
-    CHECK(both_readers<Shape>(R"({"name":"s","points":[{"x":1,"y":-5},{"x":-1,"y":0}],"origin":{"x":-2,"y":0}})") ==
-          R"({"detail":[{"type":"value_error","loc":["body","points",1],"msg":"Value error, x must not be negative","input":{"x":-1,"y":0},"ctx":{"error":{}}},)"
-          R"({"type":"value_error","loc":["body","origin"],"msg":"Value error, x must not be negative","input":{"x":-2,"y":0},"ctx":{"error":{}}}]})");
+    CHECK(
+        both_readers<Shape>(R"({"name":"s","points":[{"x":1,"y":-5},{"x":-1,"y":0}],"origin":{"x":-2,"y":0}})") ==
+        R"({"detail":[{"type":"value_error","loc":["body","points",1],"msg":"Value error, x must not be negative","input":{"x":-1,"y":0},"ctx":{"error":{}}},)"
+        R"({"type":"value_error","loc":["body","origin"],"msg":"Value error, x must not be negative","input":{"x":-2,"y":0},"ctx":{"error":{}}}]})");
     CHECK(both_readers<Shape>(R"({"name":"s","points":[{"x":1,"y":-5}],"origin":null})") ==
           R"({"name":"s","points":[{"x":1,"y":0}],"origin":null})");
-    CHECK(both_readers<Input>(R"({"kind":{"type":"click","x":5000}})") ==
-          R"({"detail":[{"type":"value_error","loc":["body","kind","click","x"],"msg":"Value error, off the screen","input":5000,"ctx":{"error":{}}}]})");
+    CHECK(
+        both_readers<Input>(R"({"kind":{"type":"click","x":5000}})") ==
+        R"({"detail":[{"type":"value_error","loc":["body","kind","click","x"],"msg":"Value error, off the screen","input":5000,"ctx":{"error":{}}}]})");
     CHECK(both_readers<Input>(R"({"kind":{"type":"click","x":50}})") == R"({"kind":{"type":"click","x":50}})");
   }
 
@@ -238,8 +243,9 @@ TEST_SUITE("json/validators") {
     loc.push(std::string_view("response"));
     auto p = fa::from_json<Point>(fa::Json{{"x", -1}, {"y", 0}}, errors, loc);
     CHECK(!p);
-    CHECK(errors.body().dump() ==
-          R"({"detail":[{"type":"value_error","loc":["response"],"msg":"Value error, x must not be negative","input":{"x":-1,"y":0},"ctx":{"error":{}}}]})");
+    CHECK(
+        errors.body().dump() ==
+        R"({"detail":[{"type":"value_error","loc":["response"],"msg":"Value error, x must not be negative","input":{"x":-1,"y":0},"ctx":{"error":{}}}]})");
   }
 
   TEST_CASE("an exception other than fa::ValueError is not a validation error: it escapes (a 500 in an app)") {
@@ -261,16 +267,17 @@ TEST_SUITE("json/validators") {
     app.post("/users", [](UserModel user) { return fa::Json{{"name", user.name}}; });
     app.post("/shapes", [](Shape shape) { return shape; });
     fa::testing::TestClient client(app);
-    auto r = client.post("/users", {.json = fa::Json::parse(
-                                        R"({"name":"ann lee","username":"ann","password1":"p","password2":"p"})")});
+    auto r = client.post(
+        "/users", {.json = fa::Json::parse(R"({"name":"ann lee","username":"ann","password1":"p","password2":"p"})")});
     CHECK(r.status == 200);
     CHECK(r.text == R"({"name":"Ann Lee"})");
     r = client.post("/users",
                     {.json = fa::Json::parse(R"({"name":"ann","username":"a n","password1":"p","password2":"q"})")});
     CHECK(r.status == 422);
-    CHECK(r.text ==
-          R"({"detail":[{"type":"value_error","loc":["body","name"],"msg":"Value error, must contain a space","input":"ann","ctx":{"error":{}}},)"
-          R"({"type":"value_error","loc":["body","username"],"msg":"Value error, must be alphanumeric","input":"a n","ctx":{"error":{}}}]})");
+    CHECK(
+        r.text ==
+        R"({"detail":[{"type":"value_error","loc":["body","name"],"msg":"Value error, must contain a space","input":"ann","ctx":{"error":{}}},)"
+        R"({"type":"value_error","loc":["body","username"],"msg":"Value error, must be alphanumeric","input":"a n","ctx":{"error":{}}}]})");
     r = client.post("/shapes", {.json = fa::Json::parse(R"({"name":"s","points":[{"x":-1,"y":0}]})")});
     CHECK(r.status == 422);
     CHECK(r.json()["detail"][0]["loc"].dump() == R"(["body","points",0])");

@@ -330,7 +330,8 @@ bool read_member(const N& input, M& member, ReadContext& cx) {
   } else {
     if (!read_value<M, false>(input, member, cx)) return false;
   }
-  if constexpr (has_validator<T, I, ValidatorMode::after>) return run_after_validators<T, I>(validated_value(member), &cx, input);
+  if constexpr (has_validator<T, I, ValidatorMode::after>)
+    return run_after_validators<T, I>(validated_value(member), &cx, input);
   return true;
 }
 

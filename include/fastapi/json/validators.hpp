@@ -172,7 +172,8 @@ consteval std::size_t member_index() {
           ? (found = I, 0)
           : 0),
      ...);
-  }(std::make_index_sequence<n>{});
+  }
+  (std::make_index_sequence<n>{});
   return found;
 }
 
@@ -243,7 +244,8 @@ bool run_before_validators(Json& raw, ReadContext* cx) {
       }
     };
     (one(std::integral_constant<std::size_t, n - 1 - K>{}), ...);
-  }(std::make_index_sequence<std::tuple_size_v<validator_list_t<T>>>{});
+  }
+  (std::make_index_sequence<std::tuple_size_v<validator_list_t<T>>>{});
   return ok;
 }
 
@@ -269,7 +271,8 @@ bool run_after_validators(V& value, ReadContext* cx, const Input& input) {
       }
     };
     (one(std::integral_constant<std::size_t, J>{}), ...);
-  }(std::make_index_sequence<std::tuple_size_v<validator_list_t<T>>>{});
+  }
+  (std::make_index_sequence<std::tuple_size_v<validator_list_t<T>>>{});
   return ok;
 }
 

@@ -105,18 +105,18 @@ bool is_default_member(const M& member) {
   if constexpr (!std::is_default_constructible_v<T>) {
     return false;
   } else {
-  static const T defaults{};
-  const M& d = field_at<I>(defaults);
-  if constexpr (std::is_arithmetic_v<M> || std::is_enum_v<M> || std::is_same_v<M, std::string>) {
-    return member == d;  // (a container's or a variant's operator== may not compile for its items: text below)
-  } else {
-    std::string a, b;
-    JsonSink sa(a), sb(b);
-    write_value(sa, a, member, {});
-    write_value(sb, b, d, {});
-    sa.flush(), sb.flush();
-    return a == b;
-  }
+    static const T defaults{};
+    const M& d = field_at<I>(defaults);
+    if constexpr (std::is_arithmetic_v<M> || std::is_enum_v<M> || std::is_same_v<M, std::string>) {
+      return member == d;  // (a container's or a variant's operator== may not compile for its items: text below)
+    } else {
+      std::string a, b;
+      JsonSink sa(a), sb(b);
+      write_value(sa, a, member, {});
+      write_value(sb, b, d, {});
+      sa.flush(), sb.flush();
+      return a == b;
+    }
   }
 }
 
@@ -269,7 +269,8 @@ Response response_through_model(const ResponseModelInfo& model, const T& value, 
                                 const fastapi::WriteOptions& options = {}) {
   Response res = RawJSONResponse(std::string(), status);
   if constexpr (std::is_same_v<std::remove_cvref_t<T>, Json>) model.write(value, res.body, options);
-  else model.write(to_json(value, {.exclude_unset = options.exclude_unset}), res.body, options);  // a Partial's set keys
+  else
+    model.write(to_json(value, {.exclude_unset = options.exclude_unset}), res.body, options);  // a Partial's set keys
   return res;
 }
 
