@@ -148,6 +148,11 @@ inline constexpr bool is_validators<Validators<V...>> = true;
 /// Does T list validators (`static auto validators()` returning fa::Validators{...})?
 template <class T>
 inline constexpr bool has_validators = [] {
+  if constexpr (requires { &T::validators; }) {  // a data member named `validators` is a member like any other
+    static_assert(!std::is_member_function_pointer_v<decltype(&T::validators)>,
+                  "fastapi: a struct's validators() must be a static member function: `static auto validators() { "
+                  "return fa::Validators{...}; }`");
+  }
   if constexpr (requires { T::validators(); }) {
     static_assert(is_validators<std::remove_cvref_t<decltype(T::validators())>>,
                   "fastapi: a struct's `static auto validators()` must return fa::Validators{...} of "
