@@ -13227,7 +13227,8 @@ bool read_scalar(const N& node, T& out, ReadContext& cx) {
 // json/read_scalars (the error context); feeds json/read and json/read_fast. Knows nothing of JSON text or HTTP.
 
 #include <cstddef>
-#include <exception>
+#include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -13364,8 +13365,12 @@ inline constexpr bool is_validators<Validators<V...>> = true;
 /// Does T list validators (`static auto validators()` returning fa::Validators{...})?
 template <class T>
 inline constexpr bool has_validators = [] {
-  if constexpr (requires { &T::validators; }) {  // a data member named `validators` is a member like any other
-    static_assert(!std::is_member_function_pointer_v<decltype(&T::validators)>,
+  // A non-static data member named `validators` is a member like any other; a member function or a static data
+  // member would be ignored without a word.
+  if constexpr (requires { &T::validators; }) {
+    using P = decltype(&T::validators);
+    static_assert(!std::is_member_function_pointer_v<P> &&
+                      !(std::is_pointer_v<P> && !std::is_function_v<std::remove_pointer_t<P>>),
                   "fastapi: a struct's validators() must be a static member function: `static auto validators() { "
                   "return fa::Validators{...}; }`");
   }

@@ -5,7 +5,8 @@
 #pragma once
 
 #include <cstddef>
-#include <exception>
+#include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -148,8 +149,12 @@ inline constexpr bool is_validators<Validators<V...>> = true;
 /// Does T list validators (`static auto validators()` returning fa::Validators{...})?
 template <class T>
 inline constexpr bool has_validators = [] {
-  if constexpr (requires { &T::validators; }) {  // a data member named `validators` is a member like any other
-    static_assert(!std::is_member_function_pointer_v<decltype(&T::validators)>,
+  // A non-static data member named `validators` is a member like any other; a member function or a static data
+  // member would be ignored without a word.
+  if constexpr (requires { &T::validators; }) {
+    using P = decltype(&T::validators);
+    static_assert(!std::is_member_function_pointer_v<P> &&
+                      !(std::is_pointer_v<P> && !std::is_function_v<std::remove_pointer_t<P>>),
                   "fastapi: a struct's validators() must be a static member function: `static auto validators() { "
                   "return fa::Validators{...}; }`");
   }
