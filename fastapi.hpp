@@ -13670,6 +13670,456 @@ bool read_scalar(const N& node, T& out, ReadContext& cx) {
 }  // namespace detail
 }  // namespace fastapi
 
+// ==== fastapi/json/validators.hpp ====
+// json/validators.hpp: field and model validators (Pydantic v2's field_validator / model_validator, modes before and
+// after) as plain C++ functions a struct lists in `static auto validators()`; a validator rejects by throwing
+// fa::ValueError (422 value_error) and normalises by returning the cleaned value. Fed by json/reflect and
+// json/read_scalars (the error context); feeds json/read and json/read_fast. Knows nothing of JSON text or HTTP.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace fastapi {
+
+/// Thrown by a validator to reject a value (Python's ValueError): the request gets 422
+/// `{"type":"value_error","loc":[...],"msg":"Value error, <what>","input":...,"ctx":{"error":{}}}`.
+/// (`ctx.error` is `{}` because FastAPI's jsonable_encoder turns the exception object into an empty dict.)
+class ValueError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// When a validator runs: `before` the member's own conversion (it sees the raw JSON value, a fa::Json), or
+/// `after` it (it sees the converted C++ value, Rules already checked). Pydantic's `mode="before"|"after"`.
+enum class ValidatorMode { before, after };
+inline constexpr ValidatorMode before = ValidatorMode::before;
+inline constexpr ValidatorMode after = ValidatorMode::after;
+
+/// One field validator: `fa::field_validator<&Signup::name>(fn)` (after) or `<&Signup::name, fa::before>(fn)`.
+template <auto Member, ValidatorMode Mode, class Fn>
+struct FieldValidator {
+  Fn fn;
+};
+/// One model validator: `fa::model_validator(fn)` (after) or `fa::model_validator<fa::before>(fn)`.
+template <ValidatorMode Mode, class Fn>
+struct ModelValidator {
+  Fn fn;
+};
+
+/// The validators of a struct, returned by its `static auto validators()`:
+///   struct Signup {
+///     std::string name;
+///     std::string password, password_repeat;
+///     static auto validators() {
+///       return fa::Validators{
+///           fa::field_validator<&Signup::name>([](std::string v) { return trim(v); }),  // normalises
+///           fa::model_validator([](const Signup& s) {
+///             if (s.password != s.password_repeat) throw fa::ValueError("passwords do not match");
+///           })};
+///     }
+///   };
+/// After-validators run in the order listed, before-validators in the reverse order (as Pydantic v2).
+template <class... V>
+struct Validators {
+  std::tuple<V...> list;
+  constexpr Validators(V... v) : list(std::move(v)...) {}
+};
+
+namespace detail {
+template <class P>
+struct member_pointer_traits {
+  static constexpr bool valid = false;
+};
+template <class C, class M>
+struct member_pointer_traits<M C::*> {
+  static constexpr bool valid = !std::is_function_v<M>;
+  using owner = C;
+  using member = M;
+};
+
+/// What a before-validator may be: `fa::Json fn(const fa::Json& raw)` (returns the value to read instead), or
+/// `void fn(const fa::Json& raw)` (only checks).
+template <class Fn>
+inline constexpr bool before_signature = [] {
+  if constexpr (std::is_invocable_v<const Fn&, const Json&>) {
+    using R = std::invoke_result_t<const Fn&, const Json&>;
+    return std::is_void_v<R> || std::is_convertible_v<R, Json>;
+  } else {
+    return false;
+  }
+}();
+
+/// What an after-validator on a value of type V may be: `V fn(V)` / `V fn(const V&)` (returns the cleaned
+/// value), or `void fn(const V&)` (only checks), or `void fn(V&)` (cleans in place).
+template <class Fn, class V>
+inline constexpr bool after_signature = [] {
+  if constexpr (std::is_invocable_v<const Fn&, V&>) {
+    using R = std::invoke_result_t<const Fn&, V&>;
+    return std::is_void_v<R> || std::is_convertible_v<R, V>;
+  } else {
+    return false;
+  }
+}();
+}  // namespace detail
+
+/// A field validator for the member `Member` (a pointer to member: `&Signup::name`). After (the default): called
+/// with the member's value (a fa::Field's `.value`) once it has converted and passed its Rule. Before: called
+/// with the raw JSON value, returns the JSON to convert instead.
+template <auto Member, ValidatorMode Mode = ValidatorMode::after, class Fn>
+constexpr FieldValidator<Member, Mode, Fn> field_validator(Fn fn) {
+  using Traits = detail::member_pointer_traits<decltype(Member)>;
+  static_assert(Traits::valid,
+                "fastapi: field_validator<Member> takes a pointer to a data member, `&Signup::name`; a member "
+                "function or anything else cannot be validated");
+  if constexpr (Traits::valid) {
+    using V = field_value_t<typename Traits::member>;
+    if constexpr (Mode == ValidatorMode::before) {
+      static_assert(detail::before_signature<Fn>,
+                    "fastapi: a before field_validator must be callable as `fa::Json fn(const fa::Json& raw)` (it "
+                    "returns the value to read instead) or `void fn(const fa::Json& raw)` (it only checks)");
+    } else {
+      static_assert(detail::after_signature<Fn, V>,
+                    "fastapi: an after field_validator must be callable with the member's value type V as "
+                    "`V fn(V)` (it returns the cleaned value), `void fn(const V&)` (it only checks) or `void "
+                    "fn(V&)`; for a fa::Field<T, Rule> member V is T");
+    }
+  }
+  return {std::move(fn)};
+}
+
+/// A model validator. After (the default): called with the struct once every member has been read without
+/// error; `void fn(const T&)`, `void fn(T&)` or `T fn(T)`. Before: `fa::Json fn(const fa::Json& raw)` sees the raw
+/// JSON object and returns the one to read instead. A ValueError is located at the struct (["body"] for a body).
+template <ValidatorMode Mode = ValidatorMode::after, class Fn>
+constexpr ModelValidator<Mode, Fn> model_validator(Fn fn) {
+  if constexpr (Mode == ValidatorMode::before)
+    static_assert(detail::before_signature<Fn>,
+                  "fastapi: a before model_validator must be callable as `fa::Json fn(const fa::Json& raw)` (it "
+                  "returns the object to read instead) or `void fn(const fa::Json& raw)` (it only checks)");
+  return {std::move(fn)};
+}
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_validators = false;
+template <class... V>
+inline constexpr bool is_validators<Validators<V...>> = true;
+
+/// Does T list validators (`static auto validators()` returning fa::Validators{...})?
+template <class T>
+inline constexpr bool has_validators = [] {
+  // A non-static data member named `validators` is a member like any other; a member function or a static data
+  // member would be ignored without a word.
+  if constexpr (requires { &T::validators; }) {
+    using P = decltype(&T::validators);
+    static_assert(!std::is_member_function_pointer_v<P> &&
+                      !(std::is_pointer_v<P> && !std::is_function_v<std::remove_pointer_t<P>>),
+                  "fastapi: a struct's validators() must be a static member function: `static auto validators() { "
+                  "return fa::Validators{...}; }`");
+  }
+  if constexpr (requires { T::validators(); }) {
+    static_assert(is_validators<std::remove_cvref_t<decltype(T::validators())>>,
+                  "fastapi: a struct's `static auto validators()` must return fa::Validators{...} of "
+                  "fa::field_validator<&T::member>(fn) and fa::model_validator(fn)");
+    return true;
+  } else {
+    return false;
+  }
+}();
+
+template <class T>
+using validator_list_t = std::remove_cvref_t<decltype(T::validators().list)>;
+
+/// The index of the member `Member` points to in T, found by comparing addresses in the reflection's fake object.
+template <class T, auto Member>
+consteval std::size_t member_index() {
+  constexpr std::size_t n = field_count<T>;
+  std::size_t found = n;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    ((static_cast<const void*>(member_pointer<T, I, n>().pointer) ==
+              static_cast<const void*>(std::addressof(fake<T>().*Member))
+          ? (found = I, 0)
+          : 0),
+     ...);
+  }
+  (std::make_index_sequence<n>{});
+  return found;
+}
+
+template <class T, class V>
+struct validator_traits {
+  static_assert(dependent_false<V>,
+                "fastapi: fa::Validators{...} holds fa::field_validator<&T::member>(fn) and fa::model_validator(fn) "
+                "only");
+  static constexpr ValidatorMode mode = ValidatorMode::after;
+  static constexpr std::size_t index = SIZE_MAX - 1;
+};
+template <class T, auto Member, ValidatorMode Mode, class Fn>
+struct validator_traits<T, FieldValidator<Member, Mode, Fn>> {
+  using Owner = typename member_pointer_traits<decltype(Member)>::owner;
+  static_assert(std::is_same_v<Owner, T>,
+                "fastapi: a field_validator in T::validators() names a member of another struct: write "
+                "fa::field_validator<&T::member>");
+  static constexpr ValidatorMode mode = Mode;
+  static constexpr std::size_t index = member_index<T, Member>();
+};
+template <class T, ValidatorMode Mode, class Fn>
+struct validator_traits<T, ModelValidator<Mode, Fn>> {
+  static_assert(Mode == ValidatorMode::before || after_signature<Fn, T>,
+                "fastapi: an after model_validator must be callable with the struct as `void fn(const T&)` (it "
+                "only checks), `void fn(T&)` (it cleans in place) or `T fn(T)` (it returns the cleaned struct)");
+  static constexpr ValidatorMode mode = Mode;
+  static constexpr std::size_t index = SIZE_MAX;
+};
+
+/// Is there a validator of this mode for member I (I = SIZE_MAX: for the model itself)?
+template <class T, std::size_t I, ValidatorMode Mode>
+inline constexpr bool has_validator = [] {
+  if constexpr (!has_validators<T>) {
+    return false;
+  } else {
+    return []<class... V>(std::type_identity<std::tuple<V...>>) {
+      return ((validator_traits<T, V>::index == I && validator_traits<T, V>::mode == Mode) || ... || false);
+    }(std::type_identity<validator_list_t<T>>{});
+  }
+}();
+
+/// The error of a ValueError, as FastAPI answers it.
+inline void add_value_error(ReadContext& cx, const ValueError& e, Json input) {
+  add_error(cx, "value_error", std::string("Value error, ") + e.what(), std::move(input),
+            Json{{"error", Json::object({})}});
+}
+
+/// Runs T's before-validators for member I (SIZE_MAX: the model's) on `raw`, last listed first. A ValueError is
+/// recorded (when cx is given) and stops the chain: false.
+template <class T, std::size_t I>
+bool run_before_validators(Json& raw, ReadContext* cx) {
+  const auto validators = T::validators();
+  bool ok = true;
+  [&]<std::size_t... K>(std::index_sequence<K...>) {
+    constexpr std::size_t n = sizeof...(K);
+    const auto one = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+      using V = std::tuple_element_t<J, validator_list_t<T>>;
+      if constexpr (validator_traits<T, V>::index == I && validator_traits<T, V>::mode == ValidatorMode::before) {
+        if (!ok) return;
+        const auto& fn = std::get<J>(validators.list).fn;
+        try {
+          if constexpr (std::is_void_v<std::invoke_result_t<decltype(fn), const Json&>>) fn(std::as_const(raw));
+          else raw = Json(fn(std::as_const(raw)));
+        } catch (const ValueError& e) {
+          if (cx) add_value_error(*cx, e, raw);
+          ok = false;
+        }
+      }
+    };
+    (one(std::integral_constant<std::size_t, n - 1 - K>{}), ...);
+  }
+  (std::make_index_sequence<std::tuple_size_v<validator_list_t<T>>>{});
+  return ok;
+}
+
+/// Runs T's after-validators for member I (SIZE_MAX: the model's) on `value`, in the order listed. A ValueError
+/// is recorded (when cx is given; `input` makes the error's input) and stops the chain: false.
+template <class T, std::size_t I, class V, class Input>
+bool run_after_validators(V& value, ReadContext* cx, const Input& input) {
+  const auto validators = T::validators();
+  bool ok = true;
+  [&]<std::size_t... J>(std::index_sequence<J...>) {
+    const auto one = [&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
+      using W = std::tuple_element_t<K, validator_list_t<T>>;
+      if constexpr (validator_traits<T, W>::index == I && validator_traits<T, W>::mode == ValidatorMode::after) {
+        if (!ok) return;
+        const auto& fn = std::get<K>(validators.list).fn;
+        try {
+          if constexpr (std::is_void_v<std::invoke_result_t<decltype(fn), V&>>) fn(value);
+          else value = static_cast<V>(fn(value));
+        } catch (const ValueError& e) {
+          if (cx) add_value_error(*cx, e, input.to_json());
+          ok = false;
+        }
+      }
+    };
+    (one(std::integral_constant<std::size_t, J>{}), ...);
+  }
+  (std::make_index_sequence<std::tuple_size_v<validator_list_t<T>>>{});
+  return ok;
+}
+
+/// The value an after field-validator of member type M sees: a fa::Field's value, else the member.
+template <class M>
+auto& validated_value(M& member) {
+  if constexpr (is_field<M>) return member.value;
+  else return member;
+}
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/json/partial.hpp ====
+// json/partial.hpp: fa::Partial<T>, a body of model T in which every member may be left out, remembering which
+// members the client sent (Pydantic's model_fields_set), so a PATCH handler applies only those (FastAPI's
+// `stored.model_copy(update=item.model_dump(exclude_unset=True))`). Fed by json/reflect; feeds json/read (which
+// fills it), json/write (exclude_unset) and json/schema. Knows nothing of JSON text or HTTP.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace fastapi {
+
+namespace detail {
+struct PartialAccess;
+}
+
+/// A body of model T whose members may each be absent: what was sent is read and validated as T's members are
+/// (Rules, validators, types); what was not keeps T{}'s value and is not "set".
+///   app.patch("/items/{id}", [&](fa::Path<"id", int> id, fa::Partial<Item> patch) {
+///     Item& stored = find_or_404(*id);
+///     patch.apply_to(stored);                 // only the members the client sent
+///     return stored;
+///   });
+/// `patch.is_set(&Item::price)`, `patch.fields_set()` (C++ names, declaration order), `patch.value()` (a T).
+/// Errors are T's: `{"price": -1}` -> greater_than at ["body","price"]; a missing member is never an error.
+/// OpenAPI: T's schema without `required`, under the name "<T>Partial". Returned from a handler it writes as T,
+/// or only its set members with `{.response_model_exclude_unset = true}`.
+template <class T>
+class Partial {
+  static_assert(reflectable<T> && std::is_class_v<T>,
+                "fastapi: fa::Partial<T> needs a plain struct T (a reflectable aggregate): it is a body in which "
+                "each of T's members may be left out");
+  static_assert(field_count<T> <= 64, "fastapi: fa::Partial<T> keeps one bit per member: at most 64 members");
+
+ public:
+  using model_type = T;
+
+  Partial() = default;
+  const T& value() const& noexcept { return value_; }
+  T& value() & noexcept { return value_; }
+  T value() && noexcept { return std::move(value_); }
+  const T& operator*() const noexcept { return value_; }
+  const T* operator->() const noexcept { return &value_; }
+
+  /// Did the body hold this member? `patch.is_set(&Item::price)`.
+  template <class M>
+  bool is_set(M T::*member) const noexcept;
+  /// Did the body hold the member of this C++ name? `patch.is_set("price")`.
+  bool is_set(std::string_view name) const noexcept;
+  /// The C++ names of the members the body held, in declaration order (Pydantic's model_fields_set).
+  std::vector<std::string_view> fields_set() const;
+  /// Copies the members the body held into target, leaves the others alone.
+  void apply_to(T& target) const&;
+  void apply_to(T& target) &&;
+  /// Marks a member set or not (a handler building a partial value to return with exclude_unset).
+  template <class M>
+  void set(M T::*member, bool is_set = true) noexcept;
+
+ private:
+  friend struct detail::PartialAccess;
+  template <class M>
+  std::size_t index_of(M T::*member) const noexcept;
+
+  T value_{};
+  std::uint64_t set_ = 0;
+};
+
+namespace detail {
+template <class T>
+inline constexpr bool is_partial = false;
+template <class T>
+inline constexpr bool is_partial<Partial<T>> = true;
+
+/// The reader and the writer reach a Partial's value and its bits through here.
+struct PartialAccess {
+  template <class T>
+  static T& value(Partial<T>& p) noexcept {
+    return p.value_;
+  }
+  template <class T>
+  static const T& value(const Partial<T>& p) noexcept {
+    return p.value_;
+  }
+  template <class T>
+  static std::uint64_t& bits(Partial<T>& p) noexcept {
+    return p.set_;
+  }
+  template <class T>
+  static std::uint64_t bits(const Partial<T>& p) noexcept {
+    return p.set_;
+  }
+};
+}  // namespace detail
+
+template <class T>
+template <class M>
+std::size_t Partial<T>::index_of(M T::*member) const noexcept {
+  const void* target = std::addressof(value_.*member);
+  std::size_t found = field_count<T>;
+  for_each_field(value_, [&](const auto& m, auto index) {
+    if (static_cast<const void*>(std::addressof(m)) == target) found = decltype(index)::value;
+  });
+  return found;
+}
+
+template <class T>
+template <class M>
+bool Partial<T>::is_set(M T::*member) const noexcept {
+  const std::size_t i = index_of(member);
+  return i < field_count<T> && (set_ >> i & 1) != 0;
+}
+
+template <class T>
+bool Partial<T>::is_set(std::string_view name) const noexcept {
+  for (std::size_t i = 0; i < field_count<T>; ++i)
+    if (field_names<T>[i] == name) return (set_ >> i & 1) != 0;
+  return false;
+}
+
+template <class T>
+std::vector<std::string_view> Partial<T>::fields_set() const {
+  std::vector<std::string_view> names;
+  for (std::size_t i = 0; i < field_count<T>; ++i)
+    if (set_ >> i & 1) names.push_back(field_names<T>[i]);
+  return names;
+}
+
+template <class T>
+void Partial<T>::apply_to(T& target) const& {
+  for_each_field(target, [&](auto& m, auto index) {
+    constexpr std::size_t I = decltype(index)::value;
+    if (set_ >> I & 1) m = field_at<I>(value_);
+  });
+}
+
+template <class T>
+void Partial<T>::apply_to(T& target) && {
+  for_each_field(target, [&](auto& m, auto index) {
+    constexpr std::size_t I = decltype(index)::value;
+    if (set_ >> I & 1) m = std::move(field_at<I>(value_));
+  });
+}
+
+template <class T>
+template <class M>
+void Partial<T>::set(M T::*member, bool is_set) noexcept {
+  const std::size_t i = index_of(member);
+  if (i >= field_count<T>) return;
+  if (is_set) set_ |= std::uint64_t{1} << i;
+  else set_ &= ~(std::uint64_t{1} << i);
+}
+
+}  // namespace fastapi
+
 // ==== fastapi/json/union.hpp ====
 // json/union.hpp: unions, read as Pydantic v2 reads them: std::variant<A, B> in smart mode (the first member that takes
 // the input strictly, else the first that takes it laxly, else every member's errors under its tag), and
@@ -14176,12 +14626,28 @@ consteval std::uint64_t required_mask(std::index_sequence<I...>) {
 template <class T, bool Strict>
 bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx);
 
+/// Reads member I of out, then runs its after-validators (a ValueError: false, and the DOM reader records it).
+template <class T, std::size_t I>
+bool fast_member_at(T& out, simdjson::ondemand::value& v, FastContext& fx) {
+  if (!fast_value<member_type_t<T, I>, false>(v, field_at<I>(out), fx)) return false;
+  if constexpr (has_validator<T, I, ValidatorMode::after>)
+    return run_after_validators<T, I>(validated_value(field_at<I>(out)), nullptr, FastScalar{});
+  return true;
+}
+
 /// Reads member number i (known at run time) of out.
 template <class T, std::size_t... I>
 bool fast_member(std::size_t i, T& out, simdjson::ondemand::value& v, FastContext& fx, std::index_sequence<I...>) {
   bool ok = false;
-  (void)((i == I ? (ok = fast_value<member_type_t<T, I>, false>(v, field_at<I>(out), fx), true) : false) || ...);
+  (void)((i == I ? (ok = fast_member_at<T, I>(out, v, fx), true) : false) || ...);
   return ok;
+}
+
+/// Does T have a before-validator (for itself or a member)? Those see the raw value as a fa::Json: the DOM
+/// reader's job.
+template <class T, std::size_t... I>
+consteval bool has_before_validators(std::index_sequence<I...>) {
+  return has_validator<T, SIZE_MAX, ValidatorMode::before> || (has_validator<T, I, ValidatorMode::before> || ...);
 }
 
 /// Reads element number i (known at run time) of a std::tuple.
@@ -14195,13 +14661,16 @@ bool fast_tuple_element(std::size_t i, T& out, simdjson::ondemand::value& v, Fas
 }
 
 template <class T>
-bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext& fx);
+bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext& fx, std::uint64_t* seen = nullptr);
 
 template <class T>
-bool fast_struct(simdjson::ondemand::value& v, T& out, FastContext& fx) {
+bool fast_struct(simdjson::ondemand::value& v, T& out, FastContext& fx, std::uint64_t* seen = nullptr) {
+  if constexpr (has_validators<T>) {
+    if constexpr (has_before_validators<T>(std::make_index_sequence<field_count<T>>{})) return false;
+  }
   simdjson::ondemand::object object;
   if (!fast_ok(v.get_object().get(object)) || ++fx.depth > fast_max_depth) return false;
-  return fast_struct_members(object, out, fx);
+  return fast_struct_members(object, out, fx, seen);
 }
 
 /// A fa::Discriminator: the tag found first (its value's text), then the object read again as that member.
@@ -14233,6 +14702,9 @@ bool fast_discriminated(simdjson::ondemand::value& v, T& out, FastContext& fx) {
         if (!same_text(value, tag)) continue;
         matched = true;
         Member m{};
+        if constexpr (has_validators<Member>) {
+          if constexpr (has_before_validators<Member>(std::make_index_sequence<field_count<Member>>{})) return;
+        }
         ++fx.depth;  // fast_struct_members leaves the object: one level, as fast_struct counts it
         ok = fast_struct_members(object, m, fx);
         if (ok) out.template emplace<J>(std::move(m));
@@ -14247,7 +14719,7 @@ bool fast_discriminated(simdjson::ondemand::value& v, T& out, FastContext& fx) {
 }
 
 template <class T>
-bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext& fx) {
+bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext& fx, std::uint64_t* partial) {
   constexpr std::size_t count = field_count<T>;
   static_assert(count <= 64, "fastapi: the fast reader keeps one bit per member");
   std::uint64_t seen = 0;
@@ -14270,8 +14742,15 @@ bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext
     if (!fast_member(i, out, f.value(), fx, std::make_index_sequence<count>{})) return false;
   }
   --fx.depth;
-  constexpr std::uint64_t required = required_mask<T>(std::make_index_sequence<count>{});
-  return (seen & required) == required;
+  if (partial) {
+    *partial = seen;
+  } else {
+    constexpr std::uint64_t required = required_mask<T>(std::make_index_sequence<count>{});
+    if ((seen & required) != required) return false;
+  }
+  if constexpr (has_validator<T, SIZE_MAX, ValidatorMode::after>)
+    return run_after_validators<T, SIZE_MAX>(out, nullptr, FastScalar{});
+  return true;
 }
 
 /// Reads v into out exactly as read_value<T, Strict> would on a DOM node, or returns false.
@@ -14392,6 +14871,8 @@ bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
     }
     --fx.depth;
     return true;
+  } else if constexpr (is_partial<T>) {
+    return fast_struct(v, PartialAccess::value(out), fx, &PartialAccess::bits(out));
   } else if constexpr (std::is_class_v<T> && std::is_aggregate_v<T>) {
     return fast_struct(v, out, fx);
   } else {
@@ -14404,7 +14885,7 @@ bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
 template <class T>
 inline constexpr bool fast_root = [] {
   using U = typename unwrap_optional<T>::type;
-  return !is_field<U> && (std::is_same_v<U, Json> || is_vector<U> || is_string_map<U> ||
+  return !is_field<U> && (std::is_same_v<U, Json> || is_vector<U> || is_string_map<U> || is_partial<U> ||
                           (std::is_class_v<U> && std::is_aggregate_v<U>));
 }();
 
@@ -14749,8 +15230,25 @@ bool enter(ReadContext& cx, const N& node) {
   return enter(cx, node.to_json());
 }
 
+/// One member I of a struct, present in the input: its before-validators, its conversion and Rule, its
+/// after-validators (json/validators.hpp), each step only when the one before passed.
+template <class T, std::size_t I, class M, class N>
+bool read_member(const N& input, M& member, ReadContext& cx) {
+  if constexpr (has_validator<T, I, ValidatorMode::before>) {
+    Json raw = input.to_json();
+    if (!run_before_validators<T, I>(raw, &cx)) return false;
+    if (!read_value<M, false>(JsonNode{&raw}, member, cx)) return false;
+  } else {
+    if (!read_value<M, false>(input, member, cx)) return false;
+  }
+  if constexpr (has_validator<T, I, ValidatorMode::after>)
+    return run_after_validators<T, I>(validated_value(member), &cx, input);
+  return true;
+}
+
+/// The members of struct T; `seen` (a fa::Partial's bits) makes every member optional and records the present ones.
 template <class T, class N>
-bool read_struct(const N& node, T& out, ReadContext& cx) {
+bool read_struct_members(const N& node, T& out, ReadContext& cx, std::uint64_t* seen) {
   constexpr std::size_t count = field_count<T>;
   if (node.kind() != Json::Kind::object) {
     add_error(cx, "model_attributes_type", "Input should be a valid dictionary or object to extract fields from",
@@ -14772,10 +15270,13 @@ bool read_struct(const N& node, T& out, ReadContext& cx) {
     using M = std::remove_cvref_t<decltype(member)>;
     cx.loc.push(wire_names<T>[I]);
     if (present[I]) {
-      ok = read_value<M, false>(found[I], member, cx) && ok;
+      if (seen) *seen |= std::uint64_t{1} << I;
+      ok = read_member<T, I>(found[I], member, cx) && ok;
     } else if constexpr (is_required<M>) {
-      add_error(cx, "missing", "Field required", node.to_json());
-      ok = false;
+      if (!seen) {
+        add_error(cx, "missing", "Field required", node.to_json());
+        ok = false;
+      }
     }
     cx.loc.pop();
   });
@@ -14796,6 +15297,22 @@ bool read_struct(const N& node, T& out, ReadContext& cx) {
   }
   --cx.depth;
   return ok;
+}
+
+/// A struct: its model before-validators, its members, then its model after-validators (only when every member
+/// was read without error, as Pydantic). Errors of model validators are located at the struct.
+template <class T, class N>
+bool read_struct(const N& node, T& out, ReadContext& cx, std::uint64_t* seen = nullptr) {
+  constexpr std::size_t model = SIZE_MAX;
+  if constexpr (has_validator<T, model, ValidatorMode::before>) {
+    Json raw = node.to_json();
+    if (!run_before_validators<T, model>(raw, &cx)) return false;
+    if (!read_struct_members(JsonNode{&raw}, out, cx, seen)) return false;
+  } else {
+    if (!read_struct_members(node, out, cx, seen)) return false;
+  }
+  if constexpr (has_validator<T, model, ValidatorMode::after>) return run_after_validators<T, model>(out, &cx, node);
+  return true;
 }
 
 template <class T, bool Strict, class N>
@@ -14917,6 +15434,8 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
     }
     --cx.depth;
     return ok;
+  } else if constexpr (is_partial<T>) {
+    return read_struct(node, PartialAccess::value(out), cx, &PartialAccess::bits(out));
   } else if constexpr (std::is_class_v<T> && std::is_aggregate_v<T>) {
     static_assert(std::is_default_constructible_v<T>,
                   "fastapi: a struct read from JSON must be default-constructible: the reader value-initializes "
@@ -15057,8 +15576,14 @@ namespace fastapi {
 
 /// How write_json writes: `{.exclude_none = true}` leaves out members that hold no value
 /// (FastAPI's response_model_exclude_none), at every level.
+/// `{.exclude_defaults = true}` leaves out members equal to their default (T{}'s value; FastAPI's
+/// response_model_exclude_defaults); `{.exclude_unset = true}` leaves out members the value did not set: keys
+/// absent from the fa::Json a response model reads, members a fa::Partial did not receive (a plain struct sets
+/// every member). All three apply at every level.
 struct WriteOptions {
   bool exclude_none = false;
+  bool exclude_unset = false;
+  bool exclude_defaults = false;
 };
 
 /// Appends value as compact JSON to out, straight from the struct (no fa::Json in between): members
@@ -15112,6 +15637,50 @@ bool is_none(const M& m) {
   else if constexpr (is_optional<M>) return !m.has_value();
   else if constexpr (std::is_same_v<M, Json>) return m.is_null();
   else return false;
+}
+
+template <class T>
+void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi::WriteOptions& options);
+
+/// Is member I of value equal to T{}'s (exclude_defaults)? By == for numbers and strings, else by its JSON text.
+template <class T, std::size_t I, class M>
+bool is_default_member(const M& member) {
+  if constexpr (!std::is_default_constructible_v<T>) {
+    return false;
+  } else {
+    static const T defaults{};
+    const M& d = field_at<I>(defaults);
+    if constexpr (std::is_arithmetic_v<M> || std::is_enum_v<M> || std::is_same_v<M, std::string>) {
+      return member == d;  // (a container's or a variant's operator== may not compile for its items: text below)
+    } else {
+      std::string a, b;
+      JsonSink sa(a), sb(b);
+      write_value(sa, a, member, {});
+      write_value(sb, b, d, {});
+      sa.flush(), sb.flush();
+      return a == b;
+    }
+  }
+}
+
+/// A struct's members; `set` (a fa::Partial's bits) limits them to the set ones when options.exclude_unset.
+template <class T>
+void write_struct(JsonSink& out, std::string& raw, const T& value, const fastapi::WriteOptions& options,
+                  std::uint64_t set = ~std::uint64_t{0}) {
+  out.put('{');
+  bool first = true;
+  for_each_field(value, [&](const auto& member, auto index) {
+    constexpr std::size_t I = decltype(index)::value;
+    if (options.exclude_none && is_none(member)) return;
+    if (options.exclude_unset && !(set >> I & 1)) return;
+    if (options.exclude_defaults && is_default_member<T, I>(member)) return;
+    if (!first) out.put(',');
+    first = false;
+    out.string(wire_names<T>[I]);
+    out.put(':');
+    write_value(out, raw, member, options);
+  });
+  out.put('}');
 }
 
 template <class T>
@@ -15181,18 +15750,10 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
       write_value(out, raw, x, options);
     }
     out.put(']');
+  } else if constexpr (is_partial<T>) {
+    write_struct(out, raw, PartialAccess::value(value), options, PartialAccess::bits(value));
   } else if constexpr (reflectable<T>) {
-    out.put('{');
-    bool first = true;
-    for_each_field(value, [&](const auto& member, auto index) {
-      if (options.exclude_none && is_none(member)) return;
-      if (!first) out.put(',');
-      first = false;
-      out.string(wire_names<T>[decltype(index)::value]);
-      out.put(':');
-      write_value(out, raw, member, options);
-    });
-    out.put('}');
+    write_struct(out, raw, value, options);
   } else {
     static_assert(
         dependent_false<T>,
@@ -15200,6 +15761,23 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
         "enum, std::optional, std::vector, std::array, std::map<std::string, T>, "
         "std::unordered_map<std::string, T>, std::set, std::unordered_set, std::tuple, std::variant, fa::Discriminator, a plain struct, "
         "fa::Json, fa::Email, fa::Field<T, Rule>, or a scalar (a type with a fa::Scalar<T> specialization)");
+  }
+}
+
+/// exclude_unset through a response model: keeps in `written` (the model as written) only the keys the handler's
+/// value held, object by object, item by item (a key the model has and the value lacks was not set).
+inline void keep_set_keys(Json& written, const Json& input) {
+  if (written.is_object() && input.is_object()) {
+    Json::Object kept;
+    for (auto& [k, v] : written.items()) {
+      const Json* in = input.find(k);
+      if (!in) continue;
+      keep_set_keys(v, *in);
+      kept.emplace_back(k, std::move(v));
+    }
+    written = Json(std::move(kept));
+  } else if (written.is_array() && input.is_array() && written.size() == input.size()) {
+    for (std::size_t i = 0; i < written.size(); ++i) keep_set_keys(written[i], input[i]);
   }
 }
 
@@ -15211,7 +15789,12 @@ void write_through_model(const Json& value, std::string& out, const fastapi::Wri
   loc.push(std::string_view("response"));
   std::optional<Model> model = from_json<Model>(value, errors, loc);
   if (!model) throw ResponseValidationError(std::move(errors));
-  write_json(out, *model, options);
+  if (!options.exclude_unset) return write_json(out, *model, options);
+  fastapi::WriteOptions rest = options;
+  rest.exclude_unset = false;
+  Json written = to_json(*model, rest);
+  keep_set_keys(written, value);
+  written.dump_to(out);
 }
 
 /// The Response for a reflected struct a handler returned: application/json, written straight from it.
@@ -15229,7 +15812,8 @@ Response response_through_model(const ResponseModelInfo& model, const T& value, 
                                 const fastapi::WriteOptions& options = {}) {
   Response res = RawJSONResponse(std::string(), status);
   if constexpr (std::is_same_v<std::remove_cvref_t<T>, Json>) model.write(value, res.body, options);
-  else model.write(to_json(value), res.body, options);
+  else
+    model.write(to_json(value, {.exclude_unset = options.exclude_unset}), res.body, options);  // a Partial's set keys
   return res;
 }
 
@@ -15451,6 +16035,17 @@ Json schema_of(SchemaContext& cx) {
     }
     (std::make_index_sequence<std::tuple_size_v<T>>{});
     return Json{{"maxItems", n}, {"minItems", n}, {"prefixItems", std::move(items)}, {"type", "array"}};
+  } else if constexpr (is_partial<T>) {
+    using Model = typename T::model_type;
+    const std::string name = std::string(type_name<Model>()) + "Partial";
+    if (!cx.defs.contains(name)) {
+      cx.defs[name] = Json::object({});
+      Json s = define_struct<Model>(cx);
+      s.erase("required");  // every member may be left out
+      s["title"] = name;
+      cx.defs[name] = std::move(s);
+    }
+    return Json{{"$ref", std::string(cx.ref_prefix) + name}};
   } else if constexpr (reflectable<T>) {
     const std::string name(type_name<T>());
     if (!cx.defs.contains(name)) {
@@ -16969,7 +17564,7 @@ void TextBinder<P>::bind(BindContext& ctx, Slot& slot) {
 
 // clang-format off
 template <class T>
-inline constexpr bool is_body_struct = reflectable<T> && std::is_class_v<T>;
+inline constexpr bool is_body_struct = (reflectable<T> && std::is_class_v<T>) || is_partial<T>;
 // clang-format on
 
 /// The JSON body read into T, or its member `name` when embedded (`{"name": ...}`); errors under ["body", ...].
@@ -19710,10 +20305,13 @@ struct RouteOptions {
   std::size_t max_body_size = 0;       ///< 413 above it; 0 = the app's Config::max_body_size
   ResponseModelInfo response_model{};  ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
                                        ///< only its fields reach the client, a value that does not fit is a 500
-  bool response_model_exclude_none = false;  ///< FastAPI's response_model_exclude_none
-  std::vector<Dependency> dependencies{};    ///< run for their effect before the handler's own parameters:
-                                             ///< `{.dependencies = {fa::dependency<verify_token>()}}`
-  std::map<int, ResponseDoc> responses{};    ///< more responses for the OpenAPI document
+  bool response_model_exclude_none = false;      ///< FastAPI's response_model_exclude_none
+  bool response_model_exclude_unset = false;     ///< FastAPI's: only keys the returned fa::Json held (a
+                                                 ///< fa::Partial: its set members); docs/models.md
+  bool response_model_exclude_defaults = false;  ///< FastAPI's: members equal to their default left out
+  std::vector<Dependency> dependencies{};        ///< run for their effect before the handler's own parameters:
+                                                 ///< `{.dependencies = {fa::dependency<verify_token>()}}`
+  std::map<int, ResponseDoc> responses{};        ///< more responses for the OpenAPI document
   /// A multipart/form-data body's limits (docs/files.md); none: the app's Config::multipart.
   std::optional<MultipartLimits> multipart{};
 };
@@ -21843,7 +22441,7 @@ FASTAPI_DETAIL_INLINE Task<void> Endpoint::run_route_dependencies(BindContext& c
 /// text/plain; Json, a reflected struct or a vector of them -> application/json (through the route's
 /// response model when it declares one); void -> `null` (as FastAPI). `status` when not a Response.
 template <class V>
-inline constexpr bool is_model_value = reflectable<V> || is_vector<V>;
+inline constexpr bool is_model_value = reflectable<V> || is_vector<V> || is_partial<V>;
 
 template <class T>
 Response to_response(T&& value, int status, const RouteOptions& options) {
@@ -21851,7 +22449,9 @@ Response to_response(T&& value, int status, const RouteOptions& options) {
   if constexpr (std::is_same_v<V, Response>) {
     return std::forward<T>(value);
   } else {
-    fastapi::WriteOptions write_options{.exclude_none = options.response_model_exclude_none};
+    fastapi::WriteOptions write_options{.exclude_none = options.response_model_exclude_none,
+                                        .exclude_unset = options.response_model_exclude_unset,
+                                        .exclude_defaults = options.response_model_exclude_defaults};
     if constexpr (std::is_same_v<V, Json> || is_model_value<V>) {
       if (options.response_model) return response_through_model(options.response_model, value, status, write_options);
     }

@@ -68,6 +68,8 @@
 #include "fastapi/json/uuid.hpp"
 #include "fastapi/json/choice.hpp"
 #include "fastapi/json/read_scalars.hpp"
+#include "fastapi/json/validators.hpp"
+#include "fastapi/json/partial.hpp"
 #include "fastapi/json/union.hpp"
 #include "fastapi/json/read_fast.hpp"
 #include "fastapi/json/read.hpp"

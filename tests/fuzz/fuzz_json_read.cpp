@@ -1,5 +1,6 @@
 // tests/fuzz/fuzz_json_read.cpp: libFuzzer target for json/read.hpp: arbitrary bytes into a nested model (with the
-// scalar types of json/chrono, json/uuid and json/choice, fixed shapes and unions under "typed").
+// scalar types of json/chrono, json/uuid and json/choice, fixed shapes and unions under "typed"; validators of
+// json/validators.hpp on Leaf and Checked, and a fa::Partial under "patch").
 // Must never crash, leak or hang; on success the value must write back and read again to the same bytes.
 // Differential: read_json (On-Demand fast path, DOM fallback) must give exactly what the DOM reader alone gives
 // (value or 422 body), and whatever the fast path alone accepts the DOM reader must accept with the same value.
@@ -24,6 +25,7 @@ namespace fa = fastapi;
 
 namespace fuzz_json {
 enum class Kind { a, b, c };
+/// After-validators only (the fast path runs them): idempotent, so the round trip below holds.
 struct Leaf {
   fa::Field<std::string, fa::Rule{.max_length = 8}> s;
   std::optional<double> d;
@@ -31,6 +33,40 @@ struct Leaf {
   std::optional<fa::Email> mail;
   fa::Default<bool, fa::Rule{.alias = "on", .strict = true}> flag = false;
   fa::Default<std::int64_t, fa::Rule{.ge = -1000, .multiple_of = 3}> big = 0;
+  static auto validators() {
+    return fa::Validators{fa::field_validator<&Leaf::s>([](std::string v) {
+                            if (v.find("bad") != std::string::npos) throw fa::ValueError("no bad");
+                            for (char& c : v) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+                            return v;
+                          }),
+                          fa::model_validator([](const Leaf& l) {
+                            if (*l.u == 13) throw fa::ValueError("unlucky");
+                          })};
+  }
+};
+/// Before-validators (the DOM reader's job): a short text counts as its length; a legacy key is renamed.
+struct Checked {
+  fa::Default<int> n = 0;
+  std::vector<int> list;
+  static auto validators() {
+    return fa::Validators{fa::field_validator<&Checked::n, fa::before>([](const fa::Json& raw) -> fa::Json {
+                            if (raw.is_string() && raw.as_string().size() < 5)
+                              return fa::Json(static_cast<std::int64_t>(raw.as_string().size()));
+                            return raw;
+                          }),
+                          fa::field_validator<&Checked::n>([](int n) {
+                            if (n % 2 != 0) throw fa::ValueError("odd");
+                          }),
+                          fa::model_validator<fa::before>([](const fa::Json& raw) {
+                            fa::Json out = raw;
+                            if (raw.is_object() && raw.contains("items"))
+                              out["list"] = raw["items"], out.erase("items");
+                            return out;
+                          }),
+                          fa::model_validator([](Checked& c) {
+                            if (c.list.size() > 4) throw fa::ValueError("too many");
+                          })};
+  }
 };
 struct Closed {
   int a;
@@ -71,6 +107,8 @@ struct Node {
   std::optional<fa::Json> any;
   std::optional<Closed> closed;
   std::optional<Typed> typed;
+  std::optional<Checked> checked;
+  std::optional<fa::Partial<Leaf>> patch;
   std::vector<Node> children;  // recursive: depth follows the input
 };
 }  // namespace fuzz_json

@@ -123,7 +123,7 @@ FASTAPI_DETAIL_INLINE Task<void> Endpoint::run_route_dependencies(BindContext& c
 /// text/plain; Json, a reflected struct or a vector of them -> application/json (through the route's
 /// response model when it declares one); void -> `null` (as FastAPI). `status` when not a Response.
 template <class V>
-inline constexpr bool is_model_value = reflectable<V> || is_vector<V>;
+inline constexpr bool is_model_value = reflectable<V> || is_vector<V> || is_partial<V>;
 
 template <class T>
 Response to_response(T&& value, int status, const RouteOptions& options) {
@@ -131,7 +131,9 @@ Response to_response(T&& value, int status, const RouteOptions& options) {
   if constexpr (std::is_same_v<V, Response>) {
     return std::forward<T>(value);
   } else {
-    fastapi::WriteOptions write_options{.exclude_none = options.response_model_exclude_none};
+    fastapi::WriteOptions write_options{.exclude_none = options.response_model_exclude_none,
+                                        .exclude_unset = options.response_model_exclude_unset,
+                                        .exclude_defaults = options.response_model_exclude_defaults};
     if constexpr (std::is_same_v<V, Json> || is_model_value<V>) {
       if (options.response_model) return response_through_model(options.response_model, value, status, write_options);
     }

@@ -24,11 +24,13 @@
 
 #include "fastapi/json/errors.hpp"
 #include "fastapi/json/parse.hpp"
+#include "fastapi/json/partial.hpp"
 #include "fastapi/json/read_fast.hpp"
 #include "fastapi/json/read_scalars.hpp"
 #include "fastapi/json/reflect.hpp"
 #include "fastapi/json/rules.hpp"
 #include "fastapi/json/union.hpp"
+#include "fastapi/json/validators.hpp"
 #include "fastapi/json/value.hpp"
 
 namespace fastapi {
@@ -317,8 +319,25 @@ bool enter(ReadContext& cx, const N& node) {
   return enter(cx, node.to_json());
 }
 
+/// One member I of a struct, present in the input: its before-validators, its conversion and Rule, its
+/// after-validators (json/validators.hpp), each step only when the one before passed.
+template <class T, std::size_t I, class M, class N>
+bool read_member(const N& input, M& member, ReadContext& cx) {
+  if constexpr (has_validator<T, I, ValidatorMode::before>) {
+    Json raw = input.to_json();
+    if (!run_before_validators<T, I>(raw, &cx)) return false;
+    if (!read_value<M, false>(JsonNode{&raw}, member, cx)) return false;
+  } else {
+    if (!read_value<M, false>(input, member, cx)) return false;
+  }
+  if constexpr (has_validator<T, I, ValidatorMode::after>)
+    return run_after_validators<T, I>(validated_value(member), &cx, input);
+  return true;
+}
+
+/// The members of struct T; `seen` (a fa::Partial's bits) makes every member optional and records the present ones.
 template <class T, class N>
-bool read_struct(const N& node, T& out, ReadContext& cx) {
+bool read_struct_members(const N& node, T& out, ReadContext& cx, std::uint64_t* seen) {
   constexpr std::size_t count = field_count<T>;
   if (node.kind() != Json::Kind::object) {
     add_error(cx, "model_attributes_type", "Input should be a valid dictionary or object to extract fields from",
@@ -340,10 +359,13 @@ bool read_struct(const N& node, T& out, ReadContext& cx) {
     using M = std::remove_cvref_t<decltype(member)>;
     cx.loc.push(wire_names<T>[I]);
     if (present[I]) {
-      ok = read_value<M, false>(found[I], member, cx) && ok;
+      if (seen) *seen |= std::uint64_t{1} << I;
+      ok = read_member<T, I>(found[I], member, cx) && ok;
     } else if constexpr (is_required<M>) {
-      add_error(cx, "missing", "Field required", node.to_json());
-      ok = false;
+      if (!seen) {
+        add_error(cx, "missing", "Field required", node.to_json());
+        ok = false;
+      }
     }
     cx.loc.pop();
   });
@@ -364,6 +386,22 @@ bool read_struct(const N& node, T& out, ReadContext& cx) {
   }
   --cx.depth;
   return ok;
+}
+
+/// A struct: its model before-validators, its members, then its model after-validators (only when every member
+/// was read without error, as Pydantic). Errors of model validators are located at the struct.
+template <class T, class N>
+bool read_struct(const N& node, T& out, ReadContext& cx, std::uint64_t* seen = nullptr) {
+  constexpr std::size_t model = SIZE_MAX;
+  if constexpr (has_validator<T, model, ValidatorMode::before>) {
+    Json raw = node.to_json();
+    if (!run_before_validators<T, model>(raw, &cx)) return false;
+    if (!read_struct_members(JsonNode{&raw}, out, cx, seen)) return false;
+  } else {
+    if (!read_struct_members(node, out, cx, seen)) return false;
+  }
+  if constexpr (has_validator<T, model, ValidatorMode::after>) return run_after_validators<T, model>(out, &cx, node);
+  return true;
 }
 
 template <class T, bool Strict, class N>
@@ -485,6 +523,8 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
     }
     --cx.depth;
     return ok;
+  } else if constexpr (is_partial<T>) {
+    return read_struct(node, PartialAccess::value(out), cx, &PartialAccess::bits(out));
   } else if constexpr (std::is_class_v<T> && std::is_aggregate_v<T>) {
     static_assert(std::is_default_constructible_v<T>,
                   "fastapi: a struct read from JSON must be default-constructible: the reader value-initializes "

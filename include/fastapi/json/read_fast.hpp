@@ -19,10 +19,12 @@
 #include <simdjson.h>
 
 #include "fastapi/json/errors.hpp"
+#include "fastapi/json/partial.hpp"
 #include "fastapi/json/read_scalars.hpp"
 #include "fastapi/json/reflect.hpp"
 #include "fastapi/json/rules.hpp"
 #include "fastapi/json/union.hpp"
+#include "fastapi/json/validators.hpp"
 #include "fastapi/json/value.hpp"
 
 namespace fastapi {
@@ -285,12 +287,28 @@ consteval std::uint64_t required_mask(std::index_sequence<I...>) {
 template <class T, bool Strict>
 bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx);
 
+/// Reads member I of out, then runs its after-validators (a ValueError: false, and the DOM reader records it).
+template <class T, std::size_t I>
+bool fast_member_at(T& out, simdjson::ondemand::value& v, FastContext& fx) {
+  if (!fast_value<member_type_t<T, I>, false>(v, field_at<I>(out), fx)) return false;
+  if constexpr (has_validator<T, I, ValidatorMode::after>)
+    return run_after_validators<T, I>(validated_value(field_at<I>(out)), nullptr, FastScalar{});
+  return true;
+}
+
 /// Reads member number i (known at run time) of out.
 template <class T, std::size_t... I>
 bool fast_member(std::size_t i, T& out, simdjson::ondemand::value& v, FastContext& fx, std::index_sequence<I...>) {
   bool ok = false;
-  (void)((i == I ? (ok = fast_value<member_type_t<T, I>, false>(v, field_at<I>(out), fx), true) : false) || ...);
+  (void)((i == I ? (ok = fast_member_at<T, I>(out, v, fx), true) : false) || ...);
   return ok;
+}
+
+/// Does T have a before-validator (for itself or a member)? Those see the raw value as a fa::Json: the DOM
+/// reader's job.
+template <class T, std::size_t... I>
+consteval bool has_before_validators(std::index_sequence<I...>) {
+  return has_validator<T, SIZE_MAX, ValidatorMode::before> || (has_validator<T, I, ValidatorMode::before> || ...);
 }
 
 /// Reads element number i (known at run time) of a std::tuple.
@@ -304,13 +322,16 @@ bool fast_tuple_element(std::size_t i, T& out, simdjson::ondemand::value& v, Fas
 }
 
 template <class T>
-bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext& fx);
+bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext& fx, std::uint64_t* seen = nullptr);
 
 template <class T>
-bool fast_struct(simdjson::ondemand::value& v, T& out, FastContext& fx) {
+bool fast_struct(simdjson::ondemand::value& v, T& out, FastContext& fx, std::uint64_t* seen = nullptr) {
+  if constexpr (has_validators<T>) {
+    if constexpr (has_before_validators<T>(std::make_index_sequence<field_count<T>>{})) return false;
+  }
   simdjson::ondemand::object object;
   if (!fast_ok(v.get_object().get(object)) || ++fx.depth > fast_max_depth) return false;
-  return fast_struct_members(object, out, fx);
+  return fast_struct_members(object, out, fx, seen);
 }
 
 /// A fa::Discriminator: the tag found first (its value's text), then the object read again as that member.
@@ -342,6 +363,9 @@ bool fast_discriminated(simdjson::ondemand::value& v, T& out, FastContext& fx) {
         if (!same_text(value, tag)) continue;
         matched = true;
         Member m{};
+        if constexpr (has_validators<Member>) {
+          if constexpr (has_before_validators<Member>(std::make_index_sequence<field_count<Member>>{})) return;
+        }
         ++fx.depth;  // fast_struct_members leaves the object: one level, as fast_struct counts it
         ok = fast_struct_members(object, m, fx);
         if (ok) out.template emplace<J>(std::move(m));
@@ -356,7 +380,7 @@ bool fast_discriminated(simdjson::ondemand::value& v, T& out, FastContext& fx) {
 }
 
 template <class T>
-bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext& fx) {
+bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext& fx, std::uint64_t* partial) {
   constexpr std::size_t count = field_count<T>;
   static_assert(count <= 64, "fastapi: the fast reader keeps one bit per member");
   std::uint64_t seen = 0;
@@ -379,8 +403,15 @@ bool fast_struct_members(simdjson::ondemand::object& object, T& out, FastContext
     if (!fast_member(i, out, f.value(), fx, std::make_index_sequence<count>{})) return false;
   }
   --fx.depth;
-  constexpr std::uint64_t required = required_mask<T>(std::make_index_sequence<count>{});
-  return (seen & required) == required;
+  if (partial) {
+    *partial = seen;
+  } else {
+    constexpr std::uint64_t required = required_mask<T>(std::make_index_sequence<count>{});
+    if ((seen & required) != required) return false;
+  }
+  if constexpr (has_validator<T, SIZE_MAX, ValidatorMode::after>)
+    return run_after_validators<T, SIZE_MAX>(out, nullptr, FastScalar{});
+  return true;
 }
 
 /// Reads v into out exactly as read_value<T, Strict> would on a DOM node, or returns false.
@@ -501,6 +532,8 @@ bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
     }
     --fx.depth;
     return true;
+  } else if constexpr (is_partial<T>) {
+    return fast_struct(v, PartialAccess::value(out), fx, &PartialAccess::bits(out));
   } else if constexpr (std::is_class_v<T> && std::is_aggregate_v<T>) {
     return fast_struct(v, out, fx);
   } else {
@@ -513,7 +546,7 @@ bool fast_value(simdjson::ondemand::value& v, T& out, FastContext& fx) {
 template <class T>
 inline constexpr bool fast_root = [] {
   using U = typename unwrap_optional<T>::type;
-  return !is_field<U> && (std::is_same_v<U, Json> || is_vector<U> || is_string_map<U> ||
+  return !is_field<U> && (std::is_same_v<U, Json> || is_vector<U> || is_string_map<U> || is_partial<U> ||
                           (std::is_class_v<U> && std::is_aggregate_v<U>));
 }();
 

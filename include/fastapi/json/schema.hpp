@@ -188,6 +188,17 @@ Json schema_of(SchemaContext& cx) {
     }
     (std::make_index_sequence<std::tuple_size_v<T>>{});
     return Json{{"maxItems", n}, {"minItems", n}, {"prefixItems", std::move(items)}, {"type", "array"}};
+  } else if constexpr (is_partial<T>) {
+    using Model = typename T::model_type;
+    const std::string name = std::string(type_name<Model>()) + "Partial";
+    if (!cx.defs.contains(name)) {
+      cx.defs[name] = Json::object({});
+      Json s = define_struct<Model>(cx);
+      s.erase("required");  // every member may be left out
+      s["title"] = name;
+      cx.defs[name] = std::move(s);
+    }
+    return Json{{"$ref", std::string(cx.ref_prefix) + name}};
   } else if constexpr (reflectable<T>) {
     const std::string name(type_name<T>());
     if (!cx.defs.contains(name)) {

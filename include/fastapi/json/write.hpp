@@ -22,6 +22,7 @@
 #include "fastapi/http/response.hpp"
 #include "fastapi/json/errors.hpp"
 #include "fastapi/json/parse.hpp"
+#include "fastapi/json/partial.hpp"
 #include "fastapi/json/read.hpp"
 #include "fastapi/json/reflect.hpp"
 #include "fastapi/json/rules.hpp"
@@ -32,8 +33,14 @@ namespace fastapi {
 
 /// How write_json writes: `{.exclude_none = true}` leaves out members that hold no value
 /// (FastAPI's response_model_exclude_none), at every level.
+/// `{.exclude_defaults = true}` leaves out members equal to their default (T{}'s value; FastAPI's
+/// response_model_exclude_defaults); `{.exclude_unset = true}` leaves out members the value did not set: keys
+/// absent from the fa::Json a response model reads, members a fa::Partial did not receive (a plain struct sets
+/// every member). All three apply at every level.
 struct WriteOptions {
   bool exclude_none = false;
+  bool exclude_unset = false;
+  bool exclude_defaults = false;
 };
 
 /// Appends value as compact JSON to out, straight from the struct (no fa::Json in between): members
@@ -87,6 +94,50 @@ bool is_none(const M& m) {
   else if constexpr (is_optional<M>) return !m.has_value();
   else if constexpr (std::is_same_v<M, Json>) return m.is_null();
   else return false;
+}
+
+template <class T>
+void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi::WriteOptions& options);
+
+/// Is member I of value equal to T{}'s (exclude_defaults)? By == for numbers and strings, else by its JSON text.
+template <class T, std::size_t I, class M>
+bool is_default_member(const M& member) {
+  if constexpr (!std::is_default_constructible_v<T>) {
+    return false;
+  } else {
+    static const T defaults{};
+    const M& d = field_at<I>(defaults);
+    if constexpr (std::is_arithmetic_v<M> || std::is_enum_v<M> || std::is_same_v<M, std::string>) {
+      return member == d;  // (a container's or a variant's operator== may not compile for its items: text below)
+    } else {
+      std::string a, b;
+      JsonSink sa(a), sb(b);
+      write_value(sa, a, member, {});
+      write_value(sb, b, d, {});
+      sa.flush(), sb.flush();
+      return a == b;
+    }
+  }
+}
+
+/// A struct's members; `set` (a fa::Partial's bits) limits them to the set ones when options.exclude_unset.
+template <class T>
+void write_struct(JsonSink& out, std::string& raw, const T& value, const fastapi::WriteOptions& options,
+                  std::uint64_t set = ~std::uint64_t{0}) {
+  out.put('{');
+  bool first = true;
+  for_each_field(value, [&](const auto& member, auto index) {
+    constexpr std::size_t I = decltype(index)::value;
+    if (options.exclude_none && is_none(member)) return;
+    if (options.exclude_unset && !(set >> I & 1)) return;
+    if (options.exclude_defaults && is_default_member<T, I>(member)) return;
+    if (!first) out.put(',');
+    first = false;
+    out.string(wire_names<T>[I]);
+    out.put(':');
+    write_value(out, raw, member, options);
+  });
+  out.put('}');
 }
 
 template <class T>
@@ -156,18 +207,10 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
       write_value(out, raw, x, options);
     }
     out.put(']');
+  } else if constexpr (is_partial<T>) {
+    write_struct(out, raw, PartialAccess::value(value), options, PartialAccess::bits(value));
   } else if constexpr (reflectable<T>) {
-    out.put('{');
-    bool first = true;
-    for_each_field(value, [&](const auto& member, auto index) {
-      if (options.exclude_none && is_none(member)) return;
-      if (!first) out.put(',');
-      first = false;
-      out.string(wire_names<T>[decltype(index)::value]);
-      out.put(':');
-      write_value(out, raw, member, options);
-    });
-    out.put('}');
+    write_struct(out, raw, value, options);
   } else {
     static_assert(
         dependent_false<T>,
@@ -175,6 +218,23 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
         "enum, std::optional, std::vector, std::array, std::map<std::string, T>, "
         "std::unordered_map<std::string, T>, std::set, std::unordered_set, std::tuple, std::variant, fa::Discriminator, a plain struct, "
         "fa::Json, fa::Email, fa::Field<T, Rule>, or a scalar (a type with a fa::Scalar<T> specialization)");
+  }
+}
+
+/// exclude_unset through a response model: keeps in `written` (the model as written) only the keys the handler's
+/// value held, object by object, item by item (a key the model has and the value lacks was not set).
+inline void keep_set_keys(Json& written, const Json& input) {
+  if (written.is_object() && input.is_object()) {
+    Json::Object kept;
+    for (auto& [k, v] : written.items()) {
+      const Json* in = input.find(k);
+      if (!in) continue;
+      keep_set_keys(v, *in);
+      kept.emplace_back(k, std::move(v));
+    }
+    written = Json(std::move(kept));
+  } else if (written.is_array() && input.is_array() && written.size() == input.size()) {
+    for (std::size_t i = 0; i < written.size(); ++i) keep_set_keys(written[i], input[i]);
   }
 }
 
@@ -186,7 +246,12 @@ void write_through_model(const Json& value, std::string& out, const fastapi::Wri
   loc.push(std::string_view("response"));
   std::optional<Model> model = from_json<Model>(value, errors, loc);
   if (!model) throw ResponseValidationError(std::move(errors));
-  write_json(out, *model, options);
+  if (!options.exclude_unset) return write_json(out, *model, options);
+  fastapi::WriteOptions rest = options;
+  rest.exclude_unset = false;
+  Json written = to_json(*model, rest);
+  keep_set_keys(written, value);
+  written.dump_to(out);
 }
 
 /// The Response for a reflected struct a handler returned: application/json, written straight from it.
@@ -204,7 +269,8 @@ Response response_through_model(const ResponseModelInfo& model, const T& value, 
                                 const fastapi::WriteOptions& options = {}) {
   Response res = RawJSONResponse(std::string(), status);
   if constexpr (std::is_same_v<std::remove_cvref_t<T>, Json>) model.write(value, res.body, options);
-  else model.write(to_json(value), res.body, options);
+  else
+    model.write(to_json(value, {.exclude_unset = options.exclude_unset}), res.body, options);  // a Partial's set keys
   return res;
 }
 

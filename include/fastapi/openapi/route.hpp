@@ -39,10 +39,13 @@ struct RouteOptions {
   std::size_t max_body_size = 0;       ///< 413 above it; 0 = the app's Config::max_body_size
   ResponseModelInfo response_model{};  ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
                                        ///< only its fields reach the client, a value that does not fit is a 500
-  bool response_model_exclude_none = false;  ///< FastAPI's response_model_exclude_none
-  std::vector<Dependency> dependencies{};    ///< run for their effect before the handler's own parameters:
-                                             ///< `{.dependencies = {fa::dependency<verify_token>()}}`
-  std::map<int, ResponseDoc> responses{};    ///< more responses for the OpenAPI document
+  bool response_model_exclude_none = false;      ///< FastAPI's response_model_exclude_none
+  bool response_model_exclude_unset = false;     ///< FastAPI's: only keys the returned fa::Json held (a
+                                                 ///< fa::Partial: its set members); docs/models.md
+  bool response_model_exclude_defaults = false;  ///< FastAPI's: members equal to their default left out
+  std::vector<Dependency> dependencies{};        ///< run for their effect before the handler's own parameters:
+                                                 ///< `{.dependencies = {fa::dependency<verify_token>()}}`
+  std::map<int, ResponseDoc> responses{};        ///< more responses for the OpenAPI document
   /// A multipart/form-data body's limits (docs/files.md); none: the app's Config::multipart.
   std::optional<MultipartLimits> multipart{};
 };

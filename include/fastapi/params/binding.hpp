@@ -303,7 +303,7 @@ void TextBinder<P>::bind(BindContext& ctx, Slot& slot) {
 
 // clang-format off
 template <class T>
-inline constexpr bool is_body_struct = reflectable<T> && std::is_class_v<T>;
+inline constexpr bool is_body_struct = (reflectable<T> && std::is_class_v<T>) || is_partial<T>;
 // clang-format on
 
 /// The JSON body read into T, or its member `name` when embedded (`{"name": ...}`); errors under ["body", ...].
