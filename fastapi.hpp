@@ -12598,6 +12598,51 @@ inline std::string UUID::to_string() const {
   return out;
 }
 
+/// A UUID of version V (Pydantic v2's UUID1, UUID3, UUID4, UUID5, UUID6, UUID7, UUID8): read as fa::UUID, then its
+/// version nibble must be V and its variant RFC 9562's (pydantic-core's check). Another version (or the nil UUID) ->
+/// 422 `{"type":"uuid_version","msg":"UUID version 4 expected","ctx":{"expected_version":4}}`. Schema: `{"format":
+/// "uuid4","type":"string"}`. `struct Order { fa::UUID4 id; };`
+template <int V>
+class UUIDv : public UUID {
+  static_assert(V >= 1 && V <= 8 && V != 2, "fastapi: fa::UUIDv<V> checks versions 1, 3, 4, 5, 6, 7 and 8 (Pydantic's "
+                                            "UUID1 ... UUID8; version 2 has no Pydantic type)");
+
+ public:
+  constexpr UUIDv() noexcept = default;
+  /// `id` as a UUID of this version (not checked: a value built by hand is trusted).
+  constexpr explicit UUIDv(const UUID& id) noexcept : UUID(id) {}
+};
+using UUID1 = UUIDv<1>;
+using UUID3 = UUIDv<3>;
+using UUID4 = UUIDv<4>;
+using UUID5 = UUIDv<5>;
+using UUID6 = UUIDv<6>;
+using UUID7 = UUIDv<7>;
+using UUID8 = UUIDv<8>;
+
+namespace detail {
+/// pydantic-core's UuidVersion check: the version nibble, and the RFC 9562 variant (the top two bits of byte 8: 10).
+inline bool uuid_has_version(const UUID& id, int version) noexcept {
+  return id.version() == version && (id.bytes()[8] & 0xC0) == 0x80;
+}
+}  // namespace detail
+
+template <int V>
+struct Scalar<UUIDv<V>> {
+  static constexpr std::string_view name = "uuid";
+  static std::optional<UUIDv<V>> read(const ScalarInput& in, ConversionError& error) {
+    std::optional<UUID> id = Scalar<UUID>::read(in, error);
+    if (!id) return std::nullopt;
+    if (!detail::uuid_has_version(*id, V)) {
+      error = {"uuid_version", "UUID version " + std::to_string(V) + " expected", Json{{"expected_version", V}}};
+      return std::nullopt;
+    }
+    return UUIDv<V>(*id);
+  }
+  static void write(const UUIDv<V>& value, std::string& out) { out += value.to_string(); }
+  static Json schema() { return Json{{"format", "uuid" + std::to_string(V)}, {"type", "string"}}; }
+};
+
 }  // namespace fastapi
 
 // ==== fastapi/json/choice.hpp ====
@@ -17882,10 +17927,15 @@ Task<void> DependsBinder<D, Fn>::bind_async(BindContext& ctx, Slot& slot) {
   if (!ctx.scope) throw std::logic_error("fastapi: fa::Depends bound without a request scope");
   RequestScope& scope = *ctx.scope;
   constexpr const void* key = dependency_key<Fn>();
-  if (bind_ready(ctx, slot)) co_return;
-  std::string scopes_key;
-  if constexpr (D::use_cache && uses_scopes)
-    scopes_key = scopes_cache_key(ctx.oauth_parent_scopes, ctx.oauth_own_scopes, D::own_scopes);
+  std::string scopes_key;  // "" unless the dependency uses scopes (then computed once, here)
+  if constexpr (D::use_cache) {
+    if constexpr (uses_scopes)
+      scopes_key = scopes_cache_key(ctx.oauth_parent_scopes, ctx.oauth_own_scopes, D::own_scopes);
+    if (void* cached = scope.cached(key, scopes_key)) {
+      slot.value_ = static_cast<typename D::value_type*>(cached);
+      co_return;
+    }
+  }
   void* v = nullptr;
   {
     OAuthScopeFrame frame(ctx, D::own_scopes);
@@ -17957,6 +18007,26 @@ template <auto Fn, auto... Options>
 Dependency dependency() {
   return Dependency{&detail::run_for_effect<Fn, Options...>, detail::dependency_name<Fn>(),
                     &detail::describe_dependency<Fn, Options...>};
+}
+
+namespace detail {
+/// Runs fa::Security<Fn, Scopes...> for its effect (fa::security<Fn, Scopes...>()).
+template <auto Fn, FixedString... Scopes>
+Task<void> run_security_for_effect(BindContext& ctx) {
+  Security<Fn, Scopes...> slot;
+  co_await Binder<Security<Fn, Scopes...>>::bind_async(ctx, slot);
+}
+/// Describes it in an OpenAPI operation, its scopes in the security requirement; defined in openapi/operation.hpp.
+template <auto Fn, FixedString... Scopes>
+void describe_security_dependency(OperationDoc& doc);
+}  // namespace detail
+
+/// fa::dependency<fn>() with OAuth2 scopes, FastAPI's `dependencies=[Security(verify, scopes=["admin"])]`:
+/// `app.delete_("/items/{id}", remove, {.dependencies = {fa::security<current_user, "admin">()}});`
+template <auto Fn, FixedString... Scopes>
+Dependency security() {
+  return Dependency{&detail::run_security_for_effect<Fn, Scopes...>, detail::dependency_name<Fn>(),
+                    &detail::describe_security_dependency<Fn, Scopes...>};
 }
 
 namespace detail {
@@ -19344,6 +19414,11 @@ void describe_dependency(OperationDoc& doc) {
   describe_dependency_with_scopes<Fn>(doc, {});
 }
 
+template <auto Fn, FixedString... Scopes>
+void describe_security_dependency(OperationDoc& doc) {
+  describe_dependency_with_scopes<Fn>(doc, Security<Fn, Scopes...>::own_scopes);
+}
+
 template <class V>
 inline constexpr bool is_depends = false;
 template <auto Fn, auto... Options>
@@ -19367,9 +19442,7 @@ struct DependsDescription<Depends<Fn, Options...>> {
 };
 template <auto Fn, FixedString... Scopes>
 struct DependsDescription<Security<Fn, Scopes...>> {
-  static void describe(OperationDoc& doc) {
-    describe_dependency_with_scopes<Fn>(doc, Security<Fn, Scopes...>::own_scopes);
-  }
+  static void describe(OperationDoc& doc) { describe_security_dependency<Fn, Scopes...>(doc); }
 };
 
 /// A parameter's own contribution: a Parameter object, a body value or form fields (dependencies and security
