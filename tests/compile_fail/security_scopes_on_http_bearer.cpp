@@ -7,7 +7,8 @@ namespace fa = fastapi;
 
 int main() {
   fa::App app;
-  app.get("/me", [](fa::HTTPBearer<fa::SecurityOptions{.scopes = {{"me", "Read information about the current user."}}}> auth) {
-    return auth->credentials;
-  });
+  app.get("/me",
+          [](fa::HTTPBearer<fa::SecurityOptions{.scopes = {{"me", "Read information about the current user."}}}> auth) {
+            return auth->credentials;
+          });
 }

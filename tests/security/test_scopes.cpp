@@ -156,6 +156,17 @@ TEST_SUITE("security/scopes") {
     CHECK(client.get("/plain").text == "1,1,2");
   }
 
+  TEST_CASE("fa::security<fn, \"scope\">() in a route's dependencies checks its scopes for its effect") {
+    fa::App app;
+    app.get("/items", [] { return "items"; }, {.dependencies = {fa::security<active_user, "items">()}});
+    fa::testing::TestClient client{app};
+    CHECK(client.get("/items", {.headers = bearer("ann:me items")}).text == "items");
+    auto r = client.get("/items", {.headers = bearer("ann:me")});
+    CHECK(r.status == 401);
+    CHECK(r.text == R"({"detail":"Not enough permissions"})");
+    CHECK(r.header("www-authenticate") == R"(Bearer scope="items me")");
+  }
+
   TEST_CASE("an override of a scoped dependency sees the scopes the original would") {
     fa::App app;
     add_tutorial_routes(app);
@@ -191,6 +202,7 @@ TEST_SUITE("security/scopes") {
       return a->username + b->username;
     });
     app.get("/route-dependency", [] { return "ok"; }, {.dependencies = {fa::dependency<active_user>()}});
+    app.get("/route-security", [] { return "ok"; }, {.dependencies = {fa::security<active_user, "items">()}});
     fa::testing::TestClient client{app};
     fa::Json doc = client.get("/openapi.json").json();
     CHECK(doc["components"]["securitySchemes"]["OAuth2PasswordBearer"].dump() ==
@@ -201,6 +213,7 @@ TEST_SUITE("security/scopes") {
     CHECK(doc["paths"]["/status"]["get"]["security"].dump() == R"([{"OAuth2PasswordBearer":[]}])");
     CHECK(doc["paths"]["/both"]["get"]["security"].dump() == R"([{"OAuth2PasswordBearer":["items","me"]}])");
     CHECK(doc["paths"]["/route-dependency"]["get"]["security"].dump() == R"([{"OAuth2PasswordBearer":["me"]}])");
+    CHECK(doc["paths"]["/route-security"]["get"]["security"].dump() == R"([{"OAuth2PasswordBearer":["items","me"]}])");
   }
 
   TEST_CASE("a scheme without scopes still writes an empty scopes object; helpers carry no scopes") {

@@ -434,10 +434,15 @@ Task<void> DependsBinder<D, Fn>::bind_async(BindContext& ctx, Slot& slot) {
   if (!ctx.scope) throw std::logic_error("fastapi: fa::Depends bound without a request scope");
   RequestScope& scope = *ctx.scope;
   constexpr const void* key = dependency_key<Fn>();
-  if (bind_ready(ctx, slot)) co_return;
-  std::string scopes_key;
-  if constexpr (D::use_cache && uses_scopes)
-    scopes_key = scopes_cache_key(ctx.oauth_parent_scopes, ctx.oauth_own_scopes, D::own_scopes);
+  std::string scopes_key;  // "" unless the dependency uses scopes (then computed once, here)
+  if constexpr (D::use_cache) {
+    if constexpr (uses_scopes)
+      scopes_key = scopes_cache_key(ctx.oauth_parent_scopes, ctx.oauth_own_scopes, D::own_scopes);
+    if (void* cached = scope.cached(key, scopes_key)) {
+      slot.value_ = static_cast<typename D::value_type*>(cached);
+      co_return;
+    }
+  }
   void* v = nullptr;
   {
     OAuthScopeFrame frame(ctx, D::own_scopes);
@@ -509,6 +514,26 @@ template <auto Fn, auto... Options>
 Dependency dependency() {
   return Dependency{&detail::run_for_effect<Fn, Options...>, detail::dependency_name<Fn>(),
                     &detail::describe_dependency<Fn, Options...>};
+}
+
+namespace detail {
+/// Runs fa::Security<Fn, Scopes...> for its effect (fa::security<Fn, Scopes...>()).
+template <auto Fn, FixedString... Scopes>
+Task<void> run_security_for_effect(BindContext& ctx) {
+  Security<Fn, Scopes...> slot;
+  co_await Binder<Security<Fn, Scopes...>>::bind_async(ctx, slot);
+}
+/// Describes it in an OpenAPI operation, its scopes in the security requirement; defined in openapi/operation.hpp.
+template <auto Fn, FixedString... Scopes>
+void describe_security_dependency(OperationDoc& doc);
+}  // namespace detail
+
+/// fa::dependency<fn>() with OAuth2 scopes, FastAPI's `dependencies=[Security(verify, scopes=["admin"])]`:
+/// `app.delete_("/items/{id}", remove, {.dependencies = {fa::security<current_user, "admin">()}});`
+template <auto Fn, FixedString... Scopes>
+Dependency security() {
+  return Dependency{&detail::run_security_for_effect<Fn, Scopes...>, detail::dependency_name<Fn>(),
+                    &detail::describe_security_dependency<Fn, Scopes...>};
 }
 
 namespace detail {

@@ -239,6 +239,11 @@ void describe_dependency(OperationDoc& doc) {
   describe_dependency_with_scopes<Fn>(doc, {});
 }
 
+template <auto Fn, FixedString... Scopes>
+void describe_security_dependency(OperationDoc& doc) {
+  describe_dependency_with_scopes<Fn>(doc, Security<Fn, Scopes...>::own_scopes);
+}
+
 template <class V>
 inline constexpr bool is_depends = false;
 template <auto Fn, auto... Options>
@@ -262,9 +267,7 @@ struct DependsDescription<Depends<Fn, Options...>> {
 };
 template <auto Fn, FixedString... Scopes>
 struct DependsDescription<Security<Fn, Scopes...>> {
-  static void describe(OperationDoc& doc) {
-    describe_dependency_with_scopes<Fn>(doc, Security<Fn, Scopes...>::own_scopes);
-  }
+  static void describe(OperationDoc& doc) { describe_security_dependency<Fn, Scopes...>(doc); }
 };
 
 /// A parameter's own contribution: a Parameter object, a body value or form fields (dependencies and security
