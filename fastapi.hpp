@@ -17650,7 +17650,7 @@ constexpr bool is_scope_token(std::string_view s) {
 /// A dependency that requires OAuth2 scopes (FastAPI's `Security(get_current_user, scopes=["items"])`): the same
 /// as `fa::Depends<fn>`, and the scopes join those asked for along the chain, which `fn` (or any dependency it
 /// takes) reads through a `fa::SecurityScopes` parameter and OpenAPI lists in the operation's security
-/// requirement (`{"OAuth2PasswordBearer": ["me", "items"]}`).
+/// requirement (`{"OAuth2PasswordBearer": ["items", "me"]}`: the handler's first).
 ///
 ///     User current_user(fa::SecurityScopes scopes, fa::Depends<read_token> token);   // checks scopes.scopes
 ///     app.get("/users/me/items", [](fa::Security<current_user, "items"> user) { ... });
