@@ -13048,6 +13048,51 @@ inline std::string UUID::to_string() const {
   return out;
 }
 
+/// A UUID of version V (Pydantic v2's UUID1, UUID3, UUID4, UUID5, UUID6, UUID7, UUID8): read as fa::UUID, then its
+/// version nibble must be V and its variant RFC 9562's (pydantic-core's check). Another version (or the nil UUID) ->
+/// 422 `{"type":"uuid_version","msg":"UUID version 4 expected","ctx":{"expected_version":4}}`. Schema: `{"format":
+/// "uuid4","type":"string"}`. `struct Order { fa::UUID4 id; };`
+template <int V>
+class UUIDv : public UUID {
+  static_assert(V >= 1 && V <= 8 && V != 2, "fastapi: fa::UUIDv<V> checks versions 1, 3, 4, 5, 6, 7 and 8 (Pydantic's "
+                                            "UUID1 ... UUID8; version 2 has no Pydantic type)");
+
+ public:
+  constexpr UUIDv() noexcept = default;
+  /// `id` as a UUID of this version (not checked: a value built by hand is trusted).
+  constexpr explicit UUIDv(const UUID& id) noexcept : UUID(id) {}
+};
+using UUID1 = UUIDv<1>;
+using UUID3 = UUIDv<3>;
+using UUID4 = UUIDv<4>;
+using UUID5 = UUIDv<5>;
+using UUID6 = UUIDv<6>;
+using UUID7 = UUIDv<7>;
+using UUID8 = UUIDv<8>;
+
+namespace detail {
+/// pydantic-core's UuidVersion check: the version nibble, and the RFC 9562 variant (the top two bits of byte 8: 10).
+inline bool uuid_has_version(const UUID& id, int version) noexcept {
+  return id.version() == version && (id.bytes()[8] & 0xC0) == 0x80;
+}
+}  // namespace detail
+
+template <int V>
+struct Scalar<UUIDv<V>> {
+  static constexpr std::string_view name = "uuid";
+  static std::optional<UUIDv<V>> read(const ScalarInput& in, ConversionError& error) {
+    std::optional<UUID> id = Scalar<UUID>::read(in, error);
+    if (!id) return std::nullopt;
+    if (!detail::uuid_has_version(*id, V)) {
+      error = {"uuid_version", "UUID version " + std::to_string(V) + " expected", Json{{"expected_version", V}}};
+      return std::nullopt;
+    }
+    return UUIDv<V>(*id);
+  }
+  static void write(const UUIDv<V>& value, std::string& out) { out += value.to_string(); }
+  static Json schema() { return Json{{"format", "uuid" + std::to_string(V)}, {"type", "string"}}; }
+};
+
 }  // namespace fastapi
 
 // ==== fastapi/json/choice.hpp ====
@@ -17281,6 +17326,7 @@ FASTAPI_DETAIL_INLINE bool is_multipart(const Request& req) {
 #include <array>
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -17331,6 +17377,11 @@ class BindContext {
   const StateStore* states = nullptr;  ///< the app's fa::State<T> objects (di/state.hpp)
   const MultipartLimits* multipart_limits = nullptr;  ///< the route's (or the app's); nullptr: the defaults
   WebSocket* websocket = nullptr;  ///< a WebSocket route's socket (for fa::WebSocket& parameters); nullptr on HTTP
+  /// The OAuth2 scopes of the dependency being bound, as FastAPI keeps them: those its callers asked for along the
+  /// chain (`fa::Security<f, "me">` ... each one's own, in order, repeats kept) and its own. Read by
+  /// fa::SecurityScopes and by the dependency cache (di/depends.hpp sets them around each dependency).
+  std::vector<std::string_view> oauth_parent_scopes;
+  std::span<const std::string_view> oauth_own_scopes;
 
   bool failed() const { return !errors.empty() || !body_errors.empty(); }
   /// Every error in FastAPI's order; a malformed JSON body alone (FastAPI answers it before anything else).
@@ -18359,9 +18410,13 @@ class RequestScope {
   ~RequestScope();
 
   const DependencyRegistry* registry() const { return registry_; }
-  /// The cached value of a dependency (keyed by its function), or nullptr.
-  void* cached(const void* key) const;
-  void remember(const void* key, void* value) { cache_.emplace_back(key, value); }
+  /// The cached value of a dependency (keyed by its function and, for one that uses OAuth2 scopes, the sorted
+  /// set of its scopes as FastAPI keys it: `fa::Security<f, "a">` and `fa::Security<f, "b">` are two values), or
+  /// nullptr.
+  void* cached(const void* key, std::string_view scopes = {}) const;
+  void remember(const void* key, void* value, std::string_view scopes = {}) {
+    cache_.push_back(CacheEntry{key, std::string(scopes), value});
+  }
   /// Keeps a dependency's value alive until the request is over.
   template <class T, class... A>
   T* store(A&&... args);
@@ -18400,10 +18455,16 @@ class RequestScope {
     T value;
   };
 
+  struct CacheEntry {
+    const void* key;
+    std::string scopes;  // empty for a dependency that uses no scopes (no allocation)
+    void* value;
+  };
+
   void finish(const Exit& exit);
 
   const DependencyRegistry* registry_;
-  std::vector<std::pair<const void*, void*>> cache_;
+  std::vector<CacheEntry> cache_;
   std::vector<std::unique_ptr<Holder>> values_;
   std::vector<Exit> exits_;
   BackgroundTasks background_;
@@ -18419,9 +18480,9 @@ FASTAPI_DETAIL_INLINE RequestScope::~RequestScope() {
   while (!values_.empty()) values_.pop_back();  // newest first: a value may refer to an older one
 }
 
-FASTAPI_DETAIL_INLINE void* RequestScope::cached(const void* key) const {
-  for (const auto& [k, v] : cache_)
-    if (k == key) return v;
+FASTAPI_DETAIL_INLINE void* RequestScope::cached(const void* key, std::string_view scopes) const {
+  for (const CacheEntry& e : cache_)
+    if (e.key == key && e.scopes == scopes) return e.value;
   return nullptr;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -18489,15 +18550,18 @@ FASTAPI_DETAIL_INLINE Task<void> RequestScope::after_send(std::shared_ptr<Reques
 // ==== fastapi/di/depends.hpp ====
 // di/depends.hpp: fa::Depends<fn>: call fn (a plain function, a fa::Task coroutine or a fa::Yield), its own parameters bound like a handler's, recursively, at most once per request; and the awaitable binding of a plan that holds dependencies. Fed by params/binding (the Binder protocol); feeds app/endpoint. Knows nothing of routes or sockets.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace fastapi {
 
@@ -18509,6 +18573,10 @@ namespace detail {
 
 /// The value of a dependency that returns nothing (`void`, `fa::Task<void>`): there is nothing to read.
 struct NoValue {};
+
+/// The Binder of fa::Depends and fa::Security (below).
+template <class D, auto Fn>
+struct DependsBinder;
 
 /// T of T, fa::Task<T> and fa::Yield<T>.
 template <class R>
@@ -18591,10 +18659,16 @@ struct DependsConfig {
 /// it throws is the response; a Yield's teardown runs after the response is sent (docs/dependencies.md).
 template <auto Fn, auto... Options>
 class Depends {
+  static_assert(detail::has_callable_traits<decltype(Fn)>,
+                "fastapi: the first argument of fa::Depends<fn> / fa::Security<fn, ...> is a dependency: a function, "
+                "or a captureless lambda with spelled-out parameter types stored in a constexpr variable");
+
  public:
   using value_type = typename detail::dependency_traits<decltype(Fn)>::value_type;
   static constexpr bool use_cache = detail::DependsConfig<Options...>::use_cache;
   static constexpr DependencyScope scope = detail::DependsConfig<Options...>::scope;
+  /// The OAuth2 scopes this use asks for: none (fa::Security<fn, "scope", ...> asks for some).
+  static constexpr std::array<std::string_view, 0> own_scopes{};
 
   Depends() = default;
   /// A value given by hand (calling a handler directly in a unit test).
@@ -18606,9 +18680,40 @@ class Depends {
   value_type& value() const noexcept { return *value_; }
 
  private:
-  template <class>
-  friend struct detail::Binder;
+  template <class, auto>
+  friend struct detail::DependsBinder;
   value_type* value_ = nullptr;
+};
+
+namespace detail {
+/// True for a scope-token of RFC 6749 section 3.3: one or more printable ASCII characters, no space, `"` or `\`.
+constexpr bool is_scope_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < 0x21 || c > 0x7e || c == '"' || c == '\\') return false;
+  return true;
+}
+}  // namespace detail
+
+/// A dependency that requires OAuth2 scopes (FastAPI's `Security(get_current_user, scopes=["items"])`): the same
+/// as `fa::Depends<fn>`, and the scopes join those asked for along the chain, which `fn` (or any dependency it
+/// takes) reads through a `fa::SecurityScopes` parameter and OpenAPI lists in the operation's security
+/// requirement (`{"OAuth2PasswordBearer": ["items", "me"]}`: the handler's first).
+///
+///     User current_user(fa::SecurityScopes scopes, fa::Depends<read_token> token);   // checks scopes.scopes
+///     app.get("/users/me/items", [](fa::Security<current_user, "items"> user) { ... });
+///
+/// Cached once per request per set of scopes, as FastAPI: `fa::Security<f, "a">` and `fa::Security<f, "b">` in
+/// one request call `f` twice. (fa::no_cache and fa::scope::function are spelled with fa::Depends only.)
+template <auto Fn, FixedString... Scopes>
+class Security : public Depends<Fn> {
+  static_assert((detail::is_scope_token(Scopes.view()) && ...),
+                "fastapi: an OAuth2 scope in fa::Security<fn, \"scope\", ...> is one word: printable ASCII, no "
+                "space, no quote, no backslash (RFC 6749 section 3.3)");
+
+ public:
+  static constexpr std::array<std::string_view, sizeof...(Scopes)> own_scopes{Scopes.view()...};
+  using Depends<Fn>::Depends;
 };
 
 namespace detail {
@@ -18618,6 +18723,10 @@ template <class B>
 concept async_binder = requires { B::is_async; } && B::is_async;
 template <class B>
 concept scoped_binder = requires { B::needs_scope; } && B::needs_scope;
+/// FastAPI's _uses_scopes: a binder whose value depends on the OAuth2 scopes asked for (fa::SecurityScopes, a
+/// security scheme, fa::Security with scopes, a dependency that takes one of these).
+template <class B>
+concept oauth_binder = requires { B::uses_scopes; } && B::uses_scopes;
 // clang-format on
 
 template <class B>
@@ -18637,6 +18746,7 @@ struct PlanBinding<BindPlan<Params...>> {
   static constexpr std::size_t size = Plan::size;
   static constexpr bool is_async = (async_binder<Binder<std::remove_cvref_t<Params>>> || ...);
   static constexpr bool needs_scope = is_async || (scoped_binder<Binder<std::remove_cvref_t<Params>>> || ...);
+  static constexpr bool uses_scopes = (oauth_binder<Binder<std::remove_cvref_t<Params>>> || ...);
 
   /// The Path names of the plan and of its dependencies (for the registration check against `{names}`).
   static constexpr std::size_t path_count =
@@ -18781,10 +18891,50 @@ Task<void*> DependencyCall<F>::run(BindContext& ctx, F& fn, std::string_view nam
   }
 }
 
-/// Runs fa::Depends<Fn, Options...>: from the cache, an override, or Fn itself.
-template <auto Fn, auto... Options>
-struct Binder<Depends<Fn, Options...>> {
-  using D = Depends<Fn, Options...>;
+/// The scopes part of a dependency's cache key, FastAPI's `tuple(sorted(set(scopes)))`: the scopes asked for along
+/// the chain (`parent`, then the caller's `caller_own`) and by this use (`own`), sorted, each once, joined by
+/// spaces (a scope has none).
+inline std::string scopes_cache_key(const std::vector<std::string_view>& parent,
+                                    std::span<const std::string_view> caller_own,
+                                    std::span<const std::string_view> own) {
+  std::vector<std::string_view> all(parent);
+  all.insert(all.end(), caller_own.begin(), caller_own.end());
+  all.insert(all.end(), own.begin(), own.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  std::string key;
+  for (std::string_view s : all) {
+    if (!key.empty()) key += ' ';
+    key += s;
+  }
+  return key;
+}
+
+/// While a dependency is bound: its callers' scopes (FastAPI's parent_oauth_scopes: the caller's parent scopes,
+/// then the caller's own) and its own; restored when it is done.
+class OAuthScopeFrame {
+ public:
+  OAuthScopeFrame(BindContext& ctx, std::span<const std::string_view> own)
+      : ctx_(ctx), parent_size_(ctx.oauth_parent_scopes.size()), caller_own_(ctx.oauth_own_scopes) {
+    ctx.oauth_parent_scopes.insert(ctx.oauth_parent_scopes.end(), caller_own_.begin(), caller_own_.end());
+    ctx.oauth_own_scopes = own;
+  }
+  OAuthScopeFrame(const OAuthScopeFrame&) = delete;
+  OAuthScopeFrame& operator=(const OAuthScopeFrame&) = delete;
+  ~OAuthScopeFrame() {
+    ctx_.oauth_parent_scopes.resize(parent_size_);
+    ctx_.oauth_own_scopes = caller_own_;
+  }
+
+ private:
+  BindContext& ctx_;
+  std::size_t parent_size_;
+  std::span<const std::string_view> caller_own_;
+};
+
+/// Runs fa::Depends<Fn, Options...> and fa::Security<Fn, Scopes...> (D): from the cache, an override, or Fn itself.
+template <class D, auto Fn>
+struct DependsBinder {
   using F = decltype(Fn);
   using Plan = typename plan_of<typename callable_traits<F>::args>::type;
   static constexpr bool bindable = true;
@@ -18792,6 +18942,7 @@ struct Binder<Depends<Fn, Options...>> {
   static constexpr std::size_t body_count = Plan::body_count;
   static constexpr bool is_async = true;
   static constexpr bool needs_scope = true;
+  static constexpr bool uses_scopes = D::own_scopes.size() > 0 || PlanBinding<Plan>::uses_scopes;
   static constexpr auto path_names = PlanBinding<Plan>::path_names;
   using Slot = D;
 
@@ -18799,11 +18950,17 @@ struct Binder<Depends<Fn, Options...>> {
   /// A value already in the request's cache: bound without starting a coroutine (true), else false.
   static bool bind_ready(BindContext& ctx, Slot& slot) {
     if constexpr (D::use_cache) {
-      if (ctx.scope)
-        if (void* v = ctx.scope->cached(dependency_key<Fn>())) {
+      if (ctx.scope) {
+        void* v = nullptr;
+        if constexpr (uses_scopes)
+          v = ctx.scope->cached(dependency_key<Fn>(),
+                                scopes_cache_key(ctx.oauth_parent_scopes, ctx.oauth_own_scopes, D::own_scopes));
+        else v = ctx.scope->cached(dependency_key<Fn>());
+        if (v) {
           slot.value_ = static_cast<typename D::value_type*>(v);
           return true;
         }
+      }
     }
     return false;
   }
@@ -18813,25 +18970,41 @@ struct Binder<Depends<Fn, Options...>> {
   static D& get(Slot& slot) { return slot; }
 };
 
-template <auto Fn, auto... Options>
-Task<void> Binder<Depends<Fn, Options...>>::bind_async(BindContext& ctx, Slot& slot) {
+template <class D, auto Fn>
+Task<void> DependsBinder<D, Fn>::bind_async(BindContext& ctx, Slot& slot) {
   if (!ctx.scope) throw std::logic_error("fastapi: fa::Depends bound without a request scope");
   RequestScope& scope = *ctx.scope;
   constexpr const void* key = dependency_key<Fn>();
-  if (bind_ready(ctx, slot)) co_return;
+  std::string scopes_key;  // "" unless the dependency uses scopes (then computed once, here)
+  if constexpr (D::use_cache) {
+    if constexpr (uses_scopes)
+      scopes_key = scopes_cache_key(ctx.oauth_parent_scopes, ctx.oauth_own_scopes, D::own_scopes);
+    if (void* cached = scope.cached(key, scopes_key)) {
+      slot.value_ = static_cast<typename D::value_type*>(cached);
+      co_return;
+    }
+  }
   void* v = nullptr;
-  const DependencyRegistry* registry = scope.registry();
-  if (Provider* p =
-          registry && !registry->overrides.empty() ? const_cast<Provider*>(registry->override_for(key)) : nullptr) {
-    v = co_await p->provide(ctx, D::scope);
-  } else {
-    F fn = Fn;
-    v = co_await DependencyCall<F>::run(ctx, fn, dependency_name<Fn>(), D::scope);
+  {
+    OAuthScopeFrame frame(ctx, D::own_scopes);
+    const DependencyRegistry* registry = scope.registry();
+    if (Provider* p =
+            registry && !registry->overrides.empty() ? const_cast<Provider*>(registry->override_for(key)) : nullptr) {
+      v = co_await p->provide(ctx, D::scope);
+    } else {
+      F fn = Fn;
+      v = co_await DependencyCall<F>::run(ctx, fn, dependency_name<Fn>(), D::scope);
+    }
   }
   if (!v) co_return;
-  if constexpr (D::use_cache) scope.remember(key, v);
+  if constexpr (D::use_cache) scope.remember(key, v, scopes_key);
   slot.value_ = static_cast<typename D::value_type*>(v);
 }
+
+template <auto Fn, auto... Options>
+struct Binder<Depends<Fn, Options...>> : DependsBinder<Depends<Fn, Options...>, Fn> {};
+template <auto Fn, FixedString... Scopes>
+struct Binder<Security<Fn, Scopes...>> : DependsBinder<Security<Fn, Scopes...>, Fn> {};
 
 /// fa::BackgroundTasks&: the request's list, run after the response is sent and the teardowns are done.
 template <>
@@ -18882,6 +19055,26 @@ template <auto Fn, auto... Options>
 Dependency dependency() {
   return Dependency{&detail::run_for_effect<Fn, Options...>, detail::dependency_name<Fn>(),
                     &detail::describe_dependency<Fn, Options...>};
+}
+
+namespace detail {
+/// Runs fa::Security<Fn, Scopes...> for its effect (fa::security<Fn, Scopes...>()).
+template <auto Fn, FixedString... Scopes>
+Task<void> run_security_for_effect(BindContext& ctx) {
+  Security<Fn, Scopes...> slot;
+  co_await Binder<Security<Fn, Scopes...>>::bind_async(ctx, slot);
+}
+/// Describes it in an OpenAPI operation, its scopes in the security requirement; defined in openapi/operation.hpp.
+template <auto Fn, FixedString... Scopes>
+void describe_security_dependency(OperationDoc& doc);
+}  // namespace detail
+
+/// fa::dependency<fn>() with OAuth2 scopes, FastAPI's `dependencies=[Security(verify, scopes=["admin"])]`:
+/// `app.delete_("/items/{id}", remove, {.dependencies = {fa::security<current_user, "admin">()}});`
+template <auto Fn, FixedString... Scopes>
+Dependency security() {
+  return Dependency{&detail::run_security_for_effect<Fn, Scopes...>, detail::dependency_name<Fn>(),
+                    &detail::describe_security_dependency<Fn, Scopes...>};
 }
 
 namespace detail {
@@ -19657,6 +19850,7 @@ struct Binder<RequestState<T>> {
 // security/utils.hpp: what every security helper shares: the constant-time compare for secrets, Base64, the `Authorization: <scheme> <credentials>` split, the 401 they answer, and the metadata OpenAPI will list (securitySchemes). Fed by params/binding (the Binder protocol); feeds security/http, api_key, oauth2. Knows nothing of routes or sockets.
 
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19664,11 +19858,37 @@ struct Binder<RequestState<T>> {
 
 namespace fastapi {
 
+/// One OAuth2 scope a token may grant, and what it allows (shown in the docs' authorize dialog).
+struct OAuth2Scope {
+  RuleText<64> name;
+  RuleText<256> description{};
+};
+
+/// The scopes an OAuth2 scheme knows (FastAPI's `scopes={"me": "Read information about the current user."}`),
+/// at most 16, in order: `.scopes = {{"me", "Read information about the current user."}, {"items", "Read
+/// items."}}`.
+struct OAuth2Scopes {
+  static constexpr std::size_t capacity = 16;
+  OAuth2Scope items[capacity]{};
+  std::size_t size = 0;
+
+  constexpr OAuth2Scopes() noexcept = default;
+  constexpr OAuth2Scopes(std::initializer_list<OAuth2Scope> list) {
+    if (list.size() > capacity) throw "fastapi: an OAuth2 scheme lists at most 16 scopes";
+    for (const OAuth2Scope& scope : list) items[size++] = scope;
+  }
+  constexpr bool empty() const noexcept { return size == 0; }
+  constexpr const OAuth2Scope* begin() const noexcept { return items; }
+  constexpr const OAuth2Scope* end() const noexcept { return items + size; }
+};
+
 /// Options of every security helper: `fa::HTTPBearer<fa::SecurityOptions{.auto_error = false}> creds`.
 /// auto_error (the default): missing credentials -> 401 and the handler does not run; false: the value is a
 /// std::optional, empty when missing (for routes that also serve anonymous users).
+/// scopes (fa::OAuth2PasswordBearer only): the scopes listed in OpenAPI's securitySchemes flow.
 struct SecurityOptions {
   bool auto_error = true;
+  OAuth2Scopes scopes{};
 };
 
 /// Compares two secrets in time that depends only on their lengths, not on where they differ (Python's
@@ -19686,12 +19906,13 @@ inline bool compare_digest(std::string_view a, std::string_view b) noexcept {
 
 /// The metadata an OpenAPI `securitySchemes` entry needs (kept on every helper as `security_scheme`).
 struct SecuritySchemeInfo {
-  std::string_view type;         ///< "http", "apiKey", "oauth2"
-  std::string_view scheme{};     ///< http: "bearer", "basic"
-  std::string_view in{};         ///< apiKey: "header", "query", "cookie"
-  std::string_view name{};       ///< apiKey: the header, query or cookie name
-  std::string_view token_url{};  ///< oauth2 password flow: where the token is obtained
-  std::string_view scheme_name;  ///< the component's name: "HTTPBearer", "APIKeyHeader", ...
+  std::string_view type;                 ///< "http", "apiKey", "oauth2"
+  std::string_view scheme{};             ///< http: "bearer", "basic"
+  std::string_view in{};                 ///< apiKey: "header", "query", "cookie"
+  std::string_view name{};               ///< apiKey: the header, query or cookie name
+  std::string_view token_url{};          ///< oauth2 password flow: where the token is obtained
+  std::string_view scheme_name;          ///< the component's name: "HTTPBearer", "APIKeyHeader", ...
+  const OAuth2Scopes* scopes = nullptr;  ///< oauth2: the flow's scopes (name -> description)
 };
 
 namespace detail {
@@ -19713,7 +19934,11 @@ inline std::pair<std::string_view, std::string_view> split_authorization(std::st
 /// auto_error, empty otherwise). Bound with the dependencies, before every other parameter.
 template <class S>
 struct SecurityBinder {
+  static_assert(S::security_scheme.type == "oauth2" || S::options.scopes.empty(),
+                "fastapi: SecurityOptions::scopes lists the scopes of an OAuth2 scheme: only "
+                "fa::OAuth2PasswordBearer takes them");
   static constexpr bool bindable = true;
+  static constexpr bool uses_scopes = true;  // FastAPI keys a security scheme's dependants by their scopes
   static constexpr Source source = Source::depends;
   static constexpr std::size_t body_count = 0;
   using Slot = std::optional<S>;
@@ -19872,6 +20097,7 @@ FASTAPI_DETAIL_API_KEY(APIKeyCookie, "cookie", detail::Source::cookie)
 // ==== fastapi/security/oauth2.hpp ====
 // security/oauth2.hpp: OAuth2's password flow: fa::OAuth2PasswordBearer<"token"> (the bearer token of a request, with the token URL for OpenAPI) and fa::OAuth2PasswordRequestForm (the form a client posts to get one). Fed by security/utils and params/binding (form fields); feeds handlers and dependencies. Knows nothing of how tokens are made or checked.
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19885,12 +20111,15 @@ namespace fastapi {
 ///     fa::Task<User> current_user(fa::OAuth2PasswordBearer<"token"> token) { ... *token ... }
 ///
 /// Missing or another scheme -> 401 {"detail":"Not authenticated"} with `WWW-Authenticate: Bearer`.
+/// The scopes a token may grant are listed in OpenAPI's securitySchemes with their descriptions:
+/// `fa::OAuth2PasswordBearer<"token", fa::SecurityOptions{.scopes = {{"me", "Read information about the current
+/// user."}, {"items", "Read items."}}}>` (docs/security.md: fa::Security and fa::SecurityScopes).
 template <FixedString TokenUrl, SecurityOptions Options = SecurityOptions{}>
 struct OAuth2PasswordBearer : detail::ParamValue<detail::security_value_t<std::string, Options>> {
   using detail::ParamValue<detail::security_value_t<std::string, Options>>::ParamValue;
   static constexpr SecurityOptions options = Options;
   static constexpr SecuritySchemeInfo security_scheme{
-      .type = "oauth2", .token_url = TokenUrl.view(), .scheme_name = "OAuth2PasswordBearer"};
+      .type = "oauth2", .token_url = TokenUrl.view(), .scheme_name = "OAuth2PasswordBearer", .scopes = &options.scopes};
 
   static std::optional<std::string> extract(detail::BindContext& ctx) {
     auto header = ctx.request.headers.get("authorization");
@@ -19915,7 +20144,52 @@ struct OAuth2PasswordRequestForm {
   std::optional<std::string> client_secret;
 };
 
+/// The OAuth2 scopes required along the dependency chain that led here (FastAPI's SecurityScopes), for a
+/// dependency that checks a token against them:
+///
+///     User current_user(fa::SecurityScopes security_scopes, fa::Depends<read_token> token) {
+///       for (const std::string& scope : security_scopes.scopes)
+///         if (!token->grants(scope))
+///           throw fa::HTTPException{401, "Not enough permissions",
+///                                   {{"WWW-Authenticate", "Bearer scope=\"" + security_scopes.scope_str + "\""}}};
+///       ...
+///     }
+///     app.get("/users/me/items", [](fa::Security<current_user, "items"> user) { ... });   // scopes: ["items"]
+///
+/// `scopes` holds what every fa::Security<..., "scope"> above this dependency asked for, in order from the handler
+/// down, each once; `scope_str` is them joined by spaces. Taken by a handler, or a dependency no fa::Security
+/// reaches, it is empty.
+struct SecurityScopes {
+  std::vector<std::string> scopes;
+  std::string scope_str;
+};
+
 namespace detail {
+
+/// FastAPI's _get_oauth_scopes: the scopes asked for above the dependency being bound (repeats kept), then its own
+/// that are not already among them.
+inline SecurityScopes current_security_scopes(const BindContext& ctx) {
+  SecurityScopes out;
+  out.scopes.assign(ctx.oauth_parent_scopes.begin(), ctx.oauth_parent_scopes.end());
+  for (std::string_view own : ctx.oauth_own_scopes)
+    if (std::find(out.scopes.begin(), out.scopes.end(), own) == out.scopes.end()) out.scopes.emplace_back(own);
+  for (const std::string& scope : out.scopes) {
+    if (!out.scope_str.empty()) out.scope_str += ' ';
+    out.scope_str += scope;
+  }
+  return out;
+}
+
+template <>
+struct Binder<SecurityScopes> {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::depends;
+  static constexpr std::size_t body_count = 0;
+  static constexpr bool uses_scopes = true;
+  using Slot = SecurityScopes;
+  static void bind(BindContext& ctx, Slot& slot) { slot = current_security_scopes(ctx); }
+  static SecurityScopes& get(Slot& slot) { return slot; }
+};
 
 template <FixedString TokenUrl, SecurityOptions O>
 struct Binder<OAuth2PasswordBearer<TokenUrl, O>> : SecurityBinder<OAuth2PasswordBearer<TokenUrl, O>> {};
@@ -19974,6 +20248,7 @@ struct Binder<OAuth2PasswordRequestForm> {
 
 #include <algorithm>
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -20010,16 +20285,22 @@ struct OperationDoc {
   /// Described after the handler's own parameters and before its fa::Depends, as FastAPI flattens the app's and
   /// the route's `dependencies` (openapi/spec.hpp fills it from Dependency::describe when there is one).
   std::vector<void (*)(OperationDoc&)> leading_dependencies;
-  std::vector<const void*> described;  ///< dependencies already described (FastAPI's skip_repeats)
+  /// Dependencies already described, keyed as FastAPI keys them: the function, and the sorted set of its OAuth2
+  /// scopes when it uses scopes (fa::Security<f, "a"> and fa::Security<f, "b"> are described twice).
+  std::vector<std::pair<const void*, std::string>> described;
+  /// The OAuth2 scopes asked for above the dependency being described, each once, in order (the security
+  /// requirement of a scheme met there lists them).
+  std::vector<std::string_view> oauth_scopes;
 
   /// FastAPI's rule for a 422 response: the operation has a parameter or a body.
   bool can_fail_validation() const { return !parameters.empty() || !body.empty(); }
   /// Adds a Parameter object; the same (in, name) twice keeps the first place, and a required one wins.
   void add_parameter(Json parameter);
-  /// Adds a security requirement (each scheme once) and its scheme's definition.
+  /// Adds a security requirement (each scheme once, its scopes merged: the current `oauth_scopes`) and its
+  /// scheme's definition.
   void add_security(const SecuritySchemeInfo& scheme);
-  /// True the first time `key` (a dependency) is seen.
-  bool first_visit(const void* key);
+  /// True the first time `key` (a dependency) is seen with this scopes key ("" when it uses no scopes).
+  bool first_visit(const void* key, std::string_view scopes = {});
 };
 
 /// The Security Scheme object of a helper's metadata, as FastAPI writes it:
@@ -20034,7 +20315,10 @@ inline Json security_scheme_json(const SecuritySchemeInfo& s) {
     j["in"] = s.in;
     j["name"] = s.name;
   } else if (s.type == "oauth2") {
-    Json password{{"scopes", Json::object({})}, {"tokenUrl", s.token_url}};
+    Json scopes = Json::object({});
+    if (s.scopes)
+      for (const OAuth2Scope& scope : *s.scopes) scopes[std::string(scope.name.view())] = scope.description.view();
+    Json password{{"scopes", std::move(scopes)}, {"tokenUrl", s.token_url}};
     j["flows"] = Json{{"password", std::move(password)}};
   }
   return j;
@@ -20052,16 +20336,28 @@ FASTAPI_DETAIL_INLINE void OperationDoc::add_parameter(Json parameter) {
 }
 
 FASTAPI_DETAIL_INLINE void OperationDoc::add_security(const SecuritySchemeInfo& scheme) {
+  // FastAPI (_get_openapi_security_definitions) merges the scopes of one scheme met several times into one
+  // requirement, in the order met.
   const std::string name(scheme.scheme_name);
-  for (const Json& requirement : security)
-    if (requirement.contains(name)) return;
-  security.push_back(Json{{name, Json::array({})}});
-  security_schemes[name] = security_scheme_json(scheme);
+  Json* scopes = nullptr;
+  for (Json& requirement : security)
+    if (requirement.contains(name)) scopes = &requirement[name];
+  if (!scopes) {
+    security.push_back(Json{{name, Json::array({})}});
+    scopes = &security.as_array().back()[name];
+    security_schemes[name] = security_scheme_json(scheme);
+  }
+  for (std::string_view scope : oauth_scopes) {
+    bool listed = false;
+    for (const Json& s : scopes->as_array()) listed = listed || s.as_string() == scope;
+    if (!listed) scopes->push_back(Json(scope));
+  }
 }
 
-FASTAPI_DETAIL_INLINE bool OperationDoc::first_visit(const void* key) {
-  if (std::find(described.begin(), described.end(), key) != described.end()) return false;
-  described.push_back(key);
+FASTAPI_DETAIL_INLINE bool OperationDoc::first_visit(const void* key, std::string_view scopes) {
+  for (const auto& [k, s] : described)
+    if (k == key && s == scopes) return false;
+  described.emplace_back(key, std::string(scopes));
   return true;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -20146,17 +20442,37 @@ struct PlanDescription;
 
 /// Describes the dependency Fn (its own parameters, recursively) once per operation; the Depends<Fn> of a
 /// handler and the route's `dependencies` (fa::dependency<Fn>()) both come here.
+template <auto Fn>
+void describe_dependency_with_scopes(OperationDoc& doc, std::span<const std::string_view> own_scopes) {
+  using Plan = typename plan_of<typename callable_traits<decltype(Fn)>::args>::type;
+  // FastAPI's _get_openapi_dependency_data: the scopes above, then this use's own, each once; visited once per
+  // (function, sorted scopes) when the dependency uses scopes, once per function otherwise.
+  const std::size_t before = doc.oauth_scopes.size();
+  for (std::string_view scope : own_scopes)
+    if (std::find(doc.oauth_scopes.begin(), doc.oauth_scopes.end(), scope) == doc.oauth_scopes.end())
+      doc.oauth_scopes.push_back(scope);
+  std::string scopes_key;
+  if (!own_scopes.empty() || PlanBinding<Plan>::uses_scopes) scopes_key = scopes_cache_key(doc.oauth_scopes, {}, {});
+  if (doc.first_visit(dependency_key<Fn>(), scopes_key)) PlanDescription<Plan>::describe(doc, false);
+  doc.oauth_scopes.resize(before);
+}
+
 template <auto Fn, auto... Options>
 void describe_dependency(OperationDoc& doc) {
-  if (!doc.first_visit(dependency_key<Fn>())) return;
-  using Plan = typename plan_of<typename callable_traits<decltype(Fn)>::args>::type;
-  PlanDescription<Plan>::describe(doc, false);
+  describe_dependency_with_scopes<Fn>(doc, {});
+}
+
+template <auto Fn, FixedString... Scopes>
+void describe_security_dependency(OperationDoc& doc) {
+  describe_dependency_with_scopes<Fn>(doc, Security<Fn, Scopes...>::own_scopes);
 }
 
 template <class V>
 inline constexpr bool is_depends = false;
 template <auto Fn, auto... Options>
 inline constexpr bool is_depends<Depends<Fn, Options...>> = true;
+template <auto Fn, FixedString... Scopes>
+inline constexpr bool is_depends<Security<Fn, Scopes...>> = true;
 template <class V>
 inline constexpr bool is_body_marker = false;
 template <class T, FixedString N>
@@ -20171,6 +20487,10 @@ struct DependsDescription;
 template <auto Fn, auto... Options>
 struct DependsDescription<Depends<Fn, Options...>> {
   static void describe(OperationDoc& doc) { describe_dependency<Fn, Options...>(doc); }
+};
+template <auto Fn, FixedString... Scopes>
+struct DependsDescription<Security<Fn, Scopes...>> {
+  static void describe(OperationDoc& doc) { describe_security_dependency<Fn, Scopes...>(doc); }
 };
 
 /// A parameter's own contribution: a Parameter object, a body value or form fields (dependencies and security
@@ -20533,9 +20853,9 @@ inline Json build_operation(const RouteDoc& r, Method method, const OperationDoc
   if (!doc.security.empty()) {
     Json security = Json::array({});
     for (const Json& requirement : doc.security) {
-      const std::string& scheme = requirement.items()[0].first;
+      const auto& [scheme, scopes] = requirement.items()[0];  // {"OAuth2PasswordBearer": ["items", "me"]}
       std::string final_name = merge_security_scheme(schemes, scheme, doc.security_schemes[scheme]);
-      security.push_back(Json{{final_name, Json::array({})}});
+      security.push_back(Json{{final_name, scopes}});
     }
     op["security"] = std::move(security);
   }

@@ -125,11 +125,23 @@ inline std::string verify_token(fa::Header<"x_token", std::string> x_token) {
   return *x_token;
 }
 
-inline User current_user(fa::OAuth2PasswordBearer<"token"> token) {
+/// FastAPI's `OAuth2PasswordBearer(tokenUrl="token", scopes={...})`: one scheme for every route below.
+using OAuth2Scheme =
+    fa::OAuth2PasswordBearer<"token", fa::SecurityOptions{.scopes = {{"me", "Read information about the current user."},
+                                                                     {"items", "Read items."}}}>;
+
+inline User current_user(OAuth2Scheme token) {
   if (*token != "token-alice")
     throw fa::HTTPException{401, "Invalid authentication credentials", {{"WWW-Authenticate", "Bearer"}}};
   return User{"alice", "Alice Wonderson"};
 }
+
+inline User scoped_user(fa::SecurityScopes security_scopes, OAuth2Scheme token) {
+  (void)token;
+  return User{"alice", security_scopes.scope_str};
+}
+
+inline User active_user(fa::Security<scoped_user, "me"> user) { return *user; }
 
 inline fa::Yield<std::string> get_session(fa::Cookie<"session_id", std::optional<std::string>> session_id) {
   co_yield session_id->value_or("anonymous");
@@ -258,6 +270,7 @@ inline void add_routes(fa::App& app, bool problem_details = false) {
 
   fa::APIRouter users{{.prefix = "/users", .tags = {"users"}, .responses = {{404, {.description = "Not found"}}}}};
   users.get("/me", [](fa::Depends<current_user> user) { return *user; }, {.name = "read_current_user"});
+  users.get("/me/items", [](fa::Security<active_user, "items"> user) { return *user; }, {.name = "read_own_items"});
   users.get("/{username}",
             [](fa::Path<"username", std::string> username, fa::Depends<get_session> session) {
               return fa::Json{{"username", *username}, {"full_name", *session}};

@@ -66,11 +66,26 @@ TEST_SUITE("openapi/spec") {
               R"({"title":"Feature App","version":"2.5.0","description":"Every feature of the OpenAPI document."})"));
     std::vector<std::string> paths;
     for (const auto& [path, item] : doc["paths"].items()) paths.push_back(path);
-    CHECK(paths == std::vector<std::string>{"/", "/items/{item_id}", "/models/{model_name}", "/items/",
-                                            "/items/{item_id}/owner", "/headers", "/login", "/upload", "/token",
-                                            "/users/me", "/users/{username}", "/secure/bearer", "/secure/basic",
-                                            "/secure/key", "/secure/query-key", "/secure/cookie-key", "/ping",
-                                            "/framework", "/events"});
+    CHECK(paths == std::vector<std::string>{"/",
+                                            "/items/{item_id}",
+                                            "/models/{model_name}",
+                                            "/items/",
+                                            "/items/{item_id}/owner",
+                                            "/headers",
+                                            "/login",
+                                            "/upload",
+                                            "/token",
+                                            "/users/me",
+                                            "/users/me/items",
+                                            "/users/{username}",
+                                            "/secure/bearer",
+                                            "/secure/basic",
+                                            "/secure/key",
+                                            "/secure/query-key",
+                                            "/secure/cookie-key",
+                                            "/ping",
+                                            "/framework",
+                                            "/events"});
     // include_in_schema = false, and the docs routes themselves, are not listed.
     CHECK_FALSE(doc["paths"].contains("/internal/metrics"));
     CHECK_FALSE(doc["paths"].contains("/docs"));
@@ -247,12 +262,15 @@ TEST_SUITE("openapi/spec") {
       "items":{"$ref":"#/components/schemas/ValidationError"},"title":"Detail","type":"array"}},"title":"HTTPValidationError","type":"object"})"));
     CHECK(doc["components"]["schemas"]["ValidationError"]["required"] == Json::array({"loc", "msg", "type"}));
     CHECK(doc["components"]["securitySchemes"] == Json::parse(R"({
-      "OAuth2PasswordBearer":{"type":"oauth2","flows":{"password":{"scopes":{},"tokenUrl":"token"}}},
+      "OAuth2PasswordBearer":{"type":"oauth2","flows":{"password":{"scopes":{
+        "me":"Read information about the current user.","items":"Read items."},"tokenUrl":"token"}}},
       "HTTPBearer":{"type":"http","scheme":"bearer"},"HTTPBasic":{"type":"http","scheme":"basic"},
       "APIKeyHeader":{"type":"apiKey","in":"header","name":"X-API-Key"},
       "APIKeyQuery":{"type":"apiKey","in":"query","name":"api_key"},
       "APIKeyCookie":{"type":"apiKey","in":"cookie","name":"session"}})"));
     CHECK(doc["paths"]["/users/me"]["get"]["security"] == Json::parse(R"([{"OAuth2PasswordBearer":[]}])"));
+    CHECK(doc["paths"]["/users/me/items"]["get"]["security"] ==
+          Json::parse(R"([{"OAuth2PasswordBearer":["items","me"]}])"));  // fa::Security's scopes, handler's first
     CHECK(doc["paths"]["/secure/key"]["get"]["security"] == Json::parse(R"([{"APIKeyHeader":[]}])"));
     CHECK_FALSE(doc["paths"]["/"]["get"].contains("security"));
   }

@@ -17,10 +17,11 @@ from uuid import UUID
 try:
     import multipart  # noqa: F401  (FastAPI's Form needs it)
     from fastapi import (APIRouter, BackgroundTasks, Body, Cookie, Depends, FastAPI, Header, HTTPException, Path,
-                         Query, Request, Form, File, UploadFile)
+                         Query, Request, Form, File, Security, UploadFile)
     from fastapi.responses import PlainTextResponse
     from fastapi.security import (APIKeyCookie, APIKeyHeader, APIKeyQuery, HTTPAuthorizationCredentials, HTTPBasic,
-                                  HTTPBasicCredentials, HTTPBearer, OAuth2PasswordBearer, OAuth2PasswordRequestForm)
+                                  HTTPBasicCredentials, HTTPBearer, OAuth2PasswordBearer, OAuth2PasswordRequestForm,
+                                  SecurityScopes)
     from pydantic import BaseModel, Field
 except ImportError as e:  # pragma: no cover
     print(f"twin_app: skipped: {e} (install python3-fastapi and python3-multipart)", file=sys.stderr)
@@ -102,11 +103,20 @@ def verify_token(x_token: str = Header()):
     return x_token
 
 
-oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token")
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token", scopes={"me": "Read information about the current user.",
+                                                                "items": "Read items."})
 
 
 def current_user(token: str = Depends(oauth2_scheme)) -> User:
     return User(username="alice", full_name="Alice Wonderson")
+
+
+def scoped_user(security_scopes: SecurityScopes, token: str = Depends(oauth2_scheme)) -> User:
+    return User(username="alice", full_name=security_scopes.scope_str)
+
+
+def active_user(user: User = Security(scoped_user, scopes=["me"])) -> User:
+    return user
 
 
 def get_session(session_id: Optional[str] = Cookie(default=None)):
@@ -189,6 +199,11 @@ users = APIRouter(prefix="/users", tags=["users"], responses={404: {"description
 
 @users.get("/me")
 def read_current_user(user: User = Depends(current_user)) -> User:
+    return user
+
+
+@users.get("/me/items")
+def read_own_items(user: User = Security(active_user, scopes=["items"])) -> User:
     return user
 
 

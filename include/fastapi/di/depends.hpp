@@ -1,16 +1,20 @@
 // di/depends.hpp: fa::Depends<fn>: call fn (a plain function, a fa::Task coroutine or a fa::Yield), its own parameters bound like a handler's, recursively, at most once per request; and the awaitable binding of a plan that holds dependencies. Fed by params/binding (the Binder protocol); feeds app/endpoint. Knows nothing of routes or sockets.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
+#include "fastapi/core/fixed_string.hpp"
 #include "fastapi/core/meta.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/di/background.hpp"
@@ -28,6 +32,10 @@ namespace detail {
 
 /// The value of a dependency that returns nothing (`void`, `fa::Task<void>`): there is nothing to read.
 struct NoValue {};
+
+/// The Binder of fa::Depends and fa::Security (below).
+template <class D, auto Fn>
+struct DependsBinder;
 
 /// T of T, fa::Task<T> and fa::Yield<T>.
 template <class R>
@@ -110,10 +118,16 @@ struct DependsConfig {
 /// it throws is the response; a Yield's teardown runs after the response is sent (docs/dependencies.md).
 template <auto Fn, auto... Options>
 class Depends {
+  static_assert(detail::has_callable_traits<decltype(Fn)>,
+                "fastapi: the first argument of fa::Depends<fn> / fa::Security<fn, ...> is a dependency: a function, "
+                "or a captureless lambda with spelled-out parameter types stored in a constexpr variable");
+
  public:
   using value_type = typename detail::dependency_traits<decltype(Fn)>::value_type;
   static constexpr bool use_cache = detail::DependsConfig<Options...>::use_cache;
   static constexpr DependencyScope scope = detail::DependsConfig<Options...>::scope;
+  /// The OAuth2 scopes this use asks for: none (fa::Security<fn, "scope", ...> asks for some).
+  static constexpr std::array<std::string_view, 0> own_scopes{};
 
   Depends() = default;
   /// A value given by hand (calling a handler directly in a unit test).
@@ -125,9 +139,40 @@ class Depends {
   value_type& value() const noexcept { return *value_; }
 
  private:
-  template <class>
-  friend struct detail::Binder;
+  template <class, auto>
+  friend struct detail::DependsBinder;
   value_type* value_ = nullptr;
+};
+
+namespace detail {
+/// True for a scope-token of RFC 6749 section 3.3: one or more printable ASCII characters, no space, `"` or `\`.
+constexpr bool is_scope_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < 0x21 || c > 0x7e || c == '"' || c == '\\') return false;
+  return true;
+}
+}  // namespace detail
+
+/// A dependency that requires OAuth2 scopes (FastAPI's `Security(get_current_user, scopes=["items"])`): the same
+/// as `fa::Depends<fn>`, and the scopes join those asked for along the chain, which `fn` (or any dependency it
+/// takes) reads through a `fa::SecurityScopes` parameter and OpenAPI lists in the operation's security
+/// requirement (`{"OAuth2PasswordBearer": ["items", "me"]}`: the handler's first).
+///
+///     User current_user(fa::SecurityScopes scopes, fa::Depends<read_token> token);   // checks scopes.scopes
+///     app.get("/users/me/items", [](fa::Security<current_user, "items"> user) { ... });
+///
+/// Cached once per request per set of scopes, as FastAPI: `fa::Security<f, "a">` and `fa::Security<f, "b">` in
+/// one request call `f` twice. (fa::no_cache and fa::scope::function are spelled with fa::Depends only.)
+template <auto Fn, FixedString... Scopes>
+class Security : public Depends<Fn> {
+  static_assert((detail::is_scope_token(Scopes.view()) && ...),
+                "fastapi: an OAuth2 scope in fa::Security<fn, \"scope\", ...> is one word: printable ASCII, no "
+                "space, no quote, no backslash (RFC 6749 section 3.3)");
+
+ public:
+  static constexpr std::array<std::string_view, sizeof...(Scopes)> own_scopes{Scopes.view()...};
+  using Depends<Fn>::Depends;
 };
 
 namespace detail {
@@ -137,6 +182,10 @@ template <class B>
 concept async_binder = requires { B::is_async; } && B::is_async;
 template <class B>
 concept scoped_binder = requires { B::needs_scope; } && B::needs_scope;
+/// FastAPI's _uses_scopes: a binder whose value depends on the OAuth2 scopes asked for (fa::SecurityScopes, a
+/// security scheme, fa::Security with scopes, a dependency that takes one of these).
+template <class B>
+concept oauth_binder = requires { B::uses_scopes; } && B::uses_scopes;
 // clang-format on
 
 template <class B>
@@ -156,6 +205,7 @@ struct PlanBinding<BindPlan<Params...>> {
   static constexpr std::size_t size = Plan::size;
   static constexpr bool is_async = (async_binder<Binder<std::remove_cvref_t<Params>>> || ...);
   static constexpr bool needs_scope = is_async || (scoped_binder<Binder<std::remove_cvref_t<Params>>> || ...);
+  static constexpr bool uses_scopes = (oauth_binder<Binder<std::remove_cvref_t<Params>>> || ...);
 
   /// The Path names of the plan and of its dependencies (for the registration check against `{names}`).
   static constexpr std::size_t path_count =
@@ -300,10 +350,50 @@ Task<void*> DependencyCall<F>::run(BindContext& ctx, F& fn, std::string_view nam
   }
 }
 
-/// Runs fa::Depends<Fn, Options...>: from the cache, an override, or Fn itself.
-template <auto Fn, auto... Options>
-struct Binder<Depends<Fn, Options...>> {
-  using D = Depends<Fn, Options...>;
+/// The scopes part of a dependency's cache key, FastAPI's `tuple(sorted(set(scopes)))`: the scopes asked for along
+/// the chain (`parent`, then the caller's `caller_own`) and by this use (`own`), sorted, each once, joined by
+/// spaces (a scope has none).
+inline std::string scopes_cache_key(const std::vector<std::string_view>& parent,
+                                    std::span<const std::string_view> caller_own,
+                                    std::span<const std::string_view> own) {
+  std::vector<std::string_view> all(parent);
+  all.insert(all.end(), caller_own.begin(), caller_own.end());
+  all.insert(all.end(), own.begin(), own.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  std::string key;
+  for (std::string_view s : all) {
+    if (!key.empty()) key += ' ';
+    key += s;
+  }
+  return key;
+}
+
+/// While a dependency is bound: its callers' scopes (FastAPI's parent_oauth_scopes: the caller's parent scopes,
+/// then the caller's own) and its own; restored when it is done.
+class OAuthScopeFrame {
+ public:
+  OAuthScopeFrame(BindContext& ctx, std::span<const std::string_view> own)
+      : ctx_(ctx), parent_size_(ctx.oauth_parent_scopes.size()), caller_own_(ctx.oauth_own_scopes) {
+    ctx.oauth_parent_scopes.insert(ctx.oauth_parent_scopes.end(), caller_own_.begin(), caller_own_.end());
+    ctx.oauth_own_scopes = own;
+  }
+  OAuthScopeFrame(const OAuthScopeFrame&) = delete;
+  OAuthScopeFrame& operator=(const OAuthScopeFrame&) = delete;
+  ~OAuthScopeFrame() {
+    ctx_.oauth_parent_scopes.resize(parent_size_);
+    ctx_.oauth_own_scopes = caller_own_;
+  }
+
+ private:
+  BindContext& ctx_;
+  std::size_t parent_size_;
+  std::span<const std::string_view> caller_own_;
+};
+
+/// Runs fa::Depends<Fn, Options...> and fa::Security<Fn, Scopes...> (D): from the cache, an override, or Fn itself.
+template <class D, auto Fn>
+struct DependsBinder {
   using F = decltype(Fn);
   using Plan = typename plan_of<typename callable_traits<F>::args>::type;
   static constexpr bool bindable = true;
@@ -311,6 +401,7 @@ struct Binder<Depends<Fn, Options...>> {
   static constexpr std::size_t body_count = Plan::body_count;
   static constexpr bool is_async = true;
   static constexpr bool needs_scope = true;
+  static constexpr bool uses_scopes = D::own_scopes.size() > 0 || PlanBinding<Plan>::uses_scopes;
   static constexpr auto path_names = PlanBinding<Plan>::path_names;
   using Slot = D;
 
@@ -318,11 +409,17 @@ struct Binder<Depends<Fn, Options...>> {
   /// A value already in the request's cache: bound without starting a coroutine (true), else false.
   static bool bind_ready(BindContext& ctx, Slot& slot) {
     if constexpr (D::use_cache) {
-      if (ctx.scope)
-        if (void* v = ctx.scope->cached(dependency_key<Fn>())) {
+      if (ctx.scope) {
+        void* v = nullptr;
+        if constexpr (uses_scopes)
+          v = ctx.scope->cached(dependency_key<Fn>(),
+                                scopes_cache_key(ctx.oauth_parent_scopes, ctx.oauth_own_scopes, D::own_scopes));
+        else v = ctx.scope->cached(dependency_key<Fn>());
+        if (v) {
           slot.value_ = static_cast<typename D::value_type*>(v);
           return true;
         }
+      }
     }
     return false;
   }
@@ -332,25 +429,41 @@ struct Binder<Depends<Fn, Options...>> {
   static D& get(Slot& slot) { return slot; }
 };
 
-template <auto Fn, auto... Options>
-Task<void> Binder<Depends<Fn, Options...>>::bind_async(BindContext& ctx, Slot& slot) {
+template <class D, auto Fn>
+Task<void> DependsBinder<D, Fn>::bind_async(BindContext& ctx, Slot& slot) {
   if (!ctx.scope) throw std::logic_error("fastapi: fa::Depends bound without a request scope");
   RequestScope& scope = *ctx.scope;
   constexpr const void* key = dependency_key<Fn>();
-  if (bind_ready(ctx, slot)) co_return;
+  std::string scopes_key;  // "" unless the dependency uses scopes (then computed once, here)
+  if constexpr (D::use_cache) {
+    if constexpr (uses_scopes)
+      scopes_key = scopes_cache_key(ctx.oauth_parent_scopes, ctx.oauth_own_scopes, D::own_scopes);
+    if (void* cached = scope.cached(key, scopes_key)) {
+      slot.value_ = static_cast<typename D::value_type*>(cached);
+      co_return;
+    }
+  }
   void* v = nullptr;
-  const DependencyRegistry* registry = scope.registry();
-  if (Provider* p =
-          registry && !registry->overrides.empty() ? const_cast<Provider*>(registry->override_for(key)) : nullptr) {
-    v = co_await p->provide(ctx, D::scope);
-  } else {
-    F fn = Fn;
-    v = co_await DependencyCall<F>::run(ctx, fn, dependency_name<Fn>(), D::scope);
+  {
+    OAuthScopeFrame frame(ctx, D::own_scopes);
+    const DependencyRegistry* registry = scope.registry();
+    if (Provider* p =
+            registry && !registry->overrides.empty() ? const_cast<Provider*>(registry->override_for(key)) : nullptr) {
+      v = co_await p->provide(ctx, D::scope);
+    } else {
+      F fn = Fn;
+      v = co_await DependencyCall<F>::run(ctx, fn, dependency_name<Fn>(), D::scope);
+    }
   }
   if (!v) co_return;
-  if constexpr (D::use_cache) scope.remember(key, v);
+  if constexpr (D::use_cache) scope.remember(key, v, scopes_key);
   slot.value_ = static_cast<typename D::value_type*>(v);
 }
+
+template <auto Fn, auto... Options>
+struct Binder<Depends<Fn, Options...>> : DependsBinder<Depends<Fn, Options...>, Fn> {};
+template <auto Fn, FixedString... Scopes>
+struct Binder<Security<Fn, Scopes...>> : DependsBinder<Security<Fn, Scopes...>, Fn> {};
 
 /// fa::BackgroundTasks&: the request's list, run after the response is sent and the teardowns are done.
 template <>
@@ -401,6 +514,26 @@ template <auto Fn, auto... Options>
 Dependency dependency() {
   return Dependency{&detail::run_for_effect<Fn, Options...>, detail::dependency_name<Fn>(),
                     &detail::describe_dependency<Fn, Options...>};
+}
+
+namespace detail {
+/// Runs fa::Security<Fn, Scopes...> for its effect (fa::security<Fn, Scopes...>()).
+template <auto Fn, FixedString... Scopes>
+Task<void> run_security_for_effect(BindContext& ctx) {
+  Security<Fn, Scopes...> slot;
+  co_await Binder<Security<Fn, Scopes...>>::bind_async(ctx, slot);
+}
+/// Describes it in an OpenAPI operation, its scopes in the security requirement; defined in openapi/operation.hpp.
+template <auto Fn, FixedString... Scopes>
+void describe_security_dependency(OperationDoc& doc);
+}  // namespace detail
+
+/// fa::dependency<fn>() with OAuth2 scopes, FastAPI's `dependencies=[Security(verify, scopes=["admin"])]`:
+/// `app.delete_("/items/{id}", remove, {.dependencies = {fa::security<current_user, "admin">()}});`
+template <auto Fn, FixedString... Scopes>
+Dependency security() {
+  return Dependency{&detail::run_security_for_effect<Fn, Scopes...>, detail::dependency_name<Fn>(),
+                    &detail::describe_security_dependency<Fn, Scopes...>};
 }
 
 namespace detail {

@@ -79,9 +79,13 @@ class RequestScope {
   ~RequestScope();
 
   const DependencyRegistry* registry() const { return registry_; }
-  /// The cached value of a dependency (keyed by its function), or nullptr.
-  void* cached(const void* key) const;
-  void remember(const void* key, void* value) { cache_.emplace_back(key, value); }
+  /// The cached value of a dependency (keyed by its function and, for one that uses OAuth2 scopes, the sorted
+  /// set of its scopes as FastAPI keys it: `fa::Security<f, "a">` and `fa::Security<f, "b">` are two values), or
+  /// nullptr.
+  void* cached(const void* key, std::string_view scopes = {}) const;
+  void remember(const void* key, void* value, std::string_view scopes = {}) {
+    cache_.push_back(CacheEntry{key, std::string(scopes), value});
+  }
   /// Keeps a dependency's value alive until the request is over.
   template <class T, class... A>
   T* store(A&&... args);
@@ -120,10 +124,16 @@ class RequestScope {
     T value;
   };
 
+  struct CacheEntry {
+    const void* key;
+    std::string scopes;  // empty for a dependency that uses no scopes (no allocation)
+    void* value;
+  };
+
   void finish(const Exit& exit);
 
   const DependencyRegistry* registry_;
-  std::vector<std::pair<const void*, void*>> cache_;
+  std::vector<CacheEntry> cache_;
   std::vector<std::unique_ptr<Holder>> values_;
   std::vector<Exit> exits_;
   BackgroundTasks background_;
@@ -139,9 +149,9 @@ FASTAPI_DETAIL_INLINE RequestScope::~RequestScope() {
   while (!values_.empty()) values_.pop_back();  // newest first: a value may refer to an older one
 }
 
-FASTAPI_DETAIL_INLINE void* RequestScope::cached(const void* key) const {
-  for (const auto& [k, v] : cache_)
-    if (k == key) return v;
+FASTAPI_DETAIL_INLINE void* RequestScope::cached(const void* key, std::string_view scopes) const {
+  for (const CacheEntry& e : cache_)
+    if (e.key == key && e.scopes == scopes) return e.value;
   return nullptr;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS

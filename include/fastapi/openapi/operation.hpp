@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -61,16 +62,22 @@ struct OperationDoc {
   /// Described after the handler's own parameters and before its fa::Depends, as FastAPI flattens the app's and
   /// the route's `dependencies` (openapi/spec.hpp fills it from Dependency::describe when there is one).
   std::vector<void (*)(OperationDoc&)> leading_dependencies;
-  std::vector<const void*> described;  ///< dependencies already described (FastAPI's skip_repeats)
+  /// Dependencies already described, keyed as FastAPI keys them: the function, and the sorted set of its OAuth2
+  /// scopes when it uses scopes (fa::Security<f, "a"> and fa::Security<f, "b"> are described twice).
+  std::vector<std::pair<const void*, std::string>> described;
+  /// The OAuth2 scopes asked for above the dependency being described, each once, in order (the security
+  /// requirement of a scheme met there lists them).
+  std::vector<std::string_view> oauth_scopes;
 
   /// FastAPI's rule for a 422 response: the operation has a parameter or a body.
   bool can_fail_validation() const { return !parameters.empty() || !body.empty(); }
   /// Adds a Parameter object; the same (in, name) twice keeps the first place, and a required one wins.
   void add_parameter(Json parameter);
-  /// Adds a security requirement (each scheme once) and its scheme's definition.
+  /// Adds a security requirement (each scheme once, its scopes merged: the current `oauth_scopes`) and its
+  /// scheme's definition.
   void add_security(const SecuritySchemeInfo& scheme);
-  /// True the first time `key` (a dependency) is seen.
-  bool first_visit(const void* key);
+  /// True the first time `key` (a dependency) is seen with this scopes key ("" when it uses no scopes).
+  bool first_visit(const void* key, std::string_view scopes = {});
 };
 
 /// The Security Scheme object of a helper's metadata, as FastAPI writes it:
@@ -85,7 +92,10 @@ inline Json security_scheme_json(const SecuritySchemeInfo& s) {
     j["in"] = s.in;
     j["name"] = s.name;
   } else if (s.type == "oauth2") {
-    Json password{{"scopes", Json::object({})}, {"tokenUrl", s.token_url}};
+    Json scopes = Json::object({});
+    if (s.scopes)
+      for (const OAuth2Scope& scope : *s.scopes) scopes[std::string(scope.name.view())] = scope.description.view();
+    Json password{{"scopes", std::move(scopes)}, {"tokenUrl", s.token_url}};
     j["flows"] = Json{{"password", std::move(password)}};
   }
   return j;
@@ -103,16 +113,28 @@ FASTAPI_DETAIL_INLINE void OperationDoc::add_parameter(Json parameter) {
 }
 
 FASTAPI_DETAIL_INLINE void OperationDoc::add_security(const SecuritySchemeInfo& scheme) {
+  // FastAPI (_get_openapi_security_definitions) merges the scopes of one scheme met several times into one
+  // requirement, in the order met.
   const std::string name(scheme.scheme_name);
-  for (const Json& requirement : security)
-    if (requirement.contains(name)) return;
-  security.push_back(Json{{name, Json::array({})}});
-  security_schemes[name] = security_scheme_json(scheme);
+  Json* scopes = nullptr;
+  for (Json& requirement : security)
+    if (requirement.contains(name)) scopes = &requirement[name];
+  if (!scopes) {
+    security.push_back(Json{{name, Json::array({})}});
+    scopes = &security.as_array().back()[name];
+    security_schemes[name] = security_scheme_json(scheme);
+  }
+  for (std::string_view scope : oauth_scopes) {
+    bool listed = false;
+    for (const Json& s : scopes->as_array()) listed = listed || s.as_string() == scope;
+    if (!listed) scopes->push_back(Json(scope));
+  }
 }
 
-FASTAPI_DETAIL_INLINE bool OperationDoc::first_visit(const void* key) {
-  if (std::find(described.begin(), described.end(), key) != described.end()) return false;
-  described.push_back(key);
+FASTAPI_DETAIL_INLINE bool OperationDoc::first_visit(const void* key, std::string_view scopes) {
+  for (const auto& [k, s] : described)
+    if (k == key && s == scopes) return false;
+  described.emplace_back(key, std::string(scopes));
   return true;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -197,17 +219,37 @@ struct PlanDescription;
 
 /// Describes the dependency Fn (its own parameters, recursively) once per operation; the Depends<Fn> of a
 /// handler and the route's `dependencies` (fa::dependency<Fn>()) both come here.
+template <auto Fn>
+void describe_dependency_with_scopes(OperationDoc& doc, std::span<const std::string_view> own_scopes) {
+  using Plan = typename plan_of<typename callable_traits<decltype(Fn)>::args>::type;
+  // FastAPI's _get_openapi_dependency_data: the scopes above, then this use's own, each once; visited once per
+  // (function, sorted scopes) when the dependency uses scopes, once per function otherwise.
+  const std::size_t before = doc.oauth_scopes.size();
+  for (std::string_view scope : own_scopes)
+    if (std::find(doc.oauth_scopes.begin(), doc.oauth_scopes.end(), scope) == doc.oauth_scopes.end())
+      doc.oauth_scopes.push_back(scope);
+  std::string scopes_key;
+  if (!own_scopes.empty() || PlanBinding<Plan>::uses_scopes) scopes_key = scopes_cache_key(doc.oauth_scopes, {}, {});
+  if (doc.first_visit(dependency_key<Fn>(), scopes_key)) PlanDescription<Plan>::describe(doc, false);
+  doc.oauth_scopes.resize(before);
+}
+
 template <auto Fn, auto... Options>
 void describe_dependency(OperationDoc& doc) {
-  if (!doc.first_visit(dependency_key<Fn>())) return;
-  using Plan = typename plan_of<typename callable_traits<decltype(Fn)>::args>::type;
-  PlanDescription<Plan>::describe(doc, false);
+  describe_dependency_with_scopes<Fn>(doc, {});
+}
+
+template <auto Fn, FixedString... Scopes>
+void describe_security_dependency(OperationDoc& doc) {
+  describe_dependency_with_scopes<Fn>(doc, Security<Fn, Scopes...>::own_scopes);
 }
 
 template <class V>
 inline constexpr bool is_depends = false;
 template <auto Fn, auto... Options>
 inline constexpr bool is_depends<Depends<Fn, Options...>> = true;
+template <auto Fn, FixedString... Scopes>
+inline constexpr bool is_depends<Security<Fn, Scopes...>> = true;
 template <class V>
 inline constexpr bool is_body_marker = false;
 template <class T, FixedString N>
@@ -222,6 +264,10 @@ struct DependsDescription;
 template <auto Fn, auto... Options>
 struct DependsDescription<Depends<Fn, Options...>> {
   static void describe(OperationDoc& doc) { describe_dependency<Fn, Options...>(doc); }
+};
+template <auto Fn, FixedString... Scopes>
+struct DependsDescription<Security<Fn, Scopes...>> {
+  static void describe(OperationDoc& doc) { describe_security_dependency<Fn, Scopes...>(doc); }
 };
 
 /// A parameter's own contribution: a Parameter object, a body value or form fields (dependencies and security

@@ -209,9 +209,9 @@ inline Json build_operation(const RouteDoc& r, Method method, const OperationDoc
   if (!doc.security.empty()) {
     Json security = Json::array({});
     for (const Json& requirement : doc.security) {
-      const std::string& scheme = requirement.items()[0].first;
+      const auto& [scheme, scopes] = requirement.items()[0];  // {"OAuth2PasswordBearer": ["items", "me"]}
       std::string final_name = merge_security_scheme(schemes, scheme, doc.security_schemes[scheme]);
-      security.push_back(Json{{final_name, Json::array({})}});
+      security.push_back(Json{{final_name, scopes}});
     }
     op["security"] = std::move(security);
   }

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -70,6 +71,11 @@ class BindContext {
   const StateStore* states = nullptr;  ///< the app's fa::State<T> objects (di/state.hpp)
   const MultipartLimits* multipart_limits = nullptr;  ///< the route's (or the app's); nullptr: the defaults
   WebSocket* websocket = nullptr;  ///< a WebSocket route's socket (for fa::WebSocket& parameters); nullptr on HTTP
+  /// The OAuth2 scopes of the dependency being bound, as FastAPI keeps them: those its callers asked for along the
+  /// chain (`fa::Security<f, "me">` ... each one's own, in order, repeats kept) and its own. Read by
+  /// fa::SecurityScopes and by the dependency cache (di/depends.hpp sets them around each dependency).
+  std::vector<std::string_view> oauth_parent_scopes;
+  std::span<const std::string_view> oauth_own_scopes;
 
   bool failed() const { return !errors.empty() || !body_errors.empty(); }
   /// Every error in FastAPI's order; a malformed JSON body alone (FastAPI answers it before anything else).

@@ -1,6 +1,7 @@
 // security/oauth2.hpp: OAuth2's password flow: fa::OAuth2PasswordBearer<"token"> (the bearer token of a request, with the token URL for OpenAPI) and fa::OAuth2PasswordRequestForm (the form a client posts to get one). Fed by security/utils and params/binding (form fields); feeds handlers and dependencies. Knows nothing of how tokens are made or checked.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,12 +20,15 @@ namespace fastapi {
 ///     fa::Task<User> current_user(fa::OAuth2PasswordBearer<"token"> token) { ... *token ... }
 ///
 /// Missing or another scheme -> 401 {"detail":"Not authenticated"} with `WWW-Authenticate: Bearer`.
+/// The scopes a token may grant are listed in OpenAPI's securitySchemes with their descriptions:
+/// `fa::OAuth2PasswordBearer<"token", fa::SecurityOptions{.scopes = {{"me", "Read information about the current
+/// user."}, {"items", "Read items."}}}>` (docs/security.md: fa::Security and fa::SecurityScopes).
 template <FixedString TokenUrl, SecurityOptions Options = SecurityOptions{}>
 struct OAuth2PasswordBearer : detail::ParamValue<detail::security_value_t<std::string, Options>> {
   using detail::ParamValue<detail::security_value_t<std::string, Options>>::ParamValue;
   static constexpr SecurityOptions options = Options;
   static constexpr SecuritySchemeInfo security_scheme{
-      .type = "oauth2", .token_url = TokenUrl.view(), .scheme_name = "OAuth2PasswordBearer"};
+      .type = "oauth2", .token_url = TokenUrl.view(), .scheme_name = "OAuth2PasswordBearer", .scopes = &options.scopes};
 
   static std::optional<std::string> extract(detail::BindContext& ctx) {
     auto header = ctx.request.headers.get("authorization");
@@ -49,7 +53,52 @@ struct OAuth2PasswordRequestForm {
   std::optional<std::string> client_secret;
 };
 
+/// The OAuth2 scopes required along the dependency chain that led here (FastAPI's SecurityScopes), for a
+/// dependency that checks a token against them:
+///
+///     User current_user(fa::SecurityScopes security_scopes, fa::Depends<read_token> token) {
+///       for (const std::string& scope : security_scopes.scopes)
+///         if (!token->grants(scope))
+///           throw fa::HTTPException{401, "Not enough permissions",
+///                                   {{"WWW-Authenticate", "Bearer scope=\"" + security_scopes.scope_str + "\""}}};
+///       ...
+///     }
+///     app.get("/users/me/items", [](fa::Security<current_user, "items"> user) { ... });   // scopes: ["items"]
+///
+/// `scopes` holds what every fa::Security<..., "scope"> above this dependency asked for, in order from the handler
+/// down, each once; `scope_str` is them joined by spaces. Taken by a handler, or a dependency no fa::Security
+/// reaches, it is empty.
+struct SecurityScopes {
+  std::vector<std::string> scopes;
+  std::string scope_str;
+};
+
 namespace detail {
+
+/// FastAPI's _get_oauth_scopes: the scopes asked for above the dependency being bound (repeats kept), then its own
+/// that are not already among them.
+inline SecurityScopes current_security_scopes(const BindContext& ctx) {
+  SecurityScopes out;
+  out.scopes.assign(ctx.oauth_parent_scopes.begin(), ctx.oauth_parent_scopes.end());
+  for (std::string_view own : ctx.oauth_own_scopes)
+    if (std::find(out.scopes.begin(), out.scopes.end(), own) == out.scopes.end()) out.scopes.emplace_back(own);
+  for (const std::string& scope : out.scopes) {
+    if (!out.scope_str.empty()) out.scope_str += ' ';
+    out.scope_str += scope;
+  }
+  return out;
+}
+
+template <>
+struct Binder<SecurityScopes> {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::depends;
+  static constexpr std::size_t body_count = 0;
+  static constexpr bool uses_scopes = true;
+  using Slot = SecurityScopes;
+  static void bind(BindContext& ctx, Slot& slot) { slot = current_security_scopes(ctx); }
+  static SecurityScopes& get(Slot& slot) { return slot; }
+};
 
 template <FixedString TokenUrl, SecurityOptions O>
 struct Binder<OAuth2PasswordBearer<TokenUrl, O>> : SecurityBinder<OAuth2PasswordBearer<TokenUrl, O>> {};

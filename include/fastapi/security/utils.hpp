@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,16 +11,43 @@
 #include "fastapi/core/digest.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/http/headers.hpp"
+#include "fastapi/json/rules.hpp"
 #include "fastapi/params/binding.hpp"
 #include "fastapi/params/markers.hpp"
 
 namespace fastapi {
 
+/// One OAuth2 scope a token may grant, and what it allows (shown in the docs' authorize dialog).
+struct OAuth2Scope {
+  RuleText<64> name;
+  RuleText<256> description{};
+};
+
+/// The scopes an OAuth2 scheme knows (FastAPI's `scopes={"me": "Read information about the current user."}`),
+/// at most 16, in order: `.scopes = {{"me", "Read information about the current user."}, {"items", "Read
+/// items."}}`.
+struct OAuth2Scopes {
+  static constexpr std::size_t capacity = 16;
+  OAuth2Scope items[capacity]{};
+  std::size_t size = 0;
+
+  constexpr OAuth2Scopes() noexcept = default;
+  constexpr OAuth2Scopes(std::initializer_list<OAuth2Scope> list) {
+    if (list.size() > capacity) throw "fastapi: an OAuth2 scheme lists at most 16 scopes";
+    for (const OAuth2Scope& scope : list) items[size++] = scope;
+  }
+  constexpr bool empty() const noexcept { return size == 0; }
+  constexpr const OAuth2Scope* begin() const noexcept { return items; }
+  constexpr const OAuth2Scope* end() const noexcept { return items + size; }
+};
+
 /// Options of every security helper: `fa::HTTPBearer<fa::SecurityOptions{.auto_error = false}> creds`.
 /// auto_error (the default): missing credentials -> 401 and the handler does not run; false: the value is a
 /// std::optional, empty when missing (for routes that also serve anonymous users).
+/// scopes (fa::OAuth2PasswordBearer only): the scopes listed in OpenAPI's securitySchemes flow.
 struct SecurityOptions {
   bool auto_error = true;
+  OAuth2Scopes scopes{};
 };
 
 /// Compares two secrets in time that depends only on their lengths, not on where they differ (Python's
@@ -37,12 +65,13 @@ inline bool compare_digest(std::string_view a, std::string_view b) noexcept {
 
 /// The metadata an OpenAPI `securitySchemes` entry needs (kept on every helper as `security_scheme`).
 struct SecuritySchemeInfo {
-  std::string_view type;         ///< "http", "apiKey", "oauth2"
-  std::string_view scheme{};     ///< http: "bearer", "basic"
-  std::string_view in{};         ///< apiKey: "header", "query", "cookie"
-  std::string_view name{};       ///< apiKey: the header, query or cookie name
-  std::string_view token_url{};  ///< oauth2 password flow: where the token is obtained
-  std::string_view scheme_name;  ///< the component's name: "HTTPBearer", "APIKeyHeader", ...
+  std::string_view type;                 ///< "http", "apiKey", "oauth2"
+  std::string_view scheme{};             ///< http: "bearer", "basic"
+  std::string_view in{};                 ///< apiKey: "header", "query", "cookie"
+  std::string_view name{};               ///< apiKey: the header, query or cookie name
+  std::string_view token_url{};          ///< oauth2 password flow: where the token is obtained
+  std::string_view scheme_name;          ///< the component's name: "HTTPBearer", "APIKeyHeader", ...
+  const OAuth2Scopes* scopes = nullptr;  ///< oauth2: the flow's scopes (name -> description)
 };
 
 namespace detail {
@@ -64,7 +93,11 @@ inline std::pair<std::string_view, std::string_view> split_authorization(std::st
 /// auto_error, empty otherwise). Bound with the dependencies, before every other parameter.
 template <class S>
 struct SecurityBinder {
+  static_assert(S::security_scheme.type == "oauth2" || S::options.scopes.empty(),
+                "fastapi: SecurityOptions::scopes lists the scopes of an OAuth2 scheme: only "
+                "fa::OAuth2PasswordBearer takes them");
   static constexpr bool bindable = true;
+  static constexpr bool uses_scopes = true;  // FastAPI keys a security scheme's dependants by their scopes
   static constexpr Source source = Source::depends;
   static constexpr std::size_t body_count = 0;
   using Slot = std::optional<S>;
