@@ -20,14 +20,10 @@ struct ModelAnswer {
 };
 
 void build(fa::App& app) {
-  app.get("/items/{item_id}", [](fa::Path<"item_id", int> item_id) {  //
-    return fa::Json{{"item_id", *item_id}};
-  });
+  app.get("/items/{item_id}", [](fa::Path<"item_id", int> item_id) { return fa::Json{{"item_id", *item_id}}; });
 
   app.get("/users/me", [] { return fa::Json{{"user_id", "the current user"}}; });
-  app.get("/users/{user_id}", [](fa::Path<"user_id", std::string> user_id) {  //
-    return fa::Json{{"user_id", *user_id}};
-  });
+  app.get("/users/{user_id}", [](fa::Path<"user_id", std::string> user_id) { return fa::Json{{"user_id", *user_id}}; });
 
   app.get("/models/{model_name}", [](fa::Path<"model_name", ModelName> model_name) {
     if (model_name == ModelName::alexnet) return ModelAnswer{*model_name, "Deep Learning FTW!"};

@@ -15,6 +15,8 @@ TEST_SUITE("tutorial/04_request_body") {
     CHECK(full.text == R"({"name":"Foo","description":null,"price":50.5,"tax":0.5,"price_with_tax":51.0})");
     auto minimal = client.post("/items/", {.json = fa::Json{{"name", "Foo"}, {"price", 50.5}}});
     CHECK(minimal.text == R"({"name":"Foo","description":null,"price":50.5,"tax":null})");
+    auto item_schema = client.get("/openapi.json").json()["components"]["schemas"]["Item"];
+    CHECK(item_schema["required"].dump() == R"(["name","price"])");
   }
 
   TEST_CASE("path, query and body parameters together") {
@@ -31,10 +33,11 @@ TEST_SUITE("tutorial/04_request_body") {
     fa::testing::TestClient client{app};
     auto bad = client.post("/items/", {.json = fa::Json{{"description", "no name"}, {"price", "cheap"}}});
     CHECK(bad.status == 422);
-    CHECK(bad.text == R"({"detail":[{"type":"missing","loc":["body","name"],"msg":"Field required",)"
-                      R"("input":{"description":"no name","price":"cheap"}},)"
-                      R"({"type":"float_parsing","loc":["body","price"],)"
-                      R"("msg":"Input should be a valid number, unable to parse string as a number","input":"cheap"}]})");
+    CHECK(bad.text ==
+          R"({"detail":[{"type":"missing","loc":["body","name"],"msg":"Field required",)"
+          R"("input":{"description":"no name","price":"cheap"}},)"
+          R"({"type":"float_parsing","loc":["body","price"],)"
+          R"("msg":"Input should be a valid number, unable to parse string as a number","input":"cheap"}]})");
     auto none = client.post("/items/");
     CHECK(none.status == 422);
     CHECK(none.text == R"({"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]})");
