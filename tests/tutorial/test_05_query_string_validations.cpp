@@ -27,9 +27,10 @@ TEST_SUITE("tutorial/05_query_string_validations") {
     CHECK(long_.json()["detail"][0]["msg"] == "String should have at most 50 characters");
     auto other = client.get("/items/?q=notfixed");
     CHECK(other.status == 422);
-    CHECK(other.text ==
-          R"({"detail":[{"type":"string_pattern_mismatch","loc":["query","q"],)"
-          R"("msg":"String should match pattern '^fixedquery$'","input":"notfixed","ctx":{"pattern":"^fixedquery$"}}]})");
+    CHECK(
+        other.text ==
+        R"({"detail":[{"type":"string_pattern_mismatch","loc":["query","q"],)"
+        R"("msg":"String should match pattern '^fixedquery$'","input":"notfixed","ctx":{"pattern":"^fixedquery$"}}]})");
   }
 
   TEST_CASE("a list query takes every repeated key; with fa::empty_list none is an empty list") {
