@@ -46,4 +46,14 @@ TEST_SUITE("tutorial/13_response_model") {
     CHECK(schema.dump() == R"({"$ref":"#/components/schemas/UserOut"})");
     CHECK_FALSE(spec["components"]["schemas"]["UserOut"]["properties"].contains("password"));
   }
+
+  TEST_CASE("a handler that returns a struct has its return type as its response model") {
+    fa::App app;
+    app.get("/me", [] { return response_model::UserOut{"ada", {"ada@example.com"}, std::nullopt}; });
+    fa::testing::TestClient client{app};
+    CHECK(client.get("/me").text == R"({"username":"ada","email":"ada@example.com","full_name":null})");
+    auto spec = client.get("/openapi.json").json();
+    CHECK(spec["paths"]["/me"]["get"]["responses"]["200"]["content"]["application/json"]["schema"].dump() ==
+          R"({"$ref":"#/components/schemas/UserOut"})");
+  }
 }
