@@ -56,6 +56,9 @@ python3 tests/tools/test_single_include_build.py 2>&1 | tail -n 3
 python3 tests/tools/test_include_graph.py 2>&1 | tail -n 3
 python3 tests/tools/test_macros.py 2>&1 | tail -n 3
 
+step "the tutorial's C++ excerpts are verbatim in its programs (tests/docs/check_tutorial_snippets.py)"
+python3 tests/docs/check_tutorial_snippets.py
+
 # With CI=true the gzip tests may not be compiled out: FASTAPI_ENABLE_GZIP=ON makes CMake fail without zlib.
 gzip=()
 [ "${CI:-}" = true ] && gzip=(-DFASTAPI_ENABLE_GZIP=ON -DFASTAPI_ENABLE_TLS=ON)  # and TLS: CMake fails without OpenSSL

@@ -1,0 +1,52 @@
+// tests/tutorial/test_09_body_nested_models.cpp: what docs/tutorial/09_body_nested_models.md says, checked on its
+// example.
+#include <doctest/doctest.h>
+
+#define TUTORIAL_NO_MAIN  // the example's own main() stays out: this file drives its app
+#include "../../examples/tutorial/09_body_nested_models.cpp"
+#include "fastapi/testing/test_client.hpp"
+
+TEST_SUITE("tutorial/09_body_nested_models") {
+  TEST_CASE("a nested model, a list of models and a set are read and written back") {
+    fa::App app;
+    body_nested_models::build(app);
+    fa::testing::TestClient client{app};
+    auto body = fa::Json::parse(R"({"name":"Foo","price":42,"tags":["rock","metal","rock"],)"
+                                R"("images":[{"url":"https://example.com/baz.jpg","name":"The Foo live"}]})");
+    auto r = client.put("/items/5", {.json = body});
+    CHECK(r.status == 200);
+    CHECK(r.text ==
+          R"({"item_id":5,"item":{"name":"Foo","description":null,"price":42.0,"tax":null,)"
+          R"("tags":["metal","rock"],"images":[{"url":"https://example.com/baz.jpg","name":"The Foo live"}]}})");
+    auto minimal = client.put("/items/5", {.json = fa::Json{{"name", "Foo"}, {"price", 1}}});
+    CHECK(minimal.json()["item"]["tags"].dump() == "[]");
+    CHECK(minimal.json()["item"]["images"].is_null());
+  }
+
+  TEST_CASE("an error deep inside is located by its whole path") {
+    fa::App app;
+    body_nested_models::build(app);
+    fa::testing::TestClient client{app};
+    auto body = fa::Json::parse(R"({"name":"Foo","price":42,"images":[{"url":"https://a/b.jpg","name":"ok"},)"
+                                R"({"url":"ftp://a/b.jpg"}]})");
+    auto r = client.put("/items/5", {.json = body});
+    CHECK(r.status == 422);
+    CHECK(r.text == R"({"detail":[{"type":"string_pattern_mismatch","loc":["body","images",1,"url"],)"
+                    R"("msg":"String should match pattern '^https?://'","input":"ftp://a/b.jpg",)"
+                    R"("ctx":{"pattern":"^https?://"}},)"
+                    R"({"type":"missing","loc":["body","images",1,"name"],"msg":"Field required",)"
+                    R"("input":{"url":"ftp://a/b.jpg"}}]})");
+  }
+
+  TEST_CASE("a body may be a list of models, or a map") {
+    fa::App app;
+    body_nested_models::build(app);
+    fa::testing::TestClient client{app};
+    auto images = fa::Json::parse(R"([{"url":"https://a/1.jpg","name":"one"},{"url":"https://a/2.jpg","name":"two"}])");
+    CHECK(client.post("/images/multiple/", {.json = images}).text == images.dump());
+    CHECK(client.post("/index-weights/", {.json = fa::Json{{"1", 0.5}, {"2", 1.5}}}).text == R"({"1":0.5,"2":1.5})");
+    auto bad = client.post("/index-weights/", {.json = fa::Json{{"1", "heavy"}}});
+    CHECK(bad.status == 422);
+    CHECK(bad.json()["detail"][0]["loc"].dump() == R"(["body","1"])");
+  }
+}
