@@ -641,8 +641,11 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     std::string host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
     logger_.write(LogLevel::info, "Application startup complete.");
     // The contract line (scripts and tests parse it) stays on stdout; the rest goes through the logger.
-    std::cout << "Listening on http://" << host << ":" << port << std::endl;
-    const std::string base = "http://" + host + ":" + std::to_string(port);
+    // `Listening on https://127.0.0.1:8443` with TLS, `Listening on unix:/run/app.sock` on a Unix socket.
+    const std::string base =
+        !config.uds.empty() ? "unix:" + config.uds
+                            : (detail::wants_tls(config) ? "https://" : "http://") + host + ":" + std::to_string(port);
+    std::cout << "Listening on " << base << std::endl;
     const unsigned workers = config.worker_count();
     logger_.write(LogLevel::info, "Serving " + base + " with " + std::to_string(workers) +
                                       (workers == 1 ? " worker thread" : " worker threads") + " (Ctrl+C stops it)");

@@ -44,6 +44,12 @@ inline constexpr std::string_view command_line_help =
     "  --workers N             event-loop threads (default: one per hardware thread)\n"
     "  --access-log            one line per request (--no-access-log: none, the default)\n"
     "  --log-level LEVEL       debug, info, warning or error (uvicorn's trace and critical also read)\n"
+    "  --uds PATH              listen on this Unix socket instead of host:port\n"
+    "  --ssl-certfile FILE     serve HTTPS with this certificate chain (PEM; needs FASTAPI_ENABLE_TLS)\n"
+    "  --ssl-keyfile FILE      its private key (PEM; default: in the certfile)\n"
+    "  --ssl-keyfile-password P  the key's passphrase\n"
+    "  --ssl-ca-certs FILE     CA certificates that client certificates are checked against\n"
+    "  --ssl-cert-reqs N       client certificates: 0 none (default), 1 optional, 2 required\n"
     "  --version               print the version of fastapi.hpp and exit\n"
     "  --help                  print this and exit\n"
     "  -- ARGS...              everything after -- is the app's own\n";
@@ -57,6 +63,27 @@ namespace detail {
 std::optional<int> print_help_or_version(int argc, char** argv);
 /// The level of the last `--log-level` before `--` (parse_args has checked its value), or nullopt.
 std::optional<LogLevel> log_level_argument(int argc, char** argv);
+/// uvicorn's transport flags, which take a value: --uds and the --ssl-* ones.
+inline bool is_transport_flag(std::string_view key) {
+  return key == "--uds" || key == "--ssl-certfile" || key == "--ssl-keyfile" || key == "--ssl-keyfile-password" ||
+         key == "--ssl-ca-certs" || key == "--ssl-cert-reqs";
+}
+/// Sets the Config field of a transport flag (is_transport_flag); --ssl-cert-reqs must be 0, 1 or 2.
+inline void apply_transport_flag(Config& c, std::string_view key, std::string_view value) {
+  if (key == "--ssl-cert-reqs") {
+    if (value != "0" && value != "1" && value != "2")
+      throw std::invalid_argument("fastapi: --ssl-cert-reqs expects 0 (none), 1 (optional) or 2 (required), got '" +
+                                  std::string(value) + "'");
+    c.ssl_cert_reqs = value[0] - '0';
+    return;
+  }
+  std::string& field = key == "--uds"            ? c.uds
+                       : key == "--ssl-certfile" ? c.ssl_certfile
+                       : key == "--ssl-keyfile"  ? c.ssl_keyfile
+                       : key == "--ssl-ca-certs" ? c.ssl_ca_certs
+                                                 : c.ssl_keyfile_password;
+  field = std::string(value);
+}
 /// This process's id, for the `Started server process [PID]` line.
 inline long process_id() {
 #ifdef _WIN32
@@ -135,7 +162,8 @@ inline Config parse_args(int argc, char** argv, Config base) {
     if (auto eq = arg.find('='); eq != std::string_view::npos) {
       key = arg.substr(0, eq);
       value = arg.substr(eq + 1);
-    } else if (arg == "--host" || arg == "--port" || arg == "--workers" || arg == "--log-level") {
+    } else if (arg == "--host" || arg == "--port" || arg == "--workers" || arg == "--log-level" ||
+               detail::is_transport_flag(arg)) {
       if (i + 1 >= argc) throw std::invalid_argument("fastapi: " + std::string(arg) + " needs a value");
       value = argv[++i];
     }
@@ -147,6 +175,8 @@ inline Config parse_args(int argc, char** argv, Config base) {
       base.workers = static_cast<unsigned>(number("--workers", value, 1024));
     } else if (arg == "--access-log" || arg == "--no-access-log") {
       base.access_log = arg == "--access-log";
+    } else if (detail::is_transport_flag(key)) {
+      detail::apply_transport_flag(base, key, value);
     } else if (key == "--log-level") {
       if (!detail::log_level_from_name(value))
         throw std::invalid_argument("fastapi: --log-level expects debug, info, warning or error, got '" +
@@ -154,6 +184,8 @@ inline Config parse_args(int argc, char** argv, Config base) {
     } else {
       throw std::invalid_argument("fastapi: unknown argument '" + std::string(arg) +
                                   "' (known: --host HOST, --port PORT, --workers N, --access-log, --log-level LEVEL, "
+                                  "--uds PATH, --ssl-certfile FILE, --ssl-keyfile FILE, --ssl-keyfile-password P, "
+                                  "--ssl-ca-certs FILE, --ssl-cert-reqs N, "
                                   "--version, --help; the app's own arguments go after --)");
     }
   }
