@@ -7344,10 +7344,8 @@ FASTAPI_DETAIL_INLINE ServerStream::~ServerStream() {
 }
 
 FASTAPI_DETAIL_INLINE std::uint16_t endpoint_port(const asio::generic::stream_protocol::endpoint& ep) {
-  if (ep.protocol().family() == AF_INET)
-    return ntohs(reinterpret_cast<const sockaddr_in*>(ep.data())->sin_port);
-  if (ep.protocol().family() == AF_INET6)
-    return ntohs(reinterpret_cast<const sockaddr_in6*>(ep.data())->sin6_port);
+  if (ep.protocol().family() == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in*>(ep.data())->sin_port);
+  if (ep.protocol().family() == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(ep.data())->sin6_port);
   return 0;
 }
 
@@ -7478,7 +7476,9 @@ FASTAPI_DETAIL_INLINE bool ServerStream::handshake(asio::error_code& ec) {
   ec = asio::error::operation_not_supported;
   return false;
 }
-FASTAPI_DETAIL_INLINE asio::error_code ServerStream::tls_error(int, asio::socket_base::wait_type) { return asio::error::operation_not_supported; }
+FASTAPI_DETAIL_INLINE asio::error_code ServerStream::tls_error(int, asio::socket_base::wait_type) {
+  return asio::error::operation_not_supported;
+}
 #endif  // FASTAPI_ENABLE_TLS
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -7609,8 +7609,8 @@ FASTAPI_DETAIL_INLINE ::ssl_ctx_st* make_server_tls_context(const Config& config
   // ALPN: http/1.1 when the client offers it; a client offering only others (h2) gets no ALPN answer and
   // may go on in HTTP/1.1 or leave (RFC 7301 section 3.2 allows both; Python's ssl does the same).
   struct Alpn {
-    static int select(SSL*, const unsigned char** out, unsigned char* out_len, const unsigned char* in,
-                      unsigned in_len, void*) {
+    static int select(SSL*, const unsigned char** out, unsigned char* out_len, const unsigned char* in, unsigned in_len,
+                      void*) {
       static constexpr unsigned char ours[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
       unsigned char* chosen = nullptr;
       if (SSL_select_next_proto(&chosen, out_len, ours, sizeof(ours), in, in_len) != OPENSSL_NPN_NEGOTIATED)
@@ -8756,8 +8756,8 @@ class Server {
   std::atomic<bool> listening_{false};
   std::atomic<bool> stopping_{false};
   std::uint16_t port_ = 0;
-  ::ssl_ctx_st* tls_ = nullptr;  ///< made by listen() when the Config asks for TLS
-  ino_t uds_inode_ = 0;          ///< the Unix socket file we made (removed at the end only if it is still ours)
+  ::ssl_ctx_st* tls_ = nullptr;   ///< made by listen() when the Config asks for TLS
+  ino_t uds_inode_ = 0;           ///< the Unix socket file we made (removed at the end only if it is still ours)
   bool shared_acceptor_ = false;  ///< SO_REUSEPORT missing: worker 0 accepts for all
   std::atomic<unsigned> next_worker_{0};
   std::mutex stop_mutex_;
@@ -8941,8 +8941,9 @@ FASTAPI_DETAIL_INLINE void Server::listen_uds() {
   w.acceptor.open(where.protocol());
   asio::error_code ec;
   w.acceptor.bind(where, ec);
-  if (ec) throw std::system_error(ec, "[Errno " + std::to_string(ec.value()) +
-                                          "] error while attempting to bind on unix:" + path);
+  if (ec)
+    throw std::system_error(
+        ec, "[Errno " + std::to_string(ec.value()) + "] error while attempting to bind on unix:" + path);
   // Anybody on the machine may connect (nginx runs as another user), as uvicorn's 0666: restrict access with
   // the directory's permissions.
   ::chmod(path.c_str(), 0666);
@@ -23751,11 +23752,11 @@ inline void apply_transport_flag(Config& c, std::string_view key, std::string_vi
     c.ssl_cert_reqs = value[0] - '0';
     return;
   }
-  std::string& field = key == "--uds"              ? c.uds
-                       : key == "--ssl-certfile"    ? c.ssl_certfile
-                       : key == "--ssl-keyfile"     ? c.ssl_keyfile
-                       : key == "--ssl-ca-certs"    ? c.ssl_ca_certs
-                                                    : c.ssl_keyfile_password;
+  std::string& field = key == "--uds"            ? c.uds
+                       : key == "--ssl-certfile" ? c.ssl_certfile
+                       : key == "--ssl-keyfile"  ? c.ssl_keyfile
+                       : key == "--ssl-ca-certs" ? c.ssl_ca_certs
+                                                 : c.ssl_keyfile_password;
   field = std::string(value);
 }
 /// This process's id, for the `Started server process [PID]` line.
@@ -24052,7 +24053,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   void stop();
   /// The bound port while running (0 before).
   std::uint16_t port() const { return port_.load(); }
-  /// Blocks until the app is listening (or run() failed); the port, or 0 on failure.
+  /// Blocks until the app is listening (or run() failed); the port, or 0 on failure (and on a Unix socket).
   std::uint16_t wait_until_listening() const;
   /// True while the app accepts new work: startup done, listening, not draining (a readiness probe's answer).
   bool ready() const;
@@ -24489,9 +24490,9 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     logger_.write(LogLevel::info, "Application startup complete.");
     // The contract line (scripts and tests parse it) stays on stdout; the rest goes through the logger.
     // `Listening on https://127.0.0.1:8443` with TLS, `Listening on unix:/run/app.sock` on a Unix socket.
-    const std::string base = !config.uds.empty() ? "unix:" + config.uds
-                                                 : (detail::wants_tls(config) ? "https://" : "http://") + host + ":" +
-                                                       std::to_string(port);
+    const std::string base =
+        !config.uds.empty() ? "unix:" + config.uds
+                            : (detail::wants_tls(config) ? "https://" : "http://") + host + ":" + std::to_string(port);
     std::cout << "Listening on " << base << std::endl;
     const unsigned workers = config.worker_count();
     logger_.write(LogLevel::info, "Serving " + base + " with " + std::to_string(workers) +
@@ -24562,7 +24563,7 @@ FASTAPI_DETAIL_INLINE bool App::ready() const {
 
 FASTAPI_DETAIL_INLINE std::uint16_t App::wait_until_listening() const {
   std::unique_lock lock(run_mutex_);
-  run_cv_.wait(lock, [this] { return port_.load() != 0 || run_failed_; });
+  run_cv_.wait(lock, [this] { return server_ != nullptr || run_failed_; });  // a Unix socket has no port
   return port_.load();
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS

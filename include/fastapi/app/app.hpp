@@ -205,7 +205,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   void stop();
   /// The bound port while running (0 before).
   std::uint16_t port() const { return port_.load(); }
-  /// Blocks until the app is listening (or run() failed); the port, or 0 on failure.
+  /// Blocks until the app is listening (or run() failed); the port, or 0 on failure (and on a Unix socket).
   std::uint16_t wait_until_listening() const;
   /// True while the app accepts new work: startup done, listening, not draining (a readiness probe's answer).
   bool ready() const;
@@ -715,7 +715,7 @@ FASTAPI_DETAIL_INLINE bool App::ready() const {
 
 FASTAPI_DETAIL_INLINE std::uint16_t App::wait_until_listening() const {
   std::unique_lock lock(run_mutex_);
-  run_cv_.wait(lock, [this] { return port_.load() != 0 || run_failed_; });
+  run_cv_.wait(lock, [this] { return server_ != nullptr || run_failed_; });  // a Unix socket has no port
   return port_.load();
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
