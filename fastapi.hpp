@@ -7284,9 +7284,11 @@ class ServerStream {
 
   Socket socket_;
   ::ssl_st* ssl_ = nullptr;
+#ifdef FASTAPI_ENABLE_TLS
   asio::socket_base::wait_type want_ = asio::socket_base::wait_read;
   bool want_other_ = false;  ///< the last TLS call needs the readiness want_, not the one its caller waits for
   bool broken_ = false;      ///< a fatal TLS error: no close_notify may follow (OpenSSL forbids it)
+#endif
 };
 
 /// The port of a TCP endpoint held as a generic one (0 for a Unix socket).
