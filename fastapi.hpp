@@ -7238,8 +7238,6 @@ class ServerStream {
   ServerStream& operator=(const ServerStream&) = delete;
 
   Socket& socket() { return socket_; }
-  /// AF_INET, AF_INET6 or AF_UNIX.
-  int family() const { return socket_.local_endpoint().protocol().family(); }
   /// The peer's address and port as text ("" and 0 for a Unix socket).
   std::pair<std::string, std::uint16_t> peer() const;
   /// True once TLS runs over the socket (start_tls).
@@ -7288,6 +7286,7 @@ class ServerStream {
   asio::socket_base::wait_type want_ = asio::socket_base::wait_read;
   bool want_other_ = false;  ///< the last TLS call needs the readiness want_, not the one its caller waits for
   bool broken_ = false;      ///< a fatal TLS error: no close_notify may follow (OpenSSL forbids it)
+  bool close_sent_ = false;  ///< our close_notify went out (once: a second SSL_shutdown would wait for theirs)
 #endif
 };
 
@@ -7411,7 +7410,8 @@ FASTAPI_DETAIL_INLINE void ServerStream::shutdown_send() {
 #ifdef FASTAPI_ENABLE_TLS
   // One try at the close_notify: a peer that does not read it loses nothing (the FIN follows), and a second
   // call would wait for the peer's own close_notify, which HTTP clients rarely send.
-  if (ssl_ && !broken_ && SSL_is_init_finished(ssl_)) {
+  if (ssl_ && !broken_ && !close_sent_ && SSL_is_init_finished(ssl_)) {
+    close_sent_ = true;
     ERR_clear_error();
     SSL_shutdown(ssl_);
     ERR_clear_error();
@@ -7976,7 +7976,11 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::handshake() {
 FASTAPI_DETAIL_INLINE Task<bool> Connection::wait_for_request() {
   phase_ = Phase::idle;
   release_idle_memory();
-  set_deadline(first_request_ ? hub_.config.header_timeout : hub_.config.keep_alive_timeout);
+  // The first request's head is due within header_timeout of the connection's start, the TLS handshake
+  // included (its deadline runs on).
+  if (!first_request_ || !stream_.tls()) {
+    set_deadline(first_request_ ? hub_.config.header_timeout : hub_.config.keep_alive_timeout);
+  }
   for (;;) {
     // Draining: a keep-alive connection is closed, but not before a request that has already arrived on it
     // is served (with Connection: close): nginx may have sent it on this reused connection just before the

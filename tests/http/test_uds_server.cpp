@@ -2,14 +2,16 @@
 // --unix-socket: the socket file's mode (0666, as uvicorn's), a stale file from a crashed run replaced, a live
 // one refused (run() returns 1 and the running server is untouched), a file that is not a socket left alone,
 // the file removed when the server stops, the client address empty, several workers sharing the one acceptor,
-// and TLS over the Unix socket.
+// TLS over the Unix socket; the --uds and --ssl-* flags, and the startup error of ssl_ settings without TLS.
 #include <doctest/doctest.h>
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "fastapi/app/app.hpp"
+#include "fastapi/app/cli.hpp"
 #include "support/tls_fixtures.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
@@ -117,6 +120,46 @@ TEST_SUITE("http/uds_server") {
     CHECK(app.run(uds_config(path)) == 1);
     CHECK(capture("cat " + path).out == "keep me");
   }
+
+  TEST_CASE("the command line: --uds and uvicorn's --ssl-* flags set the Config; a bad --ssl-cert-reqs is refused") {
+    std::vector<std::string> words{"app",
+                                   "--uds",
+                                   "/run/app.sock",
+                                   "--ssl-certfile=c.pem",
+                                   "--ssl-keyfile",
+                                   "k.pem",
+                                   "--ssl-keyfile-password",
+                                   "pw",
+                                   "--ssl-ca-certs",
+                                   "ca.pem",
+                                   "--ssl-cert-reqs",
+                                   "2"};
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    fa::Config c = fa::parse_args(static_cast<int>(argv.size()), argv.data());
+    CHECK(c.uds == "/run/app.sock");
+    CHECK(c.ssl_certfile == "c.pem");
+    CHECK(c.ssl_keyfile == "k.pem");
+    CHECK(c.ssl_keyfile_password == "pw");
+    CHECK(c.ssl_ca_certs == "ca.pem");
+    CHECK(c.ssl_cert_reqs == 2);
+    std::string bad_words[] = {"app", "--ssl-cert-reqs", "3"};
+    char* bad[] = {bad_words[0].data(), bad_words[1].data(), bad_words[2].data()};
+    CHECK_THROWS_WITH_AS(fa::parse_args(3, bad),
+                         "fastapi: --ssl-cert-reqs expects 0 (none), 1 (optional) or 2 (required), got '3'",
+                         std::invalid_argument);
+  }
+
+#ifndef FASTAPI_ENABLE_TLS
+  TEST_CASE("built without FASTAPI_ENABLE_TLS, an ssl_ setting stops run() with exit code 1") {
+    fa::Config c;
+    c.port = 0;
+    c.handle_signals = false;
+    c.ssl_certfile = "cert.pem";
+    fa::App app;
+    CHECK(app.run(c) == 1);  // "... needs TLS support ...: compile with -DFASTAPI_ENABLE_TLS and link -lssl -lcrypto"
+  }
+#endif
 
 #ifdef FASTAPI_ENABLE_TLS
   TEST_CASE("TLS over a Unix socket") {

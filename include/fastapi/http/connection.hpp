@@ -351,7 +351,11 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::handshake() {
 FASTAPI_DETAIL_INLINE Task<bool> Connection::wait_for_request() {
   phase_ = Phase::idle;
   release_idle_memory();
-  set_deadline(first_request_ ? hub_.config.header_timeout : hub_.config.keep_alive_timeout);
+  // The first request's head is due within header_timeout of the connection's start, the TLS handshake
+  // included (its deadline runs on).
+  if (!first_request_ || !stream_.tls()) {
+    set_deadline(first_request_ ? hub_.config.header_timeout : hub_.config.keep_alive_timeout);
+  }
   for (;;) {
     // Draining: a keep-alive connection is closed, but not before a request that has already arrived on it
     // is served (with Connection: close): nginx may have sent it on this reused connection just before the

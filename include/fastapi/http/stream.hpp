@@ -48,8 +48,6 @@ class ServerStream {
   ServerStream& operator=(const ServerStream&) = delete;
 
   Socket& socket() { return socket_; }
-  /// AF_INET, AF_INET6 or AF_UNIX.
-  int family() const { return socket_.local_endpoint().protocol().family(); }
   /// The peer's address and port as text ("" and 0 for a Unix socket).
   std::pair<std::string, std::uint16_t> peer() const;
   /// True once TLS runs over the socket (start_tls).
@@ -98,6 +96,7 @@ class ServerStream {
   asio::socket_base::wait_type want_ = asio::socket_base::wait_read;
   bool want_other_ = false;  ///< the last TLS call needs the readiness want_, not the one its caller waits for
   bool broken_ = false;      ///< a fatal TLS error: no close_notify may follow (OpenSSL forbids it)
+  bool close_sent_ = false;  ///< our close_notify went out (once: a second SSL_shutdown would wait for theirs)
 #endif
 };
 
@@ -221,7 +220,8 @@ FASTAPI_DETAIL_INLINE void ServerStream::shutdown_send() {
 #ifdef FASTAPI_ENABLE_TLS
   // One try at the close_notify: a peer that does not read it loses nothing (the FIN follows), and a second
   // call would wait for the peer's own close_notify, which HTTP clients rarely send.
-  if (ssl_ && !broken_ && SSL_is_init_finished(ssl_)) {
+  if (ssl_ && !broken_ && !close_sent_ && SSL_is_init_finished(ssl_)) {
+    close_sent_ = true;
     ERR_clear_error();
     SSL_shutdown(ssl_);
     ERR_clear_error();
