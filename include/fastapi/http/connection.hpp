@@ -30,6 +30,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include <sys/socket.h>
 
