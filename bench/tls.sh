@@ -3,10 +3,12 @@
 # OpenSSL defaults (TLS 1.3, the cipher both pick is printed), each server on core 0 with one worker, wrk on
 # core 1: keep-alive GET /plaintext over TLS (req/s and server CPU per request), then a new connection (a new
 # handshake) for every request (`Connection: close`: handshakes per second).
-# Usage: bash bench/tls.sh          (TLS_BENCH_SECONDS=5 by default; ~1 minute)
+# Then outbound: HTTPS calls per second to that nginx through fa::HttpClient (bench/tls_calls.cpp, one event
+# loop) beside python3-httpx's AsyncClient doing the same calls, 16 in flight, each on core 1.
+# Usage: bash bench/tls.sh          (TLS_BENCH_SECONDS=5 by default; ~1.5 minutes)
 # Writes bench/results/<date>-<machine>-tls.md (printed too); one machine-readable line per run:
 #   BENCH tls peer=ours|nginx mode=keepalive|handshake rps=... cpu_us_per_request=...
-# Not measured here (yet): outbound HTTPS calls through fa::HttpClient beside python3-httpx.
+#   BENCH tls_client peer=ours|httpx calls_per_second=...
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -114,6 +116,38 @@ for mode in keepalive handshake; do
   run nginx "$nginx_port" "$nginx_worker" "$mode"
 done
 
+# ---- outbound: calls through fa::HttpClient beside httpx, to the nginx above ----
+calls_bin=$BENCH_DIR/tls_calls
+calls_cmd="$BENCH_CXX $BENCH_CXXFLAGS -DFASTAPI_ENABLE_TLS -I$inc bench/tls_calls.cpp -o $calls_bin -lsimdjson -lssl -lcrypto -pthread"
+if [ ! -x "$calls_bin" ] || [ bench/tls_calls.cpp -nt "$calls_bin" ] || [ "$inc/fastapi.hpp" -nt "$calls_bin" ]; then
+  echo "bench: $calls_cmd" >&2
+  $calls_cmd
+fi
+in_flight=16
+target="https://127.0.0.1:$nginx_port/plaintext"
+ours_calls=$(SSL_CERT_FILE="$dir/cert.pem" taskset -c 1 "$calls_bin" "$target" "$in_flight" "$secs" | awk '{print $1}')
+echo "BENCH tls_client peer=ours calls_per_second=$ours_calls"
+httpx_calls=$(taskset -c 1 "${BENCH_PYTHON}" - "$target" "$in_flight" "$secs" "$dir/cert.pem" <<'PY'
+import asyncio, sys, time
+import httpx
+url, in_flight, secs, ca = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+async def main():
+    limits = httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight)
+    async with httpx.AsyncClient(verify=ca, limits=limits) as client:
+        start, calls = time.monotonic(), 0
+        end = start + secs
+        async def caller():
+            nonlocal calls
+            while time.monotonic() < end:
+                r = await client.get(url)
+                calls += r.status_code == 200
+        await asyncio.gather(*[caller() for _ in range(in_flight)])
+        print(round(calls / (time.monotonic() - start)))
+asyncio.run(main())
+PY
+)
+echo "BENCH tls_client peer=httpx calls_per_second=$httpx_calls"
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 {
   echo "# HTTPS: our server beside nginx ($date_s, $machine)"
@@ -132,5 +166,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
     echo "| $mode | ${rps[ours.$mode]} | ${rps[nginx.$mode]} | $(ratio "${rps[ours.$mode]}" "${rps[nginx.$mode]}") |" \
       "${cpu[ours.$mode]} | ${cpu[nginx.$mode]} |"
   done
+  echo
+  echo "Outbound: HTTPS calls per second to that nginx (keep-alive, $in_flight in flight, ${secs} s, on core 1), trust"
+  echo "from \`SSL_CERT_FILE\`. Ours: \`bench/tls_calls.cpp\` (\`fa::HttpClient\` on one event loop; \`$calls_cmd\`);"
+  echo "httpx $("$BENCH_PYTHON" -c 'import httpx; print(httpx.__version__)') (python3-httpx): \`AsyncClient\` with the same limits."
+  echo
+  echo "| client | calls/s | ratio |"
+  echo "|---|---|---|"
+  echo "| fa::HttpClient | $ours_calls | $(ratio "$ours_calls" "$httpx_calls") |"
+  echo "| httpx | $httpx_calls | 1.00 |"
 } >"$out_md"
 cat "$out_md"
