@@ -1,7 +1,8 @@
 // tests/support/tls_fixtures.hpp: what TLS tests stand on, made at test time and never committed: a private
 // CA and certificates signed by it (valid, expired, for another name, from an unknown CA, a client's), made
 // with the `openssl` command in a temporary directory; TLS upstreams run as subprocesses (Python's ssl around
-// http.server, nginx with its own config), each stopped by its own pid; and a free 127.0.0.1 port.
+// http.server, nginx with its own config), each stopped by its own pid; a free 127.0.0.1 port; and capture(),
+// which runs a client command (curl, a Python script) and returns its output and exit status.
 // `Pki pki; PythonUpstream up(pki.dir, pki.cert("localhost"), pki.key("localhost"));`
 #pragma once
 
