@@ -7670,6 +7670,7 @@ FASTAPI_DETAIL_INLINE void free_tls_context(::ssl_ctx_st*) {}
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include <sys/socket.h>
 
