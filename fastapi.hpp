@@ -192,6 +192,14 @@ struct Config {
   MultipartLimits multipart{};                ///< multipart/form-data bodies: parts, files, sizes, spooling
   bool access_log = false;  ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
                             ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
+  // Where else to listen, and TLS (uvicorn's names and meanings; docs/deployment.md). TLS needs
+  // FASTAPI_ENABLE_TLS (OpenSSL); without it, setting an ssl_ field is an error at startup.
+  std::string uds;                   ///< listen on this Unix socket (mode 0666) instead of host:port (--uds)
+  std::string ssl_certfile;          ///< PEM certificate chain: serve HTTPS (--ssl-certfile)
+  std::string ssl_keyfile;           ///< PEM private key; empty: in ssl_certfile (--ssl-keyfile)
+  std::string ssl_keyfile_password;  ///< the key's passphrase, when it is encrypted (--ssl-keyfile-password)
+  std::string ssl_ca_certs;          ///< CA certificates that client certificates are checked against (--ssl-ca-certs)
+  int ssl_cert_reqs = 0;  ///< client certificates: 0 not asked, 1 checked if sent, 2 required (--ssl-cert-reqs)
 
   /// The number of worker threads run() will start.
   unsigned worker_count() const {
@@ -7262,6 +7270,8 @@ FASTAPI_DETAIL_INLINE Task<Response> StaticFiles::handle(Request& req) { co_retu
 
 #include <asio.hpp>
 
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX (http/tls_context.hpp)
+
 namespace fastapi::detail {
 
 using Clock = std::chrono::steady_clock;
@@ -7317,6 +7327,7 @@ struct Hub {
   Connection* first = nullptr;           ///< intrusive list of this worker's connections
   std::size_t count = 0;
   asio::steady_timer* ticker = nullptr;  ///< the worker's tick, woken when a drain has no connection left
+  ::ssl_ctx_st* tls = nullptr;           ///< the server's TLS context: every connection starts with a handshake
 
   std::string take_out_buffer() {
     if (out_buffers.empty()) return {};
@@ -7333,10 +7344,460 @@ struct Hub {
 
 }  // namespace fastapi::detail
 
+// ==== fastapi/http/stream.hpp ====
+// http/stream.hpp: the byte stream one server connection runs over, whatever carries it: TCP, a Unix domain
+// socket (Config::uds), and TLS over either (Config::ssl_certfile, FASTAPI_ENABLE_TLS). Non-blocking reads and
+// writes that say "would block", and a wait for the socket to be ready: the connection's own style (try the
+// socket first, wait only when it is empty or full). Fed by the server's acceptor; feeds http/connection.hpp,
+// which is written against ServerStream alone. Knows nothing of HTTP.
+//
+// Why OpenSSL straight over the non-blocking descriptor (SSL_set_fd) and not asio::ssl::stream: the
+// connection never blocks and never posts a read it does not need; Asio's synchronous TLS calls assume a
+// blocking socket (a partial write of an encrypted record would be lost), and its asynchronous ones would
+// turn every read into a posted operation. This is how nginx drives OpenSSL: try, and on WANT_READ /
+// WANT_WRITE wait for that readiness. Two things a socket wait cannot see are handled here: a record
+// decrypted past the caller's buffer (SSL_has_pending: the wait completes at once), and a read that must
+// write first or a write that must read first (the wait is for the direction OpenSSL asked for).
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <asio.hpp>
+
+#ifdef FASTAPI_ENABLE_TLS
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#endif
+
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX; only a build with FASTAPI_ENABLE_TLS ever makes one
+struct ssl_st;      // OpenSSL's SSL
+
+namespace fastapi::detail {
+
+/// One accepted connection's byte stream: a socket of any stream family, with TLS over it when the server
+/// has a certificate. `stream.read_some(buf, ec)`; on would_block, `stream.async_wait(wait_read, handler)`.
+class ServerStream {
+ public:
+  using Socket = asio::generic::stream_protocol::socket;
+  explicit ServerStream(Socket socket) : socket_(std::move(socket)) {}
+  ~ServerStream();
+  ServerStream(const ServerStream&) = delete;
+  ServerStream& operator=(const ServerStream&) = delete;
+
+  Socket& socket() { return socket_; }
+  /// The peer's address and port as text ("" and 0 for a Unix socket).
+  std::pair<std::string, std::uint16_t> peer() const;
+  /// True once TLS runs over the socket (start_tls).
+  bool tls() const { return ssl_ != nullptr; }
+
+  /// Reads what is there now (never waits): would_block when nothing is, eof at the end.
+  std::size_t read_some(asio::mutable_buffer buffer, asio::error_code& ec);
+  /// Writes what the socket takes now (never waits): would_block when it takes nothing.
+  template <class ConstBuffers>
+  std::size_t write_some(const ConstBuffers& buffers, asio::error_code& ec);
+  /// Waits until a read (or write) can make progress. With TLS that may be the other readiness (OpenSSL
+  /// asked for it), or none at all (bytes already decrypted): the handler then runs from the loop at once.
+  template <class Handler>
+  void async_wait(asio::socket_base::wait_type type, Handler&& handler);
+  /// Ends the pending waits (they complete with operation_aborted).
+  void cancel() {
+    asio::error_code ignored;
+    socket_.cancel(ignored);
+  }
+  /// No more bytes from us: TLS's close_notify first (when the session is sound), then the TCP FIN.
+  void shutdown_send();
+  /// Both directions, now (the drain's grace is over, a write timed out).
+  void shutdown_both() {
+    asio::error_code ignored;
+    socket_.shutdown(asio::socket_base::shutdown_both, ignored);
+  }
+  /// True when the peer has closed (or reset), without consuming a byte of what it sent.
+  bool peer_closed();
+
+  /// Runs TLS over the socket with a session of `ctx`: the handshake comes next. False when OpenSSL cannot
+  /// make a session (out of memory).
+  bool start_tls(::ssl_ctx_st* ctx);
+  /// One step of the server's handshake: true when it is done; else false with would_block (wait for
+  /// async_wait(wait_read) then call again) or the error that ended it.
+  bool handshake(asio::error_code& ec);
+
+ private:
+  /// OpenSSL's answer to the last call, as the connection's error codes: WANT_* -> would_block (and, when
+  /// it is not `natural`, the caller's own readiness, the one to wait for), a close_notify or bare FIN -> eof,
+  /// anything else fatal.
+  asio::error_code tls_error(int result, asio::socket_base::wait_type natural);
+
+  Socket socket_;
+  ::ssl_st* ssl_ = nullptr;
+#ifdef FASTAPI_ENABLE_TLS
+  asio::socket_base::wait_type want_ = asio::socket_base::wait_read;
+  bool want_other_ = false;  ///< the last TLS call needs the readiness want_, not the one its caller waits for
+  bool broken_ = false;      ///< a fatal TLS error: no close_notify may follow (OpenSSL forbids it)
+  bool close_sent_ = false;  ///< our close_notify went out (once: a second SSL_shutdown would wait for theirs)
+#endif
+};
+
+/// The port of a TCP endpoint held as a generic one (0 for a Unix socket).
+FASTAPI_DETAIL_INLINE std::uint16_t endpoint_port(const asio::generic::stream_protocol::endpoint& ep);
+
+template <class ConstBuffers>
+std::size_t ServerStream::write_some(const ConstBuffers& buffers, asio::error_code& ec) {
+#ifdef FASTAPI_ENABLE_TLS
+  if (ssl_) {
+    // One SSL_write per buffer (a record or more each). After a would_block the caller offers the same bytes
+    // again (SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER: maybe from another address), as OpenSSL requires.
+    std::size_t total = 0;
+    ec = {};
+    for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers); ++it) {
+      asio::const_buffer b = *it;
+      while (b.size() > 0) {
+        ERR_clear_error();
+        std::size_t written = 0;
+        int r = SSL_write_ex(ssl_, b.data(), b.size(), &written);
+        if (r <= 0) {
+          asio::error_code e = tls_error(r, asio::socket_base::wait_write);
+          if (total == 0) ec = e;  // else: the bytes taken are reported; the next call meets the error again
+          return total;
+        }
+        total += written;
+        want_other_ = false;
+        b += written;
+      }
+    }
+    return total;
+  }
+#endif
+  return socket_.write_some(buffers, ec);
+}
+
+template <class Handler>
+void ServerStream::async_wait(asio::socket_base::wait_type type, Handler&& handler) {
+#ifdef FASTAPI_ENABLE_TLS
+  if (ssl_) {
+    if (type == asio::socket_base::wait_read && SSL_has_pending(ssl_)) {
+      asio::post(socket_.get_executor(), [h = std::forward<Handler>(handler)]() mutable { h(asio::error_code()); });
+      return;
+    }
+    if (want_other_) type = want_;
+  }
+#endif
+  socket_.async_wait(type, std::forward<Handler>(handler));
+}
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE ServerStream::~ServerStream() {
+#ifdef FASTAPI_ENABLE_TLS
+  if (ssl_) SSL_free(ssl_);
+#endif
+}
+
+FASTAPI_DETAIL_INLINE std::uint16_t endpoint_port(const asio::generic::stream_protocol::endpoint& ep) {
+  if (ep.protocol().family() == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in*>(ep.data())->sin_port);
+  if (ep.protocol().family() == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(ep.data())->sin6_port);
+  return 0;
+}
+
+FASTAPI_DETAIL_INLINE std::pair<std::string, std::uint16_t> ServerStream::peer() const {
+  asio::error_code ec;
+  auto ep = socket_.remote_endpoint(ec);
+  if (ec) return {"", 0};
+  if (ep.protocol().family() == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(ep.data());
+    asio::ip::address_v4 a(ntohl(in->sin_addr.s_addr));
+    return {a.to_string(), ntohs(in->sin_port)};
+  }
+  if (ep.protocol().family() == AF_INET6) {
+    const auto* in = reinterpret_cast<const sockaddr_in6*>(ep.data());
+    asio::ip::address_v6::bytes_type bytes;
+    std::memcpy(bytes.data(), &in->sin6_addr, bytes.size());
+    asio::ip::address_v6 a(bytes, in->sin6_scope_id);
+    return {a.is_v4_mapped() ? asio::ip::make_address_v4(asio::ip::v4_mapped, a).to_string() : a.to_string(),
+            ntohs(in->sin6_port)};
+  }
+  return {"", 0};
+}
+
+FASTAPI_DETAIL_INLINE std::size_t ServerStream::read_some(asio::mutable_buffer buffer, asio::error_code& ec) {
+#ifdef FASTAPI_ENABLE_TLS
+  if (ssl_) {
+    ERR_clear_error();
+    std::size_t n = 0;
+    int r = SSL_read_ex(ssl_, buffer.data(), buffer.size(), &n);
+    if (r > 0) {
+      ec = {};
+      want_other_ = false;
+      return n;
+    }
+    ec = tls_error(r, asio::socket_base::wait_read);
+    return 0;
+  }
+#endif
+  return socket_.read_some(buffer, ec);
+}
+
+FASTAPI_DETAIL_INLINE bool ServerStream::peer_closed() {
+#ifdef FASTAPI_ENABLE_TLS
+  if (ssl_) {
+    // A peek decrypts the next record (kept for the next read): a close_notify or the FIN says "gone",
+    // application bytes or nothing yet say "still there".
+    ERR_clear_error();
+    char byte;
+    std::size_t n = 0;
+    if (SSL_peek_ex(ssl_, &byte, 1, &n) > 0) return false;
+    asio::error_code ec = tls_error(0, asio::socket_base::wait_read);
+    return ec != asio::error::would_block;
+  }
+#endif
+  char byte;
+  ssize_t n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+FASTAPI_DETAIL_INLINE void ServerStream::shutdown_send() {
+#ifdef FASTAPI_ENABLE_TLS
+  // One try at the close_notify: a peer that does not read it loses nothing (the FIN follows), and a second
+  // call would wait for the peer's own close_notify, which HTTP clients rarely send.
+  if (ssl_ && !broken_ && !close_sent_ && SSL_is_init_finished(ssl_)) {
+    close_sent_ = true;
+    ERR_clear_error();
+    SSL_shutdown(ssl_);
+    ERR_clear_error();
+  }
+#endif
+  asio::error_code ignored;
+  socket_.shutdown(asio::socket_base::shutdown_send, ignored);
+}
+
+#ifdef FASTAPI_ENABLE_TLS
+FASTAPI_DETAIL_INLINE bool ServerStream::start_tls(::ssl_ctx_st* ctx) {
+  ssl_ = SSL_new(ctx);
+  if (!ssl_) return false;
+  SSL_set_fd(ssl_, static_cast<int>(socket_.native_handle()));
+  SSL_set_accept_state(ssl_);
+  return true;
+}
+
+FASTAPI_DETAIL_INLINE bool ServerStream::handshake(asio::error_code& ec) {
+  ERR_clear_error();
+  int r = SSL_do_handshake(ssl_);
+  if (r == 1) {
+    ec = {};
+    want_other_ = false;
+    return true;
+  }
+  ec = tls_error(r, asio::socket_base::wait_read);
+  // The handshake reads and writes in turn: its wait is always for what OpenSSL asked for.
+  if (ec == asio::error::would_block) want_other_ = true;
+  return false;
+}
+
+FASTAPI_DETAIL_INLINE asio::error_code ServerStream::tls_error(int result, asio::socket_base::wait_type natural) {
+  int err = SSL_get_error(ssl_, result);
+  switch (err) {
+    case SSL_ERROR_WANT_READ:
+    case SSL_ERROR_WANT_WRITE: {
+      auto wanted = err == SSL_ERROR_WANT_READ ? asio::socket_base::wait_read : asio::socket_base::wait_write;
+      // Remembered for the next wait: a read that must first write (or the reverse) waits for that.
+      want_other_ = wanted != natural;
+      want_ = wanted;
+      return asio::error::would_block;
+    }
+    case SSL_ERROR_ZERO_RETURN:  // the peer's close_notify
+      return asio::error::eof;
+    case SSL_ERROR_SYSCALL: {
+      broken_ = true;
+      int e = errno;
+      bool queued = ERR_peek_error() != 0;
+      ERR_clear_error();
+      // A FIN without close_notify: the end, as curl and Python read it too.
+      if (!queued && (result == 0 || e == 0)) return asio::error::eof;
+      return asio::error_code(e ? e : ECONNRESET, asio::error::get_system_category());
+    }
+    default:  // SSL_ERROR_SSL: a bad record, a failed handshake (plain HTTP on the TLS port, no certificate)
+      broken_ = true;
+      ERR_clear_error();
+      return asio::error::connection_aborted;
+  }
+}
+#else
+FASTAPI_DETAIL_INLINE bool ServerStream::start_tls(::ssl_ctx_st*) { return false; }
+FASTAPI_DETAIL_INLINE bool ServerStream::handshake(asio::error_code& ec) {
+  ec = asio::error::operation_not_supported;
+  return false;
+}
+FASTAPI_DETAIL_INLINE asio::error_code ServerStream::tls_error(int, asio::socket_base::wait_type) {
+  return asio::error::operation_not_supported;
+}
+#endif  // FASTAPI_ENABLE_TLS
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi::detail
+
+// ==== fastapi/http/tls_context.hpp ====
+// http/tls_context.hpp: the server's TLS settings made into one OpenSSL context at listen() (FASTAPI_ENABLE_TLS):
+// the certificate chain and key of Config::ssl_certfile / ssl_keyfile (a passphrase from ssl_keyfile_password),
+// client certificates as ssl_cert_reqs and ssl_ca_certs say (uvicorn's meanings), TLS 1.2 at least, ALPN
+// http/1.1. Also the root cause of an OpenSSL failure in words, which the client's TLS (client/tls.hpp) shares.
+// Fed by fa::Config; feeds http/server.hpp (every connection's session comes from this context). Knows nothing
+// of sockets or HTTP messages.
+
+#include <stdexcept>
+#include <string>
+
+#ifdef FASTAPI_ENABLE_TLS
+#include <cstring>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#endif
+
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX
+
+namespace fastapi::detail {
+
+/// Why this Config cannot serve TLS in this build, or "" when it can (or asks for none): the ssl_ settings
+/// need FASTAPI_ENABLE_TLS, and the keyfile needs its certificate.
+FASTAPI_DETAIL_INLINE std::string tls_configuration_error(const Config& config);
+
+/// True when the Config asks for TLS (uvicorn's rule: a certificate or a key file is set).
+inline bool wants_tls(const Config& config) { return !config.ssl_certfile.empty() || !config.ssl_keyfile.empty(); }
+
+/// The server's context, or throws std::runtime_error naming the file and OpenSSL's reason ("cannot read the
+/// private key of ssl_keyfile 'key.pem': bad decrypt"). Freed with free_tls_context. Without
+/// FASTAPI_ENABLE_TLS it throws tls_configuration_error's sentence.
+FASTAPI_DETAIL_INLINE ::ssl_ctx_st* make_server_tls_context(const Config& config);
+FASTAPI_DETAIL_INLINE void free_tls_context(::ssl_ctx_st* ctx);
+
+#ifdef FASTAPI_ENABLE_TLS
+/// The first of OpenSSL's queued errors, its root cause, in words (the queue emptied: the others only
+/// repeat it from the callers' side): "No such file or directory", "key values mismatch".
+FASTAPI_DETAIL_INLINE std::string openssl_errors();
+#endif
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string tls_configuration_error(const Config& config) {
+  bool any = wants_tls(config) || !config.ssl_ca_certs.empty() || !config.ssl_keyfile_password.empty() ||
+             config.ssl_cert_reqs != 0;
+  if (!any) return {};
+#ifndef FASTAPI_ENABLE_TLS
+  return "fastapi: HTTPS (Config::ssl_certfile, --ssl-certfile...) needs TLS support, which this program was built "
+         "without: compile with -DFASTAPI_ENABLE_TLS and link -lssl -lcrypto (CMake: OpenSSL::SSL and "
+         "target_compile_definitions(app PRIVATE FASTAPI_ENABLE_TLS))";
+#else
+  if (config.ssl_certfile.empty())
+    return "fastapi: ssl_keyfile, ssl_ca_certs and ssl_cert_reqs need ssl_certfile (--ssl-certfile), the server's "
+           "certificate";
+  if (config.ssl_cert_reqs < 0 || config.ssl_cert_reqs > 2)
+    return "fastapi: ssl_cert_reqs is 0 (no client certificate), 1 (checked when sent) or 2 (required), not " +
+           std::to_string(config.ssl_cert_reqs);
+  if (config.ssl_cert_reqs != 0 && config.ssl_ca_certs.empty())
+    return "fastapi: ssl_cert_reqs asks for client certificates: ssl_ca_certs (--ssl-ca-certs) must name the CA "
+           "certificates they are checked against";
+  return {};
+#endif
+}
+
+#ifdef FASTAPI_ENABLE_TLS
+FASTAPI_DETAIL_INLINE std::string openssl_errors() {
+  std::string text;
+  while (unsigned long e = ERR_get_error()) {
+    if (!text.empty()) continue;
+    // A system error (a file that cannot be opened) carries errno as its reason.
+    const char* reason = ERR_SYSTEM_ERROR(e) ? std::strerror(ERR_GET_REASON(e)) : ERR_reason_error_string(e);
+    if (reason) text = reason;
+  }
+  return text.empty() ? std::string("unknown OpenSSL error") : text;
+}
+
+FASTAPI_DETAIL_INLINE ::ssl_ctx_st* make_server_tls_context(const Config& config) {
+  if (std::string error = tls_configuration_error(config); !error.empty()) throw std::runtime_error(error);
+  ERR_clear_error();
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  if (!ctx) throw std::runtime_error("fastapi: cannot create the TLS context: " + openssl_errors());
+  auto fail = [&](const std::string& what) {
+    std::string reason = openssl_errors();
+    SSL_CTX_free(ctx);
+    throw std::runtime_error("fastapi: " + what + ": " + reason);
+  };
+  // TLS 1.0 and 1.1 are deprecated (RFC 8996). No renegotiation (a client could make us do the expensive
+  // half again and again); our cipher order wins; idle connections give their TLS buffers back (nginx does).
+  if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) fail("cannot require TLS 1.2");
+  SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+  // The passphrase is asked for while the key is read, and only then.
+  struct Passphrase {
+    static int give(char* buf, int size, int, void* user) {
+      const auto* text = static_cast<const std::string*>(user);
+      if (text->size() > static_cast<std::size_t>(size)) return -1;
+      std::memcpy(buf, text->data(), text->size());
+      return static_cast<int>(text->size());
+    }
+  };
+  SSL_CTX_set_default_passwd_cb(ctx, &Passphrase::give);
+  SSL_CTX_set_default_passwd_cb_userdata(ctx, const_cast<std::string*>(&config.ssl_keyfile_password));
+  const std::string& key = config.ssl_keyfile.empty() ? config.ssl_certfile : config.ssl_keyfile;
+  if (SSL_CTX_use_certificate_chain_file(ctx, config.ssl_certfile.c_str()) != 1)
+    fail("cannot read the certificate of ssl_certfile '" + config.ssl_certfile + "'");
+  if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1)
+    fail("cannot read the private key of " + std::string(config.ssl_keyfile.empty() ? "ssl_certfile" : "ssl_keyfile") +
+         " '" + key + "'" + (config.ssl_keyfile_password.empty() ? "" : " with ssl_keyfile_password"));
+  SSL_CTX_set_default_passwd_cb(ctx, nullptr);
+  SSL_CTX_set_default_passwd_cb_userdata(ctx, nullptr);
+  if (SSL_CTX_check_private_key(ctx) != 1) fail("ssl_keyfile does not match ssl_certfile");
+  if (!config.ssl_ca_certs.empty()) {
+    if (SSL_CTX_load_verify_locations(ctx, config.ssl_ca_certs.c_str(), nullptr) != 1)
+      fail("cannot read the CA certificates of ssl_ca_certs '" + config.ssl_ca_certs + "'");
+    // The CAs' names go into the CertificateRequest, so a client with several certificates picks the right one.
+    if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(config.ssl_ca_certs.c_str()))
+      SSL_CTX_set_client_CA_list(ctx, names);
+  }
+  int verify = config.ssl_cert_reqs == 0   ? SSL_VERIFY_NONE
+               : config.ssl_cert_reqs == 1 ? SSL_VERIFY_PEER
+                                           : SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+  SSL_CTX_set_verify(ctx, verify, nullptr);
+  // ALPN: http/1.1 when the client offers it; a client offering only others (h2) gets no ALPN answer and
+  // may go on in HTTP/1.1 or leave (RFC 7301 section 3.2 allows both; Python's ssl does the same).
+  struct Alpn {
+    static int select(SSL*, const unsigned char** out, unsigned char* out_len, const unsigned char* in, unsigned in_len,
+                      void*) {
+      static constexpr unsigned char ours[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+      unsigned char* chosen = nullptr;
+      if (SSL_select_next_proto(&chosen, out_len, ours, sizeof(ours), in, in_len) != OPENSSL_NPN_NEGOTIATED)
+        return SSL_TLSEXT_ERR_NOACK;
+      *out = chosen;
+      return SSL_TLSEXT_ERR_OK;
+    }
+  };
+  SSL_CTX_set_alpn_select_cb(ctx, &Alpn::select, nullptr);
+  return ctx;
+}
+
+FASTAPI_DETAIL_INLINE void free_tls_context(::ssl_ctx_st* ctx) {
+  if (ctx) SSL_CTX_free(ctx);
+}
+#else
+FASTAPI_DETAIL_INLINE ::ssl_ctx_st* make_server_tls_context(const Config& config) {
+  throw std::runtime_error(tls_configuration_error(config));
+}
+FASTAPI_DETAIL_INLINE void free_tls_context(::ssl_ctx_st*) {}
+#endif  // FASTAPI_ENABLE_TLS
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi::detail
+
 // ==== fastapi/http/connection.hpp ====
-// http/connection.hpp: one TCP connection's life: read -> parse -> body -> Service -> write, again and again
-// (keep-alive, pipelining), with the limits, timeouts and backpressure of Config. Fed by the server's
-// acceptor; feeds the Service (the app's middleware chain). Knows nothing of routes or JSON.
+// http/connection.hpp: one connection's life: [TLS handshake ->] read -> parse -> body -> Service -> write, again
+// and again (keep-alive, pipelining), with the limits, timeouts and backpressure of Config. Written against
+// http/stream.hpp's ServerStream, so TCP, Unix sockets and TLS are one code. Fed by the server's acceptor; feeds
+// the Service (the app's middleware chain). Knows nothing of routes or JSON. Reading bodies and writing streamed
+// responses is in http/connection_body.hpp, the hand-over after a 101 in http/connection_upgrade.hpp.
 //
 // Memory: a connection waiting for its next request holds no read or write buffer: both come from the
 // worker's pools when bytes arrive and go back when the connection is idle again.
@@ -7363,6 +7824,7 @@ struct Hub {
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include <sys/socket.h>
 
@@ -7399,13 +7861,13 @@ class Connection final : private UpgradedStream, private ClientChannel {
  public:
   enum class Phase { idle, head, body, handler, write, closing, upgraded };
 
-  Connection(Hub& hub, asio::ip::tcp::socket socket);
+  Connection(Hub& hub, ServerStream::Socket socket);
   ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
   /// Starts serving on the current thread (the hub's worker); deletes itself at the end.
-  static void start(Hub& hub, asio::ip::tcp::socket socket);
+  static void start(Hub& hub, ServerStream::Socket socket);
   /// Called by the worker's tick: cancels the pending read/write when its deadline has passed,
   /// and wakes idle connections when the server drains.
   void sweep();
@@ -7422,6 +7884,7 @@ class Connection final : private UpgradedStream, private ClientChannel {
  private:
   Task<void> run();
   Task<void> serve();
+  Task<bool> handshake();
   Task<bool> wait_for_request();
   Task<bool> read_more();
   Task<bool> read_body(std::size_t head_size);
@@ -7461,7 +7924,7 @@ class Connection final : private UpgradedStream, private ClientChannel {
 
   Hub& hub_;
   std::coroutine_handle<> root_;  ///< the ConnectionRoot frame, alive as long as *this
-  asio::ip::tcp::socket socket_;
+  ServerStream stream_;
   Phase phase_ = Phase::idle;
   Clock::time_point deadline_ = Clock::time_point::max();
   bool timed_out_ = false;
@@ -7493,10 +7956,7 @@ class Connection final : private UpgradedStream, private ClientChannel {
   std::size_t read_some(char* buf, std::size_t n, bool& closed) override;
   std::size_t try_write(std::string_view data, bool& closed) override;
   Task<bool> write(std::string_view data) override;
-  void wake() override {
-    asio::error_code ec;
-    socket_.cancel(ec);
-  }
+  void wake() override { stream_.cancel(); }
   void abort_socket();
   /// The body of the current request when its route streams it (Request::body_streamed).
   struct StreamedBody {
@@ -7526,18 +7986,14 @@ class Connection final : private UpgradedStream, private ClientChannel {
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE Connection::Connection(Hub& hub, asio::ip::tcp::socket socket)
-    : hub_(hub), socket_(std::move(socket)),
+FASTAPI_DETAIL_INLINE Connection::Connection(Hub& hub, ServerStream::Socket socket)
+    : hub_(hub), stream_(std::move(socket)),
       parser_(HeadLimits{hub.config.max_request_line, hub.config.max_header_bytes, hub.config.max_headers}),
       chunked_(hub.config.max_body_size), arena_(512) {
   asio::error_code ec;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  socket_.non_blocking(true, ec);
-  auto peer = socket_.remote_endpoint(ec);
-  if (!ec) {
-    client_host_ = peer.address().to_string();
-    client_port_ = peer.port();
-  }
+  std::tie(client_host_, client_port_) = stream_.peer();
+  if (client_port_ != 0) stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);  // not a Unix socket
+  stream_.socket().non_blocking(true, ec);
   req_.arena = &arena_;
   req_.channel = this;
   // Link into the worker's list for the sweeper.
@@ -7558,7 +8014,7 @@ FASTAPI_DETAIL_INLINE Connection::~Connection() {
   if (hub_.draining && hub_.count == 0 && hub_.ticker) hub_.ticker->cancel();  // the drain is over: now
 }
 
-FASTAPI_DETAIL_INLINE void Connection::start(Hub& hub, asio::ip::tcp::socket socket) {
+FASTAPI_DETAIL_INLINE void Connection::start(Hub& hub, ServerStream::Socket socket) {
   auto* c = new Connection(hub, std::move(socket));
   c->root_ = connection_root(c->run()).handle;
   c->root_.resume();  // may have deleted c already: do not touch it after this
@@ -7572,9 +8028,8 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::run() {
   } catch (...) {
     log(LogLevel::error, "connection error: unknown exception type");
   }
-  asio::error_code ec;
-  socket_.shutdown(asio::socket_base::shutdown_both, ec);
-  socket_.close(ec);
+  stream_.shutdown_send();  // TLS: the close_notify, when the session is sound
+  stream_.shutdown_both();
   // The frame of run() must not touch `this` after the delete; the root frame ends right after it.
   delete this;
 }
@@ -7599,21 +8054,21 @@ FASTAPI_DETAIL_INLINE void Connection::sweep() {
   // An event stream ends when the server drains (sse-starlette stops on shutdown too); other streams finish.
   if (hub_.draining && streaming_ && cancel_on_drain_ && !stream_cancel_.requested()) stream_cancel_.cancel();
   bool expired = hub_.now >= deadline_;
-  bool drain_idle = hub_.draining && phase_ == Phase::idle;
+  // A connection that has not sent its first request yet (accepted from the backlog as the drain began)
+  // is given it: its client is sending it now. Idle keep-alive ones are woken to close.
+  bool drain_idle = hub_.draining && phase_ == Phase::idle && !first_request_;
   if (!expired && !drain_idle) return;
   if (expired) timed_out_ = true;
   deadline_ = Clock::time_point::max();
-  asio::error_code ec;
-  socket_.cancel(ec);  // the pending wait completes with operation_aborted
+  stream_.cancel();  // the pending wait completes with operation_aborted
 }
 
 FASTAPI_DETAIL_INLINE void Connection::abort() { abort_socket(); }
 
 FASTAPI_DETAIL_INLINE void Connection::abort_socket() {
   timed_out_ = true;
-  asio::error_code ec;
-  socket_.cancel(ec);
-  socket_.shutdown(asio::socket_base::shutdown_both, ec);
+  stream_.cancel();
+  stream_.shutdown_both();
 }
 
 FASTAPI_DETAIL_INLINE void Connection::destroy_suspended() {
@@ -7648,26 +8103,57 @@ FASTAPI_DETAIL_INLINE void Connection::release_idle_memory() {
 /// Waits until the socket is readable/writable, or the sweeper cancels the wait. False on cancel/error.
 FASTAPI_DETAIL_INLINE Task<bool> Connection::wait(asio::socket_base::wait_type type) {
   auto [ec] =
-      co_await async_call<asio::error_code>([&](auto handler) { socket_.async_wait(type, std::move(handler)); });
+      co_await async_call<asio::error_code>([&](auto handler) { stream_.async_wait(type, std::move(handler)); });
   co_return !ec && !timed_out_;
+}
+
+/// TLS: the server's side of the handshake, before the first request, within header_timeout (a client that
+/// opens the connection and sends nothing, or half a ClientHello, is cut by the sweeper like a slow head).
+/// False when it failed (plain HTTP on the TLS port, no client certificate where one is required, a
+/// timeout): the connection just closes, as uvicorn's and nginx's do.
+FASTAPI_DETAIL_INLINE Task<bool> Connection::handshake() {
+  phase_ = Phase::head;
+  set_deadline(hub_.config.header_timeout);
+  if (!stream_.start_tls(hub_.tls)) co_return false;
+  for (;;) {
+    if (past_deadline()) co_return false;
+    asio::error_code ec;
+    if (stream_.handshake(ec)) co_return true;
+    if (ec != asio::error::would_block) {
+      log(LogLevel::debug, "TLS handshake with " + client_host_ + " failed: " + ec.message());
+      co_return false;
+    }
+    if (!co_await wait(asio::socket_base::wait_read)) co_return false;
+  }
 }
 
 /// Idle: nothing buffered. Waits for the first bytes of the next request without holding a buffer.
 FASTAPI_DETAIL_INLINE Task<bool> Connection::wait_for_request() {
   phase_ = Phase::idle;
   release_idle_memory();
-  set_deadline(first_request_ ? hub_.config.header_timeout : hub_.config.keep_alive_timeout);
+  // The first request's head is due within header_timeout of the connection's start, the TLS handshake
+  // included (its deadline runs on).
+  if (!first_request_ || !stream_.tls()) {
+    set_deadline(first_request_ ? hub_.config.header_timeout : hub_.config.keep_alive_timeout);
+  }
   for (;;) {
-    if (hub_.draining) co_return false;
-    if (!co_await wait(asio::socket_base::wait_read)) co_return false;
+    // Draining: a keep-alive connection is closed, but not before a request that has already arrived on it
+    // is served (with Connection: close): nginx may have sent it on this reused connection just before the
+    // drain, and cannot send a POST again (its closed connection would be its client's 502). A connection
+    // still to send its first request (taken from the backlog at the drain) waits for it as usual.
+    bool draining = hub_.draining && !first_request_;
+    bool ready = !draining && co_await wait(asio::socket_base::wait_read);
+    if (!ready && !hub_.draining) co_return false;  // the keep-alive timeout, an error
     acquire_buffer();
     asio::error_code ec;
-    std::size_t n = socket_.read_some(asio::buffer(buf_, cap_), ec);
+    std::size_t n = stream_.read_some(asio::buffer(buf_, cap_), ec);
     if (!ec) {
       end_ = n;
       co_return true;
     }
     if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;  // EOF, reset
+    if (hub_.draining && !first_request_) co_return false;
+    if (!ready) co_return false;  // a fresh connection's wait ended by the sweeper: its deadline passed
   }
 }
 
@@ -7680,7 +8166,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::read_more() {
     // it: the head or body deadline is checked here too (a body flooded faster than it is decoded).
     if (past_deadline()) co_return false;
     asio::error_code ec;
-    std::size_t n = socket_.read_some(asio::buffer(buf_ + end_, cap_ - end_), ec);
+    std::size_t n = stream_.read_some(asio::buffer(buf_ + end_, cap_ - end_), ec);
     if (!ec) {
       end_ += n;
       co_return true;
@@ -7707,7 +8193,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::flush() {
     std::array<asio::const_buffer, 2> bufs{asio::buffer(out_.data() + head_done, out_.size() - head_done),
                                            asio::buffer(big_body_.data() + body_done, big_body_.size() - body_done)};
     asio::error_code ec;
-    std::size_t n = socket_.write_some(bufs, ec);
+    std::size_t n = stream_.write_some(bufs, ec);
     if (!ec) {
       done += n;
       continue;
@@ -7728,6 +8214,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::flush() {
 }
 
 FASTAPI_DETAIL_INLINE Task<void> Connection::serve() {
+  if (hub_.tls && !co_await handshake()) co_return;
   for (;;) {
     if (start_ == end_ && !co_await wait_for_request()) co_return;
     first_request_ = false;
@@ -7768,6 +8255,7 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::serve() {
     }
     req_.client_host = client_host_;  // afresh: a middleware (ProxyHeaders) may have changed them
     req_.client_port = client_port_;
+    if (stream_.tls()) req_.scheme = "https";  // the parser's reset() made it "http"
 
     if (!co_await read_body(parser_.head_size())) co_return;
     if (!co_await dispatch_and_write()) co_return;
@@ -7778,96 +8266,6 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::serve() {
       co_return;
     }
   }
-}
-
-/// Reads the body of req_ (Content-Length or chunked) and sets req_.body. Answers 413/400/408 itself.
-FASTAPI_DETAIL_INLINE Task<bool> Connection::read_body(std::size_t head_size) {
-  std::size_t body_begin = start_ + head_size;
-  bool has_body = req_.chunked || (req_.content_length && *req_.content_length > 0);
-  if (!has_body) {
-    start_ = body_begin;
-    co_return true;
-  }
-  phase_ = Phase::body;
-  set_deadline(hub_.config.body_timeout);
-  BodyPolicy policy = hub_.service.body_policy(req_);
-  std::size_t limit = policy.limit;
-  if (req_.content_length && *req_.content_length > limit) {
-    co_await send_error(413, "Request Entity Too Large");
-    co_return false;
-  }
-  if (policy.streamed) {  // the handler reads it (read_body_chunk)
-    start_streamed_body(body_begin, limit);
-    co_return true;
-  }
-  if (req_.expect_continue && end_ == body_begin) {
-    out_.append("HTTP/1.1 100 Continue\r\n\r\n");
-    if (!co_await flush()) co_return false;
-  }
-  auto fail = [&](bool) -> Task<bool> {
-    if (timed_out_) co_await send_error(408, "Request Timeout");
-    co_return false;
-  };
-
-  if (!req_.chunked) {
-    std::size_t n = *req_.content_length;
-    if (body_begin + n <= cap_) {  // fits after the head: read in place, zero copy
-      while (end_ - body_begin < n)
-        if (!co_await read_more()) co_return co_await fail(false);
-      req_.body = std::string_view(buf_ + body_begin, n);
-      start_ = body_begin + n;
-      co_return true;
-    }
-    // Larger than the buffer: an owned body of exactly n bytes.
-    body_.clear();
-    body_.reserve(n);
-    std::size_t have = std::min(end_ - body_begin, n);
-    body_.append(buf_ + body_begin, have);
-    end_ = body_begin;  // the head stays in place (req_ views point into it)
-    while (body_.size() < n) {
-      if (past_deadline()) co_return co_await fail(false);
-      std::size_t old = body_.size();
-      body_.resize(n);
-      asio::error_code ec;
-      std::size_t got = socket_.read_some(asio::buffer(body_.data() + old, n - old), ec);
-      body_.resize(old + (ec ? 0 : got));
-      if (ec) {
-        if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
-        if (!co_await wait(asio::socket_base::wait_read)) co_return co_await fail(false);
-      }
-    }
-    req_.body = body_;
-    start_ = end_;
-    co_return true;
-  }
-
-  // Chunked: decode from the buffer region after the head, compacting that region as it is consumed.
-  chunked_ = ChunkedDecoder(limit, hub_.config.max_header_bytes);
-  body_.clear();
-  std::size_t pos = body_begin;
-  for (;;) {
-    std::size_t consumed = 0;
-    auto r = chunked_.feed(std::string_view(buf_ + pos, end_ - pos), body_, consumed);
-    pos += consumed;
-    if (r == ChunkedDecoder::Result::complete) break;
-    if (r == ChunkedDecoder::Result::error) {
-      co_await send_error(chunked_.error().status, chunked_.error().reason);
-      co_return false;
-    }
-    if (end_ == cap_ || pos == end_) {  // make room: keep only the unconsumed bytes after the head
-      std::memmove(buf_ + body_begin, buf_ + pos, end_ - pos);
-      end_ = body_begin + (end_ - pos);
-      pos = body_begin;
-    }
-    if (end_ == cap_) {  // a single chunk-size line or trailer larger than the buffer
-      co_await send_error(400, "Chunk framing too large");
-      co_return false;
-    }
-    if (!co_await read_more()) co_return co_await fail(false);
-  }
-  req_.body = body_;
-  start_ = pos;
-  co_return true;
 }
 
 FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
@@ -7917,120 +8315,152 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
   co_return ok;
 }
 
-/// The 101: its head is written (no Content-Length, no body), then the socket is handed to res.upgrade, which
-/// gets the bytes already read past the request head. The connection's read deadline and idle sweep stop
-/// applying; the hook returns when its protocol is over, and the connection closes.
-FASTAPI_DETAIL_INLINE Task<bool> Connection::hand_over(Response& res) {
-  if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
-  write_head(out_, res,
-             WriteOptions{.version_minor = req_.version_minor,
-                          .keep_alive = true,
-                          .date_line = hub_.date.line(),
-                          .server = hub_.config.server_header},
-             BodyFraming::none);
-  if (!co_await flush()) {
-    if (res.after_send) co_await res.after_send();
-    co_return false;  // the hook is dropped unrun: its handler is destroyed with it
-  }
-  upgrade_ = std::move(res.upgrade);
-  phase_ = Phase::upgraded;
-  deadline_ = Clock::time_point::max();
+/// Answers a framing error or timeout with `{"detail": reason}` and closes. The reasons are our own
+/// fixed ASCII sentences, so they need no JSON escaping.
+FASTAPI_DETAIL_INLINE Task<void> Connection::send_error(int status, std::string_view reason) {
+  close_after_ = true;
   timed_out_ = false;
-  std::string leftover(buf_ + start_, end_ - start_);
-  keep_request_without_buffer();
-  co_await upgrade_->run(*this, std::move(leftover));
-  if (res.after_send) co_await res.after_send();
-  co_return false;
+  Response res = RawJSONResponse(std::string(R"({"detail":")").append(reason).append("\"}"), status);
+  if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
+  write_head(
+      out_, res,
+      WriteOptions{
+          .version_minor = 1, .keep_alive = false, .date_line = hub_.date.line(), .server = hub_.config.server_header},
+      BodyFraming::length);
+  out_.append(res.body);
+  if (co_await flush()) co_await linger_close();
 }
 
-/// Copies the handshake request out of the read buffer (only what it occupies, typically a few hundred
-/// bytes), points req_'s views at the copy, and gives the buffers back: the handler may read its request for
-/// as long as the WebSocket lives, and an idle WebSocket holds no 16 KiB buffer.
-FASTAPI_DETAIL_INLINE void Connection::keep_request_without_buffer() {
-  head_copy_.assign(buf_, start_);
-  const char* from = buf_;
-  const char* to = head_copy_.data();
-  const std::size_t size = start_;
-  auto rebase = [&](std::string_view v) -> std::string_view {
-    std::less_equal<const char*> le;
-    if (v.data() && le(from, v.data()) && le(v.data() + v.size(), from + size))
-      return {to + (v.data() - from), v.size()};
-    return v;  // in the arena, the body buffer, the router's templates: stays where it is
-  };
-  req_.method_name = rebase(req_.method_name);
-  req_.target = rebase(req_.target);
-  req_.raw_path = rebase(req_.raw_path);
-  req_.path = rebase(req_.path);
-  req_.query_string = rebase(req_.query_string);
-  req_.body = rebase(req_.body);
-  req_.route_memo.path = rebase(req_.route_memo.path);
-  HeaderViews headers;
-  headers.reserve(req_.headers.size());
-  for (const auto& f : req_.headers) headers.add(rebase(f.name), rebase(f.value));
-  req_.headers = std::move(headers);
-  QueryParams query;
-  for (const auto& q : req_.query) query.add(rebase(q.key), rebase(q.value));
-  req_.query = std::move(query);
-  PathParams params = req_.path_params;
-  req_.path_params.clear();
-  for (const auto& p : params) req_.path_params.push(rebase(p.name), rebase(p.value));
-  release_idle_memory();
-}
-
-FASTAPI_DETAIL_INLINE Task<UpgradedStream::Wait> Connection::wait_readable() {
-  auto [ec] = co_await async_call<asio::error_code>(
-      [&](auto handler) { socket_.async_wait(asio::socket_base::wait_read, std::move(handler)); });
-  if (timed_out_) co_return Wait::closed;
-  if (ec == asio::error::operation_aborted) co_return Wait::woken;
-  co_return ec ? Wait::closed : Wait::ready;
-}
-
-FASTAPI_DETAIL_INLINE std::size_t Connection::read_some(char* buf, std::size_t n, bool& closed) {
+/// Half-closes and drains what the client still sends (briefly), so our last response is not destroyed
+/// by a TCP reset when unread request bytes remain (RFC 9112 section 9.6).
+FASTAPI_DETAIL_INLINE Task<void> Connection::linger_close() {
+  phase_ = Phase::closing;
   asio::error_code ec;
-  std::size_t got = socket_.read_some(asio::buffer(buf, n), ec);
-  if (!ec) return got;
-  closed = ec != asio::error::would_block && ec != asio::error::try_again;
-  return 0;
-}
-
-FASTAPI_DETAIL_INLINE std::size_t Connection::try_write(std::string_view data, bool& closed) {
-  if (timed_out_) {
-    closed = true;
-    return 0;
-  }
-  asio::error_code ec;
-  std::size_t n = socket_.write_some(asio::buffer(data.data(), data.size()), ec);
-  if (!ec) return n;
-  closed = ec != asio::error::would_block && ec != asio::error::try_again;
-  return 0;
-}
-
-/// As flush(): a peer that takes no byte for write_timeout is dropped (the sweep aborts the socket). A
-/// wake() meant for the reader cancels this wait too: it simply waits again.
-FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) {
-  std::size_t done = 0;
-  bool armed = false;
-  std::size_t done_when_armed = 0;
-  while (done < data.size()) {
-    if (timed_out_) co_return false;
-    asio::error_code ec;
-    std::size_t n = socket_.write_some(asio::buffer(data.data() + done, data.size() - done), ec);
+  stream_.shutdown_send();
+  deadline_ = hub_.now + std::chrono::seconds(2);
+  acquire_buffer();
+  std::size_t drained = 0;
+  while (drained < (1u << 20)) {
+    std::size_t n = stream_.read_some(asio::buffer(buf_, cap_), ec);
     if (!ec) {
-      done += n;
+      drained += n;
       continue;
     }
-    if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
-    if (!armed || done != done_when_armed) {
-      set_deadline(hub_.config.write_timeout);
-      armed = true;
-      done_when_armed = done;
-    }
-    auto [wait_ec] = co_await async_call<asio::error_code>(
-        [&](auto handler) { socket_.async_wait(asio::socket_base::wait_write, std::move(handler)); });
-    if (timed_out_ || (wait_ec && wait_ec != asio::error::operation_aborted)) co_return false;
+    if (ec != asio::error::would_block && ec != asio::error::try_again) break;
+    if (!co_await wait(asio::socket_base::wait_read)) break;
   }
-  if (armed) deadline_ = Clock::time_point::max();
-  co_return !timed_out_;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi::detail
+
+// ==== fastapi/http/connection_body.hpp ====
+// http/connection_body.hpp: a connection's bodies: a request body read whole before the handler (Content-Length
+// in place or owned, chunked decoded), or read as the handler asks for it (fa::RequestStream: 100-continue at
+// the first read, the limit and the body timeout as bytes arrive, TCP backpressure), and a response written as
+// its stream produces it (cancelled when the client goes, or the server drains an event stream). Part of
+// Connection (http/connection.hpp); fed by Connection::serve / dispatch_and_write and the handler's
+// ClientChannel. Knows nothing of routes or JSON.
+
+#include <cstddef>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <asio.hpp>
+
+namespace fastapi::detail {
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+/// Reads the body of req_ (Content-Length or chunked) and sets req_.body. Answers 413/400/408 itself.
+FASTAPI_DETAIL_INLINE Task<bool> Connection::read_body(std::size_t head_size) {
+  std::size_t body_begin = start_ + head_size;
+  bool has_body = req_.chunked || (req_.content_length && *req_.content_length > 0);
+  if (!has_body) {
+    start_ = body_begin;
+    co_return true;
+  }
+  phase_ = Phase::body;
+  set_deadline(hub_.config.body_timeout);
+  BodyPolicy policy = hub_.service.body_policy(req_);
+  std::size_t limit = policy.limit;
+  if (req_.content_length && *req_.content_length > limit) {
+    co_await send_error(413, "Request Entity Too Large");
+    co_return false;
+  }
+  if (policy.streamed) {  // the handler reads it (read_body_chunk)
+    start_streamed_body(body_begin, limit);
+    co_return true;
+  }
+  if (req_.expect_continue && end_ == body_begin) {
+    out_.append("HTTP/1.1 100 Continue\r\n\r\n");
+    if (!co_await flush()) co_return false;
+  }
+  auto fail = [&](bool) -> Task<bool> {
+    if (timed_out_) co_await send_error(408, "Request Timeout");
+    co_return false;
+  };
+
+  if (!req_.chunked) {
+    std::size_t n = *req_.content_length;
+    if (body_begin + n <= cap_) {  // fits after the head: read in place, zero copy
+      while (end_ - body_begin < n)
+        if (!co_await read_more()) co_return co_await fail(false);
+      req_.body = std::string_view(buf_ + body_begin, n);
+      start_ = body_begin + n;
+      co_return true;
+    }
+    // Larger than the buffer: an owned body of exactly n bytes.
+    body_.clear();
+    body_.reserve(n);
+    std::size_t have = std::min(end_ - body_begin, n);
+    body_.append(buf_ + body_begin, have);
+    end_ = body_begin;  // the head stays in place (req_ views point into it)
+    while (body_.size() < n) {
+      if (past_deadline()) co_return co_await fail(false);
+      std::size_t old = body_.size();
+      body_.resize(n);
+      asio::error_code ec;
+      std::size_t got = stream_.read_some(asio::buffer(body_.data() + old, n - old), ec);
+      body_.resize(old + (ec ? 0 : got));
+      if (ec) {
+        if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
+        if (!co_await wait(asio::socket_base::wait_read)) co_return co_await fail(false);
+      }
+    }
+    req_.body = body_;
+    start_ = end_;
+    co_return true;
+  }
+
+  // Chunked: decode from the buffer region after the head, compacting that region as it is consumed.
+  chunked_ = ChunkedDecoder(limit, hub_.config.max_header_bytes);
+  body_.clear();
+  std::size_t pos = body_begin;
+  for (;;) {
+    std::size_t consumed = 0;
+    auto r = chunked_.feed(std::string_view(buf_ + pos, end_ - pos), body_, consumed);
+    pos += consumed;
+    if (r == ChunkedDecoder::Result::complete) break;
+    if (r == ChunkedDecoder::Result::error) {
+      co_await send_error(chunked_.error().status, chunked_.error().reason);
+      co_return false;
+    }
+    if (end_ == cap_ || pos == end_) {  // make room: keep only the unconsumed bytes after the head
+      std::memmove(buf_ + body_begin, buf_ + pos, end_ - pos);
+      end_ = body_begin + (end_ - pos);
+      pos = body_begin;
+    }
+    if (end_ == cap_) {  // a single chunk-size line or trailer larger than the buffer
+      co_await send_error(400, "Chunk framing too large");
+      co_return false;
+    }
+    if (!co_await read_more()) co_return co_await fail(false);
+  }
+  req_.body = body_;
+  start_ = pos;
+  co_return true;
 }
 
 FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
@@ -8138,7 +8568,7 @@ FASTAPI_DETAIL_INLINE Task<std::size_t> Connection::read_streamed_bytes(char* in
       co_await async_call<>([&](auto handler) { asio::post(hub_.io, std::move(handler)); });
     }
     asio::error_code ec;
-    std::size_t n = socket_.read_some(asio::buffer(into, most), ec);
+    std::size_t n = stream_.read_some(asio::buffer(into, most), ec);
     if (!ec) {
       deadline_ = Clock::time_point::max();
       co_return n;
@@ -8224,10 +8654,7 @@ FASTAPI_DETAIL_INLINE void Connection::end_streamed_request() {
 /// True when the client has closed (or reset) its side: a peek of one byte that never consumes it, so a
 /// pipelined request waiting behind is still read normally.
 FASTAPI_DETAIL_INLINE bool Connection::peer_closed() {
-  if (peer_gone_) return true;
-  char byte;
-  ssize_t n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) peer_gone_ = true;
+  if (!peer_gone_ && stream_.peer_closed()) peer_gone_ = true;
   return peer_gone_;
 }
 
@@ -8239,7 +8666,7 @@ FASTAPI_DETAIL_INLINE bool Connection::peer_closed() {
 FASTAPI_DETAIL_INLINE void Connection::watch_peer() {
   if (!self_ref_) self_ref_ = std::make_shared<Connection*>(this);
   unsigned generation = ++watch_generation_;
-  socket_.async_wait(asio::socket_base::wait_read, [ref = self_ref_, generation](const asio::error_code& ec) {
+  stream_.async_wait(asio::socket_base::wait_read, [ref = self_ref_, generation](const asio::error_code& ec) {
     Connection* self = *ref;
     if (ec || !self || generation != self->watch_generation_ || !self->streaming_) return;
     if (self->peer_closed()) self->stream_cancel_.cancel();
@@ -8274,49 +8701,150 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::next_stream_chunk(Response& res, st
   }
   co_return more;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-/// Answers a framing error or timeout with `{"detail": reason}` and closes. The reasons are our own
-/// fixed ASCII sentences, so they need no JSON escaping.
-FASTAPI_DETAIL_INLINE Task<void> Connection::send_error(int status, std::string_view reason) {
-  close_after_ = true;
-  timed_out_ = false;
-  Response res = RawJSONResponse(std::string(R"({"detail":")").append(reason).append("\"}"), status);
+}  // namespace fastapi::detail
+
+// ==== fastapi/http/connection_upgrade.hpp ====
+// http/connection_upgrade.hpp: a connection after a 101 Switching Protocols: its head written, the request kept
+// without the read buffer, and the connection's stream (TCP, Unix socket or TLS alike) offered to the new
+// protocol as an UpgradedStream (http/upgrade.hpp). Part of Connection (http/connection.hpp); fed by
+// Connection::dispatch_and_write; feeds the Upgrade hook (the WebSocket session). Knows nothing of frames.
+
+#include <cstddef>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <asio.hpp>
+
+namespace fastapi::detail {
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+/// The 101: its head is written (no Content-Length, no body), then the socket is handed to res.upgrade, which
+/// gets the bytes already read past the request head. The connection's read deadline and idle sweep stop
+/// applying; the hook returns when its protocol is over, and the connection closes.
+FASTAPI_DETAIL_INLINE Task<bool> Connection::hand_over(Response& res) {
   if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
-  write_head(
-      out_, res,
-      WriteOptions{
-          .version_minor = 1, .keep_alive = false, .date_line = hub_.date.line(), .server = hub_.config.server_header},
-      BodyFraming::length);
-  out_.append(res.body);
-  if (co_await flush()) co_await linger_close();
+  write_head(out_, res,
+             WriteOptions{.version_minor = req_.version_minor,
+                          .keep_alive = true,
+                          .date_line = hub_.date.line(),
+                          .server = hub_.config.server_header},
+             BodyFraming::none);
+  if (!co_await flush()) {
+    if (res.after_send) co_await res.after_send();
+    co_return false;  // the hook is dropped unrun: its handler is destroyed with it
+  }
+  upgrade_ = std::move(res.upgrade);
+  phase_ = Phase::upgraded;
+  deadline_ = Clock::time_point::max();
+  timed_out_ = false;
+  std::string leftover(buf_ + start_, end_ - start_);
+  keep_request_without_buffer();
+  co_await upgrade_->run(*this, std::move(leftover));
+  if (res.after_send) co_await res.after_send();
+  co_return false;
 }
 
-/// Half-closes and drains what the client still sends (briefly), so our last response is not destroyed
-/// by a TCP reset when unread request bytes remain (RFC 9112 section 9.6).
-FASTAPI_DETAIL_INLINE Task<void> Connection::linger_close() {
-  phase_ = Phase::closing;
+/// Copies the handshake request out of the read buffer (only what it occupies, typically a few hundred
+/// bytes), points req_'s views at the copy, and gives the buffers back: the handler may read its request for
+/// as long as the WebSocket lives, and an idle WebSocket holds no 16 KiB buffer.
+FASTAPI_DETAIL_INLINE void Connection::keep_request_without_buffer() {
+  head_copy_.assign(buf_, start_);
+  const char* from = buf_;
+  const char* to = head_copy_.data();
+  const std::size_t size = start_;
+  auto rebase = [&](std::string_view v) -> std::string_view {
+    std::less_equal<const char*> le;
+    if (v.data() && le(from, v.data()) && le(v.data() + v.size(), from + size))
+      return {to + (v.data() - from), v.size()};
+    return v;  // in the arena, the body buffer, the router's templates: stays where it is
+  };
+  req_.method_name = rebase(req_.method_name);
+  req_.target = rebase(req_.target);
+  req_.raw_path = rebase(req_.raw_path);
+  req_.path = rebase(req_.path);
+  req_.query_string = rebase(req_.query_string);
+  req_.body = rebase(req_.body);
+  req_.route_memo.path = rebase(req_.route_memo.path);
+  HeaderViews headers;
+  headers.reserve(req_.headers.size());
+  for (const auto& f : req_.headers) headers.add(rebase(f.name), rebase(f.value));
+  req_.headers = std::move(headers);
+  QueryParams query;
+  for (const auto& q : req_.query) query.add(rebase(q.key), rebase(q.value));
+  req_.query = std::move(query);
+  PathParams params = req_.path_params;
+  req_.path_params.clear();
+  for (const auto& p : params) req_.path_params.push(rebase(p.name), rebase(p.value));
+  release_idle_memory();
+}
+
+FASTAPI_DETAIL_INLINE Task<UpgradedStream::Wait> Connection::wait_readable() {
+  auto [ec] = co_await async_call<asio::error_code>(
+      [&](auto handler) { stream_.async_wait(asio::socket_base::wait_read, std::move(handler)); });
+  if (timed_out_) co_return Wait::closed;
+  if (ec == asio::error::operation_aborted) co_return Wait::woken;
+  co_return ec ? Wait::closed : Wait::ready;
+}
+
+FASTAPI_DETAIL_INLINE std::size_t Connection::read_some(char* buf, std::size_t n, bool& closed) {
   asio::error_code ec;
-  socket_.shutdown(asio::socket_base::shutdown_send, ec);
-  deadline_ = hub_.now + std::chrono::seconds(2);
-  acquire_buffer();
-  std::size_t drained = 0;
-  while (drained < (1u << 20)) {
-    std::size_t n = socket_.read_some(asio::buffer(buf_, cap_), ec);
+  std::size_t got = stream_.read_some(asio::buffer(buf, n), ec);
+  if (!ec) return got;
+  closed = ec != asio::error::would_block && ec != asio::error::try_again;
+  return 0;
+}
+
+FASTAPI_DETAIL_INLINE std::size_t Connection::try_write(std::string_view data, bool& closed) {
+  if (timed_out_) {
+    closed = true;
+    return 0;
+  }
+  asio::error_code ec;
+  std::size_t n = stream_.write_some(asio::buffer(data.data(), data.size()), ec);
+  if (!ec) return n;
+  closed = ec != asio::error::would_block && ec != asio::error::try_again;
+  return 0;
+}
+
+/// As flush(): a peer that takes no byte for write_timeout is dropped (the sweep aborts the socket). A
+/// wake() meant for the reader cancels this wait too: it simply waits again.
+FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) {
+  std::size_t done = 0;
+  bool armed = false;
+  std::size_t done_when_armed = 0;
+  while (done < data.size()) {
+    if (timed_out_) co_return false;
+    asio::error_code ec;
+    std::size_t n = stream_.write_some(asio::buffer(data.data() + done, data.size() - done), ec);
     if (!ec) {
-      drained += n;
+      done += n;
       continue;
     }
-    if (ec != asio::error::would_block && ec != asio::error::try_again) break;
-    if (!co_await wait(asio::socket_base::wait_read)) break;
+    if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
+    if (!armed || done != done_when_armed) {
+      set_deadline(hub_.config.write_timeout);
+      armed = true;
+      done_when_armed = done;
+    }
+    auto [wait_ec] = co_await async_call<asio::error_code>(
+        [&](auto handler) { stream_.async_wait(asio::socket_base::wait_write, std::move(handler)); });
+    if (timed_out_ || (wait_ec && wait_ec != asio::error::operation_aborted)) co_return false;
   }
+  if (armed) deadline_ = Clock::time_point::max();
+  co_return !timed_out_;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
 
 // ==== fastapi/http/server.hpp ====
-// http/server.hpp: worker threads, each with its own io_context and SO_REUSEPORT acceptor (shared nothing),
-// the tick that sweeps timeouts and refreshes the Date header, signals and the graceful drain.
+// http/server.hpp: worker threads, each with its own io_context and SO_REUSEPORT acceptor (shared nothing), or
+// one acceptor for all on a Unix socket (Config::uds); the TLS context when Config asks for HTTPS; the tick that
+// sweeps timeouts and refreshes the Date header, signals and the graceful drain.
 // Fed by app.run(); feeds connections. Knows nothing of routes or JSON.
 
 #include <atomic>
@@ -8332,7 +8860,10 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::linger_close() {
 #include <thread>
 #include <vector>
 
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <asio.hpp>
 
@@ -8347,10 +8878,14 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  /// Binds every worker's acceptor; returns the bound port (a free one when config.port is 0).
-  /// Throws std::system_error worded as uvicorn's when it cannot bind: `[Errno 98] error while attempting
-  /// to bind on 127.0.0.1:8000: Address already in use`. A port held by any other socket (another
+  /// Binds every worker's acceptor; returns the bound port (a free one when config.port is 0; 0 on a Unix
+  /// socket). Throws std::system_error worded as uvicorn's when it cannot bind: `[Errno 98] error while
+  /// attempting to bind on 127.0.0.1:8000: Address already in use`. A port held by any other socket (another
   /// fastapi.hpp process included) is refused: SO_REUSEPORT is shared among this server's workers only.
+  /// Config::uds: the socket file is made with mode 0666 (uvicorn's); a stale one (nobody accepts on it) is
+  /// replaced, a live one refused (`... bind on unix:PATH: Address already in use`); it is removed by run()'s
+  /// end. TLS (Config::ssl_certfile): the certificate and key are read here; a file that cannot be read throws
+  /// std::runtime_error naming it.
   std::uint16_t listen();
   /// Serves until stop() and the drain have finished. Calls listen() first if it was not called.
   void run();
@@ -8367,6 +8902,9 @@ class Server {
 
  private:
   struct Worker;
+  void listen_tcp();
+  void listen_uds();
+  void remove_uds();
   Task<void> accept_loop(Worker& w);
   Task<void> tick(Worker& w);
   void begin_drain(Worker& w);
@@ -8380,6 +8918,8 @@ class Server {
   std::atomic<bool> listening_{false};
   std::atomic<bool> stopping_{false};
   std::uint16_t port_ = 0;
+  ::ssl_ctx_st* tls_ = nullptr;   ///< made by listen() when the Config asks for TLS
+  ino_t uds_inode_ = 0;           ///< the Unix socket file we made (removed at the end only if it is still ours)
   bool shared_acceptor_ = false;  ///< SO_REUSEPORT missing: worker 0 accepts for all
   std::atomic<unsigned> next_worker_{0};
   std::mutex stop_mutex_;
@@ -8392,7 +8932,7 @@ struct Server::Worker {
   Worker(Service& service, const Config& config, std::atomic<std::size_t>& open);
   asio::io_context io;
   detail::Hub hub;
-  asio::ip::tcp::acceptor acceptor;
+  asio::basic_socket_acceptor<asio::generic::stream_protocol> acceptor;  ///< TCP of either family, or a Unix socket
   asio::steady_timer ticker;
   std::chrono::steady_clock::time_point drain_deadline = std::chrono::steady_clock::time_point::max();
   bool aborted = false;  ///< the grace period is over and every connection was shut down
@@ -8417,6 +8957,8 @@ FASTAPI_DETAIL_INLINE Server::~Server() {
   stop();
   for (auto& w : workers_)
     if (w->thread.joinable()) w->thread.join();
+  remove_uds();
+  detail::free_tls_context(tls_);
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -8458,7 +9000,7 @@ FASTAPI_DETAIL_INLINE asio::error_code probe_bind(asio::io_context& io, const as
   return ec;
 }
 
-FASTAPI_DETAIL_INLINE bool set_reuse_port(asio::ip::tcp::acceptor& a) {
+FASTAPI_DETAIL_INLINE bool set_reuse_port(asio::basic_socket_acceptor<asio::generic::stream_protocol>& a) {
 #ifdef SO_REUSEPORT
   int one = 1;
   return ::setsockopt(a.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) == 0;
@@ -8485,16 +9027,36 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
       stop();
     });
   }
+  if (detail::wants_tls(config_) || !detail::tls_configuration_error(config_).empty()) {
+    if (!tls_) tls_ = detail::make_server_tls_context(config_);  // throws, in words
+    for (auto& w : workers_) w->hub.tls = tls_;
+    // OpenSSL writes to the socket with write(), not send(MSG_NOSIGNAL) as Asio does: a client that has gone
+    // would raise SIGPIPE and kill the process. Ignored, as Python and nginx ignore it, unless the program
+    // has a handler of its own.
+    struct sigaction current {};
+    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) std::signal(SIGPIPE, SIG_IGN);
+  }
+  if (config_.uds.empty()) {
+    listen_tcp();
+  } else {
+    listen_uds();
+  }
+  listening_ = true;
+  return port_;
+}
+
+FASTAPI_DETAIL_INLINE void Server::listen_tcp() {
   asio::ip::tcp::endpoint ep(detail::resolve_host(config_.host), config_.port);
   if (ep.port() != 0)  // port 0: the kernel picks a free port for worker 0, the others join it below
     if (asio::error_code ec = detail::probe_bind(workers_[0]->io, ep))
       throw detail::bind_error(ec, config_.host, ep.port());
   auto open_one = [&](Worker& w, bool reuse_port) {
-    w.acceptor.open(ep.protocol());
+    asio::generic::stream_protocol::endpoint where(ep);
+    w.acceptor.open(where.protocol());
     w.acceptor.set_option(asio::socket_base::reuse_address(true));
     if (reuse_port && !detail::set_reuse_port(w.acceptor)) return false;
     asio::error_code ec;
-    w.acceptor.bind(ep, ec);
+    w.acceptor.bind(where, ec);
     if (ec) {
       asio::error_code ignored;
       w.acceptor.close(ignored);
@@ -8511,7 +9073,7 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
     open_one(*workers_[0], false);  // no SO_REUSEPORT here: throws in words if the bind fails
     multi = false;
   }
-  ep.port(workers_[0]->acceptor.local_endpoint().port());
+  ep.port(detail::endpoint_port(workers_[0]->acceptor.local_endpoint()));
   port_ = ep.port();
   for (std::size_t i = 1; multi && i < workers_.size(); ++i) {
     if (!open_one(*workers_[i], true)) {
@@ -8520,8 +9082,51 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
     }
   }
   shared_acceptor_ = !multi && workers_.size() > 1;
-  listening_ = true;
-  return port_;
+}
+
+/// One acceptor (worker 0's) on the Unix socket, shared by the workers as without SO_REUSEPORT.
+FASTAPI_DETAIL_INLINE void Server::listen_uds() {
+  const std::string& path = config_.uds;
+  auto refuse = [&](std::errc code, const std::string& why) {
+    return std::system_error(std::make_error_code(code), "[Errno " + std::to_string(static_cast<int>(code)) +
+                                                             "] error while attempting to bind on unix:" + path + why);
+  };
+  Worker& w = *workers_[0];
+  asio::local::stream_protocol::endpoint local(path);  // throws when the path is too long for a socket address
+  struct ::stat st;
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) throw refuse(std::errc::file_exists, " (a file that is not a socket is in the way)");
+    // A socket file: live if someone accepts on it (another instance: refused), stale if the connect is
+    // refused (a crashed run left it: replaced).
+    asio::local::stream_protocol::socket probe(w.io);
+    asio::error_code ec;
+    probe.connect(local, ec);
+    if (!ec) throw refuse(std::errc::address_in_use, " (another server is listening on it)");
+    if (ec == asio::error::connection_refused) ::unlink(path.c_str());
+  }
+  asio::generic::stream_protocol::endpoint where(local);
+  w.acceptor.open(where.protocol());
+  asio::error_code ec;
+  w.acceptor.bind(where, ec);
+  if (ec)
+    throw std::system_error(
+        ec, "[Errno " + std::to_string(ec.value()) + "] error while attempting to bind on unix:" + path);
+  // Anybody on the machine may connect (nginx runs as another user), as uvicorn's 0666: restrict access with
+  // the directory's permissions.
+  ::chmod(path.c_str(), 0666);
+  if (::lstat(path.c_str(), &st) == 0) uds_inode_ = st.st_ino;
+  w.acceptor.listen(4096);
+  w.acceptor.non_blocking(true);
+  port_ = 0;
+  shared_acceptor_ = workers_.size() > 1;
+}
+
+/// Removes the socket file at the end, unless another process has replaced it since (its inode differs).
+FASTAPI_DETAIL_INLINE void Server::remove_uds() {
+  if (!uds_inode_) return;
+  struct ::stat st;
+  if (::lstat(config_.uds.c_str(), &st) == 0 && st.st_ino == uds_inode_) ::unlink(config_.uds.c_str());
+  uds_inode_ = 0;
 }
 
 FASTAPI_DETAIL_INLINE Task<void> Server::accept_loop(Worker& w) {
@@ -8534,7 +9139,7 @@ FASTAPI_DETAIL_INLINE Task<void> Server::accept_loop(Worker& w) {
       continue;
     }
     Worker& target = shared_acceptor_ ? *workers_[next_worker_++ % workers_.size()] : w;
-    auto [ec, socket] = co_await detail::async_call<asio::error_code, asio::ip::tcp::socket>(
+    auto [ec, socket] = co_await detail::async_call<asio::error_code, detail::ServerStream::Socket>(
         [&](auto handler) { w.acceptor.async_accept(target.io, std::move(handler)); });
     if (ec == asio::error::operation_aborted || !w.acceptor.is_open()) co_return;
     if (ec) {
@@ -8605,6 +9210,15 @@ FASTAPI_DETAIL_INLINE void Server::begin_drain(Worker& w) {
   if (w.hub.draining) return;
   w.hub.draining = true;
   w.drain_deadline = std::chrono::steady_clock::now() + config_.graceful_timeout;
+  // Connections the kernel has already completed (the listen backlog) are served, not reset by the close:
+  // their clients (nginx) sent or are sending a request, which a reset would lose.
+  for (asio::error_code ec; w.acceptor.is_open();) {
+    detail::ServerStream::Socket socket(w.io);
+    w.acceptor.accept(socket, ec);
+    if (ec) break;
+    open_.fetch_add(1, std::memory_order_relaxed);
+    detail::Connection::start(w.hub, std::move(socket));
+  }
   asio::error_code ec;
   w.acceptor.close(ec);
   for (auto* c = w.hub.first; c;) {
@@ -8651,6 +9265,7 @@ FASTAPI_DETAIL_INLINE void Server::run() {
   if (abandoned)
     logger_.write(LogLevel::warning,
                   std::to_string(abandoned) + " request(s) still running after graceful_timeout were cut off");
+  remove_uds();
   listening_ = false;
 }
 
@@ -24511,6 +25126,23 @@ inline constexpr ServerFlag server_flags[] = {
      [](CommandLine& c, std::string_view) { c.config.access_log = true; }},
     {"--no-access-log", "", "no line per request (the default)",
      [](CommandLine& c, std::string_view) { c.config.access_log = false; }},
+    {"--uds", "PATH", "listen on this Unix socket (mode 0666) instead of host:port",
+     [](CommandLine& c, std::string_view v) { c.config.uds = flag_text("--uds", v); }},
+    {"--ssl-certfile", "FILE", "serve HTTPS with this certificate chain (PEM; needs FASTAPI_ENABLE_TLS)",
+     [](CommandLine& c, std::string_view v) { c.config.ssl_certfile = flag_text("--ssl-certfile", v); }},
+    {"--ssl-keyfile", "FILE", "its private key (PEM; default: in the certfile)",
+     [](CommandLine& c, std::string_view v) { c.config.ssl_keyfile = flag_text("--ssl-keyfile", v); }},
+    {"--ssl-keyfile-password", "P", "the key's passphrase",
+     [](CommandLine& c, std::string_view v) { c.config.ssl_keyfile_password = std::string(v); }},
+    {"--ssl-ca-certs", "FILE", "CA certificates that client certificates are checked against",
+     [](CommandLine& c, std::string_view v) { c.config.ssl_ca_certs = flag_text("--ssl-ca-certs", v); }},
+    {"--ssl-cert-reqs", "N", "client certificates: 0 not asked (default), 1 checked if sent, 2 required",
+     [](CommandLine& c, std::string_view v) {
+       if (v != "0" && v != "1" && v != "2")
+         throw std::invalid_argument("fastapi: --ssl-cert-reqs expects 0 (none), 1 (optional) or 2 (required), got '" +
+                                     std::string(v) + "'");
+       c.config.ssl_cert_reqs = v[0] - '0';
+     }},
     {"--reload", "", "a compiled app cannot reload itself: says what does (scripts/dev.sh)", reload_unsupported},
     {"--version", "", "print the version of fastapi.hpp and exit", nullptr},
     {"--help", "", "print this and exit (also -h)", nullptr},
@@ -25046,7 +25678,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   void stop();
   /// The bound port while running (0 before).
   std::uint16_t port() const { return port_.load(); }
-  /// Blocks until the app is listening (or run() failed); the port, or 0 on failure.
+  /// Blocks until the app is listening (or run() failed); the port, or 0 on failure (and on a Unix socket).
   std::uint16_t wait_until_listening() const;
   /// True while the app accepts new work: startup done, listening, not draining (a readiness probe's answer).
   bool ready() const;
@@ -25484,8 +26116,11 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     std::string host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
     logger_.write(LogLevel::info, "Application startup complete.");
     // The contract line (scripts and tests parse it) stays on stdout; the rest goes through the logger.
-    std::cout << "Listening on http://" << host << ":" << port << std::endl;
-    const std::string base = "http://" + host + ":" + std::to_string(port);
+    // `Listening on https://127.0.0.1:8443` with TLS, `Listening on unix:/run/app.sock` on a Unix socket.
+    const std::string base =
+        !config.uds.empty() ? "unix:" + config.uds
+                            : (detail::wants_tls(config) ? "https://" : "http://") + host + ":" + std::to_string(port);
+    std::cout << "Listening on " << base << std::endl;
     const unsigned workers = config.worker_count();
     logger_.write(LogLevel::info, "Serving " + base + " with " + std::to_string(workers) +
                                       (workers == 1 ? " worker thread" : " worker threads") + " (Ctrl+C stops it)");
@@ -25556,7 +26191,7 @@ FASTAPI_DETAIL_INLINE bool App::ready() const {
 
 FASTAPI_DETAIL_INLINE std::uint16_t App::wait_until_listening() const {
   std::unique_lock lock(run_mutex_);
-  run_cv_.wait(lock, [this] { return port_.load() != 0 || run_failed_; });
+  run_cv_.wait(lock, [this] { return server_ != nullptr || run_failed_; });  // a Unix socket has no port
   return port_.load();
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -26357,22 +26992,7 @@ FASTAPI_DETAIL_INLINE SSL* new_tls_session(SSL_CTX* ctx, const std::string& host
 /// else OpenSSL's ("wrong version number": the server does not speak TLS on that port).
 FASTAPI_DETAIL_INLINE std::string tls_failure_text(SSL* ssl, bool verify, const asio::error_code& ec);
 
-/// The first of OpenSSL's queued errors, its root cause, in words (the queue emptied: the others only
-/// repeat it from the callers' side): "No such file or directory", "key values mismatch".
-FASTAPI_DETAIL_INLINE std::string openssl_errors();
-
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE std::string openssl_errors() {
-  std::string text;
-  while (unsigned long e = ERR_get_error()) {
-    if (!text.empty()) continue;
-    // A system error (a file that cannot be opened) carries errno as its reason.
-    const char* reason = ERR_SYSTEM_ERROR(e) ? std::strerror(ERR_GET_REASON(e)) : ERR_reason_error_string(e);
-    if (reason) text = reason;
-  }
-  return text.empty() ? std::string("unknown OpenSSL error") : text;
-}
-
 FASTAPI_DETAIL_INLINE SSL_CTX* ClientTlsContext::get(const ClientOptions& options, std::string& error) {
   std::lock_guard lock(mutex_);
   if (ctx_) return ctx_;

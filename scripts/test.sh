@@ -117,6 +117,7 @@ bash tests/docs/run_recipes.sh
 step "deployment: deploy/ matches docs/deployment.md and its tools; a rolling restart behind nginx loses no request"
 bash tests/deploy/check_deploy.sh
 python3 tests/deploy/rolling_restart.py build/gcc
+python3 tests/deploy/rolling_restart.py build/gcc --uds
 
 step "the edit loop: scripts/dev.sh rebuilds and restarts the app on save, and a broken build keeps the old one serving"
 python3 tests/tools/test_dev_loop.py

@@ -10,7 +10,10 @@ instance marked `down` and nginx reloaded before its SIGTERM: then no request ma
 log ($upstream_addr, $upstream_status) shows which requests nginx retried on the other instance, printed at
 the end with the reasons from its error log.
 
-Usage: python3 tests/deploy/rolling_restart.py BIN_DIR      (BIN_DIR holds the 14_health binary: build/gcc)
+With --uds the instances listen on Unix sockets (--uds PATH) and nginx's upstream names them
+(`server unix:PATH`, the commented lines of deploy/nginx.conf): the same two rounds, the same promises.
+
+Usage: python3 tests/deploy/rolling_restart.py BIN_DIR [--uds]   (BIN_DIR holds the 14_health binary: build/gcc)
 Environment: FASTAPI_TEST_TIME_SCALE multiplies every bound; CI=true makes a missing nginx a failure.
 Every wait is bounded (seconds, times the scale); every process is started here and stopped by its own pid;
 nothing but 127.0.0.1 is used.
@@ -44,8 +47,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def derive_config(text, tmp, listen_port, ports):
-    """deploy/nginx.conf with this test's ports and paths; each replaced line must be there exactly once."""
+def derive_config(text, tmp, listen_port, ports, sockets=None):
+    """deploy/nginx.conf with this test's ports and paths; each replaced line must be there exactly once.
+    With `sockets`, the upstream's servers are those Unix sockets instead of the TCP ports."""
     swaps = [
         (r"^user www-data;\n", ""),  # nginx runs as whoever runs the test
         (r"^worker_processes auto;", "worker_processes 1;"),
@@ -53,30 +57,53 @@ def derive_config(text, tmp, listen_port, ports):
         (r"/var/log/nginx/error.log", f"{tmp}/error.log"),
         (r"/var/log/nginx/access.log", f"{tmp}/access.log"),
         (r"listen 80;", f"listen 127.0.0.1:{listen_port};"),
-        (r"server 127\.0\.0\.1:8001 ", f"server 127.0.0.1:{ports[0]} "),
-        (r"server 127\.0\.0\.1:8002 ", f"server 127.0.0.1:{ports[1]} "),
+        (r"server 127\.0\.0\.1:8001 ", f"server {upstream_name(ports[0], sockets and sockets[0])} "),
+        (r"server 127\.0\.0\.1:8002 ", f"server {upstream_name(ports[1], sockets and sockets[1])} "),
     ]
+    if sockets:  # the commented UDS lines are the documented form: they must be there, with the same options
+        swaps.append((r"^\s*#\s*server unix:/run/fastapi-app/8001\.sock max_fails=1 fail_timeout=5s;\n", ""))
+        swaps.append((r"^\s*#\s*server unix:/run/fastapi-app/8002\.sock max_fails=1 fail_timeout=5s;\n", ""))
     for pattern, replacement in swaps:
         text, n = re.subn(pattern, replacement, text, flags=re.M)
         if n != 1:
             fail(f"deploy/nginx.conf: expected one match of {pattern!r}, found {n}")
-    fail_timeout = set(re.findall(r"^\s*server 127\.0\.0\.1:\d+ .*fail_timeout=(\d+)s", text, flags=re.M))
+    fail_timeout = set(re.findall(r"^\s*server (?:127\.0\.0\.1:\d+|unix:\S+) .*fail_timeout=(\d+)s", text, flags=re.M))
     if len(fail_timeout) != 1:
         fail("deploy/nginx.conf: both servers need the same fail_timeout=Ns")
     return text, int(fail_timeout.pop())
 
 
-class Instance:
-    """One app process on a fixed port; its stdout read by a thread, its stderr kept in a file."""
+def upstream_name(port, sock):
+    """How nginx names an instance: unix:PATH, or 127.0.0.1:PORT."""
+    return f"unix:{sock}" if sock else f"127.0.0.1:{port}"
 
-    def __init__(self, binary, port, tmp):
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """http.client over a Unix socket (the instance's /health/ready, asked directly)."""
+
+    def __init__(self, path, timeout):
+        super().__init__("localhost", timeout=timeout)
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.path)
+
+
+class Instance:
+    """One app process on a fixed port (or Unix socket); its stdout read by a thread, its stderr in a file."""
+
+    def __init__(self, binary, port, tmp, sock=None):
         self.binary, self.port, self.tmp, self.proc, self.starts = binary, port, tmp, None, 0
+        self.sock, self.name = sock, upstream_name(port, sock)
 
     def start(self):
         self.starts += 1
         self.err = open(os.path.join(self.tmp, f"app-{self.port}-{self.starts}.log"), "w")
         self.proc = subprocess.Popen(
-            [self.binary, "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"],
+            [self.binary, "--workers", "1"] +
+            (["--uds", self.sock] if self.sock else ["--host", "127.0.0.1", "--port", str(self.port)]),
             stdout=subprocess.PIPE, stderr=self.err, text=True)
         lines = queue.Queue()
         threading.Thread(target=lambda: [lines.put(l) for l in self.proc.stdout], daemon=True).start()
@@ -88,7 +115,8 @@ class Instance:
                 if self.proc.poll() is not None:
                     fail(f"instance :{self.port} exited with {self.proc.returncode} before listening")
                 continue
-            if line.startswith(f"Listening on http://127.0.0.1:{self.port}"):
+            if line.startswith(f"Listening on unix:{self.sock}" if self.sock else
+                               f"Listening on http://127.0.0.1:{self.port}"):
                 return
         fail(f"instance :{self.port} printed no 'Listening on' line")
 
@@ -105,7 +133,8 @@ class Instance:
 
     def ready(self):
         try:
-            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2 * SCALE)
+            c = (UnixHTTPConnection(self.sock, 2 * SCALE) if self.sock else
+                 http.client.HTTPConnection("127.0.0.1", self.port, timeout=2 * SCALE))
             c.request("GET", "/health/ready")
             ok = c.getresponse().status == 200
             c.close()
@@ -165,8 +194,9 @@ class Load:
 
 
 def main():
-    if len(sys.argv) != 2:
-        fail("usage: rolling_restart.py BIN_DIR")
+    uds = "--uds" in sys.argv[2:]
+    if len(sys.argv) != 2 + uds:
+        fail("usage: rolling_restart.py BIN_DIR [--uds]")
     binary = os.path.join(os.path.abspath(sys.argv[1]), "14_health")
     if not os.access(binary, os.X_OK):
         fail(f"{binary} not found (build the examples first)")
@@ -182,10 +212,13 @@ def main():
     ports = [free_port(), free_port()]
     listen_port = free_port()
     with open(os.path.join(ROOT, "deploy", "nginx.conf")) as f:
-        conf, fail_timeout = derive_config(f.read(), tmp, listen_port, ports)
+        sockets = [os.path.join(tmp, f"{p}.sock") for p in ports] if uds else None
+        if uds:  # nginx's workers run as another user (nobody when root runs the test): let them reach in
+            os.chmod(tmp, 0o711)
+        conf, fail_timeout = derive_config(f.read(), tmp, listen_port, ports, sockets)
     with open(os.path.join(tmp, "nginx.conf"), "w") as f:
         f.write(conf)
-    instances = [Instance(binary, p, tmp) for p in ports]
+    instances = [Instance(binary, p, tmp, sockets and sockets[i]) for i, p in enumerate(ports)]
     proxy, load = None, None
     try:
         for inst in instances:
@@ -212,15 +245,15 @@ def main():
         # Round 1: SIGTERM alone. nginx retries what the drain refuses or closes (GETs: all succeed).
         for inst in instances:
             before = load.count()
-            print(f"draining :{inst.port} (SIGTERM to pid {inst.proc.pid}) after {before} requests")
+            print(f"draining {inst.name} (SIGTERM to pid {inst.proc.pid}) after {before} requests")
             inst.drain()
             inst.start()
-            wait_for(inst.ready, f":{inst.port} answering /health/ready after its restart")
+            wait_for(inst.ready, f"{inst.name} answering /health/ready after its restart")
             # nginx took it out for fail_timeout after its refused connects: wait until it is back in.
             mark = os.path.getsize(access_log)
-            wait_for(lambda: served_since(access_log, mark, inst.port),
-                     f"nginx sending :{inst.port} requests again", bound=fail_timeout + 10)
-            print(f"  :{inst.port} back in the upstream; {load.count() - before} requests during its restart")
+            wait_for(lambda: served_since(access_log, mark, inst.name),
+                     f"nginx sending {inst.name} requests again", bound=fail_timeout + 10)
+            print(f"  {inst.name} back in the upstream; {load.count() - before} requests during its restart")
         # Round 2: the page's procedure for requests nginx may not retry (POST): out of nginx first
         # (`down`, reload), then SIGTERM: nothing is refused or closed under nginx, so nothing is retried.
         load.round = 2
@@ -228,16 +261,16 @@ def main():
         conf_path = os.path.join(tmp, "nginx.conf")
         for inst in instances:
             before = load.count()
-            reload_nginx(proxy, conf_path, mark_down(conf, inst.port))
-            wait_for(lambda: not established_to(inst.port), f"no connection from nginx to :{inst.port}")
-            print(f"out of nginx, draining :{inst.port} (SIGTERM to pid {inst.proc.pid})")
+            reload_nginx(proxy, conf_path, mark_down(conf, inst.name))
+            wait_for(lambda: not established_to(inst), f"no connection from nginx to {inst.name}")
+            print(f"out of nginx, draining {inst.name} (SIGTERM to pid {inst.proc.pid})")
             inst.drain()
             inst.start()
-            wait_for(inst.ready, f":{inst.port} answering /health/ready after its restart")
+            wait_for(inst.ready, f"{inst.name} answering /health/ready after its restart")
             mark = os.path.getsize(access_log)
             reload_nginx(proxy, conf_path, conf)
-            wait_for(lambda: served_since(access_log, mark, inst.port), f"nginx sending :{inst.port} requests again")
-            print(f"  :{inst.port} back in the upstream; {load.count() - before} requests during its restart")
+            wait_for(lambda: served_since(access_log, mark, inst.name), f"nginx sending {inst.name} requests again")
+            print(f"  {inst.name} back in the upstream; {load.count() - before} requests during its restart")
         wait_for(lambda: load.count() >= MIN_REQUESTS, f"{MIN_REQUESTS} requests in all")
     finally:
         if load:
@@ -254,7 +287,7 @@ def main():
         for inst in instances:
             inst.stop()
 
-    report(tmp, ports)
+    report(tmp, [inst.name for inst in instances])
     with open(os.path.join(tmp, "access.log")) as f:
         f.seek(round2[0])
         retried = [l for l in f if re.search(r"upstream=\S+, |\" 50\d ", l)]
@@ -278,11 +311,11 @@ def main():
           f"({time.monotonic() - started:.1f} s)")
 
 
-def mark_down(conf, port):
+def mark_down(conf, name):
     """The config with one server marked `down`, as the page's rolling restart does before its SIGTERM."""
-    text, n = re.subn(rf"^(\s*server 127\.0\.0\.1:{port} [^;]*);", r"\1 down;", conf, flags=re.M)
+    text, n = re.subn(rf"^(\s*server {re.escape(name)} [^;]*);", r"\1 down;", conf, flags=re.M)
     if n != 1:
-        fail(f"no server line for :{port} in the derived config")
+        fail(f"no server line for {name} in the derived config")
     return text
 
 
@@ -309,9 +342,14 @@ def reload_nginx(proxy, conf_path, text):
     wait_for(lambda: children(proxy.pid) and not (children(proxy.pid) & old), "nginx's old workers to exit")
 
 
-def established_to(port):
-    """Whether a TCP connection to 127.0.0.1:port is open (ESTABLISHED, in /proc/net/tcp)."""
-    needle = f"0100007F:{port:04X} "
+def established_to(inst):
+    """Whether a connection to the instance is open: ESTABLISHED to 127.0.0.1:port in /proc/net/tcp, or a
+    connected socket (state 03) on its path in /proc/net/unix (the accepted side carries the path)."""
+    if inst.sock:
+        with open("/proc/net/unix") as f:
+            return any(line.split()[5] == "03" and line.split()[-1] == inst.sock
+                       for line in f.readlines()[1:] if len(line.split()) >= 8)
+    needle = f"0100007F:{inst.port:04X} "
     with open("/proc/net/tcp") as f:
         return any(line.split()[2] + " " == needle and line.split()[3] == "01" for line in f.readlines()[1:])
 
@@ -324,20 +362,20 @@ def wait_for(condition, what, bound=30):
         time.sleep(0.05)
 
 
-def served_since(access_log, offset, port):
+def served_since(access_log, offset, name):
     with open(access_log) as f:
         f.seek(offset)
-        return any(re.search(rf"upstream=127\.0\.0\.1:{port} upstream_status=200 ", line) for line in f)
+        return any(f"upstream={name} upstream_status=200 " in line for line in f)
 
 
-def report(tmp, ports):
+def report(tmp, names):
     """What nginx saw: requests per instance, the ones it retried on the other instance, and why."""
     lines = open(os.path.join(tmp, "access.log")).read().splitlines()
-    per = {p: sum(f"upstream=127.0.0.1:{p} " in l for l in lines) for p in ports}
+    per = {p: sum(f"upstream={p} " in l for l in lines) for p in names}
     retried = [l for l in lines if re.search(r"upstream=\S+, ", l)]
     not_ok = [l for l in lines if not re.search(r'" 200 ', l)]
-    print(f"nginx access log: {len(lines)} requests; answered by :{ports[0]} {per[ports[0]]}, "
-          f":{ports[1]} {per[ports[1]]}; retried on the other instance: {len(retried)}; not 200: {len(not_ok)}")
+    print(f"nginx access log: {len(lines)} requests; answered by {names[0]} {per[names[0]]}, "
+          f"{names[1]} {per[names[1]]}; retried on the other instance: {len(retried)}; not 200: {len(not_ok)}")
     kinds = {}
     for l in retried:
         status = re.search(r"upstream_status=(.*?) time=", l).group(1)

@@ -1,7 +1,7 @@
 // tests/http/test_server.cpp: http/server.hpp over real sockets: max_connections (and no busy loop while at
-// the limit), graceful shutdown (in-flight requests finish, idle ones close, new ones are refused, hooks
-// run), the grace period cutting off a handler that takes too long, several workers on SO_REUSEPORT,
-// and a bind failure in words.
+// the limit), graceful shutdown (in-flight requests finish, idle ones close, new ones are refused, what had
+// already arrived is served, hooks run), the grace period cutting off a handler that takes too long, several
+// workers on SO_REUSEPORT, and a bind failure in words.
 #include <doctest/doctest.h>
 
 #include <sys/resource.h>
@@ -207,6 +207,54 @@ TEST_SUITE("http/server") {
     CHECK(std::chrono::steady_clock::now() - start < scaled(1000ms));
     CHECK(probe.hook_ran);
     CHECK(probe.slow_finished == 1);
+  }
+
+  TEST_CASE("the drain serves what has already arrived: a POST on an idle keep-alive connection and a connection "
+            "waiting in the listen backlog are answered (Connection: close), not reset") {
+    // nginx reuses its keep-alive connections to the app: a POST it sent on one just as the drain begins
+    // cannot be sent again (nginx never retries a POST), and neither can a request on a connection the kernel
+    // had already accepted. The loop is held busy while both arrive, so the drain finds them waiting.
+    ShutdownProbe probe;
+    fa::App app;
+    add_routes(app, probe);
+    app.get("/hold", [&probe] {
+      ++probe.slow_started;
+      std::this_thread::sleep_for(400ms);  // blocks the one worker's loop on purpose
+      return std::string("held");
+    });
+    app.post("/post", [](fa::Request& req) { return "posted " + std::string(req.body); });
+    fa::testing::TestClient client(app, server_config(1));
+    std::uint16_t port = client.port();
+
+    RawSocket idle(port);
+    REQUIRE(idle.send(get("/fast")));
+    REQUIRE(idle.read_response());
+    RawSocket busy(port);
+    REQUIRE(busy.send(get("/hold")));
+    wait_until_started(probe);
+    REQUIRE(probe.slow_started == 1);
+    // While the loop is held: a POST on the idle connection, a new connection with its request, the drain.
+    REQUIRE(idle.send("POST /post HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello"));
+    RawSocket fresh(port);  // completed by the kernel: it waits in the backlog
+    REQUIRE(fresh.send(get("/fast")));
+    app.stop();
+
+    auto held = busy.read_response();
+    REQUIRE(held);
+    CHECK(held->body == "held");
+    auto posted = idle.read_response();
+    REQUIRE(posted);
+    CHECK(posted->status == 200);
+    CHECK(posted->body == "posted hello");
+    CHECK(posted->header("connection") == "close");
+    CHECK(idle.is_closed_by_peer(scaled(1000ms)));
+    auto served = fresh.read_response();
+    REQUIRE(served);
+    CHECK(served->status == 200);
+    CHECK(served->body == "fast");
+    CHECK(served->header("connection") == "close");
+    CHECK(refuses_connections_soon(port));
+    client.close();
   }
 
   TEST_CASE("SIGTERM drains like stop(): the slow request in flight gets its whole response, new connections "

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -23,7 +24,8 @@ namespace test_support {
 
 class Process {
  public:
-  /// Starts `path` with `args`; `env` entries ("PORT=0") are added to this process's environment.
+  /// Starts `path` with `args`; `env` entries ("PORT=0") are added to this process's environment (replacing
+  /// a variable of the same name).
   Process(const std::string& path, const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
     int fds[2];
     if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
@@ -37,7 +39,14 @@ class Process {
     for (auto& a : argv_s) argv.push_back(a.data());
     argv.push_back(nullptr);
     std::vector<std::string> env_s;
-    for (char** e = environ; *e; ++e) env_s.emplace_back(*e);
+    for (char** e = environ; *e; ++e) {
+      // A variable given in `env` replaces ours (getenv would find the first of two).
+      std::string_view entry = *e;
+      bool replaced = false;
+      for (const auto& mine : env)
+        replaced = replaced || entry.substr(0, entry.find('=') + 1) == mine.substr(0, mine.find('=') + 1);
+      if (!replaced) env_s.emplace_back(entry);
+    }
     env_s.insert(env_s.end(), env.begin(), env.end());
     std::vector<char*> envp;
     for (auto& e : env_s) envp.push_back(e.data());

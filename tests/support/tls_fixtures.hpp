@@ -1,11 +1,13 @@
 // tests/support/tls_fixtures.hpp: what TLS tests stand on, made at test time and never committed: a private
 // CA and certificates signed by it (valid, expired, for another name, from an unknown CA, a client's), made
 // with the `openssl` command in a temporary directory; TLS upstreams run as subprocesses (Python's ssl around
-// http.server, nginx with its own config), each stopped by its own pid; and a free 127.0.0.1 port.
+// http.server, nginx with its own config), each stopped by its own pid; a free 127.0.0.1 port; and capture(),
+// which runs a client command (curl, a Python script) and returns its output and exit status.
 // `Pki pki; PythonUpstream up(pki.dir, pki.cert("localhost"), pki.key("localhost"));`
 #pragma once
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +21,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "support/process.hpp"
@@ -51,6 +54,22 @@ inline void write_file(const std::string& path, const std::string& text) {
 /// Runs a shell command quietly; throws with the command when it fails.
 inline void run_quiet(const std::string& command) {
   if (std::system((command + " >/dev/null 2>&1").c_str()) != 0) throw std::runtime_error("failed: " + command);
+}
+
+/// Runs a shell command and returns its stdout (stderr dropped) and exit status: curl, Python clients.
+struct Captured {
+  std::string out;
+  int status = -1;
+};
+inline Captured capture(const std::string& command) {
+  Captured c;
+  FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r");
+  if (!pipe) return c;
+  char chunk[4096];
+  for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, pipe)) > 0;) c.out.append(chunk, n);
+  int status = ::pclose(pipe);
+  c.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return c;
 }
 
 /// A private CA and certificates it signs, made with the openssl command (EC P-256 keys: fast to make).

@@ -207,7 +207,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   void stop();
   /// The bound port while running (0 before).
   std::uint16_t port() const { return port_.load(); }
-  /// Blocks until the app is listening (or run() failed); the port, or 0 on failure.
+  /// Blocks until the app is listening (or run() failed); the port, or 0 on failure (and on a Unix socket).
   std::uint16_t wait_until_listening() const;
   /// True while the app accepts new work: startup done, listening, not draining (a readiness probe's answer).
   bool ready() const;
@@ -645,8 +645,11 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     std::string host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
     logger_.write(LogLevel::info, "Application startup complete.");
     // The contract line (scripts and tests parse it) stays on stdout; the rest goes through the logger.
-    std::cout << "Listening on http://" << host << ":" << port << std::endl;
-    const std::string base = "http://" + host + ":" + std::to_string(port);
+    // `Listening on https://127.0.0.1:8443` with TLS, `Listening on unix:/run/app.sock` on a Unix socket.
+    const std::string base =
+        !config.uds.empty() ? "unix:" + config.uds
+                            : (detail::wants_tls(config) ? "https://" : "http://") + host + ":" + std::to_string(port);
+    std::cout << "Listening on " << base << std::endl;
     const unsigned workers = config.worker_count();
     logger_.write(LogLevel::info, "Serving " + base + " with " + std::to_string(workers) +
                                       (workers == 1 ? " worker thread" : " worker threads") + " (Ctrl+C stops it)");
@@ -717,7 +720,7 @@ FASTAPI_DETAIL_INLINE bool App::ready() const {
 
 FASTAPI_DETAIL_INLINE std::uint16_t App::wait_until_listening() const {
   std::unique_lock lock(run_mutex_);
-  run_cv_.wait(lock, [this] { return port_.load() != 0 || run_failed_; });
+  run_cv_.wait(lock, [this] { return server_ != nullptr || run_failed_; });  // a Unix socket has no port
   return port_.load();
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS

@@ -111,6 +111,23 @@ inline constexpr ServerFlag server_flags[] = {
      [](CommandLine& c, std::string_view) { c.config.access_log = true; }},
     {"--no-access-log", "", "no line per request (the default)",
      [](CommandLine& c, std::string_view) { c.config.access_log = false; }},
+    {"--uds", "PATH", "listen on this Unix socket (mode 0666) instead of host:port",
+     [](CommandLine& c, std::string_view v) { c.config.uds = flag_text("--uds", v); }},
+    {"--ssl-certfile", "FILE", "serve HTTPS with this certificate chain (PEM; needs FASTAPI_ENABLE_TLS)",
+     [](CommandLine& c, std::string_view v) { c.config.ssl_certfile = flag_text("--ssl-certfile", v); }},
+    {"--ssl-keyfile", "FILE", "its private key (PEM; default: in the certfile)",
+     [](CommandLine& c, std::string_view v) { c.config.ssl_keyfile = flag_text("--ssl-keyfile", v); }},
+    {"--ssl-keyfile-password", "P", "the key's passphrase",
+     [](CommandLine& c, std::string_view v) { c.config.ssl_keyfile_password = std::string(v); }},
+    {"--ssl-ca-certs", "FILE", "CA certificates that client certificates are checked against",
+     [](CommandLine& c, std::string_view v) { c.config.ssl_ca_certs = flag_text("--ssl-ca-certs", v); }},
+    {"--ssl-cert-reqs", "N", "client certificates: 0 not asked (default), 1 checked if sent, 2 required",
+     [](CommandLine& c, std::string_view v) {
+       if (v != "0" && v != "1" && v != "2")
+         throw std::invalid_argument("fastapi: --ssl-cert-reqs expects 0 (none), 1 (optional) or 2 (required), got '" +
+                                     std::string(v) + "'");
+       c.config.ssl_cert_reqs = v[0] - '0';
+     }},
     {"--reload", "", "a compiled app cannot reload itself: says what does (scripts/dev.sh)", reload_unsupported},
     {"--version", "", "print the version of fastapi.hpp and exit", nullptr},
     {"--help", "", "print this and exit (also -h)", nullptr},

@@ -25,6 +25,7 @@
 
 #include "fastapi/client/options.hpp"
 #include "fastapi/core/config.hpp"
+#include "fastapi/http/tls_context.hpp"
 
 namespace fastapi::detail {
 
@@ -59,22 +60,7 @@ FASTAPI_DETAIL_INLINE SSL* new_tls_session(SSL_CTX* ctx, const std::string& host
 /// else OpenSSL's ("wrong version number": the server does not speak TLS on that port).
 FASTAPI_DETAIL_INLINE std::string tls_failure_text(SSL* ssl, bool verify, const asio::error_code& ec);
 
-/// The first of OpenSSL's queued errors, its root cause, in words (the queue emptied: the others only
-/// repeat it from the callers' side): "No such file or directory", "key values mismatch".
-FASTAPI_DETAIL_INLINE std::string openssl_errors();
-
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE std::string openssl_errors() {
-  std::string text;
-  while (unsigned long e = ERR_get_error()) {
-    if (!text.empty()) continue;
-    // A system error (a file that cannot be opened) carries errno as its reason.
-    const char* reason = ERR_SYSTEM_ERROR(e) ? std::strerror(ERR_GET_REASON(e)) : ERR_reason_error_string(e);
-    if (reason) text = reason;
-  }
-  return text.empty() ? std::string("unknown OpenSSL error") : text;
-}
-
 FASTAPI_DETAIL_INLINE SSL_CTX* ClientTlsContext::get(const ClientOptions& options, std::string& error) {
   std::lock_guard lock(mutex_);
   if (ctx_) return ctx_;

@@ -1,6 +1,8 @@
-// http/connection.hpp: one TCP connection's life: read -> parse -> body -> Service -> write, again and again
-// (keep-alive, pipelining), with the limits, timeouts and backpressure of Config. Fed by the server's
-// acceptor; feeds the Service (the app's middleware chain). Knows nothing of routes or JSON.
+// http/connection.hpp: one connection's life: [TLS handshake ->] read -> parse -> body -> Service -> write, again
+// and again (keep-alive, pipelining), with the limits, timeouts and backpressure of Config. Written against
+// http/stream.hpp's ServerStream, so TCP, Unix sockets and TLS are one code. Fed by the server's acceptor; feeds
+// the Service (the app's middleware chain). Knows nothing of routes or JSON. Reading bodies and writing streamed
+// responses is in http/connection_body.hpp, the hand-over after a 101 in http/connection_upgrade.hpp.
 //
 // Memory: a connection waiting for its next request holds no read or write buffer: both come from the
 // worker's pools when bytes arrive and go back when the connection is idle again.
@@ -28,6 +30,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include <sys/socket.h>
 
@@ -44,6 +47,7 @@
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/request_parser.hpp"
 #include "fastapi/http/response.hpp"
+#include "fastapi/http/stream.hpp"
 #include "fastapi/http/upgrade.hpp"
 #include "fastapi/http/writer.hpp"
 
@@ -78,13 +82,13 @@ class Connection final : private UpgradedStream, private ClientChannel {
  public:
   enum class Phase { idle, head, body, handler, write, closing, upgraded };
 
-  Connection(Hub& hub, asio::ip::tcp::socket socket);
+  Connection(Hub& hub, ServerStream::Socket socket);
   ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
   /// Starts serving on the current thread (the hub's worker); deletes itself at the end.
-  static void start(Hub& hub, asio::ip::tcp::socket socket);
+  static void start(Hub& hub, ServerStream::Socket socket);
   /// Called by the worker's tick: cancels the pending read/write when its deadline has passed,
   /// and wakes idle connections when the server drains.
   void sweep();
@@ -101,6 +105,7 @@ class Connection final : private UpgradedStream, private ClientChannel {
  private:
   Task<void> run();
   Task<void> serve();
+  Task<bool> handshake();
   Task<bool> wait_for_request();
   Task<bool> read_more();
   Task<bool> read_body(std::size_t head_size);
@@ -140,7 +145,7 @@ class Connection final : private UpgradedStream, private ClientChannel {
 
   Hub& hub_;
   std::coroutine_handle<> root_;  ///< the ConnectionRoot frame, alive as long as *this
-  asio::ip::tcp::socket socket_;
+  ServerStream stream_;
   Phase phase_ = Phase::idle;
   Clock::time_point deadline_ = Clock::time_point::max();
   bool timed_out_ = false;
@@ -172,10 +177,7 @@ class Connection final : private UpgradedStream, private ClientChannel {
   std::size_t read_some(char* buf, std::size_t n, bool& closed) override;
   std::size_t try_write(std::string_view data, bool& closed) override;
   Task<bool> write(std::string_view data) override;
-  void wake() override {
-    asio::error_code ec;
-    socket_.cancel(ec);
-  }
+  void wake() override { stream_.cancel(); }
   void abort_socket();
   /// The body of the current request when its route streams it (Request::body_streamed).
   struct StreamedBody {
@@ -205,18 +207,14 @@ class Connection final : private UpgradedStream, private ClientChannel {
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE Connection::Connection(Hub& hub, asio::ip::tcp::socket socket)
-    : hub_(hub), socket_(std::move(socket)),
+FASTAPI_DETAIL_INLINE Connection::Connection(Hub& hub, ServerStream::Socket socket)
+    : hub_(hub), stream_(std::move(socket)),
       parser_(HeadLimits{hub.config.max_request_line, hub.config.max_header_bytes, hub.config.max_headers}),
       chunked_(hub.config.max_body_size), arena_(512) {
   asio::error_code ec;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  socket_.non_blocking(true, ec);
-  auto peer = socket_.remote_endpoint(ec);
-  if (!ec) {
-    client_host_ = peer.address().to_string();
-    client_port_ = peer.port();
-  }
+  std::tie(client_host_, client_port_) = stream_.peer();
+  if (client_port_ != 0) stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);  // not a Unix socket
+  stream_.socket().non_blocking(true, ec);
   req_.arena = &arena_;
   req_.channel = this;
   // Link into the worker's list for the sweeper.
@@ -237,7 +235,7 @@ FASTAPI_DETAIL_INLINE Connection::~Connection() {
   if (hub_.draining && hub_.count == 0 && hub_.ticker) hub_.ticker->cancel();  // the drain is over: now
 }
 
-FASTAPI_DETAIL_INLINE void Connection::start(Hub& hub, asio::ip::tcp::socket socket) {
+FASTAPI_DETAIL_INLINE void Connection::start(Hub& hub, ServerStream::Socket socket) {
   auto* c = new Connection(hub, std::move(socket));
   c->root_ = connection_root(c->run()).handle;
   c->root_.resume();  // may have deleted c already: do not touch it after this
@@ -251,9 +249,8 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::run() {
   } catch (...) {
     log(LogLevel::error, "connection error: unknown exception type");
   }
-  asio::error_code ec;
-  socket_.shutdown(asio::socket_base::shutdown_both, ec);
-  socket_.close(ec);
+  stream_.shutdown_send();  // TLS: the close_notify, when the session is sound
+  stream_.shutdown_both();
   // The frame of run() must not touch `this` after the delete; the root frame ends right after it.
   delete this;
 }
@@ -278,21 +275,21 @@ FASTAPI_DETAIL_INLINE void Connection::sweep() {
   // An event stream ends when the server drains (sse-starlette stops on shutdown too); other streams finish.
   if (hub_.draining && streaming_ && cancel_on_drain_ && !stream_cancel_.requested()) stream_cancel_.cancel();
   bool expired = hub_.now >= deadline_;
-  bool drain_idle = hub_.draining && phase_ == Phase::idle;
+  // A connection that has not sent its first request yet (accepted from the backlog as the drain began)
+  // is given it: its client is sending it now. Idle keep-alive ones are woken to close.
+  bool drain_idle = hub_.draining && phase_ == Phase::idle && !first_request_;
   if (!expired && !drain_idle) return;
   if (expired) timed_out_ = true;
   deadline_ = Clock::time_point::max();
-  asio::error_code ec;
-  socket_.cancel(ec);  // the pending wait completes with operation_aborted
+  stream_.cancel();  // the pending wait completes with operation_aborted
 }
 
 FASTAPI_DETAIL_INLINE void Connection::abort() { abort_socket(); }
 
 FASTAPI_DETAIL_INLINE void Connection::abort_socket() {
   timed_out_ = true;
-  asio::error_code ec;
-  socket_.cancel(ec);
-  socket_.shutdown(asio::socket_base::shutdown_both, ec);
+  stream_.cancel();
+  stream_.shutdown_both();
 }
 
 FASTAPI_DETAIL_INLINE void Connection::destroy_suspended() {
@@ -327,26 +324,57 @@ FASTAPI_DETAIL_INLINE void Connection::release_idle_memory() {
 /// Waits until the socket is readable/writable, or the sweeper cancels the wait. False on cancel/error.
 FASTAPI_DETAIL_INLINE Task<bool> Connection::wait(asio::socket_base::wait_type type) {
   auto [ec] =
-      co_await async_call<asio::error_code>([&](auto handler) { socket_.async_wait(type, std::move(handler)); });
+      co_await async_call<asio::error_code>([&](auto handler) { stream_.async_wait(type, std::move(handler)); });
   co_return !ec && !timed_out_;
+}
+
+/// TLS: the server's side of the handshake, before the first request, within header_timeout (a client that
+/// opens the connection and sends nothing, or half a ClientHello, is cut by the sweeper like a slow head).
+/// False when it failed (plain HTTP on the TLS port, no client certificate where one is required, a
+/// timeout): the connection just closes, as uvicorn's and nginx's do.
+FASTAPI_DETAIL_INLINE Task<bool> Connection::handshake() {
+  phase_ = Phase::head;
+  set_deadline(hub_.config.header_timeout);
+  if (!stream_.start_tls(hub_.tls)) co_return false;
+  for (;;) {
+    if (past_deadline()) co_return false;
+    asio::error_code ec;
+    if (stream_.handshake(ec)) co_return true;
+    if (ec != asio::error::would_block) {
+      log(LogLevel::debug, "TLS handshake with " + client_host_ + " failed: " + ec.message());
+      co_return false;
+    }
+    if (!co_await wait(asio::socket_base::wait_read)) co_return false;
+  }
 }
 
 /// Idle: nothing buffered. Waits for the first bytes of the next request without holding a buffer.
 FASTAPI_DETAIL_INLINE Task<bool> Connection::wait_for_request() {
   phase_ = Phase::idle;
   release_idle_memory();
-  set_deadline(first_request_ ? hub_.config.header_timeout : hub_.config.keep_alive_timeout);
+  // The first request's head is due within header_timeout of the connection's start, the TLS handshake
+  // included (its deadline runs on).
+  if (!first_request_ || !stream_.tls()) {
+    set_deadline(first_request_ ? hub_.config.header_timeout : hub_.config.keep_alive_timeout);
+  }
   for (;;) {
-    if (hub_.draining) co_return false;
-    if (!co_await wait(asio::socket_base::wait_read)) co_return false;
+    // Draining: a keep-alive connection is closed, but not before a request that has already arrived on it
+    // is served (with Connection: close): nginx may have sent it on this reused connection just before the
+    // drain, and cannot send a POST again (its closed connection would be its client's 502). A connection
+    // still to send its first request (taken from the backlog at the drain) waits for it as usual.
+    bool draining = hub_.draining && !first_request_;
+    bool ready = !draining && co_await wait(asio::socket_base::wait_read);
+    if (!ready && !hub_.draining) co_return false;  // the keep-alive timeout, an error
     acquire_buffer();
     asio::error_code ec;
-    std::size_t n = socket_.read_some(asio::buffer(buf_, cap_), ec);
+    std::size_t n = stream_.read_some(asio::buffer(buf_, cap_), ec);
     if (!ec) {
       end_ = n;
       co_return true;
     }
     if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;  // EOF, reset
+    if (hub_.draining && !first_request_) co_return false;
+    if (!ready) co_return false;  // a fresh connection's wait ended by the sweeper: its deadline passed
   }
 }
 
@@ -359,7 +387,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::read_more() {
     // it: the head or body deadline is checked here too (a body flooded faster than it is decoded).
     if (past_deadline()) co_return false;
     asio::error_code ec;
-    std::size_t n = socket_.read_some(asio::buffer(buf_ + end_, cap_ - end_), ec);
+    std::size_t n = stream_.read_some(asio::buffer(buf_ + end_, cap_ - end_), ec);
     if (!ec) {
       end_ += n;
       co_return true;
@@ -386,7 +414,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::flush() {
     std::array<asio::const_buffer, 2> bufs{asio::buffer(out_.data() + head_done, out_.size() - head_done),
                                            asio::buffer(big_body_.data() + body_done, big_body_.size() - body_done)};
     asio::error_code ec;
-    std::size_t n = socket_.write_some(bufs, ec);
+    std::size_t n = stream_.write_some(bufs, ec);
     if (!ec) {
       done += n;
       continue;
@@ -407,6 +435,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::flush() {
 }
 
 FASTAPI_DETAIL_INLINE Task<void> Connection::serve() {
+  if (hub_.tls && !co_await handshake()) co_return;
   for (;;) {
     if (start_ == end_ && !co_await wait_for_request()) co_return;
     first_request_ = false;
@@ -447,6 +476,7 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::serve() {
     }
     req_.client_host = client_host_;  // afresh: a middleware (ProxyHeaders) may have changed them
     req_.client_port = client_port_;
+    if (stream_.tls()) req_.scheme = "https";  // the parser's reset() made it "http"
 
     if (!co_await read_body(parser_.head_size())) co_return;
     if (!co_await dispatch_and_write()) co_return;
@@ -457,96 +487,6 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::serve() {
       co_return;
     }
   }
-}
-
-/// Reads the body of req_ (Content-Length or chunked) and sets req_.body. Answers 413/400/408 itself.
-FASTAPI_DETAIL_INLINE Task<bool> Connection::read_body(std::size_t head_size) {
-  std::size_t body_begin = start_ + head_size;
-  bool has_body = req_.chunked || (req_.content_length && *req_.content_length > 0);
-  if (!has_body) {
-    start_ = body_begin;
-    co_return true;
-  }
-  phase_ = Phase::body;
-  set_deadline(hub_.config.body_timeout);
-  BodyPolicy policy = hub_.service.body_policy(req_);
-  std::size_t limit = policy.limit;
-  if (req_.content_length && *req_.content_length > limit) {
-    co_await send_error(413, "Request Entity Too Large");
-    co_return false;
-  }
-  if (policy.streamed) {  // the handler reads it (read_body_chunk)
-    start_streamed_body(body_begin, limit);
-    co_return true;
-  }
-  if (req_.expect_continue && end_ == body_begin) {
-    out_.append("HTTP/1.1 100 Continue\r\n\r\n");
-    if (!co_await flush()) co_return false;
-  }
-  auto fail = [&](bool) -> Task<bool> {
-    if (timed_out_) co_await send_error(408, "Request Timeout");
-    co_return false;
-  };
-
-  if (!req_.chunked) {
-    std::size_t n = *req_.content_length;
-    if (body_begin + n <= cap_) {  // fits after the head: read in place, zero copy
-      while (end_ - body_begin < n)
-        if (!co_await read_more()) co_return co_await fail(false);
-      req_.body = std::string_view(buf_ + body_begin, n);
-      start_ = body_begin + n;
-      co_return true;
-    }
-    // Larger than the buffer: an owned body of exactly n bytes.
-    body_.clear();
-    body_.reserve(n);
-    std::size_t have = std::min(end_ - body_begin, n);
-    body_.append(buf_ + body_begin, have);
-    end_ = body_begin;  // the head stays in place (req_ views point into it)
-    while (body_.size() < n) {
-      if (past_deadline()) co_return co_await fail(false);
-      std::size_t old = body_.size();
-      body_.resize(n);
-      asio::error_code ec;
-      std::size_t got = socket_.read_some(asio::buffer(body_.data() + old, n - old), ec);
-      body_.resize(old + (ec ? 0 : got));
-      if (ec) {
-        if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
-        if (!co_await wait(asio::socket_base::wait_read)) co_return co_await fail(false);
-      }
-    }
-    req_.body = body_;
-    start_ = end_;
-    co_return true;
-  }
-
-  // Chunked: decode from the buffer region after the head, compacting that region as it is consumed.
-  chunked_ = ChunkedDecoder(limit, hub_.config.max_header_bytes);
-  body_.clear();
-  std::size_t pos = body_begin;
-  for (;;) {
-    std::size_t consumed = 0;
-    auto r = chunked_.feed(std::string_view(buf_ + pos, end_ - pos), body_, consumed);
-    pos += consumed;
-    if (r == ChunkedDecoder::Result::complete) break;
-    if (r == ChunkedDecoder::Result::error) {
-      co_await send_error(chunked_.error().status, chunked_.error().reason);
-      co_return false;
-    }
-    if (end_ == cap_ || pos == end_) {  // make room: keep only the unconsumed bytes after the head
-      std::memmove(buf_ + body_begin, buf_ + pos, end_ - pos);
-      end_ = body_begin + (end_ - pos);
-      pos = body_begin;
-    }
-    if (end_ == cap_) {  // a single chunk-size line or trailer larger than the buffer
-      co_await send_error(400, "Chunk framing too large");
-      co_return false;
-    }
-    if (!co_await read_more()) co_return co_await fail(false);
-  }
-  req_.body = body_;
-  start_ = pos;
-  co_return true;
 }
 
 FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
@@ -596,364 +536,6 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::dispatch_and_write() {
   co_return ok;
 }
 
-/// The 101: its head is written (no Content-Length, no body), then the socket is handed to res.upgrade, which
-/// gets the bytes already read past the request head. The connection's read deadline and idle sweep stop
-/// applying; the hook returns when its protocol is over, and the connection closes.
-FASTAPI_DETAIL_INLINE Task<bool> Connection::hand_over(Response& res) {
-  if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
-  write_head(out_, res,
-             WriteOptions{.version_minor = req_.version_minor,
-                          .keep_alive = true,
-                          .date_line = hub_.date.line(),
-                          .server = hub_.config.server_header},
-             BodyFraming::none);
-  if (!co_await flush()) {
-    if (res.after_send) co_await res.after_send();
-    co_return false;  // the hook is dropped unrun: its handler is destroyed with it
-  }
-  upgrade_ = std::move(res.upgrade);
-  phase_ = Phase::upgraded;
-  deadline_ = Clock::time_point::max();
-  timed_out_ = false;
-  std::string leftover(buf_ + start_, end_ - start_);
-  keep_request_without_buffer();
-  co_await upgrade_->run(*this, std::move(leftover));
-  if (res.after_send) co_await res.after_send();
-  co_return false;
-}
-
-/// Copies the handshake request out of the read buffer (only what it occupies, typically a few hundred
-/// bytes), points req_'s views at the copy, and gives the buffers back: the handler may read its request for
-/// as long as the WebSocket lives, and an idle WebSocket holds no 16 KiB buffer.
-FASTAPI_DETAIL_INLINE void Connection::keep_request_without_buffer() {
-  head_copy_.assign(buf_, start_);
-  const char* from = buf_;
-  const char* to = head_copy_.data();
-  const std::size_t size = start_;
-  auto rebase = [&](std::string_view v) -> std::string_view {
-    std::less_equal<const char*> le;
-    if (v.data() && le(from, v.data()) && le(v.data() + v.size(), from + size))
-      return {to + (v.data() - from), v.size()};
-    return v;  // in the arena, the body buffer, the router's templates: stays where it is
-  };
-  req_.method_name = rebase(req_.method_name);
-  req_.target = rebase(req_.target);
-  req_.raw_path = rebase(req_.raw_path);
-  req_.path = rebase(req_.path);
-  req_.query_string = rebase(req_.query_string);
-  req_.body = rebase(req_.body);
-  req_.route_memo.path = rebase(req_.route_memo.path);
-  HeaderViews headers;
-  headers.reserve(req_.headers.size());
-  for (const auto& f : req_.headers) headers.add(rebase(f.name), rebase(f.value));
-  req_.headers = std::move(headers);
-  QueryParams query;
-  for (const auto& q : req_.query) query.add(rebase(q.key), rebase(q.value));
-  req_.query = std::move(query);
-  PathParams params = req_.path_params;
-  req_.path_params.clear();
-  for (const auto& p : params) req_.path_params.push(rebase(p.name), rebase(p.value));
-  release_idle_memory();
-}
-
-FASTAPI_DETAIL_INLINE Task<UpgradedStream::Wait> Connection::wait_readable() {
-  auto [ec] = co_await async_call<asio::error_code>(
-      [&](auto handler) { socket_.async_wait(asio::socket_base::wait_read, std::move(handler)); });
-  if (timed_out_) co_return Wait::closed;
-  if (ec == asio::error::operation_aborted) co_return Wait::woken;
-  co_return ec ? Wait::closed : Wait::ready;
-}
-
-FASTAPI_DETAIL_INLINE std::size_t Connection::read_some(char* buf, std::size_t n, bool& closed) {
-  asio::error_code ec;
-  std::size_t got = socket_.read_some(asio::buffer(buf, n), ec);
-  if (!ec) return got;
-  closed = ec != asio::error::would_block && ec != asio::error::try_again;
-  return 0;
-}
-
-FASTAPI_DETAIL_INLINE std::size_t Connection::try_write(std::string_view data, bool& closed) {
-  if (timed_out_) {
-    closed = true;
-    return 0;
-  }
-  asio::error_code ec;
-  std::size_t n = socket_.write_some(asio::buffer(data.data(), data.size()), ec);
-  if (!ec) return n;
-  closed = ec != asio::error::would_block && ec != asio::error::try_again;
-  return 0;
-}
-
-/// As flush(): a peer that takes no byte for write_timeout is dropped (the sweep aborts the socket). A
-/// wake() meant for the reader cancels this wait too: it simply waits again.
-FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) {
-  std::size_t done = 0;
-  bool armed = false;
-  std::size_t done_when_armed = 0;
-  while (done < data.size()) {
-    if (timed_out_) co_return false;
-    asio::error_code ec;
-    std::size_t n = socket_.write_some(asio::buffer(data.data() + done, data.size() - done), ec);
-    if (!ec) {
-      done += n;
-      continue;
-    }
-    if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
-    if (!armed || done != done_when_armed) {
-      set_deadline(hub_.config.write_timeout);
-      armed = true;
-      done_when_armed = done;
-    }
-    auto [wait_ec] = co_await async_call<asio::error_code>(
-        [&](auto handler) { socket_.async_wait(asio::socket_base::wait_write, std::move(handler)); });
-    if (timed_out_ || (wait_ec && wait_ec != asio::error::operation_aborted)) co_return false;
-  }
-  if (armed) deadline_ = Clock::time_point::max();
-  co_return !timed_out_;
-}
-
-FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
-  // A stream of known size (a file) is sent with Content-Length; its head goes out with its first bytes.
-  bool sized = res.stream_size.has_value();
-  bool chunked = req_.version_minor == 1 && !sized;
-  std::size_t left = sized ? *res.stream_size : 0;
-  write_head(out_, res,
-             WriteOptions{.version_minor = req_.version_minor,
-                          .keep_alive = !close_after_,
-                          .date_line = hub_.date.line(),
-                          .server = hub_.config.server_header},
-             sized     ? BodyFraming::length
-             : chunked ? BodyFraming::chunked
-                       : BodyFraming::none);
-  if (!sized && !co_await flush()) co_return false;
-  std::string chunk;
-  for (;;) {
-    chunk.clear();
-    bool more = co_await next_stream_chunk(res, chunk);
-    if (!more) break;
-    if (chunk.empty()) continue;
-    if (sized) {
-      if (chunk.size() > left) chunk.resize(left);  // never more than the Content-Length said
-      left -= chunk.size();
-    }
-    if (chunked) {
-      write_chunk(out_, chunk);
-    } else {
-      out_.append(chunk);
-    }
-    if (!co_await flush()) co_return false;
-  }
-  if (chunked) write_chunk(out_, {});
-  if (sized && left > 0) {  // fewer bytes than announced: only closing tells the client
-    close_after_ = true;
-    co_await flush();
-    co_return false;
-  }
-  co_return co_await flush();
-}
-
-// ---- streamed request bodies ----------------------------------------------------------------------
-
-/// Sets up the body of req_ to be read by the handler. Until it has read all of it, the request counts as
-/// not keep-alive: a handler that stops early gets its answer sent with `Connection: close`, and the unread
-/// rest is never mistaken for the next request.
-FASTAPI_DETAIL_INLINE void Connection::start_streamed_body(std::size_t body_begin, std::size_t limit) {
-  StreamedBody& b = streamed_;
-  b = StreamedBody{};
-  b.active = true;
-  b.keep_alive = req_.keep_alive;
-  b.continue_due = req_.expect_continue && end_ == body_begin;
-  req_.body_streamed = true;
-  req_.keep_alive = false;
-  phase_ = Phase::handler;
-  deadline_ = Clock::time_point::max();
-  if (!req_.chunked) {
-    // Bytes of the body that came with the head are the first chunk, read in place; what follows them in
-    // buf_ (only when the whole body is there) is the next pipelined request.
-    std::size_t n = *req_.content_length;
-    b.first_begin = body_begin;
-    b.first_size = std::min(end_ - body_begin, n);
-    b.remaining = n - b.first_size;
-    start_ = body_begin + b.first_size;
-    b.raw.resize(static_cast<std::size_t>(std::min<std::uint64_t>(b.remaining, 65536)));
-    return;
-  }
-  // Chunked: every raw byte goes through the decoder, from b.raw. Reads are at most a read buffer's size, so
-  // the bytes after the body (a pipelined request) always fit back into buf_ (end_streamed_request).
-  chunked_ = ChunkedDecoder(limit, hub_.config.max_header_bytes);
-  b.raw.resize(cap_);
-  b.raw_end = end_ - body_begin;
-  std::memcpy(b.raw.data(), buf_ + body_begin, b.raw_end);
-  start_ = end_ = body_begin;  // the head stays in place (req_ views point into it)
-}
-
-/// Remembers the failure (a later read fails the same way) and throws it as the answer's HTTPException.
-FASTAPI_DETAIL_INLINE void Connection::fail_streamed_body(int status, std::string_view reason) {
-  streamed_.error_status = status;
-  streamed_.error_reason = reason;
-  deadline_ = Clock::time_point::max();
-  if (status == 0) throw ClientDisconnect();
-  throw HTTPException(status, std::string(reason));
-}
-
-FASTAPI_DETAIL_INLINE void Connection::finish_streamed_body() {
-  streamed_.done = true;
-  req_.keep_alive = streamed_.keep_alive;
-}
-
-/// Up to `most` bytes from the socket (at least one). The body timeout counts from the last byte received:
-/// a long upload that keeps moving is never cut, one that stalls for body_timeout gets 408.
-FASTAPI_DETAIL_INLINE Task<std::size_t> Connection::read_streamed_bytes(char* into, std::size_t most) {
-  set_deadline(hub_.config.body_timeout);
-  for (;;) {
-    if (past_deadline()) {
-      timed_out_ = false;
-      fail_streamed_body(408, "Request Timeout");
-    }
-    if (++streamed_.reads_in_a_row > 8) {
-      // A fast client keeps the socket readable, so the handler would read on without ever giving the loop
-      // back: every 8 reads, let the other connections of this worker run.
-      streamed_.reads_in_a_row = 0;
-      co_await async_call<>([&](auto handler) { asio::post(hub_.io, std::move(handler)); });
-    }
-    asio::error_code ec;
-    std::size_t n = socket_.read_some(asio::buffer(into, most), ec);
-    if (!ec) {
-      deadline_ = Clock::time_point::max();
-      co_return n;
-    }
-    if (ec != asio::error::would_block && ec != asio::error::try_again) {  // EOF or reset: the client went
-      peer_gone_ = true;
-      fail_streamed_body(0, {});
-    }
-    streamed_.reads_in_a_row = 0;
-    if (!co_await wait(asio::socket_base::wait_read)) {
-      if (timed_out_) {
-        timed_out_ = false;
-        fail_streamed_body(408, "Request Timeout");
-      }
-      peer_gone_ = true;
-      fail_streamed_body(0, {});
-    }
-  }
-}
-
-FASTAPI_DETAIL_INLINE Task<std::string_view> Connection::read_body_chunk() {
-  StreamedBody& b = streamed_;
-  if (!b.active || b.done) co_return std::string_view();
-  if (b.error_status || peer_gone_) fail_streamed_body(b.error_status, b.error_reason);
-  if (b.continue_due) {
-    // RFC 9110 section 10.1.1: the client waits for this before sending the body; sent only now that the
-    // handler reads (a handler that answers without reading never asks for the body).
-    b.continue_due = false;
-    if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
-    out_.append("HTTP/1.1 100 Continue\r\n\r\n");
-    if (!co_await flush()) {
-      peer_gone_ = true;
-      fail_streamed_body(0, {});
-    }
-  }
-  if (!req_.chunked) {
-    if (b.first_size) {
-      std::string_view first(buf_ + b.first_begin, b.first_size);
-      b.first_size = 0;
-      if (b.remaining == 0) finish_streamed_body();
-      co_return first;
-    }
-    if (b.remaining == 0) {
-      finish_streamed_body();
-      co_return std::string_view();
-    }
-    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(b.remaining, b.raw.size()));
-    std::size_t n = co_await read_streamed_bytes(b.raw.data(), want);
-    b.remaining -= n;
-    if (b.remaining == 0) finish_streamed_body();
-    co_return std::string_view(b.raw.data(), n);
-  }
-  for (;;) {
-    if (b.raw_pos < b.raw_end) {
-      b.decoded.clear();
-      std::size_t consumed = 0;
-      auto r = chunked_.feed(std::string_view(b.raw.data() + b.raw_pos, b.raw_end - b.raw_pos), b.decoded, consumed);
-      b.raw_pos += consumed;
-      if (r == ChunkedDecoder::Result::error) fail_streamed_body(chunked_.error().status, chunked_.error().reason);
-      if (r == ChunkedDecoder::Result::complete) finish_streamed_body();
-      if (!b.decoded.empty()) co_return std::string_view(b.decoded);
-      if (b.done) co_return std::string_view();
-    }
-    b.raw_pos = 0;
-    b.raw_end = co_await read_streamed_bytes(b.raw.data(), b.raw.size());
-  }
-}
-
-/// After the answer to a streamed request: the bytes read past its body (chunked) start the next request.
-/// A body the handler did not read whole was answered with `Connection: close` (start_streamed_body).
-FASTAPI_DETAIL_INLINE void Connection::end_streamed_request() {
-  StreamedBody& b = streamed_;
-  if (b.done && req_.chunked && b.raw_pos < b.raw_end) {
-    std::size_t left = b.raw_end - b.raw_pos;  // <= cap_: the raw reads were at most that
-    acquire_buffer();
-    std::memmove(buf_, b.raw.data() + b.raw_pos, left);
-    start_ = 0;
-    end_ = left;
-  }
-  b = StreamedBody{};  // its buffers go: a streamed request is rare enough to allocate them afresh
-}
-
-/// True when the client has closed (or reset) its side: a peek of one byte that never consumes it, so a
-/// pipelined request waiting behind is still read normally.
-FASTAPI_DETAIL_INLINE bool Connection::peer_closed() {
-  if (peer_gone_) return true;
-  char byte;
-  ssize_t n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) peer_gone_ = true;
-  return peer_gone_;
-}
-
-// ---- streamed responses: noticing that the client left ------------------------------------------------
-
-/// Waits (in the background) for the socket to become readable while a stream is written: an EOF or reset
-/// then cancels the stream. Bytes instead (a pipelined request) end the watch: the close behind them cannot
-/// be seen without reading them, and the next write will fail anyway.
-FASTAPI_DETAIL_INLINE void Connection::watch_peer() {
-  if (!self_ref_) self_ref_ = std::make_shared<Connection*>(this);
-  unsigned generation = ++watch_generation_;
-  socket_.async_wait(asio::socket_base::wait_read, [ref = self_ref_, generation](const asio::error_code& ec) {
-    Connection* self = *ref;
-    if (ec || !self || generation != self->watch_generation_ || !self->streaming_) return;
-    if (self->peer_closed()) self->stream_cancel_.cancel();
-  });
-}
-
-/// The stream's next chunk, awaited under stream_cancel_: false at its end, or once it was cancelled (its
-/// CancelledError, or any error it throws because its waits were aborted, ends it quietly).
-FASTAPI_DETAIL_INLINE Task<bool> Connection::next_stream_chunk(Response& res, std::string& chunk) {
-  if (!streaming_) {
-    streaming_ = true;
-    cancel_on_drain_ = res.cancel_on_shutdown;
-    stream_cancel_.reset();
-    watch_peer();
-  }
-  bool more = false;
-  if (!stream_cancel_.requested() && !(hub_.draining && cancel_on_drain_) && !peer_gone_) {
-    Task<bool> step = res.stream(chunk);
-    step.bind_cancellation(&stream_cancel_);
-    try {
-      more = co_await step;
-    } catch (...) {
-      if (!stream_cancel_.requested()) {
-        streaming_ = false;
-        throw;
-      }
-    }
-  }
-  if (!more) {
-    streaming_ = false;
-    ++watch_generation_;  // a watch still pending ends quietly
-  }
-  co_return more;
-}
-
 /// Answers a framing error or timeout with `{"detail": reason}` and closes. The reasons are our own
 /// fixed ASCII sentences, so they need no JSON escaping.
 FASTAPI_DETAIL_INLINE Task<void> Connection::send_error(int status, std::string_view reason) {
@@ -975,12 +557,12 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::send_error(int status, std::string_
 FASTAPI_DETAIL_INLINE Task<void> Connection::linger_close() {
   phase_ = Phase::closing;
   asio::error_code ec;
-  socket_.shutdown(asio::socket_base::shutdown_send, ec);
+  stream_.shutdown_send();
   deadline_ = hub_.now + std::chrono::seconds(2);
   acquire_buffer();
   std::size_t drained = 0;
   while (drained < (1u << 20)) {
-    std::size_t n = socket_.read_some(asio::buffer(buf_, cap_), ec);
+    std::size_t n = stream_.read_some(asio::buffer(buf_, cap_), ec);
     if (!ec) {
       drained += n;
       continue;

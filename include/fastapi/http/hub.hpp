@@ -16,6 +16,8 @@
 #include "fastapi/http/service.hpp"
 #include "fastapi/http/writer.hpp"
 
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX (http/tls_context.hpp)
+
 namespace fastapi::detail {
 
 using Clock = std::chrono::steady_clock;
@@ -71,6 +73,7 @@ struct Hub {
   Connection* first = nullptr;           ///< intrusive list of this worker's connections
   std::size_t count = 0;
   asio::steady_timer* ticker = nullptr;  ///< the worker's tick, woken when a drain has no connection left
+  ::ssl_ctx_st* tls = nullptr;           ///< the server's TLS context: every connection starts with a handshake
 
   std::string take_out_buffer() {
     if (out_buffers.empty()) return {};

@@ -1,5 +1,6 @@
-// http/server.hpp: worker threads, each with its own io_context and SO_REUSEPORT acceptor (shared nothing),
-// the tick that sweeps timeouts and refreshes the Date header, signals and the graceful drain.
+// http/server.hpp: worker threads, each with its own io_context and SO_REUSEPORT acceptor (shared nothing), or
+// one acceptor for all on a Unix socket (Config::uds); the TLS context when Config asks for HTTPS; the tick that
+// sweeps timeouts and refreshes the Date header, signals and the graceful drain.
 // Fed by app.run(); feeds connections. Knows nothing of routes or JSON.
 #pragma once
 
@@ -16,7 +17,10 @@
 #include <thread>
 #include <vector>
 
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <asio.hpp>
 
@@ -24,8 +28,12 @@
 #include "fastapi/core/log.hpp"
 #include "fastapi/core/loop.hpp"
 #include "fastapi/http/connection.hpp"
+#include "fastapi/http/connection_body.hpp"
+#include "fastapi/http/connection_upgrade.hpp"
 #include "fastapi/http/hub.hpp"
 #include "fastapi/http/service.hpp"
+#include "fastapi/http/stream.hpp"
+#include "fastapi/http/tls_context.hpp"
 
 namespace fastapi {
 
@@ -38,10 +46,14 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  /// Binds every worker's acceptor; returns the bound port (a free one when config.port is 0).
-  /// Throws std::system_error worded as uvicorn's when it cannot bind: `[Errno 98] error while attempting
-  /// to bind on 127.0.0.1:8000: Address already in use`. A port held by any other socket (another
+  /// Binds every worker's acceptor; returns the bound port (a free one when config.port is 0; 0 on a Unix
+  /// socket). Throws std::system_error worded as uvicorn's when it cannot bind: `[Errno 98] error while
+  /// attempting to bind on 127.0.0.1:8000: Address already in use`. A port held by any other socket (another
   /// fastapi.hpp process included) is refused: SO_REUSEPORT is shared among this server's workers only.
+  /// Config::uds: the socket file is made with mode 0666 (uvicorn's); a stale one (nobody accepts on it) is
+  /// replaced, a live one refused (`... bind on unix:PATH: Address already in use`); it is removed by run()'s
+  /// end. TLS (Config::ssl_certfile): the certificate and key are read here; a file that cannot be read throws
+  /// std::runtime_error naming it.
   std::uint16_t listen();
   /// Serves until stop() and the drain have finished. Calls listen() first if it was not called.
   void run();
@@ -58,6 +70,9 @@ class Server {
 
  private:
   struct Worker;
+  void listen_tcp();
+  void listen_uds();
+  void remove_uds();
   Task<void> accept_loop(Worker& w);
   Task<void> tick(Worker& w);
   void begin_drain(Worker& w);
@@ -71,6 +86,8 @@ class Server {
   std::atomic<bool> listening_{false};
   std::atomic<bool> stopping_{false};
   std::uint16_t port_ = 0;
+  ::ssl_ctx_st* tls_ = nullptr;   ///< made by listen() when the Config asks for TLS
+  ino_t uds_inode_ = 0;           ///< the Unix socket file we made (removed at the end only if it is still ours)
   bool shared_acceptor_ = false;  ///< SO_REUSEPORT missing: worker 0 accepts for all
   std::atomic<unsigned> next_worker_{0};
   std::mutex stop_mutex_;
@@ -83,7 +100,7 @@ struct Server::Worker {
   Worker(Service& service, const Config& config, std::atomic<std::size_t>& open);
   asio::io_context io;
   detail::Hub hub;
-  asio::ip::tcp::acceptor acceptor;
+  asio::basic_socket_acceptor<asio::generic::stream_protocol> acceptor;  ///< TCP of either family, or a Unix socket
   asio::steady_timer ticker;
   std::chrono::steady_clock::time_point drain_deadline = std::chrono::steady_clock::time_point::max();
   bool aborted = false;  ///< the grace period is over and every connection was shut down
@@ -108,6 +125,8 @@ FASTAPI_DETAIL_INLINE Server::~Server() {
   stop();
   for (auto& w : workers_)
     if (w->thread.joinable()) w->thread.join();
+  remove_uds();
+  detail::free_tls_context(tls_);
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -149,7 +168,7 @@ FASTAPI_DETAIL_INLINE asio::error_code probe_bind(asio::io_context& io, const as
   return ec;
 }
 
-FASTAPI_DETAIL_INLINE bool set_reuse_port(asio::ip::tcp::acceptor& a) {
+FASTAPI_DETAIL_INLINE bool set_reuse_port(asio::basic_socket_acceptor<asio::generic::stream_protocol>& a) {
 #ifdef SO_REUSEPORT
   int one = 1;
   return ::setsockopt(a.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) == 0;
@@ -176,16 +195,36 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
       stop();
     });
   }
+  if (detail::wants_tls(config_) || !detail::tls_configuration_error(config_).empty()) {
+    if (!tls_) tls_ = detail::make_server_tls_context(config_);  // throws, in words
+    for (auto& w : workers_) w->hub.tls = tls_;
+    // OpenSSL writes to the socket with write(), not send(MSG_NOSIGNAL) as Asio does: a client that has gone
+    // would raise SIGPIPE and kill the process. Ignored, as Python and nginx ignore it, unless the program
+    // has a handler of its own.
+    struct sigaction current {};
+    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) std::signal(SIGPIPE, SIG_IGN);
+  }
+  if (config_.uds.empty()) {
+    listen_tcp();
+  } else {
+    listen_uds();
+  }
+  listening_ = true;
+  return port_;
+}
+
+FASTAPI_DETAIL_INLINE void Server::listen_tcp() {
   asio::ip::tcp::endpoint ep(detail::resolve_host(config_.host), config_.port);
   if (ep.port() != 0)  // port 0: the kernel picks a free port for worker 0, the others join it below
     if (asio::error_code ec = detail::probe_bind(workers_[0]->io, ep))
       throw detail::bind_error(ec, config_.host, ep.port());
   auto open_one = [&](Worker& w, bool reuse_port) {
-    w.acceptor.open(ep.protocol());
+    asio::generic::stream_protocol::endpoint where(ep);
+    w.acceptor.open(where.protocol());
     w.acceptor.set_option(asio::socket_base::reuse_address(true));
     if (reuse_port && !detail::set_reuse_port(w.acceptor)) return false;
     asio::error_code ec;
-    w.acceptor.bind(ep, ec);
+    w.acceptor.bind(where, ec);
     if (ec) {
       asio::error_code ignored;
       w.acceptor.close(ignored);
@@ -202,7 +241,7 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
     open_one(*workers_[0], false);  // no SO_REUSEPORT here: throws in words if the bind fails
     multi = false;
   }
-  ep.port(workers_[0]->acceptor.local_endpoint().port());
+  ep.port(detail::endpoint_port(workers_[0]->acceptor.local_endpoint()));
   port_ = ep.port();
   for (std::size_t i = 1; multi && i < workers_.size(); ++i) {
     if (!open_one(*workers_[i], true)) {
@@ -211,8 +250,51 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
     }
   }
   shared_acceptor_ = !multi && workers_.size() > 1;
-  listening_ = true;
-  return port_;
+}
+
+/// One acceptor (worker 0's) on the Unix socket, shared by the workers as without SO_REUSEPORT.
+FASTAPI_DETAIL_INLINE void Server::listen_uds() {
+  const std::string& path = config_.uds;
+  auto refuse = [&](std::errc code, const std::string& why) {
+    return std::system_error(std::make_error_code(code), "[Errno " + std::to_string(static_cast<int>(code)) +
+                                                             "] error while attempting to bind on unix:" + path + why);
+  };
+  Worker& w = *workers_[0];
+  asio::local::stream_protocol::endpoint local(path);  // throws when the path is too long for a socket address
+  struct ::stat st;
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) throw refuse(std::errc::file_exists, " (a file that is not a socket is in the way)");
+    // A socket file: live if someone accepts on it (another instance: refused), stale if the connect is
+    // refused (a crashed run left it: replaced).
+    asio::local::stream_protocol::socket probe(w.io);
+    asio::error_code ec;
+    probe.connect(local, ec);
+    if (!ec) throw refuse(std::errc::address_in_use, " (another server is listening on it)");
+    if (ec == asio::error::connection_refused) ::unlink(path.c_str());
+  }
+  asio::generic::stream_protocol::endpoint where(local);
+  w.acceptor.open(where.protocol());
+  asio::error_code ec;
+  w.acceptor.bind(where, ec);
+  if (ec)
+    throw std::system_error(
+        ec, "[Errno " + std::to_string(ec.value()) + "] error while attempting to bind on unix:" + path);
+  // Anybody on the machine may connect (nginx runs as another user), as uvicorn's 0666: restrict access with
+  // the directory's permissions.
+  ::chmod(path.c_str(), 0666);
+  if (::lstat(path.c_str(), &st) == 0) uds_inode_ = st.st_ino;
+  w.acceptor.listen(4096);
+  w.acceptor.non_blocking(true);
+  port_ = 0;
+  shared_acceptor_ = workers_.size() > 1;
+}
+
+/// Removes the socket file at the end, unless another process has replaced it since (its inode differs).
+FASTAPI_DETAIL_INLINE void Server::remove_uds() {
+  if (!uds_inode_) return;
+  struct ::stat st;
+  if (::lstat(config_.uds.c_str(), &st) == 0 && st.st_ino == uds_inode_) ::unlink(config_.uds.c_str());
+  uds_inode_ = 0;
 }
 
 FASTAPI_DETAIL_INLINE Task<void> Server::accept_loop(Worker& w) {
@@ -225,7 +307,7 @@ FASTAPI_DETAIL_INLINE Task<void> Server::accept_loop(Worker& w) {
       continue;
     }
     Worker& target = shared_acceptor_ ? *workers_[next_worker_++ % workers_.size()] : w;
-    auto [ec, socket] = co_await detail::async_call<asio::error_code, asio::ip::tcp::socket>(
+    auto [ec, socket] = co_await detail::async_call<asio::error_code, detail::ServerStream::Socket>(
         [&](auto handler) { w.acceptor.async_accept(target.io, std::move(handler)); });
     if (ec == asio::error::operation_aborted || !w.acceptor.is_open()) co_return;
     if (ec) {
@@ -296,6 +378,15 @@ FASTAPI_DETAIL_INLINE void Server::begin_drain(Worker& w) {
   if (w.hub.draining) return;
   w.hub.draining = true;
   w.drain_deadline = std::chrono::steady_clock::now() + config_.graceful_timeout;
+  // Connections the kernel has already completed (the listen backlog) are served, not reset by the close:
+  // their clients (nginx) sent or are sending a request, which a reset would lose.
+  for (asio::error_code ec; w.acceptor.is_open();) {
+    detail::ServerStream::Socket socket(w.io);
+    w.acceptor.accept(socket, ec);
+    if (ec) break;
+    open_.fetch_add(1, std::memory_order_relaxed);
+    detail::Connection::start(w.hub, std::move(socket));
+  }
   asio::error_code ec;
   w.acceptor.close(ec);
   for (auto* c = w.hub.first; c;) {
@@ -342,6 +433,7 @@ FASTAPI_DETAIL_INLINE void Server::run() {
   if (abandoned)
     logger_.write(LogLevel::warning,
                   std::to_string(abandoned) + " request(s) still running after graceful_timeout were cut off");
+  remove_uds();
   listening_ = false;
 }
 

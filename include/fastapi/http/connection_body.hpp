@@ -1,0 +1,352 @@
+// http/connection_body.hpp: a connection's bodies: a request body read whole before the handler (Content-Length
+// in place or owned, chunked decoded), or read as the handler asks for it (fa::RequestStream: 100-continue at
+// the first read, the limit and the body timeout as bytes arrive, TCP backpressure), and a response written as
+// its stream produces it (cancelled when the client goes, or the server drains an event stream). Part of
+// Connection (http/connection.hpp); fed by Connection::serve / dispatch_and_write and the handler's
+// ClientChannel. Knows nothing of routes or JSON.
+#pragma once
+
+#include <cstddef>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <asio.hpp>
+
+#include "fastapi/http/connection.hpp"
+
+namespace fastapi::detail {
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+/// Reads the body of req_ (Content-Length or chunked) and sets req_.body. Answers 413/400/408 itself.
+FASTAPI_DETAIL_INLINE Task<bool> Connection::read_body(std::size_t head_size) {
+  std::size_t body_begin = start_ + head_size;
+  bool has_body = req_.chunked || (req_.content_length && *req_.content_length > 0);
+  if (!has_body) {
+    start_ = body_begin;
+    co_return true;
+  }
+  phase_ = Phase::body;
+  set_deadline(hub_.config.body_timeout);
+  BodyPolicy policy = hub_.service.body_policy(req_);
+  std::size_t limit = policy.limit;
+  if (req_.content_length && *req_.content_length > limit) {
+    co_await send_error(413, "Request Entity Too Large");
+    co_return false;
+  }
+  if (policy.streamed) {  // the handler reads it (read_body_chunk)
+    start_streamed_body(body_begin, limit);
+    co_return true;
+  }
+  if (req_.expect_continue && end_ == body_begin) {
+    out_.append("HTTP/1.1 100 Continue\r\n\r\n");
+    if (!co_await flush()) co_return false;
+  }
+  auto fail = [&](bool) -> Task<bool> {
+    if (timed_out_) co_await send_error(408, "Request Timeout");
+    co_return false;
+  };
+
+  if (!req_.chunked) {
+    std::size_t n = *req_.content_length;
+    if (body_begin + n <= cap_) {  // fits after the head: read in place, zero copy
+      while (end_ - body_begin < n)
+        if (!co_await read_more()) co_return co_await fail(false);
+      req_.body = std::string_view(buf_ + body_begin, n);
+      start_ = body_begin + n;
+      co_return true;
+    }
+    // Larger than the buffer: an owned body of exactly n bytes.
+    body_.clear();
+    body_.reserve(n);
+    std::size_t have = std::min(end_ - body_begin, n);
+    body_.append(buf_ + body_begin, have);
+    end_ = body_begin;  // the head stays in place (req_ views point into it)
+    while (body_.size() < n) {
+      if (past_deadline()) co_return co_await fail(false);
+      std::size_t old = body_.size();
+      body_.resize(n);
+      asio::error_code ec;
+      std::size_t got = stream_.read_some(asio::buffer(body_.data() + old, n - old), ec);
+      body_.resize(old + (ec ? 0 : got));
+      if (ec) {
+        if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
+        if (!co_await wait(asio::socket_base::wait_read)) co_return co_await fail(false);
+      }
+    }
+    req_.body = body_;
+    start_ = end_;
+    co_return true;
+  }
+
+  // Chunked: decode from the buffer region after the head, compacting that region as it is consumed.
+  chunked_ = ChunkedDecoder(limit, hub_.config.max_header_bytes);
+  body_.clear();
+  std::size_t pos = body_begin;
+  for (;;) {
+    std::size_t consumed = 0;
+    auto r = chunked_.feed(std::string_view(buf_ + pos, end_ - pos), body_, consumed);
+    pos += consumed;
+    if (r == ChunkedDecoder::Result::complete) break;
+    if (r == ChunkedDecoder::Result::error) {
+      co_await send_error(chunked_.error().status, chunked_.error().reason);
+      co_return false;
+    }
+    if (end_ == cap_ || pos == end_) {  // make room: keep only the unconsumed bytes after the head
+      std::memmove(buf_ + body_begin, buf_ + pos, end_ - pos);
+      end_ = body_begin + (end_ - pos);
+      pos = body_begin;
+    }
+    if (end_ == cap_) {  // a single chunk-size line or trailer larger than the buffer
+      co_await send_error(400, "Chunk framing too large");
+      co_return false;
+    }
+    if (!co_await read_more()) co_return co_await fail(false);
+  }
+  req_.body = body_;
+  start_ = pos;
+  co_return true;
+}
+
+FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
+  // A stream of known size (a file) is sent with Content-Length; its head goes out with its first bytes.
+  bool sized = res.stream_size.has_value();
+  bool chunked = req_.version_minor == 1 && !sized;
+  std::size_t left = sized ? *res.stream_size : 0;
+  write_head(out_, res,
+             WriteOptions{.version_minor = req_.version_minor,
+                          .keep_alive = !close_after_,
+                          .date_line = hub_.date.line(),
+                          .server = hub_.config.server_header},
+             sized     ? BodyFraming::length
+             : chunked ? BodyFraming::chunked
+                       : BodyFraming::none);
+  if (!sized && !co_await flush()) co_return false;
+  std::string chunk;
+  for (;;) {
+    chunk.clear();
+    bool more = co_await next_stream_chunk(res, chunk);
+    if (!more) break;
+    if (chunk.empty()) continue;
+    if (sized) {
+      if (chunk.size() > left) chunk.resize(left);  // never more than the Content-Length said
+      left -= chunk.size();
+    }
+    if (chunked) {
+      write_chunk(out_, chunk);
+    } else {
+      out_.append(chunk);
+    }
+    if (!co_await flush()) co_return false;
+  }
+  if (chunked) write_chunk(out_, {});
+  if (sized && left > 0) {  // fewer bytes than announced: only closing tells the client
+    close_after_ = true;
+    co_await flush();
+    co_return false;
+  }
+  co_return co_await flush();
+}
+
+// ---- streamed request bodies ----------------------------------------------------------------------
+
+/// Sets up the body of req_ to be read by the handler. Until it has read all of it, the request counts as
+/// not keep-alive: a handler that stops early gets its answer sent with `Connection: close`, and the unread
+/// rest is never mistaken for the next request.
+FASTAPI_DETAIL_INLINE void Connection::start_streamed_body(std::size_t body_begin, std::size_t limit) {
+  StreamedBody& b = streamed_;
+  b = StreamedBody{};
+  b.active = true;
+  b.keep_alive = req_.keep_alive;
+  b.continue_due = req_.expect_continue && end_ == body_begin;
+  req_.body_streamed = true;
+  req_.keep_alive = false;
+  phase_ = Phase::handler;
+  deadline_ = Clock::time_point::max();
+  if (!req_.chunked) {
+    // Bytes of the body that came with the head are the first chunk, read in place; what follows them in
+    // buf_ (only when the whole body is there) is the next pipelined request.
+    std::size_t n = *req_.content_length;
+    b.first_begin = body_begin;
+    b.first_size = std::min(end_ - body_begin, n);
+    b.remaining = n - b.first_size;
+    start_ = body_begin + b.first_size;
+    b.raw.resize(static_cast<std::size_t>(std::min<std::uint64_t>(b.remaining, 65536)));
+    return;
+  }
+  // Chunked: every raw byte goes through the decoder, from b.raw. Reads are at most a read buffer's size, so
+  // the bytes after the body (a pipelined request) always fit back into buf_ (end_streamed_request).
+  chunked_ = ChunkedDecoder(limit, hub_.config.max_header_bytes);
+  b.raw.resize(cap_);
+  b.raw_end = end_ - body_begin;
+  std::memcpy(b.raw.data(), buf_ + body_begin, b.raw_end);
+  start_ = end_ = body_begin;  // the head stays in place (req_ views point into it)
+}
+
+/// Remembers the failure (a later read fails the same way) and throws it as the answer's HTTPException.
+FASTAPI_DETAIL_INLINE void Connection::fail_streamed_body(int status, std::string_view reason) {
+  streamed_.error_status = status;
+  streamed_.error_reason = reason;
+  deadline_ = Clock::time_point::max();
+  if (status == 0) throw ClientDisconnect();
+  throw HTTPException(status, std::string(reason));
+}
+
+FASTAPI_DETAIL_INLINE void Connection::finish_streamed_body() {
+  streamed_.done = true;
+  req_.keep_alive = streamed_.keep_alive;
+}
+
+/// Up to `most` bytes from the socket (at least one). The body timeout counts from the last byte received:
+/// a long upload that keeps moving is never cut, one that stalls for body_timeout gets 408.
+FASTAPI_DETAIL_INLINE Task<std::size_t> Connection::read_streamed_bytes(char* into, std::size_t most) {
+  set_deadline(hub_.config.body_timeout);
+  for (;;) {
+    if (past_deadline()) {
+      timed_out_ = false;
+      fail_streamed_body(408, "Request Timeout");
+    }
+    if (++streamed_.reads_in_a_row > 8) {
+      // A fast client keeps the socket readable, so the handler would read on without ever giving the loop
+      // back: every 8 reads, let the other connections of this worker run.
+      streamed_.reads_in_a_row = 0;
+      co_await async_call<>([&](auto handler) { asio::post(hub_.io, std::move(handler)); });
+    }
+    asio::error_code ec;
+    std::size_t n = stream_.read_some(asio::buffer(into, most), ec);
+    if (!ec) {
+      deadline_ = Clock::time_point::max();
+      co_return n;
+    }
+    if (ec != asio::error::would_block && ec != asio::error::try_again) {  // EOF or reset: the client went
+      peer_gone_ = true;
+      fail_streamed_body(0, {});
+    }
+    streamed_.reads_in_a_row = 0;
+    if (!co_await wait(asio::socket_base::wait_read)) {
+      if (timed_out_) {
+        timed_out_ = false;
+        fail_streamed_body(408, "Request Timeout");
+      }
+      peer_gone_ = true;
+      fail_streamed_body(0, {});
+    }
+  }
+}
+
+FASTAPI_DETAIL_INLINE Task<std::string_view> Connection::read_body_chunk() {
+  StreamedBody& b = streamed_;
+  if (!b.active || b.done) co_return std::string_view();
+  if (b.error_status || peer_gone_) fail_streamed_body(b.error_status, b.error_reason);
+  if (b.continue_due) {
+    // RFC 9110 section 10.1.1: the client waits for this before sending the body; sent only now that the
+    // handler reads (a handler that answers without reading never asks for the body).
+    b.continue_due = false;
+    if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
+    out_.append("HTTP/1.1 100 Continue\r\n\r\n");
+    if (!co_await flush()) {
+      peer_gone_ = true;
+      fail_streamed_body(0, {});
+    }
+  }
+  if (!req_.chunked) {
+    if (b.first_size) {
+      std::string_view first(buf_ + b.first_begin, b.first_size);
+      b.first_size = 0;
+      if (b.remaining == 0) finish_streamed_body();
+      co_return first;
+    }
+    if (b.remaining == 0) {
+      finish_streamed_body();
+      co_return std::string_view();
+    }
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(b.remaining, b.raw.size()));
+    std::size_t n = co_await read_streamed_bytes(b.raw.data(), want);
+    b.remaining -= n;
+    if (b.remaining == 0) finish_streamed_body();
+    co_return std::string_view(b.raw.data(), n);
+  }
+  for (;;) {
+    if (b.raw_pos < b.raw_end) {
+      b.decoded.clear();
+      std::size_t consumed = 0;
+      auto r = chunked_.feed(std::string_view(b.raw.data() + b.raw_pos, b.raw_end - b.raw_pos), b.decoded, consumed);
+      b.raw_pos += consumed;
+      if (r == ChunkedDecoder::Result::error) fail_streamed_body(chunked_.error().status, chunked_.error().reason);
+      if (r == ChunkedDecoder::Result::complete) finish_streamed_body();
+      if (!b.decoded.empty()) co_return std::string_view(b.decoded);
+      if (b.done) co_return std::string_view();
+    }
+    b.raw_pos = 0;
+    b.raw_end = co_await read_streamed_bytes(b.raw.data(), b.raw.size());
+  }
+}
+
+/// After the answer to a streamed request: the bytes read past its body (chunked) start the next request.
+/// A body the handler did not read whole was answered with `Connection: close` (start_streamed_body).
+FASTAPI_DETAIL_INLINE void Connection::end_streamed_request() {
+  StreamedBody& b = streamed_;
+  if (b.done && req_.chunked && b.raw_pos < b.raw_end) {
+    std::size_t left = b.raw_end - b.raw_pos;  // <= cap_: the raw reads were at most that
+    acquire_buffer();
+    std::memmove(buf_, b.raw.data() + b.raw_pos, left);
+    start_ = 0;
+    end_ = left;
+  }
+  b = StreamedBody{};  // its buffers go: a streamed request is rare enough to allocate them afresh
+}
+
+/// True when the client has closed (or reset) its side: a peek of one byte that never consumes it, so a
+/// pipelined request waiting behind is still read normally.
+FASTAPI_DETAIL_INLINE bool Connection::peer_closed() {
+  if (!peer_gone_ && stream_.peer_closed()) peer_gone_ = true;
+  return peer_gone_;
+}
+
+// ---- streamed responses: noticing that the client left ------------------------------------------------
+
+/// Waits (in the background) for the socket to become readable while a stream is written: an EOF or reset
+/// then cancels the stream. Bytes instead (a pipelined request) end the watch: the close behind them cannot
+/// be seen without reading them, and the next write will fail anyway.
+FASTAPI_DETAIL_INLINE void Connection::watch_peer() {
+  if (!self_ref_) self_ref_ = std::make_shared<Connection*>(this);
+  unsigned generation = ++watch_generation_;
+  stream_.async_wait(asio::socket_base::wait_read, [ref = self_ref_, generation](const asio::error_code& ec) {
+    Connection* self = *ref;
+    if (ec || !self || generation != self->watch_generation_ || !self->streaming_) return;
+    if (self->peer_closed()) self->stream_cancel_.cancel();
+  });
+}
+
+/// The stream's next chunk, awaited under stream_cancel_: false at its end, or once it was cancelled (its
+/// CancelledError, or any error it throws because its waits were aborted, ends it quietly).
+FASTAPI_DETAIL_INLINE Task<bool> Connection::next_stream_chunk(Response& res, std::string& chunk) {
+  if (!streaming_) {
+    streaming_ = true;
+    cancel_on_drain_ = res.cancel_on_shutdown;
+    stream_cancel_.reset();
+    watch_peer();
+  }
+  bool more = false;
+  if (!stream_cancel_.requested() && !(hub_.draining && cancel_on_drain_) && !peer_gone_) {
+    Task<bool> step = res.stream(chunk);
+    step.bind_cancellation(&stream_cancel_);
+    try {
+      more = co_await step;
+    } catch (...) {
+      if (!stream_cancel_.requested()) {
+        streaming_ = false;
+        throw;
+      }
+    }
+  }
+  if (!more) {
+    streaming_ = false;
+    ++watch_generation_;  // a watch still pending ends quietly
+  }
+  co_return more;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi::detail
