@@ -9,8 +9,8 @@
 // TLS needs FASTAPI_ENABLE_TLS and OpenSSL (-DFASTAPI_ENABLE_TLS -lssl -lcrypto; CMake does it when OpenSSL is
 // found). Built without it, this example still serves HTTP; --ssl-certfile then stops it with the reason.
 // A certificate to try it with:
-//   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 -subj /CN=localhost \
-//     -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout key.pem -out cert.pem
+//   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 -subj /CN=localhost
+//     -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout key.pem -out cert.pem   (one command)
 //   SSL_CERT_FILE=cert.pem curl https://localhost:<port>/hello
 #include <chrono>
 #include <string>
