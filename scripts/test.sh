@@ -28,7 +28,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
 mkdir -p build/logs build/times
-rm -f build/times/*.tsv
+rm -f build/times/*.tsv build/times/*.times
 step() { printf '\n== %s (%ds)\n' "$*" $((SECONDS - start)); }
 # timed NAME CMD...: runs CMD in a subshell and appends "NAME<TAB>cpu-seconds<TAB>start<TAB>end" to
 # build/times/steps.tsv (user+sys of everything it ran: fork resets a subshell's children's times).
@@ -36,9 +36,11 @@ timed() {
   local name=$1 t0=$((SECONDS - start))
   shift
   (
-    trap 'times | awk -v n="$name" -v t0="$t0" -v t1=$((SECONDS - start)) '"'"'
+    # `times` itself, not in a pipe (a forked shell starts again from zero).
+    trap 'times >"build/times/$name.times"; awk -v n="$name" -v t0="$t0" -v t1=$((SECONDS - start)) '"'"'
       function s(x) { split(x, p, "m"); return p[1] * 60 + p[2] }
-      { cpu += s($1) + s($2) } END { printf "%s\t%.1f\t%d\t%d\n", n, cpu, t0, t1 }'"'"' >>build/times/steps.tsv' EXIT
+      { cpu += s($1) + s($2) } END { printf "%s\t%.1f\t%d\t%d\n", n, cpu, t0, t1 }'"'"' \
+      "build/times/$name.times" >>build/times/steps.tsv' EXIT
     "$@"
   )
 }
@@ -61,7 +63,7 @@ collect() {
     if wait "${bg_pid[$name]}"; then status=passed; else status="FAILED (exit $?)"; failed_steps+=("$name"); fi
     printf '\n== %s: %s, ended by %ds; its output (build/logs/%s.log):\n' "${bg_title[$name]}" "$status" \
       $((SECONDS - start)) "$name"
-    cat "build/logs/$name.log"
+    cat "build/logs/$name.log" 2>/dev/null || true
     unset "bg_pid[$name]"
   done
 }
@@ -170,23 +172,23 @@ program_checks() {
 # tests of these folders, the second every other test (doctest -sf / -sfe: together each test exactly once).
 # The folders are about half of the run's time (scripts/suite_times.sh prints each folder's share).
 shard_folders="examples http client core websocket"
-run_tests() {  # LABEL BINARY: outputs in build/logs/tests_LABEL.N.log; fails if any process fails
-  local label=$1 binary=$2 filter="" f pids=() status=0 p
-  rm -f "build/logs/tests_$label".*.log
+run_tests() {  # LABEL BINARY: outputs in build/logs/tests_LABEL.N.log, exit codes in .N.status; fails if any fails
+  local label=$1 binary=$2 filter="" f pids=() status=0 i
+  rm -f "build/logs/tests_$label".*
   for f in $shard_folders; do filter+="${filter:+,}*/tests/$f/*"; done
-  if [ "${FASTAPI_TEST_SHARDS:-2}" = 1 ]; then
-    "$binary" --duration=true >"build/logs/tests_$label.1.log" 2>&1
-    return
-  fi
-  "$binary" --duration=true -sf="$filter" >"build/logs/tests_$label.1.log" 2>&1 &
-  pids+=($!)
-  "$binary" --duration=true -sfe="$filter" >"build/logs/tests_$label.2.log" 2>&1 &
-  pids+=($!)
-  for p in "${pids[@]}"; do wait "$p" || status=1; done
+  local parts=("-sf=$filter" "-sfe=$filter")
+  [ "${FASTAPI_TEST_SHARDS:-2}" = 1 ] && parts=("")
+  for i in "${!parts[@]}"; do
+    { "$binary" --duration=true ${parts[$i]:+"${parts[$i]}"} >"build/logs/tests_$label.$((i + 1)).log" 2>&1 &&
+        echo 0 || echo $?; } >"build/logs/tests_$label.$((i + 1)).status" &
+    pids+=($!)
+  done
+  for f in "${pids[@]}"; do wait "$f"; done
+  for f in "build/logs/tests_$label".*.status; do [ "$(cat "$f")" = 0 ] || status=1; done
   return $status
 }
 show_tests() {  # LABEL: each process's output (without --duration's "<seconds> s: <test>" lines), then one
-  local label=$1 log part   # summary for all of them, in doctest's words
+  local label=$1 log part bad  # summary for all of them, in doctest's words
   for log in "build/logs/tests_$label".*.log; do
     part="every test"
     if [ "${FASTAPI_TEST_SHARDS:-2}" != 1 ]; then
@@ -198,11 +200,17 @@ show_tests() {  # LABEL: each process's output (without --duration's "<seconds> 
   done
   [ "${FASTAPI_TEST_SHARDS:-2}" = 1 ] && return
   printf '\n-- %s, both processes together:\n' "$label"
-  awk '/^\[doctest\] test cases:/ { gsub(/\|/, " "); n += $4; p += $5; f += $7; all = $4 + $9 }
+  # A process that died (a sanitizer's report, a crash) prints no summary: its exit status fails the whole.
+  for log in "build/logs/tests_$label".*.status; do
+    [ "$(cat "$log")" = 0 ] || echo "[doctest] ${log%.status}.log: the process exited with status $(cat "$log")"
+  done
+  cat "build/logs/tests_$label".*.status | awk '$1 != 0 { bad = 1 } END { exit bad }' && bad=0 || bad=1
+  awk -v bad="$bad" '/^\[doctest\] test cases:/ { gsub(/\|/, " "); n += $4; p += $5; f += $7; all = $4 + $9 }
        /^\[doctest\] assertions:/ { gsub(/\|/, " "); an += $3; ap += $4; af += $6 }
        END { printf "[doctest] test cases: %d | %d passed | %d failed | %d skipped\n", n, p, f, all - n
              printf "[doctest] assertions: %d | %d passed | %d failed |\n", an, ap, af
-             printf "[doctest] Status: %s\n", (f > 0 || n == 0) ? "FAILURE!" : "SUCCESS!" }' "build/logs/tests_$label".*.log
+             printf "[doctest] Status: %s\n", (bad || f > 0 || n == 0) ? "FAILURE!" : "SUCCESS!" }' \
+    "build/logs/tests_$label".*.log
 }
 run_single_tests() { run_tests single build/gcc/fastapi_tests_single; }
 run_asan_tests() {
@@ -226,7 +234,7 @@ configure gcc g++ Debug -DFASTAPI_SELF_CONTAINED_CHECK=OFF -DFASTAPI_TESTS_O2=ON
 timed build_gcc env FASTAPI_CPU_LOG="$PWD/build/times/gcc.tsv" \
   cmake --build "build/gcc" -j "$jobs" --target fastapi_tests_single openapi_feature_app
 
-background tests_single "tests: gcc/fastapi_tests_single (FASTAPI_TEST_SHARDS processes)" run_single_tests
+background single_tests "tests: gcc/fastapi_tests_single (FASTAPI_TEST_SHARDS processes)" run_single_tests
 background programs "OpenAPI, deployment, the documented recipes, the edit loop (the g++ tree's programs)" \
   program_checks
 
@@ -242,7 +250,7 @@ step "tests: asan/fastapi_tests_modular (FASTAPI_TEST_SHARDS processes; shown la
 asan_status=0
 timed tests_asan run_asan_tests || asan_status=$?
 
-collect independent programs tests_single
+collect independent programs single_tests
 show_tests single
 step "tests: asan/fastapi_tests_modular"
 show_tests asan
