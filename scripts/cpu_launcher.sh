@@ -9,7 +9,7 @@ for a in "$@"; do
   [ "$prev" = -o ] && out=$a
   prev=$a
 done
-[ -n "${FASTAPI_CPU_LOG:-}" ] || exec "$@"
+[ -n "${FASTAPI_CPU_LOG:-}" ] && [ -x /usr/bin/time ] || exec "$@"   # nothing to log, or no GNU time
 tf=$(mktemp)
 /usr/bin/time -f '%U %S %e' -o "$tf" "$@"
 status=$?
