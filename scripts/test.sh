@@ -3,16 +3,24 @@
 # Installs what is missing, then: the single header is fresh, and so is json/reflect.hpp's generated ladder; the
 # C++ follows .clang-format (scripts/format.sh --check); no header includes a later station
 # (scripts/include_graph.py); the amalgamator's own tests; the tests built against the single header with
-# g++ at -O2 -DNDEBUG, the README's build (with the examples, the largest at -O2), and against the modular
-# headers with clang++ in Debug under AddressSanitizer + UndefinedBehaviorSanitizer (-Wall -Wextra -Werror;
-# with each module compiled alone); compile-fail checks (g++ and clang++, each with a precompiled header); a CMake
-# consumer both ways; the fuzzers for a bounded time; Starlette's CORS table; the OpenAPI checks (npm
-# validator, FastAPI twin, headless Chromium); the interop checks (npm's ws and Chromium against the realtime and
-# files examples, scripts/interop_checks.sh); both test binaries run, the sanitized one last. Ends with
-# doctest's summary line.
+# g++ (the library compiled once at -O2 -DNDEBUG), the README's builds (the examples: a few header-only at -O2,
+# the others linking the library compiled once), and against the modular headers with clang++ in Debug under
+# AddressSanitizer + UndefinedBehaviorSanitizer (-Wall -Wextra -Werror; with each module compiled alone);
+# compile-fail checks (g++ and clang++, each with a precompiled header); a CMake consumer both ways; the
+# fuzzers for a bounded time; Starlette's CORS table; the OpenAPI checks (npm validator, FastAPI twin, headless
+# Chromium); the interop checks (npm's ws and Chromium against the realtime and files examples,
+# scripts/interop_checks.sh); the documented recipes, the deployment files, the edit loop; both test binaries
+# run, the sanitized one last. Ends with doctest's summary line.
+# Budget: 15 minutes on 2 quiet cores (docs/testing.md: where the time goes, scripts/suite_times.sh to see it).
+# The steps that do not wait for each other run side by side: a step started in the background says so on
+# its start line, and its whole output is shown when it ends (also in build/logs/<step>.log); a failed one fails
+# the run, and the last line names it. Each test binary runs as FASTAPI_TEST_SHARDS processes (default 2), each
+# a part of the test suites (doctest -ts / -tse), their outputs shown one after the other.
+# CPU seconds of every step and of every compiled file land in build/times/ (scripts/suite_times.sh prints them).
 # Environment: FASTAPI_FUZZ_SECONDS (default 10 per target), FASTAPI_JOBS (default: nproc),
-# FASTAPI_TEST_TIME_SCALE (default 1): multiplies every wall-clock bound the tests check ("answered within
-# 1 s"; tests/support/time_scale.hpp), e.g. 3 on a busy 2-core machine; the tests wait for events, not sleeps.
+# FASTAPI_TEST_TIME_SCALE (default 2 here, as steps run side by side; 1 when a test binary is run alone):
+# multiplies every wall-clock bound the tests check ("answered within 1 s"; tests/support/time_scale.hpp), e.g.
+# 3 on a busy 2-core machine; the tests wait for events, not sleeps.
 # FASTAPI_COMPILE_FAIL_COMPILERS (default "g++ clang++").
 # CI=true: a check that cannot run fails the run instead of being skipped (the OpenAPI validator, the FastAPI
 # twin, Chromium, Node's ws, Starlette's CORS comparison, the gzip tests, which need zlib, and the clang-format check).
@@ -20,14 +28,72 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
+mkdir -p build/logs build/times
+rm -f build/times/*.tsv build/times/*.times
 step() { printf '\n== %s (%ds)\n' "$*" $((SECONDS - start)); }
+# timed NAME CMD...: runs CMD in a subshell and appends "NAME<TAB>cpu-seconds<TAB>start<TAB>end" to
+# build/times/steps.tsv (user+sys of everything it ran: fork resets a subshell's children's times).
+timed() {
+  local name=$1 t0=$((SECONDS - start))
+  shift
+  (
+    # `times` itself, not in a pipe (a forked shell starts again from zero).
+    trap 'times >"build/times/$name.times"; awk -v n="$name" -v t0="$t0" -v t1=$((SECONDS - start)) '"'"'
+      function s(x) { split(x, p, "m"); return p[1] * 60 + p[2] }
+      { cpu += s($1) + s($2) } END { printf "%s\t%.1f\t%d\t%d\n", n, cpu, t0, t1 }'"'"' \
+      "build/times/$name.times" >>build/times/steps.tsv' EXIT
+    "$@"
+  )
+}
+# Background steps: `background NAME TITLE CMD...` starts one (its output in build/logs/NAME.log); `collect
+# NAME...` waits for them and shows each one's output whole. A failed one is remembered, and fails the run at the end.
+declare -A bg_pid=() bg_title=()
+failed_steps=()
+background() {
+  local name=$1 title=$2
+  shift 2
+  step "$title [in the background; its output is shown when it ends]"
+  timed "$name" "$@" >"build/logs/$name.log" 2>&1 &
+  bg_pid[$name]=$!
+  bg_title[$name]=$title
+}
+collect() {
+  local name status
+  for name; do
+    [ -n "${bg_pid[$name]:-}" ] || continue
+    if wait "${bg_pid[$name]}"; then status=passed; else status="FAILED (exit $?)"; failed_steps+=("$name"); fi
+    printf '\n== %s: %s, ended by %ds; its output (build/logs/%s.log):\n' "${bg_title[$name]}" "$status" \
+      $((SECONDS - start)) "$name"
+    cat "build/logs/$name.log" 2>/dev/null || true
+    unset "bg_pid[$name]"
+  done
+}
+# A run that stops early (set -e) ends the background steps it started, each by its pid and its children by theirs.
+kill_tree() {
+  local child
+  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+on_exit() {
+  local name
+  for name in "${!bg_pid[@]}"; do
+    echo "!! stopping the background step ${bg_title[$name]} (its output so far: build/logs/$name.log)"
+    kill_tree "${bg_pid[$name]}"
+  done
+}
+trap on_exit EXIT
 
 step "setup"
 bash scripts/setup.sh test
+# Steps run side by side (a test binary beside a build, two test processes at once): every wall-clock bound the
+# tests check is doubled unless FASTAPI_TEST_TIME_SCALE says otherwise.
+export FASTAPI_TEST_TIME_SCALE="${FASTAPI_TEST_TIME_SCALE:-2}"
 jobs="${FASTAPI_JOBS:-$(nproc)}"
-launcher=()
+# Every compile goes through scripts/cpu_launcher.sh, which logs its CPU seconds when FASTAPI_CPU_LOG is set
+# (build/times/<tree>.tsv; scripts/suite_times.sh), then through ccache when there is one.
+launcher="$PWD/scripts/cpu_launcher.sh"
 if command -v ccache >/dev/null; then
-  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  launcher="$launcher;ccache"
   # Paths relative to the checkout and precompiled headers accepted, so a fresh clone reuses the cache.
   export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
   export CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_file_ctime"
@@ -55,6 +121,7 @@ step "amalgamator and include-graph tests, and the header's internal macros are 
 python3 tests/tools/test_single_include_build.py 2>&1 | tail -n 3
 python3 tests/tools/test_include_graph.py 2>&1 | tail -n 3
 python3 tests/tools/test_macros.py 2>&1 | tail -n 3
+python3 tests/tools/test_deprecated_spellings.py 2>&1 | tail -n 3
 
 step "the tutorial's C++ excerpts are verbatim in its programs (tests/docs/check_tutorial_snippets.py)"
 python3 tests/docs/check_tutorial_snippets.py
@@ -66,7 +133,7 @@ configure() {  # tree compiler build-type extra-args...
   local tree=$1 cxx=$2 type=$3
   shift 3
   cmake -S . -B "build/$tree" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE="$type" \
-    "${launcher[@]}" "${gzip[@]}" "$@" >/dev/null
+    -DCMAKE_CXX_COMPILER_LAUNCHER="$launcher" "${gzip[@]}" "$@" >/dev/null
   if grep -q '^FASTAPI_ENABLE_GZIP:BOOL=OFF' "build/$tree/CMakeCache.txt"; then
     echo "!! SKIPPED (would fail with CI=true): zlib not found, the gzip tests are compiled out of build/$tree"
   fi
@@ -76,55 +143,132 @@ configure() {  # tree compiler build-type extra-args...
 }
 
 # Each face of the headers is built once, each by one compiler: the single header by g++ (with the
-# examples), the modular headers by clang++ under the sanitizers (and every module alone).
-step "build with g++ (tests against the single header at -O2 -DNDEBUG, examples)"
-# At -O2 (its warnings): the examples that between them use every station (models, dependencies, security,
-# the client, middleware) and the OpenAPI feature app; the others at -O0, about 3x faster to build.
-# The single header's suite (separate compilation) at -O2 -DNDEBUG -g0 (FASTAPI_TESTS_O2): measured on one test
-# file, 18.0 s of CPU against 15.1 s at -O0 -g (+19%; the library itself is one translation unit), so the
-# optimized run costs about a fifth of that one binary's build instead of a third tree; the sanitized
-# modular suite keeps the Debug build and its assertions.
-configure gcc g++ Debug -DFASTAPI_SELF_CONTAINED_CHECK=OFF -DFASTAPI_TESTS_O2=ON \
-  -DFASTAPI_EXAMPLES_O2="users_api;13_calling_services;10_middleware"
-cmake --build "build/gcc" -j "$jobs" --target fastapi_tests_single openapi_feature_app
+# examples), the modular headers by clang++ under the sanitizers (and every module alone). The steps that need
+# neither build run beside them, at a lower priority (nice), so the builds are what the cores do first.
+# The steps that need none of our builds: at a lower priority (nice), so they fill what the builds leave idle.
+independent_checks() {
+  local status=0
+  step "compile-fail checks (g++ and clang++: the static_assert's own message)"
+  FASTAPI_COMPILE_FAIL_COMPILERS="${FASTAPI_COMPILE_FAIL_COMPILERS:-g++ clang++}" \
+    nice -n 5 bash tests/compile_fail/run.sh "$jobs" || status=1
+  step "CMake consumer: add_subdirectory and find_package"
+  nice -n 5 bash tests/cmake/run.sh || status=1
+  step "fuzzers"   # not niced: each runs for a wall-clock time, and should get its CPU in it
+  bash tests/fuzz/run.sh "${FASTAPI_FUZZ_SECONDS:-10}" || status=1
+  step "CORS: our case table is Starlette's behaviour"
+  python3 tests/middleware/cors_vs_starlette.py || status=1
+  return $status
+}
+# The steps that drive the g++ tree's programs (the examples, the OpenAPI feature app).
+program_checks() {
+  local status=0
+  step "OpenAPI: the documents validate, match FastAPI's twin, and /docs and /redoc work in Chromium"
+  bash scripts/openapi_checks.sh build/gcc || status=1
+  step "interop: Node's ws client and headless Chromium (WebSocket, EventSource, a form upload) against examples 20 and 21"
+  bash scripts/interop_checks.sh build/gcc || status=1
+  step "deployment: deploy/ matches docs/deployment.md and its tools; a rolling restart behind nginx loses no request"
+  { bash tests/deploy/check_deploy.sh && python3 tests/deploy/rolling_restart.py build/gcc &&
+    python3 tests/deploy/rolling_restart.py build/gcc --uds; } || status=1
+  step "the documented build recipes (README.md, docs/compile_time.md), run as written; their programs serve a model"
+  FASTAPI_RECIPE_JOBS=1 bash tests/docs/run_recipes.sh || status=1
+  step "the edit loop: scripts/dev.sh rebuilds and restarts the app on save, and a broken build keeps the old one serving"
+  python3 tests/tools/test_dev_loop.py || status=1
+  return $status
+}
+
+# A test binary runs as FASTAPI_TEST_SHARDS processes (1 or 2, default 2), side by side: the first runs the
+# tests of these folders, the second every other test (doctest -sf / -sfe: together each test exactly once).
+# The folders are about half of the run's time (scripts/suite_times.sh prints each folder's share: 40 s of 79
+# for the single header's tests, measured).
+shard_folders="examples http client websocket"
+run_tests() {  # LABEL BINARY: outputs in build/logs/tests_LABEL.N.log, exit codes in .N.status; fails if any fails
+  local label=$1 binary=$2 filter="" f pids=() status=0 i
+  rm -f "build/logs/tests_$label".*
+  for f in $shard_folders; do filter+="${filter:+,}*/tests/$f/*"; done
+  local parts=("-sf=$filter" "-sfe=$filter")
+  [ "${FASTAPI_TEST_SHARDS:-2}" = 1 ] && parts=("")
+  for i in "${!parts[@]}"; do
+    { "$binary" --duration=true ${parts[$i]:+"${parts[$i]}"} >"build/logs/tests_$label.$((i + 1)).log" 2>&1 &&
+        echo 0 || echo $?; } >"build/logs/tests_$label.$((i + 1)).status" &
+    pids+=($!)
+  done
+  for f in "${pids[@]}"; do wait "$f"; done
+  for f in "build/logs/tests_$label".*.status; do [ "$(cat "$f")" = 0 ] || status=1; done
+  return $status
+}
+show_tests() {  # LABEL: each process's output (without --duration's "<seconds> s: <test>" lines), then one
+  local label=$1 log part bad  # summary for all of them, in doctest's words
+  for log in "build/logs/tests_$label".*.log; do
+    part="every test"
+    if [ "${FASTAPI_TEST_SHARDS:-2}" != 1 ]; then
+      part="the tests of every other folder"
+      [[ $log == *.1.log ]] && part="the tests of tests/{${shard_folders// /,}}/"
+    fi
+    printf '\n-- %s: %s\n' "$log" "$part"
+    grep -vE '^[0-9]+\.[0-9]+ s: ' "$log" || true
+  done
+  [ "${FASTAPI_TEST_SHARDS:-2}" = 1 ] && return
+  printf '\n-- %s, both processes together:\n' "$label"
+  # A process that died (a sanitizer's report, a crash) prints no summary: its exit status fails the whole.
+  for log in "build/logs/tests_$label".*.status; do
+    [ "$(cat "$log")" = 0 ] || echo "[doctest] ${log%.status}.log: the process exited with status $(cat "$log")"
+  done
+  cat "build/logs/tests_$label".*.status | awk '$1 != 0 { bad = 1 } END { exit bad }' && bad=0 || bad=1
+  awk -v bad="$bad" '/^\[doctest\] test cases:/ { gsub(/\|/, " "); n += $4; p += $5; f += $7; all = $4 + $9 }
+       /^\[doctest\] assertions:/ { gsub(/\|/, " "); an += $3; ap += $4; af += $6 }
+       END { printf "[doctest] test cases: %d | %d passed | %d failed | %d skipped\n", n, p, f, all - n
+             printf "[doctest] assertions: %d | %d passed | %d failed |\n", an, ap, af
+             printf "[doctest] Status: %s\n", (bad || f > 0 || n == 0) ? "FAILURE!" : "SUCCESS!" }' \
+    "build/logs/tests_$label".*.log
+}
+run_single_tests() { run_tests single build/gcc/fastapi_tests_single; }
+run_asan_tests() {
+  export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+  run_tests asan build/asan/fastapi_tests_modular
+}
+
+background independent "compile-fail checks, a CMake consumer, the fuzzers, Starlette's CORS table" \
+  independent_checks
+
+step "build with g++ (tests against the single header, examples)"
+# At -O2 (its warnings), header-only (the README's one-line build): the examples that between them use every
+# station (models, dependencies, security, the client, middleware) and the OpenAPI feature app; the others at
+# -O0, linking the library compiled once (fastapi::fastapi, the README's CMake build): 2-3x faster to build.
+# The single header's suite (separate compilation): the library (fastapi_impl) at -O2 -DNDEBUG -g0, as users
+# build it (FASTAPI_TESTS_O2); the tests' own files at -O0 (FASTAPI_TESTS_OPT): a batch of test files costs half
+# the CPU of -O2 (docs/testing.md), and the code under test is the library's, at -O2.
+# The sanitized modular suite keeps the Debug build and its assertions.
+# No debug information in this tree (-g0): nothing here is debugged; the sanitized tree has line tables.
+configure gcc g++ Debug -DFASTAPI_SELF_CONTAINED_CHECK=OFF -DFASTAPI_TESTS_O2=ON -DFASTAPI_TESTS_OPT=-O0 \
+  -DCMAKE_CXX_FLAGS_DEBUG=-g0 \
+  -DFASTAPI_EXAMPLES_O2="users_api;13_calling_services;10_middleware" \
+  -DFASTAPI_EXAMPLES_HEADER_ONLY="users_api;13_calling_services;10_middleware"
+timed build_gcc env FASTAPI_CPU_LOG="$PWD/build/times/gcc.tsv" \
+  cmake --build "build/gcc" -j "$jobs" --target fastapi_tests_single openapi_feature_app
+
+background single_tests "tests: gcc/fastapi_tests_single (FASTAPI_TEST_SHARDS processes)" run_single_tests
+background programs "OpenAPI, deployment, the documented recipes, the edit loop (the g++ tree's programs)" \
+  program_checks
 
 step "build with clang++ -fsanitize=address,undefined (tests against the modular headers, each module alone)"
-# The examples are not built twice: the sanitized tests drive the g++ tree's binaries.
-configure asan clang++ Debug -DFASTAPI_SANITIZE=ON -DFASTAPI_BUILD_EXAMPLES=OFF -DFASTAPI_EXAMPLES_BIN_DIR="$PWD/build/gcc"
-cmake --build "build/asan" -j "$jobs" --target fastapi_tests_modular fastapi_self_contained
+# The examples are not built twice: the sanitized tests drive the g++ tree's binaries. Debug information is
+# line tables only (-gline-tables-only): what the sanitizers' stack traces need, at a fraction of -g's cost.
+# 24 test files a batch: this tree is header-only, so each batch compiles the library's inline code again.
+configure asan clang++ Debug -DFASTAPI_SANITIZE=ON -DFASTAPI_BUILD_EXAMPLES=OFF \
+  -DFASTAPI_EXAMPLES_BIN_DIR="$PWD/build/gcc" -DCMAKE_CXX_FLAGS_DEBUG=-gline-tables-only -DFASTAPI_UNITY_BATCH_SIZE=24
+timed build_asan env FASTAPI_CPU_LOG="$PWD/build/times/asan.tsv" \
+  cmake --build "build/asan" -j "$jobs" --target fastapi_tests_modular fastapi_self_contained
 
-step "compile-fail checks (g++ and clang++: the static_assert's own message)"
-FASTAPI_COMPILE_FAIL_COMPILERS="${FASTAPI_COMPILE_FAIL_COMPILERS:-g++ clang++}" bash tests/compile_fail/run.sh "$jobs"
+step "tests: asan/fastapi_tests_modular (FASTAPI_TEST_SHARDS processes; shown last: its summary closes the output)"
+asan_status=0
+timed tests_asan run_asan_tests || asan_status=$?
 
-step "CMake consumer: add_subdirectory and find_package"
-bash tests/cmake/run.sh
-
-step "fuzzers"
-bash tests/fuzz/run.sh "${FASTAPI_FUZZ_SECONDS:-10}"
-
-step "CORS: our case table is Starlette's behaviour"
-python3 tests/middleware/cors_vs_starlette.py
-
-step "OpenAPI: the documents validate, match FastAPI's twin, and /docs and /redoc work in Chromium"
-bash scripts/openapi_checks.sh build/gcc
-
-step "interop: Node's ws client and headless Chromium (WebSocket, EventSource, a form upload) against examples 20 and 21"
-bash scripts/interop_checks.sh build/gcc
-
-step "the documented build recipes (README.md, docs/compile_time.md), run as written; their programs serve a model"
-bash tests/docs/run_recipes.sh
-
-step "deployment: deploy/ matches docs/deployment.md and its tools; a rolling restart behind nginx loses no request"
-bash tests/deploy/check_deploy.sh
-python3 tests/deploy/rolling_restart.py build/gcc
-python3 tests/deploy/rolling_restart.py build/gcc --uds
-
-step "the edit loop: scripts/dev.sh rebuilds and restarts the app on save, and a broken build keeps the old one serving"
-python3 tests/tools/test_dev_loop.py
-
-for run in gcc/fastapi_tests_single; do
-  step "tests: $run"
-  "build/$run"
-done
-step "tests: asan/fastapi_tests_modular (the last step: its summary closes the output)"
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/fastapi_tests_modular
+collect independent programs single_tests
+show_tests single
+step "tests: asan/fastapi_tests_modular"
+show_tests asan
+[ "$asan_status" = 0 ] || failed_steps+=(tests_asan)
+if [ ${#failed_steps[@]} -gt 0 ]; then
+  printf '\n== FAILED: %s (their output above; build/logs/)\n' "${failed_steps[*]}"
+  exit 1
+fi
