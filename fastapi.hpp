@@ -17578,19 +17578,42 @@ FASTAPI_DETAIL_MARKER(Form, detail::Source::form)
 
 #undef FASTAPI_DETAIL_MARKER
 
+namespace detail {
+/// The named Body's old spelling, `fa::Body<T, "name">`, still compiles but warns (its name came after the type,
+/// where every other marker takes it first: fa::Query<"name", T>); fa::Embed<"name", T> is the spelling.
+template <bool OldSpelling>
+constexpr bool body_spelling() {
+  return true;
+}
+template <>
+[[deprecated(
+    "fa::Body<T, \"name\"> is now spelled fa::Embed<\"name\", T>: the name first, as in fa::Query<\"name\", T>")]] constexpr bool
+body_spelling<true>() {
+  return true;
+}
+}  // namespace detail
+
 /// The JSON body read into T (a reflected struct, or any type json/read.hpp reads). A parameter that is a
 /// reflected struct is a body without saying so; `fa::Body<T>` says it for any T (`fa::Body<int>`,
-/// `fa::Body<std::vector<Item>>`). With a name, `fa::Body<Item, "item">`, the value is embedded:
-/// the body is `{"item": {...}}` (FastAPI's `Body(embed=True)`); with two or more bodies every one must
-/// be named and all are embedded. An absent body -> 422 {"type":"missing","loc":["body"],...}; a
-/// std::optional<U> body may be absent.
-template <class T, FixedString Name = "">
+/// `fa::Body<std::vector<Item>>`). A body under a name is `fa::Embed<"item", Item>` (below); with two or more
+/// bodies every one must be named and all are embedded. An absent body -> 422
+/// {"type":"missing","loc":["body"],...}; a std::optional<U> body may be absent. (`Embedded` is fa::Embed's
+/// business: leave it out.)
+template <class T, FixedString Name = "", bool Embedded = false>
 struct Body : detail::ParamValue<T> {
+  static_assert(detail::body_spelling<(Name.size() != 0 && !Embedded)>());
   static constexpr detail::Source param_source = detail::Source::body;
   static constexpr std::string_view param_name = Name.view();
   static constexpr bool embed = Name.size() != 0;
   using detail::ParamValue<T>::ParamValue;
 };
+
+/// Member Name of the JSON body, read into T: the body is `{"item": {...}}` (FastAPI's `item: Item =
+/// Body(embed=True)`, and what every body becomes when a handler takes two or more). The name comes first, as in
+/// every other marker: `fa::Embed<"item", Item> item, fa::Embed<"importance", int> importance`; absent ->
+/// 422 missing at ["body","importance"].
+template <FixedString Name, class T>
+using Embed = Body<T, Name, true>;
 
 namespace detail {
 /// True for Path/Query/Header/Cookie/Form (values that arrive as text; fa::File, params/file.hpp, is not).
@@ -18278,7 +18301,7 @@ std::optional<T> read_body(BindContext& ctx, std::string_view name, bool embed) 
   return read_json<T>(text, errors, loc);
 }
 
-/// fa::Body<T> / fa::Body<T, "name">.
+/// fa::Body<T> / fa::Embed<"name", T>.
 template <class B>
 struct BodyBinder {
   static constexpr bool bindable = true;
@@ -18322,8 +18345,8 @@ template <FixedString N, class T, auto... O>
 struct Binder<Cookie<N, T, O...>> : TextBinder<Cookie<N, T, O...>> {};
 template <FixedString N, class T, auto... O>
 struct Binder<Form<N, T, O...>> : TextBinder<Form<N, T, O...>> {};
-template <class T, FixedString N>
-struct Binder<Body<T, N>> : BodyBinder<Body<T, N>> {};
+template <class T, FixedString N, bool E>
+struct Binder<Body<T, N, E>> : BodyBinder<Body<T, N, E>> {};
 
 /// fa::Request& and fa::Response& (the sub-response whose status and headers join the handler's response).
 template <class V>
@@ -18439,7 +18462,7 @@ struct BindPlan {
 
   static_assert(!embed_bodies || named_bodies == body_count,
                 "fastapi: with two or more bodies, each is embedded under its name as in FastAPI: declare them "
-                "fa::Body<T, \"name\">, so the body is {\"name\": ..., \"other\": ...}");
+                "fa::Embed<\"name\", T>, so the body is {\"name\": ..., \"other\": ...}");
   static_assert(!(streams_body && (body_count > 0 || has_form)),
                 "fastapi: a handler that takes fa::RequestStream& reads the body itself, as it arrives: it cannot "
                 "also take a JSON body (fa::Body, a struct) or form fields (fa::Form)");
@@ -20875,13 +20898,13 @@ namespace fastapi::detail {
 /// Where the fragments of an operation point their $refs: the document's components.
 inline constexpr std::string_view components_ref = "#/components/schemas/";
 
-/// One value of the request body: a JSON body (a struct parameter, `fa::Body<T>`, `fa::Body<T, "name">`)
+/// One value of the request body: a JSON body (a struct parameter, `fa::Body<T>`, `fa::Embed<"name", T>`)
 /// or one form field (`fa::Form<"name", T>`, the fields of fa::OAuth2PasswordRequestForm).
 struct BodyFieldDoc {
   std::string name;  ///< "" for an unnamed JSON body
   Json schema;       ///< its JSON Schema ($refs into components)
   bool required = true;
-  bool embed = false;  ///< `fa::Body<T, "name">`: always read from under its name
+  bool embed = false;  ///< `fa::Embed<"name", T>`: always read from under its name
 };
 
 /// What one handler (with its dependencies, flattened as FastAPI flattens them) says about its operation.
@@ -21090,8 +21113,8 @@ template <auto Fn, FixedString... Scopes>
 inline constexpr bool is_depends<Security<Fn, Scopes...>> = true;
 template <class V>
 inline constexpr bool is_body_marker = false;
-template <class T, FixedString N>
-inline constexpr bool is_body_marker<Body<T, N>> = true;
+template <class T, FixedString N, bool E>
+inline constexpr bool is_body_marker<Body<T, N, E>> = true;
 template <class V>
 concept security_param = requires {
   V::security_scheme;

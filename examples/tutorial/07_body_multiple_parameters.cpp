@@ -25,13 +25,13 @@ struct User {
 };
 
 void build(fa::App& app) {
-  app.put("/items/{item_id}", [](fa::Path<"item_id", int> item_id, fa::Body<Item, "item"> item,
-                                 fa::Body<User, "user"> user, fa::Body<int, "importance"> importance) {
+  app.put("/items/{item_id}", [](fa::Path<"item_id", int> item_id, fa::Embed<"item", Item> item,
+                                 fa::Embed<"user", User> user, fa::Embed<"importance", int> importance) {
     return fa::Json{
         {"item_id", *item_id}, {"item", fa::to_json(*item)}, {"user", fa::to_json(*user)}, {"importance", *importance}};
   });
 
-  app.put("/embedded/items/{item_id}", [](fa::Path<"item_id", int> item_id, fa::Body<Item, "item"> item) {
+  app.put("/embedded/items/{item_id}", [](fa::Path<"item_id", int> item_id, fa::Embed<"item", Item> item) {
     return fa::Json{{"item_id", *item_id}, {"item", fa::to_json(*item)}};
   });
 }

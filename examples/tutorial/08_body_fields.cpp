@@ -20,7 +20,7 @@ struct Item {
 };
 
 void build(fa::App& app) {
-  app.put("/items/{item_id}", [](fa::Path<"item_id", int> item_id, fa::Body<Item, "item"> item) {
+  app.put("/items/{item_id}", [](fa::Path<"item_id", int> item_id, fa::Embed<"item", Item> item) {
     return fa::Json{{"item_id", *item_id}, {"item", fa::to_json(*item)}};
   });
 }

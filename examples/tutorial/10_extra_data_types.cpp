@@ -29,9 +29,9 @@ struct Schedule {
 
 void build(fa::App& app) {
   app.put("/items/{item_id}",
-          [](fa::Path<"item_id", fa::UUID> item_id, fa::Body<sys_seconds, "start_datetime"> start_datetime,
-             fa::Body<sys_seconds, "end_datetime"> end_datetime, fa::Body<seconds, "process_after"> process_after,
-             fa::Body<std::optional<TimeOfDay>, "repeat_at"> repeat_at) {
+          [](fa::Path<"item_id", fa::UUID> item_id, fa::Embed<"start_datetime", sys_seconds> start_datetime,
+             fa::Embed<"end_datetime", sys_seconds> end_datetime, fa::Embed<"process_after", seconds> process_after,
+             fa::Embed<"repeat_at", std::optional<TimeOfDay>> repeat_at) {
             sys_seconds start_process = *start_datetime + *process_after;
             seconds duration = *end_datetime - start_process;
             return Schedule{*item_id,   *start_datetime, *end_datetime, *process_after,

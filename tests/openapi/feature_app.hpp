@@ -219,8 +219,8 @@ inline void add_routes(fa::App& app, bool problem_details = false) {
             .description = "Create an item with all the information: name, description, price, tax and tags."});
 
   app.put("/items/{item_id}",
-          [](fa::Path<"item_id", int> item_id, fa::Body<Item, "item"> item, fa::Body<User, "user"> user,
-             fa::Body<int, "importance"> importance) {
+          [](fa::Path<"item_id", int> item_id, fa::Embed<"item", Item> item, fa::Embed<"user", User> user,
+             fa::Embed<"importance", int> importance) {
             return fa::Json{
                 {"item_id", *item_id}, {"name", *item->name}, {"user", user->username}, {"importance", *importance}};
           },

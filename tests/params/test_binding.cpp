@@ -256,11 +256,11 @@ TEST_SUITE("params/binding") {
 
   TEST_CASE("two bodies are embedded under their names; one named body too") {
     fa::App app;
-    app.put("/items/{item_id}", [](fa::Path<"item_id", int> id, fa::Body<Item, "item"> item,
-                                   fa::Body<User, "user"> user, fa::Body<int, "importance"> importance) {
+    app.put("/items/{item_id}", [](fa::Path<"item_id", int> id, fa::Embed<"item", Item> item,
+                                   fa::Embed<"user", User> user, fa::Embed<"importance", int> importance) {
       return fa::Json{{"id", *id}, {"item", item->name}, {"user", user->username}, {"importance", *importance}};
     });
-    app.post("/embed", [](fa::Body<Item, "item"> item) { return item->name; });
+    app.post("/embed", [](fa::Embed<"item", Item> item) { return item->name; });
     app.post("/opt",
              [](fa::Body<std::optional<Item>> item) { return item ? item->value().name : std::string("none"); });
     fa::testing::TestClient client{app};

@@ -169,8 +169,8 @@ TEST_SUITE("params/markers") {
     std::string joined;
     for (const auto& t : tags) joined += t;
     CHECK(joined == "ab");
-    fa::Body<int, "count"> body{3};
-    static_assert(fa::Body<int, "count">::embed);
+    fa::Embed<"count", int> body{3};
+    static_assert(fa::Embed<"count", int>::embed);
     static_assert(!fa::Body<int>::embed);
     CHECK(*body == 3);
   }

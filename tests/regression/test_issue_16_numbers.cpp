@@ -77,7 +77,7 @@ void add_routes(fa::App& app) {
   });
   app.post("/limited", [](fa::Body<Limited> b) { return std::to_string(*b->n); });
   app.post("/wide", [](fa::Body<Wide> b) { return std::to_string(b->n); });
-  app.post("/embedded", [](fa::Body<Wide, "w"> w, fa::Body<int, "k"> k) { return std::to_string(w->n + *k); });
+  app.post("/embedded", [](fa::Embed<"w", Wide> w, fa::Embed<"k", int> k) { return std::to_string(w->n + *k); });
 }
 
 TEST_SUITE("regression/issue_16/numbers") {

@@ -37,13 +37,13 @@ namespace fastapi::detail {
 /// Where the fragments of an operation point their $refs: the document's components.
 inline constexpr std::string_view components_ref = "#/components/schemas/";
 
-/// One value of the request body: a JSON body (a struct parameter, `fa::Body<T>`, `fa::Body<T, "name">`)
+/// One value of the request body: a JSON body (a struct parameter, `fa::Body<T>`, `fa::Embed<"name", T>`)
 /// or one form field (`fa::Form<"name", T>`, the fields of fa::OAuth2PasswordRequestForm).
 struct BodyFieldDoc {
   std::string name;  ///< "" for an unnamed JSON body
   Json schema;       ///< its JSON Schema ($refs into components)
   bool required = true;
-  bool embed = false;  ///< `fa::Body<T, "name">`: always read from under its name
+  bool embed = false;  ///< `fa::Embed<"name", T>`: always read from under its name
 };
 
 /// What one handler (with its dependencies, flattened as FastAPI flattens them) says about its operation.
@@ -252,8 +252,8 @@ template <auto Fn, FixedString... Scopes>
 inline constexpr bool is_depends<Security<Fn, Scopes...>> = true;
 template <class V>
 inline constexpr bool is_body_marker = false;
-template <class T, FixedString N>
-inline constexpr bool is_body_marker<Body<T, N>> = true;
+template <class T, FixedString N, bool E>
+inline constexpr bool is_body_marker<Body<T, N, E>> = true;
 template <class V>
 concept security_param = requires {
   V::security_scheme;

@@ -357,7 +357,7 @@ std::optional<T> read_body(BindContext& ctx, std::string_view name, bool embed) 
   return read_json<T>(text, errors, loc);
 }
 
-/// fa::Body<T> / fa::Body<T, "name">.
+/// fa::Body<T> / fa::Embed<"name", T>.
 template <class B>
 struct BodyBinder {
   static constexpr bool bindable = true;
@@ -401,8 +401,8 @@ template <FixedString N, class T, auto... O>
 struct Binder<Cookie<N, T, O...>> : TextBinder<Cookie<N, T, O...>> {};
 template <FixedString N, class T, auto... O>
 struct Binder<Form<N, T, O...>> : TextBinder<Form<N, T, O...>> {};
-template <class T, FixedString N>
-struct Binder<Body<T, N>> : BodyBinder<Body<T, N>> {};
+template <class T, FixedString N, bool E>
+struct Binder<Body<T, N, E>> : BodyBinder<Body<T, N, E>> {};
 
 /// fa::Request& and fa::Response& (the sub-response whose status and headers join the handler's response).
 template <class V>
@@ -518,7 +518,7 @@ struct BindPlan {
 
   static_assert(!embed_bodies || named_bodies == body_count,
                 "fastapi: with two or more bodies, each is embedded under its name as in FastAPI: declare them "
-                "fa::Body<T, \"name\">, so the body is {\"name\": ..., \"other\": ...}");
+                "fa::Embed<\"name\", T>, so the body is {\"name\": ..., \"other\": ...}");
   static_assert(!(streams_body && (body_count > 0 || has_form)),
                 "fastapi: a handler that takes fa::RequestStream& reads the body itself, as it arrives: it cannot "
                 "also take a JSON body (fa::Body, a struct) or form fields (fa::Form)");

@@ -227,19 +227,42 @@ FASTAPI_DETAIL_MARKER(Form, detail::Source::form)
 
 #undef FASTAPI_DETAIL_MARKER
 
+namespace detail {
+/// The named Body's old spelling, `fa::Body<T, "name">`, still compiles but warns (its name came after the type,
+/// where every other marker takes it first: fa::Query<"name", T>); fa::Embed<"name", T> is the spelling.
+template <bool OldSpelling>
+constexpr bool body_spelling() {
+  return true;
+}
+template <>
+[[deprecated(
+    "fa::Body<T, \"name\"> is now spelled fa::Embed<\"name\", T>: the name first, as in fa::Query<\"name\", T>")]] constexpr bool
+body_spelling<true>() {
+  return true;
+}
+}  // namespace detail
+
 /// The JSON body read into T (a reflected struct, or any type json/read.hpp reads). A parameter that is a
 /// reflected struct is a body without saying so; `fa::Body<T>` says it for any T (`fa::Body<int>`,
-/// `fa::Body<std::vector<Item>>`). With a name, `fa::Body<Item, "item">`, the value is embedded:
-/// the body is `{"item": {...}}` (FastAPI's `Body(embed=True)`); with two or more bodies every one must
-/// be named and all are embedded. An absent body -> 422 {"type":"missing","loc":["body"],...}; a
-/// std::optional<U> body may be absent.
-template <class T, FixedString Name = "">
+/// `fa::Body<std::vector<Item>>`). A body under a name is `fa::Embed<"item", Item>` (below); with two or more
+/// bodies every one must be named and all are embedded. An absent body -> 422
+/// {"type":"missing","loc":["body"],...}; a std::optional<U> body may be absent. (`Embedded` is fa::Embed's
+/// business: leave it out.)
+template <class T, FixedString Name = "", bool Embedded = false>
 struct Body : detail::ParamValue<T> {
+  static_assert(detail::body_spelling<(Name.size() != 0 && !Embedded)>());
   static constexpr detail::Source param_source = detail::Source::body;
   static constexpr std::string_view param_name = Name.view();
   static constexpr bool embed = Name.size() != 0;
   using detail::ParamValue<T>::ParamValue;
 };
+
+/// Member Name of the JSON body, read into T: the body is `{"item": {...}}` (FastAPI's `item: Item =
+/// Body(embed=True)`, and what every body becomes when a handler takes two or more). The name comes first, as in
+/// every other marker: `fa::Embed<"item", Item> item, fa::Embed<"importance", int> importance`; absent ->
+/// 422 missing at ["body","importance"].
+template <FixedString Name, class T>
+using Embed = Body<T, Name, true>;
 
 namespace detail {
 /// True for Path/Query/Header/Cookie/Form (values that arrive as text; fa::File, params/file.hpp, is not).
