@@ -172,12 +172,12 @@ struct Config {
                             ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
   // Where else to listen, and TLS (uvicorn's names and meanings; docs/deployment.md). TLS needs
   // FASTAPI_ENABLE_TLS (OpenSSL); without it, setting an ssl_ field is an error at startup.
-  std::string uds;                   ///< listen on this Unix socket (mode 0666) instead of host:port (--uds)
-  std::string ssl_certfile;          ///< PEM certificate chain: serve HTTPS (--ssl-certfile)
-  std::string ssl_keyfile;           ///< PEM private key; empty: in ssl_certfile (--ssl-keyfile)
-  std::string ssl_keyfile_password;  ///< the key's passphrase, when it is encrypted (--ssl-keyfile-password)
-  std::string ssl_ca_certs;          ///< CA certificates that client certificates are checked against (--ssl-ca-certs)
-  int ssl_cert_reqs = 0;  ///< client certificates: 0 not asked, 1 checked if sent, 2 required (--ssl-cert-reqs)
+  std::string uds{};                   ///< listen on this Unix socket (mode 0666) instead of host:port (--uds)
+  std::string ssl_certfile{};          ///< PEM certificate chain: serve HTTPS (--ssl-certfile)
+  std::string ssl_keyfile{};           ///< PEM private key; empty: in ssl_certfile (--ssl-keyfile)
+  std::string ssl_keyfile_password{};  ///< the key's passphrase, when it is encrypted (--ssl-keyfile-password)
+  std::string ssl_ca_certs{};  ///< CA certificates that client certificates are checked against (--ssl-ca-certs)
+  int ssl_cert_reqs = 0;       ///< client certificates: 0 not asked, 1 checked if sent, 2 required (--ssl-cert-reqs)
 
   /// The number of worker threads run() will start.
   unsigned worker_count() const {
