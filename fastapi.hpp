@@ -20157,6 +20157,12 @@ struct ConfigFromEnv {
   std::optional<std::string> server_header;
   std::optional<bool> handle_signals, reuse_port, redirect_slashes, access_log;
   std::optional<MultipartFromEnv> multipart;
+  std::optional<std::size_t> ws_max_size;
+  Seconds ws_ping_interval, ws_ping_timeout;
+  std::optional<bool> ws_per_message_deflate;
+  Field<std::optional<int>, Rule{.ge = 9, .le = 15}> ws_deflate_max_window_bits;
+  std::optional<std::string> uds, ssl_certfile, ssl_keyfile, ssl_keyfile_password, ssl_ca_certs;
+  Field<std::optional<int>, Rule{.ge = 0, .le = 2}> ssl_cert_reqs;
 };
 }  // namespace detail
 
@@ -20351,6 +20357,17 @@ FASTAPI_DETAIL_INLINE Config load_config(Config base) {
     set(base.multipart.max_body_bytes, m.max_body_bytes);
     set(base.multipart.spool_max_size, m.spool_max_size);
   }
+  set(base.ws_max_size, env.ws_max_size);
+  set_seconds(base.ws_ping_interval, env.ws_ping_interval);
+  set_seconds(base.ws_ping_timeout, env.ws_ping_timeout);
+  set(base.ws_per_message_deflate, env.ws_per_message_deflate);
+  set(base.ws_deflate_max_window_bits, *env.ws_deflate_max_window_bits);
+  set(base.uds, env.uds);
+  set(base.ssl_certfile, env.ssl_certfile);
+  set(base.ssl_keyfile, env.ssl_keyfile);
+  set(base.ssl_keyfile_password, env.ssl_keyfile_password);
+  set(base.ssl_ca_certs, env.ssl_ca_certs);
+  set(base.ssl_cert_reqs, *env.ssl_cert_reqs);
   return base;
 }
 

@@ -254,6 +254,27 @@ TEST_CASE("load_config: fa::Config from FASTAPI_ variables, under PORT and the f
   CHECK(c.multipart.max_fields == 1000);  // the others keep their defaults
   CHECK(c.max_body_size == fa::Config{}.max_body_size);
   CHECK(fa::load_config({.workers = 3}).workers == 3);  // the base's values stay when no variable names them
+  CHECK(c.uds.empty());
+  CHECK(c.ws_deflate_max_window_bits == 15);
+  {
+    ScopedEnv more{{"FASTAPI_UDS", "/run/app.sock"},
+                   {"FASTAPI_SSL_CERTFILE", "cert.pem"},
+                   {"FASTAPI_SSL_KEYFILE", "key.pem"},
+                   {"FASTAPI_SSL_CERT_REQS", "2"},
+                   {"FASTAPI_WS_MAX_SIZE", "1024"},
+                   {"FASTAPI_WS_PING_INTERVAL", "0.5"},
+                   {"FASTAPI_WS_PER_MESSAGE_DEFLATE", "false"},
+                   {"FASTAPI_WS_DEFLATE_MAX_WINDOW_BITS", "12"}};
+    fa::Config t = fa::load_config();
+    CHECK(t.uds == "/run/app.sock");
+    CHECK(t.ssl_certfile == "cert.pem");
+    CHECK(t.ssl_keyfile == "key.pem");
+    CHECK(t.ssl_cert_reqs == 2);
+    CHECK(t.ws_max_size == 1024);
+    CHECK(t.ws_ping_interval == std::chrono::milliseconds(500));
+    CHECK(!t.ws_per_message_deflate);
+    CHECK(t.ws_deflate_max_window_bits == 12);
+  }
 
   const char* none[] = {"app", nullptr};
   CHECK(fa::parse_args(1, const_cast<char**>(none)).port == 9001);
@@ -278,6 +299,16 @@ TEST_CASE("load_config: bad FASTAPI_ variables are every one listed, and App::ru
   fa::App app;
   const char* argv[] = {"app", nullptr};
   CHECK(app.run(1, const_cast<char**>(argv)) == 1);  // nothing served: startup stops at the settings
+}
+
+TEST_CASE("load_config: the transport and WebSocket variables are checked as their flags are") {
+  ScopedEnv env{{"FASTAPI_SSL_CERT_REQS", "3"}, {"FASTAPI_WS_DEFLATE_MAX_WINDOW_BITS", "8"}};
+  CHECK(error_of([] { fa::load_config(); }) ==
+        "2 validation errors for Config\n"
+        "ws_deflate_max_window_bits\n  Input should be greater than or equal to 9 [type=greater_than_equal, "
+        "input_value='8', input_type=str]\n"
+        "ssl_cert_reqs\n  Input should be less than or equal to 2 [type=less_than_equal, input_value='3', "
+        "input_type=str]");
 }
 
 }  // namespace di_settings_file
