@@ -100,7 +100,7 @@ std::string readme_form(std::string_view name, const T& value) {
   if constexpr (std::is_same_v<T, bool>) {
     return value ? "true" : "false";
   } else if constexpr (std::is_same_v<T, std::string>) {
-    return value;
+    return value.empty() ? "empty" : value;
   } else if constexpr (std::is_same_v<T, std::chrono::milliseconds>) {
     auto ms = value.count();
     if (ms == 0) return "off";
