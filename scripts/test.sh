@@ -221,6 +221,17 @@ show_tests() {  # LABEL: each process's output (without --duration's "<seconds> 
              printf "[doctest] Status: %s\n", (bad || f > 0 || n == 0) ? "FAILURE!" : "SUCCESS!" }' \
     "build/logs/tests_$label".*.log
 }
+# The failures once more, at the very end (a CI page shows a run's last lines, and a test binary's output is long):
+# each failed assertion, crash or sanitizer report of any log, with the test case it happened in and 6 lines after.
+show_failures() {
+  printf '\n== the failures, from build/logs/ (the whole output of each step is above)\n'
+  awk 'FNR == 1 { tc = ""; shown = 0 }
+       /^TEST CASE:/ { tc = $0 }
+       /\.(cpp|hpp|h):[0-9]+: (FATAL )?ERROR:|^==[0-9]+==ERROR:|runtime error:|^FAIL |FAILED: |^\[doctest\] .*: the process exited/ {
+         if (shown++ < 12) { print "-- " FILENAME (tc != "" ? " (" tc ")" : ""); after = 6 }
+       }
+       after > 0 { print; after-- }' build/logs/*.log 2>/dev/null | head -n 200 || true
+}
 run_single_tests() { run_tests single build/gcc/fastapi_tests_single; }
 run_asan_tests() {
   export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
@@ -269,6 +280,7 @@ step "tests: asan/fastapi_tests_modular"
 show_tests asan
 [ "$asan_status" = 0 ] || failed_steps+=(tests_asan)
 if [ ${#failed_steps[@]} -gt 0 ]; then
+  show_failures
   printf '\n== FAILED: %s (their output above; build/logs/)\n' "${failed_steps[*]}"
   exit 1
 fi
