@@ -6,6 +6,7 @@
 //   GET /keyword-weights/ -> {"bar":3.4,"foo":2.3}
 // Run: ./14_extra_models [--port 8000]; its test: tests/tutorial/test_14_extra_models.cpp
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,14 +41,14 @@ struct UserInDB {
 
 std::string fake_password_hasher(const std::string& raw_password) { return "supersecret" + raw_password; }
 
-std::vector<UserInDB>& fake_db() {  // what fake_save_user saved, for the page's test to look at
-  static std::vector<UserInDB> db;
-  return db;
-}
+// The "database": handlers run on several threads (one event loop per core), so it has a lock.
+std::mutex db_mutex;
+std::vector<UserInDB> fake_db;
 
 UserInDB fake_save_user(const UserIn& user_in) {
   UserInDB user_in_db{user_in.username, fake_password_hasher(user_in.password), user_in.email, user_in.full_name};
-  fake_db().push_back(user_in_db);
+  std::lock_guard lock(db_mutex);
+  fake_db.push_back(user_in_db);
   return user_in_db;
 }
 
@@ -75,6 +76,8 @@ struct Item {
   std::string description;
 };
 
+fa::Json read_keyword_weights() { return {{"foo", 2.3}, {"bar", 3.4}}; }
+
 void build(fa::App& app) {
   app.post("/user/", [](UserIn user_in) { return fake_save_user(user_in); },
            {.response_model = fa::response_model<UserOut>});
@@ -84,10 +87,7 @@ void build(fa::App& app) {
 
   app.get("/items/", [] { return std::vector<Item>{{"Foo", "There comes my hero"}, {"Red", "It's my aeroplane"}}; });
 
-  app.get("/keyword-weights/",
-          [] {
-            return fa::Json{{"foo", 2.3}, {"bar", 3.4}};
-          },
+  app.get("/keyword-weights/", read_keyword_weights,
           {.response_model = fa::response_model<std::map<std::string, double>>});
 }
 

@@ -10,13 +10,13 @@ TEST_SUITE("tutorial/14_extra_models") {
     fa::App app;
     extra_models::build(app);
     fa::testing::TestClient client{app};
-    extra_models::fake_db().clear();
+    extra_models::fake_db.clear();
     fa::Json body{{"username", "ada"}, {"password", "secret"}, {"email", "ada@example.com"}};
     auto r = client.post("/user/", {.json = body});
     CHECK(r.status == 200);
     CHECK(r.text == R"({"username":"ada","email":"ada@example.com","full_name":null})");
-    REQUIRE(extra_models::fake_db().size() == 1);
-    CHECK(extra_models::fake_db()[0].hashed_password == "supersecretsecret");
+    REQUIRE(extra_models::fake_db.size() == 1);
+    CHECK(extra_models::fake_db[0].hashed_password == "supersecretsecret");
     auto spec = client.get("/openapi.json").json();
     CHECK(spec["paths"]["/user/"]["post"]["responses"]["200"]["content"]["application/json"]["schema"].dump() ==
           R"({"$ref":"#/components/schemas/UserOut"})");
