@@ -35,10 +35,12 @@ Item& find_or_404(const std::string& item_id) {  // called with items_mutex held
 
 void build(fa::App& app) {
   {
-    std::lock_guard lock(items_mutex);  // the app starts with three items
-    items = {{"foo", {.name = "Foo", .price = 50.2}},
-             {"bar", {.name = "Bar", .description = "The bartenders", .price = 62, .tax = 20.2}},
-             {"baz", {.name = "Baz", .price = 50.2}}};
+    std::lock_guard lock(items_mutex);  // the app starts with FastAPI's three items
+    items = {
+        {"foo", fa::read_json<Item>(R"({"name": "Foo", "price": 50.2})")},
+        {"bar", fa::read_json<Item>(R"({"name": "Bar", "description": "The bartenders", "price": 62, "tax": 20.2})")},
+        {"baz",
+         fa::read_json<Item>(R"({"name": "Baz", "description": null, "price": 50.2, "tax": 10.5, "tags": []})")}};
   }
 
   app.get("/items/{item_id}", [](fa::Path<"item_id", std::string> item_id) {
