@@ -5,18 +5,17 @@
 #include "../../examples/tutorial/17_request_files.cpp"
 #include "fastapi/testing/test_client.hpp"
 
-using fa::testing::FileField;
-
 TEST_SUITE("tutorial/17_request_files") {
   TEST_CASE("a file as bytes, and as an UploadFile with its name, type and contents") {
     fa::App app;
     request_files::build(app);
     fa::testing::TestClient client{app};
-    auto bytes = client.post("/files/", {.files = {{"file", FileField{"notes.txt", "hello world", "text/plain"}}}});
+    auto bytes =
+        client.post("/files/", {.files = {{"file", fa::testing::FileField{"notes.txt", "hello world", "text/plain"}}}});
     CHECK(bytes.status == 200);
     CHECK(bytes.text == R"({"file_size":11})");
-    auto upload =
-        client.post("/uploadfile/", {.files = {{"file", FileField{"notes.txt", "hello world", "text/plain"}}}});
+    auto upload = client.post("/uploadfile/",
+                              {.files = {{"file", fa::testing::FileField{"notes.txt", "hello world", "text/plain"}}}});
     CHECK(upload.text == R"({"filename":"notes.txt","content_type":"text/plain","head":"hello"})");
   }
 
@@ -30,7 +29,7 @@ TEST_SUITE("tutorial/17_request_files") {
           R"({"detail":[{"type":"missing","loc":["body","file"],"msg":"Field required","input":null}]})");
     CHECK(client.post("/files/").status == 422);  // no body at all
     CHECK(client.post("/optionalfile/", {.data = {{"other", "x"}}}).text == R"({"message":"No upload file sent"})");
-    auto sent = client.post("/optionalfile/", {.files = {{"file", FileField{"a.png", "x", "image/png"}}}});
+    auto sent = client.post("/optionalfile/", {.files = {{"file", fa::testing::FileField{"a.png", "x", "image/png"}}}});
     CHECK(sent.text == R"({"filename":"a.png"})");
   }
 
@@ -38,8 +37,8 @@ TEST_SUITE("tutorial/17_request_files") {
     fa::App app;
     request_files::build(app);
     fa::testing::TestClient client{app};
-    auto r = client.post("/uploadfiles/", {.files = {{"files", FileField{"a.txt", "1", "text/plain"}},
-                                                     {"files", FileField{"b.txt", "2", "text/plain"}}}});
+    auto r = client.post("/uploadfiles/", {.files = {{"files", fa::testing::FileField{"a.txt", "1", "text/plain"}},
+                                                     {"files", fa::testing::FileField{"b.txt", "2", "text/plain"}}}});
     CHECK(r.text == R"({"filenames":["a.txt","b.txt"]})");
     auto page = client.get("/");
     CHECK(page.headers.get("content-type") == "text/html; charset=utf-8");
