@@ -6,7 +6,8 @@ Every ```cpp block in docs/tutorial/*.md is preceded by one of two HTML comments
                                               parts) appears verbatim in that file, in order
   <!-- fragment -->                           on purpose not a whole program (a signature, a one-line comparison)
 Every examples/tutorial/NN_name.cpp has its test tests/tutorial/test_NN_name.cpp, which includes it, and ends with
-the same main() (the suite runs only the first page's program: tests/tutorial/test_programs.cpp). Every link in
+the same main() (the suite runs only the first page's program: tests/tutorial/test_programs.cpp); a page that sets the
+app's options (page 35) makes it `fa::App app{ns::app_options()};`, the rest unchanged. Every link in
 docs/tutorial/README.md to a page or an example names a file that exists.
 Exit 0 when all holds, else 1 with one line per problem. Python's standard library only.
 """
@@ -80,7 +81,9 @@ def check_example(example, problems):
     text = example.read_text(encoding="utf-8")
     name = example.stem
     ns = re.search(r"^namespace (\w+) \{$", text, re.M)
-    if not ns or not text.endswith(MAIN.replace("{ns}", ns.group(1))):
+    mains = [MAIN.replace("{ns}", ns.group(1)), MAIN.replace("fa::App app;", "fa::App app{{ns}::app_options()};")
+             .replace("{ns}", ns.group(1))] if ns else []
+    if not any(text.endswith(main) for main in mains):
         problems.append(f"{example.relative_to(ROOT)}: must end with the tutorial's main() (as examples/tutorial/01_first_steps.cpp does)")
     test = ROOT / "tests" / "tutorial" / f"test_{name}.cpp"
     if not test.is_file():

@@ -1,0 +1,56 @@
+// examples/tutorial/35_metadata_docs_urls.cpp: what the docs say of the app itself, and where they are served
+// (docs/tutorial/35_metadata_docs_urls.md).
+//   GET /api/v1/openapi.json  the document: title ChimichangApp, version 0.0.1, a Markdown description, two tags
+//   GET /documentation        Swagger UI (instead of /docs); no ReDoc page
+//   GET /users/, GET /items/  two small lists, tagged "users" and "items"
+// Run: ./35_metadata_docs_urls [--port 8000]; its test: tests/tutorial/test_35_metadata_docs_urls.cpp
+#include "fastapi.hpp"
+
+namespace fa = fastapi;
+
+namespace metadata_docs_urls {
+
+// The app's own options: main() makes the app from them, fa::App app{app_options()}.
+fa::AppOptions app_options() {
+  return {
+      .title = "ChimichangApp",
+      .version = "0.0.1",
+      .description = R"(ChimichangApp API helps you do awesome stuff. 🚀
+
+## Items
+
+You can **read items**.
+
+## Users
+
+You will be able to:
+
+* **Create users** (_not implemented_).
+* **Read users** (_not implemented_).
+)",
+      .openapi_url = "/api/v1/openapi.json",
+      .docs_url = "/documentation",
+      .redoc_url = "",
+      .openapi_tags = {{.name = "users", .description = "Operations with users. The **login** logic is also here."},
+                       {.name = "items", .description = "Manage items. So _fancy_ they have their own docs."}},
+  };
+}
+
+void build(fa::App& app) {
+  app.get("/users/", [] { return fa::Json::array({{{"name", "Harry"}}, {{"name", "Ron"}}}); }, {.tags = {"users"}});
+  app.get("/items/",
+          [] {
+            return fa::Json::array({{{"name", "wand"}}, {{"name", "flying broom"}}});
+          },
+          {.tags = {"items"}});
+}
+
+}  // namespace metadata_docs_urls
+
+#ifndef TUTORIAL_NO_MAIN  // the page's test includes this file and runs build() itself
+int main(int argc, char** argv) {
+  fa::App app{metadata_docs_urls::app_options()};
+  metadata_docs_urls::build(app);
+  return app.run(argc, argv);
+}
+#endif
