@@ -80,6 +80,7 @@ measure() {  # port file
     'BEGIN { printf "%.0f\t%.1f\n", r, (n > 0 ? t / h * 1e6 / n : 0) }'
 }
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A result
 for server in ours nginx; do
   port=$(bench_free_port)
@@ -108,6 +109,6 @@ out="bench/results/$(date -u +%Y-%m-%d)-$(bench_machine)-static.md"
       'BEGIN { printf "| %s | %d | %d | %.2fx | %.1f | %.1f | %.2fx |\n", f, a, b, (b ? a / b : 0), c, d, (c ? d / c : 0) }'
   done
   echo
-  echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine: read the ratios, not the absolute numbers)."
+  echo "Load average at the start: $load_start, at the end: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine: read the ratios, not the absolute numbers)."
 } >"$out"
 cat "$out"
