@@ -17,9 +17,12 @@ mkdir -p "$static"
 [ -s "$static/1m.bin" ] || head -c 1048576 /dev/urandom >"$static/1m.bin"
 
 inc=$(bench_include_dir)
-echo "bench: building $BENCH_DIR/21_files ($BENCH_CXX $BENCH_CXXFLAGS -I$inc)" >&2
-# shellcheck disable=SC2086
-$BENCH_CXX $BENCH_CXXFLAGS -I"$inc" examples/21_files.cpp -o "$BENCH_DIR/21_files" -lsimdjson -pthread
+if [ ! -x "$BENCH_DIR/21_files" ] || [ examples/21_files.cpp -nt "$BENCH_DIR/21_files" ] ||
+   [ "$inc/fastapi.hpp" -nt "$BENCH_DIR/21_files" ]; then  # else the binary of the same sources: kept
+  echo "bench: building $BENCH_DIR/21_files ($BENCH_CXX $BENCH_CXXFLAGS -I$inc)" >&2
+  # shellcheck disable=SC2086
+  $BENCH_CXX $BENCH_CXXFLAGS -I"$inc" examples/21_files.cpp -o "$BENCH_DIR/21_files" -lsimdjson -pthread
+fi
 
 start_ours() {  # port
   STATIC_DIR="$static" taskset -c 0 "$BENCH_DIR/21_files" --host 127.0.0.1 --port "$1" >"$BENCH_DIR/static-ours.log" 2>&1 &
