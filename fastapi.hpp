@@ -6751,8 +6751,11 @@ inline std::string random_boundary() {
 // (preadv2 with RWF_NOWAIT never blocks), so a small file goes out in one write with its head. Anything else
 // streams in 64 KiB chunks, each read with RWF_NOWAIT first and on the blocking pool (fa::to_thread) only when
 // the page cache does not hold it: the loop never waits for a disk. Content-Length is always sent.
+// On plain TCP and Unix sockets the connection sends such a stream with sendfile(2) instead (FileStreamBody
+// tells it apart; http/connection_body.hpp): file_range_cached says when that cannot wait for the disk.
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cstddef>
@@ -6769,7 +6772,9 @@ inline std::string random_boundary() {
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -6887,6 +6892,56 @@ inline Task<bool> next_file_chunk(std::shared_ptr<FileStream> s, std::string& ch
   co_return !chunk.empty();
 }
 
+/// The stream of a file body, as a named type: the connection finds it in Response::stream (std::function's
+/// target) and sends the file with sendfile(2) when the socket allows. A middleware that wraps the stream (GZip)
+/// hides it, and the bytes then go through the stream as usual.
+struct FileStreamBody {
+  std::shared_ptr<FileStream> stream;
+  Task<bool> operator()(std::string& chunk) const { return next_file_chunk(stream, chunk); }
+};
+
+/// The most sendfile(2) is asked to move at once: the page-cache check below covers this much, in one call.
+inline constexpr std::size_t sendfile_chunk_size = 1024 * 1024;
+
+/// True when the page cache holds every page of [offset, offset + length) of `fd`, so that sendfile(2) on the
+/// loop copies without waiting for a disk. cachestat(2) (Linux 6.5) answers in one call; on older kernels,
+/// mincore(2) over a mapping of the range. False when it cannot tell (the caller then sends from the pool).
+inline bool file_range_cached(int fd, std::uint64_t offset, std::uint64_t length) {
+  static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  std::uint64_t first = offset / page, end = (offset + length + page - 1) / page;
+  if (length == 0) return true;
+#if defined(__linux__) && (defined(__NR_cachestat) || defined(__x86_64__) || defined(__aarch64__))
+#ifdef __NR_cachestat
+  constexpr long cachestat_nr = __NR_cachestat;
+#else
+  constexpr long cachestat_nr = 451;  // the same number on every architecture since Linux 5.1's unification
+#endif
+  static std::atomic<bool> no_cachestat{false};
+  if (!no_cachestat.load(std::memory_order_relaxed)) {
+    struct {
+      std::uint64_t off, len;
+    } range{first * page, (end - first) * page};
+    struct {
+      std::uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted;
+    } counts{};
+    if (::syscall(cachestat_nr, fd, &range, &counts, 0) == 0) return counts.nr_cache >= end - first;
+    if (errno != ENOSYS && errno != EPERM) return false;  // EPERM: a seccomp filter that does not know it
+    no_cachestat.store(true, std::memory_order_relaxed);
+  }
+#endif
+  constexpr std::size_t most_pages = 1024;
+  std::size_t pages = static_cast<std::size_t>(end - first);
+  if (pages > most_pages) return false;
+  std::size_t bytes = pages * static_cast<std::size_t>(page);
+  void* map = ::mmap(nullptr, bytes, PROT_READ, MAP_SHARED, fd, static_cast<off_t>(first * page));
+  if (map == MAP_FAILED) return false;
+  unsigned char resident[most_pages];
+  bool all = ::mincore(map, bytes, resident) == 0 &&
+             std::all_of(resident, resident + pages, [](unsigned char r) { return (r & 1) != 0; });
+  ::munmap(map, bytes);
+  return all;
+}
+
 /// Makes `res` send `segments` (and `tail`) of the file: from the body when it holds the whole file, else as a
 /// stream of known size.
 inline void send_file_segments(Response& res, const FileState& state, std::string whole,
@@ -6909,7 +6964,7 @@ inline void send_file_segments(Response& res, const FileState& state, std::strin
   stream->file = state.file;
   stream->segments = std::move(segments);
   stream->tail = std::move(tail);
-  res.stream = [stream](std::string& chunk) { return next_file_chunk(stream, chunk); };
+  res.stream = FileStreamBody{std::move(stream)};
   res.stream_size = static_cast<std::size_t>(total);
 }
 
@@ -7023,7 +7078,7 @@ inline Response file_response_from(int fd, const struct stat& st, std::string_vi
     auto stream = std::make_shared<FileStream>();
     stream->file = file;
     stream->segments.push_back({{}, 0, state->size});
-    res.stream = [stream](std::string& chunk) { return next_file_chunk(stream, chunk); };
+    res.stream = FileStreamBody{std::move(stream)};
     res.stream_size = size;
   }
   res.prepare = [state = std::shared_ptr<const FileState>(std::move(state))](const Request& req, Response& r) {
@@ -7890,6 +7945,7 @@ class Connection final : private UpgradedStream, private ClientChannel {
   Task<bool> read_body(std::size_t head_size);
   Task<bool> dispatch_and_write();
   Task<bool> write_stream(Response& res);
+  Task<bool> send_file_body(Response& res, FileStream& file);
   Task<bool> hand_over(Response& res);
   void keep_request_without_buffer();
   Task<bool> flush();
@@ -8358,7 +8414,8 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::linger_close() {
 // http/connection_body.hpp: a connection's bodies: a request body read whole before the handler (Content-Length
 // in place or owned, chunked decoded), or read as the handler asks for it (fa::RequestStream: 100-continue at
 // the first read, the limit and the body timeout as bytes arrive, TCP backpressure), and a response written as
-// its stream produces it (cancelled when the client goes, or the server drains an event stream). Part of
+// its stream produces it (cancelled when the client goes, or the server drains an event stream), or a file body
+// sent with sendfile(2) on plain TCP and Unix sockets (send_file_body). Part of
 // Connection (http/connection.hpp); fed by Connection::serve / dispatch_and_write and the handler's
 // ClientChannel. Knows nothing of routes or JSON.
 
@@ -8367,6 +8424,9 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::linger_close() {
 #include <functional>
 #include <string>
 #include <string_view>
+
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 
 #include <asio.hpp>
 
@@ -8464,6 +8524,9 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::read_body(std::size_t head_size) {
 }
 
 FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
+  // A file's stream, as FileResponse made it: sendfile(2) when no TLS record has to wrap the bytes.
+  if (auto* file = res.stream.target<FileStreamBody>(); file && !stream_.tls() && res.stream_size)
+    co_return co_await send_file_body(res, *file->stream);
   // A stream of known size (a file) is sent with Content-Length; its head goes out with its first bytes.
   bool sized = res.stream_size.has_value();
   bool chunked = req_.version_minor == 1 && !sized;
@@ -8501,6 +8564,96 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
     co_return false;
   }
   co_return co_await flush();
+}
+
+/// A sendfile(2) that ran on the blocking pool: its result and errno.
+struct SendfileResult {
+  ssize_t sent;
+  int error;
+};
+
+/// Sends a file response's head, then each segment's text and bytes, then the tail: the texts with
+/// send(MSG_MORE) so they leave in the same packets as the file's first bytes, the bytes with sendfile(2),
+/// from the page cache to the socket without a copy through user space. A range of the file the page cache
+/// does not hold is sent from the blocking pool (sendfile would wait for the disk on the loop); the socket
+/// is non-blocking, so there it only waits for the disk. Backpressure and the write timeout as flush():
+/// a full socket buffer waits for writability, and a client that takes nothing for write_timeout is dropped.
+/// A file that became shorter than its Content-Length ends the connection (sendfile then returns 0): the
+/// client sees a short body and a close, never bytes of something else. False on error, timeout or close.
+FASTAPI_DETAIL_INLINE Task<bool> Connection::send_file_body(Response& res, FileStream& file) {
+  write_head(out_, res,
+             WriteOptions{.version_minor = req_.version_minor,
+                          .keep_alive = !close_after_,
+                          .date_line = hub_.date.line(),
+                          .server = hub_.config.server_header},
+             BodyFraming::length);
+  const int sock = static_cast<int>(stream_.socket().native_handle());
+  const int fd = file.file->fd;
+  Phase before = phase_;
+  Clock::time_point outer_deadline = deadline_;
+  phase_ = Phase::write;
+  std::uint64_t progress = 0, progress_when_armed = 0;
+  bool armed = false;
+  std::size_t sent = 0;  // of out_
+  for (std::size_t i = 0; i <= file.segments.size(); ++i) {
+    bool last = i == file.segments.size();
+    out_.append(last ? file.tail : file.segments[i].head);
+    std::uint64_t offset = last ? 0 : file.segments[i].offset;
+    std::uint64_t left = last ? 0 : file.segments[i].length;
+    while (sent < out_.size() || left > 0) {
+      ssize_t n = 0;
+      int error = 0;
+      if (sent < out_.size()) {
+        n = ::send(sock, out_.data() + sent, out_.size() - sent, MSG_NOSIGNAL | (left > 0 ? MSG_MORE : 0));
+        error = errno;
+        if (n > 0) sent += static_cast<std::size_t>(n);
+        if (sent == out_.size()) out_.clear(), sent = 0;
+      } else {
+        std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, sendfile_chunk_size));
+        auto at = static_cast<off_t>(offset);
+        if (file_range_cached(fd, offset, want)) {
+          n = ::sendfile(sock, fd, &at, want);
+          error = errno;
+        } else {
+          SendfileResult r{-1, EAGAIN};
+          bool pooled = true;
+          try {
+            r = co_await to_thread([sock, fd, at, want] {
+              off_t from = at;
+              ssize_t got = ::sendfile(sock, fd, &from, want);
+              return SendfileResult{got, got < 0 ? errno : 0};
+            });
+          } catch (const HTTPException&) {
+            pooled = false;  // the pool is full: read on the loop this once, as nginx without aio does
+          }
+          if (!pooled) r.sent = ::sendfile(sock, fd, &at, want), r.error = errno;
+          n = r.sent;
+          error = r.error;
+        }
+        if (n == 0) {  // the file became shorter than its Content-Length: only a close tells the client
+          close_after_ = true;
+          log(LogLevel::warning, "a file being sent became shorter than its Content-Length: connection closed");
+          co_return false;
+        }
+        if (n > 0) offset += static_cast<std::uint64_t>(n), left -= static_cast<std::uint64_t>(n);
+      }
+      if (n > 0) {
+        progress += static_cast<std::uint64_t>(n);
+        continue;
+      }
+      if (n == 0 || error == EINTR) continue;
+      if (error != EAGAIN && error != EWOULDBLOCK) co_return false;  // the client went (EPIPE, ECONNRESET)
+      if (!armed || progress != progress_when_armed) {
+        set_deadline(hub_.config.write_timeout);
+        armed = true;
+        progress_when_armed = progress;
+      }
+      if (!co_await wait(asio::socket_base::wait_write)) co_return false;
+    }
+  }
+  if (armed) deadline_ = outer_deadline;
+  phase_ = before;
+  co_return true;
 }
 
 // ---- streamed request bodies ----------------------------------------------------------------------
@@ -9027,14 +9180,16 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
       stop();
     });
   }
+  {
+    // OpenSSL writes to the socket with write(), and a file body goes with sendfile(2), neither with
+    // send(MSG_NOSIGNAL) as Asio does: a client that has gone would raise SIGPIPE and kill the process.
+    // Ignored, as Python and nginx ignore it, unless the program has a handler of its own.
+    struct sigaction current {};
+    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) std::signal(SIGPIPE, SIG_IGN);
+  }
   if (detail::wants_tls(config_) || !detail::tls_configuration_error(config_).empty()) {
     if (!tls_) tls_ = detail::make_server_tls_context(config_);  // throws, in words
     for (auto& w : workers_) w->hub.tls = tls_;
-    // OpenSSL writes to the socket with write(), not send(MSG_NOSIGNAL) as Asio does: a client that has gone
-    // would raise SIGPIPE and kill the process. Ignored, as Python and nginx ignore it, unless the program
-    // has a handler of its own.
-    struct sigaction current {};
-    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) std::signal(SIGPIPE, SIG_IGN);
   }
   if (config_.uds.empty()) {
     listen_tcp();

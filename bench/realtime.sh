@@ -142,16 +142,18 @@ for section in "${sections[@]}"; do
         record sse ours "$r" "$line"
         bench_stop "$PEER_PID"
       done ;;
-    upload)
-      for p in "${peers[@]}"; do
-        [ "$p" != node ] || continue  # the Node peer is a WebSocket server only
-        start_peer "$p"
-        load upload --port "$PORT" --bytes $((2 << 20)) >/dev/null  # warm: the parser, a spooled file, the pool
-        before=$(hwm_kib "$PEER_PID")
-        line=$(load upload --port "$PORT" --bytes "$upload_bytes" --server-pid "$PEER_PID" | grep '^BENCH') || line="BENCH upload failed=1"
-        after=$(hwm_kib "$PEER_PID")
-        record upload "$p" 1 "${line%% answer=*} hwm_before_kib=$before hwm_after_kib=$after growth_kib=$((after - before))"
-        bench_stop "$PEER_PID"
+    upload)  # the peers interleaved round by round, as the echo runs: a burst of load hits both alike
+      for r in $(seq 1 "$rounds"); do
+        for p in "${peers[@]}"; do
+          [ "$p" != node ] || continue  # the Node peer is a WebSocket server only
+          start_peer "$p"
+          load upload --port "$PORT" --bytes $((2 << 20)) >/dev/null  # warm: the parser, a spooled file, the pool
+          before=$(hwm_kib "$PEER_PID")
+          line=$(load upload --port "$PORT" --bytes "$upload_bytes" --server-pid "$PEER_PID" | grep '^BENCH') || line="BENCH upload failed=1"
+          after=$(hwm_kib "$PEER_PID")
+          record upload "$p" "$r" "${line%% answer=*} hwm_before_kib=$before hwm_after_kib=$after growth_kib=$((after - before))"
+          bench_stop "$PEER_PID"
+        done
       done ;;
     *) echo "bench: unknown section $section (echo, idle, sse, upload)" >&2; exit 2 ;;
   esac

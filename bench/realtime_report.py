@@ -110,31 +110,41 @@ def main():
     if upload:
         p("## Multipart upload: one file part of pseudo-random bytes, Content-Length, one connection")
         p()
-        p("| peer | bytes | seconds | MiB/s | server CPU (of one core) | peak RSS before KiB | after KiB | growth KiB | answer ok |")
-        p("|---|---:|---:|---:|---:|---:|---:|---:|---|")
-        rate = {}
-        for _, peer, _, v, _ in upload:
-            if "mib_per_s" not in v:
-                p(f"| {peer} | failed | | | | | | | |")
-                continue
-            rate[peer] = v["mib_per_s"]
-            p(f"| {peer} | {v['bytes']:,.0f} | {v['seconds']:.2f} | {v['mib_per_s']:.1f} | {v.get('server_cpu', 0):.2f} | "
-              f"{v['hwm_before_kib']:,.0f} | "
-              f"{v['hwm_after_kib']:,.0f} | {v['growth_kib']:,.0f} | {'yes' if v.get('ok') == 1 else 'NO'} |")
-            if peer == "ours":
-                growth = v["growth_kib"]
-                targets.append(("upload: RSS growth <= 8 MiB + the 1 MiB spool threshold", growth <= 9216,
-                                f"{growth:,.0f} KiB"))
+        p("The client (bench/realtime_load.cpp, the same for both peers) sends from one 1 MiB block in memory: its own")
+        p("CPU is the `client CPU` column. Server CPU per GiB (utime + stime over the upload) is the figure a busy")
+        p("machine cannot distort; MiB/s also depends on how often the scheduler lets each side run.")
         p()
-        if "ours" in rate and "uvicorn" in rate:
-            ratio = rate["ours"] / rate["uvicorn"]
-            per_cpu = {peer: v["mib_per_s"] / v["server_cpu"] for _, peer, _, v, _ in upload if v.get("server_cpu")}
-            p(f"- ours / FastAPI: **{ratio:.2f}x** throughput.")
-            if "ours" in per_cpu and "uvicorn" in per_cpu:
-                p(f"- MiB per second of server CPU: ours {per_cpu['ours']:,.0f}, FastAPI {per_cpu['uvicorn']:,.0f}: "
-                  f"**{per_cpu['ours'] / per_cpu['uvicorn']:.2f}x**.")
+        p("| peer | round | bytes | seconds | MiB/s | server CPU (of one core) | server CPU s per GiB | client CPU | "
+          "peak RSS before KiB | after KiB | growth KiB | answer ok |")
+        p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        rates, per_gib, growths = {}, {}, {}
+        for _, peer, rnd, v, _ in upload:
+            if "mib_per_s" not in v:
+                p(f"| {peer} | {rnd} | failed | | | | | | | | | |")
+                continue
+            cpu_s = v.get("server_cpu", 0) * v["seconds"]
+            gib = v["bytes"] / 2**30
+            rates.setdefault(peer, []).append(v["mib_per_s"])
+            per_gib.setdefault(peer, []).append(cpu_s / gib if gib else 0)
+            growths.setdefault(peer, []).append(v["growth_kib"])
+            p(f"| {peer} | {rnd} | {v['bytes']:,.0f} | {v['seconds']:.2f} | {v['mib_per_s']:.1f} | "
+              f"{v.get('server_cpu', 0):.2f} | {cpu_s / gib if gib else 0:.2f} | {v.get('client_cpu', 0):.2f} | "
+              f"{v['hwm_before_kib']:,.0f} | {v['hwm_after_kib']:,.0f} | {v['growth_kib']:,.0f} | "
+              f"{'yes' if v.get('ok') == 1 else 'NO'} |")
+        p()
+        if "ours" in growths:
+            growth = max(growths["ours"])
+            targets.append(("upload: RSS growth <= 8 MiB + the 1 MiB spool threshold", growth <= 9216,
+                            f"{growth:,.0f} KiB, the largest of the rounds"))
+        if "ours" in rates and "uvicorn" in rates:
+            ratio = statistics.median(rates["ours"]) / statistics.median(rates["uvicorn"])
+            cpu_ratio = statistics.median(per_gib["uvicorn"]) / statistics.median(per_gib["ours"])
+            p(f"- ours / FastAPI, medians of the rounds: **{ratio:.2f}x** throughput (wall time); "
+              f"**{cpu_ratio:.2f}x** less server CPU per byte (ours {statistics.median(per_gib['ours']):.2f} s per GiB, "
+              f"FastAPI {statistics.median(per_gib['uvicorn']):.2f}).")
             p()
-            targets.append(("upload throughput >= 10x FastAPI + python-multipart", ratio >= 10, f"{ratio:.2f}x"))
+            targets.append(("upload throughput >= 10x FastAPI + python-multipart (wall time)", ratio >= 10,
+                            f"{ratio:.2f}x"))
 
     p("## Targets")
     p()

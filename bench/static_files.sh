@@ -17,9 +17,12 @@ mkdir -p "$static"
 [ -s "$static/1m.bin" ] || head -c 1048576 /dev/urandom >"$static/1m.bin"
 
 inc=$(bench_include_dir)
-echo "bench: building $BENCH_DIR/21_files ($BENCH_CXX $BENCH_CXXFLAGS -I$inc)" >&2
-# shellcheck disable=SC2086
-$BENCH_CXX $BENCH_CXXFLAGS -I"$inc" examples/21_files.cpp -o "$BENCH_DIR/21_files" -lsimdjson -pthread
+if [ ! -x "$BENCH_DIR/21_files" ] || [ examples/21_files.cpp -nt "$BENCH_DIR/21_files" ] ||
+   [ "$inc/fastapi.hpp" -nt "$BENCH_DIR/21_files" ]; then  # else the binary of the same sources: kept
+  echo "bench: building $BENCH_DIR/21_files ($BENCH_CXX $BENCH_CXXFLAGS -I$inc)" >&2
+  # shellcheck disable=SC2086
+  $BENCH_CXX $BENCH_CXXFLAGS -I"$inc" examples/21_files.cpp -o "$BENCH_DIR/21_files" -lsimdjson -pthread
+fi
 
 start_ours() {  # port
   STATIC_DIR="$static" taskset -c 0 "$BENCH_DIR/21_files" --host 127.0.0.1 --port "$1" >"$BENCH_DIR/static-ours.log" 2>&1 &
@@ -80,6 +83,7 @@ measure() {  # port file
     'BEGIN { printf "%.0f\t%.1f\n", r, (n > 0 ? t / h * 1e6 / n : 0) }'
 }
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A result
 for server in ours nginx; do
   port=$(bench_free_port)
@@ -108,6 +112,6 @@ out="bench/results/$(date -u +%Y-%m-%d)-$(bench_machine)-static.md"
       'BEGIN { printf "| %s | %d | %d | %.2fx | %.1f | %.1f | %.2fx |\n", f, a, b, (b ? a / b : 0), c, d, (c ? d / c : 0) }'
   done
   echo
-  echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine: read the ratios, not the absolute numbers)."
+  echo "Load average at the start: $load_start, at the end: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine: read the ratios, not the absolute numbers)."
 } >"$out"
 cat "$out"

@@ -1,7 +1,9 @@
 // tests/http/test_file_response.cpp: fa::FileResponse over a real socket: the headers Starlette sends (type,
 // Content-Disposition, ETag and Last-Modified computed as Python computes them), Content-Length and never
 // chunks, 304, Range (single, suffix, multiple as multipart/byteranges, 416, 400), If-Range, HEAD, HTTP/1.0,
-// a missing file, a directory, a file deleted or cut short while it is being sent.
+// a missing file, a directory, a file deleted or cut short while it is being sent; on plain TCP the body goes by
+// sendfile(2): a file of a few MiB byte-exact to a slow reader, ranges across its chunks, a file not in the page
+// cache, a file cut short in the middle of the send.
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -10,6 +12,9 @@
 #include <string>
 #include <string_view>
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +23,7 @@
 #include "fastapi/middleware/gzip.hpp"
 #include "fastapi/testing/test_client.hpp"
 #include "support/raw_socket.hpp"
+#include "support/time_scale.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
 namespace test_file_response_file {
@@ -72,6 +78,43 @@ std::string run(const std::string& command) {
 
 std::string raw_get(std::uint16_t, const std::string& path, const std::string& extra = {}) {
   return "GET " + path + " HTTP/1.1\r\nHost: t\r\n" + extra + "\r\n";
+}
+
+/// Takes the file's pages out of the page cache (written back first), so the next send must read the disk.
+void evict_from_cache(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  REQUIRE(fd >= 0);
+  ::fdatasync(fd);
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  ::close(fd);
+}
+
+/// A client that reads 1 KiB at a time through a 4 KiB receive buffer, so the server's socket buffer fills and
+/// it waits for writability again and again: reads the head, then up to `most` bytes of the body (all of
+/// Content-Length when 0), until the server closes. Returns the body bytes received and the Content-Length.
+std::pair<std::string, std::size_t> read_slowly(RawSocket& s, std::size_t most = 0) {
+  std::string got = s.buffered();
+  std::size_t head_end = std::string::npos, length = 0;
+  char buf[1024];
+  auto deadline = std::chrono::steady_clock::now() + fa::test_support::scaled(std::chrono::milliseconds(30000));
+  for (;;) {
+    if (head_end == std::string::npos && (head_end = got.find("\r\n\r\n")) != std::string::npos) {
+      std::size_t at = got.find("Content-Length: ");
+      if (at != std::string::npos) length = std::stoul(got.substr(at + 16));
+      got.erase(0, head_end + 4);
+    }
+    if (head_end != std::string::npos && got.size() >= (most ? most : length)) break;
+    if (std::chrono::steady_clock::now() > deadline) break;
+    ssize_t n = ::recv(s.fd(), buf, sizeof(buf), 0);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {  // RawSocket's socket does not block
+      pollfd p{s.fd(), POLLIN, 0};
+      ::poll(&p, 1, 100);
+      continue;
+    }
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  return {got, length};
 }
 
 }  // namespace
@@ -342,6 +385,74 @@ TEST_CASE("behind GZipMiddleware: a whole file is compressed and chunked, a rang
   CHECK(r.status == 206);
   CHECK(r.header("content-encoding").empty());
   CHECK(r.text == "aaaaaaaaaa");
+}
+
+TEST_CASE("sendfile: a few MiB byte-exact to a slow reader, ranges across chunks, a file not in the page cache") {
+  TempDir dir;
+  std::string bytes = pattern(5 * 1024 * 1024 + 123);
+  std::string path = dir.write("big.bin", bytes);
+  fa::App app;
+  app.get("/big", [&] { return fa::FileResponse(path); });
+  fa::testing::TestClient client{app};
+
+  RawSocket s{client.port(), fa::test_support::scaled(std::chrono::milliseconds(30000)), 4096};
+  for (int i = 0; i < 2; ++i) {  // twice on one connection: the first send left it in step
+    REQUIRE(s.send(raw_get(client.port(), "/big")));
+    auto [body, length] = read_slowly(s);
+    CHECK(length == bytes.size());
+    CHECK(body.size() == bytes.size());
+    CHECK(body == bytes);
+  }
+  // A client that goes away in the middle of the file: the server lives on (no SIGPIPE) and serves the next.
+  {
+    RawSocket gone{client.port(), fa::test_support::scaled(std::chrono::milliseconds(30000)), 4096};
+    REQUIRE(gone.send(raw_get(client.port(), "/big")));
+    CHECK(read_slowly(gone, 100000).first.size() >= 100000);
+    gone.close();
+  }
+  // A range that spans the 1 MiB sendfile chunks, and two ranges as multipart/byteranges.
+  auto r = client.get("/big", {.headers = {{"range", "bytes=1000000-3500000"}}});
+  CHECK(r.status == 206);
+  CHECK(r.text == bytes.substr(1000000, 2500001));
+  r = client.get("/big", {.headers = {{"range", "bytes=10-2000000,4000000-"}}});
+  CHECK(r.status == 206);
+  std::string type = r.header("content-type");
+  REQUIRE(type.starts_with("multipart/byteranges; boundary="));
+  std::string b = type.substr(type.find('=') + 1), size = std::to_string(bytes.size());
+  std::string expected = "--" + b + "\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 10-2000000/" +
+                         size + "\r\n\r\n" + bytes.substr(10, 1999991) + "\r\n--" + b +
+                         "\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 4000000-" +
+                         std::to_string(bytes.size() - 1) + "/" + size + "\r\n\r\n" + bytes.substr(4000000) + "\r\n--" +
+                         b + "--\r\n";
+  CHECK(r.header("content-length") == std::to_string(expected.size()));
+  CHECK(r.text == expected);
+  // Out of the page cache: the send reads the disk on the blocking pool, the same bytes arrive.
+  evict_from_cache(path);
+  CHECK(client.get("/big").text == bytes);
+  evict_from_cache(path);
+  r = client.get("/big", {.headers = {{"range", "bytes=3000000-3000099"}}});
+  CHECK(r.text == bytes.substr(3000000, 100));
+}
+
+TEST_CASE("sendfile: a file cut short in the middle of the send closes the connection after a true prefix") {
+  TempDir dir;
+  std::string bytes = pattern(16 * 1024 * 1024);
+  std::string path = dir.write("cut.bin", bytes);
+  fa::App app;
+  app.get("/cut", [&] { return fa::FileResponse(path); });
+  app.get("/ok", [] { return "ok"; });
+  fa::testing::TestClient client{app};
+  RawSocket s{client.port(), fa::test_support::scaled(std::chrono::milliseconds(30000)), 4096};
+  REQUIRE(s.send(raw_get(client.port(), "/cut")));
+  auto [first, length] = read_slowly(s, 64 * 1024);  // the send is under way, blocked on our slow reads
+  CHECK(length == bytes.size());
+  REQUIRE(::truncate(path.c_str(), 1024 * 1024) == 0);  // a whole number of pages: see docs/files.md
+  std::string rest = s.read_until_close(fa::test_support::scaled(std::chrono::milliseconds(30000)));
+  std::string body = first + rest;
+  CHECK(body.size() < bytes.size());  // never as many bytes as Content-Length said
+  CHECK(body.size() >= 1024 * 1024);
+  CHECK(body == bytes.substr(0, body.size()));  // and every byte the file's own
+  CHECK(client.get("/ok").text == "ok");
 }
 
 }  // namespace test_file_response_file

@@ -3,7 +3,8 @@
 // (tests/support/tls_fixtures.hpp): a valid chain with TLS 1.2+ and ALPN http/1.1, Request::scheme "https" (and
 // HTTPSRedirectMiddleware letting it through), many keep-alive requests on one connection, client certificates
 // required / optional, an encrypted key, plain HTTP sent to the TLS port, a TLS slowloris (nothing, or half a
-// ClientHello, cut at header_timeout), a large streamed upload and a large response, and a wss:// echo.
+// ClientHello, cut at header_timeout), a large streamed upload and a large response (a FileResponse too: no
+// sendfile under TLS, the read path), and a wss:// echo.
 #ifdef FASTAPI_ENABLE_TLS
 
 #include <doctest/doctest.h>
@@ -47,6 +48,7 @@ Pki& pki() {
 void add_routes(fa::App& app) {
   app.get("/hello", [](fa::Request& req) { return fa::Json{{"scheme", std::string(req.scheme)}}; });
   app.get("/big", [](fa::Query<"n", std::size_t> n) { return std::string(*n, 'b'); });
+  app.get("/file", [] { return fa::FileResponse(pki().dir.file("download.bin")); });
   app.post("/count",
            [](fa::RequestStream& body) -> fa::Task<fa::Json> {
              fa::Sha256 sha;
@@ -261,6 +263,14 @@ TEST_SUITE("http/tls_server") {
     CHECK(up.out == R"({"bytes":9000000,"sha256":")" + sha.substr(0, 64) + "\"}");
     auto down = capture(s.curl("-o /dev/null -w '%{size_download} %{http_code}' '" + s.url("/big?n=12000000") + "'"));
     CHECK(down.out == "12000000 200");
+    // A FileResponse: read and encrypted chunk by chunk (no sendfile under TLS), whole and as a range.
+    std::string served = pki().dir.file("download.bin"), got = pki().dir.file("got.bin");
+    test_support::run_quiet("openssl rand -out " + served + " 3000001");
+    CHECK(capture(s.curl("-o " + got + " -w '%{http_code}' " + s.url("/file"))).out == "200");
+    CHECK(capture("cmp " + got + " " + served + " && echo same").out == "same\n");
+    CHECK(capture(s.curl("-r 1000000-2500000 -o " + got + " -w '%{http_code}' " + s.url("/file"))).out == "206");
+    CHECK(capture("tail -c +1000001 " + served + " | head -c 1500001 | cmp - " + got + " && echo same").out ==
+          "same\n");
   }
 
   TEST_CASE("wss://: a WebSocket echo over TLS (Python's websockets), small and large messages") {

@@ -2,7 +2,8 @@
 // --unix-socket: the socket file's mode (0666, as uvicorn's), a stale file from a crashed run replaced, a live
 // one refused (run() returns 1 and the running server is untouched), a file that is not a socket left alone,
 // the file removed when the server stops, the client address empty, several workers sharing the one acceptor,
-// TLS over the Unix socket; the --uds and --ssl-* flags, and the startup error of ssl_ settings without TLS.
+// TLS over the Unix socket; the --uds and --ssl-* flags, and the startup error of ssl_ settings without TLS; a
+// FileResponse of a few MiB (sent with sendfile(2)) and a range of it, byte-exact.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -29,10 +30,14 @@ namespace fa = fastapi;
 using test_support::capture;
 using test_support::TempDir;
 
+/// The file GET /file sends (set by the test that asks for it).
+std::string file_path;
+
 void add_routes(fa::App& app) {
   app.get("/hello", [](fa::Request& req) {
     return fa::Json{{"scheme", std::string(req.scheme)}, {"client", std::string(req.client_host)}};
   });
+  app.get("/file", [] { return fa::FileResponse(file_path); });
 }
 
 fa::Config uds_config(const std::string& path, unsigned workers = 1) {
@@ -95,6 +100,21 @@ TEST_SUITE("http/uds_server") {
       s.stop();
       CHECK_FALSE(std::filesystem::exists(path));
     }
+  }
+
+  TEST_CASE("a FileResponse of a few MiB goes out byte-exact over the Unix socket, whole and as a range") {
+    TempDir dir;
+    std::string path = dir.file("app.sock");
+    file_path = dir.file("f.bin");
+    test_support::run_quiet("openssl rand -out " + file_path + " 3000001");
+    UdsServer s(uds_config(path));
+    std::string got = dir.file("got.bin"), part = dir.file("part.bin");
+    std::string base = "curl -sS --unix-socket " + path + " http://localhost/file";
+    CHECK(capture(base + " -o " + got + " -w '%{http_code}'").out == "200");
+    CHECK(capture("cmp " + got + " " + file_path + " && echo same").out == "same\n");
+    CHECK(capture(base + " -r 1000000-2500000 -o " + part + " -w '%{http_code}'").out == "206");
+    CHECK(capture("tail -c +1000001 " + file_path + " | head -c 1500001 | cmp - " + part + " && echo same").out ==
+          "same\n");
   }
 
   TEST_CASE("a stale socket file from a crashed run is replaced; a live one is refused with exit code 1") {

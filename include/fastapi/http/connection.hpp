@@ -43,6 +43,7 @@
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/chunked.hpp"
+#include "fastapi/http/file_response.hpp"
 #include "fastapi/http/hub.hpp"
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/request_parser.hpp"
@@ -111,6 +112,7 @@ class Connection final : private UpgradedStream, private ClientChannel {
   Task<bool> read_body(std::size_t head_size);
   Task<bool> dispatch_and_write();
   Task<bool> write_stream(Response& res);
+  Task<bool> send_file_body(Response& res, FileStream& file);
   Task<bool> hand_over(Response& res);
   void keep_request_without_buffer();
   Task<bool> flush();

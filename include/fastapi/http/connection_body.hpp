@@ -1,7 +1,8 @@
 // http/connection_body.hpp: a connection's bodies: a request body read whole before the handler (Content-Length
 // in place or owned, chunked decoded), or read as the handler asks for it (fa::RequestStream: 100-continue at
 // the first read, the limit and the body timeout as bytes arrive, TCP backpressure), and a response written as
-// its stream produces it (cancelled when the client goes, or the server drains an event stream). Part of
+// its stream produces it (cancelled when the client goes, or the server drains an event stream), or a file body
+// sent with sendfile(2) on plain TCP and Unix sockets (send_file_body). Part of
 // Connection (http/connection.hpp); fed by Connection::serve / dispatch_and_write and the handler's
 // ClientChannel. Knows nothing of routes or JSON.
 #pragma once
@@ -11,6 +12,9 @@
 #include <functional>
 #include <string>
 #include <string_view>
+
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 
 #include <asio.hpp>
 
@@ -110,6 +114,9 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::read_body(std::size_t head_size) {
 }
 
 FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
+  // A file's stream, as FileResponse made it: sendfile(2) when no TLS record has to wrap the bytes.
+  if (auto* file = res.stream.target<FileStreamBody>(); file && !stream_.tls() && res.stream_size)
+    co_return co_await send_file_body(res, *file->stream);
   // A stream of known size (a file) is sent with Content-Length; its head goes out with its first bytes.
   bool sized = res.stream_size.has_value();
   bool chunked = req_.version_minor == 1 && !sized;
@@ -147,6 +154,96 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::write_stream(Response& res) {
     co_return false;
   }
   co_return co_await flush();
+}
+
+/// A sendfile(2) that ran on the blocking pool: its result and errno.
+struct SendfileResult {
+  ssize_t sent;
+  int error;
+};
+
+/// Sends a file response's head, then each segment's text and bytes, then the tail: the texts with
+/// send(MSG_MORE) so they leave in the same packets as the file's first bytes, the bytes with sendfile(2),
+/// from the page cache to the socket without a copy through user space. A range of the file the page cache
+/// does not hold is sent from the blocking pool (sendfile would wait for the disk on the loop); the socket
+/// is non-blocking, so there it only waits for the disk. Backpressure and the write timeout as flush():
+/// a full socket buffer waits for writability, and a client that takes nothing for write_timeout is dropped.
+/// A file that became shorter than its Content-Length ends the connection (sendfile then returns 0): the
+/// client sees a short body and a close, never bytes of something else. False on error, timeout or close.
+FASTAPI_DETAIL_INLINE Task<bool> Connection::send_file_body(Response& res, FileStream& file) {
+  write_head(out_, res,
+             WriteOptions{.version_minor = req_.version_minor,
+                          .keep_alive = !close_after_,
+                          .date_line = hub_.date.line(),
+                          .server = hub_.config.server_header},
+             BodyFraming::length);
+  const int sock = static_cast<int>(stream_.socket().native_handle());
+  const int fd = file.file->fd;
+  Phase before = phase_;
+  Clock::time_point outer_deadline = deadline_;
+  phase_ = Phase::write;
+  std::uint64_t progress = 0, progress_when_armed = 0;
+  bool armed = false;
+  std::size_t sent = 0;  // of out_
+  for (std::size_t i = 0; i <= file.segments.size(); ++i) {
+    bool last = i == file.segments.size();
+    out_.append(last ? file.tail : file.segments[i].head);
+    std::uint64_t offset = last ? 0 : file.segments[i].offset;
+    std::uint64_t left = last ? 0 : file.segments[i].length;
+    while (sent < out_.size() || left > 0) {
+      ssize_t n = 0;
+      int error = 0;
+      if (sent < out_.size()) {
+        n = ::send(sock, out_.data() + sent, out_.size() - sent, MSG_NOSIGNAL | (left > 0 ? MSG_MORE : 0));
+        error = errno;
+        if (n > 0) sent += static_cast<std::size_t>(n);
+        if (sent == out_.size()) out_.clear(), sent = 0;
+      } else {
+        std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, sendfile_chunk_size));
+        auto at = static_cast<off_t>(offset);
+        if (file_range_cached(fd, offset, want)) {
+          n = ::sendfile(sock, fd, &at, want);
+          error = errno;
+        } else {
+          SendfileResult r{-1, EAGAIN};
+          bool pooled = true;
+          try {
+            r = co_await to_thread([sock, fd, at, want] {
+              off_t from = at;
+              ssize_t got = ::sendfile(sock, fd, &from, want);
+              return SendfileResult{got, got < 0 ? errno : 0};
+            });
+          } catch (const HTTPException&) {
+            pooled = false;  // the pool is full: read on the loop this once, as nginx without aio does
+          }
+          if (!pooled) r.sent = ::sendfile(sock, fd, &at, want), r.error = errno;
+          n = r.sent;
+          error = r.error;
+        }
+        if (n == 0) {  // the file became shorter than its Content-Length: only a close tells the client
+          close_after_ = true;
+          log(LogLevel::warning, "a file being sent became shorter than its Content-Length: connection closed");
+          co_return false;
+        }
+        if (n > 0) offset += static_cast<std::uint64_t>(n), left -= static_cast<std::uint64_t>(n);
+      }
+      if (n > 0) {
+        progress += static_cast<std::uint64_t>(n);
+        continue;
+      }
+      if (n == 0 || error == EINTR) continue;
+      if (error != EAGAIN && error != EWOULDBLOCK) co_return false;  // the client went (EPIPE, ECONNRESET)
+      if (!armed || progress != progress_when_armed) {
+        set_deadline(hub_.config.write_timeout);
+        armed = true;
+        progress_when_armed = progress;
+      }
+      if (!co_await wait(asio::socket_base::wait_write)) co_return false;
+    }
+  }
+  if (armed) deadline_ = outer_deadline;
+  phase_ = before;
+  co_return true;
 }
 
 // ---- streamed request bodies ----------------------------------------------------------------------

@@ -10,9 +10,12 @@
 // (preadv2 with RWF_NOWAIT never blocks), so a small file goes out in one write with its head. Anything else
 // streams in 64 KiB chunks, each read with RWF_NOWAIT first and on the blocking pool (fa::to_thread) only when
 // the page cache does not hold it: the loop never waits for a disk. Content-Length is always sent.
+// On plain TCP and Unix sockets the connection sends such a stream with sendfile(2) instead (FileStreamBody
+// tells it apart; http/connection_body.hpp): file_range_cached says when that cannot wait for the disk.
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cstddef>
@@ -29,7 +32,9 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -157,6 +162,56 @@ inline Task<bool> next_file_chunk(std::shared_ptr<FileStream> s, std::string& ch
   co_return !chunk.empty();
 }
 
+/// The stream of a file body, as a named type: the connection finds it in Response::stream (std::function's
+/// target) and sends the file with sendfile(2) when the socket allows. A middleware that wraps the stream (GZip)
+/// hides it, and the bytes then go through the stream as usual.
+struct FileStreamBody {
+  std::shared_ptr<FileStream> stream;
+  Task<bool> operator()(std::string& chunk) const { return next_file_chunk(stream, chunk); }
+};
+
+/// The most sendfile(2) is asked to move at once: the page-cache check below covers this much, in one call.
+inline constexpr std::size_t sendfile_chunk_size = 1024 * 1024;
+
+/// True when the page cache holds every page of [offset, offset + length) of `fd`, so that sendfile(2) on the
+/// loop copies without waiting for a disk. cachestat(2) (Linux 6.5) answers in one call; on older kernels,
+/// mincore(2) over a mapping of the range. False when it cannot tell (the caller then sends from the pool).
+inline bool file_range_cached(int fd, std::uint64_t offset, std::uint64_t length) {
+  static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  std::uint64_t first = offset / page, end = (offset + length + page - 1) / page;
+  if (length == 0) return true;
+#if defined(__linux__) && (defined(__NR_cachestat) || defined(__x86_64__) || defined(__aarch64__))
+#ifdef __NR_cachestat
+  constexpr long cachestat_nr = __NR_cachestat;
+#else
+  constexpr long cachestat_nr = 451;  // the same number on every architecture since Linux 5.1's unification
+#endif
+  static std::atomic<bool> no_cachestat{false};
+  if (!no_cachestat.load(std::memory_order_relaxed)) {
+    struct {
+      std::uint64_t off, len;
+    } range{first * page, (end - first) * page};
+    struct {
+      std::uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted;
+    } counts{};
+    if (::syscall(cachestat_nr, fd, &range, &counts, 0) == 0) return counts.nr_cache >= end - first;
+    if (errno != ENOSYS && errno != EPERM) return false;  // EPERM: a seccomp filter that does not know it
+    no_cachestat.store(true, std::memory_order_relaxed);
+  }
+#endif
+  constexpr std::size_t most_pages = 1024;
+  std::size_t pages = static_cast<std::size_t>(end - first);
+  if (pages > most_pages) return false;
+  std::size_t bytes = pages * static_cast<std::size_t>(page);
+  void* map = ::mmap(nullptr, bytes, PROT_READ, MAP_SHARED, fd, static_cast<off_t>(first * page));
+  if (map == MAP_FAILED) return false;
+  unsigned char resident[most_pages];
+  bool all = ::mincore(map, bytes, resident) == 0 &&
+             std::all_of(resident, resident + pages, [](unsigned char r) { return (r & 1) != 0; });
+  ::munmap(map, bytes);
+  return all;
+}
+
 /// Makes `res` send `segments` (and `tail`) of the file: from the body when it holds the whole file, else as a
 /// stream of known size.
 inline void send_file_segments(Response& res, const FileState& state, std::string whole,
@@ -179,7 +234,7 @@ inline void send_file_segments(Response& res, const FileState& state, std::strin
   stream->file = state.file;
   stream->segments = std::move(segments);
   stream->tail = std::move(tail);
-  res.stream = [stream](std::string& chunk) { return next_file_chunk(stream, chunk); };
+  res.stream = FileStreamBody{std::move(stream)};
   res.stream_size = static_cast<std::size_t>(total);
 }
 
@@ -293,7 +348,7 @@ inline Response file_response_from(int fd, const struct stat& st, std::string_vi
     auto stream = std::make_shared<FileStream>();
     stream->file = file;
     stream->segments.push_back({{}, 0, state->size});
-    res.stream = [stream](std::string& chunk) { return next_file_chunk(stream, chunk); };
+    res.stream = FileStreamBody{std::move(stream)};
     res.stream_size = size;
   }
   res.prepare = [state = std::shared_ptr<const FileState>(std::move(state))](const Request& req, Response& r) {

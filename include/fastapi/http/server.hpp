@@ -195,14 +195,16 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
       stop();
     });
   }
+  {
+    // OpenSSL writes to the socket with write(), and a file body goes with sendfile(2), neither with
+    // send(MSG_NOSIGNAL) as Asio does: a client that has gone would raise SIGPIPE and kill the process.
+    // Ignored, as Python and nginx ignore it, unless the program has a handler of its own.
+    struct sigaction current {};
+    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) std::signal(SIGPIPE, SIG_IGN);
+  }
   if (detail::wants_tls(config_) || !detail::tls_configuration_error(config_).empty()) {
     if (!tls_) tls_ = detail::make_server_tls_context(config_);  // throws, in words
     for (auto& w : workers_) w->hub.tls = tls_;
-    // OpenSSL writes to the socket with write(), not send(MSG_NOSIGNAL) as Asio does: a client that has gone
-    // would raise SIGPIPE and kill the process. Ignored, as Python and nginx ignore it, unless the program
-    // has a handler of its own.
-    struct sigaction current {};
-    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) std::signal(SIGPIPE, SIG_IGN);
   }
   if (config_.uds.empty()) {
     listen_tcp();
