@@ -16,6 +16,7 @@
 #include "fastapi/json/value.hpp"
 #include "support/exchange.hpp"
 #include "support/process.hpp"
+#include "support/time_scale.hpp"
 
 // Everything below is this file's own (the tests are compiled as a unity build).
 namespace test_files_example_file {
@@ -64,7 +65,9 @@ TEST_SUITE("examples") {
     REQUIRE(line);
     int port = test_support::port_of(*line);
     std::string base = "http://127.0.0.1:" + std::to_string(port);
-    std::string curl = "curl -sS --max-time 20 ";
+    // A bound, not a pace: the 48 MiB upload below takes well under a second alone, much longer on a loaded machine.
+    const auto curl_seconds = fastapi::test_support::scaled(std::chrono::seconds(60)).count() / 1000;
+    std::string curl = "curl -sS --max-time " + std::to_string(curl_seconds) + " ";
 
     if (!run("command -v curl")) {
       MESSAGE("curl is not installed: the curl checks are skipped");

@@ -54,6 +54,14 @@ fa::Config fast_config() {
   c.server_header = "fastapi-test";
   return c;
 }
+/// fast_config() with header and body timeouts no test waits out: for the tests that send a request in pieces
+/// with pauses, which a loaded machine can stretch past 300 ms between two pieces.
+fa::Config patient_config() {
+  fa::Config c = fast_config();
+  c.header_timeout = fastapi::test_support::scaled(std::chrono::milliseconds(3000));
+  c.body_timeout = fastapi::test_support::scaled(std::chrono::milliseconds(3000));
+  return c;
+}
 
 struct Counters {
   std::atomic<int> big{0};
@@ -349,7 +357,7 @@ TEST_SUITE("http/connection") {
   }
 
   TEST_CASE("a chunked request body split across writes reaches the handler whole") {
-    Fixture f;
+    Fixture f{patient_config()};
     RawSocket s(f.port);
     REQUIRE(s.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nab"));
     std::this_thread::sleep_for(30ms);
@@ -367,7 +375,7 @@ TEST_SUITE("http/connection") {
   }
 
   TEST_CASE("a chunked request body sent byte by byte reaches the handler whole") {
-    Fixture f;
+    Fixture f{patient_config()};
     RawSocket s(f.port);
     REQUIRE(s.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"));
     REQUIRE(s.send_slowly("3;x=y\r\nabc\r\n2\r\nde\r\n0\r\nT: v\r\n\r\n", 2ms));
