@@ -5,8 +5,9 @@
 # (scripts/include_graph.py); the amalgamator's own tests; the tests built against the single header with
 # g++ (the library compiled once at -O2 -DNDEBUG), the README's builds (the examples: a few header-only at -O2,
 # the others linking the library compiled once), and against the modular headers with clang++ in Debug under
-# AddressSanitizer + UndefinedBehaviorSanitizer (-Wall -Wextra -Werror; with each module compiled alone);
-# compile-fail checks (g++ and clang++, each with a precompiled header); a CMake consumer both ways; the
+# AddressSanitizer + UndefinedBehaviorSanitizer (the modular library compiled once so; -Wall -Wextra -Werror;
+# with each module compiled alone, and two header-only translation units linked: the ODR check);
+# compile-fail checks (clang++ all, g++ most; each with a precompiled header); a CMake consumer both ways; the
 # fuzzers for a bounded time; Starlette's CORS table; the OpenAPI checks (npm validator, FastAPI twin, headless
 # Chromium); the interop checks (npm's ws and Chromium against the realtime and files examples,
 # scripts/interop_checks.sh); the documented recipes, the deployment files, the edit loop; both test binaries
