@@ -1,9 +1,8 @@
 // tests/odr/second_tu.cpp: a second translation unit that includes the whole header and uses it.
-// Linking it with the rest of the suite proves, in the separate-compilation build (both test binaries: the single
-// header's suite linked with fastapi_impl, the sanitized modular suite with fastapi_impl_modular), that a
-// translation unit compiled against the declarations only finds every definition there; built header-only (a
-// plain `cmake --build`), that every function in the header is inline or a template. scripts/test.sh proves the
-// header-only half with tests/odr/header_only_main.cpp.
+// Linking it with the rest of the suite proves, in the header-only build (the modular suite), that every
+// function in the header is inline or a template (a non-inline definition would be a duplicate symbol at
+// link time), and in the separate-compilation build (the single header's suite, linked with fastapi_impl)
+// that a translation unit compiled against the declarations only finds every definition there.
 #include "fastapi.hpp"
 
 #include <doctest/doctest.h>
