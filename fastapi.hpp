@@ -2974,6 +2974,96 @@ constexpr bool status_forbids_body(int status) {
   return (status >= 100 && status < 200) || status == 204 || status == 304;
 }
 
+/// Starlette's named status codes (`from fastapi import status`, `status.HTTP_201_CREATED`), every one it lists, with
+/// RFC 9110's newer names beside the old ones (HTTP_422_UNPROCESSABLE_CONTENT = HTTP_422_UNPROCESSABLE_ENTITY):
+///   app.post("/items/", create_item, {.status_code = fa::status::HTTP_201_CREATED});
+///   throw fa::HTTPException(fa::status::HTTP_404_NOT_FOUND, "Item not found");
+/// The WS_ codes are WebSocket close codes (RFC 6455 section 7.4.1): `co_await ws.close(fa::status::WS_1008_POLICY_VIOLATION)`.
+namespace status {
+inline constexpr int HTTP_100_CONTINUE = 100;
+inline constexpr int HTTP_101_SWITCHING_PROTOCOLS = 101;
+inline constexpr int HTTP_102_PROCESSING = 102;
+inline constexpr int HTTP_103_EARLY_HINTS = 103;
+inline constexpr int HTTP_200_OK = 200;
+inline constexpr int HTTP_201_CREATED = 201;
+inline constexpr int HTTP_202_ACCEPTED = 202;
+inline constexpr int HTTP_203_NON_AUTHORITATIVE_INFORMATION = 203;
+inline constexpr int HTTP_204_NO_CONTENT = 204;
+inline constexpr int HTTP_205_RESET_CONTENT = 205;
+inline constexpr int HTTP_206_PARTIAL_CONTENT = 206;
+inline constexpr int HTTP_207_MULTI_STATUS = 207;
+inline constexpr int HTTP_208_ALREADY_REPORTED = 208;
+inline constexpr int HTTP_226_IM_USED = 226;
+inline constexpr int HTTP_300_MULTIPLE_CHOICES = 300;
+inline constexpr int HTTP_301_MOVED_PERMANENTLY = 301;
+inline constexpr int HTTP_302_FOUND = 302;
+inline constexpr int HTTP_303_SEE_OTHER = 303;
+inline constexpr int HTTP_304_NOT_MODIFIED = 304;
+inline constexpr int HTTP_305_USE_PROXY = 305;
+inline constexpr int HTTP_306_RESERVED = 306;
+inline constexpr int HTTP_307_TEMPORARY_REDIRECT = 307;
+inline constexpr int HTTP_308_PERMANENT_REDIRECT = 308;
+inline constexpr int HTTP_400_BAD_REQUEST = 400;
+inline constexpr int HTTP_401_UNAUTHORIZED = 401;
+inline constexpr int HTTP_402_PAYMENT_REQUIRED = 402;
+inline constexpr int HTTP_403_FORBIDDEN = 403;
+inline constexpr int HTTP_404_NOT_FOUND = 404;
+inline constexpr int HTTP_405_METHOD_NOT_ALLOWED = 405;
+inline constexpr int HTTP_406_NOT_ACCEPTABLE = 406;
+inline constexpr int HTTP_407_PROXY_AUTHENTICATION_REQUIRED = 407;
+inline constexpr int HTTP_408_REQUEST_TIMEOUT = 408;
+inline constexpr int HTTP_409_CONFLICT = 409;
+inline constexpr int HTTP_410_GONE = 410;
+inline constexpr int HTTP_411_LENGTH_REQUIRED = 411;
+inline constexpr int HTTP_412_PRECONDITION_FAILED = 412;
+inline constexpr int HTTP_413_REQUEST_ENTITY_TOO_LARGE = 413;
+inline constexpr int HTTP_413_CONTENT_TOO_LARGE = 413;
+inline constexpr int HTTP_414_REQUEST_URI_TOO_LONG = 414;
+inline constexpr int HTTP_414_URI_TOO_LONG = 414;
+inline constexpr int HTTP_415_UNSUPPORTED_MEDIA_TYPE = 415;
+inline constexpr int HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE = 416;
+inline constexpr int HTTP_416_RANGE_NOT_SATISFIABLE = 416;
+inline constexpr int HTTP_417_EXPECTATION_FAILED = 417;
+inline constexpr int HTTP_418_IM_A_TEAPOT = 418;
+inline constexpr int HTTP_421_MISDIRECTED_REQUEST = 421;
+inline constexpr int HTTP_422_UNPROCESSABLE_ENTITY = 422;
+inline constexpr int HTTP_422_UNPROCESSABLE_CONTENT = 422;
+inline constexpr int HTTP_423_LOCKED = 423;
+inline constexpr int HTTP_424_FAILED_DEPENDENCY = 424;
+inline constexpr int HTTP_425_TOO_EARLY = 425;
+inline constexpr int HTTP_426_UPGRADE_REQUIRED = 426;
+inline constexpr int HTTP_428_PRECONDITION_REQUIRED = 428;
+inline constexpr int HTTP_429_TOO_MANY_REQUESTS = 429;
+inline constexpr int HTTP_431_REQUEST_HEADER_FIELDS_TOO_LARGE = 431;
+inline constexpr int HTTP_451_UNAVAILABLE_FOR_LEGAL_REASONS = 451;
+inline constexpr int HTTP_500_INTERNAL_SERVER_ERROR = 500;
+inline constexpr int HTTP_501_NOT_IMPLEMENTED = 501;
+inline constexpr int HTTP_502_BAD_GATEWAY = 502;
+inline constexpr int HTTP_503_SERVICE_UNAVAILABLE = 503;
+inline constexpr int HTTP_504_GATEWAY_TIMEOUT = 504;
+inline constexpr int HTTP_505_HTTP_VERSION_NOT_SUPPORTED = 505;
+inline constexpr int HTTP_506_VARIANT_ALSO_NEGOTIATES = 506;
+inline constexpr int HTTP_507_INSUFFICIENT_STORAGE = 507;
+inline constexpr int HTTP_508_LOOP_DETECTED = 508;
+inline constexpr int HTTP_510_NOT_EXTENDED = 510;
+inline constexpr int HTTP_511_NETWORK_AUTHENTICATION_REQUIRED = 511;
+inline constexpr int WS_1000_NORMAL_CLOSURE = 1000;
+inline constexpr int WS_1001_GOING_AWAY = 1001;
+inline constexpr int WS_1002_PROTOCOL_ERROR = 1002;
+inline constexpr int WS_1003_UNSUPPORTED_DATA = 1003;
+inline constexpr int WS_1005_NO_STATUS_RCVD = 1005;
+inline constexpr int WS_1006_ABNORMAL_CLOSURE = 1006;
+inline constexpr int WS_1007_INVALID_FRAME_PAYLOAD_DATA = 1007;
+inline constexpr int WS_1008_POLICY_VIOLATION = 1008;
+inline constexpr int WS_1009_MESSAGE_TOO_BIG = 1009;
+inline constexpr int WS_1010_MANDATORY_EXT = 1010;
+inline constexpr int WS_1011_INTERNAL_ERROR = 1011;
+inline constexpr int WS_1012_SERVICE_RESTART = 1012;
+inline constexpr int WS_1013_TRY_AGAIN_LATER = 1013;
+inline constexpr int WS_1014_BAD_GATEWAY = 1014;
+inline constexpr int WS_1015_TLS_HANDSHAKE = 1015;
+}  // namespace status
+
 }  // namespace fastapi
 
 // ==== fastapi/http/headers.hpp ====
@@ -12516,13 +12606,14 @@ template <std::size_t Capacity>
 template <std::size_t N>
 constexpr RuleText<Capacity>::RuleText(const char (&s)[N]) noexcept : length(N - 1) {
   static_assert(N - 1 <= Capacity, "fastapi: this Rule text is too long (alias: 64 characters, title: 128, description "
-                                   "and pattern: 256); shorten it");
+                                   "and pattern: 256, examples: 512, openapi_examples: 1024); shorten it");
   for (std::size_t i = 0; i + 1 < N; ++i) text[i] = s[i];
 }
 
 /// Constraints on one value, Pydantic's Field(...) arguments as a literal type usable as a
 /// template argument. Designated initializers must follow the declaration order below:
-/// alias, title, description, gt, ge, lt, le, multiple_of, min_length, max_length, pattern, strict.
+/// alias, title, description, gt, ge, lt, le, multiple_of, min_length, max_length, pattern, strict, deprecated,
+/// examples, openapi_examples, convert_underscores.
 /// `fa::Field<std::string, fa::Rule{.alias = "passWord", .min_length = 8}> password;`
 /// (clang++ 14 needs the explicit `fa::Rule{...}`, not bare braces.)
 /// Broken at run time -> 422 with Pydantic's type: greater_than, greater_than_equal, less_than,
@@ -12541,6 +12632,14 @@ struct Rule {
   std::size_t max_length = SIZE_MAX;
   RuleText<256> pattern{};  ///< regex searched in strings (Pydantic: re.search, not fullmatch); core/regex.hpp syntax
   bool strict = false;      ///< no coercion: "5" is not an int, 1 is not a bool
+  bool deprecated = false;  ///< OpenAPI: "deprecated": true (the parameter or member still works)
+  /// Pydantic's `examples=[...]`: a JSON array, written as text, copied into the schema ("examples": [...]).
+  RuleText<512> examples{};
+  /// FastAPI's `openapi_examples={...}` (a parameter's or a body's): a JSON object of named Example objects
+  /// ({"summary", "description", "value"}), copied into the Parameter or the body's media type ("examples").
+  RuleText<1024> openapi_examples{};
+  /// Headers only: false keeps an `_` of the name on the wire (FastAPI's `Header(convert_underscores=False)`).
+  bool convert_underscores = true;
 
   constexpr bool has_gt() const noexcept { return gt != -std::numeric_limits<double>::infinity(); }
   constexpr bool has_ge() const noexcept { return ge != -std::numeric_limits<double>::infinity(); }
@@ -12566,6 +12665,7 @@ consteval bool check_rule();
 template <class T, Rule R = Rule{}, bool HasDefault = false>
 struct Field {
   static_assert(detail::check_rule<T, R>());
+  static_assert(R.convert_underscores, "fastapi: Rule convert_underscores applies only to fa::Header");
   static constexpr Rule rule = R;
   static constexpr bool has_default = HasDefault;
   using value_type = T;
@@ -12690,6 +12790,96 @@ consteval void check_rule_pattern() {
                 "with nothing to repeat, a reversed range z-a or {5,2}, an unknown escape, or a trailing backslash)");
 }
 
+/// Checks JSON text at compile time (RFC 8259's grammar, no depth limit beyond the text's size): the first
+/// character of the one value it holds ('[', '{', '"', ...), or 0 when it is not exactly one JSON value.
+/// Rule.examples and Rule.openapi_examples are checked with it, so a typo is a compile error, not a broken document.
+struct JsonTextChecker {
+  std::string_view s;
+  std::size_t i = 0;
+  constexpr void ws() {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+  }
+  constexpr bool eat(char c) {
+    ws();
+    if (i < s.size() && s[i] == c) return ++i, true;
+    return false;
+  }
+  constexpr bool digits() {
+    std::size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > start;
+  }
+  constexpr bool string() {
+    if (i >= s.size() || s[i] != '"') return false;
+    for (++i; i < s.size(); ++i) {
+      if (s[i] == '"') return ++i, true;
+      if (static_cast<unsigned char>(s[i]) < 0x20) return false;
+      if (s[i] == '\\') {
+        if (++i >= s.size()) return false;
+        if (s[i] == 'u') {
+          for (int k = 0; k < 4; ++k) {
+            char h = ++i < s.size() ? s[i] : '\0';
+            if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F'))) return false;
+          }
+        } else if (std::string_view("\"\\/bfnrt").find(s[i]) == std::string_view::npos) {
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+  constexpr bool number() {
+    if (i < s.size() && s[i] == '-') ++i;
+    if (i < s.size() && s[i] == '0') ++i;
+    else if (!digits()) return false;
+    if (i < s.size() && s[i] == '.' && (++i, !digits())) return false;
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+      ++i;
+      if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+      if (!digits()) return false;
+    }
+    return true;
+  }
+  constexpr bool word(std::string_view w) {
+    if (s.substr(i, w.size()) != w) return false;
+    return i += w.size(), true;
+  }
+  constexpr bool value() {
+    ws();
+    if (i >= s.size()) return false;
+    switch (s[i]) {
+      case '"': return string();
+      case 't': return word("true");
+      case 'f': return word("false");
+      case 'n': return word("null");
+      case '[':
+        ++i;
+        if (eat(']')) return true;
+        do {
+          if (!value()) return false;
+        } while (eat(','));
+        return eat(']');
+      case '{':
+        ++i;
+        if (eat('}')) return true;
+        do {
+          ws();
+          if (!string() || !eat(':') || !value()) return false;
+        } while (eat(','));
+        return eat('}');
+      default: return number();
+    }
+  }
+};
+constexpr char json_text_kind(std::string_view text) {
+  JsonTextChecker c{text};
+  if (!c.value()) return 0;
+  c.ws();
+  if (c.i != text.size()) return 0;
+  std::size_t first = text.find_first_not_of(" \t\r\n");
+  return text[first];
+}
+
 template <class T, Rule R>
 consteval bool check_rule() {
   using V = typename unwrap_optional<T>::type;
@@ -12708,6 +12898,11 @@ consteval bool check_rule() {
                 "fastapi: this Rule has min_length greater than max_length; no input could pass");
   static_assert(R.multiple_of >= 0, "fastapi: Rule multiple_of must be positive");
   if constexpr (!R.pattern.empty()) check_rule_pattern<R>();
+  static_assert(R.examples.empty() || json_text_kind(R.examples.view()) == '[',
+                "fastapi: Rule examples is a JSON array written as text: .examples = R\"([\"Foo\", \"Bar\"])\"");
+  static_assert(R.openapi_examples.empty() || json_text_kind(R.openapi_examples.view()) == '{',
+                "fastapi: Rule openapi_examples is a JSON object written as text: "
+                ".openapi_examples = R\"({\"normal\": {\"summary\": \"A normal example\", \"value\": 1}})\"");
   return true;
 }
 }  // namespace detail
@@ -14292,6 +14487,18 @@ template <class U, class C, class A>
 inline constexpr bool is_string_map<std::map<std::string, U, C, A>> = true;
 template <class U, class H, class E, class A>
 inline constexpr bool is_string_map<std::unordered_map<std::string, U, H, E, A>> = true;
+/// A map with integer keys (Pydantic's `dict[int, float]`): each key is the text of a JSON object key, read as
+/// Pydantic reads a string into an int; a key that is not one is an error at [..., "key", "[key]"].
+template <class K>
+inline constexpr bool is_map_key_integer =
+    std::is_integral_v<K> && !std::is_same_v<K, bool> && !std::is_same_v<K, char> && !std::is_same_v<K, signed char> &&
+    !std::is_same_v<K, unsigned char>;
+template <class T>
+inline constexpr bool is_int_map = false;
+template <class K, class U, class C, class A>
+inline constexpr bool is_int_map<std::map<K, U, C, A>> = is_map_key_integer<K>;
+template <class K, class U, class H, class E, class A>
+inline constexpr bool is_int_map<std::unordered_map<K, U, H, E, A>> = is_map_key_integer<K>;
 
 template <class I, bool Strict, class N>
 bool read_integer(const N& node, I& out, ReadContext& cx) {
@@ -15051,6 +15258,7 @@ std::string make_union_tag() {
   else if constexpr (is_vector<T> || is_fixed_array<T>) return "list[" + make_union_tag<typename T::value_type>() + "]";
   else if constexpr (is_set<T>) return "set[" + make_union_tag<typename T::value_type>() + "]";
   else if constexpr (is_string_map<T>) return "dict[str," + make_union_tag<typename T::mapped_type>() + "]";
+  else if constexpr (is_int_map<T>) return "dict[int," + make_union_tag<typename T::mapped_type>() + "]";
   else return std::string(type_name<T>());
 }
 
@@ -16232,7 +16440,7 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
     (std::make_index_sequence<std::tuple_size_v<T>>{});
     --cx.depth;
     return check_fixed_length(node, std::tuple_size_v<T>, LengthOf::tuple, cx) && ok;
-  } else if constexpr (is_string_map<T>) {
+  } else if constexpr (is_string_map<T> || is_int_map<T>) {
     if (node.kind() != K::object)
       return add_error(cx, "dict_type", "Input should be a valid dictionary", node.to_json()), false;
     if (!enter(cx, node)) return false;
@@ -16244,7 +16452,21 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
     bool ok = true;
     for (const auto& [k, v] : members) {
       cx.loc.push(k);
-      ok = read_value<typename T::mapped_type, Strict>(v, out[std::string(k)], cx) && ok;
+      if constexpr (is_int_map<T>) {
+        // Pydantic checks the key, then the value: both errors are reported. A JSON key is always text, so
+        // it is read as a lax string -> int even in strict mode (as Pydantic does for JSON keys).
+        typename T::key_type key{};
+        const Json key_text = Json(std::string(k));
+        cx.loc.push("[key]");
+        const bool key_ok = read_integer<typename T::key_type, false>(JsonNode{&key_text}, key, cx);
+        cx.loc.pop();
+        typename T::mapped_type value{};
+        const bool value_ok = read_value<typename T::mapped_type, Strict>(v, value, cx);
+        if (key_ok && value_ok) out[key] = std::move(value);
+        ok = key_ok && value_ok && ok;
+      } else {
+        ok = read_value<typename T::mapped_type, Strict>(v, out[std::string(k)], cx) && ok;
+      }
       cx.loc.pop();
     }
     --cx.depth;
@@ -16261,6 +16483,7 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
         dependent_false<T>,
         "fastapi: read_json cannot read this type; use bool, an integer, float/double, std::string, an "
         "enum, std::optional, std::vector, std::map<std::string, T>, std::unordered_map<std::string, T>, "
+        "std::map<int, T>, "
         "a nested struct, fa::Json, fa::Email, fa::Field<T, Rule>, std::set, std::unordered_set, std::array, "
         "std::tuple, std::variant, fa::Discriminator, or a scalar (std::chrono::sys_time, year_month_day, hh_mm_ss, duration, fa::UUID, "
         "fa::Choice, fa::Bytes, or a type with a fa::Scalar<T> specialization)");
@@ -16531,14 +16754,15 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
   } else if constexpr (std::is_same_v<T, Json>) {
     out.flush();  // raw is the sink's own string: flushed first, so the bytes stay in order
     value.dump_to(raw);
-  } else if constexpr (is_string_map<T>) {
+  } else if constexpr (is_string_map<T> || is_int_map<T>) {
     out.put('{');
     bool first = true;
     for (const auto& [k, v] : value) {
       if (options.exclude_none && is_none(v)) continue;
       if (!first) out.put(',');
       first = false;
-      out.string(k);
+      if constexpr (is_int_map<T>) out.string(std::to_string(k));  // a JSON key is text: {"1": 0.5}
+      else out.string(k);
       out.put(':');
       write_value(out, raw, v, options);
     }
@@ -16573,7 +16797,7 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
     static_assert(
         dependent_false<T>,
         "fastapi: write_json cannot write this type; use bool, an integer, float/double, a string, an "
-        "enum, std::optional, std::vector, std::array, std::map<std::string, T>, "
+        "enum, std::optional, std::vector, std::array, std::map<std::string, T>, std::map<int, T>, "
         "std::unordered_map<std::string, T>, std::set, std::unordered_set, std::tuple, std::variant, fa::Discriminator, a plain struct, "
         "fa::Json, fa::Email, fa::Field<T, Rule>, or a scalar (a type with a fa::Scalar<T> specialization)");
   }
@@ -16762,7 +16986,7 @@ void add_rule_keywords(Json& s) {
   }
   if constexpr (R.has_length_rule()) {
     constexpr bool text = is_string_like<V>;
-    constexpr bool dict = is_string_map<V>;
+    constexpr bool dict = is_string_map<V> || is_int_map<V>;
     if constexpr (R.min_length != 0)
       s[text ? "minLength" : dict ? "minProperties" : "minItems"] = static_cast<std::uint64_t>(R.min_length);
     if constexpr (R.max_length != SIZE_MAX)
@@ -16814,7 +17038,7 @@ Json schema_of(SchemaContext& cx) {
       cx.defs[name] = Json{{"enum", std::move(values)}, {"title", name}, {"type", "string"}};
     }
     return Json{{"$ref", std::string(cx.ref_prefix) + name}};
-  } else if constexpr (is_string_map<T>) {
+  } else if constexpr (is_string_map<T> || is_int_map<T>) {  // Pydantic says nothing of integer keys' type
     return Json{{"additionalProperties", schema_of<typename T::mapped_type>(cx)}, {"type", "object"}};
   } else if constexpr (is_vector<T>) {
     return Json{{"items", schema_of<typename T::value_type>(cx)}, {"type", "array"}};
@@ -16880,6 +17104,19 @@ template <class V>
 inline constexpr bool titled =
     !std::is_enum_v<typename unwrap_optional<V>::type> && !reflectable<typename unwrap_optional<V>::type>;
 
+/// What a Rule says only to the document: Pydantic's "deprecated": true and "examples": [...] (the JSON text of
+/// Rule.examples, checked when the Rule was compiled).
+template <Rule R>
+void add_doc_keywords(Json& s) {
+  if constexpr (R.deprecated) s["deprecated"] = true;
+  if constexpr (!R.examples.empty()) {
+    // Read through a constant of its own: clang 14 can emit a Rule template argument copied from another one
+    // (fa::Body's) as zeros at run time, though it is right at compile time.
+    static constexpr RuleText examples = R.examples;
+    s["examples"] = Json::parse(examples.view());
+  }
+}
+
 template <class T>
 Json define_struct(SchemaContext& cx) {
   Json properties = Json::object({});
@@ -16893,6 +17130,7 @@ Json define_struct(SchemaContext& cx) {
     Json s = schema_of<M>(cx);
     if constexpr (!is_required<M>) s["default"] = to_json(member);
     if constexpr (!R.description.empty()) s["description"] = std::string(R.description.view());
+    add_doc_keywords<R>(s);
     if constexpr (!R.title.empty()) s["title"] = std::string(R.title.view());
     else if constexpr (titled<V>) s["title"] = title_case(field_names<T>[I]);
     properties[wire_names<T>[I]] = std::move(s);
@@ -17701,6 +17939,9 @@ struct ParamValue {
   template <FixedString Name, class T, auto... Options>                                   \
   struct Kind : detail::ParamValue<T> {                                                   \
     static_assert(detail::check_rule<T, detail::ParamOptions<T, Options...>::rule>());    \
+    static_assert(source_value == detail::Source::header ||                               \
+                      detail::ParamOptions<T, Options...>::rule.convert_underscores,      \
+                  "fastapi: Rule convert_underscores applies only to fa::Header");        \
     static constexpr detail::Source param_source = source_value;                          \
     static constexpr std::string_view param_name = Name.view();                           \
     static constexpr Rule rule = detail::ParamOptions<T, Options...>::rule;               \
@@ -17720,9 +17961,11 @@ FASTAPI_DETAIL_MARKER(Path, detail::Source::path)
 /// `?limit=500` -> 422 {"type":"less_than_equal","loc":["query","limit"],"msg":"Input should be less than or
 /// equal to 100","input":"500","ctx":{"le":100}}.
 FASTAPI_DETAIL_MARKER(Query, detail::Source::query)
-/// Request header Name, case-insensitive, `_` matching `-` (`"x_token"` reads `X-Token`); the first one, or
-/// every one for a std::vector. `fa::Header<"user_agent", std::optional<std::string>> ua`. Errors use the
-/// wire name: loc ["header","x-token"].
+/// Request header Name, case-insensitive, each `_` of Name read as `-` (`"x_token"` reads `X-Token`); the first
+/// one, or every one for a std::vector. `fa::Header<"user_agent", std::optional<std::string>> ua`. Errors use the
+/// wire name: loc ["header","x-token"]. `fa::Rule{.convert_underscores = false}` keeps the `_` (FastAPI's
+/// `Header(convert_underscores=False)`): `fa::Header<"x_tok", std::string, fa::Rule{.convert_underscores = false}>`
+/// reads `X_Tok` and not `X-Tok`.
 FASTAPI_DETAIL_MARKER(Header, detail::Source::header)
 /// Cookie Name from the Cookie header. `fa::Cookie<"session", std::string> session`; absent -> 422 missing
 /// at ["cookie","session"].
@@ -17748,27 +17991,60 @@ body_spelling<true>() {
 }
 }  // namespace detail
 
+namespace detail {
+/// What follows T in `fa::Body<T, ...>`: a fa::Rule saying what the document shows of the body (title,
+/// description, examples, openapi_examples, deprecated), or, in the old spelling, its name.
+struct BodyOption {
+  RuleText<64> name{};
+  Rule rule{};
+
+  constexpr BodyOption() = default;
+  constexpr BodyOption(const Rule& r) : rule(r) {}  // implicit: fa::Body<Item, fa::Rule{...}>
+  template <std::size_t N>
+  constexpr BodyOption(const char (&s)[N]) : name(s) {}  // implicit: the old fa::Body<T, "name">
+  template <std::size_t N>
+  constexpr BodyOption(const FixedString<N>& s, const Rule& r) : rule(r) {
+    static_assert(N - 1 <= 64, "fastapi: a body's name is at most 64 characters");
+    for (std::size_t i = 0; i + 1 < N; ++i) name.text[i] = s.data[i];
+    name.length = N - 1;
+  }
+  constexpr bool operator==(const BodyOption&) const = default;
+};
+
+/// A body's Rule documents it: its checks (ge, max_length, pattern, ...) belong on the members of its model.
+constexpr bool body_rule_documents_only(const Rule& r) {
+  return r.alias.empty() && !r.has_number_rule() && !r.has_length_rule() && r.pattern.empty() && !r.strict &&
+         r.convert_underscores;
+}
+}  // namespace detail
+
 /// The JSON body read into T (a reflected struct, or any type json/read.hpp reads). A parameter that is a
 /// reflected struct is a body without saying so; `fa::Body<T>` says it for any T (`fa::Body<int>`,
 /// `fa::Body<std::vector<Item>>`). A body under a name is `fa::Embed<"item", Item>` (below); with two or more
 /// bodies every one must be named and all are embedded. An absent body -> 422
 /// {"type":"missing","loc":["body"],...}; a std::optional<U> body may be absent. (`Embedded` is fa::Embed's
 /// business: leave it out.)
-template <class T, FixedString Name = "", bool Embedded = false>
+/// A Rule documents the body, as FastAPI's `Body(examples=[...])` and `Body(openapi_examples={...})`:
+///   fa::Body<Item, fa::Rule{.examples = R"([{"name": "Foo", "price": 35.4}])"}> item
+template <class T, detail::BodyOption Option = detail::BodyOption{}, bool Embedded = false>
 struct Body : detail::ParamValue<T> {
-  static_assert(detail::body_spelling<(Name.size() != 0 && !Embedded)>());
+  static_assert(detail::body_spelling<(!Option.name.empty() && !Embedded)>());
+  static_assert(detail::body_rule_documents_only(Option.rule),
+                "fastapi: a body's Rule takes title, description, examples, openapi_examples and deprecated; "
+                "checks (ge, max_length, pattern, ...) go on the members of its model");
   static constexpr detail::Source param_source = detail::Source::body;
-  static constexpr std::string_view param_name = Name.view();
-  static constexpr bool embed = Name.size() != 0;
+  static constexpr std::string_view param_name = Option.name.view();
+  static constexpr bool embed = !Option.name.empty();
+  static constexpr Rule rule = [] { return Option.rule; }();
   using detail::ParamValue<T>::ParamValue;
 };
 
 /// Member Name of the JSON body, read into T: the body is `{"item": {...}}` (FastAPI's `item: Item =
 /// Body(embed=True)`, and what every body becomes when a handler takes two or more). The name comes first, as in
 /// every other marker: `fa::Embed<"item", Item> item, fa::Embed<"importance", int> importance`; absent ->
-/// 422 missing at ["body","importance"].
-template <FixedString Name, class T>
-using Embed = Body<T, Name, true>;
+/// 422 missing at ["body","importance"]. A Rule documents it, as fa::Body's does.
+template <FixedString Name, class T, Rule R = Rule{}>
+using Embed = Body<T, detail::BodyOption(Name, R), true>;
 
 namespace detail {
 /// True for Path/Query/Header/Cookie/Form (values that arrive as text; fa::File, params/file.hpp, is not).
@@ -18005,7 +18281,7 @@ std::optional<T> from_string(std::string_view text, ConversionError& error) {
 // ==== fastapi/params/form_data.hpp ====
 // params/form_data.hpp: a `multipart/form-data` request body -> its fields (name, text) and its files (name,
 // fa::UploadFile), read once per request for fa::Form and fa::File parameters. The one loop that feeds the
-// body's bytes to http/multipart.hpp's parser is here (read_multipart). Fed by params/binding.hpp's
+// body's bytes to http/multipart.hpp's parser is here (read_multipart). Fed by params/bind_context.hpp's
 // BindContext (the request, the route's MultipartLimits); feeds the Form and File binders. Knows nothing of
 // routes, sockets or JSON; a filename is data, never a path.
 
@@ -18113,8 +18389,8 @@ FASTAPI_DETAIL_INLINE bool is_multipart(const Request& req) {
 
 }  // namespace fastapi::detail
 
-// ==== fastapi/params/binding.hpp ====
-// params/binding.hpp: a handler's parameter types -> a compile-time plan (where each value comes from), and per request: fetch, convert, validate, every error collected into one RequestValidationError. Fed by app/endpoint (the handler's signature, the Request); feeds the handler's arguments. Knows nothing of routes, sockets or responses beyond Response&.
+// ==== fastapi/params/bind_context.hpp ====
+// params/bind_context.hpp: one request's binding state (BindContext: the request, the errors so far, the body parsed once, the form fields) and the helpers every binder shares: the body's media type, 422 error entries, text -> value with its Rule. Fed by app/endpoint and di/ (which make one per request); feeds params/body and params/binding. Knows nothing of handlers or routes.
 
 #include <array>
 #include <cstddef>
@@ -18126,26 +18402,6 @@ FASTAPI_DETAIL_INLINE bool is_multipart(const Request& req) {
 #include <type_traits>
 #include <utility>
 #include <vector>
-
-// How binding works, in two phases (docs/architecture.md, the request path: "handler arguments gathered"):
-//  1. Compile time: BindPlan<Params...> gives each handler parameter its Binder<P> (where the value comes from),
-//     refuses a parameter that cannot be bound with a static_assert naming its position, and orders the
-//     parameters as FastAPI reports errors: dependencies, path, query, header, cookie, then bodies.
-//  2. Per request: every Binder fills its slot or records errors in the BindContext; if any error was
-//     recorded the handler does not run and the app answers 422 {"detail":[...]} with all of them.
-//
-// The per-parameter API, for di/ (fa::Depends binds its function's own parameters the same way, recursively,
-// and its errors join the same BindContext):
-//
-//     detail::BindContext ctx{req, sub_response};
-//     auto slot = detail::bind_one<fa::Query<"q", int>>(ctx);     // std::optional<Query<...>>, empty on error
-//     if (ctx.failed()) throw ctx.take_errors();                     // RequestValidationError -> 422
-//     detail::Binder<fa::Query<"q", int>>::get(slot);                // the argument
-//
-// A new kind of parameter (Depends, State, BackgroundTasks) is a partial specialization of Binder<V> with:
-//     static constexpr bool bindable = true;   static constexpr Source source = ...;
-//     using Slot = ...;                        static void bind(BindContext&, Slot&);
-//     static V& get(Slot&);                    static constexpr std::size_t body_count = ...;  (bodies inside)
 
 namespace fastapi {
 class WebSocket;  // app/websocket.hpp: what a WebSocket route's handler and its dependencies may take
@@ -18246,6 +18502,220 @@ inline void add_rule_violation(RequestValidationError& errors, const RuleViolati
   errors.add({std::string(v.type), std::move(loc), v.msg, std::move(input), std::move(ctx)});
 }
 
+// ---- converting text ---------------------------------------------------------------------------
+
+/// Converts one text to V and checks Rule R; records errors at `loc` and returns false when it fails.
+template <class V, Rule R>
+bool convert_checked(std::string_view text, V& out, RequestValidationError& errors, Source source,
+                     std::string_view name, std::size_t index = static_cast<std::size_t>(-1)) {
+  ConversionError e;
+  std::optional<V> v = from_string<V>(text, e);
+  if (!v) {
+    add_conversion_error(errors, e, param_loc(source, name, index), text);
+    return false;
+  }
+  if (auto broken = check_value<R>(*v)) {
+    add_rule_violation(errors, *broken, param_loc(source, name, index), Json(text));
+    return false;
+  }
+  out = std::move(*v);
+  return true;
+}
+
+// ---- BindContext bodies ---------------------------------------------------------------------------
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE RequestValidationError BindContext::take_errors() {
+  for (const auto& e : body_errors.errors())
+    if (e.type == "json_invalid") return RequestValidationError({e});
+  RequestValidationError out = std::move(errors);
+  out.merge(std::move(body_errors));
+  return out;
+}
+
+FASTAPI_DETAIL_INLINE Task<void> BindContext::load_form() {
+  if (form_) co_return;
+  if (!is_multipart(request)) {
+    if (request.body_streamed && request.body.empty()) {
+      // The connection checks the route's limit as the bytes arrive; next() throws its 413/400/408.
+      std::string whole;
+      RequestStream& stream = request.stream();
+      while (std::optional<std::string_view> chunk = co_await stream.next()) whole.append(*chunk);
+      Arena* arena = request.arena ? request.arena : &own_arena_.emplace();
+      request.body = arena->copy(whole);
+    }
+    co_return;
+  }
+  const MultipartLimits limits = multipart_limits ? *multipart_limits : MultipartLimits{};
+  form_data_.emplace(limits.spool_max_size);
+  co_await read_multipart(request, limits, *form_data_);
+  use_form_data();
+}
+
+FASTAPI_DETAIL_INLINE void BindContext::use_form_data() {
+  form_.emplace();
+  for (const auto& [name, value] : form_data_->fields) form_->add(name, value);
+}
+
+FASTAPI_DETAIL_INLINE std::vector<std::pair<std::string, UploadFile>>& BindContext::form_files() {
+  if (!form_) (void)form();
+  return form_data_ ? form_data_->files : no_files_;
+}
+
+FASTAPI_DETAIL_INLINE const QueryParams& BindContext::form() {
+  if (!form_ && is_multipart(request)) {  // not loaded by load_form(): read the buffered body now
+    const MultipartLimits limits = multipart_limits ? *multipart_limits : MultipartLimits{};
+    form_data_.emplace(limits.spool_max_size);
+    read_multipart_now(request, limits, *form_data_);
+    use_form_data();
+  }
+  if (!form_) {
+    form_.emplace();
+    if (!request.body.empty() && body_kind(request) == BodyKind::form) {
+      Arena* arena = request.arena;
+      if (!arena) arena = &own_arena_.emplace();
+      parse_query(request.body, *form_, *arena);  // a bad %-escape ends the fields read so far
+    }
+  }
+  return *form_;
+}
+
+FASTAPI_DETAIL_INLINE const Json* BindContext::json_body() {
+  if (json_state_ == BodyState::unread) {
+    json_state_ = BodyState::absent;
+    if (!trim(request.body).empty() && body_kind(request) == BodyKind::json) {
+      LocPath loc;
+      loc.push("body");
+      if (auto parsed = read_json<Json>(request.body, body_errors, loc)) {
+        json_ = std::move(*parsed);
+        json_state_ = BodyState::parsed;
+      } else {
+        json_state_ = BodyState::invalid;
+      }
+    }
+  }
+  return json_state_ == BodyState::parsed ? &json_ : nullptr;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/params/body.hpp ====
+// params/body.hpp: the JSON body -> a handler's value: the whole body, or one member of it when embedded (fa::Embed, or two or more bodies), with Pydantic's errors under ["body", ...]. Fed by params/bind_context (the request, the body parsed once); feeds params/binding (Binder<Body<...>>, and a bare reflected struct). Knows nothing of routes or responses.
+
+#include <optional>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace fastapi {
+namespace detail {
+
+// clang-format off
+template <class T>
+inline constexpr bool is_body_struct = (reflectable<T> && std::is_class_v<T>) || is_partial<T>;
+// clang-format on
+
+/// The JSON body read into T, or its member `name` when embedded (`{"name": ...}`); errors under ["body", ...].
+template <class T>
+std::optional<T> read_body(BindContext& ctx, std::string_view name, bool embed) {
+  using U = typename unwrap_optional<T>::type;
+  RequestValidationError& errors = ctx.body_errors;
+  if (embed || ctx.embed_bodies) {
+    const Json* body = ctx.json_body();
+    if (ctx.json_body_invalid()) return std::nullopt;  // json_invalid was recorded once
+    const Json* member = body && body->is_object() ? body->find(name) : nullptr;
+    if (!member || member->is_null()) {  // FastAPI: absent, null, or a body that is not an object
+      if constexpr (is_optional<T>) return T{};
+      add_missing(errors, param_loc(Source::body, name));
+      return std::nullopt;
+    }
+    LocPath loc;
+    loc.push("body");
+    loc.push(name);
+    return from_json<T>(*member, errors, loc);
+  }
+  std::string_view text = ctx.request.body;
+  if (trim(text).empty() || trim(text) == "null") {  // FastAPI: no body, or JSON null, is an absent body
+    if constexpr (is_optional<T>) return T{};
+    add_missing(errors, param_loc(Source::body, {}));
+    return std::nullopt;
+  }
+  if (body_kind(ctx.request) != BodyKind::json) {
+    // FastAPI validates the raw bytes: a scalar is read from the text; a model or a list cannot be.
+    if constexpr (text_convertible<U>) {
+      U value{};
+      if (!convert_checked<U, Rule{}>(text, value, errors, Source::body, {})) return std::nullopt;
+      return T(std::move(value));
+    } else if constexpr (is_body_struct<U>) {
+      errors.add({"model_attributes_type", param_loc(Source::body, {}),
+                  "Input should be a valid dictionary or object to extract fields from", Json(text), nullptr});
+      return std::nullopt;
+    } else if constexpr (is_vector<U>) {
+      errors.add({"list_type", param_loc(Source::body, {}), "Input should be a valid list", Json(text), nullptr});
+      return std::nullopt;
+    }
+  }
+  LocPath loc;
+  loc.push("body");
+  return read_json<T>(text, errors, loc);
+}
+
+/// fa::Body<T> / fa::Embed<"name", T>.
+template <class B>
+struct BodyBinder {
+  static constexpr bool bindable = true;
+  static constexpr Source source = Source::body;
+  static constexpr std::size_t body_count = 1;
+  static constexpr bool named = B::embed;
+  using Slot = std::optional<B>;
+  static void bind(BindContext& ctx, Slot& slot) {
+    if (auto v = read_body<typename B::value_type>(ctx, B::param_name, B::embed)) slot.emplace(std::move(*v));
+  }
+  static B& get(Slot& slot) { return *slot; }
+};
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/params/binding.hpp ====
+// params/binding.hpp: a handler's parameter types -> a compile-time plan (where each value comes from), and per request: fetch, convert, validate, every error collected into one RequestValidationError. Fed by app/endpoint (the handler's signature, the Request); feeds the handler's arguments. Knows nothing of routes, sockets or responses beyond Response&.
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+// How binding works, in two phases (docs/architecture.md, the request path: "handler arguments gathered"):
+//  1. Compile time: BindPlan<Params...> gives each handler parameter its Binder<P> (where the value comes from),
+//     refuses a parameter that cannot be bound with a static_assert naming its position, and orders the
+//     parameters as FastAPI reports errors: dependencies, path, query, header, cookie, then bodies.
+//  2. Per request: every Binder fills its slot or records errors in the BindContext; if any error was
+//     recorded the handler does not run and the app answers 422 {"detail":[...]} with all of them.
+//
+// The per-parameter API, for di/ (fa::Depends binds its function's own parameters the same way, recursively,
+// and its errors join the same BindContext):
+//
+//     detail::BindContext ctx{req, sub_response};
+//     auto slot = detail::bind_one<fa::Query<"q", int>>(ctx);     // std::optional<Query<...>>, empty on error
+//     if (ctx.failed()) throw ctx.take_errors();                     // RequestValidationError -> 422
+//     detail::Binder<fa::Query<"q", int>>::get(slot);                // the argument
+//
+// A new kind of parameter (Depends, State, BackgroundTasks) is a partial specialization of Binder<V> with:
+//     static constexpr bool bindable = true;   static constexpr Source source = ...;
+//     using Slot = ...;                        static void bind(BindContext&, Slot&);
+//     static V& get(Slot&);                    static constexpr std::size_t body_count = ...;  (bodies inside)
+
+namespace fastapi {
+namespace detail {
+
 // ---- fetching text ------------------------------------------------------------------------------
 
 /// `name=value` of the Cookie header(s), Starlette's cookie_parser: pairs split on ';', trimmed, surrounding
@@ -18305,25 +18775,8 @@ inline std::vector<std::string_view> find_all_text(BindContext& ctx, Source sour
 
 // ---- the binders --------------------------------------------------------------------------------
 
-/// Converts one text to V and checks Rule R; records errors at `loc` and returns false when it fails.
-template <class V, Rule R>
-bool convert_checked(std::string_view text, V& out, RequestValidationError& errors, Source source,
-                     std::string_view name, std::size_t index = static_cast<std::size_t>(-1)) {
-  ConversionError e;
-  std::optional<V> v = from_string<V>(text, e);
-  if (!v) {
-    add_conversion_error(errors, e, param_loc(source, name, index), text);
-    return false;
-  }
-  if (auto broken = check_value<R>(*v)) {
-    add_rule_violation(errors, *broken, param_loc(source, name, index), Json(text));
-    return false;
-  }
-  out = std::move(*v);
-  return true;
-}
-
-/// The name a text parameter has on the wire: Rule.alias, else the name (headers: `_` -> `-`).
+/// The name a text parameter has on the wire: Rule.alias, else the name (headers: `_` -> `-` unless
+/// Rule.convert_underscores is false).
 template <class P>
 struct WireName {
   static constexpr std::string_view source_name = P::rule.alias.empty() ? P::param_name : P::rule.alias.view();
@@ -18332,7 +18785,8 @@ struct WireName {
     std::array<char, size + 1> s{};
     for (std::size_t i = 0; i < size; ++i) {
       char c = source_name[i];
-      s[i] = (P::param_source == Source::header && P::rule.alias.empty() && c == '_') ? '-' : c;
+      const bool convert = P::param_source == Source::header && P::rule.alias.empty() && P::rule.convert_underscores;
+      s[i] = (convert && c == '_') ? '-' : c;
     }
     return s;
   }();
@@ -18406,70 +18860,6 @@ void TextBinder<P>::bind(BindContext& ctx, Slot& slot) {
   }
 }
 
-// clang-format off
-template <class T>
-inline constexpr bool is_body_struct = (reflectable<T> && std::is_class_v<T>) || is_partial<T>;
-// clang-format on
-
-/// The JSON body read into T, or its member `name` when embedded (`{"name": ...}`); errors under ["body", ...].
-template <class T>
-std::optional<T> read_body(BindContext& ctx, std::string_view name, bool embed) {
-  using U = typename unwrap_optional<T>::type;
-  RequestValidationError& errors = ctx.body_errors;
-  if (embed || ctx.embed_bodies) {
-    const Json* body = ctx.json_body();
-    if (ctx.json_body_invalid()) return std::nullopt;  // json_invalid was recorded once
-    const Json* member = body && body->is_object() ? body->find(name) : nullptr;
-    if (!member || member->is_null()) {  // FastAPI: absent, null, or a body that is not an object
-      if constexpr (is_optional<T>) return T{};
-      add_missing(errors, param_loc(Source::body, name));
-      return std::nullopt;
-    }
-    LocPath loc;
-    loc.push("body");
-    loc.push(name);
-    return from_json<T>(*member, errors, loc);
-  }
-  std::string_view text = ctx.request.body;
-  if (trim(text).empty() || trim(text) == "null") {  // FastAPI: no body, or JSON null, is an absent body
-    if constexpr (is_optional<T>) return T{};
-    add_missing(errors, param_loc(Source::body, {}));
-    return std::nullopt;
-  }
-  if (body_kind(ctx.request) != BodyKind::json) {
-    // FastAPI validates the raw bytes: a scalar is read from the text; a model or a list cannot be.
-    if constexpr (text_convertible<U>) {
-      U value{};
-      if (!convert_checked<U, Rule{}>(text, value, errors, Source::body, {})) return std::nullopt;
-      return T(std::move(value));
-    } else if constexpr (is_body_struct<U>) {
-      errors.add({"model_attributes_type", param_loc(Source::body, {}),
-                  "Input should be a valid dictionary or object to extract fields from", Json(text), nullptr});
-      return std::nullopt;
-    } else if constexpr (is_vector<U>) {
-      errors.add({"list_type", param_loc(Source::body, {}), "Input should be a valid list", Json(text), nullptr});
-      return std::nullopt;
-    }
-  }
-  LocPath loc;
-  loc.push("body");
-  return read_json<T>(text, errors, loc);
-}
-
-/// fa::Body<T> / fa::Embed<"name", T>.
-template <class B>
-struct BodyBinder {
-  static constexpr bool bindable = true;
-  static constexpr Source source = Source::body;
-  static constexpr std::size_t body_count = 1;
-  static constexpr bool named = B::embed;
-  using Slot = std::optional<B>;
-  static void bind(BindContext& ctx, Slot& slot) {
-    if (auto v = read_body<typename B::value_type>(ctx, B::param_name, B::embed)) slot.emplace(std::move(*v));
-  }
-  static B& get(Slot& slot) { return *slot; }
-};
-
 /// A parameter whose kind nobody claims: a reflected struct (or std::optional of one) is the JSON body;
 /// anything else cannot be bound (HandlerParameter says so with its position).
 template <class V>
@@ -18500,8 +18890,8 @@ template <FixedString N, class T, auto... O>
 struct Binder<Cookie<N, T, O...>> : TextBinder<Cookie<N, T, O...>> {};
 template <FixedString N, class T, auto... O>
 struct Binder<Form<N, T, O...>> : TextBinder<Form<N, T, O...>> {};
-template <class T, FixedString N, bool E>
-struct Binder<Body<T, N, E>> : BodyBinder<Body<T, N, E>> {};
+template <class T, BodyOption O, bool E>
+struct Binder<Body<T, O, E>> : BodyBinder<Body<T, O, E>> {};
 
 /// fa::Request& and fa::Response& (the sub-response whose status and headers join the handler's response).
 template <class V>
@@ -18684,89 +19074,13 @@ struct plan_of<std::tuple<Params...>> {
   using type = BindPlan<Params...>;
 };
 
-// ---- BindContext bodies ---------------------------------------------------------------------------
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE RequestValidationError BindContext::take_errors() {
-  for (const auto& e : body_errors.errors())
-    if (e.type == "json_invalid") return RequestValidationError({e});
-  RequestValidationError out = std::move(errors);
-  out.merge(std::move(body_errors));
-  return out;
-}
-
-FASTAPI_DETAIL_INLINE Task<void> BindContext::load_form() {
-  if (form_) co_return;
-  if (!is_multipart(request)) {
-    if (request.body_streamed && request.body.empty()) {
-      // The connection checks the route's limit as the bytes arrive; next() throws its 413/400/408.
-      std::string whole;
-      RequestStream& stream = request.stream();
-      while (std::optional<std::string_view> chunk = co_await stream.next()) whole.append(*chunk);
-      Arena* arena = request.arena ? request.arena : &own_arena_.emplace();
-      request.body = arena->copy(whole);
-    }
-    co_return;
-  }
-  const MultipartLimits limits = multipart_limits ? *multipart_limits : MultipartLimits{};
-  form_data_.emplace(limits.spool_max_size);
-  co_await read_multipart(request, limits, *form_data_);
-  use_form_data();
-}
-
-FASTAPI_DETAIL_INLINE void BindContext::use_form_data() {
-  form_.emplace();
-  for (const auto& [name, value] : form_data_->fields) form_->add(name, value);
-}
-
-FASTAPI_DETAIL_INLINE std::vector<std::pair<std::string, UploadFile>>& BindContext::form_files() {
-  if (!form_) (void)form();
-  return form_data_ ? form_data_->files : no_files_;
-}
-
-FASTAPI_DETAIL_INLINE const QueryParams& BindContext::form() {
-  if (!form_ && is_multipart(request)) {  // not loaded by load_form(): read the buffered body now
-    const MultipartLimits limits = multipart_limits ? *multipart_limits : MultipartLimits{};
-    form_data_.emplace(limits.spool_max_size);
-    read_multipart_now(request, limits, *form_data_);
-    use_form_data();
-  }
-  if (!form_) {
-    form_.emplace();
-    if (!request.body.empty() && body_kind(request) == BodyKind::form) {
-      Arena* arena = request.arena;
-      if (!arena) arena = &own_arena_.emplace();
-      parse_query(request.body, *form_, *arena);  // a bad %-escape ends the fields read so far
-    }
-  }
-  return *form_;
-}
-
-FASTAPI_DETAIL_INLINE const Json* BindContext::json_body() {
-  if (json_state_ == BodyState::unread) {
-    json_state_ = BodyState::absent;
-    if (!trim(request.body).empty() && body_kind(request) == BodyKind::json) {
-      LocPath loc;
-      loc.push("body");
-      if (auto parsed = read_json<Json>(request.body, body_errors, loc)) {
-        json_ = std::move(*parsed);
-        json_state_ = BodyState::parsed;
-      } else {
-        json_state_ = BodyState::invalid;
-      }
-    }
-  }
-  return json_state_ == BodyState::parsed ? &json_ : nullptr;
-}
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
 }  // namespace detail
 }  // namespace fastapi
 
 // ==== fastapi/params/file.hpp ====
 // params/file.hpp: fa::File<"name", T>, a file part of a multipart/form-data body (FastAPI's File), and its
 // binder: T is fa::UploadFile, std::string (the bytes), std::vector of either (repeated parts) or
-// std::optional of either. Fed by params/binding.hpp's BindContext (the parts read by params/form_data.hpp);
+// std::optional of either. Fed by params/bind_context.hpp's BindContext (the parts read by params/form_data.hpp);
 // feeds the handler. Knows nothing of routes or sockets; a filename is data, never a path.
 
 #include <cstddef>
@@ -21076,7 +21390,8 @@ struct BodyFieldDoc {
   std::string name;  ///< "" for an unnamed JSON body
   Json schema;       ///< its JSON Schema ($refs into components)
   bool required = true;
-  bool embed = false;  ///< `fa::Embed<"name", T>`: always read from under its name
+  bool embed = false;               ///< `fa::Embed<"name", T>`: always read from under its name
+  Json openapi_examples = nullptr;  ///< Rule.openapi_examples: the media type's "examples" (a single body's)
 };
 
 /// What one handler (with its dependencies, flattened as FastAPI flattens them) says about its operation.
@@ -21187,7 +21502,11 @@ Json value_schema(OperationDoc& doc) {
   Json s = schema_of<T>(cx);
   Json* target = s.contains("anyOf") ? &s["anyOf"][0] : &s;
   add_rule_keywords<R, typename unwrap_optional<T>::type>(*target);
-  if constexpr (!R.description.empty()) s["description"] = std::string(R.description.view());
+  if constexpr (!R.description.empty()) {
+    static constexpr RuleText description = R.description;  // see add_doc_keywords
+    s["description"] = std::string(description.view());
+  }
+  add_doc_keywords<R>(s);
   return s;
 }
 
@@ -21204,13 +21523,23 @@ Json text_param_schema(OperationDoc& doc) {
   return s;
 }
 
-/// A JSON body of type T under `name` ("" when not embedded).
-template <class T>
+/// A JSON body of type T under `name` ("" when not embedded), documented by Rule R (fa::Body's, fa::Embed's).
+template <class T, Rule R = Rule{}>
 BodyFieldDoc body_field(OperationDoc& doc, std::string_view name, bool embed) {
-  Json s = value_schema<T, Rule{}>(doc);
-  if (!name.empty() && titled<T>) s["title"] = title_case(name);
+  Json s = value_schema<T, R>(doc);
+  if constexpr (!R.title.empty()) {
+    static constexpr RuleText title = R.title;  // see add_doc_keywords
+    s["title"] = std::string(title.view());
+  } else if (!name.empty() && titled<T>) {
+    s["title"] = title_case(name);
+  }
   sort_schema(s);
-  return BodyFieldDoc{std::string(name), std::move(s), !is_optional<T>, embed};
+  BodyFieldDoc out{std::string(name), std::move(s), !is_optional<T>, embed};
+  if constexpr (!R.openapi_examples.empty()) {
+    static constexpr RuleText examples = R.openapi_examples;  // see add_doc_keywords
+    out.openapi_examples = Json::parse(examples.view());
+  }
+  return out;
 }
 
 /// The schema of a fa::File parameter, as FastAPI 0.92 writes `UploadFile` and `bytes`: a binary string, or an
@@ -21285,8 +21614,8 @@ template <auto Fn, FixedString... Scopes>
 inline constexpr bool is_depends<Security<Fn, Scopes...>> = true;
 template <class V>
 inline constexpr bool is_body_marker = false;
-template <class T, FixedString N, bool E>
-inline constexpr bool is_body_marker<Body<T, N, E>> = true;
+template <class T, BodyOption O, bool E>
+inline constexpr bool is_body_marker<Body<T, O, E>> = true;
 template <class V>
 concept security_param = requires {
   V::security_scheme;
@@ -21324,10 +21653,15 @@ void describe_own(OperationDoc& doc) {
       if constexpr (!V::rule.description.empty()) p["description"] = std::string(V::rule.description.view());
       p["required"] = V::param_source == Source::path || (!V::has_default && !is_optional<T>);
       p["schema"] = text_param_schema<V>(doc);
+      if constexpr (!V::rule.openapi_examples.empty()) {
+        static constexpr RuleText examples = V::rule.openapi_examples;  // see add_doc_keywords
+        p["examples"] = Json::parse(examples.view());
+      }
+      if constexpr (V::rule.deprecated) p["deprecated"] = true;
       doc.add_parameter(std::move(p));
     }
   } else if constexpr (is_body_marker<V>) {
-    doc.body.push_back(body_field<typename V::value_type>(doc, V::param_name, V::embed));
+    doc.body.push_back(body_field<typename V::value_type, V::rule>(doc, V::param_name, V::embed));
   } else if constexpr (std::is_same_v<V, OAuth2PasswordRequestForm>) {
     describe_password_form(doc);
   } else if constexpr (!is_depends<V> && !security_param<V> && Binder<V>::source == Source::body) {
@@ -21378,7 +21712,7 @@ void describe_response(OperationDoc& doc) {
   } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
     doc.response_media_type = "text/plain";
     doc.response_schema = Json{{"type", "string"}};
-  } else if constexpr (reflectable<V> || is_vector<V>) {
+  } else if constexpr (reflectable<V> || is_vector<V> || is_string_map<V> || is_int_map<V>) {
     SchemaContext cx{components_ref, doc.schemas};
     doc.response_schema = schema_of<V>(cx);
     sort_schema(doc.response_schema);
@@ -21424,13 +21758,14 @@ struct ResponseDoc {
 /// Per-route options, one aggregate with designated initializers:
 /// `app.post("/items", create_item, {.status_code = 201, .tags = {"items"}});`
 struct RouteOptions {
-  int status_code = 0;                 ///< status of a non-Response return value (0 = 200)
-  std::vector<std::string> tags{};     ///< OpenAPI tags
-  std::string summary{};               ///< OpenAPI summary
-  std::string description{};           ///< OpenAPI description
-  std::string name{};                  ///< route name (operationId base)
-  bool deprecated = false;             ///< marked deprecated in OpenAPI
-  bool include_in_schema = true;       ///< listed in OpenAPI
+  int status_code = 0;                                       ///< status of a non-Response return value (0 = 200)
+  std::vector<std::string> tags{};                           ///< OpenAPI tags
+  std::string summary{};                                     ///< OpenAPI summary
+  std::string description{};                                 ///< OpenAPI description
+  std::string response_description = "Successful Response";  ///< the success response's OpenAPI description
+  std::string name{};                                        ///< route name (operationId base)
+  bool deprecated = false;                                   ///< marked deprecated in OpenAPI
+  bool include_in_schema = true;                             ///< listed in OpenAPI
   bool blocking = false;               ///< run a plain (non-coroutine) handler on the thread pool (FastAPI's `def`)
   std::size_t max_body_size = 0;       ///< 413 above it; 0 = the app's Config::max_body_size
   ResponseModelInfo response_model{};  ///< the wall: `{.response_model = fa::response_model<UserOut>}`;
@@ -21584,9 +21919,12 @@ inline Json request_body(const OperationDoc& doc, std::string_view op_id, Json& 
     schema = Json{{"$ref", std::string(components_ref) + name}};
   }
   Json media = Json::object({});
+  Json media_type{{"schema", std::move(schema)}};
+  // FastAPI copies openapi_examples from the body's own field only: embedded bodies share a synthesized one.
+  if (single && !doc.body[0].openapi_examples.is_null()) media_type["examples"] = doc.body[0].openapi_examples;
   media[doc.multipart ? "multipart/form-data"
         : doc.form    ? "application/x-www-form-urlencoded"
-                      : "application/json"] = Json{{"schema", std::move(schema)}};
+                      : "application/json"] = std::move(media_type);
   out["content"] = std::move(media);
   if (required) out["required"] = true;
   return out;
@@ -21618,7 +21956,7 @@ inline Json build_operation(const RouteDoc& r, Method method, const OperationDoc
 
   Json responses = Json::object({});
   const int status = o.status_code ? o.status_code : 200;
-  Json success{{"description", "Successful Response"}};
+  Json success{{"description", o.response_description}};
   if (!status_forbids_body(status)) {
     Json schema = doc.response_schema;
     std::string_view media = doc.response_media_type;
@@ -23568,10 +23906,12 @@ FASTAPI_DETAIL_INLINE Task<void> Endpoint::run_route_dependencies(BindContext& c
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Converts what a handler returned into a Response: Response as is; std::string/const char* ->
-/// text/plain; Json, a reflected struct or a vector of them -> application/json (through the route's
-/// response model when it declares one); void -> `null` (as FastAPI). `status` when not a Response.
+/// text/plain; Json, a reflected struct, a vector of them or a map (string or integer keys) -> application/json
+/// (through the route's response model when it declares one); void -> `null` (as FastAPI). `status` when not a
+/// Response.
 template <class V>
-inline constexpr bool is_model_value = reflectable<V> || is_vector<V> || is_partial<V>;
+inline constexpr bool is_model_value =
+    reflectable<V> || is_vector<V> || is_partial<V> || is_string_map<V> || is_int_map<V>;
 
 template <class T>
 Response to_response(T&& value, int status, const RouteOptions& options) {
@@ -23596,7 +23936,7 @@ Response to_response(T&& value, int status, const RouteOptions& options) {
     } else {
       static_assert(dependent_false<V>,
                     "fastapi: a handler must return fa::Response, std::string (text/plain), fa::Json, a plain "
-                    "struct (or a std::vector of them), void, or fa::Task<...> of one of these");
+                    "struct (or a std::vector or std::map of them), void, or fa::Task<...> of one of these");
     }
   }
 }

@@ -89,6 +89,8 @@
 #include "fastapi/params/markers.hpp"
 #include "fastapi/params/convert.hpp"
 #include "fastapi/params/form_data.hpp"
+#include "fastapi/params/bind_context.hpp"
+#include "fastapi/params/body.hpp"
 #include "fastapi/params/binding.hpp"
 #include "fastapi/params/file.hpp"
 

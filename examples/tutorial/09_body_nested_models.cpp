@@ -38,7 +38,7 @@ void build(fa::App& app) {
   // A list or a map is not a struct: fa::Body<T> says it is the whole body.
   app.post("/images/multiple/", [](fa::Body<std::vector<Image>> images) { return fa::to_json(*images); });
 
-  app.post("/index-weights/", [](fa::Body<std::map<std::string, double>> weights) { return fa::to_json(*weights); });
+  app.post("/index-weights/", [](fa::Body<std::map<int, double>> weights) { return *weights; });
 }
 
 }  // namespace body_nested_models

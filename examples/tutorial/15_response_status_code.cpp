@@ -17,7 +17,9 @@ void build(fa::App& app) {
            },
            {.status_code = 201});  // 201 Created
 
-  app.delete_("/items/{item_id}", [](fa::Path<"item_id", std::string>) {}, {.status_code = 204});  // No Content
+  // Starlette's names for the codes, as `from fastapi import status`:
+  app.delete_("/items/{item_id}", [](fa::Path<"item_id", std::string>) {},
+              {.status_code = fa::status::HTTP_204_NO_CONTENT});
 }
 
 }  // namespace response_status_code

@@ -4,6 +4,7 @@
 // from scripts/openapi_checks.sh.)
 #include <doctest/doctest.h>
 
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -55,6 +56,43 @@ Json feature_document(bool problem_details = false) {
   REQUIRE(r.status == 200);
   REQUIRE(r.header("content-type") == "application/json");
   return r.json();
+}
+
+/// A model whose members carry examples and a deprecation (Pydantic's Field(examples=[...], deprecated=True)).
+struct Offer {
+  fa::Field<std::string, fa::Rule{.examples = R"(["Foo"])"}> name;
+  fa::Field<double, fa::Rule{.description = "The price", .examples = R"([35.4])"}> price;
+  fa::Field<std::optional<std::string>, fa::Rule{.deprecated = true}> old_code;
+};
+
+/// An app with what FastAPI documents beside a parameter or a body (FastAPI 0.115 with Pydantic 2.13 writes the
+/// same): deprecated parameters, examples, openapi_examples, response_description, integer-keyed maps.
+Json documented_extras() {
+  fa::App app;
+  app.get("/offers/",
+          [](fa::Query<"q", std::optional<std::string>, fa::Rule{.deprecated = true, .examples = R"(["a", "b"])"}> q,
+             fa::Query<"size", int,
+                       fa::Rule{.openapi_examples =
+                                    R"({"small": {"summary": "A small one", "value": 1}, "big": {"value": 9}})"},
+                       1>
+                 size) {
+            return fa::Json{{"q", *q}, {"size", *size}};
+          },
+          {.response_description = "The offers"});
+  app.put("/offers/{offer_id}",
+          [](fa::Path<"offer_id", int>,
+             fa::Body<Offer, fa::Rule{.examples = R"([{"name": "Foo", "price": 35.4}])"}> o) { return *o; });
+  app.post(
+      "/offers/",
+      [](fa::Body<Offer,
+                  fa::Rule{.openapi_examples =
+                               R"({"normal": {"summary": "A normal example", "value": {"name": "Foo", "price": 1}}})"}>
+             o) { return *o; },
+      {.status_code = fa::status::HTTP_201_CREATED});
+  app.post("/pair", [](fa::Embed<"offer", Offer>, fa::Embed<"importance", int, fa::Rule{.examples = "[5]"}>) {});
+  app.post("/index-weights/", [](fa::Body<std::map<int, double>> weights) { return *weights; });
+  fa::testing::TestClient client{app};
+  return client.get("/openapi.json").json();
 }
 
 TEST_SUITE("openapi/spec") {
@@ -215,6 +253,39 @@ TEST_SUITE("openapi/spec") {
     CHECK(schemas["Body_login_for_access_token_token_post"]["properties"]["grant_type"] ==
           Json::parse(R"({"anyOf":[{"pattern":"^password$","type":"string"},{"type":"null"}],"title":"Grant Type"})"));
     CHECK_FALSE(doc["paths"]["/"]["get"].contains("requestBody"));
+  }
+
+  TEST_CASE("deprecated parameters, examples, openapi_examples and response_description are written as FastAPI's") {
+    Json doc = documented_extras();
+    // Query(deprecated=True, examples=[...]): the Parameter says deprecated; its schema too (Pydantic >= 2.10),
+    // with the examples. Query(openapi_examples={...}): the Parameter's "examples", in the order given.
+    CHECK(doc["paths"]["/offers/"]["get"]["parameters"] == Json::parse(R"([
+      {"name":"q","in":"query","required":false,"deprecated":true,
+       "schema":{"anyOf":[{"type":"string"},{"type":"null"}],"deprecated":true,"examples":["a","b"],"title":"Q"}},
+      {"name":"size","in":"query","required":false,"schema":{"default":1,"title":"Size","type":"integer"},
+       "examples":{"small":{"summary":"A small one","value":1},"big":{"value":9}}}])"));
+    CHECK(doc["paths"]["/offers/"]["get"]["parameters"][1]["examples"].dump() ==
+          R"({"small":{"summary":"A small one","value":1},"big":{"value":9}})");
+    CHECK(doc["paths"]["/offers/"]["get"]["responses"]["200"]["description"] == "The offers");
+    CHECK(doc["paths"]["/offers/"]["post"]["responses"]["201"]["description"] == "Successful Response");
+    // Body(examples=[...]) sits beside the $ref; Body(openapi_examples={...}) in the media type.
+    CHECK(doc["paths"]["/offers/{offer_id}"]["put"]["requestBody"] == Json::parse(R"({"content":{"application/json":
+      {"schema":{"$ref":"#/components/schemas/Offer","examples":[{"name":"Foo","price":35.4}]}}},"required":true})"));
+    CHECK(doc["paths"]["/offers/"]["post"]["requestBody"] == Json::parse(R"({"content":{"application/json":
+      {"schema":{"$ref":"#/components/schemas/Offer"},
+       "examples":{"normal":{"summary":"A normal example","value":{"name":"Foo","price":1}}}}},"required":true})"));
+    // Field(examples=[...], deprecated=True) on members, as Pydantic writes them.
+    CHECK(doc["components"]["schemas"]["Offer"] == Json::parse(R"({"properties":{
+      "name":{"examples":["Foo"],"title":"Name","type":"string"},
+      "price":{"description":"The price","examples":[35.4],"title":"Price","type":"number"},
+      "old_code":{"anyOf":[{"type":"string"},{"type":"null"}],"default":null,"deprecated":true,"title":"Old Code"}},
+      "required":["name","price"],"title":"Offer","type":"object"})"));
+    // An embedded body's examples are in its property of the Body_ model.
+    CHECK(doc["components"]["schemas"]["Body_create_pair_pair_post"]["properties"]["importance"] ==
+          Json::parse(R"({"examples":[5],"title":"Importance","type":"integer"})"));
+    // dict[int, float]: Pydantic describes it as any dict of numbers.
+    CHECK(doc["paths"]["/index-weights/"]["post"]["requestBody"]["content"]["application/json"]["schema"] ==
+          Json::parse(R"({"additionalProperties":{"type":"number"},"type":"object"})"));
   }
 
   TEST_CASE("responses: the declared status with the model (return type or response_model), extra responses, 422") {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -281,6 +282,64 @@ TEST_SUITE("params/binding") {
           R"({"detail":[{"type":"missing","loc":["body","item"],"msg":"Field required","input":null}]})");
     CHECK(client.post("/opt").text == "none");
     CHECK(client.post("/opt", {.json = fa::Json{{"name", "O"}, {"price", 2}}}).text == "O");
+  }
+
+  TEST_CASE("Header convert_underscores=false keeps the underscore: x_tok is read, X-Tok is not") {
+    fa::App app;
+    app.get("/h", [](fa::Header<"x_tok", std::optional<std::string>, fa::Rule{.convert_underscores = false}> raw,
+                     fa::Header<"x_tok", std::optional<std::string>> converted) {
+      return fa::Json{{"raw", raw ? fa::Json(**raw) : nullptr},
+                      {"converted", converted ? fa::Json(**converted) : nullptr}};
+    });
+    app.get("/need", [](fa::Header<"strange_header", int, fa::Rule{.convert_underscores = false}> h) {
+      return std::to_string(*h);
+    });
+    fa::testing::TestClient client{app};
+    CHECK(client.get("/h", {.headers = {{"X_Tok", "a"}, {"x-tok", "b"}}}).text == R"({"raw":"a","converted":"b"})");
+    CHECK(client.get("/h", {.headers = {{"x-tok", "b"}}}).text == R"({"raw":null,"converted":"b"})");
+    CHECK(client.get("/need", {.headers = {{"strange_header", "7"}}}).text == "7");
+    CHECK(client.get("/need", {.headers = {{"strange-header", "7"}}}).text ==
+          R"({"detail":[{"type":"missing","loc":["header","strange_header"],"msg":"Field required","input":null}]})");
+  }
+
+  TEST_CASE("a deprecated parameter, and bodies with a documenting Rule, bind as any other") {
+    fa::App app;
+    app.get("/old", [](fa::Query<"q", std::optional<std::string>, fa::Rule{.max_length = 3, .deprecated = true}> q) {
+      return q->value_or("none");
+    });
+    app.post("/item",
+             [](fa::Body<Item, fa::Rule{.examples = R"([{"name": "Foo", "price": 1}])"}> item) { return item->name; });
+    app.post("/pair", [](fa::Embed<"item", Item, fa::Rule{.description = "the item"}> item,
+                         fa::Embed<"importance", int, fa::Rule{.examples = "[5]"}> importance) {
+      return fa::Json{{"item", item->name}, {"importance", *importance}};
+    });
+    fa::testing::TestClient client{app};
+    CHECK(client.get("/old?q=abc").text == "abc");
+    CHECK(client.get("/old").text == "none");
+    CHECK(client.get("/old?q=abcd").status == 422);  // deprecated, still checked
+    CHECK(client.post("/item", {.json = fa::Json{{"name", "Foo"}, {"price", 1}}}).text == "Foo");
+    CHECK(client.post("/pair", {.json = fa::Json{{"item", {{"name", "P"}, {"price", 2}}}, {"importance", 3}}}).text ==
+          R"({"item":"P","importance":3})");
+  }
+
+  TEST_CASE("a map with integer keys reads each key as Pydantic's dict[int, float] does, errors at [key, \"[key]\"]") {
+    fa::App app;
+    app.post("/index-weights/", [](fa::Body<std::map<int, double>> weights) { return *weights; });
+    fa::testing::TestClient client{app};
+    // Keys are read from their text (whitespace, a sign, "2.0"); the answer writes them back as JSON keys, sorted.
+    CHECK(client.post("/index-weights/", {.content = R"({"1": 0.5, " 3 ": 2, "-4": 1, "2.0": 3})"}).text ==
+          R"({"-4":1.0,"1":0.5,"2":3.0,"3":2.0})");
+    // A bad key and a bad value are both reported, the key's under "[key]" (Pydantic v2's loc), in body order.
+    CHECK(client.post("/index-weights/", {.content = R"({"1": 0.5, "x": 1, "2": "a"})"}).text ==
+          R"({"detail":[{"type":"int_parsing","loc":["body","x","[key]"],"msg":"Input should be a valid integer, )"
+          R"(unable to parse string as an integer","input":"x"},{"type":"float_parsing","loc":["body","2"],"msg":)"
+          R"("Input should be a valid number, unable to parse string as a number","input":"a"}]})");
+    // The C++ key type bounds it, as an int field's text is bounded.
+    CHECK(client.post("/index-weights/", {.content = R"({"99999999999": 1})"}).text ==
+          R"({"detail":[{"type":"less_than_equal","loc":["body","99999999999","[key]"],"msg":"Input should be less )"
+          R"(than or equal to 2147483647","input":"99999999999","ctx":{"le":2147483647}}]})");
+    CHECK(client.post("/index-weights/", {.json = fa::Json::array({1})}).text ==
+          R"({"detail":[{"type":"dict_type","loc":["body"],"msg":"Input should be a valid dictionary","input":[1]}]})");
   }
 
   TEST_CASE("form fields read an application/x-www-form-urlencoded body; an empty value is absent") {

@@ -48,5 +48,9 @@ TEST_SUITE("tutorial/09_body_nested_models") {
     auto bad = client.post("/index-weights/", {.json = fa::Json{{"1", "heavy"}}});
     CHECK(bad.status == 422);
     CHECK(bad.json()["detail"][0]["loc"].dump() == R"(["body","1"])");
+    auto bad_key = client.post("/index-weights/", {.json = fa::Json{{"x", 0.5}}});  // dict[int, float]: "x" is no int
+    CHECK(bad_key.text ==
+          R"({"detail":[{"type":"int_parsing","loc":["body","x","[key]"],"msg":"Input should be a valid integer, )"
+          R"(unable to parse string as an integer","input":"x"}]})");
   }
 }

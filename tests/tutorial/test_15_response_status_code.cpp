@@ -6,6 +6,12 @@
 #include "../../examples/tutorial/15_response_status_code.cpp"
 #include "fastapi/testing/test_client.hpp"
 
+// Starlette's names, the old and RFC 9110's where they differ, and the WebSocket close codes.
+static_assert(fa::status::HTTP_201_CREATED == 201 && fa::status::HTTP_204_NO_CONTENT == 204);
+static_assert(fa::status::HTTP_422_UNPROCESSABLE_ENTITY == 422 && fa::status::HTTP_422_UNPROCESSABLE_CONTENT == 422);
+static_assert(fa::status::HTTP_511_NETWORK_AUTHENTICATION_REQUIRED == 511 &&
+              fa::status::WS_1008_POLICY_VIOLATION == 1008);
+
 TEST_SUITE("tutorial/15_response_status_code") {
   TEST_CASE("a route's status_code is the status of its answers") {
     fa::App app;

@@ -120,10 +120,12 @@ FASTAPI_DETAIL_INLINE Task<void> Endpoint::run_route_dependencies(BindContext& c
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Converts what a handler returned into a Response: Response as is; std::string/const char* ->
-/// text/plain; Json, a reflected struct or a vector of them -> application/json (through the route's
-/// response model when it declares one); void -> `null` (as FastAPI). `status` when not a Response.
+/// text/plain; Json, a reflected struct, a vector of them or a map (string or integer keys) -> application/json
+/// (through the route's response model when it declares one); void -> `null` (as FastAPI). `status` when not a
+/// Response.
 template <class V>
-inline constexpr bool is_model_value = reflectable<V> || is_vector<V> || is_partial<V>;
+inline constexpr bool is_model_value =
+    reflectable<V> || is_vector<V> || is_partial<V> || is_string_map<V> || is_int_map<V>;
 
 template <class T>
 Response to_response(T&& value, int status, const RouteOptions& options) {
@@ -148,7 +150,7 @@ Response to_response(T&& value, int status, const RouteOptions& options) {
     } else {
       static_assert(dependent_false<V>,
                     "fastapi: a handler must return fa::Response, std::string (text/plain), fa::Json, a plain "
-                    "struct (or a std::vector of them), void, or fa::Task<...> of one of these");
+                    "struct (or a std::vector or std::map of them), void, or fa::Task<...> of one of these");
     }
   }
 }

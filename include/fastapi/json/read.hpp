@@ -506,7 +506,7 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
     (std::make_index_sequence<std::tuple_size_v<T>>{});
     --cx.depth;
     return check_fixed_length(node, std::tuple_size_v<T>, LengthOf::tuple, cx) && ok;
-  } else if constexpr (is_string_map<T>) {
+  } else if constexpr (is_string_map<T> || is_int_map<T>) {
     if (node.kind() != K::object)
       return add_error(cx, "dict_type", "Input should be a valid dictionary", node.to_json()), false;
     if (!enter(cx, node)) return false;
@@ -518,7 +518,21 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
     bool ok = true;
     for (const auto& [k, v] : members) {
       cx.loc.push(k);
-      ok = read_value<typename T::mapped_type, Strict>(v, out[std::string(k)], cx) && ok;
+      if constexpr (is_int_map<T>) {
+        // Pydantic checks the key, then the value: both errors are reported. A JSON key is always text, so
+        // it is read as a lax string -> int even in strict mode (as Pydantic does for JSON keys).
+        typename T::key_type key{};
+        const Json key_text = Json(std::string(k));
+        cx.loc.push("[key]");
+        const bool key_ok = read_integer<typename T::key_type, false>(JsonNode{&key_text}, key, cx);
+        cx.loc.pop();
+        typename T::mapped_type value{};
+        const bool value_ok = read_value<typename T::mapped_type, Strict>(v, value, cx);
+        if (key_ok && value_ok) out[key] = std::move(value);
+        ok = key_ok && value_ok && ok;
+      } else {
+        ok = read_value<typename T::mapped_type, Strict>(v, out[std::string(k)], cx) && ok;
+      }
       cx.loc.pop();
     }
     --cx.depth;
@@ -535,6 +549,7 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
         dependent_false<T>,
         "fastapi: read_json cannot read this type; use bool, an integer, float/double, std::string, an "
         "enum, std::optional, std::vector, std::map<std::string, T>, std::unordered_map<std::string, T>, "
+        "std::map<int, T>, "
         "a nested struct, fa::Json, fa::Email, fa::Field<T, Rule>, std::set, std::unordered_set, std::array, "
         "std::tuple, std::variant, fa::Discriminator, or a scalar (std::chrono::sys_time, year_month_day, hh_mm_ss, duration, fa::UUID, "
         "fa::Choice, fa::Bytes, or a type with a fa::Scalar<T> specialization)");

@@ -331,6 +331,18 @@ template <class U, class C, class A>
 inline constexpr bool is_string_map<std::map<std::string, U, C, A>> = true;
 template <class U, class H, class E, class A>
 inline constexpr bool is_string_map<std::unordered_map<std::string, U, H, E, A>> = true;
+/// A map with integer keys (Pydantic's `dict[int, float]`): each key is the text of a JSON object key, read as
+/// Pydantic reads a string into an int; a key that is not one is an error at [..., "key", "[key]"].
+template <class K>
+inline constexpr bool is_map_key_integer =
+    std::is_integral_v<K> && !std::is_same_v<K, bool> && !std::is_same_v<K, char> && !std::is_same_v<K, signed char> &&
+    !std::is_same_v<K, unsigned char>;
+template <class T>
+inline constexpr bool is_int_map = false;
+template <class K, class U, class C, class A>
+inline constexpr bool is_int_map<std::map<K, U, C, A>> = is_map_key_integer<K>;
+template <class K, class U, class H, class E, class A>
+inline constexpr bool is_int_map<std::unordered_map<K, U, H, E, A>> = is_map_key_integer<K>;
 
 template <class I, bool Strict, class N>
 bool read_integer(const N& node, I& out, ReadContext& cx) {

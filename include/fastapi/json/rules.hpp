@@ -44,13 +44,14 @@ template <std::size_t Capacity>
 template <std::size_t N>
 constexpr RuleText<Capacity>::RuleText(const char (&s)[N]) noexcept : length(N - 1) {
   static_assert(N - 1 <= Capacity, "fastapi: this Rule text is too long (alias: 64 characters, title: 128, description "
-                                   "and pattern: 256); shorten it");
+                                   "and pattern: 256, examples: 512, openapi_examples: 1024); shorten it");
   for (std::size_t i = 0; i + 1 < N; ++i) text[i] = s[i];
 }
 
 /// Constraints on one value, Pydantic's Field(...) arguments as a literal type usable as a
 /// template argument. Designated initializers must follow the declaration order below:
-/// alias, title, description, gt, ge, lt, le, multiple_of, min_length, max_length, pattern, strict.
+/// alias, title, description, gt, ge, lt, le, multiple_of, min_length, max_length, pattern, strict, deprecated,
+/// examples, openapi_examples, convert_underscores.
 /// `fa::Field<std::string, fa::Rule{.alias = "passWord", .min_length = 8}> password;`
 /// (clang++ 14 needs the explicit `fa::Rule{...}`, not bare braces.)
 /// Broken at run time -> 422 with Pydantic's type: greater_than, greater_than_equal, less_than,
@@ -69,6 +70,14 @@ struct Rule {
   std::size_t max_length = SIZE_MAX;
   RuleText<256> pattern{};  ///< regex searched in strings (Pydantic: re.search, not fullmatch); core/regex.hpp syntax
   bool strict = false;      ///< no coercion: "5" is not an int, 1 is not a bool
+  bool deprecated = false;  ///< OpenAPI: "deprecated": true (the parameter or member still works)
+  /// Pydantic's `examples=[...]`: a JSON array, written as text, copied into the schema ("examples": [...]).
+  RuleText<512> examples{};
+  /// FastAPI's `openapi_examples={...}` (a parameter's or a body's): a JSON object of named Example objects
+  /// ({"summary", "description", "value"}), copied into the Parameter or the body's media type ("examples").
+  RuleText<1024> openapi_examples{};
+  /// Headers only: false keeps an `_` of the name on the wire (FastAPI's `Header(convert_underscores=False)`).
+  bool convert_underscores = true;
 
   constexpr bool has_gt() const noexcept { return gt != -std::numeric_limits<double>::infinity(); }
   constexpr bool has_ge() const noexcept { return ge != -std::numeric_limits<double>::infinity(); }
@@ -94,6 +103,7 @@ consteval bool check_rule();
 template <class T, Rule R = Rule{}, bool HasDefault = false>
 struct Field {
   static_assert(detail::check_rule<T, R>());
+  static_assert(R.convert_underscores, "fastapi: Rule convert_underscores applies only to fa::Header");
   static constexpr Rule rule = R;
   static constexpr bool has_default = HasDefault;
   using value_type = T;
@@ -218,6 +228,96 @@ consteval void check_rule_pattern() {
                 "with nothing to repeat, a reversed range z-a or {5,2}, an unknown escape, or a trailing backslash)");
 }
 
+/// Checks JSON text at compile time (RFC 8259's grammar, no depth limit beyond the text's size): the first
+/// character of the one value it holds ('[', '{', '"', ...), or 0 when it is not exactly one JSON value.
+/// Rule.examples and Rule.openapi_examples are checked with it, so a typo is a compile error, not a broken document.
+struct JsonTextChecker {
+  std::string_view s;
+  std::size_t i = 0;
+  constexpr void ws() {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+  }
+  constexpr bool eat(char c) {
+    ws();
+    if (i < s.size() && s[i] == c) return ++i, true;
+    return false;
+  }
+  constexpr bool digits() {
+    std::size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > start;
+  }
+  constexpr bool string() {
+    if (i >= s.size() || s[i] != '"') return false;
+    for (++i; i < s.size(); ++i) {
+      if (s[i] == '"') return ++i, true;
+      if (static_cast<unsigned char>(s[i]) < 0x20) return false;
+      if (s[i] == '\\') {
+        if (++i >= s.size()) return false;
+        if (s[i] == 'u') {
+          for (int k = 0; k < 4; ++k) {
+            char h = ++i < s.size() ? s[i] : '\0';
+            if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F'))) return false;
+          }
+        } else if (std::string_view("\"\\/bfnrt").find(s[i]) == std::string_view::npos) {
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+  constexpr bool number() {
+    if (i < s.size() && s[i] == '-') ++i;
+    if (i < s.size() && s[i] == '0') ++i;
+    else if (!digits()) return false;
+    if (i < s.size() && s[i] == '.' && (++i, !digits())) return false;
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+      ++i;
+      if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+      if (!digits()) return false;
+    }
+    return true;
+  }
+  constexpr bool word(std::string_view w) {
+    if (s.substr(i, w.size()) != w) return false;
+    return i += w.size(), true;
+  }
+  constexpr bool value() {
+    ws();
+    if (i >= s.size()) return false;
+    switch (s[i]) {
+      case '"': return string();
+      case 't': return word("true");
+      case 'f': return word("false");
+      case 'n': return word("null");
+      case '[':
+        ++i;
+        if (eat(']')) return true;
+        do {
+          if (!value()) return false;
+        } while (eat(','));
+        return eat(']');
+      case '{':
+        ++i;
+        if (eat('}')) return true;
+        do {
+          ws();
+          if (!string() || !eat(':') || !value()) return false;
+        } while (eat(','));
+        return eat('}');
+      default: return number();
+    }
+  }
+};
+constexpr char json_text_kind(std::string_view text) {
+  JsonTextChecker c{text};
+  if (!c.value()) return 0;
+  c.ws();
+  if (c.i != text.size()) return 0;
+  std::size_t first = text.find_first_not_of(" \t\r\n");
+  return text[first];
+}
+
 template <class T, Rule R>
 consteval bool check_rule() {
   using V = typename unwrap_optional<T>::type;
@@ -236,6 +336,11 @@ consteval bool check_rule() {
                 "fastapi: this Rule has min_length greater than max_length; no input could pass");
   static_assert(R.multiple_of >= 0, "fastapi: Rule multiple_of must be positive");
   if constexpr (!R.pattern.empty()) check_rule_pattern<R>();
+  static_assert(R.examples.empty() || json_text_kind(R.examples.view()) == '[',
+                "fastapi: Rule examples is a JSON array written as text: .examples = R\"([\"Foo\", \"Bar\"])\"");
+  static_assert(R.openapi_examples.empty() || json_text_kind(R.openapi_examples.view()) == '{',
+                "fastapi: Rule openapi_examples is a JSON object written as text: "
+                ".openapi_examples = R\"({\"normal\": {\"summary\": \"A normal example\", \"value\": 1}})\"");
   return true;
 }
 }  // namespace detail

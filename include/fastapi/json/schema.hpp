@@ -100,7 +100,7 @@ void add_rule_keywords(Json& s) {
   }
   if constexpr (R.has_length_rule()) {
     constexpr bool text = is_string_like<V>;
-    constexpr bool dict = is_string_map<V>;
+    constexpr bool dict = is_string_map<V> || is_int_map<V>;
     if constexpr (R.min_length != 0)
       s[text ? "minLength" : dict ? "minProperties" : "minItems"] = static_cast<std::uint64_t>(R.min_length);
     if constexpr (R.max_length != SIZE_MAX)
@@ -152,7 +152,7 @@ Json schema_of(SchemaContext& cx) {
       cx.defs[name] = Json{{"enum", std::move(values)}, {"title", name}, {"type", "string"}};
     }
     return Json{{"$ref", std::string(cx.ref_prefix) + name}};
-  } else if constexpr (is_string_map<T>) {
+  } else if constexpr (is_string_map<T> || is_int_map<T>) {  // Pydantic says nothing of integer keys' type
     return Json{{"additionalProperties", schema_of<typename T::mapped_type>(cx)}, {"type", "object"}};
   } else if constexpr (is_vector<T>) {
     return Json{{"items", schema_of<typename T::value_type>(cx)}, {"type", "array"}};
@@ -218,6 +218,19 @@ template <class V>
 inline constexpr bool titled =
     !std::is_enum_v<typename unwrap_optional<V>::type> && !reflectable<typename unwrap_optional<V>::type>;
 
+/// What a Rule says only to the document: Pydantic's "deprecated": true and "examples": [...] (the JSON text of
+/// Rule.examples, checked when the Rule was compiled).
+template <Rule R>
+void add_doc_keywords(Json& s) {
+  if constexpr (R.deprecated) s["deprecated"] = true;
+  if constexpr (!R.examples.empty()) {
+    // Read through a constant of its own: clang 14 can emit a Rule template argument copied from another one
+    // (fa::Body's) as zeros at run time, though it is right at compile time.
+    static constexpr RuleText examples = R.examples;
+    s["examples"] = Json::parse(examples.view());
+  }
+}
+
 template <class T>
 Json define_struct(SchemaContext& cx) {
   Json properties = Json::object({});
@@ -231,6 +244,7 @@ Json define_struct(SchemaContext& cx) {
     Json s = schema_of<M>(cx);
     if constexpr (!is_required<M>) s["default"] = to_json(member);
     if constexpr (!R.description.empty()) s["description"] = std::string(R.description.view());
+    add_doc_keywords<R>(s);
     if constexpr (!R.title.empty()) s["title"] = std::string(R.title.view());
     else if constexpr (titled<V>) s["title"] = title_case(field_names<T>[I]);
     properties[wire_names<T>[I]] = std::move(s);

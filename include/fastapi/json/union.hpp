@@ -122,6 +122,7 @@ std::string make_union_tag() {
   else if constexpr (is_vector<T> || is_fixed_array<T>) return "list[" + make_union_tag<typename T::value_type>() + "]";
   else if constexpr (is_set<T>) return "set[" + make_union_tag<typename T::value_type>() + "]";
   else if constexpr (is_string_map<T>) return "dict[str," + make_union_tag<typename T::mapped_type>() + "]";
+  else if constexpr (is_int_map<T>) return "dict[int," + make_union_tag<typename T::mapped_type>() + "]";
   else return std::string(type_name<T>());
 }
 

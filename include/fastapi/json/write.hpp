@@ -173,14 +173,15 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
   } else if constexpr (std::is_same_v<T, Json>) {
     out.flush();  // raw is the sink's own string: flushed first, so the bytes stay in order
     value.dump_to(raw);
-  } else if constexpr (is_string_map<T>) {
+  } else if constexpr (is_string_map<T> || is_int_map<T>) {
     out.put('{');
     bool first = true;
     for (const auto& [k, v] : value) {
       if (options.exclude_none && is_none(v)) continue;
       if (!first) out.put(',');
       first = false;
-      out.string(k);
+      if constexpr (is_int_map<T>) out.string(std::to_string(k));  // a JSON key is text: {"1": 0.5}
+      else out.string(k);
       out.put(':');
       write_value(out, raw, v, options);
     }
@@ -215,7 +216,7 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
     static_assert(
         dependent_false<T>,
         "fastapi: write_json cannot write this type; use bool, an integer, float/double, a string, an "
-        "enum, std::optional, std::vector, std::array, std::map<std::string, T>, "
+        "enum, std::optional, std::vector, std::array, std::map<std::string, T>, std::map<int, T>, "
         "std::unordered_map<std::string, T>, std::set, std::unordered_set, std::tuple, std::variant, fa::Discriminator, a plain struct, "
         "fa::Json, fa::Email, fa::Field<T, Rule>, or a scalar (a type with a fa::Scalar<T> specialization)");
   }

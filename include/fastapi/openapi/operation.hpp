@@ -43,7 +43,8 @@ struct BodyFieldDoc {
   std::string name;  ///< "" for an unnamed JSON body
   Json schema;       ///< its JSON Schema ($refs into components)
   bool required = true;
-  bool embed = false;  ///< `fa::Embed<"name", T>`: always read from under its name
+  bool embed = false;               ///< `fa::Embed<"name", T>`: always read from under its name
+  Json openapi_examples = nullptr;  ///< Rule.openapi_examples: the media type's "examples" (a single body's)
 };
 
 /// What one handler (with its dependencies, flattened as FastAPI flattens them) says about its operation.
@@ -154,7 +155,11 @@ Json value_schema(OperationDoc& doc) {
   Json s = schema_of<T>(cx);
   Json* target = s.contains("anyOf") ? &s["anyOf"][0] : &s;
   add_rule_keywords<R, typename unwrap_optional<T>::type>(*target);
-  if constexpr (!R.description.empty()) s["description"] = std::string(R.description.view());
+  if constexpr (!R.description.empty()) {
+    static constexpr RuleText description = R.description;  // see add_doc_keywords
+    s["description"] = std::string(description.view());
+  }
+  add_doc_keywords<R>(s);
   return s;
 }
 
@@ -171,13 +176,23 @@ Json text_param_schema(OperationDoc& doc) {
   return s;
 }
 
-/// A JSON body of type T under `name` ("" when not embedded).
-template <class T>
+/// A JSON body of type T under `name` ("" when not embedded), documented by Rule R (fa::Body's, fa::Embed's).
+template <class T, Rule R = Rule{}>
 BodyFieldDoc body_field(OperationDoc& doc, std::string_view name, bool embed) {
-  Json s = value_schema<T, Rule{}>(doc);
-  if (!name.empty() && titled<T>) s["title"] = title_case(name);
+  Json s = value_schema<T, R>(doc);
+  if constexpr (!R.title.empty()) {
+    static constexpr RuleText title = R.title;  // see add_doc_keywords
+    s["title"] = std::string(title.view());
+  } else if (!name.empty() && titled<T>) {
+    s["title"] = title_case(name);
+  }
   sort_schema(s);
-  return BodyFieldDoc{std::string(name), std::move(s), !is_optional<T>, embed};
+  BodyFieldDoc out{std::string(name), std::move(s), !is_optional<T>, embed};
+  if constexpr (!R.openapi_examples.empty()) {
+    static constexpr RuleText examples = R.openapi_examples;  // see add_doc_keywords
+    out.openapi_examples = Json::parse(examples.view());
+  }
+  return out;
 }
 
 /// The schema of a fa::File parameter, as FastAPI 0.92 writes `UploadFile` and `bytes`: a binary string, or an
@@ -252,8 +267,8 @@ template <auto Fn, FixedString... Scopes>
 inline constexpr bool is_depends<Security<Fn, Scopes...>> = true;
 template <class V>
 inline constexpr bool is_body_marker = false;
-template <class T, FixedString N, bool E>
-inline constexpr bool is_body_marker<Body<T, N, E>> = true;
+template <class T, BodyOption O, bool E>
+inline constexpr bool is_body_marker<Body<T, O, E>> = true;
 template <class V>
 concept security_param = requires {
   V::security_scheme;
@@ -291,10 +306,15 @@ void describe_own(OperationDoc& doc) {
       if constexpr (!V::rule.description.empty()) p["description"] = std::string(V::rule.description.view());
       p["required"] = V::param_source == Source::path || (!V::has_default && !is_optional<T>);
       p["schema"] = text_param_schema<V>(doc);
+      if constexpr (!V::rule.openapi_examples.empty()) {
+        static constexpr RuleText examples = V::rule.openapi_examples;  // see add_doc_keywords
+        p["examples"] = Json::parse(examples.view());
+      }
+      if constexpr (V::rule.deprecated) p["deprecated"] = true;
       doc.add_parameter(std::move(p));
     }
   } else if constexpr (is_body_marker<V>) {
-    doc.body.push_back(body_field<typename V::value_type>(doc, V::param_name, V::embed));
+    doc.body.push_back(body_field<typename V::value_type, V::rule>(doc, V::param_name, V::embed));
   } else if constexpr (std::is_same_v<V, OAuth2PasswordRequestForm>) {
     describe_password_form(doc);
   } else if constexpr (!is_depends<V> && !security_param<V> && Binder<V>::source == Source::body) {
@@ -345,7 +365,7 @@ void describe_response(OperationDoc& doc) {
   } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
     doc.response_media_type = "text/plain";
     doc.response_schema = Json{{"type", "string"}};
-  } else if constexpr (reflectable<V> || is_vector<V>) {
+  } else if constexpr (reflectable<V> || is_vector<V> || is_string_map<V> || is_int_map<V>) {
     SchemaContext cx{components_ref, doc.schemas};
     doc.response_schema = schema_of<V>(cx);
     sort_schema(doc.response_schema);

@@ -28,13 +28,14 @@ struct ResponseDoc {
 /// Per-route options, one aggregate with designated initializers:
 /// `app.post("/items", create_item, {.status_code = 201, .tags = {"items"}});`
 struct RouteOptions {
-  int status_code = 0;                 ///< status of a non-Response return value (0 = 200)
-  std::vector<std::string> tags{};     ///< OpenAPI tags
-  std::string summary{};               ///< OpenAPI summary
-  std::string description{};           ///< OpenAPI description
-  std::string name{};                  ///< route name (operationId base)
-  bool deprecated = false;             ///< marked deprecated in OpenAPI
-  bool include_in_schema = true;       ///< listed in OpenAPI
+  int status_code = 0;                                       ///< status of a non-Response return value (0 = 200)
+  std::vector<std::string> tags{};                           ///< OpenAPI tags
+  std::string summary{};                                     ///< OpenAPI summary
+  std::string description{};                                 ///< OpenAPI description
+  std::string response_description = "Successful Response";  ///< the success response's OpenAPI description
+  std::string name{};                                        ///< route name (operationId base)
+  bool deprecated = false;                                   ///< marked deprecated in OpenAPI
+  bool include_in_schema = true;                             ///< listed in OpenAPI
   bool blocking = false;               ///< run a plain (non-coroutine) handler on the thread pool (FastAPI's `def`)
   std::size_t max_body_size = 0;       ///< 413 above it; 0 = the app's Config::max_body_size
   ResponseModelInfo response_model{};  ///< the wall: `{.response_model = fa::response_model<UserOut>}`;

@@ -130,9 +130,12 @@ inline Json request_body(const OperationDoc& doc, std::string_view op_id, Json& 
     schema = Json{{"$ref", std::string(components_ref) + name}};
   }
   Json media = Json::object({});
+  Json media_type{{"schema", std::move(schema)}};
+  // FastAPI copies openapi_examples from the body's own field only: embedded bodies share a synthesized one.
+  if (single && !doc.body[0].openapi_examples.is_null()) media_type["examples"] = doc.body[0].openapi_examples;
   media[doc.multipart ? "multipart/form-data"
         : doc.form    ? "application/x-www-form-urlencoded"
-                      : "application/json"] = Json{{"schema", std::move(schema)}};
+                      : "application/json"] = std::move(media_type);
   out["content"] = std::move(media);
   if (required) out["required"] = true;
   return out;
@@ -164,7 +167,7 @@ inline Json build_operation(const RouteDoc& r, Method method, const OperationDoc
 
   Json responses = Json::object({});
   const int status = o.status_code ? o.status_code : 200;
-  Json success{{"description", "Successful Response"}};
+  Json success{{"description", o.response_description}};
   if (!status_forbids_body(status)) {
     Json schema = doc.response_schema;
     std::string_view media = doc.response_media_type;

@@ -1,6 +1,6 @@
 // params/file.hpp: fa::File<"name", T>, a file part of a multipart/form-data body (FastAPI's File), and its
 // binder: T is fa::UploadFile, std::string (the bytes), std::vector of either (repeated parts) or
-// std::optional of either. Fed by params/binding.hpp's BindContext (the parts read by params/form_data.hpp);
+// std::optional of either. Fed by params/bind_context.hpp's BindContext (the parts read by params/form_data.hpp);
 // feeds the handler. Knows nothing of routes or sockets; a filename is data, never a path.
 #pragma once
 

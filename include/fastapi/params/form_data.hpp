@@ -1,6 +1,6 @@
 // params/form_data.hpp: a `multipart/form-data` request body -> its fields (name, text) and its files (name,
 // fa::UploadFile), read once per request for fa::Form and fa::File parameters. The one loop that feeds the
-// body's bytes to http/multipart.hpp's parser is here (read_multipart). Fed by params/binding.hpp's
+// body's bytes to http/multipart.hpp's parser is here (read_multipart). Fed by params/bind_context.hpp's
 // BindContext (the request, the route's MultipartLimits); feeds the Form and File binders. Knows nothing of
 // routes, sockets or JSON; a filename is data, never a path.
 #pragma once

@@ -195,6 +195,9 @@ struct ParamValue {
   template <FixedString Name, class T, auto... Options>                                   \
   struct Kind : detail::ParamValue<T> {                                                   \
     static_assert(detail::check_rule<T, detail::ParamOptions<T, Options...>::rule>());    \
+    static_assert(source_value == detail::Source::header ||                               \
+                      detail::ParamOptions<T, Options...>::rule.convert_underscores,      \
+                  "fastapi: Rule convert_underscores applies only to fa::Header");        \
     static constexpr detail::Source param_source = source_value;                          \
     static constexpr std::string_view param_name = Name.view();                           \
     static constexpr Rule rule = detail::ParamOptions<T, Options...>::rule;               \
@@ -214,9 +217,11 @@ FASTAPI_DETAIL_MARKER(Path, detail::Source::path)
 /// `?limit=500` -> 422 {"type":"less_than_equal","loc":["query","limit"],"msg":"Input should be less than or
 /// equal to 100","input":"500","ctx":{"le":100}}.
 FASTAPI_DETAIL_MARKER(Query, detail::Source::query)
-/// Request header Name, case-insensitive, `_` matching `-` (`"x_token"` reads `X-Token`); the first one, or
-/// every one for a std::vector. `fa::Header<"user_agent", std::optional<std::string>> ua`. Errors use the
-/// wire name: loc ["header","x-token"].
+/// Request header Name, case-insensitive, each `_` of Name read as `-` (`"x_token"` reads `X-Token`); the first
+/// one, or every one for a std::vector. `fa::Header<"user_agent", std::optional<std::string>> ua`. Errors use the
+/// wire name: loc ["header","x-token"]. `fa::Rule{.convert_underscores = false}` keeps the `_` (FastAPI's
+/// `Header(convert_underscores=False)`): `fa::Header<"x_tok", std::string, fa::Rule{.convert_underscores = false}>`
+/// reads `X_Tok` and not `X-Tok`.
 FASTAPI_DETAIL_MARKER(Header, detail::Source::header)
 /// Cookie Name from the Cookie header. `fa::Cookie<"session", std::string> session`; absent -> 422 missing
 /// at ["cookie","session"].
@@ -242,27 +247,60 @@ body_spelling<true>() {
 }
 }  // namespace detail
 
+namespace detail {
+/// What follows T in `fa::Body<T, ...>`: a fa::Rule saying what the document shows of the body (title,
+/// description, examples, openapi_examples, deprecated), or, in the old spelling, its name.
+struct BodyOption {
+  RuleText<64> name{};
+  Rule rule{};
+
+  constexpr BodyOption() = default;
+  constexpr BodyOption(const Rule& r) : rule(r) {}  // implicit: fa::Body<Item, fa::Rule{...}>
+  template <std::size_t N>
+  constexpr BodyOption(const char (&s)[N]) : name(s) {}  // implicit: the old fa::Body<T, "name">
+  template <std::size_t N>
+  constexpr BodyOption(const FixedString<N>& s, const Rule& r) : rule(r) {
+    static_assert(N - 1 <= 64, "fastapi: a body's name is at most 64 characters");
+    for (std::size_t i = 0; i + 1 < N; ++i) name.text[i] = s.data[i];
+    name.length = N - 1;
+  }
+  constexpr bool operator==(const BodyOption&) const = default;
+};
+
+/// A body's Rule documents it: its checks (ge, max_length, pattern, ...) belong on the members of its model.
+constexpr bool body_rule_documents_only(const Rule& r) {
+  return r.alias.empty() && !r.has_number_rule() && !r.has_length_rule() && r.pattern.empty() && !r.strict &&
+         r.convert_underscores;
+}
+}  // namespace detail
+
 /// The JSON body read into T (a reflected struct, or any type json/read.hpp reads). A parameter that is a
 /// reflected struct is a body without saying so; `fa::Body<T>` says it for any T (`fa::Body<int>`,
 /// `fa::Body<std::vector<Item>>`). A body under a name is `fa::Embed<"item", Item>` (below); with two or more
 /// bodies every one must be named and all are embedded. An absent body -> 422
 /// {"type":"missing","loc":["body"],...}; a std::optional<U> body may be absent. (`Embedded` is fa::Embed's
 /// business: leave it out.)
-template <class T, FixedString Name = "", bool Embedded = false>
+/// A Rule documents the body, as FastAPI's `Body(examples=[...])` and `Body(openapi_examples={...})`:
+///   fa::Body<Item, fa::Rule{.examples = R"([{"name": "Foo", "price": 35.4}])"}> item
+template <class T, detail::BodyOption Option = detail::BodyOption{}, bool Embedded = false>
 struct Body : detail::ParamValue<T> {
-  static_assert(detail::body_spelling<(Name.size() != 0 && !Embedded)>());
+  static_assert(detail::body_spelling<(!Option.name.empty() && !Embedded)>());
+  static_assert(detail::body_rule_documents_only(Option.rule),
+                "fastapi: a body's Rule takes title, description, examples, openapi_examples and deprecated; "
+                "checks (ge, max_length, pattern, ...) go on the members of its model");
   static constexpr detail::Source param_source = detail::Source::body;
-  static constexpr std::string_view param_name = Name.view();
-  static constexpr bool embed = Name.size() != 0;
+  static constexpr std::string_view param_name = Option.name.view();
+  static constexpr bool embed = !Option.name.empty();
+  static constexpr Rule rule = [] { return Option.rule; }();
   using detail::ParamValue<T>::ParamValue;
 };
 
 /// Member Name of the JSON body, read into T: the body is `{"item": {...}}` (FastAPI's `item: Item =
 /// Body(embed=True)`, and what every body becomes when a handler takes two or more). The name comes first, as in
 /// every other marker: `fa::Embed<"item", Item> item, fa::Embed<"importance", int> importance`; absent ->
-/// 422 missing at ["body","importance"].
-template <FixedString Name, class T>
-using Embed = Body<T, Name, true>;
+/// 422 missing at ["body","importance"]. A Rule documents it, as fa::Body's does.
+template <FixedString Name, class T, Rule R = Rule{}>
+using Embed = Body<T, detail::BodyOption(Name, R), true>;
 
 namespace detail {
 /// True for Path/Query/Header/Cookie/Form (values that arrive as text; fa::File, params/file.hpp, is not).
