@@ -11248,22 +11248,32 @@ class Json {
   std::int64_t as_int() const;    ///< integers only; an unsigned above INT64_MAX throws
   std::uint64_t as_uint() const;  ///< non-negative integers only
   double as_double() const;       ///< any number; integers convert
-  const std::string& as_string() const;
-  std::string& as_string();
-  const Array& as_array() const;
-  Array& as_array();
-  const Object& as_object() const;
-  Object& as_object();
+  // The accessors below, called on a temporary (`response.json()["detail"]`, `err.body().as_array()`), give the
+  // part itself, moved out, not a reference into the temporary: `for (const Json& e : r.json()["detail"])` would
+  // otherwise iterate over a destroyed value (a range-for keeps only its range expression's result alive).
+  const std::string& as_string() const&;
+  std::string& as_string() &;
+  std::string as_string() &&;
+  const Array& as_array() const&;
+  Array& as_array() &;
+  Array as_array() &&;
+  const Object& as_object() const&;
+  Object& as_object() &;
+  Object as_object() &&;
 
   // ---- containers ------------------------------------------------------------------------
-  Json& operator[](std::string_view key);              ///< object; a missing key is appended as null; null becomes {}
-  const Json& operator[](std::string_view key) const;  ///< as at(key)
-  Json& operator[](std::size_t index);                 ///< array; bounds checked as at(index)
-  const Json& operator[](std::size_t index) const;
-  Json& at(std::string_view key);  ///< std::out_of_range naming the key when missing
-  const Json& at(std::string_view key) const;
-  Json& at(std::size_t index);
-  const Json& at(std::size_t index) const;
+  Json& operator[](std::string_view key) &;              ///< object; a missing key is appended as null; null becomes {}
+  const Json& operator[](std::string_view key) const&;  ///< as at(key)
+  Json operator[](std::string_view key) &&;              ///< as at(key), moved out of the temporary
+  Json& operator[](std::size_t index) &;                 ///< array; bounds checked as at(index)
+  const Json& operator[](std::size_t index) const&;
+  Json operator[](std::size_t index) &&;
+  Json& at(std::string_view key) &;  ///< std::out_of_range naming the key when missing
+  const Json& at(std::string_view key) const&;
+  Json at(std::string_view key) &&;
+  Json& at(std::size_t index) &;
+  const Json& at(std::size_t index) const&;
+  Json at(std::size_t index) &&;
   const Json* find(std::string_view key) const noexcept;  ///< nullptr when missing or not an object
   Json* find(std::string_view key) noexcept;
   bool contains(std::string_view key) const noexcept { return find(key) != nullptr; }
@@ -11480,25 +11490,25 @@ FASTAPI_DETAIL_INLINE double Json::as_double() const {
   }
 }
 
-FASTAPI_DETAIL_INLINE const std::string& Json::as_string() const {
+FASTAPI_DETAIL_INLINE const std::string& Json::as_string() const& {
   if (const std::string* s = std::get_if<std::string>(&value_)) return *s;
   type_error("string");
 }
-FASTAPI_DETAIL_INLINE std::string& Json::as_string() {
+FASTAPI_DETAIL_INLINE std::string& Json::as_string() & {
   return const_cast<std::string&>(std::as_const(*this).as_string());
 }
-FASTAPI_DETAIL_INLINE const Json::Array& Json::as_array() const {
+FASTAPI_DETAIL_INLINE const Json::Array& Json::as_array() const& {
   if (const Array* a = std::get_if<Array>(&value_)) return *a;
   type_error("array");
 }
-FASTAPI_DETAIL_INLINE Json::Array& Json::as_array() {
+FASTAPI_DETAIL_INLINE Json::Array& Json::as_array() & {
   return const_cast<Json::Array&>(std::as_const(*this).as_array());
 }
-FASTAPI_DETAIL_INLINE const Json::Object& Json::as_object() const {
+FASTAPI_DETAIL_INLINE const Json::Object& Json::as_object() const& {
   if (const Object* o = object_if()) return *o;
   type_error("object");
 }
-FASTAPI_DETAIL_INLINE Json::Object& Json::as_object() {
+FASTAPI_DETAIL_INLINE Json::Object& Json::as_object() & {
   return const_cast<Json::Object&>(std::as_const(*this).as_object());
 }
 
@@ -11512,37 +11522,44 @@ FASTAPI_DETAIL_INLINE Json* Json::find(std::string_view key) noexcept {
   return const_cast<Json*>(static_cast<const Json&>(*this).find(key));
 }
 
-FASTAPI_DETAIL_INLINE const Json& Json::at(std::string_view key) const {
+FASTAPI_DETAIL_INLINE const Json& Json::at(std::string_view key) const& {
   const Object& o = as_object();
   for (const Member& m : o)
     if (m.first == key) return m.second;
   throw std::out_of_range("JSON object has no key \"" + std::string(key) + "\"");
 }
-FASTAPI_DETAIL_INLINE Json& Json::at(std::string_view key) {
+FASTAPI_DETAIL_INLINE Json& Json::at(std::string_view key) & {
   return const_cast<Json&>(static_cast<const Json&>(*this).at(key));
 }
 
-FASTAPI_DETAIL_INLINE const Json& Json::at(std::size_t index) const {
+FASTAPI_DETAIL_INLINE const Json& Json::at(std::size_t index) const& {
   const Array& a = as_array();
   if (index >= a.size())
     throw std::out_of_range("JSON array index " + std::to_string(index) + " out of range (size " +
                             std::to_string(a.size()) + ")");
   return a[index];
 }
-FASTAPI_DETAIL_INLINE Json& Json::at(std::size_t index) {
+FASTAPI_DETAIL_INLINE Json& Json::at(std::size_t index) & {
   return const_cast<Json&>(static_cast<const Json&>(*this).at(index));
 }
 
-FASTAPI_DETAIL_INLINE Json& Json::operator[](std::string_view key) {
+FASTAPI_DETAIL_INLINE Json& Json::operator[](std::string_view key) & {
   if (is_null()) value_ = Object();
   Object& o = as_object();
   for (Member& m : o)
     if (m.first == key) return m.second;
   return o.emplace_back(std::string(key), Json()).second;
 }
-FASTAPI_DETAIL_INLINE const Json& Json::operator[](std::string_view key) const { return at(key); }
-FASTAPI_DETAIL_INLINE Json& Json::operator[](std::size_t index) { return at(index); }
-FASTAPI_DETAIL_INLINE const Json& Json::operator[](std::size_t index) const { return at(index); }
+FASTAPI_DETAIL_INLINE const Json& Json::operator[](std::string_view key) const& { return at(key); }
+FASTAPI_DETAIL_INLINE Json Json::operator[](std::string_view key) && { return std::move(at(key)); }
+FASTAPI_DETAIL_INLINE Json& Json::operator[](std::size_t index) & { return at(index); }
+FASTAPI_DETAIL_INLINE const Json& Json::operator[](std::size_t index) const& { return at(index); }
+FASTAPI_DETAIL_INLINE Json Json::operator[](std::size_t index) && { return std::move(at(index)); }
+FASTAPI_DETAIL_INLINE Json Json::at(std::string_view key) && { return std::move(at(key)); }
+FASTAPI_DETAIL_INLINE Json Json::at(std::size_t index) && { return std::move(at(index)); }
+FASTAPI_DETAIL_INLINE std::string Json::as_string() && { return std::move(as_string()); }
+FASTAPI_DETAIL_INLINE Json::Array Json::as_array() && { return std::move(as_array()); }
+FASTAPI_DETAIL_INLINE Json::Object Json::as_object() && { return std::move(as_object()); }
 
 FASTAPI_DETAIL_INLINE std::size_t Json::size() const {
   switch (kind()) {

@@ -675,6 +675,24 @@ TEST_SUITE("json/value") {
     }
   }
 
+  TEST_CASE("a part read from a temporary is the part itself, safe to loop over (ASan would see a use after free)") {
+    auto error_body = [] {
+      return Json::parse(R"({"detail":[{"loc":["body","a"],"msg":"x"},{"loc":["body","b"],"msg":"y"}],"n":"s"})");
+    };
+    std::vector<std::string> fields;
+    for (const Json& e : error_body()["detail"]) fields.push_back(e["loc"][1].as_string());
+    for (const Json& e : error_body().at("detail").as_array()) fields.push_back(e.at("msg").as_string());
+    for (const auto& [key, value] : error_body().as_object()) fields.push_back(key);
+    CHECK(fields == std::vector<std::string>{"a", "b", "x", "y", "detail", "n"});
+    const std::string& s = error_body()["n"].as_string();  // a value now: the reference extends its life
+    CHECK(s == "s");
+    CHECK(error_body()["detail"][1]["msg"].as_string() == "y");
+    CHECK_THROWS_AS(error_body()["missing"], std::out_of_range);  // a temporary gains no members: as at()
+    Json lvalue = error_body();
+    lvalue["added"] = 1;  // an lvalue still appends a missing key
+    CHECK(lvalue.at("added").as_int() == 1);
+  }
+
 }  // TEST_SUITE
 
 }  // namespace test_value_file
