@@ -23987,7 +23987,7 @@ class WebSocket {
   /// Fired when the handshake's answer is known (accept, close before it, or the handler's end).
   ws::detail::Signal& decided() { return decided_; }
   /// The 101, once accepted (its hook set by the endpoint).
-  Response take_accept_response() { return std::move(accept_response_); }
+  Response take_accept_response() { return std::move(*std::exchange(accept_response_, nullptr)); }
   /// The handler's end: an answer for a handshake never answered, the close for an open one.
   Task<void> finish(std::exception_ptr error, std::string_view route);
 
@@ -24004,7 +24004,7 @@ class WebSocket {
   Request& request_;
   ws::Handshake handshake_;
   ws::Session& session_;
-  Response accept_response_;
+  std::unique_ptr<Response> accept_response_;  ///< the 101 until the endpoint takes it (an idle socket keeps none)
   ws::detail::Signal decided_;
   detail::HandshakeDecision decision_ = detail::HandshakeDecision::pending;
   WebSocketState client_state_ = WebSocketState::connecting;
@@ -24040,7 +24040,7 @@ FASTAPI_DETAIL_INLINE Task<void> WebSocket::accept(WebSocketAccept options) {
 #endif
     }
   }
-  accept_response_ = std::move(res);
+  accept_response_ = std::make_unique<Response>(std::move(res));
   decide(detail::HandshakeDecision::accepted);
   co_await session_.attached().wait();  // the connection wrote the 101 and handed the socket over
   application_state_ = WebSocketState::connected;
@@ -24287,6 +24287,10 @@ class WebSocketEndpoint final : public Endpoint {
  private:
   using Slots = typename Plan::Slots;
   Task<void> serve(Request& req, WebSocketRun& run);
+  // The arguments bound: the BindContext and its sub-response live in this frame (or on the stack), not in
+  // serve()'s, which stays alive as long as the socket: an idle WebSocket keeps only the slots.
+  Task<void> bind_awaiting(Request& req, WebSocketRun& run, Slots& slots, std::shared_ptr<RequestScope>& scope);
+  void bind_now(Request& req, WebSocketRun& run, Slots& slots);
   template <std::size_t... I>
   void invoke_sync(Slots& slots, std::index_sequence<I...>) {
     handler_(pass_argument<std::tuple_element_t<I, typename Traits::args>>(std::get<I>(slots))...);
@@ -24306,22 +24310,10 @@ Task<void> WebSocketEndpoint<F>::serve(Request& req, WebSocketRun& run) {
   std::exception_ptr error;
   try {
     Slots slots{};
-    Response sub{.status = 0};
     if (Binding::needs_scope || has_route_dependencies()) {
-      scope = std::make_shared<RequestScope>(registry());
-      BindContext ctx{req, sub};
-      ctx.scope = scope.get();
-      ctx.states = app_ ? &app_->states : nullptr;
-      ctx.websocket = &run.socket;
-      if (has_route_dependencies()) co_await run_route_dependencies(ctx);
-      if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
-      if (ctx.failed()) throw ctx.take_errors();
+      co_await bind_awaiting(req, run, slots, scope);
     } else if constexpr (Plan::size > 0) {
-      BindContext ctx{req, sub};
-      ctx.states = app_ ? &app_->states : nullptr;
-      ctx.websocket = &run.socket;
-      Plan::bind(ctx, slots);
-      if (ctx.failed()) throw ctx.take_errors();
+      bind_now(req, run, slots);
     }
     this_loop().route = description_;
     if constexpr (std::is_void_v<Result>) {
@@ -24338,6 +24330,30 @@ Task<void> WebSocketEndpoint<F>::serve(Request& req, WebSocketRun& run) {
     co_await RequestScope::after_send(scope);  // Yield teardown: after the socket closed
   }
   run.session.finish();
+}
+
+template <class F>
+Task<void> WebSocketEndpoint<F>::bind_awaiting(Request& req, WebSocketRun& run, Slots& slots,
+                                               std::shared_ptr<RequestScope>& scope) {
+  Response sub{.status = 0};
+  scope = std::make_shared<RequestScope>(registry());
+  BindContext ctx{req, sub};
+  ctx.scope = scope.get();
+  ctx.states = app_ ? &app_->states : nullptr;
+  ctx.websocket = &run.socket;
+  if (has_route_dependencies()) co_await run_route_dependencies(ctx);
+  if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
+  if (ctx.failed()) throw ctx.take_errors();
+}
+
+template <class F>
+void WebSocketEndpoint<F>::bind_now(Request& req, WebSocketRun& run, Slots& slots) {
+  Response sub{.status = 0};
+  BindContext ctx{req, sub};
+  ctx.states = app_ ? &app_->states : nullptr;
+  ctx.websocket = &run.socket;
+  Plan::bind(ctx, slots);
+  if (ctx.failed()) throw ctx.take_errors();
 }
 
 /// Wraps a WebSocket handler as an Endpoint.
