@@ -8752,7 +8752,9 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::hand_over(Response& res) {
                           .date_line = hub_.date.line(),
                           .server = hub_.config.server_header},
              BodyFraming::none);
-  if (!co_await flush()) {
+  // (not `if (!co_await flush())`: g++ 12 then builds a frame whose first resume traps when no await follows)
+  const bool written = co_await flush();
+  if (!written) {
     if (res.after_send) co_await res.after_send();
     co_return false;  // the hook is dropped unrun: its handler is destroyed with it
   }
@@ -10277,7 +10279,7 @@ inline std::span<char> read_scratch() {
 /// The sessions of this thread whose sends wait for the end of the loop turn, to go out in one write each:
 /// an echo of 16 messages that came in one read is one write, not 16. A drain is posted to `io` whenever the
 /// list goes from empty to not empty (a drain lost with a stopped loop is noticed: its sessions are destroyed
-/// with the loop and leave the list, or the next loop is another io_context).
+/// with the loop and leave the list, or the next loop is another io_context and the list is dropped).
 struct QueuedWrites {
   std::vector<Session*> sessions;
   asio::io_context* io = nullptr;
@@ -10466,7 +10468,10 @@ FASTAPI_DETAIL_INLINE void Session::queue_write() {
   if (write_queued_) return;
   auto& queue = detail::queued_writes();
   asio::io_context* io = fastapi::detail::this_loop().io;
-  const bool post = queue.sessions.empty() || queue.io != io;
+  // Another loop runs on this thread now: the list belonged to one that stopped with its drain unrun, and is
+  // not touched (its sessions may be freed elsewhere; one still alive writes its frames at its next flush).
+  if (queue.io != io) queue.sessions.clear();
+  const bool post = queue.sessions.empty();
   queue.sessions.push_back(this);
   write_queued_ = true;
   if (!post) return;

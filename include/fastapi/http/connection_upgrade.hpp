@@ -29,7 +29,9 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::hand_over(Response& res) {
                           .date_line = hub_.date.line(),
                           .server = hub_.config.server_header},
              BodyFraming::none);
-  if (!co_await flush()) {
+  // (not `if (!co_await flush())`: g++ 12 then builds a frame whose first resume traps when no await follows)
+  const bool written = co_await flush();
+  if (!written) {
     if (res.after_send) co_await res.after_send();
     co_return false;  // the hook is dropped unrun: its handler is destroyed with it
   }
