@@ -845,6 +845,16 @@ inline bool is_valid_utf8(std::string_view s) {
 
 namespace fastapi::detail {
 
+/// Gives zlib the next slice of the input (`next`, `left` bytes not yet given): avail_in is 32 bits, so a
+/// larger input goes in slices of at most UINT_MAX bytes.
+inline void give_zlib_slice(z_stream& z, const char*& next, std::size_t& left) {
+  const uInt take = left > UINT_MAX ? UINT_MAX : static_cast<uInt>(left);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(next));
+  z.avail_in = take;
+  next += take;
+  left -= take;
+}
+
 /// One zlib deflate stream, freed with the object. `window_bits` is zlib's: 9..15 raw deflate when negative,
 /// 8..15 with the zlib wrapper, plus 16 for the gzip wrapper (the default, 31). Its memory is zlib's
 /// (1 << (window_bits + 2)) + (1 << (mem_level + 9)) bytes: 256 KiB at 15 and 8.
@@ -899,12 +909,7 @@ FASTAPI_DETAIL_INLINE bool Deflater::write(std::string_view in, int flush, std::
   std::size_t left = in.size();
   const char* next = in.data();
   for (;;) {
-    // avail_in is 32 bits: a larger input goes in slices, only the last one flushed.
-    uInt take = left > UINT_MAX ? UINT_MAX : static_cast<uInt>(left);
-    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(next));
-    z_.avail_in = take;
-    next += take;
-    left -= take;
+    give_zlib_slice(z_, next, left);  // only the last slice is flushed
     int mode = left ? Z_NO_FLUSH : flush;
     for (;;) {
       std::size_t used = out.size();
@@ -933,11 +938,7 @@ FASTAPI_DETAIL_INLINE Inflater::Result Inflater::write(std::string_view in, std:
   std::size_t left = in.size();
   const char* next = in.data();
   for (;;) {
-    uInt take = left > UINT_MAX ? UINT_MAX : static_cast<uInt>(left);
-    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(next));
-    z_.avail_in = take;
-    next += take;
-    left -= take;
+    give_zlib_slice(z_, next, left);
     for (;;) {
       if (out.size() > limit) return Result::too_big;
       const std::size_t used = out.size();
@@ -8037,8 +8038,10 @@ class Connection final : private UpgradedStream, private ClientChannel {
   Task<bool> write_stream(Response& res);
   Task<bool> send_file_body(Response& res, FileStream& file);
   Task<bool> hand_over(Response& res);
+  Task<void> run_upgraded();
   void keep_request_without_buffer();
   Task<bool> flush();
+  Task<bool> write_pieces(std::string_view head, std::string_view body, bool response);
   Task<void> send_error(int status, std::string_view reason);
   Task<void> linger_close();
   Task<bool> wait(asio::socket_base::wait_type type);
@@ -8095,8 +8098,10 @@ class Connection final : private UpgradedStream, private ClientChannel {
   // After a 101: the hook that owns the protocol now, and the handshake request's head, copied out of the
   // read buffer (which goes back to the pool: an idle WebSocket holds no buffer) so req_ stays valid.
   std::shared_ptr<Upgrade> upgrade_;
+  std::function<Task<void>()> after_upgrade_;  ///< the 101's after_send: once the protocol is over
   std::string head_copy_;
   bool drain_told_ = false;
+  bool read_drained_ = false;  ///< the last read_some emptied the socket (a plain one): skip the next
   // UpgradedStream: the socket as the upgraded protocol sees it.
   Task<Wait> wait_readable() override;
   std::size_t read_some(char* buf, std::size_t n, bool& closed) override;
@@ -8169,6 +8174,8 @@ FASTAPI_DETAIL_INLINE void Connection::start(Hub& hub, ServerStream::Socket sock
 FASTAPI_DETAIL_INLINE Task<void> Connection::run() {
   try {
     co_await serve();
+    // After a 101 the HTTP loop has returned (its frames are freed: an idle WebSocket does not keep them).
+    if (phase_ == Phase::upgraded) co_await run_upgraded();
   } catch (const std::exception& e) {
     log(LogLevel::error, std::string("connection error: ") + e.what());
   } catch (...) {
@@ -8322,22 +8329,29 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::read_more() {
   }
 }
 
-/// Writes out_ (and big_body_) completely: non-blocking first, waiting for writability when the socket
-/// buffer is full. A client that reads nothing for write_timeout is dropped; one that reads slowly but
-/// steadily is not (the deadline restarts whenever the socket took bytes). False on error/timeout.
-FASTAPI_DETAIL_INLINE Task<bool> Connection::flush() {
+/// Writes out_ (and big_body_) completely, then empties them (write_pieces below).
+FASTAPI_DETAIL_INLINE Task<bool> Connection::flush() { return write_pieces(out_, big_body_, true); }
+
+/// The one write loop (a response's out_ and big_body_, an upgraded protocol's bytes): `head` then `body`,
+/// gathered in one write_some while the socket takes them, non-blocking first, waiting for writability when
+/// the socket buffer is full. A client that reads nothing for write_timeout is dropped; one that reads slowly
+/// but steadily is not (the deadline restarts whenever the socket took bytes); the deadline that ran before
+/// (a head's or body's) runs on afterwards. A wait cancelled without a timeout (an upgraded protocol's wake()
+/// meant for its reader) simply waits again. `response`: the pieces are out_ and big_body_, cleared once
+/// written. A plain function returning the coroutine's task, so flush() costs no frame of its own.
+FASTAPI_DETAIL_INLINE Task<bool> Connection::write_pieces(std::string_view head, std::string_view body, bool response) {
   Phase before = phase_;
-  Clock::time_point outer_deadline = deadline_;  // the head or body deadline keeps running meanwhile
-  phase_ = Phase::write;
+  Clock::time_point outer_deadline = deadline_;
+  if (phase_ != Phase::upgraded) phase_ = Phase::write;
   std::size_t done = 0;
-  std::size_t total = out_.size() + big_body_.size();
+  std::size_t total = head.size() + body.size();
   bool armed = false;
   std::size_t done_when_armed = 0;
   while (done < total) {
-    std::size_t head_done = std::min(done, out_.size());
+    std::size_t head_done = std::min(done, head.size());
     std::size_t body_done = done - head_done;
-    std::array<asio::const_buffer, 2> bufs{asio::buffer(out_.data() + head_done, out_.size() - head_done),
-                                           asio::buffer(big_body_.data() + body_done, big_body_.size() - body_done)};
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(head.data() + head_done, head.size() - head_done),
+                                           asio::buffer(body.data() + body_done, body.size() - body_done)};
     asio::error_code ec;
     std::size_t n = stream_.write_some(bufs, ec);
     if (!ec) {
@@ -8350,13 +8364,17 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::flush() {
       armed = true;
       done_when_armed = done;
     }
-    if (!co_await wait(asio::socket_base::wait_write)) co_return false;
+    auto [wait_ec] = co_await async_call<asio::error_code>(
+        [&](auto handler) { stream_.async_wait(asio::socket_base::wait_write, std::move(handler)); });
+    if (timed_out_ || (wait_ec && wait_ec != asio::error::operation_aborted)) co_return false;
   }
-  out_.clear();
-  big_body_.clear();
+  if (response) {
+    out_.clear();
+    big_body_.clear();
+  }
   if (armed) deadline_ = outer_deadline;
   phase_ = before;
-  co_return true;
+  co_return response || !timed_out_;  // an upgraded write aborted meanwhile failed
 }
 
 FASTAPI_DETAIL_INLINE Task<void> Connection::serve() {
@@ -8959,15 +8977,16 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::next_stream_chunk(Response& res, st
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <asio.hpp>
 
 namespace fastapi::detail {
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-/// The 101: its head is written (no Content-Length, no body), then the socket is handed to res.upgrade, which
-/// gets the bytes already read past the request head. The connection's read deadline and idle sweep stop
-/// applying; the hook returns when its protocol is over, and the connection closes.
+/// The 101: its head is written (no Content-Length, no body) and res.upgrade kept; false either way, so the HTTP
+/// loop (serve() and the frames below it) returns, and run() goes on with run_upgraded(). The connection's
+/// read deadline and idle sweep stop applying.
 FASTAPI_DETAIL_INLINE Task<bool> Connection::hand_over(Response& res) {
   if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
   write_head(out_, res,
@@ -8976,19 +8995,27 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::hand_over(Response& res) {
                           .date_line = hub_.date.line(),
                           .server = hub_.config.server_header},
              BodyFraming::none);
-  if (!co_await flush()) {
+  // (not `if (!co_await flush())`: g++ 12 then builds a frame whose first resume traps when no await follows)
+  const bool written = co_await flush();
+  if (!written) {
     if (res.after_send) co_await res.after_send();
     co_return false;  // the hook is dropped unrun: its handler is destroyed with it
   }
   upgrade_ = std::move(res.upgrade);
+  after_upgrade_ = std::move(res.after_send);
   phase_ = Phase::upgraded;
   deadline_ = Clock::time_point::max();
   timed_out_ = false;
+  co_return false;
+}
+
+/// The socket handed to the upgrade hook, which gets the bytes already read past the request head; the hook
+/// returns when its protocol is over (then the 101's after_send runs), and the connection closes.
+FASTAPI_DETAIL_INLINE Task<void> Connection::run_upgraded() {
   std::string leftover(buf_ + start_, end_ - start_);
   keep_request_without_buffer();
   co_await upgrade_->run(*this, std::move(leftover));
-  if (res.after_send) co_await res.after_send();
-  co_return false;
+  if (auto after = std::move(after_upgrade_)) co_await after();
 }
 
 /// Copies the handshake request out of the read buffer (only what it occupies, typically a few hundred
@@ -9033,10 +9060,17 @@ FASTAPI_DETAIL_INLINE Task<UpgradedStream::Wait> Connection::wait_readable() {
   co_return ec ? Wait::closed : Wait::ready;
 }
 
+/// A plain socket that gave fewer bytes than asked for was emptied: the next read would only say EAGAIN (a
+/// syscall per message), so it is skipped and the caller waits; the wait re-arms epoll, which reports bytes
+/// that came in meanwhile at once. Not for TLS, whose library may hold decrypted bytes the socket no longer has.
 FASTAPI_DETAIL_INLINE std::size_t Connection::read_some(char* buf, std::size_t n, bool& closed) {
+  if (std::exchange(read_drained_, false)) return 0;
   asio::error_code ec;
   std::size_t got = stream_.read_some(asio::buffer(buf, n), ec);
-  if (!ec) return got;
+  if (!ec) {
+    read_drained_ = got < n && !stream_.tls();
+    return got;
+  }
   closed = ec != asio::error::would_block && ec != asio::error::try_again;
   return 0;
 }
@@ -9053,33 +9087,9 @@ FASTAPI_DETAIL_INLINE std::size_t Connection::try_write(std::string_view data, b
   return 0;
 }
 
-/// As flush(): a peer that takes no byte for write_timeout is dropped (the sweep aborts the socket). A
-/// wake() meant for the reader cancels this wait too: it simply waits again.
-FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) {
-  std::size_t done = 0;
-  bool armed = false;
-  std::size_t done_when_armed = 0;
-  while (done < data.size()) {
-    if (timed_out_) co_return false;
-    asio::error_code ec;
-    std::size_t n = stream_.write_some(asio::buffer(data.data() + done, data.size() - done), ec);
-    if (!ec) {
-      done += n;
-      continue;
-    }
-    if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
-    if (!armed || done != done_when_armed) {
-      set_deadline(hub_.config.write_timeout);
-      armed = true;
-      done_when_armed = done;
-    }
-    auto [wait_ec] = co_await async_call<asio::error_code>(
-        [&](auto handler) { stream_.async_wait(asio::socket_base::wait_write, std::move(handler)); });
-    if (timed_out_ || (wait_ec && wait_ec != asio::error::operation_aborted)) co_return false;
-  }
-  if (armed) deadline_ = Clock::time_point::max();
-  co_return !timed_out_;
-}
+/// As flush() (one write loop, http/connection.hpp's write_pieces): a peer that takes no byte for write_timeout
+/// is dropped (the sweep aborts the socket).
+FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) { return write_pieces(data, {}, false); }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
@@ -10462,6 +10472,8 @@ struct SessionOptions {
   DeflateSettings deflate{};                       ///< permessage-deflate (Config::ws_per_message_deflate...)
 };
 
+class Session;
+
 namespace detail {
 
 /// Resumes `h` from the loop (not from inside the caller's stack); directly when no loop runs here.
@@ -10509,6 +10521,23 @@ inline std::span<char> read_scratch() {
   return {buffer.get(), size};
 }
 
+/// The sessions of this thread whose sends wait for the end of the loop turn, to go out in one write each:
+/// an echo of 16 messages that came in one read is one write, not 16. A drain is posted to `io` whenever the
+/// list goes from empty to not empty (a drain lost with a stopped loop is noticed: its sessions are destroyed
+/// with the loop and leave the list, or the next loop is another io_context and the list is dropped).
+struct QueuedWrites {
+  std::vector<Session*> sessions;
+  asio::io_context* io = nullptr;
+};
+inline QueuedWrites& queued_writes() {
+  thread_local QueuedWrites queue;
+  return queue;
+}
+inline void forget_queued_write(Session* s) {
+  auto& v = queued_writes().sessions;
+  v.erase(std::remove(v.begin(), v.end(), s), v.end());
+}
+
 }  // namespace detail
 
 /// What Session::receive gives: a whole message, or the end (the peer's close, a protocol error we closed
@@ -10525,6 +10554,9 @@ class Session {
  public:
   explicit Session(SessionOptions options)
       : options_(options), parser_(ParserOptions{.max_message = options.max_size, .require_mask = true}) {}
+  ~Session() {
+    if (write_queued_) detail::forget_queued_write(this);
+  }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -10563,6 +10595,9 @@ class Session {
     deflater_ = std::make_unique<detail::MessageDeflater>(params);
   }
 #endif
+  /// Writes what out_ holds as far as the socket takes it now (the end of a loop turn's gathered sends); the
+  /// rest is left to the reader's loop (woken for it) or the next flush.
+  void write_queued();
   /// The close code as the application sees it: the peer's, ours (a protocol error, the drain's 1001), 1006.
   std::uint16_t close_code() const { return close_code_; }
   const std::string& close_reason() const { return close_reason_; }
@@ -10575,6 +10610,10 @@ class Session {
     void await_resume() const noexcept {}
   };
   Task<bool> flush();
+  /// Queues this session's out_ for write_queued() at the end of the loop turn (once per turn).
+  void queue_write();
+  /// Writes out_ without waiting (post(), write_queued()): false when the connection is lost.
+  bool try_write_out();
   /// Appends one text/binary message's frame to the queue: compressed (RSV1) when permessage-deflate is on.
   void append_message(Opcode op, std::string_view payload);
   /// A control frame from outside a coroutine (the tick, the drain, an answer): queued, written at once
@@ -10619,10 +10658,12 @@ class Session {
   detail::Signal attached_;
   detail::Signal finished_;
   std::string pending_;            ///< bytes read but not yet parsed (after an event in the middle of a read)
+  std::size_t pending_at_ = 0;     ///< where the parser is in pending_ (erased once all of it is parsed)
   std::string out_;                ///< frames queued for the socket
   std::size_t partial_front_ = 0;  ///< bytes at out_'s front that end a frame partly written already
   std::vector<std::coroutine_handle<>> senders_;  ///< waiting for the queue to drain
   bool flushing_ = false;
+  bool write_queued_ = false;  ///< in this thread's queue of writes for the end of the loop turn
   bool close_sent_ = false;
   bool peer_gone_ = false;
   bool ping_outstanding_ = false;
@@ -10640,6 +10681,7 @@ class Session {
 FASTAPI_DETAIL_INLINE Task<void> Session::run(fastapi::detail::UpgradedStream& stream, std::string leftover) {
   stream_ = &stream;
   pending_ = std::move(leftover);
+  pending_at_ = 0;
   next_ping_ = std::chrono::steady_clock::now() + options_.ping_interval;
   attached_.fire();
   co_await finished_.wait();
@@ -10649,13 +10691,50 @@ FASTAPI_DETAIL_INLINE Task<void> Session::run(fastapi::detail::UpgradedStream& s
 FASTAPI_DETAIL_INLINE void Session::push_now(std::string_view frame) {
   out_.append(frame);
   if (flushing_ || !stream_) return;
+  try_write_out();
+}
+
+FASTAPI_DETAIL_INLINE bool Session::try_write_out() {
   bool closed = false;
   std::size_t n = stream_->try_write(out_, closed);
   wrote_front(n);
-  if (closed) {
-    out_.clear();
-    lost(close_code::abnormal);
-  }
+  if (!closed) return true;
+  out_.clear();
+  lost(close_code::abnormal);
+  return false;
+}
+
+FASTAPI_DETAIL_INLINE void Session::write_queued() {
+  if (flushing_ || !stream_ || out_.empty()) return;
+  if (try_write_out() && !out_.empty()) stream_->wake();  // the reader's loop writes the rest
+}
+
+FASTAPI_DETAIL_INLINE void Session::queue_write() {
+  if (write_queued_) return;
+  auto& queue = detail::queued_writes();
+  asio::io_context* io = fastapi::detail::this_loop().io;
+  // Another loop runs on this thread now: the list belonged to one that stopped with its drain unrun, and is
+  // not touched (its sessions may be freed elsewhere; one still alive writes its frames at its next flush).
+  if (queue.io != io) queue.sessions.clear();
+  const bool post = queue.sessions.empty();
+  queue.sessions.push_back(this);
+  write_queued_ = true;
+  if (!post) return;
+  queue.io = io;
+  asio::post(*io, [] {
+    std::vector<Session*> sessions;
+    sessions.swap(detail::queued_writes().sessions);
+    // Writing never resumes a coroutine here (a wake() posts), so no session of the list is destroyed meanwhile.
+    for (Session* s : sessions) {
+      s->write_queued_ = false;
+      s->write_queued();
+    }
+    auto& left = detail::queued_writes().sessions;
+    if (left.empty()) {
+      sessions.clear();
+      left.swap(sessions);  // keeps the capacity for the next turn
+    }
+  });
 }
 
 FASTAPI_DETAIL_INLINE void Session::on_tick(std::chrono::steady_clock::time_point now) {
@@ -10734,6 +10813,13 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view paylo
   if (closing() || !stream_) co_return false;
   append_message(op, payload);
   if (flushing_) co_return true;  // the running flush writes it
+  // More of what the peer sent is read and waits to be parsed: the handler is likely answering message after
+  // message of one read (an echo, a request/reply protocol). Its answers are gathered and go out in one write,
+  // when receive() has parsed all it read, or at the end of this loop turn at the latest.
+  if (pending_at_ < pending_.size() && fastapi::detail::this_loop().io) {
+    queue_write();
+    co_return true;
+  }
   co_return co_await flush();
 }
 
@@ -10753,14 +10839,7 @@ FASTAPI_DETAIL_INLINE bool Session::post(Opcode op, std::string_view payload) {
   }
   append_message(op, payload);
   if (flushing_) return true;
-  bool closed = false;
-  std::size_t n = stream_->try_write(out_, closed);
-  wrote_front(n);
-  if (closed) {
-    out_.clear();
-    lost(close_code::abnormal);
-    return false;
-  }
+  if (!try_write_out()) return false;
   if (!out_.empty()) stream_->wake();  // the reader's loop flushes the rest (receive() flushes before waiting)
   return true;
 }
@@ -10823,15 +10902,20 @@ FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
   Incoming in;
   for (;;) {
     if (peer_gone_ || !stream_) co_return closed_event();
-    if (!pending_.empty()) {
-      auto r = parser_.feed(pending_);
-      pending_.erase(0, r.consumed);
-      if (pending_.empty() && pending_.capacity() > 4096) pending_ = std::string();
+    if (pending_at_ < pending_.size()) {
+      // (an offset, not an erase per message: 16 messages of one read would be moved 15 times)
+      auto r = parser_.feed(std::string_view(pending_).substr(pending_at_));
+      pending_at_ += r.consumed;
+      if (pending_at_ == pending_.size()) {
+        pending_.clear();
+        pending_at_ = 0;
+        if (pending_.capacity() > 4096) pending_ = std::string();
+      }
       if (r.event.kind != Event::Kind::none) {
         const bool message = co_await handle(r.event, in);
         if (message) co_return in;
       }
-      if (!pending_.empty()) continue;
+      if (pending_at_ < pending_.size()) continue;
     }
     if (!out_.empty() && !flushing_) co_await flush();  // a ping's or a pong's rest the socket did not take
     bool closed = false;
@@ -10844,6 +10928,7 @@ FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
         bytes.remove_prefix(r.consumed);
         if (r.event.kind != Event::Kind::none) {
           pending_.assign(bytes);  // the scratch buffer is not ours past a suspension
+          pending_at_ = 0;
           const bool message = co_await handle(r.event, in);
           if (message) co_return in;
           break;
@@ -24419,7 +24504,7 @@ class WebSocket {
   /// Fired when the handshake's answer is known (accept, close before it, or the handler's end).
   ws::detail::Signal& decided() { return decided_; }
   /// The 101, once accepted (its hook set by the endpoint).
-  Response take_accept_response() { return std::move(accept_response_); }
+  Response take_accept_response() { return std::move(*std::exchange(accept_response_, nullptr)); }
   /// The handler's end: an answer for a handshake never answered, the close for an open one.
   Task<void> finish(std::exception_ptr error, std::string_view route);
 
@@ -24436,7 +24521,7 @@ class WebSocket {
   Request& request_;
   ws::Handshake handshake_;
   ws::Session& session_;
-  Response accept_response_;
+  std::unique_ptr<Response> accept_response_;  ///< the 101 until the endpoint takes it (an idle socket keeps none)
   ws::detail::Signal decided_;
   detail::HandshakeDecision decision_ = detail::HandshakeDecision::pending;
   WebSocketState client_state_ = WebSocketState::connecting;
@@ -24472,7 +24557,7 @@ FASTAPI_DETAIL_INLINE Task<void> WebSocket::accept(WebSocketAccept options) {
 #endif
     }
   }
-  accept_response_ = std::move(res);
+  accept_response_ = std::make_unique<Response>(std::move(res));
   decide(detail::HandshakeDecision::accepted);
   co_await session_.attached().wait();  // the connection wrote the 101 and handed the socket over
   application_state_ = WebSocketState::connected;
@@ -24719,6 +24804,10 @@ class WebSocketEndpoint final : public Endpoint {
  private:
   using Slots = typename Plan::Slots;
   Task<void> serve(Request& req, WebSocketRun& run);
+  // The arguments bound: the BindContext and its sub-response live in this frame (or on the stack), not in
+  // serve()'s, which stays alive as long as the socket: an idle WebSocket keeps only the slots.
+  Task<void> bind_awaiting(Request& req, WebSocketRun& run, Slots& slots, std::shared_ptr<RequestScope>& scope);
+  void bind_now(Request& req, WebSocketRun& run, Slots& slots);
   template <std::size_t... I>
   void invoke_sync(Slots& slots, std::index_sequence<I...>) {
     handler_(pass_argument<std::tuple_element_t<I, typename Traits::args>>(std::get<I>(slots))...);
@@ -24738,22 +24827,10 @@ Task<void> WebSocketEndpoint<F>::serve(Request& req, WebSocketRun& run) {
   std::exception_ptr error;
   try {
     Slots slots{};
-    Response sub{.status = 0};
     if (Binding::needs_scope || has_route_dependencies()) {
-      scope = std::make_shared<RequestScope>(registry());
-      BindContext ctx{req, sub};
-      ctx.scope = scope.get();
-      ctx.states = app_ ? &app_->states : nullptr;
-      ctx.websocket = &run.socket;
-      if (has_route_dependencies()) co_await run_route_dependencies(ctx);
-      if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
-      if (ctx.failed()) throw ctx.take_errors();
+      co_await bind_awaiting(req, run, slots, scope);
     } else if constexpr (Plan::size > 0) {
-      BindContext ctx{req, sub};
-      ctx.states = app_ ? &app_->states : nullptr;
-      ctx.websocket = &run.socket;
-      Plan::bind(ctx, slots);
-      if (ctx.failed()) throw ctx.take_errors();
+      bind_now(req, run, slots);
     }
     this_loop().route = description_;
     if constexpr (std::is_void_v<Result>) {
@@ -24770,6 +24847,30 @@ Task<void> WebSocketEndpoint<F>::serve(Request& req, WebSocketRun& run) {
     co_await RequestScope::after_send(scope);  // Yield teardown: after the socket closed
   }
   run.session.finish();
+}
+
+template <class F>
+Task<void> WebSocketEndpoint<F>::bind_awaiting(Request& req, WebSocketRun& run, Slots& slots,
+                                               std::shared_ptr<RequestScope>& scope) {
+  Response sub{.status = 0};
+  scope = std::make_shared<RequestScope>(registry());
+  BindContext ctx{req, sub};
+  ctx.scope = scope.get();
+  ctx.states = app_ ? &app_->states : nullptr;
+  ctx.websocket = &run.socket;
+  if (has_route_dependencies()) co_await run_route_dependencies(ctx);
+  if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
+  if (ctx.failed()) throw ctx.take_errors();
+}
+
+template <class F>
+void WebSocketEndpoint<F>::bind_now(Request& req, WebSocketRun& run, Slots& slots) {
+  Response sub{.status = 0};
+  BindContext ctx{req, sub};
+  ctx.states = app_ ? &app_->states : nullptr;
+  ctx.websocket = &run.socket;
+  Plan::bind(ctx, slots);
+  if (ctx.failed()) throw ctx.take_errors();
 }
 
 /// Wraps a WebSocket handler as an Endpoint.

@@ -96,6 +96,7 @@ hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
   echo "command	bash bench/realtime.sh ${sections[*]} (BENCH_ROUNDS=$rounds BENCH_DURATION=$duration BENCH_UPLOAD_BYTES=$upload_bytes)"
   echo "ours	$BENCH_CXX $BENCH_CXXFLAGS -I$inc bench/servers/realtime_bench.cpp -lsimdjson -pthread; --workers 1"
   echo "node	node $(node --version 2>/dev/null || echo missing), ws $ws_version"
+  echo "deflate	off on every peer: the load client offers no Sec-WebSocket-Extensions, so no peer compresses; ours also pins it off (Config::ws_per_message_deflate = false, and the bench server is built without FASTAPI_ENABLE_GZIP), Node's ws server has perMessageDeflate off by default"
   echo "uvicorn	python3 $("$BENCH_PYTHON" -c 'import fastapi, uvicorn, websockets, multipart, starlette; print(f"fastapi {fastapi.__version__}, starlette {starlette.__version__}, uvicorn {uvicorn.__version__}, websockets {websockets.__version__}, python-multipart {multipart.__version__}")' 2>/dev/null || echo missing)"
 } >"$BENCH_DIR/realtime-meta.txt"
 

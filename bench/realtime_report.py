@@ -35,6 +35,8 @@ def main():
     p(f"- Ours: `{meta.get('ours', '?')}`; Node: {meta.get('node', '?')}; FastAPI: {meta.get('uvicorn', '?')}, "
       "`uvicorn --loop uvloop --http httptools --ws websockets`.")
     p("- Every server pinned to core 0, the load client (bench/realtime_load.cpp, one thread) to core 1.")
+    if meta.get("deflate"):
+        p(f"- permessage-deflate: {meta['deflate']}")
     p()
     targets = []
 

@@ -12,6 +12,7 @@
 //                                       spooled to a temporary file past 1 MiB, as examples/21_files.cpp does)
 // The WebSocket keep-alive ping is kept at its default (20 s) and the idle timeout too: what a user gets.
 // max_connections is raised to 20,000 (the default, 10,000, would pause accepting at exactly the 10k idle test).
+// permessage-deflate is off (Config::ws_per_message_deflate = false): the peers do not compress either.
 // Build (bench/realtime.sh does it): g++ -std=c++20 -O2 -DNDEBUG -I. bench/servers/realtime_bench.cpp -lsimdjson -pthread
 // Run:   ./realtime_bench --port 8080 --workers 1
 #include <chrono>
@@ -78,5 +79,8 @@ int main(int argc, char** argv) {
 
   fa::Config config;
   config.max_connections = 20000;
+  // permessage-deflate pinned off (its default is on when built with zlib): the echo compares frames as sent,
+  // and the load client offers no extension, so no peer compresses (bench/realtime.sh says so in its results).
+  config.ws_per_message_deflate = false;
   return app.run(argc, argv, config);
 }

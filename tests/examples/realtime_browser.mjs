@@ -11,57 +11,23 @@
 //   node tests/examples/realtime_browser.mjs --chromium /usr/bin/chromium --realtime BIN --files BIN \
 //        --modules tests/openapi/node_modules --out build/interop
 // No request leaves 127.0.0.1; every wait is bounded; exit 0 when every check passed, 1 otherwise.
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith("--") ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
-for (const required of ["chromium", "realtime", "files", "modules", "out"])
-  if (!args[required]) throw new Error(`realtime_browser: missing --${required}`);
+
+import { browserRun, parseArgs } from "../support/browser.mjs";
+
+const args = parseArgs("realtime_browser", ["chromium", "realtime", "files", "modules", "out"]);
 const require = createRequire(join(resolve(args.modules), "noop.js"));
 const puppeteer = require("puppeteer-core");
 const STEP_MS = 20000;
 const TOTAL_MS = 120000;
-
-const children = [];
+const { check, start: startApp, run } = browserRun({ stepMs: STEP_MS, totalMs: TOTAL_MS });
+/// Starts an example on a free port with two workers; resolves with its base URL.
+const start = (bin, env = {}) => startApp(bin, { args: ["--workers", "2"], env });
 let browser;
-let failures = 0;
-const check = (ok, what) => {
-  console.log(`browser: ${ok ? "ok  " : "FAIL"} ${what}`);
-  if (!ok) failures += 1;
-};
-async function cleanup() {
-  for (const child of children) if (child.exitCode === null) process.kill(child.pid, "SIGTERM");
-  if (browser) await browser.close().catch(() => {});
-}
-const watchdog = setTimeout(async () => {
-  console.log(`browser: FAIL the run took more than ${TOTAL_MS / 1000} s`);
-  await cleanup();
-  process.exit(1);
-}, TOTAL_MS);
-
-/// Starts an example on a free port; resolves with its base URL once it prints "Listening on ...".
-function start(bin, env = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ["--port", "0", "--workers", "2"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
-    children.push(child);
-    const timer = setTimeout(() => reject(new Error(`${bin} did not start within ${STEP_MS} ms`)), STEP_MS);
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/Listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.stderr.on("data", (d) => process.stderr.write(d));
-    child.on("exit", (code) => reject(new Error(`${bin} exited with ${code} before listening`)));
-  });
-}
 
 async function newPage(base) {
   const page = await browser.newPage();
@@ -189,22 +155,9 @@ async function files() {
   await page.close();
 }
 
-try {
-  mkdirSync(args.out, { recursive: true });
-  browser = await puppeteer.launch({
-    executablePath: args.chromium,
-    headless: true,
-    args: ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
-    timeout: STEP_MS,
-    protocolTimeout: STEP_MS * 2,
-  });
+mkdirSync(args.out, { recursive: true });
+await run(puppeteer, args.chromium, async (b) => {
+  browser = b;
   await realtime();
   await files();
-} catch (e) {
-  check(false, `unexpected error: ${e.stack ?? e}`);
-} finally {
-  clearTimeout(watchdog);
-  await cleanup();
-}
-console.log(`browser: ${failures === 0 ? "all checks passed" : failures + " check(s) failed"}`);
-process.exit(failures ? 1 : 0);
+});

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../support/ws_frames.hpp"
 #include "fastapi/core/utf8.hpp"
 #include "fastapi/websocket/deflate.hpp"
 #include "fastapi/websocket/frame.hpp"
@@ -38,35 +39,13 @@ void require(bool ok, const char* what) {
   }
 }
 
-struct Got {
-  ws::Event::Kind kind;
-  std::string data;
-  std::uint16_t code;
-  bool operator==(const Got&) const = default;
-};
+using ws_frames::Got;
 
 std::vector<Got> run(std::string_view in, ws::ParserOptions options, const ws::DeflateParams& params,
                      std::size_t step) {
   ws::FrameParser p(options);
   p.enable_deflate(params);
-  std::vector<Got> out;
-  std::size_t at = 0;
-  while (at < in.size() && !p.done()) {
-    std::string_view piece = in.substr(at, step);
-    while (!piece.empty() && !p.done()) {
-      auto r = p.feed(piece);
-      require(r.consumed <= piece.size(), "consumed more than given");
-      piece.remove_prefix(r.consumed);
-      at += r.consumed;
-      if (r.event.kind != ws::Event::Kind::none) out.push_back({r.event.kind, std::string(r.event.data), r.event.code});
-      if (r.consumed == 0 && r.event.kind == ws::Event::Kind::none) require(p.done(), "no progress");
-    }
-  }
-  if (!p.done()) {  // a zero-length frame at the very end
-    auto r = p.feed({});
-    if (r.event.kind != ws::Event::Kind::none) out.push_back({r.event.kind, std::string(r.event.data), r.event.code});
-  }
-  return out;
+  return ws_frames::feed_in_pieces(p, in, step, [](const char* what) { require(false, what); });
 }
 
 }  // namespace

@@ -8,56 +8,19 @@
 //   node tests/openapi/browser.mjs --chromium /usr/bin/chromium --feature-app BIN --users-api BIN \
 //        --modules tests/openapi/node_modules --out build/openapi --readme docs/images/docs.png
 // Every wait is bounded; the apps are stopped by pid; exit 0 when every check passed, 1 otherwise.
-import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import puppeteer from "puppeteer-core";
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith("--") ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
-for (const required of ["chromium", "feature-app", "users-api", "modules", "out", "readme"])
-  if (!args[required]) throw new Error(`browser: missing --${required}`);
+import { browserRun, parseArgs } from "../support/browser.mjs";
+
+const args = parseArgs("browser", ["chromium", "feature-app", "users-api", "modules", "out", "readme"]);
 const STEP_MS = 20000;  // any single wait
 const TOTAL_MS = 150000;  // the whole run
 mkdirSync(args.out, { recursive: true });
 mkdirSync(dirname(args.readme), { recursive: true });
-
-const children = [];
+const { check, start, run } = browserRun({ stepMs: STEP_MS, totalMs: TOTAL_MS });
 let browser;
-let failures = 0;
-const check = (ok, what) => {
-  console.log(`browser: ${ok ? "ok  " : "FAIL"} ${what}`);
-  if (!ok) failures += 1;
-};
-async function cleanup() {
-  for (const child of children) if (child.exitCode === null) process.kill(child.pid, "SIGTERM");
-  if (browser) await browser.close().catch(() => {});
-}
-const watchdog = setTimeout(async () => {
-  console.log(`browser: FAIL the run took more than ${TOTAL_MS / 1000} s`);
-  await cleanup();
-  process.exit(1);
-}, TOTAL_MS);
-
-/// Starts an app on a free port; resolves with its base URL once it prints "Listening on ...".
-function start(bin, extra = []) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ["--port", "0", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
-    children.push(child);
-    const timer = setTimeout(() => reject(new Error(`${bin} did not start within ${STEP_MS} ms`)), STEP_MS);
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/Listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.stderr.on("data", (d) => process.stderr.write(d));
-    child.on("exit", (code) => reject(new Error(`${bin} exited with ${code} before listening`)));
-  });
-}
 
 /// The (METHOD path) pairs of an OpenAPI document.
 async function operationsOf(base) {
@@ -108,7 +71,7 @@ function cdnFromNpm(url) {
 }
 
 async function featureApp() {
-  const base = await start(args["feature-app"], ["--assets", args.modules]);
+  const base = await start(args["feature-app"], { args: ["--assets", args.modules] });
   const expected = await operationsOf(base);
   const { page, external } = await newPage(base, {});
 
@@ -175,21 +138,8 @@ async function usersApi() {
   await page.close();
 }
 
-try {
-  browser = await puppeteer.launch({
-    executablePath: args.chromium,
-    headless: true,
-    args: ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
-    timeout: STEP_MS,
-    protocolTimeout: STEP_MS * 2,
-  });
+await run(puppeteer, args.chromium, async (b) => {
+  browser = b;
   await featureApp();
   await usersApi();
-} catch (e) {
-  check(false, `unexpected error: ${e.stack ?? e}`);
-} finally {
-  clearTimeout(watchdog);
-  await cleanup();
-}
-console.log(`browser: ${failures === 0 ? "all checks passed" : failures + " check(s) failed"}; screenshots in ${args.out} and ${args.readme}`);
-process.exit(failures ? 1 : 0);
+}, `; screenshots in ${args.out} and ${args.readme}`);

@@ -13,18 +13,14 @@
 
 #include "fastapi/websocket/frame.hpp"
 #include "fastapi/websocket/frame_parser.hpp"
+#include "support/ws_frames.hpp"
 
 namespace ws = fastapi::ws;
 using Kind = ws::Event::Kind;
 
 namespace {
 
-struct Got {
-  Kind kind;
-  std::string data;
-  std::uint16_t code;
-  bool operator==(const Got&) const = default;
-};
+using ws_frames::Got;
 
 std::string bytes(std::initializer_list<int> b) {
   std::string s;
@@ -35,25 +31,7 @@ std::string bytes(std::initializer_list<int> b) {
 // Feeds `in` in pieces of `step` bytes (0 = all at once), collecting every event.
 std::vector<Got> parse(std::string_view in, ws::ParserOptions options = {}, std::size_t step = 0) {
   ws::FrameParser p(options);
-  std::vector<Got> out;
-  std::size_t at = 0;
-  while (at < in.size() && !p.done()) {
-    std::string_view piece = in.substr(at, step == 0 ? in.size() : step);
-    while (!piece.empty()) {
-      auto r = p.feed(piece);
-      piece.remove_prefix(r.consumed);
-      at += r.consumed;
-      if (r.event.kind != Kind::none) out.push_back({r.event.kind, std::string(r.event.data), r.event.code});
-      if (p.done() || r.consumed == 0) break;
-    }
-    if (p.done()) break;
-  }
-  // a zero-length frame at the very end is complete without more bytes
-  if (!p.done()) {
-    auto r = p.feed({});
-    if (r.event.kind != Kind::none) out.push_back({r.event.kind, std::string(r.event.data), r.event.code});
-  }
-  return out;
+  return ws_frames::feed_in_pieces(p, in, step, [](const char* what) { FAIL(what); });
 }
 
 const ws::ParserOptions from_server{.max_message = 16 * 1024 * 1024, .require_mask = false};

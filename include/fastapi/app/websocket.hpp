@@ -162,7 +162,7 @@ class WebSocket {
   /// Fired when the handshake's answer is known (accept, close before it, or the handler's end).
   ws::detail::Signal& decided() { return decided_; }
   /// The 101, once accepted (its hook set by the endpoint).
-  Response take_accept_response() { return std::move(accept_response_); }
+  Response take_accept_response() { return std::move(*std::exchange(accept_response_, nullptr)); }
   /// The handler's end: an answer for a handshake never answered, the close for an open one.
   Task<void> finish(std::exception_ptr error, std::string_view route);
 
@@ -179,7 +179,7 @@ class WebSocket {
   Request& request_;
   ws::Handshake handshake_;
   ws::Session& session_;
-  Response accept_response_;
+  std::unique_ptr<Response> accept_response_;  ///< the 101 until the endpoint takes it (an idle socket keeps none)
   ws::detail::Signal decided_;
   detail::HandshakeDecision decision_ = detail::HandshakeDecision::pending;
   WebSocketState client_state_ = WebSocketState::connecting;
@@ -215,7 +215,7 @@ FASTAPI_DETAIL_INLINE Task<void> WebSocket::accept(WebSocketAccept options) {
 #endif
     }
   }
-  accept_response_ = std::move(res);
+  accept_response_ = std::make_unique<Response>(std::move(res));
   decide(detail::HandshakeDecision::accepted);
   co_await session_.attached().wait();  // the connection wrote the 101 and handed the socket over
   application_state_ = WebSocketState::connected;

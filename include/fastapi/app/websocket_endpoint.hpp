@@ -144,6 +144,10 @@ class WebSocketEndpoint final : public Endpoint {
  private:
   using Slots = typename Plan::Slots;
   Task<void> serve(Request& req, WebSocketRun& run);
+  // The arguments bound: the BindContext and its sub-response live in this frame (or on the stack), not in
+  // serve()'s, which stays alive as long as the socket: an idle WebSocket keeps only the slots.
+  Task<void> bind_awaiting(Request& req, WebSocketRun& run, Slots& slots, std::shared_ptr<RequestScope>& scope);
+  void bind_now(Request& req, WebSocketRun& run, Slots& slots);
   template <std::size_t... I>
   void invoke_sync(Slots& slots, std::index_sequence<I...>) {
     handler_(pass_argument<std::tuple_element_t<I, typename Traits::args>>(std::get<I>(slots))...);
@@ -163,22 +167,10 @@ Task<void> WebSocketEndpoint<F>::serve(Request& req, WebSocketRun& run) {
   std::exception_ptr error;
   try {
     Slots slots{};
-    Response sub{.status = 0};
     if (Binding::needs_scope || has_route_dependencies()) {
-      scope = std::make_shared<RequestScope>(registry());
-      BindContext ctx{req, sub};
-      ctx.scope = scope.get();
-      ctx.states = app_ ? &app_->states : nullptr;
-      ctx.websocket = &run.socket;
-      if (has_route_dependencies()) co_await run_route_dependencies(ctx);
-      if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
-      if (ctx.failed()) throw ctx.take_errors();
+      co_await bind_awaiting(req, run, slots, scope);
     } else if constexpr (Plan::size > 0) {
-      BindContext ctx{req, sub};
-      ctx.states = app_ ? &app_->states : nullptr;
-      ctx.websocket = &run.socket;
-      Plan::bind(ctx, slots);
-      if (ctx.failed()) throw ctx.take_errors();
+      bind_now(req, run, slots);
     }
     this_loop().route = description_;
     if constexpr (std::is_void_v<Result>) {
@@ -195,6 +187,30 @@ Task<void> WebSocketEndpoint<F>::serve(Request& req, WebSocketRun& run) {
     co_await RequestScope::after_send(scope);  // Yield teardown: after the socket closed
   }
   run.session.finish();
+}
+
+template <class F>
+Task<void> WebSocketEndpoint<F>::bind_awaiting(Request& req, WebSocketRun& run, Slots& slots,
+                                               std::shared_ptr<RequestScope>& scope) {
+  Response sub{.status = 0};
+  scope = std::make_shared<RequestScope>(registry());
+  BindContext ctx{req, sub};
+  ctx.scope = scope.get();
+  ctx.states = app_ ? &app_->states : nullptr;
+  ctx.websocket = &run.socket;
+  if (has_route_dependencies()) co_await run_route_dependencies(ctx);
+  if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
+  if (ctx.failed()) throw ctx.take_errors();
+}
+
+template <class F>
+void WebSocketEndpoint<F>::bind_now(Request& req, WebSocketRun& run, Slots& slots) {
+  Response sub{.status = 0};
+  BindContext ctx{req, sub};
+  ctx.states = app_ ? &app_->states : nullptr;
+  ctx.websocket = &run.socket;
+  Plan::bind(ctx, slots);
+  if (ctx.failed()) throw ctx.take_errors();
 }
 
 /// Wraps a WebSocket handler as an Endpoint.

@@ -17,6 +17,16 @@
 
 namespace fastapi::detail {
 
+/// Gives zlib the next slice of the input (`next`, `left` bytes not yet given): avail_in is 32 bits, so a
+/// larger input goes in slices of at most UINT_MAX bytes.
+inline void give_zlib_slice(z_stream& z, const char*& next, std::size_t& left) {
+  const uInt take = left > UINT_MAX ? UINT_MAX : static_cast<uInt>(left);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(next));
+  z.avail_in = take;
+  next += take;
+  left -= take;
+}
+
 /// One zlib deflate stream, freed with the object. `window_bits` is zlib's: 9..15 raw deflate when negative,
 /// 8..15 with the zlib wrapper, plus 16 for the gzip wrapper (the default, 31). Its memory is zlib's
 /// (1 << (window_bits + 2)) + (1 << (mem_level + 9)) bytes: 256 KiB at 15 and 8.
@@ -71,12 +81,7 @@ FASTAPI_DETAIL_INLINE bool Deflater::write(std::string_view in, int flush, std::
   std::size_t left = in.size();
   const char* next = in.data();
   for (;;) {
-    // avail_in is 32 bits: a larger input goes in slices, only the last one flushed.
-    uInt take = left > UINT_MAX ? UINT_MAX : static_cast<uInt>(left);
-    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(next));
-    z_.avail_in = take;
-    next += take;
-    left -= take;
+    give_zlib_slice(z_, next, left);  // only the last slice is flushed
     int mode = left ? Z_NO_FLUSH : flush;
     for (;;) {
       std::size_t used = out.size();
@@ -105,11 +110,7 @@ FASTAPI_DETAIL_INLINE Inflater::Result Inflater::write(std::string_view in, std:
   std::size_t left = in.size();
   const char* next = in.data();
   for (;;) {
-    uInt take = left > UINT_MAX ? UINT_MAX : static_cast<uInt>(left);
-    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(next));
-    z_.avail_in = take;
-    next += take;
-    left -= take;
+    give_zlib_slice(z_, next, left);
     for (;;) {
       if (out.size() > limit) return Result::too_big;
       const std::size_t used = out.size();

@@ -114,8 +114,10 @@ class Connection final : private UpgradedStream, private ClientChannel {
   Task<bool> write_stream(Response& res);
   Task<bool> send_file_body(Response& res, FileStream& file);
   Task<bool> hand_over(Response& res);
+  Task<void> run_upgraded();
   void keep_request_without_buffer();
   Task<bool> flush();
+  Task<bool> write_pieces(std::string_view head, std::string_view body, bool response);
   Task<void> send_error(int status, std::string_view reason);
   Task<void> linger_close();
   Task<bool> wait(asio::socket_base::wait_type type);
@@ -172,8 +174,10 @@ class Connection final : private UpgradedStream, private ClientChannel {
   // After a 101: the hook that owns the protocol now, and the handshake request's head, copied out of the
   // read buffer (which goes back to the pool: an idle WebSocket holds no buffer) so req_ stays valid.
   std::shared_ptr<Upgrade> upgrade_;
+  std::function<Task<void>()> after_upgrade_;  ///< the 101's after_send: once the protocol is over
   std::string head_copy_;
   bool drain_told_ = false;
+  bool read_drained_ = false;  ///< the last read_some emptied the socket (a plain one): skip the next
   // UpgradedStream: the socket as the upgraded protocol sees it.
   Task<Wait> wait_readable() override;
   std::size_t read_some(char* buf, std::size_t n, bool& closed) override;
@@ -246,6 +250,8 @@ FASTAPI_DETAIL_INLINE void Connection::start(Hub& hub, ServerStream::Socket sock
 FASTAPI_DETAIL_INLINE Task<void> Connection::run() {
   try {
     co_await serve();
+    // After a 101 the HTTP loop has returned (its frames are freed: an idle WebSocket does not keep them).
+    if (phase_ == Phase::upgraded) co_await run_upgraded();
   } catch (const std::exception& e) {
     log(LogLevel::error, std::string("connection error: ") + e.what());
   } catch (...) {
@@ -399,22 +405,29 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::read_more() {
   }
 }
 
-/// Writes out_ (and big_body_) completely: non-blocking first, waiting for writability when the socket
-/// buffer is full. A client that reads nothing for write_timeout is dropped; one that reads slowly but
-/// steadily is not (the deadline restarts whenever the socket took bytes). False on error/timeout.
-FASTAPI_DETAIL_INLINE Task<bool> Connection::flush() {
+/// Writes out_ (and big_body_) completely, then empties them (write_pieces below).
+FASTAPI_DETAIL_INLINE Task<bool> Connection::flush() { return write_pieces(out_, big_body_, true); }
+
+/// The one write loop (a response's out_ and big_body_, an upgraded protocol's bytes): `head` then `body`,
+/// gathered in one write_some while the socket takes them, non-blocking first, waiting for writability when
+/// the socket buffer is full. A client that reads nothing for write_timeout is dropped; one that reads slowly
+/// but steadily is not (the deadline restarts whenever the socket took bytes); the deadline that ran before
+/// (a head's or body's) runs on afterwards. A wait cancelled without a timeout (an upgraded protocol's wake()
+/// meant for its reader) simply waits again. `response`: the pieces are out_ and big_body_, cleared once
+/// written. A plain function returning the coroutine's task, so flush() costs no frame of its own.
+FASTAPI_DETAIL_INLINE Task<bool> Connection::write_pieces(std::string_view head, std::string_view body, bool response) {
   Phase before = phase_;
-  Clock::time_point outer_deadline = deadline_;  // the head or body deadline keeps running meanwhile
-  phase_ = Phase::write;
+  Clock::time_point outer_deadline = deadline_;
+  if (phase_ != Phase::upgraded) phase_ = Phase::write;
   std::size_t done = 0;
-  std::size_t total = out_.size() + big_body_.size();
+  std::size_t total = head.size() + body.size();
   bool armed = false;
   std::size_t done_when_armed = 0;
   while (done < total) {
-    std::size_t head_done = std::min(done, out_.size());
+    std::size_t head_done = std::min(done, head.size());
     std::size_t body_done = done - head_done;
-    std::array<asio::const_buffer, 2> bufs{asio::buffer(out_.data() + head_done, out_.size() - head_done),
-                                           asio::buffer(big_body_.data() + body_done, big_body_.size() - body_done)};
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(head.data() + head_done, head.size() - head_done),
+                                           asio::buffer(body.data() + body_done, body.size() - body_done)};
     asio::error_code ec;
     std::size_t n = stream_.write_some(bufs, ec);
     if (!ec) {
@@ -427,13 +440,17 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::flush() {
       armed = true;
       done_when_armed = done;
     }
-    if (!co_await wait(asio::socket_base::wait_write)) co_return false;
+    auto [wait_ec] = co_await async_call<asio::error_code>(
+        [&](auto handler) { stream_.async_wait(asio::socket_base::wait_write, std::move(handler)); });
+    if (timed_out_ || (wait_ec && wait_ec != asio::error::operation_aborted)) co_return false;
   }
-  out_.clear();
-  big_body_.clear();
+  if (response) {
+    out_.clear();
+    big_body_.clear();
+  }
   if (armed) deadline_ = outer_deadline;
   phase_ = before;
-  co_return true;
+  co_return response || !timed_out_;  // an upgraded write aborted meanwhile failed
 }
 
 FASTAPI_DETAIL_INLINE Task<void> Connection::serve() {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <asio.hpp>
 
@@ -17,9 +18,9 @@
 namespace fastapi::detail {
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-/// The 101: its head is written (no Content-Length, no body), then the socket is handed to res.upgrade, which
-/// gets the bytes already read past the request head. The connection's read deadline and idle sweep stop
-/// applying; the hook returns when its protocol is over, and the connection closes.
+/// The 101: its head is written (no Content-Length, no body) and res.upgrade kept; false either way, so the HTTP
+/// loop (serve() and the frames below it) returns, and run() goes on with run_upgraded(). The connection's
+/// read deadline and idle sweep stop applying.
 FASTAPI_DETAIL_INLINE Task<bool> Connection::hand_over(Response& res) {
   if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
   write_head(out_, res,
@@ -28,19 +29,27 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::hand_over(Response& res) {
                           .date_line = hub_.date.line(),
                           .server = hub_.config.server_header},
              BodyFraming::none);
-  if (!co_await flush()) {
+  // (not `if (!co_await flush())`: g++ 12 then builds a frame whose first resume traps when no await follows)
+  const bool written = co_await flush();
+  if (!written) {
     if (res.after_send) co_await res.after_send();
     co_return false;  // the hook is dropped unrun: its handler is destroyed with it
   }
   upgrade_ = std::move(res.upgrade);
+  after_upgrade_ = std::move(res.after_send);
   phase_ = Phase::upgraded;
   deadline_ = Clock::time_point::max();
   timed_out_ = false;
+  co_return false;
+}
+
+/// The socket handed to the upgrade hook, which gets the bytes already read past the request head; the hook
+/// returns when its protocol is over (then the 101's after_send runs), and the connection closes.
+FASTAPI_DETAIL_INLINE Task<void> Connection::run_upgraded() {
   std::string leftover(buf_ + start_, end_ - start_);
   keep_request_without_buffer();
   co_await upgrade_->run(*this, std::move(leftover));
-  if (res.after_send) co_await res.after_send();
-  co_return false;
+  if (auto after = std::move(after_upgrade_)) co_await after();
 }
 
 /// Copies the handshake request out of the read buffer (only what it occupies, typically a few hundred
@@ -85,10 +94,17 @@ FASTAPI_DETAIL_INLINE Task<UpgradedStream::Wait> Connection::wait_readable() {
   co_return ec ? Wait::closed : Wait::ready;
 }
 
+/// A plain socket that gave fewer bytes than asked for was emptied: the next read would only say EAGAIN (a
+/// syscall per message), so it is skipped and the caller waits; the wait re-arms epoll, which reports bytes
+/// that came in meanwhile at once. Not for TLS, whose library may hold decrypted bytes the socket no longer has.
 FASTAPI_DETAIL_INLINE std::size_t Connection::read_some(char* buf, std::size_t n, bool& closed) {
+  if (std::exchange(read_drained_, false)) return 0;
   asio::error_code ec;
   std::size_t got = stream_.read_some(asio::buffer(buf, n), ec);
-  if (!ec) return got;
+  if (!ec) {
+    read_drained_ = got < n && !stream_.tls();
+    return got;
+  }
   closed = ec != asio::error::would_block && ec != asio::error::try_again;
   return 0;
 }
@@ -105,33 +121,9 @@ FASTAPI_DETAIL_INLINE std::size_t Connection::try_write(std::string_view data, b
   return 0;
 }
 
-/// As flush(): a peer that takes no byte for write_timeout is dropped (the sweep aborts the socket). A
-/// wake() meant for the reader cancels this wait too: it simply waits again.
-FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) {
-  std::size_t done = 0;
-  bool armed = false;
-  std::size_t done_when_armed = 0;
-  while (done < data.size()) {
-    if (timed_out_) co_return false;
-    asio::error_code ec;
-    std::size_t n = stream_.write_some(asio::buffer(data.data() + done, data.size() - done), ec);
-    if (!ec) {
-      done += n;
-      continue;
-    }
-    if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
-    if (!armed || done != done_when_armed) {
-      set_deadline(hub_.config.write_timeout);
-      armed = true;
-      done_when_armed = done;
-    }
-    auto [wait_ec] = co_await async_call<asio::error_code>(
-        [&](auto handler) { stream_.async_wait(asio::socket_base::wait_write, std::move(handler)); });
-    if (timed_out_ || (wait_ec && wait_ec != asio::error::operation_aborted)) co_return false;
-  }
-  if (armed) deadline_ = Clock::time_point::max();
-  co_return !timed_out_;
-}
+/// As flush() (one write loop, http/connection.hpp's write_pieces): a peer that takes no byte for write_timeout
+/// is dropped (the sweep aborts the socket).
+FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) { return write_pieces(data, {}, false); }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail

@@ -42,6 +42,8 @@ struct SessionOptions {
   DeflateSettings deflate{};                       ///< permessage-deflate (Config::ws_per_message_deflate...)
 };
 
+class Session;
+
 namespace detail {
 
 /// Resumes `h` from the loop (not from inside the caller's stack); directly when no loop runs here.
@@ -89,6 +91,23 @@ inline std::span<char> read_scratch() {
   return {buffer.get(), size};
 }
 
+/// The sessions of this thread whose sends wait for the end of the loop turn, to go out in one write each:
+/// an echo of 16 messages that came in one read is one write, not 16. A drain is posted to `io` whenever the
+/// list goes from empty to not empty (a drain lost with a stopped loop is noticed: its sessions are destroyed
+/// with the loop and leave the list, or the next loop is another io_context and the list is dropped).
+struct QueuedWrites {
+  std::vector<Session*> sessions;
+  asio::io_context* io = nullptr;
+};
+inline QueuedWrites& queued_writes() {
+  thread_local QueuedWrites queue;
+  return queue;
+}
+inline void forget_queued_write(Session* s) {
+  auto& v = queued_writes().sessions;
+  v.erase(std::remove(v.begin(), v.end(), s), v.end());
+}
+
 }  // namespace detail
 
 /// What Session::receive gives: a whole message, or the end (the peer's close, a protocol error we closed
@@ -105,6 +124,9 @@ class Session {
  public:
   explicit Session(SessionOptions options)
       : options_(options), parser_(ParserOptions{.max_message = options.max_size, .require_mask = true}) {}
+  ~Session() {
+    if (write_queued_) detail::forget_queued_write(this);
+  }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -143,6 +165,9 @@ class Session {
     deflater_ = std::make_unique<detail::MessageDeflater>(params);
   }
 #endif
+  /// Writes what out_ holds as far as the socket takes it now (the end of a loop turn's gathered sends); the
+  /// rest is left to the reader's loop (woken for it) or the next flush.
+  void write_queued();
   /// The close code as the application sees it: the peer's, ours (a protocol error, the drain's 1001), 1006.
   std::uint16_t close_code() const { return close_code_; }
   const std::string& close_reason() const { return close_reason_; }
@@ -155,6 +180,10 @@ class Session {
     void await_resume() const noexcept {}
   };
   Task<bool> flush();
+  /// Queues this session's out_ for write_queued() at the end of the loop turn (once per turn).
+  void queue_write();
+  /// Writes out_ without waiting (post(), write_queued()): false when the connection is lost.
+  bool try_write_out();
   /// Appends one text/binary message's frame to the queue: compressed (RSV1) when permessage-deflate is on.
   void append_message(Opcode op, std::string_view payload);
   /// A control frame from outside a coroutine (the tick, the drain, an answer): queued, written at once
@@ -199,10 +228,12 @@ class Session {
   detail::Signal attached_;
   detail::Signal finished_;
   std::string pending_;            ///< bytes read but not yet parsed (after an event in the middle of a read)
+  std::size_t pending_at_ = 0;     ///< where the parser is in pending_ (erased once all of it is parsed)
   std::string out_;                ///< frames queued for the socket
   std::size_t partial_front_ = 0;  ///< bytes at out_'s front that end a frame partly written already
   std::vector<std::coroutine_handle<>> senders_;  ///< waiting for the queue to drain
   bool flushing_ = false;
+  bool write_queued_ = false;  ///< in this thread's queue of writes for the end of the loop turn
   bool close_sent_ = false;
   bool peer_gone_ = false;
   bool ping_outstanding_ = false;
@@ -220,6 +251,7 @@ class Session {
 FASTAPI_DETAIL_INLINE Task<void> Session::run(fastapi::detail::UpgradedStream& stream, std::string leftover) {
   stream_ = &stream;
   pending_ = std::move(leftover);
+  pending_at_ = 0;
   next_ping_ = std::chrono::steady_clock::now() + options_.ping_interval;
   attached_.fire();
   co_await finished_.wait();
@@ -229,13 +261,50 @@ FASTAPI_DETAIL_INLINE Task<void> Session::run(fastapi::detail::UpgradedStream& s
 FASTAPI_DETAIL_INLINE void Session::push_now(std::string_view frame) {
   out_.append(frame);
   if (flushing_ || !stream_) return;
+  try_write_out();
+}
+
+FASTAPI_DETAIL_INLINE bool Session::try_write_out() {
   bool closed = false;
   std::size_t n = stream_->try_write(out_, closed);
   wrote_front(n);
-  if (closed) {
-    out_.clear();
-    lost(close_code::abnormal);
-  }
+  if (!closed) return true;
+  out_.clear();
+  lost(close_code::abnormal);
+  return false;
+}
+
+FASTAPI_DETAIL_INLINE void Session::write_queued() {
+  if (flushing_ || !stream_ || out_.empty()) return;
+  if (try_write_out() && !out_.empty()) stream_->wake();  // the reader's loop writes the rest
+}
+
+FASTAPI_DETAIL_INLINE void Session::queue_write() {
+  if (write_queued_) return;
+  auto& queue = detail::queued_writes();
+  asio::io_context* io = fastapi::detail::this_loop().io;
+  // Another loop runs on this thread now: the list belonged to one that stopped with its drain unrun, and is
+  // not touched (its sessions may be freed elsewhere; one still alive writes its frames at its next flush).
+  if (queue.io != io) queue.sessions.clear();
+  const bool post = queue.sessions.empty();
+  queue.sessions.push_back(this);
+  write_queued_ = true;
+  if (!post) return;
+  queue.io = io;
+  asio::post(*io, [] {
+    std::vector<Session*> sessions;
+    sessions.swap(detail::queued_writes().sessions);
+    // Writing never resumes a coroutine here (a wake() posts), so no session of the list is destroyed meanwhile.
+    for (Session* s : sessions) {
+      s->write_queued_ = false;
+      s->write_queued();
+    }
+    auto& left = detail::queued_writes().sessions;
+    if (left.empty()) {
+      sessions.clear();
+      left.swap(sessions);  // keeps the capacity for the next turn
+    }
+  });
 }
 
 FASTAPI_DETAIL_INLINE void Session::on_tick(std::chrono::steady_clock::time_point now) {
@@ -314,6 +383,13 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view paylo
   if (closing() || !stream_) co_return false;
   append_message(op, payload);
   if (flushing_) co_return true;  // the running flush writes it
+  // More of what the peer sent is read and waits to be parsed: the handler is likely answering message after
+  // message of one read (an echo, a request/reply protocol). Its answers are gathered and go out in one write,
+  // when receive() has parsed all it read, or at the end of this loop turn at the latest.
+  if (pending_at_ < pending_.size() && fastapi::detail::this_loop().io) {
+    queue_write();
+    co_return true;
+  }
   co_return co_await flush();
 }
 
@@ -333,14 +409,7 @@ FASTAPI_DETAIL_INLINE bool Session::post(Opcode op, std::string_view payload) {
   }
   append_message(op, payload);
   if (flushing_) return true;
-  bool closed = false;
-  std::size_t n = stream_->try_write(out_, closed);
-  wrote_front(n);
-  if (closed) {
-    out_.clear();
-    lost(close_code::abnormal);
-    return false;
-  }
+  if (!try_write_out()) return false;
   if (!out_.empty()) stream_->wake();  // the reader's loop flushes the rest (receive() flushes before waiting)
   return true;
 }
@@ -403,15 +472,20 @@ FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
   Incoming in;
   for (;;) {
     if (peer_gone_ || !stream_) co_return closed_event();
-    if (!pending_.empty()) {
-      auto r = parser_.feed(pending_);
-      pending_.erase(0, r.consumed);
-      if (pending_.empty() && pending_.capacity() > 4096) pending_ = std::string();
+    if (pending_at_ < pending_.size()) {
+      // (an offset, not an erase per message: 16 messages of one read would be moved 15 times)
+      auto r = parser_.feed(std::string_view(pending_).substr(pending_at_));
+      pending_at_ += r.consumed;
+      if (pending_at_ == pending_.size()) {
+        pending_.clear();
+        pending_at_ = 0;
+        if (pending_.capacity() > 4096) pending_ = std::string();
+      }
       if (r.event.kind != Event::Kind::none) {
         const bool message = co_await handle(r.event, in);
         if (message) co_return in;
       }
-      if (!pending_.empty()) continue;
+      if (pending_at_ < pending_.size()) continue;
     }
     if (!out_.empty() && !flushing_) co_await flush();  // a ping's or a pong's rest the socket did not take
     bool closed = false;
@@ -424,6 +498,7 @@ FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
         bytes.remove_prefix(r.consumed);
         if (r.event.kind != Event::Kind::none) {
           pending_.assign(bytes);  // the scratch buffer is not ours past a suspension
+          pending_at_ = 0;
           const bool message = co_await handle(r.event, in);
           if (message) co_return in;
           break;
