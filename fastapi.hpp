@@ -11347,10 +11347,10 @@ class Json {
   Object as_object() &&;
 
   // ---- containers ------------------------------------------------------------------------
-  Json& operator[](std::string_view key) &;              ///< object; a missing key is appended as null; null becomes {}
+  Json& operator[](std::string_view key) &;             ///< object; a missing key is appended as null; null becomes {}
   const Json& operator[](std::string_view key) const&;  ///< as at(key)
-  Json operator[](std::string_view key) &&;              ///< as at(key), moved out of the temporary
-  Json& operator[](std::size_t index) &;                 ///< array; bounds checked as at(index)
+  Json operator[](std::string_view key) &&;             ///< as at(key), moved out of the temporary
+  Json& operator[](std::size_t index) &;                ///< array; bounds checked as at(index)
   const Json& operator[](std::size_t index) const&;
   Json operator[](std::size_t index) &&;
   Json& at(std::string_view key) &;  ///< std::out_of_range naming the key when missing
