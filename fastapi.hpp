@@ -2545,6 +2545,15 @@ inline void report_stall(std::chrono::steady_clock::duration held) {
                              " ms: use co_await fa::to_thread(...) or a .blocking = true route for blocking work");
 }
 
+/// Resumes `h` on the loop `io` (an asio::io_context*) from any thread: every loop's Resumer, and the way back
+/// from the pool (fa::to_thread). One non-template function, so Asio's post is instantiated where it is defined
+/// (once per program with FASTAPI_SEPARATE_COMPILATION), not in every translation unit and route.
+FASTAPI_DETAIL_INLINE void post_resume(void* io, std::coroutine_handle<> h);
+/// fa::to_thread's hand-off, the same for every job: runs `run(job)` on the loop's pool, then resumes `h` on the
+/// loop (a work guard keeps the loop running meanwhile). False when the pool refused the job (its queue is full).
+FASTAPI_DETAIL_INLINE bool run_on_pool_then_resume(const LoopContext& loop, void (*run)(void* job), void* job,
+                                                   std::coroutine_handle<> h);
+
 /// Makes `io` this thread's loop for the scope: fa::sleep/to_thread find it, long synchronous chains
 /// of coroutine transfers bounce through it (see detail::transfer_to), and with a stall_warning every
 /// resume of a handler is timed (see detail::ResumeWatch).
@@ -2553,9 +2562,7 @@ class LoopScope {
   explicit LoopScope(LoopContext context)
       : saved_(this_loop()), saved_resumer_(thread_resumer()), saved_watch_(resume_watch()) {
     this_loop() = context;
-    thread_resumer() = Resumer{context.io, [](void* io, std::coroutine_handle<> h) {
-                                 asio::post(*static_cast<asio::io_context*>(io), [h] { resume_from_loop(h); });
-                               }};
+    thread_resumer() = Resumer{context.io, &post_resume};
     resume_watch() = ResumeWatch{};
     if (context.stall_warning.count() > 0) {
       resume_watch().threshold = context.stall_warning;
@@ -2641,11 +2648,8 @@ class ToThread {
     return true;
   }
   bool await_suspend(std::coroutine_handle<> h) {
-    // The work guard keeps the loop running while the job is away on the pool.
-    ran_ = loop_.pool->try_submit([this, h, work = asio::make_work_guard(*loop_.io)] {
-      run();
-      asio::post(*loop_.io, [h] { resume_from_loop(h); });
-    });
+    ran_ = run_on_pool_then_resume(
+        loop_, [](void* self) { static_cast<ToThread*>(self)->run(); }, this, h);
     return ran_;  // false: resume now; the pool refused the job
   }
   Result await_resume() {
@@ -2684,6 +2688,20 @@ template <class F>
 detail::ToThread<std::decay_t<F>> to_thread(F&& fn) {
   return detail::ToThread<std::decay_t<F>>(std::forward<F>(fn));
 }
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void detail::post_resume(void* io, std::coroutine_handle<> h) {
+  asio::post(*static_cast<asio::io_context*>(io), [h] { resume_from_loop(h); });
+}
+
+FASTAPI_DETAIL_INLINE bool detail::run_on_pool_then_resume(const LoopContext& loop, void (*run)(void* job), void* job,
+                                                           std::coroutine_handle<> h) {
+  return loop.pool->try_submit([run, job, h, io = loop.io, work = asio::make_work_guard(*loop.io)] {
+    run(job);
+    post_resume(io, h);
+  });
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 inline ThreadPool::ThreadPool(unsigned threads, std::size_t queue_limit) : queue_limit_(queue_limit) {
   if (threads == 0) threads = 1;
@@ -6221,6 +6239,9 @@ struct EventSourceOptions {
 /// destroyed.
 Response EventSourceResponse(AsyncGenerator<ServerSentEvent> events, EventSourceOptions options = {});
 
+// What EventSourceResponse runs, only there: with FASTAPI_SEPARATE_COMPILATION only fastapi_impl.cpp compiles it
+// (and the Asio timer templates it instantiates), not every translation unit that includes fastapi.hpp.
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 namespace detail {
 
 /// Appends `text` without CR and LF (the value of an `id:` or `event:` line).
@@ -6364,7 +6385,6 @@ inline Task<bool> event_stream_next(std::shared_ptr<EventPump> p, std::string& c
 
 }  // namespace detail
 
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Response EventSourceResponse(AsyncGenerator<ServerSentEvent> events, EventSourceOptions options) {
   auto owner = std::make_shared<detail::EventPumpOwner>();
   owner->pump = std::make_shared<detail::EventPump>(std::move(events), options.ping_interval);
@@ -10479,7 +10499,7 @@ namespace detail {
 /// Resumes `h` from the loop (not from inside the caller's stack); directly when no loop runs here.
 inline void resume_later(std::coroutine_handle<> h) {
   if (asio::io_context* io = fastapi::detail::this_loop().io) {
-    asio::post(*io, [h] { fastapi::detail::resume_from_loop(h); });
+    fastapi::detail::post_resume(io, h);  // compiled once: no Asio template instantiated here
   } else {
     h.resume();
   }
@@ -26145,25 +26165,219 @@ FASTAPI_DETAIL_INLINE void detail::exit_on_settings_errors(std::string_view mode
 
 }  // namespace fastapi
 
+// ==== fastapi/app/serve.hpp ====
+// app/serve.hpp: what App::run does once the app's routes are checked, as uvicorn's Server.serve does it:
+// startup (hooks, then lifespans), the Server (listen, the `Listening on` line, serve until SIGINT/SIGTERM or
+// stop()), the drain, shutdown (lifespans newest first, then hooks), each step logged in uvicorn's words; and
+// what other threads ask of a running app (stop, ready, the port). Fed by App::run; feeds http/server.hpp.
+//
+// Non-template and behind one small class on purpose: it is the seam between the app (routes, templates, the
+// user's code) and the server (Asio), compiled once with FASTAPI_SEPARATE_COMPILATION (docs/compile_time.md).
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <variant>
+#include <vector>
+
+namespace fastapi::detail {
+
+/// App::run(argc, argv)'s reading of its command line (app/cli.hpp): the Config to run with (its --log-level set
+/// on `logger`), or the exit code when there is nothing to serve: --help and --version print and give 0, a usage
+/// error 2 (as click's), a bad FASTAPI_ variable 1 (every error listed, as pydantic-settings), each printed.
+std::variant<Config, int> config_from_command_line(int argc, char** argv, Config config, Logger& logger);
+
+/// The app's startup and shutdown work, run by AppRunner::serve around the server.
+struct ServeHooks {
+  std::vector<std::function<void()>>& startup;
+  Lifespans& lifespans;
+  std::vector<std::function<void()>>& shutdown;
+};
+
+/// One app's serving state: the Server while run() serves, and the answers other threads read from it.
+class AppRunner {
+ public:
+  /// Serves `service` until stop() (or SIGINT/SIGTERM) and the drain: startup, listen, run, shutdown. Returns
+  /// the exit code: 0, or 1 when startup failed, the address was taken, or a shutdown step failed (each said
+  /// through `logger`). `docs_url` (empty: none) is named in the lines printed once listening.
+  int serve(Service& service, const Config& config, Logger& logger, ServeHooks hooks, std::string_view docs_url);
+  /// run() gave up before serve(): wait_until_listening() returns 0.
+  void fail();
+  /// Starts the graceful drain of a running server, or makes the next serve() stop at once (thread-safe).
+  void stop();
+  /// True while accepting new work: listening, not draining (a readiness probe's answer).
+  bool ready() const;
+  /// The bound port while serving (0 before, and on a Unix socket).
+  std::uint16_t port() const { return port_.load(); }
+  /// Blocks until the server listens or serving failed; the port, or 0.
+  std::uint16_t wait_until_listening() const;
+
+ private:
+  void failed_before_serving(Logger& logger, std::string_view what, std::string_view reason);
+
+  mutable std::mutex mutex_;
+  mutable std::condition_variable cv_;
+  Server* server_ = nullptr;
+  bool failed_ = false;
+  std::atomic<std::uint16_t> port_{0};
+  std::atomic<bool> stop_requested_{false};
+};
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::variant<Config, int> config_from_command_line(int argc, char** argv, Config config,
+                                                                         Logger& logger) {
+  if (std::optional<int> code = print_help_or_version(argc, argv)) return *code;
+  CommandLine line;
+  try {
+    line = parse_command_line(argc, argv, std::move(config));
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
+  } catch (const ConfigurationError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
+  if (line.log_level) logger.set_level(*line.log_level);
+  return std::move(line.config);
+}
+
+FASTAPI_DETAIL_INLINE void AppRunner::fail() {
+  {
+    std::lock_guard lock(mutex_);
+    server_ = nullptr;
+    port_ = 0;
+    failed_ = true;
+  }
+  cv_.notify_all();
+}
+
+FASTAPI_DETAIL_INLINE void AppRunner::failed_before_serving(Logger& logger, std::string_view what,
+                                                            std::string_view reason) {
+  if (!what.empty() || !reason.empty()) logger.write(LogLevel::error, std::string(what) + std::string(reason));
+  fail();
+}
+
+FASTAPI_DETAIL_INLINE int AppRunner::serve(Service& service, const Config& config, Logger& logger, ServeHooks hooks,
+                                           std::string_view docs_url) {
+  // Startup: hooks, then lifespans; nothing is listening yet. The lines say so as uvicorn's do.
+  const std::string pid = std::to_string(process_id());
+  logger.write(LogLevel::info, "Started server process [" + pid + "]");
+  logger.write(LogLevel::info, "Waiting for application startup.");
+  try {
+    for (auto& hook : hooks.startup) hook();
+    hooks.lifespans.enter(logger);
+  } catch (const std::exception& e) {
+    failed_before_serving(logger, "startup failed: ", e.what());
+    return 1;
+  } catch (...) {
+    failed_before_serving(logger, "startup failed: ", "unknown exception type");
+    return 1;
+  }
+  std::unique_ptr<Server> server;
+  try {
+    server = std::make_unique<Server>(service, config, logger);
+    std::uint16_t port = server->listen();
+    {
+      std::lock_guard lock(mutex_);
+      server_ = server.get();
+      port_ = port;
+    }
+    cv_.notify_all();
+    std::string host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
+    logger.write(LogLevel::info, "Application startup complete.");
+    // The contract line (scripts and tests parse it) stays on stdout, flushed; the rest goes through the
+    // logger. `Listening on https://127.0.0.1:8443` with TLS, `Listening on unix:/run/app.sock` on a Unix socket.
+    const std::string base = !config.uds.empty()
+                                 ? "unix:" + config.uds
+                                 : (wants_tls(config) ? "https://" : "http://") + host + ":" + std::to_string(port);
+    std::fprintf(stdout, "Listening on %s\n", base.c_str());
+    std::fflush(stdout);
+    const unsigned workers = config.worker_count();
+    logger.write(LogLevel::info, "Serving " + base + " with " + std::to_string(workers) +
+                                     (workers == 1 ? " worker thread" : " worker threads") + " (Ctrl+C stops it)");
+    if (!docs_url.empty()) logger.write(LogLevel::info, "Interactive docs at " + base + std::string(docs_url));
+    if (stop_requested_) server->stop();
+    server->run();
+  } catch (const std::system_error& e) {  // the address: "[Errno 98] error while attempting to bind on ..."
+    server.reset();
+    hooks.lifespans.exit(logger);
+    failed_before_serving(logger, "", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    server.reset();
+    hooks.lifespans.exit(logger);
+    failed_before_serving(logger, "startup failed: ", e.what());
+    return 1;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    server_ = nullptr;
+    port_ = 0;
+    stop_requested_ = false;  // the app may be run again
+  }
+  logger.write(LogLevel::info, "Shutting down");
+  server.reset();
+  // Shutdown: lifespans (newest first), then hooks.
+  logger.write(LogLevel::info, "Waiting for application shutdown.");
+  int code = hooks.lifespans.exit(logger) ? 0 : 1;
+  for (auto& hook : hooks.shutdown) {
+    try {
+      hook();
+    } catch (const std::exception& e) {
+      logger.write(LogLevel::error, std::string("shutdown hook failed: ") + e.what());
+      code = 1;
+    }
+  }
+  logger.write(LogLevel::info, "Application shutdown complete.");
+  logger.write(LogLevel::info, "Finished server process [" + pid + "]");
+  return code;
+}
+
+FASTAPI_DETAIL_INLINE void AppRunner::stop() {
+  std::lock_guard lock(mutex_);
+  stop_requested_ = true;
+  if (server_) server_->stop();
+}
+
+FASTAPI_DETAIL_INLINE bool AppRunner::ready() const {
+  std::lock_guard lock(mutex_);
+  return server_ && server_->accepting() && !stop_requested_;
+}
+
+FASTAPI_DETAIL_INLINE std::uint16_t AppRunner::wait_until_listening() const {
+  std::unique_lock lock(mutex_);
+  cv_.wait(lock, [this] { return server_ != nullptr || failed_; });  // a Unix socket has no port
+  return port_.load();
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi::detail
+
 // ==== fastapi/app/app.hpp ====
 // app/app.hpp: fa::App, what a user writes against: routes by verb, routers, middleware, exception handlers,
 // lifespan and state, run()/stop(). Registration keeps a RouteDoc (openapi/route.hpp) and an Endpoint per
 // route; serving is the Service under every connection, its stack assembled in App::handle: server errors ->
 // middleware -> exception handlers -> router -> endpoint. Fed by connections; feeds endpoints.
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <cstdio>
 #include <functional>
-#include <iostream>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <variant>
 #include <vector>
 
 namespace fastapi {
@@ -26330,7 +26544,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// Starts the graceful drain of a running app (thread-safe).
   void stop();
   /// The bound port while running (0 before).
-  std::uint16_t port() const { return port_.load(); }
+  std::uint16_t port() const { return runner_.port(); }
   /// Blocks until the app is listening (or run() failed); the port, or 0 on failure (and on a Unix socket).
   std::uint16_t wait_until_listening() const;
   /// True while the app accepts new work: startup done, listening, not draining (a readiness probe's answer).
@@ -26415,12 +26629,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   std::size_t default_body_limit_ = FASTAPI_MAX_BODY_SIZE;
   bool redirect_slashes_ = true;
   bool access_log_added_ = false;  ///< Config::access_log's middleware, added by the first run() that asks
-  mutable std::mutex run_mutex_;
-  mutable std::condition_variable run_cv_;
-  Server* server_ = nullptr;
-  bool run_failed_ = false;
-  std::atomic<std::uint16_t> port_{0};
-  std::atomic<bool> stop_requested_{false};
+  detail::AppRunner runner_;       ///< the server while run() serves (app/serve.hpp)
   detail::OpenAPIState openapi_;
   std::vector<std::string> configuration_errors_;
   std::vector<App*> mounted_apps_;  ///< sub-applications mounted here, started by this app's run()
@@ -26717,13 +26926,7 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   detail::thread_logger() = &logger_;
   auto failed = [&](std::string_view what, std::string_view reason) {
     if (!what.empty() || !reason.empty()) logger_.write(LogLevel::error, std::string(what) + std::string(reason));
-    {
-      std::lock_guard lock(run_mutex_);
-      server_ = nullptr;
-      port_ = 0;
-      run_failed_ = true;
-    }
-    run_cv_.notify_all();
+    runner_.fail();
     detail::thread_logger() = nullptr;
     return 1;
   };
@@ -26744,109 +26947,24 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     for (const std::string& error : errors) logger_.write(LogLevel::error, error);
     return failed("", "");
   }
-  // Startup: hooks, then lifespans; nothing is listening yet. The lines say so as uvicorn's do.
-  const std::string pid = std::to_string(detail::process_id());
-  logger_.write(LogLevel::info, "Started server process [" + pid + "]");
-  logger_.write(LogLevel::info, "Waiting for application startup.");
-  try {
-    for (auto& hook : startup_) hook();
-    lifespans_.enter(logger_);
-  } catch (const std::exception& e) {
-    return failed("startup failed: ", e.what());
-  } catch (...) {
-    return failed("startup failed: ", "unknown exception type");
-  }
-  std::unique_ptr<Server> server;
-  try {
-    server = std::make_unique<Server>(*this, config, logger_);
-    std::uint16_t port = server->listen();
-    {
-      std::lock_guard lock(run_mutex_);
-      server_ = server.get();
-      port_ = port;
-    }
-    run_cv_.notify_all();
-    std::string host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
-    logger_.write(LogLevel::info, "Application startup complete.");
-    // The contract line (scripts and tests parse it) stays on stdout; the rest goes through the logger.
-    // `Listening on https://127.0.0.1:8443` with TLS, `Listening on unix:/run/app.sock` on a Unix socket.
-    const std::string base =
-        !config.uds.empty() ? "unix:" + config.uds
-                            : (detail::wants_tls(config) ? "https://" : "http://") + host + ":" + std::to_string(port);
-    std::cout << "Listening on " << base << std::endl;
-    const unsigned workers = config.worker_count();
-    logger_.write(LogLevel::info, "Serving " + base + " with " + std::to_string(workers) +
-                                      (workers == 1 ? " worker thread" : " worker threads") + " (Ctrl+C stops it)");
-    if (!options_.openapi_url.empty() && !options_.docs_url.empty())
-      logger_.write(LogLevel::info, "Interactive docs at " + base + options_.docs_url);
-    if (stop_requested_) server->stop();
-    server->run();
-  } catch (const std::system_error& e) {  // the address: "[Errno 98] error while attempting to bind on ..."
-    server.reset();
-    lifespans_.exit(logger_);
-    return failed("", e.what());
-  } catch (const std::exception& e) {
-    server.reset();
-    lifespans_.exit(logger_);
-    return failed("startup failed: ", e.what());
-  }
-  {
-    std::lock_guard lock(run_mutex_);
-    server_ = nullptr;
-    port_ = 0;
-    stop_requested_ = false;  // the app may be run again
-  }
-  logger_.write(LogLevel::info, "Shutting down");
-  server.reset();
-  // Shutdown: lifespans (newest first), then hooks.
-  logger_.write(LogLevel::info, "Waiting for application shutdown.");
-  int code = lifespans_.exit(logger_) ? 0 : 1;
-  for (auto& hook : shutdown_) {
-    try {
-      hook();
-    } catch (const std::exception& e) {
-      logger_.write(LogLevel::error, std::string("shutdown hook failed: ") + e.what());
-      code = 1;
-    }
-  }
-  logger_.write(LogLevel::info, "Application shutdown complete.");
-  logger_.write(LogLevel::info, "Finished server process [" + pid + "]");
+  const bool docs_page = !options_.openapi_url.empty() && !options_.docs_url.empty();
+  int code = runner_.serve(*this, config, logger_, {startup_, lifespans_, shutdown_},
+                           docs_page ? std::string_view(options_.docs_url) : std::string_view());
   detail::thread_logger() = nullptr;
   return code;
 }
 
 FASTAPI_DETAIL_INLINE int App::run(int argc, char** argv, Config config) {
-  if (std::optional<int> code = detail::print_help_or_version(argc, argv)) return *code;
-  detail::CommandLine line;
-  try {
-    line = detail::parse_command_line(argc, argv, std::move(config));
-  } catch (const std::invalid_argument& e) {  // a usage error: exit status 2, as click's
-    std::fprintf(stderr, "%s\n", e.what());
-    return 2;
-  } catch (const ConfigurationError& e) {  // a FASTAPI_ variable: every error listed, as pydantic-settings
-    std::fprintf(stderr, "%s\n", e.what());
-    return 1;
-  }
-  if (line.log_level) logger_.set_level(*line.log_level);
-  return run(std::move(line.config));
+  std::variant<Config, int> line = detail::config_from_command_line(argc, argv, std::move(config), logger_);
+  if (const int* code = std::get_if<int>(&line)) return *code;
+  return run(std::move(std::get<Config>(line)));
 }
 
-FASTAPI_DETAIL_INLINE void App::stop() {
-  std::lock_guard lock(run_mutex_);
-  stop_requested_ = true;
-  if (server_) server_->stop();
-}
+FASTAPI_DETAIL_INLINE void App::stop() { runner_.stop(); }
 
-FASTAPI_DETAIL_INLINE bool App::ready() const {
-  std::lock_guard lock(run_mutex_);
-  return server_ && server_->accepting() && !stop_requested_;
-}
+FASTAPI_DETAIL_INLINE bool App::ready() const { return runner_.ready(); }
 
-FASTAPI_DETAIL_INLINE std::uint16_t App::wait_until_listening() const {
-  std::unique_lock lock(run_mutex_);
-  run_cv_.wait(lock, [this] { return server_ != nullptr || run_failed_; });  // a Unix socket has no port
-  return port_.load();
-}
+FASTAPI_DETAIL_INLINE std::uint16_t App::wait_until_listening() const { return runner_.wait_until_listening(); }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

@@ -18,7 +18,8 @@
 #      g++ and clang++, beside the header-only and separate-compilation builds and the floor, interleaved (one
 #      run of each, round after round, so that a busy machine slows them alike), wall and CPU time (user+sys).
 # Writes bench/results/<date>-<machine>-compile.md (printed too). Lines: BENCH compile ... / BENCH size ...
-# bash bench/compile_time.sh --edit-loop: section 6 alone, with the -ftime-trace of 3, into
+# bash bench/compile_time.sh --edit-loop: section 6 alone, with the -ftime-trace of 3 and of both apps built with
+# separate compilation (what is left of the separate rows), into
 # bench/results/<date>-<machine>-edit-loop.md (about 10 minutes of CPU with BENCH_RUNS=3).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -140,6 +141,13 @@ if [ -n "$edit_loop_only" ]; then
   echo "bench: clang++ -ftime-trace of examples/01_hello.cpp, header-only, -O2 (modular include/)" >&2
   trace_cmd="clang++ -std=c++20 -O2 -Iinclude -ftime-trace -ftime-trace-granularity=10 -c examples/01_hello.cpp -o $BENCH_DIR/compile/trace/hello.o"
   $trace_cmd >"$BENCH_DIR/compile/trace/clang.log" 2>&1
+  # The separate rows' gap: what is left of the app's translation unit once the library is compiled elsewhere.
+  sep_cmds=()
+  for app in 01_hello users_api; do
+    echo "bench: clang++ -ftime-trace of examples/$app.cpp, separate compilation, -O2 (modular include/)" >&2
+    sep_cmds+=("clang++ -std=c++20 -O2 -DFASTAPI_SEPARATE_COMPILATION -Iinclude -ftime-trace -ftime-trace-granularity=10 -c examples/$app.cpp -o $BENCH_DIR/compile/trace/$app-sep.o")
+    ${sep_cmds[-1]} >>"$BENCH_DIR/compile/trace/clang.log" 2>&1
+  done
   {
     echo "# The edit loop and the header's cost ($(date +%F), $(bench_machine))"
     echo
@@ -153,6 +161,18 @@ if [ -n "$edit_loop_only" ]; then
     echo '```'
     echo
     python3 bench/time_trace.py "$BENCH_DIR/compile/trace/hello.json" --include include
+    for i in 0 1; do
+      app=$([ $i = 0 ] && echo 01_hello || echo users_api)
+      echo
+      echo "## Where $app's separate-compilation build goes, per station (clang++ -ftime-trace, -O2)"
+      echo
+      echo '```'
+      echo "${sep_cmds[$i]}"
+      echo "python3 bench/time_trace.py $BENCH_DIR/compile/trace/$app-sep.json --include include --top 8"
+      echo '```'
+      echo
+      python3 bench/time_trace.py "$BENCH_DIR/compile/trace/$app-sep.json" --include include --top 8
+    done
   } >"$out_md"
   cat "$out_md"
   echo "bench: results written to $out_md"

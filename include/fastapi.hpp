@@ -137,6 +137,7 @@
 #include "fastapi/app/lifespan.hpp"
 #include "fastapi/app/mount.hpp"
 #include "fastapi/app/cli.hpp"
+#include "fastapi/app/serve.hpp"
 #include "fastapi/app/app.hpp"
 
 // client: calling other HTTP services from handlers without blocking the loop (fa::HttpClient)

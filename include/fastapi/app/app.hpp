@@ -4,19 +4,15 @@
 // middleware -> exception handlers -> router -> endpoint. Fed by connections; feeds endpoints.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <cstdio>
 #include <functional>
-#include <iostream>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <variant>
 #include <vector>
 
 #include "fastapi/app/cli.hpp"
@@ -26,12 +22,12 @@
 #include "fastapi/app/lifespan.hpp"
 #include "fastapi/app/mount.hpp"
 #include "fastapi/app/router.hpp"
+#include "fastapi/app/serve.hpp"
 #include "fastapi/app/websocket_endpoint.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"
 #include "fastapi/di/yield.hpp"
-#include "fastapi/http/server.hpp"
 #include "fastapi/http/service.hpp"
 #include "fastapi/json/errors.hpp"
 #include "fastapi/json/value.hpp"
@@ -206,7 +202,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// Starts the graceful drain of a running app (thread-safe).
   void stop();
   /// The bound port while running (0 before).
-  std::uint16_t port() const { return port_.load(); }
+  std::uint16_t port() const { return runner_.port(); }
   /// Blocks until the app is listening (or run() failed); the port, or 0 on failure (and on a Unix socket).
   std::uint16_t wait_until_listening() const;
   /// True while the app accepts new work: startup done, listening, not draining (a readiness probe's answer).
@@ -291,12 +287,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   std::size_t default_body_limit_ = FASTAPI_MAX_BODY_SIZE;
   bool redirect_slashes_ = true;
   bool access_log_added_ = false;  ///< Config::access_log's middleware, added by the first run() that asks
-  mutable std::mutex run_mutex_;
-  mutable std::condition_variable run_cv_;
-  Server* server_ = nullptr;
-  bool run_failed_ = false;
-  std::atomic<std::uint16_t> port_{0};
-  std::atomic<bool> stop_requested_{false};
+  detail::AppRunner runner_;       ///< the server while run() serves (app/serve.hpp)
   detail::OpenAPIState openapi_;
   std::vector<std::string> configuration_errors_;
   std::vector<App*> mounted_apps_;  ///< sub-applications mounted here, started by this app's run()
@@ -593,13 +584,7 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   detail::thread_logger() = &logger_;
   auto failed = [&](std::string_view what, std::string_view reason) {
     if (!what.empty() || !reason.empty()) logger_.write(LogLevel::error, std::string(what) + std::string(reason));
-    {
-      std::lock_guard lock(run_mutex_);
-      server_ = nullptr;
-      port_ = 0;
-      run_failed_ = true;
-    }
-    run_cv_.notify_all();
+    runner_.fail();
     detail::thread_logger() = nullptr;
     return 1;
   };
@@ -620,109 +605,24 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
     for (const std::string& error : errors) logger_.write(LogLevel::error, error);
     return failed("", "");
   }
-  // Startup: hooks, then lifespans; nothing is listening yet. The lines say so as uvicorn's do.
-  const std::string pid = std::to_string(detail::process_id());
-  logger_.write(LogLevel::info, "Started server process [" + pid + "]");
-  logger_.write(LogLevel::info, "Waiting for application startup.");
-  try {
-    for (auto& hook : startup_) hook();
-    lifespans_.enter(logger_);
-  } catch (const std::exception& e) {
-    return failed("startup failed: ", e.what());
-  } catch (...) {
-    return failed("startup failed: ", "unknown exception type");
-  }
-  std::unique_ptr<Server> server;
-  try {
-    server = std::make_unique<Server>(*this, config, logger_);
-    std::uint16_t port = server->listen();
-    {
-      std::lock_guard lock(run_mutex_);
-      server_ = server.get();
-      port_ = port;
-    }
-    run_cv_.notify_all();
-    std::string host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
-    logger_.write(LogLevel::info, "Application startup complete.");
-    // The contract line (scripts and tests parse it) stays on stdout; the rest goes through the logger.
-    // `Listening on https://127.0.0.1:8443` with TLS, `Listening on unix:/run/app.sock` on a Unix socket.
-    const std::string base =
-        !config.uds.empty() ? "unix:" + config.uds
-                            : (detail::wants_tls(config) ? "https://" : "http://") + host + ":" + std::to_string(port);
-    std::cout << "Listening on " << base << std::endl;
-    const unsigned workers = config.worker_count();
-    logger_.write(LogLevel::info, "Serving " + base + " with " + std::to_string(workers) +
-                                      (workers == 1 ? " worker thread" : " worker threads") + " (Ctrl+C stops it)");
-    if (!options_.openapi_url.empty() && !options_.docs_url.empty())
-      logger_.write(LogLevel::info, "Interactive docs at " + base + options_.docs_url);
-    if (stop_requested_) server->stop();
-    server->run();
-  } catch (const std::system_error& e) {  // the address: "[Errno 98] error while attempting to bind on ..."
-    server.reset();
-    lifespans_.exit(logger_);
-    return failed("", e.what());
-  } catch (const std::exception& e) {
-    server.reset();
-    lifespans_.exit(logger_);
-    return failed("startup failed: ", e.what());
-  }
-  {
-    std::lock_guard lock(run_mutex_);
-    server_ = nullptr;
-    port_ = 0;
-    stop_requested_ = false;  // the app may be run again
-  }
-  logger_.write(LogLevel::info, "Shutting down");
-  server.reset();
-  // Shutdown: lifespans (newest first), then hooks.
-  logger_.write(LogLevel::info, "Waiting for application shutdown.");
-  int code = lifespans_.exit(logger_) ? 0 : 1;
-  for (auto& hook : shutdown_) {
-    try {
-      hook();
-    } catch (const std::exception& e) {
-      logger_.write(LogLevel::error, std::string("shutdown hook failed: ") + e.what());
-      code = 1;
-    }
-  }
-  logger_.write(LogLevel::info, "Application shutdown complete.");
-  logger_.write(LogLevel::info, "Finished server process [" + pid + "]");
+  const bool docs_page = !options_.openapi_url.empty() && !options_.docs_url.empty();
+  int code = runner_.serve(*this, config, logger_, {startup_, lifespans_, shutdown_},
+                           docs_page ? std::string_view(options_.docs_url) : std::string_view());
   detail::thread_logger() = nullptr;
   return code;
 }
 
 FASTAPI_DETAIL_INLINE int App::run(int argc, char** argv, Config config) {
-  if (std::optional<int> code = detail::print_help_or_version(argc, argv)) return *code;
-  detail::CommandLine line;
-  try {
-    line = detail::parse_command_line(argc, argv, std::move(config));
-  } catch (const std::invalid_argument& e) {  // a usage error: exit status 2, as click's
-    std::fprintf(stderr, "%s\n", e.what());
-    return 2;
-  } catch (const ConfigurationError& e) {  // a FASTAPI_ variable: every error listed, as pydantic-settings
-    std::fprintf(stderr, "%s\n", e.what());
-    return 1;
-  }
-  if (line.log_level) logger_.set_level(*line.log_level);
-  return run(std::move(line.config));
+  std::variant<Config, int> line = detail::config_from_command_line(argc, argv, std::move(config), logger_);
+  if (const int* code = std::get_if<int>(&line)) return *code;
+  return run(std::move(std::get<Config>(line)));
 }
 
-FASTAPI_DETAIL_INLINE void App::stop() {
-  std::lock_guard lock(run_mutex_);
-  stop_requested_ = true;
-  if (server_) server_->stop();
-}
+FASTAPI_DETAIL_INLINE void App::stop() { runner_.stop(); }
 
-FASTAPI_DETAIL_INLINE bool App::ready() const {
-  std::lock_guard lock(run_mutex_);
-  return server_ && server_->accepting() && !stop_requested_;
-}
+FASTAPI_DETAIL_INLINE bool App::ready() const { return runner_.ready(); }
 
-FASTAPI_DETAIL_INLINE std::uint16_t App::wait_until_listening() const {
-  std::unique_lock lock(run_mutex_);
-  run_cv_.wait(lock, [this] { return server_ != nullptr || run_failed_; });  // a Unix socket has no port
-  return port_.load();
-}
+FASTAPI_DETAIL_INLINE std::uint16_t App::wait_until_listening() const { return runner_.wait_until_listening(); }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

@@ -76,6 +76,15 @@ inline void report_stall(std::chrono::steady_clock::duration held) {
                              " ms: use co_await fa::to_thread(...) or a .blocking = true route for blocking work");
 }
 
+/// Resumes `h` on the loop `io` (an asio::io_context*) from any thread: every loop's Resumer, and the way back
+/// from the pool (fa::to_thread). One non-template function, so Asio's post is instantiated where it is defined
+/// (once per program with FASTAPI_SEPARATE_COMPILATION), not in every translation unit and route.
+FASTAPI_DETAIL_INLINE void post_resume(void* io, std::coroutine_handle<> h);
+/// fa::to_thread's hand-off, the same for every job: runs `run(job)` on the loop's pool, then resumes `h` on the
+/// loop (a work guard keeps the loop running meanwhile). False when the pool refused the job (its queue is full).
+FASTAPI_DETAIL_INLINE bool run_on_pool_then_resume(const LoopContext& loop, void (*run)(void* job), void* job,
+                                                   std::coroutine_handle<> h);
+
 /// Makes `io` this thread's loop for the scope: fa::sleep/to_thread find it, long synchronous chains
 /// of coroutine transfers bounce through it (see detail::transfer_to), and with a stall_warning every
 /// resume of a handler is timed (see detail::ResumeWatch).
@@ -84,9 +93,7 @@ class LoopScope {
   explicit LoopScope(LoopContext context)
       : saved_(this_loop()), saved_resumer_(thread_resumer()), saved_watch_(resume_watch()) {
     this_loop() = context;
-    thread_resumer() = Resumer{context.io, [](void* io, std::coroutine_handle<> h) {
-                                 asio::post(*static_cast<asio::io_context*>(io), [h] { resume_from_loop(h); });
-                               }};
+    thread_resumer() = Resumer{context.io, &post_resume};
     resume_watch() = ResumeWatch{};
     if (context.stall_warning.count() > 0) {
       resume_watch().threshold = context.stall_warning;
@@ -172,11 +179,8 @@ class ToThread {
     return true;
   }
   bool await_suspend(std::coroutine_handle<> h) {
-    // The work guard keeps the loop running while the job is away on the pool.
-    ran_ = loop_.pool->try_submit([this, h, work = asio::make_work_guard(*loop_.io)] {
-      run();
-      asio::post(*loop_.io, [h] { resume_from_loop(h); });
-    });
+    ran_ = run_on_pool_then_resume(
+        loop_, [](void* self) { static_cast<ToThread*>(self)->run(); }, this, h);
     return ran_;  // false: resume now; the pool refused the job
   }
   Result await_resume() {
@@ -215,6 +219,20 @@ template <class F>
 detail::ToThread<std::decay_t<F>> to_thread(F&& fn) {
   return detail::ToThread<std::decay_t<F>>(std::forward<F>(fn));
 }
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void detail::post_resume(void* io, std::coroutine_handle<> h) {
+  asio::post(*static_cast<asio::io_context*>(io), [h] { resume_from_loop(h); });
+}
+
+FASTAPI_DETAIL_INLINE bool detail::run_on_pool_then_resume(const LoopContext& loop, void (*run)(void* job), void* job,
+                                                           std::coroutine_handle<> h) {
+  return loop.pool->try_submit([run, job, h, io = loop.io, work = asio::make_work_guard(*loop.io)] {
+    run(job);
+    post_resume(io, h);
+  });
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 inline ThreadPool::ThreadPool(unsigned threads, std::size_t queue_limit) : queue_limit_(queue_limit) {
   if (threads == 0) threads = 1;

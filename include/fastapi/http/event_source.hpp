@@ -64,6 +64,9 @@ struct EventSourceOptions {
 /// destroyed.
 Response EventSourceResponse(AsyncGenerator<ServerSentEvent> events, EventSourceOptions options = {});
 
+// What EventSourceResponse runs, only there: with FASTAPI_SEPARATE_COMPILATION only fastapi_impl.cpp compiles it
+// (and the Asio timer templates it instantiates), not every translation unit that includes fastapi.hpp.
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 namespace detail {
 
 /// Appends `text` without CR and LF (the value of an `id:` or `event:` line).
@@ -207,7 +210,6 @@ inline Task<bool> event_stream_next(std::shared_ptr<EventPump> p, std::string& c
 
 }  // namespace detail
 
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Response EventSourceResponse(AsyncGenerator<ServerSentEvent> events, EventSourceOptions options) {
   auto owner = std::make_shared<detail::EventPumpOwner>();
   owner->pump = std::make_shared<detail::EventPump>(std::move(events), options.ping_interval);

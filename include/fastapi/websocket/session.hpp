@@ -49,7 +49,7 @@ namespace detail {
 /// Resumes `h` from the loop (not from inside the caller's stack); directly when no loop runs here.
 inline void resume_later(std::coroutine_handle<> h) {
   if (asio::io_context* io = fastapi::detail::this_loop().io) {
-    asio::post(*io, [h] { fastapi::detail::resume_from_loop(h); });
+    fastapi::detail::post_resume(io, h);  // compiled once: no Asio template instantiated here
   } else {
     h.resume();
   }
