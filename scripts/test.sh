@@ -227,7 +227,7 @@ show_failures() {
   printf '\n== the failures, from build/logs/ (the whole output of each step is above)\n'
   awk 'FNR == 1 { tc = ""; shown = 0 }
        /^TEST CASE:/ { tc = $0 }
-       /\.(cpp|hpp|h):[0-9]+: (FATAL )?ERROR:|^==[0-9]+==ERROR:|runtime error:|^FAIL |FAILED: |^\[doctest\] .*: the process exited/ {
+       /\.(cpp|hpp|h):[0-9]+: (FATAL )?ERROR:|^==[0-9]+==ERROR:|runtime error:|^FAIL |FAILED: |invariant broken|^!! .*(crashed|failed)|^\[doctest\] .*: the process exited/ {
          if (shown++ < 12) { print "-- " FILENAME (tc != "" ? " (" tc ")" : ""); after = 6 }
        }
        after > 0 { print; after-- }' build/logs/*.log 2>/dev/null | head -n 200 || true

@@ -135,7 +135,8 @@ struct Rollback {
 // validation) fails, what it did is rolled back. The connection is closed at the end either way.
 // Opening and ROLLBACK wait for the disk: they run on the blocking pool, never on the event loop.
 fa::Yield<Session> get_session(fa::State<Database> database) {
-  Session session = co_await fa::to_thread(OpenSession{database->path});
+  OpenSession open{database->path};  // named: g++ 12 may destroy a temporary inside co_await twice
+  Session session = co_await fa::to_thread(open);
   std::exception_ptr failed;
   try {
     co_yield session;  // the handler runs here

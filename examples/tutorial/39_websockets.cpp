@@ -53,7 +53,8 @@ void build(fa::App& app) {
     co_await websocket.accept();
     for (;;) {
       std::string data = co_await websocket.receive_text();  // fa::WebSocketDisconnect when the client leaves
-      co_await websocket.send_text("Message text was: " + data);
+      std::string reply = "Message text was: " + data;       // named: no temporary inside co_await (g++ 12)
+      co_await websocket.send_text(reply);
     }
   });
 
@@ -64,9 +65,14 @@ void build(fa::App& app) {
         co_await websocket.accept();
         for (;;) {
           std::string data = co_await websocket.receive_text();
-          co_await websocket.send_text("Session cookie or query token value is: " + *cookie_or_token);
-          if (*q) co_await websocket.send_text("Query parameter q is: " + std::to_string(**q));
-          co_await websocket.send_text("Message text was: " + data + ", for item ID: " + *item_id);
+          std::string token = "Session cookie or query token value is: " + *cookie_or_token;
+          co_await websocket.send_text(token);
+          if (*q) {
+            std::string query = "Query parameter q is: " + std::to_string(**q);
+            co_await websocket.send_text(query);
+          }
+          std::string reply = "Message text was: " + data + ", for item ID: " + *item_id;
+          co_await websocket.send_text(reply);
         }
       });
 
@@ -82,7 +88,8 @@ void build(fa::App& app) {
                     try {
                       for (;;) {
                         std::string data = co_await websocket.receive_text();
-                        co_await websocket.send_text("You wrote: " + data);
+                        std::string echo = "You wrote: " + data;
+                        co_await websocket.send_text(echo);
                         manager->broadcast_text("chat", me + " says: " + data);
                       }
                     } catch (const fa::WebSocketDisconnect&) {
