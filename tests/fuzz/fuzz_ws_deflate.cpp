@@ -79,9 +79,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   };
   const bool whole_refused = refusal(whole), pieces_refused = refusal(pieces);
   if (whole.size() != pieces.size() || (whole_refused != pieces_refused && !both_fail)) {
-    require(whole_refused != pieces_refused, "whole and in pieces differ in number");
-    const auto& refused = whole_refused ? whole : pieces;
-    const auto& accepted = whole_refused ? pieces : whole;
+    require(whole_refused || pieces_refused, "whole and in pieces differ in number");
+    // The side refused first (both may be: whole can take a far reference that a later one then breaks).
+    const bool whole_first = whole_refused && (!pieces_refused || whole.size() <= pieces.size());
+    const auto& refused = whole_first ? whole : pieces;
+    const auto& accepted = whole_first ? pieces : whole;
     const std::size_t before = refused.size() - 1;
     require(accepted.size() >= before, "whole and in pieces differ in number");
     for (std::size_t i = 0; i < before; ++i) require(refused[i] == accepted[i], "whole and in pieces differ");
