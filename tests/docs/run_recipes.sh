@@ -107,19 +107,12 @@ int main(int argc, char** argv) {
 }
 CPP
 
-# ---- compiler shims: the recipe's own command, plus -H where a block promises a .gch -------------------
+# ---- compiler shims: the recipe's own command, plus -H where a block promises a .gch (tests/docs/recipe_cc.sh) --
 mkdir -p "$work/shim"
 for cc in g++ clang++; do
   real="$(command -v "$cc" || true)"
   [ -n "$real" ] || continue
-  cat >"$work/shim/$cc" <<SH
-#!/usr/bin/env bash
-# With FASTAPI_RECIPE_H_LOG set, a g++ compile of app.cpp also lists the headers it read (-H) into it.
-if [ -n "\${FASTAPI_RECIPE_H_LOG:-}" ] && [[ " \$* " == *" app.cpp "* ]] && [[ " \$* " == *" -c "* ]]; then
-  exec "$real" "\$@" -H 2>>"\$FASTAPI_RECIPE_H_LOG"
-fi
-exec "$real" "\$@"
-SH
+  printf '#!/usr/bin/env bash\nexec "%s" "%s" "$@"\n' "$root/tests/docs/recipe_cc.sh" "$real" >"$work/shim/$cc"
   chmod +x "$work/shim/$cc"
 done
 
