@@ -122,6 +122,7 @@ python3 tests/tools/test_single_include_build.py 2>&1 | tail -n 3
 python3 tests/tools/test_include_graph.py 2>&1 | tail -n 3
 python3 tests/tools/test_macros.py 2>&1 | tail -n 3
 python3 tests/tools/test_deprecated_spellings.py 2>&1 | tail -n 3
+python3 tests/docs/test_check_doc_snippets.py 2>&1 | tail -n 3
 
 step "the tutorial's C++ excerpts are verbatim in its programs (tests/docs/check_tutorial_snippets.py)"
 python3 tests/docs/check_tutorial_snippets.py
@@ -240,6 +241,9 @@ run_asan_tests() {
 
 background independent "compile-fail checks, a CMake consumer, the fuzzers, Starlette's CORS table" \
   independent_checks
+# One clang++ -fsyntax-only of the umbrella and every C++ block of README.md and docs/ (~20 s of CPU), beside the builds.
+background doc_snippets "the C++ blocks of README.md and docs/ compile, or are marked fragments" \
+  nice -n 5 python3 tests/docs/check_doc_snippets.py
 
 step "build with g++ (tests against the single header, examples)"
 # At -O2 (its warnings): the examples that between them use every station (models, dependencies, security, the
@@ -278,7 +282,7 @@ step "tests: asan/fastapi_tests_modular (FASTAPI_TEST_SHARDS processes; shown la
 asan_status=0
 timed tests_asan run_asan_tests || asan_status=$?
 
-collect independent programs single_tests
+collect independent doc_snippets programs single_tests
 show_tests single
 step "tests: asan/fastapi_tests_modular"
 show_tests asan

@@ -3,37 +3,46 @@
 
 The markers are the tutorial's (tests/docs/check_tutorial_snippets.py checks docs/tutorial/, this script the rest).
 A ```cpp block is preceded (blank lines between are allowed) by nothing, or by one HTML comment:
-  (nothing)                      the block is compiled, as described below
-  <!-- fragment -->              on purpose not a program piece: a signature, a line with `...` in an argument
-                                 list, a misuse shown with its compiler error, a comparison
+  (nothing)                      the block is compiled, as below
+  <!-- compile: given DECLS -->  compiled, and its statements also see DECLS, parameter declarations of the
+                                 handler they come from: `<!-- compile: given fa::HTTPBasic<> creds -->`
+  <!-- compile: parameters -->   the block is a handler's parameters (one per line, or per balanced group of
+                                 lines; a trailing comma or none), compiled as `app.get("/", [](...) {})`
+  <!-- fragment -->              on purpose not a program piece: a signature, a list of expressions, a misuse
+                                 shown with its compiler error, a file another check builds
   <!-- from PATH -->             an excerpt of a file the suite builds (examples/*.cpp, tests/): each run of its
                                  lines between `// ...` lines appears verbatim in PATH, in order
-A fence spelled ```c++, ```C++, ```cxx or ```cc is an error (it would dodge the check): spell it ```cpp.
+A fence spelled ```c++, ```C++, ```CPP, ```cxx or ```cc is an error (it would dodge the check): spell it ```cpp.
 
 How a block is compiled. All blocks go into one translation unit, compiled once with
 `clang++ -std=c++20 -fsyntax-only -Wall -Wextra -Werror` (minus the unused-* warnings: a snippet shows one use of
-what it declares) against include/, with FASTAPI_ENABLE_GZIP and FASTAPI_ENABLE_TLS defined (zlib and OpenSSL
-headers: `bash scripts/setup.sh test` installs them). Each block gets a namespace of its own, so names do not
-collide between blocks; its `#include` and `#define` lines are hoisted to the top; `main` is renamed.
-Inside its namespace a block is cut into top-level pieces (a statement or declaration, balanced brackets):
+what it declares) against include/, with FASTAPI_ENABLE_GZIP and FASTAPI_ENABLE_TLS defined (zlib's and
+OpenSSL's headers: `bash scripts/setup.sh test` installs them). Each block gets a namespace of its own, so names
+do not collide between blocks; its `#include` and `#define` lines are hoisted to the top; `main` is renamed.
+Inside its namespace a block is cut into top-level pieces (a statement or a declaration, brackets balanced):
   - declarations stay at namespace scope: a piece starting with struct, class, enum, union, template, using,
-    namespace, typedef, inline, static, constexpr, extern, and a function definition (a piece ending in `}`);
+    namespace, typedef, inline, static, constexpr, consteval or extern; a function definition (a piece ending
+    in `}`); a function declaration (`Pool& get_pool();`: each parameter a type and a name);
   - every other piece is a statement: the statements go, in order, into one function whose parameters are
-    `fa::App& app` and `fa::APIRouter& router`, as the README's `app.get(...)` lines assume (a coroutine
-    returning `fa::Task<void>` when they use co_await). A block that declares its own `fa::App app{...}`
-    shadows the parameter.
-  - a body written `{ ... }` (the reader's own code) compiles as `{ throw 0; }`.
+    `fa::App& app`, `fa::APIRouter& router` and the marker's DECLS, as the README's `app.get(...)` lines assume
+    (a coroutine returning `fa::Task<void>` when they use co_await). A block that declares its own
+    `fa::App app{...}` shadows the parameter;
+  - an explicit specialization of a fastapi template (`template <> struct fastapi::Scalar<Money>`) goes to the
+    global namespace, where C++ wants it, with the block's earlier types made visible there;
+  - a body written `{ ... }`, or a line that is only `...`, is the reader's own code: it compiles as `throw 0;`.
 The names a block uses but does not declare, which stand for the reader's own code (`handler`, `Item`,
-`read_item`, `Db`, ...), come from tests/docs/doc_snippets_env.hpp (namespace doc_env, brought into every
-block's namespace; a block's own declaration of the same name wins). fastapi's own names never go there: a
-block that names something the library lacks fails.
+`read_item`, `Db`, ...), come from tests/docs/doc_snippets_env.hpp: namespace doc_env, and doc_env::page_<page>
+for one page's own (page_README, page_app, ...), both brought into every block of that page (a block's own
+declaration of a name wins). fastapi's own names never go there: a block that names something the library lacks
+fails.
 Compiler errors are reported at the markdown line (`#line`): one line per failing block,
-`FAIL README.md:LINE: <the compiler's first error>` (an error inside the library is reported at the block
-line that instantiated it). Exit 0 when every block passes, else 1.
+`FAIL README.md:LINE: <the compiler's first error>` (LINE is the fence's; an error inside the library is given to
+the block whose line instantiated it). Exit 0 when every block passes, else 1. Costs one compile of the umbrella
+header plus the blocks' instantiations (docs/testing.md has the measured figure).
 
 Usage: python3 tests/docs/check_doc_snippets.py [--root DIR] [--env HPP] [--include DIR] [--keep TU.cpp] [file.md ...]
-  (default: README.md and docs/*.md, not docs/tutorial/; FASTAPI_DOCS_CXX picks the compiler, default clang++)
-Python's standard library only.
+  (default: README.md and docs/*.md, not docs/tutorial/; FASTAPI_DOCS_CXX picks the compiler, default clang++;
+  --keep writes the generated translation unit, to read what was compiled). Python's standard library only.
 """
 import argparse
 import os
@@ -45,7 +54,7 @@ import tempfile
 
 MARK = re.compile(r"^<!--\s*(from\s+(\S+)|fragment|compile:\s*(parameters|given\s+(.*?)))\s*-->\s*$")
 FENCE = re.compile(r"^(\s*)```\s*([\w+#-]*)\s*$")
-DODGES = {"c++", "cxx", "cc", "hpp", "h++", "cplusplus"}
+DODGES = {"c++", "cxx", "cc", "hpp", "h++", "cplusplus"}  # and any other case of cpp
 DECL_START = re.compile(r"^(struct|class|enum|union|template|using|namespace|typedef|inline|static|constexpr|"
                         r"consteval|extern)\b")
 CONTROL = re.compile(r"^(if|for|while|do|switch|try|else|catch|return|co_return|throw|co_await|co_yield)\b")
@@ -90,7 +99,9 @@ def blocks_of(root, rel, problems):
             while k >= 0 and not lines[k].strip():
                 k -= 1
             mark = MARK.match(lines[k].strip()) if k >= 0 else None
-            if mark and mark.group(2):
+            if not mark and k >= 0 and lines[k].strip().startswith("<!--"):
+                problems.append(f"FAIL {where}: {lines[k].strip()} is no marker of this check (see its header)")
+            elif mark and mark.group(2):
                 counts["excerpt"] += 1
                 check_excerpt(root, where, body, mark.group(2), problems)
             elif mark and mark.group(1) == "fragment":

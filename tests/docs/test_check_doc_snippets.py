@@ -132,6 +132,13 @@ BAD_EXCERPT = """# Bad excerpt
   int a = 1;
 ```
 """
+TYPO = """# A misspelled marker
+
+<!-- fragmnet -->
+```cpp
+app.get("/", handler);
+```
+"""
 PAGE_NAMES = """# A page's own stand-in
 
 ```cpp
@@ -174,6 +181,11 @@ class CheckDocSnippets(unittest.TestCase):
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         self.assertIn("FAIL dodges.md:3: a C++ block is spelled ```c++: spell it ```cpp", r.stdout)
         self.assertIn("FAIL dodges.md:7: a C++ block is spelled ```C++", r.stdout)
+
+    def test_a_misspelled_marker_fails(self):
+        r = self.run_on({"typo.md": TYPO})
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("FAIL typo.md:4: <!-- fragmnet --> is no marker of this check", r.stdout)
 
     def test_an_excerpt_out_of_order_fails(self):
         r = self.run_on({"excerpt.md": BAD_EXCERPT})
