@@ -24,7 +24,7 @@ Inside its namespace a block is cut into top-level pieces (a statement or a decl
     namespace, typedef, inline, static, constexpr, consteval or extern; a function definition (a piece ending
     in `}`); a function declaration (`Pool& get_pool();`: each parameter a type and a name);
   - every other piece is a statement: the statements go, in order, into one function whose parameters are
-    `fa::App& app`, `fa::APIRouter& router` and the marker's DECLS, as the README's `app.get(...)` lines assume
+    `fa::App& app` and the marker's DECLS, as the README's `app.get(...)` lines assume
     (a coroutine returning `fa::Task<void>` when they use co_await). A block that declares its own
     `fa::App app{...}` shadows the parameter;
   - an explicit specialization of a fastapi template (`template <> struct fastapi::Scalar<Money>`) goes to the
@@ -276,8 +276,7 @@ def translation_unit(blocks, env):
             coroutine = any(re.search(r"\bco_(await|return|yield)\b", s) for s in stmts)
             result = "fa::Task<void>" if coroutine else "void"
             given = f", {block.given}" if block.given else ""
-            body.append(f"[[maybe_unused]] {result} statements([[maybe_unused]] fa::App& app, "
-                        f"[[maybe_unused]] fa::APIRouter& router{given}) {{\n{{")
+            body.append(f"[[maybe_unused]] {result} statements([[maybe_unused]] fa::App& app{given}) {{\n{{")
             body += stmts
             body.append("}\n" + ("co_return;\n" if coroutine else "") + "}")
         body.append(f"}}  // namespace doc_block_{n}")
@@ -326,7 +325,14 @@ def compile_blocks(root, blocks, env, include, keep):
             errors[-1].append((d.group(1), int(d.group(2)), d.group(4)))
     for error in errors:
         message = error[0][2]
-        owner = next((b for b in (block_at(p, n) for p, n, _ in error) if b), None)
+        # clang 14's `static_assert failed due to requirement '<long>' "MSG"`, newer clang's and g++'s `...: MSG`
+        said = re.match(r"static_assert(?:ion)? failed(?: due to requirement '.*?')?(?: \"(.*)\"$|: (.*))", message)
+        if said:
+            message = "static_assert: " + (said.group(1) or said.group(2))
+        located = [(p, n) for p, n, _ in error]
+        # An error repeated for another instantiation comes without its notes: its message names the lambda.
+        located += [(p, int(n)) for p, n in re.findall(r"\(lambda at (.+?):(\d+):\d+\)", error[0][2])]
+        owner = next((b for b in (block_at(p, n) for p, n in located) if b), None)
         if owner is None:
             stray = stray or f"FAIL {error[0][0]}:{error[0][1]}: {message} (in no block: the environment or the script)"
         elif owner.first_error is None:

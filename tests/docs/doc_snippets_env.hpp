@@ -63,7 +63,6 @@ struct Pool {
   fa::Task<Db> acquire();
   void release(Db& db);
 };
-inline Pool pool;
 fa::Yield<Db> get_db();
 struct Transaction {
   void debit(int cents);
@@ -116,7 +115,11 @@ bool grants(const std::string& grant, const std::string& scope);
 fa::Task<void> compute(int part);
 inline std::vector<int> parts;
 
-namespace page_README {
+namespace page_README {  // the README: a pool handing out connections without waiting
+struct ConnectionPool {
+  Db acquire();
+};
+inline ConnectionPool pool;
 fa::APIRouter admin_router();
 void write_notification(std::string email, std::string message);
 }  // namespace page_README

@@ -21,7 +21,7 @@ SCRIPT = REPO / "tests" / "docs" / "check_doc_snippets.py"
 # The library as far as the pages below use it: an app with one verb, and a router.
 FAKE_LIBRARY = """#pragma once
 #include <string>
-#include <utility>
+#include <type_traits>
 namespace fastapi {
 struct Json { Json() = default; Json(const char*) {} };
 struct APIRouter {};
@@ -30,6 +30,7 @@ struct App {
   template <class F> void get(std::string path, F handler, RouteOptions options = {}) { (void)path; (void)handler; (void)options; }
 };
 template <class T> struct Query { T value; const T& operator*() const { return value; } };
+template <class T> struct Body { static_assert(!std::is_pointer_v<T>, "fastapi: a body is not a pointer"); };
 }  // namespace fastapi
 """
 ENV = """#pragma once
@@ -106,6 +107,12 @@ A name the library lacks:
 ```cpp
 app.post("/", handler);
 ```
+
+A misuse the library refuses, in the library's words:
+
+```cpp
+fa::Body<int*> body;
+```
 """
 UNMARKED = """# Unmarked
 
@@ -169,6 +176,7 @@ class CheckDocSnippets(unittest.TestCase):
         r = self.run_on({"broken.md": BROKEN})
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         self.assertIn("FAIL broken.md:11: no member named 'post' in 'fastapi::App'", r.stdout)
+        self.assertIn("FAIL broken.md:17: static_assert: fastapi: a body is not a pointer\n", r.stdout)
         self.assertNotIn("broken.md:5", r.stdout)
 
     def test_an_unmarked_block_that_is_not_cpp_fails(self):
