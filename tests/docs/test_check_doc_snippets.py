@@ -27,7 +27,9 @@ struct Json { Json() = default; Json(const char*) {} };
 struct APIRouter {};
 struct RouteOptions { int status_code = 200; };
 struct App {
-  template <class F> void get(std::string path, F handler, RouteOptions options = {}) { (void)path; (void)handler; (void)options; }
+  template <class F> void get(std::string path, F handler, RouteOptions options = {}) {
+    (void)path, (void)handler, (void)options;
+  }
 };
 template <class T> struct Query { T value; const T& operator*() const { return value; } };
 template <class T> struct Body { static_assert(!std::is_pointer_v<T>, "fastapi: a body is not a pointer"); };
@@ -156,7 +158,7 @@ int n = page_only();
 
 @unittest.skipUnless(shutil.which("clang++"), "clang++ is not installed")
 class CheckDocSnippets(unittest.TestCase):
-    def run_on(self, pages: dict[str, str]) -> subprocess.CompletedProcess:
+    def run_on(self, pages: dict[str, str], args: list[str] | None = None) -> subprocess.CompletedProcess:
         tmp = tempfile.TemporaryDirectory(prefix="doc_snippets_test_")
         self.addCleanup(tmp.cleanup)
         root = Path(tmp.name)
@@ -165,7 +167,7 @@ class CheckDocSnippets(unittest.TestCase):
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / rel).write_text(text)
         return subprocess.run([sys.executable, str(SCRIPT), "--root", str(root), "--env", str(root / "env.hpp"),
-                               *pages], capture_output=True, text=True, timeout=120)
+                               *(list(pages) if args is None else args)], capture_output=True, text=True, timeout=120)
 
     def test_good_blocks_fragments_given_parameters_and_excerpts_pass(self):
         r = self.run_on({"good.md": GOOD})
@@ -199,6 +201,12 @@ class CheckDocSnippets(unittest.TestCase):
         r = self.run_on({"excerpt.md": BAD_EXCERPT})
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         self.assertIn("FAIL excerpt.md:4: not verbatim (or not in order) in excerpt.cpp: 'int a = 1;'", r.stdout)
+
+    def test_by_default_the_readme_and_docs_pages_but_not_the_tutorial_nor_compile_errors(self):
+        r = self.run_on({"README.md": GOOD, "docs/page.md": GOOD, "docs/tutorial/01.md": UNMARKED,
+                         "docs/compile_errors.md": BROKEN}, args=[])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("2 files, 8 blocks compiled", r.stdout)
 
     def test_a_pages_own_stand_ins_are_seen_by_that_page_only(self):
         self.assertEqual(self.run_on({"other.md": PAGE_NAMES}).returncode, 0)
