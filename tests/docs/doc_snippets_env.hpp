@@ -111,6 +111,7 @@ std::string new_id();
 std::string my_safe_name();
 void write_to_my_file(std::string_view line);
 void answer(int status, std::string message);
+void use(const std::string& value);
 bool grants(const std::string& grant, const std::string& scope);
 fa::Task<void> compute(int part);
 inline std::vector<int> parts;
@@ -132,8 +133,11 @@ fa::APIRouter admin_router();
 }  // namespace bigger_app
 }  // namespace page_app
 
-namespace page_dependencies {  // docs/dependencies.md: a user looked up by token
+namespace page_dependencies {  // docs/dependencies.md: a user looked up by token; docs/security.md's scheme
 User lookup(std::string token);
+using OAuth2Scheme =
+    fa::OAuth2PasswordBearer<"token", fa::SecurityOptions{.scopes = {{"me", "Read information about the current user."},
+                                                                     {"items", "Read items."}}}>;
 }  // namespace page_dependencies
 
 namespace page_websockets {  // docs/websockets.md: a user looked up by token, awaited
