@@ -54,7 +54,7 @@ import sys
 import tempfile
 
 MARK = re.compile(r"^<!--\s*(from\s+(\S+)|fragment|compile:\s*(parameters|given\s+(.*?)))\s*-->\s*$")
-FENCE = re.compile(r"^(\s*)```\s*([\w+#-]*)\s*$")
+FENCE = re.compile(r"^(\s*)```\s*([^\s`]*)")  # the info string's first word is the language (```cpp title="x")
 DODGES = {"c++", "cxx", "cc", "hpp", "h++", "cplusplus"}  # and any other case of cpp
 DECL_START = re.compile(r"^(struct|class|enum|union|template|using|namespace|typedef|inline|static|constexpr|"
                         r"consteval|extern)\b")

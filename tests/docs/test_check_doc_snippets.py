@@ -131,6 +131,10 @@ app.get("/", handler);
 ```C++
 app.get("/", handler);
 ```
+
+```cpp an info string after the language
+app.post("/", handler);
+```
 """
 BAD_EXCERPT = """# Bad excerpt
 
@@ -191,6 +195,7 @@ class CheckDocSnippets(unittest.TestCase):
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         self.assertIn("FAIL dodges.md:3: a C++ block is spelled ```c++: spell it ```cpp", r.stdout)
         self.assertIn("FAIL dodges.md:7: a C++ block is spelled ```C++", r.stdout)
+        self.assertIn("FAIL dodges.md:11: no member named 'post'", r.stdout)
 
     def test_a_misspelled_marker_fails(self):
         r = self.run_on({"typo.md": TYPO})
