@@ -10,7 +10,8 @@
 # fuzzers for a bounded time; Starlette's CORS table; the OpenAPI checks (npm validator, FastAPI twin, headless
 # Chromium); the interop checks (npm's ws and Chromium against the realtime and files examples,
 # scripts/interop_checks.sh); the documented recipes, the deployment files, the edit loop; both test binaries
-# run, the sanitized one last. Ends with doctest's summary line.
+# run, the sanitized one last. Ends with doctest's summary line. Every C++ block of README.md and docs/ compiles
+# or is marked a fragment (tests/docs/check_doc_snippets.py; docs/tutorial/: check_tutorial_snippets.py).
 # Budget: 15 minutes on 2 quiet cores (docs/testing.md: where the time goes, scripts/suite_times.sh to see it).
 # The steps that do not wait for each other run side by side: a step started in the background says so on
 # its start line, and its whole output is shown when it ends (also in build/logs/<step>.log); a failed one fails
