@@ -10,7 +10,8 @@
 # fuzzers for a bounded time; Starlette's CORS table; the OpenAPI checks (npm validator, FastAPI twin, headless
 # Chromium); the interop checks (npm's ws and Chromium against the realtime and files examples,
 # scripts/interop_checks.sh); the documented recipes, the deployment files, the edit loop; both test binaries
-# run, the sanitized one last. Ends with doctest's summary line.
+# run, the sanitized one last. Ends with doctest's summary line. Every C++ block of README.md and docs/ compiles
+# or is marked a fragment (tests/docs/check_doc_snippets.py; docs/tutorial/: check_tutorial_snippets.py).
 # Budget: 15 minutes on 2 quiet cores (docs/testing.md: where the time goes, scripts/suite_times.sh to see it).
 # The steps that do not wait for each other run side by side: a step started in the background says so on
 # its start line, and its whole output is shown when it ends (also in build/logs/<step>.log); a failed one fails
@@ -124,6 +125,7 @@ python3 tests/tools/test_single_include_build.py 2>&1 | tail -n 3
 python3 tests/tools/test_include_graph.py 2>&1 | tail -n 3
 python3 tests/tools/test_macros.py 2>&1 | tail -n 3
 python3 tests/tools/test_syntax_cache.py 2>&1 | tail -n 3
+python3 tests/docs/test_check_doc_snippets.py 2>&1 | tail -n 3
 
 step "the tutorial's C++ excerpts are verbatim in its programs (tests/docs/check_tutorial_snippets.py)"
 python3 tests/docs/check_tutorial_snippets.py
@@ -244,6 +246,9 @@ run_asan_tests() {
 
 background independent "compile-fail checks, a CMake consumer, the fuzzers, Starlette's CORS table" \
   independent_checks
+# One clang++ -fsyntax-only of the umbrella and every C++ block of README.md and docs/ (~20 s of CPU), beside the builds.
+background doc_snippets "the C++ blocks of README.md and docs/ compile, or are marked fragments" \
+  nice -n 5 python3 tests/docs/check_doc_snippets.py
 
 step "build with g++ (tests against the single header, examples)"
 # At -O2 (its warnings): the examples that between them use every station (models, dependencies, security, the
@@ -282,7 +287,7 @@ step "tests: asan/fastapi_tests_modular (FASTAPI_TEST_SHARDS processes; shown la
 asan_status=0
 timed tests_asan run_asan_tests || asan_status=$?
 
-collect independent programs single_tests
+collect independent doc_snippets programs single_tests
 show_tests single
 step "tests: asan/fastapi_tests_modular"
 show_tests asan
