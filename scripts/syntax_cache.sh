@@ -37,6 +37,7 @@ for a in "${compiler[@]}"; do
     -MF | -MT | -MQ | -MD | -MMD) preprocess+=("$a") && continue ;;
   esac
   preprocess+=("$a")
+  case "$a" in *.cpp | *.cc | *.cxx) continue ;; esac   # the source is in the key as its preprocessed text
   flags+=("${a//${CCACHE_BASEDIR:-$PWD}/}")
 done
 

@@ -248,7 +248,7 @@ background independent "compile-fail checks, a CMake consumer, the fuzzers, Star
   independent_checks
 # One clang++ -fsyntax-only of the umbrella and every C++ block of README.md and docs/ (~20 s of CPU), beside the builds.
 background doc_snippets "the C++ blocks of README.md and docs/ compile, or are marked fragments" \
-  nice -n 5 python3 tests/docs/check_doc_snippets.py
+  env FASTAPI_DOCS_CXX="$PWD/scripts/syntax_cache.sh clang++" nice -n 5 python3 tests/docs/check_doc_snippets.py
 
 step "build with g++ (tests against the single header, examples)"
 # At -O2 (its warnings): the examples that between them use every station (models, dependencies, security, the

@@ -42,13 +42,15 @@ header plus the blocks' instantiations (docs/testing.md has the measured figure)
 
 Usage: python3 tests/docs/check_doc_snippets.py [--root DIR] [--env HPP] [--include DIR] [--keep TU.cpp] [file.md ...]
   Default: README.md and docs/*.md, not docs/tutorial/ nor the generated docs/compile_errors.md.
-  FASTAPI_DOCS_CXX picks the compiler (default clang++); --keep writes the generated translation unit, to read
+  FASTAPI_DOCS_CXX picks the compiler (default clang++; a launcher may come first: scripts/test.sh gives
+  `scripts/syntax_cache.sh clang++`); --keep writes the generated translation unit, to read
   what was compiled. Python's standard library only.
 """
 import argparse
 import os
 import pathlib
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -296,11 +298,12 @@ def compile_blocks(root, blocks, env, include, keep):
     source = translation_unit(blocks, env)
     if keep:
         pathlib.Path(keep).write_text(source, encoding="utf-8")
-    cxx = os.environ.get("FASTAPI_DOCS_CXX", "clang++")
+    cxx, *launch = reversed(shlex.split(os.environ.get("FASTAPI_DOCS_CXX", "clang++")))
+    launch = list(reversed(launch))  # e.g. "scripts/syntax_cache.sh clang++": a launcher, then the compiler
     with tempfile.NamedTemporaryFile("w", suffix=".cpp", delete=False, encoding="utf-8") as f:
         f.write(source)
     try:
-        run = subprocess.run([cxx, *FLAGS, f"-I{include}", f.name], cwd=root, capture_output=True,
+        run = subprocess.run([*launch, cxx, *FLAGS, f"-I{include}", f.name], cwd=root, capture_output=True,
                              text=True)
     except FileNotFoundError:
         return f"FAIL {cxx} not found: the snippets cannot be compiled (bash scripts/setup.sh test installs clang)"
