@@ -5239,8 +5239,7 @@ FASTAPI_DETAIL_INLINE std::string upload_bytes(const UploadFile& file) {
 
 FASTAPI_DETAIL_INLINE UploadFile::UploadFile(UploadFile&& o) noexcept
     : filename(std::move(o.filename)), content_type(std::move(o.content_type)), headers(std::move(o.headers)),
-      size(o.size), memory_(std::move(o.memory_)), fd_(std::exchange(o.fd_, -1)),
-      reserved_(o.reserved_), pos_(o.pos_),
+      size(o.size), memory_(std::move(o.memory_)), fd_(std::exchange(o.fd_, -1)), reserved_(o.reserved_), pos_(o.pos_),
       spool_max_(o.spool_max_) {}
 
 FASTAPI_DETAIL_INLINE UploadFile& UploadFile::operator=(UploadFile&& o) noexcept {
