@@ -3,7 +3,8 @@
 // chunks, 304, Range (single, suffix, multiple as multipart/byteranges, 416, 400), If-Range, HEAD, HTTP/1.0,
 // a missing file, a directory, a file deleted or cut short while it is being sent; on plain TCP the body goes by
 // sendfile(2): a file of a few MiB byte-exact to a slow reader, ranges across its chunks, a file not in the page
-// cache, a file cut short in the middle of the send.
+// cache, a file cut short in the middle of the send; a client that stops reading is dropped at write_timeout
+// (sendfile, and the chunked reads a middleware's stream takes), its file closed, others served.
 #include <doctest/doctest.h>
 
 #include <cstdio>
