@@ -14,7 +14,9 @@
 # alike); ratios come from the same run. Loopback only, every process stopped by its own pid (bench/lib.sh).
 # Usage: bash bench/realtime.sh [echo] [idle] [sse] [upload]   (default: all four)
 # Environment: BENCH_ROUNDS (3), BENCH_DURATION (5 s per echo run), BENCH_UPLOAD_BYTES (1 GiB),
-#              BENCH_PEERS ("ours node uvicorn"), BENCH_MACHINE (results file name)
+#              BENCH_PEERS ("ours node uvicorn"), BENCH_MACHINE (results file name), BENCH_RESULTS_SUFFIX (appended
+#              to the results file's name, e.g. -2 for a second run of a day), TMPDIR (where both peers spool an
+#              upload: ours and Starlette's SpooledTemporaryFile both use $TMPDIR, else /tmp)
 # Writes bench/results/<date>-<machine>-realtime.md (bench/realtime_report.py) and prints BENCH lines.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -93,6 +95,8 @@ hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
   echo "machine	$(bench_machine)"
   echo "cpu	$(bench_cpu_model), $(nproc) cores"
   echo "load	$(cut -d' ' -f1-3 /proc/loadavg)"
+  tmp=${TMPDIR:-/tmp}
+  echo "tmpdir	$tmp ($(df -T "$tmp" | awk 'NR == 2 {print $2}'), the same for every peer: each spools to \$TMPDIR, else /tmp)"
   echo "command	bash bench/realtime.sh ${sections[*]} (BENCH_ROUNDS=$rounds BENCH_DURATION=$duration BENCH_UPLOAD_BYTES=$upload_bytes)"
   echo "ours	$BENCH_CXX $BENCH_CXXFLAGS -I$inc bench/servers/realtime_bench.cpp -lsimdjson -pthread; --workers 1"
   echo "node	node $(node --version 2>/dev/null || echo missing), ws $ws_version"
@@ -163,5 +167,7 @@ done
 out="bench/results/$(date +%F)-$(bench_machine)-realtime.md"
 # A run of some sections only does not replace the file of a whole run.
 [ "${sections[*]}" = "echo idle sse upload" ] || out="bench/results/$(date +%F)-$(bench_machine)-realtime-$(IFS=-; echo "${sections[*]}").md"
+out=${out%.md}${BENCH_RESULTS_SUFFIX:-}.md
+echo "load_end	$(cut -d' ' -f1-3 /proc/loadavg)" >>"$BENCH_DIR/realtime-meta.txt"
 python3 bench/realtime_report.py "$BENCH_DIR/realtime-meta.txt" "$raw" >"$out"
 echo "bench: wrote $out" >&2

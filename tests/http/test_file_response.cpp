@@ -3,7 +3,8 @@
 // chunks, 304, Range (single, suffix, multiple as multipart/byteranges, 416, 400), If-Range, HEAD, HTTP/1.0,
 // a missing file, a directory, a file deleted or cut short while it is being sent; on plain TCP the body goes by
 // sendfile(2): a file of a few MiB byte-exact to a slow reader, ranges across its chunks, a file not in the page
-// cache, a file cut short in the middle of the send.
+// cache, a file cut short in the middle of the send; a client that stops reading is dropped at write_timeout
+// (sendfile, and the chunked reads a middleware's stream takes), its file closed, others served.
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -117,6 +119,52 @@ std::pair<std::string, std::size_t> read_slowly(RawSocket& s, std::size_t most =
   return {got, length};
 }
 
+/// True while this process holds a descriptor open on `path` (the server runs in a thread of the test).
+bool open_in_this_process(const std::string& path) {
+  std::error_code ec;
+  const fs::path real = fs::canonical(path, ec);  // as /proc shows it, whatever links lead to /tmp
+  for (const auto& entry : fs::directory_iterator("/proc/self/fd", ec)) {
+    std::error_code link_ec;
+    if (fs::read_symlink(entry.path(), link_ec) == real) return true;
+  }
+  return false;
+}
+
+/// Waits until this process holds no descriptor on `path`: true when that happened within `bound`.
+bool wait_until_closed(const std::string& path, std::chrono::milliseconds bound) {
+  auto deadline = std::chrono::steady_clock::now() + bound;
+  while (open_in_this_process(path)) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // a polled event, not a timed expectation
+  }
+  return true;
+}
+
+/// A client that asks for `target` (a file larger than both sockets' buffers), reads the head and a little of
+/// the body, then nothing more: the server must drop it once write_timeout passes with no progress, closing
+/// the file, while it answers others. Then the client drains what the kernel had queued: fewer bytes than
+/// Content-Length, each the file's own, then the close.
+void check_dropped_at_write_timeout(fa::testing::TestClient& client, const std::string& target, const std::string& path,
+                                    const std::string& bytes, const std::string& extra = {}) {
+  RawSocket s{client.port(), fa::test_support::scaled(std::chrono::milliseconds(30000)), 4096};
+  REQUIRE(s.send(raw_get(client.port(), target, extra)));
+  auto [first, length] = read_slowly(s, 4096);  // the send is under way, its file open
+  REQUIRE(first.size() >= 4096);
+  CHECK(open_in_this_process(path));
+  CHECK(client.get("/ok").text == "ok");  // served while the stuck client holds its connection
+  REQUIRE(wait_until_closed(path, fa::test_support::scaled(std::chrono::milliseconds(30000))));
+  CHECK(client.get("/ok").text == "ok");
+  std::string rest = s.read_until_close(fa::test_support::scaled(std::chrono::milliseconds(30000)));
+  CHECK(s.is_closed_by_peer(fa::test_support::scaled(std::chrono::milliseconds(1000))));
+  std::string body = first + rest;
+  if (extra.empty()) {  // the file's bytes as they are (with gzip: compressed, chunked, not compared)
+    CHECK(length == bytes.size());
+    CHECK(body.size() < bytes.size());
+    CHECK(body == bytes.substr(0, body.size()));
+  } else {
+    CHECK(body.size() < bytes.size());
+  }
+}
 }  // namespace
 
 TEST_CASE("FileResponse sends the file with Starlette's headers, Content-Length and no chunks") {
@@ -460,6 +508,27 @@ TEST_CASE("sendfile: a file cut short in the middle of the send closes the conne
     if (body[k] != bytes[k] && body[k] != '\0') ++foreign;
   CHECK(foreign == 0);
   CHECK(client.get("/ok").text == "ok");
+}
+
+TEST_CASE("write timeout: a client that stops reading a file is dropped (sendfile, and chunked reads under GZip)") {
+  TempDir dir;
+  std::string bytes = pattern(16 * 1024 * 1024);  // far more than the kernel's socket buffers hold
+  std::string path = dir.write("stuck.bin", bytes);
+  fa::App app;
+  app.logger().set_level(fa::LogLevel::off);
+  app.get("/file", [&] { return fa::FileResponse(path); });
+  app.get("/ok", [] { return "ok"; });
+  fa::Config config = fa::testing::TestClient::default_config();
+  config.write_timeout = fa::test_support::scaled(std::chrono::milliseconds(500));
+  SUBCASE("sendfile(2) on plain TCP") {
+    fa::testing::TestClient client{app, config};
+    check_dropped_at_write_timeout(client, "/file", path, bytes);
+  }
+  SUBCASE("the file read in chunks on the blocking pool (the path TLS takes): GZipMiddleware wraps the stream") {
+    app.add_middleware<fa::GZipMiddleware>();
+    fa::testing::TestClient client{app, config};
+    check_dropped_at_write_timeout(client, "/file", path, bytes, "Accept-Encoding: gzip\r\n");
+  }
 }
 
 }  // namespace test_file_response_file

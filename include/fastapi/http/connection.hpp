@@ -201,6 +201,7 @@ class Connection final : private UpgradedStream, private ClientChannel {
     std::size_t raw_end = 0;
     std::string decoded;          ///< chunked: the data of the bytes decoded last
     unsigned reads_in_a_row = 0;  ///< reads that found bytes without waiting
+    bool last_read_full = false;  ///< Content-Length: the last read filled raw (grow it: read_body_chunk)
   };
   StreamedBody streamed_;
   bool peer_gone_ = false;

