@@ -136,8 +136,9 @@ struct Rollback {
 /// write lock released and the connection in the pool.
 fa::Yield<Db> get_db(fa::State<Pool> pool) {
   Connection* connection = pool->try_acquire();
-  for (int waited_ms = 0; !connection; waited_ms += 2) {
-    if (waited_ms >= 5000) throw fa::HTTPException{503, "No database connection available"};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!connection) {
+    if (std::chrono::steady_clock::now() >= deadline) throw fa::HTTPException{503, "No database connection available"};
     co_await fa::sleep(std::chrono::milliseconds(2));
     connection = pool->try_acquire();
   }
