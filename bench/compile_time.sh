@@ -17,6 +17,8 @@
 #   6. the edit loop (scripts/dev.sh, the reload loop's recipe): the rebuild after one handler of an app changed,
 #      g++ and clang++, beside the header-only and separate-compilation builds and the floor, interleaved (one
 #      run of each, round after round, so that a busy machine slows them alike), wall and CPU time (user+sys).
+# examples/users_api.cpp keeps its users in SQLite: every command that links it adds -lsqlite3 (Debian's
+# libsqlite3-dev; dev.sh takes it as LDLIBS), so its rows time the same compile plus one more library to link.
 # Writes bench/results/<date>-<machine>-compile.md (printed too). Lines: BENCH compile ... / BENCH size ...
 # bash bench/compile_time.sh --edit-loop: section 6 alone, with the -ftime-trace of 3 and of both apps built with
 # separate compilation (what is left of the separate rows), into
@@ -33,8 +35,9 @@ source bench/lib.sh
 # Each round runs every row once, in the same order; the edit rows first change a string in one handler of
 # their own copy of the app (not timed), then time `scripts/dev.sh --build-only`, which is what the reload loop
 # runs on save: the app's .cpp against the cached PCH, linked with the cached fastapi_impl.o.
+app_libs() { [ "$1" != users_api ] || echo -lsqlite3; }  # the libraries an example links beyond simdjson
 edit_loop_section() {
-  local inc=$1 runs=$2 dir=$BENCH_DIR/compile/edit-loop c round name app load_before t0
+  local inc=$1 runs=$2 dir=$BENCH_DIR/compile/edit-loop c round name app libs load_before t0
   rm -rf "$dir"
   mkdir -p "$dir"
   printf '#include <asio.hpp>\n#include <simdjson.h>\nint main() { return 0; }\n' >"$dir/floor.cpp"
@@ -48,7 +51,8 @@ edit_loop_section() {
     cp examples/users_api.cpp examples/01_hello.cpp "$dir/dev-$c/"
     t0=$SECONDS
     for app in users_api 01_hello; do
-      CXX=$c FASTAPI_HPP="$inc/fastapi.hpp" FASTAPI_DEV_CACHE="$dir/dev-$c/cache" \
+      libs=$(app_libs $app)
+      LDLIBS=$libs CXX=$c FASTAPI_HPP="$inc/fastapi.hpp" FASTAPI_DEV_CACHE="$dir/dev-$c/cache" \
         bash scripts/dev.sh --build-only "$dir/dev-$c/$app.cpp" >/dev/null 2>>"$dir/dev-$c/first.log"
     done
     echo "$c $((SECONDS - t0))" >>"$dir/first-build.txt"
@@ -61,11 +65,12 @@ edit_loop_section() {
     add_row "hello-header-only-$c" "$c -std=c++20 -O2 -I$inc examples/01_hello.cpp -o $dir/hello-$c -lsimdjson -pthread"
     add_row "hello-separate-$c" "$c -std=c++20 -O2 -DFASTAPI_SEPARATE_COMPILATION -I$inc examples/01_hello.cpp $dir/impl-$c.o -o $dir/hello-sep-$c -lsimdjson -pthread"
     if [ $c = g++ ]; then
-      add_row "users_api-header-only-$c" "$c -std=c++20 -O2 -I$inc examples/users_api.cpp -o $dir/users-$c -lsimdjson -pthread"
-      add_row "users_api-separate-$c" "$c -std=c++20 -O2 -DFASTAPI_SEPARATE_COMPILATION -I$inc examples/users_api.cpp $dir/impl-$c.o -o $dir/users-sep-$c -lsimdjson -pthread"
+      add_row "users_api-header-only-$c" "$c -std=c++20 -O2 -I$inc examples/users_api.cpp -o $dir/users-$c -lsimdjson -lsqlite3 -pthread"
+      add_row "users_api-separate-$c" "$c -std=c++20 -O2 -DFASTAPI_SEPARATE_COMPILATION -I$inc examples/users_api.cpp $dir/impl-$c.o -o $dir/users-sep-$c -lsimdjson -lsqlite3 -pthread"
     fi
     for app in 01_hello users_api; do
-      add_row "edit-loop-$app-$c" "env CXX=$c FASTAPI_HPP=$inc/fastapi.hpp FASTAPI_DEV_CACHE=$dir/dev-$c/cache bash scripts/dev.sh --build-only $dir/dev-$c/$app.cpp"
+      libs=$(app_libs $app)
+      add_row "edit-loop-$app-$c" "env ${libs:+LDLIBS=$libs }CXX=$c FASTAPI_HPP=$inc/fastapi.hpp FASTAPI_DEV_CACHE=$dir/dev-$c/cache bash scripts/dev.sh --build-only $dir/dev-$c/$app.cpp"
     done
   done
   : >"$dir/times.txt"
@@ -188,7 +193,7 @@ mkdir -p "$work" "$work/trace" "$work/pch-gcc" "$work/pch-clang"
 printf '#include <asio.hpp>\n#include <simdjson.h>\nint main() { return 0; }\n' >"$work/floor.cpp"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
-cmd() { echo "$cxx -std=c++20 -$1 -I$inc $2 -o $work/$3 -lsimdjson -pthread"; }
+cmd() { echo "$cxx -std=c++20 -$1 -I$inc $2 -o $work/$3 -lsimdjson${4:+ $4} -pthread"; }  # $4: more libraries
 # Runs a command (its words as arguments; its output to stderr) and prints the seconds it took, with $1
 # decimals. A failing command fails the caller's $(...), so set -e stops the script.
 seconds() {
@@ -203,7 +208,7 @@ hello_o2=$(cmd O2 examples/01_hello.cpp hello-O2)
 hello_o0=$(cmd O0 examples/01_hello.cpp hello-O0)
 floor_o2=$(cmd O2 "$work/floor.cpp" floor-O2)
 floor_o0=$(cmd O0 "$work/floor.cpp" floor-O0)
-users_o2=$(cmd O2 examples/users_api.cpp users_api-O2)
+users_o2=$(cmd O2 examples/users_api.cpp users_api-O2 -lsqlite3)
 hcmd() { echo "$cxx -std=c++20 -$1${HTTPLIB_CXXFLAGS:+ $HTTPLIB_CXXFLAGS} bench/servers/httplib_hello.cpp -o $work/$2${HTTPLIB_LIBS:+ $HTTPLIB_LIBS} -pthread"; }
 httplib_o2=$(hcmd O2 httplib-hello-O2)
 httplib_o0=$(hcmd O0 httplib-hello-O0)
@@ -262,7 +267,7 @@ if $pch_trace_cmd >"$work/trace/users_api-pch.log" 2>&1; then
   pch_trace_md=$(python3 bench/time_trace.py "$work/trace/users_api-pch.json" --include include --top 8 2>&1 || echo "(no trace)")
 fi
 # With -fpch-codegen the PCH's inline functions live in fastapi_pch.o: the link proves nothing is missing.
-link_cmd="clang++ $work/pch-clang/users_api.o $work/pch-clang/fastapi_pch.o -o $work/pch-clang/users_api -lsimdjson -pthread"
+link_cmd="clang++ $work/pch-clang/users_api.o $work/pch-clang/fastapi_pch.o -o $work/pch-clang/users_api -lsimdjson -lsqlite3 -pthread"
 link_s=$(seconds 2 $link_cmd)
 
 # CMake: a project that uses fastapi.hpp as its README says (add_subdirectory + fastapi::fastapi), plus
@@ -277,7 +282,8 @@ cmake_minimum_required(VERSION 3.16)
 project(app CXX)
 add_subdirectory($(pwd) fastapi)
 add_executable(app app.cpp)
-target_link_libraries(app PRIVATE fastapi::fastapi)
+find_package(SQLite3 REQUIRED)
+target_link_libraries(app PRIVATE fastapi::fastapi SQLite::SQLite3)
 target_precompile_headers(app PRIVATE <fastapi.hpp>)
 EOF
   if CXX=$c cmake -S "$dir/src" -B "$dir/build" -DCMAKE_BUILD_TYPE=Debug >"$dir/cmake.log" 2>&1 &&
@@ -302,13 +308,13 @@ for o in O2 O0; do
   sep_impl_s+=("$s")
 done
 $cxx -std=c++20 -O0 -DFASTAPI_SEPARATE_COMPILATION -pthread -x c++-header "$inc/fastapi.hpp" -o "$work/sep/fastapi.hpp.gch"  # -pthread: as the rows that use it
-scmd() { echo "$cxx -std=c++20 -$1 -DFASTAPI_SEPARATE_COMPILATION $3-I$inc $2 $work/sep/impl-$1.o -o $work/sep/$4 -lsimdjson -pthread"; }
+scmd() { echo "$cxx -std=c++20 -$1 -DFASTAPI_SEPARATE_COMPILATION $3-I$inc $2 $work/sep/impl-$1.o -o $work/sep/$4 -lsimdjson${5:+ $5} -pthread"; }
 sep_hello_o2=$(scmd O2 examples/01_hello.cpp "" hello-O2)
 sep_hello_o0=$(scmd O0 examples/01_hello.cpp "" hello-O0)
-sep_users_o2=$(scmd O2 examples/users_api.cpp "" users_api-O2)
-sep_users_o0=$(scmd O0 examples/users_api.cpp "" users_api-O0)
+sep_users_o2=$(scmd O2 examples/users_api.cpp "" users_api-O2 -lsqlite3)
+sep_users_o0=$(scmd O0 examples/users_api.cpp "" users_api-O0 -lsqlite3)
 sep_gch_hello=$(scmd O0 examples/01_hello.cpp "-Winvalid-pch -Werror=invalid-pch -I$work/sep " hello-gch-O0)
-sep_gch_users=$(scmd O0 examples/users_api.cpp "-Winvalid-pch -Werror=invalid-pch -I$work/sep " users_api-gch-O0)
+sep_gch_users=$(scmd O0 examples/users_api.cpp "-Winvalid-pch -Werror=invalid-pch -I$work/sep " users_api-gch-O0 -lsqlite3)
 echo "bench: separate compilation (hyperfine, $runs runs of 6 builds)" >&2
 timeout 1800 hyperfine --runs "$runs" --style basic --export-json "$work/sep.json" \
   -n sep-hello-O2 "$sep_hello_o2" -n sep-hello-O0 "$sep_hello_o0" -n sep-users-O2 "$sep_users_o2" \

@@ -20,7 +20,8 @@
 #
 # Environment: CXX (default g++; clang++ works), CXXFLAGS (default -O0 -g1 -Wall -Wextra; -std=c++20, -pthread and
 # -DFASTAPI_SEPARATE_COMPILATION are always added: every FASTAPI_* macro, e.g. -DFASTAPI_ENABLE_GZIP, goes
-# here, so that the cached object sees it too), LDFLAGS, LDLIBS (e.g. -lz with FASTAPI_ENABLE_GZIP),
+# here, so that the cached object sees it too), LDFLAGS, LDLIBS (e.g. -lz with FASTAPI_ENABLE_GZIP; -lsqlite3 for
+# an app that uses SQLite, as examples/users_api.cpp: `LDLIBS=-lsqlite3 bash scripts/dev.sh examples/users_api.cpp`),
 # FASTAPI_HPP (the header to use; default: beside app.cpp, else this checkout's fastapi.hpp),
 # FASTAPI_DEV_WATCH=poll (poll even when inotifywait is installed), FASTAPI_DEV_CACHE (the cache directory
 # instead of .fastapi-cache/ beside app.cpp; the tests share one across runs).

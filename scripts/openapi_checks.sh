@@ -35,17 +35,18 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done; }
 trap cleanup EXIT
 
 # ---- the programs ----
-binary() {  # name source -> path of an up-to-date binary (CMake's, or built here)
+binary() {  # name source [libraries...] -> path of an up-to-date binary (CMake's, or built here)
   local name=$1 source=$2
+  shift 2
   if [ -x "$build/$name" ]; then echo "$build/$name"; return; fi
   if [ ! -x "$out/$name" ] || [ -n "$(find include tests/openapi "$source" -path tests/openapi/node_modules -prune -o \
       -name '*.?pp' -newer "$out/$name" -print -quit)" ]; then
     note "building $out/$name from $source" >&2
-    g++ -std=c++20 -O1 -Iinclude -Itests "$source" -o "$out/$name" -lsimdjson >&2 || return 1
+    g++ -std=c++20 -O1 -Iinclude -Itests "$source" -o "$out/$name" -lsimdjson "$@" >&2 || return 1
   fi
   echo "$out/$name"
 }
-users_api=$(binary users_api examples/users_api.cpp) || { fail "examples/users_api.cpp does not build"; exit 1; }
+users_api=$(binary users_api examples/users_api.cpp -lsqlite3) || { fail "examples/users_api.cpp does not build"; exit 1; }
 feature_app=$(binary openapi_feature_app tests/openapi/feature_app.cpp) || { fail "tests/openapi/feature_app.cpp does not build"; exit 1; }
 
 # Starts a program on a free port (it prints "Listening on http://127.0.0.1:PORT"); sets $base.
