@@ -254,17 +254,17 @@ def excerpt(compiler, output, check):
 
 
 def source_lines(lines, j, gutter):
-    """The source excerpt that follows a diagnostic (its line and the caret), without g++'s line-number gutter."""
+    """The source excerpt that follows a diagnostic: its line and the caret line (g++'s without its line numbers)."""
     out = []
-    while j < len(lines) and lines[j] and not DIAGNOSTIC.match(lines[j]) and not lines[j].startswith("In file"):
-        text = lines[j].rstrip()
-        if gutter:
-            text = re.sub(r"^( *)(\d+)( \|)", lambda m: m.group(1) + " " * len(m.group(2)) + m.group(3), text)
-        elif re.match(r"^\S", text):
-            break
-        out.append(text.replace("\u2018", "'").replace("\u2019", "'"))
+    if j < len(lines) and lines[j] and not DIAGNOSTIC.match(lines[j]) and not lines[j].startswith("In file"):
+        out.append(lines[j].rstrip())
         j += 1
-    return out
+        while j < len(lines) and re.match(r"^[ ~^|0-9]*[~^][ ~^]*$", lines[j]):
+            out.append(lines[j].rstrip())
+            j += 1
+    if gutter:  # `  335 |   code` -> `      |   code`: the number is the line's
+        out = [re.sub(r"^( *)(\d+)( \|)", lambda m: m.group(1) + " " * len(m.group(2)) + m.group(3), t) for t in out]
+    return [t.replace("\u2018", "'").replace("\u2019", "'") for t in out]
 
 
 # ---- the page ----
@@ -418,12 +418,13 @@ def main(argv):
 
     # --check: say what is stale, section by section, then compare the whole text (the intro, the order).
     how = f"regenerate it: {REGENERATE}"
+    only = "regenerate it: FASTAPI_COMPILE_FAIL_ONLY={} " + REGENERATE  # one check's section: two compiles
     by_name = {c["name"]: c for c in checks}
     if not page_text:
         fail(problems, f"{PAGE_NAME} is missing; {how}")
         sections = {name: None for name in by_name}  # one line says it
     for name in sorted(set(by_name) - set(sections)):
-        fail(problems, f"{PAGE_NAME} has no section for {by_name[name]['path']}; {how}")
+        fail(problems, f"{PAGE_NAME} has no section for {by_name[name]['path']}; " + only.format(name))
     for name in sorted(set(sections) - set(by_name)):
         fail(problems, f"{PAGE_NAME}#{anchor_of(name)} has no check tests/compile_fail/{name}.cpp; {how}")
     for name in sorted(set(by_name) & set(sections)):
@@ -433,12 +434,13 @@ def main(argv):
         for part, mine, theirs in (("title (// misuse:)", c["title"], s["title"]), ("fix", c["fix"], s["fix"]),
                                    ("misuse code", c["code"], s["code"])):
             if mine != theirs:
-                fail(problems, f"{PAGE_NAME}#{anchor_of(name)}: its {part} differs from {c['path']}; {how}")
+                fail(problems, f"{PAGE_NAME}#{anchor_of(name)}: its {part} differs from {c['path']}; "
+                     + only.format(name))
         for compiler in COMPILERS:
             now, before = lines_of.get((name, compiler)), recorded.get((name, compiler))
             if now != before:
                 fail(problems, f"{PAGE_NAME}#{anchor_of(name)}: {compiler} now prints other lines than the page "
-                     f"shows; {how}")
+                     "shows; " + only.format(name))
                 for line in (now or [])[:3]:
                     problems.append(f"     now: {line[:200]}")
     if not problems and text != page_text:
