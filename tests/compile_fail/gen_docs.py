@@ -30,6 +30,7 @@ NAME.clang++.txt, and the compilers' major versions in versions.txt):
                             with both compilers and writes the page.
 Python's standard library only.
 """
+import os
 import pathlib
 import re
 import sys
@@ -187,10 +188,20 @@ def elide_template_arguments(line):
     return "".join(out)
 
 
+# The repository's absolute path, as the compilers may print it (the PCH records its headers so): resolved, and as
+# the shell reached it (through a symbolic link, say).
+ROOTS = sorted({str(ROOT) + "/", os.getcwd() + "/", os.environ.get("PWD", str(ROOT)) + "/"}, key=len, reverse=True)
+
+
+def relative(text):
+    for root in ROOTS:
+        text = text.replace(root, "")
+    return text
+
+
 def normalize(line):
     line = line.replace("\u2018", "'").replace("\u2019", "'").rstrip()
-    line = line.replace(str(ROOT) + "/", "")
-    return elide_template_arguments(strip_numbers(line))
+    return elide_template_arguments(strip_numbers(relative(line)))
 
 
 def message_of(line):
@@ -198,7 +209,7 @@ def message_of(line):
     if ": error: " not in line:
         return None
     head, tail = line.split(": error: ", 1)
-    where = strip_numbers(head).replace(str(ROOT) + "/", "")
+    where = strip_numbers(relative(head))
     for pattern in (CLANG_MESSAGE, CLANG16_MESSAGE):
         m = pattern.search(tail)
         if m:
