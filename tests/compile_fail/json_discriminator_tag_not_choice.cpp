@@ -1,4 +1,6 @@
 // expect: the tag member of a fa::Discriminator
+// misuse: A `fa::Discriminator` tag member that is a plain string
+// fix: type the tag member with its value: `fa::Choice<"key"> type;`.
 // tests/compile_fail/json_discriminator_tag_not_choice.cpp: must not compile; a tag field that is a plain string (not fa::Choice) is refused in words.
 #include <string>
 #include <string_view>

@@ -1,4 +1,6 @@
 // expect: has a base class
+// misuse: A model with a base class
+// fix: copy the base's members into the struct, or make the base a data member: `struct Derived { Base base; int b; };`.
 // tests/compile_fail/json_reflect_base_class.cpp: must not compile; the static_assert above is the sentence the user reads.
 #include <string>
 

@@ -1,4 +1,6 @@
 // expect: more than 64 data members
+// misuse: A model with more than 64 members
+// fix: group members into nested structs: a nested struct is one member, written as one JSON object.
 // tests/compile_fail/json_reflect_too_many_members.cpp: must not compile; the static_assert above is the sentence the user reads.
 #include <string>
 

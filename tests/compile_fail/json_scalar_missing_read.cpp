@@ -1,4 +1,6 @@
 // expect: this fa::Scalar<T> specialization needs `static std::optional<T> read(const fa::ScalarInput&, fa::ConversionError&)`
+// misuse: A `fa::Scalar<T>` specialization without `read`
+// fix: add `static std::optional<Money> read(const fa::ScalarInput& in, fa::ConversionError& error)`, which returns the value or `std::nullopt` with the error set.
 // tests/compile_fail/json_scalar_missing_read.cpp: must not compile; a fa::Scalar specialization without its read function is refused in words.
 #include <string>
 #include <string_view>

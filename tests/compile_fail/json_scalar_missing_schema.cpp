@@ -1,4 +1,6 @@
 // expect: this fa::Scalar<T> specialization needs `static fa::Json schema()`
+// misuse: A `fa::Scalar<T>` specialization without `schema`
+// fix: add `static fa::Json schema()`, the value's JSON Schema: `return fa::Json{{"type", "string"}};`.
 // tests/compile_fail/json_scalar_missing_schema.cpp: must not compile; a fa::Scalar specialization without its JSON Schema is refused in words.
 #include <optional>
 #include <string>

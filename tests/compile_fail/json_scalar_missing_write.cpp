@@ -1,4 +1,6 @@
 // expect: this fa::Scalar<T> specialization needs `static void write(const T&, std::string& out)`
+// misuse: A `fa::Scalar<T>` specialization without `write`
+// fix: add `static void write(const Money& value, std::string& out)`, which appends the value's JSON to `out`.
 // tests/compile_fail/json_scalar_missing_write.cpp: must not compile; a fa::Scalar specialization without its write function is refused in words.
 #include <optional>
 #include <string>

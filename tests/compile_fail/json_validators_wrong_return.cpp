@@ -1,4 +1,6 @@
 // expect: a struct's `static auto validators()` must return fa::Validators{...}
+// misuse: `validators()` that returns something other than `fa::Validators`
+// fix: return `fa::Validators{...}`: `return fa::Validators{fa::model_validator([](const Signup&) {})};`.
 // tests/compile_fail/json_validators_wrong_return.cpp: must not compile; validators() returning something else than fa::Validators is refused in words.
 #include <string>
 #include <string_view>

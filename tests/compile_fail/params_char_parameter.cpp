@@ -1,4 +1,6 @@
 // expect: a char parameter is ambiguous
+// misuse: A `char` parameter
+// fix: use `std::string` for a text, `int` for a number: `fa::Query<"c", std::string>`.
 // tests/compile_fail/params_char_parameter.cpp: must not compile; the static_assert above is the sentence the user reads.
 #include <optional>
 #include <string>
@@ -7,12 +9,6 @@
 #include "fastapi/app/app.hpp"
 
 namespace fa = fastapi;
-struct Item {
-  std::string name;
-};
-struct User {
-  std::string username;
-};
 
 int main() {
   fa::App app;

@@ -1,4 +1,6 @@
 // expect: a cookie has one value
+// misuse: A cookie parameter that is a `std::vector`
+// fix: take one value: `fa::Cookie<"c", std::string>` (or `std::optional<std::string>`).
 // tests/compile_fail/params_cookie_vector.cpp: must not compile; the static_assert above is the sentence the user reads.
 #include <optional>
 #include <string>
@@ -7,12 +9,6 @@
 #include "fastapi/app/app.hpp"
 
 namespace fa = fastapi;
-struct Item {
-  std::string name;
-};
-struct User {
-  std::string username;
-};
 
 int main() {
   fa::App app;

@@ -1,4 +1,6 @@
 // expect: needs a string parameter type
+// misuse: A string default for a number parameter
+// fix: give a default of the parameter's type, `fa::Query<"q", int, 10>`; `fa::Literal{"..."}` is for string parameters.
 // tests/compile_fail/params_default_wrong_type.cpp: must not compile; the static_assert above is the sentence the user reads.
 #include <optional>
 #include <string>
@@ -7,12 +9,6 @@
 #include "fastapi/app/app.hpp"
 
 namespace fa = fastapi;
-struct Item {
-  std::string name;
-};
-struct User {
-  std::string username;
-};
 
 int main() {
   fa::App app;

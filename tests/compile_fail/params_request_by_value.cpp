@@ -1,4 +1,6 @@
 // expect: take the request and the response by reference
+// misuse: `fa::Request` taken by value
+// fix: take it by reference: `[](fa::Request& req) { ... }`.
 // tests/compile_fail/params_request_by_value.cpp: must not compile; the static_assert above is the sentence the user reads.
 #include <optional>
 #include <string>
@@ -7,12 +9,6 @@
 #include "fastapi/app/app.hpp"
 
 namespace fa = fastapi;
-struct Item {
-  std::string name;
-};
-struct User {
-  std::string username;
-};
 
 int main() {
   fa::App app;

@@ -1,4 +1,6 @@
 // expect: at most one default value
+// misuse: Two default values
+// fix: give one: `fa::Query<"q", int, 1>`.
 // tests/compile_fail/params_two_defaults.cpp: must not compile; the static_assert above is the sentence the user reads.
 #include <optional>
 #include <string>
@@ -7,12 +9,6 @@
 #include "fastapi/app/app.hpp"
 
 namespace fa = fastapi;
-struct Item {
-  std::string name;
-};
-struct User {
-  std::string username;
-};
 
 int main() {
   fa::App app;

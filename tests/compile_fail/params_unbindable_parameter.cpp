@@ -1,4 +1,6 @@
 // expect: this handler parameter cannot be bound
+// misuse: A handler parameter that cannot be bound (a pointer)
+// fix: use one of the kinds the message lists; for something the app owns, a dependency: `fa::Depends<get_thing>`.
 // tests/compile_fail/params_unbindable_parameter.cpp: must not compile; the static_assert above is the sentence the user reads.
 #include <optional>
 #include <string>
@@ -7,12 +9,6 @@
 #include "fastapi/app/app.hpp"
 
 namespace fa = fastapi;
-struct Item {
-  std::string name;
-};
-struct User {
-  std::string username;
-};
 
 int main() {
   fa::App app;

@@ -6,8 +6,14 @@
 # requirement '...'] "MSG"`), not anywhere in the output: a sentence that only shows up in a source excerpt or
 # an unrelated error does not pass. An optional second line `// expect-context: <text>` must appear anywhere in
 # the output (e.g. the instantiation line that names a parameter's position).
-# Usage: tests/compile_fail/run.sh [parallel jobs, default nproc]
-# FASTAPI_COMPILE_FAIL_COMPILERS (default "g++ clang++", what the suite runs).
+# Usage: tests/compile_fail/run.sh [--update-docs] [parallel jobs, default nproc]
+# FASTAPI_COMPILE_FAIL_COMPILERS (default "g++ clang++", what the suite runs). FASTAPI_COMPILE_FAIL_ONLY="GLOB..."
+# runs the checks whose names match (`app_* di_*`; with --update-docs the page keeps its lines for the others).
+# docs/compile_errors.md is generated from these checks (their `// misuse:` and `// fix:` lines, their code) and
+# the compilers' output (tests/compile_fail/gen_docs.py says which lines, and why those). Every run compares the
+# page with what it compiled (no compiler run of its own: the outputs the checks already made) and fails with
+# `FAIL ` lines when the page is stale. --update-docs compiles every check with both compilers (g++ too, as
+# FASTAPI_COMPILE_FAIL_GXX=all) and writes the page.
 # clang++ runs every check. g++ runs every check that does not include the app (fastapi/app/: a model's, a rule's,
 # a settings' misuse, ~1 s each) and, of those that do (~8 s each with g++, against ~2.5 s with clang++'s umbrella
 # PCH), the first of each family (app_, di_, params_, security_): every message is proven with clang++, and g++
@@ -16,22 +22,36 @@
 # Each compiler gets a precompiled header, built once, that every check loads: clang++ the umbrella
 # include/fastapi.hpp (-include-pch); g++ the standard and third-party headers our modules include (Asio,
 # simdjson: most of the parsing), since g++'s PCH forgets our headers' #pragma once, so they would be defined
-# twice. Measured on 2 busy cores: clang ~2.5 s a check, g++ ~5.5 s (9.7 s without its PCH). The checks are
+# twice. Measured on 2 busy cores: clang ~0.2-0.5 s a check (its PCH instantiates the header's templates once,
+# below; ~5 s each before), g++ ~5.5 s for an app's (9.7 s without its PCH), ~1 s for a model's. The checks are
 # about the messages; whether each module includes what it uses is the self-contained check's job.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+docs_mode=--check
+if [ "${1:-}" = --update-docs ]; then
+  docs_mode=--write
+  shift
+  export FASTAPI_COMPILE_FAIL_COMPILERS="g++ clang++" FASTAPI_COMPILE_FAIL_GXX=all
+fi
 jobs="${1:-$(nproc)}"
 compilers="${FASTAPI_COMPILE_FAIL_COMPILERS:-g++ clang++}"
 
 pch_dir=$(mktemp -d)
 trap 'rm -rf "$pch_dir"' EXIT
+# Each check's output, NAME.COMPILER.txt, for gen_docs.py; and the compilers' versions (the page records one).
+export FASTAPI_COMPILE_FAIL_OUT="$pch_dir/out"
+mkdir -p "$FASTAPI_COMPILE_FAIL_OUT"
+for cxx in $compilers; do echo "$cxx $($cxx -dumpversion)"; done >"$FASTAPI_COMPILE_FAIL_OUT/versions.txt"
 export FASTAPI_CLANG_PCH="" FASTAPI_GCC_PCH=""
 # The g++ header precompiles <simdjson.h> before core/config.hpp pins its configuration: pin it on the command
 # line too (as the CMake target does), or config.hpp's #error would be every check's first message.
 export FASTAPI_SIMDJSON_PIN="-DSIMDJSON_THREADS_ENABLED=1 -DSIMDJSON_DEVELOPMENT_CHECKS=0"
 build_pch() {  # compiler: builds its precompiled header (both are built side by side)
   case $1 in
-    clang++) clang++ -std=c++20 -Iinclude -x c++-header include/fastapi.hpp -o "$pch_dir/fastapi.pch" \
+    # -fpch-instantiate-templates: the header's own template instantiations are made once, in the PCH; without
+    # it every check made them again at its end (~5 s of CPU for an empty file, against ~0.1 s).
+    clang++) clang++ -std=c++20 -Iinclude -fpch-instantiate-templates -x c++-header include/fastapi.hpp \
+               -o "$pch_dir/fastapi.pch" \
                2>"$pch_dir/clang.log" && echo "$pch_dir/fastapi.pch" >"$pch_dir/clang.ok" ;;
     # Each behind __has_include: a platform's own header (<process.h> under _WIN32) is not there to precompile.
     g++) grep -rh '^#include <' include/fastapi | sort -u | grep -v zlib |
@@ -67,7 +87,10 @@ check_one() {  # src compiler -> prints one line; exit 1 on a failed check
   if [ -z "$expect" ]; then
     echo "FAIL $src: no '// expect: ...' first line"; return 1
   fi
-  if out=$($cxx -std=c++20 -fsyntax-only "${pch[@]}" -Iinclude "$src" 2>&1); then
+  out=$($cxx -std=c++20 -fsyntax-only "${pch[@]}" -Iinclude "$src" 2>&1)
+  local status=$?
+  printf '%s\n' "$out" >"$FASTAPI_COMPILE_FAIL_OUT/$(basename "$src" .cpp).$cxx.txt"
+  if [ "$status" -eq 0 ]; then
     echo "FAIL $src compiled with $cxx but must not"; return 1
   elif ! static_assert_messages <<<"$out" | grep -qF -- "$expect"; then
     echo "FAIL $src failed with $cxx but no static_assert message contains: $expect"
@@ -90,8 +113,15 @@ gxx_runs() {  # src: whether g++ checks it (above)
   [ -z "${gxx_family_done[$family]:-}" ] || return 1
   gxx_family_done[$family]=1
 }
+read -ra only <<<"${FASTAPI_COMPILE_FAIL_ONLY:-*}"  # (read: the globs are matched below, not expanded here)
+selected() {  # src: whether its name matches one of FASTAPI_COMPILE_FAIL_ONLY's globs
+  local name glob
+  name=$(basename "$1" .cpp)
+  for glob in "${only[@]}"; do [[ $name == $glob ]] && return 0; done
+  return 1
+}
 checks=$(for src in tests/compile_fail/*.cpp; do
-  [ -e "$src" ] || continue
+  [ -e "$src" ] && selected "$src" || continue
   for cxx in $compilers; do
     [ "$cxx" = g++ ] && ! gxx_runs "$src" && continue
     printf '%s\n' "$src $cxx"
@@ -102,4 +132,8 @@ count=$(grep -cE '^(ok|FAIL)' <<<"$results")
 failures=$(grep -c '^FAIL' <<<"$results")
 grep -v '^ok' <<<"$results" || true
 echo "compile_fail: $count checks ($(grep -c ' clang++$' <<<"$checks") with clang++, $(grep -c ' g++$' <<<"$checks") with g++), $failures failed"
+python3 tests/compile_fail/gen_docs.py "$docs_mode" "$FASTAPI_COMPILE_FAIL_OUT" || failures=$((failures + 1))
+# FASTAPI_COMPILE_FAIL_KEEP=DIR keeps the outputs (gen_docs.py --check DIR then needs no compiler).
+[ -n "${FASTAPI_COMPILE_FAIL_KEEP:-}" ] && mkdir -p "$FASTAPI_COMPILE_FAIL_KEEP" &&
+  cp "$FASTAPI_COMPILE_FAIL_OUT"/* "$FASTAPI_COMPILE_FAIL_KEEP"/
 [ "$failures" -eq 0 ]

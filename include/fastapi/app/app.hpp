@@ -149,9 +149,9 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// `app.exception_handler<fa::RequestValidationError>(problem_handler, fa::response_model<Problem>);`
   template <class E, class F>
   App& exception_handler(F&& handler, ResponseModelInfo model) {
-    static_assert(
-        std::is_same_v<E, RequestValidationError>,
-        "fastapi: only the fa::RequestValidationError handler declares a body schema (it documents the 422s)");
+    static_assert(std::is_same_v<E, RequestValidationError>,
+                  "fastapi: only the fa::RequestValidationError handler declares a body schema (it documents the 422s)"
+                  " (docs/compile_errors.md#app)");
     openapi_.validation_error_model = model;
     return exception_handler<E>(std::forward<F>(handler));
   }
@@ -317,7 +317,8 @@ App& App::websocket(std::string_view path, F&& handler, RouteOptions options) {
 template <class F>
 void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
   static_assert(!detail::takes_websocket<typename detail::callable_traits<std::decay_t<F>>::args>,
-                "fastapi: a handler that takes fa::WebSocket& is registered with app.websocket(path, handler)");
+                "fastapi: a handler that takes fa::WebSocket& is registered with app.websocket(path, handler)"
+                " (docs/compile_errors.md#app-websocket-handler-on-get)");
   std::string description = detail::route_description(methods, path);
   try {
     add_endpoint(methods, std::string(path),
@@ -436,7 +437,8 @@ App& App::lifespan(F&& fn) {
   } else {
     static_assert(std::is_invocable_r_v<Yield<void>, G&>,
                   "fastapi: a lifespan is a coroutine returning fa::Yield<void> that takes fa::App& (or nothing): "
-                  "[](fa::App& app) -> fa::Yield<void> { /* startup */ co_yield {}; /* shutdown */ }");
+                  "[](fa::App& app) -> fa::Yield<void> { /* startup */ co_yield {}; /* shutdown */ }"
+                  " (docs/compile_errors.md#app-lifespan-not-yield)");
     lifespans_.add([fn = G(std::forward<F>(fn))]() mutable { return fn(); });
   }
   return *this;

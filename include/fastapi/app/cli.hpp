@@ -230,9 +230,11 @@ void collect_app_flags(std::vector<AppFlag>& out, S& defaults, const std::string
 
 template <class S>
 S load_settings_or_exit(int& argc, char** argv, const SettingsOptions& options) {
-  static_assert(reflectable<S>, "fastapi: load_settings_or_exit<S> reads a plain struct: public data members");
+  static_assert(reflectable<S>, "fastapi: load_settings_or_exit<S> reads a plain struct: public data members"
+                                " (docs/compile_errors.md#di-settings-not-struct)");
   static_assert(std::is_default_constructible_v<S>,
-                "fastapi: load_settings_or_exit<S> value-initializes S, then assigns the members it finds");
+                "fastapi: load_settings_or_exit<S> value-initializes S, then assigns the members it finds"
+                " (docs/compile_errors.md#settings)");
   std::vector<detail::AppFlag> flags;
   S defaults{};
   detail::collect_app_flags<S>(flags, defaults, "--", {}, options.env_prefix, options);

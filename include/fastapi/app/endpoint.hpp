@@ -150,7 +150,8 @@ Response to_response(T&& value, int status, const RouteOptions& options) {
     } else {
       static_assert(dependent_false<V>,
                     "fastapi: a handler must return fa::Response, std::string (text/plain), fa::Json, a plain "
-                    "struct (or a std::vector or std::map of them), void, or fa::Task<...> of one of these");
+                    "struct (or a std::vector or std::map of them), void, or fa::Task<...> of one of these"
+                    " (docs/compile_errors.md#app-handler-return-type)");
     }
   }
 }
@@ -437,10 +438,11 @@ struct RouteLiteral {
   static_assert(every_route_name_has_a_path_parameter<Route, H>(),
                 "fastapi: the route has a {name} for which the handler has no fa::Path<\"name\", T> parameter (the "
                 "route and the handler are in RouteLiteral<route, handler> above): add the parameter, or rename it to "
-                "match");
+                "match (docs/compile_errors.md#app-route-literal-path-mismatch)");
   static_assert(every_path_parameter_is_in_the_route<Route, H>(),
                 "fastapi: the handler takes a fa::Path<\"name\", T> whose {name} is not in the route (the route and "
-                "the handler are in RouteLiteral<route, handler> above): add {name} to the route, or use fa::Query");
+                "the handler are in RouteLiteral<route, handler> above): add {name} to the route, or use fa::Query"
+                " (docs/compile_errors.md#app-route-literal-path-mismatch)");
   static constexpr bool ok = true;
 };
 
@@ -450,7 +452,7 @@ std::unique_ptr<Endpoint> make_endpoint(F&& handler, std::string description, Ro
   using H = std::decay_t<F>;
   static_assert(has_callable_traits<H>,
                 "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
-                "cannot say where its values come from)");
+                "cannot say where its values come from) (docs/compile_errors.md#app)");
   return std::make_unique<HandlerEndpoint<H>>(std::forward<F>(handler), std::move(description), std::move(options));
 }
 

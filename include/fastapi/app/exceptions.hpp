@@ -205,12 +205,14 @@ void ExceptionHandlers::add(F&& handler, bool builtin) {
   using H = std::decay_t<F>;
   static_assert(std::is_class_v<E> && !std::is_const_v<E>,
                 "fastapi: exception_handler<E>: E is the exception class to catch (std::exception, fa::HTTPException, "
-                "your own), without const or reference");
+                "your own), without const or reference (docs/compile_errors.md#app)");
   static_assert(std::is_invocable_v<const H&, Request&, const E&>,
-                "fastapi: an exception handler is called as handler(fa::Request& req, const E& error)");
+                "fastapi: an exception handler is called as handler(fa::Request& req, const E& error)"
+                " (docs/compile_errors.md#app-exception-handler-wrong-signature)");
   using R = std::invoke_result_t<const H&, Request&, const E&>;
   static_assert(std::is_same_v<R, Response> || std::is_same_v<R, Task<Response>>,
-                "fastapi: an exception handler returns fa::Response or fa::Task<fa::Response>");
+                "fastapi: an exception handler returns fa::Response or fa::Task<fa::Response>"
+                " (docs/compile_errors.md#app)");
   auto entry = std::make_unique<EntryOf<E, H>>(std::forward<F>(handler));
   if (!builtin && std::is_same_v<E, HTTPException>) custom_http_ = true;
   for (auto& e : entries_)

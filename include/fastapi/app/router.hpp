@@ -121,7 +121,7 @@ class RouteVerbs {
   Derived& checked(F&& handler, RouteOptions options) {
     static_assert(has_callable_traits<std::decay_t<F>>,
                   "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
-                  "cannot say where its values come from)");
+                  "cannot say where its values come from) (docs/compile_errors.md#app)");
     static_assert(RouteLiteral<Path, std::decay_t<F>>::ok);
     return add<M>(Path.view(), std::forward<F>(handler), std::move(options));
   }
@@ -240,7 +240,8 @@ class APIRouter : public detail::RouteVerbs<APIRouter> {
   template <class F>
   APIRouter& websocket(std::string_view path, F&& handler, RouteOptions options = {}) {
     using H = std::decay_t<F>;
-    static_assert(std::is_copy_constructible_v<H>, "fastapi: a route of an APIRouter must be copyable");
+    static_assert(std::is_copy_constructible_v<H>, "fastapi: a route of an APIRouter must be copyable"
+                                                   " (docs/compile_errors.md#app-router-handler-not-copyable)");
     add(Route{{},
               std::string(path),
               std::move(options),
@@ -261,12 +262,14 @@ void APIRouter::add_route(std::span<const Method> methods, std::string_view path
   using H = std::decay_t<F>;
   static_assert(std::is_copy_constructible_v<H>,
                 "fastapi: a route of an APIRouter is copied into the app at each include_router: its handler must "
-                "be copyable (capture a std::shared_ptr rather than a std::unique_ptr)");
+                "be copyable (capture a std::shared_ptr rather than a std::unique_ptr)"
+                " (docs/compile_errors.md#app-router-handler-not-copyable)");
   static_assert(detail::has_callable_traits<H>,
                 "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
-                "cannot say where its values come from)");
+                "cannot say where its values come from) (docs/compile_errors.md#app)");
   static_assert(!detail::takes_websocket<typename detail::callable_traits<H>::args>,
-                "fastapi: a handler that takes fa::WebSocket& is registered with router.websocket(path, handler)");
+                "fastapi: a handler that takes fa::WebSocket& is registered with router.websocket(path, handler)"
+                " (docs/compile_errors.md#app-websocket-handler-on-get)");
   add(Route{std::vector<Method>(methods.begin(), methods.end()), std::string(path), std::move(options),
             std::make_shared<detail::EndpointFactoryOf<H>>(std::forward<F>(handler))});
 }

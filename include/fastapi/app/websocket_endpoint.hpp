@@ -123,7 +123,8 @@ class WebSocketEndpoint final : public Endpoint {
   using Binding = PlanBinding<Plan>;
   static_assert(Plan::checked);
   static_assert(std::is_void_v<Result> || std::is_same_v<Result, Task<void>>,
-                "fastapi: a WebSocket handler returns void or fa::Task<void> (it talks through fa::WebSocket&)");
+                "fastapi: a WebSocket handler returns void or fa::Task<void> (it talks through fa::WebSocket&)"
+                " (docs/compile_errors.md#app)");
 
   WebSocketEndpoint(F handler, std::string description, RouteOptions options)
       : Endpoint(std::move(description), std::move(options)), handler_(std::move(handler)) {}
@@ -219,9 +220,10 @@ std::unique_ptr<Endpoint> make_websocket_endpoint(F&& handler, std::string descr
   using H = std::decay_t<F>;
   static_assert(has_callable_traits<H>,
                 "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
-                "cannot say where its values come from)");
+                "cannot say where its values come from) (docs/compile_errors.md#app)");
   static_assert(takes_websocket<typename callable_traits<H>::args>,
-                "fastapi: a WebSocket handler takes fa::WebSocket& (and any parameters an HTTP handler takes)");
+                "fastapi: a WebSocket handler takes fa::WebSocket& (and any parameters an HTTP handler takes)"
+                " (docs/compile_errors.md#app)");
   options.include_in_schema = false;  // FastAPI leaves WebSocket routes out of OpenAPI
   return std::make_unique<WebSocketEndpoint<H>>(std::forward<F>(handler), std::move(description), std::move(options));
 }

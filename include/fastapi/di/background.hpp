@@ -46,7 +46,8 @@ template <class F, class... Args>
 void BackgroundTasks::add(F&& fn, Args&&... args) {
   using G = std::decay_t<F>;
   static_assert(std::is_invocable_v<G&, std::decay_t<Args>&...>,
-                "fastapi: BackgroundTasks::add(fn, args...) needs fn callable with those arguments");
+                "fastapi: BackgroundTasks::add(fn, args...) needs fn callable with those arguments"
+                " (docs/compile_errors.md#dependencies)");
   tasks_.push_back([fn = G(std::forward<F>(fn)), ... args = std::decay_t<Args>(std::forward<Args>(args))]() {
     return detail::BackgroundCall<G, std::decay_t<Args>...>::run(fn, args...);
   });

@@ -92,7 +92,7 @@ struct DependsConfig {
   static constexpr bool known = std::is_same_v<O, NoCache> || std::is_same_v<O, DependencyScope>;
   static_assert((known<std::remove_cv_t<decltype(Options)>> && ...),
                 "fastapi: the options of fa::Depends<fn, ...> are fa::no_cache and fa::scope::request / "
-                "fa::scope::function");
+                "fa::scope::function (docs/compile_errors.md#di-depends-bad-option)");
   static constexpr bool use_cache = !(std::is_same_v<std::remove_cv_t<decltype(Options)>, NoCache> || ...);
   static constexpr DependencyScope scope = [] {
     DependencyScope s = DependencyScope::request;
@@ -120,7 +120,8 @@ template <auto Fn, auto... Options>
 class Depends {
   static_assert(detail::has_callable_traits<decltype(Fn)>,
                 "fastapi: the first argument of fa::Depends<fn> / fa::Security<fn, ...> is a dependency: a function, "
-                "or a captureless lambda with spelled-out parameter types stored in a constexpr variable");
+                "or a captureless lambda with spelled-out parameter types stored in a constexpr variable"
+                " (docs/compile_errors.md#di-security-not-a-dependency)");
 
  public:
   using value_type = typename detail::dependency_traits<decltype(Fn)>::value_type;
@@ -168,7 +169,8 @@ template <auto Fn, FixedString... Scopes>
 class Security : public Depends<Fn> {
   static_assert((detail::is_scope_token(Scopes.view()) && ...),
                 "fastapi: an OAuth2 scope in fa::Security<fn, \"scope\", ...> is one word: printable ASCII, no "
-                "space, no quote, no backslash (RFC 6749 section 3.3)");
+                "space, no quote, no backslash (RFC 6749 section 3.3)"
+                " (docs/compile_errors.md#di-security-scope-with-space)");
 
  public:
   static constexpr std::array<std::string_view, sizeof...(Scopes)> own_scopes{Scopes.view()...};
@@ -298,7 +300,8 @@ decltype(auto) invoke_dependency(F& fn, [[maybe_unused]] Slots& slots, std::inde
 template <class F>
 struct DependencyCall {
   static_assert(has_callable_traits<F>,
-                "fastapi: a dependency's parameter types must be spelled out (not a generic lambda)");
+                "fastapi: a dependency's parameter types must be spelled out (not a generic lambda)"
+                " (docs/compile_errors.md#dependencies)");
   using Traits = callable_traits<F>;
   using Result = typename Traits::result;
   using Plan = typename plan_of<typename Traits::args>::type;
@@ -541,11 +544,12 @@ namespace detail {
 template <auto Fn, class G>
 std::shared_ptr<Provider> make_override(G&& fake) {
   using H = std::decay_t<G>;
-  static_assert(has_callable_traits<H>, "fastapi: an override's parameter types must be spelled out");
+  static_assert(has_callable_traits<H>, "fastapi: an override's parameter types must be spelled out"
+                                        " (docs/compile_errors.md#dependencies)");
   static_assert(
       std::is_same_v<typename dependency_traits<H>::value_type, typename dependency_traits<decltype(Fn)>::value_type>,
       "fastapi: a dependency override must give the same type as the dependency it replaces "
-      "(T, fa::Task<T> or fa::Yield<T> for the same T)");
+      "(T, fa::Task<T> or fa::Yield<T> for the same T) (docs/compile_errors.md#di-override-wrong-type)");
   return std::make_shared<OverrideProvider<Fn, H>>(std::forward<G>(fake));
 }
 }  // namespace detail

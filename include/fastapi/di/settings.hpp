@@ -185,7 +185,8 @@ void validate_settings(const Json& level, S& out, const std::string& loc, std::v
         return;
       }
       if constexpr (std::is_same_v<V, std::string_view>) {
-        static_assert(dependent_false<V>, "fastapi: a settings member must own its text: use std::string");
+        static_assert(dependent_false<V>, "fastapi: a settings member must own its text: use std::string"
+                                          " (docs/compile_errors.md#di-settings-string-view-member)");
       }
       target = std::move(*value);
       if (auto broken = check_member(member)) {
@@ -227,9 +228,11 @@ S load_settings(const SettingsOptions& options) {
 namespace detail {
 template <class S>
 S load_settings_named(const SettingsOptions& options, std::string_view model) {
-  static_assert(reflectable<S>, "fastapi: load_settings<S> reads a plain struct: public data members, no base class");
+  static_assert(reflectable<S>, "fastapi: load_settings<S> reads a plain struct: public data members, no base class"
+                                " (docs/compile_errors.md#di-settings-not-struct)");
   static_assert(std::is_default_constructible_v<S>,
-                "fastapi: load_settings<S> value-initializes S, then assigns the members it finds");
+                "fastapi: load_settings<S> value-initializes S, then assigns the members it finds"
+                " (docs/compile_errors.md#settings)");
   detail::SettingsSource source(options);
   Json gathered = detail::gather_settings<S>(source, detail::ascii_lower(options.env_prefix));
   S out{};

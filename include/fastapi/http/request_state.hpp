@@ -37,7 +37,8 @@ class RequestStateMap {
   /// Stores a T made from `args`, replacing the T held, if any; the stored value.
   template <class T, class... A>
   T& set(A&&... args) {
-    static_assert(!std::is_reference_v<T> && !std::is_const_v<T>, "fastapi: req.state.set<T>: T is a plain type");
+    static_assert(!std::is_reference_v<T> && !std::is_const_v<T>, "fastapi: req.state.set<T>: T is a plain type"
+                                                                  " (docs/compile_errors.md#app)");
     auto box = std::make_unique<Box<T>>(std::forward<A>(args)...);
     T& value = box->value;
     for (Item& item : items_)

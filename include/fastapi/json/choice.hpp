@@ -23,7 +23,8 @@ namespace fastapi {
 /// JSON Schema: {"enum": ["asc", "desc"], "type": "string"}.
 template <FixedString... Values>
 class Choice {
-  static_assert(sizeof...(Values) > 0, "fastapi: fa::Choice needs at least one value: fa::Choice<\"a\", \"b\">");
+  static_assert(sizeof...(Values) > 0, "fastapi: fa::Choice needs at least one value: fa::Choice<\"a\", \"b\">"
+                                       " (docs/compile_errors.md#json-choice-empty)");
 
  public:
   static constexpr std::array<std::string_view, sizeof...(Values)> values{Values.view()...};

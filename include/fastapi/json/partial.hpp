@@ -36,8 +36,9 @@ template <class T>
 class Partial {
   static_assert(reflectable<T> && std::is_class_v<T>,
                 "fastapi: fa::Partial<T> needs a plain struct T (a reflectable aggregate): it is a body in which "
-                "each of T's members may be left out");
-  static_assert(field_count<T> <= 64, "fastapi: fa::Partial<T> keeps one bit per member: at most 64 members");
+                "each of T's members may be left out (docs/compile_errors.md#json-partial-not-struct)");
+  static_assert(field_count<T> <= 64, "fastapi: fa::Partial<T> keeps one bit per member: at most 64 members"
+                                      " (docs/compile_errors.md#json-reflect-too-many-members)");
 
  public:
   using model_type = T;

@@ -542,7 +542,7 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
   } else if constexpr (std::is_class_v<T> && std::is_aggregate_v<T>) {
     static_assert(std::is_default_constructible_v<T>,
                   "fastapi: a struct read from JSON must be default-constructible: the reader value-initializes "
-                  "it, then assigns the members it finds");
+                  "it, then assigns the members it finds (docs/compile_errors.md#json-read-not-default-constructible)");
     return read_struct(node, out, cx);
   } else {
     static_assert(
@@ -552,7 +552,8 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
         "std::map<int, T>, "
         "a nested struct, fa::Json, fa::Email, fa::Field<T, Rule>, std::set, std::unordered_set, std::array, "
         "std::tuple, std::variant, fa::Discriminator, or a scalar (std::chrono::sys_time, year_month_day, hh_mm_ss, duration, fa::UUID, "
-        "fa::Choice, fa::Bytes, or a type with a fa::Scalar<T> specialization)");
+        "fa::Choice, fa::Bytes, or a type with a fa::Scalar<T> specialization)"
+        " (docs/compile_errors.md#json-read-unsupported-type)");
     return false;
   }
 }
@@ -625,7 +626,7 @@ template <class T>
 std::optional<T> read_json(std::string_view text, RequestValidationError& errors, detail::LocPath& loc) {
   static_assert(std::is_default_constructible_v<T>,
                 "fastapi: a struct read from JSON must be default-constructible: the reader value-initializes "
-                "it, then assigns the members it finds");
+                "it, then assigns the members it finds (docs/compile_errors.md#json-read-not-default-constructible)");
   if constexpr (detail::fast_root<T>) {
     T out{};
     if (detail::read_json_fast<T>(text, out)) return out;
@@ -637,7 +638,7 @@ template <class T>
 std::optional<T> from_json(const Json& value, RequestValidationError& errors, detail::LocPath& loc) {
   static_assert(std::is_default_constructible_v<T>,
                 "fastapi: a struct read from JSON must be default-constructible: the reader value-initializes "
-                "it, then assigns the members it finds");
+                "it, then assigns the members it finds (docs/compile_errors.md#json-read-not-default-constructible)");
   T out{};
   detail::ReadContext cx{errors, loc};
   if (!detail::read_value<T, false>(detail::JsonNode{&value}, out, cx)) return std::nullopt;

@@ -44,7 +44,8 @@ template <std::size_t Capacity>
 template <std::size_t N>
 constexpr RuleText<Capacity>::RuleText(const char (&s)[N]) noexcept : length(N - 1) {
   static_assert(N - 1 <= Capacity, "fastapi: this Rule text is too long (alias: 64 characters, title: 128, description "
-                                   "and pattern: 256, examples: 512, openapi_examples: 1024); shorten it");
+                                   "and pattern: 256, examples: 512, openapi_examples: 1024); shorten it"
+                                   " (docs/compile_errors.md#json-rules-text-too-long)");
   for (std::size_t i = 0; i + 1 < N; ++i) text[i] = s[i];
 }
 
@@ -103,7 +104,8 @@ consteval bool check_rule();
 template <class T, Rule R = Rule{}, bool HasDefault = false>
 struct Field {
   static_assert(detail::check_rule<T, R>());
-  static_assert(R.convert_underscores, "fastapi: Rule convert_underscores applies only to fa::Header");
+  static_assert(R.convert_underscores, "fastapi: Rule convert_underscores applies only to fa::Header"
+                                       " (docs/compile_errors.md#params-convert-underscores-on-query)");
   static constexpr Rule rule = R;
   static constexpr bool has_default = HasDefault;
   using value_type = T;
@@ -204,28 +206,31 @@ consteval void check_rule_pattern() {
   static_assert(e != E::backreference,
                 "fastapi: this Rule pattern has a backreference (\\1, \\k<name>, (?P=name)): not supported, matching "
                 "one needs backtracking, which can take exponential time; fastapi matches patterns in linear time, "
-                "as Pydantic v2 (Rust's regex crate) does");
+                "as Pydantic v2 (Rust's regex crate) does (docs/compile_errors.md#json-rules-pattern-backreference)");
   static_assert(e != E::lookaround,
                 "fastapi: this Rule pattern has a lookahead or lookbehind ((?=, (?!, (?<=, (?<!): not supported, "
                 "fastapi matches patterns in linear time, as Pydantic v2 (Rust's regex crate) does; check the "
-                "condition in the handler instead");
+                "condition in the handler instead (docs/compile_errors.md#params-query-pattern-lookahead)");
   static_assert(e != E::atomic && e != E::possessive,
                 "fastapi: this Rule pattern has an atomic group (?>...) or a possessive quantifier (*+, ++, ?+): not "
-                "supported; the plain forms never backtrack here");
-  static_assert(e != E::inline_flags,
-                "fastapi: this Rule pattern has inline flags such as (?i) or (?s): not supported; spell the cases "
-                "out ([Aa]) or use [\\s\\S] for any character");
+                "supported; the plain forms never backtrack here (docs/compile_errors.md#rules)");
+  static_assert(
+      e != E::inline_flags,
+      "fastapi: this Rule pattern has inline flags such as (?i) or (?s): not supported; spell the cases "
+      "out ([Aa]) or use [\\s\\S] for any character (docs/compile_errors.md#json-rules-pattern-inline-flags)");
   static_assert(e != E::unicode_class && e != E::posix_class && e != E::class_operation,
                 "fastapi: this Rule pattern has a Unicode class (\\p{L}), a POSIX class ([[:alpha:]]) or a class "
-                "operation (&&): not supported; list the ranges ([a-zA-Z])");
+                "operation (&&): not supported; list the ranges ([a-zA-Z]) (docs/compile_errors.md#rules)");
   static_assert(e != E::too_large && e != E::repeat_too_large && e != E::too_deep,
                 "fastapi: this Rule pattern is too large: a repetition count above 1000, groups nested more than 64 "
-                "deep, or more than 20000 instructions once compiled; use min_length/max_length for lengths");
+                "deep, or more than 20000 instructions once compiled; use min_length/max_length for lengths"
+                " (docs/compile_errors.md#rules)");
   static_assert(e == E::none || e == E::backreference || e == E::lookaround || e == E::atomic || e == E::possessive ||
                     e == E::inline_flags || e == E::unicode_class || e == E::posix_class || e == E::class_operation ||
                     e == E::too_large || e == E::repeat_too_large || e == E::too_deep,
                 "fastapi: this Rule pattern is not a valid regular expression (unbalanced ( ) or [ ], a quantifier "
-                "with nothing to repeat, a reversed range z-a or {5,2}, an unknown escape, or a trailing backslash)");
+                "with nothing to repeat, a reversed range z-a or {5,2}, an unknown escape, or a trailing backslash)"
+                " (docs/compile_errors.md#json-rules-pattern-malformed)");
 }
 
 /// Checks JSON text at compile time (RFC 8259's grammar, no depth limit beyond the text's size): the first
@@ -323,24 +328,29 @@ consteval bool check_rule() {
   using V = typename unwrap_optional<T>::type;
   static_assert(!R.has_number_rule() || is_number<V>,
                 "fastapi: Rule gt/ge/lt/le/multiple_of apply only to numbers (int, double, ...), and "
-                "this Field does not hold a number");
+                "this Field does not hold a number (docs/compile_errors.md#json-rules-bound-on-string)");
   static_assert(!R.has_length_rule() || is_string_like<V> || is_sized_range<V>,
                 "fastapi: Rule min_length/max_length apply only to strings and containers "
-                "(std::string, std::vector, std::map, ...), and this Field holds neither");
+                "(std::string, std::vector, std::map, ...), and this Field holds neither"
+                " (docs/compile_errors.md#json-rules-length-on-number)");
   static_assert(R.pattern.empty() || is_string_like<V>,
-                "fastapi: Rule pattern applies only to strings, and this Field does not hold one");
+                "fastapi: Rule pattern applies only to strings, and this Field does not hold one"
+                " (docs/compile_errors.md#json-rules-pattern-on-int)");
   static_assert(!(R.ge > R.le || R.gt >= R.lt || R.ge >= R.lt || R.gt >= R.le),
                 "fastapi: this Rule leaves no value (its lower bound ge/gt is above its upper bound "
-                "le/lt); no input could pass");
+                "le/lt); no input could pass (docs/compile_errors.md#json-rules-empty-range)");
   static_assert(R.min_length <= R.max_length,
-                "fastapi: this Rule has min_length greater than max_length; no input could pass");
-  static_assert(R.multiple_of >= 0, "fastapi: Rule multiple_of must be positive");
+                "fastapi: this Rule has min_length greater than max_length; no input could pass"
+                " (docs/compile_errors.md#json-rules-min-above-max)");
+  static_assert(R.multiple_of >= 0, "fastapi: Rule multiple_of must be positive (docs/compile_errors.md#rules)");
   if constexpr (!R.pattern.empty()) check_rule_pattern<R>();
   static_assert(R.examples.empty() || json_text_kind(R.examples.view()) == '[',
-                "fastapi: Rule examples is a JSON array written as text: .examples = R\"([\"Foo\", \"Bar\"])\"");
+                "fastapi: Rule examples is a JSON array written as text: .examples = R\"([\"Foo\", \"Bar\"])\""
+                " (docs/compile_errors.md#json-rules-examples-not-json)");
   static_assert(R.openapi_examples.empty() || json_text_kind(R.openapi_examples.view()) == '{',
                 "fastapi: Rule openapi_examples is a JSON object written as text: "
-                ".openapi_examples = R\"({\"normal\": {\"summary\": \"A normal example\", \"value\": 1}})\"");
+                ".openapi_examples = R\"({\"normal\": {\"summary\": \"A normal example\", \"value\": 1}})\""
+                " (docs/compile_errors.md#json-rules-examples-not-json)");
   return true;
 }
 }  // namespace detail

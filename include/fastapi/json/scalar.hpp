@@ -77,15 +77,17 @@ consteval bool check_scalar() {
         { S::read(in, e) } -> std::same_as<std::optional<T>>;
       },
       "fastapi: this fa::Scalar<T> specialization needs `static std::optional<T> read(const fa::ScalarInput&, "
-      "fa::ConversionError&)`");
+      "fa::ConversionError&)` (docs/compile_errors.md#json-scalar-missing-read)");
   static_assert(
       requires(const T& v, std::string& out) { S::write(v, out); },
-      "fastapi: this fa::Scalar<T> specialization needs `static void write(const T&, std::string& out)`");
+      "fastapi: this fa::Scalar<T> specialization needs `static void write(const T&, std::string& out)`"
+      " (docs/compile_errors.md#json-scalar-missing-write)");
   static_assert(
       requires {
         { S::schema() } -> std::same_as<Json>;
       },
-      "fastapi: this fa::Scalar<T> specialization needs `static fa::Json schema()`");
+      "fastapi: this fa::Scalar<T> specialization needs `static fa::Json schema()`"
+      " (docs/compile_errors.md#json-scalar-missing-schema)");
   return true;
 }
 }  // namespace detail

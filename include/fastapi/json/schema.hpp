@@ -208,7 +208,8 @@ Json schema_of(SchemaContext& cx) {
     }
     return Json{{"$ref", std::string(cx.ref_prefix) + name}};
   } else {
-    static_assert(dependent_false<T>, "fastapi: json_schema cannot describe this type (see read_json's list)");
+    static_assert(dependent_false<T>, "fastapi: json_schema cannot describe this type (see read_json's list)"
+                                      " (docs/compile_errors.md#json-read-unsupported-type)");
     return {};
   }
 }

@@ -80,16 +80,19 @@ consteval std::size_t tag_field_index(std::string_view tag) {
 /// The fa::Choice that tags M in a Discriminator on `Tag`, refused in words when M has none.
 template <FixedString Tag, class M>
 consteval bool check_tagged_member() {
-  static_assert(reflectable<M>, "fastapi: every member of fa::Discriminator<\"tag\", ...> must be a plain struct");
+  static_assert(reflectable<M>, "fastapi: every member of fa::Discriminator<\"tag\", ...> must be a plain struct"
+                                " (docs/compile_errors.md#models)");
   if constexpr (reflectable<M>) {
     constexpr std::size_t i = tag_field_index<M>(Tag.view());
     static_assert(i < field_count<M>,
                   "fastapi: a member of fa::Discriminator<\"tag\", ...> has no member named as the tag; give it one "
-                  "typed fa::Choice<\"its value\">: struct Click { fa::Choice<\"click\"> type; ... }");
+                  "typed fa::Choice<\"its value\">: struct Click { fa::Choice<\"click\"> type; ... }"
+                  " (docs/compile_errors.md#json-discriminator-member-without-tag)");
     if constexpr (i < field_count<M>) {
       static_assert(is_choice<field_type_t<M, i>>,
                     "fastapi: the tag member of a fa::Discriminator<\"tag\", ...> member must be typed "
-                    "fa::Choice<\"its value\">: struct Click { fa::Choice<\"click\"> type; ... }");
+                    "fa::Choice<\"its value\">: struct Click { fa::Choice<\"click\"> type; ... }"
+                    " (docs/compile_errors.md#json-discriminator-tag-not-choice)");
     }
   }
   return true;

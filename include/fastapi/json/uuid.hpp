@@ -141,7 +141,8 @@ inline std::string UUID::to_string() const {
 template <int V>
 class UUIDv : public UUID {
   static_assert(V >= 1 && V <= 8 && V != 2, "fastapi: fa::UUIDv<V> checks versions 1, 3, 4, 5, 6, 7 and 8 (Pydantic's "
-                                            "UUID1 ... UUID8; version 2 has no Pydantic type)");
+                                            "UUID1 ... UUID8; version 2 has no Pydantic type)"
+                                            " (docs/compile_errors.md#json-uuid-version-unsupported)");
 
  public:
   constexpr UUIDv() noexcept = default;

@@ -110,18 +110,21 @@ constexpr FieldValidator<Member, Mode, Fn> field_validator(Fn fn) {
   using Traits = detail::member_pointer_traits<decltype(Member)>;
   static_assert(Traits::valid,
                 "fastapi: field_validator<Member> takes a pointer to a data member, `&Signup::name`; a member "
-                "function or anything else cannot be validated");
+                "function or anything else cannot be validated"
+                " (docs/compile_errors.md#json-validator-not-data-member)");
   if constexpr (Traits::valid) {
     using V = field_value_t<typename Traits::member>;
     if constexpr (Mode == ValidatorMode::before) {
       static_assert(detail::before_signature<Fn>,
                     "fastapi: a before field_validator must be callable as `fa::Json fn(const fa::Json& raw)` (it "
-                    "returns the value to read instead) or `void fn(const fa::Json& raw)` (it only checks)");
+                    "returns the value to read instead) or `void fn(const fa::Json& raw)` (it only checks)"
+                    " (docs/compile_errors.md#json-validator-before-wrong-signature)");
     } else {
       static_assert(detail::after_signature<Fn, V>,
                     "fastapi: an after field_validator must be callable with the member's value type V as "
                     "`V fn(V)` (it returns the cleaned value), `void fn(const V&)` (it only checks) or `void "
-                    "fn(V&)`; for a fa::Field<T, Rule> member V is T");
+                    "fn(V&)`; for a fa::Field<T, Rule> member V is T"
+                    " (docs/compile_errors.md#json-validator-after-wrong-signature)");
     }
   }
   return {std::move(fn)};
@@ -135,7 +138,8 @@ constexpr ModelValidator<Mode, Fn> model_validator(Fn fn) {
   if constexpr (Mode == ValidatorMode::before)
     static_assert(detail::before_signature<Fn>,
                   "fastapi: a before model_validator must be callable as `fa::Json fn(const fa::Json& raw)` (it "
-                  "returns the object to read instead) or `void fn(const fa::Json& raw)` (it only checks)");
+                  "returns the object to read instead) or `void fn(const fa::Json& raw)` (it only checks)"
+                  " (docs/compile_errors.md#json-validator-before-wrong-signature)");
   return {std::move(fn)};
 }
 
@@ -156,12 +160,13 @@ inline constexpr bool has_validators = [] {
     static_assert(!std::is_member_function_pointer_v<P> &&
                       !(std::is_pointer_v<P> && !std::is_function_v<std::remove_pointer_t<P>>),
                   "fastapi: a struct's validators() must be a static member function: `static auto validators() { "
-                  "return fa::Validators{...}; }`");
+                  "return fa::Validators{...}; }` (docs/compile_errors.md#json-validators-not-static)");
   }
   if constexpr (requires { T::validators(); }) {
     static_assert(is_validators<std::remove_cvref_t<decltype(T::validators())>>,
                   "fastapi: a struct's `static auto validators()` must return fa::Validators{...} of "
-                  "fa::field_validator<&T::member>(fn) and fa::model_validator(fn)");
+                  "fa::field_validator<&T::member>(fn) and fa::model_validator(fn)"
+                  " (docs/compile_errors.md#json-validators-wrong-return)");
     return true;
   } else {
     return false;
@@ -191,7 +196,7 @@ template <class T, class V>
 struct validator_traits {
   static_assert(dependent_false<V>,
                 "fastapi: fa::Validators{...} holds fa::field_validator<&T::member>(fn) and fa::model_validator(fn) "
-                "only");
+                "only (docs/compile_errors.md#json-validators-foreign-item)");
   static constexpr ValidatorMode mode = ValidatorMode::after;
   static constexpr std::size_t index = SIZE_MAX - 1;
 };
@@ -200,7 +205,7 @@ struct validator_traits<T, FieldValidator<Member, Mode, Fn>> {
   using Owner = typename member_pointer_traits<decltype(Member)>::owner;
   static_assert(std::is_same_v<Owner, T>,
                 "fastapi: a field_validator in T::validators() names a member of another struct: write "
-                "fa::field_validator<&T::member>");
+                "fa::field_validator<&T::member> (docs/compile_errors.md#json-validator-other-struct)");
   static constexpr ValidatorMode mode = Mode;
   static constexpr std::size_t index = member_index<T, Member>();
 };
@@ -208,7 +213,8 @@ template <class T, ValidatorMode Mode, class Fn>
 struct validator_traits<T, ModelValidator<Mode, Fn>> {
   static_assert(Mode == ValidatorMode::before || after_signature<Fn, T>,
                 "fastapi: an after model_validator must be callable with the struct as `void fn(const T&)` (it "
-                "only checks), `void fn(T&)` (it cleans in place) or `T fn(T)` (it returns the cleaned struct)");
+                "only checks), `void fn(T&)` (it cleans in place) or `T fn(T)` (it returns the cleaned struct)"
+                " (docs/compile_errors.md#json-validator-model-wrong-signature)");
   static constexpr ValidatorMode mode = Mode;
   static constexpr std::size_t index = SIZE_MAX;
 };

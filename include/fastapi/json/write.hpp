@@ -218,7 +218,8 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
         "fastapi: write_json cannot write this type; use bool, an integer, float/double, a string, an "
         "enum, std::optional, std::vector, std::array, std::map<std::string, T>, std::map<int, T>, "
         "std::unordered_map<std::string, T>, std::set, std::unordered_set, std::tuple, std::variant, fa::Discriminator, a plain struct, "
-        "fa::Json, fa::Email, fa::Field<T, Rule>, or a scalar (a type with a fa::Scalar<T> specialization)");
+        "fa::Json, fa::Email, fa::Field<T, Rule>, or a scalar (a type with a fa::Scalar<T> specialization)"
+        " (docs/compile_errors.md#json-write-unsupported-type)");
   }
 }
 

@@ -76,10 +76,12 @@ class MiddlewareChain {
     using D = std::decay_t<M>;
     static_assert(std::is_invocable_v<D&, Request&, Next>,
                   "fastapi: a middleware is called as m(fa::Request& req, fa::Next next) and returns "
-                  "fa::Task<fa::Response> (co_await next(req) inside) or fa::Response");
+                  "fa::Task<fa::Response> (co_await next(req) inside) or fa::Response"
+                  " (docs/compile_errors.md#app-middleware-wrong-signature)");
     using R = std::invoke_result_t<D&, Request&, Next>;
     static_assert(std::is_same_v<R, Task<Response>> || std::is_same_v<R, Response>,
-                  "fastapi: a middleware returns fa::Task<fa::Response> or fa::Response");
+                  "fastapi: a middleware returns fa::Task<fa::Response> or fa::Response"
+                  " (docs/compile_errors.md#app-middleware-wrong-result)");
     layers_.insert(layers_.begin(), std::make_unique<MiddlewareOf<D>>(std::forward<M>(m)));
   }
   bool empty() const noexcept { return layers_.empty(); }

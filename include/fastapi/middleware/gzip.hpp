@@ -178,9 +178,10 @@ class GZipMiddleware {
   using Options = GZipOptions;  ///< app.add_middleware<ThisMiddleware>({...}) takes these
   template <class O = GZipOptions>
   explicit GZipMiddleware(O = {}) {
-    static_assert(sizeof(O) == 0,
-                  "fastapi: fa::GZipMiddleware needs zlib: define FASTAPI_ENABLE_GZIP (-DFASTAPI_ENABLE_GZIP, or "
-                  "#define it before including fastapi.hpp) and link zlib (-lz)");
+    static_assert(
+        sizeof(O) == 0,
+        "fastapi: fa::GZipMiddleware needs zlib: define FASTAPI_ENABLE_GZIP (-DFASTAPI_ENABLE_GZIP, or "
+        "#define it before including fastapi.hpp) and link zlib (-lz) (docs/compile_errors.md#app-gzip-without-zlib)");
   }
   Task<Response> operator()(Request& req, Next next) const { return next(req); }  // never built: see above
 };

@@ -135,9 +135,11 @@ struct TextBinder {
   using T = typename P::value_type;
   using Item = typename unwrap_optional<T>::type;  // U of std::optional<U>
   static_assert(source != Source::cookie || !is_vector<Item>,
-                "fastapi: a cookie has one value; fa::Cookie<\"name\", std::vector<...>> cannot be bound");
+                "fastapi: a cookie has one value; fa::Cookie<\"name\", std::vector<...>> cannot be bound"
+                " (docs/compile_errors.md#params-cookie-vector)");
   static_assert(source != Source::path || (!is_vector<Item> && !is_optional<T>),
-                "fastapi: a path parameter is always present and single; use fa::Path<\"name\", T> with a plain T");
+                "fastapi: a path parameter is always present and single; use fa::Path<\"name\", T> with a plain T"
+                " (docs/compile_errors.md#params-optional-path)");
 
   static void bind(BindContext& ctx, Slot& slot);
   static P& get(Slot& slot) { return *slot; }
@@ -150,7 +152,8 @@ void TextBinder<P>::bind(BindContext& ctx, Slot& slot) {
   if constexpr (is_vector<Item>) {
     using U = typename Item::value_type;
     static_assert(text_convertible<U>, "fastapi: the items of a std::vector parameter must be bool, integers, "
-                                       "double, std::string, std::string_view, fa::Email or enums");
+                                       "double, std::string, std::string_view, fa::Email or enums"
+                                       " (docs/compile_errors.md#params-unconvertible-type)");
     std::vector<std::string_view> texts = find_all_text(ctx, source, name);
     if (texts.empty()) {
       if constexpr (P::has_default) slot.emplace(P::default_value());
@@ -176,10 +179,12 @@ void TextBinder<P>::bind(BindContext& ctx, Slot& slot) {
     slot.emplace(T(std::move(items)));
   } else {
     static_assert(!is_char_type<Item>,
-                  "fastapi: a char parameter is ambiguous; use std::string (a text) or int (a number)");
+                  "fastapi: a char parameter is ambiguous; use std::string (a text) or int (a number)"
+                  " (docs/compile_errors.md#params-char-parameter)");
     static_assert(is_char_type<Item> || text_convertible<T>,
                   "fastapi: a Path/Query/Header/Cookie/Form value must be bool, an integer, float/double, "
-                  "std::string, std::string_view, fa::Email, an enum, or std::optional / std::vector of these");
+                  "std::string, std::string_view, fa::Email, an enum, or std::optional / std::vector of these"
+                  " (docs/compile_errors.md#params-unconvertible-type)");
     std::optional<std::string_view> text = find_text(ctx, source, name);
     if (!text) {
       if constexpr (P::has_default) slot.emplace(P::default_value());
@@ -303,21 +308,22 @@ struct HandlerParameter {
                 "std::optional/std::vector of one) and C++ cannot see a parameter's name, so say where it comes "
                 "from and its name: use fa::Path<\"name\", int> or fa::Query<\"name\", int> (or fa::Header, "
                 "fa::Cookie, fa::Form, fa::Body<int>); its position and type are in HandlerParameter<position, type> "
-                "above");
+                "above (docs/compile_errors.md#params-plain-int-parameter)");
   static_assert(reflectable_or_why<U, unreflectable_struct>(),
                 "fastapi: this handler parameter is a struct that cannot be read as the JSON body (its position and "
                 "type are in HandlerParameter<position, type> above); the error beside this one says why it cannot "
-                "be reflected");
+                "be reflected (docs/compile_errors.md#params-body-private-members)");
   static_assert(Binder<V>::bindable || plain_value || unreflectable_struct,
                 "fastapi: this handler parameter cannot be bound (its position and type are in "
                 "HandlerParameter<position, type> above); a parameter must be fa::Path/Query/Header/Cookie/"
                 "Form<\"name\", T>, fa::Body<T>, a reflected struct (the JSON body), fa::Depends<fn>, a security "
                 "scheme (fa::HTTPBearer<>...), fa::State<T>, fa::Request&, fa::Response&, fa::RequestStream& or "
-                "fa::BackgroundTasks&");
+                "fa::BackgroundTasks& (docs/compile_errors.md#params-unbindable-parameter)");
   static_assert(Binder<V>::source != Source::framework ||
                     (std::is_lvalue_reference_v<P> && !std::is_const_v<std::remove_reference_t<P>>),
                 "fastapi: take the request and the response by reference: fa::Request& / fa::Response& (this "
-                "handler parameter, see HandlerParameter<position, type> above, is a copy)");
+                "handler parameter, see HandlerParameter<position, type> above, is a copy)"
+                " (docs/compile_errors.md#params-request-by-value)");
   static constexpr bool ok = true;
 };
 
@@ -339,13 +345,15 @@ struct BindPlan {
 
   static_assert(!embed_bodies || named_bodies == body_count,
                 "fastapi: with two or more bodies, each is embedded under its name as in FastAPI: declare them "
-                "fa::Embed<\"name\", T>, so the body is {\"name\": ..., \"other\": ...}");
+                "fa::Embed<\"name\", T>, so the body is {\"name\": ..., \"other\": ...}"
+                " (docs/compile_errors.md#params-two-unnamed-bodies)");
   static_assert(!(streams_body && (body_count > 0 || has_form)),
                 "fastapi: a handler that takes fa::RequestStream& reads the body itself, as it arrives: it cannot "
-                "also take a JSON body (fa::Body, a struct) or form fields (fa::Form)");
+                "also take a JSON body (fa::Body, a struct) or form fields (fa::Form)"
+                " (docs/compile_errors.md#params-form-and-json-body)");
   static_assert(!(has_form && body_count > 0),
                 "fastapi: a handler reads its body either as JSON (fa::Body, a struct) or as form fields "
-                "(fa::Form), not both");
+                "(fa::Form), not both (docs/compile_errors.md#params-form-and-json-body)");
 
   /// The binding order: FastAPI's order of sources, parameter order within one source.
   static constexpr std::array<std::size_t, size> order = [] {

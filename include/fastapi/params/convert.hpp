@@ -194,7 +194,8 @@ std::optional<T> from_string(std::string_view text, ConversionError& error) {
     return detail::bool_from_string(text, error);
   } else if constexpr (std::is_integral_v<T>) {
     static_assert(!detail::is_char_type<T>,
-                  "fastapi: a char parameter is ambiguous; use std::string (a text) or int (a number)");
+                  "fastapi: a char parameter is ambiguous; use std::string (a text) or int (a number)"
+                  " (docs/compile_errors.md#params-char-parameter)");
     return detail::integer_from_string<T>(text, error);
   } else if constexpr (std::is_floating_point_v<T>) {
     return detail::float_from_string<T>(text, error);
@@ -215,7 +216,7 @@ std::optional<T> from_string(std::string_view text, ConversionError& error) {
                   "fastapi: a path, query, header, cookie or form value converts to bool, an integer, "
                   "float/double, std::string, std::string_view, fa::Email, an enum, a scalar (datetime, date, time, "
                   "timedelta, fa::UUID, fa::Choice, fa::Bytes, a fa::Scalar<T> specialization), or std::optional / "
-                  "std::vector of these");
+                  "std::vector of these (docs/compile_errors.md#params-unconvertible-type)");
   }
 }
 

@@ -35,7 +35,7 @@ template <FixedString Name, class T, auto... Options>
 struct File : detail::ParamValue<T> {
   static_assert(detail::ParamOptions<T, Options...>::default_count == 0,
                 "fastapi: a fa::File has no default value; make it optional: fa::File<\"name\", "
-                "std::optional<fa::UploadFile>>");
+                "std::optional<fa::UploadFile>> (docs/compile_errors.md#params-file-default)");
   static constexpr detail::Source param_source = detail::Source::form;
   static constexpr std::string_view param_name = Name.view();
   static constexpr Rule rule = detail::ParamOptions<T, Options...>::rule;
@@ -78,7 +78,8 @@ struct FileBinder {
   static constexpr bool repeated = is_vector<Item>;
   using V = typename vector_item_of<Item>::type;
   static_assert(is_file_value<V>, "fastapi: a fa::File<\"name\", T> holds fa::UploadFile or std::string (the bytes), "
-                                  "a std::vector of one (repeated parts) or a std::optional of one");
+                                  "a std::vector of one (repeated parts) or a std::optional of one"
+                                  " (docs/compile_errors.md#parameters)");
 
   static void bind(BindContext& ctx, Slot& slot);
   static P& get(Slot& slot) { return *slot; }

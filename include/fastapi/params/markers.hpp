@@ -74,10 +74,11 @@ struct ParamOptions {
   static constexpr std::size_t rule_count =
       (std::size_t{0} + ... + std::is_same_v<std::remove_cv_t<decltype(Options)>, Rule>);
   static constexpr std::size_t default_count = sizeof...(Options) - rule_count;
-  static_assert(rule_count <= 1, "fastapi: a parameter takes at most one fa::Rule{...}");
+  static_assert(rule_count <= 1, "fastapi: a parameter takes at most one fa::Rule{...}"
+                                 " (docs/compile_errors.md#parameters)");
   static_assert(default_count <= 1,
                 "fastapi: a parameter takes at most one default value: fa::Query<\"limit\", int, 10> or "
-                "fa::Query<\"limit\", int, fa::Rule{.le = 100}, 10>");
+                "fa::Query<\"limit\", int, fa::Rule{.le = 100}, 10> (docs/compile_errors.md#params-two-defaults)");
 
   static constexpr Rule rule = [] {
     Rule r{};
@@ -97,27 +98,30 @@ T make_default() {
           t.clear();
           t.begin();
         } && !std::is_constructible_v<T, std::string_view>,
-        "fastapi: fa::empty_list is the default of a list parameter (std::vector<U>)");
+        "fastapi: fa::empty_list is the default of a list parameter (std::vector<U>)"
+        " (docs/compile_errors.md#params-empty-list-not-a-list)");
     return T{};
   } else if constexpr (is_literal<O>) {
     if constexpr (requires { Option.value.view(); }) {
       if constexpr (std::is_constructible_v<T, std::string_view>) {
         return T(Option.value.view());
       } else {
-        static_assert(dependent_false<T>,
-                      "fastapi: a string default fa::Literal{\"...\"} needs a string parameter type");
+        static_assert(dependent_false<T>, "fastapi: a string default fa::Literal{\"...\"} needs a string parameter type"
+                                          " (docs/compile_errors.md#params-default-wrong-type)");
         return T{};
       }
     } else if constexpr (std::is_constructible_v<T, decltype(Option.value)>) {
       return T(Option.value);
     } else {
-      static_assert(dependent_false<T>, "fastapi: this parameter's default cannot be converted to its type");
+      static_assert(dependent_false<T>, "fastapi: this parameter's default cannot be converted to its type"
+                                        " (docs/compile_errors.md#params-default-wrong-type)");
       return T{};
     }
   } else if constexpr (std::is_constructible_v<T, O>) {
     return T(Option);
   } else {
-    static_assert(dependent_false<T>, "fastapi: this parameter's default cannot be converted to its type");
+    static_assert(dependent_false<T>, "fastapi: this parameter's default cannot be converted to its type"
+                                      " (docs/compile_errors.md#params-default-wrong-type)");
     return T{};
   }
 }
@@ -197,7 +201,8 @@ struct ParamValue {
     static_assert(detail::check_rule<T, detail::ParamOptions<T, Options...>::rule>());    \
     static_assert(source_value == detail::Source::header ||                               \
                       detail::ParamOptions<T, Options...>::rule.convert_underscores,      \
-                  "fastapi: Rule convert_underscores applies only to fa::Header");        \
+                  "fastapi: Rule convert_underscores applies only to fa::Header"          \
+                  " (docs/compile_errors.md#params-convert-underscores-on-query)");       \
     static constexpr detail::Source param_source = source_value;                          \
     static constexpr std::string_view param_name = Name.view();                           \
     static constexpr Rule rule = detail::ParamOptions<T, Options...>::rule;               \
@@ -260,7 +265,7 @@ struct BodyOption {
   constexpr BodyOption(const char (&s)[N]) : name(s) {}  // implicit: the old fa::Body<T, "name">
   template <std::size_t N>
   constexpr BodyOption(const FixedString<N>& s, const Rule& r) : rule(r) {
-    static_assert(N - 1 <= 64, "fastapi: a body's name is at most 64 characters");
+    static_assert(N - 1 <= 64, "fastapi: a body's name is at most 64 characters (docs/compile_errors.md#parameters)");
     for (std::size_t i = 0; i + 1 < N; ++i) name.text[i] = s.data[i];
     name.length = N - 1;
   }
@@ -287,7 +292,8 @@ struct Body : detail::ParamValue<T> {
   static_assert(detail::body_spelling<(!Option.name.empty() && !Embedded)>());
   static_assert(detail::body_rule_documents_only(Option.rule),
                 "fastapi: a body's Rule takes title, description, examples, openapi_examples and deprecated; "
-                "checks (ge, max_length, pattern, ...) go on the members of its model");
+                "checks (ge, max_length, pattern, ...) go on the members of its model"
+                " (docs/compile_errors.md#params-body-rule-check)");
   static constexpr detail::Source param_source = detail::Source::body;
   static constexpr std::string_view param_name = Option.name.view();
   static constexpr bool embed = !Option.name.empty();

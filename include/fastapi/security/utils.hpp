@@ -95,7 +95,7 @@ template <class S>
 struct SecurityBinder {
   static_assert(S::security_scheme.type == "oauth2" || S::options.scopes.empty(),
                 "fastapi: SecurityOptions::scopes lists the scopes of an OAuth2 scheme: only "
-                "fa::OAuth2PasswordBearer takes them");
+                "fa::OAuth2PasswordBearer takes them (docs/compile_errors.md#security-scopes-on-http-bearer)");
   static constexpr bool bindable = true;
   static constexpr bool uses_scopes = true;  // FastAPI keys a security scheme's dependants by their scopes
   static constexpr Source source = Source::depends;
