@@ -16139,49 +16139,20 @@ bool read_json_fast(std::string_view text, T& out) {
 }  // namespace detail
 }  // namespace fastapi
 
-// ==== fastapi/json/read.hpp ====
-// json/read.hpp: JSON text or a fa::Json -> a plain struct, every error collected in Pydantic v2's words. Text is read by the
-// On-Demand fast path (json/read_fast) and, when anything is off, again by the simdjson DOM walk below, which collects the errors.
-// Fed by the request body (binding) and by json/write's response-model wall; feeds handlers. Knows nothing of HTTP or routes.
+// ==== fastapi/json/syntax_error.hpp ====
+// json/syntax_error.hpp: where malformed JSON text goes wrong, in Python's json module's position and words (the
+// 422's json_invalid error), found by a small iterative scanner once simdjson has refused the text. Fed by core/;
+// feeds json/read. Knows nothing of simdjson, models or HTTP.
 
-#include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstddef>
-#include <cstdint>
 #include <cstdlib>
-#include <cstring>
-#include <limits>
-#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <type_traits>
-#include <utility>
 #include <vector>
 
-#include <simdjson.h>
-
-namespace fastapi {
-
-/// Reads JSON text into T, collecting EVERY error into `errors` with locations under `loc` (push "body" first).
-///   struct Item { std::string name; fa::Field<double, fa::Rule{.gt = 0}> price; fa::Default<int> quantity = 1; };
-///   auto item = fa::read_json<Item>(req.body, errors, loc);   // nullopt when any error was recorded
-/// Malformed JSON -> {"type":"json_invalid","loc":["body",<byte offset>],"msg":"JSON decode error","input":{},
-/// "ctx":{"error":"Expecting ',' delimiter"}} (Python's json words and offsets); a wrong value -> Pydantic's
-/// int_parsing, string_type, missing, ... (docs/models.md lists them, and the lax conversions).
-/// Valid input is read by simdjson On-Demand straight into T; at the first error the text is read again by
-/// the DOM reader (detail::read_json_dom), which collects every error: the result is the same either way.
-template <class T>
-std::optional<T> read_json(std::string_view text, RequestValidationError& errors, detail::LocPath& loc);
-/// Same, from an already-parsed fa::Json (embedded bodies, form data, the response-model wall).
-template <class T>
-std::optional<T> from_json(const Json& value, RequestValidationError& errors, detail::LocPath& loc);
-/// Convenience: throws RequestValidationError (loc starting at "body"); the app answers it with 422.
-template <class T>
-T read_json(std::string_view text);
-
-namespace detail {
+namespace fastapi::detail {
 
 // ---- where the error is in malformed JSON: Python's json module, position and words ------------
 
@@ -16191,10 +16162,10 @@ struct JsonSyntaxError {
 };
 
 /// The first error Python's json.loads would report in `s` (offsets in bytes), plus what simdjson
-/// refuses and Python accepts: nesting beyond json_max_depth, invalid UTF-8, NaN/Infinity, numbers
+/// refuses and Python accepts: nesting beyond max_depth (json/read passes json_max_depth), invalid UTF-8, NaN/Infinity, numbers
 /// out of double range, unpaired \u surrogates. Iterative: hostile nesting cannot overflow the stack.
-/// Only called once simdjson has refused the text (or it nests past json_max_depth).
-inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s) {
+/// Only called once simdjson has refused the text (or it nests past max_depth).
+inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s, std::size_t max_depth) {
   const std::size_t n = s.size();
   std::size_t i = 0;
   std::vector<char> stack;  // '{' or '['
@@ -16267,7 +16238,7 @@ inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s) {
       ++i;
       ws();
       const bool empty = i < n && s[i] == (c == '{' ? '}' : ']');
-      if (stack.size() + 1 > json_max_depth + (empty ? 1 : 0))
+      if (stack.size() + 1 > max_depth + (empty ? 1 : 0))
         return JsonSyntaxError{at, "Nesting deeper than 64 arrays and objects"};
       stack.push_back(c);
       i = at + 1;
@@ -16342,6 +16313,52 @@ inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s) {
   if (i != n) return JsonSyntaxError{i, "Extra data"};
   return std::nullopt;
 }
+
+}  // namespace fastapi::detail
+
+// ==== fastapi/json/read.hpp ====
+// json/read.hpp: JSON text or a fa::Json -> a plain struct, every error collected in Pydantic v2's words. Text is read by the
+// On-Demand fast path (json/read_fast) and, when anything is off, again by the simdjson DOM walk below, which collects the errors.
+// Fed by the request body (binding) and by json/write's response-model wall; feeds handlers. Knows nothing of HTTP or routes.
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <simdjson.h>
+
+namespace fastapi {
+
+/// Reads JSON text into T, collecting EVERY error into `errors` with locations under `loc` (push "body" first).
+///   struct Item { std::string name; fa::Field<double, fa::Rule{.gt = 0}> price; fa::Default<int> quantity = 1; };
+///   auto item = fa::read_json<Item>(req.body, errors, loc);   // nullopt when any error was recorded
+/// Malformed JSON -> {"type":"json_invalid","loc":["body",<byte offset>],"msg":"JSON decode error","input":{},
+/// "ctx":{"error":"Expecting ',' delimiter"}} (Python's json words and offsets); a wrong value -> Pydantic's
+/// int_parsing, string_type, missing, ... (docs/models.md lists them, and the lax conversions).
+/// Valid input is read by simdjson On-Demand straight into T; at the first error the text is read again by
+/// the DOM reader (detail::read_json_dom), which collects every error: the result is the same either way.
+template <class T>
+std::optional<T> read_json(std::string_view text, RequestValidationError& errors, detail::LocPath& loc);
+/// Same, from an already-parsed fa::Json (embedded bodies, form data, the response-model wall).
+template <class T>
+std::optional<T> from_json(const Json& value, RequestValidationError& errors, detail::LocPath& loc);
+/// Convenience: throws RequestValidationError (loc starting at "body"); the app answers it with 422.
+template <class T>
+T read_json(std::string_view text);
+
+namespace detail {
 
 // ---- two sources, one reader: a simdjson DOM element or a fa::Json ------------------------------
 
@@ -16740,7 +16757,7 @@ std::optional<T> read_json_dom(std::string_view text, RequestValidationError& er
   // when this reader had a parser of its own allocated for json_max_depth + 1 levels.
   if (err == simdjson::SUCCESS && dom_nesting(parser.doc) > json_max_depth) err = simdjson::DEPTH_ERROR;
   if (err != simdjson::SUCCESS) {
-    const auto at = detail::locate_json_error(text);
+    const auto at = detail::locate_json_error(text, json_max_depth);
     detail::add_json_invalid(errors, loc, at ? at->pos : 0, at ? at->msg : simdjson::error_message(err));
     return std::nullopt;
   }

@@ -76,6 +76,7 @@
 #include "fastapi/json/partial.hpp"
 #include "fastapi/json/union.hpp"
 #include "fastapi/json/read_fast.hpp"
+#include "fastapi/json/syntax_error.hpp"
 #include "fastapi/json/read.hpp"
 #include "fastapi/json/write.hpp"
 #include "fastapi/json/schema.hpp"
