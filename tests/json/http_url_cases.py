@@ -132,7 +132,8 @@ def sweep(binary):
     for cp in range(0, 0x80):
         c = chr(cp)
         inputs += ["http://a" + c + "b/", "http://ü" + c + "/", "http://h/" + c + "?" + c + "#" + c, "http://" + c + "@h/",
-                   "http://h:" + c + "/", "x://a" + c + "b/", "http://[::" + c + "]/", "http://1." + c + "/"]
+                   "http://h:" + c + "/", "x://a" + c + "b/", "http://[::" + c + "]/", "http://1." + c + "/",
+                   "http://xn--" + ("a" + c + "\u00fc").encode("punycode").decode() + "/"]
     feed = "".join(t.encode("utf-8").hex() + "\n" for t in inputs).encode()
     out = subprocess.run([binary], input=feed, capture_output=True, check=True).stdout.decode().split("\n")
     if len(out) != len(inputs) + 1:
