@@ -14764,9 +14764,9 @@ namespace fastapi {
 ///   u->host() == "example.com", u->port() == 443, u->path() == "/a%20b"
 /// At most 2083 bytes in. Errors: url_type (not a string), url_too_long, url_parsing with the url crate's words
 /// (`Input should be a valid URL, invalid port number`), url_scheme (`URL scheme should be 'http' or 'https'`).
-/// Limit: a non-ASCII host is mapped (UTS #46) for Latin, Greek, Cyrillic, CJK, kana, Hangul, full-width forms and
-/// emoji only (json/idna.hpp); another script, a combining mark or a right-to-left letter is refused as an
-/// `invalid international domain name` that Pydantic might accept.
+/// Limit: a non-ASCII host is mapped (UTS #46) for Latin, Greek, Cyrillic, punctuation and symbols, CJK, kana,
+/// Hangul, full-width forms and emoji only (json/idna.hpp); another script, a combining mark or a right-to-left
+/// letter is refused as an `invalid international domain name` that Pydantic might accept.
 class HttpUrl {
  public:
   HttpUrl() = default;
@@ -14996,7 +14996,7 @@ inline std::optional<std::string_view> HttpUrl::fragment() const noexcept {
 }
 
 inline std::optional<std::string_view> HttpUrl::username() const noexcept {
-  if (host_begin_ == scheme_end_ + 3) return std::nullopt;
+  if (host_begin_ <= scheme_end_ + 3) return std::nullopt;  // no userinfo (or a default-constructed HttpUrl)
   const std::string_view info = part(scheme_end_ + 3, host_begin_ - 1);
   const std::string_view user = info.substr(0, info.find(':'));
   if (user.empty()) return std::nullopt;
@@ -15004,7 +15004,7 @@ inline std::optional<std::string_view> HttpUrl::username() const noexcept {
 }
 
 inline std::optional<std::string_view> HttpUrl::password() const noexcept {
-  if (host_begin_ == scheme_end_ + 3) return std::nullopt;
+  if (host_begin_ <= scheme_end_ + 3) return std::nullopt;  // no userinfo (or a default-constructed HttpUrl)
   const std::string_view info = part(scheme_end_ + 3, host_begin_ - 1);
   const std::size_t colon = info.find(':');
   if (colon == std::string_view::npos) return std::nullopt;

@@ -808,6 +808,10 @@ TEST_SUITE("json/types") {
     CHECK(why == "URL scheme should be 'http' or 'https'");
     CHECK(fa::HttpUrl().str().empty());
     CHECK(fa::HttpUrl().path().empty());
+    CHECK(!fa::HttpUrl().username());
+    CHECK(!fa::HttpUrl().password());
+    CHECK(!fa::HttpUrl().query());
+    CHECK(!fa::HttpUrl().fragment());
   }
 
   TEST_CASE("HttpUrl: its JSON Schema is Pydantic's") {
