@@ -10,11 +10,13 @@ Usage:
   python3 tests/json/http_url_cases.py --check tests/json/test_types.cpp
       says which rows the table lacks; a row where fa::HttpUrl knowingly differs (a host outside json/idna.hpp's
       table, refused) carries Pydantic's answer in a trailing comment (`// why; Pydantic: "..."`)
-  python3 tests/json/http_url_cases.py --driver BINARY  (BINARY: tests/json/http_url_driver.cpp built)
-      sweeps every code point U+0080-FFFF and the emoji in hosts (as is, in punycode) and every ASCII byte in each
-      part of a URL, and prints where fa::HttpUrl's answer is not Pydantic's; refusing a host as an `invalid
-      international domain name` is counted apart (the code points json/idna.hpp leaves out)
+  python3 tests/json/http_url_cases.py --driver BINARY [CORPUS_DIR...]  (BINARY: tests/json/http_url_driver.cpp)
+      sweeps every code point U+0080-FFFF and the emoji in hosts (as is, in punycode), every ASCII byte in each
+      part of a URL, and the files of each CORPUS_DIR (fuzz_url's, build/fuzz-corpus/url), and prints where
+      fa::HttpUrl's answer is not Pydantic's; refusing a host as an `invalid international domain name` is counted
+      apart (the code points json/idna.hpp leaves out)
 """
+import os
 import subprocess
 import sys
 import unicodedata
@@ -123,8 +125,15 @@ def c_literal(s):
     return '"' + lit.replace('""""', '""') + '"'
 
 
-def sweep(binary):
+def sweep(binary, corpora):
     inputs = []
+    for directory in corpora:  # fuzzer-made inputs (valid UTF-8 only: Pydantic sees text), as is and inside a URL
+        for name in sorted(os.listdir(directory)):
+            try:
+                text = open(os.path.join(directory, name), "rb").read().decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            inputs += [text, "http://" + text, "http://h/" + text, "http://" + text.replace("/", "")[:60] + "/"]
     for cp in list(range(0x80, 0xD800)) + list(range(0xE000, 0x10000)) + list(range(0x1F000, 0x1FB00)):
         c = chr(cp)
         ace = "xn--" + ("a" + c + "b").encode("punycode").decode()
@@ -154,8 +163,8 @@ def sweep(binary):
 
 
 def main():
-    if len(sys.argv) == 3 and sys.argv[1] == "--driver":
-        return sweep(sys.argv[2])
+    if len(sys.argv) >= 3 and sys.argv[1] == "--driver":
+        return sweep(sys.argv[2], sys.argv[3:])
     rows = [(c, answer(c)) for c in CASES if len(c) <= 200]  # the long rows are built in code
     if len(sys.argv) == 3 and sys.argv[1] == "--check":
         table = open(sys.argv[2], encoding="utf-8").read()
