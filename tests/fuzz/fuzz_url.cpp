@@ -1,7 +1,8 @@
 // tests/fuzz/fuzz_url.cpp: libFuzzer target for http/url.hpp and json/http_url.hpp. percent_decode and
 // decode_component must agree, parse_query must hand out readable views, and encoding then decoding must give the
 // input back. fa::HttpUrl must not crash on any input, and what it makes of one must parse again to itself (unless
-// percent-encoding made it longer than the 2083-byte limit), with parts that add up to it. Build and run with tests/fuzz/run.sh.
+// percent-encoding made it longer than the 2083-byte limit), with parts that add up to it. Build and run with
+// tests/fuzz/run.sh.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>

@@ -22,10 +22,10 @@ struct IdnaRange {
 /// UTS #46's mapping (non-transitional, as the idna crate applies it) for the code points of Latin (U+0080-02AF),
 /// Greek and Cyrillic (U+0370-052F), punctuation (U+2000-206F), symbols (U+2190-2BFF), CJK punctuation and kana
 /// (U+3000-30FF), the CJK ideographs (U+4E00-9FFF), Hangul syllables, the full-width forms (U+FF00-FFEF) and the
-/// emoji (U+1F300-1FAFF) whose answer does not depend on their neighbours. Left out, and so refused: combining marks (NFC would join them to the letter before),
-/// right-to-left letters (the bidi rules look at the whole name), Hangul jamo, the second half of any canonical
-/// composition, what maps to several code points, and every other block. Generated from Pydantic by
-/// tests/json/http_url_idna_table.py.
+/// emoji (U+1F300-1FAFF) whose answer does not depend on their neighbours. Left out, and so refused: combining
+/// marks (NFC would join them to the letter before), right-to-left letters (the bidi rules look at the whole name),
+/// Hangul jamo, the second half of any canonical composition, what maps to several code points, and every other
+/// block. Generated from Pydantic by tests/json/http_url_idna_table.py.
 // clang-format off
 inline constexpr IdnaRange kIdnaRanges[] = {
     {0xA1, 0xA7, 0, 0}, {0xA9, 0xA9, 0, 0}, {0xAA, 0xAA, -73, 0}, {0xAB, 0xAC, 0, 0}, {0xAD, 0xAD, 0, 2},
