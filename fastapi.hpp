@@ -14244,6 +14244,837 @@ struct Scalar<UUIDv<V>> {
 
 }  // namespace fastapi
 
+// ==== fastapi/json/idna.hpp ====
+// json/idna.hpp: a domain name's Unicode labels as ASCII (IDNA: punycode, RFC 3492), as the Rust idna crate behind
+// Pydantic's HttpUrl does for the code points it knows; the rest are refused. Fed by core/ only; feeds
+// json/http_url. Knows nothing of URLs, JSON or HTTP.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace fastapi::detail {
+
+/// One row of the mapping table: code points first..last map to cp + delta (kind 0), or, alternating, an even
+/// offset from first maps to cp + delta and an odd one is itself (kind 1: upper-case / lower-case pairs), or are
+/// ignored (kind 2: a soft hyphen).
+struct IdnaRange {
+  char32_t first, last;
+  std::int32_t delta;
+  std::uint8_t kind;
+};
+
+/// UTS #46's mapping (non-transitional, as the idna crate applies it) for the code points of Latin (U+0080-02AF),
+/// Greek and Cyrillic (U+0370-052F), punctuation (U+2000-206F), symbols (U+2190-2BFF), CJK punctuation and kana
+/// (U+3000-30FF), the CJK ideographs (U+4E00-9FFF), Hangul syllables, the full-width forms (U+FF00-FFEF) and the
+/// emoji (U+1F300-1FAFF) whose answer does not depend on their neighbours. Left out, and so refused: combining
+/// marks (NFC would join them to the letter before), right-to-left letters (the bidi rules look at the whole name),
+/// Hangul jamo, the second half of any canonical composition, what maps to several code points, and every other
+/// block. Generated from Pydantic by tests/json/http_url_idna_table.py.
+// clang-format off
+inline constexpr IdnaRange kIdnaRanges[] = {
+    {0xA1, 0xA7, 0, 0}, {0xA9, 0xA9, 0, 0}, {0xAA, 0xAA, -73, 0}, {0xAB, 0xAC, 0, 0}, {0xAD, 0xAD, 0, 2},
+    {0xAE, 0xAE, 0, 0}, {0xB0, 0xB1, 0, 0}, {0xB2, 0xB3, -128, 0}, {0xB5, 0xB5, 775, 0}, {0xB6, 0xB7, 0, 0},
+    {0xB9, 0xB9, -136, 0}, {0xBA, 0xBA, -75, 0}, {0xBB, 0xBB, 0, 0}, {0xBF, 0xBF, 0, 0}, {0xC0, 0xD6, 32, 0},
+    {0xD7, 0xD7, 0, 0}, {0xD8, 0xDE, 32, 0}, {0xDF, 0xFF, 0, 0}, {0x100, 0x12F, 1, 1}, {0x131, 0x131, 0, 0},
+    {0x134, 0x137, 1, 1}, {0x138, 0x138, 0, 0}, {0x139, 0x13E, 1, 1}, {0x141, 0x148, 1, 1}, {0x14A, 0x177, 1, 1},
+    {0x178, 0x178, -121, 0}, {0x179, 0x17E, 1, 1}, {0x17F, 0x17F, -268, 0}, {0x180, 0x180, 0, 0},
+    {0x181, 0x181, 210, 0}, {0x182, 0x185, 1, 1}, {0x186, 0x186, 206, 0}, {0x187, 0x188, 1, 1},
+    {0x189, 0x18A, 205, 0}, {0x18B, 0x18C, 1, 1}, {0x18D, 0x18D, 0, 0}, {0x18E, 0x18E, 79, 0}, {0x18F, 0x18F, 202, 0},
+    {0x190, 0x190, 203, 0}, {0x191, 0x192, 1, 1}, {0x193, 0x193, 205, 0}, {0x194, 0x194, 207, 0},
+    {0x195, 0x195, 0, 0}, {0x196, 0x196, 211, 0}, {0x197, 0x197, 209, 0}, {0x198, 0x199, 1, 1}, {0x19A, 0x19B, 0, 0},
+    {0x19C, 0x19C, 211, 0}, {0x19D, 0x19D, 213, 0}, {0x19E, 0x19E, 0, 0}, {0x19F, 0x19F, 214, 0},
+    {0x1A0, 0x1A5, 1, 1}, {0x1A6, 0x1A6, 218, 0}, {0x1A7, 0x1A8, 1, 1}, {0x1A9, 0x1A9, 218, 0}, {0x1AA, 0x1AB, 0, 0},
+    {0x1AC, 0x1AD, 1, 1}, {0x1AE, 0x1AE, 218, 0}, {0x1AF, 0x1B0, 1, 1}, {0x1B1, 0x1B2, 217, 0}, {0x1B3, 0x1B6, 1, 1},
+    {0x1B7, 0x1B7, 219, 0}, {0x1B8, 0x1B9, 1, 1}, {0x1BA, 0x1BB, 0, 0}, {0x1BC, 0x1BD, 1, 1}, {0x1BE, 0x1C3, 0, 0},
+    {0x1CD, 0x1DC, 1, 1}, {0x1DD, 0x1DD, 0, 0}, {0x1DE, 0x1EF, 1, 1}, {0x1F0, 0x1F0, 0, 0}, {0x1F4, 0x1F5, 1, 1},
+    {0x1F6, 0x1F6, -97, 0}, {0x1F7, 0x1F7, -56, 0}, {0x1F8, 0x21F, 1, 1}, {0x220, 0x220, -130, 0},
+    {0x221, 0x221, 0, 0}, {0x222, 0x233, 1, 1}, {0x234, 0x239, 0, 0}, {0x23A, 0x23A, 10795, 0}, {0x23B, 0x23C, 1, 1},
+    {0x23D, 0x23D, -163, 0}, {0x23E, 0x23E, 10792, 0}, {0x23F, 0x240, 0, 0}, {0x241, 0x242, 1, 1},
+    {0x243, 0x243, -195, 0}, {0x244, 0x244, 69, 0}, {0x245, 0x245, 71, 0}, {0x246, 0x24F, 1, 1}, {0x250, 0x2AF, 0, 0},
+    {0x370, 0x373, 1, 1}, {0x374, 0x374, -187, 0}, {0x375, 0x375, 0, 0}, {0x376, 0x377, 1, 1}, {0x37B, 0x37D, 0, 0},
+    {0x37F, 0x37F, 116, 0}, {0x386, 0x386, 38, 0}, {0x387, 0x387, -720, 0}, {0x388, 0x38A, 37, 0},
+    {0x38C, 0x38C, 64, 0}, {0x38E, 0x38F, 63, 0}, {0x390, 0x390, 0, 0}, {0x391, 0x3A1, 32, 0}, {0x3A3, 0x3AB, 32, 0},
+    {0x3AC, 0x3CE, 0, 0}, {0x3CF, 0x3CF, 8, 0}, {0x3D0, 0x3D0, -30, 0}, {0x3D1, 0x3D1, -25, 0},
+    {0x3D2, 0x3D2, -13, 0}, {0x3D3, 0x3D3, -6, 0}, {0x3D4, 0x3D4, -9, 0}, {0x3D5, 0x3D5, -15, 0},
+    {0x3D6, 0x3D6, -22, 0}, {0x3D7, 0x3D7, 0, 0}, {0x3D8, 0x3EF, 1, 1}, {0x3F0, 0x3F0, -54, 0},
+    {0x3F1, 0x3F1, -48, 0}, {0x3F2, 0x3F2, -47, 0}, {0x3F3, 0x3F3, 0, 0}, {0x3F4, 0x3F4, -60, 0},
+    {0x3F5, 0x3F5, -64, 0}, {0x3F6, 0x3F6, 0, 0}, {0x3F7, 0x3F8, 1, 1}, {0x3F9, 0x3F9, -54, 0}, {0x3FA, 0x3FB, 1, 1},
+    {0x3FC, 0x3FC, 0, 0}, {0x3FD, 0x3FF, -130, 0}, {0x400, 0x40F, 80, 0}, {0x410, 0x42F, 32, 0}, {0x430, 0x45F, 0, 0},
+    {0x460, 0x481, 1, 1}, {0x482, 0x482, 0, 0}, {0x48A, 0x4BF, 1, 1}, {0x4C1, 0x4CE, 1, 1}, {0x4CF, 0x4CF, 0, 0},
+    {0x4D0, 0x52F, 1, 1}, {0x200B, 0x200B, 0, 2}, {0x2010, 0x2010, 0, 0}, {0x2011, 0x2011, -1, 0},
+    {0x2012, 0x2016, 0, 0}, {0x2018, 0x2023, 0, 0}, {0x2027, 0x2027, 0, 0}, {0x2030, 0x2032, 0, 0},
+    {0x2035, 0x2035, 0, 0}, {0x2038, 0x203B, 0, 0}, {0x203D, 0x203D, 0, 0}, {0x203F, 0x2046, 0, 0},
+    {0x204A, 0x2056, 0, 0}, {0x2058, 0x205E, 0, 0}, {0x2060, 0x2060, 0, 2}, {0x2064, 0x2064, 0, 2},
+    {0x2190, 0x222B, 0, 0}, {0x222E, 0x222E, 0, 0}, {0x2231, 0x2328, 0, 0}, {0x2329, 0x232A, 3295, 0},
+    {0x232B, 0x2426, 0, 0}, {0x2440, 0x244A, 0, 0}, {0x2460, 0x2468, -9263, 0}, {0x24B6, 0x24CF, -9301, 0},
+    {0x24D0, 0x24E9, -9327, 0}, {0x24EA, 0x24EA, -9402, 0}, {0x24EB, 0x2A0B, 0, 0}, {0x2A0D, 0x2A73, 0, 0},
+    {0x2A77, 0x2ADB, 0, 0}, {0x2ADD, 0x2B73, 0, 0}, {0x2B76, 0x2B95, 0, 0}, {0x2B97, 0x2BFF, 0, 0},
+    {0x3001, 0x3001, 0, 0}, {0x3002, 0x3002, -12244, 0}, {0x3003, 0x3029, 0, 0}, {0x3030, 0x3035, 0, 0},
+    {0x3036, 0x3036, -36, 0}, {0x3037, 0x3037, 0, 0}, {0x3038, 0x3038, 8969, 0}, {0x3039, 0x303A, 8971, 0},
+    {0x303B, 0x303F, 0, 0}, {0x3041, 0x3096, 0, 0}, {0x309D, 0x309E, 0, 0}, {0x30A0, 0x30FE, 0, 0},
+    {0x4E00, 0x9FFF, 0, 0}, {0xAC00, 0xD7A3, 0, 0}, {0xFF0D, 0xFF0E, -65248, 0}, {0xFF10, 0xFF19, -65248, 0},
+    {0xFF21, 0xFF3A, -65216, 0}, {0xFF41, 0xFF5A, -65248, 0}, {0xFF5F, 0xFF60, -54746, 0},
+    {0xFF61, 0xFF61, -65331, 0}, {0xFF62, 0xFF63, -53078, 0}, {0xFF64, 0xFF64, -53091, 0},
+    {0xFF65, 0xFF65, -52842, 0}, {0xFF66, 0xFF66, -52852, 0}, {0xFF67, 0xFF67, -52934, 0},
+    {0xFF68, 0xFF68, -52933, 0}, {0xFF69, 0xFF69, -52932, 0}, {0xFF6A, 0xFF6A, -52931, 0},
+    {0xFF6B, 0xFF6B, -52930, 0}, {0xFF6C, 0xFF6C, -52873, 0}, {0xFF6D, 0xFF6D, -52872, 0},
+    {0xFF6E, 0xFF6E, -52871, 0}, {0xFF6F, 0xFF6F, -52908, 0}, {0xFF70, 0xFF70, -52852, 0},
+    {0xFF71, 0xFF71, -52943, 0}, {0xFF72, 0xFF72, -52942, 0}, {0xFF73, 0xFF73, -52941, 0},
+    {0xFF74, 0xFF74, -52940, 0}, {0xFF75, 0xFF76, -52939, 0}, {0xFF77, 0xFF77, -52938, 0},
+    {0xFF78, 0xFF78, -52937, 0}, {0xFF79, 0xFF79, -52936, 0}, {0xFF7A, 0xFF7A, -52935, 0},
+    {0xFF7B, 0xFF7B, -52934, 0}, {0xFF7C, 0xFF7C, -52933, 0}, {0xFF7D, 0xFF7D, -52932, 0},
+    {0xFF7E, 0xFF7E, -52931, 0}, {0xFF7F, 0xFF7F, -52930, 0}, {0xFF80, 0xFF80, -52929, 0},
+    {0xFF81, 0xFF81, -52928, 0}, {0xFF82, 0xFF82, -52926, 0}, {0xFF83, 0xFF83, -52925, 0},
+    {0xFF84, 0xFF84, -52924, 0}, {0xFF85, 0xFF8A, -52923, 0}, {0xFF8B, 0xFF8B, -52921, 0},
+    {0xFF8C, 0xFF8C, -52919, 0}, {0xFF8D, 0xFF8D, -52917, 0}, {0xFF8E, 0xFF8E, -52915, 0},
+    {0xFF8F, 0xFF93, -52913, 0}, {0xFF94, 0xFF94, -52912, 0}, {0xFF95, 0xFF95, -52911, 0},
+    {0xFF96, 0xFF9B, -52910, 0}, {0xFF9C, 0xFF9C, -52909, 0}, {0xFF9D, 0xFF9D, -52906, 0},
+    {0xFFE0, 0xFFE1, -65342, 0}, {0xFFE2, 0xFFE2, -65334, 0}, {0xFFE4, 0xFFE4, -65342, 0},
+    {0xFFE5, 0xFFE5, -65344, 0}, {0xFFE6, 0xFFE6, -57149, 0}, {0xFFE8, 0xFFE8, -56038, 0},
+    {0xFFE9, 0xFFEC, -56921, 0}, {0xFFED, 0xFFED, -55885, 0}, {0xFFEE, 0xFFEE, -55843, 0}, {0x1F300, 0x1F6D7, 0, 0},
+    {0x1F6DD, 0x1F6EC, 0, 0}, {0x1F6F0, 0x1F6FC, 0, 0}, {0x1F700, 0x1F773, 0, 0}, {0x1F780, 0x1F7D8, 0, 0},
+    {0x1F7E0, 0x1F7EB, 0, 0}, {0x1F7F0, 0x1F7F0, 0, 0}, {0x1F800, 0x1F80B, 0, 0}, {0x1F810, 0x1F847, 0, 0},
+    {0x1F850, 0x1F859, 0, 0}, {0x1F860, 0x1F887, 0, 0}, {0x1F890, 0x1F8AD, 0, 0}, {0x1F8B0, 0x1F8B1, 0, 0},
+    {0x1F900, 0x1FA53, 0, 0}, {0x1FA60, 0x1FA6D, 0, 0}, {0x1FA70, 0x1FA74, 0, 0}, {0x1FA78, 0x1FA7C, 0, 0},
+    {0x1FA80, 0x1FA86, 0, 0}, {0x1FA90, 0x1FAAC, 0, 0}, {0x1FAB0, 0x1FABA, 0, 0}, {0x1FAC0, 0x1FAC5, 0, 0},
+    {0x1FAD0, 0x1FAD9, 0, 0}, {0x1FAE0, 0x1FAE7, 0, 0}, {0x1FAF0, 0x1FAF6, 0, 0},
+};
+// clang-format on
+
+/// What UTS #46 makes of code point `cp` (not ASCII): the code point it maps to (itself when valid), -1 when it is
+/// ignored, -2 when this table does not know it (then the domain is refused).
+inline long idna_map(char32_t cp) noexcept {
+  std::size_t lo = 0, hi = std::size(kIdnaRanges);
+  while (lo < hi) {
+    const std::size_t mid = (lo + hi) / 2;
+    const IdnaRange& r = kIdnaRanges[mid];
+    if (cp < r.first) hi = mid;
+    else if (cp > r.last) lo = mid + 1;
+    else if (r.kind == 2) return -1;
+    else if (r.kind == 1 && (cp - r.first) % 2 == 1) return static_cast<long>(cp);
+    else return static_cast<long>(cp) + r.delta;
+  }
+  return -2;
+}
+
+/// The code points of UTF-8 `text`, or false when it is no valid UTF-8 (overlong forms and surrogates included).
+inline bool utf8_to_code_points(std::string_view text, std::u32string& out) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (n == 0 || i + n > text.size()) return false;
+    char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+    for (std::size_t k = 1; k < n; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    constexpr char32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    out += cp;
+    i += n;
+  }
+  return true;
+}
+
+// RFC 3492 section 5's parameters for IDNA.
+inline constexpr std::uint32_t kPunyBase = 36, kPunyTmin = 1, kPunyTmax = 26, kPunySkew = 38, kPunyDamp = 700;
+
+/// RFC 3492 section 6.1: the bias after a delta.
+inline std::uint32_t punycode_adapt(std::uint32_t delta, std::uint32_t points, bool first) noexcept {
+  delta = first ? delta / kPunyDamp : delta / 2;
+  delta += delta / points;
+  std::uint32_t k = 0;
+  while (delta > ((kPunyBase - kPunyTmin) * kPunyTmax) / 2) delta /= kPunyBase - kPunyTmin, k += kPunyBase;
+  return k + (kPunyBase - kPunyTmin + 1) * delta / (delta + kPunySkew);
+}
+
+inline std::uint32_t punycode_threshold(std::uint32_t k, std::uint32_t bias) noexcept {
+  return k <= bias ? kPunyTmin : k >= bias + kPunyTmax ? kPunyTmax : k - bias;
+}
+
+/// RFC 3492 section 6.3: appends the punycode of `label` (without "xn--") to `out`. The deltas stay far below 2^32:
+/// a URL has at most 2083 bytes and a code point at most 0x10FFFF.
+inline void punycode_encode(std::u32string_view label, std::string& out) {
+  constexpr char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::uint32_t basic = 0;
+  for (char32_t c : label)
+    if (c < 0x80) out += static_cast<char>(c), ++basic;
+  if (basic > 0) out += '-';
+  std::uint64_t n = 0x80, delta = 0;
+  std::uint32_t bias = 72, handled = basic;
+  while (handled < label.size()) {
+    char32_t m = 0x10FFFF;
+    for (char32_t c : label)
+      if (c >= n && c < m) m = c;
+    delta += (m - n) * (handled + 1);
+    n = m;
+    for (char32_t c : label) {
+      if (c < n) ++delta;
+      if (c != n) continue;
+      std::uint64_t q = delta;
+      for (std::uint32_t k = kPunyBase;; k += kPunyBase) {
+        const std::uint32_t t = punycode_threshold(k, bias);
+        if (q < t) break;
+        out += digits[t + (q - t) % (kPunyBase - t)];
+        q = (q - t) / (kPunyBase - t);
+      }
+      out += digits[q];
+      bias = punycode_adapt(static_cast<std::uint32_t>(delta), handled + 1, handled == basic);
+      delta = 0;
+      ++handled;
+    }
+    ++delta, ++n;
+  }
+}
+
+/// RFC 3492 section 6.2: the code points of punycode `text` (without "xn--"), or false when it is no punycode.
+inline bool punycode_decode(std::string_view text, std::u32string& out) {
+  const std::size_t dash = text.rfind('-');
+  std::size_t in = 0;
+  if (dash != std::string_view::npos) {
+    for (std::size_t i = 0; i < dash; ++i) {
+      if (static_cast<unsigned char>(text[i]) >= 0x80) return false;
+      out += static_cast<char32_t>(text[i]);
+    }
+    in = dash + 1;
+  }
+  std::uint64_t n = 0x80, i = 0;
+  std::uint32_t bias = 72;
+  constexpr std::uint64_t kMax = 0x7FFFFFFF;
+  while (in < text.size()) {
+    const std::uint64_t old_i = i;
+    std::uint64_t w = 1;
+    for (std::uint32_t k = kPunyBase;; k += kPunyBase) {
+      if (in == text.size()) return false;
+      const char c = text[in++];
+      const std::uint64_t digit = c >= 'a' && c <= 'z'   ? c - 'a'
+                                  : c >= 'A' && c <= 'Z' ? c - 'A'
+                                  : c >= '0' && c <= '9' ? c - '0' + 26
+                                                         : kMax;
+      if (digit == kMax || digit * w > kMax - i) return false;
+      i += digit * w;
+      const std::uint32_t t = punycode_threshold(k, bias);
+      if (digit < t) break;
+      w *= kPunyBase - t;
+      if (w > kMax) return false;
+    }
+    const std::uint64_t points = out.size() + 1;
+    bias = punycode_adapt(static_cast<std::uint32_t>(i - old_i), static_cast<std::uint32_t>(points), old_i == 0);
+    n += i / points;
+    i %= points;
+    if (n > 0x10FFFF || (n >= 0xD800 && n <= 0xDFFF)) return false;
+    out.insert(out.begin() + static_cast<std::ptrdiff_t>(i), static_cast<char32_t>(n));
+    ++i;
+  }
+  return true;
+}
+
+/// Whether `label` (after "xn--") is punycode the idna crate accepts: it decodes, holds a code point beyond ASCII,
+/// every one valid as it is (lower case, no mapping; ASCII punctuation is left for the caller's forbidden-character
+/// check), and encodes back to itself.
+inline bool idna_valid_ace(std::string_view label) {
+  std::u32string points;
+  if (label.empty() || !punycode_decode(label, points)) return false;
+  bool wide = false;
+  for (char32_t c : points) {
+    if (c >= 0x80) {
+      wide = true;
+      if (idna_map(c) != static_cast<long>(c)) return false;
+    } else if ((c >= 'A' && c <= 'Z') || c == '.') {
+      return false;  // an upper-case letter would have been mapped; a dot ends a label
+    }
+  }
+  std::string again;
+  punycode_encode(points, again);
+  return wide && again == label;
+}
+
+/// Domain `host` (percent-decoded bytes) as ASCII: the idna crate's domain_to_ascii for the code points of
+/// kIdnaRanges. ASCII is lower-cased, a label with other code points is mapped and becomes "xn--" + punycode, a
+/// "xn--" label must be valid punycode. False when the host is no UTF-8 or holds a code point the table refuses.
+/// Forbidden ASCII characters are left for the caller to refuse.
+inline bool domain_to_ascii(std::string_view host, std::string& out) {
+  auto lower = [](char32_t c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; };
+  std::u32string points, mapped;
+  if (!utf8_to_code_points(host, points)) return false;
+  for (char32_t c : points) {
+    const long m = c < 0x80 ? static_cast<long>(lower(c)) : idna_map(c);
+    if (m == -2) return false;
+    if (m >= 0) mapped += static_cast<char32_t>(m);
+  }
+  std::u32string_view rest = mapped;
+  for (bool more = true; more;) {
+    const std::size_t dot = rest.find(U'.');
+    more = dot != std::u32string_view::npos;
+    const std::u32string_view label = rest.substr(0, dot);
+    bool ascii = true;
+    for (char32_t c : label) ascii = ascii && c < 0x80;
+    if (ascii) {
+      const std::size_t start = out.size();
+      for (char32_t c : label) out += static_cast<char>(c);
+      if (std::string_view(out).substr(start, 4) == "xn--" && !idna_valid_ace(std::string_view(out).substr(start + 4)))
+        return false;
+    } else if (label.substr(0, 4) == U"xn--") {
+      return false;  // an ACE prefix must be followed by ASCII (UTS #46, 4.1)
+    } else {
+      out += "xn--";
+      punycode_encode(label, out);
+    }
+    if (more) out += '.', rest.remove_prefix(dot + 1);
+  }
+  return true;
+}
+
+}  // namespace fastapi::detail
+
+// ==== fastapi/json/url_host.hpp ====
+// json/url_host.hpp: the pieces of the WHATWG URL Standard that fa::HttpUrl is built from, as the Rust url crate
+// (Pydantic's parser) has them: percent-encode sets, ports, IPv4 and IPv6 addresses, hosts. Fed by json/idna; feeds
+// json/http_url. Knows nothing of JSON or HTTP.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace fastapi {
+namespace detail {
+
+inline constexpr std::size_t kHttpUrlMaxLength = 2083;  // Pydantic's HttpUrl max_length, counted in UTF-8 bytes
+
+/// The url crate's ParseError words (and pydantic-core's for an empty input).
+inline constexpr std::string_view kUrlEmptyInput = "input is empty", kUrlRelative = "relative URL without a base",
+                                  kUrlEmptyHost = "empty host", kUrlBadIdn = "invalid international domain name",
+                                  kUrlBadIpv4 = "invalid IPv4 address", kUrlBadIpv6 = "invalid IPv6 address",
+                                  kUrlBadPort = "invalid port number", kUrlBadDomainChar = "invalid domain character";
+// pydantic-core's own words for a URL too long and a scheme its HttpUrl does not take.
+inline constexpr std::string_view kUrlTooLong = "URL should have at most 2083 characters",
+                                  kUrlNotHttp = "URL scheme should be 'http' or 'https'";
+
+// The WHATWG percent-encode sets, as the url crate has them (its path set leaves `^` alone).
+inline bool url_c0_control(unsigned char c) noexcept { return c < 0x20 || c > 0x7E; }
+inline bool url_fragment_set(unsigned char c) noexcept {
+  return url_c0_control(c) || c == ' ' || c == '"' || c == '<' || c == '>' || c == '`';
+}
+inline bool url_query_set(unsigned char c) noexcept {  // the special-query set: http and https
+  return url_c0_control(c) || c == ' ' || c == '"' || c == '#' || c == '<' || c == '>' || c == '\'';
+}
+inline bool url_path_set(unsigned char c) noexcept {
+  return url_c0_control(c) || c == ' ' || c == '"' || c == '#' || c == '<' || c == '>' || c == '?' || c == '`' ||
+         c == '{' || c == '}';
+}
+inline bool url_userinfo_set(unsigned char c) noexcept {
+  return url_path_set(c) || c == '/' || c == ':' || c == ';' || c == '=' || c == '@' || c == '[' || c == '\\' ||
+         c == ']' || c == '^' || c == '|';
+}
+
+/// Appends `text` to `out`, each byte in `set` as %XX (upper-case hex, as the url crate writes it).
+inline void url_encode(std::string_view text, bool (*set)(unsigned char), std::string& out) {
+  constexpr char hex[] = "0123456789ABCDEF";
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (set(c)) out += '%', out += hex[c >> 4], out += hex[c & 15];
+    else out += ch;
+  }
+}
+
+/// WHATWG forbidden host code points (an opaque host's, then a domain's with `%`, the C0 controls and DEL).
+inline bool url_forbidden_host(unsigned char c) noexcept {
+  return c == 0 || c == '\t' || c == '\n' || c == '\r' || c == ' ' || c == '#' || c == '/' || c == ':' || c == '<' ||
+         c == '>' || c == '?' || c == '@' || c == '[' || c == '\\' || c == ']' || c == '^' || c == '|';
+}
+inline bool url_forbidden_domain(unsigned char c) noexcept {
+  return url_forbidden_host(c) || c < 0x20 || c == '%' || c == 0x7F;
+}
+
+inline int url_hex(char c) noexcept {
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
+}
+
+/// The port in `text` (digits only, leading zeros allowed, at most 65535), or -1.
+inline long url_port(std::string_view text) noexcept {
+  long port = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return -1;
+    port = port * 10 + (c - '0');
+    if (port > 65535) return -1;
+  }
+  return port;
+}
+
+/// An IPv4 number (WHATWG 4.3): `0x` hex (digits may be absent: 0), `0` octal, else decimal; saturates above 2^32.
+/// False when a digit does not fit the radix or the part is empty.
+inline bool url_ipv4_number(std::string_view part, std::uint64_t& value) noexcept {
+  if (part.empty()) return false;
+  unsigned radix = 10;
+  if (part.size() >= 2 && part[0] == '0' && (part[1] == 'x' || part[1] == 'X')) part.remove_prefix(2), radix = 16;
+  else if (part.size() >= 2 && part[0] == '0') part.remove_prefix(1), radix = 8;
+  value = 0;
+  for (char c : part) {
+    const int d = url_hex(c);
+    if (d < 0 || static_cast<unsigned>(d) >= radix) return false;
+    value = value * radix + static_cast<unsigned>(d);
+    if (value > (std::uint64_t{1} << 33)) value = std::uint64_t{1} << 33;
+  }
+  return true;
+}
+
+/// WHATWG's "ends in a number": the last label (a trailing dot aside) is all digits or `0x` and hex digits. Such a
+/// host must be an IPv4 address.
+inline bool url_ends_in_number(std::string_view host) noexcept {
+  if (host.size() > 1 && host.back() == '.') host.remove_suffix(1);
+  const std::size_t dot = host.rfind('.');
+  const std::string_view last = dot == std::string_view::npos ? host : host.substr(dot + 1);
+  if (last.empty()) return false;
+  bool digits = true;
+  for (char c : last) digits = digits && c >= '0' && c <= '9';
+  if (digits) return true;
+  if (last.size() < 2 || last[0] != '0' || (last[1] != 'x' && last[1] != 'X')) return false;
+  for (char c : last.substr(2))
+    if (url_hex(c) < 0) return false;
+  return true;
+}
+
+/// WHATWG's IPv4 parser: one to four numbers, the last filling the bytes the others leave (`1.2.3` -> 1.2.0.3).
+inline bool url_parse_ipv4(std::string_view host, std::uint32_t& address) noexcept {
+  if (host.size() > 1 && host.back() == '.') host.remove_suffix(1);
+  std::uint64_t parts[4];
+  std::size_t n = 0;
+  for (bool more = true; more;) {
+    const std::size_t dot = host.find('.');
+    more = dot != std::string_view::npos;
+    if (n == 4 || !url_ipv4_number(host.substr(0, dot), parts[n])) return false;
+    ++n;
+    if (more) host.remove_prefix(dot + 1);
+  }
+  for (std::size_t i = 0; i + 1 < n; ++i)
+    if (parts[i] > 255) return false;
+  if (parts[n - 1] >= (std::uint64_t{1} << (8 * (5 - n)))) return false;
+  std::uint64_t value = parts[n - 1];
+  for (std::size_t i = 0; i + 1 < n; ++i) value += parts[i] << (8 * (3 - i));
+  address = static_cast<std::uint32_t>(value);
+  return true;
+}
+
+/// WHATWG's IPv6 parser (the text between the brackets): eight hex pieces, one `::`, an IPv4 tail in plain decimal.
+inline bool url_parse_ipv6(std::string_view s, std::uint16_t (&pieces)[8]) noexcept {
+  for (auto& p : pieces) p = 0;
+  int index = 0, compress = -1;
+  std::size_t p = 0;
+  const auto at = [&](std::size_t i) { return i < s.size() ? s[i] : '\0'; };
+  if (at(0) == ':') {
+    if (at(1) != ':') return false;
+    p = 2, compress = ++index;
+  }
+  while (p < s.size()) {
+    if (index == 8) return false;
+    if (s[p] == ':') {
+      if (compress != -1) return false;
+      ++p, compress = ++index;
+      continue;
+    }
+    unsigned value = 0, length = 0;
+    while (length < 4 && url_hex(at(p)) >= 0) value = value * 16 + static_cast<unsigned>(url_hex(s[p])), ++p, ++length;
+    if (at(p) == '.') {  // the IPv4 tail: four decimal numbers without leading zeros
+      if (length == 0 || index > 6) return false;
+      p -= length;
+      int seen = 0;
+      while (p < s.size()) {
+        if (seen > 0) {
+          if (s[p] != '.' || seen == 4) return false;
+          ++p;
+        }
+        if (at(p) < '0' || at(p) > '9') return false;
+        int piece = -1;
+        while (at(p) >= '0' && at(p) <= '9') {
+          const int d = s[p] - '0';
+          if (piece == 0) return false;
+          piece = piece < 0 ? d : piece * 10 + d;
+          if (piece > 255) return false;
+          ++p;
+        }
+        pieces[index] = static_cast<std::uint16_t>(pieces[index] * 0x100 + piece);
+        if (++seen == 2 || seen == 4) ++index;
+      }
+      if (seen != 4) return false;
+      break;
+    }
+    if (at(p) == ':') {
+      if (++p == s.size()) return false;
+    } else if (p < s.size()) {
+      return false;
+    }
+    pieces[index++] = static_cast<std::uint16_t>(value);
+  }
+  if (compress != -1) {
+    for (int swaps = index - compress, i = 7; i != 0 && swaps > 0; --i, --swaps) {
+      const std::uint16_t t = pieces[i];
+      pieces[i] = pieces[compress + swaps - 1];
+      pieces[compress + swaps - 1] = t;
+    }
+  } else if (index != 8) {
+    return false;
+  }
+  return true;
+}
+
+/// WHATWG's IPv6 serializer: lower-case hex, the first longest run of two or more zero pieces as `::`.
+inline void url_write_ipv6(const std::uint16_t (&pieces)[8], std::string& out) {
+  int best = -1, best_len = 1;
+  for (int i = 0; i < 8;) {
+    int j = i;
+    while (j < 8 && pieces[j] == 0) ++j;
+    if (j - i > best_len) best = i, best_len = j - i;
+    i = j == i ? i + 1 : j;
+  }
+  constexpr char hex[] = "0123456789abcdef";
+  for (int i = 0; i < 8; ++i) {
+    if (i == best) {
+      out += i == 0 ? "::" : ":";
+      i += best_len - 1;
+      continue;
+    }
+    const unsigned v = pieces[i];
+    bool started = false;
+    for (int shift = 12; shift >= 0; shift -= 4) {
+      const unsigned d = (v >> shift) & 15;
+      if (d != 0 || started || shift == 0) out += hex[d], started = true;
+    }
+    if (i != 7) out += ':';
+  }
+}
+
+/// An http(s), ws(s) or ftp URL's host as written (between `@` and the port), appended to `out` serialized: an
+/// IPv6 address compressed, an IPv4 address in dotted decimal, a domain percent-decoded, lower-cased and in
+/// punycode. Returns the url crate's words for what is wrong, empty when nothing is.
+inline std::string_view url_parse_special_host(std::string_view host, std::string& out) {
+  if (host.empty()) return kUrlEmptyHost;
+  if (host.front() == '[') {
+    std::uint16_t pieces[8];
+    if (host.size() < 2 || host.back() != ']' || !url_parse_ipv6(host.substr(1, host.size() - 2), pieces))
+      return kUrlBadIpv6;
+    out += '[';
+    url_write_ipv6(pieces, out);
+    out += ']';
+    return {};
+  }
+  std::string decoded, ascii;
+  for (std::size_t i = 0; i < host.size(); ++i) {
+    if (host[i] == '%' && i + 2 < host.size() && url_hex(host[i + 1]) >= 0 && url_hex(host[i + 2]) >= 0) {
+      decoded += static_cast<char>(url_hex(host[i + 1]) * 16 + url_hex(host[i + 2]));
+      i += 2;
+    } else {
+      decoded += host[i];
+    }
+  }
+  if (!domain_to_ascii(decoded, ascii)) return kUrlBadIdn;
+  for (char c : ascii)
+    if (url_forbidden_domain(static_cast<unsigned char>(c))) return kUrlBadIdn;
+  if (ascii.empty()) return kUrlEmptyHost;
+  if (!url_ends_in_number(ascii)) return out += ascii, std::string_view{};
+  std::uint32_t address = 0;
+  if (!url_parse_ipv4(ascii, address)) return kUrlBadIpv4;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    out += std::to_string((address >> shift) & 255);
+    if (shift != 0) out += '.';
+  }
+  return {};
+}
+
+/// Another scheme's (opaque) host: an IPv6 address in brackets, or no forbidden host code point. The url crate's
+/// words, or empty.
+inline std::string_view url_check_opaque_host(std::string_view host) noexcept {
+  if (!host.empty() && host.front() == '[') {
+    std::uint16_t pieces[8];
+    if (host.size() < 2 || host.back() != ']' || !url_parse_ipv6(host.substr(1, host.size() - 2), pieces))
+      return kUrlBadIpv6;
+    return {};
+  }
+  for (char c : host)
+    if (url_forbidden_host(static_cast<unsigned char>(c))) return kUrlBadDomainChar;
+  return {};
+}
+
+}  // namespace detail
+}  // namespace fastapi
+
+// ==== fastapi/json/http_url.hpp ====
+// json/http_url.hpp: fa::HttpUrl, an http or https URL read and normalized as Pydantic v2's HttpUrl does (its
+// parser is the Rust url crate, the WHATWG URL Standard: the error words below are that crate's). Fed by json/scalar
+// and json/idna; feeds the readers, the writer and the schema through fa::Scalar. Knows nothing of JSON text or HTTP.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fastapi {
+
+/// An http or https URL (Pydantic's `HttpUrl`), normalized by the WHATWG URL Standard: scheme and host lower-cased,
+/// the default port dropped, `.` and `..` segments resolved, `\` read as `/`, tabs and newlines removed, blanks around
+/// it trimmed, what may not appear percent-encoded, an IPv4 host in dotted decimal (`0x7f.1` -> `127.0.0.1`), an IPv6
+/// host compressed, a non-ASCII host label in punycode (`bücher.com` -> `xn--bcher-kva.com`), an empty path `/`.
+///   auto u = fa::HttpUrl::parse("HTTPS://Example.COM:443/a b");   // https://example.com/a%20b
+///   u->host() == "example.com", u->port() == 443, u->path() == "/a%20b"
+/// At most 2083 bytes in. Errors: url_type (not a string), url_too_long, url_parsing with the url crate's words
+/// (`Input should be a valid URL, invalid port number`), url_scheme (`URL scheme should be 'http' or 'https'`).
+/// Limit: a non-ASCII host is mapped (UTS #46) for Latin, Greek, Cyrillic, punctuation and symbols, CJK, kana,
+/// Hangul, full-width forms and emoji only (json/idna.hpp); another script, a combining mark or a right-to-left
+/// letter is refused as an `invalid international domain name` that Pydantic might accept.
+class HttpUrl {
+ public:
+  HttpUrl() = default;
+  /// The URL in `text`, normalized, or nullopt (then `why` holds the error's words when given: `invalid port
+  /// number`, `URL scheme should be 'http' or 'https'`, `URL should have at most 2083 characters`).
+  static std::optional<HttpUrl> parse(std::string_view text, std::string* why = nullptr);
+
+  /// The whole URL: "https://example.com/a%20b"
+  const std::string& str() const noexcept { return url_; }
+  const std::string& operator*() const noexcept { return url_; }
+  /// "http" or "https"
+  std::string_view scheme() const noexcept { return part(0, scheme_end_); }
+  /// "example.com", "127.0.0.1", "[::1]", "xn--bcher-kva.com" (punycode, as Pydantic's host)
+  std::string_view host() const noexcept { return part(host_begin_, host_end_); }
+  /// The port given, or the scheme's default (80, 443).
+  std::uint16_t port() const noexcept { return port_; }
+  /// "/" at least: "/a%20b"
+  std::string_view path() const noexcept { return part(path_begin_, path_end_); }
+  /// The text after `?` (percent-encoded), nullopt when there is no `?`.
+  std::optional<std::string_view> query() const noexcept;
+  /// The text after `#` (percent-encoded), nullopt when there is no `#`.
+  std::optional<std::string_view> fragment() const noexcept;
+  /// The user name before `@` (percent-encoded), nullopt when empty.
+  std::optional<std::string_view> username() const noexcept;
+  /// The password between `:` and `@` (percent-encoded), nullopt when empty.
+  std::optional<std::string_view> password() const noexcept;
+
+  bool operator==(const HttpUrl& other) const noexcept { return url_ == other.url_; }
+  auto operator<=>(const HttpUrl& other) const noexcept { return url_ <=> other.url_; }
+
+ private:
+  std::string_view part(std::size_t begin, std::size_t end) const noexcept {
+    return std::string_view(url_).substr(begin, end - begin);
+  }
+
+  std::string url_;
+  // Offsets into url_: the scheme ends before "://"; the userinfo (if any) runs from scheme_end_ + 3 to host_begin_,
+  // its '@' included; the port (if written) from host_end_ to path_begin_; '?' is at path_end_, '#' at query_end_.
+  std::size_t scheme_end_ = 0, host_begin_ = 0, host_end_ = 0, path_begin_ = 0, path_end_ = 0, query_end_ = 0;
+  std::uint16_t port_ = 0;
+};
+
+template <>
+struct Scalar<HttpUrl> {
+  static constexpr std::string_view name = "function-wrap[wrap_val()]";  // Pydantic's tag for it in a union
+  static std::optional<HttpUrl> read(const ScalarInput& in, ConversionError& error) {
+    if (!in.is_string()) return error = {"url_type", "URL input should be a string or URL", nullptr}, std::nullopt;
+    std::string why;
+    if (auto url = HttpUrl::parse(in.text, &why)) return url;
+    if (why == detail::kUrlTooLong)
+      error = {"url_too_long", why, Json{{"max_length", static_cast<std::int64_t>(detail::kHttpUrlMaxLength)}}};
+    else if (why == detail::kUrlNotHttp) error = {"url_scheme", why, Json{{"expected_schemes", "'http' or 'https'"}}};
+    else error = {"url_parsing", "Input should be a valid URL, " + why, Json{{"error", why}}};
+    return std::nullopt;
+  }
+  static void write(const HttpUrl& value, std::string& out) { out += value.str(); }
+  static Json schema() { return Json{{"format", "uri"}, {"maxLength", 2083}, {"minLength", 1}, {"type", "string"}}; }
+};
+
+namespace detail {
+/// The default port of a WHATWG special scheme (file aside), 0 for any other.
+inline std::uint16_t url_default_port(std::string_view scheme) noexcept {
+  return scheme == "http" || scheme == "ws"     ? 80
+         : scheme == "https" || scheme == "wss" ? 443
+         : scheme == "ftp"                      ? 21
+                                                : 0;
+}
+
+/// Splits an authority (between "//" and the path) into userinfo (before the last '@'), host and port (after a ':'
+/// outside brackets). False when there is an '@' but no host after it.
+inline bool url_split_authority(std::string_view authority, std::string_view& userinfo, std::string_view& host,
+                                std::optional<std::string_view>& port) noexcept {
+  const std::size_t at = authority.rfind('@');
+  if (at != std::string_view::npos) {
+    userinfo = authority.substr(0, at);
+    authority.remove_prefix(at + 1);
+    if (authority.empty()) return false;
+  }
+  bool bracket = false;
+  for (std::size_t i = 0; i < authority.size(); ++i) {
+    if (authority[i] == '[') bracket = true;
+    else if (authority[i] == ']') bracket = false;
+    else if (authority[i] == ':' && !bracket) {
+      host = authority.substr(0, i), port = authority.substr(i + 1);
+      return true;
+    }
+  }
+  host = authority;
+  return true;
+}
+
+/// What the url crate finds wrong in a URL of a scheme other than http, https, ws, wss and ftp (Pydantic says that
+/// before it looks at the scheme): `file://` with a bad host, `x://` with a bad opaque host or port. Empty if none.
+inline std::string_view url_other_scheme_error(std::string_view scheme, std::string_view rest) {
+  const auto slash = [](char c) { return c == '/' || c == '\\'; };
+  if (scheme == "file") {
+    if (rest.size() < 2 || !slash(rest[0]) || !slash(rest[1])) return {};
+    rest.remove_prefix(2);
+    const std::string_view host = rest.substr(0, rest.find_first_of("/\\?#"));
+    const bool drive =
+        host.size() == 2 && ((host[0] | 0x20) >= 'a' && (host[0] | 0x20) <= 'z') && (host[1] == ':' || host[1] == '|');
+    std::string ignored;
+    return host.empty() || drive ? std::string_view{} : url_parse_special_host(host, ignored);
+  }
+  if (rest.substr(0, 2) != "//") return {};
+  std::string_view userinfo, host;
+  std::optional<std::string_view> port;
+  if (!url_split_authority(rest.substr(2, rest.find_first_of("/?#", 2) - 2), userinfo, host, port))
+    return kUrlEmptyHost;
+  if (host.empty() && port) return kUrlEmptyHost;
+  if (std::string_view words = url_check_opaque_host(host); !words.empty()) return words;
+  if (port && !port->empty() && url_port(*port) < 0) return kUrlBadPort;
+  return {};
+}
+
+// WHATWG's single-dot and double-dot path segments (`%2e` is a dot too).
+inline bool url_single_dot(std::string_view s) noexcept { return s == "." || s == "%2e" || s == "%2E"; }
+inline bool url_double_dot(std::string_view s) noexcept {
+  if (s.size() < 2 || s.size() > 6) return false;
+  std::string lower(s);
+  for (char& c : lower) c = c == 'E' ? 'e' : c;
+  return lower == ".." || lower == ".%2e" || lower == "%2e." || lower == "%2e%2e";
+}
+
+/// Appends a special URL's path (the text from the authority's end to '?' or '#') to `out`, normalized: `\` is `/`,
+/// `.` segments dropped, `..` ones drop the segment before, the rest percent-encoded.
+inline void url_write_path(std::string_view raw, std::string& out) {
+  if (!raw.empty() && (raw[0] == '/' || raw[0] == '\\')) raw.remove_prefix(1);
+  const std::size_t begin = out.size();
+  for (bool more = true; more;) {
+    const std::size_t cut = raw.find_first_of("/\\");
+    more = cut != std::string_view::npos;
+    const std::string_view segment = raw.substr(0, cut);
+    if (url_double_dot(segment)) {
+      if (out.size() > begin) out.resize(out.rfind('/'));
+      if (!more) out += '/';
+    } else if (url_single_dot(segment)) {
+      if (!more) out += '/';
+    } else {
+      out += '/';
+      url_encode(segment, url_path_set, out);
+    }
+    if (more) raw.remove_prefix(cut + 1);
+  }
+}
+}  // namespace detail
+
+inline std::optional<HttpUrl> HttpUrl::parse(std::string_view text, std::string* why) {
+  const auto fail = [why](std::string_view words) -> std::optional<HttpUrl> {
+    if (why) *why = words;
+    return std::nullopt;
+  };
+  if (text.empty()) return fail(detail::kUrlEmptyInput);
+  if (text.size() > detail::kHttpUrlMaxLength) return fail(detail::kUrlTooLong);
+  // Leading and trailing C0 controls and spaces go; tabs and newlines anywhere go (WHATWG 4.4, basic URL parser).
+  while (!text.empty() && static_cast<unsigned char>(text.front()) <= 0x20) text.remove_prefix(1);
+  while (!text.empty() && static_cast<unsigned char>(text.back()) <= 0x20) text.remove_suffix(1);
+  std::string input;
+  for (char c : text)
+    if (c != '\t' && c != '\n' && c != '\r') input += c;
+  const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  std::size_t colon = 0;
+  while (colon < input.size() &&
+         (alpha(input[colon]) || (colon > 0 && ((input[colon] >= '0' && input[colon] <= '9') || input[colon] == '+' ||
+                                                input[colon] == '-' || input[colon] == '.'))))
+    ++colon;
+  if (colon == 0 || colon == input.size() || input[colon] != ':') return fail(detail::kUrlRelative);
+  HttpUrl url;
+  std::string& out = url.url_;
+  for (std::size_t i = 0; i < colon; ++i) out += static_cast<char>(alpha(input[i]) ? input[i] | 0x20 : input[i]);
+  url.scheme_end_ = colon;
+  std::string_view rest = std::string_view(input).substr(colon + 1);
+  const std::uint16_t default_port = detail::url_default_port(out);
+  if (default_port == 0) {
+    const std::string_view words = detail::url_other_scheme_error(out, rest);
+    return fail(words.empty() ? detail::kUrlNotHttp : words);
+  }
+  // A special URL: any run of '/' and '\' after the scheme, then the authority up to '/', '\', '?' or '#'.
+  while (!rest.empty() && (rest[0] == '/' || rest[0] == '\\')) rest.remove_prefix(1);
+  const std::size_t authority_end = std::min(rest.find_first_of("/\\?#"), rest.size());
+  std::string_view userinfo, host;
+  std::optional<std::string_view> port_text;
+  if (!detail::url_split_authority(rest.substr(0, authority_end), userinfo, host, port_text))
+    return fail(detail::kUrlEmptyHost);
+  rest.remove_prefix(authority_end);
+  out += "://";
+  const std::size_t user_end = std::min(userinfo.find(':'), userinfo.size());
+  const std::string_view user = userinfo.substr(0, user_end),
+                         pass = userinfo.substr(std::min(user_end + 1, userinfo.size()));
+  if (!user.empty() || !pass.empty()) {
+    detail::url_encode(user, detail::url_userinfo_set, out);
+    if (!pass.empty()) out += ':', detail::url_encode(pass, detail::url_userinfo_set, out);
+    out += '@';
+  }
+  url.host_begin_ = out.size();
+  if (const std::string_view words = detail::url_parse_special_host(host, out); !words.empty()) return fail(words);
+  url.host_end_ = out.size();
+  const long port = port_text && !port_text->empty() ? detail::url_port(*port_text) : default_port;
+  if (port < 0) return fail(detail::kUrlBadPort);
+  if (out.compare(0, colon, "http") != 0 && out.compare(0, colon, "https") != 0) return fail(detail::kUrlNotHttp);
+  if (port != default_port) out += ':', out += std::to_string(port);
+  url.port_ = static_cast<std::uint16_t>(port);
+  url.path_begin_ = out.size();
+  const std::size_t path_end = std::min(rest.find_first_of("?#"), rest.size());
+  detail::url_write_path(rest.substr(0, path_end), out);
+  rest.remove_prefix(path_end);
+  url.path_end_ = out.size();
+  if (!rest.empty() && rest[0] == '?') {
+    const std::size_t hash = std::min(rest.find('#'), rest.size());
+    out += '?';
+    detail::url_encode(rest.substr(1, hash - 1), detail::url_query_set, out);
+    rest.remove_prefix(hash);
+  }
+  url.query_end_ = out.size();
+  if (!rest.empty()) out += '#', detail::url_encode(rest.substr(1), detail::url_fragment_set, out);
+  return url;
+}
+
+inline std::optional<std::string_view> HttpUrl::query() const noexcept {
+  if (path_end_ == query_end_) return std::nullopt;
+  return part(path_end_ + 1, query_end_);
+}
+
+inline std::optional<std::string_view> HttpUrl::fragment() const noexcept {
+  if (query_end_ == url_.size()) return std::nullopt;
+  return part(query_end_ + 1, url_.size());
+}
+
+inline std::optional<std::string_view> HttpUrl::username() const noexcept {
+  if (host_begin_ <= scheme_end_ + 3) return std::nullopt;  // no userinfo (or a default-constructed HttpUrl)
+  const std::string_view info = part(scheme_end_ + 3, host_begin_ - 1);
+  const std::string_view user = info.substr(0, info.find(':'));
+  if (user.empty()) return std::nullopt;
+  return user;
+}
+
+inline std::optional<std::string_view> HttpUrl::password() const noexcept {
+  if (host_begin_ <= scheme_end_ + 3) return std::nullopt;  // no userinfo (or a default-constructed HttpUrl)
+  const std::string_view info = part(scheme_end_ + 3, host_begin_ - 1);
+  const std::size_t colon = info.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  return info.substr(colon + 1);
+}
+
+}  // namespace fastapi
+
 // ==== fastapi/json/choice.hpp ====
 // json/choice.hpp: fa::Choice<"a", "b">, a string that is one of a fixed few (Pydantic's Literal["a", "b"]), and
 // fa::Bytes (Pydantic's bytes), both fa::Scalar specializations. Fed by json/scalar and core/fixed_string; feeds the

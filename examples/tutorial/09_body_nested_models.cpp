@@ -17,7 +17,7 @@ namespace fa = fastapi;
 namespace body_nested_models {
 
 struct Image {
-  fa::Field<std::string, fa::Rule{.pattern = "^https?://"}> url;
+  fa::HttpUrl url;  // url: HttpUrl
   std::string name;
 };
 

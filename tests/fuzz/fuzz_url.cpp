@@ -1,14 +1,18 @@
-// tests/fuzz/fuzz_url.cpp: libFuzzer target for http/url.hpp. percent_decode and decode_component
-// must agree, parse_query must hand out readable views, and encoding then decoding must give the
-// input back. Build and run with tests/fuzz/run.sh.
+// tests/fuzz/fuzz_url.cpp: libFuzzer target for http/url.hpp and json/http_url.hpp. percent_decode and
+// decode_component must agree, parse_query must hand out readable views, and encoding then decoding must give the
+// input back. fa::HttpUrl must not crash on any input, and what it makes of one must parse again to itself (unless
+// percent-encoding made it longer than the 2083-byte limit), with parts that add up to it. Build and run with
+// tests/fuzz/run.sh.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "fastapi/http/url.hpp"
+#include "fastapi/json/http_url.hpp"
 
 namespace fa = fastapi;
 
@@ -19,6 +23,34 @@ void require(bool ok, const char* what) {
     std::fprintf(stderr, "fuzz_url invariant broken: %s\n", what);
     std::abort();
   }
+}
+
+/// fa::HttpUrl on the same bytes: a URL it accepts is normalized for good (parsing its text gives it back) and its
+/// parts are pieces of that text in order.
+void check_http_url(std::string_view in) {
+  std::string why;
+  const std::optional<fa::HttpUrl> url = fa::HttpUrl::parse(in, &why);
+  if (!url) {
+    require(!why.empty(), "HttpUrl refused without a reason");
+    return;
+  }
+  const std::string& text = url->str();
+  require(text.size() >= 8 && (text.rfind("http://", 0) == 0 || text.rfind("https://", 0) == 0), "scheme");
+  for (char c : text) require(c > 0x20 && c < 0x7F, "a normalized URL is printable ASCII");
+  std::string why_again;
+  const std::optional<fa::HttpUrl> again = fa::HttpUrl::parse(text, &why_again);
+  if (text.size() > 2083) {  // percent-encoding made it longer than the limit: refused again, as Pydantic does
+    require(!again && why_again == "URL should have at most 2083 characters", "a long URL is not refused as such");
+    return;
+  }
+  require(again.has_value(), "a normalized URL does not parse again");
+  require(again->str() == text, "normalizing twice changed the URL");
+  require(again->host() == url->host() && again->port() == url->port() && again->path() == url->path() &&
+              again->query() == url->query() && again->fragment() == url->fragment() &&
+              again->username() == url->username() && again->password() == url->password(),
+          "the parts of a reparsed URL differ");
+  require(!url->host().empty() && url->path().front() == '/', "host and path");
+  require(text.find(url->host()) != std::string::npos, "the host is in the URL");
 }
 
 }  // namespace
@@ -57,6 +89,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     }
     require(pairs == q.size(), "pair count");
   }
+
+  check_http_url(in);
 
   for (bool for_query : {false, true}) {
     std::string encoded = fa::percent_encode(in, for_query);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fastapi/app/app.hpp"
+#include "fastapi/json/http_url.hpp"
 #include "fastapi/json/read.hpp"
 #include "fastapi/json/schema.hpp"
 #include "fastapi/json/write.hpp"
@@ -63,6 +64,11 @@ void add_routes(fa::App& app) {
     return fa::detail::response_through_model(fa::response_model<UserOut>, fa::Json{{"name", "x"}}, 200);
   });
 }
+
+struct Site {
+  fa::HttpUrl url;
+  std::optional<fa::HttpUrl> mirror;
+};
 
 }  // namespace models_api_test
 
@@ -134,6 +140,41 @@ TEST_SUITE("json/models_api") {
     r = client.get("/broken");
     CHECK(r.status == 500);
     CHECK(r.text == R"({"detail":"Internal Server Error"})");
+  }
+
+  TEST_CASE("an fa::HttpUrl member and query parameter: normalized in, Pydantic's 422 out, OpenAPI's uri format") {
+    fa::App app;
+    app.post("/sites", [](Site site) { return fa::to_json(site); });
+    app.get("/go", [](fa::Query<"u", fa::HttpUrl> u) { return fa::Json{{"host", u->host()}, {"url", u->str()}}; });
+    fa::testing::TestClient client(app);
+    auto r = client.post("/sites", {.json = fa::Json{{"url", "HTTP://B\u00fccher.com:80/a/../b c"}}});
+    CHECK(r.status == 200);
+    CHECK(r.text == R"({"url":"http://xn--bcher-kva.com/b%20c","mirror":null})");
+    r = client.post("/sites", {.json = fa::Json{{"url", "ftp://x.com"}, {"mirror", "http://[1::2::3]"}}});
+    CHECK(r.status == 422);
+    CHECK(r.text ==
+          R"({"detail":[{"type":"url_scheme","loc":["body","url"],"msg":"URL scheme should be 'http' or 'https'",)"
+          R"("input":"ftp://x.com","ctx":{"expected_schemes":"'http' or 'https'"}},)"
+          R"({"type":"url_parsing","loc":["body","mirror"],"msg":"Input should be a valid URL, invalid IPv6 address",)"
+          R"("input":"http://[1::2::3]","ctx":{"error":"invalid IPv6 address"}}]})");
+    r = client.post("/sites", {.json = fa::Json{{"url", 5}}});
+    CHECK(r.text == R"({"detail":[{"type":"url_type","loc":["body","url"],)"
+                    R"("msg":"URL input should be a string or URL","input":5}]})");
+    r = client.get("/go", {.params = {{"u", " http://0x7f.1:8080/?q=\"x\" "}}});
+    CHECK(r.status == 200);
+    CHECK(r.text == R"({"host":"127.0.0.1","url":"http://127.0.0.1:8080/?q=%22x%22"})");
+    r = client.get("/go", {.params = {{"u", "http://host:99999"}}});
+    CHECK(r.status == 422);
+    CHECK(r.text == R"({"detail":[{"type":"url_parsing","loc":["query","u"],)"
+                    R"("msg":"Input should be a valid URL, invalid port number","input":"http://host:99999",)"
+                    R"("ctx":{"error":"invalid port number"}}]})");
+    r = client.get("/go");
+    CHECK(r.json()["detail"][0]["type"] == "missing");
+    const fa::Json doc = client.get("/openapi.json").json();
+    CHECK(doc["components"]["schemas"]["Site"]["properties"]["url"].dump() ==
+          R"({"format":"uri","maxLength":2083,"minLength":1,"title":"Url","type":"string"})");
+    CHECK(doc["paths"]["/go"]["get"]["parameters"][0]["schema"].dump() ==
+          R"({"format":"uri","maxLength":2083,"minLength":1,"title":"U","type":"string"})");
   }
 
 }  // TEST_SUITE

@@ -1,7 +1,7 @@
-// tests/json/test_types.cpp: json/scalar, json/chrono, json/uuid, json/literal and the containers (sets, std::array,
-// std::tuple, constrained lists): what Pydantic v2 accepts, writes and refuses, in its words. Pydantic v2 is not
-// installed here (Debian ships v1): the expectations follow Pydantic v2's documented behaviour and its parsers'
-// (speedate, the uuid crate) error texts.
+// tests/json/test_types.cpp: json/scalar, json/chrono, json/uuid, json/http_url, json/literal and the containers
+// (sets, std::array, std::tuple, constrained lists): what Pydantic v2 accepts, writes and refuses, in its words. The
+// chrono and UUID expectations follow Pydantic v2's documented behaviour and its parsers' (speedate, the uuid crate)
+// error texts; the HttpUrl table is Pydantic 2.13.4's own answers (tests/json/http_url_cases.py prints them).
 #include <doctest/doctest.h>
 
 #include <array>
@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "fastapi/json/http_url.hpp"
 #include "fastapi/json/read.hpp"
 #include "fastapi/json/schema.hpp"
 #include "fastapi/json/write.hpp"
@@ -387,3 +388,436 @@ TEST_SUITE("json/types") {
 }
 
 }  // namespace test_types_ranges
+
+// fa::HttpUrl: Pydantic 2.13.4's answers for every row, printed by tests/json/http_url_cases.py.
+namespace test_types_http_url {
+
+namespace fa = fastapi;
+
+struct UrlCase {
+  std::string_view in, out;  // out: the URL Pydantic writes, or "!type|msg" for its error
+  template <std::size_t N, std::size_t M>
+  constexpr UrlCase(const char (&i)[N], const char (&o)[M]) : in(i, N - 1), out(o, M - 1) {}
+};
+
+// clang-format off
+constexpr UrlCase kHttpUrlCases[] = {
+    {"http://example.com", "http://example.com/"},
+    {"HTTPS://Example.COM:443/a b?q=1 2#f g", "https://example.com/a%20b?q=1%202#f%20g"},
+    {"http://example.com:80/", "http://example.com/"},
+    {"http://example.com:8080", "http://example.com:8080/"},
+    {"https://example.com:443", "https://example.com/"},
+    {"https://example.com:80", "https://example.com:80/"},
+    {"http://example.com:443", "http://example.com:443/"},
+    {"ftp://x.com", "!url_scheme|URL scheme should be 'http' or 'https'"},
+    {"mailto:a@b.c", "!url_scheme|URL scheme should be 'http' or 'https'"},
+    {"example.com", "!url_parsing|Input should be a valid URL, relative URL without a base"},
+    {"http://", "!url_parsing|Input should be a valid URL, empty host"},
+    {"http://:80", "!url_parsing|Input should be a valid URL, empty host"},
+    {"http://exa mple.com", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://[::1]:8000/x", "http://[::1]:8000/x"},
+    {"http://127.0.0.1", "http://127.0.0.1/"},
+    {"http://user:pa ss@host/p", "http://user:pa%20ss@host/p"},
+    {"http://host:99999", "!url_parsing|Input should be a valid URL, invalid port number"},
+    {"http://host:abc", "!url_parsing|Input should be a valid URL, invalid port number"},
+    {"http://a..b/", "http://a..b/"},
+    {"http://ex_ample.com", "http://ex_ample.com/"},
+    {"http://bücher.com/ü?ü#ü", "http://xn--bcher-kva.com/%C3%BC?%C3%BC#%C3%BC"},
+    {"http://host/a/../b/./c", "http://host/b/c"},
+    {"http://host\\path", "http://host/path"},
+    {"  http://host  ", "http://host/"},
+    {"http://host/%zz", "http://host/%zz"},
+    {"http://256.1.1.1", "!url_parsing|Input should be a valid URL, invalid IPv4 address"},
+    {"http://1.2.3", "http://1.2.0.3/"},
+    {"http://[1::2::3]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"", "!url_parsing|Input should be a valid URL, input is empty"},
+    {"http://host?x", "http://host/?x"},
+    {"http://host#", "http://host/#"},
+    {"HTTP://HOST", "http://host/"},
+    {"http:/host", "http://host/"},
+    {"http:host", "http://host/"},
+    {"http://ho%41st/", "http://hoast/"},
+    {"http://-host-.com", "http://-host-.com/"},
+    {"http://host.:80", "http://host./"},
+    {"http://a@b@c/", "http://a%40b@c/"},
+    {"http://host/p?q=a%20b&r=ü", "http://host/p?q=a%20b&r=%C3%BC"},
+    {"http://ho\x09""st/", "http://host/"},
+    {"http://host/a\x0a""b", "http://host/ab"},
+    {"\x09""http://host/\x0d""\x0a""", "http://host/"},
+    {"http://host/\x01""", "http://host/"},
+    {"http://ho\x01""st/", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://host/\x00""", "http://host/"},
+    {"http://ho\x00""st/", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"\x00""http://host/", "http://host/"},
+    {"http://host/\x7f""", "http://host/%7F"},
+    {"http://host/?\x7f""#\x7f""", "http://host/?%7F#%7F"},
+    {"http://host/a\x1f""b", "http://host/a%1Fb"},
+    {"\x1f"" http://host \x1f""", "http://host/"},
+    {"ht\x09""tp://host", "http://host/"},
+    {"http:\x0a""//host", "http://host/"},
+    {"http://host:/", "http://host/"},
+    {"http://host:", "http://host/"},
+    {"http://host:0080/", "http://host/"},
+    {"http://host:65535/", "http://host:65535/"},
+    {"http://host:65536/", "!url_parsing|Input should be a valid URL, invalid port number"},
+    {"http://host:0/", "http://host:0/"},
+    {"http://host:00000000000000000080/", "http://host/"},
+    {"https://host:0443", "https://host/"},
+    {"http://host:8a/", "!url_parsing|Input should be a valid URL, invalid port number"},
+    {"http://host:-1/", "!url_parsing|Input should be a valid URL, invalid port number"},
+    {"http://host:+80/", "!url_parsing|Input should be a valid URL, invalid port number"},
+    {"http://host: 80/", "!url_parsing|Input should be a valid URL, invalid port number"},
+    {"http://[::1]:/", "http://[::1]/"},
+    {"http://[::1]:80", "http://[::1]/"},
+    {"http://0x7f.1", "http://127.0.0.1/"},
+    {"http://017.0.0.1", "http://15.0.0.1/"},
+    {"http://4294967295", "http://255.255.255.255/"},
+    {"http://4294967296", "!url_parsing|Input should be a valid URL, invalid IPv4 address"},
+    {"http://0x", "http://0.0.0.0/"},
+    {"http://0x.0", "http://0.0.0.0/"},
+    {"http://1.2.3.4.", "http://1.2.3.4/"},
+    {"http://1.2.3.4..", "http://1.2.3.4../"},
+    {"http://1.2.3.4.5", "!url_parsing|Input should be a valid URL, invalid IPv4 address"},
+    {"http://09.1.1.1", "!url_parsing|Input should be a valid URL, invalid IPv4 address"},
+    {"http://0xffffffff", "http://255.255.255.255/"},
+    {"http://0x100000000", "!url_parsing|Input should be a valid URL, invalid IPv4 address"},
+    {"http://1.0x", "http://1.0.0.0/"},
+    {"http://1.256", "http://1.0.1.0/"},
+    {"http://1.65536", "http://1.1.0.0/"},
+    {"http://1.16777216", "!url_parsing|Input should be a valid URL, invalid IPv4 address"},
+    {"http://1.2.65536", "!url_parsing|Input should be a valid URL, invalid IPv4 address"},
+    {"http://1.2.3.256", "!url_parsing|Input should be a valid URL, invalid IPv4 address"},
+    {"http://00000000000000000000001", "http://0.0.0.1/"},
+    {"http://0XFF.0", "http://255.0.0.0/"},
+    {"http://1.2.3.4a", "http://1.2.3.4a/"},
+    {"http://a.1", "!url_parsing|Input should be a valid URL, invalid IPv4 address"},
+    {"http://1.a", "http://1.a/"},
+    {"http://1.2.3.08", "!url_parsing|Input should be a valid URL, invalid IPv4 address"},
+    {"http://0", "http://0.0.0.0/"},
+    {"http://.", "http://./"},
+    {"http://..", "http://../"},
+    {"http://1..2", "!url_parsing|Input should be a valid URL, invalid IPv4 address"},
+    {"http://1.2.3.0x", "http://1.2.3.0/"},
+    {"http://%31.2.3.4", "http://1.2.3.4/"},
+    {"http://%30x7f.1", "http://127.0.0.1/"},
+    {"http://0..0x300/", "!url_parsing|Input should be a valid URL, invalid IPv4 address"},
+    {"http://[1:2:3:4:5:6:7:8]", "http://[1:2:3:4:5:6:7:8]/"},
+    {"http://[1:0:0:0:0:0:0:8]", "http://[1::8]/"},
+    {"http://[0:0:0:0:0:0:0:0]", "http://[::]/"},
+    {"http://[1:0:0:2:0:0:0:3]", "http://[1:0:0:2::3]/"},
+    {"http://[1:0:2:0:3:0:4:0]", "http://[1:0:2:0:3:0:4:0]/"},
+    {"http://[1:0:0:2:0:0:3:4]", "http://[1::2:0:0:3:4]/"},
+    {"http://[::ffff:1.2.3.4]", "http://[::ffff:102:304]/"},
+    {"http://[::1.2.3.4]", "http://[::102:304]/"},
+    {"http://[1:2:3:4:5:6:1.2.3.4]", "http://[1:2:3:4:5:6:102:304]/"},
+    {"http://[1:2:3:4:5:6:7:1.2.3.4]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[::1.2.3]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[::1.2.3.4.5]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[::01.2.3.4]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[::1.2.3.256]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[FFFF::ABCD]", "http://[ffff::abcd]/"},
+    {"http://[::]", "http://[::]/"},
+    {"http://[:]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[1:]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[:1]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[1:2:3:4:5:6:7:8:9]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[12345::]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[0001::]", "http://[1::]/"},
+    {"http://[::1", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://::1]", "!url_parsing|Input should be a valid URL, empty host"},
+    {"http://[::1]x", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[::1]:x", "!url_parsing|Input should be a valid URL, invalid port number"},
+    {"http://[1::2::3]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[g::]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[::%31]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[1:2:3:4:5:6:7::]", "http://[1:2:3:4:5:6:7:0]/"},
+    {"http://[::2:3:4:5:6:7:8]", "http://[0:2:3:4:5:6:7:8]/"},
+    {"http://[1::8]:65535/", "http://[1::8]:65535/"},
+    {"http://[v1.x]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[::1.2.3.4x]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[::1.]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[::1.2..3]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://[1:2:3:4:5:6::1.2.3.4]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"http://a<b", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://a>b", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://a^b", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://a|b", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://a%b", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://a%2", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://a%25b", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://a%20b", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://%00/", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://a%2Fb/", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://a%2eb/", "http://a.b/"},
+    {"http://a%C3%BCb/", "http://xn--ab-xka/"},
+    {"http://a%FFb/", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://a'b/", "http://a'b/"},
+    {"http://a\"b/", "http://a\"b/"},
+    {"http://a{b}/", "http://a{b}/"},
+    {"http://a`b/", "http://a`b/"},
+    {"http://a!$&()*+,;=b/", "http://a!$&()*+,;=b/"},
+    {"http://a~b/", "http://a~b/"},
+    {"http://münchen.de", "http://xn--mnchen-3ya.de/"},
+    {"http://MÜNCHEN.de", "http://xn--mnchen-3ya.de/"},
+    {"http://xn--mnchen-3ya.de", "http://xn--mnchen-3ya.de/"},
+    {"http://xn--/", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://xn--a.com", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://日本.jp", "http://xn--wgv71a.jp/"},
+    {"http://ü.ü.ü", "http://xn--tda.xn--tda.xn--tda/"},
+    {"http://a.b.c.ü", "http://a.b.c.xn--tda/"},
+    {"http://ü", "http://xn--tda/"},
+    {"http://ß.de", "http://xn--zca.de/"},
+    {"http://ΣΑΣ.gr", "http://xn--mxa9ab.gr/"},
+    {"http://exämple.com:8080/p", "http://xn--exmple-cua.com:8080/p"},
+    {"http://\u00a0host", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://host。com", "http://host.com/"},
+    {"http://ab\u200bc", "http://abc/"},
+    {"http://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com", "http://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com/"},
+    {"http://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com", "http://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com/"},
+    {"http://üüüüüüüüüüüüüüüüüüüüüüüüüüüüüü.com", "http://xn--tdaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com/"},
+    {"http://üüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüü.com", "http://xn--tdaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com/"},
+    {"http://xn--ls8h.la", "http://xn--ls8h.la/"},
+    {"http://☃.net", "http://xn--n3h.net/"},
+    {"http://@host", "http://host/"},
+    {"http://:@host", "http://host/"},
+    {"http://user@host", "http://user@host/"},
+    {"http://user:@host", "http://user@host/"},
+    {"http://:pw@host", "http://:pw@host/"},
+    {"http://u:p@host:81/", "http://u:p@host:81/"},
+    {"http://u%40:p%3a@host", "http://u%40:p%3a@host/"},
+    {"http://ü:ü@host", "http://%C3%BC:%C3%BC@host/"},
+    {"http://u:p:q@host", "http://u:p%3Aq@host/"},
+    {"http://a@b:c@d/", "http://a%40b:c@d/"},
+    {"http://u\"<>@host", "http://u%22%3C%3E@host/"},
+    {"http://a b@host", "http://a%20b@host/"},
+    {"http://host/a/./b/../../c", "http://host/c"},
+    {"http://host/..", "http://host/"},
+    {"http://host/../..", "http://host/"},
+    {"http://host/a/..", "http://host/"},
+    {"http://host/a/.", "http://host/a/"},
+    {"http://host/%2e/a", "http://host/a"},
+    {"http://host/%2E%2E/a", "http://host/a"},
+    {"http://host/a/%2e%2E", "http://host/"},
+    {"http://host/.%2e/", "http://host/"},
+    {"http://host//a//b", "http://host//a//b"},
+    {"http://host/a\\b\\..\\c", "http://host/a/c"},
+    {"http://host/\"<>`{}|^", "http://host/%22%3C%3E%60%7B%7D|^"},
+    {"http://host/ü", "http://host/%C3%BC"},
+    {"http://host/%C3%BC", "http://host/%C3%BC"},
+    {"http://host/a?b?c", "http://host/a?b?c"},
+    {"http://host/a#b#c", "http://host/a#b#c"},
+    {"http://host/?'\"<>`", "http://host/?%27%22%3C%3E`"},
+    {"https://host/?'", "https://host/?%27"},
+    {"http://host/#\"<>` {}", "http://host/#%22%3C%3E%60%20{}"},
+    {"http://host/[]", "http://host/[]"},
+    {"http://host/?[]|^{}", "http://host/?[]|^{}"},
+    {"http://host/~!$&'()*+,;=:@", "http://host/~!$&'()*+,;=:@"},
+    {"http://host/%", "http://host/%"},
+    {"http://host/%2", "http://host/%2"},
+    {"http://host/\ud7ff", "http://host/%ED%9F%BF"},
+    {"http://host/a%", "http://host/a%"},
+    {"http:\\\\host\\a", "http://host/a"},
+    {"http:/\\host", "http://host/"},
+    {"http://host?", "http://host/?"},
+    {"http://host/?#", "http://host/?#"},
+    {"http://host/;a", "http://host/;a"},
+    {"https://host", "https://host/"},
+    {"Https://host", "https://host/"},
+    {"http2://host", "!url_scheme|URL scheme should be 'http' or 'https'"},
+    {"ws://host", "!url_scheme|URL scheme should be 'http' or 'https'"},
+    {"file:///x", "!url_scheme|URL scheme should be 'http' or 'https'"},
+    {"//host/x", "!url_parsing|Input should be a valid URL, relative URL without a base"},
+    {"/x", "!url_parsing|Input should be a valid URL, relative URL without a base"},
+    {"h ttp://host", "!url_parsing|Input should be a valid URL, relative URL without a base"},
+    {"1http://host", "!url_parsing|Input should be a valid URL, relative URL without a base"},
+    {"http+x://host", "!url_scheme|URL scheme should be 'http' or 'https'"},
+    {"http:", "!url_parsing|Input should be a valid URL, empty host"},
+    {"http:/", "!url_parsing|Input should be a valid URL, empty host"},
+    {"http:///host", "http://host/"},
+    {"http:////host", "http://host/"},
+    {"http://?q", "!url_parsing|Input should be a valid URL, empty host"},
+    {"http://#f", "!url_parsing|Input should be a valid URL, empty host"},
+    {"http://host:80:80", "!url_parsing|Input should be a valid URL, invalid port number"},
+    {"javascript:alert(1)", "!url_scheme|URL scheme should be 'http' or 'https'"},
+    {"data:text/plain,x", "!url_scheme|URL scheme should be 'http' or 'https'"},
+    {"http://user@", "!url_parsing|Input should be a valid URL, empty host"},
+    {"http://host/\x00""", "http://host/"},
+    {"ftp://256.1.1.1", "!url_parsing|Input should be a valid URL, invalid IPv4 address"},
+    {"ws://[1::2::3]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"x://[1::2::3]", "!url_parsing|Input should be a valid URL, invalid IPv6 address"},
+    {"x://a b", "!url_parsing|Input should be a valid URL, invalid domain character"},
+    {"file://a b/", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"ftp://host:99999", "!url_parsing|Input should be a valid URL, invalid port number"},
+    {"http:///", "!url_parsing|Input should be a valid URL, empty host"},
+    {"http://a:b", "!url_parsing|Input should be a valid URL, invalid port number"},
+    {"http://a:b@", "!url_parsing|Input should be a valid URL, empty host"},
+    {"http://a:b@c:", "http://a:b@c/"},
+    {"http://a:b@c:d", "!url_parsing|Input should be a valid URL, invalid port number"},
+    {"http://\u00ad/", "!url_parsing|Input should be a valid URL, empty host"},
+    {"http://a\u00adb/", "http://ab/"},
+    {"x://:80", "!url_parsing|Input should be a valid URL, empty host"},
+    {"x://", "!url_scheme|URL scheme should be 'http' or 'https'"},
+    {"x://h:99999", "!url_parsing|Input should be a valid URL, invalid port number"},
+    {"file://host:80/", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"file://h/", "!url_scheme|URL scheme should be 'http' or 'https'"},
+    {"x:/[", "!url_scheme|URL scheme should be 'http' or 'https'"},
+    {"http://xn--4db.com", "!url_parsing|Input should be a valid URL, invalid international domain name"},  // a right-to-left letter; Pydantic: "http://xn--4db.com/"
+    {"http://xn--tda.com", "http://xn--tda.com/"},
+    {"http://XN--TDA.com", "http://xn--tda.com/"},
+    {"http://xn--mnchen-3yA.de", "http://xn--mnchen-3ya.de/"},
+    {"http://a.xn--.b", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://xn--ab", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://aaa.xn--", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://１.２.３.４", "http://1.2.3.4/"},
+    {"http://�/", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://a\u200db", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://a%c3b/", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://ü%2e.com", "http://xn--tda..com/"},
+    {"http://ü:80", "http://xn--tda/"},
+    {"http://ü:xx", "!url_parsing|Input should be a valid URL, invalid port number"},
+    {"http://[::1]:99999", "!url_parsing|Input should be a valid URL, invalid port number"},
+    {"http://-ü-.com", "http://xn-----xka.com/"},
+    {"http://ü-", "http://xn----dha/"},
+    {"http://xn--ü", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://Ａ.com", "http://a.com/"},
+    {"http://ÄÖÜ.de", "http://xn--4ca0bs.de/"},
+    {"http://Ωmega.gr", "http://xn--mega-fpd.gr/"},
+    {"http://МОСКВА.рф", "http://xn--80adxhks.xn--p1ai/"},
+    {"http://ｶ.jp", "http://xn--lck.jp/"},
+    {"http://한국.kr", "http://xn--3e0b707e.kr/"},
+    {"http://a😀b", "http://xn--ab-no82a/"},
+    {"http://xn--ls8h", "http://xn--ls8h/"},
+    {"http://ÿŸ.com", "http://xn--wdaa.com/"},
+    {"http://ǅ", "!url_parsing|Input should be a valid URL, invalid international domain name"},  // maps to two code points; Pydantic: "http://xn--d-toa/"
+    {"http://İ", "!url_parsing|Input should be a valid URL, invalid international domain name"},  // maps to two code points; Pydantic: "http://xn--i-9bb/"
+    {"http://·", "http://xn--uba/"},
+    {"   ", "!url_parsing|Input should be a valid URL, relative URL without a base"},
+    {"\x09""", "!url_parsing|Input should be a valid URL, relative URL without a base"},
+    {"\x00""", "!url_parsing|Input should be a valid URL, relative URL without a base"},
+    {"x://a@", "!url_parsing|Input should be a valid URL, empty host"},
+    {"x://a@:1", "!url_parsing|Input should be a valid URL, empty host"},
+    {"http://xn--a-ecp.ru", "!url_parsing|Input should be a valid URL, invalid international domain name"},
+    {"http://xn--ab-fsf", "!url_parsing|Input should be a valid URL, invalid international domain name"},  // a combining mark; Pydantic: "http://xn--ab-fsf/"
+    {"http://a.b.c:0x50", "!url_parsing|Input should be a valid URL, invalid port number"},
+};
+// clang-format on
+
+struct Site {
+  fa::HttpUrl url;
+};
+
+/// The 422 body's errors, or "OK <value written back>".
+template <class T>
+std::string read(std::string_view text) {
+  fa::RequestValidationError errors;
+  fa::detail::LocPath loc;
+  loc.push(std::string_view("body"));
+  std::optional<T> v = fa::read_json<T>(text, errors, loc);
+  if (v) return "OK " + fa::to_json_string(*v);
+  return errors.body()["detail"].dump();
+}
+
+/// What the JSON reader makes of `text` as an fa::HttpUrl member: the URL written back, or "!type|msg".
+std::string read_url(std::string_view text) {
+  fa::RequestValidationError errors;
+  fa::detail::LocPath loc;
+  loc.push(std::string_view("body"));
+  const std::string body = "{\"url\":" + fa::Json(std::string(text)).dump() + "}";
+  if (std::optional<Site> site = fa::read_json<Site>(body, errors, loc)) return *site->url;
+  const fa::Json detail = errors.body()["detail"];
+  return "!" + detail[0]["type"].as_string() + "|" + detail[0]["msg"].as_string();
+}
+
+TEST_SUITE("json/types") {
+  TEST_CASE("HttpUrl: every row of the table is Pydantic's answer, byte for byte") {
+    for (const UrlCase& c : kHttpUrlCases) {
+      INFO("input: ", fa::Json(std::string(c.in)).dump());
+      CHECK(read_url(c.in) == c.out);
+    }
+  }
+
+  TEST_CASE("HttpUrl: at most 2083 bytes in, counted before blanks, tabs and newlines are taken out") {
+    const std::string a2071(2071, 'a');
+    CHECK(read_url("http://host/" + a2071) == "http://host/" + a2071);
+    CHECK(read_url("http://HOST/" + a2071) == "http://host/" + a2071);
+    CHECK(read_url("http://" + std::string(2076, 'a')) == "http://" + std::string(2076, 'a') + "/");
+    CHECK(read_url("http://host/" + std::string(2069, 'a') + "\u00fc") ==
+          "http://host/" + std::string(2069, 'a') + "%C3%BC");
+    const std::string too_long = "!url_too_long|URL should have at most 2083 characters";
+    CHECK(read_url("http://host/" + a2071 + "a") == too_long);
+    CHECK(read_url("http://host/" + std::string(2070, 'a') + "\u00fc") == too_long);  // 2083 characters, 2084 bytes
+    CHECK(read_url("  http://host/" + a2071) == too_long);
+    CHECK(read_url("http://ho\tst/" + a2071) == too_long);
+    CHECK(read_url(std::string(1 << 20, '/')) == too_long);
+  }
+
+  TEST_CASE("HttpUrl: the 422 items carry Pydantic's type, msg, input and ctx; a number is no URL") {
+    CHECK(
+        read<Site>(R"({"url":"ftp://x.com"})") ==
+        R"([{"type":"url_scheme","loc":["body","url"],"msg":"URL scheme should be 'http' or 'https'","input":"ftp://x.com","ctx":{"expected_schemes":"'http' or 'https'"}}])");
+    CHECK(
+        read<Site>(R"({"url":"example.com"})") ==
+        R"([{"type":"url_parsing","loc":["body","url"],"msg":"Input should be a valid URL, relative URL without a base","input":"example.com","ctx":{"error":"relative URL without a base"}}])");
+    CHECK(read<Site>(R"({"url":5})") ==
+          R"([{"type":"url_type","loc":["body","url"],"msg":"URL input should be a string or URL","input":5}])");
+    CHECK(read<Site>(R"({"url":null})") ==
+          R"([{"type":"url_type","loc":["body","url"],"msg":"URL input should be a string or URL","input":null}])");
+    CHECK(
+        read<Site>(R"({"url":["http://a"]})") ==
+        R"([{"type":"url_type","loc":["body","url"],"msg":"URL input should be a string or URL","input":["http://a"]}])");
+    const std::string long_url = "http://host/" + std::string(2072, 'a');
+    CHECK(read<Site>(R"({"url":")" + long_url + R"("})") ==
+          R"([{"type":"url_too_long","loc":["body","url"],"msg":"URL should have at most 2083 characters","input":")" +
+              long_url + R"(","ctx":{"max_length":2083}}])");
+    CHECK(read<Site>(R"({"url":"HTTPS://Example.COM:443/a b?q=1 2#f g"})") ==
+          R"(OK {"url":"https://example.com/a%20b?q=1%202#f%20g"})");
+  }
+
+  TEST_CASE("HttpUrl: its parts, as Pydantic's url.host, url.port, url.path ... answer") {
+    const fa::HttpUrl u = *fa::HttpUrl::parse("HTTP://u:p%20w@[::1]:8080/a/../b?q=1#top");
+    CHECK(u.str() == "http://u:p%20w@[::1]:8080/b?q=1#top");
+    CHECK(*u == u.str());
+    CHECK(u.scheme() == "http");
+    CHECK(u.username() == "u");
+    CHECK(u.password() == "p%20w");
+    CHECK(u.host() == "[::1]");
+    CHECK(u.port() == 8080);
+    CHECK(u.path() == "/b");
+    CHECK(u.query() == "q=1");
+    CHECK(u.fragment() == "top");
+    const fa::HttpUrl bare = *fa::HttpUrl::parse("https://b\u00fccher.com");
+    CHECK(bare.str() == "https://xn--bcher-kva.com/");
+    CHECK(bare.host() == "xn--bcher-kva.com");
+    CHECK(bare.port() == 443);
+    CHECK(bare.path() == "/");
+    CHECK(!bare.query());
+    CHECK(!bare.fragment());
+    CHECK(!bare.username());
+    CHECK(!bare.password());
+    const fa::HttpUrl empty_parts = *fa::HttpUrl::parse("http://:pw@h:81?#");
+    CHECK(!empty_parts.username());
+    CHECK(empty_parts.password() == "pw");
+    CHECK(empty_parts.port() == 81);
+    CHECK(empty_parts.query() == "");
+    CHECK(empty_parts.fragment() == "");
+    CHECK(fa::HttpUrl::parse("http://EXAMPLE.com") == fa::HttpUrl::parse("http://example.com:80/"));
+    std::string why;
+    CHECK(!fa::HttpUrl::parse("http://host:99999", &why));
+    CHECK(why == "invalid port number");
+    CHECK(!fa::HttpUrl::parse("mailto:a@b.c", &why));
+    CHECK(why == "URL scheme should be 'http' or 'https'");
+    CHECK(fa::HttpUrl().str().empty());
+    CHECK(fa::HttpUrl().path().empty());
+    CHECK(!fa::HttpUrl().username());
+    CHECK(!fa::HttpUrl().password());
+    CHECK(!fa::HttpUrl().query());
+    CHECK(!fa::HttpUrl().fragment());
+  }
+
+  TEST_CASE("HttpUrl: its JSON Schema is Pydantic's") {
+    CHECK(fa::json_schema<Site>()["properties"]["url"].dump() ==
+          R"({"format":"uri","maxLength":2083,"minLength":1,"title":"Url","type":"string"})");
+  }
+}
+
+}  // namespace test_types_http_url
