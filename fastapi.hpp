@@ -8149,9 +8149,9 @@ class Connection final : private UpgradedStream, private ClientChannel {
   // come, and the next wait re-arms nothing (a plain wait costs an epoll_ctl each time). A socket that read
   // nothing for a tick goes back to waiting without a buffer (connection_upgrade.hpp).
   unsigned char reads_this_tick_ = 0;  ///< reads that got bytes since the last tick (saturating)
-  bool held_pending_ = false;  ///< a read into held_ is pending
-  bool held_demote_ = false;   ///< the tick cancelled it to give the buffer back
-  char* held_ = nullptr;       ///< from hub_.buffers: [size_t got][size_t taken][bytes...]
+  bool held_pending_ = false;          ///< a read into held_ is pending
+  bool held_demote_ = false;           ///< the tick cancelled it to give the buffer back
+  char* held_ = nullptr;               ///< from hub_.buffers: [size_t got][size_t taken][bytes...]
   // UpgradedStream: the socket as the upgraded protocol sees it.
   void await_readable(std::coroutine_handle<> h, Wait& result) override;
   void finished() override;
@@ -9186,26 +9186,25 @@ FASTAPI_DETAIL_INLINE void Connection::start_held_read(std::coroutine_handle<> h
   held_pending_ = true;
   stream_.socket().async_receive(
       asio::buffer(held_ + held::header, hub_.buffers.buffer_size() - held::header),
-      asio::bind_allocator(
-          FramePoolAllocator<void>(), [this, h, &result](const asio::error_code& ec, std::size_t n) {
-            held_pending_ = false;
-            const bool demoted = std::exchange(held_demote_, false);
-            if (timed_out_) {
-              result = Wait::closed;
-            } else if (ec == asio::error::operation_aborted) {
-              // The tick took the buffer back (the socket was quiet), or wake(): the reader's next wait holds none
-              // (a wake() in the same turn is not lost: woken is what it asked for).
-              if (demoted) release_held();
-              result = Wait::woken;
-            } else if (ec) {
-              read_drained_ = false;  // read_some then meets the EOF itself
-              result = ec == asio::error::eof ? Wait::ready : Wait::closed;
-            } else {
-              held::counts(held_)[0] = n;
-              result = Wait::ready;
-            }
-            resume_from_loop(h);
-          }));
+      asio::bind_allocator(FramePoolAllocator<void>(), [this, h, &result](const asio::error_code& ec, std::size_t n) {
+        held_pending_ = false;
+        const bool demoted = std::exchange(held_demote_, false);
+        if (timed_out_) {
+          result = Wait::closed;
+        } else if (ec == asio::error::operation_aborted) {
+          // The tick took the buffer back (the socket was quiet), or wake(): the reader's next wait holds none
+          // (a wake() in the same turn is not lost: woken is what it asked for).
+          if (demoted) release_held();
+          result = Wait::woken;
+        } else if (ec) {
+          read_drained_ = false;  // read_some then meets the EOF itself
+          result = ec == asio::error::eof ? Wait::ready : Wait::closed;
+        } else {
+          held::counts(held_)[0] = n;
+          result = Wait::ready;
+        }
+        resume_from_loop(h);
+      }));
 }
 
 FASTAPI_DETAIL_INLINE void Connection::release_held() {
@@ -11135,7 +11134,7 @@ FASTAPI_DETAIL_INLINE Session::Step Session::next_step(WebSocketMessage& out) {
       continue;
     }
     if (pending_.capacity() > 4096) pending_ = std::string();  // an idle socket keeps no large buffer
-    if (!out_.empty() && !flushing_) return Step::flush;  // a ping's or a pong's rest the socket did not take
+    if (!out_.empty() && !flushing_) return Step::flush;       // a ping's or a pong's rest the socket did not take
     bool closed = false;
     const std::span<char> scratch = detail::read_scratch();
     std::size_t n = stream_->read_some(scratch.data(), scratch.size(), closed);

@@ -183,9 +183,9 @@ class Connection final : private UpgradedStream, private ClientChannel {
   // come, and the next wait re-arms nothing (a plain wait costs an epoll_ctl each time). A socket that read
   // nothing for a tick goes back to waiting without a buffer (connection_upgrade.hpp).
   unsigned char reads_this_tick_ = 0;  ///< reads that got bytes since the last tick (saturating)
-  bool held_pending_ = false;  ///< a read into held_ is pending
-  bool held_demote_ = false;   ///< the tick cancelled it to give the buffer back
-  char* held_ = nullptr;       ///< from hub_.buffers: [size_t got][size_t taken][bytes...]
+  bool held_pending_ = false;          ///< a read into held_ is pending
+  bool held_demote_ = false;           ///< the tick cancelled it to give the buffer back
+  char* held_ = nullptr;               ///< from hub_.buffers: [size_t got][size_t taken][bytes...]
   // UpgradedStream: the socket as the upgraded protocol sees it.
   void await_readable(std::coroutine_handle<> h, Wait& result) override;
   void finished() override;

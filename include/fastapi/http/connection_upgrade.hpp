@@ -157,26 +157,25 @@ FASTAPI_DETAIL_INLINE void Connection::start_held_read(std::coroutine_handle<> h
   held_pending_ = true;
   stream_.socket().async_receive(
       asio::buffer(held_ + held::header, hub_.buffers.buffer_size() - held::header),
-      asio::bind_allocator(
-          FramePoolAllocator<void>(), [this, h, &result](const asio::error_code& ec, std::size_t n) {
-            held_pending_ = false;
-            const bool demoted = std::exchange(held_demote_, false);
-            if (timed_out_) {
-              result = Wait::closed;
-            } else if (ec == asio::error::operation_aborted) {
-              // The tick took the buffer back (the socket was quiet), or wake(): the reader's next wait holds none
-              // (a wake() in the same turn is not lost: woken is what it asked for).
-              if (demoted) release_held();
-              result = Wait::woken;
-            } else if (ec) {
-              read_drained_ = false;  // read_some then meets the EOF itself
-              result = ec == asio::error::eof ? Wait::ready : Wait::closed;
-            } else {
-              held::counts(held_)[0] = n;
-              result = Wait::ready;
-            }
-            resume_from_loop(h);
-          }));
+      asio::bind_allocator(FramePoolAllocator<void>(), [this, h, &result](const asio::error_code& ec, std::size_t n) {
+        held_pending_ = false;
+        const bool demoted = std::exchange(held_demote_, false);
+        if (timed_out_) {
+          result = Wait::closed;
+        } else if (ec == asio::error::operation_aborted) {
+          // The tick took the buffer back (the socket was quiet), or wake(): the reader's next wait holds none
+          // (a wake() in the same turn is not lost: woken is what it asked for).
+          if (demoted) release_held();
+          result = Wait::woken;
+        } else if (ec) {
+          read_drained_ = false;  // read_some then meets the EOF itself
+          result = ec == asio::error::eof ? Wait::ready : Wait::closed;
+        } else {
+          held::counts(held_)[0] = n;
+          result = Wait::ready;
+        }
+        resume_from_loop(h);
+      }));
 }
 
 FASTAPI_DETAIL_INLINE void Connection::release_held() {

@@ -526,7 +526,7 @@ FASTAPI_DETAIL_INLINE Session::Step Session::next_step(WebSocketMessage& out) {
       continue;
     }
     if (pending_.capacity() > 4096) pending_ = std::string();  // an idle socket keeps no large buffer
-    if (!out_.empty() && !flushing_) return Step::flush;  // a ping's or a pong's rest the socket did not take
+    if (!out_.empty() && !flushing_) return Step::flush;       // a ping's or a pong's rest the socket did not take
     bool closed = false;
     const std::span<char> scratch = detail::read_scratch();
     std::size_t n = stream_->read_some(scratch.data(), scratch.size(), closed);
