@@ -5914,6 +5914,7 @@ FASTAPI_DETAIL_INLINE ResponseParser::Result ResponseParser::parse_whole(std::st
 // stream) and by the WebSocket session (the hook, websocket/session.hpp). Knows nothing of frames or routes.
 
 #include <chrono>
+#include <coroutine>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -5922,6 +5923,9 @@ namespace fastapi::detail {
 
 /// The connection's socket after the 101, as the protocol above it sees it. One reader and one writer at a
 /// time; reads and writes may be pending together. Non-blocking calls never suspend.
+///
+/// Memory: an idle upgraded socket is a suspended reader and nothing else, so the wait for bytes is an awaiter
+/// (no coroutine frame of its own) and the connection keeps no coroutine of its own while the protocol runs.
 class UpgradedStream {
  public:
   enum class Wait : unsigned char {
@@ -5929,9 +5933,17 @@ class UpgradedStream {
     woken,   ///< wake() was called: the hook has an errand (a ping, the drain); wait again after it
     closed,  ///< the peer is gone, or the connection was aborted (write timeout, the drain's grace is over)
   };
+  struct ReadableAwaiter {
+    UpgradedStream* stream;
+    Wait result = Wait::closed;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) { stream->await_readable(h, result); }
+    Wait await_resume() const noexcept { return result; }
+  };
   virtual ~UpgradedStream() = default;
-  /// Waits until bytes can be read, holding no buffer meanwhile (an idle WebSocket is cheap).
-  virtual Task<Wait> wait_readable() = 0;
+  /// Waits until bytes can be read, holding no buffer meanwhile (an idle WebSocket is cheap):
+  /// `auto w = co_await stream.wait_readable();`
+  ReadableAwaiter wait_readable() noexcept { return ReadableAwaiter{this}; }
   /// Reads what is there now into buf (non-blocking); 0 when nothing is, with `closed` set at EOF or error.
   virtual std::size_t read_some(char* buf, std::size_t n, bool& closed) = 0;
   /// Writes what the socket takes now (non-blocking); `closed` set on error.
@@ -5943,17 +5955,25 @@ class UpgradedStream {
   virtual void wake() = 0;
   /// Shuts the socket down both ways now: pending waits end with Wait::closed / false.
   virtual void abort() = 0;
+  /// The protocol is over: the connection closes (from the loop, once the caller has returned) and frees the
+  /// Upgrade hook with it. Called once; nothing of the stream may be used afterwards.
+  virtual void finished() = 0;
+
+ protected:
+  /// Starts the wait of wait_readable(): `h` is resumed from the loop with `result` set.
+  virtual void await_readable(std::coroutine_handle<> h, Wait& result) = 0;
 };
 
-/// What takes an upgraded connection over (Response::upgrade). The connection awaits run() and, meanwhile,
-/// calls on_tick() from its worker's tick (every 250 ms: keep-alive pings, close timeouts) and on_drain()
-/// once when the server shuts down. All three run on the connection's worker thread.
+/// What takes an upgraded connection over (Response::upgrade). The connection calls start() once the 101 is
+/// written and, meanwhile, on_tick() from its worker's tick (every 250 ms: keep-alive pings, close timeouts)
+/// and on_drain() once when the server shuts down. All three run on the connection's worker thread. The hook
+/// calls stream.finished() when its protocol is over; the connection frees the hook after that.
 class Upgrade {
  public:
   virtual ~Upgrade() = default;
-  /// Serves the protocol over `stream` until it is done; `leftover` holds the bytes the client sent after
-  /// the request head (its first frames may come in the same packet as the handshake).
-  virtual Task<void> run(UpgradedStream& stream, std::string leftover) = 0;
+  /// Takes `stream` over and returns at once (the protocol runs in the hook's own coroutines); `leftover` holds
+  /// the bytes the client sent after the request head (its first frames may come in the handshake's packet).
+  virtual void start(UpgradedStream& stream, std::string leftover) = 0;
   virtual void on_tick(std::chrono::steady_clock::time_point now) = 0;
   virtual void on_drain() = 0;
 };
@@ -7578,7 +7598,9 @@ namespace fastapi::detail {
 /// has a certificate. `stream.read_some(buf, ec)`; on would_block, `stream.async_wait(wait_read, handler)`.
 class ServerStream {
  public:
-  using Socket = asio::generic::stream_protocol::socket;
+  /// The io_context's own executor, not the type-erased any_io_executor: each pending wait's operation is
+  /// ~150 bytes smaller and the socket 48 (an idle WebSocket is one pending wait), and no call goes through it.
+  using Socket = asio::basic_stream_socket<asio::generic::stream_protocol, asio::io_context::executor_type>;
   explicit ServerStream(Socket socket) : socket_(std::move(socket)) {}
   ~ServerStream();
   ServerStream(const ServerStream&) = delete;
@@ -8085,7 +8107,8 @@ class Connection final : private UpgradedStream, private ClientChannel {
   Task<bool> write_stream(Response& res);
   Task<bool> send_file_body(Response& res, FileStream& file);
   Task<bool> hand_over(Response& res);
-  Task<void> run_upgraded();
+  void start_upgraded();
+  Task<void> end_upgraded();
   void keep_request_without_buffer();
   Task<bool> flush();
   Task<bool> write_pieces(std::string_view head, std::string_view body, bool response);
@@ -8119,7 +8142,7 @@ class Connection final : private UpgradedStream, private ClientChannel {
   std::string_view buffered() const { return {buf_ + start_, end_ - start_}; }
 
   Hub& hub_;
-  std::coroutine_handle<> root_;  ///< the ConnectionRoot frame, alive as long as *this
+  std::coroutine_handle<> root_;  ///< the ConnectionRoot frame (none while an upgraded protocol runs)
   ServerStream stream_;
   Phase phase_ = Phase::idle;
   Clock::time_point deadline_ = Clock::time_point::max();
@@ -8149,13 +8172,25 @@ class Connection final : private UpgradedStream, private ClientChannel {
   std::string head_copy_;
   bool drain_told_ = false;
   bool read_drained_ = false;  ///< the last read_some emptied the socket (a plain one): skip the next
+  // A busy upgraded socket waits with a read into a pooled buffer (held_): Asio's reactor reads it when bytes
+  // come, and the next wait re-arms nothing (a plain wait costs an epoll_ctl each time). A socket that read
+  // nothing for a tick goes back to waiting without a buffer (connection_upgrade.hpp).
+  unsigned char reads_this_tick_ = 0;  ///< reads that got bytes since the last tick (saturating)
+  bool held_pending_ = false;          ///< a read into held_ is pending
+  bool held_demote_ = false;           ///< the tick cancelled it to give the buffer back
+  char* held_ = nullptr;               ///< from hub_.buffers: [size_t got][size_t taken][bytes...]
   // UpgradedStream: the socket as the upgraded protocol sees it.
-  Task<Wait> wait_readable() override;
+  void await_readable(std::coroutine_handle<> h, Wait& result) override;
+  void finished() override;
   std::size_t read_some(char* buf, std::size_t n, bool& closed) override;
   std::size_t try_write(std::string_view data, bool& closed) override;
   Task<bool> write(std::string_view data) override;
   void wake() override { stream_.cancel(); }
   void abort_socket();
+  void start_held_read(std::coroutine_handle<> h, Wait& result);
+  void wait_without_buffer(std::coroutine_handle<> h, Wait& result);
+  void release_held();
+  void sweep_upgraded_read();
   /// The body of the current request when its route streams it (Request::body_streamed).
   struct StreamedBody {
     bool active = false;        ///< this request's body is streamed
@@ -8205,6 +8240,7 @@ FASTAPI_DETAIL_INLINE Connection::Connection(Hub& hub, ServerStream::Socket sock
 FASTAPI_DETAIL_INLINE Connection::~Connection() {
   if (self_ref_) *self_ref_ = nullptr;  // a watch that completes later finds nobody
   if (buf_) hub_.buffers.release(buf_);
+  if (held_) hub_.buffers.release(held_);  // a read still pending on it is cancelled unperformed by the close
   if (prev) prev->next = next;
   else hub_.first = next;
   if (next) next->prev = prev;
@@ -8222,8 +8258,14 @@ FASTAPI_DETAIL_INLINE void Connection::start(Hub& hub, ServerStream::Socket sock
 FASTAPI_DETAIL_INLINE Task<void> Connection::run() {
   try {
     co_await serve();
-    // After a 101 the HTTP loop has returned (its frames are freed: an idle WebSocket does not keep them).
-    if (phase_ == Phase::upgraded) co_await run_upgraded();
+    if (phase_ == Phase::upgraded) {
+      // After a 101 the HTTP loop has returned, and this coroutine ends too: the protocol runs in the hook's
+      // own coroutines, so an idle WebSocket keeps no frame of the connection. finished() starts a new root
+      // (end_upgraded) that closes the connection.
+      start_upgraded();
+      root_ = {};
+      co_return;
+    }
   } catch (const std::exception& e) {
     log(LogLevel::error, std::string("connection error: ") + e.what());
   } catch (...) {
@@ -8243,6 +8285,7 @@ FASTAPI_DETAIL_INLINE void Connection::sweep() {
       deadline_ = Clock::time_point::max();
       abort_socket();
     }
+    sweep_upgraded_read();
     if (upgrade_) {
       if (hub_.draining && !drain_told_) {
         drain_told_ = true;
@@ -9035,6 +9078,8 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::next_stream_chunk(Response& res, st
 // protocol as an UpgradedStream (http/upgrade.hpp). Part of Connection (http/connection.hpp); fed by
 // Connection::dispatch_and_write; feeds the Upgrade hook (the WebSocket session). Knows nothing of frames.
 
+#include <algorithm>
+#include <coroutine>
 #include <cstddef>
 #include <cstring>
 #include <functional>
@@ -9046,9 +9091,22 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::next_stream_chunk(Response& res, st
 
 namespace fastapi::detail {
 
+/// An allocator over the thread's frame pool (core/task.hpp), for an Asio operation that an idle connection
+/// keeps pending for hours: it gets a block of its own size class, reused by later ones of the same size.
+template <class T>
+struct FramePoolAllocator {
+  using value_type = T;
+  FramePoolAllocator() = default;
+  template <class U>
+  FramePoolAllocator(const FramePoolAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) { return static_cast<T*>(frame_allocate(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t n) noexcept { frame_deallocate(p, n * sizeof(T)); }
+  friend bool operator==(const FramePoolAllocator&, const FramePoolAllocator&) noexcept { return true; }
+};
+
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// The 101: its head is written (no Content-Length, no body) and res.upgrade kept; false either way, so the HTTP
-/// loop (serve() and the frames below it) returns, and run() goes on with run_upgraded(). The connection's
+/// loop (serve() and the frames below it) returns, and run() hands the stream to the hook (start_upgraded). The connection's
 /// read deadline and idle sweep stop applying.
 FASTAPI_DETAIL_INLINE Task<bool> Connection::hand_over(Response& res) {
   if (holds_no_buffer(out_)) out_ = hub_.take_out_buffer();
@@ -9072,13 +9130,33 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::hand_over(Response& res) {
   co_return false;
 }
 
-/// The socket handed to the upgrade hook, which gets the bytes already read past the request head; the hook
-/// returns when its protocol is over (then the 101's after_send runs), and the connection closes.
-FASTAPI_DETAIL_INLINE Task<void> Connection::run_upgraded() {
+/// The socket handed to the upgrade hook, which gets the bytes already read past the request head. run() ends
+/// right after this (the hook's coroutines run the protocol); the hook's finished() closes the connection.
+FASTAPI_DETAIL_INLINE void Connection::start_upgraded() {
   std::string leftover(buf_ + start_, end_ - start_);
   keep_request_without_buffer();
-  co_await upgrade_->run(*this, std::move(leftover));
-  if (auto after = std::move(after_upgrade_)) co_await after();
+  upgrade_->start(*this, std::move(leftover));
+}
+
+/// The protocol is over (the hook said so from its coroutine): a new root, run from the loop once that
+/// coroutine has returned, runs the 101's after_send and closes. While it waits for the loop, destroy_suspended
+/// can still free it.
+FASTAPI_DETAIL_INLINE void Connection::finished() {
+  root_ = connection_root(end_upgraded()).handle;
+  post_resume(&hub_.io, root_);
+}
+
+FASTAPI_DETAIL_INLINE Task<void> Connection::end_upgraded() {
+  try {
+    if (auto after = std::move(after_upgrade_)) co_await after();
+  } catch (const std::exception& e) {
+    log(LogLevel::error, std::string("connection error: ") + e.what());
+  } catch (...) {
+    log(LogLevel::error, "connection error: unknown exception type");
+  }
+  stream_.shutdown_send();
+  stream_.shutdown_both();
+  delete this;  // the root frame ends right after this, as run()'s does
 }
 
 /// Copies the handshake request out of the read buffer (only what it occupies, typically a few hundred
@@ -9115,23 +9193,103 @@ FASTAPI_DETAIL_INLINE void Connection::keep_request_without_buffer() {
   release_idle_memory();
 }
 
-FASTAPI_DETAIL_INLINE Task<UpgradedStream::Wait> Connection::wait_readable() {
-  auto [ec] = co_await async_call<asio::error_code>(
-      [&](auto handler) { stream_.async_wait(asio::socket_base::wait_read, std::move(handler)); });
-  if (timed_out_) co_return Wait::closed;
-  if (ec == asio::error::operation_aborted) co_return Wait::woken;
-  co_return ec ? Wait::closed : Wait::ready;
+/// Messages come often (two reads or more since the last tick; a keep-alive pong every 20 s is not that): the
+/// wait is a read into a pooled buffer (a plain socket's; TLS reads through its library). Else a wait that
+/// holds no buffer. Either is a plain completion handler resuming the
+/// reader (no coroutine frame is kept for it), whose operation comes from the frame pool at its own size:
+/// through Asio's default allocator it would take a block recycled from a larger operation (the accept's),
+/// which an idle socket would then hold for its whole life.
+FASTAPI_DETAIL_INLINE void Connection::await_readable(std::coroutine_handle<> h, Wait& result) {
+  if ((held_ || reads_this_tick_ >= 2) && !stream_.tls()) return start_held_read(h, result);
+  wait_without_buffer(h, result);
 }
 
-/// A plain socket that gave fewer bytes than asked for was emptied: the next read would only say EAGAIN (a
-/// syscall per message), so it is skipped and the caller waits; the wait re-arms epoll, which reports bytes
-/// that came in meanwhile at once. Not for TLS, whose library may hold decrypted bytes the socket no longer has.
+FASTAPI_DETAIL_INLINE void Connection::wait_without_buffer(std::coroutine_handle<> h, Wait& result) {
+  stream_.async_wait(asio::socket_base::wait_read,
+                     asio::bind_allocator(FramePoolAllocator<void>(), [this, h, &result](const asio::error_code& ec) {
+                       if (timed_out_) result = Wait::closed;
+                       else if (ec == asio::error::operation_aborted) result = Wait::woken;
+                       else result = ec ? Wait::closed : Wait::ready;
+                       resume_from_loop(h);
+                     }));
+}
+
+namespace held {
+// held_ is [got][taken][bytes]: what the pending read got, what read_some has given of it.
+inline constexpr std::size_t header = 2 * sizeof(std::size_t);
+inline std::size_t* counts(char* buffer) { return reinterpret_cast<std::size_t*>(buffer); }
+}  // namespace held
+
+/// Asio tries the read at once (usually nothing yet) and then leaves it with the reactor, which performs it
+/// when bytes come. A read that emptied the socket (fewer bytes than room) tells Asio not to try the next one
+/// at once, and the descriptor stays registered as it is: no syscall between the answer and the next message.
+FASTAPI_DETAIL_INLINE void Connection::start_held_read(std::coroutine_handle<> h, Wait& result) {
+  if (!held_) held_ = hub_.buffers.acquire();
+  held::counts(held_)[0] = held::counts(held_)[1] = 0;
+  held_pending_ = true;
+  stream_.socket().async_receive(
+      asio::buffer(held_ + held::header, hub_.buffers.buffer_size() - held::header),
+      asio::bind_allocator(FramePoolAllocator<void>(), [this, h, &result](const asio::error_code& ec, std::size_t n) {
+        held_pending_ = false;
+        const bool demoted = std::exchange(held_demote_, false);
+        if (timed_out_) {
+          result = Wait::closed;
+        } else if (ec == asio::error::operation_aborted) {
+          // The tick took the buffer back (the socket was quiet), or wake(): the reader's next wait holds none
+          // (a wake() in the same turn is not lost: woken is what it asked for).
+          if (demoted) release_held();
+          result = Wait::woken;
+        } else if (ec) {
+          read_drained_ = false;  // read_some then meets the EOF itself
+          result = ec == asio::error::eof ? Wait::ready : Wait::closed;
+        } else {
+          held::counts(held_)[0] = n;
+          result = Wait::ready;
+        }
+        resume_from_loop(h);
+      }));
+}
+
+FASTAPI_DETAIL_INLINE void Connection::release_held() {
+  if (!held_) return;
+  hub_.buffers.release(held_);
+  held_ = nullptr;
+}
+
+/// The tick: a socket that read nothing since the last one gives its buffer back (a pending read is cancelled
+/// for it, and its reader waits again without one).
+FASTAPI_DETAIL_INLINE void Connection::sweep_upgraded_read() {
+  if (std::exchange(reads_this_tick_, 0) > 0 || !held_) return;
+  if (held_pending_) {
+    held_demote_ = true;
+    stream_.cancel();
+  } else if (held::counts(held_)[1] >= held::counts(held_)[0]) {
+    release_held();
+  }
+}
+
+/// Bytes a held read got come first. A plain socket that gave fewer bytes than asked for was emptied: the next
+/// read would only say EAGAIN (a syscall per message), so it is skipped and the caller waits; the wait re-arms
+/// epoll, which reports bytes that came in meanwhile at once. Not for TLS, whose library may hold decrypted
+/// bytes the socket no longer has.
 FASTAPI_DETAIL_INLINE std::size_t Connection::read_some(char* buf, std::size_t n, bool& closed) {
+  if (held_) {
+    std::size_t* counts = held::counts(held_);
+    if (counts[1] < counts[0]) {
+      const std::size_t k = std::min(n, counts[0] - counts[1]);
+      std::memcpy(buf, held_ + held::header + counts[1], k);
+      counts[1] += k;
+      if (reads_this_tick_ < 255) ++reads_this_tick_;
+      if (counts[1] == counts[0]) read_drained_ = counts[0] < hub_.buffers.buffer_size() - held::header;
+      return k;
+    }
+  }
   if (std::exchange(read_drained_, false)) return 0;
   asio::error_code ec;
   std::size_t got = stream_.read_some(asio::buffer(buf, n), ec);
   if (!ec) {
     read_drained_ = got < n && !stream_.tls();
+    if (reads_this_tick_ < 255) ++reads_this_tick_;
     return got;
   }
   closed = ec != asio::error::would_block && ec != asio::error::try_again;
@@ -10515,6 +10673,7 @@ inline Response accept_response(const Handshake& hs, std::optional<std::string_v
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -10522,6 +10681,23 @@ inline Response accept_response(const Handshake& hs, std::optional<std::string_v
 #include <vector>
 
 #include <asio.hpp>
+
+namespace fastapi {
+
+/// What fa::WebSocket::receive() gives (Session::receive makes it, app/websocket.hpp documents it): a text or
+/// binary message, or the disconnect (Starlette's websocket.disconnect).
+struct WebSocketMessage {
+  enum class Type : std::uint8_t { text, binary, disconnect };
+  Type type = Type::disconnect;
+  std::string data{};      ///< text/binary: the message
+  std::uint16_t code = 0;  ///< disconnect: the close code
+  std::string reason{};    ///< disconnect: the close reason
+  bool is_text() const { return type == Type::text; }
+  bool is_binary() const { return type == Type::binary; }
+  bool is_disconnect() const { return type == Type::disconnect; }
+};
+
+}  // namespace fastapi
 
 namespace fastapi::ws {
 
@@ -10603,8 +10779,8 @@ inline void forget_queued_write(Session* s) {
 
 }  // namespace detail
 
-/// What Session::receive gives: a whole message, or the end (the peer's close, a protocol error we closed
-/// with, or the connection lost: 1006).
+/// A whole message or the end (the peer's close, a protocol error, the connection lost: 1006), as the test
+/// client's session (testing/websocket_session.hpp) gives it.
 struct Incoming {
   enum class Kind : std::uint8_t { text, binary, close };
   Kind kind = Kind::close;
@@ -10615,8 +10791,13 @@ struct Incoming {
 
 class Session {
  public:
-  explicit Session(SessionOptions options)
-      : options_(options), parser_(ParserOptions{.max_message = options.max_size, .require_mask = true}) {}
+  /// `options` outlive the session (the app's, or default_options()): a pointer, not a copy, in every socket.
+  explicit Session(const SessionOptions& options)
+      : options_(&options), parser_(ParserOptions{.max_message = options.max_size, .require_mask = true}) {}
+  static const SessionOptions& default_options() {
+    static const SessionOptions defaults;
+    return defaults;
+  }
   ~Session() {
     if (write_queued_) detail::forget_queued_write(this);
   }
@@ -10624,8 +10805,8 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   // ---- the connection's side (detail::Upgrade, forwarded) ----
-  /// Takes the stream, lets accept() return (attached()), and waits until finish() is called.
-  Task<void> run(fastapi::detail::UpgradedStream& stream, std::string leftover);
+  /// Takes the stream and lets accept() return (attached()); the stream is the session's until finish().
+  void start(fastapi::detail::UpgradedStream& stream, std::string leftover);
   void on_tick(std::chrono::steady_clock::time_point now);
   /// The server shuts down: close with 1001 (going away); the peer's answer ends receive().
   void on_drain();
@@ -10633,10 +10814,14 @@ class Session {
   // ---- the application's side ----
   /// Fired once run() has the stream (the 101 is written).
   detail::Signal& attached() { return attached_; }
-  /// The handler is done: run() returns and the connection closes.
-  void finish() { finished_.fire(); }
+  /// The handler is done: the connection closes (from the loop).
+  void finish() {
+    if (auto* stream = std::exchange(stream_, nullptr)) stream->finished();
+  }
   /// The next message, or the close (then every later call gives the same close at once).
-  Task<Incoming> receive();
+  Task<WebSocketMessage> receive();
+  /// receive() has given the close (the application has seen the disconnect).
+  bool close_delivered() const { return close_delivered_; }
   /// Queues one message (waiting while the queue is over its limit) and writes it; false when the
   /// connection is closing or closed (nothing sent).
   Task<bool> send(Opcode op, std::string_view payload);
@@ -10650,7 +10835,7 @@ class Session {
   /// True once the connection is over for sending: we sent a close, or the peer closed or dropped.
   bool closing() const { return close_sent_ || peer_gone_; }
   bool peer_gone() const { return peer_gone_; }
-  const SessionOptions& options() const { return options_; }
+  const SessionOptions& options() const { return *options_; }
 #ifdef FASTAPI_ENABLE_GZIP
   /// permessage-deflate was negotiated (before the 101 goes out): messages are compressed both ways.
   void enable_deflate(const DeflateParams& params) {
@@ -10682,8 +10867,13 @@ class Session {
   /// A control frame from outside a coroutine (the tick, the drain, an answer): queued, written at once
   /// when no flush is running; a rest the socket did not take is written by the next flush.
   void push_now(std::string_view frame);
-  /// What an event from the parser means: a message to give, or nothing (a ping answered, a pong).
-  Task<bool> handle(const Event& ev, Incoming& out);
+  /// What receive() does after next_step(): give the message, wait for bytes, or write out_ first (then go
+  /// on, give the message, or abort the connection and give it: a protocol error's close).
+  enum class Step : std::uint8_t { message, wait, flush, flush_then_message, flush_then_abort };
+  /// Parses what was read and reads what the socket has, without suspending, until receive() has to.
+  Step next_step(WebSocketMessage& out);
+  /// What an event from the parser means: a step for receive(), or nothing (a pong; a ping while flushing).
+  std::optional<Step> on_event(const Event& ev, WebSocketMessage& out);
   void lost(std::uint16_t code) {
     peer_gone_ = true;
     if (!close_code_) close_code_ = code;
@@ -10711,15 +10901,16 @@ class Session {
   void wake_senders() {
     for (auto h : std::exchange(senders_, {})) detail::resume_later(h);
   }
-  Incoming closed_event() const {
-    return Incoming{Incoming::Kind::close, {}, close_code_ ? close_code_ : close_code::abnormal, close_reason_};
+  WebSocketMessage deliver_close() {
+    close_delivered_ = true;
+    return WebSocketMessage{
+        WebSocketMessage::Type::disconnect, {}, close_code_ ? close_code_ : close_code::abnormal, close_reason_};
   }
 
-  SessionOptions options_;
+  const SessionOptions* options_;
   FrameParser parser_;
   fastapi::detail::UpgradedStream* stream_ = nullptr;
   detail::Signal attached_;
-  detail::Signal finished_;
   std::string pending_;            ///< bytes read but not yet parsed (after an event in the middle of a read)
   std::size_t pending_at_ = 0;     ///< where the parser is in pending_ (erased once all of it is parsed)
   std::string out_;                ///< frames queued for the socket
@@ -10730,6 +10921,7 @@ class Session {
   bool close_sent_ = false;
   bool peer_gone_ = false;
   bool ping_outstanding_ = false;
+  bool close_delivered_ = false;
   std::uint16_t close_code_ = 0;
   std::string close_reason_;
   std::chrono::steady_clock::time_point next_ping_{};
@@ -10741,14 +10933,12 @@ class Session {
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE Task<void> Session::run(fastapi::detail::UpgradedStream& stream, std::string leftover) {
+FASTAPI_DETAIL_INLINE void Session::start(fastapi::detail::UpgradedStream& stream, std::string leftover) {
   stream_ = &stream;
   pending_ = std::move(leftover);
   pending_at_ = 0;
-  next_ping_ = std::chrono::steady_clock::now() + options_.ping_interval;
+  next_ping_ = std::chrono::steady_clock::now() + options_->ping_interval;
   attached_.fire();
-  co_await finished_.wait();
-  stream_ = nullptr;
 }
 
 FASTAPI_DETAIL_INLINE void Session::push_now(std::string_view frame) {
@@ -10802,12 +10992,15 @@ FASTAPI_DETAIL_INLINE void Session::queue_write() {
 
 FASTAPI_DETAIL_INLINE void Session::on_tick(std::chrono::steady_clock::time_point now) {
   if (!stream_ || peer_gone_) return;
+  // send() keeps out_'s buffer from message to message (no allocation per message); a socket that has
+  // nothing queued at a tick gives it back, so an idle one holds none.
+  if (!flushing_ && out_.empty() && !write_queued_) out_ = std::string();
   if (close_sent_) {
     if (now >= close_deadline_) stream_->abort();  // the peer never answered our close
     return;
   }
-  if (options_.ping_interval.count() <= 0) return;
-  if (ping_outstanding_ && now - ping_sent_at_ >= options_.ping_timeout) {
+  if (options_->ping_interval.count() <= 0) return;
+  if (ping_outstanding_ && now - ping_sent_at_ >= options_->ping_timeout) {
     // As websockets (uvicorn's library) does: 1011 "keepalive ping timeout", and the connection dropped.
     close_code_ = close_code::internal_error;
     close_reason_ = "keepalive ping timeout";
@@ -10819,7 +11012,7 @@ FASTAPI_DETAIL_INLINE void Session::on_tick(std::chrono::steady_clock::time_poin
   if (!ping_outstanding_ && now >= next_ping_) {
     ping_outstanding_ = true;
     ping_sent_at_ = now;
-    next_ping_ = now + options_.ping_interval;
+    next_ping_ = now + options_->ping_interval;
     push_now(encode_frame(Opcode::ping, {}));
   }
 }
@@ -10828,7 +11021,7 @@ FASTAPI_DETAIL_INLINE void Session::on_drain() {
   if (!stream_ || close_sent_ || peer_gone_) return;
   close_sent_ = true;
   close_code_ = close_code::going_away;
-  close_deadline_ = std::chrono::steady_clock::now() + options_.close_timeout;
+  close_deadline_ = std::chrono::steady_clock::now() + options_->close_timeout;
   push_now(encode_close(close_code::going_away));
 }
 
@@ -10872,7 +11065,7 @@ FASTAPI_DETAIL_INLINE void Session::append_message(Opcode op, std::string_view p
 FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view payload) {
   // Backpressure: a slow reader makes its senders wait here, so the queue never grows past its limit by
   // more than one message each.
-  while (flushing_ && out_.size() >= options_.send_queue_limit && !closing()) co_await DrainAwaiter{*this};
+  while (flushing_ && out_.size() >= options_->send_queue_limit && !closing()) co_await DrainAwaiter{*this};
   if (closing() || !stream_) co_return false;
   append_message(op, payload);
   if (flushing_) co_return true;  // the running flush writes it
@@ -10883,19 +11076,23 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view paylo
     queue_write();
     co_return true;
   }
+  // Written at once when the socket takes it all (the usual case): no flush coroutine, and out_ keeps its
+  // buffer for the next message.
+  if (!try_write_out()) co_return false;
+  if (out_.empty()) co_return true;
   co_return co_await flush();
 }
 
 FASTAPI_DETAIL_INLINE bool Session::post(Opcode op, std::string_view payload) {
   if (closing() || !stream_) return false;
-  if (out_.size() >= options_.send_queue_limit) {
+  if (out_.size() >= options_->send_queue_limit) {
     // The frames not begun are dropped (the one half-written is finished) and our close follows at once, so
     // a client that reads again learns why (1013); one that never reads is cut at the close timeout.
     out_.resize(partial_front_);
     close_sent_ = true;
     close_code_ = close_code::try_again_later;
     close_reason_ = "the client reads too slowly";
-    close_deadline_ = std::chrono::steady_clock::now() + options_.close_timeout;
+    close_deadline_ = std::chrono::steady_clock::now() + options_->close_timeout;
     push_now(encode_close(close_code_, close_reason_));
     wake_senders();
     return false;
@@ -10907,31 +11104,28 @@ FASTAPI_DETAIL_INLINE bool Session::post(Opcode op, std::string_view payload) {
   return true;
 }
 
-FASTAPI_DETAIL_INLINE Task<bool> Session::handle(const Event& ev, Incoming& out) {
+FASTAPI_DETAIL_INLINE std::optional<Session::Step> Session::on_event(const Event& ev, WebSocketMessage& out) {
   switch (ev.kind) {
     case Event::Kind::text:
     case Event::Kind::binary:
-      out = Incoming{
-          ev.kind == Event::Kind::text ? Incoming::Kind::text : Incoming::Kind::binary, parser_.take_message(), 0, {}};
-      co_return true;
-    case Event::Kind::ping: {
+      out.type = ev.kind == Event::Kind::text ? WebSocketMessage::Type::text : WebSocketMessage::Type::binary;
+      out.data = parser_.take_message();
+      return Step::message;
+    case Event::Kind::ping:
       // Answered at once (RFC 6455 section 5.5.2), ahead of nothing: the queue keeps frames in order.
-      std::string pong = encode_frame(Opcode::pong, ev.data);
-      if (!closing()) {
-        out_.append(pong);
-        if (!flushing_) co_await flush();
-      }
-      co_return false;
-    }
-    case Event::Kind::pong: ping_outstanding_ = false; co_return false;
+      if (closing()) return std::nullopt;
+      append_frame(out_, Opcode::pong, ev.data);
+      return flushing_ ? std::nullopt : std::optional<Step>(Step::flush);
+    case Event::Kind::pong: ping_outstanding_ = false; return std::nullopt;
     case Event::Kind::close: {
       // The closing handshake (section 5.5.1): echo the peer's code, unless we sent our close first.
       const std::uint16_t code = ev.code;
       std::string reason(ev.data);
+      bool answer = false;
       if (!close_sent_) {
         close_sent_ = true;
         out_.append(encode_close(code == close_code::no_status ? close_code::no_status : code));
-        if (!flushing_) co_await flush();
+        answer = !flushing_;
         close_code_ = code;
         close_reason_ = std::move(reason);
       } else if (close_code_ == close_code::going_away || close_code_ == 0) {
@@ -10939,48 +11133,51 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::handle(const Event& ev, Incoming& out)
         close_reason_ = std::move(reason);
       }
       peer_gone_ = true;
-      out = closed_event();
-      co_return true;
+      out = deliver_close();
+      return answer ? Step::flush_then_message : Step::message;
     }
     case Event::Kind::error: {
       // Fail the connection (section 7.1.7): our close with the code, then the TCP connection goes.
+      bool answer = false;
       if (!close_sent_) {
         close_sent_ = true;
         out_.append(encode_close(ev.code));
-        if (!flushing_) co_await flush();
+        answer = !flushing_;
       }
       close_code_ = ev.code;
       close_reason_.clear();
       peer_gone_ = true;
+      out = deliver_close();
+      if (answer) return Step::flush_then_abort;
       if (stream_) stream_->abort();
-      out = closed_event();
-      co_return true;
+      return Step::message;
     }
     case Event::Kind::none: break;
   }
-  co_return false;
+  return std::nullopt;
 }
 
-FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
-  Incoming in;
+FASTAPI_DETAIL_INLINE Session::Step Session::next_step(WebSocketMessage& out) {
   for (;;) {
-    if (peer_gone_ || !stream_) co_return closed_event();
+    if (peer_gone_ || !stream_) {
+      out = deliver_close();
+      return Step::message;
+    }
     if (pending_at_ < pending_.size()) {
       // (an offset, not an erase per message: 16 messages of one read would be moved 15 times)
       auto r = parser_.feed(std::string_view(pending_).substr(pending_at_));
       pending_at_ += r.consumed;
       if (pending_at_ == pending_.size()) {
-        pending_.clear();
+        pending_.clear();  // (its bytes stay put: r.event may point into them)
         pending_at_ = 0;
-        if (pending_.capacity() > 4096) pending_ = std::string();
       }
       if (r.event.kind != Event::Kind::none) {
-        const bool message = co_await handle(r.event, in);
-        if (message) co_return in;
+        if (auto step = on_event(r.event, out)) return *step;
       }
-      if (pending_at_ < pending_.size()) continue;
+      continue;
     }
-    if (!out_.empty() && !flushing_) co_await flush();  // a ping's or a pong's rest the socket did not take
+    if (pending_.capacity() > 4096) pending_ = std::string();  // an idle socket keeps no large buffer
+    if (!out_.empty() && !flushing_) return Step::flush;       // a ping's or a pong's rest the socket did not take
     bool closed = false;
     const std::span<char> scratch = detail::read_scratch();
     std::size_t n = stream_->read_some(scratch.data(), scratch.size(), closed);
@@ -10992,8 +11189,7 @@ FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
         if (r.event.kind != Event::Kind::none) {
           pending_.assign(bytes);  // the scratch buffer is not ours past a suspension
           pending_at_ = 0;
-          const bool message = co_await handle(r.event, in);
-          if (message) co_return in;
+          if (auto step = on_event(r.event, out)) return *step;
           break;
         }
       }
@@ -11003,8 +11199,27 @@ FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
       lost(close_code::abnormal);
       continue;
     }
-    auto w = co_await stream_->wait_readable();
-    if (w == fastapi::detail::UpgradedStream::Wait::closed) lost(close_code::abnormal);
+    return Step::wait;
+  }
+}
+
+/// A coroutine that only waits: the parsing and reading are next_step()'s, so an idle socket's frame here is
+/// small (the message, the promise, one awaiter at a time).
+FASTAPI_DETAIL_INLINE Task<WebSocketMessage> Session::receive() {
+  WebSocketMessage message;
+  for (;;) {
+    const Step step = next_step(message);
+    if (step == Step::message) co_return std::move(message);
+    if (step == Step::wait) {
+      const auto w = co_await stream_->wait_readable();
+      if (w == fastapi::detail::UpgradedStream::Wait::closed) lost(close_code::abnormal);
+      continue;
+    }
+    const bool written = co_await flush();
+    (void)written;
+    if (step == Step::flush) continue;
+    if (step == Step::flush_then_abort && stream_) stream_->abort();
+    co_return std::move(message);
   }
 }
 
@@ -11014,7 +11229,7 @@ FASTAPI_DETAIL_INLINE Task<void> Session::close(std::uint16_t code, std::string_
     close_sent_ = true;
     close_code_ = code;
     close_reason_ = std::string(reason);
-    close_deadline_ = std::chrono::steady_clock::now() + options_.close_timeout;
+    close_deadline_ = std::chrono::steady_clock::now() + options_->close_timeout;
     out_.append(encode_close(code, reason));
     if (!flushing_) co_await flush();
   }
@@ -25387,17 +25602,9 @@ struct WebSocketAccept {
   std::vector<std::pair<std::string, std::string>> headers{};
 };
 
-/// What receive() gives: a text or binary message, or the disconnect (Starlette's websocket.disconnect).
-struct WebSocketMessage {
-  enum class Type : std::uint8_t { text, binary, disconnect };
-  Type type = Type::disconnect;
-  std::string data{};      ///< text/binary: the message
-  std::uint16_t code = 0;  ///< disconnect: the close code
-  std::string reason{};    ///< disconnect: the close reason
-  bool is_text() const { return type == Type::text; }
-  bool is_binary() const { return type == Type::binary; }
-  bool is_disconnect() const { return type == Type::disconnect; }
-};
+// fa::WebSocketMessage, what receive() gives (a text or binary message, or the disconnect: Starlette's
+// websocket.disconnect), is defined in websocket/session.hpp, whose receive() makes it: receive() hands the
+// session's task over as it is (no coroutine frame of its own for an idle socket to keep).
 
 /// receive_json<T>()'s answer: the value, or every validation error (a malformed or invalid message is
 /// never a crash: the handler answers it). `if (!msg) co_await ws.send_json(msg.errors().body());`
@@ -25443,7 +25650,12 @@ class WebSocket {
   /// is std::invalid_argument; calling it twice is std::logic_error.
   Task<void> accept(WebSocketAccept options = {});
   /// The next message, or the disconnect (a message of Type::disconnect; later calls throw std::logic_error).
-  Task<WebSocketMessage> receive();
+  Task<WebSocketMessage> receive() {
+    require_connected("receive");
+    if (client_state() == WebSocketState::disconnected)
+      throw std::logic_error("Cannot call \"receive\" once a disconnect message has been received.");
+    return session_.receive();
+  }
   /// The next text message; WebSocketDisconnect when the peer goes; a binary message closes with 1003.
   Task<std::string> receive_text();
   /// The next binary message; WebSocketDisconnect when the peer goes; a text message closes with 1003.
@@ -25470,8 +25682,14 @@ class WebSocket {
   /// accept() it refuses the handshake: the client gets HTTP 403, as uvicorn answers.
   Task<void> close(std::uint16_t code = 1000, std::string_view reason = {});
 
-  WebSocketState client_state() const { return client_state_; }
-  WebSocketState application_state() const { return application_state_; }
+  /// Both become DISCONNECTED once receive() has given the disconnect (the session knows it: receive() is the
+  /// session's own task).
+  WebSocketState client_state() const {
+    return session_.close_delivered() ? WebSocketState::disconnected : client_state_;
+  }
+  WebSocketState application_state() const {
+    return session_.close_delivered() ? WebSocketState::disconnected : application_state_;
+  }
 
   // ---- the endpoint's and the hub's side ----
   ws::Session& session() { return session_; }
@@ -25533,31 +25751,13 @@ FASTAPI_DETAIL_INLINE Task<void> WebSocket::accept(WebSocketAccept options) {
     }
   }
   accept_response_ = std::make_unique<Response>(std::move(res));
+  // What only the answer needed is freed (the key, the extension offers): the socket may live for hours.
+  std::string().swap(handshake_.key);
+  std::vector<ws::ExtensionOffer>().swap(handshake_.extensions);
   decide(detail::HandshakeDecision::accepted);
   co_await session_.attached().wait();  // the connection wrote the 101 and handed the socket over
   application_state_ = WebSocketState::connected;
   client_state_ = WebSocketState::connected;
-}
-
-FASTAPI_DETAIL_INLINE Task<WebSocketMessage> WebSocket::receive() {
-  require_connected("receive");
-  if (client_state_ == WebSocketState::disconnected)
-    throw std::logic_error("Cannot call \"receive\" once a disconnect message has been received.");
-  ws::Incoming in = co_await session_.receive();
-  WebSocketMessage m;
-  switch (in.kind) {
-    case ws::Incoming::Kind::text: m.type = WebSocketMessage::Type::text; break;
-    case ws::Incoming::Kind::binary: m.type = WebSocketMessage::Type::binary; break;
-    case ws::Incoming::Kind::close:
-      m.type = WebSocketMessage::Type::disconnect;
-      m.code = in.code;
-      m.reason = std::move(in.reason);
-      client_state_ = WebSocketState::disconnected;
-      application_state_ = WebSocketState::disconnected;
-      co_return m;
-  }
-  m.data = std::move(in.data);
-  co_return m;
 }
 
 FASTAPI_DETAIL_INLINE Task<std::string> WebSocket::receive_text() {
@@ -25591,7 +25791,7 @@ FASTAPI_DETAIL_INLINE Task<void> WebSocket::close(std::uint16_t code, std::strin
     decide(detail::HandshakeDecision::refused);
     co_return;
   }
-  if (application_state_ == WebSocketState::disconnected && session_.closing()) co_return;
+  if (application_state() == WebSocketState::disconnected && session_.closing()) co_return;
   application_state_ = WebSocketState::disconnected;
   co_await session_.close(code, reason);
   client_state_ = WebSocketState::disconnected;
@@ -25658,6 +25858,7 @@ FASTAPI_DETAIL_INLINE Task<void> WebSocket::finish(std::exception_ptr error, std
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -25689,55 +25890,28 @@ template <class... P>
 inline constexpr bool takes_websocket<std::tuple<P...>> = (std::is_same_v<std::remove_cvref_t<P>, WebSocket> || ...);
 
 /// One WebSocket from its handshake to its end: the session, the handler's fa::WebSocket, and the handler's
-/// coroutine, which it destroys if it is dropped while that is suspended (the 101 could not be written; the
-/// server's grace period ended). The connection holds it as its upgrade hook after the 101.
+/// coroutine (the endpoint's serve(), started without an awaiter: no root frame above it), destroyed with the
+/// run whether it finished or is still suspended (the 101 could not be written; the server's grace period
+/// ended). The connection holds it as its upgrade hook after the 101.
 class WebSocketRun final : public Upgrade {
  public:
-  WebSocketRun(Request& req, ws::Handshake hs, ws::SessionOptions options)
+  WebSocketRun(Request& req, ws::Handshake hs, const ws::SessionOptions& options)
       : session(options), socket(req, std::move(hs), session) {}
-  ~WebSocketRun() override {
-    if (handler && !handler_done) handler.destroy();
-  }
-  Task<void> run(UpgradedStream& stream, std::string leftover) override {
-    return session.run(stream, std::move(leftover));
-  }
+  void start(UpgradedStream& stream, std::string leftover) override { session.start(stream, std::move(leftover)); }
   void on_tick(std::chrono::steady_clock::time_point now) override { session.on_tick(now); }
   void on_drain() override { session.on_drain(); }
 
   ws::Session session;
   WebSocket socket;
-  std::coroutine_handle<> handler{};
-  bool handler_done = false;
+  Task<void> handler;       ///< declared after what its frames refer to: destroyed before them
   ws::detail::Signal done;  ///< the handler (and its teardown) finished
 };
 
-/// The handler's own root coroutine: starts at once, frees itself at the end, and keeps its handle so the
-/// WebSocketRun can destroy it while it is suspended.
-struct WebSocketHandlerRoot {
-  struct promise_type {
-    WebSocketHandlerRoot get_return_object() noexcept {
-      return {std::coroutine_handle<promise_type>::from_promise(*this)};
-    }
-    std::suspend_always initial_suspend() const noexcept { return {}; }
-    std::suspend_never final_suspend() const noexcept { return {}; }
-    void return_void() const noexcept {}
-    void unhandled_exception() const noexcept { std::terminate(); }  // the task below catches everything
-    static void* operator new(std::size_t n) { return frame_allocate(n); }
-    static void operator delete(void* p, std::size_t n) noexcept { frame_deallocate(p, n); }
-  };
-  std::coroutine_handle<promise_type> handle;
-};
-
-inline WebSocketHandlerRoot websocket_handler_root(Task<void> task, WebSocketRun& run) {
-  co_await std::move(task);
-  run.handler_done = true;
-  run.done.fire();
-}
-
 /// The route-independent part of call(): starts `task` and answers the handshake as the handler decides.
 inline Task<Response> answer_handshake(std::shared_ptr<WebSocketRun> run, Task<void> task) {
-  run->handler = websocket_handler_root(std::move(task), *run).handle;
-  run->handler.resume();
+  run->handler = std::move(task);
+  // Started as if awaited by nobody: it ends suspended at its final point, and the run frees it.
+  run->handler.operator co_await().await_suspend(std::noop_coroutine()).resume();
   co_await run->socket.decided().wait();
   if (run->socket.decision() == HandshakeDecision::accepted) {
     Response res = run->socket.take_accept_response();
@@ -25747,6 +25921,19 @@ inline Task<Response> answer_handshake(std::shared_ptr<WebSocketRun> run, Task<v
   co_await run->done.wait();  // refused or failed: the handler ends before its request does
   if (run->socket.decision() == HandshakeDecision::refused) co_return Response{.status = 403};
   co_return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+}
+
+/// The route-independent end of serve(), in a frame of its own (serve()'s, alive as long as the socket, stays
+/// small): the close once the handler is done, the Yield teardown after it, then the connection closes.
+inline Task<void> end_websocket_run(WebSocketRun& run, std::exception_ptr error, std::shared_ptr<RequestScope> scope,
+                                    std::string_view route) {
+  co_await run.socket.finish(error, route);
+  if (scope) {
+    scope->error = error;
+    co_await RequestScope::after_send(scope);
+  }
+  run.done.fire();
+  run.session.finish();
 }
 
 template <class F>
@@ -25771,7 +25958,7 @@ class WebSocketEndpoint final : public Endpoint {
       return [](Response r) -> Task<Response> { co_return r; }(std::move(res));
     }
     auto run = std::make_shared<WebSocketRun>(req, std::move(std::get<ws::Handshake>(checked)),
-                                              app_ ? app_->websocket : ws::SessionOptions{});
+                                              app_ ? app_->websocket : ws::Session::default_options());
     return answer_handshake(run, serve(req, *run));
   }
   std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
@@ -25817,12 +26004,8 @@ Task<void> WebSocketEndpoint<F>::serve(Request& req, WebSocketRun& run) {
   } catch (...) {
     error = std::current_exception();
   }
-  co_await run.socket.finish(error, description_);  // the close, once the handler is done
-  if (scope) {
-    scope->error = error;
-    co_await RequestScope::after_send(scope);  // Yield teardown: after the socket closed
-  }
-  run.session.finish();
+  Task<void> ending = end_websocket_run(run, std::move(error), std::move(scope), description_);
+  co_await std::move(ending);
 }
 
 template <class F>

@@ -486,13 +486,20 @@ TEST_SUITE("websocket/app") {
     CHECK(fast.receive_bytes().size() == 64 * 1024);
   }
 
-  TEST_CASE("server keep-alive pings reach the client (Config::ws_ping_interval)") {
+  TEST_CASE("server keep-alive pings reach the client (Config::ws_ping_interval); a busy socket gone quiet reads on") {
     fa::App app;
     add_routes(app);
     fa::Config c = config_with();
     c.ws_ping_interval = 300ms;
     fa::testing::TestClient client{app, c};
     auto s = client.websocket_connect("/ws/echo");
+    // Busy first: the server waits with a read into a pooled buffer; the quiet ticks below take it back (the
+    // pending read is cancelled and the next wait holds none), and the message after them is still read.
+    for (int i = 0; i < 8; ++i) {
+      const std::string m = "busy " + std::to_string(i);
+      s.send_text(m);
+      CHECK(s.receive_text() == m);
+    }
     std::this_thread::sleep_for(800ms);
     s.send_text("after pings");
     CHECK(s.receive_text() == "after pings");

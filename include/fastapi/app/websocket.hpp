@@ -70,17 +70,9 @@ struct WebSocketAccept {
   std::vector<std::pair<std::string, std::string>> headers{};
 };
 
-/// What receive() gives: a text or binary message, or the disconnect (Starlette's websocket.disconnect).
-struct WebSocketMessage {
-  enum class Type : std::uint8_t { text, binary, disconnect };
-  Type type = Type::disconnect;
-  std::string data{};      ///< text/binary: the message
-  std::uint16_t code = 0;  ///< disconnect: the close code
-  std::string reason{};    ///< disconnect: the close reason
-  bool is_text() const { return type == Type::text; }
-  bool is_binary() const { return type == Type::binary; }
-  bool is_disconnect() const { return type == Type::disconnect; }
-};
+// fa::WebSocketMessage, what receive() gives (a text or binary message, or the disconnect: Starlette's
+// websocket.disconnect), is defined in websocket/session.hpp, whose receive() makes it: receive() hands the
+// session's task over as it is (no coroutine frame of its own for an idle socket to keep).
 
 /// receive_json<T>()'s answer: the value, or every validation error (a malformed or invalid message is
 /// never a crash: the handler answers it). `if (!msg) co_await ws.send_json(msg.errors().body());`
@@ -126,7 +118,12 @@ class WebSocket {
   /// is std::invalid_argument; calling it twice is std::logic_error.
   Task<void> accept(WebSocketAccept options = {});
   /// The next message, or the disconnect (a message of Type::disconnect; later calls throw std::logic_error).
-  Task<WebSocketMessage> receive();
+  Task<WebSocketMessage> receive() {
+    require_connected("receive");
+    if (client_state() == WebSocketState::disconnected)
+      throw std::logic_error("Cannot call \"receive\" once a disconnect message has been received.");
+    return session_.receive();
+  }
   /// The next text message; WebSocketDisconnect when the peer goes; a binary message closes with 1003.
   Task<std::string> receive_text();
   /// The next binary message; WebSocketDisconnect when the peer goes; a text message closes with 1003.
@@ -153,8 +150,14 @@ class WebSocket {
   /// accept() it refuses the handshake: the client gets HTTP 403, as uvicorn answers.
   Task<void> close(std::uint16_t code = 1000, std::string_view reason = {});
 
-  WebSocketState client_state() const { return client_state_; }
-  WebSocketState application_state() const { return application_state_; }
+  /// Both become DISCONNECTED once receive() has given the disconnect (the session knows it: receive() is the
+  /// session's own task).
+  WebSocketState client_state() const {
+    return session_.close_delivered() ? WebSocketState::disconnected : client_state_;
+  }
+  WebSocketState application_state() const {
+    return session_.close_delivered() ? WebSocketState::disconnected : application_state_;
+  }
 
   // ---- the endpoint's and the hub's side ----
   ws::Session& session() { return session_; }
@@ -216,31 +219,13 @@ FASTAPI_DETAIL_INLINE Task<void> WebSocket::accept(WebSocketAccept options) {
     }
   }
   accept_response_ = std::make_unique<Response>(std::move(res));
+  // What only the answer needed is freed (the key, the extension offers): the socket may live for hours.
+  std::string().swap(handshake_.key);
+  std::vector<ws::ExtensionOffer>().swap(handshake_.extensions);
   decide(detail::HandshakeDecision::accepted);
   co_await session_.attached().wait();  // the connection wrote the 101 and handed the socket over
   application_state_ = WebSocketState::connected;
   client_state_ = WebSocketState::connected;
-}
-
-FASTAPI_DETAIL_INLINE Task<WebSocketMessage> WebSocket::receive() {
-  require_connected("receive");
-  if (client_state_ == WebSocketState::disconnected)
-    throw std::logic_error("Cannot call \"receive\" once a disconnect message has been received.");
-  ws::Incoming in = co_await session_.receive();
-  WebSocketMessage m;
-  switch (in.kind) {
-    case ws::Incoming::Kind::text: m.type = WebSocketMessage::Type::text; break;
-    case ws::Incoming::Kind::binary: m.type = WebSocketMessage::Type::binary; break;
-    case ws::Incoming::Kind::close:
-      m.type = WebSocketMessage::Type::disconnect;
-      m.code = in.code;
-      m.reason = std::move(in.reason);
-      client_state_ = WebSocketState::disconnected;
-      application_state_ = WebSocketState::disconnected;
-      co_return m;
-  }
-  m.data = std::move(in.data);
-  co_return m;
 }
 
 FASTAPI_DETAIL_INLINE Task<std::string> WebSocket::receive_text() {
@@ -274,7 +259,7 @@ FASTAPI_DETAIL_INLINE Task<void> WebSocket::close(std::uint16_t code, std::strin
     decide(detail::HandshakeDecision::refused);
     co_return;
   }
-  if (application_state_ == WebSocketState::disconnected && session_.closing()) co_return;
+  if (application_state() == WebSocketState::disconnected && session_.closing()) co_return;
   application_state_ = WebSocketState::disconnected;
   co_await session_.close(code, reason);
   client_state_ = WebSocketState::disconnected;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -54,55 +55,28 @@ template <class... P>
 inline constexpr bool takes_websocket<std::tuple<P...>> = (std::is_same_v<std::remove_cvref_t<P>, WebSocket> || ...);
 
 /// One WebSocket from its handshake to its end: the session, the handler's fa::WebSocket, and the handler's
-/// coroutine, which it destroys if it is dropped while that is suspended (the 101 could not be written; the
-/// server's grace period ended). The connection holds it as its upgrade hook after the 101.
+/// coroutine (the endpoint's serve(), started without an awaiter: no root frame above it), destroyed with the
+/// run whether it finished or is still suspended (the 101 could not be written; the server's grace period
+/// ended). The connection holds it as its upgrade hook after the 101.
 class WebSocketRun final : public Upgrade {
  public:
-  WebSocketRun(Request& req, ws::Handshake hs, ws::SessionOptions options)
+  WebSocketRun(Request& req, ws::Handshake hs, const ws::SessionOptions& options)
       : session(options), socket(req, std::move(hs), session) {}
-  ~WebSocketRun() override {
-    if (handler && !handler_done) handler.destroy();
-  }
-  Task<void> run(UpgradedStream& stream, std::string leftover) override {
-    return session.run(stream, std::move(leftover));
-  }
+  void start(UpgradedStream& stream, std::string leftover) override { session.start(stream, std::move(leftover)); }
   void on_tick(std::chrono::steady_clock::time_point now) override { session.on_tick(now); }
   void on_drain() override { session.on_drain(); }
 
   ws::Session session;
   WebSocket socket;
-  std::coroutine_handle<> handler{};
-  bool handler_done = false;
+  Task<void> handler;       ///< declared after what its frames refer to: destroyed before them
   ws::detail::Signal done;  ///< the handler (and its teardown) finished
 };
 
-/// The handler's own root coroutine: starts at once, frees itself at the end, and keeps its handle so the
-/// WebSocketRun can destroy it while it is suspended.
-struct WebSocketHandlerRoot {
-  struct promise_type {
-    WebSocketHandlerRoot get_return_object() noexcept {
-      return {std::coroutine_handle<promise_type>::from_promise(*this)};
-    }
-    std::suspend_always initial_suspend() const noexcept { return {}; }
-    std::suspend_never final_suspend() const noexcept { return {}; }
-    void return_void() const noexcept {}
-    void unhandled_exception() const noexcept { std::terminate(); }  // the task below catches everything
-    static void* operator new(std::size_t n) { return frame_allocate(n); }
-    static void operator delete(void* p, std::size_t n) noexcept { frame_deallocate(p, n); }
-  };
-  std::coroutine_handle<promise_type> handle;
-};
-
-inline WebSocketHandlerRoot websocket_handler_root(Task<void> task, WebSocketRun& run) {
-  co_await std::move(task);
-  run.handler_done = true;
-  run.done.fire();
-}
-
 /// The route-independent part of call(): starts `task` and answers the handshake as the handler decides.
 inline Task<Response> answer_handshake(std::shared_ptr<WebSocketRun> run, Task<void> task) {
-  run->handler = websocket_handler_root(std::move(task), *run).handle;
-  run->handler.resume();
+  run->handler = std::move(task);
+  // Started as if awaited by nobody: it ends suspended at its final point, and the run frees it.
+  run->handler.operator co_await().await_suspend(std::noop_coroutine()).resume();
   co_await run->socket.decided().wait();
   if (run->socket.decision() == HandshakeDecision::accepted) {
     Response res = run->socket.take_accept_response();
@@ -112,6 +86,19 @@ inline Task<Response> answer_handshake(std::shared_ptr<WebSocketRun> run, Task<v
   co_await run->done.wait();  // refused or failed: the handler ends before its request does
   if (run->socket.decision() == HandshakeDecision::refused) co_return Response{.status = 403};
   co_return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
+}
+
+/// The route-independent end of serve(), in a frame of its own (serve()'s, alive as long as the socket, stays
+/// small): the close once the handler is done, the Yield teardown after it, then the connection closes.
+inline Task<void> end_websocket_run(WebSocketRun& run, std::exception_ptr error, std::shared_ptr<RequestScope> scope,
+                                    std::string_view route) {
+  co_await run.socket.finish(error, route);
+  if (scope) {
+    scope->error = error;
+    co_await RequestScope::after_send(scope);
+  }
+  run.done.fire();
+  run.session.finish();
 }
 
 template <class F>
@@ -136,7 +123,7 @@ class WebSocketEndpoint final : public Endpoint {
       return [](Response r) -> Task<Response> { co_return r; }(std::move(res));
     }
     auto run = std::make_shared<WebSocketRun>(req, std::move(std::get<ws::Handshake>(checked)),
-                                              app_ ? app_->websocket : ws::SessionOptions{});
+                                              app_ ? app_->websocket : ws::Session::default_options());
     return answer_handshake(run, serve(req, *run));
   }
   std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
@@ -182,12 +169,8 @@ Task<void> WebSocketEndpoint<F>::serve(Request& req, WebSocketRun& run) {
   } catch (...) {
     error = std::current_exception();
   }
-  co_await run.socket.finish(error, description_);  // the close, once the handler is done
-  if (scope) {
-    scope->error = error;
-    co_await RequestScope::after_send(scope);  // Yield teardown: after the socket closed
-  }
-  run.session.finish();
+  Task<void> ending = end_websocket_run(run, std::move(error), std::move(scope), description_);
+  co_await std::move(ending);
 }
 
 template <class F>

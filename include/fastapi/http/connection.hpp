@@ -114,7 +114,8 @@ class Connection final : private UpgradedStream, private ClientChannel {
   Task<bool> write_stream(Response& res);
   Task<bool> send_file_body(Response& res, FileStream& file);
   Task<bool> hand_over(Response& res);
-  Task<void> run_upgraded();
+  void start_upgraded();
+  Task<void> end_upgraded();
   void keep_request_without_buffer();
   Task<bool> flush();
   Task<bool> write_pieces(std::string_view head, std::string_view body, bool response);
@@ -148,7 +149,7 @@ class Connection final : private UpgradedStream, private ClientChannel {
   std::string_view buffered() const { return {buf_ + start_, end_ - start_}; }
 
   Hub& hub_;
-  std::coroutine_handle<> root_;  ///< the ConnectionRoot frame, alive as long as *this
+  std::coroutine_handle<> root_;  ///< the ConnectionRoot frame (none while an upgraded protocol runs)
   ServerStream stream_;
   Phase phase_ = Phase::idle;
   Clock::time_point deadline_ = Clock::time_point::max();
@@ -178,13 +179,25 @@ class Connection final : private UpgradedStream, private ClientChannel {
   std::string head_copy_;
   bool drain_told_ = false;
   bool read_drained_ = false;  ///< the last read_some emptied the socket (a plain one): skip the next
+  // A busy upgraded socket waits with a read into a pooled buffer (held_): Asio's reactor reads it when bytes
+  // come, and the next wait re-arms nothing (a plain wait costs an epoll_ctl each time). A socket that read
+  // nothing for a tick goes back to waiting without a buffer (connection_upgrade.hpp).
+  unsigned char reads_this_tick_ = 0;  ///< reads that got bytes since the last tick (saturating)
+  bool held_pending_ = false;          ///< a read into held_ is pending
+  bool held_demote_ = false;           ///< the tick cancelled it to give the buffer back
+  char* held_ = nullptr;               ///< from hub_.buffers: [size_t got][size_t taken][bytes...]
   // UpgradedStream: the socket as the upgraded protocol sees it.
-  Task<Wait> wait_readable() override;
+  void await_readable(std::coroutine_handle<> h, Wait& result) override;
+  void finished() override;
   std::size_t read_some(char* buf, std::size_t n, bool& closed) override;
   std::size_t try_write(std::string_view data, bool& closed) override;
   Task<bool> write(std::string_view data) override;
   void wake() override { stream_.cancel(); }
   void abort_socket();
+  void start_held_read(std::coroutine_handle<> h, Wait& result);
+  void wait_without_buffer(std::coroutine_handle<> h, Wait& result);
+  void release_held();
+  void sweep_upgraded_read();
   /// The body of the current request when its route streams it (Request::body_streamed).
   struct StreamedBody {
     bool active = false;        ///< this request's body is streamed
@@ -234,6 +247,7 @@ FASTAPI_DETAIL_INLINE Connection::Connection(Hub& hub, ServerStream::Socket sock
 FASTAPI_DETAIL_INLINE Connection::~Connection() {
   if (self_ref_) *self_ref_ = nullptr;  // a watch that completes later finds nobody
   if (buf_) hub_.buffers.release(buf_);
+  if (held_) hub_.buffers.release(held_);  // a read still pending on it is cancelled unperformed by the close
   if (prev) prev->next = next;
   else hub_.first = next;
   if (next) next->prev = prev;
@@ -251,8 +265,14 @@ FASTAPI_DETAIL_INLINE void Connection::start(Hub& hub, ServerStream::Socket sock
 FASTAPI_DETAIL_INLINE Task<void> Connection::run() {
   try {
     co_await serve();
-    // After a 101 the HTTP loop has returned (its frames are freed: an idle WebSocket does not keep them).
-    if (phase_ == Phase::upgraded) co_await run_upgraded();
+    if (phase_ == Phase::upgraded) {
+      // After a 101 the HTTP loop has returned, and this coroutine ends too: the protocol runs in the hook's
+      // own coroutines, so an idle WebSocket keeps no frame of the connection. finished() starts a new root
+      // (end_upgraded) that closes the connection.
+      start_upgraded();
+      root_ = {};
+      co_return;
+    }
   } catch (const std::exception& e) {
     log(LogLevel::error, std::string("connection error: ") + e.what());
   } catch (...) {
@@ -272,6 +292,7 @@ FASTAPI_DETAIL_INLINE void Connection::sweep() {
       deadline_ = Clock::time_point::max();
       abort_socket();
     }
+    sweep_upgraded_read();
     if (upgrade_) {
       if (hub_.draining && !drain_told_) {
         drain_told_ = true;

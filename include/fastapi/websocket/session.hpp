@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -29,6 +30,23 @@
 #include "fastapi/websocket/deflate.hpp"
 #include "fastapi/websocket/frame.hpp"
 #include "fastapi/websocket/frame_parser.hpp"
+
+namespace fastapi {
+
+/// What fa::WebSocket::receive() gives (Session::receive makes it, app/websocket.hpp documents it): a text or
+/// binary message, or the disconnect (Starlette's websocket.disconnect).
+struct WebSocketMessage {
+  enum class Type : std::uint8_t { text, binary, disconnect };
+  Type type = Type::disconnect;
+  std::string data{};      ///< text/binary: the message
+  std::uint16_t code = 0;  ///< disconnect: the close code
+  std::string reason{};    ///< disconnect: the close reason
+  bool is_text() const { return type == Type::text; }
+  bool is_binary() const { return type == Type::binary; }
+  bool is_disconnect() const { return type == Type::disconnect; }
+};
+
+}  // namespace fastapi
 
 namespace fastapi::ws {
 
@@ -110,8 +128,8 @@ inline void forget_queued_write(Session* s) {
 
 }  // namespace detail
 
-/// What Session::receive gives: a whole message, or the end (the peer's close, a protocol error we closed
-/// with, or the connection lost: 1006).
+/// A whole message or the end (the peer's close, a protocol error, the connection lost: 1006), as the test
+/// client's session (testing/websocket_session.hpp) gives it.
 struct Incoming {
   enum class Kind : std::uint8_t { text, binary, close };
   Kind kind = Kind::close;
@@ -122,8 +140,13 @@ struct Incoming {
 
 class Session {
  public:
-  explicit Session(SessionOptions options)
-      : options_(options), parser_(ParserOptions{.max_message = options.max_size, .require_mask = true}) {}
+  /// `options` outlive the session (the app's, or default_options()): a pointer, not a copy, in every socket.
+  explicit Session(const SessionOptions& options)
+      : options_(&options), parser_(ParserOptions{.max_message = options.max_size, .require_mask = true}) {}
+  static const SessionOptions& default_options() {
+    static const SessionOptions defaults;
+    return defaults;
+  }
   ~Session() {
     if (write_queued_) detail::forget_queued_write(this);
   }
@@ -131,8 +154,8 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   // ---- the connection's side (detail::Upgrade, forwarded) ----
-  /// Takes the stream, lets accept() return (attached()), and waits until finish() is called.
-  Task<void> run(fastapi::detail::UpgradedStream& stream, std::string leftover);
+  /// Takes the stream and lets accept() return (attached()); the stream is the session's until finish().
+  void start(fastapi::detail::UpgradedStream& stream, std::string leftover);
   void on_tick(std::chrono::steady_clock::time_point now);
   /// The server shuts down: close with 1001 (going away); the peer's answer ends receive().
   void on_drain();
@@ -140,10 +163,14 @@ class Session {
   // ---- the application's side ----
   /// Fired once run() has the stream (the 101 is written).
   detail::Signal& attached() { return attached_; }
-  /// The handler is done: run() returns and the connection closes.
-  void finish() { finished_.fire(); }
+  /// The handler is done: the connection closes (from the loop).
+  void finish() {
+    if (auto* stream = std::exchange(stream_, nullptr)) stream->finished();
+  }
   /// The next message, or the close (then every later call gives the same close at once).
-  Task<Incoming> receive();
+  Task<WebSocketMessage> receive();
+  /// receive() has given the close (the application has seen the disconnect).
+  bool close_delivered() const { return close_delivered_; }
   /// Queues one message (waiting while the queue is over its limit) and writes it; false when the
   /// connection is closing or closed (nothing sent).
   Task<bool> send(Opcode op, std::string_view payload);
@@ -157,7 +184,7 @@ class Session {
   /// True once the connection is over for sending: we sent a close, or the peer closed or dropped.
   bool closing() const { return close_sent_ || peer_gone_; }
   bool peer_gone() const { return peer_gone_; }
-  const SessionOptions& options() const { return options_; }
+  const SessionOptions& options() const { return *options_; }
 #ifdef FASTAPI_ENABLE_GZIP
   /// permessage-deflate was negotiated (before the 101 goes out): messages are compressed both ways.
   void enable_deflate(const DeflateParams& params) {
@@ -189,8 +216,13 @@ class Session {
   /// A control frame from outside a coroutine (the tick, the drain, an answer): queued, written at once
   /// when no flush is running; a rest the socket did not take is written by the next flush.
   void push_now(std::string_view frame);
-  /// What an event from the parser means: a message to give, or nothing (a ping answered, a pong).
-  Task<bool> handle(const Event& ev, Incoming& out);
+  /// What receive() does after next_step(): give the message, wait for bytes, or write out_ first (then go
+  /// on, give the message, or abort the connection and give it: a protocol error's close).
+  enum class Step : std::uint8_t { message, wait, flush, flush_then_message, flush_then_abort };
+  /// Parses what was read and reads what the socket has, without suspending, until receive() has to.
+  Step next_step(WebSocketMessage& out);
+  /// What an event from the parser means: a step for receive(), or nothing (a pong; a ping while flushing).
+  std::optional<Step> on_event(const Event& ev, WebSocketMessage& out);
   void lost(std::uint16_t code) {
     peer_gone_ = true;
     if (!close_code_) close_code_ = code;
@@ -218,15 +250,16 @@ class Session {
   void wake_senders() {
     for (auto h : std::exchange(senders_, {})) detail::resume_later(h);
   }
-  Incoming closed_event() const {
-    return Incoming{Incoming::Kind::close, {}, close_code_ ? close_code_ : close_code::abnormal, close_reason_};
+  WebSocketMessage deliver_close() {
+    close_delivered_ = true;
+    return WebSocketMessage{
+        WebSocketMessage::Type::disconnect, {}, close_code_ ? close_code_ : close_code::abnormal, close_reason_};
   }
 
-  SessionOptions options_;
+  const SessionOptions* options_;
   FrameParser parser_;
   fastapi::detail::UpgradedStream* stream_ = nullptr;
   detail::Signal attached_;
-  detail::Signal finished_;
   std::string pending_;            ///< bytes read but not yet parsed (after an event in the middle of a read)
   std::size_t pending_at_ = 0;     ///< where the parser is in pending_ (erased once all of it is parsed)
   std::string out_;                ///< frames queued for the socket
@@ -237,6 +270,7 @@ class Session {
   bool close_sent_ = false;
   bool peer_gone_ = false;
   bool ping_outstanding_ = false;
+  bool close_delivered_ = false;
   std::uint16_t close_code_ = 0;
   std::string close_reason_;
   std::chrono::steady_clock::time_point next_ping_{};
@@ -248,14 +282,12 @@ class Session {
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE Task<void> Session::run(fastapi::detail::UpgradedStream& stream, std::string leftover) {
+FASTAPI_DETAIL_INLINE void Session::start(fastapi::detail::UpgradedStream& stream, std::string leftover) {
   stream_ = &stream;
   pending_ = std::move(leftover);
   pending_at_ = 0;
-  next_ping_ = std::chrono::steady_clock::now() + options_.ping_interval;
+  next_ping_ = std::chrono::steady_clock::now() + options_->ping_interval;
   attached_.fire();
-  co_await finished_.wait();
-  stream_ = nullptr;
 }
 
 FASTAPI_DETAIL_INLINE void Session::push_now(std::string_view frame) {
@@ -309,12 +341,15 @@ FASTAPI_DETAIL_INLINE void Session::queue_write() {
 
 FASTAPI_DETAIL_INLINE void Session::on_tick(std::chrono::steady_clock::time_point now) {
   if (!stream_ || peer_gone_) return;
+  // send() keeps out_'s buffer from message to message (no allocation per message); a socket that has
+  // nothing queued at a tick gives it back, so an idle one holds none.
+  if (!flushing_ && out_.empty() && !write_queued_) out_ = std::string();
   if (close_sent_) {
     if (now >= close_deadline_) stream_->abort();  // the peer never answered our close
     return;
   }
-  if (options_.ping_interval.count() <= 0) return;
-  if (ping_outstanding_ && now - ping_sent_at_ >= options_.ping_timeout) {
+  if (options_->ping_interval.count() <= 0) return;
+  if (ping_outstanding_ && now - ping_sent_at_ >= options_->ping_timeout) {
     // As websockets (uvicorn's library) does: 1011 "keepalive ping timeout", and the connection dropped.
     close_code_ = close_code::internal_error;
     close_reason_ = "keepalive ping timeout";
@@ -326,7 +361,7 @@ FASTAPI_DETAIL_INLINE void Session::on_tick(std::chrono::steady_clock::time_poin
   if (!ping_outstanding_ && now >= next_ping_) {
     ping_outstanding_ = true;
     ping_sent_at_ = now;
-    next_ping_ = now + options_.ping_interval;
+    next_ping_ = now + options_->ping_interval;
     push_now(encode_frame(Opcode::ping, {}));
   }
 }
@@ -335,7 +370,7 @@ FASTAPI_DETAIL_INLINE void Session::on_drain() {
   if (!stream_ || close_sent_ || peer_gone_) return;
   close_sent_ = true;
   close_code_ = close_code::going_away;
-  close_deadline_ = std::chrono::steady_clock::now() + options_.close_timeout;
+  close_deadline_ = std::chrono::steady_clock::now() + options_->close_timeout;
   push_now(encode_close(close_code::going_away));
 }
 
@@ -379,7 +414,7 @@ FASTAPI_DETAIL_INLINE void Session::append_message(Opcode op, std::string_view p
 FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view payload) {
   // Backpressure: a slow reader makes its senders wait here, so the queue never grows past its limit by
   // more than one message each.
-  while (flushing_ && out_.size() >= options_.send_queue_limit && !closing()) co_await DrainAwaiter{*this};
+  while (flushing_ && out_.size() >= options_->send_queue_limit && !closing()) co_await DrainAwaiter{*this};
   if (closing() || !stream_) co_return false;
   append_message(op, payload);
   if (flushing_) co_return true;  // the running flush writes it
@@ -390,19 +425,23 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::send(Opcode op, std::string_view paylo
     queue_write();
     co_return true;
   }
+  // Written at once when the socket takes it all (the usual case): no flush coroutine, and out_ keeps its
+  // buffer for the next message.
+  if (!try_write_out()) co_return false;
+  if (out_.empty()) co_return true;
   co_return co_await flush();
 }
 
 FASTAPI_DETAIL_INLINE bool Session::post(Opcode op, std::string_view payload) {
   if (closing() || !stream_) return false;
-  if (out_.size() >= options_.send_queue_limit) {
+  if (out_.size() >= options_->send_queue_limit) {
     // The frames not begun are dropped (the one half-written is finished) and our close follows at once, so
     // a client that reads again learns why (1013); one that never reads is cut at the close timeout.
     out_.resize(partial_front_);
     close_sent_ = true;
     close_code_ = close_code::try_again_later;
     close_reason_ = "the client reads too slowly";
-    close_deadline_ = std::chrono::steady_clock::now() + options_.close_timeout;
+    close_deadline_ = std::chrono::steady_clock::now() + options_->close_timeout;
     push_now(encode_close(close_code_, close_reason_));
     wake_senders();
     return false;
@@ -414,31 +453,28 @@ FASTAPI_DETAIL_INLINE bool Session::post(Opcode op, std::string_view payload) {
   return true;
 }
 
-FASTAPI_DETAIL_INLINE Task<bool> Session::handle(const Event& ev, Incoming& out) {
+FASTAPI_DETAIL_INLINE std::optional<Session::Step> Session::on_event(const Event& ev, WebSocketMessage& out) {
   switch (ev.kind) {
     case Event::Kind::text:
     case Event::Kind::binary:
-      out = Incoming{
-          ev.kind == Event::Kind::text ? Incoming::Kind::text : Incoming::Kind::binary, parser_.take_message(), 0, {}};
-      co_return true;
-    case Event::Kind::ping: {
+      out.type = ev.kind == Event::Kind::text ? WebSocketMessage::Type::text : WebSocketMessage::Type::binary;
+      out.data = parser_.take_message();
+      return Step::message;
+    case Event::Kind::ping:
       // Answered at once (RFC 6455 section 5.5.2), ahead of nothing: the queue keeps frames in order.
-      std::string pong = encode_frame(Opcode::pong, ev.data);
-      if (!closing()) {
-        out_.append(pong);
-        if (!flushing_) co_await flush();
-      }
-      co_return false;
-    }
-    case Event::Kind::pong: ping_outstanding_ = false; co_return false;
+      if (closing()) return std::nullopt;
+      append_frame(out_, Opcode::pong, ev.data);
+      return flushing_ ? std::nullopt : std::optional<Step>(Step::flush);
+    case Event::Kind::pong: ping_outstanding_ = false; return std::nullopt;
     case Event::Kind::close: {
       // The closing handshake (section 5.5.1): echo the peer's code, unless we sent our close first.
       const std::uint16_t code = ev.code;
       std::string reason(ev.data);
+      bool answer = false;
       if (!close_sent_) {
         close_sent_ = true;
         out_.append(encode_close(code == close_code::no_status ? close_code::no_status : code));
-        if (!flushing_) co_await flush();
+        answer = !flushing_;
         close_code_ = code;
         close_reason_ = std::move(reason);
       } else if (close_code_ == close_code::going_away || close_code_ == 0) {
@@ -446,48 +482,51 @@ FASTAPI_DETAIL_INLINE Task<bool> Session::handle(const Event& ev, Incoming& out)
         close_reason_ = std::move(reason);
       }
       peer_gone_ = true;
-      out = closed_event();
-      co_return true;
+      out = deliver_close();
+      return answer ? Step::flush_then_message : Step::message;
     }
     case Event::Kind::error: {
       // Fail the connection (section 7.1.7): our close with the code, then the TCP connection goes.
+      bool answer = false;
       if (!close_sent_) {
         close_sent_ = true;
         out_.append(encode_close(ev.code));
-        if (!flushing_) co_await flush();
+        answer = !flushing_;
       }
       close_code_ = ev.code;
       close_reason_.clear();
       peer_gone_ = true;
+      out = deliver_close();
+      if (answer) return Step::flush_then_abort;
       if (stream_) stream_->abort();
-      out = closed_event();
-      co_return true;
+      return Step::message;
     }
     case Event::Kind::none: break;
   }
-  co_return false;
+  return std::nullopt;
 }
 
-FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
-  Incoming in;
+FASTAPI_DETAIL_INLINE Session::Step Session::next_step(WebSocketMessage& out) {
   for (;;) {
-    if (peer_gone_ || !stream_) co_return closed_event();
+    if (peer_gone_ || !stream_) {
+      out = deliver_close();
+      return Step::message;
+    }
     if (pending_at_ < pending_.size()) {
       // (an offset, not an erase per message: 16 messages of one read would be moved 15 times)
       auto r = parser_.feed(std::string_view(pending_).substr(pending_at_));
       pending_at_ += r.consumed;
       if (pending_at_ == pending_.size()) {
-        pending_.clear();
+        pending_.clear();  // (its bytes stay put: r.event may point into them)
         pending_at_ = 0;
-        if (pending_.capacity() > 4096) pending_ = std::string();
       }
       if (r.event.kind != Event::Kind::none) {
-        const bool message = co_await handle(r.event, in);
-        if (message) co_return in;
+        if (auto step = on_event(r.event, out)) return *step;
       }
-      if (pending_at_ < pending_.size()) continue;
+      continue;
     }
-    if (!out_.empty() && !flushing_) co_await flush();  // a ping's or a pong's rest the socket did not take
+    if (pending_.capacity() > 4096) pending_ = std::string();  // an idle socket keeps no large buffer
+    if (!out_.empty() && !flushing_) return Step::flush;       // a ping's or a pong's rest the socket did not take
     bool closed = false;
     const std::span<char> scratch = detail::read_scratch();
     std::size_t n = stream_->read_some(scratch.data(), scratch.size(), closed);
@@ -499,8 +538,7 @@ FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
         if (r.event.kind != Event::Kind::none) {
           pending_.assign(bytes);  // the scratch buffer is not ours past a suspension
           pending_at_ = 0;
-          const bool message = co_await handle(r.event, in);
-          if (message) co_return in;
+          if (auto step = on_event(r.event, out)) return *step;
           break;
         }
       }
@@ -510,8 +548,27 @@ FASTAPI_DETAIL_INLINE Task<Incoming> Session::receive() {
       lost(close_code::abnormal);
       continue;
     }
-    auto w = co_await stream_->wait_readable();
-    if (w == fastapi::detail::UpgradedStream::Wait::closed) lost(close_code::abnormal);
+    return Step::wait;
+  }
+}
+
+/// A coroutine that only waits: the parsing and reading are next_step()'s, so an idle socket's frame here is
+/// small (the message, the promise, one awaiter at a time).
+FASTAPI_DETAIL_INLINE Task<WebSocketMessage> Session::receive() {
+  WebSocketMessage message;
+  for (;;) {
+    const Step step = next_step(message);
+    if (step == Step::message) co_return std::move(message);
+    if (step == Step::wait) {
+      const auto w = co_await stream_->wait_readable();
+      if (w == fastapi::detail::UpgradedStream::Wait::closed) lost(close_code::abnormal);
+      continue;
+    }
+    const bool written = co_await flush();
+    (void)written;
+    if (step == Step::flush) continue;
+    if (step == Step::flush_then_abort && stream_) stream_->abort();
+    co_return std::move(message);
   }
 }
 
@@ -521,7 +578,7 @@ FASTAPI_DETAIL_INLINE Task<void> Session::close(std::uint16_t code, std::string_
     close_sent_ = true;
     close_code_ = code;
     close_reason_ = std::string(reason);
-    close_deadline_ = std::chrono::steady_clock::now() + options_.close_timeout;
+    close_deadline_ = std::chrono::steady_clock::now() + options_->close_timeout;
     out_.append(encode_close(code, reason));
     if (!flushing_) co_await flush();
   }
