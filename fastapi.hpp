@@ -20029,6 +20029,7 @@ struct PlanBinding<BindPlan<Params...>> {
   static bool bind_ready(BindContext& ctx, void* slots) {
     return Binder<Param<I>>::bind_ready(ctx, slot<I>(slots));
   }
+  // clang-format off
   template <std::size_t I>
   static constexpr BindStep step() {
     if constexpr (!async_binder<Binder<Param<I>>>) {
@@ -20041,7 +20042,6 @@ struct PlanBinding<BindPlan<Params...>> {
       return BindStep{nullptr, &bind_async<I>, nullptr};
     }
   }
-  // clang-format off
   /// The steps in the plan's binding order (FastAPI's order of sources).
   static constexpr std::array<BindStep, size> steps = []<std::size_t... K>(std::index_sequence<K...>) {
     return std::array<BindStep, size>{step<Plan::order[K]>()...};
@@ -24168,12 +24168,13 @@ void log_bound_request(const Request& req, const Slots& slots) {
 /// What a route's handler type says of its calls, fixed at registration by HandlerEndpoint<F> and read by
 /// RouteEndpoint::call, the one request sequence of every route.
 struct RouteShape {
-  std::size_t args_size = 0;    ///< one call's bound arguments (the slots, and the fa::Task a coroutine returned)
+  std::size_t args_size = 0;  ///< one call's bound arguments (the slots, and the fa::Task a coroutine returned)
   std::size_t args_align = 1;
   bool awaits_binding = false;  ///< a fa::Depends among the parameters: bound by awaiting (bind_async)
   bool loads_form = false;      ///< fa::Form / fa::File parameters: a multipart body is read before binding
   bool needs_scope = false;     ///< dependencies or fa::BackgroundTasks&: a RequestScope for each request
   bool returns_task = false;    ///< the handler returns fa::Task<T>: started, awaited, then finished
+  bool no_args = false;         ///< no parameters, a plain value: no arguments to make, nothing to bind
 };
 
 /// A coroutine a handler returned (a fa::Task<T>, not yet started), with its type erased: RouteEndpoint::call
@@ -24217,7 +24218,7 @@ class RouteEndpoint : public Endpoint {
   virtual void bind(BindContext& ctx, void* args) = 0;              ///< a plan that awaits nothing
   virtual Task<void> bind_async(BindContext& ctx, void* args) = 0;  ///< a plan with fa::Depends
   virtual void log_args(const Request& req, void* args) = 0;        ///< the `--log-level debug` line
-  virtual Response invoke(void* args, int status) = 0;  ///< a plain handler: called, its value converted
+  virtual Response invoke(void* args, int status) = 0;              ///< a plain handler: called, its value converted
   virtual StartedTask start(void* args) = 0;            ///< a Task handler: called (its coroutine not started)
   virtual Response finish(void* args, int status) = 0;  ///< ...and once it is done, its value converted
 
@@ -24244,6 +24245,8 @@ class RouteEndpoint : public Endpoint {
     int status;
     Response operator()() const { return endpoint->invoke(args, status); }
   };
+  /// invoke() on the loop, under the stall warning's watch.
+  Response invoke_here(void* args, int status);
   /// Response::after_send (and a ScopedError's) for `scope`: its request-scope teardown, then background tasks.
   static std::function<Task<void>()> after_send_of(std::shared_ptr<RequestScope> scope) {
     return [scope = std::move(scope)] { return RequestScope::after_send(scope); };
@@ -24285,8 +24288,13 @@ class HandlerEndpoint final : public RouteEndpoint {
     Slots slots{};
     std::conditional_t<is_task_v<Result>, std::optional<Result>, NoTask> task{};
   };
-  static constexpr RouteShape shape{sizeof(Args),         alignof(Args),        Binding::is_async,
-                                    Plan::has_form,       Binding::needs_scope, is_task_v<Result>};
+  static constexpr RouteShape shape{.args_size = sizeof(Args),
+                                    .args_align = alignof(Args),
+                                    .awaits_binding = Binding::is_async,
+                                    .loads_form = Plan::has_form,
+                                    .needs_scope = Binding::needs_scope,
+                                    .returns_task = is_task_v<Result>,
+                                    .no_args = Plan::size == 0 && !is_task_v<Result>};
   static Args& args_of(void* args) { return *static_cast<Args*>(args); }
 
   void make_args(void* args) override { ::new (args) Args(); }
@@ -24342,64 +24350,77 @@ class HandlerEndpoint final : public RouteEndpoint {
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE RouteEndpoint::CallArgs::CallArgs(RouteEndpoint& endpoint) : endpoint_(endpoint) {
   const RouteShape& shape = endpoint.shape_;
+  if (shape.no_args) return;
   if (shape.args_size > inline_size || shape.args_align > alignof(std::max_align_t))
     heap_ = ::operator new(shape.args_size, std::align_val_t(shape.args_align));
   endpoint.make_args(get());
 }
 
 FASTAPI_DETAIL_INLINE RouteEndpoint::CallArgs::~CallArgs() {
+  if (endpoint_.shape_.no_args) return;
   endpoint_.drop_args(get());
   if (heap_) ::operator delete(heap_, std::align_val_t(endpoint_.shape_.args_align));
 }
 
+FASTAPI_DETAIL_INLINE Response RouteEndpoint::invoke_here(void* args, int status) {
+  StallWatch watch(description_);
+  return invoke(args, status);
+}
+
+// The common path (no scope: nothing to tear down) builds the response in place and returns it from inside the
+// block: no Response is default-constructed, assigned or moved on the way (each one is instructions per request).
 FASTAPI_DETAIL_INLINE Task<Response> RouteEndpoint::call(Request& req) {
   std::shared_ptr<RequestScope> scope;
   if (shape_.needs_scope || has_route_dependencies()) scope = std::make_shared<RequestScope>(registry());
-  Response res;
+  std::optional<Response> scoped_res;  // the response of a scoped call, kept for after its teardown
   {
     const int status = options_.status_code ? options_.status_code : 200;
     Response sub{.status = 0};
     HandlerRunning running;  // the loop-stall warning blames a long resume only while a handler runs
     this_loop().route = description_;
-    BindContext ctx{req, sub};
-    ctx.scope = scope.get();
-    ctx.states = app_ ? &app_->states : nullptr;
-    ctx.multipart_limits = multipart_limits();
+    std::optional<BindContext> ctx;  // none for a handler without parameters (and no scope)
     CallArgs args(*this);
     try {
-      if (has_route_dependencies()) co_await run_route_dependencies(ctx);  // no coroutine frame when there are none
-      if (shape_.awaits_binding) {
-        co_await bind_async(ctx, args.get());
-      } else {
-        if (shape_.loads_form) co_await ctx.load_form();  // a multipart body's parts, before any binder
-        bind(ctx, args.get());
+      if (!shape_.no_args || scope) {
+        ctx.emplace(req, sub);
+        ctx->scope = scope.get();
+        ctx->states = app_ ? &app_->states : nullptr;
+        ctx->multipart_limits = multipart_limits();
+        if (has_route_dependencies()) co_await run_route_dependencies(*ctx);  // no coroutine frame without any
+        if (shape_.awaits_binding) {
+          co_await bind_async(*ctx, args.get());
+        } else {
+          if (shape_.loads_form) co_await ctx->load_form();  // a multipart body's parts, before any binder
+          bind(*ctx, args.get());
+        }
       }
       if (current_logger().enabled(LogLevel::debug)) log_args(req, args.get());
-      if (ctx.failed()) throw ctx.take_errors();  // the app answers 422 {"detail":[...]}
+      if (ctx && ctx->failed()) throw ctx->take_errors();  // the app answers 422 {"detail":[...]}
+      std::optional<Response> from_pool;
       if (shape_.returns_task) {
         StartedTask task = start(args.get());
         co_await task;
-        res = finish(args.get(), status);
       } else if (options_.blocking) {
         ToThread<PoolCall> hop(PoolCall{this, args.get(), status});  // the handler and its conversion, on the pool
-        res = co_await hop;
-      } else {
-        StallWatch watch(description_);
-        res = invoke(args.get(), status);
+        from_pool.emplace(co_await hop);
       }
+      Response res = shape_.returns_task ? finish(args.get(), status)
+                     : from_pool         ? std::move(*from_pool)
+                                         : invoke_here(args.get(), status);
       merge_sub_response(res, sub);
+      if (!scope) co_return res;
+      scoped_res.emplace(std::move(res));
     } catch (...) {
       if (!scope) throw;
       scope->error = std::current_exception();
     }
   }  // the arguments are gone before any teardown (a dependency's value may be one of them)
-  if (!scope) co_return res;
   if (scope->has_exits(DependencyScope::function)) co_await scope->teardown(DependencyScope::function);
   // The exception layer answers the error, and the request-scope teardown still runs after that answer is sent.
   if (scope->error) throw ScopedError{scope->error, after_send_of(scope), scope->pending()};
   // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
-  if (scope->pending() || res.stream) res.after_send = after_send_of(scope);
-  co_return res;
+  if (scope->pending() || scoped_res->stream) scoped_res->after_send = after_send_of(scope);
+  co_return std::move(*scoped_res);
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 

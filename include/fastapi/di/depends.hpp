@@ -260,11 +260,12 @@ struct PlanBinding<BindPlan<Params...>> {
   static bool bind_ready(BindContext& ctx, void* slots) {
     return Binder<Param<I>>::bind_ready(ctx, slot<I>(slots));
   }
+  // clang-format off
   template <std::size_t I>
   static constexpr BindStep step() {
     if constexpr (!async_binder<Binder<Param<I>>>) {
       return BindStep{&bind_sync<I>, nullptr, nullptr};
-    } else if constexpr (requires(BindContext & c, typename Binder<Param<I>>::Slot & s) {
+    } else if constexpr (requires(BindContext& c, typename Binder<Param<I>>::Slot& s) {
                            Binder<Param<I>>::bind_ready(c, s);
                          }) {
       return BindStep{nullptr, &bind_async<I>, &bind_ready<I>};
@@ -272,7 +273,6 @@ struct PlanBinding<BindPlan<Params...>> {
       return BindStep{nullptr, &bind_async<I>, nullptr};
     }
   }
-  // clang-format off
   /// The steps in the plan's binding order (FastAPI's order of sources).
   static constexpr std::array<BindStep, size> steps = []<std::size_t... K>(std::index_sequence<K...>) {
     return std::array<BindStep, size>{step<Plan::order[K]>()...};
