@@ -32,6 +32,13 @@ struct UserOut {
   std::string username;
   std::optional<std::string> bio;
 };
+// More than the 256 bytes of arguments an endpoint keeps in its own coroutine frame: they go to the heap.
+struct Wide {
+  std::string a, b, c, d, e, f, g, h, i, j;
+};
+struct alignas(64) Aligned {  // over-aligned arguments go to the heap too (UBSan checks the alignment)
+  int x;
+};
 }  // namespace app_test
 
 TEST_SUITE("app/app") {
@@ -242,6 +249,45 @@ TEST_SUITE("app/app") {
     CHECK(client.get("/blocking").text == "off loop");
     CHECK(client.get("/async").json()["v"] == 42);
     CHECK(client.get("/async-void").text == "null");
+  }
+
+  TEST_CASE("arguments of any size and alignment are bound; Task and blocking handlers' values and errors") {
+    fa::App app;
+    app.post("/wide", [](app_test::Wide w, fa::Query<"n", int> n) { return w.a + w.j + std::to_string(*n); });
+    app.post("/aligned", [](app_test::Aligned a) { return fa::Json{{"x", a.x}}; });
+    app.get("/blocking", [](fa::Query<"n", int> n) { return fa::Json{{"n", *n * 2}}; }, {.blocking = true});
+    app.get("/blocking-teapot", []() -> fa::Json { throw fa::HTTPException{418, "teapot"}; }, {.blocking = true});
+    app.get("/task", [](fa::Query<"n", int> n, fa::Response& res) -> fa::Task<fa::Json> {
+      res.headers.set("x-n", std::to_string(*n));
+      co_return fa::Json{{"n", *n}};
+    });
+    app.get("/task-teapot", []() -> fa::Task<fa::Json> {
+      throw fa::HTTPException{418, "teapot"};
+      co_return fa::Json{};
+    });
+    fa::testing::TestClient client{app};
+    CHECK(client
+              .post("/wide?n=7", {.json = fa::Json{{"a", "A"},
+                                                   {"b", ""},
+                                                   {"c", ""},
+                                                   {"d", ""},
+                                                   {"e", ""},
+                                                   {"f", ""},
+                                                   {"g", ""},
+                                                   {"h", ""},
+                                                   {"i", ""},
+                                                   {"j", "J"}}})
+              .text == "AJ7");
+    CHECK(client.post("/wide?n=x", {.json = fa::Json::object({})}).status == 422);
+    CHECK(client.post("/aligned", {.json = fa::Json{{"x", 5}}}).json()["x"] == 5);
+    CHECK(client.get("/blocking?n=4").json()["n"] == 8);
+    CHECK(client.get("/blocking?n=x").status == 422);
+    CHECK(client.get("/blocking-teapot").status == 418);
+    auto task = client.get("/task?n=3");
+    CHECK(task.json()["n"] == 3);
+    CHECK(task.header("x-n") == "3");
+    CHECK(client.get("/task?n=x").status == 422);
+    CHECK(client.get("/task-teapot").status == 418);
   }
 
   TEST_CASE("a plain handler that holds the loop is named in a warning") {

@@ -6,9 +6,13 @@
 #pragma once
 
 #include <array>
+#include <coroutine>
 #include <cstddef>
 #include <exception>
+#include <functional>
 #include <memory>
+#include <new>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -170,48 +174,6 @@ decltype(auto) pass_argument(Slot& slot) {
   else return std::move(value);
 }
 
-template <class F>
-class HandlerEndpoint final : public Endpoint {
- public:
-  using Traits = callable_traits<F>;
-  using Result = typename Traits::result;
-  using Plan = typename plan_of<typename Traits::args>::type;
-  using Binding = PlanBinding<Plan>;
-  static_assert(Plan::checked);
-
-  HandlerEndpoint(F handler, std::string description, RouteOptions options)
-      : Endpoint(std::move(description), std::move(options)), handler_(std::move(handler)) {
-    if constexpr (Plan::streams_body) check_streamed_limit(*this);
-  }
-
-  Task<Response> call(Request& req) override {
-    if (Binding::needs_scope || has_route_dependencies()) return call_scoped(req);
-    return call_with(req, nullptr);
-  }
-  std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
-  bool takes_request() const override { return Plan::takes_request; }
-  /// A handler with fa::Form or fa::File parameters streams too: a multipart body is parsed as it arrives (file
-  /// parts spooled, never the whole body in memory), any other body read whole by the binder (load_form).
-  bool streams_body() const override { return Plan::streams_body || Plan::has_form; }
-  /// What the handler's types say of its operation, for the route's RouteDoc (openapi/operation.hpp).
-  static constexpr RouteDoc::Describe describe = &describe_operation<Plan, Result>;
-
- private:
-  using Slots = typename Plan::Slots;
-  /// Binds (awaiting dependencies when `scope` is given), calls the handler, converts its result.
-  Task<Response> call_with(Request& req, RequestScope* scope);
-  /// call_with inside a RequestScope: function-scope teardown now, the rest after the response is sent (an
-  /// error leaves as a ScopedError carrying that teardown: the exception layer answers it, app/exceptions.hpp).
-  Task<Response> call_scoped(Request& req);
-  Result invoke(Slots& slots) { return invoke_with(slots, std::make_index_sequence<Traits::arity>{}); }
-  template <std::size_t... I>
-  Result invoke_with([[maybe_unused]] Slots& slots, std::index_sequence<I...>) {
-    return handler_(pass_argument<std::tuple_element_t<I, typename Traits::args>>(std::get<I>(slots))...);
-  }
-
-  F handler_;
-};
-
 /// What `--log-level debug` shows of a bound value: numbers and text as they are (text quoted), a model as
 /// its JSON, anything else by its type; cut to ~80 characters.
 template <class T>
@@ -279,87 +241,264 @@ void log_bound_request(const Request& req, const Slots& slots) {
   log(LogLevel::debug, line);
 }
 
-template <class F>
-Task<Response> HandlerEndpoint<F>::call_scoped(Request& req) {
-  auto scope = std::make_shared<RequestScope>(registry());
-  Response res;
-  try {
-    res = co_await call_with(req, scope.get());
-  } catch (...) {
-    scope->error = std::current_exception();
+/// What a route's handler type says of its calls, fixed at registration by HandlerEndpoint<F> and read by
+/// RouteEndpoint::call, the one request sequence of every route.
+struct RouteShape {
+  std::size_t args_size = 0;  ///< one call's bound arguments (the slots, and the fa::Task a coroutine returned)
+  std::size_t args_align = 1;
+  bool awaits_binding = false;  ///< a fa::Depends among the parameters: bound by awaiting (bind_async)
+  bool loads_form = false;      ///< fa::Form / fa::File parameters: a multipart body is read before binding
+  bool needs_scope = false;     ///< dependencies or fa::BackgroundTasks&: a RequestScope for each request
+  bool returns_task = false;    ///< the handler returns fa::Task<T>: started, awaited, then finished
+  bool no_args = false;         ///< no parameters, a plain value: no arguments to make, nothing to bind
+};
+
+/// A coroutine a handler returned (a fa::Task<T>, not yet started), with its type erased: RouteEndpoint::call
+/// awaits it through its PromiseBase, as Task<T>::Awaiter does, and HandlerEndpoint<F>::finish reads its value.
+struct StartedTask {
+  std::coroutine_handle<> handle;
+  PromiseBase* promise = nullptr;
+
+  template <class T>
+  static StartedTask of(Task<T>& task) {
+    auto awaiter = task.operator co_await();
+    return StartedTask{awaiter.handle, &awaiter.handle.promise()};
   }
-  if (scope->has_exits(DependencyScope::function)) co_await scope->teardown(DependencyScope::function);
-  // The exception layer answers the error, and the request-scope teardown still runs after that answer is sent.
-  if (scope->error)
-    throw ScopedError{scope->error, [scope] { return RequestScope::after_send(scope); }, scope->pending()};
-  // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
-  if (scope->pending() || res.stream) res.after_send = [scope] { return RequestScope::after_send(scope); };
-  co_return res;
+  bool await_ready() const noexcept { return false; }
+  template <class P>
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<P> awaiting) noexcept {
+    promise->continuation = awaiting;
+    if (!promise->cancellation) promise->cancellation = cancellation_of(awaiting);
+    return transfer_to(handle);
+  }
+  void await_resume() const noexcept {}  // its value or exception stays in its promise, for finish()
+};
+
+/// The request sequence every route shares, compiled once and not per handler (`call`): the scope, the app's
+/// and the route's dependencies, the binding, the call (inline, on the thread pool for a .blocking route, or
+/// awaited for a fa::Task), the sub-response, the function-scope teardown and the errors. What depends on the
+/// handler's type is HandlerEndpoint<F>'s handful of plain functions below, over one call's arguments `args`
+/// (storage of RouteShape::args_size bytes that `call` provides: in its own frame when they fit).
+class RouteEndpoint : public Endpoint {
+ public:
+  RouteEndpoint(std::string description, RouteOptions options, RouteShape shape)
+      : Endpoint(std::move(description), std::move(options)), shape_(shape) {}
+  /// Binds (awaiting dependencies when there are some), calls the handler, converts its value. With a
+  /// RequestScope: function-scope teardown now, the rest after the response is sent (an error leaves as a
+  /// ScopedError carrying that teardown: the exception layer answers it, app/exceptions.hpp).
+  Task<Response> call(Request& req) final;
+
+ protected:
+  virtual void make_args(void* args) = 0;                           ///< the empty slots, constructed in `args`
+  virtual void drop_args(void* args) noexcept = 0;                  ///< ...and destroyed
+  virtual void bind(BindContext& ctx, void* args) = 0;              ///< a plan that awaits nothing
+  virtual Task<void> bind_async(BindContext& ctx, void* args) = 0;  ///< a plan with fa::Depends
+  virtual void log_args(const Request& req, void* args) = 0;        ///< the `--log-level debug` line
+  virtual Response invoke(void* args, int status) = 0;              ///< a plain handler: called, its value converted
+  virtual StartedTask start(void* args) = 0;            ///< a Task handler: called (its coroutine not started)
+  virtual Response finish(void* args, int status) = 0;  ///< ...and once it is done, its value converted
+
+ private:
+  /// One call's arguments: in place (most handlers' fit) or from the heap; made empty, destroyed after the call.
+  class CallArgs {
+   public:
+    static constexpr std::size_t inline_size = 256;
+    explicit CallArgs(RouteEndpoint& endpoint);
+    ~CallArgs();
+    CallArgs(const CallArgs&) = delete;
+    CallArgs& operator=(const CallArgs&) = delete;
+    void* get() { return heap_ ? heap_ : static_cast<void*>(inline_); }
+
+   private:
+    alignas(std::max_align_t) std::byte inline_[inline_size];
+    void* heap_ = nullptr;
+    RouteEndpoint& endpoint_;
+  };
+  /// A .blocking route's plain handler with its arguments, run on the thread pool (one ToThread for every route).
+  struct PoolCall {
+    RouteEndpoint* endpoint;
+    void* args;
+    int status;
+    Response operator()() const { return endpoint->invoke(args, status); }
+  };
+  /// invoke() on the loop, under the stall warning's watch.
+  Response invoke_here(void* args, int status);
+  /// Response::after_send (and a ScopedError's) for `scope`: its request-scope teardown, then background tasks.
+  static std::function<Task<void>()> after_send_of(std::shared_ptr<RequestScope> scope) {
+    return [scope = std::move(scope)] { return RequestScope::after_send(scope); };
+  }
+
+  RouteShape shape_;
+};
+
+/// A user's handler as a route: what its type says (the plan, the result) and the plain functions
+/// RouteEndpoint::call runs it through. No coroutine of its own: per route, the compiler generates these few
+/// small functions (binding into the slots, the call, the conversion of its value), not a request sequence.
+template <class F>
+class HandlerEndpoint final : public RouteEndpoint {
+ public:
+  using Traits = callable_traits<F>;
+  using Result = typename Traits::result;
+  using Plan = typename plan_of<typename Traits::args>::type;
+  using Binding = PlanBinding<Plan>;
+  static_assert(Plan::checked);
+
+  HandlerEndpoint(F handler, std::string description, RouteOptions options)
+      : RouteEndpoint(std::move(description), std::move(options), shape), handler_(std::move(handler)) {
+    if constexpr (Plan::streams_body) check_streamed_limit(*this);
+  }
+
+  std::span<const std::string_view> path_param_names() const override { return Binding::path_names; }
+  bool takes_request() const override { return Plan::takes_request; }
+  /// A handler with fa::Form or fa::File parameters streams too: a multipart body is parsed as it arrives (file
+  /// parts spooled, never the whole body in memory), any other body read whole by the binder (load_form).
+  bool streams_body() const override { return Plan::streams_body || Plan::has_form; }
+  /// What the handler's types say of its operation, for the route's RouteDoc (openapi/operation.hpp).
+  static constexpr RouteDoc::Describe describe = &describe_operation<Plan, Result>;
+
+ private:
+  using Slots = typename Plan::Slots;
+  struct NoTask {};
+  /// One call's arguments: the bound slots, and the fa::Task a coroutine handler returned (destroyed first).
+  struct Args {
+    Slots slots{};
+    std::conditional_t<is_task_v<Result>, std::optional<Result>, NoTask> task{};
+  };
+  static constexpr RouteShape shape{.args_size = sizeof(Args),
+                                    .args_align = alignof(Args),
+                                    .awaits_binding = Binding::is_async,
+                                    .loads_form = Plan::has_form,
+                                    .needs_scope = Binding::needs_scope,
+                                    .returns_task = is_task_v<Result>,
+                                    .no_args = Plan::size == 0 && !is_task_v<Result>};
+  static Args& args_of(void* args) { return *static_cast<Args*>(args); }
+
+  void make_args(void* args) override { ::new (args) Args(); }
+  void drop_args(void* args) noexcept override { args_of(args).~Args(); }
+  void bind([[maybe_unused]] BindContext& ctx, [[maybe_unused]] void* args) override {
+    if constexpr (!Binding::is_async && Plan::size > 0) Plan::bind(ctx, args_of(args).slots);
+  }
+  Task<void> bind_async([[maybe_unused]] BindContext& ctx, [[maybe_unused]] void* args) override {
+    if constexpr (Binding::is_async) return Binding::bind(ctx, args_of(args).slots);
+    else return {};  // never called: shape.awaits_binding is false
+  }
+  void log_args(const Request& req, void* args) override { log_bound_request(req, args_of(args).slots); }
+  Response invoke([[maybe_unused]] void* args, int status) override {
+    if constexpr (is_task_v<Result>) {
+      return Response{.status = status};  // never called: shape.returns_task
+    } else if constexpr (std::is_void_v<Result>) {
+      call_handler(args_of(args).slots);
+      return RawJSONResponse("null", status);
+    } else {
+      return to_response(call_handler(args_of(args).slots), status, options_);
+    }
+  }
+  StartedTask start([[maybe_unused]] void* args) override {
+    if constexpr (is_task_v<Result>) {
+      Args& a = args_of(args);
+      return StartedTask::of(a.task.emplace(call_handler(a.slots)));
+    } else {
+      return {};  // never called: shape.returns_task is false
+    }
+  }
+  Response finish([[maybe_unused]] void* args, int status) override {
+    if constexpr (is_task_v<Result>) {
+      auto awaiter = args_of(args).task->operator co_await();
+      if constexpr (std::is_void_v<typename Result::value_type>) {
+        awaiter.await_resume();  // rethrows what the handler threw
+        return RawJSONResponse("null", status);
+      } else {
+        return to_response(awaiter.await_resume(), status, options_);
+      }
+    } else {
+      return Response{.status = status};  // never called: shape.returns_task is false
+    }
+  }
+  Result call_handler(Slots& slots) { return call_with(slots, std::make_index_sequence<Traits::arity>{}); }
+  template <std::size_t... I>
+  Result call_with([[maybe_unused]] Slots& slots, std::index_sequence<I...>) {
+    return handler_(pass_argument<std::tuple_element_t<I, typename Traits::args>>(std::get<I>(slots))...);
+  }
+
+  F handler_;
+};
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE RouteEndpoint::CallArgs::CallArgs(RouteEndpoint& endpoint) : endpoint_(endpoint) {
+  const RouteShape& shape = endpoint.shape_;
+  if (shape.no_args) return;
+  if (shape.args_size > inline_size || shape.args_align > alignof(std::max_align_t))
+    heap_ = ::operator new(shape.args_size, std::align_val_t(shape.args_align));
+  endpoint.make_args(get());
 }
 
-template <class F>
-Task<Response> HandlerEndpoint<F>::call_with(Request& req, [[maybe_unused]] RequestScope* scope) {
-  int status = options_.status_code ? options_.status_code : 200;
-  Response sub{.status = 0};
-  HandlerRunning running;  // the loop-stall warning blames a long resume only while a handler runs
-  this_loop().route = description_;
-  Slots slots{};
-  if (scope) {
-    BindContext ctx{req, sub};
-    ctx.scope = scope;
-    ctx.states = app_ ? &app_->states : nullptr;
-    ctx.multipart_limits = multipart_limits();
-    if (has_route_dependencies()) co_await run_route_dependencies(ctx);  // no coroutine frame when there are none
-    if constexpr (Plan::size > 0) co_await Binding::bind(ctx, slots);
-    if (current_logger().enabled(LogLevel::debug)) log_bound_request(req, slots);
-    if (ctx.failed()) throw ctx.take_errors();  // the app answers 422 {"detail":[...]}
-  } else if constexpr (Plan::size > 0 && !Binding::needs_scope) {
-    BindContext ctx{req, sub};
-    ctx.states = app_ ? &app_->states : nullptr;
-    ctx.multipart_limits = multipart_limits();
-    if constexpr (Plan::has_form) co_await ctx.load_form();  // a multipart body's parts, before any binder
-    Plan::bind(ctx, slots);
-    if (current_logger().enabled(LogLevel::debug)) log_bound_request(req, slots);
-    if (ctx.failed()) throw ctx.take_errors();
-  } else {
-    if (current_logger().enabled(LogLevel::debug)) log_bound_request(req, slots);
-  }
-  if constexpr (is_task_v<Result>) {
-    using Value = typename Result::value_type;
-    if constexpr (std::is_void_v<Value>) {
-      co_await invoke(slots);
-      Response res = RawJSONResponse("null", status);
-      merge_sub_response(res, sub);
-      co_return res;
-    } else {
-      Response res = to_response(co_await invoke(slots), status, options_);
-      merge_sub_response(res, sub);
-      co_return res;
-    }
-  } else if constexpr (std::is_void_v<Result>) {
-    if (options_.blocking) {
-      co_await to_thread([&] { invoke(slots); });
-    } else {
-      StallWatch watch(description_);
-      invoke(slots);
-    }
-    Response res = RawJSONResponse("null", status);
-    merge_sub_response(res, sub);
-    co_return res;
-  } else {
-    if (options_.blocking) {
-      Response res = to_response(co_await to_thread([&] { return invoke(slots); }), status, options_);
-      merge_sub_response(res, sub);
-      co_return res;
-    }
-    Response res = [&] {
-      StallWatch watch(description_);
-      return to_response(invoke(slots), status, options_);
-    }();
-    merge_sub_response(res, sub);
-    co_return res;
-  }
+FASTAPI_DETAIL_INLINE RouteEndpoint::CallArgs::~CallArgs() {
+  if (endpoint_.shape_.no_args) return;
+  endpoint_.drop_args(get());
+  if (heap_) ::operator delete(heap_, std::align_val_t(endpoint_.shape_.args_align));
 }
+
+FASTAPI_DETAIL_INLINE Response RouteEndpoint::invoke_here(void* args, int status) {
+  StallWatch watch(description_);
+  return invoke(args, status);
+}
+
+// The common path (no scope: nothing to tear down) builds the response in place and returns it from inside the
+// block: no Response is default-constructed, assigned or moved on the way (each one is instructions per request).
+FASTAPI_DETAIL_INLINE Task<Response> RouteEndpoint::call(Request& req) {
+  std::shared_ptr<RequestScope> scope;
+  if (shape_.needs_scope || has_route_dependencies()) scope = std::make_shared<RequestScope>(registry());
+  std::optional<Response> scoped_res;  // the response of a scoped call, kept for after its teardown
+  {
+    const int status = options_.status_code ? options_.status_code : 200;
+    Response sub{.status = 0};
+    HandlerRunning running;  // the loop-stall warning blames a long resume only while a handler runs
+    this_loop().route = description_;
+    std::optional<BindContext> ctx;  // none for a handler without parameters (and no scope)
+    CallArgs args(*this);
+    try {
+      if (!shape_.no_args || scope) {
+        ctx.emplace(req, sub);
+        ctx->scope = scope.get();
+        ctx->states = app_ ? &app_->states : nullptr;
+        ctx->multipart_limits = multipart_limits();
+        if (has_route_dependencies()) co_await run_route_dependencies(*ctx);  // no coroutine frame without any
+        if (shape_.awaits_binding) {
+          co_await bind_async(*ctx, args.get());
+        } else {
+          if (shape_.loads_form) co_await ctx->load_form();  // a multipart body's parts, before any binder
+          bind(*ctx, args.get());
+        }
+      }
+      if (current_logger().enabled(LogLevel::debug)) log_args(req, args.get());
+      if (ctx && ctx->failed()) throw ctx->take_errors();  // the app answers 422 {"detail":[...]}
+      std::optional<Response> from_pool;
+      if (shape_.returns_task) {
+        StartedTask task = start(args.get());
+        co_await task;
+      } else if (options_.blocking) {
+        ToThread<PoolCall> hop(PoolCall{this, args.get(), status});  // the handler and its conversion, on the pool
+        from_pool.emplace(co_await hop);
+      }
+      Response res = shape_.returns_task ? finish(args.get(), status)
+                     : from_pool         ? std::move(*from_pool)
+                                         : invoke_here(args.get(), status);
+      merge_sub_response(res, sub);
+      if (!scope) co_return res;
+      scoped_res.emplace(std::move(res));
+    } catch (...) {
+      if (!scope) throw;
+      scope->error = std::current_exception();
+    }
+  }  // the arguments are gone before any teardown (a dependency's value may be one of them)
+  if (scope->has_exits(DependencyScope::function)) co_await scope->teardown(DependencyScope::function);
+  // The exception layer answers the error, and the request-scope teardown still runs after that answer is sent.
+  if (scope->error) throw ScopedError{scope->error, after_send_of(scope), scope->pending()};
+  // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
+  if (scope->pending() || scoped_res->stream) scoped_res->after_send = after_send_of(scope);
+  co_return std::move(*scoped_res);
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Registration check: every `{name}` of the route has a fa::Path<"name", T> (unless the handler takes
 /// fa::Request&, which may read req.path_params itself) and every Path a `{name}`.

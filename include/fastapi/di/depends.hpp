@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/fixed_string.hpp"
 #include "fastapi/core/meta.hpp"
 #include "fastapi/core/task.hpp"
@@ -196,6 +197,17 @@ constexpr auto nested_path_names() {
   else return std::array<std::string_view, 0>{};
 }
 
+/// One parameter's binding with its plan's type erased (the slots passed as void*): what bind_steps walks.
+struct BindStep {
+  void (*sync)(BindContext&, void* slots) = nullptr;         ///< a binder that awaits nothing
+  Task<void> (*async)(BindContext&, void* slots) = nullptr;  ///< fa::Depends: awaited...
+  bool (*ready)(BindContext&, void* slots) = nullptr;        ///< ...unless its value is at hand (the cache)
+};
+/// Binds a plan's parameters (its steps, in its order), loading a multipart body first when `load_form`, and
+/// awaiting its dependencies: the one coroutine every plan with dependencies shares, compiled once.
+FASTAPI_DETAIL_INLINE Task<void> bind_steps(BindContext& ctx, void* slots, std::span<const BindStep> steps,
+                                            bool load_form);
+
 /// The awaitable side of a BindPlan: dependencies awaited in order, everything else bound as BindPlan::bind
 /// does; and the plan's facts that include what its dependencies take (path names, scope).
 template <class Plan>
@@ -224,56 +236,62 @@ struct PlanBinding<BindPlan<Params...>> {
     return out;
   }();
 
-  /// Fills every slot (in Plan::order), awaiting dependencies; errors are recorded in ctx.
-  static Task<void> bind(BindContext& ctx, Slots& slots);
+  /// Fills every slot (in Plan::order), awaiting dependencies; errors are recorded in ctx. Not a coroutine:
+  /// the plan's steps are walked by bind_steps, so a plan costs no coroutine of its own.
+  static Task<void> bind(BindContext& ctx, Slots& slots) {
+    ctx.embed_bodies = ctx.embed_bodies || Plan::embed_bodies;
+    return bind_steps(ctx, &slots, steps, Plan::has_form);
+  }
 
  private:
-  using SyncFn = void (*)(BindContext&, Slots&);
-  using AsyncFn = Task<void> (*)(BindContext&, Slots&);
-  using ReadyFn = bool (*)(BindContext&, Slots&);  // an async binder's answer without a coroutine, when it has one
   template <std::size_t I>
   using Param = std::remove_cvref_t<std::tuple_element_t<I, std::tuple<Params...>>>;
   template <std::size_t I>
-  static void bind_sync(BindContext& ctx, Slots& slots) {
-    Binder<Param<I>>::bind(ctx, std::get<I>(slots));
+  static std::tuple_element_t<I, Slots>& slot(void* slots) {
+    return std::get<I>(*static_cast<Slots*>(slots));
   }
   template <std::size_t I>
-  static Task<void> bind_async(BindContext& ctx, Slots& slots) {
-    return Binder<Param<I>>::bind_async(ctx, std::get<I>(slots));
+  static void bind_sync(BindContext& ctx, void* slots) {
+    Binder<Param<I>>::bind(ctx, slot<I>(slots));
   }
   template <std::size_t I>
-  static bool bind_ready(BindContext& ctx, Slots& slots) {
-    return Binder<Param<I>>::bind_ready(ctx, std::get<I>(slots));
+  static Task<void> bind_async(BindContext& ctx, void* slots) {
+    return Binder<Param<I>>::bind_async(ctx, slot<I>(slots));
+  }
+  template <std::size_t I>
+  static bool bind_ready(BindContext& ctx, void* slots) {
+    return Binder<Param<I>>::bind_ready(ctx, slot<I>(slots));
   }
   // clang-format off
-  static constexpr std::array<SyncFn, size> sync_fns = []<std::size_t... I>(std::index_sequence<I...>) {
-    return std::array<SyncFn, size>{(async_binder<Binder<Param<I>>> ? SyncFn{} : &bind_sync<I>)...};
-  }(std::make_index_sequence<size>{});
-  static constexpr std::array<AsyncFn, size> async_fns = []<std::size_t... I>(std::index_sequence<I...>) {
-    return std::array<AsyncFn, size>{[] {
-      if constexpr (async_binder<Binder<Param<I>>>) return &bind_async<I>;
-      else return AsyncFn{};
-    }()...};
-  }(std::make_index_sequence<size>{});
-  static constexpr std::array<ReadyFn, size> ready_fns = []<std::size_t... I>(std::index_sequence<I...>) {
-    return std::array<ReadyFn, size>{[] {
-      if constexpr (requires(BindContext& c, typename Binder<Param<I>>::Slot& s) { Binder<Param<I>>::bind_ready(c, s); })
-        return &bind_ready<I>;
-      else return ReadyFn{};
-    }()...};
+  template <std::size_t I>
+  static constexpr BindStep step() {
+    if constexpr (!async_binder<Binder<Param<I>>>) {
+      return BindStep{&bind_sync<I>, nullptr, nullptr};
+    } else if constexpr (requires(BindContext& c, typename Binder<Param<I>>::Slot& s) {
+                           Binder<Param<I>>::bind_ready(c, s);
+                         }) {
+      return BindStep{nullptr, &bind_async<I>, &bind_ready<I>};
+    } else {
+      return BindStep{nullptr, &bind_async<I>, nullptr};
+    }
+  }
+  /// The steps in the plan's binding order (FastAPI's order of sources).
+  static constexpr std::array<BindStep, size> steps = []<std::size_t... K>(std::index_sequence<K...>) {
+    return std::array<BindStep, size>{step<Plan::order[K]>()...};
   }(std::make_index_sequence<size>{});
   // clang-format on
 };
 
-template <class... Params>
-Task<void> PlanBinding<BindPlan<Params...>>::bind(BindContext& ctx, Slots& slots) {
-  ctx.embed_bodies = ctx.embed_bodies || Plan::embed_bodies;
-  if constexpr (Plan::has_form) co_await ctx.load_form();  // a multipart body's parts (params/form_data.hpp)
-  for (std::size_t i : Plan::order) {
-    if (!async_fns[i]) sync_fns[i](ctx, slots);
-    else if (!ready_fns[i] || !ready_fns[i](ctx, slots)) co_await async_fns[i](ctx, slots);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<void> bind_steps(BindContext& ctx, void* slots, std::span<const BindStep> steps,
+                                            bool load_form) {
+  if (load_form) co_await ctx.load_form();  // a multipart body's parts (params/form_data.hpp)
+  for (const BindStep& step : steps) {
+    if (!step.async) step.sync(ctx, slots);
+    else if (!step.ready || !step.ready(ctx, slots)) co_await step.async(ctx, slots);
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 inline std::size_t error_count(const BindContext& ctx) {
   return ctx.errors.errors().size() + ctx.body_errors.errors().size();
