@@ -7743,8 +7743,8 @@ inline std::chrono::sys_seconds time(const ASN1_TIME* t) {
   std::tm tm{};
   if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return {};
   using namespace std::chrono;
-  sys_days day = year{tm.tm_year + 1900} / month{static_cast<unsigned>(tm.tm_mon + 1)} /
-                 static_cast<unsigned>(tm.tm_mday);
+  sys_days day =
+      year{tm.tm_year + 1900} / month{static_cast<unsigned>(tm.tm_mon + 1)} / static_cast<unsigned>(tm.tm_mday);
   return day + hours{tm.tm_hour} + minutes{tm.tm_min} + seconds{tm.tm_sec};
 }
 }  // namespace tls_text
@@ -9282,6 +9282,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) { retu
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -9347,7 +9348,7 @@ class Server {
   std::atomic<bool> listening_{false};
   std::atomic<bool> stopping_{false};
   std::uint16_t port_ = 0;
-  ::ssl_ctx_st* tls_ = nullptr;   ///< made by prepare() when the Config asks for TLS
+  ::ssl_ctx_st* tls_ = nullptr;  ///< made by prepare() when the Config asks for TLS
   bool prepared_ = false;
   ino_t uds_inode_ = 0;           ///< the Unix socket file we made (removed at the end only if it is still ours)
   bool shared_acceptor_ = false;  ///< SO_REUSEPORT missing: worker 0 accepts for all
@@ -9536,16 +9537,17 @@ FASTAPI_DETAIL_INLINE std::system_error uds_error(int code, const std::string& p
 FASTAPI_DETAIL_INLINE void Server::check_uds_path() const {
   const std::string& path = config_.uds;
   if (path.size() >= sizeof(::sockaddr_un::sun_path))
-    throw detail::uds_error(ENAMETOOLONG, path,
-                            " (a socket path holds at most " + std::to_string(sizeof(::sockaddr_un::sun_path) - 1) +
-                                " bytes)");
+    throw detail::uds_error(
+        ENAMETOOLONG, path,
+        " (a socket path holds at most " + std::to_string(sizeof(::sockaddr_un::sun_path) - 1) + " bytes)");
   const auto slash = path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
   struct ::stat st;
   if (::stat(dir.c_str(), &st) != 0) throw detail::uds_error(errno, path, " (its directory '" + dir + "')");
   if (!S_ISDIR(st.st_mode)) throw detail::uds_error(ENOTDIR, path, " ('" + dir + "' is not a directory)");
-  // The socket file is created in the directory: that takes write and search permission there.
-  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+  // The socket file is created in the directory: that takes write and search permission there (checked for
+  // the effective user, who binds: AT_EACCESS).
+  if (::faccessat(AT_FDCWD, dir.c_str(), W_OK | X_OK, AT_EACCESS) != 0)
     throw detail::uds_error(errno, path, " (cannot create a file in '" + dir + "')");
   if (::lstat(path.c_str(), &st) == 0 && !S_ISSOCK(st.st_mode))
     throw detail::uds_error(EEXIST, path, " (a file that is not a socket is in the way)");
@@ -19996,7 +19998,7 @@ struct NoCache {
   constexpr operator FixedString<10>() const { return detail::no_cache_word; }
 };
 inline constexpr NoCache no_cache{};
-FixedString(NoCache) -> FixedString<10>;
+FixedString(NoCache)->FixedString<10>;
 
 namespace detail {
 

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "support/exchange.hpp"
@@ -82,6 +83,22 @@ TEST_SUITE("examples") {
       CHECK(std::count(run.out.begin(), run.out.end(), '\n') == 1);
       CHECK(run.out.find(says) != std::string::npos);
     }
+    // A directory the app may not write in (root may write anywhere: then it runs as nobody, if setpriv can).
+    const std::string locked = dir.file("locked");
+    REQUIRE(::mkdir(locked.c_str(), 0555) == 0);
+    std::string as_user;
+    if (::geteuid() == 0) {
+      if (test_support::capture("command -v setpriv").status != 0) return;
+      REQUIRE(::chmod(dir.path.c_str(), 0755) == 0);  // nobody may reach the locked directory, not write in it
+      as_user = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+    }
+    auto run =
+        test_support::capture("(" + as_user + example("14_health") + " --port 0 --uds " + locked + "/app.sock 2>&1)");
+    CAPTURE(run.out);
+    CHECK(run.status == 1);
+    CHECK(run.out.find("startup complete") == std::string::npos);
+    CHECK(std::count(run.out.begin(), run.out.end(), '\n') == 1);
+    CHECK(run.out.find("Permission denied") != std::string::npos);
   }
 
   TEST_CASE("bigger_app: routers from headers under their prefixes, with router and app dependencies") {

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -291,8 +292,9 @@ FASTAPI_DETAIL_INLINE void Server::check_uds_path() const {
   struct ::stat st;
   if (::stat(dir.c_str(), &st) != 0) throw detail::uds_error(errno, path, " (its directory '" + dir + "')");
   if (!S_ISDIR(st.st_mode)) throw detail::uds_error(ENOTDIR, path, " ('" + dir + "' is not a directory)");
-  // The socket file is created in the directory: that takes write and search permission there.
-  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+  // The socket file is created in the directory: that takes write and search permission there (checked for
+  // the effective user, who binds: AT_EACCESS).
+  if (::faccessat(AT_FDCWD, dir.c_str(), W_OK | X_OK, AT_EACCESS) != 0)
     throw detail::uds_error(errno, path, " (cannot create a file in '" + dir + "')");
   if (::lstat(path.c_str(), &st) == 0 && !S_ISSOCK(st.st_mode))
     throw detail::uds_error(EEXIST, path, " (a file that is not a socket is in the way)");
