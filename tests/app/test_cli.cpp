@@ -194,6 +194,16 @@ TEST_SUITE("app/cli") {
     }
     CHECK(column == std::string_view("  --ssl-keyfile-password P").size() + 2);
 
+    // An app flag too long for the column: its description on the next line, at the column (argparse's way);
+    // a long description wraps at a space, each line within 100 columns.
+    std::string entry;
+    fa::detail::append_help_entry(entry, "  --a-very-long-nested.member-name TEXT", "short", 28);
+    CHECK(entry == "  --a-very-long-nested.member-name TEXT\n" + std::string(28, ' ') + "short\n");
+    entry.clear();
+    fa::detail::append_help_entry(entry, "  --x N", std::string(60, 'a') + " " + std::string(20, 'b'), 28);
+    CHECK(entry == "  --x N" + std::string(21, ' ') + std::string(60, 'a') + "\n" + std::string(28, ' ') +
+                       std::string(20, 'b') + "\n");
+
     Outcome plain = run_to_exit(example("01_hello"), {"-h", "--port", "0"});  // -h wins wherever it is
     CHECK(plain.code == 0);
     CHECK(has(plain.lines, "  --port PORT"));
