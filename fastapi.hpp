@@ -3316,6 +3316,7 @@ class RequestStateMap {
 // Every string_view points into the connection's read buffer or its arena: valid until the response is sent.
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -3405,6 +3406,23 @@ struct RouteMemo {
   std::uint32_t route = 0;
   std::string_view allow;
 };
+class Connection;
+}  // namespace detail
+
+/// The certificate a client presented in the TLS handshake (Config::ssl_cert_reqs 1 or 2), read once per
+/// connection: what uvicorn's ASGI `tls` extension gives as client_cert_chain and client_cert_name. It has been
+/// verified against Config::ssl_ca_certs (one that does not verify ends the handshake), so a handler may trust
+/// its subject: `if (const fa::ClientCertificate* c = req.client_certificate()) user = c->subject;`
+struct ClientCertificate {
+  std::string subject;                  ///< RFC 4514, most specific first: "CN=alice,O=Example"
+  std::string issuer;                   ///< the CA that signed it, the same way
+  std::string serial;                   ///< the serial number in hex, uppercase ("3A0F...")
+  std::chrono::sys_seconds not_before;  ///< valid from (UTC)
+  std::chrono::sys_seconds not_after;   ///< valid until (UTC)
+  std::string pem;                      ///< the certificate itself, PEM ("-----BEGIN CERTIFICATE-----...")
+};
+
+namespace detail {
 /// What a request knows of its connection: the body read on demand, and whether the client is still there.
 /// The connection implements it (http/connection.hpp); nothing above http/ sees a socket.
 class ClientChannel {
@@ -3501,6 +3519,10 @@ struct Request {
   /// long handler to give up early. `if (co_await req.is_disconnected()) co_return fa::Response{};` Never waits.
   /// A client that half-closed after sending its request counts as gone (uvicorn does the same).
   Task<bool> is_disconnected() { co_return channel && channel->peer_closed(); }
+  /// The client's TLS certificate, verified at the handshake (Starlette: `request.scope["extensions"]["tls"]`);
+  /// null without TLS, when the server asks for none (ssl_cert_reqs 0) or the client sent none (1). It lives as
+  /// long as the connection.
+  const ClientCertificate* client_certificate() const { return client_certificate_; }
 
   /// Forget everything of the previous request (keeps capacity: no allocation next time).
   void reset() {
@@ -3519,10 +3541,13 @@ struct Request {
     expect_continue = false;
     body_streamed = false;
     body_stream_ = RequestStream{};
+    client_certificate_ = nullptr;
   }
 
  private:
+  friend class detail::Connection;  // sets the certificate of its TLS session
   RequestStream body_stream_{};
+  const ClientCertificate* client_certificate_ = nullptr;
 };
 
 inline Task<std::optional<std::string_view>> RequestStream::next() {
@@ -7557,6 +7582,233 @@ struct Hub {
 
 }  // namespace fastapi::detail
 
+// ==== fastapi/http/tls_context.hpp ====
+// http/tls_context.hpp: the server's TLS settings made into one OpenSSL context before the app starts
+// (Server::prepare, FASTAPI_ENABLE_TLS): the certificate chain and key of Config::ssl_certfile / ssl_keyfile (a
+// passphrase from ssl_keyfile_password), client certificates as ssl_cert_reqs and ssl_ca_certs say (uvicorn's
+// meanings), TLS 1.2 at least, ALPN http/1.1; and a session's client certificate read into fa::ClientCertificate.
+// Also the root cause of an OpenSSL failure in words, which the client's TLS (client/tls.hpp) shares.
+// Fed by fa::Config; feeds http/stream.hpp (the certificate) and http/server.hpp (every connection's session
+// comes from this context). Knows nothing of sockets or HTTP messages.
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#ifdef FASTAPI_ENABLE_TLS
+#include <chrono>
+#include <cstring>
+#include <ctime>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#endif
+
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX
+struct ssl_st;      // OpenSSL's SSL
+
+namespace fastapi::detail {
+
+/// Why this Config cannot serve TLS in this build, or "" when it can (or asks for none): the ssl_ settings
+/// need FASTAPI_ENABLE_TLS, and the keyfile needs its certificate.
+FASTAPI_DETAIL_INLINE std::string tls_configuration_error(const Config& config);
+
+/// True when the Config asks for TLS (uvicorn's rule: a certificate or a key file is set).
+inline bool wants_tls(const Config& config) { return !config.ssl_certfile.empty() || !config.ssl_keyfile.empty(); }
+
+/// The server's context, or throws std::runtime_error naming the file and OpenSSL's reason ("cannot read the
+/// private key of ssl_keyfile 'key.pem': bad decrypt"). Freed with free_tls_context. Without
+/// FASTAPI_ENABLE_TLS it throws tls_configuration_error's sentence.
+FASTAPI_DETAIL_INLINE ::ssl_ctx_st* make_server_tls_context(const Config& config);
+FASTAPI_DETAIL_INLINE void free_tls_context(::ssl_ctx_st* ctx);
+
+/// The certificate the client of a finished handshake presented (verified, or the handshake would have
+/// failed), or null when it sent none; read once per connection (http/stream.hpp).
+FASTAPI_DETAIL_INLINE std::unique_ptr<ClientCertificate> client_certificate_of(::ssl_st* ssl);
+
+#ifdef FASTAPI_ENABLE_TLS
+/// The first of OpenSSL's queued errors, its root cause, in words (the queue emptied: the others only
+/// repeat it from the callers' side): "No such file or directory", "key values mismatch".
+FASTAPI_DETAIL_INLINE std::string openssl_errors();
+#endif
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string tls_configuration_error(const Config& config) {
+  bool any = wants_tls(config) || !config.ssl_ca_certs.empty() || !config.ssl_keyfile_password.empty() ||
+             config.ssl_cert_reqs != 0;
+  if (!any) return {};
+#ifndef FASTAPI_ENABLE_TLS
+  return "fastapi: HTTPS (Config::ssl_certfile, --ssl-certfile...) needs TLS support, which this program was built "
+         "without: compile with -DFASTAPI_ENABLE_TLS and link -lssl -lcrypto (CMake: OpenSSL::SSL and "
+         "target_compile_definitions(app PRIVATE FASTAPI_ENABLE_TLS))";
+#else
+  if (config.ssl_certfile.empty())
+    return "fastapi: ssl_keyfile, ssl_ca_certs and ssl_cert_reqs need ssl_certfile (--ssl-certfile), the server's "
+           "certificate";
+  if (config.ssl_cert_reqs < 0 || config.ssl_cert_reqs > 2)
+    return "fastapi: ssl_cert_reqs is 0 (no client certificate), 1 (checked when sent) or 2 (required), not " +
+           std::to_string(config.ssl_cert_reqs);
+  if (config.ssl_cert_reqs != 0 && config.ssl_ca_certs.empty())
+    return "fastapi: ssl_cert_reqs asks for client certificates: ssl_ca_certs (--ssl-ca-certs) must name the CA "
+           "certificates they are checked against";
+  return {};
+#endif
+}
+
+#ifdef FASTAPI_ENABLE_TLS
+FASTAPI_DETAIL_INLINE std::string openssl_errors() {
+  std::string text;
+  while (unsigned long e = ERR_get_error()) {
+    if (!text.empty()) continue;
+    // A system error (a file that cannot be opened) carries errno as its reason.
+    const char* reason = ERR_SYSTEM_ERROR(e) ? std::strerror(ERR_GET_REASON(e)) : ERR_reason_error_string(e);
+    if (reason) text = reason;
+  }
+  return text.empty() ? std::string("unknown OpenSSL error") : text;
+}
+
+FASTAPI_DETAIL_INLINE ::ssl_ctx_st* make_server_tls_context(const Config& config) {
+  if (std::string error = tls_configuration_error(config); !error.empty()) throw std::runtime_error(error);
+  ERR_clear_error();
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  if (!ctx) throw std::runtime_error("fastapi: cannot create the TLS context: " + openssl_errors());
+  auto fail = [&](const std::string& what) {
+    std::string reason = openssl_errors();
+    SSL_CTX_free(ctx);
+    throw std::runtime_error("fastapi: " + what + ": " + reason);
+  };
+  // TLS 1.0 and 1.1 are deprecated (RFC 8996). No renegotiation (a client could make us do the expensive
+  // half again and again); our cipher order wins; idle connections give their TLS buffers back (nginx does).
+  if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) fail("cannot require TLS 1.2");
+  SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+  // The passphrase is asked for while the key is read, and only then.
+  struct Passphrase {
+    static int give(char* buf, int size, int, void* user) {
+      const auto* text = static_cast<const std::string*>(user);
+      if (text->size() > static_cast<std::size_t>(size)) return -1;
+      std::memcpy(buf, text->data(), text->size());
+      return static_cast<int>(text->size());
+    }
+  };
+  SSL_CTX_set_default_passwd_cb(ctx, &Passphrase::give);
+  SSL_CTX_set_default_passwd_cb_userdata(ctx, const_cast<std::string*>(&config.ssl_keyfile_password));
+  const std::string& key = config.ssl_keyfile.empty() ? config.ssl_certfile : config.ssl_keyfile;
+  if (SSL_CTX_use_certificate_chain_file(ctx, config.ssl_certfile.c_str()) != 1)
+    fail("cannot read the certificate of ssl_certfile '" + config.ssl_certfile + "'");
+  if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    // A key that reads but belongs to another certificate is refused here too: say which mistake it is.
+    unsigned long first = ERR_peek_error();
+    if (ERR_GET_LIB(first) == ERR_LIB_X509 && ERR_GET_REASON(first) == X509_R_KEY_VALUES_MISMATCH)
+      fail("the private key '" + key + "' is not the key of ssl_certfile '" + config.ssl_certfile + "'");
+    fail("cannot read the private key of " + std::string(config.ssl_keyfile.empty() ? "ssl_certfile" : "ssl_keyfile") +
+         " '" + key + "'" + (config.ssl_keyfile_password.empty() ? "" : " with ssl_keyfile_password"));
+  }
+  SSL_CTX_set_default_passwd_cb(ctx, nullptr);
+  SSL_CTX_set_default_passwd_cb_userdata(ctx, nullptr);
+  if (SSL_CTX_check_private_key(ctx) != 1) fail("ssl_keyfile does not match ssl_certfile");
+  if (!config.ssl_ca_certs.empty()) {
+    if (SSL_CTX_load_verify_locations(ctx, config.ssl_ca_certs.c_str(), nullptr) != 1)
+      fail("cannot read the CA certificates of ssl_ca_certs '" + config.ssl_ca_certs + "'");
+    // The CAs' names go into the CertificateRequest, so a client with several certificates picks the right one.
+    if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(config.ssl_ca_certs.c_str()))
+      SSL_CTX_set_client_CA_list(ctx, names);
+  }
+  int verify = config.ssl_cert_reqs == 0   ? SSL_VERIFY_NONE
+               : config.ssl_cert_reqs == 1 ? SSL_VERIFY_PEER
+                                           : SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+  SSL_CTX_set_verify(ctx, verify, nullptr);
+  // ALPN: http/1.1 when the client offers it; a client offering only others (h2) gets no ALPN answer and
+  // may go on in HTTP/1.1 or leave (RFC 7301 section 3.2 allows both; Python's ssl does the same).
+  struct Alpn {
+    static int select(SSL*, const unsigned char** out, unsigned char* out_len, const unsigned char* in, unsigned in_len,
+                      void*) {
+      static constexpr unsigned char ours[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+      unsigned char* chosen = nullptr;
+      if (SSL_select_next_proto(&chosen, out_len, ours, sizeof(ours), in, in_len) != OPENSSL_NPN_NEGOTIATED)
+        return SSL_TLSEXT_ERR_NOACK;
+      *out = chosen;
+      return SSL_TLSEXT_ERR_OK;
+    }
+  };
+  SSL_CTX_set_alpn_select_cb(ctx, &Alpn::select, nullptr);
+  return ctx;
+}
+
+FASTAPI_DETAIL_INLINE void free_tls_context(::ssl_ctx_st* ctx) {
+  if (ctx) SSL_CTX_free(ctx);
+}
+
+namespace tls_text {
+/// What OpenSSL wrote into a memory BIO, which is freed.
+inline std::string drain(BIO* bio) {
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio, &data);
+  std::string text = n > 0 ? std::string(data, static_cast<std::size_t>(n)) : std::string();
+  BIO_free(bio);
+  return text;
+}
+/// A distinguished name as RFC 4514 text ("CN=alice,O=Example"), UTF-8 kept as UTF-8 (not \XX escapes).
+inline std::string name(const X509_NAME* n) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  if (!bio) return {};
+  X509_NAME_print_ex(bio, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  return drain(bio);
+}
+/// An ASN.1 time (UTCTime or GeneralizedTime) as seconds since the epoch, UTC.
+inline std::chrono::sys_seconds time(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return {};
+  using namespace std::chrono;
+  sys_days day =
+      year{tm.tm_year + 1900} / month{static_cast<unsigned>(tm.tm_mon + 1)} / static_cast<unsigned>(tm.tm_mday);
+  return day + hours{tm.tm_hour} + minutes{tm.tm_min} + seconds{tm.tm_sec};
+}
+}  // namespace tls_text
+
+FASTAPI_DETAIL_INLINE std::unique_ptr<ClientCertificate> client_certificate_of(::ssl_st* ssl) {
+  // A reference of our own, freed below (OpenSSL 3 renamed the call; 1.1.1 has only the old name).
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+  X509* cert = ssl ? SSL_get1_peer_certificate(ssl) : nullptr;
+#else
+  X509* cert = ssl ? SSL_get_peer_certificate(ssl) : nullptr;
+#endif
+  if (!cert) return nullptr;
+  auto out = std::make_unique<ClientCertificate>();
+  out->subject = tls_text::name(X509_get_subject_name(cert));
+  out->issuer = tls_text::name(X509_get_issuer_name(cert));
+  if (BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr)) {
+    if (char* hex = BN_bn2hex(bn)) {
+      out->serial = hex;
+      OPENSSL_free(hex);
+    }
+    BN_free(bn);
+  }
+  out->not_before = tls_text::time(X509_get0_notBefore(cert));
+  out->not_after = tls_text::time(X509_get0_notAfter(cert));
+  if (BIO* bio = BIO_new(BIO_s_mem())) {
+    PEM_write_bio_X509(bio, cert);
+    out->pem = tls_text::drain(bio);
+  }
+  X509_free(cert);
+  ERR_clear_error();  // a failed conversion above must not be read as the next call's error
+  return out;
+}
+#else
+FASTAPI_DETAIL_INLINE ::ssl_ctx_st* make_server_tls_context(const Config& config) {
+  throw std::runtime_error(tls_configuration_error(config));
+}
+FASTAPI_DETAIL_INLINE void free_tls_context(::ssl_ctx_st*) {}
+FASTAPI_DETAIL_INLINE std::unique_ptr<ClientCertificate> client_certificate_of(::ssl_st*) { return nullptr; }
+#endif  // FASTAPI_ENABLE_TLS
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi::detail
+
 // ==== fastapi/http/stream.hpp ====
 // http/stream.hpp: the byte stream one server connection runs over, whatever carries it: TCP, a Unix domain
 // socket (Config::uds), and TLS over either (Config::ssl_certfile, FASTAPI_ENABLE_TLS). Non-blocking reads and
@@ -7576,6 +7828,7 @@ struct Hub {
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -7611,6 +7864,8 @@ class ServerStream {
   std::pair<std::string, std::uint16_t> peer() const;
   /// True once TLS runs over the socket (start_tls).
   bool tls() const { return ssl_ != nullptr; }
+  /// The client's certificate, read when the handshake finished; null when it sent none (or no TLS).
+  const ClientCertificate* client_certificate() const { return client_certificate_.get(); }
 
   /// Reads what is there now (never waits): would_block when nothing is, eof at the end.
   std::size_t read_some(asio::mutable_buffer buffer, asio::error_code& ec);
@@ -7657,6 +7912,7 @@ class ServerStream {
   bool broken_ = false;      ///< a fatal TLS error: no close_notify may follow (OpenSSL forbids it)
   bool close_sent_ = false;  ///< our close_notify went out (once: a second SSL_shutdown would wait for theirs)
 #endif
+  std::unique_ptr<ClientCertificate> client_certificate_;  ///< read by handshake(); null without one
 };
 
 /// The port of a TCP endpoint held as a generic one (0 for a Unix socket).
@@ -7805,6 +8061,7 @@ FASTAPI_DETAIL_INLINE bool ServerStream::handshake(asio::error_code& ec) {
   if (r == 1) {
     ec = {};
     want_other_ = false;
+    client_certificate_ = client_certificate_of(ssl_);  // once per connection, for every request on it
     return true;
   }
   ec = tls_error(r, asio::socket_base::wait_read);
@@ -7850,158 +8107,6 @@ FASTAPI_DETAIL_INLINE bool ServerStream::handshake(asio::error_code& ec) {
 FASTAPI_DETAIL_INLINE asio::error_code ServerStream::tls_error(int, asio::socket_base::wait_type) {
   return asio::error::operation_not_supported;
 }
-#endif  // FASTAPI_ENABLE_TLS
-#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
-
-}  // namespace fastapi::detail
-
-// ==== fastapi/http/tls_context.hpp ====
-// http/tls_context.hpp: the server's TLS settings made into one OpenSSL context at listen() (FASTAPI_ENABLE_TLS):
-// the certificate chain and key of Config::ssl_certfile / ssl_keyfile (a passphrase from ssl_keyfile_password),
-// client certificates as ssl_cert_reqs and ssl_ca_certs say (uvicorn's meanings), TLS 1.2 at least, ALPN
-// http/1.1. Also the root cause of an OpenSSL failure in words, which the client's TLS (client/tls.hpp) shares.
-// Fed by fa::Config; feeds http/server.hpp (every connection's session comes from this context). Knows nothing
-// of sockets or HTTP messages.
-
-#include <stdexcept>
-#include <string>
-
-#ifdef FASTAPI_ENABLE_TLS
-#include <cstring>
-
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#endif
-
-struct ssl_ctx_st;  // OpenSSL's SSL_CTX
-
-namespace fastapi::detail {
-
-/// Why this Config cannot serve TLS in this build, or "" when it can (or asks for none): the ssl_ settings
-/// need FASTAPI_ENABLE_TLS, and the keyfile needs its certificate.
-FASTAPI_DETAIL_INLINE std::string tls_configuration_error(const Config& config);
-
-/// True when the Config asks for TLS (uvicorn's rule: a certificate or a key file is set).
-inline bool wants_tls(const Config& config) { return !config.ssl_certfile.empty() || !config.ssl_keyfile.empty(); }
-
-/// The server's context, or throws std::runtime_error naming the file and OpenSSL's reason ("cannot read the
-/// private key of ssl_keyfile 'key.pem': bad decrypt"). Freed with free_tls_context. Without
-/// FASTAPI_ENABLE_TLS it throws tls_configuration_error's sentence.
-FASTAPI_DETAIL_INLINE ::ssl_ctx_st* make_server_tls_context(const Config& config);
-FASTAPI_DETAIL_INLINE void free_tls_context(::ssl_ctx_st* ctx);
-
-#ifdef FASTAPI_ENABLE_TLS
-/// The first of OpenSSL's queued errors, its root cause, in words (the queue emptied: the others only
-/// repeat it from the callers' side): "No such file or directory", "key values mismatch".
-FASTAPI_DETAIL_INLINE std::string openssl_errors();
-#endif
-
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE std::string tls_configuration_error(const Config& config) {
-  bool any = wants_tls(config) || !config.ssl_ca_certs.empty() || !config.ssl_keyfile_password.empty() ||
-             config.ssl_cert_reqs != 0;
-  if (!any) return {};
-#ifndef FASTAPI_ENABLE_TLS
-  return "fastapi: HTTPS (Config::ssl_certfile, --ssl-certfile...) needs TLS support, which this program was built "
-         "without: compile with -DFASTAPI_ENABLE_TLS and link -lssl -lcrypto (CMake: OpenSSL::SSL and "
-         "target_compile_definitions(app PRIVATE FASTAPI_ENABLE_TLS))";
-#else
-  if (config.ssl_certfile.empty())
-    return "fastapi: ssl_keyfile, ssl_ca_certs and ssl_cert_reqs need ssl_certfile (--ssl-certfile), the server's "
-           "certificate";
-  if (config.ssl_cert_reqs < 0 || config.ssl_cert_reqs > 2)
-    return "fastapi: ssl_cert_reqs is 0 (no client certificate), 1 (checked when sent) or 2 (required), not " +
-           std::to_string(config.ssl_cert_reqs);
-  if (config.ssl_cert_reqs != 0 && config.ssl_ca_certs.empty())
-    return "fastapi: ssl_cert_reqs asks for client certificates: ssl_ca_certs (--ssl-ca-certs) must name the CA "
-           "certificates they are checked against";
-  return {};
-#endif
-}
-
-#ifdef FASTAPI_ENABLE_TLS
-FASTAPI_DETAIL_INLINE std::string openssl_errors() {
-  std::string text;
-  while (unsigned long e = ERR_get_error()) {
-    if (!text.empty()) continue;
-    // A system error (a file that cannot be opened) carries errno as its reason.
-    const char* reason = ERR_SYSTEM_ERROR(e) ? std::strerror(ERR_GET_REASON(e)) : ERR_reason_error_string(e);
-    if (reason) text = reason;
-  }
-  return text.empty() ? std::string("unknown OpenSSL error") : text;
-}
-
-FASTAPI_DETAIL_INLINE ::ssl_ctx_st* make_server_tls_context(const Config& config) {
-  if (std::string error = tls_configuration_error(config); !error.empty()) throw std::runtime_error(error);
-  ERR_clear_error();
-  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
-  if (!ctx) throw std::runtime_error("fastapi: cannot create the TLS context: " + openssl_errors());
-  auto fail = [&](const std::string& what) {
-    std::string reason = openssl_errors();
-    SSL_CTX_free(ctx);
-    throw std::runtime_error("fastapi: " + what + ": " + reason);
-  };
-  // TLS 1.0 and 1.1 are deprecated (RFC 8996). No renegotiation (a client could make us do the expensive
-  // half again and again); our cipher order wins; idle connections give their TLS buffers back (nginx does).
-  if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) fail("cannot require TLS 1.2");
-  SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
-  SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
-  // The passphrase is asked for while the key is read, and only then.
-  struct Passphrase {
-    static int give(char* buf, int size, int, void* user) {
-      const auto* text = static_cast<const std::string*>(user);
-      if (text->size() > static_cast<std::size_t>(size)) return -1;
-      std::memcpy(buf, text->data(), text->size());
-      return static_cast<int>(text->size());
-    }
-  };
-  SSL_CTX_set_default_passwd_cb(ctx, &Passphrase::give);
-  SSL_CTX_set_default_passwd_cb_userdata(ctx, const_cast<std::string*>(&config.ssl_keyfile_password));
-  const std::string& key = config.ssl_keyfile.empty() ? config.ssl_certfile : config.ssl_keyfile;
-  if (SSL_CTX_use_certificate_chain_file(ctx, config.ssl_certfile.c_str()) != 1)
-    fail("cannot read the certificate of ssl_certfile '" + config.ssl_certfile + "'");
-  if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1)
-    fail("cannot read the private key of " + std::string(config.ssl_keyfile.empty() ? "ssl_certfile" : "ssl_keyfile") +
-         " '" + key + "'" + (config.ssl_keyfile_password.empty() ? "" : " with ssl_keyfile_password"));
-  SSL_CTX_set_default_passwd_cb(ctx, nullptr);
-  SSL_CTX_set_default_passwd_cb_userdata(ctx, nullptr);
-  if (SSL_CTX_check_private_key(ctx) != 1) fail("ssl_keyfile does not match ssl_certfile");
-  if (!config.ssl_ca_certs.empty()) {
-    if (SSL_CTX_load_verify_locations(ctx, config.ssl_ca_certs.c_str(), nullptr) != 1)
-      fail("cannot read the CA certificates of ssl_ca_certs '" + config.ssl_ca_certs + "'");
-    // The CAs' names go into the CertificateRequest, so a client with several certificates picks the right one.
-    if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(config.ssl_ca_certs.c_str()))
-      SSL_CTX_set_client_CA_list(ctx, names);
-  }
-  int verify = config.ssl_cert_reqs == 0   ? SSL_VERIFY_NONE
-               : config.ssl_cert_reqs == 1 ? SSL_VERIFY_PEER
-                                           : SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
-  SSL_CTX_set_verify(ctx, verify, nullptr);
-  // ALPN: http/1.1 when the client offers it; a client offering only others (h2) gets no ALPN answer and
-  // may go on in HTTP/1.1 or leave (RFC 7301 section 3.2 allows both; Python's ssl does the same).
-  struct Alpn {
-    static int select(SSL*, const unsigned char** out, unsigned char* out_len, const unsigned char* in, unsigned in_len,
-                      void*) {
-      static constexpr unsigned char ours[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
-      unsigned char* chosen = nullptr;
-      if (SSL_select_next_proto(&chosen, out_len, ours, sizeof(ours), in, in_len) != OPENSSL_NPN_NEGOTIATED)
-        return SSL_TLSEXT_ERR_NOACK;
-      *out = chosen;
-      return SSL_TLSEXT_ERR_OK;
-    }
-  };
-  SSL_CTX_set_alpn_select_cb(ctx, &Alpn::select, nullptr);
-  return ctx;
-}
-
-FASTAPI_DETAIL_INLINE void free_tls_context(::ssl_ctx_st* ctx) {
-  if (ctx) SSL_CTX_free(ctx);
-}
-#else
-FASTAPI_DETAIL_INLINE ::ssl_ctx_st* make_server_tls_context(const Config& config) {
-  throw std::runtime_error(tls_configuration_error(config));
-}
-FASTAPI_DETAIL_INLINE void free_tls_context(::ssl_ctx_st*) {}
 #endif  // FASTAPI_ENABLE_TLS
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
@@ -8511,6 +8616,7 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::serve() {
     req_.client_host = client_host_;  // afresh: a middleware (ProxyHeaders) may have changed them
     req_.client_port = client_port_;
     if (stream_.tls()) req_.scheme = "https";  // the parser's reset() made it "http"
+    req_.client_certificate_ = stream_.client_certificate();
 
     if (!co_await read_body(parser_.head_size())) co_return;
     if (!co_await dispatch_and_write()) co_return;
@@ -9322,6 +9428,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) { retu
 // Fed by app.run(); feeds connections. Knows nothing of routes or JSON.
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -9334,9 +9441,11 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) { retu
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <asio.hpp>
@@ -9358,9 +9467,14 @@ class Server {
   /// fastapi.hpp process included) is refused: SO_REUSEPORT is shared among this server's workers only.
   /// Config::uds: the socket file is made with mode 0666 (uvicorn's); a stale one (nobody accepts on it) is
   /// replaced, a live one refused (`... bind on unix:PATH: Address already in use`); it is removed by run()'s
-  /// end. TLS (Config::ssl_certfile): the certificate and key are read here; a file that cannot be read throws
-  /// std::runtime_error naming it.
+  /// end. Calls prepare() first if it was not called.
   std::uint16_t listen();
+  /// What can be checked before binding, so that App::run refuses a misconfiguration before the app's startup
+  /// hooks run (uvicorn's Config.load() makes its SSL context before the lifespan starts): TLS
+  /// (Config::ssl_certfile) reads the certificate and key into the context, throwing std::runtime_error that
+  /// names the file and OpenSSL's reason; Config::uds checks the path (its directory exists and may be written,
+  /// nothing but a socket file is in the way), throwing std::system_error in the bind error's words. Idempotent.
+  void prepare();
   /// Serves until stop() and the drain have finished. Calls listen() first if it was not called.
   void run();
   /// Starts the graceful drain: stop accepting, finish in-flight requests (within graceful_timeout),
@@ -9378,6 +9492,7 @@ class Server {
   struct Worker;
   void listen_tcp();
   void listen_uds();
+  void check_uds_path() const;
   void remove_uds();
   Task<void> accept_loop(Worker& w);
   Task<void> tick(Worker& w);
@@ -9392,7 +9507,8 @@ class Server {
   std::atomic<bool> listening_{false};
   std::atomic<bool> stopping_{false};
   std::uint16_t port_ = 0;
-  ::ssl_ctx_st* tls_ = nullptr;   ///< made by listen() when the Config asks for TLS
+  ::ssl_ctx_st* tls_ = nullptr;  ///< made by prepare() when the Config asks for TLS
+  bool prepared_ = false;
   ino_t uds_inode_ = 0;           ///< the Unix socket file we made (removed at the end only if it is still ours)
   bool shared_acceptor_ = false;  ///< SO_REUSEPORT missing: worker 0 accepts for all
   std::atomic<unsigned> next_worker_{0};
@@ -9508,10 +9624,7 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
     struct sigaction current {};
     if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) std::signal(SIGPIPE, SIG_IGN);
   }
-  if (detail::wants_tls(config_) || !detail::tls_configuration_error(config_).empty()) {
-    if (!tls_) tls_ = detail::make_server_tls_context(config_);  // throws, in words
-    for (auto& w : workers_) w->hub.tls = tls_;
-  }
+  prepare();
   if (config_.uds.empty()) {
     listen_tcp();
   } else {
@@ -9519,6 +9632,16 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
   }
   listening_ = true;
   return port_;
+}
+
+FASTAPI_DETAIL_INLINE void Server::prepare() {
+  if (prepared_) return;
+  if (detail::wants_tls(config_) || !detail::tls_configuration_error(config_).empty()) {
+    if (!tls_) tls_ = detail::make_server_tls_context(config_);  // throws, in words
+    for (auto& w : workers_) w->hub.tls = tls_;
+  }
+  if (!config_.uds.empty()) check_uds_path();
+  prepared_ = true;
 }
 
 FASTAPI_DETAIL_INLINE void Server::listen_tcp() {
@@ -9560,24 +9683,50 @@ FASTAPI_DETAIL_INLINE void Server::listen_tcp() {
   shared_acceptor_ = !multi && workers_.size() > 1;
 }
 
+namespace detail {
+/// The bind error's words for a Unix socket path: "[Errno 2] error while attempting to bind on unix:PATH (why)",
+/// what() adding ": No such file or directory".
+FASTAPI_DETAIL_INLINE std::system_error uds_error(int code, const std::string& path, const std::string& why) {
+  return std::system_error(code, std::generic_category(),
+                           "[Errno " + std::to_string(code) + "] error while attempting to bind on unix:" + path + why);
+}
+}  // namespace detail
+
+/// The checks that need no bind: bind() would fail on each of them later, after the startup hooks have run.
+FASTAPI_DETAIL_INLINE void Server::check_uds_path() const {
+  const std::string& path = config_.uds;
+  if (path.size() >= sizeof(::sockaddr_un::sun_path))
+    throw detail::uds_error(
+        ENAMETOOLONG, path,
+        " (a socket path holds at most " + std::to_string(sizeof(::sockaddr_un::sun_path) - 1) + " bytes)");
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  struct ::stat st;
+  if (::stat(dir.c_str(), &st) != 0) throw detail::uds_error(errno, path, " (its directory '" + dir + "')");
+  if (!S_ISDIR(st.st_mode)) throw detail::uds_error(ENOTDIR, path, " ('" + dir + "' is not a directory)");
+  // The socket file is created in the directory: that takes write and search permission there (checked for
+  // the effective user, who binds: AT_EACCESS).
+  if (::faccessat(AT_FDCWD, dir.c_str(), W_OK | X_OK, AT_EACCESS) != 0)
+    throw detail::uds_error(errno, path, " (cannot create a file in '" + dir + "')");
+  if (::lstat(path.c_str(), &st) == 0 && !S_ISSOCK(st.st_mode))
+    throw detail::uds_error(EEXIST, path, " (a file that is not a socket is in the way)");
+}
+
 /// One acceptor (worker 0's) on the Unix socket, shared by the workers as without SO_REUSEPORT.
 FASTAPI_DETAIL_INLINE void Server::listen_uds() {
   const std::string& path = config_.uds;
-  auto refuse = [&](std::errc code, const std::string& why) {
-    return std::system_error(std::make_error_code(code), "[Errno " + std::to_string(static_cast<int>(code)) +
-                                                             "] error while attempting to bind on unix:" + path + why);
-  };
   Worker& w = *workers_[0];
-  asio::local::stream_protocol::endpoint local(path);  // throws when the path is too long for a socket address
+  asio::local::stream_protocol::endpoint local(path);  // prepare() has checked its length
   struct ::stat st;
   if (::lstat(path.c_str(), &st) == 0) {
-    if (!S_ISSOCK(st.st_mode)) throw refuse(std::errc::file_exists, " (a file that is not a socket is in the way)");
+    if (!S_ISSOCK(st.st_mode))  // put there since prepare()
+      throw detail::uds_error(EEXIST, path, " (a file that is not a socket is in the way)");
     // A socket file: live if someone accepts on it (another instance: refused), stale if the connect is
     // refused (a crashed run left it: replaced).
     asio::local::stream_protocol::socket probe(w.io);
     asio::error_code ec;
     probe.connect(local, ec);
-    if (!ec) throw refuse(std::errc::address_in_use, " (another server is listening on it)");
+    if (!ec) throw detail::uds_error(EADDRINUSE, path, " (another server is listening on it)");
     if (ec == asio::error::connection_refused) ::unlink(path.c_str());
   }
   asio::generic::stream_protocol::endpoint where(local);
@@ -20950,9 +21099,20 @@ FASTAPI_DETAIL_INLINE Task<void> RequestScope::after_send(std::shared_ptr<Reques
 
 namespace fastapi {
 
-/// `fa::Depends<get_db, fa::no_cache>`: call the dependency again for each use in the same request.
-struct NoCache {};
+namespace detail {
+/// fa::no_cache among fa::Security's scopes (which are strings): a text no scope can be (RFC 6749 section 3.3
+/// has no control byte), so it is never taken for one.
+inline constexpr FixedString<10> no_cache_word{"\x01no_cache"};
+}  // namespace detail
+
+/// `fa::Depends<get_db, fa::no_cache>`: call the dependency again for each use in the same request; also
+/// `fa::Security<current_user, "items", fa::no_cache>` (FastAPI's `use_cache=False`).
+struct NoCache {
+  /// Lets fa::no_cache stand among fa::Security's scope strings (with the deduction guide below).
+  constexpr operator FixedString<10>() const { return detail::no_cache_word; }
+};
 inline constexpr NoCache no_cache{};
+FixedString(NoCache)->FixedString<10>;
 
 namespace detail {
 
@@ -21079,6 +21239,15 @@ constexpr bool is_scope_token(std::string_view s) {
     if (c < 0x21 || c > 0x7e || c == '"' || c == '\\') return false;
   return true;
 }
+/// fa::Security's scopes without fa::no_cache (an option, not a scope).
+template <FixedString... Scopes>
+constexpr auto security_scopes() {
+  constexpr std::string_view option = no_cache_word.view();
+  std::array<std::string_view, ((Scopes.view() != option ? 1 : 0) + ... + 0)> out{};
+  std::size_t i = 0;
+  ((Scopes.view() != option ? void(out[i++] = Scopes.view()) : void()), ...);
+  return out;
+}
 }  // namespace detail
 
 /// A dependency that requires OAuth2 scopes (FastAPI's `Security(get_current_user, scopes=["items"])`): the same
@@ -21089,17 +21258,22 @@ constexpr bool is_scope_token(std::string_view s) {
 ///     User current_user(fa::SecurityScopes scopes, fa::Depends<read_token> token);   // checks scopes.scopes
 ///     app.get("/users/me/items", [](fa::Security<current_user, "items"> user) { ... });
 ///
-/// Cached once per request per set of scopes, as FastAPI: `fa::Security<f, "a">` and `fa::Security<f, "b">` in
-/// one request call `f` twice. (fa::no_cache and fa::scope::function are spelled with fa::Depends only.)
+/// Cached once per request per set of scopes, as FastAPI (its cache key holds the scopes): `fa::Security<f, "a">`
+/// and `fa::Security<f, "b">` in one request call `f` twice. `fa::no_cache` among the scopes calls `f` again for
+/// this use, as fa::Depends<f, fa::no_cache> (FastAPI's `Security(f, scopes=[...], use_cache=False)`):
+///     [](fa::Security<current_user, "items", fa::no_cache> user) { ... }
+/// (fa::scope::function is spelled with fa::Depends only.)
 template <auto Fn, FixedString... Scopes>
 class Security : public Depends<Fn> {
-  static_assert((detail::is_scope_token(Scopes.view()) && ...),
+  static_assert(((Scopes.view() == detail::no_cache_word.view() || detail::is_scope_token(Scopes.view())) && ...),
                 "fastapi: an OAuth2 scope in fa::Security<fn, \"scope\", ...> is one word: printable ASCII, no "
                 "space, no quote, no backslash (RFC 6749 section 3.3)"
                 " (docs/compile_errors.md#di-security-scope-with-space)");
 
  public:
-  static constexpr std::array<std::string_view, sizeof...(Scopes)> own_scopes{Scopes.view()...};
+  static constexpr auto own_scopes = detail::security_scopes<Scopes...>();
+  /// False with fa::no_cache among the scopes (hides Depends<Fn>'s, which is always true).
+  static constexpr bool use_cache = ((Scopes.view() != detail::no_cache_word.view()) && ...);
   using Depends<Fn>::Depends;
 };
 
@@ -27002,6 +27176,7 @@ FASTAPI_DETAIL_INLINE BodyPolicy MountEndpoint::body_policy(Request& req) const 
 // (App::run(argc, argv)); feeds fa::Config, the app's Logger and the app's settings. Knows nothing of requests or
 // routes.
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
@@ -27078,7 +27253,7 @@ void reload_unsupported(CommandLine&, std::string_view);
 inline constexpr ServerFlag server_flags[] = {
     {"--host", "HOST", "bind to this address (default 127.0.0.1; 0.0.0.0: every IPv4 address)",
      [](CommandLine& c, std::string_view v) { c.config.host = flag_text("--host", v); }},
-    {"--port", "PORT", "bind to this port (default 8000, or the PORT variable; 0 picks a free one)",
+    {"--port", "PORT", "bind to this port (default 8000, or $PORT; 0 picks a free one)",
      [](CommandLine& c, std::string_view v) {
        c.config.port = static_cast<std::uint16_t>(flag_number("--port", v, 65535));
      }},
@@ -27086,7 +27261,7 @@ inline constexpr ServerFlag server_flags[] = {
      [](CommandLine& c, std::string_view v) {
        c.config.workers = static_cast<unsigned>(flag_number("--workers", v, 1024));
      }},
-    {"--log-level", "LEVEL", "critical, error, warning, info (the default), debug or trace (read as debug)",
+    {"--log-level", "LEVEL", "critical, error, warning, info (default), debug or trace (read as debug)",
      [](CommandLine& c, std::string_view v) {
        c.log_level = log_level_from_name(v);
        if (!c.log_level)
@@ -27108,7 +27283,7 @@ inline constexpr ServerFlag server_flags[] = {
      [](CommandLine& c, std::string_view v) { c.config.ssl_keyfile_password = std::string(v); }},
     {"--ssl-ca-certs", "FILE", "CA certificates that client certificates are checked against",
      [](CommandLine& c, std::string_view v) { c.config.ssl_ca_certs = flag_text("--ssl-ca-certs", v); }},
-    {"--ssl-cert-reqs", "N", "client certificates: 0 not asked (default), 1 checked if sent, 2 required",
+    {"--ssl-cert-reqs", "N", "client certificate: 0 not asked (default), 1 checked if sent, 2 required",
      [](CommandLine& c, std::string_view v) {
        if (v != "0" && v != "1" && v != "2")
          throw std::invalid_argument("fastapi: --ssl-cert-reqs expects 0 (none), 1 (optional) or 2 (required), got '" +
@@ -27120,6 +27295,15 @@ inline constexpr ServerFlag server_flags[] = {
     {"--help", "", "print this and exit (also -h)", nullptr},
 };
 
+/// --help's lines end by this column (a terminal's 100, the width this project's code and docs keep).
+inline constexpr std::size_t help_width = 100;
+/// The column where every description of --help starts: two spaces after the longest server flag with its
+/// value's name (`  --ssl-keyfile-password P`), computed so that a new, longer flag moves the column with it.
+std::size_t help_column();
+/// Appends one entry of --help: `left` (the flag), then `help` from `column` on, wrapped at spaces within
+/// help_width (continuation lines start at `column` too); a `left` too long for the column (an app's long
+/// flag) puts `help` on the next line, at the column, as Python's argparse does.
+void append_help_entry(std::string& out, std::string_view left, std::string_view help, std::size_t column);
 /// The entry named `name` (`-h` is --help's), or nullptr.
 const ServerFlag* find_server_flag(std::string_view name);
 /// The server's flags of argv, up to `--`, over `base`; std::invalid_argument with a sentence on a mistake.
@@ -27275,15 +27459,60 @@ FASTAPI_DETAIL_INLINE void detail::reload_unsupported(CommandLine&, std::string_
       "and restarts it on every save: bash scripts/dev.sh app.cpp [ARGS...] (docs/compile_time.md)");
 }
 
+namespace detail {
+/// A server flag as --help shows it on the left: `  --port PORT`.
+inline std::string help_left(const ServerFlag& flag) {
+  std::string left = "  " + std::string(flag.name);
+  if (!flag.metavar.empty()) left += " " + std::string(flag.metavar);
+  return left;
+}
+inline constexpr std::string_view app_args_left = "  -- ARGS...";
+}  // namespace detail
+
+FASTAPI_DETAIL_INLINE std::size_t detail::help_column() {
+  std::size_t longest = app_args_left.size();
+  for (const ServerFlag& flag : server_flags) longest = std::max(longest, help_left(flag).size());
+  return longest + 2;
+}
+
+FASTAPI_DETAIL_INLINE void detail::append_help_entry(std::string& out, std::string_view left, std::string_view help,
+                                                     std::size_t column) {
+  out += left;
+  std::size_t at = left.size();  // the current line's length
+  if (at + 2 > column) {
+    out += '\n';
+    at = 0;
+  }
+  out.append(column - at, ' ');
+  at = column;
+  bool first = true;
+  for (std::size_t i = 0; i < help.size();) {
+    std::size_t end = help.find(' ', i);
+    if (end == std::string_view::npos) end = help.size();
+    std::string_view word = help.substr(i, end - i);
+    i = end + 1;
+    if (word.empty()) continue;
+    if (!first && at + 1 + word.size() > help_width) {  // a word longer than a whole line stays whole
+      out += '\n';
+      out.append(column, ' ');
+      at = column;
+    } else if (!first) {
+      out += ' ';
+      ++at;
+    }
+    out += word;
+    at += word.size();
+    first = false;
+  }
+  out += '\n';
+}
+
 FASTAPI_DETAIL_INLINE std::string command_line_help() {
   std::string out;
-  for (const detail::ServerFlag& flag : detail::server_flags) {
-    std::string left = "  " + std::string(flag.name);
-    if (!flag.metavar.empty()) left += " " + std::string(flag.metavar);
-    left.append(left.size() < 26 ? 26 - left.size() : 1, ' ');
-    out += left + std::string(flag.help) + "\n";
-  }
-  out += "  -- ARGS...              everything after -- is the app's own (fa::app_args)\n";
+  const std::size_t column = detail::help_column();
+  for (const detail::ServerFlag& flag : detail::server_flags)
+    detail::append_help_entry(out, detail::help_left(flag), flag.help, column);
+  detail::append_help_entry(out, detail::app_args_left, "everything after -- is the app's own (fa::app_args)", column);
   return out;
 }
 
@@ -27372,11 +27601,11 @@ FASTAPI_DETAIL_INLINE detail::AppFlagValues detail::take_app_flags(int& argc, ch
     std::fflush(stderr);
     std::exit(2);
   };
-  std::string app_help;
+  std::string app_help;  // in the server flags' column, so that the two lists read as one table
+  const std::size_t column = help_column();
   for (const AppFlag& flag : flags) {
     std::string left = "  " + flag.name + (flag.is_switch ? " / --no-" + flag.name.substr(2) : " " + flag.metavar);
-    left.append(left.size() < 26 ? 26 - left.size() : 1, ' ');
-    app_help += left + flag.help + "\n";
+    append_help_entry(app_help, left, flag.help, column);
   }
   if (std::optional<int> code = print_help_or_version(argc, argv, app_help)) std::exit(*code);
   const std::string_view program = argc > 0 && argv[0] ? argv[0] : "";
@@ -27570,6 +27799,19 @@ FASTAPI_DETAIL_INLINE void AppRunner::failed_before_serving(Logger& logger, std:
 
 FASTAPI_DETAIL_INLINE int AppRunner::serve(Service& service, const Config& config, Logger& logger, ServeHooks hooks,
                                            std::string_view docs_url) {
+  // The TLS certificate and key, and the Unix socket's path, are checked before anything of the app runs, as
+  // uvicorn's Config.load() makes its SSL context before the lifespan: a misconfiguration is one line and exit
+  // code 1, and no startup hook runs (nor its teardown, half-done). The bind itself comes after startup, as
+  // uvicorn's (a lifespan may still be opening what the first request needs).
+  std::unique_ptr<Server> server;
+  try {
+    server = std::make_unique<Server>(service, config, logger);
+    server->prepare();
+  } catch (const std::exception& e) {
+    server.reset();
+    failed_before_serving(logger, "", e.what());
+    return 1;
+  }
   // Startup: hooks, then lifespans; nothing is listening yet. The lines say so as uvicorn's do.
   const std::string pid = std::to_string(process_id());
   logger.write(LogLevel::info, "Started server process [" + pid + "]");
@@ -27581,12 +27823,11 @@ FASTAPI_DETAIL_INLINE int AppRunner::serve(Service& service, const Config& confi
     failed_before_serving(logger, "startup failed: ", e.what());
     return 1;
   } catch (...) {
+    server.reset();
     failed_before_serving(logger, "startup failed: ", "unknown exception type");
     return 1;
   }
-  std::unique_ptr<Server> server;
   try {
-    server = std::make_unique<Server>(service, config, logger);
     std::uint16_t port = server->listen();
     {
       std::lock_guard lock(mutex_);

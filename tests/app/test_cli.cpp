@@ -173,10 +173,36 @@ TEST_SUITE("app/cli") {
                              "--no-access-log", "--reload", "--version", "--help", "-- ARGS..."})
       CHECK(has(out.lines, std::string("  ") + flag));
     CHECK(has(out.lines, "Options of this app"));
-    CHECK(has(out.lines, "  --page-size INT         items per page (default 10; env APP_PAGE_SIZE)"));
-    CHECK(has(out.lines, "  --items-file TEXT       a text file, one item per line (default \"items.txt\"; env "
-                         "APP_ITEMS_FILE)"));
+    CHECK(has(out.lines, "  --page-size INT           items per page (default 10; env APP_PAGE_SIZE)"));
+    CHECK(has(out.lines, "  --items-file TEXT         a text file, one item per line (default \"items.txt\"; env"));
+    CHECK(has(out.lines, "  --ssl-keyfile-password P  the key's passphrase"));
     CHECK_FALSE(has(out.lines, "Listening on"));
+
+    // One table: every description (and every continuation of a long one) starts in the same column, two
+    // spaces after the longest flag, the app's flags included; no line is over 100 columns.
+    std::optional<std::size_t> column;
+    bool in_table = false;
+    for (const std::string& l : out.lines) {
+      CAPTURE(l);
+      CHECK(l.size() <= 100);
+      in_table = in_table || l == "Server options:";
+      if (!in_table || l.empty() || l.back() == ':') continue;  // the usage line, blank lines, headings
+      std::size_t start = l.find_first_not_of(' ');
+      if (l.starts_with("  -")) start = l.find_first_not_of(' ', l.find("  ", 2));
+      if (!column) column = start;
+      CHECK(start == *column);
+    }
+    CHECK(column == std::string_view("  --ssl-keyfile-password P").size() + 2);
+
+    // An app flag too long for the column: its description on the next line, at the column (argparse's way);
+    // a long description wraps at a space, each line within 100 columns.
+    std::string entry;
+    fa::detail::append_help_entry(entry, "  --a-very-long-nested.member-name TEXT", "short", 28);
+    CHECK(entry == "  --a-very-long-nested.member-name TEXT\n" + std::string(28, ' ') + "short\n");
+    entry.clear();
+    fa::detail::append_help_entry(entry, "  --x N", std::string(60, 'a') + " " + std::string(20, 'b'), 28);
+    CHECK(entry == "  --x N" + std::string(21, ' ') + std::string(60, 'a') + "\n" + std::string(28, ' ') +
+                       std::string(20, 'b') + "\n");
 
     Outcome plain = run_to_exit(example("01_hello"), {"-h", "--port", "0"});  // -h wins wherever it is
     CHECK(plain.code == 0);

@@ -3,17 +3,22 @@
 // (routers in headers, composed prefixes and dependencies).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "support/exchange.hpp"
 #include "support/process.hpp"
+#include "support/tls_fixtures.hpp"
 
 namespace test_app_examples_file {
 
@@ -52,6 +57,48 @@ TEST_SUITE("examples") {
     CHECK(body_of(slow) == R"({"ready_at_end":false})");
     CHECK(app.wait_for_line("shutdown complete", 10s));
     CHECK(app.wait(10s) == 0);
+  }
+
+  TEST_CASE("14_health: a bad --ssl-certfile or --uds is one line and exit 1, before the lifespan starts") {
+    test_support::TempDir dir;
+    test_support::write_file(dir.file("not_a_cert.pem"), "hello");
+    // Each: the flags, and a word the one line must say (the setting, the file, the reason).
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"--ssl-certfile " + dir.file("missing.pem"), "ssl_certfile"},
+        {"--ssl-certfile " + dir.file("not_a_cert.pem"), "ssl_certfile"},
+        {"--uds " + dir.file("no/such/dir/app.sock"), "No such file or directory"},
+        {"--uds " + dir.file("not_a_cert.pem"), "not a socket"},
+        {"--uds " + dir.file(std::string(120, 'x') + ".sock"), "at most"},
+    };
+    for (const auto& one : cases) {
+      const std::string& flags = one.first;
+      const std::string& says = one.second;
+      CAPTURE(flags);
+      // stdout and stderr together: nothing of the app may have run, and the reason is one line.
+      auto run = test_support::capture("(" + example("14_health") + " --port 0 " + flags + " 2>&1)");
+      CHECK(run.status == 1);
+      CHECK(run.out.find("startup complete") == std::string::npos);
+      CHECK(run.out.find("Waiting for application startup") == std::string::npos);
+      CHECK(run.out.find("shutdown complete") == std::string::npos);
+      CHECK(std::count(run.out.begin(), run.out.end(), '\n') == 1);
+      CHECK(run.out.find(says) != std::string::npos);
+    }
+    // A directory the app may not write in (root may write anywhere: then it runs as nobody, if setpriv can).
+    const std::string locked = dir.file("locked");
+    REQUIRE(::mkdir(locked.c_str(), 0555) == 0);
+    std::string as_user;
+    if (::geteuid() == 0) {
+      if (test_support::capture("command -v setpriv").status != 0) return;
+      REQUIRE(::chmod(dir.path.c_str(), 0755) == 0);  // nobody may reach the locked directory, not write in it
+      as_user = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+    }
+    auto run =
+        test_support::capture("(" + as_user + example("14_health") + " --port 0 --uds " + locked + "/app.sock 2>&1)");
+    CAPTURE(run.out);
+    CHECK(run.status == 1);
+    CHECK(run.out.find("startup complete") == std::string::npos);
+    CHECK(std::count(run.out.begin(), run.out.end(), '\n') == 1);
+    CHECK(run.out.find("Permission denied") != std::string::npos);
   }
 
   TEST_CASE("bigger_app: routers from headers under their prefixes, with router and app dependencies") {

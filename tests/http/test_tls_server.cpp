@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <optional>
@@ -47,6 +48,16 @@ Pki& pki() {
 /// upload: its size and SHA-256), /ws (a WebSocket echo).
 void add_routes(fa::App& app) {
   app.get("/hello", [](fa::Request& req) { return fa::Json{{"scheme", std::string(req.scheme)}}; });
+  app.get("/cert", [](fa::Request& req) {
+    const fa::ClientCertificate* c = req.client_certificate();
+    if (!c) return fa::Json{{"cert", nullptr}};
+    return fa::Json{{"subject", c->subject},
+                    {"issuer", c->issuer},
+                    {"serial", c->serial},
+                    {"not_before", c->not_before.time_since_epoch().count()},
+                    {"not_after", c->not_after.time_since_epoch().count()},
+                    {"pem", c->pem}};
+  });
   app.get("/big", [](fa::Query<"n", std::size_t> n) { return std::string(*n, 'b'); });
   app.get("/file", [] { return fa::FileResponse(pki().dir.file("download.bin")); });
   app.post("/count",
@@ -202,8 +213,57 @@ TEST_SUITE("http/tls_server") {
     }
   }
 
-  TEST_CASE("an encrypted key is read with ssl_keyfile_password; a wrong one, or a missing file, fails run() "
-            "with exit code 1") {
+  TEST_CASE("client certificates: the handler reads the verified one (subject, issuer, serial, dates, PEM) on "
+            "every request of the connection; none when the client sends none or the server asks for none") {
+    const std::string cert = pki().cert("client");
+    // What the openssl command reads from the same file.
+    auto openssl = [&](const std::string& what) {
+      std::string out = capture("openssl x509 -in " + cert + " -noout -nameopt RFC2253 " + what).out;
+      out = out.substr(out.find('=') + 1);
+      return out.substr(0, out.find('\n'));
+    };
+    auto epoch = [&](const std::string& what) {
+      return std::stoll(
+          capture("date -u +%s -d \"$(openssl x509 -in " + cert + " -noout " + what + " | cut -d= -f2)\"").out);
+    };
+    fa::Config c = TlsServer::config();
+    c.ssl_ca_certs = pki().cert("ca");
+    c.ssl_cert_reqs = 1;
+    TlsServer s(c);
+    // Two requests on one connection: the certificate read at the handshake serves both.
+    auto py = python("import http.client, ssl\n"
+                     "ctx = ssl.create_default_context(cafile='" +
+                     pki().cert("ca") +
+                     "')\n"
+                     "ctx.load_cert_chain('" +
+                     cert + "', '" + pki().key("client") +
+                     "')\n"
+                     "c = http.client.HTTPSConnection('localhost', " +
+                     std::to_string(s.port) +
+                     ", context=ctx)\n"
+                     "for _ in range(2):\n"
+                     "    c.request('GET', '/cert')\n"
+                     "    print(c.getresponse().read().decode())\n");
+    REQUIRE(std::count(py.out.begin(), py.out.end(), '\n') == 2);
+    const std::string first = py.out.substr(0, py.out.find('\n'));
+    CHECK(py.out == first + "\n" + first + "\n");
+    fa::Json got = fa::Json::parse(first);
+    CHECK(got["subject"].as_string() == "CN=alice");
+    CHECK(got["subject"].as_string() == openssl("-subject"));
+    CHECK(got["issuer"].as_string() == "CN=fastapi test CA");
+    CHECK(got["serial"].as_string() == openssl("-serial"));
+    CHECK(got["not_before"].as_int() == epoch("-startdate"));
+    CHECK(got["not_after"].as_int() == epoch("-enddate"));
+    CHECK(got["pem"].as_string() == capture("cat " + cert).out);
+    // Asked for (1) but not sent; and a server that asks for none (0) sees none even from a client that has one.
+    CHECK(capture(s.curl(s.url("/cert"))).out == R"({"cert":null})");
+    TlsServer plain;
+    CHECK(capture(plain.curl("--cert " + cert + " --key " + pki().key("client") + " " + plain.url("/cert"))).out ==
+          R"({"cert":null})");
+  }
+
+  TEST_CASE("an encrypted key is read with ssl_keyfile_password; a wrong one, a missing file, or a key of another "
+            "certificate fails run() with exit code 1 before the startup hooks") {
     std::string encrypted = pki().dir.file("encrypted.key");
     test_support::run_quiet("openssl pkey -in " + pki().key("server") + " -aes256 -passout pass:s3cret -out " +
                             encrypted);
@@ -214,9 +274,14 @@ TEST_SUITE("http/tls_server") {
       TlsServer s(c);
       CHECK(capture(s.curl(s.url("/hello"))).out == R"({"scheme":"https"})");
     }
+    // Refused before the app's startup hooks run (as uvicorn's Config.load()): none ran, none is half-done.
     auto fails = [](fa::Config bad) {
       fa::App app;
-      return app.run(bad);
+      bool started = false;
+      app.on_startup([&] { started = true; });
+      int code = app.run(bad);
+      CHECK_FALSE(started);
+      return code;
     };
     c.ssl_keyfile_password = "wrong";
     CHECK(fails(c) == 1);
@@ -225,6 +290,9 @@ TEST_SUITE("http/tls_server") {
     CHECK(fails(c) == 1);
     c = TlsServer::config();
     c.ssl_cert_reqs = 2;  // without ssl_ca_certs: nothing to check client certificates against
+    CHECK(fails(c) == 1);
+    c = TlsServer::config();
+    c.ssl_keyfile = pki().key("client");  // another certificate's key
     CHECK(fails(c) == 1);
   }
 

@@ -156,6 +156,35 @@ TEST_SUITE("security/scopes") {
     CHECK(client.get("/plain").text == "1,1,2");
   }
 
+  TEST_CASE("fa::no_cache among fa::Security's scopes calls the dependency again for that use, as use_cache=False; "
+            "it is no scope (SecurityScopes, the cache key and OpenAPI never see it)") {
+    fa::App app;
+    app.get("/uncached", [](fa::Security<counted, "a"> x, fa::Security<counted, "a", fa::no_cache> y,
+                            fa::Security<counted, fa::no_cache, "a"> z, fa::Security<counted, "a"> w) {
+      return *x + "," + *y + "," + *z + "," + *w;  // x and w share one call; y and z call again, each
+    });
+    app.get("/check", [](fa::Security<active_user, "items", fa::no_cache> u) { return u->username; });
+    app.get("/effect", [] { return "ok"; }, {.dependencies = {fa::security<active_user, fa::no_cache, "items">()}});
+    fa::testing::TestClient client{app};
+    calls() = 0;
+    CHECK(client.get("/uncached").text == "a#1,a#2,a#3,a#1");
+    calls() = 0;
+    CHECK(client.get("/uncached").text == "a#1,a#2,a#3,a#1");  // per request, as any cache
+    // The scopes are checked as without the option; the 401 names the scopes, not the option.
+    CHECK(client.get("/check", {.headers = bearer("ann:me items")}).text == "ann");
+    auto r = client.get("/check", {.headers = bearer("ann:me")});
+    CHECK(r.status == 401);
+    CHECK(r.header("www-authenticate") == R"(Bearer scope="items me")");
+    CHECK(client.get("/effect", {.headers = bearer("ann:me")}).status == 401);
+    CHECK(client.get("/effect", {.headers = bearer("ann:me items")}).text == "ok");
+    fa::Json doc = client.get("/openapi.json").json();
+    CHECK(doc["paths"]["/check"]["get"]["security"].dump() == R"([{"OAuth2PasswordBearer":["items","me"]}])");
+    CHECK(doc["paths"]["/effect"]["get"]["security"].dump() == R"([{"OAuth2PasswordBearer":["items","me"]}])");
+    static_assert(fa::Security<inner, "x", fa::no_cache, "y">::own_scopes.size() == 2);
+    static_assert(!fa::Security<inner, "x", fa::no_cache>::use_cache);
+    static_assert(fa::Security<inner, "x">::use_cache);
+  }
+
   TEST_CASE("fa::security<fn, \"scope\">() in a route's dependencies checks its scopes for its effect") {
     fa::App app;
     app.get("/items", [] { return "items"; }, {.dependencies = {fa::security<active_user, "items">()}});

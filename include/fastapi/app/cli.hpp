@@ -5,6 +5,7 @@
 // routes.
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
@@ -91,7 +92,7 @@ void reload_unsupported(CommandLine&, std::string_view);
 inline constexpr ServerFlag server_flags[] = {
     {"--host", "HOST", "bind to this address (default 127.0.0.1; 0.0.0.0: every IPv4 address)",
      [](CommandLine& c, std::string_view v) { c.config.host = flag_text("--host", v); }},
-    {"--port", "PORT", "bind to this port (default 8000, or the PORT variable; 0 picks a free one)",
+    {"--port", "PORT", "bind to this port (default 8000, or $PORT; 0 picks a free one)",
      [](CommandLine& c, std::string_view v) {
        c.config.port = static_cast<std::uint16_t>(flag_number("--port", v, 65535));
      }},
@@ -99,7 +100,7 @@ inline constexpr ServerFlag server_flags[] = {
      [](CommandLine& c, std::string_view v) {
        c.config.workers = static_cast<unsigned>(flag_number("--workers", v, 1024));
      }},
-    {"--log-level", "LEVEL", "critical, error, warning, info (the default), debug or trace (read as debug)",
+    {"--log-level", "LEVEL", "critical, error, warning, info (default), debug or trace (read as debug)",
      [](CommandLine& c, std::string_view v) {
        c.log_level = log_level_from_name(v);
        if (!c.log_level)
@@ -121,7 +122,7 @@ inline constexpr ServerFlag server_flags[] = {
      [](CommandLine& c, std::string_view v) { c.config.ssl_keyfile_password = std::string(v); }},
     {"--ssl-ca-certs", "FILE", "CA certificates that client certificates are checked against",
      [](CommandLine& c, std::string_view v) { c.config.ssl_ca_certs = flag_text("--ssl-ca-certs", v); }},
-    {"--ssl-cert-reqs", "N", "client certificates: 0 not asked (default), 1 checked if sent, 2 required",
+    {"--ssl-cert-reqs", "N", "client certificate: 0 not asked (default), 1 checked if sent, 2 required",
      [](CommandLine& c, std::string_view v) {
        if (v != "0" && v != "1" && v != "2")
          throw std::invalid_argument("fastapi: --ssl-cert-reqs expects 0 (none), 1 (optional) or 2 (required), got '" +
@@ -133,6 +134,15 @@ inline constexpr ServerFlag server_flags[] = {
     {"--help", "", "print this and exit (also -h)", nullptr},
 };
 
+/// --help's lines end by this column (a terminal's 100, the width this project's code and docs keep).
+inline constexpr std::size_t help_width = 100;
+/// The column where every description of --help starts: two spaces after the longest server flag with its
+/// value's name (`  --ssl-keyfile-password P`), computed so that a new, longer flag moves the column with it.
+std::size_t help_column();
+/// Appends one entry of --help: `left` (the flag), then `help` from `column` on, wrapped at spaces within
+/// help_width (continuation lines start at `column` too); a `left` too long for the column (an app's long
+/// flag) puts `help` on the next line, at the column, as Python's argparse does.
+void append_help_entry(std::string& out, std::string_view left, std::string_view help, std::size_t column);
 /// The entry named `name` (`-h` is --help's), or nullptr.
 const ServerFlag* find_server_flag(std::string_view name);
 /// The server's flags of argv, up to `--`, over `base`; std::invalid_argument with a sentence on a mistake.
@@ -288,15 +298,60 @@ FASTAPI_DETAIL_INLINE void detail::reload_unsupported(CommandLine&, std::string_
       "and restarts it on every save: bash scripts/dev.sh app.cpp [ARGS...] (docs/compile_time.md)");
 }
 
+namespace detail {
+/// A server flag as --help shows it on the left: `  --port PORT`.
+inline std::string help_left(const ServerFlag& flag) {
+  std::string left = "  " + std::string(flag.name);
+  if (!flag.metavar.empty()) left += " " + std::string(flag.metavar);
+  return left;
+}
+inline constexpr std::string_view app_args_left = "  -- ARGS...";
+}  // namespace detail
+
+FASTAPI_DETAIL_INLINE std::size_t detail::help_column() {
+  std::size_t longest = app_args_left.size();
+  for (const ServerFlag& flag : server_flags) longest = std::max(longest, help_left(flag).size());
+  return longest + 2;
+}
+
+FASTAPI_DETAIL_INLINE void detail::append_help_entry(std::string& out, std::string_view left, std::string_view help,
+                                                     std::size_t column) {
+  out += left;
+  std::size_t at = left.size();  // the current line's length
+  if (at + 2 > column) {
+    out += '\n';
+    at = 0;
+  }
+  out.append(column - at, ' ');
+  at = column;
+  bool first = true;
+  for (std::size_t i = 0; i < help.size();) {
+    std::size_t end = help.find(' ', i);
+    if (end == std::string_view::npos) end = help.size();
+    std::string_view word = help.substr(i, end - i);
+    i = end + 1;
+    if (word.empty()) continue;
+    if (!first && at + 1 + word.size() > help_width) {  // a word longer than a whole line stays whole
+      out += '\n';
+      out.append(column, ' ');
+      at = column;
+    } else if (!first) {
+      out += ' ';
+      ++at;
+    }
+    out += word;
+    at += word.size();
+    first = false;
+  }
+  out += '\n';
+}
+
 FASTAPI_DETAIL_INLINE std::string command_line_help() {
   std::string out;
-  for (const detail::ServerFlag& flag : detail::server_flags) {
-    std::string left = "  " + std::string(flag.name);
-    if (!flag.metavar.empty()) left += " " + std::string(flag.metavar);
-    left.append(left.size() < 26 ? 26 - left.size() : 1, ' ');
-    out += left + std::string(flag.help) + "\n";
-  }
-  out += "  -- ARGS...              everything after -- is the app's own (fa::app_args)\n";
+  const std::size_t column = detail::help_column();
+  for (const detail::ServerFlag& flag : detail::server_flags)
+    detail::append_help_entry(out, detail::help_left(flag), flag.help, column);
+  detail::append_help_entry(out, detail::app_args_left, "everything after -- is the app's own (fa::app_args)", column);
   return out;
 }
 
@@ -385,11 +440,11 @@ FASTAPI_DETAIL_INLINE detail::AppFlagValues detail::take_app_flags(int& argc, ch
     std::fflush(stderr);
     std::exit(2);
   };
-  std::string app_help;
+  std::string app_help;  // in the server flags' column, so that the two lists read as one table
+  const std::size_t column = help_column();
   for (const AppFlag& flag : flags) {
     std::string left = "  " + flag.name + (flag.is_switch ? " / --no-" + flag.name.substr(2) : " " + flag.metavar);
-    left.append(left.size() < 26 ? 26 - left.size() : 1, ' ');
-    app_help += left + flag.help + "\n";
+    append_help_entry(app_help, left, flag.help, column);
   }
   if (std::optional<int> code = print_help_or_version(argc, argv, app_help)) std::exit(*code);
   const std::string_view program = argc > 0 && argv[0] ? argv[0] : "";

@@ -111,6 +111,19 @@ FASTAPI_DETAIL_INLINE void AppRunner::failed_before_serving(Logger& logger, std:
 
 FASTAPI_DETAIL_INLINE int AppRunner::serve(Service& service, const Config& config, Logger& logger, ServeHooks hooks,
                                            std::string_view docs_url) {
+  // The TLS certificate and key, and the Unix socket's path, are checked before anything of the app runs, as
+  // uvicorn's Config.load() makes its SSL context before the lifespan: a misconfiguration is one line and exit
+  // code 1, and no startup hook runs (nor its teardown, half-done). The bind itself comes after startup, as
+  // uvicorn's (a lifespan may still be opening what the first request needs).
+  std::unique_ptr<Server> server;
+  try {
+    server = std::make_unique<Server>(service, config, logger);
+    server->prepare();
+  } catch (const std::exception& e) {
+    server.reset();
+    failed_before_serving(logger, "", e.what());
+    return 1;
+  }
   // Startup: hooks, then lifespans; nothing is listening yet. The lines say so as uvicorn's do.
   const std::string pid = std::to_string(process_id());
   logger.write(LogLevel::info, "Started server process [" + pid + "]");
@@ -122,12 +135,11 @@ FASTAPI_DETAIL_INLINE int AppRunner::serve(Service& service, const Config& confi
     failed_before_serving(logger, "startup failed: ", e.what());
     return 1;
   } catch (...) {
+    server.reset();
     failed_before_serving(logger, "startup failed: ", "unknown exception type");
     return 1;
   }
-  std::unique_ptr<Server> server;
   try {
-    server = std::make_unique<Server>(service, config, logger);
     std::uint16_t port = server->listen();
     {
       std::lock_guard lock(mutex_);

@@ -25,9 +25,20 @@
 
 namespace fastapi {
 
-/// `fa::Depends<get_db, fa::no_cache>`: call the dependency again for each use in the same request.
-struct NoCache {};
+namespace detail {
+/// fa::no_cache among fa::Security's scopes (which are strings): a text no scope can be (RFC 6749 section 3.3
+/// has no control byte), so it is never taken for one.
+inline constexpr FixedString<10> no_cache_word{"\x01no_cache"};
+}  // namespace detail
+
+/// `fa::Depends<get_db, fa::no_cache>`: call the dependency again for each use in the same request; also
+/// `fa::Security<current_user, "items", fa::no_cache>` (FastAPI's `use_cache=False`).
+struct NoCache {
+  /// Lets fa::no_cache stand among fa::Security's scope strings (with the deduction guide below).
+  constexpr operator FixedString<10>() const { return detail::no_cache_word; }
+};
 inline constexpr NoCache no_cache{};
+FixedString(NoCache)->FixedString<10>;
 
 namespace detail {
 
@@ -154,6 +165,15 @@ constexpr bool is_scope_token(std::string_view s) {
     if (c < 0x21 || c > 0x7e || c == '"' || c == '\\') return false;
   return true;
 }
+/// fa::Security's scopes without fa::no_cache (an option, not a scope).
+template <FixedString... Scopes>
+constexpr auto security_scopes() {
+  constexpr std::string_view option = no_cache_word.view();
+  std::array<std::string_view, ((Scopes.view() != option ? 1 : 0) + ... + 0)> out{};
+  std::size_t i = 0;
+  ((Scopes.view() != option ? void(out[i++] = Scopes.view()) : void()), ...);
+  return out;
+}
 }  // namespace detail
 
 /// A dependency that requires OAuth2 scopes (FastAPI's `Security(get_current_user, scopes=["items"])`): the same
@@ -164,17 +184,22 @@ constexpr bool is_scope_token(std::string_view s) {
 ///     User current_user(fa::SecurityScopes scopes, fa::Depends<read_token> token);   // checks scopes.scopes
 ///     app.get("/users/me/items", [](fa::Security<current_user, "items"> user) { ... });
 ///
-/// Cached once per request per set of scopes, as FastAPI: `fa::Security<f, "a">` and `fa::Security<f, "b">` in
-/// one request call `f` twice. (fa::no_cache and fa::scope::function are spelled with fa::Depends only.)
+/// Cached once per request per set of scopes, as FastAPI (its cache key holds the scopes): `fa::Security<f, "a">`
+/// and `fa::Security<f, "b">` in one request call `f` twice. `fa::no_cache` among the scopes calls `f` again for
+/// this use, as fa::Depends<f, fa::no_cache> (FastAPI's `Security(f, scopes=[...], use_cache=False)`):
+///     [](fa::Security<current_user, "items", fa::no_cache> user) { ... }
+/// (fa::scope::function is spelled with fa::Depends only.)
 template <auto Fn, FixedString... Scopes>
 class Security : public Depends<Fn> {
-  static_assert((detail::is_scope_token(Scopes.view()) && ...),
+  static_assert(((Scopes.view() == detail::no_cache_word.view() || detail::is_scope_token(Scopes.view())) && ...),
                 "fastapi: an OAuth2 scope in fa::Security<fn, \"scope\", ...> is one word: printable ASCII, no "
                 "space, no quote, no backslash (RFC 6749 section 3.3)"
                 " (docs/compile_errors.md#di-security-scope-with-space)");
 
  public:
-  static constexpr std::array<std::string_view, sizeof...(Scopes)> own_scopes{Scopes.view()...};
+  static constexpr auto own_scopes = detail::security_scopes<Scopes...>();
+  /// False with fa::no_cache among the scopes (hides Depends<Fn>'s, which is always true).
+  static constexpr bool use_cache = ((Scopes.view() != detail::no_cache_word.view()) && ...);
   using Depends<Fn>::Depends;
 };
 

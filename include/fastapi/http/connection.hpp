@@ -518,6 +518,7 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::serve() {
     req_.client_host = client_host_;  // afresh: a middleware (ProxyHeaders) may have changed them
     req_.client_port = client_port_;
     if (stream_.tls()) req_.scheme = "https";  // the parser's reset() made it "http"
+    req_.client_certificate_ = stream_.client_certificate();
 
     if (!co_await read_body(parser_.head_size())) co_return;
     if (!co_await dispatch_and_write()) co_return;

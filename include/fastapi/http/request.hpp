@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -100,6 +101,23 @@ struct RouteMemo {
   std::uint32_t route = 0;
   std::string_view allow;
 };
+class Connection;
+}  // namespace detail
+
+/// The certificate a client presented in the TLS handshake (Config::ssl_cert_reqs 1 or 2), read once per
+/// connection: what uvicorn's ASGI `tls` extension gives as client_cert_chain and client_cert_name. It has been
+/// verified against Config::ssl_ca_certs (one that does not verify ends the handshake), so a handler may trust
+/// its subject: `if (const fa::ClientCertificate* c = req.client_certificate()) user = c->subject;`
+struct ClientCertificate {
+  std::string subject;                  ///< RFC 4514, most specific first: "CN=alice,O=Example"
+  std::string issuer;                   ///< the CA that signed it, the same way
+  std::string serial;                   ///< the serial number in hex, uppercase ("3A0F...")
+  std::chrono::sys_seconds not_before;  ///< valid from (UTC)
+  std::chrono::sys_seconds not_after;   ///< valid until (UTC)
+  std::string pem;                      ///< the certificate itself, PEM ("-----BEGIN CERTIFICATE-----...")
+};
+
+namespace detail {
 /// What a request knows of its connection: the body read on demand, and whether the client is still there.
 /// The connection implements it (http/connection.hpp); nothing above http/ sees a socket.
 class ClientChannel {
@@ -196,6 +214,10 @@ struct Request {
   /// long handler to give up early. `if (co_await req.is_disconnected()) co_return fa::Response{};` Never waits.
   /// A client that half-closed after sending its request counts as gone (uvicorn does the same).
   Task<bool> is_disconnected() { co_return channel && channel->peer_closed(); }
+  /// The client's TLS certificate, verified at the handshake (Starlette: `request.scope["extensions"]["tls"]`);
+  /// null without TLS, when the server asks for none (ssl_cert_reqs 0) or the client sent none (1). It lives as
+  /// long as the connection.
+  const ClientCertificate* client_certificate() const { return client_certificate_; }
 
   /// Forget everything of the previous request (keeps capacity: no allocation next time).
   void reset() {
@@ -214,10 +236,13 @@ struct Request {
     expect_continue = false;
     body_streamed = false;
     body_stream_ = RequestStream{};
+    client_certificate_ = nullptr;
   }
 
  private:
+  friend class detail::Connection;  // sets the certificate of its TLS session
   RequestStream body_stream_{};
+  const ClientCertificate* client_certificate_ = nullptr;
 };
 
 inline Task<std::optional<std::string_view>> RequestStream::next() {

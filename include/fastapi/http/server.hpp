@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -17,9 +18,11 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <asio.hpp>
@@ -52,9 +55,14 @@ class Server {
   /// fastapi.hpp process included) is refused: SO_REUSEPORT is shared among this server's workers only.
   /// Config::uds: the socket file is made with mode 0666 (uvicorn's); a stale one (nobody accepts on it) is
   /// replaced, a live one refused (`... bind on unix:PATH: Address already in use`); it is removed by run()'s
-  /// end. TLS (Config::ssl_certfile): the certificate and key are read here; a file that cannot be read throws
-  /// std::runtime_error naming it.
+  /// end. Calls prepare() first if it was not called.
   std::uint16_t listen();
+  /// What can be checked before binding, so that App::run refuses a misconfiguration before the app's startup
+  /// hooks run (uvicorn's Config.load() makes its SSL context before the lifespan starts): TLS
+  /// (Config::ssl_certfile) reads the certificate and key into the context, throwing std::runtime_error that
+  /// names the file and OpenSSL's reason; Config::uds checks the path (its directory exists and may be written,
+  /// nothing but a socket file is in the way), throwing std::system_error in the bind error's words. Idempotent.
+  void prepare();
   /// Serves until stop() and the drain have finished. Calls listen() first if it was not called.
   void run();
   /// Starts the graceful drain: stop accepting, finish in-flight requests (within graceful_timeout),
@@ -72,6 +80,7 @@ class Server {
   struct Worker;
   void listen_tcp();
   void listen_uds();
+  void check_uds_path() const;
   void remove_uds();
   Task<void> accept_loop(Worker& w);
   Task<void> tick(Worker& w);
@@ -86,7 +95,8 @@ class Server {
   std::atomic<bool> listening_{false};
   std::atomic<bool> stopping_{false};
   std::uint16_t port_ = 0;
-  ::ssl_ctx_st* tls_ = nullptr;   ///< made by listen() when the Config asks for TLS
+  ::ssl_ctx_st* tls_ = nullptr;  ///< made by prepare() when the Config asks for TLS
+  bool prepared_ = false;
   ino_t uds_inode_ = 0;           ///< the Unix socket file we made (removed at the end only if it is still ours)
   bool shared_acceptor_ = false;  ///< SO_REUSEPORT missing: worker 0 accepts for all
   std::atomic<unsigned> next_worker_{0};
@@ -202,10 +212,7 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
     struct sigaction current {};
     if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) std::signal(SIGPIPE, SIG_IGN);
   }
-  if (detail::wants_tls(config_) || !detail::tls_configuration_error(config_).empty()) {
-    if (!tls_) tls_ = detail::make_server_tls_context(config_);  // throws, in words
-    for (auto& w : workers_) w->hub.tls = tls_;
-  }
+  prepare();
   if (config_.uds.empty()) {
     listen_tcp();
   } else {
@@ -213,6 +220,16 @@ FASTAPI_DETAIL_INLINE std::uint16_t Server::listen() {
   }
   listening_ = true;
   return port_;
+}
+
+FASTAPI_DETAIL_INLINE void Server::prepare() {
+  if (prepared_) return;
+  if (detail::wants_tls(config_) || !detail::tls_configuration_error(config_).empty()) {
+    if (!tls_) tls_ = detail::make_server_tls_context(config_);  // throws, in words
+    for (auto& w : workers_) w->hub.tls = tls_;
+  }
+  if (!config_.uds.empty()) check_uds_path();
+  prepared_ = true;
 }
 
 FASTAPI_DETAIL_INLINE void Server::listen_tcp() {
@@ -254,24 +271,50 @@ FASTAPI_DETAIL_INLINE void Server::listen_tcp() {
   shared_acceptor_ = !multi && workers_.size() > 1;
 }
 
+namespace detail {
+/// The bind error's words for a Unix socket path: "[Errno 2] error while attempting to bind on unix:PATH (why)",
+/// what() adding ": No such file or directory".
+FASTAPI_DETAIL_INLINE std::system_error uds_error(int code, const std::string& path, const std::string& why) {
+  return std::system_error(code, std::generic_category(),
+                           "[Errno " + std::to_string(code) + "] error while attempting to bind on unix:" + path + why);
+}
+}  // namespace detail
+
+/// The checks that need no bind: bind() would fail on each of them later, after the startup hooks have run.
+FASTAPI_DETAIL_INLINE void Server::check_uds_path() const {
+  const std::string& path = config_.uds;
+  if (path.size() >= sizeof(::sockaddr_un::sun_path))
+    throw detail::uds_error(
+        ENAMETOOLONG, path,
+        " (a socket path holds at most " + std::to_string(sizeof(::sockaddr_un::sun_path) - 1) + " bytes)");
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  struct ::stat st;
+  if (::stat(dir.c_str(), &st) != 0) throw detail::uds_error(errno, path, " (its directory '" + dir + "')");
+  if (!S_ISDIR(st.st_mode)) throw detail::uds_error(ENOTDIR, path, " ('" + dir + "' is not a directory)");
+  // The socket file is created in the directory: that takes write and search permission there (checked for
+  // the effective user, who binds: AT_EACCESS).
+  if (::faccessat(AT_FDCWD, dir.c_str(), W_OK | X_OK, AT_EACCESS) != 0)
+    throw detail::uds_error(errno, path, " (cannot create a file in '" + dir + "')");
+  if (::lstat(path.c_str(), &st) == 0 && !S_ISSOCK(st.st_mode))
+    throw detail::uds_error(EEXIST, path, " (a file that is not a socket is in the way)");
+}
+
 /// One acceptor (worker 0's) on the Unix socket, shared by the workers as without SO_REUSEPORT.
 FASTAPI_DETAIL_INLINE void Server::listen_uds() {
   const std::string& path = config_.uds;
-  auto refuse = [&](std::errc code, const std::string& why) {
-    return std::system_error(std::make_error_code(code), "[Errno " + std::to_string(static_cast<int>(code)) +
-                                                             "] error while attempting to bind on unix:" + path + why);
-  };
   Worker& w = *workers_[0];
-  asio::local::stream_protocol::endpoint local(path);  // throws when the path is too long for a socket address
+  asio::local::stream_protocol::endpoint local(path);  // prepare() has checked its length
   struct ::stat st;
   if (::lstat(path.c_str(), &st) == 0) {
-    if (!S_ISSOCK(st.st_mode)) throw refuse(std::errc::file_exists, " (a file that is not a socket is in the way)");
+    if (!S_ISSOCK(st.st_mode))  // put there since prepare()
+      throw detail::uds_error(EEXIST, path, " (a file that is not a socket is in the way)");
     // A socket file: live if someone accepts on it (another instance: refused), stale if the connect is
     // refused (a crashed run left it: replaced).
     asio::local::stream_protocol::socket probe(w.io);
     asio::error_code ec;
     probe.connect(local, ec);
-    if (!ec) throw refuse(std::errc::address_in_use, " (another server is listening on it)");
+    if (!ec) throw detail::uds_error(EADDRINUSE, path, " (another server is listening on it)");
     if (ec == asio::error::connection_refused) ::unlink(path.c_str());
   }
   asio::generic::stream_protocol::endpoint where(local);

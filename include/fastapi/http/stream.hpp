@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -31,6 +32,7 @@
 #endif
 
 #include "fastapi/core/config.hpp"
+#include "fastapi/http/tls_context.hpp"
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX; only a build with FASTAPI_ENABLE_TLS ever makes one
 struct ssl_st;      // OpenSSL's SSL
@@ -54,6 +56,8 @@ class ServerStream {
   std::pair<std::string, std::uint16_t> peer() const;
   /// True once TLS runs over the socket (start_tls).
   bool tls() const { return ssl_ != nullptr; }
+  /// The client's certificate, read when the handshake finished; null when it sent none (or no TLS).
+  const ClientCertificate* client_certificate() const { return client_certificate_.get(); }
 
   /// Reads what is there now (never waits): would_block when nothing is, eof at the end.
   std::size_t read_some(asio::mutable_buffer buffer, asio::error_code& ec);
@@ -100,6 +104,7 @@ class ServerStream {
   bool broken_ = false;      ///< a fatal TLS error: no close_notify may follow (OpenSSL forbids it)
   bool close_sent_ = false;  ///< our close_notify went out (once: a second SSL_shutdown would wait for theirs)
 #endif
+  std::unique_ptr<ClientCertificate> client_certificate_;  ///< read by handshake(); null without one
 };
 
 /// The port of a TCP endpoint held as a generic one (0 for a Unix socket).
@@ -248,6 +253,7 @@ FASTAPI_DETAIL_INLINE bool ServerStream::handshake(asio::error_code& ec) {
   if (r == 1) {
     ec = {};
     want_other_ = false;
+    client_certificate_ = client_certificate_of(ssl_);  // once per connection, for every request on it
     return true;
   }
   ec = tls_error(r, asio::socket_base::wait_read);

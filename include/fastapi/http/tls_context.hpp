@@ -1,24 +1,34 @@
-// http/tls_context.hpp: the server's TLS settings made into one OpenSSL context at listen() (FASTAPI_ENABLE_TLS):
-// the certificate chain and key of Config::ssl_certfile / ssl_keyfile (a passphrase from ssl_keyfile_password),
-// client certificates as ssl_cert_reqs and ssl_ca_certs say (uvicorn's meanings), TLS 1.2 at least, ALPN
-// http/1.1. Also the root cause of an OpenSSL failure in words, which the client's TLS (client/tls.hpp) shares.
-// Fed by fa::Config; feeds http/server.hpp (every connection's session comes from this context). Knows nothing
-// of sockets or HTTP messages.
+// http/tls_context.hpp: the server's TLS settings made into one OpenSSL context before the app starts
+// (Server::prepare, FASTAPI_ENABLE_TLS): the certificate chain and key of Config::ssl_certfile / ssl_keyfile (a
+// passphrase from ssl_keyfile_password), client certificates as ssl_cert_reqs and ssl_ca_certs say (uvicorn's
+// meanings), TLS 1.2 at least, ALPN http/1.1; and a session's client certificate read into fa::ClientCertificate.
+// Also the root cause of an OpenSSL failure in words, which the client's TLS (client/tls.hpp) shares.
+// Fed by fa::Config; feeds http/stream.hpp (the certificate) and http/server.hpp (every connection's session
+// comes from this context). Knows nothing of sockets or HTTP messages.
 #pragma once
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 #ifdef FASTAPI_ENABLE_TLS
+#include <chrono>
 #include <cstring>
+#include <ctime>
 
+#include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #endif
 
 #include "fastapi/core/config.hpp"
+#include "fastapi/http/request.hpp"
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX
+struct ssl_st;      // OpenSSL's SSL
 
 namespace fastapi::detail {
 
@@ -34,6 +44,10 @@ inline bool wants_tls(const Config& config) { return !config.ssl_certfile.empty(
 /// FASTAPI_ENABLE_TLS it throws tls_configuration_error's sentence.
 FASTAPI_DETAIL_INLINE ::ssl_ctx_st* make_server_tls_context(const Config& config);
 FASTAPI_DETAIL_INLINE void free_tls_context(::ssl_ctx_st* ctx);
+
+/// The certificate the client of a finished handshake presented (verified, or the handshake would have
+/// failed), or null when it sent none; read once per connection (http/stream.hpp).
+FASTAPI_DETAIL_INLINE std::unique_ptr<ClientCertificate> client_certificate_of(::ssl_st* ssl);
 
 #ifdef FASTAPI_ENABLE_TLS
 /// The first of OpenSSL's queued errors, its root cause, in words (the queue emptied: the others only
@@ -105,9 +119,14 @@ FASTAPI_DETAIL_INLINE ::ssl_ctx_st* make_server_tls_context(const Config& config
   const std::string& key = config.ssl_keyfile.empty() ? config.ssl_certfile : config.ssl_keyfile;
   if (SSL_CTX_use_certificate_chain_file(ctx, config.ssl_certfile.c_str()) != 1)
     fail("cannot read the certificate of ssl_certfile '" + config.ssl_certfile + "'");
-  if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1)
+  if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    // A key that reads but belongs to another certificate is refused here too: say which mistake it is.
+    unsigned long first = ERR_peek_error();
+    if (ERR_GET_LIB(first) == ERR_LIB_X509 && ERR_GET_REASON(first) == X509_R_KEY_VALUES_MISMATCH)
+      fail("the private key '" + key + "' is not the key of ssl_certfile '" + config.ssl_certfile + "'");
     fail("cannot read the private key of " + std::string(config.ssl_keyfile.empty() ? "ssl_certfile" : "ssl_keyfile") +
          " '" + key + "'" + (config.ssl_keyfile_password.empty() ? "" : " with ssl_keyfile_password"));
+  }
   SSL_CTX_set_default_passwd_cb(ctx, nullptr);
   SSL_CTX_set_default_passwd_cb_userdata(ctx, nullptr);
   if (SSL_CTX_check_private_key(ctx) != 1) fail("ssl_keyfile does not match ssl_certfile");
@@ -142,11 +161,68 @@ FASTAPI_DETAIL_INLINE ::ssl_ctx_st* make_server_tls_context(const Config& config
 FASTAPI_DETAIL_INLINE void free_tls_context(::ssl_ctx_st* ctx) {
   if (ctx) SSL_CTX_free(ctx);
 }
+
+namespace tls_text {
+/// What OpenSSL wrote into a memory BIO, which is freed.
+inline std::string drain(BIO* bio) {
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio, &data);
+  std::string text = n > 0 ? std::string(data, static_cast<std::size_t>(n)) : std::string();
+  BIO_free(bio);
+  return text;
+}
+/// A distinguished name as RFC 4514 text ("CN=alice,O=Example"), UTF-8 kept as UTF-8 (not \XX escapes).
+inline std::string name(const X509_NAME* n) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  if (!bio) return {};
+  X509_NAME_print_ex(bio, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  return drain(bio);
+}
+/// An ASN.1 time (UTCTime or GeneralizedTime) as seconds since the epoch, UTC.
+inline std::chrono::sys_seconds time(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return {};
+  using namespace std::chrono;
+  sys_days day =
+      year{tm.tm_year + 1900} / month{static_cast<unsigned>(tm.tm_mon + 1)} / static_cast<unsigned>(tm.tm_mday);
+  return day + hours{tm.tm_hour} + minutes{tm.tm_min} + seconds{tm.tm_sec};
+}
+}  // namespace tls_text
+
+FASTAPI_DETAIL_INLINE std::unique_ptr<ClientCertificate> client_certificate_of(::ssl_st* ssl) {
+  // A reference of our own, freed below (OpenSSL 3 renamed the call; 1.1.1 has only the old name).
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+  X509* cert = ssl ? SSL_get1_peer_certificate(ssl) : nullptr;
+#else
+  X509* cert = ssl ? SSL_get_peer_certificate(ssl) : nullptr;
+#endif
+  if (!cert) return nullptr;
+  auto out = std::make_unique<ClientCertificate>();
+  out->subject = tls_text::name(X509_get_subject_name(cert));
+  out->issuer = tls_text::name(X509_get_issuer_name(cert));
+  if (BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr)) {
+    if (char* hex = BN_bn2hex(bn)) {
+      out->serial = hex;
+      OPENSSL_free(hex);
+    }
+    BN_free(bn);
+  }
+  out->not_before = tls_text::time(X509_get0_notBefore(cert));
+  out->not_after = tls_text::time(X509_get0_notAfter(cert));
+  if (BIO* bio = BIO_new(BIO_s_mem())) {
+    PEM_write_bio_X509(bio, cert);
+    out->pem = tls_text::drain(bio);
+  }
+  X509_free(cert);
+  ERR_clear_error();  // a failed conversion above must not be read as the next call's error
+  return out;
+}
 #else
 FASTAPI_DETAIL_INLINE ::ssl_ctx_st* make_server_tls_context(const Config& config) {
   throw std::runtime_error(tls_configuration_error(config));
 }
 FASTAPI_DETAIL_INLINE void free_tls_context(::ssl_ctx_st*) {}
+FASTAPI_DETAIL_INLINE std::unique_ptr<ClientCertificate> client_certificate_of(::ssl_st*) { return nullptr; }
 #endif  // FASTAPI_ENABLE_TLS
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
