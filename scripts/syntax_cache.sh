@@ -38,13 +38,15 @@ for a in "${compiler[@]}"; do
   esac
   preprocess+=("$a")
   case "$a" in *.cpp | *.cc | *.cxx) continue ;; esac   # the source is in the key as its preprocessed text
-  flags+=("${a//${CCACHE_BASEDIR:-$PWD}/}")
+  flags+=("${a//"${CCACHE_BASEDIR:-$PWD}"/}")
 done
 
+base="${CCACHE_BASEDIR:-$PWD}"
 key=$({
   "${compiler[0]}" --version 2>/dev/null | head -n 1
   printf '%s\n' "${flags[@]}"
-  "${preprocess[@]}" -o - 2>/dev/null || echo "preprocessing failed $RANDOM$RANDOM"
+  # The checkout's path taken out of the text too: __FILE__ (in assert) expands to it.
+  { "${preprocess[@]}" -o - 2>/dev/null || echo "preprocessing failed $RANDOM$RANDOM"; } | sed "s#${base}##g"
 } | sha256sum | cut -c1-64)
 if [ -f "$dir/$key" ]; then
   [ -z "$out" ] || : >"$out"

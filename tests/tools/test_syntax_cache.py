@@ -67,6 +67,19 @@ class SyntaxCacheTest(unittest.TestCase):
         self.compile("a.cpp")
         self.assertEqual(self.compiled(), 3, "another preprocessed source is another compile")
 
+    def test_the_same_compile_in_another_checkout_hits(self) -> None:
+        # Another checkout: the same file under another path, whose preprocessed text names that path (__FILE__).
+        for checkout in ("one", "two"):
+            root = self.dir / checkout
+            root.mkdir()
+            (root / "a.cpp").write_text(f'const char* f = "{root}/a.cpp";\n')
+            self.env["CCACHE_BASEDIR"] = str(root)
+            ran = subprocess.run([str(LAUNCHER), str(self.cc), f"-I{root}/include", "-fsyntax-only", "-o",
+                                  str(root / "a.o"), "-c", str(root / "a.cpp")], env=self.env, capture_output=True,
+                                 text=True, timeout=60)
+            self.assertEqual(ran.returncode, 0)
+        self.assertEqual(self.compiled(), 1, "the checkout's path is not part of what the compile is")
+
     def test_a_failed_or_warning_compile_is_never_stored(self) -> None:
         (self.dir / "e.cpp").write_text("error\n")
         (self.dir / "w.cpp").write_text("warning\n")
