@@ -55,6 +55,8 @@ import subprocess
 import sys
 import tempfile
 
+from check_tutorial_snippets import first_missing_piece  # the same excerpt rule as the tutorial's
+
 MARK = re.compile(r"^<!--\s*(from\s+(\S+)|fragment|compile:\s*(parameters|given\s+(.*?)))\s*-->\s*$")
 FENCE = re.compile(r"^(\s*)```\s*([^\s`]*)")  # the info string's first word is the language (```cpp title="x")
 DODGES = {"c++", "cxx", "cc", "hpp", "h++", "cplusplus"}  # and any other case of cpp
@@ -124,25 +126,9 @@ def check_excerpt(root, where, block, source, problems):
     if not path.is_file():
         problems.append(f"FAIL {where}: the excerpt's file {source} does not exist")
         return
-    text = path.read_text(encoding="utf-8")
-    pieces, current = [], []
-    for line in block:
-        if re.match(r"^\s*// \.\.\.\s*$", line):
-            pieces.append(current)
-            current = []
-        else:
-            current.append(line)
-    pieces.append(current)
-    at = 0
-    for piece in pieces:
-        if not piece:
-            continue
-        chunk = "\n".join(piece) + "\n"
-        hit = text.find(chunk, at)
-        if hit < 0 or (hit > 0 and text[hit - 1] != "\n"):
-            problems.append(f"FAIL {where}: not verbatim (or not in order) in {source}: {piece[0].strip()!r}")
-            return
-        at = hit + len(chunk)
+    piece = first_missing_piece(path.read_text(encoding="utf-8"), block)
+    if piece:
+        problems.append(f"FAIL {where}: not verbatim (or not in order) in {source}: {piece[0].strip()!r}")
 
 
 def code_of(line, state):

@@ -52,11 +52,9 @@ def check_page(page, problems):
         i = j + 1
 
 
-def check_excerpt(where, block, source, problems):
-    if not source.is_file():
-        problems.append(f"{where}: {source.relative_to(ROOT)} does not exist")
-        return
-    text = source.read_text(encoding="utf-8")
+def first_missing_piece(text, block):
+    """The first run of the block's lines between `// ...` elisions that is not verbatim in `text` (whole lines, in
+    order), or None when every run is. Shared with check_doc_snippets.py's `<!-- from PATH -->` excerpts."""
     pieces, current = [], []
     for line in block:
         if ELISION.match(line):
@@ -72,9 +70,18 @@ def check_excerpt(where, block, source, problems):
         chunk = "\n".join(piece) + "\n"
         found = text.find(chunk, at)
         if found < 0 or (found > 0 and text[found - 1] != "\n"):
-            problems.append(f"{where}: not verbatim (or not in order) in {source.relative_to(ROOT)}: {piece[0].strip()!r}")
-            return
+            return piece
         at = found + len(chunk)
+    return None
+
+
+def check_excerpt(where, block, source, problems):
+    if not source.is_file():
+        problems.append(f"{where}: {source.relative_to(ROOT)} does not exist")
+        return
+    piece = first_missing_piece(source.read_text(encoding="utf-8"), block)
+    if piece:
+        problems.append(f"{where}: not verbatim (or not in order) in {source.relative_to(ROOT)}: {piece[0].strip()!r}")
 
 
 def check_example(example, problems):
