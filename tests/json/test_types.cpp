@@ -20,6 +20,24 @@
 #include "fastapi/json/schema.hpp"
 #include "fastapi/json/write.hpp"
 
+// One reader for every section below: each section is a namespace of its own (the file is compiled in a unity batch).
+namespace test_types_read {
+
+namespace fa = fastapi;
+
+/// The 422 body's errors, or "OK <value written back>".
+template <class T>
+std::string read(std::string_view text) {
+  fa::RequestValidationError errors;
+  fa::detail::LocPath loc;
+  loc.push(std::string_view("body"));
+  std::optional<T> v = fa::read_json<T>(text, errors, loc);
+  if (v) return "OK " + fa::to_json_string(*v);
+  return errors.body()["detail"].dump();
+}
+
+}  // namespace test_types_read
+
 namespace test_types_file {
 
 namespace fa = fastapi;
@@ -48,16 +66,7 @@ struct Picked {
   std::optional<sys_seconds> when;
 };
 
-/// The 422 body's errors, or "OK <value written back>".
-template <class T>
-std::string read(std::string_view text) {
-  fa::RequestValidationError errors;
-  fa::detail::LocPath loc;
-  loc.push(std::string_view("body"));
-  std::optional<T> v = fa::read_json<T>(text, errors, loc);
-  if (v) return "OK " + fa::to_json_string(*v);
-  return errors.body()["detail"].dump();
-}
+using test_types_read::read;
 
 /// One field `x` of type V read from the JSON value `value`.
 template <class V>
@@ -287,15 +296,7 @@ struct Input {
   std::optional<std::variant<bool, double, std::vector<int>>> extra;
 };
 
-template <class T>
-std::string read(std::string_view text) {
-  fa::RequestValidationError errors;
-  fa::detail::LocPath loc;
-  loc.push(std::string_view("body"));
-  std::optional<T> v = fa::read_json<T>(text, errors, loc);
-  if (v) return "OK " + fa::to_json_string(*v);
-  return errors.body()["detail"].dump();
-}
+using test_types_read::read;
 
 TEST_SUITE("json/types") {
   TEST_CASE("a discriminated union picks its member by the tag, and locates the member's errors under the tag") {
@@ -706,16 +707,7 @@ struct Site {
   fa::HttpUrl url;
 };
 
-/// The 422 body's errors, or "OK <value written back>".
-template <class T>
-std::string read(std::string_view text) {
-  fa::RequestValidationError errors;
-  fa::detail::LocPath loc;
-  loc.push(std::string_view("body"));
-  std::optional<T> v = fa::read_json<T>(text, errors, loc);
-  if (v) return "OK " + fa::to_json_string(*v);
-  return errors.body()["detail"].dump();
-}
+using test_types_read::read;
 
 /// What the JSON reader makes of `text` as an fa::HttpUrl member: the URL written back, or "!type|msg".
 std::string read_url(std::string_view text) {
