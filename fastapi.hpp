@@ -20896,12 +20896,22 @@ inline constexpr DependencyScope function = DependencyScope::function;
 
 namespace detail {
 
-/// A dependency called in place of another (App::dependency_overrides): its value, or nullptr when its
-/// own parameters failed (the errors are in ctx).
+struct DependencyFunction;  // di/dependency_call.hpp: how a dependency function's type is called
+
+/// A dependency called in place of another (App::dependency_overrides): the function object (owned by the derived
+/// class, di/depends.hpp's OverrideProvider) and how to call it.
 class Provider {
  public:
+  Provider(const DependencyFunction& function, void* object) : function_(&function), object_(object) {}
+  Provider(const Provider&) = delete;
+  Provider& operator=(const Provider&) = delete;
   virtual ~Provider() = default;
-  virtual Task<void*> provide(BindContext& ctx, DependencyScope scope) = 0;
+  const DependencyFunction& function() const { return *function_; }
+  void* object() const { return object_; }
+
+ private:
+  const DependencyFunction* function_;
+  void* object_;
 };
 
 struct OperationDoc;  // openapi/operation.hpp
@@ -21081,6 +21091,237 @@ FASTAPI_DETAIL_INLINE Task<void> RequestScope::after_send(std::shared_ptr<Reques
 }  // namespace detail
 }  // namespace fastapi
 
+// ==== fastapi/di/dependency_call.hpp ====
+// di/dependency_call.hpp: the one sequence every dependency runs through, compiled once (`bind_dependency`): the
+// request's cache, an override, the binding of the dependency's own parameters and their 422, the call (a value, a
+// fa::Task awaited, a fa::Yield set up to its co_yield and pushed on the exit stack), the value kept in the scope.
+// What depends on the function's type is a table of plain functions (DependencyFunction), which di/depends.hpp fills
+// per function type. Fed by di/depends.hpp (fa::Depends, fa::Security, fa::dependency<fn>()); knows nothing of
+// routes or sockets.
+
+#include <algorithm>
+#include <coroutine>
+#include <cstddef>
+#include <exception>
+#include <new>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fastapi::detail {
+
+/// A coroutine started with its type erased (a fa::Task a handler or a dependency returned, or a fa::Yield's frame):
+/// awaited through its PromiseBase, as Task<T>::Awaiter does; its value or exception stays in its promise.
+struct StartedTask {
+  std::coroutine_handle<> handle;
+  PromiseBase* promise = nullptr;
+
+  template <class T>
+  static StartedTask of(Task<T>& task) {
+    auto awaiter = task.operator co_await();
+    return StartedTask{awaiter.handle, &awaiter.handle.promise()};
+  }
+  bool await_ready() const noexcept { return false; }
+  template <class P>
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<P> awaiting) noexcept {
+    promise->continuation = awaiting;
+    if (!promise->cancellation) promise->cancellation = cancellation_of(awaiting);
+    return transfer_to(handle);
+  }
+  void await_resume() const noexcept {}
+};
+
+/// What a dependency function's type says of its calls, fixed at compile time (di/depends.hpp's DependencyCalls<F>)
+/// and read by bind_dependency. `args` is one call's storage of args_size bytes (the parameters' slots, and the
+/// fa::Task the function returned), `fn` the function object. Only the functions of its kind are set.
+struct DependencyFunction {
+  enum class Kind : unsigned char { value, task, yield };
+  std::size_t args_size = 0;
+  std::size_t args_align = 1;
+  Kind kind = Kind::value;
+  bool has_params = false;      ///< false: nothing to bind
+  bool awaits_binding = false;  ///< a fa::Depends among its parameters: bound by awaiting (bind_async)
+  bool loads_form = false;      ///< fa::Form / fa::File parameters: a multipart body is read before binding
+  void (*make_args)(void* args) = nullptr;                    ///< the empty slots, constructed in `args`
+  void (*drop_args)(void* args) noexcept = nullptr;           ///< ...and destroyed
+  void (*bind)(BindContext& ctx, void* args) = nullptr;       ///< a plan that awaits nothing
+  Task<void> (*bind_async)(BindContext& ctx, void* args) = nullptr;  ///< a plan with fa::Depends
+  void* (*call)(void* fn, void* args, RequestScope& scope) = nullptr;  ///< value: called, its value kept
+  StartedTask (*start)(void* fn, void* args) = nullptr;  ///< task: started (kept in args); yield: its frame, released
+  void* (*finish)(void* args, RequestScope& scope) = nullptr;  ///< task: its value kept (what it threw, rethrown)
+  void* (*yielded)(PromiseBase* promise) = nullptr;            ///< yield: what it co_yielded
+};
+
+/// One fa::Depends / fa::Security type's use of a dependency (a constant per type, di/depends.hpp's DependsBinder).
+struct DependencyUse {
+  const void* key = nullptr;                     ///< the function's: the cache and the overrides are keyed by it
+  const DependencyFunction* function = nullptr;  ///< how to call it...
+  const void* object = nullptr;                  ///< ...and the function object it calls
+  std::string_view (*name)() = nullptr;          ///< "get_db", for logs
+  std::span<const std::string_view> own_scopes;  ///< the OAuth2 scopes this use asks for
+  bool use_cache = true;                         ///< false with fa::no_cache
+  bool uses_scopes = false;                      ///< its value depends on the scopes (they join its cache key)
+  DependencyScope scope = DependencyScope::request;
+};
+
+/// Binds a dependency for one use: its value from the cache, or from an override (App::dependency_overrides) or the
+/// function itself, called once its own parameters are bound. `*out` (unless null: a dependency run for its effect)
+/// points at the value; it stays unset when the parameters failed (the errors are in ctx). Exceptions (an
+/// HTTPException...) propagate. The one coroutine of every dependency, compiled once.
+FASTAPI_DETAIL_INLINE Task<void> bind_dependency(BindContext& ctx, const DependencyUse& use, void** out);
+/// A value already in the request's cache: `out` set without starting a coroutine (true), else false.
+FASTAPI_DETAIL_INLINE bool dependency_ready(BindContext& ctx, const DependencyUse& use, void*& out);
+
+inline std::size_t error_count(const BindContext& ctx) {
+  return ctx.errors.errors().size() + ctx.body_errors.errors().size();
+}
+
+/// The scopes part of a dependency's cache key, FastAPI's `tuple(sorted(set(scopes)))`: the scopes asked for along
+/// the chain (`parent`, then the caller's `caller_own`) and by this use (`own`), sorted, each once, joined by
+/// spaces (a scope has none).
+inline std::string scopes_cache_key(const std::vector<std::string_view>& parent,
+                                    std::span<const std::string_view> caller_own,
+                                    std::span<const std::string_view> own) {
+  std::vector<std::string_view> all(parent);
+  all.insert(all.end(), caller_own.begin(), caller_own.end());
+  all.insert(all.end(), own.begin(), own.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  std::string key;
+  for (std::string_view s : all) {
+    if (!key.empty()) key += ' ';
+    key += s;
+  }
+  return key;
+}
+
+/// While a dependency is bound: its callers' scopes (FastAPI's parent_oauth_scopes: the caller's parent scopes,
+/// then the caller's own) and its own; restored when it is done.
+class OAuthScopeFrame {
+ public:
+  OAuthScopeFrame(BindContext& ctx, std::span<const std::string_view> own)
+      : ctx_(ctx), parent_size_(ctx.oauth_parent_scopes.size()), caller_own_(ctx.oauth_own_scopes) {
+    ctx.oauth_parent_scopes.insert(ctx.oauth_parent_scopes.end(), caller_own_.begin(), caller_own_.end());
+    ctx.oauth_own_scopes = own;
+  }
+  OAuthScopeFrame(const OAuthScopeFrame&) = delete;
+  OAuthScopeFrame& operator=(const OAuthScopeFrame&) = delete;
+  ~OAuthScopeFrame() {
+    ctx_.oauth_parent_scopes.resize(parent_size_);
+    ctx_.oauth_own_scopes = caller_own_;
+  }
+
+ private:
+  BindContext& ctx_;
+  std::size_t parent_size_;
+  std::span<const std::string_view> caller_own_;
+};
+
+/// One call's arguments, in bind_dependency's frame when they fit (most do) or on the heap; made empty, destroyed
+/// after the call.
+class DependencyArgs {
+ public:
+  static constexpr std::size_t inline_size = 192;
+  explicit DependencyArgs(const DependencyFunction& function) : function_(function) {
+    if (function.args_size > inline_size || function.args_align > alignof(std::max_align_t))
+      heap_ = ::operator new(function.args_size, std::align_val_t(function.args_align));
+    function.make_args(get());
+  }
+  ~DependencyArgs() {
+    function_.drop_args(get());
+    if (heap_) ::operator delete(heap_, std::align_val_t(function_.args_align));
+  }
+  DependencyArgs(const DependencyArgs&) = delete;
+  DependencyArgs& operator=(const DependencyArgs&) = delete;
+  void* get() { return heap_ ? heap_ : static_cast<void*>(inline_); }
+
+ private:
+  alignas(std::max_align_t) std::byte inline_[inline_size];
+  void* heap_ = nullptr;
+  const DependencyFunction& function_;
+};
+
+/// A Yield's frame until it is on the exit stack: destroyed if setup fails (or the request is dropped meanwhile).
+struct OwnedFrame {
+  std::coroutine_handle<> handle;
+  explicit OwnedFrame(std::coroutine_handle<> h) : handle(h) {}
+  OwnedFrame(const OwnedFrame&) = delete;
+  OwnedFrame& operator=(const OwnedFrame&) = delete;
+  ~OwnedFrame() {
+    if (handle) handle.destroy();
+  }
+};
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool dependency_ready(BindContext& ctx, const DependencyUse& use, void*& out) {
+  if (!use.use_cache || !ctx.scope) return false;
+  void* value = use.uses_scopes ? ctx.scope->cached(use.key, scopes_cache_key(ctx.oauth_parent_scopes,
+                                                                              ctx.oauth_own_scopes, use.own_scopes))
+                                : ctx.scope->cached(use.key);
+  if (!value) return false;
+  out = value;
+  return true;
+}
+
+FASTAPI_DETAIL_INLINE Task<void> bind_dependency(BindContext& ctx, const DependencyUse& use, void** out) {
+  if (!ctx.scope) throw std::logic_error("fastapi: fa::Depends bound without a request scope");
+  RequestScope& scope = *ctx.scope;
+  std::string scopes_key;  // "" unless the dependency uses scopes (then computed once, here)
+  if (use.use_cache) {
+    if (use.uses_scopes) scopes_key = scopes_cache_key(ctx.oauth_parent_scopes, ctx.oauth_own_scopes, use.own_scopes);
+    if (void* cached = scope.cached(use.key, scopes_key)) {
+      if (out) *out = cached;
+      co_return;
+    }
+  }
+  void* value = nullptr;
+  {
+    OAuthScopeFrame frame(ctx, use.own_scopes);
+    const DependencyRegistry* registry = scope.registry();
+    const Provider* fake = registry && !registry->overrides.empty() ? registry->override_for(use.key) : nullptr;
+    const DependencyFunction& function = fake ? fake->function() : *use.function;
+    void* fn = fake ? fake->object() : const_cast<void*>(use.object);
+    DependencyArgs args(function);  // destroyed before the scopes frame: the function's arguments are done
+    if (function.has_params) {
+      const std::size_t before = error_count(ctx);
+      if (function.awaits_binding) {
+        co_await function.bind_async(ctx, args.get());
+      } else {
+        if (function.loads_form) co_await ctx.load_form();  // a multipart body's parts, before any binder
+        function.bind(ctx, args.get());
+      }
+      if (error_count(ctx) != before) co_return;  // it does not run; its parameters' errors join the 422
+    }
+    if (function.kind == DependencyFunction::Kind::value) {
+      value = function.call(fn, args.get(), scope);
+    } else if (function.kind == DependencyFunction::Kind::task) {
+      StartedTask task = function.start(fn, args.get());
+      co_await task;
+      value = function.finish(args.get(), scope);
+    } else {
+      StartedTask started = function.start(fn, args.get());
+      OwnedFrame frame_of_yield{started.handle};
+      auto* promise = static_cast<YieldPromiseBase*>(started.promise);
+      co_await ResumeYield{started.handle, promise};  // setup: runs to co_yield
+      if (started.handle.done()) {
+        promise->rethrow_if_failed();
+        throw std::logic_error("fastapi: the yield dependency " + std::string(use.name()) +
+                               " finished without co_yield");
+      }
+      scope.push_exit(started.handle, promise, use.name(), use.scope);
+      frame_of_yield.handle = {};  // the exit stack owns it now
+      value = function.yielded(promise);
+    }
+  }
+  if (use.use_cache) scope.remember(use.key, value, scopes_key);
+  if (out) *out = value;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+}  // namespace fastapi::detail
+
 // ==== fastapi/di/depends.hpp ====
 // di/depends.hpp: fa::Depends<fn>: call fn (a plain function, a fa::Task coroutine or a fa::Yield), its own parameters bound like a handler's, recursively, at most once per request; and the awaitable binding of a plan that holds dependencies. Fed by params/binding (the Binder protocol); feeds app/endpoint. Knows nothing of routes or sockets.
 
@@ -21088,6 +21329,8 @@ FASTAPI_DETAIL_INLINE Task<void> RequestScope::after_send(std::shared_ptr<Reques
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <new>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -21218,17 +21461,18 @@ class Depends {
 
   Depends() = default;
   /// A value given by hand (calling a handler directly in a unit test).
-  explicit Depends(value_type& value) noexcept : value_(&value) {}
+  explicit Depends(value_type& value) noexcept : value_(const_cast<void*>(static_cast<const void*>(&value))) {}
 
-  value_type& operator*() const noexcept { return *value_; }
-  value_type* operator->() const noexcept { return value_; }
-  operator value_type&() const noexcept { return *value_; }
-  value_type& value() const noexcept { return *value_; }
+  value_type& operator*() const noexcept { return *get(); }
+  value_type* operator->() const noexcept { return get(); }
+  operator value_type&() const noexcept { return *get(); }
+  value_type& value() const noexcept { return *get(); }
 
  private:
   template <class, auto>
   friend struct detail::DependsBinder;
-  value_type* value_ = nullptr;
+  value_type* get() const noexcept { return static_cast<value_type*>(value_); }
+  void* value_ = nullptr;  // set by the one binding sequence of every dependency (detail::bind_dependency)
 };
 
 namespace detail {
@@ -21392,10 +21636,6 @@ FASTAPI_DETAIL_INLINE Task<void> bind_steps(BindContext& ctx, void* slots, std::
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-inline std::size_t error_count(const BindContext& ctx) {
-  return ctx.errors.errors().size() + ctx.body_errors.errors().size();
-}
-
 /// The argument for a dependency parameter declared `P` from its slot: an lvalue for `P&`, moved otherwise.
 template <class P, class Slot>
 decltype(auto) dependency_argument(Slot& slot) {
@@ -21410,108 +21650,104 @@ decltype(auto) invoke_dependency(F& fn, [[maybe_unused]] Slots& slots, std::inde
   return fn(dependency_argument<std::tuple_element_t<I, Args>>(std::get<I>(slots))...);
 }
 
-/// Binds fn's parameters, calls it and keeps its value in the request's scope: a pointer to the value, or
-/// nullptr when its parameters failed (it does not run; the errors are in ctx). Yield: set up, pushed on
-/// the exit stack. Exceptions (an HTTPException...) propagate. (A class, not a function template: g++'s
-/// -Wsubobject-linkage refuses a coroutine function template's frame holding a local lambda's type.)
+/// A dependency function's type as the plain functions of its DependencyFunction table: make and destroy one
+/// call's arguments, bind them, call it and keep its value in the request's scope (or start its fa::Task or
+/// fa::Yield, and read its value once bind_dependency has awaited it). No coroutine of its own: the sequence
+/// around these (cache, override, 422, Yield set-up, exit stack) is bind_dependency's, compiled once.
 template <class F>
-struct DependencyCall {
+struct DependencyCalls {
   static_assert(has_callable_traits<F>,
                 "fastapi: a dependency's parameter types must be spelled out (not a generic lambda)"
                 " (docs/compile_errors.md#dependencies)");
   using Traits = callable_traits<F>;
   using Result = typename Traits::result;
   using Plan = typename plan_of<typename Traits::args>::type;
+  using Binding = PlanBinding<Plan>;
   using Value = typename dependency_traits<F>::value_type;
+  using Slots = typename Plan::Slots;
   static_assert(Plan::checked);
 
-  static Task<void*> run(BindContext& ctx, F& fn, std::string_view name, DependencyScope when);
-
- private:
-  static Result invoke(F& fn, typename Plan::Slots& slots) {
-    return invoke_dependency(fn, slots, std::make_index_sequence<Traits::arity>{});
+  static constexpr DependencyFunction::Kind kind = is_yield_v<Result>  ? DependencyFunction::Kind::yield
+                                                   : is_task_v<Result> ? DependencyFunction::Kind::task
+                                                                       : DependencyFunction::Kind::value;
+  struct NoTask {};
+  /// One call's arguments: the bound slots, and the fa::Task the function returned (destroyed first).
+  struct Args {
+    Slots slots{};
+    std::conditional_t<is_task_v<Result>, std::optional<Result>, NoTask> task{};
+  };
+  static Args& args_of(void* args) { return *static_cast<Args*>(args); }
+  static Result invoke(void* fn, Args& args) {
+    return invoke_dependency(*static_cast<F*>(fn), args.slots, std::make_index_sequence<Traits::arity>{});
   }
-};
 
-template <class F>
-Task<void*> DependencyCall<F>::run(BindContext& ctx, F& fn, std::string_view name, DependencyScope when) {
-  RequestScope& scope = *ctx.scope;
-  typename Plan::Slots slots{};
-  if constexpr (Plan::size > 0) {
-    std::size_t before = error_count(ctx);
-    co_await PlanBinding<Plan>::bind(ctx, slots);
-    if (error_count(ctx) != before) co_return nullptr;
-  }
-  if constexpr (is_yield_v<Result>) {
-    Result y = invoke(fn, slots);
-    auto h = y.handle();
-    co_await ResumeYield{h, &h.promise()};  // setup: runs to co_yield
-    if (h.done()) {
-      h.promise().rethrow_if_failed();
-      throw std::logic_error("fastapi: the yield dependency " + std::string(name) + " finished without co_yield");
-    }
-    scope.push_exit(y.release(), &h.promise(), name, when);
-    co_return static_cast<void*>(h.promise().value);
-  } else if constexpr (is_task_v<Result>) {
-    if constexpr (std::is_void_v<typename Result::value_type>) {
-      co_await invoke(fn, slots);
-      co_return scope.no_value();
+  static void make_args(void* args) { ::new (args) Args(); }
+  static void drop_args(void* args) noexcept { args_of(args).~Args(); }
+  static void bind(BindContext& ctx, void* args) { Plan::bind(ctx, args_of(args).slots); }
+  static Task<void> bind_async(BindContext& ctx, void* args) { return Binding::bind(ctx, args_of(args).slots); }
+  static void* call(void* fn, void* args, RequestScope& scope) {
+    if constexpr (std::is_void_v<Result>) {
+      invoke(fn, args_of(args));
+      return scope.no_value();
+    } else if constexpr (std::is_lvalue_reference_v<Result>) {
+      auto& ref = invoke(fn, args_of(args));
+      return const_cast<void*>(static_cast<const void*>(&ref));
     } else {
-      co_return static_cast<void*>(scope.store<Value>(co_await invoke(fn, slots)));
+      return static_cast<void*>(scope.store<Value>(invoke(fn, args_of(args))));
     }
-  } else if constexpr (std::is_void_v<Result>) {
-    invoke(fn, slots);
-    co_return scope.no_value();
-  } else if constexpr (std::is_lvalue_reference_v<Result>) {
-    auto& ref = invoke(fn, slots);
-    co_return const_cast<void*>(static_cast<const void*>(&ref));
-  } else {
-    co_return static_cast<void*>(scope.store<Value>(invoke(fn, slots)));
   }
-}
-
-/// The scopes part of a dependency's cache key, FastAPI's `tuple(sorted(set(scopes)))`: the scopes asked for along
-/// the chain (`parent`, then the caller's `caller_own`) and by this use (`own`), sorted, each once, joined by
-/// spaces (a scope has none).
-inline std::string scopes_cache_key(const std::vector<std::string_view>& parent,
-                                    std::span<const std::string_view> caller_own,
-                                    std::span<const std::string_view> own) {
-  std::vector<std::string_view> all(parent);
-  all.insert(all.end(), caller_own.begin(), caller_own.end());
-  all.insert(all.end(), own.begin(), own.end());
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
-  std::string key;
-  for (std::string_view s : all) {
-    if (!key.empty()) key += ' ';
-    key += s;
+  static StartedTask start(void* fn, void* args) {
+    if constexpr (is_task_v<Result>) {
+      Args& a = args_of(args);
+      return StartedTask::of(a.task.emplace(invoke(fn, a)));
+    } else {
+      auto frame = invoke(fn, args_of(args)).release();
+      return StartedTask{frame, &frame.promise()};
+    }
   }
-  return key;
-}
-
-/// While a dependency is bound: its callers' scopes (FastAPI's parent_oauth_scopes: the caller's parent scopes,
-/// then the caller's own) and its own; restored when it is done.
-class OAuthScopeFrame {
- public:
-  OAuthScopeFrame(BindContext& ctx, std::span<const std::string_view> own)
-      : ctx_(ctx), parent_size_(ctx.oauth_parent_scopes.size()), caller_own_(ctx.oauth_own_scopes) {
-    ctx.oauth_parent_scopes.insert(ctx.oauth_parent_scopes.end(), caller_own_.begin(), caller_own_.end());
-    ctx.oauth_own_scopes = own;
+  static void* finish(void* args, RequestScope& scope) {
+    auto awaiter = args_of(args).task->operator co_await();
+    if constexpr (std::is_void_v<typename Result::value_type>) {
+      awaiter.await_resume();  // rethrows what the dependency threw
+      return scope.no_value();
+    } else {
+      return static_cast<void*>(scope.store<Value>(awaiter.await_resume()));
+    }
   }
-  OAuthScopeFrame(const OAuthScopeFrame&) = delete;
-  OAuthScopeFrame& operator=(const OAuthScopeFrame&) = delete;
-  ~OAuthScopeFrame() {
-    ctx_.oauth_parent_scopes.resize(parent_size_);
-    ctx_.oauth_own_scopes = caller_own_;
+  static void* yielded(PromiseBase* promise) {
+    return static_cast<void*>(static_cast<typename Result::promise_type*>(promise)->value);
   }
 
- private:
-  BindContext& ctx_;
-  std::size_t parent_size_;
-  std::span<const std::string_view> caller_own_;
+  static constexpr DependencyFunction table = [] {
+    DependencyFunction t{.args_size = sizeof(Args),
+                         .args_align = alignof(Args),
+                         .kind = kind,
+                         .has_params = Plan::size > 0,
+                         .awaits_binding = Binding::is_async,
+                         .loads_form = Plan::has_form,
+                         .make_args = &make_args,
+                         .drop_args = &drop_args};
+    if constexpr (Plan::size > 0) {
+      if constexpr (Binding::is_async) t.bind_async = &bind_async;
+      else t.bind = &bind;
+    }
+    if constexpr (kind == DependencyFunction::Kind::value) {
+      t.call = &call;
+    } else {
+      t.start = &start;
+      if constexpr (kind == DependencyFunction::Kind::task) t.finish = &finish;
+      else t.yielded = &yielded;
+    }
+    return t;
+  }();
 };
 
-/// Runs fa::Depends<Fn, Options...> and fa::Security<Fn, Scopes...> (D): from the cache, an override, or Fn itself.
+/// The function object of the dependency Fn, for DependencyUse::object (called through DependencyCalls<F>).
+template <auto Fn>
+inline constexpr decltype(Fn) dependency_object = Fn;
+
+/// Runs fa::Depends<Fn, Options...> and fa::Security<Fn, Scopes...> (D): from the cache, an override, or Fn itself,
+/// through bind_dependency with D's use (a constant).
 template <class D, auto Fn>
 struct DependsBinder {
   using F = decltype(Fn);
@@ -21525,60 +21761,26 @@ struct DependsBinder {
   static constexpr auto path_names = PlanBinding<Plan>::path_names;
   using Slot = D;
 
-  static Task<void> bind_async(BindContext& ctx, Slot& slot);
+  static constexpr DependencyUse use{.key = dependency_key<Fn>(),
+                                     .function = &DependencyCalls<F>::table,
+                                     .object = &dependency_object<Fn>,
+                                     .name = &dependency_name<Fn>,
+                                     .own_scopes = D::own_scopes,
+                                     .use_cache = D::use_cache,
+                                     .uses_scopes = uses_scopes,
+                                     .scope = D::scope};
+
+  static Task<void> bind_async(BindContext& ctx, Slot& slot) { return bind_dependency(ctx, use, &slot.value_); }
   /// A value already in the request's cache: bound without starting a coroutine (true), else false.
   static bool bind_ready(BindContext& ctx, Slot& slot) {
-    if constexpr (D::use_cache) {
-      if (ctx.scope) {
-        void* v = nullptr;
-        if constexpr (uses_scopes)
-          v = ctx.scope->cached(dependency_key<Fn>(),
-                                scopes_cache_key(ctx.oauth_parent_scopes, ctx.oauth_own_scopes, D::own_scopes));
-        else v = ctx.scope->cached(dependency_key<Fn>());
-        if (v) {
-          slot.value_ = static_cast<typename D::value_type*>(v);
-          return true;
-        }
-      }
-    }
-    return false;
+    if constexpr (D::use_cache) return dependency_ready(ctx, use, slot.value_);
+    else return false;
   }
   static void bind(BindContext&, Slot&) {
     throw std::logic_error("fastapi: a plan with fa::Depends is bound with detail::PlanBinding<Plan>::bind");
   }
   static D& get(Slot& slot) { return slot; }
 };
-
-template <class D, auto Fn>
-Task<void> DependsBinder<D, Fn>::bind_async(BindContext& ctx, Slot& slot) {
-  if (!ctx.scope) throw std::logic_error("fastapi: fa::Depends bound without a request scope");
-  RequestScope& scope = *ctx.scope;
-  constexpr const void* key = dependency_key<Fn>();
-  std::string scopes_key;  // "" unless the dependency uses scopes (then computed once, here)
-  if constexpr (D::use_cache) {
-    if constexpr (uses_scopes)
-      scopes_key = scopes_cache_key(ctx.oauth_parent_scopes, ctx.oauth_own_scopes, D::own_scopes);
-    if (void* cached = scope.cached(key, scopes_key)) {
-      slot.value_ = static_cast<typename D::value_type*>(cached);
-      co_return;
-    }
-  }
-  void* v = nullptr;
-  {
-    OAuthScopeFrame frame(ctx, D::own_scopes);
-    const DependencyRegistry* registry = scope.registry();
-    if (Provider* p =
-            registry && !registry->overrides.empty() ? const_cast<Provider*>(registry->override_for(key)) : nullptr) {
-      v = co_await p->provide(ctx, D::scope);
-    } else {
-      F fn = Fn;
-      v = co_await DependencyCall<F>::run(ctx, fn, dependency_name<Fn>(), D::scope);
-    }
-  }
-  if (!v) co_return;
-  if constexpr (D::use_cache) scope.remember(key, v, scopes_key);
-  slot.value_ = static_cast<typename D::value_type*>(v);
-}
 
 template <auto Fn, auto... Options>
 struct Binder<Depends<Fn, Options...>> : DependsBinder<Depends<Fn, Options...>, Fn> {};
@@ -21600,21 +21802,17 @@ struct Binder<BackgroundTasks> {
   static BackgroundTasks& get(Slot& slot) { return *slot; }
 };
 
-/// Runs a dependency for its effect (fa::dependency<Fn>()).
-template <auto Fn, auto... Options>
+/// Runs a dependency for its effect (fa::dependency<Fn>(), fa::security<Fn, Scopes...>()): D's use, no slot.
+template <class D>
 Task<void> run_for_effect(BindContext& ctx) {
-  Depends<Fn, Options...> slot;
-  co_await Binder<Depends<Fn, Options...>>::bind_async(ctx, slot);
+  return bind_dependency(ctx, Binder<D>::use, nullptr);
 }
 
-/// Calls `fake` in place of the dependency Fn (App::dependency_overrides).
-template <auto Fn, class G>
+/// Calls `fake` in place of a dependency (App::dependency_overrides), through its own DependencyFunction.
+template <class G>
 class OverrideProvider final : public Provider {
  public:
-  explicit OverrideProvider(G fake) : fake_(std::move(fake)) {}
-  Task<void*> provide(BindContext& ctx, DependencyScope scope) override {
-    return DependencyCall<G>::run(ctx, fake_, dependency_name<Fn>(), scope);
-  }
+  explicit OverrideProvider(G fake) : Provider(DependencyCalls<G>::table, &fake_), fake_(std::move(fake)) {}
 
  private:
   G fake_;
@@ -21632,17 +21830,11 @@ void describe_dependency(OperationDoc& doc);
 
 template <auto Fn, auto... Options>
 Dependency dependency() {
-  return Dependency{&detail::run_for_effect<Fn, Options...>, detail::dependency_name<Fn>(),
+  return Dependency{&detail::run_for_effect<Depends<Fn, Options...>>, detail::dependency_name<Fn>(),
                     &detail::describe_dependency<Fn, Options...>};
 }
 
 namespace detail {
-/// Runs fa::Security<Fn, Scopes...> for its effect (fa::security<Fn, Scopes...>()).
-template <auto Fn, FixedString... Scopes>
-Task<void> run_security_for_effect(BindContext& ctx) {
-  Security<Fn, Scopes...> slot;
-  co_await Binder<Security<Fn, Scopes...>>::bind_async(ctx, slot);
-}
 /// Describes it in an OpenAPI operation, its scopes in the security requirement; defined in openapi/operation.hpp.
 template <auto Fn, FixedString... Scopes>
 void describe_security_dependency(OperationDoc& doc);
@@ -21652,7 +21844,7 @@ void describe_security_dependency(OperationDoc& doc);
 /// `app.delete_("/items/{id}", remove, {.dependencies = {fa::security<current_user, "admin">()}});`
 template <auto Fn, FixedString... Scopes>
 Dependency security() {
-  return Dependency{&detail::run_security_for_effect<Fn, Scopes...>, detail::dependency_name<Fn>(),
+  return Dependency{&detail::run_for_effect<Security<Fn, Scopes...>>, detail::dependency_name<Fn>(),
                     &detail::describe_security_dependency<Fn, Scopes...>};
 }
 
@@ -21667,7 +21859,7 @@ std::shared_ptr<Provider> make_override(G&& fake) {
       std::is_same_v<typename dependency_traits<H>::value_type, typename dependency_traits<decltype(Fn)>::value_type>,
       "fastapi: a dependency override must give the same type as the dependency it replaces "
       "(T, fa::Task<T> or fa::Yield<T> for the same T) (docs/compile_errors.md#di-override-wrong-type)");
-  return std::make_shared<OverrideProvider<Fn, H>>(std::forward<G>(fake));
+  return std::make_shared<OverrideProvider<H>>(std::forward<G>(fake));
 }
 }  // namespace detail
 
@@ -25518,27 +25710,6 @@ struct RouteShape {
   bool needs_scope = false;     ///< dependencies or fa::BackgroundTasks&: a RequestScope for each request
   bool returns_task = false;    ///< the handler returns fa::Task<T>: started, awaited, then finished
   bool no_args = false;         ///< no parameters, a plain value: no arguments to make, nothing to bind
-};
-
-/// A coroutine a handler returned (a fa::Task<T>, not yet started), with its type erased: RouteEndpoint::call
-/// awaits it through its PromiseBase, as Task<T>::Awaiter does, and HandlerEndpoint<F>::finish reads its value.
-struct StartedTask {
-  std::coroutine_handle<> handle;
-  PromiseBase* promise = nullptr;
-
-  template <class T>
-  static StartedTask of(Task<T>& task) {
-    auto awaiter = task.operator co_await();
-    return StartedTask{awaiter.handle, &awaiter.handle.promise()};
-  }
-  bool await_ready() const noexcept { return false; }
-  template <class P>
-  std::coroutine_handle<> await_suspend(std::coroutine_handle<P> awaiting) noexcept {
-    promise->continuation = awaiting;
-    if (!promise->cancellation) promise->cancellation = cancellation_of(awaiting);
-    return transfer_to(handle);
-  }
-  void await_resume() const noexcept {}  // its value or exception stays in its promise, for finish()
 };
 
 /// The request sequence every route shares, compiled once and not per handler (`call`): the scope, the app's

@@ -102,6 +102,7 @@
 #include "fastapi/di/yield.hpp"
 #include "fastapi/di/background.hpp"
 #include "fastapi/di/scope.hpp"
+#include "fastapi/di/dependency_call.hpp"
 #include "fastapi/di/depends.hpp"
 #include "fastapi/di/class_depends.hpp"
 #include "fastapi/di/state.hpp"

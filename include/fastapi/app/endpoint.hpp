@@ -28,6 +28,7 @@
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/meta.hpp"
 #include "fastapi/core/task.hpp"
+#include "fastapi/di/dependency_call.hpp"
 #include "fastapi/di/depends.hpp"
 #include "fastapi/di/scope.hpp"
 #include "fastapi/di/state.hpp"
@@ -251,27 +252,6 @@ struct RouteShape {
   bool needs_scope = false;     ///< dependencies or fa::BackgroundTasks&: a RequestScope for each request
   bool returns_task = false;    ///< the handler returns fa::Task<T>: started, awaited, then finished
   bool no_args = false;         ///< no parameters, a plain value: no arguments to make, nothing to bind
-};
-
-/// A coroutine a handler returned (a fa::Task<T>, not yet started), with its type erased: RouteEndpoint::call
-/// awaits it through its PromiseBase, as Task<T>::Awaiter does, and HandlerEndpoint<F>::finish reads its value.
-struct StartedTask {
-  std::coroutine_handle<> handle;
-  PromiseBase* promise = nullptr;
-
-  template <class T>
-  static StartedTask of(Task<T>& task) {
-    auto awaiter = task.operator co_await();
-    return StartedTask{awaiter.handle, &awaiter.handle.promise()};
-  }
-  bool await_ready() const noexcept { return false; }
-  template <class P>
-  std::coroutine_handle<> await_suspend(std::coroutine_handle<P> awaiting) noexcept {
-    promise->continuation = awaiting;
-    if (!promise->cancellation) promise->cancellation = cancellation_of(awaiting);
-    return transfer_to(handle);
-  }
-  void await_resume() const noexcept {}  // its value or exception stays in its promise, for finish()
 };
 
 /// The request sequence every route shares, compiled once and not per handler (`call`): the scope, the app's

@@ -5,6 +5,8 @@
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <new>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -19,6 +21,7 @@
 #include "fastapi/core/meta.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/di/background.hpp"
+#include "fastapi/di/dependency_call.hpp"
 #include "fastapi/di/scope.hpp"
 #include "fastapi/di/yield.hpp"
 #include "fastapi/params/binding.hpp"
@@ -144,17 +147,18 @@ class Depends {
 
   Depends() = default;
   /// A value given by hand (calling a handler directly in a unit test).
-  explicit Depends(value_type& value) noexcept : value_(&value) {}
+  explicit Depends(value_type& value) noexcept : value_(const_cast<void*>(static_cast<const void*>(&value))) {}
 
-  value_type& operator*() const noexcept { return *value_; }
-  value_type* operator->() const noexcept { return value_; }
-  operator value_type&() const noexcept { return *value_; }
-  value_type& value() const noexcept { return *value_; }
+  value_type& operator*() const noexcept { return *get(); }
+  value_type* operator->() const noexcept { return get(); }
+  operator value_type&() const noexcept { return *get(); }
+  value_type& value() const noexcept { return *get(); }
 
  private:
   template <class, auto>
   friend struct detail::DependsBinder;
-  value_type* value_ = nullptr;
+  value_type* get() const noexcept { return static_cast<value_type*>(value_); }
+  void* value_ = nullptr;  // set by the one binding sequence of every dependency (detail::bind_dependency)
 };
 
 namespace detail {
@@ -318,10 +322,6 @@ FASTAPI_DETAIL_INLINE Task<void> bind_steps(BindContext& ctx, void* slots, std::
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-inline std::size_t error_count(const BindContext& ctx) {
-  return ctx.errors.errors().size() + ctx.body_errors.errors().size();
-}
-
 /// The argument for a dependency parameter declared `P` from its slot: an lvalue for `P&`, moved otherwise.
 template <class P, class Slot>
 decltype(auto) dependency_argument(Slot& slot) {
@@ -336,108 +336,104 @@ decltype(auto) invoke_dependency(F& fn, [[maybe_unused]] Slots& slots, std::inde
   return fn(dependency_argument<std::tuple_element_t<I, Args>>(std::get<I>(slots))...);
 }
 
-/// Binds fn's parameters, calls it and keeps its value in the request's scope: a pointer to the value, or
-/// nullptr when its parameters failed (it does not run; the errors are in ctx). Yield: set up, pushed on
-/// the exit stack. Exceptions (an HTTPException...) propagate. (A class, not a function template: g++'s
-/// -Wsubobject-linkage refuses a coroutine function template's frame holding a local lambda's type.)
+/// A dependency function's type as the plain functions of its DependencyFunction table: make and destroy one
+/// call's arguments, bind them, call it and keep its value in the request's scope (or start its fa::Task or
+/// fa::Yield, and read its value once bind_dependency has awaited it). No coroutine of its own: the sequence
+/// around these (cache, override, 422, Yield set-up, exit stack) is bind_dependency's, compiled once.
 template <class F>
-struct DependencyCall {
+struct DependencyCalls {
   static_assert(has_callable_traits<F>,
                 "fastapi: a dependency's parameter types must be spelled out (not a generic lambda)"
                 " (docs/compile_errors.md#dependencies)");
   using Traits = callable_traits<F>;
   using Result = typename Traits::result;
   using Plan = typename plan_of<typename Traits::args>::type;
+  using Binding = PlanBinding<Plan>;
   using Value = typename dependency_traits<F>::value_type;
+  using Slots = typename Plan::Slots;
   static_assert(Plan::checked);
 
-  static Task<void*> run(BindContext& ctx, F& fn, std::string_view name, DependencyScope when);
-
- private:
-  static Result invoke(F& fn, typename Plan::Slots& slots) {
-    return invoke_dependency(fn, slots, std::make_index_sequence<Traits::arity>{});
+  static constexpr DependencyFunction::Kind kind = is_yield_v<Result>  ? DependencyFunction::Kind::yield
+                                                   : is_task_v<Result> ? DependencyFunction::Kind::task
+                                                                       : DependencyFunction::Kind::value;
+  struct NoTask {};
+  /// One call's arguments: the bound slots, and the fa::Task the function returned (destroyed first).
+  struct Args {
+    Slots slots{};
+    std::conditional_t<is_task_v<Result>, std::optional<Result>, NoTask> task{};
+  };
+  static Args& args_of(void* args) { return *static_cast<Args*>(args); }
+  static Result invoke(void* fn, Args& args) {
+    return invoke_dependency(*static_cast<F*>(fn), args.slots, std::make_index_sequence<Traits::arity>{});
   }
-};
 
-template <class F>
-Task<void*> DependencyCall<F>::run(BindContext& ctx, F& fn, std::string_view name, DependencyScope when) {
-  RequestScope& scope = *ctx.scope;
-  typename Plan::Slots slots{};
-  if constexpr (Plan::size > 0) {
-    std::size_t before = error_count(ctx);
-    co_await PlanBinding<Plan>::bind(ctx, slots);
-    if (error_count(ctx) != before) co_return nullptr;
-  }
-  if constexpr (is_yield_v<Result>) {
-    Result y = invoke(fn, slots);
-    auto h = y.handle();
-    co_await ResumeYield{h, &h.promise()};  // setup: runs to co_yield
-    if (h.done()) {
-      h.promise().rethrow_if_failed();
-      throw std::logic_error("fastapi: the yield dependency " + std::string(name) + " finished without co_yield");
-    }
-    scope.push_exit(y.release(), &h.promise(), name, when);
-    co_return static_cast<void*>(h.promise().value);
-  } else if constexpr (is_task_v<Result>) {
-    if constexpr (std::is_void_v<typename Result::value_type>) {
-      co_await invoke(fn, slots);
-      co_return scope.no_value();
+  static void make_args(void* args) { ::new (args) Args(); }
+  static void drop_args(void* args) noexcept { args_of(args).~Args(); }
+  static void bind(BindContext& ctx, void* args) { Plan::bind(ctx, args_of(args).slots); }
+  static Task<void> bind_async(BindContext& ctx, void* args) { return Binding::bind(ctx, args_of(args).slots); }
+  static void* call(void* fn, void* args, RequestScope& scope) {
+    if constexpr (std::is_void_v<Result>) {
+      invoke(fn, args_of(args));
+      return scope.no_value();
+    } else if constexpr (std::is_lvalue_reference_v<Result>) {
+      auto& ref = invoke(fn, args_of(args));
+      return const_cast<void*>(static_cast<const void*>(&ref));
     } else {
-      co_return static_cast<void*>(scope.store<Value>(co_await invoke(fn, slots)));
+      return static_cast<void*>(scope.store<Value>(invoke(fn, args_of(args))));
     }
-  } else if constexpr (std::is_void_v<Result>) {
-    invoke(fn, slots);
-    co_return scope.no_value();
-  } else if constexpr (std::is_lvalue_reference_v<Result>) {
-    auto& ref = invoke(fn, slots);
-    co_return const_cast<void*>(static_cast<const void*>(&ref));
-  } else {
-    co_return static_cast<void*>(scope.store<Value>(invoke(fn, slots)));
   }
-}
-
-/// The scopes part of a dependency's cache key, FastAPI's `tuple(sorted(set(scopes)))`: the scopes asked for along
-/// the chain (`parent`, then the caller's `caller_own`) and by this use (`own`), sorted, each once, joined by
-/// spaces (a scope has none).
-inline std::string scopes_cache_key(const std::vector<std::string_view>& parent,
-                                    std::span<const std::string_view> caller_own,
-                                    std::span<const std::string_view> own) {
-  std::vector<std::string_view> all(parent);
-  all.insert(all.end(), caller_own.begin(), caller_own.end());
-  all.insert(all.end(), own.begin(), own.end());
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
-  std::string key;
-  for (std::string_view s : all) {
-    if (!key.empty()) key += ' ';
-    key += s;
+  static StartedTask start(void* fn, void* args) {
+    if constexpr (is_task_v<Result>) {
+      Args& a = args_of(args);
+      return StartedTask::of(a.task.emplace(invoke(fn, a)));
+    } else {
+      auto frame = invoke(fn, args_of(args)).release();
+      return StartedTask{frame, &frame.promise()};
+    }
   }
-  return key;
-}
-
-/// While a dependency is bound: its callers' scopes (FastAPI's parent_oauth_scopes: the caller's parent scopes,
-/// then the caller's own) and its own; restored when it is done.
-class OAuthScopeFrame {
- public:
-  OAuthScopeFrame(BindContext& ctx, std::span<const std::string_view> own)
-      : ctx_(ctx), parent_size_(ctx.oauth_parent_scopes.size()), caller_own_(ctx.oauth_own_scopes) {
-    ctx.oauth_parent_scopes.insert(ctx.oauth_parent_scopes.end(), caller_own_.begin(), caller_own_.end());
-    ctx.oauth_own_scopes = own;
+  static void* finish(void* args, RequestScope& scope) {
+    auto awaiter = args_of(args).task->operator co_await();
+    if constexpr (std::is_void_v<typename Result::value_type>) {
+      awaiter.await_resume();  // rethrows what the dependency threw
+      return scope.no_value();
+    } else {
+      return static_cast<void*>(scope.store<Value>(awaiter.await_resume()));
+    }
   }
-  OAuthScopeFrame(const OAuthScopeFrame&) = delete;
-  OAuthScopeFrame& operator=(const OAuthScopeFrame&) = delete;
-  ~OAuthScopeFrame() {
-    ctx_.oauth_parent_scopes.resize(parent_size_);
-    ctx_.oauth_own_scopes = caller_own_;
+  static void* yielded(PromiseBase* promise) {
+    return static_cast<void*>(static_cast<typename Result::promise_type*>(promise)->value);
   }
 
- private:
-  BindContext& ctx_;
-  std::size_t parent_size_;
-  std::span<const std::string_view> caller_own_;
+  static constexpr DependencyFunction table = [] {
+    DependencyFunction t{.args_size = sizeof(Args),
+                         .args_align = alignof(Args),
+                         .kind = kind,
+                         .has_params = Plan::size > 0,
+                         .awaits_binding = Binding::is_async,
+                         .loads_form = Plan::has_form,
+                         .make_args = &make_args,
+                         .drop_args = &drop_args};
+    if constexpr (Plan::size > 0) {
+      if constexpr (Binding::is_async) t.bind_async = &bind_async;
+      else t.bind = &bind;
+    }
+    if constexpr (kind == DependencyFunction::Kind::value) {
+      t.call = &call;
+    } else {
+      t.start = &start;
+      if constexpr (kind == DependencyFunction::Kind::task) t.finish = &finish;
+      else t.yielded = &yielded;
+    }
+    return t;
+  }();
 };
 
-/// Runs fa::Depends<Fn, Options...> and fa::Security<Fn, Scopes...> (D): from the cache, an override, or Fn itself.
+/// The function object of the dependency Fn, for DependencyUse::object (called through DependencyCalls<F>).
+template <auto Fn>
+inline constexpr decltype(Fn) dependency_object = Fn;
+
+/// Runs fa::Depends<Fn, Options...> and fa::Security<Fn, Scopes...> (D): from the cache, an override, or Fn itself,
+/// through bind_dependency with D's use (a constant).
 template <class D, auto Fn>
 struct DependsBinder {
   using F = decltype(Fn);
@@ -451,60 +447,26 @@ struct DependsBinder {
   static constexpr auto path_names = PlanBinding<Plan>::path_names;
   using Slot = D;
 
-  static Task<void> bind_async(BindContext& ctx, Slot& slot);
+  static constexpr DependencyUse use{.key = dependency_key<Fn>(),
+                                     .function = &DependencyCalls<F>::table,
+                                     .object = &dependency_object<Fn>,
+                                     .name = &dependency_name<Fn>,
+                                     .own_scopes = D::own_scopes,
+                                     .use_cache = D::use_cache,
+                                     .uses_scopes = uses_scopes,
+                                     .scope = D::scope};
+
+  static Task<void> bind_async(BindContext& ctx, Slot& slot) { return bind_dependency(ctx, use, &slot.value_); }
   /// A value already in the request's cache: bound without starting a coroutine (true), else false.
   static bool bind_ready(BindContext& ctx, Slot& slot) {
-    if constexpr (D::use_cache) {
-      if (ctx.scope) {
-        void* v = nullptr;
-        if constexpr (uses_scopes)
-          v = ctx.scope->cached(dependency_key<Fn>(),
-                                scopes_cache_key(ctx.oauth_parent_scopes, ctx.oauth_own_scopes, D::own_scopes));
-        else v = ctx.scope->cached(dependency_key<Fn>());
-        if (v) {
-          slot.value_ = static_cast<typename D::value_type*>(v);
-          return true;
-        }
-      }
-    }
-    return false;
+    if constexpr (D::use_cache) return dependency_ready(ctx, use, slot.value_);
+    else return false;
   }
   static void bind(BindContext&, Slot&) {
     throw std::logic_error("fastapi: a plan with fa::Depends is bound with detail::PlanBinding<Plan>::bind");
   }
   static D& get(Slot& slot) { return slot; }
 };
-
-template <class D, auto Fn>
-Task<void> DependsBinder<D, Fn>::bind_async(BindContext& ctx, Slot& slot) {
-  if (!ctx.scope) throw std::logic_error("fastapi: fa::Depends bound without a request scope");
-  RequestScope& scope = *ctx.scope;
-  constexpr const void* key = dependency_key<Fn>();
-  std::string scopes_key;  // "" unless the dependency uses scopes (then computed once, here)
-  if constexpr (D::use_cache) {
-    if constexpr (uses_scopes)
-      scopes_key = scopes_cache_key(ctx.oauth_parent_scopes, ctx.oauth_own_scopes, D::own_scopes);
-    if (void* cached = scope.cached(key, scopes_key)) {
-      slot.value_ = static_cast<typename D::value_type*>(cached);
-      co_return;
-    }
-  }
-  void* v = nullptr;
-  {
-    OAuthScopeFrame frame(ctx, D::own_scopes);
-    const DependencyRegistry* registry = scope.registry();
-    if (Provider* p =
-            registry && !registry->overrides.empty() ? const_cast<Provider*>(registry->override_for(key)) : nullptr) {
-      v = co_await p->provide(ctx, D::scope);
-    } else {
-      F fn = Fn;
-      v = co_await DependencyCall<F>::run(ctx, fn, dependency_name<Fn>(), D::scope);
-    }
-  }
-  if (!v) co_return;
-  if constexpr (D::use_cache) scope.remember(key, v, scopes_key);
-  slot.value_ = static_cast<typename D::value_type*>(v);
-}
 
 template <auto Fn, auto... Options>
 struct Binder<Depends<Fn, Options...>> : DependsBinder<Depends<Fn, Options...>, Fn> {};
@@ -526,21 +488,17 @@ struct Binder<BackgroundTasks> {
   static BackgroundTasks& get(Slot& slot) { return *slot; }
 };
 
-/// Runs a dependency for its effect (fa::dependency<Fn>()).
-template <auto Fn, auto... Options>
+/// Runs a dependency for its effect (fa::dependency<Fn>(), fa::security<Fn, Scopes...>()): D's use, no slot.
+template <class D>
 Task<void> run_for_effect(BindContext& ctx) {
-  Depends<Fn, Options...> slot;
-  co_await Binder<Depends<Fn, Options...>>::bind_async(ctx, slot);
+  return bind_dependency(ctx, Binder<D>::use, nullptr);
 }
 
-/// Calls `fake` in place of the dependency Fn (App::dependency_overrides).
-template <auto Fn, class G>
+/// Calls `fake` in place of a dependency (App::dependency_overrides), through its own DependencyFunction.
+template <class G>
 class OverrideProvider final : public Provider {
  public:
-  explicit OverrideProvider(G fake) : fake_(std::move(fake)) {}
-  Task<void*> provide(BindContext& ctx, DependencyScope scope) override {
-    return DependencyCall<G>::run(ctx, fake_, dependency_name<Fn>(), scope);
-  }
+  explicit OverrideProvider(G fake) : Provider(DependencyCalls<G>::table, &fake_), fake_(std::move(fake)) {}
 
  private:
   G fake_;
@@ -558,17 +516,11 @@ void describe_dependency(OperationDoc& doc);
 
 template <auto Fn, auto... Options>
 Dependency dependency() {
-  return Dependency{&detail::run_for_effect<Fn, Options...>, detail::dependency_name<Fn>(),
+  return Dependency{&detail::run_for_effect<Depends<Fn, Options...>>, detail::dependency_name<Fn>(),
                     &detail::describe_dependency<Fn, Options...>};
 }
 
 namespace detail {
-/// Runs fa::Security<Fn, Scopes...> for its effect (fa::security<Fn, Scopes...>()).
-template <auto Fn, FixedString... Scopes>
-Task<void> run_security_for_effect(BindContext& ctx) {
-  Security<Fn, Scopes...> slot;
-  co_await Binder<Security<Fn, Scopes...>>::bind_async(ctx, slot);
-}
 /// Describes it in an OpenAPI operation, its scopes in the security requirement; defined in openapi/operation.hpp.
 template <auto Fn, FixedString... Scopes>
 void describe_security_dependency(OperationDoc& doc);
@@ -578,7 +530,7 @@ void describe_security_dependency(OperationDoc& doc);
 /// `app.delete_("/items/{id}", remove, {.dependencies = {fa::security<current_user, "admin">()}});`
 template <auto Fn, FixedString... Scopes>
 Dependency security() {
-  return Dependency{&detail::run_security_for_effect<Fn, Scopes...>, detail::dependency_name<Fn>(),
+  return Dependency{&detail::run_for_effect<Security<Fn, Scopes...>>, detail::dependency_name<Fn>(),
                     &detail::describe_security_dependency<Fn, Scopes...>};
 }
 
@@ -593,7 +545,7 @@ std::shared_ptr<Provider> make_override(G&& fake) {
       std::is_same_v<typename dependency_traits<H>::value_type, typename dependency_traits<decltype(Fn)>::value_type>,
       "fastapi: a dependency override must give the same type as the dependency it replaces "
       "(T, fa::Task<T> or fa::Yield<T> for the same T) (docs/compile_errors.md#di-override-wrong-type)");
-  return std::make_shared<OverrideProvider<Fn, H>>(std::forward<G>(fake));
+  return std::make_shared<OverrideProvider<H>>(std::forward<G>(fake));
 }
 }  // namespace detail
 

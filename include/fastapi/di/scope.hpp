@@ -31,12 +31,22 @@ inline constexpr DependencyScope function = DependencyScope::function;
 
 namespace detail {
 
-/// A dependency called in place of another (App::dependency_overrides): its value, or nullptr when its
-/// own parameters failed (the errors are in ctx).
+struct DependencyFunction;  // di/dependency_call.hpp: how a dependency function's type is called
+
+/// A dependency called in place of another (App::dependency_overrides): the function object (owned by the derived
+/// class, di/depends.hpp's OverrideProvider) and how to call it.
 class Provider {
  public:
+  Provider(const DependencyFunction& function, void* object) : function_(&function), object_(object) {}
+  Provider(const Provider&) = delete;
+  Provider& operator=(const Provider&) = delete;
   virtual ~Provider() = default;
-  virtual Task<void*> provide(BindContext& ctx, DependencyScope scope) = 0;
+  const DependencyFunction& function() const { return *function_; }
+  void* object() const { return object_; }
+
+ private:
+  const DependencyFunction* function_;
+  void* object_;
 };
 
 struct OperationDoc;  // openapi/operation.hpp
