@@ -21141,13 +21141,13 @@ struct DependencyFunction {
   std::size_t args_size = 0;
   std::size_t args_align = 1;
   Kind kind = Kind::value;
-  bool has_params = false;      ///< false: nothing to bind
-  bool awaits_binding = false;  ///< a fa::Depends among its parameters: bound by awaiting (bind_async)
-  bool loads_form = false;      ///< fa::Form / fa::File parameters: a multipart body is read before binding
-  void (*make_args)(void* args) = nullptr;                    ///< the empty slots, constructed in `args`
-  void (*drop_args)(void* args) noexcept = nullptr;           ///< ...and destroyed
-  void (*bind)(BindContext& ctx, void* args) = nullptr;       ///< a plan that awaits nothing
-  Task<void> (*bind_async)(BindContext& ctx, void* args) = nullptr;  ///< a plan with fa::Depends
+  bool has_params = false;                  ///< false: nothing to bind
+  bool awaits_binding = false;              ///< a fa::Depends among its parameters: bound by awaiting (bind_async)
+  bool loads_form = false;                  ///< fa::Form / fa::File parameters: a multipart body is read before binding
+  void (*make_args)(void* args) = nullptr;  ///< the empty slots, constructed in `args`
+  void (*drop_args)(void* args) noexcept = nullptr;                    ///< ...and destroyed
+  void (*bind)(BindContext& ctx, void* args) = nullptr;                ///< a plan that awaits nothing
+  Task<void> (*bind_async)(BindContext& ctx, void* args) = nullptr;    ///< a plan with fa::Depends
   void* (*call)(void* fn, void* args, RequestScope& scope) = nullptr;  ///< value: called, its value kept
   StartedTask (*start)(void* fn, void* args) = nullptr;  ///< task: started (kept in args); yield: its frame, released
   void* (*finish)(void* args, RequestScope& scope) = nullptr;  ///< task: its value kept (what it threw, rethrown)
@@ -21257,9 +21257,10 @@ struct OwnedFrame {
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE bool dependency_ready(BindContext& ctx, const DependencyUse& use, void*& out) {
   if (!use.use_cache || !ctx.scope) return false;
-  void* value = use.uses_scopes ? ctx.scope->cached(use.key, scopes_cache_key(ctx.oauth_parent_scopes,
-                                                                              ctx.oauth_own_scopes, use.own_scopes))
-                                : ctx.scope->cached(use.key);
+  void* value =
+      use.uses_scopes
+          ? ctx.scope->cached(use.key, scopes_cache_key(ctx.oauth_parent_scopes, ctx.oauth_own_scopes, use.own_scopes))
+          : ctx.scope->cached(use.key);
   if (!value) return false;
   out = value;
   return true;
