@@ -106,6 +106,18 @@ constexpr auto get_answer = [](fa::Query<"plus", int, 0> plus) { return 42 + *pl
 
 fa::Task<std::string> item_owner(fa::Path<"item_id", int> item_id) { co_return "owner-of-" + std::to_string(*item_id); }
 
+/// Seven parameters: more than bind_dependency keeps in its own frame, so its arguments are on the heap.
+using Text = std::optional<std::string>;
+fa::Yield<std::string> wide_filter(fa::Query<"a", Text> a, fa::Query<"b", Text> b, fa::Query<"c", Text> c,
+                                   fa::Query<"d", Text> d, fa::Query<"e", Text> e, fa::Query<"f", Text> f,
+                                   fa::Query<"n", int> n) {
+  std::string joined;
+  for (const Text* t : {&a.value, &b.value, &c.value, &d.value, &e.value, &f.value}) joined += t->value_or("-");
+  events().add("filter-open");
+  co_yield joined + std::to_string(*n);
+  events().add("filter-close");
+}
+
 TEST_SUITE("di/depends") {
   TEST_CASE("a plain, a Task and a Yield dependency are injected, read with *, -> and conversion") {
     events().clear();
@@ -233,6 +245,33 @@ TEST_SUITE("di/depends") {
     app.clear_dependency_overrides();
     CHECK(client.get("/settings").text == R"({"name":"prod","limit":3})");
     CHECK(client.get("/db").text == "prod-db");
+  }
+
+  TEST_CASE("an override's own state lives across requests (the one object the app keeps is called)") {
+    fa::App app;
+    app.get("/n", [](fa::Depends<next_number> n) { return fa::Json{*n}; });
+    app.dependency_overrides<next_number>([calls = 100]() mutable { return ++calls; });
+    fa::testing::TestClient client{app};
+    CHECK(client.get("/n").text == "[101]");
+    CHECK(client.get("/n").text == "[102]");
+  }
+
+  TEST_CASE("a dependency with many parameters (its arguments on the heap) is bound, set up and torn down") {
+    using Call = fa::detail::DependencyCalls<decltype(&wide_filter)>;
+    CHECK(sizeof(Call::Args) > fa::detail::DependencyArgs::inline_size);  // this case takes the heap path
+    events().clear();
+    fa::App app;
+    app.get("/filter", [](fa::Depends<wide_filter> filter) { return *filter; });
+    app.get("/ping", [] { return "pong"; });
+    fa::testing::TestClient client{app};
+    CHECK(client.get("/filter", {.params = {{"a", "x"}, {"f", "y"}, {"n", "3"}}}).text == "x----y3");
+    CHECK(client.get("/ping").text == "pong");  // the same connection: served after the teardown
+    CHECK(events().joined() == "filter-open,filter-close");
+    auto r = client.get("/filter", {.params = {{"n", "z"}}});
+    CHECK(r.status == 422);
+    CHECK(r.text == R"({"detail":[{"type":"int_parsing","loc":["query","n"],"msg":"Input should be a valid integer, )"
+                    R"(unable to parse string as an integer","input":"z"}]})");
+    CHECK(events().joined() == "filter-open,filter-close");  // not set up: its parameters failed
   }
 
   TEST_CASE("a captureless lambda in a constexpr variable is a dependency") {
