@@ -18,7 +18,8 @@
 # the run, and the last line names it. Each test binary runs as FASTAPI_TEST_SHARDS processes (default 2), each
 # a part of the test suites (doctest -ts / -tse), their outputs shown one after the other.
 # CPU seconds of every step and of every compiled file land in build/times/ (scripts/suite_times.sh prints them).
-# Environment: FASTAPI_FUZZ_SECONDS (default 5 per target, after the replay of its whole corpus), FASTAPI_JOBS (default: nproc),
+# Environment: FASTAPI_FUZZ_SECONDS (default 5 per target, after the replay of its whole corpus),
+# FASTAPI_JOBS (default: nproc),
 # FASTAPI_TEST_TIME_SCALE (default 2 here, as steps run side by side; 1 when a test binary is run alone):
 # multiplies every wall-clock bound the tests check ("answered within 1 s"; tests/support/time_scale.hpp), e.g.
 # 3 on a busy 2-core machine; the tests wait for events, not sleeps.

@@ -1,7 +1,7 @@
 """tests/tools/test_syntax_cache.py: scripts/syntax_cache.sh, the launcher that remembers passed -fsyntax-only
 compiles (the self-contained check's cache). Driven with a stand-in compiler (a small script: `-E` prints the
-source after the files it is told to `-include`, and fails when given a precompiled header; `-fsyntax-only` logs that it ran and fails on a line `error`, warns on a line `warning`), so the test
-sees exactly which compiles ran. Run from the repository root with:
+source after the files it is told to `-include`, and fails when given a precompiled header; `-fsyntax-only` logs
+that it ran and fails on a line `error`, warns on a line `warning`), so the test sees exactly which compiles ran. Run from the repository root with:
 
     python3 tests/tools/test_syntax_cache.py
 """
