@@ -39,8 +39,9 @@ for tsv in sorted(glob.glob("build/times/*.tsv")):
         continue
     groups = defaultdict(float)
     for c, _, o in files:
-        key = ("test batches (unity)" if "/Unity/" in o else "precompiled headers" if o.endswith((".gch", ".pch"))
-               else "examples" if "/examples/" in o else "modules alone" if "self_contained" in o
+        key = ("test batches (unity)" if "/Unity/" in o else "modules alone (with their layers' PCHs)"
+               if "self_contained" in o else "precompiled headers" if o.endswith((".gch", ".pch"))
+               else "examples" if "/examples/" in o
                else "library (fastapi_impl)" if "fastapi_impl" in o else "other")
         groups[key] += c
     print(f"\n== build/{tree}: {sum(c for c, _, _ in files):.0f} s CPU in {len(files)} compiles "

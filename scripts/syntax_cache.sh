@@ -41,6 +41,22 @@ for a in "${compiler[@]}"; do
   flags+=("${a//"${CCACHE_BASEDIR:-$PWD}"/}")
 done
 
+# A precompiled header (clang: `-Xclang -include-pch -Xclang X.pch`, beside the `-include` of its header; the
+# self-contained check's layers, CMakeLists.txt) is left out of the preprocessor run, so the header's text, as it
+# is now, is in the key: the .pch file is the compiled form of that text, never read by the key.
+text=()
+i=0
+while [ "$i" -lt "${#preprocess[@]}" ]; do
+  a=${preprocess[$i]}
+  if [ "$a" = -Xclang ] && [ "${preprocess[$((i + 1))]:-}" = -include-pch ]; then
+    i=$((i + 4)) && continue
+  fi
+  [ "$a" = -include-pch ] && i=$((i + 2)) && continue
+  text+=("$a")
+  i=$((i + 1))
+done
+preprocess=("${text[@]}")
+
 base="${CCACHE_BASEDIR:-$PWD}"
 key=$({
   "${compiler[0]}" --version 2>/dev/null | head -n 1

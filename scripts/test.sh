@@ -18,7 +18,8 @@
 # the run, and the last line names it. Each test binary runs as FASTAPI_TEST_SHARDS processes (default 2), each
 # a part of the test suites (doctest -ts / -tse), their outputs shown one after the other.
 # CPU seconds of every step and of every compiled file land in build/times/ (scripts/suite_times.sh prints them).
-# Environment: FASTAPI_FUZZ_SECONDS (default 10 per target), FASTAPI_JOBS (default: nproc),
+# Environment: FASTAPI_FUZZ_SECONDS (default 5 per target, after the replay of its whole corpus),
+# FASTAPI_JOBS (default: nproc),
 # FASTAPI_TEST_TIME_SCALE (default 2 here, as steps run side by side; 1 when a test binary is run alone):
 # multiplies every wall-clock bound the tests check ("answered within 1 s"; tests/support/time_scale.hpp), e.g.
 # 3 on a busy 2-core machine; the tests wait for events, not sleeps.
@@ -125,6 +126,7 @@ python3 tests/tools/test_single_include_build.py 2>&1 | tail -n 3
 python3 tests/tools/test_include_graph.py 2>&1 | tail -n 3
 python3 tests/tools/test_macros.py 2>&1 | tail -n 3
 python3 tests/tools/test_syntax_cache.py 2>&1 | tail -n 3
+python3 tests/tools/test_self_contained_layers.py 2>&1 | tail -n 3
 python3 tests/docs/test_check_doc_snippets.py 2>&1 | tail -n 3
 
 step "the tutorial's C++ excerpts are verbatim in its programs (tests/docs/check_tutorial_snippets.py)"
@@ -158,7 +160,7 @@ independent_checks() {
   step "CMake consumer: add_subdirectory and find_package"
   nice -n 5 bash tests/cmake/run.sh || status=1
   step "fuzzers"   # not niced: each runs for a wall-clock time, and should get its CPU in it
-  bash tests/fuzz/run.sh "${FASTAPI_FUZZ_SECONDS:-10}" || status=1
+  bash tests/fuzz/run.sh "${FASTAPI_FUZZ_SECONDS:-5}" || status=1
   step "CORS: our case table is Starlette's behaviour"
   python3 tests/middleware/cors_vs_starlette.py || status=1
   step "an old spelling compiles with a warning that names the new one (two compiles with each compiler)"

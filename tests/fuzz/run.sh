@@ -7,7 +7,8 @@
 # minimized (libFuzzer -merge=1). FASTAPI_FUZZ_KEEP_CORPUS=0 starts each run from the seeds alone (a fresh copy).
 # A target's dictionary, tests/fuzz/<name>.dict, is passed with -dict. One input running longer than
 # FASTAPI_FUZZ_TIMEOUT seconds (default 10) is a hang: libFuzzer stops with a "timeout" artifact and the run fails.
-# Exits non-zero if any target crashes, hangs or fails to build.
+# Exits non-zero if any target crashes, hangs, fails to build, or has not replayed its whole corpus (the committed
+# seeds and what earlier runs kept: the regression proof) by the end of its time.
 set -euo pipefail
 
 seconds="${1:-60}"
@@ -67,6 +68,11 @@ for name in "${names[@]}"; do
   if [ "$(cat "build/fuzz/$name.status" 2>/dev/null)" != 0 ]; then
     echo "!! $name crashed or hung (timeout); see build/fuzz/$name.log and build/fuzz/artifacts_$corpus_name/"
     tail -n 40 "build/fuzz/$name.log"
+    status=1
+  elif ! grep -q 'INITED' "build/fuzz/$name.log"; then
+    # The replay of the whole corpus (the committed seeds and what earlier runs found) is the regression proof:
+    # libFuzzer says INITED once every input ran. A run too short to get there proves less than it says.
+    echo "FAIL $name: the corpus was not replayed whole in ${seconds}s (no INITED line in build/fuzz/$name.log)"
     status=1
   else
     echo "== $name: $(grep -E 'stat::number_of_executed_units' "build/fuzz/$name.log" | tail -n 1)"

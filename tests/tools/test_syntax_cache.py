@@ -1,7 +1,7 @@
 """tests/tools/test_syntax_cache.py: scripts/syntax_cache.sh, the launcher that remembers passed -fsyntax-only
 compiles (the self-contained check's cache). Driven with a stand-in compiler (a small script: `-E` prints the
-source, `-fsyntax-only` logs that it ran and fails on a line `error`, warns on a line `warning`), so the test
-sees exactly which compiles ran. Run from the repository root with:
+source after the files it is told to `-include`, and fails when given a precompiled header; `-fsyntax-only` logs
+that it ran and fails on a line `error`, warns on a line `warning`), so the test sees exactly which compiles ran. Run from the repository root with:
 
     python3 tests/tools/test_syntax_cache.py
 """
@@ -17,13 +17,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 LAUNCHER = REPO / "scripts" / "syntax_cache.sh"
 COMPILER = r"""#!/usr/bin/env bash
-src="" out=""; mode=compile; prev=""
+src="" out=""; mode=compile; prev=""; included=(); pch=""
 for a in "$@"; do
+  [ "$a" = -Xclang ] && continue   # what follows is read as the driver would pass it on
   [ "$prev" = -o ] && out=$a
+  [ "$prev" = -include ] && included+=("$a")
+  [ "$prev" = -include-pch ] && pch=$a
   case "$a" in -E) mode=preprocess ;; --version) echo "fake-cc 1.0"; exit 0 ;; *.cpp) src=$a ;; esac
   prev=$a
 done
-if [ "$mode" = preprocess ]; then cat "$src"; exit 0; fi
+if [ "$mode" = preprocess ]; then
+  [ -z "$pch" ] || { echo "the preprocessor was given the precompiled header $pch" >&2; exit 1; }
+  cat "${included[@]}" "$src"; exit 0
+fi
 echo "$src" >>"$FAKE_CC_LOG"
 grep -q '^error' "$src" && { echo "$src:1: error: no" >&2; exit 1; }
 grep -q '^warning' "$src" && echo "$src:1: warning: hm" >&2
@@ -79,6 +85,24 @@ class SyntaxCacheTest(unittest.TestCase):
                                  text=True, timeout=60)
             self.assertEqual(ran.returncode, 0)
         self.assertEqual(self.compiled(), 1, "the checkout's path is not part of what the compile is")
+
+    def test_a_precompiled_header_is_keyed_by_its_header_text(self) -> None:
+        # clang's form, as CMake writes it for the self-contained check's layers: the .pch and its header. The key
+        # must follow the header's text (the preprocessor run reads it), not the .pch, which it must not be given.
+        (self.dir / "a.cpp").write_text("int a;\n")
+        (self.dir / "layer.hpp").write_text("int layer;\n")
+        (self.dir / "layer.pch").write_text("binary\n")
+        pch = ["-Xclang", "-include-pch", "-Xclang", str(self.dir / "layer.pch"),
+               "-Xclang", "-include", "-Xclang", str(self.dir / "layer.hpp")]
+        for _ in range(2):
+            self.assertEqual(self.compile("a.cpp", *pch).returncode, 0)
+        self.assertEqual(self.compiled(), 1, "the same compile with the same header text comes from the cache")
+        (self.dir / "layer.pch").write_text("rebuilt, the same text\n")
+        self.compile("a.cpp", *pch)
+        self.assertEqual(self.compiled(), 1, "the .pch is not the key: its header's text is")
+        (self.dir / "layer.hpp").write_text("int layer, changed;\n")
+        self.compile("a.cpp", *pch)
+        self.assertEqual(self.compiled(), 2, "a changed layer header is another compile")
 
     def test_a_failed_or_warning_compile_is_never_stored(self) -> None:
         (self.dir / "e.cpp").write_text("error\n")
