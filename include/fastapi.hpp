@@ -140,6 +140,7 @@
 #include "fastapi/app/docs_routes.hpp"
 #include "fastapi/app/lifespan.hpp"
 #include "fastapi/app/mount.hpp"
+#include "fastapi/app/options.hpp"
 #include "fastapi/app/cli.hpp"
 #include "fastapi/app/serve.hpp"
 #include "fastapi/app/app.hpp"

@@ -21,6 +21,7 @@
 #include "fastapi/app/exceptions.hpp"
 #include "fastapi/app/lifespan.hpp"
 #include "fastapi/app/mount.hpp"
+#include "fastapi/app/options.hpp"
 #include "fastapi/app/router.hpp"
 #include "fastapi/app/serve.hpp"
 #include "fastapi/app/websocket_endpoint.hpp"
@@ -39,20 +40,6 @@
 #include "fastapi/routing/router.hpp"
 
 namespace fastapi {
-
-/// What the app says about itself (OpenAPI `info`), as FastAPI(title=..., version=...).
-struct AppOptions {
-  std::string title = "FastAPI";
-  std::string version = "0.1.0";
-  std::string description{};
-  // OpenAPI and the docs pages (docs/openapi.md): an empty URL turns its page off; an empty openapi_url all of them.
-  std::string openapi_url = "/openapi.json";                             ///< the OpenAPI 3.1 document
-  std::string docs_url = "/docs";                                        ///< Swagger UI
-  std::string redoc_url = "/redoc";                                      ///< ReDoc
-  std::string swagger_ui_oauth2_redirect_url = "/docs/oauth2-redirect";  ///< Swagger UI's OAuth2 redirect page
-  DocsAssets docs_assets{};                ///< where the pages load Swagger UI and ReDoc (default: the CDN)
-  std::vector<OpenAPITag> openapi_tags{};  ///< the document's "tags": order and descriptions
-};
 
 /// The application: `fa::App app{{.title = "Items"}}; app.get("/", [] { return "hi"; }); app.run();`
 ///
@@ -142,6 +129,22 @@ class App : public Service, public detail::RouteVerbs<App> {
   template <class E, class F>
   App& exception_handler(F&& handler) {
     exception_handlers_.add<E>(std::forward<F>(handler));
+    return *this;
+  }
+  /// Answers an HTTPException of status `status_code` (the router's own 404 and 405 included) before any type
+  /// handler, as Starlette's `exception_handlers={404: fn}`; for 500, whatever no type handler answers, logged
+  /// still (Starlette's ServerErrorMiddleware; an HTTPException(500) goes to the HTTPException handler):
+  ///     app.exception_handler(404, [](fa::Request& req, const fa::HTTPException&) {
+  ///       return fa::HTMLResponse("<h1>Nothing at " + std::string(req.path) + "</h1>", 404);
+  ///     });
+  /// `handler(fa::Request&, const fa::HTTPException&)`, or `const std::exception&` for the exception itself.
+  template <class F>
+  App& exception_handler(int status_code, F&& handler) {
+    try {
+      exception_handlers_.add_status(status_code, std::forward<F>(handler));
+    } catch (const ConfigurationError& e) {
+      record_configuration_error({}, e.what());
+    }
     return *this;
   }
   /// As above, and declares the body the handler answers with: for fa::RequestValidationError, `model`'s schema
@@ -431,16 +434,7 @@ FASTAPI_DETAIL_INLINE void App::check_configuration() const {
 
 template <class F>
 App& App::lifespan(F&& fn) {
-  using G = std::decay_t<F>;
-  if constexpr (std::is_invocable_r_v<Yield<void>, G&, App&>) {
-    lifespans_.add([this, fn = G(std::forward<F>(fn))]() mutable { return fn(*this); });
-  } else {
-    static_assert(std::is_invocable_r_v<Yield<void>, G&>,
-                  "fastapi: a lifespan is a coroutine returning fa::Yield<void> that takes fa::App& (or nothing): "
-                  "[](fa::App& app) -> fa::Yield<void> { /* startup */ co_yield {}; /* shutdown */ }"
-                  " (docs/compile_errors.md#app-lifespan-not-yield)");
-    lifespans_.add([fn = G(std::forward<F>(fn))]() mutable { return fn(); });
-  }
+  lifespans_.add_for(*this, std::forward<F>(fn));
   return *this;
 }
 
