@@ -189,9 +189,10 @@ struct Config {
   bool handle_signals = true;                 ///< SIGINT/SIGTERM drain and stop run()
   bool reuse_port = true;                     ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
   bool redirect_slashes = true;               ///< /items/ <-> /items answered with 307
-  MultipartLimits multipart{};                ///< multipart/form-data bodies: parts, files, sizes, spooling
-  bool access_log = false;  ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
-                            ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
+  std::string root_path{};      ///< the prefix a proxy strips (uvicorn's --root-path): req.root_path; AppOptions' wins
+  MultipartLimits multipart{};  ///< multipart/form-data bodies: parts, files, sizes, spooling
+  bool access_log = false;      ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
+                                ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
   // Where else to listen, and TLS (uvicorn's names and meanings; docs/deployment.md). TLS needs
   // FASTAPI_ENABLE_TLS (OpenSSL); without it, setting an ssl_ field is an error at startup.
   std::string uds{};                   ///< listen on this Unix socket (mode 0666) instead of host:port (--uds)
@@ -245,10 +246,19 @@ struct FixedString {
 
 namespace fastapi::detail {
 
+template <class F>
+struct callable_traits;
+/// A class's call operator, read when there is exactly one non-template one; else no members (a generic lambda),
+/// so that has_callable_traits is false and the caller's static_assert is the first message, not an error here.
+template <class C, class = void>
+struct class_call_traits {};
+template <class C>
+struct class_call_traits<C, std::void_t<decltype(&C::operator())>> : callable_traits<decltype(&C::operator())> {};
+
 /// The return type and parameter types of a function, function pointer, or callable object
 /// (a lambda or a class with one non-template call operator).
 template <class F>
-struct callable_traits : callable_traits<decltype(&std::remove_cvref_t<F>::operator())> {};
+struct callable_traits : class_call_traits<std::remove_cvref_t<F>> {};
 
 template <class R, class... A>
 struct callable_traits<R(A...)> {
@@ -25469,6 +25479,69 @@ FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::server_error(Request& re
 }  // namespace detail
 }  // namespace fastapi
 
+// ==== fastapi/app/exception_handlers.hpp ====
+// app/exception_handlers.hpp: fa::App's exception_handler methods, by exception type and by status code (FastAPI's
+// `@app.exception_handler(E)` and `@app.exception_handler(404)`), as a base class of App, as detail::RouteVerbs
+// gives it the verbs. The handlers, and how an exception finds its handler, are app/exceptions.hpp's. Fed by the
+// user's registrations; feeds App's exception layers (App::handle_exceptions, App::handle). Knows nothing of routes.
+
+#include <type_traits>
+#include <utility>
+
+namespace fastapi::detail {
+
+/// The exception_handler overloads of `Derived` (fa::App), which befriends this class: they register into its
+/// ExceptionHandlers, its recorded configuration errors and its OpenAPI state.
+template <class Derived>
+class ExceptionHandlerVerbs {
+ public:
+  /// Answers exceptions of type E (or derived from it) escaping a route, a dependency or a middleware:
+  ///     app.exception_handler<UnicornError>([](fa::Request& req, const UnicornError& e) {
+  ///       return fa::JSONResponse(fa::Json{{"message", "Oops! " + e.name + " did something."}}, 418);
+  ///     });
+  /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>. The handler of the
+  /// most derived registered type wins; HTTPException's and RequestValidationError's defaults may be
+  /// replaced (fa::http_exception_response / fa::request_validation_error_response are the defaults, to
+  /// fall back on). Register before run().
+  template <class E, class F>
+  Derived& exception_handler(F&& handler) {
+    self().exception_handlers_.template add<E>(std::forward<F>(handler));
+    return self();
+  }
+  /// Answers an HTTPException of status `status_code` (the router's own 404 and 405 included) before any type
+  /// handler, as Starlette's `exception_handlers={404: fn}`; for 500, whatever no type handler answers, logged
+  /// still (Starlette's ServerErrorMiddleware; an HTTPException(500) goes to the HTTPException handler):
+  ///     app.exception_handler(404, [](fa::Request& req, const fa::HTTPException&) {
+  ///       return fa::HTMLResponse("<h1>Nothing at " + std::string(req.path) + "</h1>", 404);
+  ///     });
+  /// `handler(fa::Request&, const fa::HTTPException&)`, or `const std::exception&` for the exception itself.
+  template <class F>
+  Derived& exception_handler(int status_code, F&& handler) {
+    try {
+      self().exception_handlers_.add_status(status_code, std::forward<F>(handler));
+    } catch (const ConfigurationError& e) {
+      self().record_configuration_error({}, e.what());
+    }
+    return self();
+  }
+  /// As above, and declares the body the handler answers with: for fa::RequestValidationError, `model`'s schema
+  /// replaces HTTPValidationError in every 422 of the OpenAPI document:
+  /// `app.exception_handler<fa::RequestValidationError>(problem_handler, fa::response_model<Problem>);`
+  template <class E, class F>
+  Derived& exception_handler(F&& handler, ResponseModelInfo model) {
+    static_assert(std::is_same_v<E, RequestValidationError>,
+                  "fastapi: only the fa::RequestValidationError handler declares a body schema (it documents the 422s)"
+                  " (docs/compile_errors.md#app)");
+    self().openapi_.validation_error_model = model;
+    return exception_handler<E>(std::forward<F>(handler));
+  }
+
+ private:
+  Derived& self() { return static_cast<Derived&>(*this); }
+};
+
+}  // namespace fastapi::detail
+
 // ==== fastapi/app/endpoint.hpp ====
 // app/endpoint.hpp: a user's handler -> `Task<Response>(Request&)`: bind its arguments (params/binding.hpp's plan;
 // any error -> RequestValidationError, the handler does not run), call it (inline, or on the thread pool for
@@ -26813,7 +26886,7 @@ class RouteVerbs {
   Derived& checked(F&& handler, RouteOptions options) {
     static_assert(has_callable_traits<std::decay_t<F>>,
                   "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
-                  "cannot say where its values come from) (docs/compile_errors.md#app)");
+                  "cannot say where its values come from) (docs/compile_errors.md#app-handler-generic-lambda)");
     static_assert(RouteLiteral<Path, std::decay_t<F>>::ok);
     return add<M>(Path.view(), std::forward<F>(handler), std::move(options));
   }
@@ -26958,12 +27031,14 @@ void APIRouter::add_route(std::span<const Method> methods, std::string_view path
                 " (docs/compile_errors.md#app-router-handler-not-copyable)");
   static_assert(detail::has_callable_traits<H>,
                 "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
-                "cannot say where its values come from) (docs/compile_errors.md#app)");
-  static_assert(!detail::takes_websocket<typename detail::callable_traits<H>::args>,
-                "fastapi: a handler that takes fa::WebSocket& is registered with router.websocket(path, handler)"
-                " (docs/compile_errors.md#app-websocket-handler-on-get)");
-  add(Route{std::vector<Method>(methods.begin(), methods.end()), std::string(path), std::move(options),
-            std::make_shared<detail::EndpointFactoryOf<H>>(std::forward<F>(handler))});
+                "cannot say where its values come from) (docs/compile_errors.md#app-handler-generic-lambda)");
+  if constexpr (detail::has_callable_traits<H>) {  // else the static_assert above is the one message
+    static_assert(!detail::takes_websocket<typename detail::callable_traits<H>::args>,
+                  "fastapi: a handler that takes fa::WebSocket& is registered with router.websocket(path, handler)"
+                  " (docs/compile_errors.md#app-websocket-handler-on-get)");
+    add(Route{std::vector<Method>(methods.begin(), methods.end()), std::string(path), std::move(options),
+              std::make_shared<detail::EndpointFactoryOf<H>>(std::forward<F>(handler))});
+  }
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -27428,7 +27503,7 @@ struct AppOptions {
 
 // ==== fastapi/app/cli.hpp ====
 // app/cli.hpp: the command line an app reads, as uvicorn reads it: `--host H --port N --workers N --log-level L
-// --access-log`, PORT from the environment, `--help`, `--version`; an app's own flags declared by a settings
+// --access-log --root-path P`, PORT from the environment, `--help`, `--version`; an app's own flags declared by a settings
 // struct (fa::load_settings_or_exit<S>(argc, argv)), or passed after `--`. Fed by main's argc/argv
 // (App::run(argc, argv)); feeds fa::Config, the app's Logger and the app's settings. Knows nothing of requests or
 // routes.
@@ -27530,6 +27605,10 @@ inline constexpr ServerFlag server_flags[] = {
      [](CommandLine& c, std::string_view) { c.config.access_log = true; }},
     {"--no-access-log", "", "no line per request (the default)",
      [](CommandLine& c, std::string_view) { c.config.access_log = false; }},
+    {"--root-path", "PATH",
+     "the path prefix a proxy serves the app under and strips (the docs and OpenAPI servers "
+     "use it; routes match the path as received)",
+     [](CommandLine& c, std::string_view v) { c.config.root_path = std::string(v); }},
     {"--uds", "PATH", "listen on this Unix socket (mode 0666) instead of host:port",
      [](CommandLine& c, std::string_view v) { c.config.uds = flag_text("--uds", v); }},
     {"--ssl-certfile", "FILE", "serve HTTPS with this certificate chain (PEM; needs FASTAPI_ENABLE_TLS)",
@@ -28185,7 +28264,7 @@ namespace fastapi {
 ///
 /// What a request goes through is assembled in one place, App::handle, outermost first:
 ///   server errors -> the user's middleware -> exception handlers -> router -> endpoint.
-class App : public Service, public detail::RouteVerbs<App> {
+class App : public Service, public detail::RouteVerbs<App>, public detail::ExceptionHandlerVerbs<App> {
  public:
   explicit App(AppOptions options = {})
       : options_(std::move(options)), middleware_(&App::exceptions_trampoline, this) {}
@@ -28193,7 +28272,8 @@ class App : public Service, public detail::RouteVerbs<App> {
   App& operator=(const App&) = delete;
   ~App() override;
 
-  // get/post/put/patch/delete_/options/head/api_route come from detail::RouteVerbs.
+  // get/post/put/patch/delete_/options/head/api_route come from detail::RouteVerbs; exception_handler<E>(fn) and
+  // exception_handler(status_code, fn) (app/exception_handlers.hpp) from detail::ExceptionHandlerVerbs.
 
   /// The verbs' work: registers `handler` for `methods` on `path`. A mistake (a route registered twice, a
   /// `{name}` without its fa::Path, a bad template, ...) is recorded, not thrown: run() prints every one and
@@ -28258,47 +28338,6 @@ class App : public Service, public detail::RouteVerbs<App> {
     }
     return *this;
   }
-  /// Answers exceptions of type E (or derived from it) escaping a route, a dependency or a middleware:
-  ///     app.exception_handler<UnicornError>([](fa::Request& req, const UnicornError& e) {
-  ///       return fa::JSONResponse(fa::Json{{"message", "Oops! " + e.name + " did something."}}, 418);
-  ///     });
-  /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>. The handler of the
-  /// most derived registered type wins; HTTPException's and RequestValidationError's defaults may be
-  /// replaced (fa::http_exception_response / fa::request_validation_error_response are the defaults, to
-  /// fall back on). Register before run().
-  template <class E, class F>
-  App& exception_handler(F&& handler) {
-    exception_handlers_.add<E>(std::forward<F>(handler));
-    return *this;
-  }
-  /// Answers an HTTPException of status `status_code` (the router's own 404 and 405 included) before any type
-  /// handler, as Starlette's `exception_handlers={404: fn}`; for 500, whatever no type handler answers, logged
-  /// still (Starlette's ServerErrorMiddleware; an HTTPException(500) goes to the HTTPException handler):
-  ///     app.exception_handler(404, [](fa::Request& req, const fa::HTTPException&) {
-  ///       return fa::HTMLResponse("<h1>Nothing at " + std::string(req.path) + "</h1>", 404);
-  ///     });
-  /// `handler(fa::Request&, const fa::HTTPException&)`, or `const std::exception&` for the exception itself.
-  template <class F>
-  App& exception_handler(int status_code, F&& handler) {
-    try {
-      exception_handlers_.add_status(status_code, std::forward<F>(handler));
-    } catch (const ConfigurationError& e) {
-      record_configuration_error({}, e.what());
-    }
-    return *this;
-  }
-  /// As above, and declares the body the handler answers with: for fa::RequestValidationError, `model`'s schema
-  /// replaces HTTPValidationError in every 422 of the OpenAPI document:
-  /// `app.exception_handler<fa::RequestValidationError>(problem_handler, fa::response_model<Problem>);`
-  template <class E, class F>
-  App& exception_handler(F&& handler, ResponseModelInfo model) {
-    static_assert(std::is_same_v<E, RequestValidationError>,
-                  "fastapi: only the fa::RequestValidationError handler declares a body schema (it documents the 422s)"
-                  " (docs/compile_errors.md#app)");
-    openapi_.validation_error_model = model;
-    return exception_handler<E>(std::forward<F>(handler));
-  }
-
   /// Setup before the first connection is accepted and teardown after the drain, in one coroutine:
   ///     app.lifespan([](fa::App& app) -> fa::Yield<void> {
   ///       auto& pool = app.state<Pool>("db://...");   // startup
@@ -28384,6 +28423,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   BodyPolicy body_policy(Request& req) const override;
 
  private:
+  friend class detail::ExceptionHandlerVerbs<App>;  // registers into exception_handlers_ and openapi_
   /// The router's answer for `req`, matched once per request: noted in req.route_memo (and req.path_params
   /// filled), matched again only when a middleware changed the method or the path.
   Router::Match route_of(Request& req) const;
@@ -28398,6 +28438,9 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// The router's own answers: 404, 405 + Allow (through a user's HTTPException handler when there is one),
   /// 307 to the path with or without its trailing slash.
   Task<Response> router_answer(Request& req, Router::Match m);
+  /// add_route for a handler whose signature can be read.
+  template <class F>
+  void add_checked_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options);
   /// Registration: the route record (for the document) and the endpoint (for serving), under one route id.
   void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint,
                     RouteDoc::Describe describe);
@@ -28429,6 +28472,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   Logger logger_;
   std::size_t default_body_limit_ = FASTAPI_MAX_BODY_SIZE;
   bool redirect_slashes_ = true;
+  std::string root_path_;          ///< AppOptions::root_path, else (not mounted) Config::root_path: every req.root_path
   bool access_log_added_ = false;  ///< Config::access_log's middleware, added by the first run() that asks
   detail::AppRunner runner_;       ///< the server while run() serves (app/serve.hpp)
   detail::OpenAPIState openapi_;
@@ -28459,6 +28503,15 @@ App& App::websocket(std::string_view path, F&& handler, RouteOptions options) {
 
 template <class F>
 void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
+  static_assert(detail::has_callable_traits<std::decay_t<F>>,
+                "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
+                "cannot say where its values come from) (docs/compile_errors.md#app-handler-generic-lambda)");
+  if constexpr (detail::has_callable_traits<std::decay_t<F>>)
+    add_checked_route(methods, path, std::forward<F>(handler), std::move(options));
+}
+
+template <class F>
+void App::add_checked_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
   static_assert(!detail::takes_websocket<typename detail::callable_traits<std::decay_t<F>>::args>,
                 "fastapi: a handler that takes fa::WebSocket& is registered with app.websocket(path, handler)"
                 " (docs/compile_errors.md#app-websocket-handler-on-get)");
@@ -28550,6 +28603,7 @@ FASTAPI_DETAIL_INLINE App& App::add_mount(std::string_view prefix, Service& serv
 FASTAPI_DETAIL_INLINE void App::start_mounted(const Config& config, std::vector<std::string>& errors) {
   default_body_limit_ = config.max_body_size;
   redirect_slashes_ = config.redirect_slashes;
+  root_path_ = options_.root_path;  // the command line's is the outer app's
   serve_openapi();
   errors.insert(errors.end(), configuration_errors_.begin(), configuration_errors_.end());
   for (App* sub : mounted_apps_) sub->start_mounted(config, errors);
@@ -28601,6 +28655,7 @@ App& App::dependency_overrides(G&& fake) {
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Task<Response> App::handle(Request& req) {
   detail::this_loop().route = {};
+  if (!root_path_.empty()) req.root_path = root_path_;  // FastAPI's __call__: scope["root_path"] = self.root_path
   std::exception_ptr error;
   try {
     route_of(req);  // the middleware sees req.path_params; a request with a body was matched by body_policy()
@@ -28652,7 +28707,7 @@ FASTAPI_DETAIL_INLINE Task<Response> App::router_answer(Request& req, Router::Ma
     case Router::Match::Kind::redirect_slash: {
       // Starlette answers with an absolute URL built from the Host header.
       std::string location = std::string(req.scheme) + "://";
-      location.append(req.headers.get("host").value_or("localhost"));
+      location.append(req.headers.get("host").value_or("localhost")).append(root_path_);  // a proxy's prefix
       if (m.add_slash) {
         location.append(req.raw_path).push_back('/');
       } else {
@@ -28713,6 +28768,7 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   context_.websocket.deflate = {.enabled = config.ws_per_message_deflate,
                                 .max_window_bits = config.ws_deflate_max_window_bits};
   redirect_slashes_ = config.redirect_slashes;
+  root_path_ = options_.root_path.empty() ? config.root_path : options_.root_path;
   if (config.access_log && !access_log_added_) {  // the outermost middleware; once, even if run() again
     middleware_.add(AccessLogMiddleware{});
     access_log_added_ = true;

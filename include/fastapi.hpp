@@ -132,6 +132,7 @@
 
 // app: handlers, routers, the App
 #include "fastapi/app/exceptions.hpp"
+#include "fastapi/app/exception_handlers.hpp"
 #include "fastapi/app/endpoint.hpp"
 #include "fastapi/app/websocket.hpp"
 #include "fastapi/app/websocket_endpoint.hpp"
