@@ -189,9 +189,10 @@ struct Config {
   bool handle_signals = true;                 ///< SIGINT/SIGTERM drain and stop run()
   bool reuse_port = true;                     ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
   bool redirect_slashes = true;               ///< /items/ <-> /items answered with 307
-  MultipartLimits multipart{};                ///< multipart/form-data bodies: parts, files, sizes, spooling
-  bool access_log = false;  ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
-                            ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
+  std::string root_path{};      ///< the prefix a proxy strips (uvicorn's --root-path): req.root_path; AppOptions' wins
+  MultipartLimits multipart{};  ///< multipart/form-data bodies: parts, files, sizes, spooling
+  bool access_log = false;      ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
+                                ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
   // Where else to listen, and TLS (uvicorn's names and meanings; docs/deployment.md). TLS needs
   // FASTAPI_ENABLE_TLS (OpenSSL); without it, setting an ssl_ field is an error at startup.
   std::string uds{};                   ///< listen on this Unix socket (mode 0666) instead of host:port (--uds)
@@ -245,10 +246,19 @@ struct FixedString {
 
 namespace fastapi::detail {
 
+template <class F>
+struct callable_traits;
+/// A class's call operator, read when there is exactly one non-template one; else no members (a generic lambda),
+/// so that has_callable_traits is false and the caller's static_assert is the first message, not an error here.
+template <class C, class = void>
+struct class_call_traits {};
+template <class C>
+struct class_call_traits<C, std::void_t<decltype(&C::operator())>> : callable_traits<decltype(&C::operator())> {};
+
 /// The return type and parameter types of a function, function pointer, or callable object
 /// (a lambda or a class with one non-template call operator).
 template <class F>
-struct callable_traits : callable_traits<decltype(&std::remove_cvref_t<F>::operator())> {};
+struct callable_traits : class_call_traits<std::remove_cvref_t<F>> {};
 
 template <class R, class... A>
 struct callable_traits<R(A...)> {
@@ -23483,11 +23493,33 @@ struct RouteDoc {
 
 namespace fastapi {
 
+/// A link to documentation elsewhere (OpenAPI's External Documentation Object): a tag's `externalDocs`.
+struct OpenAPIExternalDocs {
+  std::string description{};
+  std::string url{};  ///< required by OpenAPI: without it, the link is left out
+};
+
 /// One entry of the document's top-level "tags" (FastAPI's openapi_tags), in the order given:
 /// `fa::App app{{.openapi_tags = {{.name = "users", .description = "Operations with users."}}}};`
 struct OpenAPITag {
   std::string name;
   std::string description{};
+  OpenAPIExternalDocs external_docs{};  ///< "externalDocs": {"description": ..., "url": ...}
+};
+
+/// The document's info.contact (FastAPI's contact={"name": ..., "url": ..., "email": ...}); empty fields are left out.
+struct OpenAPIContact {
+  std::string name{};
+  std::string url{};
+  std::string email{};
+};
+
+/// The document's info.license (FastAPI's license_info): a name, and an SPDX `identifier` ("MIT") or a `url`.
+/// Left out without a name.
+struct OpenAPILicense {
+  std::string name{};
+  std::string identifier{};
+  std::string url{};
 };
 
 /// What get_openapi builds a document from (FastAPI's `get_openapi(title=..., version=..., routes=...)`).
@@ -23495,6 +23527,11 @@ struct OpenAPISource {
   std::string_view title = "FastAPI";
   std::string_view version = "0.1.0";
   std::string_view description{};
+  std::string_view summary{};
+  std::string_view terms_of_service{};
+  OpenAPIContact contact{};
+  OpenAPILicense license_info{};
+  std::span<const std::string> servers{};      ///< server URLs ("servers": [{"url": ...}]), in this order
   std::span<const RouteDoc> routes{};          ///< `app.routes()`
   std::span<const Dependency> dependencies{};  ///< the app's own (App::dependencies): in every operation
   std::span<const OpenAPITag> tags{};
@@ -23520,6 +23557,11 @@ FASTAPI_DETAIL_INLINE std::string default_route_name(Method method, std::string_
 FASTAPI_DETAIL_INLINE std::string operation_id(std::string_view name, std::string_view path, Method method);
 /// The path as OpenAPI writes it: a `{name:path}` parameter is `{name}` (FastAPI's path_format).
 FASTAPI_DETAIL_INLINE std::string path_format(std::string_view path);
+/// The document's "info", keys in FastAPI's order (its Info model's): title, summary, description,
+/// termsOfService, contact, license, version.
+FASTAPI_DETAIL_INLINE Json openapi_info(const OpenAPISource& source);
+/// The document's "tags": name, description, externalDocs (FastAPI's Tag model's order).
+FASTAPI_DETAIL_INLINE Json openapi_tags(std::span<const OpenAPITag> tags);
 /// A model's schema (json_schema<T>() with its "$defs") moved into `schemas`: the definitions under
 /// components, their $refs rewritten; a struct is defined there and {"$ref": ...} returned.
 FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas);
@@ -23683,10 +23725,6 @@ inline Json build_operation(const RouteDoc& r, Method method, const OperationDoc
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source) {
-  Json info = Json::object({});
-  info["title"] = source.title;
-  info["version"] = source.version;
-  if (!source.description.empty()) info["description"] = source.description;
   Json paths = Json::object({});
   Json schemas = Json::object({});
   Json schemes = Json::object({});
@@ -23731,21 +23769,65 @@ FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source) {
   if (!schemes.empty()) components["securitySchemes"] = std::move(schemes);
   Json out = Json::object({});
   out["openapi"] = "3.1.0";
-  out["info"] = std::move(info);
+  out["info"] = detail::openapi_info(source);
+  if (!source.servers.empty()) {
+    Json servers = Json::array({});
+    for (const std::string& url : source.servers) servers.push_back(Json{{"url", url}});
+    out["servers"] = std::move(servers);
+  }
   out["paths"] = std::move(paths);
   if (!components.empty()) out["components"] = std::move(components);
-  if (!source.tags.empty()) {
-    Json tags = Json::array({});
-    for (const OpenAPITag& t : source.tags) {
-      Json tag{{"name", t.name}};
-      if (!t.description.empty()) tag["description"] = t.description;
-      tags.push_back(std::move(tag));
+  if (!source.tags.empty()) out["tags"] = detail::openapi_tags(source.tags);
+  return out;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+namespace detail {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json openapi_info(const OpenAPISource& source) {
+  Json info = Json::object({});
+  info["title"] = source.title;
+  if (!source.summary.empty()) info["summary"] = source.summary;
+  if (!source.description.empty()) info["description"] = source.description;
+  if (!source.terms_of_service.empty()) info["termsOfService"] = source.terms_of_service;
+  const OpenAPIContact& c = source.contact;
+  if (!c.name.empty() || !c.url.empty() || !c.email.empty()) {
+    Json contact = Json::object({});
+    if (!c.name.empty()) contact["name"] = c.name;
+    if (!c.url.empty()) contact["url"] = c.url;
+    if (!c.email.empty()) contact["email"] = c.email;
+    info["contact"] = std::move(contact);
+  }
+  const OpenAPILicense& l = source.license_info;
+  if (l.name.empty() && (!l.identifier.empty() || !l.url.empty()))
+    throw ConfigurationError("fastapi: license_info has an identifier or a url but no name (OpenAPI requires one)");
+  if (!l.name.empty()) {
+    Json license{{"name", l.name}};
+    if (!l.identifier.empty()) license["identifier"] = l.identifier;
+    if (!l.url.empty()) license["url"] = l.url;
+    info["license"] = std::move(license);
+  }
+  info["version"] = source.version;
+  return info;
+}
+
+FASTAPI_DETAIL_INLINE Json openapi_tags(std::span<const OpenAPITag> tags) {
+  Json out = Json::array({});
+  for (const OpenAPITag& t : tags) {
+    Json tag{{"name", t.name}};
+    if (!t.description.empty()) tag["description"] = t.description;
+    if (!t.external_docs.url.empty()) {
+      Json docs = Json::object({});
+      if (!t.external_docs.description.empty()) docs["description"] = t.external_docs.description;
+      docs["url"] = t.external_docs.url;
+      tag["externalDocs"] = std::move(docs);
     }
-    out["tags"] = std::move(tags);
+    out.push_back(std::move(tag));
   }
   return out;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+}  // namespace detail
 
 namespace detail {
 
@@ -25313,7 +25395,11 @@ struct ScopedError {
 
 /// The exception handlers of one app: `handle(req, error)` answers with the handler of the most derived
 /// registered type that `error` is (a handler for `std::exception` catches what nothing more precise does),
-/// or rethrows `error` when no handler fits. Filled before the app serves; read-only while it does.
+/// or rethrows `error` when no handler fits. Handlers may also be keyed by a status code (Starlette's
+/// `exception_handlers={404: fn}`), looked up as Starlette 0.26's ExceptionMiddleware and ServerErrorMiddleware
+/// do: an HTTPException goes to the handler of its status code first, then to the type handlers; the 500 handler
+/// is not among them (an HTTPException(500) goes to the HTTPException handler): it answers what no type handler
+/// fits, the last resort's place. Filled before the app serves; read-only while it does.
 class ExceptionHandlers {
  public:
   ExceptionHandlers() {
@@ -25326,6 +25412,13 @@ class ExceptionHandlers {
   /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>.
   template <class E, class F>
   void add(F&& handler, bool builtin = false);
+
+  /// Registers (or replaces) the handler for status code `status_code`: `handler(fa::Request&, const
+  /// fa::HTTPException&)`, or `handler(fa::Request&, const std::exception&)` to be given the exception itself
+  /// (for 500: what no handler fitted; a thrown non-exception, or an HTTPException handler for 500, gets
+  /// HTTPException(500, "Internal Server Error")). Returns fa::Response or fa::Task<fa::Response>.
+  template <class F>
+  void add_status(int status_code, F&& handler);
 
   /// The response of the best handler for `error`; rethrows `error` when none fits.
   Task<Response> handle(Request& req, std::exception_ptr error) const;
@@ -25359,10 +25452,77 @@ class ExceptionHandlers {
   };
   template <class E, class F>
   struct EntryOf;
+  /// A handler keyed by a status code. `e` is the exception (null: not a std::exception), kept alive by `keep`.
+  struct StatusEntry {
+    virtual ~StatusEntry() = default;
+    virtual Task<Response> call(Request& req, std::exception_ptr keep, const std::exception* e) const = 0;
+  };
+  template <class F>
+  struct StatusEntryOf;
+  /// The handler for `status_code`, or null.
+  const StatusEntry* status_handler(int status_code) const noexcept {
+    for (const auto& [code, entry] : status_)
+      if (code == status_code) return entry.get();
+    return nullptr;
+  }
+  /// The server-errors answer to `error`, which no type handler fitted: logged naming `where`, then the 500
+  /// handler's answer when there is one (a 500 handler that throws is logged too), else the default 500.
+  Task<Response> server_error(Request& req, std::exception_ptr error, std::string_view where) const;
 
   std::vector<std::unique_ptr<Entry>> entries_;  // a derived type before its bases
+  std::vector<std::pair<int, std::unique_ptr<StatusEntry>>> status_;
   bool custom_http_ = false;
 };
+
+template <class F>
+struct ExceptionHandlers::StatusEntryOf final : StatusEntry {
+  /// A handler taking `const std::exception&` is given every exception; one taking `const HTTPException&`
+  /// the HTTPException (or, for 500, HTTPException(500) in place of what was thrown).
+  static constexpr bool generic = std::is_invocable_v<const F&, Request&, const std::exception&>;
+  using Arg = std::conditional_t<generic, std::exception, HTTPException>;
+  using R = std::invoke_result_t<const F&, Request&, const Arg&>;
+  explicit StatusEntryOf(F f) : f_(std::move(f)) {}
+  Task<Response> call(Request& req, std::exception_ptr keep, const std::exception* e) const override {
+    const Arg* arg = nullptr;
+    if constexpr (generic) {
+      arg = e;
+    } else {
+      arg = dynamic_cast<const HTTPException*>(e);
+    }
+    HTTPException internal(500, "Internal Server Error");  // in place of what was thrown
+    if (!arg) arg = &internal;
+    if constexpr (std::is_same_v<R, Task<Response>>) {
+      co_return co_await f_(req, *arg);
+    } else {
+      co_return f_(req, *arg);
+    }
+    (void)keep;
+  }
+  F f_;
+};
+
+template <class F>
+void ExceptionHandlers::add_status(int status_code, F&& handler) {
+  using H = std::decay_t<F>;
+  static_assert(std::is_invocable_v<const H&, Request&, const HTTPException&>,
+                "fastapi: a status-code exception handler is called as handler(fa::Request& req, const "
+                "fa::HTTPException& error), or with const std::exception& to be given any exception"
+                " (docs/compile_errors.md#app-exception-handler-wrong-signature)");
+  using R = typename StatusEntryOf<H>::R;
+  static_assert(std::is_same_v<R, Response> || std::is_same_v<R, Task<Response>>,
+                "fastapi: an exception handler returns fa::Response or fa::Task<fa::Response>"
+                " (docs/compile_errors.md#app)");
+  if (status_code < 100 || status_code > 599)
+    throw ConfigurationError("fastapi: exception_handler(" + std::to_string(status_code) +
+                             "): a status code is between 100 and 599");
+  auto entry = std::make_unique<StatusEntryOf<H>>(std::forward<F>(handler));
+  for (auto& [code, e] : status_)
+    if (code == status_code) {
+      e = std::move(entry);
+      return;
+    }
+  status_.emplace_back(status_code, std::move(entry));
+}
 
 template <class E, class F>
 struct ExceptionHandlers::EntryOf final : Entry {
@@ -25430,6 +25590,17 @@ void ExceptionHandlers::add(F&& handler, bool builtin) {
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::handle(Request& req, std::exception_ptr error) const {
+  if (!status_.empty()) {  // Starlette: an HTTPException's status handler before any type handler
+    const HTTPException* http = nullptr;
+    try {
+      std::rethrow_exception(error);
+    } catch (const HTTPException& e) {
+      http = &e;  // lives as long as `error` does
+    } catch (...) {
+    }
+    const StatusEntry* by_status = http && http->status_code != 500 ? status_handler(http->status_code) : nullptr;
+    if (by_status) co_return co_await by_status->call(req, error, http);
+  }
   for (const auto& entry : entries_) {
     if (std::optional<Task<Response>> answer = entry->try_handle(req, error)) co_return co_await std::move(*answer);
   }
@@ -25453,13 +25624,15 @@ FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer(Request& req, std
   } catch (...) {
     unhandled = std::current_exception();  // no handler fits, or the handler itself threw
   }
-  if (unhandled) res = internal_error_response(unhandled, route);
+  if (unhandled) res = co_await server_error(req, std::move(unhandled), route);
   // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
   if (scoped->pending || res.stream) res.after_send = std::move(scoped->after_send);
   co_return res;
 }
 
 FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_http_exception(Request& req, HTTPException error) const {
+  if (const StatusEntry* by_status = error.status_code != 500 ? status_handler(error.status_code) : nullptr)
+    co_return co_await by_status->call(req, nullptr, &error);
   if (custom_http_) co_return co_await handle(req, std::make_exception_ptr(std::move(error)));
   co_return http_exception_response(error);
 }
@@ -25471,12 +25644,96 @@ FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_server_error(Requ
   } catch (...) {
     error = std::current_exception();
   }
-  co_return internal_error_response(error, this_loop().route);
+  co_return co_await server_error(req, std::move(error), this_loop().route);
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::server_error(Request& req, std::exception_ptr error,
+                                                                     std::string_view where) const {
+  Response res = internal_error_response(error, where);  // logged whether or not a 500 handler answers
+  const StatusEntry* on_500 = status_handler(500);
+  if (!on_500) co_return res;
+  const std::exception* e = nullptr;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& caught) {
+    e = &caught;  // lives as long as `error` does
+  } catch (...) {
+  }
+  std::exception_ptr failed;
+  try {
+    co_return co_await on_500->call(req, error, e);
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  co_return internal_error_response(failed, "the 500 exception handler");
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi
+
+// ==== fastapi/app/exception_handlers.hpp ====
+// app/exception_handlers.hpp: fa::App's exception_handler methods, by exception type and by status code (FastAPI's
+// `@app.exception_handler(E)` and `@app.exception_handler(404)`), as a base class of App, as detail::RouteVerbs
+// gives it the verbs. The handlers, and how an exception finds its handler, are app/exceptions.hpp's. Fed by the
+// user's registrations; feeds App's exception layers (App::handle_exceptions, App::handle). Knows nothing of routes.
+
+#include <type_traits>
+#include <utility>
+
+namespace fastapi::detail {
+
+/// The exception_handler overloads of `Derived` (fa::App), which befriends this class: they register into its
+/// ExceptionHandlers, its recorded configuration errors and its OpenAPI state.
+template <class Derived>
+class ExceptionHandlerVerbs {
+ public:
+  /// Answers exceptions of type E (or derived from it) escaping a route, a dependency or a middleware:
+  ///     app.exception_handler<UnicornError>([](fa::Request& req, const UnicornError& e) {
+  ///       return fa::JSONResponse(fa::Json{{"message", "Oops! " + e.name + " did something."}}, 418);
+  ///     });
+  /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>. The handler of the
+  /// most derived registered type wins; HTTPException's and RequestValidationError's defaults may be
+  /// replaced (fa::http_exception_response / fa::request_validation_error_response are the defaults, to
+  /// fall back on). Register before run().
+  template <class E, class F>
+  Derived& exception_handler(F&& handler) {
+    self().exception_handlers_.template add<E>(std::forward<F>(handler));
+    return self();
+  }
+  /// Answers an HTTPException of status `status_code` (the router's own 404 and 405 included) before any type
+  /// handler, as Starlette's `exception_handlers={404: fn}`; for 500, whatever no type handler answers, logged
+  /// still (Starlette's ServerErrorMiddleware; an HTTPException(500) goes to the HTTPException handler):
+  ///     app.exception_handler(404, [](fa::Request& req, const fa::HTTPException&) {
+  ///       return fa::HTMLResponse("<h1>Nothing at " + std::string(req.path) + "</h1>", 404);
+  ///     });
+  /// `handler(fa::Request&, const fa::HTTPException&)`, or `const std::exception&` for the exception itself.
+  template <class F>
+  Derived& exception_handler(int status_code, F&& handler) {
+    try {
+      self().exception_handlers_.add_status(status_code, std::forward<F>(handler));
+    } catch (const ConfigurationError& e) {
+      self().record_configuration_error({}, e.what());
+    }
+    return self();
+  }
+  /// As above, and declares the body the handler answers with: for fa::RequestValidationError, `model`'s schema
+  /// replaces HTTPValidationError in every 422 of the OpenAPI document:
+  /// `app.exception_handler<fa::RequestValidationError>(problem_handler, fa::response_model<Problem>);`
+  template <class E, class F>
+  Derived& exception_handler(F&& handler, ResponseModelInfo model) {
+    static_assert(std::is_same_v<E, RequestValidationError>,
+                  "fastapi: only the fa::RequestValidationError handler declares a body schema (it documents the 422s)"
+                  " (docs/compile_errors.md#app)");
+    self().openapi_.validation_error_model = model;
+    return exception_handler<E>(std::forward<F>(handler));
+  }
+
+ private:
+  Derived& self() { return static_cast<Derived&>(*this); }
+};
+
+}  // namespace fastapi::detail
 
 // ==== fastapi/app/endpoint.hpp ====
 // app/endpoint.hpp: a user's handler -> `Task<Response>(Request&)`: bind its arguments (params/binding.hpp's plan;
@@ -26801,7 +27058,7 @@ class RouteVerbs {
   Derived& checked(F&& handler, RouteOptions options) {
     static_assert(has_callable_traits<std::decay_t<F>>,
                   "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
-                  "cannot say where its values come from) (docs/compile_errors.md#app)");
+                  "cannot say where its values come from) (docs/compile_errors.md#app-handler-generic-lambda)");
     static_assert(RouteLiteral<Path, std::decay_t<F>>::ok);
     return add<M>(Path.view(), std::forward<F>(handler), std::move(options));
   }
@@ -26946,12 +27203,14 @@ void APIRouter::add_route(std::span<const Method> methods, std::string_view path
                 " (docs/compile_errors.md#app-router-handler-not-copyable)");
   static_assert(detail::has_callable_traits<H>,
                 "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
-                "cannot say where its values come from) (docs/compile_errors.md#app)");
-  static_assert(!detail::takes_websocket<typename detail::callable_traits<H>::args>,
-                "fastapi: a handler that takes fa::WebSocket& is registered with router.websocket(path, handler)"
-                " (docs/compile_errors.md#app-websocket-handler-on-get)");
-  add(Route{std::vector<Method>(methods.begin(), methods.end()), std::string(path), std::move(options),
-            std::make_shared<detail::EndpointFactoryOf<H>>(std::forward<F>(handler))});
+                "cannot say where its values come from) (docs/compile_errors.md#app-handler-generic-lambda)");
+  if constexpr (detail::has_callable_traits<H>) {  // else the static_assert above is the one message
+    static_assert(!detail::takes_websocket<typename detail::callable_traits<H>::args>,
+                  "fastapi: a handler that takes fa::WebSocket& is registered with router.websocket(path, handler)"
+                  " (docs/compile_errors.md#app-websocket-handler-on-get)");
+    add(Route{std::vector<Method>(methods.begin(), methods.end()), std::string(path), std::move(options),
+              std::make_shared<detail::EndpointFactoryOf<H>>(std::forward<F>(handler))});
+  }
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -26984,6 +27243,7 @@ FASTAPI_DETAIL_INLINE APIRouter& APIRouter::include_router(const APIRouter& othe
 // cached body. Registration is the app's job; what is served comes from openapi/ (spec.hpp: the document,
 // docs.hpp: the pages). Fed by App::run (App::serve_openapi); feeds the app's routes. Knows nothing of sockets.
 
+#include <cstddef>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -27002,24 +27262,29 @@ struct OpenAPIState {
   ResponseModelInfo validation_error_model{};
   bool routes_added = false;
   std::string document;
+  std::size_t servers_at = 0;  ///< where "servers" goes in `document`: after "info", before "paths"
 };
 
 /// The handler of the four built-in routes: the document's bytes as JSON, or a page made once. One type
 /// for all four, so an app instantiates one handler for them instead of four (each a pair of coroutines:
 /// about a quarter of the hello example's OpenAPI code, in every build of every app).
 struct ServeDocs {
-  const std::string* document = nullptr;  // the state's: rebuilt at each run(), read while serving
+  const OpenAPIState* document = nullptr;  // the state's: rebuilt at each run(), read while serving
+  bool root_path_in_servers = true;        // AppOptions::root_path_in_servers
   std::shared_ptr<const Response> page{};
-  /// The page of an app mounted under a prefix (`req.root_path`), its URLs under that prefix, as FastAPI makes it.
+  /// The page of an app under a root path (mounted, or AppOptions::root_path / --root-path: `req.root_path`),
+  /// its URLs under that prefix, as FastAPI makes it.
   std::shared_ptr<const std::function<Response(std::string_view root)>> page_under{};
   Response operator()(Request& req) const {
     std::string_view root = req.root_path;
     while (!root.empty() && root.back() == '/') root.remove_suffix(1);
-    if (document && root.empty()) return RawJSONResponse(*document);
-    if (document) {  // FastAPI names a mounted app's root path as its server, so "Try it out" calls under it
-      std::string doc = "{\"servers\":[{\"url\":";
+    if (document && (root.empty() || !root_path_in_servers)) return RawJSONResponse(document->document);
+    if (document) {  // FastAPI names the root path as the server, so "Try it out" calls go under it
+      const std::string& whole = document->document;
+      std::string doc = whole.substr(0, document->servers_at);
+      doc.append(",\"servers\":[{\"url\":");
       write_json_string(doc, root);
-      doc.append("}],").append(*document, 1);
+      doc.append("}]").append(whole, document->servers_at);
       return RawJSONResponse(std::move(doc));
     }
     return root.empty() || !page_under ? *page : (*page_under)(root);
@@ -27098,7 +27363,8 @@ void serve_openapi(A& app, OpenAPIState& state, std::span<const Dependency> app_
       app.mount(base + "/swagger-ui-dist", StaticFiles{{.directory = dir + "/swagger-ui-dist", .check_dir = false}});
       app.mount(base + "/redoc", StaticFiles{{.directory = dir + "/redoc/bundles", .check_dir = false}});
     }
-    if (!has_get_route(app, o.openapi_url)) app.get(o.openapi_url, ServeDocs{.document = &state.document}, hidden);
+    if (!has_get_route(app, o.openapi_url))
+      app.get(o.openapi_url, ServeDocs{.document = &state, .root_path_in_servers = o.root_path_in_servers}, hidden);
     if (!o.docs_url.empty()) {
       const std::string redirect = o.swagger_ui_oauth2_redirect_url;
       Under under = [=](std::string_view root) {
@@ -27122,11 +27388,18 @@ void serve_openapi(A& app, OpenAPIState& state, std::span<const Dependency> app_
   state.document = get_openapi({.title = o.title,
                                 .version = o.version,
                                 .description = o.description,
+                                .summary = o.summary,
+                                .terms_of_service = o.terms_of_service,
+                                .contact = o.contact,
+                                .license_info = o.license_info,
                                 .routes = app.routes(),
                                 .dependencies = app_dependencies,
                                 .tags = o.openapi_tags,
                                 .validation_error_model = state.validation_error_model})
                        .dump();
+  // "info" ends before the top-level "paths" (a key in a string would be "\"paths\"": this is the first match).
+  state.servers_at = state.document.find(",\"paths\":");
+  if (state.servers_at == std::string::npos) state.servers_at = state.document.size() - 1;
   log(LogLevel::debug, "openapi: built the document served at " + o.openapi_url + " (" +
                            std::to_string(state.document.size()) + " bytes)");
 }
@@ -27142,6 +27415,7 @@ void serve_openapi(A& app, OpenAPIState& state, std::span<const Dependency> app_
 #include <exception>
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -27198,6 +27472,9 @@ class Lifespans {
  public:
   /// `make` starts one lifespan (the user's coroutine, bound to its app).
   void add(std::function<Yield<void>()> make) { makers_.push_back(std::move(make)); }
+  /// The user's lifespan `fn`, which takes the app (`A&`) or nothing and returns fa::Yield<void>.
+  template <class A, class F>
+  void add_for(A& app, F&& fn);
   /// Runs each lifespan up to its co_yield, in order; on a failure exits the ones entered and rethrows.
   void enter(Logger& logger);
   /// Runs the entered lifespans from their co_yield to their end, newest first; false when one failed (logged).
@@ -27209,6 +27486,20 @@ class Lifespans {
   std::vector<std::function<Yield<void>()>> makers_;
   std::vector<Yield<void>> entered_;  ///< suspended at co_yield while the app serves
 };
+
+template <class A, class F>
+void Lifespans::add_for(A& app, F&& fn) {
+  using G = std::decay_t<F>;
+  if constexpr (std::is_invocable_r_v<Yield<void>, G&, A&>) {
+    add([&app, fn = G(std::forward<F>(fn))]() mutable { return fn(app); });
+  } else {
+    static_assert(std::is_invocable_r_v<Yield<void>, G&>,
+                  "fastapi: a lifespan is a coroutine returning fa::Yield<void> that takes fa::App& (or nothing): "
+                  "[](fa::App& app) -> fa::Yield<void> { /* startup */ co_yield {}; /* shutdown */ }"
+                  " (docs/compile_errors.md#app-lifespan-not-yield)");
+    add([fn = G(std::forward<F>(fn))]() mutable { return fn(); });
+  }
+}
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE void Lifespans::enter(Logger& logger) {
@@ -27341,9 +27632,50 @@ FASTAPI_DETAIL_INLINE BodyPolicy MountEndpoint::body_policy(Request& req) const 
 
 }  // namespace fastapi::detail
 
+// ==== fastapi/app/options.hpp ====
+// app/options.hpp: fa::AppOptions, what an app says about itself (FastAPI's FastAPI(title=..., version=...,
+// contact=..., root_path=...)): the OpenAPI document's `info` and `tags`, where the document and the docs pages
+// are served, and the path prefix a proxy serves the app under. Fed by the user's `fa::App app{{...}}`; read by
+// App (app/app.hpp) and its docs routes (app/docs_routes.hpp). Knows nothing of requests.
+
+#include <string>
+#include <vector>
+
+namespace fastapi {
+
+/// What the app says about itself, as FastAPI(title=..., version=...). The fields keep FastAPI's names; C++ wants
+/// designated initializers in the order declared here:
+///     fa::App app{{.title = "ChimichangApp", .version = "0.0.1", .summary = "Deadpool's favorite app.",
+///                  .contact = {.name = "Deadpoolio", .email = "dp@x-force.example.com"},
+///                  .license_info = {.name = "Apache 2.0", .identifier = "Apache-2.0"}}};
+/// An empty string (or an empty contact, a license without a name) is left out of the document, as FastAPI's None.
+struct AppOptions {
+  std::string title = "FastAPI";
+  std::string version = "0.1.0";
+  std::string summary{};           ///< a short summary of the API (info.summary)
+  std::string description{};       ///< Markdown (info.description)
+  std::string terms_of_service{};  ///< a URL (info.termsOfService)
+  OpenAPIContact contact{};        ///< info.contact: name, url, email
+  OpenAPILicense license_info{};   ///< info.license: name, and an SPDX identifier or a url
+  // OpenAPI and the docs pages (docs/openapi.md): an empty URL turns its page off; an empty openapi_url all of them.
+  std::string openapi_url = "/openapi.json";                             ///< the OpenAPI 3.1 document
+  std::string docs_url = "/docs";                                        ///< Swagger UI
+  std::string redoc_url = "/redoc";                                      ///< ReDoc
+  std::string swagger_ui_oauth2_redirect_url = "/docs/oauth2-redirect";  ///< Swagger UI's OAuth2 redirect page
+  DocsAssets docs_assets{};                ///< where the pages load Swagger UI and ReDoc (default: the CDN)
+  std::vector<OpenAPITag> openapi_tags{};  ///< the document's "tags": order and descriptions
+  /// The path prefix a proxy serves the app under and strips (uvicorn's --root-path, FastAPI's root_path):
+  /// every request's `req.root_path`, the docs pages load the document under it, and the document lists it as
+  /// its server. The routes still match the path as received (docs/tutorial/43_behind_a_proxy.md).
+  std::string root_path{};
+  bool root_path_in_servers = true;  ///< list root_path as the document's server (FastAPI's root_path_in_servers)
+};
+
+}  // namespace fastapi
+
 // ==== fastapi/app/cli.hpp ====
 // app/cli.hpp: the command line an app reads, as uvicorn reads it: `--host H --port N --workers N --log-level L
-// --access-log`, PORT from the environment, `--help`, `--version`; an app's own flags declared by a settings
+// --access-log --root-path P`, PORT from the environment, `--help`, `--version`; an app's own flags declared by a settings
 // struct (fa::load_settings_or_exit<S>(argc, argv)), or passed after `--`. Fed by main's argc/argv
 // (App::run(argc, argv)); feeds fa::Config, the app's Logger and the app's settings. Knows nothing of requests or
 // routes.
@@ -27445,6 +27777,10 @@ inline constexpr ServerFlag server_flags[] = {
      [](CommandLine& c, std::string_view) { c.config.access_log = true; }},
     {"--no-access-log", "", "no line per request (the default)",
      [](CommandLine& c, std::string_view) { c.config.access_log = false; }},
+    {"--root-path", "PATH",
+     "the path prefix a proxy serves the app under and strips (the docs and OpenAPI servers "
+     "use it; routes match the path as received)",
+     [](CommandLine& c, std::string_view v) { c.config.root_path = std::string(v); }},
     {"--uds", "PATH", "listen on this Unix socket (mode 0666) instead of host:port",
      [](CommandLine& c, std::string_view v) { c.config.uds = flag_text("--uds", v); }},
     {"--ssl-certfile", "FILE", "serve HTTPS with this certificate chain (PEM; needs FASTAPI_ENABLE_TLS)",
@@ -28096,25 +28432,11 @@ FASTAPI_DETAIL_INLINE std::uint16_t AppRunner::wait_until_listening() const {
 
 namespace fastapi {
 
-/// What the app says about itself (OpenAPI `info`), as FastAPI(title=..., version=...).
-struct AppOptions {
-  std::string title = "FastAPI";
-  std::string version = "0.1.0";
-  std::string description{};
-  // OpenAPI and the docs pages (docs/openapi.md): an empty URL turns its page off; an empty openapi_url all of them.
-  std::string openapi_url = "/openapi.json";                             ///< the OpenAPI 3.1 document
-  std::string docs_url = "/docs";                                        ///< Swagger UI
-  std::string redoc_url = "/redoc";                                      ///< ReDoc
-  std::string swagger_ui_oauth2_redirect_url = "/docs/oauth2-redirect";  ///< Swagger UI's OAuth2 redirect page
-  DocsAssets docs_assets{};                ///< where the pages load Swagger UI and ReDoc (default: the CDN)
-  std::vector<OpenAPITag> openapi_tags{};  ///< the document's "tags": order and descriptions
-};
-
 /// The application: `fa::App app{{.title = "Items"}}; app.get("/", [] { return "hi"; }); app.run();`
 ///
 /// What a request goes through is assembled in one place, App::handle, outermost first:
 ///   server errors -> the user's middleware -> exception handlers -> router -> endpoint.
-class App : public Service, public detail::RouteVerbs<App> {
+class App : public Service, public detail::RouteVerbs<App>, public detail::ExceptionHandlerVerbs<App> {
  public:
   explicit App(AppOptions options = {})
       : options_(std::move(options)), middleware_(&App::exceptions_trampoline, this) {}
@@ -28122,7 +28444,8 @@ class App : public Service, public detail::RouteVerbs<App> {
   App& operator=(const App&) = delete;
   ~App() override;
 
-  // get/post/put/patch/delete_/options/head/api_route come from detail::RouteVerbs.
+  // get/post/put/patch/delete_/options/head/api_route come from detail::RouteVerbs; exception_handler<E>(fn) and
+  // exception_handler(status_code, fn) (app/exception_handlers.hpp) from detail::ExceptionHandlerVerbs.
 
   /// The verbs' work: registers `handler` for `methods` on `path`. A mistake (a route registered twice, a
   /// `{name}` without its fa::Path, a bad template, ...) is recorded, not thrown: run() prints every one and
@@ -28187,31 +28510,6 @@ class App : public Service, public detail::RouteVerbs<App> {
     }
     return *this;
   }
-  /// Answers exceptions of type E (or derived from it) escaping a route, a dependency or a middleware:
-  ///     app.exception_handler<UnicornError>([](fa::Request& req, const UnicornError& e) {
-  ///       return fa::JSONResponse(fa::Json{{"message", "Oops! " + e.name + " did something."}}, 418);
-  ///     });
-  /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>. The handler of the
-  /// most derived registered type wins; HTTPException's and RequestValidationError's defaults may be
-  /// replaced (fa::http_exception_response / fa::request_validation_error_response are the defaults, to
-  /// fall back on). Register before run().
-  template <class E, class F>
-  App& exception_handler(F&& handler) {
-    exception_handlers_.add<E>(std::forward<F>(handler));
-    return *this;
-  }
-  /// As above, and declares the body the handler answers with: for fa::RequestValidationError, `model`'s schema
-  /// replaces HTTPValidationError in every 422 of the OpenAPI document:
-  /// `app.exception_handler<fa::RequestValidationError>(problem_handler, fa::response_model<Problem>);`
-  template <class E, class F>
-  App& exception_handler(F&& handler, ResponseModelInfo model) {
-    static_assert(std::is_same_v<E, RequestValidationError>,
-                  "fastapi: only the fa::RequestValidationError handler declares a body schema (it documents the 422s)"
-                  " (docs/compile_errors.md#app)");
-    openapi_.validation_error_model = model;
-    return exception_handler<E>(std::forward<F>(handler));
-  }
-
   /// Setup before the first connection is accepted and teardown after the drain, in one coroutine:
   ///     app.lifespan([](fa::App& app) -> fa::Yield<void> {
   ///       auto& pool = app.state<Pool>("db://...");   // startup
@@ -28297,6 +28595,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   BodyPolicy body_policy(Request& req) const override;
 
  private:
+  friend class detail::ExceptionHandlerVerbs<App>;  // registers into exception_handlers_ and openapi_
   /// The router's answer for `req`, matched once per request: noted in req.route_memo (and req.path_params
   /// filled), matched again only when a middleware changed the method or the path.
   Router::Match route_of(Request& req) const;
@@ -28311,6 +28610,9 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// The router's own answers: 404, 405 + Allow (through a user's HTTPException handler when there is one),
   /// 307 to the path with or without its trailing slash.
   Task<Response> router_answer(Request& req, Router::Match m);
+  /// add_route for a handler whose signature can be read.
+  template <class F>
+  void add_checked_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options);
   /// Registration: the route record (for the document) and the endpoint (for serving), under one route id.
   void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint,
                     RouteDoc::Describe describe);
@@ -28342,6 +28644,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   Logger logger_;
   std::size_t default_body_limit_ = FASTAPI_MAX_BODY_SIZE;
   bool redirect_slashes_ = true;
+  std::string root_path_;          ///< AppOptions::root_path, else (not mounted) Config::root_path: every req.root_path
   bool access_log_added_ = false;  ///< Config::access_log's middleware, added by the first run() that asks
   detail::AppRunner runner_;       ///< the server while run() serves (app/serve.hpp)
   detail::OpenAPIState openapi_;
@@ -28372,6 +28675,15 @@ App& App::websocket(std::string_view path, F&& handler, RouteOptions options) {
 
 template <class F>
 void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
+  static_assert(detail::has_callable_traits<std::decay_t<F>>,
+                "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
+                "cannot say where its values come from) (docs/compile_errors.md#app-handler-generic-lambda)");
+  if constexpr (detail::has_callable_traits<std::decay_t<F>>)
+    add_checked_route(methods, path, std::forward<F>(handler), std::move(options));
+}
+
+template <class F>
+void App::add_checked_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
   static_assert(!detail::takes_websocket<typename detail::callable_traits<std::decay_t<F>>::args>,
                 "fastapi: a handler that takes fa::WebSocket& is registered with app.websocket(path, handler)"
                 " (docs/compile_errors.md#app-websocket-handler-on-get)");
@@ -28463,6 +28775,7 @@ FASTAPI_DETAIL_INLINE App& App::add_mount(std::string_view prefix, Service& serv
 FASTAPI_DETAIL_INLINE void App::start_mounted(const Config& config, std::vector<std::string>& errors) {
   default_body_limit_ = config.max_body_size;
   redirect_slashes_ = config.redirect_slashes;
+  root_path_ = options_.root_path;  // the command line's is the outer app's
   serve_openapi();
   errors.insert(errors.end(), configuration_errors_.begin(), configuration_errors_.end());
   for (App* sub : mounted_apps_) sub->start_mounted(config, errors);
@@ -28487,16 +28800,7 @@ FASTAPI_DETAIL_INLINE void App::check_configuration() const {
 
 template <class F>
 App& App::lifespan(F&& fn) {
-  using G = std::decay_t<F>;
-  if constexpr (std::is_invocable_r_v<Yield<void>, G&, App&>) {
-    lifespans_.add([this, fn = G(std::forward<F>(fn))]() mutable { return fn(*this); });
-  } else {
-    static_assert(std::is_invocable_r_v<Yield<void>, G&>,
-                  "fastapi: a lifespan is a coroutine returning fa::Yield<void> that takes fa::App& (or nothing): "
-                  "[](fa::App& app) -> fa::Yield<void> { /* startup */ co_yield {}; /* shutdown */ }"
-                  " (docs/compile_errors.md#app-lifespan-not-yield)");
-    lifespans_.add([fn = G(std::forward<F>(fn))]() mutable { return fn(); });
-  }
+  lifespans_.add_for(*this, std::forward<F>(fn));
   return *this;
 }
 
@@ -28523,6 +28827,7 @@ App& App::dependency_overrides(G&& fake) {
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Task<Response> App::handle(Request& req) {
   detail::this_loop().route = {};
+  if (!root_path_.empty()) req.root_path = root_path_;  // FastAPI's __call__: scope["root_path"] = self.root_path
   std::exception_ptr error;
   try {
     route_of(req);  // the middleware sees req.path_params; a request with a body was matched by body_policy()
@@ -28574,7 +28879,7 @@ FASTAPI_DETAIL_INLINE Task<Response> App::router_answer(Request& req, Router::Ma
     case Router::Match::Kind::redirect_slash: {
       // Starlette answers with an absolute URL built from the Host header.
       std::string location = std::string(req.scheme) + "://";
-      location.append(req.headers.get("host").value_or("localhost"));
+      location.append(req.headers.get("host").value_or("localhost")).append(root_path_);  // a proxy's prefix
       if (m.add_slash) {
         location.append(req.raw_path).push_back('/');
       } else {
@@ -28635,6 +28940,7 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   context_.websocket.deflate = {.enabled = config.ws_per_message_deflate,
                                 .max_window_bits = config.ws_deflate_max_window_bits};
   redirect_slashes_ = config.redirect_slashes;
+  root_path_ = options_.root_path.empty() ? config.root_path : options_.root_path;
   if (config.access_log && !access_log_added_) {  // the outermost middleware; once, even if run() again
     middleware_.add(AccessLogMiddleware{});
     access_log_added_ = true;

@@ -133,6 +133,7 @@
 
 // app: handlers, routers, the App
 #include "fastapi/app/exceptions.hpp"
+#include "fastapi/app/exception_handlers.hpp"
 #include "fastapi/app/endpoint.hpp"
 #include "fastapi/app/websocket.hpp"
 #include "fastapi/app/websocket_endpoint.hpp"
@@ -141,6 +142,7 @@
 #include "fastapi/app/docs_routes.hpp"
 #include "fastapi/app/lifespan.hpp"
 #include "fastapi/app/mount.hpp"
+#include "fastapi/app/options.hpp"
 #include "fastapi/app/cli.hpp"
 #include "fastapi/app/serve.hpp"
 #include "fastapi/app/app.hpp"

@@ -1,12 +1,13 @@
 // examples/tutorial/18_handling_errors.cpp: telling the client what went wrong: fa::HTTPException, headers on an
-// error, a handler for an exception of your own, and the default handlers replaced or reused
-// (docs/tutorial/18_handling_errors.md).
+// error, a handler for an exception of your own, the default handlers replaced or reused, and handlers keyed by a
+// status code (docs/tutorial/18_handling_errors.md).
 //   GET /items/foo   -> {"item":"The Foo Wrestlers"};  GET /items/bar -> 404 {"detail":"Item not found"}
 //   GET /unicorns/yolo -> 418 {"message":"Oops! yolo did something. There goes a rainbow..."}
 //   POST /items/ {"title":"towel","size":"XL"} -> 422 {"detail":[...],"body":{"title":"towel","size":"XL"}}
 // Run: ./18_handling_errors [--port 8000]; its test: tests/tutorial/test_18_handling_errors.cpp
 #include <cstdio>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 #include "fastapi.hpp"
@@ -100,6 +101,24 @@ void build_plain_text_errors(fa::App& app) {
   app.get("/items/{item_id}", [](fa::Path<"item_id", int> item_id) {
     if (*item_id == 3) throw fa::HTTPException{418, "Nope! I don't like 3."};
     return fa::Json{{"item_id", *item_id}};
+  });
+}
+
+// A third app: handlers keyed by a status code (Starlette's exception_handlers={404: ..., 500: ...}).
+void build_error_pages(fa::App& app) {
+  // Every 404: an unknown path, and a route's own HTTPException(404).
+  app.exception_handler(404, [](fa::Request& req, const fa::HTTPException& e) {
+    return fa::HTMLResponse("<h1>Not here</h1><p>" + e.detail + ": " + std::string(req.path) + "</p>", 404);
+  });
+  // Whatever no handler answered (still logged with its type and message).
+  app.exception_handler(500, [](fa::Request&, const std::exception&) {
+    return fa::HTMLResponse("<h1>Something broke</h1><p>We are on it.</p>", 500);
+  });
+
+  app.get("/pages/{name}", [](fa::Path<"name", std::string> name) -> std::string {
+    if (*name == "secret") throw fa::HTTPException{404, "No such page"};
+    if (*name == "broken") throw std::runtime_error("the page's template is missing");
+    return "page " + *name;
   });
 }
 

@@ -170,7 +170,7 @@ TEST_SUITE("app/cli") {
     REQUIRE(!out.lines.empty());
     CHECK(out.lines[0].find("Usage: ") == 0);
     for (const char* flag : {"--host HOST", "--port PORT", "--workers N", "--log-level LEVEL", "--access-log",
-                             "--no-access-log", "--reload", "--version", "--help", "-- ARGS..."})
+                             "--no-access-log", "--root-path PATH", "--reload", "--version", "--help", "-- ARGS..."})
       CHECK(has(out.lines, std::string("  ") + flag));
     CHECK(has(out.lines, "Options of this app"));
     CHECK(has(out.lines, "  --page-size INT           items per page (default 10; env APP_PAGE_SIZE)"));
@@ -377,6 +377,18 @@ TEST_SUITE("app/cli") {
     CHECK(test_support::status_of(http_get(unlogged.port, "/info")) == 200);
     rest = unlogged.stop(code);
     CHECK_FALSE(has(rest, "\"GET /info HTTP/1.1\""));
+  }
+
+  TEST_CASE("--root-path: the docs page and the OpenAPI servers under the proxy's prefix; routes as received") {
+    Server app(example("15_settings"), {"--port", "0", "--root-path", "/api/v1"});
+    std::string doc = http_get(app.port, "/openapi.json");
+    CHECK(test_support::status_of(doc) == 200);
+    CHECK(doc.find(R"(},"servers":[{"url":"/api/v1"}],"paths":{)") != std::string::npos);
+    CHECK(http_get(app.port, "/docs").find(R"(url: "/api/v1/openapi.json")") != std::string::npos);
+    CHECK(test_support::status_of(http_get(app.port, "/info")) == 200);  // the proxy stripped the prefix
+    std::optional<int> code;
+    app.stop(code);
+    CHECK(code == 0);
   }
 }
 

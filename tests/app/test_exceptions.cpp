@@ -1,6 +1,7 @@
 // tests/app/test_exceptions.cpp: app.exception_handler<E> through the TestClient: a handler per type, the
 // most derived one winning, replacing the HTTPException and validation-error defaults (the router's 404/405
-// included), coroutine handlers, a handler that throws, and the logged 500 for what nothing handles.
+// included), coroutine handlers, a handler that throws, the logged 500 for what nothing handles, and handlers keyed
+// by a status code (app.exception_handler(404, fn)) in Starlette 0.26's order.
 #include <doctest/doctest.h>
 
 #include <mutex>
@@ -222,6 +223,124 @@ TEST_SUITE("middleware/errors") {
       CHECK(r.text == "handled conflict");
     }
     CHECK(db_events == std::vector<std::string>{"handler", "rollback"});
+  }
+
+  // Starlette 0.26's lookup (middleware/exceptions.py, errors.py): an HTTPException's status handler first,
+  // then the type handlers; the 500 handler last, for what no type handler answered.
+  TEST_CASE("a status-code handler answers the router's 404 and 405 and a raised HTTPException of its code") {
+    fa::App app;
+    app.exception_handler(404, [](fa::Request& req, const fa::HTTPException& e) {
+      return fa::HTMLResponse("<h1>" + e.detail + ": " + std::string(req.path) + "</h1>", 404);
+    });
+    app.exception_handler(405, [](fa::Request&, const fa::HTTPException& e) {
+      fa::Response r = fa::PlainTextResponse("no " + e.detail, 405);
+      for (const auto& [name, value] : e.headers) r.headers.add(name, value);  // the Allow header
+      return r;
+    });
+    app.get("/items/{id}", [](fa::Path<"id", int> id) -> std::string {
+      if (*id == 0) throw fa::HTTPException(404, "Item not found");
+      if (*id == 1) throw fa::HTTPException(400, "Bad item");  // no handler for 400: the default
+      return "item";
+    });
+    fa::testing::TestClient client{app};
+    auto unknown = client.get("/nowhere");
+    CHECK(unknown.status == 404);
+    CHECK(unknown.text == "<h1>Not Found: /nowhere</h1>");
+    CHECK(unknown.header("content-type") == "text/html; charset=utf-8");
+    auto raised = client.get("/items/0");
+    CHECK(raised.status == 404);
+    CHECK(raised.text == "<h1>Item not found: /items/0</h1>");
+    auto wrong_method = client.post("/items/2");
+    CHECK(wrong_method.status == 405);
+    CHECK(wrong_method.text == "no Method Not Allowed");
+    CHECK(wrong_method.header("allow") == "GET, HEAD");
+    auto other = client.get("/items/1");
+    CHECK(other.status == 400);
+    CHECK(other.text == R"({"detail":"Bad item"})");
+    CHECK(client.get("/items/2").text == "item");
+  }
+
+  TEST_CASE("the status handler wins over the HTTPException handler; a type handler over the 500 handler") {
+    fa::App app;
+    test_support::LogCapture log(app);
+    app.exception_handler<fa::HTTPException>(
+        [](fa::Request&, const fa::HTTPException& e) { return fa::PlainTextResponse("by type", e.status_code); });
+    app.exception_handler(404, [](fa::Request&, const fa::HTTPException&) -> fa::Task<fa::Response> {
+      co_return fa::PlainTextResponse("by status", 404);  // a coroutine handler
+    });
+    app.exception_handler<BaseError>(
+        [](fa::Request&, const BaseError& e) { return fa::PlainTextResponse(std::string("base: ") + e.what(), 409); });
+    app.exception_handler(500, [](fa::Request&, const std::exception& e) {
+      return fa::JSONResponse(fa::Json{{"oops", e.what()}}, 500);
+    });
+    app.get("/missing", []() -> std::string { throw fa::HTTPException(404); });
+    app.get("/teapot", []() -> std::string { throw fa::HTTPException(418); });
+    app.get("/http500", []() -> std::string { throw fa::HTTPException(500, "raised"); });
+    app.get("/derived", []() -> std::string { throw DerivedError("d"); });
+    app.get("/boom", []() -> std::string { throw std::logic_error("boom"); });
+    app.get("/odd", []() -> std::string { throw NotAnException{7}; });
+    fa::testing::TestClient client{app};
+    CHECK(client.get("/missing").text == "by status");
+    CHECK(client.get("/nowhere").text == "by status");
+    auto teapot = client.get("/teapot");
+    CHECK(teapot.status == 418);
+    CHECK(teapot.text == "by type");
+    auto http500 = client.get("/http500");  // Starlette keeps the 500 handler out of ExceptionMiddleware
+    CHECK(http500.status == 500);
+    CHECK(http500.text == "by type");
+    auto derived = client.get("/derived");
+    CHECK(derived.status == 409);
+    CHECK(derived.text == "base: d");
+    auto boom = client.get("/boom");
+    CHECK(boom.status == 500);
+    CHECK(boom.text == R"({"oops":"boom"})");
+    CHECK(log.contains("exception in GET /boom: std::logic_error: boom"));  // logged still, as uvicorn does
+    auto odd = client.get("/odd");  // not a std::exception: the handler gets HTTPException(500)
+    CHECK(odd.status == 500);
+    CHECK(odd.text == R"({"oops":"Internal Server Error"})");
+  }
+
+  TEST_CASE("the 500 handler answers an exception from a middleware and one from a route with teardown; a "
+            "throwing 500 handler gives the default 500") {
+    db_events.clear();
+    fa::App app;
+    test_support::LogCapture log(app);
+    int calls = 0;
+    app.exception_handler(500, [&calls](fa::Request& req, const fa::HTTPException& e) {
+      ++calls;
+      if (req.path == "/worse") throw std::runtime_error("the 500 handler broke");
+      return fa::PlainTextResponse("sorry: " + e.detail, e.status_code);
+    });
+    app.add_middleware([](fa::Request& req, fa::Next next) -> fa::Task<fa::Response> {
+      if (req.path == "/mw") throw std::runtime_error("middleware");
+      co_return co_await next(req);
+    });
+    app.get("/db", [](fa::Depends<get_db> db) -> std::string {
+      (void)db;
+      throw std::runtime_error("db");
+    });
+    app.get("/worse", []() -> std::string { throw std::runtime_error("worse"); });
+    {
+      fa::testing::TestClient client{app};
+      CHECK(client.get("/mw").text == "sorry: Internal Server Error");
+      auto db = client.get("/db");
+      CHECK(db.status == 500);
+      CHECK(db.text == "sorry: Internal Server Error");
+      auto worse = client.get("/worse");
+      CHECK(worse.status == 500);
+      CHECK(worse.text == R"({"detail":"Internal Server Error"})");
+    }
+    CHECK(calls == 3);
+    CHECK(db_events.empty());  // not a BaseError: get_db neither rolls back nor commits
+    CHECK(log.contains("the 500 handler broke"));
+  }
+
+  TEST_CASE("a status code outside 100..599 is a registration mistake") {
+    fa::App app;
+    app.exception_handler(
+        99, [](fa::Request&, const fa::HTTPException& e) { return fa::PlainTextResponse(e.detail, e.status_code); });
+    REQUIRE(app.configuration_errors().size() == 1);
+    CHECK(app.configuration_errors()[0] == "fastapi: exception_handler(99): a status code is between 100 and 599");
   }
 }
 

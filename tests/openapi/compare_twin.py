@@ -142,6 +142,15 @@ def main(argv):
     report = Report()
     report.diff("info", ours.get("info"), twin.get("info"))
     report.diff("tags", ours.get("tags"), twin.get("tags"))
+    # FastAPI writes info and tags in its models' field order: so must we (a dict comparison ignores order).
+    for name, a, b in (("info", ours.get("info"), twin.get("info")),
+                       ("info.contact", ours.get("info", {}).get("contact"), twin.get("info", {}).get("contact")),
+                       ("info.license", ours.get("info", {}).get("license"), twin.get("info", {}).get("license"))):
+        if isinstance(a, dict) and isinstance(b, dict) and list(a) != list(b):
+            report.differences.append(f"{name}: key order ours {list(a)}, twin {list(b)}")
+    for a, b in zip(ours.get("tags") or [], twin.get("tags") or []):
+        if list(a) != list(b) or list(a.get("externalDocs", {})) != list(b.get("externalDocs", {})):
+            report.differences.append(f"tags: key order ours {a}, twin {b}")
     our_paths, twin_paths = ours.get("paths", {}), twin.get("paths", {})
     if list(our_paths) != list(twin_paths):
         report.differences.append(f"paths: ours {list(our_paths)}, twin {list(twin_paths)}")

@@ -162,8 +162,16 @@ inline Problem problem_of(const fa::RequestValidationError& e) {
 
 /// The app's options (tests/openapi/feature_app.cpp adds DocsAssets::directory for the offline docs).
 inline fa::AppOptions options() {
-  fa::AppOptions o{.title = "Feature App", .version = "2.5.0", .description = "Every feature of the OpenAPI document."};
-  o.openapi_tags = {{.name = "items", .description = "Operations with items."}, {.name = "users"}};
+  fa::AppOptions o{.title = "Feature App",
+                   .version = "2.5.0",
+                   .description = "Every feature of the OpenAPI document.",
+                   .terms_of_service = "https://example.com/terms/",
+                   .contact = {.name = "Feature Team", .url = "https://example.com/team", .email = "team@example.com"},
+                   .license_info = {.name = "Apache 2.0", .url = "https://www.apache.org/licenses/LICENSE-2.0.html"}};
+  o.openapi_tags = {{.name = "items",
+                     .description = "Operations with items.",
+                     .external_docs = {.description = "Items external docs", .url = "https://example.com/items"}},
+                    {.name = "users"}};
   return o;
 }
 

@@ -99,9 +99,15 @@ TEST_SUITE("openapi/spec") {
   TEST_CASE("the document lists every included route once per method, in registration order, with info and tags") {
     Json doc = feature_document();
     CHECK(doc["openapi"] == "3.1.0");
-    CHECK(doc["info"] ==
-          Json::parse(
-              R"({"title":"Feature App","version":"2.5.0","description":"Every feature of the OpenAPI document."})"));
+    // FastAPI's key order (its Info, Contact, License and Tag models' field order), checked as text
+    CHECK(doc["info"].dump() ==
+          R"({"title":"Feature App","description":"Every feature of the OpenAPI document.",)"
+          R"("termsOfService":"https://example.com/terms/","contact":{"name":"Feature Team",)"
+          R"("url":"https://example.com/team","email":"team@example.com"},"license":{"name":"Apache 2.0",)"
+          R"("url":"https://www.apache.org/licenses/LICENSE-2.0.html"},"version":"2.5.0"})");
+    CHECK(doc["tags"].dump() ==
+          R"([{"name":"items","description":"Operations with items.","externalDocs":)"
+          R"({"description":"Items external docs","url":"https://example.com/items"}},{"name":"users"}])");
     std::vector<std::string> paths;
     for (const auto& [path, item] : doc["paths"].items()) paths.push_back(path);
     CHECK(paths == std::vector<std::string>{"/",
@@ -130,7 +136,34 @@ TEST_SUITE("openapi/spec") {
     std::vector<std::string> methods;
     for (const auto& [m, op] : doc["paths"]["/items/{item_id}"].items()) methods.push_back(m);
     CHECK(methods == std::vector<std::string>{"get", "put", "delete"});
-    CHECK(doc["tags"] == Json::parse(R"([{"name":"items","description":"Operations with items."},{"name":"users"}])"));
+  }
+
+  TEST_CASE("info's summary and a license by SPDX identifier (OpenAPI 3.1); empty fields are left out") {
+    fa::App app{{.title = "T",
+                 .version = "1",
+                 .summary = "Short.",
+                 .contact = {.email = "a@example.com"},
+                 .license_info = {.name = "MIT", .identifier = "MIT"}}};
+    app.get("/", [] { return "hi"; });
+    fa::testing::TestClient client{app};
+    Json doc = client.get("/openapi.json").json();
+    CHECK(doc["info"].dump() == R"({"title":"T","summary":"Short.","contact":{"email":"a@example.com"},)"
+                                R"("license":{"name":"MIT","identifier":"MIT"},"version":"1"})");
+    CHECK_FALSE(doc.contains("tags"));
+    CHECK_FALSE(doc.contains("servers"));
+    fa::App plain;
+    plain.get("/", [] { return "hi"; });
+    fa::testing::TestClient plain_client{plain};
+    CHECK(plain_client.get("/openapi.json").json()["info"].dump() == R"({"title":"FastAPI","version":"0.1.0"})");
+  }
+
+  TEST_CASE("a license without a name is a registration mistake, reported by run()") {
+    fa::App app{{.license_info = {.url = "https://opensource.org/license/mit"}}};
+    app.get("/", [] { return "hi"; });
+    CHECK(app.run({.port = 0, .handle_signals = false}) == 1);
+    REQUIRE(app.configuration_errors().size() == 1);
+    CHECK(app.configuration_errors()[0] ==
+          "fastapi: license_info has an identifier or a url but no name (OpenAPI requires one)");
   }
 
   TEST_CASE("operationId and summary follow FastAPI: the route name (given, or from method and path) + path + method") {

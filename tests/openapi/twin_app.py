@@ -124,7 +124,12 @@ def get_session(session_id: Optional[str] = Cookie(default=None)):
 
 
 app = FastAPI(title="Feature App", version="2.5.0", description="Every feature of the OpenAPI document.",
-              openapi_tags=[{"name": "items", "description": "Operations with items."}, {"name": "users"}])
+              terms_of_service="https://example.com/terms/",
+              contact={"name": "Feature Team", "url": "https://example.com/team", "email": "team@example.com"},
+              license_info={"name": "Apache 2.0", "url": "https://www.apache.org/licenses/LICENSE-2.0.html"},
+              openapi_tags=[{"name": "items", "description": "Operations with items.",
+                             "externalDocs": {"description": "Items external docs", "url": "https://example.com/items"}},
+                            {"name": "users"}])
 
 
 @app.get("/")

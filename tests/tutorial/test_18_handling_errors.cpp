@@ -65,4 +65,21 @@ TEST_SUITE("tutorial/18_handling_errors") {
     CHECK(router_404.status == 404);
     CHECK(router_404.text == "Not Found");
   }
+
+  TEST_CASE("handlers keyed by a status code: a 404 page for unknown paths and raised 404s, a 500 page") {
+    fa::App app;
+    handling_errors::build_error_pages(app);
+    fa::testing::TestClient client{app};
+    auto unknown = client.get("/nowhere");
+    CHECK(unknown.status == 404);
+    CHECK(unknown.text == "<h1>Not here</h1><p>Not Found: /nowhere</p>");
+    CHECK(unknown.header("content-type") == "text/html; charset=utf-8");
+    auto secret = client.get("/pages/secret");
+    CHECK(secret.status == 404);
+    CHECK(secret.text == "<h1>Not here</h1><p>No such page: /pages/secret</p>");
+    auto broken = client.get("/pages/broken");
+    CHECK(broken.status == 500);
+    CHECK(broken.text == "<h1>Something broke</h1><p>We are on it.</p>");
+    CHECK(client.get("/pages/about").text == "page about");
+  }
 }

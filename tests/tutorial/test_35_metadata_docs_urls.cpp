@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #define TUTORIAL_NO_MAIN  // the example's own main() stays out: this file drives its app
 #include "../../examples/tutorial/35_metadata_docs_urls.cpp"
@@ -18,9 +19,20 @@ TEST_SUITE("tutorial/35_metadata_docs_urls") {
     CHECK(spec["info"]["version"] == "0.0.1");
     CHECK(spec["info"]["description"].as_string().starts_with(
         "ChimichangApp API helps you do awesome stuff. 🚀\n\n## Items"));
+    CHECK(spec["info"]["summary"] == "Deadpool's favorite app. Nuff said.");
+    CHECK(spec["info"]["termsOfService"] == "http://example.com/terms/");
+    CHECK(spec["info"]["contact"].dump() ==
+          R"({"name":"Deadpoolio the Amazing","url":"http://x-force.example.com/contact/",)"
+          R"("email":"dp@x-force.example.com"})");
+    CHECK(spec["info"]["license"].dump() == R"({"name":"Apache 2.0","identifier":"Apache-2.0"})");
+    std::vector<std::string> keys;  // FastAPI's order
+    for (const auto& [key, value] : spec["info"].items()) keys.push_back(key);
+    CHECK(keys == std::vector<std::string>{"title", "summary", "description", "termsOfService", "contact", "license",
+                                           "version"});
     CHECK(spec["tags"].dump() ==
           R"([{"name":"users","description":"Operations with users. The **login** logic is also here."},)"
-          R"({"name":"items","description":"Manage items. So _fancy_ they have their own docs."}])");
+          R"({"name":"items","description":"Manage items. So _fancy_ they have their own docs.",)"
+          R"("externalDocs":{"description":"Items external docs","url":"https://fastapi.tiangolo.com/"}}])");
     CHECK(spec["paths"]["/items/"]["get"]["tags"].dump() == R"(["items"])");
     CHECK(client.get("/items/").text == R"([{"name":"wand"},{"name":"flying broom"}])");
   }

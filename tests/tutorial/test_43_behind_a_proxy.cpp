@@ -35,4 +35,37 @@ TEST_SUITE("tutorial/43_behind_a_proxy") {
     CHECK(client.get("/api/v1/docs").text.find("/api/v1/openapi.json") != std::string::npos);
     CHECK(client.get("/app").status == 404);
   }
+
+  // Debian's uvicorn 0.17.6 and Starlette 0.26.1: --root-path sets scope["root_path"] and strips nothing; the
+  // router matches scope["path"], the path as received.
+  TEST_CASE("root_path (uvicorn's --root-path) for the proxy that strips the prefix: req.root_path, the docs page, "
+            "the OpenAPI servers, the redirect; the routes match the path as received") {
+    fa::App app;
+    behind_a_proxy::build(app);
+    fa::Config config = fa::testing::TestClient::default_config();
+    config.root_path = "/api/v1";
+    fa::testing::TestClient client{app, config};
+    CHECK(client.get("/app").text == R"({"message":"Hello World","root_path":"/api/v1"})");
+    CHECK(client.get("/api/v1/app").status == 404);  // the proxy stripped the prefix: nothing matches it
+    auto doc = client.get("/openapi.json");
+    CHECK(doc.text.find(R"(},"servers":[{"url":"/api/v1"}],"paths":{)") != std::string::npos);  // after info
+    CHECK(doc.json()["servers"].dump() == R"([{"url":"/api/v1"}])");
+    auto docs = client.get("/docs").text;
+    CHECK(docs.find(R"(url: "/api/v1/openapi.json")") != std::string::npos);
+    CHECK(docs.find("/api/v1/docs/oauth2-redirect") != std::string::npos);
+    auto redirect = client.get("/items", {.headers = {{"Host", "example.com"}}, .follow_redirects = false});
+    CHECK(redirect.status == 307);
+    CHECK(redirect.header("location") == "http://example.com/api/v1/items/");
+  }
+
+  TEST_CASE("AppOptions::root_path wins over the command line's; root_path_in_servers = false leaves servers out") {
+    fa::App app{{.root_path = "/proxied", .root_path_in_servers = false}};
+    behind_a_proxy::build(app);
+    fa::Config config = fa::testing::TestClient::default_config();
+    config.root_path = "/ignored";
+    fa::testing::TestClient client{app, config};
+    CHECK(client.get("/app").text == R"({"message":"Hello World","root_path":"/proxied"})");
+    CHECK_FALSE(client.get("/openapi.json").json().contains("servers"));
+    CHECK(client.get("/docs").text.find(R"(url: "/proxied/openapi.json")") != std::string::npos);
+  }
 }

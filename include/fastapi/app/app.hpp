@@ -18,9 +18,11 @@
 #include "fastapi/app/cli.hpp"
 #include "fastapi/app/docs_routes.hpp"
 #include "fastapi/app/endpoint.hpp"
+#include "fastapi/app/exception_handlers.hpp"
 #include "fastapi/app/exceptions.hpp"
 #include "fastapi/app/lifespan.hpp"
 #include "fastapi/app/mount.hpp"
+#include "fastapi/app/options.hpp"
 #include "fastapi/app/router.hpp"
 #include "fastapi/app/serve.hpp"
 #include "fastapi/app/websocket_endpoint.hpp"
@@ -40,25 +42,11 @@
 
 namespace fastapi {
 
-/// What the app says about itself (OpenAPI `info`), as FastAPI(title=..., version=...).
-struct AppOptions {
-  std::string title = "FastAPI";
-  std::string version = "0.1.0";
-  std::string description{};
-  // OpenAPI and the docs pages (docs/openapi.md): an empty URL turns its page off; an empty openapi_url all of them.
-  std::string openapi_url = "/openapi.json";                             ///< the OpenAPI 3.1 document
-  std::string docs_url = "/docs";                                        ///< Swagger UI
-  std::string redoc_url = "/redoc";                                      ///< ReDoc
-  std::string swagger_ui_oauth2_redirect_url = "/docs/oauth2-redirect";  ///< Swagger UI's OAuth2 redirect page
-  DocsAssets docs_assets{};                ///< where the pages load Swagger UI and ReDoc (default: the CDN)
-  std::vector<OpenAPITag> openapi_tags{};  ///< the document's "tags": order and descriptions
-};
-
 /// The application: `fa::App app{{.title = "Items"}}; app.get("/", [] { return "hi"; }); app.run();`
 ///
 /// What a request goes through is assembled in one place, App::handle, outermost first:
 ///   server errors -> the user's middleware -> exception handlers -> router -> endpoint.
-class App : public Service, public detail::RouteVerbs<App> {
+class App : public Service, public detail::RouteVerbs<App>, public detail::ExceptionHandlerVerbs<App> {
  public:
   explicit App(AppOptions options = {})
       : options_(std::move(options)), middleware_(&App::exceptions_trampoline, this) {}
@@ -66,7 +54,8 @@ class App : public Service, public detail::RouteVerbs<App> {
   App& operator=(const App&) = delete;
   ~App() override;
 
-  // get/post/put/patch/delete_/options/head/api_route come from detail::RouteVerbs.
+  // get/post/put/patch/delete_/options/head/api_route come from detail::RouteVerbs; exception_handler<E>(fn) and
+  // exception_handler(status_code, fn) (app/exception_handlers.hpp) from detail::ExceptionHandlerVerbs.
 
   /// The verbs' work: registers `handler` for `methods` on `path`. A mistake (a route registered twice, a
   /// `{name}` without its fa::Path, a bad template, ...) is recorded, not thrown: run() prints every one and
@@ -131,31 +120,6 @@ class App : public Service, public detail::RouteVerbs<App> {
     }
     return *this;
   }
-  /// Answers exceptions of type E (or derived from it) escaping a route, a dependency or a middleware:
-  ///     app.exception_handler<UnicornError>([](fa::Request& req, const UnicornError& e) {
-  ///       return fa::JSONResponse(fa::Json{{"message", "Oops! " + e.name + " did something."}}, 418);
-  ///     });
-  /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>. The handler of the
-  /// most derived registered type wins; HTTPException's and RequestValidationError's defaults may be
-  /// replaced (fa::http_exception_response / fa::request_validation_error_response are the defaults, to
-  /// fall back on). Register before run().
-  template <class E, class F>
-  App& exception_handler(F&& handler) {
-    exception_handlers_.add<E>(std::forward<F>(handler));
-    return *this;
-  }
-  /// As above, and declares the body the handler answers with: for fa::RequestValidationError, `model`'s schema
-  /// replaces HTTPValidationError in every 422 of the OpenAPI document:
-  /// `app.exception_handler<fa::RequestValidationError>(problem_handler, fa::response_model<Problem>);`
-  template <class E, class F>
-  App& exception_handler(F&& handler, ResponseModelInfo model) {
-    static_assert(std::is_same_v<E, RequestValidationError>,
-                  "fastapi: only the fa::RequestValidationError handler declares a body schema (it documents the 422s)"
-                  " (docs/compile_errors.md#app)");
-    openapi_.validation_error_model = model;
-    return exception_handler<E>(std::forward<F>(handler));
-  }
-
   /// Setup before the first connection is accepted and teardown after the drain, in one coroutine:
   ///     app.lifespan([](fa::App& app) -> fa::Yield<void> {
   ///       auto& pool = app.state<Pool>("db://...");   // startup
@@ -241,6 +205,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   BodyPolicy body_policy(Request& req) const override;
 
  private:
+  friend class detail::ExceptionHandlerVerbs<App>;  // registers into exception_handlers_ and openapi_
   /// The router's answer for `req`, matched once per request: noted in req.route_memo (and req.path_params
   /// filled), matched again only when a middleware changed the method or the path.
   Router::Match route_of(Request& req) const;
@@ -255,6 +220,9 @@ class App : public Service, public detail::RouteVerbs<App> {
   /// The router's own answers: 404, 405 + Allow (through a user's HTTPException handler when there is one),
   /// 307 to the path with or without its trailing slash.
   Task<Response> router_answer(Request& req, Router::Match m);
+  /// add_route for a handler whose signature can be read.
+  template <class F>
+  void add_checked_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options);
   /// Registration: the route record (for the document) and the endpoint (for serving), under one route id.
   void add_endpoint(std::span<const Method> methods, std::string path, std::unique_ptr<detail::Endpoint> endpoint,
                     RouteDoc::Describe describe);
@@ -286,6 +254,7 @@ class App : public Service, public detail::RouteVerbs<App> {
   Logger logger_;
   std::size_t default_body_limit_ = FASTAPI_MAX_BODY_SIZE;
   bool redirect_slashes_ = true;
+  std::string root_path_;          ///< AppOptions::root_path, else (not mounted) Config::root_path: every req.root_path
   bool access_log_added_ = false;  ///< Config::access_log's middleware, added by the first run() that asks
   detail::AppRunner runner_;       ///< the server while run() serves (app/serve.hpp)
   detail::OpenAPIState openapi_;
@@ -316,6 +285,15 @@ App& App::websocket(std::string_view path, F&& handler, RouteOptions options) {
 
 template <class F>
 void App::add_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
+  static_assert(detail::has_callable_traits<std::decay_t<F>>,
+                "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
+                "cannot say where its values come from) (docs/compile_errors.md#app-handler-generic-lambda)");
+  if constexpr (detail::has_callable_traits<std::decay_t<F>>)
+    add_checked_route(methods, path, std::forward<F>(handler), std::move(options));
+}
+
+template <class F>
+void App::add_checked_route(std::span<const Method> methods, std::string_view path, F&& handler, RouteOptions options) {
   static_assert(!detail::takes_websocket<typename detail::callable_traits<std::decay_t<F>>::args>,
                 "fastapi: a handler that takes fa::WebSocket& is registered with app.websocket(path, handler)"
                 " (docs/compile_errors.md#app-websocket-handler-on-get)");
@@ -407,6 +385,7 @@ FASTAPI_DETAIL_INLINE App& App::add_mount(std::string_view prefix, Service& serv
 FASTAPI_DETAIL_INLINE void App::start_mounted(const Config& config, std::vector<std::string>& errors) {
   default_body_limit_ = config.max_body_size;
   redirect_slashes_ = config.redirect_slashes;
+  root_path_ = options_.root_path;  // the command line's is the outer app's
   serve_openapi();
   errors.insert(errors.end(), configuration_errors_.begin(), configuration_errors_.end());
   for (App* sub : mounted_apps_) sub->start_mounted(config, errors);
@@ -431,16 +410,7 @@ FASTAPI_DETAIL_INLINE void App::check_configuration() const {
 
 template <class F>
 App& App::lifespan(F&& fn) {
-  using G = std::decay_t<F>;
-  if constexpr (std::is_invocable_r_v<Yield<void>, G&, App&>) {
-    lifespans_.add([this, fn = G(std::forward<F>(fn))]() mutable { return fn(*this); });
-  } else {
-    static_assert(std::is_invocable_r_v<Yield<void>, G&>,
-                  "fastapi: a lifespan is a coroutine returning fa::Yield<void> that takes fa::App& (or nothing): "
-                  "[](fa::App& app) -> fa::Yield<void> { /* startup */ co_yield {}; /* shutdown */ }"
-                  " (docs/compile_errors.md#app-lifespan-not-yield)");
-    lifespans_.add([fn = G(std::forward<F>(fn))]() mutable { return fn(); });
-  }
+  lifespans_.add_for(*this, std::forward<F>(fn));
   return *this;
 }
 
@@ -467,6 +437,7 @@ App& App::dependency_overrides(G&& fake) {
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Task<Response> App::handle(Request& req) {
   detail::this_loop().route = {};
+  if (!root_path_.empty()) req.root_path = root_path_;  // FastAPI's __call__: scope["root_path"] = self.root_path
   std::exception_ptr error;
   try {
     route_of(req);  // the middleware sees req.path_params; a request with a body was matched by body_policy()
@@ -518,7 +489,7 @@ FASTAPI_DETAIL_INLINE Task<Response> App::router_answer(Request& req, Router::Ma
     case Router::Match::Kind::redirect_slash: {
       // Starlette answers with an absolute URL built from the Host header.
       std::string location = std::string(req.scheme) + "://";
-      location.append(req.headers.get("host").value_or("localhost"));
+      location.append(req.headers.get("host").value_or("localhost")).append(root_path_);  // a proxy's prefix
       if (m.add_slash) {
         location.append(req.raw_path).push_back('/');
       } else {
@@ -579,6 +550,7 @@ FASTAPI_DETAIL_INLINE int App::run(Config config) {
   context_.websocket.deflate = {.enabled = config.ws_per_message_deflate,
                                 .max_window_bits = config.ws_deflate_max_window_bits};
   redirect_slashes_ = config.redirect_slashes;
+  root_path_ = options_.root_path.empty() ? config.root_path : options_.root_path;
   if (config.access_log && !access_log_added_) {  // the outermost middleware; once, even if run() again
     middleware_.add(AccessLogMiddleware{});
     access_log_added_ = true;

@@ -1,5 +1,5 @@
 // app/cli.hpp: the command line an app reads, as uvicorn reads it: `--host H --port N --workers N --log-level L
-// --access-log`, PORT from the environment, `--help`, `--version`; an app's own flags declared by a settings
+// --access-log --root-path P`, PORT from the environment, `--help`, `--version`; an app's own flags declared by a settings
 // struct (fa::load_settings_or_exit<S>(argc, argv)), or passed after `--`. Fed by main's argc/argv
 // (App::run(argc, argv)); feeds fa::Config, the app's Logger and the app's settings. Knows nothing of requests or
 // routes.
@@ -112,6 +112,10 @@ inline constexpr ServerFlag server_flags[] = {
      [](CommandLine& c, std::string_view) { c.config.access_log = true; }},
     {"--no-access-log", "", "no line per request (the default)",
      [](CommandLine& c, std::string_view) { c.config.access_log = false; }},
+    {"--root-path", "PATH",
+     "the path prefix a proxy serves the app under and strips (the docs and OpenAPI servers "
+     "use it; routes match the path as received)",
+     [](CommandLine& c, std::string_view v) { c.config.root_path = std::string(v); }},
     {"--uds", "PATH", "listen on this Unix socket (mode 0666) instead of host:port",
      [](CommandLine& c, std::string_view v) { c.config.uds = flag_text("--uds", v); }},
     {"--ssl-certfile", "FILE", "serve HTTPS with this certificate chain (PEM; needs FASTAPI_ENABLE_TLS)",

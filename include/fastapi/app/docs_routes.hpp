@@ -4,6 +4,7 @@
 // docs.hpp: the pages). Fed by App::run (App::serve_openapi); feeds the app's routes. Knows nothing of sockets.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -34,24 +35,29 @@ struct OpenAPIState {
   ResponseModelInfo validation_error_model{};
   bool routes_added = false;
   std::string document;
+  std::size_t servers_at = 0;  ///< where "servers" goes in `document`: after "info", before "paths"
 };
 
 /// The handler of the four built-in routes: the document's bytes as JSON, or a page made once. One type
 /// for all four, so an app instantiates one handler for them instead of four (each a pair of coroutines:
 /// about a quarter of the hello example's OpenAPI code, in every build of every app).
 struct ServeDocs {
-  const std::string* document = nullptr;  // the state's: rebuilt at each run(), read while serving
+  const OpenAPIState* document = nullptr;  // the state's: rebuilt at each run(), read while serving
+  bool root_path_in_servers = true;        // AppOptions::root_path_in_servers
   std::shared_ptr<const Response> page{};
-  /// The page of an app mounted under a prefix (`req.root_path`), its URLs under that prefix, as FastAPI makes it.
+  /// The page of an app under a root path (mounted, or AppOptions::root_path / --root-path: `req.root_path`),
+  /// its URLs under that prefix, as FastAPI makes it.
   std::shared_ptr<const std::function<Response(std::string_view root)>> page_under{};
   Response operator()(Request& req) const {
     std::string_view root = req.root_path;
     while (!root.empty() && root.back() == '/') root.remove_suffix(1);
-    if (document && root.empty()) return RawJSONResponse(*document);
-    if (document) {  // FastAPI names a mounted app's root path as its server, so "Try it out" calls under it
-      std::string doc = "{\"servers\":[{\"url\":";
+    if (document && (root.empty() || !root_path_in_servers)) return RawJSONResponse(document->document);
+    if (document) {  // FastAPI names the root path as the server, so "Try it out" calls go under it
+      const std::string& whole = document->document;
+      std::string doc = whole.substr(0, document->servers_at);
+      doc.append(",\"servers\":[{\"url\":");
       write_json_string(doc, root);
-      doc.append("}],").append(*document, 1);
+      doc.append("}]").append(whole, document->servers_at);
       return RawJSONResponse(std::move(doc));
     }
     return root.empty() || !page_under ? *page : (*page_under)(root);
@@ -130,7 +136,8 @@ void serve_openapi(A& app, OpenAPIState& state, std::span<const Dependency> app_
       app.mount(base + "/swagger-ui-dist", StaticFiles{{.directory = dir + "/swagger-ui-dist", .check_dir = false}});
       app.mount(base + "/redoc", StaticFiles{{.directory = dir + "/redoc/bundles", .check_dir = false}});
     }
-    if (!has_get_route(app, o.openapi_url)) app.get(o.openapi_url, ServeDocs{.document = &state.document}, hidden);
+    if (!has_get_route(app, o.openapi_url))
+      app.get(o.openapi_url, ServeDocs{.document = &state, .root_path_in_servers = o.root_path_in_servers}, hidden);
     if (!o.docs_url.empty()) {
       const std::string redirect = o.swagger_ui_oauth2_redirect_url;
       Under under = [=](std::string_view root) {
@@ -154,11 +161,18 @@ void serve_openapi(A& app, OpenAPIState& state, std::span<const Dependency> app_
   state.document = get_openapi({.title = o.title,
                                 .version = o.version,
                                 .description = o.description,
+                                .summary = o.summary,
+                                .terms_of_service = o.terms_of_service,
+                                .contact = o.contact,
+                                .license_info = o.license_info,
                                 .routes = app.routes(),
                                 .dependencies = app_dependencies,
                                 .tags = o.openapi_tags,
                                 .validation_error_model = state.validation_error_model})
                        .dump();
+  // "info" ends before the top-level "paths" (a key in a string would be "\"paths\"": this is the first match).
+  state.servers_at = state.document.find(",\"paths\":");
+  if (state.servers_at == std::string::npos) state.servers_at = state.document.size() - 1;
   log(LogLevel::debug, "openapi: built the document served at " + o.openapi_url + " (" +
                            std::to_string(state.document.size()) + " bytes)");
 }

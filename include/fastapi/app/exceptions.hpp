@@ -111,7 +111,11 @@ struct ScopedError {
 
 /// The exception handlers of one app: `handle(req, error)` answers with the handler of the most derived
 /// registered type that `error` is (a handler for `std::exception` catches what nothing more precise does),
-/// or rethrows `error` when no handler fits. Filled before the app serves; read-only while it does.
+/// or rethrows `error` when no handler fits. Handlers may also be keyed by a status code (Starlette's
+/// `exception_handlers={404: fn}`), looked up as Starlette 0.26's ExceptionMiddleware and ServerErrorMiddleware
+/// do: an HTTPException goes to the handler of its status code first, then to the type handlers; the 500 handler
+/// is not among them (an HTTPException(500) goes to the HTTPException handler): it answers what no type handler
+/// fits, the last resort's place. Filled before the app serves; read-only while it does.
 class ExceptionHandlers {
  public:
   ExceptionHandlers() {
@@ -124,6 +128,13 @@ class ExceptionHandlers {
   /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>.
   template <class E, class F>
   void add(F&& handler, bool builtin = false);
+
+  /// Registers (or replaces) the handler for status code `status_code`: `handler(fa::Request&, const
+  /// fa::HTTPException&)`, or `handler(fa::Request&, const std::exception&)` to be given the exception itself
+  /// (for 500: what no handler fitted; a thrown non-exception, or an HTTPException handler for 500, gets
+  /// HTTPException(500, "Internal Server Error")). Returns fa::Response or fa::Task<fa::Response>.
+  template <class F>
+  void add_status(int status_code, F&& handler);
 
   /// The response of the best handler for `error`; rethrows `error` when none fits.
   Task<Response> handle(Request& req, std::exception_ptr error) const;
@@ -157,10 +168,77 @@ class ExceptionHandlers {
   };
   template <class E, class F>
   struct EntryOf;
+  /// A handler keyed by a status code. `e` is the exception (null: not a std::exception), kept alive by `keep`.
+  struct StatusEntry {
+    virtual ~StatusEntry() = default;
+    virtual Task<Response> call(Request& req, std::exception_ptr keep, const std::exception* e) const = 0;
+  };
+  template <class F>
+  struct StatusEntryOf;
+  /// The handler for `status_code`, or null.
+  const StatusEntry* status_handler(int status_code) const noexcept {
+    for (const auto& [code, entry] : status_)
+      if (code == status_code) return entry.get();
+    return nullptr;
+  }
+  /// The server-errors answer to `error`, which no type handler fitted: logged naming `where`, then the 500
+  /// handler's answer when there is one (a 500 handler that throws is logged too), else the default 500.
+  Task<Response> server_error(Request& req, std::exception_ptr error, std::string_view where) const;
 
   std::vector<std::unique_ptr<Entry>> entries_;  // a derived type before its bases
+  std::vector<std::pair<int, std::unique_ptr<StatusEntry>>> status_;
   bool custom_http_ = false;
 };
+
+template <class F>
+struct ExceptionHandlers::StatusEntryOf final : StatusEntry {
+  /// A handler taking `const std::exception&` is given every exception; one taking `const HTTPException&`
+  /// the HTTPException (or, for 500, HTTPException(500) in place of what was thrown).
+  static constexpr bool generic = std::is_invocable_v<const F&, Request&, const std::exception&>;
+  using Arg = std::conditional_t<generic, std::exception, HTTPException>;
+  using R = std::invoke_result_t<const F&, Request&, const Arg&>;
+  explicit StatusEntryOf(F f) : f_(std::move(f)) {}
+  Task<Response> call(Request& req, std::exception_ptr keep, const std::exception* e) const override {
+    const Arg* arg = nullptr;
+    if constexpr (generic) {
+      arg = e;
+    } else {
+      arg = dynamic_cast<const HTTPException*>(e);
+    }
+    HTTPException internal(500, "Internal Server Error");  // in place of what was thrown
+    if (!arg) arg = &internal;
+    if constexpr (std::is_same_v<R, Task<Response>>) {
+      co_return co_await f_(req, *arg);
+    } else {
+      co_return f_(req, *arg);
+    }
+    (void)keep;
+  }
+  F f_;
+};
+
+template <class F>
+void ExceptionHandlers::add_status(int status_code, F&& handler) {
+  using H = std::decay_t<F>;
+  static_assert(std::is_invocable_v<const H&, Request&, const HTTPException&>,
+                "fastapi: a status-code exception handler is called as handler(fa::Request& req, const "
+                "fa::HTTPException& error), or with const std::exception& to be given any exception"
+                " (docs/compile_errors.md#app-exception-handler-wrong-signature)");
+  using R = typename StatusEntryOf<H>::R;
+  static_assert(std::is_same_v<R, Response> || std::is_same_v<R, Task<Response>>,
+                "fastapi: an exception handler returns fa::Response or fa::Task<fa::Response>"
+                " (docs/compile_errors.md#app)");
+  if (status_code < 100 || status_code > 599)
+    throw ConfigurationError("fastapi: exception_handler(" + std::to_string(status_code) +
+                             "): a status code is between 100 and 599");
+  auto entry = std::make_unique<StatusEntryOf<H>>(std::forward<F>(handler));
+  for (auto& [code, e] : status_)
+    if (code == status_code) {
+      e = std::move(entry);
+      return;
+    }
+  status_.emplace_back(status_code, std::move(entry));
+}
 
 template <class E, class F>
 struct ExceptionHandlers::EntryOf final : Entry {
@@ -228,6 +306,17 @@ void ExceptionHandlers::add(F&& handler, bool builtin) {
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::handle(Request& req, std::exception_ptr error) const {
+  if (!status_.empty()) {  // Starlette: an HTTPException's status handler before any type handler
+    const HTTPException* http = nullptr;
+    try {
+      std::rethrow_exception(error);
+    } catch (const HTTPException& e) {
+      http = &e;  // lives as long as `error` does
+    } catch (...) {
+    }
+    const StatusEntry* by_status = http && http->status_code != 500 ? status_handler(http->status_code) : nullptr;
+    if (by_status) co_return co_await by_status->call(req, error, http);
+  }
   for (const auto& entry : entries_) {
     if (std::optional<Task<Response>> answer = entry->try_handle(req, error)) co_return co_await std::move(*answer);
   }
@@ -251,13 +340,15 @@ FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer(Request& req, std
   } catch (...) {
     unhandled = std::current_exception();  // no handler fits, or the handler itself threw
   }
-  if (unhandled) res = internal_error_response(unhandled, route);
+  if (unhandled) res = co_await server_error(req, std::move(unhandled), route);
   // A streamed body may still read the dependencies' values: the scope lives until it has been sent.
   if (scoped->pending || res.stream) res.after_send = std::move(scoped->after_send);
   co_return res;
 }
 
 FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_http_exception(Request& req, HTTPException error) const {
+  if (const StatusEntry* by_status = error.status_code != 500 ? status_handler(error.status_code) : nullptr)
+    co_return co_await by_status->call(req, nullptr, &error);
   if (custom_http_) co_return co_await handle(req, std::make_exception_ptr(std::move(error)));
   co_return http_exception_response(error);
 }
@@ -269,7 +360,28 @@ FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_server_error(Requ
   } catch (...) {
     error = std::current_exception();
   }
-  co_return internal_error_response(error, this_loop().route);
+  co_return co_await server_error(req, std::move(error), this_loop().route);
+}
+
+FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::server_error(Request& req, std::exception_ptr error,
+                                                                     std::string_view where) const {
+  Response res = internal_error_response(error, where);  // logged whether or not a 500 handler answers
+  const StatusEntry* on_500 = status_handler(500);
+  if (!on_500) co_return res;
+  const std::exception* e = nullptr;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& caught) {
+    e = &caught;  // lives as long as `error` does
+  } catch (...) {
+  }
+  std::exception_ptr failed;
+  try {
+    co_return co_await on_500->call(req, error, e);
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  co_return internal_error_response(failed, "the 500 exception handler");
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 

@@ -7,6 +7,7 @@
 #include <exception>
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -69,6 +70,9 @@ class Lifespans {
  public:
   /// `make` starts one lifespan (the user's coroutine, bound to its app).
   void add(std::function<Yield<void>()> make) { makers_.push_back(std::move(make)); }
+  /// The user's lifespan `fn`, which takes the app (`A&`) or nothing and returns fa::Yield<void>.
+  template <class A, class F>
+  void add_for(A& app, F&& fn);
   /// Runs each lifespan up to its co_yield, in order; on a failure exits the ones entered and rethrows.
   void enter(Logger& logger);
   /// Runs the entered lifespans from their co_yield to their end, newest first; false when one failed (logged).
@@ -80,6 +84,20 @@ class Lifespans {
   std::vector<std::function<Yield<void>()>> makers_;
   std::vector<Yield<void>> entered_;  ///< suspended at co_yield while the app serves
 };
+
+template <class A, class F>
+void Lifespans::add_for(A& app, F&& fn) {
+  using G = std::decay_t<F>;
+  if constexpr (std::is_invocable_r_v<Yield<void>, G&, A&>) {
+    add([&app, fn = G(std::forward<F>(fn))]() mutable { return fn(app); });
+  } else {
+    static_assert(std::is_invocable_r_v<Yield<void>, G&>,
+                  "fastapi: a lifespan is a coroutine returning fa::Yield<void> that takes fa::App& (or nothing): "
+                  "[](fa::App& app) -> fa::Yield<void> { /* startup */ co_yield {}; /* shutdown */ }"
+                  " (docs/compile_errors.md#app-lifespan-not-yield)");
+    add([fn = G(std::forward<F>(fn))]() mutable { return fn(); });
+  }
+}
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE void Lifespans::enter(Logger& logger) {

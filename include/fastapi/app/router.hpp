@@ -121,7 +121,7 @@ class RouteVerbs {
   Derived& checked(F&& handler, RouteOptions options) {
     static_assert(has_callable_traits<std::decay_t<F>>,
                   "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
-                  "cannot say where its values come from) (docs/compile_errors.md#app)");
+                  "cannot say where its values come from) (docs/compile_errors.md#app-handler-generic-lambda)");
     static_assert(RouteLiteral<Path, std::decay_t<F>>::ok);
     return add<M>(Path.view(), std::forward<F>(handler), std::move(options));
   }
@@ -266,12 +266,14 @@ void APIRouter::add_route(std::span<const Method> methods, std::string_view path
                 " (docs/compile_errors.md#app-router-handler-not-copyable)");
   static_assert(detail::has_callable_traits<H>,
                 "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
-                "cannot say where its values come from) (docs/compile_errors.md#app)");
-  static_assert(!detail::takes_websocket<typename detail::callable_traits<H>::args>,
-                "fastapi: a handler that takes fa::WebSocket& is registered with router.websocket(path, handler)"
-                " (docs/compile_errors.md#app-websocket-handler-on-get)");
-  add(Route{std::vector<Method>(methods.begin(), methods.end()), std::string(path), std::move(options),
-            std::make_shared<detail::EndpointFactoryOf<H>>(std::forward<F>(handler))});
+                "cannot say where its values come from) (docs/compile_errors.md#app-handler-generic-lambda)");
+  if constexpr (detail::has_callable_traits<H>) {  // else the static_assert above is the one message
+    static_assert(!detail::takes_websocket<typename detail::callable_traits<H>::args>,
+                  "fastapi: a handler that takes fa::WebSocket& is registered with router.websocket(path, handler)"
+                  " (docs/compile_errors.md#app-websocket-handler-on-get)");
+    add(Route{std::vector<Method>(methods.begin(), methods.end()), std::string(path), std::move(options),
+              std::make_shared<detail::EndpointFactoryOf<H>>(std::forward<F>(handler))});
+  }
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS

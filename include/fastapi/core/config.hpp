@@ -167,9 +167,10 @@ struct Config {
   bool handle_signals = true;                 ///< SIGINT/SIGTERM drain and stop run()
   bool reuse_port = true;                     ///< one SO_REUSEPORT acceptor per worker; false: one shared acceptor
   bool redirect_slashes = true;               ///< /items/ <-> /items answered with 307
-  MultipartLimits multipart{};                ///< multipart/form-data bodies: parts, files, sizes, spooling
-  bool access_log = false;  ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
-                            ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
+  std::string root_path{};      ///< the prefix a proxy strips (uvicorn's --root-path): req.root_path; AppOptions' wins
+  MultipartLimits multipart{};  ///< multipart/form-data bodies: parts, files, sizes, spooling
+  bool access_log = false;      ///< uvicorn's access line per request via the app's logger (--access-log); for JSON
+                                ///< lines or a sink of your own, add fa::AccessLogMiddleware yourself
   // Where else to listen, and TLS (uvicorn's names and meanings; docs/deployment.md). TLS needs
   // FASTAPI_ENABLE_TLS (OpenSSL); without it, setting an ssl_ field is an error at startup.
   std::string uds{};                   ///< listen on this Unix socket (mode 0666) instead of host:port (--uds)

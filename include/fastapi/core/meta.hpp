@@ -10,10 +10,19 @@
 
 namespace fastapi::detail {
 
+template <class F>
+struct callable_traits;
+/// A class's call operator, read when there is exactly one non-template one; else no members (a generic lambda),
+/// so that has_callable_traits is false and the caller's static_assert is the first message, not an error here.
+template <class C, class = void>
+struct class_call_traits {};
+template <class C>
+struct class_call_traits<C, std::void_t<decltype(&C::operator())>> : callable_traits<decltype(&C::operator())> {};
+
 /// The return type and parameter types of a function, function pointer, or callable object
 /// (a lambda or a class with one non-template call operator).
 template <class F>
-struct callable_traits : callable_traits<decltype(&std::remove_cvref_t<F>::operator())> {};
+struct callable_traits : class_call_traits<std::remove_cvref_t<F>> {};
 
 template <class R, class... A>
 struct callable_traits<R(A...)> {

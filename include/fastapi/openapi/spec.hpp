@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "fastapi/core/config.hpp"
+#include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"
 #include "fastapi/di/scope.hpp"
 #include "fastapi/http/method.hpp"
@@ -25,11 +26,33 @@
 
 namespace fastapi {
 
+/// A link to documentation elsewhere (OpenAPI's External Documentation Object): a tag's `externalDocs`.
+struct OpenAPIExternalDocs {
+  std::string description{};
+  std::string url{};  ///< required by OpenAPI: without it, the link is left out
+};
+
 /// One entry of the document's top-level "tags" (FastAPI's openapi_tags), in the order given:
 /// `fa::App app{{.openapi_tags = {{.name = "users", .description = "Operations with users."}}}};`
 struct OpenAPITag {
   std::string name;
   std::string description{};
+  OpenAPIExternalDocs external_docs{};  ///< "externalDocs": {"description": ..., "url": ...}
+};
+
+/// The document's info.contact (FastAPI's contact={"name": ..., "url": ..., "email": ...}); empty fields are left out.
+struct OpenAPIContact {
+  std::string name{};
+  std::string url{};
+  std::string email{};
+};
+
+/// The document's info.license (FastAPI's license_info): a name, and an SPDX `identifier` ("MIT") or a `url`.
+/// Left out without a name.
+struct OpenAPILicense {
+  std::string name{};
+  std::string identifier{};
+  std::string url{};
 };
 
 /// What get_openapi builds a document from (FastAPI's `get_openapi(title=..., version=..., routes=...)`).
@@ -37,6 +60,11 @@ struct OpenAPISource {
   std::string_view title = "FastAPI";
   std::string_view version = "0.1.0";
   std::string_view description{};
+  std::string_view summary{};
+  std::string_view terms_of_service{};
+  OpenAPIContact contact{};
+  OpenAPILicense license_info{};
+  std::span<const std::string> servers{};      ///< server URLs ("servers": [{"url": ...}]), in this order
   std::span<const RouteDoc> routes{};          ///< `app.routes()`
   std::span<const Dependency> dependencies{};  ///< the app's own (App::dependencies): in every operation
   std::span<const OpenAPITag> tags{};
@@ -62,6 +90,11 @@ FASTAPI_DETAIL_INLINE std::string default_route_name(Method method, std::string_
 FASTAPI_DETAIL_INLINE std::string operation_id(std::string_view name, std::string_view path, Method method);
 /// The path as OpenAPI writes it: a `{name:path}` parameter is `{name}` (FastAPI's path_format).
 FASTAPI_DETAIL_INLINE std::string path_format(std::string_view path);
+/// The document's "info", keys in FastAPI's order (its Info model's): title, summary, description,
+/// termsOfService, contact, license, version.
+FASTAPI_DETAIL_INLINE Json openapi_info(const OpenAPISource& source);
+/// The document's "tags": name, description, externalDocs (FastAPI's Tag model's order).
+FASTAPI_DETAIL_INLINE Json openapi_tags(std::span<const OpenAPITag> tags);
 /// A model's schema (json_schema<T>() with its "$defs") moved into `schemas`: the definitions under
 /// components, their $refs rewritten; a struct is defined there and {"$ref": ...} returned.
 FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas);
@@ -225,10 +258,6 @@ inline Json build_operation(const RouteDoc& r, Method method, const OperationDoc
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source) {
-  Json info = Json::object({});
-  info["title"] = source.title;
-  info["version"] = source.version;
-  if (!source.description.empty()) info["description"] = source.description;
   Json paths = Json::object({});
   Json schemas = Json::object({});
   Json schemes = Json::object({});
@@ -273,21 +302,65 @@ FASTAPI_DETAIL_INLINE Json get_openapi(const OpenAPISource& source) {
   if (!schemes.empty()) components["securitySchemes"] = std::move(schemes);
   Json out = Json::object({});
   out["openapi"] = "3.1.0";
-  out["info"] = std::move(info);
+  out["info"] = detail::openapi_info(source);
+  if (!source.servers.empty()) {
+    Json servers = Json::array({});
+    for (const std::string& url : source.servers) servers.push_back(Json{{"url", url}});
+    out["servers"] = std::move(servers);
+  }
   out["paths"] = std::move(paths);
   if (!components.empty()) out["components"] = std::move(components);
-  if (!source.tags.empty()) {
-    Json tags = Json::array({});
-    for (const OpenAPITag& t : source.tags) {
-      Json tag{{"name", t.name}};
-      if (!t.description.empty()) tag["description"] = t.description;
-      tags.push_back(std::move(tag));
+  if (!source.tags.empty()) out["tags"] = detail::openapi_tags(source.tags);
+  return out;
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+
+namespace detail {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json openapi_info(const OpenAPISource& source) {
+  Json info = Json::object({});
+  info["title"] = source.title;
+  if (!source.summary.empty()) info["summary"] = source.summary;
+  if (!source.description.empty()) info["description"] = source.description;
+  if (!source.terms_of_service.empty()) info["termsOfService"] = source.terms_of_service;
+  const OpenAPIContact& c = source.contact;
+  if (!c.name.empty() || !c.url.empty() || !c.email.empty()) {
+    Json contact = Json::object({});
+    if (!c.name.empty()) contact["name"] = c.name;
+    if (!c.url.empty()) contact["url"] = c.url;
+    if (!c.email.empty()) contact["email"] = c.email;
+    info["contact"] = std::move(contact);
+  }
+  const OpenAPILicense& l = source.license_info;
+  if (l.name.empty() && (!l.identifier.empty() || !l.url.empty()))
+    throw ConfigurationError("fastapi: license_info has an identifier or a url but no name (OpenAPI requires one)");
+  if (!l.name.empty()) {
+    Json license{{"name", l.name}};
+    if (!l.identifier.empty()) license["identifier"] = l.identifier;
+    if (!l.url.empty()) license["url"] = l.url;
+    info["license"] = std::move(license);
+  }
+  info["version"] = source.version;
+  return info;
+}
+
+FASTAPI_DETAIL_INLINE Json openapi_tags(std::span<const OpenAPITag> tags) {
+  Json out = Json::array({});
+  for (const OpenAPITag& t : tags) {
+    Json tag{{"name", t.name}};
+    if (!t.description.empty()) tag["description"] = t.description;
+    if (!t.external_docs.url.empty()) {
+      Json docs = Json::object({});
+      if (!t.external_docs.description.empty()) docs["description"] = t.external_docs.description;
+      docs["url"] = t.external_docs.url;
+      tag["externalDocs"] = std::move(docs);
     }
-    out["tags"] = std::move(tags);
+    out.push_back(std::move(tag));
   }
   return out;
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+}  // namespace detail
 
 namespace detail {
 
