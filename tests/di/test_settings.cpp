@@ -264,7 +264,8 @@ TEST_CASE("load_config: fa::Config from FASTAPI_ variables, under PORT and the f
                    {"FASTAPI_WS_MAX_SIZE", "1024"},
                    {"FASTAPI_WS_PING_INTERVAL", "0.5"},
                    {"FASTAPI_WS_PER_MESSAGE_DEFLATE", "false"},
-                   {"FASTAPI_WS_DEFLATE_MAX_WINDOW_BITS", "12"}};
+                   {"FASTAPI_WS_DEFLATE_MAX_WINDOW_BITS", "12"},
+                   {"FASTAPI_ROOT_PATH", "/api/v1"}};
     fa::Config t = fa::load_config();
     CHECK(t.uds == "/run/app.sock");
     CHECK(t.ssl_certfile == "cert.pem");
@@ -274,6 +275,7 @@ TEST_CASE("load_config: fa::Config from FASTAPI_ variables, under PORT and the f
     CHECK(t.ws_ping_interval == std::chrono::milliseconds(500));
     CHECK(!t.ws_per_message_deflate);
     CHECK(t.ws_deflate_max_window_bits == 12);
+    CHECK(t.root_path == "/api/v1");
   }
 
   const char* none[] = {"app", nullptr};

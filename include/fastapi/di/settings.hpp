@@ -277,6 +277,7 @@ struct ConfigFromEnv {
   Field<std::optional<int>, Rule{.ge = 9, .le = 15}> ws_deflate_max_window_bits;
   std::optional<std::string> uds, ssl_certfile, ssl_keyfile, ssl_keyfile_password, ssl_ca_certs;
   Field<std::optional<int>, Rule{.ge = 0, .le = 2}> ssl_cert_reqs;
+  std::optional<std::string> root_path;
 };
 }  // namespace detail
 
@@ -482,6 +483,7 @@ FASTAPI_DETAIL_INLINE Config load_config(Config base) {
   set(base.ssl_keyfile_password, env.ssl_keyfile_password);
   set(base.ssl_ca_certs, env.ssl_ca_certs);
   set(base.ssl_cert_reqs, *env.ssl_cert_reqs);
+  set(base.root_path, env.root_path);
   return base;
 }
 
