@@ -66,6 +66,15 @@ inline constexpr const char* version = FASTAPI_VERSION_STRING;
 #define FASTAPI_DETAIL_INLINE inline
 #define FASTAPI_DETAIL_DEFINE_FUNCTIONS 1
 #endif
+// FASTAPI_DETAIL_ASIO is 1 where Asio is included, with the declarations that name its types (the server, the
+// connection, the client's sockets): where the library's functions are compiled. A file of the separate mode sees
+// neither (its compile skips Asio's headers) unless it defines FASTAPI_TESTING_INTERNALS (the suite's files that
+// drive the internals do); the classes' layouts never depend on it.
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS || defined(FASTAPI_TESTING_INTERNALS)
+#define FASTAPI_DETAIL_ASIO 1
+#else
+#define FASTAPI_DETAIL_ASIO 0
+#endif
 
 // simdjson's configuration, pinned for every translation unit. simdjson chooses the layout of its parsers
 // from the compiler's flags: `-pthread` (_REENTRANT) adds a member to dom::parser
@@ -2062,9 +2071,10 @@ inline void log(LogLevel level, std::string_view message) { detail::current_logg
 }  // namespace fastapi
 
 // ==== fastapi/core/task.hpp ====
-// core/task.hpp: fa::Task<T>, the one coroutine type of handlers and dependencies, and the bridge that lets
-// it co_await Asio operations. Frames come from a per-thread recycling pool, so steady-state requests
-// allocate nothing for their coroutines. Fed by nothing; used by every async station. Knows nothing of HTTP.
+// core/task.hpp: fa::Task<T>, the one coroutine type of handlers and dependencies. Frames come from a
+// per-thread recycling pool, so steady-state requests allocate nothing for their coroutines. Fed by nothing;
+// used by every async station. Knows nothing of HTTP, nor of Asio: the bridge to Asio's operations
+// (Cancellation, async_call) is core/async_call.hpp, which only the I/O stations include.
 
 #include <array>
 #include <chrono>
@@ -2077,10 +2087,6 @@ inline void log(LogLevel level, std::string_view message) { detail::current_logg
 #include <tuple>
 #include <type_traits>
 #include <utility>
-
-#include <asio/associated_cancellation_slot.hpp>
-#include <asio/cancellation_signal.hpp>
-#include <asio/cancellation_type.hpp>
 
 namespace fastapi {
 
@@ -2231,33 +2237,8 @@ inline void resume_from_loop(std::coroutine_handle<> h) {
   }
 }
 
-/// Cancels what a chain of coroutines is waiting for (a timer, a socket wait). Bound to a Task before it is
-/// awaited (Task::bind_cancellation), it is inherited by every Task and generator that Task awaits, and by the
-/// Asio operations they await through async_call (each bound to its slot). cancel() aborts the operation
-/// pending now and every later one at once: they complete with operation_aborted, and fa::sleep throws
-/// fa::CancelledError, so the chain unwinds (its cleanup runs). The connection cancels a streamed response
-/// this way when its client goes (http/connection.hpp). Touched by one loop thread only.
-class Cancellation {
- public:
-  Cancellation() = default;
-  Cancellation(const Cancellation&) = delete;
-  Cancellation& operator=(const Cancellation&) = delete;
-  void cancel() {
-    requested_ = true;
-    signal_.emit(asio::cancellation_type::terminal);
-  }
-  bool requested() const { return requested_; }
-  /// Ready for the next chain: not requested, no handler installed.
-  void reset() {
-    requested_ = false;
-    signal_.slot().clear();
-  }
-  asio::cancellation_slot slot() { return signal_.slot(); }
-
- private:
-  asio::cancellation_signal signal_;
-  bool requested_ = false;
-};
+/// Cancels what a chain of coroutines is waiting for (core/async_call.hpp); a promise holds a pointer to it.
+class Cancellation;
 
 /// What every promise of ours shares: the awaiting coroutine, the exception, the recycled frame, and the
 /// Cancellation inherited from the awaiting coroutine (null: not cancellable).
@@ -2414,6 +2395,63 @@ inline DetachedTask run_detached(Task<void> task) {
 /// Starts `task` now, on this thread, without waiting for it; exceptions are logged.
 inline void spawn(Task<void> task) { run_detached(std::move(task)); }
 
+}  // namespace detail
+
+/// True for fa::Task<U> (any U).
+template <class T>
+inline constexpr bool is_task_v = false;
+template <class U>
+inline constexpr bool is_task_v<Task<U>> = true;
+
+}  // namespace fastapi
+
+// ==== fastapi/core/async_call.hpp ====
+// core/async_call.hpp: the bridge that lets a fa::Task co_await Asio's operations: detail::Cancellation (Asio's
+// cancellation signal, bound to a chain of coroutines) and detail::async_call (any callback-style operation,
+// awaited). Only the I/O stations include it (the loop's timers, the server, the connection, the client), so
+// a file built with FASTAPI_SEPARATE_COMPILATION, which sees none of them, parses no Asio header.
+
+#include <coroutine>
+#include <optional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#if FASTAPI_DETAIL_ASIO
+#include <asio/associated_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/cancellation_type.hpp>
+
+namespace fastapi::detail {
+
+/// Cancels what a chain of coroutines is waiting for (a timer, a socket wait). Bound to a Task before it is
+/// awaited (Task::bind_cancellation), it is inherited by every Task and generator that Task awaits, and by the
+/// Asio operations they await through async_call (each bound to its slot). cancel() aborts the operation
+/// pending now and every later one at once: they complete with operation_aborted, and fa::sleep throws
+/// fa::CancelledError, so the chain unwinds (its cleanup runs). The connection cancels a streamed response
+/// this way when its client goes (http/connection.hpp). Touched by one loop thread only.
+class Cancellation {
+ public:
+  Cancellation() = default;
+  Cancellation(const Cancellation&) = delete;
+  Cancellation& operator=(const Cancellation&) = delete;
+  void cancel() {
+    requested_ = true;
+    signal_.emit(asio::cancellation_type::terminal);
+  }
+  bool requested() const { return requested_; }
+  /// Ready for the next chain: not requested, no handler installed.
+  void reset() {
+    requested_ = false;
+    signal_.slot().clear();
+  }
+  asio::cancellation_slot slot() { return signal_.slot(); }
+
+ private:
+  asio::cancellation_signal signal_;
+  bool requested_ = false;
+};
+
 /// Awaits any callback-style asynchronous operation: `init(handler)` starts it, and the operation later
 /// calls `handler(args...)` (from its executor), which resumes the coroutine with the args as a tuple.
 /// `auto [ec, n] = co_await detail::async_call<asio::error_code, std::size_t>(
@@ -2461,15 +2499,8 @@ CompletionAwaiter<std::decay_t<Init>, Args...> async_call(Init&& init) {
   return CompletionAwaiter<std::decay_t<Init>, Args...>(std::forward<Init>(init));
 }
 
-}  // namespace detail
-
-/// True for fa::Task<U> (any U).
-template <class T>
-inline constexpr bool is_task_v = false;
-template <class U>
-inline constexpr bool is_task_v<Task<U>> = true;
-
-}  // namespace fastapi
+}  // namespace fastapi::detail
+#endif  // FASTAPI_DETAIL_ASIO
 
 // ==== fastapi/core/loop.hpp ====
 // core/loop.hpp: what a coroutine knows of the event loop it runs on: fa::sleep, fa::to_thread and the
@@ -2491,7 +2522,13 @@ inline constexpr bool is_task_v<Task<U>> = true;
 #include <utility>
 #include <vector>
 
+#if FASTAPI_DETAIL_ASIO
 #include <asio.hpp>
+#endif
+
+namespace asio {
+class io_context;  // a loop is named by pointer only: fa::sleep and the hand-offs below are compiled where Asio is
+}  // namespace asio
 
 namespace fastapi {
 
@@ -27720,6 +27757,13 @@ FASTAPI_DETAIL_INLINE void detail::exit_on_settings_errors(std::string_view mode
 #include <variant>
 #include <vector>
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+#endif
+
+namespace fastapi {
+class Server;  // http/server.hpp; named by pointer only, so the app's declarations need no Asio type
+}  // namespace fastapi
+
 namespace fastapi::detail {
 
 /// App::run(argc, argv)'s reading of its command line (app/cli.hpp): the Config to run with (its --log-level set
@@ -31044,5 +31088,6 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method,
 
 #undef FASTAPI_DETAIL_INLINE
 #undef FASTAPI_DETAIL_DEFINE_FUNCTIONS
+#undef FASTAPI_DETAIL_ASIO
 
 #endif  // FASTAPI_HPP_SINGLE_INCLUDE

@@ -31,6 +31,7 @@
 #include <openssl/ssl.h>
 #endif
 
+#include "fastapi/core/async_call.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/task.hpp"
 

@@ -37,6 +37,7 @@
 #include <asio.hpp>
 
 #include "fastapi/core/arena.hpp"
+#include "fastapi/core/async_call.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"

@@ -18,6 +18,7 @@
 
 #include <asio.hpp>
 
+#include "fastapi/core/async_call.hpp"
 #include "fastapi/http/connection.hpp"
 
 namespace fastapi::detail {

@@ -18,6 +18,7 @@
 
 #include <asio.hpp>
 
+#include "fastapi/core/async_call.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/generator.hpp"

@@ -27,6 +27,7 @@
 
 #include <asio.hpp>
 
+#include "fastapi/core/async_call.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/log.hpp"
 #include "fastapi/core/loop.hpp"
