@@ -422,7 +422,7 @@ inline std::string decode_content([[maybe_unused]] std::string_view content_enco
 
 }  // namespace detail
 
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+#if FASTAPI_DETAIL_ASIO  // the tests of the client use it too
 namespace detail {
 inline void set_socket_timeout(asio::ip::tcp::socket& s, std::chrono::milliseconds t) {
   timeval tv{};
@@ -432,7 +432,9 @@ inline void set_socket_timeout(asio::ip::tcp::socket& s, std::chrono::millisecon
   ::setsockopt(s.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 }  // namespace detail
+#endif  // FASTAPI_DETAIL_ASIO
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE TestResponse TestClient::request(std::string_view method, std::string_view path,
                                                        const RequestOptions& o) {
   std::string target(path);
