@@ -66,6 +66,15 @@ inline constexpr const char* version = FASTAPI_VERSION_STRING;
 #define FASTAPI_DETAIL_INLINE inline
 #define FASTAPI_DETAIL_DEFINE_FUNCTIONS 1
 #endif
+// FASTAPI_DETAIL_ASIO is 1 where Asio is included, with the declarations that name its types (the server, the
+// connection, the client's sockets): where the library's functions are compiled. A file of the separate mode sees
+// neither (its compile skips Asio's headers) unless it defines FASTAPI_TESTING_INTERNALS (the suite's files that
+// drive the internals do); the classes' layouts never depend on it.
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS || defined(FASTAPI_TESTING_INTERNALS)
+#define FASTAPI_DETAIL_ASIO 1
+#else
+#define FASTAPI_DETAIL_ASIO 0
+#endif
 
 // simdjson's configuration, pinned for every translation unit. simdjson chooses the layout of its parsers
 // from the compiler's flags: `-pthread` (_REENTRANT) adds a member to dom::parser
@@ -2072,9 +2081,10 @@ inline void log(LogLevel level, std::string_view message) { detail::current_logg
 }  // namespace fastapi
 
 // ==== fastapi/core/task.hpp ====
-// core/task.hpp: fa::Task<T>, the one coroutine type of handlers and dependencies, and the bridge that lets
-// it co_await Asio operations. Frames come from a per-thread recycling pool, so steady-state requests
-// allocate nothing for their coroutines. Fed by nothing; used by every async station. Knows nothing of HTTP.
+// core/task.hpp: fa::Task<T>, the one coroutine type of handlers and dependencies. Frames come from a
+// per-thread recycling pool, so steady-state requests allocate nothing for their coroutines. Fed by nothing;
+// used by every async station. Knows nothing of HTTP, nor of Asio: the bridge to Asio's operations
+// (Cancellation, async_call) is core/async_call.hpp, which only the I/O stations include.
 
 #include <array>
 #include <chrono>
@@ -2087,10 +2097,6 @@ inline void log(LogLevel level, std::string_view message) { detail::current_logg
 #include <tuple>
 #include <type_traits>
 #include <utility>
-
-#include <asio/associated_cancellation_slot.hpp>
-#include <asio/cancellation_signal.hpp>
-#include <asio/cancellation_type.hpp>
 
 namespace fastapi {
 
@@ -2241,33 +2247,8 @@ inline void resume_from_loop(std::coroutine_handle<> h) {
   }
 }
 
-/// Cancels what a chain of coroutines is waiting for (a timer, a socket wait). Bound to a Task before it is
-/// awaited (Task::bind_cancellation), it is inherited by every Task and generator that Task awaits, and by the
-/// Asio operations they await through async_call (each bound to its slot). cancel() aborts the operation
-/// pending now and every later one at once: they complete with operation_aborted, and fa::sleep throws
-/// fa::CancelledError, so the chain unwinds (its cleanup runs). The connection cancels a streamed response
-/// this way when its client goes (http/connection.hpp). Touched by one loop thread only.
-class Cancellation {
- public:
-  Cancellation() = default;
-  Cancellation(const Cancellation&) = delete;
-  Cancellation& operator=(const Cancellation&) = delete;
-  void cancel() {
-    requested_ = true;
-    signal_.emit(asio::cancellation_type::terminal);
-  }
-  bool requested() const { return requested_; }
-  /// Ready for the next chain: not requested, no handler installed.
-  void reset() {
-    requested_ = false;
-    signal_.slot().clear();
-  }
-  asio::cancellation_slot slot() { return signal_.slot(); }
-
- private:
-  asio::cancellation_signal signal_;
-  bool requested_ = false;
-};
+/// Cancels what a chain of coroutines is waiting for (core/async_call.hpp); a promise holds a pointer to it.
+class Cancellation;
 
 /// What every promise of ours shares: the awaiting coroutine, the exception, the recycled frame, and the
 /// Cancellation inherited from the awaiting coroutine (null: not cancellable).
@@ -2424,6 +2405,63 @@ inline DetachedTask run_detached(Task<void> task) {
 /// Starts `task` now, on this thread, without waiting for it; exceptions are logged.
 inline void spawn(Task<void> task) { run_detached(std::move(task)); }
 
+}  // namespace detail
+
+/// True for fa::Task<U> (any U).
+template <class T>
+inline constexpr bool is_task_v = false;
+template <class U>
+inline constexpr bool is_task_v<Task<U>> = true;
+
+}  // namespace fastapi
+
+// ==== fastapi/core/async_call.hpp ====
+// core/async_call.hpp: the bridge that lets a fa::Task co_await Asio's operations: detail::Cancellation (Asio's
+// cancellation signal, bound to a chain of coroutines) and detail::async_call (any callback-style operation,
+// awaited). Only the I/O stations include it (the loop's timers, the server, the connection, the client), so
+// a file built with FASTAPI_SEPARATE_COMPILATION, which sees none of them, parses no Asio header.
+
+#include <coroutine>
+#include <optional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#if FASTAPI_DETAIL_ASIO
+#include <asio/associated_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/cancellation_type.hpp>
+
+namespace fastapi::detail {
+
+/// Cancels what a chain of coroutines is waiting for (a timer, a socket wait). Bound to a Task before it is
+/// awaited (Task::bind_cancellation), it is inherited by every Task and generator that Task awaits, and by the
+/// Asio operations they await through async_call (each bound to its slot). cancel() aborts the operation
+/// pending now and every later one at once: they complete with operation_aborted, and fa::sleep throws
+/// fa::CancelledError, so the chain unwinds (its cleanup runs). The connection cancels a streamed response
+/// this way when its client goes (http/connection.hpp). Touched by one loop thread only.
+class Cancellation {
+ public:
+  Cancellation() = default;
+  Cancellation(const Cancellation&) = delete;
+  Cancellation& operator=(const Cancellation&) = delete;
+  void cancel() {
+    requested_ = true;
+    signal_.emit(asio::cancellation_type::terminal);
+  }
+  bool requested() const { return requested_; }
+  /// Ready for the next chain: not requested, no handler installed.
+  void reset() {
+    requested_ = false;
+    signal_.slot().clear();
+  }
+  asio::cancellation_slot slot() { return signal_.slot(); }
+
+ private:
+  asio::cancellation_signal signal_;
+  bool requested_ = false;
+};
+
 /// Awaits any callback-style asynchronous operation: `init(handler)` starts it, and the operation later
 /// calls `handler(args...)` (from its executor), which resumes the coroutine with the args as a tuple.
 /// `auto [ec, n] = co_await detail::async_call<asio::error_code, std::size_t>(
@@ -2471,15 +2509,8 @@ CompletionAwaiter<std::decay_t<Init>, Args...> async_call(Init&& init) {
   return CompletionAwaiter<std::decay_t<Init>, Args...>(std::forward<Init>(init));
 }
 
-}  // namespace detail
-
-/// True for fa::Task<U> (any U).
-template <class T>
-inline constexpr bool is_task_v = false;
-template <class U>
-inline constexpr bool is_task_v<Task<U>> = true;
-
-}  // namespace fastapi
+}  // namespace fastapi::detail
+#endif  // FASTAPI_DETAIL_ASIO
 
 // ==== fastapi/core/loop.hpp ====
 // core/loop.hpp: what a coroutine knows of the event loop it runs on: fa::sleep, fa::to_thread and the
@@ -2501,7 +2532,13 @@ inline constexpr bool is_task_v<Task<U>> = true;
 #include <utility>
 #include <vector>
 
+#if FASTAPI_DETAIL_ASIO
 #include <asio.hpp>
+#endif
+
+namespace asio {
+class io_context;  // a loop is named by pointer only: fa::sleep and the hand-offs below are compiled where Asio is
+}  // namespace asio
 
 namespace fastapi {
 
@@ -6280,7 +6317,9 @@ FASTAPI_DETAIL_INLINE Response& Response::delete_cookie(std::string_view name, s
 #include <string_view>
 #include <utility>
 
+#if FASTAPI_DETAIL_ASIO
 #include <asio.hpp>
+#endif
 
 namespace fastapi {
 
@@ -7516,6 +7555,9 @@ FASTAPI_DETAIL_INLINE Task<Response> StaticFiles::handle(Request& req) { co_retu
 #include <string>
 #include <vector>
 
+// The server's internals name Asio's types: declared only where Asio is included (core/config.hpp's
+// FASTAPI_DETAIL_ASIO), so an app's file built with FASTAPI_SEPARATE_COMPILATION parses none of them.
+#if FASTAPI_DETAIL_ASIO
 #include <asio.hpp>
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX (http/tls_context.hpp)
@@ -7591,6 +7633,7 @@ struct Hub {
 };
 
 }  // namespace fastapi::detail
+#endif  // FASTAPI_DETAIL_ASIO
 
 // ==== fastapi/http/tls_context.hpp ====
 // http/tls_context.hpp: the server's TLS settings made into one OpenSSL context before the app starts
@@ -7845,12 +7888,15 @@ FASTAPI_DETAIL_INLINE std::unique_ptr<ClientCertificate> client_certificate_of(:
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <asio.hpp>
-
 #ifdef FASTAPI_ENABLE_TLS
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #endif
+
+// The server's internals name Asio's types: declared only where Asio is included (core/config.hpp's
+// FASTAPI_DETAIL_ASIO), so an app's file built with FASTAPI_SEPARATE_COMPILATION parses none of them.
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX; only a build with FASTAPI_ENABLE_TLS ever makes one
 struct ssl_st;      // OpenSSL's SSL
@@ -8121,6 +8167,7 @@ FASTAPI_DETAIL_INLINE asio::error_code ServerStream::tls_error(int, asio::socket
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
+#endif  // FASTAPI_DETAIL_ASIO
 
 // ==== fastapi/http/connection.hpp ====
 // http/connection.hpp: one connection's life: [TLS handshake ->] read -> parse -> body -> Service -> write, again
@@ -8158,6 +8205,9 @@ FASTAPI_DETAIL_INLINE asio::error_code ServerStream::tls_error(int, asio::socket
 
 #include <sys/socket.h>
 
+// The server's internals name Asio's types: declared only where Asio is included (core/config.hpp's
+// FASTAPI_DETAIL_ASIO), so an app's file built with FASTAPI_SEPARATE_COMPILATION parses none of them.
+#if FASTAPI_DETAIL_ASIO
 #include <asio.hpp>
 
 namespace fastapi::detail {
@@ -8724,6 +8774,7 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::linger_close() {
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
+#endif  // FASTAPI_DETAIL_ASIO
 
 // ==== fastapi/http/connection_body.hpp ====
 // http/connection_body.hpp: a connection's bodies: a request body read whole before the handler (Content-Length
@@ -8743,6 +8794,9 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::linger_close() {
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
+// The server's internals name Asio's types: declared only where Asio is included (core/config.hpp's
+// FASTAPI_DETAIL_ASIO), so an app's file built with FASTAPI_SEPARATE_COMPILATION parses none of them.
+#if FASTAPI_DETAIL_ASIO
 #include <asio.hpp>
 
 namespace fastapi::detail {
@@ -9187,6 +9241,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::next_stream_chunk(Response& res, st
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
+#endif  // FASTAPI_DETAIL_ASIO
 
 // ==== fastapi/http/connection_upgrade.hpp ====
 // http/connection_upgrade.hpp: a connection after a 101 Switching Protocols: its head written, the request kept
@@ -9203,6 +9258,9 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::next_stream_chunk(Response& res, st
 #include <string_view>
 #include <utility>
 
+// The server's internals name Asio's types: declared only where Asio is included (core/config.hpp's
+// FASTAPI_DETAIL_ASIO), so an app's file built with FASTAPI_SEPARATE_COMPILATION parses none of them.
+#if FASTAPI_DETAIL_ASIO
 #include <asio.hpp>
 
 namespace fastapi::detail {
@@ -9430,6 +9488,7 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) { retu
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
+#endif  // FASTAPI_DETAIL_ASIO
 
 // ==== fastapi/http/server.hpp ====
 // http/server.hpp: worker threads, each with its own io_context and SO_REUSEPORT acceptor (shared nothing), or
@@ -9458,6 +9517,9 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) { retu
 #include <sys/un.h>
 #include <unistd.h>
 
+// The server's internals name Asio's types: declared only where Asio is included (core/config.hpp's
+// FASTAPI_DETAIL_ASIO), so an app's file built with FASTAPI_SEPARATE_COMPILATION parses none of them.
+#if FASTAPI_DETAIL_ASIO
 #include <asio.hpp>
 
 namespace fastapi {
@@ -9918,6 +9980,7 @@ FASTAPI_DETAIL_INLINE void Server::stop() {
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
+#endif  // FASTAPI_DETAIL_ASIO
 
 // ==== fastapi/websocket/frame.hpp ====
 // websocket/frame.hpp: the WebSocket frame vocabulary (RFC 6455 section 5): opcodes, close codes, masking, and
@@ -10839,7 +10902,9 @@ inline Response accept_response(const Handshake& hs, std::optional<std::string_v
 #include <utility>
 #include <vector>
 
+#if FASTAPI_DETAIL_ASIO
 #include <asio.hpp>
+#endif
 
 namespace fastapi {
 
@@ -24225,7 +24290,9 @@ FASTAPI_DETAIL_INLINE Task<Response> Next::operator()(Request& req) const { retu
 #include <utility>
 #include <vector>
 
-#include <asio/ip/address.hpp>
+#if FASTAPI_DETAIL_ASIO
+#include <asio/ip/address.hpp>  // the addresses are parsed where the functions are compiled
+#endif
 
 namespace fastapi {
 
@@ -26825,7 +26892,9 @@ std::unique_ptr<Endpoint> make_websocket_endpoint(F&& handler, std::string descr
 #include <utility>
 #include <vector>
 
+#if FASTAPI_DETAIL_ASIO
 #include <asio.hpp>
+#endif
 
 namespace fastapi {
 
@@ -27421,7 +27490,9 @@ void serve_openapi(A& app, OpenAPIState& state, std::span<const Dependency> app_
 #include <utility>
 #include <vector>
 
+#if FASTAPI_DETAIL_ASIO
 #include <asio.hpp>
+#endif
 
 namespace fastapi {
 
@@ -27438,19 +27509,7 @@ inline Task<void> run_and_flag(Task<void> task, std::exception_ptr& error, bool&
 
 /// Runs `task` to its end on this thread, on a loop of its own (a lifespan's startup or shutdown: the
 /// workers are not running yet, or any more); its exception is rethrown.
-inline void run_to_completion(Task<void> task) {
-  asio::io_context io;
-  LoopContext context;
-  context.io = &io;
-  LoopScope scope(context);
-  std::exception_ptr error;
-  bool done = false;
-  spawn(run_and_flag(std::move(task), error, done));
-  io.run();
-  if (error) std::rethrow_exception(error);
-  if (!done)
-    throw ConfigurationError("fastapi: a lifespan waited for something that cannot come before the app serves");
-}
+FASTAPI_DETAIL_INLINE void run_to_completion(Task<void> task);
 
 /// Runs a lifespan up to its co_yield (startup).
 inline Task<void> enter_lifespan(Yield<void>& lifespan) {
@@ -27504,6 +27563,20 @@ void Lifespans::add_for(A& app, F&& fn) {
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void run_to_completion(Task<void> task) {
+  asio::io_context io;
+  LoopContext context;
+  context.io = &io;
+  LoopScope scope(context);
+  std::exception_ptr error;
+  bool done = false;
+  spawn(run_and_flag(std::move(task), error, done));
+  io.run();
+  if (error) std::rethrow_exception(error);
+  if (!done)
+    throw ConfigurationError("fastapi: a lifespan waited for something that cannot come before the app serves");
+}
+
 FASTAPI_DETAIL_INLINE void Lifespans::enter(Logger& logger) {
   for (auto& make : makers_) {
     Yield<void> lifespan = make();
@@ -28229,6 +28302,13 @@ FASTAPI_DETAIL_INLINE void detail::exit_on_settings_errors(std::string_view mode
 #include <system_error>
 #include <variant>
 #include <vector>
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+#endif
+
+namespace fastapi {
+class Server;  // http/server.hpp; named by pointer only, so the app's declarations need no Asio type
+}  // namespace fastapi
 
 namespace fastapi::detail {
 
@@ -29213,9 +29293,12 @@ struct CallData {
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <asio.hpp>
 #ifdef FASTAPI_ENABLE_TLS
 #include <openssl/ssl.h>
+#endif
+
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
 #endif
 
 struct ssl_st;  // OpenSSL's SSL; only a build with FASTAPI_ENABLE_TLS ever sets one
@@ -29268,13 +29351,8 @@ class ConnectionPool {
     Lease connection;
     Clock::time_point since;
   };
-  /// A request waiting for a slot. Granted under the mutex; woken on its own loop (its timer cancelled).
-  struct Waiter {
-    asio::io_context* io = nullptr;
-    asio::steady_timer* timer = nullptr;  ///< touched only on the waiter's loop thread
-    bool granted = false;
-    Lease lease;
-  };
+  /// A request waiting for a slot (defined with the functions: it names Asio's timer).
+  struct Waiter;
   struct Host {
     std::vector<Idle> idle;  ///< most recently used last
     std::size_t open = 0;
@@ -29302,6 +29380,14 @@ class ConnectionPool {
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+/// A request waiting for a slot. Granted under the mutex; woken on its own loop (its timer cancelled).
+struct ConnectionPool::Waiter {
+  asio::io_context* io = nullptr;
+  asio::steady_timer* timer = nullptr;  ///< touched only on the waiter's loop thread
+  bool granted = false;
+  Lease lease;
+};
+
 FASTAPI_DETAIL_INLINE std::optional<Lease> ConnectionPool::take_idle(Host& host) {
   auto now = Clock::now();
   while (!host.idle.empty()) {
@@ -29746,13 +29832,16 @@ FASTAPI_DETAIL_INLINE std::string resolve_location(const ClientUrl& base, std::s
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#if FASTAPI_DETAIL_ASIO
 #include <asio.hpp>
+#endif
 
 namespace fastapi::detail {
 
@@ -29785,7 +29874,7 @@ FASTAPI_DETAIL_INLINE SSL* new_tls_session(SSL_CTX* ctx, const std::string& host
 /// Why a handshake on `ssl` failed with `ec`, in words: the certificate check's own reason when that is what
 /// failed ("certificate has expired", "unable to get local issuer certificate", "hostname mismatch"),
 /// else OpenSSL's ("wrong version number": the server does not speak TLS on that port).
-FASTAPI_DETAIL_INLINE std::string tls_failure_text(SSL* ssl, bool verify, const asio::error_code& ec);
+FASTAPI_DETAIL_INLINE std::string tls_failure_text(SSL* ssl, bool verify, const std::error_code& ec);
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE SSL_CTX* ClientTlsContext::get(const ClientOptions& options, std::string& error) {
@@ -29862,7 +29951,7 @@ FASTAPI_DETAIL_INLINE SSL* new_tls_session(SSL_CTX* ctx, const std::string& host
   return ssl;
 }
 
-FASTAPI_DETAIL_INLINE std::string tls_failure_text(SSL* ssl, bool verify, const asio::error_code& ec) {
+FASTAPI_DETAIL_INLINE std::string tls_failure_text(SSL* ssl, bool verify, const std::error_code& ec) {
   long result = verify && ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
   if (result != X509_V_OK) {
     std::string text = std::string("the server's certificate was refused: ") + X509_verify_cert_error_string(result);
@@ -29904,11 +29993,6 @@ FASTAPI_DETAIL_INLINE std::string tls_failure_text(SSL* ssl, bool verify, const 
 
 #include <sys/socket.h>
 
-#include <asio.hpp>
-#ifdef FASTAPI_ENABLE_TLS
-#include <asio/ssl.hpp>
-#endif
-
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX; only a build with FASTAPI_ENABLE_TLS ever passes one
 
 namespace fastapi::detail {
@@ -29931,6 +30015,18 @@ struct Failure {
   bool retry = false;
   bool eof = false;  ///< the server closed the connection (the end of a close-delimited body)
 };
+
+}  // namespace fastapi::detail
+
+// What follows names Asio's types: declared only where Asio is included (core/config.hpp's FASTAPI_DETAIL_ASIO),
+// so an app's file built with FASTAPI_SEPARATE_COMPILATION parses none of them (HttpClient names only the above).
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
+#ifdef FASTAPI_ENABLE_TLS
+#include <asio/ssl.hpp>
+#endif
+
+namespace fastapi::detail {
 
 /// Awaits an Asio operation raced against `timer` set to `deadline`. When the deadline comes first,
 /// `cancel()` runs (the operation then ends with operation_aborted) and the first result is true.
@@ -30212,6 +30308,7 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> open_connection(ClientStream&
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
+#endif  // FASTAPI_DETAIL_ASIO
 
 // ==== fastapi/client/exchange.hpp ====
 // client/exchange.hpp: one request and its response over one connection (a ClientStream: TCP, a Unix socket,
@@ -30233,6 +30330,9 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> open_connection(ClientStream&
 #include <utility>
 #include <vector>
 
+// The server's internals name Asio's types: declared only where Asio is included (core/config.hpp's
+// FASTAPI_DETAIL_ASIO), so an app's file built with FASTAPI_SEPARATE_COMPILATION parses none of them.
+#if FASTAPI_DETAIL_ASIO
 #include <asio.hpp>
 
 namespace fastapi::detail {
@@ -30454,6 +30554,7 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
+#endif  // FASTAPI_DETAIL_ASIO
 
 // ==== fastapi/client/client.hpp ====
 // client/client.hpp: fa::HttpClient, the async outbound HTTP/1.1 client for handlers (httpx.AsyncClient's
@@ -30472,7 +30573,9 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
 #include <utility>
 #include <vector>
 
+#if FASTAPI_DETAIL_ASIO
 #include <asio.hpp>
+#endif
 
 namespace fastapi {
 
@@ -30700,6 +30803,7 @@ FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::exchange(asio::io_context
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -30710,7 +30814,9 @@ FASTAPI_DETAIL_INLINE Task<ClientResponse> HttpClient::exchange(asio::io_context
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#if FASTAPI_DETAIL_ASIO
 #include <asio.hpp>
+#endif
 
 namespace fastapi::testing {
 
@@ -30727,7 +30833,7 @@ struct WebSocketConnectOptions {
 class WebSocketTestSession {
  public:
   WebSocketTestSession(std::uint16_t port, std::string_view path, const WebSocketConnectOptions& options = {});
-  ~WebSocketTestSession() = default;
+  ~WebSocketTestSession();
   WebSocketTestSession(const WebSocketTestSession&) = delete;
   WebSocketTestSession& operator=(const WebSocketTestSession&) = delete;
 
@@ -30757,8 +30863,8 @@ class WebSocketTestSession {
     return {static_cast<std::uint8_t>(r), static_cast<std::uint8_t>(r >> 8), static_cast<std::uint8_t>(r >> 16),
             static_cast<std::uint8_t>(r >> 24)};
   }
-  asio::io_context io_;
-  asio::ip::tcp::socket socket_;
+  struct Net;                 // Asio's loop and socket, defined with the functions: a test's file parses no Asio
+  std::unique_ptr<Net> net_;  // on the heap once per session, so the class names no Asio type
   ws::FrameParser parser_{ws::ParserOptions{.max_message = std::size_t{1} << 30, .require_mask = false}};
   std::string buffered_;
   Headers headers_;
@@ -30769,15 +30875,23 @@ class WebSocketTestSession {
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+struct WebSocketTestSession::Net {
+  asio::io_context io;
+  asio::ip::tcp::socket socket{io};
+};
+
+FASTAPI_DETAIL_INLINE WebSocketTestSession::~WebSocketTestSession() = default;
+
 FASTAPI_DETAIL_INLINE WebSocketTestSession::WebSocketTestSession(std::uint16_t port, std::string_view path,
                                                                  const WebSocketConnectOptions& o)
-    : socket_(io_) {
-  socket_.connect({asio::ip::make_address("127.0.0.1"), port});
-  socket_.set_option(asio::ip::tcp::no_delay(true));
+    : net_(std::make_unique<Net>()) {
+  asio::ip::tcp::socket& socket = net_->socket;
+  socket.connect({asio::ip::make_address("127.0.0.1"), port});
+  socket.set_option(asio::ip::tcp::no_delay(true));
   timeval tv{};
   tv.tv_sec = static_cast<time_t>(o.timeout.count() / 1000);
   tv.tv_usec = static_cast<suseconds_t>((o.timeout.count() % 1000) * 1000);
-  ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   std::string raw_key;
   for (int i = 0; i < 16; ++i) raw_key.push_back(static_cast<char>(rng_()));
   const std::string key = fastapi::detail::base64_encode(raw_key);
@@ -30790,13 +30904,13 @@ FASTAPI_DETAIL_INLINE WebSocketTestSession::WebSocketTestSession(std::uint16_t p
   }
   for (const auto& [name, value] : o.headers) req += name + ": " + value + "\r\n";
   req += "\r\n";
-  asio::write(socket_, asio::buffer(req));
+  asio::write(net_->socket, asio::buffer(req));
   // The head of the answer.
   std::array<char, 4096> buf;
   std::size_t end;
   while ((end = buffered_.find("\r\n\r\n")) == std::string::npos) {
     asio::error_code ec;
-    std::size_t n = socket_.read_some(asio::buffer(buf), ec);
+    std::size_t n = net_->socket.read_some(asio::buffer(buf), ec);
     if (ec) throw std::runtime_error("WebSocketTestSession: the server closed during the handshake");
     buffered_.append(buf.data(), n);
   }
@@ -30822,7 +30936,7 @@ FASTAPI_DETAIL_INLINE WebSocketTestSession::WebSocketTestSession(std::uint16_t p
 
 FASTAPI_DETAIL_INLINE void WebSocketTestSession::send_raw(std::string_view bytes) {
   asio::error_code ec;
-  asio::write(socket_, asio::buffer(bytes.data(), bytes.size()), ec);
+  asio::write(net_->socket, asio::buffer(bytes.data(), bytes.size()), ec);
 }
 
 FASTAPI_DETAIL_INLINE void WebSocketTestSession::send_frame(ws::Opcode op, std::string_view payload, bool fin) {
@@ -30859,7 +30973,7 @@ FASTAPI_DETAIL_INLINE ws::Incoming WebSocketTestSession::receive() {
       }
     }
     asio::error_code ec;
-    std::size_t n = socket_.read_some(asio::buffer(buf), ec);
+    std::size_t n = net_->socket.read_some(asio::buffer(buf), ec);
     if (ec) {
       if (ec == asio::error::would_block || ec == asio::error::try_again)
         throw std::runtime_error("WebSocketTestSession: timed out waiting for a message");
@@ -30912,6 +31026,7 @@ FASTAPI_DETAIL_INLINE std::uint16_t WebSocketTestSession::close(std::uint16_t co
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -30927,7 +31042,9 @@ FASTAPI_DETAIL_INLINE std::uint16_t WebSocketTestSession::close(std::uint16_t co
 #include <zlib.h>
 #endif
 
+#if FASTAPI_DETAIL_ASIO
 #include <asio.hpp>
+#endif
 
 namespace fastapi::testing {
 
@@ -31219,13 +31336,18 @@ class TestClient {
   App& app_;
   std::thread thread_;
   std::uint16_t port_ = 0;
-  asio::io_context io_;
-  asio::ip::tcp::socket socket_;  // made in the constructor: an initializer here would instantiate Asio in every TU
+  struct Net;                 // Asio's loop and the keep-alive socket, defined with the functions: a test's file
+  std::unique_ptr<Net> net_;  // parses no Asio header (one allocation per client)
   std::string leftover_;
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE TestClient::TestClient(App& app, Config config) : app_(app), socket_(io_) {
+struct TestClient::Net {
+  asio::io_context io;
+  asio::ip::tcp::socket socket{io};
+};
+
+FASTAPI_DETAIL_INLINE TestClient::TestClient(App& app, Config config) : app_(app), net_(std::make_unique<Net>()) {
   thread_ = std::thread([this, config] { app_.run(config); });
   port_ = app_.wait_until_listening();
   if (port_ == 0) {
@@ -31238,7 +31360,7 @@ FASTAPI_DETAIL_INLINE TestClient::~TestClient() { close(); }
 
 FASTAPI_DETAIL_INLINE void TestClient::close() {
   asio::error_code ec;
-  socket_.close(ec);
+  net_->socket.close(ec);
   if (thread_.joinable()) {
     app_.stop();
     thread_.join();
@@ -31247,10 +31369,10 @@ FASTAPI_DETAIL_INLINE void TestClient::close() {
 
 FASTAPI_DETAIL_INLINE void TestClient::connect() {
   asio::error_code ec;
-  socket_.close(ec);
-  socket_ = asio::ip::tcp::socket(io_);
-  socket_.connect({asio::ip::make_address("127.0.0.1"), port_});
-  socket_.set_option(asio::ip::tcp::no_delay(true));
+  net_->socket.close(ec);
+  net_->socket = asio::ip::tcp::socket(net_->io);
+  net_->socket.connect({asio::ip::make_address("127.0.0.1"), port_});
+  net_->socket.set_option(asio::ip::tcp::no_delay(true));
   leftover_.clear();
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -31305,6 +31427,10 @@ inline std::string decode_content([[maybe_unused]] std::string_view content_enco
   return body;
 }
 
+}  // namespace detail
+
+#if FASTAPI_DETAIL_ASIO  // the tests of the client use it too
+namespace detail {
 inline void set_socket_timeout(asio::ip::tcp::socket& s, std::chrono::milliseconds t) {
   timeval tv{};
   tv.tv_sec = static_cast<time_t>(t.count() / 1000);
@@ -31313,6 +31439,7 @@ inline void set_socket_timeout(asio::ip::tcp::socket& s, std::chrono::millisecon
   ::setsockopt(s.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 }  // namespace detail
+#endif  // FASTAPI_DETAIL_ASIO
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE TestResponse TestClient::request(std::string_view method, std::string_view path,
@@ -31374,8 +31501,8 @@ FASTAPI_DETAIL_INLINE std::string encode_multipart(const KeyValues& data, const 
 
 FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method, std::string_view target,
                                                         const RequestOptions& o, bool retry_on_closed) {
-  if (!socket_.is_open()) connect();
-  detail::set_socket_timeout(socket_, o.timeout);
+  if (!net_->socket.is_open()) connect();
+  detail::set_socket_timeout(net_->socket, o.timeout);
   std::string body;
   std::string content_type;
   if (o.json) {
@@ -31421,7 +31548,7 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method,
   req.append("\r\n").append(body);
 
   asio::error_code ec;
-  asio::write(socket_, asio::buffer(req), ec);
+  asio::write(net_->socket, asio::buffer(req), ec);
   // A server may answer before reading the whole body (413 from Content-Length) and close: our write then fails
   // with a broken pipe or a reset while its answer waits in the socket. Read it, as httpx does; a closed idle
   // connection reads nothing and is retried below.
@@ -31432,7 +31559,7 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method,
   std::size_t head_end;
   char chunk[16384];
   while ((head_end = buf.find("\r\n\r\n")) == std::string::npos) {
-    std::size_t n = ec ? 0 : socket_.read_some(asio::buffer(chunk), ec);
+    std::size_t n = ec ? 0 : net_->socket.read_some(asio::buffer(chunk), ec);
     if (ec || n == 0) {
       if (retry_on_closed && buf.empty() && ec != asio::error::would_block && ec != asio::error::try_again) {
         connect();  // the server closed our idle keep-alive connection: once more on a new one
@@ -31465,7 +31592,7 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method,
   std::string rest = buf.substr(head_end + 4);
   bool no_body = method == "HEAD" || r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200);
   auto read_more = [&] {
-    std::size_t n = socket_.read_some(asio::buffer(chunk), ec);
+    std::size_t n = net_->socket.read_some(asio::buffer(chunk), ec);
     if (ec) return false;
     rest.append(chunk, n);
     return true;
@@ -31493,9 +31620,9 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method,
     while (read_more()) {
     }
     r.text = rest;
-    socket_.close(ec);
+    net_->socket.close(ec);
   }
-  if (auto c = r.headers.get("connection"); c && iequals(*c, "close")) socket_.close(ec);
+  if (auto c = r.headers.get("connection"); c && iequals(*c, "close")) net_->socket.close(ec);
   for (std::string_view set_cookie : r.headers.get_all("set-cookie")) cookies.store(set_cookie, "testserver", path);
   r.raw = r.text;
   if (auto ce = r.headers.get("content-encoding"); ce && !r.raw.empty()) r.text = detail::decode_content(*ce, r.raw);
@@ -31524,5 +31651,6 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method,
 
 #undef FASTAPI_DETAIL_INLINE
 #undef FASTAPI_DETAIL_DEFINE_FUNCTIONS
+#undef FASTAPI_DETAIL_ASIO
 
 #endif  // FASTAPI_HPP_SINGLE_INCLUDE

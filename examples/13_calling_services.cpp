@@ -16,6 +16,8 @@
 
 #include "fastapi.hpp"
 
+#include <asio.hpp>  // the blocking call below is plain Asio (fastapi.hpp, built separately, does not include it)
+
 namespace fa = fastapi;
 using namespace std::chrono_literals;
 

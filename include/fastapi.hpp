@@ -20,6 +20,7 @@
 #include "fastapi/core/regex.hpp"
 #include "fastapi/core/log.hpp"
 #include "fastapi/core/task.hpp"
+#include "fastapi/core/async_call.hpp"
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/generator.hpp"
 

@@ -127,6 +127,7 @@ python3 tests/tools/test_include_graph.py 2>&1 | tail -n 3
 python3 tests/tools/test_macros.py 2>&1 | tail -n 3
 python3 tests/tools/test_syntax_cache.py 2>&1 | tail -n 3
 python3 tests/tools/test_self_contained_layers.py 2>&1 | tail -n 3
+python3 tests/tools/test_asio_split.py 2>&1 | tail -n 3
 python3 tests/docs/test_check_doc_snippets.py 2>&1 | tail -n 3
 
 step "the tutorial's C++ excerpts are verbatim in its programs (tests/docs/check_tutorial_snippets.py)"

@@ -15,6 +15,9 @@
 #if defined(FASTAPI_DETAIL_DEFINE_FUNCTIONS)
 #error "FASTAPI_DETAIL_DEFINE_FUNCTIONS leaks out of fastapi.hpp: #undef it in core/macro_unscope.hpp"
 #endif
+#if defined(FASTAPI_DETAIL_ASIO)
+#error "FASTAPI_DETAIL_ASIO leaks out of fastapi.hpp: #undef it in core/macro_unscope.hpp"
+#endif
 #if defined(FASTAPI_DETAIL_SIMDJSON_CONFIGURATION)
 #error "FASTAPI_DETAIL_SIMDJSON_CONFIGURATION leaks out of fastapi.hpp: #undef it after its use in core/config.hpp"
 #endif

@@ -11,13 +11,16 @@
 #include <utility>
 #include <vector>
 
-#include <asio.hpp>
-
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/di/yield.hpp"
+
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
+#endif
 
 namespace fastapi {
 
@@ -34,19 +37,7 @@ inline Task<void> run_and_flag(Task<void> task, std::exception_ptr& error, bool&
 
 /// Runs `task` to its end on this thread, on a loop of its own (a lifespan's startup or shutdown: the
 /// workers are not running yet, or any more); its exception is rethrown.
-inline void run_to_completion(Task<void> task) {
-  asio::io_context io;
-  LoopContext context;
-  context.io = &io;
-  LoopScope scope(context);
-  std::exception_ptr error;
-  bool done = false;
-  spawn(run_and_flag(std::move(task), error, done));
-  io.run();
-  if (error) std::rethrow_exception(error);
-  if (!done)
-    throw ConfigurationError("fastapi: a lifespan waited for something that cannot come before the app serves");
-}
+FASTAPI_DETAIL_INLINE void run_to_completion(Task<void> task);
 
 /// Runs a lifespan up to its co_yield (startup).
 inline Task<void> enter_lifespan(Yield<void>& lifespan) {
@@ -100,6 +91,20 @@ void Lifespans::add_for(A& app, F&& fn) {
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void run_to_completion(Task<void> task) {
+  asio::io_context io;
+  LoopContext context;
+  context.io = &io;
+  LoopScope scope(context);
+  std::exception_ptr error;
+  bool done = false;
+  spawn(run_and_flag(std::move(task), error, done));
+  io.run();
+  if (error) std::rethrow_exception(error);
+  if (!done)
+    throw ConfigurationError("fastapi: a lifespan waited for something that cannot come before the app serves");
+}
+
 FASTAPI_DETAIL_INLINE void Lifespans::enter(Logger& logger) {
   for (auto& make : makers_) {
     Yield<void> lifespan = make();

@@ -28,9 +28,15 @@
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"
-#include "fastapi/http/server.hpp"
 #include "fastapi/http/service.hpp"
 #include "fastapi/http/tls_context.hpp"
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+#include "fastapi/http/server.hpp"  // only where AppRunner's functions are compiled: the server is Asio's
+#endif
+
+namespace fastapi {
+class Server;  // http/server.hpp; named by pointer only, so the app's declarations need no Asio type
+}  // namespace fastapi
 
 namespace fastapi::detail {
 

@@ -14,11 +14,13 @@
 #include <utility>
 #include <vector>
 
-#include <asio.hpp>
-
 #include "fastapi/app/websocket.hpp"
 #include "fastapi/core/loop.hpp"
 #include "fastapi/websocket/frame.hpp"
+
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
+#endif
 
 namespace fastapi {
 

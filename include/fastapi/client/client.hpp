@@ -15,8 +15,6 @@
 #include <utility>
 #include <vector>
 
-#include <asio.hpp>
-
 #include "fastapi/client/exchange.hpp"
 #include "fastapi/client/options.hpp"
 #include "fastapi/client/pool.hpp"
@@ -30,6 +28,10 @@
 #include "fastapi/http/field_lines.hpp"
 #include "fastapi/http/headers.hpp"
 #include "fastapi/http/url.hpp"
+
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
+#endif
 
 namespace fastapi {
 

@@ -18,8 +18,6 @@
 #include <utility>
 #include <vector>
 
-#include <asio.hpp>
-
 #include "fastapi/client/options.hpp"
 #include "fastapi/client/pool.hpp"
 #include "fastapi/client/response.hpp"
@@ -30,6 +28,11 @@
 #include "fastapi/http/chunked.hpp"
 #include "fastapi/http/field_lines.hpp"
 #include "fastapi/http/response_parser.hpp"
+
+// The server's internals name Asio's types: declared only where Asio is included (core/config.hpp's
+// FASTAPI_DETAIL_ASIO), so an app's file built with FASTAPI_SEPARATE_COMPILATION parses none of them.
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
 
 namespace fastapi::detail {
 
@@ -250,3 +253,4 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> exchange_once(asio::io_contex
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
+#endif  // FASTAPI_DETAIL_ASIO

@@ -26,13 +26,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <asio.hpp>
 #ifdef FASTAPI_ENABLE_TLS
 #include <openssl/ssl.h>
 #endif
 
+#include "fastapi/core/async_call.hpp"
 #include "fastapi/core/config.hpp"
+#include "fastapi/core/loop.hpp"
 #include "fastapi/core/task.hpp"
+
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
+#endif
 
 struct ssl_st;  // OpenSSL's SSL; only a build with FASTAPI_ENABLE_TLS ever sets one
 
@@ -84,13 +89,8 @@ class ConnectionPool {
     Lease connection;
     Clock::time_point since;
   };
-  /// A request waiting for a slot. Granted under the mutex; woken on its own loop (its timer cancelled).
-  struct Waiter {
-    asio::io_context* io = nullptr;
-    asio::steady_timer* timer = nullptr;  ///< touched only on the waiter's loop thread
-    bool granted = false;
-    Lease lease;
-  };
+  /// A request waiting for a slot (defined with the functions: it names Asio's timer).
+  struct Waiter;
   struct Host {
     std::vector<Idle> idle;  ///< most recently used last
     std::size_t open = 0;
@@ -118,6 +118,14 @@ class ConnectionPool {
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+/// A request waiting for a slot. Granted under the mutex; woken on its own loop (its timer cancelled).
+struct ConnectionPool::Waiter {
+  asio::io_context* io = nullptr;
+  asio::steady_timer* timer = nullptr;  ///< touched only on the waiter's loop thread
+  bool granted = false;
+  Lease lease;
+};
+
 FASTAPI_DETAIL_INLINE std::optional<Lease> ConnectionPool::take_idle(Host& host) {
   auto now = Clock::now();
   while (!host.idle.empty()) {

@@ -22,11 +22,6 @@
 
 #include <sys/socket.h>
 
-#include <asio.hpp>
-#ifdef FASTAPI_ENABLE_TLS
-#include <asio/ssl.hpp>
-#endif
-
 #include "fastapi/client/options.hpp"
 #include "fastapi/client/pool.hpp"
 #include "fastapi/client/response.hpp"
@@ -57,6 +52,18 @@ struct Failure {
   bool retry = false;
   bool eof = false;  ///< the server closed the connection (the end of a close-delimited body)
 };
+
+}  // namespace fastapi::detail
+
+// What follows names Asio's types: declared only where Asio is included (core/config.hpp's FASTAPI_DETAIL_ASIO),
+// so an app's file built with FASTAPI_SEPARATE_COMPILATION parses none of them (HttpClient names only the above).
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
+#ifdef FASTAPI_ENABLE_TLS
+#include <asio/ssl.hpp>
+#endif
+
+namespace fastapi::detail {
 
 /// Awaits an Asio operation raced against `timer` set to `deadline`. When the deadline comes first,
 /// `cancel()` runs (the operation then ends with operation_aborted) and the first result is true.
@@ -338,3 +345,4 @@ FASTAPI_DETAIL_INLINE Task<std::optional<Failure>> open_connection(ClientStream&
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
+#endif  // FASTAPI_DETAIL_ASIO

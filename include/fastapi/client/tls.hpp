@@ -15,17 +15,20 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
-#include <asio.hpp>
-
 #include "fastapi/client/options.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/http/tls_context.hpp"
+
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
+#endif
 
 namespace fastapi::detail {
 
@@ -58,7 +61,7 @@ FASTAPI_DETAIL_INLINE SSL* new_tls_session(SSL_CTX* ctx, const std::string& host
 /// Why a handshake on `ssl` failed with `ec`, in words: the certificate check's own reason when that is what
 /// failed ("certificate has expired", "unable to get local issuer certificate", "hostname mismatch"),
 /// else OpenSSL's ("wrong version number": the server does not speak TLS on that port).
-FASTAPI_DETAIL_INLINE std::string tls_failure_text(SSL* ssl, bool verify, const asio::error_code& ec);
+FASTAPI_DETAIL_INLINE std::string tls_failure_text(SSL* ssl, bool verify, const std::error_code& ec);
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE SSL_CTX* ClientTlsContext::get(const ClientOptions& options, std::string& error) {
@@ -135,7 +138,7 @@ FASTAPI_DETAIL_INLINE SSL* new_tls_session(SSL_CTX* ctx, const std::string& host
   return ssl;
 }
 
-FASTAPI_DETAIL_INLINE std::string tls_failure_text(SSL* ssl, bool verify, const asio::error_code& ec) {
+FASTAPI_DETAIL_INLINE std::string tls_failure_text(SSL* ssl, bool verify, const std::error_code& ec) {
   long result = verify && ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
   if (result != X509_V_OK) {
     std::string text = std::string("the server's certificate was refused: ") + X509_verify_cert_error_string(result);

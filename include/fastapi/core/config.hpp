@@ -44,6 +44,15 @@
 #define FASTAPI_DETAIL_INLINE inline
 #define FASTAPI_DETAIL_DEFINE_FUNCTIONS 1
 #endif
+// FASTAPI_DETAIL_ASIO is 1 where Asio is included, with the declarations that name its types (the server, the
+// connection, the client's sockets): where the library's functions are compiled. A file of the separate mode sees
+// neither (its compile skips Asio's headers) unless it defines FASTAPI_TESTING_INTERNALS (the suite's files that
+// drive the internals do); the classes' layouts never depend on it.
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS || defined(FASTAPI_TESTING_INTERNALS)
+#define FASTAPI_DETAIL_ASIO 1
+#else
+#define FASTAPI_DETAIL_ASIO 0
+#endif
 
 // simdjson's configuration, pinned for every translation unit. simdjson chooses the layout of its parsers
 // from the compiler's flags: `-pthread` (_REENTRANT) adds a member to dom::parser

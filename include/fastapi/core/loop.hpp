@@ -18,11 +18,18 @@
 #include <utility>
 #include <vector>
 
-#include <asio.hpp>
-
+#include "fastapi/core/async_call.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/task.hpp"
+
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
+#endif
+
+namespace asio {
+class io_context;  // a loop is named by pointer only: fa::sleep and the hand-offs below are compiled where Asio is
+}  // namespace asio
 
 namespace fastapi {
 

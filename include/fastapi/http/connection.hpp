@@ -34,9 +34,8 @@
 
 #include <sys/socket.h>
 
-#include <asio.hpp>
-
 #include "fastapi/core/arena.hpp"
+#include "fastapi/core/async_call.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"
@@ -51,6 +50,11 @@
 #include "fastapi/http/stream.hpp"
 #include "fastapi/http/upgrade.hpp"
 #include "fastapi/http/writer.hpp"
+
+// The server's internals name Asio's types: declared only where Asio is included (core/config.hpp's
+// FASTAPI_DETAIL_ASIO), so an app's file built with FASTAPI_SEPARATE_COMPILATION parses none of them.
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
 
 namespace fastapi::detail {
 
@@ -616,3 +620,4 @@ FASTAPI_DETAIL_INLINE Task<void> Connection::linger_close() {
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
+#endif  // FASTAPI_DETAIL_ASIO

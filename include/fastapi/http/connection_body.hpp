@@ -16,9 +16,13 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
-#include <asio.hpp>
-
+#include "fastapi/core/async_call.hpp"
 #include "fastapi/http/connection.hpp"
+
+// The server's internals name Asio's types: declared only where Asio is included (core/config.hpp's
+// FASTAPI_DETAIL_ASIO), so an app's file built with FASTAPI_SEPARATE_COMPILATION parses none of them.
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
 
 namespace fastapi::detail {
 
@@ -462,3 +466,4 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::next_stream_chunk(Response& res, st
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
+#endif  // FASTAPI_DETAIL_ASIO

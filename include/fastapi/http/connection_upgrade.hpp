@@ -13,9 +13,12 @@
 #include <string_view>
 #include <utility>
 
-#include <asio.hpp>
-
 #include "fastapi/http/connection.hpp"
+
+// The server's internals name Asio's types: declared only where Asio is included (core/config.hpp's
+// FASTAPI_DETAIL_ASIO), so an app's file built with FASTAPI_SEPARATE_COMPILATION parses none of them.
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
 
 namespace fastapi::detail {
 
@@ -242,3 +245,4 @@ FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) { retu
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
+#endif  // FASTAPI_DETAIL_ASIO

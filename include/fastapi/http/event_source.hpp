@@ -16,14 +16,17 @@
 #include <string_view>
 #include <utility>
 
-#include <asio.hpp>
-
+#include "fastapi/core/async_call.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/generator.hpp"
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/response.hpp"
+
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
+#endif
 
 namespace fastapi {
 

@@ -10,11 +10,14 @@
 #include <string>
 #include <vector>
 
-#include <asio.hpp>
-
 #include "fastapi/core/config.hpp"
 #include "fastapi/http/service.hpp"
 #include "fastapi/http/writer.hpp"
+
+// The server's internals name Asio's types: declared only where Asio is included (core/config.hpp's
+// FASTAPI_DETAIL_ASIO), so an app's file built with FASTAPI_SEPARATE_COMPILATION parses none of them.
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX (http/tls_context.hpp)
 
@@ -89,3 +92,4 @@ struct Hub {
 };
 
 }  // namespace fastapi::detail
+#endif  // FASTAPI_DETAIL_ASIO

@@ -25,8 +25,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <asio.hpp>
-
+#include "fastapi/core/async_call.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/log.hpp"
 #include "fastapi/core/loop.hpp"
@@ -37,6 +36,11 @@
 #include "fastapi/http/service.hpp"
 #include "fastapi/http/stream.hpp"
 #include "fastapi/http/tls_context.hpp"
+
+// The server's internals name Asio's types: declared only where Asio is included (core/config.hpp's
+// FASTAPI_DETAIL_ASIO), so an app's file built with FASTAPI_SEPARATE_COMPILATION parses none of them.
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
 
 namespace fastapi {
 
@@ -496,3 +500,4 @@ FASTAPI_DETAIL_INLINE void Server::stop() {
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
+#endif  // FASTAPI_DETAIL_ASIO

@@ -24,8 +24,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <asio.hpp>
-
 #ifdef FASTAPI_ENABLE_TLS
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -33,6 +31,11 @@
 
 #include "fastapi/core/config.hpp"
 #include "fastapi/http/tls_context.hpp"
+
+// The server's internals name Asio's types: declared only where Asio is included (core/config.hpp's
+// FASTAPI_DETAIL_ASIO), so an app's file built with FASTAPI_SEPARATE_COMPILATION parses none of them.
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX; only a build with FASTAPI_ENABLE_TLS ever makes one
 struct ssl_st;      // OpenSSL's SSL
@@ -303,3 +306,4 @@ FASTAPI_DETAIL_INLINE asio::error_code ServerStream::tls_error(int, asio::socket
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
+#endif  // FASTAPI_DETAIL_ASIO

@@ -13,8 +13,6 @@
 #include <utility>
 #include <vector>
 
-#include <asio/ip/address.hpp>
-
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/task.hpp"
@@ -23,6 +21,10 @@
 #include "fastapi/http/request.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/middleware/chain.hpp"
+
+#if FASTAPI_DETAIL_ASIO
+#include <asio/ip/address.hpp>  // the addresses are parsed where the functions are compiled
+#endif
 
 namespace fastapi {
 

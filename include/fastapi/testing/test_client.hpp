@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -25,8 +26,6 @@
 #include <zlib.h>
 #endif
 
-#include <asio.hpp>
-
 #include "fastapi/app/app.hpp"
 #include "fastapi/core/config.hpp"
 #include "fastapi/http/chunked.hpp"
@@ -35,6 +34,10 @@
 #include "fastapi/json/parse.hpp"
 #include "fastapi/json/value.hpp"
 #include "fastapi/testing/websocket_session.hpp"
+
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
+#endif
 
 namespace fastapi::testing {
 
@@ -326,13 +329,18 @@ class TestClient {
   App& app_;
   std::thread thread_;
   std::uint16_t port_ = 0;
-  asio::io_context io_;
-  asio::ip::tcp::socket socket_;  // made in the constructor: an initializer here would instantiate Asio in every TU
+  struct Net;                 // Asio's loop and the keep-alive socket, defined with the functions: a test's file
+  std::unique_ptr<Net> net_;  // parses no Asio header (one allocation per client)
   std::string leftover_;
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE TestClient::TestClient(App& app, Config config) : app_(app), socket_(io_) {
+struct TestClient::Net {
+  asio::io_context io;
+  asio::ip::tcp::socket socket{io};
+};
+
+FASTAPI_DETAIL_INLINE TestClient::TestClient(App& app, Config config) : app_(app), net_(std::make_unique<Net>()) {
   thread_ = std::thread([this, config] { app_.run(config); });
   port_ = app_.wait_until_listening();
   if (port_ == 0) {
@@ -345,7 +353,7 @@ FASTAPI_DETAIL_INLINE TestClient::~TestClient() { close(); }
 
 FASTAPI_DETAIL_INLINE void TestClient::close() {
   asio::error_code ec;
-  socket_.close(ec);
+  net_->socket.close(ec);
   if (thread_.joinable()) {
     app_.stop();
     thread_.join();
@@ -354,10 +362,10 @@ FASTAPI_DETAIL_INLINE void TestClient::close() {
 
 FASTAPI_DETAIL_INLINE void TestClient::connect() {
   asio::error_code ec;
-  socket_.close(ec);
-  socket_ = asio::ip::tcp::socket(io_);
-  socket_.connect({asio::ip::make_address("127.0.0.1"), port_});
-  socket_.set_option(asio::ip::tcp::no_delay(true));
+  net_->socket.close(ec);
+  net_->socket = asio::ip::tcp::socket(net_->io);
+  net_->socket.connect({asio::ip::make_address("127.0.0.1"), port_});
+  net_->socket.set_option(asio::ip::tcp::no_delay(true));
   leftover_.clear();
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
@@ -412,6 +420,10 @@ inline std::string decode_content([[maybe_unused]] std::string_view content_enco
   return body;
 }
 
+}  // namespace detail
+
+#if FASTAPI_DETAIL_ASIO  // the tests of the client use it too
+namespace detail {
 inline void set_socket_timeout(asio::ip::tcp::socket& s, std::chrono::milliseconds t) {
   timeval tv{};
   tv.tv_sec = static_cast<time_t>(t.count() / 1000);
@@ -420,6 +432,7 @@ inline void set_socket_timeout(asio::ip::tcp::socket& s, std::chrono::millisecon
   ::setsockopt(s.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 }  // namespace detail
+#endif  // FASTAPI_DETAIL_ASIO
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE TestResponse TestClient::request(std::string_view method, std::string_view path,
@@ -481,8 +494,8 @@ FASTAPI_DETAIL_INLINE std::string encode_multipart(const KeyValues& data, const 
 
 FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method, std::string_view target,
                                                         const RequestOptions& o, bool retry_on_closed) {
-  if (!socket_.is_open()) connect();
-  detail::set_socket_timeout(socket_, o.timeout);
+  if (!net_->socket.is_open()) connect();
+  detail::set_socket_timeout(net_->socket, o.timeout);
   std::string body;
   std::string content_type;
   if (o.json) {
@@ -528,7 +541,7 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method,
   req.append("\r\n").append(body);
 
   asio::error_code ec;
-  asio::write(socket_, asio::buffer(req), ec);
+  asio::write(net_->socket, asio::buffer(req), ec);
   // A server may answer before reading the whole body (413 from Content-Length) and close: our write then fails
   // with a broken pipe or a reset while its answer waits in the socket. Read it, as httpx does; a closed idle
   // connection reads nothing and is retried below.
@@ -539,7 +552,7 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method,
   std::size_t head_end;
   char chunk[16384];
   while ((head_end = buf.find("\r\n\r\n")) == std::string::npos) {
-    std::size_t n = ec ? 0 : socket_.read_some(asio::buffer(chunk), ec);
+    std::size_t n = ec ? 0 : net_->socket.read_some(asio::buffer(chunk), ec);
     if (ec || n == 0) {
       if (retry_on_closed && buf.empty() && ec != asio::error::would_block && ec != asio::error::try_again) {
         connect();  // the server closed our idle keep-alive connection: once more on a new one
@@ -572,7 +585,7 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method,
   std::string rest = buf.substr(head_end + 4);
   bool no_body = method == "HEAD" || r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200);
   auto read_more = [&] {
-    std::size_t n = socket_.read_some(asio::buffer(chunk), ec);
+    std::size_t n = net_->socket.read_some(asio::buffer(chunk), ec);
     if (ec) return false;
     rest.append(chunk, n);
     return true;
@@ -600,9 +613,9 @@ FASTAPI_DETAIL_INLINE TestResponse TestClient::exchange(std::string_view method,
     while (read_more()) {
     }
     r.text = rest;
-    socket_.close(ec);
+    net_->socket.close(ec);
   }
-  if (auto c = r.headers.get("connection"); c && iequals(*c, "close")) socket_.close(ec);
+  if (auto c = r.headers.get("connection"); c && iequals(*c, "close")) net_->socket.close(ec);
   for (std::string_view set_cookie : r.headers.get_all("set-cookie")) cookies.store(set_cookie, "testserver", path);
   r.raw = r.text;
   if (auto ce = r.headers.get("content-encoding"); ce && !r.raw.empty()) r.text = detail::decode_content(*ce, r.raw);

@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -17,8 +18,6 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
-#include <asio.hpp>
-
 #include "fastapi/app/websocket.hpp"
 #include "fastapi/core/digest.hpp"
 #include "fastapi/http/headers.hpp"
@@ -26,6 +25,10 @@
 #include "fastapi/websocket/frame.hpp"
 #include "fastapi/websocket/frame_parser.hpp"
 #include "fastapi/websocket/handshake.hpp"
+
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
+#endif
 
 namespace fastapi::testing {
 
@@ -42,7 +45,7 @@ struct WebSocketConnectOptions {
 class WebSocketTestSession {
  public:
   WebSocketTestSession(std::uint16_t port, std::string_view path, const WebSocketConnectOptions& options = {});
-  ~WebSocketTestSession() = default;
+  ~WebSocketTestSession();
   WebSocketTestSession(const WebSocketTestSession&) = delete;
   WebSocketTestSession& operator=(const WebSocketTestSession&) = delete;
 
@@ -72,8 +75,8 @@ class WebSocketTestSession {
     return {static_cast<std::uint8_t>(r), static_cast<std::uint8_t>(r >> 8), static_cast<std::uint8_t>(r >> 16),
             static_cast<std::uint8_t>(r >> 24)};
   }
-  asio::io_context io_;
-  asio::ip::tcp::socket socket_;
+  struct Net;                 // Asio's loop and socket, defined with the functions: a test's file parses no Asio
+  std::unique_ptr<Net> net_;  // on the heap once per session, so the class names no Asio type
   ws::FrameParser parser_{ws::ParserOptions{.max_message = std::size_t{1} << 30, .require_mask = false}};
   std::string buffered_;
   Headers headers_;
@@ -84,15 +87,23 @@ class WebSocketTestSession {
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+struct WebSocketTestSession::Net {
+  asio::io_context io;
+  asio::ip::tcp::socket socket{io};
+};
+
+FASTAPI_DETAIL_INLINE WebSocketTestSession::~WebSocketTestSession() = default;
+
 FASTAPI_DETAIL_INLINE WebSocketTestSession::WebSocketTestSession(std::uint16_t port, std::string_view path,
                                                                  const WebSocketConnectOptions& o)
-    : socket_(io_) {
-  socket_.connect({asio::ip::make_address("127.0.0.1"), port});
-  socket_.set_option(asio::ip::tcp::no_delay(true));
+    : net_(std::make_unique<Net>()) {
+  asio::ip::tcp::socket& socket = net_->socket;
+  socket.connect({asio::ip::make_address("127.0.0.1"), port});
+  socket.set_option(asio::ip::tcp::no_delay(true));
   timeval tv{};
   tv.tv_sec = static_cast<time_t>(o.timeout.count() / 1000);
   tv.tv_usec = static_cast<suseconds_t>((o.timeout.count() % 1000) * 1000);
-  ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   std::string raw_key;
   for (int i = 0; i < 16; ++i) raw_key.push_back(static_cast<char>(rng_()));
   const std::string key = fastapi::detail::base64_encode(raw_key);
@@ -105,13 +116,13 @@ FASTAPI_DETAIL_INLINE WebSocketTestSession::WebSocketTestSession(std::uint16_t p
   }
   for (const auto& [name, value] : o.headers) req += name + ": " + value + "\r\n";
   req += "\r\n";
-  asio::write(socket_, asio::buffer(req));
+  asio::write(net_->socket, asio::buffer(req));
   // The head of the answer.
   std::array<char, 4096> buf;
   std::size_t end;
   while ((end = buffered_.find("\r\n\r\n")) == std::string::npos) {
     asio::error_code ec;
-    std::size_t n = socket_.read_some(asio::buffer(buf), ec);
+    std::size_t n = net_->socket.read_some(asio::buffer(buf), ec);
     if (ec) throw std::runtime_error("WebSocketTestSession: the server closed during the handshake");
     buffered_.append(buf.data(), n);
   }
@@ -137,7 +148,7 @@ FASTAPI_DETAIL_INLINE WebSocketTestSession::WebSocketTestSession(std::uint16_t p
 
 FASTAPI_DETAIL_INLINE void WebSocketTestSession::send_raw(std::string_view bytes) {
   asio::error_code ec;
-  asio::write(socket_, asio::buffer(bytes.data(), bytes.size()), ec);
+  asio::write(net_->socket, asio::buffer(bytes.data(), bytes.size()), ec);
 }
 
 FASTAPI_DETAIL_INLINE void WebSocketTestSession::send_frame(ws::Opcode op, std::string_view payload, bool fin) {
@@ -174,7 +185,7 @@ FASTAPI_DETAIL_INLINE ws::Incoming WebSocketTestSession::receive() {
       }
     }
     asio::error_code ec;
-    std::size_t n = socket_.read_some(asio::buffer(buf), ec);
+    std::size_t n = net_->socket.read_some(asio::buffer(buf), ec);
     if (ec) {
       if (ec == asio::error::would_block || ec == asio::error::try_again)
         throw std::runtime_error("WebSocketTestSession: timed out waiting for a message");

@@ -22,14 +22,16 @@
 #include <utility>
 #include <vector>
 
-#include <asio.hpp>
-
 #include "fastapi/core/loop.hpp"
 #include "fastapi/core/task.hpp"
 #include "fastapi/http/upgrade.hpp"
 #include "fastapi/websocket/deflate.hpp"
 #include "fastapi/websocket/frame.hpp"
 #include "fastapi/websocket/frame_parser.hpp"
+
+#if FASTAPI_DETAIL_ASIO
+#include <asio.hpp>
+#endif
 
 namespace fastapi {
 
