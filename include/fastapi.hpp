@@ -159,6 +159,7 @@
 #include "fastapi/client/client.hpp"
 
 // testing: the test client users write their tests with
+#include "fastapi/testing/cookie_jar.hpp"
 #include "fastapi/testing/websocket_session.hpp"
 #include "fastapi/testing/test_client.hpp"
 

@@ -282,16 +282,12 @@ class RouteEndpoint : public Endpoint {
   /// One call's arguments: in place (most handlers' fit) or from the heap; made empty, destroyed after the call.
   class CallArgs {
    public:
-    static constexpr std::size_t inline_size = 256;
     explicit CallArgs(RouteEndpoint& endpoint);
     ~CallArgs();
-    CallArgs(const CallArgs&) = delete;
-    CallArgs& operator=(const CallArgs&) = delete;
-    void* get() { return heap_ ? heap_ : static_cast<void*>(inline_); }
+    void* get() { return storage_.get(); }
 
    private:
-    alignas(std::max_align_t) std::byte inline_[inline_size];
-    void* heap_ = nullptr;
+    ArgsStorage<256> storage_;
     RouteEndpoint& endpoint_;
   };
   /// A .blocking route's plain handler with its arguments, run on the thread pool (one ToThread for every route).
@@ -404,18 +400,14 @@ class HandlerEndpoint final : public RouteEndpoint {
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
-FASTAPI_DETAIL_INLINE RouteEndpoint::CallArgs::CallArgs(RouteEndpoint& endpoint) : endpoint_(endpoint) {
-  const RouteShape& shape = endpoint.shape_;
-  if (shape.no_args) return;
-  if (shape.args_size > inline_size || shape.args_align > alignof(std::max_align_t))
-    heap_ = ::operator new(shape.args_size, std::align_val_t(shape.args_align));
-  endpoint.make_args(get());
+FASTAPI_DETAIL_INLINE RouteEndpoint::CallArgs::CallArgs(RouteEndpoint& endpoint)
+    : storage_(endpoint.shape_.no_args ? 0 : endpoint.shape_.args_size, endpoint.shape_.args_align),
+      endpoint_(endpoint) {
+  if (!endpoint.shape_.no_args) endpoint.make_args(get());
 }
 
 FASTAPI_DETAIL_INLINE RouteEndpoint::CallArgs::~CallArgs() {
-  if (endpoint_.shape_.no_args) return;
-  endpoint_.drop_args(get());
-  if (heap_) ::operator delete(heap_, std::align_val_t(endpoint_.shape_.args_align));
+  if (!endpoint_.shape_.no_args) endpoint_.drop_args(get());
 }
 
 FASTAPI_DETAIL_INLINE Response RouteEndpoint::invoke_here(void* args, int status) {

@@ -132,27 +132,42 @@ class OAuthScopeFrame {
   std::span<const std::string_view> caller_own_;
 };
 
-/// One call's arguments, in bind_dependency's frame when they fit (most do) or on the heap; made empty, destroyed
-/// after the call.
-class DependencyArgs {
+/// Room for one call's arguments: in place when they fit (most do), else from the heap. Its owner makes the
+/// arguments in it and destroys them (a dependency's DependencyArgs, a route's RouteEndpoint::CallArgs).
+template <std::size_t InlineSize>
+class ArgsStorage {
  public:
-  static constexpr std::size_t inline_size = 192;
-  explicit DependencyArgs(const DependencyFunction& function) : function_(function) {
-    if (function.args_size > inline_size || function.args_align > alignof(std::max_align_t))
-      heap_ = ::operator new(function.args_size, std::align_val_t(function.args_align));
-    function.make_args(get());
+  static constexpr std::size_t inline_size = InlineSize;
+  ArgsStorage(std::size_t size, std::size_t align) : align_(align) {
+    if (size > InlineSize || align > alignof(std::max_align_t)) heap_ = ::operator new(size, std::align_val_t(align));
   }
-  ~DependencyArgs() {
-    function_.drop_args(get());
-    if (heap_) ::operator delete(heap_, std::align_val_t(function_.args_align));
+  ~ArgsStorage() {
+    if (heap_) ::operator delete(heap_, std::align_val_t(align_));
   }
-  DependencyArgs(const DependencyArgs&) = delete;
-  DependencyArgs& operator=(const DependencyArgs&) = delete;
+  ArgsStorage(const ArgsStorage&) = delete;
+  ArgsStorage& operator=(const ArgsStorage&) = delete;
   void* get() { return heap_ ? heap_ : static_cast<void*>(inline_); }
 
  private:
-  alignas(std::max_align_t) std::byte inline_[inline_size];
+  alignas(std::max_align_t) std::byte inline_[InlineSize];
   void* heap_ = nullptr;
+  std::size_t align_;
+};
+
+/// One dependency call's arguments, in bind_dependency's frame when they fit (most do) or on the heap; made
+/// empty, destroyed after the call.
+class DependencyArgs {
+ public:
+  static constexpr std::size_t inline_size = 192;
+  explicit DependencyArgs(const DependencyFunction& function)
+      : storage_(function.args_size, function.args_align), function_(function) {
+    function.make_args(get());
+  }
+  ~DependencyArgs() { function_.drop_args(get()); }
+  void* get() { return storage_.get(); }
+
+ private:
+  ArgsStorage<inline_size> storage_;
   const DependencyFunction& function_;
 };
 
