@@ -25549,6 +25549,11 @@ class ExceptionHandlers {
       if (code == status_code) return entry.get();
     return nullptr;
   }
+  /// The handler keyed by `e`'s status code, or null; never the 500 handler (Starlette: an HTTPException(500)
+  /// goes to the HTTPException handler; the 500 handler answers what nothing else did).
+  const StatusEntry* status_handler_for(const HTTPException& e) const noexcept {
+    return e.status_code == 500 ? nullptr : status_handler(e.status_code);
+  }
   /// The server-errors answer to `error`, which no type handler fitted: logged naming `where`, then the 500
   /// handler's answer when there is one (a 500 handler that throws is logged too), else the default 500.
   Task<Response> server_error(Request& req, std::exception_ptr error, std::string_view where) const;
@@ -25566,7 +25571,7 @@ struct ExceptionHandlers::StatusEntryOf final : StatusEntry {
   using Arg = std::conditional_t<generic, std::exception, HTTPException>;
   using R = std::invoke_result_t<const F&, Request&, const Arg&>;
   explicit StatusEntryOf(F f) : f_(std::move(f)) {}
-  Task<Response> call(Request& req, std::exception_ptr keep, const std::exception* e) const override {
+  Task<Response> call(Request& req, [[maybe_unused]] std::exception_ptr keep, const std::exception* e) const override {
     const Arg* arg = nullptr;
     if constexpr (generic) {
       arg = e;
@@ -25580,7 +25585,6 @@ struct ExceptionHandlers::StatusEntryOf final : StatusEntry {
     } else {
       co_return f_(req, *arg);
     }
-    (void)keep;
   }
   F f_;
 };
@@ -25682,7 +25686,7 @@ FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::handle(Request& req, std
       http = &e;  // lives as long as `error` does
     } catch (...) {
     }
-    const StatusEntry* by_status = http && http->status_code != 500 ? status_handler(http->status_code) : nullptr;
+    const StatusEntry* by_status = http ? status_handler_for(*http) : nullptr;
     if (by_status) co_return co_await by_status->call(req, error, http);
   }
   for (const auto& entry : entries_) {
@@ -25715,7 +25719,7 @@ FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer(Request& req, std
 }
 
 FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::answer_http_exception(Request& req, HTTPException error) const {
-  if (const StatusEntry* by_status = error.status_code != 500 ? status_handler(error.status_code) : nullptr)
+  if (const StatusEntry* by_status = status_handler_for(error))
     co_return co_await by_status->call(req, nullptr, &error);
   if (custom_http_) co_return co_await handle(req, std::make_exception_ptr(std::move(error)));
   co_return http_exception_response(error);
