@@ -121,14 +121,17 @@ fi
 step "no header includes one of a later station (the include graph, by station)"
 python3 scripts/include_graph.py --stations
 
-step "amalgamator and include-graph tests, and the header's internal macros are undone"
-python3 tests/tools/test_single_include_build.py 2>&1 | tail -n 3
-python3 tests/tools/test_include_graph.py 2>&1 | tail -n 3
-python3 tests/tools/test_macros.py 2>&1 | tail -n 3
-python3 tests/tools/test_syntax_cache.py 2>&1 | tail -n 3
-python3 tests/tools/test_self_contained_layers.py 2>&1 | tail -n 3
-python3 tests/tools/test_asio_split.py 2>&1 | tail -n 3
-python3 tests/docs/test_check_doc_snippets.py 2>&1 | tail -n 3
+# The tools' own tests (~25 s of one core): beside the builds (background, below) instead of before them.
+tool_tests() {
+  local status=0 t
+  for t in tests/tools/test_single_include_build.py tests/tools/test_include_graph.py tests/tools/test_macros.py \
+    tests/tools/test_syntax_cache.py tests/tools/test_self_contained_layers.py tests/tools/test_asio_split.py \
+    tests/docs/test_check_doc_snippets.py; do
+    echo "-- $t"
+    { nice -n 5 python3 "$t" 2>&1 | tail -n 3; } || { echo "FAIL $t (its last lines above)"; status=1; }
+  done
+  return $status
+}
 
 step "the tutorial's C++ excerpts are verbatim in its programs (tests/docs/check_tutorial_snippets.py)"
 python3 tests/docs/check_tutorial_snippets.py
@@ -247,6 +250,8 @@ run_asan_tests() {
   run_tests asan build/asan/fastapi_tests_modular
 }
 
+background tool_tests "amalgamator and include-graph tests, the header's internal macros are undone, the tools' tests" \
+  tool_tests
 background independent "compile-fail checks, a CMake consumer, the fuzzers, Starlette's CORS table" \
   independent_checks
 # One clang++ -fsyntax-only of the umbrella and every C++ block of README.md and docs/ (~20 s of CPU), beside the builds.
@@ -290,7 +295,7 @@ step "tests: asan/fastapi_tests_modular (FASTAPI_TEST_SHARDS processes; shown la
 asan_status=0
 timed tests_asan run_asan_tests || asan_status=$?
 
-collect independent doc_snippets programs single_tests
+collect tool_tests independent doc_snippets programs single_tests
 show_tests single
 step "tests: asan/fastapi_tests_modular"
 show_tests asan
