@@ -3,7 +3,7 @@
 // library (the umbrella, the TestClient with it), doctest, and the helpers of tests/support/ most of them use.
 // Built with -fpch-instantiate-templates -fpch-codegen, its object holds every inline function and template
 // instantiation of these headers once, and the test batches that use it emit none of them again (under ASan
-// that was 20-30 s of CPU of each batch of 24 files: docs/testing.md, session 13).
+// that was 13-30 s of CPU of each batch of 24 files: docs/testing.md, session 13).
 // It comes before a file's first line, so a test's own #define cannot change these headers: every file sees them
 // configured by the target's definitions only, as the PCH was (TUTORIAL_NO_MAIN, the one macro tests define, is
 // read by the tutorial's programs, not by these headers).
