@@ -284,8 +284,9 @@ background programs "OpenAPI, deployment, the documented recipes, the edit loop 
 step "build with clang++ -fsanitize=address,undefined (tests against the modular headers, each module alone)"
 # The examples are not built twice: the sanitized tests drive the g++ tree's binaries. Debug information is
 # line tables only (-gline-tables-only): what the sanitizers' stack traces need, at a fraction of -g's cost.
-# 24 test files a batch: this tree is header-only, so each batch compiles the library's inline code again
-# (measured: linking the library compiled once instead saves ~3 s of a batch's ~55, less than the library costs).
+# 24 test files a batch. The tree is header-only, but no batch compiles the library's inline code again: the
+# target's precompiled header (tests/support/modular_pch.hpp, -fpch-codegen) has an object that holds it once
+# (CMakeLists.txt; docs/testing.md, session 13: the target 450 -> 363 CPU-s).
 configure asan clang++ Debug -DFASTAPI_SANITIZE=ON -DFASTAPI_BUILD_EXAMPLES=OFF \
   -DFASTAPI_EXAMPLES_BIN_DIR="$PWD/build/gcc" -DCMAKE_CXX_FLAGS_DEBUG=-gline-tables-only -DFASTAPI_UNITY_BATCH_SIZE=24
 timed build_asan env FASTAPI_CPU_LOG="$PWD/build/times/asan.tsv" \

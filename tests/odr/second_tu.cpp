@@ -1,8 +1,10 @@
 // tests/odr/second_tu.cpp: a second translation unit that includes the whole header and uses it.
 // Linking it with the rest of the suite proves, in the header-only build (the modular suite), that every
 // function in the header is inline or a template (a non-inline definition would be a duplicate symbol at
-// link time), and in the separate-compilation build (the single header's suite, linked with fastapi_impl)
-// that a translation unit compiled against the declarations only finds every definition there.
+// link time; with clang++, whose batches use a PCH whose object alone defines the header's functions,
+// CMakeLists.txt checks that object for a non-inline definition instead), and in the separate-compilation
+// build (the single header's suite, linked with fastapi_impl) that a translation unit compiled against the
+// declarations only finds every definition there.
 #include "fastapi.hpp"
 
 #include <doctest/doctest.h>
