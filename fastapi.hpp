@@ -670,7 +670,9 @@ std::string to_hex(const std::array<std::uint8_t, N>& bytes) {
 }
 
 /// Standard base64 with `=` padding (RFC 4648 section 4).
-inline std::string base64_encode(std::string_view data) {
+FASTAPI_DETAIL_INLINE std::string base64_encode(std::string_view data);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string base64_encode(std::string_view data) {
   static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   out.reserve((data.size() + 2) / 3 * 4);
@@ -694,6 +696,7 @@ inline std::string base64_encode(std::string_view data) {
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <std::size_t N>
 std::string base64_encode(const std::array<std::uint8_t, N>& bytes) {
@@ -703,7 +706,9 @@ std::string base64_encode(const std::array<std::uint8_t, N>& bytes) {
 /// RFC 4648 Base64 (with padding, no line breaks); nullopt when malformed. The unused bits of the last symbol
 /// are not checked (as Python's b64decode); a caller that wants the one canonical encoding compares
 /// base64_encode(decoded) with the input (the WebSocket key check does).
-inline std::optional<std::string> base64_decode(std::string_view in) {
+FASTAPI_DETAIL_INLINE std::optional<std::string> base64_decode(std::string_view in);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::string> base64_decode(std::string_view in) {
   auto value = [](char c) -> int {
     if (c >= 'A' && c <= 'Z') return c - 'A';
     if (c >= 'a' && c <= 'z') return c - 'a' + 26;
@@ -735,6 +740,7 @@ inline std::optional<std::string> base64_decode(std::string_view in) {
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
 
@@ -2045,7 +2051,8 @@ inline constexpr std::string_view log_level_name(LogLevel level) {
   return "";
 }
 
-inline void Logger::write(LogLevel level, std::string_view message) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void Logger::write(LogLevel level, std::string_view message) {
   if (!enabled(level)) return;
   std::string line;
   line.reserve(message.size() + 16);
@@ -2061,6 +2068,7 @@ inline void Logger::write(LogLevel level, std::string_view message) {
     std::fwrite(line.data(), 1, line.size(), stderr);
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
 /// The logger of the app whose worker runs on this thread (or a stderr logger elsewhere).
@@ -5648,6 +5656,7 @@ inline constexpr std::array<MediaTypeEntry, 185> media_types{{
     {"zip", "application/zip"},
 }};
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// The extension of the file name in `path` as Python's `os.path.splitext` finds it: after the last '.' of
 /// the last path component, never from the component's leading dots (".bashrc" has none). "" when none.
 inline std::string_view file_extension(std::string_view path) {
@@ -5659,12 +5668,15 @@ inline std::string_view file_extension(std::string_view path) {
   if (dot == std::string_view::npos || dot < first) return {};
   return name.substr(dot + 1);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
 /// The media type of a file named `path`, from its extension, any case (`"report.PDF"` ->
 /// `"application/pdf"`); "" when the extension is unknown (FileResponse then says `text/plain`, as Starlette).
-inline std::string_view guess_media_type(std::string_view path) {
+FASTAPI_DETAIL_INLINE std::string_view guess_media_type(std::string_view path);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string_view guess_media_type(std::string_view path) {
   std::string_view ext = detail::file_extension(path);
   if (ext == "Z") return "application/x-compress";  // the one case-sensitive entry (Python's encodings map)
   char lower[16];
@@ -5680,6 +5692,7 @@ inline std::string_view guess_media_type(std::string_view path) {
   if (it == t.end() || it->extension != key) return {};
   return it->type;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -5722,6 +5735,7 @@ struct RangeRequest {
 
 namespace detail {
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 inline bool is_range_space(char c) { return c == ' ' || c == '\t'; }
 
 /// A run of digits as a number; saturates (a position beyond 2^64 is as good as "past the end"). False when
@@ -5737,6 +5751,7 @@ inline bool parse_range_number(std::string_view s, std::uint64_t& out) {
   out = v;
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
@@ -5748,7 +5763,9 @@ inline constexpr std::size_t max_ranges = 100;
 /// Syntax (RFC 9110 section 14.1.1): `bytes=` (any case), then a comma-separated list (empty elements and
 /// spaces allowed) of `first-last`, `first-` or `-suffix`. A range whose first is past the end is dropped; when
 /// none is left, unsatisfiable. `last` beyond the end is cut to it; first > last is malformed, as RFC 9110 says.
-inline RangeRequest parse_range(std::string_view header, std::uint64_t size) {
+FASTAPI_DETAIL_INLINE RangeRequest parse_range(std::string_view header, std::uint64_t size);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE RangeRequest parse_range(std::string_view header, std::uint64_t size) {
   using Kind = RangeRequest::Kind;
   RangeRequest out;
   while (!header.empty() && detail::is_range_space(header.front())) header.remove_prefix(1);
@@ -5809,6 +5826,7 @@ inline RangeRequest parse_range(std::string_view header, std::uint64_t size) {
   out.kind = Kind::ranges;
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -6153,7 +6171,9 @@ namespace detail {
 /// what Starlette's RedirectResponse does to its URL: letters, digits, `_.-~` and that safe set stay. Every
 /// control byte, space and non-ASCII byte is encoded, so the result is always a valid header value; '%' is
 /// kept, so quoting twice changes nothing.
-inline void append_quoted_url(std::string& out, std::string_view s) {
+FASTAPI_DETAIL_INLINE void append_quoted_url(std::string& out, std::string_view s);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void append_quoted_url(std::string& out, std::string_view s) {
   constexpr std::string_view safe = "_.-~:/%#?=@[]!$&'()*+,;";
   constexpr char hex[] = "0123456789ABCDEF";
   for (char c : s) {
@@ -6168,11 +6188,14 @@ inline void append_quoted_url(std::string& out, std::string_view s) {
     }
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Appends a cookie value as Python's `http.cookies._quote` writes it: as is when every byte is a token
 /// character or ':' (and it is not empty); otherwise in double quotes, `"` and `\` backslash-escaped, the bytes
 /// outside letters, digits and `!#$%&'*+-.^_`|~: ()/<=>?@[]{}` as `\ooo` octal (`;` -> `\073`, 0x01 -> `\001`).
-inline void append_cookie_value(std::string& out, std::string_view value) {
+FASTAPI_DETAIL_INLINE void append_cookie_value(std::string& out, std::string_view value);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void append_cookie_value(std::string& out, std::string_view value) {
   auto legal = [](char c) { return is_token_char(c) || c == ':'; };
   bool plain = !value.empty();
   for (char c : value) plain = plain && legal(c);
@@ -6197,12 +6220,15 @@ inline void append_cookie_value(std::string& out, std::string_view value) {
   }
   out.push_back('"');
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
 /// Redirect (307 by default, like Starlette) to `url`, percent-encoded as Starlette's RedirectResponse
 /// encodes it (`quote(url, safe=":/%#?=@[]!$&'()*+,;")`): CR, LF, spaces and non-ASCII bytes become %XX.
-inline Response RedirectResponse(std::string_view url, int status = 307) {
+FASTAPI_DETAIL_INLINE Response RedirectResponse(std::string_view url, int status = 307);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Response RedirectResponse(std::string_view url, int status) {
   Response r{.status = status};
   std::string location;
   location.reserve(url.size() + 8);
@@ -6210,6 +6236,7 @@ inline Response RedirectResponse(std::string_view url, int status = 307) {
   r.headers.add("location", std::move(location));
   return r;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// A chunked response produced by `next` (see BodyStream). `media_type` defaults to text/plain.
 inline Response StreamingResponse(BodyStream next, std::string_view media_type = "text/plain", int status = 200) {
@@ -6611,7 +6638,9 @@ inline bool valid_header_field(std::string_view name, std::string_view value) {
 
 /// `name` as it may appear in a log line: printable ASCII as is, any other byte as \xNN (a name that is
 /// not a token may hold a CR or LF, which would forge log lines too).
-inline std::string printable(std::string_view name) {
+FASTAPI_DETAIL_INLINE std::string printable(std::string_view name);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string printable(std::string_view name) {
   constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   for (char c : name) {
@@ -6625,6 +6654,7 @@ inline std::string printable(std::string_view name) {
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Why the head of `res` cannot be written, in words that name the header or the status; "" when it can.
 /// This is the one check every byte a handler, a dependency, a middleware or an exception handler puts into
@@ -6632,7 +6662,9 @@ inline std::string printable(std::string_view name) {
 /// 100-599, and 1xx are interim answers the server sends itself, as `100 Continue`), the Content-Type and
 /// every header a token name with a value free of control bytes (RFC 9110 section 5.5; HTAB allowed).
 /// The bytes of a bad value are not repeated: they may be secrets, or a forged log line.
-inline std::string head_error(const Response& res) {
+FASTAPI_DETAIL_INLINE std::string head_error(const Response& res);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string head_error(const Response& res) {
   auto bad_value = [](std::string_view name, std::string_view value) {
     std::size_t at = find_control_byte(value);
     constexpr char hex[] = "0123456789ABCDEF";
@@ -6659,13 +6691,16 @@ inline std::string head_error(const Response& res) {
   }
   return {};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// What the connection does with every finished response before writing it: when head_error() finds a
 /// fault, logs one line naming the route ("GET /items/{id}"; the method and raw path of `req` when no route
 /// ran, as for a middleware's own answer) and the header, and replaces `res` by FastAPI's 500
 /// `{"detail":"Internal Server Error"}` (its after_send kept: teardown still runs). h11 and Starlette refuse
 /// such a response loudly too; a silent drop would hide the bug. True when it replaced.
-inline bool refuse_invalid_head(Response& res, std::string_view route, const Request& req) {
+FASTAPI_DETAIL_INLINE bool refuse_invalid_head(Response& res, std::string_view route, const Request& req);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool refuse_invalid_head(Response& res, std::string_view route, const Request& req) {
   std::string why = head_error(res);
   if (why.empty()) return false;
   std::string where = route.empty() ? printable(req.method_name) + " " + printable(req.raw_path) : std::string(route);
@@ -6675,6 +6710,7 @@ inline bool refuse_invalid_head(Response& res, std::string_view route, const Req
   res.after_send = std::move(after_send);
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Appends the status line and headers of `res` to `out`, framed as `framing` says. User headers named
 /// Content-Length/Transfer-Encoding/Connection/Date are dropped: framing is the writer's job, never the
@@ -6683,7 +6719,11 @@ inline bool refuse_invalid_head(Response& res, std::string_view route, const Req
 /// The connection has passed `res` through refuse_invalid_head() first; as a last guard, a field that
 /// head_error() would refuse is not written here either, so no caller can split a response.
 /// `write_head(out, PlainTextResponse("hi"), {.date_line = dates.line()}, BodyFraming::length);`
-inline void write_head(std::string& out, const Response& res, const WriteOptions& o, BodyFraming framing) {
+FASTAPI_DETAIL_INLINE void write_head(std::string& out, const Response& res, const WriteOptions& o,
+                                      BodyFraming framing);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void write_head(std::string& out, const Response& res, const WriteOptions& o,
+                                      BodyFraming framing) {
   std::string_view phrase = status_phrase(res.status);
   out.append(o.version_minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ");
   append_number(out, static_cast<std::size_t>(res.status >= 100 && res.status <= 999 ? res.status : 500));
@@ -6722,9 +6762,12 @@ inline void write_head(std::string& out, const Response& res, const WriteOptions
   }
   out.append("\r\n");
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Appends one chunk of a chunked body (RFC 9112 section 7.1); an empty `data` writes the last chunk.
-inline void write_chunk(std::string& out, std::string_view data) {
+FASTAPI_DETAIL_INLINE void write_chunk(std::string& out, std::string_view data);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void write_chunk(std::string& out, std::string_view data) {
   char buf[20];
   auto r = std::to_chars(buf, buf + sizeof(buf), data.size(), 16);
   out.append(buf, r.ptr);
@@ -6732,6 +6775,7 @@ inline void write_chunk(std::string& out, std::string_view data) {
   out.append(data);
   out.append("\r\n");  // for the last chunk this makes "0\r\n\r\n" (no trailers)
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
 
@@ -6786,6 +6830,7 @@ class Service {
 
 namespace fastapi::detail {
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// MD5 (RFC 1321) of `data` as 32 lower-case hex digits. Not for security: Starlette's ETag is one.
 inline std::string md5_hex(std::string_view data) {
   static constexpr std::uint32_t k[64] = {
@@ -6840,10 +6885,13 @@ inline std::string md5_hex(std::string_view data) {
     }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Starlette's ETag: `"` + md5(str(st_mtime) + "-" + str(st_size)) + `"`, where st_mtime is Python's float
 /// (seconds + nanoseconds * 1e-9, as CPython computes it) written as Python's repr writes it.
-inline std::string starlette_etag(std::int64_t sec, long nsec, std::uint64_t size) {
+FASTAPI_DETAIL_INLINE std::string starlette_etag(std::int64_t sec, long nsec, std::uint64_t size);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string starlette_etag(std::int64_t sec, long nsec, std::uint64_t size) {
   double mtime = static_cast<double>(sec) + static_cast<double>(nsec) * 1e-9;
   char buf[64];
   auto end = std::to_chars(buf, buf + sizeof(buf), mtime, std::chars_format::fixed).ptr;
@@ -6852,9 +6900,12 @@ inline std::string starlette_etag(std::int64_t sec, long nsec, std::uint64_t siz
   base += "-" + std::to_string(size);
   return "\"" + md5_hex(base) + "\"";
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), as Python's email.utils.formatdate(t, usegmt=True).
-inline std::string format_http_date(std::time_t t) {
+FASTAPI_DETAIL_INLINE std::string format_http_date(std::time_t t);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string format_http_date(std::time_t t) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   static constexpr std::string_view days = "SunMonTueWedThuFriSat", months = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -6863,10 +6914,13 @@ inline std::string format_http_date(std::time_t t) {
                 months.data() + 3 * tm.tm_mon, tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Reads an HTTP date in any of RFC 9110's three forms (IMF-fixdate, RFC 850, asctime); nullopt otherwise.
 /// In all three the first number is the day and the other the year; a two-digit year is 19xx from 70 on.
-inline std::optional<std::time_t> parse_http_date(std::string_view s) {
+FASTAPI_DETAIL_INLINE std::optional<std::time_t> parse_http_date(std::string_view s);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::time_t> parse_http_date(std::string_view s) {
   static constexpr std::string_view months = "janfebmaraprmayjunjulaugsepoctnovdec";
   int numbers[2] = {-1, -1}, count = 0, month = -1, hh = -1, mm = -1, ss = -1;
   std::size_t i = 0;
@@ -6906,9 +6960,12 @@ inline std::optional<std::time_t> parse_http_date(std::string_view s) {
   tm.tm_hour = hh, tm.tm_min = mm, tm.tm_sec = ss;
   return timegm(&tm);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// If-None-Match: `*`, or a comma-separated list of entity-tags compared weakly (`W/` ignored).
-inline bool etag_list_matches(std::string_view list, std::string_view etag) {
+FASTAPI_DETAIL_INLINE bool etag_list_matches(std::string_view list, std::string_view etag);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool etag_list_matches(std::string_view list, std::string_view etag) {
   std::size_t i = 0;
   while (i <= list.size()) {
     std::size_t comma = list.find(',', i);
@@ -6922,11 +6979,14 @@ inline bool etag_list_matches(std::string_view list, std::string_view etag) {
   }
   return false;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Content-Disposition as Starlette writes it: `attachment; filename="a.txt"` when urllib's quote() leaves the
 /// name alone, else `attachment; filename*=utf-8''%E6%97%A5.txt` (RFC 5987; quote's safe set: letters, digits,
 /// `_.-~/`), so a quote, a CR or a non-ASCII byte never reaches the header as itself.
-inline std::string content_disposition(std::string_view type, std::string_view filename) {
+FASTAPI_DETAIL_INLINE std::string content_disposition(std::string_view type, std::string_view filename);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string content_disposition(std::string_view type, std::string_view filename) {
   constexpr char hex[] = "0123456789ABCDEF";
   std::string quoted;
   for (char c : filename) {
@@ -6944,9 +7004,12 @@ inline std::string content_disposition(std::string_view type, std::string_view f
   if (quoted != filename) return std::string(type) + "; filename*=utf-8''" + quoted;
   return std::string(type) + "; filename=\"" + std::string(filename) + "\"";
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// 32 random hex digits (getrandom): a multipart boundary no file content can predict.
-inline std::string random_boundary() {
+FASTAPI_DETAIL_INLINE std::string random_boundary();
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string random_boundary() {
   unsigned char bytes[16] = {};
   std::size_t got = 0;
   while (got < sizeof(bytes)) {
@@ -6967,6 +7030,7 @@ inline std::string random_boundary() {
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
 
@@ -7024,7 +7088,7 @@ struct FileResponseOptions {
 /// exist is HTTPException 404 (`{"detail":"Not Found"}`); a directory or an unreadable file is a 500 whose log
 /// line says why (Starlette raises RuntimeError for both). Conditional and Range requests are answered once the
 /// request is known (Response::prepare): see docs/files.md.
-inline Response FileResponse(std::string_view path, FileResponseOptions options = {});
+FASTAPI_DETAIL_INLINE Response FileResponse(std::string_view path, FileResponseOptions options = {});
 
 namespace detail {
 
@@ -7076,6 +7140,7 @@ struct PreadResult {
   int error;
 };
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// Reads up to `n` bytes at `offset`: at once when the page cache has them, else on the blocking pool.
 /// Returns 0 at the end of the file; throws std::system_error on a read error.
 inline Task<std::size_t> read_file_at(std::shared_ptr<OpenFile> file, char* buf, std::size_t n, std::uint64_t offset) {
@@ -7094,9 +7159,12 @@ inline Task<std::size_t> read_file_at(std::shared_ptr<OpenFile> file, char* buf,
   if (r.got < 0) throw std::system_error(r.error, std::generic_category(), "fastapi: reading a file");
   co_return static_cast<std::size_t>(r.got);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// The next chunk of a file stream (BodyStream's contract: false at the end).
-inline Task<bool> next_file_chunk(std::shared_ptr<FileStream> s, std::string& chunk) {
+FASTAPI_DETAIL_INLINE Task<bool> next_file_chunk(std::shared_ptr<FileStream> s, std::string& chunk);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<bool> next_file_chunk(std::shared_ptr<FileStream> s, std::string& chunk) {
   while (s->at < s->segments.size()) {
     FileSegment& seg = s->segments[s->at];
     if (!s->head_sent) {
@@ -7123,6 +7191,7 @@ inline Task<bool> next_file_chunk(std::shared_ptr<FileStream> s, std::string& ch
   }
   co_return !chunk.empty();
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// The stream of a file body, as a named type: the connection finds it in Response::stream (std::function's
 /// target) and sends the file with sendfile(2) when the socket allows. A middleware that wraps the stream (GZip)
@@ -7138,7 +7207,9 @@ inline constexpr std::size_t sendfile_chunk_size = 1024 * 1024;
 /// True when the page cache holds every page of [offset, offset + length) of `fd`, so that sendfile(2) on the
 /// loop copies without waiting for a disk. cachestat(2) (Linux 6.5) answers in one call; on older kernels,
 /// mincore(2) over a mapping of the range. False when it cannot tell (the caller then sends from the pool).
-inline bool file_range_cached(int fd, std::uint64_t offset, std::uint64_t length) {
+FASTAPI_DETAIL_INLINE bool file_range_cached(int fd, std::uint64_t offset, std::uint64_t length);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool file_range_cached(int fd, std::uint64_t offset, std::uint64_t length) {
   static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
   std::uint64_t first = offset / page, end = (offset + length + page - 1) / page;
   if (length == 0) return true;
@@ -7274,9 +7345,14 @@ inline void prepare_file_response(const std::shared_ptr<const FileState>& state,
   res.set_media_type("multipart/byteranges; boundary=" + boundary);
   send_file_segments(res, f, std::move(whole), std::move(parts), "\r\n--" + boundary + "--\r\n");
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// FileResponse from a file already opened (StaticFiles opens it itself): takes `fd`.
-inline Response file_response_from(int fd, const struct stat& st, std::string_view name, FileResponseOptions& options) {
+FASTAPI_DETAIL_INLINE Response file_response_from(int fd, const struct stat& st, std::string_view name,
+                                                  FileResponseOptions& options);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Response file_response_from(int fd, const struct stat& st, std::string_view name,
+                                                  FileResponseOptions& options) {
   auto file = std::make_shared<OpenFile>(fd);
   auto state = std::make_shared<FileState>();
   state->size = static_cast<std::uint64_t>(st.st_size);
@@ -7332,10 +7408,12 @@ inline int open_for_response(const char* path, struct stat& st) {
   }
   return fd;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
-inline Response FileResponse(std::string_view path, FileResponseOptions options) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Response FileResponse(std::string_view path, FileResponseOptions options) {
   std::string p(path);
   struct stat st {};
   int fd = detail::open_for_response(p.c_str(), st);
@@ -7349,6 +7427,7 @@ inline Response FileResponse(std::string_view path, FileResponseOptions options)
   }
   return detail::file_response_from(fd, st, p, options);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -11814,6 +11893,12 @@ class Json {
   template <class T, class C, class A> requires std::is_constructible_v<Json, const T&>
   Json(const std::map<std::string, T, C, A>& m);  ///< object in the map's (sorted) order
   // clang-format on
+  // Copy, move and destruction are compiled once with separate compilation (the std::variant visits behind them).
+  Json(const Json& other);
+  Json(Json&& other) noexcept;
+  Json& operator=(const Json& other);
+  Json& operator=(Json&& other) noexcept;
+  ~Json();
   Json(std::initializer_list<detail::JsonInit> list);                     ///< object or array by the rule above
   static Json array(std::initializer_list<detail::JsonInit> list = {});   ///< always an array
   static Json object(std::initializer_list<detail::JsonInit> list = {});  ///< pairs only, else JsonTypeError
@@ -11960,7 +12045,9 @@ std::vector<std::uint32_t> first_of_each_key(std::size_t n, Key key) {
 
 /// Python dict semantics for a repeated key: first position, last value. O(n log n) in the member count
 /// (sorted past 16 members), so a hostile body cannot make it quadratic.
-inline void remove_duplicate_keys(Json::Object& members) {
+FASTAPI_DETAIL_INLINE void remove_duplicate_keys(Json::Object& members);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void remove_duplicate_keys(Json::Object& members) {
   const std::size_t n = members.size();
   if (n < 2) return;
   if (n <= 16) {
@@ -12002,10 +12089,17 @@ inline Json::Object members_from(std::initializer_list<JsonInit> list) {
   remove_duplicate_keys(members);
   return members;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json::Json(const Json& other) = default;
+FASTAPI_DETAIL_INLINE Json::Json(Json&& other) noexcept = default;
+FASTAPI_DETAIL_INLINE Json& Json::operator=(const Json& other) = default;
+FASTAPI_DETAIL_INLINE Json& Json::operator=(Json&& other) noexcept = default;
+FASTAPI_DETAIL_INLINE Json::~Json() = default;
+
 FASTAPI_DETAIL_INLINE Json::Json(std::initializer_list<detail::JsonInit> list) {
   if (list.size() == 1 && list.begin()->is_json) {
     value_ = std::move(list.begin()->value.value_);
@@ -12341,7 +12435,9 @@ namespace detail {
 /// json_from_element then applies the exact limit, so that arrays and objects count alike whatever they hold;
 /// json/read applies its own, smaller json_max_depth after the parse). It keeps the capacity of the largest
 /// document it has parsed. nullptr when out of memory (each caller throws its own error).
-inline simdjson::dom::parser* json_dom_parser() noexcept {
+FASTAPI_DETAIL_INLINE simdjson::dom::parser* json_dom_parser() noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE simdjson::dom::parser* json_dom_parser() noexcept {
   thread_local simdjson::dom::parser parser;
   constexpr std::size_t depth = Json::max_depth + 2;
   if (parser.max_depth() != depth &&
@@ -12363,12 +12459,17 @@ inline bool integer_out_of_range(std::string_view token) {
   std::uint64_t v;
   return std::from_chars(token.data(), end, v).ec == std::errc::result_out_of_range;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// simdjson 3.0 refuses integers beyond 64 bits; Python reads them. Slow path, taken only after
 /// a number error: a copy of text with ".0" after each such integer, so they read as doubles.
 /// `widened`, when given, receives the doubles they read as (sorted), for readers that must still
 /// tell them from float tokens (json/read: an integer's range is checked on its text, not its double).
-inline std::optional<std::string> widen_big_integers(std::string_view text, std::vector<double>* widened = nullptr) {
+FASTAPI_DETAIL_INLINE std::optional<std::string> widen_big_integers(std::string_view text,
+                                                                    std::vector<double>* widened = nullptr);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::string> widen_big_integers(std::string_view text,
+                                                                    std::vector<double>* widened) {
   std::string out;
   std::size_t i = 0, copied = 0;
   const std::size_t n = text.size();
@@ -12399,9 +12500,12 @@ inline std::optional<std::string> widen_big_integers(std::string_view text, std:
   if (widened) std::sort(widened->begin(), widened->end());
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// e as a Json; depth counts the arrays and objects around e.
-inline Json json_from_element(simdjson::dom::element e, std::size_t depth) {
+FASTAPI_DETAIL_INLINE Json json_from_element(simdjson::dom::element e, std::size_t depth);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json json_from_element(simdjson::dom::element e, std::size_t depth) {
   using Type = simdjson::dom::element_type;
   const Type type = e.type();
   if ((type == Type::ARRAY || type == Type::OBJECT) && depth >= Json::max_depth)
@@ -12432,6 +12536,7 @@ inline Json json_from_element(simdjson::dom::element e, std::size_t depth) {
   }
   return Json();
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
@@ -13030,6 +13135,7 @@ inline std::size_t utf8_length(std::string_view s) noexcept {
 
 namespace detail {
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// How email-validator shows a rejected character: 'x' for printable ASCII, "\" for a
 /// backslash, SPACE, or U+XXXX for control characters.
 inline std::string email_char_display(unsigned char c) {
@@ -13041,9 +13147,12 @@ inline std::string email_char_display(unsigned char c) {
   }
   return std::string("'") + static_cast<char>(c) + "'";
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// "a, b, c" of the sorted distinct displays, as email-validator lists bad characters.
-inline std::string email_bad_chars(std::string_view s, bool (*allowed)(unsigned char)) {
+FASTAPI_DETAIL_INLINE std::string email_bad_chars(std::string_view s, bool (*allowed)(unsigned char));
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string email_bad_chars(std::string_view s, bool (*allowed)(unsigned char)) {
   std::vector<std::string> bad;
   for (unsigned char c : s) {
     if (allowed(c)) continue;
@@ -13066,12 +13175,18 @@ inline bool is_email_atext(unsigned char c) {
 inline bool is_email_hostname_char(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
-inline std::string too_many_reason(std::size_t length, std::size_t limit) {
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string too_many_reason(std::size_t length, std::size_t limit);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string too_many_reason(std::size_t length, std::size_t limit) {
   const std::size_t diff = length - limit;
   return "(" + std::to_string(diff) + " character" + (diff > 1 ? "s" : "") + " too many)";
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-inline std::optional<std::string> check_email_domain(std::string_view domain) {
+FASTAPI_DETAIL_INLINE std::optional<std::string> check_email_domain(std::string_view domain);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::string> check_email_domain(std::string_view domain) {
   if (domain.empty()) return "There must be something after the @-sign.";
   if (domain.front() == '[' && domain.back() == ']') {
     const std::string_view literal = domain.substr(1, domain.size() - 2);
@@ -13127,6 +13242,7 @@ inline std::optional<std::string> check_email_domain(std::string_view domain) {
   }
   return std::nullopt;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Why an address is not valid, in email-validator's words (Pydantic's ctx "reason"), or
 /// nothing. Surrounding whitespace is ignored, as Pydantic strips it.
@@ -13552,7 +13668,9 @@ struct RuleViolation {
 enum class LengthOf { string, list, dictionary, set, tuple };
 
 /// A number as Pydantic prints a bound (Rust's Display): 5, 5.5, 0.1, 100000000000000000000.
-inline std::string format_number(double v) {
+FASTAPI_DETAIL_INLINE std::string format_number(double v);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string format_number(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   char buf[400];
@@ -13560,10 +13678,14 @@ inline std::string format_number(double v) {
   (void)ec;  // 400 characters hold any double in fixed notation
   return std::string(buf, end);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
-inline RuleViolation number_violation(std::string_view type, std::string_view words, std::string_view key,
-                                      double bound) {
+FASTAPI_DETAIL_INLINE RuleViolation number_violation(std::string_view type, std::string_view words,
+                                                     std::string_view key, double bound);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE RuleViolation number_violation(std::string_view type, std::string_view words,
+                                                     std::string_view key, double bound) {
   RuleViolation v{type, std::string(words) + format_number(bound)};
   v.ctx[0] = {key, {}, bound, false};
   v.ctx_size = 1;
@@ -13577,6 +13699,7 @@ inline std::string_view length_field_type(LengthOf kind) noexcept {
     default: return "List";
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 }  // namespace detail
 
 /// Checks a number against gt/ge/lt/le/multiple_of in Pydantic's order (multiple_of, le, lt,
@@ -13611,7 +13734,9 @@ std::optional<RuleViolation> check_number(N value, const Rule& r) {
 /// Checks a length against min_length/max_length. Strings count characters (code points):
 /// "String should have at least 3 characters"; containers count items:
 /// "List should have at least 1 item after validation, not 0".
-inline std::optional<RuleViolation> check_length(std::size_t n, const Rule& r, LengthOf kind) {
+FASTAPI_DETAIL_INLINE std::optional<RuleViolation> check_length(std::size_t n, const Rule& r, LengthOf kind);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<RuleViolation> check_length(std::size_t n, const Rule& r, LengthOf kind) {
   // clang-format off
   const bool too_short = n < r.min_length, too_long = n > r.max_length;
   // clang-format on
@@ -13638,6 +13763,7 @@ inline std::optional<RuleViolation> check_length(std::size_t n, const Rule& r, L
   }
   return v;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
 /// How many patterns were compiled in this process (tests check that each is compiled once).
@@ -13655,12 +13781,15 @@ const Regex& pattern_regex() {
   }();
   return compiled;
 }
-inline RuleViolation pattern_violation(std::string_view pattern) {
+FASTAPI_DETAIL_INLINE RuleViolation pattern_violation(std::string_view pattern);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE RuleViolation pattern_violation(std::string_view pattern) {
   RuleViolation v{"string_pattern_mismatch", "String should match pattern '" + std::string(pattern) + "'"};
   v.ctx[0] = {"pattern", std::string(pattern), 0, true};
   v.ctx_size = 1;
   return v;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 }  // namespace detail
 
 /// Searches s for the compiled pattern (Pydantic: a match anywhere, anchor with ^...$ for the whole string),
@@ -13688,7 +13817,9 @@ inline std::optional<RuleViolation> check_pattern(std::string_view s, const Rule
 }
 
 /// The Pydantic error of an invalid address: type value_error, ctx {"reason": ...}.
-inline std::optional<RuleViolation> validate_email(std::string_view address) {
+FASTAPI_DETAIL_INLINE std::optional<RuleViolation> validate_email(std::string_view address);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<RuleViolation> validate_email(std::string_view address) {
   std::optional<std::string> reason = detail::check_email(address);
   if (!reason) return std::nullopt;
   RuleViolation v{"value_error", "value is not a valid email address: " + *reason};
@@ -13696,6 +13827,7 @@ inline std::optional<RuleViolation> validate_email(std::string_view address) {
   v.ctx_size = 1;
   return v;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Every rule R puts on a value of type V (the value of a Field<V, R>), in Pydantic's order:
 /// e-mail syntax, then length, then pattern, or the number rules. An empty optional passes.
@@ -14016,6 +14148,7 @@ struct CivilParts {
   int offset_seconds = 0;  ///< east of UTC; 0 for a naive text and for Z
 };
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 inline bool take_digits(std::string_view s, std::size_t at, std::size_t n, unsigned& out) noexcept {
   if (at + n > s.size()) return false;
   out = 0;
@@ -14137,13 +14270,17 @@ inline std::string_view timestamp_micros(double t, std::int64_t& micros) noexcep
 inline ConversionError with_error(std::string_view type, std::string_view prefix, std::string_view words) {
   return {type, std::string(prefix) + ", " + std::string(words), Json{{"error", std::string(words)}}};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Our words for a value Pydantic takes but the C++ type cannot hold (a nanosecond clock past 2262, a duration
 /// past its Rep).
 inline constexpr std::string_view duration_out_of_range = "value out of range for its C++ type";
-inline ConversionError out_of_range_error(std::string_view type, std::string_view prefix) {
+FASTAPI_DETAIL_INLINE ConversionError out_of_range_error(std::string_view type, std::string_view prefix);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE ConversionError out_of_range_error(std::string_view type, std::string_view prefix) {
   return with_error(type, prefix, duration_out_of_range);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Does a count of microseconds fit in the duration type D?
 template <class D>
@@ -14156,6 +14293,7 @@ bool fits_in(std::chrono::microseconds us) noexcept {
   return std::fabs(static_cast<long double>(us.count())) <= limit;
 }
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// Microseconds, as Python's datetime holds them (finer digits of a text are truncated).
 inline std::chrono::sys_time<std::chrono::microseconds> civil_to_utc(const CivilParts& p) {
   using namespace std::chrono;
@@ -14163,11 +14301,15 @@ inline std::chrono::sys_time<std::chrono::microseconds> civil_to_utc(const Civil
   return day + hours{p.hour} + minutes{p.minute} + seconds{p.second} + microseconds{p.nanosecond / 1000} -
          seconds{p.offset_seconds};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Pydantic v2's lax datetime: an RFC 3339 text (offset applied), a Unix time (number or numeric text), or a
 /// date alone (midnight). Naive texts are taken as UTC.
-inline std::optional<std::chrono::sys_time<std::chrono::microseconds>> read_datetime(const ScalarInput& in,
-                                                                                     ConversionError& error) {
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::sys_time<std::chrono::microseconds>> read_datetime(
+    const ScalarInput& in, ConversionError& error);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::sys_time<std::chrono::microseconds>> read_datetime(
+    const ScalarInput& in, ConversionError& error) {
   using namespace std::chrono;
   constexpr std::string_view prefix = "Input should be a valid datetime";
   std::int64_t micros = 0;
@@ -14191,9 +14333,14 @@ inline std::optional<std::chrono::sys_time<std::chrono::microseconds>> read_date
            std::nullopt;
   return civil_to_utc(p);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Pydantic v2's lax date: YYYY-MM-DD, or a datetime (text or Unix time) whose time is zero.
-inline std::optional<std::chrono::year_month_day> read_date(const ScalarInput& in, ConversionError& error) {
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::year_month_day> read_date(const ScalarInput& in,
+                                                                           ConversionError& error);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::year_month_day> read_date(const ScalarInput& in,
+                                                                           ConversionError& error) {
   using namespace std::chrono;
   const auto exact = [&](sys_time<microseconds> t) -> std::optional<year_month_day> {
     const sys_days day = floor<days>(t);
@@ -14228,10 +14375,15 @@ inline std::optional<std::chrono::year_month_day> read_date(const ScalarInput& i
            std::nullopt;
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Pydantic v2's lax time: HH:MM[:SS[.ffffff]][offset] (an offset is applied: the time is kept in UTC), or
 /// a number of seconds since midnight.
-inline std::optional<std::chrono::nanoseconds> read_time_of_day(const ScalarInput& in, ConversionError& error) {
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::nanoseconds> read_time_of_day(const ScalarInput& in,
+                                                                               ConversionError& error);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::nanoseconds> read_time_of_day(const ScalarInput& in,
+                                                                               ConversionError& error) {
   using namespace std::chrono;
   constexpr std::string_view prefix = "Input should be in a valid time format";
   if (in.is_number()) {
@@ -14252,16 +14404,19 @@ inline std::optional<std::chrono::nanoseconds> read_time_of_day(const ScalarInpu
   t = ((t % day) + day) % day;
   return t;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Pydantic v2's timedelta: ISO 8601 ([±]P[nY][nM][nW][nD][T[nH][nM][n[.f]S]], a year 365 days, a month 30),
 /// [±][D day[s], ]HH:MM[:SS[.f]], or a number of seconds (a JSON number, or a decimal text).
-inline std::optional<std::chrono::microseconds> read_timedelta(const ScalarInput& in, ConversionError& error);
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::microseconds> read_timedelta(const ScalarInput& in,
+                                                                              ConversionError& error);
 /// speedate's Display of a duration, as Pydantic v2 writes a timedelta in JSON: "P1DT2H", "PT1H30M", "-PT1.5S",
 /// "P1Y" (365 days), "PT0S".
-inline void write_iso_duration(bool negative, long long days, std::chrono::microseconds within_day, std::string& out);
+FASTAPI_DETAIL_INLINE void write_iso_duration(bool negative, long long days, std::chrono::microseconds within_day,
+                                              std::string& out);
 /// "2032-04-23" / "10:20:30" / "10:20:30.123456" into out.
-inline void write_civil_date(std::chrono::year_month_day d, std::string& out);
-inline void write_time_of_day(std::chrono::nanoseconds since_midnight, std::string& out);
+FASTAPI_DETAIL_INLINE void write_civil_date(std::chrono::year_month_day d, std::string& out);
+FASTAPI_DETAIL_INLINE void write_time_of_day(std::chrono::nanoseconds since_midnight, std::string& out);
 
 }  // namespace detail
 
@@ -14347,7 +14502,9 @@ struct Scalar<std::chrono::duration<Rep, Period>> {
 
 namespace detail {
 
-inline std::optional<std::chrono::microseconds> read_timedelta(const ScalarInput& in, ConversionError& error) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::microseconds> read_timedelta(const ScalarInput& in,
+                                                                              ConversionError& error) {
   using namespace std::chrono;
   constexpr std::string_view prefix = "Input should be a valid timedelta";
   const auto fail = [&](std::string_view words) {
@@ -14446,7 +14603,7 @@ inline void append_2(std::string& out, unsigned v) {
   out += static_cast<char>('0' + v % 10);
 }
 
-inline void write_civil_date(std::chrono::year_month_day d, std::string& out) {
+FASTAPI_DETAIL_INLINE void write_civil_date(std::chrono::year_month_day d, std::string& out) {
   char buf[16];
   const int y = static_cast<int>(d.year());
   const int n = std::snprintf(buf, sizeof buf, "%04d-", y);
@@ -14456,7 +14613,7 @@ inline void write_civil_date(std::chrono::year_month_day d, std::string& out) {
   append_2(out, static_cast<unsigned>(d.day()));
 }
 
-inline void write_time_of_day(std::chrono::nanoseconds since_midnight, std::string& out) {
+FASTAPI_DETAIL_INLINE void write_time_of_day(std::chrono::nanoseconds since_midnight, std::string& out) {
   using namespace std::chrono;
   const auto us = floor<microseconds>(since_midnight).count();
   const auto secs = us / 1000000;
@@ -14472,7 +14629,8 @@ inline void write_time_of_day(std::chrono::nanoseconds since_midnight, std::stri
   }
 }
 
-inline void write_iso_duration(bool negative, long long day, std::chrono::microseconds within_day, std::string& out) {
+FASTAPI_DETAIL_INLINE void write_iso_duration(bool negative, long long day, std::chrono::microseconds within_day,
+                                              std::string& out) {
   const long long us = within_day.count();
   if (negative) out += '-';
   out += 'P';
@@ -14498,6 +14656,7 @@ inline void write_iso_duration(bool negative, long long day, std::chrono::micros
   }
   if (day == 0 && second == 0 && micro == 0) out += "T0S";
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi
@@ -14555,6 +14714,7 @@ struct Scalar<UUID> {
 };
 
 namespace detail {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 inline int uuid_hex_digit(char c) noexcept {
   return c >= '0' && c <= '9'   ? c - '0'
          : c >= 'a' && c <= 'f' ? c - 'a' + 10
@@ -14598,9 +14758,11 @@ inline std::string uuid_error(std::string_view input) {
              ", found " + std::to_string(bounds[g] - starts[g]);
   return "invalid group length in group 4: expected 12, found " + std::to_string(input.size() - starts[4]);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 }  // namespace detail
 
-inline std::optional<UUID> UUID::parse(std::string_view text, std::string* why) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<UUID> UUID::parse(std::string_view text, std::string* why) {
   std::string_view s = text;
   if (s.size() == 38 && s.front() == '{' && s.back() == '}') s = s.substr(1, 36);
   else if (s.size() == 45 && s.substr(0, 9) == "urn:uuid:") s.remove_prefix(9);
@@ -14623,7 +14785,7 @@ inline std::optional<UUID> UUID::parse(std::string_view text, std::string* why) 
   return std::nullopt;
 }
 
-inline std::string UUID::to_string() const {
+FASTAPI_DETAIL_INLINE std::string UUID::to_string() const {
   constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(36);
@@ -14634,6 +14796,7 @@ inline std::string UUID::to_string() const {
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// A UUID of version V (Pydantic v2's UUID1, UUID3, UUID4, UUID5, UUID6, UUID7, UUID8): read as fa::UUID, then its
 /// version nibble must be V and its variant RFC 9562's (pydantic-core's check). Another version (or the nil UUID) ->
@@ -14660,9 +14823,12 @@ using UUID8 = UUIDv<8>;
 
 namespace detail {
 /// pydantic-core's UuidVersion check: the version nibble, and the RFC 9562 variant (the top two bits of byte 8: 10).
-inline bool uuid_has_version(const UUID& id, int version) noexcept {
+FASTAPI_DETAIL_INLINE bool uuid_has_version(const UUID& id, int version) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool uuid_has_version(const UUID& id, int version) noexcept {
   return id.version() == version && (id.bytes()[8] & 0xC0) == 0x80;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 }  // namespace detail
 
 template <int V>
@@ -14782,6 +14948,7 @@ inline constexpr IdnaRange kIdnaRanges[] = {
 };
 // clang-format on
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// What UTS #46 makes of code point `cp` (not ASCII): the code point it maps to (itself when valid), -1 when it is
 /// ignored, -2 when this table does not know it (then the domain is refused).
 inline long idna_map(char32_t cp) noexcept {
@@ -14817,10 +14984,12 @@ inline bool utf8_to_code_points(std::string_view text, std::u32string& out) {
   }
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // RFC 3492 section 5's parameters for IDNA.
 inline constexpr std::uint32_t kPunyBase = 36, kPunyTmin = 1, kPunyTmax = 26, kPunySkew = 38, kPunyDamp = 700;
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// RFC 3492 section 6.1: the bias after a delta.
 inline std::uint32_t punycode_adapt(std::uint32_t delta, std::uint32_t points, bool first) noexcept {
   delta = first ? delta / kPunyDamp : delta / 2;
@@ -14930,12 +15099,15 @@ inline bool idna_valid_ace(std::string_view label) {
   punycode_encode(points, again);
   return wide && again == label;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Domain `host` (percent-decoded bytes) as ASCII: the idna crate's domain_to_ascii for the code points of
 /// kIdnaRanges. ASCII is lower-cased, a label with other code points is mapped and becomes "xn--" + punycode, a
 /// "xn--" label must be valid punycode. False when the host is no UTF-8 or holds a code point the table refuses.
 /// Forbidden ASCII characters are left for the caller to refuse.
-inline bool domain_to_ascii(std::string_view host, std::string& out) {
+FASTAPI_DETAIL_INLINE bool domain_to_ascii(std::string_view host, std::string& out);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool domain_to_ascii(std::string_view host, std::string& out) {
   auto lower = [](char32_t c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; };
   std::u32string points, mapped;
   if (!utf8_to_code_points(host, points)) return false;
@@ -14966,6 +15138,7 @@ inline bool domain_to_ascii(std::string_view host, std::string& out) {
   }
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
 
@@ -14995,23 +15168,34 @@ inline constexpr std::string_view kUrlTooLong = "URL should have at most 2083 ch
 
 // The WHATWG percent-encode sets, as the url crate has them (its path set leaves `^` alone).
 inline bool url_c0_control(unsigned char c) noexcept { return c < 0x20 || c > 0x7E; }
-inline bool url_fragment_set(unsigned char c) noexcept {
+FASTAPI_DETAIL_INLINE bool url_fragment_set(unsigned char c) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool url_fragment_set(unsigned char c) noexcept {
   return url_c0_control(c) || c == ' ' || c == '"' || c == '<' || c == '>' || c == '`';
 }
+#endif                                                 // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 inline bool url_query_set(unsigned char c) noexcept {  // the special-query set: http and https
   return url_c0_control(c) || c == ' ' || c == '"' || c == '#' || c == '<' || c == '>' || c == '\'';
 }
-inline bool url_path_set(unsigned char c) noexcept {
+FASTAPI_DETAIL_INLINE bool url_path_set(unsigned char c) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool url_path_set(unsigned char c) noexcept {
   return url_c0_control(c) || c == ' ' || c == '"' || c == '#' || c == '<' || c == '>' || c == '?' || c == '`' ||
          c == '{' || c == '}';
 }
-inline bool url_userinfo_set(unsigned char c) noexcept {
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool url_userinfo_set(unsigned char c) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool url_userinfo_set(unsigned char c) noexcept {
   return url_path_set(c) || c == '/' || c == ':' || c == ';' || c == '=' || c == '@' || c == '[' || c == '\\' ||
          c == ']' || c == '^' || c == '|';
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Appends `text` to `out`, each byte in `set` as %XX (upper-case hex, as the url crate writes it).
-inline void url_encode(std::string_view text, bool (*set)(unsigned char), std::string& out) {
+FASTAPI_DETAIL_INLINE void url_encode(std::string_view text, bool (*set)(unsigned char), std::string& out);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void url_encode(std::string_view text, bool (*set)(unsigned char), std::string& out) {
   constexpr char hex[] = "0123456789ABCDEF";
   for (char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
@@ -15035,9 +15219,12 @@ inline int url_hex(char c) noexcept {
          : c >= 'A' && c <= 'F' ? c - 'A' + 10
                                 : -1;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// The port in `text` (digits only, leading zeros allowed, at most 65535), or -1.
-inline long url_port(std::string_view text) noexcept {
+FASTAPI_DETAIL_INLINE long url_port(std::string_view text) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE long url_port(std::string_view text) noexcept {
   long port = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return -1;
@@ -15188,11 +15375,14 @@ inline void url_write_ipv6(const std::uint16_t (&pieces)[8], std::string& out) {
     if (i != 7) out += ':';
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// An http(s), ws(s) or ftp URL's host as written (between `@` and the port), appended to `out` serialized: an
 /// IPv6 address compressed, an IPv4 address in dotted decimal, a domain percent-decoded, lower-cased and in
 /// punycode. Returns the url crate's words for what is wrong, empty when nothing is.
-inline std::string_view url_parse_special_host(std::string_view host, std::string& out) {
+FASTAPI_DETAIL_INLINE std::string_view url_parse_special_host(std::string_view host, std::string& out);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string_view url_parse_special_host(std::string_view host, std::string& out) {
   if (host.empty()) return kUrlEmptyHost;
   if (host.front() == '[') {
     std::uint16_t pieces[8];
@@ -15225,10 +15415,13 @@ inline std::string_view url_parse_special_host(std::string_view host, std::strin
   }
   return {};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Another scheme's (opaque) host: an IPv6 address in brackets, or no forbidden host code point. The url crate's
 /// words, or empty.
-inline std::string_view url_check_opaque_host(std::string_view host) noexcept {
+FASTAPI_DETAIL_INLINE std::string_view url_check_opaque_host(std::string_view host) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string_view url_check_opaque_host(std::string_view host) noexcept {
   if (!host.empty() && host.front() == '[') {
     std::uint16_t pieces[8];
     if (host.size() < 2 || host.back() != ']' || !url_parse_ipv6(host.substr(1, host.size() - 2), pieces))
@@ -15239,6 +15432,7 @@ inline std::string_view url_check_opaque_host(std::string_view host) noexcept {
     if (url_forbidden_host(static_cast<unsigned char>(c))) return kUrlBadDomainChar;
   return {};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi
@@ -15328,6 +15522,7 @@ struct Scalar<HttpUrl> {
 };
 
 namespace detail {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// The default port of a WHATWG special scheme (file aside), 0 for any other.
 inline std::uint16_t url_default_port(std::string_view scheme) noexcept {
   return scheme == "http" || scheme == "ws"     ? 80
@@ -15413,9 +15608,11 @@ inline void url_write_path(std::string_view raw, std::string& out) {
     if (more) raw.remove_prefix(cut + 1);
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 }  // namespace detail
 
-inline std::optional<HttpUrl> HttpUrl::parse(std::string_view text, std::string* why) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<HttpUrl> HttpUrl::parse(std::string_view text, std::string* why) {
   const auto fail = [why](std::string_view words) -> std::optional<HttpUrl> {
     if (why) *why = words;
     return std::nullopt;
@@ -15486,17 +15683,17 @@ inline std::optional<HttpUrl> HttpUrl::parse(std::string_view text, std::string*
   return url;
 }
 
-inline std::optional<std::string_view> HttpUrl::query() const noexcept {
+FASTAPI_DETAIL_INLINE std::optional<std::string_view> HttpUrl::query() const noexcept {
   if (path_end_ == query_end_) return std::nullopt;
   return part(path_end_ + 1, query_end_);
 }
 
-inline std::optional<std::string_view> HttpUrl::fragment() const noexcept {
+FASTAPI_DETAIL_INLINE std::optional<std::string_view> HttpUrl::fragment() const noexcept {
   if (query_end_ == url_.size()) return std::nullopt;
   return part(query_end_ + 1, url_.size());
 }
 
-inline std::optional<std::string_view> HttpUrl::username() const noexcept {
+FASTAPI_DETAIL_INLINE std::optional<std::string_view> HttpUrl::username() const noexcept {
   if (host_begin_ <= scheme_end_ + 3) return std::nullopt;  // no userinfo (or a default-constructed HttpUrl)
   const std::string_view info = part(scheme_end_ + 3, host_begin_ - 1);
   const std::string_view user = info.substr(0, info.find(':'));
@@ -15504,13 +15701,14 @@ inline std::optional<std::string_view> HttpUrl::username() const noexcept {
   return user;
 }
 
-inline std::optional<std::string_view> HttpUrl::password() const noexcept {
+FASTAPI_DETAIL_INLINE std::optional<std::string_view> HttpUrl::password() const noexcept {
   if (host_begin_ <= scheme_end_ + 3) return std::nullopt;  // no userinfo (or a default-constructed HttpUrl)
   const std::string_view info = part(scheme_end_ + 3, host_begin_ - 1);
   const std::size_t colon = info.find(':');
   if (colon == std::string_view::npos) return std::nullopt;
   return info.substr(colon + 1);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 
@@ -15854,16 +16052,20 @@ void add_range_error(ReadContext& cx, bool too_big, const N& node) {
   }
 }
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 inline std::string_view strip_python_whitespace(std::string_view s) noexcept {
   constexpr std::string_view space = " \t\n\r\f\v";
   const std::size_t b = s.find_first_not_of(space);
   if (b == std::string_view::npos) return {};
   return s.substr(b, s.find_last_not_of(space) - b + 1);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Python's int(str) as Pydantic applies it: whitespace stripped, a sign, digits with single `_`
 /// between them, a trailing ".0..." allowed. Returns the sign and the digits (underscores removed).
-inline bool python_int_digits(std::string_view s, bool& negative, std::string& digits) {
+FASTAPI_DETAIL_INLINE bool python_int_digits(std::string_view s, bool& negative, std::string& digits);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool python_int_digits(std::string_view s, bool& negative, std::string& digits) {
   s = strip_python_whitespace(s);
   negative = false;
   if (!s.empty() && (s[0] == '+' || s[0] == '-')) negative = s[0] == '-', s.remove_prefix(1);
@@ -15880,9 +16082,12 @@ inline bool python_int_digits(std::string_view s, bool& negative, std::string& d
   }
   return !digits.empty();
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Python's float(str): whitespace stripped, `_` between digits, inf/nan/infinity in any case.
-inline std::optional<double> python_float(std::string_view s) {
+FASTAPI_DETAIL_INLINE std::optional<double> python_float(std::string_view s);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<double> python_float(std::string_view s) {
   s = strip_python_whitespace(s);
   std::string buf;
   buf.reserve(s.size());
@@ -15908,8 +16113,11 @@ inline std::optional<double> python_float(std::string_view s) {
   }
   return ec == std::errc{} ? std::optional<double>(d) : std::nullopt;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-inline bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
+FASTAPI_DETAIL_INLINE bool ascii_iequal(std::string_view a, std::string_view b) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     const char c = (a[i] >= 'A' && a[i] <= 'Z') ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
@@ -15917,6 +16125,7 @@ inline bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
   }
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <class T>
 inline constexpr bool is_vector = false;
@@ -16915,22 +17124,28 @@ inline FastParser& fast_parser() {
 inline bool fast_ok(simdjson::error_code e) noexcept { return e == simdjson::SUCCESS; }
 
 /// Byte equality, inline: keys are short, and a call to memcmp costs more than the comparison.
-inline bool same_text(std::string_view a, std::string_view b) noexcept {
+FASTAPI_DETAIL_INLINE bool same_text(std::string_view a, std::string_view b) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool same_text(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
     if (a[i] != b[i]) return false;
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// The length of a string's text as written (from just after its opening quote), or npos when it
 /// holds an escape. Stage 1 has checked that the string is closed, its UTF-8 and its control characters:
 /// text without a backslash needs nothing more, and is its own unescaped value.
-inline std::size_t plain_string_length(const char* p) noexcept {
+FASTAPI_DETAIL_INLINE std::size_t plain_string_length(const char* p) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::size_t plain_string_length(const char* p) noexcept {
   for (std::size_t n = 0;; ++n) {
     if (p[n] == '"') return n;
     if (p[n] == '\\') return std::string_view::npos;
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// A member's key: read in place when it has no escape, else unescaped by simdjson.
 inline bool fast_key(simdjson::ondemand::field& f, std::string_view& key) {
@@ -16940,7 +17155,9 @@ inline bool fast_key(simdjson::ondemand::field& f, std::string_view& key) {
 }
 
 /// A string value: in place in the (padded copy of the) input when it has no escape, else unescaped.
-inline bool fast_string(simdjson::ondemand::value& v, std::string_view& s) {
+FASTAPI_DETAIL_INLINE bool fast_string(simdjson::ondemand::value& v, std::string_view& s);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool fast_string(simdjson::ondemand::value& v, std::string_view& s) {
   const std::string_view token = v.raw_json_token();
   if (!token.empty() && token[0] == '"') {
     const std::size_t n = plain_string_length(token.data() + 1);
@@ -16949,6 +17166,7 @@ inline bool fast_string(simdjson::ondemand::value& v, std::string_view& s) {
   }
   return fast_ok(v.get_string().get(s));
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Can On-Demand read this number token right? Not a float token whose mantissa, from its first digit
 /// that is not 0, is longer than 19 characters (digits and the point: simdjson counts it): simdjson 3.0.1's
@@ -16957,7 +17175,9 @@ inline bool fast_string(simdjson::ondemand::value& v, std::string_view& s) {
 /// counts from the wrong place). Integer tokens are read exactly, or refused past 64 bits. The DOM parser
 /// reads them all right: such a token leaves to the DOM reader. `p` points at the token; the parser's
 /// padding guarantees a byte after it that is no digit.
-inline bool short_mantissa(const char* p) noexcept {
+FASTAPI_DETAIL_INLINE bool short_mantissa(const char* p) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool short_mantissa(const char* p) noexcept {
   const char* q = p + (*p == '-' ? 1 : 0);
   while (*q == '0' || *q == '.') ++q;
   const char* const first = q;
@@ -16967,9 +17187,12 @@ inline bool short_mantissa(const char* p) noexcept {
   }
   return *p != '.' && *p != 'e' && *p != 'E';  // past 19, only an integer token is read right
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Reads one scalar (number, string, bool, null); false for arrays, objects and malformed atoms.
-inline bool fast_scalar(simdjson::ondemand::value& v, FastScalar& n) {
+FASTAPI_DETAIL_INLINE bool fast_scalar(simdjson::ondemand::value& v, FastScalar& n);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool fast_scalar(simdjson::ondemand::value& v, FastScalar& n) {
   using simdjson::ondemand::json_type;
   json_type t;
   if (!fast_ok(v.type().get(t))) return false;
@@ -17001,9 +17224,12 @@ inline bool fast_scalar(simdjson::ondemand::value& v, FastScalar& n) {
     default: return false;
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Walks and validates a value nobody reads (an unknown key's): On-Demand alone would skip it unchecked.
-inline bool fast_skip(simdjson::ondemand::value& v, FastContext& fx) {
+FASTAPI_DETAIL_INLINE bool fast_skip(simdjson::ondemand::value& v, FastContext& fx);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool fast_skip(simdjson::ondemand::value& v, FastContext& fx) {
   using simdjson::ondemand::json_type;
   json_type t;
   if (!fast_ok(v.type().get(t))) return false;
@@ -17030,9 +17256,12 @@ inline bool fast_skip(simdjson::ondemand::value& v, FastContext& fx) {
   FastScalar n;
   return fast_scalar(v, n);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// A fa::Json built from On-Demand, equal to json_from_element's (duplicate keys: first position, last value).
-inline bool fast_json(simdjson::ondemand::value& v, Json& out, FastContext& fx) {
+FASTAPI_DETAIL_INLINE bool fast_json(simdjson::ondemand::value& v, Json& out, FastContext& fx);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool fast_json(simdjson::ondemand::value& v, Json& out, FastContext& fx) {
   using simdjson::ondemand::json_type;
   json_type t;
   if (!fast_ok(v.type().get(t))) return false;
@@ -17080,6 +17309,7 @@ inline bool fast_json(simdjson::ondemand::value& v, Json& out, FastContext& fx) 
   }
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Are the wire names of T all different? (Then a key found where the last one ended is the one
 /// wire_index would find.)
@@ -17435,7 +17665,9 @@ struct JsonSyntaxError {
 /// refuses and Python accepts: nesting beyond max_depth (json/read passes json_max_depth), invalid UTF-8, NaN/Infinity, numbers
 /// out of double range, unpaired \u surrogates. Iterative: hostile nesting cannot overflow the stack.
 /// Only called once simdjson has refused the text (or it nests past max_depth).
-inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s, std::size_t max_depth) {
+FASTAPI_DETAIL_INLINE std::optional<JsonSyntaxError> locate_json_error(std::string_view s, std::size_t max_depth);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<JsonSyntaxError> locate_json_error(std::string_view s, std::size_t max_depth) {
   const std::size_t n = s.size();
   std::size_t i = 0;
   std::vector<char> stack;  // '{' or '['
@@ -17583,6 +17815,7 @@ inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s, std:
   if (i != n) return JsonSyntaxError{i, "Extra data"};
   return std::nullopt;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
 
@@ -17977,7 +18210,9 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
 /// The deepest nesting of non-empty arrays and objects in a parsed document (the root counts 1), read off its
 /// tape (simdjson's doc/tape.md: '[' and '{' hold the index just past their closing entry; 'l', 'u', 'd' take two
 /// words). Empty containers do not count, as simdjson counts them: one may sit one level deeper than a value.
-inline std::size_t dom_nesting(const simdjson::dom::document& doc) noexcept {
+FASTAPI_DETAIL_INLINE std::size_t dom_nesting(const simdjson::dom::document& doc) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::size_t dom_nesting(const simdjson::dom::document& doc) noexcept {
   constexpr std::uint64_t payload = 0x00FFFFFFFFFFFFFF;  // simdjson's JSON_VALUE_MASK
   const std::uint64_t* const tape = doc.tape.get();
   const auto end = static_cast<std::size_t>(tape[0] & payload);  // the root's closing entry
@@ -17999,6 +18234,7 @@ inline std::size_t dom_nesting(const simdjson::dom::document& doc) noexcept {
   }
   return deepest;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 inline void add_json_invalid(RequestValidationError& errors, LocPath& loc, std::size_t pos, std::string_view why) {
   Json l = loc.to_json();
@@ -18289,7 +18525,9 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
 
 /// exclude_unset through a response model: keeps in `written` (the model as written) only the keys the handler's
 /// value held, object by object, item by item (a key the model has and the value lacks was not set).
-inline void keep_set_keys(Json& written, const Json& input) {
+FASTAPI_DETAIL_INLINE void keep_set_keys(Json& written, const Json& input);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void keep_set_keys(Json& written, const Json& input) {
   if (written.is_object() && input.is_object()) {
     Json::Object kept;
     for (auto& [k, v] : written.items()) {
@@ -18303,6 +18541,7 @@ inline void keep_set_keys(Json& written, const Json& input) {
     for (std::size_t i = 0; i < written.size(); ++i) keep_set_keys(written[i], input[i]);
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// The response-model wall for Model: Json in, Model's members out (or ResponseValidationError).
 template <class Model>
@@ -18440,8 +18679,11 @@ struct SchemaContext {
 };
 
 /// Keys sorted as Pydantic sorts a schema: every object, except the members of "properties" (kept
-/// in declaration order, their schemas sorted) and "default" values (left as they are).
-inline void sort_schema(Json& j, bool keep_order = false) {
+/// in declaration order, their schemas sorted) and "default" values (left as they are). Compiled once with separate
+/// compilation: its std::stable_sort is most of the code an app's file would otherwise generate for its OpenAPI.
+FASTAPI_DETAIL_INLINE void sort_schema(Json& j, bool keep_order = false);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void sort_schema(Json& j, bool keep_order) {
   if (j.is_array()) {
     for (Json& x : j) sort_schema(x);
     return;
@@ -18455,6 +18697,7 @@ inline void sort_schema(Json& j, bool keep_order = false) {
     sort_schema(v, !keep_order && k == "properties");
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 inline Json bound_number(double v) { return ctx_number(v); }
 
@@ -19637,7 +19880,11 @@ ConversionError bound_error(bool above, Bound bound) {
 
 /// Pydantic's integer text: [sign] digits with single `_` between digits, then optionally `.` and zeros.
 /// Gives the magnitude (saturated above UINT64_MAX, flagged) and the sign.
-inline bool parse_integer_text(std::string_view s, bool& negative, std::uint64_t& magnitude, bool& overflow) {
+FASTAPI_DETAIL_INLINE bool parse_integer_text(std::string_view s, bool& negative, std::uint64_t& magnitude,
+                                              bool& overflow);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool parse_integer_text(std::string_view s, bool& negative, std::uint64_t& magnitude,
+                                              bool& overflow) {
   s = trim(s);
   if (std::size_t dot = s.find('.'); dot != std::string_view::npos) {
     std::string_view decimals = s.substr(dot + 1);
@@ -19667,6 +19914,7 @@ inline bool parse_integer_text(std::string_view s, bool& negative, std::uint64_t
   }
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <class I>
 std::optional<I> integer_from_string(std::string_view text, ConversionError& error) {
@@ -19718,7 +19966,9 @@ std::optional<F> float_from_string(std::string_view text, ConversionError& error
   return static_cast<F>(v);
 }
 
-inline std::optional<bool> bool_from_string(std::string_view s, ConversionError& error) {
+FASTAPI_DETAIL_INLINE std::optional<bool> bool_from_string(std::string_view s, ConversionError& error);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<bool> bool_from_string(std::string_view s, ConversionError& error) {
   for (std::string_view t : {"1", "t", "true", "y", "yes", "on"})
     if (iequals(s, t)) return true;
   for (std::string_view f : {"0", "f", "false", "n", "no", "off"})
@@ -19726,6 +19976,7 @@ inline std::optional<bool> bool_from_string(std::string_view s, ConversionError&
   error = {"bool_parsing", "Input should be a valid boolean, unable to interpret input", nullptr};
   return std::nullopt;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
@@ -19956,7 +20207,9 @@ class BindContext {
 
 /// The media type of the request, lower-cased words compared: "application/json; charset=utf-8" -> json.
 enum class BodyKind : unsigned char { json, form, other };
-inline BodyKind body_kind(const Request& req) {
+FASTAPI_DETAIL_INLINE BodyKind body_kind(const Request& req);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE BodyKind body_kind(const Request& req) {
   auto ct = req.headers.get("content-type");
   if (!ct) return BodyKind::json;  // FastAPI reads a body without Content-Type as JSON
   std::string_view t = trim(ct->substr(0, ct->find(';')));
@@ -19968,31 +20221,49 @@ inline BodyKind body_kind(const Request& req) {
   }
   return BodyKind::other;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- errors -------------------------------------------------------------------------------------
 
 /// ["query", "q"] / ["query", "tag", 2] / ["body"]
-inline Json param_loc(Source source, std::string_view name, std::size_t index = static_cast<std::size_t>(-1)) {
+FASTAPI_DETAIL_INLINE Json param_loc(Source source, std::string_view name,
+                                     std::size_t index = static_cast<std::size_t>(-1));
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json param_loc(Source source, std::string_view name, std::size_t index) {
   Json loc = Json::array({source_name(source)});
   if (!name.empty()) loc.push_back(name);
   if (index != static_cast<std::size_t>(-1)) loc.push_back(static_cast<std::uint64_t>(index));
   return loc;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// {"type":"missing","loc":loc,"msg":"Field required","input":null}
-inline void add_missing(RequestValidationError& errors, Json loc) {
+FASTAPI_DETAIL_INLINE void add_missing(RequestValidationError& errors, Json loc);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void add_missing(RequestValidationError& errors, Json loc) {
   errors.add({"missing", std::move(loc), "Field required", nullptr, nullptr});
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-inline void add_conversion_error(RequestValidationError& errors, ConversionError& e, Json loc, std::string_view input) {
+FASTAPI_DETAIL_INLINE void add_conversion_error(RequestValidationError& errors, ConversionError& e, Json loc,
+                                                std::string_view input);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void add_conversion_error(RequestValidationError& errors, ConversionError& e, Json loc,
+                                                std::string_view input) {
   errors.add({std::string(e.type), std::move(loc), std::move(e.msg), Json(input), std::move(e.ctx)});
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-inline void add_rule_violation(RequestValidationError& errors, const RuleViolation& v, Json loc, Json input) {
+FASTAPI_DETAIL_INLINE void add_rule_violation(RequestValidationError& errors, const RuleViolation& v, Json loc,
+                                              Json input);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void add_rule_violation(RequestValidationError& errors, const RuleViolation& v, Json loc,
+                                              Json input) {
   Json ctx = Json::object({});
   for (const RuleContext& c : v.context()) ctx[c.key] = c.is_text ? Json(c.text) : ctx_number(c.number);
   errors.add({std::string(v.type), std::move(loc), v.msg, std::move(input), std::move(ctx)});
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- converting text ---------------------------------------------------------------------------
 
@@ -20210,6 +20481,7 @@ namespace detail {
 
 // ---- fetching text ------------------------------------------------------------------------------
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// `name=value` of the Cookie header(s), Starlette's cookie_parser: pairs split on ';', trimmed, surrounding
 /// double quotes dropped, the last one wins.
 inline std::optional<std::string_view> find_cookie(const HeaderViews& headers, std::string_view name) {
@@ -20231,10 +20503,14 @@ inline std::optional<std::string_view> find_cookie(const HeaderViews& headers, s
   }
   return found;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// The text of one parameter, or nullopt when absent. Query and form: the last value (Starlette's
 /// multidict); headers: the first; an empty form value counts as absent (FastAPI).
-inline std::optional<std::string_view> find_text(BindContext& ctx, Source source, std::string_view name) {
+FASTAPI_DETAIL_INLINE std::optional<std::string_view> find_text(BindContext& ctx, Source source, std::string_view name);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::string_view> find_text(BindContext& ctx, Source source,
+                                                                std::string_view name) {
   const Request& req = ctx.request;
   switch (source) {
     case Source::path: return req.path_params.get(name);
@@ -20252,9 +20528,14 @@ inline std::optional<std::string_view> find_text(BindContext& ctx, Source source
     default: return std::nullopt;
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Every text of a repeated parameter (`?tag=a&tag=b`, repeated headers, repeated form fields), in order.
-inline std::vector<std::string_view> find_all_text(BindContext& ctx, Source source, std::string_view name) {
+FASTAPI_DETAIL_INLINE std::vector<std::string_view> find_all_text(BindContext& ctx, Source source,
+                                                                  std::string_view name);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::vector<std::string_view> find_all_text(BindContext& ctx, Source source,
+                                                                  std::string_view name) {
   std::vector<std::string_view> out;
   if (source == Source::header) return ctx.request.headers.get_all(name);
   if (source == Source::query || source == Source::form) {
@@ -20264,6 +20545,7 @@ inline std::vector<std::string_view> find_all_text(BindContext& ctx, Source sour
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- the binders --------------------------------------------------------------------------------
 
@@ -23193,7 +23475,9 @@ struct OperationDoc {
 /// HTTPBearer -> {"type":"http","scheme":"bearer"}; APIKeyHeader<"X-API-Key"> -> {"type":"apiKey","in":"header",
 /// "name":"X-API-Key"}; OAuth2PasswordBearer<"token"> -> {"type":"oauth2","flows":{"password":{"scopes":{},
 /// "tokenUrl":"token"}}}.
-inline Json security_scheme_json(const SecuritySchemeInfo& s) {
+FASTAPI_DETAIL_INLINE Json security_scheme_json(const SecuritySchemeInfo& s);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json security_scheme_json(const SecuritySchemeInfo& s) {
   Json j{{"type", s.type}};
   if (s.type == "http") {
     j["scheme"] = s.scheme;
@@ -23210,7 +23494,6 @@ inline Json security_scheme_json(const SecuritySchemeInfo& s) {
   return j;
 }
 
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE void OperationDoc::add_parameter(Json parameter) {
   for (Json& p : parameters) {
     if (p["in"] == parameter["in"] && p["name"] == parameter["name"]) {
@@ -23248,11 +23531,23 @@ FASTAPI_DETAIL_INLINE bool OperationDoc::first_visit(const void* key, std::strin
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-/// "path" < "query" < "header" < "cookie": FastAPI lists the parameters in this order.
+/// The operation's parameters in FastAPI's order ("path" < "query" < "header" < "cookie") and its schemas sorted:
+/// the route-independent end of describe_operation, compiled once (not a std::stable_sort per route).
+FASTAPI_DETAIL_INLINE void sort_operation(OperationDoc& doc);
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 inline int parameter_rank(const Json& parameter) {
   const std::string& in = parameter["in"].as_string();
   return in == "path" ? 0 : in == "query" ? 1 : in == "header" ? 2 : 3;
 }
+
+FASTAPI_DETAIL_INLINE void sort_operation(OperationDoc& doc) {
+  Json::Array& ps = doc.parameters.as_array();
+  std::stable_sort(ps.begin(), ps.end(),
+                   [](const Json& a, const Json& b) { return parameter_rank(a) < parameter_rank(b); });
+  sort_schema(doc.schemas);
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- schemas --------------------------------------------------------------------------------------
 
@@ -23318,7 +23613,9 @@ Json file_param_schema() {
 }
 
 /// The fields of fa::OAuth2PasswordRequestForm, as FastAPI declares them.
-inline void describe_password_form(OperationDoc& doc) {
+FASTAPI_DETAIL_INLINE void describe_password_form(OperationDoc& doc);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void describe_password_form(OperationDoc& doc) {
   auto text = [](std::string_view title) { return Json{{"title", title}, {"type", "string"}}; };
   auto optional = [](std::string_view title, Json inner) {
     return Json{{"anyOf", Json::array({std::move(inner), Json{{"type", "null"}}})}, {"title", title}};
@@ -23334,6 +23631,7 @@ inline void describe_password_form(OperationDoc& doc) {
   doc.body.push_back({"client_id", optional("Client Id", Json{{"type", "string"}}), false});
   doc.body.push_back({"client_secret", optional("Client Secret", Json{{"type", "string"}}), false});
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- the plan, flattened --------------------------------------------------------------------------
 
@@ -23485,11 +23783,8 @@ void describe_response(OperationDoc& doc) {
 template <class Plan, class Result>
 void describe_operation(OperationDoc& doc) {
   PlanDescription<Plan>::describe(doc, true);
-  Json::Array& ps = doc.parameters.as_array();
-  std::stable_sort(ps.begin(), ps.end(),
-                   [](const Json& a, const Json& b) { return parameter_rank(a) < parameter_rank(b); });
   describe_response<Result>(doc);
-  sort_schema(doc.schemas);
+  sort_operation(doc);
 }
 
 }  // namespace fastapi::detail
@@ -23649,7 +23944,9 @@ FASTAPI_DETAIL_INLINE Json openapi_tags(std::span<const OpenAPITag> tags);
 FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas);
 
 /// FastAPI's ValidationError (plus the optional `input` and `ctx` our errors carry) and HTTPValidationError.
-inline Json validation_error_schema() {
+FASTAPI_DETAIL_INLINE Json validation_error_schema();
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json validation_error_schema() {
   Json loc{{"items", Json{{"anyOf", Json::array({Json{{"type", "string"}}, Json{{"type", "integer"}}})}}},
            {"title", "Location"},
            {"type", "array"}};
@@ -23664,13 +23961,17 @@ inline Json validation_error_schema() {
               {"title", "ValidationError"},
               {"type", "object"}};
 }
-inline Json http_validation_error_schema() {
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json http_validation_error_schema();
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json http_validation_error_schema() {
   Json detail{{"items", Json{{"$ref", std::string(components_ref) + "ValidationError"}}},
               {"title", "Detail"},
               {"type", "array"}};
   return Json{
       {"properties", Json{{"detail", std::move(detail)}}}, {"title", "HTTPValidationError"}, {"type", "object"}};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Appends `d.describe` to the operation's leading dependencies when the Dependency type carries one
 /// (di/scope.hpp: `void (*describe)(detail::OperationDoc&)`, set by fa::dependency<Fn>()).
@@ -23685,7 +23986,9 @@ void add_leading_dependency(OperationDoc& doc, const D& d) {
 
 /// The requestBody of an operation: one JSON body as it is; embedded bodies or form fields in a
 /// `Body_<operationId>` model (FastAPI's name), defined in `schemas`.
-inline Json request_body(const OperationDoc& doc, std::string_view op_id, Json& schemas) {
+FASTAPI_DETAIL_INLINE Json request_body(const OperationDoc& doc, std::string_view op_id, Json& schemas);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json request_body(const OperationDoc& doc, std::string_view op_id, Json& schemas) {
   Json out = Json::object({});
   const bool single = !doc.form && doc.body.size() == 1 && !doc.body[0].embed;
   Json schema;
@@ -23732,10 +24035,16 @@ inline std::string merge_security_scheme(Json& schemes, const std::string& name,
   if (!schemes.contains(final_name)) schemes[final_name] = definition;
   return final_name;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// One operation of route `r` for `method`, described by `doc`.
-inline Json build_operation(const RouteDoc& r, Method method, const OperationDoc& doc, const OpenAPISource& source,
-                            Json& schemas, Json& schemes, const Json& validation_ref, bool& uses_default_validation) {
+FASTAPI_DETAIL_INLINE Json build_operation(const RouteDoc& r, Method method, const OperationDoc& doc,
+                                           const OpenAPISource& source, Json& schemas, Json& schemes,
+                                           const Json& validation_ref, bool& uses_default_validation);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json build_operation(const RouteDoc& r, Method method, const OperationDoc& doc,
+                                           const OpenAPISource& source, Json& schemas, Json& schemes,
+                                           const Json& validation_ref, bool& uses_default_validation) {
   const RouteOptions& o = r.options;
   const std::string name = o.name.empty() ? default_route_name(method, r.path) : o.name;
   const std::string op_id = operation_id(name, path_format(r.path), method);
@@ -23802,6 +24111,7 @@ inline Json build_operation(const RouteDoc& r, Method method, const OperationDoc
   }
   return op;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
@@ -23973,7 +24283,9 @@ FASTAPI_DETAIL_INLINE std::string path_format(std::string_view path) {
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Points every {"$ref": "#/$defs/X"} of `j` at "#/components/schemas/X".
-inline void rewrite_refs(Json& j) {
+FASTAPI_DETAIL_INLINE void rewrite_refs(Json& j);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void rewrite_refs(Json& j) {
   if (j.is_array()) {
     for (Json& x : j) rewrite_refs(x);
   } else if (j.is_object()) {
@@ -23985,7 +24297,6 @@ inline void rewrite_refs(Json& j) {
   }
 }
 
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas) {
   Json s = model.schema();
   if (Json* defs = s.find("$defs")) {
@@ -24043,16 +24354,19 @@ struct DocsAssets {
 /// The Swagger UI page for the document at `openapi_url` (FastAPI's get_swagger_ui_html), to serve from a route
 /// of your own: `app.get("/api-docs", [] { return fa::get_swagger_ui_html("/openapi.json", "Items - Swagger UI"); });`
 /// With `oauth2_redirect_url`, Swagger UI's "Authorize" completes OAuth2 flows through that page.
-inline Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets = {},
-                                    std::string_view oauth2_redirect_url = {});
+FASTAPI_DETAIL_INLINE Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title,
+                                                   const DocsAssets& assets = {},
+                                                   std::string_view oauth2_redirect_url = {});
 /// The ReDoc page for the document at `openapi_url` (FastAPI's get_redoc_html).
-inline Response get_redoc_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets = {});
+FASTAPI_DETAIL_INLINE Response get_redoc_html(std::string_view openapi_url, std::string_view title,
+                                              const DocsAssets& assets = {});
 /// The page an OAuth2 authorization server redirects to from Swagger UI: it hands the code or token back to the
 /// docs window that opened it, and closes (FastAPI's get_swagger_ui_oauth2_redirect_html).
-inline Response get_swagger_ui_oauth2_redirect_html();
+FASTAPI_DETAIL_INLINE Response get_swagger_ui_oauth2_redirect_html();
 
 namespace detail {
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// `s` for an HTML attribute or text: & < > " ' escaped.
 inline std::string html_escape(std::string_view s) {
   std::string out;
@@ -24079,11 +24393,13 @@ inline std::string js_string(std::string_view s) {
   for (char c : json) out += c == '<' ? std::string("\\u003c") : std::string(1, c);
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
-inline Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets,
-                                    std::string_view oauth2_redirect_url) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title,
+                                                   const DocsAssets& assets, std::string_view oauth2_redirect_url) {
   std::string html;
   html.reserve(1024);
   html += "<!DOCTYPE html>\n<html>\n<head>\n";
@@ -24107,7 +24423,8 @@ inline Response get_swagger_ui_html(std::string_view openapi_url, std::string_vi
   return HTMLResponse(std::move(html));
 }
 
-inline Response get_redoc_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets) {
+FASTAPI_DETAIL_INLINE Response get_redoc_html(std::string_view openapi_url, std::string_view title,
+                                              const DocsAssets& assets) {
   std::string html;
   html.reserve(1024);
   html += "<!DOCTYPE html>\n<html>\n<head>\n";
@@ -24128,7 +24445,7 @@ inline Response get_redoc_html(std::string_view openapi_url, std::string_view ti
   return HTMLResponse(std::move(html));
 }
 
-inline Response get_swagger_ui_oauth2_redirect_html() {
+FASTAPI_DETAIL_INLINE Response get_swagger_ui_oauth2_redirect_html() {
   // Swagger UI opens this page in a popup and leaves `swaggerUIRedirectOauth2` (state, redirectUrl, auth,
   // callback, errCb) on its own window: read the authorization server's answer from the fragment (implicit
   // flow) or the query (code flow), check the state, hand the result back, close.
@@ -24181,6 +24498,7 @@ inline Response get_swagger_ui_oauth2_redirect_html() {
 </html>
 )html");
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi
 

@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "fastapi/core/config.hpp"
+
 namespace fastapi::detail {
 
 /// SHA-1, fed in pieces: `Sha1 h; h.update("ab"); h.update("c"); auto d = h.finish();`.
@@ -219,7 +221,9 @@ std::string to_hex(const std::array<std::uint8_t, N>& bytes) {
 }
 
 /// Standard base64 with `=` padding (RFC 4648 section 4).
-inline std::string base64_encode(std::string_view data) {
+FASTAPI_DETAIL_INLINE std::string base64_encode(std::string_view data);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string base64_encode(std::string_view data) {
   static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   out.reserve((data.size() + 2) / 3 * 4);
@@ -243,6 +247,7 @@ inline std::string base64_encode(std::string_view data) {
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <std::size_t N>
 std::string base64_encode(const std::array<std::uint8_t, N>& bytes) {
@@ -252,7 +257,9 @@ std::string base64_encode(const std::array<std::uint8_t, N>& bytes) {
 /// RFC 4648 Base64 (with padding, no line breaks); nullopt when malformed. The unused bits of the last symbol
 /// are not checked (as Python's b64decode); a caller that wants the one canonical encoding compares
 /// base64_encode(decoded) with the input (the WebSocket key check does).
-inline std::optional<std::string> base64_decode(std::string_view in) {
+FASTAPI_DETAIL_INLINE std::optional<std::string> base64_decode(std::string_view in);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::string> base64_decode(std::string_view in) {
   auto value = [](char c) -> int {
     if (c >= 'A' && c <= 'Z') return c - 'A';
     if (c >= 'a' && c <= 'z') return c - 'a' + 26;
@@ -284,6 +291,7 @@ inline std::optional<std::string> base64_decode(std::string_view in) {
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
 

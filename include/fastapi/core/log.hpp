@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "fastapi/core/config.hpp"
+
 namespace fastapi {
 
 /// uvicorn's levels (its `trace` is read as debug); `off` logs nothing. Nothing in the library logs at critical:
@@ -50,7 +52,8 @@ inline constexpr std::string_view log_level_name(LogLevel level) {
   return "";
 }
 
-inline void Logger::write(LogLevel level, std::string_view message) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void Logger::write(LogLevel level, std::string_view message) {
   if (!enabled(level)) return;
   std::string line;
   line.reserve(message.size() + 16);
@@ -66,6 +69,7 @@ inline void Logger::write(LogLevel level, std::string_view message) {
     std::fwrite(line.data(), 1, line.size(), stderr);
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
 /// The logger of the app whose worker runs on this thread (or a stderr logger elsewhere).

@@ -62,7 +62,7 @@ struct FileResponseOptions {
 /// exist is HTTPException 404 (`{"detail":"Not Found"}`); a directory or an unreadable file is a 500 whose log
 /// line says why (Starlette raises RuntimeError for both). Conditional and Range requests are answered once the
 /// request is known (Response::prepare): see docs/files.md.
-inline Response FileResponse(std::string_view path, FileResponseOptions options = {});
+FASTAPI_DETAIL_INLINE Response FileResponse(std::string_view path, FileResponseOptions options = {});
 
 namespace detail {
 
@@ -114,6 +114,7 @@ struct PreadResult {
   int error;
 };
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// Reads up to `n` bytes at `offset`: at once when the page cache has them, else on the blocking pool.
 /// Returns 0 at the end of the file; throws std::system_error on a read error.
 inline Task<std::size_t> read_file_at(std::shared_ptr<OpenFile> file, char* buf, std::size_t n, std::uint64_t offset) {
@@ -132,9 +133,12 @@ inline Task<std::size_t> read_file_at(std::shared_ptr<OpenFile> file, char* buf,
   if (r.got < 0) throw std::system_error(r.error, std::generic_category(), "fastapi: reading a file");
   co_return static_cast<std::size_t>(r.got);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// The next chunk of a file stream (BodyStream's contract: false at the end).
-inline Task<bool> next_file_chunk(std::shared_ptr<FileStream> s, std::string& chunk) {
+FASTAPI_DETAIL_INLINE Task<bool> next_file_chunk(std::shared_ptr<FileStream> s, std::string& chunk);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Task<bool> next_file_chunk(std::shared_ptr<FileStream> s, std::string& chunk) {
   while (s->at < s->segments.size()) {
     FileSegment& seg = s->segments[s->at];
     if (!s->head_sent) {
@@ -161,6 +165,7 @@ inline Task<bool> next_file_chunk(std::shared_ptr<FileStream> s, std::string& ch
   }
   co_return !chunk.empty();
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// The stream of a file body, as a named type: the connection finds it in Response::stream (std::function's
 /// target) and sends the file with sendfile(2) when the socket allows. A middleware that wraps the stream (GZip)
@@ -176,7 +181,9 @@ inline constexpr std::size_t sendfile_chunk_size = 1024 * 1024;
 /// True when the page cache holds every page of [offset, offset + length) of `fd`, so that sendfile(2) on the
 /// loop copies without waiting for a disk. cachestat(2) (Linux 6.5) answers in one call; on older kernels,
 /// mincore(2) over a mapping of the range. False when it cannot tell (the caller then sends from the pool).
-inline bool file_range_cached(int fd, std::uint64_t offset, std::uint64_t length) {
+FASTAPI_DETAIL_INLINE bool file_range_cached(int fd, std::uint64_t offset, std::uint64_t length);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool file_range_cached(int fd, std::uint64_t offset, std::uint64_t length) {
   static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
   std::uint64_t first = offset / page, end = (offset + length + page - 1) / page;
   if (length == 0) return true;
@@ -312,9 +319,14 @@ inline void prepare_file_response(const std::shared_ptr<const FileState>& state,
   res.set_media_type("multipart/byteranges; boundary=" + boundary);
   send_file_segments(res, f, std::move(whole), std::move(parts), "\r\n--" + boundary + "--\r\n");
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// FileResponse from a file already opened (StaticFiles opens it itself): takes `fd`.
-inline Response file_response_from(int fd, const struct stat& st, std::string_view name, FileResponseOptions& options) {
+FASTAPI_DETAIL_INLINE Response file_response_from(int fd, const struct stat& st, std::string_view name,
+                                                  FileResponseOptions& options);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Response file_response_from(int fd, const struct stat& st, std::string_view name,
+                                                  FileResponseOptions& options) {
   auto file = std::make_shared<OpenFile>(fd);
   auto state = std::make_shared<FileState>();
   state->size = static_cast<std::uint64_t>(st.st_size);
@@ -370,10 +382,12 @@ inline int open_for_response(const char* path, struct stat& st) {
   }
   return fd;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
-inline Response FileResponse(std::string_view path, FileResponseOptions options) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Response FileResponse(std::string_view path, FileResponseOptions options) {
   std::string p(path);
   struct stat st {};
   int fd = detail::open_for_response(p.c_str(), st);
@@ -387,5 +401,6 @@ inline Response FileResponse(std::string_view path, FileResponseOptions options)
   }
   return detail::file_response_from(fd, st, p, options);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

@@ -17,10 +17,12 @@
 
 #include <sys/random.h>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/http/headers.hpp"
 
 namespace fastapi::detail {
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// MD5 (RFC 1321) of `data` as 32 lower-case hex digits. Not for security: Starlette's ETag is one.
 inline std::string md5_hex(std::string_view data) {
   static constexpr std::uint32_t k[64] = {
@@ -75,10 +77,13 @@ inline std::string md5_hex(std::string_view data) {
     }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Starlette's ETag: `"` + md5(str(st_mtime) + "-" + str(st_size)) + `"`, where st_mtime is Python's float
 /// (seconds + nanoseconds * 1e-9, as CPython computes it) written as Python's repr writes it.
-inline std::string starlette_etag(std::int64_t sec, long nsec, std::uint64_t size) {
+FASTAPI_DETAIL_INLINE std::string starlette_etag(std::int64_t sec, long nsec, std::uint64_t size);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string starlette_etag(std::int64_t sec, long nsec, std::uint64_t size) {
   double mtime = static_cast<double>(sec) + static_cast<double>(nsec) * 1e-9;
   char buf[64];
   auto end = std::to_chars(buf, buf + sizeof(buf), mtime, std::chars_format::fixed).ptr;
@@ -87,9 +92,12 @@ inline std::string starlette_etag(std::int64_t sec, long nsec, std::uint64_t siz
   base += "-" + std::to_string(size);
   return "\"" + md5_hex(base) + "\"";
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), as Python's email.utils.formatdate(t, usegmt=True).
-inline std::string format_http_date(std::time_t t) {
+FASTAPI_DETAIL_INLINE std::string format_http_date(std::time_t t);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string format_http_date(std::time_t t) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   static constexpr std::string_view days = "SunMonTueWedThuFriSat", months = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -98,10 +106,13 @@ inline std::string format_http_date(std::time_t t) {
                 months.data() + 3 * tm.tm_mon, tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Reads an HTTP date in any of RFC 9110's three forms (IMF-fixdate, RFC 850, asctime); nullopt otherwise.
 /// In all three the first number is the day and the other the year; a two-digit year is 19xx from 70 on.
-inline std::optional<std::time_t> parse_http_date(std::string_view s) {
+FASTAPI_DETAIL_INLINE std::optional<std::time_t> parse_http_date(std::string_view s);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::time_t> parse_http_date(std::string_view s) {
   static constexpr std::string_view months = "janfebmaraprmayjunjulaugsepoctnovdec";
   int numbers[2] = {-1, -1}, count = 0, month = -1, hh = -1, mm = -1, ss = -1;
   std::size_t i = 0;
@@ -141,9 +152,12 @@ inline std::optional<std::time_t> parse_http_date(std::string_view s) {
   tm.tm_hour = hh, tm.tm_min = mm, tm.tm_sec = ss;
   return timegm(&tm);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// If-None-Match: `*`, or a comma-separated list of entity-tags compared weakly (`W/` ignored).
-inline bool etag_list_matches(std::string_view list, std::string_view etag) {
+FASTAPI_DETAIL_INLINE bool etag_list_matches(std::string_view list, std::string_view etag);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool etag_list_matches(std::string_view list, std::string_view etag) {
   std::size_t i = 0;
   while (i <= list.size()) {
     std::size_t comma = list.find(',', i);
@@ -157,11 +171,14 @@ inline bool etag_list_matches(std::string_view list, std::string_view etag) {
   }
   return false;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Content-Disposition as Starlette writes it: `attachment; filename="a.txt"` when urllib's quote() leaves the
 /// name alone, else `attachment; filename*=utf-8''%E6%97%A5.txt` (RFC 5987; quote's safe set: letters, digits,
 /// `_.-~/`), so a quote, a CR or a non-ASCII byte never reaches the header as itself.
-inline std::string content_disposition(std::string_view type, std::string_view filename) {
+FASTAPI_DETAIL_INLINE std::string content_disposition(std::string_view type, std::string_view filename);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string content_disposition(std::string_view type, std::string_view filename) {
   constexpr char hex[] = "0123456789ABCDEF";
   std::string quoted;
   for (char c : filename) {
@@ -179,9 +196,12 @@ inline std::string content_disposition(std::string_view type, std::string_view f
   if (quoted != filename) return std::string(type) + "; filename*=utf-8''" + quoted;
   return std::string(type) + "; filename=\"" + std::string(filename) + "\"";
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// 32 random hex digits (getrandom): a multipart boundary no file content can predict.
-inline std::string random_boundary() {
+FASTAPI_DETAIL_INLINE std::string random_boundary();
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string random_boundary() {
   unsigned char bytes[16] = {};
   std::size_t got = 0;
   while (got < sizeof(bytes)) {
@@ -202,5 +222,6 @@ inline std::string random_boundary() {
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail

@@ -13,6 +13,8 @@
 #include <cstddef>
 #include <string_view>
 
+#include "fastapi/core/config.hpp"
+
 namespace fastapi {
 
 namespace detail {
@@ -211,6 +213,7 @@ inline constexpr std::array<MediaTypeEntry, 185> media_types{{
     {"zip", "application/zip"},
 }};
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// The extension of the file name in `path` as Python's `os.path.splitext` finds it: after the last '.' of
 /// the last path component, never from the component's leading dots (".bashrc" has none). "" when none.
 inline std::string_view file_extension(std::string_view path) {
@@ -222,12 +225,15 @@ inline std::string_view file_extension(std::string_view path) {
   if (dot == std::string_view::npos || dot < first) return {};
   return name.substr(dot + 1);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
 /// The media type of a file named `path`, from its extension, any case (`"report.PDF"` ->
 /// `"application/pdf"`); "" when the extension is unknown (FileResponse then says `text/plain`, as Starlette).
-inline std::string_view guess_media_type(std::string_view path) {
+FASTAPI_DETAIL_INLINE std::string_view guess_media_type(std::string_view path);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string_view guess_media_type(std::string_view path) {
   std::string_view ext = detail::file_extension(path);
   if (ext == "Z") return "application/x-compress";  // the one case-sensitive entry (Python's encodings map)
   char lower[16];
@@ -243,5 +249,6 @@ inline std::string_view guess_media_type(std::string_view path) {
   if (it == t.end() || it->extension != key) return {};
   return it->type;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
+
 namespace fastapi {
 
 /// One satisfiable range, both ends included (`bytes=0-99` is {0, 99}).
@@ -37,6 +39,7 @@ struct RangeRequest {
 
 namespace detail {
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 inline bool is_range_space(char c) { return c == ' ' || c == '\t'; }
 
 /// A run of digits as a number; saturates (a position beyond 2^64 is as good as "past the end"). False when
@@ -52,6 +55,7 @@ inline bool parse_range_number(std::string_view s, std::uint64_t& out) {
   out = v;
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
@@ -63,7 +67,9 @@ inline constexpr std::size_t max_ranges = 100;
 /// Syntax (RFC 9110 section 14.1.1): `bytes=` (any case), then a comma-separated list (empty elements and
 /// spaces allowed) of `first-last`, `first-` or `-suffix`. A range whose first is past the end is dropped; when
 /// none is left, unsatisfiable. `last` beyond the end is cut to it; first > last is malformed, as RFC 9110 says.
-inline RangeRequest parse_range(std::string_view header, std::uint64_t size) {
+FASTAPI_DETAIL_INLINE RangeRequest parse_range(std::string_view header, std::uint64_t size);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE RangeRequest parse_range(std::string_view header, std::uint64_t size) {
   using Kind = RangeRequest::Kind;
   RangeRequest out;
   while (!header.empty() && detail::is_range_space(header.front())) header.remove_prefix(1);
@@ -124,5 +130,6 @@ inline RangeRequest parse_range(std::string_view header, std::uint64_t size) {
   out.kind = Kind::ranges;
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

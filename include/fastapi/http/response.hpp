@@ -105,7 +105,9 @@ namespace detail {
 /// what Starlette's RedirectResponse does to its URL: letters, digits, `_.-~` and that safe set stay. Every
 /// control byte, space and non-ASCII byte is encoded, so the result is always a valid header value; '%' is
 /// kept, so quoting twice changes nothing.
-inline void append_quoted_url(std::string& out, std::string_view s) {
+FASTAPI_DETAIL_INLINE void append_quoted_url(std::string& out, std::string_view s);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void append_quoted_url(std::string& out, std::string_view s) {
   constexpr std::string_view safe = "_.-~:/%#?=@[]!$&'()*+,;";
   constexpr char hex[] = "0123456789ABCDEF";
   for (char c : s) {
@@ -120,11 +122,14 @@ inline void append_quoted_url(std::string& out, std::string_view s) {
     }
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Appends a cookie value as Python's `http.cookies._quote` writes it: as is when every byte is a token
 /// character or ':' (and it is not empty); otherwise in double quotes, `"` and `\` backslash-escaped, the bytes
 /// outside letters, digits and `!#$%&'*+-.^_`|~: ()/<=>?@[]{}` as `\ooo` octal (`;` -> `\073`, 0x01 -> `\001`).
-inline void append_cookie_value(std::string& out, std::string_view value) {
+FASTAPI_DETAIL_INLINE void append_cookie_value(std::string& out, std::string_view value);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void append_cookie_value(std::string& out, std::string_view value) {
   auto legal = [](char c) { return is_token_char(c) || c == ':'; };
   bool plain = !value.empty();
   for (char c : value) plain = plain && legal(c);
@@ -149,12 +154,15 @@ inline void append_cookie_value(std::string& out, std::string_view value) {
   }
   out.push_back('"');
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
 /// Redirect (307 by default, like Starlette) to `url`, percent-encoded as Starlette's RedirectResponse
 /// encodes it (`quote(url, safe=":/%#?=@[]!$&'()*+,;")`): CR, LF, spaces and non-ASCII bytes become %XX.
-inline Response RedirectResponse(std::string_view url, int status = 307) {
+FASTAPI_DETAIL_INLINE Response RedirectResponse(std::string_view url, int status = 307);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Response RedirectResponse(std::string_view url, int status) {
   Response r{.status = status};
   std::string location;
   location.reserve(url.size() + 8);
@@ -162,6 +170,7 @@ inline Response RedirectResponse(std::string_view url, int status = 307) {
   r.headers.add("location", std::move(location));
   return r;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// A chunked response produced by `next` (see BodyStream). `media_type` defaults to text/plain.
 inline Response StreamingResponse(BodyStream next, std::string_view media_type = "text/plain", int status = 200) {

@@ -94,7 +94,9 @@ inline bool valid_header_field(std::string_view name, std::string_view value) {
 
 /// `name` as it may appear in a log line: printable ASCII as is, any other byte as \xNN (a name that is
 /// not a token may hold a CR or LF, which would forge log lines too).
-inline std::string printable(std::string_view name) {
+FASTAPI_DETAIL_INLINE std::string printable(std::string_view name);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string printable(std::string_view name) {
   constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   for (char c : name) {
@@ -108,6 +110,7 @@ inline std::string printable(std::string_view name) {
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Why the head of `res` cannot be written, in words that name the header or the status; "" when it can.
 /// This is the one check every byte a handler, a dependency, a middleware or an exception handler puts into
@@ -115,7 +118,9 @@ inline std::string printable(std::string_view name) {
 /// 100-599, and 1xx are interim answers the server sends itself, as `100 Continue`), the Content-Type and
 /// every header a token name with a value free of control bytes (RFC 9110 section 5.5; HTAB allowed).
 /// The bytes of a bad value are not repeated: they may be secrets, or a forged log line.
-inline std::string head_error(const Response& res) {
+FASTAPI_DETAIL_INLINE std::string head_error(const Response& res);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string head_error(const Response& res) {
   auto bad_value = [](std::string_view name, std::string_view value) {
     std::size_t at = find_control_byte(value);
     constexpr char hex[] = "0123456789ABCDEF";
@@ -142,13 +147,16 @@ inline std::string head_error(const Response& res) {
   }
   return {};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// What the connection does with every finished response before writing it: when head_error() finds a
 /// fault, logs one line naming the route ("GET /items/{id}"; the method and raw path of `req` when no route
 /// ran, as for a middleware's own answer) and the header, and replaces `res` by FastAPI's 500
 /// `{"detail":"Internal Server Error"}` (its after_send kept: teardown still runs). h11 and Starlette refuse
 /// such a response loudly too; a silent drop would hide the bug. True when it replaced.
-inline bool refuse_invalid_head(Response& res, std::string_view route, const Request& req) {
+FASTAPI_DETAIL_INLINE bool refuse_invalid_head(Response& res, std::string_view route, const Request& req);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool refuse_invalid_head(Response& res, std::string_view route, const Request& req) {
   std::string why = head_error(res);
   if (why.empty()) return false;
   std::string where = route.empty() ? printable(req.method_name) + " " + printable(req.raw_path) : std::string(route);
@@ -158,6 +166,7 @@ inline bool refuse_invalid_head(Response& res, std::string_view route, const Req
   res.after_send = std::move(after_send);
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Appends the status line and headers of `res` to `out`, framed as `framing` says. User headers named
 /// Content-Length/Transfer-Encoding/Connection/Date are dropped: framing is the writer's job, never the
@@ -166,7 +175,11 @@ inline bool refuse_invalid_head(Response& res, std::string_view route, const Req
 /// The connection has passed `res` through refuse_invalid_head() first; as a last guard, a field that
 /// head_error() would refuse is not written here either, so no caller can split a response.
 /// `write_head(out, PlainTextResponse("hi"), {.date_line = dates.line()}, BodyFraming::length);`
-inline void write_head(std::string& out, const Response& res, const WriteOptions& o, BodyFraming framing) {
+FASTAPI_DETAIL_INLINE void write_head(std::string& out, const Response& res, const WriteOptions& o,
+                                      BodyFraming framing);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void write_head(std::string& out, const Response& res, const WriteOptions& o,
+                                      BodyFraming framing) {
   std::string_view phrase = status_phrase(res.status);
   out.append(o.version_minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ");
   append_number(out, static_cast<std::size_t>(res.status >= 100 && res.status <= 999 ? res.status : 500));
@@ -205,9 +218,12 @@ inline void write_head(std::string& out, const Response& res, const WriteOptions
   }
   out.append("\r\n");
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Appends one chunk of a chunked body (RFC 9112 section 7.1); an empty `data` writes the last chunk.
-inline void write_chunk(std::string& out, std::string_view data) {
+FASTAPI_DETAIL_INLINE void write_chunk(std::string& out, std::string_view data);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void write_chunk(std::string& out, std::string_view data) {
   char buf[20];
   auto r = std::to_chars(buf, buf + sizeof(buf), data.size(), 16);
   out.append(buf, r.ptr);
@@ -215,5 +231,6 @@ inline void write_chunk(std::string& out, std::string_view data) {
   out.append(data);
   out.append("\r\n");  // for the last chunk this makes "0\r\n\r\n" (no trailers)
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail

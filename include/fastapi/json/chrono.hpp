@@ -13,6 +13,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/json/scalar.hpp"
 #include "fastapi/json/value.hpp"
 
@@ -28,6 +29,7 @@ struct CivilParts {
   int offset_seconds = 0;  ///< east of UTC; 0 for a naive text and for Z
 };
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 inline bool take_digits(std::string_view s, std::size_t at, std::size_t n, unsigned& out) noexcept {
   if (at + n > s.size()) return false;
   out = 0;
@@ -149,13 +151,17 @@ inline std::string_view timestamp_micros(double t, std::int64_t& micros) noexcep
 inline ConversionError with_error(std::string_view type, std::string_view prefix, std::string_view words) {
   return {type, std::string(prefix) + ", " + std::string(words), Json{{"error", std::string(words)}}};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Our words for a value Pydantic takes but the C++ type cannot hold (a nanosecond clock past 2262, a duration
 /// past its Rep).
 inline constexpr std::string_view duration_out_of_range = "value out of range for its C++ type";
-inline ConversionError out_of_range_error(std::string_view type, std::string_view prefix) {
+FASTAPI_DETAIL_INLINE ConversionError out_of_range_error(std::string_view type, std::string_view prefix);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE ConversionError out_of_range_error(std::string_view type, std::string_view prefix) {
   return with_error(type, prefix, duration_out_of_range);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Does a count of microseconds fit in the duration type D?
 template <class D>
@@ -168,6 +174,7 @@ bool fits_in(std::chrono::microseconds us) noexcept {
   return std::fabs(static_cast<long double>(us.count())) <= limit;
 }
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// Microseconds, as Python's datetime holds them (finer digits of a text are truncated).
 inline std::chrono::sys_time<std::chrono::microseconds> civil_to_utc(const CivilParts& p) {
   using namespace std::chrono;
@@ -175,11 +182,15 @@ inline std::chrono::sys_time<std::chrono::microseconds> civil_to_utc(const Civil
   return day + hours{p.hour} + minutes{p.minute} + seconds{p.second} + microseconds{p.nanosecond / 1000} -
          seconds{p.offset_seconds};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Pydantic v2's lax datetime: an RFC 3339 text (offset applied), a Unix time (number or numeric text), or a
 /// date alone (midnight). Naive texts are taken as UTC.
-inline std::optional<std::chrono::sys_time<std::chrono::microseconds>> read_datetime(const ScalarInput& in,
-                                                                                     ConversionError& error) {
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::sys_time<std::chrono::microseconds>> read_datetime(
+    const ScalarInput& in, ConversionError& error);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::sys_time<std::chrono::microseconds>> read_datetime(
+    const ScalarInput& in, ConversionError& error) {
   using namespace std::chrono;
   constexpr std::string_view prefix = "Input should be a valid datetime";
   std::int64_t micros = 0;
@@ -203,9 +214,14 @@ inline std::optional<std::chrono::sys_time<std::chrono::microseconds>> read_date
            std::nullopt;
   return civil_to_utc(p);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Pydantic v2's lax date: YYYY-MM-DD, or a datetime (text or Unix time) whose time is zero.
-inline std::optional<std::chrono::year_month_day> read_date(const ScalarInput& in, ConversionError& error) {
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::year_month_day> read_date(const ScalarInput& in,
+                                                                           ConversionError& error);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::year_month_day> read_date(const ScalarInput& in,
+                                                                           ConversionError& error) {
   using namespace std::chrono;
   const auto exact = [&](sys_time<microseconds> t) -> std::optional<year_month_day> {
     const sys_days day = floor<days>(t);
@@ -240,10 +256,15 @@ inline std::optional<std::chrono::year_month_day> read_date(const ScalarInput& i
            std::nullopt;
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Pydantic v2's lax time: HH:MM[:SS[.ffffff]][offset] (an offset is applied: the time is kept in UTC), or
 /// a number of seconds since midnight.
-inline std::optional<std::chrono::nanoseconds> read_time_of_day(const ScalarInput& in, ConversionError& error) {
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::nanoseconds> read_time_of_day(const ScalarInput& in,
+                                                                               ConversionError& error);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::nanoseconds> read_time_of_day(const ScalarInput& in,
+                                                                               ConversionError& error) {
   using namespace std::chrono;
   constexpr std::string_view prefix = "Input should be in a valid time format";
   if (in.is_number()) {
@@ -264,16 +285,19 @@ inline std::optional<std::chrono::nanoseconds> read_time_of_day(const ScalarInpu
   t = ((t % day) + day) % day;
   return t;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Pydantic v2's timedelta: ISO 8601 ([±]P[nY][nM][nW][nD][T[nH][nM][n[.f]S]], a year 365 days, a month 30),
 /// [±][D day[s], ]HH:MM[:SS[.f]], or a number of seconds (a JSON number, or a decimal text).
-inline std::optional<std::chrono::microseconds> read_timedelta(const ScalarInput& in, ConversionError& error);
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::microseconds> read_timedelta(const ScalarInput& in,
+                                                                              ConversionError& error);
 /// speedate's Display of a duration, as Pydantic v2 writes a timedelta in JSON: "P1DT2H", "PT1H30M", "-PT1.5S",
 /// "P1Y" (365 days), "PT0S".
-inline void write_iso_duration(bool negative, long long days, std::chrono::microseconds within_day, std::string& out);
+FASTAPI_DETAIL_INLINE void write_iso_duration(bool negative, long long days, std::chrono::microseconds within_day,
+                                              std::string& out);
 /// "2032-04-23" / "10:20:30" / "10:20:30.123456" into out.
-inline void write_civil_date(std::chrono::year_month_day d, std::string& out);
-inline void write_time_of_day(std::chrono::nanoseconds since_midnight, std::string& out);
+FASTAPI_DETAIL_INLINE void write_civil_date(std::chrono::year_month_day d, std::string& out);
+FASTAPI_DETAIL_INLINE void write_time_of_day(std::chrono::nanoseconds since_midnight, std::string& out);
 
 }  // namespace detail
 
@@ -359,7 +383,9 @@ struct Scalar<std::chrono::duration<Rep, Period>> {
 
 namespace detail {
 
-inline std::optional<std::chrono::microseconds> read_timedelta(const ScalarInput& in, ConversionError& error) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::microseconds> read_timedelta(const ScalarInput& in,
+                                                                              ConversionError& error) {
   using namespace std::chrono;
   constexpr std::string_view prefix = "Input should be a valid timedelta";
   const auto fail = [&](std::string_view words) {
@@ -458,7 +484,7 @@ inline void append_2(std::string& out, unsigned v) {
   out += static_cast<char>('0' + v % 10);
 }
 
-inline void write_civil_date(std::chrono::year_month_day d, std::string& out) {
+FASTAPI_DETAIL_INLINE void write_civil_date(std::chrono::year_month_day d, std::string& out) {
   char buf[16];
   const int y = static_cast<int>(d.year());
   const int n = std::snprintf(buf, sizeof buf, "%04d-", y);
@@ -468,7 +494,7 @@ inline void write_civil_date(std::chrono::year_month_day d, std::string& out) {
   append_2(out, static_cast<unsigned>(d.day()));
 }
 
-inline void write_time_of_day(std::chrono::nanoseconds since_midnight, std::string& out) {
+FASTAPI_DETAIL_INLINE void write_time_of_day(std::chrono::nanoseconds since_midnight, std::string& out) {
   using namespace std::chrono;
   const auto us = floor<microseconds>(since_midnight).count();
   const auto secs = us / 1000000;
@@ -484,7 +510,8 @@ inline void write_time_of_day(std::chrono::nanoseconds since_midnight, std::stri
   }
 }
 
-inline void write_iso_duration(bool negative, long long day, std::chrono::microseconds within_day, std::string& out) {
+FASTAPI_DETAIL_INLINE void write_iso_duration(bool negative, long long day, std::chrono::microseconds within_day,
+                                              std::string& out) {
   const long long us = within_day.count();
   if (negative) out += '-';
   out += 'P';
@@ -510,6 +537,7 @@ inline void write_iso_duration(bool negative, long long day, std::chrono::micros
   }
   if (day == 0 && second == 0 && micro == 0) out += "T0S";
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi

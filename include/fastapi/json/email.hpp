@@ -55,6 +55,7 @@ inline std::size_t utf8_length(std::string_view s) noexcept {
 
 namespace detail {
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// How email-validator shows a rejected character: 'x' for printable ASCII, "\" for a
 /// backslash, SPACE, or U+XXXX for control characters.
 inline std::string email_char_display(unsigned char c) {
@@ -66,9 +67,12 @@ inline std::string email_char_display(unsigned char c) {
   }
   return std::string("'") + static_cast<char>(c) + "'";
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// "a, b, c" of the sorted distinct displays, as email-validator lists bad characters.
-inline std::string email_bad_chars(std::string_view s, bool (*allowed)(unsigned char)) {
+FASTAPI_DETAIL_INLINE std::string email_bad_chars(std::string_view s, bool (*allowed)(unsigned char));
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string email_bad_chars(std::string_view s, bool (*allowed)(unsigned char)) {
   std::vector<std::string> bad;
   for (unsigned char c : s) {
     if (allowed(c)) continue;
@@ -91,12 +95,18 @@ inline bool is_email_atext(unsigned char c) {
 inline bool is_email_hostname_char(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
-inline std::string too_many_reason(std::size_t length, std::size_t limit) {
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string too_many_reason(std::size_t length, std::size_t limit);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string too_many_reason(std::size_t length, std::size_t limit) {
   const std::size_t diff = length - limit;
   return "(" + std::to_string(diff) + " character" + (diff > 1 ? "s" : "") + " too many)";
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-inline std::optional<std::string> check_email_domain(std::string_view domain) {
+FASTAPI_DETAIL_INLINE std::optional<std::string> check_email_domain(std::string_view domain);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::string> check_email_domain(std::string_view domain) {
   if (domain.empty()) return "There must be something after the @-sign.";
   if (domain.front() == '[' && domain.back() == ']') {
     const std::string_view literal = domain.substr(1, domain.size() - 2);
@@ -152,6 +162,7 @@ inline std::optional<std::string> check_email_domain(std::string_view domain) {
   }
   return std::nullopt;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Why an address is not valid, in email-validator's words (Pydantic's ctx "reason"), or
 /// nothing. Surrounding whitespace is ignored, as Pydantic strips it.

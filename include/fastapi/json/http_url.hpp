@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/json/scalar.hpp"
 #include "fastapi/json/url_host.hpp"
 #include "fastapi/json/value.hpp"
@@ -87,6 +88,7 @@ struct Scalar<HttpUrl> {
 };
 
 namespace detail {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// The default port of a WHATWG special scheme (file aside), 0 for any other.
 inline std::uint16_t url_default_port(std::string_view scheme) noexcept {
   return scheme == "http" || scheme == "ws"     ? 80
@@ -172,9 +174,11 @@ inline void url_write_path(std::string_view raw, std::string& out) {
     if (more) raw.remove_prefix(cut + 1);
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 }  // namespace detail
 
-inline std::optional<HttpUrl> HttpUrl::parse(std::string_view text, std::string* why) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<HttpUrl> HttpUrl::parse(std::string_view text, std::string* why) {
   const auto fail = [why](std::string_view words) -> std::optional<HttpUrl> {
     if (why) *why = words;
     return std::nullopt;
@@ -245,17 +249,17 @@ inline std::optional<HttpUrl> HttpUrl::parse(std::string_view text, std::string*
   return url;
 }
 
-inline std::optional<std::string_view> HttpUrl::query() const noexcept {
+FASTAPI_DETAIL_INLINE std::optional<std::string_view> HttpUrl::query() const noexcept {
   if (path_end_ == query_end_) return std::nullopt;
   return part(path_end_ + 1, query_end_);
 }
 
-inline std::optional<std::string_view> HttpUrl::fragment() const noexcept {
+FASTAPI_DETAIL_INLINE std::optional<std::string_view> HttpUrl::fragment() const noexcept {
   if (query_end_ == url_.size()) return std::nullopt;
   return part(query_end_ + 1, url_.size());
 }
 
-inline std::optional<std::string_view> HttpUrl::username() const noexcept {
+FASTAPI_DETAIL_INLINE std::optional<std::string_view> HttpUrl::username() const noexcept {
   if (host_begin_ <= scheme_end_ + 3) return std::nullopt;  // no userinfo (or a default-constructed HttpUrl)
   const std::string_view info = part(scheme_end_ + 3, host_begin_ - 1);
   const std::string_view user = info.substr(0, info.find(':'));
@@ -263,12 +267,13 @@ inline std::optional<std::string_view> HttpUrl::username() const noexcept {
   return user;
 }
 
-inline std::optional<std::string_view> HttpUrl::password() const noexcept {
+FASTAPI_DETAIL_INLINE std::optional<std::string_view> HttpUrl::password() const noexcept {
   if (host_begin_ <= scheme_end_ + 3) return std::nullopt;  // no userinfo (or a default-constructed HttpUrl)
   const std::string_view info = part(scheme_end_ + 3, host_begin_ - 1);
   const std::size_t colon = info.find(':');
   if (colon == std::string_view::npos) return std::nullopt;
   return info.substr(colon + 1);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "fastapi/core/config.hpp"
+
 namespace fastapi::detail {
 
 /// One row of the mapping table: code points first..last map to cp + delta (kind 0), or, alternating, an even
@@ -97,6 +99,7 @@ inline constexpr IdnaRange kIdnaRanges[] = {
 };
 // clang-format on
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// What UTS #46 makes of code point `cp` (not ASCII): the code point it maps to (itself when valid), -1 when it is
 /// ignored, -2 when this table does not know it (then the domain is refused).
 inline long idna_map(char32_t cp) noexcept {
@@ -132,10 +135,12 @@ inline bool utf8_to_code_points(std::string_view text, std::u32string& out) {
   }
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // RFC 3492 section 5's parameters for IDNA.
 inline constexpr std::uint32_t kPunyBase = 36, kPunyTmin = 1, kPunyTmax = 26, kPunySkew = 38, kPunyDamp = 700;
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// RFC 3492 section 6.1: the bias after a delta.
 inline std::uint32_t punycode_adapt(std::uint32_t delta, std::uint32_t points, bool first) noexcept {
   delta = first ? delta / kPunyDamp : delta / 2;
@@ -245,12 +250,15 @@ inline bool idna_valid_ace(std::string_view label) {
   punycode_encode(points, again);
   return wide && again == label;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Domain `host` (percent-decoded bytes) as ASCII: the idna crate's domain_to_ascii for the code points of
 /// kIdnaRanges. ASCII is lower-cased, a label with other code points is mapped and becomes "xn--" + punycode, a
 /// "xn--" label must be valid punycode. False when the host is no UTF-8 or holds a code point the table refuses.
 /// Forbidden ASCII characters are left for the caller to refuse.
-inline bool domain_to_ascii(std::string_view host, std::string& out) {
+FASTAPI_DETAIL_INLINE bool domain_to_ascii(std::string_view host, std::string& out);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool domain_to_ascii(std::string_view host, std::string& out) {
   auto lower = [](char32_t c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; };
   std::u32string points, mapped;
   if (!utf8_to_code_points(host, points)) return false;
@@ -281,5 +289,6 @@ inline bool domain_to_ascii(std::string_view host, std::string& out) {
   }
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail

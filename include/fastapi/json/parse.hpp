@@ -37,7 +37,9 @@ namespace detail {
 /// json_from_element then applies the exact limit, so that arrays and objects count alike whatever they hold;
 /// json/read applies its own, smaller json_max_depth after the parse). It keeps the capacity of the largest
 /// document it has parsed. nullptr when out of memory (each caller throws its own error).
-inline simdjson::dom::parser* json_dom_parser() noexcept {
+FASTAPI_DETAIL_INLINE simdjson::dom::parser* json_dom_parser() noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE simdjson::dom::parser* json_dom_parser() noexcept {
   thread_local simdjson::dom::parser parser;
   constexpr std::size_t depth = Json::max_depth + 2;
   if (parser.max_depth() != depth &&
@@ -59,12 +61,17 @@ inline bool integer_out_of_range(std::string_view token) {
   std::uint64_t v;
   return std::from_chars(token.data(), end, v).ec == std::errc::result_out_of_range;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// simdjson 3.0 refuses integers beyond 64 bits; Python reads them. Slow path, taken only after
 /// a number error: a copy of text with ".0" after each such integer, so they read as doubles.
 /// `widened`, when given, receives the doubles they read as (sorted), for readers that must still
 /// tell them from float tokens (json/read: an integer's range is checked on its text, not its double).
-inline std::optional<std::string> widen_big_integers(std::string_view text, std::vector<double>* widened = nullptr) {
+FASTAPI_DETAIL_INLINE std::optional<std::string> widen_big_integers(std::string_view text,
+                                                                    std::vector<double>* widened = nullptr);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::string> widen_big_integers(std::string_view text,
+                                                                    std::vector<double>* widened) {
   std::string out;
   std::size_t i = 0, copied = 0;
   const std::size_t n = text.size();
@@ -95,9 +102,12 @@ inline std::optional<std::string> widen_big_integers(std::string_view text, std:
   if (widened) std::sort(widened->begin(), widened->end());
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// e as a Json; depth counts the arrays and objects around e.
-inline Json json_from_element(simdjson::dom::element e, std::size_t depth) {
+FASTAPI_DETAIL_INLINE Json json_from_element(simdjson::dom::element e, std::size_t depth);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json json_from_element(simdjson::dom::element e, std::size_t depth) {
   using Type = simdjson::dom::element_type;
   const Type type = e.type();
   if ((type == Type::ARRAY || type == Type::OBJECT) && depth >= Json::max_depth)
@@ -128,6 +138,7 @@ inline Json json_from_element(simdjson::dom::element e, std::size_t depth) {
   }
   return Json();
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 

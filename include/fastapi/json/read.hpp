@@ -402,7 +402,9 @@ bool read_value(const N& node, T& out, ReadContext& cx) {
 /// The deepest nesting of non-empty arrays and objects in a parsed document (the root counts 1), read off its
 /// tape (simdjson's doc/tape.md: '[' and '{' hold the index just past their closing entry; 'l', 'u', 'd' take two
 /// words). Empty containers do not count, as simdjson counts them: one may sit one level deeper than a value.
-inline std::size_t dom_nesting(const simdjson::dom::document& doc) noexcept {
+FASTAPI_DETAIL_INLINE std::size_t dom_nesting(const simdjson::dom::document& doc) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::size_t dom_nesting(const simdjson::dom::document& doc) noexcept {
   constexpr std::uint64_t payload = 0x00FFFFFFFFFFFFFF;  // simdjson's JSON_VALUE_MASK
   const std::uint64_t* const tape = doc.tape.get();
   const auto end = static_cast<std::size_t>(tape[0] & payload);  // the root's closing entry
@@ -424,6 +426,7 @@ inline std::size_t dom_nesting(const simdjson::dom::document& doc) noexcept {
   }
   return deepest;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 inline void add_json_invalid(RequestValidationError& errors, LocPath& loc, std::size_t pos, std::string_view why) {
   Json l = loc.to_json();

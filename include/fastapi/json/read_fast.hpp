@@ -88,22 +88,28 @@ inline FastParser& fast_parser() {
 inline bool fast_ok(simdjson::error_code e) noexcept { return e == simdjson::SUCCESS; }
 
 /// Byte equality, inline: keys are short, and a call to memcmp costs more than the comparison.
-inline bool same_text(std::string_view a, std::string_view b) noexcept {
+FASTAPI_DETAIL_INLINE bool same_text(std::string_view a, std::string_view b) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool same_text(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
     if (a[i] != b[i]) return false;
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// The length of a string's text as written (from just after its opening quote), or npos when it
 /// holds an escape. Stage 1 has checked that the string is closed, its UTF-8 and its control characters:
 /// text without a backslash needs nothing more, and is its own unescaped value.
-inline std::size_t plain_string_length(const char* p) noexcept {
+FASTAPI_DETAIL_INLINE std::size_t plain_string_length(const char* p) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::size_t plain_string_length(const char* p) noexcept {
   for (std::size_t n = 0;; ++n) {
     if (p[n] == '"') return n;
     if (p[n] == '\\') return std::string_view::npos;
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// A member's key: read in place when it has no escape, else unescaped by simdjson.
 inline bool fast_key(simdjson::ondemand::field& f, std::string_view& key) {
@@ -113,7 +119,9 @@ inline bool fast_key(simdjson::ondemand::field& f, std::string_view& key) {
 }
 
 /// A string value: in place in the (padded copy of the) input when it has no escape, else unescaped.
-inline bool fast_string(simdjson::ondemand::value& v, std::string_view& s) {
+FASTAPI_DETAIL_INLINE bool fast_string(simdjson::ondemand::value& v, std::string_view& s);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool fast_string(simdjson::ondemand::value& v, std::string_view& s) {
   const std::string_view token = v.raw_json_token();
   if (!token.empty() && token[0] == '"') {
     const std::size_t n = plain_string_length(token.data() + 1);
@@ -122,6 +130,7 @@ inline bool fast_string(simdjson::ondemand::value& v, std::string_view& s) {
   }
   return fast_ok(v.get_string().get(s));
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Can On-Demand read this number token right? Not a float token whose mantissa, from its first digit
 /// that is not 0, is longer than 19 characters (digits and the point: simdjson counts it): simdjson 3.0.1's
@@ -130,7 +139,9 @@ inline bool fast_string(simdjson::ondemand::value& v, std::string_view& s) {
 /// counts from the wrong place). Integer tokens are read exactly, or refused past 64 bits. The DOM parser
 /// reads them all right: such a token leaves to the DOM reader. `p` points at the token; the parser's
 /// padding guarantees a byte after it that is no digit.
-inline bool short_mantissa(const char* p) noexcept {
+FASTAPI_DETAIL_INLINE bool short_mantissa(const char* p) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool short_mantissa(const char* p) noexcept {
   const char* q = p + (*p == '-' ? 1 : 0);
   while (*q == '0' || *q == '.') ++q;
   const char* const first = q;
@@ -140,9 +151,12 @@ inline bool short_mantissa(const char* p) noexcept {
   }
   return *p != '.' && *p != 'e' && *p != 'E';  // past 19, only an integer token is read right
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Reads one scalar (number, string, bool, null); false for arrays, objects and malformed atoms.
-inline bool fast_scalar(simdjson::ondemand::value& v, FastScalar& n) {
+FASTAPI_DETAIL_INLINE bool fast_scalar(simdjson::ondemand::value& v, FastScalar& n);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool fast_scalar(simdjson::ondemand::value& v, FastScalar& n) {
   using simdjson::ondemand::json_type;
   json_type t;
   if (!fast_ok(v.type().get(t))) return false;
@@ -174,9 +188,12 @@ inline bool fast_scalar(simdjson::ondemand::value& v, FastScalar& n) {
     default: return false;
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Walks and validates a value nobody reads (an unknown key's): On-Demand alone would skip it unchecked.
-inline bool fast_skip(simdjson::ondemand::value& v, FastContext& fx) {
+FASTAPI_DETAIL_INLINE bool fast_skip(simdjson::ondemand::value& v, FastContext& fx);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool fast_skip(simdjson::ondemand::value& v, FastContext& fx) {
   using simdjson::ondemand::json_type;
   json_type t;
   if (!fast_ok(v.type().get(t))) return false;
@@ -203,9 +220,12 @@ inline bool fast_skip(simdjson::ondemand::value& v, FastContext& fx) {
   FastScalar n;
   return fast_scalar(v, n);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// A fa::Json built from On-Demand, equal to json_from_element's (duplicate keys: first position, last value).
-inline bool fast_json(simdjson::ondemand::value& v, Json& out, FastContext& fx) {
+FASTAPI_DETAIL_INLINE bool fast_json(simdjson::ondemand::value& v, Json& out, FastContext& fx);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool fast_json(simdjson::ondemand::value& v, Json& out, FastContext& fx) {
   using simdjson::ondemand::json_type;
   json_type t;
   if (!fast_ok(v.type().get(t))) return false;
@@ -253,6 +273,7 @@ inline bool fast_json(simdjson::ondemand::value& v, Json& out, FastContext& fx) 
   }
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Are the wire names of T all different? (Then a key found where the last one ended is the one
 /// wire_index would find.)

@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/json/choice.hpp"
 #include "fastapi/json/chrono.hpp"
 #include "fastapi/json/errors.hpp"
@@ -243,16 +244,20 @@ void add_range_error(ReadContext& cx, bool too_big, const N& node) {
   }
 }
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 inline std::string_view strip_python_whitespace(std::string_view s) noexcept {
   constexpr std::string_view space = " \t\n\r\f\v";
   const std::size_t b = s.find_first_not_of(space);
   if (b == std::string_view::npos) return {};
   return s.substr(b, s.find_last_not_of(space) - b + 1);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Python's int(str) as Pydantic applies it: whitespace stripped, a sign, digits with single `_`
 /// between them, a trailing ".0..." allowed. Returns the sign and the digits (underscores removed).
-inline bool python_int_digits(std::string_view s, bool& negative, std::string& digits) {
+FASTAPI_DETAIL_INLINE bool python_int_digits(std::string_view s, bool& negative, std::string& digits);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool python_int_digits(std::string_view s, bool& negative, std::string& digits) {
   s = strip_python_whitespace(s);
   negative = false;
   if (!s.empty() && (s[0] == '+' || s[0] == '-')) negative = s[0] == '-', s.remove_prefix(1);
@@ -269,9 +274,12 @@ inline bool python_int_digits(std::string_view s, bool& negative, std::string& d
   }
   return !digits.empty();
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Python's float(str): whitespace stripped, `_` between digits, inf/nan/infinity in any case.
-inline std::optional<double> python_float(std::string_view s) {
+FASTAPI_DETAIL_INLINE std::optional<double> python_float(std::string_view s);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<double> python_float(std::string_view s) {
   s = strip_python_whitespace(s);
   std::string buf;
   buf.reserve(s.size());
@@ -297,8 +305,11 @@ inline std::optional<double> python_float(std::string_view s) {
   }
   return ec == std::errc{} ? std::optional<double>(d) : std::nullopt;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-inline bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
+FASTAPI_DETAIL_INLINE bool ascii_iequal(std::string_view a, std::string_view b) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     const char c = (a[i] >= 'A' && a[i] <= 'Z') ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
@@ -306,6 +317,7 @@ inline bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
   }
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <class T>
 inline constexpr bool is_vector = false;

@@ -380,7 +380,9 @@ struct RuleViolation {
 enum class LengthOf { string, list, dictionary, set, tuple };
 
 /// A number as Pydantic prints a bound (Rust's Display): 5, 5.5, 0.1, 100000000000000000000.
-inline std::string format_number(double v) {
+FASTAPI_DETAIL_INLINE std::string format_number(double v);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string format_number(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   char buf[400];
@@ -388,10 +390,14 @@ inline std::string format_number(double v) {
   (void)ec;  // 400 characters hold any double in fixed notation
   return std::string(buf, end);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
-inline RuleViolation number_violation(std::string_view type, std::string_view words, std::string_view key,
-                                      double bound) {
+FASTAPI_DETAIL_INLINE RuleViolation number_violation(std::string_view type, std::string_view words,
+                                                     std::string_view key, double bound);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE RuleViolation number_violation(std::string_view type, std::string_view words,
+                                                     std::string_view key, double bound) {
   RuleViolation v{type, std::string(words) + format_number(bound)};
   v.ctx[0] = {key, {}, bound, false};
   v.ctx_size = 1;
@@ -405,6 +411,7 @@ inline std::string_view length_field_type(LengthOf kind) noexcept {
     default: return "List";
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 }  // namespace detail
 
 /// Checks a number against gt/ge/lt/le/multiple_of in Pydantic's order (multiple_of, le, lt,
@@ -439,7 +446,9 @@ std::optional<RuleViolation> check_number(N value, const Rule& r) {
 /// Checks a length against min_length/max_length. Strings count characters (code points):
 /// "String should have at least 3 characters"; containers count items:
 /// "List should have at least 1 item after validation, not 0".
-inline std::optional<RuleViolation> check_length(std::size_t n, const Rule& r, LengthOf kind) {
+FASTAPI_DETAIL_INLINE std::optional<RuleViolation> check_length(std::size_t n, const Rule& r, LengthOf kind);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<RuleViolation> check_length(std::size_t n, const Rule& r, LengthOf kind) {
   // clang-format off
   const bool too_short = n < r.min_length, too_long = n > r.max_length;
   // clang-format on
@@ -466,6 +475,7 @@ inline std::optional<RuleViolation> check_length(std::size_t n, const Rule& r, L
   }
   return v;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 namespace detail {
 /// How many patterns were compiled in this process (tests check that each is compiled once).
@@ -483,12 +493,15 @@ const Regex& pattern_regex() {
   }();
   return compiled;
 }
-inline RuleViolation pattern_violation(std::string_view pattern) {
+FASTAPI_DETAIL_INLINE RuleViolation pattern_violation(std::string_view pattern);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE RuleViolation pattern_violation(std::string_view pattern) {
   RuleViolation v{"string_pattern_mismatch", "String should match pattern '" + std::string(pattern) + "'"};
   v.ctx[0] = {"pattern", std::string(pattern), 0, true};
   v.ctx_size = 1;
   return v;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 }  // namespace detail
 
 /// Searches s for the compiled pattern (Pydantic: a match anywhere, anchor with ^...$ for the whole string),
@@ -516,7 +529,9 @@ inline std::optional<RuleViolation> check_pattern(std::string_view s, const Rule
 }
 
 /// The Pydantic error of an invalid address: type value_error, ctx {"reason": ...}.
-inline std::optional<RuleViolation> validate_email(std::string_view address) {
+FASTAPI_DETAIL_INLINE std::optional<RuleViolation> validate_email(std::string_view address);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<RuleViolation> validate_email(std::string_view address) {
   std::optional<std::string> reason = detail::check_email(address);
   if (!reason) return std::nullopt;
   RuleViolation v{"value_error", "value is not a valid email address: " + *reason};
@@ -524,6 +539,7 @@ inline std::optional<RuleViolation> validate_email(std::string_view address) {
   v.ctx_size = 1;
   return v;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Every rule R puts on a value of type V (the value of a Field<V, R>), in Pydantic's order:
 /// e-mail syntax, then length, then pattern, or the number rules. An empty optional passes.

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/json/read.hpp"
 #include "fastapi/json/reflect.hpp"
 #include "fastapi/json/rules.hpp"
@@ -70,8 +71,11 @@ struct SchemaContext {
 };
 
 /// Keys sorted as Pydantic sorts a schema: every object, except the members of "properties" (kept
-/// in declaration order, their schemas sorted) and "default" values (left as they are).
-inline void sort_schema(Json& j, bool keep_order = false) {
+/// in declaration order, their schemas sorted) and "default" values (left as they are). Compiled once with separate
+/// compilation: its std::stable_sort is most of the code an app's file would otherwise generate for its OpenAPI.
+FASTAPI_DETAIL_INLINE void sort_schema(Json& j, bool keep_order = false);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void sort_schema(Json& j, bool keep_order) {
   if (j.is_array()) {
     for (Json& x : j) sort_schema(x);
     return;
@@ -85,6 +89,7 @@ inline void sort_schema(Json& j, bool keep_order = false) {
     sort_schema(v, !keep_order && k == "properties");
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 inline Json bound_number(double v) { return ctx_number(v); }
 

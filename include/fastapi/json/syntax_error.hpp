@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/utf8.hpp"
 
 namespace fastapi::detail {
@@ -26,7 +27,9 @@ struct JsonSyntaxError {
 /// refuses and Python accepts: nesting beyond max_depth (json/read passes json_max_depth), invalid UTF-8, NaN/Infinity, numbers
 /// out of double range, unpaired \u surrogates. Iterative: hostile nesting cannot overflow the stack.
 /// Only called once simdjson has refused the text (or it nests past max_depth).
-inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s, std::size_t max_depth) {
+FASTAPI_DETAIL_INLINE std::optional<JsonSyntaxError> locate_json_error(std::string_view s, std::size_t max_depth);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<JsonSyntaxError> locate_json_error(std::string_view s, std::size_t max_depth) {
   const std::size_t n = s.size();
   std::size_t i = 0;
   std::vector<char> stack;  // '{' or '['
@@ -174,5 +177,6 @@ inline std::optional<JsonSyntaxError> locate_json_error(std::string_view s, std:
   if (i != n) return JsonSyntaxError{i, "Extra data"};
   return std::nullopt;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail

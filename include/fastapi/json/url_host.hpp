@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/json/idna.hpp"
 
 namespace fastapi {
@@ -26,23 +27,34 @@ inline constexpr std::string_view kUrlTooLong = "URL should have at most 2083 ch
 
 // The WHATWG percent-encode sets, as the url crate has them (its path set leaves `^` alone).
 inline bool url_c0_control(unsigned char c) noexcept { return c < 0x20 || c > 0x7E; }
-inline bool url_fragment_set(unsigned char c) noexcept {
+FASTAPI_DETAIL_INLINE bool url_fragment_set(unsigned char c) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool url_fragment_set(unsigned char c) noexcept {
   return url_c0_control(c) || c == ' ' || c == '"' || c == '<' || c == '>' || c == '`';
 }
+#endif                                                 // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 inline bool url_query_set(unsigned char c) noexcept {  // the special-query set: http and https
   return url_c0_control(c) || c == ' ' || c == '"' || c == '#' || c == '<' || c == '>' || c == '\'';
 }
-inline bool url_path_set(unsigned char c) noexcept {
+FASTAPI_DETAIL_INLINE bool url_path_set(unsigned char c) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool url_path_set(unsigned char c) noexcept {
   return url_c0_control(c) || c == ' ' || c == '"' || c == '#' || c == '<' || c == '>' || c == '?' || c == '`' ||
          c == '{' || c == '}';
 }
-inline bool url_userinfo_set(unsigned char c) noexcept {
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool url_userinfo_set(unsigned char c) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool url_userinfo_set(unsigned char c) noexcept {
   return url_path_set(c) || c == '/' || c == ':' || c == ';' || c == '=' || c == '@' || c == '[' || c == '\\' ||
          c == ']' || c == '^' || c == '|';
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Appends `text` to `out`, each byte in `set` as %XX (upper-case hex, as the url crate writes it).
-inline void url_encode(std::string_view text, bool (*set)(unsigned char), std::string& out) {
+FASTAPI_DETAIL_INLINE void url_encode(std::string_view text, bool (*set)(unsigned char), std::string& out);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void url_encode(std::string_view text, bool (*set)(unsigned char), std::string& out) {
   constexpr char hex[] = "0123456789ABCDEF";
   for (char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
@@ -66,9 +78,12 @@ inline int url_hex(char c) noexcept {
          : c >= 'A' && c <= 'F' ? c - 'A' + 10
                                 : -1;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// The port in `text` (digits only, leading zeros allowed, at most 65535), or -1.
-inline long url_port(std::string_view text) noexcept {
+FASTAPI_DETAIL_INLINE long url_port(std::string_view text) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE long url_port(std::string_view text) noexcept {
   long port = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return -1;
@@ -219,11 +234,14 @@ inline void url_write_ipv6(const std::uint16_t (&pieces)[8], std::string& out) {
     if (i != 7) out += ':';
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// An http(s), ws(s) or ftp URL's host as written (between `@` and the port), appended to `out` serialized: an
 /// IPv6 address compressed, an IPv4 address in dotted decimal, a domain percent-decoded, lower-cased and in
 /// punycode. Returns the url crate's words for what is wrong, empty when nothing is.
-inline std::string_view url_parse_special_host(std::string_view host, std::string& out) {
+FASTAPI_DETAIL_INLINE std::string_view url_parse_special_host(std::string_view host, std::string& out);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string_view url_parse_special_host(std::string_view host, std::string& out) {
   if (host.empty()) return kUrlEmptyHost;
   if (host.front() == '[') {
     std::uint16_t pieces[8];
@@ -256,10 +274,13 @@ inline std::string_view url_parse_special_host(std::string_view host, std::strin
   }
   return {};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Another scheme's (opaque) host: an IPv6 address in brackets, or no forbidden host code point. The url crate's
 /// words, or empty.
-inline std::string_view url_check_opaque_host(std::string_view host) noexcept {
+FASTAPI_DETAIL_INLINE std::string_view url_check_opaque_host(std::string_view host) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string_view url_check_opaque_host(std::string_view host) noexcept {
   if (!host.empty() && host.front() == '[') {
     std::uint16_t pieces[8];
     if (host.size() < 2 || host.back() != ']' || !url_parse_ipv6(host.substr(1, host.size() - 2), pieces))
@@ -270,6 +291,7 @@ inline std::string_view url_check_opaque_host(std::string_view host) noexcept {
     if (url_forbidden_host(static_cast<unsigned char>(c))) return kUrlBadDomainChar;
   return {};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/json/scalar.hpp"
 #include "fastapi/json/value.hpp"
 
@@ -54,6 +55,7 @@ struct Scalar<UUID> {
 };
 
 namespace detail {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 inline int uuid_hex_digit(char c) noexcept {
   return c >= '0' && c <= '9'   ? c - '0'
          : c >= 'a' && c <= 'f' ? c - 'a' + 10
@@ -97,9 +99,11 @@ inline std::string uuid_error(std::string_view input) {
              ", found " + std::to_string(bounds[g] - starts[g]);
   return "invalid group length in group 4: expected 12, found " + std::to_string(input.size() - starts[4]);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 }  // namespace detail
 
-inline std::optional<UUID> UUID::parse(std::string_view text, std::string* why) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<UUID> UUID::parse(std::string_view text, std::string* why) {
   std::string_view s = text;
   if (s.size() == 38 && s.front() == '{' && s.back() == '}') s = s.substr(1, 36);
   else if (s.size() == 45 && s.substr(0, 9) == "urn:uuid:") s.remove_prefix(9);
@@ -122,7 +126,7 @@ inline std::optional<UUID> UUID::parse(std::string_view text, std::string* why) 
   return std::nullopt;
 }
 
-inline std::string UUID::to_string() const {
+FASTAPI_DETAIL_INLINE std::string UUID::to_string() const {
   constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(36);
@@ -133,6 +137,7 @@ inline std::string UUID::to_string() const {
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// A UUID of version V (Pydantic v2's UUID1, UUID3, UUID4, UUID5, UUID6, UUID7, UUID8): read as fa::UUID, then its
 /// version nibble must be V and its variant RFC 9562's (pydantic-core's check). Another version (or the nil UUID) ->
@@ -159,9 +164,12 @@ using UUID8 = UUIDv<8>;
 
 namespace detail {
 /// pydantic-core's UuidVersion check: the version nibble, and the RFC 9562 variant (the top two bits of byte 8: 10).
-inline bool uuid_has_version(const UUID& id, int version) noexcept {
+FASTAPI_DETAIL_INLINE bool uuid_has_version(const UUID& id, int version) noexcept;
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool uuid_has_version(const UUID& id, int version) noexcept {
   return id.version() == version && (id.bytes()[8] & 0xC0) == 0x80;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 }  // namespace detail
 
 template <int V>

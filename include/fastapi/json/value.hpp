@@ -97,6 +97,12 @@ class Json {
   template <class T, class C, class A> requires std::is_constructible_v<Json, const T&>
   Json(const std::map<std::string, T, C, A>& m);  ///< object in the map's (sorted) order
   // clang-format on
+  // Copy, move and destruction are compiled once with separate compilation (the std::variant visits behind them).
+  Json(const Json& other);
+  Json(Json&& other) noexcept;
+  Json& operator=(const Json& other);
+  Json& operator=(Json&& other) noexcept;
+  ~Json();
   Json(std::initializer_list<detail::JsonInit> list);                     ///< object or array by the rule above
   static Json array(std::initializer_list<detail::JsonInit> list = {});   ///< always an array
   static Json object(std::initializer_list<detail::JsonInit> list = {});  ///< pairs only, else JsonTypeError
@@ -243,7 +249,9 @@ std::vector<std::uint32_t> first_of_each_key(std::size_t n, Key key) {
 
 /// Python dict semantics for a repeated key: first position, last value. O(n log n) in the member count
 /// (sorted past 16 members), so a hostile body cannot make it quadratic.
-inline void remove_duplicate_keys(Json::Object& members) {
+FASTAPI_DETAIL_INLINE void remove_duplicate_keys(Json::Object& members);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void remove_duplicate_keys(Json::Object& members) {
   const std::size_t n = members.size();
   if (n < 2) return;
   if (n <= 16) {
@@ -285,10 +293,17 @@ inline Json::Object members_from(std::initializer_list<JsonInit> list) {
   remove_duplicate_keys(members);
   return members;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json::Json(const Json& other) = default;
+FASTAPI_DETAIL_INLINE Json::Json(Json&& other) noexcept = default;
+FASTAPI_DETAIL_INLINE Json& Json::operator=(const Json& other) = default;
+FASTAPI_DETAIL_INLINE Json& Json::operator=(Json&& other) noexcept = default;
+FASTAPI_DETAIL_INLINE Json::~Json() = default;
+
 FASTAPI_DETAIL_INLINE Json::Json(std::initializer_list<detail::JsonInit> list) {
   if (list.size() == 1 && list.begin()->is_json) {
     value_ = std::move(list.begin()->value.value_);

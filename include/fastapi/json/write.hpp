@@ -225,7 +225,9 @@ void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi:
 
 /// exclude_unset through a response model: keeps in `written` (the model as written) only the keys the handler's
 /// value held, object by object, item by item (a key the model has and the value lacks was not set).
-inline void keep_set_keys(Json& written, const Json& input) {
+FASTAPI_DETAIL_INLINE void keep_set_keys(Json& written, const Json& input);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void keep_set_keys(Json& written, const Json& input) {
   if (written.is_object() && input.is_object()) {
     Json::Object kept;
     for (auto& [k, v] : written.items()) {
@@ -239,6 +241,7 @@ inline void keep_set_keys(Json& written, const Json& input) {
     for (std::size_t i = 0; i < written.size(); ++i) keep_set_keys(written[i], input[i]);
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// The response-model wall for Model: Json in, Model's members out (or ResponseValidationError).
 template <class Model>

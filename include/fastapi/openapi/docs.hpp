@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/http/response.hpp"
 #include "fastapi/json/sink.hpp"
 #include "fastapi/json/write.hpp"
@@ -35,16 +36,19 @@ struct DocsAssets {
 /// The Swagger UI page for the document at `openapi_url` (FastAPI's get_swagger_ui_html), to serve from a route
 /// of your own: `app.get("/api-docs", [] { return fa::get_swagger_ui_html("/openapi.json", "Items - Swagger UI"); });`
 /// With `oauth2_redirect_url`, Swagger UI's "Authorize" completes OAuth2 flows through that page.
-inline Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets = {},
-                                    std::string_view oauth2_redirect_url = {});
+FASTAPI_DETAIL_INLINE Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title,
+                                                   const DocsAssets& assets = {},
+                                                   std::string_view oauth2_redirect_url = {});
 /// The ReDoc page for the document at `openapi_url` (FastAPI's get_redoc_html).
-inline Response get_redoc_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets = {});
+FASTAPI_DETAIL_INLINE Response get_redoc_html(std::string_view openapi_url, std::string_view title,
+                                              const DocsAssets& assets = {});
 /// The page an OAuth2 authorization server redirects to from Swagger UI: it hands the code or token back to the
 /// docs window that opened it, and closes (FastAPI's get_swagger_ui_oauth2_redirect_html).
-inline Response get_swagger_ui_oauth2_redirect_html();
+FASTAPI_DETAIL_INLINE Response get_swagger_ui_oauth2_redirect_html();
 
 namespace detail {
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// `s` for an HTML attribute or text: & < > " ' escaped.
 inline std::string html_escape(std::string_view s) {
   std::string out;
@@ -71,11 +75,13 @@ inline std::string js_string(std::string_view s) {
   for (char c : json) out += c == '<' ? std::string("\\u003c") : std::string(1, c);
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
-inline Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets,
-                                    std::string_view oauth2_redirect_url) {
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Response get_swagger_ui_html(std::string_view openapi_url, std::string_view title,
+                                                   const DocsAssets& assets, std::string_view oauth2_redirect_url) {
   std::string html;
   html.reserve(1024);
   html += "<!DOCTYPE html>\n<html>\n<head>\n";
@@ -99,7 +105,8 @@ inline Response get_swagger_ui_html(std::string_view openapi_url, std::string_vi
   return HTMLResponse(std::move(html));
 }
 
-inline Response get_redoc_html(std::string_view openapi_url, std::string_view title, const DocsAssets& assets) {
+FASTAPI_DETAIL_INLINE Response get_redoc_html(std::string_view openapi_url, std::string_view title,
+                                              const DocsAssets& assets) {
   std::string html;
   html.reserve(1024);
   html += "<!DOCTYPE html>\n<html>\n<head>\n";
@@ -120,7 +127,7 @@ inline Response get_redoc_html(std::string_view openapi_url, std::string_view ti
   return HTMLResponse(std::move(html));
 }
 
-inline Response get_swagger_ui_oauth2_redirect_html() {
+FASTAPI_DETAIL_INLINE Response get_swagger_ui_oauth2_redirect_html() {
   // Swagger UI opens this page in a popup and leaves `swaggerUIRedirectOauth2` (state, redirectUrl, auth,
   // callback, errCb) on its own window: read the authorization server's answer from the fragment (implicit
   // flow) or the query (code flow), check the state, hand the result back, close.
@@ -173,5 +180,6 @@ inline Response get_swagger_ui_oauth2_redirect_html() {
 </html>
 )html");
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi

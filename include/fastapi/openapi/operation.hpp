@@ -85,7 +85,9 @@ struct OperationDoc {
 /// HTTPBearer -> {"type":"http","scheme":"bearer"}; APIKeyHeader<"X-API-Key"> -> {"type":"apiKey","in":"header",
 /// "name":"X-API-Key"}; OAuth2PasswordBearer<"token"> -> {"type":"oauth2","flows":{"password":{"scopes":{},
 /// "tokenUrl":"token"}}}.
-inline Json security_scheme_json(const SecuritySchemeInfo& s) {
+FASTAPI_DETAIL_INLINE Json security_scheme_json(const SecuritySchemeInfo& s);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json security_scheme_json(const SecuritySchemeInfo& s) {
   Json j{{"type", s.type}};
   if (s.type == "http") {
     j["scheme"] = s.scheme;
@@ -102,7 +104,6 @@ inline Json security_scheme_json(const SecuritySchemeInfo& s) {
   return j;
 }
 
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE void OperationDoc::add_parameter(Json parameter) {
   for (Json& p : parameters) {
     if (p["in"] == parameter["in"] && p["name"] == parameter["name"]) {
@@ -140,11 +141,23 @@ FASTAPI_DETAIL_INLINE bool OperationDoc::first_visit(const void* key, std::strin
 }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-/// "path" < "query" < "header" < "cookie": FastAPI lists the parameters in this order.
+/// The operation's parameters in FastAPI's order ("path" < "query" < "header" < "cookie") and its schemas sorted:
+/// the route-independent end of describe_operation, compiled once (not a std::stable_sort per route).
+FASTAPI_DETAIL_INLINE void sort_operation(OperationDoc& doc);
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 inline int parameter_rank(const Json& parameter) {
   const std::string& in = parameter["in"].as_string();
   return in == "path" ? 0 : in == "query" ? 1 : in == "header" ? 2 : 3;
 }
+
+FASTAPI_DETAIL_INLINE void sort_operation(OperationDoc& doc) {
+  Json::Array& ps = doc.parameters.as_array();
+  std::stable_sort(ps.begin(), ps.end(),
+                   [](const Json& a, const Json& b) { return parameter_rank(a) < parameter_rank(b); });
+  sort_schema(doc.schemas);
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- schemas --------------------------------------------------------------------------------------
 
@@ -210,7 +223,9 @@ Json file_param_schema() {
 }
 
 /// The fields of fa::OAuth2PasswordRequestForm, as FastAPI declares them.
-inline void describe_password_form(OperationDoc& doc) {
+FASTAPI_DETAIL_INLINE void describe_password_form(OperationDoc& doc);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void describe_password_form(OperationDoc& doc) {
   auto text = [](std::string_view title) { return Json{{"title", title}, {"type", "string"}}; };
   auto optional = [](std::string_view title, Json inner) {
     return Json{{"anyOf", Json::array({std::move(inner), Json{{"type", "null"}}})}, {"title", title}};
@@ -226,6 +241,7 @@ inline void describe_password_form(OperationDoc& doc) {
   doc.body.push_back({"client_id", optional("Client Id", Json{{"type", "string"}}), false});
   doc.body.push_back({"client_secret", optional("Client Secret", Json{{"type", "string"}}), false});
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- the plan, flattened --------------------------------------------------------------------------
 
@@ -377,11 +393,8 @@ void describe_response(OperationDoc& doc) {
 template <class Plan, class Result>
 void describe_operation(OperationDoc& doc) {
   PlanDescription<Plan>::describe(doc, true);
-  Json::Array& ps = doc.parameters.as_array();
-  std::stable_sort(ps.begin(), ps.end(),
-                   [](const Json& a, const Json& b) { return parameter_rank(a) < parameter_rank(b); });
   describe_response<Result>(doc);
-  sort_schema(doc.schemas);
+  sort_operation(doc);
 }
 
 }  // namespace fastapi::detail

@@ -100,7 +100,9 @@ FASTAPI_DETAIL_INLINE Json openapi_tags(std::span<const OpenAPITag> tags);
 FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas);
 
 /// FastAPI's ValidationError (plus the optional `input` and `ctx` our errors carry) and HTTPValidationError.
-inline Json validation_error_schema() {
+FASTAPI_DETAIL_INLINE Json validation_error_schema();
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json validation_error_schema() {
   Json loc{{"items", Json{{"anyOf", Json::array({Json{{"type", "string"}}, Json{{"type", "integer"}}})}}},
            {"title", "Location"},
            {"type", "array"}};
@@ -115,13 +117,17 @@ inline Json validation_error_schema() {
               {"title", "ValidationError"},
               {"type", "object"}};
 }
-inline Json http_validation_error_schema() {
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json http_validation_error_schema();
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json http_validation_error_schema() {
   Json detail{{"items", Json{{"$ref", std::string(components_ref) + "ValidationError"}}},
               {"title", "Detail"},
               {"type", "array"}};
   return Json{
       {"properties", Json{{"detail", std::move(detail)}}}, {"title", "HTTPValidationError"}, {"type", "object"}};
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Appends `d.describe` to the operation's leading dependencies when the Dependency type carries one
 /// (di/scope.hpp: `void (*describe)(detail::OperationDoc&)`, set by fa::dependency<Fn>()).
@@ -136,7 +142,9 @@ void add_leading_dependency(OperationDoc& doc, const D& d) {
 
 /// The requestBody of an operation: one JSON body as it is; embedded bodies or form fields in a
 /// `Body_<operationId>` model (FastAPI's name), defined in `schemas`.
-inline Json request_body(const OperationDoc& doc, std::string_view op_id, Json& schemas) {
+FASTAPI_DETAIL_INLINE Json request_body(const OperationDoc& doc, std::string_view op_id, Json& schemas);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json request_body(const OperationDoc& doc, std::string_view op_id, Json& schemas) {
   Json out = Json::object({});
   const bool single = !doc.form && doc.body.size() == 1 && !doc.body[0].embed;
   Json schema;
@@ -183,10 +191,16 @@ inline std::string merge_security_scheme(Json& schemes, const std::string& name,
   if (!schemes.contains(final_name)) schemes[final_name] = definition;
   return final_name;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// One operation of route `r` for `method`, described by `doc`.
-inline Json build_operation(const RouteDoc& r, Method method, const OperationDoc& doc, const OpenAPISource& source,
-                            Json& schemas, Json& schemes, const Json& validation_ref, bool& uses_default_validation) {
+FASTAPI_DETAIL_INLINE Json build_operation(const RouteDoc& r, Method method, const OperationDoc& doc,
+                                           const OpenAPISource& source, Json& schemas, Json& schemes,
+                                           const Json& validation_ref, bool& uses_default_validation);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json build_operation(const RouteDoc& r, Method method, const OperationDoc& doc,
+                                           const OpenAPISource& source, Json& schemas, Json& schemes,
+                                           const Json& validation_ref, bool& uses_default_validation) {
   const RouteOptions& o = r.options;
   const std::string name = o.name.empty() ? default_route_name(method, r.path) : o.name;
   const std::string op_id = operation_id(name, path_format(r.path), method);
@@ -253,6 +267,7 @@ inline Json build_operation(const RouteDoc& r, Method method, const OperationDoc
   }
   return op;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
@@ -424,7 +439,9 @@ FASTAPI_DETAIL_INLINE std::string path_format(std::string_view path) {
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Points every {"$ref": "#/$defs/X"} of `j` at "#/components/schemas/X".
-inline void rewrite_refs(Json& j) {
+FASTAPI_DETAIL_INLINE void rewrite_refs(Json& j);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void rewrite_refs(Json& j) {
   if (j.is_array()) {
     for (Json& x : j) rewrite_refs(x);
   } else if (j.is_object()) {
@@ -436,7 +453,6 @@ inline void rewrite_refs(Json& j) {
   }
 }
 
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 FASTAPI_DETAIL_INLINE Json adopt_model_schema(const ResponseModelInfo& model, Json& schemas) {
   Json s = model.schema();
   if (Json* defs = s.find("$defs")) {

@@ -88,7 +88,9 @@ class BindContext {
 
 /// The media type of the request, lower-cased words compared: "application/json; charset=utf-8" -> json.
 enum class BodyKind : unsigned char { json, form, other };
-inline BodyKind body_kind(const Request& req) {
+FASTAPI_DETAIL_INLINE BodyKind body_kind(const Request& req);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE BodyKind body_kind(const Request& req) {
   auto ct = req.headers.get("content-type");
   if (!ct) return BodyKind::json;  // FastAPI reads a body without Content-Type as JSON
   std::string_view t = trim(ct->substr(0, ct->find(';')));
@@ -100,31 +102,49 @@ inline BodyKind body_kind(const Request& req) {
   }
   return BodyKind::other;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- errors -------------------------------------------------------------------------------------
 
 /// ["query", "q"] / ["query", "tag", 2] / ["body"]
-inline Json param_loc(Source source, std::string_view name, std::size_t index = static_cast<std::size_t>(-1)) {
+FASTAPI_DETAIL_INLINE Json param_loc(Source source, std::string_view name,
+                                     std::size_t index = static_cast<std::size_t>(-1));
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE Json param_loc(Source source, std::string_view name, std::size_t index) {
   Json loc = Json::array({source_name(source)});
   if (!name.empty()) loc.push_back(name);
   if (index != static_cast<std::size_t>(-1)) loc.push_back(static_cast<std::uint64_t>(index));
   return loc;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// {"type":"missing","loc":loc,"msg":"Field required","input":null}
-inline void add_missing(RequestValidationError& errors, Json loc) {
+FASTAPI_DETAIL_INLINE void add_missing(RequestValidationError& errors, Json loc);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void add_missing(RequestValidationError& errors, Json loc) {
   errors.add({"missing", std::move(loc), "Field required", nullptr, nullptr});
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-inline void add_conversion_error(RequestValidationError& errors, ConversionError& e, Json loc, std::string_view input) {
+FASTAPI_DETAIL_INLINE void add_conversion_error(RequestValidationError& errors, ConversionError& e, Json loc,
+                                                std::string_view input);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void add_conversion_error(RequestValidationError& errors, ConversionError& e, Json loc,
+                                                std::string_view input) {
   errors.add({std::string(e.type), std::move(loc), std::move(e.msg), Json(input), std::move(e.ctx)});
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
-inline void add_rule_violation(RequestValidationError& errors, const RuleViolation& v, Json loc, Json input) {
+FASTAPI_DETAIL_INLINE void add_rule_violation(RequestValidationError& errors, const RuleViolation& v, Json loc,
+                                              Json input);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void add_rule_violation(RequestValidationError& errors, const RuleViolation& v, Json loc,
+                                              Json input) {
   Json ctx = Json::object({});
   for (const RuleContext& c : v.context()) ctx[c.key] = c.is_text ? Json(c.text) : ctx_number(c.number);
   errors.add({std::string(v.type), std::move(loc), v.msg, std::move(input), std::move(ctx)});
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- converting text ---------------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ namespace detail {
 
 // ---- fetching text ------------------------------------------------------------------------------
 
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
 /// `name=value` of the Cookie header(s), Starlette's cookie_parser: pairs split on ';', trimmed, surrounding
 /// double quotes dropped, the last one wins.
 inline std::optional<std::string_view> find_cookie(const HeaderViews& headers, std::string_view name) {
@@ -71,10 +72,14 @@ inline std::optional<std::string_view> find_cookie(const HeaderViews& headers, s
   }
   return found;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// The text of one parameter, or nullopt when absent. Query and form: the last value (Starlette's
 /// multidict); headers: the first; an empty form value counts as absent (FastAPI).
-inline std::optional<std::string_view> find_text(BindContext& ctx, Source source, std::string_view name) {
+FASTAPI_DETAIL_INLINE std::optional<std::string_view> find_text(BindContext& ctx, Source source, std::string_view name);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::string_view> find_text(BindContext& ctx, Source source,
+                                                                std::string_view name) {
   const Request& req = ctx.request;
   switch (source) {
     case Source::path: return req.path_params.get(name);
@@ -92,9 +97,14 @@ inline std::optional<std::string_view> find_text(BindContext& ctx, Source source
     default: return std::nullopt;
   }
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// Every text of a repeated parameter (`?tag=a&tag=b`, repeated headers, repeated form fields), in order.
-inline std::vector<std::string_view> find_all_text(BindContext& ctx, Source source, std::string_view name) {
+FASTAPI_DETAIL_INLINE std::vector<std::string_view> find_all_text(BindContext& ctx, Source source,
+                                                                  std::string_view name);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::vector<std::string_view> find_all_text(BindContext& ctx, Source source,
+                                                                  std::string_view name) {
   std::vector<std::string_view> out;
   if (source == Source::header) return ctx.request.headers.get_all(name);
   if (source == Source::query || source == Source::form) {
@@ -104,6 +114,7 @@ inline std::vector<std::string_view> find_all_text(BindContext& ctx, Source sour
   }
   return out;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 // ---- the binders --------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/meta.hpp"
 #include "fastapi/http/headers.hpp"
 #include "fastapi/json/read.hpp"
@@ -89,7 +90,11 @@ ConversionError bound_error(bool above, Bound bound) {
 
 /// Pydantic's integer text: [sign] digits with single `_` between digits, then optionally `.` and zeros.
 /// Gives the magnitude (saturated above UINT64_MAX, flagged) and the sign.
-inline bool parse_integer_text(std::string_view s, bool& negative, std::uint64_t& magnitude, bool& overflow) {
+FASTAPI_DETAIL_INLINE bool parse_integer_text(std::string_view s, bool& negative, std::uint64_t& magnitude,
+                                              bool& overflow);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE bool parse_integer_text(std::string_view s, bool& negative, std::uint64_t& magnitude,
+                                              bool& overflow) {
   s = trim(s);
   if (std::size_t dot = s.find('.'); dot != std::string_view::npos) {
     std::string_view decimals = s.substr(dot + 1);
@@ -119,6 +124,7 @@ inline bool parse_integer_text(std::string_view s, bool& negative, std::uint64_t
   }
   return true;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 template <class I>
 std::optional<I> integer_from_string(std::string_view text, ConversionError& error) {
@@ -170,7 +176,9 @@ std::optional<F> float_from_string(std::string_view text, ConversionError& error
   return static_cast<F>(v);
 }
 
-inline std::optional<bool> bool_from_string(std::string_view s, ConversionError& error) {
+FASTAPI_DETAIL_INLINE std::optional<bool> bool_from_string(std::string_view s, ConversionError& error);
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<bool> bool_from_string(std::string_view s, ConversionError& error) {
   for (std::string_view t : {"1", "t", "true", "y", "yes", "on"})
     if (iequals(s, t)) return true;
   for (std::string_view f : {"0", "f", "false", "n", "no", "off"})
@@ -178,6 +186,7 @@ inline std::optional<bool> bool_from_string(std::string_view s, ConversionError&
   error = {"bool_parsing", "Input should be a valid boolean, unable to interpret input", nullptr};
   return std::nullopt;
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 
