@@ -121,7 +121,7 @@ fi
 step "no header includes one of a later station (the include graph, by station)"
 python3 scripts/include_graph.py --stations
 
-# The tools' own tests (~25 s of one core): beside the builds (background, below) instead of before them.
+# The tools' own tests (~45 s of one core): beside the builds (background, below) instead of before them.
 tool_tests() {
   local status=0 t
   for t in tests/tools/test_single_include_build.py tests/tools/test_include_graph.py tests/tools/test_macros.py \

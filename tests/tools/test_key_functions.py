@@ -7,7 +7,7 @@ compile the server, App::handle and what they reach (~4,900 functions, 17 s of C
 file): its declaration carries FASTAPI_DETAIL_INLINE too (core/config.hpp says why). Checked with clang++ -O0 on
 an empty file, header-only (only Asio's own static objects may define functions there: no function of ours) and
 with FASTAPI_SEPARATE_COMPILATION (an app's file: nothing at all). g++ 12 is not asked: at -O0 it emits the body
-of every inline coroutine whether it is called or not (a compiler behaviour, docs/compile_time.md). About 12 s of
+of every inline coroutine whether it is called or not (a compiler behaviour, docs/compile_time.md). About 20 s of
 one core. Run from the repository root with:
 
     python3 tests/tools/test_key_functions.py
