@@ -3,7 +3,7 @@ the library's functions. The Itanium C++ ABI emits a class's vtable, with every 
 call, in each file that defines its key function (its first virtual function neither pure nor inline where the
 class is defined); a virtual function declared plainly in its class and defined below it with
 FASTAPI_DETAIL_INLINE is such a key function, defined in every header-only file. One of them made every file
-compile the server, App::handle and what they reach (~4,900 functions, 17 s of CPU under ASan, for an empty
+compile the server, App::handle and what they reach (~4,900 functions, 19 s of CPU under ASan, for an empty
 file): its declaration carries FASTAPI_DETAIL_INLINE too (core/config.hpp says why). Checked with clang++ -O0 on
 an empty file, header-only (only Asio's own static objects may define functions there: no function of ours) and
 with FASTAPI_SEPARATE_COMPILATION (an app's file: nothing at all). g++ 12 is not asked: at -O0 it emits the body
