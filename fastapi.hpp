@@ -50,6 +50,16 @@ inline constexpr const char* version = FASTAPI_VERSION_STRING;
 // Templates are compiled where they are used, in both modes. FASTAPI_DETAIL_INLINE marks the functions
 // concerned; FASTAPI_DETAIL_DEFINE_FUNCTIONS is 1 where their bodies are compiled. Both are internal:
 // core/macro_unscope.hpp, the umbrella's last module, undoes them.
+//
+// A virtual function defined below its class carries FASTAPI_DETAIL_INLINE on its declaration in the class
+// too. The Itanium C++ ABI (g++, clang++) emits a class's vtable, and so every virtual function and all they
+// call, in each file that defines the class's key function: its first virtual function that is neither pure
+// nor inline where the class is defined. Inline only at its definition below, that function would be a key
+// function defined in every header-only file: each would compile the server, App::handle and all they reach
+// (~4,900 functions at clang++ -O0 for an empty file), whether it uses the class or not. Declared inline, the
+// class has no key function and its vtable is emitted where an object of it is made; in separate mode the
+// macro is empty and the key function keeps the vtable in fastapi_impl.o. tests/tools/test_key_functions.py
+// checks it.
 #if defined(FASTAPI_SEPARATE_COMPILATION)
 #define FASTAPI_DETAIL_INLINE
 #if defined(FASTAPI_IMPLEMENTATION)
@@ -7477,7 +7487,7 @@ struct StaticFilesOptions {
 class StaticFiles final : public Service {
  public:
   explicit StaticFiles(StaticFilesOptions options);
-  Task<Response> handle(Request& req) override;
+  FASTAPI_DETAIL_INLINE Task<Response> handle(Request& req) override;
   /// No file request has a body: the mounting app's default applies (limit 0), never streamed.
   BodyPolicy body_policy(Request&) const override { return {}; }
   const StaticFilesOptions& options() const { return options_; }
@@ -8321,7 +8331,7 @@ class Connection final : private UpgradedStream, private ClientChannel {
   enum class Phase { idle, head, body, handler, write, closing, upgraded };
 
   Connection(Hub& hub, ServerStream::Socket socket);
-  ~Connection() override;
+  FASTAPI_DETAIL_INLINE ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -8331,7 +8341,7 @@ class Connection final : private UpgradedStream, private ClientChannel {
   /// and wakes idle connections when the server drains.
   void sweep();
   /// Shuts the socket down now (the drain's grace period is over): a connection waiting on I/O ends.
-  void abort() override;
+  FASTAPI_DETAIL_INLINE void abort() override;
   /// Frees a connection that is still suspended (in a handler) after its worker's loop stopped: destroys
   /// its coroutine frames and closes the socket. Only when the loop that ran it no longer runs.
   void destroy_suspended();
@@ -8361,8 +8371,14 @@ class Connection final : private UpgradedStream, private ClientChannel {
   Task<bool> wait(asio::socket_base::wait_type type);
 
   // The read side of a streamed request body (fa::RequestStream) and of the client's presence (ClientChannel).
-  Task<std::string_view> read_body_chunk() override;
-  bool peer_closed() override;
+  // The virtual functions of both interfaces are defined in the class, each calling the function that does its
+  // work (in connection_body.hpp and connection_upgrade.hpp, modules after this one): declared plainly and
+  // defined there, the first would be Connection's key function, and every header-only file would compile the
+  // server (core/config.hpp); declared inline, they would be undefined in a file that includes this module alone.
+  Task<std::string_view> read_body_chunk() override { return next_body_chunk(); }
+  bool peer_closed() override { return poll_peer_closed(); }
+  Task<std::string_view> next_body_chunk();
+  bool poll_peer_closed();
   void start_streamed_body(std::size_t body_begin, std::size_t limit);
   Task<std::size_t> read_streamed_bytes(char* into, std::size_t most);
   [[noreturn]] void fail_streamed_body(int status, std::string_view reason);
@@ -8424,12 +8440,18 @@ class Connection final : private UpgradedStream, private ClientChannel {
   bool held_demote_ = false;           ///< the tick cancelled it to give the buffer back
   char* held_ = nullptr;               ///< from hub_.buffers: [size_t got][size_t taken][bytes...]
   // UpgradedStream: the socket as the upgraded protocol sees it.
-  void await_readable(std::coroutine_handle<> h, Wait& result) override;
-  void finished() override;
-  std::size_t read_some(char* buf, std::size_t n, bool& closed) override;
-  std::size_t try_write(std::string_view data, bool& closed) override;
-  Task<bool> write(std::string_view data) override;
+  void await_readable(std::coroutine_handle<> h, Wait& result) override { arm_read(h, result); }
+  void finished() override { end_upgraded_later(); }
+  std::size_t read_some(char* buf, std::size_t n, bool& closed) override { return read_upgraded(buf, n, closed); }
+  std::size_t try_write(std::string_view data, bool& closed) override { return write_upgraded(data, closed); }
+  /// As flush() (one write loop, write_pieces): a peer that takes no byte for write_timeout is dropped (the sweep
+  /// aborts the socket).
+  Task<bool> write(std::string_view data) override { return write_pieces(data, {}, false); }
   void wake() override { stream_.cancel(); }
+  void arm_read(std::coroutine_handle<> h, Wait& result);
+  void end_upgraded_later();
+  std::size_t read_upgraded(char* buf, std::size_t n, bool& closed);
+  std::size_t write_upgraded(std::string_view data, bool& closed);
   void abort_socket();
   void start_held_read(std::coroutine_handle<> h, Wait& result);
   void wait_without_buffer(std::coroutine_handle<> h, Wait& result);
@@ -9198,7 +9220,7 @@ FASTAPI_DETAIL_INLINE Task<std::size_t> Connection::read_streamed_bytes(char* in
   }
 }
 
-FASTAPI_DETAIL_INLINE Task<std::string_view> Connection::read_body_chunk() {
+FASTAPI_DETAIL_INLINE Task<std::string_view> Connection::next_body_chunk() {
   StreamedBody& b = streamed_;
   if (!b.active || b.done) co_return std::string_view();
   if (b.error_status || peer_gone_) fail_streamed_body(b.error_status, b.error_reason);
@@ -9269,7 +9291,7 @@ FASTAPI_DETAIL_INLINE void Connection::end_streamed_request() {
 
 /// True when the client has closed (or reset) its side: a peek of one byte that never consumes it, so a
 /// pipelined request waiting behind is still read normally.
-FASTAPI_DETAIL_INLINE bool Connection::peer_closed() {
+FASTAPI_DETAIL_INLINE bool Connection::poll_peer_closed() {
   if (!peer_gone_ && stream_.peer_closed()) peer_gone_ = true;
   return peer_gone_;
 }
@@ -9394,7 +9416,7 @@ FASTAPI_DETAIL_INLINE void Connection::start_upgraded() {
 /// The protocol is over (the hook said so from its coroutine): a new root, run from the loop once that
 /// coroutine has returned, runs the 101's after_send and closes. While it waits for the loop, destroy_suspended
 /// can still free it.
-FASTAPI_DETAIL_INLINE void Connection::finished() {
+FASTAPI_DETAIL_INLINE void Connection::end_upgraded_later() {
   root_ = connection_root(end_upgraded()).handle;
   post_resume(&hub_.io, root_);
 }
@@ -9452,7 +9474,7 @@ FASTAPI_DETAIL_INLINE void Connection::keep_request_without_buffer() {
 /// reader (no coroutine frame is kept for it), whose operation comes from the frame pool at its own size:
 /// through Asio's default allocator it would take a block recycled from a larger operation (the accept's),
 /// which an idle socket would then hold for its whole life.
-FASTAPI_DETAIL_INLINE void Connection::await_readable(std::coroutine_handle<> h, Wait& result) {
+FASTAPI_DETAIL_INLINE void Connection::arm_read(std::coroutine_handle<> h, Wait& result) {
   if ((held_ || reads_this_tick_ >= 2) && !stream_.tls()) return start_held_read(h, result);
   wait_without_buffer(h, result);
 }
@@ -9525,7 +9547,7 @@ FASTAPI_DETAIL_INLINE void Connection::sweep_upgraded_read() {
 /// read would only say EAGAIN (a syscall per message), so it is skipped and the caller waits; the wait re-arms
 /// epoll, which reports bytes that came in meanwhile at once. Not for TLS, whose library may hold decrypted
 /// bytes the socket no longer has.
-FASTAPI_DETAIL_INLINE std::size_t Connection::read_some(char* buf, std::size_t n, bool& closed) {
+FASTAPI_DETAIL_INLINE std::size_t Connection::read_upgraded(char* buf, std::size_t n, bool& closed) {
   if (held_) {
     std::size_t* counts = held::counts(held_);
     if (counts[1] < counts[0]) {
@@ -9549,7 +9571,7 @@ FASTAPI_DETAIL_INLINE std::size_t Connection::read_some(char* buf, std::size_t n
   return 0;
 }
 
-FASTAPI_DETAIL_INLINE std::size_t Connection::try_write(std::string_view data, bool& closed) {
+FASTAPI_DETAIL_INLINE std::size_t Connection::write_upgraded(std::string_view data, bool& closed) {
   if (timed_out_) {
     closed = true;
     return 0;
@@ -9560,10 +9582,6 @@ FASTAPI_DETAIL_INLINE std::size_t Connection::try_write(std::string_view data, b
   closed = ec != asio::error::would_block && ec != asio::error::try_again;
   return 0;
 }
-
-/// As flush() (one write loop, http/connection.hpp's write_pieces): a peer that takes no byte for write_timeout
-/// is dropped (the sweep aborts the socket).
-FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) { return write_pieces(data, {}, false); }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail
@@ -20047,7 +20065,7 @@ class FormData final : public MultipartHandler {
   std::deque<std::pair<std::string, std::string>> fields;  ///< a deque: views into the texts stay valid
   std::vector<std::pair<std::string, UploadFile>> files;
 
-  void on_part_begin(const MultipartPart& part) override;
+  FASTAPI_DETAIL_INLINE void on_part_begin(const MultipartPart& part) override;
   void on_part_data(std::string_view chunk) override {
     if (in_file_) files.back().second.write(chunk);  // throws std::system_error when the disk fails (-> 500)
     else fields.back().second.append(chunk);
@@ -26388,7 +26406,7 @@ class RouteEndpoint : public Endpoint {
   /// Binds (awaiting dependencies when there are some), calls the handler, converts its value. With a
   /// RequestScope: function-scope teardown now, the rest after the response is sent (an error leaves as a
   /// ScopedError carrying that teardown: the exception layer answers it, app/exceptions.hpp).
-  Task<Response> call(Request& req) final;
+  FASTAPI_DETAIL_INLINE Task<Response> call(Request& req) final;
 
  protected:
   virtual void make_args(void* args) = 0;                           ///< the empty slots, constructed in `args`
@@ -27975,10 +27993,10 @@ class MountEndpoint final : public Endpoint {
       : Endpoint("MOUNT " + (prefix.empty() ? std::string("/") : prefix), RouteOptions{.include_in_schema = false}),
         prefix_size_(prefix.size()), service_(service), owned_(std::move(owned)) {}
 
-  Task<Response> call(Request& req) override;
+  FASTAPI_DETAIL_INLINE Task<Response> call(Request& req) override;
   /// The mounted Service reads the whole path itself.
   bool takes_request() const override { return true; }
-  BodyPolicy body_policy(Request& req) const override;
+  FASTAPI_DETAIL_INLINE BodyPolicy body_policy(Request& req) const override;
 
  private:
   /// What the request looked like before the mount rewrote it.
@@ -28853,7 +28871,7 @@ class App : public Service, public detail::RouteVerbs<App>, public detail::Excep
       : options_(std::move(options)), middleware_(&App::exceptions_trampoline, this) {}
   App(const App&) = delete;
   App& operator=(const App&) = delete;
-  ~App() override;
+  FASTAPI_DETAIL_INLINE ~App() override;
 
   // get/post/put/patch/delete_/options/head/api_route come from detail::RouteVerbs; exception_handler<E>(fn) and
   // exception_handler(status_code, fn) (app/exception_handlers.hpp) from detail::ExceptionHandlerVerbs.
@@ -29002,8 +29020,8 @@ class App : public Service, public detail::RouteVerbs<App>, public detail::Excep
   ///   3. exception handlers  handle_exceptions(): exceptions -> responses (app/exceptions.hpp)
   ///   4. router              route_request(): the match -> the endpoint, or 404 / 405 + Allow / 307
   ///   5. endpoint            Endpoint::call: arguments bound, handler called, its value -> Response
-  Task<Response> handle(Request& req) override;
-  BodyPolicy body_policy(Request& req) const override;
+  FASTAPI_DETAIL_INLINE Task<Response> handle(Request& req) override;
+  FASTAPI_DETAIL_INLINE BodyPolicy body_policy(Request& req) const override;
 
  private:
   friend class detail::ExceptionHandlerVerbs<App>;  // registers into exception_handlers_ and openapi_

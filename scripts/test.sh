@@ -121,11 +121,12 @@ fi
 step "no header includes one of a later station (the include graph, by station)"
 python3 scripts/include_graph.py --stations
 
-# The tools' own tests (~25 s of one core): beside the builds (background, below) instead of before them.
+# The tools' own tests (~45 s of one core): beside the builds (background, below) instead of before them.
 tool_tests() {
   local status=0 t
   for t in tests/tools/test_single_include_build.py tests/tools/test_include_graph.py tests/tools/test_macros.py \
     tests/tools/test_syntax_cache.py tests/tools/test_self_contained_layers.py tests/tools/test_asio_split.py \
+    tests/tools/test_key_functions.py \
     tests/docs/test_check_doc_snippets.py; do
     echo "-- $t"
     { nice -n 5 python3 "$t" 2>&1 | tail -n 3; } || { echo "FAIL $t (its last lines above)"; status=1; }

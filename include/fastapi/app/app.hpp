@@ -52,7 +52,7 @@ class App : public Service, public detail::RouteVerbs<App>, public detail::Excep
       : options_(std::move(options)), middleware_(&App::exceptions_trampoline, this) {}
   App(const App&) = delete;
   App& operator=(const App&) = delete;
-  ~App() override;
+  FASTAPI_DETAIL_INLINE ~App() override;
 
   // get/post/put/patch/delete_/options/head/api_route come from detail::RouteVerbs; exception_handler<E>(fn) and
   // exception_handler(status_code, fn) (app/exception_handlers.hpp) from detail::ExceptionHandlerVerbs.
@@ -201,8 +201,8 @@ class App : public Service, public detail::RouteVerbs<App>, public detail::Excep
   ///   3. exception handlers  handle_exceptions(): exceptions -> responses (app/exceptions.hpp)
   ///   4. router              route_request(): the match -> the endpoint, or 404 / 405 + Allow / 307
   ///   5. endpoint            Endpoint::call: arguments bound, handler called, its value -> Response
-  Task<Response> handle(Request& req) override;
-  BodyPolicy body_policy(Request& req) const override;
+  FASTAPI_DETAIL_INLINE Task<Response> handle(Request& req) override;
+  FASTAPI_DETAIL_INLINE BodyPolicy body_policy(Request& req) const override;
 
  private:
   friend class detail::ExceptionHandlerVerbs<App>;  // registers into exception_handlers_ and openapi_

@@ -266,7 +266,7 @@ class RouteEndpoint : public Endpoint {
   /// Binds (awaiting dependencies when there are some), calls the handler, converts its value. With a
   /// RequestScope: function-scope teardown now, the rest after the response is sent (an error leaves as a
   /// ScopedError carrying that teardown: the exception layer answers it, app/exceptions.hpp).
-  Task<Response> call(Request& req) final;
+  FASTAPI_DETAIL_INLINE Task<Response> call(Request& req) final;
 
  protected:
   virtual void make_args(void* args) = 0;                           ///< the empty slots, constructed in `args`

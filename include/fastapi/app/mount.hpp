@@ -39,10 +39,10 @@ class MountEndpoint final : public Endpoint {
       : Endpoint("MOUNT " + (prefix.empty() ? std::string("/") : prefix), RouteOptions{.include_in_schema = false}),
         prefix_size_(prefix.size()), service_(service), owned_(std::move(owned)) {}
 
-  Task<Response> call(Request& req) override;
+  FASTAPI_DETAIL_INLINE Task<Response> call(Request& req) override;
   /// The mounted Service reads the whole path itself.
   bool takes_request() const override { return true; }
-  BodyPolicy body_policy(Request& req) const override;
+  FASTAPI_DETAIL_INLINE BodyPolicy body_policy(Request& req) const override;
 
  private:
   /// What the request looked like before the mount rewrote it.

@@ -28,6 +28,16 @@
 // Templates are compiled where they are used, in both modes. FASTAPI_DETAIL_INLINE marks the functions
 // concerned; FASTAPI_DETAIL_DEFINE_FUNCTIONS is 1 where their bodies are compiled. Both are internal:
 // core/macro_unscope.hpp, the umbrella's last module, undoes them.
+//
+// A virtual function defined below its class carries FASTAPI_DETAIL_INLINE on its declaration in the class
+// too. The Itanium C++ ABI (g++, clang++) emits a class's vtable, and so every virtual function and all they
+// call, in each file that defines the class's key function: its first virtual function that is neither pure
+// nor inline where the class is defined. Inline only at its definition below, that function would be a key
+// function defined in every header-only file: each would compile the server, App::handle and all they reach
+// (~4,900 functions at clang++ -O0 for an empty file), whether it uses the class or not. Declared inline, the
+// class has no key function and its vtable is emitted where an object of it is made; in separate mode the
+// macro is empty and the key function keeps the vtable in fastapi_impl.o. tests/tools/test_key_functions.py
+// checks it.
 #if defined(FASTAPI_SEPARATE_COMPILATION)
 #define FASTAPI_DETAIL_INLINE
 #if defined(FASTAPI_IMPLEMENTATION)

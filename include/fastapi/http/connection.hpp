@@ -88,7 +88,7 @@ class Connection final : private UpgradedStream, private ClientChannel {
   enum class Phase { idle, head, body, handler, write, closing, upgraded };
 
   Connection(Hub& hub, ServerStream::Socket socket);
-  ~Connection() override;
+  FASTAPI_DETAIL_INLINE ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -98,7 +98,7 @@ class Connection final : private UpgradedStream, private ClientChannel {
   /// and wakes idle connections when the server drains.
   void sweep();
   /// Shuts the socket down now (the drain's grace period is over): a connection waiting on I/O ends.
-  void abort() override;
+  FASTAPI_DETAIL_INLINE void abort() override;
   /// Frees a connection that is still suspended (in a handler) after its worker's loop stopped: destroys
   /// its coroutine frames and closes the socket. Only when the loop that ran it no longer runs.
   void destroy_suspended();
@@ -128,8 +128,14 @@ class Connection final : private UpgradedStream, private ClientChannel {
   Task<bool> wait(asio::socket_base::wait_type type);
 
   // The read side of a streamed request body (fa::RequestStream) and of the client's presence (ClientChannel).
-  Task<std::string_view> read_body_chunk() override;
-  bool peer_closed() override;
+  // The virtual functions of both interfaces are defined in the class, each calling the function that does its
+  // work (in connection_body.hpp and connection_upgrade.hpp, modules after this one): declared plainly and
+  // defined there, the first would be Connection's key function, and every header-only file would compile the
+  // server (core/config.hpp); declared inline, they would be undefined in a file that includes this module alone.
+  Task<std::string_view> read_body_chunk() override { return next_body_chunk(); }
+  bool peer_closed() override { return poll_peer_closed(); }
+  Task<std::string_view> next_body_chunk();
+  bool poll_peer_closed();
   void start_streamed_body(std::size_t body_begin, std::size_t limit);
   Task<std::size_t> read_streamed_bytes(char* into, std::size_t most);
   [[noreturn]] void fail_streamed_body(int status, std::string_view reason);
@@ -191,12 +197,18 @@ class Connection final : private UpgradedStream, private ClientChannel {
   bool held_demote_ = false;           ///< the tick cancelled it to give the buffer back
   char* held_ = nullptr;               ///< from hub_.buffers: [size_t got][size_t taken][bytes...]
   // UpgradedStream: the socket as the upgraded protocol sees it.
-  void await_readable(std::coroutine_handle<> h, Wait& result) override;
-  void finished() override;
-  std::size_t read_some(char* buf, std::size_t n, bool& closed) override;
-  std::size_t try_write(std::string_view data, bool& closed) override;
-  Task<bool> write(std::string_view data) override;
+  void await_readable(std::coroutine_handle<> h, Wait& result) override { arm_read(h, result); }
+  void finished() override { end_upgraded_later(); }
+  std::size_t read_some(char* buf, std::size_t n, bool& closed) override { return read_upgraded(buf, n, closed); }
+  std::size_t try_write(std::string_view data, bool& closed) override { return write_upgraded(data, closed); }
+  /// As flush() (one write loop, write_pieces): a peer that takes no byte for write_timeout is dropped (the sweep
+  /// aborts the socket).
+  Task<bool> write(std::string_view data) override { return write_pieces(data, {}, false); }
   void wake() override { stream_.cancel(); }
+  void arm_read(std::coroutine_handle<> h, Wait& result);
+  void end_upgraded_later();
+  std::size_t read_upgraded(char* buf, std::size_t n, bool& closed);
+  std::size_t write_upgraded(std::string_view data, bool& closed);
   void abort_socket();
   void start_held_read(std::coroutine_handle<> h, Wait& result);
   void wait_without_buffer(std::coroutine_handle<> h, Wait& result);

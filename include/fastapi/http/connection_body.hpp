@@ -344,7 +344,7 @@ FASTAPI_DETAIL_INLINE Task<std::size_t> Connection::read_streamed_bytes(char* in
   }
 }
 
-FASTAPI_DETAIL_INLINE Task<std::string_view> Connection::read_body_chunk() {
+FASTAPI_DETAIL_INLINE Task<std::string_view> Connection::next_body_chunk() {
   StreamedBody& b = streamed_;
   if (!b.active || b.done) co_return std::string_view();
   if (b.error_status || peer_gone_) fail_streamed_body(b.error_status, b.error_reason);
@@ -415,7 +415,7 @@ FASTAPI_DETAIL_INLINE void Connection::end_streamed_request() {
 
 /// True when the client has closed (or reset) its side: a peek of one byte that never consumes it, so a
 /// pipelined request waiting behind is still read normally.
-FASTAPI_DETAIL_INLINE bool Connection::peer_closed() {
+FASTAPI_DETAIL_INLINE bool Connection::poll_peer_closed() {
   if (!peer_gone_ && stream_.peer_closed()) peer_gone_ = true;
   return peer_gone_;
 }

@@ -72,7 +72,7 @@ FASTAPI_DETAIL_INLINE void Connection::start_upgraded() {
 /// The protocol is over (the hook said so from its coroutine): a new root, run from the loop once that
 /// coroutine has returned, runs the 101's after_send and closes. While it waits for the loop, destroy_suspended
 /// can still free it.
-FASTAPI_DETAIL_INLINE void Connection::finished() {
+FASTAPI_DETAIL_INLINE void Connection::end_upgraded_later() {
   root_ = connection_root(end_upgraded()).handle;
   post_resume(&hub_.io, root_);
 }
@@ -130,7 +130,7 @@ FASTAPI_DETAIL_INLINE void Connection::keep_request_without_buffer() {
 /// reader (no coroutine frame is kept for it), whose operation comes from the frame pool at its own size:
 /// through Asio's default allocator it would take a block recycled from a larger operation (the accept's),
 /// which an idle socket would then hold for its whole life.
-FASTAPI_DETAIL_INLINE void Connection::await_readable(std::coroutine_handle<> h, Wait& result) {
+FASTAPI_DETAIL_INLINE void Connection::arm_read(std::coroutine_handle<> h, Wait& result) {
   if ((held_ || reads_this_tick_ >= 2) && !stream_.tls()) return start_held_read(h, result);
   wait_without_buffer(h, result);
 }
@@ -203,7 +203,7 @@ FASTAPI_DETAIL_INLINE void Connection::sweep_upgraded_read() {
 /// read would only say EAGAIN (a syscall per message), so it is skipped and the caller waits; the wait re-arms
 /// epoll, which reports bytes that came in meanwhile at once. Not for TLS, whose library may hold decrypted
 /// bytes the socket no longer has.
-FASTAPI_DETAIL_INLINE std::size_t Connection::read_some(char* buf, std::size_t n, bool& closed) {
+FASTAPI_DETAIL_INLINE std::size_t Connection::read_upgraded(char* buf, std::size_t n, bool& closed) {
   if (held_) {
     std::size_t* counts = held::counts(held_);
     if (counts[1] < counts[0]) {
@@ -227,7 +227,7 @@ FASTAPI_DETAIL_INLINE std::size_t Connection::read_some(char* buf, std::size_t n
   return 0;
 }
 
-FASTAPI_DETAIL_INLINE std::size_t Connection::try_write(std::string_view data, bool& closed) {
+FASTAPI_DETAIL_INLINE std::size_t Connection::write_upgraded(std::string_view data, bool& closed) {
   if (timed_out_) {
     closed = true;
     return 0;
@@ -238,10 +238,6 @@ FASTAPI_DETAIL_INLINE std::size_t Connection::try_write(std::string_view data, b
   closed = ec != asio::error::would_block && ec != asio::error::try_again;
   return 0;
 }
-
-/// As flush() (one write loop, http/connection.hpp's write_pieces): a peer that takes no byte for write_timeout
-/// is dropped (the sweep aborts the socket).
-FASTAPI_DETAIL_INLINE Task<bool> Connection::write(std::string_view data) { return write_pieces(data, {}, false); }
 #endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::detail

@@ -52,7 +52,7 @@ struct StaticFilesOptions {
 class StaticFiles final : public Service {
  public:
   explicit StaticFiles(StaticFilesOptions options);
-  Task<Response> handle(Request& req) override;
+  FASTAPI_DETAIL_INLINE Task<Response> handle(Request& req) override;
   /// No file request has a body: the mounting app's default applies (limit 0), never streamed.
   BodyPolicy body_policy(Request&) const override { return {}; }
   const StaticFilesOptions& options() const { return options_; }

@@ -31,7 +31,7 @@ class FormData final : public MultipartHandler {
   std::deque<std::pair<std::string, std::string>> fields;  ///< a deque: views into the texts stay valid
   std::vector<std::pair<std::string, UploadFile>> files;
 
-  void on_part_begin(const MultipartPart& part) override;
+  FASTAPI_DETAIL_INLINE void on_part_begin(const MultipartPart& part) override;
   void on_part_data(std::string_view chunk) override {
     if (in_file_) files.back().second.write(chunk);  // throws std::system_error when the disk fails (-> 500)
     else fields.back().second.append(chunk);
