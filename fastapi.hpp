@@ -21319,11 +21319,7 @@ struct DependencyRegistry {
 /// One request's dependencies. Lives from the first dependency to the end of the response's after_send.
 class RequestScope {
  public:
-  explicit RequestScope(const DependencyRegistry* registry) : registry_(registry) {
-    // A route's few dependencies fit without regrowing (1 -> 2 -> 4 would be three allocations each).
-    cache_.reserve(4);
-    values_.reserve(4);
-  }
+  explicit RequestScope(const DependencyRegistry* registry);
   RequestScope(const RequestScope&) = delete;
   RequestScope& operator=(const RequestScope&) = delete;
   ~RequestScope();
@@ -21333,9 +21329,7 @@ class RequestScope {
   /// set of its scopes as FastAPI keys it: `fa::Security<f, "a">` and `fa::Security<f, "b">` are two values), or
   /// nullptr.
   void* cached(const void* key, std::string_view scopes = {}) const;
-  void remember(const void* key, void* value, std::string_view scopes = {}) {
-    cache_.push_back(CacheEntry{key, std::string(scopes), value});
-  }
+  void remember(const void* key, void* value, std::string_view scopes = {});
   /// Keeps a dependency's value alive until the request is over.
   template <class T, class... A>
   T* store(A&&... args);
@@ -21381,6 +21375,8 @@ class RequestScope {
   };
 
   void finish(const Exit& exit);
+  /// Holds a value until the scope ends (store's untyped end: the vector's growth compiled once).
+  void keep(std::unique_ptr<Holder> value);
 
   const DependencyRegistry* registry_;
   std::vector<CacheEntry> cache_;
@@ -21390,6 +21386,19 @@ class RequestScope {
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+// Out of the class (as what follows): the vectors' growth is compiled once with separate compilation.
+FASTAPI_DETAIL_INLINE RequestScope::RequestScope(const DependencyRegistry* registry) : registry_(registry) {
+  // A route's few dependencies fit without regrowing (1 -> 2 -> 4 would be three allocations each).
+  cache_.reserve(4);
+  values_.reserve(4);
+}
+
+FASTAPI_DETAIL_INLINE void RequestScope::remember(const void* key, void* value, std::string_view scopes) {
+  cache_.push_back(CacheEntry{key, std::string(scopes), value});
+}
+
+FASTAPI_DETAIL_INLINE void RequestScope::keep(std::unique_ptr<Holder> value) { values_.push_back(std::move(value)); }
+
 FASTAPI_DETAIL_INLINE RequestScope::~RequestScope() {
   // Frames never torn down (the connection died with the request in flight) are freed without teardown.
   while (!exits_.empty()) {
@@ -21410,7 +21419,7 @@ template <class T, class... A>
 T* RequestScope::store(A&&... args) {
   auto box = std::make_unique<Box<T>>(std::forward<A>(args)...);
   T* out = &box->value;
-  values_.push_back(std::move(box));
+  keep(std::move(box));
   return out;
 }
 
@@ -21556,21 +21565,9 @@ inline std::size_t error_count(const BindContext& ctx) {
 /// The scopes part of a dependency's cache key, FastAPI's `tuple(sorted(set(scopes)))`: the scopes asked for along
 /// the chain (`parent`, then the caller's `caller_own`) and by this use (`own`), sorted, each once, joined by
 /// spaces (a scope has none).
-inline std::string scopes_cache_key(const std::vector<std::string_view>& parent,
-                                    std::span<const std::string_view> caller_own,
-                                    std::span<const std::string_view> own) {
-  std::vector<std::string_view> all(parent);
-  all.insert(all.end(), caller_own.begin(), caller_own.end());
-  all.insert(all.end(), own.begin(), own.end());
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
-  std::string key;
-  for (std::string_view s : all) {
-    if (!key.empty()) key += ' ';
-    key += s;
-  }
-  return key;
-}
+FASTAPI_DETAIL_INLINE std::string scopes_cache_key(const std::vector<std::string_view>& parent,
+                                                   std::span<const std::string_view> caller_own,
+                                                   std::span<const std::string_view> own);
 
 /// While a dependency is bound: its callers' scopes (FastAPI's parent_oauth_scopes: the caller's parent scopes,
 /// then the caller's own) and its own; restored when it is done.
@@ -21645,6 +21642,22 @@ struct OwnedFrame {
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string scopes_cache_key(const std::vector<std::string_view>& parent,
+                                                   std::span<const std::string_view> caller_own,
+                                                   std::span<const std::string_view> own) {
+  std::vector<std::string_view> all(parent);
+  all.insert(all.end(), caller_own.begin(), caller_own.end());
+  all.insert(all.end(), own.begin(), own.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  std::string key;
+  for (std::string_view s : all) {
+    if (!key.empty()) key += ' ';
+    key += s;
+  }
+  return key;
+}
+
 FASTAPI_DETAIL_INLINE bool dependency_ready(BindContext& ctx, const DependencyUse& use, void*& out) {
   if (!use.use_cache || !ctx.scope) return false;
   void* value =
@@ -22322,20 +22335,14 @@ class StateStore {
   StateStore() = default;
   StateStore(const StateStore&) = delete;
   StateStore& operator=(const StateStore&) = delete;
-  ~StateStore() { clear(); }
+  ~StateStore();
 
   /// Makes a T from `args` (replacing the one held, if any); the new object.
   template <class T, class... A>
   T& emplace(A&&... args) {
     auto box = std::make_unique<Box<T>>(std::forward<A>(args)...);
     T& value = box->value;
-    for (Item& item : items_)
-      if (item.key == &state_key_tag<T>) {
-        item.box = std::move(box);
-        item.value = &value;
-        return value;
-      }
-    items_.push_back(Item{&state_key_tag<T>, &value, std::move(box)});
+    put(&state_key_tag<T>, &value, std::move(box));
     return value;
   }
   /// The T held, or nullptr.
@@ -22365,8 +22372,25 @@ class StateStore {
     void* value;
     std::unique_ptr<Holder> box;
   };
+  /// emplace's untyped end: replaces the object of `key`, or adds it (compiled once with separate compilation).
+  void put(const void* key, void* value, std::unique_ptr<Holder> box);
+
   std::vector<Item> items_;
 };
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE StateStore::~StateStore() { clear(); }
+
+FASTAPI_DETAIL_INLINE void StateStore::put(const void* key, void* value, std::unique_ptr<Holder> box) {
+  for (Item& item : items_)
+    if (item.key == key) {
+      item.box = std::move(box);
+      item.value = value;
+      return;
+    }
+  items_.push_back(Item{key, value, std::move(box)});
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// "fastapi: fa::State<Pool> was asked for but the app holds no Pool: call app.state<Pool>(...) at startup".
 template <class T>
@@ -23385,40 +23409,45 @@ struct Binder<OAuth2PasswordRequestForm> {
   static constexpr Source source = Source::form;
   static constexpr std::size_t body_count = 0;
   using Slot = std::optional<OAuth2PasswordRequestForm>;
-  static void bind(BindContext& ctx, Slot& slot) {
-    OAuth2PasswordRequestForm form;
-    RequestValidationError& errors = ctx.body_errors;
-    bool ok = true;
-    auto text = [&](std::string_view name) { return find_text(ctx, Source::form, name); };
-    if (auto g = text("grant_type")) {
-      if (*g != "password") {
-        Json c = Json::object({});
-        c["pattern"] = "^password$";
-        errors.add({"string_pattern_mismatch", param_loc(Source::form, "grant_type"),
-                    "String should match pattern '^password$'", Json(*g), std::move(c)});
-        ok = false;
-      }
-      form.grant_type = std::string(*g);
-    }
-    if (auto u = text("username")) form.username = std::string(*u);
-    else add_missing(errors, param_loc(Source::form, "username")), ok = false;
-    if (auto p = text("password")) form.password = std::string(*p);
-    else add_missing(errors, param_loc(Source::form, "password")), ok = false;
-    if (auto s = text("scope")) {
-      std::string_view rest = *s;
-      while (!rest.empty()) {
-        std::size_t sp = rest.find(' ');
-        std::string_view one = rest.substr(0, sp);
-        if (!one.empty()) form.scopes.emplace_back(one);
-        rest = sp == std::string_view::npos ? std::string_view{} : rest.substr(sp + 1);
-      }
-    }
-    if (auto id = text("client_id")) form.client_id = std::string(*id);
-    if (auto secret = text("client_secret")) form.client_secret = std::string(*secret);
-    if (ok) slot.emplace(std::move(form));
-  }
+  /// The form's fields, as FastAPI's OAuth2PasswordRequestForm reads them (compiled once: not a template).
+  static void bind(BindContext& ctx, Slot& slot);
   static OAuth2PasswordRequestForm& get(Slot& slot) { return *slot; }
 };
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void Binder<OAuth2PasswordRequestForm>::bind(BindContext& ctx, Slot& slot) {
+  OAuth2PasswordRequestForm form;
+  RequestValidationError& errors = ctx.body_errors;
+  bool ok = true;
+  auto text = [&](std::string_view name) { return find_text(ctx, Source::form, name); };
+  if (auto g = text("grant_type")) {
+    if (*g != "password") {
+      Json c = Json::object({});
+      c["pattern"] = "^password$";
+      errors.add({"string_pattern_mismatch", param_loc(Source::form, "grant_type"),
+                  "String should match pattern '^password$'", Json(*g), std::move(c)});
+      ok = false;
+    }
+    form.grant_type = std::string(*g);
+  }
+  if (auto u = text("username")) form.username = std::string(*u);
+  else add_missing(errors, param_loc(Source::form, "username")), ok = false;
+  if (auto p = text("password")) form.password = std::string(*p);
+  else add_missing(errors, param_loc(Source::form, "password")), ok = false;
+  if (auto s = text("scope")) {
+    std::string_view rest = *s;
+    while (!rest.empty()) {
+      std::size_t sp = rest.find(' ');
+      std::string_view one = rest.substr(0, sp);
+      if (!one.empty()) form.scopes.emplace_back(one);
+      rest = sp == std::string_view::npos ? std::string_view{} : rest.substr(sp + 1);
+    }
+  }
+  if (auto id = text("client_id")) form.client_id = std::string(*id);
+  if (auto secret = text("client_secret")) form.client_secret = std::string(*secret);
+  if (ok) slot.emplace(std::move(form));
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi
@@ -25735,7 +25764,7 @@ FASTAPI_DETAIL_INLINE Task<Response> AccessLogMiddleware::operator()(Request& re
 #include <utility>
 #include <vector>
 
-#if __has_include(<cxxabi.h>)
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS && __has_include(<cxxabi.h>)
 #include <cxxabi.h>
 #define FASTAPI_DETAIL_HAS_CXXABI 1
 #else
@@ -25746,7 +25775,28 @@ namespace fastapi {
 
 namespace detail {
 /// A type's name as C++ spells it (`std::runtime_error`, `shop::OutOfStock`), demangled where the ABI allows.
-inline std::string type_name(const std::type_info& type) {
+FASTAPI_DETAIL_INLINE std::string type_name(const std::type_info& type);
+/// Inside a `catch (...)`: the caught object's type name, or "unknown exception type" where the ABI hides it.
+FASTAPI_DETAIL_INLINE std::string current_exception_type_name();
+}  // namespace detail
+
+/// FastAPI's answer to an HTTPException: `{"detail": ...}` with its status and headers. Public, so a
+/// custom handler can fall back to it, as FastAPI's `fastapi.exception_handlers.http_exception_handler`.
+FASTAPI_DETAIL_INLINE Response http_exception_response(const HTTPException& e);
+
+/// FastAPI's answer to a RequestValidationError: 422 `{"detail": [...]}`.
+FASTAPI_DETAIL_INLINE Response request_validation_error_response(const RequestValidationError& e);
+
+/// The last resort for an exception nothing handled: logged with `where` (the route) and its message;
+/// the client gets 500 `{"detail":"Internal Server Error"}` and nothing of the message.
+/// The line names the type as C++ spells it: `exception in GET /boom: std::runtime_error: boom`; a thrown
+/// non-exception (`throw 42;`) by its type alone: `exception in GET /odd: int`.
+FASTAPI_DETAIL_INLINE Response internal_error_response(std::exception_ptr error, std::string_view where);
+
+// Defined here, out of the way of the files that only call them: with separate compilation they (and the
+// standard library they use) are compiled once.
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string detail::type_name(const std::type_info& type) {
 #if FASTAPI_DETAIL_HAS_CXXABI
   int status = 0;
   std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
@@ -25754,19 +25804,15 @@ inline std::string type_name(const std::type_info& type) {
 #endif
   return type.name();
 }
-/// Inside a `catch (...)`: the caught object's type name, or "unknown exception type" where the ABI hides it.
-inline std::string current_exception_type_name() {
+
+FASTAPI_DETAIL_INLINE std::string detail::current_exception_type_name() {
 #if FASTAPI_DETAIL_HAS_CXXABI
   if (const std::type_info* type = abi::__cxa_current_exception_type()) return type_name(*type);
 #endif
   return "unknown exception type";
 }
-}  // namespace detail
-#undef FASTAPI_DETAIL_HAS_CXXABI
 
-/// FastAPI's answer to an HTTPException: `{"detail": ...}` with its status and headers. Public, so a
-/// custom handler can fall back to it, as FastAPI's `fastapi.exception_handlers.http_exception_handler`.
-inline Response http_exception_response(const HTTPException& e) {
+FASTAPI_DETAIL_INLINE Response http_exception_response(const HTTPException& e) {
   std::string body = "{\"detail\":";
   if (e.detail_is_json) {
     body += e.detail;
@@ -25780,16 +25826,11 @@ inline Response http_exception_response(const HTTPException& e) {
   return res;
 }
 
-/// FastAPI's answer to a RequestValidationError: 422 `{"detail": [...]}`.
-inline Response request_validation_error_response(const RequestValidationError& e) {
+FASTAPI_DETAIL_INLINE Response request_validation_error_response(const RequestValidationError& e) {
   return RawJSONResponse(e.body().dump(), 422);
 }
 
-/// The last resort for an exception nothing handled: logged with `where` (the route) and its message;
-/// the client gets 500 `{"detail":"Internal Server Error"}` and nothing of the message.
-/// The line names the type as C++ spells it: `exception in GET /boom: std::runtime_error: boom`; a thrown
-/// non-exception (`throw 42;`) by its type alone: `exception in GET /odd: int`.
-inline Response internal_error_response(std::exception_ptr error, std::string_view where) {
+FASTAPI_DETAIL_INLINE Response internal_error_response(std::exception_ptr error, std::string_view where) {
   std::string place = where.empty() ? std::string("a request") : std::string(where);
   try {
     std::rethrow_exception(error);
@@ -25800,6 +25841,8 @@ inline Response internal_error_response(std::exception_ptr error, std::string_vi
   }
   return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+#undef FASTAPI_DETAIL_HAS_CXXABI
 
 namespace detail {
 
@@ -25822,11 +25865,8 @@ struct ScopedError {
 /// fits, the last resort's place. Filled before the app serves; read-only while it does.
 class ExceptionHandlers {
  public:
-  ExceptionHandlers() {
-    add<HTTPException>([](Request&, const HTTPException& e) { return http_exception_response(e); }, true);
-    add<RequestValidationError>(
-        [](Request&, const RequestValidationError& e) { return request_validation_error_response(e); }, true);
-  }
+  /// FastAPI's defaults for HTTPException and RequestValidationError.
+  ExceptionHandlers();
 
   /// Registers (or replaces) the handler for exceptions of type E (and types derived from it):
   /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>.
@@ -26013,6 +26053,13 @@ void ExceptionHandlers::add(F&& handler, bool builtin) {
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+// Out of the class: the two default handlers' coroutines are compiled once with separate compilation.
+FASTAPI_DETAIL_INLINE ExceptionHandlers::ExceptionHandlers() {
+  add<HTTPException>([](Request&, const HTTPException& e) { return http_exception_response(e); }, true);
+  add<RequestValidationError>(
+      [](Request&, const RequestValidationError& e) { return request_validation_error_response(e); }, true);
+}
+
 FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::handle(Request& req, std::exception_ptr error) const {
   if (!status_.empty()) {  // Starlette: an HTTPException's status handler before any type handler
     const HTTPException* http = nullptr;
@@ -26179,6 +26226,7 @@ class ExceptionHandlerVerbs {
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -26315,6 +26363,23 @@ decltype(auto) pass_argument(Slot& slot) {
   else return std::move(value);
 }
 
+// The route-independent parts of the `--log-level debug` line, compiled once (not in each route's template).
+/// Cuts a shown value to ~80 characters.
+FASTAPI_DETAIL_INLINE void debug_cut(std::string& out);
+/// A number, a text shown quoted (and cut), a value of another type by its type's name.
+FASTAPI_DETAIL_INLINE std::string debug_integer(long long value);
+FASTAPI_DETAIL_INLINE std::string debug_integer(unsigned long long value);
+FASTAPI_DETAIL_INLINE std::string debug_quoted(std::string_view text);
+FASTAPI_DETAIL_INLINE std::string debug_type(const std::type_info& type);
+/// A parameter whose value may be a secret (a credential in a header, a cookie, a form field): masked.
+FASTAPI_DETAIL_INLINE bool debug_masks(std::string_view name);
+/// Appends `name = value` of one bound parameter to the line.
+FASTAPI_DETAIL_INLINE void debug_append(std::string& line, std::string_view name, std::string_view value);
+/// The line's start: the request line, `GET /items/1?q=foo HTTP/1.1:`.
+FASTAPI_DETAIL_INLINE std::string debug_request_line(const Request& req);
+/// Logs the finished line (without its `:` when no parameter was shown).
+FASTAPI_DETAIL_INLINE void log_debug_line(std::string& line);
+
 /// What `--log-level debug` shows of a bound value: numbers and text as they are (text quoted), a model as
 /// its JSON, anything else by its type; cut to ~80 characters.
 template <class T>
@@ -26324,10 +26389,14 @@ std::string debug_value(const T& value) {
     return value ? debug_value(*value) : std::string("None");
   } else if constexpr (std::is_same_v<T, bool>) {
     out = value ? "true" : "false";
+  } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+    return debug_integer(static_cast<long long>(value));
+  } else if constexpr (std::is_integral_v<T>) {
+    return debug_integer(static_cast<unsigned long long>(value));
   } else if constexpr (std::is_arithmetic_v<T>) {
     out = std::to_string(value);
   } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
-    out = "'" + std::string(std::string_view(value)) + "'";
+    return debug_quoted(std::string_view(value));
   } else if constexpr (is_vector<T>) {
     out = "[";
     for (std::size_t i = 0; i < value.size() && out.size() < 80; ++i) out += (i ? ", " : "") + debug_value(value[i]);
@@ -26335,18 +26404,10 @@ std::string debug_value(const T& value) {
   } else if constexpr (is_body_struct<T>) {
     out = to_json_string(value);
   } else {
-    out = "<" + type_name(typeid(T)) + ">";
+    return debug_type(typeid(T));
   }
-  if (out.size() > 80) out = out.substr(0, 77) + "...";
+  debug_cut(out);
   return out;
-}
-/// A parameter whose value may be a secret (a credential in a header, a cookie, a form field): masked.
-inline bool debug_masks(std::string_view name) {
-  std::string lower;
-  for (char c : name) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  for (std::string_view word : {"authorization", "cookie", "password", "secret", "token", "key", "credential"})
-    if (lower.find(word) != std::string::npos) return true;
-  return false;
 }
 /// `name = value` of one bound slot; nothing for the slots of dependencies, security helpers (their values are
 /// credentials), state and background tasks.
@@ -26361,26 +26422,67 @@ void debug_slot(std::string& line, const Slot& slot) {
                   }) {
       if (!slot) return;
       std::string_view name = P::param_name.empty() ? std::string_view("body") : P::param_name;
-      line += line.back() == ':' ? " " : ", ";
-      line.append(name).append(" = ");
-      line += debug_masks(name) ? std::string("***") : debug_value(**slot);
+      if (debug_masks(name)) debug_append(line, name, "***");
+      else debug_append(line, name, debug_value(**slot));
     } else if constexpr (is_body_struct<typename unwrap_optional<P>::type> && Binder<P>::source == Source::body) {
       // (A form of a security helper, OAuth2PasswordRequestForm, is a struct too: its Binder reads a form.)
       if (!slot) return;
-      line += line.back() == ':' ? " body = " : ", body = ";
-      line += debug_value(*slot);
+      debug_append(line, "body", debug_value(*slot));
     }
   }
 }
 /// The debug line of a request that reached a handler: its request line and the parameters bound.
 template <class Slots>
 void log_bound_request(const Request& req, const Slots& slots) {
-  std::string line = std::string(req.method_name) + " " + std::string(req.target) + " HTTP/1." +
-                     std::to_string(req.version_minor) + ":";
+  std::string line = debug_request_line(req);
   std::apply([&](const auto&... slot) { (debug_slot(line, slot), ...); }, slots);
+  log_debug_line(line);
+}
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void debug_cut(std::string& out) {
+  if (out.size() > 80) out = out.substr(0, 77) + "...";
+}
+
+FASTAPI_DETAIL_INLINE std::string debug_integer(long long value) { return std::to_string(value); }
+
+FASTAPI_DETAIL_INLINE std::string debug_integer(unsigned long long value) { return std::to_string(value); }
+
+FASTAPI_DETAIL_INLINE std::string debug_quoted(std::string_view text) {
+  std::string out = "'" + std::string(text) + "'";
+  debug_cut(out);
+  return out;
+}
+
+FASTAPI_DETAIL_INLINE std::string debug_type(const std::type_info& type) {
+  std::string out = "<" + type_name(type) + ">";
+  debug_cut(out);
+  return out;
+}
+
+FASTAPI_DETAIL_INLINE bool debug_masks(std::string_view name) {
+  std::string lower;
+  for (char c : name) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (std::string_view word : {"authorization", "cookie", "password", "secret", "token", "key", "credential"})
+    if (lower.find(word) != std::string::npos) return true;
+  return false;
+}
+
+FASTAPI_DETAIL_INLINE void debug_append(std::string& line, std::string_view name, std::string_view value) {
+  line += line.back() == ':' ? " " : ", ";
+  line.append(name).append(" = ").append(value);
+}
+
+FASTAPI_DETAIL_INLINE std::string debug_request_line(const Request& req) {
+  return std::string(req.method_name) + " " + std::string(req.target) + " HTTP/1." + std::to_string(req.version_minor) +
+         ":";
+}
+
+FASTAPI_DETAIL_INLINE void log_debug_line(std::string& line) {
   if (line.back() == ':') line.pop_back();
   log(LogLevel::debug, line);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// What a route's handler type says of its calls, fixed at registration by HandlerEndpoint<F> and read by
 /// RouteEndpoint::call, the one request sequence of every route.
@@ -27519,32 +27621,14 @@ class EndpointFactoryOf final : public EndpointFactory {
 };
 
 /// "GET,HEAD /items/{item_id}": how logs and errors name a route.
-inline std::string route_description(std::span<const Method> methods, std::string_view path) {
-  std::string description;
-  for (Method m : methods) {
-    if (!description.empty()) description += ",";
-    description += method_name(m);
-  }
-  description.append(" ").append(path);
-  return description;
-}
+FASTAPI_DETAIL_INLINE std::string route_description(std::span<const Method> methods, std::string_view path);
 
 /// FastAPI's checks on a prefix: "" or "/x" (not "x", not "/x/"); the sentence saying what is wrong, or "".
-inline std::string prefix_error(std::string_view prefix) {
-  if (prefix.empty() || (prefix.front() == '/' && prefix.back() != '/')) return {};
-  return "fastapi: a router prefix must start with '/' and must not end with '/' (got '" + std::string(prefix) + "')";
-}
+FASTAPI_DETAIL_INLINE std::string prefix_error(std::string_view prefix);
 
 /// `outer` applied to a route's options: prefix before the path, tags and dependencies before the route's,
 /// the route's responses over the outer ones, deprecated and include_in_schema combined.
-inline void apply_router_options(const RouterOptions& outer, std::string& path, RouteOptions& options) {
-  path.insert(0, outer.prefix);
-  options.tags.insert(options.tags.begin(), outer.tags.begin(), outer.tags.end());
-  options.dependencies.insert(options.dependencies.begin(), outer.dependencies.begin(), outer.dependencies.end());
-  for (const auto& [status, doc] : outer.responses) options.responses.emplace(status, doc);  // keeps the route's
-  options.deprecated = options.deprecated || outer.deprecated;
-  options.include_in_schema = options.include_in_schema && outer.include_in_schema;
-}
+FASTAPI_DETAIL_INLINE void apply_router_options(const RouterOptions& outer, std::string& path, RouteOptions& options);
 
 }  // namespace detail
 
@@ -27572,12 +27656,7 @@ class APIRouter : public detail::RouteVerbs<APIRouter> {
   };
 
   /// A bad prefix is recorded (configuration_errors()), not thrown: the app that includes the router reports it.
-  explicit APIRouter(RouterOptions options = {}) : options_(std::move(options)) {
-    if (std::string bad = detail::prefix_error(options_.prefix); !bad.empty()) {
-      errors_.push_back(std::move(bad));
-      options_.prefix.clear();
-    }
-  }
+  explicit APIRouter(RouterOptions options = {});
 
   /// Adds `other`'s routes (as they are now) under `include`'s prefix, tags, dependencies and responses.
   APIRouter& include_router(const APIRouter& other, RouterOptions include = {});
@@ -27632,6 +27711,38 @@ void APIRouter::add_route(std::span<const Method> methods, std::string_view path
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string detail::route_description(std::span<const Method> methods, std::string_view path) {
+  std::string description;
+  for (Method m : methods) {
+    if (!description.empty()) description += ",";
+    description += method_name(m);
+  }
+  description.append(" ").append(path);
+  return description;
+}
+
+FASTAPI_DETAIL_INLINE std::string detail::prefix_error(std::string_view prefix) {
+  if (prefix.empty() || (prefix.front() == '/' && prefix.back() != '/')) return {};
+  return "fastapi: a router prefix must start with '/' and must not end with '/' (got '" + std::string(prefix) + "')";
+}
+
+FASTAPI_DETAIL_INLINE void detail::apply_router_options(const RouterOptions& outer, std::string& path,
+                                                        RouteOptions& options) {
+  path.insert(0, outer.prefix);
+  options.tags.insert(options.tags.begin(), outer.tags.begin(), outer.tags.end());
+  options.dependencies.insert(options.dependencies.begin(), outer.dependencies.begin(), outer.dependencies.end());
+  for (const auto& [status, doc] : outer.responses) options.responses.emplace(status, doc);  // keeps the route's
+  options.deprecated = options.deprecated || outer.deprecated;
+  options.include_in_schema = options.include_in_schema && outer.include_in_schema;
+}
+
+FASTAPI_DETAIL_INLINE APIRouter::APIRouter(RouterOptions options) : options_(std::move(options)) {
+  if (std::string bad = detail::prefix_error(options_.prefix); !bad.empty()) {
+    errors_.push_back(std::move(bad));
+    options_.prefix.clear();
+  }
+}
+
 FASTAPI_DETAIL_INLINE void APIRouter::add(Route route) {
   detail::apply_router_options(options_, route.path, route.options);
   routes_.push_back(std::move(route));
@@ -28271,6 +28382,20 @@ void overlay_flag_values(Json& gathered, const AppFlagValues& values);
 [[noreturn]] void exit_on_settings_errors(std::string_view model, const std::vector<SettingsError>& errors,
                                           const AppFlagValues& values);
 
+/// Where a member's flag goes: its name (the prefix, then the wire name in lower case with dashes for
+/// underscores), its members' path, its environment variable (upper case; an alias is not prefixed).
+struct AppFlagPlace {
+  std::string name;
+  std::vector<std::string> path;
+  std::string env;
+};
+// collect_app_flags' route-independent parts, compiled once with separate compilation (not per member type).
+FASTAPI_DETAIL_INLINE AppFlagPlace app_flag_place(const std::string& flag_prefix, const std::vector<std::string>& path,
+                                                  std::string_view wire, bool aliased, const std::string& env_prefix);
+/// Adds the flag at `place`, its --help line `help` ended by its environment variable.
+FASTAPI_DETAIL_INLINE void add_app_flag(std::vector<AppFlag>& out, AppFlagPlace place, bool is_switch,
+                                        std::string_view metavar, std::string help);
+
 template <class V>
 std::string_view app_flag_metavar() {
   if constexpr (std::is_integral_v<V>) return "INT";
@@ -28290,14 +28415,7 @@ void collect_app_flags(std::vector<AppFlag>& out, S& defaults, const std::string
     using V = typename unwrap_optional<T>::type;
     constexpr std::string_view wire = wire_names<S>[decltype(index)::value];
     constexpr Rule rule = field_rule<M>;
-    std::string name = flag_prefix + ascii_lower(wire);
-    for (std::size_t i = flag_prefix.size(); i < name.size(); ++i)
-      if (name[i] == '_') name[i] = '-';
-    std::vector<std::string> at = path;
-    at.emplace_back(wire);
-    std::string env = !rule.alias.empty() ? std::string(wire) : env_prefix + std::string(wire);
-    for (char& c : env)
-      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    AppFlagPlace place = app_flag_place(flag_prefix, path, wire, !rule.alias.empty(), env_prefix);
     T& value = [&]() -> T& {
       if constexpr (is_field<M>) return member.value;
       else return member;
@@ -28309,20 +28427,20 @@ void collect_app_flags(std::vector<AppFlag>& out, S& defaults, const std::string
       } else {
         nested = value;
       }
-      collect_app_flags<V>(out, nested, name + ".", at, env + options.env_nested_delimiter, options);
+      collect_app_flags<V>(out, nested, place.name + ".", place.path, place.env + options.env_nested_delimiter,
+                           options);
     } else {
-      AppFlag flag{name, std::move(at), std::is_same_v<V, bool>, std::string(app_flag_metavar<V>()), {}};
-      if (!rule.description.empty()) flag.help = std::string(rule.description.view()) + " ";
+      std::string help;
+      if (!rule.description.empty()) help = std::string(rule.description.view()) + " ";
       if constexpr (is_required<M>) {
-        flag.help += "(required; ";
+        help += "(required; ";
       } else if constexpr (!std::is_same_v<T, V>) {
-        if (value) flag.help += "(default " + to_json_string(*value) + "; ";
-        else flag.help += "(default none; ";
+        if (value) help += "(default " + to_json_string(*value) + "; ";
+        else help += "(default none; ";
       } else {
-        flag.help += "(default " + to_json_string(value) + "; ";
+        help += "(default " + to_json_string(value) + "; ";
       }
-      flag.help += "env " + env + ")";
-      out.push_back(std::move(flag));
+      add_app_flag(out, std::move(place), std::is_same_v<V, bool>, app_flag_metavar<V>(), std::move(help));
     }
   });
 }
@@ -28359,6 +28477,27 @@ S load_settings_or_exit(int& argc, char** argv, const SettingsOptions& options) 
 // ---- implementation --------------------------------------------------------------------------
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE detail::AppFlagPlace detail::app_flag_place(const std::string& flag_prefix,
+                                                                  const std::vector<std::string>& path,
+                                                                  std::string_view wire, bool aliased,
+                                                                  const std::string& env_prefix) {
+  AppFlagPlace place{flag_prefix + ascii_lower(wire), path,
+                     aliased ? std::string(wire) : env_prefix + std::string(wire)};
+  for (std::size_t i = flag_prefix.size(); i < place.name.size(); ++i)
+    if (place.name[i] == '_') place.name[i] = '-';
+  place.path.emplace_back(wire);
+  for (char& c : place.env)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return place;
+}
+
+FASTAPI_DETAIL_INLINE void detail::add_app_flag(std::vector<AppFlag>& out, AppFlagPlace place, bool is_switch,
+                                                std::string_view metavar, std::string help) {
+  help += "env " + place.env + ")";
+  out.push_back(
+      AppFlag{std::move(place.name), std::move(place.path), is_switch, std::string(metavar), std::move(help)});
+}
+
 FASTAPI_DETAIL_INLINE unsigned long detail::flag_number(std::string_view flag, std::string_view text,
                                                         unsigned long max) {
   unsigned long v = 0;
@@ -28867,8 +29006,7 @@ namespace fastapi {
 ///   server errors -> the user's middleware -> exception handlers -> router -> endpoint.
 class App : public Service, public detail::RouteVerbs<App>, public detail::ExceptionHandlerVerbs<App> {
  public:
-  explicit App(AppOptions options = {})
-      : options_(std::move(options)), middleware_(&App::exceptions_trampoline, this) {}
+  explicit App(AppOptions options = {});
   App(const App&) = delete;
   App& operator=(const App&) = delete;
   FASTAPI_DETAIL_INLINE ~App() override;
@@ -29084,6 +29222,11 @@ class App : public Service, public detail::RouteVerbs<App>, public detail::Excep
 // ---- implementation ----
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+// Out of the class: its members' constructors (the router, the default exception handlers' coroutines, the
+// options' copy) are compiled once with separate compilation, not in every file that builds an App.
+FASTAPI_DETAIL_INLINE App::App(AppOptions options)
+    : options_(std::move(options)), middleware_(&App::exceptions_trampoline, this) {}
+
 FASTAPI_DETAIL_INLINE App::~App() {
   // Lifespans still suspended (run() never reached their shutdown) are freed without it.
   lifespans_.forget_entered();
@@ -31179,184 +31322,221 @@ struct Cookie {
 class CookieJar {
  public:
   /// The value of the first live cookie named `name`, whatever its domain and path.
-  std::optional<std::string> get(std::string_view name) const {
-    for (const Cookie& c : cookies_)
-      if (c.name == name && live(c)) return c.value;
-    return std::nullopt;
-  }
+  std::optional<std::string> get(std::string_view name) const;
   /// Sets a cookie by hand, as `client.cookies.set(name, value)` (sent to testserver, every path).
-  void set(std::string name, std::string value, std::string domain = "testserver", std::string path = "/") {
-    Cookie c;
-    c.name = std::move(name);
-    c.value = std::move(value);
-    c.domain = std::move(domain);
-    c.path = std::move(path);
-    put(std::move(c));
-  }
+  void set(std::string name, std::string value, std::string domain = "testserver", std::string path = "/");
   /// Removes every cookie named `name`.
-  void erase(std::string_view name) {
-    std::erase_if(cookies_, [&](const Cookie& c) { return c.name == name; });
-  }
+  void erase(std::string_view name);
   void clear() { cookies_.clear(); }
   /// The live cookies, in the order they were first set.
-  std::vector<Cookie> all() const {
-    std::vector<Cookie> out;
-    for (const Cookie& c : cookies_)
-      if (live(c)) out.push_back(c);
-    return out;
-  }
-  std::size_t size() const { return all().size(); }
-  bool empty() const { return size() == 0; }
+  std::vector<Cookie> all() const;
+  std::size_t size() const;
+  bool empty() const;
 
   /// Stores one Set-Cookie value received for `host` and `request_path` (RFC 6265 section 5.2-5.3): a
   /// cookie for another domain, or without `=`, is ignored; Max-Age <= 0 or a past Expires deletes it.
-  void store(std::string_view set_cookie, std::string_view host, std::string_view request_path) {
-    std::string_view pair = set_cookie.substr(0, set_cookie.find(';'));
-    auto eq = pair.find('=');
-    if (eq == std::string_view::npos) return;
-    Cookie c;
-    c.name = std::string(trim(pair.substr(0, eq)));
-    c.value = std::string(trim(pair.substr(eq + 1)));
-    if (c.name.empty()) return;
-    c.domain = lower(host);
-    c.path = default_path(request_path);
-    std::optional<std::chrono::system_clock::time_point> max_age_expiry;
-    std::string_view rest = set_cookie.size() > pair.size() ? set_cookie.substr(pair.size() + 1) : "";
-    while (!rest.empty()) {
-      std::string_view attr = rest.substr(0, rest.find(';'));
-      rest = attr.size() < rest.size() ? rest.substr(attr.size() + 1) : "";
-      auto aeq = attr.find('=');
-      std::string key = lower(trim(attr.substr(0, aeq)));
-      std::string_view value = aeq == std::string_view::npos ? "" : trim(attr.substr(aeq + 1));
-      if (key == "domain" && !value.empty()) {
-        std::string d = lower(value.front() == '.' ? value.substr(1) : value);
-        std::string h = lower(host);
-        if (h != d && !(h.size() > d.size() && h.ends_with("." + d))) return;  // another site's cookie
-        c.domain = d;
-        c.host_only = false;
-      } else if (key == "path") {
-        c.path = !value.empty() && value.front() == '/' ? std::string(value) : default_path(request_path);
-      } else if (key == "secure") {
-        c.secure = true;
-      } else if (key == "httponly") {
-        c.http_only = true;
-      } else if (key == "max-age" && !value.empty()) {
-        long long seconds = 0;
-        bool negative = value.front() == '-';
-        std::string_view digits = negative ? value.substr(1) : value;
-        if (digits.empty() ||
-            !std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
-          continue;
-        for (char ch : digits.substr(0, 12)) seconds = seconds * 10 + (ch - '0');
-        max_age_expiry = negative || seconds == 0 ? std::chrono::system_clock::time_point::min()
-                                                  : std::chrono::system_clock::now() + std::chrono::seconds(seconds);
-      } else if (key == "expires") {
-        if (auto t = parse_http_date(value)) c.expires = t;
-      }
-    }
-    if (max_age_expiry) c.expires = max_age_expiry;  // Max-Age wins over Expires
-    put(std::move(c));
-  }
+  void store(std::string_view set_cookie, std::string_view host, std::string_view request_path);
 
   /// The Cookie header for a request to `host` and `path` ("" when nothing matches); `overrides` (the
   /// request's own cookies) replace the jar's cookies of the same name for this request only.
-  std::string header_for(std::string_view host, std::string_view path, bool https, const KeyValues& overrides) const {
-    std::vector<const Cookie*> match;
-    std::string h = lower(host);
-    for (const Cookie& c : cookies_) {
-      if (!live(c) || (c.secure && !https)) continue;
-      bool domain_ok = c.host_only ? h == c.domain : (h == c.domain || h.ends_with("." + c.domain));
-      if (!domain_ok || !path_match(path, c.path)) continue;
-      if (std::any_of(overrides.begin(), overrides.end(), [&](const auto& o) { return o.first == c.name; })) continue;
-      match.push_back(&c);
-    }
-    std::stable_sort(match.begin(), match.end(),
-                     [](const Cookie* a, const Cookie* b) { return a->path.size() > b->path.size(); });
-    std::string out;
-    for (const Cookie* c : match) out.append(out.empty() ? "" : "; ").append(c->name).append("=").append(c->value);
-    for (const auto& [k, v] : overrides) out.append(out.empty() ? "" : "; ").append(k).append("=").append(v);
-    return out;
-  }
+  std::string header_for(std::string_view host, std::string_view path, bool https, const KeyValues& overrides) const;
 
   /// An HTTP-date (`Sun, 06 Nov 1994 08:49:37 GMT`, also with dashes: `06-Nov-94`), RFC 6265's
   /// lenient reading: a day, a month name, a year and hh:mm:ss in any order.
-  static std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view s) {
-    int day = -1, month = -1, year = -1, hh = -1, mm = -1, ss = -1;
-    static constexpr std::string_view months[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                                  "jul", "aug", "sep", "oct", "nov", "dec"};
-    std::size_t i = 0;
-    while (i < s.size()) {
-      while (i < s.size() && (s[i] == ' ' || s[i] == ',' || s[i] == '-' || s[i] == '\t')) ++i;
-      std::size_t j = i;
-      while (j < s.size() && s[j] != ' ' && s[j] != ',' && s[j] != '-' && s[j] != '\t') ++j;
-      std::string_view tok = s.substr(i, j - i);
-      i = j;
-      if (tok.empty()) continue;
-      if (tok.find(':') != std::string_view::npos) {
-        if (std::sscanf(std::string(tok).c_str(), "%d:%d:%d", &hh, &mm, &ss) != 3) return std::nullopt;
-      } else if (tok.front() >= '0' && tok.front() <= '9') {
-        int n = std::atoi(std::string(tok).c_str());
-        if (day < 0 && tok.size() <= 2) day = n;
-        else if (year < 0) year = tok.size() <= 2 ? (n < 70 ? 2000 + n : 1900 + n) : n;
-      } else if (tok.size() >= 3) {
-        std::string m = lower(tok.substr(0, 3));
-        for (int k = 0; k < 12; ++k)
-          if (months[k] == m) month = k;
-      }
-    }
-    if (day < 1 || day > 31 || month < 0 || year < 1601 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
-      return std::nullopt;
-    std::tm tm{};
-    tm.tm_year = year - 1900;
-    tm.tm_mon = month;
-    tm.tm_mday = day;
-    tm.tm_hour = hh;
-    tm.tm_min = mm;
-    tm.tm_sec = ss;
-    return std::chrono::system_clock::from_time_t(::timegm(&tm));
-  }
+  static std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view s);
 
  private:
-  static bool live(const Cookie& c) { return !c.expires || *c.expires > std::chrono::system_clock::now(); }
-  static std::string_view trim(std::string_view v) {
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-    return v;
-  }
-  static std::string lower(std::string_view v) {
-    std::string out(v);
-    for (char& ch : out)
-      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-    return out;
-  }
+  static bool live(const Cookie& c);
+  static std::string_view trim(std::string_view v);
+  static std::string lower(std::string_view v);
   /// RFC 6265 5.1.4: the request path up to its last '/', or "/".
-  static std::string default_path(std::string_view request_path) {
-    auto slash = request_path.rfind('/');
-    if (request_path.empty() || request_path.front() != '/' || slash == 0 || slash == std::string_view::npos)
-      return "/";
-    return std::string(request_path.substr(0, slash));
-  }
-  static bool path_match(std::string_view request_path, std::string_view cookie_path) {
-    if (request_path == cookie_path) return true;
-    return request_path.starts_with(cookie_path) &&
-           (cookie_path.ends_with('/') || request_path[cookie_path.size()] == '/');
-  }
+  static std::string default_path(std::string_view request_path);
+  static bool path_match(std::string_view request_path, std::string_view cookie_path);
   /// Replaces the cookie of the same name, domain and path, or adds it; an expired one only deletes.
-  void put(Cookie c) {
-    auto same = std::find_if(cookies_.begin(), cookies_.end(), [&](const Cookie& o) {
-      return o.name == c.name && o.domain == c.domain && o.path == c.path;
-    });
-    if (!live(c)) {
-      if (same != cookies_.end()) cookies_.erase(same);
-    } else if (same != cookies_.end()) {
-      *same = std::move(c);
-    } else {
-      cookies_.push_back(std::move(c));
-    }
-  }
+  void put(Cookie c);
 
   std::vector<Cookie> cookies_;
 };
+
+// Out of the class: with separate compilation the jar (and the standard library it uses: its sort, its
+// searches over Cookie) is compiled once, not in every file that includes the test client.
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::optional<std::string> CookieJar::get(std::string_view name) const {
+  for (const Cookie& c : cookies_)
+    if (c.name == name && live(c)) return c.value;
+  return std::nullopt;
+}
+
+FASTAPI_DETAIL_INLINE void CookieJar::set(std::string name, std::string value, std::string domain, std::string path) {
+  Cookie c;
+  c.name = std::move(name);
+  c.value = std::move(value);
+  c.domain = std::move(domain);
+  c.path = std::move(path);
+  put(std::move(c));
+}
+
+FASTAPI_DETAIL_INLINE void CookieJar::erase(std::string_view name) {
+  std::erase_if(cookies_, [&](const Cookie& c) { return c.name == name; });
+}
+
+FASTAPI_DETAIL_INLINE std::vector<Cookie> CookieJar::all() const {
+  std::vector<Cookie> out;
+  for (const Cookie& c : cookies_)
+    if (live(c)) out.push_back(c);
+  return out;
+}
+
+FASTAPI_DETAIL_INLINE std::size_t CookieJar::size() const { return all().size(); }
+
+FASTAPI_DETAIL_INLINE bool CookieJar::empty() const { return size() == 0; }
+
+FASTAPI_DETAIL_INLINE void CookieJar::store(std::string_view set_cookie, std::string_view host,
+                                            std::string_view request_path) {
+  std::string_view pair = set_cookie.substr(0, set_cookie.find(';'));
+  auto eq = pair.find('=');
+  if (eq == std::string_view::npos) return;
+  Cookie c;
+  c.name = std::string(trim(pair.substr(0, eq)));
+  c.value = std::string(trim(pair.substr(eq + 1)));
+  if (c.name.empty()) return;
+  c.domain = lower(host);
+  c.path = default_path(request_path);
+  std::optional<std::chrono::system_clock::time_point> max_age_expiry;
+  std::string_view rest = set_cookie.size() > pair.size() ? set_cookie.substr(pair.size() + 1) : "";
+  while (!rest.empty()) {
+    std::string_view attr = rest.substr(0, rest.find(';'));
+    rest = attr.size() < rest.size() ? rest.substr(attr.size() + 1) : "";
+    auto aeq = attr.find('=');
+    std::string key = lower(trim(attr.substr(0, aeq)));
+    std::string_view value = aeq == std::string_view::npos ? "" : trim(attr.substr(aeq + 1));
+    if (key == "domain" && !value.empty()) {
+      std::string d = lower(value.front() == '.' ? value.substr(1) : value);
+      std::string h = lower(host);
+      if (h != d && !(h.size() > d.size() && h.ends_with("." + d))) return;  // another site's cookie
+      c.domain = d;
+      c.host_only = false;
+    } else if (key == "path") {
+      c.path = !value.empty() && value.front() == '/' ? std::string(value) : default_path(request_path);
+    } else if (key == "secure") {
+      c.secure = true;
+    } else if (key == "httponly") {
+      c.http_only = true;
+    } else if (key == "max-age" && !value.empty()) {
+      long long seconds = 0;
+      bool negative = value.front() == '-';
+      std::string_view digits = negative ? value.substr(1) : value;
+      if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+        continue;
+      for (char ch : digits.substr(0, 12)) seconds = seconds * 10 + (ch - '0');
+      max_age_expiry = negative || seconds == 0 ? std::chrono::system_clock::time_point::min()
+                                                : std::chrono::system_clock::now() + std::chrono::seconds(seconds);
+    } else if (key == "expires") {
+      if (auto t = parse_http_date(value)) c.expires = t;
+    }
+  }
+  if (max_age_expiry) c.expires = max_age_expiry;  // Max-Age wins over Expires
+  put(std::move(c));
+}
+
+FASTAPI_DETAIL_INLINE std::string CookieJar::header_for(std::string_view host, std::string_view path, bool https,
+                                                        const KeyValues& overrides) const {
+  std::vector<const Cookie*> match;
+  std::string h = lower(host);
+  for (const Cookie& c : cookies_) {
+    if (!live(c) || (c.secure && !https)) continue;
+    bool domain_ok = c.host_only ? h == c.domain : (h == c.domain || h.ends_with("." + c.domain));
+    if (!domain_ok || !path_match(path, c.path)) continue;
+    if (std::any_of(overrides.begin(), overrides.end(), [&](const auto& o) { return o.first == c.name; })) continue;
+    match.push_back(&c);
+  }
+  std::stable_sort(match.begin(), match.end(),
+                   [](const Cookie* a, const Cookie* b) { return a->path.size() > b->path.size(); });
+  std::string out;
+  for (const Cookie* c : match) out.append(out.empty() ? "" : "; ").append(c->name).append("=").append(c->value);
+  for (const auto& [k, v] : overrides) out.append(out.empty() ? "" : "; ").append(k).append("=").append(v);
+  return out;
+}
+
+FASTAPI_DETAIL_INLINE std::optional<std::chrono::system_clock::time_point> CookieJar::parse_http_date(
+    std::string_view s) {
+  int day = -1, month = -1, year = -1, hh = -1, mm = -1, ss = -1;
+  static constexpr std::string_view months[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                "jul", "aug", "sep", "oct", "nov", "dec"};
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == ',' || s[i] == '-' || s[i] == '\t')) ++i;
+    std::size_t j = i;
+    while (j < s.size() && s[j] != ' ' && s[j] != ',' && s[j] != '-' && s[j] != '\t') ++j;
+    std::string_view tok = s.substr(i, j - i);
+    i = j;
+    if (tok.empty()) continue;
+    if (tok.find(':') != std::string_view::npos) {
+      if (std::sscanf(std::string(tok).c_str(), "%d:%d:%d", &hh, &mm, &ss) != 3) return std::nullopt;
+    } else if (tok.front() >= '0' && tok.front() <= '9') {
+      int n = std::atoi(std::string(tok).c_str());
+      if (day < 0 && tok.size() <= 2) day = n;
+      else if (year < 0) year = tok.size() <= 2 ? (n < 70 ? 2000 + n : 1900 + n) : n;
+    } else if (tok.size() >= 3) {
+      std::string m = lower(tok.substr(0, 3));
+      for (int k = 0; k < 12; ++k)
+        if (months[k] == m) month = k;
+    }
+  }
+  if (day < 1 || day > 31 || month < 0 || year < 1601 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
+    return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month;
+  tm.tm_mday = day;
+  tm.tm_hour = hh;
+  tm.tm_min = mm;
+  tm.tm_sec = ss;
+  return std::chrono::system_clock::from_time_t(::timegm(&tm));
+}
+
+FASTAPI_DETAIL_INLINE bool CookieJar::live(const Cookie& c) {
+  return !c.expires || *c.expires > std::chrono::system_clock::now();
+}
+
+FASTAPI_DETAIL_INLINE std::string_view CookieJar::trim(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+FASTAPI_DETAIL_INLINE std::string CookieJar::lower(std::string_view v) {
+  std::string out(v);
+  for (char& ch : out)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  return out;
+}
+
+FASTAPI_DETAIL_INLINE std::string CookieJar::default_path(std::string_view request_path) {
+  auto slash = request_path.rfind('/');
+  if (request_path.empty() || request_path.front() != '/' || slash == 0 || slash == std::string_view::npos) return "/";
+  return std::string(request_path.substr(0, slash));
+}
+
+FASTAPI_DETAIL_INLINE bool CookieJar::path_match(std::string_view request_path, std::string_view cookie_path) {
+  if (request_path == cookie_path) return true;
+  return request_path.starts_with(cookie_path) &&
+         (cookie_path.ends_with('/') || request_path[cookie_path.size()] == '/');
+}
+
+FASTAPI_DETAIL_INLINE void CookieJar::put(Cookie c) {
+  auto same = std::find_if(cookies_.begin(), cookies_.end(), [&](const Cookie& o) {
+    return o.name == c.name && o.domain == c.domain && o.path == c.path;
+  });
+  if (!live(c)) {
+    if (same != cookies_.end()) cookies_.erase(same);
+  } else if (same != cookies_.end()) {
+    *same = std::move(c);
+  } else {
+    cookies_.push_back(std::move(c));
+  }
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace fastapi::testing
 

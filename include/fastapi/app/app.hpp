@@ -48,8 +48,7 @@ namespace fastapi {
 ///   server errors -> the user's middleware -> exception handlers -> router -> endpoint.
 class App : public Service, public detail::RouteVerbs<App>, public detail::ExceptionHandlerVerbs<App> {
  public:
-  explicit App(AppOptions options = {})
-      : options_(std::move(options)), middleware_(&App::exceptions_trampoline, this) {}
+  explicit App(AppOptions options = {});
   App(const App&) = delete;
   App& operator=(const App&) = delete;
   FASTAPI_DETAIL_INLINE ~App() override;
@@ -265,6 +264,11 @@ class App : public Service, public detail::RouteVerbs<App>, public detail::Excep
 // ---- implementation ----
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+// Out of the class: its members' constructors (the router, the default exception handlers' coroutines, the
+// options' copy) are compiled once with separate compilation, not in every file that builds an App.
+FASTAPI_DETAIL_INLINE App::App(AppOptions options)
+    : options_(std::move(options)), middleware_(&App::exceptions_trampoline, this) {}
+
 FASTAPI_DETAIL_INLINE App::~App() {
   // Lifespans still suspended (run() never reached their shutdown) are freed without it.
   lifespans_.forget_entered();

@@ -184,6 +184,20 @@ void overlay_flag_values(Json& gathered, const AppFlagValues& values);
 [[noreturn]] void exit_on_settings_errors(std::string_view model, const std::vector<SettingsError>& errors,
                                           const AppFlagValues& values);
 
+/// Where a member's flag goes: its name (the prefix, then the wire name in lower case with dashes for
+/// underscores), its members' path, its environment variable (upper case; an alias is not prefixed).
+struct AppFlagPlace {
+  std::string name;
+  std::vector<std::string> path;
+  std::string env;
+};
+// collect_app_flags' route-independent parts, compiled once with separate compilation (not per member type).
+FASTAPI_DETAIL_INLINE AppFlagPlace app_flag_place(const std::string& flag_prefix, const std::vector<std::string>& path,
+                                                  std::string_view wire, bool aliased, const std::string& env_prefix);
+/// Adds the flag at `place`, its --help line `help` ended by its environment variable.
+FASTAPI_DETAIL_INLINE void add_app_flag(std::vector<AppFlag>& out, AppFlagPlace place, bool is_switch,
+                                        std::string_view metavar, std::string help);
+
 template <class V>
 std::string_view app_flag_metavar() {
   if constexpr (std::is_integral_v<V>) return "INT";
@@ -203,14 +217,7 @@ void collect_app_flags(std::vector<AppFlag>& out, S& defaults, const std::string
     using V = typename unwrap_optional<T>::type;
     constexpr std::string_view wire = wire_names<S>[decltype(index)::value];
     constexpr Rule rule = field_rule<M>;
-    std::string name = flag_prefix + ascii_lower(wire);
-    for (std::size_t i = flag_prefix.size(); i < name.size(); ++i)
-      if (name[i] == '_') name[i] = '-';
-    std::vector<std::string> at = path;
-    at.emplace_back(wire);
-    std::string env = !rule.alias.empty() ? std::string(wire) : env_prefix + std::string(wire);
-    for (char& c : env)
-      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    AppFlagPlace place = app_flag_place(flag_prefix, path, wire, !rule.alias.empty(), env_prefix);
     T& value = [&]() -> T& {
       if constexpr (is_field<M>) return member.value;
       else return member;
@@ -222,20 +229,20 @@ void collect_app_flags(std::vector<AppFlag>& out, S& defaults, const std::string
       } else {
         nested = value;
       }
-      collect_app_flags<V>(out, nested, name + ".", at, env + options.env_nested_delimiter, options);
+      collect_app_flags<V>(out, nested, place.name + ".", place.path, place.env + options.env_nested_delimiter,
+                           options);
     } else {
-      AppFlag flag{name, std::move(at), std::is_same_v<V, bool>, std::string(app_flag_metavar<V>()), {}};
-      if (!rule.description.empty()) flag.help = std::string(rule.description.view()) + " ";
+      std::string help;
+      if (!rule.description.empty()) help = std::string(rule.description.view()) + " ";
       if constexpr (is_required<M>) {
-        flag.help += "(required; ";
+        help += "(required; ";
       } else if constexpr (!std::is_same_v<T, V>) {
-        if (value) flag.help += "(default " + to_json_string(*value) + "; ";
-        else flag.help += "(default none; ";
+        if (value) help += "(default " + to_json_string(*value) + "; ";
+        else help += "(default none; ";
       } else {
-        flag.help += "(default " + to_json_string(value) + "; ";
+        help += "(default " + to_json_string(value) + "; ";
       }
-      flag.help += "env " + env + ")";
-      out.push_back(std::move(flag));
+      add_app_flag(out, std::move(place), std::is_same_v<V, bool>, app_flag_metavar<V>(), std::move(help));
     }
   });
 }
@@ -272,6 +279,27 @@ S load_settings_or_exit(int& argc, char** argv, const SettingsOptions& options) 
 // ---- implementation --------------------------------------------------------------------------
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE detail::AppFlagPlace detail::app_flag_place(const std::string& flag_prefix,
+                                                                  const std::vector<std::string>& path,
+                                                                  std::string_view wire, bool aliased,
+                                                                  const std::string& env_prefix) {
+  AppFlagPlace place{flag_prefix + ascii_lower(wire), path,
+                     aliased ? std::string(wire) : env_prefix + std::string(wire)};
+  for (std::size_t i = flag_prefix.size(); i < place.name.size(); ++i)
+    if (place.name[i] == '_') place.name[i] = '-';
+  place.path.emplace_back(wire);
+  for (char& c : place.env)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return place;
+}
+
+FASTAPI_DETAIL_INLINE void detail::add_app_flag(std::vector<AppFlag>& out, AppFlagPlace place, bool is_switch,
+                                                std::string_view metavar, std::string help) {
+  help += "env " + place.env + ")";
+  out.push_back(
+      AppFlag{std::move(place.name), std::move(place.path), is_switch, std::string(metavar), std::move(help)});
+}
+
 FASTAPI_DETAIL_INLINE unsigned long detail::flag_number(std::string_view flag, std::string_view text,
                                                         unsigned long max) {
   unsigned long v = 0;

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -175,6 +176,23 @@ decltype(auto) pass_argument(Slot& slot) {
   else return std::move(value);
 }
 
+// The route-independent parts of the `--log-level debug` line, compiled once (not in each route's template).
+/// Cuts a shown value to ~80 characters.
+FASTAPI_DETAIL_INLINE void debug_cut(std::string& out);
+/// A number, a text shown quoted (and cut), a value of another type by its type's name.
+FASTAPI_DETAIL_INLINE std::string debug_integer(long long value);
+FASTAPI_DETAIL_INLINE std::string debug_integer(unsigned long long value);
+FASTAPI_DETAIL_INLINE std::string debug_quoted(std::string_view text);
+FASTAPI_DETAIL_INLINE std::string debug_type(const std::type_info& type);
+/// A parameter whose value may be a secret (a credential in a header, a cookie, a form field): masked.
+FASTAPI_DETAIL_INLINE bool debug_masks(std::string_view name);
+/// Appends `name = value` of one bound parameter to the line.
+FASTAPI_DETAIL_INLINE void debug_append(std::string& line, std::string_view name, std::string_view value);
+/// The line's start: the request line, `GET /items/1?q=foo HTTP/1.1:`.
+FASTAPI_DETAIL_INLINE std::string debug_request_line(const Request& req);
+/// Logs the finished line (without its `:` when no parameter was shown).
+FASTAPI_DETAIL_INLINE void log_debug_line(std::string& line);
+
 /// What `--log-level debug` shows of a bound value: numbers and text as they are (text quoted), a model as
 /// its JSON, anything else by its type; cut to ~80 characters.
 template <class T>
@@ -184,10 +202,14 @@ std::string debug_value(const T& value) {
     return value ? debug_value(*value) : std::string("None");
   } else if constexpr (std::is_same_v<T, bool>) {
     out = value ? "true" : "false";
+  } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+    return debug_integer(static_cast<long long>(value));
+  } else if constexpr (std::is_integral_v<T>) {
+    return debug_integer(static_cast<unsigned long long>(value));
   } else if constexpr (std::is_arithmetic_v<T>) {
     out = std::to_string(value);
   } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
-    out = "'" + std::string(std::string_view(value)) + "'";
+    return debug_quoted(std::string_view(value));
   } else if constexpr (is_vector<T>) {
     out = "[";
     for (std::size_t i = 0; i < value.size() && out.size() < 80; ++i) out += (i ? ", " : "") + debug_value(value[i]);
@@ -195,18 +217,10 @@ std::string debug_value(const T& value) {
   } else if constexpr (is_body_struct<T>) {
     out = to_json_string(value);
   } else {
-    out = "<" + type_name(typeid(T)) + ">";
+    return debug_type(typeid(T));
   }
-  if (out.size() > 80) out = out.substr(0, 77) + "...";
+  debug_cut(out);
   return out;
-}
-/// A parameter whose value may be a secret (a credential in a header, a cookie, a form field): masked.
-inline bool debug_masks(std::string_view name) {
-  std::string lower;
-  for (char c : name) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  for (std::string_view word : {"authorization", "cookie", "password", "secret", "token", "key", "credential"})
-    if (lower.find(word) != std::string::npos) return true;
-  return false;
 }
 /// `name = value` of one bound slot; nothing for the slots of dependencies, security helpers (their values are
 /// credentials), state and background tasks.
@@ -221,26 +235,67 @@ void debug_slot(std::string& line, const Slot& slot) {
                   }) {
       if (!slot) return;
       std::string_view name = P::param_name.empty() ? std::string_view("body") : P::param_name;
-      line += line.back() == ':' ? " " : ", ";
-      line.append(name).append(" = ");
-      line += debug_masks(name) ? std::string("***") : debug_value(**slot);
+      if (debug_masks(name)) debug_append(line, name, "***");
+      else debug_append(line, name, debug_value(**slot));
     } else if constexpr (is_body_struct<typename unwrap_optional<P>::type> && Binder<P>::source == Source::body) {
       // (A form of a security helper, OAuth2PasswordRequestForm, is a struct too: its Binder reads a form.)
       if (!slot) return;
-      line += line.back() == ':' ? " body = " : ", body = ";
-      line += debug_value(*slot);
+      debug_append(line, "body", debug_value(*slot));
     }
   }
 }
 /// The debug line of a request that reached a handler: its request line and the parameters bound.
 template <class Slots>
 void log_bound_request(const Request& req, const Slots& slots) {
-  std::string line = std::string(req.method_name) + " " + std::string(req.target) + " HTTP/1." +
-                     std::to_string(req.version_minor) + ":";
+  std::string line = debug_request_line(req);
   std::apply([&](const auto&... slot) { (debug_slot(line, slot), ...); }, slots);
+  log_debug_line(line);
+}
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void debug_cut(std::string& out) {
+  if (out.size() > 80) out = out.substr(0, 77) + "...";
+}
+
+FASTAPI_DETAIL_INLINE std::string debug_integer(long long value) { return std::to_string(value); }
+
+FASTAPI_DETAIL_INLINE std::string debug_integer(unsigned long long value) { return std::to_string(value); }
+
+FASTAPI_DETAIL_INLINE std::string debug_quoted(std::string_view text) {
+  std::string out = "'" + std::string(text) + "'";
+  debug_cut(out);
+  return out;
+}
+
+FASTAPI_DETAIL_INLINE std::string debug_type(const std::type_info& type) {
+  std::string out = "<" + type_name(type) + ">";
+  debug_cut(out);
+  return out;
+}
+
+FASTAPI_DETAIL_INLINE bool debug_masks(std::string_view name) {
+  std::string lower;
+  for (char c : name) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (std::string_view word : {"authorization", "cookie", "password", "secret", "token", "key", "credential"})
+    if (lower.find(word) != std::string::npos) return true;
+  return false;
+}
+
+FASTAPI_DETAIL_INLINE void debug_append(std::string& line, std::string_view name, std::string_view value) {
+  line += line.back() == ':' ? " " : ", ";
+  line.append(name).append(" = ").append(value);
+}
+
+FASTAPI_DETAIL_INLINE std::string debug_request_line(const Request& req) {
+  return std::string(req.method_name) + " " + std::string(req.target) + " HTTP/1." + std::to_string(req.version_minor) +
+         ":";
+}
+
+FASTAPI_DETAIL_INLINE void log_debug_line(std::string& line) {
   if (line.back() == ':') line.pop_back();
   log(LogLevel::debug, line);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// What a route's handler type says of its calls, fixed at registration by HandlerEndpoint<F> and read by
 /// RouteEndpoint::call, the one request sequence of every route.

@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#if __has_include(<cxxabi.h>)
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS && __has_include(<cxxabi.h>)
 #include <cxxabi.h>
 #define FASTAPI_DETAIL_HAS_CXXABI 1
 #else
@@ -42,7 +42,28 @@ namespace fastapi {
 
 namespace detail {
 /// A type's name as C++ spells it (`std::runtime_error`, `shop::OutOfStock`), demangled where the ABI allows.
-inline std::string type_name(const std::type_info& type) {
+FASTAPI_DETAIL_INLINE std::string type_name(const std::type_info& type);
+/// Inside a `catch (...)`: the caught object's type name, or "unknown exception type" where the ABI hides it.
+FASTAPI_DETAIL_INLINE std::string current_exception_type_name();
+}  // namespace detail
+
+/// FastAPI's answer to an HTTPException: `{"detail": ...}` with its status and headers. Public, so a
+/// custom handler can fall back to it, as FastAPI's `fastapi.exception_handlers.http_exception_handler`.
+FASTAPI_DETAIL_INLINE Response http_exception_response(const HTTPException& e);
+
+/// FastAPI's answer to a RequestValidationError: 422 `{"detail": [...]}`.
+FASTAPI_DETAIL_INLINE Response request_validation_error_response(const RequestValidationError& e);
+
+/// The last resort for an exception nothing handled: logged with `where` (the route) and its message;
+/// the client gets 500 `{"detail":"Internal Server Error"}` and nothing of the message.
+/// The line names the type as C++ spells it: `exception in GET /boom: std::runtime_error: boom`; a thrown
+/// non-exception (`throw 42;`) by its type alone: `exception in GET /odd: int`.
+FASTAPI_DETAIL_INLINE Response internal_error_response(std::exception_ptr error, std::string_view where);
+
+// Defined here, out of the way of the files that only call them: with separate compilation they (and the
+// standard library they use) are compiled once.
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string detail::type_name(const std::type_info& type) {
 #if FASTAPI_DETAIL_HAS_CXXABI
   int status = 0;
   std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
@@ -50,19 +71,15 @@ inline std::string type_name(const std::type_info& type) {
 #endif
   return type.name();
 }
-/// Inside a `catch (...)`: the caught object's type name, or "unknown exception type" where the ABI hides it.
-inline std::string current_exception_type_name() {
+
+FASTAPI_DETAIL_INLINE std::string detail::current_exception_type_name() {
 #if FASTAPI_DETAIL_HAS_CXXABI
   if (const std::type_info* type = abi::__cxa_current_exception_type()) return type_name(*type);
 #endif
   return "unknown exception type";
 }
-}  // namespace detail
-#undef FASTAPI_DETAIL_HAS_CXXABI
 
-/// FastAPI's answer to an HTTPException: `{"detail": ...}` with its status and headers. Public, so a
-/// custom handler can fall back to it, as FastAPI's `fastapi.exception_handlers.http_exception_handler`.
-inline Response http_exception_response(const HTTPException& e) {
+FASTAPI_DETAIL_INLINE Response http_exception_response(const HTTPException& e) {
   std::string body = "{\"detail\":";
   if (e.detail_is_json) {
     body += e.detail;
@@ -76,16 +93,11 @@ inline Response http_exception_response(const HTTPException& e) {
   return res;
 }
 
-/// FastAPI's answer to a RequestValidationError: 422 `{"detail": [...]}`.
-inline Response request_validation_error_response(const RequestValidationError& e) {
+FASTAPI_DETAIL_INLINE Response request_validation_error_response(const RequestValidationError& e) {
   return RawJSONResponse(e.body().dump(), 422);
 }
 
-/// The last resort for an exception nothing handled: logged with `where` (the route) and its message;
-/// the client gets 500 `{"detail":"Internal Server Error"}` and nothing of the message.
-/// The line names the type as C++ spells it: `exception in GET /boom: std::runtime_error: boom`; a thrown
-/// non-exception (`throw 42;`) by its type alone: `exception in GET /odd: int`.
-inline Response internal_error_response(std::exception_ptr error, std::string_view where) {
+FASTAPI_DETAIL_INLINE Response internal_error_response(std::exception_ptr error, std::string_view where) {
   std::string place = where.empty() ? std::string("a request") : std::string(where);
   try {
     std::rethrow_exception(error);
@@ -96,6 +108,8 @@ inline Response internal_error_response(std::exception_ptr error, std::string_vi
   }
   return RawJSONResponse(R"({"detail":"Internal Server Error"})", 500);
 }
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
+#undef FASTAPI_DETAIL_HAS_CXXABI
 
 namespace detail {
 
@@ -118,11 +132,8 @@ struct ScopedError {
 /// fits, the last resort's place. Filled before the app serves; read-only while it does.
 class ExceptionHandlers {
  public:
-  ExceptionHandlers() {
-    add<HTTPException>([](Request&, const HTTPException& e) { return http_exception_response(e); }, true);
-    add<RequestValidationError>(
-        [](Request&, const RequestValidationError& e) { return request_validation_error_response(e); }, true);
-  }
+  /// FastAPI's defaults for HTTPException and RequestValidationError.
+  ExceptionHandlers();
 
   /// Registers (or replaces) the handler for exceptions of type E (and types derived from it):
   /// `handler(fa::Request&, const E&)` returns fa::Response or fa::Task<fa::Response>.
@@ -309,6 +320,13 @@ void ExceptionHandlers::add(F&& handler, bool builtin) {
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+// Out of the class: the two default handlers' coroutines are compiled once with separate compilation.
+FASTAPI_DETAIL_INLINE ExceptionHandlers::ExceptionHandlers() {
+  add<HTTPException>([](Request&, const HTTPException& e) { return http_exception_response(e); }, true);
+  add<RequestValidationError>(
+      [](Request&, const RequestValidationError& e) { return request_validation_error_response(e); }, true);
+}
+
 FASTAPI_DETAIL_INLINE Task<Response> ExceptionHandlers::handle(Request& req, std::exception_ptr error) const {
   if (!status_.empty()) {  // Starlette: an HTTPException's status handler before any type handler
     const HTTPException* http = nullptr;

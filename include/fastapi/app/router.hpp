@@ -164,32 +164,14 @@ class EndpointFactoryOf final : public EndpointFactory {
 };
 
 /// "GET,HEAD /items/{item_id}": how logs and errors name a route.
-inline std::string route_description(std::span<const Method> methods, std::string_view path) {
-  std::string description;
-  for (Method m : methods) {
-    if (!description.empty()) description += ",";
-    description += method_name(m);
-  }
-  description.append(" ").append(path);
-  return description;
-}
+FASTAPI_DETAIL_INLINE std::string route_description(std::span<const Method> methods, std::string_view path);
 
 /// FastAPI's checks on a prefix: "" or "/x" (not "x", not "/x/"); the sentence saying what is wrong, or "".
-inline std::string prefix_error(std::string_view prefix) {
-  if (prefix.empty() || (prefix.front() == '/' && prefix.back() != '/')) return {};
-  return "fastapi: a router prefix must start with '/' and must not end with '/' (got '" + std::string(prefix) + "')";
-}
+FASTAPI_DETAIL_INLINE std::string prefix_error(std::string_view prefix);
 
 /// `outer` applied to a route's options: prefix before the path, tags and dependencies before the route's,
 /// the route's responses over the outer ones, deprecated and include_in_schema combined.
-inline void apply_router_options(const RouterOptions& outer, std::string& path, RouteOptions& options) {
-  path.insert(0, outer.prefix);
-  options.tags.insert(options.tags.begin(), outer.tags.begin(), outer.tags.end());
-  options.dependencies.insert(options.dependencies.begin(), outer.dependencies.begin(), outer.dependencies.end());
-  for (const auto& [status, doc] : outer.responses) options.responses.emplace(status, doc);  // keeps the route's
-  options.deprecated = options.deprecated || outer.deprecated;
-  options.include_in_schema = options.include_in_schema && outer.include_in_schema;
-}
+FASTAPI_DETAIL_INLINE void apply_router_options(const RouterOptions& outer, std::string& path, RouteOptions& options);
 
 }  // namespace detail
 
@@ -217,12 +199,7 @@ class APIRouter : public detail::RouteVerbs<APIRouter> {
   };
 
   /// A bad prefix is recorded (configuration_errors()), not thrown: the app that includes the router reports it.
-  explicit APIRouter(RouterOptions options = {}) : options_(std::move(options)) {
-    if (std::string bad = detail::prefix_error(options_.prefix); !bad.empty()) {
-      errors_.push_back(std::move(bad));
-      options_.prefix.clear();
-    }
-  }
+  explicit APIRouter(RouterOptions options = {});
 
   /// Adds `other`'s routes (as they are now) under `include`'s prefix, tags, dependencies and responses.
   APIRouter& include_router(const APIRouter& other, RouterOptions include = {});
@@ -277,6 +254,38 @@ void APIRouter::add_route(std::span<const Method> methods, std::string_view path
 }
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string detail::route_description(std::span<const Method> methods, std::string_view path) {
+  std::string description;
+  for (Method m : methods) {
+    if (!description.empty()) description += ",";
+    description += method_name(m);
+  }
+  description.append(" ").append(path);
+  return description;
+}
+
+FASTAPI_DETAIL_INLINE std::string detail::prefix_error(std::string_view prefix) {
+  if (prefix.empty() || (prefix.front() == '/' && prefix.back() != '/')) return {};
+  return "fastapi: a router prefix must start with '/' and must not end with '/' (got '" + std::string(prefix) + "')";
+}
+
+FASTAPI_DETAIL_INLINE void detail::apply_router_options(const RouterOptions& outer, std::string& path,
+                                                        RouteOptions& options) {
+  path.insert(0, outer.prefix);
+  options.tags.insert(options.tags.begin(), outer.tags.begin(), outer.tags.end());
+  options.dependencies.insert(options.dependencies.begin(), outer.dependencies.begin(), outer.dependencies.end());
+  for (const auto& [status, doc] : outer.responses) options.responses.emplace(status, doc);  // keeps the route's
+  options.deprecated = options.deprecated || outer.deprecated;
+  options.include_in_schema = options.include_in_schema && outer.include_in_schema;
+}
+
+FASTAPI_DETAIL_INLINE APIRouter::APIRouter(RouterOptions options) : options_(std::move(options)) {
+  if (std::string bad = detail::prefix_error(options_.prefix); !bad.empty()) {
+    errors_.push_back(std::move(bad));
+    options_.prefix.clear();
+  }
+}
+
 FASTAPI_DETAIL_INLINE void APIRouter::add(Route route) {
   detail::apply_router_options(options_, route.path, route.options);
   routes_.push_back(std::move(route));

@@ -94,21 +94,9 @@ inline std::size_t error_count(const BindContext& ctx) {
 /// The scopes part of a dependency's cache key, FastAPI's `tuple(sorted(set(scopes)))`: the scopes asked for along
 /// the chain (`parent`, then the caller's `caller_own`) and by this use (`own`), sorted, each once, joined by
 /// spaces (a scope has none).
-inline std::string scopes_cache_key(const std::vector<std::string_view>& parent,
-                                    std::span<const std::string_view> caller_own,
-                                    std::span<const std::string_view> own) {
-  std::vector<std::string_view> all(parent);
-  all.insert(all.end(), caller_own.begin(), caller_own.end());
-  all.insert(all.end(), own.begin(), own.end());
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
-  std::string key;
-  for (std::string_view s : all) {
-    if (!key.empty()) key += ' ';
-    key += s;
-  }
-  return key;
-}
+FASTAPI_DETAIL_INLINE std::string scopes_cache_key(const std::vector<std::string_view>& parent,
+                                                   std::span<const std::string_view> caller_own,
+                                                   std::span<const std::string_view> own);
 
 /// While a dependency is bound: its callers' scopes (FastAPI's parent_oauth_scopes: the caller's parent scopes,
 /// then the caller's own) and its own; restored when it is done.
@@ -183,6 +171,22 @@ struct OwnedFrame {
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE std::string scopes_cache_key(const std::vector<std::string_view>& parent,
+                                                   std::span<const std::string_view> caller_own,
+                                                   std::span<const std::string_view> own) {
+  std::vector<std::string_view> all(parent);
+  all.insert(all.end(), caller_own.begin(), caller_own.end());
+  all.insert(all.end(), own.begin(), own.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  std::string key;
+  for (std::string_view s : all) {
+    if (!key.empty()) key += ' ';
+    key += s;
+  }
+  return key;
+}
+
 FASTAPI_DETAIL_INLINE bool dependency_ready(BindContext& ctx, const DependencyUse& use, void*& out) {
   if (!use.use_cache || !ctx.scope) return false;
   void* value =

@@ -79,11 +79,7 @@ struct DependencyRegistry {
 /// One request's dependencies. Lives from the first dependency to the end of the response's after_send.
 class RequestScope {
  public:
-  explicit RequestScope(const DependencyRegistry* registry) : registry_(registry) {
-    // A route's few dependencies fit without regrowing (1 -> 2 -> 4 would be three allocations each).
-    cache_.reserve(4);
-    values_.reserve(4);
-  }
+  explicit RequestScope(const DependencyRegistry* registry);
   RequestScope(const RequestScope&) = delete;
   RequestScope& operator=(const RequestScope&) = delete;
   ~RequestScope();
@@ -93,9 +89,7 @@ class RequestScope {
   /// set of its scopes as FastAPI keys it: `fa::Security<f, "a">` and `fa::Security<f, "b">` are two values), or
   /// nullptr.
   void* cached(const void* key, std::string_view scopes = {}) const;
-  void remember(const void* key, void* value, std::string_view scopes = {}) {
-    cache_.push_back(CacheEntry{key, std::string(scopes), value});
-  }
+  void remember(const void* key, void* value, std::string_view scopes = {});
   /// Keeps a dependency's value alive until the request is over.
   template <class T, class... A>
   T* store(A&&... args);
@@ -141,6 +135,8 @@ class RequestScope {
   };
 
   void finish(const Exit& exit);
+  /// Holds a value until the scope ends (store's untyped end: the vector's growth compiled once).
+  void keep(std::unique_ptr<Holder> value);
 
   const DependencyRegistry* registry_;
   std::vector<CacheEntry> cache_;
@@ -150,6 +146,19 @@ class RequestScope {
 };
 
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+// Out of the class (as what follows): the vectors' growth is compiled once with separate compilation.
+FASTAPI_DETAIL_INLINE RequestScope::RequestScope(const DependencyRegistry* registry) : registry_(registry) {
+  // A route's few dependencies fit without regrowing (1 -> 2 -> 4 would be three allocations each).
+  cache_.reserve(4);
+  values_.reserve(4);
+}
+
+FASTAPI_DETAIL_INLINE void RequestScope::remember(const void* key, void* value, std::string_view scopes) {
+  cache_.push_back(CacheEntry{key, std::string(scopes), value});
+}
+
+FASTAPI_DETAIL_INLINE void RequestScope::keep(std::unique_ptr<Holder> value) { values_.push_back(std::move(value)); }
+
 FASTAPI_DETAIL_INLINE RequestScope::~RequestScope() {
   // Frames never torn down (the connection died with the request in flight) are freed without teardown.
   while (!exits_.empty()) {
@@ -170,7 +179,7 @@ template <class T, class... A>
 T* RequestScope::store(A&&... args) {
   auto box = std::make_unique<Box<T>>(std::forward<A>(args)...);
   T* out = &box->value;
-  values_.push_back(std::move(box));
+  keep(std::move(box));
   return out;
 }
 

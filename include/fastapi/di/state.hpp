@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/params/binding.hpp"
 
@@ -26,20 +27,14 @@ class StateStore {
   StateStore() = default;
   StateStore(const StateStore&) = delete;
   StateStore& operator=(const StateStore&) = delete;
-  ~StateStore() { clear(); }
+  ~StateStore();
 
   /// Makes a T from `args` (replacing the one held, if any); the new object.
   template <class T, class... A>
   T& emplace(A&&... args) {
     auto box = std::make_unique<Box<T>>(std::forward<A>(args)...);
     T& value = box->value;
-    for (Item& item : items_)
-      if (item.key == &state_key_tag<T>) {
-        item.box = std::move(box);
-        item.value = &value;
-        return value;
-      }
-    items_.push_back(Item{&state_key_tag<T>, &value, std::move(box)});
+    put(&state_key_tag<T>, &value, std::move(box));
     return value;
   }
   /// The T held, or nullptr.
@@ -69,8 +64,25 @@ class StateStore {
     void* value;
     std::unique_ptr<Holder> box;
   };
+  /// emplace's untyped end: replaces the object of `key`, or adds it (compiled once with separate compilation).
+  void put(const void* key, void* value, std::unique_ptr<Holder> box);
+
   std::vector<Item> items_;
 };
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE StateStore::~StateStore() { clear(); }
+
+FASTAPI_DETAIL_INLINE void StateStore::put(const void* key, void* value, std::unique_ptr<Holder> box) {
+  for (Item& item : items_)
+    if (item.key == key) {
+      item.box = std::move(box);
+      item.value = value;
+      return;
+    }
+  items_.push_back(Item{key, value, std::move(box)});
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 /// "fastapi: fa::State<Pool> was asked for but the app holds no Pool: call app.state<Pool>(...) at startup".
 template <class T>

@@ -109,40 +109,45 @@ struct Binder<OAuth2PasswordRequestForm> {
   static constexpr Source source = Source::form;
   static constexpr std::size_t body_count = 0;
   using Slot = std::optional<OAuth2PasswordRequestForm>;
-  static void bind(BindContext& ctx, Slot& slot) {
-    OAuth2PasswordRequestForm form;
-    RequestValidationError& errors = ctx.body_errors;
-    bool ok = true;
-    auto text = [&](std::string_view name) { return find_text(ctx, Source::form, name); };
-    if (auto g = text("grant_type")) {
-      if (*g != "password") {
-        Json c = Json::object({});
-        c["pattern"] = "^password$";
-        errors.add({"string_pattern_mismatch", param_loc(Source::form, "grant_type"),
-                    "String should match pattern '^password$'", Json(*g), std::move(c)});
-        ok = false;
-      }
-      form.grant_type = std::string(*g);
-    }
-    if (auto u = text("username")) form.username = std::string(*u);
-    else add_missing(errors, param_loc(Source::form, "username")), ok = false;
-    if (auto p = text("password")) form.password = std::string(*p);
-    else add_missing(errors, param_loc(Source::form, "password")), ok = false;
-    if (auto s = text("scope")) {
-      std::string_view rest = *s;
-      while (!rest.empty()) {
-        std::size_t sp = rest.find(' ');
-        std::string_view one = rest.substr(0, sp);
-        if (!one.empty()) form.scopes.emplace_back(one);
-        rest = sp == std::string_view::npos ? std::string_view{} : rest.substr(sp + 1);
-      }
-    }
-    if (auto id = text("client_id")) form.client_id = std::string(*id);
-    if (auto secret = text("client_secret")) form.client_secret = std::string(*secret);
-    if (ok) slot.emplace(std::move(form));
-  }
+  /// The form's fields, as FastAPI's OAuth2PasswordRequestForm reads them (compiled once: not a template).
+  static void bind(BindContext& ctx, Slot& slot);
   static OAuth2PasswordRequestForm& get(Slot& slot) { return *slot; }
 };
+
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS
+FASTAPI_DETAIL_INLINE void Binder<OAuth2PasswordRequestForm>::bind(BindContext& ctx, Slot& slot) {
+  OAuth2PasswordRequestForm form;
+  RequestValidationError& errors = ctx.body_errors;
+  bool ok = true;
+  auto text = [&](std::string_view name) { return find_text(ctx, Source::form, name); };
+  if (auto g = text("grant_type")) {
+    if (*g != "password") {
+      Json c = Json::object({});
+      c["pattern"] = "^password$";
+      errors.add({"string_pattern_mismatch", param_loc(Source::form, "grant_type"),
+                  "String should match pattern '^password$'", Json(*g), std::move(c)});
+      ok = false;
+    }
+    form.grant_type = std::string(*g);
+  }
+  if (auto u = text("username")) form.username = std::string(*u);
+  else add_missing(errors, param_loc(Source::form, "username")), ok = false;
+  if (auto p = text("password")) form.password = std::string(*p);
+  else add_missing(errors, param_loc(Source::form, "password")), ok = false;
+  if (auto s = text("scope")) {
+    std::string_view rest = *s;
+    while (!rest.empty()) {
+      std::size_t sp = rest.find(' ');
+      std::string_view one = rest.substr(0, sp);
+      if (!one.empty()) form.scopes.emplace_back(one);
+      rest = sp == std::string_view::npos ? std::string_view{} : rest.substr(sp + 1);
+    }
+  }
+  if (auto id = text("client_id")) form.client_id = std::string(*id);
+  if (auto secret = text("client_secret")) form.client_secret = std::string(*secret);
+  if (ok) slot.emplace(std::move(form));
+}
+#endif  // FASTAPI_DETAIL_DEFINE_FUNCTIONS
 
 }  // namespace detail
 }  // namespace fastapi
