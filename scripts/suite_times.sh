@@ -80,7 +80,7 @@ for label in ("single", "asan"):
         m = re.search(r"tests/([^/]+)/", f)
         folders[m.group(1) if m else "?"] += sec
     whole = sum(folders.values()) or 1
-    print("  by folder (wall seconds, share of the binary's run; scripts/test.sh's shard_folders run in the first process):")
+    print("  by folder (wall seconds, share of the binary's run; scripts/test.sh's shard_groups split them among its processes):")
     for folder, sec in sorted(folders.items(), key=lambda kv: -kv[1]):
         print(f"    {folder:<14} {sec:7.1f} s  {100 * sec / whole:4.0f} %")
     print(f"  the {top} slowest test cases:")

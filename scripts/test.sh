@@ -15,7 +15,7 @@
 # Budget: 15 minutes on 2 quiet cores (docs/testing.md: where the time goes, scripts/suite_times.sh to see it).
 # The steps that do not wait for each other run side by side: a step started in the background says so on
 # its start line, and its whole output is shown when it ends (also in build/logs/<step>.log); a failed one fails
-# the run, and the last line names it. Each test binary runs as FASTAPI_TEST_SHARDS processes (default 2), each
+# the run, and the last line names it. Each test binary runs as FASTAPI_TEST_SHARDS processes (default 4), each
 # a part of the test suites (doctest -ts / -tse), their outputs shown one after the other.
 # CPU seconds of every step and of every compiled file land in build/times/ (scripts/suite_times.sh prints them).
 # Environment: FASTAPI_FUZZ_SECONDS (default 5 per target, after the replay of its whole corpus),
@@ -189,39 +189,50 @@ program_checks() {
   return $status
 }
 
-# A test binary runs as FASTAPI_TEST_SHARDS processes (1 or 2, default 2), side by side: the first runs the
-# tests of these folders, the second every other test (doctest -sf / -sfe: together each test exactly once).
-# The folders are about half of the run's time (scripts/suite_times.sh prints each folder's share: 40 s of 79
-# for the single header's tests, measured).
-shard_folders="examples http client websocket"
+# A test binary runs as FASTAPI_TEST_SHARDS processes (1, 2 or 4; default 4), side by side, each the tests of some
+# folders (doctest -sf), the last every other test (-sfe): together each test exactly once. Most of a run is
+# waiting (timeouts, slow clients, drains), so four processes on two cores end sooner than two: the sanitized
+# run, the suite's last step, 76 s -> ~45 s of wall (scripts/suite_times.sh prints each folder's share; the
+# groups below are balanced by it: http 22% of the ASan run, core 19%, regression 13%, app 11%, client 9%...).
+shard_groups() {  # one line per process but the last: its folders
+  case "${FASTAPI_TEST_SHARDS:-4}" in
+    1) ;;
+    2) echo "examples http client websocket" ;;
+    *) printf '%s\n' "http tutorial params middleware" "core di openapi security routing testing" "regression examples json" ;;
+  esac
+}
+folder_filter() { local f filter=""; for f in $1; do filter+="${filter:+,}*/tests/$f/*"; done; echo "$filter"; }
 run_tests() {  # LABEL BINARY: outputs in build/logs/tests_LABEL.N.log, exit codes in .N.status; fails if any fails
-  local label=$1 binary=$2 filter="" f pids=() status=0 i
+  local label=$1 binary=$2 all="" group pids=() status=0 i parts=()
   rm -f "build/logs/tests_$label".*
-  for f in $shard_folders; do filter+="${filter:+,}*/tests/$f/*"; done
-  local parts=("-sf=$filter" "-sfe=$filter")
-  [ "${FASTAPI_TEST_SHARDS:-2}" = 1 ] && parts=("")
+  while read -r group; do
+    [ -n "$group" ] || continue
+    parts+=("-sf=$(folder_filter "$group")")
+    all+="${all:+ }$group"
+  done < <(shard_groups)
+  parts+=("${all:+-sfe=$(folder_filter "$all")}")
   for i in "${!parts[@]}"; do
     { "$binary" --duration=true ${parts[$i]:+"${parts[$i]}"} >"build/logs/tests_$label.$((i + 1)).log" 2>&1 &&
         echo 0 || echo $?; } >"build/logs/tests_$label.$((i + 1)).status" &
     pids+=($!)
   done
-  for f in "${pids[@]}"; do wait "$f"; done
-  for f in "build/logs/tests_$label".*.status; do [ "$(cat "$f")" = 0 ] || status=1; done
+  for i in "${pids[@]}"; do wait "$i"; done
+  for i in "build/logs/tests_$label".*.status; do [ "$(cat "$i")" = 0 ] || status=1; done
   return $status
 }
 show_tests() {  # LABEL: each process's output (without --duration's "<seconds> s: <test>" lines), then one
-  local label=$1 log part bad  # summary for all of them, in doctest's words
+  local label=$1 log part bad n=0 groups=()  # summary for all of them, in doctest's words
+  mapfile -t groups < <(shard_groups)
   for log in "build/logs/tests_$label".*.log; do
+    n=$((n + 1))
     part="every test"
-    if [ "${FASTAPI_TEST_SHARDS:-2}" != 1 ]; then
-      part="the tests of every other folder"
-      [[ $log == *.1.log ]] && part="the tests of tests/{${shard_folders// /,}}/"
-    fi
+    [ ${#groups[@]} -gt 0 ] && part="the tests of every other folder"
+    [ $n -le ${#groups[@]} ] && part="the tests of tests/{${groups[$((n - 1))]// /,}}/"
     printf '\n-- %s: %s\n' "$log" "$part"
     grep -vE '^[0-9]+\.[0-9]+ s: ' "$log" || true
   done
-  [ "${FASTAPI_TEST_SHARDS:-2}" = 1 ] && return
-  printf '\n-- %s, both processes together:\n' "$label"
+  [ "${FASTAPI_TEST_SHARDS:-4}" = 1 ] && return
+  printf '\n-- %s, all its processes together:\n' "$label"
   # A process that died (a sanitizer's report, a crash) prints no summary: its exit status fails the whole.
   for log in "build/logs/tests_$label".*.status; do
     [ "$(cat "$log")" = 0 ] || echo "[doctest] ${log%.status}.log: the process exited with status $(cat "$log")"
