@@ -40,7 +40,7 @@ for tsv in sorted(glob.glob("build/times/*.tsv")):
     groups = defaultdict(float)
     for c, _, o in files:
         key = ("test batches (unity)" if "/Unity/" in o else "modules alone (with their layers' PCHs)"
-               if "self_contained" in o else "precompiled headers" if o.endswith((".gch", ".pch"))
+               if "self_contained" in o else "precompiled headers" if o.endswith((".gch", ".pch", ".pch.o"))
                else "examples" if "/examples/" in o
                else "library (fastapi_impl)" if "fastapi_impl" in o else "other")
         groups[key] += c
