@@ -16,7 +16,7 @@
 # The steps that do not wait for each other run side by side: a step started in the background says so on
 # its start line, and its whole output is shown when it ends (also in build/logs/<step>.log); a failed one fails
 # the run, and the last line names it. Each test binary runs as FASTAPI_TEST_SHARDS processes (default 4), each
-# a part of the test suites (doctest -ts / -tse), their outputs shown one after the other.
+# the tests of some folders (doctest -sf / -sfe), their outputs shown one after the other.
 # CPU seconds of every step and of every compiled file land in build/times/ (scripts/suite_times.sh prints them).
 # Environment: FASTAPI_FUZZ_SECONDS (default 5 per target, after the replay of its whole corpus),
 # FASTAPI_JOBS (default: nproc),
@@ -190,10 +190,10 @@ program_checks() {
 }
 
 # A test binary runs as FASTAPI_TEST_SHARDS processes (1, 2 or 4; default 4), side by side, each the tests of some
-# folders (doctest -sf), the last every other test (-sfe): together each test exactly once. Most of a run is
+# folders (doctest -sf), the last every other test (-sfe): together each test exactly once. Part of a run is
 # waiting (timeouts, slow clients, drains), so four processes on two cores end sooner than two: the sanitized
-# run, the suite's last step, 76 s -> ~45 s of wall (scripts/suite_times.sh prints each folder's share; the
-# groups below are balanced by it: http 22% of the ASan run, core 19%, regression 13%, app 11%, client 9%...).
+# run, the suite's last step, 76 s -> 61 s of wall in a cold run (docs/testing.md, session 13; the groups below
+# are balanced by scripts/suite_times.sh's folder shares: http 22% of the ASan run, core 19%, regression 13%...).
 shard_groups() {  # one line per process but the last: its folders
   case "${FASTAPI_TEST_SHARDS:-4}" in
     1) ;;
@@ -231,7 +231,7 @@ show_tests() {  # LABEL: each process's output (without --duration's "<seconds> 
     printf '\n-- %s: %s\n' "$log" "$part"
     grep -vE '^[0-9]+\.[0-9]+ s: ' "$log" || true
   done
-  [ "${FASTAPI_TEST_SHARDS:-4}" = 1 ] && return
+  [ ${#groups[@]} -gt 0 ] || return 0
   printf '\n-- %s, all its processes together:\n' "$label"
   # A process that died (a sanitizer's report, a crash) prints no summary: its exit status fails the whole.
   for log in "build/logs/tests_$label".*.status; do
