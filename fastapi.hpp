@@ -15877,21 +15877,13 @@ inline constexpr long long enum_max = 255;
 
 namespace detail {
 
-template <auto V>
-consteval std::string_view enum_pretty() {
-  return __PRETTY_FUNCTION__;  // g++: "[with auto V = Color::red; ...]", clang++: "[V = Color::red]"
-}
-/// The enumerator's name, or "" when V is no enumerator ("(Color)3").
-template <auto V>
-consteval std::string_view enum_value_name() {
-  std::string_view s = enum_pretty<V>();
-  const std::size_t at = s.find("V = ");
-  if (at == std::string_view::npos) return {};
-  s = s.substr(at + 4);
-  s = s.substr(0, s.find_first_of(";]"));
-  if (s.empty() || s[0] == '(' || s[0] == '-' || (s[0] >= '0' && s[0] <= '9')) return {};
-  const std::size_t colon = s.rfind(':');
-  return colon == std::string_view::npos ? s : s.substr(colon + 1);
+/// Every value of the scan in one instantiation: its __PRETTY_FUNCTION__ lists them all, an enumerator by its
+/// name and any other value as a cast. g++: "[with auto ...V = {Color::red, (Color)1}; ...]", clang++:
+/// "[V = <Color::red, (Color)1>]". (One template per value, as enum libraries often do, costs ~0.5 s of
+/// compile per enum: 384 instantiations; this one ~0.1 s.)
+template <auto... V>
+consteval std::string_view enum_pretty_pack() {
+  return __PRETTY_FUNCTION__;
 }
 
 template <class E>
@@ -15905,8 +15897,64 @@ consteval long long enum_hi() {
   if constexpr (std::is_unsigned_v<U> && sizeof(U) >= sizeof(long long)) return enum_max<E>;
   else return std::min<long long>(enum_max<E>, static_cast<long long>(std::numeric_limits<U>::max()));
 }
+/// How many values the scan looks at.
+template <class E>
+inline constexpr std::size_t enum_span = static_cast<std::size_t>(enum_hi<E>() - enum_lo<E>() + 1);
 
-/// Enumerators found while scanning: at most Count, names packed in `chars`.
+template <class E, long long Lo, std::size_t... I>
+consteval std::string_view enum_pretty_values(std::index_sequence<I...>) {
+  return enum_pretty_pack<static_cast<E>(Lo + static_cast<long long>(I))...>();
+}
+template <class E>
+inline constexpr std::string_view enum_pretty =
+    enum_pretty_values<E, enum_lo<E>()>(std::make_index_sequence<enum_span<E>>{});
+
+/// Walks the printed list of `n` values and calls fn(index, name) for each that is an enumerator. An element is
+/// the enumerator, qualified ("ns::Color::red", "(anonymous namespace)::Color::red", "f()::Color::red"), or
+/// "(Color)3" when no enumerator has that value. Most elements are casts: once one is seen, the next ones are
+/// recognised by its "(Color)" alone (clang++'s constant evaluator is slow per character).
+template <class Fn>
+constexpr void each_enumerator(std::string_view pretty, std::size_t n, Fn&& fn) {
+  constexpr std::size_t npos = std::string_view::npos;
+  std::size_t pos = pretty.find("V = ");
+  if (pos == npos || pos + 5 > pretty.size()) return;
+  pos += 4;
+  const char close = pretty[pos] == '{' ? '}' : '>';
+  ++pos;
+  std::string_view cast;  // "(Color)", from the first cast
+  for (std::size_t index = 0; index < n && pos < pretty.size(); ++index) {
+    if (!cast.empty() && pretty.substr(pos, cast.size()) == cast) {
+      const std::size_t comma = pretty.find(',', pos + cast.size());
+      pos = comma == npos ? pretty.size() : comma + 2;  // ", "
+      continue;
+    }
+    std::size_t depth = 0, end = pos;  // up to the next ',' or the list's end, outside brackets
+    for (; end < pretty.size(); ++end) {
+      const char c = pretty[end];
+      if (c == '(' || c == '<' || c == '{' || c == '[') ++depth;
+      else if (depth > 0 && (c == ')' || c == '>' || c == '}' || c == ']')) --depth;
+      else if (depth == 0 && (c == ',' || c == close)) break;
+    }
+    const std::string_view element = pretty.substr(pos, end - pos);
+    pos = end + 2;
+    if (element.empty() || element[0] == '-' || (element[0] >= '0' && element[0] <= '9')) continue;
+    if (element[0] == '(') {  // a cast, unless the parenthesis only opens a qualifier: "(anonymous namespace)::"
+      std::size_t open = 0, i = 0;
+      for (; i < element.size(); ++i) {
+        if (element[i] == '(') ++open;
+        else if (element[i] == ')' && --open == 0) break;
+      }
+      if (i + 1 >= element.size() || element[i + 1] != ':') {
+        cast = element.substr(0, i + 1);
+        continue;
+      }
+    }
+    const std::size_t colon = element.rfind(':');
+    fn(index, colon == npos ? element : element.substr(colon + 1));
+  }
+}
+
+/// The enumerators found: `Count` of them, their names packed in `chars`.
 template <class E, std::size_t Count, std::size_t Chars>
 struct EnumTable {
   std::array<E, Count> values{};
@@ -15915,34 +15963,31 @@ struct EnumTable {
   std::size_t count = 0;
   std::size_t used = 0;
 };
+struct EnumSizes {
+  std::size_t count = 0;
+  std::size_t chars = 0;
+};
+template <class E>
+consteval EnumSizes enum_sizes() {
+  EnumSizes sizes;
+  each_enumerator(enum_pretty<E>, enum_span<E>, [&](std::size_t, std::string_view name) {
+    ++sizes.count;
+    sizes.chars += name.size();
+  });
+  return sizes;
+}
 
-template <class E, long long Lo, std::size_t... I>
-consteval auto scan_enum(std::index_sequence<I...>) {
-  EnumTable<E, sizeof...(I), sizeof...(I) * 64> t{};
-  const auto add = [&](E value, std::string_view name) {
-    if (name.empty() || t.used + name.size() > t.chars.size() - 1) return;
-    t.values[t.count] = value;
+/// The scan's result, sized to what it found (a first walk counts, a second fills).
+template <class E>
+inline constexpr auto enum_table = [] {
+  constexpr EnumSizes sizes = enum_sizes<E>();
+  EnumTable<E, sizes.count, sizes.chars> t{};
+  each_enumerator(enum_pretty<E>, enum_span<E>, [&](std::size_t index, std::string_view name) {
+    t.values[t.count] = static_cast<E>(enum_lo<E>() + static_cast<long long>(index));
     t.offset[t.count] = t.used;
     for (char c : name) t.chars[t.used++] = c;
     t.offset[++t.count] = t.used;
-  };
-  // A braced list, not a fold: clang++ limits fold expressions to 256 operands.
-  const std::string_view names[] = {enum_value_name<static_cast<E>(Lo + static_cast<long long>(I))>()...};
-  for (std::size_t i = 0; i < sizeof...(I); ++i) add(static_cast<E>(Lo + static_cast<long long>(i)), names[i]);
-  return t;
-}
-
-/// The scan, compacted to what it found (the scan's own table is large and never reaches the binary).
-template <class E>
-inline constexpr auto enum_table = [] {
-  constexpr auto big =
-      scan_enum<E, enum_lo<E>()>(std::make_index_sequence<static_cast<std::size_t>(enum_hi<E>() - enum_lo<E>() + 1)>{});
-  EnumTable<E, big.count, big.used> t{};
-  for (std::size_t i = 0; i < big.count; ++i) t.values[i] = big.values[i];
-  for (std::size_t i = 0; i <= big.count; ++i) t.offset[i] = big.offset[i];
-  for (std::size_t i = 0; i < big.used; ++i) t.chars[i] = big.chars[i];
-  t.count = big.count;
-  t.used = big.used;
+  });
   return t;
 }();
 

@@ -14,6 +14,16 @@
 
 #include "fastapi/json/read.hpp"
 
+// An enumerator above enum_max's default (255) is seen once the enum says how far to look.
+namespace test_read_enums {
+enum class Wide { small = 1, big = 1000 };
+}  // namespace test_read_enums
+template <>
+inline constexpr long long fastapi::enum_max<test_read_enums::Wide> = 1000;
+namespace {
+enum class ReadTestHidden { first, second, third };  // clang++ prints "(anonymous namespace)::ReadTestHidden::first"
+}  // namespace
+
 // Everything below is this file's own (the tests are compiled as a unity build).
 namespace test_read_file {
 
@@ -25,6 +35,11 @@ enum class Color { red, green, blue };
 enum class One { a };
 enum class Two { a, b };
 enum Plain : unsigned char { plain_x, plain_y };
+enum class Sparse : int { low = -100, zero = 0, high = 250 };
+enum class Byte : unsigned char { nul, top = 200 };
+struct Holder {
+  enum Inner { inner_a = 3, inner_b = 7 };
+};
 
 struct Item {
   std::string name;
@@ -273,6 +288,24 @@ TEST_SUITE("json/read") {
         body_of<Two>("\"c\"") ==
         R"({"detail":[{"type":"enum","loc":["body"],"msg":"Input should be 'a' or 'b'","input":"c","ctx":{"expected":"'a' or 'b'"}}]})");
     static_assert(fa::enum_count<Color>() == 3 && fa::enum_name(Color::blue) == "blue");
+  }
+
+  TEST_CASE("an enum's enumerators are found wherever it is declared, at any value in the scanned range") {
+    static_assert(fa::enum_count<ReadTestHidden>() == 3 && fa::enum_name(ReadTestHidden::third) == "third");
+    static_assert(fa::enum_count<Sparse>() == 3 && fa::enum_name(Sparse::low) == "low" &&
+                  fa::enum_name(Sparse::high) == "high" && fa::enum_name_at<Sparse>(1) == "zero");
+    static_assert(fa::enum_count<Byte>() == 2 && fa::enum_name(Byte::top) == "top");
+    static_assert(fa::enum_count<Holder::Inner>() == 2 && fa::enum_name(Holder::inner_b) == "inner_b");
+    static_assert(fa::enum_count<test_read_enums::Wide>() == 2 && fa::enum_name(test_read_enums::Wide::big) == "big");
+    static_assert(fa::enum_name(static_cast<Sparse>(5)).empty());
+    enum class Local { here, there };
+    static_assert(fa::enum_count<Local>() == 2 && fa::enum_name(Local::there) == "there");
+    CHECK(value_of<ReadTestHidden>("\"second\"") == ReadTestHidden::second);
+    CHECK(value_of<Sparse>("\"low\"") == Sparse::low);
+    CHECK(value_of<test_read_enums::Wide>("\"big\"") == test_read_enums::Wide::big);
+    CHECK(
+        body_of<Sparse>("\"mid\"") ==
+        R"({"detail":[{"type":"enum","loc":["body"],"msg":"Input should be 'low', 'zero' or 'high'","input":"mid","ctx":{"expected":"'low', 'zero' or 'high'"}}]})");
   }
 
   TEST_CASE("errors are all collected, with list indices as integers and missing's input the whole object") {
