@@ -6,7 +6,8 @@
 # g++ (the library compiled once at -O2 -DNDEBUG), the README's builds (the examples: a few header-only at -O2,
 # the others linking the library compiled once), and against the modular headers with clang++ in Debug under
 # AddressSanitizer + UndefinedBehaviorSanitizer (-Wall -Wextra -Werror; with each module compiled alone);
-# compile-fail checks (clang++ all, g++ most; each with a precompiled header); a CMake consumer both ways; the
+# compile-fail checks (clang++ all, g++ most; each with a precompiled header; and the old spellings that must
+# compile with a warning naming the new one); a CMake consumer both ways; the
 # fuzzers for a bounded time; Starlette's CORS table; the OpenAPI checks (npm validator, FastAPI twin, headless
 # Chromium); the interop checks (npm's ws and Chromium against the realtime and files examples,
 # scripts/interop_checks.sh); the documented recipes, the deployment files, the edit loop; both test binaries
@@ -159,7 +160,7 @@ configure() {  # tree compiler build-type extra-args...
 # The steps that need none of our builds: at a lower priority (nice), so they fill what the builds leave idle.
 independent_checks() {
   local status=0
-  step "compile-fail checks (g++ and clang++: the static_assert's own message)"
+  step "compile-fail checks (g++ and clang++: the static_assert's own message; an old spelling's warning)"
   FASTAPI_COMPILE_FAIL_COMPILERS="${FASTAPI_COMPILE_FAIL_COMPILERS:-g++ clang++}" \
     nice -n 5 bash tests/compile_fail/run.sh "$jobs" || status=1
   step "CMake consumer: add_subdirectory and find_package"
@@ -168,8 +169,6 @@ independent_checks() {
   bash tests/fuzz/run.sh "${FASTAPI_FUZZ_SECONDS:-5}" || status=1
   step "CORS: our case table is Starlette's behaviour"
   python3 tests/middleware/cors_vs_starlette.py || status=1
-  step "an old spelling compiles with a warning that names the new one (two compiles with each compiler)"
-  { python3 tests/tools/test_deprecated_spellings.py 2>&1 | tail -n 3; } || status=1
   return $status
 }
 # The steps that drive the g++ tree's programs (the examples, the OpenAPI feature app).

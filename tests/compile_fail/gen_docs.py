@@ -6,6 +6,7 @@ Each check tests/compile_fail/NAME.cpp starts with comment lines that say, as da
   // expect-context: <text>        optional: what the output must show besides
   // misuse: <title>               the section's title: the mistake, in a few words
   // fix: <sentence>               what to write instead
+(tests/compile_fail/warnings/, code that must compile with a warning, is not on the page: only this folder's files.)
 The page has one section per check, grouped by family (FAMILIES, by the file name's prefix), its anchor the file
 name with hyphens (`params_two_defaults.cpp` -> #params-two-defaults): the misuse (the check's code after its
 includes), the lines g++ and clang++ print for it, and the fix. The static_assert messages in include/fastapi/ end

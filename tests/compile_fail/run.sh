@@ -6,6 +6,11 @@
 # requirement '...'] "MSG"`), not anywhere in the output: a sentence that only shows up in a source excerpt or
 # an unrelated error does not pass. An optional second line `// expect-context: <text>` must appear anywhere in
 # the output (e.g. the instantiation line that names a parameter's position).
+# tests/compile_fail/warnings/*.cpp are the other kind: each must COMPILE (exit 0, -Wall -Wextra) with each
+# compiler, g++ always, and one of its warnings' messages must contain the sentence on its first line,
+# `// expect-warning: <text>` (an old spelling that still compiles names the new one), with `// expect-context:`
+# as above. They have the same precompiled headers; docs/compile_errors.md (misuses that stop the build) has
+# no section for them.
 # Usage: tests/compile_fail/run.sh [--update-docs] [parallel jobs, default nproc]
 # FASTAPI_COMPILE_FAIL_COMPILERS (default "g++ clang++", what the suite runs). FASTAPI_COMPILE_FAIL_ONLY="GLOB..."
 # runs the checks whose names match (`app_* di_*`; with --update-docs the page keeps its lines for the others).
@@ -79,18 +84,33 @@ static_assert_messages() {
 export -f static_assert_messages
 
 check_one() {  # src compiler -> prints one line; exit 1 on a failed check
-  local src=$1 cxx=$2 expect context out pch=()
+  local src=$1 cxx=$2 expect context out pch=() warning=""
   [ "$cxx" = clang++ ] && [ -n "$FASTAPI_CLANG_PCH" ] && pch=(-include-pch "$FASTAPI_CLANG_PCH")
   [ "$cxx" = g++ ] && [ -n "$FASTAPI_GCC_PCH" ] && pch=($FASTAPI_SIMDJSON_PIN -include "$FASTAPI_GCC_PCH" -Winvalid-pch)
-  expect=$(head -n 1 "$src" | sed -n 's|^// expect: ||p')
+  [[ $src == */warnings/* ]] && warning=-warning
+  expect=$(head -n 1 "$src" | sed -n "s|^// expect$warning: ||p")
   context=$(sed -n '2s|^// expect-context: ||p' "$src")
   if [ -z "$expect" ]; then
-    echo "FAIL $src: no '// expect: ...' first line"; return 1
+    echo "FAIL $src: no '// expect$warning: ...' first line"; return 1
   fi
+  [ -n "$warning" ] && pch+=(-Wall -Wextra)
   out=$($cxx -std=c++20 -fsyntax-only "${pch[@]}" -Iinclude "$src" 2>&1)
   local status=$?
-  printf '%s\n' "$out" >"$FASTAPI_COMPILE_FAIL_OUT/$(basename "$src" .cpp).$cxx.txt"
-  if [ "$status" -eq 0 ]; then
+  printf '%s\n' "$out" >"$FASTAPI_COMPILE_FAIL_OUT/${warning:+warning-}$(basename "$src" .cpp).$cxx.txt"
+  if [ -n "$warning" ]; then  # the other kind: it must compile, and warn
+    if [ "$status" -ne 0 ]; then
+      echo "FAIL $src did not compile with $cxx but must (with a warning):"
+      echo "$out" | grep -E "error" | head -n 5
+      return 1
+    elif ! grep -oP "warning: \K.*" <<<"$out" | sed 's/\\"/"/g' | grep -qF -- "$expect"; then
+      echo "FAIL $src compiled with $cxx but no warning's message contains: $expect"
+      echo "$out" | grep -E "warning" | head -n 5
+      return 1
+    elif [ -n "$context" ] && ! grep -qF -- "$context" <<<"$out"; then
+      echo "FAIL $src warned with $cxx with the message, but the output does not show: $context"
+      return 1
+    fi
+  elif [ "$status" -eq 0 ]; then
     echo "FAIL $src compiled with $cxx but must not"; return 1
   elif ! static_assert_messages <<<"$out" | grep -qF -- "$expect"; then
     echo "FAIL $src failed with $cxx but no static_assert message contains: $expect"
@@ -108,6 +128,7 @@ declare -A gxx_family_done=()
 gxx_runs() {  # src: whether g++ checks it (above)
   local family
   [ "${FASTAPI_COMPILE_FAIL_GXX:-}" = all ] && return 0
+  [[ $1 == */warnings/* ]] && return 0
   grep -q '^#include "fastapi/app/' "$1" || return 0
   family=$(basename "$1" | cut -d_ -f1)
   [ -z "${gxx_family_done[$family]:-}" ] || return 1
@@ -120,7 +141,7 @@ selected() {  # src: whether its name matches one of FASTAPI_COMPILE_FAIL_ONLY's
   for glob in "${only[@]}"; do [[ $name == $glob ]] && return 0; done
   return 1
 }
-checks=$(for src in tests/compile_fail/*.cpp; do
+checks=$(for src in tests/compile_fail/*.cpp tests/compile_fail/warnings/*.cpp; do
   [ -e "$src" ] && selected "$src" || continue
   for cxx in $compilers; do
     [ "$cxx" = g++ ] && ! gxx_runs "$src" && continue
@@ -131,7 +152,7 @@ results=$(xargs -P "$jobs" -L 1 bash -c 'check_one $0 $1' <<<"$checks")
 count=$(grep -cE '^(ok|FAIL)' <<<"$results")
 failures=$(grep -c '^FAIL' <<<"$results")
 grep -v '^ok' <<<"$results" || true
-echo "compile_fail: $count checks ($(grep -c ' clang++$' <<<"$checks") with clang++, $(grep -c ' g++$' <<<"$checks") with g++), $failures failed"
+echo "compile_fail: $count checks ($(grep -c '/warnings/' <<<"$checks") of them must compile with a warning; $(grep -c ' clang++$' <<<"$checks") with clang++, $(grep -c ' g++$' <<<"$checks") with g++), $failures failed"
 python3 tests/compile_fail/gen_docs.py "$docs_mode" "$FASTAPI_COMPILE_FAIL_OUT" || failures=$((failures + 1))
 # FASTAPI_COMPILE_FAIL_KEEP=DIR keeps the outputs (gen_docs.py --check DIR then needs no compiler).
 [ -n "${FASTAPI_COMPILE_FAIL_KEEP:-}" ] && mkdir -p "$FASTAPI_COMPILE_FAIL_KEEP" &&

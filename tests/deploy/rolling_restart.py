@@ -2,7 +2,7 @@
 """tests/deploy/rolling_restart.py: what docs/deployment.md promises, run for real on 127.0.0.1.
 
 Two instances of examples/14_health behind a real nginx, configured by deploy/nginx.conf (only its ports and
-paths changed, and one nginx worker), while a bounded keep-alive client sends GETs through nginx (a slow one
+paths changed, and one nginx worker), while paced keep-alive clients send GETs through nginx (a slow one
 among them, in flight when a drain starts): each instance in turn is drained with SIGTERM (it must exit 0),
 started again on its port, and once it answers /health/ready and nginx sends it traffic again, the next one
 goes. Every request must succeed. Then again the way the page says for requests nginx may not retry: each
@@ -34,6 +34,15 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCALE = max(1.0, float(os.environ.get("FASTAPI_TEST_TIME_SCALE") or 1))
 MIN_REQUESTS = 3000  # at least this many through nginx, the restarts included
+# The proof needs traffic during every drain and restart, not as much as the clients can send: each fast client
+# waits PACE after each answer. Unpaced, the three fast clients sent ~4,000 requests/s and the run cost 15 CPU-s
+# (22 with --uds: Python, nginx and the instances busy for all of its ~15 s); paced at 5 ms, ~450/s and 5 CPU-s,
+# measured on 2 busy cores: 6,700 requests in all (MIN_REQUESTS twice over), and 360-500 during each of round 2's
+# restarts (the shortest: ~1 s from taking the instance out to nginx sending it requests again), 2,600-2,900 in
+# round 1's (nginx keeps the instance out for fail_timeout). MIN_PER_RESTART fails the run well before the pace
+# stops proving anything. The slow client is not paced: its /slow request (500 ms) is always in flight.
+PACE = 0.005
+MIN_PER_RESTART = 50  # requests answered during each restart, from its drain to nginx sending it requests again
 
 
 def fail(message):
@@ -158,11 +167,11 @@ class Load:
     def __init__(self, port):
         self.port, self.stop, self.lock = port, threading.Event(), threading.Lock()
         self.ok, self.failures, self.round, self.client_retries = 0, [], 1, {1: 0, 2: 0}
-        self.threads = [threading.Thread(target=self.client, args=(path, body), daemon=True)
-                        for path, body in [("/stock/apple", b'"count":3')] * 2 +
-                        [("/health/live", b'"alive"'), ("/slow", b'"ready_at_end"')]]
+        self.threads = [threading.Thread(target=self.client, args=(path, body, pace), daemon=True)
+                        for path, body, pace in [("/stock/apple", b'"count":3', PACE)] * 2 +
+                        [("/health/live", b'"alive"', PACE), ("/slow", b'"ready_at_end"', 0)]]
 
-    def client(self, path, expected):
+    def client(self, path, expected, pace):
         conn, reused = None, False
         while not self.stop.is_set():
             try:
@@ -175,6 +184,7 @@ class Load:
                 if r.status == 200 and expected in body:
                     with self.lock:
                         self.ok += 1
+                    self.stop.wait(pace)
                     continue
                 problem = f"GET {path}: {r.status} {body[:200]!r}"
             except (OSError, http.client.HTTPException) as e:
@@ -253,7 +263,7 @@ def main():
             mark = os.path.getsize(access_log)
             wait_for(lambda: served_since(access_log, mark, inst.name),
                      f"nginx sending {inst.name} requests again", bound=fail_timeout + 10)
-            print(f"  {inst.name} back in the upstream; {load.count() - before} requests during its restart")
+            restarted(inst, load.count() - before)
         # Round 2: the page's procedure for requests nginx may not retry (POST): out of nginx first
         # (`down`, reload), then SIGTERM: nothing is refused or closed under nginx, so nothing is retried.
         load.round = 2
@@ -270,7 +280,7 @@ def main():
             mark = os.path.getsize(access_log)
             reload_nginx(proxy, conf_path, conf)
             wait_for(lambda: served_since(access_log, mark, inst.name), f"nginx sending {inst.name} requests again")
-            print(f"  {inst.name} back in the upstream; {load.count() - before} requests during its restart")
+            restarted(inst, load.count() - before)
         wait_for(lambda: load.count() >= MIN_REQUESTS, f"{MIN_REQUESTS} requests in all")
     finally:
         if load:
@@ -309,6 +319,13 @@ def main():
     print(f"rolling restart: {load.ok} requests, 0 failed, both instances drained and restarted twice, "
           f"the second time taken out of nginx first and no request retried "
           f"({time.monotonic() - started:.1f} s)")
+
+
+def restarted(inst, requests):
+    print(f"  {inst.name} back in the upstream; {requests} requests during its restart")
+    if requests < MIN_PER_RESTART:
+        fail(f"only {requests} requests during {inst.name}'s restart, fewer than {MIN_PER_RESTART}: too little "
+             "traffic to prove that a drain loses none (the clients' PACE)")
 
 
 def mark_down(conf, name):
