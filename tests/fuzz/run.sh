@@ -4,7 +4,7 @@
 # The targets, tests/fuzz/fuzz_<name>.cpp (each declared with FASTAPI_FUZZ_TARGET, tests/fuzz/fuzz_target.hpp),
 # are built as ONE program, build/fuzz/fuzzers: tests/fuzz/main.cpp compiled once with `-include` of every file
 # the glob finds (a new target is picked up without an edit), then linked once; the library's headers are parsed
-# and instrumented once for all of them (ten builds of one target each cost ~85 CPU-s, the one build ~25).
+# and instrumented once for all of them (built one by one, the ten cost 89 CPU-s; as one program, ~60).
 # build/fuzz/fuzz_<name> is a link to it, and the program runs the target its name names: each target still
 # runs as its own libFuzzer process, on its own corpus, with its own dictionary, artifacts and timeout.
 # Each runs on a corpus kept between runs, build/fuzz-corpus/<name>/, into
