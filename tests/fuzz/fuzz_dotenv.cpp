@@ -9,10 +9,11 @@
 #include <string_view>
 
 #include "fastapi/di/settings.hpp"
+#include "fuzz_target.hpp"
+
+namespace fuzz_dotenv {
 
 namespace fa = fastapi;
-
-namespace {
 
 void require(bool ok, const char* what) {
   if (!ok) {
@@ -21,9 +22,9 @@ void require(bool ok, const char* what) {
   }
 }
 
-}  // namespace
+}  // namespace fuzz_dotenv
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+FASTAPI_FUZZ_TARGET(dotenv, data, size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto pairs = fa::parse_dotenv(text);
   std::string written;

@@ -13,10 +13,11 @@
 #include <vector>
 
 #include "fastapi/params/form_data.hpp"
+#include "fuzz_target.hpp"
+
+namespace fuzz_form_data {
 
 namespace fa = fastapi;
-
-namespace {
 
 void require(bool ok, const char* what) {
   if (!ok) {
@@ -38,9 +39,9 @@ struct Parts final : fa::MultipartHandler {
   void on_body_end() override {}
 };
 
-}  // namespace
+}  // namespace fuzz_form_data
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
+FASTAPI_FUZZ_TARGET(form_data, bytes, size) {
   std::string_view in(reinterpret_cast<const char*>(bytes), size);
   std::size_t nl = in.find('\n');
   if (nl == std::string_view::npos || nl > 200) return 0;

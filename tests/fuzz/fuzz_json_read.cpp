@@ -20,10 +20,12 @@
 
 #include "fastapi/json/read.hpp"
 #include "fastapi/json/write.hpp"
+#include "fuzz_target.hpp"
+
+namespace fuzz_json_read {
 
 namespace fa = fastapi;
 
-namespace fuzz_json {
 enum class Kind { a, b, c };
 /// After-validators only (the fast path runs them): idempotent, so the round trip below holds.
 struct Leaf {
@@ -111,33 +113,32 @@ struct Node {
   std::optional<fa::Partial<Leaf>> patch;
   std::vector<Node> children;  // recursive: depth follows the input
 };
-}  // namespace fuzz_json
+}  // namespace fuzz_json_read
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+FASTAPI_FUZZ_TARGET(json_read, data, size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   fa::RequestValidationError errors;
   fa::detail::LocPath loc;
   loc.push(std::string_view("body"));
-  const auto node = fa::read_json<fuzz_json::Node>(text, errors, loc);
+  const auto node = fa::read_json<Node>(text, errors, loc);
   if (node.has_value() != errors.empty()) std::abort();
   const std::string error_body = errors.body().dump();
 
   fa::RequestValidationError dom_errors;
   fa::detail::LocPath dom_loc;
   dom_loc.push(std::string_view("body"));
-  const auto dom = fa::detail::read_json_dom<fuzz_json::Node>(text, dom_errors, dom_loc);
+  const auto dom = fa::detail::read_json_dom<Node>(text, dom_errors, dom_loc);
   if (dom.has_value() != node.has_value() || dom_errors.body().dump() != error_body) std::abort();
   if (dom && fa::to_json_string(*dom) != fa::to_json_string(*node)) std::abort();
-  fuzz_json::Node fast{};
-  if (fa::detail::read_json_fast<fuzz_json::Node>(text, fast) &&
-      (!dom || fa::to_json_string(fast) != fa::to_json_string(*dom)))
+  Node fast{};
+  if (fa::detail::read_json_fast<Node>(text, fast) && (!dom || fa::to_json_string(fast) != fa::to_json_string(*dom)))
     std::abort();
 
   if (node) {
     const std::string once = fa::to_json_string(*node);
     fa::RequestValidationError again_errors;
     fa::detail::LocPath again_loc;
-    const auto again = fa::read_json<fuzz_json::Node>(once, again_errors, again_loc);
+    const auto again = fa::read_json<Node>(once, again_errors, again_loc);
     if (!again || fa::to_json_string(*again) != once) std::abort();
   }
   return 0;

@@ -11,10 +11,11 @@
 #include <string_view>
 
 #include "fastapi/http/multipart.hpp"
+#include "fuzz_target.hpp"
+
+namespace fuzz_multipart {
 
 namespace fa = fastapi;
-
-namespace {
 
 void require(bool ok, const char* what) {
   if (!ok) {
@@ -68,9 +69,9 @@ std::string run(std::string_view type, std::string_view body, std::size_t step, 
   return r == fa::MultipartParser::Result::error ? outcome : c.log + outcome;
 }
 
-}  // namespace
+}  // namespace fuzz_multipart
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
+FASTAPI_FUZZ_TARGET(multipart, bytes, size) {
   std::string_view in(reinterpret_cast<const char*>(bytes), size);
   std::size_t nl = in.find('\n');
   if (nl == std::string_view::npos || nl > 200) return 0;

@@ -14,10 +14,11 @@
 #include "fastapi/http/chunked.hpp"
 #include "fastapi/http/field_lines.hpp"
 #include "fastapi/http/request_parser.hpp"
+#include "fuzz_target.hpp"
+
+namespace fuzz_parser {
 
 namespace fa = fastapi;
-
-namespace {
 
 void require(bool ok, const char* what) {
   if (!ok) {
@@ -116,9 +117,9 @@ void check_chunked(std::string_view body) {
   require(whole.size() <= 4096, "max_body exceeded");
 }
 
-}  // namespace
+}  // namespace fuzz_parser
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
+FASTAPI_FUZZ_TARGET(parser, bytes, size) {
   if (size < 1) return 0;
   // First byte: bit 0 picks small limits, bit 1 also decodes the input as a chunked body.
   fa::HeadLimits limits;

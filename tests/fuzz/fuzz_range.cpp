@@ -10,10 +10,11 @@
 #include <string_view>
 
 #include "fastapi/http/range.hpp"
+#include "fuzz_target.hpp"
+
+namespace fuzz_range {
 
 namespace fa = fastapi;
-
-namespace {
 
 void require(bool ok, const char* what) {
   if (!ok) {
@@ -22,9 +23,9 @@ void require(bool ok, const char* what) {
   }
 }
 
-}  // namespace
+}  // namespace fuzz_range
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
+FASTAPI_FUZZ_TARGET(range, bytes, size) {
   std::uint64_t sizes[3] = {0, 1, 1000};
   if (size >= 8) {
     std::memcpy(&sizes[0], bytes, 8);

@@ -10,10 +10,11 @@
 #include <string_view>
 
 #include "fastapi/core/regex.hpp"
+#include "fuzz_target.hpp"
+
+namespace fuzz_regex {
 
 namespace fa = fastapi;
-
-namespace {
 
 void require(bool ok, const char* what) {
   if (!ok) {
@@ -22,9 +23,9 @@ void require(bool ok, const char* what) {
   }
 }
 
-}  // namespace
+}  // namespace fuzz_regex
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
+FASTAPI_FUZZ_TARGET(regex, bytes, size) {
   std::string_view in(reinterpret_cast<const char*>(bytes), size);
   const std::size_t nul = in.find('\0');
   std::string_view pattern = in.substr(0, nul), text = nul == std::string_view::npos ? in : in.substr(nul + 1);

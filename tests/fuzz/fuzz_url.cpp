@@ -13,10 +13,11 @@
 
 #include "fastapi/http/url.hpp"
 #include "fastapi/json/http_url.hpp"
+#include "fuzz_target.hpp"
+
+namespace fuzz_url {
 
 namespace fa = fastapi;
-
-namespace {
 
 void require(bool ok, const char* what) {
   if (!ok) {
@@ -53,9 +54,9 @@ void check_http_url(std::string_view in) {
   require(text.find(url->host()) != std::string::npos, "the host is in the URL");
 }
 
-}  // namespace
+}  // namespace fuzz_url
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
+FASTAPI_FUZZ_TARGET(url, bytes, size) {
   std::string_view in(reinterpret_cast<const char*>(bytes), size);
   fa::detail::Arena arena(16);  // small blocks: exercise block growth
 

@@ -15,10 +15,11 @@
 #include "fastapi/core/utf8.hpp"
 #include "fastapi/websocket/frame.hpp"
 #include "fastapi/websocket/frame_parser.hpp"
+#include "fuzz_target.hpp"
+
+namespace fuzz_websocket_frames {
 
 namespace ws = fastapi::ws;
-
-namespace {
 
 void require(bool ok, const char* what) {
   if (!ok) {
@@ -34,9 +35,9 @@ std::vector<Got> run(std::string_view in, ws::ParserOptions options, std::size_t
   return ws_frames::feed_in_pieces(p, in, step, [](const char* what) { require(false, what); });
 }
 
-}  // namespace
+}  // namespace fuzz_websocket_frames
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
+FASTAPI_FUZZ_TARGET(websocket_frames, bytes, size) {
   if (size == 0) return 0;
   const std::uint8_t knob = bytes[0];
   const std::string_view in(reinterpret_cast<const char*>(bytes + 1), size - 1);

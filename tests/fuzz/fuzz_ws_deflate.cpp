@@ -8,8 +8,11 @@
 // - as a message compressed by our deflater and framed with RSV1: it parses back to itself (or 1009 when it is
 //   over the limit), and a second message on the same context too.
 // Build and run with tests/fuzz/run.sh.
+// The deflate half of the websocket headers is there only with FASTAPI_ENABLE_GZIP, which must come from the
+// command line (run.sh passes it): a #define here would come after the other targets, built in the same
+// translation unit, have included those headers without it.
 #ifndef FASTAPI_ENABLE_GZIP
-#define FASTAPI_ENABLE_GZIP
+#error "fuzz_ws_deflate needs -DFASTAPI_ENABLE_GZIP on the command line (tests/fuzz/run.sh passes it)"
 #endif
 
 #include <array>
@@ -27,10 +30,11 @@
 #include "fastapi/websocket/deflate.hpp"
 #include "fastapi/websocket/frame.hpp"
 #include "fastapi/websocket/frame_parser.hpp"
+#include "fuzz_target.hpp"
+
+namespace fuzz_ws_deflate {
 
 namespace ws = fastapi::ws;
-
-namespace {
 
 void require(bool ok, const char* what) {
   if (!ok) {
@@ -48,9 +52,9 @@ std::vector<Got> run(std::string_view in, ws::ParserOptions options, const ws::D
   return ws_frames::feed_in_pieces(p, in, step, [](const char* what) { require(false, what); });
 }
 
-}  // namespace
+}  // namespace fuzz_ws_deflate
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
+FASTAPI_FUZZ_TARGET(ws_deflate, bytes, size) {
   if (size == 0) return 0;
   const std::uint8_t knob = bytes[0];
   const std::string_view in(reinterpret_cast<const char*>(bytes + 1), size - 1);

@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # tests/fuzz/run.sh: build every libFuzzer target under tests/fuzz/ and run each for N seconds.
 # Usage: tests/fuzz/run.sh [seconds-per-target, default 60]
-# Targets are built into build/fuzz/ and run on a corpus kept between runs, build/fuzz-corpus/<name>/, into
+# The targets, tests/fuzz/fuzz_<name>.cpp (each declared with FASTAPI_FUZZ_TARGET, tests/fuzz/fuzz_target.hpp),
+# are built as ONE program, build/fuzz/fuzzers: tests/fuzz/main.cpp compiled once with `-include` of every file
+# the glob finds (a new target is picked up without an edit), then linked once; the library's headers are parsed
+# and instrumented once for all of them (built one by one, the ten cost 89 CPU-s; as one program, ~60).
+# build/fuzz/fuzz_<name> is a link to it, and the program runs the target its name names: each target still
+# runs as its own libFuzzer process, on its own corpus, with its own dictionary, artifacts and timeout.
+# Each runs on a corpus kept between runs, build/fuzz-corpus/<name>/, into
 # which the committed seeds (tests/fuzz/corpus/<name>/, never changed) are merged before each run: what one
 # run found, the next starts from. Past FASTAPI_FUZZ_CORPUS_MAX files (default 4000) the kept corpus is first
 # minimized (libFuzzer -merge=1). FASTAPI_FUZZ_KEEP_CORPUS=0 starts each run from the seeds alone (a fresh copy).
@@ -16,17 +22,9 @@ cd "$(dirname "$0")/../.."
 out=build/fuzz
 mkdir -p "$out"
 
-# The targets are built, then run, side by side (FASTAPI_JOBS at a time, default nproc); each writes its
-# own log, and the summary is printed in a fixed order.
+# The targets run side by side (FASTAPI_JOBS at a time, default nproc); each writes its own log, and the
+# summary is printed in a fixed order.
 jobs="${FASTAPI_JOBS:-$(nproc)}"
-# Compiled, then linked, so that ccache (when there is one) keeps the object: a rerun with the same headers
-# only links. (Defined inside: the function runs in `bash -c` through xargs, where no array is exported.)
-build_one() {  # name
-  local cache=() sanitize=(-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined)
-  command -v ccache >/dev/null && cache=(ccache)
-  { "${cache[@]}" clang++ -std=c++20 -O1 -g "${sanitize[@]}" -Iinclude -c "tests/fuzz/$1.cpp" -o "build/fuzz/$1.o" &&
-    clang++ "${sanitize[@]}" "build/fuzz/$1.o" -o "build/fuzz/$1" -lsimdjson -lz; } >"build/fuzz/$1.build.log" 2>&1
-}
 run_one() {  # name seconds
   local name=$1 corpus_name=${1#fuzz_} work dict=() count
   work="build/fuzz-corpus/$corpus_name"
@@ -47,20 +45,27 @@ run_one() {  # name seconds
     -artifact_prefix="build/fuzz/artifacts_$corpus_name/" "$work" 2>"build/fuzz/$name.log"
   echo $? >"build/fuzz/$name.status"
 }
-export -f build_one run_one
+export -f run_one
 
 names=()
 for src in tests/fuzz/fuzz_*.cpp; do names+=("$(basename "$src" .cpp)"); done   # fuzz_parser ...
-echo "== building ${names[*]}"
+echo "== building ${names[*]} (one program)"
 status=0
-printf '%s\n' "${names[@]}" | xargs -P "$jobs" -I{} bash -c 'build_one {} || echo {} >>build/fuzz/build-failed'
-if [ -f build/fuzz/build-failed ]; then
-  for name in $(cat build/fuzz/build-failed); do
-    echo "!! $name did not build:"; tail -n 40 "build/fuzz/$name.build.log"
-  done
-  rm -f build/fuzz/build-failed
+# Compiled, then linked, so that ccache (when there is one) keeps the object: a rerun with the same sources only
+# links. FASTAPI_ENABLE_GZIP on the command line, not in a file: the websocket headers are included once for all
+# the targets, and fuzz_ws_deflate needs their permessage-deflate half.
+sanitize=(-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined)
+cache=() includes=()
+command -v ccache >/dev/null && cache=(ccache)
+for name in "${names[@]}"; do includes+=(-include "tests/fuzz/$name.cpp"); done
+if ! { "${cache[@]}" clang++ -std=c++20 -O1 -g "${sanitize[@]}" -DFASTAPI_ENABLE_GZIP -Iinclude "${includes[@]}" \
+         -c tests/fuzz/main.cpp -o "$out/fuzzers.o" &&
+       clang++ "${sanitize[@]}" "$out/fuzzers.o" -o "$out/fuzzers" -lsimdjson -lz; } >"$out/build.log" 2>&1; then
+  echo "FAIL fuzzers: the fuzz targets did not build (build/fuzz/build.log):"
+  tail -n 40 "$out/build.log"
   exit 1
 fi
+for name in "${names[@]}"; do ln -sfn fuzzers "$out/$name"; done   # build/fuzz/fuzz_parser -> fuzzers
 echo "== running each for ${seconds}s"
 printf '%s\n' "${names[@]}" | xargs -P "$jobs" -I{} bash -c "run_one {} $seconds"
 for name in "${names[@]}"; do
