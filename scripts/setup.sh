@@ -8,7 +8,7 @@ case "$what" in
   build) ;;
   test) pkgs+=(clang libclang-rt-14-dev clang-format doctest-dev curl chromium python3-fastapi python3-multipart python3-httpx
               python3-websockets python3-requests inotify-tools openssl libssl-dev nginx-light
-              systemd python3-yaml libsqlite3-dev)
+              systemd python3-yaml libsqlite3-dev lld)
         command -v node >/dev/null || pkgs+=(nodejs npm) ;;
   bench) pkgs+=(clang doctest-dev curl wrk nginx-light libhttp-parser-dev nlohmann-json3-dev valgrind hyperfine iproute2 linux-perf strace python3-fastapi python3-uvicorn python3-uvloop python3-httptools python3-email-validator libcpp-httplib-dev dpkg-dev
                python3-websockets python3-multipart libsqlite3-dev)  # users_api (compile_time.sh) links libsqlite3; python3-websockets and -multipart: bench/realtime.sh's uvicorn peer; its Node peer needs node:

@@ -144,8 +144,12 @@ gzip=()
 configure() {  # tree compiler build-type extra-args...
   local tree=$1 cxx=$2 type=$3
   shift 3
+  # Linked by lld (Debian's lld, scripts/setup.sh test): the sanitized test binary links in ~1.6 s of CPU instead
+  # of ~6 with GNU ld (17.7 s -> 3.6 s of wall on a busy machine), and each tree's link is the last step of its build.
+  local lld=()
+  command -v ld.lld >/dev/null && lld=(-DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld)
   cmake -S . -B "build/$tree" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE="$type" \
-    -DCMAKE_CXX_COMPILER_LAUNCHER="$launcher" "${gzip[@]}" "$@" >/dev/null
+    -DCMAKE_CXX_COMPILER_LAUNCHER="$launcher" "${gzip[@]}" "${lld[@]}" "$@" >/dev/null
   if grep -q '^FASTAPI_ENABLE_GZIP:BOOL=OFF' "build/$tree/CMakeCache.txt"; then
     echo "!! SKIPPED (would fail with CI=true): zlib not found, the gzip tests are compiled out of build/$tree"
   fi
