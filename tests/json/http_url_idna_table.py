@@ -7,6 +7,9 @@ are, mapped to one other code point (an upper-case letter to its lower case, a f
 ideographic full stop to '.'), or ignored (a soft hyphen). Left out, so refused by fa::HttpUrl: combining marks
 (NFC would join them to the letter before), right-to-left letters (the bidi rules look at the whole domain),
 Hangul jamo, the second half of any canonical composition, and whatever maps to several code points.
+The table is closed under its mapping: a code point that one of PLANES maps to is emitted as valid too, even outside
+PLANES (U+023A maps to U+2C65, U+FFE6 to U+20A9), because fa::HttpUrl's output must parse again ("xn--" labels are
+checked against this table); the script fails if any target would still be missing.
 Prints the C++ rows of kIdnaRanges: {first, last, delta, kind}. Usage: python3 tests/json/http_url_idna_table.py
 """
 import sys
@@ -74,34 +77,48 @@ def classify_cached(cp):
     return CACHE[cp]
 
 
-def main():
-    rows = []  # [first, last, delta, kind]  kind 0: cp + delta; 1: pairs (even offset + delta, odd itself); 2: ignored
+def closed_table():
+    """{cp: target} for PLANES plus every non-ASCII target outside them (classify checked each is valid as it is)."""
+    table = {}
     for lo, hi in PLANES:
         for cp in range(lo, hi + 1):
             t = classify_cached(cp)
-            if t is None:
+            if t is not None:
+                table[cp] = t
+    for t in [t for cp, t in table.items() if t >= 0x80 and t != cp and t not in table]:
+        table[t] = classify_cached(t)
+    missing = [cp for cp, t in table.items() if t >= 0x80 and table.get(t) != t]
+    if missing:
+        sys.exit("targets not valid in the table: " + ", ".join("U+%04X" % cp for cp in missing))
+    return table
+
+
+def main():
+    rows = []  # [first, last, delta, kind]  kind 0: cp + delta; 1: pairs (even offset + delta, odd itself); 2: ignored
+    table = closed_table()
+    for cp in sorted(table):
+        t = table[cp]
+        if t == -1:
+            if rows and rows[-1][3] == 2 and rows[-1][1] == cp - 1:
+                rows[-1][1] = cp
+            else:
+                rows.append([cp, cp, 0, 2])
+            continue
+        d = t - cp
+        if rows and rows[-1][1] == cp - 1:
+            r = rows[-1]
+            if r[3] == 0 and r[2] == d:
+                r[1] = cp
                 continue
-            if t == -1:
-                if rows and rows[-1][3] == 2 and rows[-1][1] == cp - 1:
-                    rows[-1][1] = cp
-                else:
-                    rows.append([cp, cp, 0, 2])
+            if r[3] == 1 and ((cp - r[0]) % 2 == 0 and d == r[2] or (cp - r[0]) % 2 == 1 and d == 0):
+                r[1] = cp
                 continue
-            d = t - cp
-            if rows and rows[-1][1] == cp - 1:
-                r = rows[-1]
-                if r[3] == 0 and r[2] == d:
-                    r[1] = cp
-                    continue
-                if r[3] == 1 and ((cp - r[0]) % 2 == 0 and d == r[2] or (cp - r[0]) % 2 == 1 and d == 0):
-                    r[1] = cp
-                    continue
-                # an upper-case letter followed by its lower case: start (or grow into) a pair run
-                if r[3] == 0 and r[0] == r[1] and r[2] == 1 and d == 0:
-                    r[3] = 1
-                    r[1] = cp
-                    continue
-            rows.append([cp, cp, d, 0])
+            # an upper-case letter followed by its lower case: start (or grow into) a pair run
+            if r[3] == 0 and r[0] == r[1] and r[2] == 1 and d == 0:
+                r[3] = 1
+                r[1] = cp
+                continue
+        rows.append([cp, cp, d, 0])
     print("// %d rows" % len(rows), file=sys.stderr)
     line = "   "
     for r in rows:
