@@ -97,27 +97,28 @@ check_one() {  # src compiler -> prints one line; exit 1 on a failed check
   out=$($cxx -std=c++20 -fsyntax-only "${pch[@]}" -Iinclude "$src" 2>&1)
   local status=$?
   printf '%s\n' "$out" >"$FASTAPI_COMPILE_FAIL_OUT/${warning:+warning-}$(basename "$src" .cpp).$cxx.txt"
-  if [ -n "$warning" ]; then  # the other kind: it must compile, and warn
+  # A misuse must fail, and one of its static_assert messages hold the sentence; a warnings/ check must compile,
+  # and one of its warnings hold it.
+  local messages kind verb
+  if [ -n "$warning" ]; then
     if [ "$status" -ne 0 ]; then
       echo "FAIL $src did not compile with $cxx but must (with a warning):"
       echo "$out" | grep -E "error" | head -n 5
       return 1
-    elif ! grep -oP "warning: \K.*" <<<"$out" | sed 's/\\"/"/g' | grep -qF -- "$expect"; then
-      echo "FAIL $src compiled with $cxx but no warning's message contains: $expect"
-      echo "$out" | grep -E "warning" | head -n 5
-      return 1
-    elif [ -n "$context" ] && ! grep -qF -- "$context" <<<"$out"; then
-      echo "FAIL $src warned with $cxx with the message, but the output does not show: $context"
-      return 1
     fi
-  elif [ "$status" -eq 0 ]; then
-    echo "FAIL $src compiled with $cxx but must not"; return 1
-  elif ! static_assert_messages <<<"$out" | grep -qF -- "$expect"; then
-    echo "FAIL $src failed with $cxx but no static_assert message contains: $expect"
-    echo "$out" | grep -E "error" | head -n 5
+    messages=$(grep -oP "warning: \K.*" <<<"$out" | sed 's/\\"/"/g') kind=warning verb=compiled
+  else
+    if [ "$status" -eq 0 ]; then
+      echo "FAIL $src compiled with $cxx but must not"; return 1
+    fi
+    messages=$(static_assert_messages <<<"$out") kind=error verb=failed
+  fi
+  if ! grep -qF -- "$expect" <<<"$messages"; then
+    echo "FAIL $src $verb with $cxx but no ${kind/error/static_assert} message contains: $expect"
+    echo "$out" | grep -E "$kind" | head -n 5
     return 1
   elif [ -n "$context" ] && ! grep -qF -- "$context" <<<"$out"; then
-    echo "FAIL $src failed with $cxx with the message, but the output does not show: $context"
+    echo "FAIL $src $verb with $cxx with the message, but the output does not show: $context"
     return 1
   fi
   echo "ok   $src ($cxx)"
