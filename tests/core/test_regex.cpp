@@ -1,7 +1,8 @@
 // tests/core/test_regex.cpp: fastapi's own pattern matcher (core/regex.hpp): the same answers as std::regex
 // (ECMAScript) on generated patterns and inputs, every documented pattern shape on 1 MiB inputs under a 64 KiB
 // stack in linear time, and a sentence for every pattern it refuses. std::regex is the reference, asked through
-// tests/support/regex_reference.hpp (compiled at -O2 in a file of its own: at the tests' -O0 it was 26 s of the suite's CPU).
+// tests/support/regex_reference.hpp (compiled at -O2 in a file of its own: at the tests' -O0 it was 26 s of the
+// suite's CPU).
 #include <doctest/doctest.h>
 #include <pthread.h>
 #include <time.h>
