@@ -32,7 +32,7 @@ import argparse
 import functools
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,7 +144,9 @@ def plan(root: Path, max_layers: int) -> dict[str, str]:
 # - X's own lines before its last #include are of the same kind (else a name an earlier header declares would be
 #   visible to X's earlier lines in M's TU and not alone);
 # - X starts with #pragma once (its idempotence is then proven by that line; the module a TU names is included
-#   twice, as before).
+#   twice, as before);
+# - a third-party header whose macros one of our modules defines (core/config.hpp pins Asio's and simdjson's
+#   configuration) comes after that module both alone and in the TU, or the library is configured otherwise.
 # A conditional is fixed when each macro it tests is either the configuration's (FASTAPI_*, not defined by any
 # module), the compiler's (__clang__, _WIN32, ...), or defined only by modules X includes above it: then it has
 # the same value in every TU. An #include under a fixed conditional is matched by the same conditional's text
@@ -180,6 +182,24 @@ class Source:
     events: list[Event]
     pragma_first: bool   # the first directive is #pragma once
     head_ok: bool        # every line above the last #include is in the head
+    configures: set[str] = field(default_factory=set)   # the third-party families whose macros it defines
+    configured: bool = True   # alone, each header of such a family comes after the modules that configure it
+
+
+def family(header: str) -> str:
+    """The library an angled header belongs to, as its macros are prefixed: <asio/ssl.hpp> -> "asio"."""
+    return re.split(r"[/.]", header)[0].lower()
+
+
+def configuring(sources: dict[str, Source]) -> dict[str, set[str]]:
+    """A third-party family -> the modules that define or undefine one of its macros (core/config.hpp pins
+    simdjson's and Asio's configuration): where such a module is parsed before the family's headers, they are
+    configured otherwise."""
+    out: dict[str, set[str]] = {}
+    for name, src in sources.items():
+        for fam in src.configures:
+            out.setdefault(fam, set()).add(name)
+    return out
 
 
 def read_sources(root: Path, graph: dict[str, list[str]]) -> dict[str, Source]:
@@ -195,6 +215,8 @@ def read_sources(root: Path, graph: dict[str, list[str]]) -> dict[str, Source]:
     sure = sure_closures(graph, lines_of)
     out: dict[str, Source] = {}
     for name, lines in lines_of.items():
+        configures = {m.group("name").split("_")[0].lower() for line in lines if line.at_top
+                      for m in [DEFINE.match(line.code)] if m and not m.group("name").startswith("FASTAPI_")}
         events: list[Event] = []
         stack: list[tuple[str, bool]] = []   # each open conditional: its text so far, and whether fixed
         above: set[str] = set()              # modules included (unconditionally) above this line, with closures
@@ -238,8 +260,33 @@ def read_sources(root: Path, graph: dict[str, list[str]]) -> dict[str, Source]:
             else:
                 head = False
         last = max((i for i, e in enumerate(events)), default=-1)
-        out[name] = Source(events, bool(pragma_first), last < 0 or events[last].in_head)
+        out[name] = Source(events, bool(pragma_first), last < 0 or events[last].in_head, configures)
+    by_family = configuring(out)
+    for name, src in out.items():
+        src.configured = configured_alone(out, sure, by_family, name)
     return out
+
+
+def configured_alone(sources: dict[str, Source], sure: dict[str, set[str]], by_family: dict[str, set[str]],
+                     name: str) -> bool:
+    """Whether, in the module's TU alone, each header of a configured family comes after every module of its
+    closure that configures the family (else its configuration depends on what came before the module)."""
+    done: set[str] = set()
+    started: set[str] = set()
+
+    def walk(x: str) -> bool:
+        started.add(x)
+        for e in sources[x].events:
+            if e.angled:
+                if not by_family.get(family(e.name), set()) & sure[name] <= done:
+                    return False
+            elif e.name not in started:
+                if e.cond != "" or not walk(e.name):
+                    return False   # a conditional include: the order is not known
+        done.add(x)
+        return True
+
+    return walk(name)
 
 
 def fixed_condition(rest: str, name: str, above: set[str], definers: dict[str, set[str]],
@@ -285,6 +332,8 @@ def proofs(sources: dict[str, Source], sure: dict[str, set[str]], chain: list[st
 
     done: set[str] = set()
     seen: set[tuple[str, str]] = set()     # (conditional text or "?" when not fixed, header)
+    by_family = configuring(sources)
+    configured_by: dict[str, set[str]] = {}   # a header of a configured family -> the modules done before it
     started: set[str] = set()
     proven: set[str] = set()
     state = {"known": True}
@@ -298,6 +347,8 @@ def proofs(sources: dict[str, Source], sure: dict[str, set[str]], chain: list[st
                 return
             if e.angled:
                 seen.add((e.cond if e.cond is not None else "?", e.name))
+                if family(e.name) in by_family:
+                    configured_by.setdefault(e.name, by_family[family(e.name)] & done)
             elif e.name not in started:
                 if e.cond != "":
                     state["known"] = False   # included or not: the order after it is unknown
@@ -307,8 +358,10 @@ def proofs(sources: dict[str, Source], sure: dict[str, set[str]], chain: list[st
 
     def covered(name: str) -> bool:
         src = sources[name]
-        if not (src.pragma_first and src.head_ok and done <= sure[name]):
+        if not (src.pragma_first and src.head_ok and src.configured and done <= sure[name]):
             return False
+        if any(not by_family[family(h)] & sure[name] <= before for h, before in configured_by.items()):
+            return False   # Asio or simdjson configured otherwise than the module's own includes would
         held = set().union(angled_of(name), *(angled_of(m) for m in sure[name]))
         plain = {h for c, h in held if c == ""}
         return all(h in plain or (c != "?" and (c, h) in held) for c, h in seen)

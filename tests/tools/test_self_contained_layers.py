@@ -179,6 +179,19 @@ class CoverTest(unittest.TestCase):
         root = self.tree({"core/a.hpp": guarded, "app/m.hpp": '#pragma once\n#include "fastapi/core/a.hpp"\n'})
         self.assertEqual(proven_in(root, ["app/m.hpp"]), {"app/m.hpp"})
 
+    def test_a_third_party_header_configured_otherwise_than_alone_takes_the_proof_away(self) -> None:
+        cfg = "#pragma once\n#define SIMDJSON_X 1\n"   # as core/config.hpp pins simdjson's configuration
+        late = '#pragma once\n#include <simdjson.h>\n#include "fastapi/core/cfg.hpp"\n'
+        m = '#pragma once\n#include "fastapi/core/cfg.hpp"\n#include "fastapi/core/a.hpp"\n'
+        root = self.tree({"core/cfg.hpp": cfg, "core/a.hpp": late, "app/m.hpp": m})
+        self.assertEqual(proven_in(root, ["app/m.hpp"]), {"app/m.hpp", "core/cfg.hpp"},
+                         "alone, a reads <simdjson.h> before cfg configures it; in m's TU after")
+        write(root, {"core/a.hpp": '#pragma once\n#include "fastapi/core/cfg.hpp"\n#include <simdjson.h>\n'})
+        self.assertEqual(proven_in(root, ["app/m.hpp"]), {"app/m.hpp", "core/cfg.hpp", "core/a.hpp"})
+        # <simdjson.h> read before cfg in the TU, where a (alone: after cfg) comes later: a is not proven.
+        write(root, {"app/m.hpp": '#pragma once\n#include <simdjson.h>\n#include "fastapi/core/a.hpp"\n'})
+        self.assertEqual(proven_in(root, ["app/m.hpp"]), {"app/m.hpp"})
+
     def test_conditionals(self) -> None:
         root = self.tree({"core/a.hpp": A,
                           "app/m.hpp": '#pragma once\n#ifdef FASTAPI_X\n#include "fastapi/core/a.hpp"\n#endif\n'})
