@@ -147,11 +147,12 @@ def plan(root: Path, max_layers: int) -> dict[str, str]:
 #   twice, as before);
 # - a third-party header whose macros one of our modules defines (core/config.hpp pins Asio's and simdjson's
 #   configuration) comes after that module both alone and in the TU, or the library is configured otherwise.
-# A conditional is fixed when each macro it tests is either the configuration's (FASTAPI_*, not defined by any
-# module), the compiler's (__clang__, _WIN32, ...), or defined only by modules X includes above it: then it has
-# the same value in every TU. An #include under a fixed conditional is matched by the same conditional's text
-# elsewhere; under another conditional, only by the same header included unconditionally. A TU whose walk reaches
-# a conditional include of one of our modules not yet parsed proves nothing after it (the order becomes unknown).
+# A conditional is fixed when each macro it tests is the compiler's (__clang__, _WIN32, ...) or ours (FASTAPI_*:
+# no standard or third-party header defines one) with every other module that defines it included above the
+# conditional: then it has the same value in every TU. An #include under a fixed conditional is matched by the
+# same conditional's text elsewhere; under another conditional, only by the same header included unconditionally.
+# A TU whose walk reaches a conditional include of one of our modules not yet parsed proves nothing after it (the
+# order becomes unknown).
 #
 # What the lexical check cannot see, and the compile does not prove for a covered module: a template that X
 # instantiates is instantiated at the end of the TU, where the modules after X are visible too (a name found there

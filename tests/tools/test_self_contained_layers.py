@@ -126,8 +126,8 @@ class CoverTest(unittest.TestCase):
         return root
 
     def test_a_module_parsed_first_in_anothers_tu_is_proven_by_it(self) -> None:
-        root = self.tree({"core/a.hpp": A,
-                          "app/m.hpp": '// m\n#pragma once\n\n#include "fastapi/core/a.hpp"\n#include <string>\nint m;\n'})
+        m = '// m\n#pragma once\n\n#include "fastapi/core/a.hpp"\n#include <string>\nint m;\n'
+        root = self.tree({"core/a.hpp": A, "app/m.hpp": m})
         self.assertEqual(proven_in(root, ["app/m.hpp"]), {"app/m.hpp", "core/a.hpp"})
         tus = layers.cover(root, 8)
         self.assertEqual([tu.chain for tu in tus], [["fastapi/app/m.hpp"]], "one compile proves both")
@@ -146,7 +146,8 @@ class CoverTest(unittest.TestCase):
 
     def test_a_module_with_code_above_one_of_its_includes_is_proven_only_by_its_own_tu(self) -> None:
         x = '#pragma once\n#include <string>\ninline int x() { return 1; }\n#include "fastapi/core/a.hpp"\n'
-        root = self.tree({"core/a.hpp": A, "core/x.hpp": x, "app/m.hpp": '#pragma once\n#include "fastapi/core/x.hpp"\n'})
+        m = '#pragma once\n#include "fastapi/core/x.hpp"\n'
+        root = self.tree({"core/a.hpp": A, "core/x.hpp": x, "app/m.hpp": m})
         self.assertEqual(proven_in(root, ["app/m.hpp"]), {"app/m.hpp"}, "nor a, which comes after x's code")
         # In a chain too: x above m would see nothing m does not include, but x's own lines are the problem.
         self.assertEqual(proven_in(root, ["core/x.hpp", "app/m.hpp"]), set())
@@ -154,7 +155,8 @@ class CoverTest(unittest.TestCase):
     def test_a_standard_header_seen_earlier_that_the_module_does_not_include_takes_the_proof_away(self) -> None:
         m = '#pragma once\n#include <vector>\n#include "fastapi/core/a.hpp"\n'
         root = self.tree({"core/a.hpp": A, "app/m.hpp": m})
-        self.assertEqual(proven_in(root, ["app/m.hpp"]), {"app/m.hpp"}, "a would see <vector>, which it does not include")
+        self.assertEqual(proven_in(root, ["app/m.hpp"]), {"app/m.hpp"},
+                         "a would see <vector>, which it does not include")
         write(root, {"core/a.hpp": A.replace("#include <string>", "#include <string>\n#include <vector>")})
         self.assertEqual(proven_in(root, ["app/m.hpp"]), {"app/m.hpp", "core/a.hpp"})
 
