@@ -275,19 +275,23 @@ def configured_alone(sources: dict[str, Source], sure: dict[str, set[str]], by_f
     done: set[str] = set()
     started: set[str] = set()
 
-    def walk(x: str) -> bool:
+    def walk(x: str) -> bool | None:
+        """False: a header read before its configuration; True: all configured, nothing after can differ;
+        None: not decided yet, walk on."""
         started.add(x)
         for e in sources[x].events:
-            if e.angled:
-                if not by_family.get(family(e.name), set()) & sure[name] <= done:
-                    return False
-            elif e.name not in started:
-                if e.cond != "" or not walk(e.name):
-                    return False   # a conditional include: the order is not known
+            if e.angled and not by_family.get(family(e.name), set()) & sure[name] <= done:
+                return False
+            if not e.angled and e.name not in started:
+                if e.cond != "":   # included or not, the order after it is not known: fine if nothing is left
+                    return all(m & sure[name] <= done for m in by_family.values())
+                verdict = walk(e.name)
+                if verdict is not None:
+                    return verdict
         done.add(x)
-        return True
+        return None
 
-    return walk(name)
+    return walk(name) is not False
 
 
 def fixed_condition(rest: str, name: str, above: set[str], definers: dict[str, set[str]],
