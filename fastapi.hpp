@@ -25813,6 +25813,7 @@ FASTAPI_DETAIL_INLINE Task<Response> AccessLogMiddleware::operator()(Request& re
 #include <utility>
 #include <vector>
 
+// After core/config.hpp, which defines FASTAPI_DETAIL_DEFINE_FUNCTIONS: above it, this header alone saw 0.
 #if FASTAPI_DETAIL_DEFINE_FUNCTIONS && __has_include(<cxxabi.h>)
 #include <cxxabi.h>
 #define FASTAPI_DETAIL_HAS_CXXABI 1

@@ -19,13 +19,6 @@
 #include <utility>
 #include <vector>
 
-#if FASTAPI_DETAIL_DEFINE_FUNCTIONS && __has_include(<cxxabi.h>)
-#include <cxxabi.h>
-#define FASTAPI_DETAIL_HAS_CXXABI 1
-#else
-#define FASTAPI_DETAIL_HAS_CXXABI 0
-#endif
-
 #include "fastapi/core/config.hpp"
 #include "fastapi/core/errors.hpp"
 #include "fastapi/core/log.hpp"
@@ -37,6 +30,14 @@
 #include "fastapi/http/status.hpp"
 #include "fastapi/json/errors.hpp"
 #include "fastapi/json/write.hpp"
+
+// After core/config.hpp, which defines FASTAPI_DETAIL_DEFINE_FUNCTIONS: above it, this header alone saw 0.
+#if FASTAPI_DETAIL_DEFINE_FUNCTIONS && __has_include(<cxxabi.h>)
+#include <cxxabi.h>
+#define FASTAPI_DETAIL_HAS_CXXABI 1
+#else
+#define FASTAPI_DETAIL_HAS_CXXABI 0
+#endif
 
 namespace fastapi {
 
