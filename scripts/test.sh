@@ -198,11 +198,15 @@ program_checks() {
 # waiting (timeouts, slow clients, drains), so four processes on two cores end sooner than two: the sanitized
 # run, the suite's last step, 76 s -> 61 s of wall in a cold run (docs/testing.md, session 13; the groups below
 # are balanced by scripts/suite_times.sh's folder shares: http 22% of the ASan run, core 19%, regression 13%...).
-shard_groups() {  # one line per process but the last: its folders
+# The tutorial's tests are in the sanitized binary only (CMakeLists.txt: fastapi_tutorial_syntax compiles the pages
+# in the g++ tree): its folder is named for that run alone, with the lightest group (1-2% of a run).
+shard_groups() {  # LABEL: one line per process but the last: its folders
+  local tutorial=" tutorial"
+  [ "$1" = single ] && tutorial=""
   case "${FASTAPI_TEST_SHARDS:-4}" in
     1) ;;
     2) echo "examples http client websocket" ;;
-    *) printf '%s\n' "http tutorial params middleware" "core di openapi security routing testing" "regression examples json" ;;
+    *) printf '%s\n' "http params middleware" "core di openapi security routing testing$tutorial" "regression examples json" ;;
   esac
 }
 folder_filter() { local f filter=""; for f in $1; do filter+="${filter:+,}*/tests/$f/*"; done; echo "$filter"; }
@@ -213,7 +217,7 @@ run_tests() {  # LABEL BINARY: outputs in build/logs/tests_LABEL.N.log, exit cod
     [ -n "$group" ] || continue
     parts+=("-sf=$(folder_filter "$group")")
     all+="${all:+ }$group"
-  done < <(shard_groups)
+  done < <(shard_groups "$label")
   parts+=("${all:+-sfe=$(folder_filter "$all")}")
   for i in "${!parts[@]}"; do
     { "$binary" --duration=true ${parts[$i]:+"${parts[$i]}"} >"build/logs/tests_$label.$((i + 1)).log" 2>&1 &&
@@ -226,7 +230,7 @@ run_tests() {  # LABEL BINARY: outputs in build/logs/tests_LABEL.N.log, exit cod
 }
 show_tests() {  # LABEL: each process's output (without --duration's "<seconds> s: <test>" lines), then one
   local label=$1 log part bad n=0 groups=()  # summary for all of them, in doctest's words
-  mapfile -t groups < <(shard_groups)
+  mapfile -t groups < <(shard_groups "$label")
   for log in "build/logs/tests_$label".*.log; do
     n=$((n + 1))
     part="every test"
@@ -288,6 +292,8 @@ step "build with g++ (tests against the single header, examples)"
 # The sanitized modular suite keeps the Debug build and its assertions.
 # No debug information in this tree (-g0): nothing here is debugged; the sanitized tree has line tables.
 # 24 test files a batch, as the ASan tree: each batch parses the whole header again (~11 s of g++).
+# The tutorial's pages: g++ -fsyntax-only, all in one file (fastapi_tutorial_syntax, which fastapi_tests_single
+# depends on); their tests are built and run in the sanitized tree only.
 configure gcc g++ Debug -DFASTAPI_SELF_CONTAINED_CHECK=OFF -DFASTAPI_TESTS_O2=ON -DFASTAPI_TESTS_OPT=-O0 \
   -DCMAKE_CXX_FLAGS_DEBUG=-g0 -DFASTAPI_UNITY_BATCH_SIZE=24 \
   -DFASTAPI_EXAMPLES_O2="users_api;13_calling_services;10_middleware" \
