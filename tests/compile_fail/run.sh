@@ -196,23 +196,24 @@ for cxx in "${!combined[@]}"; do
   [ "$(cat "$pch_dir/combined.$cxx.status")" != 0 ] &&
     python3 tests/compile_fail/combine.py split "$cxx" "$pch_dir/combined.$cxx.txt" "$FASTAPI_COMPILE_FAIL_OUT" \
       "$($cxx -dumpversion)" ${combined[$cxx]} >/dev/null
-  again=0
+  again=""
   for name in ${combined[$cxx]}; do
     src=tests/compile_fail/$name.cpp own="$FASTAPI_COMPILE_FAIL_OUT/$name.$cxx.txt"
     if [ -f "$own" ] && line=$(check_output "$src" "$cxx" 1 "$(cat "$own")"); then
       results+=$'\n'"$line"
     else
       rm -f "$own"
-      alone+="$src $cxx"$'\n' again=$((again + 1))
+      alone+="$src $cxx"$'\n' again+=" $name"
     fi
     checks+=$'\n'"$src $cxx"
   done
-  echo "compile_fail: $cxx compiled $(wc -w <<<"${combined[$cxx]}") checks in one unit; $again of them again alone"
+  echo "compile_fail: $cxx compiled $(wc -w <<<"${combined[$cxx]}") checks in one unit; $(wc -w <<<"$again") of them" \
+    "again alone${again:+:$again}"
 done
 [ -n "$alone" ] && results+=$'\n'$(xargs -r -P "$jobs" -L 1 bash -c 'check_one $0 $1' <<<"$alone")
 count=$(grep -cE '^(ok|FAIL)' <<<"$results")
 failures=$(grep -c '^FAIL' <<<"$results")
-grep -v '^ok' <<<"$results" || true
+grep -v -e '^ok' -e '^$' <<<"$results" || true
 echo "compile_fail: $count checks ($(grep -c '/warnings/' <<<"$checks") of them must compile with a warning; $(grep -c ' clang++$' <<<"$checks") with clang++, $(grep -c ' g++$' <<<"$checks") with g++), $failures failed"
 python3 tests/compile_fail/gen_docs.py "$docs_mode" "$FASTAPI_COMPILE_FAIL_OUT" || failures=$((failures + 1))
 # FASTAPI_COMPILE_FAIL_KEEP=DIR keeps the outputs (gen_docs.py --check DIR then needs no compiler).
