@@ -3313,8 +3313,9 @@ class RequestStateMap {
   T& set(A&&... args) {
     static_assert(!std::is_reference_v<T> && !std::is_const_v<T>, "fastapi: req.state.set<T>: T is a plain type"
                                                                   " (docs/compile_errors.md#app)");
-    auto box = std::make_unique<Box<T>>(std::forward<A>(args)...);
-    T& value = box->value;
+    Box<T>* made = new Box<T>(std::forward<A>(args)...);
+    std::unique_ptr<Holder> box(made);  // one unique_ptr type for every T
+    T& value = made->value;
     for (Item& item : items_)
       if (item.key == &detail::request_state_tag<T>) {
         item.box = std::move(box);
@@ -15915,46 +15916,54 @@ inline constexpr std::string_view enum_pretty =
 
 /// Walks the printed list of `n` values and calls fn(index, name) for each that is an enumerator. An element is
 /// the enumerator, qualified ("ns::Color::red", "(anonymous namespace)::Color::red", "f()::Color::red"), or
-/// "(Color)3" when no enumerator has that value. Most elements are casts: once one is seen, the next ones are
-/// recognised by its "(Color)" alone (clang++'s constant evaluator is slow per character).
+/// "(Color)3" when no enumerator has that value. Most elements are casts, and clang++'s constant evaluator is slow
+/// per character and per call: once one cast is seen, the next ones are recognised by its first two characters
+/// and its ')' and stepped over whole (a qualified enumerator starts with '(' only as "(anonymous namespace)::" or
+/// "(lambda at ...)::", whose second character is no cast's: a cast of such an enum starts "(("), and the text is
+/// read through a plain pointer, not string_view's members.
 template <class Fn>
 constexpr void each_enumerator(std::string_view pretty, std::size_t n, Fn&& fn) {
-  constexpr std::size_t npos = std::string_view::npos;
+  const char* const s = pretty.data();
+  const std::size_t size = pretty.size();
   std::size_t pos = pretty.find("V = ");
-  if (pos == npos || pos + 5 > pretty.size()) return;
+  if (pos == std::string_view::npos || pos + 5 > size) return;
   pos += 4;
-  const char close = pretty[pos] == '{' ? '}' : '>';
+  const char close = s[pos] == '{' ? '}' : '>';
   ++pos;
-  std::string_view cast;  // "(Color)", from the first cast
-  for (std::size_t index = 0; index < n && pos < pretty.size(); ++index) {
-    if (!cast.empty() && pretty.substr(pos, cast.size()) == cast) {
-      const std::size_t comma = pretty.find(',', pos + cast.size());
-      pos = comma == npos ? pretty.size() : comma + 2;  // ", "
+  std::size_t cast = 0;  // the length of "(Color)", from the first cast; its text is s[cast_at, cast_at + cast)
+  std::size_t cast_at = 0;
+  for (std::size_t index = 0; index < n && pos < size; ++index) {
+    if (cast != 0 && pos + cast < size && s[pos] == '(' && s[pos + 1] == s[cast_at + 1] && s[pos + cast - 1] == ')') {
+      pos += cast;  // then the value's digits, up to ", " or the list's end
+      while (pos < size && s[pos] != ',' && s[pos] != close) ++pos;
+      pos += 2;
       continue;
     }
     std::size_t depth = 0, end = pos;  // up to the next ',' or the list's end, outside brackets
-    for (; end < pretty.size(); ++end) {
-      const char c = pretty[end];
+    for (; end < size; ++end) {
+      const char c = s[end];
       if (c == '(' || c == '<' || c == '{' || c == '[') ++depth;
       else if (depth > 0 && (c == ')' || c == '>' || c == '}' || c == ']')) --depth;
       else if (depth == 0 && (c == ',' || c == close)) break;
     }
-    const std::string_view element = pretty.substr(pos, end - pos);
+    const std::size_t start = pos;
     pos = end + 2;
-    if (element.empty() || element[0] == '-' || (element[0] >= '0' && element[0] <= '9')) continue;
-    if (element[0] == '(') {  // a cast, unless the parenthesis only opens a qualifier: "(anonymous namespace)::"
-      std::size_t open = 0, i = 0;
-      for (; i < element.size(); ++i) {
-        if (element[i] == '(') ++open;
-        else if (element[i] == ')' && --open == 0) break;
+    if (end == start || s[start] == '-' || (s[start] >= '0' && s[start] <= '9')) continue;
+    if (s[start] == '(') {  // a cast, unless the parenthesis only opens a qualifier: "(anonymous namespace)::"
+      std::size_t open = 0, i = start;
+      for (; i < end; ++i) {
+        if (s[i] == '(') ++open;
+        else if (s[i] == ')' && --open == 0) break;
       }
-      if (i + 1 >= element.size() || element[i + 1] != ':') {
-        cast = element.substr(0, i + 1);
+      if (i + 1 >= end || s[i + 1] != ':') {
+        cast = (i < end ? i + 1 : end) - start;
+        cast_at = start;
         continue;
       }
     }
-    const std::size_t colon = element.rfind(':');
-    fn(index, colon == npos ? element : element.substr(colon + 1));
+    std::size_t name = end;  // after the last ':'
+    while (name > start && s[name - 1] != ':') --name;
+    fn(index, std::string_view(s + name, end - name));
   }
 }
 
@@ -18466,23 +18475,33 @@ bool is_none(const M& m) {
 template <class T>
 void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi::WriteOptions& options);
 
+/// T{}, made once per T (not once per member: is_default_member below is instantiated for each).
+template <class T>
+const T& default_object() {
+  static const T defaults{};
+  return defaults;
+}
+/// Do two values of M write the same JSON text? One function per member type, shared by every model's members.
+template <class M>
+bool same_json(const M& x, const M& y) {
+  std::string a, b;
+  JsonSink sa(a), sb(b);
+  write_value(sa, a, x, {});
+  write_value(sb, b, y, {});
+  sa.flush(), sb.flush();
+  return a == b;
+}
 /// Is member I of value equal to T{}'s (exclude_defaults)? By == for numbers and strings, else by its JSON text.
 template <class T, std::size_t I, class M>
 bool is_default_member(const M& member) {
   if constexpr (!std::is_default_constructible_v<T>) {
     return false;
   } else {
-    static const T defaults{};
-    const M& d = field_at<I>(defaults);
+    const M& d = field_at<I>(default_object<T>());
     if constexpr (std::is_arithmetic_v<M> || std::is_enum_v<M> || std::is_same_v<M, std::string>) {
       return member == d;  // (a container's or a variant's operator== may not compile for its items: text below)
     } else {
-      std::string a, b;
-      JsonSink sa(a), sb(b);
-      write_value(sa, a, member, {});
-      write_value(sb, b, d, {});
-      sa.flush(), sb.flush();
-      return a == b;
+      return same_json(member, d);
     }
   }
 }
@@ -20204,6 +20223,7 @@ FASTAPI_DETAIL_INLINE bool is_multipart(const Request& req) {
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -20220,6 +20240,48 @@ namespace detail {
 
 class RequestScope;  // di/scope.hpp: the per-request dependency cache, exit stack and background tasks
 class StateStore;    // di/state.hpp: the app's fa::State<T> objects
+
+/// One parameter's slot among a call's bound arguments: its value once bound, else empty (the binding failed,
+/// or has not run). What std::optional<P> was, cut to what a slot needs: std::optional's layers compile to ~15
+/// functions for each parameter type at -O0 (every route's every marker type, in every file that registers it);
+/// this is 4. Made empty in place, filled at most once by its Binder, destroyed with the call's arguments.
+template <class T>
+class ParamSlot {
+ public:
+  using value_type = T;
+  ParamSlot() noexcept {}
+  ParamSlot(ParamSlot&& other) noexcept(std::is_nothrow_move_constructible_v<T>) {  // bind_one's return
+    if (other.engaged_) emplace(std::move(other.value_));
+  }
+  ParamSlot(const ParamSlot&) = delete;
+  ParamSlot& operator=(const ParamSlot&) = delete;
+  ~ParamSlot() {
+    if (engaged_) value_.~T();
+  }
+  template <class... A>
+  T& emplace(A&&... args) {
+    if (engaged_) {
+      engaged_ = false;
+      value_.~T();
+    }
+    ::new (static_cast<void*>(std::addressof(value_))) T(std::forward<A>(args)...);
+    engaged_ = true;
+    return value_;
+  }
+  explicit operator bool() const noexcept { return engaged_; }
+  T& operator*() noexcept { return value_; }
+  const T& operator*() const noexcept { return value_; }
+
+ private:
+  union {
+    T value_;
+  };
+  bool engaged_ = false;
+};
+template <class T>
+inline constexpr bool is_param_slot = false;
+template <class T>
+inline constexpr bool is_param_slot<ParamSlot<T>> = true;
 
 /// One request's binding: the request, the sub-response for Response& parameters, the errors so far,
 /// and the body read once however many parameters ask for it.
@@ -20499,7 +20561,7 @@ struct BodyBinder {
   static constexpr Source source = Source::body;
   static constexpr std::size_t body_count = 1;
   static constexpr bool named = B::embed;
-  using Slot = std::optional<B>;
+  using Slot = ParamSlot<B>;
   static void bind(BindContext& ctx, Slot& slot) {
     if (auto v = read_body<typename B::value_type>(ctx, B::param_name, B::embed)) slot.emplace(std::move(*v));
   }
@@ -20534,7 +20596,7 @@ struct BodyBinder {
 // and its errors join the same BindContext):
 //
 //     detail::BindContext ctx{req, sub_response};
-//     auto slot = detail::bind_one<fa::Query<"q", int>>(ctx);     // std::optional<Query<...>>, empty on error
+//     auto slot = detail::bind_one<fa::Query<"q", int>>(ctx);     // ParamSlot<Query<...>>, empty on error
 //     if (ctx.failed()) throw ctx.take_errors();                     // RequestValidationError -> 422
 //     detail::Binder<fa::Query<"q", int>>::get(slot);                // the argument
 //
@@ -20640,7 +20702,7 @@ struct TextBinder {
   static constexpr bool bindable = true;
   static constexpr Source source = P::param_source;
   static constexpr std::size_t body_count = 0;
-  using Slot = std::optional<P>;
+  using Slot = ParamSlot<P>;
   using T = typename P::value_type;
   using Item = typename unwrap_optional<T>::type;  // U of std::optional<U>
   static_assert(source != Source::cookie || !is_vector<Item>,
@@ -20715,7 +20777,7 @@ struct Binder {
   static constexpr Source source = bindable ? Source::body : Source::none;
   static constexpr std::size_t body_count = bindable ? 1 : 0;
   static constexpr bool named = false;
-  using Slot = std::optional<V>;
+  using Slot = ParamSlot<V>;
   static void bind(BindContext& ctx, Slot& slot) {
     if constexpr (bindable) {
       if (auto v = read_body<V>(ctx, {}, false)) slot.emplace(std::move(*v));
@@ -20992,7 +21054,7 @@ struct FileBinder {
   static constexpr bool bindable = true;
   static constexpr Source source = Source::form;
   static constexpr std::size_t body_count = 0;
-  using Slot = std::optional<P>;
+  using Slot = ParamSlot<P>;
   using T = typename P::value_type;
   using Item = typename unwrap_optional<T>::type;
   static constexpr bool repeated = is_vector<Item>;
@@ -21466,8 +21528,9 @@ FASTAPI_DETAIL_INLINE void* RequestScope::cached(const void* key, std::string_vi
 
 template <class T, class... A>
 T* RequestScope::store(A&&... args) {
-  auto box = std::make_unique<Box<T>>(std::forward<A>(args)...);
-  T* out = &box->value;
+  Box<T>* made = new Box<T>(std::forward<A>(args)...);
+  std::unique_ptr<Holder> box(made);  // one unique_ptr type for every T (not std::make_unique<Box<T>>'s own)
+  T* out = &made->value;
   keep(std::move(box));
   return out;
 }
@@ -22389,8 +22452,9 @@ class StateStore {
   /// Makes a T from `args` (replacing the one held, if any); the new object.
   template <class T, class... A>
   T& emplace(A&&... args) {
-    auto box = std::make_unique<Box<T>>(std::forward<A>(args)...);
-    T& value = box->value;
+    Box<T>* made = new Box<T>(std::forward<A>(args)...);
+    std::unique_ptr<Holder> box(made);  // one unique_ptr type for every T (not std::make_unique<Box<T>>'s own)
+    T& value = made->value;
     put(&state_key_tag<T>, &value, std::move(box));
     return value;
   }
@@ -23199,7 +23263,7 @@ struct SecurityBinder {
   static constexpr bool uses_scopes = true;  // FastAPI keys a security scheme's dependants by their scopes
   static constexpr Source source = Source::depends;
   static constexpr std::size_t body_count = 0;
-  using Slot = std::optional<S>;
+  using Slot = ParamSlot<S>;
   static void bind(BindContext& ctx, Slot& slot) {
     auto value = S::extract(ctx);
     if (value) slot.emplace(std::move(*value));
@@ -23457,7 +23521,7 @@ struct Binder<OAuth2PasswordRequestForm> {
   static constexpr bool bindable = true;
   static constexpr Source source = Source::form;
   static constexpr std::size_t body_count = 0;
-  using Slot = std::optional<OAuth2PasswordRequestForm>;
+  using Slot = ParamSlot<OAuth2PasswordRequestForm>;
   /// The form's fields, as FastAPI's OAuth2PasswordRequestForm reads them (compiled once: not a template).
   static void bind(BindContext& ctx, Slot& slot);
   static OAuth2PasswordRequestForm& get(Slot& slot) { return *slot; }
@@ -24677,7 +24741,8 @@ class MiddlewareChain {
     static_assert(std::is_same_v<R, Task<Response>> || std::is_same_v<R, Response>,
                   "fastapi: a middleware returns fa::Task<fa::Response> or fa::Response"
                   " (docs/compile_errors.md#app-middleware-wrong-result)");
-    layers_.insert(layers_.begin(), std::make_unique<MiddlewareOf<D>>(std::forward<M>(m)));
+    // Owned as a MiddlewareLayer from the start: one unique_ptr type for every middleware, not one per type.
+    layers_.insert(layers_.begin(), std::unique_ptr<MiddlewareLayer>(new MiddlewareOf<D>(std::forward<M>(m))));
   }
   bool empty() const noexcept { return layers_.empty(); }
   std::size_t size() const noexcept { return layers_.size(); }
@@ -26029,7 +26094,7 @@ void ExceptionHandlers::add_status(int status_code, F&& handler) {
   if (status_code < 100 || status_code > 599)
     throw ConfigurationError("fastapi: exception_handler(" + std::to_string(status_code) +
                              "): a status code is between 100 and 599");
-  auto entry = std::make_unique<StatusEntryOf<H>>(std::forward<F>(handler));
+  std::unique_ptr<StatusEntry> entry(new StatusEntryOf<H>(std::forward<F>(handler)));  // one unique_ptr type for all
   for (auto& [code, e] : status_)
     if (code == status_code) {
       e = std::move(entry);
@@ -26089,7 +26154,7 @@ void ExceptionHandlers::add(F&& handler, bool builtin) {
   static_assert(std::is_same_v<R, Response> || std::is_same_v<R, Task<Response>>,
                 "fastapi: an exception handler returns fa::Response or fa::Task<fa::Response>"
                 " (docs/compile_errors.md#app)");
-  auto entry = std::make_unique<EntryOf<E, H>>(std::forward<F>(handler));
+  std::unique_ptr<Entry> entry(new EntryOf<E, H>(std::forward<F>(handler)));  // one unique_ptr type for all
   if (!builtin && std::is_same_v<E, HTTPException>) custom_http_ = true;
   for (auto& e : entries_)
     if (e->type() == typeid(E)) {
@@ -26463,7 +26528,7 @@ std::string debug_value(const T& value) {
 /// credentials), state and background tasks.
 template <class Slot>
 void debug_slot(std::string& line, const Slot& slot) {
-  if constexpr (is_optional<Slot>) {
+  if constexpr (is_param_slot<Slot>) {
     using P = typename Slot::value_type;
     if constexpr (requires {
                     P::param_name;
@@ -26481,11 +26546,15 @@ void debug_slot(std::string& line, const Slot& slot) {
     }
   }
 }
+template <class Slots, std::size_t... I>
+void debug_slots(std::string& line, const Slots& slots, std::index_sequence<I...>) {
+  (debug_slot(line, std::get<I>(slots)), ...);  // (not std::apply: its lambda and invoke chain, per route, at -O0)
+}
 /// The debug line of a request that reached a handler: its request line and the parameters bound.
 template <class Slots>
 void log_bound_request(const Request& req, const Slots& slots) {
   std::string line = debug_request_line(req);
-  std::apply([&](const auto&... slot) { (debug_slot(line, slot), ...); }, slots);
+  debug_slots(line, slots, std::make_index_sequence<std::tuple_size_v<Slots>>{});
   log_debug_line(line);
 }
 
@@ -26849,14 +26918,17 @@ struct RouteLiteral {
   static constexpr bool ok = true;
 };
 
-/// Wraps `handler` (lambda, function pointer or callable object) as an Endpoint.
+/// Wraps `handler` (lambda, function pointer or callable object) as an Endpoint. Owned by a
+/// std::unique_ptr<Endpoint> from the start: std::make_unique<HandlerEndpoint<H>> would instantiate a
+/// unique_ptr, a deleter and their tuple for each route (~30 functions of -O0 code per route), then convert.
 template <class F>
 std::unique_ptr<Endpoint> make_endpoint(F&& handler, std::string description, RouteOptions options) {
   using H = std::decay_t<F>;
   static_assert(has_callable_traits<H>,
                 "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
                 "cannot say where its values come from) (docs/compile_errors.md#app)");
-  return std::make_unique<HandlerEndpoint<H>>(std::forward<F>(handler), std::move(description), std::move(options));
+  return std::unique_ptr<Endpoint>(
+      new HandlerEndpoint<H>(std::forward<F>(handler), std::move(description), std::move(options)));
 }
 
 /// What `handler`'s types say of its operation, for its route record (nothing for a handler make_endpoint
@@ -27370,7 +27442,9 @@ std::unique_ptr<Endpoint> make_websocket_endpoint(F&& handler, std::string descr
                 "fastapi: a WebSocket handler takes fa::WebSocket& (and any parameters an HTTP handler takes)"
                 " (docs/compile_errors.md#app)");
   options.include_in_schema = false;  // FastAPI leaves WebSocket routes out of OpenAPI
-  return std::make_unique<WebSocketEndpoint<H>>(std::forward<F>(handler), std::move(description), std::move(options));
+  // Owned as an Endpoint from the start: one unique_ptr type for every route (make_endpoint says why).
+  return std::unique_ptr<Endpoint>(
+      new WebSocketEndpoint<H>(std::forward<F>(handler), std::move(description), std::move(options)));
 }
 
 }  // namespace fastapi::detail
@@ -27643,6 +27717,13 @@ class EndpointFactory {
   virtual RouteDoc::Describe describe() const = 0;
 };
 
+/// A route's factory, shared by the copies of the route, owned from a pointer to the base: every route then has
+/// the same control block (std::make_shared<EndpointFactoryOf<H>> instantiates one, with its allocator
+/// machinery, for each route). If the control block cannot be allocated, shared_ptr deletes `factory`.
+inline std::shared_ptr<const EndpointFactory> share_factory(const EndpointFactory* factory) {
+  return std::shared_ptr<const EndpointFactory>(factory);
+}
+
 /// The factory of a WebSocket route.
 template <class H>
 class WebSocketEndpointFactoryOf final : public EndpointFactory {
@@ -27729,7 +27810,7 @@ class APIRouter : public detail::RouteVerbs<APIRouter> {
     add(Route{{},
               std::string(path),
               std::move(options),
-              std::make_shared<detail::WebSocketEndpointFactoryOf<H>>(std::forward<F>(handler))});
+              detail::share_factory(new detail::WebSocketEndpointFactoryOf<H>(std::forward<F>(handler)))});
     return *this;
   }
 
@@ -27756,7 +27837,7 @@ void APIRouter::add_route(std::span<const Method> methods, std::string_view path
                   "fastapi: a handler that takes fa::WebSocket& is registered with router.websocket(path, handler)"
                   " (docs/compile_errors.md#app-websocket-handler-on-get)");
     add(Route{std::vector<Method>(methods.begin(), methods.end()), std::string(path), std::move(options),
-              std::make_shared<detail::EndpointFactoryOf<H>>(std::forward<F>(handler))});
+              detail::share_factory(new detail::EndpointFactoryOf<H>(std::forward<F>(handler)))});
   }
 }
 

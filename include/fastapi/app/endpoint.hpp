@@ -226,7 +226,7 @@ std::string debug_value(const T& value) {
 /// credentials), state and background tasks.
 template <class Slot>
 void debug_slot(std::string& line, const Slot& slot) {
-  if constexpr (is_optional<Slot>) {
+  if constexpr (is_param_slot<Slot>) {
     using P = typename Slot::value_type;
     if constexpr (requires {
                     P::param_name;
@@ -244,11 +244,15 @@ void debug_slot(std::string& line, const Slot& slot) {
     }
   }
 }
+template <class Slots, std::size_t... I>
+void debug_slots(std::string& line, const Slots& slots, std::index_sequence<I...>) {
+  (debug_slot(line, std::get<I>(slots)), ...);  // (not std::apply: its lambda and invoke chain, per route, at -O0)
+}
 /// The debug line of a request that reached a handler: its request line and the parameters bound.
 template <class Slots>
 void log_bound_request(const Request& req, const Slots& slots) {
   std::string line = debug_request_line(req);
-  std::apply([&](const auto&... slot) { (debug_slot(line, slot), ...); }, slots);
+  debug_slots(line, slots, std::make_index_sequence<std::tuple_size_v<Slots>>{});
   log_debug_line(line);
 }
 
@@ -612,14 +616,17 @@ struct RouteLiteral {
   static constexpr bool ok = true;
 };
 
-/// Wraps `handler` (lambda, function pointer or callable object) as an Endpoint.
+/// Wraps `handler` (lambda, function pointer or callable object) as an Endpoint. Owned by a
+/// std::unique_ptr<Endpoint> from the start: std::make_unique<HandlerEndpoint<H>> would instantiate a
+/// unique_ptr, a deleter and their tuple for each route (~30 functions of -O0 code per route), then convert.
 template <class F>
 std::unique_ptr<Endpoint> make_endpoint(F&& handler, std::string description, RouteOptions options) {
   using H = std::decay_t<F>;
   static_assert(has_callable_traits<H>,
                 "fastapi: the handler's parameter types must be spelled out (a generic lambda `[](auto x)` "
                 "cannot say where its values come from) (docs/compile_errors.md#app)");
-  return std::make_unique<HandlerEndpoint<H>>(std::forward<F>(handler), std::move(description), std::move(options));
+  return std::unique_ptr<Endpoint>(
+      new HandlerEndpoint<H>(std::forward<F>(handler), std::move(description), std::move(options)));
 }
 
 /// What `handler`'s types say of its operation, for its route record (nothing for a handler make_endpoint

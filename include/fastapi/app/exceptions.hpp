@@ -247,7 +247,7 @@ void ExceptionHandlers::add_status(int status_code, F&& handler) {
   if (status_code < 100 || status_code > 599)
     throw ConfigurationError("fastapi: exception_handler(" + std::to_string(status_code) +
                              "): a status code is between 100 and 599");
-  auto entry = std::make_unique<StatusEntryOf<H>>(std::forward<F>(handler));
+  std::unique_ptr<StatusEntry> entry(new StatusEntryOf<H>(std::forward<F>(handler)));  // one unique_ptr type for all
   for (auto& [code, e] : status_)
     if (code == status_code) {
       e = std::move(entry);
@@ -307,7 +307,7 @@ void ExceptionHandlers::add(F&& handler, bool builtin) {
   static_assert(std::is_same_v<R, Response> || std::is_same_v<R, Task<Response>>,
                 "fastapi: an exception handler returns fa::Response or fa::Task<fa::Response>"
                 " (docs/compile_errors.md#app)");
-  auto entry = std::make_unique<EntryOf<E, H>>(std::forward<F>(handler));
+  std::unique_ptr<Entry> entry(new EntryOf<E, H>(std::forward<F>(handler)));  // one unique_ptr type for all
   if (!builtin && std::is_same_v<E, HTTPException>) custom_http_ = true;
   for (auto& e : entries_)
     if (e->type() == typeid(E)) {

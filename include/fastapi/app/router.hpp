@@ -136,6 +136,13 @@ class EndpointFactory {
   virtual RouteDoc::Describe describe() const = 0;
 };
 
+/// A route's factory, shared by the copies of the route, owned from a pointer to the base: every route then has
+/// the same control block (std::make_shared<EndpointFactoryOf<H>> instantiates one, with its allocator
+/// machinery, for each route). If the control block cannot be allocated, shared_ptr deletes `factory`.
+inline std::shared_ptr<const EndpointFactory> share_factory(const EndpointFactory* factory) {
+  return std::shared_ptr<const EndpointFactory>(factory);
+}
+
 /// The factory of a WebSocket route.
 template <class H>
 class WebSocketEndpointFactoryOf final : public EndpointFactory {
@@ -222,7 +229,7 @@ class APIRouter : public detail::RouteVerbs<APIRouter> {
     add(Route{{},
               std::string(path),
               std::move(options),
-              std::make_shared<detail::WebSocketEndpointFactoryOf<H>>(std::forward<F>(handler))});
+              detail::share_factory(new detail::WebSocketEndpointFactoryOf<H>(std::forward<F>(handler)))});
     return *this;
   }
 
@@ -249,7 +256,7 @@ void APIRouter::add_route(std::span<const Method> methods, std::string_view path
                   "fastapi: a handler that takes fa::WebSocket& is registered with router.websocket(path, handler)"
                   " (docs/compile_errors.md#app-websocket-handler-on-get)");
     add(Route{std::vector<Method>(methods.begin(), methods.end()), std::string(path), std::move(options),
-              std::make_shared<detail::EndpointFactoryOf<H>>(std::forward<F>(handler))});
+              detail::share_factory(new detail::EndpointFactoryOf<H>(std::forward<F>(handler)))});
   }
 }
 

@@ -208,7 +208,9 @@ std::unique_ptr<Endpoint> make_websocket_endpoint(F&& handler, std::string descr
                 "fastapi: a WebSocket handler takes fa::WebSocket& (and any parameters an HTTP handler takes)"
                 " (docs/compile_errors.md#app)");
   options.include_in_schema = false;  // FastAPI leaves WebSocket routes out of OpenAPI
-  return std::make_unique<WebSocketEndpoint<H>>(std::forward<F>(handler), std::move(description), std::move(options));
+  // Owned as an Endpoint from the start: one unique_ptr type for every route (make_endpoint says why).
+  return std::unique_ptr<Endpoint>(
+      new WebSocketEndpoint<H>(std::forward<F>(handler), std::move(description), std::move(options)));
 }
 
 }  // namespace fastapi::detail

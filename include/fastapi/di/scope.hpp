@@ -177,8 +177,9 @@ FASTAPI_DETAIL_INLINE void* RequestScope::cached(const void* key, std::string_vi
 
 template <class T, class... A>
 T* RequestScope::store(A&&... args) {
-  auto box = std::make_unique<Box<T>>(std::forward<A>(args)...);
-  T* out = &box->value;
+  Box<T>* made = new Box<T>(std::forward<A>(args)...);
+  std::unique_ptr<Holder> box(made);  // one unique_ptr type for every T (not std::make_unique<Box<T>>'s own)
+  T* out = &made->value;
   keep(std::move(box));
   return out;
 }

@@ -32,8 +32,9 @@ class StateStore {
   /// Makes a T from `args` (replacing the one held, if any); the new object.
   template <class T, class... A>
   T& emplace(A&&... args) {
-    auto box = std::make_unique<Box<T>>(std::forward<A>(args)...);
-    T& value = box->value;
+    Box<T>* made = new Box<T>(std::forward<A>(args)...);
+    std::unique_ptr<Holder> box(made);  // one unique_ptr type for every T (not std::make_unique<Box<T>>'s own)
+    T& value = made->value;
     put(&state_key_tag<T>, &value, std::move(box));
     return value;
   }

@@ -39,8 +39,9 @@ class RequestStateMap {
   T& set(A&&... args) {
     static_assert(!std::is_reference_v<T> && !std::is_const_v<T>, "fastapi: req.state.set<T>: T is a plain type"
                                                                   " (docs/compile_errors.md#app)");
-    auto box = std::make_unique<Box<T>>(std::forward<A>(args)...);
-    T& value = box->value;
+    Box<T>* made = new Box<T>(std::forward<A>(args)...);
+    std::unique_ptr<Holder> box(made);  // one unique_ptr type for every T
+    T& value = made->value;
     for (Item& item : items_)
       if (item.key == &detail::request_state_tag<T>) {
         item.box = std::move(box);

@@ -85,46 +85,54 @@ inline constexpr std::string_view enum_pretty =
 
 /// Walks the printed list of `n` values and calls fn(index, name) for each that is an enumerator. An element is
 /// the enumerator, qualified ("ns::Color::red", "(anonymous namespace)::Color::red", "f()::Color::red"), or
-/// "(Color)3" when no enumerator has that value. Most elements are casts: once one is seen, the next ones are
-/// recognised by its "(Color)" alone (clang++'s constant evaluator is slow per character).
+/// "(Color)3" when no enumerator has that value. Most elements are casts, and clang++'s constant evaluator is slow
+/// per character and per call: once one cast is seen, the next ones are recognised by its first two characters
+/// and its ')' and stepped over whole (a qualified enumerator starts with '(' only as "(anonymous namespace)::" or
+/// "(lambda at ...)::", whose second character is no cast's: a cast of such an enum starts "(("), and the text is
+/// read through a plain pointer, not string_view's members.
 template <class Fn>
 constexpr void each_enumerator(std::string_view pretty, std::size_t n, Fn&& fn) {
-  constexpr std::size_t npos = std::string_view::npos;
+  const char* const s = pretty.data();
+  const std::size_t size = pretty.size();
   std::size_t pos = pretty.find("V = ");
-  if (pos == npos || pos + 5 > pretty.size()) return;
+  if (pos == std::string_view::npos || pos + 5 > size) return;
   pos += 4;
-  const char close = pretty[pos] == '{' ? '}' : '>';
+  const char close = s[pos] == '{' ? '}' : '>';
   ++pos;
-  std::string_view cast;  // "(Color)", from the first cast
-  for (std::size_t index = 0; index < n && pos < pretty.size(); ++index) {
-    if (!cast.empty() && pretty.substr(pos, cast.size()) == cast) {
-      const std::size_t comma = pretty.find(',', pos + cast.size());
-      pos = comma == npos ? pretty.size() : comma + 2;  // ", "
+  std::size_t cast = 0;  // the length of "(Color)", from the first cast; its text is s[cast_at, cast_at + cast)
+  std::size_t cast_at = 0;
+  for (std::size_t index = 0; index < n && pos < size; ++index) {
+    if (cast != 0 && pos + cast < size && s[pos] == '(' && s[pos + 1] == s[cast_at + 1] && s[pos + cast - 1] == ')') {
+      pos += cast;  // then the value's digits, up to ", " or the list's end
+      while (pos < size && s[pos] != ',' && s[pos] != close) ++pos;
+      pos += 2;
       continue;
     }
     std::size_t depth = 0, end = pos;  // up to the next ',' or the list's end, outside brackets
-    for (; end < pretty.size(); ++end) {
-      const char c = pretty[end];
+    for (; end < size; ++end) {
+      const char c = s[end];
       if (c == '(' || c == '<' || c == '{' || c == '[') ++depth;
       else if (depth > 0 && (c == ')' || c == '>' || c == '}' || c == ']')) --depth;
       else if (depth == 0 && (c == ',' || c == close)) break;
     }
-    const std::string_view element = pretty.substr(pos, end - pos);
+    const std::size_t start = pos;
     pos = end + 2;
-    if (element.empty() || element[0] == '-' || (element[0] >= '0' && element[0] <= '9')) continue;
-    if (element[0] == '(') {  // a cast, unless the parenthesis only opens a qualifier: "(anonymous namespace)::"
-      std::size_t open = 0, i = 0;
-      for (; i < element.size(); ++i) {
-        if (element[i] == '(') ++open;
-        else if (element[i] == ')' && --open == 0) break;
+    if (end == start || s[start] == '-' || (s[start] >= '0' && s[start] <= '9')) continue;
+    if (s[start] == '(') {  // a cast, unless the parenthesis only opens a qualifier: "(anonymous namespace)::"
+      std::size_t open = 0, i = start;
+      for (; i < end; ++i) {
+        if (s[i] == '(') ++open;
+        else if (s[i] == ')' && --open == 0) break;
       }
-      if (i + 1 >= element.size() || element[i + 1] != ':') {
-        cast = element.substr(0, i + 1);
+      if (i + 1 >= end || s[i + 1] != ':') {
+        cast = (i < end ? i + 1 : end) - start;
+        cast_at = start;
         continue;
       }
     }
-    const std::size_t colon = element.rfind(':');
-    fn(index, colon == npos ? element : element.substr(colon + 1));
+    std::size_t name = end;  // after the last ':'
+    while (name > start && s[name - 1] != ':') --name;
+    fn(index, std::string_view(s + name, end - name));
   }
 }
 

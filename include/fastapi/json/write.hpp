@@ -99,23 +99,33 @@ bool is_none(const M& m) {
 template <class T>
 void write_value(JsonSink& out, std::string& raw, const T& value, const fastapi::WriteOptions& options);
 
+/// T{}, made once per T (not once per member: is_default_member below is instantiated for each).
+template <class T>
+const T& default_object() {
+  static const T defaults{};
+  return defaults;
+}
+/// Do two values of M write the same JSON text? One function per member type, shared by every model's members.
+template <class M>
+bool same_json(const M& x, const M& y) {
+  std::string a, b;
+  JsonSink sa(a), sb(b);
+  write_value(sa, a, x, {});
+  write_value(sb, b, y, {});
+  sa.flush(), sb.flush();
+  return a == b;
+}
 /// Is member I of value equal to T{}'s (exclude_defaults)? By == for numbers and strings, else by its JSON text.
 template <class T, std::size_t I, class M>
 bool is_default_member(const M& member) {
   if constexpr (!std::is_default_constructible_v<T>) {
     return false;
   } else {
-    static const T defaults{};
-    const M& d = field_at<I>(defaults);
+    const M& d = field_at<I>(default_object<T>());
     if constexpr (std::is_arithmetic_v<M> || std::is_enum_v<M> || std::is_same_v<M, std::string>) {
       return member == d;  // (a container's or a variant's operator== may not compile for its items: text below)
     } else {
-      std::string a, b;
-      JsonSink sa(a), sb(b);
-      write_value(sa, a, member, {});
-      write_value(sb, b, d, {});
-      sa.flush(), sb.flush();
-      return a == b;
+      return same_json(member, d);
     }
   }
 }

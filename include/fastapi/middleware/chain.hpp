@@ -82,7 +82,8 @@ class MiddlewareChain {
     static_assert(std::is_same_v<R, Task<Response>> || std::is_same_v<R, Response>,
                   "fastapi: a middleware returns fa::Task<fa::Response> or fa::Response"
                   " (docs/compile_errors.md#app-middleware-wrong-result)");
-    layers_.insert(layers_.begin(), std::make_unique<MiddlewareOf<D>>(std::forward<M>(m)));
+    // Owned as a MiddlewareLayer from the start: one unique_ptr type for every middleware, not one per type.
+    layers_.insert(layers_.begin(), std::unique_ptr<MiddlewareLayer>(new MiddlewareOf<D>(std::forward<M>(m))));
   }
   bool empty() const noexcept { return layers_.empty(); }
   std::size_t size() const noexcept { return layers_.size(); }

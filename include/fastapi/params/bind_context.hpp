@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -34,6 +35,48 @@ namespace detail {
 
 class RequestScope;  // di/scope.hpp: the per-request dependency cache, exit stack and background tasks
 class StateStore;    // di/state.hpp: the app's fa::State<T> objects
+
+/// One parameter's slot among a call's bound arguments: its value once bound, else empty (the binding failed,
+/// or has not run). What std::optional<P> was, cut to what a slot needs: std::optional's layers compile to ~15
+/// functions for each parameter type at -O0 (every route's every marker type, in every file that registers it);
+/// this is 4. Made empty in place, filled at most once by its Binder, destroyed with the call's arguments.
+template <class T>
+class ParamSlot {
+ public:
+  using value_type = T;
+  ParamSlot() noexcept {}
+  ParamSlot(ParamSlot&& other) noexcept(std::is_nothrow_move_constructible_v<T>) {  // bind_one's return
+    if (other.engaged_) emplace(std::move(other.value_));
+  }
+  ParamSlot(const ParamSlot&) = delete;
+  ParamSlot& operator=(const ParamSlot&) = delete;
+  ~ParamSlot() {
+    if (engaged_) value_.~T();
+  }
+  template <class... A>
+  T& emplace(A&&... args) {
+    if (engaged_) {
+      engaged_ = false;
+      value_.~T();
+    }
+    ::new (static_cast<void*>(std::addressof(value_))) T(std::forward<A>(args)...);
+    engaged_ = true;
+    return value_;
+  }
+  explicit operator bool() const noexcept { return engaged_; }
+  T& operator*() noexcept { return value_; }
+  const T& operator*() const noexcept { return value_; }
+
+ private:
+  union {
+    T value_;
+  };
+  bool engaged_ = false;
+};
+template <class T>
+inline constexpr bool is_param_slot = false;
+template <class T>
+inline constexpr bool is_param_slot<ParamSlot<T>> = true;
 
 /// One request's binding: the request, the sub-response for Response& parameters, the errors so far,
 /// and the body read once however many parameters ask for it.

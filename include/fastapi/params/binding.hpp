@@ -36,7 +36,7 @@
 // and its errors join the same BindContext):
 //
 //     detail::BindContext ctx{req, sub_response};
-//     auto slot = detail::bind_one<fa::Query<"q", int>>(ctx);     // std::optional<Query<...>>, empty on error
+//     auto slot = detail::bind_one<fa::Query<"q", int>>(ctx);     // ParamSlot<Query<...>>, empty on error
 //     if (ctx.failed()) throw ctx.take_errors();                     // RequestValidationError -> 422
 //     detail::Binder<fa::Query<"q", int>>::get(slot);                // the argument
 //
@@ -142,7 +142,7 @@ struct TextBinder {
   static constexpr bool bindable = true;
   static constexpr Source source = P::param_source;
   static constexpr std::size_t body_count = 0;
-  using Slot = std::optional<P>;
+  using Slot = ParamSlot<P>;
   using T = typename P::value_type;
   using Item = typename unwrap_optional<T>::type;  // U of std::optional<U>
   static_assert(source != Source::cookie || !is_vector<Item>,
@@ -217,7 +217,7 @@ struct Binder {
   static constexpr Source source = bindable ? Source::body : Source::none;
   static constexpr std::size_t body_count = bindable ? 1 : 0;
   static constexpr bool named = false;
-  using Slot = std::optional<V>;
+  using Slot = ParamSlot<V>;
   static void bind(BindContext& ctx, Slot& slot) {
     if constexpr (bindable) {
       if (auto v = read_body<V>(ctx, {}, false)) slot.emplace(std::move(*v));

@@ -75,7 +75,7 @@ struct BodyBinder {
   static constexpr Source source = Source::body;
   static constexpr std::size_t body_count = 1;
   static constexpr bool named = B::embed;
-  using Slot = std::optional<B>;
+  using Slot = ParamSlot<B>;
   static void bind(BindContext& ctx, Slot& slot) {
     if (auto v = read_body<typename B::value_type>(ctx, B::param_name, B::embed)) slot.emplace(std::move(*v));
   }

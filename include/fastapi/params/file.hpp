@@ -72,7 +72,7 @@ struct FileBinder {
   static constexpr bool bindable = true;
   static constexpr Source source = Source::form;
   static constexpr std::size_t body_count = 0;
-  using Slot = std::optional<P>;
+  using Slot = ParamSlot<P>;
   using T = typename P::value_type;
   using Item = typename unwrap_optional<T>::type;
   static constexpr bool repeated = is_vector<Item>;

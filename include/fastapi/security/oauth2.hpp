@@ -108,7 +108,7 @@ struct Binder<OAuth2PasswordRequestForm> {
   static constexpr bool bindable = true;
   static constexpr Source source = Source::form;
   static constexpr std::size_t body_count = 0;
-  using Slot = std::optional<OAuth2PasswordRequestForm>;
+  using Slot = ParamSlot<OAuth2PasswordRequestForm>;
   /// The form's fields, as FastAPI's OAuth2PasswordRequestForm reads them (compiled once: not a template).
   static void bind(BindContext& ctx, Slot& slot);
   static OAuth2PasswordRequestForm& get(Slot& slot) { return *slot; }

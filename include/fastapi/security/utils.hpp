@@ -100,7 +100,7 @@ struct SecurityBinder {
   static constexpr bool uses_scopes = true;  // FastAPI keys a security scheme's dependants by their scopes
   static constexpr Source source = Source::depends;
   static constexpr std::size_t body_count = 0;
-  using Slot = std::optional<S>;
+  using Slot = ParamSlot<S>;
   static void bind(BindContext& ctx, Slot& slot) {
     auto value = S::extract(ctx);
     if (value) slot.emplace(std::move(*value));
