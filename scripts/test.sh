@@ -3,8 +3,8 @@
 # Installs what is missing, then: the single header is fresh, and so is json/reflect.hpp's generated ladder; the
 # C++ follows .clang-format (scripts/format.sh --check); no header includes a later station
 # (scripts/include_graph.py); the amalgamator's own tests; the tests built against the single header with
-# g++ (the library compiled once at -O2 -DNDEBUG), the README's builds (the examples: a few header-only at -O2,
-# the others linking the library compiled once), and against the modular headers with clang++ in Debug under
+# g++ (the library compiled once at -O2 -DNDEBUG), the README's CMake build (the examples, linking that library;
+# the tutorial's pages g++ -fsyntax-only), and against the modular headers with clang++ in Debug under
 # AddressSanitizer + UndefinedBehaviorSanitizer (-Wall -Wextra -Werror; with each module compiled alone);
 # compile-fail checks (clang++ all, g++ most; each with a precompiled header; and the old spellings that must
 # compile with a warning naming the new one); a CMake consumer both ways; the
