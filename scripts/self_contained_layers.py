@@ -103,7 +103,12 @@ def closures(graph: dict[str, list[str]]) -> dict[str, set[str]]:
 def plan(root: Path, max_layers: int) -> dict[str, str]:
     graph, angled = read_graph(root)
     closure = closures(graph)
-    cost = module_costs(root, graph, angled, closure)
+    return plan_layers(graph, closure, module_costs(root, graph, angled, closure), max_layers)
+
+
+def plan_layers(graph: dict[str, list[str]], closure: dict[str, set[str]], cost: dict[str, float],
+                max_layers: int) -> dict[str, str]:
+    """plan(), from the graph, closures and costs its caller has already read."""
 
     def best_layer(name: str, layers: list[str]) -> str:
         held = [layer for layer in layers if layer in closure[name]]
@@ -397,11 +402,11 @@ def cover(root: Path, max_layers: int) -> list[Tu]:
     """The TUs of the check: every module proven by one of them (see above), for the least modelled cost."""
     graph, angled = read_graph(root)
     closure = closures(graph)
-    layers_of = plan(root, max_layers)
+    cost = module_costs(root, graph, angled, closure)
+    layers_of = plan_layers(graph, closure, cost, max_layers)
     sources = read_sources(root, graph)
     base = root / "include"
     sure = sure_closures(graph, {n: lexed(base / n) for n in graph})
-    cost = module_costs(root, graph, angled, closure)
     layers = sorted({layer for layer in layers_of.values() if layer})
     # A module that can be proven inside a chain: in a chain, each module's closure holds the one before it (and
     # the layer), so everything parsed before it is in its closure; the lexical conditions are its own.
@@ -478,7 +483,6 @@ def module_costs(root: Path, graph: dict[str, list[str]], angled: dict[str, set[
         return sum(SIMDJSON_COST if h == "simdjson.h" else 0 if h.startswith("asio") else STD_COST for h in seen)
 
     return {name: size[name] + sum(size[m] for m in closure[name]) + third_party(name) for name in graph}
-
 
 
 def main(argv: list[str] | None = None) -> int:
