@@ -42,17 +42,14 @@ wait "$subdir_pid" ||
 (cmake --build "$out/subdir" >/dev/null) &
 subdir_pid=$!
 # The same compile in both (a flag of one build only would compile the library twice, ~40 CPU-s).
-python3 - "$out/lib" "$out/subdir" <<'PY' || exit 1
-import json, re, sys
-def impl(tree):
-    cmds = [c["command"] for c in json.load(open(f"{tree}/compile_commands.json"))
-            if c["file"].endswith("/cmake/fastapi_impl.cpp")]
-    return re.sub(r" -o \S+", "", cmds[0]) if cmds else f"{tree}: no compile of cmake/fastapi_impl.cpp"
-first, second = impl(sys.argv[1]), impl(sys.argv[2])
-if first != second:
-    sys.exit(f"{first}\n{second}\nFAIL cmake consumer: the package's build and add_subdirectory compile fastapi_impl "
-             "differently (above): the library would be compiled twice")
-PY
+first="$(compiled_with "$out/lib" fastapi_impl | sed 's/ -o [^ ]*//')"
+second="$(compiled_with "$out/subdir" fastapi_impl | sed 's/ -o [^ ]*//')"
+if [ -z "$first" ] || [ "$first" != "$second" ]; then
+  printf '%s\n%s\n' "$first" "$second"
+  echo "FAIL cmake consumer: the package's build and add_subdirectory compile fastapi_impl differently (above):" \
+    "the library would be compiled twice"
+  exit 1
+fi
 cmake --install "$out/lib" --prefix "$out/prefix" >/dev/null
 mv "$out/prefix" "$out/moved"
 prefix="$out/moved"
